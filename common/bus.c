@@ -1,0 +1,443 @@
+/* common/bus.c — nanomsg REQ/REP for the gateway → service path.
+ * Every API request crosses it twice, at up to tens of thousands per second,
+ * so sockets are pooled and reused and the only locks are a pool's mutex,
+ * held just to pop or push a socket, never across I/O. See bus.h for the
+ * delivery rules; the measured facts behind them are in ARCHITECTURE.md
+ * ("Facts about nanomsg"). */
+#include "common/bus.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nanomsg/nn.h>
+#include <nanomsg/reqrep.h>
+
+#include "common/log.h"
+#include "common/time.h"
+#include "proto/limits.h"
+
+#define SLICE_MS 20            /* how often a waiting call checks its peer is still there */
+#define CONNECT_GRACE_MS 200   /* a fresh socket's time to connect before its instance is "down" */
+#define DOWN_MS 1000           /* an instance that failed is skipped for this long */
+#define RESEND_NEVER_MS 3600000 /* above any deadline: nanomsg never resends by itself */
+#define POOL_MAX 512
+
+/* ---------------------------------------------------------------- server */
+
+/* One raw REP socket is shared by every worker thread (nanomsg sockets are
+ * thread-safe): each worker receives a request with its routing header in
+ * the control data and sends the reply back with that same header. This
+ * avoids a device thread and an inproc hop per message, which halved the
+ * service's CPU per request against the nn_device design. */
+struct tm_bus_server {
+    int sock;                  /* raw REP bound to the endpoint */
+    int n_workers;
+    pthread_t *workers;
+    tm_bus_handler_fn fn;
+    void *app;
+    atomic_int stopping;       /* set by stop; workers leave after their request */
+};
+
+static void *
+worker_main(void *arg)
+{
+    struct tm_bus_server *srv = arg;
+    struct tm_buf out;
+
+    tm_buf_init(&out, TM_MESSAGE_MAX);
+    while (!atomic_load(&srv->stopping)) {
+        char *msg = NULL;
+        void *control = NULL;
+        struct nn_iovec iov = {&msg, NN_MSG};
+        struct nn_msghdr hdr;
+        int n;
+
+        memset(&hdr, 0, sizeof hdr);
+        hdr.msg_iov = &iov;
+        hdr.msg_iovlen = 1;
+        hdr.msg_control = &control;
+        hdr.msg_controllen = NN_MSG;
+        n = nn_recvmsg(srv->sock, &hdr, 0);
+        if (n < 0) {
+            int e = nn_errno();
+            if (e == ETIMEDOUT || e == EAGAIN || e == EINTR)
+                continue;
+            if (e != ETERM && e != EBADF)
+                tm_log_error(NULL, "bus.recv", "error=\"%s\"", nn_strerror(e));
+            break;
+        }
+        tm_buf_reset(&out);
+        srv->fn(srv->app, msg, (size_t)n, &out);
+        nn_freemsg(msg);
+        iov.iov_base = out.p ? out.p : "";
+        iov.iov_len = out.len;
+        hdr.msg_control = &control; /* the same routing header goes back */
+        hdr.msg_controllen = NN_MSG;
+        if (nn_sendmsg(srv->sock, &hdr, 0) < 0) {
+            tm_log_warn(NULL, "bus.send", "error=\"%s\"", nn_strerror(nn_errno()));
+            nn_freemsg(control);
+        }
+    }
+    tm_buf_fini(&out);
+    return NULL;
+}
+
+enum tm_code
+tm_bus_server_start(const char *endpoint, int n_workers, tm_bus_handler_fn fn, void *app,
+                    struct tm_bus_server **out, struct tm_err *err)
+{
+    struct tm_bus_server *srv = tm_xcalloc(1, sizeof *srv);
+    int max = TM_MESSAGE_MAX, tmo = 100, started = 0;
+
+    srv->fn = fn;
+    srv->app = app;
+    srv->n_workers = n_workers;
+    srv->sock = nn_socket(AF_SP_RAW, NN_REP);
+    if (srv->sock < 0 ||
+        nn_setsockopt(srv->sock, NN_SOL_SOCKET, NN_RCVMAXSIZE, &max, sizeof max) < 0 ||
+        nn_setsockopt(srv->sock, NN_SOL_SOCKET, NN_RCVTIMEO, &tmo, sizeof tmo) < 0 ||
+        nn_setsockopt(srv->sock, NN_SOL_SOCKET, NN_SNDTIMEO, &tmo, sizeof tmo) < 0 ||
+        nn_bind(srv->sock, endpoint) < 0) {
+        tm_err_set(err, TM_UNAVAIL, "bus-endpoint", "bind %s: %s", endpoint,
+                   nn_strerror(nn_errno()));
+        goto fail;
+    }
+    srv->workers = tm_xcalloc((size_t)n_workers, sizeof *srv->workers);
+    for (; started < n_workers; started++)
+        if (pthread_create(&srv->workers[started], NULL, worker_main, srv) != 0)
+            break;
+    if (started < n_workers) {
+        tm_err_set(err, TM_INTERNAL, NULL, "cannot start bus threads");
+        atomic_store(&srv->stopping, 1);
+        for (int i = 0; i < started; i++)
+            pthread_join(srv->workers[i], NULL);
+        goto fail;
+    }
+    *out = srv;
+    return TM_OK;
+fail:
+    if (srv->sock >= 0)
+        nn_close(srv->sock);
+    free(srv->workers);
+    free(srv);
+    return err ? err->code : TM_UNAVAIL;
+}
+
+void
+tm_bus_server_stop(struct tm_bus_server *srv)
+{
+    if (!srv)
+        return;
+    atomic_store(&srv->stopping, 1);
+    for (int i = 0; i < srv->n_workers; i++)
+        pthread_join(srv->workers[i], NULL);
+    nn_close(srv->sock);
+    free(srv->workers);
+    free(srv);
+}
+
+/* ---------------------------------------------------------------- client */
+
+struct bus_inst {
+    char endpoint[TM_BUS_ENDPOINT_MAX];
+    pthread_mutex_t mu;
+    pthread_cond_t freed;      /* signalled when a socket returns or closes */
+    int idle[POOL_MAX];        /* connected sockets ready for a request; guarded by mu */
+    int n_idle;                /* guarded by mu */
+    int n_open;                /* sockets in existence, idle or busy; guarded by mu */
+    int max_open;              /* read-only after new */
+    _Atomic int64_t down_until_ms; /* monotonic; skipped until then */
+};
+
+struct tm_bus_client {
+    char name[32];
+    int n;
+    struct bus_inst inst[TM_BUS_MAX_INSTANCES];
+    atomic_uint rr; /* round-robin cursor */
+};
+
+enum outcome { OUT_OK, OUT_NOTSENT, OUT_LOST, OUT_TIMEOUT };
+
+enum tm_code
+tm_bus_client_new(const char *name, const char *endpoints, int max_sockets,
+                  struct tm_bus_client **out, struct tm_err *err)
+{
+    struct tm_bus_client *c = tm_xcalloc(1, sizeof *c);
+    const char *p = endpoints;
+
+    snprintf(c->name, sizeof c->name, "%s", name);
+    while (*p) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+        if (len == 0 || len >= TM_BUS_ENDPOINT_MAX || c->n == TM_BUS_MAX_INSTANCES) {
+            free(c);
+            return tm_err_set(err, TM_INVALID, name, "bad endpoint list for %s: '%s'", name,
+                              endpoints);
+        }
+        memcpy(c->inst[c->n].endpoint, p, len);
+        c->inst[c->n].endpoint[len] = '\0';
+        c->n++;
+        p += len + (comma ? 1 : 0);
+    }
+    if (c->n == 0 || max_sockets < c->n) {
+        free(c);
+        return tm_err_set(err, TM_INVALID, name, "%s needs at least one endpoint and socket",
+                          name);
+    }
+    for (int i = 0; i < c->n; i++) {
+        pthread_condattr_t ca;
+        struct bus_inst *in = &c->inst[i];
+
+        pthread_mutex_init(&in->mu, NULL);
+        pthread_condattr_init(&ca);
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        pthread_cond_init(&in->freed, &ca);
+        pthread_condattr_destroy(&ca);
+        in->max_open = max_sockets / c->n;
+        if (in->max_open > POOL_MAX)
+            in->max_open = POOL_MAX;
+    }
+    *out = c;
+    return TM_OK;
+}
+
+void
+tm_bus_client_free(struct tm_bus_client *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < c->n; i++) {
+        struct bus_inst *in = &c->inst[i];
+        for (int k = 0; k < in->n_idle; k++)
+            nn_close(in->idle[k]);
+        pthread_mutex_destroy(&in->mu);
+        pthread_cond_destroy(&in->freed);
+    }
+    free(c);
+}
+
+static int
+open_socket(const char *endpoint)
+{
+    int s = nn_socket(AF_SP, NN_REQ), slice = SLICE_MS, resend = RESEND_NEVER_MS;
+    int max = TM_MESSAGE_MAX, ivl = 50, ivl_max = 1000;
+
+    if (s < 0)
+        return -1;
+    if (nn_setsockopt(s, NN_SOL_SOCKET, NN_RCVTIMEO, &slice, sizeof slice) < 0 ||
+        nn_setsockopt(s, NN_REQ, NN_REQ_RESEND_IVL, &resend, sizeof resend) < 0 ||
+        nn_setsockopt(s, NN_SOL_SOCKET, NN_RCVMAXSIZE, &max, sizeof max) < 0 ||
+        nn_setsockopt(s, NN_SOL_SOCKET, NN_RECONNECT_IVL, &ivl, sizeof ivl) < 0 ||
+        nn_setsockopt(s, NN_SOL_SOCKET, NN_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max) < 0 ||
+        nn_connect(s, endpoint) < 0) {
+        nn_close(s);
+        return -1;
+    }
+    return s;
+}
+
+/* Takes a socket for instance in, opening one if the pool has room, waiting
+ * for one until deadline otherwise. *fresh tells whether it was just opened.
+ * Returns -1 when none could be had in time. */
+static int
+acquire(struct bus_inst *in, int64_t deadline_ms, int *fresh)
+{
+    int s = -1;
+
+    pthread_mutex_lock(&in->mu);
+    for (;;) {
+        if (in->n_idle > 0) {
+            s = in->idle[--in->n_idle];
+            *fresh = 0;
+            break;
+        }
+        if (in->n_open < in->max_open) {
+            in->n_open++;
+            pthread_mutex_unlock(&in->mu);
+            s = open_socket(in->endpoint);
+            *fresh = 1;
+            if (s >= 0)
+                return s;
+            pthread_mutex_lock(&in->mu);
+            in->n_open--;
+            break;
+        }
+        {
+            int64_t now = tm_mono_ms();
+            struct timespec ts;
+            if (now >= deadline_ms)
+                break;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            ts.tv_sec += (time_t)((deadline_ms - now) / 1000);
+            ts.tv_nsec += (long)((deadline_ms - now) % 1000) * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&in->freed, &in->mu, &ts);
+        }
+    }
+    pthread_mutex_unlock(&in->mu);
+    return s;
+}
+
+/* Returns s to the pool when keep, else closes it. */
+static void
+release(struct bus_inst *in, int s, int keep)
+{
+    if (!keep)
+        nn_close(s);
+    pthread_mutex_lock(&in->mu);
+    if (keep)
+        in->idle[in->n_idle++] = s;
+    else
+        in->n_open--;
+    pthread_cond_signal(&in->freed);
+    pthread_mutex_unlock(&in->mu);
+}
+
+static int
+connected(int s)
+{
+    return nn_get_statistic(s, NN_STAT_CURRENT_CONNECTIONS) > 0;
+}
+
+static enum outcome
+call_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, char **reply,
+        size_t *reply_len)
+{
+    int fresh = 0, s = acquire(in, deadline_ms, &fresh);
+    int64_t grace_end;
+
+    if (s < 0)
+        return tm_mono_ms() >= deadline_ms ? OUT_TIMEOUT : OUT_NOTSENT;
+    grace_end = tm_mono_ms() + (fresh ? CONNECT_GRACE_MS : 0);
+    while (!connected(s)) {
+        if (tm_mono_ms() >= grace_end || tm_mono_ms() >= deadline_ms) {
+            release(in, s, 0);
+            return tm_mono_ms() >= deadline_ms ? OUT_TIMEOUT : OUT_NOTSENT;
+        }
+        tm_sleep_ms(1);
+    }
+    if (nn_send(s, msg, len, NN_DONTWAIT) < 0) {
+        release(in, s, 0);
+        return OUT_NOTSENT;
+    }
+    for (;;) {
+        char *buf = NULL;
+        int n = nn_recv(s, &buf, NN_MSG, 0);
+
+        if (n >= 0) {
+            *reply = buf;
+            *reply_len = (size_t)n;
+            release(in, s, 1);
+            return OUT_OK;
+        }
+        if (nn_errno() != ETIMEDOUT && nn_errno() != EAGAIN && nn_errno() != EINTR) {
+            release(in, s, 0);
+            return OUT_LOST;
+        }
+        if (tm_mono_ms() >= deadline_ms) {
+            release(in, s, 0); /* the pending request dies with the socket */
+            return OUT_TIMEOUT;
+        }
+        if (!connected(s)) {
+            release(in, s, 0);
+            return OUT_LOST;
+        }
+    }
+}
+
+static enum tm_code
+outcome_code(struct tm_bus_client *c, int i, enum outcome o, struct tm_err *err)
+{
+    switch (o) {
+    case OUT_OK:
+        return TM_OK;
+    case OUT_TIMEOUT:
+        return tm_err_set(err, TM_TIMEOUT, NULL, "%s: no reply before the deadline", c->name);
+    case OUT_LOST:
+        return tm_err_set(err, TM_UNAVAIL, NULL,
+                          "%s instance %s stopped while handling the request; outcome unknown",
+                          c->name, c->inst[i].endpoint);
+    case OUT_NOTSENT:
+        break;
+    }
+    return tm_err_set(err, TM_UNAVAIL, NULL, "%s instance %s is down", c->name,
+                      c->inst[i].endpoint);
+}
+
+enum tm_code
+tm_bus_call_instance(struct tm_bus_client *c, int i, const char *msg, size_t len,
+                     int64_t deadline_mono_ms, char **reply, size_t *reply_len,
+                     struct tm_err *err)
+{
+    enum outcome o = call_on(&c->inst[i], msg, len, deadline_mono_ms, reply, reply_len);
+
+    return outcome_code(c, i, o, err);
+}
+
+enum tm_code
+tm_bus_call(struct tm_bus_client *c, const char *msg, size_t len, int idempotent,
+            int64_t deadline_mono_ms, char **reply, size_t *reply_len, struct tm_err *err)
+{
+    unsigned start = atomic_fetch_add(&c->rr, 1);
+
+    /* Pass 0 tries instances believed up; pass 1 those marked down, in case
+     * they came back. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int k = 0; k < c->n; k++) {
+            int i = (int)((start + (unsigned)k) % (unsigned)c->n);
+            struct bus_inst *in = &c->inst[i];
+            int64_t now = tm_mono_ms();
+            int down = atomic_load(&in->down_until_ms) > now;
+            enum outcome o;
+
+            if (down != pass)
+                continue;
+            if (now >= deadline_mono_ms)
+                return tm_err_set(err, TM_TIMEOUT, NULL, "%s: deadline passed", c->name);
+            o = call_on(in, msg, len, deadline_mono_ms, reply, reply_len);
+            if (o == OUT_OK) {
+                atomic_store(&in->down_until_ms, 0);
+                return TM_OK;
+            }
+            if (o == OUT_TIMEOUT || (o == OUT_LOST && !idempotent))
+                return outcome_code(c, i, o, err);
+            atomic_store(&in->down_until_ms, tm_mono_ms() + DOWN_MS);
+            tm_log_warn(NULL, "bus.instance_down", "service=%s endpoint=%s retry=%s", c->name,
+                        in->endpoint, o == OUT_LOST ? "idempotent" : "not_sent");
+        }
+    }
+    return tm_err_set(err, TM_UNAVAIL, NULL, "no instance of %s is up", c->name);
+}
+
+int
+tm_bus_client_instances(const struct tm_bus_client *c)
+{
+    return c->n;
+}
+
+const char *
+tm_bus_client_name(const struct tm_bus_client *c)
+{
+    return c->name;
+}
+
+const char *
+tm_bus_client_endpoint(const struct tm_bus_client *c, int i)
+{
+    return c->inst[i].endpoint;
+}
+
+void
+tm_bus_free(char *reply)
+{
+    if (reply)
+        nn_freemsg(reply);
+}

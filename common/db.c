@@ -1,0 +1,270 @@
+/* common/db.c — the pool and statement runner. Each API request acquires
+ * once and runs a few statements, so the pool is a mutex-guarded stack of
+ * idle connections; connecting happens outside the lock. */
+#include "common/db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+
+struct tm_db_pool {
+    char *conninfo;        /* read-only after new */
+    int size;              /* read-only after new */
+    pthread_mutex_t mu;
+    pthread_cond_t freed;  /* signalled on release */
+    PGconn **idle;         /* guarded by mu */
+    int n_idle;            /* guarded by mu */
+    int n_open;            /* guarded by mu: idle + handed out */
+    int64_t retry_at_ms;   /* guarded by mu: no connect attempt before this (monotonic) */
+    int backoff_ms;        /* guarded by mu */
+    int up;                /* guarded by mu: last attempt reached the server */
+};
+
+enum tm_code
+tm_db_pool_new(const char *conninfo, int size, struct tm_db_pool **out, struct tm_err *err)
+{
+    struct tm_db_pool *p;
+    pthread_condattr_t ca;
+
+    if (size < 1)
+        return tm_err_set(err, TM_INVALID, "db-pool-size", "pool size must be at least 1");
+    p = tm_xcalloc(1, sizeof *p);
+    p->conninfo = tm_xstrdup(conninfo);
+    p->size = size;
+    p->idle = tm_xcalloc((size_t)size, sizeof *p->idle);
+    p->backoff_ms = BACKOFF_MIN_MS;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->freed, &ca);
+    pthread_condattr_destroy(&ca);
+    *out = p;
+    return TM_OK;
+}
+
+void
+tm_db_pool_free(struct tm_db_pool *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n_idle; i++)
+        PQfinish(p->idle[i]);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->freed);
+    free(p->idle);
+    free(p->conninfo);
+    free(p);
+}
+
+/* Opens a connection outside the lock; updates up/backoff under it. */
+static PGconn *
+connect_one(struct tm_db_pool *p, struct tm_err *err)
+{
+    PGconn *c = PQconnectdb(p->conninfo);
+    int ok = PQstatus(c) == CONNECTION_OK;
+
+    if (!ok) {
+        tm_err_set(err, TM_UNAVAIL, NULL, "database: %s", PQerrorMessage(c));
+        PQfinish(c);
+        c = NULL;
+    }
+    pthread_mutex_lock(&p->mu);
+    if (!ok) {
+        p->n_open--;
+        if (p->up)
+            tm_log_warn(NULL, "db.down", "backoff_ms=%d", p->backoff_ms);
+        p->retry_at_ms = tm_mono_ms() + p->backoff_ms;
+        p->backoff_ms = p->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : p->backoff_ms * 2;
+        p->up = 0;
+        pthread_cond_signal(&p->freed);
+    } else {
+        if (!p->up)
+            tm_log_info(NULL, "db.up", "connections=%d", p->n_open);
+        p->backoff_ms = BACKOFF_MIN_MS;
+        p->up = 1;
+    }
+    pthread_mutex_unlock(&p->mu);
+    return c;
+}
+
+enum tm_code
+tm_db_acquire(struct tm_db_pool *p, int wait_ms, PGconn **out, struct tm_err *err)
+{
+    int64_t deadline = tm_mono_ms() + wait_ms;
+
+    *out = NULL;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        int64_t now = tm_mono_ms();
+
+        if (p->n_idle > 0) {
+            *out = p->idle[--p->n_idle];
+            pthread_mutex_unlock(&p->mu);
+            return TM_OK;
+        }
+        if (p->n_open < p->size) {
+            if (now < p->retry_at_ms) {
+                pthread_mutex_unlock(&p->mu);
+                return tm_err_set(err, TM_UNAVAIL, NULL, "database unreachable; retrying");
+            }
+            p->n_open++;
+            pthread_mutex_unlock(&p->mu);
+            *out = connect_one(p, err);
+            return *out ? TM_OK : TM_UNAVAIL;
+        }
+        if (now >= deadline)
+            break;
+        {
+            struct timespec ts;
+            int64_t left = deadline - now;
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+            ts.tv_sec += (time_t)(left / 1000);
+            ts.tv_nsec += (long)(left % 1000) * 1000000L;
+            if (ts.tv_nsec >= 1000000000L) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&p->freed, &p->mu, &ts);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return tm_err_set(err, TM_UNAVAIL, NULL, "all %d database connections are busy", p->size);
+}
+
+void
+tm_db_release(struct tm_db_pool *p, PGconn *c)
+{
+    int keep;
+
+    if (!c)
+        return;
+    keep = PQstatus(c) == CONNECTION_OK && PQtransactionStatus(c) == PQTRANS_IDLE;
+    if (!keep)
+        PQfinish(c);
+    pthread_mutex_lock(&p->mu);
+    if (keep) {
+        p->idle[p->n_idle++] = c;
+    } else {
+        p->n_open--;
+    }
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int
+tm_db_pool_up(struct tm_db_pool *p)
+{
+    int up;
+
+    pthread_mutex_lock(&p->mu);
+    up = p->up;
+    pthread_mutex_unlock(&p->mu);
+    return up;
+}
+
+enum tm_code
+tm_db_ping(struct tm_db_pool *p, struct tm_err *err)
+{
+    PGconn *c = NULL;
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_acquire(p, 200, &c, err);
+
+    if (rc == TM_OK)
+        rc = tm_db_exec(c, "SELECT 1", 0, NULL, &r, err);
+    PQclear(r);
+    tm_db_release(p, c);
+    return rc;
+}
+
+static enum tm_code
+map_error(PGconn *c, const PGresult *r, struct tm_err *err)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *constraint = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+    if (!msg)
+        msg = PQerrorMessage(c);
+    if (PQstatus(c) != CONNECTION_OK || !state)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "database: %s", msg);
+    if (strcmp(state, "23505") == 0)
+        return tm_err_set(err, TM_CONFLICT, constraint, "%s", msg);
+    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
+        strcmp(state, "23502") == 0 || strncmp(state, "22", 2) == 0)
+        return tm_err_set(err, TM_INVALID, constraint, "%s", msg);
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+        strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "database: %s (%s)", msg, state);
+    return tm_err_set(err, TM_INTERNAL, constraint, "database: %s (%s)", msg, state);
+}
+
+enum tm_code
+tm_db_exec(PGconn *c, const char *sql, int n, const char *const *params, PGresult **res,
+           struct tm_err *err)
+{
+    PGresult *r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    enum tm_code rc = TM_OK;
+
+    if (res)
+        *res = NULL;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        rc = map_error(c, r, err);
+        PQclear(r);
+        return rc;
+    }
+    if (res)
+        *res = r;
+    else
+        PQclear(r);
+    return TM_OK;
+}
+
+enum tm_code
+tm_db_begin(PGconn *c, struct tm_err *err)
+{
+    return tm_db_exec(c, "BEGIN", 0, NULL, NULL, err);
+}
+
+enum tm_code
+tm_db_commit(PGconn *c, struct tm_err *err)
+{
+    return tm_db_exec(c, "COMMIT", 0, NULL, NULL, err);
+}
+
+void
+tm_db_rollback(PGconn *c)
+{
+    PQclear(PQexec(c, "ROLLBACK"));
+}
+
+const char *
+tm_db_str(const PGresult *r, int row, int col)
+{
+    return PQgetvalue(r, row, col);
+}
+
+int64_t
+tm_db_i64(const PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+int
+tm_db_bool(const PGresult *r, int row, int col)
+{
+    return PQgetvalue(r, row, col)[0] == 't';
+}
+
+int
+tm_db_isnull(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col);
+}

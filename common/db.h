@@ -1,0 +1,60 @@
+/* common/db.h — a PostgreSQL connection pool over libpq, and the one way
+ * statements are run: always PQexecParams with $n parameters, never SQL built
+ * from input. SQLSTATEs are translated to tm codes here, once:
+ * 23505 unique → TM_CONFLICT, 23503/23514/22xxx → TM_INVALID, connection
+ * trouble → TM_UNAVAIL; err->field carries the constraint name so the
+ * owning store.c can name the client's field.
+ *
+ * A pool holds up to `size` connections, opened lazily. A connection is owned
+ * by one thread between tm_db_acquire and tm_db_release. When the server is
+ * unreachable, acquire fails fast with TM_UNAVAIL and retries are spaced by a
+ * doubling backoff (100 ms … 5 s), so a daemon never spins. Pool fields are
+ * guarded by the pool's mutex; no lock is held while talking to the server. */
+#ifndef TM_COMMON_DB_H
+#define TM_COMMON_DB_H
+
+#include <stdint.h>
+
+#include <postgresql/libpq-fe.h>
+
+#include "common/err.h"
+
+struct tm_db_pool;
+
+/* Creates a pool for conninfo (a libpq URL or key=value string). Connects
+ * nothing yet. The caller owns *out. */
+TM_MUSTCHECK enum tm_code tm_db_pool_new(const char *conninfo, int size,
+                                         struct tm_db_pool **out, struct tm_err *err);
+/* Closes every idle connection and frees the pool. NULL-safe; all must be released. */
+void tm_db_pool_free(struct tm_db_pool *p);
+
+/* Takes a healthy connection, waiting up to wait_ms for one to be free.
+ * TM_UNAVAIL when the server is unreachable (or in backoff) or all are busy. */
+TM_MUSTCHECK enum tm_code tm_db_acquire(struct tm_db_pool *p, int wait_ms, PGconn **out,
+                                        struct tm_err *err);
+/* Gives c back. A connection left inside a transaction or broken is closed. */
+void tm_db_release(struct tm_db_pool *p, PGconn *c);
+
+/* 1 when the last attempt to reach the server succeeded. */
+int tm_db_pool_up(struct tm_db_pool *p);
+/* Acquires, runs SELECT 1, releases: TM_OK when the server answers. */
+TM_MUSTCHECK enum tm_code tm_db_ping(struct tm_db_pool *p, struct tm_err *err);
+
+/* Runs sql with n text parameters (NULL entries are SQL NULL). On TM_OK,
+ * *res (when out-param given) is the result, to PQclear; otherwise *res is NULL. */
+TM_MUSTCHECK enum tm_code tm_db_exec(PGconn *c, const char *sql, int n,
+                                     const char *const *params, PGresult **res,
+                                     struct tm_err *err);
+
+/* BEGIN / COMMIT / ROLLBACK. Rollback cannot fail usefully and returns void. */
+TM_MUSTCHECK enum tm_code tm_db_begin(PGconn *c, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_db_commit(PGconn *c, struct tm_err *err);
+void tm_db_rollback(PGconn *c);
+
+/* Column helpers over a result row; NULL values read as "" / 0. */
+const char *tm_db_str(const PGresult *r, int row, int col);
+int64_t tm_db_i64(const PGresult *r, int row, int col);
+int tm_db_bool(const PGresult *r, int row, int col);
+int tm_db_isnull(const PGresult *r, int row, int col);
+
+#endif

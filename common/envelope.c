@@ -1,0 +1,262 @@
+/* common/envelope.c — encodes and decodes the bus envelopes. Runs twice per
+ * API request (gateway encode, service decode, and back), so the header is
+ * written by hand into a tm_buf and only the small header is parsed. */
+#include "common/envelope.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/json.h"
+
+static enum tm_code
+encode_kvs(struct tm_buf *out, const char *name, const struct tm_kv *kv, int n)
+{
+    enum tm_code rc = tm_buf_printf(out, ",\"%s\":{", name);
+
+    for (int i = 0; i < n && rc == TM_OK; i++) {
+        if (i && (rc = tm_buf_add(out, ",", 1)) != TM_OK)
+            break;
+        if ((rc = tm_json_quote(out, kv[i].key)) == TM_OK && (rc = tm_buf_add(out, ":", 1)) == TM_OK)
+            rc = tm_json_quote(out, kv[i].val);
+    }
+    return rc == TM_OK ? tm_buf_add(out, "}", 1) : rc;
+}
+
+enum tm_code
+tm_request_encode(const struct tm_request *req, struct tm_buf *out, struct tm_err *err)
+{
+    enum tm_code rc;
+
+    rc = tm_buf_printf(out, "{\"v\":%d,\"id\":", TM_ENVELOPE_VERSION);
+    if (rc == TM_OK && (rc = tm_json_quote(out, req->id)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"method\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->method)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"route\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->route)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"path\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->path)) == TM_OK &&
+        (rc = encode_kvs(out, "params", req->params, req->n_params)) == TM_OK &&
+        (rc = encode_kvs(out, "query", req->query, req->n_query)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"principal\":{\"kind\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->principal.kind)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"id\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->principal.id)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"role\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->principal.role)) == TM_OK)
+        rc = tm_buf_printf(out, "},\"deadline_ms\":%lld}\n", (long long)req->deadline_ms);
+    if (rc == TM_OK && req->body_len)
+        rc = tm_buf_add(out, req->body, req->body_len);
+    if (rc != TM_OK)
+        return tm_err_set(err, TM_TOOBIG, "body", "request envelope over %zu bytes", out->max);
+    return TM_OK;
+}
+
+static enum tm_code
+copy_str(const cJSON *obj, const char *name, char *out, size_t size, int required,
+         struct tm_err *err)
+{
+    const cJSON *it = tm_json_member(obj, name);
+
+    if (!it) {
+        out[0] = '\0';
+        return required ? tm_err_set(err, TM_INVALID, name, "envelope: %s is required", name)
+                        : TM_OK;
+    }
+    return tm_json_as_str(it, name, 0, size - 1, out, size, err);
+}
+
+static enum tm_code
+decode_kvs(const cJSON *hdr, const char *name, struct tm_kv *kv, int max, int *n,
+           struct tm_err *err)
+{
+    const cJSON *obj = tm_json_member(hdr, name);
+
+    *n = 0;
+    if (!obj)
+        return TM_OK;
+    if (!cJSON_IsObject(obj))
+        return tm_err_set(err, TM_INVALID, name, "envelope: %s must be an object", name);
+    for (const cJSON *c = obj->child; c; c = c->next) {
+        if (*n == max)
+            return tm_err_set(err, TM_INVALID, name, "envelope: more than %d %s", max, name);
+        if (!cJSON_IsString(c) || !c->string)
+            return tm_err_set(err, TM_INVALID, name, "envelope: %s values must be strings", name);
+        kv[*n].key = c->string;
+        kv[*n].val = c->valuestring;
+        (*n)++;
+    }
+    return TM_OK;
+}
+
+enum tm_code
+tm_request_decode(const char *msg, size_t len, struct tm_request *req, struct tm_err *err)
+{
+    const char *nl = memchr(msg, '\n', len);
+    const cJSON *pr, *it;
+    enum tm_code rc;
+    int64_t v = 0;
+
+    memset(req, 0, sizeof *req);
+    if (!nl)
+        return tm_err_set(err, TM_INVALID, "envelope", "envelope: no header line");
+    if ((rc = tm_json_parse(msg, (size_t)(nl - msg), 4, "envelope", &req->hdr, err)) != TM_OK)
+        return rc;
+    if ((rc = tm_json_object(req->hdr, "envelope", err)) != TM_OK)
+        goto fail;
+    if ((rc = tm_json_i64(req->hdr, "v", 0, 1000, &v, err)) != TM_OK)
+        goto fail;
+    if (v != TM_ENVELOPE_VERSION) {
+        rc = tm_err_set(err, TM_INVALID, "v", "envelope version %lld unsupported", (long long)v);
+        goto fail;
+    }
+    if ((rc = copy_str(req->hdr, "id", req->id, sizeof req->id, 1, err)) != TM_OK ||
+        (rc = copy_str(req->hdr, "method", req->method, sizeof req->method, 1, err)) != TM_OK ||
+        (rc = copy_str(req->hdr, "route", req->route, sizeof req->route, 1, err)) != TM_OK ||
+        (rc = copy_str(req->hdr, "path", req->path, sizeof req->path, 0, err)) != TM_OK ||
+        (rc = decode_kvs(req->hdr, "params", req->params, TM_PARAMS_MAX, &req->n_params, err)) !=
+            TM_OK ||
+        (rc = decode_kvs(req->hdr, "query", req->query, TM_QUERY_MAX, &req->n_query, err)) != TM_OK)
+        goto fail;
+    pr = tm_json_member(req->hdr, "principal");
+    if (pr && ((rc = copy_str(pr, "kind", req->principal.kind, sizeof req->principal.kind, 0,
+                              err)) != TM_OK ||
+               (rc = copy_str(pr, "id", req->principal.id, sizeof req->principal.id, 0, err)) !=
+                   TM_OK ||
+               (rc = copy_str(pr, "role", req->principal.role, sizeof req->principal.role, 0,
+                              err)) != TM_OK))
+        goto fail;
+    it = tm_json_member(req->hdr, "deadline_ms");
+    if (it && (rc = tm_json_as_i64(it, "deadline_ms", 0, INT64_MAX, &req->deadline_ms, err)) !=
+                  TM_OK)
+        goto fail;
+    req->body = nl + 1;
+    req->body_len = len - (size_t)(nl + 1 - msg);
+    return TM_OK;
+fail:
+    tm_request_fini(req);
+    return rc;
+}
+
+void
+tm_request_fini(struct tm_request *req)
+{
+    if (!req)
+        return;
+    cJSON_Delete(req->hdr);
+    req->hdr = NULL;
+    req->n_params = req->n_query = 0;
+}
+
+static const char *
+kv_find(const struct tm_kv *kv, int n, const char *key)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(kv[i].key, key) == 0)
+            return kv[i].val;
+    return NULL;
+}
+
+const char *
+tm_request_param(const struct tm_request *req, const char *key)
+{
+    return kv_find(req->params, req->n_params, key);
+}
+
+const char *
+tm_request_query(const struct tm_request *req, const char *key)
+{
+    return kv_find(req->query, req->n_query, key);
+}
+
+void
+tm_reply_init(struct tm_reply *rep)
+{
+    rep->status = 200;
+    tm_buf_init(&rep->body, TM_MESSAGE_MAX - 256);
+}
+
+void
+tm_reply_fini(struct tm_reply *rep)
+{
+    if (rep)
+        tm_buf_fini(&rep->body);
+}
+
+void
+tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
+{
+    enum tm_code code = err->code == TM_OK ? TM_INTERNAL : err->code;
+    int status = tm_code_http(code);
+    char generic[TM_ERR_MESSAGE_MAX];
+    const char *msg = err->message;
+
+    if (status >= 500) {
+        snprintf(generic, sizeof generic, "%s (request %s)",
+                 code == TM_TIMEOUT ? "the request ran out of time"
+                 : code == TM_UNAVAIL ? "a service this request needs is unavailable"
+                                      : "internal error",
+                 rid && *rid ? rid : "-");
+        msg = generic;
+    }
+    rep->status = status;
+    tm_buf_reset(&rep->body);
+    if (tm_buf_printf(&rep->body, "{\"error\":{\"code\":\"%s\",\"message\":", tm_code_name(code)) !=
+            TM_OK ||
+        tm_json_quote(&rep->body, msg) != TM_OK ||
+        tm_buf_adds(&rep->body, ",\"field\":") != TM_OK ||
+        (err->field[0] ? tm_json_quote(&rep->body, err->field) : tm_buf_adds(&rep->body, "null")) !=
+            TM_OK ||
+        tm_buf_adds(&rep->body, "}}") != TM_OK) {
+        /* The body ceiling is megabytes; an error body cannot reach it. */
+        tm_buf_reset(&rep->body);
+    }
+}
+
+enum tm_code
+tm_reply_encode(const struct tm_reply *rep, struct tm_buf *out)
+{
+    enum tm_code rc = tm_buf_printf(out, "{\"v\":%d,\"status\":%d}\n", TM_ENVELOPE_VERSION,
+                                    rep->status);
+
+    if (rc == TM_OK && rep->body.len)
+        rc = tm_buf_add(out, rep->body.p, rep->body.len);
+    return rc;
+}
+
+enum tm_code
+tm_reply_decode(const char *msg, size_t len, int *status, const char **body, size_t *body_len,
+                struct tm_err *err)
+{
+    const char *nl = memchr(msg, '\n', len);
+    cJSON *hdr = NULL;
+    int64_t st = 0;
+    enum tm_code rc;
+
+    if (!nl)
+        return tm_err_set(err, TM_INVALID, "envelope", "reply: no header line");
+    if ((rc = tm_json_parse(msg, (size_t)(nl - msg), 2, "envelope", &hdr, err)) != TM_OK)
+        return rc;
+    rc = tm_json_i64(hdr, "status", 100, 599, &st, err);
+    cJSON_Delete(hdr);
+    if (rc != TM_OK)
+        return rc;
+    *status = (int)st;
+    *body = nl + 1;
+    *body_len = len - (size_t)(nl + 1 - msg);
+    return TM_OK;
+}
+
+int
+tm_rid_valid(const char *id)
+{
+    size_t n = 0;
+
+    for (; id[n]; n++) {
+        char c = id[n];
+        if (n >= TM_RID_MAX ||
+            !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return 0;
+    }
+    return n > 0;
+}

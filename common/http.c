@@ -1,0 +1,102 @@
+/* common/http.c — civetweb glue. */
+#include "common/http.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+enum tm_code
+tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *user_data,
+              struct mg_context **out, struct tm_err *err)
+{
+    const char *opts[32];
+    char threads[16];
+    struct mg_callbacks cb;
+    struct mg_init_data init;
+    struct mg_error_data ed;
+    char ebuf[256] = "";
+    unsigned ecode = 0;
+    int n = 0;
+
+    snprintf(threads, sizeof threads, "%d", n_threads);
+    opts[n++] = "listening_ports";
+    opts[n++] = listen;
+    opts[n++] = "num_threads";
+    opts[n++] = threads;
+    opts[n++] = "enable_keep_alive";
+    opts[n++] = "yes";
+    opts[n++] = "tcp_nodelay";
+    opts[n++] = "1";
+    for (int i = 0; extra_opts && extra_opts[i] && n < 30; i++)
+        opts[n++] = extra_opts[i];
+    opts[n] = NULL;
+    memset(&cb, 0, sizeof cb);
+    memset(&init, 0, sizeof init);
+    memset(&ed, 0, sizeof ed);
+    init.callbacks = &cb;
+    init.user_data = user_data;
+    init.configuration_options = opts;
+    ed.code = &ecode;
+    ed.text = ebuf;
+    ed.text_buffer_size = sizeof ebuf;
+    *out = mg_start2(&init, &ed);
+    if (!*out)
+        return tm_err_set(err, TM_UNAVAIL, "listen", "http on %s: %s", listen,
+                          ebuf[0] ? ebuf : "cannot start");
+    return TM_OK;
+}
+
+void
+tm_http_reply(struct mg_connection *conn, int status, const char *content_type,
+              const char *headers, const char *body, size_t len)
+{
+    char head[1024];
+    int n = snprintf(head, sizeof head,
+                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                     "Cache-Control: no-store\r\n%s\r\n",
+                     status, mg_get_response_code_text(conn, status), content_type, len,
+                     headers);
+
+    if (n < 0 || (size_t)n >= sizeof head) {
+        /* headers are built by us from bounded values; a cut means a bug */
+        n = snprintf(head, sizeof head, "HTTP/1.1 500 Internal Server Error\r\n"
+                                        "Content-Length: 0\r\n\r\n");
+        mg_write(conn, head, (size_t)n);
+        return;
+    }
+    mg_write(conn, head, (size_t)n);
+    if (len)
+        mg_write(conn, body, len);
+}
+
+enum tm_code
+tm_http_read_body(struct mg_connection *conn, size_t max, char **out, size_t *len,
+                  struct tm_err *err)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    long long declared = ri->content_length;
+    struct tm_buf b;
+    char chunk[8192];
+    int n;
+
+    *out = NULL;
+    *len = 0;
+    if (declared > (long long)max)
+        return tm_err_set(err, TM_TOOBIG, "body", "request body over %zu bytes", max);
+    tm_buf_init(&b, max);
+    while ((n = mg_read(conn, chunk, sizeof chunk)) > 0) {
+        if (tm_buf_add(&b, chunk, (size_t)n) != TM_OK) {
+            tm_buf_fini(&b);
+            return tm_err_set(err, TM_TOOBIG, "body", "request body over %zu bytes", max);
+        }
+    }
+    if (n < 0 || (declared >= 0 && (long long)b.len != declared)) {
+        tm_buf_fini(&b);
+        return tm_err_set(err, TM_INVALID, "body", "request body was cut short");
+    }
+    *len = b.len;
+    *out = tm_buf_steal(&b);
+    return TM_OK;
+}

@@ -1,0 +1,65 @@
+/* common/json.h — typed reads from cJSON trees, for envelopes and payloads.
+ * Getters borrow the tree and never keep or free it. No state; thread-safe.
+ * On failure they return TM_INVALID with err->field set to the member name,
+ * so a client always learns which field was wrong. cJSON stays in handlers
+ * and common/; domain code never sees it. */
+#ifndef TM_COMMON_JSON_H
+#define TM_COMMON_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+
+#define TM_JSON_MAX_DEPTH 16
+
+/* Parses text[len] (no NUL needed) into *out, which the caller frees with
+ * cJSON_Delete. Rejects trailing garbage and nesting deeper than max_depth.
+ * TM_INVALID with field `what` on malformed input; *out is NULL then. */
+TM_MUSTCHECK enum tm_code tm_json_parse(const char *text, size_t len, int max_depth,
+                                        const char *what, cJSON **out, struct tm_err *err);
+
+/* The root must be an object: TM_INVALID with field `what` otherwise. */
+TM_MUSTCHECK enum tm_code tm_json_object(const cJSON *root, const char *what,
+                                         struct tm_err *err);
+
+/* Every member of obj must be named in allowed[n]: TM_INVALID naming the
+ * first unknown member otherwise (catches misspelt fields). */
+TM_MUSTCHECK enum tm_code tm_json_only(const cJSON *obj, const char *const *allowed, size_t n,
+                                       struct tm_err *err);
+
+/* Member `name` of obj, or NULL when absent or JSON null. */
+const cJSON *tm_json_member(const cJSON *obj, const char *name);
+
+/* The item must be a string of valid UTF-8 whose length in bytes is in
+ * [min_len, max_len] and that fits out[size]; copied into out. */
+TM_MUSTCHECK enum tm_code tm_json_as_str(const cJSON *item, const char *name, size_t min_len,
+                                         size_t max_len, char *out, size_t size,
+                                         struct tm_err *err);
+/* The item must be an integer (no fraction, no exponent overflow) in [min, max]. */
+TM_MUSTCHECK enum tm_code tm_json_as_i64(const cJSON *item, const char *name, int64_t min,
+                                         int64_t max, int64_t *out, struct tm_err *err);
+/* The item must be true or false. */
+TM_MUSTCHECK enum tm_code tm_json_as_bool(const cJSON *item, const char *name, int *out,
+                                          struct tm_err *err);
+
+/* Required members: TM_INVALID "is required" when absent or null. */
+TM_MUSTCHECK enum tm_code tm_json_str(const cJSON *obj, const char *name, size_t min_len,
+                                      size_t max_len, char *out, size_t size,
+                                      struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_json_i64(const cJSON *obj, const char *name, int64_t min,
+                                      int64_t max, int64_t *out, struct tm_err *err);
+
+/* True when s[len] is valid UTF-8 with no NUL byte. */
+int tm_utf8_valid(const char *s, size_t len);
+
+/* Appends s as a JSON string literal (quotes and escapes) to b. */
+TM_MUSTCHECK enum tm_code tm_json_quote(struct tm_buf *b, const char *s);
+
+/* Prints item unformatted and appends it to b. */
+TM_MUSTCHECK enum tm_code tm_json_append(struct tm_buf *b, const cJSON *item);
+
+#endif

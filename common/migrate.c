@@ -1,0 +1,246 @@
+/* common/migrate.c — applies and checks migrations. Runs at deploy time
+ * (tm-migrate) and once at each daemon's start; a handful of small files. */
+#include "common/migrate.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+#include "common/log.h"
+
+#define MIGRATION_FILE_MAX (1 << 20)
+/* Any constant shared by every runner; keys the session advisory lock. */
+#define MIGRATE_LOCK_KEY "7406312"
+
+void
+tm_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    static const char hex[] = "0123456789abcdef";
+
+    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+    for (unsigned i = 0; i < mdlen && i < 32; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    out[64] = '\0';
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct tm_migration *)a)->name, ((const struct tm_migration *)b)->name);
+}
+
+static enum tm_code
+read_file(const char *path, char **out, size_t *len, struct tm_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    struct tm_buf b;
+    char chunk[4096];
+    size_t n;
+
+    if (!f)
+        return tm_err_set(err, TM_NOTFOUND, path, "cannot open %s", path);
+    tm_buf_init(&b, MIGRATION_FILE_MAX);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (tm_buf_add(&b, chunk, n) != TM_OK) {
+            fclose(f);
+            tm_buf_fini(&b);
+            return tm_err_set(err, TM_TOOBIG, path, "%s is over 1 MiB", path);
+        }
+    }
+    fclose(f);
+    *len = b.len;
+    *out = tm_buf_steal(&b);
+    return TM_OK;
+}
+
+enum tm_code
+tm_migration_set_load(const char *dir, const char *schema, struct tm_migration_set *set,
+                      struct tm_err *err)
+{
+    char path[1024];
+    DIR *d;
+    struct dirent *e;
+    enum tm_code rc = TM_OK;
+
+    memset(set, 0, sizeof *set);
+    if (tm_strlcpy(set->schema, schema, sizeof set->schema) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "schema", "schema name too long");
+    snprintf(path, sizeof path, "%s/%s", dir, schema);
+    if (!(d = opendir(path)))
+        return tm_err_set(err, TM_NOTFOUND, "sql-dir", "no migrations folder %s", path);
+    while (rc == TM_OK && (e = readdir(d))) {
+        size_t nl = strlen(e->d_name), len = 0;
+        struct tm_migration *m;
+        char file[1200];
+
+        if (nl < 5 || strcmp(e->d_name + nl - 4, ".sql") != 0)
+            continue;
+        if (set->n == TM_MIGRATIONS_MAX || nl >= TM_MIGRATION_NAME_MAX) {
+            rc = tm_err_set(err, TM_TOOBIG, "sql-dir", "too many or too long migration names");
+            break;
+        }
+        m = &set->m[set->n];
+        memcpy(m->name, e->d_name, nl + 1);
+        snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+        if ((rc = read_file(file, &m->sql, &len, err)) == TM_OK) {
+            tm_sha256_hex(m->sql, len, m->sha256);
+            set->n++;
+        }
+    }
+    closedir(d);
+    if (rc != TM_OK) {
+        tm_migration_set_fini(set);
+        return rc;
+    }
+    qsort(set->m, (size_t)set->n, sizeof set->m[0], by_name);
+    return TM_OK;
+}
+
+void
+tm_migration_set_fini(struct tm_migration_set *set)
+{
+    if (!set)
+        return;
+    for (int i = 0; i < set->n; i++)
+        free(set->m[i].sql);
+    set->n = 0;
+}
+
+/* Compares what is recorded with the set. *next is the index of the first
+ * migration not applied. TM_CONFLICT on an edit, a gap or an unknown record. */
+static enum tm_code
+compare(PGconn *db, const struct tm_migration_set *set, int *next, struct tm_err *err)
+{
+    const char *params[1] = {set->schema};
+    PGresult *r = NULL;
+    enum tm_code rc;
+    int rows;
+
+    *next = 0;
+    rc = tm_db_exec(db,
+                    "SELECT name, checksum FROM tm_meta.migrations WHERE schema_name = $1 "
+                    "ORDER BY name",
+                    1, params, &r, err);
+    if (rc != TM_OK)
+        return rc;
+    rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        const char *name = tm_db_str(r, i, 0), *sum = tm_db_str(r, i, 1);
+
+        if (i >= set->n || strcmp(set->m[i].name, name) != 0) {
+            rc = tm_err_set(err, TM_CONFLICT, "migrations",
+                            "%s: applied migration %s has no file (or files were reordered)",
+                            set->schema, name);
+            break;
+        }
+        if (strcmp(set->m[i].sha256, sum) != 0) {
+            rc = tm_err_set(err, TM_CONFLICT, "migrations",
+                            "%s: migration %s was edited after it was applied (checksum %.12s, "
+                            "recorded %.12s)",
+                            set->schema, name, set->m[i].sha256, sum);
+            break;
+        }
+        *next = i + 1;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static enum tm_code
+ensure_meta(PGconn *db, struct tm_err *err)
+{
+    enum tm_code rc = tm_db_exec(db, "CREATE SCHEMA IF NOT EXISTS tm_meta", 0, NULL, NULL, err);
+
+    if (rc == TM_OK)
+        rc = tm_db_exec(db,
+                        "CREATE TABLE IF NOT EXISTS tm_meta.migrations ("
+                        " schema_name text NOT NULL, name text NOT NULL,"
+                        " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
+                        " PRIMARY KEY (schema_name, name))",
+                        0, NULL, NULL, err);
+    return rc;
+}
+
+static enum tm_code
+apply_one(PGconn *db, const char *schema, const struct tm_migration *m, struct tm_err *err)
+{
+    const char *params[3] = {schema, m->name, m->sha256};
+    PGresult *r;
+    enum tm_code rc;
+
+    if ((rc = tm_db_begin(db, err)) != TM_OK)
+        return rc;
+    /* A migration file is trusted DDL from the repository, run as a script;
+     * nothing in it comes from a client. */
+    r = PQexec(db, m->sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = tm_err_set(err, TM_INTERNAL, "migrations", "%s/%s: %s", schema, m->name,
+                        PQresultErrorMessage(r));
+        PQclear(r);
+        tm_db_rollback(db);
+        return rc;
+    }
+    PQclear(r);
+    rc = tm_db_exec(db,
+                    "INSERT INTO tm_meta.migrations (schema_name, name, checksum) "
+                    "VALUES ($1, $2, $3)",
+                    3, params, NULL, err);
+    if (rc == TM_OK)
+        rc = tm_db_commit(db, err);
+    else
+        tm_db_rollback(db);
+    return rc;
+}
+
+enum tm_code
+tm_migrate_apply(PGconn *db, const struct tm_migration_set *set, int *applied,
+                 struct tm_err *err)
+{
+    const char *key[1] = {MIGRATE_LOCK_KEY};
+    enum tm_code rc;
+    int next = 0;
+
+    *applied = 0;
+    if ((rc = tm_db_exec(db, "SELECT pg_advisory_lock($1::bigint)", 1, key, NULL, err)) != TM_OK)
+        return rc;
+    if ((rc = ensure_meta(db, err)) == TM_OK && (rc = compare(db, set, &next, err)) == TM_OK) {
+        for (int i = next; i < set->n && rc == TM_OK; i++) {
+            rc = apply_one(db, set->schema, &set->m[i], err);
+            if (rc == TM_OK) {
+                (*applied)++;
+                tm_log_info(NULL, "migration.applied", "schema=%s name=%s checksum=%.12s",
+                            set->schema, set->m[i].name, set->m[i].sha256);
+            }
+        }
+    }
+    if (tm_db_exec(db, "SELECT pg_advisory_unlock($1::bigint)", 1, key, NULL, NULL) != TM_OK)
+        tm_log_warn(NULL, "migration.unlock", "the advisory lock goes with the session");
+    return rc;
+}
+
+enum tm_code
+tm_migrate_check(PGconn *db, const struct tm_migration_set *set, struct tm_err *err)
+{
+    int next = 0;
+    enum tm_code rc = compare(db, set, &next, err);
+
+    if (rc == TM_INTERNAL && strstr(err ? err->message : "", "42P01"))
+        return tm_err_set(err, TM_CONFLICT, "migrations",
+                          "%s: no migration has been applied; run tm-migrate", set->schema);
+    if (rc != TM_OK)
+        return rc;
+    if (next < set->n)
+        return tm_err_set(err, TM_CONFLICT, "migrations",
+                          "%s is behind: %s and %d more not applied; run tm-migrate",
+                          set->schema, set->m[next].name, set->n - next - 1);
+    return TM_OK;
+}

@@ -1,0 +1,50 @@
+/* common/migrate.h — our migration runner. Migrations for a schema are the
+ * files sql/<schema>/NNNN_name.sql, applied in name order, each in its own
+ * transaction together with its record in tm_meta.migrations (schema, name,
+ * SHA-256 checksum, time). Applying takes an advisory lock so two starters
+ * never race. A daemon calls tm_migrate_check at start and refuses to run
+ * when its schema is behind, or when an applied file was edited since
+ * (checksum differs) or removed. Not thread-safe per connection. */
+#ifndef TM_COMMON_MIGRATE_H
+#define TM_COMMON_MIGRATE_H
+
+#include <postgresql/libpq-fe.h>
+
+#include "common/err.h"
+
+#define TM_MIGRATIONS_MAX 256
+#define TM_MIGRATION_NAME_MAX 128
+
+struct tm_migration {
+    char name[TM_MIGRATION_NAME_MAX]; /* file name, "0001_catalog.sql" */
+    char sha256[65];                  /* hex */
+    char *sql;                        /* file content, owned */
+};
+
+struct tm_migration_set {
+    char schema[64];
+    int n;
+    struct tm_migration m[TM_MIGRATIONS_MAX];
+};
+
+/* Reads the .sql files of dir/<schema> into set (sorted by name). The caller calls
+ * tm_migration_set_fini. TM_NOTFOUND when the folder does not exist. */
+TM_MUSTCHECK enum tm_code tm_migration_set_load(const char *dir, const char *schema,
+                                                struct tm_migration_set *set,
+                                                struct tm_err *err);
+void tm_migration_set_fini(struct tm_migration_set *set);
+
+/* Applies what is not yet applied. *applied counts the new ones.
+ * TM_CONFLICT when an applied migration was edited or is missing. */
+TM_MUSTCHECK enum tm_code tm_migrate_apply(PGconn *db, const struct tm_migration_set *set,
+                                           int *applied, struct tm_err *err);
+
+/* TM_OK when every migration in set is applied, unedited, and nothing else
+ * is recorded; TM_CONFLICT (message says which) otherwise. */
+TM_MUSTCHECK enum tm_code tm_migrate_check(PGconn *db, const struct tm_migration_set *set,
+                                           struct tm_err *err);
+
+/* Hex SHA-256 of data[len] into out[65]. */
+void tm_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

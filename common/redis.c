@@ -1,0 +1,180 @@
+/* common/redis.c — connection handling around hiredis' blocking API. The
+ * caller's thread blocks for at most the configured timeout per command. */
+#include "common/redis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+
+struct tm_redis {
+    char host[TM_REDIS_HOST_MAX];
+    int port;
+    int db;
+    int timeout_ms;
+    redisContext *ctx;   /* NULL while disconnected */
+    int64_t retry_at_ms; /* monotonic; no reconnect before */
+    int backoff_ms;
+};
+
+static enum tm_code
+parse_url(const char *url, struct tm_redis *r, struct tm_err *err)
+{
+    const char *p = url, *colon, *slash;
+    size_t hlen;
+    char *end;
+
+    if (strncmp(p, "redis://", 8) != 0)
+        return tm_err_set(err, TM_INVALID, "redis-url", "redis URL must start with redis://");
+    p += 8;
+    slash = strchr(p, '/');
+    colon = strchr(p, ':');
+    if (colon && slash && colon > slash)
+        colon = NULL;
+    hlen = colon ? (size_t)(colon - p) : slash ? (size_t)(slash - p) : strlen(p);
+    if (hlen == 0 || hlen >= sizeof r->host)
+        return tm_err_set(err, TM_INVALID, "redis-url", "redis URL has a bad host");
+    memcpy(r->host, p, hlen);
+    r->host[hlen] = '\0';
+    r->port = 6379;
+    r->db = 0;
+    if (colon) {
+        long port = strtol(colon + 1, &end, 10);
+        if (end == colon + 1 || port < 1 || port > 65535 || (*end && *end != '/'))
+            return tm_err_set(err, TM_INVALID, "redis-url", "redis URL has a bad port");
+        r->port = (int)port;
+    }
+    if (slash && slash[1]) {
+        long db = strtol(slash + 1, &end, 10);
+        if (*end || db < 0 || db > 15)
+            return tm_err_set(err, TM_INVALID, "redis-url", "redis URL has a bad db number");
+        r->db = (int)db;
+    }
+    return TM_OK;
+}
+
+enum tm_code
+tm_redis_new(const char *url, int timeout_ms, struct tm_redis **out, struct tm_err *err)
+{
+    struct tm_redis *r = tm_xcalloc(1, sizeof *r);
+
+    if (parse_url(url, r, err) != TM_OK) {
+        free(r);
+        return TM_INVALID;
+    }
+    r->timeout_ms = timeout_ms;
+    r->backoff_ms = BACKOFF_MIN_MS;
+    *out = r;
+    return TM_OK;
+}
+
+void
+tm_redis_free(struct tm_redis *r)
+{
+    if (!r)
+        return;
+    if (r->ctx)
+        redisFree(r->ctx);
+    free(r);
+}
+
+static void
+disconnect(struct tm_redis *r)
+{
+    if (r->ctx)
+        redisFree(r->ctx);
+    r->ctx = NULL;
+    r->retry_at_ms = tm_mono_ms() + r->backoff_ms;
+    r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
+}
+
+static enum tm_code
+ensure(struct tm_redis *r, struct tm_err *err)
+{
+    struct timeval tv = {r->timeout_ms / 1000, (r->timeout_ms % 1000) * 1000};
+
+    if (r->ctx)
+        return TM_OK;
+    if (tm_mono_ms() < r->retry_at_ms)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "redis unreachable; retrying");
+    r->ctx = redisConnectWithTimeout(r->host, r->port, tv);
+    if (!r->ctx || r->ctx->err) {
+        tm_err_set(err, TM_UNAVAIL, NULL, "redis %s:%d: %s", r->host, r->port,
+                   r->ctx ? r->ctx->errstr : "out of memory");
+        disconnect(r);
+        return TM_UNAVAIL;
+    }
+    redisSetTimeout(r->ctx, tv);
+    r->backoff_ms = BACKOFF_MIN_MS;
+    if (r->db) {
+        char db[8];
+        const char *argv[2] = {"SELECT", db};
+        size_t lens[2] = {6, 0};
+        redisReply *rep;
+
+        snprintf(db, sizeof db, "%d", r->db);
+        lens[1] = strlen(db);
+        rep = redisCommandArgv(r->ctx, 2, argv, lens);
+        if (!rep || rep->type == REDIS_REPLY_ERROR) {
+            if (rep)
+                freeReplyObject(rep);
+            disconnect(r);
+            return tm_err_set(err, TM_UNAVAIL, NULL, "redis: SELECT %d failed", r->db);
+        }
+        freeReplyObject(rep);
+    }
+    return TM_OK;
+}
+
+enum tm_code
+tm_redis_cmd(struct tm_redis *r, int argc, const char **argv, redisReply **reply,
+             struct tm_err *err)
+{
+    size_t lens[16];
+    redisReply *rep;
+
+    if (reply)
+        *reply = NULL;
+    if (argc < 1 || argc > 16)
+        return tm_err_set(err, TM_INTERNAL, NULL, "redis: bad argument count %d", argc);
+    if (ensure(r, err) != TM_OK)
+        return TM_UNAVAIL;
+    for (int i = 0; i < argc; i++)
+        lens[i] = strlen(argv[i]);
+    rep = redisCommandArgv(r->ctx, argc, argv, lens);
+    if (!rep) {
+        tm_err_set(err, TM_UNAVAIL, NULL, "redis: %s", r->ctx->errstr);
+        disconnect(r);
+        return TM_UNAVAIL;
+    }
+    if (rep->type == REDIS_REPLY_ERROR) {
+        tm_err_set(err, TM_INTERNAL, NULL, "redis: %s", rep->str);
+        freeReplyObject(rep);
+        return TM_INTERNAL;
+    }
+    if (reply)
+        *reply = rep;
+    else
+        freeReplyObject(rep);
+    return TM_OK;
+}
+
+enum tm_code
+tm_redis_ping(struct tm_redis *r, struct tm_err *err)
+{
+    const char *argv[1] = {"PING"};
+    redisReply *rep = NULL;
+    enum tm_code rc = tm_redis_cmd(r, 1, argv, &rep, err);
+
+    if (rc == TM_OK && (rep->type != REDIS_REPLY_STATUS || strcmp(rep->str, "PONG") != 0))
+        rc = tm_err_set(err, TM_UNAVAIL, NULL, "redis: unexpected PING reply");
+    if (rep)
+        freeReplyObject(rep);
+    return rc;
+}

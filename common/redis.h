@@ -1,0 +1,36 @@
+/* common/redis.h — one Redis connection over hiredis, reconnecting with
+ * backoff. A tm_redis belongs to one thread (hiredis contexts are not
+ * thread-safe); threads that need Redis each own one. Commands are sent as
+ * argument vectors, never as formatted strings, so values are binary-safe
+ * and cannot inject commands. */
+#ifndef TM_COMMON_REDIS_H
+#define TM_COMMON_REDIS_H
+
+#include <stddef.h>
+
+#include <hiredis/hiredis.h>
+
+#include "common/err.h"
+
+#define TM_REDIS_HOST_MAX 128
+
+struct tm_redis;
+
+/* Parses url "redis://host[:port][/db]" and sets timeouts; connects lazily.
+ * TM_INVALID with field "redis-url" for a malformed URL. *out is the caller's. */
+TM_MUSTCHECK enum tm_code tm_redis_new(const char *url, int timeout_ms, struct tm_redis **out,
+                                       struct tm_err *err);
+/* Closes and frees. NULL-safe. */
+void tm_redis_free(struct tm_redis *r);
+
+/* Runs one command given as argc strings. On TM_OK *reply is the reply, to
+ * freeReplyObject (may be NULL if reply is NULL). TM_UNAVAIL when Redis is
+ * unreachable (then no attempt is made again until the backoff passes);
+ * TM_INTERNAL for an error reply, its text in err->message. */
+TM_MUSTCHECK enum tm_code tm_redis_cmd(struct tm_redis *r, int argc, const char **argv,
+                                       redisReply **reply, struct tm_err *err);
+
+/* PING; TM_OK when Redis answered PONG. */
+TM_MUSTCHECK enum tm_code tm_redis_ping(struct tm_redis *r, struct tm_err *err);
+
+#endif

@@ -1,0 +1,258 @@
+/* common/router.c — dispatch of one envelope on a service worker thread.
+ * Every API request passes here once; the route table is small (tens of
+ * entries), so lookup is a linear scan of string compares. */
+#include "common/router.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "common/time.h"
+
+#define DB_WAIT_MS 1000
+
+static void
+health_reply(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep)
+{
+    struct tm_health h;
+
+    memset(&h, 0, sizeof h);
+    if (r->health)
+        r->health(r->app, &h);
+    rep->status = tm_health_ready(&h) ? 200 : 503;
+    if (tm_health_json(&h, r->svc, req->id, &rep->body) != TM_OK)
+        tm_buf_reset(&rep->body);
+}
+
+static const struct tm_route *
+find_route(const struct tm_router *r, const struct tm_request *req, int *method_seen)
+{
+    *method_seen = 0;
+    for (size_t i = 0; i < r->n_routes; i++) {
+        if (strcmp(r->routes[i].route, req->route) != 0)
+            continue;
+        *method_seen = 1;
+        if (strcmp(r->routes[i].method, req->method) == 0)
+            return &r->routes[i];
+    }
+    return NULL;
+}
+
+/* Runs the handler inside the route's transaction discipline. */
+static enum tm_code
+run(const struct tm_router *r, const struct tm_route *rt, struct tm_ctx *ctx,
+    struct tm_reply *rep, struct tm_err *err)
+{
+    enum tm_code rc;
+
+    if (r->db && (rc = tm_db_acquire(r->db, DB_WAIT_MS, &ctx->db, err)) != TM_OK)
+        return rc;
+    if (rt->tx == TM_TX_WRITE && ctx->db && (rc = tm_db_begin(ctx->db, err)) != TM_OK)
+        goto out;
+    rc = rt->fn(ctx, rep, err);
+    if (rt->tx == TM_TX_WRITE && ctx->db) {
+        if (rc == TM_OK)
+            rc = tm_db_commit(ctx->db, err);
+        else
+            tm_db_rollback(ctx->db);
+    }
+out:
+    if (ctx->db)
+        tm_db_release(r->db, ctx->db);
+    ctx->db = NULL;
+    return rc;
+}
+
+static void
+account(const struct tm_router *r, const struct tm_request *req, const char *route, int status,
+        int64_t start_us, const struct tm_err *err)
+{
+    int64_t dur_us = tm_mono_us() - start_us;
+    char labels[TM_METRIC_LABELS_MAX];
+
+    snprintf(labels, sizeof labels, "method=\"%s\",route=\"%s\",status=\"%d\"", req->method, route,
+             status);
+    tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_requests_total", "requests handled", labels), 1);
+    snprintf(labels, sizeof labels, "route=\"%s\"", route);
+    tm_metric_observe_us(tm_metric(TM_METRIC_HISTOGRAM, "tm_request_duration_seconds",
+                                   "time to handle a request", labels),
+                         dur_us);
+    if (status >= 500)
+        tm_log_error(req->id, "request", "svc_route=%s method=%s status=%d dur_ms=%.3f error=\"%s\"",
+                     route, req->method, status, (double)dur_us / 1000.0, err->message);
+    else
+        tm_log_info(req->id, "request", "svc_route=%s method=%s status=%d dur_ms=%.3f%s%s", route,
+                    req->method, status, (double)dur_us / 1000.0, err->field[0] ? " field=" : "",
+                    err->field);
+    (void)r;
+}
+
+void
+tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
+{
+    const struct tm_router *r = router;
+    const struct tm_route *rt = NULL;
+    struct tm_request req;
+    struct tm_reply rep;
+    struct tm_err err;
+    struct tm_ctx ctx;
+    int64_t start_us = tm_mono_us();
+    int method_seen = 0;
+    enum tm_code rc;
+
+    tm_err_clear(&err);
+    tm_reply_init(&rep);
+    rc = tm_request_decode(msg, len, &req, &err);
+    if (rc == TM_OK && strcmp(req.method, TM_HEALTH_METHOD) == 0) {
+        health_reply(r, &req, &rep);
+        goto reply;
+    }
+    if (rc == TM_OK && req.deadline_ms && tm_now_ms() > req.deadline_ms)
+        rc = tm_err_set(&err, TM_TIMEOUT, NULL, "deadline passed before the request was taken");
+    if (rc == TM_OK && !(rt = find_route(r, &req, &method_seen)))
+        rc = method_seen ? tm_err_set(&err, TM_METHOD, NULL, "%s not allowed on %s", req.method,
+                                      req.route)
+                         : tm_err_set(&err, TM_NOTFOUND, NULL, "no route %s", req.route);
+    if (rc == TM_OK) {
+        ctx.req = &req;
+        ctx.db = NULL;
+        ctx.app = r->app;
+        rc = run(r, rt, &ctx, &rep, &err);
+    }
+    if (rc != TM_OK)
+        tm_reply_error(&rep, &err, req.id);
+    account(r, &req, rt ? rt->route : "unmatched", rep.status, start_us, &err);
+reply:
+    if (tm_reply_encode(&rep, out) != TM_OK) {
+        tm_err_set(&err, TM_TOOBIG, NULL, "reply over the message limit");
+        tm_reply_error(&rep, &err, req.id);
+        tm_buf_reset(out);
+        if (tm_reply_encode(&rep, out) != TM_OK)
+            tm_buf_reset(out);
+    }
+    tm_reply_fini(&rep);
+    tm_request_fini(&req);
+}
+
+static enum tm_code
+parse_i64(const char *s, const char *name, int64_t min, int64_t max, int64_t *out,
+          struct tm_err *err)
+{
+    char *end = NULL;
+    long long v;
+
+    errno = 0;
+    if (!*s || strspn(s, "-0123456789") != strlen(s))
+        return tm_err_set(err, TM_INVALID, name, "%s must be an integer", name);
+    v = strtoll(s, &end, 10);
+    if (errno || *end || v < min || v > max)
+        return tm_err_set(err, TM_INVALID, name, "%s must be an integer in [%lld, %lld]", name,
+                          (long long)min, (long long)max);
+    *out = v;
+    return TM_OK;
+}
+
+enum tm_code
+tm_ctx_param_id(const struct tm_ctx *ctx, const char *name, int64_t *out, struct tm_err *err)
+{
+    const char *v = tm_request_param(ctx->req, name);
+
+    if (!v)
+        return tm_err_set(err, TM_INVALID, name, "%s is missing from the path", name);
+    return parse_i64(v, name, 1, 9007199254740992LL, out, err);
+}
+
+enum tm_code
+tm_ctx_query_int(const struct tm_ctx *ctx, const char *name, int64_t min, int64_t max,
+                 int64_t def, int64_t *out, struct tm_err *err)
+{
+    const char *v = tm_request_query(ctx->req, name);
+
+    if (!v) {
+        *out = def;
+        return TM_OK;
+    }
+    return parse_i64(v, name, min, max, out, err);
+}
+
+enum tm_code
+tm_ctx_query_bool(const struct tm_ctx *ctx, const char *name, int *out, struct tm_err *err)
+{
+    const char *v = tm_request_query(ctx->req, name);
+
+    *out = -1;
+    if (!v)
+        return TM_OK;
+    if (!strcmp(v, "true") || !strcmp(v, "1"))
+        *out = 1;
+    else if (!strcmp(v, "false") || !strcmp(v, "0"))
+        *out = 0;
+    else
+        return tm_err_set(err, TM_INVALID, name, "%s must be true or false", name);
+    return TM_OK;
+}
+
+enum tm_code
+tm_ctx_query_str(const struct tm_ctx *ctx, const char *name, size_t max_len, const char **out,
+                 struct tm_err *err)
+{
+    const char *v = tm_request_query(ctx->req, name);
+    size_t len;
+
+    *out = NULL;
+    if (!v)
+        return TM_OK;
+    len = strlen(v);
+    if (len > max_len)
+        return tm_err_set(err, TM_INVALID, name, "%s must be at most %zu bytes", name, max_len);
+    if (!tm_utf8_valid(v, len))
+        return tm_err_set(err, TM_INVALID, name, "%s is not valid UTF-8", name);
+    *out = v;
+    return TM_OK;
+}
+
+enum tm_code
+tm_ctx_page(const struct tm_ctx *ctx, struct tm_page *out, struct tm_err *err)
+{
+    const char *cur = tm_request_query(ctx->req, "cursor");
+    enum tm_code rc;
+
+    out->after_id = 0;
+    if ((rc = tm_ctx_query_int(ctx, "limit", 1, TM_LIMIT_MAX, TM_LIMIT_DEFAULT, &out->limit,
+                               err)) != TM_OK)
+        return rc;
+    if (!cur || !*cur)
+        return TM_OK;
+    /* The cursor is opaque to clients: "i" then the last id of the page. */
+    if (cur[0] != 'i' || parse_i64(cur + 1, "cursor", 1, INT64_MAX, &out->after_id, err) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "cursor", "cursor is not one this API returned");
+    return TM_OK;
+}
+
+enum tm_code
+tm_page_next(struct tm_buf *b, int has_more, int64_t last_id)
+{
+    if (!has_more)
+        return tm_buf_adds(b, ",\"next_cursor\":null");
+    return tm_buf_printf(b, ",\"next_cursor\":\"i%lld\"", (long long)last_id);
+}
+
+enum tm_code
+tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err)
+{
+    enum tm_code rc;
+
+    *root = NULL;
+    if ((rc = tm_json_parse(ctx->req->body, ctx->req->body_len, TM_JSON_MAX_DEPTH, "body", root,
+                            err)) != TM_OK)
+        return rc;
+    if ((rc = tm_json_object(*root, "body", err)) != TM_OK) {
+        cJSON_Delete(*root);
+        *root = NULL;
+    }
+    return rc;
+}

@@ -1,0 +1,92 @@
+/* common/router.h — the service side of the bus: route table, dispatch and
+ * everything every handler would otherwise repeat. A service declares its
+ * routes; the router decodes the envelope, refuses expired deadlines, takes a
+ * database connection, opens the write transaction for routes that write
+ * (committed only when the handler returns TM_OK, rolled back otherwise),
+ * writes the error reply, one access log line and the request metrics.
+ * Handlers only translate: read ctx, call store/domain code, fill rep.
+ * The table and router are read-only after start; dispatch is thread-safe. */
+#ifndef TM_COMMON_ROUTER_H
+#define TM_COMMON_ROUTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <postgresql/libpq-fe.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+#include "common/envelope.h"
+#include "common/err.h"
+#include "common/ops.h"
+
+#define TM_HEALTH_METHOD "HEALTH" /* the gateway's readiness probe (proto/envelope.md) */
+#define TM_LIMIT_DEFAULT 50
+#define TM_LIMIT_MAX 200
+
+struct tm_ctx {
+    const struct tm_request *req;
+    PGconn *db; /* NULL when the router has no pool; in a transaction for writes */
+    void *app;
+};
+
+typedef enum tm_code (*tm_handler_fn)(struct tm_ctx *ctx, struct tm_reply *rep,
+                                      struct tm_err *err);
+
+enum tm_tx { TM_TX_READ, TM_TX_WRITE };
+
+struct tm_route {
+    const char *method;
+    const char *route; /* the template, exactly as in the gateway's table */
+    tm_handler_fn fn;
+    enum tm_tx tx;
+};
+
+struct tm_router {
+    const char *svc;
+    const struct tm_route *routes;
+    size_t n_routes;
+    struct tm_db_pool *db; /* may be NULL */
+    tm_health_fn health;   /* answers the HEALTH probe */
+    void *app;
+};
+
+/* A tm_bus_handler_fn: `router` is a struct tm_router *. */
+void tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out);
+
+/* Path parameter `name` as a positive id. TM_INVALID (field name) when it is
+ * not a decimal integer in [1, 2^53]. */
+TM_MUSTCHECK enum tm_code tm_ctx_param_id(const struct tm_ctx *ctx, const char *name,
+                                          int64_t *out, struct tm_err *err);
+
+/* Query parameter `name` as an integer in [min, max]; def when absent. */
+TM_MUSTCHECK enum tm_code tm_ctx_query_int(const struct tm_ctx *ctx, const char *name,
+                                           int64_t min, int64_t max, int64_t def,
+                                           int64_t *out, struct tm_err *err);
+/* Query parameter `name` as true/false; *out is -1 when absent. */
+TM_MUSTCHECK enum tm_code tm_ctx_query_bool(const struct tm_ctx *ctx, const char *name,
+                                            int *out, struct tm_err *err);
+/* Query parameter `name` (borrowed) or NULL; TM_INVALID when longer than max_len
+ * or not UTF-8. */
+TM_MUSTCHECK enum tm_code tm_ctx_query_str(const struct tm_ctx *ctx, const char *name,
+                                           size_t max_len, const char **out,
+                                           struct tm_err *err);
+
+/* Page request from `limit` (1..TM_LIMIT_MAX, default TM_LIMIT_DEFAULT) and
+ * the opaque `cursor` from a previous page's next_cursor (0: first page). */
+struct tm_page {
+    int64_t limit;
+    int64_t after_id;
+};
+TM_MUSTCHECK enum tm_code tm_ctx_page(const struct tm_ctx *ctx, struct tm_page *out,
+                                      struct tm_err *err);
+/* Appends ,"next_cursor":"..." (or null when has_more is 0) for last_id. */
+TM_MUSTCHECK enum tm_code tm_page_next(struct tm_buf *b, int has_more, int64_t last_id);
+
+/* Parses the request body as a JSON object (caller frees *root).
+ * TM_INVALID (field "body") when absent, malformed or not an object. */
+TM_MUSTCHECK enum tm_code tm_ctx_body(const struct tm_ctx *ctx, cJSON **root,
+                                      struct tm_err *err);
+
+#endif

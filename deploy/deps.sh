@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, every Debian package TechMart needs to build, test,
+# run and benchmark — and does nothing when all of them are present.
+set -euo pipefail
+
+PKGS=(
+  gcc make pkg-config                                   # toolchain
+  libcivetweb-dev libpq-dev libhiredis-dev libcjson-dev # libraries
+  libnanomsg-dev libssl-dev check
+  postgresql redis-server nginx                         # servers the stack runs
+  wrk curl procps                                       # bench, health probes, pkill-free ps
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+# Debian's postinst scripts try to start the packaged servers; the stack runs
+# its own instances on its own ports, so that is harmless but not needed.
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  "${missing[@]}" >/dev/null
+echo "deps: done"

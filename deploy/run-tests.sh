@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# deploy/run-tests.sh — what `make test` (and `make check`) run after building:
+# the Check unit tests, then the integration tests on a throwaway stack (its
+# own PostgreSQL cluster, Redis, nginx and daemons on free loopback ports),
+# stopped afterwards even when a test fails. Ends with "N passed, N failed".
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BUILD:-build/release}
+BIN=${BIN:-bin}
+MODE=${MODE:-release}
+LOG=$(mktemp /tmp/tm-test-output.XXXXXX)
+passed=0
+failed=0
+
+if [ "$MODE" = asan ]; then
+  # Leaks are reported at exit; Check runs each test in a child process.
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export LSAN_OPTIONS=suppressions=$ROOT/tests/lsan.supp:print_suppressions=0
+fi
+
+count() { # adds Check's summary lines in $1 to the totals
+  local line checks fails errs
+  while read -r line; do
+    checks=$(sed -E 's/.*Checks: ([0-9]+).*/\1/' <<<"$line")
+    fails=$(sed -E 's/.*Failures: ([0-9]+).*/\1/' <<<"$line")
+    errs=$(sed -E 's/.*Errors: ([0-9]+).*/\1/' <<<"$line")
+    passed=$((passed + checks - fails - errs))
+    failed=$((failed + fails + errs))
+  done < <(grep -E '^[0-9]+%: Checks: ' "$1")
+}
+
+run() { # run NAME CMD...: runs a test binary, keeps its output, counts it
+  local name=$1 out rc; shift
+  out=$(mktemp /tmp/tm-test-$name.XXXXXX)
+  echo "== $name"
+  "$@" >"$out" 2>&1
+  rc=$?
+  grep -E '^[0-9]+%: Checks: |:[FE]:' "$out"
+  if ! grep -qE '^[0-9]+%: Checks: ' "$out"; then
+    echo "$name did not finish (exit $rc); its output:"; tail -n 40 "$out"
+    failed=$((failed + 1))
+  elif [ $rc -ne 0 ] && ! grep -qE ':[FE]:' "$out"; then
+    echo "$name exited $rc after its tests (sanitizer report?):"; grep -E 'ERROR|SUMMARY|runtime error' "$out" | head -20
+    failed=$((failed + 1))
+  fi
+  count "$out"
+  cat "$out" >>"$LOG"
+  rm -f "$out"
+}
+
+for t in unit-common unit-inventory unit-gateway; do
+  run "$t" "$BUILD/tests/$t"
+done
+
+# A free block of 100 ports: nothing may answer on the ones the stack uses.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+base=""
+for _ in $(seq 1 50); do
+  b=$(( (RANDOM % 390 + 200) * 100 ))
+  ok=1
+  for off in 1 2 11 12 41 42 71 72 73 99; do port_free $((b + off)) || { ok=0; break; }; done
+  [ $ok = 1 ] && { base=$b; break; }
+done
+
+RUN=$(mktemp -d /tmp/tm-test.XXXXXX)
+chmod 755 "$RUN"
+stop_stack() {
+  TM_RUN_DIR=$RUN "$ROOT/deploy/stack.sh" down >/dev/null 2>&1
+  if [ $failed -gt 0 ] && [ -d "$RUN/log" ]; then
+    mkdir -p "$ROOT/build/test-logs" && cp -r "$RUN/log/." "$ROOT/build/test-logs/" 2>/dev/null
+    echo "(stack logs of this run kept in build/test-logs/)"
+  fi
+  rm -rf "$RUN"
+}
+trap stop_stack EXIT
+
+echo "== integration (stack in $RUN, ports $base+)"
+if [ -z "$base" ]; then
+  echo "no free port block found"; failed=$((failed + 1))
+elif ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$((base + 99)) SCALE="inventory=2" \
+     TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
+     "$ROOT/deploy/stack.sh" up >"$RUN/up.log" 2>&1; then
+  echo "the test stack did not start:"; tail -n 20 "$RUN/up.log"
+  for f in "$RUN"/log/*.log; do echo "--- $f"; tail -n 5 "$f"; done
+  failed=$((failed + 1))
+else
+  TM_DEADLINE_MS=1500 \
+  TM_TEST_HTTP_PORT=$((base + 99)) TM_TEST_GW_OPS_PORT=$((base + 41)) \
+  TM_TEST_INV_OPS_PORT=$((base + 71)) TM_TEST_RUN_DIR=$RUN TM_TEST_ROOT=$ROOT \
+  TM_TEST_BIN=$ROOT/$BIN TM_TEST_N_INVENTORY=2 \
+  TM_TEST_DB_URL="postgresql://techmart@127.0.0.1:$((base + 1))/techmart" \
+  TM_TEST_REDIS_URL="redis://127.0.0.1:$((base + 2))" \
+    run integration "$BUILD/tests/integration-tests"
+fi
+
+rm -f "$LOG"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]

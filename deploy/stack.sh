@@ -1,0 +1,283 @@
+#!/usr/bin/env bash
+# deploy/stack.sh — the local runner: starts and stops the whole TechMart stack
+# on loopback (PostgreSQL, Redis, tm-inventory, tm-gateway, nginx), each
+# process tracked by its pid file in the run folder and stopped by pid.
+#
+#   deploy/stack.sh up            start what is not running (safe to repeat)
+#   deploy/stack.sh down          stop everything this run folder started
+#   deploy/stack.sh status        one line per process
+#   deploy/stack.sh start SVC N   (re)start instance N of inventory|gateway
+#
+# Settings (environment):
+#   TM_RUN_DIR    run folder: data, logs, pids, sockets   (default: ./var)
+#   TM_HTTP_PORT  nginx port, the URL users open          (default: 8080)
+#   TM_PORT_BASE  first of 100 loopback ports the stack uses (default: 18000)
+#   SCALE         instances per service, "inventory=3 gateway=2" (default 1 each)
+#   TM_SAMPLE     1 to load the sample catalogue          (default: 1)
+#   TM_GATEWAY_THREADS, TM_NGINX_KEEPALIVE, TM_DEADLINE_MS  passed through
+#   BIN           folder of our binaries                  (default: ./bin)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUN=${TM_RUN_DIR:-$ROOT/var}
+BIN=${BIN:-bin}
+[[ $BIN = /* ]] || BIN=$ROOT/$BIN
+STATE=$RUN/stack.env
+
+log() { printf 'stack: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# Settings of a running stack win over the environment, so `down`, `start`
+# and a second `up` act on what the first `up` started.
+if [ -f "$STATE" ]; then
+  # shellcheck disable=SC1090
+  . "$STATE"
+else
+  HTTP_PORT=${TM_HTTP_PORT:-8080}
+  PORT_BASE=${TM_PORT_BASE:-18000}
+  SCALE_SPEC=${SCALE:-}
+fi
+PG_PORT=$((PORT_BASE + 1))
+REDIS_PORT=$((PORT_BASE + 2))
+DB_URL="postgresql://techmart@127.0.0.1:$PG_PORT/techmart"
+
+scale_of() { # scale_of SVC -> instance count
+  local n=1 kv
+  for kv in $SCALE_SPEC; do
+    [ "${kv%%=*}" = "$1" ] && n=${kv#*=}
+  done
+  [[ $n =~ ^[1-9][0-9]?$ ]] || die "SCALE: '$1=$n' must be 1..99"
+  echo "$n"
+}
+N_INV=$(scale_of inventory)
+N_GW=$(scale_of gateway)
+gw_port() { echo $((PORT_BASE + 10 + $1)); }
+gw_ops_port() { echo $((PORT_BASE + 40 + $1)); }
+inv_ops_port() { echo $((PORT_BASE + 70 + $1)); }
+inv_endpoint() { echo "ipc://$RUN/sock/inventory-$1.ipc"; }
+
+as_pg() { # runs a command as the postgres user (PostgreSQL refuses root)
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# alive PIDFILE: the process runs (a killed one may linger as a zombie
+# until its parent, often pid 1, reaps it; that does not count).
+alive() {
+  local pid state
+  [ -f "$1" ] || return 1
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+  [ "$state" != Z ]
+}
+
+wait_http() { # wait_http URL SECONDS -> 0 when it answers 200
+  local url=$1 t=$(( $2 * 10 ))
+  while [ $t -gt 0 ]; do
+    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    sleep 0.1; t=$((t - 1))
+  done
+  return 1
+}
+
+# PostgreSQL runs as its own user, so it must be able to reach the run
+# folder: give o+x to any ancestor that lacks it (mktemp -d makes 0700).
+ensure_traversable() {
+  local d=$RUN
+  while [ "$d" != / ]; do
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$d" 2>/dev/null; then
+      log "giving o+x to $d so the postgres user can reach $RUN"
+      chmod o+x "$d"
+    fi
+    d=$(dirname "$d")
+  done
+}
+
+start_postgres() {
+  local pgb; pgb=$(pg_bin); [ -n "$pgb" ] || die "PostgreSQL server binaries not found (make deps)"
+  mkdir -p "$RUN/pg" "$RUN/pgsock"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$RUN/pg" "$RUN/pgsock"; fi
+  chmod 700 "$RUN/pg"
+  if [ ! -f "$RUN/pg/PG_VERSION" ]; then
+    log "initialising PostgreSQL cluster in $RUN/pg"
+    as_pg "$pgb/initdb" -D "$RUN/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+      >"$RUN/log/initdb.log" 2>&1 || die "initdb failed: see $RUN/log/initdb.log"
+    cat >>"$RUN/pg/postgresql.conf" <<CONF
+# TechMart local stack (deploy/stack.sh): loopback only
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$RUN/pgsock'
+max_connections = 400
+shared_buffers = 256MB
+log_min_duration_statement = 1000
+CONF
+  fi
+  if as_pg "$pgb/pg_ctl" -D "$RUN/pg" status >/dev/null 2>&1; then return; fi
+  touch "$RUN/log/postgres.log"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$RUN/log/postgres.log"; fi
+  as_pg "$pgb/pg_ctl" -D "$RUN/pg" -l "$RUN/log/postgres.log" -w -t 60 start >/dev/null \
+    || die "PostgreSQL did not start: see $RUN/log/postgres.log"
+  as_pg "$pgb/psql" -h "$RUN/pgsock" -p "$PG_PORT" -U postgres -qAt -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SELECT 'CREATE ROLE techmart LOGIN' WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'techmart')\gexec
+SELECT 'CREATE DATABASE techmart OWNER techmart' WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'techmart')\gexec
+SQL
+}
+
+start_redis() {
+  alive "$RUN/pid/redis.pid" && return
+  mkdir -p "$RUN/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+    --daemonize yes --pidfile "$RUN/pid/redis.pid" --logfile "$RUN/log/redis.log" \
+    --dir "$RUN/redis" || die "redis-server did not start"
+  local t=50
+  until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do
+    t=$((t - 1)); [ $t -gt 0 ] || die "Redis did not answer: see $RUN/log/redis.log"; sleep 0.1
+  done
+}
+
+# start_daemon NAME PIDFILE LOGFILE CMD... — background, own session, pid kept.
+start_daemon() {
+  local name=$1 pidf=$2 logf=$3; shift 3
+  alive "$pidf" && return 0
+  setsid "$@" >>"$logf" 2>&1 </dev/null &
+  echo $! >"$pidf"
+  log "started $name (pid $!)"
+}
+
+start_inventory() {
+  local i=$1 ep; ep=$(inv_endpoint "$i")
+  [ ${#ep} -lt 100 ] || die "socket path $ep is too long for ipc://; use a shorter TM_RUN_DIR"
+  TM_DB_URL=$DB_URL TM_INVENTORY_ENDPOINT=$ep TM_OPS_PORT=$(inv_ops_port "$i") \
+  TM_INSTANCE=inventory-$i TM_SQL_DIR=$ROOT/sql \
+    start_daemon "tm-inventory #$i" "$RUN/pid/inventory-$i.pid" "$RUN/log/inventory-$i.log" \
+    "$BIN/tm-inventory"
+}
+
+inventory_endpoints() {
+  local i list=""
+  for i in $(seq 1 "$N_INV"); do list="$list${list:+,}$(inv_endpoint "$i")"; done
+  echo "$list"
+}
+
+start_gateway() {
+  local i=$1
+  TM_GATEWAY_LISTEN=127.0.0.1:$(gw_port "$i") TM_OPS_PORT=$(gw_ops_port "$i") \
+  TM_INSTANCE=gateway-$i TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
+  TM_GATEWAY_THREADS=${TM_GATEWAY_THREADS:-256} \
+    start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
+    "$BIN/tm-gateway"
+}
+
+wait_ready() { # wait_ready SVC I OPSPORT
+  wait_http "http://127.0.0.1:$3/health" 60 \
+    || die "$1 #$2 is not ready: see $RUN/log/$1-$2.log"
+}
+
+start_nginx() {
+  alive "$RUN/pid/nginx.pid" && return
+  local i ups="" ka=${TM_NGINX_KEEPALIVE:-}
+  for i in $(seq 1 "$N_GW"); do ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'; done
+  # keepalive is per nginx worker; together the workers must not hold more
+  # idle connections than the gateways have threads.
+  [ -n "$ka" ] || ka=$(( ${TM_GATEWAY_THREADS:-256} * N_GW / $(nproc) ))
+  [ "$ka" -ge 1 ] || ka=1
+  mkdir -p "$RUN/nginx" "$RUN/www"
+  sed -e "s|@RUN@|$RUN|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@KEEPALIVE@|$ka|g" \
+    "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else print }' \
+    >"$RUN/nginx/nginx.conf"
+  [ -f "$RUN/www/index.html" ] || cp "$ROOT/deploy/index.html" "$RUN/www/index.html"
+  nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/log/nginx-error.log" \
+    || die "nginx did not start: see $RUN/log/nginx-error.log"
+  log "started nginx on 127.0.0.1:$HTTP_PORT"
+}
+
+cmd_up() {
+  mkdir -p "$RUN"/{pid,log,sock}
+  ensure_traversable
+  if [ ! -f "$STATE" ]; then
+    printf 'HTTP_PORT=%q\nPORT_BASE=%q\nSCALE_SPEC=%q\n' "$HTTP_PORT" "$PORT_BASE" "$SCALE_SPEC" >"$STATE"
+  fi
+  start_postgres
+  start_redis
+  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory \
+    2>>"$RUN/log/migrate.log" || die "migrations failed: see $RUN/log/migrate.log"
+  if [ "${TM_SAMPLE:-1}" = 1 ]; then
+    TM_DB_URL=$DB_URL "$BIN/tm-inventory-seed" 2>>"$RUN/log/seed.log" \
+      || die "sample data failed: see $RUN/log/seed.log"
+  fi
+  local i
+  for i in $(seq 1 "$N_INV"); do start_inventory "$i"; done
+  for i in $(seq 1 "$N_INV"); do wait_ready inventory "$i" "$(inv_ops_port "$i")"; done
+  for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
+  for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(gw_ops_port "$i")"; done
+  start_nginx
+  wait_http "http://127.0.0.1:$HTTP_PORT/api/v1/stores?limit=1" 30 \
+    || die "the API does not answer through nginx: see $RUN/log/"
+  cat <<MSG
+
+TechMart is up (inventory x$N_INV, gateway x$N_GW).
+  Open:    http://localhost:$HTTP_PORT/
+  Try:     curl 'http://localhost:$HTTP_PORT/api/v1/products?limit=5'
+  Health:  curl http://127.0.0.1:$(gw_ops_port 1)/health   (gateway ops port)
+  Logs:    $RUN/log/
+  Stop:    make down
+MSG
+}
+
+stop_pid() { # stop_pid PIDFILE: SIGTERM, up to 10 s, then SIGKILL
+  local pidf=$1 pid t
+  [ -f "$pidf" ] || return 0
+  pid=$(cat "$pidf")
+  if alive "$pidf"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    t=100
+    while alive "$pidf" && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+    alive "$pidf" && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidf"
+}
+
+cmd_down() {
+  [ -d "$RUN" ] || { log "nothing to stop in $RUN"; return 0; }
+  local f
+  stop_pid "$RUN/pid/nginx.pid"
+  for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/inventory-*.pid; do
+    [ -e "$f" ] && stop_pid "$f"
+  done
+  stop_pid "$RUN/pid/redis.pid"
+  if [ -f "$RUN/pg/postmaster.pid" ]; then
+    as_pg "$(pg_bin)/pg_ctl" -D "$RUN/pg" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  rm -f "$STATE"
+  log "stopped (data kept in $RUN)"
+}
+
+cmd_status() {
+  local f
+  for f in "$RUN"/pid/*.pid; do
+    [ -e "$f" ] || continue
+    if alive "$f"; then echo "$(basename "$f" .pid) running pid $(cat "$f")"
+    else echo "$(basename "$f" .pid) dead"; fi
+  done
+  [ -f "$RUN/pg/postmaster.pid" ] && echo "postgres running pid $(head -1 "$RUN/pg/postmaster.pid")"
+  return 0
+}
+
+cmd_start() {
+  local svc=${1:-} i=${2:-}
+  [[ $i =~ ^[0-9]+$ ]] || die "usage: stack.sh start inventory|gateway N"
+  case $svc in
+    inventory) start_inventory "$i"; wait_ready inventory "$i" "$(inv_ops_port "$i")" ;;
+    gateway) start_gateway "$i"; wait_ready gateway "$i" "$(gw_ops_port "$i")" ;;
+    *) die "usage: stack.sh start inventory|gateway N" ;;
+  esac
+}
+
+case ${1:-} in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  start) shift; cmd_start "$@" ;;
+  *) echo "usage: $0 up|down|status|start SVC N" >&2; exit 2 ;;
+esac

@@ -1,0 +1,107 @@
+/* services/gateway/routes.c — the route table and its matcher. Every API
+ * request is matched once; tens of routes, so a linear scan comparing
+ * segments in place is fast enough and needs no allocation. */
+#include "services/gateway/routes.h"
+
+#include <string.h>
+
+const struct gw_route gw_routes[] = {
+    {"GET", "/api/v1/categories", GW_SVC_INVENTORY},
+    {"POST", "/api/v1/categories", GW_SVC_INVENTORY},
+    {"GET", "/api/v1/categories/{id}", GW_SVC_INVENTORY},
+    {"PATCH", "/api/v1/categories/{id}", GW_SVC_INVENTORY},
+    {"GET", "/api/v1/products", GW_SVC_INVENTORY},
+    {"POST", "/api/v1/products", GW_SVC_INVENTORY},
+    {"GET", "/api/v1/products/{id}", GW_SVC_INVENTORY},
+    {"PATCH", "/api/v1/products/{id}", GW_SVC_INVENTORY},
+    {"GET", "/api/v1/stores", GW_SVC_INVENTORY},
+    {"POST", "/api/v1/stores", GW_SVC_INVENTORY},
+    {"GET", "/api/v1/stores/{id}", GW_SVC_INVENTORY},
+    {"PATCH", "/api/v1/stores/{id}", GW_SVC_INVENTORY},
+};
+const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
+
+static const char *const service_names[GW_SVC_COUNT] = {"inventory"};
+
+const char *
+gw_service_name(enum gw_service svc)
+{
+    return (unsigned)svc < GW_SVC_COUNT ? service_names[svc] : "unknown";
+}
+
+/* Matches path against template t, collecting {name} segments. */
+static int
+match_one(const char *t, const char *path, struct tm_kv *params, int *n_params, char *store,
+          size_t store_size)
+{
+    size_t used = 0;
+
+    *n_params = 0;
+    while (*t && *path) {
+        if (*t == '{') {
+            const char *tend = strchr(t, '}'), *pend = strchr(path, '/');
+            size_t vlen = pend ? (size_t)(pend - path) : strlen(path);
+
+            if (!tend || vlen == 0 || *n_params == TM_PARAMS_MAX || used + vlen + 1 > store_size)
+                return 0;
+            memcpy(store + used, path, vlen);
+            store[used + vlen] = '\0';
+            params[*n_params].key = NULL; /* names are filled in by the caller's template */
+            params[*n_params].val = store + used;
+            (*n_params)++;
+            used += vlen + 1;
+            t = tend + 1;
+            path += vlen;
+            continue;
+        }
+        if (*t != *path)
+            return 0;
+        t++;
+        path++;
+    }
+    return *t == '\0' && *path == '\0';
+}
+
+/* Points params[i].key at a NUL-terminated copy, in names[size], of the
+ * i-th "{name}" of template t. */
+static void
+name_params(const char *t, struct tm_kv *params, int n, char *names, size_t size)
+{
+    size_t used = 0;
+
+    for (int i = 0; i < n && (t = strchr(t, '{')); i++) {
+        const char *end = strchr(t, '}');
+        size_t len = (size_t)(end - t - 1);
+
+        if (used + len + 1 > size)
+            return;
+        memcpy(names + used, t + 1, len);
+        names[used + len] = '\0';
+        params[i].key = names + used;
+        used += len + 1;
+        t = end + 1;
+    }
+}
+
+enum gw_match
+gw_route_match(const char *method, const char *path, const struct gw_route **out,
+               struct tm_kv *params, int *n_params, char *store, size_t store_size)
+{
+    int path_seen = 0;
+    size_t half = store_size / 2;
+
+    *out = NULL;
+    *n_params = 0;
+    for (size_t i = 0; i < gw_routes_n; i++) {
+        if (!match_one(gw_routes[i].route, path, params, n_params, store, half))
+            continue;
+        path_seen = 1;
+        if (strcmp(gw_routes[i].method, method) != 0)
+            continue;
+        name_params(gw_routes[i].route, params, *n_params, store + half, store_size - half);
+        *out = &gw_routes[i];
+        return GW_MATCH_OK;
+    }
+    *n_params = 0;
+    return path_seen ? GW_MATCH_METHOD : GW_MATCH_NONE;
+}

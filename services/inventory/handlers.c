@@ -1,0 +1,556 @@
+/* services/inventory/handlers.c — translates catalogue requests: one decode
+ * function per body type (strict: unknown fields and wrong types are 400s
+ * naming the field), one encode function per resource, and handlers that
+ * only glue them to catalog.c rules and store.c SQL. cJSON never leaves
+ * this file. */
+#include "services/inventory/handlers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "services/inventory/catalog.h"
+#include "services/inventory/store.h"
+
+/* ---------------------------------------------------------------- decode */
+
+/* Field decoders: record the field in *set when present. Explicit null is
+ * refused (PATCH would otherwise be ambiguous). */
+static enum tm_code
+opt_str(const cJSON *o, const char *name, size_t min, size_t max, char *out, size_t size,
+        unsigned bit, unsigned *set, struct tm_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    enum tm_code rc;
+
+    if (!it)
+        return TM_OK;
+    if (cJSON_IsNull(it))
+        return tm_err_set(err, TM_INVALID, name, "%s cannot be null", name);
+    if ((rc = tm_json_as_str(it, name, min, max, out, size, err)) == TM_OK)
+        *set |= bit;
+    return rc;
+}
+
+static enum tm_code
+opt_i64(const cJSON *o, const char *name, int64_t min, int64_t max, int64_t *out, unsigned bit,
+        unsigned *set, struct tm_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    enum tm_code rc;
+
+    if (!it)
+        return TM_OK;
+    if (cJSON_IsNull(it))
+        return tm_err_set(err, TM_INVALID, name, "%s cannot be null", name);
+    if ((rc = tm_json_as_i64(it, name, min, max, out, err)) == TM_OK)
+        *set |= bit;
+    return rc;
+}
+
+static enum tm_code
+opt_bool(const cJSON *o, const char *name, int *out, unsigned bit, unsigned *set,
+         struct tm_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    enum tm_code rc;
+
+    if (!it)
+        return TM_OK;
+    if ((rc = tm_json_as_bool(it, name, out, err)) == TM_OK)
+        *set |= bit;
+    return rc;
+}
+
+/* All of `required` must be in set: otherwise the first missing one is named. */
+static enum tm_code
+need(unsigned set, unsigned required, const unsigned *bits, const char *const *names, size_t n,
+     struct tm_err *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((required & bits[i]) && !(set & bits[i]))
+            return tm_err_set(err, TM_INVALID, names[i], "%s is required", names[i]);
+    return TM_OK;
+}
+
+static enum tm_code
+decode_product(const cJSON *o, int create, struct inv_product *p, unsigned *set,
+               struct tm_err *err)
+{
+    static const char *const names[] = {"sku",           "name",      "category_id",
+                                        "unit_price_cents", "unit_cost_cents",
+                                        "unit_of_measure", "pack_size", "active"};
+    static const unsigned bits[] = {INV_F_SKU,  INV_F_NAME, INV_F_CATEGORY, INV_F_PRICE,
+                                    INV_F_COST, INV_F_UOM,  INV_F_PACK,     INV_F_ACTIVE};
+    enum tm_code rc;
+
+    memset(p, 0, sizeof *p);
+    *set = 0;
+    snprintf(p->unit_of_measure, sizeof p->unit_of_measure, "each");
+    p->pack_size = 1;
+    p->active = 1;
+    if ((rc = tm_json_only(o, names, 8, err)) != TM_OK ||
+        (rc = opt_str(o, "sku", 1, INV_SKU_MAX, p->sku, sizeof p->sku, INV_F_SKU, set, err)) ||
+        (rc = opt_str(o, "name", 1, INV_NAME_MAX, p->name, sizeof p->name, INV_F_NAME, set,
+                      err)) ||
+        (rc = opt_i64(o, "category_id", 1, INT64_MAX, &p->category_id, INV_F_CATEGORY, set,
+                      err)) ||
+        (rc = opt_i64(o, "unit_price_cents", 0, INV_PRICE_MAX_CENTS, &p->unit_price_cents,
+                      INV_F_PRICE, set, err)) ||
+        (rc = opt_i64(o, "unit_cost_cents", 0, INV_PRICE_MAX_CENTS, &p->unit_cost_cents,
+                      INV_F_COST, set, err)) ||
+        (rc = opt_str(o, "unit_of_measure", 1, INV_UOM_MAX, p->unit_of_measure,
+                      sizeof p->unit_of_measure, INV_F_UOM, set, err)) ||
+        (rc = opt_i64(o, "pack_size", 1, INV_PACK_SIZE_MAX, &p->pack_size, INV_F_PACK, set,
+                      err)) ||
+        (rc = opt_bool(o, "active", &p->active, INV_F_ACTIVE, set, err)))
+        return rc;
+    if (create &&
+        (rc = need(*set, INV_F_SKU | INV_F_NAME | INV_F_CATEGORY | INV_F_PRICE | INV_F_COST, bits,
+                   names, 8, err)) != TM_OK)
+        return rc;
+    if (!create && *set == 0)
+        return tm_err_set(err, TM_INVALID, "body", "nothing to update");
+    return inv_product_validate(p, create ? ~0u : *set, err);
+}
+
+static enum tm_code
+decode_category(const cJSON *o, int create, struct inv_category *c, unsigned *set,
+                struct tm_err *err)
+{
+    static const char *const names[] = {"name", "description", "parent_id", "active"};
+    static const unsigned bits[] = {INV_F_NAME, INV_F_DESCRIPTION, INV_F_PARENT, INV_F_ACTIVE};
+    const cJSON *parent = cJSON_GetObjectItemCaseSensitive(o, "parent_id");
+    enum tm_code rc;
+
+    memset(c, 0, sizeof *c);
+    *set = 0;
+    c->active = 1;
+    if ((rc = tm_json_only(o, names, 4, err)) != TM_OK ||
+        (rc = opt_str(o, "name", 1, INV_CATEGORY_NAME_MAX, c->name, sizeof c->name, INV_F_NAME,
+                      set, err)) ||
+        (rc = opt_str(o, "description", 0, INV_DESCRIPTION_MAX, c->description,
+                      sizeof c->description, INV_F_DESCRIPTION, set, err)) ||
+        (rc = opt_bool(o, "active", &c->active, INV_F_ACTIVE, set, err)))
+        return rc;
+    /* parent_id: null means "top level", so null is allowed here. */
+    if (cJSON_IsNull(parent))
+        *set |= INV_F_PARENT;
+    else if ((rc = opt_i64(o, "parent_id", 1, INT64_MAX, &c->parent_id, INV_F_PARENT, set,
+                           err)) != TM_OK)
+        return rc;
+    if (create && (rc = need(*set, INV_F_NAME, bits, names, 4, err)) != TM_OK)
+        return rc;
+    if (!create && *set == 0)
+        return tm_err_set(err, TM_INVALID, "body", "nothing to update");
+    return inv_category_validate(c, create ? ~0u : *set, err);
+}
+
+static enum tm_code
+decode_store(const cJSON *o, int create, struct inv_store *s, unsigned *set, struct tm_err *err)
+{
+    static const char *const names[] = {"code", "name", "city", "time_zone", "active"};
+    static const unsigned bits[] = {INV_F_CODE, INV_F_NAME, INV_F_CITY, INV_F_TZ, INV_F_ACTIVE};
+    enum tm_code rc;
+
+    memset(s, 0, sizeof *s);
+    *set = 0;
+    s->active = 1;
+    if ((rc = tm_json_only(o, names, 5, err)) != TM_OK ||
+        (rc = opt_str(o, "code", 2, INV_STORE_CODE_MAX, s->code, sizeof s->code, INV_F_CODE, set,
+                      err)) ||
+        (rc = opt_str(o, "name", 1, INV_NAME_MAX, s->name, sizeof s->name, INV_F_NAME, set,
+                      err)) ||
+        (rc = opt_str(o, "city", 1, INV_CITY_MAX, s->city, sizeof s->city, INV_F_CITY, set,
+                      err)) ||
+        (rc = opt_str(o, "time_zone", 1, INV_TZ_MAX, s->time_zone, sizeof s->time_zone, INV_F_TZ,
+                      set, err)) ||
+        (rc = opt_bool(o, "active", &s->active, INV_F_ACTIVE, set, err)))
+        return rc;
+    if (create &&
+        (rc = need(*set, INV_F_CODE | INV_F_NAME | INV_F_CITY | INV_F_TZ, bits, names, 5, err)))
+        return rc;
+    if (!create && *set == 0)
+        return tm_err_set(err, TM_INVALID, "body", "nothing to update");
+    return inv_store_validate(s, create ? ~0u : *set, err);
+}
+
+/* ---------------------------------------------------------------- encode */
+
+static enum tm_code
+kv_str(struct tm_buf *b, const char *key, const char *v, int first)
+{
+    enum tm_code rc = tm_buf_printf(b, "%s\"%s\":", first ? "" : ",", key);
+
+    return rc == TM_OK ? tm_json_quote(b, v) : rc;
+}
+
+static enum tm_code
+kv_i64(struct tm_buf *b, const char *key, int64_t v)
+{
+    return tm_buf_printf(b, ",\"%s\":%lld", key, (long long)v);
+}
+
+static enum tm_code
+kv_bool(struct tm_buf *b, const char *key, int v)
+{
+    return tm_buf_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
+}
+
+static enum tm_code
+encode_category(struct tm_buf *b, const struct inv_category *c)
+{
+    enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)c->id);
+
+    if (rc == TM_OK && (rc = kv_str(b, "name", c->name, 0)) == TM_OK &&
+        (rc = kv_str(b, "description", c->description, 0)) == TM_OK)
+        rc = c->parent_id ? kv_i64(b, "parent_id", c->parent_id)
+                          : tm_buf_adds(b, ",\"parent_id\":null");
+    if (rc == TM_OK && (rc = kv_bool(b, "active", c->active)) == TM_OK &&
+        (rc = kv_str(b, "created_at", c->created_at, 0)) == TM_OK &&
+        (rc = kv_str(b, "updated_at", c->updated_at, 0)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    return rc;
+}
+
+static enum tm_code
+encode_product(struct tm_buf *b, const struct inv_product *p)
+{
+    enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)p->id);
+
+    if (rc == TM_OK && (rc = kv_str(b, "sku", p->sku, 0)) == TM_OK &&
+        (rc = kv_str(b, "name", p->name, 0)) == TM_OK &&
+        (rc = kv_i64(b, "category_id", p->category_id)) == TM_OK &&
+        (rc = kv_i64(b, "unit_price_cents", p->unit_price_cents)) == TM_OK &&
+        (rc = kv_i64(b, "unit_cost_cents", p->unit_cost_cents)) == TM_OK &&
+        (rc = kv_str(b, "unit_of_measure", p->unit_of_measure, 0)) == TM_OK &&
+        (rc = kv_i64(b, "pack_size", p->pack_size)) == TM_OK &&
+        (rc = kv_bool(b, "active", p->active)) == TM_OK &&
+        (rc = kv_str(b, "created_at", p->created_at, 0)) == TM_OK &&
+        (rc = kv_str(b, "updated_at", p->updated_at, 0)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    return rc;
+}
+
+static enum tm_code
+encode_store(struct tm_buf *b, const struct inv_store *s)
+{
+    enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)s->id);
+
+    if (rc == TM_OK && (rc = kv_str(b, "code", s->code, 0)) == TM_OK &&
+        (rc = kv_str(b, "name", s->name, 0)) == TM_OK &&
+        (rc = kv_str(b, "city", s->city, 0)) == TM_OK &&
+        (rc = kv_str(b, "time_zone", s->time_zone, 0)) == TM_OK &&
+        (rc = kv_bool(b, "active", s->active)) == TM_OK &&
+        (rc = kv_str(b, "created_at", s->created_at, 0)) == TM_OK &&
+        (rc = kv_str(b, "updated_at", s->updated_at, 0)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    return rc;
+}
+
+/* What the list and single-item paths need to know of a resource. */
+struct kind {
+    size_t size;                                          /* of its struct */
+    enum tm_code (*encode)(struct tm_buf *b, const void *item);
+    int64_t (*id)(const void *item);
+};
+
+static enum tm_code
+enc_category(struct tm_buf *b, const void *item)
+{
+    return encode_category(b, item);
+}
+static int64_t
+id_category(const void *item)
+{
+    return ((const struct inv_category *)item)->id;
+}
+static enum tm_code
+enc_product(struct tm_buf *b, const void *item)
+{
+    return encode_product(b, item);
+}
+static int64_t
+id_product(const void *item)
+{
+    return ((const struct inv_product *)item)->id;
+}
+static enum tm_code
+enc_store(struct tm_buf *b, const void *item)
+{
+    return encode_store(b, item);
+}
+static int64_t
+id_store(const void *item)
+{
+    return ((const struct inv_store *)item)->id;
+}
+
+static const struct kind k_category = {sizeof(struct inv_category), enc_category, id_category};
+static const struct kind k_product = {sizeof(struct inv_product), enc_product, id_product};
+static const struct kind k_store = {sizeof(struct inv_store), enc_store, id_store};
+
+/* {"items":[...],"next_cursor":...}: n rows were fetched, at most limit are
+ * shown, and a further row means there is a next page. */
+static enum tm_code
+encode_page(struct tm_reply *rep, const struct kind *k, const void *items, int n, int64_t limit,
+            struct tm_err *err)
+{
+    int shown = n > limit ? (int)limit : n;
+    const char *base = items;
+    enum tm_code rc = tm_buf_adds(&rep->body, "{\"items\":[");
+
+    for (int i = 0; i < shown && rc == TM_OK; i++) {
+        if (i)
+            rc = tm_buf_adds(&rep->body, ",");
+        if (rc == TM_OK)
+            rc = k->encode(&rep->body, base + (size_t)i * k->size);
+    }
+    if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK)
+        rc = tm_page_next(&rep->body, n > limit,
+                          shown ? k->id(base + (size_t)(shown - 1) * k->size) : 0);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(&rep->body, "}");
+    return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+}
+
+static enum tm_code
+encode_one(struct tm_reply *rep, int status, const struct kind *k, const void *item,
+           struct tm_err *err)
+{
+    rep->status = status;
+    if (k->encode(&rep->body, item) != TM_OK)
+        return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+    return TM_OK;
+}
+
+/* Reads the filters every list shares: q, active, and the page. */
+static enum tm_code
+list_args(const struct tm_ctx *ctx, struct inv_filter *f, struct tm_page *pg, struct tm_err *err)
+{
+    enum tm_code rc;
+
+    memset(f, 0, sizeof *f);
+    if ((rc = tm_ctx_page(ctx, pg, err)) != TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "q", 100, &f->q, err)) != TM_OK ||
+        (rc = tm_ctx_query_bool(ctx, "active", &f->active, err)) != TM_OK)
+        return rc;
+    if (f->q && !*f->q)
+        f->q = NULL;
+    return TM_OK;
+}
+
+/* ------------------------------------------------------------- handlers */
+
+static enum tm_code
+h_category_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_filter f;
+    struct tm_page pg;
+    struct inv_category *rows = NULL;
+    int n = 0;
+    enum tm_code rc;
+
+    if ((rc = list_args(ctx, &f, &pg, err)) != TM_OK)
+        return rc;
+    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
+    if ((rc = inv_db_category_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
+        rc = encode_page(rep, &k_category, rows, n, pg.limit, err);
+    free(rows);
+    return rc;
+}
+
+static enum tm_code
+h_category_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_category c;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_category(body, 1, &c, &set, err)) == TM_OK &&
+        (rc = inv_db_category_create(ctx->db, &c, err)) == TM_OK)
+        rc = encode_one(rep, 201, &k_category, &c, err);
+    cJSON_Delete(body);
+    return rc;
+}
+
+static enum tm_code
+h_category_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_category c;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = inv_db_category_get(ctx->db, id, &c, err)) == TM_OK)
+        rc = encode_one(rep, 200, &k_category, &c, err);
+    return rc;
+}
+
+static enum tm_code
+h_category_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_category in, out;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_category(body, 0, &in, &set, err)) == TM_OK &&
+        (rc = inv_db_category_update(ctx->db, id, &in, set, &out, err)) == TM_OK)
+        rc = encode_one(rep, 200, &k_category, &out, err);
+    cJSON_Delete(body);
+    return rc;
+}
+
+static enum tm_code
+h_product_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_filter f;
+    struct tm_page pg;
+    struct inv_product *rows = NULL;
+    int n = 0;
+    enum tm_code rc;
+
+    if ((rc = list_args(ctx, &f, &pg, err)) != TM_OK ||
+        (rc = tm_ctx_query_int(ctx, "category_id", 1, INT64_MAX, 0, &f.category_id, err)) !=
+            TM_OK)
+        return rc;
+    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
+    if ((rc = inv_db_product_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
+        rc = encode_page(rep, &k_product, rows, n, pg.limit, err);
+    free(rows);
+    return rc;
+}
+
+static enum tm_code
+h_product_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_product p;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_product(body, 1, &p, &set, err)) == TM_OK &&
+        (rc = inv_db_product_create(ctx->db, &p, err)) == TM_OK)
+        rc = encode_one(rep, 201, &k_product, &p, err);
+    cJSON_Delete(body);
+    return rc;
+}
+
+static enum tm_code
+h_product_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_product p;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = inv_db_product_get(ctx->db, id, &p, err)) == TM_OK)
+        rc = encode_one(rep, 200, &k_product, &p, err);
+    return rc;
+}
+
+static enum tm_code
+h_product_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_product in, out;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_product(body, 0, &in, &set, err)) == TM_OK &&
+        (rc = inv_db_product_update(ctx->db, id, &in, set, &out, err)) == TM_OK)
+        rc = encode_one(rep, 200, &k_product, &out, err);
+    cJSON_Delete(body);
+    return rc;
+}
+
+static enum tm_code
+h_store_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_filter f;
+    struct tm_page pg;
+    struct inv_store *rows = NULL;
+    int n = 0;
+    enum tm_code rc;
+
+    if ((rc = list_args(ctx, &f, &pg, err)) != TM_OK)
+        return rc;
+    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
+    if ((rc = inv_db_store_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
+        rc = encode_page(rep, &k_store, rows, n, pg.limit, err);
+    free(rows);
+    return rc;
+}
+
+static enum tm_code
+h_store_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_store s;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_store(body, 1, &s, &set, err)) == TM_OK &&
+        (rc = inv_db_store_create(ctx->db, &s, err)) == TM_OK)
+        rc = encode_one(rep, 201, &k_store, &s, err);
+    cJSON_Delete(body);
+    return rc;
+}
+
+static enum tm_code
+h_store_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_store s;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = inv_db_store_get(ctx->db, id, &s, err)) == TM_OK)
+        rc = encode_one(rep, 200, &k_store, &s, err);
+    return rc;
+}
+
+static enum tm_code
+h_store_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_store in, out;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_store(body, 0, &in, &set, err)) == TM_OK &&
+        (rc = inv_db_store_update(ctx->db, id, &in, set, &out, err)) == TM_OK)
+        rc = encode_one(rep, 200, &k_store, &out, err);
+    cJSON_Delete(body);
+    return rc;
+}
+
+const struct tm_route inv_routes[] = {
+    {"GET", "/api/v1/categories", h_category_list, TM_TX_READ},
+    {"POST", "/api/v1/categories", h_category_create, TM_TX_WRITE},
+    {"GET", "/api/v1/categories/{id}", h_category_get, TM_TX_READ},
+    {"PATCH", "/api/v1/categories/{id}", h_category_update, TM_TX_WRITE},
+    {"GET", "/api/v1/products", h_product_list, TM_TX_READ},
+    {"POST", "/api/v1/products", h_product_create, TM_TX_WRITE},
+    {"GET", "/api/v1/products/{id}", h_product_get, TM_TX_READ},
+    {"PATCH", "/api/v1/products/{id}", h_product_update, TM_TX_WRITE},
+    {"GET", "/api/v1/stores", h_store_list, TM_TX_READ},
+    {"POST", "/api/v1/stores", h_store_create, TM_TX_WRITE},
+    {"GET", "/api/v1/stores/{id}", h_store_get, TM_TX_READ},
+    {"PATCH", "/api/v1/stores/{id}", h_store_update, TM_TX_WRITE},
+};
+const size_t inv_routes_n = sizeof inv_routes / sizeof inv_routes[0];

@@ -1,0 +1,168 @@
+/* services/inventory/main.c — tm-inventory: catalogue, stock, forecasting,
+ * reorder. Wiring only: config, logging, database pool, schema check, ops
+ * port, bus workers, then the signal loop. The schema check refuses to run
+ * on a schema that is behind or whose applied migrations were edited; a
+ * database that is down is waited for with backoff, reported in /health. */
+#include <signal.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "common/bus.h"
+#include "common/config.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/migrate.h"
+#include "common/ops.h"
+#include "common/router.h"
+#include "common/signals.h"
+#include "services/inventory/handlers.h"
+
+struct inv_cfg {
+    struct tm_base_cfg base;
+    char db_url[512];
+    int db_pool;
+    char endpoint[256];
+    int workers;
+    char sql_dir[512];
+};
+
+struct inv_app {
+    const struct inv_cfg *cfg;
+    struct tm_db_pool *db;
+    atomic_int schema_ok; /* set once the migration check passed */
+};
+
+#define F(field) offsetof(struct inv_cfg, field)
+#define S(field) sizeof(((struct inv_cfg *)0)->field)
+static const struct tm_cfg_opt inv_opts[] = {
+    {"db-url", "TM_DB_URL", TM_CFG_STR, F(db_url), S(db_url), 0, 0,
+     "postgresql:///techmart", 1, "PostgreSQL connection string (libpq URL or key=value)"},
+    {"db-pool", "TM_DB_POOL", TM_CFG_INT, F(db_pool), 0, 1, 256, "16", 0,
+     "database connections (one per bus worker is enough)"},
+    {"endpoint", "TM_INVENTORY_ENDPOINT", TM_CFG_STR, F(endpoint), S(endpoint), 0, 0,
+     "ipc:///tmp/tm-inventory-1.ipc", 0, "bus endpoint this instance binds (ipc:// or tcp://)"},
+    {"workers", "TM_WORKERS", TM_CFG_INT, F(workers), 0, 1, 256, "16", 0,
+     "bus worker threads, each handling one request at a time"},
+    {"sql-dir", "TM_SQL_DIR", TM_CFG_STR, F(sql_dir), S(sql_dir), 0, 0, "sql", 0,
+     "folder of migrations; the schema must be at its latest migration"},
+};
+#undef F
+#undef S
+
+static void
+health(void *arg, struct tm_health *h)
+{
+    struct inv_app *app = arg;
+    struct tm_err err;
+
+    tm_err_clear(&err);
+    if (tm_db_ping(app->db, &err) == TM_OK)
+        tm_health_add(h, "postgres", 1, "ok");
+    else
+        tm_health_add(h, "postgres", 0, "%s", err.message);
+    tm_health_add(h, "schema", atomic_load(&app->schema_ok), "%s",
+                  atomic_load(&app->schema_ok) ? "inventory up to date" : "not checked yet");
+}
+
+/* Waits (with backoff, answering signals) until the schema can be checked.
+ * Returns 0 when it is current, 2 when it is behind or edited, -1 on a stop. */
+static int
+check_schema(struct inv_app *app)
+{
+    struct tm_migration_set set;
+    struct tm_err err;
+    int wait_ms = 100, status = -1;
+
+    if (tm_migration_set_load(app->cfg->sql_dir, "inventory", &set, &err) != TM_OK) {
+        tm_log_error(NULL, "schema", "error=\"%s\"", err.message);
+        return 2;
+    }
+    for (;;) {
+        PGconn *c = NULL;
+        enum tm_code rc = tm_db_acquire(app->db, 0, &c, &err);
+
+        if (rc == TM_OK)
+            rc = tm_migrate_check(c, &set, &err);
+        tm_db_release(app->db, c);
+        if (rc == TM_OK) {
+            atomic_store(&app->schema_ok, 1);
+            status = 0;
+            break;
+        }
+        if (rc == TM_CONFLICT) {
+            tm_log_error(NULL, "schema", "error=\"%s\"", err.message);
+            status = 2;
+            break;
+        }
+        tm_log_warn(NULL, "schema.wait", "retry_ms=%d error=\"%s\"", wait_ms, err.message);
+        int sig = tm_signals_wait(wait_ms);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        wait_ms = wait_ms * 2 > 5000 ? 5000 : wait_ms * 2;
+    }
+    tm_migration_set_fini(&set);
+    return status;
+}
+
+int
+main(int argc, char **argv)
+{
+    static struct inv_cfg cfg;
+    static struct inv_app app;
+    const struct tm_cfg_table tables[] = {
+        {tm_base_cfg_opts, tm_base_cfg_n, &cfg.base},
+        {inv_opts, sizeof inv_opts / sizeof inv_opts[0], &cfg},
+    };
+    struct tm_router router = {"tm-inventory", inv_routes, inv_routes_n, NULL, health, &app};
+    struct tm_bus_server *bus = NULL;
+    struct tm_ops *ops = NULL;
+    enum tm_log_level level;
+    struct tm_err err;
+    int help = 0, status = 1, sig;
+
+    tm_signals_block();
+    if (tm_cfg_load(tables, 2, argc, argv, &help, &err) != TM_OK ||
+        (!help && tm_log_level_parse(cfg.base.log_level, &level, &err) != TM_OK)) {
+        fprintf(stderr, "tm-inventory: %s\n", err.message);
+        return 2;
+    }
+    if (help) {
+        tm_cfg_help(stdout, "tm-inventory", "Catalogue, stock, forecasting and reorder service.",
+                    tables, 2);
+        return 0;
+    }
+    tm_log_init("tm-inventory", level, 2);
+    tm_cfg_log(tables, 2);
+    app.cfg = &cfg;
+    if (tm_db_pool_new(cfg.db_url, cfg.db_pool, &app.db, &err) != TM_OK ||
+        tm_ops_start(cfg.base.ops_port, "tm-inventory", cfg.base.instance, health, &app, &ops,
+                     &err) != TM_OK) {
+        tm_log_error(NULL, "start", "error=\"%s\"", err.message);
+        goto out;
+    }
+    router.db = app.db;
+    if ((status = check_schema(&app)) != 0) {
+        status = status < 0 ? 0 : status;
+        goto out;
+    }
+    status = 1;
+    if (tm_bus_server_start(cfg.endpoint, cfg.workers, tm_router_handle, &router, &bus, &err) !=
+        TM_OK) {
+        tm_log_error(NULL, "start", "error=\"%s\"", err.message);
+        goto out;
+    }
+    tm_log_info(NULL, "ready", "endpoint=%s workers=%d ops_port=%d", cfg.endpoint, cfg.workers,
+                cfg.base.ops_port);
+    while ((sig = tm_signals_wait(1000)) != SIGTERM && sig != SIGINT)
+        if (sig == SIGHUP)
+            tm_log_info(NULL, "sighup", "nothing to reload: settings need a restart");
+    tm_log_info(NULL, "stopping", "signal=%d", sig);
+    status = 0;
+out:
+    tm_bus_server_stop(bus);
+    tm_ops_stop(ops);
+    tm_db_pool_free(app.db);
+    tm_log_info(NULL, "stopped", "status=%d", status);
+    return status;
+}

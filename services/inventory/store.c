@@ -1,0 +1,434 @@
+/* services/inventory/store.c — SQL for the catalogue. Every statement is
+ * parameterized; optional filters are "($n IS NULL OR ...)" so each query is
+ * one fixed text. Lists use keyset paging on id (WHERE id > cursor ORDER BY
+ * id LIMIT n+1), which stays fast at any depth. */
+#include "services/inventory/store.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+#define CAT_COLS                                                                               \
+    "id, name, description, COALESCE(parent_id, 0), active, " TS("created_at") ", "          \
+    TS("updated_at")
+#define PROD_COLS                                                                              \
+    "id, sku, name, category_id, unit_price_cents, unit_cost_cents, unit_of_measure, "        \
+    "pack_size, active, " TS("created_at") ", " TS("updated_at")
+#define STORE_COLS                                                                             \
+    "id, code, name, city, time_zone, active, " TS("created_at") ", " TS("updated_at")
+
+/* Database constraint → the client's field and what to tell them. */
+static const struct {
+    const char *constraint, *field, *message;
+} constraint_fields[] = {
+    {"categories_name_key", "name", "a category with this name exists"},
+    {"categories_parent_id_fkey", "parent_id", "no category has this parent_id"},
+    {"categories_not_own_parent", "parent_id", "a category cannot be its own parent"},
+    {"products_sku_key", "sku", "a product with this sku exists"},
+    {"products_category_fkey", "category_id", "no category has this category_id"},
+    {"stores_code_key", "code", "a store with this code exists"},
+};
+
+static enum tm_code
+translate(enum tm_code rc, struct tm_err *err)
+{
+    if (!err || rc == TM_OK)
+        return rc;
+    for (size_t i = 0; i < sizeof constraint_fields / sizeof constraint_fields[0]; i++)
+        if (strcmp(err->field, constraint_fields[i].constraint) == 0)
+            return tm_err_set(err, rc, constraint_fields[i].field, "%s",
+                              constraint_fields[i].message);
+    return rc;
+}
+
+struct num {
+    char s[24];
+};
+
+static const char *
+num(struct num *n, int64_t v)
+{
+    snprintf(n->s, sizeof n->s, "%" PRId64, v);
+    return n->s;
+}
+
+static void
+copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src);
+}
+
+/* Points *out at "%q%" for ILIKE, with the %, _ and backslash of q escaped, built
+ * in b (which the caller finis); *out is NULL when q is. */
+static enum tm_code
+like_param(const char *q, struct tm_buf *b, const char **out, struct tm_err *err)
+{
+    enum tm_code rc = TM_OK;
+
+    *out = NULL;
+    if (!q)
+        return TM_OK;
+    rc = tm_buf_add(b, "%", 1);
+    for (; *q && rc == TM_OK; q++) {
+        if (*q == '%' || *q == '_' || *q == '\\')
+            rc = tm_buf_add(b, "\\", 1);
+        if (rc == TM_OK)
+            rc = tm_buf_add(b, q, 1);
+    }
+    if (rc == TM_OK)
+        rc = tm_buf_add(b, "%", 1);
+    if (rc != TM_OK)
+        return tm_err_set(err, TM_INVALID, "q", "q is too long");
+    *out = b->p;
+    return TM_OK;
+}
+
+static void
+row_category(const PGresult *r, int i, struct inv_category *c)
+{
+    c->id = tm_db_i64(r, i, 0);
+    copy(c->name, sizeof c->name, tm_db_str(r, i, 1));
+    copy(c->description, sizeof c->description, tm_db_str(r, i, 2));
+    c->parent_id = tm_db_i64(r, i, 3);
+    c->active = tm_db_bool(r, i, 4);
+    copy(c->created_at, sizeof c->created_at, tm_db_str(r, i, 5));
+    copy(c->updated_at, sizeof c->updated_at, tm_db_str(r, i, 6));
+}
+
+static void
+row_product(const PGresult *r, int i, struct inv_product *p)
+{
+    p->id = tm_db_i64(r, i, 0);
+    copy(p->sku, sizeof p->sku, tm_db_str(r, i, 1));
+    copy(p->name, sizeof p->name, tm_db_str(r, i, 2));
+    p->category_id = tm_db_i64(r, i, 3);
+    p->unit_price_cents = tm_db_i64(r, i, 4);
+    p->unit_cost_cents = tm_db_i64(r, i, 5);
+    copy(p->unit_of_measure, sizeof p->unit_of_measure, tm_db_str(r, i, 6));
+    p->pack_size = tm_db_i64(r, i, 7);
+    p->active = tm_db_bool(r, i, 8);
+    copy(p->created_at, sizeof p->created_at, tm_db_str(r, i, 9));
+    copy(p->updated_at, sizeof p->updated_at, tm_db_str(r, i, 10));
+}
+
+static void
+row_store(const PGresult *r, int i, struct inv_store *s)
+{
+    s->id = tm_db_i64(r, i, 0);
+    copy(s->code, sizeof s->code, tm_db_str(r, i, 1));
+    copy(s->name, sizeof s->name, tm_db_str(r, i, 2));
+    copy(s->city, sizeof s->city, tm_db_str(r, i, 3));
+    copy(s->time_zone, sizeof s->time_zone, tm_db_str(r, i, 4));
+    s->active = tm_db_bool(r, i, 5);
+    copy(s->created_at, sizeof s->created_at, tm_db_str(r, i, 6));
+    copy(s->updated_at, sizeof s->updated_at, tm_db_str(r, i, 7));
+}
+
+typedef void (*row_fn)(const PGresult *r, int i, void *out);
+
+/* Runs a statement returning at most one row: TM_NOTFOUND (field "id") when
+ * none. */
+static enum tm_code
+one_row(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
+        const char *what, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = translate(tm_db_exec(db, sql, n, params, &r, err), err);
+
+    if (rc != TM_OK)
+        return rc;
+    if (PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no %s with this id", what);
+    else
+        fn(r, 0, out);
+    PQclear(r);
+    return rc;
+}
+
+/* Runs a list statement and maps every row into out[] (element size `size`). */
+static enum tm_code
+many_rows(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
+          size_t size, int *count, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+
+    *count = 0;
+    if (rc != TM_OK)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++)
+        fn(r, i, (char *)out + (size_t)i * size);
+    *count = PQntuples(r);
+    PQclear(r);
+    return TM_OK;
+}
+
+static void
+cat_fn(const PGresult *r, int i, void *out)
+{
+    row_category(r, i, out);
+}
+static void
+prod_fn(const PGresult *r, int i, void *out)
+{
+    row_product(r, i, out);
+}
+static void
+store_fn(const PGresult *r, int i, void *out)
+{
+    row_store(r, i, out);
+}
+
+/* ------------------------------------------------------------ categories */
+
+enum tm_code
+inv_db_category_create(PGconn *db, struct inv_category *c, struct tm_err *err)
+{
+    struct num parent;
+    const char *params[3] = {c->name, c->description,
+                             c->parent_id ? num(&parent, c->parent_id) : NULL};
+
+    return one_row(db,
+                   "INSERT INTO inventory.categories (name, description, parent_id) "
+                   "VALUES ($1, $2, $3) RETURNING " CAT_COLS,
+                   3, params, cat_fn, c, "category", err);
+}
+
+enum tm_code
+inv_db_category_get(PGconn *db, int64_t id, struct inv_category *out, struct tm_err *err)
+{
+    struct num nid;
+    const char *params[1] = {num(&nid, id)};
+
+    return one_row(db, "SELECT " CAT_COLS " FROM inventory.categories WHERE id = $1", 1, params,
+                   cat_fn, out, "category", err);
+}
+
+enum tm_code
+inv_db_category_update(PGconn *db, int64_t id, const struct inv_category *in, unsigned set,
+                       struct inv_category *out, struct tm_err *err)
+{
+    struct num nid, parent;
+    const char *params[6] = {
+        num(&nid, id),
+        (set & INV_F_NAME) ? in->name : NULL,
+        (set & INV_F_DESCRIPTION) ? in->description : NULL,
+        (set & INV_F_PARENT) ? "1" : NULL,
+        (set & INV_F_PARENT) && in->parent_id ? num(&parent, in->parent_id) : NULL,
+        (set & INV_F_ACTIVE) ? (in->active ? "true" : "false") : NULL,
+    };
+
+    return one_row(db,
+                   "UPDATE inventory.categories SET name = COALESCE($2, name),"
+                   " description = COALESCE($3, description),"
+                   " parent_id = CASE WHEN $4::int IS NULL THEN parent_id ELSE $5::bigint END,"
+                   " active = COALESCE($6::boolean, active), updated_at = now()"
+                   " WHERE id = $1 RETURNING " CAT_COLS,
+                   6, params, cat_fn, out, "category", err);
+}
+
+enum tm_code
+inv_db_category_list(PGconn *db, const struct inv_filter *f, const struct tm_page *pg,
+                     struct inv_category *out, int *n, struct tm_err *err)
+{
+    struct num after, limit;
+    struct tm_buf pat;
+    enum tm_code rc;
+    const char *params[4] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
+                             f->active < 0 ? NULL : f->active ? "true" : "false"};
+
+    tm_buf_init(&pat, 1024);
+    if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
+        rc = many_rows(db,
+                   "SELECT " CAT_COLS " FROM inventory.categories WHERE id > $1"
+                   " AND ($3::text IS NULL OR name ILIKE $3)"
+                   " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
+                   4, params, cat_fn, out, sizeof *out, n, err);
+    tm_buf_fini(&pat);
+    return rc;
+}
+
+/* -------------------------------------------------------------- products */
+
+enum tm_code
+inv_db_product_create(PGconn *db, struct inv_product *p, struct tm_err *err)
+{
+    struct num cat, price, cost, pack;
+    const char *params[7] = {p->sku,
+                             p->name,
+                             num(&cat, p->category_id),
+                             num(&price, p->unit_price_cents),
+                             num(&cost, p->unit_cost_cents),
+                             p->unit_of_measure,
+                             num(&pack, p->pack_size)};
+
+    return one_row(db,
+                   "INSERT INTO inventory.products (sku, name, category_id, unit_price_cents,"
+                   " unit_cost_cents, unit_of_measure, pack_size)"
+                   " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " PROD_COLS,
+                   7, params, prod_fn, p, "product", err);
+}
+
+enum tm_code
+inv_db_product_get(PGconn *db, int64_t id, struct inv_product *out, struct tm_err *err)
+{
+    struct num nid;
+    const char *params[1] = {num(&nid, id)};
+
+    return one_row(db, "SELECT " PROD_COLS " FROM inventory.products WHERE id = $1", 1, params,
+                   prod_fn, out, "product", err);
+}
+
+enum tm_code
+inv_db_product_update(PGconn *db, int64_t id, const struct inv_product *in, unsigned set,
+                      struct inv_product *out, struct tm_err *err)
+{
+    struct num nid, cat, price, cost, pack;
+    const char *params[9] = {
+        num(&nid, id),
+        (set & INV_F_SKU) ? in->sku : NULL,
+        (set & INV_F_NAME) ? in->name : NULL,
+        (set & INV_F_CATEGORY) ? num(&cat, in->category_id) : NULL,
+        (set & INV_F_PRICE) ? num(&price, in->unit_price_cents) : NULL,
+        (set & INV_F_COST) ? num(&cost, in->unit_cost_cents) : NULL,
+        (set & INV_F_UOM) ? in->unit_of_measure : NULL,
+        (set & INV_F_PACK) ? num(&pack, in->pack_size) : NULL,
+        (set & INV_F_ACTIVE) ? (in->active ? "true" : "false") : NULL,
+    };
+
+    return one_row(db,
+                   "UPDATE inventory.products SET sku = COALESCE($2, sku),"
+                   " name = COALESCE($3, name), category_id = COALESCE($4::bigint, category_id),"
+                   " unit_price_cents = COALESCE($5::bigint, unit_price_cents),"
+                   " unit_cost_cents = COALESCE($6::bigint, unit_cost_cents),"
+                   " unit_of_measure = COALESCE($7, unit_of_measure),"
+                   " pack_size = COALESCE($8::int, pack_size),"
+                   " active = COALESCE($9::boolean, active), updated_at = now()"
+                   " WHERE id = $1 RETURNING " PROD_COLS,
+                   9, params, prod_fn, out, "product", err);
+}
+
+enum tm_code
+inv_db_product_list(PGconn *db, const struct inv_filter *f, const struct tm_page *pg,
+                    struct inv_product *out, int *n, struct tm_err *err)
+{
+    struct num after, limit, cat;
+    struct tm_buf pat;
+    enum tm_code rc;
+    const char *params[5] = {num(&after, pg->after_id), num(&limit, pg->limit + 1),
+                             f->category_id ? num(&cat, f->category_id) : NULL, NULL,
+                             f->active < 0 ? NULL : f->active ? "true" : "false"};
+
+    tm_buf_init(&pat, 1024);
+    if ((rc = like_param(f->q, &pat, &params[3], err)) == TM_OK)
+        rc = many_rows(db,
+                   "SELECT " PROD_COLS " FROM inventory.products WHERE id > $1"
+                   " AND ($3::bigint IS NULL OR category_id = $3)"
+                   " AND ($4::text IS NULL OR name ILIKE $4 OR sku ILIKE $4)"
+                   " AND ($5::boolean IS NULL OR active = $5) ORDER BY id LIMIT $2",
+                   5, params, prod_fn, out, sizeof *out, n, err);
+    tm_buf_fini(&pat);
+    return rc;
+}
+
+enum tm_code
+inv_db_count_products(PGconn *db, int64_t *out, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, "SELECT count(*) FROM inventory.products", 0, NULL, &r, err);
+
+    if (rc == TM_OK)
+        *out = tm_db_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- stores */
+
+/* The database knows every IANA zone; asking it keeps one list of truth. */
+static enum tm_code
+check_tz(PGconn *db, const char *tz, struct tm_err *err)
+{
+    const char *params[1] = {tz};
+    enum tm_code rc = tm_db_exec(db, "SELECT now() AT TIME ZONE $1", 1, params, NULL, err);
+
+    if (rc == TM_INVALID)
+        return tm_err_set(err, TM_INVALID, "time_zone", "time_zone '%s' is not a known zone", tz);
+    return rc;
+}
+
+enum tm_code
+inv_db_store_create(PGconn *db, struct inv_store *s, struct tm_err *err)
+{
+    const char *params[4] = {s->code, s->name, s->city, s->time_zone};
+    enum tm_code rc = check_tz(db, s->time_zone, err);
+
+    if (rc != TM_OK)
+        return rc;
+    return one_row(db,
+                   "INSERT INTO inventory.stores (code, name, city, time_zone)"
+                   " VALUES ($1, $2, $3, $4) RETURNING " STORE_COLS,
+                   4, params, store_fn, s, "store", err);
+}
+
+enum tm_code
+inv_db_store_get(PGconn *db, int64_t id, struct inv_store *out, struct tm_err *err)
+{
+    struct num nid;
+    const char *params[1] = {num(&nid, id)};
+
+    return one_row(db, "SELECT " STORE_COLS " FROM inventory.stores WHERE id = $1", 1, params,
+                   store_fn, out, "store", err);
+}
+
+enum tm_code
+inv_db_store_update(PGconn *db, int64_t id, const struct inv_store *in, unsigned set,
+                    struct inv_store *out, struct tm_err *err)
+{
+    struct num nid;
+    const char *params[6] = {
+        num(&nid, id),
+        (set & INV_F_CODE) ? in->code : NULL,
+        (set & INV_F_NAME) ? in->name : NULL,
+        (set & INV_F_CITY) ? in->city : NULL,
+        (set & INV_F_TZ) ? in->time_zone : NULL,
+        (set & INV_F_ACTIVE) ? (in->active ? "true" : "false") : NULL,
+    };
+    enum tm_code rc = (set & INV_F_TZ) ? check_tz(db, in->time_zone, err) : TM_OK;
+
+    if (rc != TM_OK)
+        return rc;
+    return one_row(db,
+                   "UPDATE inventory.stores SET code = COALESCE($2, code),"
+                   " name = COALESCE($3, name), city = COALESCE($4, city),"
+                   " time_zone = COALESCE($5, time_zone),"
+                   " active = COALESCE($6::boolean, active), updated_at = now()"
+                   " WHERE id = $1 RETURNING " STORE_COLS,
+                   6, params, store_fn, out, "store", err);
+}
+
+enum tm_code
+inv_db_store_list(PGconn *db, const struct inv_filter *f, const struct tm_page *pg,
+                  struct inv_store *out, int *n, struct tm_err *err)
+{
+    struct num after, limit;
+    struct tm_buf pat;
+    enum tm_code rc;
+    const char *params[4] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
+                             f->active < 0 ? NULL : f->active ? "true" : "false"};
+
+    tm_buf_init(&pat, 1024);
+    if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
+        rc = many_rows(db,
+                   "SELECT " STORE_COLS " FROM inventory.stores WHERE id > $1"
+                   " AND ($3::text IS NULL OR name ILIKE $3 OR code ILIKE $3 OR city ILIKE $3)"
+                   " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
+                   4, params, store_fn, out, sizeof *out, n, err);
+    tm_buf_fini(&pat);
+    return rc;
+}

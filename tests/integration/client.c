@@ -1,0 +1,154 @@
+/* tests/integration/client.c — HTTP over civetweb's client API, and access to
+ * the stack's run folder. One connection per request (Connection: close),
+ * which is what a test wants: no state carried between requests. */
+#include "tests/integration/client.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <civetweb.h>
+
+#include "common/buf.h"
+
+struct stack st;
+
+int
+http_port(int port, const char *method, const char *path, const char *body, const char *extra,
+          struct resp *out)
+{
+    char ebuf[256] = "";
+    struct mg_connection *c;
+    const struct mg_response_info *ri;
+    struct tm_buf b;
+    char chunk[8192];
+    int n;
+    size_t blen = body ? strlen(body) : 0;
+
+    memset(out, 0, sizeof *out);
+    c = mg_download("127.0.0.1", port ? port : st.http_port, 0, ebuf, sizeof ebuf,
+                    "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                    "%s%sContent-Length: %zu\r\n\r\n%s",
+                    method, path,
+                    body && !(extra && strstr(extra, "Content-Type")) ? "Content-Type: application/json\r\n" : "",
+                    extra ? extra : "", blen, body ? body : "");
+    if (!c)
+        return -1;
+    ri = mg_get_response_info(c);
+    out->status = ri->status_code;
+    for (int i = 0; i < ri->num_headers; i++) {
+        const char *k = ri->http_headers[i].name, *v = ri->http_headers[i].value;
+        if (strcasecmp(k, "X-Request-Id") == 0)
+            snprintf(out->rid, sizeof out->rid, "%s", v);
+        else if (strcasecmp(k, "X-Process-Time") == 0)
+            snprintf(out->ptime, sizeof out->ptime, "%s", v);
+        else if (strcasecmp(k, "Content-Encoding") == 0)
+            snprintf(out->encoding, sizeof out->encoding, "%s", v);
+    }
+    tm_buf_init(&b, 64 << 20);
+    while ((n = mg_read(c, chunk, sizeof chunk)) > 0)
+        if (tm_buf_add(&b, chunk, (size_t)n) != TM_OK)
+            break;
+    mg_close_connection(c);
+    out->len = b.len;
+    out->body = tm_buf_steal(&b);
+    if (!out->encoding[0])
+        out->json = cJSON_Parse(out->body);
+    return 0;
+}
+
+int
+http(const char *method, const char *path, const char *body, struct resp *out)
+{
+    return http_port(0, method, path, body, "", out);
+}
+
+void
+resp_free(struct resp *r)
+{
+    free(r->body);
+    cJSON_Delete(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+static const char *
+err_member(const struct resp *r, const char *name)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(r->json, "error");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, name);
+
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+const char *
+err_code(const struct resp *r)
+{
+    return err_member(r, "code");
+}
+
+const char *
+err_field(const struct resp *r)
+{
+    return err_member(r, "field");
+}
+
+long long
+jint(const struct resp *r, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, name);
+
+    return cJSON_IsNumber(v) ? (long long)v->valuedouble : -1;
+}
+
+const char *
+jstr(const struct resp *r, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(r->json, name);
+
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+int
+sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    rc = system(cmd);
+    return rc == -1 ? -1 : (rc >> 8) & 0xff;
+}
+
+int
+pid_of(const char *svc, int n)
+{
+    char path[1024];
+    FILE *f;
+    int pid = -1;
+
+    snprintf(path, sizeof path, "%s/pid/%s-%d.pid", st.run_dir, svc, n);
+    f = fopen(path, "r");
+    if (!f)
+        return -1;
+    if (fscanf(f, "%d", &pid) != 1)
+        pid = -1;
+    fclose(f);
+    return pid;
+}
+
+const char *
+run_tag(void)
+{
+    static char tag[32];
+
+    if (!tag[0])
+        snprintf(tag, sizeof tag, "T%ld%ld", (long)getpid() % 100000, (long)time(NULL) % 100000);
+    return tag;
+}

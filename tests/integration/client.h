@@ -1,0 +1,62 @@
+/* tests/integration/client.h — what the integration tests share: the stack's
+ * addresses (from the environment deploy/run-tests.sh sets) and a small HTTP
+ * client over civetweb's, speaking to nginx like any API user. */
+#ifndef TM_TESTS_INTEGRATION_CLIENT_H
+#define TM_TESTS_INTEGRATION_CLIENT_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+struct stack {
+    int http_port;      /* nginx */
+    int gw_ops_port;    /* gateway #1 ops port */
+    int inv_ops_port;   /* inventory #1 ops port */
+    const char *run_dir;
+    const char *root;   /* repository */
+    const char *bin;    /* our binaries */
+    const char *db_url;
+    const char *redis_url;
+    int n_inventory;
+};
+
+extern struct stack st;
+
+struct resp {
+    int status;
+    char *body;      /* NUL-terminated, owned */
+    size_t len;
+    cJSON *json;     /* parsed body or NULL, owned */
+    char rid[128];   /* X-Request-Id */
+    char ptime[64];  /* X-Process-Time */
+    char encoding[32]; /* Content-Encoding */
+};
+
+/* Sends method path [body] to nginx (or to port when not 0); extra is ""
+ * or header lines ending in \r\n. Returns 0 on a complete response. */
+int http_port(int port, const char *method, const char *path, const char *body,
+              const char *extra, struct resp *out);
+int http(const char *method, const char *path, const char *body, struct resp *out);
+void resp_free(struct resp *r);
+
+/* error.code and error.field of an error body ("" when absent or null). */
+const char *err_code(const struct resp *r);
+const char *err_field(const struct resp *r);
+/* Integer member of the JSON body; -1 when absent. */
+long long jint(const struct resp *r, const char *name);
+const char *jstr(const struct resp *r, const char *name);
+
+/* Runs a shell command with the stack's environment; returns its exit status. */
+int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* pid of instance N of svc from the run folder, or -1. */
+int pid_of(const char *svc, int n);
+/* A token unique to this test run, for names that must not collide. */
+const char *run_tag(void);
+
+Suite *catalogue_suite(void);
+Suite *input_suite(void);
+Suite *platform_suite(void);
+Suite *scaling_suite(void);
+
+#endif

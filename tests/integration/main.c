@@ -1,0 +1,47 @@
+/* tests/integration/main.c — the integration run. deploy/run-tests.sh starts
+ * a throwaway stack on free ports and passes its addresses here. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <civetweb.h>
+
+#include "tests/integration/client.h"
+
+static const char *
+need(const char *name)
+{
+    const char *v = getenv(name);
+
+    if (!v || !*v) {
+        fprintf(stderr, "integration: %s is not set (run through make test)\n", name);
+        exit(2);
+    }
+    return v;
+}
+
+int
+main(void)
+{
+    SRunner *sr;
+    int failed;
+
+    st.http_port = atoi(need("TM_TEST_HTTP_PORT"));
+    st.gw_ops_port = atoi(need("TM_TEST_GW_OPS_PORT"));
+    st.inv_ops_port = atoi(need("TM_TEST_INV_OPS_PORT"));
+    st.run_dir = need("TM_TEST_RUN_DIR");
+    st.root = need("TM_TEST_ROOT");
+    st.bin = need("TM_TEST_BIN");
+    st.db_url = need("TM_TEST_DB_URL");
+    st.redis_url = need("TM_TEST_REDIS_URL");
+    st.n_inventory = atoi(need("TM_TEST_N_INVENTORY"));
+    mg_init_library(0);
+    sr = srunner_create(catalogue_suite());
+    srunner_add_suite(sr, input_suite());
+    srunner_add_suite(sr, platform_suite());
+    srunner_add_suite(sr, scaling_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    mg_exit_library();
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

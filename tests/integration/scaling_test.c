@@ -1,0 +1,158 @@
+/* tests/integration/scaling_test.c — several tm-inventory instances behind
+ * one gateway: an instance killed with SIGKILL while a client loops on GETs
+ * costs the client nothing (idempotent requests are retried elsewhere); a
+ * POST caught in a hung instance is answered 504 and is not replayed on
+ * another one; with no instance up the API answers 503 and /health says not
+ * ready. Each test puts the instances back as it found them. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/time.h"
+#include "tests/integration/client.h"
+
+static void
+restart(int n)
+{
+    ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start inventory %d "
+                        ">/dev/null 2>&1",
+                        st.run_dir, st.bin, st.root, n),
+                     0);
+}
+
+START_TEST(test_sigkill_during_get_loop_loses_no_request)
+{
+    int victim = pid_of("inventory", 2), failed = 0, total = 0;
+
+    ck_assert_int_ge(st.n_inventory, 2);
+    ck_assert_int_gt(victim, 0);
+    for (int i = 0; i < 400; i++) {
+        struct resp r;
+        char path[64];
+
+        if (i == 100)
+            ck_assert_int_eq(kill(victim, SIGKILL), 0);
+        snprintf(path, sizeof path, "/api/v1/products/%d", 1 + i % 50);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        total++;
+        if (r.status != 200)
+            failed++;
+        resp_free(&r);
+    }
+    ck_assert_int_eq(total, 400);
+    ck_assert_int_eq(failed, 0);
+    restart(2);
+    {
+        struct resp r;
+        ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/health", NULL, "", &r), 0);
+        ck_assert_ptr_nonnull(strstr(r.body, "2/2 instances ready"));
+        resp_free(&r);
+    }
+}
+END_TEST
+
+START_TEST(test_post_to_hung_instance_is_504_and_not_replayed)
+{
+    int victim = pid_of("inventory", 2), got504 = 0, got201 = 0;
+    char lost_sku[64] = "";
+
+    ck_assert_int_gt(victim, 0);
+    tm_sleep_ms(1200); /* an instance restarted by an earlier test is no longer marked down */
+    ck_assert_int_eq(kill(victim, SIGSTOP), 0);
+    /* round robin sends every other request to the stopped instance */
+    for (int i = 0; i < 10 && !(got504 && got201); i++) {
+        struct resp r;
+        char body[256], sku[64];
+
+        snprintf(sku, sizeof sku, "%s-H%d", run_tag(), i);
+        snprintf(body, sizeof body,
+                 "{\"sku\":\"%s\",\"name\":\"hung\",\"category_id\":1,\"unit_price_cents\":100,"
+                 "\"unit_cost_cents\":50}",
+                 sku);
+        ck_assert_int_eq(http("POST", "/api/v1/products", body, &r), 0);
+        if (r.status == 504) {
+            got504++;
+            ck_assert_str_eq(err_code(&r), "deadline_exceeded");
+            snprintf(lost_sku, sizeof lost_sku, "%s", sku);
+        } else {
+            ck_assert_msg(r.status == 201, "status %d: %s", r.status, r.body);
+            got201++;
+        }
+        resp_free(&r);
+    }
+    ck_assert_int_ge(got504, 1);
+    ck_assert_int_ge(got201, 1);
+    /* the stopped instance dies holding the request: it was never done */
+    ck_assert_int_eq(kill(victim, SIGKILL), 0);
+    tm_sleep_ms(200);
+    {
+        struct resp r;
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/products?q=%s", lost_sku);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 0);
+        resp_free(&r);
+    }
+    restart(2);
+}
+END_TEST
+
+START_TEST(test_no_instance_up_is_503_and_not_ready)
+{
+    struct resp r;
+    int64_t t0;
+
+    for (int n = 1; n <= st.n_inventory; n++)
+        ck_assert_int_eq(kill(pid_of("inventory", n), SIGKILL), 0);
+    tm_sleep_ms(200);
+    t0 = tm_mono_ms();
+    ck_assert_int_eq(http("GET", "/api/v1/products/1", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert_str_eq(err_code(&r), "unavailable");
+    ck_assert_int_lt(tm_mono_ms() - t0, 3000); /* refused, not waited out */
+    resp_free(&r);
+    ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/health", NULL, "", &r), 0);
+    ck_assert_int_eq(r.status, 503);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "ready")));
+    resp_free(&r);
+    for (int n = 1; n <= st.n_inventory; n++)
+        restart(n);
+    ck_assert_int_eq(http("GET", "/api/v1/products/1", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_requests_spread_over_instances)
+{
+    /* Each instance logs the requests it handled; after 40 GETs both have. */
+    for (int i = 0; i < 40; i++) {
+        struct resp r;
+        ck_assert_int_eq(http_port(0, "GET", "/api/v1/stores/1", NULL,
+                                   "X-Request-Id: spread-check\r\n", &r),
+                         0);
+        ck_assert_int_eq(r.status, 200);
+        resp_free(&r);
+    }
+    for (int n = 1; n <= st.n_inventory; n++)
+        ck_assert_int_eq(sh("grep -q 'rid=spread-check' '%s/log/inventory-%d.log'", st.run_dir, n),
+                         0);
+}
+END_TEST
+
+Suite *
+scaling_suite(void)
+{
+    Suite *s = suite_create("scaling");
+    TCase *tc = tcase_create("scaling");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_requests_spread_over_instances);
+    tcase_add_test(tc, test_sigkill_during_get_loop_loses_no_request);
+    tcase_add_test(tc, test_post_to_hung_instance_is_504_and_not_replayed);
+    tcase_add_test(tc, test_no_instance_up_is_503_and_not_ready);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,197 @@
+/* tests/unit/common/bus_test.c — the bus against real nanomsg peers in child
+ * processes: round trip, no instance, moving on from a down instance, an
+ * instance that dies mid-request (retried only when idempotent), and the
+ * deadline. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/bus.h"
+#include "common/time.h"
+#include "tests/unit/common/suites.h"
+
+enum mode { ECHO, DIE, SLOW };
+
+static void
+handler(void *app, const char *msg, size_t len, struct tm_buf *out)
+{
+    enum mode m = *(enum mode *)app;
+
+    if (m == DIE)
+        _exit(0); /* the instance dies with the request in hand */
+    if (m == SLOW)
+        tm_sleep_ms(1000);
+    if (tm_buf_adds(out, "echo:") != TM_OK || tm_buf_add(out, msg, len) != TM_OK)
+        tm_buf_reset(out);
+}
+
+static void
+endpoint(char *out, size_t size, int n)
+{
+    snprintf(out, size, "ipc:///tmp/tm-bus-test-%ld-%d.ipc", (long)getpid(), n);
+}
+
+/* Forks a server child in mode m on endpoint n; waits until it has bound. */
+static pid_t
+spawn(enum mode m, int n)
+{
+    static enum mode mode;
+    char ep[128];
+    pid_t pid;
+    struct stat st;
+
+    endpoint(ep, sizeof ep, n);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        struct tm_bus_server *srv = NULL;
+        mode = m;
+        if (tm_bus_server_start(ep, 2, handler, &mode, &srv, NULL) != TM_OK)
+            _exit(3);
+        for (;;)
+            pause();
+    }
+    for (int i = 0; i < 200 && stat(ep + 6, &st) != 0; i++)
+        tm_sleep_ms(10);
+    return pid;
+}
+
+static void
+reap(pid_t pid, int n)
+{
+    char ep[128];
+
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    endpoint(ep, sizeof ep, n);
+    unlink(ep + 6);
+}
+
+static enum tm_code
+call(const char *endpoints, int idempotent, int64_t wait_ms, char *out, size_t size,
+     struct tm_err *e)
+{
+    struct tm_bus_client *c = NULL;
+    char *reply = NULL;
+    size_t len = 0;
+    enum tm_code rc;
+
+    ck_assert_int_eq(tm_bus_client_new("t", endpoints, 8, &c, e), TM_OK);
+    rc = tm_bus_call(c, "ping", 4, idempotent, tm_mono_ms() + wait_ms, &reply, &len, e);
+    if (rc == TM_OK)
+        snprintf(out, size, "%.*s", (int)len, reply);
+    tm_bus_free(reply);
+    tm_bus_client_free(c);
+    return rc;
+}
+
+START_TEST(test_bus_round_trip)
+{
+    pid_t p = spawn(ECHO, 1);
+    char ep[128], out[64];
+    struct tm_err e;
+
+    endpoint(ep, sizeof ep, 1);
+    ck_assert_int_eq(call(ep, 0, 2000, out, sizeof out, &e), TM_OK);
+    ck_assert_str_eq(out, "echo:ping");
+    reap(p, 1);
+}
+END_TEST
+
+START_TEST(test_bus_no_instance_is_unavailable)
+{
+    char ep[128], out[64];
+    struct tm_err e;
+    int64_t t0 = tm_mono_ms();
+
+    endpoint(ep, sizeof ep, 9);
+    ck_assert_int_eq(call(ep, 1, 5000, out, sizeof out, &e), TM_UNAVAIL);
+    ck_assert_ptr_nonnull(strstr(e.message, "no instance"));
+    ck_assert_int_lt(tm_mono_ms() - t0, 4000); /* refused, not waited out */
+}
+END_TEST
+
+START_TEST(test_bus_moves_past_a_down_instance_even_for_writes)
+{
+    pid_t p = spawn(ECHO, 2);
+    char eps[300], a[128], b[128], out[64];
+    struct tm_err e;
+
+    endpoint(a, sizeof a, 8); /* nobody there: the request is never sent */
+    endpoint(b, sizeof b, 2);
+    snprintf(eps, sizeof eps, "%s,%s", a, b);
+    ck_assert_int_eq(call(eps, 0, 3000, out, sizeof out, &e), TM_OK);
+    ck_assert_str_eq(out, "echo:ping");
+    reap(p, 2);
+}
+END_TEST
+
+START_TEST(test_bus_death_mid_request_retries_only_idempotent)
+{
+    pid_t d = spawn(DIE, 3), ok = spawn(ECHO, 4);
+    char eps[300], a[128], b[128], out[64];
+    struct tm_err e;
+
+    endpoint(a, sizeof a, 3);
+    endpoint(b, sizeof b, 4);
+    snprintf(eps, sizeof eps, "%s,%s", a, b);
+    ck_assert_int_eq(call(eps, 0, 3000, out, sizeof out, &e), TM_UNAVAIL);
+    ck_assert_ptr_nonnull(strstr(e.message, "outcome unknown"));
+    reap(d, 3);
+    d = spawn(DIE, 3);
+    ck_assert_int_eq(call(eps, 1, 3000, out, sizeof out, &e), TM_OK);
+    ck_assert_str_eq(out, "echo:ping");
+    reap(d, 3);
+    reap(ok, 4);
+}
+END_TEST
+
+START_TEST(test_bus_deadline_is_timeout)
+{
+    pid_t p = spawn(SLOW, 5);
+    char ep[128], out[64];
+    struct tm_err e;
+    int64_t t0 = tm_mono_ms();
+
+    endpoint(ep, sizeof ep, 5);
+    ck_assert_int_eq(call(ep, 1, 300, out, sizeof out, &e), TM_TIMEOUT);
+    ck_assert_int_ge(tm_mono_ms() - t0, 290);
+    ck_assert_int_lt(tm_mono_ms() - t0, 900);
+    reap(p, 5);
+}
+END_TEST
+
+START_TEST(test_bus_client_refuses_bad_endpoint_lists)
+{
+    struct tm_bus_client *c = NULL;
+    struct tm_err e;
+
+    ck_assert_int_eq(tm_bus_client_new("svc", "", 8, &c, &e), TM_INVALID);
+    ck_assert_int_eq(tm_bus_client_new("svc", "ipc:///a,,ipc:///b", 8, &c, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "svc");
+    ck_assert_int_eq(tm_bus_client_new("svc", "ipc:///a,ipc:///b", 8, &c, &e), TM_OK);
+    ck_assert_int_eq(tm_bus_client_instances(c), 2);
+    ck_assert_str_eq(tm_bus_client_endpoint(c, 1), "ipc:///b");
+    tm_bus_client_free(c);
+}
+END_TEST
+
+Suite *
+bus_suite(void)
+{
+    Suite *s = suite_create("bus");
+    TCase *tc = tcase_create("bus");
+
+    tcase_set_timeout(tc, 20);
+    tcase_add_test(tc, test_bus_round_trip);
+    tcase_add_test(tc, test_bus_no_instance_is_unavailable);
+    tcase_add_test(tc, test_bus_moves_past_a_down_instance_even_for_writes);
+    tcase_add_test(tc, test_bus_death_mid_request_retries_only_idempotent);
+    tcase_add_test(tc, test_bus_deadline_is_timeout);
+    tcase_add_test(tc, test_bus_client_refuses_bad_endpoint_lists);
+    suite_add_tcase(s, tc);
+    return s;
+}

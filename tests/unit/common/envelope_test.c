@@ -1,0 +1,130 @@
+/* tests/unit/common/envelope_test.c — request and reply envelopes survive a
+ * round trip byte for byte, and malformed ones are refused. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/envelope.h"
+#include "tests/unit/common/suites.h"
+
+START_TEST(test_request_round_trip)
+{
+    struct tm_request in, out;
+    struct tm_buf b;
+    struct tm_err e;
+    const char *body = "{\"name\":\"a\\\"b\\n\"}";
+
+    memset(&in, 0, sizeof in);
+    snprintf(in.id, sizeof in.id, "%s", "rid-1");
+    snprintf(in.method, sizeof in.method, "%s", "POST");
+    snprintf(in.route, sizeof in.route, "%s", "/api/v1/products/{id}");
+    snprintf(in.path, sizeof in.path, "%s", "/api/v1/products/7");
+    in.params[0] = (struct tm_kv){"id", "7"};
+    in.n_params = 1;
+    in.query[0] = (struct tm_kv){"q", "a&b=c \"x\""};
+    in.query[1] = (struct tm_kv){"limit", "5"};
+    in.n_query = 2;
+    snprintf(in.principal.kind, sizeof in.principal.kind, "%s", "user");
+    snprintf(in.principal.id, sizeof in.principal.id, "%s", "u1");
+    snprintf(in.principal.role, sizeof in.principal.role, "%s", "admin");
+    in.deadline_ms = 1790000000123;
+    in.body = body;
+    in.body_len = strlen(body);
+    tm_buf_init(&b, 65536);
+    ck_assert_int_eq(tm_request_encode(&in, &b, &e), TM_OK);
+    ck_assert_int_eq(tm_request_decode(b.p, b.len, &out, &e), TM_OK);
+    ck_assert_str_eq(out.id, "rid-1");
+    ck_assert_str_eq(out.method, "POST");
+    ck_assert_str_eq(out.route, "/api/v1/products/{id}");
+    ck_assert_str_eq(out.path, "/api/v1/products/7");
+    ck_assert_str_eq(tm_request_param(&out, "id"), "7");
+    ck_assert_ptr_null(tm_request_param(&out, "nope"));
+    ck_assert_str_eq(tm_request_query(&out, "q"), "a&b=c \"x\"");
+    ck_assert_str_eq(tm_request_query(&out, "limit"), "5");
+    ck_assert_str_eq(out.principal.role, "admin");
+    ck_assert_int_eq(out.deadline_ms, 1790000000123);
+    ck_assert_uint_eq(out.body_len, strlen(body));
+    ck_assert(memcmp(out.body, body, out.body_len) == 0);
+    tm_request_fini(&out);
+    tm_request_fini(&out);
+    tm_buf_fini(&b);
+}
+END_TEST
+
+static const char *const bad_envelopes[] = {
+    "no newline at all",
+    "{\"v\":1}\n",                                            /* no id/method/route */
+    "{\"v\":2,\"id\":\"r\",\"method\":\"GET\",\"route\":\"/x\"}\n", /* version */
+    "[1]\n",
+    "{\"v\":1,\"id\":\"r\",\"method\":\"GET\",\"route\":\"/x\",\"query\":{\"a\":1}}\n",
+    "{\"v\":1,\"id\":\"r\",\"method\":\"TOOLONGMETHOD\",\"route\":\"/x\"}\n",
+};
+
+START_TEST(test_request_decode_refuses_malformed)
+{
+    struct tm_request r;
+    struct tm_err e;
+    const char *m = bad_envelopes[_i];
+
+    ck_assert_int_eq(tm_request_decode(m, strlen(m), &r, &e), TM_INVALID);
+    ck_assert_ptr_null(r.hdr);
+}
+END_TEST
+
+START_TEST(test_reply_round_trip_and_error_body)
+{
+    struct tm_reply rep;
+    struct tm_buf b;
+    struct tm_err e;
+    int status = 0;
+    const char *body;
+    size_t len;
+
+    tm_reply_init(&rep);
+    tm_buf_init(&b, 4096);
+    tm_err_set(&e, TM_CONFLICT, "sku", "a product with this sku exists");
+    tm_reply_error(&rep, &e, "r1");
+    ck_assert_int_eq(rep.status, 409);
+    ck_assert_str_eq(rep.body.p, "{\"error\":{\"code\":\"conflict\",\"message\":\"a product with "
+                                 "this sku exists\",\"field\":\"sku\"}}");
+    ck_assert_int_eq(tm_reply_encode(&rep, &b), TM_OK);
+    ck_assert_int_eq(tm_reply_decode(b.p, b.len, &status, &body, &len, &e), TM_OK);
+    ck_assert_int_eq(status, 409);
+    ck_assert_uint_eq(len, rep.body.len);
+    ck_assert(memcmp(body, rep.body.p, len) == 0);
+    /* 5xx: the detail stays in logs, the client sees a generic message */
+    tm_err_set(&e, TM_INTERNAL, NULL, "secret detail");
+    tm_reply_error(&rep, &e, "r2");
+    ck_assert_int_eq(rep.status, 500);
+    ck_assert_ptr_null(strstr(rep.body.p, "secret"));
+    ck_assert_ptr_nonnull(strstr(rep.body.p, "r2"));
+    ck_assert_ptr_nonnull(strstr(rep.body.p, "\"field\":null"));
+    tm_reply_fini(&rep);
+    tm_buf_fini(&b);
+    ck_assert_int_eq(tm_reply_decode("{\"status\":99}\n", 14, &status, &body, &len, &e), TM_INVALID);
+}
+END_TEST
+
+START_TEST(test_rid_valid)
+{
+    ck_assert(tm_rid_valid("abc-123_X.y"));
+    ck_assert(!tm_rid_valid(""));
+    ck_assert(!tm_rid_valid("has space"));
+    ck_assert(!tm_rid_valid("quote\""));
+    ck_assert(!tm_rid_valid("0123456789012345678901234567890123456789012345678901234567890123456789"));
+}
+END_TEST
+
+Suite *
+envelope_suite(void)
+{
+    Suite *s = suite_create("envelope");
+    TCase *tc = tcase_create("envelope");
+
+    tcase_add_test(tc, test_request_round_trip);
+    tcase_add_loop_test(tc, test_request_decode_refuses_malformed, 0,
+                        (int)(sizeof bad_envelopes / sizeof bad_envelopes[0]));
+    tcase_add_test(tc, test_reply_round_trip_and_error_body);
+    tcase_add_test(tc, test_rid_valid);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,151 @@
+/* tests/unit/common/json_test.c — typed getters: each wrong input is refused
+ * with TM_INVALID and the field named. */
+#include <string.h>
+
+#include "common/json.h"
+#include "tests/unit/common/suites.h"
+
+static cJSON *
+parse(const char *text)
+{
+    cJSON *root = NULL;
+    struct tm_err e;
+
+    ck_assert_int_eq(tm_json_parse(text, strlen(text), TM_JSON_MAX_DEPTH, "body", &root, &e), TM_OK);
+    return root;
+}
+
+static const struct {
+    const char *text;
+    int ok;
+} parse_cases[] = {
+    {"{}", 1},          {" {\"a\":1} \n", 1}, {"", 0},          {"{", 0},
+    {"{} x", 0},        {"[1,2]", 1},         {"nul", 0},       {"{\"a\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}", 0},
+};
+
+START_TEST(test_json_parse_accepts_and_refuses)
+{
+    cJSON *root = NULL;
+    struct tm_err e;
+    const char *t = parse_cases[_i].text;
+    enum tm_code rc = tm_json_parse(t, strlen(t), TM_JSON_MAX_DEPTH, "body", &root, &e);
+
+    ck_assert_int_eq(rc, parse_cases[_i].ok ? TM_OK : TM_INVALID);
+    if (!parse_cases[_i].ok) {
+        ck_assert_ptr_null(root);
+        ck_assert_str_eq(e.field, "body");
+    }
+    cJSON_Delete(root);
+}
+END_TEST
+
+START_TEST(test_json_str_checks_type_length_utf8)
+{
+    cJSON *o = parse("{\"s\":\"abc\",\"n\":5,\"bad\":\"\\u00ff\",\"long\":\"abcdefghij\"}");
+    char out[8];
+    struct tm_err e;
+
+    ck_assert_int_eq(tm_json_str(o, "s", 1, 5, out, sizeof out, &e), TM_OK);
+    ck_assert_str_eq(out, "abc");
+    ck_assert_int_eq(tm_json_str(o, "n", 1, 5, out, sizeof out, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "n");
+    ck_assert_int_eq(tm_json_str(o, "missing", 1, 5, out, sizeof out, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "missing");
+    ck_assert_ptr_nonnull(strstr(e.message, "required"));
+    ck_assert_int_eq(tm_json_str(o, "long", 1, 100, out, sizeof out, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "long");
+    ck_assert_int_eq(tm_json_str(o, "s", 4, 5, out, sizeof out, &e), TM_INVALID);
+    ck_assert_int_eq(tm_json_str(o, "bad", 0, 5, out, sizeof out, &e), TM_OK); /* U+00FF is valid */
+    cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_json_i64_refuses_fractions_and_range)
+{
+    cJSON *o = parse("{\"i\":42,\"f\":1.5,\"s\":\"1\",\"big\":1e300,\"neg\":-3,\"b\":true}");
+    int64_t v = 0;
+    int b = 0;
+    struct tm_err e;
+
+    ck_assert_int_eq(tm_json_i64(o, "i", 0, 100, &v, &e), TM_OK);
+    ck_assert_int_eq(v, 42);
+    ck_assert_int_eq(tm_json_i64(o, "f", 0, 100, &v, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "f");
+    ck_assert_int_eq(tm_json_i64(o, "s", 0, 100, &v, &e), TM_INVALID);
+    ck_assert_int_eq(tm_json_i64(o, "big", 0, INT64_MAX, &v, &e), TM_INVALID);
+    ck_assert_int_eq(tm_json_i64(o, "neg", 0, 100, &v, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "neg");
+    ck_assert_int_eq(tm_json_as_bool(cJSON_GetObjectItem(o, "b"), "b", &b, &e), TM_OK);
+    ck_assert_int_eq(b, 1);
+    ck_assert_int_eq(tm_json_as_bool(cJSON_GetObjectItem(o, "i"), "i", &b, &e), TM_INVALID);
+    cJSON_Delete(o);
+}
+END_TEST
+
+START_TEST(test_json_only_names_unknown_and_duplicate_fields)
+{
+    static const char *const allowed[] = {"a", "b"};
+    cJSON *ok = parse("{\"a\":1,\"b\":2}"), *extra = parse("{\"a\":1,\"zzz\":2}"),
+          *dup = parse("{\"a\":1,\"a\":2}");
+    struct tm_err e;
+
+    ck_assert_int_eq(tm_json_only(ok, allowed, 2, &e), TM_OK);
+    ck_assert_int_eq(tm_json_only(extra, allowed, 2, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "zzz");
+    ck_assert_int_eq(tm_json_only(dup, allowed, 2, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "a");
+    cJSON_Delete(ok);
+    cJSON_Delete(extra);
+    cJSON_Delete(dup);
+}
+END_TEST
+
+START_TEST(test_utf8_validator_against_known_sequences)
+{
+    ck_assert(tm_utf8_valid("plain", 5));
+    ck_assert(tm_utf8_valid("\xc3\xa9", 2));          /* é */
+    ck_assert(tm_utf8_valid("\xe2\x82\xac", 3));      /* € */
+    ck_assert(tm_utf8_valid("\xf0\x9f\x98\x80", 4));  /* emoji */
+    ck_assert(!tm_utf8_valid("\xc3", 1));             /* cut */
+    ck_assert(!tm_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    ck_assert(!tm_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    ck_assert(!tm_utf8_valid("\xff", 1));
+    ck_assert(!tm_utf8_valid("a\0b", 3));             /* NUL */
+}
+END_TEST
+
+START_TEST(test_json_quote_round_trips_through_cjson)
+{
+    static const char *const samples[] = {"plain", "q\"uote", "back\\slash", "new\nline",
+                                          "tab\tctl\x01", "'; DROP TABLE x; --", "%s%n"};
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        struct tm_buf b;
+        cJSON *v;
+
+        tm_buf_init(&b, 1024);
+        ck_assert_int_eq(tm_json_quote(&b, samples[i]), TM_OK);
+        v = cJSON_Parse(b.p);
+        ck_assert_ptr_nonnull(v);
+        ck_assert_str_eq(v->valuestring, samples[i]);
+        cJSON_Delete(v);
+        tm_buf_fini(&b);
+    }
+}
+END_TEST
+
+Suite *
+json_suite(void)
+{
+    Suite *s = suite_create("json");
+    TCase *tc = tcase_create("json");
+
+    tcase_add_loop_test(tc, test_json_parse_accepts_and_refuses, 0,
+                        (int)(sizeof parse_cases / sizeof parse_cases[0]));
+    tcase_add_test(tc, test_json_str_checks_type_length_utf8);
+    tcase_add_test(tc, test_json_i64_refuses_fractions_and_range);
+    tcase_add_test(tc, test_json_only_names_unknown_and_duplicate_fields);
+    tcase_add_test(tc, test_utf8_validator_against_known_sequences);
+    tcase_add_test(tc, test_json_quote_round_trips_through_cjson);
+    suite_add_tcase(s, tc);
+    return s;
+}

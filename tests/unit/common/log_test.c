@@ -1,0 +1,90 @@
+/* tests/unit/common/log_test.c — log lines read back through a pipe. */
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "tests/unit/common/suites.h"
+
+static void
+read_line(int fd, char *out, size_t size)
+{
+    ssize_t n = read(fd, out, size - 1);
+
+    ck_assert_int_gt(n, 0);
+    out[n] = '\0';
+}
+
+START_TEST(test_log_line_has_context_and_one_newline)
+{
+    int p[2];
+    char line[TM_LOG_LINE_MAX + 16];
+
+    ck_assert_int_eq(pipe(p), 0);
+    tm_log_init("tm-test", TM_LOG_INFO, p[1]);
+    tm_log_info("rid42", "thing.done", "a=%d b=%s", 1, "two\nlines");
+    read_line(p[0], line, sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, " level=info svc=tm-test pid="));
+    ck_assert_ptr_nonnull(strstr(line, " rid=rid42 event=thing.done a=1 b=two lines\n"));
+    ck_assert(strncmp(line, "ts=", 3) == 0);
+    ck_assert_ptr_eq(strchr(line, '\n'), line + strlen(line) - 1);
+    tm_log_info(NULL, "x", "k=v");
+    read_line(p[0], line, sizeof line);
+    ck_assert_ptr_nonnull(strstr(line, " rid=- event=x k=v\n"));
+    close(p[0]);
+    close(p[1]);
+}
+END_TEST
+
+START_TEST(test_log_drops_below_level_and_bounds_long_lines)
+{
+    int p[2];
+    char line[TM_LOG_LINE_MAX * 2], big[TM_LOG_LINE_MAX * 2];
+
+    ck_assert_int_eq(pipe(p), 0);
+    tm_log_init("tm-test", TM_LOG_WARN, p[1]);
+    tm_log_info("r", "quiet", "x=1");
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    tm_log_warn("r", "loud", "v=%s", big);
+    read_line(p[0], line, sizeof line);
+    ck_assert_ptr_null(strstr(line, "quiet"));
+    ck_assert_uint_le(strlen(line), TM_LOG_LINE_MAX);
+    ck_assert_int_eq(line[strlen(line) - 1], '\n');
+    close(p[0]);
+    close(p[1]);
+}
+END_TEST
+
+START_TEST(test_log_quote_and_level_parse)
+{
+    char out[64];
+    enum tm_log_level lvl;
+    struct tm_err e;
+
+    tm_log_quote(out, sizeof out, "plain");
+    ck_assert_str_eq(out, "plain");
+    tm_log_quote(out, sizeof out, "two words");
+    ck_assert_str_eq(out, "\"two words\"");
+    tm_log_quote(out, sizeof out, "a\"b");
+    ck_assert_str_eq(out, "\"a\\\"b\"");
+    tm_log_quote(out, sizeof out, "");
+    ck_assert_str_eq(out, "\"\"");
+    ck_assert_int_eq(tm_log_level_parse("WARN", &lvl, &e), TM_OK);
+    ck_assert_int_eq(lvl, TM_LOG_WARN);
+    ck_assert_int_eq(tm_log_level_parse("loud", &lvl, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "log-level");
+}
+END_TEST
+
+Suite *
+log_suite(void)
+{
+    Suite *s = suite_create("log");
+    TCase *tc = tcase_create("log");
+
+    tcase_add_test(tc, test_log_line_has_context_and_one_newline);
+    tcase_add_test(tc, test_log_drops_below_level_and_bounds_long_lines);
+    tcase_add_test(tc, test_log_quote_and_level_parse);
+    suite_add_tcase(s, tc);
+    return s;
+}

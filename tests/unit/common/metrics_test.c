@@ -1,0 +1,65 @@
+/* tests/unit/common/metrics_test.c — counters, gauges and histograms render
+ * in the Prometheus text format with the values put in. */
+#include <string.h>
+
+#include "common/metrics.h"
+#include "tests/unit/common/suites.h"
+
+START_TEST(test_metrics_render_values)
+{
+    struct tm_metric *c1 = tm_metric(TM_METRIC_COUNTER, "t_total", "things", "k=\"a\"");
+    struct tm_metric *c2 = tm_metric(TM_METRIC_COUNTER, "t_total", "things", "k=\"b\"");
+    struct tm_metric *g = tm_metric(TM_METRIC_GAUGE, "t_gauge", "level", "");
+    struct tm_metric *h = tm_metric(TM_METRIC_HISTOGRAM, "t_seconds", "time", "r=\"x\"");
+    struct tm_buf b;
+
+    ck_assert_ptr_eq(c1, tm_metric(TM_METRIC_COUNTER, "t_total", "things", "k=\"a\""));
+    ck_assert_ptr_ne(c1, c2);
+    tm_metric_add(c1, 3);
+    tm_metric_add(c1, 2);
+    tm_metric_add(c2, 1);
+    tm_metric_set(g, -7);
+    tm_metric_observe_us(h, 700);     /* le 0.001 */
+    tm_metric_observe_us(h, 30000);   /* le 0.05 */
+    tm_metric_observe_us(h, 9000000); /* only +Inf */
+    tm_metric_add(NULL, 1);           /* no-op */
+    tm_buf_init(&b, 1 << 20);
+    ck_assert_int_eq(tm_metrics_render(&b), TM_OK);
+    ck_assert_ptr_nonnull(strstr(b.p, "# HELP t_total things\n# TYPE t_total counter\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_total{k=\"a\"} 5\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_total{k=\"b\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_gauge -7\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_seconds_bucket{r=\"x\",le=\"0.0005\"} 0\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_seconds_bucket{r=\"x\",le=\"0.001\"} 1\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_seconds_bucket{r=\"x\",le=\"0.05\"} 2\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_seconds_bucket{r=\"x\",le=\"5\"} 2\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_seconds_bucket{r=\"x\",le=\"+Inf\"} 3\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_seconds_count{r=\"x\"} 3\n"));
+    ck_assert_ptr_nonnull(strstr(b.p, "t_seconds_sum{r=\"x\"} 9.030700\n"));
+    /* one HELP per name even with several series */
+    ck_assert_ptr_null(strstr(strstr(b.p, "# HELP t_total") + 1, "# HELP t_total"));
+    tm_buf_fini(&b);
+}
+END_TEST
+
+START_TEST(test_metrics_refuse_oversized_names)
+{
+    char name[TM_METRIC_NAME_MAX + 8];
+
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    ck_assert_ptr_null(tm_metric(TM_METRIC_COUNTER, name, "x", ""));
+}
+END_TEST
+
+Suite *
+metrics_suite(void)
+{
+    Suite *s = suite_create("metrics");
+    TCase *tc = tcase_create("metrics");
+
+    tcase_add_test(tc, test_metrics_render_values);
+    tcase_add_test(tc, test_metrics_refuse_oversized_names);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,198 @@
+/* tests/unit/common/router_test.c — dispatch, error replies, deadlines and
+ * the request helpers, with a route table of test handlers (no database). */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/router.h"
+#include "common/time.h"
+#include "tests/unit/common/suites.h"
+
+static int calls;
+
+static enum tm_code
+h_echo(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    int64_t id;
+    enum tm_code rc = tm_ctx_param_id(ctx, "id", &id, err);
+
+    calls++;
+    if (rc != TM_OK)
+        return rc;
+    rep->status = 201;
+    return tm_buf_printf(&rep->body, "{\"id\":%lld}", (long long)id);
+}
+
+static enum tm_code
+h_fail(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    (void)ctx;
+    (void)rep;
+    calls++;
+    return tm_err_set(err, TM_CONFLICT, "sku", "taken");
+}
+
+static void
+health_down(void *app, struct tm_health *h)
+{
+    (void)app;
+    tm_health_add(h, "postgres", 0, "refused");
+}
+
+static const struct tm_route routes[] = {
+    {"POST", "/t/{id}", h_echo, TM_TX_WRITE},
+    {"GET", "/t/{id}", h_fail, TM_TX_READ},
+};
+static struct tm_router router = {"tm-test", routes, 2, NULL, health_down, NULL};
+
+/* Sends one envelope through the router; returns the status, body in out. */
+static int
+dispatch(const char *method, const char *route, const char *id, int64_t deadline_ms,
+         char *out, size_t size)
+{
+    struct tm_request req;
+    struct tm_buf env, rep;
+    const char *body;
+    size_t len;
+    int status = 0;
+
+    memset(&req, 0, sizeof req);
+    snprintf(req.id, sizeof req.id, "rt");
+    snprintf(req.method, sizeof req.method, "%s", method);
+    snprintf(req.route, sizeof req.route, "%s", route);
+    req.params[0] = (struct tm_kv){"id", id};
+    req.n_params = 1;
+    req.deadline_ms = deadline_ms;
+    tm_buf_init(&env, 4096);
+    tm_buf_init(&rep, 1 << 20);
+    ck_assert_int_eq(tm_request_encode(&req, &env, NULL), TM_OK);
+    tm_router_handle(&router, env.p, env.len, &rep);
+    ck_assert_int_eq(tm_reply_decode(rep.p, rep.len, &status, &body, &len, NULL), TM_OK);
+    snprintf(out, size, "%.*s", (int)len, body);
+    tm_buf_fini(&env);
+    tm_buf_fini(&rep);
+    return status;
+}
+
+START_TEST(test_router_dispatches_and_reports_errors)
+{
+    char body[512];
+    int64_t later = tm_now_ms() + 10000;
+
+    calls = 0;
+    ck_assert_int_eq(dispatch("POST", "/t/{id}", "12", later, body, sizeof body), 201);
+    ck_assert_str_eq(body, "{\"id\":12}");
+    ck_assert_int_eq(dispatch("GET", "/t/{id}", "12", later, body, sizeof body), 409);
+    ck_assert_str_eq(body, "{\"error\":{\"code\":\"conflict\",\"message\":\"taken\",\"field\":\"sku\"}}");
+    ck_assert_int_eq(dispatch("POST", "/t/{id}", "abc", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(strstr(body, "\"field\":\"id\""));
+    ck_assert_int_eq(dispatch("POST", "/t/{id}", "0", later, body, sizeof body), 400);
+    ck_assert_int_eq(calls, 4);
+    ck_assert_int_eq(dispatch("DELETE", "/t/{id}", "1", later, body, sizeof body), 405);
+    ck_assert_int_eq(dispatch("GET", "/nope", "1", later, body, sizeof body), 404);
+    ck_assert_ptr_nonnull(strstr(body, "\"code\":\"not_found\""));
+    ck_assert_int_eq(calls, 4);
+}
+END_TEST
+
+START_TEST(test_router_refuses_expired_deadline_without_calling)
+{
+    char body[512];
+
+    calls = 0;
+    ck_assert_int_eq(dispatch("POST", "/t/{id}", "1", tm_now_ms() - 1, body, sizeof body), 504);
+    ck_assert_ptr_nonnull(strstr(body, "deadline_exceeded"));
+    ck_assert_int_eq(calls, 0);
+}
+END_TEST
+
+START_TEST(test_router_answers_health_probe)
+{
+    char body[512];
+
+    ck_assert_int_eq(dispatch(TM_HEALTH_METHOD, "/_health", "1", 0, body, sizeof body), 503);
+    ck_assert_ptr_nonnull(strstr(body, "\"ready\":false"));
+    ck_assert_ptr_nonnull(strstr(body, "\"postgres\":{\"state\":\"down\""));
+}
+END_TEST
+
+START_TEST(test_router_garbage_message_is_400)
+{
+    struct tm_buf rep;
+    int status = 0;
+    const char *body;
+    size_t len;
+
+    tm_buf_init(&rep, 4096);
+    tm_router_handle(&router, "garbage", 7, &rep);
+    ck_assert_int_eq(tm_reply_decode(rep.p, rep.len, &status, &body, &len, NULL), TM_OK);
+    ck_assert_int_eq(status, 400);
+    tm_buf_fini(&rep);
+}
+END_TEST
+
+static struct tm_request qreq;
+static struct tm_ctx qctx = {&qreq, NULL, NULL};
+
+static void
+set_query(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+    memset(&qreq, 0, sizeof qreq);
+    qreq.query[0] = (struct tm_kv){k1, v1};
+    qreq.query[1] = (struct tm_kv){k2, v2};
+    qreq.n_query = 2;
+}
+
+START_TEST(test_page_and_query_helpers)
+{
+    struct tm_page pg;
+    struct tm_err e;
+    struct tm_buf b;
+    int on;
+    const char *q;
+
+    set_query("x", "1", "y", "2");
+    ck_assert_int_eq(tm_ctx_page(&qctx, &pg, &e), TM_OK);
+    ck_assert_int_eq(pg.limit, TM_LIMIT_DEFAULT);
+    ck_assert_int_eq(pg.after_id, 0);
+    set_query("limit", "5", "cursor", "i99");
+    ck_assert_int_eq(tm_ctx_page(&qctx, &pg, &e), TM_OK);
+    ck_assert_int_eq(pg.limit, 5);
+    ck_assert_int_eq(pg.after_id, 99);
+    set_query("limit", "100000", "cursor", "");
+    ck_assert_int_eq(tm_ctx_page(&qctx, &pg, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "limit");
+    set_query("limit", "0", "cursor", "");
+    ck_assert_int_eq(tm_ctx_page(&qctx, &pg, &e), TM_INVALID);
+    set_query("limit", "5", "cursor", "x99");
+    ck_assert_int_eq(tm_ctx_page(&qctx, &pg, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "cursor");
+    set_query("active", "maybe", "q", "abc");
+    ck_assert_int_eq(tm_ctx_query_bool(&qctx, "active", &on, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "active");
+    ck_assert_int_eq(tm_ctx_query_str(&qctx, "q", 2, &q, &e), TM_INVALID);
+    ck_assert_int_eq(tm_ctx_query_str(&qctx, "q", 3, &q, &e), TM_OK);
+    ck_assert_str_eq(q, "abc");
+    tm_buf_init(&b, 256);
+    ck_assert_int_eq(tm_page_next(&b, 1, 42), TM_OK);
+    ck_assert_str_eq(b.p, ",\"next_cursor\":\"i42\"");
+    tm_buf_reset(&b);
+    ck_assert_int_eq(tm_page_next(&b, 0, 42), TM_OK);
+    ck_assert_str_eq(b.p, ",\"next_cursor\":null");
+    tm_buf_fini(&b);
+}
+END_TEST
+
+Suite *
+router_suite(void)
+{
+    Suite *s = suite_create("router");
+    TCase *tc = tcase_create("router");
+
+    tcase_add_test(tc, test_router_dispatches_and_reports_errors);
+    tcase_add_test(tc, test_router_refuses_expired_deadline_without_calling);
+    tcase_add_test(tc, test_router_answers_health_probe);
+    tcase_add_test(tc, test_router_garbage_message_is_400);
+    tcase_add_test(tc, test_page_and_query_helpers);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,20 @@
+/* tests/unit/common/suites.h — one Check suite per common/ module. */
+#ifndef TM_TESTS_UNIT_COMMON_SUITES_H
+#define TM_TESTS_UNIT_COMMON_SUITES_H
+
+#include <check.h>
+
+Suite *err_suite(void);
+Suite *buf_suite(void);
+Suite *log_suite(void);
+Suite *config_suite(void);
+Suite *json_suite(void);
+Suite *envelope_suite(void);
+Suite *metrics_suite(void);
+Suite *router_suite(void);
+Suite *bus_suite(void);
+Suite *ops_suite(void);
+Suite *migrate_suite(void);
+Suite *time_suite(void);
+
+#endif

@@ -1,0 +1,162 @@
+/* tests/unit/gateway/routes_test.c — the gateway's route table: matching,
+ * and agreement with proto/openapi.json and with each service's own table
+ * (a route missing on either side fails here). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cjson/cJSON.h>
+
+#include "common/buf.h"
+#include "services/gateway/routes.h"
+#include "services/inventory/handlers.h"
+
+static const struct {
+    const char *method, *path, *route;
+    enum gw_match want;
+    const char *param;
+} cases[] = {
+    {"GET", "/api/v1/products", "/api/v1/products", GW_MATCH_OK, NULL},
+    {"GET", "/api/v1/products/42", "/api/v1/products/{id}", GW_MATCH_OK, "42"},
+    {"PATCH", "/api/v1/products/abc", "/api/v1/products/{id}", GW_MATCH_OK, "abc"},
+    {"DELETE", "/api/v1/products/42", NULL, GW_MATCH_METHOD, NULL},
+    {"GET", "/api/v1/products/42/x", NULL, GW_MATCH_NONE, NULL},
+    {"GET", "/api/v1/products/", NULL, GW_MATCH_NONE, NULL},
+    {"GET", "/api/v1/nothing", NULL, GW_MATCH_NONE, NULL},
+    {"GET", "/api/v1/stores/7", "/api/v1/stores/{id}", GW_MATCH_OK, "7"},
+};
+
+START_TEST(test_route_match_table)
+{
+    const struct gw_route *r = NULL;
+    struct tm_kv params[TM_PARAMS_MAX];
+    char store[256];
+    int n = -1;
+    enum gw_match m = gw_route_match(cases[_i].method, cases[_i].path, &r, params, &n, store,
+                                     sizeof store);
+
+    ck_assert_int_eq(m, cases[_i].want);
+    if (m != GW_MATCH_OK) {
+        ck_assert_ptr_null(r);
+        return;
+    }
+    ck_assert_str_eq(r->route, cases[_i].route);
+    if (cases[_i].param) {
+        ck_assert_int_eq(n, 1);
+        ck_assert_str_eq(params[0].key, "id");
+        ck_assert_str_eq(params[0].val, cases[_i].param);
+    } else {
+        ck_assert_int_eq(n, 0);
+    }
+}
+END_TEST
+
+static cJSON *
+load_openapi(void)
+{
+    FILE *f = fopen("proto/openapi.json", "r");
+    struct tm_buf b;
+    char chunk[4096];
+    size_t n;
+    cJSON *doc;
+
+    ck_assert_msg(f != NULL, "proto/openapi.json must exist (run from the repository root)");
+    tm_buf_init(&b, 8 << 20);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        ck_assert_int_eq(tm_buf_add(&b, chunk, n), TM_OK);
+    fclose(f);
+    doc = cJSON_Parse(b.p);
+    tm_buf_fini(&b);
+    ck_assert_ptr_nonnull(doc);
+    return doc;
+}
+
+static int
+in_gateway(const char *method, const char *path)
+{
+    for (size_t i = 0; i < gw_routes_n; i++)
+        if (strcasecmp(gw_routes[i].method, method) == 0 && strcmp(gw_routes[i].route, path) == 0)
+            return 1;
+    return 0;
+}
+
+START_TEST(test_every_route_is_in_openapi_and_back)
+{
+    static const char *const verbs[] = {"get", "post", "put", "patch", "delete"};
+    cJSON *doc = load_openapi(), *paths = cJSON_GetObjectItem(doc, "paths"), *p;
+    size_t documented = 0;
+
+    ck_assert_ptr_nonnull(paths);
+    cJSON_ArrayForEach(p, paths)
+    {
+        for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++) {
+            if (!cJSON_GetObjectItem(p, verbs[v]))
+                continue;
+            documented++;
+            ck_assert_msg(in_gateway(verbs[v], p->string),
+                          "openapi documents %s %s but the gateway has no route", verbs[v],
+                          p->string);
+        }
+    }
+    for (size_t i = 0; i < gw_routes_n; i++) {
+        char verb[8];
+        cJSON *path = cJSON_GetObjectItem(paths, gw_routes[i].route);
+
+        snprintf(verb, sizeof verb, "%s", gw_routes[i].method);
+        for (char *c = verb; *c; c++)
+            *c = (char)(*c - 'A' + 'a');
+        ck_assert_msg(path && cJSON_GetObjectItem(path, verb),
+                      "gateway route %s %s is missing from proto/openapi.json",
+                      gw_routes[i].method, gw_routes[i].route);
+    }
+    ck_assert_uint_eq(documented, gw_routes_n);
+    cJSON_Delete(doc);
+}
+END_TEST
+
+START_TEST(test_gateway_and_inventory_tables_agree)
+{
+    size_t routed = 0;
+
+    for (size_t i = 0; i < gw_routes_n; i++) {
+        int found = 0;
+        if (gw_routes[i].svc != GW_SVC_INVENTORY)
+            continue;
+        routed++;
+        for (size_t k = 0; k < inv_routes_n; k++)
+            if (!strcmp(inv_routes[k].method, gw_routes[i].method) &&
+                !strcmp(inv_routes[k].route, gw_routes[i].route))
+                found = 1;
+        ck_assert_msg(found, "gateway sends %s %s to inventory, which has no handler",
+                      gw_routes[i].method, gw_routes[i].route);
+    }
+    ck_assert_uint_eq(routed, inv_routes_n);
+}
+END_TEST
+
+static Suite *
+routes_suite(void)
+{
+    Suite *s = suite_create("gateway.routes");
+    TCase *tc = tcase_create("routes");
+
+    tcase_add_loop_test(tc, test_route_match_table, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_test(tc, test_every_route_is_in_openapi_and_back);
+    tcase_add_test(tc, test_gateway_and_inventory_tables_agree);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(routes_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
