@@ -74,13 +74,15 @@ tm_migration_set_load(const char *dir, const char *schema, struct tm_migration_s
     memset(set, 0, sizeof *set);
     if (tm_strlcpy(set->schema, schema, sizeof set->schema) != TM_OK)
         return tm_err_set(err, TM_INVALID, "schema", "schema name too long");
-    snprintf(path, sizeof path, "%s/%s", dir, schema);
+    if (snprintf(path, sizeof path, "%s/%s", dir, schema) >= (int)sizeof path)
+        return tm_err_set(err, TM_TOOBIG, "sql-dir", "migrations path too long");
     if (!(d = opendir(path)))
         return tm_err_set(err, TM_NOTFOUND, "sql-dir", "no migrations folder %s", path);
     while (rc == TM_OK && (e = readdir(d))) {
         size_t nl = strlen(e->d_name), len = 0;
         struct tm_migration *m;
-        char file[1200];
+        char file[sizeof path + 258];
+        int fn;
 
         if (nl < 5 || strcmp(e->d_name + nl - 4, ".sql") != 0)
             continue;
@@ -90,7 +92,11 @@ tm_migration_set_load(const char *dir, const char *schema, struct tm_migration_s
         }
         m = &set->m[set->n];
         memcpy(m->name, e->d_name, nl + 1);
-        snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+        fn = snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+        if (fn < 0 || (size_t)fn >= sizeof file) {
+            rc = tm_err_set(err, TM_TOOBIG, "sql-dir", "migration path too long");
+            break;
+        }
         if ((rc = read_file(file, &m->sql, &len, err)) == TM_OK) {
             tm_sha256_hex(m->sql, len, m->sha256);
             set->n++;

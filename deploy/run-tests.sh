@@ -68,7 +68,14 @@ done
 RUN=$(mktemp -d /tmp/tm-test.XXXXXX)
 chmod 755 "$RUN"
 stop_stack() {
+  [ -d "$RUN" ] || return 0
   TM_RUN_DIR=$RUN "$ROOT/deploy/stack.sh" down >/dev/null 2>&1
+  # Daemons built with sanitizers report at exit into their logs.
+  if [ "$MODE" = asan ] && grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$RUN"/log/*.log >/dev/null 2>&1; then
+    echo "sanitizer reports in the daemons' logs:"
+    grep -hE -A12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$RUN"/log/*.log | head -60
+    failed=$((failed + 1))
+  fi
   if [ $failed -gt 0 ] && [ -d "$RUN/log" ]; then
     mkdir -p "$ROOT/build/test-logs" && cp -r "$RUN/log/." "$ROOT/build/test-logs/" 2>/dev/null
     echo "(stack logs of this run kept in build/test-logs/)"
@@ -96,6 +103,7 @@ else
     run integration "$BUILD/tests/integration-tests"
 fi
 
+stop_stack
 rm -f "$LOG"
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
