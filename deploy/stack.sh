@@ -25,6 +25,9 @@ BIN=${BIN:-bin}
 STATE=$RUN/stack.env
 
 log() { printf 'stack: %s\n' "$*" >&2; }
+# A gateway holds a thread and a socket per kept-alive connection; give every
+# process started from here room for thousands of descriptors.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 die() { log "error: $*"; exit 1; }
 
 # Settings of a running stack win over the environment, so `down`, `start`

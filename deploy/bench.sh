@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# deploy/bench.sh — `make bench`: the first benchmark. Starts a throwaway stack
+# (its own PostgreSQL, Redis, nginx, daemons) and measures with wrk, in the
+# same run and on the same machine:
+#   - GET /api/v1/products/{id} through nginx → tm-gateway → tm-inventory → PostgreSQL
+#   - nginx serving a static file of the same size (the reference)
+# at 100 and at 1,000 connections, and prints one table with the ratio of
+# ours to the reference. The machine is shared and noisy: read the ratios.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${BIN:-bin}
+DURATION=${BENCH_DURATION:-10s}
+CONNS=${BENCH_CONNS:-"100 1000"}
+THREADS=${TM_GATEWAY_THREADS:-1100}
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+RUN=$(mktemp -d /tmp/tm-bench.XXXXXX)
+chmod 755 "$RUN"
+trap 'TM_RUN_DIR=$RUN "$ROOT/deploy/stack.sh" down >/dev/null 2>&1; rm -rf "$RUN"' EXIT
+base=$(( (RANDOM % 390 + 200) * 100 ))
+http=$((base + 99))
+
+echo "bench: starting a stack in $RUN (ports $base+, gateway threads $THREADS)"
+if ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$http TM_GATEWAY_THREADS=$THREADS \
+     SCALE=${SCALE:-} BIN=$BIN "$ROOT/deploy/stack.sh" up >"$RUN/up.log" 2>&1; then
+  echo "bench: the stack did not start"; tail -n 20 "$RUN/up.log"; exit 1
+fi
+
+# The reference file: the same bytes a product GET returns, so sizes match.
+curl -fsS "http://127.0.0.1:$http/api/v1/products/500" -o "$RUN/www/product.json" || exit 1
+size=$(stat -c %s "$RUN/www/product.json")
+
+measure() { # measure URL CONNS [SCRIPT] -> "rps p50 p99 errors"
+  local url=$1 c=$2 script=${3:-} out rps p50 p99 sock non2xx
+  out=$(wrk -t2 -c"$c" -d"$DURATION" --timeout 10s --latency ${script:+-s "$script"} "$url" 2>&1)
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  sock=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  echo "${rps:-0} ${p50:--} ${p99:--} $(( ${sock:-0} + ${non2xx:-0} ))"
+}
+
+# Warm both paths (connections, caches, JIT-free but page cache matters).
+wrk -t2 -c50 -d2s -s "$ROOT/tests/bench/random_product.lua" "http://127.0.0.1:$http/" >/dev/null 2>&1
+wrk -t2 -c50 -d2s "http://127.0.0.1:$http/product.json" >/dev/null 2>&1
+
+printf '\n%-44s %6s %10s %9s %9s %7s %7s\n' "target ($size-byte JSON body)" conns "req/s" p50 p99 errors ratio
+for c in $CONNS; do
+  read -r s_rps s_p50 s_p99 s_err <<<"$(measure "http://127.0.0.1:$http/product.json" "$c")"
+  read -r o_rps o_p50 o_p99 o_err <<<"$(measure "http://127.0.0.1:$http/" "$c" "$ROOT/tests/bench/random_product.lua")"
+  ratio=$(awk -v a="$o_rps" -v b="$s_rps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+  printf '%-44s %6s %10s %9s %9s %7s %7s\n' "nginx static file (reference)" "$c" "$s_rps" "$s_p50" "$s_p99" "$s_err" "1.000"
+  printf '%-44s %6s %10s %9s %9s %7s %7s\n' "GET /api/v1/products/{id} (full stack)" "$c" "$o_rps" "$o_p50" "$o_p99" "$o_err" "$ratio"
+done
+echo
+echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
