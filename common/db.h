@@ -40,7 +40,8 @@ int tm_db_pool_up(struct tm_db_pool *p);
 /* Acquires, runs SELECT 1, releases: TM_OK when the server answers. */
 TM_MUSTCHECK enum tm_code tm_db_ping(struct tm_db_pool *p, struct tm_err *err);
 
-/* Runs sql with n text parameters (NULL entries are SQL NULL). On TM_OK,
+/* Runs sql with n text parameters (NULL entries are SQL NULL), prepared once
+ * per connection and executed by name after that. On TM_OK,
  * *res (when out-param given) is the result, to PQclear; otherwise *res is NULL. */
 TM_MUSTCHECK enum tm_code tm_db_exec(PGconn *c, const char *sql, int n,
                                      const char *const *params, PGresult **res,

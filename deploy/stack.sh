@@ -42,7 +42,9 @@ else
 fi
 PG_PORT=$((PORT_BASE + 1))
 REDIS_PORT=$((PORT_BASE + 2))
-DB_URL="postgresql://techmart@127.0.0.1:$PG_PORT/techmart"
+# Daemons on this host reach PostgreSQL by its Unix socket (cheaper than TCP
+# per round trip); the TCP port serves tools and other hosts.
+DB_URL="postgresql://techmart@/techmart?host=$RUN/pgsock&port=$PG_PORT"
 
 scale_of() { # scale_of SVC -> instance count
   local n=1 kv

@@ -201,6 +201,16 @@ START_TEST(test_db_pool_maps_errors_and_backs_off)
     ck_assert_str_eq(PQgetvalue(r, 0, 0), params[0]);
     ck_assert_str_eq(PQgetvalue(r, 0, 1), "t");
     PQclear(r);
+    /* the statement was prepared on this connection, once */
+    ck_assert_int_eq(tm_db_exec(c, "SELECT $1::text, $2::text IS NULL", 2, params, &r, &e), TM_OK);
+    PQclear(r);
+    ck_assert_int_eq(tm_db_exec(c,
+                                "SELECT count(*) FROM pg_prepared_statements "
+                                "WHERE statement = 'SELECT $1::text, $2::text IS NULL'",
+                                0, NULL, &r, &e),
+                     TM_OK);
+    ck_assert_str_eq(PQgetvalue(r, 0, 0), "1");
+    PQclear(r);
     ck_assert_int_eq(tm_db_exec(c, "SELECT 1/0", 0, NULL, &r, &e), TM_INVALID);
     ck_assert_ptr_null(r);
     ck_assert_int_eq(tm_db_begin(c, &e), TM_OK);
