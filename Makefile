@@ -55,48 +55,59 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(COMMON_LIB): $(COMMON_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BIN)/tm-gateway: $(GATEWAY_SRC:%.c=$(BUILD)/%.o) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/tm-inventory: $(BUILD)/services/inventory/main.o $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/tm-inventory-seed: $(BUILD)/services/inventory/seed_main.o $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/tm-migrate: $(BUILD)/services/migrate/main.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/unit-common: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/common/*.c)) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
 $(BUILD)/tests/unit-inventory: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/inventory/*.c)) $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
 $(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(filter-out $(BUILD)/services/gateway/main.o,$(GATEWAY_SRC:%.c=$(BUILD)/%.o)) $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
 $(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
 # The test run: unit tests, then a throwaway stack on free ports for the
 # integration tests, always stopped; ends with one "N passed, N failed" line.
 test: deps
 	@$(MAKE) --no-print-directory build tests
+	@deploy/lint.sh
 	@MODE=$(MODE) BIN=$(BIN) BUILD=$(BUILD) deploy/run-tests.sh
 
 check:

@@ -18,11 +18,12 @@
 
 #include "common/log.h"
 #include "common/time.h"
+
 #include "proto/limits.h"
 
-#define SLICE_MS 20            /* how often a waiting call checks its peer is still there */
-#define CONNECT_GRACE_MS 200   /* a fresh socket's time to connect before its instance is "down" */
-#define DOWN_MS 1000           /* an instance that failed is skipped for this long */
+#define SLICE_MS 20             /* how often a waiting call checks its peer is still there */
+#define CONNECT_GRACE_MS 200    /* a fresh socket's time to connect before its instance is "down" */
+#define DOWN_MS 1000            /* an instance that failed is skipped for this long */
 #define RESEND_NEVER_MS 3600000 /* above any deadline: nanomsg never resends by itself */
 #define POOL_MAX 512
 
@@ -34,12 +35,12 @@
  * avoids a device thread and an inproc hop per message, which halved the
  * service's CPU per request against the nn_device design. */
 struct tm_bus_server {
-    int sock;                  /* raw REP bound to the endpoint */
+    int sock; /* raw REP bound to the endpoint */
     int n_workers;
     pthread_t *workers;
     tm_bus_handler_fn fn;
     void *app;
-    atomic_int stopping;       /* set by stop; workers leave after their request */
+    atomic_int stopping; /* set by stop; workers leave after their request */
 };
 
 static void *
@@ -145,11 +146,11 @@ tm_bus_server_stop(struct tm_bus_server *srv)
 struct bus_inst {
     char endpoint[TM_BUS_ENDPOINT_MAX];
     pthread_mutex_t mu;
-    pthread_cond_t freed;      /* signalled when a socket returns or closes */
-    int idle[POOL_MAX];        /* connected sockets ready for a request; guarded by mu */
-    int n_idle;                /* guarded by mu */
-    int n_open;                /* sockets in existence, idle or busy; guarded by mu */
-    int max_open;              /* read-only after new */
+    pthread_cond_t freed;          /* signalled when a socket returns or closes */
+    int idle[POOL_MAX];            /* connected sockets ready for a request; guarded by mu */
+    int n_idle;                    /* guarded by mu */
+    int n_open;                    /* sockets in existence, idle or busy; guarded by mu */
+    int max_open;                  /* read-only after new */
     _Atomic int64_t down_until_ms; /* monotonic; skipped until then */
 };
 
@@ -186,8 +187,7 @@ tm_bus_client_new(const char *name, const char *endpoints, int max_sockets,
     }
     if (c->n == 0 || max_sockets < c->n) {
         free(c);
-        return tm_err_set(err, TM_INVALID, name, "%s needs at least one endpoint and socket",
-                          name);
+        return tm_err_set(err, TM_INVALID, name, "%s needs at least one endpoint and socket", name);
     }
     for (int i = 0; i < c->n; i++) {
         pthread_condattr_t ca;
@@ -374,8 +374,7 @@ outcome_code(struct tm_bus_client *c, int i, enum outcome o, struct tm_err *err)
 
 enum tm_code
 tm_bus_call_instance(struct tm_bus_client *c, int i, const char *msg, size_t len,
-                     int64_t deadline_mono_ms, char **reply, size_t *reply_len,
-                     struct tm_err *err)
+                     int64_t deadline_mono_ms, char **reply, size_t *reply_len, struct tm_err *err)
 {
     enum outcome o = call_on(&c->inst[i], msg, len, deadline_mono_ms, reply, reply_len);
 

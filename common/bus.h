@@ -67,9 +67,8 @@ TM_MUSTCHECK enum tm_code tm_bus_call(struct tm_bus_client *c, const char *msg, 
 
 /* As tm_bus_call, on instance i only, never retried. */
 TM_MUSTCHECK enum tm_code tm_bus_call_instance(struct tm_bus_client *c, int i, const char *msg,
-                                               size_t len, int64_t deadline_mono_ms,
-                                               char **reply, size_t *reply_len,
-                                               struct tm_err *err);
+                                               size_t len, int64_t deadline_mono_ms, char **reply,
+                                               size_t *reply_len, struct tm_err *err);
 
 int tm_bus_client_instances(const struct tm_bus_client *c);
 const char *tm_bus_client_name(const struct tm_bus_client *c);

@@ -144,8 +144,7 @@ tm_cfg_help(FILE *out, const char *prog, const char *summary, const struct tm_cf
         for (size_t i = 0; i < tables[t].n; i++) {
             const struct tm_cfg_opt *o = &tables[t].opts[i];
             fprintf(out, "  --%s %s\n      env %s, default '%s'\n      %s\n", o->flag,
-                    type_name[o->type], o->env ? o->env : "-", o->secret ? "***" : o->def,
-                    o->help);
+                    type_name[o->type], o->env ? o->env : "-", o->secret ? "***" : o->def, o->help);
         }
     }
     fprintf(out, "  --help\n      print this text and exit\n");

@@ -44,9 +44,8 @@ extern const size_t tm_base_cfg_n;
 /* Loads defaults, then the environment, then argv (argv[0] skipped). Sets
  * *want_help when --help or -h was given (nothing else is validated then).
  * TM_INVALID with err->field set to the flag name on a bad or unknown value. */
-TM_MUSTCHECK enum tm_code tm_cfg_load(const struct tm_cfg_table *tables, size_t n_tables,
-                                      int argc, char **argv, int *want_help,
-                                      struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_cfg_load(const struct tm_cfg_table *tables, size_t n_tables, int argc,
+                                      char **argv, int *want_help, struct tm_err *err);
 
 /* Prints usage: every option with its flag, env name, default and help. */
 void tm_cfg_help(FILE *out, const char *prog, const char *summary,

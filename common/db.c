@@ -89,16 +89,16 @@ prepared(PGconn *c, const char *sql, int n, char *name, size_t size)
 }
 
 struct tm_db_pool {
-    char *conninfo;        /* read-only after new */
-    int size;              /* read-only after new */
+    char *conninfo; /* read-only after new */
+    int size;       /* read-only after new */
     pthread_mutex_t mu;
-    pthread_cond_t freed;  /* signalled on release */
-    PGconn **idle;         /* guarded by mu */
-    int n_idle;            /* guarded by mu */
-    int n_open;            /* guarded by mu: idle + handed out */
-    int64_t retry_at_ms;   /* guarded by mu: no connect attempt before this (monotonic) */
-    int backoff_ms;        /* guarded by mu */
-    int up;                /* guarded by mu: last attempt reached the server */
+    pthread_cond_t freed; /* signalled on release */
+    PGconn **idle;        /* guarded by mu */
+    int n_idle;           /* guarded by mu */
+    int n_open;           /* guarded by mu: idle + handed out */
+    int64_t retry_at_ms;  /* guarded by mu: no connect attempt before this (monotonic) */
+    int backoff_ms;       /* guarded by mu */
+    int up;               /* guarded by mu: last attempt reached the server */
 };
 
 enum tm_code
@@ -270,8 +270,8 @@ map_error(PGconn *c, const PGresult *r, struct tm_err *err)
         return tm_err_set(err, TM_UNAVAIL, NULL, "database: %s", msg);
     if (strcmp(state, "23505") == 0)
         return tm_err_set(err, TM_CONFLICT, constraint, "%s", msg);
-    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 ||
-        strcmp(state, "23502") == 0 || strncmp(state, "22", 2) == 0)
+    if (strcmp(state, "23503") == 0 || strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0 ||
+        strncmp(state, "22", 2) == 0)
         return tm_err_set(err, TM_INVALID, constraint, "%s", msg);
     if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
         strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0)

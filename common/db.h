@@ -23,8 +23,8 @@ struct tm_db_pool;
 
 /* Creates a pool for conninfo (a libpq URL or key=value string). Connects
  * nothing yet. The caller owns *out. */
-TM_MUSTCHECK enum tm_code tm_db_pool_new(const char *conninfo, int size,
-                                         struct tm_db_pool **out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_db_pool_new(const char *conninfo, int size, struct tm_db_pool **out,
+                                         struct tm_err *err);
 /* Closes every idle connection and frees the pool. NULL-safe; all must be released. */
 void tm_db_pool_free(struct tm_db_pool *p);
 
@@ -43,9 +43,8 @@ TM_MUSTCHECK enum tm_code tm_db_ping(struct tm_db_pool *p, struct tm_err *err);
 /* Runs sql with n text parameters (NULL entries are SQL NULL), prepared once
  * per connection and executed by name after that. On TM_OK,
  * *res (when out-param given) is the result, to PQclear; otherwise *res is NULL. */
-TM_MUSTCHECK enum tm_code tm_db_exec(PGconn *c, const char *sql, int n,
-                                     const char *const *params, PGresult **res,
-                                     struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_db_exec(PGconn *c, const char *sql, int n, const char *const *params,
+                                     PGresult **res, struct tm_err *err);
 
 /* BEGIN / COMMIT / ROLLBACK. Rollback cannot fail usefully and returns void. */
 TM_MUSTCHECK enum tm_code tm_db_begin(PGconn *c, struct tm_err *err);

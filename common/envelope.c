@@ -16,7 +16,8 @@ encode_kvs(struct tm_buf *out, const char *name, const struct tm_kv *kv, int n)
     for (int i = 0; i < n && rc == TM_OK; i++) {
         if (i && (rc = tm_buf_add(out, ",", 1)) != TM_OK)
             break;
-        if ((rc = tm_json_quote(out, kv[i].key)) == TM_OK && (rc = tm_buf_add(out, ":", 1)) == TM_OK)
+        if ((rc = tm_json_quote(out, kv[i].key)) == TM_OK &&
+            (rc = tm_buf_add(out, ":", 1)) == TM_OK)
             rc = tm_json_quote(out, kv[i].val);
     }
     return rc == TM_OK ? tm_buf_add(out, "}", 1) : rc;
@@ -118,16 +119,16 @@ tm_request_decode(const char *msg, size_t len, struct tm_request *req, struct tm
         (rc = decode_kvs(req->hdr, "query", req->query, TM_QUERY_MAX, &req->n_query, err)) != TM_OK)
         goto fail;
     pr = tm_json_member(req->hdr, "principal");
-    if (pr && ((rc = copy_str(pr, "kind", req->principal.kind, sizeof req->principal.kind, 0,
-                              err)) != TM_OK ||
-               (rc = copy_str(pr, "id", req->principal.id, sizeof req->principal.id, 0, err)) !=
-                   TM_OK ||
-               (rc = copy_str(pr, "role", req->principal.role, sizeof req->principal.role, 0,
-                              err)) != TM_OK))
+    if (pr &&
+        ((rc = copy_str(pr, "kind", req->principal.kind, sizeof req->principal.kind, 0, err)) !=
+             TM_OK ||
+         (rc = copy_str(pr, "id", req->principal.id, sizeof req->principal.id, 0, err)) != TM_OK ||
+         (rc = copy_str(pr, "role", req->principal.role, sizeof req->principal.role, 0, err)) !=
+             TM_OK))
         goto fail;
     it = tm_json_member(req->hdr, "deadline_ms");
-    if (it && (rc = tm_json_as_i64(it, "deadline_ms", 0, INT64_MAX, &req->deadline_ms, err)) !=
-                  TM_OK)
+    if (it &&
+        (rc = tm_json_as_i64(it, "deadline_ms", 0, INT64_MAX, &req->deadline_ms, err)) != TM_OK)
         goto fail;
     req->body = nl + 1;
     req->body_len = len - (size_t)(nl + 1 - msg);
@@ -192,7 +193,7 @@ tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
 
     if (status >= 500) {
         snprintf(generic, sizeof generic, "%s (request %s)",
-                 code == TM_TIMEOUT ? "the request ran out of time"
+                 code == TM_TIMEOUT   ? "the request ran out of time"
                  : code == TM_UNAVAIL ? "a service this request needs is unavailable"
                                       : "internal error",
                  rid && *rid ? rid : "-");
@@ -215,8 +216,8 @@ tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
 enum tm_code
 tm_reply_encode(const struct tm_reply *rep, struct tm_buf *out)
 {
-    enum tm_code rc = tm_buf_printf(out, "{\"v\":%d,\"status\":%d}\n", TM_ENVELOPE_VERSION,
-                                    rep->status);
+    enum tm_code rc =
+        tm_buf_printf(out, "{\"v\":%d,\"status\":%d}\n", TM_ENVELOPE_VERSION, rep->status);
 
     if (rc == TM_OK && rep->body.len)
         rc = tm_buf_add(out, rep->body.p, rep->body.len);
@@ -253,9 +254,8 @@ tm_rid_valid(const char *id)
 
     for (; id[n]; n++) {
         char c = id[n];
-        if (n >= TM_RID_MAX ||
-            !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
+        if (n >= TM_RID_MAX || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                                 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
             return 0;
     }
     return n > 0;

@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+
 #include "proto/limits.h"
 
 struct tm_kv {
@@ -21,7 +22,7 @@ struct tm_kv {
 };
 
 struct tm_principal {
-    char kind[16];                   /* "anonymous", "user", "api_key" */
+    char kind[16]; /* "anonymous", "user", "api_key" */
     char id[TM_PRINCIPAL_ID_MAX + 1];
     char role[TM_ROLE_MAX + 1];
 };
@@ -78,8 +79,7 @@ TM_MUSTCHECK enum tm_code tm_reply_encode(const struct tm_reply *rep, struct tm_
 /* Splits a reply message: *status from the header; *body and *body_len point
  * into msg. TM_INVALID when the header is malformed. */
 TM_MUSTCHECK enum tm_code tm_reply_decode(const char *msg, size_t len, int *status,
-                                          const char **body, size_t *body_len,
-                                          struct tm_err *err);
+                                          const char **body, size_t *body_len, struct tm_err *err);
 
 /* True when id is 1..TM_RID_MAX bytes of [A-Za-z0-9._-]. */
 int tm_rid_valid(const char *id);

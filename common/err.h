@@ -12,20 +12,20 @@
 #define TM_MUSTCHECK __attribute__((warn_unused_result))
 
 /* X(name, http status, wire code) */
-#define TM_CODES(X)                                                                            \
-    X(OK, 200, "ok")                                                                           \
-    X(INVALID, 400, "invalid_argument")                                                        \
-    X(UNAUTHENTICATED, 401, "unauthenticated")                                                 \
-    X(FORBIDDEN, 403, "forbidden")                                                             \
-    X(NOTFOUND, 404, "not_found")                                                              \
-    X(METHOD, 405, "method_not_allowed")                                                       \
-    X(CONFLICT, 409, "conflict")                                                               \
-    X(TOOBIG, 413, "too_large")                                                                \
-    X(UNSUPPORTED, 415, "unsupported_media_type")                                              \
-    X(UNPROCESSABLE, 422, "unprocessable")                                                     \
-    X(RATELIMITED, 429, "rate_limited")                                                        \
-    X(INTERNAL, 500, "internal")                                                               \
-    X(UNAVAIL, 503, "unavailable")                                                             \
+#define TM_CODES(X)                                                                                \
+    X(OK, 200, "ok")                                                                               \
+    X(INVALID, 400, "invalid_argument")                                                            \
+    X(UNAUTHENTICATED, 401, "unauthenticated")                                                     \
+    X(FORBIDDEN, 403, "forbidden")                                                                 \
+    X(NOTFOUND, 404, "not_found")                                                                  \
+    X(METHOD, 405, "method_not_allowed")                                                           \
+    X(CONFLICT, 409, "conflict")                                                                   \
+    X(TOOBIG, 413, "too_large")                                                                    \
+    X(UNSUPPORTED, 415, "unsupported_media_type")                                                  \
+    X(UNPROCESSABLE, 422, "unprocessable")                                                         \
+    X(RATELIMITED, 429, "rate_limited")                                                            \
+    X(INTERNAL, 500, "internal")                                                                   \
+    X(UNAVAIL, 503, "unavailable")                                                                 \
     X(TIMEOUT, 504, "deadline_exceeded")
 
 enum tm_code {
@@ -47,8 +47,8 @@ struct tm_err {
 /* Fills err (when not NULL) and returns code, so callers write
  * `return tm_err_set(err, TM_INVALID, "name", "too long");`.
  * field may be NULL. A message longer than the buffer is cut. */
-enum tm_code tm_err_set(struct tm_err *err, enum tm_code code, const char *field,
-                        const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+enum tm_code tm_err_set(struct tm_err *err, enum tm_code code, const char *field, const char *fmt,
+                        ...) __attribute__((format(printf, 4, 5)));
 
 /* Resets err to TM_OK with empty field and message. NULL-safe. */
 void tm_err_clear(struct tm_err *err);

@@ -49,20 +49,20 @@ tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *
 }
 
 void
-tm_http_reply(struct mg_connection *conn, int status, const char *content_type,
-              const char *headers, const char *body, size_t len)
+tm_http_reply(struct mg_connection *conn, int status, const char *content_type, const char *headers,
+              const char *body, size_t len)
 {
     char head[1024];
     int n = snprintf(head, sizeof head,
                      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
                      "Cache-Control: no-store\r\n%s\r\n",
-                     status, mg_get_response_code_text(conn, status), content_type, len,
-                     headers);
+                     status, mg_get_response_code_text(conn, status), content_type, len, headers);
 
     if (n < 0 || (size_t)n >= sizeof head) {
         /* headers are built by us from bounded values; a cut means a bug */
-        n = snprintf(head, sizeof head, "HTTP/1.1 500 Internal Server Error\r\n"
-                                        "Content-Length: 0\r\n\r\n");
+        n = snprintf(head, sizeof head,
+                     "HTTP/1.1 500 Internal Server Error\r\n"
+                     "Content-Length: 0\r\n\r\n");
         mg_write(conn, head, (size_t)n);
         return;
     }

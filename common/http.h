@@ -14,9 +14,9 @@
 /* Starts civetweb listening on `listen` ("127.0.0.1:8080") with n_threads.
  * extra_opts is a NULL-terminated key/value list (may be NULL). The caller
  * stops it with mg_stop. TM_UNAVAIL when the port cannot be bound. */
-TM_MUSTCHECK enum tm_code tm_http_start(const char *listen, int n_threads,
-                                        const char **extra_opts, void *user_data,
-                                        struct mg_context **out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_http_start(const char *listen, int n_threads, const char **extra_opts,
+                                        void *user_data, struct mg_context **out,
+                                        struct tm_err *err);
 
 /* Writes a whole response. headers is "" or lines each ending in \r\n. */
 void tm_http_reply(struct mg_connection *conn, int status, const char *content_type,

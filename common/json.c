@@ -65,8 +65,8 @@ tm_json_only(const cJSON *obj, const char *const *allowed, size_t n, struct tm_e
             if (c->string && strcmp(c->string, allowed[i]) == 0)
                 break;
         if (i == n)
-            return tm_err_set(err, TM_INVALID, c->string ? c->string : "",
-                              "unknown field '%.64s'", c->string ? c->string : "");
+            return tm_err_set(err, TM_INVALID, c->string ? c->string : "", "unknown field '%.64s'",
+                              c->string ? c->string : "");
         for (const cJSON *d = c->next; d; d = d->next)
             if (d->string && c->string && strcmp(c->string, d->string) == 0)
                 return tm_err_set(err, TM_INVALID, c->string, "field '%.64s' appears twice",

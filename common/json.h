@@ -23,8 +23,7 @@ TM_MUSTCHECK enum tm_code tm_json_parse(const char *text, size_t len, int max_de
                                         const char *what, cJSON **out, struct tm_err *err);
 
 /* The root must be an object: TM_INVALID with field `what` otherwise. */
-TM_MUSTCHECK enum tm_code tm_json_object(const cJSON *root, const char *what,
-                                         struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_json_object(const cJSON *root, const char *what, struct tm_err *err);
 
 /* Every member of obj must be named in allowed[n]: TM_INVALID naming the
  * first unknown member otherwise (catches misspelt fields). */
@@ -48,10 +47,9 @@ TM_MUSTCHECK enum tm_code tm_json_as_bool(const cJSON *item, const char *name, i
 
 /* Required members: TM_INVALID "is required" when absent or null. */
 TM_MUSTCHECK enum tm_code tm_json_str(const cJSON *obj, const char *name, size_t min_len,
-                                      size_t max_len, char *out, size_t size,
-                                      struct tm_err *err);
-TM_MUSTCHECK enum tm_code tm_json_i64(const cJSON *obj, const char *name, int64_t min,
-                                      int64_t max, int64_t *out, struct tm_err *err);
+                                      size_t max_len, char *out, size_t size, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_json_i64(const cJSON *obj, const char *name, int64_t min, int64_t max,
+                                      int64_t *out, struct tm_err *err);
 
 /* True when s[len] is valid UTF-8 with no NUL byte. */
 int tm_utf8_valid(const char *s, size_t len);

@@ -10,9 +10,8 @@
 #include <string.h>
 
 /* Request durations in seconds, Prometheus' convention; upper bounds in µs. */
-static const int64_t bucket_us[] = {500,    1000,   2500,    5000,    10000,   25000,
-                                    50000,  100000, 250000,  500000,  1000000, 2500000,
-                                    5000000};
+static const int64_t bucket_us[] = {500,    1000,   2500,   5000,    10000,   25000,  50000,
+                                    100000, 250000, 500000, 1000000, 2500000, 5000000};
 #define N_BUCKETS (sizeof bucket_us / sizeof bucket_us[0])
 
 struct tm_metric {
@@ -20,9 +19,9 @@ struct tm_metric {
     char name[TM_METRIC_NAME_MAX];
     char labels[TM_METRIC_LABELS_MAX];
     const char *help;
-    _Atomic int64_t value;                 /* counter, gauge; histogram: count */
-    _Atomic int64_t sum_us;                /* histogram */
-    _Atomic int64_t buckets[N_BUCKETS];    /* histogram, not cumulative */
+    _Atomic int64_t value;              /* counter, gauge; histogram: count */
+    _Atomic int64_t sum_us;             /* histogram */
+    _Atomic int64_t buckets[N_BUCKETS]; /* histogram, not cumulative */
 };
 
 static struct {
@@ -101,7 +100,8 @@ render_histogram(struct tm_buf *out, const struct tm_metric *m)
                            (double)bucket_us[b] / 1e6, (long long)cum);
     }
     if (rc == TM_OK)
-        rc = tm_buf_printf(out, "%s_bucket{%s%sle=\"+Inf\"} %lld\n%s_sum{%s} %.6f\n%s_count{%s} %lld\n",
+        rc = tm_buf_printf(out,
+                           "%s_bucket{%s%sle=\"+Inf\"} %lld\n%s_sum{%s} %.6f\n%s_count{%s} %lld\n",
                            m->name, m->labels, sep, (long long)atomic_load(&m->value), m->name,
                            m->labels, (double)atomic_load(&m->sum_us) / 1e6, m->name, m->labels,
                            (long long)atomic_load(&m->value));

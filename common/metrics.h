@@ -13,7 +13,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 
-#define TM_METRICS_MAX 1024       /* series per process */
+#define TM_METRICS_MAX 1024 /* series per process */
 #define TM_METRIC_NAME_MAX 64
 #define TM_METRIC_LABELS_MAX 160
 
@@ -26,8 +26,8 @@ struct tm_metric;
 struct tm_metric *tm_metric(enum tm_metric_kind kind, const char *name, const char *help,
                             const char *labels);
 
-void tm_metric_add(struct tm_metric *m, uint64_t n);       /* counter */
-void tm_metric_set(struct tm_metric *m, int64_t v);        /* gauge */
+void tm_metric_add(struct tm_metric *m, uint64_t n);        /* counter */
+void tm_metric_set(struct tm_metric *m, int64_t v);         /* gauge */
 void tm_metric_observe_us(struct tm_metric *m, int64_t us); /* histogram, in microseconds */
 
 /* Appends every series in the text exposition format (version 0.0.4). */

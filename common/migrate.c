@@ -208,8 +208,7 @@ apply_one(PGconn *db, const char *schema, const struct tm_migration *m, struct t
 }
 
 enum tm_code
-tm_migrate_apply(PGconn *db, const struct tm_migration_set *set, int *applied,
-                 struct tm_err *err)
+tm_migrate_apply(PGconn *db, const struct tm_migration_set *set, int *applied, struct tm_err *err)
 {
     const char *key[1] = {MIGRATE_LOCK_KEY};
     enum tm_code rc;
@@ -246,7 +245,7 @@ tm_migrate_check(PGconn *db, const struct tm_migration_set *set, struct tm_err *
         return rc;
     if (next < set->n)
         return tm_err_set(err, TM_CONFLICT, "migrations",
-                          "%s is behind: %s and %d more not applied; run tm-migrate",
-                          set->schema, set->m[next].name, set->n - next - 1);
+                          "%s is behind: %s and %d more not applied; run tm-migrate", set->schema,
+                          set->m[next].name, set->n - next - 1);
     return TM_OK;
 }

@@ -30,8 +30,7 @@ struct tm_migration_set {
 /* Reads the .sql files of dir/<schema> into set (sorted by name). The caller calls
  * tm_migration_set_fini. TM_NOTFOUND when the folder does not exist. */
 TM_MUSTCHECK enum tm_code tm_migration_set_load(const char *dir, const char *schema,
-                                                struct tm_migration_set *set,
-                                                struct tm_err *err);
+                                                struct tm_migration_set *set, struct tm_err *err);
 void tm_migration_set_fini(struct tm_migration_set *set);
 
 /* Applies what is not yet applied. *applied counts the new ones.

@@ -45,8 +45,7 @@ tm_health_ready(const struct tm_health *h)
 }
 
 enum tm_code
-tm_health_json(const struct tm_health *h, const char *svc, const char *instance,
-               struct tm_buf *out)
+tm_health_json(const struct tm_health *h, const char *svc, const char *instance, struct tm_buf *out)
 {
     int ready = tm_health_ready(h);
     enum tm_code rc = tm_buf_adds(out, "{\"service\":");
@@ -59,8 +58,8 @@ tm_health_json(const struct tm_health *h, const char *svc, const char *instance,
     for (int i = 0; i < h->n && rc == TM_OK; i++) {
         if ((rc = tm_buf_adds(out, i ? "," : "")) == TM_OK &&
             (rc = tm_json_quote(out, h->deps[i].name)) == TM_OK &&
-            (rc = tm_buf_printf(out, ":{\"state\":\"%s\",\"detail\":",
-                                h->deps[i].up ? "up" : "down")) == TM_OK &&
+            (rc = tm_buf_printf(
+                 out, ":{\"state\":\"%s\",\"detail\":", h->deps[i].up ? "up" : "down")) == TM_OK &&
             (rc = tm_json_quote(out, h->deps[i].detail)) == TM_OK)
             rc = tm_buf_adds(out, "}");
     }

@@ -12,7 +12,7 @@
 #define TM_HEALTH_DEPS_MAX 16
 
 struct tm_health_dep {
-    char name[48];    /* "postgres", "inventory" */
+    char name[48]; /* "postgres", "inventory" */
     int up;
     char detail[160]; /* "2/2 instances", an error text */
 };

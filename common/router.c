@@ -44,8 +44,8 @@ find_route(const struct tm_router *r, const struct tm_request *req, int *method_
 
 /* Runs the handler inside the route's transaction discipline. */
 static enum tm_code
-run(const struct tm_router *r, const struct tm_route *rt, struct tm_ctx *ctx,
-    struct tm_reply *rep, struct tm_err *err)
+run(const struct tm_router *r, const struct tm_route *rt, struct tm_ctx *ctx, struct tm_reply *rep,
+    struct tm_err *err)
 {
     enum tm_code rc;
 
@@ -82,8 +82,9 @@ account(const struct tm_router *r, const struct tm_request *req, const char *rou
                                    "time to handle a request", labels),
                          dur_us);
     if (status >= 500)
-        tm_log_error(req->id, "request", "svc_route=%s method=%s status=%d dur_ms=%.3f error=\"%s\"",
-                     route, req->method, status, (double)dur_us / 1000.0, err->message);
+        tm_log_error(req->id, "request",
+                     "svc_route=%s method=%s status=%d dur_ms=%.3f error=\"%s\"", route,
+                     req->method, status, (double)dur_us / 1000.0, err->message);
     else
         tm_log_info(req->id, "request", "svc_route=%s method=%s status=%d dur_ms=%.3f%s%s", route,
                     req->method, status, (double)dur_us / 1000.0, err->field[0] ? " field=" : "",
@@ -114,9 +115,9 @@ tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
     if (rc == TM_OK && req.deadline_ms && tm_now_ms() > req.deadline_ms)
         rc = tm_err_set(&err, TM_TIMEOUT, NULL, "deadline passed before the request was taken");
     if (rc == TM_OK && !(rt = find_route(r, &req, &method_seen)))
-        rc = method_seen ? tm_err_set(&err, TM_METHOD, NULL, "%s not allowed on %s", req.method,
-                                      req.route)
-                         : tm_err_set(&err, TM_NOTFOUND, NULL, "no route %s", req.route);
+        rc = method_seen
+                 ? tm_err_set(&err, TM_METHOD, NULL, "%s not allowed on %s", req.method, req.route)
+                 : tm_err_set(&err, TM_NOTFOUND, NULL, "no route %s", req.route);
     if (rc == TM_OK) {
         ctx.req = &req;
         ctx.db = NULL;
@@ -167,8 +168,8 @@ tm_ctx_param_id(const struct tm_ctx *ctx, const char *name, int64_t *out, struct
 }
 
 enum tm_code
-tm_ctx_query_int(const struct tm_ctx *ctx, const char *name, int64_t min, int64_t max,
-                 int64_t def, int64_t *out, struct tm_err *err)
+tm_ctx_query_int(const struct tm_ctx *ctx, const char *name, int64_t min, int64_t max, int64_t def,
+                 int64_t *out, struct tm_err *err)
 {
     const char *v = tm_request_query(ctx->req, name);
 

@@ -31,8 +31,7 @@ struct tm_ctx {
     void *app;
 };
 
-typedef enum tm_code (*tm_handler_fn)(struct tm_ctx *ctx, struct tm_reply *rep,
-                                      struct tm_err *err);
+typedef enum tm_code (*tm_handler_fn)(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
 
 enum tm_tx { TM_TX_READ, TM_TX_WRITE };
 
@@ -57,21 +56,20 @@ void tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *
 
 /* Path parameter `name` as a positive id. TM_INVALID (field name) when it is
  * not a decimal integer in [1, 2^53]. */
-TM_MUSTCHECK enum tm_code tm_ctx_param_id(const struct tm_ctx *ctx, const char *name,
-                                          int64_t *out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_ctx_param_id(const struct tm_ctx *ctx, const char *name, int64_t *out,
+                                          struct tm_err *err);
 
 /* Query parameter `name` as an integer in [min, max]; def when absent. */
-TM_MUSTCHECK enum tm_code tm_ctx_query_int(const struct tm_ctx *ctx, const char *name,
-                                           int64_t min, int64_t max, int64_t def,
-                                           int64_t *out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_ctx_query_int(const struct tm_ctx *ctx, const char *name, int64_t min,
+                                           int64_t max, int64_t def, int64_t *out,
+                                           struct tm_err *err);
 /* Query parameter `name` as true/false; *out is -1 when absent. */
-TM_MUSTCHECK enum tm_code tm_ctx_query_bool(const struct tm_ctx *ctx, const char *name,
-                                            int *out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_ctx_query_bool(const struct tm_ctx *ctx, const char *name, int *out,
+                                            struct tm_err *err);
 /* Query parameter `name` (borrowed) or NULL; TM_INVALID when longer than max_len
  * or not UTF-8. */
 TM_MUSTCHECK enum tm_code tm_ctx_query_str(const struct tm_ctx *ctx, const char *name,
-                                           size_t max_len, const char **out,
-                                           struct tm_err *err);
+                                           size_t max_len, const char **out, struct tm_err *err);
 
 /* Page request from `limit` (1..TM_LIMIT_MAX, default TM_LIMIT_DEFAULT) and
  * the opaque `cursor` from a previous page's next_cursor (0: first page). */
@@ -86,7 +84,6 @@ TM_MUSTCHECK enum tm_code tm_page_next(struct tm_buf *b, int has_more, int64_t l
 
 /* Parses the request body as a JSON object (caller frees *root).
  * TM_INVALID (field "body") when absent, malformed or not an object. */
-TM_MUSTCHECK enum tm_code tm_ctx_body(const struct tm_ctx *ctx, cJSON **root,
-                                      struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err);
 
 #endif

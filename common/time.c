@@ -36,9 +36,8 @@ tm_iso8601(int64_t epoch_ms, char *out, size_t size)
     struct tm tmv;
 
     gmtime_r(&secs, &tmv);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tmv.tm_year + 1900,
-             tmv.tm_mon + 1, tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec,
-             (int)(epoch_ms % 1000));
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tmv.tm_year + 1900, tmv.tm_mon + 1,
+             tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec, (int)(epoch_ms % 1000));
 }
 
 void

@@ -4,16 +4,16 @@
 #define TM_PROTO_LIMITS_H
 
 #define TM_ENVELOPE_VERSION 1
-#define TM_RID_MAX 64           /* request id bytes: [A-Za-z0-9._-] */
-#define TM_METHOD_MAX 8         /* "DELETE" */
-#define TM_ROUTE_MAX 128        /* route template, "/api/v1/products/{id}" */
-#define TM_PATH_MAX 512         /* request path as received */
-#define TM_PARAMS_MAX 8         /* path parameters per route */
-#define TM_QUERY_MAX 32         /* query parameters per request */
-#define TM_QUERY_VALUE_MAX 256  /* bytes of one decoded query value */
-#define TM_PRINCIPAL_ID_MAX 64  /* user or API key id */
-#define TM_ROLE_MAX 32          /* role name */
-#define TM_BODY_MAX (1 << 20)   /* request body bytes accepted by the gateway */
+#define TM_RID_MAX 64            /* request id bytes: [A-Za-z0-9._-] */
+#define TM_METHOD_MAX 8          /* "DELETE" */
+#define TM_ROUTE_MAX 128         /* route template, "/api/v1/products/{id}" */
+#define TM_PATH_MAX 512          /* request path as received */
+#define TM_PARAMS_MAX 8          /* path parameters per route */
+#define TM_QUERY_MAX 32          /* query parameters per request */
+#define TM_QUERY_VALUE_MAX 256   /* bytes of one decoded query value */
+#define TM_PRINCIPAL_ID_MAX 64   /* user or API key id */
+#define TM_ROLE_MAX 32           /* role name */
+#define TM_BODY_MAX (1 << 20)    /* request body bytes accepted by the gateway */
 #define TM_MESSAGE_MAX (4 << 20) /* largest envelope on the bus, either way */
 
 #endif

@@ -13,6 +13,7 @@
 #include "common/http.h"
 #include "common/log.h"
 #include "common/signals.h"
+
 #include "services/gateway/proxy.h"
 
 #define F(field) offsetof(struct gw_cfg, field)
@@ -26,8 +27,8 @@ static const struct tm_cfg_opt gw_opts[] = {
      "time a request may take inside TechMart before it is answered 504"},
     {"body-max", "TM_BODY_MAX", TM_CFG_INT, F(body_max), 0, 1024, TM_BODY_MAX, "1048576", 0,
      "largest request body in bytes; larger is 413"},
-    {"bus-max-sockets", "TM_BUS_MAX_SOCKETS", TM_CFG_INT, F(bus_max_sockets), 0, 1, 400, "384",
-     0, "REQ sockets per service (nanomsg allows 512 sockets per process)"},
+    {"bus-max-sockets", "TM_BUS_MAX_SOCKETS", TM_CFG_INT, F(bus_max_sockets), 0, 1, 400, "384", 0,
+     "REQ sockets per service (nanomsg allows 512 sockets per process)"},
     {"inventory-endpoints", "TM_INVENTORY_ENDPOINTS", TM_CFG_STR, F(endpoints[GW_SVC_INVENTORY]),
      S(endpoints[GW_SVC_INVENTORY]), 0, 0, "ipc:///tmp/tm-inventory-1.ipc", 0,
      "comma-separated bus endpoints of every tm-inventory instance"},

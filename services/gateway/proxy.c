@@ -23,9 +23,9 @@
 
 struct call {
     struct tm_request req;
-    char store[2 * TM_PATH_MAX + 2];            /* path parameter values and names */
+    char store[2 * TM_PATH_MAX + 2]; /* path parameter values and names */
     char qstore[TM_QUERY_MAX][2][TM_QUERY_VALUE_MAX + 1];
-    char *body;                                 /* owned; from tm_http_read_body */
+    char *body; /* owned; from tm_http_read_body */
     size_t body_len;
     const struct gw_route *route;
 };
@@ -69,8 +69,8 @@ parse_query(const char *qs, struct call *c, struct tm_err *err)
                               TM_QUERY_MAX);
         if (klen > TM_QUERY_VALUE_MAX || vlen > 3 * TM_QUERY_VALUE_MAX ||
             mg_url_decode(qs, (int)klen, c->qstore[i][0], TM_QUERY_VALUE_MAX + 1, 1) < 0 ||
-            mg_url_decode(eq ? eq + 1 : "", (int)vlen, c->qstore[i][1], TM_QUERY_VALUE_MAX + 1,
-                          1) < 0)
+            mg_url_decode(eq ? eq + 1 : "", (int)vlen, c->qstore[i][1], TM_QUERY_VALUE_MAX + 1, 1) <
+                0)
             return tm_err_set(err, TM_INVALID, "query", "a query parameter is over %d bytes",
                               TM_QUERY_VALUE_MAX);
         c->req.query[i].key = c->qstore[i][0];
@@ -142,8 +142,8 @@ forward(const struct gw_app *app, struct call *c, int64_t t0_ms, char **reply, s
 }
 
 static void
-respond(struct mg_connection *conn, const struct call *c, int status, const char *body,
-        size_t len, int64_t t0_us)
+respond(struct mg_connection *conn, const struct call *c, int status, const char *body, size_t len,
+        int64_t t0_us)
 {
     char headers[256];
     double ms = (double)(tm_mono_us() - t0_us) / 1000.0;
@@ -240,10 +240,9 @@ gw_health(void *arg, struct tm_health *h)
             const char *body;
             size_t blen;
 
-            if (tm_bus_call_instance(cli, i, env.p, env.len, tm_mono_ms() + PROBE_MS, &reply,
-                                     &len, NULL) == TM_OK &&
-                tm_reply_decode(reply, len, &status, &body, &blen, NULL) == TM_OK &&
-                status == 200)
+            if (tm_bus_call_instance(cli, i, env.p, env.len, tm_mono_ms() + PROBE_MS, &reply, &len,
+                                     NULL) == TM_OK &&
+                tm_reply_decode(reply, len, &status, &body, &blen, NULL) == TM_OK && status == 200)
                 ready++;
             tm_bus_free(reply);
         }

@@ -9,15 +9,16 @@
 #include "common/bus.h"
 #include "common/config.h"
 #include "common/ops.h"
+
 #include "services/gateway/routes.h"
 
 struct gw_cfg {
     struct tm_base_cfg base;
-    char listen[64];          /* "127.0.0.1:8081" */
-    int threads;              /* civetweb workers: one per keep-alive connection */
-    int deadline_ms;          /* whole time a request may take inside TechMart */
-    int body_max;             /* request body ceiling in bytes (413 above) */
-    int bus_max_sockets;      /* nanomsg REQ sockets per service (process limit 512) */
+    char listen[64];                    /* "127.0.0.1:8081" */
+    int threads;                        /* civetweb workers: one per keep-alive connection */
+    int deadline_ms;                    /* whole time a request may take inside TechMart */
+    int body_max;                       /* request body ceiling in bytes (413 above) */
+    int bus_max_sockets;                /* nanomsg REQ sockets per service (process limit 512) */
     char endpoints[GW_SVC_COUNT][1024]; /* comma-separated bus endpoints per service */
 };
 

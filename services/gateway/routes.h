@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "common/envelope.h"
+
 #include "proto/limits.h"
 
 enum gw_service { GW_SVC_INVENTORY, GW_SVC_COUNT };
@@ -31,7 +32,6 @@ enum gw_match { GW_MATCH_OK, GW_MATCH_NONE, GW_MATCH_METHOD };
  * values are written into store[store_size] (NUL-separated), names are the
  * table's. GW_MATCH_METHOD when the path matches but not the method. */
 enum gw_match gw_route_match(const char *method, const char *path, const struct gw_route **out,
-                             struct tm_kv *params, int *n_params, char *store,
-                             size_t store_size);
+                             struct tm_kv *params, int *n_params, char *store, size_t store_size);
 
 #endif

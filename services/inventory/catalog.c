@@ -83,7 +83,8 @@ inv_product_validate(const struct inv_product *p, unsigned set, struct tm_err *e
         return tm_err_set(err, TM_INVALID, "name", "name must not be blank");
     if ((set & INV_F_CATEGORY) && p->category_id < 1)
         return tm_err_set(err, TM_INVALID, "category_id", "category_id must be a category id");
-    if ((set & INV_F_PRICE) && (p->unit_price_cents < 0 || p->unit_price_cents > INV_PRICE_MAX_CENTS))
+    if ((set & INV_F_PRICE) &&
+        (p->unit_price_cents < 0 || p->unit_price_cents > INV_PRICE_MAX_CENTS))
         return tm_err_set(err, TM_INVALID, "unit_price_cents",
                           "unit_price_cents must be between 0 and %lld",
                           (long long)INV_PRICE_MAX_CENTS);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/json.h"
+
 #include "services/inventory/catalog.h"
 #include "services/inventory/store.h"
 
@@ -74,12 +75,16 @@ need(unsigned set, unsigned required, const unsigned *bits, const char *const *n
 }
 
 static enum tm_code
-decode_product(const cJSON *o, int create, struct inv_product *p, unsigned *set,
-               struct tm_err *err)
+decode_product(const cJSON *o, int create, struct inv_product *p, unsigned *set, struct tm_err *err)
 {
-    static const char *const names[] = {"sku",           "name",      "category_id",
-                                        "unit_price_cents", "unit_cost_cents",
-                                        "unit_of_measure", "pack_size", "active"};
+    static const char *const names[] = {"sku",
+                                        "name",
+                                        "category_id",
+                                        "unit_price_cents",
+                                        "unit_cost_cents",
+                                        "unit_of_measure",
+                                        "pack_size",
+                                        "active"};
     static const unsigned bits[] = {INV_F_SKU,  INV_F_NAME, INV_F_CATEGORY, INV_F_PRICE,
                                     INV_F_COST, INV_F_UOM,  INV_F_PACK,     INV_F_ACTIVE};
     enum tm_code rc;
@@ -91,18 +96,15 @@ decode_product(const cJSON *o, int create, struct inv_product *p, unsigned *set,
     p->active = 1;
     if ((rc = tm_json_only(o, names, 8, err)) != TM_OK ||
         (rc = opt_str(o, "sku", 1, INV_SKU_MAX, p->sku, sizeof p->sku, INV_F_SKU, set, err)) ||
-        (rc = opt_str(o, "name", 1, INV_NAME_MAX, p->name, sizeof p->name, INV_F_NAME, set,
-                      err)) ||
-        (rc = opt_i64(o, "category_id", 1, INT64_MAX, &p->category_id, INV_F_CATEGORY, set,
-                      err)) ||
+        (rc = opt_str(o, "name", 1, INV_NAME_MAX, p->name, sizeof p->name, INV_F_NAME, set, err)) ||
+        (rc = opt_i64(o, "category_id", 1, INT64_MAX, &p->category_id, INV_F_CATEGORY, set, err)) ||
         (rc = opt_i64(o, "unit_price_cents", 0, INV_PRICE_MAX_CENTS, &p->unit_price_cents,
                       INV_F_PRICE, set, err)) ||
-        (rc = opt_i64(o, "unit_cost_cents", 0, INV_PRICE_MAX_CENTS, &p->unit_cost_cents,
-                      INV_F_COST, set, err)) ||
+        (rc = opt_i64(o, "unit_cost_cents", 0, INV_PRICE_MAX_CENTS, &p->unit_cost_cents, INV_F_COST,
+                      set, err)) ||
         (rc = opt_str(o, "unit_of_measure", 1, INV_UOM_MAX, p->unit_of_measure,
                       sizeof p->unit_of_measure, INV_F_UOM, set, err)) ||
-        (rc = opt_i64(o, "pack_size", 1, INV_PACK_SIZE_MAX, &p->pack_size, INV_F_PACK, set,
-                      err)) ||
+        (rc = opt_i64(o, "pack_size", 1, INV_PACK_SIZE_MAX, &p->pack_size, INV_F_PACK, set, err)) ||
         (rc = opt_bool(o, "active", &p->active, INV_F_ACTIVE, set, err)))
         return rc;
     if (create &&
@@ -127,8 +129,8 @@ decode_category(const cJSON *o, int create, struct inv_category *c, unsigned *se
     *set = 0;
     c->active = 1;
     if ((rc = tm_json_only(o, names, 4, err)) != TM_OK ||
-        (rc = opt_str(o, "name", 1, INV_CATEGORY_NAME_MAX, c->name, sizeof c->name, INV_F_NAME,
-                      set, err)) ||
+        (rc = opt_str(o, "name", 1, INV_CATEGORY_NAME_MAX, c->name, sizeof c->name, INV_F_NAME, set,
+                      err)) ||
         (rc = opt_str(o, "description", 0, INV_DESCRIPTION_MAX, c->description,
                       sizeof c->description, INV_F_DESCRIPTION, set, err)) ||
         (rc = opt_bool(o, "active", &c->active, INV_F_ACTIVE, set, err)))
@@ -136,8 +138,8 @@ decode_category(const cJSON *o, int create, struct inv_category *c, unsigned *se
     /* parent_id: null means "top level", so null is allowed here. */
     if (cJSON_IsNull(parent))
         *set |= INV_F_PARENT;
-    else if ((rc = opt_i64(o, "parent_id", 1, INT64_MAX, &c->parent_id, INV_F_PARENT, set,
-                           err)) != TM_OK)
+    else if ((rc = opt_i64(o, "parent_id", 1, INT64_MAX, &c->parent_id, INV_F_PARENT, set, err)) !=
+             TM_OK)
         return rc;
     if (create && (rc = need(*set, INV_F_NAME, bits, names, 4, err)) != TM_OK)
         return rc;
@@ -159,10 +161,8 @@ decode_store(const cJSON *o, int create, struct inv_store *s, unsigned *set, str
     if ((rc = tm_json_only(o, names, 5, err)) != TM_OK ||
         (rc = opt_str(o, "code", 2, INV_STORE_CODE_MAX, s->code, sizeof s->code, INV_F_CODE, set,
                       err)) ||
-        (rc = opt_str(o, "name", 1, INV_NAME_MAX, s->name, sizeof s->name, INV_F_NAME, set,
-                      err)) ||
-        (rc = opt_str(o, "city", 1, INV_CITY_MAX, s->city, sizeof s->city, INV_F_CITY, set,
-                      err)) ||
+        (rc = opt_str(o, "name", 1, INV_NAME_MAX, s->name, sizeof s->name, INV_F_NAME, set, err)) ||
+        (rc = opt_str(o, "city", 1, INV_CITY_MAX, s->city, sizeof s->city, INV_F_CITY, set, err)) ||
         (rc = opt_str(o, "time_zone", 1, INV_TZ_MAX, s->time_zone, sizeof s->time_zone, INV_F_TZ,
                       set, err)) ||
         (rc = opt_bool(o, "active", &s->active, INV_F_ACTIVE, set, err)))
@@ -250,7 +250,7 @@ encode_store(struct tm_buf *b, const struct inv_store *s)
 
 /* What the list and single-item paths need to know of a resource. */
 struct kind {
-    size_t size;                                          /* of its struct */
+    size_t size; /* of its struct */
     enum tm_code (*encode)(struct tm_buf *b, const void *item);
     int64_t (*id)(const void *item);
 };
@@ -417,8 +417,7 @@ h_product_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     enum tm_code rc;
 
     if ((rc = list_args(ctx, &f, &pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "category_id", 1, INT64_MAX, 0, &f.category_id, err)) !=
-            TM_OK)
+        (rc = tm_ctx_query_int(ctx, "category_id", 1, INT64_MAX, 0, &f.category_id, err)) != TM_OK)
         return rc;
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
     if ((rc = inv_db_product_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)

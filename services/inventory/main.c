@@ -16,6 +16,7 @@
 #include "common/ops.h"
 #include "common/router.h"
 #include "common/signals.h"
+
 #include "services/inventory/handlers.h"
 
 struct inv_cfg {
@@ -36,8 +37,8 @@ struct inv_app {
 #define F(field) offsetof(struct inv_cfg, field)
 #define S(field) sizeof(((struct inv_cfg *)0)->field)
 static const struct tm_cfg_opt inv_opts[] = {
-    {"db-url", "TM_DB_URL", TM_CFG_STR, F(db_url), S(db_url), 0, 0,
-     "postgresql:///techmart", 1, "PostgreSQL connection string (libpq URL or key=value)"},
+    {"db-url", "TM_DB_URL", TM_CFG_STR, F(db_url), S(db_url), 0, 0, "postgresql:///techmart", 1,
+     "PostgreSQL connection string (libpq URL or key=value)"},
     {"db-pool", "TM_DB_POOL", TM_CFG_INT, F(db_pool), 0, 1, 256, "16", 0,
      "database connections (one per bus worker is enough)"},
     {"endpoint", "TM_INVENTORY_ENDPOINT", TM_CFG_STR, F(endpoint), S(endpoint), 0, 0,

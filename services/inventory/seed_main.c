@@ -9,6 +9,7 @@
 #include "common/config.h"
 #include "common/db.h"
 #include "common/log.h"
+
 #include "services/inventory/sample.h"
 #include "services/inventory/store.h"
 

@@ -13,13 +13,13 @@
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
-#define CAT_COLS                                                                               \
-    "id, name, description, COALESCE(parent_id, 0), active, " TS("created_at") ", "          \
-    TS("updated_at")
-#define PROD_COLS                                                                              \
-    "id, sku, name, category_id, unit_price_cents, unit_cost_cents, unit_of_measure, "        \
+#define CAT_COLS                                                                                   \
+    "id, name, description, COALESCE(parent_id, 0), active, " TS("created_at") ", " TS("updated_"  \
+                                                                                       "at")
+#define PROD_COLS                                                                                  \
+    "id, sku, name, category_id, unit_price_cents, unit_cost_cents, unit_of_measure, "             \
     "pack_size, active, " TS("created_at") ", " TS("updated_at")
-#define STORE_COLS                                                                             \
+#define STORE_COLS                                                                                 \
     "id, code, name, city, time_zone, active, " TS("created_at") ", " TS("updated_at")
 
 /* Database constraint → the client's field and what to tell them. */
@@ -240,15 +240,17 @@ inv_db_category_list(PGconn *db, const struct inv_filter *f, const struct tm_pag
     struct tm_buf pat;
     enum tm_code rc;
     const char *params[4] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
-                             f->active < 0 ? NULL : f->active ? "true" : "false"};
+                             f->active < 0 ? NULL
+                             : f->active   ? "true"
+                                           : "false"};
 
     tm_buf_init(&pat, 1024);
     if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
         rc = many_rows(db,
-                   "SELECT " CAT_COLS " FROM inventory.categories WHERE id > $1"
-                   " AND ($3::text IS NULL OR name ILIKE $3)"
-                   " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
-                   4, params, cat_fn, out, sizeof *out, n, err);
+                       "SELECT " CAT_COLS " FROM inventory.categories WHERE id > $1"
+                       " AND ($3::text IS NULL OR name ILIKE $3)"
+                       " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
+                       4, params, cat_fn, out, sizeof *out, n, err);
     tm_buf_fini(&pat);
     return rc;
 }
@@ -322,16 +324,18 @@ inv_db_product_list(PGconn *db, const struct inv_filter *f, const struct tm_page
     enum tm_code rc;
     const char *params[5] = {num(&after, pg->after_id), num(&limit, pg->limit + 1),
                              f->category_id ? num(&cat, f->category_id) : NULL, NULL,
-                             f->active < 0 ? NULL : f->active ? "true" : "false"};
+                             f->active < 0 ? NULL
+                             : f->active   ? "true"
+                                           : "false"};
 
     tm_buf_init(&pat, 1024);
     if ((rc = like_param(f->q, &pat, &params[3], err)) == TM_OK)
         rc = many_rows(db,
-                   "SELECT " PROD_COLS " FROM inventory.products WHERE id > $1"
-                   " AND ($3::bigint IS NULL OR category_id = $3)"
-                   " AND ($4::text IS NULL OR name ILIKE $4 OR sku ILIKE $4)"
-                   " AND ($5::boolean IS NULL OR active = $5) ORDER BY id LIMIT $2",
-                   5, params, prod_fn, out, sizeof *out, n, err);
+                       "SELECT " PROD_COLS " FROM inventory.products WHERE id > $1"
+                       " AND ($3::bigint IS NULL OR category_id = $3)"
+                       " AND ($4::text IS NULL OR name ILIKE $4 OR sku ILIKE $4)"
+                       " AND ($5::boolean IS NULL OR active = $5) ORDER BY id LIMIT $2",
+                       5, params, prod_fn, out, sizeof *out, n, err);
     tm_buf_fini(&pat);
     return rc;
 }
@@ -420,15 +424,17 @@ inv_db_store_list(PGconn *db, const struct inv_filter *f, const struct tm_page *
     struct tm_buf pat;
     enum tm_code rc;
     const char *params[4] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
-                             f->active < 0 ? NULL : f->active ? "true" : "false"};
+                             f->active < 0 ? NULL
+                             : f->active   ? "true"
+                                           : "false"};
 
     tm_buf_init(&pat, 1024);
     if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
         rc = many_rows(db,
-                   "SELECT " STORE_COLS " FROM inventory.stores WHERE id > $1"
-                   " AND ($3::text IS NULL OR name ILIKE $3 OR code ILIKE $3 OR city ILIKE $3)"
-                   " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
-                   4, params, store_fn, out, sizeof *out, n, err);
+                       "SELECT " STORE_COLS " FROM inventory.stores WHERE id > $1"
+                       " AND ($3::text IS NULL OR name ILIKE $3 OR code ILIKE $3 OR city ILIKE $3)"
+                       " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
+                       4, params, store_fn, out, sizeof *out, n, err);
     tm_buf_fini(&pat);
     return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "common/err.h"
 #include "common/router.h"
+
 #include "services/inventory/catalog.h"
 
 struct inv_filter {
@@ -31,9 +32,8 @@ TM_MUSTCHECK enum tm_code inv_db_category_update(PGconn *db, int64_t id,
 /* Up to pg->limit + 1 rows after pg->after_id into out[] (room for limit + 1);
  * *n is how many; one more than limit means there is a next page. */
 TM_MUSTCHECK enum tm_code inv_db_category_list(PGconn *db, const struct inv_filter *f,
-                                               const struct tm_page *pg,
-                                               struct inv_category *out, int *n,
-                                               struct tm_err *err);
+                                               const struct tm_page *pg, struct inv_category *out,
+                                               int *n, struct tm_err *err);
 
 TM_MUSTCHECK enum tm_code inv_db_product_create(PGconn *db, struct inv_product *p,
                                                 struct tm_err *err);
@@ -46,16 +46,15 @@ TM_MUSTCHECK enum tm_code inv_db_product_list(PGconn *db, const struct inv_filte
                                               const struct tm_page *pg, struct inv_product *out,
                                               int *n, struct tm_err *err);
 
-TM_MUSTCHECK enum tm_code inv_db_store_create(PGconn *db, struct inv_store *s,
-                                              struct tm_err *err);
+TM_MUSTCHECK enum tm_code inv_db_store_create(PGconn *db, struct inv_store *s, struct tm_err *err);
 TM_MUSTCHECK enum tm_code inv_db_store_get(PGconn *db, int64_t id, struct inv_store *out,
                                            struct tm_err *err);
 TM_MUSTCHECK enum tm_code inv_db_store_update(PGconn *db, int64_t id, const struct inv_store *in,
                                               unsigned set, struct inv_store *out,
                                               struct tm_err *err);
 TM_MUSTCHECK enum tm_code inv_db_store_list(PGconn *db, const struct inv_filter *f,
-                                            const struct tm_page *pg, struct inv_store *out,
-                                            int *n, struct tm_err *err);
+                                            const struct tm_page *pg, struct inv_store *out, int *n,
+                                            struct tm_err *err);
 
 /* Counts rows, for the seeder's "already loaded" check. */
 TM_MUSTCHECK enum tm_code inv_db_count_products(PGconn *db, int64_t *out, struct tm_err *err);

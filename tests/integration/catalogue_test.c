@@ -14,7 +14,8 @@ make_category(const char *suffix)
     char body[256];
     long long id;
 
-    snprintf(body, sizeof body, "{\"name\":\"Cat %s %s\",\"description\":\"d\"}", run_tag(), suffix);
+    snprintf(body, sizeof body, "{\"name\":\"Cat %s %s\",\"description\":\"d\"}", run_tag(),
+             suffix);
     ck_assert_int_eq(http("POST", "/api/v1/categories", body, &r), 0);
     ck_assert_msg(r.status == 201, "status %d body %s", r.status, r.body);
     id = jint(&r, "id");
@@ -196,7 +197,9 @@ START_TEST(test_store_and_category_read_update)
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(err_field(&r), "time_zone");
     resp_free(&r);
-    ck_assert_int_eq(http("PATCH", path, "{\"city\":\"Melbourne\",\"time_zone\":\"Australia/Melbourne\"}", &r), 0);
+    ck_assert_int_eq(
+        http("PATCH", path, "{\"city\":\"Melbourne\",\"time_zone\":\"Australia/Melbourne\"}", &r),
+        0);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
     ck_assert_int_eq(http("GET", path, NULL, &r), 0);

@@ -34,7 +34,9 @@ http_port(int port, const char *method, const char *path, const char *body, cons
                     "%s %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
                     "%s%sContent-Length: %zu\r\n\r\n%s",
                     method, path,
-                    body && !(extra && strstr(extra, "Content-Type")) ? "Content-Type: application/json\r\n" : "",
+                    body && !(extra && strstr(extra, "Content-Type"))
+                        ? "Content-Type: application/json\r\n"
+                        : "",
                     extra ? extra : "", blen, body ? body : "");
     if (!c)
         return -1;

@@ -4,18 +4,18 @@
 #ifndef TM_TESTS_INTEGRATION_CLIENT_H
 #define TM_TESTS_INTEGRATION_CLIENT_H
 
-#include <check.h>
 #include <stddef.h>
 
+#include <check.h>
 #include <cjson/cJSON.h>
 
 struct stack {
-    int http_port;      /* nginx */
-    int gw_ops_port;    /* gateway #1 ops port */
-    int inv_ops_port;   /* inventory #1 ops port */
+    int http_port;    /* nginx */
+    int gw_ops_port;  /* gateway #1 ops port */
+    int inv_ops_port; /* inventory #1 ops port */
     const char *run_dir;
-    const char *root;   /* repository */
-    const char *bin;    /* our binaries */
+    const char *root; /* repository */
+    const char *bin;  /* our binaries */
     const char *db_url;
     const char *redis_url;
     int n_inventory;
@@ -25,18 +25,18 @@ extern struct stack st;
 
 struct resp {
     int status;
-    char *body;      /* NUL-terminated, owned */
+    char *body; /* NUL-terminated, owned */
     size_t len;
-    cJSON *json;     /* parsed body or NULL, owned */
-    char rid[128];   /* X-Request-Id */
-    char ptime[64];  /* X-Process-Time */
+    cJSON *json;       /* parsed body or NULL, owned */
+    char rid[128];     /* X-Request-Id */
+    char ptime[64];    /* X-Process-Time */
     char encoding[32]; /* Content-Encoding */
 };
 
 /* Sends method path [body] to nginx (or to port when not 0); extra is ""
  * or header lines ending in \r\n. Returns 0 on a complete response. */
-int http_port(int port, const char *method, const char *path, const char *body,
-              const char *extra, struct resp *out);
+int http_port(int port, const char *method, const char *path, const char *body, const char *extra,
+              struct resp *out);
 int http(const char *method, const char *path, const char *body, struct resp *out);
 void resp_free(struct resp *r);
 

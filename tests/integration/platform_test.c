@@ -8,15 +8,16 @@
 #include "common/db.h"
 #include "common/migrate.h"
 #include "common/redis.h"
+
 #include "tests/integration/client.h"
 
 START_TEST(test_request_id_kept_or_made_and_time_reported)
 {
     struct resp r;
 
-    ck_assert_int_eq(http_port(0, "GET", "/api/v1/stores?limit=1", NULL,
-                               "X-Request-Id: my-trace.42\r\n", &r),
-                     0);
+    ck_assert_int_eq(
+        http_port(0, "GET", "/api/v1/stores?limit=1", NULL, "X-Request-Id: my-trace.42\r\n", &r),
+        0);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.rid, "my-trace.42");
     ck_assert_ptr_nonnull(strstr(r.ptime, "ms"));
@@ -38,16 +39,14 @@ START_TEST(test_large_json_is_gzipped_small_is_not)
 {
     struct resp r;
 
-    ck_assert_int_eq(http_port(0, "GET", "/api/v1/products?limit=50", NULL,
-                               "Accept-Encoding: gzip\r\n", &r),
-                     0);
+    ck_assert_int_eq(
+        http_port(0, "GET", "/api/v1/products?limit=50", NULL, "Accept-Encoding: gzip\r\n", &r), 0);
     ck_assert_int_eq(r.status, 200);
     ck_assert_str_eq(r.encoding, "gzip");
     ck_assert_int_eq((unsigned char)r.body[0], 0x1f); /* gzip magic */
     resp_free(&r);
-    ck_assert_int_eq(http_port(0, "GET", "/api/v1/products/abc", NULL,
-                               "Accept-Encoding: gzip\r\n", &r),
-                     0);
+    ck_assert_int_eq(
+        http_port(0, "GET", "/api/v1/products/abc", NULL, "Accept-Encoding: gzip\r\n", &r), 0);
     ck_assert_str_eq(r.encoding, ""); /* a small error body stays plain */
     resp_free(&r);
 }
@@ -101,13 +100,13 @@ START_TEST(test_inventory_refuses_behind_or_edited_schema)
 
     ck_assert_ptr_nonnull(mkdtemp(dir));
     ck_assert_int_eq(sh("cp -r %s/sql/. %s/", st.root, dir), 0);
-    ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s --check 2>/dev/null", st.db_url,
-                        st.bin, dir),
-                     0);
+    ck_assert_int_eq(
+        sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s --check 2>/dev/null", st.db_url, st.bin, dir),
+        0);
     ck_assert_int_eq(sh("echo 'SELECT 1;' > %s/inventory/9999_future.sql", dir), 0);
-    ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s --check 2>/dev/null", st.db_url,
-                        st.bin, dir),
-                     3);
+    ck_assert_int_eq(
+        sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s --check 2>/dev/null", st.db_url, st.bin, dir),
+        3);
     ck_assert_int_eq(sh("TM_DB_URL='%s' TM_SQL_DIR=%s TM_INVENTORY_ENDPOINT=ipc://%s/x.ipc "
                         "timeout 20 %s/tm-inventory 2>%s/log.txt",
                         st.db_url, dir, dir, st.bin, dir),
@@ -155,8 +154,9 @@ START_TEST(test_migration_runner_records_and_guards)
     ck_assert_int_eq(applied, 0);
     ck_assert_int_eq(tm_migrate_check(db, &set, &e), TM_OK);
     params[0] = schema;
-    ck_assert_int_eq(tm_db_exec(db, "SELECT name, checksum, applied_at FROM tm_meta.migrations "
-                                    "WHERE schema_name = $1",
+    ck_assert_int_eq(tm_db_exec(db,
+                                "SELECT name, checksum, applied_at FROM tm_meta.migrations "
+                                "WHERE schema_name = $1",
                                 1, params, &res, &e),
                      TM_OK);
     ck_assert_int_eq(PQntuples(res), 1);
@@ -175,9 +175,9 @@ START_TEST(test_migration_runner_records_and_guards)
     ck_assert_str_eq(PQgetvalue(res, 0, 0), "t");
     PQclear(res);
     tm_migration_set_fini(&set);
-    ck_assert_int_eq(sh("echo '-- edit' >> %s/%s/0001_a.sql && rm %s/%s/0002_b.sql", dir, schema,
-                        dir, schema),
-                     0);
+    ck_assert_int_eq(
+        sh("echo '-- edit' >> %s/%s/0001_a.sql && rm %s/%s/0002_b.sql", dir, schema, dir, schema),
+        0);
     ck_assert_int_eq(tm_migration_set_load(dir, schema, &set, &e), TM_OK);
     ck_assert_int_eq(tm_migrate_apply(db, &set, &applied, &e), TM_CONFLICT);
     ck_assert_ptr_nonnull(strstr(e.message, "edited"));
@@ -216,7 +216,8 @@ START_TEST(test_db_pool_maps_errors_and_backs_off)
     ck_assert_int_eq(tm_db_begin(c, &e), TM_OK);
     ck_assert_int_eq(tm_db_exec(c, "CREATE TEMP TABLE u (k int PRIMARY KEY)", 0, NULL, NULL, &e),
                      TM_OK);
-    ck_assert_int_eq(tm_db_exec(c, "INSERT INTO u VALUES (1), (1)", 0, NULL, NULL, &e), TM_CONFLICT);
+    ck_assert_int_eq(tm_db_exec(c, "INSERT INTO u VALUES (1), (1)", 0, NULL, NULL, &e),
+                     TM_CONFLICT);
     ck_assert_str_eq(e.field, "u_pkey");
     tm_db_rollback(c);
     tm_db_release(p, c);
@@ -224,9 +225,9 @@ START_TEST(test_db_pool_maps_errors_and_backs_off)
     ck_assert(tm_db_pool_up(p));
     tm_db_pool_free(p);
 
-    ck_assert_int_eq(tm_db_pool_new("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 2,
-                                    &bad, &e),
-                     TM_OK);
+    ck_assert_int_eq(
+        tm_db_pool_new("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2", 2, &bad, &e),
+        TM_OK);
     ck_assert_int_eq(tm_db_acquire(bad, 0, &c, &e), TM_UNAVAIL);
     /* the second attempt inside the backoff window fails without connecting */
     ck_assert_int_eq(tm_db_acquire(bad, 0, &c, &e), TM_UNAVAIL);

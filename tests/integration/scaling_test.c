@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/time.h"
+
 #include "tests/integration/client.h"
 
 static void
@@ -130,9 +131,8 @@ START_TEST(test_requests_spread_over_instances)
     /* Each instance logs the requests it handled; after 40 GETs both have. */
     for (int i = 0; i < 40; i++) {
         struct resp r;
-        ck_assert_int_eq(http_port(0, "GET", "/api/v1/stores/1", NULL,
-                                   "X-Request-Id: spread-check\r\n", &r),
-                         0);
+        ck_assert_int_eq(
+            http_port(0, "GET", "/api/v1/stores/1", NULL, "X-Request-Id: spread-check\r\n", &r), 0);
         ck_assert_int_eq(r.status, 200);
         resp_free(&r);
     }

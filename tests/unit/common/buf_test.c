@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+
 #include "tests/unit/common/suites.h"
 
 START_TEST(test_strlcpy_reports_truncation)

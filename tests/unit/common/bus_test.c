@@ -11,6 +11,7 @@
 
 #include "common/bus.h"
 #include "common/time.h"
+
 #include "tests/unit/common/suites.h"
 
 enum mode { ECHO, DIE, SLOW };

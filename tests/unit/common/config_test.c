@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/config.h"
+
 #include "tests/unit/common/suites.h"
 
 struct t_cfg {
@@ -58,7 +59,7 @@ END_TEST
 static const struct {
     const char *arg, *value, *field;
 } bad_args[] = {
-    {"--port", "0", "port"},         {"--port", "101", "port"},   {"--port", "12x", "port"},
+    {"--port", "0", "port"},           {"--port", "101", "port"},   {"--port", "12x", "port"},
     {"--name", "toolongname", "name"}, {"--nosuch", "1", "nosuch"}, {"--on", "maybe", "on"},
 };
 

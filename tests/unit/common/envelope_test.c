@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/envelope.h"
+
 #include "tests/unit/common/suites.h"
 
 START_TEST(test_request_round_trip)
@@ -52,7 +53,7 @@ END_TEST
 
 static const char *const bad_envelopes[] = {
     "no newline at all",
-    "{\"v\":1}\n",                                            /* no id/method/route */
+    "{\"v\":1}\n",                                                  /* no id/method/route */
     "{\"v\":2,\"id\":\"r\",\"method\":\"GET\",\"route\":\"/x\"}\n", /* version */
     "[1]\n",
     "{\"v\":1,\"id\":\"r\",\"method\":\"GET\",\"route\":\"/x\",\"query\":{\"a\":1}}\n",
@@ -100,7 +101,8 @@ START_TEST(test_reply_round_trip_and_error_body)
     ck_assert_ptr_nonnull(strstr(rep.body.p, "\"field\":null"));
     tm_reply_fini(&rep);
     tm_buf_fini(&b);
-    ck_assert_int_eq(tm_reply_decode("{\"status\":99}\n", 14, &status, &body, &len, &e), TM_INVALID);
+    ck_assert_int_eq(tm_reply_decode("{\"status\":99}\n", 14, &status, &body, &len, &e),
+                     TM_INVALID);
 }
 END_TEST
 
@@ -110,7 +112,8 @@ START_TEST(test_rid_valid)
     ck_assert(!tm_rid_valid(""));
     ck_assert(!tm_rid_valid("has space"));
     ck_assert(!tm_rid_valid("quote\""));
-    ck_assert(!tm_rid_valid("0123456789012345678901234567890123456789012345678901234567890123456789"));
+    ck_assert(
+        !tm_rid_valid("0123456789012345678901234567890123456789012345678901234567890123456789"));
 }
 END_TEST
 

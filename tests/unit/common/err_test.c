@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/err.h"
+
 #include "tests/unit/common/suites.h"
 
 START_TEST(test_err_set_fills_all_and_returns_code)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/json.h"
+
 #include "tests/unit/common/suites.h"
 
 static cJSON *
@@ -11,7 +12,8 @@ parse(const char *text)
     cJSON *root = NULL;
     struct tm_err e;
 
-    ck_assert_int_eq(tm_json_parse(text, strlen(text), TM_JSON_MAX_DEPTH, "body", &root, &e), TM_OK);
+    ck_assert_int_eq(tm_json_parse(text, strlen(text), TM_JSON_MAX_DEPTH, "body", &root, &e),
+                     TM_OK);
     return root;
 }
 
@@ -19,8 +21,10 @@ static const struct {
     const char *text;
     int ok;
 } parse_cases[] = {
-    {"{}", 1},          {" {\"a\":1} \n", 1}, {"", 0},          {"{", 0},
-    {"{} x", 0},        {"[1,2]", 1},         {"nul", 0},       {"{\"a\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}", 0},
+    {"{}", 1},   {" {\"a\":1} \n", 1},
+    {"", 0},     {"{", 0},
+    {"{} x", 0}, {"[1,2]", 1},
+    {"nul", 0},  {"{\"a\":[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]}", 0},
 };
 
 START_TEST(test_json_parse_accepts_and_refuses)
@@ -103,21 +107,22 @@ END_TEST
 START_TEST(test_utf8_validator_against_known_sequences)
 {
     ck_assert(tm_utf8_valid("plain", 5));
-    ck_assert(tm_utf8_valid("\xc3\xa9", 2));          /* é */
-    ck_assert(tm_utf8_valid("\xe2\x82\xac", 3));      /* € */
-    ck_assert(tm_utf8_valid("\xf0\x9f\x98\x80", 4));  /* emoji */
-    ck_assert(!tm_utf8_valid("\xc3", 1));             /* cut */
-    ck_assert(!tm_utf8_valid("\xc0\xaf", 2));         /* overlong */
-    ck_assert(!tm_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    ck_assert(tm_utf8_valid("\xc3\xa9", 2));         /* é */
+    ck_assert(tm_utf8_valid("\xe2\x82\xac", 3));     /* € */
+    ck_assert(tm_utf8_valid("\xf0\x9f\x98\x80", 4)); /* emoji */
+    ck_assert(!tm_utf8_valid("\xc3", 1));            /* cut */
+    ck_assert(!tm_utf8_valid("\xc0\xaf", 2));        /* overlong */
+    ck_assert(!tm_utf8_valid("\xed\xa0\x80", 3));    /* surrogate */
     ck_assert(!tm_utf8_valid("\xff", 1));
-    ck_assert(!tm_utf8_valid("a\0b", 3));             /* NUL */
+    ck_assert(!tm_utf8_valid("a\0b", 3)); /* NUL */
 }
 END_TEST
 
 START_TEST(test_json_quote_round_trips_through_cjson)
 {
-    static const char *const samples[] = {"plain", "q\"uote", "back\\slash", "new\nline",
-                                          "tab\tctl\x01", "'; DROP TABLE x; --", "%s%n"};
+    static const char *const samples[] = {"plain",     "q\"uote",      "back\\slash",
+                                          "new\nline", "tab\tctl\x01", "'; DROP TABLE x; --",
+                                          "%s%n"};
     for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
         struct tm_buf b;
         cJSON *v;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+
 #include "tests/unit/common/suites.h"
 
 static void

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "common/log.h"
+
 #include "tests/unit/common/suites.h"
 
 int

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/metrics.h"
+
 #include "tests/unit/common/suites.h"
 
 START_TEST(test_metrics_render_values)

@@ -9,6 +9,7 @@
 #include "common/migrate.h"
 #include "common/ops.h"
 #include "common/time.h"
+
 #include "tests/unit/common/suites.h"
 
 START_TEST(test_health_json_ready_only_when_all_up)

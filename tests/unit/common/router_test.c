@@ -5,6 +5,7 @@
 
 #include "common/router.h"
 #include "common/time.h"
+
 #include "tests/unit/common/suites.h"
 
 static int calls;
@@ -46,8 +47,8 @@ static struct tm_router router = {"tm-test", routes, 2, NULL, health_down, NULL}
 
 /* Sends one envelope through the router; returns the status, body in out. */
 static int
-dispatch(const char *method, const char *route, const char *id, int64_t deadline_ms,
-         char *out, size_t size)
+dispatch(const char *method, const char *route, const char *id, int64_t deadline_ms, char *out,
+         size_t size)
 {
     struct tm_request req;
     struct tm_buf env, rep;
@@ -82,7 +83,8 @@ START_TEST(test_router_dispatches_and_reports_errors)
     ck_assert_int_eq(dispatch("POST", "/t/{id}", "12", later, body, sizeof body), 201);
     ck_assert_str_eq(body, "{\"id\":12}");
     ck_assert_int_eq(dispatch("GET", "/t/{id}", "12", later, body, sizeof body), 409);
-    ck_assert_str_eq(body, "{\"error\":{\"code\":\"conflict\",\"message\":\"taken\",\"field\":\"sku\"}}");
+    ck_assert_str_eq(body,
+                     "{\"error\":{\"code\":\"conflict\",\"message\":\"taken\",\"field\":\"sku\"}}");
     ck_assert_int_eq(dispatch("POST", "/t/{id}", "abc", later, body, sizeof body), 400);
     ck_assert_ptr_nonnull(strstr(body, "\"field\":\"id\""));
     ck_assert_int_eq(dispatch("POST", "/t/{id}", "0", later, body, sizeof body), 400);

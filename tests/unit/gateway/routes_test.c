@@ -1,15 +1,16 @@
 /* tests/unit/gateway/routes_test.c — the gateway's route table: matching,
  * and agreement with proto/openapi.json and with each service's own table
  * (a route missing on either side fails here). */
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <check.h>
 #include <cjson/cJSON.h>
 
 #include "common/buf.h"
+
 #include "services/gateway/routes.h"
 #include "services/inventory/handlers.h"
 
@@ -34,8 +35,8 @@ START_TEST(test_route_match_table)
     struct tm_kv params[TM_PARAMS_MAX];
     char store[256];
     int n = -1;
-    enum gw_match m = gw_route_match(cases[_i].method, cases[_i].path, &r, params, &n, store,
-                                     sizeof store);
+    enum gw_match m =
+        gw_route_match(cases[_i].method, cases[_i].path, &r, params, &n, store, sizeof store);
 
     ck_assert_int_eq(m, cases[_i].want);
     if (m != GW_MATCH_OK) {
@@ -108,8 +109,8 @@ START_TEST(test_every_route_is_in_openapi_and_back)
         for (char *c = verb; *c; c++)
             *c = (char)(*c - 'A' + 'a');
         ck_assert_msg(path && cJSON_GetObjectItem(path, verb),
-                      "gateway route %s %s is missing from proto/openapi.json",
-                      gw_routes[i].method, gw_routes[i].route);
+                      "gateway route %s %s is missing from proto/openapi.json", gw_routes[i].method,
+                      gw_routes[i].route);
     }
     ck_assert_uint_eq(documented, gw_routes_n);
     cJSON_Delete(doc);

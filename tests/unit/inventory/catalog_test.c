@@ -1,9 +1,10 @@
 /* tests/unit/inventory/catalog_test.c — catalogue rules and the sample
  * generator, called directly with plain structs. */
-#include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <check.h>
 
 #include "services/inventory/catalog.h"
 #include "services/inventory/sample.h"
@@ -12,8 +13,13 @@ static const struct {
     const char *sku;
     int ok;
 } skus[] = {
-    {"A", 1},           {"SKU-001", 1},      {"a.b_c-9", 1}, {"", 0},
-    {"-lead", 0},       {"has space", 0},    {"semi;colon", 0},
+    {"A", 1},
+    {"SKU-001", 1},
+    {"a.b_c-9", 1},
+    {"", 0},
+    {"-lead", 0},
+    {"has space", 0},
+    {"semi;colon", 0},
     {"0123456789012345678901234567890123456789012345678901234567890123", 1},
     {"01234567890123456789012345678901234567890123456789012345678901234", 0},
 };

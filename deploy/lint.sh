@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# deploy/lint.sh — `make lint`, also run by `make test`: the checks of
+# STYLE.md that the compiler does not make.
+#   1. banned calls: strcpy, strcat, sprintf, vsprintf, gets
+#   2. domain files include only the C library and common/err.h (no I/O)
+#   3. every header compiles on its own
+#   4. SQL only in a service's store.c (and the migration runner)
+#   5. clang-format --dry-run (when clang-format is installed)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bad=0
+fail() { echo "lint: $*"; bad=1; }
+
+mapfile -t SRC < <(git ls-files '*.c' '*.h' 2>/dev/null || find common services tests -name '*.[ch]')
+
+# 1
+hits=$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets)[[:space:]]*\(' "${SRC[@]}")
+[ -z "$hits" ] || fail "banned calls (use snprintf / tm_strlcpy / tm_buf):"$'\n'"$hits"
+
+# 2: pure domain modules (STYLE.md "Pure domain")
+DOMAIN=(services/inventory/catalog.c services/inventory/catalog.h
+        services/inventory/sample.c services/inventory/sample.h)
+ALLOWED='^#include (<(stddef|stdint|stdbool|string|stdio|stdlib|math|limits|inttypes|errno)\.h>|"common/err\.h"|"services/[a-z]+/(catalog|sample)\.h")'
+for f in "${DOMAIN[@]}"; do
+  while IFS= read -r line; do
+    [[ $line =~ $ALLOWED ]] || fail "$f: domain code may not include I/O: $line"
+  done < <(grep -E '^#include' "$f")
+  grep -nE '\b(time|clock_gettime|rand|random|getenv|fopen)[[:space:]]*\(' "$f" \
+    && fail "$f: domain code takes time, randomness and files as arguments"
+done
+
+# 3
+for h in $(printf '%s\n' "${SRC[@]}" | grep '\.h$'); do
+  printf '#include "%s"\n' "$h" | gcc -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror \
+    -I. -fsyntax-only -x c - 2>/tmp/tm-lint.$$ || { fail "$h does not compile alone:"; cat /tmp/tm-lint.$$; }
+done
+rm -f /tmp/tm-lint.$$
+
+# 4: statements are parameterized and live in store.c; nothing else speaks SQL
+for f in $(printf '%s\n' "${SRC[@]}" | grep -E '^(services|common)/' | grep '\.c$'); do
+  case $f in services/*/store.c|common/db.c|common/migrate.c) continue ;; esac
+  grep -nE '"(SELECT|INSERT|UPDATE|DELETE) ' "$f" && fail "$f: SQL outside store.c"
+done
+
+# 5
+if command -v clang-format >/dev/null 2>&1; then
+  clang-format --dry-run -Werror "${SRC[@]}" 2>/tmp/tm-fmt.$$ || { fail "clang-format:"; head -20 /tmp/tm-fmt.$$; }
+  rm -f /tmp/tm-fmt.$$
+else
+  echo "lint: clang-format not installed; layout not checked"
+fi
+
+[ $bad -eq 0 ] && echo "lint: ok"
+exit $bad
