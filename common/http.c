@@ -52,23 +52,25 @@ void
 tm_http_reply(struct mg_connection *conn, int status, const char *content_type, const char *headers,
               const char *body, size_t len)
 {
-    char head[1024];
-    int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
-                     "Cache-Control: no-store\r\n%s\r\n",
-                     status, mg_get_response_code_text(conn, status), content_type, len, headers);
+    struct tm_buf b;
 
-    if (n < 0 || (size_t)n >= sizeof head) {
-        /* headers are built by us from bounded values; a cut means a bug */
-        n = snprintf(head, sizeof head,
-                     "HTTP/1.1 500 Internal Server Error\r\n"
-                     "Content-Length: 0\r\n\r\n");
-        mg_write(conn, head, (size_t)n);
-        return;
+    /* One buffer, one write: with TCP_NODELAY, headers and body written
+     * separately would leave as two segments and wake the peer twice. */
+    tm_buf_init(&b, len + 2048);
+    if (tm_buf_printf(&b,
+                      "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+                      "Cache-Control: no-store\r\n%s\r\n",
+                      status, mg_get_response_code_text(conn, status), content_type, len,
+                      headers) != TM_OK ||
+        tm_buf_add(&b, body, len) != TM_OK) {
+        /* headers are built by us from bounded values; a failure means a bug */
+        static const char fallback[] = "HTTP/1.1 500 Internal Server Error\r\n"
+                                       "Content-Length: 0\r\n\r\n";
+        mg_write(conn, fallback, sizeof fallback - 1);
+    } else {
+        mg_write(conn, b.p, b.len);
     }
-    mg_write(conn, head, (size_t)n);
-    if (len)
-        mg_write(conn, body, len);
+    tm_buf_fini(&b);
 }
 
 enum tm_code
