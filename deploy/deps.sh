@@ -8,7 +8,7 @@ PKGS=(
   libcivetweb-dev libpq-dev libhiredis-dev libcjson-dev # libraries
   libnanomsg-dev libssl-dev check
   postgresql redis-server nginx                         # servers the stack runs
-  wrk curl procps                                       # bench, health probes, pkill-free ps
+  wrk curl                                              # bench, health probes
 )
 
 missing=()

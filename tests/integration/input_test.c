@@ -224,6 +224,25 @@ START_TEST(test_hostile_text_is_stored_verbatim)
         ck_assert_str_eq(jstr(&r, "description"), payloads[i]);
         resp_free(&r);
 
+        /* and the name of a product */
+        o = cJSON_CreateObject();
+        snprintf(body, sizeof body, "%s-X%zu", run_tag(), i);
+        cJSON_AddStringToObject(o, "sku", body);
+        cJSON_AddStringToObject(o, "name", payloads[i]);
+        cJSON_AddNumberToObject(o, "category_id", (double)category());
+        cJSON_AddNumberToObject(o, "unit_price_cents", 100);
+        cJSON_AddNumberToObject(o, "unit_cost_cents", 50);
+        text = cJSON_PrintUnformatted(o);
+        ck_assert_int_eq(http("POST", "/api/v1/products", text, &r), 0);
+        ck_assert_msg(r.status == 201, "%s", r.body);
+        snprintf(path, sizeof path, "/api/v1/products/%lld", jint(&r, "id"));
+        resp_free(&r);
+        cJSON_free(text);
+        cJSON_Delete(o);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        ck_assert_str_eq(jstr(&r, "name"), payloads[i]);
+        resp_free(&r);
+
         o = cJSON_CreateObject();
         snprintf(body, sizeof body, "H%.12s%zu", run_tag() + 1, i);
         cJSON_AddStringToObject(o, "code", body);
