@@ -175,3 +175,26 @@ tm_cfg_log(const struct tm_cfg_table *tables, size_t n_tables)
     tm_log_info(NULL, "config", "%s", b.p ? b.p : "");
     tm_buf_fini(&b);
 }
+
+int
+tm_cfg_main(const struct tm_cfg_table *tables, size_t n_tables, int argc, char **argv,
+            const char *prog, const char *summary)
+{
+    const struct tm_base_cfg *base = tables[0].base;
+    enum tm_log_level level = TM_LOG_INFO;
+    struct tm_err err;
+    int help = 0;
+
+    if (tm_cfg_load(tables, n_tables, argc, argv, &help, &err) != TM_OK ||
+        (!help && tm_log_level_parse(base->log_level, &level, &err) != TM_OK)) {
+        fprintf(stderr, "%s: %s\n", prog, err.message);
+        return 2;
+    }
+    if (help) {
+        tm_cfg_help(stdout, prog, summary, tables, n_tables);
+        return 0;
+    }
+    tm_log_init(prog, level, 2);
+    tm_cfg_log(tables, n_tables);
+    return -1;
+}

@@ -54,4 +54,12 @@ void tm_cfg_help(FILE *out, const char *prog, const char *summary,
 /* Logs the effective configuration once (event=config), secrets as "***". */
 void tm_cfg_log(const struct tm_cfg_table *tables, size_t n_tables);
 
+/* The first lines of every program's main: loads the tables (tables[0] must
+ * be the tm_base_cfg table), answers --help on stdout, starts logging to
+ * stderr as `prog` and logs the effective configuration. Returns -1 when the
+ * program should go on, else its exit status: 0 after --help, 2 for a bad
+ * setting (the message, naming the setting, is on stderr). */
+int tm_cfg_main(const struct tm_cfg_table *tables, size_t n_tables, int argc, char **argv,
+                const char *prog, const char *summary);
+
 #endif

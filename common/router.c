@@ -122,6 +122,7 @@ tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
         ctx.req = &req;
         ctx.db = NULL;
         ctx.app = r->app;
+        ctx.arg = rt->arg;
         rc = run(r, rt, &ctx, &rep, &err);
     }
     if (rc != TM_OK)

@@ -29,6 +29,7 @@ struct tm_ctx {
     const struct tm_request *req;
     PGconn *db; /* NULL when the router has no pool; in a transaction for writes */
     void *app;
+    const void *arg; /* the route's arg */
 };
 
 typedef enum tm_code (*tm_handler_fn)(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
@@ -40,6 +41,7 @@ struct tm_route {
     const char *route; /* the template, exactly as in the gateway's table */
     tm_handler_fn fn;
     enum tm_tx tx;
+    const void *arg; /* handed to fn as ctx->arg: lets one handler serve several routes */
 };
 
 struct tm_router {

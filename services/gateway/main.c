@@ -47,23 +47,14 @@ main(int argc, char **argv)
     };
     struct mg_context *http = NULL;
     struct tm_ops *ops = NULL;
-    enum tm_log_level level;
     struct tm_err err;
-    int help = 0, status = 1, sig;
+    int status, sig;
 
     tm_signals_block();
-    if (tm_cfg_load(tables, 2, argc, argv, &help, &err) != TM_OK ||
-        (!help && tm_log_level_parse(cfg.base.log_level, &level, &err) != TM_OK)) {
-        fprintf(stderr, "tm-gateway: %s\n", err.message);
-        return 2;
-    }
-    if (help) {
-        tm_cfg_help(stdout, "tm-gateway", "The HTTP API entry: routes /api/v1/* to services.",
-                    tables, 2);
-        return 0;
-    }
-    tm_log_init("tm-gateway", level, 2);
-    tm_cfg_log(tables, 2);
+    if ((status = tm_cfg_main(tables, 2, argc, argv, "tm-gateway",
+                              "The HTTP API entry: routes /api/v1/* to services.")) >= 0)
+        return status;
+    status = 1;
     app.cfg = &cfg;
     for (int s = 0; s < GW_SVC_COUNT; s++) {
         if (tm_bus_client_new(gw_service_name((enum gw_service)s), cfg.endpoints[s],

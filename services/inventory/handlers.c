@@ -248,52 +248,79 @@ encode_store(struct tm_buf *b, const struct inv_store *s)
     return rc;
 }
 
-/* What the list and single-item paths need to know of a resource. */
-struct kind {
-    size_t size; /* of its struct */
+/* ------------------------------------------------------------- resources */
+
+/* One catalogue resource: its struct, codec and storage. The four generic
+ * handlers below serve every resource through this table (the route's arg),
+ * so list, create, get and update behave the same way everywhere. */
+struct resource {
+    size_t size;     /* of its struct */
+    int by_category; /* lists take ?category_id= */
+    enum tm_code (*decode)(const cJSON *o, int create, void *out, unsigned *set,
+                           struct tm_err *err);
     enum tm_code (*encode)(struct tm_buf *b, const void *item);
     int64_t (*id)(const void *item);
+    enum tm_code (*create)(PGconn *db, void *item, struct tm_err *err);
+    enum tm_code (*get)(PGconn *db, int64_t id, void *out, struct tm_err *err);
+    enum tm_code (*update)(PGconn *db, int64_t id, const void *in, unsigned set, void *out,
+                           struct tm_err *err);
+    enum tm_code (*list)(PGconn *db, const struct inv_filter *f, const struct tm_page *pg,
+                         void *out, int *n, struct tm_err *err);
 };
 
-static enum tm_code
-enc_category(struct tm_buf *b, const void *item)
-{
-    return encode_category(b, item);
-}
-static int64_t
-id_category(const void *item)
-{
-    return ((const struct inv_category *)item)->id;
-}
-static enum tm_code
-enc_product(struct tm_buf *b, const void *item)
-{
-    return encode_product(b, item);
-}
-static int64_t
-id_product(const void *item)
-{
-    return ((const struct inv_product *)item)->id;
-}
-static enum tm_code
-enc_store(struct tm_buf *b, const void *item)
-{
-    return encode_store(b, item);
-}
-static int64_t
-id_store(const void *item)
-{
-    return ((const struct inv_store *)item)->id;
-}
+/* Typed adapters from the table's void pointers to catalog.h and store.h. */
+#define RESOURCE_ADAPTERS(name, type)                                                              \
+    static enum tm_code name##_decode(const cJSON *o, int create, void *out, unsigned *set,        \
+                                      struct tm_err *err)                                          \
+    {                                                                                              \
+        return decode_##name(o, create, (type *)out, set, err);                                    \
+    }                                                                                              \
+    static enum tm_code name##_encode(struct tm_buf *b, const void *item)                          \
+    {                                                                                              \
+        return encode_##name(b, (const type *)item);                                               \
+    }                                                                                              \
+    static int64_t name##_id(const void *item)                                                     \
+    {                                                                                              \
+        return ((const type *)item)->id;                                                           \
+    }                                                                                              \
+    static enum tm_code name##_create(PGconn *db, void *item, struct tm_err *err)                  \
+    {                                                                                              \
+        return inv_db_##name##_create(db, (type *)item, err);                                      \
+    }                                                                                              \
+    static enum tm_code name##_get(PGconn *db, int64_t id, void *out, struct tm_err *err)          \
+    {                                                                                              \
+        return inv_db_##name##_get(db, id, (type *)out, err);                                      \
+    }                                                                                              \
+    static enum tm_code name##_update(PGconn *db, int64_t id, const void *in, unsigned set,        \
+                                      void *out, struct tm_err *err)                               \
+    {                                                                                              \
+        return inv_db_##name##_update(db, id, (const type *)in, set, (type *)out, err);            \
+    }                                                                                              \
+    static enum tm_code name##_list(PGconn *db, const struct inv_filter *f,                        \
+                                    const struct tm_page *pg, void *out, int *n,                   \
+                                    struct tm_err *err)                                            \
+    {                                                                                              \
+        return inv_db_##name##_list(db, f, pg, (type *)out, n, err);                               \
+    }
 
-static const struct kind k_category = {sizeof(struct inv_category), enc_category, id_category};
-static const struct kind k_product = {sizeof(struct inv_product), enc_product, id_product};
-static const struct kind k_store = {sizeof(struct inv_store), enc_store, id_store};
+RESOURCE_ADAPTERS(category, struct inv_category)
+RESOURCE_ADAPTERS(product, struct inv_product)
+RESOURCE_ADAPTERS(store, struct inv_store)
+
+#define RESOURCE(name, type, by_category)                                                          \
+    {                                                                                              \
+        sizeof(type), by_category, name##_decode, name##_encode, name##_id, name##_create,         \
+            name##_get, name##_update, name##_list                                                 \
+    }
+
+static const struct resource r_category = RESOURCE(category, struct inv_category, 0);
+static const struct resource r_product = RESOURCE(product, struct inv_product, 1);
+static const struct resource r_store = RESOURCE(store, struct inv_store, 0);
 
 /* {"items":[...],"next_cursor":...}: n rows were fetched, at most limit are
  * shown, and a further row means there is a next page. */
 static enum tm_code
-encode_page(struct tm_reply *rep, const struct kind *k, const void *items, int n, int64_t limit,
+encode_page(struct tm_reply *rep, const struct resource *k, const void *items, int n, int64_t limit,
             struct tm_err *err)
 {
     int shown = n > limit ? (int)limit : n;
@@ -315,7 +342,7 @@ encode_page(struct tm_reply *rep, const struct kind *k, const void *items, int n
 }
 
 static enum tm_code
-encode_one(struct tm_reply *rep, int status, const struct kind *k, const void *item,
+encode_one(struct tm_reply *rep, int status, const struct resource *k, const void *item,
            struct tm_err *err)
 {
     rep->status = status;
@@ -324,9 +351,10 @@ encode_one(struct tm_reply *rep, int status, const struct kind *k, const void *i
     return TM_OK;
 }
 
-/* Reads the filters every list shares: q, active, and the page. */
+/* Reads the list filters: q, active, category_id where it applies, the page. */
 static enum tm_code
-list_args(const struct tm_ctx *ctx, struct inv_filter *f, struct tm_page *pg, struct tm_err *err)
+list_args(const struct tm_ctx *ctx, const struct resource *k, struct inv_filter *f,
+          struct tm_page *pg, struct tm_err *err)
 {
     enum tm_code rc;
 
@@ -334,6 +362,9 @@ list_args(const struct tm_ctx *ctx, struct inv_filter *f, struct tm_page *pg, st
     if ((rc = tm_ctx_page(ctx, pg, err)) != TM_OK ||
         (rc = tm_ctx_query_str(ctx, "q", 100, &f->q, err)) != TM_OK ||
         (rc = tm_ctx_query_bool(ctx, "active", &f->active, err)) != TM_OK)
+        return rc;
+    if (k->by_category &&
+        (rc = tm_ctx_query_int(ctx, "category_id", 1, INT64_MAX, 0, &f->category_id, err)) != TM_OK)
         return rc;
     if (f->q && !*f->q)
         f->q = NULL;
@@ -343,56 +374,62 @@ list_args(const struct tm_ctx *ctx, struct inv_filter *f, struct tm_page *pg, st
 /* ------------------------------------------------------------- handlers */
 
 static enum tm_code
-h_category_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+h_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
+    const struct resource *k = ctx->arg;
     struct inv_filter f;
     struct tm_page pg;
-    struct inv_category *rows = NULL;
+    void *rows;
     int n = 0;
     enum tm_code rc;
 
-    if ((rc = list_args(ctx, &f, &pg, err)) != TM_OK)
+    if ((rc = list_args(ctx, k, &f, &pg, err)) != TM_OK)
         return rc;
-    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
-    if ((rc = inv_db_category_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
-        rc = encode_page(rep, &k_category, rows, n, pg.limit, err);
+    rows = tm_xcalloc((size_t)pg.limit + 1, k->size);
+    if ((rc = k->list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
+        rc = encode_page(rep, k, rows, n, pg.limit, err);
     free(rows);
     return rc;
 }
 
 static enum tm_code
-h_category_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+h_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    struct inv_category c;
+    const struct resource *k = ctx->arg;
+    void *item = tm_xcalloc(1, k->size);
     cJSON *body = NULL;
     unsigned set = 0;
     enum tm_code rc;
 
     if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_category(body, 1, &c, &set, err)) == TM_OK &&
-        (rc = inv_db_category_create(ctx->db, &c, err)) == TM_OK)
-        rc = encode_one(rep, 201, &k_category, &c, err);
+        (rc = k->decode(body, 1, item, &set, err)) == TM_OK &&
+        (rc = k->create(ctx->db, item, err)) == TM_OK)
+        rc = encode_one(rep, 201, k, item, err);
     cJSON_Delete(body);
+    free(item);
     return rc;
 }
 
 static enum tm_code
-h_category_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+h_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    struct inv_category c;
+    const struct resource *k = ctx->arg;
+    void *item = tm_xcalloc(1, k->size);
     int64_t id;
     enum tm_code rc;
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = inv_db_category_get(ctx->db, id, &c, err)) == TM_OK)
-        rc = encode_one(rep, 200, &k_category, &c, err);
+        (rc = k->get(ctx->db, id, item, err)) == TM_OK)
+        rc = encode_one(rep, 200, k, item, err);
+    free(item);
     return rc;
 }
 
 static enum tm_code
-h_category_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+h_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    struct inv_category in, out;
+    const struct resource *k = ctx->arg;
+    void *in = tm_xcalloc(1, k->size), *out = tm_xcalloc(1, k->size);
     cJSON *body = NULL;
     unsigned set = 0;
     int64_t id;
@@ -400,156 +437,27 @@ h_category_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
         (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_category(body, 0, &in, &set, err)) == TM_OK &&
-        (rc = inv_db_category_update(ctx->db, id, &in, set, &out, err)) == TM_OK)
-        rc = encode_one(rep, 200, &k_category, &out, err);
+        (rc = k->decode(body, 0, in, &set, err)) == TM_OK &&
+        (rc = k->update(ctx->db, id, in, set, out, err)) == TM_OK)
+        rc = encode_one(rep, 200, k, out, err);
     cJSON_Delete(body);
-    return rc;
-}
-
-static enum tm_code
-h_product_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_filter f;
-    struct tm_page pg;
-    struct inv_product *rows = NULL;
-    int n = 0;
-    enum tm_code rc;
-
-    if ((rc = list_args(ctx, &f, &pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "category_id", 1, INT64_MAX, 0, &f.category_id, err)) != TM_OK)
-        return rc;
-    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
-    if ((rc = inv_db_product_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
-        rc = encode_page(rep, &k_product, rows, n, pg.limit, err);
-    free(rows);
-    return rc;
-}
-
-static enum tm_code
-h_product_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_product p;
-    cJSON *body = NULL;
-    unsigned set = 0;
-    enum tm_code rc;
-
-    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_product(body, 1, &p, &set, err)) == TM_OK &&
-        (rc = inv_db_product_create(ctx->db, &p, err)) == TM_OK)
-        rc = encode_one(rep, 201, &k_product, &p, err);
-    cJSON_Delete(body);
-    return rc;
-}
-
-static enum tm_code
-h_product_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_product p;
-    int64_t id;
-    enum tm_code rc;
-
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = inv_db_product_get(ctx->db, id, &p, err)) == TM_OK)
-        rc = encode_one(rep, 200, &k_product, &p, err);
-    return rc;
-}
-
-static enum tm_code
-h_product_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_product in, out;
-    cJSON *body = NULL;
-    unsigned set = 0;
-    int64_t id;
-    enum tm_code rc;
-
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_product(body, 0, &in, &set, err)) == TM_OK &&
-        (rc = inv_db_product_update(ctx->db, id, &in, set, &out, err)) == TM_OK)
-        rc = encode_one(rep, 200, &k_product, &out, err);
-    cJSON_Delete(body);
-    return rc;
-}
-
-static enum tm_code
-h_store_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_filter f;
-    struct tm_page pg;
-    struct inv_store *rows = NULL;
-    int n = 0;
-    enum tm_code rc;
-
-    if ((rc = list_args(ctx, &f, &pg, err)) != TM_OK)
-        return rc;
-    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
-    if ((rc = inv_db_store_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
-        rc = encode_page(rep, &k_store, rows, n, pg.limit, err);
-    free(rows);
-    return rc;
-}
-
-static enum tm_code
-h_store_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_store s;
-    cJSON *body = NULL;
-    unsigned set = 0;
-    enum tm_code rc;
-
-    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_store(body, 1, &s, &set, err)) == TM_OK &&
-        (rc = inv_db_store_create(ctx->db, &s, err)) == TM_OK)
-        rc = encode_one(rep, 201, &k_store, &s, err);
-    cJSON_Delete(body);
-    return rc;
-}
-
-static enum tm_code
-h_store_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_store s;
-    int64_t id;
-    enum tm_code rc;
-
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = inv_db_store_get(ctx->db, id, &s, err)) == TM_OK)
-        rc = encode_one(rep, 200, &k_store, &s, err);
-    return rc;
-}
-
-static enum tm_code
-h_store_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct inv_store in, out;
-    cJSON *body = NULL;
-    unsigned set = 0;
-    int64_t id;
-    enum tm_code rc;
-
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_store(body, 0, &in, &set, err)) == TM_OK &&
-        (rc = inv_db_store_update(ctx->db, id, &in, set, &out, err)) == TM_OK)
-        rc = encode_one(rep, 200, &k_store, &out, err);
-    cJSON_Delete(body);
+    free(in);
+    free(out);
     return rc;
 }
 
 const struct tm_route inv_routes[] = {
-    {"GET", "/api/v1/categories", h_category_list, TM_TX_READ},
-    {"POST", "/api/v1/categories", h_category_create, TM_TX_WRITE},
-    {"GET", "/api/v1/categories/{id}", h_category_get, TM_TX_READ},
-    {"PATCH", "/api/v1/categories/{id}", h_category_update, TM_TX_WRITE},
-    {"GET", "/api/v1/products", h_product_list, TM_TX_READ},
-    {"POST", "/api/v1/products", h_product_create, TM_TX_WRITE},
-    {"GET", "/api/v1/products/{id}", h_product_get, TM_TX_READ},
-    {"PATCH", "/api/v1/products/{id}", h_product_update, TM_TX_WRITE},
-    {"GET", "/api/v1/stores", h_store_list, TM_TX_READ},
-    {"POST", "/api/v1/stores", h_store_create, TM_TX_WRITE},
-    {"GET", "/api/v1/stores/{id}", h_store_get, TM_TX_READ},
-    {"PATCH", "/api/v1/stores/{id}", h_store_update, TM_TX_WRITE},
+    {"GET", "/api/v1/categories", h_list, TM_TX_READ, &r_category},
+    {"POST", "/api/v1/categories", h_create, TM_TX_WRITE, &r_category},
+    {"GET", "/api/v1/categories/{id}", h_get, TM_TX_READ, &r_category},
+    {"PATCH", "/api/v1/categories/{id}", h_update, TM_TX_WRITE, &r_category},
+    {"GET", "/api/v1/products", h_list, TM_TX_READ, &r_product},
+    {"POST", "/api/v1/products", h_create, TM_TX_WRITE, &r_product},
+    {"GET", "/api/v1/products/{id}", h_get, TM_TX_READ, &r_product},
+    {"PATCH", "/api/v1/products/{id}", h_update, TM_TX_WRITE, &r_product},
+    {"GET", "/api/v1/stores", h_list, TM_TX_READ, &r_store},
+    {"POST", "/api/v1/stores", h_create, TM_TX_WRITE, &r_store},
+    {"GET", "/api/v1/stores/{id}", h_get, TM_TX_READ, &r_store},
+    {"PATCH", "/api/v1/stores/{id}", h_update, TM_TX_WRITE, &r_store},
 };
 const size_t inv_routes_n = sizeof inv_routes / sizeof inv_routes[0];

@@ -118,23 +118,14 @@ main(int argc, char **argv)
     struct tm_router router = {"tm-inventory", inv_routes, inv_routes_n, NULL, health, &app};
     struct tm_bus_server *bus = NULL;
     struct tm_ops *ops = NULL;
-    enum tm_log_level level;
     struct tm_err err;
-    int help = 0, status = 1, sig;
+    int status, sig;
 
     tm_signals_block();
-    if (tm_cfg_load(tables, 2, argc, argv, &help, &err) != TM_OK ||
-        (!help && tm_log_level_parse(cfg.base.log_level, &level, &err) != TM_OK)) {
-        fprintf(stderr, "tm-inventory: %s\n", err.message);
-        return 2;
-    }
-    if (help) {
-        tm_cfg_help(stdout, "tm-inventory", "Catalogue, stock, forecasting and reorder service.",
-                    tables, 2);
-        return 0;
-    }
-    tm_log_init("tm-inventory", level, 2);
-    tm_cfg_log(tables, 2);
+    if ((status = tm_cfg_main(tables, 2, argc, argv, "tm-inventory",
+                              "Catalogue, stock, forecasting and reorder service.")) >= 0)
+        return status;
+    status = 1;
     app.cfg = &cfg;
     if (tm_db_pool_new(cfg.db_url, cfg.db_pool, &app.db, &err) != TM_OK ||
         tm_ops_start(cfg.base.ops_port, "tm-inventory", cfg.base.instance, health, &app, &ops,

@@ -70,22 +70,15 @@ main(int argc, char **argv)
         {tm_base_cfg_opts, tm_base_cfg_n, &cfg.base},
         {seed_opts, sizeof seed_opts / sizeof seed_opts[0], &cfg},
     };
-    enum tm_log_level level;
     struct tm_err err;
     int64_t existing = 0;
     PGconn *db;
-    int help = 0, status = 1;
+    int status;
 
-    if (tm_cfg_load(tables, 2, argc, argv, &help, &err) != TM_OK ||
-        (!help && tm_log_level_parse(cfg.base.log_level, &level, &err) != TM_OK)) {
-        fprintf(stderr, "tm-inventory-seed: %s\n", err.message);
-        return 2;
-    }
-    if (help) {
-        tm_cfg_help(stdout, "tm-inventory-seed", "Loads the sample catalogue once.", tables, 2);
-        return 0;
-    }
-    tm_log_init("tm-inventory-seed", level, 2);
+    if ((status = tm_cfg_main(tables, 2, argc, argv, "tm-inventory-seed",
+                              "Loads the sample catalogue once.")) >= 0)
+        return status;
+    status = 1;
     db = PQconnectdb(cfg.db_url);
     if (PQstatus(db) != CONNECTION_OK) {
         tm_log_error(NULL, "seed", "error=\"cannot connect: %s\"", PQerrorMessage(db));

@@ -66,23 +66,14 @@ main(int argc, char **argv)
         {tm_base_cfg_opts, tm_base_cfg_n, &cfg.base},
         {mig_opts, sizeof mig_opts / sizeof mig_opts[0], &cfg},
     };
-    enum tm_log_level level;
-    struct tm_err err;
     PGconn *db;
-    int help = 0, status = 0;
+    int status;
     char *save = NULL;
 
-    if (tm_cfg_load(tables, 2, argc, argv, &help, &err) != TM_OK ||
-        (!help && tm_log_level_parse(cfg.base.log_level, &level, &err) != TM_OK)) {
-        fprintf(stderr, "tm-migrate: %s\n", err.message);
-        return 2;
-    }
-    if (help) {
-        tm_cfg_help(stdout, "tm-migrate", "Applies (or checks) the schema migrations in sql/.",
-                    tables, 2);
-        return 0;
-    }
-    tm_log_init("tm-migrate", level, 2);
+    if ((status = tm_cfg_main(tables, 2, argc, argv, "tm-migrate",
+                              "Applies (or checks) the schema migrations in sql/.")) >= 0)
+        return status;
+    status = 0;
     db = PQconnectdb(cfg.db_url);
     if (PQstatus(db) != CONNECTION_OK) {
         tm_log_error(NULL, "migrate", "error=\"cannot connect: %s\"", PQerrorMessage(db));

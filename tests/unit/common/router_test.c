@@ -40,8 +40,8 @@ health_down(void *app, struct tm_health *h)
 }
 
 static const struct tm_route routes[] = {
-    {"POST", "/t/{id}", h_echo, TM_TX_WRITE},
-    {"GET", "/t/{id}", h_fail, TM_TX_READ},
+    {"POST", "/t/{id}", h_echo, TM_TX_WRITE, NULL},
+    {"GET", "/t/{id}", h_fail, TM_TX_READ, NULL},
 };
 static struct tm_router router = {"tm-test", routes, 2, NULL, health_down, NULL};
 
@@ -133,7 +133,7 @@ START_TEST(test_router_garbage_message_is_400)
 END_TEST
 
 static struct tm_request qreq;
-static struct tm_ctx qctx = {&qreq, NULL, NULL};
+static struct tm_ctx qctx = {&qreq, NULL, NULL, NULL};
 
 static void
 set_query(const char *k1, const char *v1, const char *k2, const char *v2)
