@@ -184,6 +184,29 @@ store_fn(const PGresult *r, int i, void *out)
     row_store(r, i, out);
 }
 
+/* Runs a list statement with the parameters every list shares: $1 the
+ * cursor's id, $2 the page size plus one, $3 the ILIKE pattern of f->q (or
+ * NULL), $4 the active filter (or NULL), and, when n is 5, $5 the category. */
+static enum tm_code
+list_rows(PGconn *db, const char *sql, int n, const struct inv_filter *f, const struct tm_page *pg,
+          row_fn fn, void *out, size_t size, int *count, struct tm_err *err)
+{
+    struct num after, limit, cat;
+    struct tm_buf pat;
+    enum tm_code rc;
+    const char *params[5] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
+                             f->active < 0 ? NULL
+                             : f->active   ? "true"
+                                           : "false",
+                             f->category_id ? num(&cat, f->category_id) : NULL};
+
+    tm_buf_init(&pat, 1024);
+    if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
+        rc = many_rows(db, sql, n, params, fn, out, size, count, err);
+    tm_buf_fini(&pat);
+    return rc;
+}
+
 /* ------------------------------------------------------------ categories */
 
 enum tm_code
@@ -236,23 +259,11 @@ enum tm_code
 inv_db_category_list(PGconn *db, const struct inv_filter *f, const struct tm_page *pg,
                      struct inv_category *out, int *n, struct tm_err *err)
 {
-    struct num after, limit;
-    struct tm_buf pat;
-    enum tm_code rc;
-    const char *params[4] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
-                             f->active < 0 ? NULL
-                             : f->active   ? "true"
-                                           : "false"};
-
-    tm_buf_init(&pat, 1024);
-    if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
-        rc = many_rows(db,
-                       "SELECT " CAT_COLS " FROM inventory.categories WHERE id > $1"
-                       " AND ($3::text IS NULL OR name ILIKE $3)"
-                       " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
-                       4, params, cat_fn, out, sizeof *out, n, err);
-    tm_buf_fini(&pat);
-    return rc;
+    return list_rows(db,
+                     "SELECT " CAT_COLS " FROM inventory.categories WHERE id > $1"
+                     " AND ($3::text IS NULL OR name ILIKE $3)"
+                     " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
+                     4, f, pg, cat_fn, out, sizeof *out, n, err);
 }
 
 /* -------------------------------------------------------------- products */
@@ -319,25 +330,12 @@ enum tm_code
 inv_db_product_list(PGconn *db, const struct inv_filter *f, const struct tm_page *pg,
                     struct inv_product *out, int *n, struct tm_err *err)
 {
-    struct num after, limit, cat;
-    struct tm_buf pat;
-    enum tm_code rc;
-    const char *params[5] = {num(&after, pg->after_id), num(&limit, pg->limit + 1),
-                             f->category_id ? num(&cat, f->category_id) : NULL, NULL,
-                             f->active < 0 ? NULL
-                             : f->active   ? "true"
-                                           : "false"};
-
-    tm_buf_init(&pat, 1024);
-    if ((rc = like_param(f->q, &pat, &params[3], err)) == TM_OK)
-        rc = many_rows(db,
-                       "SELECT " PROD_COLS " FROM inventory.products WHERE id > $1"
-                       " AND ($3::bigint IS NULL OR category_id = $3)"
-                       " AND ($4::text IS NULL OR name ILIKE $4 OR sku ILIKE $4)"
-                       " AND ($5::boolean IS NULL OR active = $5) ORDER BY id LIMIT $2",
-                       5, params, prod_fn, out, sizeof *out, n, err);
-    tm_buf_fini(&pat);
-    return rc;
+    return list_rows(db,
+                     "SELECT " PROD_COLS " FROM inventory.products WHERE id > $1"
+                     " AND ($3::text IS NULL OR name ILIKE $3 OR sku ILIKE $3)"
+                     " AND ($4::boolean IS NULL OR active = $4)"
+                     " AND ($5::bigint IS NULL OR category_id = $5) ORDER BY id LIMIT $2",
+                     5, f, pg, prod_fn, out, sizeof *out, n, err);
 }
 
 enum tm_code
@@ -420,21 +418,9 @@ enum tm_code
 inv_db_store_list(PGconn *db, const struct inv_filter *f, const struct tm_page *pg,
                   struct inv_store *out, int *n, struct tm_err *err)
 {
-    struct num after, limit;
-    struct tm_buf pat;
-    enum tm_code rc;
-    const char *params[4] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
-                             f->active < 0 ? NULL
-                             : f->active   ? "true"
-                                           : "false"};
-
-    tm_buf_init(&pat, 1024);
-    if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
-        rc = many_rows(db,
-                       "SELECT " STORE_COLS " FROM inventory.stores WHERE id > $1"
-                       " AND ($3::text IS NULL OR name ILIKE $3 OR code ILIKE $3 OR city ILIKE $3)"
-                       " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
-                       4, params, store_fn, out, sizeof *out, n, err);
-    tm_buf_fini(&pat);
-    return rc;
+    return list_rows(db,
+                     "SELECT " STORE_COLS " FROM inventory.stores WHERE id > $1"
+                     " AND ($3::text IS NULL OR name ILIKE $3 OR code ILIKE $3 OR city ILIKE $3)"
+                     " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
+                     4, f, pg, store_fn, out, sizeof *out, n, err);
 }
