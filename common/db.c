@@ -179,9 +179,18 @@ tm_db_acquire(struct tm_db_pool *p, int wait_ms, PGconn **out, struct tm_err *er
         int64_t now = tm_mono_ms();
 
         if (p->n_idle > 0) {
-            *out = p->idle[--p->n_idle];
+            PGconn *c = p->idle[--p->n_idle];
             pthread_mutex_unlock(&p->mu);
-            return TM_OK;
+            /* A server that restarted closed this connection while it sat
+             * idle; reading what is pending (no round trip) tells. */
+            if (PQconsumeInput(c) && PQstatus(c) == CONNECTION_OK) {
+                *out = c;
+                return TM_OK;
+            }
+            PQfinish(c);
+            pthread_mutex_lock(&p->mu);
+            p->n_open--;
+            continue;
         }
         if (p->n_open < p->size) {
             if (now < p->retry_at_ms) {

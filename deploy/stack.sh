@@ -7,6 +7,7 @@
 #   deploy/stack.sh down          stop everything this run folder started
 #   deploy/stack.sh status        one line per process
 #   deploy/stack.sh start SVC N   (re)start instance N of inventory|gateway
+#   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
 #
 # Settings (environment):
 #   TM_RUN_DIR    run folder: data, logs, pids, sockets   (default: ./var)
@@ -279,10 +280,19 @@ cmd_start() {
   esac
 }
 
+cmd_pg() {
+  case ${1:-} in
+    stop) as_pg "$(pg_bin)/pg_ctl" -D "$RUN/pg" -m fast -w stop >/dev/null ;;
+    start) start_postgres ;;
+    *) die "usage: stack.sh pg stop|start" ;;
+  esac
+}
+
 case ${1:-} in
   up) cmd_up ;;
+  pg) shift; cmd_pg "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   start) shift; cmd_start "$@" ;;
-  *) echo "usage: $0 up|down|status|start SVC N" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|start SVC N|pg stop|start" >&2; exit 2 ;;
 esac
