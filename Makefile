@@ -17,20 +17,23 @@ CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -g -Wall -Wextra -Werror -Ws
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -fno-omit-frame-pointer \
 	-pthread -I. -MMD -MP
 LDFLAGS := $(filter -fsanitize=%,$(OPT)) -pthread
-LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lcrypto -lm
+LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lsodium -lcrypto -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 COMMON_LIB := $(BUILD)/libtmcommon.a
 
-GATEWAY_SRC := $(wildcard services/gateway/*.c)
+GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/handlers.c services/gateway/keys.c \
+	services/gateway/proxy.c services/gateway/ratelimit.c services/gateway/routes.c \
+	services/gateway/store.c services/gateway/token.c
+GATEWAY_LIB_OBJ := $(GATEWAY_LIB_SRC:%.c=$(BUILD)/%.o)
 INVENTORY_LIB_SRC := services/inventory/catalog.c services/inventory/store.c \
 	services/inventory/handlers.c services/inventory/sample.c
 INVENTORY_LIB_OBJ := $(INVENTORY_LIB_SRC:%.c=$(BUILD)/%.o)
 
 DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory
-TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed
+TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin
 UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
 
@@ -63,7 +66,7 @@ $(COMMON_LIB): $(COMMON_OBJ)
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(BIN)/tm-gateway: $(GATEWAY_SRC:%.c=$(BUILD)/%.o) $(COMMON_LIB)
+$(BIN)/tm-gateway: $(BUILD)/services/gateway/main.o $(GATEWAY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -74,6 +77,11 @@ $(BIN)/tm-inventory: $(BUILD)/services/inventory/main.o $(INVENTORY_LIB_OBJ) $(C
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/tm-inventory-seed: $(BUILD)/services/inventory/seed_main.o $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/tm-gateway-admin: $(BUILD)/services/gateway/admin_main.o $(GATEWAY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -93,12 +101,12 @@ $(BUILD)/tests/unit-inventory: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
-$(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(filter-out $(BUILD)/services/gateway/main.o,$(GATEWAY_SRC:%.c=$(BUILD)/%.o)) $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
+$(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(GATEWAY_LIB_OBJ) $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
-$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(COMMON_LIB)
+$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(BUILD)/services/gateway/token.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)

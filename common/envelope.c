@@ -43,8 +43,13 @@ tm_request_encode(const struct tm_request *req, struct tm_buf *out, struct tm_er
         (rc = tm_buf_adds(out, ",\"id\":")) == TM_OK &&
         (rc = tm_json_quote(out, req->principal.id)) == TM_OK &&
         (rc = tm_buf_adds(out, ",\"role\":")) == TM_OK &&
-        (rc = tm_json_quote(out, req->principal.role)) == TM_OK)
-        rc = tm_buf_printf(out, "},\"deadline_ms\":%lld}\n", (long long)req->deadline_ms);
+        (rc = tm_json_quote(out, req->principal.role)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"stores\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->principal.stores)) == TM_OK &&
+        (rc = tm_buf_adds(out, ",\"token_id\":")) == TM_OK &&
+        (rc = tm_json_quote(out, req->principal.token_id)) == TM_OK)
+        rc = tm_buf_printf(out, ",\"token_exp\":%lld},\"deadline_ms\":%lld}\n",
+                           (long long)req->principal.token_exp, (long long)req->deadline_ms);
     if (rc == TM_OK && req->body_len)
         rc = tm_buf_add(out, req->body, req->body_len);
     if (rc != TM_OK)
@@ -89,6 +94,22 @@ decode_kvs(const cJSON *hdr, const char *name, struct tm_kv *kv, int max, int *n
     return TM_OK;
 }
 
+static enum tm_code
+decode_principal(const cJSON *pr, struct tm_principal *p, struct tm_err *err)
+{
+    const cJSON *exp;
+    enum tm_code rc;
+
+    if ((rc = copy_str(pr, "kind", p->kind, sizeof p->kind, 0, err)) != TM_OK ||
+        (rc = copy_str(pr, "id", p->id, sizeof p->id, 0, err)) != TM_OK ||
+        (rc = copy_str(pr, "role", p->role, sizeof p->role, 0, err)) != TM_OK ||
+        (rc = copy_str(pr, "stores", p->stores, sizeof p->stores, 0, err)) != TM_OK ||
+        (rc = copy_str(pr, "token_id", p->token_id, sizeof p->token_id, 0, err)) != TM_OK)
+        return rc;
+    exp = tm_json_member(pr, "token_exp");
+    return exp ? tm_json_as_i64(exp, "token_exp", 0, INT64_MAX, &p->token_exp, err) : TM_OK;
+}
+
 enum tm_code
 tm_request_decode(const char *msg, size_t len, struct tm_request *req, struct tm_err *err)
 {
@@ -119,12 +140,7 @@ tm_request_decode(const char *msg, size_t len, struct tm_request *req, struct tm
         (rc = decode_kvs(req->hdr, "query", req->query, TM_QUERY_MAX, &req->n_query, err)) != TM_OK)
         goto fail;
     pr = tm_json_member(req->hdr, "principal");
-    if (pr &&
-        ((rc = copy_str(pr, "kind", req->principal.kind, sizeof req->principal.kind, 0, err)) !=
-             TM_OK ||
-         (rc = copy_str(pr, "id", req->principal.id, sizeof req->principal.id, 0, err)) != TM_OK ||
-         (rc = copy_str(pr, "role", req->principal.role, sizeof req->principal.role, 0, err)) !=
-             TM_OK))
+    if (pr && (rc = decode_principal(pr, &req->principal, err)) != TM_OK)
         goto fail;
     it = tm_json_member(req->hdr, "deadline_ms");
     if (it &&
@@ -173,7 +189,9 @@ void
 tm_reply_init(struct tm_reply *rep)
 {
     rep->status = 200;
-    tm_buf_init(&rep->body, TM_MESSAGE_MAX - 256);
+    rep->target[0] = '\0';
+    rep->retry_after_s = 0;
+    tm_buf_init(&rep->body, TM_MESSAGE_MAX - 512);
 }
 
 void
@@ -216,34 +234,42 @@ tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
 enum tm_code
 tm_reply_encode(const struct tm_reply *rep, struct tm_buf *out)
 {
-    enum tm_code rc =
-        tm_buf_printf(out, "{\"v\":%d,\"status\":%d}\n", TM_ENVELOPE_VERSION, rep->status);
+    enum tm_code rc = tm_buf_printf(out, "{\"v\":%d,\"status\":%d,\"retry_after\":%d,\"target\":",
+                                    TM_ENVELOPE_VERSION, rep->status, rep->retry_after_s);
 
+    if (rc == TM_OK && (rc = tm_json_quote(out, rep->target)) == TM_OK)
+        rc = tm_buf_adds(out, "}\n");
     if (rc == TM_OK && rep->body.len)
         rc = tm_buf_add(out, rep->body.p, rep->body.len);
     return rc;
 }
 
 enum tm_code
-tm_reply_decode(const char *msg, size_t len, int *status, const char **body, size_t *body_len,
-                struct tm_err *err)
+tm_reply_decode(const char *msg, size_t len, struct tm_reply_view *out, struct tm_err *err)
 {
     const char *nl = memchr(msg, '\n', len);
+    const cJSON *it;
     cJSON *hdr = NULL;
-    int64_t st = 0;
+    int64_t st = 0, retry = 0;
     enum tm_code rc;
 
+    memset(out, 0, sizeof *out);
     if (!nl)
         return tm_err_set(err, TM_INVALID, "envelope", "reply: no header line");
     if ((rc = tm_json_parse(msg, (size_t)(nl - msg), 2, "envelope", &hdr, err)) != TM_OK)
         return rc;
     rc = tm_json_i64(hdr, "status", 100, 599, &st, err);
+    if (rc == TM_OK && (it = tm_json_member(hdr, "retry_after")))
+        rc = tm_json_as_i64(it, "retry_after", 0, 86400, &retry, err);
+    if (rc == TM_OK && (it = tm_json_member(hdr, "target")))
+        rc = tm_json_as_str(it, "target", 0, TM_TARGET_MAX, out->target, sizeof out->target, err);
     cJSON_Delete(hdr);
     if (rc != TM_OK)
         return rc;
-    *status = (int)st;
-    *body = nl + 1;
-    *body_len = len - (size_t)(nl + 1 - msg);
+    out->status = (int)st;
+    out->retry_after_s = (int)retry;
+    out->body = nl + 1;
+    out->body_len = len - (size_t)(nl + 1 - msg);
     return TM_OK;
 }
 

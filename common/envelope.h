@@ -25,6 +25,9 @@ struct tm_principal {
     char kind[16]; /* "anonymous", "user", "api_key" */
     char id[TM_PRINCIPAL_ID_MAX + 1];
     char role[TM_ROLE_MAX + 1];
+    char stores[TM_STORES_TEXT_MAX + 1]; /* store ids a scoped role may touch, "3,11" */
+    char token_id[TM_TOKEN_ID_MAX + 1];  /* the access token's jti, "" for API keys */
+    int64_t token_exp;                   /* its expiry, epoch seconds; 0 for API keys */
 };
 
 struct tm_request {
@@ -63,6 +66,8 @@ const char *tm_request_query(const struct tm_request *req, const char *key);
 struct tm_reply {
     int status;
     struct tm_buf body;
+    char target[TM_TARGET_MAX + 1]; /* what the request acted on, for the audit log ("42") */
+    int retry_after_s;              /* > 0: the client may retry after this many seconds */
 };
 
 void tm_reply_init(struct tm_reply *rep);
@@ -76,10 +81,19 @@ void tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *
 /* Writes header line + body of rep into out. */
 TM_MUSTCHECK enum tm_code tm_reply_encode(const struct tm_reply *rep, struct tm_buf *out);
 
-/* Splits a reply message: *status from the header; *body and *body_len point
- * into msg. TM_INVALID when the header is malformed. */
-TM_MUSTCHECK enum tm_code tm_reply_decode(const char *msg, size_t len, int *status,
-                                          const char **body, size_t *body_len, struct tm_err *err);
+/* A decoded reply: the body points into the message it came from. */
+struct tm_reply_view {
+    int status;
+    int retry_after_s;
+    char target[TM_TARGET_MAX + 1];
+    const char *body;
+    size_t body_len;
+};
+
+/* Splits a reply message into *out (whose body borrows msg). TM_INVALID when
+ * the header is malformed. */
+TM_MUSTCHECK enum tm_code tm_reply_decode(const char *msg, size_t len, struct tm_reply_view *out,
+                                          struct tm_err *err);
 
 /* True when id is 1..TM_RID_MAX bytes of [A-Za-z0-9._-]. */
 int tm_rid_valid(const char *id);

@@ -29,6 +29,10 @@ tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *
     opts[n++] = "yes";
     opts[n++] = "tcp_nodelay";
     opts[n++] = "1";
+    /* civetweb answers CORS preflights itself, allowing "*" by default; our
+     * handlers decide CORS (the gateway allows one configured origin). */
+    opts[n++] = "access_control_allow_origin";
+    opts[n++] = "";
     for (int i = 0; extra_opts && extra_opts[i] && n < 30; i++)
         opts[n++] = extra_opts[i];
     opts[n] = NULL;

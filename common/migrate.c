@@ -3,6 +3,7 @@
 #include "common/migrate.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "common/buf.h"
 #include "common/db.h"
 #include "common/log.h"
+#include "common/signals.h"
 
 #define MIGRATION_FILE_MAX (1 << 20)
 /* Any constant shared by every runner; keys the session advisory lock. */
@@ -248,4 +250,40 @@ tm_migrate_check(PGconn *db, const struct tm_migration_set *set, struct tm_err *
                           "%s is behind: %s and %d more not applied; run tm-migrate", set->schema,
                           set->m[next].name, set->n - next - 1);
     return TM_OK;
+}
+
+int
+tm_migrate_wait(struct tm_db_pool *pool, const char *dir, const char *schema)
+{
+    struct tm_migration_set set;
+    struct tm_err err;
+    int wait_ms = 100, status = -1;
+
+    if (tm_migration_set_load(dir, schema, &set, &err) != TM_OK) {
+        tm_log_error(NULL, "schema", "error=\"%s\"", err.message);
+        return 2;
+    }
+    for (;;) {
+        PGconn *c = NULL;
+        enum tm_code rc = tm_db_acquire(pool, 0, &c, &err);
+        int sig;
+
+        if (rc == TM_OK)
+            rc = tm_migrate_check(c, &set, &err);
+        tm_db_release(pool, c);
+        if (rc == TM_OK || rc == TM_CONFLICT) {
+            if (rc == TM_CONFLICT)
+                tm_log_error(NULL, "schema", "error=\"%s\"", err.message);
+            status = rc == TM_OK ? 0 : 2;
+            break;
+        }
+        tm_log_warn(NULL, "schema.wait", "schema=%s retry_ms=%d error=\"%s\"", schema, wait_ms,
+                    err.message);
+        sig = tm_signals_wait(wait_ms);
+        if (sig == SIGTERM || sig == SIGINT)
+            break;
+        wait_ms = wait_ms * 2 > 5000 ? 5000 : wait_ms * 2;
+    }
+    tm_migration_set_fini(&set);
+    return status;
 }

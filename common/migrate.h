@@ -43,6 +43,13 @@ TM_MUSTCHECK enum tm_code tm_migrate_apply(PGconn *db, const struct tm_migration
 TM_MUSTCHECK enum tm_code tm_migrate_check(PGconn *db, const struct tm_migration_set *set,
                                            struct tm_err *err);
 
+/* For a daemon's start: waits (with backoff, answering SIGTERM/SIGINT) until
+ * the database answers, then checks `schema` against dir. Returns 0 when it
+ * is current, 2 when it is behind or edited (logged), -1 when a stop signal
+ * came first. */
+struct tm_db_pool;
+int tm_migrate_wait(struct tm_db_pool *pool, const char *dir, const char *schema);
+
 /* Hex SHA-256 of data[len] into out[65]. */
 void tm_sha256_hex(const void *data, size_t len, char out[65]);
 

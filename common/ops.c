@@ -35,11 +35,17 @@ tm_health_add(struct tm_health *h, const char *name, int up, const char *fmt, ..
     va_end(ap);
 }
 
+static const char *
+state_name(int up)
+{
+    return up == TM_HEALTH_DOWN ? "down" : up == TM_HEALTH_DEGRADED ? "degraded" : "up";
+}
+
 int
 tm_health_ready(const struct tm_health *h)
 {
     for (int i = 0; i < h->n; i++)
-        if (!h->deps[i].up)
+        if (h->deps[i].up == TM_HEALTH_DOWN)
             return 0;
     return 1;
 }
@@ -59,7 +65,7 @@ tm_health_json(const struct tm_health *h, const char *svc, const char *instance,
         if ((rc = tm_buf_adds(out, i ? "," : "")) == TM_OK &&
             (rc = tm_json_quote(out, h->deps[i].name)) == TM_OK &&
             (rc = tm_buf_printf(
-                 out, ":{\"state\":\"%s\",\"detail\":", h->deps[i].up ? "up" : "down")) == TM_OK &&
+                 out, ":{\"state\":\"%s\",\"detail\":", state_name(h->deps[i].up))) == TM_OK &&
             (rc = tm_json_quote(out, h->deps[i].detail)) == TM_OK)
             rc = tm_buf_adds(out, "}");
     }

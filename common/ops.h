@@ -11,9 +11,13 @@
 
 #define TM_HEALTH_DEPS_MAX 16
 
+#define TM_HEALTH_DOWN 0
+#define TM_HEALTH_UP 1
+#define TM_HEALTH_DEGRADED 2 /* working without it, in a documented reduced way */
+
 struct tm_health_dep {
-    char name[48]; /* "postgres", "inventory" */
-    int up;
+    char name[48];    /* "postgres", "inventory" */
+    int up;           /* TM_HEALTH_DOWN, _UP or _DEGRADED */
     char detail[160]; /* "2/2 instances", an error text */
 };
 
@@ -28,7 +32,7 @@ typedef void (*tm_health_fn)(void *app, struct tm_health *h);
 void tm_health_add(struct tm_health *h, const char *name, int up, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Ready when every dependency is up. */
+/* Ready when no dependency is down (degraded ones do not count). */
 int tm_health_ready(const struct tm_health *h);
 
 /* Appends the /health JSON document for h. */

@@ -2,6 +2,7 @@
  * caller's thread blocks for at most the configured timeout per command. */
 #include "common/redis.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct tm_redis {
     redisContext *ctx;   /* NULL while disconnected */
     int64_t retry_at_ms; /* monotonic; no reconnect before */
     int backoff_ms;
+    int up; /* the last command reached Redis */
 };
 
 static enum tm_code
@@ -143,16 +145,20 @@ tm_redis_cmd(struct tm_redis *r, int argc, const char **argv, redisReply **reply
         *reply = NULL;
     if (argc < 1 || argc > 16)
         return tm_err_set(err, TM_INTERNAL, NULL, "redis: bad argument count %d", argc);
-    if (ensure(r, err) != TM_OK)
+    if (ensure(r, err) != TM_OK) {
+        r->up = 0;
         return TM_UNAVAIL;
+    }
     for (int i = 0; i < argc; i++)
         lens[i] = strlen(argv[i]);
     rep = redisCommandArgv(r->ctx, argc, argv, lens);
     if (!rep) {
         tm_err_set(err, TM_UNAVAIL, NULL, "redis: %s", r->ctx->errstr);
         disconnect(r);
+        r->up = 0;
         return TM_UNAVAIL;
     }
+    r->up = 1;
     if (rep->type == REDIS_REPLY_ERROR) {
         tm_err_set(err, TM_INTERNAL, NULL, "redis: %s", rep->str);
         freeReplyObject(rep);
@@ -177,4 +183,122 @@ tm_redis_ping(struct tm_redis *r, struct tm_err *err)
     if (rep)
         freeReplyObject(rep);
     return rc;
+}
+
+int
+tm_redis_up(const struct tm_redis *r)
+{
+    return r->up;
+}
+
+struct tm_redis_pool {
+    char *url;            /* read-only after new */
+    int timeout_ms, size; /* read-only after new */
+    pthread_mutex_t mu;
+    pthread_cond_t freed;   /* signalled on put */
+    struct tm_redis **idle; /* guarded by mu */
+    int n_idle, n_open;     /* guarded by mu */
+    int up;                 /* guarded by mu */
+};
+
+enum tm_code
+tm_redis_pool_new(const char *url, int timeout_ms, int size, struct tm_redis_pool **out,
+                  struct tm_err *err)
+{
+    struct tm_redis *probe = NULL;
+    struct tm_redis_pool *p;
+    pthread_condattr_t ca;
+
+    if (tm_redis_new(url, timeout_ms, &probe, err) != TM_OK) /* validates the URL */
+        return TM_INVALID;
+    tm_redis_free(probe);
+    p = tm_xcalloc(1, sizeof *p);
+    p->url = tm_xstrdup(url);
+    p->timeout_ms = timeout_ms;
+    p->size = size < 1 ? 1 : size;
+    p->idle = tm_xcalloc((size_t)p->size, sizeof *p->idle);
+    p->up = 1;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&p->freed, &ca);
+    pthread_condattr_destroy(&ca);
+    *out = p;
+    return TM_OK;
+}
+
+void
+tm_redis_pool_free(struct tm_redis_pool *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n_idle; i++)
+        tm_redis_free(p->idle[i]);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->freed);
+    free(p->idle);
+    free(p->url);
+    free(p);
+}
+
+struct tm_redis *
+tm_redis_pool_get(struct tm_redis_pool *p, int wait_ms)
+{
+    struct tm_redis *r = NULL;
+    int64_t deadline = tm_mono_ms() + wait_ms;
+
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        int64_t now = tm_mono_ms();
+        struct timespec ts;
+
+        if (p->n_idle > 0) {
+            r = p->idle[--p->n_idle];
+            break;
+        }
+        if (p->n_open < p->size) {
+            p->n_open++;
+            pthread_mutex_unlock(&p->mu);
+            if (tm_redis_new(p->url, p->timeout_ms, &r, NULL) == TM_OK)
+                return r;
+            pthread_mutex_lock(&p->mu);
+            p->n_open--;
+            break;
+        }
+        if (now >= deadline)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        ts.tv_sec += (time_t)((deadline - now) / 1000);
+        ts.tv_nsec += (long)((deadline - now) % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&p->freed, &p->mu, &ts);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return r;
+}
+
+void
+tm_redis_pool_put(struct tm_redis_pool *p, struct tm_redis *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->up = r->up;
+    p->idle[p->n_idle++] = r;
+    pthread_cond_signal(&p->freed);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int
+tm_redis_pool_up(struct tm_redis_pool *p)
+{
+    int up;
+
+    pthread_mutex_lock(&p->mu);
+    up = p->up;
+    pthread_mutex_unlock(&p->mu);
+    return up;
 }

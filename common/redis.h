@@ -33,4 +33,24 @@ TM_MUSTCHECK enum tm_code tm_redis_cmd(struct tm_redis *r, int argc, const char 
 /* PING; TM_OK when Redis answered PONG. */
 TM_MUSTCHECK enum tm_code tm_redis_ping(struct tm_redis *r, struct tm_err *err);
 
+/* 1 when the last command on r reached Redis (0 while it is down). */
+int tm_redis_up(const struct tm_redis *r);
+
+/* A bounded pool of connections for servers with many threads (the gateway
+ * runs one per HTTP connection): a thread takes one for a command or two
+ * and gives it back. Fields are guarded by the pool's mutex. */
+struct tm_redis_pool;
+
+TM_MUSTCHECK enum tm_code tm_redis_pool_new(const char *url, int timeout_ms, int size,
+                                            struct tm_redis_pool **out, struct tm_err *err);
+/* Closes every connection. NULL-safe; all must have been put back. */
+void tm_redis_pool_free(struct tm_redis_pool *p);
+/* A connection for the caller's exclusive use, waiting up to wait_ms for one
+ * to be free; NULL when none was (the caller treats Redis as unavailable). */
+struct tm_redis *tm_redis_pool_get(struct tm_redis_pool *p, int wait_ms);
+/* Gives r back; records whether Redis was reachable for tm_redis_pool_up. */
+void tm_redis_pool_put(struct tm_redis_pool *p, struct tm_redis *r);
+/* 1 when the last connection put back had reached Redis. */
+int tm_redis_pool_up(struct tm_redis_pool *p);
+
 #endif

@@ -84,11 +84,20 @@ stop_stack() {
 }
 trap stop_stack EXIT
 
+# Known credentials and keys, so the tests can log in and sign their own
+# (expired, tampered) tokens; limits high except the ones a test exercises.
+export TM_ADMIN_EMAIL=admin@techmart.test TM_ADMIN_PASSWORD=admin-test-password-1
+export TM_SAMPLE_PASSWORD=sample-test-password-1
+export TM_JWT_SECRET=tm-test-signing-key-0123456789abcdef0123456789
+export TM_RATE_LIMITS="admin=100000,store_manager=100000,buyer=100000,analyst=100000,fraud_analyst=100000,viewer=100000,pos=100000,anonymous=100000"
+export TM_RATE_IP=1000000 TM_RATE_LOGIN=20 TM_CORS_ORIGIN=http://app.techmart.test
+export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
+
 echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then
   echo "no free port block found"; failed=$((failed + 1))
-elif ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$((base + 99)) SCALE="inventory=2" \
-     TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
+elif ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$((base + 99)) \
+     SCALE="inventory=2 gateway=2" TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
      "$ROOT/deploy/stack.sh" up >"$RUN/up.log" 2>&1; then
   echo "the test stack did not start:"; tail -n 20 "$RUN/up.log"
   for f in "$RUN"/log/*.log; do echo "--- $f"; tail -n 5 "$f"; done
@@ -97,7 +106,7 @@ else
   TM_DEADLINE_MS=1500 \
   TM_TEST_HTTP_PORT=$((base + 99)) TM_TEST_GW_OPS_PORT=$((base + 41)) \
   TM_TEST_INV_OPS_PORT=$((base + 71)) TM_TEST_RUN_DIR=$RUN TM_TEST_ROOT=$ROOT \
-  TM_TEST_BIN=$ROOT/$BIN TM_TEST_N_INVENTORY=2 \
+  TM_TEST_BIN=$ROOT/$BIN TM_TEST_N_INVENTORY=2 TM_TEST_GW_PORTS="$((base + 11)),$((base + 12))" \
   TM_TEST_DB_URL="postgresql://techmart@127.0.0.1:$((base + 1))/techmart" \
   TM_TEST_REDIS_URL="redis://127.0.0.1:$((base + 2))" \
     run integration "$BUILD/tests/integration-tests"

@@ -8,6 +8,7 @@
 #   deploy/stack.sh status        one line per process
 #   deploy/stack.sh start SVC N   (re)start instance N of inventory|gateway
 #   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
+#   deploy/stack.sh redis stop|start   the same for Redis
 #
 # Settings (environment):
 #   TM_RUN_DIR    run folder: data, logs, pids, sockets   (default: ./var)
@@ -82,6 +83,16 @@ wait_http() { # wait_http URL SECONDS -> 0 when it answers 200
   local url=$1 t=$(( $2 * 10 ))
   while [ $t -gt 0 ]; do
     curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
+    sleep 0.1; t=$((t - 1))
+  done
+  return 1
+}
+
+wait_api() { # wait_api URL SECONDS -> 0 when the API answers (401 without credentials is an answer)
+  local url=$1 t=$(( $2 * 10 )) code
+  while [ $t -gt 0 ]; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" 2>/dev/null)
+    [ "$code" = 200 ] || [ "$code" = 401 ] && return 0
     sleep 0.1; t=$((t - 1))
   done
   return 1
@@ -170,7 +181,9 @@ start_gateway() {
   local i=$1
   TM_GATEWAY_LISTEN=127.0.0.1:$(gw_port "$i") TM_OPS_PORT=$(gw_ops_port "$i") \
   TM_INSTANCE=gateway-$i TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
-  TM_GATEWAY_THREADS=${TM_GATEWAY_THREADS:-256} \
+  TM_GATEWAY_THREADS=${TM_GATEWAY_THREADS:-256} TM_GATEWAY_DB_URL=$DB_URL \
+  TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT TM_SQL_DIR=$ROOT/sql \
+  TM_JWT_SECRET_FILE=$RUN/secrets/jwt.key \
     start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
     "$BIN/tm-gateway"
 }
@@ -199,32 +212,42 @@ start_nginx() {
 }
 
 cmd_up() {
-  mkdir -p "$RUN"/{pid,log,sock}
+  mkdir -p "$RUN"/{pid,log,sock,secrets}
+  chmod 700 "$RUN/secrets"
   ensure_traversable
   if [ ! -f "$STATE" ]; then
     printf 'HTTP_PORT=%q\nPORT_BASE=%q\nSCALE_SPEC=%q\n' "$HTTP_PORT" "$PORT_BASE" "$SCALE_SPEC" >"$STATE"
   fi
   start_postgres
   start_redis
-  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory \
+  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory,gateway \
     2>>"$RUN/log/migrate.log" || die "migrations failed: see $RUN/log/migrate.log"
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
     TM_DB_URL=$DB_URL "$BIN/tm-inventory-seed" 2>>"$RUN/log/seed.log" \
       || die "sample data failed: see $RUN/log/seed.log"
   fi
+  # The first admin (TM_ADMIN_EMAIL / TM_ADMIN_PASSWORD, or a generated
+  # password kept in a root-only file) and one sample user of each role.
+  TM_GATEWAY_DB_URL=$DB_URL TM_ADMIN_CREDENTIALS_FILE=$RUN/secrets/admin-credentials \
+  TM_SAMPLE_USERS=$([ "${TM_SAMPLE:-1}" = 1 ] && echo true || echo false) \
+    "$BIN/tm-gateway-admin" 2>>"$RUN/log/admin.log" || die "admin bootstrap failed: see $RUN/log/admin.log"
   local i
   for i in $(seq 1 "$N_INV"); do start_inventory "$i"; done
   for i in $(seq 1 "$N_INV"); do wait_ready inventory "$i" "$(inv_ops_port "$i")"; done
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
   for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(gw_ops_port "$i")"; done
   start_nginx
-  wait_http "http://127.0.0.1:$HTTP_PORT/api/v1/stores?limit=1" 30 \
+  wait_api "http://127.0.0.1:$HTTP_PORT/api/v1/auth/me" 30 \
     || die "the API does not answer through nginx: see $RUN/log/"
   cat <<MSG
 
 TechMart is up (inventory x$N_INV, gateway x$N_GW).
   Open:    http://localhost:$HTTP_PORT/
-  Try:     curl 'http://localhost:$HTTP_PORT/api/v1/products?limit=5'
+  Log in:  curl -X POST -H 'Content-Type: application/json' http://localhost:$HTTP_PORT/api/v1/auth/login \\
+             -d '{"email":"...","password":"..."}'
+  Try:     curl -H "Authorization: Bearer \$ACCESS_TOKEN" 'http://localhost:$HTTP_PORT/api/v1/products?limit=5'
+           admin: ${TM_ADMIN_EMAIL:-admin@techmart.local}, $( [ -n "${TM_ADMIN_PASSWORD:-}" ] && echo "password from TM_ADMIN_PASSWORD" || echo "generated password in $RUN/secrets/admin-credentials (root only)")
+           sample users (store_manager@, buyer@, analyst@, fraud_analyst@, viewer@techmart.local): same file
   Health:  curl http://127.0.0.1:$(gw_ops_port 1)/health   (gateway ops port)
   Logs:    $RUN/log/
   Stop:    make down
@@ -288,9 +311,18 @@ cmd_pg() {
   esac
 }
 
+cmd_redis() {
+  case ${1:-} in
+    stop) stop_pid "$RUN/pid/redis.pid" ;;
+    start) start_redis ;;
+    *) die "usage: stack.sh redis stop|start" ;;
+  esac
+}
+
 case ${1:-} in
   up) cmd_up ;;
   pg) shift; cmd_pg "$@" ;;
+  redis) shift; cmd_redis "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   start) shift; cmd_start "$@" ;;

@@ -13,6 +13,9 @@
 #define TM_QUERY_VALUE_MAX 256   /* bytes of one decoded query value */
 #define TM_PRINCIPAL_ID_MAX 64   /* user or API key id */
 #define TM_ROLE_MAX 32           /* role name */
+#define TM_STORES_TEXT_MAX 1400  /* a principal's store ids, comma-separated (64 ids) */
+#define TM_TOKEN_ID_MAX 32       /* an access token's jti */
+#define TM_TARGET_MAX 127        /* a reply's audit target */
 #define TM_BODY_MAX (1 << 20)    /* request body bytes accepted by the gateway */
 #define TM_MESSAGE_MAX (4 << 20) /* largest envelope on the bus, either way */
 

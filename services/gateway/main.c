@@ -1,20 +1,24 @@
 /* services/gateway/main.c — tm-gateway: the only HTTP entry of the API.
- * Wiring only: config, logging, bus clients, HTTP and ops servers, then the
- * signal loop; on SIGTERM it stops taking connections, lets civetweb finish
- * the requests in hand, and closes in reverse order. */
+ * Wiring only: config, logging, database and Redis pools, schema check,
+ * signing key, bus clients, the gateway's own router, HTTP and ops servers,
+ * then the signal loop; on SIGTERM it stops taking connections, lets
+ * civetweb finish the requests in hand, and closes in reverse order. */
 #include <signal.h>
+#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <nanomsg/nn.h>
-
 #include "common/config.h"
 #include "common/http.h"
 #include "common/log.h"
+#include "common/migrate.h"
 #include "common/signals.h"
 
+#include "services/gateway/handlers.h"
+#include "services/gateway/keys.h"
 #include "services/gateway/proxy.h"
+#include "services/gateway/token.h"
 
 #define F(field) offsetof(struct gw_cfg, field)
 #define S(field) sizeof(((struct gw_cfg *)0)->field)
@@ -32,9 +36,74 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"inventory-endpoints", "TM_INVENTORY_ENDPOINTS", TM_CFG_STR, F(endpoints[GW_SVC_INVENTORY]),
      S(endpoints[GW_SVC_INVENTORY]), 0, 0, "ipc:///tmp/tm-inventory-1.ipc", 0,
      "comma-separated bus endpoints of every tm-inventory instance"},
+    {"db-url", "TM_GATEWAY_DB_URL", TM_CFG_STR, F(db_url), S(db_url), 0, 0,
+     "postgresql:///techmart", 1, "PostgreSQL of the gateway schema (users, keys, audit)"},
+    {"db-pool", "TM_GATEWAY_DB_POOL", TM_CFG_INT, F(db_pool), 0, 1, 256, "32", 0,
+     "database connections"},
+    {"redis-url", "TM_REDIS_URL", TM_CFG_STR, F(redis_url), S(redis_url), 0, 0,
+     "redis://127.0.0.1:6379", 0, "Redis for rate limits and token revocation"},
+    {"redis-pool", "TM_REDIS_POOL", TM_CFG_INT, F(redis_pool), 0, 1, 1024, "64", 0,
+     "Redis connections"},
+    {"sql-dir", "TM_SQL_DIR", TM_CFG_STR, F(sql_dir), S(sql_dir), 0, 0, "sql", 0,
+     "folder of migrations; the gateway schema must be at its latest"},
+    {"jwt-secret", "TM_JWT_SECRET", TM_CFG_STR, F(jwt_secret), S(jwt_secret), 0, 0, "", 1,
+     "token signing key (32+ bytes); empty: use jwt-secret-file"},
+    {"jwt-secret-file", "TM_JWT_SECRET_FILE", TM_CFG_STR, F(jwt_secret_file), S(jwt_secret_file), 0,
+     0, "jwt.key", 0, "signing key file, created (mode 0600) at first start when absent"},
+    {"access-ttl", "TM_ACCESS_TTL_S", TM_CFG_INT, F(access_ttl_s), 0, 30, 86400, "900", 0,
+     "access token lifetime, seconds"},
+    {"refresh-ttl", "TM_REFRESH_TTL_S", TM_CFG_INT, F(refresh_ttl_s), 0, 60, 31536000, "2592000", 0,
+     "refresh token lifetime, seconds"},
+    {"rate-limits", "TM_RATE_LIMITS", TM_CFG_STR, F(rate_limits), S(rate_limits), 0, 0,
+     "admin=1200,store_manager=600,buyer=600,analyst=600,fraud_analyst=600,viewer=300,"
+     "pos=3000,anonymous=120",
+     0, "requests per window per principal, by role (anonymous: per source address)"},
+    {"rate-ip", "TM_RATE_IP", TM_CFG_INT, F(rate_ip), 0, 1, 100000000, "6000", 0,
+     "requests per window per source address"},
+    {"rate-login", "TM_RATE_LOGIN", TM_CFG_INT, F(rate_login), 0, 1, 100000, "10", 0,
+     "login attempts per window per source address and per email"},
+    {"rate-window", "TM_RATE_WINDOW_S", TM_CFG_INT, F(rate_window_s), 0, 1, 3600, "60", 0,
+     "rate limit window, seconds"},
+    {"cors-origin", "TM_CORS_ORIGIN", TM_CFG_STR, F(cors_origin), S(cors_origin), 0, 0, "", 0,
+     "the web app's origin allowed cross-origin (e.g. http://localhost:5173); empty: none"},
+    {"pwhash-ops", "TM_PWHASH_OPS", TM_CFG_INT, F(pwhash_ops), 0, 1, 20, "2", 0,
+     "argon2id passes (libsodium opslimit)"},
+    {"pwhash-mem-kib", "TM_PWHASH_MEM_KIB", TM_CFG_INT, F(pwhash_mem_kib), 0, 8, 1048576, "19456",
+     0, "argon2id memory in KiB (19 MiB: OWASP's minimum for argon2id, t=2)"},
 };
 #undef F
 #undef S
+
+/* Everything that can fail before the server starts; logs why. */
+static int
+prepare(struct gw_app *app, const struct gw_cfg *cfg)
+{
+    struct tm_err err;
+    char pw[65];
+
+    app->cfg = cfg;
+    if (sodium_init() < 0 || gw_limits_parse(app, &err) != TM_OK ||
+        gw_keys_load(app, &err) != TM_OK ||
+        tm_db_pool_new(cfg->db_url, cfg->db_pool, &app->db, &err) != TM_OK ||
+        tm_redis_pool_new(cfg->redis_url, 300, cfg->redis_pool, &app->redis, &err) != TM_OK)
+        goto fail;
+    for (int s = 0; s < GW_SVC_COUNT; s++)
+        if (s != GW_SVC_LOCAL &&
+            tm_bus_client_new(gw_service_name((enum gw_service)s), cfg->endpoints[s],
+                              cfg->bus_max_sockets, &app->svc[s], &err) != TM_OK)
+            goto fail;
+    if (gw_random_hex(32, pw, sizeof pw) != TM_OK ||
+        gw_password_hash(cfg->pwhash_ops, cfg->pwhash_mem_kib, pw, app->dummy_hash,
+                         sizeof app->dummy_hash, &err) != TM_OK)
+        goto fail;
+    app->local =
+        (struct tm_router){"tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app};
+    return 0;
+fail:
+    fprintf(stderr, "tm-gateway: %s\n", err.message);
+    tm_log_error(NULL, "start", "field=%s error=\"%s\"", err.field, err.message);
+    return 2;
+}
 
 int
 main(int argc, char **argv)
@@ -54,20 +123,21 @@ main(int argc, char **argv)
     if ((status = tm_cfg_main(tables, 2, argc, argv, "tm-gateway",
                               "The HTTP API entry: routes /api/v1/* to services.")) >= 0)
         return status;
-    status = 1;
-    app.cfg = &cfg;
-    for (int s = 0; s < GW_SVC_COUNT; s++) {
-        if (tm_bus_client_new(gw_service_name((enum gw_service)s), cfg.endpoints[s],
-                              cfg.bus_max_sockets, &app.svc[s], &err) != TM_OK) {
-            fprintf(stderr, "tm-gateway: %s\n", err.message);
-            status = 2;
-            goto out;
-        }
-    }
     mg_init_library(0);
-    if (tm_http_start(cfg.listen, cfg.threads, NULL, &app, &http, &err) != TM_OK ||
-        tm_ops_start(cfg.base.ops_port, "tm-gateway", cfg.base.instance, gw_health, &app, &ops,
+    if ((status = prepare(&app, &cfg)) != 0)
+        goto out;
+    status = 1;
+    if (tm_ops_start(cfg.base.ops_port, "tm-gateway", cfg.base.instance, gw_health, &app, &ops,
                      &err) != TM_OK) {
+        tm_log_error(NULL, "start", "error=\"%s\"", err.message);
+        goto out;
+    }
+    if ((status = tm_migrate_wait(app.db, cfg.sql_dir, "gateway")) != 0) {
+        status = status < 0 ? 0 : status;
+        goto out;
+    }
+    status = 1;
+    if (tm_http_start(cfg.listen, cfg.threads, NULL, &app, &http, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
     }
@@ -84,6 +154,8 @@ out:
     tm_ops_stop(ops);
     for (int s = 0; s < GW_SVC_COUNT; s++)
         tm_bus_client_free(app.svc[s]);
+    tm_redis_pool_free(app.redis);
+    tm_db_pool_free(app.db);
     mg_exit_library();
     tm_log_info(NULL, "stopped", "status=%d", status);
     return status;

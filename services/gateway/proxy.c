@@ -1,9 +1,9 @@
 #define _DEFAULT_SOURCE /* getrandom(2) for request ids */
-/* services/gateway/proxy.c — one HTTP request in, one envelope out over the
- * bus, the reply written back. Runs on civetweb's worker threads, one per
- * connection, at the full request rate of the platform: nothing here parses
- * or re-prints a body; the gateway checks size and shape of the request,
- * the service checks its content. */
+/* services/gateway/proxy.c — one HTTP request in, one answer out. Runs on
+ * civetweb's worker threads, one per connection, at the full request rate
+ * of the platform: the body is never parsed here (the service does that),
+ * credentials cost one HMAC or one indexed lookup, limits one Redis round
+ * trip, and only writes add an audit insert. */
 #include "services/gateway/proxy.h"
 
 #include <stdio.h>
@@ -19,7 +19,12 @@
 #include "common/router.h"
 #include "common/time.h"
 
+#include "services/gateway/auth.h"
+#include "services/gateway/ratelimit.h"
+#include "services/gateway/store.h"
+
 #define PROBE_MS 500
+#define ADDR_MAX 48
 
 struct call {
     struct tm_request req;
@@ -28,6 +33,14 @@ struct call {
     char *body; /* owned; from tm_http_read_body */
     size_t body_len;
     const struct gw_route *route;
+    struct gw_principal who;
+    char addr[ADDR_MAX];          /* the client's address */
+    const char *origin;           /* allowed CORS origin, or NULL */
+    struct gw_limit_result limit; /* valid when limited */
+    int limited;
+    struct tm_buf reply; /* a local route's reply message */
+    char *bus_reply;     /* a service's reply message (nn_freemsg) */
+    struct tm_reply_view view;
 };
 
 static void
@@ -45,6 +58,25 @@ new_rid(char *out, size_t size)
         out[2 * i + 1] = hex[raw[i] & 15];
         out[2 * i + 2] = '\0';
     }
+}
+
+/* The client's address: nginx (a loopback peer) passes it in
+ * X-Forwarded-For; anyone else is taken at their word of the socket. */
+static void
+client_addr(struct mg_connection *conn, char *out, size_t size)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const char *xff = mg_get_header(conn, "X-Forwarded-For");
+    size_t n;
+
+    snprintf(out, size, "%s", ri->remote_addr);
+    if (!xff || (strcmp(ri->remote_addr, "127.0.0.1") != 0 && strcmp(ri->remote_addr, "::1") != 0))
+        return;
+    while (*xff == ' ')
+        xff++;
+    n = strspn(xff, "0123456789abcdefABCDEF.:");
+    if (n > 0 && n < size)
+        snprintf(out, size, "%.*s", (int)n, xff);
 }
 
 /* Splits "a=1&b=x%20y" into decoded pairs. */
@@ -87,6 +119,12 @@ has_body_method(const char *m)
     return !strcmp(m, "POST") || !strcmp(m, "PATCH") || !strcmp(m, "PUT");
 }
 
+static int
+is_write(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
 /* Fills c from the HTTP request: route, params, query, body. */
 static enum tm_code
 build(struct mg_connection *conn, const struct gw_app *app, struct call *c, struct tm_err *err)
@@ -98,8 +136,6 @@ build(struct mg_connection *conn, const struct gw_app *app, struct call *c, stru
 
     if (tm_strlcpy(c->req.path, ri->local_uri ? ri->local_uri : "", sizeof c->req.path) != TM_OK)
         return tm_err_set(err, TM_NOTFOUND, NULL, "path too long");
-    if (tm_strlcpy(c->req.method, ri->request_method, sizeof c->req.method) != TM_OK)
-        return tm_err_set(err, TM_METHOD, NULL, "method not allowed");
     m = gw_route_match(c->req.method, c->req.path, &c->route, c->req.params, &c->req.n_params,
                        c->store, sizeof c->store);
     if (m == GW_MATCH_NONE)
@@ -119,39 +155,154 @@ build(struct mg_connection *conn, const struct gw_app *app, struct call *c, stru
         c->req.body = c->body;
         c->req.body_len = c->body_len;
     }
-    snprintf(c->req.principal.kind, sizeof c->req.principal.kind, "anonymous");
     return TM_OK;
 }
 
+/* Counts the request against the caller's limits and checks revocation.
+ * Redis down: limits fail open, and a user's token is checked against the
+ * database instead. */
 static enum tm_code
-forward(const struct gw_app *app, struct call *c, int64_t t0_ms, char **reply, size_t *len,
-        struct tm_err *err)
+limit(const struct gw_app *app, struct call *c, struct tm_err *err)
+{
+    const struct gw_principal *p = &c->who;
+    const struct gw_cfg *cfg = app->cfg;
+    struct gw_limit l[GW_LIMIT_KEYS_MAX];
+    char revoked[2][GW_LIMIT_KEY_MAX];
+    const char *rev[2] = {revoked[0], revoked[1]};
+    int n = 0, n_rev = 0;
+    struct tm_redis *r;
+    enum tm_code rc;
+
+    snprintf(l[n].key, sizeof l[n].key, "rl:ip:%s", c->addr);
+    l[n++].per_window = cfg->rate_ip;
+    if (strcmp(c->route->route, "/api/v1/auth/login") == 0) {
+        snprintf(l[n].key, sizeof l[n].key, "rl:login:ip:%s", c->addr);
+        l[n++].per_window = cfg->rate_login;
+    } else if (p->known_role) {
+        snprintf(l[n].key, sizeof l[n].key, "rl:p:%s", p->env.id);
+        l[n++].per_window = app->role_limit[p->role];
+    } else {
+        snprintf(l[n].key, sizeof l[n].key, "rl:anon:%s", c->addr);
+        l[n++].per_window = app->anon_limit;
+    }
+    if (p->user_id) {
+        snprintf(revoked[n_rev++], GW_LIMIT_KEY_MAX, "tm:revoked:user:%lld", (long long)p->user_id);
+        snprintf(revoked[n_rev++], GW_LIMIT_KEY_MAX, "tm:revoked:jti:%s", p->env.token_id);
+    }
+    r = tm_redis_pool_get(app->redis, 100);
+    rc = r ? gw_ratelimit_check(r, l, n, rev, n_rev, p->iat, tm_now_ms(), cfg->rate_window_s * 1000,
+                                &c->limit, err)
+           : TM_UNAVAIL;
+    tm_redis_pool_put(app->redis, r);
+    if (rc != TM_OK) {
+        struct gw_user u;
+        PGconn *db = NULL;
+        if (!p->user_id)
+            return TM_OK;
+        if ((rc = tm_db_acquire(app->db, 500, &db, err)) == TM_OK)
+            rc = gw_db_user_get(db, p->user_id, &u, err);
+        tm_db_release(app->db, db);
+        if (rc == TM_OK && !u.active)
+            return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "user disabled");
+        return rc == TM_NOTFOUND ? tm_err_set(err, TM_UNAUTHENTICATED, NULL, "no such user") : rc;
+    }
+    c->limited = 1;
+    if (c->limit.revoked)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token revoked");
+    if (!c->limit.allowed)
+        return tm_err_set(err, TM_RATELIMITED, NULL, "rate limit reached; retry after %d s",
+                          c->limit.reset_s);
+    return TM_OK;
+}
+
+/* Runs the request: on a service over the bus, or on the gateway's own
+ * router in this thread. On TM_OK c->view is the reply. */
+static enum tm_code
+dispatch(const struct gw_app *app, struct call *c, int64_t t0_ms, struct tm_err *err)
 {
     struct tm_buf env;
+    size_t len = 0;
     enum tm_code rc;
-    int idempotent = !strcmp(c->req.method, "GET");
 
+    c->req.principal = c->who.env;
     c->req.deadline_ms = tm_now_ms() + app->cfg->deadline_ms;
     tm_buf_init(&env, TM_MESSAGE_MAX);
     rc = tm_request_encode(&c->req, &env, err);
-    if (rc == TM_OK)
-        rc = tm_bus_call(app->svc[c->route->svc], env.p, env.len, idempotent,
-                         t0_ms + app->cfg->deadline_ms, reply, len, err);
+    if (rc == TM_OK && c->route->svc == GW_SVC_LOCAL) {
+        tm_router_handle((void *)&app->local, env.p, env.len, &c->reply);
+        rc = tm_reply_decode(c->reply.p, c->reply.len, &c->view, err);
+    } else if (rc == TM_OK) {
+        rc = tm_bus_call(app->svc[c->route->svc], env.p, env.len, !strcmp(c->req.method, "GET"),
+                         t0_ms + app->cfg->deadline_ms, &c->bus_reply, &len, err);
+        if (rc == TM_OK)
+            rc = tm_reply_decode(c->bus_reply, len, &c->view, err);
+    }
     tm_buf_fini(&env);
     return rc;
 }
 
 static void
-respond(struct mg_connection *conn, const struct call *c, int status, const char *body, size_t len,
-        int64_t t0_us)
+audit(const struct gw_app *app, const struct call *c, int status)
 {
-    char headers[256];
-    double ms = (double)(tm_mono_us() - t0_us) / 1000.0;
-    char labels[TM_METRIC_LABELS_MAX];
-    const char *route = c->route ? c->route->route : "unmatched";
+    struct gw_audit_row a;
+    struct tm_buf targets;
+    struct tm_err err;
+    PGconn *db = NULL;
 
-    snprintf(headers, sizeof headers, "X-Request-Id: %s\r\nX-Process-Time: %.3fms\r\n", c->req.id,
-             ms);
+    memset(&a, 0, sizeof a);
+    snprintf(a.request_id, sizeof a.request_id, "%s", c->req.id);
+    snprintf(a.method, sizeof a.method, "%s", c->req.method);
+    snprintf(a.path, sizeof a.path, "%s", c->req.path);
+    snprintf(a.principal_kind, sizeof a.principal_kind, "%s", c->who.env.kind);
+    snprintf(a.principal_id, sizeof a.principal_id, "%s", c->who.env.id);
+    snprintf(a.role, sizeof a.role, "%s", c->who.env.role);
+    tm_buf_init(&targets, sizeof a.target_ids - 1);
+    for (int i = 0; i < c->req.n_params; i++)
+        if (tm_buf_printf(&targets, "%s%s=%s", i ? " " : "", c->req.params[i].key,
+                          c->req.params[i].val) != TM_OK)
+            break;
+    if (c->view.target[0] &&
+        tm_buf_printf(&targets, "%s%s", targets.len ? " " : "", c->view.target) != TM_OK)
+        tm_log_warn(c->req.id, "audit.target_cut", "target=%.64s", c->view.target);
+    snprintf(a.target_ids, sizeof a.target_ids, "%s", targets.p ? targets.p : "");
+    tm_buf_fini(&targets);
+    a.status = status;
+    snprintf(a.source_addr, sizeof a.source_addr, "%s", c->addr);
+    if (tm_db_acquire(app->db, 1000, &db, &err) != TM_OK || gw_db_audit_add(db, &a, &err) != TM_OK)
+        tm_log_error(c->req.id, "audit.lost", "method=%s path=%s status=%d error=\"%s\"", a.method,
+                     a.path, status, err.message);
+    tm_db_release(app->db, db);
+}
+
+static void
+respond(struct mg_connection *conn, const struct gw_app *app, const struct call *c, int status,
+        const char *body, size_t len, int retry_after_s, int64_t t0_us)
+{
+    char headers[1024], labels[TM_METRIC_LABELS_MAX];
+    double ms = (double)(tm_mono_us() - t0_us) / 1000.0;
+    const char *route = c->route ? c->route->route : "unmatched";
+    size_t o;
+
+    o = (size_t)snprintf(headers, sizeof headers, "X-Request-Id: %s\r\nX-Process-Time: %.3fms\r\n",
+                         c->req.id, ms);
+    if (c->limited && o < sizeof headers)
+        o += (size_t)snprintf(headers + o, sizeof headers - o,
+                              "X-RateLimit-Limit: %d\r\nX-RateLimit-Remaining: %d\r\n"
+                              "X-RateLimit-Reset: %d\r\n",
+                              c->limit.limit, c->limit.remaining, c->limit.reset_s);
+    if (retry_after_s > 0 && o < sizeof headers)
+        o +=
+            (size_t)snprintf(headers + o, sizeof headers - o, "Retry-After: %d\r\n", retry_after_s);
+    if (c->origin && o < sizeof headers)
+        snprintf(headers + o, sizeof headers - o,
+                 "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n"
+                 "Access-Control-Expose-Headers: X-Request-Id, X-Process-Time, Retry-After, "
+                 "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset\r\n",
+                 c->origin);
+    /* Recorded before the client hears the answer: once it has one, the
+     * audit log has the write. */
+    if (is_write(c->req.method) && c->route)
+        audit(app, c, status);
     tm_http_reply(conn, status, "application/json", headers, body, len);
     snprintf(labels, sizeof labels, "method=\"%s\",route=\"%s\",status=\"%d\"", c->req.method,
              route, status);
@@ -162,53 +313,90 @@ respond(struct mg_connection *conn, const struct call *c, int status, const char
     tm_metric_observe_us(tm_metric(TM_METRIC_HISTOGRAM, "tm_gateway_request_duration_seconds",
                                    "API request time inside the gateway", labels),
                          tm_mono_us() - t0_us);
-    tm_log_info(c->req.id, "access", "method=%s route=%s status=%d dur_ms=%.3f", c->req.method,
-                route, status, ms);
+    tm_log_info(c->req.id, "access",
+                "method=%s route=%s status=%d dur_ms=%.3f principal=%s addr=%s", c->req.method,
+                route, status, ms, c->who.env.id[0] ? c->who.env.id : "-", c->addr);
+}
+
+/* CORS preflight: only the configured origin, only our methods and headers. */
+static void
+preflight(struct mg_connection *conn, const struct gw_app *app, struct call *c, int64_t t0_us)
+{
+    char headers[1024];
+
+    if (!c->origin) {
+        static const char body[] = "{\"error\":{\"code\":\"forbidden\",\"message\":\"origin not "
+                                   "allowed\",\"field\":\"Origin\"}}";
+        respond(conn, app, c, 403, body, sizeof body - 1, 0, t0_us);
+        return;
+    }
+    snprintf(headers, sizeof headers,
+             "X-Request-Id: %s\r\nAccess-Control-Allow-Origin: %s\r\nVary: Origin\r\n"
+             "Access-Control-Allow-Methods: GET, POST, PATCH, PUT, DELETE, OPTIONS\r\n"
+             "Access-Control-Allow-Headers: Authorization, Content-Type, X-API-Key, "
+             "X-Request-Id, Idempotency-Key\r\nAccess-Control-Max-Age: 600\r\n",
+             c->req.id, c->origin);
+    tm_http_reply(conn, 204, "application/json", headers, "", 0);
 }
 
 int
 gw_proxy_handle(struct mg_connection *conn, void *cbdata)
 {
     const struct gw_app *app = cbdata;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
     const char *rid = mg_get_header(conn, "X-Request-Id");
+    const char *origin = mg_get_header(conn, "Origin");
     int64_t t0_us = tm_mono_us();
     struct call *c = tm_xcalloc(1, sizeof *c);
-    struct tm_err err;
-    char *reply = NULL;
-    size_t reply_len = 0;
-    enum tm_code rc;
+    struct tm_err err, auth_err;
+    enum tm_code rc, auth_rc;
 
     tm_err_clear(&err);
+    tm_buf_init(&c->reply, TM_MESSAGE_MAX);
     if (rid && tm_rid_valid(rid))
         snprintf(c->req.id, sizeof c->req.id, "%s", rid);
     else
         new_rid(c->req.id, sizeof c->req.id);
-    rc = build(conn, app, c, &err);
-    if (rc == TM_OK)
-        rc = forward(app, c, t0_us / 1000, &reply, &reply_len, &err);
-    if (rc == TM_OK) {
-        int status;
-        const char *body;
-        size_t body_len;
-
-        rc = tm_reply_decode(reply, reply_len, &status, &body, &body_len, &err);
-        if (rc == TM_OK)
-            respond(conn, c, status, body, body_len, t0_us);
-        else
-            err.code = TM_INTERNAL;
+    snprintf(c->req.method, sizeof c->req.method, "%.*s", TM_METHOD_MAX, ri->request_method);
+    client_addr(conn, c->addr, sizeof c->addr);
+    if (origin && app->cfg->cors_origin[0] && strcmp(origin, app->cfg->cors_origin) == 0)
+        c->origin = app->cfg->cors_origin;
+    if (!strcmp(c->req.method, "OPTIONS") && origin) {
+        preflight(conn, app, c, t0_us);
+        goto out;
     }
-    if (rc != TM_OK) {
+    rc = build(conn, app, c, &err);
+    if (rc == TM_OK) {
+        auth_rc = gw_authenticate(app, conn, &c->who, &auth_err);
+        rc = limit(app, c, &err);
+        if (rc == TM_OK && auth_rc != TM_OK) {
+            rc = auth_rc;
+            err = auth_err;
+        }
+    }
+    if (rc == TM_OK)
+        rc = gw_authorize(c->route, &c->who, c->req.params, c->req.n_params, &err);
+    if (rc == TM_OK)
+        rc = dispatch(app, c, t0_us / 1000, &err);
+    if (rc == TM_OK) {
+        respond(conn, app, c, c->view.status, c->view.body, c->view.body_len, c->view.retry_after_s,
+                t0_us);
+    } else {
         struct tm_reply rep;
 
         if (tm_code_http(rc) >= 500)
             tm_log_warn(c->req.id, "gateway.error", "code=%s error=\"%s\"", tm_code_name(rc),
                         err.message);
+        err.code = rc;
         tm_reply_init(&rep);
         tm_reply_error(&rep, &err, c->req.id);
-        respond(conn, c, rep.status, rep.body.p ? rep.body.p : "", rep.body.len, t0_us);
+        respond(conn, app, c, rep.status, rep.body.p ? rep.body.p : "", rep.body.len,
+                rc == TM_RATELIMITED ? c->limit.reset_s : 0, t0_us);
         tm_reply_fini(&rep);
     }
-    tm_bus_free(reply);
+out:
+    tm_bus_free(c->bus_reply);
+    tm_buf_fini(&c->reply);
     free(c->body);
     free(c);
     return 1;
@@ -220,6 +408,8 @@ gw_health(void *arg, struct tm_health *h)
     const struct gw_app *app = arg;
     struct tm_buf env;
     struct tm_request probe;
+    struct tm_redis *r;
+    struct tm_err err;
 
     memset(&probe, 0, sizeof probe);
     snprintf(probe.id, sizeof probe.id, "health");
@@ -231,18 +421,19 @@ gw_health(void *arg, struct tm_health *h)
         return;
     for (int s = 0; s < GW_SVC_COUNT; s++) {
         struct tm_bus_client *cli = app->svc[s];
-        int n = tm_bus_client_instances(cli), ready = 0;
+        int n, ready = 0;
 
+        if (!cli)
+            continue;
+        n = tm_bus_client_instances(cli);
         for (int i = 0; i < n; i++) {
             char *reply = NULL;
             size_t len = 0;
-            int status = 0;
-            const char *body;
-            size_t blen;
+            struct tm_reply_view v;
 
             if (tm_bus_call_instance(cli, i, env.p, env.len, tm_mono_ms() + PROBE_MS, &reply, &len,
                                      NULL) == TM_OK &&
-                tm_reply_decode(reply, len, &status, &body, &blen, NULL) == TM_OK && status == 200)
+                tm_reply_decode(reply, len, &v, NULL) == TM_OK && v.status == 200)
                 ready++;
             tm_bus_free(reply);
         }
@@ -250,4 +441,17 @@ gw_health(void *arg, struct tm_health *h)
                       ready, n);
     }
     tm_buf_fini(&env);
+    tm_err_clear(&err);
+    if (tm_db_ping(app->db, &err) == TM_OK)
+        tm_health_add(h, "postgres", 1, "ok");
+    else
+        tm_health_add(h, "postgres", 0, "%s", err.message);
+    /* Redis: reported, never blocking readiness (rate limits fail open). */
+    r = tm_redis_pool_get(app->redis, 100);
+    if (r && tm_redis_ping(r, &err) == TM_OK)
+        tm_health_add(h, "redis", 1, "ok");
+    else
+        tm_health_add(h, "redis", TM_HEALTH_DEGRADED, "down: rate limits not enforced (%s)",
+                      r ? err.message : "no connection");
+    tm_redis_pool_put(app->redis, r);
 }

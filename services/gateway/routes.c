@@ -5,23 +5,40 @@
 
 #include <string.h>
 
+#define INV GW_SVC_INVENTORY
+#define GW GW_SVC_LOCAL
+#define P(name) TM_PERM_##name
+#define ANY GW_SCOPE_NONE
+
 const struct gw_route gw_routes[] = {
-    {"GET", "/api/v1/categories", GW_SVC_INVENTORY},
-    {"POST", "/api/v1/categories", GW_SVC_INVENTORY},
-    {"GET", "/api/v1/categories/{id}", GW_SVC_INVENTORY},
-    {"PATCH", "/api/v1/categories/{id}", GW_SVC_INVENTORY},
-    {"GET", "/api/v1/products", GW_SVC_INVENTORY},
-    {"POST", "/api/v1/products", GW_SVC_INVENTORY},
-    {"GET", "/api/v1/products/{id}", GW_SVC_INVENTORY},
-    {"PATCH", "/api/v1/products/{id}", GW_SVC_INVENTORY},
-    {"GET", "/api/v1/stores", GW_SVC_INVENTORY},
-    {"POST", "/api/v1/stores", GW_SVC_INVENTORY},
-    {"GET", "/api/v1/stores/{id}", GW_SVC_INVENTORY},
-    {"PATCH", "/api/v1/stores/{id}", GW_SVC_INVENTORY},
+    {"POST", "/api/v1/auth/login", GW, P(PUBLIC), ANY},
+    {"POST", "/api/v1/auth/refresh", GW, P(PUBLIC), ANY},
+    {"POST", "/api/v1/auth/logout", GW, P(SELF), ANY},
+    {"GET", "/api/v1/auth/me", GW, P(SELF), ANY},
+    {"GET", "/api/v1/users", GW, P(USER_ADMIN), ANY},
+    {"POST", "/api/v1/users", GW, P(USER_ADMIN), ANY},
+    {"GET", "/api/v1/users/{id}", GW, P(USER_ADMIN), ANY},
+    {"PATCH", "/api/v1/users/{id}", GW, P(USER_ADMIN), ANY},
+    {"GET", "/api/v1/api-keys", GW, P(USER_ADMIN), ANY},
+    {"POST", "/api/v1/api-keys", GW, P(USER_ADMIN), ANY},
+    {"PATCH", "/api/v1/api-keys/{id}", GW, P(USER_ADMIN), ANY},
+    {"GET", "/api/v1/audit", GW, P(AUDIT_READ), ANY},
+    {"GET", "/api/v1/categories", INV, P(CATALOG_READ), ANY},
+    {"POST", "/api/v1/categories", INV, P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/categories/{id}", INV, P(CATALOG_READ), ANY},
+    {"PATCH", "/api/v1/categories/{id}", INV, P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/products", INV, P(CATALOG_READ), ANY},
+    {"POST", "/api/v1/products", INV, P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/products/{id}", INV, P(CATALOG_READ), ANY},
+    {"PATCH", "/api/v1/products/{id}", INV, P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/stores", INV, P(STORE_READ), ANY},
+    {"POST", "/api/v1/stores", INV, P(STORE_ADMIN), ANY},
+    {"GET", "/api/v1/stores/{id}", INV, P(STORE_READ), GW_SCOPE_STORE},
+    {"PATCH", "/api/v1/stores/{id}", INV, P(STORE_WRITE), GW_SCOPE_STORE},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 
-static const char *const service_names[GW_SVC_COUNT] = {"inventory"};
+static const char *const service_names[GW_SVC_COUNT] = {"gateway", "inventory"};
 
 const char *
 gw_service_name(enum gw_service svc)

@@ -5,6 +5,7 @@
  * this file. */
 #include "services/inventory/handlers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -403,8 +404,10 @@ h_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
         (rc = k->decode(body, 1, item, &set, err)) == TM_OK &&
-        (rc = k->create(ctx->db, item, err)) == TM_OK)
+        (rc = k->create(ctx->db, item, err)) == TM_OK) {
+        snprintf(rep->target, sizeof rep->target, "%lld", (long long)k->id(item));
         rc = encode_one(rep, 201, k, item, err);
+    }
     cJSON_Delete(body);
     free(item);
     return rc;
@@ -438,8 +441,10 @@ h_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
         (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
         (rc = k->decode(body, 0, in, &set, err)) == TM_OK &&
-        (rc = k->update(ctx->db, id, in, set, out, err)) == TM_OK)
+        (rc = k->update(ctx->db, id, in, set, out, err)) == TM_OK) {
+        snprintf(rep->target, sizeof rep->target, "%lld", (long long)id);
         rc = encode_one(rep, 200, k, out, err);
+    }
     cJSON_Delete(body);
     free(in);
     free(out);

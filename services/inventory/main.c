@@ -66,46 +66,6 @@ health(void *arg, struct tm_health *h)
                   atomic_load(&app->schema_ok) ? "inventory up to date" : "not checked yet");
 }
 
-/* Waits (with backoff, answering signals) until the schema can be checked.
- * Returns 0 when it is current, 2 when it is behind or edited, -1 on a stop. */
-static int
-check_schema(struct inv_app *app)
-{
-    struct tm_migration_set set;
-    struct tm_err err;
-    int wait_ms = 100, status = -1;
-
-    if (tm_migration_set_load(app->cfg->sql_dir, "inventory", &set, &err) != TM_OK) {
-        tm_log_error(NULL, "schema", "error=\"%s\"", err.message);
-        return 2;
-    }
-    for (;;) {
-        PGconn *c = NULL;
-        enum tm_code rc = tm_db_acquire(app->db, 0, &c, &err);
-
-        if (rc == TM_OK)
-            rc = tm_migrate_check(c, &set, &err);
-        tm_db_release(app->db, c);
-        if (rc == TM_OK) {
-            atomic_store(&app->schema_ok, 1);
-            status = 0;
-            break;
-        }
-        if (rc == TM_CONFLICT) {
-            tm_log_error(NULL, "schema", "error=\"%s\"", err.message);
-            status = 2;
-            break;
-        }
-        tm_log_warn(NULL, "schema.wait", "retry_ms=%d error=\"%s\"", wait_ms, err.message);
-        int sig = tm_signals_wait(wait_ms);
-        if (sig == SIGTERM || sig == SIGINT)
-            break;
-        wait_ms = wait_ms * 2 > 5000 ? 5000 : wait_ms * 2;
-    }
-    tm_migration_set_fini(&set);
-    return status;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -134,10 +94,11 @@ main(int argc, char **argv)
         goto out;
     }
     router.db = app.db;
-    if ((status = check_schema(&app)) != 0) {
+    if ((status = tm_migrate_wait(app.db, cfg.sql_dir, "inventory")) != 0) {
         status = status < 0 ? 0 : status;
         goto out;
     }
+    atomic_store(&app.schema_ok, 1);
     status = 1;
     if (tm_bus_server_start(cfg.endpoint, cfg.workers, tm_router_handle, &router, &bus, &err) !=
         TM_OK) {

@@ -16,10 +16,12 @@
 #include "common/buf.h"
 
 struct stack st;
+const char *const test_roles[6] = {"admin",   "store_manager", "buyer",
+                                   "analyst", "fraud_analyst", "viewer"};
 
 int
-http_port(int port, const char *method, const char *path, const char *body, const char *extra,
-          struct resp *out)
+http_raw(int port, const char *method, const char *path, const char *body, const char *extra,
+         struct resp *out)
 {
     char ebuf[256] = "";
     struct mg_connection *c;
@@ -42,6 +44,7 @@ http_port(int port, const char *method, const char *path, const char *body, cons
         return -1;
     ri = mg_get_response_info(c);
     out->status = ri->status_code;
+    out->retry_after = out->rl_limit = out->rl_remaining = -1;
     for (int i = 0; i < ri->num_headers; i++) {
         const char *k = ri->http_headers[i].name, *v = ri->http_headers[i].value;
         if (strcasecmp(k, "X-Request-Id") == 0)
@@ -50,6 +53,14 @@ http_port(int port, const char *method, const char *path, const char *body, cons
             snprintf(out->ptime, sizeof out->ptime, "%s", v);
         else if (strcasecmp(k, "Content-Encoding") == 0)
             snprintf(out->encoding, sizeof out->encoding, "%s", v);
+        else if (strcasecmp(k, "Access-Control-Allow-Origin") == 0)
+            snprintf(out->acao, sizeof out->acao, "%s", v);
+        else if (strcasecmp(k, "Retry-After") == 0)
+            out->retry_after = atoi(v);
+        else if (strcasecmp(k, "X-RateLimit-Limit") == 0)
+            out->rl_limit = atoi(v);
+        else if (strcasecmp(k, "X-RateLimit-Remaining") == 0)
+            out->rl_remaining = atoi(v);
     }
     tm_buf_init(&b, 64 << 20);
     while ((n = mg_read(c, chunk, sizeof chunk)) > 0)
@@ -64,9 +75,54 @@ http_port(int port, const char *method, const char *path, const char *body, cons
 }
 
 int
+http_port(int port, const char *method, const char *path, const char *body, const char *extra,
+          struct resp *out)
+{
+    char headers[4096];
+
+    if (extra && (strstr(extra, "Authorization:") || strstr(extra, "X-API-Key:")))
+        return http_raw(port, method, path, body, extra, out);
+    snprintf(headers, sizeof headers, "Authorization: Bearer %s\r\n%s", st.token[0],
+             extra ? extra : "");
+    return http_raw(port, method, path, body, headers, out);
+}
+
+int
 http(const char *method, const char *path, const char *body, struct resp *out)
 {
     return http_port(0, method, path, body, "", out);
+}
+
+int
+http_as(const char *token, const char *method, const char *path, const char *body, struct resp *out)
+{
+    char headers[2200];
+
+    if (!token)
+        return http_raw(0, method, path, body, "", out);
+    snprintf(headers, sizeof headers, "Authorization: Bearer %s\r\n", token);
+    return http_raw(0, method, path, body, headers, out);
+}
+
+int
+login(const char *email, const char *password, char *access, size_t asize, char *refresh,
+      size_t rsize)
+{
+    char body[512];
+    struct resp r;
+    int rc = -1;
+
+    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+    if (http_raw(0, "POST", "/api/v1/auth/login", body, "", &r) != 0)
+        return -1;
+    if (r.status == 200) {
+        snprintf(access, asize, "%s", jstr(&r, "access_token"));
+        if (refresh)
+            snprintf(refresh, rsize, "%s", jstr(&r, "refresh_token"));
+        rc = 0;
+    }
+    resp_free(&r);
+    return rc;
 }
 
 void

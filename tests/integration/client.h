@@ -19,7 +19,13 @@ struct stack {
     const char *db_url;
     const char *redis_url;
     int n_inventory;
+    int gw_ports[2];        /* the two gateways, for direct requests */
+    const char *jwt_secret; /* the stack's signing key, to forge test tokens */
+    char token[8][2048];    /* access tokens by role index (see client.c), [0] admin */
 };
+
+/* Roles of the sample users, in st.token order. */
+extern const char *const test_roles[6];
 
 extern struct stack st;
 
@@ -27,17 +33,30 @@ struct resp {
     int status;
     char *body; /* NUL-terminated, owned */
     size_t len;
-    cJSON *json;       /* parsed body or NULL, owned */
-    char rid[128];     /* X-Request-Id */
-    char ptime[64];    /* X-Process-Time */
-    char encoding[32]; /* Content-Encoding */
+    cJSON *json;                /* parsed body or NULL, owned */
+    char rid[128];              /* X-Request-Id */
+    char ptime[64];             /* X-Process-Time */
+    char encoding[32];          /* Content-Encoding */
+    char acao[128];             /* Access-Control-Allow-Origin */
+    int retry_after;            /* Retry-After, -1 when absent */
+    int rl_limit, rl_remaining; /* X-RateLimit-Limit / -Remaining, -1 when absent */
 };
 
 /* Sends method path [body] to nginx (or to port when not 0); extra is ""
- * or header lines ending in \r\n. Returns 0 on a complete response. */
+ * or header lines ending in \r\n. Returns 0 on a complete response.
+ * http_raw sends exactly that; http_port adds the admin's token unless
+ * extra carries credentials; http is http_port to nginx with no extra. */
+int http_raw(int port, const char *method, const char *path, const char *body, const char *extra,
+             struct resp *out);
 int http_port(int port, const char *method, const char *path, const char *body, const char *extra,
               struct resp *out);
 int http(const char *method, const char *path, const char *body, struct resp *out);
+/* As http, with token (NULL: no credentials). */
+int http_as(const char *token, const char *method, const char *path, const char *body,
+            struct resp *out);
+/* Logs in; returns 0 and the access and refresh tokens on 200. */
+int login(const char *email, const char *password, char *access, size_t asize, char *refresh,
+          size_t rsize);
 void resp_free(struct resp *r);
 
 /* error.code and error.field of an error body ("" when absent or null). */
@@ -58,5 +77,7 @@ Suite *catalogue_suite(void);
 Suite *input_suite(void);
 Suite *platform_suite(void);
 Suite *scaling_suite(void);
+Suite *auth_suite(void);
+Suite *access_suite(void);
 
 #endif

@@ -34,10 +34,29 @@ main(void)
     st.db_url = need("TM_TEST_DB_URL");
     st.redis_url = need("TM_TEST_REDIS_URL");
     st.n_inventory = atoi(need("TM_TEST_N_INVENTORY"));
+    st.jwt_secret = need("TM_JWT_SECRET");
+    if (sscanf(need("TM_TEST_GW_PORTS"), "%d,%d", &st.gw_ports[0], &st.gw_ports[1]) != 2)
+        return 2;
     mg_init_library(0);
+    /* One login per role for the whole run (logins are rate limited). */
+    for (int i = 0; i < 6; i++) {
+        char email[128];
+        const char *pw = i ? need("TM_SAMPLE_PASSWORD") : need("TM_ADMIN_PASSWORD");
+
+        if (i)
+            snprintf(email, sizeof email, "%s@techmart.local", test_roles[i]);
+        else
+            snprintf(email, sizeof email, "%s", need("TM_ADMIN_EMAIL"));
+        if (login(email, pw, st.token[i], sizeof st.token[i], NULL, 0) != 0) {
+            fprintf(stderr, "integration: cannot log in as %s\n", email);
+            return 2;
+        }
+    }
     sr = srunner_create(catalogue_suite());
     srunner_add_suite(sr, input_suite());
     srunner_add_suite(sr, platform_suite());
+    srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, access_suite());
     srunner_add_suite(sr, scaling_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

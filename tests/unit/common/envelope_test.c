@@ -27,6 +27,9 @@ START_TEST(test_request_round_trip)
     snprintf(in.principal.kind, sizeof in.principal.kind, "%s", "user");
     snprintf(in.principal.id, sizeof in.principal.id, "%s", "u1");
     snprintf(in.principal.role, sizeof in.principal.role, "%s", "admin");
+    snprintf(in.principal.stores, sizeof in.principal.stores, "%s", "3,11");
+    snprintf(in.principal.token_id, sizeof in.principal.token_id, "%s", "abc123");
+    in.principal.token_exp = 1795000900;
     in.deadline_ms = 1790000000123;
     in.body = body;
     in.body_len = strlen(body);
@@ -42,6 +45,9 @@ START_TEST(test_request_round_trip)
     ck_assert_str_eq(tm_request_query(&out, "q"), "a&b=c \"x\"");
     ck_assert_str_eq(tm_request_query(&out, "limit"), "5");
     ck_assert_str_eq(out.principal.role, "admin");
+    ck_assert_str_eq(out.principal.stores, "3,11");
+    ck_assert_str_eq(out.principal.token_id, "abc123");
+    ck_assert_int_eq(out.principal.token_exp, 1795000900);
     ck_assert_int_eq(out.deadline_ms, 1790000000123);
     ck_assert_uint_eq(out.body_len, strlen(body));
     ck_assert(memcmp(out.body, body, out.body_len) == 0);
@@ -76,9 +82,7 @@ START_TEST(test_reply_round_trip_and_error_body)
     struct tm_reply rep;
     struct tm_buf b;
     struct tm_err e;
-    int status = 0;
-    const char *body;
-    size_t len;
+    struct tm_reply_view v;
 
     tm_reply_init(&rep);
     tm_buf_init(&b, 4096);
@@ -87,11 +91,15 @@ START_TEST(test_reply_round_trip_and_error_body)
     ck_assert_int_eq(rep.status, 409);
     ck_assert_str_eq(rep.body.p, "{\"error\":{\"code\":\"conflict\",\"message\":\"a product with "
                                  "this sku exists\",\"field\":\"sku\"}}");
+    snprintf(rep.target, sizeof rep.target, "sku:\"X\"");
+    rep.retry_after_s = 7;
     ck_assert_int_eq(tm_reply_encode(&rep, &b), TM_OK);
-    ck_assert_int_eq(tm_reply_decode(b.p, b.len, &status, &body, &len, &e), TM_OK);
-    ck_assert_int_eq(status, 409);
-    ck_assert_uint_eq(len, rep.body.len);
-    ck_assert(memcmp(body, rep.body.p, len) == 0);
+    ck_assert_int_eq(tm_reply_decode(b.p, b.len, &v, &e), TM_OK);
+    ck_assert_int_eq(v.status, 409);
+    ck_assert_int_eq(v.retry_after_s, 7);
+    ck_assert_str_eq(v.target, "sku:\"X\"");
+    ck_assert_uint_eq(v.body_len, rep.body.len);
+    ck_assert(memcmp(v.body, rep.body.p, v.body_len) == 0);
     /* 5xx: the detail stays in logs, the client sees a generic message */
     tm_err_set(&e, TM_INTERNAL, NULL, "secret detail");
     tm_reply_error(&rep, &e, "r2");
@@ -101,8 +109,7 @@ START_TEST(test_reply_round_trip_and_error_body)
     ck_assert_ptr_nonnull(strstr(rep.body.p, "\"field\":null"));
     tm_reply_fini(&rep);
     tm_buf_fini(&b);
-    ck_assert_int_eq(tm_reply_decode("{\"status\":99}\n", 14, &status, &body, &len, &e),
-                     TM_INVALID);
+    ck_assert_int_eq(tm_reply_decode("{\"status\":99}\n", 14, &v, &e), TM_INVALID);
 }
 END_TEST
 

@@ -52,9 +52,7 @@ dispatch(const char *method, const char *route, const char *id, int64_t deadline
 {
     struct tm_request req;
     struct tm_buf env, rep;
-    const char *body;
-    size_t len;
-    int status = 0;
+    struct tm_reply_view v;
 
     memset(&req, 0, sizeof req);
     snprintf(req.id, sizeof req.id, "rt");
@@ -67,11 +65,11 @@ dispatch(const char *method, const char *route, const char *id, int64_t deadline
     tm_buf_init(&rep, 1 << 20);
     ck_assert_int_eq(tm_request_encode(&req, &env, NULL), TM_OK);
     tm_router_handle(&router, env.p, env.len, &rep);
-    ck_assert_int_eq(tm_reply_decode(rep.p, rep.len, &status, &body, &len, NULL), TM_OK);
-    snprintf(out, size, "%.*s", (int)len, body);
+    ck_assert_int_eq(tm_reply_decode(rep.p, rep.len, &v, NULL), TM_OK);
+    snprintf(out, size, "%.*s", (int)v.body_len, v.body);
     tm_buf_fini(&env);
     tm_buf_fini(&rep);
-    return status;
+    return v.status;
 }
 
 START_TEST(test_router_dispatches_and_reports_errors)
@@ -120,14 +118,12 @@ END_TEST
 START_TEST(test_router_garbage_message_is_400)
 {
     struct tm_buf rep;
-    int status = 0;
-    const char *body;
-    size_t len;
+    struct tm_reply_view v;
 
     tm_buf_init(&rep, 4096);
     tm_router_handle(&router, "garbage", 7, &rep);
-    ck_assert_int_eq(tm_reply_decode(rep.p, rep.len, &status, &body, &len, NULL), TM_OK);
-    ck_assert_int_eq(status, 400);
+    ck_assert_int_eq(tm_reply_decode(rep.p, rep.len, &v, NULL), TM_OK);
+    ck_assert_int_eq(v.status, 400);
     tm_buf_fini(&rep);
 }
 END_TEST

@@ -6,13 +6,14 @@
 #include <string.h>
 #include <strings.h>
 
-#include <check.h>
 #include <cjson/cJSON.h>
 
 #include "common/buf.h"
 
+#include "services/gateway/handlers.h"
 #include "services/gateway/routes.h"
 #include "services/inventory/handlers.h"
+#include "tests/unit/gateway/suites.h"
 
 static const struct {
     const char *method, *path, *route;
@@ -117,27 +118,48 @@ START_TEST(test_every_route_is_in_openapi_and_back)
 }
 END_TEST
 
-START_TEST(test_gateway_and_inventory_tables_agree)
+/* Every route the gateway sends somewhere has a handler there, and every
+ * handler is reachable: the gateway's own routes and inventory's. */
+static void
+tables_agree(enum gw_service svc, const struct tm_route *routes, size_t n)
 {
     size_t routed = 0;
 
     for (size_t i = 0; i < gw_routes_n; i++) {
         int found = 0;
-        if (gw_routes[i].svc != GW_SVC_INVENTORY)
+        if (gw_routes[i].svc != svc)
             continue;
         routed++;
-        for (size_t k = 0; k < inv_routes_n; k++)
-            if (!strcmp(inv_routes[k].method, gw_routes[i].method) &&
-                !strcmp(inv_routes[k].route, gw_routes[i].route))
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(routes[k].method, gw_routes[i].method) &&
+                !strcmp(routes[k].route, gw_routes[i].route))
                 found = 1;
-        ck_assert_msg(found, "gateway sends %s %s to inventory, which has no handler",
-                      gw_routes[i].method, gw_routes[i].route);
+        ck_assert_msg(found, "gateway sends %s %s to %s, which has no handler", gw_routes[i].method,
+                      gw_routes[i].route, gw_service_name(svc));
     }
-    ck_assert_uint_eq(routed, inv_routes_n);
+    ck_assert_uint_eq(routed, n);
+}
+
+START_TEST(test_gateway_and_service_tables_agree)
+{
+    tables_agree(GW_SVC_INVENTORY, inv_routes, inv_routes_n);
+    tables_agree(GW_SVC_LOCAL, gw_local_routes, gw_local_routes_n);
 }
 END_TEST
 
-static Suite *
+/* Only login and refresh are open; everything else names who may call it. */
+START_TEST(test_only_login_and_refresh_are_public)
+{
+    for (size_t i = 0; i < gw_routes_n; i++) {
+        int public_ok = !strcmp(gw_routes[i].route, "/api/v1/auth/login") ||
+                        !strcmp(gw_routes[i].route, "/api/v1/auth/refresh");
+        ck_assert_msg((gw_routes[i].perm == TM_PERM_PUBLIC) == public_ok, "%s %s is %s",
+                      gw_routes[i].method, gw_routes[i].route, tm_perm_name(gw_routes[i].perm));
+    }
+}
+END_TEST
+
+Suite *
 routes_suite(void)
 {
     Suite *s = suite_create("gateway.routes");
@@ -145,19 +167,8 @@ routes_suite(void)
 
     tcase_add_loop_test(tc, test_route_match_table, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, test_every_route_is_in_openapi_and_back);
-    tcase_add_test(tc, test_gateway_and_inventory_tables_agree);
+    tcase_add_test(tc, test_gateway_and_service_tables_agree);
+    tcase_add_test(tc, test_only_login_and_refresh_are_public);
     suite_add_tcase(s, tc);
     return s;
-}
-
-int
-main(void)
-{
-    SRunner *sr = srunner_create(routes_suite());
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

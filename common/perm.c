@@ -1,0 +1,73 @@
+/* common/perm.c — the role → permission matrix. Checked on every API
+ * request: a bit test in a constant table. */
+#include "common/perm.h"
+
+#include <string.h>
+
+#define BIT(p) (1u << TM_PERM_##p)
+#define EVERYONE (BIT(PUBLIC) | BIT(SELF) | BIT(CATALOG_READ) | BIT(STORE_READ))
+
+static const unsigned grants[TM_ROLE_COUNT] = {
+    [TM_ROLE_ADMIN] = ~0u,
+    [TM_ROLE_STORE_MANAGER] = EVERYONE | BIT(STORE_WRITE),
+    [TM_ROLE_BUYER] = EVERYONE | BIT(CATALOG_WRITE),
+    [TM_ROLE_ANALYST] = EVERYONE,
+    [TM_ROLE_FRAUD_ANALYST] = EVERYONE,
+    [TM_ROLE_VIEWER] = EVERYONE,
+    [TM_ROLE_POS] = EVERYONE,
+};
+
+static const char *const perm_names[] = {
+#define TM_X_PERM(name, wire) wire,
+    TM_PERMS(TM_X_PERM)
+#undef TM_X_PERM
+};
+
+static const struct {
+    const char *name;
+    int scoped;
+} roles[] = {
+#define TM_X_ROLE(name, wire, scoped) {wire, scoped},
+    TM_ROLES(TM_X_ROLE)
+#undef TM_X_ROLE
+};
+
+const char *
+tm_perm_name(enum tm_perm p)
+{
+    return (unsigned)p < TM_PERM_COUNT ? perm_names[p] : "unknown";
+}
+
+const char *
+tm_role_name(enum tm_role r)
+{
+    return (unsigned)r < TM_ROLE_COUNT ? roles[r].name : "unknown";
+}
+
+int
+tm_role_parse(const char *name, enum tm_role *out)
+{
+    for (int i = 0; i < TM_ROLE_COUNT; i++) {
+        if (name && strcmp(name, roles[i].name) == 0) {
+            *out = (enum tm_role)i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+tm_role_allows(enum tm_role r, enum tm_perm p)
+{
+    if ((unsigned)p >= TM_PERM_COUNT)
+        return 0;
+    if (p == TM_PERM_PUBLIC)
+        return 1;
+    return (unsigned)r < TM_ROLE_COUNT && (grants[r] & (1u << p)) != 0;
+}
+
+int
+tm_role_scoped(enum tm_role r)
+{
+    return (unsigned)r < TM_ROLE_COUNT && roles[r].scoped;
+}

@@ -1,0 +1,58 @@
+/* common/perm.h — who may do what. Every route in the gateway's table names
+ * one permission (and whether store scoping applies); roles are granted sets
+ * of permissions here, in one table. Store-scoped roles (store_manager, pos)
+ * may touch only the stores listed on their user or API key. Pure, constant
+ * tables; thread-safe. docs/security.md shows the matrix. */
+#ifndef TM_COMMON_PERM_H
+#define TM_COMMON_PERM_H
+
+/* X(name, wire name) */
+#define TM_PERMS(X)                                                                                \
+    X(PUBLIC, "public")               /* no credentials needed: login, refresh */                  \
+    X(SELF, "self")                   /* any authenticated principal: me, logout */                \
+    X(CATALOG_READ, "catalog.read")   /* products, categories */                                   \
+    X(CATALOG_WRITE, "catalog.write") /* create and change products and categories */              \
+    X(STORE_READ, "store.read")       /* stores */                                                 \
+    X(STORE_WRITE, "store.write")     /* change a store (scoped roles: their own) */               \
+    X(STORE_ADMIN, "store.admin")     /* open stores */                                            \
+    X(USER_ADMIN, "user.admin")       /* users and API keys */                                     \
+    X(AUDIT_READ, "audit.read")       /* the audit log */
+
+/* X(name, wire name, store-scoped) */
+#define TM_ROLES(X)                                                                                \
+    X(ADMIN, "admin", 0)                                                                           \
+    X(STORE_MANAGER, "store_manager", 1)                                                           \
+    X(BUYER, "buyer", 0)                                                                           \
+    X(ANALYST, "analyst", 0)                                                                       \
+    X(FRAUD_ANALYST, "fraud_analyst", 0)                                                           \
+    X(VIEWER, "viewer", 0)                                                                         \
+    X(POS, "pos", 1)
+
+enum tm_perm {
+#define TM_X_PERM(name, wire) TM_PERM_##name,
+    TM_PERMS(TM_X_PERM)
+#undef TM_X_PERM
+        TM_PERM_COUNT
+};
+
+enum tm_role {
+#define TM_X_ROLE(name, wire, scoped) TM_ROLE_##name,
+    TM_ROLES(TM_X_ROLE)
+#undef TM_X_ROLE
+        TM_ROLE_COUNT
+};
+
+/* Wire names; "unknown" outside the enums. */
+const char *tm_perm_name(enum tm_perm p);
+const char *tm_role_name(enum tm_role r);
+
+/* Role for a wire name: 1 and *out set when known, else 0. */
+int tm_role_parse(const char *name, enum tm_role *out);
+
+/* 1 when role r holds permission p (PUBLIC is held by everyone). */
+int tm_role_allows(enum tm_role r, enum tm_perm p);
+
+/* 1 when r may act only on its own stores. */
+int tm_role_scoped(enum tm_role r);
+
+#endif

@@ -1,0 +1,57 @@
+/* services/gateway/app.h — tm-gateway's configuration and the state its
+ * threads share. Built by main before the HTTP server starts and read-only
+ * after that; the pools and bus clients inside are thread-safe. */
+#ifndef TM_GATEWAY_APP_H
+#define TM_GATEWAY_APP_H
+
+#include <stddef.h>
+
+#include "common/bus.h"
+#include "common/config.h"
+#include "common/db.h"
+#include "common/perm.h"
+#include "common/redis.h"
+#include "common/router.h"
+
+#include "services/gateway/routes.h"
+
+struct gw_cfg {
+    struct tm_base_cfg base;
+    char listen[64];                    /* "127.0.0.1:8081" */
+    int threads;                        /* civetweb workers: one per keep-alive connection */
+    int deadline_ms;                    /* time a request may take inside TechMart */
+    int body_max;                       /* request body ceiling in bytes (413 above) */
+    int bus_max_sockets;                /* REQ sockets per service (process limit 512) */
+    char endpoints[GW_SVC_COUNT][1024]; /* bus endpoints per service ([LOCAL] unused) */
+    char db_url[512];
+    int db_pool;
+    char redis_url[256];
+    int redis_pool;
+    char sql_dir[512];
+    char jwt_secret[256]; /* signing key; empty: read or create jwt_secret_file */
+    char jwt_secret_file[512];
+    int access_ttl_s;      /* access token lifetime */
+    int refresh_ttl_s;     /* refresh token lifetime */
+    char rate_limits[512]; /* "role=N,...,anonymous=N" requests per window */
+    int rate_ip;           /* per source address, per window */
+    int rate_login;        /* logins per source address and per email, per window */
+    int rate_window_s;
+    char cors_origin[256]; /* the web app's origin; empty: no cross-origin access */
+    int pwhash_ops;        /* argon2id passes */
+    int pwhash_mem_kib;    /* argon2id memory */
+};
+
+struct gw_app {
+    const struct gw_cfg *cfg;
+    struct tm_bus_client *svc[GW_SVC_COUNT]; /* [GW_SVC_LOCAL] is NULL */
+    struct tm_db_pool *db;
+    struct tm_redis_pool *redis;
+    struct tm_router local; /* the routes the gateway answers itself */
+    unsigned char key[64];  /* token signing key */
+    size_t key_len;
+    int role_limit[TM_ROLE_COUNT]; /* requests per window, per role */
+    int anon_limit;                /* per window, per source address, no credentials */
+    char dummy_hash[128];          /* verified for unknown emails: equal timing */
+};
+
+#endif

@@ -1,0 +1,155 @@
+/* services/gateway/auth.c — credentials to principal, principal to verdict.
+ * Runs on every API request: a token costs one HMAC, an API key one indexed
+ * lookup (keys can be disabled at any moment, so they are not cached). */
+#include "services/gateway/auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/crypto.h>
+
+#include "common/time.h"
+
+#include "services/gateway/store.h"
+
+#define API_KEY_PREFIX "tmk_"
+
+void
+gw_stores_text(const int64_t *stores, int n, char *out, size_t size)
+{
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (int i = 0; i < n && o < size; i++)
+        o += (size_t)snprintf(out + o, size - o, "%s%lld", i ? "," : "", (long long)stores[i]);
+}
+
+void
+gw_principal_from_claims(const struct gw_claims *c, struct gw_principal *p)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->env.kind, sizeof p->env.kind, "user");
+    snprintf(p->env.id, sizeof p->env.id, "%s", c->sub);
+    snprintf(p->env.role, sizeof p->env.role, "%s", c->role);
+    snprintf(p->env.token_id, sizeof p->env.token_id, "%s", c->jti);
+    p->env.token_exp = c->exp;
+    p->known_role = tm_role_parse(c->role, &p->role);
+    memcpy(p->stores, c->stores, sizeof p->stores);
+    p->n_stores = c->n_stores;
+    gw_stores_text(p->stores, p->n_stores, p->env.stores, sizeof p->env.stores);
+    p->user_id = strncmp(c->sub, "user:", 5) == 0 ? strtoll(c->sub + 5, NULL, 10) : 0;
+    p->iat = c->iat;
+}
+
+static void
+anonymous(struct gw_principal *p)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->env.kind, sizeof p->env.kind, "anonymous");
+}
+
+/* "tmk_<prefix>_<secret>": looks the prefix up, compares the secret's hash. */
+static enum tm_code
+api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struct tm_err *err)
+{
+    char prefix[24], hash[65];
+    const char *sep;
+    struct gw_api_key k;
+    PGconn *db = NULL;
+    enum tm_code rc;
+
+    if (strncmp(key, API_KEY_PREFIX, 4) != 0 || !(sep = strchr(key + 4, '_')) ||
+        (size_t)(sep - key - 4) >= sizeof prefix || strlen(sep + 1) < 32 || strlen(sep + 1) > 128)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
+    snprintf(prefix, sizeof prefix, "%.*s", (int)(sep - key - 4), key + 4);
+    if ((rc = tm_db_acquire(app->db, 1000, &db, err)) != TM_OK)
+        return rc;
+    rc = gw_db_key_by_prefix(db, prefix, &k, err);
+    tm_db_release(app->db, db);
+    if (rc == TM_NOTFOUND)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
+    if (rc != TM_OK)
+        return rc;
+    gw_sha256_hex(sep + 1, hash);
+    if (CRYPTO_memcmp(hash, k.secret_hash, 64) != 0)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
+    if (!k.active)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "API key disabled");
+    memset(p, 0, sizeof *p);
+    snprintf(p->env.kind, sizeof p->env.kind, "api_key");
+    snprintf(p->env.id, sizeof p->env.id, "key:%lld", (long long)k.id);
+    snprintf(p->env.role, sizeof p->env.role, "pos");
+    p->known_role = 1;
+    p->role = TM_ROLE_POS;
+    memcpy(p->stores, k.stores, sizeof p->stores);
+    p->n_stores = k.n_stores;
+    gw_stores_text(p->stores, p->n_stores, p->env.stores, sizeof p->env.stores);
+    return TM_OK;
+}
+
+enum tm_code
+gw_authenticate(const struct gw_app *app, struct mg_connection *conn, struct gw_principal *p,
+                struct tm_err *err)
+{
+    const char *auth = mg_get_header(conn, "Authorization");
+    const char *key = mg_get_header(conn, "X-API-Key");
+    struct gw_claims c;
+    enum tm_code rc;
+
+    anonymous(p);
+    if (auth && key)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization",
+                          "send either a token or an API key, not both");
+    if (key)
+        return api_key(app, key, p, err);
+    if (!auth)
+        return TM_OK;
+    if (strncasecmp(auth, "Bearer ", 7) != 0)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization",
+                          "Authorization must be 'Bearer <access token>'");
+    rc = gw_token_verify(auth + 7, app->key, app->key_len, tm_now_ms() / 1000, &c, err);
+    if (rc != TM_OK)
+        return rc;
+    gw_principal_from_claims(&c, p);
+    if (!p->known_role)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token has an unknown role");
+    return TM_OK;
+}
+
+static int
+holds_store(const struct gw_principal *p, const char *id)
+{
+    char *end = NULL;
+    long long want = strtoll(id, &end, 10);
+
+    if (!*id || *end)
+        return 0;
+    for (int i = 0; i < p->n_stores; i++)
+        if (p->stores[i] == want)
+            return 1;
+    return 0;
+}
+
+enum tm_code
+gw_authorize(const struct gw_route *rt, const struct gw_principal *p, const struct tm_kv *params,
+             int n_params, struct tm_err *err)
+{
+    if (rt->perm == TM_PERM_PUBLIC)
+        return TM_OK;
+    if (!p->known_role)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization",
+                          "this endpoint needs a token or an API key");
+    if (!tm_role_allows(p->role, rt->perm))
+        return tm_err_set(err, TM_FORBIDDEN, NULL, "role %s lacks permission %s",
+                          tm_role_name(p->role), tm_perm_name(rt->perm));
+    if (rt->scope == GW_SCOPE_STORE && tm_role_scoped(p->role)) {
+        for (int i = 0; i < n_params; i++)
+            if (strcmp(params[i].key, "id") == 0 && holds_store(p, params[i].val))
+                return TM_OK;
+        return tm_err_set(err, TM_FORBIDDEN, "id", "store %s is not one of this principal's stores",
+                          n_params ? params[0].val : "?");
+    }
+    return TM_OK;
+}

@@ -1,0 +1,49 @@
+/* services/gateway/auth.h — who is asking, and may they. Authentication
+ * reads `Authorization: Bearer <access token>` or `X-API-Key: tmk_...`;
+ * no credentials is the anonymous principal. Authorization checks the
+ * route's permission against the role and, for store-scoped routes, the
+ * store in the path against the principal's stores. Thread-safe. */
+#ifndef TM_GATEWAY_AUTH_H
+#define TM_GATEWAY_AUTH_H
+
+#include <stdint.h>
+
+#include <civetweb.h>
+
+#include "common/envelope.h"
+#include "common/err.h"
+#include "common/perm.h"
+
+#include "services/gateway/app.h"
+#include "services/gateway/routes.h"
+#include "services/gateway/token.h"
+
+struct gw_principal {
+    struct tm_principal env; /* what the envelope carries */
+    int known_role;          /* 0: anonymous */
+    enum tm_role role;
+    int64_t stores[GW_STORES_MAX];
+    int n_stores;
+    int64_t user_id; /* > 0 for users */
+    int64_t iat;     /* token issue time, seconds; 0 for API keys */
+};
+
+/* Fills *p from the request's credentials. TM_UNAUTHENTICATED (field
+ * "Authorization" or "X-API-Key") for a bad, expired or disabled credential;
+ * TM_UNAVAIL when the key store cannot be asked. */
+TM_MUSTCHECK enum tm_code gw_authenticate(const struct gw_app *app, struct mg_connection *conn,
+                                          struct gw_principal *p, struct tm_err *err);
+
+/* Pure: may p call rt with these path parameters? TM_UNAUTHENTICATED when
+ * credentials are needed and absent, TM_FORBIDDEN when they do not suffice. */
+TM_MUSTCHECK enum tm_code gw_authorize(const struct gw_route *rt, const struct gw_principal *p,
+                                       const struct tm_kv *params, int n_params,
+                                       struct tm_err *err);
+
+/* Sets p to a user principal from verified token claims. */
+void gw_principal_from_claims(const struct gw_claims *c, struct gw_principal *p);
+
+/* Formats stores as "3,11" into out[size]. */
+void gw_stores_text(const int64_t *stores, int n, char *out, size_t size);
+
+#endif

@@ -1,0 +1,690 @@
+/* services/gateway/handlers.c — login, tokens, users, API keys, audit.
+ * Login is deliberately slow (argon2id) and rate limited per email here and
+ * per source address by the proxy; everything else is a few small queries.
+ * cJSON stays in this file. */
+#include "services/gateway/handlers.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#include "services/gateway/auth.h"
+#include "services/gateway/ratelimit.h"
+#include "services/gateway/store.h"
+#include "services/gateway/token.h"
+
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 256
+#define REFRESH_PREFIX "rt_"
+#define REVOKED_FOREVER "99999999999"
+
+/* ------------------------------------------------------------- helpers */
+
+enum tm_code
+gw_password_hash(int ops, int mem_kib, const char *password, char *out, size_t size,
+                 struct tm_err *err)
+{
+    if (size < crypto_pwhash_STRBYTES ||
+        crypto_pwhash_str(out, password, strlen(password), (unsigned long long)ops,
+                          (size_t)mem_kib * 1024) != 0)
+        return tm_err_set(err, TM_INTERNAL, NULL, "cannot hash password (out of memory?)");
+    return TM_OK;
+}
+
+static struct gw_app *
+app_of(const struct tm_ctx *ctx)
+{
+    return ctx->app;
+}
+
+/* Sets a revocation marker: tokens issued at or before `before` are refused. */
+static void
+revoke_marker(struct gw_app *app, const char *key, const char *before, int ttl_s)
+{
+    struct tm_redis *r = tm_redis_pool_get(app->redis, 200);
+    char ttl[16];
+    const char *argv[5] = {"SET", key, before, "EX", ttl};
+
+    snprintf(ttl, sizeof ttl, "%d", ttl_s > 0 ? ttl_s : 1);
+    if (!r || tm_redis_cmd(r, 5, argv, NULL, NULL) != TM_OK)
+        tm_log_warn(NULL, "revoke.redis_down",
+                    "key=%s note=\"refused by the database check while Redis is down\"", key);
+    tm_redis_pool_put(app->redis, r);
+}
+
+static enum tm_code
+stores_array(const cJSON *o, int64_t *stores, int *n, unsigned *set, struct tm_err *err)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "stores"), *s;
+
+    if (!a)
+        return TM_OK;
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GW_STORES_MAX)
+        return tm_err_set(err, TM_INVALID, "stores", "stores must be a list of at most %d ids",
+                          GW_STORES_MAX);
+    *n = 0;
+    cJSON_ArrayForEach(s, a)
+    {
+        if (tm_json_as_i64(s, "stores", 1, INT64_MAX, &stores[*n], err) != TM_OK)
+            return TM_INVALID;
+        (*n)++;
+    }
+    *set |= GW_F_STORES;
+    return TM_OK;
+}
+
+static enum tm_code
+stores_json(struct tm_buf *b, const int64_t *stores, int n)
+{
+    enum tm_code rc = tm_buf_adds(b, ",\"stores\":[");
+
+    for (int i = 0; i < n && rc == TM_OK; i++)
+        rc = tm_buf_printf(b, "%s%lld", i ? "," : "", (long long)stores[i]);
+    return rc == TM_OK ? tm_buf_adds(b, "]") : rc;
+}
+
+static enum tm_code
+kv(struct tm_buf *b, const char *key, const char *v)
+{
+    enum tm_code rc = tm_buf_printf(b, ",\"%s\":", key);
+
+    return rc == TM_OK ? tm_json_quote(b, v) : rc;
+}
+
+static enum tm_code
+encode_user(struct tm_buf *b, const struct gw_user *u)
+{
+    enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)u->id);
+
+    if (rc == TM_OK && (rc = kv(b, "email", u->email)) == TM_OK &&
+        (rc = kv(b, "name", u->name)) == TM_OK && (rc = kv(b, "role", u->role)) == TM_OK &&
+        (rc = stores_json(b, u->stores, u->n_stores)) == TM_OK &&
+        (rc = tm_buf_printf(b, ",\"active\":%s", u->active ? "true" : "false")) == TM_OK &&
+        (rc = kv(b, "created_at", u->created_at)) == TM_OK &&
+        (rc = kv(b, "updated_at", u->updated_at)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    return rc;
+}
+
+static enum tm_code
+encode_key(struct tm_buf *b, const struct gw_api_key *k, const char *secret_once)
+{
+    enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)k->id);
+
+    if (rc == TM_OK && (rc = kv(b, "name", k->name)) == TM_OK &&
+        (rc = kv(b, "prefix", k->prefix)) == TM_OK && (rc = kv(b, "role", "pos")) == TM_OK &&
+        (rc = stores_json(b, k->stores, k->n_stores)) == TM_OK &&
+        (rc = tm_buf_printf(b, ",\"active\":%s", k->active ? "true" : "false")) == TM_OK &&
+        (rc = kv(b, "created_at", k->created_at)) == TM_OK && secret_once)
+        rc = kv(b, "key", secret_once);
+    return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
+}
+
+static enum tm_code
+too_large(struct tm_err *err)
+{
+    return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+}
+
+/* Signs an access token for u and stores a new refresh token in `family`
+ * (a new family when NULL); writes the login reply. */
+static enum tm_code
+issue(struct tm_ctx *ctx, const struct gw_user *u, const char *family, struct tm_reply *rep,
+      struct tm_err *err)
+{
+    struct gw_app *app = app_of(ctx);
+    struct gw_claims c;
+    char access[GW_TOKEN_MAX], secret[65], refresh[80], hash[65], fam[65];
+    int64_t now = tm_now_ms() / 1000;
+    enum tm_code rc;
+
+    memset(&c, 0, sizeof c);
+    snprintf(c.sub, sizeof c.sub, "user:%lld", (long long)u->id);
+    snprintf(c.role, sizeof c.role, "%s", u->role);
+    memcpy(c.stores, u->stores, sizeof c.stores);
+    c.n_stores = u->n_stores;
+    c.iat = now;
+    c.exp = now + app->cfg->access_ttl_s;
+    if (family)
+        snprintf(fam, sizeof fam, "%s", family);
+    if (gw_random_hex(16, c.jti, sizeof c.jti) != TM_OK ||
+        gw_random_hex(32, secret, sizeof secret) != TM_OK ||
+        (!family && gw_random_hex(16, fam, sizeof fam) != TM_OK))
+        return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
+    snprintf(refresh, sizeof refresh, REFRESH_PREFIX "%s", secret);
+    gw_sha256_hex(refresh, hash);
+    if ((rc = gw_token_sign(&c, app->key, app->key_len, access, sizeof access, err)) != TM_OK ||
+        (rc = gw_db_refresh_add(ctx->db, hash, fam, u->id, app->cfg->refresh_ttl_s, err)) != TM_OK)
+        return rc;
+    snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)u->id);
+    if (tm_buf_printf(&rep->body,
+                      "{\"access_token\":\"%s\",\"refresh_token\":\"%s\",\"token_type\":\"Bearer\","
+                      "\"expires_in\":%d}",
+                      access, refresh, app->cfg->access_ttl_s) != TM_OK)
+        return too_large(err);
+    return TM_OK;
+}
+
+/* ---------------------------------------------------------- auth routes */
+
+/* Per-email limit (the proxy limits per source address). */
+static enum tm_code
+login_limit(struct gw_app *app, const char *email, struct tm_reply *rep, struct tm_err *err)
+{
+    struct gw_limit l;
+    struct gw_limit_result res;
+    char lower[GW_EMAIL_MAX + 1], hash[65];
+    struct tm_redis *r = tm_redis_pool_get(app->redis, 200);
+    enum tm_code rc;
+    size_t i;
+
+    for (i = 0; email[i] && i < GW_EMAIL_MAX; i++)
+        lower[i] = (char)(email[i] >= 'A' && email[i] <= 'Z' ? email[i] - 'A' + 'a' : email[i]);
+    lower[i] = '\0';
+    gw_sha256_hex(lower, hash);
+    snprintf(l.key, sizeof l.key, "rl:login:email:%s", hash);
+    l.per_window = app->cfg->rate_login;
+    rc = r ? gw_ratelimit_check(r, &l, 1, NULL, 0, 0, tm_now_ms(), app->cfg->rate_window_s * 1000,
+                                &res, NULL)
+           : TM_UNAVAIL;
+    tm_redis_pool_put(app->redis, r);
+    if (rc != TM_OK || res.allowed)
+        return TM_OK; /* Redis down: the per-address limit is gone too; fail open */
+    rep->retry_after_s = res.reset_s;
+    return tm_err_set(err, TM_RATELIMITED, "email", "too many login attempts for this email");
+}
+
+static enum tm_code
+h_login(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    static const char *const fields[] = {"email", "password"};
+    struct gw_app *app = app_of(ctx);
+    char email[GW_EMAIL_MAX + 1], password[PASSWORD_MAX + 1];
+    struct gw_user u;
+    cJSON *body = NULL;
+    enum tm_code rc, found;
+    int ok;
+
+    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+        (rc = tm_json_only(body, fields, 2, err)) != TM_OK ||
+        (rc = tm_json_str(body, "email", 1, GW_EMAIL_MAX, email, sizeof email, err)) != TM_OK ||
+        (rc = tm_json_str(body, "password", 1, PASSWORD_MAX, password, sizeof password, err)) !=
+            TM_OK) {
+        cJSON_Delete(body);
+        return rc;
+    }
+    cJSON_Delete(body);
+    snprintf(rep->target, sizeof rep->target, "email:%.100s", email);
+    if ((rc = login_limit(app, email, rep, err)) != TM_OK)
+        return rc;
+    found = gw_db_user_by_email(ctx->db, email, &u, err);
+    if (found != TM_OK && found != TM_NOTFOUND)
+        return found;
+    /* The same work whether or not the email exists: no timing oracle. */
+    ok = crypto_pwhash_str_verify(found == TM_OK ? u.password_hash : app->dummy_hash, password,
+                                  strlen(password)) == 0;
+    sodium_memzero(password, sizeof password);
+    if (found != TM_OK || !ok || !u.active)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "password", "wrong email or password");
+    rc = issue(ctx, &u, NULL, rep, err);
+    snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)u.id);
+    return rc;
+}
+
+static enum tm_code
+h_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    static const char *const fields[] = {"refresh_token"};
+    char token[128], hash[65], family[65];
+    int64_t user_id = 0;
+    struct gw_user u;
+    cJSON *body = NULL;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+        (rc = tm_json_only(body, fields, 1, err)) != TM_OK ||
+        (rc = tm_json_str(body, "refresh_token", 1, 100, token, sizeof token, err)) != TM_OK) {
+        cJSON_Delete(body);
+        return rc;
+    }
+    cJSON_Delete(body);
+    gw_sha256_hex(token, hash);
+    rc = gw_db_refresh_use(ctx->db, hash, family, &user_id, err);
+    if (rc == TM_CONFLICT) {
+        /* A stolen token and its owner both used it: end the whole chain. */
+        if (gw_db_refresh_revoke_family(ctx->db, family, NULL) != TM_OK)
+            tm_log_error(ctx->req->id, "refresh.revoke_failed", "family=%.8s", family);
+        tm_log_warn(ctx->req->id, "refresh.reused", "user=%lld family=%.8s", (long long)user_id,
+                    family);
+        return tm_err_set(err, TM_UNAUTHENTICATED, "refresh_token",
+                          "refresh token already used; the session is revoked");
+    }
+    if (rc == TM_NOTFOUND)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "refresh_token",
+                          "unknown or expired refresh token");
+    if (rc != TM_OK || (rc = gw_db_user_get(ctx->db, user_id, &u, err)) != TM_OK)
+        return rc;
+    if (!u.active)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "refresh_token", "user disabled");
+    return issue(ctx, &u, family, rep, err);
+}
+
+static enum tm_code
+h_logout(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    const struct tm_principal *pr = &ctx->req->principal;
+    struct gw_app *app = app_of(ctx);
+    char key[GW_LIMIT_KEY_MAX], hash[65], family[65];
+    int64_t user_id;
+    cJSON *body = NULL;
+    const cJSON *rt;
+    enum tm_code rc;
+
+    if (ctx->req->body_len) {
+        static const char *const fields[] = {"refresh_token"};
+        if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+            (rc = tm_json_only(body, fields, 1, err)) != TM_OK) {
+            cJSON_Delete(body);
+            return rc;
+        }
+        if ((rt = tm_json_member(body, "refresh_token")) && cJSON_IsString(rt)) {
+            gw_sha256_hex(rt->valuestring, hash);
+            if (gw_db_refresh_use(ctx->db, hash, family, &user_id, NULL) != TM_NOTFOUND &&
+                (rc = gw_db_refresh_revoke_family(ctx->db, family, err)) != TM_OK) {
+                cJSON_Delete(body);
+                return rc;
+            }
+        }
+        cJSON_Delete(body);
+    }
+    if (pr->token_id[0]) {
+        snprintf(key, sizeof key, "tm:revoked:jti:%s", pr->token_id);
+        revoke_marker(app, key, REVOKED_FOREVER, (int)(pr->token_exp - tm_now_ms() / 1000) + 60);
+    }
+    snprintf(rep->target, sizeof rep->target, "%s", pr->id);
+    rep->status = 200;
+    return tm_buf_adds(&rep->body, "{\"logged_out\":true}") == TM_OK ? TM_OK : too_large(err);
+}
+
+static enum tm_code
+h_me(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    const struct tm_principal *pr = &ctx->req->principal;
+    struct gw_user u;
+    enum tm_code rc;
+
+    if (strncmp(pr->id, "user:", 5) == 0) {
+        if ((rc = gw_db_user_get(ctx->db, strtoll(pr->id + 5, NULL, 10), &u, err)) != TM_OK)
+            return rc == TM_NOTFOUND ? tm_err_set(err, TM_UNAUTHENTICATED, NULL, "no such user")
+                                     : rc;
+        return encode_user(&rep->body, &u) == TM_OK ? TM_OK : too_large(err);
+    }
+    if (tm_buf_printf(&rep->body, "{\"kind\":\"%s\"", pr->kind) != TM_OK ||
+        kv(&rep->body, "id", pr->id) != TM_OK || kv(&rep->body, "role", pr->role) != TM_OK ||
+        tm_buf_printf(&rep->body, ",\"stores\":[%s]}", pr->stores) != TM_OK)
+        return too_large(err);
+    return TM_OK;
+}
+
+/* ----------------------------------------------------------------- users */
+
+static int
+email_ok(const char *e)
+{
+    const char *at = strchr(e, '@');
+
+    if (!at || at == e || !at[1] || strchr(at + 1, '@'))
+        return 0;
+    for (; *e; e++)
+        if (*e == ' ' || (unsigned char)*e < 0x21)
+            return 0;
+    return 1;
+}
+
+static enum tm_code
+decode_user(struct gw_app *app, const cJSON *o, int create, struct gw_user *u, unsigned *set,
+            struct tm_err *err)
+{
+    static const char *const fields[] = {"email", "name", "role", "stores", "password", "active"};
+    char password[PASSWORD_MAX + 1];
+    const cJSON *it;
+    enum tm_role role;
+    enum tm_code rc;
+
+    memset(u, 0, sizeof *u);
+    *set = 0;
+    u->active = 1;
+    if ((rc = tm_json_only(o, fields, 6, err)) != TM_OK)
+        return rc;
+    if (create &&
+        ((rc = tm_json_str(o, "email", 3, GW_EMAIL_MAX, u->email, sizeof u->email, err)) != TM_OK))
+        return rc;
+    if (create && !email_ok(u->email))
+        return tm_err_set(err, TM_INVALID, "email", "email is not an address");
+    if (!create && tm_json_member(o, "email"))
+        return tm_err_set(err, TM_INVALID, "email", "email cannot change; create a new user");
+    if ((it = tm_json_member(o, "name")) &&
+        (rc = tm_json_as_str(it, "name", 0, GW_NAME_MAX, u->name, sizeof u->name, err)) != TM_OK)
+        return rc;
+    *set |= it ? GW_F_NAME : 0;
+    if ((it = tm_json_member(o, "role")) || create) {
+        if ((rc = tm_json_str(o, "role", 1, TM_ROLE_MAX, u->role, sizeof u->role, err)) != TM_OK)
+            return rc;
+        if (!tm_role_parse(u->role, &role) || role == TM_ROLE_POS)
+            return tm_err_set(err, TM_INVALID, "role",
+                              "role must be admin, store_manager, buyer, analyst, fraud_analyst "
+                              "or viewer (pos is for API keys)");
+        *set |= GW_F_ROLE;
+    }
+    if ((rc = stores_array(o, u->stores, &u->n_stores, set, err)) != TM_OK)
+        return rc;
+    if ((*set & GW_F_ROLE) && strcmp(u->role, "store_manager") == 0 && u->n_stores == 0)
+        return tm_err_set(err, TM_INVALID, "stores", "a store_manager needs at least one store");
+    if ((it = tm_json_member(o, "password")) || create) {
+        if ((rc = tm_json_str(o, "password", PASSWORD_MIN, PASSWORD_MAX, password, sizeof password,
+                              err)) != TM_OK)
+            return rc;
+        rc = gw_password_hash(app->cfg->pwhash_ops, app->cfg->pwhash_mem_kib, password,
+                              u->password_hash, sizeof u->password_hash, err);
+        sodium_memzero(password, sizeof password);
+        if (rc != TM_OK)
+            return rc;
+        *set |= GW_F_PASSWORD;
+    }
+    if ((it = tm_json_member(o, "active"))) {
+        if ((rc = tm_json_as_bool(it, "active", &u->active, err)) != TM_OK)
+            return rc;
+        *set |= GW_F_ACTIVE;
+    }
+    if (!create && *set == 0)
+        return tm_err_set(err, TM_INVALID, "body", "nothing to update");
+    return TM_OK;
+}
+
+static enum tm_code
+h_user_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct tm_page pg;
+    struct gw_user *rows;
+    int n = 0, shown;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK)
+        return rc;
+    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
+    if ((rc = gw_db_user_list(ctx->db, &pg, rows, &n, err)) == TM_OK) {
+        shown = n > pg.limit ? (int)pg.limit : n;
+        rc = tm_buf_adds(&rep->body, "{\"items\":[");
+        for (int i = 0; i < shown && rc == TM_OK; i++)
+            if ((rc = tm_buf_adds(&rep->body, i ? "," : "")) == TM_OK)
+                rc = encode_user(&rep->body, &rows[i]);
+        if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK &&
+            (rc = tm_page_next(&rep->body, n > pg.limit, shown ? rows[shown - 1].id : 0)) == TM_OK)
+            rc = tm_buf_adds(&rep->body, "}");
+        rc = rc == TM_OK ? TM_OK : too_large(err);
+    }
+    free(rows);
+    return rc;
+}
+
+static enum tm_code
+h_user_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct gw_user u;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_user(app_of(ctx), body, 1, &u, &set, err)) == TM_OK &&
+        (rc = gw_db_user_create(ctx->db, &u, err)) == TM_OK) {
+        rep->status = 201;
+        snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)u.id);
+        rc = encode_user(&rep->body, &u) == TM_OK ? TM_OK : too_large(err);
+    }
+    cJSON_Delete(body);
+    return rc;
+}
+
+static enum tm_code
+h_user_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct gw_user u;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
+        (rc = gw_db_user_get(ctx->db, id, &u, err)) != TM_OK)
+        return rc;
+    return encode_user(&rep->body, &u) == TM_OK ? TM_OK : too_large(err);
+}
+
+static enum tm_code
+h_user_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct gw_app *app = app_of(ctx);
+    struct gw_user in, out;
+    cJSON *body = NULL;
+    unsigned set = 0;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = decode_user(app, body, 0, &in, &set, err)) == TM_OK &&
+        (rc = gw_db_user_update(ctx->db, id, &in, set, &out, err)) == TM_OK) {
+        snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)id);
+        /* New role, stores or password, or disabled: tokens issued before
+         * now stop working at once (claims would be stale). */
+        if ((set & (GW_F_ROLE | GW_F_STORES | GW_F_PASSWORD)) ||
+            ((set & GW_F_ACTIVE) && !in.active)) {
+            char key[GW_LIMIT_KEY_MAX], now[24];
+            snprintf(key, sizeof key, "tm:revoked:user:%lld", (long long)id);
+            snprintf(now, sizeof now, "%lld", (long long)(tm_now_ms() / 1000));
+            if ((rc = gw_db_refresh_revoke_user(ctx->db, id, err)) == TM_OK)
+                revoke_marker(app, key, now, app->cfg->access_ttl_s + 60);
+        }
+        if (rc == TM_OK)
+            rc = encode_user(&rep->body, &out) == TM_OK ? TM_OK : too_large(err);
+    }
+    cJSON_Delete(body);
+    return rc;
+}
+
+/* -------------------------------------------------------------- API keys */
+
+static enum tm_code
+h_key_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct tm_page pg;
+    struct gw_api_key *rows;
+    int n = 0, shown;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK)
+        return rc;
+    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
+    if ((rc = gw_db_key_list(ctx->db, &pg, rows, &n, err)) == TM_OK) {
+        shown = n > pg.limit ? (int)pg.limit : n;
+        rc = tm_buf_adds(&rep->body, "{\"items\":[");
+        for (int i = 0; i < shown && rc == TM_OK; i++)
+            if ((rc = tm_buf_adds(&rep->body, i ? "," : "")) == TM_OK)
+                rc = encode_key(&rep->body, &rows[i], NULL);
+        if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK &&
+            (rc = tm_page_next(&rep->body, n > pg.limit, shown ? rows[shown - 1].id : 0)) == TM_OK)
+            rc = tm_buf_adds(&rep->body, "}");
+        rc = rc == TM_OK ? TM_OK : too_large(err);
+    }
+    free(rows);
+    return rc;
+}
+
+static enum tm_code
+h_key_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    static const char *const fields[] = {"name", "stores"};
+    const char *by = ctx->req->principal.id;
+    struct gw_api_key k;
+    char secret[49], full[96];
+    cJSON *body = NULL;
+    unsigned set = 0;
+    enum tm_code rc;
+
+    memset(&k, 0, sizeof k);
+    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+        (rc = tm_json_only(body, fields, 2, err)) != TM_OK ||
+        (rc = tm_json_str(body, "name", 1, GW_NAME_MAX, k.name, sizeof k.name, err)) != TM_OK ||
+        (rc = stores_array(body, k.stores, &k.n_stores, &set, err)) != TM_OK) {
+        cJSON_Delete(body);
+        return rc;
+    }
+    cJSON_Delete(body);
+    if (k.n_stores == 0)
+        return tm_err_set(err, TM_INVALID, "stores", "an API key needs at least one store");
+    if (gw_random_hex(6, k.prefix, sizeof k.prefix) != TM_OK ||
+        gw_random_hex(24, secret, sizeof secret) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
+    gw_sha256_hex(secret, k.secret_hash);
+    snprintf(full, sizeof full, "tmk_%s_%s", k.prefix, secret);
+    if ((rc = gw_db_key_create(ctx->db, &k,
+                               strncmp(by, "user:", 5) == 0 ? strtoll(by + 5, NULL, 10) : 0,
+                               err)) != TM_OK)
+        return rc;
+    rep->status = 201;
+    snprintf(rep->target, sizeof rep->target, "key:%lld", (long long)k.id);
+    rc = encode_key(&rep->body, &k, full) == TM_OK ? TM_OK : too_large(err);
+    sodium_memzero(secret, sizeof secret);
+    sodium_memzero(full, sizeof full);
+    return rc;
+}
+
+/* PATCH {"active": false} disables a key for good; nothing else changes. */
+static enum tm_code
+h_key_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    static const char *const fields[] = {"active"};
+    struct gw_api_key k;
+    cJSON *body = NULL;
+    int64_t id;
+    int active = 1;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
+        (rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+        (rc = tm_json_only(body, fields, 1, err)) != TM_OK ||
+        (rc = tm_json_as_bool(tm_json_member(body, "active"), "active", &active, err)) != TM_OK) {
+        cJSON_Delete(body);
+        return rc;
+    }
+    cJSON_Delete(body);
+    if (active)
+        return tm_err_set(err, TM_INVALID, "active",
+                          "a disabled key stays disabled; create another");
+    if ((rc = gw_db_key_disable(ctx->db, id, &k, err)) != TM_OK)
+        return rc;
+    snprintf(rep->target, sizeof rep->target, "key:%lld", (long long)id);
+    return encode_key(&rep->body, &k, NULL) == TM_OK ? TM_OK : too_large(err);
+}
+
+/* ----------------------------------------------------------------- audit */
+
+/* "2026-11-22" or "2026-11-22T09:14:03[.512](Z|+01:00)": what PostgreSQL
+ * reads unambiguously as a time. */
+static int
+time_ok(const char *t)
+{
+    size_t n = strlen(t);
+
+    if (n < 10 || n > 35)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = t[i];
+        if (!((c >= '0' && c <= '9') || c == '-' || c == ':' || c == 'T' || c == '.' || c == 'Z' ||
+              c == '+'))
+            return 0;
+    }
+    return t[4] == '-' && t[7] == '-';
+}
+
+static enum tm_code
+encode_audit(struct tm_buf *b, const struct gw_audit_row *a)
+{
+    enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)a->id);
+
+    if (rc == TM_OK && (rc = kv(b, "at", a->at)) == TM_OK &&
+        (rc = kv(b, "request_id", a->request_id)) == TM_OK &&
+        (rc = kv(b, "method", a->method)) == TM_OK && (rc = kv(b, "path", a->path)) == TM_OK &&
+        (rc = kv(b, "principal_kind", a->principal_kind)) == TM_OK &&
+        (rc = kv(b, "principal_id", a->principal_id)) == TM_OK &&
+        (rc = kv(b, "role", a->role)) == TM_OK &&
+        (rc = kv(b, "target_ids", a->target_ids)) == TM_OK &&
+        (rc = tm_buf_printf(b, ",\"status\":%d", a->status)) == TM_OK &&
+        (rc = kv(b, "source_addr", a->source_addr)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    return rc;
+}
+
+static enum tm_code
+h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct gw_audit_filter f;
+    struct tm_page pg;
+    struct gw_audit_row *rows;
+    int64_t status = 0;
+    int n = 0, shown;
+    enum tm_code rc;
+
+    memset(&f, 0, sizeof f);
+    if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "principal", TM_PRINCIPAL_ID_MAX, &f.principal, err)) !=
+            TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "path_prefix", TM_PATH_MAX, &f.path_prefix, err)) != TM_OK ||
+        (rc = tm_ctx_query_int(ctx, "status", 100, 599, 0, &status, err)) != TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "from", 40, &f.from, err)) != TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "to", 40, &f.to, err)) != TM_OK)
+        return rc;
+    if (f.from && !time_ok(f.from))
+        return tm_err_set(err, TM_INVALID, "from", "from must be an ISO 8601 time");
+    if (f.to && !time_ok(f.to))
+        return tm_err_set(err, TM_INVALID, "to", "to must be an ISO 8601 time");
+    f.status = (int)status;
+    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
+    if ((rc = gw_db_audit_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK) {
+        shown = n > pg.limit ? (int)pg.limit : n;
+        rc = tm_buf_adds(&rep->body, "{\"items\":[");
+        for (int i = 0; i < shown && rc == TM_OK; i++)
+            if ((rc = tm_buf_adds(&rep->body, i ? "," : "")) == TM_OK)
+                rc = encode_audit(&rep->body, &rows[i]);
+        if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK &&
+            (rc = tm_page_next(&rep->body, n > pg.limit, shown ? rows[shown - 1].id : 0)) == TM_OK)
+            rc = tm_buf_adds(&rep->body, "}");
+        rc = rc == TM_OK ? TM_OK : too_large(err);
+    } else if (rc == TM_INVALID) {
+        rc = tm_err_set(err, TM_INVALID, "from", "from or to is not a time");
+    }
+    free(rows);
+    return rc;
+}
+
+/* Login, refresh and logout write in autocommit: a refused refresh must
+ * still revoke the family it found reused. */
+const struct tm_route gw_local_routes[] = {
+    {"POST", "/api/v1/auth/login", h_login, TM_TX_READ, NULL},
+    {"POST", "/api/v1/auth/refresh", h_refresh, TM_TX_READ, NULL},
+    {"POST", "/api/v1/auth/logout", h_logout, TM_TX_READ, NULL},
+    {"GET", "/api/v1/auth/me", h_me, TM_TX_READ, NULL},
+    {"GET", "/api/v1/users", h_user_list, TM_TX_READ, NULL},
+    {"POST", "/api/v1/users", h_user_create, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/users/{id}", h_user_get, TM_TX_READ, NULL},
+    {"PATCH", "/api/v1/users/{id}", h_user_update, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/api-keys", h_key_list, TM_TX_READ, NULL},
+    {"POST", "/api/v1/api-keys", h_key_create, TM_TX_WRITE, NULL},
+    {"PATCH", "/api/v1/api-keys/{id}", h_key_update, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/audit", h_audit_list, TM_TX_READ, NULL},
+};
+const size_t gw_local_routes_n = sizeof gw_local_routes / sizeof gw_local_routes[0];

@@ -1,0 +1,31 @@
+/* services/gateway/handlers.h — the routes tm-gateway answers itself:
+ * login, token refresh and logout, who-am-I, users, API keys and the audit
+ * log. They run through common/router in-process (same envelope, same
+ * transaction and error discipline as a service), against the `gateway`
+ * schema. ctx->app is the struct gw_app. */
+#ifndef TM_GATEWAY_HANDLERS_H
+#define TM_GATEWAY_HANDLERS_H
+
+#include <stddef.h>
+
+#include "common/router.h"
+
+#include "services/gateway/app.h"
+
+/* Fields a user PATCH sets. */
+enum {
+    GW_F_NAME = 1 << 0,
+    GW_F_ROLE = 1 << 1,
+    GW_F_STORES = 1 << 2,
+    GW_F_PASSWORD = 1 << 3,
+    GW_F_ACTIVE = 1 << 4,
+};
+
+extern const struct tm_route gw_local_routes[];
+extern const size_t gw_local_routes_n;
+
+/* argon2id hash of password (ops passes, mem_kib KiB) into out[size]. */
+TM_MUSTCHECK enum tm_code gw_password_hash(int ops, int mem_kib, const char *password, char *out,
+                                           size_t size, struct tm_err *err);
+
+#endif

@@ -1,0 +1,408 @@
+/* services/gateway/store.c — SQL for users, API keys, refresh tokens and the
+ * audit log. Every statement is parameterized. Store lists travel as
+ * PostgreSQL array literals built from integers only ("{3,11}"). */
+#include "services/gateway/store.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+
+#include "services/gateway/handlers.h"
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define USER_COLS                                                                                  \
+    "id, email, name, role, array_to_string(stores, ','), password_hash, active, " TS(             \
+        "created_at") ", " TS("updated_at")
+#define KEY_COLS                                                                                   \
+    "id, name, prefix, secret_hash, array_to_string(stores, ','), active, " TS("created_at")
+#define AUDIT_COLS                                                                                 \
+    "id, " TS("at") ", request_id, method, path, principal_kind, principal_id, role, "             \
+                    "target_ids, status, source_addr"
+
+struct num {
+    char s[24];
+};
+
+static const char *
+num(struct num *n, int64_t v)
+{
+    snprintf(n->s, sizeof n->s, "%" PRId64, v);
+    return n->s;
+}
+
+static void
+copy(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src);
+}
+
+static void
+stores_literal(const int64_t *s, int n, char *out, size_t size)
+{
+    size_t o = (size_t)snprintf(out, size, "{");
+
+    for (int i = 0; i < n && o < size; i++)
+        o += (size_t)snprintf(out + o, size - o, "%s%" PRId64, i ? "," : "", s[i]);
+    if (o < size)
+        snprintf(out + o, size - o, "}");
+}
+
+static void
+stores_parse(const char *text, int64_t *s, int *n)
+{
+    *n = 0;
+    while (*text && *n < GW_STORES_MAX) {
+        char *end;
+        s[(*n)++] = strtoll(text, &end, 10);
+        text = *end == ',' ? end + 1 : end;
+        if (end == text && *end)
+            break;
+    }
+}
+
+static void
+row_user(const PGresult *r, int i, void *out)
+{
+    struct gw_user *u = out;
+
+    u->id = tm_db_i64(r, i, 0);
+    copy(u->email, sizeof u->email, tm_db_str(r, i, 1));
+    copy(u->name, sizeof u->name, tm_db_str(r, i, 2));
+    copy(u->role, sizeof u->role, tm_db_str(r, i, 3));
+    stores_parse(tm_db_str(r, i, 4), u->stores, &u->n_stores);
+    copy(u->password_hash, sizeof u->password_hash, tm_db_str(r, i, 5));
+    u->active = tm_db_bool(r, i, 6);
+    copy(u->created_at, sizeof u->created_at, tm_db_str(r, i, 7));
+    copy(u->updated_at, sizeof u->updated_at, tm_db_str(r, i, 8));
+}
+
+static void
+row_key(const PGresult *r, int i, void *out)
+{
+    struct gw_api_key *k = out;
+
+    k->id = tm_db_i64(r, i, 0);
+    copy(k->name, sizeof k->name, tm_db_str(r, i, 1));
+    copy(k->prefix, sizeof k->prefix, tm_db_str(r, i, 2));
+    copy(k->secret_hash, sizeof k->secret_hash, tm_db_str(r, i, 3));
+    stores_parse(tm_db_str(r, i, 4), k->stores, &k->n_stores);
+    k->active = tm_db_bool(r, i, 5);
+    copy(k->created_at, sizeof k->created_at, tm_db_str(r, i, 6));
+}
+
+static void
+row_audit(const PGresult *r, int i, void *out)
+{
+    struct gw_audit_row *a = out;
+
+    a->id = tm_db_i64(r, i, 0);
+    copy(a->at, sizeof a->at, tm_db_str(r, i, 1));
+    copy(a->request_id, sizeof a->request_id, tm_db_str(r, i, 2));
+    copy(a->method, sizeof a->method, tm_db_str(r, i, 3));
+    copy(a->path, sizeof a->path, tm_db_str(r, i, 4));
+    copy(a->principal_kind, sizeof a->principal_kind, tm_db_str(r, i, 5));
+    copy(a->principal_id, sizeof a->principal_id, tm_db_str(r, i, 6));
+    copy(a->role, sizeof a->role, tm_db_str(r, i, 7));
+    copy(a->target_ids, sizeof a->target_ids, tm_db_str(r, i, 8));
+    a->status = (int)tm_db_i64(r, i, 9);
+    copy(a->source_addr, sizeof a->source_addr, tm_db_str(r, i, 10));
+}
+
+typedef void (*row_fn)(const PGresult *r, int i, void *out);
+
+static enum tm_code
+one_row(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
+        const char *what, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+
+    if (rc == TM_CONFLICT && err && strcmp(err->field, "users_email_key") == 0)
+        return tm_err_set(err, TM_CONFLICT, "email", "a user with this email exists");
+    if (rc != TM_OK)
+        return rc;
+    if (PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no %s with this id", what);
+    else
+        fn(r, 0, out);
+    PQclear(r);
+    return rc;
+}
+
+static enum tm_code
+many_rows(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
+          size_t size, int *count, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+
+    *count = 0;
+    if (rc != TM_OK)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++)
+        fn(r, i, (char *)out + (size_t)i * size);
+    *count = PQntuples(r);
+    PQclear(r);
+    return TM_OK;
+}
+
+/* ----------------------------------------------------------------- users */
+
+enum tm_code
+gw_db_user_create(PGconn *db, struct gw_user *u, struct tm_err *err)
+{
+    char stores[GW_STORES_MAX * 21 + 3];
+    const char *params[5] = {u->email, u->name, u->role, stores, u->password_hash};
+
+    stores_literal(u->stores, u->n_stores, stores, sizeof stores);
+    return one_row(db,
+                   "INSERT INTO gateway.users (email, name, role, stores, password_hash)"
+                   " VALUES ($1, $2, $3, $4::bigint[], $5) RETURNING " USER_COLS,
+                   5, params, row_user, u, "user", err);
+}
+
+enum tm_code
+gw_db_user_get(PGconn *db, int64_t id, struct gw_user *out, struct tm_err *err)
+{
+    struct num nid;
+    const char *params[1] = {num(&nid, id)};
+
+    return one_row(db, "SELECT " USER_COLS " FROM gateway.users WHERE id = $1", 1, params, row_user,
+                   out, "user", err);
+}
+
+enum tm_code
+gw_db_user_by_email(PGconn *db, const char *email, struct gw_user *out, struct tm_err *err)
+{
+    const char *params[1] = {email};
+
+    return one_row(db, "SELECT " USER_COLS " FROM gateway.users WHERE lower(email) = lower($1)", 1,
+                   params, row_user, out, "user", err);
+}
+
+enum tm_code
+gw_db_user_update(PGconn *db, int64_t id, const struct gw_user *in, unsigned set,
+                  struct gw_user *out, struct tm_err *err)
+{
+    struct num nid;
+    char stores[GW_STORES_MAX * 21 + 3];
+    const char *params[6] = {
+        num(&nid, id),
+        (set & GW_F_NAME) ? in->name : NULL,
+        (set & GW_F_ROLE) ? in->role : NULL,
+        (set & GW_F_STORES) ? stores : NULL,
+        (set & GW_F_PASSWORD) ? in->password_hash : NULL,
+        (set & GW_F_ACTIVE) ? (in->active ? "true" : "false") : NULL,
+    };
+
+    stores_literal(in->stores, in->n_stores, stores, sizeof stores);
+    return one_row(db,
+                   "UPDATE gateway.users SET name = COALESCE($2, name), role = COALESCE($3, role),"
+                   " stores = COALESCE($4::bigint[], stores),"
+                   " password_hash = COALESCE($5, password_hash),"
+                   " active = COALESCE($6::boolean, active), updated_at = now()"
+                   " WHERE id = $1 RETURNING " USER_COLS,
+                   6, params, row_user, out, "user", err);
+}
+
+enum tm_code
+gw_db_user_list(PGconn *db, const struct tm_page *pg, struct gw_user *out, int *n,
+                struct tm_err *err)
+{
+    struct num after, limit;
+    const char *params[2] = {num(&after, pg->after_id), num(&limit, pg->limit + 1)};
+
+    return many_rows(db,
+                     "SELECT " USER_COLS " FROM gateway.users WHERE id > $1 ORDER BY id LIMIT $2",
+                     2, params, row_user, out, sizeof *out, n, err);
+}
+
+/* -------------------------------------------------------------- API keys */
+
+enum tm_code
+gw_db_key_create(PGconn *db, struct gw_api_key *k, int64_t created_by, struct tm_err *err)
+{
+    char stores[GW_STORES_MAX * 21 + 3];
+    struct num by;
+    const char *params[5] = {k->name, k->prefix, k->secret_hash, stores,
+                             created_by ? num(&by, created_by) : NULL};
+
+    stores_literal(k->stores, k->n_stores, stores, sizeof stores);
+    return one_row(db,
+                   "INSERT INTO gateway.api_keys (name, prefix, secret_hash, stores, created_by)"
+                   " VALUES ($1, $2, $3, $4::bigint[], $5) RETURNING " KEY_COLS,
+                   5, params, row_key, k, "API key", err);
+}
+
+enum tm_code
+gw_db_key_by_prefix(PGconn *db, const char *prefix, struct gw_api_key *out, struct tm_err *err)
+{
+    const char *params[1] = {prefix};
+
+    return one_row(db, "SELECT " KEY_COLS " FROM gateway.api_keys WHERE prefix = $1", 1, params,
+                   row_key, out, "API key", err);
+}
+
+enum tm_code
+gw_db_key_disable(PGconn *db, int64_t id, struct gw_api_key *out, struct tm_err *err)
+{
+    struct num nid;
+    const char *params[1] = {num(&nid, id)};
+
+    return one_row(db,
+                   "UPDATE gateway.api_keys SET active = false,"
+                   " disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING " KEY_COLS,
+                   1, params, row_key, out, "API key", err);
+}
+
+enum tm_code
+gw_db_key_list(PGconn *db, const struct tm_page *pg, struct gw_api_key *out, int *n,
+               struct tm_err *err)
+{
+    struct num after, limit;
+    const char *params[2] = {num(&after, pg->after_id), num(&limit, pg->limit + 1)};
+
+    return many_rows(db,
+                     "SELECT " KEY_COLS " FROM gateway.api_keys WHERE id > $1 ORDER BY id LIMIT $2",
+                     2, params, row_key, out, sizeof *out, n, err);
+}
+
+/* -------------------------------------------------------- refresh tokens */
+
+enum tm_code
+gw_db_refresh_add(PGconn *db, const char *hash, const char *family, int64_t user_id, int64_t ttl_s,
+                  struct tm_err *err)
+{
+    struct num uid, ttl;
+    const char *params[4] = {hash, family, num(&uid, user_id), num(&ttl, ttl_s)};
+
+    return tm_db_exec(db,
+                      "INSERT INTO gateway.refresh_tokens (token_hash, family, user_id, expires_at)"
+                      " VALUES ($1, $2, $3, now() + make_interval(secs => $4::bigint))",
+                      4, params, NULL, err);
+}
+
+enum tm_code
+gw_db_refresh_use(PGconn *db, const char *hash, char family[65], int64_t *user_id,
+                  struct tm_err *err)
+{
+    const char *params[1] = {hash};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    /* One statement claims the token, so two concurrent uses cannot both
+     * succeed even in autocommit; a miss is then told apart below. */
+    rc = tm_db_exec(db,
+                    "UPDATE gateway.refresh_tokens SET used_at = now() WHERE token_hash = $1"
+                    " AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()"
+                    " RETURNING family, user_id",
+                    1, params, &r, err);
+    if (rc != TM_OK)
+        return rc;
+    if (PQntuples(r) == 1) {
+        snprintf(family, 65, "%s", tm_db_str(r, 0, 0));
+        *user_id = tm_db_i64(r, 0, 1);
+        PQclear(r);
+        return TM_OK;
+    }
+    PQclear(r);
+    rc = tm_db_exec(db,
+                    "SELECT family, user_id FROM gateway.refresh_tokens WHERE token_hash = $1"
+                    " AND expires_at > now()",
+                    1, params, &r, err);
+    if (rc != TM_OK)
+        return rc;
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return tm_err_set(err, TM_NOTFOUND, "refresh_token", "unknown or expired refresh token");
+    }
+    snprintf(family, 65, "%s", tm_db_str(r, 0, 0));
+    *user_id = tm_db_i64(r, 0, 1);
+    PQclear(r);
+    return tm_err_set(err, TM_CONFLICT, "refresh_token", "refresh token used twice");
+}
+
+enum tm_code
+gw_db_refresh_revoke_family(PGconn *db, const char *family, struct tm_err *err)
+{
+    const char *params[1] = {family};
+
+    return tm_db_exec(db,
+                      "UPDATE gateway.refresh_tokens SET revoked_at = COALESCE(revoked_at, now())"
+                      " WHERE family = $1",
+                      1, params, NULL, err);
+}
+
+enum tm_code
+gw_db_refresh_revoke_user(PGconn *db, int64_t user_id, struct tm_err *err)
+{
+    struct num uid;
+    const char *params[1] = {num(&uid, user_id)};
+
+    return tm_db_exec(db,
+                      "UPDATE gateway.refresh_tokens SET revoked_at = COALESCE(revoked_at, now())"
+                      " WHERE user_id = $1",
+                      1, params, NULL, err);
+}
+
+/* ----------------------------------------------------------------- audit */
+
+enum tm_code
+gw_db_audit_add(PGconn *db, const struct gw_audit_row *a, struct tm_err *err)
+{
+    char status[16];
+    const char *params[10] = {a->request_id,   a->method, a->path,       a->principal_kind,
+                              a->principal_id, a->role,   a->target_ids, status,
+                              a->source_addr,  NULL};
+
+    snprintf(status, sizeof status, "%d", a->status);
+    return tm_db_exec(db,
+                      "INSERT INTO gateway.audit (request_id, method, path, principal_kind,"
+                      " principal_id, role, target_ids, status, source_addr)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                      9, params, NULL, err);
+}
+
+enum tm_code
+gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_page *pg,
+                 struct gw_audit_row *out, int *n, struct tm_err *err)
+{
+    struct num after, limit, status;
+    struct tm_buf prefix;
+    enum tm_code rc = TM_OK;
+    const char *params[7] = {num(&after, pg->after_id),
+                             num(&limit, pg->limit + 1),
+                             f->principal,
+                             NULL,
+                             f->status ? num(&status, f->status) : NULL,
+                             f->from,
+                             f->to};
+
+    /* the prefix matches literally: LIKE's own characters are escaped */
+    tm_buf_init(&prefix, 2 * TM_PATH_MAX + 2);
+    for (const char *c = f->path_prefix; c && *c && rc == TM_OK; c++) {
+        if (*c == '%' || *c == '_' || *c == '\\')
+            rc = tm_buf_add(&prefix, "\\", 1);
+        if (rc == TM_OK)
+            rc = tm_buf_add(&prefix, c, 1);
+    }
+    if (rc == TM_OK && f->path_prefix && (rc = tm_buf_add(&prefix, "%", 1)) == TM_OK)
+        params[3] = prefix.p;
+    if (rc == TM_OK)
+        rc = many_rows(db,
+                       "SELECT " AUDIT_COLS " FROM gateway.audit WHERE id > $1"
+                       " AND ($3::text IS NULL OR principal_id = $3)"
+                       " AND ($4::text IS NULL OR path LIKE $4)"
+                       " AND ($5::int IS NULL OR status = $5)"
+                       " AND ($6::timestamptz IS NULL OR at >= $6)"
+                       " AND ($7::timestamptz IS NULL OR at < $7) ORDER BY id LIMIT $2",
+                       7, params, row_audit, out, sizeof *out, n, err);
+    else
+        rc = tm_err_set(err, TM_INVALID, "path_prefix", "path_prefix is too long");
+    tm_buf_fini(&prefix);
+    return rc;
+}

@@ -1,0 +1,22 @@
+/* tests/unit/gateway/main.c — runs the gateway's suites. */
+#include <fcntl.h>
+#include <stdlib.h>
+
+#include "common/log.h"
+
+#include "tests/unit/gateway/suites.h"
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(routes_suite());
+    int failed;
+
+    tm_log_init("tm-unit", TM_LOG_ERROR, open("/dev/null", O_WRONLY));
+    srunner_add_suite(sr, token_suite());
+    srunner_add_suite(sr, perm_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

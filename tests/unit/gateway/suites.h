@@ -1,0 +1,11 @@
+/* tests/unit/gateway/suites.h — the gateway's Check suites. */
+#ifndef TM_TESTS_UNIT_GATEWAY_SUITES_H
+#define TM_TESTS_UNIT_GATEWAY_SUITES_H
+
+#include <check.h>
+
+Suite *routes_suite(void);
+Suite *token_suite(void);
+Suite *perm_suite(void);
+
+#endif
