@@ -86,7 +86,8 @@ ensure_user(PGconn *db, const struct admin_cfg *cfg, const char *email, const ch
     snprintf(u.email, sizeof u.email, "%s", email);
     snprintf(u.name, sizeof u.name, "%s", name);
     snprintf(u.role, sizeof u.role, "%s", role);
-    memcpy(u.stores, stores, sizeof(int64_t) * (size_t)n_stores);
+    if (n_stores > 0)
+        memcpy(u.stores, stores, sizeof(int64_t) * (size_t)n_stores);
     u.n_stores = n_stores;
     if ((rc = gw_password_hash(cfg->pwhash_ops, cfg->pwhash_mem_kib, password, u.password_hash,
                                sizeof u.password_hash, err)) != TM_OK ||
