@@ -23,6 +23,7 @@
 
 #define SLICE_MS 20             /* how often a waiting call checks its peer is still there */
 #define CONNECT_GRACE_MS 200    /* a fresh socket's time to connect before its instance is "down" */
+#define ALIVE_MS 2000           /* an instance that answered this recently is not down, only busy */
 #define DOWN_MS 1000            /* an instance that failed is skipped for this long */
 #define RESEND_NEVER_MS 3600000 /* above any deadline: nanomsg never resends by itself */
 #define POOL_MAX 512
@@ -152,6 +153,7 @@ struct bus_inst {
     int n_open;                    /* sockets in existence, idle or busy; guarded by mu */
     int max_open;                  /* read-only after new */
     _Atomic int64_t down_until_ms; /* monotonic; skipped until then */
+    _Atomic int64_t last_ok_ms;    /* monotonic; the last reply from this instance */
 };
 
 struct tm_bus_client {
@@ -316,7 +318,14 @@ call_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, c
 
     if (s < 0)
         return tm_mono_ms() >= deadline_ms ? OUT_TIMEOUT : OUT_NOTSENT;
-    grace_end = tm_mono_ms() + (fresh ? CONNECT_GRACE_MS : 0);
+    /* A fresh socket of an instance that answers others right now is only
+     * waiting its turn to connect (hundreds open at once under load); one
+     * of an instance that has been silent gets a short grace. */
+    grace_end = tm_mono_ms();
+    if (fresh)
+        grace_end = grace_end - atomic_load(&in->last_ok_ms) < ALIVE_MS
+                        ? deadline_ms
+                        : grace_end + CONNECT_GRACE_MS;
     while (!connected(s)) {
         if (tm_mono_ms() >= grace_end || tm_mono_ms() >= deadline_ms) {
             release(in, s, 0);
@@ -335,6 +344,7 @@ call_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, c
         if (n >= 0) {
             *reply = buf;
             *reply_len = (size_t)n;
+            atomic_store(&in->last_ok_ms, tm_mono_ms());
             release(in, s, 1);
             return OUT_OK;
         }
@@ -409,6 +419,7 @@ tm_bus_call(struct tm_bus_client *c, const char *msg, size_t len, int idempotent
             if (o == OUT_TIMEOUT || (o == OUT_LOST && !idempotent))
                 return outcome_code(c, i, o, err);
             atomic_store(&in->down_until_ms, tm_mono_ms() + DOWN_MS);
+            atomic_store(&in->last_ok_ms, 0); /* silent now: fresh sockets get a short grace */
             tm_log_warn(NULL, "bus.instance_down", "service=%s endpoint=%s retry=%s", c->name,
                         in->endpoint, o == OUT_LOST ? "idempotent" : "not_sent");
         }

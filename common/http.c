@@ -33,6 +33,11 @@ tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *
      * handlers decide CORS (the gateway allows one configured origin). */
     opts[n++] = "access_control_allow_origin";
     opts[n++] = "";
+    /* Longer than nginx's upstream keepalive_timeout (60 s), so nginx always
+     * closes an idle connection first: a server-side close racing a new
+     * request on it shows as "upstream prematurely closed" at nginx. */
+    opts[n++] = "keep_alive_timeout_ms";
+    opts[n++] = "75000";
     for (int i = 0; extra_opts && extra_opts[i] && n < 30; i++)
         opts[n++] = extra_opts[i];
     opts[n] = NULL;

@@ -59,7 +59,7 @@ done
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 base=""
 for _ in $(seq 1 50); do
-  b=$(( (RANDOM % 390 + 200) * 100 ))
+  b=$(( (RANDOM % 120 + 200) * 100 )) # 20000-31900: below the ephemeral range (32768+)
   ok=1
   for off in 1 2 11 12 41 42 71 72 73 99; do port_free $((b + off)) || { ok=0; break; }; done
   [ $ok = 1 ] && { base=$b; break; }

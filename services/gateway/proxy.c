@@ -189,7 +189,7 @@ limit(const struct gw_app *app, struct call *c, struct tm_err *err)
         snprintf(revoked[n_rev++], GW_LIMIT_KEY_MAX, "tm:revoked:user:%lld", (long long)p->user_id);
         snprintf(revoked[n_rev++], GW_LIMIT_KEY_MAX, "tm:revoked:jti:%s", p->env.token_id);
     }
-    r = tm_redis_pool_get(app->redis, 100);
+    r = tm_redis_pool_get(app->redis, 1000);
     rc = r ? gw_ratelimit_check(r, l, n, rev, n_rev, p->iat, tm_now_ms(), cfg->rate_window_s * 1000,
                                 &c->limit, err)
            : TM_UNAVAIL;
