@@ -300,8 +300,9 @@ respond(struct mg_connection *conn, const struct gw_app *app, const struct call 
                  "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset\r\n",
                  c->origin);
     /* Recorded before the client hears the answer: once it has one, the
-     * audit log has the write. */
-    if (is_write(c->req.method) && c->route)
+     * audit log has the write. Refused credentials and rate limiting are
+     * recorded whatever the method: they are what an attack looks like. */
+    if (c->route && (is_write(c->req.method) || status == 401 || status == 403 || status == 429))
         audit(app, c, status);
     tm_http_reply(conn, status, "application/json", headers, body, len);
     snprintf(labels, sizeof labels, "method=\"%s\",route=\"%s\",status=\"%d\"", c->req.method,

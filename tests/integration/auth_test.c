@@ -388,6 +388,37 @@ START_TEST(test_redis_down_serves_and_says_so)
 }
 END_TEST
 
+/* A token one gateway issued works on the other (they share the key), and
+ * a refused one is in the audit log even for a read. */
+START_TEST(test_tokens_work_across_gateways_and_refusals_are_audited)
+{
+    char email[200], a[GW_TOKEN_MAX], hdr[2300];
+    struct resp r;
+
+    make_user("cross", "viewer", NULL, email, sizeof email);
+    ck_assert_int_eq(login(email, "pw-cross-123456", a, sizeof a, NULL, 0), 0);
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\nX-Request-Id: cross-gw-%d\r\n", a,
+             getpid());
+    for (int g = 0; g < 2; g++) {
+        ck_assert_int_eq(http_raw(st.gw_ports[g], "GET", "/api/v1/auth/me", NULL, hdr, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_str_eq(jstr(&r, "email"), email);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(http_raw(0, "GET", "/api/v1/products/1", NULL,
+                              "Authorization: Bearer not.a.token\r\nX-Request-Id: bad-read-1\r\n",
+                              &r),
+                     0);
+    ck_assert_int_eq(r.status, 401);
+    resp_free(&r);
+    ck_assert_int_eq(
+        http("GET", "/api/v1/audit?status=401&path_prefix=/api/v1/products&limit=200", NULL, &r),
+        0);
+    ck_assert_ptr_nonnull(strstr(r.body, "bad-read-1"));
+    resp_free(&r);
+}
+END_TEST
+
 Suite *
 auth_suite(void)
 {
@@ -403,6 +434,7 @@ auth_suite(void)
     tcase_add_test(tc, test_login_refuses_bad_input_without_hint);
     tcase_add_test(tc, test_audit_records_writes_and_refusals_append_only);
     tcase_add_test(tc, test_cors_only_for_the_web_app_origin);
+    tcase_add_test(tc, test_tokens_work_across_gateways_and_refusals_are_audited);
     tcase_add_test(tc, test_redis_down_serves_and_says_so);
     suite_add_tcase(s, tc);
     return s;
