@@ -192,14 +192,10 @@ tm_bus_client_new(const char *name, const char *endpoints, int max_sockets,
         return tm_err_set(err, TM_INVALID, name, "%s needs at least one endpoint and socket", name);
     }
     for (int i = 0; i < c->n; i++) {
-        pthread_condattr_t ca;
         struct bus_inst *in = &c->inst[i];
 
         pthread_mutex_init(&in->mu, NULL);
-        pthread_condattr_init(&ca);
-        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-        pthread_cond_init(&in->freed, &ca);
-        pthread_condattr_destroy(&ca);
+        tm_cond_init_mono(&in->freed);
         in->max_open = max_sockets / c->n;
         if (in->max_open > POOL_MAX)
             in->max_open = POOL_MAX;
@@ -269,20 +265,9 @@ acquire(struct bus_inst *in, int64_t deadline_ms, int *fresh)
             in->n_open--;
             break;
         }
-        {
-            int64_t now = tm_mono_ms();
-            struct timespec ts;
-            if (now >= deadline_ms)
-                break;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            ts.tv_sec += (time_t)((deadline_ms - now) / 1000);
-            ts.tv_nsec += (long)((deadline_ms - now) % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&in->freed, &in->mu, &ts);
-        }
+        if (tm_mono_ms() >= deadline_ms)
+            break;
+        tm_cond_wait_until(&in->freed, &in->mu, deadline_ms);
     }
     pthread_mutex_unlock(&in->mu);
     return s;

@@ -105,7 +105,6 @@ enum tm_code
 tm_db_pool_new(const char *conninfo, int size, struct tm_db_pool **out, struct tm_err *err)
 {
     struct tm_db_pool *p;
-    pthread_condattr_t ca;
 
     if (size < 1)
         return tm_err_set(err, TM_INVALID, "db-pool-size", "pool size must be at least 1");
@@ -115,10 +114,7 @@ tm_db_pool_new(const char *conninfo, int size, struct tm_db_pool **out, struct t
     p->idle = tm_xcalloc((size_t)size, sizeof *p->idle);
     p->backoff_ms = BACKOFF_MIN_MS;
     pthread_mutex_init(&p->mu, NULL);
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->freed, &ca);
-    pthread_condattr_destroy(&ca);
+    tm_cond_init_mono(&p->freed);
     *out = p;
     return TM_OK;
 }
@@ -204,18 +200,7 @@ tm_db_acquire(struct tm_db_pool *p, int wait_ms, PGconn **out, struct tm_err *er
         }
         if (now >= deadline)
             break;
-        {
-            struct timespec ts;
-            int64_t left = deadline - now;
-            clock_gettime(CLOCK_MONOTONIC, &ts);
-            ts.tv_sec += (time_t)(left / 1000);
-            ts.tv_nsec += (long)(left % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&p->freed, &p->mu, &ts);
-        }
+        tm_cond_wait_until(&p->freed, &p->mu, deadline);
     }
     pthread_mutex_unlock(&p->mu);
     return tm_err_set(err, TM_UNAVAIL, NULL, "all %d database connections are busy", p->size);
@@ -353,4 +338,51 @@ int
 tm_db_isnull(const PGresult *r, int row, int col)
 {
     return PQgetisnull(r, row, col);
+}
+
+enum tm_code
+tm_db_one(PGconn *c, const char *sql, int n, const char *const *params, tm_db_row_fn fn, void *out,
+          const char *what, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(c, sql, n, params, &r, err);
+
+    if (rc != TM_OK)
+        return rc;
+    if (PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no %s with this id", what);
+    else
+        fn(r, 0, out);
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tm_db_many(PGconn *c, const char *sql, int n, const char *const *params, tm_db_row_fn fn, void *out,
+           size_t size, int *count, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(c, sql, n, params, &r, err);
+
+    *count = 0;
+    if (rc != TM_OK)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++)
+        fn(r, i, (char *)out + (size_t)i * size);
+    *count = PQntuples(r);
+    PQclear(r);
+    return TM_OK;
+}
+
+const char *
+tm_db_int(struct tm_db_int *n, int64_t v)
+{
+    snprintf(n->s, sizeof n->s, "%lld", (long long)v);
+    return n->s;
+}
+
+void
+tm_db_copy(char *dst, size_t size, const PGresult *r, int row, int col)
+{
+    snprintf(dst, size, "%s", PQgetvalue(r, row, col));
 }

@@ -51,6 +51,31 @@ TM_MUSTCHECK enum tm_code tm_db_begin(PGconn *c, struct tm_err *err);
 TM_MUSTCHECK enum tm_code tm_db_commit(PGconn *c, struct tm_err *err);
 void tm_db_rollback(PGconn *c);
 
+/* Maps row `row` of r into out. */
+typedef void (*tm_db_row_fn)(const PGresult *r, int row, void *out);
+
+/* Runs a statement that returns at most one row and maps it into out with
+ * fn. TM_NOTFOUND (field "id", "no <what> with this id") when it returns
+ * none; other failures as tm_db_exec. */
+TM_MUSTCHECK enum tm_code tm_db_one(PGconn *c, const char *sql, int n, const char *const *params,
+                                    tm_db_row_fn fn, void *out, const char *what,
+                                    struct tm_err *err);
+
+/* Runs a statement and maps row i into out + i * size; *count is the number
+ * of rows (the caller sized out for the statement's LIMIT). */
+TM_MUSTCHECK enum tm_code tm_db_many(PGconn *c, const char *sql, int n, const char *const *params,
+                                     tm_db_row_fn fn, void *out, size_t size, int *count,
+                                     struct tm_err *err);
+
+/* An integer as a statement parameter, in the caller's storage. */
+struct tm_db_int {
+    char s[24];
+};
+const char *tm_db_int(struct tm_db_int *n, int64_t v);
+
+/* Copies column col of row into dst[size] (cut to fit; NULL reads as ""). */
+void tm_db_copy(char *dst, size_t size, const PGresult *r, int row, int col);
+
 /* Column helpers over a result row; NULL values read as "" / 0. */
 const char *tm_db_str(const PGresult *r, int row, int col);
 int64_t tm_db_i64(const PGresult *r, int row, int col);

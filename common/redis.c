@@ -207,7 +207,6 @@ tm_redis_pool_new(const char *url, int timeout_ms, int size, struct tm_redis_poo
 {
     struct tm_redis *probe = NULL;
     struct tm_redis_pool *p;
-    pthread_condattr_t ca;
 
     if (tm_redis_new(url, timeout_ms, &probe, err) != TM_OK) /* validates the URL */
         return TM_INVALID;
@@ -219,10 +218,7 @@ tm_redis_pool_new(const char *url, int timeout_ms, int size, struct tm_redis_poo
     p->idle = tm_xcalloc((size_t)p->size, sizeof *p->idle);
     p->up = 1;
     pthread_mutex_init(&p->mu, NULL);
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&p->freed, &ca);
-    pthread_condattr_destroy(&ca);
+    tm_cond_init_mono(&p->freed);
     *out = p;
     return TM_OK;
 }
@@ -250,7 +246,6 @@ tm_redis_pool_get(struct tm_redis_pool *p, int wait_ms)
     pthread_mutex_lock(&p->mu);
     for (;;) {
         int64_t now = tm_mono_ms();
-        struct timespec ts;
 
         if (p->n_idle > 0) {
             r = p->idle[--p->n_idle];
@@ -267,14 +262,7 @@ tm_redis_pool_get(struct tm_redis_pool *p, int wait_ms)
         }
         if (now >= deadline)
             break;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        ts.tv_sec += (time_t)((deadline - now) / 1000);
-        ts.tv_nsec += (long)((deadline - now) % 1000) * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&p->freed, &p->mu, &ts);
+        tm_cond_wait_until(&p->freed, &p->mu, deadline);
     }
     pthread_mutex_unlock(&p->mu);
     return r;

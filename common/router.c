@@ -244,6 +244,28 @@ tm_page_next(struct tm_buf *b, int has_more, int64_t last_id)
 }
 
 enum tm_code
+tm_reply_page(struct tm_reply *rep, const void *items, size_t size, int n, int64_t limit,
+              enum tm_code (*encode)(struct tm_buf *b, const void *item),
+              int64_t (*id)(const void *item), struct tm_err *err)
+{
+    int shown = n > limit ? (int)limit : n;
+    const char *base = items;
+    enum tm_code rc = tm_buf_adds(&rep->body, "{\"items\":[");
+
+    for (int i = 0; i < shown && rc == TM_OK; i++) {
+        if (i)
+            rc = tm_buf_adds(&rep->body, ",");
+        if (rc == TM_OK)
+            rc = encode(&rep->body, base + (size_t)i * size);
+    }
+    if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK)
+        rc = tm_page_next(&rep->body, n > limit, shown ? id(base + (size_t)(shown - 1) * size) : 0);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(&rep->body, "}");
+    return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+}
+
+enum tm_code
 tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err)
 {
     enum tm_code rc;

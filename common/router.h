@@ -84,6 +84,15 @@ TM_MUSTCHECK enum tm_code tm_ctx_page(const struct tm_ctx *ctx, struct tm_page *
 /* Appends ,"next_cursor":"..." (or null when has_more is 0) for last_id. */
 TM_MUSTCHECK enum tm_code tm_page_next(struct tm_buf *b, int has_more, int64_t last_id);
 
+/* Writes {"items":[...],"next_cursor":...} into rep's body: n rows were
+ * fetched into items (elements of `size`) for a page of `limit`; at most
+ * limit are shown, and a further row means there is a next page, whose
+ * cursor is the id of the last shown. TM_TOOBIG when the body is full. */
+TM_MUSTCHECK enum tm_code tm_reply_page(struct tm_reply *rep, const void *items, size_t size, int n,
+                                        int64_t limit,
+                                        enum tm_code (*encode)(struct tm_buf *b, const void *item),
+                                        int64_t (*id)(const void *item), struct tm_err *err);
+
 /* Parses the request body as a JSON object (caller frees *root).
  * TM_INVALID (field "body") when absent, malformed or not an object. */
 TM_MUSTCHECK enum tm_code tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err);

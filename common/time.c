@@ -51,3 +51,25 @@ tm_sleep_ms(int64_t ms)
     ts.tv_nsec = (long)(ms % 1000) * 1000000L;
     nanosleep(&ts, NULL);
 }
+
+void
+tm_cond_init_mono(pthread_cond_t *cond)
+{
+    pthread_condattr_t ca;
+
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(cond, &ca);
+    pthread_condattr_destroy(&ca);
+}
+
+void
+tm_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t deadline_mono_ms)
+{
+    struct timespec ts = {(time_t)(deadline_mono_ms / 1000),
+                          (long)(deadline_mono_ms % 1000) * 1000000L};
+
+    if (deadline_mono_ms <= tm_mono_ms())
+        return;
+    pthread_cond_timedwait(cond, mu, &ts);
+}

@@ -2,6 +2,7 @@
 #ifndef TM_COMMON_TIME_H
 #define TM_COMMON_TIME_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,5 +18,12 @@ int64_t tm_mono_us(void);
 void tm_iso8601(int64_t epoch_ms, char *out, size_t size);
 /* Sleeps for ms milliseconds (returns early on a signal). */
 void tm_sleep_ms(int64_t ms);
+
+/* Initialises cond to time out on the monotonic clock (wall-clock jumps
+ * must not stretch or cut a wait). */
+void tm_cond_init_mono(pthread_cond_t *cond);
+/* pthread_cond_timedwait until deadline_mono_ms (tm_mono_ms time) with mu
+ * held; returns at once when the deadline has passed. */
+void tm_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t deadline_mono_ms);
 
 #endif

@@ -125,6 +125,28 @@ encode_key(struct tm_buf *b, const struct gw_api_key *k, const char *secret_once
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
+/* Adapters for tm_reply_page. */
+static enum tm_code
+enc_user(struct tm_buf *b, const void *item)
+{
+    return encode_user(b, item);
+}
+static int64_t
+id_user(const void *item)
+{
+    return ((const struct gw_user *)item)->id;
+}
+static enum tm_code
+enc_key(struct tm_buf *b, const void *item)
+{
+    return encode_key(b, item, NULL);
+}
+static int64_t
+id_key(const void *item)
+{
+    return ((const struct gw_api_key *)item)->id;
+}
+
 static enum tm_code
 too_large(struct tm_err *err)
 {
@@ -411,23 +433,14 @@ h_user_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct tm_page pg;
     struct gw_user *rows;
-    int n = 0, shown;
+    int n = 0;
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK)
         return rc;
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
-    if ((rc = gw_db_user_list(ctx->db, &pg, rows, &n, err)) == TM_OK) {
-        shown = n > pg.limit ? (int)pg.limit : n;
-        rc = tm_buf_adds(&rep->body, "{\"items\":[");
-        for (int i = 0; i < shown && rc == TM_OK; i++)
-            if ((rc = tm_buf_adds(&rep->body, i ? "," : "")) == TM_OK)
-                rc = encode_user(&rep->body, &rows[i]);
-        if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK &&
-            (rc = tm_page_next(&rep->body, n > pg.limit, shown ? rows[shown - 1].id : 0)) == TM_OK)
-            rc = tm_buf_adds(&rep->body, "}");
-        rc = rc == TM_OK ? TM_OK : too_large(err);
-    }
+    if ((rc = gw_db_user_list(ctx->db, &pg, rows, &n, err)) == TM_OK)
+        rc = tm_reply_page(rep, rows, sizeof *rows, n, pg.limit, enc_user, id_user, err);
     free(rows);
     return rc;
 }
@@ -503,23 +516,14 @@ h_key_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct tm_page pg;
     struct gw_api_key *rows;
-    int n = 0, shown;
+    int n = 0;
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK)
         return rc;
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
-    if ((rc = gw_db_key_list(ctx->db, &pg, rows, &n, err)) == TM_OK) {
-        shown = n > pg.limit ? (int)pg.limit : n;
-        rc = tm_buf_adds(&rep->body, "{\"items\":[");
-        for (int i = 0; i < shown && rc == TM_OK; i++)
-            if ((rc = tm_buf_adds(&rep->body, i ? "," : "")) == TM_OK)
-                rc = encode_key(&rep->body, &rows[i], NULL);
-        if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK &&
-            (rc = tm_page_next(&rep->body, n > pg.limit, shown ? rows[shown - 1].id : 0)) == TM_OK)
-            rc = tm_buf_adds(&rep->body, "}");
-        rc = rc == TM_OK ? TM_OK : too_large(err);
-    }
+    if ((rc = gw_db_key_list(ctx->db, &pg, rows, &n, err)) == TM_OK)
+        rc = tm_reply_page(rep, rows, sizeof *rows, n, pg.limit, enc_key, id_key, err);
     free(rows);
     return rc;
 }
@@ -630,13 +634,24 @@ encode_audit(struct tm_buf *b, const struct gw_audit_row *a)
 }
 
 static enum tm_code
+enc_audit(struct tm_buf *b, const void *item)
+{
+    return encode_audit(b, item);
+}
+static int64_t
+id_audit(const void *item)
+{
+    return ((const struct gw_audit_row *)item)->id;
+}
+
+static enum tm_code
 h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct gw_audit_filter f;
     struct tm_page pg;
     struct gw_audit_row *rows;
     int64_t status = 0;
-    int n = 0, shown;
+    int n = 0;
     enum tm_code rc;
 
     memset(&f, 0, sizeof f);
@@ -655,15 +670,7 @@ h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     f.status = (int)status;
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
     if ((rc = gw_db_audit_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK) {
-        shown = n > pg.limit ? (int)pg.limit : n;
-        rc = tm_buf_adds(&rep->body, "{\"items\":[");
-        for (int i = 0; i < shown && rc == TM_OK; i++)
-            if ((rc = tm_buf_adds(&rep->body, i ? "," : "")) == TM_OK)
-                rc = encode_audit(&rep->body, &rows[i]);
-        if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK &&
-            (rc = tm_page_next(&rep->body, n > pg.limit, shown ? rows[shown - 1].id : 0)) == TM_OK)
-            rc = tm_buf_adds(&rep->body, "}");
-        rc = rc == TM_OK ? TM_OK : too_large(err);
+        rc = tm_reply_page(rep, rows, sizeof *rows, n, pg.limit, enc_audit, id_audit, err);
     } else if (rc == TM_INVALID) {
         rc = tm_err_set(err, TM_INVALID, "from", "from or to is not a time");
     }

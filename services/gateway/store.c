@@ -23,23 +23,6 @@
     "id, " TS("at") ", request_id, method, path, principal_kind, principal_id, role, "             \
                     "target_ids, status, source_addr"
 
-struct num {
-    char s[24];
-};
-
-static const char *
-num(struct num *n, int64_t v)
-{
-    snprintf(n->s, sizeof n->s, "%" PRId64, v);
-    return n->s;
-}
-
-static void
-copy(char *dst, size_t size, const char *src)
-{
-    snprintf(dst, size, "%s", src);
-}
-
 static void
 stores_literal(const int64_t *s, int n, char *out, size_t size)
 {
@@ -70,14 +53,14 @@ row_user(const PGresult *r, int i, void *out)
     struct gw_user *u = out;
 
     u->id = tm_db_i64(r, i, 0);
-    copy(u->email, sizeof u->email, tm_db_str(r, i, 1));
-    copy(u->name, sizeof u->name, tm_db_str(r, i, 2));
-    copy(u->role, sizeof u->role, tm_db_str(r, i, 3));
+    tm_db_copy(u->email, sizeof u->email, r, i, 1);
+    tm_db_copy(u->name, sizeof u->name, r, i, 2);
+    tm_db_copy(u->role, sizeof u->role, r, i, 3);
     stores_parse(tm_db_str(r, i, 4), u->stores, &u->n_stores);
-    copy(u->password_hash, sizeof u->password_hash, tm_db_str(r, i, 5));
+    tm_db_copy(u->password_hash, sizeof u->password_hash, r, i, 5);
     u->active = tm_db_bool(r, i, 6);
-    copy(u->created_at, sizeof u->created_at, tm_db_str(r, i, 7));
-    copy(u->updated_at, sizeof u->updated_at, tm_db_str(r, i, 8));
+    tm_db_copy(u->created_at, sizeof u->created_at, r, i, 7);
+    tm_db_copy(u->updated_at, sizeof u->updated_at, r, i, 8);
 }
 
 static void
@@ -86,12 +69,12 @@ row_key(const PGresult *r, int i, void *out)
     struct gw_api_key *k = out;
 
     k->id = tm_db_i64(r, i, 0);
-    copy(k->name, sizeof k->name, tm_db_str(r, i, 1));
-    copy(k->prefix, sizeof k->prefix, tm_db_str(r, i, 2));
-    copy(k->secret_hash, sizeof k->secret_hash, tm_db_str(r, i, 3));
+    tm_db_copy(k->name, sizeof k->name, r, i, 1);
+    tm_db_copy(k->prefix, sizeof k->prefix, r, i, 2);
+    tm_db_copy(k->secret_hash, sizeof k->secret_hash, r, i, 3);
     stores_parse(tm_db_str(r, i, 4), k->stores, &k->n_stores);
     k->active = tm_db_bool(r, i, 5);
-    copy(k->created_at, sizeof k->created_at, tm_db_str(r, i, 6));
+    tm_db_copy(k->created_at, sizeof k->created_at, r, i, 6);
 }
 
 static void
@@ -100,54 +83,28 @@ row_audit(const PGresult *r, int i, void *out)
     struct gw_audit_row *a = out;
 
     a->id = tm_db_i64(r, i, 0);
-    copy(a->at, sizeof a->at, tm_db_str(r, i, 1));
-    copy(a->request_id, sizeof a->request_id, tm_db_str(r, i, 2));
-    copy(a->method, sizeof a->method, tm_db_str(r, i, 3));
-    copy(a->path, sizeof a->path, tm_db_str(r, i, 4));
-    copy(a->principal_kind, sizeof a->principal_kind, tm_db_str(r, i, 5));
-    copy(a->principal_id, sizeof a->principal_id, tm_db_str(r, i, 6));
-    copy(a->role, sizeof a->role, tm_db_str(r, i, 7));
-    copy(a->target_ids, sizeof a->target_ids, tm_db_str(r, i, 8));
+    tm_db_copy(a->at, sizeof a->at, r, i, 1);
+    tm_db_copy(a->request_id, sizeof a->request_id, r, i, 2);
+    tm_db_copy(a->method, sizeof a->method, r, i, 3);
+    tm_db_copy(a->path, sizeof a->path, r, i, 4);
+    tm_db_copy(a->principal_kind, sizeof a->principal_kind, r, i, 5);
+    tm_db_copy(a->principal_id, sizeof a->principal_id, r, i, 6);
+    tm_db_copy(a->role, sizeof a->role, r, i, 7);
+    tm_db_copy(a->target_ids, sizeof a->target_ids, r, i, 8);
     a->status = (int)tm_db_i64(r, i, 9);
-    copy(a->source_addr, sizeof a->source_addr, tm_db_str(r, i, 10));
+    tm_db_copy(a->source_addr, sizeof a->source_addr, r, i, 10);
 }
 
-typedef void (*row_fn)(const PGresult *r, int i, void *out);
-
+/* tm_db_one, with the unique email index named as the client's field. */
 static enum tm_code
-one_row(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
+one_row(PGconn *db, const char *sql, int n, const char *const *params, tm_db_row_fn fn, void *out,
         const char *what, struct tm_err *err)
 {
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+    enum tm_code rc = tm_db_one(db, sql, n, params, fn, out, what, err);
 
     if (rc == TM_CONFLICT && err && strcmp(err->field, "users_email_key") == 0)
         return tm_err_set(err, TM_CONFLICT, "email", "a user with this email exists");
-    if (rc != TM_OK)
-        return rc;
-    if (PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_NOTFOUND, "id", "no %s with this id", what);
-    else
-        fn(r, 0, out);
-    PQclear(r);
     return rc;
-}
-
-static enum tm_code
-many_rows(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
-          size_t size, int *count, struct tm_err *err)
-{
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
-
-    *count = 0;
-    if (rc != TM_OK)
-        return rc;
-    for (int i = 0; i < PQntuples(r); i++)
-        fn(r, i, (char *)out + (size_t)i * size);
-    *count = PQntuples(r);
-    PQclear(r);
-    return TM_OK;
 }
 
 /* ----------------------------------------------------------------- users */
@@ -168,8 +125,8 @@ gw_db_user_create(PGconn *db, struct gw_user *u, struct tm_err *err)
 enum tm_code
 gw_db_user_get(PGconn *db, int64_t id, struct gw_user *out, struct tm_err *err)
 {
-    struct num nid;
-    const char *params[1] = {num(&nid, id)};
+    struct tm_db_int nid;
+    const char *params[1] = {tm_db_int(&nid, id)};
 
     return one_row(db, "SELECT " USER_COLS " FROM gateway.users WHERE id = $1", 1, params, row_user,
                    out, "user", err);
@@ -188,10 +145,10 @@ enum tm_code
 gw_db_user_update(PGconn *db, int64_t id, const struct gw_user *in, unsigned set,
                   struct gw_user *out, struct tm_err *err)
 {
-    struct num nid;
+    struct tm_db_int nid;
     char stores[GW_STORES_MAX * 21 + 3];
     const char *params[6] = {
-        num(&nid, id),
+        tm_db_int(&nid, id),
         (set & GW_F_NAME) ? in->name : NULL,
         (set & GW_F_ROLE) ? in->role : NULL,
         (set & GW_F_STORES) ? stores : NULL,
@@ -213,12 +170,12 @@ enum tm_code
 gw_db_user_list(PGconn *db, const struct tm_page *pg, struct gw_user *out, int *n,
                 struct tm_err *err)
 {
-    struct num after, limit;
-    const char *params[2] = {num(&after, pg->after_id), num(&limit, pg->limit + 1)};
+    struct tm_db_int after, limit;
+    const char *params[2] = {tm_db_int(&after, pg->after_id), tm_db_int(&limit, pg->limit + 1)};
 
-    return many_rows(db,
-                     "SELECT " USER_COLS " FROM gateway.users WHERE id > $1 ORDER BY id LIMIT $2",
-                     2, params, row_user, out, sizeof *out, n, err);
+    return tm_db_many(db,
+                      "SELECT " USER_COLS " FROM gateway.users WHERE id > $1 ORDER BY id LIMIT $2",
+                      2, params, row_user, out, sizeof *out, n, err);
 }
 
 /* -------------------------------------------------------------- API keys */
@@ -227,9 +184,9 @@ enum tm_code
 gw_db_key_create(PGconn *db, struct gw_api_key *k, int64_t created_by, struct tm_err *err)
 {
     char stores[GW_STORES_MAX * 21 + 3];
-    struct num by;
+    struct tm_db_int by;
     const char *params[5] = {k->name, k->prefix, k->secret_hash, stores,
-                             created_by ? num(&by, created_by) : NULL};
+                             created_by ? tm_db_int(&by, created_by) : NULL};
 
     stores_literal(k->stores, k->n_stores, stores, sizeof stores);
     return one_row(db,
@@ -250,8 +207,8 @@ gw_db_key_by_prefix(PGconn *db, const char *prefix, struct gw_api_key *out, stru
 enum tm_code
 gw_db_key_disable(PGconn *db, int64_t id, struct gw_api_key *out, struct tm_err *err)
 {
-    struct num nid;
-    const char *params[1] = {num(&nid, id)};
+    struct tm_db_int nid;
+    const char *params[1] = {tm_db_int(&nid, id)};
 
     return one_row(db,
                    "UPDATE gateway.api_keys SET active = false,"
@@ -263,12 +220,12 @@ enum tm_code
 gw_db_key_list(PGconn *db, const struct tm_page *pg, struct gw_api_key *out, int *n,
                struct tm_err *err)
 {
-    struct num after, limit;
-    const char *params[2] = {num(&after, pg->after_id), num(&limit, pg->limit + 1)};
+    struct tm_db_int after, limit;
+    const char *params[2] = {tm_db_int(&after, pg->after_id), tm_db_int(&limit, pg->limit + 1)};
 
-    return many_rows(db,
-                     "SELECT " KEY_COLS " FROM gateway.api_keys WHERE id > $1 ORDER BY id LIMIT $2",
-                     2, params, row_key, out, sizeof *out, n, err);
+    return tm_db_many(
+        db, "SELECT " KEY_COLS " FROM gateway.api_keys WHERE id > $1 ORDER BY id LIMIT $2", 2,
+        params, row_key, out, sizeof *out, n, err);
 }
 
 /* -------------------------------------------------------- refresh tokens */
@@ -277,8 +234,8 @@ enum tm_code
 gw_db_refresh_add(PGconn *db, const char *hash, const char *family, int64_t user_id, int64_t ttl_s,
                   struct tm_err *err)
 {
-    struct num uid, ttl;
-    const char *params[4] = {hash, family, num(&uid, user_id), num(&ttl, ttl_s)};
+    struct tm_db_int uid, ttl;
+    const char *params[4] = {hash, family, tm_db_int(&uid, user_id), tm_db_int(&ttl, ttl_s)};
 
     return tm_db_exec(db,
                       "INSERT INTO gateway.refresh_tokens (token_hash, family, user_id, expires_at)"
@@ -340,8 +297,8 @@ gw_db_refresh_revoke_family(PGconn *db, const char *family, struct tm_err *err)
 enum tm_code
 gw_db_refresh_revoke_user(PGconn *db, int64_t user_id, struct tm_err *err)
 {
-    struct num uid;
-    const char *params[1] = {num(&uid, user_id)};
+    struct tm_db_int uid;
+    const char *params[1] = {tm_db_int(&uid, user_id)};
 
     return tm_db_exec(db,
                       "UPDATE gateway.refresh_tokens SET revoked_at = COALESCE(revoked_at, now())"
@@ -371,14 +328,14 @@ enum tm_code
 gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_page *pg,
                  struct gw_audit_row *out, int *n, struct tm_err *err)
 {
-    struct num after, limit, status;
+    struct tm_db_int after, limit, status;
     struct tm_buf prefix;
     enum tm_code rc = TM_OK;
-    const char *params[7] = {num(&after, pg->after_id),
-                             num(&limit, pg->limit + 1),
+    const char *params[7] = {tm_db_int(&after, pg->after_id),
+                             tm_db_int(&limit, pg->limit + 1),
                              f->principal,
                              NULL,
-                             f->status ? num(&status, f->status) : NULL,
+                             f->status ? tm_db_int(&status, f->status) : NULL,
                              f->from,
                              f->to};
 
@@ -393,14 +350,14 @@ gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_pa
     if (rc == TM_OK && f->path_prefix && (rc = tm_buf_add(&prefix, "%", 1)) == TM_OK)
         params[3] = prefix.p;
     if (rc == TM_OK)
-        rc = many_rows(db,
-                       "SELECT " AUDIT_COLS " FROM gateway.audit WHERE id > $1"
-                       " AND ($3::text IS NULL OR principal_id = $3)"
-                       " AND ($4::text IS NULL OR path LIKE $4)"
-                       " AND ($5::int IS NULL OR status = $5)"
-                       " AND ($6::timestamptz IS NULL OR at >= $6)"
-                       " AND ($7::timestamptz IS NULL OR at < $7) ORDER BY id LIMIT $2",
-                       7, params, row_audit, out, sizeof *out, n, err);
+        rc = tm_db_many(db,
+                        "SELECT " AUDIT_COLS " FROM gateway.audit WHERE id > $1"
+                        " AND ($3::text IS NULL OR principal_id = $3)"
+                        " AND ($4::text IS NULL OR path LIKE $4)"
+                        " AND ($5::int IS NULL OR status = $5)"
+                        " AND ($6::timestamptz IS NULL OR at >= $6)"
+                        " AND ($7::timestamptz IS NULL OR at < $7) ORDER BY id LIMIT $2",
+                        7, params, row_audit, out, sizeof *out, n, err);
     else
         rc = tm_err_set(err, TM_INVALID, "path_prefix", "path_prefix is too long");
     tm_buf_fini(&prefix);

@@ -318,30 +318,6 @@ static const struct resource r_category = RESOURCE(category, struct inv_category
 static const struct resource r_product = RESOURCE(product, struct inv_product, 1);
 static const struct resource r_store = RESOURCE(store, struct inv_store, 0);
 
-/* {"items":[...],"next_cursor":...}: n rows were fetched, at most limit are
- * shown, and a further row means there is a next page. */
-static enum tm_code
-encode_page(struct tm_reply *rep, const struct resource *k, const void *items, int n, int64_t limit,
-            struct tm_err *err)
-{
-    int shown = n > limit ? (int)limit : n;
-    const char *base = items;
-    enum tm_code rc = tm_buf_adds(&rep->body, "{\"items\":[");
-
-    for (int i = 0; i < shown && rc == TM_OK; i++) {
-        if (i)
-            rc = tm_buf_adds(&rep->body, ",");
-        if (rc == TM_OK)
-            rc = k->encode(&rep->body, base + (size_t)i * k->size);
-    }
-    if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK)
-        rc = tm_page_next(&rep->body, n > limit,
-                          shown ? k->id(base + (size_t)(shown - 1) * k->size) : 0);
-    if (rc == TM_OK)
-        rc = tm_buf_adds(&rep->body, "}");
-    return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
-}
-
 static enum tm_code
 encode_one(struct tm_reply *rep, int status, const struct resource *k, const void *item,
            struct tm_err *err)
@@ -388,7 +364,7 @@ h_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return rc;
     rows = tm_xcalloc((size_t)pg.limit + 1, k->size);
     if ((rc = k->list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
-        rc = encode_page(rep, k, rows, n, pg.limit, err);
+        rc = tm_reply_page(rep, rows, k->size, n, pg.limit, k->encode, k->id, err);
     free(rows);
     return rc;
 }

@@ -4,7 +4,6 @@
  * id LIMIT n+1), which stays fast at any depth. */
 #include "services/inventory/store.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,23 +45,6 @@ translate(enum tm_code rc, struct tm_err *err)
     return rc;
 }
 
-struct num {
-    char s[24];
-};
-
-static const char *
-num(struct num *n, int64_t v)
-{
-    snprintf(n->s, sizeof n->s, "%" PRId64, v);
-    return n->s;
-}
-
-static void
-copy(char *dst, size_t size, const char *src)
-{
-    snprintf(dst, size, "%s", src);
-}
-
 /* Points *out at "%q%" for ILIKE, with the %, _ and backslash of q escaped, built
  * in b (which the caller finis); *out is NULL when q is. */
 static enum tm_code
@@ -92,80 +74,49 @@ static void
 row_category(const PGresult *r, int i, struct inv_category *c)
 {
     c->id = tm_db_i64(r, i, 0);
-    copy(c->name, sizeof c->name, tm_db_str(r, i, 1));
-    copy(c->description, sizeof c->description, tm_db_str(r, i, 2));
+    tm_db_copy(c->name, sizeof c->name, r, i, 1);
+    tm_db_copy(c->description, sizeof c->description, r, i, 2);
     c->parent_id = tm_db_i64(r, i, 3);
     c->active = tm_db_bool(r, i, 4);
-    copy(c->created_at, sizeof c->created_at, tm_db_str(r, i, 5));
-    copy(c->updated_at, sizeof c->updated_at, tm_db_str(r, i, 6));
+    tm_db_copy(c->created_at, sizeof c->created_at, r, i, 5);
+    tm_db_copy(c->updated_at, sizeof c->updated_at, r, i, 6);
 }
 
 static void
 row_product(const PGresult *r, int i, struct inv_product *p)
 {
     p->id = tm_db_i64(r, i, 0);
-    copy(p->sku, sizeof p->sku, tm_db_str(r, i, 1));
-    copy(p->name, sizeof p->name, tm_db_str(r, i, 2));
+    tm_db_copy(p->sku, sizeof p->sku, r, i, 1);
+    tm_db_copy(p->name, sizeof p->name, r, i, 2);
     p->category_id = tm_db_i64(r, i, 3);
     p->unit_price_cents = tm_db_i64(r, i, 4);
     p->unit_cost_cents = tm_db_i64(r, i, 5);
-    copy(p->unit_of_measure, sizeof p->unit_of_measure, tm_db_str(r, i, 6));
+    tm_db_copy(p->unit_of_measure, sizeof p->unit_of_measure, r, i, 6);
     p->pack_size = tm_db_i64(r, i, 7);
     p->active = tm_db_bool(r, i, 8);
-    copy(p->created_at, sizeof p->created_at, tm_db_str(r, i, 9));
-    copy(p->updated_at, sizeof p->updated_at, tm_db_str(r, i, 10));
+    tm_db_copy(p->created_at, sizeof p->created_at, r, i, 9);
+    tm_db_copy(p->updated_at, sizeof p->updated_at, r, i, 10);
 }
 
 static void
 row_store(const PGresult *r, int i, struct inv_store *s)
 {
     s->id = tm_db_i64(r, i, 0);
-    copy(s->code, sizeof s->code, tm_db_str(r, i, 1));
-    copy(s->name, sizeof s->name, tm_db_str(r, i, 2));
-    copy(s->city, sizeof s->city, tm_db_str(r, i, 3));
-    copy(s->time_zone, sizeof s->time_zone, tm_db_str(r, i, 4));
+    tm_db_copy(s->code, sizeof s->code, r, i, 1);
+    tm_db_copy(s->name, sizeof s->name, r, i, 2);
+    tm_db_copy(s->city, sizeof s->city, r, i, 3);
+    tm_db_copy(s->time_zone, sizeof s->time_zone, r, i, 4);
     s->active = tm_db_bool(r, i, 5);
-    copy(s->created_at, sizeof s->created_at, tm_db_str(r, i, 6));
-    copy(s->updated_at, sizeof s->updated_at, tm_db_str(r, i, 7));
+    tm_db_copy(s->created_at, sizeof s->created_at, r, i, 6);
+    tm_db_copy(s->updated_at, sizeof s->updated_at, r, i, 7);
 }
 
-typedef void (*row_fn)(const PGresult *r, int i, void *out);
-
-/* Runs a statement returning at most one row: TM_NOTFOUND (field "id") when
- * none. */
+/* tm_db_one, with constraint names translated to the client's fields. */
 static enum tm_code
-one_row(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
+one_row(PGconn *db, const char *sql, int n, const char *const *params, tm_db_row_fn fn, void *out,
         const char *what, struct tm_err *err)
 {
-    PGresult *r = NULL;
-    enum tm_code rc = translate(tm_db_exec(db, sql, n, params, &r, err), err);
-
-    if (rc != TM_OK)
-        return rc;
-    if (PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_NOTFOUND, "id", "no %s with this id", what);
-    else
-        fn(r, 0, out);
-    PQclear(r);
-    return rc;
-}
-
-/* Runs a list statement and maps every row into out[] (element size `size`). */
-static enum tm_code
-many_rows(PGconn *db, const char *sql, int n, const char *const *params, row_fn fn, void *out,
-          size_t size, int *count, struct tm_err *err)
-{
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
-
-    *count = 0;
-    if (rc != TM_OK)
-        return rc;
-    for (int i = 0; i < PQntuples(r); i++)
-        fn(r, i, (char *)out + (size_t)i * size);
-    *count = PQntuples(r);
-    PQclear(r);
-    return TM_OK;
+    return translate(tm_db_one(db, sql, n, params, fn, out, what, err), err);
 }
 
 static void
@@ -189,20 +140,21 @@ store_fn(const PGresult *r, int i, void *out)
  * NULL), $4 the active filter (or NULL), and, when n is 5, $5 the category. */
 static enum tm_code
 list_rows(PGconn *db, const char *sql, int n, const struct inv_filter *f, const struct tm_page *pg,
-          row_fn fn, void *out, size_t size, int *count, struct tm_err *err)
+          tm_db_row_fn fn, void *out, size_t size, int *count, struct tm_err *err)
 {
-    struct num after, limit, cat;
+    struct tm_db_int after, limit, cat;
     struct tm_buf pat;
     enum tm_code rc;
-    const char *params[5] = {num(&after, pg->after_id), num(&limit, pg->limit + 1), NULL,
+    const char *params[5] = {tm_db_int(&after, pg->after_id), tm_db_int(&limit, pg->limit + 1),
+                             NULL,
                              f->active < 0 ? NULL
                              : f->active   ? "true"
                                            : "false",
-                             f->category_id ? num(&cat, f->category_id) : NULL};
+                             f->category_id ? tm_db_int(&cat, f->category_id) : NULL};
 
     tm_buf_init(&pat, 1024);
     if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
-        rc = many_rows(db, sql, n, params, fn, out, size, count, err);
+        rc = tm_db_many(db, sql, n, params, fn, out, size, count, err);
     tm_buf_fini(&pat);
     return rc;
 }
@@ -212,9 +164,9 @@ list_rows(PGconn *db, const char *sql, int n, const struct inv_filter *f, const 
 enum tm_code
 inv_db_category_create(PGconn *db, struct inv_category *c, struct tm_err *err)
 {
-    struct num parent;
+    struct tm_db_int parent;
     const char *params[3] = {c->name, c->description,
-                             c->parent_id ? num(&parent, c->parent_id) : NULL};
+                             c->parent_id ? tm_db_int(&parent, c->parent_id) : NULL};
 
     return one_row(db,
                    "INSERT INTO inventory.categories (name, description, parent_id) "
@@ -225,8 +177,8 @@ inv_db_category_create(PGconn *db, struct inv_category *c, struct tm_err *err)
 enum tm_code
 inv_db_category_get(PGconn *db, int64_t id, struct inv_category *out, struct tm_err *err)
 {
-    struct num nid;
-    const char *params[1] = {num(&nid, id)};
+    struct tm_db_int nid;
+    const char *params[1] = {tm_db_int(&nid, id)};
 
     return one_row(db, "SELECT " CAT_COLS " FROM inventory.categories WHERE id = $1", 1, params,
                    cat_fn, out, "category", err);
@@ -236,13 +188,13 @@ enum tm_code
 inv_db_category_update(PGconn *db, int64_t id, const struct inv_category *in, unsigned set,
                        struct inv_category *out, struct tm_err *err)
 {
-    struct num nid, parent;
+    struct tm_db_int nid, parent;
     const char *params[6] = {
-        num(&nid, id),
+        tm_db_int(&nid, id),
         (set & INV_F_NAME) ? in->name : NULL,
         (set & INV_F_DESCRIPTION) ? in->description : NULL,
         (set & INV_F_PARENT) ? "1" : NULL,
-        (set & INV_F_PARENT) && in->parent_id ? num(&parent, in->parent_id) : NULL,
+        (set & INV_F_PARENT) && in->parent_id ? tm_db_int(&parent, in->parent_id) : NULL,
         (set & INV_F_ACTIVE) ? (in->active ? "true" : "false") : NULL,
     };
 
@@ -271,14 +223,14 @@ inv_db_category_list(PGconn *db, const struct inv_filter *f, const struct tm_pag
 enum tm_code
 inv_db_product_create(PGconn *db, struct inv_product *p, struct tm_err *err)
 {
-    struct num cat, price, cost, pack;
+    struct tm_db_int cat, price, cost, pack;
     const char *params[7] = {p->sku,
                              p->name,
-                             num(&cat, p->category_id),
-                             num(&price, p->unit_price_cents),
-                             num(&cost, p->unit_cost_cents),
+                             tm_db_int(&cat, p->category_id),
+                             tm_db_int(&price, p->unit_price_cents),
+                             tm_db_int(&cost, p->unit_cost_cents),
                              p->unit_of_measure,
-                             num(&pack, p->pack_size)};
+                             tm_db_int(&pack, p->pack_size)};
 
     return one_row(db,
                    "INSERT INTO inventory.products (sku, name, category_id, unit_price_cents,"
@@ -290,8 +242,8 @@ inv_db_product_create(PGconn *db, struct inv_product *p, struct tm_err *err)
 enum tm_code
 inv_db_product_get(PGconn *db, int64_t id, struct inv_product *out, struct tm_err *err)
 {
-    struct num nid;
-    const char *params[1] = {num(&nid, id)};
+    struct tm_db_int nid;
+    const char *params[1] = {tm_db_int(&nid, id)};
 
     return one_row(db, "SELECT " PROD_COLS " FROM inventory.products WHERE id = $1", 1, params,
                    prod_fn, out, "product", err);
@@ -301,16 +253,16 @@ enum tm_code
 inv_db_product_update(PGconn *db, int64_t id, const struct inv_product *in, unsigned set,
                       struct inv_product *out, struct tm_err *err)
 {
-    struct num nid, cat, price, cost, pack;
+    struct tm_db_int nid, cat, price, cost, pack;
     const char *params[9] = {
-        num(&nid, id),
+        tm_db_int(&nid, id),
         (set & INV_F_SKU) ? in->sku : NULL,
         (set & INV_F_NAME) ? in->name : NULL,
-        (set & INV_F_CATEGORY) ? num(&cat, in->category_id) : NULL,
-        (set & INV_F_PRICE) ? num(&price, in->unit_price_cents) : NULL,
-        (set & INV_F_COST) ? num(&cost, in->unit_cost_cents) : NULL,
+        (set & INV_F_CATEGORY) ? tm_db_int(&cat, in->category_id) : NULL,
+        (set & INV_F_PRICE) ? tm_db_int(&price, in->unit_price_cents) : NULL,
+        (set & INV_F_COST) ? tm_db_int(&cost, in->unit_cost_cents) : NULL,
         (set & INV_F_UOM) ? in->unit_of_measure : NULL,
-        (set & INV_F_PACK) ? num(&pack, in->pack_size) : NULL,
+        (set & INV_F_PACK) ? tm_db_int(&pack, in->pack_size) : NULL,
         (set & INV_F_ACTIVE) ? (in->active ? "true" : "false") : NULL,
     };
 
@@ -381,8 +333,8 @@ inv_db_store_create(PGconn *db, struct inv_store *s, struct tm_err *err)
 enum tm_code
 inv_db_store_get(PGconn *db, int64_t id, struct inv_store *out, struct tm_err *err)
 {
-    struct num nid;
-    const char *params[1] = {num(&nid, id)};
+    struct tm_db_int nid;
+    const char *params[1] = {tm_db_int(&nid, id)};
 
     return one_row(db, "SELECT " STORE_COLS " FROM inventory.stores WHERE id = $1", 1, params,
                    store_fn, out, "store", err);
@@ -392,9 +344,9 @@ enum tm_code
 inv_db_store_update(PGconn *db, int64_t id, const struct inv_store *in, unsigned set,
                     struct inv_store *out, struct tm_err *err)
 {
-    struct num nid;
+    struct tm_db_int nid;
     const char *params[6] = {
-        num(&nid, id),
+        tm_db_int(&nid, id),
         (set & INV_F_CODE) ? in->code : NULL,
         (set & INV_F_NAME) ? in->name : NULL,
         (set & INV_F_CITY) ? in->city : NULL,

@@ -2,7 +2,7 @@
  * principal (anonymous, each role, a POS key), plus a scoped manager and a
  * scoped POS touching another store. The expected answer is written out by
  * hand here (the oracle), not derived from the code under test: "-" means
- * 401, "x" 403, "+" allowed (any answer but 401 and 403). Bodies are
+ * 401, "F" 403 (forbidden), "+" allowed (any answer but 401 and 403). Bodies are
  * invalid on purpose, so allowed writes stop at validation and change
  * nothing. */
 #include <stdio.h>
@@ -18,28 +18,28 @@ static const struct {
     {"POST", "/api/v1/auth/refresh", "{}", "++++++++"},
     {"POST", "/api/v1/auth/logout", "{\"bogus\":1}", "-+++++++"},
     {"GET", "/api/v1/auth/me", NULL, "-+++++++"},
-    {"GET", "/api/v1/users", NULL, "-+xxxxxx"},
-    {"POST", "/api/v1/users", "{}", "-+xxxxxx"},
-    {"GET", "/api/v1/users/1", NULL, "-+xxxxxx"},
-    {"PATCH", "/api/v1/users/1", "{}", "-+xxxxxx"},
-    {"GET", "/api/v1/api-keys", NULL, "-+xxxxxx"},
-    {"POST", "/api/v1/api-keys", "{}", "-+xxxxxx"},
-    {"PATCH", "/api/v1/api-keys/1", "{}", "-+xxxxxx"},
-    {"GET", "/api/v1/audit", NULL, "-+xxxxxx"},
+    {"GET", "/api/v1/users", NULL, "-+FFFFFF"},
+    {"POST", "/api/v1/users", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/users/1", NULL, "-+FFFFFF"},
+    {"PATCH", "/api/v1/users/1", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/api-keys", NULL, "-+FFFFFF"},
+    {"POST", "/api/v1/api-keys", "{}", "-+FFFFFF"},
+    {"PATCH", "/api/v1/api-keys/1", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/audit", NULL, "-+FFFFFF"},
     {"GET", "/api/v1/categories", NULL, "-+++++++"},
-    {"POST", "/api/v1/categories", "{}", "-+x+xxxx"},
+    {"POST", "/api/v1/categories", "{}", "-+F+FFFF"},
     {"GET", "/api/v1/categories/1", NULL, "-+++++++"},
-    {"PATCH", "/api/v1/categories/1", "{}", "-+x+xxxx"},
+    {"PATCH", "/api/v1/categories/1", "{}", "-+F+FFFF"},
     {"GET", "/api/v1/products", NULL, "-+++++++"},
-    {"POST", "/api/v1/products", "{}", "-+x+xxxx"},
+    {"POST", "/api/v1/products", "{}", "-+F+FFFF"},
     {"GET", "/api/v1/products/1", NULL, "-+++++++"},
-    {"PATCH", "/api/v1/products/1", "{}", "-+x+xxxx"},
+    {"PATCH", "/api/v1/products/1", "{}", "-+F+FFFF"},
     {"GET", "/api/v1/stores", NULL, "-+++++++"},
-    {"POST", "/api/v1/stores", "{}", "-+xxxxxx"},
+    {"POST", "/api/v1/stores", "{}", "-+FFFFFF"},
     {"GET", "/api/v1/stores/1", NULL, "-+++++++"}, /* store 1 is the manager's and the POS's */
-    {"PATCH", "/api/v1/stores/1", "{}", "-++xxxxx"},
-    {"GET", "/api/v1/stores/3", NULL, "-+x++++x"}, /* store 3 is neither's */
-    {"PATCH", "/api/v1/stores/3", "{}", "-+xxxxxx"},
+    {"PATCH", "/api/v1/stores/1", "{}", "-++FFFFF"},
+    {"GET", "/api/v1/stores/3", NULL, "-+F++++F"}, /* store 3 is neither's */
+    {"PATCH", "/api/v1/stores/3", "{}", "-+FFFFFF"},
 };
 #define N_ROWS (int)(sizeof matrix / sizeof matrix[0])
 #define N_COLS 8
@@ -78,7 +78,7 @@ START_TEST(test_route_role_matrix)
     if (want == '-')
         ck_assert_msg(r.status == 401, "%s %s as #%d: want 401, got %d %s", matrix[row].method,
                       matrix[row].path, col, r.status, r.body);
-    else if (want == 'x')
+    else if (want == 'F')
         ck_assert_msg(r.status == 403, "%s %s as #%d: want 403, got %d %s", matrix[row].method,
                       matrix[row].path, col, r.status, r.body);
     else
