@@ -247,7 +247,8 @@ TechMart is up (inventory x$N_INV, gateway x$N_GW).
              -d '{"email":"...","password":"..."}'
   Try:     curl -H "Authorization: Bearer \$ACCESS_TOKEN" 'http://localhost:$HTTP_PORT/api/v1/products?limit=5'
            admin: ${TM_ADMIN_EMAIL:-admin@techmart.local}, $( [ -n "${TM_ADMIN_PASSWORD:-}" ] && echo "password from TM_ADMIN_PASSWORD" || echo "generated password in $RUN/secrets/admin-credentials (root only)")
-           sample users (store_manager@, buyer@, analyst@, fraud_analyst@, viewer@techmart.local): same file
+           sample users (store_manager@, buyer@, analyst@, fraud_analyst@, viewer@techmart.local)
+           and a sample POS API key (store 1): same file
   Health:  curl http://127.0.0.1:$(gw_ops_port 1)/health   (gateway ops port)
   Logs:    $RUN/log/
   Stop:    make down

@@ -98,6 +98,34 @@ ensure_user(PGconn *db, const struct admin_cfg *cfg, const char *email, const ch
     return TM_OK;
 }
 
+/* The sample POS: an API key for store 1, made once (when no key exists),
+ * its secret written to the credentials file. */
+static enum tm_code
+sample_pos_key(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
+{
+    struct tm_page pg = {1, 0};
+    struct gw_api_key k, existing[2];
+    char full[96];
+    int n = 0;
+    enum tm_code rc;
+
+    if ((rc = gw_db_key_list(db, &pg, existing, &n, err)) != TM_OK || n > 0)
+        return rc;
+    memset(&k, 0, sizeof k);
+    snprintf(k.name, sizeof k.name, "Sample POS, store 1");
+    k.stores[0] = 1;
+    k.n_stores = 1;
+    if ((rc = gw_api_key_generate(&k, full, sizeof full, err)) != TM_OK)
+        return rc;
+    if ((rc = gw_db_key_create(db, &k, 0, err)) != TM_OK)
+        return rc;
+    tm_log_info(NULL, "api_key.created", "name=\"%s\" prefix=%s", k.name, k.prefix);
+    if (remember(cfg->credentials, "pos_api_key", full) != 0)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "cannot write %s", cfg->credentials);
+    sodium_memzero(full, sizeof full);
+    return TM_OK;
+}
+
 static int
 bootstrap(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
 {
@@ -130,6 +158,8 @@ bootstrap(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
             return 1;
         sample_pw = pw;
     }
+    if (sample_pos_key(db, cfg, err) != TM_OK)
+        return 1;
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
         int is_mgr = strcmp(roles[i], "store_manager") == 0;
         snprintf(email, sizeof email, "%s@techmart.local", roles[i]);

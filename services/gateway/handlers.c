@@ -534,7 +534,7 @@ h_key_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     static const char *const fields[] = {"name", "stores"};
     const char *by = ctx->req->principal.id;
     struct gw_api_key k;
-    char secret[49], full[96];
+    char full[96];
     cJSON *body = NULL;
     unsigned set = 0;
     enum tm_code rc;
@@ -550,11 +550,8 @@ h_key_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     cJSON_Delete(body);
     if (k.n_stores == 0)
         return tm_err_set(err, TM_INVALID, "stores", "an API key needs at least one store");
-    if (gw_random_hex(6, k.prefix, sizeof k.prefix) != TM_OK ||
-        gw_random_hex(24, secret, sizeof secret) != TM_OK)
-        return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
-    gw_sha256_hex(secret, k.secret_hash);
-    snprintf(full, sizeof full, "tmk_%s_%s", k.prefix, secret);
+    if ((rc = gw_api_key_generate(&k, full, sizeof full, err)) != TM_OK)
+        return rc;
     if ((rc = gw_db_key_create(ctx->db, &k,
                                strncmp(by, "user:", 5) == 0 ? strtoll(by + 5, NULL, 10) : 0,
                                err)) != TM_OK)
@@ -562,9 +559,23 @@ h_key_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     rep->status = 201;
     snprintf(rep->target, sizeof rep->target, "key:%lld", (long long)k.id);
     rc = encode_key(&rep->body, &k, full) == TM_OK ? TM_OK : too_large(err);
-    sodium_memzero(secret, sizeof secret);
     sodium_memzero(full, sizeof full);
     return rc;
+}
+
+enum tm_code
+gw_api_key_generate(struct gw_api_key *k, char *full, size_t size, struct tm_err *err)
+{
+    char secret[49];
+    int n;
+
+    if (gw_random_hex(6, k->prefix, sizeof k->prefix) != TM_OK ||
+        gw_random_hex(24, secret, sizeof secret) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
+    gw_sha256_hex(secret, k->secret_hash);
+    n = snprintf(full, size, "tmk_%s_%s", k->prefix, secret);
+    sodium_memzero(secret, sizeof secret);
+    return n > 0 && (size_t)n < size ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "key buffer");
 }
 
 /* PATCH {"active": false} disables a key for good; nothing else changes. */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/db.h"
@@ -419,6 +420,35 @@ START_TEST(test_tokens_work_across_gateways_and_refusals_are_audited)
 }
 END_TEST
 
+/* make up's bootstrap leaves a sample POS key for store 1 in a file only
+ * its owner may read. */
+START_TEST(test_sample_pos_key_in_private_file)
+{
+    char path[512], line[256], key[160] = "", hdr[256];
+    struct stat sb;
+    struct resp r;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/secrets/admin-credentials", st.run_dir);
+    ck_assert_int_eq(stat(path, &sb), 0);
+    ck_assert_int_eq(sb.st_mode & 077, 0);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "pos_api_key=%159s", key) == 1)
+            break;
+    fclose(f);
+    ck_assert(strncmp(key, "tmk_", 4) == 0);
+    snprintf(hdr, sizeof hdr, "X-API-Key: %s\r\n", key);
+    ck_assert_int_eq(http_raw(0, "GET", "/api/v1/stores/1", NULL, hdr, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    ck_assert_int_eq(http_raw(0, "GET", "/api/v1/stores/2", NULL, hdr, &r), 0);
+    ck_assert_int_eq(r.status, 403);
+    resp_free(&r);
+}
+END_TEST
+
 Suite *
 auth_suite(void)
 {
@@ -435,6 +465,7 @@ auth_suite(void)
     tcase_add_test(tc, test_audit_records_writes_and_refusals_append_only);
     tcase_add_test(tc, test_cors_only_for_the_web_app_origin);
     tcase_add_test(tc, test_tokens_work_across_gateways_and_refusals_are_audited);
+    tcase_add_test(tc, test_sample_pos_key_in_private_file);
     tcase_add_test(tc, test_redis_down_serves_and_says_so);
     suite_add_tcase(s, tc);
     return s;
