@@ -144,16 +144,27 @@ tm_bus_server_stop(struct tm_bus_server *srv)
 
 /* ---------------------------------------------------------------- client */
 
+/* A thread waiting for a socket of a full pool. Waiters are served in
+ * arrival order: under 1,000 connections an unfair wake-up let some wait
+ * seconds while others went straight through. */
+struct bus_waiter {
+    pthread_cond_t cv;
+    int sock; /* handed over: a socket, or OPEN_RIGHT */
+    int served;
+    struct bus_waiter *next;
+};
+#define OPEN_RIGHT (-2) /* the waiter may open a socket: a slot was freed for it */
+
 struct bus_inst {
     char endpoint[TM_BUS_ENDPOINT_MAX];
     pthread_mutex_t mu;
-    pthread_cond_t freed;          /* signalled when a socket returns or closes */
-    int idle[POOL_MAX];            /* connected sockets ready for a request; guarded by mu */
-    int n_idle;                    /* guarded by mu */
-    int n_open;                    /* sockets in existence, idle or busy; guarded by mu */
-    int max_open;                  /* read-only after new */
-    _Atomic int64_t down_until_ms; /* monotonic; skipped until then */
-    _Atomic int64_t last_ok_ms;    /* monotonic; the last reply from this instance */
+    int idle[POOL_MAX];             /* connected sockets ready for a request; guarded by mu */
+    int n_idle;                     /* guarded by mu */
+    int n_open;                     /* sockets in existence or promised; guarded by mu */
+    int max_open;                   /* read-only after new */
+    struct bus_waiter *head, *tail; /* FIFO of waiters; guarded by mu */
+    _Atomic int64_t down_until_ms;  /* monotonic; skipped until then */
+    _Atomic int64_t last_ok_ms;     /* monotonic; the last reply from this instance */
 };
 
 struct tm_bus_client {
@@ -195,7 +206,6 @@ tm_bus_client_new(const char *name, const char *endpoints, int max_sockets,
         struct bus_inst *in = &c->inst[i];
 
         pthread_mutex_init(&in->mu, NULL);
-        tm_cond_init_mono(&in->freed);
         in->max_open = max_sockets / c->n;
         if (in->max_open > POOL_MAX)
             in->max_open = POOL_MAX;
@@ -214,7 +224,6 @@ tm_bus_client_free(struct tm_bus_client *c)
         for (int k = 0; k < in->n_idle; k++)
             nn_close(in->idle[k]);
         pthread_mutex_destroy(&in->mu);
-        pthread_cond_destroy(&in->freed);
     }
     free(c);
 }
@@ -239,52 +248,106 @@ open_socket(const char *endpoint)
     return s;
 }
 
-/* Takes a socket for instance in, opening one if the pool has room, waiting
- * for one until deadline otherwise. *fresh tells whether it was just opened.
- * Returns -1 when none could be had in time. */
+/* Opens a socket for a slot already counted in n_open; gives the slot back
+ * when that fails. */
 static int
-acquire(struct bus_inst *in, int64_t deadline_ms, int *fresh)
+open_counted(struct bus_inst *in)
 {
-    int s = -1;
+    int s = open_socket(in->endpoint);
 
-    pthread_mutex_lock(&in->mu);
-    for (;;) {
-        if (in->n_idle > 0) {
-            s = in->idle[--in->n_idle];
-            *fresh = 0;
-            break;
-        }
-        if (in->n_open < in->max_open) {
-            in->n_open++;
-            pthread_mutex_unlock(&in->mu);
-            s = open_socket(in->endpoint);
-            *fresh = 1;
-            if (s >= 0)
-                return s;
-            pthread_mutex_lock(&in->mu);
-            in->n_open--;
-            break;
-        }
-        if (tm_mono_ms() >= deadline_ms)
-            break;
-        tm_cond_wait_until(&in->freed, &in->mu, deadline_ms);
+    if (s < 0) {
+        pthread_mutex_lock(&in->mu);
+        in->n_open--;
+        pthread_mutex_unlock(&in->mu);
     }
-    pthread_mutex_unlock(&in->mu);
     return s;
 }
 
-/* Returns s to the pool when keep, else closes it. */
+/* Removes w from the queue if it is still there. Called with mu held. */
+static void
+unqueue(struct bus_inst *in, struct bus_waiter *w)
+{
+    struct bus_waiter **pp = &in->head, *prev = NULL;
+
+    for (; *pp; prev = *pp, pp = &(*pp)->next) {
+        if (*pp == w) {
+            *pp = w->next;
+            if (in->tail == w)
+                in->tail = prev;
+            return;
+        }
+    }
+}
+
+/* Takes a socket for instance in: an idle one, a new one while the pool has
+ * room, or else the next one released, waiting in arrival order until
+ * deadline. *fresh tells whether it was just opened. -1 when none came. */
+static int
+acquire(struct bus_inst *in, int64_t deadline_ms, int *fresh)
+{
+    struct bus_waiter w;
+    int s = -1;
+
+    *fresh = 0;
+    pthread_mutex_lock(&in->mu);
+    if (in->n_idle > 0 && !in->head) {
+        s = in->idle[--in->n_idle];
+        pthread_mutex_unlock(&in->mu);
+        return s;
+    }
+    if (in->n_open < in->max_open && !in->head) {
+        in->n_open++;
+        pthread_mutex_unlock(&in->mu);
+        *fresh = 1;
+        return open_counted(in);
+    }
+    tm_cond_init_mono(&w.cv);
+    w.served = 0;
+    w.sock = -1;
+    w.next = NULL;
+    if (in->tail)
+        in->tail->next = &w;
+    else
+        in->head = &w;
+    in->tail = &w;
+    while (!w.served && tm_mono_ms() < deadline_ms)
+        tm_cond_wait_until(&w.cv, &in->mu, deadline_ms);
+    if (!w.served)
+        unqueue(in, &w);
+    pthread_mutex_unlock(&in->mu);
+    pthread_cond_destroy(&w.cv);
+    if (!w.served)
+        return -1;
+    if (w.sock == OPEN_RIGHT) {
+        *fresh = 1;
+        return open_counted(in);
+    }
+    return w.sock;
+}
+
+/* Returns s to the pool when keep, else closes it; either way the first
+ * waiter, if any, gets the socket or the right to open one. */
 static void
 release(struct bus_inst *in, int s, int keep)
 {
+    struct bus_waiter *w;
+
     if (!keep)
         nn_close(s);
     pthread_mutex_lock(&in->mu);
-    if (keep)
+    w = in->head;
+    if (w) {
+        in->head = w->next;
+        if (!in->head)
+            in->tail = NULL;
+        w->sock = keep ? s : OPEN_RIGHT; /* a closed socket's slot passes on */
+        w->served = 1;
+        pthread_cond_signal(&w->cv);
+    } else if (keep) {
         in->idle[in->n_idle++] = s;
-    else
+    } else {
         in->n_open--;
-    pthread_cond_signal(&in->freed);
+    }
     pthread_mutex_unlock(&in->mu);
 }
 

@@ -2,6 +2,7 @@
  * processes: round trip, no instance, moving on from a down instance, an
  * instance that dies mid-request (retried only when idempotent), and the
  * deadline. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 
 #include "tests/unit/common/suites.h"
 
-enum mode { ECHO, DIE, SLOW };
+enum mode { ECHO, DIE, SLOW, PACED };
 
 static void
 handler(void *app, const char *msg, size_t len, struct tm_buf *out)
@@ -25,6 +26,8 @@ handler(void *app, const char *msg, size_t len, struct tm_buf *out)
         _exit(0); /* the instance dies with the request in hand */
     if (m == SLOW)
         tm_sleep_ms(1000);
+    if (m == PACED)
+        tm_sleep_ms(50);
     if (tm_buf_adds(out, "echo:") != TM_OK || tm_buf_add(out, msg, len) != TM_OK)
         tm_buf_reset(out);
 }
@@ -180,6 +183,58 @@ START_TEST(test_bus_client_refuses_bad_endpoint_lists)
 }
 END_TEST
 
+/* Callers of a full pool are served in arrival order. */
+struct fifo_arg {
+    struct tm_bus_client *c;
+    int idx;
+    int *order; /* completion order, guarded by mu */
+    int *next;
+    pthread_mutex_t *mu;
+};
+
+static void *
+fifo_caller(void *arg)
+{
+    struct fifo_arg *a = arg;
+    char *reply = NULL;
+    size_t len = 0;
+
+    tm_sleep_ms(10 * a->idx); /* arrive in index order */
+    if (tm_bus_call(a->c, "x", 1, 1, tm_mono_ms() + 5000, &reply, &len, NULL) == TM_OK) {
+        pthread_mutex_lock(a->mu);
+        a->order[(*a->next)++] = a->idx;
+        pthread_mutex_unlock(a->mu);
+    }
+    tm_bus_free(reply);
+    return NULL;
+}
+
+START_TEST(test_bus_full_pool_serves_in_arrival_order)
+{
+    pid_t p = spawn(PACED, 6);
+    char ep[128];
+    struct tm_bus_client *c = NULL;
+    pthread_t t[6];
+    struct fifo_arg args[6];
+    int order[6], next = 0;
+    pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+
+    endpoint(ep, sizeof ep, 6);
+    ck_assert_int_eq(tm_bus_client_new("t", ep, 1, &c, NULL), TM_OK); /* one socket */
+    for (int i = 0; i < 6; i++) {
+        args[i] = (struct fifo_arg){c, i, order, &next, &mu};
+        ck_assert_int_eq(pthread_create(&t[i], NULL, fifo_caller, &args[i]), 0);
+    }
+    for (int i = 0; i < 6; i++)
+        pthread_join(t[i], NULL);
+    ck_assert_int_eq(next, 6);
+    for (int i = 0; i < 6; i++)
+        ck_assert_int_eq(order[i], i);
+    tm_bus_client_free(c);
+    reap(p, 6);
+}
+END_TEST
+
 Suite *
 bus_suite(void)
 {
@@ -193,6 +248,7 @@ bus_suite(void)
     tcase_add_test(tc, test_bus_death_mid_request_retries_only_idempotent);
     tcase_add_test(tc, test_bus_deadline_is_timeout);
     tcase_add_test(tc, test_bus_client_refuses_bad_endpoint_lists);
+    tcase_add_test(tc, test_bus_full_pool_serves_in_arrival_order);
     suite_add_tcase(s, tc);
     return s;
 }
