@@ -33,7 +33,7 @@ INVENTORY_LIB_SRC := services/inventory/catalog.c services/inventory/store.c \
 INVENTORY_LIB_OBJ := $(INVENTORY_LIB_SRC:%.c=$(BUILD)/%.o)
 
 DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory
-TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin
+TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BIN)/tm-events
 UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
 
@@ -82,6 +82,11 @@ $(BIN)/tm-inventory-seed: $(BUILD)/services/inventory/seed_main.o $(INVENTORY_LI
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/tm-gateway-admin: $(BUILD)/services/gateway/admin_main.o $(GATEWAY_LIB_OBJ) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/tm-events: $(BUILD)/services/events/main.o $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)

@@ -361,17 +361,26 @@ static enum outcome
 call_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, char **reply,
         size_t *reply_len)
 {
-    int fresh = 0, s = acquire(in, deadline_ms, &fresh);
+    int fresh = 0, suspect = 0, s = acquire(in, deadline_ms, &fresh);
     int64_t grace_end;
 
+    if (s >= 0 && !fresh && !connected(s)) {
+        /* An idle socket whose peer went away: the instance died, or came
+         * back while this socket's reconnect backs off. A new socket tells,
+         * within the short grace. */
+        release(in, s, 0);
+        s = acquire(in, deadline_ms, &fresh);
+        suspect = 1;
+    }
     if (s < 0)
         return tm_mono_ms() >= deadline_ms ? OUT_TIMEOUT : OUT_NOTSENT;
     /* A fresh socket of an instance that answers others right now is only
      * waiting its turn to connect (hundreds open at once under load); one
-     * of an instance that has been silent gets a short grace. */
+     * of an instance that has been silent, or just lost a peer, gets a
+     * short grace. */
     grace_end = tm_mono_ms();
     if (fresh)
-        grace_end = grace_end - atomic_load(&in->last_ok_ms) < ALIVE_MS
+        grace_end = !suspect && grace_end - atomic_load(&in->last_ok_ms) < ALIVE_MS
                         ? deadline_ms
                         : grace_end + CONNECT_GRACE_MS;
     while (!connected(s)) {

@@ -28,6 +28,25 @@ health_reply(const struct tm_router *r, const struct tm_request *req, struct tm_
         tm_buf_reset(&rep->body);
 }
 
+/* The events after ?after= (up to ?limit=), for subscribers catching up. */
+static enum tm_code
+replay_reply(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep,
+             struct tm_err *err)
+{
+    struct tm_ctx ctx = {req, NULL, r->app, NULL};
+    int64_t from = 0, limit = 0;
+    PGconn *db = NULL;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_query_int(&ctx, "after", 0, INT64_MAX, 0, &from, err)) != TM_OK ||
+        (rc = tm_ctx_query_int(&ctx, "limit", 1, TM_REPLAY_LIMIT_MAX, 500, &limit, err)) != TM_OK ||
+        (rc = tm_db_acquire(r->db, 1000, &db, err)) != TM_OK)
+        return rc;
+    rc = tm_outbox_replay(db, r->outbox, from, limit, &rep->body, err);
+    tm_db_release(r->db, db);
+    return rc;
+}
+
 static const struct tm_route *
 find_route(const struct tm_router *r, const struct tm_request *req, int *method_seen)
 {
@@ -110,6 +129,13 @@ tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
     rc = tm_request_decode(msg, len, &req, &err);
     if (rc == TM_OK && strcmp(req.method, TM_HEALTH_METHOD) == 0) {
         health_reply(r, &req, &rep);
+        goto reply;
+    }
+    if (rc == TM_OK && strcmp(req.method, TM_REPLAY_METHOD) == 0 && r->outbox) {
+        rc = replay_reply(r, &req, &rep, &err);
+        if (rc != TM_OK)
+            tm_reply_error(&rep, &err, req.id);
+        account(r, &req, "/_events", rep.status, start_us, &err);
         goto reply;
     }
     if (rc == TM_OK && req.deadline_ms && tm_now_ms() > req.deadline_ms)

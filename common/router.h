@@ -20,6 +20,7 @@
 #include "common/envelope.h"
 #include "common/err.h"
 #include "common/ops.h"
+#include "common/outbox.h"
 
 #define TM_HEALTH_METHOD "HEALTH" /* the gateway's readiness probe (proto/envelope.md) */
 #define TM_LIMIT_DEFAULT 50
@@ -51,6 +52,7 @@ struct tm_router {
     struct tm_db_pool *db; /* may be NULL */
     tm_health_fn health;   /* answers the HEALTH probe */
     void *app;
+    const struct tm_outbox *outbox; /* answers REPLAY when not NULL */
 };
 
 /* A tm_bus_handler_fn: `router` is a struct tm_router *. */

@@ -9,6 +9,7 @@
 #   deploy/stack.sh start SVC N   (re)start instance N of inventory|gateway
 #   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
 #   deploy/stack.sh redis stop|start   the same for Redis
+#   deploy/stack.sh events tail|replay [tm-events options]   inventory's event stream
 #
 # Settings (environment):
 #   TM_RUN_DIR    run folder: data, logs, pids, sockets   (default: ./var)
@@ -166,6 +167,7 @@ start_inventory() {
   local i=$1 ep; ep=$(inv_endpoint "$i")
   [ ${#ep} -lt 100 ] || die "socket path $ep is too long for ipc://; use a shorter TM_RUN_DIR"
   TM_DB_URL=$DB_URL TM_INVENTORY_ENDPOINT=$ep TM_OPS_PORT=$(inv_ops_port "$i") \
+  TM_INVENTORY_EVENTS_ENDPOINT=ipc://$RUN/sock/inventory-events-$i.ipc \
   TM_INSTANCE=inventory-$i TM_SQL_DIR=$ROOT/sql \
     start_daemon "tm-inventory #$i" "$RUN/pid/inventory-$i.pid" "$RUN/log/inventory-$i.log" \
     "$BIN/tm-inventory"
@@ -320,12 +322,25 @@ cmd_redis() {
   esac
 }
 
+cmd_events() {
+  local cmd=${1:-} i list=""
+  shift || true
+  case $cmd in
+    tail)
+      for i in $(seq 1 "$N_INV"); do list="$list${list:+,}ipc://$RUN/sock/inventory-events-$i.ipc"; done
+      exec "$BIN/tm-events" tail --events "$list" "$@" ;;
+    replay) exec "$BIN/tm-events" replay --source inventory --bus "$(inventory_endpoints)" "$@" ;;
+    *) die "usage: stack.sh events tail|replay [options]" ;;
+  esac
+}
+
 case ${1:-} in
   up) cmd_up ;;
+  events) shift; cmd_events "$@" ;;
   pg) shift; cmd_pg "$@" ;;
   redis) shift; cmd_redis "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   start) shift; cmd_start "$@" ;;
-  *) echo "usage: $0 up|down|status|start SVC N|pg stop|start" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|start SVC N|pg stop|start|redis stop|start|events tail|replay" >&2; exit 2 ;;
 esac

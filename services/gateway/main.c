@@ -96,8 +96,8 @@ prepare(struct gw_app *app, const struct gw_cfg *cfg)
         gw_password_hash(cfg->pwhash_ops, cfg->pwhash_mem_kib, pw, app->dummy_hash,
                          sizeof app->dummy_hash, &err) != TM_OK)
         goto fail;
-    app->local =
-        (struct tm_router){"tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app};
+    app->local = (struct tm_router){
+        "tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app, NULL};
     return 0;
 fail:
     fprintf(stderr, "tm-gateway: %s\n", err.message);

@@ -255,8 +255,9 @@ encode_store(struct tm_buf *b, const struct inv_store *s)
  * handlers below serve every resource through this table (the route's arg),
  * so list, create, get and update behave the same way everywhere. */
 struct resource {
-    size_t size;     /* of its struct */
-    int by_category; /* lists take ?category_id= */
+    size_t size;                   /* of its struct */
+    int by_category;               /* lists take ?category_id= */
+    const char *created, *updated; /* event topics (proto/events.md) */
     enum tm_code (*decode)(const cJSON *o, int create, void *out, unsigned *set,
                            struct tm_err *err);
     enum tm_code (*encode)(struct tm_buf *b, const void *item);
@@ -310,8 +311,8 @@ RESOURCE_ADAPTERS(store, struct inv_store)
 
 #define RESOURCE(name, type, by_category)                                                          \
     {                                                                                              \
-        sizeof(type), by_category, name##_decode, name##_encode, name##_id, name##_create,         \
-            name##_get, name##_update, name##_list                                                 \
+        sizeof(type), by_category, #name ".created", #name ".updated", name##_decode,              \
+            name##_encode, name##_id, name##_create, name##_get, name##_update, name##_list        \
     }
 
 static const struct resource r_category = RESOURCE(category, struct inv_category, 0);
@@ -326,6 +327,18 @@ encode_one(struct tm_reply *rep, int status, const struct resource *k, const voi
     if (k->encode(&rep->body, item) != TM_OK)
         return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
     return TM_OK;
+}
+
+/* The change and its event commit together (the route's transaction); the
+ * event's data is the resource as the reply shows it. */
+static enum tm_code
+changed(struct tm_ctx *ctx, struct tm_reply *rep, int status, const struct resource *k,
+        const char *topic, const void *item, struct tm_err *err)
+{
+    enum tm_code rc = encode_one(rep, status, k, item, err);
+
+    snprintf(rep->target, sizeof rep->target, "%lld", (long long)k->id(item));
+    return rc == TM_OK ? tm_outbox_add(ctx->db, &inv_outbox, topic, rep->body.p, NULL, err) : rc;
 }
 
 /* Reads the list filters: q, active, category_id where it applies, the page. */
@@ -380,10 +393,8 @@ h_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
         (rc = k->decode(body, 1, item, &set, err)) == TM_OK &&
-        (rc = k->create(ctx->db, item, err)) == TM_OK) {
-        snprintf(rep->target, sizeof rep->target, "%lld", (long long)k->id(item));
-        rc = encode_one(rep, 201, k, item, err);
-    }
+        (rc = k->create(ctx->db, item, err)) == TM_OK)
+        rc = changed(ctx, rep, 201, k, k->created, item, err);
     cJSON_Delete(body);
     free(item);
     return rc;
@@ -417,13 +428,30 @@ h_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
         (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
         (rc = k->decode(body, 0, in, &set, err)) == TM_OK &&
-        (rc = k->update(ctx->db, id, in, set, out, err)) == TM_OK) {
-        snprintf(rep->target, sizeof rep->target, "%lld", (long long)id);
-        rc = encode_one(rep, 200, k, out, err);
-    }
+        (rc = k->update(ctx->db, id, in, set, out, err)) == TM_OK)
+        rc = changed(ctx, rep, 200, k, k->updated, out, err);
     cJSON_Delete(body);
     free(in);
     free(out);
+    return rc;
+}
+
+enum tm_code
+inv_event_created(PGconn *db, enum inv_kind kind, const void *item, struct tm_err *err)
+{
+    const struct resource *k = kind == INV_CATEGORY  ? &r_category
+                               : kind == INV_PRODUCT ? &r_product
+                                                     : &r_store;
+    struct tm_buf b;
+    enum tm_code rc;
+
+    tm_buf_init(&b, 1 << 20);
+    rc = k->encode(&b, item);
+    if (rc == TM_OK)
+        rc = tm_outbox_add(db, &inv_outbox, k->created, b.p, NULL, err);
+    else
+        rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
+    tm_buf_fini(&b);
     return rc;
 }
 

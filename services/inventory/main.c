@@ -18,6 +18,7 @@
 #include "common/signals.h"
 
 #include "services/inventory/handlers.h"
+#include "services/inventory/store.h"
 
 struct inv_cfg {
     struct tm_base_cfg base;
@@ -26,12 +27,14 @@ struct inv_cfg {
     char endpoint[256];
     int workers;
     char sql_dir[512];
+    char events_endpoint[256];
 };
 
 struct inv_app {
     const struct inv_cfg *cfg;
     struct tm_db_pool *db;
-    atomic_int schema_ok; /* set once the migration check passed */
+    atomic_int schema_ok;               /* set once the migration check passed */
+    _Atomic(struct tm_publisher *) pub; /* set once started; read by /health */
 };
 
 #define F(field) offsetof(struct inv_cfg, field)
@@ -47,6 +50,9 @@ static const struct tm_cfg_opt inv_opts[] = {
      "bus worker threads, each handling one request at a time"},
     {"sql-dir", "TM_SQL_DIR", TM_CFG_STR, F(sql_dir), S(sql_dir), 0, 0, "sql", 0,
      "folder of migrations; the schema must be at its latest migration"},
+    {"events-endpoint", "TM_INVENTORY_EVENTS_ENDPOINT", TM_CFG_STR, F(events_endpoint),
+     S(events_endpoint), 0, 0, "ipc:///tmp/tm-inventory-events-1.ipc", 0,
+     "PUB endpoint this instance binds; it publishes while it holds the outbox lock"},
 };
 #undef F
 #undef S
@@ -64,6 +70,8 @@ health(void *arg, struct tm_health *h)
         tm_health_add(h, "postgres", 0, "%s", err.message);
     tm_health_add(h, "schema", atomic_load(&app->schema_ok), "%s",
                   atomic_load(&app->schema_ok) ? "inventory up to date" : "not checked yet");
+    tm_health_add(h, "outbox", TM_HEALTH_UP, "%s",
+                  tm_publisher_active(atomic_load(&app->pub)) ? "publishing" : "standby");
 }
 
 int
@@ -75,7 +83,9 @@ main(int argc, char **argv)
         {tm_base_cfg_opts, tm_base_cfg_n, &cfg.base},
         {inv_opts, sizeof inv_opts / sizeof inv_opts[0], &cfg},
     };
-    struct tm_router router = {"tm-inventory", inv_routes, inv_routes_n, NULL, health, &app};
+    struct tm_router router = {"tm-inventory", inv_routes, inv_routes_n, NULL,
+                               health,         &app,       &inv_outbox};
+    struct tm_publisher *pub = NULL;
     struct tm_bus_server *bus = NULL;
     struct tm_ops *ops = NULL;
     struct tm_err err;
@@ -100,8 +110,10 @@ main(int argc, char **argv)
     }
     atomic_store(&app.schema_ok, 1);
     status = 1;
-    if (tm_bus_server_start(cfg.endpoint, cfg.workers, tm_router_handle, &router, &bus, &err) !=
-        TM_OK) {
+    if (tm_publisher_start(&inv_outbox, cfg.db_url, cfg.events_endpoint, &pub, &err) == TM_OK)
+        atomic_store(&app.pub, pub);
+    if (!pub || tm_bus_server_start(cfg.endpoint, cfg.workers, tm_router_handle, &router, &bus,
+                                    &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
     }
@@ -114,6 +126,8 @@ main(int argc, char **argv)
     status = 0;
 out:
     tm_bus_server_stop(bus);
+    atomic_store(&app.pub, NULL);
+    tm_publisher_stop(pub);
     tm_ops_stop(ops);
     tm_db_pool_free(app.db);
     tm_log_info(NULL, "stopped", "status=%d", status);

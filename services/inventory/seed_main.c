@@ -10,6 +10,7 @@
 #include "common/db.h"
 #include "common/log.h"
 
+#include "services/inventory/handlers.h"
 #include "services/inventory/sample.h"
 #include "services/inventory/store.h"
 
@@ -42,12 +43,14 @@ load(PGconn *db, const struct seed_cfg *cfg, struct tm_err *err)
     for (int i = 0; i < inv_sample_n_stores() && rc == TM_OK; i++) {
         struct inv_store s;
         inv_sample_store(i, &s);
-        rc = inv_db_store_create(db, &s, err);
+        if ((rc = inv_db_store_create(db, &s, err)) == TM_OK)
+            rc = inv_event_created(db, INV_STORE, &s, err);
     }
     for (int i = 0; i < nc && rc == TM_OK; i++) {
         struct inv_category c;
         inv_sample_category(i, &c);
-        if ((rc = inv_db_category_create(db, &c, err)) == TM_OK)
+        if ((rc = inv_db_category_create(db, &c, err)) == TM_OK &&
+            (rc = inv_event_created(db, INV_CATEGORY, &c, err)) == TM_OK)
             cat_ids[i] = c.id;
     }
     inv_rng_seed(&rng, (uint64_t)cfg->seed);
@@ -56,7 +59,8 @@ load(PGconn *db, const struct seed_cfg *cfg, struct tm_err *err)
         int ci;
         inv_sample_product(&rng, i, &p, &ci);
         p.category_id = cat_ids[ci];
-        rc = inv_db_product_create(db, &p, err);
+        if ((rc = inv_db_product_create(db, &p, err)) == TM_OK)
+            rc = inv_event_created(db, INV_PRODUCT, &p, err);
     }
     free(cat_ids);
     return rc;

@@ -376,3 +376,18 @@ inv_db_store_list(PGconn *db, const struct inv_filter *f, const struct tm_page *
                      " AND ($4::boolean IS NULL OR active = $4) ORDER BY id LIMIT $2",
                      4, f, pg, store_fn, out, sizeof *out, n, err);
 }
+
+/* ---------------------------------------------------------------- outbox */
+
+const struct tm_outbox inv_outbox = {
+    "inventory",
+    7406313, /* advisory lock key of inventory's publisher */
+    "WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1 RETURNING last)"
+    " INSERT INTO inventory.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s"
+    " RETURNING seq",
+    "SELECT seq, topic, " TS("ts") ", data::text FROM inventory.outbox WHERE seq > $1"
+                                   " ORDER BY seq LIMIT $2",
+    "SELECT published FROM inventory.outbox_seq",
+    "UPDATE inventory.outbox_seq SET published = GREATEST(published, $1::bigint)",
+    "SELECT last FROM inventory.outbox_seq",
+};

@@ -10,6 +10,7 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
+#include "common/outbox.h"
 #include "common/router.h"
 
 #include "services/inventory/catalog.h"
@@ -55,6 +56,9 @@ TM_MUSTCHECK enum tm_code inv_db_store_update(PGconn *db, int64_t id, const stru
 TM_MUSTCHECK enum tm_code inv_db_store_list(PGconn *db, const struct inv_filter *f,
                                             const struct tm_page *pg, struct inv_store *out, int *n,
                                             struct tm_err *err);
+
+/* tm-inventory's outbox statements (sql/inventory/0002_outbox.sql). */
+extern const struct tm_outbox inv_outbox;
 
 /* Counts rows, for the seeder's "already loaded" check. */
 TM_MUSTCHECK enum tm_code inv_db_count_products(PGconn *db, int64_t *out, struct tm_err *err);

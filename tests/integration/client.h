@@ -79,5 +79,6 @@ Suite *platform_suite(void);
 Suite *scaling_suite(void);
 Suite *auth_suite(void);
 Suite *access_suite(void);
+Suite *events_suite(void);
 
 #endif

@@ -43,7 +43,7 @@ static const struct tm_route routes[] = {
     {"POST", "/t/{id}", h_echo, TM_TX_WRITE, NULL},
     {"GET", "/t/{id}", h_fail, TM_TX_READ, NULL},
 };
-static struct tm_router router = {"tm-test", routes, 2, NULL, health_down, NULL};
+static struct tm_router router = {"tm-test", routes, 2, NULL, health_down, NULL, NULL};
 
 /* Sends one envelope through the router; returns the status, body in out. */
 static int
