@@ -32,7 +32,10 @@ INVENTORY_LIB_SRC := services/inventory/catalog.c services/inventory/store.c \
 	services/inventory/handlers.c services/inventory/sample.c
 INVENTORY_LIB_OBJ := $(INVENTORY_LIB_SRC:%.c=$(BUILD)/%.o)
 
-DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory
+ANALYTICS_LIB_SRC := services/analytics/handlers.c services/analytics/store.c
+ANALYTICS_LIB_OBJ := $(ANALYTICS_LIB_SRC:%.c=$(BUILD)/%.o)
+
+DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory $(BIN)/tm-analytics
 TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BIN)/tm-events
 UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
@@ -76,6 +79,11 @@ $(BIN)/tm-inventory: $(BUILD)/services/inventory/main.o $(INVENTORY_LIB_OBJ) $(C
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BIN)/tm-analytics: $(BUILD)/services/analytics/main.o $(ANALYTICS_LIB_OBJ) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BIN)/tm-inventory-seed: $(BUILD)/services/inventory/seed_main.o $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
@@ -106,7 +114,7 @@ $(BUILD)/tests/unit-inventory: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
-$(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(GATEWAY_LIB_OBJ) $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
+$(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(GATEWAY_LIB_OBJ) $(INVENTORY_LIB_OBJ) $(ANALYTICS_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)

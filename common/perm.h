@@ -8,15 +8,16 @@
 
 /* X(name, wire name) */
 #define TM_PERMS(X)                                                                                \
-    X(PUBLIC, "public")               /* no credentials needed: login, refresh */                  \
-    X(SELF, "self")                   /* any authenticated principal: me, logout */                \
-    X(CATALOG_READ, "catalog.read")   /* products, categories */                                   \
-    X(CATALOG_WRITE, "catalog.write") /* create and change products and categories */              \
-    X(STORE_READ, "store.read")       /* stores */                                                 \
-    X(STORE_WRITE, "store.write")     /* change a store (scoped roles: their own) */               \
-    X(STORE_ADMIN, "store.admin")     /* open stores */                                            \
-    X(USER_ADMIN, "user.admin")       /* users and API keys */                                     \
-    X(AUDIT_READ, "audit.read")       /* the audit log */
+    X(PUBLIC, "public")                 /* no credentials needed: login, refresh */                \
+    X(SELF, "self")                     /* any authenticated principal: me, logout */              \
+    X(CATALOG_READ, "catalog.read")     /* products, categories */                                 \
+    X(CATALOG_WRITE, "catalog.write")   /* create and change products and categories */            \
+    X(STORE_READ, "store.read")         /* stores */                                               \
+    X(STORE_WRITE, "store.write")       /* change a store (scoped roles: their own) */             \
+    X(STORE_ADMIN, "store.admin")       /* open stores */                                          \
+    X(USER_ADMIN, "user.admin")         /* users and API keys */                                   \
+    X(AUDIT_READ, "audit.read")         /* the audit log */                                        \
+    X(ANALYTICS_READ, "analytics.read") /* dashboards and read models */
 
 /* X(name, wire name, store-scoped) */
 #define TM_ROLES(X)                                                                                \

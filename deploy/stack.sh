@@ -59,10 +59,13 @@ scale_of() { # scale_of SVC -> instance count
 }
 N_INV=$(scale_of inventory)
 N_GW=$(scale_of gateway)
+N_AN=$(scale_of analytics)
 gw_port() { echo $((PORT_BASE + 10 + $1)); }
 gw_ops_port() { echo $((PORT_BASE + 40 + $1)); }
 inv_ops_port() { echo $((PORT_BASE + 70 + $1)); }
 inv_endpoint() { echo "ipc://$RUN/sock/inventory-$1.ipc"; }
+an_ops_port() { echo $((PORT_BASE + 60 + $1)); }
+an_endpoint() { echo "ipc://$RUN/sock/analytics-$1.ipc"; }
 
 as_pg() { # runs a command as the postgres user (PostgreSQL refuses root)
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -179,11 +182,33 @@ inventory_endpoints() {
   echo "$list"
 }
 
+inventory_events() {
+  local i list=""
+  for i in $(seq 1 "$N_INV"); do list="$list${list:+,}ipc://$RUN/sock/inventory-events-$i.ipc"; done
+  echo "$list"
+}
+
+analytics_endpoints() {
+  local i list=""
+  for i in $(seq 1 "$N_AN"); do list="$list${list:+,}$(an_endpoint "$i")"; done
+  echo "$list"
+}
+
+start_analytics() {
+  local i=$1
+  TM_DB_URL=$DB_URL TM_ANALYTICS_ENDPOINT=$(an_endpoint "$i") TM_OPS_PORT=$(an_ops_port "$i") \
+  TM_INSTANCE=analytics-$i TM_SQL_DIR=$ROOT/sql TM_INVENTORY_EVENTS_ENDPOINTS=$(inventory_events) \
+  TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
+    start_daemon "tm-analytics #$i" "$RUN/pid/analytics-$i.pid" "$RUN/log/analytics-$i.log" \
+    "$BIN/tm-analytics"
+}
+
 start_gateway() {
   local i=$1
   TM_GATEWAY_LISTEN=127.0.0.1:$(gw_port "$i") TM_OPS_PORT=$(gw_ops_port "$i") \
   TM_INSTANCE=gateway-$i TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
   TM_GATEWAY_THREADS=${TM_GATEWAY_THREADS:-256} TM_GATEWAY_DB_URL=$DB_URL \
+  TM_ANALYTICS_ENDPOINTS=$(analytics_endpoints) \
   TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT TM_SQL_DIR=$ROOT/sql \
   TM_JWT_SECRET_FILE=$RUN/secrets/jwt.key \
     start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
@@ -222,7 +247,7 @@ cmd_up() {
   fi
   start_postgres
   start_redis
-  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory,gateway \
+  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory,gateway,analytics \
     2>>"$RUN/log/migrate.log" || die "migrations failed: see $RUN/log/migrate.log"
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
     TM_DB_URL=$DB_URL "$BIN/tm-inventory-seed" 2>>"$RUN/log/seed.log" \
@@ -236,6 +261,8 @@ cmd_up() {
   local i
   for i in $(seq 1 "$N_INV"); do start_inventory "$i"; done
   for i in $(seq 1 "$N_INV"); do wait_ready inventory "$i" "$(inv_ops_port "$i")"; done
+  for i in $(seq 1 "$N_AN"); do start_analytics "$i"; done
+  for i in $(seq 1 "$N_AN"); do wait_ready analytics "$i" "$(an_ops_port "$i")"; done
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
   for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(gw_ops_port "$i")"; done
   start_nginx
@@ -243,7 +270,7 @@ cmd_up() {
     || die "the API does not answer through nginx: see $RUN/log/"
   cat <<MSG
 
-TechMart is up (inventory x$N_INV, gateway x$N_GW).
+TechMart is up (inventory x$N_INV, analytics x$N_AN, gateway x$N_GW).
   Open:    http://localhost:$HTTP_PORT/
   Log in:  curl -X POST -H 'Content-Type: application/json' http://localhost:$HTTP_PORT/api/v1/auth/login \\
              -d '{"email":"...","password":"..."}'
@@ -274,7 +301,7 @@ cmd_down() {
   [ -d "$RUN" ] || { log "nothing to stop in $RUN"; return 0; }
   local f
   stop_pid "$RUN/pid/nginx.pid"
-  for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/inventory-*.pid; do
+  for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/analytics-*.pid "$RUN"/pid/inventory-*.pid; do
     [ -e "$f" ] && stop_pid "$f"
   done
   stop_pid "$RUN/pid/redis.pid"
@@ -298,10 +325,11 @@ cmd_status() {
 
 cmd_start() {
   local svc=${1:-} i=${2:-}
-  [[ $i =~ ^[0-9]+$ ]] || die "usage: stack.sh start inventory|gateway N"
+  [[ $i =~ ^[0-9]+$ ]] || die "usage: stack.sh start inventory|gateway|analytics N"
   case $svc in
     inventory) start_inventory "$i"; wait_ready inventory "$i" "$(inv_ops_port "$i")" ;;
     gateway) start_gateway "$i"; wait_ready gateway "$i" "$(gw_ops_port "$i")" ;;
+    analytics) start_analytics "$i"; wait_ready analytics "$i" "$(an_ops_port "$i")" ;;
     *) die "usage: stack.sh start inventory|gateway N" ;;
   esac
 }

@@ -35,10 +35,11 @@ const struct gw_route gw_routes[] = {
     {"POST", "/api/v1/stores", INV, P(STORE_ADMIN), ANY},
     {"GET", "/api/v1/stores/{id}", INV, P(STORE_READ), GW_SCOPE_STORE},
     {"PATCH", "/api/v1/stores/{id}", INV, P(STORE_WRITE), GW_SCOPE_STORE},
+    {"GET", "/api/v1/analytics/catalogue-lag", GW_SVC_ANALYTICS, P(ANALYTICS_READ), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 
-static const char *const service_names[GW_SVC_COUNT] = {"gateway", "inventory"};
+static const char *const service_names[GW_SVC_COUNT] = {"gateway", "inventory", "analytics"};
 
 const char *
 gw_service_name(enum gw_service svc)

@@ -40,6 +40,7 @@ static const struct {
     {"PATCH", "/api/v1/stores/1", "{}", "-++FFFFF"},
     {"GET", "/api/v1/stores/3", NULL, "-+F++++F"}, /* store 3 is neither's */
     {"PATCH", "/api/v1/stores/3", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/analytics/catalogue-lag", NULL, "-++++++F"},
 };
 #define N_ROWS (int)(sizeof matrix / sizeof matrix[0])
 #define N_COLS 8

@@ -80,5 +80,6 @@ Suite *scaling_suite(void);
 Suite *auth_suite(void);
 Suite *access_suite(void);
 Suite *events_suite(void);
+Suite *subscriber_suite(void);
 
 #endif

@@ -1,0 +1,320 @@
+/* common/subscriber.c — the subscriber thread. Live events are applied one
+ * transaction each; catching up applies a replayed page of up to 500 events
+ * in one transaction, so a subscriber that was down catches up at thousands
+ * of events a second. */
+#include "common/subscriber.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nanomsg/nn.h>
+#include <nanomsg/pubsub.h>
+
+#include "common/bus.h"
+#include "common/db.h"
+#include "common/envelope.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#define QUIET_MS 1000 /* no live event for this long: ask whether we missed one */
+#define PAGE 500
+
+struct tm_subscriber {
+    const struct tm_subscription *sub; /* read-only */
+    char *db_url;
+    PGconn *db;                /* thread only */
+    int sock;                  /* SUB; thread only */
+    struct tm_bus_client *bus; /* replay; thread only */
+    pthread_t thread;
+    atomic_int stop;
+    _Atomic int64_t source_seq; /* newest seq seen handed out */
+};
+
+enum tm_code
+tm_event_from(const cJSON *root, struct tm_event *ev, struct tm_err *err)
+{
+    enum tm_code rc = tm_json_object(root, "event", err);
+
+    memset(ev, 0, sizeof *ev);
+    if (rc == TM_OK &&
+        (rc = tm_json_str(root, "topic", 1, TM_TOPIC_MAX - 1, ev->topic, sizeof ev->topic, err)) ==
+            TM_OK &&
+        (rc = tm_json_str(root, "source", 1, sizeof ev->source - 1, ev->source, sizeof ev->source,
+                          err)) == TM_OK &&
+        (rc = tm_json_i64(root, "seq", 1, INT64_MAX, &ev->seq, err)) == TM_OK) {
+        ev->data = tm_json_member(root, "data");
+        if (!cJSON_IsObject(ev->data))
+            rc = tm_err_set(err, TM_INVALID, "data", "event data must be an object");
+    }
+    return rc;
+}
+
+enum tm_code
+tm_event_parse(const char *text, size_t len, struct tm_event *ev, cJSON **root, struct tm_err *err)
+{
+    enum tm_code rc = tm_json_parse(text, len, TM_JSON_MAX_DEPTH, "event", root, err);
+
+    if (rc == TM_OK && (rc = tm_event_from(*root, ev, err)) != TM_OK) {
+        cJSON_Delete(*root);
+        *root = NULL;
+    }
+    return rc;
+}
+
+static void
+note_seq(struct tm_subscriber *s, int64_t seq)
+{
+    int64_t cur = atomic_load(&s->source_seq);
+
+    while (seq > cur && !atomic_compare_exchange_weak(&s->source_seq, &cur, seq)) {
+    }
+}
+
+/* Applies the events of a parsed array (or one event) after the stored
+ * last seq, in one transaction. Returns the number applied, -1 on error. */
+static int
+apply_events(struct tm_subscriber *s, cJSON *const *events, int n)
+{
+    const struct tm_subscription *sub = s->sub;
+    const char *params[2] = {sub->source, NULL};
+    struct tm_db_int seqtxt;
+    PGresult *r = NULL;
+    struct tm_err err;
+    int64_t last;
+    int applied = 0;
+
+    tm_err_clear(&err);
+    if (tm_db_begin(s->db, &err) != TM_OK ||
+        tm_db_exec(s->db, sub->lock_sql, 1, params, &r, &err) != TM_OK)
+        goto fail;
+    if (PQntuples(r) != 1) {
+        tm_err_set(&err, TM_INTERNAL, NULL, "inbox row of %s missing", sub->source);
+        goto fail;
+    }
+    last = tm_db_i64(r, 0, 0);
+    PQclear(r);
+    r = NULL;
+    for (int i = 0; i < n; i++) {
+        struct tm_event ev;
+        enum tm_code rc = tm_event_from(events[i], &ev, &err);
+
+        if (rc != TM_OK) {
+            tm_log_error(NULL, "event.malformed", "source=%s error=\"%s\"", sub->source,
+                         err.message);
+            goto fail;
+        }
+        note_seq(s, ev.seq);
+        if (ev.seq != last + 1) {
+            if (ev.seq > last + 1)
+                break; /* a gap: the next catch-up replays it */
+            continue;  /* applied before: a duplicate changes nothing */
+        }
+        rc = sub->apply(sub->app, s->db, &ev, &err);
+        if (rc != TM_OK) {
+            tm_log_error(NULL, "event.apply", "source=%s seq=%lld error=\"%s\"", sub->source,
+                         (long long)ev.seq, err.message);
+            goto fail;
+        }
+        last = ev.seq;
+        applied++;
+    }
+    params[1] = tm_db_int(&seqtxt, last);
+    if (applied && tm_db_exec(s->db, sub->set_sql, 2, params, NULL, &err) != TM_OK)
+        goto fail;
+    if (tm_db_commit(s->db, &err) != TM_OK)
+        goto fail;
+    return applied;
+fail:
+    PQclear(r);
+    tm_db_rollback(s->db);
+    tm_log_warn(NULL, "subscriber.retry", "source=%s error=\"%s\"", sub->source, err.message);
+    return -1;
+}
+
+/* The stored last seq (no lock). */
+static int64_t
+stored_seq(struct tm_subscriber *s)
+{
+    const char *params[1] = {s->sub->source};
+    PGresult *r = NULL;
+    int64_t last = -1;
+
+    if (tm_db_begin(s->db, NULL) == TM_OK &&
+        tm_db_exec(s->db, s->sub->lock_sql, 1, params, &r, NULL) == TM_OK && PQntuples(r) == 1)
+        last = tm_db_i64(r, 0, 0);
+    PQclear(r);
+    if (last >= 0 && tm_db_commit(s->db, NULL) != TM_OK)
+        last = -1;
+    if (last < 0)
+        tm_db_rollback(s->db);
+    return last;
+}
+
+/* Asks the source for what came after our last seq, page by page, and
+ * applies it. Returns 0 when caught up, -1 on an error (retried later). */
+static int
+catch_up(struct tm_subscriber *s)
+{
+    for (;;) {
+        char after[24], *reply = NULL;
+        struct tm_request req;
+        struct tm_reply_view v;
+        struct tm_buf env;
+        size_t len = 0;
+        cJSON *body = NULL, *events, *e, *page[PAGE];
+        int n = 0, got;
+        int64_t last = stored_seq(s);
+
+        if (last < 0)
+            return -1;
+        memset(&req, 0, sizeof req);
+        snprintf(req.id, sizeof req.id, "replay-%s", s->sub->source);
+        snprintf(req.method, sizeof req.method, "%s", TM_REPLAY_METHOD);
+        snprintf(req.route, sizeof req.route, "/_events");
+        snprintf(after, sizeof after, "%lld", (long long)last);
+        req.query[0] = (struct tm_kv){"after", after};
+        req.query[1] = (struct tm_kv){"limit", "500"};
+        req.n_query = 2;
+        snprintf(req.principal.kind, sizeof req.principal.kind, "internal");
+        tm_buf_init(&env, 4096);
+        got = tm_request_encode(&req, &env, NULL) == TM_OK &&
+              tm_bus_call(s->bus, env.p, env.len, 1, tm_mono_ms() + 5000, &reply, &len, NULL) ==
+                  TM_OK &&
+              tm_reply_decode(reply, len, &v, NULL) == TM_OK && v.status == 200 &&
+              (body = cJSON_ParseWithLength(v.body, v.body_len)) != NULL;
+        tm_buf_fini(&env);
+        events = got ? cJSON_GetObjectItem(body, "events") : NULL;
+        if (got && cJSON_IsNumber(cJSON_GetObjectItem(body, "last_seq")))
+            note_seq(s, (int64_t)cJSON_GetObjectItem(body, "last_seq")->valuedouble);
+        cJSON_ArrayForEach(e, events) if (n < PAGE) page[n++] = e;
+        got = got && cJSON_IsArray(events) ? (n ? apply_events(s, page, n) : 0) : -1;
+        cJSON_Delete(body);
+        tm_bus_free(reply);
+        if (got < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+    }
+}
+
+static int
+connect_db(struct tm_subscriber *s)
+{
+    if (s->db && PQstatus(s->db) == CONNECTION_OK)
+        return 1;
+    PQfinish(s->db);
+    s->db = PQconnectdb(s->db_url);
+    return PQstatus(s->db) == CONNECTION_OK;
+}
+
+static void *
+subscriber_main(void *arg)
+{
+    struct tm_subscriber *s = arg;
+    int64_t quiet_since = 0;
+    int behind = 1; /* catch up first */
+
+    while (!atomic_load(&s->stop)) {
+        char *msg = NULL;
+        int n;
+
+        if (!connect_db(s)) {
+            tm_sleep_ms(500);
+            continue;
+        }
+        if (behind || tm_mono_ms() - quiet_since > QUIET_MS) {
+            behind = catch_up(s) < 0;
+            quiet_since = tm_mono_ms();
+            if (behind)
+                tm_sleep_ms(200);
+            continue;
+        }
+        n = nn_recv(s->sock, &msg, NN_MSG, 0);
+        if (n < 0)
+            continue; /* timeout: the quiet check above asks the source */
+        {
+            const char *nl = memchr(msg, '\n', (size_t)n);
+            cJSON *root = nl ? cJSON_ParseWithLength(nl + 1, (size_t)(msg + n - nl - 1)) : NULL;
+            cJSON *one[1] = {root};
+            int64_t seq =
+                root ? (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(root, "seq")) : 0;
+            int64_t last = stored_seq(s);
+
+            if (!root)
+                tm_log_error(NULL, "event.malformed", "source=%s bytes=%d", s->sub->source, n);
+            else if (last >= 0 && seq == last + 1)
+                behind = apply_events(s, one, 1) < 0;
+            else if (last >= 0 && seq > last + 1)
+                behind = 1; /* a gap: PUB dropped something; replay fills it */
+            cJSON_Delete(root);
+            quiet_since = tm_mono_ms();
+        }
+        nn_freemsg(msg);
+    }
+    PQfinish(s->db);
+    return NULL;
+}
+
+enum tm_code
+tm_subscriber_start(const struct tm_subscription *sub, const char *db_url,
+                    struct tm_subscriber **out, struct tm_err *err)
+{
+    struct tm_subscriber *s = tm_xcalloc(1, sizeof *s);
+    char list[1024], *save = NULL;
+    int tmo = 200;
+
+    s->sub = sub;
+    s->db_url = tm_xstrdup(db_url);
+    s->sock = nn_socket(AF_SP, NN_SUB);
+    snprintf(list, sizeof list, "%s", sub->pub_endpoints);
+    if (s->sock < 0 ||
+        nn_setsockopt(s->sock, NN_SUB, NN_SUB_SUBSCRIBE, sub->prefix, strlen(sub->prefix)) < 0 ||
+        nn_setsockopt(s->sock, NN_SOL_SOCKET, NN_RCVTIMEO, &tmo, sizeof tmo) < 0) {
+        tm_err_set(err, TM_INTERNAL, NULL, "SUB socket: %s", nn_strerror(nn_errno()));
+        goto fail;
+    }
+    for (char *ep = strtok_r(list, ",", &save); ep; ep = strtok_r(NULL, ",", &save))
+        if (nn_connect(s->sock, ep) < 0) {
+            tm_err_set(err, TM_INVALID, "events-endpoints", "%s: %s", ep, nn_strerror(nn_errno()));
+            goto fail;
+        }
+    if (tm_bus_client_new(sub->source, sub->bus_endpoints, 8, &s->bus, err) != TM_OK)
+        goto fail;
+    if (pthread_create(&s->thread, NULL, subscriber_main, s) != 0) {
+        tm_err_set(err, TM_INTERNAL, NULL, "cannot start the subscriber thread");
+        goto fail;
+    }
+    *out = s;
+    return TM_OK;
+fail:
+    if (s->sock >= 0)
+        nn_close(s->sock);
+    tm_bus_client_free(s->bus);
+    free(s->db_url);
+    free(s);
+    return err ? err->code : TM_INTERNAL;
+}
+
+int64_t
+tm_subscriber_source_seq(struct tm_subscriber *s)
+{
+    return s ? atomic_load(&s->source_seq) : 0;
+}
+
+void
+tm_subscriber_stop(struct tm_subscriber *s)
+{
+    if (!s)
+        return;
+    atomic_store(&s->stop, 1);
+    pthread_join(s->thread, NULL);
+    nn_close(s->sock);
+    tm_bus_client_free(s->bus);
+    free(s->db_url);
+    free(s);
+}

@@ -1,0 +1,66 @@
+/* common/subscriber.h — events that are never lost, the reading half
+ * (ARCHITECTURE.md "Messages"). A subscriber thread listens on the source's
+ * PUB sockets, filtered by topic prefix, and applies each event exactly once:
+ * in one transaction it locks its per-source row, skips what it already
+ * applied (so several instances may run side by side, and a duplicate
+ * changes nothing), applies the effect and records the seq. On a gap, at
+ * start and after a quiet second it asks the source for the events after its
+ * last seq (replay over REQ/REP) and applies them in order — so events PUB
+ * dropped while it was slow, stopped or dead are applied all the same.
+ * The service supplies its SQL and its apply function. */
+#ifndef TM_COMMON_SUBSCRIBER_H
+#define TM_COMMON_SUBSCRIBER_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+#include <postgresql/libpq-fe.h>
+
+#include "common/err.h"
+#include "common/outbox.h"
+
+struct tm_event {
+    char topic[TM_TOPIC_MAX];
+    char source[32];
+    int64_t seq;
+    const cJSON *data; /* borrowed for the call */
+};
+
+/* Applies ev's effect in the caller's transaction. Must be idempotent only
+ * by the subscriber's own bookkeeping (it is never called twice for one seq
+ * that committed). An error rolls the event back; it is retried later. */
+typedef enum tm_code (*tm_apply_fn)(void *app, PGconn *db, const struct tm_event *ev,
+                                    struct tm_err *err);
+
+struct tm_subscription {
+    const char *source;        /* "inventory" */
+    const char *prefix;        /* topics to receive live; "" for all */
+    const char *pub_endpoints; /* comma-separated PUB endpoints of the source */
+    const char *bus_endpoints; /* comma-separated bus endpoints, for replay */
+    const char *lock_sql;      /* $1 source → one row: last_seq, locked (created if new) */
+    const char *set_sql;       /* $1 source, $2 seq */
+    tm_apply_fn apply;
+    void *app;
+};
+
+struct tm_subscriber;
+
+/* Starts the thread with its own database connection. *out is the caller's. */
+TM_MUSTCHECK enum tm_code tm_subscriber_start(const struct tm_subscription *sub, const char *db_url,
+                                              struct tm_subscriber **out, struct tm_err *err);
+/* The last seq this instance saw the source hand out (from replays and
+ * live events); 0 until known. */
+int64_t tm_subscriber_source_seq(struct tm_subscriber *s);
+/* Stops the thread (within ~200 ms) and frees. NULL-safe. */
+void tm_subscriber_stop(struct tm_subscriber *s);
+
+/* Reads an event from a parsed JSON value (ev->data borrows from root). */
+TM_MUSTCHECK enum tm_code tm_event_from(const cJSON *root, struct tm_event *ev, struct tm_err *err);
+
+/* Parses a wire event (the JSON after the PUB topic line, or a replay
+ * element) into ev; ev->data borrows from *root, which the caller frees.
+ * TM_INVALID naming the field when it is not an event. */
+TM_MUSTCHECK enum tm_code tm_event_parse(const char *text, size_t len, struct tm_event *ev,
+                                         cJSON **root, struct tm_err *err);
+
+#endif

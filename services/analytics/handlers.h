@@ -1,0 +1,23 @@
+/* services/analytics/handlers.h — tm-analytics' routes and its event
+ * handling: the catalogue read copy fed by inventory's events. */
+#ifndef TM_ANALYTICS_HANDLERS_H
+#define TM_ANALYTICS_HANDLERS_H
+
+#include <stddef.h>
+
+#include "common/router.h"
+#include "common/subscriber.h"
+
+struct an_app {
+    struct tm_subscriber *sub; /* set before the bus starts; read-only after */
+};
+
+extern const struct tm_route an_routes[];
+extern const size_t an_routes_n;
+
+/* tm_apply_fn for inventory's events: category.* and product.* upsert the
+ * read copy; other topics change nothing (their seq still counts). */
+TM_MUSTCHECK enum tm_code an_apply(void *app, PGconn *db, const struct tm_event *ev,
+                                   struct tm_err *err);
+
+#endif

@@ -1,0 +1,174 @@
+/* tests/integration/subscriber_test.c — tm-analytics' read copy of the
+ * catalogue, fed by inventory's events: it converges to the source exactly
+ * (same rows, same content, inbox seq at the source's last), through a burst
+ * of writes while the subscriber is SIGKILLed and restarted twice, and after
+ * being stopped long enough for PUB to drop what it sent meanwhile. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/db.h"
+#include "common/time.h"
+
+#include "tests/integration/client.h"
+
+/* Checksums of the same columns on both sides. */
+static void
+sums(PGconn *db, char *inv, char *an, size_t size)
+{
+    PGresult *r = NULL;
+
+    ck_assert_int_eq(tm_db_exec(db,
+                                "SELECT (SELECT count(*) || ':' || coalesce(sum(hashtext(id || sku"
+                                " || name || unit_price_cents || active)), 0) FROM"
+                                " inventory.products), (SELECT count(*) || ':' ||"
+                                " coalesce(sum(hashtext(id || sku || name || unit_price_cents ||"
+                                " active)), 0) FROM analytics.products)",
+                                0, NULL, &r, NULL),
+                     TM_OK);
+    snprintf(inv, size, "%s", PQgetvalue(r, 0, 0));
+    snprintf(an, size, "%s", PQgetvalue(r, 0, 1));
+    PQclear(r);
+}
+
+/* Waits (up to 30 s) until the copy equals the source and the inbox is at
+ * the source's last seq. */
+static void
+converged(void)
+{
+    PGconn *db = PQconnectdb(st.db_url);
+    char inv[64] = "", an[64] = "";
+    PGresult *r = NULL;
+    int ok = 0;
+
+    ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
+    for (int i = 0; i < 300 && !ok; i++) {
+        sums(db, inv, an, sizeof inv);
+        ck_assert_int_eq(tm_db_exec(db,
+                                    "SELECT (SELECT last FROM inventory.outbox_seq) ="
+                                    " (SELECT last_seq FROM analytics.inbox WHERE source ="
+                                    " 'inventory')",
+                                    0, NULL, &r, NULL),
+                         TM_OK);
+        ok = strcmp(inv, an) == 0 && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+        PQclear(r);
+        if (!ok)
+            tm_sleep_ms(100);
+    }
+    ck_assert_msg(ok, "read copy %s, source %s", an, inv);
+    PQfinish(db);
+}
+
+static void
+restart_analytics(void)
+{
+    ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start analytics 1 "
+                        ">/dev/null 2>&1",
+                        st.run_dir, st.bin, st.root),
+                     0);
+}
+
+/* Creates n products from k processes; returns when all are in. */
+static void
+burst(int k, int n, const char *tag)
+{
+    pid_t kids[8];
+
+    for (int j = 0; j < k; j++) {
+        kids[j] = fork();
+        ck_assert_int_ge(kids[j], 0);
+        if (kids[j] == 0) {
+            for (int i = 0; i < n / k; i++) {
+                char body[256];
+                struct resp r;
+                snprintf(body, sizeof body,
+                         "{\"sku\":\"%s-%s%d-%d\",\"name\":\"b\",\"category_id\":2,"
+                         "\"unit_price_cents\":%d,\"unit_cost_cents\":1}",
+                         run_tag(), tag, j, i, 100 + i);
+                if (http("POST", "/api/v1/products", body, &r) != 0 || r.status != 201)
+                    _exit(1);
+                resp_free(&r);
+            }
+            _exit(0);
+        }
+    }
+    for (int j = 0; j < k; j++) {
+        int status = 0;
+        waitpid(kids[j], &status, 0);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+}
+
+START_TEST(test_copy_converges_and_lag_is_reported)
+{
+    struct resp r;
+    cJSON *src;
+
+    converged();
+    ck_assert_int_eq(http("GET", "/api/v1/analytics/catalogue-lag", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    src = cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "sources"), 0);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(src, "source")), "inventory");
+    ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItem(src, "lag")), 0);
+    ck_assert_int_ge(jint(&r, "products"), 1200);
+    ck_assert_int_ge(jint(&r, "categories"), 26);
+    resp_free(&r);
+}
+END_TEST
+
+/* 2,000 events while the subscriber is killed twice: applied once each. */
+START_TEST(test_burst_with_subscriber_killed_twice_is_applied_once)
+{
+    pid_t writer = fork();
+
+    ck_assert_int_ge(writer, 0);
+    if (writer == 0) {
+        burst(4, 2000, "K");
+        _exit(0);
+    }
+    for (int round = 0; round < 2; round++) {
+        tm_sleep_ms(700);
+        ck_assert_int_eq(kill(pid_of("analytics", 1), SIGKILL), 0);
+        tm_sleep_ms(300);
+        restart_analytics();
+    }
+    {
+        int status = 0;
+        waitpid(writer, &status, 0);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    converged();
+}
+END_TEST
+
+/* Stopped while events are published (PUB drops them), then resumed: the
+ * gap is noticed and replayed. */
+START_TEST(test_stopped_subscriber_catches_up_by_replay)
+{
+    pid_t an = pid_of("analytics", 1);
+
+    converged();
+    ck_assert_int_eq(kill(an, SIGSTOP), 0);
+    burst(2, 200, "S");
+    tm_sleep_ms(500);
+    ck_assert_int_eq(kill(an, SIGCONT), 0);
+    converged();
+}
+END_TEST
+
+Suite *
+subscriber_suite(void)
+{
+    Suite *s = suite_create("subscriber");
+    TCase *tc = tcase_create("subscriber");
+
+    tcase_set_timeout(tc, 180);
+    tcase_add_test(tc, test_copy_converges_and_lag_is_reported);
+    tcase_add_test(tc, test_burst_with_subscriber_killed_twice_is_applied_once);
+    tcase_add_test(tc, test_stopped_subscriber_catches_up_by_replay);
+    suite_add_tcase(s, tc);
+    return s;
+}
