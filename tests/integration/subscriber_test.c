@@ -88,7 +88,10 @@ burst(int k, int n, const char *tag)
                          "{\"sku\":\"%s-%s%d-%d\",\"name\":\"b\",\"category_id\":2,"
                          "\"unit_price_cents\":%d,\"unit_cost_cents\":1}",
                          run_tag(), tag, j, i, 100 + i);
-                if (http("POST", "/api/v1/products", body, &r) != 0 || r.status != 201)
+                if (http("POST", "/api/v1/products", body, &r) != 0)
+                    _exit(1);
+                /* an instance killed on purpose may take a write down with it */
+                if (r.status != 201 && !(tag[0] == 'P' && r.status >= 500))
                     _exit(1);
                 resp_free(&r);
             }
@@ -144,6 +147,44 @@ START_TEST(test_burst_with_subscriber_killed_twice_is_applied_once)
 }
 END_TEST
 
+/* The instance holding the publisher lock dies mid-burst: the other takes
+ * over; nothing is lost, nothing applied twice, seq stays gap-free. */
+START_TEST(test_burst_with_publisher_killed_loses_nothing)
+{
+    pid_t writer;
+    int victim = 0;
+
+    for (int n = 1; n <= st.n_inventory && !victim; n++) {
+        struct resp r;
+        if (http_port(st.inv_ops_port + n - 1, "GET", "/health", NULL, "", &r) == 0 &&
+            strstr(r.body, "\"detail\":\"publishing\""))
+            victim = n;
+        resp_free(&r);
+    }
+    ck_assert_int_gt(victim, 0);
+    writer = fork();
+    ck_assert_int_ge(writer, 0);
+    if (writer == 0) {
+        burst(4, 1000, "P");
+        _exit(0);
+    }
+    tm_sleep_ms(800);
+    ck_assert_int_eq(kill(pid_of("inventory", victim), SIGKILL), 0);
+    {
+        int status = 0;
+        waitpid(writer, &status, 0);
+        /* writes caught by the dying instance may fail (503/504); the rest land */
+        ck_assert(WIFEXITED(status));
+    }
+    converged();
+    ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start inventory %d "
+                        ">/dev/null 2>&1",
+                        st.run_dir, st.bin, st.root, victim),
+                     0);
+    tm_sleep_ms(1200); /* the gateways skip a failed instance for a second */
+}
+END_TEST
+
 /* Stopped while events are published (PUB drops them), then resumed: the
  * gap is noticed and replayed. */
 START_TEST(test_stopped_subscriber_catches_up_by_replay)
@@ -169,6 +210,7 @@ subscriber_suite(void)
     tcase_add_test(tc, test_copy_converges_and_lag_is_reported);
     tcase_add_test(tc, test_burst_with_subscriber_killed_twice_is_applied_once);
     tcase_add_test(tc, test_stopped_subscriber_catches_up_by_replay);
+    tcase_add_test(tc, test_burst_with_publisher_killed_loses_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
