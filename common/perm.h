@@ -17,7 +17,8 @@
     X(STORE_ADMIN, "store.admin")       /* open stores */                                          \
     X(USER_ADMIN, "user.admin")         /* users and API keys */                                   \
     X(AUDIT_READ, "audit.read")         /* the audit log */                                        \
-    X(ANALYTICS_READ, "analytics.read") /* dashboards and read models */
+    X(ANALYTICS_READ, "analytics.read") /* dashboards and read models */                           \
+    X(OPS_ADMIN, "ops.admin")           /* scheduled jobs: list, run now */
 
 /* X(name, wire name, store-scoped) */
 #define TM_ROLES(X)                                                                                \

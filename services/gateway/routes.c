@@ -36,6 +36,8 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/stores/{id}", INV, P(STORE_READ), GW_SCOPE_STORE},
     {"PATCH", "/api/v1/stores/{id}", INV, P(STORE_WRITE), GW_SCOPE_STORE},
     {"GET", "/api/v1/analytics/catalogue-lag", GW_SVC_ANALYTICS, P(ANALYTICS_READ), ANY},
+    {"GET", "/api/v1/jobs", INV, P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/jobs/{name}/run", INV, P(OPS_ADMIN), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 

@@ -11,6 +11,7 @@
 
 #include "common/json.h"
 
+#include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
 #include "services/inventory/store.h"
 
@@ -436,6 +437,40 @@ h_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return rc;
 }
 
+/* --------------------------------------------------------------- jobs */
+
+static enum tm_code
+job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
+{
+    const struct inv_app *a = app;
+
+    return inv_db_outbox_cleanup(db, a->outbox_retention_s, rows, err);
+}
+
+/* The interval is set by main from configuration. */
+struct tm_job inv_jobs[] = {
+    {"outbox-cleanup", 3600, job_outbox_cleanup},
+};
+const int inv_jobs_n = (int)(sizeof inv_jobs / sizeof inv_jobs[0]);
+
+static enum tm_code
+h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    const struct inv_app *a = ctx->app;
+
+    return tm_jobs_list(a->jobs, ctx->db, &rep->body, err);
+}
+
+static enum tm_code
+h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    const struct inv_app *a = ctx->app;
+    const char *name = tm_request_param(ctx->req, "name");
+
+    snprintf(rep->target, sizeof rep->target, "job:%.60s", name ? name : "");
+    return tm_jobs_run_now(a->jobs, ctx->db, name ? name : "", &rep->body, err);
+}
+
 enum tm_code
 inv_event_created(PGconn *db, enum inv_kind kind, const void *item, struct tm_err *err)
 {
@@ -468,5 +503,7 @@ const struct tm_route inv_routes[] = {
     {"POST", "/api/v1/stores", h_create, TM_TX_WRITE, &r_store},
     {"GET", "/api/v1/stores/{id}", h_get, TM_TX_READ, &r_store},
     {"PATCH", "/api/v1/stores/{id}", h_update, TM_TX_WRITE, &r_store},
+    {"GET", "/api/v1/jobs", h_jobs_list, TM_TX_READ, NULL},
+    {"POST", "/api/v1/jobs/{name}/run", h_job_run, TM_TX_READ, NULL},
 };
 const size_t inv_routes_n = sizeof inv_routes / sizeof inv_routes[0];

@@ -6,12 +6,17 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "common/jobs.h"
 #include "common/router.h"
 
 extern const struct tm_route inv_routes[];
 extern const size_t inv_routes_n;
 
 enum inv_kind { INV_CATEGORY, INV_PRODUCT, INV_STORE };
+
+/* tm-inventory's scheduled jobs; the first is the outbox clean-up. */
+extern struct tm_job inv_jobs[];
+extern const int inv_jobs_n;
 
 /* Writes the "<kind>.created" event of an item created outside the API (the
  * seeder) in the caller's transaction, with the data the API would send. */

@@ -17,6 +17,7 @@
 #include "common/router.h"
 #include "common/signals.h"
 
+#include "services/inventory/app.h"
 #include "services/inventory/handlers.h"
 #include "services/inventory/store.h"
 
@@ -28,13 +29,8 @@ struct inv_cfg {
     int workers;
     char sql_dir[512];
     char events_endpoint[256];
-};
-
-struct inv_app {
-    const struct inv_cfg *cfg;
-    struct tm_db_pool *db;
-    atomic_int schema_ok;               /* set once the migration check passed */
-    _Atomic(struct tm_publisher *) pub; /* set once started; read by /health */
+    int outbox_retention_s;
+    int job_outbox_cleanup_s;
 };
 
 #define F(field) offsetof(struct inv_cfg, field)
@@ -53,6 +49,10 @@ static const struct tm_cfg_opt inv_opts[] = {
     {"events-endpoint", "TM_INVENTORY_EVENTS_ENDPOINT", TM_CFG_STR, F(events_endpoint),
      S(events_endpoint), 0, 0, "ipc:///tmp/tm-inventory-events-1.ipc", 0,
      "PUB endpoint this instance binds; it publishes while it holds the outbox lock"},
+    {"outbox-retention", "TM_OUTBOX_RETENTION_S", TM_CFG_INT, F(outbox_retention_s), 0, 60,
+     315360000, "604800", 0, "published events are kept this long (seconds; 7 days)"},
+    {"job-outbox-cleanup", "TM_JOB_OUTBOX_CLEANUP_S", TM_CFG_INT, F(job_outbox_cleanup_s), 0, 0,
+     86400, "3600", 0, "how often the outbox clean-up runs (seconds; 0: only on demand)"},
 };
 #undef F
 #undef S
@@ -96,7 +96,7 @@ main(int argc, char **argv)
                               "Catalogue, stock, forecasting and reorder service.")) >= 0)
         return status;
     status = 1;
-    app.cfg = &cfg;
+
     if (tm_db_pool_new(cfg.db_url, cfg.db_pool, &app.db, &err) != TM_OK ||
         tm_ops_start(cfg.base.ops_port, "tm-inventory", cfg.base.instance, health, &app, &ops,
                      &err) != TM_OK) {
@@ -110,6 +110,13 @@ main(int argc, char **argv)
     }
     atomic_store(&app.schema_ok, 1);
     status = 1;
+    app.outbox_retention_s = cfg.outbox_retention_s;
+    inv_jobs[0].interval_s = cfg.job_outbox_cleanup_s;
+    if (tm_jobs_start(inv_jobs, inv_jobs_n, &inv_job_sql, cfg.db_url, cfg.base.instance, &app,
+                      &app.jobs, &err) != TM_OK) {
+        tm_log_error(NULL, "start", "error=\"%s\"", err.message);
+        goto out;
+    }
     if (tm_publisher_start(&inv_outbox, cfg.db_url, cfg.events_endpoint, &pub, &err) == TM_OK)
         atomic_store(&app.pub, pub);
     if (!pub || tm_bus_server_start(cfg.endpoint, cfg.workers, tm_router_handle, &router, &bus,
@@ -128,6 +135,7 @@ out:
     tm_bus_server_stop(bus);
     atomic_store(&app.pub, NULL);
     tm_publisher_stop(pub);
+    tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
     tm_db_pool_free(app.db);
     tm_log_info(NULL, "stopped", "status=%d", status);

@@ -391,3 +391,36 @@ const struct tm_outbox inv_outbox = {
     "UPDATE inventory.outbox_seq SET published = GREATEST(published, $1::bigint)",
     "SELECT last FROM inventory.outbox_seq",
 };
+
+/* ------------------------------------------------------------------ jobs */
+
+const struct tm_job_sql inv_job_sql = {
+    7406400, /* advisory lock keys of inventory's jobs: 7406400 + job index */
+    "INSERT INTO inventory.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
+    "UPDATE inventory.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
+    " error = $4 WHERE id = $1::bigint",
+    "SELECT id, " TS("started_at") ", " TS(
+        "finished_at") ", outcome, rows, error"
+                       " FROM inventory.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
+};
+
+enum tm_code
+inv_db_outbox_cleanup(PGconn *db, int64_t retention_s, int64_t *rows, struct tm_err *err)
+{
+    struct tm_db_int ret;
+    const char *params[1] = {tm_db_int(&ret, retention_s)};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    /* never an event the publisher has not sent: subscribers replay those */
+    rc = tm_db_exec(db,
+                    "WITH gone AS (DELETE FROM inventory.outbox"
+                    " WHERE ts < now() - make_interval(secs => $1::bigint)"
+                    " AND seq <= (SELECT published FROM inventory.outbox_seq) RETURNING 1)"
+                    " SELECT count(*) FROM gone",
+                    1, params, &r, err);
+    if (rc == TM_OK)
+        *rows = tm_db_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}

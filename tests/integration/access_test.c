@@ -41,6 +41,8 @@ static const struct {
     {"GET", "/api/v1/stores/3", NULL, "-+F++++F"}, /* store 3 is neither's */
     {"PATCH", "/api/v1/stores/3", "{}", "-+FFFFFF"},
     {"GET", "/api/v1/analytics/catalogue-lag", NULL, "-++++++F"},
+    {"GET", "/api/v1/jobs", NULL, "-+FFFFFF"},
+    {"POST", "/api/v1/jobs/no-such-job/run", NULL, "-+FFFFFF"},
 };
 #define N_ROWS (int)(sizeof matrix / sizeof matrix[0])
 #define N_COLS 8

@@ -200,6 +200,42 @@ START_TEST(test_stopped_subscriber_catches_up_by_replay)
 }
 END_TEST
 
+/* The outbox clean-up job, run on demand: published events past retention
+ * go, the rest stay, and the run is recorded. */
+START_TEST(test_outbox_cleanup_job_runs_and_is_recorded)
+{
+    PGconn *db = PQconnectdb(st.db_url);
+    PGresult *r = NULL;
+    struct resp resp;
+
+    ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
+    ck_assert_int_eq(tm_db_exec(db,
+                                "UPDATE inventory.outbox SET ts = now() - interval '30 days'"
+                                " WHERE seq <= 10",
+                                0, NULL, NULL, NULL),
+                     TM_OK);
+    ck_assert_int_eq(http("POST", "/api/v1/jobs/outbox-cleanup/run", NULL, &resp), 0);
+    ck_assert_msg(resp.status == 200, "%s", resp.body);
+    ck_assert_str_eq(jstr(&resp, "outcome"), "ok");
+    ck_assert_int_eq(jint(&resp, "rows"), 10);
+    resp_free(&resp);
+    ck_assert_int_eq(tm_db_exec(db, "SELECT min(seq) FROM inventory.outbox", 0, NULL, &r, NULL),
+                     TM_OK);
+    ck_assert_str_eq(PQgetvalue(r, 0, 0), "11");
+    PQclear(r);
+    PQfinish(db);
+    ck_assert_int_eq(http("GET", "/api/v1/jobs", NULL, &resp), 0);
+    ck_assert_int_eq(resp.status, 200);
+    ck_assert_ptr_nonnull(strstr(resp.body, "\"name\":\"outbox-cleanup\""));
+    ck_assert_ptr_nonnull(strstr(resp.body, "\"outcome\":\"ok\",\"rows\":10"));
+    resp_free(&resp);
+    ck_assert_int_eq(http("POST", "/api/v1/jobs/no-such-job/run", NULL, &resp), 0);
+    ck_assert_int_eq(resp.status, 404);
+    ck_assert_str_eq(err_field(&resp), "name");
+    resp_free(&resp);
+}
+END_TEST
+
 Suite *
 subscriber_suite(void)
 {
@@ -211,6 +247,7 @@ subscriber_suite(void)
     tcase_add_test(tc, test_burst_with_subscriber_killed_twice_is_applied_once);
     tcase_add_test(tc, test_stopped_subscriber_catches_up_by_replay);
     tcase_add_test(tc, test_burst_with_publisher_killed_loses_nothing);
+    tcase_add_test(tc, test_outbox_cleanup_job_runs_and_is_recorded);
     suite_add_tcase(s, tc);
     return s;
 }
