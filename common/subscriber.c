@@ -32,7 +32,9 @@ struct tm_subscriber {
     struct tm_bus_client *bus; /* replay; thread only */
     pthread_t thread;
     atomic_int stop;
-    _Atomic int64_t source_seq; /* newest seq seen handed out */
+    _Atomic int64_t source_seq;  /* newest seq seen handed out */
+    _Atomic int64_t missing_seq; /* > 0: the source no longer keeps it (retention) */
+    int64_t warned_ms;           /* thread only: last loud log */
 };
 
 enum tm_code
@@ -192,7 +194,26 @@ catch_up(struct tm_subscriber *s)
         if (got && cJSON_IsNumber(cJSON_GetObjectItem(body, "last_seq")))
             note_seq(s, (int64_t)cJSON_GetObjectItem(body, "last_seq")->valuedouble);
         cJSON_ArrayForEach(e, events) if (n < PAGE) page[n++] = e;
-        got = got && cJSON_IsArray(events) ? (n ? apply_events(s, page, n) : 0) : -1;
+        if (n > 0 &&
+            (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(page[0], "seq")) > last + 1) {
+            /* The events we need were removed by the source's retention: we
+             * cannot skip them silently, so stop here and say so. */
+            atomic_store(&s->missing_seq, last + 1);
+            if (tm_mono_ms() - s->warned_ms > 10000) {
+                tm_log_error(NULL, "subscriber.behind_retention",
+                             "source=%s needs_seq=%lld oldest_kept=%lld note=\"rebuild this "
+                             "read model from the source\"",
+                             s->sub->source, (long long)(last + 1),
+                             (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(page[0], "seq")));
+                s->warned_ms = tm_mono_ms();
+            }
+            got = -1;
+            n = 0;
+        } else {
+            atomic_store(&s->missing_seq, 0);
+        }
+        if (got >= 0)
+            got = got && cJSON_IsArray(events) ? (n ? apply_events(s, page, n) : 0) : -1;
         cJSON_Delete(body);
         tm_bus_free(reply);
         if (got < 0)
@@ -298,6 +319,12 @@ fail:
     free(s->db_url);
     free(s);
     return err ? err->code : TM_INTERNAL;
+}
+
+int64_t
+tm_subscriber_missing(struct tm_subscriber *s)
+{
+    return s ? atomic_load(&s->missing_seq) : 0;
 }
 
 int64_t

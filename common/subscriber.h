@@ -51,6 +51,10 @@ TM_MUSTCHECK enum tm_code tm_subscriber_start(const struct tm_subscription *sub,
 /* The last seq this instance saw the source hand out (from replays and
  * live events); 0 until known. */
 int64_t tm_subscriber_source_seq(struct tm_subscriber *s);
+/* > 0 when the subscriber is stuck further behind than the source keeps
+ * events: the seq it needs and can no longer get (logged loudly, shown in
+ * /health; the read model must be rebuilt). 0 otherwise. */
+int64_t tm_subscriber_missing(struct tm_subscriber *s);
 /* Stops the thread (within ~200 ms) and frees. NULL-safe. */
 void tm_subscriber_stop(struct tm_subscriber *s);
 

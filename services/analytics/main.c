@@ -65,6 +65,13 @@ health(void *arg, struct tm_health *h)
         tm_health_add(h, "postgres", TM_HEALTH_UP, "ok");
     else
         tm_health_add(h, "postgres", TM_HEALTH_DOWN, "%s", err.message);
+    if (tm_subscriber_missing(m->app.sub) > 0)
+        tm_health_add(h, "inventory-events", TM_HEALTH_DOWN,
+                      "behind retention: needs seq %lld, which inventory no longer keeps",
+                      (long long)tm_subscriber_missing(m->app.sub));
+    else
+        tm_health_add(h, "inventory-events", TM_HEALTH_UP, "source seq %lld",
+                      (long long)tm_subscriber_source_seq(m->app.sub));
 }
 
 int
