@@ -40,7 +40,7 @@ TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BI
 UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
 
-.PHONY: all deps build tests test check unit integration up down bench clean lint help
+.PHONY: all deps build tests test check unit integration up down bench clean lint help fuzz
 all: build
 build: $(DAEMONS) $(TOOLS)
 tests: $(UNIT_TESTS) $(INTEGRATION_TEST)
@@ -149,6 +149,16 @@ bench: deps
 
 lint:
 	@deploy/lint.sh
+
+# libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
+FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c \
+	common/buf.c common/err.c
+fuzz: build/fuzz/decoders-fuzz
+build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $(FUZZ_SRC) -lcjson
 
 clean:
 	rm -rf build bin

@@ -21,9 +21,9 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/event.h"
 
 #define TM_REPLAY_METHOD "REPLAY" /* route "/_events", query after=N&limit=M */
-#define TM_TOPIC_MAX 64
 #define TM_REPLAY_LIMIT_MAX 1000
 
 struct tm_outbox {

@@ -37,37 +37,6 @@ struct tm_subscriber {
     int64_t warned_ms;           /* thread only: last loud log */
 };
 
-enum tm_code
-tm_event_from(const cJSON *root, struct tm_event *ev, struct tm_err *err)
-{
-    enum tm_code rc = tm_json_object(root, "event", err);
-
-    memset(ev, 0, sizeof *ev);
-    if (rc == TM_OK &&
-        (rc = tm_json_str(root, "topic", 1, TM_TOPIC_MAX - 1, ev->topic, sizeof ev->topic, err)) ==
-            TM_OK &&
-        (rc = tm_json_str(root, "source", 1, sizeof ev->source - 1, ev->source, sizeof ev->source,
-                          err)) == TM_OK &&
-        (rc = tm_json_i64(root, "seq", 1, INT64_MAX, &ev->seq, err)) == TM_OK) {
-        ev->data = tm_json_member(root, "data");
-        if (!cJSON_IsObject(ev->data))
-            rc = tm_err_set(err, TM_INVALID, "data", "event data must be an object");
-    }
-    return rc;
-}
-
-enum tm_code
-tm_event_parse(const char *text, size_t len, struct tm_event *ev, cJSON **root, struct tm_err *err)
-{
-    enum tm_code rc = tm_json_parse(text, len, TM_JSON_MAX_DEPTH, "event", root, err);
-
-    if (rc == TM_OK && (rc = tm_event_from(*root, ev, err)) != TM_OK) {
-        cJSON_Delete(*root);
-        *root = NULL;
-    }
-    return rc;
-}
-
 static void
 note_seq(struct tm_subscriber *s, int64_t seq)
 {

@@ -17,14 +17,8 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
+#include "common/event.h"
 #include "common/outbox.h"
-
-struct tm_event {
-    char topic[TM_TOPIC_MAX];
-    char source[32];
-    int64_t seq;
-    const cJSON *data; /* borrowed for the call */
-};
 
 /* Applies ev's effect in the caller's transaction. Must be idempotent only
  * by the subscriber's own bookkeeping (it is never called twice for one seq
@@ -57,14 +51,5 @@ int64_t tm_subscriber_source_seq(struct tm_subscriber *s);
 int64_t tm_subscriber_missing(struct tm_subscriber *s);
 /* Stops the thread (within ~200 ms) and frees. NULL-safe. */
 void tm_subscriber_stop(struct tm_subscriber *s);
-
-/* Reads an event from a parsed JSON value (ev->data borrows from root). */
-TM_MUSTCHECK enum tm_code tm_event_from(const cJSON *root, struct tm_event *ev, struct tm_err *err);
-
-/* Parses a wire event (the JSON after the PUB topic line, or a replay
- * element) into ev; ev->data borrows from *root, which the caller frees.
- * TM_INVALID naming the field when it is not an event. */
-TM_MUSTCHECK enum tm_code tm_event_parse(const char *text, size_t len, struct tm_event *ev,
-                                         cJSON **root, struct tm_err *err);
 
 #endif

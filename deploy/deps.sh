@@ -9,6 +9,7 @@ PKGS=(
   libnanomsg-dev libssl-dev libsodium-dev check
   postgresql redis-server nginx                         # servers the stack runs
   wrk curl                                              # bench, health probes
+  clang libclang-rt-14-dev                              # libFuzzer (tests/fuzz)
 )
 
 missing=()

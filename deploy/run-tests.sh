@@ -55,6 +55,20 @@ for t in unit-common unit-inventory unit-gateway; do
   run "$t" "$BUILD/tests/$t"
 done
 
+# The bus decoders under libFuzzer for a bounded time (tests/fuzz/README.md).
+echo "== fuzz (decoders, 20 s)"
+fuzzdir=$(mktemp -d /tmp/tm-fuzz.XXXXXX)
+cp tests/fuzz/corpus/* "$fuzzdir"/
+if make --no-print-directory fuzz >/dev/null 2>"$fuzzdir.log" &&
+   build/fuzz/decoders-fuzz -max_total_time=20 -rss_limit_mb=1024 "$fuzzdir" >>"$fuzzdir.log" 2>&1; then
+  echo "fuzz: $(grep -Eo 'Done [0-9]+ runs' "$fuzzdir.log" | tail -1), no crash"
+  passed=$((passed + 1))
+else
+  echo "fuzz: FAILED"; tail -n 30 "$fuzzdir.log"
+  failed=$((failed + 1))
+fi
+rm -rf "$fuzzdir" "$fuzzdir.log"
+
 # A free block of 100 ports: nothing may answer on the ones the stack uses.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 base=""

@@ -16,5 +16,6 @@ Suite *bus_suite(void);
 Suite *ops_suite(void);
 Suite *migrate_suite(void);
 Suite *time_suite(void);
+Suite *event_suite(void);
 
 #endif
