@@ -47,9 +47,10 @@ note_seq(struct tm_subscriber *s, int64_t seq)
 }
 
 /* Applies the events of a parsed array (or one event) after the stored
- * last seq, in one transaction. Returns the number applied, -1 on error. */
+ * last seq, in one transaction. Returns the number applied, -1 on error;
+ * *gap is set when it stopped before an event that is not the next one. */
 static int
-apply_events(struct tm_subscriber *s, cJSON *const *events, int n)
+apply_events(struct tm_subscriber *s, cJSON *const *events, int n, int *gap)
 {
     const struct tm_subscription *sub = s->sub;
     const char *params[2] = {sub->source, NULL};
@@ -59,6 +60,7 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n)
     int64_t last;
     int applied = 0;
 
+    *gap = 0;
     tm_err_clear(&err);
     if (tm_db_begin(s->db, &err) != TM_OK ||
         tm_db_exec(s->db, sub->lock_sql, 1, params, &r, &err) != TM_OK)
@@ -81,9 +83,11 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n)
         }
         note_seq(s, ev.seq);
         if (ev.seq != last + 1) {
-            if (ev.seq > last + 1)
-                break; /* a gap: the next catch-up replays it */
-            continue;  /* applied before: a duplicate changes nothing */
+            if (ev.seq > last + 1) {
+                *gap = 1; /* the next catch-up replays what is missing */
+                break;
+            }
+            continue; /* applied before: a duplicate changes nothing */
         }
         rc = sub->apply(sub->app, s->db, &ev, &err);
         if (rc != TM_OK) {
@@ -181,8 +185,10 @@ catch_up(struct tm_subscriber *s)
         } else {
             atomic_store(&s->missing_seq, 0);
         }
-        if (got >= 0)
-            got = got && cJSON_IsArray(events) ? (n ? apply_events(s, page, n) : 0) : -1;
+        if (got >= 0) {
+            int gap = 0;
+            got = got && cJSON_IsArray(events) ? (n ? apply_events(s, page, n, &gap) : 0) : -1;
+        }
         cJSON_Delete(body);
         tm_bus_free(reply);
         if (got < 0)
@@ -231,16 +237,12 @@ subscriber_main(void *arg)
             const char *nl = memchr(msg, '\n', (size_t)n);
             cJSON *root = nl ? cJSON_ParseWithLength(nl + 1, (size_t)(msg + n - nl - 1)) : NULL;
             cJSON *one[1] = {root};
-            int64_t seq =
-                root ? (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(root, "seq")) : 0;
-            int64_t last = stored_seq(s);
+            int gap = 0;
 
             if (!root)
                 tm_log_error(NULL, "event.malformed", "source=%s bytes=%d", s->sub->source, n);
-            else if (last >= 0 && seq == last + 1)
-                behind = apply_events(s, one, 1) < 0;
-            else if (last >= 0 && seq > last + 1)
-                behind = 1; /* a gap: PUB dropped something; replay fills it */
+            else
+                behind = apply_events(s, one, 1, &gap) < 0 || gap;
             cJSON_Delete(root);
             quiet_since = tm_mono_ms();
         }

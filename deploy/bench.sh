@@ -65,11 +65,27 @@ for c in $CONNS; do
   printf '%-44s %6s %10s %9s %9s %7s %7s\n' "nginx static file (reference)" "$c" "$s_rps" "$s_p50" "$s_p99" "$s_err" "1.000"
   printf '%-44s %6s %10s %9s %9s %7s %7s\n' "GET /api/v1/products/{id} (full stack)" "$c" "$o_rps" "$o_p50" "$o_p99" "$o_err" "$ratio"
 done
+# Events end to end: writes through the API (each one product.created) for a
+# while, then how fast they reached tm-analytics' copy and how long each took
+# from inventory's commit to the copy (both clocks are PostgreSQL's).
+EV_CONNS=${BENCH_EVENT_CONNS:-16}
+psqlq() { PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -p $((base + 1)) -U techmart -d techmart -qAt -c "$1"; }
+ev_out=$(wrk -t2 -c"$EV_CONNS" -d"$DURATION" -s "$ROOT/tests/bench/create_product.lua" "http://127.0.0.1:$http/" 2>&1)
+ev_rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$ev_out")
+ev_bad=$(awk '/Non-2xx/ {print $NF}' <<<"$ev_out")
+for _ in $(seq 1 300); do
+  [ "$(psqlq "SELECT (SELECT last FROM inventory.outbox_seq) = (SELECT last_seq FROM analytics.inbox WHERE source = 'inventory')")" = t ] && break
+  sleep 0.1
+done
+read -r ev_n ev_p50 ev_p99 <<<"$(psqlq "SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1) FROM analytics.products WHERE sku LIKE 'BENCH-%'" | tr '|' ' ')"
+
 # Logins are bounded by argon2id by design: report what one costs here.
 LOGIN_CONNS=${BENCH_LOGIN_CONNS:-8}
 read -r l_rps l_p50 l_p99 l_err <<<"$(measure "http://127.0.0.1:$http/api/v1/auth/login" "$LOGIN_CONNS" "$ROOT/tests/bench/login.lua")"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "POST /api/v1/auth/login (argon2id)" "$LOGIN_CONNS" "$l_rps" "$l_p50" "$l_p99" "$l_err" "-"
+printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
 echo
+echo "events: req/s = products written (one event each); p50/p99 = inventory commit → applied in tm-analytics' copy, over ${ev_n:-0} events."
 echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."
 echo "argon2id cost: opslimit ${TM_PWHASH_OPS:-2}, memlimit ${TM_PWHASH_MEM_KIB:-19456} KiB (libsodium crypto_pwhash_str)."

@@ -37,7 +37,7 @@ an_db_upsert_product(PGconn *db, const char *const *f, struct tm_err *err)
                       " category_id = EXCLUDED.category_id,"
                       " unit_price_cents = EXCLUDED.unit_price_cents,"
                       " unit_cost_cents = EXCLUDED.unit_cost_cents, active = EXCLUDED.active,"
-                      " updated_at = EXCLUDED.updated_at",
+                      " updated_at = EXCLUDED.updated_at, applied_at = now()",
                       8, f, NULL, err);
 }
 
