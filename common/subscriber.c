@@ -89,7 +89,19 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n, int *gap)
             }
             continue; /* applied before: a duplicate changes nothing */
         }
-        rc = sub->apply(sub->app, s->db, &ev, &err);
+        /* a savepoint, so a refused event's failed statement does not take
+         * the page's transaction down with it */
+        rc = tm_db_exec(s->db, "SAVEPOINT tm_event", 0, NULL, NULL, &err);
+        if (rc == TM_OK)
+            rc = sub->apply(sub->app, s->db, &ev, &err);
+        if (rc == TM_INVALID) {
+            /* its payload does not match the catalogue: refused, logged, and
+             * passed over so the stream never stalls on it */
+            tm_log_error(NULL, "event.refused", "source=%s seq=%lld topic=%s field=%s error=\"%s\"",
+                         sub->source, (long long)ev.seq, ev.topic, err.field, err.message);
+            tm_err_clear(&err);
+            rc = tm_db_exec(s->db, "ROLLBACK TO SAVEPOINT tm_event", 0, NULL, NULL, &err);
+        }
         if (rc != TM_OK) {
             tm_log_error(NULL, "event.apply", "source=%s seq=%lld error=\"%s\"", sub->source,
                          (long long)ev.seq, err.message);

@@ -20,9 +20,10 @@
 #include "common/event.h"
 #include "common/outbox.h"
 
-/* Applies ev's effect in the caller's transaction. Must be idempotent only
- * by the subscriber's own bookkeeping (it is never called twice for one seq
- * that committed). An error rolls the event back; it is retried later. */
+/* Applies ev's effect in the caller's transaction (never called twice for a
+ * seq that committed). TM_INVALID (a payload that does not match the
+ * catalogue) refuses the event: logged and passed over. Any other error rolls
+ * it back to be retried later. */
 typedef enum tm_code (*tm_apply_fn)(void *app, PGconn *db, const struct tm_event *ev,
                                     struct tm_err *err);
 

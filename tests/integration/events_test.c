@@ -277,6 +277,16 @@ START_TEST(test_tail_sees_live_events_and_publisher_fails_over)
 }
 END_TEST
 
+/* A replay from beyond the end is empty, not an error. */
+START_TEST(test_replay_beyond_the_end_is_empty)
+{
+    cJSON *all = replay(999999999);
+
+    ck_assert_int_eq(cJSON_GetArraySize(all), 0);
+    cJSON_Delete(all);
+}
+END_TEST
+
 Suite *
 events_suite(void)
 {
@@ -285,6 +295,7 @@ events_suite(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_history_is_gap_free_and_well_formed);
+    tcase_add_test(tc, test_replay_beyond_the_end_is_empty);
     tcase_add_test(tc, test_change_and_event_commit_together);
     tcase_add_test(tc, test_concurrent_writers_keep_seq_gap_free);
     tcase_add_test(tc, test_tail_sees_live_events_and_publisher_fails_over);

@@ -77,6 +77,8 @@ burst(int k, int n, const char *tag)
 {
     pid_t kids[8];
 
+    ck_assert_int_le(k, 8);
+
     for (int j = 0; j < k; j++) {
         kids[j] = fork();
         ck_assert_int_ge(kids[j], 0);
@@ -122,18 +124,18 @@ START_TEST(test_copy_converges_and_lag_is_reported)
 }
 END_TEST
 
-/* 2,000 events while the subscriber is killed twice: applied once each. */
+/* 10,000 events while the subscriber is killed twice: applied once each. */
 START_TEST(test_burst_with_subscriber_killed_twice_is_applied_once)
 {
     pid_t writer = fork();
 
     ck_assert_int_ge(writer, 0);
     if (writer == 0) {
-        burst(4, 2000, "K");
+        burst(8, 10000, "K");
         _exit(0);
     }
     for (int round = 0; round < 2; round++) {
-        tm_sleep_ms(700);
+        tm_sleep_ms(2500);
         ck_assert_int_eq(kill(pid_of("analytics", 1), SIGKILL), 0);
         tm_sleep_ms(300);
         restart_analytics();
@@ -165,10 +167,10 @@ START_TEST(test_burst_with_publisher_killed_loses_nothing)
     writer = fork();
     ck_assert_int_ge(writer, 0);
     if (writer == 0) {
-        burst(4, 1000, "P");
+        burst(8, 10000, "P");
         _exit(0);
     }
-    tm_sleep_ms(800);
+    tm_sleep_ms(2500);
     ck_assert_int_eq(kill(pid_of("inventory", victim), SIGKILL), 0);
     {
         int status = 0;
@@ -293,6 +295,29 @@ START_TEST(test_subscriber_behind_retention_says_so)
 }
 END_TEST
 
+/* An event whose payload does not match the catalogue is refused with a
+ * logged error and passed over; the stream does not stall. */
+START_TEST(test_event_not_matching_the_catalogue_is_refused_not_stalling)
+{
+    PGconn *db = PQconnectdb(st.db_url);
+
+    ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
+    ck_assert_int_eq(tm_db_exec(db,
+                                "WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1"
+                                " RETURNING last) INSERT INTO inventory.outbox (seq, topic, data)"
+                                " SELECT last, 'product.created', '{\"id\":\"not a number\","
+                                "\"sku\":\"X\",\"name\":\"X\",\"category_id\":1,"
+                                "\"unit_price_cents\":1,\"unit_cost_cents\":1,\"active\":true,"
+                                "\"updated_at\":\"2026-11-22T00:00:00.000Z\"}' FROM s",
+                                0, NULL, NULL, NULL),
+                     TM_OK);
+    PQfinish(db);
+    burst(1, 5, "V"); /* real events after it */
+    converged();
+    ck_assert_int_eq(sh("grep -q 'event=event.refused' '%s/log/analytics-1.log'", st.run_dir), 0);
+}
+END_TEST
+
 Suite *
 subscriber_suite(void)
 {
@@ -304,6 +329,7 @@ subscriber_suite(void)
     tcase_add_test(tc, test_burst_with_subscriber_killed_twice_is_applied_once);
     tcase_add_test(tc, test_stopped_subscriber_catches_up_by_replay);
     tcase_add_test(tc, test_burst_with_publisher_killed_loses_nothing);
+    tcase_add_test(tc, test_event_not_matching_the_catalogue_is_refused_not_stalling);
     tcase_add_test(tc, test_outbox_cleanup_job_runs_and_is_recorded);
     tcase_add_test(tc, test_subscriber_behind_retention_says_so);
     suite_add_tcase(s, tc);
