@@ -179,6 +179,17 @@ START_TEST(test_burst_with_publisher_killed_loses_nothing)
         ck_assert(WIFEXITED(status));
     }
     converged();
+    {
+        PGconn *db = PQconnectdb(st.db_url);
+        PGresult *r = NULL;
+        ck_assert_int_eq(
+            tm_db_exec(db, "SELECT count(*) = max(seq) - min(seq) + 1 FROM inventory.outbox", 0,
+                       NULL, &r, NULL),
+            TM_OK);
+        ck_assert_str_eq(PQgetvalue(r, 0, 0), "t"); /* seq stayed gap-free */
+        PQclear(r);
+        PQfinish(db);
+    }
     ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start inventory %d "
                         ">/dev/null 2>&1",
                         st.run_dir, st.bin, st.root, victim),
@@ -249,7 +260,11 @@ START_TEST(test_subscriber_behind_retention_says_so)
     int down = 0;
 
     converged();
-    ck_assert_int_eq(kill(an, SIGKILL), 0); /* so nothing arrives live meanwhile */
+    /* every instance down, so nothing arrives live meanwhile */
+    for (int n = 1; n <= 2; n++)
+        if (pid_of("analytics", n) > 0)
+            kill(pid_of("analytics", n), SIGKILL);
+    (void)an;
     burst(1, 20, "R");
     tm_sleep_ms(300); /* published (the publisher is not stopped) */
     ck_assert_int_eq(tm_db_exec(db,
@@ -263,8 +278,10 @@ START_TEST(test_subscriber_behind_retention_says_so)
     resp_free(&r);
     /* Not restart_analytics(): the stack waits for a ready /health, and this
      * instance is meant to be not ready once it finds the hole. */
-    sh("TM_RUN_DIR='%s' BIN='%s' timeout 5 '%s/deploy/stack.sh' start analytics 1 >/dev/null 2>&1",
-       st.run_dir, st.bin, st.root);
+    for (int n = 1; n <= 2; n++)
+        sh("TM_RUN_DIR='%s' BIN='%s' timeout 5 '%s/deploy/stack.sh' start analytics %d "
+           ">/dev/null 2>&1",
+           st.run_dir, st.bin, st.root, n);
     for (int i = 0; i < 50 && !down; i++) {
         ck_assert_int_eq(http_port(st.inv_ops_port - 10, "GET", "/health", NULL, "", &r), 0);
         down = r.status == 503 && strstr(r.body, "behind retention") != NULL;
@@ -317,7 +334,8 @@ START_TEST(test_event_not_matching_the_catalogue_is_refused_not_stalling)
     PQfinish(db);
     burst(1, 5, "V"); /* real events after it */
     converged();
-    ck_assert_int_eq(sh("grep -q 'event=event.refused' '%s/log/analytics-1.log'", st.run_dir), 0);
+    ck_assert_int_eq(sh("cat '%s'/log/analytics-*.log | grep -q 'event=event.refused'", st.run_dir),
+                     0); /* whichever instance applied it */
 }
 END_TEST
 
