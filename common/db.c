@@ -12,6 +12,7 @@
 
 #include "common/buf.h"
 #include "common/log.h"
+#include "common/ops.h"
 #include "common/time.h"
 
 #define BACKOFF_MIN_MS 100
@@ -385,4 +386,16 @@ void
 tm_db_copy(char *dst, size_t size, const PGresult *r, int row, int col)
 {
     snprintf(dst, size, "%s", PQgetvalue(r, row, col));
+}
+
+void
+tm_db_health(struct tm_db_pool *p, struct tm_health *h)
+{
+    struct tm_err err;
+
+    tm_err_clear(&err);
+    if (tm_db_ping(p, &err) == TM_OK)
+        tm_health_add(h, "postgres", TM_HEALTH_UP, "ok");
+    else
+        tm_health_add(h, "postgres", TM_HEALTH_DOWN, "%s", err.message);
 }

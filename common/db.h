@@ -35,6 +35,10 @@ TM_MUSTCHECK enum tm_code tm_db_acquire(struct tm_db_pool *p, int wait_ms, PGcon
 /* Gives c back. A connection left inside a transaction or broken is closed. */
 void tm_db_release(struct tm_db_pool *p, PGconn *c);
 
+/* Adds the "postgres" line of a daemon's /health: pings through the pool. */
+struct tm_health;
+void tm_db_health(struct tm_db_pool *p, struct tm_health *h);
+
 /* 1 when the last attempt to reach the server succeeded. */
 int tm_db_pool_up(struct tm_db_pool *p);
 /* Acquires, runs SELECT 1, releases: TM_OK when the server answers. */

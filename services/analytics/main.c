@@ -58,13 +58,8 @@ static void
 health(void *arg, struct tm_health *h)
 {
     struct an_main *m = arg;
-    struct tm_err err;
 
-    tm_err_clear(&err);
-    if (tm_db_ping(m->db, &err) == TM_OK)
-        tm_health_add(h, "postgres", TM_HEALTH_UP, "ok");
-    else
-        tm_health_add(h, "postgres", TM_HEALTH_DOWN, "%s", err.message);
+    tm_db_health(m->db, h);
     if (tm_subscriber_missing(m->app.sub) > 0)
         tm_health_add(h, "inventory-events", TM_HEALTH_DOWN,
                       "behind retention: needs seq %lld, which inventory no longer keeps",

@@ -442,11 +442,7 @@ gw_health(void *arg, struct tm_health *h)
                       ready, n);
     }
     tm_buf_fini(&env);
-    tm_err_clear(&err);
-    if (tm_db_ping(app->db, &err) == TM_OK)
-        tm_health_add(h, "postgres", 1, "ok");
-    else
-        tm_health_add(h, "postgres", 0, "%s", err.message);
+    tm_db_health(app->db, h);
     /* Redis: reported, never blocking readiness (rate limits fail open). */
     r = tm_redis_pool_get(app->redis, 100);
     if (r && tm_redis_ping(r, &err) == TM_OK)

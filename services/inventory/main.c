@@ -61,13 +61,8 @@ static void
 health(void *arg, struct tm_health *h)
 {
     struct inv_app *app = arg;
-    struct tm_err err;
 
-    tm_err_clear(&err);
-    if (tm_db_ping(app->db, &err) == TM_OK)
-        tm_health_add(h, "postgres", 1, "ok");
-    else
-        tm_health_add(h, "postgres", 0, "%s", err.message);
+    tm_db_health(app->db, h);
     tm_health_add(h, "schema", atomic_load(&app->schema_ok), "%s",
                   atomic_load(&app->schema_ok) ? "inventory up to date" : "not checked yet");
     tm_health_add(h, "outbox", TM_HEALTH_UP, "%s",

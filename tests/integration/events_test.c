@@ -102,6 +102,21 @@ last_seq(void)
     return last;
 }
 
+static void
+post_product(const char *sku)
+{
+    char body[256];
+    struct resp r;
+
+    snprintf(body, sizeof body,
+             "{\"sku\":\"%s\",\"name\":\"live\",\"category_id\":1,\"unit_price_cents\":1,"
+             "\"unit_cost_cents\":1}",
+             sku);
+    ck_assert_int_eq(http("POST", "/api/v1/products", body, &r), 0);
+    ck_assert_int_eq(r.status, 201);
+    resp_free(&r);
+}
+
 START_TEST(test_change_and_event_commit_together)
 {
     long long before = last_seq();
@@ -111,13 +126,11 @@ START_TEST(test_change_and_event_commit_together)
     int found = 0;
 
     snprintf(sku, sizeof sku, "%s-EV1", run_tag());
+    post_product(sku);
     snprintf(body, sizeof body,
-             "{\"sku\":\"%s\",\"name\":\"evented\",\"category_id\":1,\"unit_price_cents\":100,"
-             "\"unit_cost_cents\":50}",
+             "{\"sku\":\"%s\",\"name\":\"again\",\"category_id\":1,\"unit_price_cents\":1,"
+             "\"unit_cost_cents\":1}",
              sku);
-    ck_assert_int_eq(http("POST", "/api/v1/products", body, &r), 0);
-    ck_assert_int_eq(r.status, 201);
-    resp_free(&r);
     ck_assert_int_eq(http("POST", "/api/v1/products", body, &r),
                      0); /* duplicate: nothing written */
     ck_assert_int_eq(r.status, 409);
@@ -194,21 +207,6 @@ start_tail(int count)
     ck_assert_ptr_nonnull(f);
     tm_sleep_ms(400); /* SUB connects asynchronously */
     return f;
-}
-
-static void
-post_product(const char *sku)
-{
-    char body[256];
-    struct resp r;
-
-    snprintf(body, sizeof body,
-             "{\"sku\":\"%s\",\"name\":\"live\",\"category_id\":1,\"unit_price_cents\":1,"
-             "\"unit_cost_cents\":1}",
-             sku);
-    ck_assert_int_eq(http("POST", "/api/v1/products", body, &r), 0);
-    ck_assert_int_eq(r.status, 201);
-    resp_free(&r);
 }
 
 static int
