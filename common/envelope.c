@@ -4,6 +4,7 @@
 #include "common/envelope.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/json.h"
@@ -191,14 +192,18 @@ tm_reply_init(struct tm_reply *rep)
     rep->status = 200;
     rep->target[0] = '\0';
     rep->retry_after_s = 0;
+    rep->details = NULL;
     tm_buf_init(&rep->body, TM_MESSAGE_MAX - 512);
 }
 
 void
 tm_reply_fini(struct tm_reply *rep)
 {
-    if (rep)
+    if (rep) {
         tm_buf_fini(&rep->body);
+        free(rep->details);
+        rep->details = NULL;
+    }
 }
 
 void
@@ -225,6 +230,8 @@ tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
         tm_buf_adds(&rep->body, ",\"field\":") != TM_OK ||
         (err->field[0] ? tm_json_quote(&rep->body, err->field) : tm_buf_adds(&rep->body, "null")) !=
             TM_OK ||
+        (rep->details && status < 500 &&
+         tm_buf_printf(&rep->body, ",\"details\":%s", rep->details) != TM_OK) ||
         tm_buf_adds(&rep->body, "}}") != TM_OK) {
         /* The body ceiling is megabytes; an error body cannot reach it. */
         tm_buf_reset(&rep->body);

@@ -68,14 +68,16 @@ struct tm_reply {
     struct tm_buf body;
     char target[TM_TARGET_MAX + 1]; /* what the request acted on, for the audit log ("42") */
     int retry_after_s;              /* > 0: the client may retry after this many seconds */
+    char *details; /* owned JSON value added to an error body as "details", or NULL */
 };
 
 void tm_reply_init(struct tm_reply *rep);
 void tm_reply_fini(struct tm_reply *rep);
 
 /* Replaces the body with {"error":{"code","message","field"}} for err and sets
- * the status from its code. For 5xx codes the message is generic (the detail
- * stays in logs), naming the request id. */
+ * the status from its code. rep->details, when a handler set it before
+ * returning an error, is added as "details" (4xx only). For 5xx codes the
+ * message is generic (the detail stays in logs), naming the request id. */
 void tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid);
 
 /* Writes header line + body of rep into out. */

@@ -229,3 +229,31 @@ tm_json_append(struct tm_buf *b, const cJSON *item)
     cJSON_free(s);
     return rc;
 }
+
+enum tm_code
+tm_json_kv_str(struct tm_buf *b, const char *key, const char *v, int first)
+{
+    enum tm_code rc = tm_buf_printf(b, "%s\"%s\":", first ? "" : ",", key);
+
+    return rc == TM_OK ? tm_json_quote(b, v) : rc;
+}
+
+enum tm_code
+tm_json_kv_opt_str(struct tm_buf *b, const char *key, const char *v)
+{
+    if (!v || !*v)
+        return tm_buf_printf(b, ",\"%s\":null", key);
+    return tm_json_kv_str(b, key, v, 0);
+}
+
+enum tm_code
+tm_json_kv_i64(struct tm_buf *b, const char *key, int64_t v)
+{
+    return tm_buf_printf(b, ",\"%s\":%lld", key, (long long)v);
+}
+
+enum tm_code
+tm_json_kv_bool(struct tm_buf *b, const char *key, int v)
+{
+    return tm_buf_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
+}

@@ -57,6 +57,14 @@ int tm_utf8_valid(const char *s, size_t len);
 /* Appends s as a JSON string literal (quotes and escapes) to b. */
 TM_MUSTCHECK enum tm_code tm_json_quote(struct tm_buf *b, const char *s);
 
+/* Object members for hand-built JSON: `"key":value`, preceded by a comma
+ * unless first. A NULL or "" string in kv_opt_str becomes null. */
+TM_MUSTCHECK enum tm_code tm_json_kv_str(struct tm_buf *b, const char *key, const char *v,
+                                         int first);
+TM_MUSTCHECK enum tm_code tm_json_kv_opt_str(struct tm_buf *b, const char *key, const char *v);
+TM_MUSTCHECK enum tm_code tm_json_kv_i64(struct tm_buf *b, const char *key, int64_t v);
+TM_MUSTCHECK enum tm_code tm_json_kv_bool(struct tm_buf *b, const char *key, int v);
+
 /* Prints item unformatted and appends it to b. */
 TM_MUSTCHECK enum tm_code tm_json_append(struct tm_buf *b, const cJSON *item);
 

@@ -5,17 +5,17 @@
 #include <string.h>
 
 #define BIT(p) (1u << TM_PERM_##p)
-#define EVERYONE (BIT(PUBLIC) | BIT(SELF) | BIT(CATALOG_READ) | BIT(STORE_READ))
+#define EVERYONE (BIT(PUBLIC) | BIT(SELF) | BIT(CATALOG_READ) | BIT(STORE_READ) | BIT(STOCK_READ))
 #define STAFF (EVERYONE | BIT(ANALYTICS_READ)) /* people, not POS keys */
 
 static const unsigned grants[TM_ROLE_COUNT] = {
     [TM_ROLE_ADMIN] = ~0u,
-    [TM_ROLE_STORE_MANAGER] = STAFF | BIT(STORE_WRITE),
+    [TM_ROLE_STORE_MANAGER] = STAFF | BIT(STORE_WRITE) | BIT(STOCK_WRITE) | BIT(STOCK_RESERVE),
     [TM_ROLE_BUYER] = STAFF | BIT(CATALOG_WRITE),
     [TM_ROLE_ANALYST] = STAFF,
     [TM_ROLE_FRAUD_ANALYST] = STAFF,
     [TM_ROLE_VIEWER] = STAFF,
-    [TM_ROLE_POS] = EVERYONE,
+    [TM_ROLE_POS] = EVERYONE | BIT(STOCK_RESERVE) | BIT(STOCK_COMMIT),
 };
 
 static const char *const perm_names[] = {

@@ -18,7 +18,11 @@
     X(USER_ADMIN, "user.admin")         /* users and API keys */                                   \
     X(AUDIT_READ, "audit.read")         /* the audit log */                                        \
     X(ANALYTICS_READ, "analytics.read") /* dashboards and read models */                           \
-    X(OPS_ADMIN, "ops.admin")           /* scheduled jobs: list, run now */
+    X(OPS_ADMIN, "ops.admin")           /* scheduled jobs: list, run now */                        \
+    X(STOCK_READ, "stock.read")         /* levels, movements, transfers, low stock */              \
+    X(STOCK_WRITE, "stock.write")       /* receipts, adjustments, counts, transfers, settings */   \
+    X(STOCK_RESERVE, "stock.reserve")   /* hold stock for a cart or an order */                    \
+    X(STOCK_COMMIT, "stock.commit")     /* take a sale's stock, reverse it */
 
 /* X(name, wire name, store-scoped) */
 #define TM_ROLES(X)                                                                                \

@@ -11,6 +11,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/perm.h"
 #include "common/time.h"
 
 #define DB_WAIT_MS 1000
@@ -241,6 +242,52 @@ tm_ctx_query_str(const struct tm_ctx *ctx, const char *name, size_t max_len, con
         return tm_err_set(err, TM_INVALID, name, "%s is not valid UTF-8", name);
     *out = v;
     return TM_OK;
+}
+
+void
+tm_ctx_principal(const struct tm_ctx *ctx, char *out, size_t size)
+{
+    const struct tm_principal *p = &ctx->req->principal;
+
+    snprintf(out, size, "%s", p->id[0] ? p->id : p->kind[0] ? p->kind : "anonymous");
+}
+
+int
+tm_ctx_store_scope(const struct tm_ctx *ctx, char *out, size_t size)
+{
+    const struct tm_principal *p = &ctx->req->principal;
+    enum tm_role role;
+
+    if (size)
+        out[0] = '\0';
+    if (!tm_role_parse(p->role, &role) || !tm_role_scoped(role))
+        return 0;
+    snprintf(out, size, "{%s}", p->stores);
+    return 1;
+}
+
+enum tm_code
+tm_ctx_may_store(const struct tm_ctx *ctx, int64_t store_id, const char *field, struct tm_err *err)
+{
+    const struct tm_principal *p = &ctx->req->principal;
+    enum tm_role role;
+    const char *s = p->stores;
+
+    /* an unknown role never gets here past the gateway; treat it as scoped to nothing */
+    if (tm_role_parse(p->role, &role) && !tm_role_scoped(role))
+        return TM_OK;
+    while (*s) {
+        char *end = NULL;
+        long long v = strtoll(s, &end, 10);
+
+        if (end == s)
+            break;
+        if (v == store_id)
+            return TM_OK;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return tm_err_set(err, TM_FORBIDDEN, field, "store %lld is not one of this principal's stores",
+                      (long long)store_id);
 }
 
 enum tm_code

@@ -95,6 +95,20 @@ TM_MUSTCHECK enum tm_code tm_reply_page(struct tm_reply *rep, const void *items,
                                         enum tm_code (*encode)(struct tm_buf *b, const void *item),
                                         int64_t (*id)(const void *item), struct tm_err *err);
 
+/* The principal's id ("user:3", "key:7"; its kind when it has none) into
+ * out[size], for records of who did what. */
+void tm_ctx_principal(const struct tm_ctx *ctx, char *out, size_t size);
+
+/* For a store-scoped role (perm.h), writes its stores as a PostgreSQL
+ * array literal ("{1,2}", "{}" when none) into out[size] and returns 1;
+ * returns 0 (out "") for a role that may see every store. */
+int tm_ctx_store_scope(const struct tm_ctx *ctx, char *out, size_t size);
+
+/* TM_FORBIDDEN naming field when the principal's role is store-scoped and
+ * store_id is not one of its stores. */
+TM_MUSTCHECK enum tm_code tm_ctx_may_store(const struct tm_ctx *ctx, int64_t store_id,
+                                           const char *field, struct tm_err *err);
+
 /* Parses the request body as a JSON object (caller frees *root).
  * TM_INVALID (field "body") when absent, malformed or not an object. */
 TM_MUSTCHECK enum tm_code tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err);

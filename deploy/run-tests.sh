@@ -106,6 +106,7 @@ export TM_JWT_SECRET=tm-test-signing-key-0123456789abcdef0123456789
 export TM_RATE_LIMITS="admin=100000,store_manager=100000,buyer=100000,analyst=100000,fraud_analyst=100000,viewer=100000,pos=100000,anonymous=100000"
 export TM_RATE_IP=1000000 TM_RATE_LOGIN=20 TM_CORS_ORIGIN=http://app.techmart.test
 export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
+export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to start
 
 echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then

@@ -145,10 +145,10 @@ gw_authorize(const struct gw_route *rt, const struct gw_principal *p, const stru
         return tm_err_set(err, TM_FORBIDDEN, NULL, "role %s lacks permission %s",
                           tm_role_name(p->role), tm_perm_name(rt->perm));
     if (rt->scope == GW_SCOPE_STORE && tm_role_scoped(p->role)) {
-        for (int i = 0; i < n_params; i++)
-            if (strcmp(params[i].key, "id") == 0 && holds_store(p, params[i].val))
-                return TM_OK;
-        return tm_err_set(err, TM_FORBIDDEN, "id", "store %s is not one of this principal's stores",
+        if (n_params > 0 && holds_store(p, params[0].val))
+            return TM_OK;
+        return tm_err_set(err, TM_FORBIDDEN, n_params ? params[0].key : NULL,
+                          "store %s is not one of this principal's stores",
                           n_params ? params[0].val : "?");
     }
     return TM_OK;

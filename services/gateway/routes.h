@@ -19,7 +19,7 @@ enum gw_service { GW_SVC_LOCAL, GW_SVC_INVENTORY, GW_SVC_ANALYTICS, GW_SVC_COUNT
 
 enum gw_scope {
     GW_SCOPE_NONE,  /* any store, or none */
-    GW_SCOPE_STORE, /* the path's {id} is a store: scoped roles only their own */
+    GW_SCOPE_STORE, /* the path's first parameter is a store: scoped roles only their own */
 };
 
 struct gw_route {

@@ -13,6 +13,7 @@
 
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
+#include "services/inventory/stock_handlers.h"
 #include "services/inventory/store.h"
 
 /* ---------------------------------------------------------------- decode */
@@ -180,37 +181,17 @@ decode_store(const cJSON *o, int create, struct inv_store *s, unsigned *set, str
 /* ---------------------------------------------------------------- encode */
 
 static enum tm_code
-kv_str(struct tm_buf *b, const char *key, const char *v, int first)
-{
-    enum tm_code rc = tm_buf_printf(b, "%s\"%s\":", first ? "" : ",", key);
-
-    return rc == TM_OK ? tm_json_quote(b, v) : rc;
-}
-
-static enum tm_code
-kv_i64(struct tm_buf *b, const char *key, int64_t v)
-{
-    return tm_buf_printf(b, ",\"%s\":%lld", key, (long long)v);
-}
-
-static enum tm_code
-kv_bool(struct tm_buf *b, const char *key, int v)
-{
-    return tm_buf_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
-}
-
-static enum tm_code
 encode_category(struct tm_buf *b, const struct inv_category *c)
 {
     enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)c->id);
 
-    if (rc == TM_OK && (rc = kv_str(b, "name", c->name, 0)) == TM_OK &&
-        (rc = kv_str(b, "description", c->description, 0)) == TM_OK)
-        rc = c->parent_id ? kv_i64(b, "parent_id", c->parent_id)
+    if (rc == TM_OK && (rc = tm_json_kv_str(b, "name", c->name, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "description", c->description, 0)) == TM_OK)
+        rc = c->parent_id ? tm_json_kv_i64(b, "parent_id", c->parent_id)
                           : tm_buf_adds(b, ",\"parent_id\":null");
-    if (rc == TM_OK && (rc = kv_bool(b, "active", c->active)) == TM_OK &&
-        (rc = kv_str(b, "created_at", c->created_at, 0)) == TM_OK &&
-        (rc = kv_str(b, "updated_at", c->updated_at, 0)) == TM_OK)
+    if (rc == TM_OK && (rc = tm_json_kv_bool(b, "active", c->active)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "created_at", c->created_at, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "updated_at", c->updated_at, 0)) == TM_OK)
         rc = tm_buf_adds(b, "}");
     return rc;
 }
@@ -220,16 +201,16 @@ encode_product(struct tm_buf *b, const struct inv_product *p)
 {
     enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)p->id);
 
-    if (rc == TM_OK && (rc = kv_str(b, "sku", p->sku, 0)) == TM_OK &&
-        (rc = kv_str(b, "name", p->name, 0)) == TM_OK &&
-        (rc = kv_i64(b, "category_id", p->category_id)) == TM_OK &&
-        (rc = kv_i64(b, "unit_price_cents", p->unit_price_cents)) == TM_OK &&
-        (rc = kv_i64(b, "unit_cost_cents", p->unit_cost_cents)) == TM_OK &&
-        (rc = kv_str(b, "unit_of_measure", p->unit_of_measure, 0)) == TM_OK &&
-        (rc = kv_i64(b, "pack_size", p->pack_size)) == TM_OK &&
-        (rc = kv_bool(b, "active", p->active)) == TM_OK &&
-        (rc = kv_str(b, "created_at", p->created_at, 0)) == TM_OK &&
-        (rc = kv_str(b, "updated_at", p->updated_at, 0)) == TM_OK)
+    if (rc == TM_OK && (rc = tm_json_kv_str(b, "sku", p->sku, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "name", p->name, 0)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "category_id", p->category_id)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "unit_price_cents", p->unit_price_cents)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "unit_cost_cents", p->unit_cost_cents)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "unit_of_measure", p->unit_of_measure, 0)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "pack_size", p->pack_size)) == TM_OK &&
+        (rc = tm_json_kv_bool(b, "active", p->active)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "created_at", p->created_at, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "updated_at", p->updated_at, 0)) == TM_OK)
         rc = tm_buf_adds(b, "}");
     return rc;
 }
@@ -239,13 +220,13 @@ encode_store(struct tm_buf *b, const struct inv_store *s)
 {
     enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)s->id);
 
-    if (rc == TM_OK && (rc = kv_str(b, "code", s->code, 0)) == TM_OK &&
-        (rc = kv_str(b, "name", s->name, 0)) == TM_OK &&
-        (rc = kv_str(b, "city", s->city, 0)) == TM_OK &&
-        (rc = kv_str(b, "time_zone", s->time_zone, 0)) == TM_OK &&
-        (rc = kv_bool(b, "active", s->active)) == TM_OK &&
-        (rc = kv_str(b, "created_at", s->created_at, 0)) == TM_OK &&
-        (rc = kv_str(b, "updated_at", s->updated_at, 0)) == TM_OK)
+    if (rc == TM_OK && (rc = tm_json_kv_str(b, "code", s->code, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "name", s->name, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "city", s->city, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "time_zone", s->time_zone, 0)) == TM_OK &&
+        (rc = tm_json_kv_bool(b, "active", s->active)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "created_at", s->created_at, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "updated_at", s->updated_at, 0)) == TM_OK)
         rc = tm_buf_adds(b, "}");
     return rc;
 }
@@ -450,6 +431,8 @@ job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 /* The interval is set by main from configuration. */
 struct tm_job inv_jobs[] = {
     {"outbox-cleanup", 3600, job_outbox_cleanup},
+    {"reservation-expiry", 30, inv_job_reservation_expiry},
+    {"ledger-check", 86400, inv_job_ledger_check},
 };
 const int inv_jobs_n = (int)(sizeof inv_jobs / sizeof inv_jobs[0]);
 
@@ -503,6 +486,25 @@ const struct tm_route inv_routes[] = {
     {"POST", "/api/v1/stores", h_create, TM_TX_WRITE, &r_store},
     {"GET", "/api/v1/stores/{id}", h_get, TM_TX_READ, &r_store},
     {"PATCH", "/api/v1/stores/{id}", h_update, TM_TX_WRITE, &r_store},
+    {"GET", "/api/v1/products/{id}/inventory", inv_h_levels_product, TM_TX_READ, NULL},
+    {"GET", "/api/v1/inventory/low-stock", inv_h_low_stock, TM_TX_READ, NULL},
+    {"GET", "/api/v1/inventory/{store_id}", inv_h_levels_store, TM_TX_READ, NULL},
+    {"GET", "/api/v1/inventory/{store_id}/{product_id}", inv_h_level_get, TM_TX_READ, NULL},
+    {"PUT", "/api/v1/inventory/{store_id}/{product_id}", inv_h_level_put, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/stock-movements", inv_h_movements_list, TM_TX_READ, NULL},
+    {"POST", "/api/v1/stock-movements", inv_h_movement_create, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/transfers", inv_h_transfers_list, TM_TX_READ, NULL},
+    {"POST", "/api/v1/transfers", inv_h_transfer_create, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/transfers/{id}", inv_h_transfer_get, TM_TX_READ, NULL},
+    {"POST", "/api/v1/transfers/{id}/ship", inv_h_transfer_ship, TM_TX_WRITE, NULL},
+    {"POST", "/api/v1/transfers/{id}/receive", inv_h_transfer_receive, TM_TX_WRITE, NULL},
+    {"POST", "/api/v1/transfers/{id}/cancel", inv_h_transfer_cancel, TM_TX_WRITE, NULL},
+    {"POST", "/api/v1/reservations", inv_h_reservation_create, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/reservations/{id}", inv_h_reservation_get, TM_TX_READ, NULL},
+    {"POST", "/api/v1/reservations/{id}/release", inv_h_reservation_release, TM_TX_WRITE, NULL},
+    {"POST", "/api/v1/stock-commits", inv_h_commit_create, TM_TX_WRITE, NULL},
+    {"GET", "/api/v1/stock-commits/{sale_id}", inv_h_commit_get, TM_TX_READ, NULL},
+    {"POST", "/api/v1/stock-commits/{sale_id}/reverse", inv_h_commit_reverse, TM_TX_WRITE, NULL},
     {"GET", "/api/v1/jobs", h_jobs_list, TM_TX_READ, NULL},
     {"POST", "/api/v1/jobs/{name}/run", h_job_run, TM_TX_READ, NULL},
 };

@@ -280,3 +280,76 @@ inv_sample_product(struct inv_rng *r, int i, struct inv_product *out, int *categ
     out->active = 1;
     *category_index = c;
 }
+
+static double
+unit(struct inv_rng *r)
+{
+    return (double)(inv_rng_next(r) >> 11) / 9007199254740992.0; /* [0, 1) */
+}
+
+/* Poisson variate (Knuth's product of uniforms; rates here stay small). */
+static int64_t
+poisson(struct inv_rng *r, double lambda)
+{
+    double limit = exp(-lambda), p = 1.0;
+    int64_t k = -1;
+
+    if (lambda <= 0)
+        return 0;
+    if (lambda > 60) /* normal approximation far from zero */
+        return (int64_t)fmax(0, lambda + sqrt(lambda) * (unit(r) + unit(r) + unit(r) - 1.5) * 2);
+    do {
+        k++;
+        p *= unit(r);
+    } while (p > limit);
+    return k;
+}
+
+int
+inv_sample_history(struct inv_rng *r, int days, int first_dow, int max, struct inv_sample_move *out,
+                   struct inv_sample_policy *policy)
+{
+    /* Monday .. Sunday: weekends sell more, Sunday trades short hours */
+    static const double dow[7] = {0.85, 0.9, 0.95, 1.0, 1.15, 1.35, 0.8};
+    /* log-normal popularity: many slow items, a few fast ones */
+    double z = (unit(r) + unit(r) + unit(r) + unit(r) - 2.0) * 1.73;
+    double rate = fmin(25.0, fmax(0.03, exp(-0.6 + 1.2 * z)));
+    int lead = (int)inv_rng_range(r, 3, 7);
+    double cover = rate * (lead + 2);
+    int64_t safety = (int64_t)ceil(1.65 * sqrt(cover));
+    int64_t rp = (int64_t)ceil(cover) + safety;
+    int64_t up_to = rp + (int64_t)ceil(rate * 14) + 1;
+    int64_t on_hand = 0, on_order = 0;
+    int arrive = -1, n = 0;
+
+    policy->rate = rate;
+    policy->reorder_point = rp;
+    policy->safety_stock = safety;
+    policy->min_qty = safety;
+    policy->max_qty = up_to;
+    for (int d = 0; d < days && n < max; d++) {
+        int64_t demand, sold;
+
+        if (d == 0 || d == arrive) {
+            int64_t q = d == 0 ? up_to : on_order;
+            on_hand += q;
+            on_order = 0;
+            arrive = -1;
+            out[n++] = (struct inv_sample_move){d, 8, 0, q, on_hand};
+            if (n == max)
+                break;
+        }
+        demand = poisson(r, rate * dow[(first_dow + d) % 7]);
+        sold = demand < on_hand ? demand : on_hand;
+        if (sold > 0) {
+            on_hand -= sold;
+            out[n++] =
+                (struct inv_sample_move){d, (int)inv_rng_range(r, 14, 23), 1, -sold, on_hand};
+        }
+        if (arrive < 0 && on_hand <= rp && d + lead < days) {
+            on_order = up_to - on_hand;
+            arrive = d + lead;
+        }
+    }
+    return n;
+}

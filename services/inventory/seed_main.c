@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "common/config.h"
 #include "common/db.h"
@@ -12,6 +13,7 @@
 
 #include "services/inventory/handlers.h"
 #include "services/inventory/sample.h"
+#include "services/inventory/stock_store.h"
 #include "services/inventory/store.h"
 
 struct seed_cfg {
@@ -19,6 +21,7 @@ struct seed_cfg {
     char db_url[512];
     int products;
     int seed;
+    int history_days;
 };
 
 #define F(field) offsetof(struct seed_cfg, field)
@@ -29,14 +32,80 @@ static const struct tm_cfg_opt seed_opts[] = {
      "number of sample products"},
     {"seed", "TM_SEED", TM_CFG_INT, F(seed), 0, 0, 2147483647, "20261122", 0,
      "generator seed; the same seed loads the same catalogue"},
+    {"history-days", "TM_SEED_HISTORY_DAYS", TM_CFG_INT, F(history_days), 0, 0, 3660, "90", 0,
+     "days of simulated stock history (sales, replenishment) per store and product"},
 };
 #undef F
+
+#define TS_LEN 24
+
+/* One store's levels and history, every product, as two bulk statements. */
+static enum tm_code
+load_store(PGconn *db, const struct seed_cfg *cfg, struct inv_rng *rng, int64_t store_id,
+           const int64_t *product_ids, time_t day0, int first_dow, struct tm_err *err)
+{
+    int np = cfg->products, max_moves = cfg->history_days * 2 + 2, n = 0;
+    size_t cap = (size_t)np * (size_t)max_moves;
+    struct inv_sample_move *h = tm_xcalloc((size_t)max_moves, sizeof *h);
+    int64_t *lv = tm_xcalloc((size_t)np * 6, sizeof *lv);
+    int64_t *ms = tm_xcalloc(cap, sizeof *ms), *mp = tm_xcalloc(cap, sizeof *mp);
+    int64_t *mq = tm_xcalloc(cap, sizeof *mq), *ma = tm_xcalloc(cap, sizeof *ma);
+    const char **mt = tm_xcalloc(cap, sizeof *mt), **mat = tm_xcalloc(cap, sizeof *mat);
+    char *times = tm_xcalloc(cap, TS_LEN);
+    enum tm_code rc;
+
+    for (int j = 0; j < np; j++) {
+        struct inv_sample_policy pol;
+        int k = inv_sample_history(rng, cfg->history_days, first_dow, max_moves, h, &pol);
+
+        lv[j] = store_id;
+        lv[np + j] = product_ids[j];
+        lv[2 * np + j] = pol.min_qty;
+        lv[3 * np + j] = pol.max_qty;
+        lv[4 * np + j] = pol.reorder_point;
+        lv[5 * np + j] = pol.safety_stock;
+        for (int i = 0; i < k; i++, n++) {
+            time_t at = day0 + (time_t)h[i].day * 86400 + (time_t)h[i].hour * 3600 +
+                        (time_t)inv_rng_range(rng, 0, 3599);
+            struct tm t;
+
+            gmtime_r(&at, &t);
+            strftime(times + (size_t)n * TS_LEN, TS_LEN, "%Y-%m-%dT%H:%M:%SZ", &t);
+            ms[n] = store_id;
+            mp[n] = product_ids[j];
+            mq[n] = h[i].qty;
+            ma[n] = h[i].after;
+            mt[n] = h[i].is_sale ? "sale" : "receipt";
+            mat[n] = times + (size_t)n * TS_LEN;
+        }
+    }
+    {
+        struct inv_bulk_levels bl = {np,          lv,          lv + np,    lv + 2 * np,
+                                     lv + 3 * np, lv + 4 * np, lv + 5 * np};
+        struct inv_bulk_moves bm = {n, ms, mp, mq, ma, mt, mat};
+        rc = inv_db_levels_bulk(db, &bl, err);
+        if (rc == TM_OK && n > 0)
+            rc = inv_db_moves_bulk(db, &bm, "sample:tm-inventory-seed", err);
+    }
+    free(h);
+    free(lv);
+    free(ms);
+    free(mp);
+    free(mq);
+    free(ma);
+    free(mt);
+    free(mat);
+    free(times);
+    return rc;
+}
 
 static enum tm_code
 load(PGconn *db, const struct seed_cfg *cfg, struct tm_err *err)
 {
-    int nc = inv_sample_n_categories();
+    int nc = inv_sample_n_categories(), ns = inv_sample_n_stores();
     int64_t *cat_ids = tm_xcalloc((size_t)nc, sizeof *cat_ids);
+    int64_t *store_ids = tm_xcalloc((size_t)ns, sizeof *store_ids);
+    int64_t *product_ids = tm_xcalloc((size_t)cfg->products + 1, sizeof *product_ids);
     struct inv_rng rng;
     enum tm_code rc = TM_OK;
 
@@ -45,6 +114,7 @@ load(PGconn *db, const struct seed_cfg *cfg, struct tm_err *err)
         inv_sample_store(i, &s);
         if ((rc = inv_db_store_create(db, &s, err)) == TM_OK)
             rc = inv_event_created(db, INV_STORE, &s, err);
+        store_ids[i] = s.id;
     }
     for (int i = 0; i < nc && rc == TM_OK; i++) {
         struct inv_category c;
@@ -61,8 +131,22 @@ load(PGconn *db, const struct seed_cfg *cfg, struct tm_err *err)
         p.category_id = cat_ids[ci];
         if ((rc = inv_db_product_create(db, &p, err)) == TM_OK)
             rc = inv_event_created(db, INV_PRODUCT, &p, err);
+        product_ids[i] = p.id;
+    }
+    if (cfg->history_days > 0) {
+        /* the history ends yesterday; day 0 starts at midnight UTC */
+        time_t now = time(NULL);
+        time_t day0 = (now / 86400 - cfg->history_days) * 86400;
+        int first_dow = (int)((day0 / 86400 + 3) % 7); /* 1970-01-01 was a Thursday */
+
+        for (int i = 0; i < ns && rc == TM_OK; i++)
+            rc = load_store(db, cfg, &rng, store_ids[i], product_ids, day0, first_dow, err);
+        if (rc == TM_OK)
+            rc = inv_db_levels_from_ledger(db, err);
     }
     free(cat_ids);
+    free(store_ids);
+    free(product_ids);
     return rc;
 }
 
@@ -101,8 +185,9 @@ main(int argc, char **argv)
         tm_db_rollback(db);
         goto fail;
     }
-    tm_log_info(NULL, "seed.done", "stores=%d categories=%d products=%d seed=%d",
-                inv_sample_n_stores(), inv_sample_n_categories(), cfg.products, cfg.seed);
+    tm_log_info(NULL, "seed.done", "stores=%d categories=%d products=%d seed=%d history_days=%d",
+                inv_sample_n_stores(), inv_sample_n_categories(), cfg.products, cfg.seed,
+                cfg.history_days);
     status = 0;
     goto out;
 fail:

@@ -81,5 +81,6 @@ Suite *auth_suite(void);
 Suite *access_suite(void);
 Suite *events_suite(void);
 Suite *subscriber_suite(void);
+Suite *stock_suite(void);
 
 #endif

@@ -59,18 +59,31 @@ static void
 check_shape(const cJSON *e)
 {
     const cJSON *data = cJSON_GetObjectItem(e, "data");
+    const char *t = ev_topic(e);
 
     ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(e, "source")), "inventory");
     ck_assert_int_gt(ev_seq(e), 0);
     ck_assert_uint_eq(strlen(cJSON_GetStringValue(cJSON_GetObjectItem(e, "ts"))), 24);
     ck_assert(cJSON_IsObject(data));
+    if (strcmp(t, "stock.changed") == 0 || strcmp(t, "stock.low") == 0 ||
+        strcmp(t, "stock.out") == 0) {
+        static const char *const level[] = {"store_id", "product_id", "on_hand",
+                                            "reserved", "available",  "reorder_point"};
+        for (int i = 0; i < 6; i++)
+            ck_assert_msg(cJSON_IsNumber(cJSON_GetObjectItem(data, level[i])), "%s lacks %s", t,
+                          level[i]);
+        if (strcmp(t, "stock.changed") == 0)
+            ck_assert(cJSON_HasObjectItem(data, "movement"));
+        return;
+    }
+    if (strcmp(t, "stock.ledger_mismatch") == 0) {
+        ck_assert(cJSON_IsArray(cJSON_GetObjectItem(data, "gaps")));
+        return;
+    }
     ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(data, "id")));
-    ck_assert(strcmp(ev_topic(e), "product.created") == 0 ||
-              strcmp(ev_topic(e), "product.updated") == 0 ||
-              strcmp(ev_topic(e), "category.created") == 0 ||
-              strcmp(ev_topic(e), "category.updated") == 0 ||
-              strcmp(ev_topic(e), "store.created") == 0 ||
-              strcmp(ev_topic(e), "store.updated") == 0);
+    ck_assert(strcmp(t, "product.created") == 0 || strcmp(t, "product.updated") == 0 ||
+              strcmp(t, "category.created") == 0 || strcmp(t, "category.updated") == 0 ||
+              strcmp(t, "store.created") == 0 || strcmp(t, "store.updated") == 0);
 }
 
 START_TEST(test_history_is_gap_free_and_well_formed)

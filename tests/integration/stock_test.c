@@ -1,0 +1,673 @@
+/* tests/integration/stock_test.c — stock through nginx and the gateway:
+ * concurrent sale commits never oversell (and never deadlock), a commit is
+ * idempotent by sale id, transfers, counts and expiring reservations keep
+ * the ledger invariant (on hand and reserved equal the sums of the
+ * movements, checked here by our own SQL after every scenario), low/out
+ * events fire once per crossing, and bad input changes nothing. Each test
+ * makes its own store and products, so tests do not disturb each other. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <postgresql/libpq-fe.h>
+
+#include "tests/integration/client.h"
+
+static long long
+sql_int(const char *sql)
+{
+    PGconn *db = PQconnectdb(st.db_url);
+    PGresult *r = PQexec(db, sql);
+    long long v;
+
+    ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(db));
+    v = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(db);
+    return v;
+}
+
+/* The oracle: levels whose on hand or reserved differ from their ledger. */
+static void
+assert_ledger_invariant(void)
+{
+    ck_assert_int_eq(
+        sql_int("SELECT count(*) FROM inventory.stock s LEFT JOIN"
+                " (SELECT store_id, product_id, sum(quantity) q, sum(reserved_delta) r"
+                " FROM inventory.movements GROUP BY 1, 2) m USING (store_id, product_id)"
+                " WHERE s.on_hand <> COALESCE(m.q, 0) OR s.reserved <> COALESCE(m.r, 0)"),
+        0);
+}
+
+static long long
+create(const char *path, const char *body)
+{
+    struct resp r;
+    long long id;
+
+    ck_assert_int_eq(http("POST", path, body, &r), 0);
+    ck_assert_msg(r.status == 201, "POST %s %s: %d %s", path, body, r.status, r.body);
+    id = jint(&r, "id");
+    resp_free(&r);
+    return id;
+}
+
+static int n_made;
+
+static long long
+new_store(void)
+{
+    char body[256], code[16];
+
+    snprintf(code, sizeof code, "S%.8s%d", run_tag(), n_made++);
+    for (char *p = code; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    snprintf(body, sizeof body,
+             "{\"code\":\"%s\",\"name\":\"stock test\",\"city\":\"Leeds\","
+             "\"time_zone\":\"Europe/London\"}",
+             code);
+    return create("/api/v1/stores", body);
+}
+
+static long long
+new_product(void)
+{
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"sku\":\"%s-ST%d\",\"name\":\"stock test\",\"category_id\":1,"
+             "\"unit_price_cents\":500,\"unit_cost_cents\":300}",
+             run_tag(), n_made++);
+    return create("/api/v1/products", body);
+}
+
+static void
+receive(long long store, long long product, int qty)
+{
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":%d}", store,
+             product, qty);
+    create("/api/v1/stock-movements", body);
+}
+
+static long long
+level(long long store, long long product, const char *what)
+{
+    char path[128];
+    struct resp r;
+    long long v;
+
+    snprintf(path, sizeof path, "/api/v1/inventory/%lld/%lld", store, product);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    v = jint(&r, what);
+    resp_free(&r);
+    return v;
+}
+
+/* Forks n clients that each POST bodies[i] to path once, all released
+ * together; status[i] is what each got (-1: no answer). */
+static void
+burst(int n, const char *path, char (*bodies)[512], int *status)
+{
+    int go[2], res[2];
+
+    ck_assert_int_eq(pipe(go), 0);
+    ck_assert_int_eq(pipe(res), 0);
+    for (int i = 0; i < n; i++) {
+        pid_t k = fork();
+        ck_assert_int_ge(k, 0);
+        if (k == 0) {
+            char c;
+            struct resp r;
+            int out[2] = {i, -1};
+            close(go[1]);
+            if (read(go[0], &c, 1) < 0) /* returns 0 when the parent closes it: go */
+                _exit(1);
+            if (http("POST", path, bodies[i], &r) == 0)
+                out[1] = r.status;
+            if (write(res[1], out, sizeof out) != sizeof out)
+                _exit(1);
+            _exit(0);
+        }
+    }
+    close(go[0]);
+    close(res[1]);
+    close(go[1]);
+    for (int i = 0; i < n; i++) {
+        int out[2];
+        ck_assert_int_eq(read(res[0], out, sizeof out), (ssize_t)sizeof out);
+        status[out[0]] = out[1];
+    }
+    close(res[0]);
+    while (wait(NULL) > 0)
+        ;
+}
+
+START_TEST(test_concurrent_commits_never_oversell)
+{
+    static char bodies[64][512];
+    long long store = new_store(), product = new_product();
+    int status[64], ok = 0, short_ = 0;
+
+    receive(store, product, 10);
+    for (int i = 0; i < 64; i++)
+        snprintf(bodies[i], sizeof bodies[i],
+                 "{\"sale_id\":\"%s-one-%d\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+                 "\"quantity\":1}]}",
+                 run_tag(), i, store, product);
+    burst(64, "/api/v1/stock-commits", bodies, status);
+    for (int i = 0; i < 64; i++) {
+        ck_assert_msg(status[i] == 201 || status[i] == 409, "client %d got %d", i, status[i]);
+        ok += status[i] == 201;
+        short_ += status[i] == 409;
+    }
+    ck_assert_int_eq(ok, 10);
+    ck_assert_int_eq(short_, 54);
+    ck_assert_int_eq(level(store, product, "on_hand"), 0);
+    assert_ledger_invariant();
+}
+END_TEST
+
+/* Half the clients list A then B, half B then A: no deadlock surfaces. */
+START_TEST(test_overlapping_multi_line_commits_do_not_deadlock)
+{
+    static char bodies[32][512];
+    long long store = new_store(), a = new_product(), b = new_product();
+    int status[32], ok = 0;
+
+    receive(store, a, 20);
+    receive(store, b, 20);
+    for (int i = 0; i < 32; i++) {
+        long long x = i % 2 ? a : b, y = i % 2 ? b : a;
+        snprintf(bodies[i], sizeof bodies[i],
+                 "{\"sale_id\":\"%s-two-%d\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+                 "\"quantity\":1},{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1}]}",
+                 run_tag(), i, store, x, store, y);
+    }
+    burst(32, "/api/v1/stock-commits", bodies, status);
+    for (int i = 0; i < 32; i++) {
+        ck_assert_msg(status[i] == 201 || status[i] == 409, "client %d got %d", i, status[i]);
+        ok += status[i] == 201;
+    }
+    ck_assert_int_eq(ok, 20);
+    ck_assert_int_eq(level(store, a, "on_hand"), 0);
+    ck_assert_int_eq(level(store, b, "on_hand"), 0);
+    assert_ledger_invariant();
+}
+END_TEST
+
+START_TEST(test_commit_is_idempotent_by_sale_id)
+{
+    static char bodies[5][512];
+    long long store = new_store(), p = new_product(), q = new_product();
+    char body[512], path[160], first[2048];
+    int status[5];
+    struct resp r;
+
+    receive(store, p, 50);
+    receive(store, q, 50);
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s-idem\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":3},{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":2}]}",
+             run_tag(), store, q, store, p);
+    for (int i = 0; i < 5; i++)
+        snprintf(bodies[i], sizeof bodies[i], "%s", body);
+    burst(5, "/api/v1/stock-commits", bodies, status); /* in parallel */
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(status[i], 201);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_int_eq(r.status, 201);
+    snprintf(first, sizeof first, "%s", r.body);
+    resp_free(&r);
+    for (int i = 0; i < 5; i++) { /* in sequence: the same answer each time */
+        ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+        ck_assert_int_eq(r.status, 201);
+        ck_assert_str_eq(r.body, first);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(level(store, p, "on_hand"), 48);
+    ck_assert_int_eq(level(store, q, "on_hand"), 47);
+    /* the same sale id with other lines is another request */
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s-idem\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":1}]}",
+             run_tag(), store, p);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert_str_eq(err_field(&r), "sale_id");
+    resp_free(&r);
+    /* reversal: idempotent too, and the stock comes back once */
+    snprintf(path, sizeof path, "/api/v1/stock-commits/%s-idem/reverse", run_tag());
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    snprintf(first, sizeof first, "%s", r.body);
+    resp_free(&r);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.body, first);
+    resp_free(&r);
+    ck_assert_int_eq(level(store, p, "on_hand"), 50);
+    ck_assert_int_eq(level(store, q, "on_hand"), 50);
+    snprintf(path, sizeof path, "/api/v1/stock-commits/%s-idem", run_tag());
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_str_eq(jstr(&r, "status"), "reversed");
+    resp_free(&r);
+    assert_ledger_invariant();
+}
+END_TEST
+
+START_TEST(test_short_commit_names_lines_and_changes_nothing)
+{
+    long long store = new_store(), p = new_product(), q = new_product();
+    long long moves = sql_int("SELECT count(*) FROM inventory.movements");
+    char body[512];
+    struct resp r;
+    const cJSON *d;
+
+    receive(store, p, 5);
+    moves += 1;
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s-short\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":2},{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1}]}",
+             run_tag(), store, p, store, q);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_str_eq(err_code(&r), "conflict");
+    ck_assert_str_eq(err_field(&r), "lines[1].quantity");
+    d = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "error"), "details"),
+                            "short");
+    ck_assert_int_eq(cJSON_GetArraySize(d), 1);
+    ck_assert_int_eq(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(d, 0), "line")),
+                     1);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(d, 0), "stocked")));
+    resp_free(&r);
+    ck_assert_int_eq(level(store, p, "on_hand"), 5);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.movements"), moves);
+    /* the refused sale id stays free: the same request later succeeds once stock is there */
+    receive(store, q, 1);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_int_eq(r.status, 201);
+    resp_free(&r);
+    assert_ledger_invariant();
+}
+END_TEST
+
+static void
+post_expect(const char *path, const char *body, int status, const char *field)
+{
+    struct resp r;
+
+    ck_assert_int_eq(http("POST", path, body, &r), 0);
+    ck_assert_msg(r.status == status, "POST %s %s: want %d, got %d %s", path, body ? body : "",
+                  status, r.status, r.body);
+    if (field)
+        ck_assert_msg(strcmp(err_field(&r), field) == 0, "%s: field %s, want %s", body,
+                      err_field(&r), field);
+    resp_free(&r);
+}
+
+START_TEST(test_transfer_ship_receive_cancel)
+{
+    long long from = new_store(), to = new_store(), p = new_product(), t, t2;
+    char body[512], path[128];
+    struct resp r;
+
+    receive(from, p, 10);
+    snprintf(body, sizeof body,
+             "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":6}],\"note\":\"rebalance\"}",
+             from, to, p);
+    t = create("/api/v1/transfers", body);
+    ck_assert_int_eq(level(from, p, "reserved"), 6);
+    ck_assert_int_eq(level(from, p, "available"), 4);
+    /* a second transfer cannot take what the first reserved */
+    snprintf(body, sizeof body,
+             "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":5}]}",
+             from, to, p);
+    post_expect("/api/v1/transfers", body, 409, "lines[0].quantity");
+    snprintf(path, sizeof path, "/api/v1/transfers/%lld/receive", t);
+    post_expect(path, NULL, 409, "status"); /* not shipped yet */
+    snprintf(path, sizeof path, "/api/v1/transfers/%lld/ship", t);
+    post_expect(path, NULL, 200, NULL);
+    ck_assert_int_eq(level(from, p, "on_hand"), 4);
+    ck_assert_int_eq(level(from, p, "reserved"), 0);
+    snprintf(path, sizeof path, "/api/v1/transfers/%lld/receive", t);
+    snprintf(body, sizeof body, "{\"lines\":[{\"product_id\":%lld,\"received\":7}]}", p);
+    post_expect(path, body, 400, "lines[0].received"); /* more than shipped, no reason */
+    snprintf(body, sizeof body,
+             "{\"lines\":[{\"product_id\":%lld,\"received\":5,\"reason\":\"one broken\"}]}", p);
+    ck_assert_int_eq(http("POST", path, body, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_str_eq(jstr(&r, "status"), "received");
+    ck_assert_ptr_nonnull(strstr(r.body, "\"received\":5,\"reason\":\"one broken\""));
+    resp_free(&r);
+    ck_assert_int_eq(level(to, p, "on_hand"), 5);
+    snprintf(path, sizeof path, "/api/v1/transfers/%lld/cancel", t);
+    post_expect(path, NULL, 409, "status");
+    /* a cancelled transfer gives its reservation back */
+    snprintf(body, sizeof body,
+             "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":3}]}",
+             from, to, p);
+    t2 = create("/api/v1/transfers", body);
+    ck_assert_int_eq(level(from, p, "reserved"), 3);
+    snprintf(path, sizeof path, "/api/v1/transfers/%lld/cancel", t2);
+    post_expect(path, NULL, 200, NULL);
+    ck_assert_int_eq(level(from, p, "reserved"), 0);
+    ck_assert_int_eq(level(from, p, "on_hand"), 4);
+    assert_ledger_invariant();
+}
+END_TEST
+
+START_TEST(test_count_correction_and_ledger)
+{
+    long long store = new_store(), p = new_product(), other = new_product();
+    char body[512], path[160];
+    struct resp r;
+
+    receive(store, p, 12);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"count\",\"counted\":9,"
+             "\"reason\":\"stock-take\"}",
+             store, p);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-movements", body, &r), 0);
+    ck_assert_int_eq(r.status, 201);
+    ck_assert_int_eq(jint(&r, "quantity"), -3);
+    ck_assert_int_eq(jint(&r, "on_hand_after"), 9);
+    resp_free(&r);
+    ck_assert_int_eq(level(store, p, "on_hand"), 9);
+    /* a count on a product the store does not stock */
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"count\",\"counted\":1}", store,
+             other);
+    post_expect("/api/v1/stock-movements", body, 404, "product_id");
+    /* the ledger shows the story, oldest first */
+    snprintf(path, sizeof path, "/api/v1/stock-movements?store_id=%lld&product_id=%lld", store, p);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 2);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"type\":\"receipt\""));
+    ck_assert_ptr_nonnull(strstr(r.body, "\"type\":\"count\""));
+    resp_free(&r);
+    assert_ledger_invariant();
+}
+END_TEST
+
+START_TEST(test_reservation_expires_by_job)
+{
+    long long store = new_store(), p = new_product(), id, id2;
+    char body[512], path[128];
+    struct resp r;
+
+    receive(store, p, 4);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":3,\"ttl_seconds\":1,"
+             "\"reference\":\"cart-1\"}",
+             store, p);
+    id = create("/api/v1/reservations", body);
+    ck_assert_int_eq(level(store, p, "available"), 1);
+    post_expect("/api/v1/reservations", body, 409, "quantity"); /* only 1 left */
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1,\"ttl_seconds\":600}", store,
+             p);
+    id2 = create("/api/v1/reservations", body);
+    snprintf(path, sizeof path, "/api/v1/reservations/%lld/release", id2);
+    post_expect(path, NULL, 200, NULL);
+    post_expect(path, NULL, 200, NULL); /* again: the same */
+    sleep(2);
+    ck_assert_int_eq(http("POST", "/api/v1/jobs/reservation-expiry/run", NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body); /* the scheduler may have been first */
+    ck_assert_str_eq(jstr(&r, "outcome"), "ok");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/reservations/%lld", id);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_str_eq(jstr(&r, "status"), "expired");
+    resp_free(&r);
+    ck_assert_int_eq(level(store, p, "reserved"), 0);
+    ck_assert_int_eq(level(store, p, "available"), 4);
+    assert_ledger_invariant();
+    ck_assert_int_eq(http("POST", "/api/v1/jobs/ledger-check/run", NULL, &r), 0);
+    ck_assert_str_eq(jstr(&r, "outcome"), "ok");
+    ck_assert_int_eq(jint(&r, "rows"), 0);
+    resp_free(&r);
+}
+END_TEST
+
+static int
+count_events(const char *topic, long long store, long long product)
+{
+    char sql[512];
+
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM inventory.outbox WHERE topic = '%s'"
+             " AND (data->>'store_id')::bigint = %lld AND (data->>'product_id')::bigint = %lld",
+             topic, store, product);
+    return (int)sql_int(sql);
+}
+
+static void
+sell(long long store, long long product, int qty, int n)
+{
+    char body[512];
+    struct resp r;
+
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s-low-%lld-%d\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":%d}]}",
+             run_tag(), product, n, store, product, qty);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    resp_free(&r);
+}
+
+START_TEST(test_low_and_out_fire_once_per_crossing)
+{
+    long long store = new_store(), p = new_product();
+    char path[128], body[128];
+    struct resp r;
+
+    receive(store, p, 8);
+    snprintf(path, sizeof path, "/api/v1/inventory/%lld/%lld", store, p);
+    snprintf(body, sizeof body, "{\"reorder_point\":5,\"safety_stock\":2}");
+    ck_assert_int_eq(http("PUT", path, body, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_int_eq(jint(&r, "reorder_point"), 5);
+    resp_free(&r);
+    sell(store, p, 2, 1); /* 6: above */
+    ck_assert_int_eq(count_events("stock.low", store, p), 0);
+    sell(store, p, 1, 2); /* 5: at the point — crossed */
+    sell(store, p, 1, 3); /* 4: still low, nothing new */
+    ck_assert_int_eq(count_events("stock.low", store, p), 1);
+    ck_assert_int_eq(count_events("stock.out", store, p), 0);
+    snprintf(path, sizeof path, "/api/v1/inventory/low-stock?store_id=%lld", store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 1);
+    ck_assert(cJSON_IsTrue(
+        cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "low")));
+    resp_free(&r);
+    sell(store, p, 4, 4); /* 0: out */
+    ck_assert_int_eq(count_events("stock.out", store, p), 1);
+    receive(store, p, 10); /* back above: a later fall is a new crossing */
+    sell(store, p, 6, 5);
+    ck_assert_int_eq(count_events("stock.low", store, p), 2);
+    /* every change said stock.changed: receipt, settings, 4 sales, receipt, sale */
+    ck_assert_int_eq(count_events("stock.changed", store, p), 8);
+    assert_ledger_invariant();
+}
+END_TEST
+
+START_TEST(test_bad_input_changes_nothing)
+{
+    long long store = new_store(), other = new_store(), p = new_product();
+    long long before;
+    char b[40][512];
+    const struct {
+        const char *path;
+        int status;
+        const char *field;
+    } cases[] = {
+        {"/api/v1/stock-movements", 400, "quantity"},          /* receipt of 0 */
+        {"/api/v1/stock-movements", 400, "quantity"},          /* receipt of -3 */
+        {"/api/v1/stock-movements", 400, "reason"},            /* adjustment without reason */
+        {"/api/v1/stock-movements", 400, "product_id"},        /* unknown product */
+        {"/api/v1/stock-movements", 400, "store_id"},          /* unknown store */
+        {"/api/v1/stock-movements", 400, "type"},              /* a sale is not recorded here */
+        {"/api/v1/stock-movements", 400, "quantity"},          /* beyond the column's range */
+        {"/api/v1/stock-movements", 409, "quantity"},          /* adjustment below zero */
+        {"/api/v1/stock-movements", 400, "bogus"},             /* unknown field */
+        {"/api/v1/transfers", 400, "to_store_id"},             /* to the same store */
+        {"/api/v1/transfers", 400, "lines"},                   /* no lines */
+        {"/api/v1/transfers", 400, "lines[1].product_id"},     /* duplicate line */
+        {"/api/v1/stock-commits", 400, "lines[0].quantity"},   /* zero */
+        {"/api/v1/stock-commits", 400, "lines[1].product_id"}, /* duplicate */
+        {"/api/v1/stock-commits", 400, "sale_id"},             /* bad id */
+        {"/api/v1/stock-commits", 400, "lines[0].quantity"},   /* 2^40 */
+        {"/api/v1/reservations", 400, "quantity"},             /* zero */
+        {"/api/v1/reservations", 400, "ttl_seconds"},          /* a year */
+    };
+    int n = (int)(sizeof cases / sizeof cases[0]), i = 0;
+
+    receive(store, p, 5);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":0}", store,
+             p);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":-3}", store,
+             p);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"adjustment\",\"quantity\":-1}",
+             store, p);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":999999999,\"type\":\"receipt\",\"quantity\":1}",
+             store);
+    snprintf(b[i++], 512,
+             "{\"store_id\":999999999,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":1}", p);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"sale\",\"quantity\":1}", store, p);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":"
+             "9223372036854775807}",
+             store, p);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"adjustment\",\"quantity\":-6,"
+             "\"reason\":\"lost\"}",
+             store, p);
+    snprintf(
+        b[i++], 512,
+        "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":1,\"bogus\":1}",
+        store, p);
+    snprintf(b[i++], 512,
+             "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":1}]}",
+             store, store, p);
+    snprintf(b[i++], 512, "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[]}", store,
+             other);
+    snprintf(b[i++], 512,
+             "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":1},{\"product_id\":%lld,\"quantity\":1}]}",
+             store, other, p, p);
+    snprintf(
+        b[i++], 512,
+        "{\"sale_id\":\"x1\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":0}]}",
+        store, p);
+    snprintf(b[i++], 512,
+             "{\"sale_id\":\"x2\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1}"
+             ",{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1}]}",
+             store, p, store, p);
+    snprintf(b[i++], 512,
+             "{\"sale_id\":\"has "
+             "space\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1}]}",
+             store, p);
+    snprintf(b[i++], 512,
+             "{\"sale_id\":\"x3\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":"
+             "1099511627776}]}",
+             store, p);
+    snprintf(b[i++], 512, "{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":0}", store, p);
+    snprintf(b[i++], 512,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1,\"ttl_seconds\":31536000}",
+             store, p);
+    ck_assert_int_eq(i, n);
+    before = sql_int("SELECT (SELECT count(*) FROM inventory.movements) +"
+                     " (SELECT count(*) FROM inventory.transfers) +"
+                     " (SELECT count(*) FROM inventory.reservations) +"
+                     " (SELECT count(*) FROM inventory.stock_commits) +"
+                     " (SELECT count(*) FROM inventory.stock)");
+    for (i = 0; i < n; i++)
+        post_expect(cases[i].path, b[i], cases[i].status, cases[i].field);
+    ck_assert_int_eq(sql_int("SELECT (SELECT count(*) FROM inventory.movements) +"
+                             " (SELECT count(*) FROM inventory.transfers) +"
+                             " (SELECT count(*) FROM inventory.reservations) +"
+                             " (SELECT count(*) FROM inventory.stock_commits) +"
+                             " (SELECT count(*) FROM inventory.stock)"),
+                     before);
+    ck_assert_int_eq(level(store, p, "on_hand"), 5);
+}
+END_TEST
+
+/* The ledger refuses to be rewritten, even by SQL. */
+START_TEST(test_ledger_is_append_only)
+{
+    PGconn *db = PQconnectdb(st.db_url);
+    PGresult *r = PQexec(db, "UPDATE inventory.movements SET quantity = quantity WHERE id ="
+                             " (SELECT min(id) FROM inventory.movements)");
+
+    ck_assert_int_eq(PQresultStatus(r), PGRES_FATAL_ERROR);
+    PQclear(r);
+    r = PQexec(db, "DELETE FROM inventory.movements WHERE id = (SELECT min(id) FROM"
+                   " inventory.movements)");
+    ck_assert_int_eq(PQresultStatus(r), PGRES_FATAL_ERROR);
+    PQclear(r);
+    PQfinish(db);
+}
+END_TEST
+
+/* A manager of stores 1 and 2 moves stock there only; reads are scoped. */
+START_TEST(test_scoped_roles_touch_their_stores_only)
+{
+    struct resp r;
+
+    ck_assert_int_eq(
+        http_as(st.token[1], "POST", "/api/v1/stock-movements",
+                "{\"store_id\":3,\"product_id\":1,\"type\":\"receipt\",\"quantity\":1}", &r),
+        0);
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(err_field(&r), "store_id");
+    resp_free(&r);
+    ck_assert_int_eq(http_as(st.token[1], "GET", "/api/v1/products/1/inventory", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    for (int i = 0; i < cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")); i++) {
+        long long s = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(
+            cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), i), "store_id"));
+        ck_assert(s == 1 || s == 2);
+    }
+    resp_free(&r);
+}
+END_TEST
+
+Suite *
+stock_suite(void)
+{
+    Suite *s = suite_create("stock");
+    TCase *tc = tcase_create("stock");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_concurrent_commits_never_oversell);
+    tcase_add_test(tc, test_overlapping_multi_line_commits_do_not_deadlock);
+    tcase_add_test(tc, test_commit_is_idempotent_by_sale_id);
+    tcase_add_test(tc, test_short_commit_names_lines_and_changes_nothing);
+    tcase_add_test(tc, test_transfer_ship_receive_cancel);
+    tcase_add_test(tc, test_count_correction_and_ledger);
+    tcase_add_test(tc, test_reservation_expires_by_job);
+    tcase_add_test(tc, test_low_and_out_fire_once_per_crossing);
+    tcase_add_test(tc, test_bad_input_changes_nothing);
+    tcase_add_test(tc, test_ledger_is_append_only);
+    tcase_add_test(tc, test_scoped_roles_touch_their_stores_only);
+    suite_add_tcase(s, tc);
+    return s;
+}
