@@ -177,12 +177,15 @@ catalog_suite(void)
     return s;
 }
 
+Suite *stock_suite(void); /* stock_test.c */
+
 int
 main(void)
 {
     SRunner *sr = srunner_create(catalog_suite());
     int failed;
 
+    srunner_add_suite(sr, stock_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
