@@ -4,8 +4,9 @@
 # same run and on the same machine:
 #   - GET /api/v1/products/{id} through nginx → tm-gateway → tm-inventory → PostgreSQL
 #   - nginx serving a static file of the same size (the reference)
-# at 100 and at 1,000 connections, and prints one table with the ratio of
-# ours to the reference. The machine is shared and noisy: read the ratios.
+# at 100 and at 1,000 connections; stock commits beside pgbench's single-row
+# INSERT at 1, 8 and 32 clients; events and logins; and prints one table with
+# the ratio of ours to each reference. The machine is shared and noisy: read the ratios.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,12 +80,47 @@ for _ in $(seq 1 300); do
 done
 read -r ev_n ev_p50 ev_p99 <<<"$(psqlq "SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1) FROM analytics.products WHERE sku LIKE 'BENCH-%'" | tr '|' ' ')"
 
+# Stock commits (one line, a new sale id each) beside pgbench's single-row
+# INSERT on the same database, at 1, 8 and 32 clients. Store 1 first gets
+# plenty of stock through the ledger (a receipt per level), so no commit is short.
+psqlq "WITH u AS (UPDATE inventory.stock SET on_hand = on_hand + 100000000, updated_at = now()
+        WHERE store_id = 1 RETURNING store_id, product_id, on_hand, reserved)
+       INSERT INTO inventory.movements (store_id, product_id, type, quantity, principal,
+        on_hand_after, reserved_after, ref_type)
+       SELECT store_id, product_id, 'receipt', 100000000, 'bench', on_hand, reserved, 'bench' FROM u" >/dev/null
+psqlq "CREATE SCHEMA IF NOT EXISTS bench; CREATE TABLE IF NOT EXISTS bench.single_row
+       (id bigserial PRIMARY KEY, v double precision, at timestamptz NOT NULL DEFAULT now())" >/dev/null
+STOCK_CONNS=${BENCH_STOCK_CONNS:-"1 8 32"}
+stock_rows=()
+for c in $STOCK_CONNS; do
+  t=$(( c < 2 ? 1 : 2 ))
+  pg_out=$(PGCONNECT_TIMEOUT=5 pgbench -h 127.0.0.1 -p $((base + 1)) -U techmart -n -c "$c" -j "$t" \
+    -T "${DURATION%s}" -f "$ROOT/tests/bench/pg_insert.sql" techmart 2>&1)
+  pg_tps=$(awk '/^tps = / {print $3; exit}' <<<"$pg_out")
+  pg_lat=$(awk '/^latency average/ {print $4 "ms"}' <<<"$pg_out")
+  out=$(TM_BENCH_RUN="$c-$RANDOM" wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency \
+    -s "$ROOT/tests/bench/stock_commit.lua" "http://127.0.0.1:$http/" 2>&1)
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  ratio=$(awk -v a="$rps" -v b="$pg_tps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+  stock_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "pgbench single-row INSERT (reference)" "$c" "${pg_tps:-0}" "${pg_lat:--}" "-" 0 1.000)")
+  stock_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "POST /api/v1/stock-commits (1 line)" "$c" "${rps:-0}" "${p50:--}" "${p99:--}" "${bad:-0}" "$ratio")")
+done
+ledger_gaps=$(psqlq "SELECT count(*) FROM inventory.stock s LEFT JOIN (SELECT store_id, product_id,
+  sum(quantity) q FROM inventory.movements GROUP BY 1, 2) m USING (store_id, product_id)
+  WHERE s.on_hand <> COALESCE(m.q, 0)")
+
 # Logins are bounded by argon2id by design: report what one costs here.
 LOGIN_CONNS=${BENCH_LOGIN_CONNS:-8}
 read -r l_rps l_p50 l_p99 l_err <<<"$(measure "http://127.0.0.1:$http/api/v1/auth/login" "$LOGIN_CONNS" "$ROOT/tests/bench/login.lua")"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "POST /api/v1/auth/login (argon2id)" "$LOGIN_CONNS" "$l_rps" "$l_p50" "$l_p99" "$l_err" "-"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
+for row in "${stock_rows[@]}"; do echo "$row"; done
 echo
+echo "stock commits: one transaction each (claim the sale id, lock the level, ledger row + level, stock.changed, commit record); ratio = commits/s ÷ pgbench TPS; pgbench p50 column = its average latency."
+echo "ledger check after the stock runs: ${ledger_gaps:-?} levels differ from their ledger (want 0)."
 echo "events: req/s = products written (one event each); p50/p99 = inventory commit → applied in tm-analytics' copy, over ${ev_n:-0} events."
 echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."

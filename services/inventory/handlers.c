@@ -428,7 +428,7 @@ job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
     return inv_db_outbox_cleanup(db, a->outbox_retention_s, rows, err);
 }
 
-/* The interval is set by main from configuration. */
+/* Intervals are set by main from configuration (index order matters there). */
 struct tm_job inv_jobs[] = {
     {"outbox-cleanup", 3600, job_outbox_cleanup},
     {"reservation-expiry", 30, inv_job_reservation_expiry},

@@ -31,6 +31,8 @@ struct inv_cfg {
     char events_endpoint[256];
     int outbox_retention_s;
     int job_outbox_cleanup_s;
+    int job_reservation_expiry_s;
+    int job_ledger_check_s;
 };
 
 #define F(field) offsetof(struct inv_cfg, field)
@@ -53,6 +55,12 @@ static const struct tm_cfg_opt inv_opts[] = {
      315360000, "604800", 0, "published events are kept this long (seconds; 7 days)"},
     {"job-outbox-cleanup", "TM_JOB_OUTBOX_CLEANUP_S", TM_CFG_INT, F(job_outbox_cleanup_s), 0, 0,
      86400, "3600", 0, "how often the outbox clean-up runs (seconds; 0: only on demand)"},
+    {"job-reservation-expiry", "TM_JOB_RESERVATION_EXPIRY_S", TM_CFG_INT,
+     F(job_reservation_expiry_s), 0, 0, 86400, "30", 0,
+     "how often expired reservations are released (seconds; 0: only on demand)"},
+    {"job-ledger-check", "TM_JOB_LEDGER_CHECK_S", TM_CFG_INT, F(job_ledger_check_s), 0, 0, 604800,
+     "86400", 0,
+     "how often every level is checked against its ledger (seconds; 0: only on demand)"},
 };
 #undef F
 #undef S
@@ -107,6 +115,8 @@ main(int argc, char **argv)
     status = 1;
     app.outbox_retention_s = cfg.outbox_retention_s;
     inv_jobs[0].interval_s = cfg.job_outbox_cleanup_s;
+    inv_jobs[1].interval_s = cfg.job_reservation_expiry_s;
+    inv_jobs[2].interval_s = cfg.job_ledger_check_s;
     if (tm_jobs_start(inv_jobs, inv_jobs_n, &inv_job_sql, cfg.db_url, cfg.base.instance, &app,
                       &app.jobs, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
