@@ -30,7 +30,9 @@ GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/handlers.c services/
 GATEWAY_LIB_OBJ := $(GATEWAY_LIB_SRC:%.c=$(BUILD)/%.o)
 INVENTORY_LIB_SRC := services/inventory/catalog.c services/inventory/store.c \
 	services/inventory/handlers.c services/inventory/sample.c services/inventory/stock.c \
-	services/inventory/stock_store.c services/inventory/stock_handlers.c
+	services/inventory/stock_store.c services/inventory/transfer_store.c \
+	services/inventory/stock_handlers.c services/inventory/transfer_handlers.c \
+	services/inventory/commit_handlers.c
 INVENTORY_LIB_OBJ := $(INVENTORY_LIB_SRC:%.c=$(BUILD)/%.o)
 
 ANALYTICS_LIB_SRC := services/analytics/handlers.c services/analytics/store.c

@@ -399,3 +399,17 @@ tm_db_health(struct tm_db_pool *p, struct tm_health *h)
     else
         tm_health_add(h, "postgres", TM_HEALTH_DOWN, "%s", err.message);
 }
+
+enum tm_code
+tm_db_int_array(struct tm_buf *b, const int64_t *v, size_t stride, int n)
+{
+    enum tm_code rc = tm_buf_adds(b, "{");
+    const char *p = (const char *)v;
+
+    for (int i = 0; i < n && rc == TM_OK; i++) {
+        int64_t x;
+        memcpy(&x, p + (size_t)i * stride, sizeof x);
+        rc = tm_buf_printf(b, "%s%lld", i ? "," : "", (long long)x);
+    }
+    return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
+}

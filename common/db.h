@@ -17,6 +17,7 @@
 
 #include <postgresql/libpq-fe.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 
 struct tm_db_pool;
@@ -70,6 +71,14 @@ TM_MUSTCHECK enum tm_code tm_db_one(PGconn *c, const char *sql, int n, const cha
 TM_MUSTCHECK enum tm_code tm_db_many(PGconn *c, const char *sql, int n, const char *const *params,
                                      tm_db_row_fn fn, void *out, size_t size, int *count,
                                      struct tm_err *err);
+
+/* A timestamptz column as the API shows times: UTC ISO 8601 with milliseconds. */
+#define TM_DB_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+
+/* Appends n integers as a PostgreSQL array literal ("{1,2,3}") to b, for a
+ * $n::bigint[] parameter; v[i] is at (char *)v + i * stride, so a column of
+ * an array of structs can be passed. TM_TOOBIG when b is full. */
+TM_MUSTCHECK enum tm_code tm_db_int_array(struct tm_buf *b, const int64_t *v, size_t stride, int n);
 
 /* An integer as a statement parameter, in the caller's storage. */
 struct tm_db_int {

@@ -13,15 +13,14 @@
 
 #include "services/gateway/handlers.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 #define USER_COLS                                                                                  \
-    "id, email, name, role, array_to_string(stores, ','), password_hash, active, " TS(             \
-        "created_at") ", " TS("updated_at")
+    "id, email, name, role, array_to_string(stores, ','), password_hash, active, " TM_DB_TS(       \
+        "created_at") ", " TM_DB_TS("updated_at")
 #define KEY_COLS                                                                                   \
-    "id, name, prefix, secret_hash, array_to_string(stores, ','), active, " TS("created_at")
+    "id, name, prefix, secret_hash, array_to_string(stores, ','), active, " TM_DB_TS("created_at")
 #define AUDIT_COLS                                                                                 \
-    "id, " TS("at") ", request_id, method, path, principal_kind, principal_id, role, "             \
-                    "target_ids, status, source_addr"
+    "id, " TM_DB_TS("at") ", request_id, method, path, principal_kind, principal_id, role, "       \
+                          "target_ids, status, source_addr"
 
 static void
 stores_literal(const int64_t *s, int n, char *out, size_t size)

@@ -4,10 +4,17 @@
 #ifndef TM_INVENTORY_STOCK_HANDLERS_H
 #define TM_INVENTORY_STOCK_HANDLERS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
 #include "common/router.h"
+
+#include "services/inventory/stock.h"
+#include "services/inventory/stock_store.h"
 
 /* The handler function type (tm_handler_fn points to one). */
 typedef enum tm_code inv_handler(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
@@ -24,5 +31,39 @@ TM_MUSTCHECK enum tm_code inv_job_reservation_expiry(void *app, PGconn *db, int6
                                                      struct tm_err *err);
 TM_MUSTCHECK enum tm_code inv_job_ledger_check(void *app, PGconn *db, int64_t *rows,
                                                struct tm_err *err);
+
+/* ------------------------------------------------------------------
+ * Shared by the stock handler files (stock_, transfer_, commit_handlers.c).
+ */
+
+#define INV_FIELD_MAX 48  /* "lines[99].product_id" */
+#define INV_SCOPE_MAX 512 /* a scoped principal's stores as an array literal */
+
+/* The one way a level changes in a request: inv_db_move, then its events
+ * (stock.changed, and stock.low / stock.out on a crossing). */
+TM_MUSTCHECK enum tm_code inv_stock_apply(PGconn *db, const struct inv_move *m,
+                                          struct inv_level *after, struct inv_movement *mv,
+                                          struct tm_err *err);
+
+/* A movement of `type` and quantity q (inv_move_for) at (store, product),
+ * referring to ref_type/ref_id, by who; strings are borrowed. */
+struct inv_move inv_stock_move(enum inv_move_type type, int64_t q, int64_t store_id,
+                               int64_t product_id, const char *ref_type, const char *ref_id,
+                               const char *who);
+
+/* rc, or TM_TOOBIG ("reply too large") when rc is not TM_OK. */
+TM_MUSTCHECK enum tm_code inv_too_big(enum tm_code rc, struct tm_err *err);
+
+/* Optional members (absent or null: *has 0 / out ""). */
+TM_MUSTCHECK enum tm_code inv_opt_int(const cJSON *o, const char *name, int64_t min, int64_t max,
+                                      int64_t *out, int *has, struct tm_err *err);
+TM_MUSTCHECK enum tm_code inv_opt_text(const cJSON *o, const char *name, size_t max, char *out,
+                                       size_t size, struct tm_err *err);
+
+/* o's "lines": [{store_id?, product_id, quantity}] into l[INV_LINES_MAX],
+ * store_id read only when with_store (else every line gets store_id), then
+ * inv_lines_prepare (sorted in lock order). Fields name the line. */
+TM_MUSTCHECK enum tm_code inv_decode_lines(const cJSON *o, int with_store, int64_t store_id,
+                                           struct inv_line *l, int *n, struct tm_err *err);
 
 #endif

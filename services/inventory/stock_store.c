@@ -14,7 +14,6 @@
 #include "common/buf.h"
 #include "common/db.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 #define SOLD_DAYS_TEXT "28"
 
 /* A level joined with its product, and its units sold recently. */
@@ -23,12 +22,13 @@
     " s.reorder_point, s.safety_stock, p.sku, p.name,"                                             \
     " COALESCE((SELECT -sum(m.quantity) FROM inventory.movements m"                                \
     " WHERE m.store_id = s.store_id AND m.product_id = s.product_id AND m.type = 'sale'"           \
-    " AND m.created_at > now() - interval '" SOLD_DAYS_TEXT " days'), 0), " TS("s.updated_at")
+    " AND m.created_at > now() - interval '" SOLD_DAYS_TEXT                                        \
+    " days'), 0), " TM_DB_TS("s.updated_at")
 #define LEVEL_FROM " FROM inventory.stock s JOIN inventory.products p ON p.id = s.product_id"
 
 #define MOVE_COLS                                                                                  \
     "id, store_id, product_id, type, quantity, reserved_delta, on_hand_after, reserved_after,"     \
-    " reason, ref_type, ref_id, principal, " TS("created_at")
+    " reason, ref_type, ref_id, principal, " TM_DB_TS("created_at")
 
 static void
 level_fn(const PGresult *r, int i, void *out)
@@ -100,21 +100,6 @@ raw_level_fn(const PGresult *r, int i, void *out)
     "store_id, product_id, on_hand, reserved, incoming, min_qty, max_qty, reorder_point,"          \
     " safety_stock"
 
-/* Appends "{a,b,c}" of n integers to b. */
-static enum tm_code
-int_array(struct tm_buf *b, const int64_t *v, size_t stride, int n)
-{
-    enum tm_code rc = tm_buf_adds(b, "{");
-    const char *p = (const char *)v;
-
-    for (int i = 0; i < n && rc == TM_OK; i++)
-        rc = tm_buf_printf(b, "%s%" PRId64, i ? "," : "",
-                           *(const int64_t *)(const void *)(p + (size_t)i * stride));
-    if (rc == TM_OK)
-        rc = tm_buf_adds(b, "}");
-    return rc;
-}
-
 /* Appends "{a,b,c}" of n words (no quoting needed: letters, digits, - : . only). */
 static enum tm_code
 word_array(struct tm_buf *b, const char *const *v, int n)
@@ -180,9 +165,9 @@ inv_db_stock_lock_lines(PGconn *db, const struct inv_line *l, int n, int64_t *av
 
     tm_buf_init(&stores, 1 << 16);
     tm_buf_init(&products, 1 << 16);
-    rc = int_array(&stores, &l[0].store_id, sizeof *l, n);
+    rc = tm_db_int_array(&stores, &l[0].store_id, sizeof *l, n);
     if (rc == TM_OK)
-        rc = int_array(&products, &l[0].product_id, sizeof *l, n);
+        rc = tm_db_int_array(&products, &l[0].product_id, sizeof *l, n);
     if (rc == TM_OK) {
         const char *params[2] = {stores.p, products.p};
         /* ORDER BY under FOR UPDATE: rows are locked in (store, product) order */
@@ -276,24 +261,20 @@ inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after, struc
 }
 
 enum tm_code
-inv_db_stock_settings(PGconn *db, const struct inv_level *in, struct inv_level *before,
-                      struct inv_level_view *after, struct tm_err *err)
+inv_db_stock_settings(PGconn *db, const struct inv_level *in, struct inv_level_view *after,
+                      struct tm_err *err)
 {
     struct tm_db_int s, p, mn, mx, rp, ss;
     const char *params[6] = {tm_db_int(&s, in->store_id),       tm_db_int(&p, in->product_id),
                              tm_db_int(&mn, in->min_qty),       tm_db_int(&mx, in->max_qty),
                              tm_db_int(&rp, in->reorder_point), tm_db_int(&ss, in->safety_stock)};
-    enum tm_code rc;
+    enum tm_code rc = tm_db_exec(db,
+                                 "UPDATE inventory.stock SET min_qty = $3, max_qty = $4,"
+                                 " reorder_point = $5, safety_stock = $6, updated_at = now()"
+                                 " WHERE store_id = $1 AND product_id = $2",
+                                 6, params, NULL, err);
 
-    if ((rc = inv_db_stock_ensure(db, in->store_id, in->product_id, err)) != TM_OK ||
-        (rc = inv_db_stock_lock(db, in->store_id, in->product_id, before, err)) != TM_OK ||
-        (rc = tm_db_exec(db,
-                         "UPDATE inventory.stock SET min_qty = $3, max_qty = $4,"
-                         " reorder_point = $5, safety_stock = $6, updated_at = now()"
-                         " WHERE store_id = $1 AND product_id = $2",
-                         6, params, NULL, err)) != TM_OK)
-        return rc;
-    return inv_db_level_get(db, in->store_id, in->product_id, after, err);
+    return rc == TM_OK ? inv_db_level_get(db, in->store_id, in->product_id, after, err) : rc;
 }
 
 enum tm_code
@@ -484,245 +465,6 @@ inv_db_commit_set_reversed(PGconn *db, const char *sale_id, const char *reply, s
                       2, params, NULL, err);
 }
 
-/* ------------------------------------------------------------- transfers */
-
-#define TRANSFER_COLS                                                                              \
-    "id, from_store_id, to_store_id, status, note, created_by, " TS("created_at") ", " TS(         \
-        "shipped_at") ", " TS("received_at") ", " TS("cancelled_at")
-
-static void
-transfer_fn(const PGresult *r, int i, void *out)
-{
-    struct inv_transfer *t = out;
-
-    t->id = tm_db_i64(r, i, 0);
-    t->from_store_id = tm_db_i64(r, i, 1);
-    t->to_store_id = tm_db_i64(r, i, 2);
-    tm_db_copy(t->status, sizeof t->status, r, i, 3);
-    tm_db_copy(t->note, sizeof t->note, r, i, 4);
-    tm_db_copy(t->created_by, sizeof t->created_by, r, i, 5);
-    tm_db_copy(t->created_at, sizeof t->created_at, r, i, 6);
-    tm_db_copy(t->shipped_at, sizeof t->shipped_at, r, i, 7);
-    tm_db_copy(t->received_at, sizeof t->received_at, r, i, 8);
-    tm_db_copy(t->cancelled_at, sizeof t->cancelled_at, r, i, 9);
-    t->n_lines = 0;
-}
-
-static const struct {
-    const char *constraint, *field, *message;
-} transfer_fields[] = {
-    {"transfers_from_store_id_fkey", "from_store_id", "no store has this from_store_id"},
-    {"transfers_to_store_id_fkey", "to_store_id", "no store has this to_store_id"},
-    {"transfers_other_store", "to_store_id", "a transfer goes to another store"},
-    {"transfer_lines_product_id_fkey", "lines", "a line names a product that does not exist"},
-};
-
-enum tm_code
-inv_db_transfer_create(PGconn *db, struct inv_transfer *t, struct tm_err *err)
-{
-    struct tm_db_int from, to, id;
-    const char *params[4] = {tm_db_int(&from, t->from_store_id), tm_db_int(&to, t->to_store_id),
-                             t->note, t->created_by};
-    struct tm_buf products, qty;
-    int n = t->n_lines;
-    enum tm_code rc;
-
-    rc = tm_db_one(db,
-                   "INSERT INTO inventory.transfers (from_store_id, to_store_id, note, created_by)"
-                   " VALUES ($1, $2, $3, $4) RETURNING " TRANSFER_COLS,
-                   4, params, transfer_fn, t, "transfer", err);
-    for (size_t i = 0; rc == TM_INVALID && i < sizeof transfer_fields / sizeof *transfer_fields;
-         i++)
-        if (strcmp(err->field, transfer_fields[i].constraint) == 0)
-            return tm_err_set(err, TM_INVALID, transfer_fields[i].field, "%s",
-                              transfer_fields[i].message);
-    if (rc != TM_OK)
-        return rc;
-    t->n_lines = n; /* transfer_fn cleared the count; the lines are as given */
-    tm_buf_init(&products, 1 << 16);
-    tm_buf_init(&qty, 1 << 16);
-    rc = int_array(&products, &t->lines[0].product_id, sizeof t->lines[0], n);
-    if (rc == TM_OK)
-        rc = int_array(&qty, &t->lines[0].quantity, sizeof t->lines[0], n);
-    if (rc == TM_OK) {
-        const char *lp[3] = {tm_db_int(&id, t->id), products.p, qty.p};
-        rc = tm_db_exec(db,
-                        "INSERT INTO inventory.transfer_lines (transfer_id, product_id, quantity)"
-                        " SELECT $1, * FROM unnest($2::bigint[], $3::bigint[])",
-                        3, lp, NULL, err);
-        if (rc == TM_INVALID)
-            rc = tm_err_set(err, TM_INVALID, "lines", "a line names a product that does not exist");
-    }
-    tm_buf_fini(&products);
-    tm_buf_fini(&qty);
-    return rc;
-}
-
-enum tm_code
-inv_db_transfer_get(PGconn *db, int64_t id, int lock, struct inv_transfer *out, struct tm_err *err)
-{
-    struct tm_db_int nid;
-    const char *params[1] = {tm_db_int(&nid, id)};
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_one(db,
-                                lock ? "SELECT " TRANSFER_COLS " FROM inventory.transfers"
-                                       " WHERE id = $1 FOR UPDATE"
-                                     : "SELECT " TRANSFER_COLS " FROM inventory.transfers"
-                                       " WHERE id = $1",
-                                1, params, transfer_fn, out, "transfer", err);
-
-    if (rc != TM_OK)
-        return rc;
-    rc = tm_db_exec(db,
-                    "SELECT product_id, quantity, COALESCE(received, -1), reason"
-                    " FROM inventory.transfer_lines WHERE transfer_id = $1 ORDER BY product_id",
-                    1, params, &r, err);
-    if (rc == TM_OK) {
-        int rows = PQntuples(r);
-
-        out->n_lines = rows < INV_LINES_MAX ? rows : INV_LINES_MAX;
-        for (int i = 0; i < out->n_lines; i++) {
-            out->lines[i].product_id = tm_db_i64(r, i, 0);
-            out->lines[i].quantity = tm_db_i64(r, i, 1);
-            out->lines[i].received = tm_db_i64(r, i, 2);
-            tm_db_copy(out->lines[i].reason, sizeof out->lines[i].reason, r, i, 3);
-        }
-    }
-    PQclear(r);
-    return rc;
-}
-
-enum tm_code
-inv_db_transfer_set_status(PGconn *db, int64_t id, const char *status, struct tm_err *err)
-{
-    struct tm_db_int nid;
-    const char *params[2] = {tm_db_int(&nid, id), status};
-
-    return tm_db_exec(db,
-                      "UPDATE inventory.transfers SET status = $2,"
-                      " shipped_at = CASE WHEN $2 = 'shipped' THEN now() ELSE shipped_at END,"
-                      " received_at = CASE WHEN $2 = 'received' THEN now() ELSE received_at END,"
-                      " cancelled_at = CASE WHEN $2 = 'cancelled' THEN now() ELSE cancelled_at END"
-                      " WHERE id = $1",
-                      2, params, NULL, err);
-}
-
-enum tm_code
-inv_db_transfer_line_received(PGconn *db, int64_t id, int64_t product_id, int64_t received,
-                              const char *reason, struct tm_err *err)
-{
-    struct tm_db_int nid, pid, rec;
-    const char *params[4] = {tm_db_int(&nid, id), tm_db_int(&pid, product_id),
-                             tm_db_int(&rec, received), reason};
-
-    return tm_db_exec(db,
-                      "UPDATE inventory.transfer_lines SET received = $3, reason = $4"
-                      " WHERE transfer_id = $1 AND product_id = $2",
-                      4, params, NULL, err);
-}
-
-enum tm_code
-inv_db_transfers_list(PGconn *db, const struct inv_stock_filter *f, const struct tm_page *pg,
-                      struct inv_transfer *out, int *n, struct tm_err *err)
-{
-    struct tm_db_int after, limit, store;
-    const char *params[5] = {tm_db_int(&after, pg->after_id), tm_db_int(&limit, pg->limit + 1),
-                             f->store_id ? tm_db_int(&store, f->store_id) : NULL, f->type,
-                             f->store_scope};
-
-    return tm_db_many(db,
-                      "SELECT " TRANSFER_COLS " FROM inventory.transfers WHERE id > $1"
-                      " AND ($3::bigint IS NULL OR from_store_id = $3 OR to_store_id = $3)"
-                      " AND ($4::text IS NULL OR status = $4)"
-                      " AND ($5::bigint[] IS NULL OR from_store_id = ANY($5::bigint[])"
-                      " OR to_store_id = ANY($5::bigint[]))"
-                      " ORDER BY id LIMIT $2",
-                      5, params, transfer_fn, out, sizeof *out, n, err);
-}
-
-/* ---------------------------------------------------------- reservations */
-
-#define RES_COLS                                                                                   \
-    "id, store_id, product_id, quantity, status, reference, created_by, " TS(                      \
-        "created_at") ", " TS("expires_at") ", " TS("released_at")
-
-static void
-res_fn(const PGresult *r, int i, void *out)
-{
-    struct inv_reservation *v = out;
-
-    v->id = tm_db_i64(r, i, 0);
-    v->store_id = tm_db_i64(r, i, 1);
-    v->product_id = tm_db_i64(r, i, 2);
-    v->quantity = tm_db_i64(r, i, 3);
-    tm_db_copy(v->status, sizeof v->status, r, i, 4);
-    tm_db_copy(v->reference, sizeof v->reference, r, i, 5);
-    tm_db_copy(v->created_by, sizeof v->created_by, r, i, 6);
-    tm_db_copy(v->created_at, sizeof v->created_at, r, i, 7);
-    tm_db_copy(v->expires_at, sizeof v->expires_at, r, i, 8);
-    tm_db_copy(v->released_at, sizeof v->released_at, r, i, 9);
-}
-
-enum tm_code
-inv_db_reservation_create(PGconn *db, struct inv_reservation *r, int64_t ttl_s, struct tm_err *err)
-{
-    struct tm_db_int s, p, q, ttl;
-    const char *params[6] = {tm_db_int(&s, r->store_id),
-                             tm_db_int(&p, r->product_id),
-                             tm_db_int(&q, r->quantity),
-                             r->reference,
-                             r->created_by,
-                             tm_db_int(&ttl, ttl_s)};
-
-    return tm_db_one(db,
-                     "INSERT INTO inventory.reservations (store_id, product_id, quantity,"
-                     " reference, created_by, expires_at)"
-                     " VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::bigint))"
-                     " RETURNING " RES_COLS,
-                     6, params, res_fn, r, "reservation", err);
-}
-
-enum tm_code
-inv_db_reservation_get(PGconn *db, int64_t id, int lock, struct inv_reservation *out,
-                       struct tm_err *err)
-{
-    struct tm_db_int nid;
-    const char *params[1] = {tm_db_int(&nid, id)};
-
-    return tm_db_one(db,
-                     lock ? "SELECT " RES_COLS " FROM inventory.reservations WHERE id = $1"
-                            " FOR UPDATE"
-                          : "SELECT " RES_COLS " FROM inventory.reservations WHERE id = $1",
-                     1, params, res_fn, out, "reservation", err);
-}
-
-enum tm_code
-inv_db_reservation_end(PGconn *db, int64_t id, const char *status, struct inv_reservation *out,
-                       struct tm_err *err)
-{
-    struct tm_db_int nid;
-    const char *params[2] = {tm_db_int(&nid, id), status};
-
-    return tm_db_one(db,
-                     "UPDATE inventory.reservations SET status = $2, released_at = now()"
-                     " WHERE id = $1 RETURNING " RES_COLS,
-                     2, params, res_fn, out, "reservation", err);
-}
-
-enum tm_code
-inv_db_reservations_expired(PGconn *db, int max, struct inv_reservation *out, int *n,
-                            struct tm_err *err)
-{
-    struct tm_db_int lim;
-    const char *params[1] = {tm_db_int(&lim, max)};
-
-    return tm_db_many(db,
-                      "SELECT " RES_COLS " FROM inventory.reservations"
-                      " WHERE status = 'active' AND expires_at <= now()"
-                      " ORDER BY store_id, product_id, id LIMIT $1 FOR UPDATE SKIP LOCKED",
-                      1, params, res_fn, out, sizeof *out, n, err);
-}
-
 /* ---------------------------------------------------------------- checks */
 
 static void
@@ -769,7 +511,7 @@ inv_db_levels_bulk(PGconn *db, const struct inv_bulk_levels *b, struct tm_err *e
     for (int i = 0; i < 6; i++) {
         tm_buf_init(&a[i], 64u << 20);
         if (rc == TM_OK)
-            rc = int_array(&a[i], cols[i], sizeof(int64_t), b->n);
+            rc = tm_db_int_array(&a[i], cols[i], sizeof(int64_t), b->n);
         params[i] = a[i].p;
     }
     if (rc == TM_OK)
@@ -795,10 +537,10 @@ inv_db_moves_bulk(PGconn *db, const struct inv_bulk_moves *b, const char *princi
 
     for (int i = 0; i < 6; i++)
         tm_buf_init(&a[i], 64u << 20);
-    if ((rc = int_array(&a[0], b->store_id, sizeof(int64_t), b->n)) == TM_OK &&
-        (rc = int_array(&a[1], b->product_id, sizeof(int64_t), b->n)) == TM_OK &&
-        (rc = int_array(&a[2], b->quantity, sizeof(int64_t), b->n)) == TM_OK &&
-        (rc = int_array(&a[3], b->on_hand_after, sizeof(int64_t), b->n)) == TM_OK &&
+    if ((rc = tm_db_int_array(&a[0], b->store_id, sizeof(int64_t), b->n)) == TM_OK &&
+        (rc = tm_db_int_array(&a[1], b->product_id, sizeof(int64_t), b->n)) == TM_OK &&
+        (rc = tm_db_int_array(&a[2], b->quantity, sizeof(int64_t), b->n)) == TM_OK &&
+        (rc = tm_db_int_array(&a[3], b->on_hand_after, sizeof(int64_t), b->n)) == TM_OK &&
         (rc = word_array(&a[4], b->type, b->n)) == TM_OK &&
         (rc = word_array(&a[5], b->at, b->n)) == TM_OK) {
         for (int i = 0; i < 6; i++)

@@ -1,10 +1,9 @@
 /* services/inventory/stock_store.h — the SQL of stock: levels, the ledger,
- * sale commits, transfers, reservations. Every change of a level goes
- * through inv_db_move, which updates the level and appends its movement in
- * one statement, so the ledger and the level cannot disagree. Functions run
- * on the caller's connection (inside the router's transaction for writes).
- * Unknown stores and products are TM_INVALID naming the field; a level
- * that is not there TM_NOTFOUND. Prefix inv_db_. */
+ * sale commits (stock_store.c), transfers, reservations (transfer_store.c). Every change of a level
+ * goes through inv_db_move, which updates the level and appends its movement in one statement, so
+ * the ledger and the level cannot disagree. Functions run on the caller's connection (inside the
+ * router's transaction for writes). Unknown stores and products are TM_INVALID naming the field; a
+ * level that is not there TM_NOTFOUND. Prefix inv_db_. */
 #ifndef TM_INVENTORY_STOCK_STORE_H
 #define TM_INVENTORY_STOCK_STORE_H
 
@@ -73,10 +72,10 @@ TM_MUSTCHECK enum tm_code inv_db_stock_lock_lines(PGconn *db, const struct inv_l
 TM_MUSTCHECK enum tm_code inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after,
                                       struct inv_movement *mv, struct tm_err *err);
 
-/* Sets min/max/reorder point/safety stock of in's (store, product),
- * creating the level when new; *before (zero when new) and *after. */
+/* Sets min/max/reorder point/safety stock of in's (store, product), a level
+ * the caller made sure of and locked (inv_db_stock_ensure, _lock); *after
+ * is the level as the API shows it. */
 TM_MUSTCHECK enum tm_code inv_db_stock_settings(PGconn *db, const struct inv_level *in,
-                                                struct inv_level *before,
                                                 struct inv_level_view *after, struct tm_err *err);
 
 TM_MUSTCHECK enum tm_code inv_db_level_get(PGconn *db, int64_t store_id, int64_t product_id,

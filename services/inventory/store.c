@@ -10,16 +10,15 @@
 #include "common/buf.h"
 #include "common/db.h"
 
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
-
 #define CAT_COLS                                                                                   \
-    "id, name, description, COALESCE(parent_id, 0), active, " TS("created_at") ", " TS("updated_"  \
-                                                                                       "at")
+    "id, name, description, COALESCE(parent_id, 0), active, " TM_DB_TS(                            \
+        "created_at") ", " TM_DB_TS("updated_"                                                     \
+                                    "at")
 #define PROD_COLS                                                                                  \
     "id, sku, name, category_id, unit_price_cents, unit_cost_cents, unit_of_measure, "             \
-    "pack_size, active, " TS("created_at") ", " TS("updated_at")
+    "pack_size, active, " TM_DB_TS("created_at") ", " TM_DB_TS("updated_at")
 #define STORE_COLS                                                                                 \
-    "id, code, name, city, time_zone, active, " TS("created_at") ", " TS("updated_at")
+    "id, code, name, city, time_zone, active, " TM_DB_TS("created_at") ", " TM_DB_TS("updated_at")
 
 /* Database constraint → the client's field and what to tell them. */
 static const struct {
@@ -385,8 +384,8 @@ const struct tm_outbox inv_outbox = {
     "WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1 RETURNING last)"
     " INSERT INTO inventory.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s"
     " RETURNING seq",
-    "SELECT seq, topic, " TS("ts") ", data::text FROM inventory.outbox WHERE seq > $1"
-                                   " ORDER BY seq LIMIT $2",
+    "SELECT seq, topic, " TM_DB_TS("ts") ", data::text FROM inventory.outbox WHERE seq > $1"
+                                         " ORDER BY seq LIMIT $2",
     "SELECT published FROM inventory.outbox_seq",
     "UPDATE inventory.outbox_seq SET published = GREATEST(published, $1::bigint)",
     "SELECT last FROM inventory.outbox_seq",
@@ -399,7 +398,7 @@ const struct tm_job_sql inv_job_sql = {
     "INSERT INTO inventory.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
     "UPDATE inventory.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
     " error = $4 WHERE id = $1::bigint",
-    "SELECT id, " TS("started_at") ", " TS(
+    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS(
         "finished_at") ", outcome, rows, error"
                        " FROM inventory.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
 };

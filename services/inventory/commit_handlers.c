@@ -1,0 +1,236 @@
+/* services/inventory/commit_handlers.c — a sale's stock commit and its
+ * reversal: every line or none, locked in (store, product) order, idempotent
+ * by sale id (the stored reply is the answer to every retry). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+
+#include "services/inventory/stock.h"
+#include "services/inventory/stock_handlers.h"
+#include "services/inventory/stock_store.h"
+
+/* -------------------------------------------------------------- commits */
+
+static enum tm_code
+sale_id_param(const struct tm_ctx *ctx, const char **out, struct tm_err *err)
+{
+    *out = tm_request_param(ctx->req, "sale_id");
+    if (!*out || !inv_ref_valid(*out))
+        return tm_err_set(err, TM_INVALID, "sale_id",
+                          "sale_id must be 1 to %d of A-Z a-z 0-9 . _ : -", INV_REF_MAX);
+    return TM_OK;
+}
+
+/* The 409 of a commit with short lines: details lists each. */
+static enum tm_code
+short_reply(struct tm_reply *rep, const struct inv_line *l, const int64_t *available,
+            const int *exists, const int *idx, int n_short, struct tm_err *err)
+{
+    struct tm_buf d;
+    char f[INV_FIELD_MAX];
+    enum tm_code rc;
+
+    tm_buf_init(&d, 1 << 16);
+    rc = tm_buf_adds(&d, "{\"short\":[");
+    for (int k = 0; k < n_short && rc == TM_OK; k++) {
+        const struct inv_line *x = &l[idx[k]];
+        rc = tm_buf_printf(&d,
+                           "%s{\"line\":%d,\"store_id\":%" PRId64 ",\"product_id\":%" PRId64
+                           ",\"requested\":%" PRId64 ",\"available\":%" PRId64 ",\"stocked\":%s}",
+                           k ? "," : "", x->index, x->store_id, x->product_id, x->quantity,
+                           available[idx[k]] > 0 ? available[idx[k]] : 0,
+                           exists[idx[k]] ? "true" : "false");
+    }
+    if (rc == TM_OK && tm_buf_adds(&d, "]}") == TM_OK)
+        rep->details = tm_buf_steal(&d);
+    tm_buf_fini(&d);
+    snprintf(f, sizeof f, "lines[%d].quantity", l[idx[0]].index);
+    return tm_err_set(err, TM_CONFLICT, f,
+                      "not enough stock for %d line%s: lines[%d] wants %" PRId64 ", %" PRId64
+                      " available",
+                      n_short, n_short == 1 ? "" : "s", l[idx[0]].index, l[idx[0]].quantity,
+                      available[idx[0]] > 0 ? available[idx[0]] : 0);
+}
+
+/* A commit under a sale id that already exists: the same lines get the
+ * first answer again; different lines are a different request. */
+static enum tm_code
+commit_replay(struct tm_ctx *ctx, struct tm_reply *rep, const char *sale_id, const char *key,
+              struct tm_err *err)
+{
+    struct inv_commit c;
+    enum tm_code rc = inv_db_commit_get(ctx->db, sale_id, 0, &c, err);
+
+    if (rc == TM_OK && strcmp(c.lines_key, key) != 0)
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "sale_id",
+                        "sale %s was committed with different lines", sale_id);
+    if (rc == TM_OK) {
+        rep->status = 201;
+        snprintf(rep->target, sizeof rep->target, "%s", sale_id);
+        rc = inv_too_big(tm_buf_adds(&rep->body, c.reply), err);
+    }
+    inv_commit_fini(&c);
+    return rc;
+}
+
+/* Moves every line of a sale by type (a sale, or the return reversing it)
+ * and writes the reply {"sale_id","status","lines":[...]} into out; each
+ * line shows its movement and level after, and its request position when
+ * show_line; who is recorded on the movements. */
+static enum tm_code
+sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_type type,
+           const char *sale_id, const char *status, int show_line, const char *who,
+           struct tm_buf *out, struct tm_err *err)
+{
+    enum tm_code rc;
+
+    rc = tm_buf_printf(out, "{\"sale_id\":\"%s\",\"status\":\"%s\",\"lines\":[", sale_id, status);
+    for (int i = 0; i < n && rc == TM_OK; i++) {
+        struct inv_move m = inv_stock_move(type, l[i].quantity, l[i].store_id, l[i].product_id,
+                                           "sale", sale_id, who);
+        struct inv_level after;
+        struct inv_movement mv;
+
+        if (type == INV_MOVE_RETURN)
+            m.reason = "sale reversed";
+        if ((rc = inv_stock_apply(ctx->db, &m, &after, &mv, err)) != TM_OK)
+            return rc;
+        rc = tm_buf_printf(out, "%s{", i ? "," : "");
+        if (rc == TM_OK && show_line)
+            rc = tm_buf_printf(out, "\"line\":%d,", l[i].index);
+        if (rc == TM_OK)
+            rc = tm_buf_printf(out,
+                               "\"store_id\":%" PRId64 ",\"product_id\":%" PRId64
+                               ",\"quantity\":%" PRId64 ",\"movement_id\":%" PRId64
+                               ",\"on_hand\":%" PRId64 ",\"available\":%" PRId64 "}",
+                               l[i].store_id, l[i].product_id, l[i].quantity, mv.id, after.on_hand,
+                               inv_available(&after));
+    }
+    if (rc == TM_OK)
+        rc = tm_buf_adds(out, "]}");
+    return inv_too_big(rc, err);
+}
+
+enum tm_code
+inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    static const char *const names[] = {"sale_id", "lines"};
+    struct inv_line l[INV_LINES_MAX];
+    int64_t available[INV_LINES_MAX];
+    int exists[INV_LINES_MAX], idx[INV_LINES_MAX];
+    char sale_id[INV_REF_MAX + 1], key[INV_LINES_MAX * 64], who[INV_PRINCIPAL_MAX];
+    char f[INV_FIELD_MAX];
+    cJSON *body = NULL;
+    struct tm_buf out;
+    int n = 0, n_short, claimed = 0;
+    enum tm_code rc;
+
+    tm_buf_init(&out, 1 << 20);
+    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+        (rc = tm_json_only(body, names, 2, err)) != TM_OK ||
+        (rc = tm_json_str(body, "sale_id", 1, INV_REF_MAX, sale_id, sizeof sale_id, err)) !=
+            TM_OK ||
+        (rc = inv_decode_lines(body, 1, 0, l, &n, err)) != TM_OK)
+        goto out;
+    if (!inv_ref_valid(sale_id)) {
+        rc = tm_err_set(err, TM_INVALID, "sale_id",
+                        "sale_id must be 1 to %d of A-Z a-z 0-9 . _ : -", INV_REF_MAX);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(f, sizeof f, "lines[%d].store_id", l[i].index);
+        if ((rc = tm_ctx_may_store(ctx, l[i].store_id, f, err)) != TM_OK)
+            goto out;
+    }
+    if (inv_lines_key(l, n, key, sizeof key) != 0) {
+        rc = tm_err_set(err, TM_INVALID, "lines", "lines too long");
+        goto out;
+    }
+    tm_ctx_principal(ctx, who, sizeof who);
+    snprintf(rep->target, sizeof rep->target, "%s", sale_id);
+    if ((rc = inv_db_commit_claim(ctx->db, sale_id, key, who, &claimed, err)) != TM_OK)
+        goto out;
+    if (!claimed) {
+        rc = commit_replay(ctx, rep, sale_id, key, err);
+        goto out;
+    }
+    /* lock every level in (store, product) order, decide, then take */
+    if ((rc = inv_db_stock_lock_lines(ctx->db, l, n, available, exists, err)) != TM_OK)
+        goto out;
+    if ((n_short = inv_lines_short(l, available, n, idx)) > 0) {
+        rc = short_reply(rep, l, available, exists, idx, n_short, err);
+        goto out;
+    }
+    if ((rc = sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, &out, err)) ==
+            TM_OK &&
+        (rc = inv_db_commit_set_reply(ctx->db, sale_id, out.p, err)) == TM_OK) {
+        rep->status = 201;
+        rc = inv_too_big(tm_buf_adds(&rep->body, out.p), err);
+    }
+out:
+    tm_buf_fini(&out);
+    cJSON_Delete(body);
+    return rc;
+}
+
+enum tm_code
+inv_h_commit_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_commit c;
+    const char *sale_id;
+    enum tm_code rc;
+
+    if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK ||
+        (rc = inv_db_commit_get(ctx->db, sale_id, 0, &c, err)) != TM_OK)
+        return rc;
+    rc = tm_buf_printf(&rep->body, "{\"sale_id\":\"%s\",\"status\":\"%s\",\"commit\":%s", c.sale_id,
+                       c.status, c.reply);
+    if (rc == TM_OK)
+        rc = tm_buf_printf(&rep->body, ",\"reverse\":%s}",
+                           c.reverse_reply ? c.reverse_reply : "null");
+    inv_commit_fini(&c);
+    return inv_too_big(rc, err);
+}
+
+enum tm_code
+inv_h_commit_reverse(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_line l[INV_LINES_MAX];
+    char who[INV_PRINCIPAL_MAX], f[INV_FIELD_MAX];
+    struct inv_commit c = {0};
+    struct tm_buf out;
+    const char *sale_id;
+    int n;
+    enum tm_code rc;
+
+    tm_buf_init(&out, 1 << 20);
+    if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK ||
+        (rc = inv_db_commit_get(ctx->db, sale_id, 1, &c, err)) != TM_OK)
+        goto out;
+    snprintf(rep->target, sizeof rep->target, "%s", sale_id);
+    if ((n = inv_lines_parse_key(c.lines_key, l, INV_LINES_MAX)) < 0) {
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored lines of sale %s are unreadable", sale_id);
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(f, sizeof f, "lines[%d].store_id", i);
+        if ((rc = tm_ctx_may_store(ctx, l[i].store_id, f, err)) != TM_OK)
+            goto out;
+    }
+    if (strcmp(c.status, "reversed") == 0) { /* again: the first answer */
+        rc = inv_too_big(tm_buf_adds(&rep->body, c.reverse_reply ? c.reverse_reply : "{}"), err);
+        goto out;
+    }
+    tm_ctx_principal(ctx, who, sizeof who);
+    if ((rc = sale_moves(ctx, l, n, INV_MOVE_RETURN, sale_id, "reversed", 0, who, &out, err)) ==
+            TM_OK &&
+        (rc = inv_db_commit_set_reversed(ctx->db, sale_id, out.p, err)) == TM_OK)
+        rc = inv_too_big(tm_buf_adds(&rep->body, out.p), err);
+out:
+    inv_commit_fini(&c);
+    tm_buf_fini(&out);
+    return rc;
+}
