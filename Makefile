@@ -38,9 +38,16 @@ INVENTORY_LIB_OBJ := $(INVENTORY_LIB_SRC:%.c=$(BUILD)/%.o)
 ANALYTICS_LIB_SRC := services/analytics/handlers.c services/analytics/store.c
 ANALYTICS_LIB_OBJ := $(ANALYTICS_LIB_SRC:%.c=$(BUILD)/%.o)
 
-DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory $(BIN)/tm-analytics
-TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BIN)/tm-events
-UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway
+TXN_DOMAIN_SRC := services/txn/fraud.c services/txn/sale.c services/txn/replay.c services/txn/gen.c
+TXN_LIB_SRC := $(TXN_DOMAIN_SRC) services/txn/txn_store.c services/txn/fraud_store.c services/txn/velocity.c \
+	services/txn/handlers.c services/txn/sale_handlers.c
+TXN_LIB_OBJ := $(TXN_LIB_SRC:%.c=$(BUILD)/%.o)
+
+DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory $(BIN)/tm-analytics $(BIN)/tm-txn
+TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BIN)/tm-events \
+	$(BIN)/tm-fraud-eval
+UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway \
+	$(BUILD)/tests/unit-txn
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
 
 .PHONY: all deps build tests test check unit integration up down bench clean lint help fuzz
@@ -87,6 +94,21 @@ $(BIN)/tm-analytics: $(BUILD)/services/analytics/main.o $(ANALYTICS_LIB_OBJ) $(C
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+$(BIN)/tm-txn: $(BUILD)/services/txn/main.o $(TXN_LIB_OBJ) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/tm-txn-seed: $(BUILD)/services/txn/seed_main.o $(TXN_LIB_OBJ) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/tm-fraud-eval: $(BUILD)/services/txn/eval_main.o $(TXN_DOMAIN_SRC:%.c=$(BUILD)/%.o) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BIN)/tm-inventory-seed: $(BUILD)/services/inventory/seed_main.o $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
@@ -117,7 +139,12 @@ $(BUILD)/tests/unit-inventory: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
-$(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(GATEWAY_LIB_OBJ) $(INVENTORY_LIB_OBJ) $(ANALYTICS_LIB_OBJ) $(COMMON_LIB)
+$(BUILD)/tests/unit-txn: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/txn/*.c)) $(TXN_LIB_OBJ) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+
+$(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(GATEWAY_LIB_OBJ) $(INVENTORY_LIB_OBJ) $(ANALYTICS_LIB_OBJ) $(TXN_LIB_OBJ) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)

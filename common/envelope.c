@@ -49,8 +49,12 @@ tm_request_encode(const struct tm_request *req, struct tm_buf *out, struct tm_er
         (rc = tm_json_quote(out, req->principal.stores)) == TM_OK &&
         (rc = tm_buf_adds(out, ",\"token_id\":")) == TM_OK &&
         (rc = tm_json_quote(out, req->principal.token_id)) == TM_OK)
-        rc = tm_buf_printf(out, ",\"token_exp\":%lld},\"deadline_ms\":%lld}\n",
+        rc = tm_buf_printf(out, ",\"token_exp\":%lld},\"deadline_ms\":%lld",
                            (long long)req->principal.token_exp, (long long)req->deadline_ms);
+    if (rc == TM_OK && req->idem_key[0] && (rc = tm_buf_adds(out, ",\"idem_key\":")) == TM_OK)
+        rc = tm_json_quote(out, req->idem_key);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(out, "}\n");
     if (rc == TM_OK && req->body_len)
         rc = tm_buf_add(out, req->body, req->body_len);
     if (rc != TM_OK)
@@ -138,7 +142,9 @@ tm_request_decode(const char *msg, size_t len, struct tm_request *req, struct tm
         (rc = copy_str(req->hdr, "path", req->path, sizeof req->path, 0, err)) != TM_OK ||
         (rc = decode_kvs(req->hdr, "params", req->params, TM_PARAMS_MAX, &req->n_params, err)) !=
             TM_OK ||
-        (rc = decode_kvs(req->hdr, "query", req->query, TM_QUERY_MAX, &req->n_query, err)) != TM_OK)
+        (rc = decode_kvs(req->hdr, "query", req->query, TM_QUERY_MAX, &req->n_query, err)) !=
+            TM_OK ||
+        (rc = copy_str(req->hdr, "idem_key", req->idem_key, sizeof req->idem_key, 0, err)) != TM_OK)
         goto fail;
     pr = tm_json_member(req->hdr, "principal");
     if (pr && (rc = decode_principal(pr, &req->principal, err)) != TM_OK)
@@ -280,16 +286,30 @@ tm_reply_decode(const char *msg, size_t len, struct tm_reply_view *out, struct t
     return TM_OK;
 }
 
-int
-tm_rid_valid(const char *id)
+/* 1..max bytes of [A-Za-z0-9._-], plus ':' when colon. */
+static int
+token_valid(const char *s, size_t max, int colon)
 {
     size_t n = 0;
 
-    for (; id[n]; n++) {
-        char c = id[n];
-        if (n >= TM_RID_MAX || !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                 (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+    for (; s[n]; n++) {
+        char c = s[n];
+        if (n >= max ||
+            !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-' || (colon && c == ':')))
             return 0;
     }
     return n > 0;
+}
+
+int
+tm_rid_valid(const char *id)
+{
+    return token_valid(id, TM_RID_MAX, 0);
+}
+
+int
+tm_idem_key_valid(const char *key)
+{
+    return token_valid(key, TM_IDEM_KEY_MAX, 1);
 }

@@ -40,8 +40,9 @@ struct tm_request {
     struct tm_kv query[TM_QUERY_MAX];
     int n_query;
     struct tm_principal principal;
-    int64_t deadline_ms; /* wall clock, epoch milliseconds */
-    const char *body;    /* borrowed from the message; not NUL-terminated */
+    int64_t deadline_ms;                /* wall clock, epoch milliseconds */
+    char idem_key[TM_IDEM_KEY_MAX + 1]; /* the client's Idempotency-Key header, "" when none */
+    const char *body;                   /* borrowed from the message; not NUL-terminated */
     size_t body_len;
     cJSON *hdr; /* owns the strings params and query point to */
 };
@@ -99,5 +100,8 @@ TM_MUSTCHECK enum tm_code tm_reply_decode(const char *msg, size_t len, struct tm
 
 /* True when id is 1..TM_RID_MAX bytes of [A-Za-z0-9._-]. */
 int tm_rid_valid(const char *id);
+
+/* True when key is 1..TM_IDEM_KEY_MAX bytes of [A-Za-z0-9._:-]. */
+int tm_idem_key_valid(const char *key);
 
 #endif

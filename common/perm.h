@@ -22,7 +22,13 @@
     X(STOCK_READ, "stock.read")         /* levels, movements, transfers, low stock */              \
     X(STOCK_WRITE, "stock.write")       /* receipts, adjustments, counts, transfers, settings */   \
     X(STOCK_RESERVE, "stock.reserve")   /* hold stock for a cart or an order */                    \
-    X(STOCK_COMMIT, "stock.commit")     /* take a sale's stock, reverse it */
+    X(STOCK_COMMIT, "stock.commit")     /* take a sale's stock, reverse it */                      \
+    X(TXN_READ, "txn.read")             /* sales (scoped roles: their stores' sales) */            \
+    X(TXN_WRITE, "txn.write")           /* record and void sales */                                \
+    X(CUSTOMER_READ, "customer.read")   /* customers */                                            \
+    X(CUSTOMER_WRITE, "customer.write") /* register customers */                                   \
+    X(FRAUD_REVIEW, "fraud.review")     /* the review queue, labels, fraud statistics, rules */    \
+    X(FRAUD_ADMIN, "fraud.admin")       /* publish a new fraud rule set */
 
 /* X(name, wire name, store-scoped) */
 #define TM_ROLES(X)                                                                                \

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -169,6 +171,39 @@ tm_redis_cmd(struct tm_redis *r, int argc, const char **argv, redisReply **reply
     else
         freeReplyObject(rep);
     return TM_OK;
+}
+
+enum tm_code
+tm_redis_eval(struct tm_redis *r, const char *script, int n_keys, int n_args,
+              const char *const *args, redisReply **reply, struct tm_err *err)
+{
+    static const char digits[] = "0123456789abcdef";
+    const char *argv[TM_REDIS_EVAL_ARGS + 3];
+    unsigned char md[SHA_DIGEST_LENGTH];
+    char sha[2 * SHA_DIGEST_LENGTH + 1], nk[16];
+    enum tm_code rc;
+
+    if (n_args < n_keys || n_keys < 0 || n_args > TM_REDIS_EVAL_ARGS)
+        return tm_err_set(err, TM_INTERNAL, NULL, "redis: %d script arguments", n_args);
+    SHA1((const unsigned char *)script, strlen(script), md);
+    for (int i = 0; i < SHA_DIGEST_LENGTH; i++) {
+        sha[2 * i] = digits[md[i] >> 4];
+        sha[2 * i + 1] = digits[md[i] & 15];
+    }
+    sha[2 * SHA_DIGEST_LENGTH] = '\0';
+    snprintf(nk, sizeof nk, "%d", n_keys);
+    argv[0] = "EVALSHA";
+    argv[1] = sha;
+    argv[2] = nk;
+    for (int i = 0; i < n_args; i++)
+        argv[3 + i] = args[i];
+    rc = tm_redis_cmd(r, n_args + 3, argv, reply, err);
+    if (rc == TM_INTERNAL && err && strncmp(err->message, "redis: NOSCRIPT", 15) == 0) {
+        argv[0] = "EVAL";
+        argv[1] = script;
+        rc = tm_redis_cmd(r, n_args + 3, argv, reply, err);
+    }
+    return rc;
 }
 
 enum tm_code

@@ -30,6 +30,15 @@ void tm_redis_free(struct tm_redis *r);
 TM_MUSTCHECK enum tm_code tm_redis_cmd(struct tm_redis *r, int argc, const char **argv,
                                        redisReply **reply, struct tm_err *err);
 
+/* Runs a Lua script: EVALSHA (40 bytes on the wire), and the script itself
+ * once when this Redis has not seen it (NOSCRIPT). args are n_keys keys, then
+ * the script's other arguments; at most TM_REDIS_EVAL_ARGS. Same outcomes as
+ * tm_redis_cmd. */
+#define TM_REDIS_EVAL_ARGS 60
+TM_MUSTCHECK enum tm_code tm_redis_eval(struct tm_redis *r, const char *script, int n_keys,
+                                        int n_args, const char *const *args, redisReply **reply,
+                                        struct tm_err *err);
+
 /* PING; TM_OK when Redis answered PONG. */
 TM_MUSTCHECK enum tm_code tm_redis_ping(struct tm_redis *r, struct tm_err *err);
 

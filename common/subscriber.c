@@ -275,10 +275,16 @@ tm_subscriber_start(const struct tm_subscription *sub, const char *db_url,
     s->sub = sub;
     s->db_url = tm_xstrdup(db_url);
     s->sock = nn_socket(AF_SP, NN_SUB);
+    snprintf(list, sizeof list, "%s", sub->prefix);
+    for (char *p = list, *end; s->sock >= 0 && p; p = end ? end + 1 : NULL) {
+        size_t n = (end = strchr(p, ',')) ? (size_t)(end - p) : strlen(p);
+        if (nn_setsockopt(s->sock, NN_SUB, NN_SUB_SUBSCRIBE, p, n) < 0) {
+            tm_err_set(err, TM_INTERNAL, NULL, "SUB subscribe: %s", nn_strerror(nn_errno()));
+            goto fail;
+        }
+    }
     snprintf(list, sizeof list, "%s", sub->pub_endpoints);
-    if (s->sock < 0 ||
-        nn_setsockopt(s->sock, NN_SUB, NN_SUB_SUBSCRIBE, sub->prefix, strlen(sub->prefix)) < 0 ||
-        nn_setsockopt(s->sock, NN_SOL_SOCKET, NN_RCVTIMEO, &tmo, sizeof tmo) < 0) {
+    if (s->sock < 0 || nn_setsockopt(s->sock, NN_SOL_SOCKET, NN_RCVTIMEO, &tmo, sizeof tmo) < 0) {
         tm_err_set(err, TM_INTERNAL, NULL, "SUB socket: %s", nn_strerror(nn_errno()));
         goto fail;
     }

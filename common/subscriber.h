@@ -29,7 +29,7 @@ typedef enum tm_code (*tm_apply_fn)(void *app, PGconn *db, const struct tm_event
 
 struct tm_subscription {
     const char *source;        /* "inventory" */
-    const char *prefix;        /* topics to receive live; "" for all */
+    const char *prefix;        /* topic prefixes to receive live, comma-separated; "" for all */
     const char *pub_endpoints; /* comma-separated PUB endpoints of the source */
     const char *bus_endpoints; /* comma-separated bus endpoints, for replay */
     const char *lock_sql;      /* $1 source → one row: last_seq, locked (created if new) */

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # deploy/stack.sh — the local runner: starts and stops the whole TechMart stack
-# on loopback (PostgreSQL, Redis, tm-inventory, tm-gateway, nginx), each
+# on loopback (PostgreSQL, Redis, tm-inventory, tm-txn, tm-analytics,
+# tm-gateway, nginx), each
 # process tracked by its pid file in the run folder and stopped by pid.
 #
 #   deploy/stack.sh up            start what is not running (safe to repeat)
 #   deploy/stack.sh down          stop everything this run folder started
 #   deploy/stack.sh status        one line per process
-#   deploy/stack.sh start SVC N   (re)start instance N of inventory|gateway
+#   deploy/stack.sh start SVC N   (re)start instance N of inventory|txn|analytics|gateway
 #   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
 #   deploy/stack.sh redis stop|start   the same for Redis
 #   deploy/stack.sh events tail|replay [tm-events options]   inventory's event stream
@@ -60,12 +61,15 @@ scale_of() { # scale_of SVC -> instance count
 N_INV=$(scale_of inventory)
 N_GW=$(scale_of gateway)
 N_AN=$(scale_of analytics)
+N_TX=$(scale_of txn)
 gw_port() { echo $((PORT_BASE + 10 + $1)); }
 gw_ops_port() { echo $((PORT_BASE + 40 + $1)); }
 inv_ops_port() { echo $((PORT_BASE + 70 + $1)); }
 inv_endpoint() { echo "ipc://$RUN/sock/inventory-$1.ipc"; }
 an_ops_port() { echo $((PORT_BASE + 60 + $1)); }
 an_endpoint() { echo "ipc://$RUN/sock/analytics-$1.ipc"; }
+tx_ops_port() { echo $((PORT_BASE + 50 + $1)); }
+tx_endpoint() { echo "ipc://$RUN/sock/txn-$1.ipc"; }
 
 as_pg() { # runs a command as the postgres user (PostgreSQL refuses root)
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -203,12 +207,27 @@ start_analytics() {
     "$BIN/tm-analytics"
 }
 
+txn_endpoints() {
+  local i list=""
+  for i in $(seq 1 "$N_TX"); do list="$list${list:+,}$(tx_endpoint "$i")"; done
+  echo "$list"
+}
+
+start_txn() {
+  local i=$1
+  TM_DB_URL=$DB_URL TM_TXN_ENDPOINT=$(tx_endpoint "$i") TM_OPS_PORT=$(tx_ops_port "$i") \
+  TM_TXN_EVENTS_ENDPOINT=ipc://$RUN/sock/txn-events-$i.ipc \
+  TM_INSTANCE=txn-$i TM_SQL_DIR=$ROOT/sql TM_INVENTORY_EVENTS_ENDPOINTS=$(inventory_events) \
+  TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
+    start_daemon "tm-txn #$i" "$RUN/pid/txn-$i.pid" "$RUN/log/txn-$i.log" "$BIN/tm-txn"
+}
+
 start_gateway() {
   local i=$1
   TM_GATEWAY_LISTEN=127.0.0.1:$(gw_port "$i") TM_OPS_PORT=$(gw_ops_port "$i") \
   TM_INSTANCE=gateway-$i TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
   TM_GATEWAY_THREADS=${TM_GATEWAY_THREADS:-256} TM_GATEWAY_DB_URL=$DB_URL \
-  TM_ANALYTICS_ENDPOINTS=$(analytics_endpoints) \
+  TM_ANALYTICS_ENDPOINTS=$(analytics_endpoints) TM_TXN_ENDPOINTS=$(txn_endpoints) \
   TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT TM_SQL_DIR=$ROOT/sql \
   TM_JWT_SECRET_FILE=$RUN/secrets/jwt.key \
     start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
@@ -247,7 +266,7 @@ cmd_up() {
   fi
   start_postgres
   start_redis
-  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory,gateway,analytics \
+  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory,gateway,analytics,txn \
     2>>"$RUN/log/migrate.log" || die "migrations failed: see $RUN/log/migrate.log"
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
     TM_DB_URL=$DB_URL "$BIN/tm-inventory-seed" 2>>"$RUN/log/seed.log" \
@@ -263,6 +282,8 @@ cmd_up() {
   for i in $(seq 1 "$N_INV"); do wait_ready inventory "$i" "$(inv_ops_port "$i")"; done
   for i in $(seq 1 "$N_AN"); do start_analytics "$i"; done
   for i in $(seq 1 "$N_AN"); do wait_ready analytics "$i" "$(an_ops_port "$i")"; done
+  for i in $(seq 1 "$N_TX"); do start_txn "$i"; done
+  for i in $(seq 1 "$N_TX"); do wait_ready txn "$i" "$(tx_ops_port "$i")"; done
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
   for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(gw_ops_port "$i")"; done
   start_nginx
@@ -270,7 +291,7 @@ cmd_up() {
     || die "the API does not answer through nginx: see $RUN/log/"
   cat <<MSG
 
-TechMart is up (inventory x$N_INV, analytics x$N_AN, gateway x$N_GW).
+TechMart is up (inventory x$N_INV, txn x$N_TX, analytics x$N_AN, gateway x$N_GW).
   Open:    http://localhost:$HTTP_PORT/
   Log in:  curl -X POST -H 'Content-Type: application/json' http://localhost:$HTTP_PORT/api/v1/auth/login \\
              -d '{"email":"...","password":"..."}'
@@ -301,7 +322,8 @@ cmd_down() {
   [ -d "$RUN" ] || { log "nothing to stop in $RUN"; return 0; }
   local f
   stop_pid "$RUN/pid/nginx.pid"
-  for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/analytics-*.pid "$RUN"/pid/inventory-*.pid; do
+  for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/analytics-*.pid "$RUN"/pid/txn-*.pid \
+    "$RUN"/pid/inventory-*.pid; do
     [ -e "$f" ] && stop_pid "$f"
   done
   stop_pid "$RUN/pid/redis.pid"
@@ -325,11 +347,12 @@ cmd_status() {
 
 cmd_start() {
   local svc=${1:-} i=${2:-}
-  [[ $i =~ ^[0-9]+$ ]] || die "usage: stack.sh start inventory|gateway|analytics N"
+  [[ $i =~ ^[0-9]+$ ]] || die "usage: stack.sh start inventory|gateway|analytics|txn N"
   case $svc in
     inventory) start_inventory "$i"; wait_ready inventory "$i" "$(inv_ops_port "$i")" ;;
     gateway) start_gateway "$i"; wait_ready gateway "$i" "$(gw_ops_port "$i")" ;;
     analytics) start_analytics "$i"; wait_ready analytics "$i" "$(an_ops_port "$i")" ;;
+    txn) start_txn "$i"; wait_ready txn "$i" "$(tx_ops_port "$i")" ;;
     *) die "usage: stack.sh start inventory|gateway N" ;;
   esac
 }

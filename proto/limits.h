@@ -16,6 +16,7 @@
 #define TM_STORES_TEXT_MAX 1400  /* a principal's store ids, comma-separated (64 ids) */
 #define TM_TOKEN_ID_MAX 32       /* an access token's jti */
 #define TM_TARGET_MAX 127        /* a reply's audit target */
+#define TM_IDEM_KEY_MAX 64       /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
 #define TM_BODY_MAX (1 << 20)    /* request body bytes accepted by the gateway */
 #define TM_MESSAGE_MAX (4 << 20) /* largest envelope on the bus, either way */
 

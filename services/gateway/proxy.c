@@ -130,7 +130,7 @@ static enum tm_code
 build(struct mg_connection *conn, const struct gw_app *app, struct call *c, struct tm_err *err)
 {
     const struct mg_request_info *ri = mg_get_request_info(conn);
-    const char *ctype = mg_get_header(conn, "Content-Type");
+    const char *ctype = mg_get_header(conn, "Content-Type"), *idem;
     enum gw_match m;
     enum tm_code rc;
 
@@ -145,6 +145,13 @@ build(struct mg_connection *conn, const struct gw_app *app, struct call *c, stru
     snprintf(c->req.route, sizeof c->req.route, "%s", c->route->route);
     if ((rc = parse_query(ri->query_string, c, err)) != TM_OK)
         return rc;
+    if ((idem = mg_get_header(conn, "Idempotency-Key")) != NULL) {
+        if (!tm_idem_key_valid(idem))
+            return tm_err_set(err, TM_INVALID, "Idempotency-Key",
+                              "Idempotency-Key must be 1 to %d of A-Z a-z 0-9 . _ : -",
+                              TM_IDEM_KEY_MAX);
+        snprintf(c->req.idem_key, sizeof c->req.idem_key, "%s", idem);
+    }
     if (has_body_method(c->req.method)) {
         if (ri->content_length > 0 && (!ctype || strncasecmp(ctype, "application/json", 16) != 0))
             return tm_err_set(err, TM_UNSUPPORTED, "Content-Type",

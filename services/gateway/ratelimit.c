@@ -1,11 +1,8 @@
 /* services/gateway/ratelimit.c — one EVAL per API request. */
 #include "services/gateway/ratelimit.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <openssl/sha.h>
 
 /* KEYS: the limit keys, then the revocation markers. ARGV: now_ms,
  * window_ms, number of limit keys, the token's iat (seconds), then each
@@ -37,55 +34,23 @@ static const char script[] =
     "end\n"
     "return {1, tight, left or 0, reset}\n";
 
-static char hex_sha[41];
-
-static void
-compute_sha(void)
-{
-    unsigned char md[SHA_DIGEST_LENGTH];
-    static const char digits[] = "0123456789abcdef";
-
-    SHA1((const unsigned char *)script, sizeof script - 1, md);
-    for (int i = 0; i < SHA_DIGEST_LENGTH; i++) {
-        hex_sha[2 * i] = digits[md[i] >> 4];
-        hex_sha[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex_sha[40] = '\0';
-}
-
-/* Hex SHA-1 of the script, as Redis names it; computed once, then read-only. */
-static const char *
-script_sha(void)
-{
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-    pthread_once(&once, compute_sha);
-    return hex_sha;
-}
-
 enum tm_code
 gw_ratelimit_check(struct tm_redis *r, const struct gw_limit *limits, int n,
                    const char *const *revoked, int n_revoked, int64_t iat_s, int64_t now_ms,
                    int window_ms, struct gw_limit_result *out, struct tm_err *err)
 {
     const char *argv[16];
-    char nkeys[16], now[24], win[16], nlim[16], iat[24], per[GW_LIMIT_KEYS_MAX][16];
+    char now[24], win[16], nlim[16], iat[24], per[GW_LIMIT_KEYS_MAX][16];
     redisReply *rep = NULL;
     int argc = 0;
     enum tm_code rc;
 
     if (n < 1 || n > GW_LIMIT_KEYS_MAX || n_revoked < 0 || n_revoked > 2)
         return tm_err_set(err, TM_INTERNAL, NULL, "too many limit keys");
-    snprintf(nkeys, sizeof nkeys, "%d", n + n_revoked);
     snprintf(now, sizeof now, "%lld", (long long)now_ms);
     snprintf(win, sizeof win, "%d", window_ms);
     snprintf(nlim, sizeof nlim, "%d", n);
     snprintf(iat, sizeof iat, "%lld", (long long)iat_s);
-    /* EVALSHA sends 40 bytes instead of the script; the first call on a
-     * Redis that has not seen it (NOSCRIPT) sends the script once. */
-    argv[argc++] = "EVALSHA";
-    argv[argc++] = script_sha();
-    argv[argc++] = nkeys;
     for (int i = 0; i < n; i++)
         argv[argc++] = limits[i].key;
     for (int i = 0; i < n_revoked; i++)
@@ -98,12 +63,7 @@ gw_ratelimit_check(struct tm_redis *r, const struct gw_limit *limits, int n,
         snprintf(per[i], sizeof per[i], "%d", limits[i].per_window);
         argv[argc++] = per[i];
     }
-    rc = tm_redis_cmd(r, argc, argv, &rep, err);
-    if (rc == TM_INTERNAL && err && strncmp(err->message, "redis: NOSCRIPT", 15) == 0) {
-        argv[0] = "EVAL";
-        argv[1] = script;
-        rc = tm_redis_cmd(r, argc, argv, &rep, err);
-    }
+    rc = tm_redis_eval(r, script, n + n_revoked, argc, argv, &rep, err);
     if (rc != TM_OK)
         return rc;
     if (rep->type != REDIS_REPLY_ARRAY || rep->elements != 4) {

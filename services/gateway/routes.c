@@ -7,6 +7,7 @@
 
 #define INV GW_SVC_INVENTORY
 #define GW GW_SVC_LOCAL
+#define TXN GW_SVC_TXN
 #define P(name) TM_PERM_##name
 #define ANY GW_SCOPE_NONE
 
@@ -54,13 +55,27 @@ const struct gw_route gw_routes[] = {
     {"POST", "/api/v1/stock-commits", INV, P(STOCK_COMMIT), ANY},
     {"GET", "/api/v1/stock-commits/{sale_id}", INV, P(STOCK_READ), ANY},
     {"POST", "/api/v1/stock-commits/{sale_id}/reverse", INV, P(STOCK_COMMIT), ANY},
+    {"GET", "/api/v1/customers", TXN, P(CUSTOMER_READ), ANY},
+    {"POST", "/api/v1/customers", TXN, P(CUSTOMER_WRITE), ANY},
+    {"GET", "/api/v1/customers/{id}", TXN, P(CUSTOMER_READ), ANY},
+    {"GET", "/api/v1/transactions", TXN, P(TXN_READ), ANY},
+    {"POST", "/api/v1/transactions", TXN, P(TXN_WRITE), ANY},
+    {"GET", "/api/v1/transactions/suspicious", TXN, P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/transactions/{id}", TXN, P(TXN_READ), ANY},
+    {"POST", "/api/v1/transactions/{id}/void", TXN, P(TXN_WRITE), ANY},
+    {"POST", "/api/v1/transactions/{id}/review", TXN, P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/fraud/rules", TXN, P(FRAUD_REVIEW), ANY},
+    {"POST", "/api/v1/fraud/rules", TXN, P(FRAUD_ADMIN), ANY},
+    {"GET", "/api/v1/fraud/rules/versions", TXN, P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/fraud/rules/{version}", TXN, P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/fraud/stats", TXN, P(FRAUD_REVIEW), ANY},
     {"GET", "/api/v1/analytics/catalogue-lag", GW_SVC_ANALYTICS, P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/jobs", INV, P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/jobs/{name}/run", INV, P(OPS_ADMIN), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 
-static const char *const service_names[GW_SVC_COUNT] = {"gateway", "inventory", "analytics"};
+static const char *const service_names[GW_SVC_COUNT] = {"gateway", "inventory", "analytics", "txn"};
 
 const char *
 gw_service_name(enum gw_service svc)

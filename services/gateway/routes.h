@@ -15,7 +15,7 @@
 #include "proto/limits.h"
 
 /* GW_SVC_LOCAL: routes the gateway answers itself (auth, users, keys, audit). */
-enum gw_service { GW_SVC_LOCAL, GW_SVC_INVENTORY, GW_SVC_ANALYTICS, GW_SVC_COUNT };
+enum gw_service { GW_SVC_LOCAL, GW_SVC_INVENTORY, GW_SVC_ANALYTICS, GW_SVC_TXN, GW_SVC_COUNT };
 
 enum gw_scope {
     GW_SCOPE_NONE,  /* any store, or none */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <civetweb.h>
+#include <postgresql/libpq-fe.h>
 
 #include "common/buf.h"
 
@@ -209,4 +210,74 @@ run_tag(void)
     if (!tag[0])
         snprintf(tag, sizeof tag, "T%ld%ld", (long)getpid() % 100000, (long)time(NULL) % 100000);
     return tag;
+}
+
+/* ------------------------------------------------ shared test fixtures */
+
+long long
+sql_int(const char *sql)
+{
+    PGconn *db = PQconnectdb(st.db_url);
+    PGresult *r = PQexec(db, sql);
+    long long v;
+
+    ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(db));
+    v = atoll(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    PQfinish(db);
+    return v;
+}
+
+long long
+create(const char *path, const char *body)
+{
+    struct resp r;
+    long long id;
+
+    ck_assert_int_eq(http("POST", path, body, &r), 0);
+    ck_assert_msg(r.status == 201, "POST %s %s: %d %s", path, body, r.status, r.body);
+    id = jint(&r, "id");
+    resp_free(&r);
+    return id;
+}
+
+static int n_made; /* names made so far */
+
+long long
+new_store(void)
+{
+    char body[256], code[16];
+
+    snprintf(code, sizeof code, "S%.8s%d", run_tag(), n_made++);
+    for (char *p = code; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    snprintf(body, sizeof body,
+             "{\"code\":\"%s\",\"name\":\"stock test\",\"city\":\"Leeds\","
+             "\"time_zone\":\"Europe/London\"}",
+             code);
+    return create("/api/v1/stores", body);
+}
+
+long long
+new_product(void)
+{
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"sku\":\"%s-ST%d\",\"name\":\"stock test\",\"category_id\":1,"
+             "\"unit_price_cents\":500,\"unit_cost_cents\":300}",
+             run_tag(), n_made++);
+    return create("/api/v1/products", body);
+}
+
+void
+receive(long long store, long long product, int qty)
+{
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":%d}", store,
+             product, qty);
+    create("/api/v1/stock-movements", body);
 }

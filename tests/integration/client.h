@@ -73,6 +73,17 @@ int pid_of(const char *svc, int n);
 /* A token unique to this test run, for names that must not collide. */
 const char *run_tag(void);
 
+/* The first column of the first row of sql (run on the stack's database). */
+long long sql_int(const char *sql);
+/* POSTs body to path as the admin, expects 201, returns the new id. */
+long long create(const char *path, const char *body);
+/* A new store / product (unit price 5.00) unique to this run. */
+long long new_store(void);
+long long new_product(void);
+/* Receives qty units of product at store. */
+void receive(long long store, long long product, int qty);
+
+Suite *txn_suite(void);
 Suite *catalogue_suite(void);
 Suite *input_suite(void);
 Suite *platform_suite(void);

@@ -14,6 +14,7 @@
 #include "services/gateway/handlers.h"
 #include "services/gateway/routes.h"
 #include "services/inventory/handlers.h"
+#include "services/txn/handlers.h"
 #include "tests/unit/gateway/suites.h"
 
 static const struct {
@@ -146,6 +147,7 @@ START_TEST(test_gateway_and_service_tables_agree)
     tables_agree(GW_SVC_INVENTORY, inv_routes, inv_routes_n);
     tables_agree(GW_SVC_LOCAL, gw_local_routes, gw_local_routes_n);
     tables_agree(GW_SVC_ANALYTICS, an_routes, an_routes_n);
+    tables_agree(GW_SVC_TXN, tx_routes, tx_routes_n);
 }
 END_TEST
 

@@ -1,0 +1,475 @@
+/* services/txn/fraud.c — the rules, their parser and the robust statistics
+ * they use. Every rule that fires says what it saw and against what, so a
+ * fraud analyst reads the reason instead of guessing it. */
+#include "services/txn/fraud.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+
+const int64_t fr_window_s[FR_WINDOWS] = {600, 3600, 86400};
+
+static const char *const kind_names[FR_KINDS] = {
+    "velocity_count", "velocity_amount",    "amount_over",      "customer_amount", "store_amount",
+    "night_hour",     "new_customer_large", "high_value_units", "basket_vs_usual", "customer_risk"};
+static const char *const scope_names[FR_SCOPES] = {"customer", "instrument", "store"};
+static const char *const window_names[FR_WINDOWS] = {"10m", "1h", "24h"};
+static const char *const decision_names[] = {"approve", "review", "decline"};
+
+const char *
+fr_kind_name(enum fr_kind k)
+{
+    return (unsigned)k < FR_KINDS ? kind_names[k] : "unknown";
+}
+
+const char *
+fr_scope_name(enum fr_scope s)
+{
+    return (unsigned)s < FR_SCOPES ? scope_names[s] : "unknown";
+}
+
+const char *
+fr_window_name(enum fr_window w)
+{
+    return (unsigned)w < FR_WINDOWS ? window_names[w] : "unknown";
+}
+
+const char *
+fr_decision_name(enum fr_decision d)
+{
+    return (unsigned)d <= FR_DECLINE ? decision_names[d] : "unknown";
+}
+
+/* ---------------------------------------------------------- statistics */
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of v[n] (sorted in place); 0 when n is 0. */
+static double
+median(double *v, int n)
+{
+    if (n <= 0)
+        return 0;
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void
+fr_history_from(const int64_t *totals, const int64_t *units, int n, struct fr_history *out)
+{
+    double lg[FR_HISTORY_MAX * 4], dev[FR_HISTORY_MAX * 4], u[FR_HISTORY_MAX * 4];
+    int k = 0;
+
+    memset(out, 0, sizeof *out);
+    if (n > FR_HISTORY_MAX * 4)
+        n = FR_HISTORY_MAX * 4;
+    for (int i = 0; i < n; i++) {
+        if (totals[i] <= 0)
+            continue;
+        lg[k] = log((double)totals[i]);
+        u[k] = units ? (double)units[i] : 0;
+        k++;
+    }
+    if (k == 0)
+        return;
+    out->n = k;
+    out->median_units = median(u, k);
+    out->median_log = median(lg, k);
+    for (int i = 0; i < k; i++)
+        dev[i] = fabs(lg[i] - out->median_log);
+    out->mad_log = median(dev, k);
+}
+
+double
+fr_robust_z(const struct fr_history *h, int64_t total_cents)
+{
+    /* a MAD under 0.1 (totals within about ±10 %) is treated as 0.1 */
+    double scale = 1.4826 * (h->mad_log > 0.1 ? h->mad_log : 0.1);
+
+    if (h->n == 0 || total_cents <= 0)
+        return 0;
+    return (log((double)total_cents) - h->median_log) / scale;
+}
+
+double
+fr_risk_from_labels(int64_t fraud, int64_t legit)
+{
+    /* (fraud + 0.1) / (labels + 1): 10 with no labels, 55 after one
+     * confirmed fraud, 5 after one legitimate sale; never 0 or 100 */
+    double r = 100.0 * ((double)fraud + 0.1) / ((double)(fraud + legit) + 1.0);
+    return r < 0 ? 0 : r > 100 ? 100 : r;
+}
+
+/* -------------------------------------------------------------- scoring */
+
+static int
+in_hours(int h, int from, int to)
+{
+    return from <= to ? h >= from && h < to : h >= from || h < to;
+}
+
+/* Evaluates rule r: 1 fired (hit filled), 0 not, -1 not evaluated. */
+static int
+eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
+{
+    double obs = 0, thr = r->threshold;
+    const char *what = "";
+    char m[FR_MESSAGE_MAX];
+
+    m[0] = '\0';
+    switch (r->kind) {
+    case FR_VELOCITY_COUNT:
+    case FR_VELOCITY_AMOUNT:
+        if (!f->velocity.evaluated)
+            return -1;
+        if (!f->velocity.present[r->scope])
+            return 0;
+        if (r->kind == FR_VELOCITY_COUNT) {
+            obs = (double)f->velocity.count[r->scope][r->window];
+            snprintf(m, sizeof m, "%.0f sales by this %s in %s (threshold %.0f)", obs,
+                     fr_scope_name(r->scope), fr_window_name(r->window), thr);
+        } else {
+            obs = (double)f->velocity.amount[r->scope][r->window];
+            snprintf(m, sizeof m, "%.2f spent by this %s in %s (threshold %.2f)", obs / 100,
+                     fr_scope_name(r->scope), fr_window_name(r->window), thr / 100);
+        }
+        break;
+    case FR_AMOUNT_OVER:
+        obs = (double)f->total_cents;
+        snprintf(m, sizeof m, "total %.2f (threshold %.2f)", obs / 100, thr / 100);
+        break;
+    case FR_CUSTOMER_AMOUNT:
+        if (!f->has_customer)
+            return 0;
+        if (f->customer.n >= r->min_history) {
+            obs = fr_robust_z(&f->customer, f->total_cents);
+            what = "this customer's";
+        } else if (f->store.n >= r->min_history) {
+            obs = fr_robust_z(&f->store, f->total_cents);
+            what = "the store's (too few sales of this customer)";
+        } else {
+            /* nothing to compare with: a plain amount threshold */
+            obs = (double)f->total_cents;
+            thr = (double)r->fallback_cents;
+            snprintf(m, sizeof m, "total %.2f with no history to compare (threshold %.2f)",
+                     obs / 100, thr / 100);
+            break;
+        }
+        snprintf(m, sizeof m,
+                 "total %.2f is %.1f robust deviations above %s usual (threshold %.1f)",
+                 (double)f->total_cents / 100, obs, what, thr);
+        break;
+    case FR_STORE_AMOUNT:
+        if (f->store.n < r->min_history)
+            return 0;
+        obs = fr_robust_z(&f->store, f->total_cents);
+        snprintf(m, sizeof m,
+                 "total %.2f is %.1f robust deviations above the store's usual"
+                 " (threshold %.1f)",
+                 (double)f->total_cents / 100, obs, thr);
+        break;
+    case FR_NIGHT_HOUR: {
+        int h = r->server_clock ? f->utc_hour : f->local_hour;
+        if (!in_hours(h, r->hour_from, r->hour_to))
+            return 0;
+        obs = h;
+        thr = r->hour_from;
+        snprintf(m, sizeof m, "sold at %02d:xx by the %s clock, flagged %02d:00-%02d:00", h,
+                 r->server_clock ? "server" : "store's local", r->hour_from, r->hour_to);
+        if (hit) {
+            hit->observed = obs;
+            hit->threshold = thr;
+            snprintf(hit->message, sizeof hit->message, "%s", m);
+        }
+        return 1;
+    }
+    case FR_NEW_CUSTOMER_LARGE:
+        if (f->has_customer && f->customer_sales >= (r->min_history > 0 ? r->min_history : 1))
+            return 0;
+        obs = (double)f->total_cents;
+        snprintf(m, sizeof m, "%s with a total of %.2f (threshold %.2f)",
+                 f->has_customer ? "first purchase of this customer" : "no customer given",
+                 obs / 100, thr / 100);
+        break;
+    case FR_HIGH_VALUE_UNITS:
+        if (f->top_price_cents < r->price_cents)
+            return 0;
+        obs = (double)f->top_units;
+        snprintf(m, sizeof m,
+                 "%.0f units of one product priced %.2f (threshold %.0f units over %.2f)", obs,
+                 (double)f->top_price_cents / 100, thr, (double)r->price_cents / 100);
+        break;
+    case FR_BASKET_VS_USUAL:
+        if (!f->has_customer || f->customer.n < r->min_history || f->customer.median_units <= 0)
+            return 0;
+        obs = (double)f->units / f->customer.median_units;
+        snprintf(m, sizeof m, "%lld units, %.1f times this customer's usual %.0f (threshold %.1f)",
+                 (long long)f->units, obs, f->customer.median_units, thr);
+        break;
+    case FR_CUSTOMER_RISK:
+        if (!f->has_customer)
+            return 0;
+        obs = f->customer_risk;
+        snprintf(m, sizeof m, "customer risk score %.0f (threshold %.0f)", obs, thr);
+        break;
+    default:
+        return 0;
+    }
+    if (!(obs >= thr))
+        return 0;
+    if (hit) {
+        hit->observed = obs;
+        hit->threshold = thr;
+        snprintf(hit->message, sizeof hit->message, "%s", m);
+    }
+    return 1;
+}
+
+void
+fr_score(const struct fr_rule_set *s, const struct fr_facts *f, struct fr_result *out)
+{
+    double score = 0;
+
+    memset(out, 0, sizeof *out);
+    for (int i = 0; i < s->n_rules; i++) {
+        const struct fr_rule *r = &s->rules[i];
+        struct fr_hit *hit = &out->hits[out->n_hits];
+        int v;
+
+        if (!r->enabled)
+            continue;
+        v = eval_rule(r, f, hit);
+        if (v < 0) {
+            out->skipped[out->n_skipped++] = i;
+        } else if (v > 0) {
+            hit->rule = i;
+            out->n_hits++;
+            score += r->weight;
+        }
+    }
+    out->score = score < 0 ? 0 : score > 100 ? 100 : score;
+    out->decision = out->score >= s->decline_at  ? FR_DECLINE
+                    : out->score >= s->review_at ? FR_REVIEW
+                                                 : FR_APPROVE;
+}
+
+/* ------------------------------------------------------------- parsing */
+
+static int
+name_of(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(names[i], s) == 0)
+            return i;
+    return -1;
+}
+
+static int
+code_valid(const char *c)
+{
+    for (const char *p = c; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return 0;
+    return c[0] != '\0';
+}
+
+/* Optional number member in [min, max] into *out (left as is when absent). */
+static enum tm_code
+opt_num(const cJSON *o, const char *name, const char *path, double min, double max, double *out,
+        struct tm_err *err)
+{
+    const cJSON *it = tm_json_member(o, name);
+    char f[64];
+
+    if (!it)
+        return TM_OK;
+    snprintf(f, sizeof f, "%s.%s", path, name);
+    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < min ||
+        it->valuedouble > max)
+        return tm_err_set(err, TM_INVALID, f, "%s must be a number from %g to %g", f, min, max);
+    *out = it->valuedouble;
+    return TM_OK;
+}
+
+/* Optional enum member named by names[n] into *out. */
+static enum tm_code
+opt_enum(const cJSON *o, const char *name, const char *path, const char *const *names, int n,
+         int *out, struct tm_err *err)
+{
+    const cJSON *it = tm_json_member(o, name);
+    char f[64];
+    int v;
+
+    if (!it)
+        return TM_OK;
+    snprintf(f, sizeof f, "%s.%s", path, name);
+    if (!cJSON_IsString(it) || (v = name_of(names, n, it->valuestring)) < 0)
+        return tm_err_set(err, TM_INVALID, f, "%s is not one of the known values", f);
+    *out = v;
+    return TM_OK;
+}
+
+static enum tm_code
+parse_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
+{
+    static const char *const names[] = {
+        "code",        "kind",           "enabled",     "weight",    "threshold", "scope", "window",
+        "min_history", "fallback_cents", "price_cents", "hour_from", "hour_to",   "clock"};
+    static const char *const clocks[] = {"store", "server"};
+    char path[24], f[64];
+    const cJSON *it;
+    double v = 0;
+    int k = -1, clock = 0, sc = 0, win = 0;
+    enum tm_code rc;
+
+    snprintf(path, sizeof path, "rules[%d]", i);
+    memset(r, 0, sizeof *r);
+    r->enabled = 1;
+    r->min_history = 1;
+    if (!cJSON_IsObject(o))
+        return tm_err_set(err, TM_INVALID, path, "%s must be an object", path);
+    if ((rc = tm_json_only(o, names, sizeof names / sizeof names[0], err)) != TM_OK)
+        return rc;
+    snprintf(f, sizeof f, "%s.code", path);
+    it = tm_json_member(o, "code");
+    if (!it || (rc = tm_json_as_str(it, f, 1, FR_CODE_MAX, r->code, sizeof r->code, err)) != TM_OK)
+        return it ? rc : tm_err_set(err, TM_INVALID, f, "%s is required", f);
+    if (!code_valid(r->code))
+        return tm_err_set(err, TM_INVALID, f, "%s must be a-z 0-9 _", f);
+    snprintf(f, sizeof f, "%s.kind", path);
+    it = tm_json_member(o, "kind");
+    if (!it || !cJSON_IsString(it) || (k = name_of(kind_names, FR_KINDS, it->valuestring)) < 0)
+        return tm_err_set(err, TM_INVALID, f, "%s must be one of the rule kinds", f);
+    r->kind = (enum fr_kind)k;
+    if ((it = tm_json_member(o, "enabled")) &&
+        (rc = tm_json_as_bool(it, "enabled", &r->enabled, err)) != TM_OK)
+        return rc;
+    if (!tm_json_member(o, "weight") ||
+        (!tm_json_member(o, "threshold") && r->kind != FR_NIGHT_HOUR))
+        return tm_err_set(err, TM_INVALID, path, "%s needs a weight and a threshold", path);
+    if ((rc = opt_num(o, "weight", path, -100, 100, &r->weight, err)) != TM_OK ||
+        (rc = opt_num(o, "threshold", path, 0, 1e12, &r->threshold, err)) != TM_OK)
+        return rc;
+    if ((rc = opt_enum(o, "scope", path, scope_names, FR_SCOPES, &sc, err)) != TM_OK ||
+        (rc = opt_enum(o, "window", path, window_names, FR_WINDOWS, &win, err)) != TM_OK ||
+        (rc = opt_enum(o, "clock", path, clocks, 2, &clock, err)) != TM_OK)
+        return rc;
+    r->scope = (enum fr_scope)sc;
+    r->window = (enum fr_window)win;
+    r->server_clock = clock;
+    v = r->min_history;
+    if ((rc = opt_num(o, "min_history", path, 0, FR_HISTORY_MAX, &v, err)) != TM_OK)
+        return rc;
+    r->min_history = (int)v;
+    v = 0;
+    if ((rc = opt_num(o, "fallback_cents", path, 0, 1e12, &v, err)) != TM_OK)
+        return rc;
+    r->fallback_cents = (int64_t)v;
+    v = 0;
+    if ((rc = opt_num(o, "price_cents", path, 0, 1e12, &v, err)) != TM_OK)
+        return rc;
+    r->price_cents = (int64_t)v;
+    v = 2;
+    if ((rc = opt_num(o, "hour_from", path, 0, 23, &v, err)) != TM_OK)
+        return rc;
+    r->hour_from = (int)v;
+    v = 5;
+    if ((rc = opt_num(o, "hour_to", path, 0, 24, &v, err)) != TM_OK)
+        return rc;
+    r->hour_to = (int)v;
+    if (r->kind == FR_NIGHT_HOUR && r->hour_from == r->hour_to % 24)
+        return tm_err_set(err, TM_INVALID, path, "%s: hour_from and hour_to make an empty span",
+                          path);
+    return TM_OK;
+}
+
+enum tm_code
+fr_rule_set_parse(const cJSON *doc, struct fr_rule_set *out, struct tm_err *err)
+{
+    static const char *const names[] = {"review_threshold", "decline_threshold", "rules"};
+    const cJSON *rules, *it;
+    enum tm_code rc;
+    int i = 0;
+
+    memset(out, 0, sizeof *out);
+    out->review_at = 60;
+    out->decline_at = 85;
+    if ((rc = tm_json_object(doc, "body", err)) != TM_OK ||
+        (rc = tm_json_only(doc, names, 3, err)) != TM_OK ||
+        (rc = opt_num(doc, "review_threshold", "rule_set", 1, 100, &out->review_at, err)) !=
+            TM_OK ||
+        (rc = opt_num(doc, "decline_threshold", "rule_set", 1, 100, &out->decline_at, err)) !=
+            TM_OK)
+        return rc;
+    if (out->decline_at < out->review_at)
+        return tm_err_set(err, TM_INVALID, "decline_threshold",
+                          "decline_threshold must not be under review_threshold");
+    rules = tm_json_member(doc, "rules");
+    if (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) < 1 ||
+        cJSON_GetArraySize(rules) > FR_RULES_MAX)
+        return tm_err_set(err, TM_INVALID, "rules", "rules must be an array of 1 to %d rules",
+                          FR_RULES_MAX);
+    cJSON_ArrayForEach(it, rules)
+    {
+        if ((rc = parse_rule(it, i, &out->rules[i], err)) != TM_OK)
+            return rc;
+        for (int j = 0; j < i; j++)
+            if (strcmp(out->rules[j].code, out->rules[i].code) == 0)
+                return tm_err_set(err, TM_INVALID, "rules", "rules[%d].code repeats rules[%d]", i,
+                                  j);
+        i++;
+    }
+    out->n_rules = i;
+    return TM_OK;
+}
+
+/* Version 1 of every installation; docs/fraud.md explains each rule. */
+const char fr_default_rules_json[] =
+    "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["
+    "{\"code\":\"customer_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
+    "\"window\":\"10m\",\"threshold\":5,\"weight\":40},"
+    "{\"code\":\"customer_burst_1h\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
+    "\"window\":\"1h\",\"threshold\":10,\"weight\":20},"
+    "{\"code\":\"customer_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"customer\","
+    "\"window\":\"24h\",\"threshold\":1000000,\"weight\":25},"
+    "{\"code\":\"instrument_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"instrument\","
+    "\"window\":\"10m\",\"threshold\":4,\"weight\":60},"
+    "{\"code\":\"instrument_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"instrument\","
+    "\"window\":\"24h\",\"threshold\":500000,\"weight\":25},"
+    "{\"code\":\"store_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"store\","
+    "\"window\":\"10m\",\"threshold\":600,\"weight\":10},"
+    "{\"code\":\"amount_over_5000\",\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":25},"
+    "{\"code\":\"unusual_for_customer\",\"kind\":\"customer_amount\",\"threshold\":3.5,"
+    "\"min_history\":5,\"fallback_cents\":200000,\"weight\":45},"
+    "{\"code\":\"unusual_for_store\",\"kind\":\"store_amount\",\"threshold\":4,"
+    "\"min_history\":30,\"weight\":15},"
+    "{\"code\":\"night_local\",\"kind\":\"night_hour\",\"hour_from\":2,\"hour_to\":5,"
+    "\"weight\":15},"
+    "{\"code\":\"new_customer_large\",\"kind\":\"new_customer_large\",\"threshold\":100000,"
+    "\"min_history\":1,\"weight\":30},"
+    "{\"code\":\"high_value_units\",\"kind\":\"high_value_units\",\"threshold\":3,"
+    "\"price_cents\":50000,\"weight\":40},"
+    "{\"code\":\"basket_vs_usual\",\"kind\":\"basket_vs_usual\",\"threshold\":4,"
+    "\"min_history\":5,\"weight\":20},"
+    "{\"code\":\"risky_customer\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":40}"
+    "]}";
+
+/* The seed's four additive rules, as we read them: >= 5 sales in 10 minutes,
+ * over $5,000, the customer's risk score, the server's clock 2-5 a.m. */
+const char fr_seed_rules_json[] =
+    "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["
+    "{\"code\":\"seed_velocity\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
+    "\"window\":\"10m\",\"threshold\":5,\"weight\":30},"
+    "{\"code\":\"seed_amount\",\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":40},"
+    "{\"code\":\"seed_risk\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":30},"
+    "{\"code\":\"seed_night\",\"kind\":\"night_hour\",\"hour_from\":2,\"hour_to\":5,"
+    "\"clock\":\"server\",\"weight\":20}"
+    "]}";

@@ -1,0 +1,40 @@
+/* services/txn/handlers.h — tm-txn's route table and jobs: envelopes in,
+ * plain structs to the domain (fraud.c, sale.c) and the store layer, JSON
+ * out. */
+#ifndef TM_TXN_HANDLERS_H
+#define TM_TXN_HANDLERS_H
+
+#include <stddef.h>
+
+#include "common/err.h"
+#include "common/event.h"
+#include "common/jobs.h"
+#include "common/router.h"
+
+extern const struct tm_route tx_routes[];
+extern const size_t tx_routes_n;
+
+/* outbox-cleanup, store-profiles, claim-recovery */
+extern struct tm_job tx_jobs[];
+extern const int tx_jobs_n;
+
+/* Applies inventory's store and product events to the read copy. */
+TM_MUSTCHECK enum tm_code tx_apply(void *app, PGconn *db, const struct tm_event *ev,
+                                   struct tm_err *err);
+
+/* Sales (sale_handlers.c). */
+TM_MUSTCHECK enum tm_code tx_h_sale_create(struct tm_ctx *ctx, struct tm_reply *rep,
+                                           struct tm_err *err);
+TM_MUSTCHECK enum tm_code tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep,
+                                         struct tm_err *err);
+/* Gives back the stock of a sale that was never finished (claim-recovery). */
+TM_MUSTCHECK enum tm_code tx_stock_reverse(void *app, int64_t sale_id, const char *rid,
+                                           int64_t deadline_ms, struct tm_err *err);
+
+/* The sale as a caller: the same flow POST /api/v1/transactions runs, for
+ * the sample generator. */
+struct tx_app;
+TM_MUSTCHECK enum tm_code tx_sale_post(struct tx_app *app, PGconn *db, const struct tm_request *req,
+                                       struct tm_reply *rep, struct tm_err *err);
+
+#endif

@@ -1,0 +1,490 @@
+/* services/txn/sale_handlers.c — a sale from request to record, and its
+ * void. The flow (docs/fraud.md, "A sale"): claim the idempotency key (the
+ * claim holds the sale id), check, score, then either record the decline,
+ * or take the stock through tm-inventory (idempotent by the sale id) and
+ * record the sale, its event and the claim's answer in one transaction.
+ * Whatever dies where, a retry with the same key finishes the same sale or
+ * returns its first answer; a claim nobody finishes is given up by the
+ * claim-recovery job, which returns its stock. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/bus.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/migrate.h"
+#include "common/perm.h"
+#include "common/time.h"
+
+#include "services/txn/app.h"
+#include "services/txn/fraud.h"
+#include "services/txn/handlers.h"
+#include "services/txn/sale.h"
+#include "services/txn/txn_store.h"
+#include "services/txn/velocity.h"
+
+#define TX_PAST_MAX_S (400 * 86400) /* a sale may be recorded up to 400 days late */
+
+static enum tm_code
+too_big(enum tm_code rc, struct tm_err *err)
+{
+    return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+}
+
+/* ------------------------------------------------------ tm-inventory */
+
+/* Calls tm-inventory with the caller's principal; *status and body (the
+ * reply's body) on TM_OK. */
+static enum tm_code
+inventory_call(struct tx_app *app, const struct tm_request *from, const char *route,
+               const char *path, const char *sale_id, const char *body, int64_t deadline_ms,
+               int *status, struct tm_buf *out, struct tm_err *err)
+{
+    struct tm_request req;
+    struct tm_reply_view v;
+    struct tm_buf env;
+    char *reply = NULL;
+    size_t len = 0;
+    enum tm_code rc;
+
+    memset(&req, 0, sizeof req);
+    snprintf(req.id, sizeof req.id, "%s", from->id);
+    snprintf(req.method, sizeof req.method, "POST");
+    snprintf(req.route, sizeof req.route, "%s", route);
+    snprintf(req.path, sizeof req.path, "%s", path);
+    if (sale_id) {
+        req.params[0].key = "sale_id";
+        req.params[0].val = sale_id;
+        req.n_params = 1;
+    }
+    req.principal = from->principal;
+    req.deadline_ms = deadline_ms;
+    req.body = body;
+    req.body_len = strlen(body);
+    tm_buf_init(&env, TM_MESSAGE_MAX);
+    rc = tm_request_encode(&req, &env, err);
+    if (rc == TM_OK)
+        rc = tm_bus_call(app->inventory, env.p, env.len, 1,
+                         tm_mono_ms() + (deadline_ms - tm_now_ms()), &reply, &len, err);
+    if (rc == TM_OK && (rc = tm_reply_decode(reply, len, &v, err)) == TM_OK) {
+        *status = v.status;
+        rc = too_big(tm_buf_add(out, v.body, v.body_len), err);
+    }
+    tm_bus_free(reply);
+    tm_buf_fini(&env);
+    if (rc == TM_TIMEOUT || rc == TM_UNAVAIL)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "tm-inventory did not answer: %s", err->message);
+    return rc;
+}
+
+static void
+inv_sale_id(int64_t id, char *out, size_t size)
+{
+    snprintf(out, size, "txn-%" PRId64, id);
+}
+
+enum tm_code
+tx_stock_reverse(void *app, int64_t sale_id, const char *rid, int64_t deadline_ms,
+                 struct tm_err *err)
+{
+    struct tm_request from;
+    struct tm_buf out;
+    char sid[40], path[96];
+    int status = 0;
+    enum tm_code rc;
+
+    memset(&from, 0, sizeof from);
+    snprintf(from.id, sizeof from.id, "%s", rid);
+    snprintf(from.principal.kind, sizeof from.principal.kind, "service");
+    snprintf(from.principal.id, sizeof from.principal.id, "tm-txn");
+    snprintf(from.principal.role, sizeof from.principal.role, "admin");
+    inv_sale_id(sale_id, sid, sizeof sid);
+    snprintf(path, sizeof path, "/api/v1/stock-commits/%s/reverse", sid);
+    tm_buf_init(&out, 1 << 20);
+    rc = inventory_call(app, &from, "/api/v1/stock-commits/{sale_id}/reverse", path, sid, "",
+                        deadline_ms, &status, &out, err);
+    tm_buf_fini(&out);
+    if (rc == TM_OK && status >= 300 && status != 404) /* 404: no stock was ever taken */
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stock reversal of %s answered %d", sid, status);
+    return rc;
+}
+
+/* ------------------------------------------------------------ scoring */
+
+/* The fired rules [{code, weight, observed, threshold, message}] and the
+ * codes of rules not evaluated. */
+static enum tm_code
+encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct tm_buf *hits,
+              struct tm_buf *skipped)
+{
+    enum tm_code rc = tm_buf_adds(hits, "[");
+
+    for (int i = 0; i < res->n_hits && rc == TM_OK; i++) {
+        const struct fr_hit *h = &res->hits[i];
+        const struct fr_rule *r = &s->rules[h->rule];
+        rc = tm_buf_printf(hits,
+                           "%s{\"code\":\"%s\",\"kind\":\"%s\",\"weight\":%g,"
+                           "\"observed\":%.4g,\"threshold\":%.4g,\"message\":",
+                           i ? "," : "", r->code, fr_kind_name(r->kind), r->weight, h->observed,
+                           h->threshold);
+        if (rc == TM_OK && (rc = tm_json_quote(hits, h->message)) == TM_OK)
+            rc = tm_buf_adds(hits, "}");
+    }
+    if (rc == TM_OK && (rc = tm_buf_adds(hits, "]")) == TM_OK)
+        rc = tm_buf_adds(skipped, "[");
+    for (int i = 0; i < res->n_skipped && rc == TM_OK; i++)
+        rc = tm_buf_printf(skipped, "%s\"%s\"", i ? "," : "", s->rules[res->skipped[i]].code);
+    return rc == TM_OK ? tm_buf_adds(skipped, "]") : rc;
+}
+
+/* Everything the rules need, gathered for sale s at its time w. */
+static enum tm_code
+gather(struct tx_app *app, PGconn *db, const struct tx_sale *s, const struct tx_when *w,
+       int64_t sale_id, struct fr_facts *f, struct tm_err *err)
+{
+    struct tx_customer c;
+    struct tm_redis *r;
+    char sid[40], cust[24], store[24];
+    const char *keys[FR_SCOPES];
+    struct tm_err verr;
+    enum tm_code rc;
+
+    memset(f, 0, sizeof *f);
+    tx_sale_facts(s, f);
+    f->local_hour = w->local_hour;
+    f->utc_hour = w->utc_hour;
+    if (s->customer_id) {
+        if ((rc = tx_db_customer_facts(db, s->customer_id, &c, err)) != TM_OK)
+            return rc;
+        f->customer_sales = c.sales_count;
+        f->customer_risk = c.risk_score;
+        fr_history_from(c.recent_totals, c.recent_units, c.n_recent, &f->customer);
+    }
+    if ((rc = tx_db_store_profile(db, s->store_id, &f->store, err)) != TM_OK)
+        return rc;
+    snprintf(sid, sizeof sid, "%" PRId64, sale_id);
+    snprintf(cust, sizeof cust, "%" PRId64, s->customer_id);
+    snprintf(store, sizeof store, "%" PRId64, s->store_id);
+    keys[FR_SCOPE_CUSTOMER] = s->customer_id ? cust : NULL;
+    keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
+    keys[FR_SCOPE_STORE] = store;
+    r = tm_redis_pool_get(app->redis, 200);
+    if (!r || tx_velocity_add(r, sid, w->epoch_ms / 1000, s->total_cents, tm_now_ms() / 1000, keys,
+                              &f->velocity, &verr) != TM_OK) {
+        /* scored without velocity: the result says which rules were skipped */
+        f->velocity.evaluated = 0;
+        tm_log_warn(NULL, "velocity.unavailable", "sale=%s error=\"%s\"", sid,
+                    r ? verr.message : "no Redis connection");
+    }
+    tm_redis_pool_put(app->redis, r);
+    return TM_OK;
+}
+
+static enum tm_code
+current_rules(PGconn *db, int *version, struct fr_rule_set *rs, struct tm_err *err)
+{
+    char *json = NULL;
+    cJSON *doc = NULL;
+    enum tm_code rc = tx_db_rules_current(db, version, &json, err);
+
+    if (rc == TM_OK && (rc = tm_json_parse(json, strlen(json), 8, "rules", &doc, err)) == TM_OK &&
+        (rc = fr_rule_set_parse(doc, rs, err)) != TM_OK)
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s", *version, err->message);
+    cJSON_Delete(doc);
+    free(json);
+    return rc;
+}
+
+/* ------------------------------------------------------------- a sale */
+
+struct flow {
+    struct tx_app *app;
+    PGconn *db;
+    const struct tm_request *req;
+    char who[96];
+    char key[TM_IDEM_KEY_MAX + 8];
+    struct tx_claim claim;
+    struct tx_sale sale;
+    struct tx_when when;
+};
+
+/* Records the sale (completed or declined), its event and the claim's
+ * answer in one transaction. The answer is rep as built by the caller, or
+ * for a completed sale the recorded sale with 201. When another attempt
+ * finished first, its answer is returned instead. */
+static enum tm_code
+record(struct flow *fl, const char *status, int version, const struct fr_result *res,
+       const char *hits, const char *skipped, struct tm_reply *rep, struct tm_err *err)
+{
+    struct tx_record x = {fl->claim.sale_id,
+                          &fl->sale,
+                          &fl->when,
+                          status,
+                          version,
+                          res->score,
+                          fr_decision_name(res->decision),
+                          hits,
+                          skipped,
+                          fl->who,
+                          fl->key};
+    int declined = strcmp(status, "declined") == 0, updated = 0;
+    struct tm_buf doc;
+    enum tm_code rc;
+
+    tm_buf_init(&doc, 1 << 20);
+    if ((rc = tm_db_begin(fl->db, err)) != TM_OK)
+        goto out;
+    rc = tx_db_sale_insert(fl->db, &x, &doc, err);
+    if (rc == TM_OK)
+        rc = tm_outbox_add(fl->db, &tx_outbox, declined ? "txn.declined" : "txn.created", doc.p,
+                           NULL, err);
+    if (rc == TM_OK && declined) {
+        /* 422 naming the transaction; details carry the recorded decline */
+        struct tm_buf d;
+        struct tm_err e;
+        tm_buf_init(&d, 1 << 20);
+        if ((rc = too_big(tm_buf_printf(&d, "{\"transaction\":%s}", doc.p), err)) == TM_OK) {
+            free(rep->details);
+            rep->details = tm_buf_steal(&d);
+            tm_err_set(&e, TM_UNPROCESSABLE, "transaction",
+                       "declined: fraud score %.0f reaches the decline threshold", res->score);
+            tm_reply_error(rep, &e, fl->req->id);
+        }
+        tm_buf_fini(&d);
+    } else if (rc == TM_OK) {
+        rep->status = 201;
+        tm_buf_reset(&rep->body);
+        rc = too_big(tm_buf_adds(&rep->body, doc.p), err);
+    }
+    if (rc == TM_OK)
+        rc = tx_db_claim_finish(fl->db, fl->who, fl->key, fl->claim.sale_id, rep->status,
+                                rep->body.p, &updated, err);
+    if (rc == TM_OK && !updated) {
+        /* someone else finished it (a parallel retry): theirs is the answer */
+        tm_db_rollback(fl->db);
+        tx_claim_fini(&fl->claim);
+        int created = 0;
+        char hash[65];
+        snprintf(hash, sizeof hash, "%s", fl->claim.body_hash);
+        rc = tx_db_claim(fl->db, fl->who, fl->key, hash, &created, &fl->claim, err);
+        if (rc == TM_OK && fl->claim.done) {
+            rep->status = fl->claim.status;
+            tm_buf_reset(&rep->body);
+            rc = too_big(tm_buf_adds(&rep->body, fl->claim.reply), err);
+        } else if (rc == TM_OK) {
+            rc = tm_err_set(err, TM_UNAVAIL, NULL, "the sale is being finished by another try");
+        }
+        goto out;
+    }
+    if (rc == TM_OK)
+        rc = tm_db_commit(fl->db, err);
+    else
+        tm_db_rollback(fl->db);
+out:
+    tm_buf_fini(&doc);
+    return rc;
+}
+
+/* Takes the stock; on TM_OK *taken says whether it was (else rep holds
+ * tm-inventory's refusal, e.g. 409 with the short lines). */
+static enum tm_code
+take_stock(struct flow *fl, struct tm_reply *rep, int *taken, struct tm_err *err)
+{
+    struct tm_buf body, out;
+    char sid[40];
+    int status = 0;
+    enum tm_code rc;
+
+    *taken = 0;
+    inv_sale_id(fl->claim.sale_id, sid, sizeof sid);
+    tm_buf_init(&body, 1 << 16);
+    tm_buf_init(&out, 1 << 20);
+    rc = tm_buf_printf(&body, "{\"sale_id\":\"%s\",\"lines\":[", sid);
+    for (int i = 0; i < fl->sale.n && rc == TM_OK; i++)
+        rc = tm_buf_printf(&body,
+                           "%s{\"store_id\":%" PRId64 ",\"product_id\":%" PRId64
+                           ",\"quantity\":%" PRId64 "}",
+                           i ? "," : "", fl->sale.store_id, fl->sale.lines[i].product_id,
+                           fl->sale.lines[i].quantity);
+    if (rc == TM_OK && (rc = tm_buf_adds(&body, "]}")) == TM_OK)
+        rc = inventory_call(
+            fl->app, fl->req, "/api/v1/stock-commits", "/api/v1/stock-commits", NULL, body.p,
+            fl->req->deadline_ms ? fl->req->deadline_ms : tm_now_ms() + 10000, &status, &out, err);
+    else if (rc != TM_OK)
+        rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
+    if (rc == TM_OK && status == 201) {
+        *taken = 1;
+    } else if (rc == TM_OK && status >= 400 && status < 500) {
+        rep->status = status;
+        tm_buf_reset(&rep->body);
+        rc = too_big(tm_buf_adds(&rep->body, out.p), err);
+    } else if (rc == TM_OK) {
+        rc = tm_err_set(err, TM_UNAVAIL, NULL, "tm-inventory answered %d", status);
+    }
+    tm_buf_fini(&body);
+    tm_buf_fini(&out);
+    return rc;
+}
+
+/* Checks, scores and records the claimed sale. On TM_OK rep is the answer;
+ * *keep is 0 when nothing was recorded and the claim must go. */
+static enum tm_code
+make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
+{
+    struct fr_rule_set rs;
+    struct fr_result res;
+    struct fr_facts f;
+    struct tm_buf hits, skipped;
+    int64_t cents[TX_LINES_MAX], now = tm_now_ms();
+    int version = 0, taken = 0;
+    enum tm_code rc;
+
+    *keep = 0;
+    if ((rc = tx_db_sale_time(fl->db, fl->sale.store_id, fl->sale.occurred_at, &fl->when, err)) !=
+        TM_OK)
+        return rc;
+    if (fl->when.epoch_ms > now + fl->app->future_skew_s * 1000)
+        return tm_err_set(err, TM_INVALID, "occurred_at",
+                          "occurred_at is more than %" PRId64 " s in the future",
+                          fl->app->future_skew_s);
+    if (fl->when.epoch_ms < now - (int64_t)TX_PAST_MAX_S * 1000)
+        return tm_err_set(err, TM_INVALID, "occurred_at", "occurred_at is over 400 days ago");
+    if ((rc = tx_db_prices(fl->db, &fl->sale, cents, err)) != TM_OK ||
+        (rc = tx_sale_check_prices(&fl->sale, cents, fl->app->price_tolerance_pct, err)) != TM_OK ||
+        (rc = current_rules(fl->db, &version, &rs, err)) != TM_OK ||
+        (rc = gather(fl->app, fl->db, &fl->sale, &fl->when, fl->claim.sale_id, &f, err)) != TM_OK)
+        return rc;
+    fr_score(&rs, &f, &res);
+    tm_buf_init(&hits, 1 << 16);
+    tm_buf_init(&skipped, 1 << 12);
+    if (encode_result(&rs, &res, &hits, &skipped) != TM_OK) {
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
+    } else if (res.decision == FR_DECLINE) {
+        *keep = 1;
+        rc = record(fl, "declined", version, &res, hits.p, skipped.p, rep, err);
+    } else if ((rc = take_stock(fl, rep, &taken, err)) == TM_OK && taken) {
+        *keep = 1;
+        rc = record(fl, "completed", version, &res, hits.p, skipped.p, rep, err);
+    }
+    if (rc != TM_OK && err->code >= TM_INTERNAL)
+        *keep = 1; /* the outcome is unknown: a retry resumes, or the recovery job cleans up */
+    tm_buf_fini(&hits);
+    tm_buf_fini(&skipped);
+    return rc;
+}
+
+enum tm_code
+tx_sale_post(struct tx_app *app, PGconn *db, const struct tm_request *req, struct tm_reply *rep,
+             struct tm_err *err)
+{
+    struct flow *fl = tm_xcalloc(1, sizeof *fl);
+    struct tm_ctx ctx = {req, db, app, NULL};
+    char hash[65];
+    cJSON *body = NULL;
+    int created = 0, keep = 1;
+    enum tm_role role;
+    enum tm_code rc;
+
+    fl->app = app;
+    fl->db = db;
+    fl->req = req;
+    tm_ctx_principal(&ctx, fl->who, sizeof fl->who);
+    if (req->idem_key[0])
+        snprintf(fl->key, sizeof fl->key, "key:%s", req->idem_key);
+    else if (tm_role_parse(req->principal.role, &role) && role == TM_ROLE_POS) {
+        rc = tm_err_set(err, TM_INVALID, "Idempotency-Key",
+                        "POS sales need an Idempotency-Key header");
+        goto out;
+    } else
+        snprintf(fl->key, sizeof fl->key, "rid:%s", req->id);
+    if ((rc = tm_ctx_body(&ctx, &body, err)) != TM_OK ||
+        (rc = tx_sale_decode(body, &fl->sale, err)) != TM_OK ||
+        (rc = tm_ctx_may_store(&ctx, fl->sale.store_id, "store_id", err)) != TM_OK)
+        goto out;
+    tm_sha256_hex(req->body, req->body_len, hash);
+    if ((rc = tx_db_claim(db, fl->who, fl->key, hash, &created, &fl->claim, err)) != TM_OK)
+        goto out;
+    if (!created && strcmp(fl->claim.body_hash, hash) != 0) {
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "Idempotency-Key",
+                        "this Idempotency-Key was used for a different sale");
+        goto out;
+    }
+    if (fl->claim.done) { /* a retry: the first answer */
+        rep->status = fl->claim.status;
+        rc = too_big(tm_buf_adds(&rep->body, fl->claim.reply), err);
+        goto out;
+    }
+    rc = make_sale(fl, rep, &keep, err);
+    if (!keep) {
+        struct tm_err e;
+        if (tx_db_claim_drop(db, fl->who, fl->key, fl->claim.sale_id, &e) != TM_OK)
+            tm_log_warn(req->id, "claim.drop", "error=\"%s\"", e.message);
+    }
+out:
+    if (fl->claim.sale_id)
+        snprintf(rep->target, sizeof rep->target, "%" PRId64, fl->claim.sale_id);
+    tx_claim_fini(&fl->claim);
+    cJSON_Delete(body);
+    free(fl);
+    return rc;
+}
+
+enum tm_code
+tx_h_sale_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    return tx_sale_post(ctx->app, ctx->db, ctx->req, rep, err);
+}
+
+/* -------------------------------------------------------------- void */
+
+enum tm_code
+tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    static const char *const names[] = {"reason"};
+    char status[16], reason[501] = "";
+    int64_t id = 0, store_id = 0;
+    struct tm_buf cur;
+    cJSON *body = NULL;
+    const cJSON *it;
+    enum tm_code rc;
+
+    tm_buf_init(&cur, 1 << 20);
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK)
+        goto out;
+    if (ctx->req->body_len) {
+        if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+            (rc = tm_json_only(body, names, 1, err)) != TM_OK)
+            goto out;
+        if ((it = tm_json_member(body, "reason")) &&
+            (rc = tm_json_as_str(it, "reason", 1, 500, reason, sizeof reason, err)) != TM_OK)
+            goto out;
+    }
+    snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
+    if ((rc = tx_db_sale_get(ctx->db, id, 1, &store_id, status, sizeof status, &cur, err)) !=
+            TM_OK ||
+        (rc = tm_ctx_may_store(ctx, store_id, "id", err)) != TM_OK)
+        goto out;
+    if (strcmp(status, "voided") == 0) { /* already: the same answer again */
+        rc = too_big(tm_buf_adds(&rep->body, cur.p), err);
+        goto out;
+    }
+    if (strcmp(status, "completed") != 0) {
+        rc = tm_err_set(err, TM_CONFLICT, "id", "a %s sale cannot be voided", status);
+        goto out;
+    }
+    /* the stock first: reversing is idempotent, so a crash after it and a
+     * retry of the void give the stock back once */
+    if ((rc = tx_stock_reverse(ctx->app, id, ctx->req->id,
+                               ctx->req->deadline_ms ? ctx->req->deadline_ms : tm_now_ms() + 10000,
+                               err)) != TM_OK ||
+        (rc = tx_db_sale_void(ctx->db, id, reason[0] ? reason : "voided", &rep->body, err)) !=
+            TM_OK)
+        goto out;
+    rc = tm_outbox_add(ctx->db, &tx_outbox, "txn.voided", rep->body.p, NULL, err);
+out:
+    cJSON_Delete(body);
+    tm_buf_fini(&cur);
+    return rc;
+}

@@ -1,0 +1,598 @@
+/* services/txn/txn_store.c — the txn schema's statements. */
+#include "services/txn/txn_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --------------------------------------------------------- JSON render */
+
+#define MONEY(c) "round((" c ")::numeric / 100, 2)"
+
+/* clang-format off */
+/* A transaction row t as its API document. */
+#define TX_JSON \
+    "json_build_object('id', t.id, 'store_id', t.store_id, 'customer_id', t.customer_id," \
+    " 'channel', t.channel, 'payment_method', t.payment_method, 'instrument', t.instrument," \
+    " 'occurred_at', " TM_DB_TS("t.occurred_at") ", 'status', t.status," \
+    " 'total', " MONEY("t.total_cents") ", 'total_cents', t.total_cents, 'units', t.units," \
+    " 'lines', (SELECT json_agg(json_build_object('line', l.line, 'product_id', l.product_id," \
+    " 'quantity', l.quantity, 'unit_price', " MONEY("l.unit_price_cents") "," \
+    " 'unit_price_cents', l.unit_price_cents, 'amount_cents', l.quantity * l.unit_price_cents)" \
+    " ORDER BY l.line) FROM txn.transaction_lines l WHERE l.transaction_id = t.id)," \
+    " 'fraud', json_build_object('rule_set_version', t.rule_set_version, 'score', t.score," \
+    " 'decision', t.decision, 'rules', t.reasons, 'not_evaluated', t.not_evaluated)," \
+    " 'review', CASE WHEN t.review_label IS NULL THEN NULL ELSE json_build_object(" \
+    "'label', t.review_label, 'note', t.review_note, 'reviewed_by', t.reviewed_by," \
+    " 'reviewed_at', " TM_DB_TS("t.reviewed_at") ") END," \
+    " 'voided_at', " TM_DB_TS("t.voided_at") ", 'void_reason', t.void_reason," \
+    " 'created_at', " TM_DB_TS("t.created_at") ")::text"
+
+/* A customer row c as its API document. */
+#define CUSTOMER_JSON \
+    "json_build_object('id', c.id, 'name', c.name, 'email', c.email," \
+    " 'loyalty_tier', c.loyalty_tier, 'home_store_id', c.home_store_id," \
+    " 'risk_score', round(c.risk_score::numeric, 1), 'sales_count', c.sales_count," \
+    " 'spent', " MONEY("c.spent_cents") ", 'fraud_labels', c.fraud_labels," \
+    " 'legit_labels', c.legit_labels, 'last_sale_at', " TM_DB_TS("c.last_sale_at") "," \
+    " 'created_at', " TM_DB_TS("c.created_at") ", 'updated_at', " TM_DB_TS("c.updated_at") ")::text"
+
+/* clang-format on */
+
+enum tm_code
+tx_db_too_big(enum tm_code rc, struct tm_err *err)
+{
+    return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+}
+
+/* Runs a statement whose first row's first column is a JSON document and
+ * appends it to out; TM_NOTFOUND naming `what` when there is no row. */
+enum tm_code
+tx_db_json_one(PGconn *db, const char *sql, int n, const char *const *params, const char *what,
+               struct tm_buf *out, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no %s with this id", what);
+    else if (rc == TM_OK)
+        rc = tx_db_too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
+    PQclear(r);
+    return rc;
+}
+
+/* Appends {"items":[...],"next_cursor":...} from rows (id, json) fetched
+ * with LIMIT limit + 1. */
+static enum tm_code
+json_page(PGresult *r, int64_t limit, struct tm_buf *out, struct tm_err *err)
+{
+    int n = PQntuples(r), shown = n > limit ? (int)limit : n;
+    enum tm_code rc = tm_buf_adds(out, "{\"items\":[");
+
+    for (int i = 0; i < shown && rc == TM_OK; i++)
+        rc = tm_buf_printf(out, "%s%s", i ? "," : "", tm_db_str(r, i, 1));
+    if (rc == TM_OK && (rc = tm_buf_adds(out, "]")) == TM_OK)
+        rc = tm_page_next(out, n > limit, shown ? tm_db_i64(r, shown - 1, 0) : 0);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(out, "}");
+    return tx_db_too_big(rc, err);
+}
+
+/* "{1,2,3}" into v[max]; returns the count. */
+int
+tx_db_parse_int_array(const char *s, int64_t *v, int max)
+{
+    int n = 0;
+
+    if (!s || *s != '{')
+        return 0;
+    s++;
+    while (*s && *s != '}' && n < max) {
+        char *end;
+        long long x = strtoll(s, &end, 10);
+        if (end == s)
+            break;
+        v[n++] = x;
+        s = *end == ',' ? end + 1 : end;
+    }
+    return n;
+}
+
+/* ------------------------------------------------------ catalogue copy */
+
+const char tx_db_inbox_lock_sql[] =
+    "INSERT INTO txn.inbox (source) VALUES ($1) ON CONFLICT (source)"
+    " DO UPDATE SET source = EXCLUDED.source RETURNING last_seq";
+const char tx_db_inbox_set_sql[] =
+    "UPDATE txn.inbox SET last_seq = $2::bigint, applied_at = now() WHERE source = $1";
+
+enum tm_code
+tx_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err)
+{
+    return tm_db_exec(db,
+                      "INSERT INTO txn.stores (id, time_zone, active, updated_at)"
+                      " VALUES ($1::bigint, $2, $3::boolean, $4::timestamptz)"
+                      " ON CONFLICT (id) DO UPDATE SET time_zone = EXCLUDED.time_zone,"
+                      " active = EXCLUDED.active, updated_at = EXCLUDED.updated_at"
+                      " WHERE txn.stores.updated_at <= EXCLUDED.updated_at",
+                      4, f, NULL, err);
+}
+
+enum tm_code
+tx_db_upsert_product(PGconn *db, const char *const *f, struct tm_err *err)
+{
+    return tm_db_exec(
+        db,
+        "INSERT INTO txn.products (id, unit_price_cents, active, updated_at)"
+        " VALUES ($1::bigint, $2::bigint, $3::boolean, $4::timestamptz)"
+        " ON CONFLICT (id) DO UPDATE SET unit_price_cents = EXCLUDED.unit_price_cents,"
+        " active = EXCLUDED.active, updated_at = EXCLUDED.updated_at"
+        " WHERE txn.products.updated_at <= EXCLUDED.updated_at",
+        4, f, NULL, err);
+}
+
+enum tm_code
+tx_db_sale_time(PGconn *db, int64_t store_id, const char *occurred_at, struct tx_when *out,
+                struct tm_err *err)
+{
+    struct tm_db_int sid;
+    const char *params[2] = {tm_db_int(&sid, store_id),
+                             occurred_at && occurred_at[0] ? occurred_at : NULL};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    "WITH w AS (SELECT COALESCE($2::timestamptz, now()) AS at)"
+                    " SELECT (extract(epoch FROM w.at) * 1000)::bigint, " TM_DB_TS(
+                        "w.at") ","
+                                " extract(hour FROM w.at AT TIME ZONE s.time_zone)::int,"
+                                " extract(hour FROM w.at AT TIME ZONE 'UTC')::int"
+                                " FROM w, txn.stores s WHERE s.id = $1::bigint AND s.active",
+                    2, params, &r, err);
+    if (rc == TM_INVALID) /* the only value that can be malformed here */
+        return tm_err_set(err, TM_INVALID, "occurred_at",
+                          "occurred_at must be an ISO 8601 time with its offset");
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "store_id", "store %lld is unknown or closed",
+                        (long long)store_id);
+    if (rc == TM_OK) {
+        out->epoch_ms = tm_db_i64(r, 0, 0);
+        tm_db_copy(out->iso, sizeof out->iso, r, 0, 1);
+        out->local_hour = (int)tm_db_i64(r, 0, 2);
+        out->utc_hour = (int)tm_db_i64(r, 0, 3);
+    }
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tx_db_prices(PGconn *db, const struct tx_sale *s, int64_t *cents, struct tm_err *err)
+{
+    struct tm_buf ids;
+    PGresult *r = NULL;
+    const char *params[1];
+    enum tm_code rc;
+
+    tm_buf_init(&ids, 1 << 14);
+    if (tm_db_int_array(&ids, &s->lines[0].product_id, sizeof s->lines[0], s->n) != TM_OK) {
+        tm_buf_fini(&ids);
+        return tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
+    }
+    params[0] = ids.p;
+    rc = tm_db_exec(db,
+                    "SELECT id, unit_price_cents FROM txn.products"
+                    " WHERE id = ANY($1::bigint[]) AND active",
+                    1, params, &r, err);
+    for (int i = 0; i < s->n; i++)
+        cents[i] = 0;
+    for (int k = 0; rc == TM_OK && k < PQntuples(r); k++)
+        for (int i = 0; i < s->n; i++)
+            if (s->lines[i].product_id == tm_db_i64(r, k, 0))
+                cents[i] = tm_db_i64(r, k, 1);
+    PQclear(r);
+    tm_buf_fini(&ids);
+    return rc;
+}
+
+/* ----------------------------------------------------------- customers */
+
+enum tm_code
+tx_db_customer_facts(PGconn *db, int64_t id, struct tx_customer *out, struct tm_err *err)
+{
+    struct tm_db_int cid;
+    const char *params[1] = {tm_db_int(&cid, id)};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    "SELECT sales_count, risk_score, recent_totals::text, recent_units::text"
+                    " FROM txn.customers WHERE id = $1::bigint",
+                    1, params, &r, err);
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "customer_id", "customer %lld is unknown",
+                        (long long)id);
+    if (rc == TM_OK) {
+        int64_t units[FR_HISTORY_MAX];
+        out->id = id;
+        out->sales_count = tm_db_i64(r, 0, 0);
+        out->risk_score = strtod(tm_db_str(r, 0, 1), NULL);
+        out->n_recent =
+            tx_db_parse_int_array(tm_db_str(r, 0, 2), out->recent_totals, FR_HISTORY_MAX);
+        if (tx_db_parse_int_array(tm_db_str(r, 0, 3), units, FR_HISTORY_MAX) == out->n_recent)
+            memcpy(out->recent_units, units, sizeof units);
+        else
+            memset(out->recent_units, 0, sizeof out->recent_units);
+    }
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tx_db_customer_create(PGconn *db, const char *const *f, struct tm_buf *out, struct tm_err *err)
+{
+    return tx_db_json_one(
+        db,
+        "WITH c AS (INSERT INTO txn.customers (name, email, loyalty_tier, home_store_id)"
+        " VALUES ($1, $2, COALESCE($3, 'none'), $4::bigint) RETURNING *)"
+        " SELECT " CUSTOMER_JSON " FROM c",
+        4, f, "customer", out, err);
+}
+
+enum tm_code
+tx_db_customer_get(PGconn *db, int64_t id, struct tm_buf *out, struct tm_err *err)
+{
+    struct tm_db_int cid;
+    const char *params[1] = {tm_db_int(&cid, id)};
+
+    return tx_db_json_one(db,
+                          "SELECT " CUSTOMER_JSON " FROM txn.customers c WHERE c.id = $1::bigint",
+                          1, params, "customer", out, err);
+}
+
+enum tm_code
+tx_db_customer_list(PGconn *db, const char *const *f, const struct tm_page *pg, struct tm_buf *out,
+                    struct tm_err *err)
+{
+    struct tm_db_int after, lim;
+    const char *params[5] = {f[0], f[1], f[2], tm_db_int(&after, pg->after_id),
+                             tm_db_int(&lim, pg->limit + 1)};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    "SELECT c.id, " CUSTOMER_JSON " FROM txn.customers c"
+                    " WHERE ($1::text IS NULL OR c.loyalty_tier = $1)"
+                    " AND ($2::bigint IS NULL OR c.home_store_id = $2::bigint)"
+                    " AND ($3::text IS NULL OR c.name ILIKE '%' || $3 || '%'"
+                    " OR c.email ILIKE '%' || $3 || '%')"
+                    " AND c.id > $4::bigint ORDER BY c.id LIMIT $5::bigint",
+                    5, params, &r, err);
+    if (rc == TM_OK)
+        rc = json_page(r, pg->limit, out, err);
+    PQclear(r);
+    return rc;
+}
+
+/* ------------------------------------------------------------- claims */
+
+void
+tx_claim_fini(struct tx_claim *c)
+{
+    free(c->reply);
+    c->reply = NULL;
+}
+
+enum tm_code
+tx_db_claim(PGconn *db, const char *principal, const char *key, const char *hash, int *created,
+            struct tx_claim *out, struct tm_err *err)
+{
+    const char *params[3] = {principal, key, hash};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    memset(out, 0, sizeof *out);
+    rc = tm_db_exec(
+        db,
+        "WITH n AS (INSERT INTO txn.sale_claims (principal, idem_key, body_hash, sale_id)"
+        " VALUES ($1, $2, $3, nextval('txn.transactions_id_seq'))"
+        " ON CONFLICT (principal, idem_key) DO NOTHING"
+        " RETURNING body_hash, sale_id, state, status, reply, true)"
+        " SELECT * FROM n UNION ALL"
+        " SELECT body_hash, sale_id, state, status, reply, false FROM txn.sale_claims"
+        " WHERE principal = $1 AND idem_key = $2 AND NOT EXISTS (SELECT 1 FROM n)",
+        3, params, &r, err);
+    if (rc == TM_OK && PQntuples(r) != 1)
+        rc = tm_err_set(err, TM_UNAVAIL, NULL, "idempotency claim raced; retry");
+    if (rc == TM_OK) {
+        tm_db_copy(out->body_hash, sizeof out->body_hash, r, 0, 0);
+        out->sale_id = tm_db_i64(r, 0, 1);
+        out->done = strcmp(tm_db_str(r, 0, 2), "done") == 0;
+        out->status = tm_db_isnull(r, 0, 3) ? 0 : (int)tm_db_i64(r, 0, 3);
+        out->reply = tm_db_isnull(r, 0, 4) ? NULL : tm_xstrdup(tm_db_str(r, 0, 4));
+        *created = tm_db_bool(r, 0, 5);
+    }
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tx_db_claim_finish(PGconn *db, const char *principal, const char *key, int64_t sale_id, int status,
+                   const char *reply, int *updated, struct tm_err *err)
+{
+    struct tm_db_int sid, st;
+    const char *params[5] = {principal, key, tm_db_int(&sid, sale_id), tm_db_int(&st, status),
+                             reply};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    "UPDATE txn.sale_claims SET state = 'done', status = $4::int, reply = $5"
+                    " WHERE principal = $1 AND idem_key = $2 AND sale_id = $3::bigint"
+                    " AND state = 'pending' RETURNING 1",
+                    5, params, &r, err);
+    if (rc == TM_OK)
+        *updated = PQntuples(r) == 1;
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tx_db_claim_drop(PGconn *db, const char *principal, const char *key, int64_t sale_id,
+                 struct tm_err *err)
+{
+    struct tm_db_int sid;
+    const char *params[3] = {principal, key, tm_db_int(&sid, sale_id)};
+
+    return tm_db_exec(db,
+                      "DELETE FROM txn.sale_claims WHERE principal = $1 AND idem_key = $2"
+                      " AND sale_id = $3::bigint AND state = 'pending'",
+                      3, params, NULL, err);
+}
+
+enum tm_code
+tx_db_claims_abandoned(PGconn *db, int64_t age_s, int64_t *ids, int max, int *n, struct tm_err *err)
+{
+    struct tm_db_int age, lim;
+    const char *params[2] = {tm_db_int(&age, age_s), tm_db_int(&lim, max)};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    "DELETE FROM txn.sale_claims WHERE (principal, idem_key) IN ("
+                    " SELECT principal, idem_key FROM txn.sale_claims WHERE state = 'pending'"
+                    " AND created_at < now() - make_interval(secs => $1::bigint)"
+                    " ORDER BY created_at LIMIT $2::int FOR UPDATE SKIP LOCKED) RETURNING sale_id",
+                    2, params, &r, err);
+    *n = 0;
+    for (int i = 0; rc == TM_OK && i < PQntuples(r) && i < max; i++)
+        ids[(*n)++] = tm_db_i64(r, i, 0);
+    PQclear(r);
+    return rc;
+}
+
+/* --------------------------------------------------------------- sales */
+
+enum tm_code
+tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, struct tm_err *err)
+{
+    const struct tx_sale *s = x->sale;
+    struct tm_db_int id, store, cust, total, units, ver, at;
+    struct tm_buf arr[3];
+    char score[32];
+    enum tm_code rc = TM_OK;
+
+    for (int i = 0; i < 3; i++)
+        tm_buf_init(&arr[i], 1 << 14);
+    if (tm_db_int_array(&arr[0], &s->lines[0].product_id, sizeof s->lines[0], s->n) != TM_OK ||
+        tm_db_int_array(&arr[1], &s->lines[0].quantity, sizeof s->lines[0], s->n) != TM_OK ||
+        tm_db_int_array(&arr[2], &s->lines[0].unit_price_cents, sizeof s->lines[0], s->n) != TM_OK)
+        rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
+    snprintf(score, sizeof score, "%.2f", x->score);
+    if (rc == TM_OK) {
+        const char *params[20] = {tm_db_int(&id, x->id),
+                                  tm_db_int(&store, s->store_id),
+                                  s->customer_id ? tm_db_int(&cust, s->customer_id) : NULL,
+                                  s->channel,
+                                  s->payment_method,
+                                  s->instrument[0] ? s->instrument : NULL,
+                                  tm_db_int(&at, x->when->epoch_ms),
+                                  x->status,
+                                  tm_db_int(&total, s->total_cents),
+                                  tm_db_int(&units, s->units),
+                                  tm_db_int(&ver, x->rule_set_version),
+                                  score,
+                                  x->decision,
+                                  x->reasons_json,
+                                  x->not_evaluated_json,
+                                  x->principal,
+                                  x->idem_key,
+                                  arr[0].p,
+                                  arr[1].p,
+                                  arr[2].p};
+        /* the customer's history keeps its last FR_HISTORY_MAX (50) sales */
+        rc = tm_db_exec(
+            db,
+            "WITH t AS (INSERT INTO txn.transactions (id, store_id, customer_id, channel,"
+            " payment_method, instrument, occurred_at, status, total_cents, units,"
+            " rule_set_version, score, decision, reasons, not_evaluated, principal, idem_key)"
+            " VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5, $6,"
+            " to_timestamp($7::bigint / 1000.0), $8, $9::bigint, $10::bigint, $11::int,"
+            " $12::float8, $13, $14::jsonb, $15::jsonb, $16, $17) RETURNING id),"
+            " l AS (INSERT INTO txn.transaction_lines (transaction_id, line, product_id, quantity,"
+            " unit_price_cents) SELECT (SELECT id FROM t), u.ord - 1, u.p, u.q, u.c"
+            " FROM unnest($18::bigint[], $19::bigint[], $20::bigint[]) WITH ORDINALITY"
+            " AS u(p, q, c, ord) RETURNING 1)"
+            " UPDATE txn.customers SET sales_count = sales_count + 1,"
+            " spent_cents = spent_cents + $9::bigint,"
+            " recent_totals = (recent_totals || $9::bigint)"
+            "[greatest(1, cardinality(recent_totals) - 48):],"
+            " recent_units = (recent_units || $10::bigint)"
+            "[greatest(1, cardinality(recent_units) - 48):],"
+            " last_sale_at = greatest(last_sale_at, to_timestamp($7::bigint / 1000.0)),"
+            " updated_at = now()"
+            " WHERE id = $3::bigint AND $8 = 'completed' AND (SELECT count(*) FROM l) > 0",
+            20, params, NULL, err);
+    }
+    for (int i = 0; i < 3; i++)
+        tm_buf_fini(&arr[i]);
+    if (rc == TM_OK) {
+        const char *params[1] = {tm_db_int(&id, x->id)};
+        rc =
+            tx_db_json_one(db, "SELECT " TX_JSON " FROM txn.transactions t WHERE t.id = $1::bigint",
+                           1, params, "transaction", out, err);
+    }
+    return rc;
+}
+
+enum tm_code
+tx_db_sale_get(PGconn *db, int64_t id, int lock, int64_t *store_id, char *status,
+               size_t status_size, struct tm_buf *out, struct tm_err *err)
+{
+    struct tm_db_int tid;
+    const char *params[1] = {tm_db_int(&tid, id)};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    lock ? "SELECT t.store_id, t.status, " TX_JSON
+                           " FROM txn.transactions t WHERE t.id = $1::bigint FOR UPDATE"
+                         : "SELECT t.store_id, t.status, " TX_JSON
+                           " FROM txn.transactions t WHERE t.id = $1::bigint",
+                    1, params, &r, err);
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
+    if (rc == TM_OK) {
+        *store_id = tm_db_i64(r, 0, 0);
+        if (status)
+            tm_db_copy(status, status_size, r, 0, 1);
+        rc = tx_db_too_big(tm_buf_adds(out, tm_db_str(r, 0, 2)), err);
+    }
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, struct tm_buf *out,
+                struct tm_err *err)
+{
+    struct tm_db_int after, lim;
+    const char *params[TX_F_COUNT + 2];
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    memcpy(params, f, TX_F_COUNT * sizeof *f);
+    params[TX_F_COUNT] = tm_db_int(&after, pg->after_id);
+    params[TX_F_COUNT + 1] = tm_db_int(&lim, pg->limit + 1);
+    rc = tm_db_exec(db,
+                    "SELECT t.id, " TX_JSON " FROM txn.transactions t"
+                    " WHERE ($1::bigint IS NULL OR t.store_id = $1::bigint)"
+                    " AND ($2::bigint IS NULL OR t.customer_id = $2::bigint)"
+                    " AND ($3::text IS NULL OR t.status = $3)"
+                    " AND ($4::text IS NULL OR t.decision = $4)"
+                    " AND ($5::timestamptz IS NULL OR t.occurred_at >= $5::timestamptz)"
+                    " AND ($6::timestamptz IS NULL OR t.occurred_at < $6::timestamptz)"
+                    " AND ($7::bigint IS NULL OR t.total_cents >= $7::bigint)"
+                    " AND ($8::bigint IS NULL OR t.total_cents <= $8::bigint)"
+                    " AND ($9::bigint[] IS NULL OR t.store_id = ANY($9::bigint[]))"
+                    " AND ($10::text IS NULL OR (t.decision <> 'approve'"
+                    " AND ($10 = 'all' OR t.review_label IS NULL)))"
+                    " AND t.id > $11::bigint ORDER BY t.id LIMIT $12::bigint",
+                    TX_F_COUNT + 2, params, &r, err);
+    if (rc == TM_INVALID && !err->field[0])
+        tm_err_set(err, TM_INVALID, "from", "from and to must be ISO 8601 times");
+    if (rc == TM_OK)
+        rc = json_page(r, pg->limit, out, err);
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tx_db_sale_void(PGconn *db, int64_t id, const char *reason, struct tm_buf *out, struct tm_err *err)
+{
+    struct tm_db_int tid;
+    const char *params[2] = {tm_db_int(&tid, id), reason};
+
+    return tx_db_json_one(
+        db,
+        "WITH v AS (UPDATE txn.transactions SET status = 'voided', voided_at = now(),"
+        " void_reason = $2 WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
+        " SELECT " TX_JSON " FROM v t",
+        2, params, "completed transaction", out, err);
+}
+
+enum tm_code
+tx_db_sale_review(PGconn *db, int64_t id, const char *label, const char *note, const char *who,
+                  int64_t *customer_id, struct tm_buf *out, struct tm_err *err)
+{
+    struct tm_db_int tid;
+    const char *params[4] = {tm_db_int(&tid, id), label, note, who};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    "SELECT decision, review_label IS NOT NULL, customer_id FROM txn.transactions"
+                    " WHERE id = $1::bigint FOR UPDATE",
+                    1, params, &r, err);
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
+    else if (rc == TM_OK && strcmp(tm_db_str(r, 0, 0), "approve") == 0)
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "id",
+                        "transaction %lld was approved: only flagged sales are reviewed",
+                        (long long)id);
+    else if (rc == TM_OK && tm_db_bool(r, 0, 1))
+        rc = tm_err_set(err, TM_CONFLICT, "label", "transaction %lld was already reviewed",
+                        (long long)id);
+    PQclear(r);
+    if (rc != TM_OK)
+        return rc;
+    rc = tm_db_exec(db,
+                    "WITH v AS (UPDATE txn.transactions SET review_label = $2, review_note = $3,"
+                    " reviewed_by = $4, reviewed_at = now() WHERE id = $1::bigint RETURNING *),"
+                    " c AS (UPDATE txn.customers SET"
+                    " fraud_labels = fraud_labels + (CASE WHEN $2 = 'fraud' THEN 1 ELSE 0 END),"
+                    " legit_labels = legit_labels + (CASE WHEN $2 = 'legit' THEN 1 ELSE 0 END),"
+                    " updated_at = now() WHERE id = (SELECT customer_id FROM v) RETURNING id)"
+                    " SELECT " TX_JSON ", (SELECT id FROM c) FROM v t",
+                    4, params, &r, err);
+    if (rc == TM_OK && PQntuples(r) == 1) {
+        *customer_id = tm_db_isnull(r, 0, 1) ? 0 : tm_db_i64(r, 0, 1);
+        rc = tx_db_too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
+    } else if (rc == TM_OK) {
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
+    }
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tx_db_customer_set_risk(PGconn *db, int64_t id, double risk, struct tm_err *err)
+{
+    struct tm_db_int cid;
+    char rs[32];
+    const char *params[2] = {tm_db_int(&cid, id), rs};
+
+    snprintf(rs, sizeof rs, "%.4f", risk);
+    return tm_db_exec(db, "UPDATE txn.customers SET risk_score = $2::float8 WHERE id = $1::bigint",
+                      2, params, NULL, err);
+}
+
+enum tm_code
+tx_db_customer_labels(PGconn *db, int64_t id, int64_t *fraud, int64_t *legit, struct tm_err *err)
+{
+    struct tm_db_int cid;
+    const char *params[1] = {tm_db_int(&cid, id)};
+    PGresult *r = NULL;
+    enum tm_code rc =
+        tm_db_exec(db, "SELECT fraud_labels, legit_labels FROM txn.customers WHERE id = $1::bigint",
+                   1, params, &r, err);
+
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "customer_id", "no customer with this id");
+    if (rc == TM_OK) {
+        *fraud = tm_db_i64(r, 0, 0);
+        *legit = tm_db_i64(r, 0, 1);
+    }
+    PQclear(r);
+    return rc;
+}

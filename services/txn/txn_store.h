@@ -1,0 +1,208 @@
+/* services/txn/txn_store.h — tm-txn's SQL, the only code that touches the
+ * `txn` schema. Transactions and customers are rendered to their API JSON
+ * by one SQL expression each, so a sale's reply, its GET and its list item
+ * are the same document. Prefix tx_db_. */
+#ifndef TM_TXN_STORE_H
+#define TM_TXN_STORE_H
+
+#include <postgresql/libpq-fe.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+#include "common/jobs.h"
+#include "common/outbox.h"
+#include "common/router.h"
+
+#include "services/txn/fraud.h"
+#include "services/txn/sale.h"
+
+extern const struct tm_outbox tx_outbox;
+
+/* Shared by the storage files: TM_TOOBIG for a reply that does not fit;
+ * the first column of the first row (a JSON document) appended to out,
+ * TM_NOTFOUND naming `what` without a row; "{1,2}" into v[max]. */
+TM_MUSTCHECK enum tm_code tx_db_too_big(enum tm_code rc, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tx_db_json_one(PGconn *db, const char *sql, int n,
+                                         const char *const *params, const char *what,
+                                         struct tm_buf *out, struct tm_err *err);
+int tx_db_parse_int_array(const char *s, int64_t *v, int max);
+extern const struct tm_job_sql tx_job_sql;
+extern const char tx_db_inbox_lock_sql[];
+extern const char tx_db_inbox_set_sql[];
+
+/* ------------------------------------------------------ catalogue copy */
+
+/* f: id, time_zone, active, updated_at. */
+TM_MUSTCHECK enum tm_code tx_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err);
+/* f: id, unit_price_cents, active, updated_at. */
+TM_MUSTCHECK enum tm_code tx_db_upsert_product(PGconn *db, const char *const *f,
+                                               struct tm_err *err);
+
+/* The sale's times at its store: occurred_at (NULL or "" for now) parsed,
+ * its hour there and in UTC. TM_UNPROCESSABLE (store_id) for an unknown or
+ * closed store, TM_INVALID (occurred_at) for a malformed time. */
+struct tx_when {
+    int64_t epoch_ms;
+    char iso[40];
+    int local_hour, utc_hour;
+};
+TM_MUSTCHECK enum tm_code tx_db_sale_time(PGconn *db, int64_t store_id, const char *occurred_at,
+                                          struct tx_when *out, struct tm_err *err);
+
+/* Catalogue prices of the sale's products into cents[i] (0: unknown or
+ * inactive). */
+TM_MUSTCHECK enum tm_code tx_db_prices(PGconn *db, const struct tx_sale *s, int64_t *cents,
+                                       struct tm_err *err);
+
+/* ----------------------------------------------------------- customers */
+
+struct tx_customer {
+    int64_t id;
+    int64_t sales_count;
+    double risk_score;
+    int n_recent;
+    int64_t recent_totals[FR_HISTORY_MAX];
+    int64_t recent_units[FR_HISTORY_MAX];
+};
+
+/* TM_UNPROCESSABLE (customer_id) when there is no such customer. */
+TM_MUSTCHECK enum tm_code tx_db_customer_facts(PGconn *db, int64_t id, struct tx_customer *out,
+                                               struct tm_err *err);
+/* Creates from body fields (name, email or NULL, tier or NULL, home store
+ * text or NULL) and writes the customer's JSON into out. */
+TM_MUSTCHECK enum tm_code tx_db_customer_create(PGconn *db, const char *const *f,
+                                                struct tm_buf *out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tx_db_customer_get(PGconn *db, int64_t id, struct tm_buf *out,
+                                             struct tm_err *err);
+/* f: tier, home_store_id, q (name/email substring); each NULL for any. */
+TM_MUSTCHECK enum tm_code tx_db_customer_list(PGconn *db, const char *const *f,
+                                              const struct tm_page *pg, struct tm_buf *out,
+                                              struct tm_err *err);
+
+/* ------------------------------------------------------------- claims */
+
+struct tx_claim {
+    char body_hash[65];
+    int64_t sale_id;
+    int done;
+    int status;
+    char *reply; /* owned; NULL while pending */
+};
+void tx_claim_fini(struct tx_claim *c);
+
+/* Claims (principal, key) for a sale with this body hash, or reads the
+ * claim already there: *created tells which. A new claim takes the sale id. */
+TM_MUSTCHECK enum tm_code tx_db_claim(PGconn *db, const char *principal, const char *key,
+                                      const char *hash, int *created, struct tx_claim *out,
+                                      struct tm_err *err);
+/* Marks the pending claim done with its answer; *updated is 0 when it was
+ * no longer pending (another attempt finished, or the recovery job took it). */
+TM_MUSTCHECK enum tm_code tx_db_claim_finish(PGconn *db, const char *principal, const char *key,
+                                             int64_t sale_id, int status, const char *reply,
+                                             int *updated, struct tm_err *err);
+/* Drops a pending claim (the sale was refused: nothing is kept). */
+TM_MUSTCHECK enum tm_code tx_db_claim_drop(PGconn *db, const char *principal, const char *key,
+                                           int64_t sale_id, struct tm_err *err);
+/* Pending claims older than age_s, oldest first, at most max: sale ids
+ * into ids, *n how many; they are deleted (in the caller's transaction). */
+TM_MUSTCHECK enum tm_code tx_db_claims_abandoned(PGconn *db, int64_t age_s, int64_t *ids, int max,
+                                                 int *n, struct tm_err *err);
+
+/* --------------------------------------------------------------- sales */
+
+struct tx_record {
+    int64_t id;
+    const struct tx_sale *sale;
+    const struct tx_when *when;
+    const char *status; /* "completed", "declined" */
+    int rule_set_version;
+    double score;
+    const char *decision;
+    const char *reasons_json;       /* [{code, weight, observed, threshold, message}] */
+    const char *not_evaluated_json; /* ["code", ...] */
+    const char *principal;
+    const char *idem_key;
+};
+
+/* Stores the sale and its lines and, for a completed sale with a
+ * customer, adds it to the customer's history; out receives its JSON. */
+TM_MUSTCHECK enum tm_code tx_db_sale_insert(PGconn *db, const struct tx_record *r,
+                                            struct tm_buf *out, struct tm_err *err);
+/* The transaction's JSON; for a scoped principal (scope, a PostgreSQL
+ * array literal, or NULL) only in its stores. *store_id is its store. */
+TM_MUSTCHECK enum tm_code tx_db_sale_get(PGconn *db, int64_t id, int lock, int64_t *store_id,
+                                         char *status, size_t status_size, struct tm_buf *out,
+                                         struct tm_err *err);
+
+/* List filters, each NULL for any: store_id, customer_id, status,
+ * decision, from, to (occurred_at), min_total_cents, max_total_cents,
+ * scope (array literal), suspicious ("queue": flagged and not reviewed,
+ * "all": flagged). */
+enum {
+    TX_F_STORE,
+    TX_F_CUSTOMER,
+    TX_F_STATUS,
+    TX_F_DECISION,
+    TX_F_FROM,
+    TX_F_TO,
+    TX_F_MIN,
+    TX_F_MAX,
+    TX_F_SCOPE,
+    TX_F_SUSPICIOUS,
+    TX_F_COUNT
+};
+TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
+                                          const struct tm_page *pg, struct tm_buf *out,
+                                          struct tm_err *err);
+
+/* Marks a completed sale voided (reason) and writes its JSON. */
+TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *reason,
+                                          struct tm_buf *out, struct tm_err *err);
+
+/* Records the review of a flagged sale; TM_CONFLICT (label) when it was
+ * already reviewed, TM_UNPROCESSABLE when it was approved. Counts the label
+ * on the customer (the caller then sets its risk score). Writes the sale's
+ * JSON. */
+TM_MUSTCHECK enum tm_code tx_db_sale_review(PGconn *db, int64_t id, const char *label,
+                                            const char *note, const char *who, int64_t *customer_id,
+                                            struct tm_buf *out, struct tm_err *err);
+
+/* The customer's label counts, and a new risk score for it. */
+TM_MUSTCHECK enum tm_code tx_db_customer_labels(PGconn *db, int64_t id, int64_t *fraud,
+                                                int64_t *legit, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tx_db_customer_set_risk(PGconn *db, int64_t id, double risk,
+                                                  struct tm_err *err);
+
+/* Fraud statistics JSON for occurred_at in [from, to) (each NULL: open). */
+TM_MUSTCHECK enum tm_code tx_db_fraud_stats(PGconn *db, const char *from, const char *to,
+                                            struct tm_buf *out, struct tm_err *err);
+
+/* ----------------------------------------------------------- rule sets */
+
+/* The newest rule set: version and its document (owned by the caller). */
+TM_MUSTCHECK enum tm_code tx_db_rules_current(PGconn *db, int *version, char **json,
+                                              struct tm_err *err);
+/* Inserts version 1 when there is none. */
+TM_MUSTCHECK enum tm_code tx_db_rules_init(PGconn *db, const char *json, struct tm_err *err);
+/* Adds the next version; its JSON ({version, note, created_by, created_at,
+ * rules}) into out. */
+TM_MUSTCHECK enum tm_code tx_db_rules_add(PGconn *db, const char *json, const char *note,
+                                          const char *who, struct tm_buf *out, struct tm_err *err);
+/* One version's JSON (0: the newest). */
+TM_MUSTCHECK enum tm_code tx_db_rules_get(PGconn *db, int version, struct tm_buf *out,
+                                          struct tm_err *err);
+/* {"items":[...]} of every version, newest first, without their rules. */
+TM_MUSTCHECK enum tm_code tx_db_rules_list(PGconn *db, struct tm_buf *out, struct tm_err *err);
+
+/* --------------------------------------------------------------- jobs */
+
+/* Store profiles: each store's last totals and units (newest first, at most
+ * FR_HISTORY_MAX * 4) for fn to summarise, then stored. */
+TM_MUSTCHECK enum tm_code tx_db_store_profiles_refresh(PGconn *db, int64_t *rows,
+                                                       struct tm_err *err);
+TM_MUSTCHECK enum tm_code tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out,
+                                              struct tm_err *err);
+TM_MUSTCHECK enum tm_code tx_db_outbox_cleanup(PGconn *db, int64_t retention_s, int64_t *rows,
+                                               struct tm_err *err);
+
+#endif

@@ -1,0 +1,81 @@
+/* services/txn/velocity.c — one EVALSHA per sale. */
+#include "services/txn/velocity.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* KEYS[1]: the sale's "counted" marker; KEYS[2..]: one prefix per scope.
+ * ARGV: ts, amount, now. Returns, per prefix and window (10m, 1h, 24h),
+ * count then amount. Bucket keys expire when no window can reach them (at
+ * least an hour, so a back-dated history loaded quickly still sees itself). */
+static const char script[] =
+    "local ts = tonumber(ARGV[1]) local amt = tonumber(ARGV[2]) local now = tonumber(ARGV[3])\n"
+    "local fresh = redis.call('SET', KEYS[1], '1', 'NX', 'EX', 90000)\n"
+    "local gran = {60, 300, 3600} local span = {10, 12, 24} local win = {600, 3600, 86400}\n"
+    "local out = {}\n"
+    "for k = 2, #KEYS do\n"
+    "  for g = 1, 3 do\n"
+    "    local gs = gran[g] local b = ts - (ts % gs)\n"
+    "    if fresh then\n"
+    "      local key = KEYS[k] .. ':' .. gs .. ':' .. b\n"
+    "      redis.call('HINCRBY', key, 'n', 1) redis.call('HINCRBY', key, 'a', amt)\n"
+    "      local ttl = b + gs + win[g] - now\n"
+    "      if ttl < 3600 then ttl = 3600 end\n"
+    "      redis.call('EXPIRE', key, ttl)\n"
+    "    end\n"
+    "    local n, a = 0, 0\n"
+    "    for i = 0, span[g] - 1 do\n"
+    "      local v = redis.call('HMGET', KEYS[k] .. ':' .. gs .. ':' .. (b - i * gs), 'n', 'a')\n"
+    "      n = n + (tonumber(v[1]) or 0) a = a + (tonumber(v[2]) or 0)\n"
+    "    end\n"
+    "    out[#out + 1] = n out[#out + 1] = a\n"
+    "  end\n"
+    "end\n"
+    "return out\n";
+
+enum tm_code
+tx_velocity_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t amount_cents,
+                int64_t now_s, const char *const keys[FR_SCOPES], struct fr_velocity *out,
+                struct tm_err *err)
+{
+    static const char *const tags[FR_SCOPES] = {"c", "i", "s"};
+    char marker[96], prefix[FR_SCOPES][128], ts[24], amt[24], now[24];
+    const char *args[FR_SCOPES + 4];
+    int scope_of[FR_SCOPES], n_keys = 1, n_scopes = 0;
+    redisReply *rep = NULL;
+    enum tm_code rc;
+
+    memset(out, 0, sizeof *out);
+    snprintf(marker, sizeof marker, "tm:vel:sale:%s", sale_id);
+    args[0] = marker;
+    for (int s = 0; s < FR_SCOPES; s++) {
+        if (!keys[s] || !keys[s][0])
+            continue;
+        snprintf(prefix[s], sizeof prefix[s], "tm:vel:%s:%s", tags[s], keys[s]);
+        args[n_keys++] = prefix[s];
+        scope_of[n_scopes++] = s;
+    }
+    snprintf(ts, sizeof ts, "%lld", (long long)ts_s);
+    snprintf(amt, sizeof amt, "%lld", (long long)amount_cents);
+    snprintf(now, sizeof now, "%lld", (long long)now_s);
+    args[n_keys] = ts;
+    args[n_keys + 1] = amt;
+    args[n_keys + 2] = now;
+    if ((rc = tm_redis_eval(r, script, n_keys, n_keys + 3, args, &rep, err)) != TM_OK)
+        return rc;
+    if (rep->type != REDIS_REPLY_ARRAY || rep->elements != (size_t)n_scopes * FR_WINDOWS * 2) {
+        freeReplyObject(rep);
+        return tm_err_set(err, TM_INTERNAL, NULL, "velocity script: unexpected reply");
+    }
+    for (int k = 0; k < n_scopes; k++) {
+        int s = scope_of[k];
+        out->present[s] = 1;
+        for (int w = 0; w < FR_WINDOWS; w++) {
+            out->count[s][w] = rep->element[(k * FR_WINDOWS + w) * 2]->integer;
+            out->amount[s][w] = rep->element[(k * FR_WINDOWS + w) * 2 + 1]->integer;
+        }
+    }
+    out->evaluated = 1;
+    freeReplyObject(rep);
+    return TM_OK;
+}

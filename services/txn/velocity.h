@@ -1,0 +1,26 @@
+/* services/txn/velocity.h — velocity counters in Redis, shared by every
+ * tm-txn instance: per customer, payment instrument and store, counts and
+ * amounts in buckets (1 minute for the 10-minute window, 5 minutes for the
+ * hour, 1 hour for the day), so a window is the sale's bucket and the ones
+ * before it. One script call adds a sale and reads every window; a sale id
+ * is counted once however often it is retried. */
+#ifndef TM_TXN_VELOCITY_H
+#define TM_TXN_VELOCITY_H
+
+#include <stdint.h>
+
+#include "common/err.h"
+#include "common/redis.h"
+
+#include "services/txn/fraud.h"
+
+/* Adds sale_id (occurred at ts_s epoch seconds, amount_cents) under each
+ * non-NULL keys[scope] and fills out with every window's count and amount,
+ * this sale included. now_s keeps buckets alive for their windows. On
+ * failure out->evaluated is 0 and the error says why (TM_UNAVAIL: Redis). */
+TM_MUSTCHECK enum tm_code tx_velocity_add(struct tm_redis *r, const char *sale_id, int64_t ts_s,
+                                          int64_t amount_cents, int64_t now_s,
+                                          const char *const keys[FR_SCOPES],
+                                          struct fr_velocity *out, struct tm_err *err);
+
+#endif

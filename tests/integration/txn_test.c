@@ -1,0 +1,287 @@
+/* tests/integration/txn_test.c — sales through nginx, the gateway, tm-txn
+ * and tm-inventory: a sale takes its stock, is stored with its score and
+ * emits txn.created exactly once however often it is retried; a short line
+ * or bad input stores nothing; a declined sale takes no stock; a flagged
+ * sale is reviewed by a fraud analyst and moves the customer's risk; a void
+ * gives the stock back once. Each test makes its own store and products. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/time.h"
+
+#include "tests/integration/client.h"
+
+static int
+post_sale(const char *key, const char *body, struct resp *r)
+{
+    char extra[160];
+
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-%s\r\n", run_tag(), key);
+    return http_port(0, "POST", "/api/v1/transactions", body, extra, r);
+}
+
+/* tm-txn learns stores and products from inventory's events: wait until
+ * this store is known (a sale of nothing valid answers about the store). */
+static void
+wait_known(long long store, long long product)
+{
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"cash\","
+             "\"occurred_at\":\"2000-01-01T00:00:00Z\"}",
+             store, product);
+    for (int i = 0; i < 100; i++) {
+        struct resp r;
+        int known;
+        ck_assert_int_eq(http("POST", "/api/v1/transactions", body, &r), 0);
+        /* the far-past time is refused only after the store and prices pass */
+        known = r.status == 400 && strcmp(err_field(&r), "occurred_at") == 0;
+        resp_free(&r);
+        if (known)
+            return;
+        tm_sleep_ms(100);
+    }
+    ck_abort_msg("store %lld never reached tm-txn", store);
+}
+
+static long long
+sales_of_store(long long store)
+{
+    char q[160];
+    snprintf(q, sizeof q, "SELECT count(*) FROM txn.transactions WHERE store_id = %lld", store);
+    return sql_int(q);
+}
+
+static long long
+level_on_hand(long long store, long long product)
+{
+    char q[200];
+    snprintf(q, sizeof q,
+             "SELECT on_hand FROM inventory.stock WHERE store_id = %lld AND product_id = %lld",
+             store, product);
+    return sql_int(q);
+}
+
+START_TEST(test_sale_takes_stock_once)
+{
+    long long store = new_store(), product = new_product(), id;
+    char body[512], q[200];
+    struct resp a, b, c;
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":3,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"card\","
+             "\"instrument\":\"tok-%s\"}",
+             store, product, run_tag());
+    ck_assert_int_eq(post_sale("k1", body, &a), 0);
+    ck_assert_msg(a.status == 201, "%d %s", a.status, a.body);
+    id = jint(&a, "id");
+    ck_assert_str_eq(jstr(&a, "status"), "completed");
+    ck_assert_int_eq(jint(&a, "total_cents"), 1500);
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(a.json, "fraud"));
+    /* the retry gets the first answer, byte for byte, and changes nothing */
+    ck_assert_int_eq(post_sale("k1", body, &b), 0);
+    ck_assert_int_eq(b.status, 201);
+    ck_assert_str_eq(a.body, b.body);
+    ck_assert_int_eq(level_on_hand(store, product), 7);
+    ck_assert_int_eq(sales_of_store(store), 1);
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM txn.outbox WHERE topic = 'txn.created'"
+             " AND (data->>'id')::bigint = %lld",
+             id);
+    ck_assert_int_eq(sql_int(q), 1);
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM inventory.movements WHERE ref_id = 'txn-%lld' AND type = 'sale'",
+             id);
+    ck_assert_int_eq(sql_int(q), 1);
+    /* the same key with another sale is refused */
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":4,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"card\"}",
+             store, product);
+    ck_assert_int_eq(post_sale("k1", body, &c), 0);
+    ck_assert_int_eq(c.status, 422);
+    ck_assert_str_eq(err_field(&c), "Idempotency-Key");
+    resp_free(&c);
+    /* void gives the stock back, once */
+    snprintf(q, sizeof q, "/api/v1/transactions/%lld/void", id);
+    ck_assert_int_eq(http("POST", q, "{\"reason\":\"customer changed mind\"}", &c), 0);
+    ck_assert_msg(c.status == 200, "%d %s", c.status, c.body);
+    ck_assert_str_eq(jstr(&c, "status"), "voided");
+    resp_free(&c);
+    ck_assert_int_eq(http("POST", q, NULL, &c), 0);
+    ck_assert_int_eq(c.status, 200);
+    resp_free(&c);
+    ck_assert_int_eq(level_on_hand(store, product), 10);
+    resp_free(&a);
+    resp_free(&b);
+}
+END_TEST
+
+START_TEST(test_short_and_bad_input_store_nothing)
+{
+    long long store = new_store(), product = new_product();
+    static const struct {
+        const char *tail; /* after store_id */
+        int status;
+        const char *field;
+    } bad[] = {
+        {"\"lines\":[],\"channel\":\"pos\",\"payment_method\":\"card\"", 400, "lines"},
+        {"\"lines\":[{\"product_id\":@P,\"quantity\":1,\"unit_price\":5},{\"product_id\":@P,"
+         "\"quantity\":1,\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"card\"",
+         400, "lines[1].product_id"},
+        {"\"lines\":[{\"product_id\":@P,\"quantity\":0,\"unit_price\":5}],\"channel\":\"pos\","
+         "\"payment_method\":\"card\"",
+         400, "lines[0].quantity"},
+        {"\"lines\":[{\"product_id\":@P,\"quantity\":1,\"unit_price\":0}],\"channel\":\"pos\","
+         "\"payment_method\":\"card\"",
+         400, "lines[0].unit_price"},
+        {"\"lines\":[{\"product_id\":@P,\"quantity\":1,\"unit_price\":50}],\"channel\":\"pos\","
+         "\"payment_method\":\"card\"",
+         422, "lines[0].unit_price"},
+        {"\"lines\":[{\"product_id\":999999999,\"quantity\":1,\"unit_price\":5}],"
+         "\"channel\":\"pos\",\"payment_method\":\"card\"",
+         422, "lines[0].product_id"},
+        {"\"customer_id\":999999999,\"lines\":[{\"product_id\":@P,\"quantity\":1,"
+         "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"card\"",
+         422, "customer_id"},
+        {"\"lines\":[{\"product_id\":@P,\"quantity\":1,\"unit_price\":5}],\"channel\":\"pos\","
+         "\"payment_method\":\"card\",\"occurred_at\":\"2999-01-01T00:00:00Z\"",
+         400, "occurred_at"},
+        {"\"lines\":[{\"product_id\":@P,\"quantity\":1,\"unit_price\":5}],\"channel\":\"pos\","
+         "\"payment_method\":\"card\",\"occurred_at\":\"yesterday\"",
+         400, "occurred_at"},
+        {"\"lines\":[{\"product_id\":@P,\"quantity\":99,\"unit_price\":5}],\"channel\":\"pos\","
+         "\"payment_method\":\"card\"",
+         409, "lines[0].quantity"},
+    };
+    char body[768], tail[640], key[16];
+    struct resp r;
+
+    receive(store, product, 5);
+    wait_known(store, product);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        /* @P stands for the test's product */
+        size_t o = 0;
+        for (const char *p = bad[i].tail; *p && o + 24 < sizeof tail; p++) {
+            if (p[0] == '@' && p[1] == 'P') {
+                o += (size_t)snprintf(tail + o, sizeof tail - o, "%lld", product);
+                p++;
+            } else {
+                tail[o++] = *p;
+            }
+        }
+        tail[o] = '\0';
+        snprintf(body, sizeof body, "{\"store_id\":%lld,%s}", store, tail);
+        snprintf(key, sizeof key, "bad%zu", i);
+        ck_assert_int_eq(post_sale(key, body, &r), 0);
+        ck_assert_msg(r.status == bad[i].status && strcmp(err_field(&r), bad[i].field) == 0,
+                      "case %zu: %d %s", i, r.status, r.body);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(http("POST", "/api/v1/transactions",
+                          "{\"store_id\":999999999,\"lines\":[{\"product_id\":1,\"quantity\":1,"
+                          "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"card\"}",
+                          &r),
+                     0);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert_str_eq(err_field(&r), "store_id");
+    resp_free(&r);
+    ck_assert_int_eq(sales_of_store(store), 0);
+    ck_assert_int_eq(level_on_hand(store, product), 5);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM txn.sale_claims WHERE state = 'pending'"
+                             " AND created_at < now() - interval '1 second'"),
+                     0);
+}
+END_TEST
+
+static void
+set_rules(const char *doc)
+{
+    struct resp r;
+    ck_assert_int_eq(http("POST", "/api/v1/fraud/rules", doc, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+START_TEST(test_decline_review_and_risk)
+{
+    long long store = new_store(), product = new_product(), cust, id;
+    char body[512], path[96];
+    struct resp r;
+
+    receive(store, product, 20);
+    wait_known(store, product);
+    cust = create("/api/v1/customers", "{\"name\":\"Rita Review\",\"loyalty_tier\":\"silver\"}");
+    /* a rule set whose big-basket rule declines, another that only flags */
+    set_rules("{\"note\":\"test decline\",\"rules\":[{\"code\":\"big\",\"kind\":\"amount_over\","
+              "\"threshold\":4000,\"weight\":90}]}");
+    snprintf(
+        body, sizeof body,
+        "{\"store_id\":%lld,\"customer_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+        "\"quantity\":10,\"unit_price\":5}],\"channel\":\"online\",\"payment_method\":\"card\"}",
+        store, cust, product);
+    ck_assert_int_eq(post_sale("d1", body, &r), 0);
+    ck_assert_msg(r.status == 422, "%d %s", r.status, r.body);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"decline\""));
+    ck_assert_ptr_nonnull(strstr(r.body, "\"big\""));
+    resp_free(&r);
+    ck_assert_int_eq(level_on_hand(store, product), 20); /* no stock taken */
+    ck_assert_int_eq(sales_of_store(store), 1);          /* the attempt is recorded */
+    set_rules("{\"note\":\"test review\",\"rules\":[{\"code\":\"big\",\"kind\":\"amount_over\","
+              "\"threshold\":4000,\"weight\":70}]}");
+    ck_assert_int_eq(post_sale("r1", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    id = jint(&r, "id");
+    ck_assert_ptr_nonnull(strstr(r.body, "\"review\""));
+    resp_free(&r);
+    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
+              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
+              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
+    /* the queue, the review by a fraud analyst, the customer's risk */
+    ck_assert_int_eq(
+        http_as(st.token[4], "GET", "/api/v1/transactions/suspicious?limit=200", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/review", id);
+    ck_assert_int_eq(http_as(st.token[5], "POST", path, "{\"label\":\"fraud\"}", &r), 0);
+    ck_assert_int_eq(r.status, 403); /* a viewer may not */
+    resp_free(&r);
+    ck_assert_int_eq(
+        http_as(st.token[4], "POST", path, "{\"label\":\"fraud\",\"note\":\"card reported\"}", &r),
+        0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    ck_assert_int_eq(http_as(st.token[4], "POST", path, "{\"label\":\"legit\"}", &r), 0);
+    ck_assert_int_eq(r.status, 409);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/customers/%lld", cust);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(jint(&r, "fraud_labels"), 1);
+    ck_assert(cJSON_GetObjectItem(r.json, "risk_score")->valuedouble > 50);
+    resp_free(&r);
+    ck_assert_int_eq(http_as(st.token[4], "GET", "/api/v1/fraud/stats", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(jint(&r, "confirmed_fraud") >= 1);
+    resp_free(&r);
+}
+END_TEST
+
+Suite *
+txn_suite(void)
+{
+    Suite *s = suite_create("txn");
+    TCase *tc = tcase_create("sales");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_sale_takes_stock_once);
+    tcase_add_test(tc, test_short_and_bad_input_store_nothing);
+    tcase_add_test(tc, test_decline_review_and_risk);
+    suite_add_tcase(s, tc);
+    return s;
+}
