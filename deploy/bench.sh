@@ -125,3 +125,14 @@ echo "events: req/s = products written (one event each); p50/p99 = inventory com
 echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."
 echo "argon2id cost: opslimit ${TM_PWHASH_OPS:-2}, memlimit ${TM_PWHASH_MEM_KIB:-19456} KiB (libsodium crypto_pwhash_str)."
+
+# Fraud scoring offline: the sample generator's labelled sales (60 days,
+# 2,000 customers, ~1.4 % planted fraud) replayed through fr_score with our
+# default rule set and with the seed's four rules, in the same run.
+fraud_csv=$(mktemp /tmp/tm-fraud.XXXXXX)
+"$BIN/tm-fraud-eval" --generate 60 >"$fraud_csv"
+echo
+echo "fraud scoring (tm-fraud-eval, sample generator data; no real labelled fraud data exists here):"
+"$BIN/tm-fraud-eval" --rules default "$fraud_csv"
+"$BIN/tm-fraud-eval" --rules seed "$fraud_csv"
+rm -f "$fraud_csv"
