@@ -2,6 +2,7 @@
  * fuzz target; every event a subscriber applies passes here once. */
 #include "common/event.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "common/json.h"
@@ -35,4 +36,20 @@ tm_event_parse(const char *text, size_t len, struct tm_event *ev, cJSON **root, 
         *root = NULL;
     }
     return rc;
+}
+
+const char *
+tm_event_text(const cJSON *data, const char *name, char *buf, size_t size)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, name);
+
+    if (cJSON_IsString(v))
+        return v->valuestring;
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v) ? "true" : "false";
+    if (cJSON_IsNumber(v)) {
+        snprintf(buf, size, "%.0f", v->valuedouble);
+        return buf;
+    }
+    return NULL;
 }

@@ -29,4 +29,9 @@ TM_MUSTCHECK enum tm_code tm_event_from(const cJSON *root, struct tm_event *ev, 
 TM_MUSTCHECK enum tm_code tm_event_parse(const char *text, size_t len, struct tm_event *ev,
                                          cJSON **root, struct tm_err *err);
 
+/* Member `name` of an event's data as statement text: strings as they are,
+ * numbers (whole) and booleans printed into buf[size]; NULL when absent or
+ * null. For subscribers that copy fields into their read model. */
+const char *tm_event_text(const cJSON *data, const char *name, char *buf, size_t size);
+
 #endif

@@ -242,3 +242,18 @@ tm_publisher_stop(struct tm_publisher *p)
     free(p->db_url);
     free(p);
 }
+
+enum tm_code
+tm_outbox_cleanup(PGconn *db, const struct tm_outbox *ob, int64_t retention_s, int64_t *rows,
+                  struct tm_err *err)
+{
+    struct tm_db_int ret;
+    const char *params[1] = {tm_db_int(&ret, retention_s)};
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, ob->cleanup_sql, 1, params, &r, err);
+
+    if (rc == TM_OK)
+        *rows = tm_db_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}

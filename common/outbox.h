@@ -34,6 +34,8 @@ struct tm_outbox {
     const char *published_sql;     /* → one row: published */
     const char *set_published_sql; /* $1 seq */
     const char *last_sql;          /* → one row: last seq handed out */
+    const char *cleanup_sql;       /* $1 retention seconds: deletes published events older than
+                                      that → one row: how many */
 };
 
 /* Adds an event in the caller's transaction; *seq (may be NULL) is its number.
@@ -45,6 +47,11 @@ TM_MUSTCHECK enum tm_code tm_outbox_add(PGconn *db, const struct tm_outbox *ob, 
  * after `after` to b. */
 TM_MUSTCHECK enum tm_code tm_outbox_replay(PGconn *db, const struct tm_outbox *ob, int64_t after,
                                            int64_t limit, struct tm_buf *b, struct tm_err *err);
+
+/* Deletes events older than retention_s that the publisher has sent (the
+ * outbox-cleanup job); *rows is how many. */
+TM_MUSTCHECK enum tm_code tm_outbox_cleanup(PGconn *db, const struct tm_outbox *ob,
+                                            int64_t retention_s, int64_t *rows, struct tm_err *err);
 
 struct tm_publisher;
 

@@ -9,24 +9,6 @@
 
 #include "services/analytics/store.h"
 
-/* Field of data as text for a statement parameter: strings as they are,
- * numbers and booleans printed, null as SQL NULL. */
-static const char *
-field(const cJSON *data, const char *name, char *buf, size_t size)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, name);
-
-    if (cJSON_IsString(v))
-        return v->valuestring;
-    if (cJSON_IsBool(v))
-        return cJSON_IsTrue(v) ? "true" : "false";
-    if (cJSON_IsNumber(v)) {
-        snprintf(buf, size, "%.0f", v->valuedouble);
-        return buf;
-    }
-    return NULL;
-}
-
 enum tm_code
 an_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
 {
@@ -34,11 +16,11 @@ an_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
     (void)app;
 
     if (strncmp(ev->topic, "category.", 9) == 0) {
-        const char *f[5] = {field(ev->data, "id", b[0], sizeof b[0]),
-                            field(ev->data, "name", b[1], sizeof b[1]),
-                            field(ev->data, "parent_id", b[2], sizeof b[2]),
-                            field(ev->data, "active", b[3], sizeof b[3]),
-                            field(ev->data, "updated_at", b[4], sizeof b[4])};
+        const char *f[5] = {tm_event_text(ev->data, "id", b[0], sizeof b[0]),
+                            tm_event_text(ev->data, "name", b[1], sizeof b[1]),
+                            tm_event_text(ev->data, "parent_id", b[2], sizeof b[2]),
+                            tm_event_text(ev->data, "active", b[3], sizeof b[3]),
+                            tm_event_text(ev->data, "updated_at", b[4], sizeof b[4])};
         if (!f[0] || !f[1] || !f[3] || !f[4])
             return tm_err_set(err, TM_INVALID, "data", "%s: not a category", ev->topic);
         return an_db_upsert_category(db, f, err);
@@ -49,7 +31,7 @@ an_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
             "active", "updated_at"};
         const char *f[8];
         for (int i = 0; i < 8; i++)
-            if (!(f[i] = field(ev->data, names[i], b[i], sizeof b[i])))
+            if (!(f[i] = tm_event_text(ev->data, names[i], b[i], sizeof b[i])))
                 return tm_err_set(err, TM_INVALID, names[i], "%s: not a product", ev->topic);
         return an_db_upsert_product(db, f, err);
     }

@@ -425,7 +425,7 @@ job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
     const struct inv_app *a = app;
 
-    return inv_db_outbox_cleanup(db, a->outbox_retention_s, rows, err);
+    return tm_outbox_cleanup(db, &inv_outbox, a->outbox_retention_s, rows, err);
 }
 
 /* Intervals are set by main from configuration (index order matters there). */

@@ -389,6 +389,11 @@ const struct tm_outbox inv_outbox = {
     "SELECT published FROM inventory.outbox_seq",
     "UPDATE inventory.outbox_seq SET published = GREATEST(published, $1::bigint)",
     "SELECT last FROM inventory.outbox_seq",
+    /* never an event the publisher has not sent: subscribers replay those */
+    "WITH gone AS (DELETE FROM inventory.outbox WHERE ts < now() - make_interval(secs => "
+    "$1::bigint)"
+    " AND seq <= (SELECT published FROM inventory.outbox_seq) RETURNING 1) SELECT count(*) FROM "
+    "gone",
 };
 
 /* ------------------------------------------------------------------ jobs */
@@ -402,24 +407,3 @@ const struct tm_job_sql inv_job_sql = {
         "finished_at") ", outcome, rows, error"
                        " FROM inventory.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
 };
-
-enum tm_code
-inv_db_outbox_cleanup(PGconn *db, int64_t retention_s, int64_t *rows, struct tm_err *err)
-{
-    struct tm_db_int ret;
-    const char *params[1] = {tm_db_int(&ret, retention_s)};
-    PGresult *r = NULL;
-    enum tm_code rc;
-
-    /* never an event the publisher has not sent: subscribers replay those */
-    rc = tm_db_exec(db,
-                    "WITH gone AS (DELETE FROM inventory.outbox"
-                    " WHERE ts < now() - make_interval(secs => $1::bigint)"
-                    " AND seq <= (SELECT published FROM inventory.outbox_seq) RETURNING 1)"
-                    " SELECT count(*) FROM gone",
-                    1, params, &r, err);
-    if (rc == TM_OK)
-        *rows = tm_db_i64(r, 0, 0);
-    PQclear(r);
-    return rc;
-}

@@ -64,10 +64,6 @@ extern const struct tm_outbox inv_outbox;
 /* tm-inventory's job-run statements (sql/inventory/0003_jobs.sql). */
 extern const struct tm_job_sql inv_job_sql;
 
-/* Removes published events older than retention_s; *rows is how many. */
-TM_MUSTCHECK enum tm_code inv_db_outbox_cleanup(PGconn *db, int64_t retention_s, int64_t *rows,
-                                                struct tm_err *err);
-
 /* Counts rows, for the seeder's "already loaded" check. */
 TM_MUSTCHECK enum tm_code inv_db_count_products(PGconn *db, int64_t *out, struct tm_err *err);
 

@@ -203,26 +203,6 @@ tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out, struct
     return rc;
 }
 
-enum tm_code
-tx_db_outbox_cleanup(PGconn *db, int64_t retention_s, int64_t *rows, struct tm_err *err)
-{
-    struct tm_db_int ret;
-    const char *params[1] = {tm_db_int(&ret, retention_s)};
-    PGresult *r = NULL;
-    enum tm_code rc;
-
-    rc = tm_db_exec(db,
-                    "WITH gone AS (DELETE FROM txn.outbox"
-                    " WHERE ts < now() - make_interval(secs => $1::bigint)"
-                    " AND seq <= (SELECT published FROM txn.outbox_seq) RETURNING 1)"
-                    " SELECT count(*) FROM gone",
-                    1, params, &r, err);
-    if (rc == TM_OK)
-        *rows = tm_db_i64(r, 0, 0);
-    PQclear(r);
-    return rc;
-}
-
 const struct tm_outbox tx_outbox = {
     "txn",
     7406314, /* advisory lock key of txn's publisher */
@@ -233,6 +213,9 @@ const struct tm_outbox tx_outbox = {
     "SELECT published FROM txn.outbox_seq",
     "UPDATE txn.outbox_seq SET published = GREATEST(published, $1::bigint)",
     "SELECT last FROM txn.outbox_seq",
+    /* never an event the publisher has not sent: subscribers replay those */
+    "WITH gone AS (DELETE FROM txn.outbox WHERE ts < now() - make_interval(secs => $1::bigint)"
+    " AND seq <= (SELECT published FROM txn.outbox_seq) RETURNING 1) SELECT count(*) FROM gone",
 };
 
 const struct tm_job_sql tx_job_sql = {

@@ -18,24 +18,6 @@
 
 /* ----------------------------------------------------- catalogue copy */
 
-/* Field of data as statement text: strings as they are, numbers and
- * booleans printed; NULL when absent. */
-static const char *
-field(const cJSON *data, const char *name, char *buf, size_t size)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(data, name);
-
-    if (cJSON_IsString(v))
-        return v->valuestring;
-    if (cJSON_IsBool(v))
-        return cJSON_IsTrue(v) ? "true" : "false";
-    if (cJSON_IsNumber(v)) {
-        snprintf(buf, size, "%.0f", v->valuedouble);
-        return buf;
-    }
-    return NULL;
-}
-
 enum tm_code
 tx_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
 {
@@ -51,7 +33,7 @@ tx_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
         return TM_OK;
     names = store ? store_f : product_f;
     for (int i = 0; i < 4; i++)
-        if (!(f[i] = field(ev->data, names[i], b[i], sizeof b[i])))
+        if (!(f[i] = tm_event_text(ev->data, names[i], b[i], sizeof b[i])))
             return tm_err_set(err, TM_INVALID, names[i], "%s: no %s", ev->topic, names[i]);
     return store ? tx_db_upsert_store(db, f, err) : tx_db_upsert_product(db, f, err);
 }
@@ -350,7 +332,7 @@ const size_t tx_routes_n = sizeof tx_routes / sizeof tx_routes[0];
 static enum tm_code
 job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
-    return tx_db_outbox_cleanup(db, ((struct tx_app *)app)->outbox_retention_s, rows, err);
+    return tm_outbox_cleanup(db, &tx_outbox, ((struct tx_app *)app)->outbox_retention_s, rows, err);
 }
 
 static enum tm_code

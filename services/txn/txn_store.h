@@ -202,7 +202,5 @@ TM_MUSTCHECK enum tm_code tx_db_store_profiles_refresh(PGconn *db, int64_t *rows
                                                        struct tm_err *err);
 TM_MUSTCHECK enum tm_code tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out,
                                               struct tm_err *err);
-TM_MUSTCHECK enum tm_code tx_db_outbox_cleanup(PGconn *db, int64_t retention_s, int64_t *rows,
-                                               struct tm_err *err);
 
 #endif
