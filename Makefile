@@ -45,7 +45,7 @@ TXN_LIB_OBJ := $(TXN_LIB_SRC:%.c=$(BUILD)/%.o)
 
 DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory $(BIN)/tm-analytics $(BIN)/tm-txn
 TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BIN)/tm-events \
-	$(BIN)/tm-fraud-eval
+	$(BIN)/tm-fraud-eval $(BIN)/tm-txn-seed
 UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway \
 	$(BUILD)/tests/unit-txn
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests

@@ -5,7 +5,8 @@
 #   - GET /api/v1/products/{id} through nginx → tm-gateway → tm-inventory → PostgreSQL
 #   - nginx serving a static file of the same size (the reference)
 # at 100 and at 1,000 connections; stock commits beside pgbench's single-row
-# INSERT at 1, 8 and 32 clients; events and logins; and prints one table with
+# INSERT at 1, 8 and 32 clients; fraud-scored sales beside it at 8 and 32;
+# events and logins; and prints one table with
 # the ratio of ours to each reference. The machine is shared and noisy: read the ratios.
 set -uo pipefail
 
@@ -108,6 +109,39 @@ for c in $STOCK_CONNS; do
   stock_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "pgbench single-row INSERT (reference)" "$c" "${pg_tps:-0}" "${pg_lat:--}" "-" 0 1.000)")
   stock_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "POST /api/v1/stock-commits (1 line)" "$c" "${rps:-0}" "${p50:--}" "${p99:--}" "${bad:-0}" "$ratio")")
 done
+
+# Sales (fraud-scored, stock-committed, durable: POST /api/v1/transactions
+# through nginx → gateway → tm-txn → Redis + tm-inventory) at 8 and 32
+# clients, each beside pgbench's single-row INSERT measured just before.
+psqlq "SELECT p.id, p.unit_price_cents FROM inventory.products p JOIN inventory.stock s
+       ON s.product_id = p.id AND s.store_id = 1 AND s.on_hand > 1000000
+       JOIN txn.products t ON t.id = p.id WHERE p.active ORDER BY p.id LIMIT 1000" |
+  tr '|' ' ' >"$RUN/prices.txt"
+SALE_CONNS=${BENCH_SALE_CONNS:-"8 32"}
+sale_rows=()
+sales_before=$(psqlq "SELECT count(*) FROM txn.transactions")
+for c in $SALE_CONNS; do
+  t=$(( c < 2 ? 1 : 2 ))
+  pg_out=$(PGCONNECT_TIMEOUT=5 pgbench -h 127.0.0.1 -p $((base + 1)) -U techmart -n -c "$c" -j "$t" \
+    -T "${DURATION%s}" -f "$ROOT/tests/bench/pg_insert.sql" techmart 2>&1)
+  pg_tps=$(awk '/^tps = / {print $3; exit}' <<<"$pg_out")
+  pg_lat=$(awk '/^latency average/ {print $4 "ms"}' <<<"$pg_out")
+  out=$(TM_BENCH_RUN="s$c-$RANDOM" TM_BENCH_PRICES="$RUN/prices.txt" wrk -t"$t" -c"$c" \
+    -d"$DURATION" --timeout 10s --latency -s "$ROOT/tests/bench/sale.lua" "http://127.0.0.1:$http/" 2>&1)
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  ratio=$(awk -v a="$rps" -v b="$pg_tps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
+  sale_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "pgbench single-row INSERT (reference)" "$c" "${pg_tps:-0}" "${pg_lat:--}" "-" 0 1.000)")
+  sale_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "POST /api/v1/transactions (scored sale)" "$c" "${rps:-0}" "${p50:--}" "${p99:--}" "${bad:-0}" "$ratio")")
+done
+read -r sales_done sales_declined sales_unmatched <<<"$(psqlq "SELECT
+  count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'declined'),
+  count(*) FILTER (WHERE status = 'completed' AND NOT EXISTS (SELECT 1 FROM inventory.stock_commits c
+    WHERE c.sale_id = 'txn-' || t.id AND c.status = 'committed'))
+  FROM (SELECT * FROM txn.transactions ORDER BY id OFFSET $sales_before) t" | tr '|' ' ')"
+
 ledger_gaps=$(psqlq "SELECT count(*) FROM inventory.stock s LEFT JOIN (SELECT store_id, product_id,
   sum(quantity) q FROM inventory.movements GROUP BY 1, 2) m USING (store_id, product_id)
   WHERE s.on_hand <> COALESCE(m.q, 0)")
@@ -118,8 +152,11 @@ read -r l_rps l_p50 l_p99 l_err <<<"$(measure "http://127.0.0.1:$http/api/v1/aut
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "POST /api/v1/auth/login (argon2id)" "$LOGIN_CONNS" "$l_rps" "$l_p50" "$l_p99" "$l_err" "-"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
 for row in "${stock_rows[@]}"; do echo "$row"; done
+for row in "${sale_rows[@]}"; do echo "$row"; done
 echo
 echo "stock commits: one transaction each (claim the sale id, lock the level, ledger row + level, stock.changed, commit record); ratio = commits/s ÷ pgbench TPS; pgbench p50 column = its average latency."
+echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (one Redis EVALSHA for the velocity counters, customer/store history), stock-committed through tm-inventory and recorded with its txn.created event and idempotency answer; ratio = sales/s ÷ pgbench TPS."
+echo "sales recorded by the sales runs: ${sales_done:-?} completed, ${sales_declined:-?} declined; completed without a committed stock commit: ${sales_unmatched:-?} (want 0)."
 echo "ledger check after the stock runs: ${ledger_gaps:-?} levels differ from their ledger (want 0)."
 echo "events: req/s = products written (one event each); p50/p99 = inventory commit → applied in tm-analytics' copy, over ${ev_n:-0} events."
 echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
@@ -134,5 +171,16 @@ fraud_csv=$(mktemp /tmp/tm-fraud.XXXXXX)
 echo
 echo "fraud scoring (tm-fraud-eval, sample generator data; no real labelled fraud data exists here):"
 "$BIN/tm-fraud-eval" --rules default "$fraud_csv"
+"$BIN/tm-fraud-eval" --rules seed "$fraud_csv"
+# Real labels: the sensor readings of tests/data (not fraud; mechanics only,
+# see tests/data/README.md), each reading a "sale" of its sensor, scored by
+# how far it is from the sensor's own recent readings; the seed's rules beside.
+awk -F, 'NR == 1 { print "ts,customer,instrument,store,total_cents,units,top_units,top_price_cents,local_hour,label" }
+  NR > 1 { ts = 1273363200 + 5 * $1; amt = int($4 * 100 + 0.5);
+  printf "%d,mote-%d,mote-%d,%d,%d,1,1,%d,%d,%d\n", ts, $2, $2, $2, amt, amt, int((ts % 86400) / 3600), $6 }' \
+  "$ROOT/tests/data/sensor_anomaly_labelled.csv" | sort -t, -k1,1n >"$fraud_csv"
+echo
+echo "anomaly scoring on real labels (tm-fraud-eval, tests/data/sensor_anomaly_labelled.csv; sensor readings, not fraud):"
+"$BIN/tm-fraud-eval" --rules "$ROOT/tests/data/sensor_rules.json" "$fraud_csv"
 "$BIN/tm-fraud-eval" --rules seed "$fraud_csv"
 rm -f "$fraud_csv"

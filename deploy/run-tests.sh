@@ -38,7 +38,7 @@ run() { # run NAME CMD...: runs a test binary, keeps its output, counts it
   echo "== $name"
   "$@" >"$out" 2>&1
   rc=$?
-  grep -E '^[0-9]+%: Checks: |:[FE]:' "$out"
+  grep -E '^[0-9]+%: Checks: |:[FE]:|^note: ' "$out"
   if ! grep -qE '^[0-9]+%: Checks: ' "$out"; then
     echo "$name did not finish (exit $rc); its output:"; tail -n 40 "$out"
     failed=$((failed + 1))

@@ -284,6 +284,12 @@ cmd_up() {
   for i in $(seq 1 "$N_AN"); do wait_ready analytics "$i" "$(an_ops_port "$i")"; done
   for i in $(seq 1 "$N_TX"); do start_txn "$i"; done
   for i in $(seq 1 "$N_TX"); do wait_ready txn "$i" "$(tx_ops_port "$i")"; done
+  if [ "${TM_SAMPLE:-1}" = 1 ]; then
+    # the sample sales history, posted through tm-txn like real sales (once)
+    TM_DB_URL=$DB_URL TM_TXN_ENDPOINTS=$(txn_endpoints) TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
+      "$BIN/tm-txn-seed" 2>>"$RUN/log/seed.log" || die "sample sales failed: see $RUN/log/seed.log"
+    log "sample sales: $(grep -o 'event=seed.done.*\|event=seed.skip.*' "$RUN/log/seed.log" | tail -n 1)"
+  fi
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
   for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(gw_ops_port "$i")"; done
   start_nginx

@@ -56,7 +56,8 @@ short_reply(struct tm_reply *rep, const struct inv_line *l, const int64_t *avail
 }
 
 /* A commit under a sale id that already exists: the same lines get the
- * first answer again; different lines are a different request. */
+ * first answer again; different lines are a different request; a reversed
+ * sale is not taken again. */
 static enum tm_code
 commit_replay(struct tm_ctx *ctx, struct tm_reply *rep, const char *sale_id, const char *key,
               struct tm_err *err)
@@ -67,6 +68,8 @@ commit_replay(struct tm_ctx *ctx, struct tm_reply *rep, const char *sale_id, con
     if (rc == TM_OK && strcmp(c.lines_key, key) != 0)
         rc = tm_err_set(err, TM_UNPROCESSABLE, "sale_id",
                         "sale %s was committed with different lines", sale_id);
+    else if (rc == TM_OK && strcmp(c.status, "reversed") == 0) /* its stock is back: not again */
+        rc = tm_err_set(err, TM_CONFLICT, "sale_id", "sale %s was reversed", sale_id);
     if (rc == TM_OK) {
         rep->status = 201;
         snprintf(rep->target, sizeof rep->target, "%s", sale_id);
@@ -82,7 +85,7 @@ commit_replay(struct tm_ctx *ctx, struct tm_reply *rep, const char *sale_id, con
  * show_line; who is recorded on the movements. */
 static enum tm_code
 sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_type type,
-           const char *sale_id, const char *status, int show_line, const char *who,
+           const char *sale_id, const char *status, int show_line, const char *who, const char *at,
            struct tm_buf *out, struct tm_err *err)
 {
     enum tm_code rc;
@@ -96,6 +99,7 @@ sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_ty
 
         if (type == INV_MOVE_RETURN)
             m.reason = "sale reversed";
+        m.at = at;
         if ((rc = inv_stock_apply(ctx->db, &m, &after, &mv, err)) != TM_OK)
             return rc;
         rc = tm_buf_printf(out, "%s{", i ? "," : "");
@@ -117,12 +121,13 @@ sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_ty
 enum tm_code
 inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const names[] = {"sale_id", "lines"};
+    static const char *const names[] = {"sale_id", "lines", "occurred_at"};
     struct inv_line l[INV_LINES_MAX];
     int64_t available[INV_LINES_MAX];
     int exists[INV_LINES_MAX], idx[INV_LINES_MAX];
     char sale_id[INV_REF_MAX + 1], key[INV_LINES_MAX * 64], who[INV_PRINCIPAL_MAX];
-    char f[INV_FIELD_MAX];
+    char f[INV_FIELD_MAX], when[INV_TIME_MAX + 1];
+    const char *at = NULL;
     cJSON *body = NULL;
     struct tm_buf out;
     int n = 0, n_short, claimed = 0;
@@ -130,10 +135,11 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
 
     tm_buf_init(&out, 1 << 20);
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tm_json_only(body, names, 2, err)) != TM_OK ||
+        (rc = tm_json_only(body, names, 3, err)) != TM_OK ||
         (rc = tm_json_str(body, "sale_id", 1, INV_REF_MAX, sale_id, sizeof sale_id, err)) !=
             TM_OK ||
-        (rc = inv_decode_lines(body, 1, 0, l, &n, err)) != TM_OK)
+        (rc = inv_decode_lines(body, 1, 0, l, &n, err)) != TM_OK ||
+        (rc = inv_opt_time(ctx->db, body, when, sizeof when, &at, err)) != TM_OK)
         goto out;
     if (!inv_ref_valid(sale_id)) {
         rc = tm_err_set(err, TM_INVALID, "sale_id",
@@ -164,7 +170,7 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
         rc = short_reply(rep, l, available, exists, idx, n_short, err);
         goto out;
     }
-    if ((rc = sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, &out, err)) ==
+    if ((rc = sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, at, &out, err)) ==
             TM_OK &&
         (rc = inv_db_commit_set_reply(ctx->db, sale_id, out.p, err)) == TM_OK) {
         rep->status = 201;
@@ -225,8 +231,8 @@ inv_h_commit_reverse(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
         goto out;
     }
     tm_ctx_principal(ctx, who, sizeof who);
-    if ((rc = sale_moves(ctx, l, n, INV_MOVE_RETURN, sale_id, "reversed", 0, who, &out, err)) ==
-            TM_OK &&
+    if ((rc = sale_moves(ctx, l, n, INV_MOVE_RETURN, sale_id, "reversed", 0, who, NULL, &out,
+                         err)) == TM_OK &&
         (rc = inv_db_commit_set_reversed(ctx->db, sale_id, out.p, err)) == TM_OK)
         rc = inv_too_big(tm_buf_adds(&rep->body, out.p), err);
 out:

@@ -33,18 +33,19 @@ static const struct tm_cfg_opt seed_opts[] = {
     {"seed", "TM_SEED", TM_CFG_INT, F(seed), 0, 0, 2147483647, "20261122", 0,
      "generator seed; the same seed loads the same catalogue"},
     {"history-days", "TM_SEED_HISTORY_DAYS", TM_CFG_INT, F(history_days), 0, 0, 3660, "90", 0,
-     "days of simulated stock history (sales, replenishment) per store and product"},
+     "days of sample history: the opening stock arrives this many days ago (tm-txn-seed posts the "
+     "sales)"},
 };
 #undef F
 
 #define TS_LEN 24
 
-/* One store's levels and history, every product, as two bulk statements. */
+/* One store's levels and opening stock, every product, as two bulk statements. */
 static enum tm_code
 load_store(PGconn *db, const struct seed_cfg *cfg, struct inv_rng *rng, int64_t store_id,
            const int64_t *product_ids, time_t day0, int first_dow, struct tm_err *err)
 {
-    int np = cfg->products, max_moves = cfg->history_days * 2 + 2, n = 0;
+    int np = cfg->products, max_moves = 4, n = 0; /* one day: a receipt and a sale */
     size_t cap = (size_t)np * (size_t)max_moves;
     struct inv_sample_move *h = tm_xcalloc((size_t)max_moves, sizeof *h);
     int64_t *lv = tm_xcalloc((size_t)np * 6, sizeof *lv);
@@ -56,7 +57,9 @@ load_store(PGconn *db, const struct seed_cfg *cfg, struct inv_rng *rng, int64_t 
 
     for (int j = 0; j < np; j++) {
         struct inv_sample_policy pol;
-        int k = inv_sample_history(rng, cfg->history_days, first_dow, max_moves, h, &pol);
+        /* the policy and its opening receipt only: the sales are tm-txn-seed's,
+         * posted as real sales, and so is the replenishment they call for */
+        int k = inv_sample_history(rng, 1, first_dow, max_moves, h, &pol);
 
         lv[j] = store_id;
         lv[np + j] = product_ids[j];
@@ -64,11 +67,14 @@ load_store(PGconn *db, const struct seed_cfg *cfg, struct inv_rng *rng, int64_t 
         lv[3 * np + j] = pol.max_qty;
         lv[4 * np + j] = pol.reorder_point;
         lv[5 * np + j] = pol.safety_stock;
-        for (int i = 0; i < k; i++, n++) {
-            time_t at = day0 + (time_t)h[i].day * 86400 + (time_t)h[i].hour * 3600 +
-                        (time_t)inv_rng_range(rng, 0, 3599);
+        for (int i = 0; i < k; i++) {
+            time_t at;
             struct tm t;
 
+            if (h[i].is_sale)
+                continue;
+            at = day0 + (time_t)h[i].day * 86400 + (time_t)h[i].hour * 3600 +
+                 (time_t)inv_rng_range(rng, 0, 3599);
             gmtime_r(&at, &t);
             strftime(times + (size_t)n * TS_LEN, TS_LEN, "%Y-%m-%dT%H:%M:%SZ", &t);
             ms[n] = store_id;
@@ -77,6 +83,7 @@ load_store(PGconn *db, const struct seed_cfg *cfg, struct inv_rng *rng, int64_t 
             ma[n] = h[i].after;
             mt[n] = h[i].is_sale ? "sale" : "receipt";
             mat[n] = times + (size_t)n * TS_LEN;
+            n++;
         }
     }
     {

@@ -57,6 +57,7 @@ struct inv_move {
     int64_t dq, dr;
     int need_available;
     const char *reason, *ref_type, *ref_id, *principal;
+    const char *at; /* when it happened (a checked timestamp, inv_db_time_check); NULL: now */
 };
 
 /* Fills m's dq, dr and need_available for `type` and a positive quantity q

@@ -179,6 +179,20 @@ inv_stock_move(enum inv_move_type type, int64_t q, int64_t store_id, int64_t pro
 }
 
 enum tm_code
+inv_opt_time(PGconn *db, const cJSON *o, char *buf, size_t size, const char **at,
+             struct tm_err *err)
+{
+    enum tm_code rc = inv_opt_text(o, "occurred_at", INV_TIME_MAX, buf, size, err);
+
+    *at = NULL;
+    if (rc != TM_OK || !buf[0])
+        return rc;
+    if ((rc = inv_db_time_check(db, buf, "occurred_at", err)) == TM_OK)
+        *at = buf;
+    return rc;
+}
+
+enum tm_code
 inv_opt_int(const cJSON *o, const char *name, int64_t min, int64_t max, int64_t *out, int *has,
             struct tm_err *err)
 {
@@ -447,18 +461,20 @@ inv_h_movements_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
 enum tm_code
 inv_h_movement_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const names[] = {"store_id", "product_id", "type",     "quantity",
-                                        "counted",  "reason",     "reference"};
+    static const char *const names[] = {"store_id", "product_id", "type",      "quantity",
+                                        "counted",  "reason",     "reference", "occurred_at"};
     struct inv_move_req r = {0};
     struct inv_move m = {0};
     struct inv_level before, after;
     struct inv_movement mv;
     char type[32], reason[INV_REASON_MAX + 1], reference[INV_REF_MAX + 1], who[INV_PRINCIPAL_MAX];
+    char when[INV_TIME_MAX + 1];
+    const char *at = NULL;
     cJSON *body = NULL;
     enum tm_code rc;
 
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tm_json_only(body, names, 7, err)) != TM_OK ||
+        (rc = tm_json_only(body, names, 8, err)) != TM_OK ||
         (rc = tm_json_i64(body, "store_id", 1, INT64_MAX, &r.store_id, err)) != TM_OK ||
         (rc = tm_json_i64(body, "product_id", 1, INT64_MAX, &r.product_id, err)) != TM_OK ||
         (rc = tm_json_str(body, "type", 1, 31, type, sizeof type, err)) != TM_OK ||
@@ -468,7 +484,8 @@ inv_h_movement_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
                           err)) != TM_OK ||
         (rc = inv_opt_text(body, "reason", INV_REASON_MAX, reason, sizeof reason, err)) != TM_OK ||
         (rc = inv_opt_text(body, "reference", INV_REF_MAX, reference, sizeof reference, err)) !=
-            TM_OK)
+            TM_OK ||
+        (rc = inv_opt_time(ctx->db, body, when, sizeof when, &at, err)) != TM_OK)
         goto out;
     if (!inv_move_parse(type, &r.type)) {
         rc = tm_err_set(err, TM_INVALID, "type", "type '%s' is not a movement type", type);
@@ -495,6 +512,7 @@ inv_h_movement_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
     m.ref_type = reference[0] ? "reference" : "";
     m.ref_id = reference;
     m.principal = who;
+    m.at = at;
     if ((rc = inv_stock_apply(ctx->db, &m, &after, &mv, err)) != TM_OK)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, mv.id);

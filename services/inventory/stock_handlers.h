@@ -51,6 +51,13 @@ struct inv_move inv_stock_move(enum inv_move_type type, int64_t q, int64_t store
                                int64_t product_id, const char *ref_type, const char *ref_id,
                                const char *who);
 
+/* Optional "occurred_at" of a movement recorded late: absent or null
+ * leaves *at NULL (now); else it is checked (inv_db_time_check) and *at
+ * points into buf. */
+#define INV_TIME_MAX 40
+TM_MUSTCHECK enum tm_code inv_opt_time(PGconn *db, const cJSON *o, char *buf, size_t size,
+                                       const char **at, struct tm_err *err);
+
 /* rc, or TM_TOOBIG ("reply too large") when rc is not TM_OK. */
 TM_MUSTCHECK enum tm_code inv_too_big(enum tm_code rc, struct tm_err *err);
 

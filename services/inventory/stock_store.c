@@ -204,11 +204,35 @@ inv_db_stock_lock_lines(PGconn *db, const struct inv_line *l, int n, int64_t *av
 }
 
 enum tm_code
+inv_db_time_check(PGconn *db, const char *at, const char *field, struct tm_err *err)
+{
+    char days[16];
+    const char *params[2] = {at, days};
+    PGresult *r = NULL;
+    enum tm_code rc;
+    int ok;
+
+    snprintf(days, sizeof days, "%d", INV_PAST_MAX_DAYS);
+    rc = tm_db_exec(db,
+                    "SELECT $1::timestamptz BETWEEN now() - $2::int * interval '1 day'"
+                    " AND now() + interval '1 hour'",
+                    2, params, &r, err);
+    ok = rc == TM_OK && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+
+    PQclear(r);
+    if (rc == TM_INVALID || (rc == TM_OK && !ok))
+        return tm_err_set(err, TM_INVALID, field,
+                          "%s must be a timestamp from %d days ago to an hour ahead", field,
+                          INV_PAST_MAX_DAYS);
+    return rc;
+}
+
+enum tm_code
 inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after, struct inv_movement *mv,
             struct tm_err *err)
 {
     struct tm_db_int s, p, dq, dr;
-    const char *params[10] = {tm_db_int(&s, m->store_id),
+    const char *params[11] = {tm_db_int(&s, m->store_id),
                               tm_db_int(&p, m->product_id),
                               tm_db_int(&dq, m->dq),
                               tm_db_int(&dr, m->dr),
@@ -217,7 +241,8 @@ inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after, struc
                               m->reason ? m->reason : "",
                               m->ref_type ? m->ref_type : "",
                               m->ref_id ? m->ref_id : "",
-                              m->principal ? m->principal : ""};
+                              m->principal ? m->principal : "",
+                              m->at};
     PGresult *r = NULL;
     enum tm_code rc;
 
@@ -230,10 +255,11 @@ inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after, struc
                     " RETURNING " RAW_LEVEL_COLS "),"
                     " m AS (INSERT INTO inventory.movements (store_id, product_id, type, quantity,"
                     " reserved_delta, reason, ref_type, ref_id, principal, on_hand_after,"
-                    " reserved_after) SELECT store_id, product_id, $6, $3, $4, $7, $8, $9, $10,"
-                    " on_hand, reserved FROM s RETURNING " MOVE_COLS ")"
+                    " reserved_after, created_at) SELECT store_id, product_id, $6, $3, $4, $7, $8,"
+                    " $9, $10, on_hand, reserved, coalesce($11::timestamptz, now()) FROM s"
+                    " RETURNING " MOVE_COLS ")"
                     " SELECT s.*, m.* FROM s, m",
-                    10, params, &r, err);
+                    11, params, &r, err);
     if (rc != TM_OK)
         return rc;
     if (PQntuples(r) == 1) {

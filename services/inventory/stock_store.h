@@ -69,6 +69,12 @@ TM_MUSTCHECK enum tm_code inv_db_stock_lock_lines(PGconn *db, const struct inv_l
  * with the result. *after is the level afterwards; *mv the movement.
  * TM_CONFLICT when on hand or reserved would go below zero, or available
  * would and m->need_available is set; TM_NOTFOUND when there is no level. */
+/* Checks that at is a timestamp from INV_PAST_MAX_DAYS ago to an hour
+ * ahead, for a movement recorded late (TM_INVALID naming field). */
+#define INV_PAST_MAX_DAYS 400
+TM_MUSTCHECK enum tm_code inv_db_time_check(PGconn *db, const char *at, const char *field,
+                                            struct tm_err *err);
+
 TM_MUSTCHECK enum tm_code inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after,
                                       struct inv_movement *mv, struct tm_err *err);
 

@@ -22,8 +22,49 @@ struct gen_cfg {
 };
 
 /* Calls emit(arg, sale) for every generated sale in time order; returns
- * the number emitted. */
+ * the number emitted. A sale's store is 1..stores and its customer
+ * "1".."customers" (regular), "new-N" (a new account) or "" (a guest). */
 int64_t gen_sales(const struct gen_cfg *cfg, void (*emit)(void *arg, const struct rp_sale *s),
                   void *arg);
+
+/* ----------------------------------------------- baskets (tm-txn-seed) */
+
+struct gen_rng {
+    uint64_t s;
+};
+double gen_uni(struct gen_rng *r); /* [0, 1) */
+
+/* A catalogue product and how well it sells (a share of the day's units). */
+struct gen_item {
+    int64_t id, price_cents;
+    double weight;
+};
+struct gen_line {
+    int64_t product_id, quantity, unit_price_cents;
+};
+
+/* Popularity: log-normal weights, so many items sell rarely (most days
+ * zero) and a few sell every day; the same seed gives the same weights. */
+void gen_weights(uint64_t seed, struct gen_item *items, int n);
+
+/* Promotions: an item is on promotion for one week in GEN_PROMO_WEEKS
+ * (day counted from the epoch), at GEN_PROMO_PRICE of its price, selling
+ * GEN_PROMO_LIFT times as much. */
+#define GEN_PROMO_WEEKS 26
+#define GEN_PROMO_PRICE 0.8
+#define GEN_PROMO_LIFT 3.0
+int gen_on_promo(uint64_t seed, int64_t product_id, int64_t epoch_day);
+
+/* The day's cumulative weights (promotions applied) into cum[n]. */
+void gen_day_weights(uint64_t seed, const struct gen_item *items, int n, int64_t epoch_day,
+                     double *cum);
+
+/* The lines of sale s on epoch_day, at most max (> 0), one per product:
+ * its units drawn by the day's popularity; a sale of several units of one
+ * dear item (top_units > 1, a planted pattern) buys them of the item priced
+ * nearest top_price_cents. Prices are the catalogue's, promotions off. */
+int gen_basket(struct gen_rng *r, uint64_t seed, const struct rp_sale *s,
+               const struct gen_item *items, const double *cum, int n, int64_t epoch_day,
+               struct gen_line *out, int max);
 
 #endif

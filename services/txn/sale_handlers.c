@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/bus.h"
+#include "common/call.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/migrate.h"
@@ -43,11 +44,6 @@ inventory_call(struct tx_app *app, const struct tm_request *from, const char *ro
                int *status, struct tm_buf *out, struct tm_err *err)
 {
     struct tm_request req;
-    struct tm_reply_view v;
-    struct tm_buf env;
-    char *reply = NULL;
-    size_t len = 0;
-    enum tm_code rc;
 
     memset(&req, 0, sizeof req);
     snprintf(req.id, sizeof req.id, "%s", from->id);
@@ -63,20 +59,7 @@ inventory_call(struct tx_app *app, const struct tm_request *from, const char *ro
     req.deadline_ms = deadline_ms;
     req.body = body;
     req.body_len = strlen(body);
-    tm_buf_init(&env, TM_MESSAGE_MAX);
-    rc = tm_request_encode(&req, &env, err);
-    if (rc == TM_OK)
-        rc = tm_bus_call(app->inventory, env.p, env.len, 1,
-                         tm_mono_ms() + (deadline_ms - tm_now_ms()), &reply, &len, err);
-    if (rc == TM_OK && (rc = tm_reply_decode(reply, len, &v, err)) == TM_OK) {
-        *status = v.status;
-        rc = too_big(tm_buf_add(out, v.body, v.body_len), err);
-    }
-    tm_bus_free(reply);
-    tm_buf_fini(&env);
-    if (rc == TM_TIMEOUT || rc == TM_UNAVAIL)
-        return tm_err_set(err, TM_UNAVAIL, NULL, "tm-inventory did not answer: %s", err->message);
-    return rc;
+    return tm_call(app->inventory, &req, status, out, err);
 }
 
 static void
@@ -208,6 +191,7 @@ struct flow {
     struct tx_claim claim;
     struct tx_sale sale;
     struct tx_when when;
+    int resumed; /* the claim was left pending by an earlier try: stock may be taken */
 };
 
 /* Records the sale (completed or declined), its event and the claim's
@@ -308,7 +292,14 @@ take_stock(struct flow *fl, struct tm_reply *rep, int *taken, struct tm_err *err
                            ",\"quantity\":%" PRId64 "}",
                            i ? "," : "", fl->sale.store_id, fl->sale.lines[i].product_id,
                            fl->sale.lines[i].quantity);
-    if (rc == TM_OK && (rc = tm_buf_adds(&body, "]}")) == TM_OK)
+    if (rc == TM_OK)
+        rc = tm_buf_adds(&body, "]");
+    if (rc == TM_OK && fl->sale.occurred_at[0]) { /* a late sale moves stock at its time */
+        char at[40];
+        tm_iso8601(fl->when.epoch_ms, at, sizeof at);
+        rc = tm_buf_printf(&body, ",\"occurred_at\":\"%s\"", at);
+    }
+    if (rc == TM_OK && (rc = tm_buf_adds(&body, "}")) == TM_OK)
         rc = inventory_call(
             fl->app, fl->req, "/api/v1/stock-commits", "/api/v1/stock-commits", NULL, body.p,
             fl->req->deadline_ms ? fl->req->deadline_ms : tm_now_ms() + 10000, &status, &out, err);
@@ -326,6 +317,14 @@ take_stock(struct flow *fl, struct tm_reply *rep, int *taken, struct tm_err *err
     tm_buf_fini(&body);
     tm_buf_fini(&out);
     return rc;
+}
+
+/* Returns stock an earlier try of this sale may have taken (none: no-op). */
+static enum tm_code
+give_back(struct flow *fl, struct tm_err *err)
+{
+    return tx_stock_reverse(fl->app, fl->claim.sale_id, fl->req->id,
+                            fl->req->deadline_ms ? fl->req->deadline_ms : tm_now_ms() + 10000, err);
 }
 
 /* Checks, scores and records the claimed sale. On TM_OK rep is the answer;
@@ -362,8 +361,10 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
     if (encode_result(&rs, &res, &hits, &skipped) != TM_OK) {
         rc = tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
     } else if (res.decision == FR_DECLINE) {
+        /* an earlier try may have scored lower and taken the stock */
         *keep = 1;
-        rc = record(fl, "declined", version, &res, hits.p, skipped.p, rep, err);
+        if (!fl->resumed || (rc = give_back(fl, err)) == TM_OK)
+            rc = record(fl, "declined", version, &res, hits.p, skipped.p, rep, err);
     } else if ((rc = take_stock(fl, rep, &taken, err)) == TM_OK && taken) {
         *keep = 1;
         rc = record(fl, "completed", version, &res, hits.p, skipped.p, rep, err);
@@ -416,10 +417,15 @@ tx_sale_post(struct tx_app *app, PGconn *db, const struct tm_request *req, struc
         rc = too_big(tm_buf_adds(&rep->body, fl->claim.reply), err);
         goto out;
     }
+    fl->resumed = !created;
     rc = make_sale(fl, rep, &keep, err);
     if (!keep) {
+        /* nothing recorded: the claim goes, and with a resumed one any stock
+         * its earlier try took (else the recovery job returns it later) */
         struct tm_err e;
-        if (tx_db_claim_drop(db, fl->who, fl->key, fl->claim.sale_id, &e) != TM_OK)
+        if (fl->resumed && give_back(fl, &e) != TM_OK)
+            tm_log_warn(req->id, "claim.give_back", "error=\"%s\"", e.message);
+        else if (tx_db_claim_drop(db, fl->who, fl->key, fl->claim.sale_id, &e) != TM_OK)
             tm_log_warn(req->id, "claim.drop", "error=\"%s\"", e.message);
     }
 out:

@@ -596,3 +596,74 @@ tx_db_customer_labels(PGconn *db, int64_t id, int64_t *fraud, int64_t *legit, st
     PQclear(r);
     return rc;
 }
+
+/* ---------------------------------------------- sample data (tm-txn-seed) */
+
+/* The integer columns of every row of sql, row after row; owned by the
+ * caller. */
+static enum tm_code
+int_rows(PGconn *db, const char *sql, int64_t **out, int *n, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, 0, NULL, &r, err);
+    int cols;
+
+    *n = 0;
+    *out = NULL;
+    if (rc != TM_OK)
+        return rc;
+    *n = PQntuples(r);
+    cols = PQnfields(r);
+    *out = tm_xcalloc((size_t)(*n > 0 ? *n : 1) * (size_t)cols, sizeof **out);
+    for (int i = 0; i < *n; i++)
+        for (int c = 0; c < cols; c++)
+            (*out)[i * cols + c] = strtoll(PQgetvalue(r, i, c), NULL, 10);
+    PQclear(r);
+    return TM_OK;
+}
+
+enum tm_code
+tx_db_copy_behind(PGconn *db, int64_t *missing, struct tm_err *err)
+{
+    int64_t *v = NULL;
+    int n = 0;
+    enum tm_code rc = int_rows(db,
+                               "SELECT (SELECT count(*) FROM inventory.stores s WHERE NOT EXISTS"
+                               " (SELECT 1 FROM txn.stores t WHERE t.id = s.id))"
+                               " + (SELECT count(*) FROM inventory.products p WHERE NOT EXISTS"
+                               " (SELECT 1 FROM txn.products t WHERE t.id = p.id))",
+                               &v, &n, err);
+
+    if (rc == TM_OK)
+        *missing = v[0];
+    free(v);
+    return rc;
+}
+
+enum tm_code
+tx_db_sellable(PGconn *db, int64_t **stores, int *n_stores, int64_t **products, int *n_products,
+               struct tm_err *err)
+{
+    enum tm_code rc =
+        int_rows(db, "SELECT id FROM txn.stores WHERE active ORDER BY id", stores, n_stores, err);
+
+    *products = NULL;
+    *n_products = 0;
+    if (rc == TM_OK)
+        rc = int_rows(db, "SELECT id, unit_price_cents FROM txn.products WHERE active ORDER BY id",
+                      products, n_products, err);
+    return rc;
+}
+
+enum tm_code
+tx_db_sales_count(PGconn *db, int64_t *n, struct tm_err *err)
+{
+    int64_t *v = NULL;
+    int rows = 0;
+    enum tm_code rc = int_rows(db, "SELECT count(*) FROM txn.transactions", &v, &rows, err);
+
+    if (rc == TM_OK)
+        *n = v[0];
+    free(v);
+    return rc;
+}

@@ -203,4 +203,16 @@ TM_MUSTCHECK enum tm_code tx_db_store_profiles_refresh(PGconn *db, int64_t *rows
 TM_MUSTCHECK enum tm_code tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out,
                                               struct tm_err *err);
 
+/* ---------------------------------------------- sample data (tm-txn-seed) */
+
+/* Stores and products tm-inventory has that tm-txn's copy does not yet
+ * (the seed reads both schemas to know when the copy has caught up). */
+TM_MUSTCHECK enum tm_code tx_db_copy_behind(PGconn *db, int64_t *missing, struct tm_err *err);
+/* The open stores' ids and the active products as (id, unit price cents)
+ * pairs, by id; both arrays owned by the caller. */
+TM_MUSTCHECK enum tm_code tx_db_sellable(PGconn *db, int64_t **stores, int *n_stores,
+                                         int64_t **products, int *n_products, struct tm_err *err);
+/* Sales recorded so far (any status). */
+TM_MUSTCHECK enum tm_code tx_db_sales_count(PGconn *db, int64_t *n, struct tm_err *err);
+
 #endif

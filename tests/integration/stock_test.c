@@ -13,6 +13,8 @@
 
 #include <postgresql/libpq-fe.h>
 
+#include "common/time.h"
+
 #include "tests/integration/client.h"
 
 /* The oracle: levels whose on hand or reserved differ from their ledger. */
@@ -190,6 +192,12 @@ START_TEST(test_commit_is_idempotent_by_sale_id)
     ck_assert_int_eq(http("GET", path, NULL, &r), 0);
     ck_assert_str_eq(jstr(&r, "status"), "reversed");
     resp_free(&r);
+    /* a reversed sale is not taken again */
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", bodies[0], &r), 0);
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_str_eq(err_field(&r), "sale_id");
+    resp_free(&r);
+    ck_assert_int_eq(level(store, p, "on_hand"), 50);
     assert_ledger_invariant();
 }
 END_TEST
@@ -582,6 +590,53 @@ START_TEST(test_scoped_roles_touch_their_stores_only)
 }
 END_TEST
 
+/* A movement recorded late carries its own time; one from the future or
+ * long ago, or not a time at all, is refused and changes nothing. */
+START_TEST(test_late_movements_keep_their_time)
+{
+    long long store = new_store(), p = new_product();
+    static const char *const bad[] = {"2999-01-01T00:00:00Z", "2001-01-01T00:00:00Z", "soon"};
+    char body[512], q[256], at[40];
+    struct resp r;
+
+    receive(store, p, 10);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(body, sizeof body,
+                 "{\"sale_id\":\"%s-late%zu\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+                 "\"quantity\":1}],\"occurred_at\":\"%s\"}",
+                 run_tag(), i, store, p, bad[i]);
+        ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+        ck_assert_msg(r.status == 400, "%s: %d %s", bad[i], r.status, r.body);
+        ck_assert_str_eq(err_field(&r), "occurred_at");
+        resp_free(&r);
+    }
+    ck_assert_int_eq(level(store, p, "on_hand"), 10);
+    tm_iso8601(tm_now_ms() / 1000 * 1000 - 3 * 86400000LL, at, sizeof at); /* three days ago */
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s-late\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":2}],\"occurred_at\":\"%s\"}",
+             run_tag(), store, p, at);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+    snprintf(q, sizeof q,
+             "SELECT count(*) FROM inventory.movements WHERE ref_id = '%s-late'"
+             " AND created_at = '%s'::timestamptz",
+             run_tag(), at);
+    ck_assert_int_eq(sql_int(q), 1);
+    ck_assert_int_eq(level(store, p, "on_hand"), 8);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":5,"
+             "\"occurred_at\":\"%s\"}",
+             store, p, bad[0]);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-movements", body, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "occurred_at");
+    resp_free(&r);
+    assert_ledger_invariant();
+}
+END_TEST
+
 Suite *
 stock_suite(void)
 {
@@ -593,6 +648,7 @@ stock_suite(void)
     tcase_add_test(tc, test_overlapping_multi_line_commits_do_not_deadlock);
     tcase_add_test(tc, test_commit_is_idempotent_by_sale_id);
     tcase_add_test(tc, test_short_commit_names_lines_and_changes_nothing);
+    tcase_add_test(tc, test_late_movements_keep_their_time);
     tcase_add_test(tc, test_transfer_ship_receive_cancel);
     tcase_add_test(tc, test_count_correction_and_ledger);
     tcase_add_test(tc, test_reservation_expires_by_job);

@@ -3,10 +3,17 @@
  * emits txn.created exactly once however often it is retried; a short line
  * or bad input stores nothing; a declined sale takes no stock; a flagged
  * sale is reviewed by a fraud analyst and moves the customer's risk; a void
- * gives the stock back once. Each test makes its own store and products. */
+ * gives the stock back once; tm-txn killed at random through a burst of
+ * retried sales leaves sales, stock and events agreeing. Each test makes
+ * its own store and products. */
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/time.h"
 
@@ -265,6 +272,200 @@ START_TEST(test_decline_review_and_risk)
 }
 END_TEST
 
+/* ------------------------------------------------- crash consistency */
+
+#define KILL_SALES 2000
+#define KILL_CLIENTS 4
+#define KILL_PRODUCTS 4
+#define KILL_STOCK 100000 /* per product: no sale is ever short */
+
+/* One POS client: sales i = c, c + KILL_CLIENTS, ... each retried under
+ * its own key until it has a final answer (201, or 422 for a decline).
+ * Exit status: 0 all answered, 1 an unexpected answer, 2 gave up. */
+static int
+kill_client(int c, long long store, const long long *products)
+{
+    unsigned seed = (unsigned)c * 7919u + 17u;
+
+    for (int i = c; i < KILL_SALES; i += KILL_CLIENTS) {
+        char body[512], key[32];
+        int64_t until = tm_mono_ms() + 60000, done = 0;
+        long long a = products[i % KILL_PRODUCTS], b = products[(i + 1) % KILL_PRODUCTS];
+
+        snprintf(body, sizeof body,
+                 "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":%d,"
+                 "\"unit_price\":5.00},{\"product_id\":%lld,\"quantity\":1,\"unit_price\":5.00}],"
+                 "\"channel\":\"pos\",\"payment_method\":\"card\",\"instrument\":\"kill-%d\"}",
+                 store, a, 1 + i % 3, b, i % 50);
+        snprintf(key, sizeof key, "kill-%d", i);
+        while (!done && tm_mono_ms() < until) {
+            struct resp r;
+            if (post_sale(key, body, &r) != 0) {
+                tm_sleep_ms(20 + (int)(rand_r(&seed) % 80));
+                continue;
+            }
+            if (r.status == 201 || (r.status == 422 && strstr(r.body, "\"transaction\"")))
+                done = 1;
+            else if (r.status < 500 && r.status != 429) {
+                fprintf(stderr, "sale %d: unexpected %d %s\n", i, r.status, r.body);
+                resp_free(&r);
+                return 1;
+            } else
+                tm_sleep_ms(20 + (int)(rand_r(&seed) % 80));
+            resp_free(&r);
+        }
+        if (!done)
+            return 2;
+    }
+    return 0;
+}
+
+/* sql_int over a query formatted from fmt. */
+static long long sql_intf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static long long
+sql_intf(const char *fmt, ...)
+{
+    char q[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(q, sizeof q, fmt, ap);
+    va_end(ap);
+    return sql_int(q);
+}
+
+/* Four POS clients post 2,000 sales with retries while tm-txn instances
+ * are SIGKILLed at random moments and restarted: afterwards every key made
+ * exactly one sale, the completed sales, the committed stock and the
+ * txn.created events agree one for one, and the levels add up. */
+START_TEST(test_sigkill_during_sales_loses_and_doubles_nothing)
+{
+    long long store = new_store(), products[KILL_PRODUCTS], units, completed, commits;
+    pid_t kids[KILL_CLIENTS];
+    unsigned seed = (unsigned)time(NULL);
+    int kills = 0, running = KILL_CLIENTS, bad = 0;
+
+    for (int i = 0; i < KILL_PRODUCTS; i++) {
+        products[i] = new_product();
+        receive(store, products[i], KILL_STOCK);
+        wait_known(store, products[i]);
+    }
+    fprintf(stderr, "note: sigkill test seed %u\n", seed);
+    for (int c = 0; c < KILL_CLIENTS; c++) {
+        kids[c] = fork();
+        ck_assert_int_ge(kids[c], 0);
+        if (kids[c] == 0)
+            _exit(kill_client(c, store, products));
+    }
+    while (running > 0) {
+        int status, n = 1 + (int)(rand_r(&seed) % 2);
+        tm_sleep_ms(100 + (int)(rand_r(&seed) % 500));
+        for (int c = 0; c < KILL_CLIENTS; c++)
+            if (kids[c] > 0 && waitpid(kids[c], &status, WNOHANG) == kids[c]) {
+                bad += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+                kids[c] = 0;
+                running--;
+            }
+        if (running > 0 && pid_of("txn", n) > 0 && kill(pid_of("txn", n), SIGKILL) == 0) {
+            kills++;
+            ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start txn %d "
+                                ">/dev/null 2>&1",
+                                st.run_dir, st.bin, st.root, n),
+                             0);
+        }
+    }
+    ck_assert_int_eq(bad, 0);
+    ck_assert_int_ge(kills, 3);
+    /* every key made one sale (completed or declined), none made two */
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.transactions WHERE store_id = %lld", store),
+                     KILL_SALES);
+    ck_assert_int_eq(sql_intf("SELECT count(DISTINCT idem_key) FROM txn.transactions"
+                              " WHERE store_id = %lld",
+                              store),
+                     KILL_SALES);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.sale_claims WHERE state = 'pending'"
+                              " AND sale_id IN (SELECT id FROM txn.transactions"
+                              " WHERE store_id = %lld)",
+                              store),
+                     0);
+    /* completed sales = committed stock = txn.created events, one for one */
+    completed = sql_intf("SELECT count(*) FROM txn.transactions WHERE store_id = %lld"
+                         " AND status = 'completed'",
+                         store);
+    ck_assert_int_gt(completed, 0);
+    fprintf(stderr, "note: sigkill test: %d kills of tm-txn, %lld of %d sales completed\n", kills,
+            completed, KILL_SALES);
+    commits = sql_intf("SELECT count(*) FROM inventory.stock_commits WHERE status = 'committed'"
+                       " AND sale_id IN (SELECT ref_id FROM inventory.movements"
+                       " WHERE store_id = %lld AND type = 'sale')",
+                       store);
+    ck_assert_int_eq(commits, completed);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.transactions t"
+                              " JOIN inventory.stock_commits c ON c.sale_id = 'txn-' || t.id"
+                              " AND c.status = 'committed' WHERE t.store_id = %lld"
+                              " AND t.status = 'completed'",
+                              store),
+                     completed);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.outbox WHERE topic = 'txn.created'"
+                              " AND (data->>'store_id')::bigint = %lld",
+                              store),
+                     completed);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.outbox WHERE topic = 'txn.declined'"
+                              " AND (data->>'store_id')::bigint = %lld",
+                              store),
+                     KILL_SALES - completed);
+    /* and the levels add up to what the completed sales took */
+    units = sql_intf("SELECT coalesce(sum(units), 0) FROM txn.transactions"
+                     " WHERE store_id = %lld AND status = 'completed'",
+                     store);
+    ck_assert_int_eq(
+        sql_intf("SELECT sum(on_hand) FROM inventory.stock WHERE store_id = %lld", store),
+        (long long)KILL_PRODUCTS * KILL_STOCK - units);
+}
+END_TEST
+
+/* make up's sample history went through the sale path: sales of every
+ * kind, each completed one holding its stock commit and its event, its
+ * stock moved at the sale's own time, and flagged ones reviewed. */
+START_TEST(test_sample_history_went_through_the_sale_path)
+{
+    long long sales =
+                  sql_int("SELECT count(*) FROM txn.transactions WHERE principal = 'tm-txn-seed'"),
+              completed =
+                  sql_int("SELECT count(*) FROM txn.transactions WHERE principal = 'tm-txn-seed'"
+                          " AND status = 'completed'");
+
+    ck_assert_int_gt(sales, 500);
+    ck_assert_int_gt(completed, sales / 2);
+    ck_assert_int_eq(
+        sql_int("SELECT count(*) FROM txn.transactions t JOIN inventory.stock_commits c"
+                " ON c.sale_id = 'txn-' || t.id AND c.status = 'committed'"
+                " WHERE t.principal = 'tm-txn-seed' AND t.status = 'completed'"),
+        completed);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM txn.transactions t JOIN txn.outbox o"
+                             " ON o.topic = 'txn.created' AND (o.data->>'id')::bigint = t.id"
+                             " WHERE t.principal = 'tm-txn-seed'"),
+                     completed);
+    /* back-dated: days of history, each movement at its sale's time */
+    ck_assert_int_ge(sql_int("SELECT count(DISTINCT occurred_at::date) FROM txn.transactions"
+                             " WHERE principal = 'tm-txn-seed'"),
+                     7);
+    ck_assert_int_eq(
+        sql_int("SELECT count(*) FROM txn.transactions t JOIN inventory.movements m"
+                " ON m.ref_id = 'txn-' || t.id AND m.type = 'sale'"
+                " WHERE t.principal = 'tm-txn-seed' AND m.created_at <> t.occurred_at"),
+        0);
+    /* weekends sell more than midweek; flagged sales carry a label */
+    ck_assert_int_gt(sql_int("SELECT count(*) FILTER (WHERE extract(isodow FROM occurred_at) = 6)"
+                             " - count(*) FILTER (WHERE extract(isodow FROM occurred_at) = 3)"
+                             " FROM txn.transactions WHERE principal = 'tm-txn-seed'"),
+                     0);
+    ck_assert_int_gt(sql_int("SELECT count(*) FROM txn.transactions WHERE principal = 'tm-txn-seed'"
+                             " AND review_label IS NOT NULL"),
+                     0);
+}
+END_TEST
+
 Suite *
 txn_suite(void)
 {
@@ -275,6 +476,11 @@ txn_suite(void)
     tcase_add_test(tc, test_sale_takes_stock_once);
     tcase_add_test(tc, test_short_and_bad_input_store_nothing);
     tcase_add_test(tc, test_decline_review_and_risk);
+    tcase_add_test(tc, test_sample_history_went_through_the_sale_path);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("crash");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, test_sigkill_during_sales_loses_and_doubles_nothing);
     suite_add_tcase(s, tc);
     return s;
 }

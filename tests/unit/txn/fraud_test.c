@@ -400,6 +400,63 @@ START_TEST(test_generator_is_deterministic)
 }
 END_TEST
 
+/* Sample baskets: one line per product, the sale's units, catalogue prices
+ * (20 % off on promotion); a dear-units sale buys the nearest-priced item;
+ * popularity is skewed and promotions come one week in GEN_PROMO_WEEKS. */
+START_TEST(test_sample_baskets)
+{
+    struct gen_item items[200];
+    double cum[200];
+    struct gen_line l[16];
+    struct gen_rng r = {42};
+    struct rp_sale s;
+    int n, promo_weeks = 0, weeks = 52 * 200;
+    double top = 0, total = 0;
+
+    for (int i = 0; i < 200; i++)
+        items[i] = (struct gen_item){i + 1, 100 + 1000 * i, 0};
+    gen_weights(7, items, 200);
+    for (int i = 0; i < 200; i++) {
+        ck_assert(items[i].weight > 0);
+        total += items[i].weight;
+        top = items[i].weight > top ? items[i].weight : top;
+    }
+    ck_assert(top > 10 * total / 200); /* a few items sell far above the mean */
+    for (int i = 0; i < 200; i++)
+        for (int w = 0; w < 52; w++)
+            promo_weeks += gen_on_promo(7, items[i].id, 20000 + 7 * w);
+    ck_assert_int_ge(promo_weeks, weeks / GEN_PROMO_WEEKS / 2);
+    ck_assert_int_le(promo_weeks, weeks / GEN_PROMO_WEEKS * 2);
+    gen_day_weights(7, items, 200, 20000, cum);
+    ck_assert(cum[199] >= total);
+    memset(&s, 0, sizeof s);
+    s.units = 6;
+    s.top_units = 1;
+    for (int k = 0; k < 100; k++) {
+        int64_t units = 0;
+        n = gen_basket(&r, 7, &s, items, cum, 200, 20000, l, 16);
+        ck_assert_int_ge(n, 1);
+        for (int i = 0; i < n; i++) {
+            const struct gen_item *it = &items[l[i].product_id - 1];
+            int64_t want = gen_on_promo(7, it->id, 20000)
+                               ? (int64_t)llround((double)it->price_cents * GEN_PROMO_PRICE)
+                               : it->price_cents;
+            units += l[i].quantity;
+            ck_assert_int_eq(l[i].unit_price_cents, want);
+            for (int j = 0; j < i; j++)
+                ck_assert(l[j].product_id != l[i].product_id);
+        }
+        ck_assert_int_eq(units, 6);
+    }
+    s.top_units = 4;
+    s.top_price_cents = 50200; /* nearest: item 51 at 50,100 */
+    n = gen_basket(&r, 7, &s, items, cum, 200, 20000, l, 16);
+    ck_assert_int_eq(n, 1);
+    ck_assert_int_eq(l[0].product_id, 51);
+    ck_assert_int_eq(l[0].quantity, 4);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -420,6 +477,7 @@ main(void)
     tcase_add_test(tc, test_sale_decode);
     tcase_add_test(tc, test_replay_windows_are_exact);
     tcase_add_test(tc, test_generator_is_deterministic);
+    tcase_add_test(tc, test_sample_baskets);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
