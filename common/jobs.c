@@ -13,6 +13,7 @@
 #include "common/db.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/router.h"
 #include "common/time.h"
 
 struct tm_jobs {
@@ -215,4 +216,19 @@ tm_jobs_list(struct tm_jobs *j, PGconn *db, struct tm_buf *out, struct tm_err *e
             rc = tm_buf_adds(out, "}");
     }
     return rc == TM_OK ? tm_buf_adds(out, "]}") : rc;
+}
+
+enum tm_code
+tm_jobs_h_list(struct tm_jobs *j, struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    return tm_jobs_list(j, ctx->db, &rep->body, err);
+}
+
+enum tm_code
+tm_jobs_h_run(struct tm_jobs *j, struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    const char *name = tm_request_param(ctx->req, "name");
+
+    snprintf(rep->target, sizeof rep->target, "job:%.60s", name ? name : "");
+    return tm_jobs_run_now(j, ctx->db, name ? name : "", &rep->body, err);
 }

@@ -52,4 +52,13 @@ TM_MUSTCHECK enum tm_code tm_jobs_run_now(struct tm_jobs *j, PGconn *db, const c
 TM_MUSTCHECK enum tm_code tm_jobs_list(struct tm_jobs *j, PGconn *db, struct tm_buf *out,
                                        struct tm_err *err);
 
+/* The two job routes of a service, for its handlers to call with its jobs:
+ * GET .../jobs (the list) and POST .../jobs/{name}/run. */
+struct tm_ctx;
+struct tm_reply;
+TM_MUSTCHECK enum tm_code tm_jobs_h_list(struct tm_jobs *j, struct tm_ctx *ctx,
+                                         struct tm_reply *rep, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_jobs_h_run(struct tm_jobs *j, struct tm_ctx *ctx, struct tm_reply *rep,
+                                        struct tm_err *err);
+
 #endif

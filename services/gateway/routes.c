@@ -69,6 +69,8 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/fraud/rules/versions", TXN, P(FRAUD_REVIEW), ANY},
     {"GET", "/api/v1/fraud/rules/{version}", TXN, P(FRAUD_REVIEW), ANY},
     {"GET", "/api/v1/fraud/stats", TXN, P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/txn/jobs", TXN, P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/txn/jobs/{name}/run", TXN, P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/analytics/catalogue-lag", GW_SVC_ANALYTICS, P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/jobs", INV, P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/jobs/{name}/run", INV, P(OPS_ADMIN), ANY},

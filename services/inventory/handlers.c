@@ -439,19 +439,13 @@ const int inv_jobs_n = (int)(sizeof inv_jobs / sizeof inv_jobs[0]);
 static enum tm_code
 h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    const struct inv_app *a = ctx->app;
-
-    return tm_jobs_list(a->jobs, ctx->db, &rep->body, err);
+    return tm_jobs_h_list(((const struct inv_app *)ctx->app)->jobs, ctx, rep, err);
 }
 
 static enum tm_code
 h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    const struct inv_app *a = ctx->app;
-    const char *name = tm_request_param(ctx->req, "name");
-
-    snprintf(rep->target, sizeof rep->target, "job:%.60s", name ? name : "");
-    return tm_jobs_run_now(a->jobs, ctx->db, name ? name : "", &rep->body, err);
+    return tm_jobs_h_run(((const struct inv_app *)ctx->app)->jobs, ctx, rep, err);
 }
 
 enum tm_code

@@ -309,6 +309,18 @@ h_fraud_stats(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 static const char queue_arg[] = "suspicious";
 
+static enum tm_code
+h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    return tm_jobs_h_list(((const struct tx_app *)ctx->app)->jobs, ctx, rep, err);
+}
+
+static enum tm_code
+h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    return tm_jobs_h_run(((const struct tx_app *)ctx->app)->jobs, ctx, rep, err);
+}
+
 const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/customers", h_customer_list, TM_TX_READ, NULL},
     {"POST", "/api/v1/customers", h_customer_create, TM_TX_WRITE, NULL},
@@ -324,6 +336,8 @@ const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/fraud/rules/versions", h_rules_list, TM_TX_READ, NULL},
     {"GET", "/api/v1/fraud/rules/{version}", h_rules_get, TM_TX_READ, NULL},
     {"GET", "/api/v1/fraud/stats", h_fraud_stats, TM_TX_READ, NULL},
+    {"GET", "/api/v1/txn/jobs", h_jobs_list, TM_TX_READ, NULL},
+    {"POST", "/api/v1/txn/jobs/{name}/run", h_job_run, TM_TX_READ, NULL},
 };
 const size_t tx_routes_n = sizeof tx_routes / sizeof tx_routes[0];
 

@@ -334,6 +334,78 @@ sql_intf(const char *fmt, ...)
     return sql_int(q);
 }
 
+/* A sale whose flow died after taking its stock and was never retried: the
+ * claim-recovery job, run through tm-txn's job routes, gives the stock back
+ * and drops the claim. */
+START_TEST(test_claim_recovery_job_returns_abandoned_stock)
+{
+    long long store = new_store(), product = new_product(),
+              sale = sql_int("SELECT nextval('txn.transactions_id_seq')");
+    char body[512];
+    struct resp r;
+
+    receive(store, product, 10);
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"txn-%lld\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":3}]}",
+             sale, store, product);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+    ck_assert_int_eq(level_on_hand(store, product), 7);
+    ck_assert_int_eq(sql_intf("WITH i AS (INSERT INTO txn.sale_claims (principal, idem_key,"
+                              " body_hash, sale_id, created_at) VALUES ('test', 'key:%s-gone',"
+                              " 'x', %lld, now() - interval '1 hour') RETURNING 1)"
+                              " SELECT count(*) FROM i",
+                              run_tag(), sale),
+                     1);
+    ck_assert_int_eq(http("POST", "/api/v1/txn/jobs/claim-recovery/run", NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "outcome"), "ok");
+    ck_assert_int_ge(jint(&r, "rows"), 1);
+    resp_free(&r);
+    ck_assert_int_eq(level_on_hand(store, product), 10);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.sale_claims WHERE sale_id = %lld", sale),
+                     0);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.stock_commits WHERE sale_id ="
+                              " 'txn-%lld' AND status = 'reversed'",
+                              sale),
+                     1);
+    ck_assert_int_eq(http("GET", "/api/v1/txn/jobs", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"name\":\"claim-recovery\""));
+    resp_free(&r);
+    ck_assert_int_eq(http_as(st.token[4], "GET", "/api/v1/txn/jobs", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 403); /* jobs are the admin's */
+    resp_free(&r);
+    ck_assert_int_eq(http("POST", "/api/v1/txn/jobs/no-such-job/run", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 404);
+    resp_free(&r);
+}
+END_TEST
+
+/* Waits (up to 10 s) until process pid has exited: gone, or a zombie. */
+static void
+wait_gone(int pid)
+{
+    for (int i = 0; i < 500; i++) {
+        char path[64], stat[256] = "";
+        FILE *f;
+        const char *state;
+
+        snprintf(path, sizeof path, "/proc/%d/stat", pid);
+        if (!(f = fopen(path, "r")))
+            return;
+        if (!fgets(stat, sizeof stat, f))
+            stat[0] = '\0';
+        fclose(f);
+        state = strrchr(stat, ')'); /* "pid (comm) S ..." */
+        if (!state || state[1] == '\0' || state[2] == 'Z' || state[2] == 'X')
+            return;
+        tm_sleep_ms(20);
+    }
+}
+
 /* Four POS clients post 2,000 sales with retries while tm-txn instances
  * are SIGKILLed at random moments and restarted: afterwards every key made
  * exactly one sale, the completed sales, the committed stock and the
@@ -368,6 +440,7 @@ START_TEST(test_sigkill_during_sales_loses_and_doubles_nothing)
             }
         if (running > 0 && pid_of("txn", n) > 0 && kill(pid_of("txn", n), SIGKILL) == 0) {
             kills++;
+            wait_gone(pid_of("txn", n)); /* its ports are free once it is gone */
             ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start txn %d "
                                 ">/dev/null 2>&1",
                                 st.run_dir, st.bin, st.root, n),
@@ -477,6 +550,7 @@ txn_suite(void)
     tcase_add_test(tc, test_short_and_bad_input_store_nothing);
     tcase_add_test(tc, test_decline_review_and_risk);
     tcase_add_test(tc, test_sample_history_went_through_the_sale_path);
+    tcase_add_test(tc, test_claim_recovery_job_returns_abandoned_stock);
     suite_add_tcase(s, tc);
     tc = tcase_create("crash");
     tcase_set_timeout(tc, 300);
