@@ -91,23 +91,30 @@ psqlq "WITH u AS (UPDATE inventory.stock SET on_hand = on_hand + 100000000, upda
        SELECT store_id, product_id, 'receipt', 100000000, 'bench', on_hand, reserved, 'bench' FROM u" >/dev/null
 psqlq "CREATE SCHEMA IF NOT EXISTS bench; CREATE TABLE IF NOT EXISTS bench.single_row
        (id bigserial PRIMARY KEY, v double precision, at timestamptz NOT NULL DEFAULT now())" >/dev/null
-STOCK_CONNS=${BENCH_STOCK_CONNS:-"1 8 32"}
-stock_rows=()
-for c in $STOCK_CONNS; do
+# beside_pgbench C LABEL SCRIPT: pgbench's single-row INSERT at C clients,
+# then wrk with SCRIPT for as long; prints the two table rows (ratio = ours ÷
+# pgbench TPS). The caller's TM_BENCH_* variables reach the script.
+beside_pgbench() {
+  local c=$1 label=$2 script=$3 t pg_out pg_tps pg_lat out rps p50 p99 bad ratio
   t=$(( c < 2 ? 1 : 2 ))
   pg_out=$(PGCONNECT_TIMEOUT=5 pgbench -h 127.0.0.1 -p $((base + 1)) -U techmart -n -c "$c" -j "$t" \
     -T "${DURATION%s}" -f "$ROOT/tests/bench/pg_insert.sql" techmart 2>&1)
   pg_tps=$(awk '/^tps = / {print $3; exit}' <<<"$pg_out")
   pg_lat=$(awk '/^latency average/ {print $4 "ms"}' <<<"$pg_out")
-  out=$(TM_BENCH_RUN="$c-$RANDOM" wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency \
-    -s "$ROOT/tests/bench/stock_commit.lua" "http://127.0.0.1:$http/" 2>&1)
+  out=$(wrk -t"$t" -c"$c" -d"$DURATION" --timeout 10s --latency -s "$script" "http://127.0.0.1:$http/" 2>&1)
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
   ratio=$(awk -v a="$rps" -v b="$pg_tps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
-  stock_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "pgbench single-row INSERT (reference)" "$c" "${pg_tps:-0}" "${pg_lat:--}" "-" 0 1.000)")
-  stock_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "POST /api/v1/stock-commits (1 line)" "$c" "${rps:-0}" "${p50:--}" "${p99:--}" "${bad:-0}" "$ratio")")
+  printf '%-44s %6s %10s %9s %9s %7s %7s\n' "pgbench single-row INSERT (reference)" "$c" "${pg_tps:-0}" "${pg_lat:--}" "-" 0 1.000
+  printf '%-44s %6s %10s %9s %9s %7s %7s\n' "$label" "$c" "${rps:-0}" "${p50:--}" "${p99:--}" "${bad:-0}" "$ratio"
+}
+STOCK_CONNS=${BENCH_STOCK_CONNS:-"1 8 32"}
+stock_rows=""
+for c in $STOCK_CONNS; do
+  stock_rows+=$(TM_BENCH_RUN="$c-$RANDOM" beside_pgbench "$c" "POST /api/v1/stock-commits (1 line)" \
+    "$ROOT/tests/bench/stock_commit.lua")$'\n'
 done
 
 # Sales (fraud-scored, stock-committed, durable: POST /api/v1/transactions
@@ -118,23 +125,11 @@ psqlq "SELECT p.id, p.unit_price_cents FROM inventory.products p JOIN inventory.
        JOIN txn.products t ON t.id = p.id WHERE p.active ORDER BY p.id LIMIT 1000" |
   tr '|' ' ' >"$RUN/prices.txt"
 SALE_CONNS=${BENCH_SALE_CONNS:-"8 32"}
-sale_rows=()
+sale_rows=""
 sales_before=$(psqlq "SELECT count(*) FROM txn.transactions")
 for c in $SALE_CONNS; do
-  t=$(( c < 2 ? 1 : 2 ))
-  pg_out=$(PGCONNECT_TIMEOUT=5 pgbench -h 127.0.0.1 -p $((base + 1)) -U techmart -n -c "$c" -j "$t" \
-    -T "${DURATION%s}" -f "$ROOT/tests/bench/pg_insert.sql" techmart 2>&1)
-  pg_tps=$(awk '/^tps = / {print $3; exit}' <<<"$pg_out")
-  pg_lat=$(awk '/^latency average/ {print $4 "ms"}' <<<"$pg_out")
-  out=$(TM_BENCH_RUN="s$c-$RANDOM" TM_BENCH_PRICES="$RUN/prices.txt" wrk -t"$t" -c"$c" \
-    -d"$DURATION" --timeout 10s --latency -s "$ROOT/tests/bench/sale.lua" "http://127.0.0.1:$http/" 2>&1)
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  ratio=$(awk -v a="$rps" -v b="$pg_tps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')
-  sale_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "pgbench single-row INSERT (reference)" "$c" "${pg_tps:-0}" "${pg_lat:--}" "-" 0 1.000)")
-  sale_rows+=("$(printf '%-44s %6s %10s %9s %9s %7s %7s' "POST /api/v1/transactions (scored sale)" "$c" "${rps:-0}" "${p50:--}" "${p99:--}" "${bad:-0}" "$ratio")")
+  sale_rows+=$(TM_BENCH_RUN="s$c-$RANDOM" TM_BENCH_PRICES="$RUN/prices.txt" \
+    beside_pgbench "$c" "POST /api/v1/transactions (scored sale)" "$ROOT/tests/bench/sale.lua")$'\n'
 done
 read -r sales_done sales_declined sales_unmatched <<<"$(psqlq "SELECT
   count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'declined'),
@@ -151,8 +146,7 @@ LOGIN_CONNS=${BENCH_LOGIN_CONNS:-8}
 read -r l_rps l_p50 l_p99 l_err <<<"$(measure "http://127.0.0.1:$http/api/v1/auth/login" "$LOGIN_CONNS" "$ROOT/tests/bench/login.lua")"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "POST /api/v1/auth/login (argon2id)" "$LOGIN_CONNS" "$l_rps" "$l_p50" "$l_p99" "$l_err" "-"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
-for row in "${stock_rows[@]}"; do echo "$row"; done
-for row in "${sale_rows[@]}"; do echo "$row"; done
+printf '%s' "$stock_rows" "$sale_rows"
 echo
 echo "stock commits: one transaction each (claim the sale id, lock the level, ledger row + level, stock.changed, commit record); ratio = commits/s ÷ pgbench TPS; pgbench p50 column = its average latency."
 echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (one Redis EVALSHA for the velocity counters, customer/store history), stock-committed through tm-inventory and recorded with its txn.created event and idempotency answer; ratio = sales/s ÷ pgbench TPS."

@@ -110,7 +110,6 @@ request(struct tm_request *req, const char *method, const char *route, const cha
     snprintf(req->principal.id, sizeof req->principal.id, "tm-txn-seed");
     snprintf(req->principal.role, sizeof req->principal.role, "admin");
     snprintf(req->idem_key, sizeof req->idem_key, "%s", idem ? idem : "");
-    req->deadline_ms = tm_now_ms() + 10000;
     req->body = body;
     req->body_len = body ? strlen(body) : 0;
 }

@@ -617,27 +617,33 @@ int_rows(PGconn *db, const char *sql, int64_t **out, int *n, struct tm_err *err)
     *out = tm_xcalloc((size_t)(*n > 0 ? *n : 1) * (size_t)cols, sizeof **out);
     for (int i = 0; i < *n; i++)
         for (int c = 0; c < cols; c++)
-            (*out)[i * cols + c] = strtoll(PQgetvalue(r, i, c), NULL, 10);
+            (*out)[i * cols + c] = tm_db_i64(r, i, c);
     PQclear(r);
     return TM_OK;
+}
+
+/* The first column of sql's one row, as an integer. */
+static enum tm_code
+int_one(PGconn *db, const char *sql, int64_t *out, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, 0, NULL, &r, err);
+
+    if (rc == TM_OK)
+        *out = tm_db_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
 }
 
 enum tm_code
 tx_db_copy_behind(PGconn *db, int64_t *missing, struct tm_err *err)
 {
-    int64_t *v = NULL;
-    int n = 0;
-    enum tm_code rc = int_rows(db,
-                               "SELECT (SELECT count(*) FROM inventory.stores s WHERE NOT EXISTS"
-                               " (SELECT 1 FROM txn.stores t WHERE t.id = s.id))"
-                               " + (SELECT count(*) FROM inventory.products p WHERE NOT EXISTS"
-                               " (SELECT 1 FROM txn.products t WHERE t.id = p.id))",
-                               &v, &n, err);
-
-    if (rc == TM_OK)
-        *missing = v[0];
-    free(v);
-    return rc;
+    return int_one(db,
+                   "SELECT (SELECT count(*) FROM inventory.stores s WHERE NOT EXISTS"
+                   " (SELECT 1 FROM txn.stores t WHERE t.id = s.id))"
+                   " + (SELECT count(*) FROM inventory.products p WHERE NOT EXISTS"
+                   " (SELECT 1 FROM txn.products t WHERE t.id = p.id))",
+                   missing, err);
 }
 
 enum tm_code
@@ -658,12 +664,5 @@ tx_db_sellable(PGconn *db, int64_t **stores, int *n_stores, int64_t **products, 
 enum tm_code
 tx_db_sales_count(PGconn *db, int64_t *n, struct tm_err *err)
 {
-    int64_t *v = NULL;
-    int rows = 0;
-    enum tm_code rc = int_rows(db, "SELECT count(*) FROM txn.transactions", &v, &rows, err);
-
-    if (rc == TM_OK)
-        *n = v[0];
-    free(v);
-    return rc;
+    return int_one(db, "SELECT count(*) FROM txn.transactions", n, err);
 }
