@@ -17,7 +17,7 @@ CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -g -Wall -Wextra -Werror -Ws
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -fno-omit-frame-pointer \
 	-pthread -I. -MMD -MP
 LDFLAGS := $(filter -fsanitize=%,$(OPT)) -pthread
-LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lsodium -lcrypto -lm
+LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lsodium -lcrypto -lnlopt -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -28,11 +28,14 @@ GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/handlers.c services/
 	services/gateway/proxy.c services/gateway/ratelimit.c services/gateway/routes.c \
 	services/gateway/store.c services/gateway/token.c
 GATEWAY_LIB_OBJ := $(GATEWAY_LIB_SRC:%.c=$(BUILD)/%.o)
-INVENTORY_LIB_SRC := services/inventory/catalog.c services/inventory/store.c \
+FORECAST_SRC := services/inventory/forecast.c services/inventory/forecast_run.c \
+	services/inventory/forecast_pattern.c
+INVENTORY_LIB_SRC := $(FORECAST_SRC) services/inventory/catalog.c services/inventory/store.c \
 	services/inventory/handlers.c services/inventory/sample.c services/inventory/stock.c \
 	services/inventory/stock_store.c services/inventory/transfer_store.c \
 	services/inventory/stock_handlers.c services/inventory/transfer_handlers.c \
-	services/inventory/commit_handlers.c
+	services/inventory/commit_handlers.c services/inventory/forecast_store.c \
+	services/inventory/forecast_handlers.c
 INVENTORY_LIB_OBJ := $(INVENTORY_LIB_SRC:%.c=$(BUILD)/%.o)
 
 ANALYTICS_LIB_SRC := services/analytics/handlers.c services/analytics/store.c
@@ -45,7 +48,7 @@ TXN_LIB_OBJ := $(TXN_LIB_SRC:%.c=$(BUILD)/%.o)
 
 DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory $(BIN)/tm-analytics $(BIN)/tm-txn
 TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BIN)/tm-events \
-	$(BIN)/tm-fraud-eval $(BIN)/tm-txn-seed
+	$(BIN)/tm-fraud-eval $(BIN)/tm-txn-seed $(BIN)/tm-forecast-eval
 UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway \
 	$(BUILD)/tests/unit-txn
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
@@ -105,6 +108,12 @@ $(BIN)/tm-txn-seed: $(BUILD)/services/txn/seed_main.o $(TXN_LIB_OBJ) $(COMMON_LI
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN)/tm-fraud-eval: $(BUILD)/services/txn/eval_main.o $(TXN_DOMAIN_SRC:%.c=$(BUILD)/%.o) $(COMMON_LIB)
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN)/tm-forecast-eval: $(BUILD)/services/inventory/forecast_eval_main.o \
+		$(FORECAST_SRC:%.c=$(BUILD)/%.o) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -183,12 +192,18 @@ lint:
 # libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c \
 	common/buf.c common/err.c
-fuzz: build/fuzz/decoders-fuzz
+fuzz: build/fuzz/decoders-fuzz build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $(FUZZ_SRC) -lcjson
+build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
+		services/inventory/forecast_model.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) -lnlopt -lm
 
 clean:
 	rm -rf build bin

@@ -178,3 +178,6 @@ echo "anomaly scoring on real labels (tm-fraud-eval, tests/data/sensor_anomaly_l
 "$BIN/tm-fraud-eval" --rules "$ROOT/tests/data/sensor_rules.json" "$fraud_csv"
 "$BIN/tm-fraud-eval" --rules seed "$fraud_csv"
 rm -f "$fraud_csv"
+
+echo
+BIN=$BIN "$ROOT/deploy/bench-forecast.sh"

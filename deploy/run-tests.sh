@@ -68,6 +68,16 @@ else
   failed=$((failed + 1))
 fi
 rm -rf "$fuzzdir" "$fuzzdir.log"
+echo "== fuzz (forecasting library, 20 s)"
+fuzzdir=$(mktemp -d /tmp/tm-fuzz.XXXXXX)
+if build/fuzz/forecast-fuzz -max_total_time=20 -rss_limit_mb=1024 "$fuzzdir" >"$fuzzdir.log" 2>&1; then
+  echo "fuzz: $(grep -Eo 'Done [0-9]+ runs' "$fuzzdir.log" | tail -1), no crash"
+  passed=$((passed + 1))
+else
+  echo "fuzz: FAILED"; tail -n 30 "$fuzzdir.log"
+  failed=$((failed + 1))
+fi
+rm -rf "$fuzzdir" "$fuzzdir.log"
 
 # A free block of 100 ports: nothing may answer on the ones the stack uses.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -107,6 +117,7 @@ export TM_RATE_LIMITS="admin=100000,store_manager=100000,buyer=100000,analyst=10
 export TM_RATE_IP=1000000 TM_RATE_LOGIN=20 TM_CORS_ORIGIN=http://app.techmart.test
 export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
 export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to start
+export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests
 
 echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then

@@ -17,6 +17,7 @@ struct inv_app {
     _Atomic(struct tm_publisher *) pub; /* set once started; read by /health */
     struct tm_jobs *jobs;               /* set before the bus starts */
     int64_t outbox_retention_s;         /* events older than this are removed */
+    int64_t forecast_interval_s;        /* stored forecasts are this fresh at most */
 };
 
 #endif

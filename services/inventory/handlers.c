@@ -13,6 +13,7 @@
 
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
+#include "services/inventory/forecast_handlers.h"
 #include "services/inventory/stock_handlers.h"
 #include "services/inventory/store.h"
 
@@ -433,6 +434,7 @@ struct tm_job inv_jobs[] = {
     {"outbox-cleanup", 3600, job_outbox_cleanup},
     {"reservation-expiry", 30, inv_job_reservation_expiry},
     {"ledger-check", 86400, inv_job_ledger_check},
+    {"forecast-refresh", 21600, inv_job_forecast_refresh},
 };
 const int inv_jobs_n = (int)(sizeof inv_jobs / sizeof inv_jobs[0]);
 
@@ -482,6 +484,11 @@ const struct tm_route inv_routes[] = {
     {"PATCH", "/api/v1/stores/{id}", h_update, TM_TX_WRITE, &r_store},
     {"GET", "/api/v1/products/{id}/inventory", inv_h_levels_product, TM_TX_READ, NULL},
     {"GET", "/api/v1/inventory/low-stock", inv_h_low_stock, TM_TX_READ, NULL},
+    {"GET", "/api/v1/inventory/predictions/categories/{category_id}", inv_h_prediction_category,
+     TM_TX_READ, NULL},
+    {"GET", "/api/v1/inventory/predictions/{product_id}", inv_h_prediction_get, TM_TX_READ, NULL},
+    {"POST", "/api/v1/inventory/predictions/{product_id}/refresh", inv_h_prediction_refresh,
+     TM_TX_WRITE, NULL},
     {"GET", "/api/v1/inventory/{store_id}", inv_h_levels_store, TM_TX_READ, NULL},
     {"GET", "/api/v1/inventory/{store_id}/{product_id}", inv_h_level_get, TM_TX_READ, NULL},
     {"PUT", "/api/v1/inventory/{store_id}/{product_id}", inv_h_level_put, TM_TX_WRITE, NULL},

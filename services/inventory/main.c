@@ -33,6 +33,7 @@ struct inv_cfg {
     int job_outbox_cleanup_s;
     int job_reservation_expiry_s;
     int job_ledger_check_s;
+    int job_forecast_refresh_s;
 };
 
 #define F(field) offsetof(struct inv_cfg, field)
@@ -61,6 +62,9 @@ static const struct tm_cfg_opt inv_opts[] = {
     {"job-ledger-check", "TM_JOB_LEDGER_CHECK_S", TM_CFG_INT, F(job_ledger_check_s), 0, 0, 604800,
      "86400", 0,
      "how often every level is checked against its ledger (seconds; 0: only on demand)"},
+    {"job-forecast-refresh", "TM_JOB_FORECAST_REFRESH_S", TM_CFG_INT, F(job_forecast_refresh_s), 0,
+     0, 604800, "21600", 0,
+     "how often every demand forecast is recomputed and stored (seconds; 0: only on demand)"},
 };
 #undef F
 #undef S
@@ -117,6 +121,8 @@ main(int argc, char **argv)
     inv_jobs[0].interval_s = cfg.job_outbox_cleanup_s;
     inv_jobs[1].interval_s = cfg.job_reservation_expiry_s;
     inv_jobs[2].interval_s = cfg.job_ledger_check_s;
+    inv_jobs[3].interval_s = cfg.job_forecast_refresh_s;
+    app.forecast_interval_s = cfg.job_forecast_refresh_s;
     if (tm_jobs_start(inv_jobs, inv_jobs_n, &inv_job_sql, cfg.db_url, cfg.base.instance, &app,
                       &app.jobs, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);

@@ -84,6 +84,7 @@ long long new_product(void);
 void receive(long long store, long long product, int qty);
 
 Suite *txn_suite(void);
+Suite *forecast_suite(void);
 Suite *catalogue_suite(void);
 Suite *input_suite(void);
 Suite *platform_suite(void);

@@ -61,6 +61,7 @@ main(void)
     srunner_add_suite(sr, subscriber_suite());
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, txn_suite());
+    srunner_add_suite(sr, forecast_suite());
     srunner_add_suite(sr, scaling_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -177,7 +177,8 @@ catalog_suite(void)
     return s;
 }
 
-Suite *stock_suite(void); /* stock_test.c */
+Suite *stock_suite(void);    /* stock_test.c */
+Suite *forecast_suite(void); /* forecast_test.c */
 
 int
 main(void)
@@ -186,6 +187,7 @@ main(void)
     int failed;
 
     srunner_add_suite(sr, stock_suite());
+    srunner_add_suite(sr, forecast_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,161 @@
+/* services/inventory/forecast.h — demand forecasting, pure: plain arrays in,
+ * structs out, no I/O, no clock, no randomness (same input, same output).
+ *
+ * A series is a zero-filled run of periods (days, weeks, months): y[t] is the
+ * demand of period t, 0 for a period without sales, and NaN for a period
+ * marked missing (store closed, out of stock): a missing period is neither
+ * fitted nor scored. Values that are not finite count as missing; negative
+ * values (returns) count as 0; both are counted in fc_classinfo.
+ *
+ * fc_run() is the engine: it classifies the series (Syntetos–Boylan), scores
+ * the candidate models of its class by a rolling-origin backtest, chooses the
+ * one with the lowest MASE, refits it on the whole series and returns the
+ * daily forecast with 80 % / 95 % intervals, the distribution of the demand
+ * summed over 1..H periods, and the backtest accuracy of the chosen model, of
+ * seasonal naive and of the seed formula. docs/forecasting.md gives the
+ * definitions. */
+#ifndef TM_INVENTORY_FORECAST_H
+#define TM_INVENTORY_FORECAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FC_MAX_HORIZON 366 /* periods ahead, at most */
+#define FC_MAX_SEASON 60   /* 7 (daily), 12 (monthly), 52 (weekly) fit */
+#define FC_MAX_ORIGINS 52
+
+enum fc_class {
+    FC_SMOOTH,       /* ADI < 1.32, CV² < 0.49 */
+    FC_ERRATIC,      /* ADI < 1.32, CV² ≥ 0.49 */
+    FC_INTERMITTENT, /* ADI ≥ 1.32, CV² < 0.49 */
+    FC_LUMPY,        /* ADI ≥ 1.32, CV² ≥ 0.49 */
+    FC_TOO_SHORT,    /* too little history for a backtest: the mean */
+    FC_NO_DEMAND,    /* no sale at all: zero */
+    FC_CLASS_COUNT
+};
+
+enum fc_model {
+    FC_NAIVE,        /* last value */
+    FC_SNAIVE,       /* value one season ago */
+    FC_MA,           /* mean of the last k periods, k fitted */
+    FC_SES,          /* simple exponential smoothing, ETS(A,N,N) */
+    FC_HOLT_DAMPED,  /* ETS(A,Ad,N) */
+    FC_HW_ADD,       /* Holt-Winters, damped trend, additive season: ETS(A,Ad,A) */
+    FC_HW_MUL,       /* Holt-Winters, damped trend, multiplicative season: ETS(A,Ad,M) */
+    FC_SEASONAL_SES, /* level and additive season, no trend: ETS(A,N,A) */
+    FC_CROSTON,      /* Croston: size / interval */
+    FC_SBA,          /* Syntetos–Boylan approximation: (1 - α/2) Croston */
+    FC_TSB,          /* Teunter–Syntetos–Babai: probability × size */
+    FC_SEED,         /* the seeds' formula, a baseline (never chosen) */
+    FC_MEAN,         /* mean of the history: too-short series */
+    FC_ZERO,         /* no demand */
+    FC_MODEL_COUNT
+};
+
+struct fc_params {
+    double alpha, beta, gamma, phi; /* smoothing weights, damping (0 when unused) */
+    int window;                     /* FC_MA: periods averaged */
+    double sigma2;                  /* in-sample one-step mean squared error */
+};
+
+struct fc_options {
+    int horizon; /* H, 1..FC_MAX_HORIZON */
+    int origins; /* backtest origins K, 1..FC_MAX_ORIGINS */
+    int season;  /* m, 1..FC_MAX_SEASON (1: none) */
+};
+
+struct fc_classinfo {
+    enum fc_class cls;
+    double adi; /* mean periods between demands (0 when no demand) */
+    double cv2; /* squared coefficient of variation of non-zero demand */
+    int n;      /* periods given */
+    int start;  /* first period with demand (leading zeros are not history) */
+    int observed, nonzero, missing, negative, invalid;
+};
+
+struct fc_accuracy {
+    double mase;    /* mean |error| / in-sample mean |one-step naive change| */
+    double rmsse;   /* root of mean error² / in-sample mean squared change */
+    double bias;    /* mean (forecast - actual) / mean actual */
+    double cover80; /* share of actuals inside the 80 % interval */
+    double cover95; /* ... and the 95 % one */
+    int points;     /* forecasts scored */
+};
+
+struct fc_result {
+    struct fc_classinfo info;
+    enum fc_model model;
+    struct fc_params params;
+    int origins;               /* backtest origins used (0: none possible) */
+    struct fc_accuracy chosen; /* the chosen model in the backtest */
+    struct fc_accuracy snaive; /* seasonal naive, same origins */
+    struct fc_accuracy seed;   /* the seed formula, same origins */
+    int analytic;              /* 1: ETS variance formulas; 0: empirical errors */
+    int horizon;
+    /* per period ahead h = 1..H (index h-1); never negative */
+    double forecast[FC_MAX_HORIZON], lo80[FC_MAX_HORIZON], hi80[FC_MAX_HORIZON],
+        lo95[FC_MAX_HORIZON], hi95[FC_MAX_HORIZON];
+    /* demand summed over periods 1..h: mean and quantiles */
+    double cum[FC_MAX_HORIZON], cum_lo80[FC_MAX_HORIZON], cum_hi80[FC_MAX_HORIZON],
+        cum_lo95[FC_MAX_HORIZON], cum_hi95[FC_MAX_HORIZON];
+};
+
+const char *fc_class_name(enum fc_class c);
+const char *fc_model_name(enum fc_model m);
+/* Why a series of this class gets the models it gets, for people. */
+const char *fc_class_reason(enum fc_class c);
+
+/* 0 when the options are usable, else -1 with the offending field's name in
+ * *field ("horizon", "origins", "season"). */
+int fc_options_check(const struct fc_options *o, const char **field);
+
+/* Syntetos–Boylan class of y[0..n) (n may be 0; y may be NULL then). */
+void fc_classify(const double *y, int n, int season, struct fc_classinfo *out);
+
+/* The engine (see the file head). Options must pass fc_options_check; returns
+ * 0, or -1 when they do not or memory runs out (*out is then zeroed). */
+int fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *out);
+
+/* One model alone: fits it on y[0..n) and writes its point forecast for
+ * periods n..n+H-1 into f[0..H) (finite, never negative) and its parameters
+ * into *p (may be NULL). Returns 0, or -1 on bad options / no memory. */
+int fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_options *o,
+                      double *f, struct fc_params *p);
+
+/* Scale of the errors for MASE / RMSSE: the mean absolute (*abs) and squared
+ * (*sq) one-step change of the series over y[start..n), missing periods
+ * skipped; a constant series gets its mean level (or 1) instead of 0. */
+void fc_scale(const double *y, int start, int n, double *abs, double *sq);
+
+/* Accuracy of forecasts f against actuals a (n each, NaN actuals skipped),
+ * scaled as fc_scale says. Coverage fields are left 0. */
+void fc_accuracy_of(const double *f, const double *a, int n, double scale_abs, double scale_sq,
+                    struct fc_accuracy *out);
+
+/* ---- seasonal patterns of a daily series (forecast_pattern.c) ---------- */
+
+struct fc_patterns {
+    int weekday;             /* 1 when a weekday profile was measured (≥ 4 weeks) */
+    double weekday_index[7]; /* Monday..Sunday: mean demand / overall mean */
+    double weekday_strength; /* share of within-week variance the weekday explains, 0..1 */
+    int trend_direction;     /* -1 falling, 0 flat (not significant), 1 rising */
+    double trend_strength;   /* R² of a line through the weekly totals, 0..1 */
+    double trend_per_week;   /* its slope as a share of the mean weekly total */
+    int trend_weeks;         /* weeks it was measured over (latest, at most 26) */
+    int years;               /* whole years of history */
+    int n_peaks;             /* months well above the mean, when years ≥ 2 */
+    int peak_month[3];       /* 1..12, strongest first */
+    double peak_index[3];    /* that month's mean / overall mean */
+};
+
+/* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
+int64_t fc_days_from_civil(int y, int m, int d);
+void fc_civil_from_days(int64_t z, int *y, int *m, int *d);
+/* 0 = Monday ... 6 = Sunday */
+int fc_weekday(int64_t day);
+
+/* Patterns of the daily series y[0..n) whose first day is day0 (days since
+ * the epoch); missing days (NaN) are left out. */
+void fc_patterns(const double *y, int n, int64_t day0, struct fc_patterns *out);
+
+#endif

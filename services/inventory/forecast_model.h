@@ -1,0 +1,60 @@
+/* services/inventory/forecast_model.h — the model layer under forecast.h,
+ * shared by forecast.c and forecast_run.c and open to the unit tests: one
+ * state per model, stepped one period at a time, and parameter fitting. */
+#ifndef TM_INVENTORY_FORECAST_MODEL_H
+#define TM_INVENTORY_FORECAST_MODEL_H
+
+#include "services/inventory/forecast.h"
+
+/* parameters are fitted on at most this many of the latest periods */
+#define FC_FIT_MAX 730
+
+struct fc_state {
+    enum fc_model model;
+    struct fc_params p;
+    int m;           /* season length, ≥ 1 */
+    const double *y; /* the series (cleaned): MA, seed and mean read it */
+    int from;        /* first period the state has seen */
+    int t;           /* next period to forecast */
+    double level, trend;
+    double season[FC_MAX_SEASON]; /* by slot t mod m */
+    double snaive[FC_MAX_SEASON]; /* last value seen in each slot */
+    double last;                  /* last value seen */
+    double size, interval, prob;  /* Croston, SBA, TSB */
+    int since;                    /* periods since the last demand, this one included */
+};
+
+/* Starts a state at period `from`, its first values taken from y[from..n). */
+void fc_state_init(struct fc_state *s, enum fc_model model, const struct fc_params *p,
+                   const double *y, int from, int n, int m);
+/* Forecasts for periods t .. t+H-1 into out[0..H) (may be negative). */
+void fc_state_path(const struct fc_state *s, int H, double *out);
+/* The one-step forecast of period t. */
+double fc_state_next(const struct fc_state *s);
+/* Takes period t's actual v (NaN: missing) and moves to t+1. */
+void fc_state_update(struct fc_state *s, double v);
+
+/* Sum of squared one-step errors over y[from+1..end) and how many. */
+double fc_sse(enum fc_model model, const struct fc_params *p, const double *y, int from, int end,
+              int m, int *count);
+/* Fits the model's parameters on y[from..end); sets sigma2. 0, or -1 when
+ * the optimiser cannot be created. */
+int fc_fit(enum fc_model model, const double *y, int from, int end, int m, struct fc_params *out);
+
+/* The model itself when it can run on w[from..end) with season m, a
+ * stand-in (HW without a season → damped Holt, ...) or FC_MODEL_COUNT. */
+enum fc_model fc_usable(enum fc_model model, const double *w, int from, int end, int m);
+
+/* Copies y into w: not finite → NaN (missing), negative → 0, above 1e12 →
+ * 1e12 (fc_classify counts them). */
+void fc_clean(const double *y, int n, double *w);
+
+/* ETS class-1 forecast variances (Hyndman et al. 2008, ch. 6) of the
+ * additive models (SES, damped Holt, HW additive, seasonal SES) with their
+ * sigma2: y(n+h) = forecast + e(n+h) + Σ_{j<h} c_j e(n+h-j), so
+ * var[h-1] = σ²(1 + Σ_{j<h} c_j²), and the sum over periods 1..h has
+ * cvar[h-1] = σ² Σ_{i=1..h} (1 + C_{h-i})², C_k = c_1 + ... + c_k. */
+void fc_ets_variance(enum fc_model model, const struct fc_params *p, int m, int H, double *var,
+                     double *cvar);
+
+#endif

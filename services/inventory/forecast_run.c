@@ -1,0 +1,605 @@
+/* services/inventory/forecast_run.c — the engine of forecast.h:
+ * classification, the rolling-origin backtest that chooses a model, and the
+ * intervals of the final forecast.
+ *
+ * Backtest: K origins H/2 periods apart (rounded up), the last at n-H, so the
+ * last H periods are the final test window. Every candidate is fitted once,
+ * on the periods before the first origin (no test period is ever fitted),
+ * then stepped through the series with those parameters; at each origin its
+ * H-step path is scored against the actuals. The chosen model is refitted on
+ * the whole series for the forecast.
+ *
+ * Intervals: the quantiles of the model's own h-step errors (and of the
+ * errors of the h-period sums) from every origin of the fitted history
+ * (empirical), or the ETS variance formulas for additive ETS models on smooth
+ * series (analytic); a series too short for either gets a count-data normal
+ * approximation. Intervals are clipped at zero and always contain the
+ * forecast. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "services/inventory/forecast.h"
+#include "services/inventory/forecast_model.h"
+
+#define EMPIRICAL_ORIGINS 364 /* latest origins whose errors make intervals */
+#define EMPIRICAL_MIN 8       /* fewer errors than this at some h: fall back */
+#define Z80 1.2815515655446004
+#define Z95 1.959963984540054
+
+static const char *const CLASS_NAMES[FC_CLASS_COUNT] = {"smooth", "erratic",   "intermittent",
+                                                        "lumpy",  "too_short", "no_demand"};
+static const char *const CLASS_REASONS[FC_CLASS_COUNT] = {
+    "regular demand of steady size: level, trend and weekly-season models compete",
+    "regular demand of varying size: level, trend and weekly-season models compete",
+    "demand on few periods, of steady size: Croston, SBA and TSB compete with level models",
+    "demand on few periods, of varying size: Croston, SBA and TSB compete with level models",
+    "too little history to backtest a model: the mean of what there is",
+    "no demand in the history: zero"};
+
+const char *
+fc_class_name(enum fc_class c)
+{
+    return (unsigned)c < FC_CLASS_COUNT ? CLASS_NAMES[c] : "unknown";
+}
+
+const char *
+fc_class_reason(enum fc_class c)
+{
+    return (unsigned)c < FC_CLASS_COUNT ? CLASS_REASONS[c] : "";
+}
+
+int
+fc_options_check(const struct fc_options *o, const char **field)
+{
+    const char *bad = NULL;
+    if (!o)
+        bad = "options";
+    else if (o->horizon < 1 || o->horizon > FC_MAX_HORIZON)
+        bad = "horizon";
+    else if (o->origins < 1 || o->origins > FC_MAX_ORIGINS)
+        bad = "origins";
+    else if (o->season < 1 || o->season > FC_MAX_SEASON)
+        bad = "season";
+    if (field)
+        *field = bad;
+    return bad ? -1 : 0;
+}
+
+void
+fc_clean(const double *y, int n, double *w)
+{
+    for (int i = 0; i < n; i++) {
+        double v = y[i];
+        w[i] = !isfinite(v) ? NAN : v < 0 ? 0 : v > 1e12 ? 1e12 : v;
+    }
+}
+
+static int
+min_history(int m)
+{
+    return 2 * m > 10 ? 2 * m : 10;
+}
+static int
+min_train(int m)
+{
+    return m + 4 > 10 ? m + 4 : 10;
+}
+
+void
+fc_classify(const double *y, int n, int season, struct fc_classinfo *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n = n > 0 ? n : 0;
+    out->start = out->n;
+    double sum = 0, sq = 0;
+    int seen = 0;
+    for (int i = 0; i < out->n; i++) {
+        double v = y[i];
+        if (isnan(v)) {
+            out->missing++;
+            continue;
+        }
+        if (!isfinite(v)) {
+            out->invalid++;
+            continue;
+        }
+        out->observed++;
+        if (v < 0) {
+            out->negative++;
+            v = 0;
+        }
+        if (v > 1e12)
+            v = 1e12;
+        if (v > 0 && out->start == out->n)
+            out->start = i;
+        if (out->start < out->n) {
+            seen++;
+            if (v > 0) {
+                out->nonzero++;
+                sum += v;
+                sq += v * v;
+            }
+        }
+    }
+    if (out->observed == 0) {
+        out->cls = FC_TOO_SHORT;
+        return;
+    }
+    if (out->nonzero == 0) {
+        out->cls = FC_NO_DEMAND;
+        return;
+    }
+    double mean = sum / out->nonzero, var = sq / out->nonzero - mean * mean;
+    out->adi = (double)seen / out->nonzero;
+    out->cv2 = var > 0 && mean > 0 ? var / (mean * mean) : 0;
+    if (seen < min_history(season < 1 ? 1 : season))
+        out->cls = FC_TOO_SHORT;
+    else if (out->adi < 1.32)
+        out->cls = out->cv2 < 0.49 ? FC_SMOOTH : FC_ERRATIC;
+    else
+        out->cls = out->cv2 < 0.49 ? FC_INTERMITTENT : FC_LUMPY;
+}
+
+void
+fc_scale(const double *y, int start, int n, double *abs_out, double *sq_out)
+{
+    double sa = 0, ss = 0, lvl = 0, prev = NAN;
+    int c = 0, obs = 0;
+    for (int i = start; i < n; i++) {
+        if (isnan(y[i]))
+            continue;
+        lvl += fabs(y[i]);
+        obs++;
+        if (!isnan(prev)) {
+            double d = y[i] - prev;
+            sa += fabs(d);
+            ss += d * d;
+            c++;
+        }
+        prev = y[i];
+    }
+    double a = c ? sa / c : 0, s = c ? ss / c : 0;
+    if (!(a > 0)) {
+        a = obs && lvl > 0 ? lvl / obs : 1;
+        s = a * a;
+    }
+    *abs_out = a;
+    *sq_out = s;
+}
+
+struct acc {
+    double abs, sq, err, act;
+    int n, in80, in95;
+};
+
+static void
+acc_add(struct acc *a, double f, double actual)
+{
+    double e = f - actual;
+    a->abs += fabs(e);
+    a->sq += e * e;
+    a->err += e;
+    a->act += actual;
+    a->n++;
+}
+
+static void
+acc_finish(const struct acc *a, double scale_abs, double scale_sq, struct fc_accuracy *out)
+{
+    memset(out, 0, sizeof *out);
+    out->points = a->n;
+    if (a->n == 0)
+        return;
+    out->mase = a->abs / a->n / scale_abs;
+    out->rmsse = sqrt(a->sq / a->n / scale_sq);
+    out->bias = a->act > 0 ? (a->err / a->n) / (a->act / a->n) : 0;
+    out->cover80 = (double)a->in80 / a->n;
+    out->cover95 = (double)a->in95 / a->n;
+}
+
+void
+fc_accuracy_of(const double *f, const double *a, int n, double scale_abs, double scale_sq,
+               struct fc_accuracy *out)
+{
+    struct acc x = {0};
+    for (int i = 0; i < n; i++)
+        if (!isnan(a[i]))
+            acc_add(&x, f[i], a[i]);
+    acc_finish(&x, scale_abs, scale_sq, out);
+    out->cover80 = out->cover95 = 0;
+}
+
+/* ---- intervals ---------------------------------------------------------- */
+
+/* error quantiles to add to a forecast: per h and for the sum over 1..h */
+struct bands {
+    double lo95[FC_MAX_HORIZON], lo80[FC_MAX_HORIZON], hi80[FC_MAX_HORIZON], hi95[FC_MAX_HORIZON];
+    double clo95[FC_MAX_HORIZON], clo80[FC_MAX_HORIZON], chi80[FC_MAX_HORIZON],
+        chi95[FC_MAX_HORIZON];
+};
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double
+quantile_sorted(const double *v, int n, double q)
+{
+    double pos = q * (n - 1);
+    int i = (int)pos;
+    if (i >= n - 1)
+        return v[n - 1];
+    return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
+/* normal bands from per-h and cumulative variances */
+static void
+bands_normal(struct bands *b, const double *var, const double *cvar, int H)
+{
+    for (int h = 0; h < H; h++) {
+        double sd = sqrt(var[h] > 0 ? var[h] : 0), csd = sqrt(cvar[h] > 0 ? cvar[h] : 0);
+        b->lo95[h] = -Z95 * sd;
+        b->lo80[h] = -Z80 * sd;
+        b->hi80[h] = Z80 * sd;
+        b->hi95[h] = Z95 * sd;
+        b->clo95[h] = -Z95 * csd;
+        b->clo80[h] = -Z80 * csd;
+        b->chi80[h] = Z80 * csd;
+        b->chi95[h] = Z95 * csd;
+    }
+}
+
+/* fallback: variance σ²·h per period, a random walk's for the sums */
+static void
+bands_simple(struct bands *b, double sigma2, int H)
+{
+    double var[FC_MAX_HORIZON], cvar[FC_MAX_HORIZON];
+    for (int h = 1; h <= H; h++) {
+        var[h - 1] = sigma2 * h;
+        cvar[h - 1] = sigma2 * h * (h + 1.0) * (2.0 * h + 1.0) / 6.0;
+    }
+    bands_normal(b, var, cvar, H);
+}
+
+static int
+analytic_model(enum fc_model m)
+{
+    return m == FC_SES || m == FC_HOLT_DAMPED || m == FC_HW_ADD || m == FC_SEASONAL_SES;
+}
+
+void
+fc_ets_variance(enum fc_model model, const struct fc_params *p, int m, int H, double *var,
+                double *cvar)
+{
+    double c[FC_MAX_HORIZON + 1], C[FC_MAX_HORIZON + 1];
+    double phij = 0, pw = 1;
+    C[0] = 0;
+    for (int j = 1; j <= H; j++) {
+        pw *= p->phi;
+        phij += pw;
+        double cj = p->alpha;
+        if (model == FC_HOLT_DAMPED || model == FC_HW_ADD)
+            cj += p->beta * phij;
+        if ((model == FC_HW_ADD || model == FC_SEASONAL_SES) && m > 1 && j % m == 0)
+            cj += p->gamma;
+        c[j] = cj;
+        C[j] = C[j - 1] + cj;
+    }
+    double s2 = 0;
+    for (int h = 1; h <= H; h++) {
+        if (h > 1)
+            s2 += c[h - 1] * c[h - 1];
+        var[h - 1] = p->sigma2 * (1 + s2);
+        double cv = 0;
+        for (int i = 1; i <= h; i++) {
+            double k = 1 + C[h - i];
+            cv += k * k;
+        }
+        cvar[h - 1] = p->sigma2 * cv;
+    }
+}
+
+static void
+bands_analytic(struct bands *b, enum fc_model model, const struct fc_params *p, int m, int H)
+{
+    double var[FC_MAX_HORIZON], cvar[FC_MAX_HORIZON];
+    fc_ets_variance(model, p, m, H, var, cvar);
+    bands_normal(b, var, cvar, H);
+}
+
+/* Empirical bands: the model (parameters p) is stepped over w[from..end);
+ * from each origin t in [lo, end) its path is compared with the actuals
+ * before `end`. Returns 0, or -1 when some h has too few errors or memory
+ * runs out (the caller falls back). */
+static int
+bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p, const double *w,
+                int from, int end, int lo, int m, int H)
+{
+    if (lo < from + 1)
+        lo = from + 1;
+    int rows = end - lo;
+    if (rows < EMPIRICAL_MIN + H - 1)
+        return -1;
+    size_t cells = (size_t)rows * (size_t)H;
+    double *e = malloc(sizeof *e * cells), *ce = malloc(sizeof *ce * cells), *col = NULL;
+    int *cnt = calloc((size_t)H, sizeof *cnt), *ccnt = calloc((size_t)H, sizeof *ccnt);
+    int rc = -1;
+    if (!e || !ce || !cnt || !ccnt)
+        goto done;
+    struct fc_state s;
+    fc_state_init(&s, model, p, w, from, end, m);
+    double path[FC_MAX_HORIZON];
+    for (int t = from; t < end; t++) {
+        if (t >= lo) {
+            fc_state_path(&s, H, path);
+            double run = 0;
+            int whole = 1;
+            for (int h = 0; h < H; h++) {
+                double a = t + h < end ? w[t + h] : NAN;
+                double f = path[h] > 0 ? path[h] : 0;
+                if (isnan(a)) {
+                    whole = 0;
+                    continue;
+                }
+                e[(size_t)h * rows + cnt[h]++] = a - f;
+                run += a - f;
+                if (whole)
+                    ce[(size_t)h * rows + ccnt[h]++] = run;
+            }
+        }
+        fc_state_update(&s, w[t]);
+    }
+    for (int h = 0; h < H; h++)
+        if (cnt[h] < EMPIRICAL_MIN || ccnt[h] < EMPIRICAL_MIN)
+            goto done;
+    for (int h = 0; h < H; h++) {
+        col = e + (size_t)h * rows;
+        qsort(col, (size_t)cnt[h], sizeof *col, cmp_double);
+        b->lo95[h] = quantile_sorted(col, cnt[h], 0.025);
+        b->lo80[h] = quantile_sorted(col, cnt[h], 0.10);
+        b->hi80[h] = quantile_sorted(col, cnt[h], 0.90);
+        b->hi95[h] = quantile_sorted(col, cnt[h], 0.975);
+        col = ce + (size_t)h * rows;
+        qsort(col, (size_t)ccnt[h], sizeof *col, cmp_double);
+        b->clo95[h] = quantile_sorted(col, ccnt[h], 0.025);
+        b->clo80[h] = quantile_sorted(col, ccnt[h], 0.10);
+        b->chi80[h] = quantile_sorted(col, ccnt[h], 0.90);
+        b->chi95[h] = quantile_sorted(col, ccnt[h], 0.975);
+    }
+    rc = 0;
+done:
+    free(e);
+    free(ce);
+    free(cnt);
+    free(ccnt);
+    return rc;
+}
+
+/* the bands of a fitted model: analytic, empirical, or the fallback; returns
+ * 1 when analytic */
+static int
+make_bands(struct bands *b, enum fc_class cls, enum fc_model model, const struct fc_params *p,
+           const double *w, int from, int end, int m, int H)
+{
+    if (cls == FC_SMOOTH && analytic_model(model) && p->sigma2 > 0) {
+        bands_analytic(b, model, p, m, H);
+        return 1;
+    }
+    int lo = end - EMPIRICAL_ORIGINS - H;
+    if (lo < from + min_train(m))
+        lo = from + min_train(m);
+    if (bands_empirical(b, model, p, w, from, end, lo, m, H) != 0)
+        bands_simple(b, p->sigma2, H);
+    return 0;
+}
+
+static double
+clip0(double v)
+{
+    return isfinite(v) && v > 0 ? v : 0;
+}
+
+/* forecast + bands → the result's arrays: never negative, lo ≤ f ≤ hi */
+static void
+apply_bands(struct fc_result *r, const double *path, const struct bands *b, int H)
+{
+    double run = 0;
+    for (int h = 0; h < H; h++) {
+        double f = clip0(path[h]);
+        run += f;
+        r->forecast[h] = f;
+        r->lo95[h] = fmin(clip0(f + b->lo95[h]), f);
+        r->lo80[h] = fmin(fmax(clip0(f + b->lo80[h]), r->lo95[h]), f);
+        r->hi80[h] = fmax(clip0(f + b->hi80[h]), f);
+        r->hi95[h] = fmax(clip0(f + b->hi95[h]), r->hi80[h]);
+        r->cum[h] = run;
+        r->cum_lo95[h] = fmin(clip0(run + b->clo95[h]), run);
+        r->cum_lo80[h] = fmin(fmax(clip0(run + b->clo80[h]), r->cum_lo95[h]), run);
+        r->cum_hi80[h] = fmax(clip0(run + b->chi80[h]), run);
+        r->cum_hi95[h] = fmax(clip0(run + b->chi95[h]), r->cum_hi80[h]);
+    }
+}
+
+/* ---- the engine --------------------------------------------------------- */
+
+static const enum fc_model REGULAR[] = {FC_NAIVE,       FC_SNAIVE, FC_MA,     FC_SES,
+                                        FC_HOLT_DAMPED, FC_HW_ADD, FC_HW_MUL, FC_SEASONAL_SES};
+static const enum fc_model SPARSE[] = {FC_MA, FC_SES, FC_SEASONAL_SES, FC_CROSTON, FC_SBA, FC_TSB};
+
+struct bt {
+    const double *w;
+    int n, m, H, from, first;
+    int origins[FC_MAX_ORIGINS], k;
+    double scale_abs, scale_sq;
+};
+
+/* Fits `model` before the first origin and scores it at every origin;
+ * -1 when it cannot run on this series. */
+static int
+backtest_one(const struct bt *bt, enum fc_model model, struct fc_params *p, struct fc_accuracy *out,
+             const struct bands *b)
+{
+    if (fc_usable(model, bt->w, bt->from, bt->first, bt->m) != model)
+        return -1;
+    if (!b && fc_fit(model, bt->w, bt->from, bt->first, bt->m, p) != 0)
+        return -1;
+    struct fc_state s;
+    struct acc a = {0};
+    double path[FC_MAX_HORIZON];
+    fc_state_init(&s, model, p, bt->w, bt->from, bt->first, bt->m);
+    int k = 0;
+    for (int t = bt->from; t < bt->n && k < bt->k; t++) {
+        if (t == bt->origins[k]) {
+            fc_state_path(&s, bt->H, path);
+            for (int h = 0; h < bt->H; h++) {
+                double actual = bt->w[t + h], f = clip0(path[h]);
+                if (isnan(actual))
+                    continue;
+                acc_add(&a, f, actual);
+                if (b) {
+                    double lo80 = clip0(f + b->lo80[h]), hi80 = fmax(f + b->hi80[h], f),
+                           lo95 = clip0(f + b->lo95[h]), hi95 = fmax(f + b->hi95[h], f);
+                    a.in80 += actual >= fmin(lo80, f) && actual <= hi80;
+                    a.in95 += actual >= fmin(lo95, f) && actual <= hi95;
+                }
+            }
+            k++;
+        }
+        fc_state_update(&s, bt->w[t]);
+    }
+    acc_finish(&a, bt->scale_abs, bt->scale_sq, out);
+    return 0;
+}
+
+static void
+run_too_short(const double *w, int n, int H, struct fc_result *r)
+{
+    double sum = 0, sq = 0;
+    int c = 0;
+    for (int i = 0; i < n; i++)
+        if (!isnan(w[i])) {
+            sum += w[i];
+            sq += w[i] * w[i];
+            c++;
+        }
+    double mean = c ? sum / c : 0, var = c ? sq / c - mean * mean : 0;
+    if (var < mean)
+        var = mean; /* counts vary at least as a Poisson would */
+    double v[FC_MAX_HORIZON] = {0}, cv[FC_MAX_HORIZON] = {0}, path[FC_MAX_HORIZON] = {0};
+    for (int h = 1; h <= H; h++) {
+        v[h - 1] = var;
+        cv[h - 1] = var * h;
+        path[h - 1] = mean;
+    }
+    struct bands b;
+    bands_normal(&b, v, cv, H);
+    r->model = c ? FC_MEAN : FC_ZERO;
+    r->params.sigma2 = var;
+    apply_bands(r, path, &b, H);
+}
+
+int
+fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *r)
+{
+    memset(r, 0, sizeof *r);
+    const char *field;
+    if (fc_options_check(o, &field) != 0 || n < 0 || (n > 0 && !y))
+        return -1;
+    int H = o->horizon, m = o->season;
+    r->horizon = H;
+    fc_classify(y, n, m, &r->info);
+    double *w = malloc(sizeof *w * (size_t)(n > 0 ? n : 1));
+    if (!w)
+        return -1;
+    fc_clean(y, n, w);
+    int start = r->info.start;
+
+    if (r->info.cls == FC_NO_DEMAND || r->info.observed == 0) {
+        r->model = FC_ZERO; /* every array is already 0 */
+        free(w);
+        return 0;
+    }
+
+    struct bt bt = {.w = w, .n = n, .m = m, .H = H};
+    int step = (H + 1) / 2, room = n - H - (start + min_train(m));
+    if (r->info.cls != FC_TOO_SHORT && room >= 0) {
+        bt.k = 1 + room / step;
+        if (bt.k > o->origins)
+            bt.k = o->origins;
+    }
+    if (bt.k == 0) {
+        r->info.cls = FC_TOO_SHORT;
+        run_too_short(w + start, n - start, H, r);
+        free(w);
+        return 0;
+    }
+    for (int i = 0; i < bt.k; i++)
+        bt.origins[i] = n - H - (bt.k - 1 - i) * step;
+    bt.first = bt.origins[0];
+    bt.from = bt.first - FC_FIT_MAX > start ? bt.first - FC_FIT_MAX : start;
+    fc_scale(w, bt.from, bt.first, &bt.scale_abs, &bt.scale_sq);
+    r->origins = bt.k;
+
+    int sparse = r->info.cls == FC_INTERMITTENT || r->info.cls == FC_LUMPY;
+    const enum fc_model *cand = sparse ? SPARSE : REGULAR;
+    size_t ncand = sparse ? sizeof SPARSE / sizeof *SPARSE : sizeof REGULAR / sizeof *REGULAR;
+    struct fc_params p, best_p = {0};
+    struct fc_accuracy acc;
+    enum fc_model best = FC_MODEL_COUNT;
+    double best_mase = HUGE_VAL;
+    for (size_t i = 0; i < ncand; i++) {
+        if (backtest_one(&bt, cand[i], &p, &acc, NULL) != 0 || acc.points == 0)
+            continue;
+        if (cand[i] == FC_SNAIVE)
+            r->snaive = acc;
+        if (acc.mase < best_mase) {
+            best_mase = acc.mase;
+            best = cand[i];
+            best_p = p;
+        }
+    }
+    if (backtest_one(&bt, FC_SEED, &p, &acc, NULL) == 0)
+        r->seed = acc;
+    if (r->snaive.points == 0 && backtest_one(&bt, FC_SNAIVE, &p, &acc, NULL) == 0)
+        r->snaive = acc;
+    if (best == FC_MODEL_COUNT) {
+        r->info.cls = FC_TOO_SHORT; /* every test period was missing */
+        r->origins = 0;
+        run_too_short(w + start, n - start, H, r);
+        free(w);
+        return 0;
+    }
+
+    /* the chosen model's backtest again, with the bands it had then */
+    struct bands *b = malloc(sizeof *b);
+    if (!b) {
+        free(w);
+        return -1;
+    }
+    make_bands(b, r->info.cls, best, &best_p, w, bt.from, bt.first, m, H);
+    backtest_one(&bt, best, &best_p, &r->chosen, b);
+
+    /* final: refit on everything, forecast, bands */
+    int from = n - FC_FIT_MAX > start ? n - FC_FIT_MAX : start;
+    double path[FC_MAX_HORIZON];
+    struct fc_state s;
+    if (fc_fit(best, w, from, n, m, &r->params) != 0) {
+        free(b);
+        free(w);
+        return -1;
+    }
+    r->model = best;
+    fc_state_init(&s, best, &r->params, w, from, n, m);
+    for (int t = from; t < n; t++)
+        fc_state_update(&s, w[t]);
+    fc_state_path(&s, H, path);
+    r->analytic = make_bands(b, r->info.cls, best, &r->params, w, from, n, m, H);
+    apply_bands(r, path, b, H);
+    free(b);
+    free(w);
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* services/inventory/forecast_store.h — the SQL of forecasting: daily demand
+ * out of the stock ledger, and the stored forecasts. */
+#ifndef TM_INVENTORY_FORECAST_STORE_H
+#define TM_INVENTORY_FORECAST_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/db.h"
+
+/* One (store, product, day) of the ledger with movements: units sold (sales
+ * of sale ids later reversed are not demand) and the on-hand after the
+ * day's last movement. */
+struct inv_demand_day {
+    int64_t store_id, product_id;
+    int day; /* 0 = the window's first day */
+    int64_t sold;
+    int64_t closing;
+};
+
+/* Which ledger rows a series reads: one product (product_id), a category's
+ * products (category_id), or every product (both 0); store_id 0 = all. */
+struct inv_demand_filter {
+    int64_t product_id, category_id, store_id;
+    int days; /* the window: the `days` whole UTC days before today */
+};
+
+/* The window's days with movements, ordered by store, product, day; *day0 is
+ * the window's first day (days since 1970-01-01). The caller frees *rows. */
+TM_MUSTCHECK enum tm_code inv_db_demand(PGconn *db, const struct inv_demand_filter *f,
+                                        int64_t *day0, struct inv_demand_day **rows, size_t *n,
+                                        struct tm_err *err);
+
+/* Products (and their categories) with at least one sale in the window;
+ * the caller frees both arrays. */
+TM_MUSTCHECK enum tm_code inv_db_demand_products(PGconn *db, int days, int64_t **products,
+                                                 int64_t **categories, size_t *n,
+                                                 struct tm_err *err);
+
+struct inv_forecast_row {
+    const char *series; /* see sql/inventory/0005_forecasts.sql */
+    int horizon_days;
+    int64_t product_id, store_id, category_id; /* 0: none */
+    const char *cls, *model;
+    double total;
+    const char *body; /* JSON */
+};
+
+/* Inserts or replaces a series' forecast for its horizon. */
+TM_MUSTCHECK enum tm_code inv_db_forecast_put(PGconn *db, const struct inv_forecast_row *f,
+                                              struct tm_err *err);
+/* The stored body of series/horizon computed within max_age_s seconds into
+ * out; TM_NOTFOUND when there is none that fresh. */
+TM_MUSTCHECK enum tm_code inv_db_forecast_get(PGconn *db, const char *series, int horizon_days,
+                                              int64_t max_age_s, struct tm_buf *out,
+                                              struct tm_err *err);
+
+#endif

@@ -1,0 +1,57 @@
+/* tests/fuzz/forecast_fuzz.c — libFuzzer over the forecasting library's
+ * entry points: the bytes are read as options and a series of doubles (any
+ * bit pattern: NaN, inf, negative, huge); every forecast, interval and
+ * cumulative value must come back finite and non-negative, in order. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "services/inventory/forecast.h"
+
+static void
+check(int ok)
+{
+    if (!ok)
+        abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 4)
+        return 0;
+    struct fc_options o = {
+        .horizon = 1 + data[0] % 60, .origins = 1 + data[1] % 8, .season = 1 + data[2] % 14};
+    int as_small = data[3] & 1; /* small counts read better than raw doubles */
+    data += 4;
+    size -= 4;
+    int n = as_small ? (int)size : (int)(size / sizeof(double));
+    double *y = malloc(sizeof *y * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n; i++) {
+        if (as_small)
+            y[i] = data[i] == 255 ? NAN : data[i] > 200 ? -(double)data[i] : data[i] % 23;
+        else
+            memcpy(&y[i], data + (size_t)i * sizeof(double), sizeof(double));
+    }
+    static struct fc_result r;
+    check(fc_run(y, n, &o, &r) == 0);
+    for (int h = 0; h < o.horizon; h++) {
+        check(isfinite(r.forecast[h]) && r.lo95[h] >= 0 && r.lo95[h] <= r.lo80[h] &&
+              r.lo80[h] <= r.forecast[h] && r.forecast[h] <= r.hi80[h] && r.hi80[h] <= r.hi95[h] &&
+              isfinite(r.hi95[h]));
+        check(isfinite(r.cum_hi95[h]) && r.cum_lo95[h] >= 0 && r.cum_lo95[h] <= r.cum[h] &&
+              r.cum[h] <= r.cum_hi95[h]);
+    }
+    double f[60];
+    check(fc_model_forecast((enum fc_model)(n % FC_MODEL_COUNT), y, n, &o, f, NULL) == 0);
+    for (int h = 0; h < o.horizon; h++)
+        check(isfinite(f[h]) && f[h] >= 0);
+    struct fc_patterns p;
+    fc_patterns(y, n, 19000, &p);
+    check(isfinite(p.weekday_strength) && isfinite(p.trend_strength) && isfinite(p.trend_per_week));
+    free(y);
+    return 0;
+}

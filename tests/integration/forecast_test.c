@@ -1,0 +1,234 @@
+/* tests/integration/forecast_test.c — demand forecasts through nginx and the
+ * gateway: a product with four months of dated sales (Saturdays triple) gets
+ * a forecast that knows Saturday, with ordered, non-negative intervals and
+ * its backtest; refresh stores it and emits forecast.updated; the job
+ * refreshes everything; bad requests are refused and change nothing. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/time.h"
+
+#include "tests/integration/client.h"
+
+#define DAY_MS 86400000LL
+#define HISTORY 119
+
+static long long f_store, f_product;
+
+static int
+is_saturday(long long day)
+{
+    return (day + 3) % 7 == 5; /* 1970-01-01 was a Thursday */
+}
+
+/* four months of sales, one commit a day at noon UTC, dated */
+static void
+make_history(void)
+{
+    char body[512], at[40];
+    struct resp r;
+    long long today = tm_now_ms() / DAY_MS;
+
+    f_store = new_store();
+    f_product = new_product();
+    tm_iso8601((today - HISTORY - 1) * DAY_MS, at, sizeof at);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":100000,"
+             "\"occurred_at\":\"%s\"}",
+             f_store, f_product, at);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-movements", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+    for (long long d = today - HISTORY; d < today; d++) {
+        tm_iso8601(d * DAY_MS + DAY_MS / 2, at, sizeof at);
+        snprintf(body, sizeof body,
+                 "{\"sale_id\":\"%s-fc%lld\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+                 "\"quantity\":%d}],\"occurred_at\":\"%s\"}",
+                 run_tag(), d, f_store, f_product, is_saturday(d) ? 9 : 3, at);
+        ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        resp_free(&r);
+    }
+}
+
+static double
+num(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, k);
+    ck_assert_msg(cJSON_IsNumber(v), "%s missing", k);
+    return cJSON_GetNumberValue(v);
+}
+
+/* every daily row: 0 ≤ lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95, and the total
+ * is the sum; returns the forecast object */
+static const cJSON *
+check_forecast(const struct resp *r, int horizon)
+{
+    const cJSON *f = cJSON_GetObjectItem(r->json, "forecast");
+    ck_assert_ptr_nonnull(f);
+    const cJSON *daily = cJSON_GetObjectItem(f, "daily");
+    ck_assert_int_eq(cJSON_GetArraySize(daily), horizon);
+    double sum = 0;
+    for (int h = 0; h < horizon; h++) {
+        const cJSON *d = cJSON_GetArrayItem(daily, h);
+        double fc = num(d, "forecast");
+        ck_assert(num(d, "lo95") >= 0);
+        ck_assert(num(d, "lo95") <= num(d, "lo80") + 1e-9);
+        ck_assert(num(d, "lo80") <= fc + 1e-9 && fc <= num(d, "hi80") + 1e-9);
+        ck_assert(num(d, "hi80") <= num(d, "hi95") + 1e-9);
+        sum += fc;
+        ck_assert_double_eq_tol(num(d, "cumulative"), sum, 1e-3 * horizon);
+    }
+    ck_assert_double_eq_tol(num(f, "total"), sum, 1e-3 * horizon);
+    return f;
+}
+
+START_TEST(test_forecast_knows_the_weekday)
+{
+    char path[256];
+    struct resp r;
+
+    make_history();
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?store_id=%lld&horizon_days=14",
+             f_product, f_store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    const cJSON *f = check_forecast(&r, 14);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "class")), "smooth");
+    const cJSON *bt = cJSON_GetObjectItem(f, "backtest");
+    ck_assert(num(bt, "origins") >= 1);
+    double mase = num(cJSON_GetObjectItem(bt, "chosen"), "mase");
+    ck_assert_msg(mase < num(cJSON_GetObjectItem(bt, "seed_formula"), "mase"), "%s", r.body);
+    ck_assert_msg(mase < 0.1, "a noiseless weekly pattern is learnt: %s", r.body);
+    const cJSON *daily = cJSON_GetObjectItem(f, "daily");
+    for (int h = 0; h < 14; h++) {
+        const cJSON *d = cJSON_GetArrayItem(daily, h);
+        int y, m, dd;
+        const char *date = cJSON_GetStringValue(cJSON_GetObjectItem(d, "date"));
+        ck_assert_int_eq(sscanf(date, "%d-%d-%d", &y, &m, &dd), 3);
+        long long day = (tm_now_ms() / DAY_MS) + h;
+        ck_assert_double_eq_tol(num(d, "forecast"), is_saturday(day) ? 9 : 3, 0.5);
+    }
+    const cJSON *wd = cJSON_GetObjectItem(cJSON_GetObjectItem(f, "patterns"), "weekday");
+    ck_assert(num(cJSON_GetObjectItem(wd, "index"), "sat") > 2);
+    ck_assert(num(wd, "strength") > 0.9);
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "stored")));
+    resp_free(&r);
+
+    /* refresh: stored for the store and the product, and an event */
+    long long events = sql_int("SELECT count(*) FROM inventory.outbox WHERE topic ="
+                               " 'forecast.updated'");
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld/refresh", f_product);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_int_eq(jint(&r, "series"), 2);
+    resp_free(&r);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.outbox WHERE topic ="
+                             " 'forecast.updated'"),
+                     events + 1);
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?store_id=%lld", f_product,
+             f_store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "stored")));
+    check_forecast(&r, 14);
+    resp_free(&r);
+
+    /* the category's series, with its patterns */
+    ck_assert_int_eq(http("GET", "/api/v1/inventory/predictions/categories/1", NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "forecast"), "patterns"));
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_forecast_bad_requests)
+{
+    static const char *const bad[][3] = {
+        {"", "?horizon_days=0", "horizon_days"},
+        {"", "?horizon_days=91", "horizon_days"},
+        {"", "?horizon_days=x", "horizon_days"},
+        {"", "?store_id=999999999", "store_id"},
+        {"/api/v1/inventory/predictions/999999999", "", NULL},
+        {"/api/v1/inventory/predictions/categories/999999999", "", NULL},
+    };
+    long long p = new_product();
+    char path[256];
+    struct resp r;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (bad[i][0][0])
+            snprintf(path, sizeof path, "%s%s", bad[i][0], bad[i][1]);
+        else
+            snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld%s", p, bad[i][1]);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        int want = !bad[i][2] || strcmp(bad[i][2], "store_id") == 0 ? 404 : 400;
+        ck_assert_msg(r.status == want, "%s: %d %s", path, r.status, r.body);
+        if (bad[i][2])
+            ck_assert_str_eq(err_field(&r), bad[i][2]);
+        resp_free(&r);
+    }
+    long long stored = sql_int("SELECT count(*) FROM inventory.forecasts");
+    long long events = sql_int("SELECT count(*) FROM inventory.outbox");
+    ck_assert_int_eq(http("POST", "/api/v1/inventory/predictions/999999999/refresh", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 404);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld/refresh?horizon_days=0", p);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    resp_free(&r);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.forecasts"), stored);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.outbox"), events);
+
+    /* a product never sold: no demand, zero, and the class says so */
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?horizon_days=7", p);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    const cJSON *f = check_forecast(&r, 7);
+    ck_assert_double_eq_tol(num(f, "total"), 0, 1e-9);
+    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "class")), "too_short");
+    resp_free(&r);
+}
+END_TEST
+
+/* the job refreshes every sold product's series; it may outlive the API's
+ * deadline, so its run record is what tells */
+START_TEST(test_forecast_refresh_job)
+{
+    struct resp r;
+    long long before = sql_int("SELECT count(*) FROM inventory.job_runs WHERE job ="
+                               " 'forecast-refresh' AND outcome = 'ok'");
+
+    ck_assert_int_eq(http("POST", "/api/v1/jobs/forecast-refresh/run", NULL, &r), 0);
+    ck_assert_msg(r.status == 200 || r.status == 504, "%d %s", r.status, r.body);
+    resp_free(&r);
+    long long done = before;
+    for (int i = 0; i < 240 && done == before; i++) {
+        tm_sleep_ms(500);
+        done = sql_int("SELECT count(*) FROM inventory.job_runs WHERE job ="
+                       " 'forecast-refresh' AND outcome = 'ok'");
+    }
+    ck_assert_int_gt(done, before);
+    ck_assert_int_gt(sql_int("SELECT count(*) FROM inventory.forecasts WHERE series LIKE 's%'"), 0);
+    ck_assert_int_gt(sql_int("SELECT count(*) FROM inventory.forecasts WHERE series LIKE 'c%'"), 0);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.forecasts WHERE total < 0"), 0);
+}
+END_TEST
+
+Suite *forecast_suite(void);
+
+Suite *
+forecast_suite(void)
+{
+    Suite *s = suite_create("forecast");
+    TCase *tc = tcase_create("forecast");
+
+    tcase_set_timeout(tc, 180);
+    tcase_add_test(tc, test_forecast_knows_the_weekday);
+    tcase_add_test(tc, test_forecast_bad_requests);
+    tcase_add_test(tc, test_forecast_refresh_job);
+    suite_add_tcase(s, tc);
+    return s;
+}

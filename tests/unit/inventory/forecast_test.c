@@ -1,0 +1,415 @@
+/* tests/unit/inventory/forecast_test.c — the forecasting library against
+ * values worked out by hand: classes, each model's recurrences, the seed
+ * formula, scales and accuracy, the ETS variance formulas, the engine on
+ * series whose future is known, bad input, and seasonal patterns. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "services/inventory/forecast.h"
+#include "services/inventory/forecast_model.h"
+
+#define EPS 1e-9
+
+static void
+classify(const double *y, int n, struct fc_classinfo *info)
+{
+    fc_classify(y, n, 7, info);
+}
+
+START_TEST(test_classes)
+{
+    struct fc_classinfo c;
+    double smooth[20], erratic[20], inter[22], lumpy[24], zero[20];
+    for (int i = 0; i < 20; i++) {
+        smooth[i] = i % 2 ? 12 : 10; /* mean 11, var 1: CV² = 1/121 */
+        erratic[i] = i % 2 ? 9 : 1;  /* mean 5, var 16: CV² = 0.64 */
+        zero[i] = 0;
+    }
+    for (int i = 0; i < 22; i++)
+        inter[i] = i >= 2 && i % 2 == 0 ? 5 : 0; /* from index 2: 20 periods, 10 demands */
+    for (int i = 0; i < 24; i++)
+        lumpy[i] = i % 4 == 0 ? (i % 8 ? 9 : 1) : 0; /* every 4th: 1, 9, 1, 9 ... */
+
+    classify(smooth, 20, &c);
+    ck_assert_int_eq(c.cls, FC_SMOOTH);
+    ck_assert_double_eq_tol(c.adi, 1.0, EPS);
+    ck_assert_double_eq_tol(c.cv2, 1.0 / 121, EPS);
+    classify(erratic, 20, &c);
+    ck_assert_int_eq(c.cls, FC_ERRATIC);
+    ck_assert_double_eq_tol(c.cv2, 0.64, EPS);
+    classify(inter, 22, &c);
+    ck_assert_int_eq(c.cls, FC_INTERMITTENT);
+    ck_assert_int_eq(c.start, 2);
+    ck_assert_double_eq_tol(c.adi, 2.0, EPS); /* leading zeros are not history */
+    ck_assert_double_eq_tol(c.cv2, 0, EPS);
+    classify(lumpy, 24, &c);
+    ck_assert_int_eq(c.cls, FC_LUMPY);
+    ck_assert_double_eq_tol(c.adi, 4.0, EPS);
+    ck_assert_double_eq_tol(c.cv2, 0.64, EPS);
+    classify(zero, 20, &c);
+    ck_assert_int_eq(c.cls, FC_NO_DEMAND);
+    classify(smooth, 5, &c);
+    ck_assert_int_eq(c.cls, FC_TOO_SHORT);
+    classify(NULL, 0, &c);
+    ck_assert_int_eq(c.cls, FC_TOO_SHORT);
+    ck_assert_str_eq(fc_class_name(FC_LUMPY), "lumpy");
+    ck_assert(strlen(fc_class_reason(FC_TOO_SHORT)) > 0);
+
+    double bad[6] = {NAN, INFINITY, -3, 4, 0, 5};
+    classify(bad, 6, &c);
+    ck_assert_int_eq(c.missing, 1);
+    ck_assert_int_eq(c.invalid, 1);
+    ck_assert_int_eq(c.negative, 1);
+    ck_assert_int_eq(c.observed, 4);
+    ck_assert_int_eq(c.nonzero, 2);
+}
+END_TEST
+
+START_TEST(test_recurrences)
+{
+    struct fc_params p = {.alpha = 0.5, .beta = 0.5, .phi = 0.9};
+    struct fc_state s;
+    double y[40] = {0}, path[3];
+
+    fc_state_init(&s, FC_SES, &p, y, 0, 40, 1);
+    s.level = 10;
+    fc_state_update(&s, 20);
+    ck_assert_double_eq_tol(s.level, 15, EPS);
+    fc_state_update(&s, NAN); /* missing: no update */
+    ck_assert_double_eq_tol(s.level, 15, EPS);
+    fc_state_update(&s, 30);
+    fc_state_path(&s, 3, path);
+    ck_assert_double_eq_tol(path[2], 22.5, EPS);
+
+    fc_state_init(&s, FC_HOLT_DAMPED, &p, y, 0, 40, 1);
+    s.level = 10;
+    s.trend = 2;
+    fc_state_path(&s, 2, path);
+    ck_assert_double_eq_tol(path[0], 11.8, EPS);  /* 10 + 0.9·2 */
+    ck_assert_double_eq_tol(path[1], 13.42, EPS); /* 10 + (0.9 + 0.81)·2 */
+    fc_state_update(&s, 13.8);                    /* error 2 */
+    ck_assert_double_eq_tol(s.level, 12.8, EPS);  /* 11.8 + 0.5·2 */
+    ck_assert_double_eq_tol(s.trend, 2.8, EPS);   /* 0.9·2 + 0.5·2 */
+
+    fc_state_init(&s, FC_CROSTON, &p, y, 0, 40, 1);
+    s.size = 4;
+    s.interval = 2;
+    s.since = 1;
+    fc_state_update(&s, 0);
+    ck_assert_int_eq(s.since, 2);
+    fc_state_update(&s, 6);
+    ck_assert_double_eq_tol(s.size, 5, EPS);
+    ck_assert_double_eq_tol(s.interval, 2, EPS);
+    fc_state_path(&s, 1, path);
+    ck_assert_double_eq_tol(path[0], 2.5, EPS);
+    s.model = FC_SBA;
+    fc_state_path(&s, 1, path);
+    ck_assert_double_eq_tol(path[0], 1.875, EPS); /* (1 - 0.5/2)·2.5 */
+
+    fc_state_init(&s, FC_TSB, &p, y, 0, 40, 1);
+    s.prob = 0.5;
+    s.size = 4;
+    fc_state_update(&s, 0);
+    fc_state_path(&s, 1, path);
+    ck_assert_double_eq_tol(path[0], 1.0, EPS); /* 0.25 · 4 */
+    fc_state_update(&s, 8);
+    fc_state_path(&s, 1, path);
+    ck_assert_double_eq_tol(path[0], 3.75, EPS); /* 0.625 · 6 */
+
+    /* Holt-Winters additive: slots by period index mod m */
+    struct fc_params q = {.alpha = 0.5, .beta = 0, .gamma = 0.5, .phi = 1};
+    fc_state_init(&s, FC_HW_ADD, &q, y, 0, 40, 2);
+    s.level = 10;
+    s.trend = 0;
+    s.season[0] = -1;
+    s.season[1] = 1;
+    fc_state_path(&s, 3, path);
+    ck_assert_double_eq_tol(path[0], 9, EPS);
+    ck_assert_double_eq_tol(path[1], 11, EPS);
+    ck_assert_double_eq_tol(path[2], 9, EPS);
+    fc_state_update(&s, 11); /* forecast 9, error 2 */
+    ck_assert_double_eq_tol(s.level, 11, EPS);
+    ck_assert_double_eq_tol(s.season[0], 0, EPS);
+
+    /* seasonal naive and naive */
+    double w[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+    fc_state_init(&s, FC_SNAIVE, &q, w, 0, 9, 3);
+    for (int t = 0; t < 9; t++)
+        fc_state_update(&s, w[t]);
+    fc_state_path(&s, 3, path);
+    ck_assert_double_eq_tol(path[0], 7, EPS);
+    ck_assert_double_eq_tol(path[2], 9, EPS);
+    fc_state_init(&s, FC_MA, &(struct fc_params){.window = 4}, w, 0, 9, 1);
+    for (int t = 0; t < 9; t++)
+        fc_state_update(&s, w[t]);
+    fc_state_path(&s, 1, path);
+    ck_assert_double_eq_tol(path[0], 7.5, EPS); /* (6+7+8+9)/4 */
+}
+END_TEST
+
+START_TEST(test_seed_formula)
+{
+    /* last 7 days with sales 2, 4, 6: MA7 = MA30 = 4, trend 1,
+     * CV = sqrt(8/3)/4; rate = 4·(1 + 0.2·CV) */
+    double y[7] = {0, 2, 0, 4, 0, 6, 0}, path[2];
+    struct fc_params p = {0};
+    struct fc_state s;
+    fc_state_init(&s, FC_SEED, &p, y, 0, 7, 1);
+    for (int t = 0; t < 7; t++)
+        fc_state_update(&s, y[t]);
+    fc_state_path(&s, 2, path);
+    double want = 4 * (1 + 0.2 * sqrt(8.0 / 3) / 4);
+    ck_assert_double_eq_tol(path[0], want, 1e-9);
+    ck_assert_double_eq_tol(path[1], want, 1e-9);
+}
+END_TEST
+
+START_TEST(test_scale_and_accuracy)
+{
+    double y[4] = {1, 3, NAN, 2}, a, q;
+    fc_scale(y, 0, 4, &a, &q); /* changes 2 and -1 (missing skipped) */
+    ck_assert_double_eq_tol(a, 1.5, EPS);
+    ck_assert_double_eq_tol(q, 2.5, EPS);
+    double c[3] = {4, 4, 4};
+    fc_scale(c, 0, 3, &a, &q); /* constant: its level */
+    ck_assert_double_eq_tol(a, 4, EPS);
+
+    double f[3] = {2, 2, 2}, act[3] = {1, NAN, 4};
+    struct fc_accuracy acc;
+    fc_accuracy_of(f, act, 3, 2, 4, &acc);
+    ck_assert_int_eq(acc.points, 2);
+    ck_assert_double_eq_tol(acc.mase, 0.75, EPS);            /* (1+2)/2/2 */
+    ck_assert_double_eq_tol(acc.rmsse, sqrt(1.25 / 2), EPS); /* (1+4)/2/4 */
+    ck_assert_double_eq_tol(acc.bias, -0.2, EPS);            /* mean error -0.5 / mean 2.5 */
+}
+END_TEST
+
+START_TEST(test_ets_variance)
+{
+    double var[4], cvar[4];
+    struct fc_params p = {.alpha = 0.5, .sigma2 = 4, .phi = 1};
+    fc_ets_variance(FC_SES, &p, 1, 3, var, cvar);
+    ck_assert_double_eq_tol(var[0], 4, EPS);
+    ck_assert_double_eq_tol(var[2], 6, EPS); /* 4·(1 + 2·0.25) */
+    /* sum of 2 periods: e1(1 + c1) + e2 → 4·((1.5)² + 1) = 13 */
+    ck_assert_double_eq_tol(cvar[1], 13, EPS);
+    struct fc_params h = {.alpha = 0.5, .beta = 0.1, .phi = 0.5, .sigma2 = 1};
+    fc_ets_variance(FC_HOLT_DAMPED, &h, 1, 2, var, cvar);
+    ck_assert_double_eq_tol(var[1], 1 + 0.55 * 0.55, EPS); /* c1 = 0.5 + 0.1·0.5 */
+}
+END_TEST
+
+static int
+all_sane(const struct fc_result *r)
+{
+    for (int h = 0; h < r->horizon; h++) {
+        const double v[] = {r->forecast[h], r->lo80[h],    r->hi80[h],     r->lo95[h],
+                            r->hi95[h],     r->cum[h],     r->cum_lo80[h], r->cum_hi80[h],
+                            r->cum_lo95[h], r->cum_hi95[h]};
+        for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+            if (!isfinite(v[i]) || v[i] < 0)
+                return 0;
+        if (!(r->lo95[h] <= r->lo80[h] && r->lo80[h] <= r->forecast[h] &&
+              r->forecast[h] <= r->hi80[h] && r->hi80[h] <= r->hi95[h]))
+            return 0;
+        if (!(r->cum_lo95[h] <= r->cum[h] && r->cum[h] <= r->cum_hi95[h]))
+            return 0;
+        if (h > 0 && r->cum[h] < r->cum[h - 1])
+            return 0;
+    }
+    return 1;
+}
+
+START_TEST(test_engine_known_future)
+{
+    /* a pure weekly pattern: weekends 15, weekdays 10 */
+    int n = 200;
+    double *y = malloc(sizeof *y * (size_t)n);
+    for (int t = 0; t < n; t++)
+        y[t] = t % 7 >= 5 ? 15 : 10;
+    struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
+    struct fc_result *r = malloc(sizeof *r);
+    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(r->info.cls, FC_SMOOTH);
+    ck_assert_int_eq(r->origins, 4);
+    ck_assert(r->chosen.mase < 1e-3);
+    ck_assert(r->snaive.mase < 1e-9);
+    ck_assert(r->seed.mase > 0.1); /* the seed's level misses the weekend */
+    for (int h = 0; h < 14; h++)
+        ck_assert_double_eq_tol(r->forecast[h], (n + h) % 7 >= 5 ? 15 : 10, 1e-2);
+    ck_assert(all_sane(r));
+
+    /* constant demand: forecast it, with a zero-width cumulative band */
+    for (int t = 0; t < n; t++)
+        y[t] = 3;
+    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    for (int h = 0; h < 14; h++)
+        ck_assert_double_eq_tol(r->forecast[h], 3, 1e-6);
+    ck_assert_double_eq_tol(r->cum[13], 42, 1e-4);
+    ck_assert(all_sane(r));
+
+    /* intermittent: every 4th day 2 units; the rate is 0.5 a day */
+    for (int t = 0; t < n; t++)
+        y[t] = t % 4 == 0 ? 2 : 0;
+    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(r->info.cls, FC_INTERMITTENT);
+    ck_assert(all_sane(r));
+    ck_assert(r->cum[13] > 3 && r->cum[13] < 10);
+    ck_assert(r->cum_hi95[13] >= 7); /* 14 days hold 3 or 4 demands of 2 */
+    free(r);
+    free(y);
+}
+END_TEST
+
+START_TEST(test_engine_bad_input)
+{
+    struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
+    struct fc_result *r = malloc(sizeof *r);
+    const char *field;
+
+    o.horizon = 0;
+    ck_assert_int_eq(fc_options_check(&o, &field), -1);
+    ck_assert_str_eq(field, "horizon");
+    ck_assert_int_eq(fc_run(NULL, 0, &o, r), -1);
+    o.horizon = FC_MAX_HORIZON + 1;
+    ck_assert_int_eq(fc_run(NULL, 0, &o, r), -1);
+    o.horizon = 14;
+    o.season = 0;
+    ck_assert_int_eq(fc_options_check(&o, &field), -1);
+    ck_assert_str_eq(field, "season");
+    o.season = 7;
+
+    ck_assert_int_eq(fc_run(NULL, 0, &o, r), 0); /* empty */
+    ck_assert_int_eq(r->info.cls, FC_TOO_SHORT);
+    ck_assert(all_sane(r));
+
+    double one[1] = {5};
+    ck_assert_int_eq(fc_run(one, 1, &o, r), 0);
+    ck_assert_int_eq(r->info.cls, FC_TOO_SHORT);
+    ck_assert_int_eq(r->model, FC_MEAN);
+    ck_assert_double_eq_tol(r->forecast[0], 5, EPS);
+    ck_assert(all_sane(r));
+
+    double zeros[60] = {0};
+    ck_assert_int_eq(fc_run(zeros, 60, &o, r), 0);
+    ck_assert_int_eq(r->info.cls, FC_NO_DEMAND);
+    ck_assert_int_eq(r->model, FC_ZERO);
+    ck_assert(all_sane(r));
+
+    double ugly[120];
+    for (int t = 0; t < 120; t++)
+        ugly[t] = t % 5 == 0 ? NAN : t % 7 == 0 ? -4 : t % 11 == 0 ? INFINITY : 3 + t % 3;
+    ugly[60] = 1e300; /* an outlier from bad data */
+    ck_assert_int_eq(fc_run(ugly, 120, &o, r), 0);
+    ck_assert(all_sane(r));
+    ck_assert(r->info.negative > 0 && r->info.missing > 0 && r->info.invalid > 0);
+
+    double f[14];
+    for (int m = 0; m < FC_MODEL_COUNT; m++) {
+        ck_assert_int_eq(fc_model_forecast((enum fc_model)m, ugly, 120, &o, f, NULL), 0);
+        for (int h = 0; h < 14; h++)
+            ck_assert(isfinite(f[h]) && f[h] >= 0);
+    }
+    free(r);
+}
+END_TEST
+
+/* random series of every shape, a fixed LCG: the engine's promises hold */
+START_TEST(test_engine_random_series)
+{
+    uint64_t x = 88172645463325252ULL;
+    struct fc_result *r = malloc(sizeof *r);
+    double *y = malloc(sizeof *y * 800);
+    for (int round = 0; round < 60; round++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        int n = (int)(x >> 33) % 800;
+        struct fc_options o = {.horizon = 1 + (int)((x >> 20) % 60),
+                               .origins = 1 + round % 8,
+                               .season = 1 + round % 12};
+        for (int t = 0; t < n; t++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            double u = (double)(x >> 11) / 9007199254740992.0;
+            y[t] = round % 3 == 0 ? (u < 0.7 ? 0 : u * 20) : 50 + 30 * sin(t / 3.0) + u * 10;
+            if (round % 5 == 0 && u < 0.02)
+                y[t] = u < 0.01 ? NAN : -u * 1e6;
+        }
+        ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+        ck_assert_msg(all_sane(r), "round %d", round);
+    }
+    free(y);
+    free(r);
+}
+END_TEST
+
+START_TEST(test_calendar_and_patterns)
+{
+    ck_assert_int_eq(fc_days_from_civil(1970, 1, 1), 0);
+    ck_assert_int_eq(fc_days_from_civil(2000, 3, 1), 11017);
+    int y, m, d;
+    fc_civil_from_days(11017, &y, &m, &d);
+    ck_assert(y == 2000 && m == 3 && d == 1);
+    fc_civil_from_days(-1, &y, &m, &d);
+    ck_assert(y == 1969 && m == 12 && d == 31);
+    ck_assert_int_eq(fc_weekday(0), 3);                                /* Thursday */
+    ck_assert_int_eq(fc_weekday(fc_days_from_civil(2026, 11, 23)), 0); /* Monday */
+
+    /* two years from Monday 2024-01-01: Saturdays double, December doubles */
+    int64_t day0 = fc_days_from_civil(2024, 1, 1);
+    int n = 731;
+    double *s = malloc(sizeof *s * (size_t)n);
+    for (int t = 0; t < n; t++) {
+        int yy, mm, dd;
+        fc_civil_from_days(day0 + t, &yy, &mm, &dd);
+        s[t] = (fc_weekday(day0 + t) == 5 ? 20 : 10) * (mm == 12 ? 2 : 1);
+    }
+    struct fc_patterns p;
+    fc_patterns(s, n, day0, &p);
+    ck_assert(p.weekday);
+    ck_assert(p.weekday_index[5] > 1.5 && p.weekday_index[0] < 1);
+    ck_assert(p.weekday_strength > 0.9);
+    ck_assert_int_eq(p.years, 2);
+    ck_assert_int_ge(p.n_peaks, 1);
+    ck_assert_int_eq(p.peak_month[0], 12);
+
+    /* a rising line is a rising trend; a flat series is flat */
+    for (int t = 0; t < 182; t++)
+        s[t] = 10 + t * 0.1;
+    fc_patterns(s, 182, day0, &p);
+    ck_assert_int_eq(p.trend_direction, 1);
+    ck_assert(p.trend_strength > 0.99);
+    ck_assert(p.trend_per_week > 0);
+    for (int t = 0; t < 182; t++)
+        s[t] = 10;
+    fc_patterns(s, 182, day0, &p);
+    ck_assert_int_eq(p.trend_direction, 0);
+    ck_assert_int_eq(p.n_peaks, 0);
+    fc_patterns(NULL, 0, day0, &p);
+    ck_assert(!p.weekday);
+    free(s);
+}
+END_TEST
+
+Suite *forecast_suite(void);
+
+Suite *
+forecast_suite(void)
+{
+    Suite *s = suite_create("inventory.forecast");
+    TCase *tc = tcase_create("forecast");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_classes);
+    tcase_add_test(tc, test_recurrences);
+    tcase_add_test(tc, test_seed_formula);
+    tcase_add_test(tc, test_scale_and_accuracy);
+    tcase_add_test(tc, test_ets_variance);
+    tcase_add_test(tc, test_engine_known_future);
+    tcase_add_test(tc, test_engine_bad_input);
+    tcase_add_test(tc, test_engine_random_series);
+    tcase_add_test(tc, test_calendar_and_patterns);
+    suite_add_tcase(s, tc);
+    return s;
+}
