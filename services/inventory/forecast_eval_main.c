@@ -340,6 +340,8 @@ struct agg {
     int chosen[FC_MODEL_COUNT];
 };
 
+static int engine_only; /* --engine-only: no single-model rows (speed runs) */
+
 static const char *
 method_name(int m)
 {
