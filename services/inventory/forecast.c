@@ -133,10 +133,6 @@ fc_state_init(struct fc_state *s, enum fc_model model, const struct fc_params *p
     double mean2 = c2 ? b2 / c2 : mean1;
     s->level = mean1;
     s->trend = (c1 && c2) ? (mean2 - mean1) / block : 0;
-    if (model == FC_HOLT_DAMPED || model == FC_HW_ADD || model == FC_HW_MUL) {
-        /* level at the end of block one would lag a trend; start mid-way */
-        s->level = mean1;
-    }
 
     int mul = model == FC_HW_MUL;
     double sum[FC_MAX_SEASON] = {0};
@@ -501,13 +497,6 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, struct fc
     if (nf > 0) {
         double x[4] = {0.1, 0.1, 0.1, 0.95}, lo[4] = {1e-4, 1e-4, 1e-4, 0.8},
                hi[4] = {0.9999, 0.9999, 0.9999, 0.98};
-        if (model == FC_TSB) {
-            x[1] = 0.1;
-            hi[1] = 0.9999;
-        }
-        if (model == FC_SEASONAL_SES || model == FC_TSB) {
-            /* [α, γ*] / [α, β]: both in (0, 1) */
-        }
         if (model == FC_HOLT_DAMPED) {
             x[2] = 0.95;
             lo[2] = 0.8;

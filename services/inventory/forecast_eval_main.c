@@ -30,6 +30,7 @@
 #include "common/time.h"
 
 #include "services/inventory/forecast.h"
+#include "services/inventory/forecast_model.h"
 
 enum kind { K_UNKNOWN, K_DATE, K_INDEX };
 
@@ -512,17 +513,14 @@ main(int argc, char **argv)
             free(res);
             goto done;
         }
-        for (int t = 0; t < hist; t++)
-            w[t] = !isfinite(y[t]) ? NAN : y[t] < 0 ? 0 : y[t];
+        fc_clean(y, hist, w);
         fc_scale(w, res->info.start < hist ? res->info.start : 0, hist, &sa, &sq);
         free(w);
         double act[FC_MAX_HORIZON];
         int scored = 0;
-        for (int h = 0; h < H; h++) {
-            double a = actual[h];
-            act[h] = !isfinite(a) ? NAN : a < 0 ? 0 : a;
+        fc_clean(actual, H, act);
+        for (int h = 0; h < H; h++)
             scored += !isnan(act[h]);
-        }
         if (scored == 0) {
             skipped++;
             continue;

@@ -61,19 +61,27 @@ build_series(const struct inv_demand_day *rows, size_t n, int days, int one, dou
         int64_t closing = 0;
         size_t i = 0;
         for (int d = first; d < days; d++) {
-            int moved = 0;
             while (i < n && rows[i].day < d)
                 i++;
-            if (i < n && rows[i].day == d) {
+            if (i < n && rows[i].day == d)
                 closing = rows[i].closing;
-                moved = 1;
-            }
-            (void)moved;
             if (closing <= 0 && y[d] == 0)
                 y[d] = NAN; /* nothing to sell: demand unseen */
         }
     }
     return first;
+}
+
+/* the stored name of a filter's series (see sql/inventory/0005_forecasts.sql) */
+static void
+series_name(const struct inv_demand_filter *f, char *out, size_t size)
+{
+    if (f->store_id)
+        snprintf(out, size, "s%" PRId64 ":p%" PRId64, f->store_id, f->product_id);
+    else if (f->product_id)
+        snprintf(out, size, "p%" PRId64, f->product_id);
+    else
+        snprintf(out, size, "c%" PRId64, f->category_id);
 }
 
 static void
@@ -276,12 +284,7 @@ compute_filter(PGconn *db, const struct inv_demand_filter *f, int horizon, struc
     s->store_id = f->store_id;
     s->product_id = f->product_id;
     s->category_id = f->category_id;
-    if (f->store_id)
-        snprintf(s->name, sizeof s->name, "s%" PRId64 ":p%" PRId64, f->store_id, f->product_id);
-    else if (f->product_id)
-        snprintf(s->name, sizeof s->name, "p%" PRId64, f->product_id);
-    else
-        snprintf(s->name, sizeof s->name, "c%" PRId64, f->category_id);
+    series_name(f, s->name, sizeof s->name);
     int first = build_series(rows, n, HISTORY_DAYS, f->store_id != 0, y);
     compute(s, y, first, HISTORY_DAYS, day0, horizon);
     *today = day0 + HISTORY_DAYS;
@@ -345,7 +348,8 @@ refresh_product(PGconn *db, int64_t product_id, int64_t category_id, int horizon
         s->store_id = rows[a].store_id;
         s->product_id = product_id;
         s->category_id = category_id;
-        snprintf(s->name, sizeof s->name, "s%" PRId64 ":p%" PRId64, s->store_id, product_id);
+        f.store_id = s->store_id;
+        series_name(&f, s->name, sizeof s->name);
         int first = build_series(rows + a, b - a, HISTORY_DAYS, 1, y);
         compute(s, y, first, HISTORY_DAYS, day0, horizon);
         rc = store_series(db, s, today, err);
@@ -356,7 +360,8 @@ refresh_product(PGconn *db, int64_t product_id, int64_t category_id, int horizon
         memset(out, 0, sizeof *out);
         out->product_id = product_id;
         out->category_id = category_id;
-        snprintf(out->name, sizeof out->name, "p%" PRId64, product_id);
+        f.store_id = 0;
+        series_name(&f, out->name, sizeof out->name);
         int first = build_series(rows, n, HISTORY_DAYS, 0, y);
         compute(out, y, first, HISTORY_DAYS, day0, horizon);
         rc = store_series(db, out, today, err);
@@ -422,12 +427,7 @@ answer(struct tm_ctx *ctx, struct tm_reply *rep, const struct inv_demand_filter 
        struct tm_err *err)
 {
     char name[48];
-    if (f->store_id)
-        snprintf(name, sizeof name, "s%" PRId64 ":p%" PRId64, f->store_id, f->product_id);
-    else if (f->product_id)
-        snprintf(name, sizeof name, "p%" PRId64, f->product_id);
-    else
-        snprintf(name, sizeof name, "c%" PRId64, f->category_id);
+    series_name(f, name, sizeof name);
     struct tm_buf stored;
     tm_buf_init(&stored, 1 << 20);
     enum tm_code rc = inv_db_forecast_get(ctx->db, name, horizon, fresh_s(ctx), &stored, err);
