@@ -1,7 +1,8 @@
 /* services/inventory/forecast.c — the models of forecast.h: one state
  * machine per model (initialise from the first periods, forecast 1..H ahead,
  * update with the next actual), parameter fitting by minimising the in-sample
- * one-step squared error with NLopt's bounded Nelder–Mead, and fc_model_forecast.
+ * one-step error (absolute or squared, fc_loss_for) with NLopt's bounded
+ * Nelder–Mead, the median correction of a fitted model, and fc_model_forecast.
  * The engine (classification, backtest, intervals) is in forecast_run.c.
  *
  * Period t's season slot is t mod m, so the slots line up across calls on the
@@ -379,6 +380,7 @@ struct fit_ctx {
     enum fc_model model;
     const double *y;
     int from, end, m;
+    enum fc_loss_kind loss;
     struct fc_params base;
 };
 
@@ -440,24 +442,88 @@ x_to_params(enum fc_model model, const double *x, struct fc_params *p)
 }
 
 double
-fc_sse(enum fc_model model, const struct fc_params *p, const double *y, int from, int end, int m,
-       int *count)
+fc_loss(enum fc_model model, const struct fc_params *p, const double *y, int from, int end, int m,
+        enum fc_loss_kind loss, int *count)
 {
     struct fc_state s;
     fc_state_init(&s, model, p, y, from, end, m);
-    double sse = 0;
+    double sum = 0;
     int c = 0;
     for (int t = from; t < end; t++) {
         if (t > from && is_obs(y[t])) {
             double e = y[t] - fc_state_next(&s);
-            sse += e * e;
+            sum += loss == FC_LOSS_ABSOLUTE ? fabs(e) : e * e;
             c++;
         }
         fc_state_update(&s, y[t]);
     }
     if (count)
         *count = c;
-    return isfinite(sse) ? sse : HUGE_VAL;
+    return isfinite(sum) ? sum : HUGE_VAL;
+}
+
+enum fc_loss_kind
+fc_loss_for(enum fc_class c)
+{
+    return c == FC_SMOOTH || c == FC_ERRATIC ? FC_LOSS_ABSOLUTE : FC_LOSS_SQUARED;
+}
+
+int
+fc_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* the models whose parameters are fitted get a median correction; the
+ * benchmarks (naive, seasonal naive, the seed formula, mean, zero) are used
+ * as published */
+static int
+corrected(enum fc_model model)
+{
+    switch (model) {
+    case FC_MA:
+    case FC_SES:
+    case FC_HOLT_DAMPED:
+    case FC_HW_ADD:
+    case FC_HW_MUL:
+    case FC_SEASONAL_SES:
+    case FC_CROSTON:
+    case FC_SBA:
+    case FC_TSB:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* median of the in-sample one-step errors of p over y[from+1..end); 0 when
+ * there are none. -1 when memory runs out. */
+static int
+median_error(enum fc_model model, const struct fc_params *p, const double *y, int from, int end,
+             int m, double *out)
+{
+    *out = 0;
+    if (end - from < 2)
+        return 0;
+    double *e = malloc(sizeof *e * (size_t)(end - from));
+    if (!e)
+        return -1;
+    struct fc_state s;
+    int c = 0;
+    fc_state_init(&s, model, p, y, from, end, m);
+    for (int t = from; t < end; t++) {
+        if (t > from && is_obs(y[t]))
+            e[c++] = y[t] - fc_state_next(&s);
+        fc_state_update(&s, y[t]);
+    }
+    if (c > 0) {
+        qsort(e, (size_t)c, sizeof *e, fc_cmp_double);
+        double med = c % 2 ? e[c / 2] : 0.5 * (e[c / 2 - 1] + e[c / 2]);
+        *out = isfinite(med) ? med : 0;
+    }
+    free(e);
+    return 0;
 }
 
 static double
@@ -468,12 +534,13 @@ objective(unsigned n, const double *x, double *grad, void *data)
     struct fit_ctx *c = data;
     struct fc_params p = c->base;
     x_to_params(c->model, x, &p);
-    double v = fc_sse(c->model, &p, c->y, c->from, c->end, c->m, NULL);
+    double v = fc_loss(c->model, &p, c->y, c->from, c->end, c->m, c->loss, NULL);
     return isfinite(v) ? v : 1e300;
 }
 
 int
-fc_fit(enum fc_model model, const double *y, int from, int end, int m, struct fc_params *out)
+fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_loss_kind loss,
+       struct fc_params *out)
 {
     struct fc_params p = {.phi = 1, .window = 1};
     int count = 0;
@@ -486,7 +553,7 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, struct fc
             q.window = windows[i];
             if (q.window > (end - from) / 2 && i > 0)
                 break;
-            double v = fc_sse(model, &q, y, from, end, m, NULL);
+            double v = fc_loss(model, &q, y, from, end, m, loss, NULL);
             if (v < best) {
                 best = v;
                 p = q;
@@ -505,7 +572,7 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, struct fc
         nlopt_opt opt = nlopt_create(NLOPT_LN_NELDERMEAD, (unsigned)nf);
         if (!opt)
             return -1;
-        struct fit_ctx ctx = {model, y, from, end, m, p};
+        struct fit_ctx ctx = {model, y, from, end, m, loss, p};
         double step[4] = {0.05, 0.05, 0.05, 0.02}, best = 0;
         nlopt_set_lower_bounds(opt, lo);
         nlopt_set_upper_bounds(opt, hi);
@@ -522,8 +589,10 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, struct fc
             x[i] = clampd(x[i], lo[i], hi[i]);
         x_to_params(model, x, &p);
     }
-    double sse = fc_sse(model, &p, y, from, end, m, &count);
+    double sse = fc_loss(model, &p, y, from, end, m, FC_LOSS_SQUARED, &count);
     p.sigma2 = count > 0 && isfinite(sse) ? sse / count : 0;
+    if (corrected(model) && median_error(model, &p, y, from, end, m, &p.shift) != 0)
+        return -1;
     *out = p;
     return 0;
 }
@@ -554,7 +623,7 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
     struct fc_state s;
     if (use == FC_MODEL_COUNT || info.cls == FC_NO_DEMAND || info.observed == 0)
         use = info.cls == FC_NO_DEMAND || info.observed == 0 ? FC_ZERO : FC_MEAN;
-    if (fc_fit(use, w, from, n, m, &p) != 0) {
+    if (fc_fit(use, w, from, n, m, fc_loss_for(info.cls), &p) != 0) {
         free(w);
         return -1;
     }
@@ -562,8 +631,10 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
     for (int t = from; t < n; t++)
         fc_state_update(&s, w[t]);
     fc_state_path(&s, H, f);
-    for (int h = 0; h < H; h++)
-        f[h] = isfinite(f[h]) && f[h] > 0 ? f[h] : 0;
+    for (int h = 0; h < H; h++) {
+        double v = f[h] + p.shift;
+        f[h] = isfinite(v) && v > 0 ? v : 0;
+    }
     if (pout)
         *pout = p;
     free(w);

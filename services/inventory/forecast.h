@@ -13,7 +13,13 @@
  * daily forecast with 80 % / 95 % intervals, the distribution of the demand
  * summed over 1..H periods, and the backtest accuracy of the chosen model, of
  * seasonal naive and of the seed formula. docs/forecasting.md gives the
- * definitions. */
+ * definitions.
+ *
+ * A fitted model's point forecast is its mean path moved by the median of
+ * its in-sample one-step errors (fc_params.shift): a median, the forecast an
+ * absolute-error measure such as MASE rewards, which promotion spikes and
+ * skewed sizes do not drag up. The mean path is kept as the expected demand
+ * and is what the lead-time sums add up. */
 #ifndef TM_INVENTORY_FORECAST_H
 #define TM_INVENTORY_FORECAST_H
 
@@ -56,6 +62,7 @@ struct fc_params {
     double alpha, beta, gamma, phi; /* smoothing weights, damping (0 when unused) */
     int window;                     /* FC_MA: periods averaged */
     double sigma2;                  /* in-sample one-step mean squared error */
+    double shift; /* median in-sample one-step error: point forecast = mean path + shift */
 };
 
 struct fc_options {
@@ -92,10 +99,13 @@ struct fc_result {
     struct fc_accuracy seed;   /* the seed formula, same origins */
     int analytic;              /* 1: ETS variance formulas; 0: empirical errors */
     int horizon;
-    /* per period ahead h = 1..H (index h-1); never negative */
-    double forecast[FC_MAX_HORIZON], lo80[FC_MAX_HORIZON], hi80[FC_MAX_HORIZON],
-        lo95[FC_MAX_HORIZON], hi95[FC_MAX_HORIZON];
-    /* demand summed over periods 1..h: mean and quantiles */
+    /* per period ahead h = 1..H (index h-1); never negative. forecast is
+     * the point forecast, a median (see the file head); mean the expected
+     * demand; the intervals hold both */
+    double forecast[FC_MAX_HORIZON], mean[FC_MAX_HORIZON], lo80[FC_MAX_HORIZON],
+        hi80[FC_MAX_HORIZON], lo95[FC_MAX_HORIZON], hi95[FC_MAX_HORIZON];
+    /* demand summed over periods 1..h: expected value (the sum of mean) and
+     * quantiles */
     double cum[FC_MAX_HORIZON], cum_lo80[FC_MAX_HORIZON], cum_hi80[FC_MAX_HORIZON],
         cum_lo95[FC_MAX_HORIZON], cum_hi95[FC_MAX_HORIZON];
 };

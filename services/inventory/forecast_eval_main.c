@@ -328,7 +328,7 @@ format_period(const struct input *in, int64_t idx, char *out, size_t size)
 /* ---- scoring ------------------------------------------------------------ */
 
 /* the methods of the table: the engine, then every model that can be one */
-enum { M_ENGINE = FC_MODEL_COUNT, N_METHODS };
+enum { M_ENGINE = FC_MODEL_COUNT, M_ENGINE_MEAN, N_METHODS };
 static const enum fc_model SINGLE[] = {FC_SNAIVE,       FC_SEED,        FC_NAIVE,  FC_MA,
                                        FC_SES,          FC_HOLT_DAMPED, FC_HW_ADD, FC_HW_MUL,
                                        FC_SEASONAL_SES, FC_CROSTON,     FC_SBA,    FC_TSB};
@@ -346,7 +346,9 @@ static int engine_only; /* --engine-only: no single-model rows (speed runs) */
 static const char *
 method_name(int m)
 {
-    return m == M_ENGINE ? "engine (chosen by backtest)" : fc_model_name((enum fc_model)m);
+    return m == M_ENGINE        ? "engine (chosen by backtest)"
+           : m == M_ENGINE_MEAN ? "engine, mean path"
+                                : fc_model_name((enum fc_model)m);
 }
 
 static void
@@ -354,8 +356,9 @@ print_table(const char *label, const struct agg *a)
 {
     if (a->series == 0)
         return;
-    printf("%-13s %6d  %-28s %8.3f %8.3f\n", label, a->series, method_name(M_ENGINE),
-           a->mase[M_ENGINE] / a->series, a->rmsse[M_ENGINE] / a->series);
+    for (int m = M_ENGINE; m <= M_ENGINE_MEAN; m++)
+        printf("%-13s %6d  %-28s %8.3f %8.3f\n", label, a->series, method_name(m),
+               a->mase[m] / a->series, a->rmsse[m] / a->series);
     for (size_t i = 0; i < N_SINGLE && !engine_only; i++)
         printf("%-13s %6d  %-28s %8.3f %8.3f\n", label, a->series, method_name(SINGLE[i]),
                a->mase[SINGLE[i]] / a->series, a->rmsse[SINGLE[i]] / a->series);
@@ -463,7 +466,8 @@ main(int argc, char **argv)
     double engine_s = 0;
     if (per_series)
         printf("series_id,class,adi,cv2,model,alpha,beta,gamma,phi,window,backtest_mase,"
-               "backtest_snaive_mase,mase,rmsse,bias,snaive_mase,seed_mase,cover80,cover95\n");
+               "backtest_snaive_mase,mase,rmsse,bias,snaive_mase,seed_mase,cover80,cover95,"
+               "mean_mase,mean_rmsse\n");
     for (size_t i = 0; i < ns; i++) {
         struct series *s = list[i];
         for (size_t j = 0; j < s->n; j++)
@@ -525,9 +529,10 @@ main(int argc, char **argv)
             skipped++;
             continue;
         }
-        struct fc_accuracy acc_engine, acc[FC_MODEL_COUNT];
+        struct fc_accuracy acc_engine, acc_mean, acc[FC_MODEL_COUNT];
         memset(acc, 0, sizeof acc);
         fc_accuracy_of(res->forecast, act, H, sa, sq, &acc_engine);
+        fc_accuracy_of(res->mean, act, H, sa, sq, &acc_mean);
         for (size_t k = 0; k < N_SINGLE && !engine_only; k++) {
             if (fc_model_forecast(SINGLE[k], y, hist, &o, f, NULL) != 0) {
                 free(res);
@@ -549,6 +554,8 @@ main(int argc, char **argv)
             a->series++;
             a->mase[M_ENGINE] += acc_engine.mase;
             a->rmsse[M_ENGINE] += acc_engine.rmsse;
+            a->mase[M_ENGINE_MEAN] += acc_mean.mase;
+            a->rmsse[M_ENGINE_MEAN] += acc_mean.rmsse;
             for (size_t k = 0; k < N_SINGLE; k++) {
                 a->mase[SINGLE[k]] += acc[SINGLE[k]].mase;
                 a->rmsse[SINGLE[k]] += acc[SINGLE[k]].rmsse;
@@ -561,12 +568,12 @@ main(int argc, char **argv)
         if (per_series) {
             const struct fc_params *p = &res->params;
             printf("%s,%s,%.4f,%.4f,%s,%.4f,%.4f,%.4f,%.4f,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,"
-                   "%.3f,%.3f\n",
+                   "%.3f,%.3f,%.4f,%.4f\n",
                    s->id, fc_class_name(cls), res->info.adi, res->info.cv2,
                    fc_model_name(res->model), p->alpha, p->beta, p->gamma, p->phi, p->window,
                    res->chosen.mase, res->snaive.mase, acc_engine.mase, acc_engine.rmsse,
                    acc_engine.bias, acc[FC_SNAIVE].mase, acc[FC_SEED].mase, in80 / scored,
-                   in95 / scored);
+                   in95 / scored, acc_mean.mase, acc_mean.rmsse);
         }
         if (out)
             for (int h = 0; h < H; h++) {

@@ -157,6 +157,7 @@ enc_params(struct tm_buf *b, const struct fc_result *r)
 {
     const struct fc_params *p = &r->params;
     enum tm_code rc = tm_buf_adds(b, ",\"parameters\":{");
+    int fitted = 1; /* the fitted models carry their median correction */
     switch (r->model) {
     case FC_MA:
         rc = rc == TM_OK ? tm_buf_printf(b, "\"window\":%d", p->window) : rc;
@@ -186,8 +187,11 @@ enc_params(struct tm_buf *b, const struct fc_result *r)
                  : rc;
         break;
     default:
+        fitted = 0;
         break;
     }
+    if (rc == TM_OK && fitted)
+        rc = tm_buf_printf(b, ",\"shift\":%.4f", p->shift);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
@@ -246,13 +250,13 @@ enc_series(struct tm_buf *b, const struct series_fc *s, int64_t today)
         int y, m, d;
         fc_civil_from_days(today + h, &y, &m, &d);
         rc = tm_buf_printf(b,
-                           "%s{\"date\":\"%04d-%02d-%02d\",\"forecast\":%.4f,\"lo80\":%.4f,"
-                           "\"hi80\":%.4f,\"lo95\":%.4f,\"hi95\":%.4f,\"cumulative\":%.4f,"
-                           "\"cumulative_lo80\":%.4f,\"cumulative_hi80\":%.4f,"
+                           "%s{\"date\":\"%04d-%02d-%02d\",\"forecast\":%.4f,\"mean\":%.4f,"
+                           "\"lo80\":%.4f,\"hi80\":%.4f,\"lo95\":%.4f,\"hi95\":%.4f,"
+                           "\"cumulative\":%.4f,\"cumulative_lo80\":%.4f,\"cumulative_hi80\":%.4f,"
                            "\"cumulative_lo95\":%.4f,\"cumulative_hi95\":%.4f}",
-                           h ? "," : "", y, m, d, r->forecast[h], r->lo80[h], r->hi80[h],
-                           r->lo95[h], r->hi95[h], r->cum[h], r->cum_lo80[h], r->cum_hi80[h],
-                           r->cum_lo95[h], r->cum_hi95[h]);
+                           h ? "," : "", y, m, d, r->forecast[h], r->mean[h], r->lo80[h],
+                           r->hi80[h], r->lo95[h], r->hi95[h], r->cum[h], r->cum_lo80[h],
+                           r->cum_hi80[h], r->cum_lo95[h], r->cum_hi95[h]);
     }
     if (rc == TM_OK)
         rc = tm_buf_adds(b, "]");

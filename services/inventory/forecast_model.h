@@ -34,16 +34,33 @@ double fc_state_next(const struct fc_state *s);
 /* Takes period t's actual v (NaN: missing) and moves to t+1. */
 void fc_state_update(struct fc_state *s, double v);
 
-/* Sum of squared one-step errors over y[from+1..end) and how many. */
-double fc_sse(enum fc_model model, const struct fc_params *p, const double *y, int from, int end,
-              int m, int *count);
-/* Fits the model's parameters on y[from..end); sets sigma2. 0, or -1 when
- * the optimiser cannot be created. */
-int fc_fit(enum fc_model model, const double *y, int from, int end, int m, struct fc_params *out);
+/* What fitting minimises: the sum of absolute or of squared one-step errors. */
+enum fc_loss_kind { FC_LOSS_ABSOLUTE, FC_LOSS_SQUARED };
+
+/* Absolute for regular demand (smooth, erratic): a promotion spike weighs
+ * its size, not its square, so the level follows the usual weeks; squared
+ * for sparse demand, where the absolute error is least for a forecast of
+ * zero and would fit nothing. */
+enum fc_loss_kind fc_loss_for(enum fc_class c);
+
+/* Sum of the one-step errors (absolute or squared) over y[from+1..end) and
+ * how many. */
+double fc_loss(enum fc_model model, const struct fc_params *p, const double *y, int from, int end,
+               int m, enum fc_loss_kind loss, int *count);
+/* Fits the model's parameters on y[from..end) by minimising `loss`; sets
+ * sigma2 (in-sample one-step mean squared error) and, for the fitted models
+ * (not naive, seasonal naive, the seed formula, mean, zero), shift: the
+ * median of the in-sample one-step errors. 0, or -1 when the optimiser
+ * cannot be created or memory runs out. */
+int fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_loss_kind loss,
+           struct fc_params *out);
 
 /* The model itself when it can run on w[from..end) with season m, a
  * stand-in (HW without a season → damped Holt, ...) or FC_MODEL_COUNT. */
 enum fc_model fc_usable(enum fc_model model, const double *w, int from, int end, int m);
+
+/* qsort's comparison of doubles, ascending. */
+int fc_cmp_double(const void *a, const void *b);
 
 /* Copies y into w: not finite → NaN (missing), negative → 0, above 1e12 →
  * 1e12 (fc_classify counts them). */

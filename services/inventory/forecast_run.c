@@ -6,8 +6,10 @@
  * last H periods are the final test window. Every candidate is fitted once,
  * on the periods before the first origin (no test period is ever fitted),
  * then stepped through the series with those parameters; at each origin its
- * H-step path is scored against the actuals. The chosen model is refitted on
- * the whole series for the forecast.
+ * H point forecasts (mean path + shift, forecast.h) are scored against the
+ * actuals. Regular series are fitted on absolute errors, sparse ones on
+ * squared errors (fc_loss_for). The chosen model is refitted on the whole
+ * series for the forecast.
  *
  * Intervals: the quantiles of the model's own h-step errors (and of the
  * errors of the h-period sums) from every origin of the fitted history
@@ -210,6 +212,12 @@ fc_accuracy_of(const double *f, const double *a, int n, double scale_abs, double
     out->cover80 = out->cover95 = 0;
 }
 
+static double
+clip0(double v)
+{
+    return isfinite(v) && v > 0 ? v : 0;
+}
+
 /* ---- intervals ---------------------------------------------------------- */
 
 /* error quantiles to add to a forecast: per h and for the sum over 1..h */
@@ -217,14 +225,10 @@ struct bands {
     double lo95[FC_MAX_HORIZON], lo80[FC_MAX_HORIZON], hi80[FC_MAX_HORIZON], hi95[FC_MAX_HORIZON];
     double clo95[FC_MAX_HORIZON], clo80[FC_MAX_HORIZON], chi80[FC_MAX_HORIZON],
         chi95[FC_MAX_HORIZON];
+    /* share of the errors whose actual (sum) was 0: a lower quantile below
+     * that share is 0 whatever the errors say */
+    double zero[FC_MAX_HORIZON], czero[FC_MAX_HORIZON];
 };
-
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double
 quantile_sorted(const double *v, int n, double q)
@@ -242,6 +246,7 @@ bands_normal(struct bands *b, const double *var, const double *cvar, int H)
 {
     for (int h = 0; h < H; h++) {
         double sd = sqrt(var[h] > 0 ? var[h] : 0), csd = sqrt(cvar[h] > 0 ? cvar[h] : 0);
+        b->zero[h] = b->czero[h] = 0;
         b->lo95[h] = -Z95 * sd;
         b->lo80[h] = -Z80 * sd;
         b->hi80[h] = Z80 * sd;
@@ -312,9 +317,10 @@ bands_analytic(struct bands *b, enum fc_model model, const struct fc_params *p, 
 }
 
 /* Empirical bands: the model (parameters p) is stepped over w[from..end);
- * from each origin t in [lo, end) its path is compared with the actuals
- * before `end`. Returns 0, or -1 when some h has too few errors or memory
- * runs out (the caller falls back). */
+ * from each origin t in [lo, end) its point forecasts are compared with the
+ * actuals before `end`, and the sums of its mean path with the sums of the
+ * actuals. Returns 0, or -1 when some h has too few errors or memory runs
+ * out (the caller falls back). */
 static int
 bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p, const double *w,
                 int from, int end, int lo, int m, int H)
@@ -327,8 +333,9 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
     size_t cells = (size_t)rows * (size_t)H;
     double *e = malloc(sizeof *e * cells), *ce = malloc(sizeof *ce * cells), *col = NULL;
     int *cnt = calloc((size_t)H, sizeof *cnt), *ccnt = calloc((size_t)H, sizeof *ccnt);
+    int *zeros = calloc((size_t)H, sizeof *zeros), *czeros = calloc((size_t)H, sizeof *czeros);
     int rc = -1;
-    if (!e || !ce || !cnt || !ccnt)
+    if (!e || !ce || !cnt || !ccnt || !zeros || !czeros)
         goto done;
     struct fc_state s;
     fc_state_init(&s, model, p, w, from, end, m);
@@ -336,19 +343,22 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
     for (int t = from; t < end; t++) {
         if (t >= lo) {
             fc_state_path(&s, H, path);
-            double run = 0;
+            double run = 0, sum = 0;
             int whole = 1;
             for (int h = 0; h < H; h++) {
                 double a = t + h < end ? w[t + h] : NAN;
-                double f = path[h] > 0 ? path[h] : 0;
                 if (isnan(a)) {
                     whole = 0;
                     continue;
                 }
-                e[(size_t)h * rows + cnt[h]++] = a - f;
-                run += a - f;
-                if (whole)
+                e[(size_t)h * rows + cnt[h]++] = a - clip0(path[h] + p->shift);
+                zeros[h] += a == 0;
+                run += a - clip0(path[h]);
+                sum += a;
+                if (whole) {
                     ce[(size_t)h * rows + ccnt[h]++] = run;
+                    czeros[h] += sum == 0;
+                }
             }
         }
         fc_state_update(&s, w[t]);
@@ -358,13 +368,15 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
             goto done;
     for (int h = 0; h < H; h++) {
         col = e + (size_t)h * rows;
-        qsort(col, (size_t)cnt[h], sizeof *col, cmp_double);
+        qsort(col, (size_t)cnt[h], sizeof *col, fc_cmp_double);
+        b->zero[h] = (double)zeros[h] / cnt[h];
+        b->czero[h] = (double)czeros[h] / ccnt[h];
         b->lo95[h] = quantile_sorted(col, cnt[h], 0.025);
         b->lo80[h] = quantile_sorted(col, cnt[h], 0.10);
         b->hi80[h] = quantile_sorted(col, cnt[h], 0.90);
         b->hi95[h] = quantile_sorted(col, cnt[h], 0.975);
         col = ce + (size_t)h * rows;
-        qsort(col, (size_t)ccnt[h], sizeof *col, cmp_double);
+        qsort(col, (size_t)ccnt[h], sizeof *col, fc_cmp_double);
         b->clo95[h] = quantile_sorted(col, ccnt[h], 0.025);
         b->clo80[h] = quantile_sorted(col, ccnt[h], 0.10);
         b->chi80[h] = quantile_sorted(col, ccnt[h], 0.90);
@@ -376,6 +388,8 @@ done:
     free(ce);
     free(cnt);
     free(ccnt);
+    free(zeros);
+    free(czeros);
     return rc;
 }
 
@@ -387,6 +401,12 @@ make_bands(struct bands *b, enum fc_class cls, enum fc_model model, const struct
 {
     if (cls == FC_SMOOTH && analytic_model(model) && p->sigma2 > 0) {
         bands_analytic(b, model, p, m, H);
+        for (int h = 0; h < H; h++) { /* centred on the mean, not the point */
+            b->lo95[h] -= p->shift;
+            b->lo80[h] -= p->shift;
+            b->hi80[h] -= p->shift;
+            b->hi95[h] -= p->shift;
+        }
         return 1;
     }
     int lo = end - EMPIRICAL_ORIGINS - H;
@@ -397,30 +417,40 @@ make_bands(struct bands *b, enum fc_class cls, enum fc_model model, const struct
     return 0;
 }
 
-static double
-clip0(double v)
+/* the interval {lo95, lo80, hi80, hi95} around f from error quantiles:
+ * never negative, lo ≤ f ≤ hi, nested, and starting at 0 when at least the
+ * tail's share of the actuals was 0 */
+static void
+interval(double f, double zero, double lo95, double lo80, double hi80, double hi95, double out[4])
 {
-    return isfinite(v) && v > 0 ? v : 0;
+    out[0] = zero >= 0.025 ? 0 : fmin(clip0(f + lo95), f);
+    out[1] = zero >= 0.10 ? 0 : fmin(fmax(clip0(f + lo80), out[0]), f);
+    out[2] = fmax(clip0(f + hi80), f);
+    out[3] = fmax(clip0(f + hi95), out[2]);
 }
 
-/* forecast + bands → the result's arrays: never negative, lo ≤ f ≤ hi */
+/* mean path, shift and bands → the result's arrays; the sums' quantiles are
+ * around the sum of the means */
 static void
-apply_bands(struct fc_result *r, const double *path, const struct bands *b, int H)
+apply_bands(struct fc_result *r, const double *path, double shift, const struct bands *b, int H)
 {
-    double run = 0;
+    double run = 0, v[4];
     for (int h = 0; h < H; h++) {
-        double f = clip0(path[h]);
-        run += f;
+        double f = clip0(path[h] + shift);
+        run += clip0(path[h]);
         r->forecast[h] = f;
-        r->lo95[h] = fmin(clip0(f + b->lo95[h]), f);
-        r->lo80[h] = fmin(fmax(clip0(f + b->lo80[h]), r->lo95[h]), f);
-        r->hi80[h] = fmax(clip0(f + b->hi80[h]), f);
-        r->hi95[h] = fmax(clip0(f + b->hi95[h]), r->hi80[h]);
+        r->mean[h] = clip0(path[h]);
+        interval(f, b->zero[h], b->lo95[h], b->lo80[h], b->hi80[h], b->hi95[h], v);
+        r->lo95[h] = v[0];
+        r->lo80[h] = v[1];
+        r->hi80[h] = v[2];
+        r->hi95[h] = v[3];
         r->cum[h] = run;
-        r->cum_lo95[h] = fmin(clip0(run + b->clo95[h]), run);
-        r->cum_lo80[h] = fmin(fmax(clip0(run + b->clo80[h]), r->cum_lo95[h]), run);
-        r->cum_hi80[h] = fmax(clip0(run + b->chi80[h]), run);
-        r->cum_hi95[h] = fmax(clip0(run + b->chi95[h]), r->cum_hi80[h]);
+        interval(run, b->czero[h], b->clo95[h], b->clo80[h], b->chi80[h], b->chi95[h], v);
+        r->cum_lo95[h] = v[0];
+        r->cum_lo80[h] = v[1];
+        r->cum_hi80[h] = v[2];
+        r->cum_hi95[h] = v[3];
     }
 }
 
@@ -435,6 +465,7 @@ struct bt {
     int n, m, H, from, first;
     int origins[FC_MAX_ORIGINS], k;
     double scale_abs, scale_sq;
+    enum fc_loss_kind loss;
 };
 
 /* Fits `model` before the first origin and scores it at every origin;
@@ -445,7 +476,7 @@ backtest_one(const struct bt *bt, enum fc_model model, struct fc_params *p, stru
 {
     if (fc_usable(model, bt->w, bt->from, bt->first, bt->m) != model)
         return -1;
-    if (!b && fc_fit(model, bt->w, bt->from, bt->first, bt->m, p) != 0)
+    if (!b && fc_fit(model, bt->w, bt->from, bt->first, bt->m, bt->loss, p) != 0)
         return -1;
     struct fc_state s;
     struct acc a = {0};
@@ -456,15 +487,15 @@ backtest_one(const struct bt *bt, enum fc_model model, struct fc_params *p, stru
         if (t == bt->origins[k]) {
             fc_state_path(&s, bt->H, path);
             for (int h = 0; h < bt->H; h++) {
-                double actual = bt->w[t + h], f = clip0(path[h]);
+                double actual = bt->w[t + h], f = clip0(path[h] + p->shift);
                 if (isnan(actual))
                     continue;
                 acc_add(&a, f, actual);
                 if (b) {
-                    double lo80 = clip0(f + b->lo80[h]), hi80 = fmax(f + b->hi80[h], f),
-                           lo95 = clip0(f + b->lo95[h]), hi95 = fmax(f + b->hi95[h], f);
-                    a.in80 += actual >= fmin(lo80, f) && actual <= hi80;
-                    a.in95 += actual >= fmin(lo95, f) && actual <= hi95;
+                    double v[4];
+                    interval(f, b->zero[h], b->lo95[h], b->lo80[h], b->hi80[h], b->hi95[h], v);
+                    a.in80 += actual >= v[1] && actual <= v[2];
+                    a.in95 += actual >= v[0] && actual <= v[3];
                 }
             }
             k++;
@@ -499,7 +530,7 @@ run_too_short(const double *w, int n, int H, struct fc_result *r)
     bands_normal(&b, v, cv, H);
     r->model = c ? FC_MEAN : FC_ZERO;
     r->params.sigma2 = var;
-    apply_bands(r, path, &b, H);
+    apply_bands(r, path, 0, &b, H);
 }
 
 int
@@ -524,7 +555,7 @@ fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *r)
         return 0;
     }
 
-    struct bt bt = {.w = w, .n = n, .m = m, .H = H};
+    struct bt bt = {.w = w, .n = n, .m = m, .H = H, .loss = fc_loss_for(r->info.cls)};
     int step = (H + 1) / 2, room = n - H - (start + min_train(m));
     if (r->info.cls != FC_TOO_SHORT && room >= 0) {
         bt.k = 1 + room / step;
@@ -587,7 +618,7 @@ fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *r)
     int from = n - FC_FIT_MAX > start ? n - FC_FIT_MAX : start;
     double path[FC_MAX_HORIZON];
     struct fc_state s;
-    if (fc_fit(best, w, from, n, m, &r->params) != 0) {
+    if (fc_fit(best, w, from, n, m, bt.loss, &r->params) != 0) {
         free(b);
         free(w);
         return -1;
@@ -598,7 +629,7 @@ fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *r)
         fc_state_update(&s, w[t]);
     fc_state_path(&s, H, path);
     r->analytic = make_bands(b, r->info.cls, best, &r->params, w, from, n, m, H);
-    apply_bands(r, path, b, H);
+    apply_bands(r, path, r->params.shift, b, H);
     free(b);
     free(w);
     return 0;

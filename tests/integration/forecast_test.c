@@ -61,8 +61,9 @@ num(const cJSON *o, const char *k)
     return cJSON_GetNumberValue(v);
 }
 
-/* every daily row: 0 ≤ lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95, and the total
- * is the sum; returns the forecast object */
+/* every daily row: 0 ≤ lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95, a mean ≥ 0,
+ * the cumulative values and the total are the sums of the means; returns the
+ * forecast object */
 static const cJSON *
 check_forecast(const struct resp *r, int horizon)
 {
@@ -78,7 +79,8 @@ check_forecast(const struct resp *r, int horizon)
         ck_assert(num(d, "lo95") <= num(d, "lo80") + 1e-9);
         ck_assert(num(d, "lo80") <= fc + 1e-9 && fc <= num(d, "hi80") + 1e-9);
         ck_assert(num(d, "hi80") <= num(d, "hi95") + 1e-9);
-        sum += fc;
+        ck_assert(num(d, "mean") >= 0);
+        sum += num(d, "mean");
         ck_assert_double_eq_tol(num(d, "cumulative"), sum, 1e-3 * horizon);
     }
     ck_assert_double_eq_tol(num(f, "total"), sum, 1e-3 * horizon);

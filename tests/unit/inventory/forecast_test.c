@@ -207,9 +207,9 @@ static int
 all_sane(const struct fc_result *r)
 {
     for (int h = 0; h < r->horizon; h++) {
-        const double v[] = {r->forecast[h], r->lo80[h],    r->hi80[h],     r->lo95[h],
-                            r->hi95[h],     r->cum[h],     r->cum_lo80[h], r->cum_hi80[h],
-                            r->cum_lo95[h], r->cum_hi95[h]};
+        const double v[] = {r->forecast[h], r->mean[h],     r->lo80[h],    r->hi80[h],
+                            r->lo95[h],     r->hi95[h],     r->cum[h],     r->cum_lo80[h],
+                            r->cum_hi80[h], r->cum_lo95[h], r->cum_hi95[h]};
         for (size_t i = 0; i < sizeof v / sizeof *v; i++)
             if (!isfinite(v[i]) || v[i] < 0)
                 return 0;
@@ -260,6 +260,93 @@ START_TEST(test_engine_known_future)
     ck_assert(all_sane(r));
     ck_assert(r->cum[13] > 3 && r->cum[13] < 10);
     ck_assert(r->cum_hi95[13] >= 7); /* 14 days hold 3 or 4 demands of 2 */
+    free(r);
+    free(y);
+}
+END_TEST
+
+START_TEST(test_loss_and_median)
+{
+    /* naive on 1, 3, 2: one-step errors 2 and -1 */
+    double y3[3] = {1, 3, 2};
+    struct fc_params none = {.phi = 1, .window = 1};
+    int c = 0;
+    ck_assert_double_eq_tol(fc_loss(FC_NAIVE, &none, y3, 0, 3, 1, FC_LOSS_ABSOLUTE, &c), 3, EPS);
+    ck_assert_int_eq(c, 2);
+    ck_assert_double_eq_tol(fc_loss(FC_NAIVE, &none, y3, 0, 3, 1, FC_LOSS_SQUARED, NULL), 5, EPS);
+    ck_assert_int_eq(fc_loss_for(FC_SMOOTH), FC_LOSS_ABSOLUTE);
+    ck_assert_int_eq(fc_loss_for(FC_ERRATIC), FC_LOSS_ABSOLUTE);
+    ck_assert_int_eq(fc_loss_for(FC_INTERMITTENT), FC_LOSS_SQUARED);
+    ck_assert_int_eq(fc_loss_for(FC_LUMPY), FC_LOSS_SQUARED);
+
+    /* MA on 5 periods can only average 2: forecasts 2, 3, 2, 3 for 4, 0,
+     * 6, 10; errors 2, -3, 4, 7; median (2 + 4) / 2 */
+    double y5[5] = {2, 4, 0, 6, 10};
+    struct fc_params p;
+    ck_assert_int_eq(fc_fit(FC_MA, y5, 0, 5, 1, FC_LOSS_SQUARED, &p), 0);
+    ck_assert_int_eq(p.window, 2);
+    ck_assert_double_eq_tol(p.shift, 3, EPS);
+    ck_assert_double_eq_tol(p.sigma2, (4 + 9 + 16 + 49) / 4.0, EPS);
+    /* the benchmarks are used as published */
+    ck_assert_int_eq(fc_fit(FC_SNAIVE, y5, 0, 5, 1, FC_LOSS_SQUARED, &p), 0);
+    ck_assert_double_eq_tol(p.shift, 0, EPS);
+    ck_assert_int_eq(fc_fit(FC_SEED, y5, 0, 5, 1, FC_LOSS_SQUARED, &p), 0);
+    ck_assert_double_eq_tol(p.shift, 0, EPS);
+}
+END_TEST
+
+/* one day in five a promotion sells six times the usual: the point forecast
+ * is the usual day (the median), the mean and the sums keep the promotions */
+START_TEST(test_engine_median_point)
+{
+    int n = 300;
+    uint64_t x = 42;
+    double *y = malloc(sizeof *y * (size_t)n);
+    for (int t = 0; t < n; t++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(x >> 11) / 9007199254740992.0;
+        y[t] = u < 0.2 ? 60 : 10 + 10 * u; /* usual days 12..20; mean 24, median 16 */
+    }
+    struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
+    struct fc_result *r = malloc(sizeof *r);
+    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(r->info.cls, FC_ERRATIC);
+    ck_assert(all_sane(r));
+    for (int h = 0; h < 14; h++) {
+        ck_assert_msg(r->forecast[h] > 11 && r->forecast[h] < 17, "h %d: %f (%s)", h,
+                      r->forecast[h], fc_model_name(r->model));
+        ck_assert(r->forecast[h] <= r->mean[h] - 3);
+    }
+    if (r->model != FC_NAIVE && r->model != FC_SNAIVE)
+        ck_assert_msg(r->cum[13] > 14 * 18, "%f", r->cum[13]); /* mean ~24 a day */
+    free(r);
+    free(y);
+}
+END_TEST
+
+/* a slow seller, no sale on most days: every interval starts at 0 */
+START_TEST(test_engine_zero_lower_bounds)
+{
+    int n = 400;
+    uint64_t x = 7;
+    double *y = malloc(sizeof *y * (size_t)n);
+    for (int t = 0; t < n; t++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        double u = (double)(x >> 11) / 9007199254740992.0;
+        y[t] = u < 0.3 ? 1 + (int)(u * 20) : 0;
+    }
+    struct fc_options o = {.horizon = 28, .origins = 4, .season = 7};
+    struct fc_result *r = malloc(sizeof *r);
+    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert(r->info.cls == FC_INTERMITTENT || r->info.cls == FC_LUMPY);
+    ck_assert(all_sane(r));
+    for (int h = 0; h < 28; h++) {
+        ck_assert_msg(r->lo80[h] == 0 && r->lo95[h] == 0, "h %d: %g %g", h, r->lo80[h], r->lo95[h]);
+        ck_assert(r->hi95[h] >= 1);
+    }
+    ck_assert(r->cum_lo95[0] == 0);
+    ck_assert(r->cum_lo80[27] > 0); /* four weeks without a sale did not happen */
+    ck_assert(r->chosen.cover80 >= 0.5);
     free(r);
     free(y);
 }
@@ -406,7 +493,10 @@ forecast_suite(void)
     tcase_add_test(tc, test_seed_formula);
     tcase_add_test(tc, test_scale_and_accuracy);
     tcase_add_test(tc, test_ets_variance);
+    tcase_add_test(tc, test_loss_and_median);
     tcase_add_test(tc, test_engine_known_future);
+    tcase_add_test(tc, test_engine_median_point);
+    tcase_add_test(tc, test_engine_zero_lower_bounds);
     tcase_add_test(tc, test_engine_bad_input);
     tcase_add_test(tc, test_engine_random_series);
     tcase_add_test(tc, test_calendar_and_patterns);
