@@ -441,9 +441,12 @@ x_to_params(enum fc_model model, const double *x, struct fc_params *p)
     }
 }
 
-double
-fc_loss(enum fc_model model, const struct fc_params *p, const double *y, int from, int end, int m,
-        enum fc_loss_kind loss, int *count)
+/* the one-step errors over y[from+1..end): their summed loss, how many
+ * (*count), and each error into errors[] when it is not NULL (room for
+ * end - from) */
+static double
+one_step_errors(enum fc_model model, const struct fc_params *p, const double *y, int from, int end,
+                int m, enum fc_loss_kind loss, int *count, double *errors)
 {
     struct fc_state s;
     fc_state_init(&s, model, p, y, from, end, m);
@@ -453,6 +456,8 @@ fc_loss(enum fc_model model, const struct fc_params *p, const double *y, int fro
         if (t > from && is_obs(y[t])) {
             double e = y[t] - fc_state_next(&s);
             sum += loss == FC_LOSS_ABSOLUTE ? fabs(e) : e * e;
+            if (errors)
+                errors[c] = e;
             c++;
         }
         fc_state_update(&s, y[t]);
@@ -460,6 +465,13 @@ fc_loss(enum fc_model model, const struct fc_params *p, const double *y, int fro
     if (count)
         *count = c;
     return isfinite(sum) ? sum : HUGE_VAL;
+}
+
+double
+fc_loss(enum fc_model model, const struct fc_params *p, const double *y, int from, int end, int m,
+        enum fc_loss_kind loss, int *count)
+{
+    return one_step_errors(model, p, y, from, end, m, loss, count, NULL);
 }
 
 enum fc_loss_kind
@@ -475,11 +487,18 @@ fc_cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* the models whose parameters are fitted get a median correction; the
- * benchmarks (naive, seasonal naive, the seed formula, mean, zero) are used
- * as published */
-static int
-corrected(enum fc_model model)
+double
+fc_quantile_sorted(const double *v, int n, double q)
+{
+    double pos = q * (n - 1);
+    int i = (int)pos;
+    if (i >= n - 1)
+        return v[n - 1];
+    return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
+int
+fc_model_fitted(enum fc_model model)
 {
     switch (model) {
     case FC_MA:
@@ -495,35 +514,6 @@ corrected(enum fc_model model)
     default:
         return 0;
     }
-}
-
-/* median of the in-sample one-step errors of p over y[from+1..end); 0 when
- * there are none. -1 when memory runs out. */
-static int
-median_error(enum fc_model model, const struct fc_params *p, const double *y, int from, int end,
-             int m, double *out)
-{
-    *out = 0;
-    if (end - from < 2)
-        return 0;
-    double *e = malloc(sizeof *e * (size_t)(end - from));
-    if (!e)
-        return -1;
-    struct fc_state s;
-    int c = 0;
-    fc_state_init(&s, model, p, y, from, end, m);
-    for (int t = from; t < end; t++) {
-        if (t > from && is_obs(y[t]))
-            e[c++] = y[t] - fc_state_next(&s);
-        fc_state_update(&s, y[t]);
-    }
-    if (c > 0) {
-        qsort(e, (size_t)c, sizeof *e, fc_cmp_double);
-        double med = c % 2 ? e[c / 2] : 0.5 * (e[c / 2 - 1] + e[c / 2]);
-        *out = isfinite(med) ? med : 0;
-    }
-    free(e);
-    return 0;
 }
 
 static double
@@ -589,10 +579,18 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
             x[i] = clampd(x[i], lo[i], hi[i]);
         x_to_params(model, x, &p);
     }
-    double sse = fc_loss(model, &p, y, from, end, m, FC_LOSS_SQUARED, &count);
-    p.sigma2 = count > 0 && isfinite(sse) ? sse / count : 0;
-    if (corrected(model) && median_error(model, &p, y, from, end, m, &p.shift) != 0)
+    /* sigma2 and, for a fitted model, the median of the same errors */
+    double *e = NULL;
+    if (fc_model_fitted(model) && end - from > 1 && !(e = malloc(sizeof *e * (size_t)(end - from))))
         return -1;
+    double sse = one_step_errors(model, &p, y, from, end, m, FC_LOSS_SQUARED, &count, e);
+    p.sigma2 = count > 0 && isfinite(sse) ? sse / count : 0;
+    if (e && count > 0) {
+        qsort(e, (size_t)count, sizeof *e, fc_cmp_double);
+        double med = fc_quantile_sorted(e, count, 0.5);
+        p.shift = isfinite(med) ? med : 0;
+    }
+    free(e);
     *out = p;
     return 0;
 }

@@ -112,6 +112,10 @@ struct fc_result {
 
 const char *fc_class_name(enum fc_class c);
 const char *fc_model_name(enum fc_model m);
+/* 1 for the models whose parameters are fitted (and which carry a shift);
+ * 0 for the benchmarks used as published (naive, seasonal naive, the seed
+ * formula) and for mean and zero. */
+int fc_model_fitted(enum fc_model m);
 /* Why a series of this class gets the models it gets, for people. */
 const char *fc_class_reason(enum fc_class c);
 

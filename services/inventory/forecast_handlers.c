@@ -157,7 +157,6 @@ enc_params(struct tm_buf *b, const struct fc_result *r)
 {
     const struct fc_params *p = &r->params;
     enum tm_code rc = tm_buf_adds(b, ",\"parameters\":{");
-    int fitted = 1; /* the fitted models carry their median correction */
     switch (r->model) {
     case FC_MA:
         rc = rc == TM_OK ? tm_buf_printf(b, "\"window\":%d", p->window) : rc;
@@ -187,10 +186,9 @@ enc_params(struct tm_buf *b, const struct fc_result *r)
                  : rc;
         break;
     default:
-        fitted = 0;
         break;
     }
-    if (rc == TM_OK && fitted)
+    if (rc == TM_OK && fc_model_fitted(r->model))
         rc = tm_buf_printf(b, ",\"shift\":%.4f", p->shift);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }

@@ -61,6 +61,9 @@ enum fc_model fc_usable(enum fc_model model, const double *w, int from, int end,
 
 /* qsort's comparison of doubles, ascending. */
 int fc_cmp_double(const void *a, const void *b);
+/* The q-quantile (0..1) of v[0..n) sorted ascending, n ≥ 1, interpolated
+ * between neighbours (q = 0.5: the median). */
+double fc_quantile_sorted(const double *v, int n, double q);
 
 /* Copies y into w: not finite → NaN (missing), negative → 0, above 1e12 →
  * 1e12 (fc_classify counts them). */

@@ -230,16 +230,6 @@ struct bands {
     double zero[FC_MAX_HORIZON], czero[FC_MAX_HORIZON];
 };
 
-static double
-quantile_sorted(const double *v, int n, double q)
-{
-    double pos = q * (n - 1);
-    int i = (int)pos;
-    if (i >= n - 1)
-        return v[n - 1];
-    return v[i] + (pos - i) * (v[i + 1] - v[i]);
-}
-
 /* normal bands from per-h and cumulative variances */
 static void
 bands_normal(struct bands *b, const double *var, const double *cvar, int H)
@@ -371,16 +361,16 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
         qsort(col, (size_t)cnt[h], sizeof *col, fc_cmp_double);
         b->zero[h] = (double)zeros[h] / cnt[h];
         b->czero[h] = (double)czeros[h] / ccnt[h];
-        b->lo95[h] = quantile_sorted(col, cnt[h], 0.025);
-        b->lo80[h] = quantile_sorted(col, cnt[h], 0.10);
-        b->hi80[h] = quantile_sorted(col, cnt[h], 0.90);
-        b->hi95[h] = quantile_sorted(col, cnt[h], 0.975);
+        b->lo95[h] = fc_quantile_sorted(col, cnt[h], 0.025);
+        b->lo80[h] = fc_quantile_sorted(col, cnt[h], 0.10);
+        b->hi80[h] = fc_quantile_sorted(col, cnt[h], 0.90);
+        b->hi95[h] = fc_quantile_sorted(col, cnt[h], 0.975);
         col = ce + (size_t)h * rows;
         qsort(col, (size_t)ccnt[h], sizeof *col, fc_cmp_double);
-        b->clo95[h] = quantile_sorted(col, ccnt[h], 0.025);
-        b->clo80[h] = quantile_sorted(col, ccnt[h], 0.10);
-        b->chi80[h] = quantile_sorted(col, ccnt[h], 0.90);
-        b->chi95[h] = quantile_sorted(col, ccnt[h], 0.975);
+        b->clo95[h] = fc_quantile_sorted(col, ccnt[h], 0.025);
+        b->clo80[h] = fc_quantile_sorted(col, ccnt[h], 0.10);
+        b->chi80[h] = fc_quantile_sorted(col, ccnt[h], 0.90);
+        b->chi95[h] = fc_quantile_sorted(col, ccnt[h], 0.975);
     }
     rc = 0;
 done:
