@@ -190,14 +190,14 @@ lint:
 	@deploy/lint.sh
 
 # libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
-FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c \
+FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
 	common/buf.c common/err.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ $(FUZZ_SRC) -lcjson
+		-fno-sanitize-recover=all -pthread -o $@ $(FUZZ_SRC) -lcjson -lcivetweb
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h
 	@mkdir -p $(dir $@)

@@ -29,7 +29,7 @@ tm_event_from(const cJSON *root, struct tm_event *ev, struct tm_err *err)
 enum tm_code
 tm_event_parse(const char *text, size_t len, struct tm_event *ev, cJSON **root, struct tm_err *err)
 {
-    enum tm_code rc = tm_json_parse(text, len, TM_JSON_MAX_DEPTH, "event", root, err);
+    enum tm_code rc = tm_json_parse(text, len, TM_JSON_DEPTH_MAX, "event", root, err);
 
     if (rc == TM_OK && (rc = tm_event_from(*root, ev, err)) != TM_OK) {
         cJSON_Delete(*root);

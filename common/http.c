@@ -1,6 +1,8 @@
 /* common/http.c — civetweb glue. */
+#define _GNU_SOURCE /* pthread_getattr_np */
 #include "common/http.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,5 +111,53 @@ tm_http_read_body(struct mg_connection *conn, size_t max, char **out, size_t *le
     }
     *len = b.len;
     *out = tm_buf_steal(&b);
+    return TM_OK;
+}
+
+size_t
+tm_thread_stack_size(void)
+{
+    pthread_attr_t a;
+    size_t size = 0;
+
+    if (pthread_getattr_np(pthread_self(), &a) != 0)
+        return 0;
+    if (pthread_attr_getstacksize(&a, &size) != 0)
+        size = 0;
+    pthread_attr_destroy(&a);
+    return size;
+}
+
+struct on_stack {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void *
+on_stack_main(void *p)
+{
+    const struct on_stack *o = p;
+
+    o->fn(o->arg);
+    return NULL;
+}
+
+enum tm_code
+tm_run_on_stack(size_t stack_size, void (*fn)(void *), void *arg)
+{
+    struct on_stack o = {fn, arg};
+    pthread_attr_t a;
+    pthread_t t;
+    int rc;
+
+    if (pthread_attr_init(&a) != 0)
+        return TM_INTERNAL;
+    rc = pthread_attr_setstacksize(&a, stack_size);
+    if (rc == 0)
+        rc = pthread_create(&t, &a, on_stack_main, &o);
+    pthread_attr_destroy(&a);
+    if (rc != 0)
+        return TM_INTERNAL;
+    pthread_join(t, NULL);
     return TM_OK;
 }

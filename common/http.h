@@ -11,12 +11,30 @@
 
 #include "common/err.h"
 
+/* The stack of a civetweb worker thread, as Debian builds civetweb
+ * (CIVETWEB_THREAD_STACK_SIZE; civetweb has no run-time setting for it):
+ * the smallest stack any TechMart code runs on; a unit test checks that a
+ * real worker thread has it. */
+#define TM_HTTP_STACK_SIZE 102400
+/* The part of it a decoder may count on: civetweb has used ~23 KiB before a
+ * handler runs (measured), and the handler path more. Tests and fuzz
+ * targets run decoders on a thread of this size. */
+#define TM_DECODER_STACK_SIZE (TM_HTTP_STACK_SIZE / 4)
+
 /* Starts civetweb listening on `listen` ("127.0.0.1:8080") with n_threads.
  * extra_opts is a NULL-terminated key/value list (may be NULL). The caller
  * stops it with mg_stop. TM_UNAVAIL when the port cannot be bound. */
 TM_MUSTCHECK enum tm_code tm_http_start(const char *listen, int n_threads, const char **extra_opts,
                                         void *user_data, struct mg_context **out,
                                         struct tm_err *err);
+
+/* The stack size of the calling thread in bytes; 0 when unknown. */
+size_t tm_thread_stack_size(void);
+
+/* Runs fn(arg) on a new thread of stack_size bytes and waits for it:
+ * how tests and fuzz targets run code on a worker's stack. TM_INTERNAL when
+ * the thread cannot start. */
+TM_MUSTCHECK enum tm_code tm_run_on_stack(size_t stack_size, void (*fn)(void *), void *arg);
 
 /* Writes a whole response. headers is "" or lines each ending in \r\n. */
 void tm_http_reply(struct mg_connection *conn, int status, const char *content_type,

@@ -7,15 +7,55 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int
-depth_ok(const cJSON *item, int left)
+/* One pass over the raw text before cJSON sees it. cJSON recurses once per
+ * nesting level and Debian builds it with a limit of 1,000, deeper than a
+ * worker thread's stack holds, so depth is bounded here, before any
+ * recursion. The same pass refuses NUL inside strings (raw or \u0000),
+ * which cJSON would keep and C strings would silently cut; the error names
+ * the member the string belongs to. */
+static enum tm_code
+prescan(const char *text, size_t len, int max_depth, const char *what, struct tm_err *err)
 {
-    if (left < 0)
-        return 0;
-    for (const cJSON *c = item->child; c; c = c->next)
-        if (!depth_ok(c, left - 1))
-            return 0;
-    return 1;
+    char key[TM_ERR_FIELD_MAX] = "";
+    const char *str = NULL; /* the string being read, just after its quote */
+    int depth = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+
+        if (str) {
+            if (c == '\\' && i + 1 < len) {
+                if (text[i + 1] == 'u' && i + 5 < len && memcmp(text + i + 2, "0000", 4) == 0)
+                    return tm_err_set(err, TM_INVALID, key[0] ? key : what,
+                                      "%s may not contain NUL (\\u0000)", key[0] ? key : what);
+                i++;
+            } else if (c == '\0') {
+                return tm_err_set(err, TM_INVALID, key[0] ? key : what, "%s may not contain NUL",
+                                  key[0] ? key : what);
+            } else if (c == '"') {
+                size_t j = i + 1, n = (size_t)(text + i - str);
+
+                while (j < len &&
+                       (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+                    j++;
+                if (j < len && text[j] == ':') { /* it was a member name */
+                    n = n < sizeof key - 1 ? n : sizeof key - 1;
+                    memcpy(key, str, n);
+                    key[n] = '\0';
+                }
+                str = NULL;
+            }
+        } else if (c == '"') {
+            str = text + i + 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth)
+                return tm_err_set(err, TM_INVALID, what, "%s is nested deeper than %d levels", what,
+                                  max_depth);
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return TM_OK;
 }
 
 enum tm_code
@@ -23,11 +63,16 @@ tm_json_parse(const char *text, size_t len, int max_depth, const char *what, cJS
               struct tm_err *err)
 {
     const char *end = NULL;
+    enum tm_code rc;
     cJSON *root;
 
     *out = NULL;
     if (len == 0)
         return tm_err_set(err, TM_INVALID, what, "%s is empty; a JSON document is required", what);
+    if (max_depth > TM_JSON_DEPTH_MAX)
+        max_depth = TM_JSON_DEPTH_MAX;
+    if ((rc = prescan(text, len, max_depth, what, err)) != TM_OK)
+        return rc;
     root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root)
         return tm_err_set(err, TM_INVALID, what, "%s is not valid JSON (near byte %td)", what,
@@ -37,11 +82,6 @@ tm_json_parse(const char *text, size_t len, int max_depth, const char *what, cJS
     if (end && end < text + len) {
         cJSON_Delete(root);
         return tm_err_set(err, TM_INVALID, what, "%s has data after the JSON value", what);
-    }
-    if (!depth_ok(root, max_depth)) {
-        cJSON_Delete(root);
-        return tm_err_set(err, TM_INVALID, what, "%s is nested deeper than %d levels", what,
-                          max_depth);
     }
     *out = root;
     return TM_OK;
@@ -122,6 +162,24 @@ tm_utf8_valid(const char *s, size_t len)
     return 1;
 }
 
+/* 1 when valid UTF-8 s[len] holds a control character other than tab and
+ * newline: C0, DEL or C1 (U+0080..U+009F, UTF-8 C2 80..C2 9F). Terminal
+ * escapes and carriage returns stored as sent come back to whoever reads
+ * them later. */
+static int
+has_control(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    for (size_t i = 0; i < len; i++) {
+        if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n') || p[i] == 0x7F)
+            return 1;
+        if (p[i] == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+            return 1;
+    }
+    return 0;
+}
+
 enum tm_code
 tm_json_as_str(const cJSON *item, const char *name, size_t min_len, size_t max_len, char *out,
                size_t size, struct tm_err *err)
@@ -133,6 +191,9 @@ tm_json_as_str(const cJSON *item, const char *name, size_t min_len, size_t max_l
     len = strlen(item->valuestring);
     if (!tm_utf8_valid(item->valuestring, len))
         return tm_err_set(err, TM_INVALID, name, "%s is not valid UTF-8", name);
+    if (has_control(item->valuestring, len))
+        return tm_err_set(err, TM_INVALID, name,
+                          "%s may not contain control characters (tab and newline may)", name);
     if (len < min_len)
         return tm_err_set(err, TM_INVALID, name, "%s must be at least %zu bytes", name, min_len);
     if (len > max_len || len >= size)

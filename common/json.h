@@ -14,10 +14,13 @@
 #include "common/buf.h"
 #include "common/err.h"
 
-#define TM_JSON_MAX_DEPTH 16
+#include "proto/limits.h"
 
 /* Parses text[len] (no NUL needed) into *out, which the caller frees with
- * cJSON_Delete. Rejects trailing garbage and nesting deeper than max_depth.
+ * cJSON_Delete. Rejects trailing garbage, NUL inside strings (raw or
+ * \u0000, naming the member) and more than max_depth nested arrays and
+ * objects (at most TM_JSON_DEPTH_MAX), the depth checked before cJSON
+ * recurses. The only way TechMart parses JSON (make lint checks).
  * TM_INVALID with field `what` on malformed input; *out is NULL then. */
 TM_MUSTCHECK enum tm_code tm_json_parse(const char *text, size_t len, int max_depth,
                                         const char *what, cJSON **out, struct tm_err *err);

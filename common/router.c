@@ -344,7 +344,7 @@ tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err)
     enum tm_code rc;
 
     *root = NULL;
-    if ((rc = tm_json_parse(ctx->req->body, ctx->req->body_len, TM_JSON_MAX_DEPTH, "body", root,
+    if ((rc = tm_json_parse(ctx->req->body, ctx->req->body_len, TM_JSON_DEPTH_MAX, "body", root,
                             err)) != TM_OK)
         return rc;
     if ((rc = tm_json_object(*root, "body", err)) != TM_OK) {

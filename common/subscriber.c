@@ -173,7 +173,7 @@ catch_up(struct tm_subscriber *s)
               tm_bus_call(s->bus, env.p, env.len, 1, tm_mono_ms() + 5000, &reply, &len, NULL) ==
                   TM_OK &&
               tm_reply_decode(reply, len, &v, NULL) == TM_OK && v.status == 200 &&
-              (body = cJSON_ParseWithLength(v.body, v.body_len)) != NULL;
+              tm_json_parse(v.body, v.body_len, TM_JSON_DEPTH_MAX, "replay", &body, NULL) == TM_OK;
         tm_buf_fini(&env);
         events = got ? cJSON_GetObjectItem(body, "events") : NULL;
         if (got && cJSON_IsNumber(cJSON_GetObjectItem(body, "last_seq")))
@@ -247,14 +247,14 @@ subscriber_main(void *arg)
             continue; /* timeout: the quiet check above asks the source */
         {
             const char *nl = memchr(msg, '\n', (size_t)n);
-            cJSON *root = nl ? cJSON_ParseWithLength(nl + 1, (size_t)(msg + n - nl - 1)) : NULL;
-            cJSON *one[1] = {root};
+            cJSON *root = NULL;
             int gap = 0;
 
-            if (!root)
+            if (!nl || tm_json_parse(nl + 1, (size_t)(msg + n - nl - 1), TM_JSON_DEPTH_MAX, "event",
+                                     &root, NULL) != TM_OK)
                 tm_log_error(NULL, "event.malformed", "source=%s bytes=%d", s->sub->source, n);
             else
-                behind = apply_events(s, one, 1, &gap) < 0 || gap;
+                behind = apply_events(s, &root, 1, &gap) < 0 || gap;
             cJSON_Delete(root);
             quiet_since = tm_mono_ms();
         }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy/lint.sh — `make lint`, also run by `make test`: the checks of
 # STYLE.md that the compiler does not make.
-#   1. banned calls: strcpy, strcat, sprintf, vsprintf, gets
+#   1. banned calls: strcpy, strcat, sprintf, vsprintf, gets; cJSON_Parse*
+#      outside common/json.c
 #   2. domain files include only the C library and common/err.h (no I/O)
 #   3. every header compiles on its own
 #   4. SQL only in a service's store.c / *_store.c (and the migration runner)
@@ -16,6 +17,12 @@ mapfile -t SRC < <(git ls-files '*.c' '*.h' 2>/dev/null || find common services 
 # 1
 hits=$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets)[[:space:]]*\(' "${SRC[@]}")
 [ -z "$hits" ] || fail "banned calls (use snprintf / tm_strlcpy / tm_buf):"$'\n'"$hits"
+
+# 1b: JSON is parsed only by tm_json_parse (common/json.c), which bounds its
+# nesting depth before cJSON recurses (proto/limits.h TM_JSON_DEPTH_MAX)
+hits=$(printf '%s\n' "${SRC[@]}" | grep -E '^(common|services)/' | grep -v '^common/json\.c$' |
+  xargs grep -nE '\bcJSON_Parse[A-Za-z]*[[:space:]]*\(')
+[ -z "$hits" ] || fail "cJSON_Parse outside common/json.c (use tm_json_parse):"$'\n'"$hits"
 
 # 2: pure domain modules (STYLE.md "Pure domain")
 DOMAIN=(services/inventory/catalog.c services/inventory/catalog.h

@@ -161,13 +161,29 @@ start_redis() {
   done
 }
 
-# start_daemon NAME PIDFILE LOGFILE CMD... — background, own session, pid kept.
+# start_daemon NAME PIDFILE LOGFILE CMD... — background, own session, under
+# deploy/supervise.sh (restarted when it crashes or is killed; its pid in
+# PIDFILE, the supervisor's in PIDFILE.sup). TM_SUPERVISE=0 runs it bare.
 start_daemon() {
-  local name=$1 pidf=$2 logf=$3; shift 3
+  local name=$1 pidf=$2 logf=$3 t; shift 3
   alive "$pidf" && return 0
-  setsid "$@" >>"$logf" 2>&1 </dev/null &
-  echo $! >"$pidf"
-  log "started $name (pid $!)"
+  if alive "$pidf.sup"; then # its supervisor is bringing it back
+    t=300
+    until alive "$pidf" || [ $t -eq 0 ]; do sleep 0.1; t=$((t - 1)); done
+    alive "$pidf" && { log "$name restarted by its supervisor (pid $(cat "$pidf"))"; return 0; }
+    stop_pid "$pidf.sup"
+  fi
+  rm -f "$pidf"
+  if [ "${TM_SUPERVISE:-1}" = 1 ]; then
+    setsid "$ROOT/deploy/supervise.sh" "$pidf" "$@" >>"$logf" 2>&1 </dev/null &
+    echo $! >"$pidf.sup"
+    t=100
+    until [ -s "$pidf" ] || [ $t -eq 0 ]; do sleep 0.05; t=$((t - 1)); done
+  else
+    setsid "$@" >>"$logf" 2>&1 </dev/null &
+    echo $! >"$pidf"
+  fi
+  log "started $name (pid $(cat "$pidf" 2>/dev/null))"
 }
 
 start_inventory() {
@@ -330,7 +346,9 @@ cmd_down() {
   stop_pid "$RUN/pid/nginx.pid"
   for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/analytics-*.pid "$RUN"/pid/txn-*.pid \
     "$RUN"/pid/inventory-*.pid; do
-    [ -e "$f" ] && stop_pid "$f"
+    [ -e "$f" ] || continue
+    stop_pid "$f.sup" # passes SIGTERM on and waits for the daemon
+    stop_pid "$f"
   done
   stop_pid "$RUN/pid/redis.pid"
   if [ -f "$RUN/pg/postmaster.pid" ]; then
@@ -342,7 +360,7 @@ cmd_down() {
 
 cmd_status() {
   local f
-  for f in "$RUN"/pid/*.pid; do
+  for f in "$RUN"/pid/*.pid "$RUN"/pid/*.pid.sup; do
     [ -e "$f" ] || continue
     if alive "$f"; then echo "$(basename "$f" .pid) running pid $(cat "$f")"
     else echo "$(basename "$f" .pid) dead"; fi

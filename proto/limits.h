@@ -4,19 +4,25 @@
 #define TM_PROTO_LIMITS_H
 
 #define TM_ENVELOPE_VERSION 1
-#define TM_RID_MAX 64            /* request id bytes: [A-Za-z0-9._-] */
-#define TM_METHOD_MAX 8          /* "DELETE" */
-#define TM_ROUTE_MAX 128         /* route template, "/api/v1/products/{id}" */
-#define TM_PATH_MAX 512          /* request path as received */
-#define TM_PARAMS_MAX 8          /* path parameters per route */
-#define TM_QUERY_MAX 32          /* query parameters per request */
-#define TM_QUERY_VALUE_MAX 256   /* bytes of one decoded query value */
-#define TM_PRINCIPAL_ID_MAX 64   /* user or API key id */
-#define TM_ROLE_MAX 32           /* role name */
-#define TM_STORES_TEXT_MAX 1400  /* a principal's store ids, comma-separated (64 ids) */
-#define TM_TOKEN_ID_MAX 32       /* an access token's jti */
-#define TM_TARGET_MAX 127        /* a reply's audit target */
-#define TM_IDEM_KEY_MAX 64       /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
+#define TM_RID_MAX 64           /* request id bytes: [A-Za-z0-9._-] */
+#define TM_METHOD_MAX 8         /* "DELETE" */
+#define TM_ROUTE_MAX 128        /* route template, "/api/v1/products/{id}" */
+#define TM_PATH_MAX 512         /* request path as received */
+#define TM_PARAMS_MAX 8         /* path parameters per route */
+#define TM_QUERY_MAX 32         /* query parameters per request */
+#define TM_QUERY_VALUE_MAX 256  /* bytes of one decoded query value */
+#define TM_PRINCIPAL_ID_MAX 64  /* user or API key id */
+#define TM_ROLE_MAX 32          /* role name */
+#define TM_STORES_TEXT_MAX 1400 /* a principal's store ids, comma-separated (64 ids) */
+#define TM_TOKEN_ID_MAX 32      /* an access token's jti */
+#define TM_TARGET_MAX 127       /* a reply's audit target */
+#define TM_IDEM_KEY_MAX 64      /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
+/* Deepest nesting of arrays and objects any JSON decoder accepts (bodies,
+ * envelopes, events, replies), checked on the raw bytes before the recursive
+ * parser runs: cJSON recurses once per level, and a civetweb worker thread
+ * has TM_HTTP_STACK_SIZE bytes of stack (common/http.h), which ~16 levels
+ * use a few KiB of. Deeper input is 400 invalid. */
+#define TM_JSON_DEPTH_MAX 16
 #define TM_BODY_MAX (1 << 20)    /* request body bytes accepted by the gateway */
 #define TM_MESSAGE_MAX (4 << 20) /* largest envelope on the bus, either way */
 

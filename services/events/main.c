@@ -18,6 +18,7 @@
 #include "common/bus.h"
 #include "common/config.h"
 #include "common/envelope.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/outbox.h"
 #include "common/signals.h"
@@ -126,7 +127,8 @@ replay_page(struct tm_bus_client *cli, int64_t after, int limit, int64_t *last, 
         fprintf(stderr, "tm-events: replay: %s\n", err.message);
         goto out;
     }
-    body = cJSON_ParseWithLength(v.body, v.body_len);
+    if (tm_json_parse(v.body, v.body_len, TM_JSON_DEPTH_MAX, "replay", &body, &err) != TM_OK)
+        body = NULL;
     events = cJSON_GetObjectItem(body, "events");
     if (v.status != 200 || !cJSON_IsArray(events)) {
         fprintf(stderr, "tm-events: replay: status %d: %.*s\n", v.status, (int)v.body_len, v.body);

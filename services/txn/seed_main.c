@@ -24,6 +24,7 @@
 #include "common/call.h"
 #include "common/config.h"
 #include "common/db.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/time.h"
 
@@ -131,8 +132,9 @@ call(struct tm_bus_client *c, struct tm_request *req, int *status, cJSON **json,
             break;
         tm_sleep_ms(500);
     }
-    *json = rc == TM_OK ? cJSON_ParseWithLength(out.p, out.len) : NULL;
-    if (rc == TM_OK && !*json)
+    *json = NULL;
+    if (rc == TM_OK &&
+        tm_json_parse(out.p, out.len, TM_JSON_DEPTH_MAX, "reply", json, NULL) != TM_OK)
         rc = tm_err_set(err, TM_INTERNAL, NULL, "reply %d is not JSON", *status);
     tm_buf_fini(&out);
     return rc;

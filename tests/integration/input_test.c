@@ -1,5 +1,6 @@
 /* tests/integration/input_test.c — bad input gets a 4xx naming the field
  * and writes nothing; hostile text is stored and returned verbatim. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,14 @@ static const struct {
     {"POST", "/api/v1/categories", "{\"name\":\"\"}", 400, "invalid_argument", "name"},
     {"POST", "/api/v1/categories", "{\"name\":\"x\",\"parent_id\":-1}", 400, "invalid_argument",
      "parent_id"},
+    /* a NUL would cut the stored text; control characters other than tab
+     * and newline (terminal escapes) are refused, naming the field */
+    {"POST", "/api/v1/categories", "{\"name\":\"probe-x\\u0000zzz\"}", 400, "invalid_argument",
+     "name"},
+    {"POST", "/api/v1/categories", "{\"name\":\"red\\u001b[31m\"}", 400, "invalid_argument",
+     "name"},
+    {"POST", "/api/v1/categories", "{\"name\":\"ok\",\"description\":\"a\\rb\"}", 400,
+     "invalid_argument", "description"},
     {"DELETE", "/api/v1/products/1", NULL, 405, "method_not_allowed", ""},
     {"GET", "/api/v1/no-such-thing", NULL, 404, "not_found", ""},
 };
@@ -185,6 +194,54 @@ START_TEST(test_body_limits_and_media_type)
     ck_assert_str_eq(err_code(&r), "unsupported_media_type");
     ck_assert_str_eq(err_field(&r), "Content-Type");
     resp_free(&r);
+}
+END_TEST
+
+/* JSON nested 700 levels deep, unauthenticated, once crashed tm-gateway
+ * inside cJSON (a worker thread's stack is small): every route the gateway
+ * or a service parses a body on answers 400 and the gateways stay up. */
+START_TEST(test_deep_json_is_refused_and_gateway_lives)
+{
+    static const char *const paths[] = {"/api/v1/auth/login", "/api/v1/auth/refresh",
+                                        "/api/v1/users", "/api/v1/categories"};
+    static const size_t levels[] = {700, 5000, 100000};
+    int before[2] = {pid_of("gateway", 1), pid_of("gateway", 2)};
+
+    for (size_t l = 0; l < sizeof levels / sizeof levels[0]; l++) {
+        size_t n = levels[l];
+        char *body = malloc(2 * n + 32);
+
+        ck_assert_ptr_nonnull(body);
+        memcpy(body, "{\"refresh_token\":", 18);
+        memset(body + 18, '[', n);
+        memset(body + 18 + n, ']', n);
+        memcpy(body + 18 + 2 * n, "}", 2);
+        for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+            struct resp r;
+            /* anonymous first (as the attack was), then as the admin */
+            ck_assert_int_eq(http_as(NULL, "POST", paths[i], body, &r), 0);
+            ck_assert_msg(r.status == 400 || r.status == 401, "%s: %d %s", paths[i], r.status,
+                          r.body);
+            resp_free(&r);
+            ck_assert_int_eq(http("POST", paths[i], body, &r), 0);
+            ck_assert_msg(r.status == 400, "%s: %d %s", paths[i], r.status, r.body);
+            ck_assert_str_eq(err_code(&r), "invalid_argument");
+            ck_assert_str_eq(err_field(&r), "body");
+            resp_free(&r);
+        }
+        free(body);
+    }
+    /* the same processes, still alive: nothing crashed and was restarted */
+    ck_assert_int_eq(pid_of("gateway", 1), before[0]);
+    ck_assert_int_eq(pid_of("gateway", 2), before[1]);
+    ck_assert_int_eq(kill(before[0], 0), 0);
+    ck_assert_int_eq(kill(before[1], 0), 0);
+    {
+        struct resp r;
+        ck_assert_int_eq(http("GET", "/api/v1/products?limit=1", NULL, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        resp_free(&r);
+    }
 }
 END_TEST
 
@@ -279,6 +336,7 @@ input_suite(void)
     tcase_add_loop_test(tc, test_bad_input_is_refused_with_field, 0,
                         (int)(sizeof bad / sizeof bad[0]));
     tcase_add_test(tc, test_body_limits_and_media_type);
+    tcase_add_test(tc, test_deep_json_is_refused_and_gateway_lives);
     tcase_add_test(tc, test_hostile_text_is_stored_verbatim);
     suite_add_tcase(s, tc);
     return s;

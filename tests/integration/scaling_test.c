@@ -3,7 +3,8 @@
  * costs the client nothing (idempotent requests are retried elsewhere); a
  * POST caught in a hung instance is answered 504 and is not replayed on
  * another one; with no instance up the API answers 503 and /health says not
- * ready. Each test puts the instances back as it found them. */
+ * ready; a killed gateway is restarted by the stack's supervisor. Each test
+ * puts the instances back as it found them. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -201,6 +202,34 @@ START_TEST(test_database_down_is_503_then_recovers)
 }
 END_TEST
 
+/* A daemon that dies does not take the API down: the other gateway serves
+ * meanwhile, and the stack's supervisor (deploy/supervise.sh) starts the
+ * dead one again, a new process that answers /health. */
+START_TEST(test_killed_gateway_is_restarted_by_the_supervisor)
+{
+    int victim = pid_of("gateway", 2), back = 0, failed = 0;
+
+    ck_assert_int_gt(victim, 0);
+    ck_assert_int_eq(kill(victim, SIGKILL), 0);
+    for (int i = 0; i < 300 && !back; i++) {
+        struct resp r;
+        int now = pid_of("gateway", 2);
+
+        ck_assert_int_eq(http("GET", "/api/v1/products/1", NULL, &r), 0);
+        failed += r.status != 200;
+        resp_free(&r);
+        if (now > 0 && now != victim && kill(now, 0) == 0 &&
+            http_port(st.gw_ops_port + 1, "GET", "/health", NULL, "", &r) == 0) {
+            back = r.status == 200;
+            resp_free(&r);
+        }
+        tm_sleep_ms(50);
+    }
+    ck_assert_msg(back, "gateway #2 was not restarted");
+    ck_assert_int_eq(failed, 0);
+}
+END_TEST
+
 Suite *
 scaling_suite(void)
 {
@@ -213,6 +242,7 @@ scaling_suite(void)
     tcase_add_test(tc, test_post_to_hung_instance_is_504_and_not_replayed);
     tcase_add_test(tc, test_no_instance_up_is_503_and_not_ready);
     tcase_add_test(tc, test_database_down_is_503_then_recovers);
+    tcase_add_test(tc, test_killed_gateway_is_restarted_by_the_supervisor);
     suite_add_tcase(s, tc);
     return s;
 }

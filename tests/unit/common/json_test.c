@@ -12,7 +12,7 @@ parse(const char *text)
     cJSON *root = NULL;
     struct tm_err e;
 
-    ck_assert_int_eq(tm_json_parse(text, strlen(text), TM_JSON_MAX_DEPTH, "body", &root, &e),
+    ck_assert_int_eq(tm_json_parse(text, strlen(text), TM_JSON_DEPTH_MAX, "body", &root, &e),
                      TM_OK);
     return root;
 }
@@ -32,7 +32,7 @@ START_TEST(test_json_parse_accepts_and_refuses)
     cJSON *root = NULL;
     struct tm_err e;
     const char *t = parse_cases[_i].text;
-    enum tm_code rc = tm_json_parse(t, strlen(t), TM_JSON_MAX_DEPTH, "body", &root, &e);
+    enum tm_code rc = tm_json_parse(t, strlen(t), TM_JSON_DEPTH_MAX, "body", &root, &e);
 
     ck_assert_int_eq(rc, parse_cases[_i].ok ? TM_OK : TM_INVALID);
     if (!parse_cases[_i].ok) {
@@ -60,6 +60,54 @@ START_TEST(test_json_str_checks_type_length_utf8)
     ck_assert_str_eq(e.field, "long");
     ck_assert_int_eq(tm_json_str(o, "s", 4, 5, out, sizeof out, &e), TM_INVALID);
     ck_assert_int_eq(tm_json_str(o, "bad", 0, 5, out, sizeof out, &e), TM_OK); /* U+00FF is valid */
+    cJSON_Delete(o);
+}
+END_TEST
+
+/* A NUL would cut the C string cJSON hands over ("probe-x\u0000zzz" stored
+ * as "probe-x"): refused at parse time, naming the member. */
+START_TEST(test_json_parse_refuses_nul_naming_the_member)
+{
+    static const char esc[] = "{\"id\":1,\"name\":\"probe-x\\u0000zzz\"}";
+    static const char raw[] = "{\"name\":\"probe-x\0zzz\"}";
+    static const char in_array[] = "{\"tags\":[\"ok\",\"x\\u0000\"]}";
+    cJSON *root = NULL;
+    struct tm_err e;
+
+    ck_assert_int_eq(tm_json_parse(esc, sizeof esc - 1, TM_JSON_DEPTH_MAX, "body", &root, &e),
+                     TM_INVALID);
+    ck_assert_str_eq(e.field, "name");
+    ck_assert_ptr_null(root);
+    ck_assert_int_eq(tm_json_parse(raw, sizeof raw - 1, TM_JSON_DEPTH_MAX, "body", &root, &e),
+                     TM_INVALID);
+    ck_assert_str_eq(e.field, "name");
+    ck_assert_int_eq(
+        tm_json_parse(in_array, sizeof in_array - 1, TM_JSON_DEPTH_MAX, "body", &root, &e),
+        TM_INVALID);
+    ck_assert_str_eq(e.field, "tags");
+    /* an escaped backslash before u0000 is text, not a NUL */
+    root = parse("{\"name\":\"a\\\\u0000\"}");
+    cJSON_Delete(root);
+}
+END_TEST
+
+/* Control characters other than tab and newline (terminal escapes, CR, DEL,
+ * C1) are refused in text fields, naming the field. */
+START_TEST(test_json_str_refuses_control_characters)
+{
+    cJSON *o = parse("{\"esc\":\"a\\u001b[31mred\",\"cr\":\"a\\rb\",\"del\":\"a\\u007f\","
+                     "\"c1\":\"a\\u0085\",\"ok\":\"tab\\there\\nnext \\u00e9\"}");
+    static const char *const bad[] = {"esc", "cr", "del", "c1"};
+    char out[64];
+    struct tm_err e;
+
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(tm_json_str(o, bad[i], 0, 60, out, sizeof out, &e), TM_INVALID);
+        ck_assert_str_eq(e.field, bad[i]);
+        ck_assert_ptr_nonnull(strstr(e.message, "control"));
+    }
+    ck_assert_int_eq(tm_json_str(o, "ok", 0, 60, out, sizeof out, &e), TM_OK);
+    ck_assert_str_eq(out, "tab\there\nnext \xc3\xa9");
     cJSON_Delete(o);
 }
 END_TEST
@@ -147,6 +195,8 @@ json_suite(void)
     tcase_add_loop_test(tc, test_json_parse_accepts_and_refuses, 0,
                         (int)(sizeof parse_cases / sizeof parse_cases[0]));
     tcase_add_test(tc, test_json_str_checks_type_length_utf8);
+    tcase_add_test(tc, test_json_parse_refuses_nul_naming_the_member);
+    tcase_add_test(tc, test_json_str_refuses_control_characters);
     tcase_add_test(tc, test_json_i64_refuses_fractions_and_range);
     tcase_add_test(tc, test_json_only_names_unknown_and_duplicate_fields);
     tcase_add_test(tc, test_utf8_validator_against_known_sequences);

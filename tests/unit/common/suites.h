@@ -17,5 +17,6 @@ Suite *ops_suite(void);
 Suite *migrate_suite(void);
 Suite *time_suite(void);
 Suite *event_suite(void);
+Suite *http_suite(void);
 
 #endif

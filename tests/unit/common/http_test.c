@@ -1,0 +1,129 @@
+/* tests/unit/common/http_test.c — the stack every decoder must fit in: a
+ * real civetweb worker thread has TM_HTTP_STACK_SIZE bytes, and JSON nested
+ * far deeper than TM_JSON_DEPTH_MAX is refused on the part of it a decoder
+ * may use (TM_DECODER_STACK_SIZE), before cJSON recurses. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/http.h"
+#include "common/json.h"
+
+#include "tests/unit/common/suites.h"
+
+static size_t worker_stack;
+
+static int
+h_stack(struct mg_connection *conn, void *arg)
+{
+    (void)arg;
+    worker_stack = tm_thread_stack_size();
+    tm_http_reply(conn, 200, "text/plain", "", "ok", 2);
+    return 200;
+}
+
+START_TEST(test_civetweb_worker_has_tm_http_stack_size)
+{
+    struct mg_context *ctx = NULL;
+    struct mg_server_port port;
+    struct sockaddr_in sa;
+    struct tm_err e;
+    char buf[512];
+    int fd;
+
+    mg_init_library(0);
+    ck_assert_int_eq(tm_http_start("127.0.0.1:0", 2, NULL, NULL, &ctx, &e), TM_OK);
+    mg_set_request_handler(ctx, "/", h_stack, NULL);
+    ck_assert_int_eq(mg_get_server_ports(ctx, 1, &port), 1);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port.port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_gt(write(fd, "GET / HTTP/1.0\r\n\r\n", 18), 0);
+    ck_assert_int_gt(read(fd, buf, sizeof buf), 0);
+    close(fd);
+    mg_stop(ctx);
+    mg_exit_library();
+    ck_assert_uint_eq(worker_stack, TM_HTTP_STACK_SIZE);
+}
+END_TEST
+
+struct deep {
+    size_t levels;
+    enum tm_code rc;
+    char field[TM_ERR_FIELD_MAX];
+};
+
+static void
+parse_deep(void *arg)
+{
+    struct deep *d = arg;
+    size_t n = d->levels;
+    char *t = malloc(2 * n + 16);
+    cJSON *root = NULL;
+    struct tm_err e;
+
+    /* {"a": [[[ ... ]]] } — an object body, as the gateway's routes take */
+    memcpy(t, "{\"a\":", 5);
+    memset(t + 5, '[', n);
+    memset(t + 5 + n, ']', n);
+    t[5 + 2 * n] = '}';
+    d->rc = tm_json_parse(t, 2 * n + 6, TM_JSON_DEPTH_MAX, "body", &root, &e);
+    if (d->rc != TM_OK)
+        memcpy(d->field, e.field, sizeof d->field);
+    cJSON_Delete(root);
+    free(t);
+}
+
+static const size_t deep_levels[] = {TM_JSON_DEPTH_MAX, 650, 700, 999, 5000, 100000};
+
+START_TEST(test_deep_json_refused_on_a_worker_stack)
+{
+    struct deep d = {deep_levels[_i], TM_OK, ""};
+
+    ck_assert_int_eq(tm_run_on_stack(TM_DECODER_STACK_SIZE, parse_deep, &d), TM_OK);
+    ck_assert_int_eq(d.rc, TM_INVALID);
+    ck_assert_str_eq(d.field, "body");
+}
+END_TEST
+
+static void
+parse_at_limit(void *arg)
+{
+    struct deep *d = arg;
+    char t[2 * TM_JSON_DEPTH_MAX + 1];
+    cJSON *root = NULL;
+
+    memset(t, '[', TM_JSON_DEPTH_MAX);
+    memset(t + TM_JSON_DEPTH_MAX, ']', TM_JSON_DEPTH_MAX);
+    d->rc = tm_json_parse(t, 2 * TM_JSON_DEPTH_MAX, TM_JSON_DEPTH_MAX, "body", &root, NULL);
+    cJSON_Delete(root);
+}
+
+START_TEST(test_json_at_the_depth_limit_parses_on_a_worker_stack)
+{
+    struct deep d = {0, TM_INTERNAL, ""};
+
+    ck_assert_int_eq(tm_run_on_stack(TM_DECODER_STACK_SIZE, parse_at_limit, &d), TM_OK);
+    ck_assert_int_eq(d.rc, TM_OK);
+}
+END_TEST
+
+Suite *
+http_suite(void)
+{
+    Suite *s = suite_create("http");
+    TCase *tc = tcase_create("http");
+
+    tcase_add_test(tc, test_civetweb_worker_has_tm_http_stack_size);
+    tcase_add_loop_test(tc, test_deep_json_refused_on_a_worker_stack, 0,
+                        (int)(sizeof deep_levels / sizeof deep_levels[0]));
+    tcase_add_test(tc, test_json_at_the_depth_limit_parses_on_a_worker_stack);
+    suite_add_tcase(s, tc);
+    return s;
+}
