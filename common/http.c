@@ -9,6 +9,25 @@
 
 #include "common/buf.h"
 
+/* 1 when every entry of a civetweb listening_ports list names an address
+ * and none is the wildcard: a TechMart listener is never reachable on every
+ * interface by accident (the gateway must be reachable only through nginx). */
+static int
+listen_explicit(const char *listen)
+{
+    const char *p = listen;
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+
+        if (!memchr(p, ':', n) || strncmp(p, "0.0.0.0:", 8) == 0 || strncmp(p, "[::]:", 5) == 0 ||
+            strncmp(p, "+", 1) == 0)
+            return 0;
+        p += n + (p[n] == ',');
+    }
+    return listen[0] != '\0';
+}
+
 enum tm_code
 tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *user_data,
               struct mg_context **out, struct tm_err *err)
@@ -22,6 +41,12 @@ tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *
     unsigned ecode = 0;
     int n = 0;
 
+    *out = NULL;
+    if (!listen_explicit(listen))
+        return tm_err_set(err, TM_INVALID, "listen",
+                          "listen '%.64s' must name an address (loopback or internal), never the "
+                          "wildcard: clients reach TechMart through nginx only",
+                          listen);
     snprintf(threads, sizeof threads, "%d", n_threads);
     opts[n++] = "listening_ports";
     opts[n++] = listen;

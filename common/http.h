@@ -22,6 +22,8 @@
 #define TM_DECODER_STACK_SIZE (TM_HTTP_STACK_SIZE / 4)
 
 /* Starts civetweb listening on `listen` ("127.0.0.1:8080") with n_threads.
+ * Every entry must name an address: a bare port, 0.0.0.0 or [::] is
+ * TM_INVALID (field "listen"), so nothing listens on every interface.
  * extra_opts is a NULL-terminated key/value list (may be NULL). The caller
  * stops it with mg_stop. TM_UNAVAIL when the port cannot be bound. */
 TM_MUSTCHECK enum tm_code tm_http_start(const char *listen, int n_threads, const char **extra_opts,

@@ -29,6 +29,10 @@ http=$((base + 99))
 export TM_ADMIN_EMAIL=admin@techmart.bench TM_ADMIN_PASSWORD=bench-admin-password-1
 export TM_RATE_LIMITS="admin=100000000,anonymous=100000000" TM_RATE_IP=100000000
 export TM_RATE_LOGIN=100000
+# nginx's per-address edge limits likewise (the load comes from one address);
+# the flood run below puts the anonymous one back to its default.
+export TM_EDGE_CONN=100000 TM_EDGE_RATE=1000000 TM_EDGE_BURST=1000000
+export TM_EDGE_ANON_RATE=1000000 TM_EDGE_ANON_BURST=1000000
 echo "bench: starting a stack in $RUN (ports $base+, gateway threads $THREADS)"
 if ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$http TM_GATEWAY_THREADS=$THREADS \
      SCALE=${SCALE:-} BIN=$BIN "$ROOT/deploy/stack.sh" up >"$RUN/up.log" 2>&1; then
@@ -145,6 +149,42 @@ ledger_gaps=$(psqlq "SELECT count(*) FROM inventory.stock s LEFT JOIN (SELECT st
 LOGIN_CONNS=${BENCH_LOGIN_CONNS:-8}
 read -r l_rps l_p50 l_p99 l_err <<<"$(measure "http://127.0.0.1:$http/api/v1/auth/login" "$LOGIN_CONNS" "$ROOT/tests/bench/login.lua")"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "POST /api/v1/auth/login (argon2id)" "$LOGIN_CONNS" "$l_rps" "$l_p50" "$l_p99" "$l_err" "-"
+
+# A flood: 2,000 connections without credentials from one address (wrk, as
+# fast as it can) against a product URL, with nginx's default anonymous edge
+# limit; meanwhile a new client from another address (127.0.0.2) opens a new
+# connection every 50 ms and GETs a product with a token. Beside it, the
+# same probe with no flood (the reference). Figures: the probe's p50/p99.
+probe() { # probe SECONDS OUT: the new-client probe for about SECONDS
+  local end=$((SECONDS + $1))
+  : >"$2"
+  while [ $SECONDS -lt "$end" ]; do
+    curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 15 --interface 127.0.0.2 \
+      -H "Authorization: Bearer $TM_BENCH_TOKEN" "http://127.0.0.1:$http/api/v1/products/1" >>"$2"
+    sleep 0.05
+  done
+}
+probe_stats() { # probe_stats FILE -> "n answered p50 p99" (ms)
+  awk '{ n++; if ($1 != "000") ok++; t[n] = $2 * 1000 } END {
+    asort(t); p50 = t[int(n * 0.5 + 0.5)]; p99 = t[int(n * 0.99 + 0.5)];
+    printf "%d %d %.1f %.1f", n, ok, p50, p99 }' "$1"
+}
+flood_s=${DURATION%s}
+TM_RUN_DIR=$RUN TM_GATEWAY_THREADS=$THREADS env -u TM_EDGE_ANON_RATE -u TM_EDGE_ANON_BURST \
+  "$ROOT/deploy/stack.sh" nginx reload 2>/dev/null
+probe "$flood_s" "$RUN/probe-quiet.txt"
+wrk -t2 -c2000 -d"$DURATION" --timeout 15s "http://127.0.0.1:$http/api/v1/products/1" >"$RUN/flood.txt" 2>&1 &
+flood_pid=$!
+sleep 1
+probe $((flood_s - 2)) "$RUN/probe-flood.txt"
+wait "$flood_pid"
+read -r q_n q_ok q_p50 q_p99 <<<"$(probe_stats "$RUN/probe-quiet.txt")"
+read -r f_n f_ok f_p50 f_p99 <<<"$(probe_stats "$RUN/probe-flood.txt")"
+f_rps=$(awk '/^Requests\/sec:/ {print $2}' "$RUN/flood.txt")
+printf '%-44s %6s %10s %9s %9s %7s %7s\n' "new client, no flood (reference)" 1 "-" "${q_p50}ms" "${q_p99}ms" "$((q_n - q_ok))" 1.000
+printf '%-44s %6s %10s %9s %9s %7s %7s\n' "new client during a 2,000-conn flood" 1 "-" "${f_p50}ms" "${f_p99}ms" "$((f_n - f_ok))" \
+  "$(awk -v a="$f_p99" -v b="$q_p99" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
+printf '%-44s %6s %10s %9s %9s %7s %7s\n' "  the flood (anonymous, answered 429 at the edge)" 2000 "${f_rps:-0}" "-" "-" "-" "-"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
 printf '%s' "$stock_rows" "$sale_rows"
 echo
@@ -155,6 +195,7 @@ echo "ledger check after the stock runs: ${ledger_gaps:-?} levels differ from th
 echo "events: req/s = products written (one event each); p50/p99 = inventory commit → applied in tm-analytics' copy, over ${ev_n:-0} events."
 echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."
+echo "flood: ${f_n:-0} new-client probes during the flood, ${f_ok:-0} answered (target: p99 under 1 s); ratio = p99 ÷ the quiet p99. The flood's requests carry no credentials and meet nginx's default anonymous limit (10/s, burst 100 per address)."
 echo "argon2id cost: opslimit ${TM_PWHASH_OPS:-2}, memlimit ${TM_PWHASH_MEM_KIB:-19456} KiB (libsodium crypto_pwhash_str)."
 
 # Fraud scoring offline: the sample generator's labelled sales (60 days,

@@ -115,6 +115,11 @@ export TM_SAMPLE_PASSWORD=sample-test-password-1
 export TM_JWT_SECRET=tm-test-signing-key-0123456789abcdef0123456789
 export TM_RATE_LIMITS="admin=100000,store_manager=100000,buyer=100000,analyst=100000,fraud_analyst=100000,viewer=100000,pos=100000,anonymous=100000"
 export TM_RATE_IP=1000000 TM_RATE_LOGIN=20 TM_CORS_ORIGIN=http://app.techmart.test
+# nginx's per-address edge limits: authenticated ones out of the way of the
+# load the tests make from one address; the anonymous one kept low enough
+# for tests/integration/edge_test.c to see floods shed
+export TM_EDGE_CONN=2000 TM_EDGE_RATE=1000000 TM_EDGE_BURST=1000000
+export TM_EDGE_ANON_RATE=50 TM_EDGE_ANON_BURST=300
 export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
 export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to start
 export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests

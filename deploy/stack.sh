@@ -10,6 +10,7 @@
 #   deploy/stack.sh start SVC N   (re)start instance N of inventory|txn|analytics|gateway
 #   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
 #   deploy/stack.sh redis stop|start   the same for Redis
+#   deploy/stack.sh nginx reload  nginx with the settings now in the environment
 #   deploy/stack.sh events tail|replay [tm-events options]   inventory's event stream
 #
 # Settings (environment):
@@ -19,6 +20,11 @@
 #   SCALE         instances per service, "inventory=3 gateway=2" (default 1 each)
 #   TM_SAMPLE     1 to load the sample catalogue          (default: 1)
 #   TM_GATEWAY_THREADS, TM_NGINX_KEEPALIVE, TM_DEADLINE_MS  passed through
+#   TM_EDGE_CONN, TM_EDGE_RATE, TM_EDGE_BURST  nginx's per-address limits: requests
+#                 in flight (64), requests/s (200) and burst (400)
+#   TM_EDGE_ANON_RATE, TM_EDGE_ANON_BURST  the same for requests without
+#                 credentials (10/s, burst 100)
+#   TM_SUPERVISE  0 to run daemons without deploy/supervise.sh (default: 1)
 #   BIN           folder of our binaries                  (default: ./bin)
 set -euo pipefail
 
@@ -255,8 +261,9 @@ wait_ready() { # wait_ready SVC I OPSPORT
     || die "$1 #$2 is not ready: see $RUN/log/$1-$2.log"
 }
 
-start_nginx() {
-  alive "$RUN/pid/nginx.pid" && return
+# write_nginx_conf: nginx.conf in the run folder from deploy/nginx.conf.in
+# and the settings in the environment.
+write_nginx_conf() {
   local i ups="" ka=${TM_NGINX_KEEPALIVE:-}
   for i in $(seq 1 "$N_GW"); do ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'; done
   # keepalive is per nginx worker; together the workers must not hold more
@@ -264,9 +271,22 @@ start_nginx() {
   [ -n "$ka" ] || ka=$(( ${TM_GATEWAY_THREADS:-256} * N_GW / $(nproc) ))
   [ "$ka" -ge 1 ] || ka=1
   mkdir -p "$RUN/nginx" "$RUN/www"
+  local e
+  for e in "${TM_EDGE_CONN:-64}" "${TM_EDGE_RATE:-200}" "${TM_EDGE_BURST:-400}" \
+    "${TM_EDGE_ANON_RATE:-10}" "${TM_EDGE_ANON_BURST:-100}"; do
+    [[ $e =~ ^[1-9][0-9]{0,6}$ ]] || die "TM_EDGE_*: '$e' must be a positive integer"
+  done
   sed -e "s|@RUN@|$RUN|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@KEEPALIVE@|$ka|g" \
+    -e "s|@EDGE_CONN@|${TM_EDGE_CONN:-64}|g" -e "s|@EDGE_RATE@|${TM_EDGE_RATE:-200}|g" \
+    -e "s|@EDGE_BURST@|${TM_EDGE_BURST:-400}|g" -e "s|@EDGE_ANON_RATE@|${TM_EDGE_ANON_RATE:-10}|g" \
+    -e "s|@EDGE_ANON_BURST@|${TM_EDGE_ANON_BURST:-100}|g" \
     "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else print }' \
     >"$RUN/nginx/nginx.conf"
+}
+
+start_nginx() {
+  alive "$RUN/pid/nginx.pid" && return
+  write_nginx_conf
   [ -f "$RUN/www/index.html" ] || cp "$ROOT/deploy/index.html" "$RUN/www/index.html"
   nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/log/nginx-error.log" \
     || die "nginx did not start: see $RUN/log/nginx-error.log"
@@ -389,6 +409,18 @@ cmd_pg() {
   esac
 }
 
+cmd_nginx() { # reload: new settings (TM_EDGE_*, keepalive) without dropping connections
+  case ${1:-} in
+    reload)
+      alive "$RUN/pid/nginx.pid" || die "nginx is not running"
+      write_nginx_conf
+      nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/log/nginx-error.log" -s reload \
+        || die "nginx reload failed: see $RUN/log/nginx-error.log"
+      sleep 0.5 ;; # old workers finish their requests; new ones take the settings
+    *) die "usage: stack.sh nginx reload" ;;
+  esac
+}
+
 cmd_redis() {
   case ${1:-} in
     stop) stop_pid "$RUN/pid/redis.pid" ;;
@@ -414,8 +446,9 @@ case ${1:-} in
   events) shift; cmd_events "$@" ;;
   pg) shift; cmd_pg "$@" ;;
   redis) shift; cmd_redis "$@" ;;
+  nginx) shift; cmd_nginx "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   start) shift; cmd_start "$@" ;;
-  *) echo "usage: $0 up|down|status|start SVC N|pg stop|start|redis stop|start|events tail|replay" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|start SVC N|pg stop|start|redis stop|start|nginx reload|events tail|replay" >&2; exit 2 ;;
 esac

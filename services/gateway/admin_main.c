@@ -44,7 +44,7 @@ static const struct tm_cfg_opt admin_opts[] = {
     {"sample-users", "TM_SAMPLE_USERS", TM_CFG_BOOL, F(sample_users), 0, 0, 0, "false", 0,
      "also create one user of each other role (role@techmart.local)"},
     {"sample-password", "TM_SAMPLE_PASSWORD", TM_CFG_STR, F(sample_password), S(sample_password), 0,
-     0, "", 1, "password of the sample users; empty: generate one"},
+     0, "", 1, "one password for every sample user (tests); empty: a generated one each"},
     {"pwhash-ops", "TM_PWHASH_OPS", TM_CFG_INT, F(pwhash_ops), 0, 1, 20, "2", 0, "argon2id passes"},
     {"pwhash-mem-kib", "TM_PWHASH_MEM_KIB", TM_CFG_INT, F(pwhash_mem_kib), 0, 8, 1048576, "19456",
      0, "argon2id memory in KiB"},
@@ -153,15 +153,16 @@ bootstrap(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
     }
     if (!cfg->sample_users)
         return 0;
-    if (!sample_pw[0]) {
-        if (gw_random_hex(12, pw, sizeof pw) != TM_OK)
-            return 1;
-        sample_pw = pw;
-    }
     if (sample_pos_key(db, cfg, err) != TM_OK)
         return 1;
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
         int is_mgr = strcmp(roles[i], "store_manager") == 0;
+        /* each sample user its own generated password: knowing one opens no other */
+        if (!cfg->sample_password[0]) {
+            if (gw_random_hex(12, pw, sizeof pw) != TM_OK)
+                return 1;
+            sample_pw = pw;
+        }
         snprintf(email, sizeof email, "%s@techmart.local", roles[i]);
         if (ensure_user(db, cfg, email, roles[i], roles[i], is_mgr ? manager_stores : NULL,
                         is_mgr ? 2 : 0, sample_pw, &created, err) != TM_OK)

@@ -87,6 +87,7 @@ Suite *txn_suite(void);
 Suite *forecast_suite(void);
 Suite *catalogue_suite(void);
 Suite *input_suite(void);
+Suite *edge_suite(void);
 Suite *platform_suite(void);
 Suite *scaling_suite(void);
 Suite *auth_suite(void);

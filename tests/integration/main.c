@@ -54,6 +54,7 @@ main(void)
     }
     sr = srunner_create(catalogue_suite());
     srunner_add_suite(sr, input_suite());
+    srunner_add_suite(sr, edge_suite());
     srunner_add_suite(sr, platform_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, access_suite());

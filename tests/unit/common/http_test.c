@@ -53,6 +53,22 @@ START_TEST(test_civetweb_worker_has_tm_http_stack_size)
 }
 END_TEST
 
+START_TEST(test_listen_must_name_an_address)
+{
+    static const char *const bad[] = {"8081", "0.0.0.0:0", "[::]:0", "127.0.0.1:0,9090", ""};
+    struct mg_context *ctx = NULL;
+    struct tm_err e;
+
+    mg_init_library(0);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(tm_http_start(bad[i], 2, NULL, NULL, &ctx, &e), TM_INVALID);
+        ck_assert_str_eq(e.field, "listen");
+        ck_assert_ptr_null(ctx);
+    }
+    mg_exit_library();
+}
+END_TEST
+
 struct deep {
     size_t levels;
     enum tm_code rc;
@@ -121,6 +137,7 @@ http_suite(void)
     TCase *tc = tcase_create("http");
 
     tcase_add_test(tc, test_civetweb_worker_has_tm_http_stack_size);
+    tcase_add_test(tc, test_listen_must_name_an_address);
     tcase_add_loop_test(tc, test_deep_json_refused_on_a_worker_stack, 0,
                         (int)(sizeof deep_levels / sizeof deep_levels[0]));
     tcase_add_test(tc, test_json_at_the_depth_limit_parses_on_a_worker_stack);

@@ -1,6 +1,7 @@
 /* tests/unit/gateway/routes_test.c — the gateway's route table: matching,
- * and agreement with proto/openapi.json and with each service's own table
- * (a route missing on either side fails here). */
+ * and agreement with proto/openapi.json (every operation, and its
+ * x-permission) and with each service's own table (a route missing on
+ * either side fails here). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,14 @@ START_TEST(test_every_route_is_in_openapi_and_back)
         ck_assert_msg(path && cJSON_GetObjectItem(path, verb),
                       "gateway route %s %s is missing from proto/openapi.json", gw_routes[i].method,
                       gw_routes[i].route);
+        {
+            const cJSON *perm =
+                cJSON_GetObjectItem(cJSON_GetObjectItem(path, verb), "x-permission");
+            ck_assert_msg(cJSON_IsString(perm) &&
+                              strcmp(perm->valuestring, tm_perm_name(gw_routes[i].perm)) == 0,
+                          "%s %s: openapi x-permission must be \"%s\"", gw_routes[i].method,
+                          gw_routes[i].route, tm_perm_name(gw_routes[i].perm));
+        }
     }
     ck_assert_uint_eq(documented, gw_routes_n);
     cJSON_Delete(doc);
