@@ -1,5 +1,6 @@
 /* tests/unit/gateway/perm_test.c — the role matrix against an explicit
  * oracle written out by hand from docs/security.md. */
+#include <stdio.h>
 #include <string.h>
 
 #include "common/perm.h"
@@ -27,6 +28,59 @@ START_TEST(test_role_matrix)
             ck_assert_msg(tm_role_allows((enum tm_role)r, (enum tm_perm)p) ==
                               (matrix[r][2 * p] == '1'),
                           "%s / %s", tm_role_name((enum tm_role)r), tm_perm_name((enum tm_perm)p));
+}
+END_TEST
+
+/* docs/security.md's role table shows every permission (but "public") with
+ * a ✓ exactly where perm.c grants it; columns are found by role name. */
+START_TEST(test_security_md_matrix_matches)
+{
+    FILE *f = fopen("docs/security.md", "r");
+    char line[1024];
+    int col[TM_ROLE_COUNT], header = 0, seen[TM_PERM_COUNT] = {0};
+
+    ck_assert_msg(f != NULL, "docs/security.md must exist (run from the repository root)");
+    while (fgets(line, sizeof line, f)) {
+        char *cells[16], *save = NULL, *c;
+        int n = 0;
+
+        if (line[0] != '|')
+            continue;
+        for (c = strtok_r(line, "|", &save); c && n < 16; c = strtok_r(NULL, "|", &save))
+            cells[n++] = c;
+        if (!header && strstr(cells[0], "permission")) {
+            for (int r = 0; r < TM_ROLE_COUNT; r++) {
+                col[r] = -1;
+                for (int i = 1; i < n; i++)
+                    if (strncmp(cells[i] + strspn(cells[i], " "), tm_role_name((enum tm_role)r),
+                                strlen(tm_role_name((enum tm_role)r))) == 0 &&
+                        col[r] < 0)
+                        col[r] = i;
+                ck_assert_msg(col[r] > 0, "role %s has no column", tm_role_name((enum tm_role)r));
+            }
+            header = 1;
+            continue;
+        }
+        if (!header)
+            continue;
+        for (int p = 0; p < TM_PERM_COUNT; p++) {
+            char want[64];
+            snprintf(want, sizeof want, " `%s`", tm_perm_name((enum tm_perm)p));
+            if (strncmp(cells[0], want, strlen(want)) != 0 || cells[0][strlen(want)] != ' ')
+                continue;
+            seen[p] = 1;
+            for (int r = 0; r < TM_ROLE_COUNT; r++)
+                ck_assert_msg(col[r] < n && (strstr(cells[col[r]], "\u2713") != NULL) ==
+                                                tm_role_allows((enum tm_role)r, (enum tm_perm)p),
+                              "docs/security.md: %s / %s disagrees with common/perm.c",
+                              tm_perm_name((enum tm_perm)p), tm_role_name((enum tm_role)r));
+        }
+    }
+    fclose(f);
+    ck_assert(header);
+    for (int p = 0; p < TM_PERM_COUNT; p++)
+        ck_assert_msg(seen[p] || p == TM_PERM_PUBLIC, "docs/security.md has no row for %s",
+                      tm_perm_name((enum tm_perm)p));
 }
 END_TEST
 
@@ -59,6 +113,7 @@ perm_suite(void)
 
     tcase_add_test(tc, test_role_matrix);
     tcase_add_test(tc, test_role_names_and_scoping);
+    tcase_add_test(tc, test_security_md_matrix_matches);
     suite_add_tcase(s, tc);
     return s;
 }
