@@ -31,7 +31,7 @@ export TM_RATE_LIMITS="admin=100000000,anonymous=100000000" TM_RATE_IP=100000000
 export TM_RATE_LOGIN=100000
 # nginx's per-address edge limits likewise (the load comes from one address);
 # the flood run below puts the anonymous one back to its default.
-export TM_EDGE_CONN=100000 TM_EDGE_RATE=1000000 TM_EDGE_BURST=1000000
+export TM_EDGE_CONN=60000 TM_EDGE_RATE=1000000 TM_EDGE_BURST=1000000
 export TM_EDGE_ANON_RATE=1000000 TM_EDGE_ANON_BURST=1000000
 echo "bench: starting a stack in $RUN (ports $base+, gateway threads $THREADS)"
 if ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$http TM_GATEWAY_THREADS=$THREADS \

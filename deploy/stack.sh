@@ -276,6 +276,7 @@ write_nginx_conf() {
     "${TM_EDGE_ANON_RATE:-10}" "${TM_EDGE_ANON_BURST:-100}"; do
     [[ $e =~ ^[1-9][0-9]{0,6}$ ]] || die "TM_EDGE_*: '$e' must be a positive integer"
   done
+  [ "${TM_EDGE_CONN:-64}" -le 65535 ] || die "TM_EDGE_CONN: at most 65535 (nginx's limit)"
   sed -e "s|@RUN@|$RUN|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@KEEPALIVE@|$ka|g" \
     -e "s|@EDGE_CONN@|${TM_EDGE_CONN:-64}|g" -e "s|@EDGE_RATE@|${TM_EDGE_RATE:-200}|g" \
     -e "s|@EDGE_BURST@|${TM_EDGE_BURST:-400}|g" -e "s|@EDGE_ANON_RATE@|${TM_EDGE_ANON_RATE:-10}|g" \
