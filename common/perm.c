@@ -17,12 +17,17 @@ static const unsigned grants[TM_ROLE_COUNT] = {
     [TM_ROLE_ANALYST] = STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ),
     [TM_ROLE_FRAUD_ANALYST] = STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ) | BIT(FRAUD_REVIEW),
     [TM_ROLE_VIEWER] = STAFF,
-    [TM_ROLE_POS] = EVERYONE | BIT(STOCK_RESERVE) | BIT(STOCK_COMMIT) | BIT(TXN_WRITE) |
-                    BIT(CUSTOMER_READ) | BIT(CUSTOMER_WRITE),
+    /* a till: no customer.read (emails, risk scores, fraud labels of every
+     * store's customers); it registers a new customer and sells to an id */
+    [TM_ROLE_POS] =
+        EVERYONE | BIT(STOCK_RESERVE) | BIT(STOCK_COMMIT) | BIT(TXN_WRITE) | BIT(CUSTOMER_WRITE),
 };
 
-static const char *const perm_names[] = {
-#define TM_X_PERM(name, wire) wire,
+static const struct {
+    const char *name;
+    int store_owned;
+} perms[] = {
+#define TM_X_PERM(name, wire, owned) {wire, owned},
     TM_PERMS(TM_X_PERM)
 #undef TM_X_PERM
 };
@@ -39,7 +44,7 @@ static const struct {
 const char *
 tm_perm_name(enum tm_perm p)
 {
-    return (unsigned)p < TM_PERM_COUNT ? perm_names[p] : "unknown";
+    return (unsigned)p < TM_PERM_COUNT ? perms[p].name : "unknown";
 }
 
 const char *
@@ -74,4 +79,10 @@ int
 tm_role_scoped(enum tm_role r)
 {
     return (unsigned)r < TM_ROLE_COUNT && roles[r].scoped;
+}
+
+int
+tm_perm_store_owned(enum tm_perm p)
+{
+    return (unsigned)p < TM_PERM_COUNT && perms[p].store_owned;
 }

@@ -6,29 +6,32 @@
 #ifndef TM_COMMON_PERM_H
 #define TM_COMMON_PERM_H
 
-/* X(name, wire name) */
+/* X(name, wire name, store-owned): a store-owned permission guards data
+ * that belongs to stores (levels, movements, transfers, reservations, stock
+ * commits, sales); every route needing one is TM_SCOPE_STORES in its
+ * service's table (common/router.h), so scoped roles see their stores only. */
 #define TM_PERMS(X)                                                                                \
-    X(PUBLIC, "public")                 /* no credentials needed: login, refresh */                \
-    X(SELF, "self")                     /* any authenticated principal: me, logout */              \
-    X(CATALOG_READ, "catalog.read")     /* products, categories */                                 \
-    X(CATALOG_WRITE, "catalog.write")   /* create and change products and categories */            \
-    X(STORE_READ, "store.read")         /* stores */                                               \
-    X(STORE_WRITE, "store.write")       /* change a store (scoped roles: their own) */             \
-    X(STORE_ADMIN, "store.admin")       /* open stores */                                          \
-    X(USER_ADMIN, "user.admin")         /* users and API keys */                                   \
-    X(AUDIT_READ, "audit.read")         /* the audit log */                                        \
-    X(ANALYTICS_READ, "analytics.read") /* dashboards and read models */                           \
-    X(OPS_ADMIN, "ops.admin")           /* scheduled jobs: list, run now */                        \
-    X(STOCK_READ, "stock.read")         /* levels, movements, transfers, low stock */              \
-    X(STOCK_WRITE, "stock.write")       /* receipts, adjustments, counts, transfers, settings */   \
-    X(STOCK_RESERVE, "stock.reserve")   /* hold stock for a cart or an order */                    \
-    X(STOCK_COMMIT, "stock.commit")     /* take a sale's stock, reverse it */                      \
-    X(TXN_READ, "txn.read")             /* sales (scoped roles: their stores' sales) */            \
-    X(TXN_WRITE, "txn.write")           /* record and void sales */                                \
-    X(CUSTOMER_READ, "customer.read")   /* customers */                                            \
-    X(CUSTOMER_WRITE, "customer.write") /* register customers */                                   \
-    X(FRAUD_REVIEW, "fraud.review")     /* the review queue, labels, fraud statistics, rules */    \
-    X(FRAUD_ADMIN, "fraud.admin")       /* publish a new fraud rule set */
+    X(PUBLIC, "public", 0)                 /* no credentials needed: login, refresh */             \
+    X(SELF, "self", 0)                     /* any authenticated principal: me, logout */           \
+    X(CATALOG_READ, "catalog.read", 0)     /* products, categories */                              \
+    X(CATALOG_WRITE, "catalog.write", 0)   /* create and change products and categories */         \
+    X(STORE_READ, "store.read", 0)         /* stores */                                            \
+    X(STORE_WRITE, "store.write", 0)       /* change a store (scoped roles: their own) */          \
+    X(STORE_ADMIN, "store.admin", 0)       /* open stores */                                       \
+    X(USER_ADMIN, "user.admin", 0)         /* users and API keys */                                \
+    X(AUDIT_READ, "audit.read", 0)         /* the audit log */                                     \
+    X(ANALYTICS_READ, "analytics.read", 0) /* dashboards and read models */                        \
+    X(OPS_ADMIN, "ops.admin", 0)           /* scheduled jobs: list, run now */                     \
+    X(STOCK_READ, "stock.read", 1)         /* levels, movements, transfers, low stock */           \
+    X(STOCK_WRITE, "stock.write", 1)     /* receipts, adjustments, counts, transfers, settings */  \
+    X(STOCK_RESERVE, "stock.reserve", 1) /* hold stock for a cart or an order */                   \
+    X(STOCK_COMMIT, "stock.commit", 1)   /* take a sale's stock, reverse it */                     \
+    X(TXN_READ, "txn.read", 1)           /* sales (scoped roles: their stores' sales) */           \
+    X(TXN_WRITE, "txn.write", 1)         /* record and void sales */                               \
+    X(CUSTOMER_READ, "customer.read", 0) /* customers */                                           \
+    X(CUSTOMER_WRITE, "customer.write", 0) /* register customers */                                \
+    X(FRAUD_REVIEW, "fraud.review", 0)     /* the review queue, labels, fraud statistics, rules */ \
+    X(FRAUD_ADMIN, "fraud.admin", 0)       /* publish a new fraud rule set */
 
 /* X(name, wire name, store-scoped) */
 #define TM_ROLES(X)                                                                                \
@@ -41,7 +44,7 @@
     X(POS, "pos", 1)
 
 enum tm_perm {
-#define TM_X_PERM(name, wire) TM_PERM_##name,
+#define TM_X_PERM(name, wire, owned) TM_PERM_##name,
     TM_PERMS(TM_X_PERM)
 #undef TM_X_PERM
         TM_PERM_COUNT
@@ -66,5 +69,8 @@ int tm_role_allows(enum tm_role r, enum tm_perm p);
 
 /* 1 when r may act only on its own stores. */
 int tm_role_scoped(enum tm_role r);
+
+/* 1 when p guards store-owned data (see TM_PERMS). */
+int tm_perm_store_owned(enum tm_perm p);
 
 #endif

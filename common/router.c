@@ -34,7 +34,7 @@ static enum tm_code
 replay_reply(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep,
              struct tm_err *err)
 {
-    struct tm_ctx ctx = {req, NULL, r->app, NULL};
+    struct tm_ctx ctx = {req, NULL, r->app, NULL, 0};
     int64_t from = 0, limit = 0;
     PGconn *db = NULL;
     enum tm_code rc;
@@ -74,6 +74,9 @@ run(const struct tm_router *r, const struct tm_route *rt, struct tm_ctx *ctx, st
     if (rt->tx == TM_TX_WRITE && ctx->db && (rc = tm_db_begin(ctx->db, err)) != TM_OK)
         goto out;
     rc = rt->fn(ctx, rep, err);
+    if (rc == TM_OK && rt->scope == TM_SCOPE_STORES && !ctx->stores_judged)
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "%s %s answered without judging store scope",
+                        rt->method, rt->route); /* fail closed: a handler forgot */
     if (rt->tx == TM_TX_WRITE && ctx->db) {
         if (rc == TM_OK)
             rc = tm_db_commit(ctx->db, err);
@@ -150,6 +153,7 @@ tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
         ctx.db = NULL;
         ctx.app = r->app;
         ctx.arg = rt->arg;
+        ctx.stores_judged = 0;
         rc = run(r, rt, &ctx, &rep, &err);
     }
     if (rc != TM_OK)
@@ -253,11 +257,12 @@ tm_ctx_principal(const struct tm_ctx *ctx, char *out, size_t size)
 }
 
 int
-tm_ctx_store_scope(const struct tm_ctx *ctx, char *out, size_t size)
+tm_ctx_store_scope(struct tm_ctx *ctx, char *out, size_t size)
 {
     const struct tm_principal *p = &ctx->req->principal;
     enum tm_role role;
 
+    ctx->stores_judged = 1;
     if (size)
         out[0] = '\0';
     if (!tm_role_parse(p->role, &role) || !tm_role_scoped(role))
@@ -266,16 +271,17 @@ tm_ctx_store_scope(const struct tm_ctx *ctx, char *out, size_t size)
     return 1;
 }
 
-enum tm_code
-tm_ctx_may_store(const struct tm_ctx *ctx, int64_t store_id, const char *field, struct tm_err *err)
+/* 1 when the principal may touch store_id: every store for a role that is
+ * not scoped, else the stores on its user or key ("3,11"). */
+static int
+holds_store(const struct tm_principal *p, int64_t store_id)
 {
-    const struct tm_principal *p = &ctx->req->principal;
     enum tm_role role;
     const char *s = p->stores;
 
-    /* an unknown role never gets here past the gateway; treat it as scoped to nothing */
+    /* an unknown role never gets here past the gateway; treat it as scoped */
     if (tm_role_parse(p->role, &role) && !tm_role_scoped(role))
-        return TM_OK;
+        return 1;
     while (*s) {
         char *end = NULL;
         long long v = strtoll(s, &end, 10);
@@ -283,11 +289,37 @@ tm_ctx_may_store(const struct tm_ctx *ctx, int64_t store_id, const char *field, 
         if (end == s)
             break;
         if (v == store_id)
-            return TM_OK;
+            return 1;
         s = *end == ',' ? end + 1 : end;
     }
+    return 0;
+}
+
+enum tm_code
+tm_ctx_may_store(struct tm_ctx *ctx, int64_t store_id, const char *field, struct tm_err *err)
+{
+    ctx->stores_judged = 1;
+    if (holds_store(&ctx->req->principal, store_id))
+        return TM_OK;
     return tm_err_set(err, TM_FORBIDDEN, field, "store %lld is not one of this principal's stores",
                       (long long)store_id);
+}
+
+enum tm_code
+tm_ctx_may_see(struct tm_ctx *ctx, const int64_t *stores, int n, const char *field,
+               const char *what, struct tm_err *err)
+{
+    ctx->stores_judged = 1;
+    for (int i = 0; i < n; i++)
+        if (holds_store(&ctx->req->principal, stores[i]))
+            return TM_OK;
+    return tm_err_set(err, TM_NOTFOUND, field, "no %s with this %s", what, field);
+}
+
+void
+tm_ctx_every_store(struct tm_ctx *ctx)
+{
+    ctx->stores_judged = 1;
 }
 
 enum tm_code

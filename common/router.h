@@ -30,12 +30,22 @@ struct tm_ctx {
     const struct tm_request *req;
     PGconn *db; /* NULL when the router has no pool; in a transaction for writes */
     void *app;
-    const void *arg; /* the route's arg */
+    const void *arg;   /* the route's arg */
+    int stores_judged; /* set by the store checks below (TM_SCOPE_STORES) */
 };
 
 typedef enum tm_code (*tm_handler_fn)(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
 
 enum tm_tx { TM_TX_READ, TM_TX_WRITE };
+
+/* Whose data a route answers with (docs/security.md, "Store scope"). */
+enum tm_scope {
+    TM_SCOPE_NONE,   /* nobody's store: catalogue, customers, rules, jobs */
+    TM_SCOPE_STORES, /* store-owned: the handler judges the principal's stores with
+                      * tm_ctx_may_see, tm_ctx_may_store, tm_ctx_store_scope or
+                      * tm_ctx_every_store before it answers; the router refuses (500)
+                      * an answer whose handler did not, whoever asked */
+};
 
 struct tm_route {
     const char *method;
@@ -43,6 +53,7 @@ struct tm_route {
     tm_handler_fn fn;
     enum tm_tx tx;
     const void *arg; /* handed to fn as ctx->arg: lets one handler serve several routes */
+    enum tm_scope scope;
 };
 
 struct tm_router {
@@ -99,15 +110,32 @@ TM_MUSTCHECK enum tm_code tm_reply_page(struct tm_reply *rep, const void *items,
  * out[size], for records of who did what. */
 void tm_ctx_principal(const struct tm_ctx *ctx, char *out, size_t size);
 
-/* For a store-scoped role (perm.h), writes its stores as a PostgreSQL
- * array literal ("{1,2}", "{}" when none) into out[size] and returns 1;
- * returns 0 (out "") for a role that may see every store. */
-int tm_ctx_store_scope(const struct tm_ctx *ctx, char *out, size_t size);
+/* Store scope: the one way a handler judges whether a store-scoped role
+ * (perm.h) may touch store-owned data. Each marks ctx judged (TM_SCOPE_STORES).
+ *
+ * Lists: for a store-scoped role, writes its stores as a PostgreSQL array
+ * literal ("{1,2}", "{}" when none) into out[size] for the query to filter
+ * by, and returns 1; returns 0 (out "") for a role that may see every store. */
+int tm_ctx_store_scope(struct tm_ctx *ctx, char *out, size_t size);
 
-/* TM_FORBIDDEN naming field when the principal's role is store-scoped and
- * store_id is not one of its stores. */
-TM_MUSTCHECK enum tm_code tm_ctx_may_store(const struct tm_ctx *ctx, int64_t store_id,
-                                           const char *field, struct tm_err *err);
+/* A store the request names (path, query or body): TM_FORBIDDEN naming
+ * field when the role is store-scoped and store_id is not one of its stores
+ * (stores are public: refusing says nothing new). */
+TM_MUSTCHECK enum tm_code tm_ctx_may_store(struct tm_ctx *ctx, int64_t store_id, const char *field,
+                                           struct tm_err *err);
+
+/* A record reached by its id, owned by stores[0..n) (a transfer: from and
+ * to): TM_OK when the role sees every store or holds any one of them; else
+ * TM_NOTFOUND (field, "no <what> with this <field>"), the answer of a record
+ * that does not exist, so an id says nothing about other stores. The data
+ * layer's not-found reads the same (tm_db_one). Writes that act at one
+ * store then also call tm_ctx_may_store for it. */
+TM_MUSTCHECK enum tm_code tm_ctx_may_see(struct tm_ctx *ctx, const int64_t *stores, int n,
+                                         const char *field, const char *what, struct tm_err *err);
+
+/* An answer across every store on purpose (a product's forecast for the
+ * whole chain): no store to judge. */
+void tm_ctx_every_store(struct tm_ctx *ctx);
 
 /* Parses the request body as a JSON object (caller frees *root).
  * TM_INVALID (field "body") when absent, malformed or not an object. */

@@ -64,6 +64,6 @@ h_catalogue_lag(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 }
 
 const struct tm_route an_routes[] = {
-    {"GET", "/api/v1/analytics/catalogue-lag", h_catalogue_lag, TM_TX_READ, NULL},
+    {"GET", "/api/v1/analytics/catalogue-lag", h_catalogue_lag, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t an_routes_n = sizeof an_routes / sizeof an_routes[0];

@@ -692,17 +692,17 @@ h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 /* Login, refresh and logout write in autocommit: a refused refresh must
  * still revoke the family it found reused. */
 const struct tm_route gw_local_routes[] = {
-    {"POST", "/api/v1/auth/login", h_login, TM_TX_READ, NULL},
-    {"POST", "/api/v1/auth/refresh", h_refresh, TM_TX_READ, NULL},
-    {"POST", "/api/v1/auth/logout", h_logout, TM_TX_READ, NULL},
-    {"GET", "/api/v1/auth/me", h_me, TM_TX_READ, NULL},
-    {"GET", "/api/v1/users", h_user_list, TM_TX_READ, NULL},
-    {"POST", "/api/v1/users", h_user_create, TM_TX_WRITE, NULL},
-    {"GET", "/api/v1/users/{id}", h_user_get, TM_TX_READ, NULL},
-    {"PATCH", "/api/v1/users/{id}", h_user_update, TM_TX_WRITE, NULL},
-    {"GET", "/api/v1/api-keys", h_key_list, TM_TX_READ, NULL},
-    {"POST", "/api/v1/api-keys", h_key_create, TM_TX_WRITE, NULL},
-    {"PATCH", "/api/v1/api-keys/{id}", h_key_update, TM_TX_WRITE, NULL},
-    {"GET", "/api/v1/audit", h_audit_list, TM_TX_READ, NULL},
+    {"POST", "/api/v1/auth/login", h_login, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/auth/refresh", h_refresh, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/auth/logout", h_logout, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/auth/me", h_me, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/users", h_user_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/users", h_user_create, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/users/{id}", h_user_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"PATCH", "/api/v1/users/{id}", h_user_update, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/api-keys", h_key_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/api-keys", h_key_create, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"PATCH", "/api/v1/api-keys/{id}", h_key_update, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/audit", h_audit_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t gw_local_routes_n = sizeof gw_local_routes / sizeof gw_local_routes[0];

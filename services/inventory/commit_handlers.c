@@ -182,23 +182,46 @@ out:
     return rc;
 }
 
-enum tm_code
-inv_h_commit_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+/* The stock commit of the path's sale (locked when lock) and its lines
+ * l[*n]; one none of whose stores the caller holds is not found. */
+static enum tm_code
+commit_for(struct tm_ctx *ctx, int lock, struct inv_commit *c, struct inv_line *l, int *n,
+           struct tm_err *err)
 {
-    struct inv_commit c;
+    int64_t stores[INV_LINES_MAX];
     const char *sale_id;
     enum tm_code rc;
 
     if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK ||
-        (rc = inv_db_commit_get(ctx->db, sale_id, 0, &c, err)) != TM_OK)
+        (rc = inv_db_commit_get(ctx->db, sale_id, lock, c, err)) != TM_OK)
         return rc;
+    if ((*n = inv_lines_parse_key(c->lines_key, l, INV_LINES_MAX)) < 0)
+        return tm_err_set(err, TM_INTERNAL, NULL, "stored lines of sale %s are unreadable",
+                          sale_id);
+    for (int i = 0; i < *n; i++)
+        stores[i] = l[i].store_id;
+    return tm_ctx_may_see(ctx, stores, *n, "sale_id", "stock commit", err);
+}
+
+enum tm_code
+inv_h_commit_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_line l[INV_LINES_MAX];
+    struct inv_commit c = {0};
+    int n;
+    enum tm_code rc;
+
+    if ((rc = commit_for(ctx, 0, &c, l, &n, err)) != TM_OK)
+        goto out;
     rc = tm_buf_printf(&rep->body, "{\"sale_id\":\"%s\",\"status\":\"%s\",\"commit\":%s", c.sale_id,
                        c.status, c.reply);
     if (rc == TM_OK)
         rc = tm_buf_printf(&rep->body, ",\"reverse\":%s}",
                            c.reverse_reply ? c.reverse_reply : "null");
+    rc = inv_too_big(rc, err);
+out:
     inv_commit_fini(&c);
-    return inv_too_big(rc, err);
+    return rc;
 }
 
 enum tm_code
@@ -213,15 +236,12 @@ inv_h_commit_reverse(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
     enum tm_code rc;
 
     tm_buf_init(&out, 1 << 20);
-    if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK ||
-        (rc = inv_db_commit_get(ctx->db, sale_id, 1, &c, err)) != TM_OK)
+    if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%s", sale_id);
-    if ((n = inv_lines_parse_key(c.lines_key, l, INV_LINES_MAX)) < 0) {
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored lines of sale %s are unreadable", sale_id);
+    if ((rc = commit_for(ctx, 1, &c, l, &n, err)) != TM_OK)
         goto out;
-    }
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++) { /* it sees the sale: reversing needs every line's store */
         snprintf(f, sizeof f, "lines[%d].store_id", i);
         if ((rc = tm_ctx_may_store(ctx, l[i].store_id, f, err)) != TM_OK)
             goto out;

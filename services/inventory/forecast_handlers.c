@@ -480,6 +480,10 @@ inv_h_prediction_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
         (rc = horizon_arg(ctx, &horizon, err)) != TM_OK ||
         (rc = inv_db_product_get(ctx->db, f.product_id, &p, err)) != TM_OK)
         return rc;
+    if (!f.store_id)
+        tm_ctx_every_store(ctx); /* the product across the chain */
+    else if ((rc = tm_ctx_may_store(ctx, f.store_id, "store_id", err)) != TM_OK)
+        return rc;
     if (f.store_id && (rc = inv_db_store_get(ctx->db, f.store_id, &st, err)) != TM_OK)
         return rc == TM_NOTFOUND
                    ? tm_err_set(err, TM_NOTFOUND, "store_id", "no store %" PRId64, f.store_id)
@@ -500,6 +504,7 @@ inv_h_prediction_category(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_er
         (rc = horizon_arg(ctx, &horizon, err)) != TM_OK ||
         (rc = inv_db_category_get(ctx->db, f.category_id, &c, err)) != TM_OK)
         return rc;
+    tm_ctx_every_store(ctx); /* a category across the chain */
     snprintf(rep->target, sizeof rep->target, "%" PRId64, f.category_id);
     return answer(ctx, rep, &f, horizon, err);
 }
@@ -516,6 +521,7 @@ inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err
         (rc = horizon_arg(ctx, &horizon, err)) != TM_OK ||
         (rc = inv_db_product_get(ctx->db, id, &p, err)) != TM_OK)
         return rc;
+    tm_ctx_every_store(ctx); /* every store's series of the product, recomputed from the ledger */
     struct series_fc *s = malloc(sizeof *s);
     if (!s)
         return tm_err_set(err, TM_INTERNAL, NULL, "out of memory");

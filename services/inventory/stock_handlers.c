@@ -255,12 +255,15 @@ inv_decode_lines(const cJSON *o, int with_store, int64_t store_id, struct inv_li
     return inv_lines_prepare(l, *n, err);
 }
 
-/* The store named in the path (gateway-scoped) and the product. */
+/* The store named in the path (the gateway scopes it; checked here too)
+ * and the product. */
 static enum tm_code
-path_level(const struct tm_ctx *ctx, int64_t *store_id, int64_t *product_id, struct tm_err *err)
+path_level(struct tm_ctx *ctx, int64_t *store_id, int64_t *product_id, struct tm_err *err)
 {
     enum tm_code rc = tm_ctx_param_id(ctx, "store_id", store_id, err);
 
+    if (rc == TM_OK)
+        rc = tm_ctx_may_store(ctx, *store_id, "store_id", err);
     if (rc == TM_OK && product_id)
         rc = tm_ctx_param_id(ctx, "product_id", product_id, err);
     return rc;

@@ -459,7 +459,7 @@ inv_db_commit_get(PGconn *db, const char *sale_id, int lock, struct inv_commit *
 
     memset(out, 0, sizeof *out);
     if (rc == TM_OK && PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_NOTFOUND, "sale_id", "no stock commit has this sale_id");
+        rc = tm_err_set(err, TM_NOTFOUND, "sale_id", "no stock commit with this sale_id");
     if (rc == TM_OK) {
         tm_db_copy(out->sale_id, sizeof out->sale_id, r, 0, 0);
         tm_db_copy(out->status, sizeof out->status, r, 0, 1);

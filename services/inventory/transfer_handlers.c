@@ -73,24 +73,35 @@ enc_reservation(struct tm_buf *b, const struct inv_reservation *r)
 
 /* ------------------------------------------------------------ transfers */
 
-/* The transfer of the path, locked, with the caller's scope checked on
- * the store that acts (`side`: 0 source, 1 destination, 2 either). */
+/* What a caller does with the transfer of the path: read it, or act at its
+ * source, its destination, or either end. */
+enum transfer_use {
+    TRANSFER_READ,
+    TRANSFER_AT_SOURCE,
+    TRANSFER_AT_DESTINATION,
+    TRANSFER_AT_EITHER
+};
+
+/* The transfer of the path (locked unless read). Whoever holds neither end
+ * gets the answer of a missing transfer; acting at one end needs that end. */
 static enum tm_code
-transfer_for(struct tm_ctx *ctx, int side, struct inv_transfer *t, struct tm_err *err)
+transfer_for(struct tm_ctx *ctx, enum transfer_use use, struct inv_transfer *t, struct tm_err *err)
 {
-    int64_t id;
+    int64_t id, ends[2];
     enum tm_code rc;
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
-        (rc = inv_db_transfer_get(ctx->db, id, 1, t, err)) != TM_OK)
+        (rc = inv_db_transfer_get(ctx->db, id, use != TRANSFER_READ, t, err)) != TM_OK)
         return rc;
-    if (side == 0)
+    ends[0] = t->from_store_id;
+    ends[1] = t->to_store_id;
+    if ((rc = tm_ctx_may_see(ctx, ends, 2, "id", "transfer", err)) != TM_OK)
+        return rc;
+    if (use == TRANSFER_AT_SOURCE)
         return tm_ctx_may_store(ctx, t->from_store_id, "id", err);
-    if (side == 1)
+    if (use == TRANSFER_AT_DESTINATION)
         return tm_ctx_may_store(ctx, t->to_store_id, "id", err);
-    if (tm_ctx_may_store(ctx, t->from_store_id, "id", err) == TM_OK)
-        return TM_OK;
-    return tm_ctx_may_store(ctx, t->to_store_id, "id", err);
+    return TM_OK;
 }
 
 static enum tm_code
@@ -205,10 +216,13 @@ inv_h_transfers_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
 enum tm_code
 inv_h_transfer_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    int64_t id;
-    enum tm_code rc = tm_ctx_param_id(ctx, "id", &id, err);
+    struct inv_transfer *t = tm_xcalloc(1, sizeof *t);
+    enum tm_code rc = transfer_for(ctx, TRANSFER_READ, t, err);
 
-    return rc == TM_OK ? transfer_reply(ctx, rep, 200, id, err) : rc;
+    if (rc == TM_OK)
+        rc = inv_too_big(enc_transfer(&rep->body, t), err);
+    free(t);
+    return rc;
 }
 
 static enum tm_code
@@ -228,7 +242,7 @@ inv_h_transfer_ship(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
     int64_t qty[INV_LINES_MAX];
     enum tm_code rc;
 
-    if ((rc = transfer_for(ctx, 0, t, err)) == TM_OK &&
+    if ((rc = transfer_for(ctx, TRANSFER_AT_SOURCE, t, err)) == TM_OK &&
         (rc = transfer_state(t, "requested", "shipped", err)) == TM_OK) {
         for (int i = 0; i < t->n_lines; i++)
             qty[i] = t->lines[i].quantity;
@@ -256,7 +270,7 @@ inv_h_transfer_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *
     enum tm_code rc;
 
     memset(reasons, 0, sizeof reasons);
-    if ((rc = transfer_for(ctx, 1, t, err)) != TM_OK ||
+    if ((rc = transfer_for(ctx, TRANSFER_AT_DESTINATION, t, err)) != TM_OK ||
         (rc = transfer_state(t, "shipped", "received", err)) != TM_OK)
         goto out;
     for (int i = 0; i < t->n_lines; i++)
@@ -329,7 +343,7 @@ inv_h_transfer_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
     int64_t qty[INV_LINES_MAX];
     enum tm_code rc;
 
-    if ((rc = transfer_for(ctx, 2, t, err)) == TM_OK &&
+    if ((rc = transfer_for(ctx, TRANSFER_AT_EITHER, t, err)) == TM_OK &&
         (rc = transfer_state(t, "requested", "cancelled", err)) == TM_OK) {
         for (int i = 0; i < t->n_lines; i++)
             qty[i] = t->lines[i].quantity;
@@ -392,17 +406,27 @@ out:
     return rc;
 }
 
-enum tm_code
-inv_h_reservation_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+/* The reservation of the path (locked when lock); one of a store the
+ * caller does not hold is not found. */
+static enum tm_code
+reservation_for(struct tm_ctx *ctx, int lock, struct inv_reservation *r, struct tm_err *err)
 {
-    struct inv_reservation r;
     int64_t id;
     enum tm_code rc;
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
-        (rc = inv_db_reservation_get(ctx->db, id, 0, &r, err)) != TM_OK)
+        (rc = inv_db_reservation_get(ctx->db, id, lock, r, err)) != TM_OK)
         return rc;
-    return inv_too_big(enc_reservation(&rep->body, &r), err);
+    return tm_ctx_may_see(ctx, &r->store_id, 1, "id", "reservation", err);
+}
+
+enum tm_code
+inv_h_reservation_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_reservation r;
+    enum tm_code rc = reservation_for(ctx, 0, &r, err);
+
+    return rc == TM_OK ? inv_too_big(enc_reservation(&rep->body, &r), err) : rc;
 }
 
 /* Ends an active reservation (released by a caller or expired by the job)
@@ -431,15 +455,12 @@ inv_h_reservation_release(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_er
 {
     struct inv_reservation r;
     char who[INV_PRINCIPAL_MAX];
-    int64_t id;
     enum tm_code rc;
 
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
-        (rc = inv_db_reservation_get(ctx->db, id, 1, &r, err)) != TM_OK ||
-        (rc = tm_ctx_may_store(ctx, r.store_id, "id", err)) != TM_OK)
+    if ((rc = reservation_for(ctx, 1, &r, err)) != TM_OK)
         return rc;
     tm_ctx_principal(ctx, who, sizeof who);
-    snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
+    snprintf(rep->target, sizeof rep->target, "%" PRId64, r.id);
     /* releasing twice is the same as once: the answer shows how it ended */
     if (strcmp(r.status, "active") == 0 &&
         (rc = end_reservation(ctx->db, &r, "released", who, err)) != TM_OK)

@@ -126,20 +126,25 @@ h_customer_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 /* -------------------------------------------------------------- sales */
 
+enum tm_code
+tx_sale_for(struct tm_ctx *ctx, int64_t id, int lock, char *status, size_t status_size,
+            struct tm_buf *out, struct tm_err *err)
+{
+    int64_t store_id;
+    enum tm_code rc = tx_db_sale_get(ctx->db, id, lock, &store_id, status, status_size, out, err);
+
+    if (rc == TM_OK && (rc = tm_ctx_may_see(ctx, &store_id, 1, "id", "transaction", err)) != TM_OK)
+        tm_buf_reset(out); /* not even a hint that it exists */
+    return rc;
+}
+
 static enum tm_code
 h_sale_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    int64_t id, store_id;
-    enum tm_code rc;
+    int64_t id;
+    enum tm_code rc = tm_ctx_param_id(ctx, "id", &id, err);
 
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
-        (rc = tx_db_sale_get(ctx->db, id, 0, &store_id, NULL, 0, &rep->body, err)) != TM_OK)
-        return rc;
-    if (tm_ctx_may_store(ctx, store_id, "id", err) != TM_OK) {
-        tm_buf_reset(&rep->body); /* not even a hint that it exists */
-        return tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
-    }
-    return TM_OK;
+    return rc == TM_OK ? tx_sale_for(ctx, id, 0, NULL, 0, &rep->body, err) : rc;
 }
 
 /* Query parameter name as an id into buf (f = buf), or f = NULL. */
@@ -322,22 +327,22 @@ h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 }
 
 const struct tm_route tx_routes[] = {
-    {"GET", "/api/v1/customers", h_customer_list, TM_TX_READ, NULL},
-    {"POST", "/api/v1/customers", h_customer_create, TM_TX_WRITE, NULL},
-    {"GET", "/api/v1/customers/{id}", h_customer_get, TM_TX_READ, NULL},
-    {"GET", "/api/v1/transactions", h_sale_list, TM_TX_READ, NULL},
-    {"POST", "/api/v1/transactions", tx_h_sale_create, TM_TX_READ, NULL},
-    {"GET", "/api/v1/transactions/suspicious", h_sale_list, TM_TX_READ, queue_arg},
-    {"GET", "/api/v1/transactions/{id}", h_sale_get, TM_TX_READ, NULL},
-    {"POST", "/api/v1/transactions/{id}/void", tx_h_sale_void, TM_TX_WRITE, NULL},
-    {"POST", "/api/v1/transactions/{id}/review", h_sale_review, TM_TX_WRITE, NULL},
-    {"GET", "/api/v1/fraud/rules", h_rules_get, TM_TX_READ, NULL},
-    {"POST", "/api/v1/fraud/rules", h_rules_add, TM_TX_WRITE, NULL},
-    {"GET", "/api/v1/fraud/rules/versions", h_rules_list, TM_TX_READ, NULL},
-    {"GET", "/api/v1/fraud/rules/{version}", h_rules_get, TM_TX_READ, NULL},
-    {"GET", "/api/v1/fraud/stats", h_fraud_stats, TM_TX_READ, NULL},
-    {"GET", "/api/v1/txn/jobs", h_jobs_list, TM_TX_READ, NULL},
-    {"POST", "/api/v1/txn/jobs/{name}/run", h_job_run, TM_TX_READ, NULL},
+    {"GET", "/api/v1/customers", h_customer_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/customers", h_customer_create, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/customers/{id}", h_customer_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/transactions", h_sale_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/transactions", tx_h_sale_create, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/transactions/suspicious", h_sale_list, TM_TX_READ, queue_arg, TM_SCOPE_STORES},
+    {"GET", "/api/v1/transactions/{id}", h_sale_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/transactions/{id}/void", tx_h_sale_void, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/transactions/{id}/review", h_sale_review, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/fraud/rules", h_rules_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/fraud/rules", h_rules_add, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/fraud/rules/versions", h_rules_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/fraud/rules/{version}", h_rules_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/fraud/stats", h_fraud_stats, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/txn/jobs", h_jobs_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/txn/jobs/{name}/run", h_job_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t tx_routes_n = sizeof tx_routes / sizeof tx_routes[0];
 

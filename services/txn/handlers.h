@@ -22,6 +22,12 @@ extern const int tx_jobs_n;
 TM_MUSTCHECK enum tm_code tx_apply(void *app, PGconn *db, const struct tm_event *ev,
                                    struct tm_err *err);
 
+/* Sale id (locked when lock): its JSON into out and its status into
+ * status[status_size] (NULL: not wanted). A sale of a store the principal
+ * does not hold is not found, like a missing one (tm_ctx_may_see). */
+TM_MUSTCHECK enum tm_code tx_sale_for(struct tm_ctx *ctx, int64_t id, int lock, char *status,
+                                      size_t status_size, struct tm_buf *out, struct tm_err *err);
+
 /* Sales (sale_handlers.c). */
 TM_MUSTCHECK enum tm_code tx_h_sale_create(struct tm_ctx *ctx, struct tm_reply *rep,
                                            struct tm_err *err);
@@ -30,11 +36,5 @@ TM_MUSTCHECK enum tm_code tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *re
 /* Gives back the stock of a sale that was never finished (claim-recovery). */
 TM_MUSTCHECK enum tm_code tx_stock_reverse(void *app, int64_t sale_id, const char *rid,
                                            int64_t deadline_ms, struct tm_err *err);
-
-/* The sale as a caller: the same flow POST /api/v1/transactions runs, for
- * the sample generator. */
-struct tx_app;
-TM_MUSTCHECK enum tm_code tx_sale_post(struct tx_app *app, PGconn *db, const struct tm_request *req,
-                                       struct tm_reply *rep, struct tm_err *err);
 
 #endif

@@ -377,21 +377,21 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
 }
 
 enum tm_code
-tx_sale_post(struct tx_app *app, PGconn *db, const struct tm_request *req, struct tm_reply *rep,
-             struct tm_err *err)
+tx_h_sale_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct flow *fl = tm_xcalloc(1, sizeof *fl);
-    struct tm_ctx ctx = {req, db, app, NULL};
+    const struct tm_request *req = ctx->req;
+    PGconn *db = ctx->db;
     char hash[65];
     cJSON *body = NULL;
     int created = 0, keep = 1;
     enum tm_role role;
     enum tm_code rc;
 
-    fl->app = app;
+    fl->app = ctx->app;
     fl->db = db;
     fl->req = req;
-    tm_ctx_principal(&ctx, fl->who, sizeof fl->who);
+    tm_ctx_principal(ctx, fl->who, sizeof fl->who);
     if (req->idem_key[0])
         snprintf(fl->key, sizeof fl->key, "key:%s", req->idem_key);
     else if (tm_role_parse(req->principal.role, &role) && role == TM_ROLE_POS) {
@@ -400,9 +400,9 @@ tx_sale_post(struct tx_app *app, PGconn *db, const struct tm_request *req, struc
         goto out;
     } else
         snprintf(fl->key, sizeof fl->key, "rid:%s", req->id);
-    if ((rc = tm_ctx_body(&ctx, &body, err)) != TM_OK ||
+    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = tx_sale_decode(body, &fl->sale, err)) != TM_OK ||
-        (rc = tm_ctx_may_store(&ctx, fl->sale.store_id, "store_id", err)) != TM_OK)
+        (rc = tm_ctx_may_store(ctx, fl->sale.store_id, "store_id", err)) != TM_OK)
         goto out;
     tm_sha256_hex(req->body, req->body_len, hash);
     if ((rc = tx_db_claim(db, fl->who, fl->key, hash, &created, &fl->claim, err)) != TM_OK)
@@ -437,12 +437,6 @@ out:
     return rc;
 }
 
-enum tm_code
-tx_h_sale_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tx_sale_post(ctx->app, ctx->db, ctx->req, rep, err);
-}
-
 /* -------------------------------------------------------------- void */
 
 enum tm_code
@@ -450,7 +444,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     static const char *const names[] = {"reason"};
     char status[16], reason[501] = "";
-    int64_t id = 0, store_id = 0;
+    int64_t id = 0;
     struct tm_buf cur;
     cJSON *body = NULL;
     const cJSON *it;
@@ -468,9 +462,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
             goto out;
     }
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
-    if ((rc = tx_db_sale_get(ctx->db, id, 1, &store_id, status, sizeof status, &cur, err)) !=
-            TM_OK ||
-        (rc = tm_ctx_may_store(ctx, store_id, "id", err)) != TM_OK)
+    if ((rc = tx_sale_for(ctx, id, 1, status, sizeof status, &cur, err)) != TM_OK)
         goto out;
     if (strcmp(status, "voided") == 0) { /* already: the same answer again */
         rc = too_big(tm_buf_adds(&rep->body, cur.p), err);

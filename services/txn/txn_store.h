@@ -128,8 +128,8 @@ struct tx_record {
  * customer, adds it to the customer's history; out receives its JSON. */
 TM_MUSTCHECK enum tm_code tx_db_sale_insert(PGconn *db, const struct tx_record *r,
                                             struct tm_buf *out, struct tm_err *err);
-/* The transaction's JSON; for a scoped principal (scope, a PostgreSQL
- * array literal, or NULL) only in its stores. *store_id is its store. */
+/* The transaction's JSON (locked when lock) and its status; *store_id is
+ * its store, which the caller judges (tx_sale_for). */
 TM_MUSTCHECK enum tm_code tx_db_sale_get(PGconn *db, int64_t id, int lock, int64_t *store_id,
                                          char *status, size_t status_size, struct tm_buf *out,
                                          struct tm_err *err);

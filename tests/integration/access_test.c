@@ -1,12 +1,16 @@
 /* tests/integration/access_test.c — the whole matrix: every route × every
  * principal (anonymous, each role, a POS key), plus a scoped manager and a
- * scoped POS touching another store. The expected answer is written out by
+ * scoped POS touching another store's records, each store-owned resource in
+ * turn (test_scoped_objects). The expected answer is written out by
  * hand here (the oracle), not derived from the code under test: "-" means
  * 401, "F" 403 (forbidden), "+" allowed (any answer but 401 and 403). Bodies are
  * invalid on purpose, so allowed writes stop at validation and change
  * nothing. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "common/buf.h"
 
 #include "tests/integration/client.h"
 
@@ -61,6 +65,25 @@ static const struct {
     {"POST", "/api/v1/stock-commits", "{}", "-+FFFFF+"},
     {"GET", "/api/v1/stock-commits/none", NULL, "-+++++++"},
     {"POST", "/api/v1/stock-commits/none/reverse", NULL, "-+FFFFF+"},
+    {"GET", "/api/v1/inventory/predictions/1", NULL, "-+++++++"},
+    {"GET", "/api/v1/inventory/predictions/categories/1", NULL, "-+++++++"},
+    {"POST", "/api/v1/inventory/predictions/999999999/refresh", NULL, "-++FFFFF"},
+    {"GET", "/api/v1/customers", NULL, "-++F++FF"},  /* not a POS key: emails, risk, labels */
+    {"POST", "/api/v1/customers", "{}", "-++FFFF+"}, /* a till registers a new customer */
+    {"GET", "/api/v1/customers/1", NULL, "-++F++FF"},
+    {"GET", "/api/v1/transactions", NULL, "-++F++FF"},
+    {"POST", "/api/v1/transactions", "{}", "-++FFFF+"},
+    {"GET", "/api/v1/transactions/suspicious", NULL, "-+FFF+FF"},
+    {"GET", "/api/v1/transactions/999999999", NULL, "-++F++FF"},
+    {"POST", "/api/v1/transactions/999999999/void", NULL, "-++FFFF+"},
+    {"POST", "/api/v1/transactions/999999999/review", "{}", "-+FFF+FF"},
+    {"GET", "/api/v1/fraud/rules", NULL, "-+FFF+FF"},
+    {"POST", "/api/v1/fraud/rules", NULL, "-+FFFFFF"},
+    {"GET", "/api/v1/fraud/rules/versions", NULL, "-+FFF+FF"},
+    {"GET", "/api/v1/fraud/rules/1", NULL, "-+FFF+FF"},
+    {"GET", "/api/v1/fraud/stats", NULL, "-+FFF+FF"},
+    {"GET", "/api/v1/txn/jobs", NULL, "-+FFFFFF"},
+    {"POST", "/api/v1/txn/jobs/no-such-job/run", NULL, "-+FFFFFF"},
     {"GET", "/api/v1/analytics/catalogue-lag", NULL, "-++++++F"},
     {"GET", "/api/v1/jobs", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/jobs/no-such-job/run", NULL, "-+FFFFFF"},
@@ -84,6 +107,22 @@ make_pos_key(void)
     resp_free(&r);
 }
 
+/* Sends a request as the store manager (who = 'M', stores 1 and 2) or the
+ * POS key ('P', store 1). */
+static void
+as_scoped(char who, const char *method, const char *path, struct resp *r)
+{
+    char hdr[2300];
+
+    if (who == 'P') {
+        make_pos_key();
+        snprintf(hdr, sizeof hdr, "X-API-Key: %s\r\n", pos_key);
+    } else {
+        snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", st.token[1]);
+    }
+    ck_assert_int_eq(http_raw(0, method, path, NULL, hdr, r), 0);
+}
+
 START_TEST(test_route_role_matrix)
 {
     int row = _i / N_COLS, col = _i % N_COLS;
@@ -100,15 +139,15 @@ START_TEST(test_route_role_matrix)
     ck_assert_int_eq(http_raw(0, matrix[row].method, matrix[row].path, matrix[row].body, hdr, &r),
                      0);
     if (want == '-')
-        ck_assert_msg(r.status == 401, "%s %s as #%d: want 401, got %d %s", matrix[row].method,
+        ck_assert_msg(r.status == 401, "%s %s as #%d: want 401, got %d %.300s", matrix[row].method,
                       matrix[row].path, col, r.status, r.body);
     else if (want == 'F')
-        ck_assert_msg(r.status == 403, "%s %s as #%d: want 403, got %d %s", matrix[row].method,
+        ck_assert_msg(r.status == 403, "%s %s as #%d: want 403, got %d %.300s", matrix[row].method,
                       matrix[row].path, col, r.status, r.body);
     else
         ck_assert_msg(r.status != 401 && r.status != 403 && r.status < 500,
-                      "%s %s as #%d: want allowed, got %d %s", matrix[row].method, matrix[row].path,
-                      col, r.status, r.body);
+                      "%s %s as #%d: want allowed, got %d %.300s", matrix[row].method,
+                      matrix[row].path, col, r.status, r.body);
     if (r.status == 401 || r.status == 403) {
         ck_assert_str_eq(err_code(&r), r.status == 401 ? "unauthenticated" : "forbidden");
         ck_assert_ptr_nonnull(strstr(r.body, "\"message\":"));
@@ -138,6 +177,219 @@ START_TEST(test_scoped_manager_changes_own_store_only)
 }
 END_TEST
 
+/* ------------------------------------------------- object-level scope */
+
+/* The records of one store-owned resource: one in a store neither scoped
+ * principal holds (store `o`, made here), one in store 1 (both hold it). */
+struct objects {
+    long long o, o2, p, customer;
+    long long res_out, res_in;         /* reservations */
+    long long tr_out, tr_to_in, tr_in; /* transfers o→o2, o→1, 1→o */
+    long long tx_out, tx_in;           /* sales */
+    char sale_out[64], sale_in[64];    /* stock commits */
+};
+
+static void
+commit_sale(const char *sale_id, long long store, long long p)
+{
+    char body[256];
+    struct resp r;
+
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":1}]}",
+             sale_id, store, p);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+static long long
+sale(const char *key, long long store, long long p)
+{
+    char body[512], extra[160];
+    struct resp r;
+    long long id;
+
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+             store, p);
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-%s\r\n", run_tag(), key);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    id = jint(&r, "id");
+    resp_free(&r);
+    return id;
+}
+
+static long long
+transfer(long long from, long long to, long long p)
+{
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":1}]}",
+             from, to, p);
+    return create("/api/v1/transfers", body);
+}
+
+static long long
+reservation(long long store, long long p)
+{
+    char body[256];
+
+    snprintf(body, sizeof body, "{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1}", store, p);
+    return create("/api/v1/reservations", body);
+}
+
+static void
+make_objects(struct objects *x)
+{
+    char body[256];
+
+    memset(x, 0, sizeof *x);
+    x->o = new_store();
+    x->o2 = new_store();
+    x->p = new_product();
+    receive(1, x->p, 20);
+    receive(x->o, x->p, 20);
+    x->res_out = reservation(x->o, x->p);
+    x->res_in = reservation(1, x->p);
+    x->tr_out = transfer(x->o, x->o2, x->p);
+    x->tr_to_in = transfer(x->o, 1, x->p);
+    x->tr_in = transfer(1, x->o, x->p);
+    snprintf(x->sale_out, sizeof x->sale_out, "%s-scope-out", run_tag());
+    snprintf(x->sale_in, sizeof x->sale_in, "%s-scope-in", run_tag());
+    commit_sale(x->sale_out, x->o, x->p);
+    commit_sale(x->sale_in, 1, x->p);
+    wait_known(x->o, x->p);
+    wait_known(1, x->p);
+    x->tx_out = sale("scope-out", x->o, x->p);
+    x->tx_in = sale("scope-in", 1, x->p);
+    snprintf(body, sizeof body, "{\"name\":\"Scope %s\",\"home_store_id\":%lld}", run_tag(), x->o);
+    x->customer = create("/api/v1/customers", body);
+}
+
+/* error.message of an error body, "" when none. */
+static const char *
+err_message(const struct resp *r)
+{
+    const cJSON *m = cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "error"), "message");
+
+    return cJSON_IsString(m) ? m->valuestring : "";
+}
+
+/* Appends one failure to log. */
+static void __attribute__((format(printf, 2, 3))) note(struct tm_buf *log, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    ck_assert_int_eq(tm_buf_vprintf(log, fmt, ap), TM_OK);
+    va_end(ap);
+}
+
+/* Checks one request as who against want (a status); a 404 must read
+ * exactly like the one for `missing` (a path with an id that does not
+ * exist), so an id outside the principal's stores tells nothing. Failures
+ * are appended to log rather than stopping at the first. */
+static void
+expect(char who, const char *method, const char *path, int want, const char *missing,
+       struct tm_buf *log)
+{
+    struct resp r, m;
+
+    as_scoped(who, method, path, &r);
+    if (r.status != want)
+        note(log, "; %s %s as %c: want %d, got %d %.120s", method, path, who, want, r.status,
+             r.body);
+    else if (want == 404 && missing) {
+        as_scoped(who, method, missing, &m);
+        if (m.status != 404 || strcmp(err_code(&r), err_code(&m)) != 0 ||
+            strcmp(err_field(&r), err_field(&m)) != 0 ||
+            strcmp(err_message(&r), err_message(&m)) != 0)
+            note(log, "; %s %s as %c: 404 %.120s differs from a missing one's %d %.120s", method,
+                 path, who, r.body, m.status, m.body);
+        resp_free(&m);
+    } else if (want == 403 && strcmp(err_code(&r), "forbidden") != 0) {
+        note(log, "; %s %s as %c: 403 without forbidden: %.120s", method, path, who, r.body);
+    }
+    resp_free(&r);
+}
+
+#define PATH(...) (snprintf(path, sizeof path, __VA_ARGS__), path)
+
+/* Every store-owned record read by its id: a scoped principal reads those
+ * of its stores (a transfer: either end) and gets the answer of a missing
+ * record for the others; writes on those are refused and change nothing.
+ * A store it names (path or query) that is not its own: 403. */
+START_TEST(test_scoped_objects)
+{
+    struct objects x;
+    struct tm_buf log;
+    char path[256], q[256];
+    static const char both[] = "MP";
+
+    make_objects(&x);
+    tm_buf_init(&log, 1 << 20);
+    for (const char *w = both; *w; w++) {
+        char who = *w;
+
+        expect(who, "GET", PATH("/api/v1/reservations/%lld", x.res_out), 404,
+               "/api/v1/reservations/999999999", &log);
+        expect(who, "GET", PATH("/api/v1/reservations/%lld", x.res_in), 200, NULL, &log);
+        expect(who, "GET", PATH("/api/v1/transfers/%lld", x.tr_out), 404,
+               "/api/v1/transfers/999999999", &log);
+        expect(who, "GET", PATH("/api/v1/transfers/%lld", x.tr_to_in), 200, NULL, &log);
+        expect(who, "GET", PATH("/api/v1/transfers/%lld", x.tr_in), 200, NULL, &log);
+        expect(who, "GET", PATH("/api/v1/stock-commits/%s", x.sale_out), 404,
+               "/api/v1/stock-commits/no-such-sale", &log);
+        expect(who, "GET", PATH("/api/v1/stock-commits/%s", x.sale_in), 200, NULL, &log);
+        expect(who, "GET", PATH("/api/v1/inventory/%lld/%lld", x.o, x.p), 403, NULL, &log);
+        expect(who, "GET", PATH("/api/v1/inventory/1/%lld", x.p), 200, NULL, &log);
+        expect(who, "GET", PATH("/api/v1/inventory/predictions/%lld?store_id=%lld", x.p, x.o), 403,
+               NULL, &log);
+        expect(who, "GET", PATH("/api/v1/inventory/predictions/%lld?store_id=1", x.p), 200, NULL,
+               &log);
+        /* sales: the manager reads its stores' (the POS may not read sales at all) */
+        expect(who, "GET", PATH("/api/v1/transactions/%lld", x.tx_out), who == 'M' ? 404 : 403,
+               "/api/v1/transactions/999999999", &log);
+        expect(who, "GET", PATH("/api/v1/transactions/%lld", x.tx_in), who == 'M' ? 200 : 403, NULL,
+               &log);
+        /* customers: staff with customer.read, never a POS key */
+        expect(who, "GET", "/api/v1/customers", who == 'M' ? 200 : 403, NULL, &log);
+        expect(who, "GET", PATH("/api/v1/customers/%lld", x.customer), who == 'M' ? 200 : 403, NULL,
+               &log);
+        /* writes on records it cannot see: the same as missing */
+        expect(who, "POST", PATH("/api/v1/reservations/%lld/release", x.res_out), 404,
+               "/api/v1/reservations/999999999/release", &log);
+        expect(who, "POST", PATH("/api/v1/stock-commits/%s/reverse", x.sale_out),
+               who == 'M' ? 403 : 404, "/api/v1/stock-commits/no-such-sale/reverse", &log);
+        expect(who, "POST", PATH("/api/v1/transactions/%lld/void", x.tx_out), 404,
+               "/api/v1/transactions/999999999/void", &log);
+        /* a transfer it sees but whose acting store is not its own: 403 */
+        expect(who, "POST", PATH("/api/v1/transfers/%lld/ship", x.tr_out), who == 'M' ? 404 : 403,
+               "/api/v1/transfers/999999999/ship", &log);
+        expect(who, "POST", PATH("/api/v1/transfers/%lld/cancel", x.tr_out), who == 'M' ? 404 : 403,
+               "/api/v1/transfers/999999999/cancel", &log);
+        expect(who, "POST", PATH("/api/v1/transfers/%lld/ship", x.tr_to_in), 403, NULL, &log);
+    }
+    ck_assert_msg(log.len == 0, "scoped principals vs other stores' records%.3500s",
+                  log.len ? log.p : "");
+    tm_buf_fini(&log);
+    /* nothing the refused writes touched changed */
+    snprintf(q, sizeof q,
+             "SELECT (SELECT count(*) FROM inventory.reservations WHERE id = %lld AND"
+             " status = 'active') + (SELECT count(*) FROM inventory.transfers WHERE id = %lld"
+             " AND status = 'requested') + (SELECT count(*) FROM txn.transactions WHERE id ="
+             " %lld AND status = 'completed')",
+             x.res_out, x.tr_out, x.tx_out);
+    ck_assert_int_eq(sql_int(q), 3);
+}
+END_TEST
+
 Suite *
 access_suite(void)
 {
@@ -147,6 +399,7 @@ access_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_route_role_matrix, 0, N_ROWS * N_COLS);
     tcase_add_test(tc, test_scoped_manager_changes_own_store_only);
+    tcase_add_test(tc, test_scoped_objects);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,6 +15,7 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/buf.h"
+#include "common/time.h"
 
 struct stack st;
 const char *const test_roles[6] = {"admin",   "store_manager", "buyer",
@@ -280,4 +281,21 @@ receive(long long store, long long product, int qty)
              "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":%d}", store,
              product, qty);
     create("/api/v1/stock-movements", body);
+}
+
+void
+wait_known(long long store, long long product)
+{
+    char q[200];
+
+    snprintf(q, sizeof q,
+             "SELECT (SELECT count(*) FROM txn.stores WHERE id = %lld)"
+             " + (SELECT count(*) FROM txn.products WHERE id = %lld)",
+             store, product);
+    for (int i = 0; i < 100; i++) {
+        if (sql_int(q) == 2)
+            return;
+        tm_sleep_ms(100);
+    }
+    ck_abort_msg("store %lld or product %lld never reached tm-txn", store, product);
 }

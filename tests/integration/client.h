@@ -82,6 +82,9 @@ long long new_store(void);
 long long new_product(void);
 /* Receives qty units of product at store. */
 void receive(long long store, long long product, int qty);
+/* Waits until tm-txn's copy of the catalogue (fed by inventory's events)
+ * holds this store and product. */
+void wait_known(long long store, long long product);
 
 Suite *txn_suite(void);
 Suite *forecast_suite(void);

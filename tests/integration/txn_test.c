@@ -28,25 +28,6 @@ post_sale(const char *key, const char *body, struct resp *r)
     return http_port(0, "POST", "/api/v1/transactions", body, extra, r);
 }
 
-/* tm-txn learns stores and products from inventory's events: wait until
- * its copy holds this store and product. */
-static void
-wait_known(long long store, long long product)
-{
-    char q[200];
-
-    snprintf(q, sizeof q,
-             "SELECT (SELECT count(*) FROM txn.stores WHERE id = %lld)"
-             " + (SELECT count(*) FROM txn.products WHERE id = %lld)",
-             store, product);
-    for (int i = 0; i < 100; i++) {
-        if (sql_int(q) == 2)
-            return;
-        tm_sleep_ms(100);
-    }
-    ck_abort_msg("store %lld or product %lld never reached tm-txn", store, product);
-}
-
 static long long
 sales_of_store(long long store)
 {

@@ -39,11 +39,39 @@ health_down(void *app, struct tm_health *h)
     tm_health_add(h, "postgres", 0, "refused");
 }
 
+/* A store-owned route whose handler answers without judging the stores. */
+static enum tm_code
+h_forgets(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    (void)ctx;
+    (void)err;
+    calls++;
+    return tm_buf_adds(&rep->body, "{\"secret\":1}");
+}
+
+/* One that judges: the record of the path belongs to store {id}. */
+static enum tm_code
+h_judges(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    int64_t store;
+    enum tm_code rc;
+
+    calls++;
+    if ((rc = tm_ctx_param_id(ctx, "id", &store, err)) != TM_OK ||
+        (rc = tm_ctx_may_see(ctx, &store, 1, "id", "thing", err)) != TM_OK)
+        return rc;
+    return tm_buf_adds(&rep->body, "{\"secret\":1}");
+}
+
 static const struct tm_route routes[] = {
-    {"POST", "/t/{id}", h_echo, TM_TX_WRITE, NULL},
-    {"GET", "/t/{id}", h_fail, TM_TX_READ, NULL},
+    {"POST", "/t/{id}", h_echo, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"GET", "/t/{id}", h_fail, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/s/{id}", h_forgets, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/s/{id}", h_judges, TM_TX_READ, NULL, TM_SCOPE_STORES},
 };
-static struct tm_router router = {"tm-test", routes, 2, NULL, health_down, NULL, NULL};
+static struct tm_router router = {"tm-test", routes, 4, NULL, health_down, NULL, NULL};
+
+static const char *role = "admin", *stores = ""; /* the principal dispatch sends */
 
 /* Sends one envelope through the router; returns the status, body in out. */
 static int
@@ -55,6 +83,9 @@ dispatch(const char *method, const char *route, const char *id, int64_t deadline
     struct tm_reply_view v;
 
     memset(&req, 0, sizeof req);
+    snprintf(req.principal.kind, sizeof req.principal.kind, "user");
+    snprintf(req.principal.role, sizeof req.principal.role, "%s", role);
+    snprintf(req.principal.stores, sizeof req.principal.stores, "%s", stores);
     snprintf(req.id, sizeof req.id, "rt");
     snprintf(req.method, sizeof req.method, "%s", method);
     snprintf(req.route, sizeof req.route, "%s", route);
@@ -128,8 +159,64 @@ START_TEST(test_router_garbage_message_is_400)
 }
 END_TEST
 
+/* A store-owned route answers only when its handler judged the stores
+ * (whoever asks: a forgotten check fails every test of the route), and a
+ * record of another store reads like a missing one. */
+START_TEST(test_router_refuses_unjudged_store_answers)
+{
+    char body[512];
+    int64_t later = tm_now_ms() + 10000;
+
+    role = "admin";
+    stores = "";
+    ck_assert_int_eq(dispatch("GET", "/s/{id}", "3", later, body, sizeof body), 500);
+    ck_assert_ptr_null(strstr(body, "secret"));
+    ck_assert_int_eq(dispatch("POST", "/s/{id}", "3", later, body, sizeof body), 200);
+    role = "store_manager";
+    stores = "1,2";
+    ck_assert_int_eq(dispatch("GET", "/s/{id}", "2", later, body, sizeof body), 500);
+    ck_assert_int_eq(dispatch("POST", "/s/{id}", "2", later, body, sizeof body), 200);
+    ck_assert_int_eq(dispatch("POST", "/s/{id}", "3", later, body, sizeof body), 404);
+    ck_assert_str_eq(body, "{\"error\":{\"code\":\"not_found\",\"message\":\"no thing with "
+                           "this id\",\"field\":\"id\"}}");
+    role = "admin";
+}
+END_TEST
+
+START_TEST(test_store_scope_helpers)
+{
+    struct tm_request req;
+    struct tm_ctx ctx = {&req, NULL, NULL, NULL, 0};
+    const int64_t ends[2] = {3, 2}, elsewhere[2] = {3, 4};
+    char scope[32];
+    struct tm_err e;
+
+    memset(&req, 0, sizeof req);
+    snprintf(req.principal.role, sizeof req.principal.role, "pos");
+    snprintf(req.principal.stores, sizeof req.principal.stores, "1,2");
+    ck_assert_int_eq(tm_ctx_may_see(&ctx, ends, 2, "id", "transfer", &e), TM_OK);
+    ck_assert_int_eq(ctx.stores_judged, 1);
+    ck_assert_int_eq(tm_ctx_may_see(&ctx, elsewhere, 2, "id", "transfer", &e), TM_NOTFOUND);
+    ck_assert_str_eq(e.field, "id");
+    ck_assert_str_eq(e.message, "no transfer with this id");
+    ck_assert_int_eq(tm_ctx_may_see(&ctx, elsewhere, 0, "id", "transfer", &e), TM_NOTFOUND);
+    ck_assert_int_eq(tm_ctx_may_store(&ctx, 2, "store_id", &e), TM_OK);
+    ck_assert_int_eq(tm_ctx_may_store(&ctx, 12, "store_id", &e), TM_FORBIDDEN);
+    ck_assert_str_eq(e.field, "store_id");
+    ck_assert_int_eq(tm_ctx_store_scope(&ctx, scope, sizeof scope), 1);
+    ck_assert_str_eq(scope, "{1,2}");
+    snprintf(req.principal.role, sizeof req.principal.role, "analyst");
+    ck_assert_int_eq(tm_ctx_may_see(&ctx, elsewhere, 2, "id", "transfer", &e), TM_OK);
+    ck_assert_int_eq(tm_ctx_may_store(&ctx, 12, "store_id", &e), TM_OK);
+    ck_assert_int_eq(tm_ctx_store_scope(&ctx, scope, sizeof scope), 0);
+    snprintf(req.principal.role, sizeof req.principal.role, "nobody"); /* unknown: scoped */
+    ck_assert_int_eq(tm_ctx_may_see(&ctx, elsewhere, 2, "id", "transfer", &e), TM_NOTFOUND);
+    ck_assert_int_eq(tm_ctx_may_store(&ctx, 12, "store_id", &e), TM_FORBIDDEN);
+}
+END_TEST
+
 static struct tm_request qreq;
-static struct tm_ctx qctx = {&qreq, NULL, NULL, NULL};
+static struct tm_ctx qctx = {&qreq, NULL, NULL, NULL, 0};
 
 static void
 set_query(const char *k1, const char *v1, const char *k2, const char *v2)
@@ -190,6 +277,8 @@ router_suite(void)
     tcase_add_test(tc, test_router_refuses_expired_deadline_without_calling);
     tcase_add_test(tc, test_router_answers_health_probe);
     tcase_add_test(tc, test_router_garbage_message_is_400);
+    tcase_add_test(tc, test_router_refuses_unjudged_store_answers);
+    tcase_add_test(tc, test_store_scope_helpers);
     tcase_add_test(tc, test_page_and_query_helpers);
     suite_add_tcase(s, tc);
     return s;

@@ -17,7 +17,7 @@ static const char *const matrix[TM_ROLE_COUNT] = {
     [TM_ROLE_ANALYST]        = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 1 0 1 0 0 0",
     [TM_ROLE_FRAUD_ANALYST]  = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 1 0 1 0 1 0",
     [TM_ROLE_VIEWER]         = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 0 0 0 0 0 0",
-    [TM_ROLE_POS]            = "1 1 1 0 1 0 0 0 0 0 0 1 0 1 1 0 1 1 1 0 0",
+    [TM_ROLE_POS]            = "1 1 1 0 1 0 0 0 0 0 0 1 0 1 1 0 1 0 1 0 0",
 };
 /* clang-format on */
 

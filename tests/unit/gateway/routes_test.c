@@ -160,6 +160,42 @@ START_TEST(test_gateway_and_service_tables_agree)
 }
 END_TEST
 
+/* Every route needing a store-owned permission (perm.h) is declared
+ * TM_SCOPE_STORES in its service, so the router refuses its answer unless
+ * the handler judged the caller's stores; a new route cannot skip that. */
+static void
+stores_judged(enum gw_service svc, const struct tm_route *routes, size_t n)
+{
+    for (size_t i = 0; i < gw_routes_n; i++) {
+        if (gw_routes[i].svc != svc)
+            continue;
+        for (size_t k = 0; k < n; k++)
+            if (!strcmp(routes[k].method, gw_routes[i].method) &&
+                !strcmp(routes[k].route, gw_routes[i].route) &&
+                tm_perm_store_owned(gw_routes[i].perm))
+                ck_assert_msg(routes[k].scope == TM_SCOPE_STORES,
+                              "%s %s needs %s (store-owned) but is not TM_SCOPE_STORES",
+                              gw_routes[i].method, gw_routes[i].route,
+                              tm_perm_name(gw_routes[i].perm));
+    }
+}
+
+START_TEST(test_store_owned_routes_judge_stores)
+{
+    int owned = 0;
+
+    for (size_t i = 0; i < gw_routes_n; i++) {
+        owned += tm_perm_store_owned(gw_routes[i].perm);
+        /* the gateway has nothing store-owned of its own to answer */
+        ck_assert(gw_routes[i].svc != GW_SVC_LOCAL || !tm_perm_store_owned(gw_routes[i].perm));
+    }
+    ck_assert_int_gt(owned, 20);
+    stores_judged(GW_SVC_INVENTORY, inv_routes, inv_routes_n);
+    stores_judged(GW_SVC_ANALYTICS, an_routes, an_routes_n);
+    stores_judged(GW_SVC_TXN, tx_routes, tx_routes_n);
+}
+END_TEST
+
 /* Only login and refresh are open; everything else names who may call it. */
 START_TEST(test_only_login_and_refresh_are_public)
 {
@@ -181,6 +217,7 @@ routes_suite(void)
     tcase_add_loop_test(tc, test_route_match_table, 0, (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, test_every_route_is_in_openapi_and_back);
     tcase_add_test(tc, test_gateway_and_service_tables_agree);
+    tcase_add_test(tc, test_store_owned_routes_judge_stores);
     tcase_add_test(tc, test_only_login_and_refresh_are_public);
     suite_add_tcase(s, tc);
     return s;
