@@ -165,9 +165,9 @@ probe() { # probe SECONDS OUT: the new-client probe for about SECONDS
   done
 }
 probe_stats() { # probe_stats FILE -> "n answered p50 p99" (ms)
-  awk '{ n++; if ($1 != "000") ok++; t[n] = $2 * 1000 } END {
-    asort(t); p50 = t[int(n * 0.5 + 0.5)]; p99 = t[int(n * 0.99 + 0.5)];
-    printf "%d %d %.1f %.1f", n, ok, p50, p99 }' "$1"
+  sort -k2,2g "$1" | awk '{ n++; if ($1 != "000") ok++; t[n] = $2 * 1000 } END {
+    i50 = int(n * 0.5 + 0.5); i99 = int(n * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1;
+    printf "%d %d %.1f %.1f", n, ok + 0, t[i50], t[i99] }'
 }
 flood_s=${DURATION%s}
 TM_RUN_DIR=$RUN TM_GATEWAY_THREADS=$THREADS env -u TM_EDGE_ANON_RATE -u TM_EDGE_ANON_BURST \
