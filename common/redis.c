@@ -140,12 +140,12 @@ enum tm_code
 tm_redis_cmd(struct tm_redis *r, int argc, const char **argv, redisReply **reply,
              struct tm_err *err)
 {
-    size_t lens[16];
+    size_t lens[TM_REDIS_EVAL_ARGS + 3]; /* EVALSHA sha numkeys args...: the longest command */
     redisReply *rep;
 
     if (reply)
         *reply = NULL;
-    if (argc < 1 || argc > 16)
+    if (argc < 1 || argc > TM_REDIS_EVAL_ARGS + 3)
         return tm_err_set(err, TM_INTERNAL, NULL, "redis: bad argument count %d", argc);
     if (ensure(r, err) != TM_OK) {
         r->up = 0;
