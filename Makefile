@@ -24,7 +24,8 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 COMMON_LIB := $(BUILD)/libtmcommon.a
 
-GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/handlers.c services/gateway/keys.c \
+GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/audit.c services/gateway/handlers.c \
+	services/gateway/keys.c services/gateway/revoke.c \
 	services/gateway/proxy.c services/gateway/ratelimit.c services/gateway/routes.c \
 	services/gateway/store.c services/gateway/token.c
 GATEWAY_LIB_OBJ := $(GATEWAY_LIB_SRC:%.c=$(BUILD)/%.o)

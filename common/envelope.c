@@ -48,7 +48,10 @@ tm_request_encode(const struct tm_request *req, struct tm_buf *out, struct tm_er
         (rc = tm_buf_adds(out, ",\"stores\":")) == TM_OK &&
         (rc = tm_json_quote(out, req->principal.stores)) == TM_OK &&
         (rc = tm_buf_adds(out, ",\"token_id\":")) == TM_OK &&
-        (rc = tm_json_quote(out, req->principal.token_id)) == TM_OK)
+        (rc = tm_json_quote(out, req->principal.token_id)) == TM_OK &&
+        (!req->principal.session_id[0] ||
+         ((rc = tm_buf_adds(out, ",\"session_id\":")) == TM_OK &&
+          (rc = tm_json_quote(out, req->principal.session_id)) == TM_OK)))
         rc = tm_buf_printf(out, ",\"token_exp\":%lld},\"deadline_ms\":%lld",
                            (long long)req->principal.token_exp, (long long)req->deadline_ms);
     if (rc == TM_OK && req->idem_key[0] && (rc = tm_buf_adds(out, ",\"idem_key\":")) == TM_OK)
@@ -109,7 +112,8 @@ decode_principal(const cJSON *pr, struct tm_principal *p, struct tm_err *err)
         (rc = copy_str(pr, "id", p->id, sizeof p->id, 0, err)) != TM_OK ||
         (rc = copy_str(pr, "role", p->role, sizeof p->role, 0, err)) != TM_OK ||
         (rc = copy_str(pr, "stores", p->stores, sizeof p->stores, 0, err)) != TM_OK ||
-        (rc = copy_str(pr, "token_id", p->token_id, sizeof p->token_id, 0, err)) != TM_OK)
+        (rc = copy_str(pr, "token_id", p->token_id, sizeof p->token_id, 0, err)) != TM_OK ||
+        (rc = copy_str(pr, "session_id", p->session_id, sizeof p->session_id, 0, err)) != TM_OK)
         return rc;
     exp = tm_json_member(pr, "token_exp");
     return exp ? tm_json_as_i64(exp, "token_exp", 0, INT64_MAX, &p->token_exp, err) : TM_OK;
@@ -199,6 +203,7 @@ tm_reply_init(struct tm_reply *rep)
     rep->target[0] = '\0';
     rep->retry_after_s = 0;
     rep->details = NULL;
+    rep->content_type[0] = rep->next_cursor[0] = '\0';
     tm_buf_init(&rep->body, TM_MESSAGE_MAX - 512);
 }
 
@@ -250,11 +255,29 @@ tm_reply_encode(const struct tm_reply *rep, struct tm_buf *out)
     enum tm_code rc = tm_buf_printf(out, "{\"v\":%d,\"status\":%d,\"retry_after\":%d,\"target\":",
                                     TM_ENVELOPE_VERSION, rep->status, rep->retry_after_s);
 
-    if (rc == TM_OK && (rc = tm_json_quote(out, rep->target)) == TM_OK)
+    if (rc == TM_OK && (rc = tm_json_quote(out, rep->target)) == TM_OK && rep->content_type[0] &&
+        (rc = tm_buf_adds(out, ",\"type\":")) == TM_OK)
+        rc = tm_json_quote(out, rep->content_type);
+    if (rc == TM_OK && rep->next_cursor[0] && (rc = tm_buf_adds(out, ",\"cursor\":")) == TM_OK)
+        rc = tm_json_quote(out, rep->next_cursor);
+    if (rc == TM_OK)
         rc = tm_buf_adds(out, "}\n");
     if (rc == TM_OK && rep->body.len)
         rc = tm_buf_add(out, rep->body.p, rep->body.len);
     return rc;
+}
+
+static int token_valid(const char *s, size_t max, int colon);
+
+/* "text/csv; charset=utf-8": what may go into a Content-Type header line. */
+static int
+media_type_valid(const char *t)
+{
+    for (; *t; t++)
+        if (!((*t >= 'a' && *t <= 'z') || (*t >= '0' && *t <= '9') || *t == '/' || *t == '-' ||
+              *t == '+' || *t == '.' || *t == ';' || *t == '=' || *t == ' '))
+            return 0;
+    return 1;
 }
 
 enum tm_code
@@ -276,6 +299,16 @@ tm_reply_decode(const char *msg, size_t len, struct tm_reply_view *out, struct t
         rc = tm_json_as_i64(it, "retry_after", 0, 86400, &retry, err);
     if (rc == TM_OK && (it = tm_json_member(hdr, "target")))
         rc = tm_json_as_str(it, "target", 0, TM_TARGET_MAX, out->target, sizeof out->target, err);
+    if (rc == TM_OK && (it = tm_json_member(hdr, "type")) &&
+        ((rc = tm_json_as_str(it, "type", 1, TM_CONTENT_TYPE_MAX, out->content_type,
+                              sizeof out->content_type, err)) != TM_OK ||
+         !media_type_valid(out->content_type)))
+        rc = tm_err_set(err, TM_INVALID, "type", "reply: bad media type");
+    if (rc == TM_OK && (it = tm_json_member(hdr, "cursor")) &&
+        ((rc = tm_json_as_str(it, "cursor", 1, TM_CURSOR_MAX, out->next_cursor,
+                              sizeof out->next_cursor, err)) != TM_OK ||
+         !token_valid(out->next_cursor, TM_CURSOR_MAX, 0)))
+        rc = tm_err_set(err, TM_INVALID, "cursor", "reply: bad cursor");
     cJSON_Delete(hdr);
     if (rc != TM_OK)
         return rc;

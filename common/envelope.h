@@ -25,9 +25,10 @@ struct tm_principal {
     char kind[16]; /* "anonymous", "user", "api_key" */
     char id[TM_PRINCIPAL_ID_MAX + 1];
     char role[TM_ROLE_MAX + 1];
-    char stores[TM_STORES_TEXT_MAX + 1]; /* store ids a scoped role may touch, "3,11" */
-    char token_id[TM_TOKEN_ID_MAX + 1];  /* the access token's jti, "" for API keys */
-    int64_t token_exp;                   /* its expiry, epoch seconds; 0 for API keys */
+    char stores[TM_STORES_TEXT_MAX + 1];    /* store ids a scoped role may touch, "3,11" */
+    char token_id[TM_TOKEN_ID_MAX + 1];     /* the access token's jti, "" for API keys */
+    int64_t token_exp;                      /* its expiry, epoch seconds; 0 for API keys */
+    char session_id[TM_SESSION_ID_MAX + 1]; /* its session (refresh family), "" when none */
 };
 
 struct tm_request {
@@ -70,6 +71,8 @@ struct tm_reply {
     char target[TM_TARGET_MAX + 1]; /* what the request acted on, for the audit log ("42") */
     int retry_after_s;              /* > 0: the client may retry after this many seconds */
     char *details; /* owned JSON value added to an error body as "details", or NULL */
+    char content_type[TM_CONTENT_TYPE_MAX + 1]; /* "" : application/json */
+    char next_cursor[TM_CURSOR_MAX + 1];        /* "": none; else the X-Next-Cursor header */
 };
 
 void tm_reply_init(struct tm_reply *rep);
@@ -89,6 +92,8 @@ struct tm_reply_view {
     int status;
     int retry_after_s;
     char target[TM_TARGET_MAX + 1];
+    char content_type[TM_CONTENT_TYPE_MAX + 1]; /* "": application/json */
+    char next_cursor[TM_CURSOR_MAX + 1];        /* "": none */
     const char *body;
     size_t body_len;
 };

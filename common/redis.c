@@ -140,12 +140,12 @@ enum tm_code
 tm_redis_cmd(struct tm_redis *r, int argc, const char **argv, redisReply **reply,
              struct tm_err *err)
 {
-    size_t lens[16];
+    size_t lens[TM_REDIS_EVAL_ARGS + 3]; /* EVALSHA sha numkeys args...: the longest command */
     redisReply *rep;
 
     if (reply)
         *reply = NULL;
-    if (argc < 1 || argc > 16)
+    if (argc < 1 || argc > TM_REDIS_EVAL_ARGS + 3)
         return tm_err_set(err, TM_INTERNAL, NULL, "redis: bad argument count %d", argc);
     if (ensure(r, err) != TM_OK) {
         r->up = 0;
@@ -181,8 +181,11 @@ tm_redis_eval(struct tm_redis *r, const char *script, int n_keys, int n_args,
     const char *argv[TM_REDIS_EVAL_ARGS + 3];
     unsigned char md[SHA_DIGEST_LENGTH];
     char sha[2 * SHA_DIGEST_LENGTH + 1], nk[16];
+    struct tm_err own;
     enum tm_code rc;
 
+    if (!err) /* NOSCRIPT is told apart by the message: keep one even for callers who pass none */
+        err = &own;
     if (n_args < n_keys || n_keys < 0 || n_args > TM_REDIS_EVAL_ARGS)
         return tm_err_set(err, TM_INTERNAL, NULL, "redis: %d script arguments", n_args);
     SHA1((const unsigned char *)script, strlen(script), md);

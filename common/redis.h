@@ -23,10 +23,10 @@ TM_MUSTCHECK enum tm_code tm_redis_new(const char *url, int timeout_ms, struct t
 /* Closes and frees. NULL-safe. */
 void tm_redis_free(struct tm_redis *r);
 
-/* Runs one command given as argc strings. On TM_OK *reply is the reply, to
- * freeReplyObject (may be NULL if reply is NULL). TM_UNAVAIL when Redis is
- * unreachable (then no attempt is made again until the backoff passes);
- * TM_INTERNAL for an error reply, its text in err->message. */
+/* Runs one command given as argc strings (at most TM_REDIS_EVAL_ARGS + 3). On TM_OK *reply is the
+ * reply, to freeReplyObject (may be NULL if reply is NULL). TM_UNAVAIL when Redis is unreachable
+ * (then no attempt is made again until the backoff passes); TM_INTERNAL for an error reply, its
+ * text in err->message. */
 TM_MUSTCHECK enum tm_code tm_redis_cmd(struct tm_redis *r, int argc, const char **argv,
                                        redisReply **reply, struct tm_err *err);
 

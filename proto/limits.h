@@ -15,6 +15,9 @@
 #define TM_ROLE_MAX 32          /* role name */
 #define TM_STORES_TEXT_MAX 1400 /* a principal's store ids, comma-separated (64 ids) */
 #define TM_TOKEN_ID_MAX 32      /* an access token's jti */
+#define TM_SESSION_ID_MAX 64    /* an access token's session (refresh family) */
+#define TM_CONTENT_TYPE_MAX 63  /* a reply's media type, when not JSON */
+#define TM_CURSOR_MAX 31        /* a reply's next page cursor, sent as a header */
 #define TM_TARGET_MAX 127       /* a reply's audit target */
 #define TM_IDEM_KEY_MAX 64      /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
 /* Deepest nesting of arrays and objects any JSON decoder accepts (bodies,

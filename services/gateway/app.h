@@ -4,11 +4,13 @@
 #ifndef TM_GATEWAY_APP_H
 #define TM_GATEWAY_APP_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "common/bus.h"
 #include "common/config.h"
 #include "common/db.h"
+#include "common/jobs.h"
 #include "common/perm.h"
 #include "common/redis.h"
 #include "common/router.h"
@@ -36,9 +38,11 @@ struct gw_cfg {
     int rate_ip;           /* per source address, per window */
     int rate_login;        /* logins per source address and per email, per window */
     int rate_window_s;
-    char cors_origin[256]; /* the web app's origin; empty: no cross-origin access */
-    int pwhash_ops;        /* argon2id passes */
-    int pwhash_mem_kib;    /* argon2id memory */
+    char cors_origin[256];          /* the web app's origin; empty: no cross-origin access */
+    int pwhash_ops;                 /* argon2id passes */
+    int pwhash_mem_kib;             /* argon2id memory */
+    int audit_retention_days;       /* audit rows and refusal counters kept; 0: for ever */
+    int audit_retention_interval_s; /* how often the retention job runs; 0: on demand only */
 };
 
 struct gw_app {
@@ -52,6 +56,8 @@ struct gw_app {
     int role_limit[TM_ROLE_COUNT]; /* requests per window, per role */
     int anon_limit;                /* per window, per source address, no credentials */
     char dummy_hash[128];          /* verified for unknown emails: equal timing */
+    atomic_int *revocations_stale; /* 1: Redis may lack a revocation (revoke.h); main's */
+    struct tm_jobs *jobs;          /* the gateway's scheduled jobs; set before serving */
 };
 
 #endif

@@ -40,7 +40,8 @@ gw_principal_from_claims(const struct gw_claims *c, struct gw_principal *p)
     p->n_stores = c->n_stores;
     gw_stores_text(p->stores, p->n_stores, p->env.stores, sizeof p->env.stores);
     p->user_id = strncmp(c->sub, "user:", 5) == 0 ? strtoll(c->sub + 5, NULL, 10) : 0;
-    p->iat = c->iat;
+    p->iat_ms = c->iat_ms;
+    snprintf(p->env.session_id, sizeof p->env.session_id, "%s", c->sid);
 }
 
 static void

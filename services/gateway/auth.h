@@ -25,7 +25,7 @@ struct gw_principal {
     int64_t stores[GW_STORES_MAX];
     int n_stores;
     int64_t user_id; /* > 0 for users */
-    int64_t iat;     /* token issue time, seconds; 0 for API keys */
+    int64_t iat_ms;  /* token issue time, epoch ms; 0 for API keys */
 };
 
 /* Fills *p from the request's credentials. TM_UNAUTHENTICATED (field

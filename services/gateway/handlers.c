@@ -1,4 +1,5 @@
-/* services/gateway/handlers.c — login, tokens, users, API keys, audit.
+/* services/gateway/handlers.c — login, tokens, sessions, users, API keys
+ * (the audit log's routes are in audit.c).
  * Login is deliberately slow (argon2id) and rate limited per email here and
  * per source address by the proxy; everything else is a few small queries.
  * cJSON stays in this file. */
@@ -13,15 +14,16 @@
 #include "common/log.h"
 #include "common/time.h"
 
+#include "services/gateway/audit.h"
 #include "services/gateway/auth.h"
 #include "services/gateway/ratelimit.h"
+#include "services/gateway/revoke.h"
 #include "services/gateway/store.h"
 #include "services/gateway/token.h"
 
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 256
 #define REFRESH_PREFIX "rt_"
-#define REVOKED_FOREVER "99999999999"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -40,21 +42,6 @@ static struct gw_app *
 app_of(const struct tm_ctx *ctx)
 {
     return ctx->app;
-}
-
-/* Sets a revocation marker: tokens issued at or before `before` are refused. */
-static void
-revoke_marker(struct gw_app *app, const char *key, const char *before, int ttl_s)
-{
-    struct tm_redis *r = tm_redis_pool_get(app->redis, 200);
-    char ttl[16];
-    const char *argv[5] = {"SET", key, before, "EX", ttl};
-
-    snprintf(ttl, sizeof ttl, "%d", ttl_s > 0 ? ttl_s : 1);
-    if (!r || tm_redis_cmd(r, 5, argv, NULL, NULL) != TM_OK)
-        tm_log_warn(NULL, "revoke.redis_down",
-                    "key=%s note=\"refused by the database check while Redis is down\"", key);
-    tm_redis_pool_put(app->redis, r);
 }
 
 static enum tm_code
@@ -153,16 +140,17 @@ too_large(struct tm_err *err)
     return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
 }
 
-/* Signs an access token for u and stores a new refresh token in `family`
- * (a new family when NULL); writes the login reply. */
+/* Signs an access token for u, issued at iat_ms (taken before u was read,
+ * so a revocation of u at a later instant covers it), and stores a new
+ * refresh token in `family` (a new family when NULL); the access token
+ * names the family as its session. Writes the login reply. */
 static enum tm_code
-issue(struct tm_ctx *ctx, const struct gw_user *u, const char *family, struct tm_reply *rep,
-      struct tm_err *err)
+issue(struct tm_ctx *ctx, const struct gw_user *u, const char *family, int64_t iat_ms,
+      struct tm_reply *rep, struct tm_err *err)
 {
     struct gw_app *app = app_of(ctx);
     struct gw_claims c;
     char access[GW_TOKEN_MAX], secret[65], refresh[80], hash[65], fam[65];
-    int64_t now = tm_now_ms() / 1000;
     enum tm_code rc;
 
     memset(&c, 0, sizeof c);
@@ -170,14 +158,16 @@ issue(struct tm_ctx *ctx, const struct gw_user *u, const char *family, struct tm
     snprintf(c.role, sizeof c.role, "%s", u->role);
     memcpy(c.stores, u->stores, sizeof c.stores);
     c.n_stores = u->n_stores;
-    c.iat = now;
-    c.exp = now + app->cfg->access_ttl_s;
+    c.iat_ms = iat_ms;
+    c.iat = iat_ms / 1000;
+    c.exp = c.iat + app->cfg->access_ttl_s;
     if (family)
         snprintf(fam, sizeof fam, "%s", family);
     if (gw_random_hex(16, c.jti, sizeof c.jti) != TM_OK ||
         gw_random_hex(32, secret, sizeof secret) != TM_OK ||
         (!family && gw_random_hex(16, fam, sizeof fam) != TM_OK))
         return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
+    snprintf(c.sid, sizeof c.sid, "%s", fam);
     snprintf(refresh, sizeof refresh, REFRESH_PREFIX "%s", secret);
     gw_sha256_hex(refresh, hash);
     if ((rc = gw_token_sign(&c, app->key, app->key_len, access, sizeof access, err)) != TM_OK ||
@@ -211,8 +201,8 @@ login_limit(struct gw_app *app, const char *email, struct tm_reply *rep, struct 
     gw_sha256_hex(lower, hash);
     snprintf(l.key, sizeof l.key, "rl:login:email:%s", hash);
     l.per_window = app->cfg->rate_login;
-    rc = r ? gw_ratelimit_check(r, &l, 1, NULL, 0, 0, tm_now_ms(), app->cfg->rate_window_s * 1000,
-                                &res, NULL)
+    rc = r ? gw_ratelimit_check(r, &l, 1, NULL, 0, NULL, 0, tm_now_ms(),
+                                app->cfg->rate_window_s * 1000, &res, NULL)
            : TM_UNAVAIL;
     tm_redis_pool_put(app->redis, r);
     if (rc != TM_OK || res.allowed)
@@ -230,6 +220,7 @@ h_login(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct gw_user u;
     cJSON *body = NULL;
     enum tm_code rc, found;
+    int64_t iat_ms;
     int ok;
 
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
@@ -244,6 +235,7 @@ h_login(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     snprintf(rep->target, sizeof rep->target, "email:%.100s", email);
     if ((rc = login_limit(app, email, rep, err)) != TM_OK)
         return rc;
+    iat_ms = tm_now_ms();
     found = gw_db_user_by_email(ctx->db, email, &u, err);
     if (found != TM_OK && found != TM_NOTFOUND)
         return found;
@@ -253,9 +245,22 @@ h_login(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     sodium_memzero(password, sizeof password);
     if (found != TM_OK || !ok || !u.active)
         return tm_err_set(err, TM_UNAUTHENTICATED, "password", "wrong email or password");
-    rc = issue(ctx, &u, NULL, rep, err);
+    rc = issue(ctx, &u, NULL, iat_ms, rep, err);
     snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)u.id);
     return rc;
+}
+
+/* Ends session `family`: its refresh tokens, and the access tokens issued
+ * in it (any still valid expires within an access token's lifetime). */
+static enum tm_code
+end_session(struct tm_ctx *ctx, const char *family, struct tm_err *err)
+{
+    struct gw_app *app = app_of(ctx);
+    enum tm_code rc;
+
+    if ((rc = gw_db_refresh_revoke_family(ctx->db, family, err)) != TM_OK)
+        return rc;
+    return gw_revoke(app, ctx->db, "sid", family, GW_REVOKE_ALL, app->cfg->access_ttl_s + 60, err);
 }
 
 static enum tm_code
@@ -263,7 +268,7 @@ h_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     static const char *const fields[] = {"refresh_token"};
     char token[128], hash[65], family[65];
-    int64_t user_id = 0;
+    int64_t user_id = 0, iat_ms = tm_now_ms();
     struct gw_user u;
     cJSON *body = NULL;
     enum tm_code rc;
@@ -279,8 +284,10 @@ h_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     rc = gw_db_refresh_use(ctx->db, hash, family, &user_id, err);
     if (rc == TM_CONFLICT) {
         /* A stolen token and its owner both used it: end the whole chain. */
-        if (gw_db_refresh_revoke_family(ctx->db, family, NULL) != TM_OK)
+        if ((rc = end_session(ctx, family, err)) != TM_OK) {
             tm_log_error(ctx->req->id, "refresh.revoke_failed", "family=%.8s", family);
+            return rc;
+        }
         tm_log_warn(ctx->req->id, "refresh.reused", "user=%lld family=%.8s", (long long)user_id,
                     family);
         return tm_err_set(err, TM_UNAUTHENTICATED, "refresh_token",
@@ -289,45 +296,52 @@ h_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if (rc == TM_NOTFOUND)
         return tm_err_set(err, TM_UNAUTHENTICATED, "refresh_token",
                           "unknown or expired refresh token");
-    if (rc != TM_OK || (rc = gw_db_user_get(ctx->db, user_id, &u, err)) != TM_OK)
+    if (rc != TM_OK || (rc = gw_db_user_get_shared(ctx->db, user_id, &u, err)) != TM_OK)
         return rc;
     if (!u.active)
         return tm_err_set(err, TM_UNAUTHENTICATED, "refresh_token", "user disabled");
-    return issue(ctx, &u, family, rep, err);
+    return issue(ctx, &u, family, iat_ms, rep, err);
 }
 
+/* Ends the session of the refresh token in the body, if any. */
 static enum tm_code
-h_logout(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+logout_body(struct tm_ctx *ctx, struct tm_err *err)
 {
-    const struct tm_principal *pr = &ctx->req->principal;
-    struct gw_app *app = app_of(ctx);
-    char key[GW_LIMIT_KEY_MAX], hash[65], family[65];
+    static const char *const fields[] = {"refresh_token"};
+    char hash[65], family[65];
     int64_t user_id;
     cJSON *body = NULL;
     const cJSON *rt;
     enum tm_code rc;
 
-    if (ctx->req->body_len) {
-        static const char *const fields[] = {"refresh_token"};
-        if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-            (rc = tm_json_only(body, fields, 1, err)) != TM_OK) {
-            cJSON_Delete(body);
-            return rc;
-        }
-        if ((rt = tm_json_member(body, "refresh_token")) && cJSON_IsString(rt)) {
-            gw_sha256_hex(rt->valuestring, hash);
-            if (gw_db_refresh_use(ctx->db, hash, family, &user_id, NULL) != TM_NOTFOUND &&
-                (rc = gw_db_refresh_revoke_family(ctx->db, family, err)) != TM_OK) {
-                cJSON_Delete(body);
-                return rc;
-            }
-        }
-        cJSON_Delete(body);
+    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
+        (rc = tm_json_only(body, fields, 1, err)) == TM_OK &&
+        (rt = tm_json_member(body, "refresh_token")) && cJSON_IsString(rt)) {
+        gw_sha256_hex(rt->valuestring, hash);
+        if (gw_db_refresh_use(ctx->db, hash, family, &user_id, NULL) != TM_NOTFOUND)
+            rc = end_session(ctx, family, err);
     }
-    if (pr->token_id[0]) {
-        snprintf(key, sizeof key, "tm:revoked:jti:%s", pr->token_id);
-        revoke_marker(app, key, REVOKED_FOREVER, (int)(pr->token_exp - tm_now_ms() / 1000) + 60);
-    }
+    cJSON_Delete(body);
+    return rc;
+}
+
+/* Revokes this access token and ends its session (the refresh family it
+ * was issued in), and the session of a refresh token in the body. */
+static enum tm_code
+h_logout(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    const struct tm_principal *pr = &ctx->req->principal;
+    struct gw_app *app = app_of(ctx);
+    int64_t left_s = pr->token_exp - tm_now_ms() / 1000;
+    enum tm_code rc;
+
+    if (ctx->req->body_len && (rc = logout_body(ctx, err)) != TM_OK)
+        return rc;
+    if (pr->token_id[0] && (rc = gw_revoke(app, ctx->db, "jti", pr->token_id, GW_REVOKE_ALL,
+                                           (left_s > 0 ? left_s : 0) + 60, err)) != TM_OK)
+        return rc;
+    if (pr->session_id[0] && (rc = end_session(ctx, pr->session_id, err)) != TM_OK)
+        return rc;
     snprintf(rep->target, sizeof rep->target, "%s", pr->id);
     rep->status = 200;
     return tm_buf_adds(&rep->body, "{\"logged_out\":true}") == TM_OK ? TM_OK : too_large(err);
@@ -496,11 +510,14 @@ h_user_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
          * now stop working at once (claims would be stale). */
         if ((set & (GW_F_ROLE | GW_F_STORES | GW_F_PASSWORD)) ||
             ((set & GW_F_ACTIVE) && !in.active)) {
-            char key[GW_LIMIT_KEY_MAX], now[24];
-            snprintf(key, sizeof key, "tm:revoked:user:%lld", (long long)id);
-            snprintf(now, sizeof now, "%lld", (long long)(tm_now_ms() / 1000));
+            char uid[24];
+            /* after the UPDATE: a login reading the row waits for this
+             * transaction (FOR SHARE), so a token issued later than this
+             * instant carries the new claims */
+            int64_t now_ms = tm_now_ms();
+            snprintf(uid, sizeof uid, "%lld", (long long)id);
             if ((rc = gw_db_refresh_revoke_user(ctx->db, id, err)) == TM_OK)
-                revoke_marker(app, key, now, app->cfg->access_ttl_s + 60);
+                rc = gw_revoke(app, ctx->db, "user", uid, now_ms, app->cfg->access_ttl_s + 60, err);
         }
         if (rc == TM_OK)
             rc = encode_user(&rep->body, &out) == TM_OK ? TM_OK : too_large(err);
@@ -606,89 +623,6 @@ h_key_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return encode_key(&rep->body, &k, NULL) == TM_OK ? TM_OK : too_large(err);
 }
 
-/* ----------------------------------------------------------------- audit */
-
-/* "2026-11-22" or "2026-11-22T09:14:03[.512](Z|+01:00)": what PostgreSQL
- * reads unambiguously as a time. */
-static int
-time_ok(const char *t)
-{
-    size_t n = strlen(t);
-
-    if (n < 10 || n > 35)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = t[i];
-        if (!((c >= '0' && c <= '9') || c == '-' || c == ':' || c == 'T' || c == '.' || c == 'Z' ||
-              c == '+'))
-            return 0;
-    }
-    return t[4] == '-' && t[7] == '-';
-}
-
-static enum tm_code
-encode_audit(struct tm_buf *b, const struct gw_audit_row *a)
-{
-    enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)a->id);
-
-    if (rc == TM_OK && (rc = kv(b, "at", a->at)) == TM_OK &&
-        (rc = kv(b, "request_id", a->request_id)) == TM_OK &&
-        (rc = kv(b, "method", a->method)) == TM_OK && (rc = kv(b, "path", a->path)) == TM_OK &&
-        (rc = kv(b, "principal_kind", a->principal_kind)) == TM_OK &&
-        (rc = kv(b, "principal_id", a->principal_id)) == TM_OK &&
-        (rc = kv(b, "role", a->role)) == TM_OK &&
-        (rc = kv(b, "target_ids", a->target_ids)) == TM_OK &&
-        (rc = tm_buf_printf(b, ",\"status\":%d", a->status)) == TM_OK &&
-        (rc = kv(b, "source_addr", a->source_addr)) == TM_OK)
-        rc = tm_buf_adds(b, "}");
-    return rc;
-}
-
-static enum tm_code
-enc_audit(struct tm_buf *b, const void *item)
-{
-    return encode_audit(b, item);
-}
-static int64_t
-id_audit(const void *item)
-{
-    return ((const struct gw_audit_row *)item)->id;
-}
-
-static enum tm_code
-h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct gw_audit_filter f;
-    struct tm_page pg;
-    struct gw_audit_row *rows;
-    int64_t status = 0;
-    int n = 0;
-    enum tm_code rc;
-
-    memset(&f, 0, sizeof f);
-    if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "principal", TM_PRINCIPAL_ID_MAX, &f.principal, err)) !=
-            TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "path_prefix", TM_PATH_MAX, &f.path_prefix, err)) != TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "status", 100, 599, 0, &status, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "from", 40, &f.from, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "to", 40, &f.to, err)) != TM_OK)
-        return rc;
-    if (f.from && !time_ok(f.from))
-        return tm_err_set(err, TM_INVALID, "from", "from must be an ISO 8601 time");
-    if (f.to && !time_ok(f.to))
-        return tm_err_set(err, TM_INVALID, "to", "to must be an ISO 8601 time");
-    f.status = (int)status;
-    rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
-    if ((rc = gw_db_audit_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK) {
-        rc = tm_reply_page(rep, rows, sizeof *rows, n, pg.limit, enc_audit, id_audit, err);
-    } else if (rc == TM_INVALID) {
-        rc = tm_err_set(err, TM_INVALID, "from", "from or to is not a time");
-    }
-    free(rows);
-    return rc;
-}
-
 /* Login, refresh and logout write in autocommit: a refused refresh must
  * still revoke the family it found reused. */
 const struct tm_route gw_local_routes[] = {
@@ -703,6 +637,9 @@ const struct tm_route gw_local_routes[] = {
     {"GET", "/api/v1/api-keys", h_key_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"POST", "/api/v1/api-keys", h_key_create, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
     {"PATCH", "/api/v1/api-keys/{id}", h_key_update, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
-    {"GET", "/api/v1/audit", h_audit_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/audit", gw_h_audit_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/audit/refusals", gw_h_audit_refusals, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/gateway/jobs", gw_h_jobs_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/gateway/jobs/{name}/run", gw_h_jobs_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t gw_local_routes_n = sizeof gw_local_routes / sizeof gw_local_routes[0];

@@ -15,6 +15,7 @@
 #include "common/migrate.h"
 #include "common/signals.h"
 
+#include "services/gateway/audit.h"
 #include "services/gateway/handlers.h"
 #include "services/gateway/keys.h"
 #include "services/gateway/proxy.h"
@@ -76,6 +77,12 @@ static const struct tm_cfg_opt gw_opts[] = {
      "argon2id passes (libsodium opslimit)"},
     {"pwhash-mem-kib", "TM_PWHASH_MEM_KIB", TM_CFG_INT, F(pwhash_mem_kib), 0, 8, 1048576, "19456",
      0, "argon2id memory in KiB (19 MiB: OWASP's minimum for argon2id, t=2)"},
+    {"audit-retention-days", "TM_AUDIT_RETENTION_DAYS", TM_CFG_INT, F(audit_retention_days), 0, 0,
+     36500, "365", 0,
+     "days audit rows and anonymous refusal counters are kept (at least 1); 0: kept for ever"},
+    {"audit-retention-interval", "TM_AUDIT_RETENTION_INTERVAL_S", TM_CFG_INT,
+     F(audit_retention_interval_s), 0, 0, 604800, "3600", 0,
+     "seconds between runs of the audit-retention job; 0: only on demand"},
 };
 #undef F
 #undef S
@@ -116,6 +123,8 @@ main(int argc, char **argv)
 {
     static struct gw_cfg cfg; /* static: civetweb threads read it until mg_stop */
     static struct gw_app app;
+    static atomic_int revocations_stale = 1; /* Redis' copy is rebuilt at first use */
+    static struct tm_job jobs[GW_JOBS_N];
     const struct tm_cfg_table tables[] = {
         {tm_base_cfg_opts, tm_base_cfg_n, &cfg.base},
         {gw_opts, sizeof gw_opts / sizeof gw_opts[0], &cfg},
@@ -130,6 +139,7 @@ main(int argc, char **argv)
                               "The HTTP API entry: routes /api/v1/* to services.")) >= 0)
         return status;
     mg_init_library(0);
+    app.revocations_stale = &revocations_stale;
     if ((status = prepare(&app, &cfg)) != 0)
         goto out;
     status = 1;
@@ -143,6 +153,12 @@ main(int argc, char **argv)
         goto out;
     }
     status = 1;
+    gw_jobs_init(&cfg, jobs);
+    if (tm_jobs_start(jobs, GW_JOBS_N, &gw_job_sql, cfg.db_url, cfg.base.instance, &app, &app.jobs,
+                      &err) != TM_OK) {
+        tm_log_error(NULL, "start", "error=\"%s\"", err.message);
+        goto out;
+    }
     if (tm_http_start(cfg.listen, cfg.threads, NULL, &app, &http, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
@@ -157,6 +173,7 @@ main(int argc, char **argv)
 out:
     if (http)
         mg_stop(http); /* waits for the requests in hand */
+    tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
     for (int s = 0; s < GW_SVC_COUNT; s++)
         tm_bus_client_free(app.svc[s]);

@@ -21,6 +21,7 @@
 
 #include "services/gateway/auth.h"
 #include "services/gateway/ratelimit.h"
+#include "services/gateway/revoke.h"
 #include "services/gateway/store.h"
 
 #define PROBE_MS 500
@@ -38,6 +39,7 @@ struct call {
     const char *origin;           /* allowed CORS origin, or NULL */
     struct gw_limit_result limit; /* valid when limited */
     int limited;
+    int dispatched;      /* 1: the request reached a handler (not refused by the gateway itself) */
     struct tm_buf reply; /* a local route's reply message */
     char *bus_reply;     /* a service's reply message (nn_freemsg) */
     struct tm_reply_view view;
@@ -165,17 +167,57 @@ build(struct mg_connection *conn, const struct gw_app *app, struct call *c, stru
     return TM_OK;
 }
 
-/* Counts the request against the caller's limits and checks revocation.
- * Redis down: limits fail open, and a user's token is checked against the
- * database instead. */
+/* The limit script, with a rebuild of Redis' copy of the revocations when
+ * it is not loaded. TM_UNAVAIL when Redis cannot say (down, or the copy is
+ * being rebuilt by another request): the caller asks PostgreSQL. */
+static enum tm_code
+check_redis(const struct gw_app *app, struct tm_redis *r, struct call *c, const struct gw_limit *l,
+            int n, const char *const *rev, int n_rev, struct tm_err *err)
+{
+    const struct gw_cfg *cfg = app->cfg;
+    enum tm_code rc;
+
+    gw_revoke_sync(app, r);
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc = gw_ratelimit_check(r, l, n, rev, n_rev, GW_REVOKED_LOADED_KEY, c->who.iat_ms,
+                                tm_now_ms(), cfg->rate_window_s * 1000, &c->limit, err);
+        if (rc != TM_OK || !c->limit.cold)
+            return rc;
+        if (attempt == 0 && (rc = gw_revoke_load(app, r, err)) != TM_OK) {
+            if (rc != TM_CONFLICT)
+                tm_log_warn(c->req.id, "revoke.load_failed", "error=\"%s\"",
+                            err ? err->message : "");
+            break;
+        }
+    }
+    return tm_err_set(err, TM_UNAVAIL, NULL, "revocations not loaded in Redis");
+}
+
+/* Redis could not say: limits fail open; a user's token is checked against
+ * PostgreSQL (disabled user, revoked user, token or session). */
+static enum tm_code
+check_db(const struct gw_app *app, const struct call *c, struct tm_err *err)
+{
+    int refused = 0;
+    enum tm_code rc;
+
+    if (!c->who.user_id)
+        return TM_OK;
+    if ((rc = gw_revoke_check_db(app, &c->who, &refused, err)) != TM_OK)
+        return rc;
+    return refused ? tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token revoked") : TM_OK;
+}
+
+/* Counts the request against the caller's limits and checks revocation:
+ * one Redis round trip; PostgreSQL when Redis cannot answer. */
 static enum tm_code
 limit(const struct gw_app *app, struct call *c, struct tm_err *err)
 {
     const struct gw_principal *p = &c->who;
     const struct gw_cfg *cfg = app->cfg;
     struct gw_limit l[GW_LIMIT_KEYS_MAX];
-    char revoked[2][GW_LIMIT_KEY_MAX];
-    const char *rev[2] = {revoked[0], revoked[1]};
+    char revoked[GW_REVOKED_KEYS_MAX][GW_REVOKE_KEY_MAX], uid[24];
+    const char *rev[GW_REVOKED_KEYS_MAX] = {revoked[0], revoked[1], revoked[2]};
     int n = 0, n_rev = 0;
     struct tm_redis *r;
     enum tm_code rc;
@@ -193,26 +235,17 @@ limit(const struct gw_app *app, struct call *c, struct tm_err *err)
         l[n++].per_window = app->anon_limit;
     }
     if (p->user_id) {
-        snprintf(revoked[n_rev++], GW_LIMIT_KEY_MAX, "tm:revoked:user:%lld", (long long)p->user_id);
-        snprintf(revoked[n_rev++], GW_LIMIT_KEY_MAX, "tm:revoked:jti:%s", p->env.token_id);
+        snprintf(uid, sizeof uid, "%lld", (long long)p->user_id);
+        gw_revoke_key("user", uid, revoked[n_rev++], GW_REVOKE_KEY_MAX);
+        gw_revoke_key("jti", p->env.token_id, revoked[n_rev++], GW_REVOKE_KEY_MAX);
+        if (p->env.session_id[0])
+            gw_revoke_key("sid", p->env.session_id, revoked[n_rev++], GW_REVOKE_KEY_MAX);
     }
     r = tm_redis_pool_get(app->redis, 1000);
-    rc = r ? gw_ratelimit_check(r, l, n, rev, n_rev, p->iat, tm_now_ms(), cfg->rate_window_s * 1000,
-                                &c->limit, err)
-           : TM_UNAVAIL;
+    rc = r ? check_redis(app, r, c, l, n, rev, n_rev, err) : TM_UNAVAIL;
     tm_redis_pool_put(app->redis, r);
-    if (rc != TM_OK) {
-        struct gw_user u;
-        PGconn *db = NULL;
-        if (!p->user_id)
-            return TM_OK;
-        if ((rc = tm_db_acquire(app->db, 500, &db, err)) == TM_OK)
-            rc = gw_db_user_get(db, p->user_id, &u, err);
-        tm_db_release(app->db, db);
-        if (rc == TM_OK && !u.active)
-            return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "user disabled");
-        return rc == TM_NOTFOUND ? tm_err_set(err, TM_UNAUTHENTICATED, NULL, "no such user") : rc;
-    }
+    if (rc != TM_OK)
+        return check_db(app, c, err);
     c->limited = 1;
     if (c->limit.revoked)
         return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token revoked");
@@ -231,6 +264,7 @@ dispatch(const struct gw_app *app, struct call *c, int64_t t0_ms, struct tm_err 
     size_t len = 0;
     enum tm_code rc;
 
+    c->dispatched = 1;
     c->req.principal = c->who.env;
     c->req.deadline_ms = tm_now_ms() + app->cfg->deadline_ms;
     tm_buf_init(&env, TM_MESSAGE_MAX);
@@ -281,13 +315,40 @@ audit(const struct gw_app *app, const struct call *c, int status)
     tm_db_release(app->db, db);
 }
 
+/* Refused by the gateway itself (credentials, limits) without credentials
+ * that hold: a flood of these must not grow the audit log, so they are
+ * counted per source address, minute and status instead. */
+static int
+anonymous_refusal(const struct call *c, int status)
+{
+    return !c->who.known_role && !c->dispatched &&
+           (status == 401 || status == 403 || status == 429);
+}
+
+static void
+count_refusal(const struct gw_app *app, const struct call *c, int status)
+{
+    struct tm_err err;
+    PGconn *db = NULL;
+
+    if (tm_db_acquire(app->db, 1000, &db, &err) != TM_OK ||
+        gw_db_refusal_add(db, c->addr, status, &err) != TM_OK)
+        tm_log_error(c->req.id, "audit.refusal_lost", "addr=%s status=%d error=\"%s\"", c->addr,
+                     status, err.message);
+    tm_db_release(app->db, db);
+}
+
+/* Writes the answer; a service's or local route's reply (c->view, when
+ * from_view) may name its media type and the next page's cursor. */
 static void
 respond(struct mg_connection *conn, const struct gw_app *app, const struct call *c, int status,
-        const char *body, size_t len, int retry_after_s, int64_t t0_us)
+        const char *body, size_t len, int retry_after_s, int from_view, int64_t t0_us)
 {
     char headers[1024], labels[TM_METRIC_LABELS_MAX];
     double ms = (double)(tm_mono_us() - t0_us) / 1000.0;
     const char *route = c->route ? c->route->route : "unmatched";
+    const char *content_type =
+        from_view && c->view.content_type[0] ? c->view.content_type : "application/json";
     size_t o;
 
     o = (size_t)snprintf(headers, sizeof headers, "X-Request-Id: %s\r\nX-Process-Time: %.3fms\r\n",
@@ -297,6 +358,9 @@ respond(struct mg_connection *conn, const struct gw_app *app, const struct call 
                               "X-RateLimit-Limit: %d\r\nX-RateLimit-Remaining: %d\r\n"
                               "X-RateLimit-Reset: %d\r\n",
                               c->limit.limit, c->limit.remaining, c->limit.reset_s);
+    if (from_view && c->view.next_cursor[0] && o < sizeof headers)
+        o += (size_t)snprintf(headers + o, sizeof headers - o, "X-Next-Cursor: %s\r\n",
+                              c->view.next_cursor);
     if (retry_after_s > 0 && o < sizeof headers)
         o +=
             (size_t)snprintf(headers + o, sizeof headers - o, "Retry-After: %d\r\n", retry_after_s);
@@ -304,14 +368,18 @@ respond(struct mg_connection *conn, const struct gw_app *app, const struct call 
         snprintf(headers + o, sizeof headers - o,
                  "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n"
                  "Access-Control-Expose-Headers: X-Request-Id, X-Process-Time, Retry-After, "
-                 "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset\r\n",
+                 "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Next-Cursor\r\n",
                  c->origin);
     /* Recorded before the client hears the answer: once it has one, the
      * audit log has the write. Refused credentials and rate limiting are
-     * recorded whatever the method: they are what an attack looks like. */
-    if (c->route && (is_write(c->req.method) || status == 401 || status == 403 || status == 429))
+     * recorded whatever the method: they are what an attack looks like;
+     * anonymous ones as counters. */
+    if (c->route && anonymous_refusal(c, status))
+        count_refusal(app, c, status);
+    else if (c->route &&
+             (is_write(c->req.method) || status == 401 || status == 403 || status == 429))
         audit(app, c, status);
-    tm_http_reply(conn, status, "application/json", headers, body, len);
+    tm_http_reply(conn, status, content_type, headers, body, len);
     snprintf(labels, sizeof labels, "method=\"%s\",route=\"%s\",status=\"%d\"", c->req.method,
              route, status);
     tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_requests_total",
@@ -335,7 +403,7 @@ preflight(struct mg_connection *conn, const struct gw_app *app, struct call *c, 
     if (!c->origin) {
         static const char body[] = "{\"error\":{\"code\":\"forbidden\",\"message\":\"origin not "
                                    "allowed\",\"field\":\"Origin\"}}";
-        respond(conn, app, c, 403, body, sizeof body - 1, 0, t0_us);
+        respond(conn, app, c, 403, body, sizeof body - 1, 0, 0, t0_us);
         return;
     }
     snprintf(headers, sizeof headers,
@@ -388,7 +456,7 @@ gw_proxy_handle(struct mg_connection *conn, void *cbdata)
         rc = dispatch(app, c, t0_us / 1000, &err);
     if (rc == TM_OK) {
         respond(conn, app, c, c->view.status, c->view.body, c->view.body_len, c->view.retry_after_s,
-                t0_us);
+                1, t0_us);
     } else {
         struct tm_reply rep;
 
@@ -399,7 +467,7 @@ gw_proxy_handle(struct mg_connection *conn, void *cbdata)
         tm_reply_init(&rep);
         tm_reply_error(&rep, &err, c->req.id);
         respond(conn, app, c, rep.status, rep.body.p ? rep.body.p : "", rep.body.len,
-                rc == TM_RATELIMITED ? c->limit.reset_s : 0, t0_us);
+                rc == TM_RATELIMITED ? c->limit.reset_s : 0, 0, t0_us);
         tm_reply_fini(&rep);
     }
 out:

@@ -3,7 +3,8 @@
  * windows (the previous window's count weighted by how much of it still
  * overlaps, plus the current one), evaluated and counted atomically by one
  * Lua script, so instances never race. The same round trip checks the
- * revocation markers of the caller (a disabled user, a logged-out token). */
+ * revocation markers of the caller (a changed or disabled user, a
+ * logged-out token or session) in Redis' copy of them (revoke.h). */
 #ifndef TM_GATEWAY_RATELIMIT_H
 #define TM_GATEWAY_RATELIMIT_H
 
@@ -22,19 +23,25 @@ struct gw_limit {
 
 struct gw_limit_result {
     int allowed;   /* 1: go on; 0: over a limit */
-    int revoked;   /* 1: a revocation marker exists */
+    int revoked;   /* 1: a revocation marker covers the token */
+    int cold;      /* 1: Redis' copy of the revocations is not loaded; nothing counted */
     int limit;     /* the tightest limit */
     int remaining; /* under it, after this request */
     int reset_s;   /* seconds until the current window ends */
 };
 
+#define GW_REVOKED_KEYS_MAX 3
+
 /* Counts one request against every limit (at most GW_LIMIT_KEYS_MAX) unless
- * one is already reached, and checks the revocation markers revoked[0..2)
- * against the caller's token, issued at iat_s. TM_UNAVAIL when Redis is
- * unreachable (the caller decides: the gateway fails open). */
+ * one is already reached. With n_revoked > 0 it first checks that key
+ * `loaded` exists (else out->cold, nothing counted) and then the markers
+ * revoked[0..n_revoked): a marker holds a time in ms, and the caller's
+ * token, issued at iat_ms, is revoked when it is not later. TM_UNAVAIL when
+ * Redis is unreachable (the caller decides: the gateway fails open). */
 TM_MUSTCHECK enum tm_code gw_ratelimit_check(struct tm_redis *r, const struct gw_limit *limits,
                                              int n, const char *const *revoked, int n_revoked,
-                                             int64_t iat_s, int64_t now_ms, int window_ms,
-                                             struct gw_limit_result *out, struct tm_err *err);
+                                             const char *loaded, int64_t iat_ms, int64_t now_ms,
+                                             int window_ms, struct gw_limit_result *out,
+                                             struct tm_err *err);
 
 #endif

@@ -18,6 +18,7 @@
         "created_at") ", " TM_DB_TS("updated_at")
 #define KEY_COLS                                                                                   \
     "id, name, prefix, secret_hash, array_to_string(stores, ','), active, " TM_DB_TS("created_at")
+#define REFUSAL_COLS "id, " TM_DB_TS("minute") ", source_addr, status, n, " TM_DB_TS("last_at")
 #define AUDIT_COLS                                                                                 \
     "id, " TM_DB_TS("at") ", request_id, method, path, principal_kind, principal_id, role, "       \
                           "target_ids, status, source_addr"
@@ -77,6 +78,19 @@ row_key(const PGresult *r, int i, void *out)
 }
 
 static void
+row_refusal(const PGresult *r, int i, void *out)
+{
+    struct gw_refusal_row *a = out;
+
+    a->id = tm_db_i64(r, i, 0);
+    tm_db_copy(a->minute, sizeof a->minute, r, i, 1);
+    tm_db_copy(a->source_addr, sizeof a->source_addr, r, i, 2);
+    a->status = (int)tm_db_i64(r, i, 3);
+    a->n = tm_db_i64(r, i, 4);
+    tm_db_copy(a->last_at, sizeof a->last_at, r, i, 5);
+}
+
+static void
 row_audit(const PGresult *r, int i, void *out)
 {
     struct gw_audit_row *a = out;
@@ -132,12 +146,24 @@ gw_db_user_get(PGconn *db, int64_t id, struct gw_user *out, struct tm_err *err)
 }
 
 enum tm_code
+gw_db_user_get_shared(PGconn *db, int64_t id, struct gw_user *out, struct tm_err *err)
+{
+    struct tm_db_int nid;
+    const char *params[1] = {tm_db_int(&nid, id)};
+
+    return one_row(db, "SELECT " USER_COLS " FROM gateway.users WHERE id = $1 FOR SHARE", 1, params,
+                   row_user, out, "user", err);
+}
+
+enum tm_code
 gw_db_user_by_email(PGconn *db, const char *email, struct gw_user *out, struct tm_err *err)
 {
     const char *params[1] = {email};
 
-    return one_row(db, "SELECT " USER_COLS " FROM gateway.users WHERE lower(email) = lower($1)", 1,
-                   params, row_user, out, "user", err);
+    return one_row(db,
+                   "SELECT " USER_COLS " FROM gateway.users WHERE lower(email) = lower($1)"
+                   " FOR SHARE",
+                   1, params, row_user, out, "user", err);
 }
 
 enum tm_code
@@ -305,6 +331,102 @@ gw_db_refresh_revoke_user(PGconn *db, int64_t user_id, struct tm_err *err)
                       1, params, NULL, err);
 }
 
+/* ----------------------------------------------------------- revocations */
+
+enum tm_code
+gw_db_revocation_add(PGconn *db, const char *kind, const char *subject, int64_t before_ms,
+                     int64_t ttl_s, struct tm_err *err)
+{
+    struct tm_db_int before, ttl;
+    const char *params[4] = {kind, subject, tm_db_int(&before, before_ms), tm_db_int(&ttl, ttl_s)};
+
+    return tm_db_exec(db,
+                      "INSERT INTO gateway.revocations AS r (kind, subject, before_ms, expires_at)"
+                      " VALUES ($1, $2, $3::bigint, now() + make_interval(secs => $4::bigint))"
+                      " ON CONFLICT (kind, subject) DO UPDATE SET"
+                      " before_ms = GREATEST(r.before_ms, EXCLUDED.before_ms),"
+                      " expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at)",
+                      4, params, NULL, err);
+}
+
+enum tm_code
+gw_db_revocations_live(PGconn *db, struct gw_revocation **out, int *n, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    *out = NULL;
+    *n = 0;
+    rc = tm_db_exec(db,
+                    "SELECT kind, subject, before_ms,"
+                    " ceil(extract(epoch FROM expires_at - now()) * 1000)::bigint"
+                    " FROM gateway.revocations WHERE expires_at > now()",
+                    0, NULL, &r, err);
+    if (rc != TM_OK)
+        return rc;
+    if (PQntuples(r) > 0)
+        *out = tm_xcalloc((size_t)PQntuples(r), sizeof **out);
+    for (int i = 0; i < PQntuples(r); i++) {
+        struct gw_revocation *v = &(*out)[i];
+        tm_db_copy(v->kind, sizeof v->kind, r, i, 0);
+        tm_db_copy(v->subject, sizeof v->subject, r, i, 1);
+        v->before_ms = tm_db_i64(r, i, 2);
+        v->ttl_ms = tm_db_i64(r, i, 3);
+    }
+    *n = PQntuples(r);
+    PQclear(r);
+    return TM_OK;
+}
+
+enum tm_code
+gw_db_revoked(PGconn *db, int64_t user_id, const char *jti, const char *sid, int64_t iat_ms,
+              int *refused, struct tm_err *err)
+{
+    struct tm_db_int uid, iat;
+    const char *params[4] = {tm_db_int(&uid, user_id), tm_db_int(&iat, iat_ms), jti,
+                             sid && *sid ? sid : NULL};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    rc = tm_db_exec(db,
+                    "SELECT NOT COALESCE((SELECT active FROM gateway.users WHERE id = $1), false)"
+                    " OR EXISTS (SELECT 1 FROM gateway.revocations WHERE expires_at > now()"
+                    " AND before_ms >= $2::bigint AND ((kind = 'user' AND subject = $1::text)"
+                    " OR (kind = 'jti' AND subject = $3) OR (kind = 'sid' AND subject = $4)))",
+                    4, params, &r, err);
+    if (rc != TM_OK)
+        return rc;
+    *refused = tm_db_bool(r, 0, 0);
+    PQclear(r);
+    return TM_OK;
+}
+
+/* n of a "WITH gone AS (DELETE ... RETURNING 1) SELECT count(*)" */
+static enum tm_code
+count_deleted(PGconn *db, const char *sql, int n, const char *const *params, int64_t *rows,
+              struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+
+    if (rc == TM_OK) {
+        *rows += tm_db_i64(r, 0, 0);
+        PQclear(r);
+    }
+    return rc;
+}
+
+enum tm_code
+gw_db_revocations_prune(PGconn *db, int64_t *rows, struct tm_err *err)
+{
+    *rows = 0;
+    return count_deleted(db,
+                         "WITH gone AS (DELETE FROM gateway.revocations"
+                         " WHERE expires_at < now() - interval '1 hour' RETURNING 1)"
+                         " SELECT count(*) FROM gone",
+                         0, NULL, rows, err);
+}
+
 /* ----------------------------------------------------------------- audit */
 
 enum tm_code
@@ -362,3 +484,73 @@ gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_pa
     tm_buf_fini(&prefix);
     return rc;
 }
+
+enum tm_code
+gw_db_refusal_add(PGconn *db, const char *source_addr, int status, struct tm_err *err)
+{
+    struct tm_db_int st;
+    const char *params[2] = {source_addr, tm_db_int(&st, status)};
+
+    return tm_db_exec(db,
+                      "INSERT INTO gateway.audit_refusals AS a (minute, source_addr, status)"
+                      " VALUES (date_trunc('minute', now()), $1, $2::int)"
+                      " ON CONFLICT (minute, source_addr, status)"
+                      " DO UPDATE SET n = a.n + 1, last_at = now()",
+                      2, params, NULL, err);
+}
+
+enum tm_code
+gw_db_refusal_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_page *pg,
+                   struct gw_refusal_row *out, int *n, struct tm_err *err)
+{
+    struct tm_db_int after, limit, status;
+    const char *params[6] = {tm_db_int(&after, pg->after_id),
+                             tm_db_int(&limit, pg->limit + 1),
+                             f->source_addr,
+                             f->status ? tm_db_int(&status, f->status) : NULL,
+                             f->from,
+                             f->to};
+
+    return tm_db_many(
+        db,
+        "SELECT " REFUSAL_COLS " FROM gateway.audit_refusals WHERE id > $1"
+        " AND ($3::text IS NULL OR source_addr = $3)"
+        " AND ($4::int IS NULL OR status = $4)"
+        " AND ($5::timestamptz IS NULL OR minute >= date_trunc('minute', $5::timestamptz))"
+        " AND ($6::timestamptz IS NULL OR minute < $6) ORDER BY id LIMIT $2",
+        6, params, row_refusal, out, sizeof *out, n, err);
+}
+
+enum tm_code
+gw_db_audit_prune(PGconn *db, int days, int batch, int64_t *rows, struct tm_err *err)
+{
+    struct tm_db_int d, b;
+    const char *params[2] = {tm_db_int(&d, days < 1 ? 1 : days), tm_db_int(&b, batch)};
+    enum tm_code rc;
+
+    *rows = 0;
+    /* the append-only trigger lets this transaction, and only it, delete */
+    if ((rc = tm_db_exec(db, "SELECT set_config('gateway.audit_prune', 'on', true)", 0, NULL, NULL,
+                         err)) != TM_OK ||
+        (rc = count_deleted(db,
+                            "WITH gone AS (DELETE FROM gateway.audit WHERE id IN (SELECT id FROM"
+                            " gateway.audit WHERE at < now() - make_interval(days => $1::int)"
+                            " ORDER BY id LIMIT $2) RETURNING 1) SELECT count(*) FROM gone",
+                            2, params, rows, err)) != TM_OK)
+        return rc;
+    return count_deleted(db,
+                         "WITH gone AS (DELETE FROM gateway.audit_refusals"
+                         " WHERE minute < now() - make_interval(days => $1::int) RETURNING 1)"
+                         " SELECT count(*) FROM gone",
+                         1, params, rows, err);
+}
+
+const struct tm_job_sql gw_job_sql = {
+    7406600, /* advisory lock keys of the gateway's jobs: 7406600 + job index */
+    "INSERT INTO gateway.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
+    "UPDATE gateway.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
+    " error = $4 WHERE id = $1::bigint",
+    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS(
+        "finished_at") ", outcome, rows, error"
+                       " FROM gateway.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
+};

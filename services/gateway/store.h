@@ -9,6 +9,7 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
+#include "common/jobs.h"
 #include "common/router.h"
 
 #include "services/gateway/token.h"
@@ -55,18 +56,44 @@ struct gw_audit_row {
     char source_addr[64];
 };
 
+/* Anonymous refusals of one source address, minute and status. */
+struct gw_refusal_row {
+    int64_t id;
+    char minute[GW_TS_MAX];
+    char source_addr[64];
+    int status;
+    int64_t n; /* requests refused */
+    char last_at[GW_TS_MAX];
+};
+
+/* A live revocation: tokens of `kind` ("user", "jti", "sid") `subject`
+ * issued at or before before_ms are refused for ttl_ms more. */
+struct gw_revocation {
+    char kind[8];
+    char subject[TM_SESSION_ID_MAX + 1];
+    int64_t before_ms;
+    int64_t ttl_ms;
+};
+
 struct gw_audit_filter {
     const char *principal;   /* NULL: any */
     const char *path_prefix; /* NULL: any */
     int status;              /* 0: any */
     const char *from, *to;   /* ISO 8601, NULL: open */
+    const char *source_addr; /* refusals only; NULL: any */
 };
 
 /* Users. Set bits as in services/gateway/handlers.c for update. */
 TM_MUSTCHECK enum tm_code gw_db_user_create(PGconn *db, struct gw_user *u, struct tm_err *err);
 TM_MUSTCHECK enum tm_code gw_db_user_get(PGconn *db, int64_t id, struct gw_user *out,
                                          struct tm_err *err);
-/* TM_NOTFOUND when no user has this email (case-insensitive). */
+/* As gw_db_user_get, and waits for a change of the row in progress to end
+ * (FOR SHARE): what a token is issued from, so a token issued after a
+ * revocation marker never carries the claims from before it. */
+TM_MUSTCHECK enum tm_code gw_db_user_get_shared(PGconn *db, int64_t id, struct gw_user *out,
+                                                struct tm_err *err);
+/* TM_NOTFOUND when no user has this email (case-insensitive). Reads as
+ * gw_db_user_get_shared does. */
 TM_MUSTCHECK enum tm_code gw_db_user_by_email(PGconn *db, const char *email, struct gw_user *out,
                                               struct tm_err *err);
 TM_MUSTCHECK enum tm_code gw_db_user_update(PGconn *db, int64_t id, const struct gw_user *in,
@@ -97,11 +124,45 @@ TM_MUSTCHECK enum tm_code gw_db_refresh_revoke_family(PGconn *db, const char *fa
 TM_MUSTCHECK enum tm_code gw_db_refresh_revoke_user(PGconn *db, int64_t user_id,
                                                     struct tm_err *err);
 
+/* Revocations (the truth; Redis holds a copy). Records that tokens of
+ * kind/subject issued at or before before_ms are refused for ttl_s; a
+ * second one for the same subject keeps the later time and expiry. */
+TM_MUSTCHECK enum tm_code gw_db_revocation_add(PGconn *db, const char *kind, const char *subject,
+                                               int64_t before_ms, int64_t ttl_s,
+                                               struct tm_err *err);
+/* Every revocation not yet expired, in *out (malloc'd, the caller frees;
+ * NULL when *n is 0). */
+TM_MUSTCHECK enum tm_code gw_db_revocations_live(PGconn *db, struct gw_revocation **out, int *n,
+                                                 struct tm_err *err);
+/* Is a token of user_id (jti, sid; sid may be "") issued at iat_ms refused?
+ * *refused is 1 when a live revocation covers it or the user is disabled
+ * or gone. */
+TM_MUSTCHECK enum tm_code gw_db_revoked(PGconn *db, int64_t user_id, const char *jti,
+                                        const char *sid, int64_t iat_ms, int *refused,
+                                        struct tm_err *err);
+/* Deletes revocations expired more than an hour ago; *rows is the count. */
+TM_MUSTCHECK enum tm_code gw_db_revocations_prune(PGconn *db, int64_t *rows, struct tm_err *err);
+
 /* Audit. */
 TM_MUSTCHECK enum tm_code gw_db_audit_add(PGconn *db, const struct gw_audit_row *a,
                                           struct tm_err *err);
 TM_MUSTCHECK enum tm_code gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f,
                                            const struct tm_page *pg, struct gw_audit_row *out,
                                            int *n, struct tm_err *err);
+/* Counts one anonymous refusal of source_addr with status this minute. */
+TM_MUSTCHECK enum tm_code gw_db_refusal_add(PGconn *db, const char *source_addr, int status,
+                                            struct tm_err *err);
+/* Refusal counters by f (principal and path_prefix do not apply), by id. */
+TM_MUSTCHECK enum tm_code gw_db_refusal_list(PGconn *db, const struct gw_audit_filter *f,
+                                             const struct tm_page *pg, struct gw_refusal_row *out,
+                                             int *n, struct tm_err *err);
+/* In the caller's transaction: deletes audit rows and refusal counters
+ * older than `days` (at least 1), at most `batch` audit rows a call;
+ * *rows is how many went. */
+TM_MUSTCHECK enum tm_code gw_db_audit_prune(PGconn *db, int days, int batch, int64_t *rows,
+                                            struct tm_err *err);
+
+/* The statements common/jobs runs the gateway's jobs with. */
+extern const struct tm_job_sql gw_job_sql;
 
 #endif

@@ -121,9 +121,14 @@ gw_token_sign(const struct gw_claims *c, const unsigned char *key, size_t key_le
         rc = tm_buf_adds(&payload, ",\"stores\":[");
     for (int i = 0; i < c->n_stores && rc == TM_OK; i++)
         rc = tm_buf_printf(&payload, "%s%lld", i ? "," : "", (long long)c->stores[i]);
+    if (rc == TM_OK && (rc = tm_buf_adds(&payload, "],\"jti\":")) == TM_OK)
+        rc = tm_json_quote(&payload, c->jti);
+    if (rc == TM_OK && c->sid[0] && (rc = tm_buf_adds(&payload, ",\"sid\":")) == TM_OK)
+        rc = tm_json_quote(&payload, c->sid);
     if (rc == TM_OK)
-        rc = tm_buf_printf(&payload, "],\"jti\":\"%s\",\"iat\":%lld,\"exp\":%lld}", c->jti,
-                           (long long)c->iat, (long long)c->exp);
+        rc = tm_buf_printf(&payload, ",\"iat\":%lld,\"iat_ms\":%lld,\"exp\":%lld}",
+                           (long long)c->iat, (long long)(c->iat_ms ? c->iat_ms : c->iat * 1000),
+                           (long long)c->exp);
     if (rc == TM_OK)
         rc = gw_b64url_encode(payload.p, payload.len, p64, sizeof p64);
     tm_buf_fini(&payload);
@@ -159,6 +164,14 @@ read_claims(const cJSON *o, struct gw_claims *out, struct tm_err *err)
         tm_json_i64(o, "exp", 0, INT64_MAX, &out->exp, NULL) != TM_OK || !cJSON_IsArray(stores) ||
         cJSON_GetArraySize(stores) > GW_STORES_MAX)
         return bad(err, "claims");
+    /* optional: absent from tokens signed before sessions were named */
+    if ((tm_json_member(o, "sid") &&
+         tm_json_str(o, "sid", 1, GW_SID_MAX, out->sid, sizeof out->sid, NULL) != TM_OK) ||
+        (tm_json_member(o, "iat_ms") &&
+         tm_json_i64(o, "iat_ms", 0, INT64_MAX / 2, &out->iat_ms, NULL) != TM_OK))
+        return bad(err, "claims");
+    if (!tm_json_member(o, "iat_ms"))
+        out->iat_ms = out->iat > INT64_MAX / 2000 ? INT64_MAX / 2 : out->iat * 1000;
     out->n_stores = 0;
     cJSON_ArrayForEach(s, stores)
     {

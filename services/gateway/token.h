@@ -15,10 +15,11 @@
 
 #include "proto/limits.h"
 
-#define GW_TOKEN_MAX 2048 /* bytes of an encoded access token */
-#define GW_STORES_MAX 64  /* stores a scoped principal may hold */
-#define GW_JTI_MAX 32     /* token id: 128 random bits, hex */
-#define GW_KEY_MIN 32     /* signing key bytes, at least */
+#define GW_TOKEN_MAX 2048            /* bytes of an encoded access token */
+#define GW_STORES_MAX 64             /* stores a scoped principal may hold */
+#define GW_JTI_MAX 32                /* token id: 128 random bits, hex */
+#define GW_KEY_MIN 32                /* signing key bytes, at least */
+#define GW_SID_MAX TM_SESSION_ID_MAX /* session id: the refresh family, hex */
 
 struct gw_claims {
     char sub[TM_PRINCIPAL_ID_MAX + 1]; /* "user:12" or "key:7" */
@@ -26,7 +27,10 @@ struct gw_claims {
     int64_t stores[GW_STORES_MAX];
     int n_stores;
     char jti[GW_JTI_MAX + 1];
-    int64_t iat, exp; /* seconds since the epoch */
+    char sid[GW_SID_MAX + 1]; /* the session (refresh token family); "" when none */
+    int64_t iat, exp;         /* seconds since the epoch */
+    int64_t iat_ms;           /* issue time in milliseconds, what revocation compares;
+                                 0 when signing: iat * 1000 */
 };
 
 /* Encodes and signs c into out[size]. TM_TOOBIG when it does not fit. */
@@ -34,8 +38,9 @@ TM_MUSTCHECK enum tm_code gw_token_sign(const struct gw_claims *c, const unsigne
                                         size_t key_len, char *out, size_t size, struct tm_err *err);
 
 /* Checks token's form, algorithm, signature and expiry (now_s, with 30 s
- * allowed for clock skew on iat) and fills *out. TM_UNAUTHENTICATED with a
- * message saying which check failed. */
+ * allowed for clock skew on iat) and fills *out. A token without "iat_ms"
+ * or "sid" (signed before they existed) reads as iat_ms = iat * 1000 and
+ * sid "". TM_UNAUTHENTICATED with a message saying which check failed. */
 TM_MUSTCHECK enum tm_code gw_token_verify(const char *token, const unsigned char *key,
                                           size_t key_len, int64_t now_s, struct gw_claims *out,
                                           struct tm_err *err);

@@ -63,6 +63,10 @@ http_raw(int port, const char *method, const char *path, const char *body, const
             out->rl_limit = atoi(v);
         else if (strcasecmp(k, "X-RateLimit-Remaining") == 0)
             out->rl_remaining = atoi(v);
+        else if (strcasecmp(k, "Content-Type") == 0)
+            snprintf(out->ctype, sizeof out->ctype, "%s", v);
+        else if (strcasecmp(k, "X-Next-Cursor") == 0)
+            snprintf(out->next_cursor, sizeof out->next_cursor, "%s", v);
     }
     tm_buf_init(&b, 64 << 20);
     while ((n = mg_read(c, chunk, sizeof chunk)) > 0)

@@ -40,6 +40,8 @@ struct resp {
     char acao[128];             /* Access-Control-Allow-Origin */
     int retry_after;            /* Retry-After, -1 when absent */
     int rl_limit, rl_remaining; /* X-RateLimit-Limit / -Remaining, -1 when absent */
+    char ctype[64];             /* Content-Type */
+    char next_cursor[64];       /* X-Next-Cursor */
 };
 
 /* Sends method path [body] to nginx (or to port when not 0); extra is ""
@@ -94,6 +96,8 @@ Suite *edge_suite(void);
 Suite *platform_suite(void);
 Suite *scaling_suite(void);
 Suite *auth_suite(void);
+Suite *session_suite(void);
+Suite *audit_suite(void);
 Suite *access_suite(void);
 Suite *events_suite(void);
 Suite *subscriber_suite(void);

@@ -56,6 +56,8 @@ main(void)
     srunner_add_suite(sr, input_suite());
     srunner_add_suite(sr, platform_suite());
     srunner_add_suite(sr, auth_suite());
+    srunner_add_suite(sr, session_suite());
+    srunner_add_suite(sr, audit_suite());
     srunner_add_suite(sr, access_suite());
     srunner_add_suite(sr, events_suite());
     srunner_add_suite(sr, subscriber_suite());

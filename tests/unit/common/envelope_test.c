@@ -30,6 +30,7 @@ START_TEST(test_request_round_trip)
     snprintf(in.principal.stores, sizeof in.principal.stores, "%s", "3,11");
     snprintf(in.principal.token_id, sizeof in.principal.token_id, "%s", "abc123");
     in.principal.token_exp = 1795000900;
+    snprintf(in.principal.session_id, sizeof in.principal.session_id, "%s", "5e55");
     in.deadline_ms = 1790000000123;
     in.body = body;
     in.body_len = strlen(body);
@@ -48,6 +49,7 @@ START_TEST(test_request_round_trip)
     ck_assert_str_eq(out.principal.stores, "3,11");
     ck_assert_str_eq(out.principal.token_id, "abc123");
     ck_assert_int_eq(out.principal.token_exp, 1795000900);
+    ck_assert_str_eq(out.principal.session_id, "5e55");
     ck_assert_int_eq(out.deadline_ms, 1790000000123);
     ck_assert_uint_eq(out.body_len, strlen(body));
     ck_assert(memcmp(out.body, body, out.body_len) == 0);
@@ -113,6 +115,44 @@ START_TEST(test_reply_round_trip_and_error_body)
 }
 END_TEST
 
+/* A non-JSON body's media type and the next page's cursor travel in the
+ * reply header; what would break a header line is refused. */
+START_TEST(test_reply_type_and_cursor)
+{
+    static const char *const bad[] = {
+        "{\"status\":200,\"type\":\"text/csv\\r\\nSet-Cookie: x=1\"}\n",
+        "{\"status\":200,\"cursor\":\"i1\\r\\nX: y\"}\n",
+        "{\"status\":200,\"type\":\"\"}\n",
+    };
+    struct tm_reply rep;
+    struct tm_buf b;
+    struct tm_err e;
+    struct tm_reply_view v;
+
+    tm_reply_init(&rep);
+    tm_buf_init(&b, 4096);
+    ck_assert_int_eq(tm_buf_adds(&rep.body, "id,at\r\n1,x\r\n"), TM_OK);
+    snprintf(rep.content_type, sizeof rep.content_type, "text/csv; charset=utf-8");
+    snprintf(rep.next_cursor, sizeof rep.next_cursor, "i42");
+    ck_assert_int_eq(tm_reply_encode(&rep, &b), TM_OK);
+    ck_assert_int_eq(tm_reply_decode(b.p, b.len, &v, &e), TM_OK);
+    ck_assert_str_eq(v.content_type, "text/csv; charset=utf-8");
+    ck_assert_str_eq(v.next_cursor, "i42");
+    tm_buf_reset(&b);
+    tm_reply_fini(&rep);
+    tm_reply_init(&rep);
+    ck_assert_int_eq(tm_reply_encode(&rep, &b), TM_OK);
+    ck_assert_ptr_null(strstr(b.p, "type"));
+    ck_assert_int_eq(tm_reply_decode(b.p, b.len, &v, &e), TM_OK);
+    ck_assert_str_eq(v.content_type, "");
+    ck_assert_str_eq(v.next_cursor, "");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_int_eq(tm_reply_decode(bad[i], strlen(bad[i]), &v, &e), TM_INVALID);
+    tm_reply_fini(&rep);
+    tm_buf_fini(&b);
+}
+END_TEST
+
 START_TEST(test_rid_valid)
 {
     ck_assert(tm_rid_valid("abc-123_X.y"));
@@ -134,6 +174,7 @@ envelope_suite(void)
     tcase_add_loop_test(tc, test_request_decode_refuses_malformed, 0,
                         (int)(sizeof bad_envelopes / sizeof bad_envelopes[0]));
     tcase_add_test(tc, test_reply_round_trip_and_error_body);
+    tcase_add_test(tc, test_reply_type_and_cursor);
     tcase_add_test(tc, test_rid_valid);
     suite_add_tcase(s, tc);
     return s;

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include "services/gateway/token.h"
 #include "tests/unit/gateway/suites.h"
 
@@ -44,6 +47,54 @@ START_TEST(test_token_round_trip)
     ck_assert_ptr_nonnull(strstr(e.message, "expired"));
     ck_assert_int_eq(gw_token_verify(tok, key, KEYLEN, 900, &out, &e), TM_UNAUTHENTICATED);
     ck_assert_ptr_nonnull(strstr(e.message, "future"));
+}
+END_TEST
+
+/* The session and the millisecond issue time round-trip; a token signed
+ * before they existed reads as no session, issued at iat * 1000. */
+START_TEST(test_token_session_and_ms_issue_time)
+{
+    struct gw_claims in, out;
+    struct tm_err e;
+    char tok[GW_TOKEN_MAX];
+
+    claims(&in, 1000, 1900);
+    snprintf(in.sid, sizeof in.sid, "00ff00ff00ff00ff00ff00ff00ff00ff");
+    in.iat_ms = 1000789;
+    ck_assert_int_eq(gw_token_sign(&in, key, KEYLEN, tok, sizeof tok, &e), TM_OK);
+    ck_assert_int_eq(gw_token_verify(tok, key, KEYLEN, 1500, &out, &e), TM_OK);
+    ck_assert_str_eq(out.sid, "00ff00ff00ff00ff00ff00ff00ff00ff");
+    ck_assert_int_eq(out.iat, 1000);
+    ck_assert_int_eq(out.iat_ms, 1000789);
+    claims(&in, 1000, 1900); /* no sid, iat_ms 0: signs iat * 1000 */
+    ck_assert_int_eq(gw_token_sign(&in, key, KEYLEN, tok, sizeof tok, &e), TM_OK);
+    ck_assert_int_eq(gw_token_verify(tok, key, KEYLEN, 1500, &out, &e), TM_OK);
+    ck_assert_str_eq(out.sid, "");
+    ck_assert_int_eq(out.iat_ms, 1000000);
+}
+END_TEST
+
+/* A token in the form issued before sessions were named (no sid, no
+ * iat_ms) still verifies, as issued at the start of its second. */
+START_TEST(test_token_without_session_claims_verifies)
+{
+    static const char payload[] = "{\"sub\":\"user:7\",\"role\":\"viewer\",\"stores\":[],"
+                                  "\"jti\":\"ab\",\"iat\":1000,\"exp\":1900}";
+    char p64[512], s64[64], tok[GW_TOKEN_MAX];
+    unsigned char md[32];
+    unsigned int md_len = 0;
+    struct gw_claims out;
+    struct tm_err e;
+
+    ck_assert_int_eq(gw_b64url_encode(payload, strlen(payload), p64, sizeof p64), TM_OK);
+    snprintf(tok, sizeof tok, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.%s", p64);
+    ck_assert_ptr_nonnull(
+        HMAC(EVP_sha256(), key, KEYLEN, (const unsigned char *)tok, strlen(tok), md, &md_len));
+    ck_assert_int_eq(gw_b64url_encode(md, sizeof md, s64, sizeof s64), TM_OK);
+    snprintf(tok + strlen(tok), sizeof tok - strlen(tok), ".%s", s64);
+    ck_assert_int_eq(gw_token_verify(tok, key, KEYLEN, 1500, &out, &e), TM_OK);
+    ck_assert_str_eq(out.sid, "");
+    ck_assert_int_eq(out.iat_ms, 1000000);
 }
 END_TEST
 
@@ -133,6 +184,8 @@ token_suite(void)
     TCase *tc = tcase_create("token");
 
     tcase_add_test(tc, test_token_round_trip);
+    tcase_add_test(tc, test_token_session_and_ms_issue_time);
+    tcase_add_test(tc, test_token_without_session_claims_verifies);
     tcase_add_test(tc, test_token_tampered_or_wrong_key_refused);
     tcase_add_test(tc, test_token_alg_none_and_garbage_refused);
     tcase_add_test(tc, test_b64url_vectors);

@@ -1,0 +1,164 @@
+/* services/gateway/revoke.c — revocations written to PostgreSQL, copied to
+ * Redis. Writes are rare (logouts, user changes, replayed refresh tokens);
+ * rebuilds happen once per Redis restart, with every live revocation (as
+ * many as tokens ended in the last access token lifetime). */
+#include "services/gateway/revoke.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/db.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#include "services/gateway/store.h"
+
+#define LOADING_KEY "tm:revoked:loading" /* held while one request rebuilds the copy */
+#define LOADING_MS "10000"
+#define BATCH 19 /* markers per script call: 19 keys + 38 values <= TM_REDIS_EVAL_ARGS */
+
+/* KEYS: markers; ARGV: before_ms and ttl_ms of each. A marker only moves
+ * later: a copy racing a newer revocation never weakens it. */
+static const char set_script[] =
+    "for i = 1, #KEYS do\n"
+    "  local v = tonumber(ARGV[2 * i - 1])\n"
+    "  local cur = tonumber(redis.call('GET', KEYS[i]) or '-1')\n"
+    "  if v >= cur then redis.call('SET', KEYS[i], ARGV[2 * i - 1], 'PX', ARGV[2 * i]) end\n"
+    "end\n"
+    "return #KEYS\n";
+
+void
+gw_revoke_key(const char *kind, const char *subject, char *out, size_t size)
+{
+    snprintf(out, size, "tm:revoked:%s:%s", kind, subject);
+}
+
+/* Copies n revocations to Redis in one script call. */
+static enum tm_code
+push(struct tm_redis *r, const struct gw_revocation *v, int n, struct tm_err *err)
+{
+    char keys[BATCH][GW_REVOKE_KEY_MAX], vals[BATCH][2][24];
+    const char *args[3 * BATCH];
+    redisReply *rep = NULL;
+    enum tm_code rc;
+
+    if (n < 1 || n > BATCH)
+        return tm_err_set(err, TM_INTERNAL, NULL, "revocation batch of %d", n);
+    for (int i = 0; i < n; i++) {
+        gw_revoke_key(v[i].kind, v[i].subject, keys[i], sizeof keys[i]);
+        snprintf(vals[i][0], sizeof vals[i][0], "%lld", (long long)v[i].before_ms);
+        snprintf(vals[i][1], sizeof vals[i][1], "%lld",
+                 (long long)(v[i].ttl_ms > 0 ? v[i].ttl_ms : 1));
+        args[i] = keys[i];
+        args[n + 2 * i] = vals[i][0];
+        args[n + 2 * i + 1] = vals[i][1];
+    }
+    rc = tm_redis_eval(r, set_script, n, 3 * n, args, &rep, err);
+    freeReplyObject(rep);
+    return rc;
+}
+
+enum tm_code
+gw_revoke(const struct gw_app *app, PGconn *db, const char *kind, const char *subject,
+          int64_t before_ms, int64_t ttl_s, struct tm_err *err)
+{
+    struct gw_revocation v;
+    struct tm_redis *r;
+    struct tm_err rerr;
+    enum tm_code rc;
+
+    if ((rc = gw_db_revocation_add(db, kind, subject, before_ms, ttl_s, err)) != TM_OK)
+        return rc;
+    memset(&v, 0, sizeof v);
+    snprintf(v.kind, sizeof v.kind, "%s", kind);
+    snprintf(v.subject, sizeof v.subject, "%s", subject);
+    v.before_ms = before_ms;
+    v.ttl_ms = ttl_s * 1000;
+    tm_err_set(&rerr, TM_UNAVAIL, NULL, "no Redis connection free");
+    r = tm_redis_pool_get(app->redis, 200);
+    if (!r || push(r, &v, 1, &rerr) != TM_OK) {
+        atomic_store(app->revocations_stale, 1);
+        tm_log_warn(NULL, "revoke.redis_down",
+                    "kind=%s error=\"%s\" note=\"kept in PostgreSQL; Redis' copy is rebuilt when "
+                    "it answers\"",
+                    kind, rerr.message);
+    }
+    tm_redis_pool_put(app->redis, r);
+    return TM_OK;
+}
+
+void
+gw_revoke_sync(const struct gw_app *app, struct tm_redis *r)
+{
+    const char *argv[2] = {"DEL", GW_REVOKED_LOADED_KEY};
+
+    if (!atomic_load(app->revocations_stale))
+        return;
+    if (tm_redis_cmd(r, 2, argv, NULL, NULL) == TM_OK) {
+        atomic_store(app->revocations_stale, 0);
+        tm_log_info(NULL, "revoke.cache_dropped", "note=\"rebuilt from PostgreSQL on next use\"");
+    }
+}
+
+/* SET key value, with NX PX px_ms when nx (then *set is 0 when the key was
+ * there already), with no expiry otherwise. */
+static enum tm_code
+set_key(struct tm_redis *r, const char *key, const char *value, int nx, int *set,
+        struct tm_err *err)
+{
+    const char *argv[6] = {"SET", key, value, "NX", "PX", LOADING_MS};
+    redisReply *rep = NULL;
+    enum tm_code rc = tm_redis_cmd(r, nx ? 6 : 3, argv, &rep, err);
+
+    if (rc == TM_OK && set)
+        *set = rep && rep->type == REDIS_REPLY_STATUS;
+    freeReplyObject(rep);
+    return rc;
+}
+
+enum tm_code
+gw_revoke_load(const struct gw_app *app, struct tm_redis *r, struct tm_err *err)
+{
+    const char *del[2] = {"DEL", LOADING_KEY};
+    struct gw_revocation *live = NULL;
+    char now[24];
+    PGconn *db = NULL;
+    int n = 0, got = 0;
+    enum tm_code rc;
+
+    snprintf(now, sizeof now, "%lld", (long long)tm_now_ms());
+    if ((rc = set_key(r, LOADING_KEY, now, 1, &got, err)) != TM_OK)
+        return rc;
+    if (!got)
+        return tm_err_set(err, TM_CONFLICT, NULL, "revocations are being loaded elsewhere");
+    if ((rc = tm_db_acquire(app->db, 1000, &db, err)) == TM_OK)
+        rc = gw_db_revocations_live(db, &live, &n, err);
+    tm_db_release(app->db, db);
+    for (int i = 0; i < n && rc == TM_OK; i += BATCH)
+        rc = push(r, live + i, n - i < BATCH ? n - i : BATCH, err);
+    /* no expiry: only a restart, a flush or a stale instance drops it */
+    if (rc == TM_OK)
+        rc = set_key(r, GW_REVOKED_LOADED_KEY, now, 0, NULL, err);
+    if (tm_redis_cmd(r, 2, del, NULL, NULL) != TM_OK)
+        tm_log_warn(NULL, "revoke.loading_stuck", "note=\"expires in %s ms\"", LOADING_MS);
+    if (rc == TM_OK)
+        tm_log_info(NULL, "revoke.cache_loaded", "revocations=%d", n);
+    free(live);
+    return rc;
+}
+
+enum tm_code
+gw_revoke_check_db(const struct gw_app *app, const struct gw_principal *p, int *refused,
+                   struct tm_err *err)
+{
+    PGconn *db = NULL;
+    enum tm_code rc;
+
+    if ((rc = tm_db_acquire(app->db, 500, &db, err)) == TM_OK)
+        rc = gw_db_revoked(db, p->user_id, p->env.token_id, p->env.session_id, p->iat_ms, refused,
+                           err);
+    tm_db_release(app->db, db);
+    return rc;
+}

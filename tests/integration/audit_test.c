@@ -1,0 +1,233 @@
+/* tests/integration/audit_test.c — the audit log's growth and upkeep (issue
+ * 16, item 6): anonymous refusals become one counter per source address,
+ * minute and status, while authenticated refusals keep a row each;
+ * retention deletes what is older than configured (and nothing recent);
+ * the log exports as NDJSON and CSV pages. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/db.h"
+
+#include "tests/integration/client.h"
+
+static void
+unique_addr(int n, char *out, size_t size)
+{
+    snprintf(out, size, "10.%d.%d.%d", 200 + n, getpid() % 250, (int)(time(NULL) % 250) + 1);
+}
+
+static long long count_where(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* sql_int over a formatted statement (values are the test's own). */
+static long long
+count_where(const char *fmt, ...)
+{
+    char sql[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return sql_int(sql);
+}
+
+/* N anonymous 401s from one address: no audit rows, one counter (two if a
+ * minute turned meanwhile) whose n adds up to N. Authenticated refusals
+ * from the same address still get a row each. */
+START_TEST(test_anonymous_refusals_are_counted_not_logged)
+{
+    enum { N = 60 };
+    char addr[32], hdr[2300], path[256];
+    struct resp r;
+    long long n_sum = 0;
+    cJSON *it;
+
+    unique_addr(1, addr, sizeof addr);
+    for (int i = 0; i < N; i++) {
+        snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\n%s", addr,
+                 i % 2 ? "Authorization: Bearer not.a.token\r\n" : "");
+        ck_assert_int_eq(http_raw(st.gw_ports[i % 2], i % 3 ? "GET" : "POST",
+                                  i % 3 ? "/api/v1/products/1" : "/api/v1/categories",
+                                  i % 3 ? NULL : "{\"name\":\"x\"}", hdr, &r),
+                         0);
+        ck_assert_int_eq(r.status, 401);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(
+        count_where("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'", addr), 0);
+    ck_assert_int_le(count_where("SELECT count(*) FROM gateway.audit_refusals"
+                                 " WHERE source_addr = '%s'",
+                                 addr),
+                     2);
+    ck_assert_int_eq(count_where("SELECT COALESCE(sum(n), 0) FROM gateway.audit_refusals"
+                                 " WHERE source_addr = '%s' AND status = 401",
+                                 addr),
+                     N);
+    /* the admin reads them through the API */
+    snprintf(path, sizeof path, "/api/v1/audit/refusals?source_addr=%s&status=401", addr);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+    {
+        ck_assert_str_eq(cJSON_GetObjectItem(it, "source_addr")->valuestring, addr);
+        n_sum += (long long)cJSON_GetObjectItem(it, "n")->valuedouble;
+    }
+    ck_assert_int_eq(n_sum, N);
+    resp_free(&r);
+    ck_assert_int_eq(http_as(st.token[5], "GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 403); /* a viewer */
+    resp_free(&r);
+    /* a viewer refused three times from that address: three rows */
+    for (int i = 0; i < 3; i++) {
+        snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\nAuthorization: Bearer %s\r\n", addr,
+                 st.token[5]);
+        ck_assert_int_eq(
+            http_raw(st.gw_ports[0], "POST", "/api/v1/categories", "{\"name\":\"v\"}", hdr, &r), 0);
+        ck_assert_int_eq(r.status, 403);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(count_where("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'"
+                                 " AND status = 403 AND principal_kind = 'user'",
+                                 addr),
+                     3);
+}
+END_TEST
+
+static void
+exec_sql(PGconn *db, const char *sql)
+{
+    struct tm_err e;
+
+    ck_assert_msg(tm_db_exec(db, sql, 0, NULL, NULL, &e) == TM_OK, "%s: %s", sql, e.message);
+}
+
+/* Rows older than the retention (365 days on the test stack) go; recent
+ * ones stay, and even the retention's own switch cannot remove a row of
+ * the last day. */
+START_TEST(test_audit_retention_deletes_old_rows)
+{
+    char sql[512], rid_old[64], rid_new[64], addr[32];
+    struct resp r;
+    PGconn *db = PQconnectdb(st.db_url);
+    struct tm_err e;
+
+    ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
+    snprintf(rid_old, sizeof rid_old, "old-%s", run_tag());
+    snprintf(rid_new, sizeof rid_new, "new-%s", run_tag());
+    unique_addr(2, addr, sizeof addr);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO gateway.audit (at, request_id, method, path, principal_kind,"
+             " principal_id, role, status, source_addr) VALUES"
+             " (now() - interval '400 days', '%s', 'POST', '/x', 'user', 'user:1', 'admin', 201,"
+             " '%s'), (now() - interval '30 days', '%s', 'POST', '/x', 'user', 'user:1', 'admin',"
+             " 201, '%s')",
+             rid_old, addr, rid_new, addr);
+    exec_sql(db, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO gateway.audit_refusals (minute, source_addr, status, n) VALUES"
+             " (date_trunc('minute', now() - interval '400 days'), '%s', 401, 5),"
+             " (date_trunc('minute', now() - interval '30 days'), '%s', 401, 7)",
+             addr, addr);
+    exec_sql(db, sql);
+    ck_assert_int_eq(http("POST", "/api/v1/gateway/jobs/audit-retention/run", NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"outcome\":\"ok\""));
+    resp_free(&r);
+    ck_assert_int_eq(
+        count_where("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_old), 0);
+    ck_assert_int_eq(
+        count_where("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_new), 1);
+    ck_assert_int_eq(count_where("SELECT COALESCE(sum(n), 0) FROM gateway.audit_refusals"
+                                 " WHERE source_addr = '%s'",
+                                 addr),
+                     7);
+    /* the switch the job uses still cannot remove a recent row */
+    exec_sql(db, "BEGIN");
+    exec_sql(db, "SELECT set_config('gateway.audit_prune', 'on', true)");
+    ck_assert_int_ne(tm_db_exec(db,
+                                "DELETE FROM gateway.audit WHERE at > now() - interval '1 hour'", 0,
+                                NULL, NULL, &e),
+                     TM_OK);
+    exec_sql(db, "ROLLBACK");
+    ck_assert_int_ne(tm_db_exec(db, "DELETE FROM gateway.audit WHERE at < now() - interval '1 day'",
+                                0, NULL, NULL, &e),
+                     TM_OK);
+    ck_assert_int_eq(
+        count_where("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_new), 1);
+    PQfinish(db);
+    ck_assert_int_eq(http("GET", "/api/v1/gateway/jobs", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"revocations-cleanup\""));
+    resp_free(&r);
+}
+END_TEST
+
+/* Export: the same rows as NDJSON and as CSV, a page at a time. */
+START_TEST(test_audit_exports_ndjson_and_csv_pages)
+{
+    char path[512], body[128], cursor[64] = "";
+    struct resp r;
+    int lines = 0, pages = 0;
+
+    for (int i = 0; i < 5; i++) { /* five writes to export */
+        snprintf(body, sizeof body, "{\"name\":\"Export %d %s\"}", i, run_tag());
+        create("/api/v1/categories", body);
+    }
+    do {
+        snprintf(path, sizeof path,
+                 "/api/v1/audit?format=ndjson&limit=2&principal=user:1&path_prefix=/api/v1/"
+                 "categories&status=201&from=2020-01-01%s%s",
+                 cursor[0] ? "&cursor=" : "", cursor);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        ck_assert_msg(r.status == 200, "%s", r.body);
+        ck_assert_str_eq(r.ctype, "application/x-ndjson");
+        for (char *line = r.body, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+            cJSON *o;
+            *nl = '\0';
+            o = cJSON_Parse(line);
+            ck_assert_ptr_nonnull(o);
+            ck_assert_str_eq(cJSON_GetObjectItem(o, "method")->valuestring, "POST");
+            cJSON_Delete(o);
+            lines++;
+        }
+        snprintf(cursor, sizeof cursor, "%s", r.next_cursor);
+        resp_free(&r);
+        pages++;
+    } while (cursor[0] && pages < 100);
+    ck_assert_int_ge(lines, 5);
+    ck_assert_int_ge(pages, 3);
+    ck_assert_int_eq(http("GET",
+                          "/api/v1/audit?format=csv&limit=2&path_prefix=/api/v1/categories"
+                          "&status=201",
+                          NULL, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.ctype, "text/csv; charset=utf-8");
+    ck_assert(strncmp(r.body, "id,at,request_id,method,path,", 29) == 0);
+    ck_assert_ptr_nonnull(strstr(r.body, ",\"POST\",\"/api/v1/categories\","));
+    ck_assert(r.next_cursor[0] == 'i');
+    resp_free(&r);
+    ck_assert_int_eq(http("GET", "/api/v1/audit?format=xml", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "format");
+    resp_free(&r);
+}
+END_TEST
+
+Suite *
+audit_suite(void)
+{
+    Suite *s = suite_create("audit");
+    TCase *tc = tcase_create("audit");
+
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_anonymous_refusals_are_counted_not_logged);
+    tcase_add_test(tc, test_audit_retention_deletes_old_rows);
+    tcase_add_test(tc, test_audit_exports_ndjson_and_csv_pages);
+    suite_add_tcase(s, tc);
+    return s;
+}
