@@ -24,7 +24,8 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 COMMON_LIB := $(BUILD)/libtmcommon.a
 
-GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/audit.c services/gateway/handlers.c \
+GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/audit.c services/gateway/decode.c \
+	services/gateway/handlers.c \
 	services/gateway/keys.c services/gateway/revoke.c \
 	services/gateway/proxy.c services/gateway/ratelimit.c services/gateway/routes.c \
 	services/gateway/store.c services/gateway/token.c
@@ -193,12 +194,20 @@ lint:
 # libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
 	common/buf.c common/err.c
-fuzz: build/fuzz/decoders-fuzz build/fuzz/forecast-fuzz
+fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(FUZZ_SRC) -lcjson -lcivetweb
+# The gateway's body decoders and token claims, linked with common/ whole.
+GATEWAY_FUZZ_SRC := tests/fuzz/gateway_fuzz.c services/gateway/decode.c services/gateway/token.c \
+	$(COMMON_SRC)
+build/fuzz/gateway-fuzz: $(GATEWAY_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/gateway/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(GATEWAY_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h
 	@mkdir -p $(dir $@)

@@ -88,6 +88,21 @@ tm_json_parse(const char *text, size_t len, int max_depth, const char *what, cJS
 }
 
 enum tm_code
+tm_json_parse_object(const char *text, size_t len, const char *what, cJSON **out,
+                     struct tm_err *err)
+{
+    enum tm_code rc;
+
+    if ((rc = tm_json_parse(text, len, TM_JSON_DEPTH_MAX, what, out, err)) != TM_OK)
+        return rc;
+    if ((rc = tm_json_object(*out, what, err)) != TM_OK) {
+        cJSON_Delete(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+enum tm_code
 tm_json_object(const cJSON *root, const char *what, struct tm_err *err)
 {
     if (!cJSON_IsObject(root))

@@ -25,6 +25,11 @@
 TM_MUSTCHECK enum tm_code tm_json_parse(const char *text, size_t len, int max_depth,
                                         const char *what, cJSON **out, struct tm_err *err);
 
+/* tm_json_parse with TM_JSON_DEPTH_MAX, and the root must be an object:
+ * how every request body is read. *out is NULL on failure. */
+TM_MUSTCHECK enum tm_code tm_json_parse_object(const char *text, size_t len, const char *what,
+                                               cJSON **out, struct tm_err *err);
+
 /* The root must be an object: TM_INVALID with field `what` otherwise. */
 TM_MUSTCHECK enum tm_code tm_json_object(const cJSON *root, const char *what, struct tm_err *err);
 

@@ -373,15 +373,5 @@ tm_reply_page(struct tm_reply *rep, const void *items, size_t size, int n, int64
 enum tm_code
 tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err)
 {
-    enum tm_code rc;
-
-    *root = NULL;
-    if ((rc = tm_json_parse(ctx->req->body, ctx->req->body_len, TM_JSON_DEPTH_MAX, "body", root,
-                            err)) != TM_OK)
-        return rc;
-    if ((rc = tm_json_object(*root, "body", err)) != TM_OK) {
-        cJSON_Delete(*root);
-        *root = NULL;
-    }
-    return rc;
+    return tm_json_parse_object(ctx->req->body, ctx->req->body_len, "body", root, err);
 }

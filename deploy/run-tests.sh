@@ -55,29 +55,31 @@ for t in unit-common unit-inventory unit-gateway unit-txn; do
   run "$t" "$BUILD/tests/$t"
 done
 
-# The bus decoders under libFuzzer for a bounded time (tests/fuzz/README.md).
-echo "== fuzz (decoders, 20 s)"
-fuzzdir=$(mktemp -d /tmp/tm-fuzz.XXXXXX)
-cp tests/fuzz/corpus/* "$fuzzdir"/
-if make --no-print-directory fuzz >/dev/null 2>"$fuzzdir.log" &&
-   build/fuzz/decoders-fuzz -max_total_time=20 -rss_limit_mb=1024 "$fuzzdir" >>"$fuzzdir.log" 2>&1; then
-  echo "fuzz: $(grep -Eo 'Done [0-9]+ runs' "$fuzzdir.log" | tail -1), no crash"
-  passed=$((passed + 1))
+# Every fuzz target for a bounded time, each on a copy of its seed corpus
+# (tests/fuzz/README.md); any crash, leak or sanitizer report fails the run.
+fuzz() { # fuzz NAME TARGET [CORPUS]
+  local dir log
+  echo "== fuzz ($1, 20 s)"
+  dir=$(mktemp -d /tmp/tm-fuzz.XXXXXX); log=$dir.log
+  [ -n "${3:-}" ] && cp "$3"/* "$dir"/
+  if "$2" -max_total_time=20 -rss_limit_mb=1024 "$dir" >"$log" 2>&1; then
+    echo "fuzz: $(grep -Eo 'Done [0-9]+ runs' "$log" | tail -1), no crash"
+    passed=$((passed + 1))
+  else
+    echo "fuzz: FAILED"; tail -n 30 "$log"
+    failed=$((failed + 1))
+  fi
+  rm -rf "$dir" "$log"
+}
+if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
+  fuzz "bus decoders and bodies" build/fuzz/decoders-fuzz tests/fuzz/corpus
+  fuzz "gateway bodies and token claims" build/fuzz/gateway-fuzz tests/fuzz/gateway-corpus
+  fuzz "forecasting library" build/fuzz/forecast-fuzz
 else
-  echo "fuzz: FAILED"; tail -n 30 "$fuzzdir.log"
+  echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
   failed=$((failed + 1))
 fi
-rm -rf "$fuzzdir" "$fuzzdir.log"
-echo "== fuzz (forecasting library, 20 s)"
-fuzzdir=$(mktemp -d /tmp/tm-fuzz.XXXXXX)
-if build/fuzz/forecast-fuzz -max_total_time=20 -rss_limit_mb=1024 "$fuzzdir" >"$fuzzdir.log" 2>&1; then
-  echo "fuzz: $(grep -Eo 'Done [0-9]+ runs' "$fuzzdir.log" | tail -1), no crash"
-  passed=$((passed + 1))
-else
-  echo "fuzz: FAILED"; tail -n 30 "$fuzzdir.log"
-  failed=$((failed + 1))
-fi
-rm -rf "$fuzzdir" "$fuzzdir.log"
+rm -f /tmp/tm-fuzz-build.log
 
 # A free block of 100 ports: nothing may answer on the ones the stack uses.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -2,7 +2,7 @@
  * (the audit log's routes are in audit.c).
  * Login is deliberately slow (argon2id) and rate limited per email here and
  * per source address by the proxy; everything else is a few small queries.
- * cJSON stays in this file. */
+ * Bodies are decoded by decode.c (pure, fuzzed); this file encodes. */
 #include "services/gateway/handlers.h"
 
 #include <sodium.h>
@@ -16,13 +16,12 @@
 
 #include "services/gateway/audit.h"
 #include "services/gateway/auth.h"
+#include "services/gateway/decode.h"
 #include "services/gateway/ratelimit.h"
 #include "services/gateway/revoke.h"
 #include "services/gateway/store.h"
 #include "services/gateway/token.h"
 
-#define PASSWORD_MIN 10
-#define PASSWORD_MAX 256
 #define REFRESH_PREFIX "rt_"
 
 /* ------------------------------------------------------------- helpers */
@@ -42,27 +41,6 @@ static struct gw_app *
 app_of(const struct tm_ctx *ctx)
 {
     return ctx->app;
-}
-
-static enum tm_code
-stores_array(const cJSON *o, int64_t *stores, int *n, unsigned *set, struct tm_err *err)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "stores"), *s;
-
-    if (!a)
-        return TM_OK;
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GW_STORES_MAX)
-        return tm_err_set(err, TM_INVALID, "stores", "stores must be a list of at most %d ids",
-                          GW_STORES_MAX);
-    *n = 0;
-    cJSON_ArrayForEach(s, a)
-    {
-        if (tm_json_as_i64(s, "stores", 1, INT64_MAX, &stores[*n], err) != TM_OK)
-            return TM_INVALID;
-        (*n)++;
-    }
-    *set |= GW_F_STORES;
-    return TM_OK;
 }
 
 static enum tm_code
@@ -214,24 +192,17 @@ login_limit(struct gw_app *app, const char *email, struct tm_reply *rep, struct 
 static enum tm_code
 h_login(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const fields[] = {"email", "password"};
     struct gw_app *app = app_of(ctx);
-    char email[GW_EMAIL_MAX + 1], password[PASSWORD_MAX + 1];
+    char email[GW_EMAIL_MAX + 1], password[GW_PASSWORD_MAX + 1];
     struct gw_user u;
-    cJSON *body = NULL;
     enum tm_code rc, found;
     int64_t iat_ms;
     int ok;
 
-    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tm_json_only(body, fields, 2, err)) != TM_OK ||
-        (rc = tm_json_str(body, "email", 1, GW_EMAIL_MAX, email, sizeof email, err)) != TM_OK ||
-        (rc = tm_json_str(body, "password", 1, PASSWORD_MAX, password, sizeof password, err)) !=
-            TM_OK) {
-        cJSON_Delete(body);
+    if ((rc = gw_decode_login(ctx->req->body, ctx->req->body_len, email, password, err)) != TM_OK) {
+        sodium_memzero(password, sizeof password);
         return rc;
     }
-    cJSON_Delete(body);
     snprintf(rep->target, sizeof rep->target, "email:%.100s", email);
     if ((rc = login_limit(app, email, rep, err)) != TM_OK)
         return rc;
@@ -266,20 +237,13 @@ end_session(struct tm_ctx *ctx, const char *family, struct tm_err *err)
 static enum tm_code
 h_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const fields[] = {"refresh_token"};
-    char token[128], hash[65], family[65];
+    char token[GW_REFRESH_TOKEN_MAX + 1], hash[65], family[65];
     int64_t user_id = 0, iat_ms = tm_now_ms();
     struct gw_user u;
-    cJSON *body = NULL;
     enum tm_code rc;
 
-    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tm_json_only(body, fields, 1, err)) != TM_OK ||
-        (rc = tm_json_str(body, "refresh_token", 1, 100, token, sizeof token, err)) != TM_OK) {
-        cJSON_Delete(body);
+    if ((rc = gw_decode_refresh(ctx->req->body, ctx->req->body_len, token, err)) != TM_OK)
         return rc;
-    }
-    cJSON_Delete(body);
     gw_sha256_hex(token, hash);
     rc = gw_db_refresh_use(ctx->db, hash, family, &user_id, err);
     if (rc == TM_CONFLICT) {
@@ -307,21 +271,16 @@ h_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 static enum tm_code
 logout_body(struct tm_ctx *ctx, struct tm_err *err)
 {
-    static const char *const fields[] = {"refresh_token"};
-    char hash[65], family[65];
+    char token[GW_REFRESH_TOKEN_MAX + 1], hash[65], family[65];
     int64_t user_id;
-    cJSON *body = NULL;
-    const cJSON *rt;
     enum tm_code rc;
 
-    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = tm_json_only(body, fields, 1, err)) == TM_OK &&
-        (rt = tm_json_member(body, "refresh_token")) && cJSON_IsString(rt)) {
-        gw_sha256_hex(rt->valuestring, hash);
-        if (gw_db_refresh_use(ctx->db, hash, family, &user_id, NULL) != TM_NOTFOUND)
-            rc = end_session(ctx, family, err);
-    }
-    cJSON_Delete(body);
+    if ((rc = gw_decode_logout(ctx->req->body, ctx->req->body_len, token, err)) != TM_OK ||
+        !token[0])
+        return rc;
+    gw_sha256_hex(token, hash);
+    if (gw_db_refresh_use(ctx->db, hash, family, &user_id, NULL) != TM_NOTFOUND)
+        rc = end_session(ctx, family, err);
     return rc;
 }
 
@@ -369,77 +328,18 @@ h_me(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 /* ----------------------------------------------------------------- users */
 
-static int
-email_ok(const char *e)
-{
-    const char *at = strchr(e, '@');
-
-    if (!at || at == e || !at[1] || strchr(at + 1, '@'))
-        return 0;
-    for (; *e; e++)
-        if (*e == ' ' || (unsigned char)*e < 0x21)
-            return 0;
-    return 1;
-}
-
+/* The user a body describes, its password (when given) hashed. */
 static enum tm_code
-decode_user(struct gw_app *app, const cJSON *o, int create, struct gw_user *u, unsigned *set,
-            struct tm_err *err)
+user_in(struct gw_app *app, const struct tm_ctx *ctx, int create, struct gw_user_in *in,
+        struct tm_err *err)
 {
-    static const char *const fields[] = {"email", "name", "role", "stores", "password", "active"};
-    char password[PASSWORD_MAX + 1];
-    const cJSON *it;
-    enum tm_role role;
-    enum tm_code rc;
+    enum tm_code rc = gw_decode_user(ctx->req->body, ctx->req->body_len, create, in, err);
 
-    memset(u, 0, sizeof *u);
-    *set = 0;
-    u->active = 1;
-    if ((rc = tm_json_only(o, fields, 6, err)) != TM_OK)
-        return rc;
-    if (create &&
-        ((rc = tm_json_str(o, "email", 3, GW_EMAIL_MAX, u->email, sizeof u->email, err)) != TM_OK))
-        return rc;
-    if (create && !email_ok(u->email))
-        return tm_err_set(err, TM_INVALID, "email", "email is not an address");
-    if (!create && tm_json_member(o, "email"))
-        return tm_err_set(err, TM_INVALID, "email", "email cannot change; create a new user");
-    if ((it = tm_json_member(o, "name")) &&
-        (rc = tm_json_as_str(it, "name", 0, GW_NAME_MAX, u->name, sizeof u->name, err)) != TM_OK)
-        return rc;
-    *set |= it ? GW_F_NAME : 0;
-    if ((it = tm_json_member(o, "role")) || create) {
-        if ((rc = tm_json_str(o, "role", 1, TM_ROLE_MAX, u->role, sizeof u->role, err)) != TM_OK)
-            return rc;
-        if (!tm_role_parse(u->role, &role) || role == TM_ROLE_POS)
-            return tm_err_set(err, TM_INVALID, "role",
-                              "role must be admin, store_manager, buyer, analyst, fraud_analyst "
-                              "or viewer (pos is for API keys)");
-        *set |= GW_F_ROLE;
-    }
-    if ((rc = stores_array(o, u->stores, &u->n_stores, set, err)) != TM_OK)
-        return rc;
-    if ((*set & GW_F_ROLE) && strcmp(u->role, "store_manager") == 0 && u->n_stores == 0)
-        return tm_err_set(err, TM_INVALID, "stores", "a store_manager needs at least one store");
-    if ((it = tm_json_member(o, "password")) || create) {
-        if ((rc = tm_json_str(o, "password", PASSWORD_MIN, PASSWORD_MAX, password, sizeof password,
-                              err)) != TM_OK)
-            return rc;
-        rc = gw_password_hash(app->cfg->pwhash_ops, app->cfg->pwhash_mem_kib, password,
-                              u->password_hash, sizeof u->password_hash, err);
-        sodium_memzero(password, sizeof password);
-        if (rc != TM_OK)
-            return rc;
-        *set |= GW_F_PASSWORD;
-    }
-    if ((it = tm_json_member(o, "active"))) {
-        if ((rc = tm_json_as_bool(it, "active", &u->active, err)) != TM_OK)
-            return rc;
-        *set |= GW_F_ACTIVE;
-    }
-    if (!create && *set == 0)
-        return tm_err_set(err, TM_INVALID, "body", "nothing to update");
-    return TM_OK;
+    if (rc == TM_OK && (in->set & GW_F_PASSWORD))
+        rc = gw_password_hash(app->cfg->pwhash_ops, app->cfg->pwhash_mem_kib, in->password,
+                              in->user.password_hash, sizeof in->user.password_hash, err);
+    sodium_memzero(in->password, sizeof in->password);
+    return rc;
 }
 
 static enum tm_code
@@ -462,19 +362,15 @@ h_user_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 static enum tm_code
 h_user_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    struct gw_user u;
-    cJSON *body = NULL;
-    unsigned set = 0;
+    struct gw_user_in in;
     enum tm_code rc;
 
-    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_user(app_of(ctx), body, 1, &u, &set, err)) == TM_OK &&
-        (rc = gw_db_user_create(ctx->db, &u, err)) == TM_OK) {
+    if ((rc = user_in(app_of(ctx), ctx, 1, &in, err)) == TM_OK &&
+        (rc = gw_db_user_create(ctx->db, &in.user, err)) == TM_OK) {
         rep->status = 201;
-        snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)u.id);
-        rc = encode_user(&rep->body, &u) == TM_OK ? TM_OK : too_large(err);
+        snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)in.user.id);
+        rc = encode_user(&rep->body, &in.user) == TM_OK ? TM_OK : too_large(err);
     }
-    cJSON_Delete(body);
     return rc;
 }
 
@@ -495,21 +391,19 @@ static enum tm_code
 h_user_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct gw_app *app = app_of(ctx);
-    struct gw_user in, out;
-    cJSON *body = NULL;
-    unsigned set = 0;
+    struct gw_user_in in;
+    struct gw_user out;
     int64_t id;
     enum tm_code rc;
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = tm_ctx_body(ctx, &body, err)) == TM_OK &&
-        (rc = decode_user(app, body, 0, &in, &set, err)) == TM_OK &&
-        (rc = gw_db_user_update(ctx->db, id, &in, set, &out, err)) == TM_OK) {
+        (rc = user_in(app, ctx, 0, &in, err)) == TM_OK &&
+        (rc = gw_db_user_update(ctx->db, id, &in.user, in.set, &out, err)) == TM_OK) {
         snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)id);
         /* New role, stores or password, or disabled: tokens issued before
          * now stop working at once (claims would be stale). */
-        if ((set & (GW_F_ROLE | GW_F_STORES | GW_F_PASSWORD)) ||
-            ((set & GW_F_ACTIVE) && !in.active)) {
+        if ((in.set & (GW_F_ROLE | GW_F_STORES | GW_F_PASSWORD)) ||
+            ((in.set & GW_F_ACTIVE) && !in.user.active)) {
             char uid[24];
             /* after the UPDATE: a login reading the row waits for this
              * transaction (FOR SHARE), so a token issued later than this
@@ -522,7 +416,6 @@ h_user_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         if (rc == TM_OK)
             rc = encode_user(&rep->body, &out) == TM_OK ? TM_OK : too_large(err);
     }
-    cJSON_Delete(body);
     return rc;
 }
 
@@ -548,25 +441,13 @@ h_key_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 static enum tm_code
 h_key_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const fields[] = {"name", "stores"};
     const char *by = ctx->req->principal.id;
     struct gw_api_key k;
     char full[96];
-    cJSON *body = NULL;
-    unsigned set = 0;
     enum tm_code rc;
 
-    memset(&k, 0, sizeof k);
-    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tm_json_only(body, fields, 2, err)) != TM_OK ||
-        (rc = tm_json_str(body, "name", 1, GW_NAME_MAX, k.name, sizeof k.name, err)) != TM_OK ||
-        (rc = stores_array(body, k.stores, &k.n_stores, &set, err)) != TM_OK) {
-        cJSON_Delete(body);
+    if ((rc = gw_decode_key_create(ctx->req->body, ctx->req->body_len, &k, err)) != TM_OK)
         return rc;
-    }
-    cJSON_Delete(body);
-    if (k.n_stores == 0)
-        return tm_err_set(err, TM_INVALID, "stores", "an API key needs at least one store");
     if ((rc = gw_api_key_generate(&k, full, sizeof full, err)) != TM_OK)
         return rc;
     if ((rc = gw_db_key_create(ctx->db, &k,
@@ -599,24 +480,13 @@ gw_api_key_generate(struct gw_api_key *k, char *full, size_t size, struct tm_err
 static enum tm_code
 h_key_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const fields[] = {"active"};
     struct gw_api_key k;
-    cJSON *body = NULL;
     int64_t id;
-    int active = 1;
     enum tm_code rc;
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
-        (rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tm_json_only(body, fields, 1, err)) != TM_OK ||
-        (rc = tm_json_as_bool(tm_json_member(body, "active"), "active", &active, err)) != TM_OK) {
-        cJSON_Delete(body);
+        (rc = gw_decode_key_update(ctx->req->body, ctx->req->body_len, err)) != TM_OK)
         return rc;
-    }
-    cJSON_Delete(body);
-    if (active)
-        return tm_err_set(err, TM_INVALID, "active",
-                          "a disabled key stays disabled; create another");
     if ((rc = gw_db_key_disable(ctx->db, id, &k, err)) != TM_OK)
         return rc;
     snprintf(rep->target, sizeof rep->target, "key:%lld", (long long)id);

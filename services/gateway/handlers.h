@@ -13,15 +13,6 @@
 #include "services/gateway/app.h"
 #include "services/gateway/store.h"
 
-/* Fields a user PATCH sets. */
-enum {
-    GW_F_NAME = 1 << 0,
-    GW_F_ROLE = 1 << 1,
-    GW_F_STORES = 1 << 2,
-    GW_F_PASSWORD = 1 << 3,
-    GW_F_ACTIVE = 1 << 4,
-};
-
 extern const struct tm_route gw_local_routes[];
 extern const size_t gw_local_routes_n;
 

@@ -19,6 +19,15 @@
 #define GW_HASH_MAX 128 /* argon2id encoded hash */
 #define GW_TS_MAX 32
 
+/* Fields a user change sets (gw_decode_user, gw_db_user_update). */
+enum {
+    GW_F_NAME = 1 << 0,
+    GW_F_ROLE = 1 << 1,
+    GW_F_STORES = 1 << 2,
+    GW_F_PASSWORD = 1 << 3,
+    GW_F_ACTIVE = 1 << 4,
+};
+
 struct gw_user {
     int64_t id;
     char email[GW_EMAIL_MAX + 1];

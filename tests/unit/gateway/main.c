@@ -15,6 +15,7 @@ main(void)
     tm_log_init("tm-unit", TM_LOG_ERROR, open("/dev/null", O_WRONLY));
     srunner_add_suite(sr, token_suite());
     srunner_add_suite(sr, perm_suite());
+    srunner_add_suite(sr, decode_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
