@@ -98,6 +98,12 @@ disconnect(struct tm_redis *r)
     r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
 }
 
+void
+tm_redis_retry_now(struct tm_redis *r)
+{
+    r->retry_at_ms = 0;
+}
+
 static enum tm_code
 ensure(struct tm_redis *r, struct tm_err *err)
 {

@@ -39,6 +39,10 @@ TM_MUSTCHECK enum tm_code tm_redis_eval(struct tm_redis *r, const char *script, 
                                         int n_args, const char *const *args, redisReply **reply,
                                         struct tm_err *err);
 
+/* Lets the next command on r try to connect at once, backoff or not: for
+ * a write that must not wait out a backoff (a revocation). */
+void tm_redis_retry_now(struct tm_redis *r);
+
 /* PING; TM_OK when Redis answered PONG. */
 TM_MUSTCHECK enum tm_code tm_redis_ping(struct tm_redis *r, struct tm_err *err);
 

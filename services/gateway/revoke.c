@@ -68,6 +68,7 @@ gw_revoke(const struct gw_app *app, PGconn *db, const char *kind, const char *su
     struct tm_redis *r;
     struct tm_err rerr;
     enum tm_code rc;
+    int ok;
 
     if ((rc = gw_db_revocation_add(db, kind, subject, before_ms, ttl_s, err)) != TM_OK)
         return rc;
@@ -78,8 +79,18 @@ gw_revoke(const struct gw_app *app, PGconn *db, const char *kind, const char *su
     v.ttl_ms = ttl_s * 1000;
     tm_err_set(&rerr, TM_UNAVAIL, NULL, "no Redis connection free");
     r = tm_redis_pool_get(app->redis, 200);
-    if (!r || push(r, &v, 1, &rerr) != TM_OK) {
+    ok = r && push(r, &v, 1, &rerr) == TM_OK;
+    if (r && !ok) {
+        /* a connection still backing off from a Redis restart must not
+         * leave Redis' copy without this revocation while other gateways
+         * trust it: try again at once, and failing that drop the copy */
+        tm_redis_retry_now(r);
+        ok = push(r, &v, 1, &rerr) == TM_OK;
+    }
+    if (!ok) {
         atomic_store(app->revocations_stale, 1);
+        if (r)
+            gw_revoke_sync(app, r);
         tm_log_warn(NULL, "revoke.redis_down",
                     "kind=%s error=\"%s\" note=\"kept in PostgreSQL; Redis' copy is rebuilt when "
                     "it answers\"",
