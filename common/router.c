@@ -370,6 +370,14 @@ tm_reply_page(struct tm_reply *rep, const void *items, size_t size, int n, int64
     return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
 }
 
+int
+tm_ctx_from_service(const struct tm_ctx *ctx)
+{
+    const char *k = ctx->req->principal.kind;
+
+    return strcmp(k, "service") == 0 || strcmp(k, "internal") == 0;
+}
+
 enum tm_code
 tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err)
 {

@@ -137,6 +137,11 @@ TM_MUSTCHECK enum tm_code tm_ctx_may_see(struct tm_ctx *ctx, const int64_t *stor
  * whole chain): no store to judge. */
 void tm_ctx_every_store(struct tm_ctx *ctx);
 
+/* 1 when the request comes from one of TechMart's own daemons (principal
+ * kind "service" or "internal", which the gateway never sets: it names
+ * "user", "api_key" or "anonymous" from the credentials). */
+int tm_ctx_from_service(const struct tm_ctx *ctx);
+
 /* Parses the request body as a JSON object (caller frees *root).
  * TM_INVALID (field "body") when absent, malformed or not an object. */
 TM_MUSTCHECK enum tm_code tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err);

@@ -26,6 +26,9 @@
  * has TM_HTTP_STACK_SIZE bytes of stack (common/http.h), which ~16 levels
  * use a few KiB of. Deeper input is 400 invalid. */
 #define TM_JSON_DEPTH_MAX 16
+/* Stock-commit sale ids of tm-txn's sales ("txn-<sale id>"): tm-inventory
+ * takes and reverses them only for a principal of kind "service". */
+#define TM_TXN_SALE_PREFIX "txn-"
 #define TM_BODY_MAX (1 << 20)    /* request body bytes accepted by the gateway */
 #define TM_MESSAGE_MAX (4 << 20) /* largest envelope on the bus, either way */
 

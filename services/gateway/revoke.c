@@ -29,6 +29,14 @@ static const char set_script[] =
     "end\n"
     "return #KEYS\n";
 
+/* KEYS: the loading key, the loaded key; ARGV: this loader's token. The
+ * copy is declared loaded only if this loader still holds the loading key:
+ * a flush or restart during the copy took it away, and with it the markers
+ * copied so far. Returns 1 when declared. */
+static const char loaded_script[] = "if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end\n"
+                                    "redis.call('SET', KEYS[2], ARGV[1])\n"
+                                    "return 1\n";
+
 void
 gw_revoke_key(const char *kind, const char *subject, char *out, size_t size)
 {
@@ -113,17 +121,15 @@ gw_revoke_sync(const struct gw_app *app, struct tm_redis *r)
     }
 }
 
-/* SET key value, with NX PX px_ms when nx (then *set is 0 when the key was
- * there already), with no expiry otherwise. */
+/* SET key value NX PX LOADING_MS: *set is 0 when the key was there already. */
 static enum tm_code
-set_key(struct tm_redis *r, const char *key, const char *value, int nx, int *set,
-        struct tm_err *err)
+set_nx(struct tm_redis *r, const char *key, const char *value, int *set, struct tm_err *err)
 {
     const char *argv[6] = {"SET", key, value, "NX", "PX", LOADING_MS};
     redisReply *rep = NULL;
-    enum tm_code rc = tm_redis_cmd(r, nx ? 6 : 3, argv, &rep, err);
+    enum tm_code rc = tm_redis_cmd(r, 6, argv, &rep, err);
 
-    if (rc == TM_OK && set)
+    if (rc == TM_OK)
         *set = rep && rep->type == REDIS_REPLY_STATUS;
     freeReplyObject(rep);
     return rc;
@@ -140,7 +146,7 @@ gw_revoke_load(const struct gw_app *app, struct tm_redis *r, struct tm_err *err)
     enum tm_code rc;
 
     snprintf(now, sizeof now, "%lld", (long long)tm_now_ms());
-    if ((rc = set_key(r, LOADING_KEY, now, 1, &got, err)) != TM_OK)
+    if ((rc = set_nx(r, LOADING_KEY, now, &got, err)) != TM_OK)
         return rc;
     if (!got)
         return tm_err_set(err, TM_CONFLICT, NULL, "revocations are being loaded elsewhere");
@@ -150,8 +156,15 @@ gw_revoke_load(const struct gw_app *app, struct tm_redis *r, struct tm_err *err)
     for (int i = 0; i < n && rc == TM_OK; i += BATCH)
         rc = push(r, live + i, n - i < BATCH ? n - i : BATCH, err);
     /* no expiry: only a restart, a flush or a stale instance drops it */
-    if (rc == TM_OK)
-        rc = set_key(r, GW_REVOKED_LOADED_KEY, now, 0, NULL, err);
+    if (rc == TM_OK) {
+        const char *args[3] = {LOADING_KEY, GW_REVOKED_LOADED_KEY, now};
+        redisReply *rep = NULL;
+
+        rc = tm_redis_eval(r, loaded_script, 2, 3, args, &rep, err);
+        if (rc == TM_OK && !(rep && rep->type == REDIS_REPLY_INTEGER && rep->integer == 1))
+            rc = tm_err_set(err, TM_CONFLICT, NULL, "Redis lost the copy while it was made");
+        freeReplyObject(rep);
+    }
     if (tm_redis_cmd(r, 2, del, NULL, NULL) != TM_OK)
         tm_log_warn(NULL, "revoke.loading_stuck", "note=\"expires in %s ms\"", LOADING_MS);
     if (rc == TM_OK)

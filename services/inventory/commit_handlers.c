@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/perm.h"
 
 #include "services/inventory/stock.h"
 #include "services/inventory/stock_handlers.h"
@@ -118,6 +119,24 @@ sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_ty
     return inv_too_big(rc, err);
 }
 
+/* Sale ids "txn-…" belong to tm-txn's sales: only tm-txn (and an admin
+ * repairing by hand) commits and reverses them. A till that took the next
+ * one first would block that sale at every store; reversing one behind
+ * tm-txn's back would return a sold item to the shelf. */
+static enum tm_code
+own_sale_id(const struct tm_ctx *ctx, const char *sale_id, struct tm_err *err)
+{
+    enum tm_role role;
+
+    if (strncmp(sale_id, TM_TXN_SALE_PREFIX, strlen(TM_TXN_SALE_PREFIX)) != 0 ||
+        tm_ctx_from_service(ctx) ||
+        (tm_role_parse(ctx->req->principal.role, &role) && role == TM_ROLE_ADMIN))
+        return TM_OK;
+    return tm_err_set(err, TM_FORBIDDEN, "sale_id",
+                      "sale ids starting '" TM_TXN_SALE_PREFIX "' are tm-txn's: record the sale "
+                      "with POST /api/v1/transactions, void it with its void route");
+}
+
 enum tm_code
 inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -146,6 +165,8 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
                         "sale_id must be 1 to %d of A-Z a-z 0-9 . _ : -", INV_REF_MAX);
         goto out;
     }
+    if ((rc = own_sale_id(ctx, sale_id, err)) != TM_OK)
+        goto out;
     for (int i = 0; i < n; i++) {
         snprintf(f, sizeof f, "lines[%d].store_id", l[i].index);
         if ((rc = tm_ctx_may_store(ctx, l[i].store_id, f, err)) != TM_OK)
@@ -236,7 +257,8 @@ inv_h_commit_reverse(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
     enum tm_code rc;
 
     tm_buf_init(&out, 1 << 20);
-    if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK)
+    if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK ||
+        (rc = own_sale_id(ctx, sale_id, err)) != TM_OK)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%s", sale_id);
     if ((rc = commit_for(ctx, 1, &c, l, &n, err)) != TM_OK)

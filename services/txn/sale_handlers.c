@@ -56,6 +56,10 @@ inventory_call(struct tx_app *app, const struct tm_request *from, const char *ro
         req.n_params = 1;
     }
     req.principal = from->principal;
+    /* marked as tm-txn's own call (the caller's id, role and stores kept for
+     * the ledger and for scoping): tm-inventory keeps the sale ids of
+     * tm-txn's sales ("txn-<id>") for such calls only */
+    snprintf(req.principal.kind, sizeof req.principal.kind, "service");
     req.deadline_ms = deadline_ms;
     req.body = body;
     req.body_len = strlen(body);
@@ -65,7 +69,7 @@ inventory_call(struct tx_app *app, const struct tm_request *from, const char *ro
 static void
 inv_sale_id(int64_t id, char *out, size_t size)
 {
-    snprintf(out, size, "txn-%" PRId64, id);
+    snprintf(out, size, TM_TXN_SALE_PREFIX "%" PRId64, id);
 }
 
 enum tm_code

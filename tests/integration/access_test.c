@@ -328,6 +328,40 @@ expect(char who, const char *method, const char *path, int want, const char *mis
  * of its stores (a transfer: either end) and gets the answer of a missing
  * record for the others; writes on those are refused and change nothing.
  * A store it names (path or query) that is not its own: 403. */
+/* tm-txn's sale ids ("txn-<id>") are its own: a till or a store manager
+ * cannot take the next one first (which would block that sale at every
+ * store) nor reverse one (a sold item back on the shelf). */
+START_TEST(test_txn_sale_ids_are_reserved)
+{
+    long long next = sql_int("SELECT last_value + 1 FROM txn.transactions_id_seq");
+    char body[256], hdr[2300], path[128];
+    struct resp r;
+
+    make_pos_key();
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"txn-%lld\",\"lines\":[{\"store_id\":1,\"product_id\":1,"
+             "\"quantity\":1}]}",
+             next + 5);
+    for (int who = 0; who < 2; who++) {
+        if (who == 0)
+            snprintf(hdr, sizeof hdr, "X-API-Key: %s\r\n", pos_key);
+        else
+            snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", st.token[1]);
+        ck_assert_int_eq(http_raw(0, "POST", "/api/v1/stock-commits", body, hdr, &r), 0);
+        ck_assert_msg(r.status == 403, "%d %s", r.status, r.body);
+        ck_assert_str_eq(err_field(&r), "sale_id");
+        resp_free(&r);
+        snprintf(path, sizeof path, "/api/v1/stock-commits/txn-%lld/reverse", next - 1);
+        ck_assert_int_eq(http_raw(0, "POST", path, "{}", hdr, &r), 0);
+        ck_assert_msg(r.status == 403, "%d %s", r.status, r.body);
+        resp_free(&r);
+    }
+    snprintf(path, sizeof path,
+             "SELECT count(*) FROM inventory.stock_commits WHERE sale_id = 'txn-%lld'", next + 5);
+    ck_assert_int_eq(sql_int(path), 0);
+}
+END_TEST
+
 START_TEST(test_scoped_objects)
 {
     struct objects x;
@@ -403,6 +437,7 @@ access_suite(void)
     tcase_add_loop_test(tc, test_route_role_matrix, 0, N_ROWS * N_COLS);
     tcase_add_test(tc, test_scoped_manager_changes_own_store_only);
     tcase_add_test(tc, test_scoped_objects);
+    tcase_add_test(tc, test_txn_sale_ids_are_reserved);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -111,6 +111,9 @@ static const struct {
     {"GET", "/api/v1/products?limit=1000", NULL, 400, "invalid_argument", "limit"},
     {"GET", "/api/v1/products?cursor=zzz", NULL, 400, "invalid_argument", "cursor"},
     {"GET", "/api/v1/products?active=perhaps", NULL, 400, "invalid_argument", "active"},
+    /* %00 would cut a value short unseen ("5%00" read as 5) */
+    {"GET", "/api/v1/products?limit=5%00x", NULL, 400, "invalid_argument", "limit"},
+    {"GET", "/api/v1/products?q=%ff", NULL, 400, "invalid_argument", "q"},
     {"GET", "/api/v1/stores/0", NULL, 400, "invalid_argument", "id"},
     {"GET", "/api/v1/categories/424242424", NULL, 404, "not_found", "id"},
     {"POST", "/api/v1/stores", "{\"code\":\"ZZ\",\"name\":\"n\",\"city\":\"c\"}", 400,
