@@ -111,15 +111,17 @@ http_as(const char *token, const char *method, const char *path, const char *bod
 }
 
 int
-login(const char *email, const char *password, char *access, size_t asize, char *refresh,
-      size_t rsize)
+login_at(const char *addr, const char *email, const char *password, char *access, size_t asize,
+         char *refresh, size_t rsize)
 {
-    char body[512];
+    char body[512], hdr[128] = "";
     struct resp r;
     int rc = -1;
 
     snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
-    if (http_raw(0, "POST", "/api/v1/auth/login", body, "", &r) != 0)
+    if (addr)
+        snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\n", addr);
+    if (http_raw(addr ? st.gw_ports[0] : 0, "POST", "/api/v1/auth/login", body, hdr, &r) != 0)
         return -1;
     if (r.status == 200) {
         snprintf(access, asize, "%s", jstr(&r, "access_token"));
@@ -129,6 +131,13 @@ login(const char *email, const char *password, char *access, size_t asize, char 
     }
     resp_free(&r);
     return rc;
+}
+
+int
+login(const char *email, const char *password, char *access, size_t asize, char *refresh,
+      size_t rsize)
+{
+    return login_at(NULL, email, password, access, asize, refresh, rsize);
 }
 
 void

@@ -59,6 +59,11 @@ int http_as(const char *token, const char *method, const char *path, const char 
 /* Logs in; returns 0 and the access and refresh tokens on 200. */
 int login(const char *email, const char *password, char *access, size_t asize, char *refresh,
           size_t rsize);
+/* The same straight to gateway #1 as from address addr (X-Forwarded-For):
+ * logins from an address of their own do not spend loopback's login limit.
+ * addr NULL: login(). */
+int login_at(const char *addr, const char *email, const char *password, char *access, size_t asize,
+             char *refresh, size_t rsize);
 void resp_free(struct resp *r);
 
 /* error.code and error.field of an error body ("" when absent or null). */

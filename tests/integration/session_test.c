@@ -14,30 +14,6 @@
 #include "services/gateway/token.h"
 #include "tests/integration/client.h"
 
-/* Logins go straight to gateway #1 from an address of their own: the
- * suite's logins must not spend the shared loopback's login limit. */
-static int
-login_at(const char *addr, const char *email, const char *password, char *access, size_t asize,
-         char *refresh, size_t rsize)
-{
-    char body[512], hdr[128];
-    struct resp r;
-    int rc = -1;
-
-    snprintf(body, sizeof body, "{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
-    snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\n", addr);
-    if (http_raw(st.gw_ports[0], "POST", "/api/v1/auth/login", body, hdr, &r) != 0)
-        return -1;
-    if (r.status == 200) {
-        snprintf(access, asize, "%s", jstr(&r, "access_token"));
-        if (refresh)
-            snprintf(refresh, rsize, "%s", jstr(&r, "refresh_token"));
-        rc = 0;
-    }
-    resp_free(&r);
-    return rc;
-}
-
 /* An address unique to this test run and call site. */
 static const char *
 addr_for(int n)
