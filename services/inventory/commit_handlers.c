@@ -234,6 +234,12 @@ inv_h_commit_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     if ((rc = commit_for(ctx, 0, &c, l, &n, err)) != TM_OK)
         goto out;
+    /* the stored answer shows every line's level: a store-scoped reader
+     * must hold every line's store (sales are single-store; a commit across
+     * stores is an admin's), else it reads like a missing one */
+    for (int i = 0; i < n; i++)
+        if ((rc = tm_ctx_may_see(ctx, &l[i].store_id, 1, "sale_id", "stock commit", err)) != TM_OK)
+            goto out;
     rc = tm_buf_printf(&rep->body, "{\"sale_id\":\"%s\",\"status\":\"%s\",\"commit\":%s", c.sale_id,
                        c.status, c.reply);
     if (rc == TM_OK)

@@ -190,6 +190,7 @@ struct objects {
     long long tr_out, tr_to_in, tr_in; /* transfers o→o2, o→1, 1→o */
     long long tx_out, tx_in;           /* sales */
     char sale_out[64], sale_in[64];    /* stock commits */
+    char sale_mixed[64];               /* an admin's commit at store 1 and store o */
 };
 
 static void
@@ -267,6 +268,12 @@ make_objects(struct objects *x)
     snprintf(x->sale_in, sizeof x->sale_in, "%s-scope-in", run_tag());
     commit_sale(x->sale_out, x->o, x->p);
     commit_sale(x->sale_in, 1, x->p);
+    snprintf(x->sale_mixed, sizeof x->sale_mixed, "%s-scope-mixed", run_tag());
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s\",\"lines\":[{\"store_id\":1,\"product_id\":%lld,"
+             "\"quantity\":1},{\"store_id\":%lld,\"product_id\":%lld,\"quantity\":1}]}",
+             x->sale_mixed, x->p, x->o, x->p);
+    create("/api/v1/stock-commits", body);
     wait_known(x->o, x->p);
     wait_known(1, x->p);
     x->tx_out = sale("scope-out", x->o, x->p);
@@ -385,6 +392,9 @@ START_TEST(test_scoped_objects)
         expect(who, "GET", PATH("/api/v1/stock-commits/%s", x.sale_out), 404,
                "/api/v1/stock-commits/no-such-sale", &log);
         expect(who, "GET", PATH("/api/v1/stock-commits/%s", x.sale_in), 200, NULL, &log);
+        /* its answer shows store o's level: every line's store is needed */
+        expect(who, "GET", PATH("/api/v1/stock-commits/%s", x.sale_mixed), 404,
+               "/api/v1/stock-commits/no-such-sale", &log);
         expect(who, "GET", PATH("/api/v1/inventory/%lld/%lld", x.o, x.p), 403, NULL, &log);
         expect(who, "GET", PATH("/api/v1/inventory/1/%lld", x.p), 200, NULL, &log);
         expect(who, "GET", PATH("/api/v1/inventory/predictions/%lld?store_id=%lld", x.p, x.o), 403,
