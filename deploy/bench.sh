@@ -184,7 +184,7 @@ f_rps=$(awk '/^Requests\/sec:/ {print $2}' "$RUN/flood.txt")
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "new client, no flood (reference)" 1 "-" "${q_p50}ms" "${q_p99}ms" "$((q_n - q_ok))" 1.000
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "new client during a 2,000-conn flood" 1 "-" "${f_p50}ms" "${f_p99}ms" "$((f_n - f_ok))" \
   "$(awk -v a="$f_p99" -v b="$q_p99" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
-printf '%-44s %6s %10s %9s %9s %7s %7s\n' "  the flood (anonymous, answered 429 at the edge)" 2000 "${f_rps:-0}" "-" "-" "-" "-"
+printf '%-44s %6s %10s %9s %9s %7s %7s\n' "  the flood: anonymous, 429s from nginx" 2000 "${f_rps:-0}" "-" "-" "-" "-"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
 printf '%s' "$stock_rows" "$sale_rows"
 echo
