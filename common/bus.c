@@ -2,7 +2,7 @@
  * Every API request crosses it twice, at up to tens of thousands per second,
  * so sockets are pooled and reused and the only locks are a pool's mutex,
  * held just to pop or push a socket, never across I/O. See bus.h for the
- * delivery rules; the measured facts behind them are in ARCHITECTURE.md
+ * delivery rules; the measured facts behind them are in docs/architecture.md
  * ("Facts about nanomsg"). */
 #include "common/bus.h"
 

@@ -1,4 +1,4 @@
-/* common/jobs.h — scheduled jobs of a service (ARCHITECTURE.md "Background
+/* common/jobs.h — scheduled jobs of a service (docs/architecture.md "Background
  * jobs"). A service registers named jobs with an interval; a thread runs
  * each when due. With several instances, the one that takes the job's
  * PostgreSQL advisory lock runs it (the others record nothing); every run is

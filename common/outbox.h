@@ -1,5 +1,5 @@
 /* common/outbox.h — events that are never lost, the writing half
- * (ARCHITECTURE.md "Messages"). A service writes each event into its own
+ * (docs/architecture.md "Events"). A service writes each event into its own
  * outbox table in the transaction of the change it describes; a publisher
  * thread sends the rows in seq order on a nanomsg PUB socket; anyone can ask
  * the service for the events after a seq (replay over REQ/REP, method

@@ -1,5 +1,5 @@
 /* common/subscriber.h — events that are never lost, the reading half
- * (ARCHITECTURE.md "Messages"). A subscriber thread listens on the source's
+ * (docs/architecture.md "Events"). A subscriber thread listens on the source's
  * PUB sockets, filtered by topic prefix, and applies each event exactly once:
  * in one transaction it locks its per-source row, skips what it already
  * applied (so several instances may run side by side, and a duplicate

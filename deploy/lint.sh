@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # deploy/lint.sh — `make lint`, also run by `make test`: the checks of
-# STYLE.md that the compiler does not make.
+# docs/architecture.md ("Code layout and style") that the compiler does not make.
 #   1. banned calls: strcpy, strcat, sprintf, vsprintf, gets; cJSON_Parse*
 #      outside common/json.c
 #   2. domain files include only the C library and common/err.h (no I/O)
@@ -24,7 +24,7 @@ hits=$(printf '%s\n' "${SRC[@]}" | grep -E '^(common|services)/' | grep -v '^com
   xargs grep -nE '\bcJSON_Parse[A-Za-z]*[[:space:]]*\(')
 [ -z "$hits" ] || fail "cJSON_Parse outside common/json.c (use tm_json_parse):"$'\n'"$hits"
 
-# 2: pure domain modules (STYLE.md "Pure domain")
+# 2: pure domain modules (docs/architecture.md, "A request", 3)
 DOMAIN=(services/inventory/catalog.c services/inventory/catalog.h
         services/inventory/sample.c services/inventory/sample.h
         services/inventory/stock.c services/inventory/stock.h
