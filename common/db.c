@@ -342,6 +342,21 @@ tm_db_isnull(const PGresult *r, int row, int col)
 }
 
 enum tm_code
+tm_db_i64_one(PGconn *c, const char *sql, int n, const char *const *params, int64_t *out,
+              struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(c, sql, n, params, &r, err);
+
+    if (rc == TM_OK && PQntuples(r) != 1)
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "expected one row, got %d", PQntuples(r));
+    if (rc == TM_OK)
+        *out = tm_db_i64(r, 0, 0);
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
 tm_db_one(PGconn *c, const char *sql, int n, const char *const *params, tm_db_row_fn fn, void *out,
           const char *what, struct tm_err *err)
 {

@@ -66,6 +66,12 @@ TM_MUSTCHECK enum tm_code tm_db_one(PGconn *c, const char *sql, int n, const cha
                                     tm_db_row_fn fn, void *out, const char *what,
                                     struct tm_err *err);
 
+/* Runs a statement returning one row and reads its first column as an
+ * integer into *out (a count, an id); failures as tm_db_exec. */
+TM_MUSTCHECK enum tm_code tm_db_i64_one(PGconn *c, const char *sql, int n,
+                                        const char *const *params, int64_t *out,
+                                        struct tm_err *err);
+
 /* Runs a statement and maps row i into out + i * size; *count is the number
  * of rows (the caller sized out for the statement's LIMIT). */
 TM_MUSTCHECK enum tm_code tm_db_many(PGconn *c, const char *sql, int n, const char *const *params,

@@ -90,7 +90,7 @@ parse_query(const char *qs, struct call *c, struct tm_err *err)
     while (qs && *qs) {
         const char *amp = strchr(qs, '&'), *eq;
         size_t len = amp ? (size_t)(amp - qs) : strlen(qs), klen, vlen;
-        int i = c->req.n_query, kn = 0, vn = 0;
+        int i = c->req.n_query, kn = 0, vn = 0, key_ok;
 
         eq = memchr(qs, '=', len);
         klen = eq ? (size_t)(eq - qs) : len;
@@ -109,11 +109,9 @@ parse_query(const char *qs, struct call *c, struct tm_err *err)
             return tm_err_set(err, TM_INVALID, "query", "a query parameter is over %d bytes",
                               TM_QUERY_VALUE_MAX);
         /* %00 would cut the value short unseen ("store_id=1%00x" read as 1) */
-        if (!tm_utf8_valid(c->qstore[i][0], (size_t)kn) ||
-            !tm_utf8_valid(c->qstore[i][1], (size_t)vn))
-            return tm_err_set(err, TM_INVALID,
-                              tm_utf8_valid(c->qstore[i][0], (size_t)kn) ? c->qstore[i][0]
-                                                                         : "query",
+        key_ok = tm_utf8_valid(c->qstore[i][0], (size_t)kn);
+        if (!key_ok || !tm_utf8_valid(c->qstore[i][1], (size_t)vn))
+            return tm_err_set(err, TM_INVALID, key_ok ? c->qstore[i][0] : "query",
                               "query parameters must be UTF-8 text without NUL (%%00)");
         c->req.query[i].key = c->qstore[i][0];
         c->req.query[i].val = c->qstore[i][1];

@@ -402,25 +402,10 @@ gw_db_revoked(PGconn *db, int64_t user_id, const char *jti, const char *sid, int
 }
 
 /* n of a "WITH gone AS (DELETE ... RETURNING 1) SELECT count(*)" */
-static enum tm_code
-count_deleted(PGconn *db, const char *sql, int n, const char *const *params, int64_t *rows,
-              struct tm_err *err)
-{
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
-
-    if (rc == TM_OK) {
-        *rows += tm_db_i64(r, 0, 0);
-        PQclear(r);
-    }
-    return rc;
-}
-
 enum tm_code
 gw_db_revocations_prune(PGconn *db, int64_t *rows, struct tm_err *err)
 {
-    *rows = 0;
-    return count_deleted(db,
+    return tm_db_i64_one(db,
                          "WITH gone AS (DELETE FROM gateway.revocations"
                          " WHERE expires_at < now() - interval '1 hour' RETURNING 1)"
                          " SELECT count(*) FROM gone",
@@ -526,23 +511,26 @@ gw_db_audit_prune(PGconn *db, int days, int batch, int64_t *rows, struct tm_err 
 {
     struct tm_db_int d, b;
     const char *params[2] = {tm_db_int(&d, days < 1 ? 1 : days), tm_db_int(&b, batch)};
+    int64_t refusals = 0;
     enum tm_code rc;
 
     *rows = 0;
     /* the append-only trigger lets this transaction, and only it, delete */
     if ((rc = tm_db_exec(db, "SELECT set_config('gateway.audit_prune', 'on', true)", 0, NULL, NULL,
                          err)) != TM_OK ||
-        (rc = count_deleted(db,
+        (rc = tm_db_i64_one(db,
                             "WITH gone AS (DELETE FROM gateway.audit WHERE id IN (SELECT id FROM"
                             " gateway.audit WHERE at < now() - make_interval(days => $1::int)"
                             " ORDER BY id LIMIT $2) RETURNING 1) SELECT count(*) FROM gone",
-                            2, params, rows, err)) != TM_OK)
+                            2, params, rows, err)) != TM_OK ||
+        (rc = tm_db_i64_one(db,
+                            "WITH gone AS (DELETE FROM gateway.audit_refusals"
+                            " WHERE minute < now() - make_interval(days => $1::int) RETURNING 1)"
+                            " SELECT count(*) FROM gone",
+                            1, params, &refusals, err)) != TM_OK)
         return rc;
-    return count_deleted(db,
-                         "WITH gone AS (DELETE FROM gateway.audit_refusals"
-                         " WHERE minute < now() - make_interval(days => $1::int) RETURNING 1)"
-                         " SELECT count(*) FROM gone",
-                         1, params, rows, err);
+    *rows += refusals;
+    return TM_OK;
 }
 
 const struct tm_job_sql gw_job_sql = {

@@ -622,28 +622,15 @@ int_rows(PGconn *db, const char *sql, int64_t **out, int *n, struct tm_err *err)
     return TM_OK;
 }
 
-/* The first column of sql's one row, as an integer. */
-static enum tm_code
-int_one(PGconn *db, const char *sql, int64_t *out, struct tm_err *err)
-{
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql, 0, NULL, &r, err);
-
-    if (rc == TM_OK)
-        *out = tm_db_i64(r, 0, 0);
-    PQclear(r);
-    return rc;
-}
-
 enum tm_code
 tx_db_copy_behind(PGconn *db, int64_t *missing, struct tm_err *err)
 {
-    return int_one(db,
-                   "SELECT (SELECT count(*) FROM inventory.stores s WHERE NOT EXISTS"
-                   " (SELECT 1 FROM txn.stores t WHERE t.id = s.id))"
-                   " + (SELECT count(*) FROM inventory.products p WHERE NOT EXISTS"
-                   " (SELECT 1 FROM txn.products t WHERE t.id = p.id))",
-                   missing, err);
+    return tm_db_i64_one(db,
+                         "SELECT (SELECT count(*) FROM inventory.stores s WHERE NOT EXISTS"
+                         " (SELECT 1 FROM txn.stores t WHERE t.id = s.id))"
+                         " + (SELECT count(*) FROM inventory.products p WHERE NOT EXISTS"
+                         " (SELECT 1 FROM txn.products t WHERE t.id = p.id))",
+                         0, NULL, missing, err);
 }
 
 enum tm_code
@@ -664,5 +651,5 @@ tx_db_sellable(PGconn *db, int64_t **stores, int *n_stores, int64_t **products, 
 enum tm_code
 tx_db_sales_count(PGconn *db, int64_t *n, struct tm_err *err)
 {
-    return int_one(db, "SELECT count(*) FROM txn.transactions", n, err);
+    return tm_db_i64_one(db, "SELECT count(*) FROM txn.transactions", 0, NULL, n, err);
 }

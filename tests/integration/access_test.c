@@ -341,7 +341,7 @@ expect(char who, const char *method, const char *path, int want, const char *mis
 START_TEST(test_txn_sale_ids_are_reserved)
 {
     long long next = sql_int("SELECT last_value + 1 FROM txn.transactions_id_seq");
-    char body[256], hdr[2300], path[128];
+    char body[256], hdr[2300], path[96];
     struct resp r;
 
     make_pos_key();
@@ -364,9 +364,10 @@ START_TEST(test_txn_sale_ids_are_reserved)
         ck_assert_msg(r.status == 403, "%d %s", r.status, r.body);
         resp_free(&r);
     }
-    snprintf(path, sizeof path,
-             "SELECT count(*) FROM inventory.stock_commits WHERE sale_id = 'txn-%lld'", next + 5);
-    ck_assert_int_eq(sql_int(path), 0);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM inventory.stock_commits WHERE sale_id = 'txn-%lld'",
+                 next + 5),
+        0);
 }
 END_TEST
 

@@ -3,7 +3,6 @@
  * minute and status, while authenticated refusals keep a row each;
  * retention deletes what is older than configured (and nothing recent);
  * the log exports as NDJSON and CSV pages. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,27 +12,6 @@
 #include "common/db.h"
 
 #include "tests/integration/client.h"
-
-static void
-unique_addr(int n, char *out, size_t size)
-{
-    snprintf(out, size, "10.%d.%d.%d", 200 + n, getpid() % 250, (int)(time(NULL) % 250) + 1);
-}
-
-static long long count_where(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* sql_int over a formatted statement (values are the test's own). */
-static long long
-count_where(const char *fmt, ...)
-{
-    char sql[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(sql, sizeof sql, fmt, ap);
-    va_end(ap);
-    return sql_int(sql);
-}
 
 /* N anonymous 401s from one address: no audit rows, one counter (two if a
  * minute turned meanwhile) whose n adds up to N. Authenticated refusals
@@ -46,7 +24,7 @@ START_TEST(test_anonymous_refusals_are_counted_not_logged)
     long long n_sum = 0;
     cJSON *it;
 
-    unique_addr(1, addr, sizeof addr);
+    snprintf(addr, sizeof addr, "%s", test_addr(101));
     for (int i = 0; i < N; i++) {
         snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\n%s", addr,
                  i % 2 ? "Authorization: Bearer not.a.token\r\n" : "");
@@ -57,15 +35,15 @@ START_TEST(test_anonymous_refusals_are_counted_not_logged)
         ck_assert_int_eq(r.status, 401);
         resp_free(&r);
     }
-    ck_assert_int_eq(
-        count_where("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'", addr), 0);
-    ck_assert_int_le(count_where("SELECT count(*) FROM gateway.audit_refusals"
-                                 " WHERE source_addr = '%s'",
-                                 addr),
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'", addr),
+                     0);
+    ck_assert_int_le(sql_intf("SELECT count(*) FROM gateway.audit_refusals"
+                              " WHERE source_addr = '%s'",
+                              addr),
                      2);
-    ck_assert_int_eq(count_where("SELECT COALESCE(sum(n), 0) FROM gateway.audit_refusals"
-                                 " WHERE source_addr = '%s' AND status = 401",
-                                 addr),
+    ck_assert_int_eq(sql_intf("SELECT COALESCE(sum(n), 0) FROM gateway.audit_refusals"
+                              " WHERE source_addr = '%s' AND status = 401",
+                              addr),
                      N);
     /* the admin reads them through the API */
     snprintf(path, sizeof path, "/api/v1/audit/refusals?source_addr=%s&status=401", addr);
@@ -90,9 +68,9 @@ START_TEST(test_anonymous_refusals_are_counted_not_logged)
         ck_assert_int_eq(r.status, 403);
         resp_free(&r);
     }
-    ck_assert_int_eq(count_where("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'"
-                                 " AND status = 403 AND principal_kind = 'user'",
-                                 addr),
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'"
+                              " AND status = 403 AND principal_kind = 'user'",
+                              addr),
                      3);
 }
 END_TEST
@@ -118,7 +96,7 @@ START_TEST(test_audit_retention_deletes_old_rows)
     ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
     snprintf(rid_old, sizeof rid_old, "old-%s", run_tag());
     snprintf(rid_new, sizeof rid_new, "new-%s", run_tag());
-    unique_addr(2, addr, sizeof addr);
+    snprintf(addr, sizeof addr, "%s", test_addr(102));
     snprintf(sql, sizeof sql,
              "INSERT INTO gateway.audit (at, request_id, method, path, principal_kind,"
              " principal_id, role, status, source_addr) VALUES"
@@ -138,12 +116,12 @@ START_TEST(test_audit_retention_deletes_old_rows)
     ck_assert_ptr_nonnull(strstr(r.body, "\"outcome\":\"ok\""));
     resp_free(&r);
     ck_assert_int_eq(
-        count_where("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_old), 0);
+        sql_intf("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_old), 0);
     ck_assert_int_eq(
-        count_where("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_new), 1);
-    ck_assert_int_eq(count_where("SELECT COALESCE(sum(n), 0) FROM gateway.audit_refusals"
-                                 " WHERE source_addr = '%s'",
-                                 addr),
+        sql_intf("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_new), 1);
+    ck_assert_int_eq(sql_intf("SELECT COALESCE(sum(n), 0) FROM gateway.audit_refusals"
+                              " WHERE source_addr = '%s'",
+                              addr),
                      7);
     /* the switch the job uses still cannot remove a recent row */
     exec_sql(db, "BEGIN");
@@ -157,7 +135,7 @@ START_TEST(test_audit_retention_deletes_old_rows)
                                 0, NULL, NULL, &e),
                      TM_OK);
     ck_assert_int_eq(
-        count_where("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_new), 1);
+        sql_intf("SELECT count(*) FROM gateway.audit WHERE request_id = '%s'", rid_new), 1);
     PQfinish(db);
     ck_assert_int_eq(http("GET", "/api/v1/gateway/jobs", NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);

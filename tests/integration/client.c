@@ -243,6 +243,27 @@ sql_int(const char *sql)
 }
 
 long long
+sql_intf(const char *fmt, ...)
+{
+    char q[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(q, sizeof q, fmt, ap);
+    va_end(ap);
+    return sql_int(q);
+}
+
+const char *
+test_addr(int n)
+{
+    static char a[8][32];
+
+    snprintf(a[n & 7], sizeof a[0], "10.%d.%d.%d", 100 + n, getpid() % 250, rand() % 250 + 1);
+    return a[n & 7];
+}
+
+long long
 create(const char *path, const char *body)
 {
     struct resp r;

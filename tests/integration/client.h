@@ -82,6 +82,11 @@ const char *run_tag(void);
 
 /* The first column of the first row of sql (run on the stack's database). */
 long long sql_int(const char *sql);
+/* sql_int over a statement formatted from fmt (values are the test's own). */
+long long sql_intf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* An address of its own for call site n (0..150) of this test run, for
+ * X-Forwarded-For straight to a gateway: its limits are nobody else's. */
+const char *test_addr(int n);
 /* POSTs body to path as the admin, expects 201, returns the new id. */
 long long create(const char *path, const char *body);
 /* A new store / product (unit price 5.00) unique to this run. */

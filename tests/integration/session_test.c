@@ -14,16 +14,6 @@
 #include "services/gateway/token.h"
 #include "tests/integration/client.h"
 
-/* An address unique to this test run and call site. */
-static const char *
-addr_for(int n)
-{
-    static char a[8][32];
-
-    snprintf(a[n & 7], sizeof a[0], "10.%d.%d.%d", 100 + n, getpid() % 250, rand() % 250 + 1);
-    return a[n & 7];
-}
-
 static long long
 new_user(const char *tag, const char *role, char *email, size_t esize)
 {
@@ -100,8 +90,8 @@ make_revoked_pair(const char *tag, int n, struct revoked_pair *p)
     p->id = new_user(tag, "fraud_analyst", p->email, sizeof p->email);
     snprintf(pw, sizeof pw, "pw-%s-123456", tag);
     ck_assert_int_eq(
-        login_at(addr_for(n), p->email, pw, p->logged_out, sizeof p->logged_out, NULL, 0), 0);
-    ck_assert_int_eq(login_at(addr_for(n), p->email, pw, p->demoted, sizeof p->demoted, NULL, 0),
+        login_at(test_addr(n), p->email, pw, p->logged_out, sizeof p->logged_out, NULL, 0), 0);
+    ck_assert_int_eq(login_at(test_addr(n), p->email, pw, p->demoted, sizeof p->demoted, NULL, 0),
                      0);
     ck_assert_int_eq(status_of(p->demoted, "GET", "/api/v1/transactions/suspicious", NULL), 200);
     ck_assert_int_eq(status_of(p->logged_out, "POST", "/api/v1/auth/logout", NULL), 200);
@@ -146,7 +136,7 @@ START_TEST(test_revocations_hold_while_redis_is_down)
 
     make_revoked_pair("down", 2, &p);
     snprintf(pw, sizeof pw, "pw-down-123456");
-    ck_assert_int_eq(login_at(addr_for(2), p.email, pw, fresh, sizeof fresh, NULL, 0), 0);
+    ck_assert_int_eq(login_at(test_addr(2), p.email, pw, fresh, sizeof fresh, NULL, 0), 0);
     ck_assert_int_eq(sh("TM_RUN_DIR='%s' '%s/deploy/stack.sh' redis stop", st.run_dir, st.root), 0);
     demoted = status_of(p.demoted, "GET", "/api/v1/transactions/suspicious", NULL);
     logged_out = status_of(p.logged_out, "GET", "/api/v1/auth/me", NULL);
@@ -171,9 +161,9 @@ START_TEST(test_refresh_reuse_ends_the_sessions_access_tokens)
     char email[200], a1[GW_TOKEN_MAX], r1[128], thief[GW_TOKEN_MAX], other[GW_TOKEN_MAX];
 
     new_user("reuse", "viewer", email, sizeof email);
-    ck_assert_int_eq(login_at(addr_for(3), email, "pw-reuse-123456", a1, sizeof a1, r1, sizeof r1),
+    ck_assert_int_eq(login_at(test_addr(3), email, "pw-reuse-123456", a1, sizeof a1, r1, sizeof r1),
                      0);
-    ck_assert_int_eq(login_at(addr_for(3), email, "pw-reuse-123456", other, sizeof other, NULL, 0),
+    ck_assert_int_eq(login_at(test_addr(3), email, "pw-reuse-123456", other, sizeof other, NULL, 0),
                      0);
     ck_assert_int_eq(refresh_status(r1, thief, sizeof thief), 200);
     ck_assert_int_eq(status_of(thief, "GET", "/api/v1/auth/me", NULL), 200);
@@ -191,9 +181,10 @@ START_TEST(test_logout_without_body_ends_the_refresh_token)
     struct resp r;
 
     new_user("bare", "viewer", email, sizeof email);
-    ck_assert_int_eq(login_at(addr_for(4), email, "pw-bare-123456", a, sizeof a, rt, sizeof rt), 0);
-    ck_assert_int_eq(login_at(addr_for(4), email, "pw-bare-123456", a2, sizeof a2, rt2, sizeof rt2),
+    ck_assert_int_eq(login_at(test_addr(4), email, "pw-bare-123456", a, sizeof a, rt, sizeof rt),
                      0);
+    ck_assert_int_eq(
+        login_at(test_addr(4), email, "pw-bare-123456", a2, sizeof a2, rt2, sizeof rt2), 0);
     ck_assert_int_eq(http_as(a, "POST", "/api/v1/auth/logout", NULL, &r), 0);
     ck_assert_msg(r.status == 200, "%s", r.body);
     resp_free(&r);
@@ -219,11 +210,11 @@ START_TEST(test_login_in_the_second_of_a_password_reset)
         tm_sleep_ms(5);
     t0 = tm_now_ms();
     ck_assert_int_eq(
-        login_at(addr_for(5), email, "pw-reset-123456", before, sizeof before, NULL, 0), 0);
+        login_at(test_addr(5), email, "pw-reset-123456", before, sizeof before, NULL, 0), 0);
     ck_assert_int_eq(http("PATCH", path, "{\"password\":\"pw-reset-NEW-99\"}", &r), 0);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
-    ck_assert_int_eq(login_at(addr_for(5), email, "pw-reset-NEW-99", after, sizeof after, NULL, 0),
+    ck_assert_int_eq(login_at(test_addr(5), email, "pw-reset-NEW-99", after, sizeof after, NULL, 0),
                      0);
     t1 = tm_now_ms();
     ck_assert_int_eq(status_of(before, "GET", "/api/v1/auth/me", NULL), 401);

@@ -7,7 +7,6 @@
  * retried sales leaves sales, stock and events agreeing. Each test makes
  * its own store and products. */
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,20 +298,6 @@ kill_client(int c, long long store, const long long *products)
             return 2;
     }
     return 0;
-}
-
-/* sql_int over a query formatted from fmt. */
-static long long sql_intf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static long long
-sql_intf(const char *fmt, ...)
-{
-    char q[512];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(q, sizeof q, fmt, ap);
-    va_end(ap);
-    return sql_int(q);
 }
 
 /* A sale whose flow died after taking its stock and was never retried: the
