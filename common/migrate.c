@@ -8,31 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "common/buf.h"
 #include "common/db.h"
+#include "common/hash.h"
 #include "common/log.h"
 #include "common/signals.h"
 
 #define MIGRATION_FILE_MAX (1 << 20)
 /* Any constant shared by every runner; keys the session advisory lock. */
 #define MIGRATE_LOCK_KEY "7406312"
-
-void
-tm_sha256_hex(const void *data, size_t len, char out[65])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    static const char hex[] = "0123456789abcdef";
-
-    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < mdlen && i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
-}
 
 static int
 by_name(const void *a, const void *b)

@@ -50,7 +50,4 @@ TM_MUSTCHECK enum tm_code tm_migrate_check(PGconn *db, const struct tm_migration
 struct tm_db_pool;
 int tm_migrate_wait(struct tm_db_pool *pool, const char *dir, const char *schema);
 
-/* Hex SHA-256 of data[len] into out[65]. */
-void tm_sha256_hex(const void *data, size_t len, char out[65]);
-
 #endif

@@ -15,7 +15,7 @@
 
 #include "common/buf.h"
 #include "common/json.h"
-#include "common/migrate.h"
+#include "common/hash.h"
 
 #define SKEW_S 30
 /* base64url of {"alg":"HS256","typ":"JWT"}: the only header we issue or accept */

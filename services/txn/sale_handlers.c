@@ -13,6 +13,7 @@
 
 #include "common/bus.h"
 #include "common/call.h"
+#include "common/hash.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/migrate.h"

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "common/migrate.h"
 #include "common/ops.h"
 #include "common/time.h"

@@ -1,0 +1,61 @@
+/* common/hash.c — digests, hex and random bytes over libsodium and OpenSSL. */
+#include "common/hash.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <sodium.h>
+
+enum tm_code
+tm_hash_init(void)
+{
+    return sodium_init() < 0 ? TM_INTERNAL : TM_OK;
+}
+
+enum tm_code
+tm_hex(const void *bin, size_t n, char *out, size_t size)
+{
+    if (n > (size - 1) / 2 || size == 0)
+        return TM_TOOBIG;
+    sodium_bin2hex(out, size, bin, n);
+    return TM_OK;
+}
+
+void
+tm_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+
+    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+    sodium_bin2hex(out, 65, md, 32);
+}
+
+enum tm_code
+tm_random_hex(size_t n, char *out, size_t size)
+{
+    unsigned char raw[64];
+
+    if (n > sizeof raw)
+        return TM_TOOBIG;
+    randombytes_buf(raw, n);
+    return tm_hex(raw, n, out, size);
+}
+
+int64_t
+tm_key64(const char *scope, const char *purpose)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char text[256];
+    uint64_t k = 0;
+    int n = snprintf(text, sizeof text, "%s:%s", scope, purpose);
+
+    if (n < 0 || (size_t)n >= sizeof text)
+        n = (int)sizeof text - 1;
+    EVP_Digest(text, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    for (int i = 0; i < 8; i++)
+        k = k << 8 | md[i];
+    return (int64_t)(k & INT64_MAX);
+}
