@@ -334,18 +334,7 @@ tm_ctx_page(const struct tm_ctx *ctx, struct tm_page *out, struct tm_err *err)
         return rc;
     if (!cur || !*cur)
         return TM_OK;
-    /* The cursor is opaque to clients: "i" then the last id of the page. */
-    if (cur[0] != 'i' || parse_i64(cur + 1, "cursor", 1, INT64_MAX, &out->after_id, err) != TM_OK)
-        return tm_err_set(err, TM_INVALID, "cursor", "cursor is not one this API returned");
-    return TM_OK;
-}
-
-enum tm_code
-tm_page_next(struct tm_buf *b, int has_more, int64_t last_id)
-{
-    if (!has_more)
-        return tm_buf_adds(b, ",\"next_cursor\":null");
-    return tm_buf_printf(b, ",\"next_cursor\":\"i%lld\"", (long long)last_id);
+    return tm_page_cursor(cur, &out->after_id, err);
 }
 
 enum tm_code

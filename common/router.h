@@ -21,10 +21,9 @@
 #include "common/err.h"
 #include "common/ops.h"
 #include "common/outbox.h"
+#include "common/page.h"
 
 #define TM_HEALTH_METHOD "HEALTH" /* the gateway's readiness probe (proto/envelope.md) */
-#define TM_LIMIT_DEFAULT 50
-#define TM_LIMIT_MAX 200
 
 struct tm_ctx {
     const struct tm_request *req;
@@ -86,16 +85,10 @@ TM_MUSTCHECK enum tm_code tm_ctx_query_bool(const struct tm_ctx *ctx, const char
 TM_MUSTCHECK enum tm_code tm_ctx_query_str(const struct tm_ctx *ctx, const char *name,
                                            size_t max_len, const char **out, struct tm_err *err);
 
-/* Page request from `limit` (1..TM_LIMIT_MAX, default TM_LIMIT_DEFAULT) and
- * the opaque `cursor` from a previous page's next_cursor (0: first page). */
-struct tm_page {
-    int64_t limit;
-    int64_t after_id;
-};
+/* The page the request's `limit` and `cursor` ask for (common/page.h);
+ * TM_INVALID naming the parameter when either is not one we accept. */
 TM_MUSTCHECK enum tm_code tm_ctx_page(const struct tm_ctx *ctx, struct tm_page *out,
                                       struct tm_err *err);
-/* Appends ,"next_cursor":"..." (or null when has_more is 0) for last_id. */
-TM_MUSTCHECK enum tm_code tm_page_next(struct tm_buf *b, int has_more, int64_t last_id);
 
 /* Writes {"items":[...],"next_cursor":...} into rep's body: n rows were
  * fetched into items (elements of `size`) for a page of `limit`; at most

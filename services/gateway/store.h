@@ -10,7 +10,7 @@
 
 #include "common/err.h"
 #include "common/jobs.h"
-#include "common/router.h"
+#include "common/page.h"
 
 #include "services/gateway/token.h"
 
@@ -92,7 +92,7 @@ struct gw_audit_filter {
     const char *source_addr; /* refusals only; NULL: any */
 };
 
-/* Users. Set bits as in services/gateway/handlers.c for update. */
+/* Users. Update sets the fields named by `set` (GW_F_* bits) from `in`. */
 TM_MUSTCHECK enum tm_code gw_db_user_create(PGconn *db, struct gw_user *u, struct tm_err *err);
 TM_MUSTCHECK enum tm_code gw_db_user_get(PGconn *db, int64_t id, struct gw_user *out,
                                          struct tm_err *err);

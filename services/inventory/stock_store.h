@@ -10,7 +10,7 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
-#include "common/router.h"
+#include "common/page.h"
 
 #include "services/inventory/catalog.h"
 #include "services/inventory/stock.h"

@@ -12,7 +12,7 @@
 #include "common/err.h"
 #include "common/jobs.h"
 #include "common/outbox.h"
-#include "common/router.h"
+#include "common/page.h"
 
 #include "services/inventory/catalog.h"
 

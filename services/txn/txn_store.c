@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/db.h"
+
 /* --------------------------------------------------------- JSON render */
 
 #define MONEY(c) "round((" c ")::numeric / 100, 2)"

@@ -8,10 +8,11 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/buf.h"
+#include "common/db.h"
 #include "common/err.h"
 #include "common/jobs.h"
 #include "common/outbox.h"
-#include "common/router.h"
+#include "common/page.h"
 
 #include "services/txn/fraud.h"
 #include "services/txn/sale.h"
