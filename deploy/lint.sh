@@ -5,7 +5,8 @@
 #      outside common/json.c
 #   2. domain files include only the C library and common/err.h (no I/O)
 #   3. every header compiles on its own
-#   4. SQL only in a service's store.c / *_store.c (and the migration runner)
+#   4. SQL only in a service's store.c / *_store.c (and the migration runner);
+#      storage includes neither the router nor a service's handlers
 #   5. clang-format --dry-run (when clang-format is installed)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +56,14 @@ for f in $(printf '%s\n' "${SRC[@]}" | grep -E '^(services|common)/' | grep '\.c
   # common/ modules that run service-supplied or catalog-level statements
   case $f in services/*/store.c|services/*/*_store.c|common/db.c|common/migrate.c|common/outbox.c|common/jobs.c) continue ;; esac
   grep -nE '"(SELECT|INSERT|UPDATE|DELETE) ' "$f" && fail "$f: SQL outside store.c"
+done
+
+# 4b: dependencies point one way (docs/architecture.md, "Code layout and
+# style"): handlers call storage, never the reverse, and storage takes a page
+# from common/page.h rather than the router
+for f in $(printf '%s\n' "${SRC[@]}" | grep -E '^services/[a-z]+/([a-z]+_)?store\.[ch]$'); do
+  grep -nE '^#include "(common/router|services/[a-z]+/([a-z]+_)?handlers)\.h"' "$f" |
+    sed "s|^|$f:|" | grep . && fail "$f: storage includes the router or handlers"
 done
 
 # 5

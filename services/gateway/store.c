@@ -11,8 +11,6 @@
 #include "common/buf.h"
 #include "common/db.h"
 
-#include "services/gateway/handlers.h"
-
 #define USER_COLS                                                                                  \
     "id, email, name, role, array_to_string(stores, ','), password_hash, active, " TM_DB_TS(       \
         "created_at") ", " TM_DB_TS("updated_at")
