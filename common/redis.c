@@ -10,6 +10,7 @@
 #include <openssl/sha.h>
 
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/log.h"
 #include "common/time.h"
 
@@ -183,7 +184,6 @@ enum tm_code
 tm_redis_eval(struct tm_redis *r, const char *script, int n_keys, int n_args,
               const char *const *args, redisReply **reply, struct tm_err *err)
 {
-    static const char digits[] = "0123456789abcdef";
     const char *argv[TM_REDIS_EVAL_ARGS + 3];
     unsigned char md[SHA_DIGEST_LENGTH];
     char sha[2 * SHA_DIGEST_LENGTH + 1], nk[16];
@@ -195,11 +195,8 @@ tm_redis_eval(struct tm_redis *r, const char *script, int n_keys, int n_args,
     if (n_args < n_keys || n_keys < 0 || n_args > TM_REDIS_EVAL_ARGS)
         return tm_err_set(err, TM_INTERNAL, NULL, "redis: %d script arguments", n_args);
     SHA1((const unsigned char *)script, strlen(script), md);
-    for (int i = 0; i < SHA_DIGEST_LENGTH; i++) {
-        sha[2 * i] = digits[md[i] >> 4];
-        sha[2 * i + 1] = digits[md[i] & 15];
-    }
-    sha[2 * SHA_DIGEST_LENGTH] = '\0';
+    if (tm_hex(md, sizeof md, sha, sizeof sha) != TM_OK) /* sha holds 2 * 20 + 1 */
+        return tm_err_set(err, TM_INTERNAL, NULL, "redis: script digest");
     snprintf(nk, sizeof nk, "%d", n_keys);
     argv[0] = "EVALSHA";
     argv[1] = sha;

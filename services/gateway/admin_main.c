@@ -13,6 +13,7 @@
 
 #include "common/config.h"
 #include "common/db.h"
+#include "common/hash.h"
 #include "common/log.h"
 
 #include "services/gateway/handlers.h"
@@ -137,7 +138,7 @@ bootstrap(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
     int created = 0;
 
     if (!admin_pw[0]) {
-        if (gw_random_hex(12, pw, sizeof pw) != TM_OK)
+        if (tm_random_hex(12, pw, sizeof pw) != TM_OK)
             return 1;
         admin_pw = pw;
     }
@@ -159,7 +160,7 @@ bootstrap(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
         int is_mgr = strcmp(roles[i], "store_manager") == 0;
         /* each sample user its own generated password: knowing one opens no other */
         if (!cfg->sample_password[0]) {
-            if (gw_random_hex(12, pw, sizeof pw) != TM_OK)
+            if (tm_random_hex(12, pw, sizeof pw) != TM_OK)
                 return 1;
             sample_pw = pw;
         }
@@ -188,7 +189,7 @@ main(int argc, char **argv)
     if ((status = tm_cfg_main(tables, 2, argc, argv, "tm-gateway-admin",
                               "Creates the first admin (and sample users) when missing.")) >= 0)
         return status;
-    if (sodium_init() < 0)
+    if (tm_hash_init() != TM_OK)
         return 1;
     db = PQconnectdb(cfg.db_url);
     if (PQstatus(db) != CONNECTION_OK) {

@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "common/hash.h"
 #include "common/time.h"
 
 #include "services/gateway/store.h"
@@ -73,7 +74,7 @@ api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struc
         return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
     if (rc != TM_OK)
         return rc;
-    gw_sha256_hex(sep + 1, hash);
+    tm_sha256_hex(sep + 1, strlen(sep + 1), hash);
     if (CRYPTO_memcmp(hash, k.secret_hash, 64) != 0)
         return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
     if (!k.active)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -141,13 +142,13 @@ issue(struct tm_ctx *ctx, const struct gw_user *u, const char *family, int64_t i
     c.exp = c.iat + app->cfg->access_ttl_s;
     if (family)
         snprintf(fam, sizeof fam, "%s", family);
-    if (gw_random_hex(16, c.jti, sizeof c.jti) != TM_OK ||
-        gw_random_hex(32, secret, sizeof secret) != TM_OK ||
-        (!family && gw_random_hex(16, fam, sizeof fam) != TM_OK))
-        return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
+    if (tm_random_hex(16, c.jti, sizeof c.jti) != TM_OK ||
+        tm_random_hex(32, secret, sizeof secret) != TM_OK ||
+        (!family && tm_random_hex(16, fam, sizeof fam) != TM_OK))
+        return tm_err_set(err, TM_INTERNAL, NULL, "random token does not fit");
     snprintf(c.sid, sizeof c.sid, "%s", fam);
     snprintf(refresh, sizeof refresh, REFRESH_PREFIX "%s", secret);
-    gw_sha256_hex(refresh, hash);
+    tm_sha256_hex(refresh, strlen(refresh), hash);
     if ((rc = gw_token_sign(&c, app->key, app->key_len, access, sizeof access, err)) != TM_OK ||
         (rc = gw_db_refresh_add(ctx->db, hash, fam, u->id, app->cfg->refresh_ttl_s, err)) != TM_OK)
         return rc;
@@ -176,7 +177,7 @@ login_limit(struct gw_app *app, const char *email, struct tm_reply *rep, struct 
     for (i = 0; email[i] && i < GW_EMAIL_MAX; i++)
         lower[i] = (char)(email[i] >= 'A' && email[i] <= 'Z' ? email[i] - 'A' + 'a' : email[i]);
     lower[i] = '\0';
-    gw_sha256_hex(lower, hash);
+    tm_sha256_hex(lower, strlen(lower), hash);
     snprintf(l.key, sizeof l.key, "rl:login:email:%s", hash);
     l.per_window = app->cfg->rate_login;
     rc = r ? gw_ratelimit_check(r, &l, 1, NULL, 0, NULL, 0, tm_now_ms(),
@@ -244,7 +245,7 @@ h_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     if ((rc = gw_decode_refresh(ctx->req->body, ctx->req->body_len, token, err)) != TM_OK)
         return rc;
-    gw_sha256_hex(token, hash);
+    tm_sha256_hex(token, strlen(token), hash);
     rc = gw_db_refresh_use(ctx->db, hash, family, &user_id, err);
     if (rc == TM_CONFLICT) {
         /* A stolen token and its owner both used it: end the whole chain. */
@@ -278,7 +279,7 @@ logout_body(struct tm_ctx *ctx, struct tm_err *err)
     if ((rc = gw_decode_logout(ctx->req->body, ctx->req->body_len, token, err)) != TM_OK ||
         !token[0])
         return rc;
-    gw_sha256_hex(token, hash);
+    tm_sha256_hex(token, strlen(token), hash);
     if (gw_db_refresh_use(ctx->db, hash, family, &user_id, NULL) != TM_NOTFOUND)
         rc = end_session(ctx, family, err);
     return rc;
@@ -467,10 +468,10 @@ gw_api_key_generate(struct gw_api_key *k, char *full, size_t size, struct tm_err
     char secret[49];
     int n;
 
-    if (gw_random_hex(6, k->prefix, sizeof k->prefix) != TM_OK ||
-        gw_random_hex(24, secret, sizeof secret) != TM_OK)
-        return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
-    gw_sha256_hex(secret, k->secret_hash);
+    if (tm_random_hex(6, k->prefix, sizeof k->prefix) != TM_OK ||
+        tm_random_hex(24, secret, sizeof secret) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "random token does not fit");
+    tm_sha256_hex(secret, strlen(secret), k->secret_hash);
     n = snprintf(full, size, "tmk_%s_%s", k->prefix, secret);
     sodium_memzero(secret, sizeof secret);
     return n > 0 && (size_t)n < size ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "key buffer");

@@ -1,4 +1,3 @@
-#define _DEFAULT_SOURCE /* link(2) is POSIX, but getrandom(2) is not */
 /* services/gateway/keys.c — signing key and limits at start-up. */
 #include "services/gateway/keys.h"
 
@@ -10,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/hash.h"
 #include "common/log.h"
 
 #include "services/gateway/token.h"
@@ -50,8 +50,8 @@ create_key(const char *path, struct tm_err *err)
 
     if (snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof tmp)
         return tm_err_set(err, TM_INVALID, "jwt-secret-file", "path too long");
-    if (gw_random_hex(32, hex, sizeof hex) != TM_OK)
-        return tm_err_set(err, TM_INTERNAL, NULL, "no randomness");
+    if (tm_random_hex(32, hex, sizeof hex) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "random token does not fit");
     fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0)
         return tm_err_set(err, TM_UNAVAIL, "jwt-secret-file", "cannot create %s: %s", tmp,

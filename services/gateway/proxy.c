@@ -1,4 +1,3 @@
-#define _DEFAULT_SOURCE /* getrandom(2) for request ids */
 /* services/gateway/proxy.c — one HTTP request in, one answer out. Runs on
  * civetweb's worker threads, one per connection, at the full request rate
  * of the platform: the body is never parsed here (the service does that),
@@ -6,13 +5,14 @@
  * trip, and only writes add an audit insert. */
 #include "services/gateway/proxy.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 
 #include "common/envelope.h"
+#include "common/hash.h"
 #include "common/http.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -46,21 +46,14 @@ struct call {
     struct tm_reply_view view;
 };
 
+/* 128 random bits as 32 hex digits, within any request id (TM_RID_MAX). */
 static void
 new_rid(char *out, size_t size)
 {
-    unsigned char raw[16];
-    static const char hex[] = "0123456789abcdef";
+    enum tm_code rc = tm_random_hex(16, out, size);
 
-    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw) {
-        snprintf(out, size, "r%lld", (long long)tm_mono_us());
-        return;
-    }
-    for (size_t i = 0; i < sizeof raw && 2 * i + 2 < size; i++) {
-        out[2 * i] = hex[raw[i] >> 4];
-        out[2 * i + 1] = hex[raw[i] & 15];
-        out[2 * i + 2] = '\0';
-    }
+    assert(rc == TM_OK); /* only a buffer shorter than 33 bytes fails */
+    (void)rc;
 }
 
 /* The client's address: nginx (a loopback peer) passes it in

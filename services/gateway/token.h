@@ -3,7 +3,7 @@
  * token any other issued. Verification accepts exactly {"alg":"HS256"}
  * (so "none" and every other algorithm are refused), compares the signature
  * in constant time, and checks expiry against the caller's clock. Also the
- * base64url codec and random tokens used for refresh tokens and API keys.
+ * base64url codec. Random tokens and digests are common/hash.h's.
  * No state; thread-safe. */
 #ifndef TM_GATEWAY_TOKEN_H
 #define TM_GATEWAY_TOKEN_H
@@ -52,11 +52,8 @@ TM_MUSTCHECK enum tm_code gw_b64url_encode(const void *data, size_t len, char *o
 TM_MUSTCHECK enum tm_code gw_b64url_decode(const char *in, size_t in_len, unsigned char *out,
                                            size_t size, size_t *n);
 
-/* n random bytes from the kernel, as lowercase hex into out[2n+1]. */
+/* tm_random_hex (common/hash.h), under its old name. TODO(#17): goes when
+ * services/gateway/main.c, its last caller, calls tm_random_hex. */
 TM_MUSTCHECK enum tm_code gw_random_hex(size_t n, char *out, size_t size);
-
-/* Hex SHA-256 of s (for refresh tokens and API key secrets: random values
- * with 256 bits of entropy need no slow hash). */
-void gw_sha256_hex(const char *s, char out[65]);
 
 #endif

@@ -36,15 +36,6 @@ START_TEST(test_health_json_ready_only_when_all_up)
 }
 END_TEST
 
-START_TEST(test_sha256_known_vector)
-{
-    char hex[65];
-
-    tm_sha256_hex("abc", 3, hex);
-    ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-END_TEST
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -116,7 +107,6 @@ migrate_suite(void)
     Suite *s = suite_create("migrate");
     TCase *tc = tcase_create("migrate");
 
-    tcase_add_test(tc, test_sha256_known_vector);
     tcase_add_test(tc, test_migration_set_loads_sorted_with_checksums);
     suite_add_tcase(s, tc);
     return s;

@@ -19,5 +19,6 @@ Suite *time_suite(void);
 Suite *event_suite(void);
 Suite *http_suite(void);
 Suite *page_suite(void);
+Suite *hash_suite(void);
 
 #endif

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
+#include "common/hash.h"
 #include "common/log.h"
 
 #include "tests/unit/gateway/suites.h"
@@ -13,6 +14,8 @@ main(void)
     int failed;
 
     tm_log_init("tm-unit", TM_LOG_ERROR, open("/dev/null", O_WRONLY));
+    if (tm_hash_init() != TM_OK) /* API keys and tokens draw random bytes */
+        return EXIT_FAILURE;
     srunner_add_suite(sr, token_suite());
     srunner_add_suite(sr, perm_suite());
     srunner_add_suite(sr, decode_suite());

@@ -165,18 +165,6 @@ START_TEST(test_b64url_vectors)
 }
 END_TEST
 
-START_TEST(test_random_hex_is_random)
-{
-    char a[65], b[65];
-
-    ck_assert_int_eq(gw_random_hex(32, a, sizeof a), TM_OK);
-    ck_assert_int_eq(gw_random_hex(32, b, sizeof b), TM_OK);
-    ck_assert_uint_eq(strlen(a), 64);
-    ck_assert_str_ne(a, b);
-    ck_assert_int_eq(gw_random_hex(32, a, 64), TM_TOOBIG);
-}
-END_TEST
-
 Suite *
 token_suite(void)
 {
@@ -189,7 +177,6 @@ token_suite(void)
     tcase_add_test(tc, test_token_tampered_or_wrong_key_refused);
     tcase_add_test(tc, test_token_alg_none_and_garbage_refused);
     tcase_add_test(tc, test_b64url_vectors);
-    tcase_add_test(tc, test_random_hex_is_random);
     suite_add_tcase(s, tc);
     return s;
 }
