@@ -209,11 +209,12 @@ build/fuzz/gateway-fuzz: $(GATEWAY_FUZZ_SRC) $(wildcard common/*.h) $(wildcard s
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(GATEWAY_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
-		services/inventory/forecast_model.h
+		services/inventory/forecast_model.h common/err.c common/buf.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -o $@ tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) -lnlopt -lm
+		-fno-sanitize-recover=all -o $@ tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) \
+		common/err.c common/buf.c -lnlopt -lm
 
 clean:
 	rm -rf build bin

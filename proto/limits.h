@@ -29,6 +29,11 @@
 /* Stock-commit sale ids of tm-txn's sales ("txn-<sale id>"): tm-inventory
  * takes and reverses them only for a principal of kind "service". */
 #define TM_TXN_SALE_PREFIX "txn-"
+/* Demand forecasts (docs/forecasting.md): horizon_days is 1..this, and a
+ * series is read from this many whole UTC days of the stock ledger. They
+ * bound what a forecast request holds (tm-inventory's struct fc_work). */
+#define TM_FORECAST_HORIZON_MAX 90
+#define TM_FORECAST_HISTORY_DAYS 730
 #define TM_BODY_MAX (1 << 20)    /* request body bytes accepted by the gateway */
 #define TM_MESSAGE_MAX (4 << 20) /* largest envelope on the bus, either way */
 

@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
+#include "common/err.h"
+
 #include "services/inventory/forecast_model.h"
 
 static const char *const MODEL_NAMES[FC_MODEL_COUNT] = {"naive",
@@ -528,12 +531,62 @@ objective(unsigned n, const double *x, double *grad, void *data)
     return isfinite(v) ? v : 1e300;
 }
 
-int
+enum tm_code
+fc_optimiser_result(int nlopt, enum fc_model model, struct tm_err *err)
+{
+    if (nlopt > 0 || nlopt == NLOPT_ROUNDOFF_LIMITED)
+        return TM_OK;
+    const char *name = nlopt_result_to_string((nlopt_result)nlopt);
+
+    return tm_err_set(err, TM_INTERNAL, NULL, "optimiser failed fitting %s: %s (%d)",
+                      fc_model_name(model), name ? name : "unknown result", nlopt);
+}
+
+/* Nelder–Mead over the model's free parameters (n_free), within bounds,
+ * from a start every model shares; *p gets the minimiser. */
+static enum tm_code
+optimise(struct fit_ctx *ctx, int nf, struct fc_params *p, struct tm_err *err)
+{
+    double x[4] = {0.1, 0.1, 0.1, 0.95}, lo[4] = {1e-4, 1e-4, 1e-4, 0.8},
+           hi[4] = {0.9999, 0.9999, 0.9999, 0.98};
+    double step[4] = {0.05, 0.05, 0.05, 0.02}, best = 0;
+    nlopt_opt opt = NULL;
+    nlopt_result r = NLOPT_OUT_OF_MEMORY; /* what a failed nlopt_create means */
+
+    if (ctx->model == FC_HOLT_DAMPED) {
+        x[2] = 0.95;
+        lo[2] = 0.8;
+        hi[2] = 0.98;
+    }
+    if (!(opt = nlopt_create(NLOPT_LN_NELDERMEAD, (unsigned)nf)))
+        goto out;
+    if ((r = nlopt_set_lower_bounds(opt, lo)) < 0 || (r = nlopt_set_upper_bounds(opt, hi)) < 0 ||
+        (r = nlopt_set_initial_step(opt, step)) < 0 ||
+        (r = nlopt_set_min_objective(opt, objective, ctx)) < 0 ||
+        (r = nlopt_set_xtol_abs1(opt, 1e-3)) < 0 || (r = nlopt_set_ftol_rel(opt, 1e-5)) < 0 ||
+        (r = nlopt_set_maxeval(opt, 30 + 30 * nf)) < 0)
+        goto out;
+    r = nlopt_optimize(opt, x, &best);
+out:
+    nlopt_destroy(opt);
+    if (fc_optimiser_result(r, ctx->model, err) != TM_OK)
+        return TM_INTERNAL;
+    for (int i = 0; i < nf; i++)
+        x[i] = clampd(x[i], lo[i], hi[i]);
+    x_to_params(ctx->model, x, p);
+    return TM_OK;
+}
+
+enum tm_code
 fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_loss_kind loss,
-       struct fc_params *out)
+       struct fc_params *out, struct tm_err *err)
 {
     struct fc_params p = {.phi = 1, .window = 1};
-    int count = 0;
+    double e[FC_FIT_MAX]; /* the in-sample one-step errors, for their median */
+    int count = 0, nf = n_free(model);
+
+    if (end - from > FC_FIT_MAX)
+        from = end - FC_FIT_MAX;
     if (model == FC_MA) {
         static const int windows[] = {2, 3, 4, 7, 14, 28};
         double best = HUGE_VAL;
@@ -550,65 +603,47 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
             }
         }
     }
-    int nf = n_free(model);
     if (nf > 0) {
-        double x[4] = {0.1, 0.1, 0.1, 0.95}, lo[4] = {1e-4, 1e-4, 1e-4, 0.8},
-               hi[4] = {0.9999, 0.9999, 0.9999, 0.98};
-        if (model == FC_HOLT_DAMPED) {
-            x[2] = 0.95;
-            lo[2] = 0.8;
-            hi[2] = 0.98;
-        }
-        nlopt_opt opt = nlopt_create(NLOPT_LN_NELDERMEAD, (unsigned)nf);
-        if (!opt)
-            return -1;
         struct fit_ctx ctx = {model, y, from, end, m, loss, p};
-        double step[4] = {0.05, 0.05, 0.05, 0.02}, best = 0;
-        nlopt_set_lower_bounds(opt, lo);
-        nlopt_set_upper_bounds(opt, hi);
-        nlopt_set_initial_step(opt, step);
-        nlopt_set_min_objective(opt, objective, &ctx);
-        nlopt_set_xtol_abs1(opt, 1e-3);
-        nlopt_set_ftol_rel(opt, 1e-5);
-        nlopt_set_maxeval(opt, 30 + 30 * nf);
-        nlopt_result r = nlopt_optimize(opt, x, &best);
-        nlopt_destroy(opt);
-        if (r < 0 && r != NLOPT_ROUNDOFF_LIMITED)
-            x[0] = 0.1, x[1] = 0.1, x[2] = 0.1, x[3] = 0.95;
-        for (int i = 0; i < nf; i++)
-            x[i] = clampd(x[i], lo[i], hi[i]);
-        x_to_params(model, x, &p);
+        if (optimise(&ctx, nf, &p, err) != TM_OK)
+            return TM_INTERNAL;
     }
     /* sigma2 and, for a fitted model, the median of the same errors */
-    double *e = NULL;
-    if (fc_model_fitted(model) && end - from > 1 && !(e = malloc(sizeof *e * (size_t)(end - from))))
-        return -1;
     double sse = one_step_errors(model, &p, y, from, end, m, FC_LOSS_SQUARED, &count, e);
     p.sigma2 = count > 0 && isfinite(sse) ? sse / count : 0;
-    if (e && count > 0) {
+    if (fc_model_fitted(model) && count > 0) {
         qsort(e, (size_t)count, sizeof *e, fc_cmp_double);
         double med = fc_quantile_sorted(e, count, 0.5);
         p.shift = isfinite(med) ? med : 0;
     }
-    free(e);
     *out = p;
-    return 0;
+    return TM_OK;
 }
 
 /* ---- one model alone --------------------------------------------------- */
 
-int
+enum tm_code
 fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_options *o,
-                  double *f, struct fc_params *pout)
+                  double *f, struct fc_params *pout, struct tm_err *err)
 {
-    const char *field;
-    if (fc_options_check(o, &field) != 0 || (unsigned)model >= FC_MODEL_COUNT || n < 0)
-        return -1;
-    double *w = malloc(sizeof *w * (size_t)(n > 0 ? n : 1));
-    if (!w)
-        return -1;
     struct fc_classinfo info;
+    struct fc_params p;
+    struct fc_state s;
+    double *w = NULL;
+    enum tm_code rc;
+
+    if ((rc = fc_options_check(o, err)) != TM_OK)
+        return rc;
+    if ((unsigned)model >= FC_MODEL_COUNT)
+        return tm_err_set(err, TM_INVALID, "model", "no model %d", (int)model);
+    if (n < 0 || n > FC_MAX_HISTORY || (n > 0 && !y))
+        return tm_err_set(err, TM_INVALID, "history", "history of %d periods (0..%d, given)", n,
+                          FC_MAX_HISTORY);
     fc_classify(y, n, o->season, &info);
+    if (info.observed == 0)
+        return tm_err_set(err, TM_UNPROCESSABLE, NULL,
+                          "too little history: none of its %d periods observed", n);
+    w = tm_xmalloc(sizeof *w * (size_t)n);
     fc_clean(y, n, w);
     int H = o->horizon, m = o->season, start = info.start;
     int from = n - FC_FIT_MAX > start ? n - FC_FIT_MAX : start;
@@ -617,26 +652,26 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
         use = fc_usable(FC_HW_ADD, w, from, n, m);
     if (use == FC_MODEL_COUNT)
         use = fc_usable(FC_SES, w, from, n, m);
-    struct fc_params p;
-    struct fc_state s;
-    if (use == FC_MODEL_COUNT || info.cls == FC_NO_DEMAND || info.observed == 0)
-        use = info.cls == FC_NO_DEMAND || info.observed == 0 ? FC_ZERO : FC_MEAN;
-    if (fc_fit(use, w, from, n, m, fc_loss_for(info.cls), &p) != 0) {
-        free(w);
-        return -1;
-    }
+    if (use == FC_MODEL_COUNT || info.cls == FC_NO_DEMAND)
+        use = info.cls == FC_NO_DEMAND ? FC_ZERO : FC_MEAN;
+    if ((rc = fc_fit(use, w, from, n, m, fc_loss_for(info.cls), &p, err)) != TM_OK)
+        goto out;
     fc_state_init(&s, use, &p, w, from, n, m);
     for (int t = from; t < n; t++)
         fc_state_update(&s, w[t]);
     fc_state_path(&s, H, f);
-    for (int h = 0; h < H; h++) {
+    for (int h = 0; h < H && rc == TM_OK; h++) {
         double v = f[h] + p.shift;
-        f[h] = isfinite(v) && v > 0 ? v : 0;
+        if (!isfinite(v))
+            rc = tm_err_set(err, TM_INTERNAL, NULL, "%s forecast for period %d is not finite",
+                            fc_model_name(use), h + 1);
+        f[h] = v > 0 ? v : 0;
     }
-    if (pout)
+    if (rc == TM_OK && pout)
         *pout = p;
+out:
     free(w);
-    return 0;
+    return rc;
 }
 
 enum fc_model

@@ -19,16 +19,33 @@
  * its in-sample one-step errors (fc_params.shift): a median, the forecast an
  * absolute-error measure such as MASE rewards, which promotion spikes and
  * skewed sizes do not drag up. The mean path is kept as the expected demand
- * and is what the lead-time sums add up. */
+ * and is what the lead-time sums add up.
+ *
+ * Memory: results live in the caller's struct fc_result. fc_run and
+ * fc_model_forecast take their scratch (a cleaned copy of the series, the
+ * interval bands, the backtest's error tables) with tm_xmalloc and free it
+ * before they return; its size is bounded by the limits below: at most
+ * FC_MAX_HISTORY + 2 (FC_EMPIRICAL_ORIGINS + H) H doubles and one set of
+ * bands, about 4.3 MB at the largest H and 0.2 MB at a 14-day horizon.
+ *
+ * Errors: a failure is never a result. fc_run returns TM_INVALID for
+ * unusable options or arguments (err->field names which), TM_UNPROCESSABLE
+ * when the series has too little history to forecast from (no period
+ * observed), and TM_INTERNAL when the optimiser fails or a value of the
+ * result is not finite; err->message says which, and *out is zeroed. */
 #ifndef TM_INVENTORY_FORECAST_H
 #define TM_INVENTORY_FORECAST_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define FC_MAX_HORIZON 366 /* periods ahead, at most */
-#define FC_MAX_SEASON 60   /* 7 (daily), 12 (monthly), 52 (weekly) fit */
-#define FC_MAX_ORIGINS 52
+#include "common/err.h"
+
+#define FC_MAX_HORIZON 366       /* periods ahead, at most */
+#define FC_MAX_SEASON 60         /* 7 (daily), 12 (monthly), 52 (weekly) fit */
+#define FC_MAX_ORIGINS 52        /* backtest origins, at most */
+#define FC_MAX_HISTORY 20000     /* periods of history a series may have (54 years of days) */
+#define FC_EMPIRICAL_ORIGINS 364 /* latest origins whose errors make empirical intervals */
 
 enum fc_class {
     FC_SMOOTH,       /* ADI < 1.32, CV² < 0.49 */
@@ -83,7 +100,7 @@ struct fc_classinfo {
 struct fc_accuracy {
     double mase;    /* mean |error| / in-sample mean |one-step naive change| */
     double rmsse;   /* root of mean error² / in-sample mean squared change */
-    double bias;    /* mean (forecast - actual) / mean actual */
+    double bias;    /* mean (forecast - actual) / mean actual; 0 without demand */
     double cover80; /* share of actuals inside the 80 % interval */
     double cover95; /* ... and the 95 % one */
     int points;     /* forecasts scored */
@@ -119,26 +136,49 @@ int fc_model_fitted(enum fc_model m);
 /* Why a series of this class gets the models it gets, for people. */
 const char *fc_class_reason(enum fc_class c);
 
-/* 0 when the options are usable, else -1 with the offending field's name in
- * *field ("horizon", "origins", "season"). */
-int fc_options_check(const struct fc_options *o, const char **field);
+/* TM_OK when the options are usable, else TM_INVALID with the offending
+ * field in err->field ("horizon", "origins", "season"). */
+TM_MUSTCHECK enum tm_code fc_options_check(const struct fc_options *o, struct tm_err *err);
 
 /* Syntetos–Boylan class of y[0..n) (n may be 0; y may be NULL then). */
 void fc_classify(const double *y, int n, int season, struct fc_classinfo *out);
 
-/* The engine (see the file head). Options must pass fc_options_check; returns
- * 0, or -1 when they do not or memory runs out (*out is then zeroed). */
-int fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *out);
+/* The engine (see the file head) on y[0..n), n ≤ FC_MAX_HISTORY (y may be
+ * NULL when n is 0). TM_OK: *out is the forecast and passes fc_result_check.
+ * Otherwise *out is zeroed and must not be shown:
+ *   TM_INVALID       options that fail fc_options_check (their field), or
+ *                    n < 0, n > FC_MAX_HISTORY, y NULL (field "history");
+ *   TM_UNPROCESSABLE too little history: no period observed (n is 0, or
+ *                    every value is missing);
+ *   TM_INTERNAL      the optimiser failed on the chosen model or a
+ *                    candidate (the model and NLopt's result in the
+ *                    message), or the result broke fc_result_check. */
+TM_MUSTCHECK enum tm_code fc_run(const double *y, int n, const struct fc_options *o,
+                                 struct fc_result *out, struct tm_err *err);
+
+/* What fc_run promises of a result of r->horizon periods: every value
+ * finite and not negative; lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95 and the
+ * same for the sums around cum, which never falls; finite parameters and
+ * accuracies. TM_INTERNAL naming the first value that breaks it. */
+TM_MUSTCHECK enum tm_code fc_result_check(const struct fc_result *r, struct tm_err *err);
 
 /* One model alone: fits it on y[0..n) and writes its point forecast for
  * periods n..n+H-1 into f[0..H) (finite, never negative) and its parameters
- * into *p (may be NULL). Returns 0, or -1 on bad options / no memory. */
-int fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_options *o,
-                      double *f, struct fc_params *p);
+ * into *p (may be NULL). Errors as fc_run's (TM_INVALID with field "model"
+ * for a model outside the enum); f is left unspecified on failure. */
+TM_MUSTCHECK enum tm_code fc_model_forecast(enum fc_model model, const double *y, int n,
+                                            const struct fc_options *o, double *f,
+                                            struct fc_params *p, struct tm_err *err);
+
+/* Below this many units a scale or a mean demand counts as none: dividing
+ * by it could overflow (demand is clipped at 1e12), and no real demand
+ * moves by less. */
+#define FC_SCALE_MIN 1e-9
 
 /* Scale of the errors for MASE / RMSSE: the mean absolute (*abs) and squared
  * (*sq) one-step change of the series over y[start..n), missing periods
- * skipped; a constant series gets its mean level (or 1) instead of 0. */
+ * skipped; a series whose mean change is below FC_SCALE_MIN (a constant
+ * one) gets its mean level instead, or 1 when that is below it too. */
 void fc_scale(const double *y, int start, int n, double *abs, double *sq);
 
 /* Accuracy of forecasts f against actuals a (n each, NaN actuals skipped),

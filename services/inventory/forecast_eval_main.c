@@ -27,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
+#include "common/err.h"
 #include "common/time.h"
 
 #include "services/inventory/forecast.h"
@@ -65,9 +67,7 @@ lookup(struct table *t, const char *id)
 {
     if (t->count * 2 >= t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 1024;
-        struct series **slot = calloc(cap, sizeof *slot);
-        if (!slot)
-            return NULL;
+        struct series **slot = tm_xcalloc(cap, sizeof *slot);
         for (size_t i = 0; i < t->cap; i++)
             if (t->slot[i]) {
                 size_t j = hash(t->slot[i]->id) & (cap - 1);
@@ -85,11 +85,8 @@ lookup(struct table *t, const char *id)
             return t->slot[j];
         j = (j + 1) & (t->cap - 1);
     }
-    struct series *s = calloc(1, sizeof *s);
-    if (!s || !(s->id = strdup(id))) {
-        free(s);
-        return NULL;
-    }
+    struct series *s = tm_xcalloc(1, sizeof *s);
+    s->id = tm_xstrdup(id);
     t->slot[j] = s;
     t->count++;
     return s;
@@ -256,19 +253,9 @@ read_input(const char *path, struct input *in)
             }
         }
         struct series *s = lookup(&in->t, id);
-        if (!s) {
-            rc = fail_line(path, no, "out of memory");
-            break;
-        }
         if (s->n == s->cap) {
-            size_t ncap = s->cap ? s->cap * 2 : 64;
-            struct row *nr = realloc(s->rows, ncap * sizeof *nr);
-            if (!nr) {
-                rc = fail_line(path, no, "out of memory");
-                break;
-            }
-            s->rows = nr;
-            s->cap = ncap;
+            s->cap = s->cap ? s->cap * 2 : 64;
+            s->rows = tm_xrealloc(s->rows, s->cap * sizeof *s->rows);
         }
         s->rows[s->n++] = r;
         in->rows++;
@@ -341,8 +328,6 @@ struct agg {
     int chosen[FC_MODEL_COUNT];
 };
 
-static int engine_only; /* --engine-only: no single-model rows (speed runs) */
-
 static const char *
 method_name(int m)
 {
@@ -351,8 +336,9 @@ method_name(int m)
                                 : fc_model_name((enum fc_model)m);
 }
 
+/* engine_only: --engine-only, no single-model rows (speed runs) */
 static void
-print_table(const char *label, const struct agg *a)
+print_table(const char *label, const struct agg *a, int engine_only)
 {
     if (a->series == 0)
         return;
@@ -389,7 +375,7 @@ main(int argc, char **argv)
 {
     const char *path = NULL, *fc_path = NULL;
     struct fc_options o = {.horizon = 14, .origins = 4, .season = 0};
-    int per_series = 0;
+    int per_series = 0, engine_only = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int bad = 0;
@@ -429,19 +415,18 @@ main(int argc, char **argv)
     int rc = 1;
     struct series **list = NULL;
     FILE *out = NULL;
-    double *y = NULL, *f = NULL;
+    double *y = NULL, *f = NULL, *w = NULL;
+    struct fc_result *res = NULL;
     if (read_input(path, &in) != 0)
         goto done;
     if (o.season == 0)
         o.season = in.kind == K_DATE ? (in.monthly ? 12 : 7) : 1;
-    const char *field;
-    if (fc_options_check(&o, &field) != 0) {
-        fprintf(stderr, "tm-forecast-eval: bad %s\n", field);
+    struct tm_err err;
+    if (fc_options_check(&o, &err) != TM_OK) {
+        fprintf(stderr, "tm-forecast-eval: %s\n", err.message);
         goto done;
     }
-    list = malloc(sizeof *list * (in.t.count ? in.t.count : 1));
-    if (!list)
-        goto done;
+    list = tm_xmalloc(sizeof *list * (in.t.count ? in.t.count : 1));
     size_t ns = 0;
     for (size_t i = 0; i < in.t.cap; i++)
         if (in.t.slot[i])
@@ -456,12 +441,8 @@ main(int argc, char **argv)
 
     int H = o.horizon;
     struct agg all = {0}, by_class[FC_CLASS_COUNT] = {{0}};
-    struct fc_result *res = malloc(sizeof *res);
-    f = malloc(sizeof *f * FC_MAX_HORIZON);
-    if (!res || !f) {
-        free(res);
-        goto done;
-    }
+    res = tm_xmalloc(sizeof *res);
+    f = tm_xmalloc(sizeof *f * FC_MAX_HORIZON);
     int skipped = 0;
     double engine_s = 0;
     if (per_series)
@@ -477,23 +458,18 @@ main(int argc, char **argv)
             if (s->rows[j].key == s->rows[j - 1].key) {
                 fprintf(stderr, "tm-forecast-eval: %s:%ld: series %s has period twice (line %ld)\n",
                         path, s->rows[j].line, s->id, s->rows[j - 1].line);
-                free(res);
                 goto done;
             }
         int64_t first = s->rows[0].key, span = s->rows[s->n - 1].key - first + 1;
-        if (span > 10000000) {
-            fprintf(stderr, "tm-forecast-eval: series %s spans %lld periods\n", s->id,
-                    (long long)span);
-            free(res);
+        if (span - H > FC_MAX_HISTORY) {
+            fprintf(stderr,
+                    "tm-forecast-eval: series %s spans %lld periods; the engine takes at most "
+                    "%d before the last %d\n",
+                    s->id, (long long)span, FC_MAX_HISTORY, H);
             goto done;
         }
         int n = (int)span;
-        double *ny = realloc(y, sizeof *y * (size_t)n);
-        if (!ny) {
-            free(res);
-            goto done;
-        }
-        y = ny;
+        y = tm_xrealloc(y, sizeof *y * (size_t)n);
         for (int t = 0; t < n; t++)
             y[t] = NAN;
         for (size_t j = 0; j < s->n; j++)
@@ -504,22 +480,22 @@ main(int argc, char **argv)
             continue;
         }
         int64_t t0 = tm_mono_us();
-        if (fc_run(y, hist, &o, res) != 0) {
-            free(res);
+        enum tm_code frc = fc_run(y, hist, &o, res, &err);
+        if (frc == TM_UNPROCESSABLE) { /* nothing observed before the window */
+            skipped++;
+            continue;
+        }
+        if (frc != TM_OK) {
+            fprintf(stderr, "tm-forecast-eval: series %s: %s\n", s->id, err.message);
             goto done;
         }
         engine_s += (double)(tm_mono_us() - t0) / 1e6;
         const double *actual = y + hist;
         double sa, sq;
         /* scale on the cleaned history from its first demand */
-        double *w = malloc(sizeof *w * (size_t)hist);
-        if (!w) {
-            free(res);
-            goto done;
-        }
+        w = tm_xrealloc(w, sizeof *w * (size_t)hist);
         fc_clean(y, hist, w);
         fc_scale(w, res->info.start < hist ? res->info.start : 0, hist, &sa, &sq);
-        free(w);
         double act[FC_MAX_HORIZON];
         int scored = 0;
         fc_clean(actual, H, act);
@@ -534,8 +510,9 @@ main(int argc, char **argv)
         fc_accuracy_of(res->forecast, act, H, sa, sq, &acc_engine);
         fc_accuracy_of(res->mean, act, H, sa, sq, &acc_mean);
         for (size_t k = 0; k < N_SINGLE && !engine_only; k++) {
-            if (fc_model_forecast(SINGLE[k], y, hist, &o, f, NULL) != 0) {
-                free(res);
+            if (fc_model_forecast(SINGLE[k], y, hist, &o, f, NULL, &err) != TM_OK) {
+                fprintf(stderr, "tm-forecast-eval: series %s, %s: %s\n", s->id,
+                        fc_model_name(SINGLE[k]), err.message);
                 goto done;
             }
             fc_accuracy_of(f, act, H, sa, sq, &acc[SINGLE[k]]);
@@ -583,8 +560,6 @@ main(int argc, char **argv)
                         res->lo80[h], res->hi80[h], res->lo95[h], res->hi95[h]);
             }
     }
-    free(res);
-
     printf("# tm-forecast-eval %s: %zu series, %ld rows, %s periods; horizon %d, origins %d, "
            "season %d\n",
            path, ns, in.rows,
@@ -596,9 +571,9 @@ main(int argc, char **argv)
            "%d series too short or without actuals there\n",
            H, skipped);
     printf("%-13s %6s  %-28s %8s %8s\n", "class", "series", "method", "MASE", "RMSSE");
-    print_table("all", &all);
+    print_table("all", &all, engine_only);
     for (int c = 0; c < FC_CLASS_COUNT; c++)
-        print_table(fc_class_name((enum fc_class)c), &by_class[c]);
+        print_table(fc_class_name((enum fc_class)c), &by_class[c], engine_only);
     if (all.series > 0) {
         double e = all.mase[M_ENGINE], sn = all.mase[FC_SNAIVE], sd = all.mase[FC_SEED];
         if (!engine_only)
@@ -619,6 +594,8 @@ main(int argc, char **argv)
 done:
     if (out && fclose(out) != 0)
         rc = 1;
+    free(res);
+    free(w);
     free(y);
     free(f);
     free(list);

@@ -7,7 +7,17 @@
  * across stores ("p<product>") and a category across stores ("c<category>"),
  * over the 730 whole UTC days before today, from the first day with a
  * movement. In a store's series a day without sales that ended with nothing
- * on hand is missing (demand unseen), not zero. */
+ * on hand is missing (demand unseen), not zero.
+ *
+ * A forecast that fails is never shown: a series with too little history
+ * (no day observed) answers 422 and one the engine fails on 500, each
+ * naming the series and the reason; a refresh leaves a store's series that
+ * has too little history unstored (and says how many), and any other
+ * failure fails the refresh or the job run, which records the reason.
+ *
+ * Memory: each entry point allocates one struct fc_work (tm_xmalloc) and
+ * frees it; everything it holds is bounded by TM_FORECAST_HISTORY_DAYS and
+ * TM_FORECAST_HORIZON_MAX (proto/limits.h). */
 #include "services/inventory/forecast_handlers.h"
 
 #include <inttypes.h>
@@ -16,19 +26,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
+#include "common/buf.h"
+#include "common/log.h"
 #include "common/outbox.h"
 
+#include "proto/limits.h"
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
 #include "services/inventory/forecast.h"
 #include "services/inventory/forecast_store.h"
 #include "services/inventory/store.h"
 
-#define HISTORY_DAYS 730
+#define HISTORY_DAYS TM_FORECAST_HISTORY_DAYS
 #define HORIZON_DEFAULT 14
-#define HORIZON_MAX 90
+#define HORIZON_MAX TM_FORECAST_HORIZON_MAX
 #define ORIGINS 4
+
+_Static_assert(HISTORY_DAYS <= FC_MAX_HISTORY, "the engine takes the whole window");
+_Static_assert(HORIZON_MAX <= FC_MAX_HORIZON, "the engine forecasts every horizon asked for");
 
 /* one computed series */
 struct series_fc {
@@ -38,6 +53,14 @@ struct series_fc {
     struct fc_patterns pat;
     int64_t first_day; /* days since the epoch of y[0] */
     int days;
+};
+
+/* The scratch of one request or job run: its entry point allocates it once
+ * (tm_xmalloc, about 60 KB) and frees it; nothing keeps it. */
+struct fc_work {
+    double y[HISTORY_DAYS];                     /* a series, day by day */
+    struct inv_demand_day ledger[HISTORY_DAYS]; /* its days with movements */
+    struct series_fc s;                         /* the series and its forecast */
 };
 
 /* Builds the series of rows[0..n) (one store and product when `one` is 1,
@@ -84,17 +107,27 @@ series_name(const struct inv_demand_filter *f, char *out, size_t size)
         snprintf(out, size, "c%" PRId64, f->category_id);
 }
 
-static void
-compute(struct series_fc *s, const double *y, int first, int days, int64_t day0, int horizon)
+/* Forecasts s (named) from y[first..days). TM_UNPROCESSABLE when the
+ * series has too little history, TM_INTERNAL when the engine fails; the
+ * message names the series and what failed. */
+static enum tm_code
+compute(struct series_fc *s, const double *y, int first, int days, int64_t day0, int horizon,
+        struct tm_err *err)
 {
     struct fc_options o = {.horizon = horizon, .origins = ORIGINS, .season = 7};
+    struct tm_err why;
     int n = days - first;
+    enum tm_code rc;
+
     s->first_day = day0 + first;
     s->days = n;
     /* the series' period t has slot t mod 7; align slots with weekdays */
-    if (fc_run(y + first, n, &o, &s->res) != 0)
-        memset(&s->res, 0, sizeof s->res);
+    if ((rc = fc_run(y + first, n, &o, &s->res, &why)) != TM_OK)
+        /* invalid options would be this file's bug, not the client's */
+        return tm_err_set(err, rc == TM_UNPROCESSABLE ? rc : TM_INTERNAL, NULL,
+                          "forecast of %s: %s", s->name, why.message);
     fc_patterns(y + first, n, s->first_day, &s->pat);
+    return TM_OK;
 }
 
 static enum tm_code
@@ -266,33 +299,26 @@ enc_series(struct tm_buf *b, const struct series_fc *s, int64_t today)
 /* ---- computing ------------------------------------------------------------ */
 
 /* Computes the series of filter f (a store's product, a product, or a
- * category) into *s; names it and keeps its ids. */
+ * category) into w->s; names it and keeps its ids. */
 static enum tm_code
-compute_filter(PGconn *db, const struct inv_demand_filter *f, int horizon, struct series_fc *s,
+compute_filter(PGconn *db, const struct inv_demand_filter *f, int horizon, struct fc_work *w,
                int64_t *today, struct tm_err *err)
 {
-    struct inv_demand_day *rows = NULL;
-    size_t n = 0;
+    struct series_fc *s = &w->s;
     int64_t day0 = 0;
-    enum tm_code rc = inv_db_demand(db, f, &day0, &rows, &n, err);
+    int n = 0;
+    enum tm_code rc = inv_db_demand_days(db, f, &day0, w->ledger, HISTORY_DAYS, &n, err);
+
     if (rc != TM_OK)
         return rc;
-    double *y = malloc(sizeof *y * HISTORY_DAYS);
-    if (!y) {
-        free(rows);
-        return tm_err_set(err, TM_INTERNAL, NULL, "out of memory");
-    }
     memset(s, 0, sizeof *s);
     s->store_id = f->store_id;
     s->product_id = f->product_id;
     s->category_id = f->category_id;
     series_name(f, s->name, sizeof s->name);
-    int first = build_series(rows, n, HISTORY_DAYS, f->store_id != 0, y);
-    compute(s, y, first, HISTORY_DAYS, day0, horizon);
+    int first = build_series(w->ledger, (size_t)n, HISTORY_DAYS, f->store_id != 0, w->y);
     *today = day0 + HISTORY_DAYS;
-    free(y);
-    free(rows);
-    return TM_OK;
+    return compute(s, w->y, first, HISTORY_DAYS, day0, horizon, err);
 }
 
 static enum tm_code
@@ -319,58 +345,73 @@ store_series(PGconn *db, const struct series_fc *s, int64_t today, struct tm_err
     return rc;
 }
 
-/* every store's series of a product and the product's own, stored; *out is
- * the product's series, *n_series how many were stored */
+/* What a refresh did. */
+struct refreshed {
+    int stored;  /* series stored */
+    int skipped; /* store series left unstored: too little history */
+};
+
+/* A refreshed series that could not be forecast for too little history is
+ * left unstored and counted (err cleared); any other failure is returned. */
 static enum tm_code
-refresh_product(PGconn *db, int64_t product_id, int64_t category_id, int horizon,
-                struct series_fc *out, int *n_series, struct tm_err *err)
+stored_or_skipped(PGconn *db, const struct series_fc *s, enum tm_code rc, int64_t today,
+                  const char *rid, struct refreshed *done, struct tm_err *err)
+{
+    if (rc == TM_UNPROCESSABLE) {
+        tm_log_info(rid, "forecast.skipped", "series=%s reason=\"%s\"", s->name,
+                    err ? err->message : "");
+        tm_err_clear(err);
+        done->skipped++;
+        return TM_OK;
+    }
+    if (rc == TM_OK && (rc = store_series(db, s, today, err)) == TM_OK)
+        done->stored++;
+    return rc;
+}
+
+/* Every store's series of a product, then the product's own, stored; w->s
+ * is the product's series on TM_OK. A store's series with too little
+ * history is skipped; the product's own must succeed. */
+static enum tm_code
+refresh_product(PGconn *db, int64_t product_id, int64_t category_id, int horizon, struct fc_work *w,
+                const char *rid, struct refreshed *done, struct tm_err *err)
 {
     struct inv_demand_day *rows = NULL;
+    struct series_fc *s = &w->s;
     size_t n = 0;
     int64_t day0 = 0, today = 0;
     struct inv_demand_filter f = {.product_id = product_id, .days = HISTORY_DAYS};
-    enum tm_code rc = inv_db_demand(db, &f, &day0, &rows, &n, err);
+    enum tm_code rc = inv_db_demand_by_store(db, product_id, HISTORY_DAYS, &day0, &rows, &n, err);
+
+    memset(done, 0, sizeof *done);
     if (rc != TM_OK)
         return rc;
-    double *y = malloc(sizeof *y * HISTORY_DAYS);
-    struct series_fc *s = malloc(sizeof *s);
-    if (!y || !s) {
-        free(y);
-        free(s);
-        free(rows);
-        return tm_err_set(err, TM_INTERNAL, NULL, "out of memory");
-    }
     today = day0 + HISTORY_DAYS;
-    *n_series = 0;
     for (size_t a = 0; a < n && rc == TM_OK;) {
         size_t b = a;
         while (b < n && rows[b].store_id == rows[a].store_id)
             b++;
         memset(s, 0, sizeof *s);
-        s->store_id = rows[a].store_id;
+        s->store_id = f.store_id = rows[a].store_id;
         s->product_id = product_id;
         s->category_id = category_id;
-        f.store_id = s->store_id;
         series_name(&f, s->name, sizeof s->name);
-        int first = build_series(rows + a, b - a, HISTORY_DAYS, 1, y);
-        compute(s, y, first, HISTORY_DAYS, day0, horizon);
-        rc = store_series(db, s, today, err);
-        ++*n_series;
+        int first = build_series(rows + a, b - a, HISTORY_DAYS, 1, w->y);
+        rc = compute(s, w->y, first, HISTORY_DAYS, day0, horizon, err);
+        rc = stored_or_skipped(db, s, rc, today, rid, done, err);
         a = b;
     }
     if (rc == TM_OK) {
-        memset(out, 0, sizeof *out);
-        out->product_id = product_id;
-        out->category_id = category_id;
+        memset(s, 0, sizeof *s);
+        s->product_id = product_id;
+        s->category_id = category_id;
         f.store_id = 0;
-        series_name(&f, out->name, sizeof out->name);
-        int first = build_series(rows, n, HISTORY_DAYS, 0, y);
-        compute(out, y, first, HISTORY_DAYS, day0, horizon);
-        rc = store_series(db, out, today, err);
-        ++*n_series;
+        series_name(&f, s->name, sizeof s->name);
+        int first = build_series(rows, n, HISTORY_DAYS, 0, w->y);
+        if ((rc = compute(s, w->y, first, HISTORY_DAYS, day0, horizon, err)) == TM_OK &&
+            (rc = store_series(db, s, today, err)) == TM_OK)
+            done->stored++;
     }
-    free(s);
-    free(y);
     free(rows);
     return rc;
 }
@@ -440,19 +481,17 @@ answer(struct tm_ctx *ctx, struct tm_reply *rep, const struct inv_demand_filter 
     rep->status = 200;
     if (rc != TM_NOTFOUND)
         return rc;
-    struct series_fc *s = malloc(sizeof *s);
+    tm_err_clear(err);
+    struct fc_work *w = tm_xmalloc(sizeof *w);
     int64_t today = 0;
-    if (!s)
-        return tm_err_set(err, TM_INTERNAL, NULL, "out of memory");
-    rc = compute_filter(ctx->db, f, horizon, s, &today, err);
+    rc = compute_filter(ctx->db, f, horizon, w, &today, err);
     if (rc == TM_OK)
         rc = tm_buf_adds(&rep->body, "{\"stored\":false,\"forecast\":");
     if (rc == TM_OK)
-        rc = enc_series(&rep->body, s, today);
+        rc = enc_series(&rep->body, &w->s, today);
     if (rc == TM_OK)
         rc = tm_buf_adds(&rep->body, "}");
-    free(s);
-    rep->status = 200;
+    free(w);
     return rc;
 }
 
@@ -513,8 +552,11 @@ enum tm_code
 inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct inv_product p;
+    struct refreshed done;
+    struct updated u;
+    struct fc_work *w = NULL;
     int64_t id;
-    int horizon, n_series = 0;
+    int horizon;
     enum tm_code rc;
 
     if ((rc = tm_ctx_param_id(ctx, "product_id", &id, err)) != TM_OK ||
@@ -522,29 +564,30 @@ inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err
         (rc = inv_db_product_get(ctx->db, id, &p, err)) != TM_OK)
         return rc;
     tm_ctx_every_store(ctx); /* every store's series of the product, recomputed from the ledger */
-    struct series_fc *s = malloc(sizeof *s);
-    if (!s)
-        return tm_err_set(err, TM_INTERNAL, NULL, "out of memory");
-    struct updated u;
-    rc = refresh_product(ctx->db, id, p.category_id, horizon, s, &n_series, err);
-    updated_of(s, n_series, &u);
-    if (rc == TM_OK)
-        rc = emit_updated(ctx->db, &u, err);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(&rep->body,
-                           "{\"product_id\":%" PRId64 ",\"horizon_days\":%d,\"series\":%d,"
-                           "\"total\":%.4f,\"class\":\"%s\",\"model\":\"%s\"}",
-                           id, horizon, n_series, s->res.cum[horizon - 1],
-                           fc_class_name(s->res.info.cls), fc_model_name(s->res.model));
-    free(s);
-    rep->status = 200;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
+    w = tm_xmalloc(sizeof *w);
+    if ((rc = refresh_product(ctx->db, id, p.category_id, horizon, w, ctx->req->id, &done, err)) !=
+        TM_OK)
+        goto out;
+    updated_of(&w->s, done.stored, &u);
+    if ((rc = emit_updated(ctx->db, &u, err)) != TM_OK)
+        goto out;
+    rc = tm_buf_printf(&rep->body,
+                       "{\"product_id\":%" PRId64 ",\"horizon_days\":%d,\"series\":%d,"
+                       "\"skipped\":%d,\"total\":%.4f,\"class\":\"%s\",\"model\":\"%s\"}",
+                       id, horizon, done.stored, done.skipped, u.total, fc_class_name(u.cls),
+                       fc_model_name(u.model));
+    rep->status = 200;
+out:
+    free(w);
     return rc;
 }
 
 /* Every product sold in the window: its stores' series and its own; then
  * every category of those. The events go last, so the outbox's counter row
- * is held only for the end of the job's transaction. */
+ * is held only for the end of the job's transaction. A store series with
+ * too little history is skipped (logged); any other failure fails the run,
+ * which records the series and the reason. */
 enum tm_code
 inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
@@ -554,16 +597,15 @@ inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *er
     enum tm_code rc = inv_db_demand_products(db, HISTORY_DAYS, &products, &categories, &n, err);
     if (rc != TM_OK)
         return rc;
-    struct updated *all = n ? calloc(n, sizeof *all) : NULL;
-    struct series_fc *c = malloc(sizeof *c);
-    if ((n && !all) || !c)
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "out of memory");
+    struct updated *all = tm_xcalloc(n, sizeof *all);
+    struct fc_work *w = tm_xmalloc(sizeof *w);
     *rows = 0;
     for (size_t i = 0; i < n && rc == TM_OK; i++) {
-        int count = 0;
-        rc = refresh_product(db, products[i], categories[i], HORIZON_DEFAULT, c, &count, err);
-        updated_of(c, count, &all[i]);
-        *rows += count;
+        struct refreshed done;
+        rc = refresh_product(db, products[i], categories[i], HORIZON_DEFAULT, w, NULL, &done, err);
+        if (rc == TM_OK)
+            updated_of(&w->s, done.stored, &all[i]);
+        *rows += done.stored;
     }
     /* categories: the distinct ones of the products, once each */
     for (size_t i = 0; i < n && rc == TM_OK; i++) {
@@ -573,14 +615,15 @@ inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *er
         if (seen || categories[i] <= 0)
             continue;
         struct inv_demand_filter f = {.category_id = categories[i], .days = HISTORY_DAYS};
+        struct refreshed done = {0, 0};
         int64_t today = 0;
-        if ((rc = compute_filter(db, &f, HORIZON_DEFAULT, c, &today, err)) == TM_OK &&
-            (rc = store_series(db, c, today, err)) == TM_OK)
-            ++*rows;
+        rc = compute_filter(db, &f, HORIZON_DEFAULT, w, &today, err);
+        rc = stored_or_skipped(db, &w->s, rc, today, NULL, &done, err);
+        *rows += done.stored;
     }
     for (size_t i = 0; i < n && rc == TM_OK; i++)
         rc = emit_updated(db, &all[i], err);
-    free(c);
+    free(w);
     free(all);
     free(products);
     free(categories);

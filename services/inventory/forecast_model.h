@@ -47,13 +47,20 @@ enum fc_loss_kind fc_loss_for(enum fc_class c);
  * how many. */
 double fc_loss(enum fc_model model, const struct fc_params *p, const double *y, int from, int end,
                int m, enum fc_loss_kind loss, int *count);
-/* Fits the model's parameters on y[from..end) by minimising `loss`; sets
- * sigma2 (in-sample one-step mean squared error) and, for the fitted models
- * (not naive, seasonal naive, the seed formula, mean, zero), shift: the
- * median of the in-sample one-step errors. 0, or -1 when the optimiser
- * cannot be created or memory runs out. */
-int fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_loss_kind loss,
-           struct fc_params *out);
+/* Fits the model's parameters on the latest FC_FIT_MAX periods of
+ * y[from..end) by minimising `loss`; sets sigma2 (in-sample one-step mean
+ * squared error) and, for the fitted models (not naive, seasonal naive, the
+ * seed formula, mean, zero), shift: the median of the in-sample one-step
+ * errors. Allocates nothing. TM_INTERNAL (fc_optimiser_result) when the
+ * optimiser cannot be created or fails; *out is then untouched. */
+TM_MUSTCHECK enum tm_code fc_fit(enum fc_model model, const double *y, int from, int end, int m,
+                                 enum fc_loss_kind loss, struct fc_params *out, struct tm_err *err);
+
+/* How fitting reads NLopt's result `nlopt` for `model`: its successes,
+ * stopping at the evaluation limit and NLOPT_ROUNDOFF_LIMITED (whose point
+ * NLopt says is still useful) are TM_OK; every other failure is
+ * TM_INTERNAL, "optimiser failed fitting <model>: <NLopt's name>". */
+TM_MUSTCHECK enum tm_code fc_optimiser_result(int nlopt, enum fc_model model, struct tm_err *err);
 
 /* The model itself when it can run on w[from..end) with season m, a
  * stand-in (HW without a season → damped Holt, ...) or FC_MODEL_COUNT. */

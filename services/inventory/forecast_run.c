@@ -21,11 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
+#include "common/err.h"
+
 #include "services/inventory/forecast.h"
 #include "services/inventory/forecast_model.h"
 
-#define EMPIRICAL_ORIGINS 364 /* latest origins whose errors make intervals */
-#define EMPIRICAL_MIN 8       /* fewer errors than this at some h: fall back */
+#define EMPIRICAL_MIN 8 /* fewer errors than this at some h: fall back */
 #define Z80 1.2815515655446004
 #define Z95 1.959963984540054
 
@@ -51,21 +53,21 @@ fc_class_reason(enum fc_class c)
     return (unsigned)c < FC_CLASS_COUNT ? CLASS_REASONS[c] : "";
 }
 
-int
-fc_options_check(const struct fc_options *o, const char **field)
+enum tm_code
+fc_options_check(const struct fc_options *o, struct tm_err *err)
 {
-    const char *bad = NULL;
     if (!o)
-        bad = "options";
-    else if (o->horizon < 1 || o->horizon > FC_MAX_HORIZON)
-        bad = "horizon";
-    else if (o->origins < 1 || o->origins > FC_MAX_ORIGINS)
-        bad = "origins";
-    else if (o->season < 1 || o->season > FC_MAX_SEASON)
-        bad = "season";
-    if (field)
-        *field = bad;
-    return bad ? -1 : 0;
+        return tm_err_set(err, TM_INVALID, "options", "no options");
+    if (o->horizon < 1 || o->horizon > FC_MAX_HORIZON)
+        return tm_err_set(err, TM_INVALID, "horizon", "horizon %d is outside 1..%d", o->horizon,
+                          FC_MAX_HORIZON);
+    if (o->origins < 1 || o->origins > FC_MAX_ORIGINS)
+        return tm_err_set(err, TM_INVALID, "origins", "origins %d is outside 1..%d", o->origins,
+                          FC_MAX_ORIGINS);
+    if (o->season < 1 || o->season > FC_MAX_SEASON)
+        return tm_err_set(err, TM_INVALID, "season", "season %d is outside 1..%d", o->season,
+                          FC_MAX_SEASON);
+    return TM_OK;
 }
 
 void
@@ -162,8 +164,8 @@ fc_scale(const double *y, int start, int n, double *abs_out, double *sq_out)
         prev = y[i];
     }
     double a = c ? sa / c : 0, s = c ? ss / c : 0;
-    if (!(a > 0)) {
-        a = obs && lvl > 0 ? lvl / obs : 1;
+    if (!(a >= FC_SCALE_MIN)) {
+        a = obs && lvl / obs >= FC_SCALE_MIN ? lvl / obs : 1;
         s = a * a;
     }
     *abs_out = a;
@@ -195,7 +197,7 @@ acc_finish(const struct acc *a, double scale_abs, double scale_sq, struct fc_acc
         return;
     out->mase = a->abs / a->n / scale_abs;
     out->rmsse = sqrt(a->sq / a->n / scale_sq);
-    out->bias = a->act > 0 ? (a->err / a->n) / (a->act / a->n) : 0;
+    out->bias = a->act / a->n >= FC_SCALE_MIN ? (a->err / a->n) / (a->act / a->n) : 0;
     out->cover80 = (double)a->in80 / a->n;
     out->cover95 = (double)a->in95 / a->n;
 }
@@ -309,8 +311,9 @@ bands_analytic(struct bands *b, enum fc_model model, const struct fc_params *p, 
 /* Empirical bands: the model (parameters p) is stepped over w[from..end);
  * from each origin t in [lo, end) its point forecasts are compared with the
  * actuals before `end`, and the sums of its mean path with the sums of the
- * actuals. Returns 0, or -1 when some h has too few errors or memory runs
- * out (the caller falls back). */
+ * actuals. Returns 0, or -1 when some h has too few errors (the caller falls
+ * back). Its error tables, rows × H each, rows ≤ FC_EMPIRICAL_ORIGINS + H,
+ * are one tm_xmalloc freed before it returns. */
 static int
 bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p, const double *w,
                 int from, int end, int lo, int m, int H)
@@ -321,12 +324,10 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
     if (rows < EMPIRICAL_MIN + H - 1)
         return -1;
     size_t cells = (size_t)rows * (size_t)H;
-    double *e = malloc(sizeof *e * cells), *ce = malloc(sizeof *ce * cells), *col = NULL;
-    int *cnt = calloc((size_t)H, sizeof *cnt), *ccnt = calloc((size_t)H, sizeof *ccnt);
-    int *zeros = calloc((size_t)H, sizeof *zeros), *czeros = calloc((size_t)H, sizeof *czeros);
+    double *e = tm_xmalloc(2 * cells * sizeof *e), *ce = e + cells, *col = NULL;
+    int cnt[FC_MAX_HORIZON] = {0}, ccnt[FC_MAX_HORIZON] = {0};
+    int zeros[FC_MAX_HORIZON] = {0}, czeros[FC_MAX_HORIZON] = {0};
     int rc = -1;
-    if (!e || !ce || !cnt || !ccnt || !zeros || !czeros)
-        goto done;
     struct fc_state s;
     fc_state_init(&s, model, p, w, from, end, m);
     double path[FC_MAX_HORIZON];
@@ -375,11 +376,6 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
     rc = 0;
 done:
     free(e);
-    free(ce);
-    free(cnt);
-    free(ccnt);
-    free(zeros);
-    free(czeros);
     return rc;
 }
 
@@ -399,7 +395,7 @@ make_bands(struct bands *b, enum fc_class cls, enum fc_model model, const struct
         }
         return 1;
     }
-    int lo = end - EMPIRICAL_ORIGINS - H;
+    int lo = end - FC_EMPIRICAL_ORIGINS - H;
     if (lo < from + min_train(m))
         lo = from + min_train(m);
     if (bands_empirical(b, model, p, w, from, end, lo, m, H) != 0)
@@ -458,16 +454,19 @@ struct bt {
     enum fc_loss_kind loss;
 };
 
-/* Fits `model` before the first origin and scores it at every origin;
- * -1 when it cannot run on this series. */
-static int
+/* Fits `model` before the first origin (unless b is given: then p is the
+ * fit and b its bands, and coverage is counted) and scores it at every
+ * origin. *scored is 0 when the model cannot run on this series; a failed
+ * fit is the run's error. */
+static enum tm_code
 backtest_one(const struct bt *bt, enum fc_model model, struct fc_params *p, struct fc_accuracy *out,
-             const struct bands *b)
+             const struct bands *b, int *scored, struct tm_err *err)
 {
+    *scored = 0;
     if (fc_usable(model, bt->w, bt->from, bt->first, bt->m) != model)
-        return -1;
-    if (!b && fc_fit(model, bt->w, bt->from, bt->first, bt->m, bt->loss, p) != 0)
-        return -1;
+        return TM_OK;
+    if (!b && fc_fit(model, bt->w, bt->from, bt->first, bt->m, bt->loss, p, err) != TM_OK)
+        return TM_INTERNAL;
     struct fc_state s;
     struct acc a = {0};
     double path[FC_MAX_HORIZON];
@@ -493,11 +492,13 @@ backtest_one(const struct bt *bt, enum fc_model model, struct fc_params *p, stru
         fc_state_update(&s, bt->w[t]);
     }
     acc_finish(&a, bt->scale_abs, bt->scale_sq, out);
-    return 0;
+    *scored = 1;
+    return TM_OK;
 }
 
+/* the mean of w[0..n) with count-data normal bands (b: the caller's) */
 static void
-run_too_short(const double *w, int n, int H, struct fc_result *r)
+run_too_short(const double *w, int n, int H, struct bands *b, struct fc_result *r)
 {
     double sum = 0, sq = 0;
     int c = 0;
@@ -516,111 +517,254 @@ run_too_short(const double *w, int n, int H, struct fc_result *r)
         cv[h - 1] = var * h;
         path[h - 1] = mean;
     }
-    struct bands b;
-    bands_normal(&b, v, cv, H);
+    bands_normal(b, v, cv, H);
     r->model = c ? FC_MEAN : FC_ZERO;
     r->params.sigma2 = var;
-    apply_bands(r, path, 0, &b, H);
+    apply_bands(r, path, 0, b, H);
 }
 
-int
-fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *r)
+/* Plans the backtest of a series of class info->cls: K origins ⌈H/2⌉ apart,
+ * the last at n − H, and the fitting window before the first. Returns K, 0
+ * when there is no room for one origin. */
+static int
+plan_backtest(struct bt *bt, const struct fc_classinfo *info, int origins)
 {
-    memset(r, 0, sizeof *r);
-    const char *field;
-    if (fc_options_check(o, &field) != 0 || n < 0 || (n > 0 && !y))
-        return -1;
-    int H = o->horizon, m = o->season;
-    r->horizon = H;
-    fc_classify(y, n, m, &r->info);
-    double *w = malloc(sizeof *w * (size_t)(n > 0 ? n : 1));
-    if (!w)
-        return -1;
-    fc_clean(y, n, w);
-    int start = r->info.start;
+    int step = (bt->H + 1) / 2, room = bt->n - bt->H - (info->start + min_train(bt->m));
 
-    if (r->info.cls == FC_NO_DEMAND || r->info.observed == 0) {
-        r->model = FC_ZERO; /* every array is already 0 */
-        free(w);
+    bt->k = 0;
+    if (info->cls != FC_TOO_SHORT && room >= 0) {
+        bt->k = 1 + room / step;
+        if (bt->k > origins)
+            bt->k = origins;
+    }
+    if (bt->k == 0)
         return 0;
-    }
+    for (int i = 0; i < bt->k; i++)
+        bt->origins[i] = bt->n - bt->H - (bt->k - 1 - i) * step;
+    bt->first = bt->origins[0];
+    bt->from = bt->first - FC_FIT_MAX > info->start ? bt->first - FC_FIT_MAX : info->start;
+    fc_scale(bt->w, bt->from, bt->first, &bt->scale_abs, &bt->scale_sq);
+    return bt->k;
+}
 
-    struct bt bt = {.w = w, .n = n, .m = m, .H = H, .loss = fc_loss_for(r->info.cls)};
-    int step = (H + 1) / 2, room = n - H - (start + min_train(m));
-    if (r->info.cls != FC_TOO_SHORT && room >= 0) {
-        bt.k = 1 + room / step;
-        if (bt.k > o->origins)
-            bt.k = o->origins;
-    }
-    if (bt.k == 0) {
-        r->info.cls = FC_TOO_SHORT;
-        run_too_short(w + start, n - start, H, r);
-        free(w);
-        return 0;
-    }
-    for (int i = 0; i < bt.k; i++)
-        bt.origins[i] = n - H - (bt.k - 1 - i) * step;
-    bt.first = bt.origins[0];
-    bt.from = bt.first - FC_FIT_MAX > start ? bt.first - FC_FIT_MAX : start;
-    fc_scale(w, bt.from, bt.first, &bt.scale_abs, &bt.scale_sq);
-    r->origins = bt.k;
-
-    int sparse = r->info.cls == FC_INTERMITTENT || r->info.cls == FC_LUMPY;
+/* Backtests the candidates of r's class, the seed formula and seasonal
+ * naive (into r); *best is the lowest MASE with its parameters,
+ * FC_MODEL_COUNT when no candidate could be scored. */
+static enum tm_code
+choose(const struct bt *bt, struct fc_result *r, enum fc_model *best, struct fc_params *best_p,
+       struct tm_err *err)
+{
+    int sparse = r->info.cls == FC_INTERMITTENT || r->info.cls == FC_LUMPY, scored;
     const enum fc_model *cand = sparse ? SPARSE : REGULAR;
     size_t ncand = sparse ? sizeof SPARSE / sizeof *SPARSE : sizeof REGULAR / sizeof *REGULAR;
-    struct fc_params p, best_p = {0};
+    struct fc_params p;
     struct fc_accuracy acc;
-    enum fc_model best = FC_MODEL_COUNT;
     double best_mase = HUGE_VAL;
+
+    *best = FC_MODEL_COUNT;
     for (size_t i = 0; i < ncand; i++) {
-        if (backtest_one(&bt, cand[i], &p, &acc, NULL) != 0 || acc.points == 0)
+        if (backtest_one(bt, cand[i], &p, &acc, NULL, &scored, err) != TM_OK)
+            return TM_INTERNAL;
+        if (!scored || acc.points == 0)
             continue;
         if (cand[i] == FC_SNAIVE)
             r->snaive = acc;
         if (acc.mase < best_mase) {
             best_mase = acc.mase;
-            best = cand[i];
-            best_p = p;
+            *best = cand[i];
+            *best_p = p;
         }
     }
-    if (backtest_one(&bt, FC_SEED, &p, &acc, NULL) == 0)
+    if (backtest_one(bt, FC_SEED, &p, &acc, NULL, &scored, err) != TM_OK)
+        return TM_INTERNAL;
+    if (scored)
         r->seed = acc;
-    if (r->snaive.points == 0 && backtest_one(&bt, FC_SNAIVE, &p, &acc, NULL) == 0)
-        r->snaive = acc;
-    if (best == FC_MODEL_COUNT) {
-        r->info.cls = FC_TOO_SHORT; /* every test period was missing */
-        r->origins = 0;
-        run_too_short(w + start, n - start, H, r);
-        free(w);
-        return 0;
+    if (r->snaive.points == 0) {
+        if (backtest_one(bt, FC_SNAIVE, &p, &acc, NULL, &scored, err) != TM_OK)
+            return TM_INTERNAL;
+        if (scored)
+            r->snaive = acc;
     }
+    return TM_OK;
+}
 
-    /* the chosen model's backtest again, with the bands it had then */
-    struct bands *b = malloc(sizeof *b);
-    if (!b) {
-        free(w);
-        return -1;
-    }
-    make_bands(b, r->info.cls, best, &best_p, w, bt.from, bt.first, m, H);
-    backtest_one(&bt, best, &best_p, &r->chosen, b);
+/* TM_INTERNAL naming the first value of v[0..H) that is not finite. */
+static enum tm_code
+all_finite(const double *v, int H, const char *what, enum fc_model model, struct tm_err *err)
+{
+    for (int h = 0; h < H; h++)
+        if (!isfinite(v[h]))
+            return tm_err_set(err, TM_INTERNAL, NULL, "%s of %s at period %d is not finite", what,
+                              fc_model_name(model), h + 1);
+    return TM_OK;
+}
 
-    /* final: refit on everything, forecast, bands */
-    int from = n - FC_FIT_MAX > start ? n - FC_FIT_MAX : start;
-    double path[FC_MAX_HORIZON];
+/* The chosen model refitted on the latest FC_FIT_MAX periods, its mean
+ * path and bands: r's forecast. Values that are not finite are an error
+ * here, before apply_bands would clip them to 0. */
+static enum tm_code
+final_forecast(const double *w, int n, int start, const struct bt *bt, enum fc_model best,
+               struct bands *b, struct fc_result *r, struct tm_err *err)
+{
+    int from = n - FC_FIT_MAX > start ? n - FC_FIT_MAX : start, H = bt->H;
+    double path[FC_MAX_HORIZON], shift[1];
     struct fc_state s;
-    if (fc_fit(best, w, from, n, m, bt.loss, &r->params) != 0) {
-        free(b);
-        free(w);
-        return -1;
-    }
+    enum tm_code rc;
+
+    if ((rc = fc_fit(best, w, from, n, bt->m, bt->loss, &r->params, err)) != TM_OK)
+        return rc;
     r->model = best;
-    fc_state_init(&s, best, &r->params, w, from, n, m);
+    fc_state_init(&s, best, &r->params, w, from, n, bt->m);
     for (int t = from; t < n; t++)
         fc_state_update(&s, w[t]);
     fc_state_path(&s, H, path);
-    r->analytic = make_bands(b, r->info.cls, best, &r->params, w, from, n, m, H);
+    r->analytic = make_bands(b, r->info.cls, best, &r->params, w, from, n, bt->m, H);
+    shift[0] = r->params.shift;
+    if ((rc = all_finite(path, H, "the mean path", best, err)) != TM_OK ||
+        (rc = all_finite(shift, 1, "the shift", best, err)) != TM_OK ||
+        (rc = all_finite(b->lo95, H, "the lower 95 % band", best, err)) != TM_OK ||
+        (rc = all_finite(b->hi95, H, "the upper 95 % band", best, err)) != TM_OK ||
+        (rc = all_finite(b->lo80, H, "the lower 80 % band", best, err)) != TM_OK ||
+        (rc = all_finite(b->hi80, H, "the upper 80 % band", best, err)) != TM_OK ||
+        (rc = all_finite(b->clo95, H, "the lower 95 % band of the sums", best, err)) != TM_OK ||
+        (rc = all_finite(b->chi95, H, "the upper 95 % band of the sums", best, err)) != TM_OK ||
+        (rc = all_finite(b->clo80, H, "the lower 80 % band of the sums", best, err)) != TM_OK ||
+        (rc = all_finite(b->chi80, H, "the upper 80 % band of the sums", best, err)) != TM_OK)
+        return rc;
     apply_bands(r, path, r->params.shift, b, H);
+    return TM_OK;
+}
+
+/* The engine on the cleaned series w[0..n), whose class is in r->info and
+ * which has an observed period; b is scratch for the bands. */
+static enum tm_code
+run_series(const double *w, int n, const struct fc_options *o, struct bands *b, struct fc_result *r,
+           struct tm_err *err)
+{
+    struct bt bt = {
+        .w = w, .n = n, .m = o->season, .H = o->horizon, .loss = fc_loss_for(r->info.cls)};
+    struct fc_params best_p = {0};
+    enum fc_model best;
+    int start = r->info.start, scored;
+    enum tm_code rc;
+
+    if (plan_backtest(&bt, &r->info, o->origins) == 0) {
+        r->info.cls = FC_TOO_SHORT;
+        run_too_short(w + start, n - start, bt.H, b, r);
+        return TM_OK;
+    }
+    r->origins = bt.k;
+    if ((rc = choose(&bt, r, &best, &best_p, err)) != TM_OK)
+        return rc;
+    if (best == FC_MODEL_COUNT) {
+        r->info.cls = FC_TOO_SHORT; /* every test period was missing */
+        r->origins = 0;
+        run_too_short(w + start, n - start, bt.H, b, r);
+        return TM_OK;
+    }
+    /* the chosen model's backtest again, with the bands it had then */
+    make_bands(b, r->info.cls, best, &best_p, w, bt.from, bt.first, bt.m, bt.H);
+    if ((rc = backtest_one(&bt, best, &best_p, &r->chosen, b, &scored, err)) != TM_OK)
+        return rc;
+    return final_forecast(w, n, start, &bt, best, b, r, err);
+}
+
+enum tm_code
+fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *r, struct tm_err *err)
+{
+    double *w = NULL;
+    struct bands *b = NULL;
+    enum tm_code rc;
+
+    memset(r, 0, sizeof *r);
+    if ((rc = fc_options_check(o, err)) != TM_OK)
+        return rc;
+    if (n < 0 || n > FC_MAX_HISTORY || (n > 0 && !y))
+        return tm_err_set(err, TM_INVALID, "history", "history of %d periods (0..%d, given)", n,
+                          FC_MAX_HISTORY);
+    fc_classify(y, n, o->season, &r->info);
+    if (r->info.observed == 0) {
+        memset(r, 0, sizeof *r);
+        return tm_err_set(err, TM_UNPROCESSABLE, NULL,
+                          "too little history: none of its %d periods observed", n);
+    }
+    r->horizon = o->horizon;
+    if (r->info.cls == FC_NO_DEMAND) {
+        r->model = FC_ZERO; /* every array is already 0 */
+        return TM_OK;
+    }
+    w = tm_xmalloc(sizeof *w * (size_t)n);
+    b = tm_xmalloc(sizeof *b);
+    fc_clean(y, n, w);
+    if ((rc = run_series(w, n, o, b, r, err)) == TM_OK)
+        rc = fc_result_check(r, err);
     free(b);
     free(w);
-    return 0;
+    if (rc != TM_OK)
+        memset(r, 0, sizeof *r);
+    return rc;
+}
+
+/* ---- the promise of a result ------------------------------------------- */
+
+/* TM_INTERNAL unless lo95 ≤ lo80 ≤ mid ≤ hi80 ≤ hi95, all finite and ≥ 0 */
+static enum tm_code
+check_interval(const char *what, int h, double lo95, double lo80, double mid, double hi80,
+               double hi95, struct tm_err *err)
+{
+    const double v[5] = {lo95, lo80, mid, hi80, hi95};
+    static const char *const names[5] = {"lo95", "lo80", "value", "hi80", "hi95"};
+
+    for (int i = 0; i < 5; i++) {
+        if (!isfinite(v[i]) || v[i] < 0)
+            return tm_err_set(err, TM_INTERNAL, NULL, "%s %s of period %d is %g", what, names[i],
+                              h + 1, v[i]);
+        if (i > 0 && v[i] < v[i - 1])
+            return tm_err_set(err, TM_INTERNAL, NULL, "%s %s of period %d (%g) is below %s (%g)",
+                              what, names[i], h + 1, v[i], names[i - 1], v[i - 1]);
+    }
+    return TM_OK;
+}
+
+static enum tm_code
+check_accuracy(const char *what, const struct fc_accuracy *a, struct tm_err *err)
+{
+    const double v[5] = {a->mase, a->rmsse, a->bias, a->cover80, a->cover95};
+
+    for (int i = 0; i < 5; i++)
+        if (!isfinite(v[i]))
+            return tm_err_set(err, TM_INTERNAL, NULL, "backtest accuracy of %s is not finite",
+                              what);
+    return TM_OK;
+}
+
+enum tm_code
+fc_result_check(const struct fc_result *r, struct tm_err *err)
+{
+    const struct fc_params *p = &r->params;
+    const double params[6] = {p->alpha, p->beta, p->gamma, p->phi, p->sigma2, p->shift};
+    enum tm_code rc;
+
+    if (r->horizon < 1 || r->horizon > FC_MAX_HORIZON)
+        return tm_err_set(err, TM_INTERNAL, NULL, "horizon %d is outside 1..%d", r->horizon,
+                          FC_MAX_HORIZON);
+    for (int h = 0; h < r->horizon; h++) {
+        if ((rc = check_interval("forecast", h, r->lo95[h], r->lo80[h], r->forecast[h], r->hi80[h],
+                                 r->hi95[h], err)) != TM_OK ||
+            (rc = check_interval("sum", h, r->cum_lo95[h], r->cum_lo80[h], r->cum[h],
+                                 r->cum_hi80[h], r->cum_hi95[h], err)) != TM_OK)
+            return rc;
+        if (!isfinite(r->mean[h]) || r->mean[h] < 0)
+            return tm_err_set(err, TM_INTERNAL, NULL, "mean of period %d is %g", h + 1, r->mean[h]);
+        if (h > 0 && r->cum[h] < r->cum[h - 1])
+            return tm_err_set(err, TM_INTERNAL, NULL, "sum of period %d falls", h + 1);
+    }
+    for (int i = 0; i < 6; i++)
+        if (!isfinite(params[i]))
+            return tm_err_set(err, TM_INTERNAL, NULL, "a parameter of %s is not finite",
+                              fc_model_name(r->model));
+    if ((rc = check_accuracy("the chosen model", &r->chosen, err)) != TM_OK ||
+        (rc = check_accuracy("seasonal naive", &r->snaive, err)) != TM_OK)
+        return rc;
+    return check_accuracy("the seed formula", &r->seed, err);
 }

@@ -6,85 +6,115 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum tm_code
-inv_db_demand(PGconn *db, const struct inv_demand_filter *f, int64_t *day0,
-              struct inv_demand_day **rows, size_t *n, struct tm_err *err)
+#include "common/buf.h"
+
+/* The window's movements that count: $1 days, product $2 (0: any),
+ * category $3 (0: any), store $4 (0: any); w.first is the window's first
+ * day. Reservations and releases move no stock sold. */
+#define DEMAND_FROM                                                                                \
+    " FROM (SELECT (now() AT TIME ZONE 'UTC')::date - $1::int AS first) w"                         \
+    " CROSS JOIN inventory.movements m"                                                            \
+    " LEFT JOIN inventory.stock_commits c ON m.type = 'sale' AND m.ref_type = 'sale'"              \
+    "  AND c.sale_id = m.ref_id AND c.status = 'reversed'"                                         \
+    " WHERE m.created_at >= w.first::timestamp AT TIME ZONE 'UTC'"                                 \
+    " AND m.created_at < (w.first + $1::int)::timestamp AT TIME ZONE 'UTC'"                        \
+    " AND m.type <> 'reservation' AND m.type <> 'release'"                                         \
+    " AND ($2::bigint = 0 OR m.product_id = $2)"                                                   \
+    " AND ($4::bigint = 0 OR m.store_id = $4)"                                                     \
+    " AND ($3::bigint = 0 OR m.product_id IN"                                                      \
+    "  (SELECT id FROM inventory.products WHERE category_id = $3))"
+/* a day's units sold (not reversed) and its last on-hand */
+#define DEMAND_DAY                                                                                 \
+    " (m.created_at AT TIME ZONE 'UTC')::date - w.first,"                                          \
+    " COALESCE(sum(-m.quantity) FILTER (WHERE m.type = 'sale' AND c.sale_id IS NULL), 0),"         \
+    " (array_agg(m.on_hand_after ORDER BY m.id DESC))[1],"                                         \
+    " w.first - date '1970-01-01'"
+
+/* The window's first day when it has no movement. */
+static enum tm_code
+first_day(PGconn *db, const char *const *params, int64_t *day0, struct tm_err *err)
 {
-    char p1[24], p2[24], p3[24], p4[24];
-    const char *params[] = {p1, p2, p3, p4};
+    return tm_db_i64_one(db,
+                         "SELECT (now() AT TIME ZONE 'UTC')::date - $1::int - date '1970-01-01'", 1,
+                         params, day0, err);
+}
+
+/* Maps row i (store, day, sold, closing from column `col` on) into d. */
+static void
+demand_row(const PGresult *r, int i, int col, struct inv_demand_day *d)
+{
+    d->store_id = col ? tm_db_i64(r, i, 0) : 0;
+    d->day = (int)tm_db_i64(r, i, col);
+    d->sold = tm_db_i64(r, i, col + 1);
+    d->closing = tm_db_i64(r, i, col + 2);
+}
+
+enum tm_code
+inv_db_demand_days(PGconn *db, const struct inv_demand_filter *f, int64_t *day0,
+                   struct inv_demand_day *rows, int max, int *n, struct tm_err *err)
+{
+    struct tm_db_int days, product, category, store;
+    const char *params[] = {tm_db_int(&days, f->days), tm_db_int(&product, f->product_id),
+                            tm_db_int(&category, f->category_id), tm_db_int(&store, f->store_id)};
     PGresult *r = NULL;
     enum tm_code rc;
+    int rn;
 
-    snprintf(p1, sizeof p1, "%d", f->days);
-    snprintf(p2, sizeof p2, "%" PRId64, f->product_id);
-    snprintf(p3, sizeof p3, "%" PRId64, f->category_id);
-    snprintf(p4, sizeof p4, "%" PRId64, f->store_id);
+    *n = 0;
+    rc = tm_db_exec(db, "SELECT" DEMAND_DAY DEMAND_FROM " GROUP BY 1, w.first ORDER BY 1", 4,
+                    params, &r, err);
+    if (rc != TM_OK)
+        return rc;
+    if ((rn = PQntuples(r)) > max) {
+        PQclear(r);
+        return tm_err_set(err, TM_INTERNAL, NULL, "%d demand days for room of %d", rn, max);
+    }
+    for (int i = 0; i < rn; i++)
+        demand_row(r, i, 0, &rows[i]);
+    *n = rn;
+    if (rn > 0)
+        *day0 = tm_db_i64(r, 0, 3);
+    PQclear(r);
+    return rn > 0 ? TM_OK : first_day(db, params, day0, err);
+}
+
+enum tm_code
+inv_db_demand_by_store(PGconn *db, int64_t product_id, int days, int64_t *day0,
+                       struct inv_demand_day **rows, size_t *n, struct tm_err *err)
+{
+    struct tm_db_int d, product;
+    const char *params[] = {tm_db_int(&d, days), tm_db_int(&product, product_id), "0", "0"};
+    PGresult *r = NULL;
+    enum tm_code rc;
+    int rn;
+
     *rows = NULL;
     *n = 0;
     rc = tm_db_exec(
-        db,
-        "WITH w AS (SELECT (now() AT TIME ZONE 'UTC')::date - $1::int AS first)"
-        " SELECT m.store_id, m.product_id,"
-        " (m.created_at AT TIME ZONE 'UTC')::date - w.first,"
-        " COALESCE(sum(-m.quantity) FILTER (WHERE m.type = 'sale' AND c.sale_id IS NULL), 0),"
-        " (array_agg(m.on_hand_after ORDER BY m.id DESC))[1],"
-        " w.first - date '1970-01-01'"
-        " FROM w CROSS JOIN inventory.movements m"
-        " LEFT JOIN inventory.stock_commits c ON m.type = 'sale' AND m.ref_type = 'sale'"
-        "  AND c.sale_id = m.ref_id AND c.status = 'reversed'"
-        " WHERE m.created_at >= w.first::timestamp AT TIME ZONE 'UTC'"
-        " AND m.created_at < (w.first + $1::int)::timestamp AT TIME ZONE 'UTC'"
-        " AND m.type <> 'reservation' AND m.type <> 'release'"
-        " AND ($2::bigint = 0 OR m.product_id = $2)"
-        " AND ($4::bigint = 0 OR m.store_id = $4)"
-        " AND ($3::bigint = 0 OR m.product_id IN"
-        "  (SELECT id FROM inventory.products WHERE category_id = $3))"
-        " GROUP BY 1, 2, 3, w.first ORDER BY 1, 2, 3",
-        4, params, &r, err);
+        db, "SELECT m.store_id," DEMAND_DAY DEMAND_FROM " GROUP BY 1, 2, w.first ORDER BY 1, 2", 4,
+        params, &r, err);
     if (rc != TM_OK)
         return rc;
-    int rn = PQntuples(r);
-    if (rn > 0) {
-        *rows = calloc((size_t)rn, sizeof **rows);
-        if (!*rows) {
-            PQclear(r);
-            return tm_err_set(err, TM_INTERNAL, NULL, "out of memory for %d demand rows", rn);
-        }
-    }
-    for (int i = 0; i < rn; i++) {
-        struct inv_demand_day *d = &(*rows)[i];
-        d->store_id = tm_db_i64(r, i, 0);
-        d->product_id = tm_db_i64(r, i, 1);
-        d->day = (int)tm_db_i64(r, i, 2);
-        d->sold = tm_db_i64(r, i, 3);
-        d->closing = tm_db_i64(r, i, 4);
-    }
+    if ((rn = PQntuples(r)) > 0)
+        *rows = tm_xcalloc((size_t)rn, sizeof **rows);
+    for (int i = 0; i < rn; i++)
+        demand_row(r, i, 1, &(*rows)[i]);
     *n = (size_t)rn;
     if (rn > 0)
-        *day0 = tm_db_i64(r, 0, 5);
+        *day0 = tm_db_i64(r, 0, 4);
     PQclear(r);
-    if (rn == 0) {
-        /* no rows: the window's first day all the same */
-        rc = tm_db_exec(db, "SELECT (now() AT TIME ZONE 'UTC')::date - $1::int - date '1970-01-01'",
-                        1, params, &r, err);
-        if (rc == TM_OK) {
-            *day0 = tm_db_i64(r, 0, 0);
-            PQclear(r);
-        }
-    }
-    return rc;
+    return rn > 0 ? TM_OK : first_day(db, params, day0, err);
 }
 
 enum tm_code
 inv_db_demand_products(PGconn *db, int days, int64_t **products, int64_t **categories, size_t *n,
                        struct tm_err *err)
 {
-    char p1[24];
-    const char *params[] = {p1};
+    struct tm_db_int d;
+    const char *params[] = {tm_db_int(&d, days)};
     PGresult *r = NULL;
     enum tm_code rc;
 
-    snprintf(p1, sizeof p1, "%d", days);
     *products = *categories = NULL;
     *n = 0;
     rc = tm_db_exec(db,
@@ -96,15 +126,8 @@ inv_db_demand_products(PGconn *db, int days, int64_t **products, int64_t **categ
     if (rc != TM_OK)
         return rc;
     int rn = PQntuples(r);
-    *products = calloc((size_t)rn + 1, sizeof **products);
-    *categories = calloc((size_t)rn + 1, sizeof **categories);
-    if (!*products || !*categories) {
-        free(*products);
-        free(*categories);
-        *products = *categories = NULL;
-        PQclear(r);
-        return tm_err_set(err, TM_INTERNAL, NULL, "out of memory for %d products", rn);
-    }
+    *products = tm_xcalloc((size_t)rn + 1, sizeof **products);
+    *categories = tm_xcalloc((size_t)rn + 1, sizeof **categories);
     for (int i = 0; i < rn; i++) {
         (*products)[i] = tm_db_i64(r, i, 0);
         (*categories)[i] = tm_db_i64(r, i, 1);

@@ -8,12 +8,13 @@
 
 #include "common/db.h"
 
-/* One (store, product, day) of the ledger with movements: units sold (sales
- * of sale ids later reversed are not demand) and the on-hand after the
- * day's last movement. */
+/* One day of the ledger with movements, of one store (or summed over the
+ * series' stores and products): units sold (sales of sale ids later
+ * reversed are not demand) and the on-hand after the day's last movement
+ * (meaningful for one store and product only). */
 struct inv_demand_day {
-    int64_t store_id, product_id;
-    int day; /* 0 = the window's first day */
+    int64_t store_id; /* inv_db_demand_by_store only; 0 otherwise */
+    int day;          /* 0 = the window's first day */
     int64_t sold;
     int64_t closing;
 };
@@ -25,14 +26,23 @@ struct inv_demand_filter {
     int days; /* the window: the `days` whole UTC days before today */
 };
 
-/* The window's days with movements, ordered by store, product, day; *day0 is
- * the window's first day (days since 1970-01-01). The caller frees *rows. */
-TM_MUSTCHECK enum tm_code inv_db_demand(PGconn *db, const struct inv_demand_filter *f,
-                                        int64_t *day0, struct inv_demand_day **rows, size_t *n,
-                                        struct tm_err *err);
+/* The series' days with movements, summed over its stores and products, in
+ * day order, into the caller's rows[0..max): one row a day at most, so
+ * max ≥ f->days always suffices (TM_INTERNAL otherwise). *day0 is the
+ * window's first day (days since 1970-01-01). */
+TM_MUSTCHECK enum tm_code inv_db_demand_days(PGconn *db, const struct inv_demand_filter *f,
+                                             int64_t *day0, struct inv_demand_day *rows, int max,
+                                             int *n, struct tm_err *err);
+
+/* One product's days with movements per store, ordered by store and day:
+ * at most `days` rows for each store that moved it. *rows is allocated
+ * (tm_xcalloc) and the caller frees it; NULL when *n is 0. */
+TM_MUSTCHECK enum tm_code inv_db_demand_by_store(PGconn *db, int64_t product_id, int days,
+                                                 int64_t *day0, struct inv_demand_day **rows,
+                                                 size_t *n, struct tm_err *err);
 
 /* Products (and their categories) with at least one sale in the window;
- * the caller frees both arrays. */
+ * both arrays are allocated (tm_xcalloc) and the caller frees them. */
 TM_MUSTCHECK enum tm_code inv_db_demand_products(PGconn *db, int days, int64_t **products,
                                                  int64_t **categories, size_t *n,
                                                  struct tm_err *err);

@@ -1,7 +1,9 @@
 /* tests/fuzz/forecast_fuzz.c — libFuzzer over the forecasting library's
  * entry points: the bytes are read as options and a series of doubles (any
- * bit pattern: NaN, inf, negative, huge); every forecast, interval and
- * cumulative value must come back finite and non-negative, in order. */
+ * bit pattern: NaN, inf, negative, huge); a series with a finite value must
+ * forecast, one without must be refused as too little history, and every
+ * forecast, interval and cumulative value must come back finite and
+ * non-negative, in order (fc_result_check and the checks here). */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -37,7 +39,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(&y[i], data + (size_t)i * sizeof(double), sizeof(double));
     }
     static struct fc_result r;
-    check(fc_run(y, n, &o, &r) == 0);
+    int observed = 0;
+    for (int i = 0; i < n; i++)
+        observed += isfinite(y[i]);
+    enum tm_code rc = fc_run(y, n, &o, &r, NULL);
+    /* no finite value is too little history; anything else forecasts */
+    check(n > FC_MAX_HISTORY ? rc == TM_INVALID : rc == (observed ? TM_OK : TM_UNPROCESSABLE));
+    if (rc != TM_OK) {
+        free(y);
+        return 0;
+    }
+    check(fc_result_check(&r, NULL) == TM_OK);
     for (int h = 0; h < o.horizon; h++) {
         check(isfinite(r.forecast[h]) && r.lo95[h] >= 0 && r.lo95[h] <= r.lo80[h] &&
               r.lo80[h] <= r.forecast[h] && r.forecast[h] <= r.hi80[h] && r.hi80[h] <= r.hi95[h] &&
@@ -46,7 +58,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
               r.cum[h] <= r.cum_hi95[h]);
     }
     double f[60];
-    check(fc_model_forecast((enum fc_model)(n % FC_MODEL_COUNT), y, n, &o, f, NULL) == 0);
+    check(fc_model_forecast((enum fc_model)(n % FC_MODEL_COUNT), y, n, &o, f, NULL, NULL) == TM_OK);
     for (int h = 0; h < o.horizon; h++)
         check(isfinite(f[h]) && f[h] >= 0);
     struct fc_patterns p;

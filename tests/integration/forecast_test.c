@@ -2,7 +2,8 @@
  * gateway: a product with four months of dated sales (Saturdays triple) gets
  * a forecast that knows Saturday, with ordered, non-negative intervals and
  * its backtest; refresh stores it and emits forecast.updated; the job
- * refreshes everything; bad requests are refused and change nothing. */
+ * refreshes everything; bad requests are refused and change nothing; a
+ * series without an observed day is refused, never forecast as zero. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,14 +184,94 @@ START_TEST(test_forecast_bad_requests)
     resp_free(&r);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.forecasts"), stored);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.outbox"), events);
+}
+END_TEST
 
-    /* a product never sold: no demand, zero, and the class says so */
+/* POSTs a stock movement of `type` dated at_ms */
+static void
+move(long long store, long long product, const char *type, int quantity, long long at_ms)
+{
+    char body[512], at[40];
+    struct resp r;
+
+    tm_iso8601(at_ms, at, sizeof at);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"%s\",\"quantity\":%d,"
+             "\"reason\":\"test\",\"occurred_at\":\"%s\"}",
+             store, product, type, quantity, at);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-movements", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* 422 unprocessable saying "too little history" */
+static void
+expect_too_little_history(const char *method, const char *path)
+{
+    struct resp r;
+
+    ck_assert_int_eq(http(method, path, NULL, &r), 0);
+    ck_assert_msg(r.status == 422, "%s %s: %d %s", method, path, r.status, r.body);
+    ck_assert_str_eq(err_code(&r), "unprocessable");
+    ck_assert_msg(strstr(r.body, "too little history") != NULL, "%s", r.body);
+    resp_free(&r);
+}
+
+/* A series without one observed day is not forecast as zero: a product
+ * never moved, and a store whose every day ended empty without a sale,
+ * answer 422; a refresh stores the product's other series, leaves that
+ * store's out and says so. */
+START_TEST(test_forecast_refuses_too_little_history)
+{
+    long long p = new_product(), a = new_store(), b = new_store();
+    long long day_ms = (tm_now_ms() / DAY_MS - 5) * DAY_MS;
+    long long stored = sql_int("SELECT count(*) FROM inventory.forecasts");
+    long long events = sql_int("SELECT count(*) FROM inventory.outbox");
+    char path[256], body[512], at[40];
+    struct resp r;
+
     snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?horizon_days=7", p);
+    expect_too_little_history("GET", path);
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld/refresh", p);
+    expect_too_little_history("POST", path);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.forecasts"), stored);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.outbox"), events);
+
+    /* store b: stock in and written off the same day, nothing sold */
+    move(b, p, "receipt", 5, day_ms + 10 * 3600000LL);
+    move(b, p, "adjustment", -5, day_ms + 11 * 3600000LL);
+    /* store a: sold on each of four days */
+    move(a, p, "receipt", 100, day_ms - DAY_MS);
+    for (int d = 0; d < 4; d++) {
+        tm_iso8601(day_ms + d * DAY_MS + DAY_MS / 2, at, sizeof at);
+        snprintf(body, sizeof body,
+                 "{\"sale_id\":\"%s-th%d\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+                 "\"quantity\":2}],\"occurred_at\":\"%s\"}",
+                 run_tag(), d, a, p, at);
+        ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        resp_free(&r);
+    }
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?store_id=%lld", p, b);
+    expect_too_little_history("GET", path);
+
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld/refresh", p);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_int_eq(jint(&r, "series"), 2); /* store a's and the product's */
+    ck_assert_int_eq(jint(&r, "skipped"), 1);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.forecasts WHERE series IN"
+                              " ('s%lld:p%lld', 'p%lld')",
+                              a, p, p),
+                     2);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM inventory.forecasts WHERE series = 's%lld:p%lld'", b, p), 0);
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?store_id=%lld", p, a);
     ck_assert_int_eq(http("GET", path, NULL, &r), 0);
-    ck_assert_int_eq(r.status, 200);
-    const cJSON *f = check_forecast(&r, 7);
-    ck_assert_double_eq_tol(num(f, "total"), 0, 1e-9);
-    ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(f, "class")), "too_short");
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "stored")));
+    check_forecast(&r, 14);
     resp_free(&r);
 }
 END_TEST
@@ -230,6 +311,7 @@ forecast_suite(void)
     tcase_set_timeout(tc, 180);
     tcase_add_test(tc, test_forecast_knows_the_weekday);
     tcase_add_test(tc, test_forecast_bad_requests);
+    tcase_add_test(tc, test_forecast_refuses_too_little_history);
     tcase_add_test(tc, test_forecast_refresh_job);
     suite_add_tcase(s, tc);
     return s;

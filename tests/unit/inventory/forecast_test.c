@@ -3,6 +3,7 @@
  * formula, scales and accuracy, the ETS variance formulas, the engine on
  * series whose future is known, bad input, and seasonal patterns. */
 #include <math.h>
+#include <nlopt.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,7 +234,7 @@ START_TEST(test_engine_known_future)
         y[t] = t % 7 >= 5 ? 15 : 10;
     struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
     struct fc_result *r = malloc(sizeof *r);
-    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(fc_run(y, n, &o, r, NULL), TM_OK);
     ck_assert_int_eq(r->info.cls, FC_SMOOTH);
     ck_assert_int_eq(r->origins, 4);
     ck_assert(r->chosen.mase < 1e-3);
@@ -246,7 +247,7 @@ START_TEST(test_engine_known_future)
     /* constant demand: forecast it, with a zero-width cumulative band */
     for (int t = 0; t < n; t++)
         y[t] = 3;
-    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(fc_run(y, n, &o, r, NULL), TM_OK);
     for (int h = 0; h < 14; h++)
         ck_assert_double_eq_tol(r->forecast[h], 3, 1e-6);
     ck_assert_double_eq_tol(r->cum[13], 42, 1e-4);
@@ -255,7 +256,7 @@ START_TEST(test_engine_known_future)
     /* intermittent: every 4th day 2 units; the rate is 0.5 a day */
     for (int t = 0; t < n; t++)
         y[t] = t % 4 == 0 ? 2 : 0;
-    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(fc_run(y, n, &o, r, NULL), TM_OK);
     ck_assert_int_eq(r->info.cls, FC_INTERMITTENT);
     ck_assert(all_sane(r));
     ck_assert(r->cum[13] > 3 && r->cum[13] < 10);
@@ -283,14 +284,14 @@ START_TEST(test_loss_and_median)
      * 6, 10; errors 2, -3, 4, 7; median (2 + 4) / 2 */
     double y5[5] = {2, 4, 0, 6, 10};
     struct fc_params p;
-    ck_assert_int_eq(fc_fit(FC_MA, y5, 0, 5, 1, FC_LOSS_SQUARED, &p), 0);
+    ck_assert_int_eq(fc_fit(FC_MA, y5, 0, 5, 1, FC_LOSS_SQUARED, &p, NULL), TM_OK);
     ck_assert_int_eq(p.window, 2);
     ck_assert_double_eq_tol(p.shift, 3, EPS);
     ck_assert_double_eq_tol(p.sigma2, (4 + 9 + 16 + 49) / 4.0, EPS);
     /* the benchmarks are used as published */
-    ck_assert_int_eq(fc_fit(FC_SNAIVE, y5, 0, 5, 1, FC_LOSS_SQUARED, &p), 0);
+    ck_assert_int_eq(fc_fit(FC_SNAIVE, y5, 0, 5, 1, FC_LOSS_SQUARED, &p, NULL), TM_OK);
     ck_assert_double_eq_tol(p.shift, 0, EPS);
-    ck_assert_int_eq(fc_fit(FC_SEED, y5, 0, 5, 1, FC_LOSS_SQUARED, &p), 0);
+    ck_assert_int_eq(fc_fit(FC_SEED, y5, 0, 5, 1, FC_LOSS_SQUARED, &p, NULL), TM_OK);
     ck_assert_double_eq_tol(p.shift, 0, EPS);
 }
 END_TEST
@@ -309,7 +310,7 @@ START_TEST(test_engine_median_point)
     }
     struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
     struct fc_result *r = malloc(sizeof *r);
-    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(fc_run(y, n, &o, r, NULL), TM_OK);
     ck_assert_int_eq(r->info.cls, FC_ERRATIC);
     ck_assert(all_sane(r));
     for (int h = 0; h < 14; h++) {
@@ -337,7 +338,7 @@ START_TEST(test_engine_zero_lower_bounds)
     }
     struct fc_options o = {.horizon = 28, .origins = 4, .season = 7};
     struct fc_result *r = malloc(sizeof *r);
-    ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+    ck_assert_int_eq(fc_run(y, n, &o, r, NULL), TM_OK);
     ck_assert(r->info.cls == FC_INTERMITTENT || r->info.cls == FC_LUMPY);
     ck_assert(all_sane(r));
     for (int h = 0; h < 28; h++) {
@@ -352,37 +353,108 @@ START_TEST(test_engine_zero_lower_bounds)
 }
 END_TEST
 
-START_TEST(test_engine_bad_input)
+/* options outside their ranges: refused, naming the option */
+static const struct {
+    struct fc_options o;
+    const char *field;
+} bad_options[] = {
+    {{0, 4, 7}, "horizon"},  {{FC_MAX_HORIZON + 1, 4, 7}, "horizon"},
+    {{14, 0, 7}, "origins"}, {{14, FC_MAX_ORIGINS + 1, 7}, "origins"},
+    {{14, 4, 0}, "season"},  {{14, 4, FC_MAX_SEASON + 1}, "season"},
+};
+
+START_TEST(test_engine_refuses_bad_options)
+{
+    double y[30] = {1, 2, 3};
+    struct fc_result *r = malloc(sizeof *r);
+    struct tm_err e;
+    double f[FC_MAX_HORIZON + 1];
+
+    tm_err_clear(&e);
+    ck_assert_int_eq(fc_options_check(&bad_options[_i].o, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, bad_options[_i].field);
+    tm_err_clear(&e);
+    r->horizon = 99;
+    ck_assert_int_eq(fc_run(y, 30, &bad_options[_i].o, r, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, bad_options[_i].field);
+    ck_assert_int_eq(r->horizon, 0); /* nothing to show */
+    tm_err_clear(&e);
+    ck_assert_int_eq(fc_model_forecast(FC_SES, y, 30, &bad_options[_i].o, f, NULL, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, bad_options[_i].field);
+    free(r);
+}
+END_TEST
+
+START_TEST(test_engine_refuses_bad_history)
 {
     struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
     struct fc_result *r = malloc(sizeof *r);
-    const char *field;
+    double *y = calloc(FC_MAX_HISTORY + 1, sizeof *y), f[14];
+    struct tm_err e;
 
-    o.horizon = 0;
-    ck_assert_int_eq(fc_options_check(&o, &field), -1);
-    ck_assert_str_eq(field, "horizon");
-    ck_assert_int_eq(fc_run(NULL, 0, &o, r), -1);
-    o.horizon = FC_MAX_HORIZON + 1;
-    ck_assert_int_eq(fc_run(NULL, 0, &o, r), -1);
-    o.horizon = 14;
-    o.season = 0;
-    ck_assert_int_eq(fc_options_check(&o, &field), -1);
-    ck_assert_str_eq(field, "season");
-    o.season = 7;
+    y[0] = 1;
+    ck_assert_int_eq(fc_run(y, -1, &o, r, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "history");
+    ck_assert_int_eq(fc_run(NULL, 5, &o, r, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "history");
+    ck_assert_int_eq(fc_run(y, FC_MAX_HISTORY + 1, &o, r, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "history");
+    ck_assert_int_eq(fc_run(y, FC_MAX_HISTORY, &o, r, &e), TM_OK); /* the limit itself */
+    ck_assert_int_eq(fc_model_forecast(FC_MODEL_COUNT, y, 30, &o, f, NULL, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "model");
+    ck_assert_int_eq(fc_model_forecast(FC_SES, y, FC_MAX_HISTORY + 1, &o, f, NULL, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "history");
+    free(y);
+    free(r);
+}
+END_TEST
 
-    ck_assert_int_eq(fc_run(NULL, 0, &o, r), 0); /* empty */
+/* no period observed: no forecast, rather than a forecast of zero */
+START_TEST(test_engine_too_little_history)
+{
+    struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
+    struct fc_result *r = malloc(sizeof *r);
+    double missing[40], f[14];
+    struct tm_err e;
+
+    for (int t = 0; t < 40; t++)
+        missing[t] = t % 2 ? NAN : INFINITY; /* not finite counts as missing */
+    tm_err_clear(&e);
+    ck_assert_int_eq(fc_run(NULL, 0, &o, r, &e), TM_UNPROCESSABLE);
+    ck_assert_str_eq(e.field, "");
+    ck_assert_msg(strstr(e.message, "too little history") != NULL, "%s", e.message);
+    ck_assert_int_eq(r->horizon, 0);
+    tm_err_clear(&e);
+    ck_assert_int_eq(fc_run(missing, 40, &o, r, &e), TM_UNPROCESSABLE);
+    ck_assert_msg(strstr(e.message, "too little history") != NULL, "%s", e.message);
+    ck_assert_int_eq(r->horizon, 0);
+    ck_assert_int_eq(r->info.missing, 0); /* zeroed, not half filled */
+    ck_assert_int_eq(fc_model_forecast(FC_SES, missing, 40, &o, f, NULL, &e), TM_UNPROCESSABLE);
+
+    /* one observed period is enough for the mean */
+    missing[39] = 5;
+    ck_assert_int_eq(fc_run(missing, 40, &o, r, &e), TM_OK);
     ck_assert_int_eq(r->info.cls, FC_TOO_SHORT);
-    ck_assert(all_sane(r));
+    ck_assert_int_eq(r->model, FC_MEAN);
+    ck_assert_double_eq_tol(r->forecast[0], 5, EPS);
+    free(r);
+}
+END_TEST
+
+START_TEST(test_engine_odd_input_still_forecasts)
+{
+    struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
+    struct fc_result *r = malloc(sizeof *r);
 
     double one[1] = {5};
-    ck_assert_int_eq(fc_run(one, 1, &o, r), 0);
+    ck_assert_int_eq(fc_run(one, 1, &o, r, NULL), TM_OK);
     ck_assert_int_eq(r->info.cls, FC_TOO_SHORT);
     ck_assert_int_eq(r->model, FC_MEAN);
     ck_assert_double_eq_tol(r->forecast[0], 5, EPS);
     ck_assert(all_sane(r));
 
     double zeros[60] = {0};
-    ck_assert_int_eq(fc_run(zeros, 60, &o, r), 0);
+    ck_assert_int_eq(fc_run(zeros, 60, &o, r, NULL), TM_OK);
     ck_assert_int_eq(r->info.cls, FC_NO_DEMAND);
     ck_assert_int_eq(r->model, FC_ZERO);
     ck_assert(all_sane(r));
@@ -391,17 +463,139 @@ START_TEST(test_engine_bad_input)
     for (int t = 0; t < 120; t++)
         ugly[t] = t % 5 == 0 ? NAN : t % 7 == 0 ? -4 : t % 11 == 0 ? INFINITY : 3 + t % 3;
     ugly[60] = 1e300; /* an outlier from bad data */
-    ck_assert_int_eq(fc_run(ugly, 120, &o, r), 0);
+    ck_assert_int_eq(fc_run(ugly, 120, &o, r, NULL), TM_OK);
     ck_assert(all_sane(r));
     ck_assert(r->info.negative > 0 && r->info.missing > 0 && r->info.invalid > 0);
 
+    /* demand in subnormal amounts (found by the fuzzer): the error scale
+     * floors at FC_SCALE_MIN, so no accuracy comes back infinite */
+    double tiny[15] = {0,      0,      -1e-59, 2.27285e-319, 0,      0,       0,
+                       -1e-59, -1e-59, -1e-59, -1e-59,       -1e-59, -1e-304, 5.7e-241};
+    struct fc_options o2 = {.horizon = 2, .origins = 8, .season = 1};
+    double sa = 0, sq = 0;
+    ck_assert_int_eq(fc_run(tiny, 15, &o2, r, NULL), TM_OK);
+    ck_assert(isfinite(r->chosen.mase) && isfinite(r->chosen.rmsse) && isfinite(r->chosen.bias));
+    fc_scale(tiny, 0, 15, &sa, &sq);
+    ck_assert_double_eq(sa, 1);
+    ck_assert_double_eq(sq, 1);
+
     double f[14];
     for (int m = 0; m < FC_MODEL_COUNT; m++) {
-        ck_assert_int_eq(fc_model_forecast((enum fc_model)m, ugly, 120, &o, f, NULL), 0);
+        ck_assert_int_eq(fc_model_forecast((enum fc_model)m, ugly, 120, &o, f, NULL, NULL), TM_OK);
         for (int h = 0; h < 14; h++)
             ck_assert(isfinite(f[h]) && f[h] >= 0);
     }
     free(r);
+}
+END_TEST
+
+/* fc_result_check against results broken one value at a time: each is
+ * refused, and the message names what broke */
+static void
+break_nan_forecast(struct fc_result *r)
+{
+    r->forecast[3] = NAN;
+}
+static void
+break_inf_sum(struct fc_result *r)
+{
+    r->cum_hi95[0] = INFINITY;
+}
+static void
+break_lo80_above_forecast(struct fc_result *r)
+{
+    r->lo80[5] = r->forecast[5] + 1;
+}
+static void
+break_negative_mean(struct fc_result *r)
+{
+    r->mean[2] = -1;
+}
+static void
+break_falling_sum(struct fc_result *r)
+{
+    r->cum[6] = r->cum[5] - 1;
+    r->cum_lo95[6] = r->cum_lo80[6] = 0;
+}
+static void
+break_parameter(struct fc_result *r)
+{
+    r->params.alpha = NAN;
+}
+static void
+break_accuracy(struct fc_result *r)
+{
+    r->seed.mase = INFINITY;
+}
+static void
+break_horizon(struct fc_result *r)
+{
+    r->horizon = 0;
+}
+
+static const struct {
+    void (*breaks)(struct fc_result *r);
+    const char *says;
+} broken[] = {
+    {break_nan_forecast, "forecast value of period 4 is nan"},
+    {break_inf_sum, "sum hi95 of period 1 is inf"},
+    {break_lo80_above_forecast, "forecast value of period 6"},
+    {break_negative_mean, "mean of period 3 is -1"},
+    {break_falling_sum, "sum of period 7 falls"},
+    {break_parameter, "a parameter of"},
+    {break_accuracy, "accuracy of the seed formula"},
+    {break_horizon, "horizon 0"},
+};
+
+START_TEST(test_result_check_names_what_breaks)
+{
+    struct fc_options o = {.horizon = 14, .origins = 4, .season = 7};
+    struct fc_result *r = malloc(sizeof *r);
+    double y[120];
+    struct tm_err e;
+
+    for (int t = 0; t < 120; t++)
+        y[t] = 10 + t % 7;
+    ck_assert_int_eq(fc_run(y, 120, &o, r, NULL), TM_OK);
+    ck_assert(r->cum[6] > r->cum[5] + 1);
+    ck_assert_int_eq(fc_result_check(r, NULL), TM_OK);
+    broken[_i].breaks(r);
+    tm_err_clear(&e);
+    ck_assert_int_eq(fc_result_check(r, &e), TM_INTERNAL);
+    ck_assert_msg(strstr(e.message, broken[_i].says) != NULL, "%s", e.message);
+    free(r);
+}
+END_TEST
+
+/* how fitting reads NLopt's outcome */
+static const struct {
+    int nlopt;
+    enum tm_code want;
+    const char *says;
+} nlopt_outcomes[] = {
+    {NLOPT_SUCCESS, TM_OK, NULL},
+    {NLOPT_FTOL_REACHED, TM_OK, NULL},
+    {NLOPT_XTOL_REACHED, TM_OK, NULL},
+    {NLOPT_MAXEVAL_REACHED, TM_OK, NULL},
+    {NLOPT_ROUNDOFF_LIMITED, TM_OK, NULL},
+    {NLOPT_FAILURE, TM_INTERNAL, "optimiser failed fitting holt_damped: FAILURE (-1)"},
+    {NLOPT_INVALID_ARGS, TM_INTERNAL, "holt_damped: INVALID_ARGS (-2)"},
+    {NLOPT_OUT_OF_MEMORY, TM_INTERNAL, "holt_damped: OUT_OF_MEMORY (-3)"},
+    {NLOPT_FORCED_STOP, TM_INTERNAL, "holt_damped: FORCED_STOP (-5)"},
+    {-42, TM_INTERNAL, "holt_damped: "},
+};
+
+START_TEST(test_optimiser_result)
+{
+    struct tm_err e;
+
+    tm_err_clear(&e);
+    ck_assert_int_eq(fc_optimiser_result(nlopt_outcomes[_i].nlopt, FC_HOLT_DAMPED, &e),
+                     nlopt_outcomes[_i].want);
+    if (nlopt_outcomes[_i].says)
+        ck_assert_msg(strstr(e.message, nlopt_outcomes[_i].says) != NULL, "%s", e.message);
+    else
+        ck_assert_str_eq(e.message, "");
 }
 END_TEST
 
@@ -424,7 +618,7 @@ START_TEST(test_engine_random_series)
             if (round % 5 == 0 && u < 0.02)
                 y[t] = u < 0.01 ? NAN : -u * 1e6;
         }
-        ck_assert_int_eq(fc_run(y, n, &o, r), 0);
+        ck_assert_int_eq(fc_run(y, n, &o, r, NULL), TM_OK);
         ck_assert_msg(all_sane(r), "round %d", round);
     }
     free(y);
@@ -497,7 +691,15 @@ forecast_suite(void)
     tcase_add_test(tc, test_engine_known_future);
     tcase_add_test(tc, test_engine_median_point);
     tcase_add_test(tc, test_engine_zero_lower_bounds);
-    tcase_add_test(tc, test_engine_bad_input);
+    tcase_add_loop_test(tc, test_engine_refuses_bad_options, 0,
+                        (int)(sizeof bad_options / sizeof bad_options[0]));
+    tcase_add_test(tc, test_engine_refuses_bad_history);
+    tcase_add_test(tc, test_engine_too_little_history);
+    tcase_add_test(tc, test_engine_odd_input_still_forecasts);
+    tcase_add_loop_test(tc, test_result_check_names_what_breaks, 0,
+                        (int)(sizeof broken / sizeof broken[0]));
+    tcase_add_loop_test(tc, test_optimiser_result, 0,
+                        (int)(sizeof nlopt_outcomes / sizeof nlopt_outcomes[0]));
     tcase_add_test(tc, test_engine_random_series);
     tcase_add_test(tc, test_calendar_and_patterns);
     suite_add_tcase(s, tc);
