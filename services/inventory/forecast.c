@@ -642,7 +642,7 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
     fc_classify(y, n, o->season, &info);
     if (info.observed == 0)
         return tm_err_set(err, TM_UNPROCESSABLE, NULL,
-                          "too little history: none of its %d periods observed", n);
+                          "too little history: %d periods, none observed", n);
     w = tm_xmalloc(sizeof *w * (size_t)n);
     fc_clean(y, n, w);
     int H = o->horizon, m = o->season, start = info.start;

@@ -686,7 +686,7 @@ fc_run(const double *y, int n, const struct fc_options *o, struct fc_result *r, 
     if (r->info.observed == 0) {
         memset(r, 0, sizeof *r);
         return tm_err_set(err, TM_UNPROCESSABLE, NULL,
-                          "too little history: none of its %d periods observed", n);
+                          "too little history: %d periods, none observed", n);
     }
     r->horizon = o->horizon;
     if (r->info.cls == FC_NO_DEMAND) {
