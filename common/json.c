@@ -333,3 +333,25 @@ tm_json_kv_bool(struct tm_buf *b, const char *key, int v)
 {
     return tm_buf_printf(b, ",\"%s\":%s", key, v ? "true" : "false");
 }
+
+enum tm_code
+tm_json_kv_f64(struct tm_buf *b, const char *key, double v, int decimals, int first)
+{
+    const char *sep = first ? "" : ",";
+
+    if (!isfinite(v))
+        return tm_buf_printf(b, "%s\"%s\":null", sep, key);
+    return tm_buf_printf(b, "%s\"%s\":%.*f", sep, key,
+                         decimals < 0   ? 0
+                         : decimals > 9 ? 9
+                                        : decimals,
+                         v);
+}
+
+enum tm_code
+tm_json_kv_json(struct tm_buf *b, const char *key, const char *json)
+{
+    enum tm_code rc = tm_buf_printf(b, ",\"%s\":", key);
+
+    return rc == TM_OK ? tm_buf_adds(b, json ? json : "null") : rc;
+}

@@ -1,8 +1,28 @@
-/* common/json.h — typed reads from cJSON trees, for envelopes and payloads.
- * Getters borrow the tree and never keep or free it. No state; thread-safe.
- * On failure they return TM_INVALID with err->field set to the member name,
- * so a client always learns which field was wrong. cJSON stays in handlers
- * and common/; domain code never sees it. */
+/* common/json.h — JSON in and out, for envelopes, bodies, events and replies.
+ * No state; thread-safe.
+ *
+ * In: typed reads from cJSON trees. Getters borrow the tree and never keep
+ * or free it. On failure they return TM_INVALID with err->field set to the
+ * member name, so a client always learns which field was wrong. cJSON stays
+ * in handlers and common/; domain code never sees it.
+ *
+ * Out — the one way TechMart writes JSON (replies, events, envelopes): append
+ * to the bounded struct tm_buf that will carry it (a reply's rep->body).
+ *   - members through tm_json_kv_*: a string is always escaped (tm_json_quote
+ *     does it, also for an array's string elements); a number that is not
+ *     an integer through tm_json_kv_f64 (null for NaN and infinities, which
+ *     JSON cannot carry); true/false through tm_json_kv_bool;
+ *   - braces, brackets, commas and fixed keys through tm_buf_adds; an
+ *     integer (a member that opens an object, an array element) may be
+ *     printed with tm_buf_printf and an integer conversion;
+ *   - a document that is JSON already — one PostgreSQL rendered
+ *     (json_build_object(...)::text in a store, as tm-txn's sales and
+ *     customers are) or a reply stored earlier — is appended whole
+ *     (tm_json_kv_json, tm_buf_adds), never taken apart and rebuilt.
+ * Never: a string value through "%s" in a format (nothing escapes it), or a
+ * cJSON tree built to be printed (cJSON is for reading; a tree we parsed is
+ * passed on with tm_json_append). Every writer returns TM_TOOBIG when the
+ * buffer's ceiling is reached, which a handler answers as "reply too large". */
 #ifndef TM_COMMON_JSON_H
 #define TM_COMMON_JSON_H
 
@@ -72,6 +92,13 @@ TM_MUSTCHECK enum tm_code tm_json_kv_str(struct tm_buf *b, const char *key, cons
 TM_MUSTCHECK enum tm_code tm_json_kv_opt_str(struct tm_buf *b, const char *key, const char *v);
 TM_MUSTCHECK enum tm_code tm_json_kv_i64(struct tm_buf *b, const char *key, int64_t v);
 TM_MUSTCHECK enum tm_code tm_json_kv_bool(struct tm_buf *b, const char *key, int v);
+/* `"key":v` with `decimals` digits after the point (0..9), or null when v
+ * is not finite; preceded by a comma unless first, as tm_json_kv_str. */
+TM_MUSTCHECK enum tm_code tm_json_kv_f64(struct tm_buf *b, const char *key, double v, int decimals,
+                                         int first);
+/* `,"key":` then json, a JSON document we produced (stored or rendered by
+ * PostgreSQL), appended as it is; NULL becomes null. */
+TM_MUSTCHECK enum tm_code tm_json_kv_json(struct tm_buf *b, const char *key, const char *json);
 
 /* Prints item unformatted and appends it to b. */
 TM_MUSTCHECK enum tm_code tm_json_append(struct tm_buf *b, const cJSON *item);

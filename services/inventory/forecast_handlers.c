@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/outbox.h"
 
@@ -130,100 +131,168 @@ compute(struct series_fc *s, const double *y, int first, int days, int64_t day0,
     return TM_OK;
 }
 
-static enum tm_code
-kv_num(struct tm_buf *b, const char *key, double v)
-{
-    return tm_buf_printf(b, ",\"%s\":%.4f", key, isfinite(v) ? v : 0);
-}
-
+/* `,"key":"YYYY-MM-DD"` of a day since the epoch */
 static enum tm_code
 enc_date(struct tm_buf *b, const char *key, int64_t day)
 {
+    char date[16];
     int y, m, d;
+
     fc_civil_from_days(day, &y, &m, &d);
-    return tm_buf_printf(b, ",\"%s\":\"%04d-%02d-%02d\"", key, y, m, d);
+    snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+    return tm_json_kv_str(b, key, date, 0);
 }
 
 static enum tm_code
 enc_accuracy(struct tm_buf *b, const char *key, const struct fc_accuracy *a, int coverage)
 {
     enum tm_code rc = tm_buf_printf(b, ",\"%s\":{\"points\":%d", key, a->points);
-    if (rc == TM_OK && (rc = kv_num(b, "mase", a->mase)) == TM_OK &&
-        (rc = kv_num(b, "rmsse", a->rmsse)) == TM_OK &&
-        (rc = kv_num(b, "bias", a->bias)) == TM_OK && coverage &&
-        (rc = kv_num(b, "coverage_80", a->cover80)) == TM_OK)
-        rc = kv_num(b, "coverage_95", a->cover95);
+
+    if (rc == TM_OK && (rc = tm_json_kv_f64(b, "mase", a->mase, 4, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "rmsse", a->rmsse, 4, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "bias", a->bias, 4, 0)) == TM_OK && coverage &&
+        (rc = tm_json_kv_f64(b, "coverage_80", a->cover80, 4, 0)) == TM_OK)
+        rc = tm_json_kv_f64(b, "coverage_95", a->cover95, 4, 0);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
+}
+
+static enum tm_code
+enc_weekday(struct tm_buf *b, const struct fc_patterns *p)
+{
+    static const char *const wd[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    enum tm_code rc = tm_buf_adds(b, "{\"index\":{");
+
+    for (int d = 0; d < 7 && rc == TM_OK; d++) {
+        rc = tm_json_kv_f64(b, wd[d], p->weekday_index[d], 3, d == 0);
+    }
+    if (rc == TM_OK && (rc = tm_buf_adds(b, "}")) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "strength", p->weekday_strength, 3, 0)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    return rc;
 }
 
 static enum tm_code
 enc_patterns(struct tm_buf *b, const struct fc_patterns *p)
 {
-    static const char *const wd[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
     static const char *const dir[3] = {"down", "flat", "up"};
     enum tm_code rc = tm_buf_adds(b, ",\"patterns\":{\"weekday\":");
-    if (rc == TM_OK && !p->weekday)
-        rc = tm_buf_adds(b, "null");
-    else if (rc == TM_OK) {
-        rc = tm_buf_adds(b, "{\"index\":{");
-        for (int d = 0; d < 7 && rc == TM_OK; d++)
-            rc = tm_buf_printf(b, "%s\"%s\":%.3f", d ? "," : "", wd[d], p->weekday_index[d]);
-        if (rc == TM_OK)
-            rc = tm_buf_printf(b, "},\"strength\":%.3f}", p->weekday_strength);
-    }
+
     if (rc == TM_OK)
-        rc = tm_buf_printf(b,
-                           ",\"trend\":{\"direction\":\"%s\",\"strength\":%.3f,"
-                           "\"per_week\":%.4f,\"weeks\":%d}",
-                           dir[p->trend_direction + 1], p->trend_strength, p->trend_per_week,
-                           p->trend_weeks);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(b, ",\"years\":%d,\"yearly_peaks\":[", p->years);
+        rc = p->weekday ? enc_weekday(b, p) : tm_buf_adds(b, "null");
+    if (rc == TM_OK && (rc = tm_buf_adds(b, ",\"trend\":{")) == TM_OK &&
+        (rc = tm_json_kv_str(b, "direction", dir[p->trend_direction + 1], 1)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "strength", p->trend_strength, 3, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "per_week", p->trend_per_week, 4, 0)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "weeks", p->trend_weeks)) == TM_OK &&
+        (rc = tm_buf_adds(b, "}")) == TM_OK && (rc = tm_json_kv_i64(b, "years", p->years)) == TM_OK)
+        rc = tm_buf_adds(b, ",\"yearly_peaks\":[");
     for (int i = 0; i < p->n_peaks && rc == TM_OK; i++)
-        rc = tm_buf_printf(b, "%s{\"month\":%d,\"index\":%.3f}", i ? "," : "", p->peak_month[i],
-                           p->peak_index[i]);
+        if ((rc = tm_buf_printf(b, "%s{\"month\":%d", i ? "," : "", p->peak_month[i])) == TM_OK &&
+            (rc = tm_json_kv_f64(b, "index", p->peak_index[i], 3, 0)) == TM_OK)
+            rc = tm_buf_adds(b, "}");
     return rc == TM_OK ? tm_buf_adds(b, "]}") : rc;
 }
 
+/* the fitted parameters of r's model, in the order alpha, beta, gamma, phi */
 static enum tm_code
 enc_params(struct tm_buf *b, const struct fc_result *r)
 {
     const struct fc_params *p = &r->params;
+    const char *names[4] = {"alpha", "beta", "gamma", "phi"};
+    const double values[4] = {p->alpha, p->beta, p->gamma, p->phi};
+    int shown[4] = {0, 0, 0, 0}, first = 1;
     enum tm_code rc = tm_buf_adds(b, ",\"parameters\":{");
+
     switch (r->model) {
     case FC_MA:
         rc = rc == TM_OK ? tm_buf_printf(b, "\"window\":%d", p->window) : rc;
+        first = 0;
         break;
     case FC_SES:
     case FC_CROSTON:
     case FC_SBA:
-        rc = rc == TM_OK ? tm_buf_printf(b, "\"alpha\":%.4f", p->alpha) : rc;
+        shown[0] = 1;
         break;
     case FC_TSB:
-        rc = rc == TM_OK ? tm_buf_printf(b, "\"alpha\":%.4f,\"beta\":%.4f", p->alpha, p->beta) : rc;
+        shown[0] = shown[1] = 1;
         break;
     case FC_SEASONAL_SES:
-        rc = rc == TM_OK ? tm_buf_printf(b, "\"alpha\":%.4f,\"gamma\":%.4f", p->alpha, p->gamma)
-                         : rc;
+        shown[0] = shown[2] = 1;
         break;
     case FC_HOLT_DAMPED:
-        rc = rc == TM_OK ? tm_buf_printf(b, "\"alpha\":%.4f,\"beta\":%.4f,\"phi\":%.4f", p->alpha,
-                                         p->beta, p->phi)
-                         : rc;
+        shown[0] = shown[1] = shown[3] = 1;
         break;
     case FC_HW_ADD:
     case FC_HW_MUL:
-        rc = rc == TM_OK
-                 ? tm_buf_printf(b, "\"alpha\":%.4f,\"beta\":%.4f,\"gamma\":%.4f,\"phi\":%.4f",
-                                 p->alpha, p->beta, p->gamma, p->phi)
-                 : rc;
+        shown[0] = shown[1] = shown[2] = shown[3] = 1;
         break;
     default:
         break;
     }
+    for (int i = 0; i < 4 && rc == TM_OK; i++) {
+        if (!shown[i])
+            continue;
+        rc = tm_json_kv_f64(b, names[i], values[i], 4, first);
+        first = 0;
+    }
     if (rc == TM_OK && fc_model_fitted(r->model))
-        rc = tm_buf_printf(b, ",\"shift\":%.4f", p->shift);
+        rc = tm_json_kv_f64(b, "shift", p->shift, 4, first);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
+}
+
+/* one daily row: period h of r, dated `day` */
+static enum tm_code
+enc_day(struct tm_buf *b, const struct fc_result *r, int h, int64_t day)
+{
+    char date[16];
+    int y, m, d;
+    enum tm_code rc;
+
+    fc_civil_from_days(day, &y, &m, &d);
+    snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+    if ((rc = tm_buf_adds(b, h ? ",{" : "{")) != TM_OK ||
+        (rc = tm_json_kv_str(b, "date", date, 1)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "forecast", r->forecast[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "mean", r->mean[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "lo80", r->lo80[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "hi80", r->hi80[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "lo95", r->lo95[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "hi95", r->hi95[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "cumulative", r->cum[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "cumulative_lo80", r->cum_lo80[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "cumulative_hi80", r->cum_hi80[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "cumulative_lo95", r->cum_lo95[h], 4, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "cumulative_hi95", r->cum_hi95[h], 4, 0)) != TM_OK)
+        return rc;
+    return tm_buf_adds(b, "}");
+}
+
+/* what the series is: its name, scope, ids, horizon, history and class */
+static enum tm_code
+enc_head(struct tm_buf *b, const struct series_fc *s, int64_t today)
+{
+    const struct fc_result *r = &s->res;
+    const char *scope = s->store_id ? "store_product" : s->product_id ? "product" : "category";
+    enum tm_code rc;
+
+    if ((rc = tm_buf_adds(b, "{")) != TM_OK ||
+        (rc = tm_json_kv_str(b, "series", s->name, 1)) != TM_OK ||
+        (rc = tm_json_kv_str(b, "scope", scope, 0)) != TM_OK ||
+        (s->store_id && (rc = tm_json_kv_i64(b, "store_id", s->store_id)) != TM_OK) ||
+        (s->product_id && (rc = tm_json_kv_i64(b, "product_id", s->product_id)) != TM_OK) ||
+        (s->category_id && (rc = tm_json_kv_i64(b, "category_id", s->category_id)) != TM_OK) ||
+        (rc = tm_json_kv_i64(b, "horizon_days", r->horizon)) != TM_OK ||
+        (rc = enc_date(b, "from", today)) != TM_OK ||
+        (rc = tm_buf_printf(b, ",\"history\":{\"days\":%d", s->days)) != TM_OK ||
+        (rc = tm_json_kv_i64(b, "missing_days", r->info.missing)) != TM_OK ||
+        (s->days > 0 && (rc = enc_date(b, "first_day", s->first_day)) != TM_OK) ||
+        (rc = tm_buf_adds(b, "}")) != TM_OK ||
+        (rc = tm_json_kv_str(b, "class", fc_class_name(r->info.cls), 0)) != TM_OK ||
+        (rc = tm_json_kv_str(b, "class_reason", fc_class_reason(r->info.cls), 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "adi", r->info.adi, 3, 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "cv2", r->info.cv2, 3, 0)) != TM_OK)
+        return rc;
+    return tm_json_kv_str(b, "model", fc_model_name(r->model), 0);
 }
 
 /* the answer for one series, horizon H from `today` */
@@ -231,67 +300,30 @@ static enum tm_code
 enc_series(struct tm_buf *b, const struct series_fc *s, int64_t today)
 {
     const struct fc_result *r = &s->res;
-    const char *scope = s->store_id ? "store_product" : s->product_id ? "product" : "category";
     int H = r->horizon;
-    enum tm_code rc = tm_buf_printf(b, "{\"series\":\"%s\",\"scope\":\"%s\"", s->name, scope);
-    if (rc == TM_OK && s->store_id)
-        rc = tm_buf_printf(b, ",\"store_id\":%" PRId64, s->store_id);
-    if (rc == TM_OK && s->product_id)
-        rc = tm_buf_printf(b, ",\"product_id\":%" PRId64, s->product_id);
-    if (rc == TM_OK && s->category_id)
-        rc = tm_buf_printf(b, ",\"category_id\":%" PRId64, s->category_id);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(b, ",\"horizon_days\":%d", H);
-    if (rc == TM_OK)
-        rc = enc_date(b, "from", today);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(b, ",\"history\":{\"days\":%d,\"missing_days\":%d", s->days,
-                           r->info.missing);
-    if (rc == TM_OK && s->days > 0)
-        rc = enc_date(b, "first_day", s->first_day);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(b,
-                           "},\"class\":\"%s\",\"class_reason\":\"%s\",\"adi\":%.3f,"
-                           "\"cv2\":%.3f,\"model\":\"%s\"",
-                           fc_class_name(r->info.cls), fc_class_reason(r->info.cls), r->info.adi,
-                           r->info.cv2, fc_model_name(r->model));
-    if (rc == TM_OK)
-        rc = enc_params(b, r);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(b, ",\"intervals\":\"%s\"", r->analytic ? "analytic" : "empirical");
-    if (rc == TM_OK)
-        rc = tm_buf_printf(b, ",\"total\":%.4f", H > 0 ? r->cum[H - 1] : 0);
-    if (rc == TM_OK && H > 0)
-        rc = tm_buf_printf(b,
-                           ",\"total_interval\":{\"lo80\":%.4f,\"hi80\":%.4f,\"lo95\":%.4f,"
-                           "\"hi95\":%.4f}",
-                           r->cum_lo80[H - 1], r->cum_hi80[H - 1], r->cum_lo95[H - 1],
-                           r->cum_hi95[H - 1]);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(b, ",\"backtest\":{\"origins\":%d,\"horizon_days\":%d", r->origins, H);
-    if (rc == TM_OK)
-        rc = enc_accuracy(b, "chosen", &r->chosen, 1);
-    if (rc == TM_OK)
-        rc = enc_accuracy(b, "seasonal_naive", &r->snaive, 0);
-    if (rc == TM_OK)
-        rc = enc_accuracy(b, "seed_formula", &r->seed, 0);
-    if (rc == TM_OK)
-        rc = tm_buf_adds(b, "},\"daily\":[");
-    for (int h = 0; h < H && rc == TM_OK; h++) {
-        int y, m, d;
-        fc_civil_from_days(today + h, &y, &m, &d);
-        rc = tm_buf_printf(b,
-                           "%s{\"date\":\"%04d-%02d-%02d\",\"forecast\":%.4f,\"mean\":%.4f,"
-                           "\"lo80\":%.4f,\"hi80\":%.4f,\"lo95\":%.4f,\"hi95\":%.4f,"
-                           "\"cumulative\":%.4f,\"cumulative_lo80\":%.4f,\"cumulative_hi80\":%.4f,"
-                           "\"cumulative_lo95\":%.4f,\"cumulative_hi95\":%.4f}",
-                           h ? "," : "", y, m, d, r->forecast[h], r->mean[h], r->lo80[h],
-                           r->hi80[h], r->lo95[h], r->hi95[h], r->cum[h], r->cum_lo80[h],
-                           r->cum_hi80[h], r->cum_lo95[h], r->cum_hi95[h]);
-    }
-    if (rc == TM_OK)
-        rc = tm_buf_adds(b, "]");
-    if (rc == TM_OK)
+    enum tm_code rc;
+
+    if ((rc = enc_head(b, s, today)) != TM_OK || (rc = enc_params(b, r)) != TM_OK ||
+        (rc = tm_json_kv_str(b, "intervals", r->analytic ? "analytic" : "empirical", 0)) != TM_OK ||
+        (rc = tm_json_kv_f64(b, "total", H > 0 ? r->cum[H - 1] : 0, 4, 0)) != TM_OK)
+        return rc;
+    if (H > 0 && ((rc = tm_buf_adds(b, ",\"total_interval\":{")) != TM_OK ||
+                  (rc = tm_json_kv_f64(b, "lo80", r->cum_lo80[H - 1], 4, 1)) != TM_OK ||
+                  (rc = tm_json_kv_f64(b, "hi80", r->cum_hi80[H - 1], 4, 0)) != TM_OK ||
+                  (rc = tm_json_kv_f64(b, "lo95", r->cum_lo95[H - 1], 4, 0)) != TM_OK ||
+                  (rc = tm_json_kv_f64(b, "hi95", r->cum_hi95[H - 1], 4, 0)) != TM_OK ||
+                  (rc = tm_buf_adds(b, "}")) != TM_OK))
+        return rc;
+    if ((rc = tm_buf_printf(b, ",\"backtest\":{\"origins\":%d", r->origins)) != TM_OK ||
+        (rc = tm_json_kv_i64(b, "horizon_days", H)) != TM_OK ||
+        (rc = enc_accuracy(b, "chosen", &r->chosen, 1)) != TM_OK ||
+        (rc = enc_accuracy(b, "seasonal_naive", &r->snaive, 0)) != TM_OK ||
+        (rc = enc_accuracy(b, "seed_formula", &r->seed, 0)) != TM_OK ||
+        (rc = tm_buf_adds(b, "},\"daily\":[")) != TM_OK)
+        return rc;
+    for (int h = 0; h < H && rc == TM_OK; h++)
+        rc = enc_day(b, r, h, today + h);
+    if (rc == TM_OK && (rc = tm_buf_adds(b, "]")) == TM_OK)
         rc = enc_patterns(b, &s->pat);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
@@ -438,17 +470,29 @@ updated_of(const struct series_fc *p, int n_series, struct updated *u)
     u->model = p->res.model;
 }
 
+/* forecast.updated's data (proto/events.md) */
+static enum tm_code
+enc_updated(struct tm_buf *b, const struct updated *u)
+{
+    enum tm_code rc = tm_buf_printf(b, "{\"product_id\":%" PRId64, u->product_id);
+
+    if (rc == TM_OK && (rc = tm_json_kv_i64(b, "category_id", u->category_id)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "horizon_days", u->horizon)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "series", u->n_series)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "total", u->total, 4, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "class", fc_class_name(u->cls), 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "model", fc_model_name(u->model), 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "mase", u->mase, 4, 0)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    return rc;
+}
+
 static enum tm_code
 emit_updated(PGconn *db, const struct updated *u, struct tm_err *err)
 {
     struct tm_buf b;
     tm_buf_init(&b, 4096);
-    enum tm_code rc = tm_buf_printf(
-        &b,
-        "{\"product_id\":%" PRId64 ",\"category_id\":%" PRId64 ",\"horizon_days\":%d,"
-        "\"series\":%d,\"total\":%.4f,\"class\":\"%s\",\"model\":\"%s\",\"mase\":%.4f}",
-        u->product_id, u->category_id, u->horizon, u->n_series, u->total, fc_class_name(u->cls),
-        fc_model_name(u->model), u->mase);
+    enum tm_code rc = enc_updated(&b, u);
     if (rc == TM_OK)
         rc = tm_outbox_add(db, &inv_outbox, "forecast.updated", b.p, NULL, err);
     tm_buf_fini(&b);
@@ -572,11 +616,14 @@ inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err
     updated_of(&w->s, done.stored, &u);
     if ((rc = emit_updated(ctx->db, &u, err)) != TM_OK)
         goto out;
-    rc = tm_buf_printf(&rep->body,
-                       "{\"product_id\":%" PRId64 ",\"horizon_days\":%d,\"series\":%d,"
-                       "\"skipped\":%d,\"total\":%.4f,\"class\":\"%s\",\"model\":\"%s\"}",
-                       id, horizon, done.stored, done.skipped, u.total, fc_class_name(u.cls),
-                       fc_model_name(u.model));
+    if ((rc = tm_buf_printf(&rep->body, "{\"product_id\":%" PRId64, id)) == TM_OK &&
+        (rc = tm_json_kv_i64(&rep->body, "horizon_days", horizon)) == TM_OK &&
+        (rc = tm_json_kv_i64(&rep->body, "series", done.stored)) == TM_OK &&
+        (rc = tm_json_kv_i64(&rep->body, "skipped", done.skipped)) == TM_OK &&
+        (rc = tm_json_kv_f64(&rep->body, "total", u.total, 4, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(&rep->body, "class", fc_class_name(u.cls), 0)) == TM_OK &&
+        (rc = tm_json_kv_str(&rep->body, "model", fc_model_name(u.model), 0)) == TM_OK)
+        rc = tm_buf_adds(&rep->body, "}");
     rep->status = 200;
 out:
     free(w);

@@ -1,5 +1,6 @@
 /* tests/unit/common/json_test.c — typed getters: each wrong input is refused
  * with TM_INVALID and the field named. */
+#include <math.h>
 #include <string.h>
 
 #include "common/json.h"
@@ -186,6 +187,50 @@ START_TEST(test_json_quote_round_trips_through_cjson)
 }
 END_TEST
 
+/* the writers' output for one object: members of every kind, parsed back */
+START_TEST(test_json_writers_build_what_cjson_reads)
+{
+    struct tm_buf b;
+    cJSON *o;
+
+    tm_buf_init(&b, 1024);
+    ck_assert_int_eq(tm_json_kv_str(&b, "name", "a \"b\"\n", 1), TM_OK);
+    ck_assert_int_eq(tm_json_kv_opt_str(&b, "none", ""), TM_OK);
+    ck_assert_int_eq(tm_json_kv_i64(&b, "n", -9007199254740993LL), TM_OK);
+    ck_assert_int_eq(tm_json_kv_bool(&b, "yes", 1), TM_OK);
+    ck_assert_int_eq(tm_json_kv_f64(&b, "x", 2.0 / 3.0, 4, 0), TM_OK);
+    ck_assert_int_eq(tm_json_kv_f64(&b, "nan", NAN, 4, 0), TM_OK);
+    ck_assert_int_eq(tm_json_kv_f64(&b, "inf", -INFINITY, 2, 0), TM_OK);
+    ck_assert_int_eq(tm_json_kv_json(&b, "doc", "{\"k\":[1,2]}"), TM_OK);
+    ck_assert_int_eq(tm_json_kv_json(&b, "nothing", NULL), TM_OK);
+    ck_assert_int_eq(tm_buf_adds(&b, "}"), TM_OK);
+    ck_assert_str_eq(b.p, "\"name\":\"a \\\"b\\\"\\n\",\"none\":null,\"n\":-9007199254740993,"
+                          "\"yes\":true,\"x\":0.6667,\"nan\":null,\"inf\":null,"
+                          "\"doc\":{\"k\":[1,2]},\"nothing\":null}");
+    tm_buf_reset(&b);
+    ck_assert_int_eq(tm_buf_adds(&b, "{"), TM_OK);
+    ck_assert_int_eq(tm_json_kv_f64(&b, "first", 0.5, 1, 1), TM_OK);
+    ck_assert_int_eq(tm_json_kv_str(&b, "name", "a \"b\"\n", 0), TM_OK);
+    ck_assert_int_eq(tm_json_kv_f64(&b, "x", 1.25, 1, 0), TM_OK);
+    ck_assert_int_eq(tm_json_kv_json(&b, "doc", "[true]"), TM_OK);
+    ck_assert_int_eq(tm_buf_adds(&b, "}"), TM_OK);
+    o = cJSON_Parse(b.p);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(cJSON_GetObjectItem(o, "name")->valuestring, "a \"b\"\n");
+    ck_assert_double_eq_tol(cJSON_GetObjectItem(o, "first")->valuedouble, 0.5, 1e-9);
+    ck_assert_double_eq_tol(cJSON_GetObjectItem(o, "x")->valuedouble, 1.2, 1e-9); /* 1.25 -> 1.2 */
+    ck_assert(cJSON_IsTrue(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "doc"), 0)));
+    cJSON_Delete(o);
+    tm_buf_fini(&b);
+
+    /* a full buffer says so */
+    tm_buf_init(&b, 8);
+    ck_assert_int_eq(tm_json_kv_f64(&b, "longer_key", 1.5, 3, 0), TM_TOOBIG);
+    ck_assert_int_eq(tm_json_kv_json(&b, "k", "[1,2,3,4,5,6,7]"), TM_TOOBIG);
+    tm_buf_fini(&b);
+}
+END_TEST
+
 Suite *
 json_suite(void)
 {
@@ -201,6 +246,7 @@ json_suite(void)
     tcase_add_test(tc, test_json_only_names_unknown_and_duplicate_fields);
     tcase_add_test(tc, test_utf8_validator_against_known_sequences);
     tcase_add_test(tc, test_json_quote_round_trips_through_cjson);
+    tcase_add_test(tc, test_json_writers_build_what_cjson_reads);
     suite_add_tcase(s, tc);
     return s;
 }
