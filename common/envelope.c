@@ -235,14 +235,12 @@ tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
     }
     rep->status = status;
     tm_buf_reset(&rep->body);
-    if (tm_buf_printf(&rep->body, "{\"error\":{\"code\":\"%s\",\"message\":", tm_code_name(code)) !=
-            TM_OK ||
-        tm_json_quote(&rep->body, msg) != TM_OK ||
-        tm_buf_adds(&rep->body, ",\"field\":") != TM_OK ||
-        (err->field[0] ? tm_json_quote(&rep->body, err->field) : tm_buf_adds(&rep->body, "null")) !=
-            TM_OK ||
+    if (tm_buf_adds(&rep->body, "{\"error\":{") != TM_OK ||
+        tm_json_kv_str(&rep->body, "code", tm_code_name(code), 1) != TM_OK ||
+        tm_json_kv_str(&rep->body, "message", msg, 0) != TM_OK ||
+        tm_json_kv_opt_str(&rep->body, "field", err->field) != TM_OK ||
         (rep->details && status < 500 &&
-         tm_buf_printf(&rep->body, ",\"details\":%s", rep->details) != TM_OK) ||
+         tm_json_kv_json(&rep->body, "details", rep->details) != TM_OK) ||
         tm_buf_adds(&rep->body, "}}") != TM_OK) {
         /* The body ceiling is megabytes; an error body cannot reach it. */
         tm_buf_reset(&rep->body);

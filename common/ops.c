@@ -59,14 +59,16 @@ tm_health_json(const struct tm_health *h, const char *svc, const char *instance,
     if (rc == TM_OK && (rc = tm_json_quote(out, svc)) == TM_OK &&
         (rc = tm_buf_adds(out, ",\"instance\":")) == TM_OK &&
         (rc = tm_json_quote(out, instance)) == TM_OK)
-        rc = tm_buf_printf(out, ",\"live\":true,\"ready\":%s,\"status\":\"%s\",\"dependencies\":{",
-                           ready ? "true" : "false", ready ? "ready" : "not_ready");
+        if ((rc = tm_json_kv_bool(out, "live", 1)) == TM_OK &&
+            (rc = tm_json_kv_bool(out, "ready", ready)) == TM_OK &&
+            (rc = tm_json_kv_str(out, "status", ready ? "ready" : "not_ready", 0)) == TM_OK)
+            rc = tm_buf_adds(out, ",\"dependencies\":{");
     for (int i = 0; i < h->n && rc == TM_OK; i++) {
         if ((rc = tm_buf_adds(out, i ? "," : "")) == TM_OK &&
             (rc = tm_json_quote(out, h->deps[i].name)) == TM_OK &&
-            (rc = tm_buf_printf(
-                 out, ":{\"state\":\"%s\",\"detail\":", state_name(h->deps[i].up))) == TM_OK &&
-            (rc = tm_json_quote(out, h->deps[i].detail)) == TM_OK)
+            (rc = tm_buf_adds(out, ":{")) == TM_OK &&
+            (rc = tm_json_kv_str(out, "state", state_name(h->deps[i].up), 1)) == TM_OK &&
+            (rc = tm_json_kv_str(out, "detail", h->deps[i].detail, 0)) == TM_OK)
             rc = tm_buf_adds(out, "}");
     }
     return rc == TM_OK ? tm_buf_adds(out, "}}") : rc;

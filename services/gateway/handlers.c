@@ -54,12 +54,23 @@ stores_json(struct tm_buf *b, const int64_t *stores, int n)
     return rc == TM_OK ? tm_buf_adds(b, "]") : rc;
 }
 
+/* The ids of a principal's store list ("3,11") as a JSON array. */
 static enum tm_code
-kv(struct tm_buf *b, const char *key, const char *v)
+stores_text_json(struct tm_buf *b, const char *text)
 {
-    enum tm_code rc = tm_buf_printf(b, ",\"%s\":", key);
+    int64_t stores[GW_STORES_MAX];
+    int n = 0;
 
-    return rc == TM_OK ? tm_json_quote(b, v) : rc;
+    while (*text && n < GW_STORES_MAX) {
+        char *end = NULL;
+        long long v = strtoll(text, &end, 10);
+
+        if (end == text)
+            break;
+        stores[n++] = v;
+        text = *end == ',' ? end + 1 : end;
+    }
+    return stores_json(b, stores, n);
 }
 
 static enum tm_code
@@ -67,12 +78,13 @@ encode_user(struct tm_buf *b, const struct gw_user *u)
 {
     enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)u->id);
 
-    if (rc == TM_OK && (rc = kv(b, "email", u->email)) == TM_OK &&
-        (rc = kv(b, "name", u->name)) == TM_OK && (rc = kv(b, "role", u->role)) == TM_OK &&
+    if (rc == TM_OK && (rc = tm_json_kv_str(b, "email", u->email, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "name", u->name, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "role", u->role, 0)) == TM_OK &&
         (rc = stores_json(b, u->stores, u->n_stores)) == TM_OK &&
-        (rc = tm_buf_printf(b, ",\"active\":%s", u->active ? "true" : "false")) == TM_OK &&
-        (rc = kv(b, "created_at", u->created_at)) == TM_OK &&
-        (rc = kv(b, "updated_at", u->updated_at)) == TM_OK)
+        (rc = tm_json_kv_bool(b, "active", u->active)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "created_at", u->created_at, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "updated_at", u->updated_at, 0)) == TM_OK)
         rc = tm_buf_adds(b, "}");
     return rc;
 }
@@ -82,12 +94,13 @@ encode_key(struct tm_buf *b, const struct gw_api_key *k, const char *secret_once
 {
     enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)k->id);
 
-    if (rc == TM_OK && (rc = kv(b, "name", k->name)) == TM_OK &&
-        (rc = kv(b, "prefix", k->prefix)) == TM_OK && (rc = kv(b, "role", "pos")) == TM_OK &&
+    if (rc == TM_OK && (rc = tm_json_kv_str(b, "name", k->name, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "prefix", k->prefix, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "role", "pos", 0)) == TM_OK &&
         (rc = stores_json(b, k->stores, k->n_stores)) == TM_OK &&
-        (rc = tm_buf_printf(b, ",\"active\":%s", k->active ? "true" : "false")) == TM_OK &&
-        (rc = kv(b, "created_at", k->created_at)) == TM_OK && secret_once)
-        rc = kv(b, "key", secret_once);
+        (rc = tm_json_kv_bool(b, "active", k->active)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "created_at", k->created_at, 0)) == TM_OK && secret_once)
+        rc = tm_json_kv_str(b, "key", secret_once, 0);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
@@ -153,10 +166,12 @@ issue(struct tm_ctx *ctx, const struct gw_user *u, const char *family, int64_t i
         (rc = gw_db_refresh_add(ctx->db, hash, fam, u->id, app->cfg->refresh_ttl_s, err)) != TM_OK)
         return rc;
     snprintf(rep->target, sizeof rep->target, "user:%lld", (long long)u->id);
-    if (tm_buf_printf(&rep->body,
-                      "{\"access_token\":\"%s\",\"refresh_token\":\"%s\",\"token_type\":\"Bearer\","
-                      "\"expires_in\":%d}",
-                      access, refresh, app->cfg->access_ttl_s) != TM_OK)
+    if (tm_buf_adds(&rep->body, "{") != TM_OK ||
+        tm_json_kv_str(&rep->body, "access_token", access, 1) != TM_OK ||
+        tm_json_kv_str(&rep->body, "refresh_token", refresh, 0) != TM_OK ||
+        tm_json_kv_str(&rep->body, "token_type", "Bearer", 0) != TM_OK ||
+        tm_json_kv_i64(&rep->body, "expires_in", app->cfg->access_ttl_s) != TM_OK ||
+        tm_buf_adds(&rep->body, "}") != TM_OK)
         return too_large(err);
     return TM_OK;
 }
@@ -320,9 +335,11 @@ h_me(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
                                      : rc;
         return encode_user(&rep->body, &u) == TM_OK ? TM_OK : too_large(err);
     }
-    if (tm_buf_printf(&rep->body, "{\"kind\":\"%s\"", pr->kind) != TM_OK ||
-        kv(&rep->body, "id", pr->id) != TM_OK || kv(&rep->body, "role", pr->role) != TM_OK ||
-        tm_buf_printf(&rep->body, ",\"stores\":[%s]}", pr->stores) != TM_OK)
+    if (tm_buf_adds(&rep->body, "{") != TM_OK ||
+        tm_json_kv_str(&rep->body, "kind", pr->kind, 1) != TM_OK ||
+        tm_json_kv_str(&rep->body, "id", pr->id, 0) != TM_OK ||
+        tm_json_kv_str(&rep->body, "role", pr->role, 0) != TM_OK ||
+        stores_text_json(&rep->body, pr->stores) != TM_OK || tm_buf_adds(&rep->body, "}") != TM_OK)
         return too_large(err);
     return TM_OK;
 }

@@ -91,7 +91,10 @@ sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_ty
 {
     enum tm_code rc;
 
-    rc = tm_buf_printf(out, "{\"sale_id\":\"%s\",\"status\":\"%s\",\"lines\":[", sale_id, status);
+    if ((rc = tm_buf_adds(out, "{")) == TM_OK &&
+        (rc = tm_json_kv_str(out, "sale_id", sale_id, 1)) == TM_OK &&
+        (rc = tm_json_kv_str(out, "status", status, 0)) == TM_OK)
+        rc = tm_buf_adds(out, ",\"lines\":[");
     for (int i = 0; i < n && rc == TM_OK; i++) {
         struct inv_move m = inv_stock_move(type, l[i].quantity, l[i].store_id, l[i].product_id,
                                            "sale", sale_id, who);
@@ -240,11 +243,12 @@ inv_h_commit_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     for (int i = 0; i < n; i++)
         if ((rc = tm_ctx_may_see(ctx, &l[i].store_id, 1, "sale_id", "stock commit", err)) != TM_OK)
             goto out;
-    rc = tm_buf_printf(&rep->body, "{\"sale_id\":\"%s\",\"status\":\"%s\",\"commit\":%s", c.sale_id,
-                       c.status, c.reply);
-    if (rc == TM_OK)
-        rc = tm_buf_printf(&rep->body, ",\"reverse\":%s}",
-                           c.reverse_reply ? c.reverse_reply : "null");
+    if ((rc = tm_buf_adds(&rep->body, "{")) == TM_OK &&
+        (rc = tm_json_kv_str(&rep->body, "sale_id", c.sale_id, 1)) == TM_OK &&
+        (rc = tm_json_kv_str(&rep->body, "status", c.status, 0)) == TM_OK &&
+        (rc = tm_json_kv_json(&rep->body, "commit", c.reply)) == TM_OK &&
+        (rc = tm_json_kv_json(&rep->body, "reverse", c.reverse_reply)) == TM_OK)
+        rc = tm_buf_adds(&rep->body, "}");
     rc = inv_too_big(rc, err);
 out:
     inv_commit_fini(&c);

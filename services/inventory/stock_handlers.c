@@ -51,9 +51,9 @@ enc_level(struct tm_buf *b, const void *item)
              b, "low", v->l.reorder_point > 0 && inv_available(&v->l) <= v->l.reorder_point)) ==
             TM_OK &&
         (rc = tm_json_kv_i64(b, "sold_last_28d", v->sold_recent)) == TM_OK &&
-        (rc = tm_buf_printf(b, ",\"daily_sales\":%.3f", rate)) == TM_OK)
+        (rc = tm_json_kv_f64(b, "daily_sales", rate, 3, 0)) == TM_OK)
         rc = cover < 0 ? tm_buf_adds(b, ",\"days_of_cover\":null")
-                       : tm_buf_printf(b, ",\"days_of_cover\":%.1f", cover);
+                       : tm_json_kv_f64(b, "days_of_cover", cover, 1, 0);
     if (rc == TM_OK && (rc = tm_json_kv_str(b, "updated_at", v->updated_at, 0)) == TM_OK)
         rc = tm_buf_adds(b, "}");
     return rc;

@@ -272,10 +272,12 @@ static enum tm_code
 h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct fr_rule_set rs;
-    char note[501] = "", who[96], *doc = NULL;
+    char note[501] = "", who[96];
     cJSON *body = NULL, *n;
+    struct tm_buf doc;
     enum tm_code rc;
 
+    tm_buf_init(&doc, TM_BODY_MAX); /* the body, without its note */
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK)
         goto out;
     if ((n = cJSON_DetachItemFromObjectCaseSensitive(body, "note")) != NULL) {
@@ -286,16 +288,16 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     }
     if ((rc = fr_rule_set_parse(body, &rs, err)) != TM_OK)
         goto out;
-    if (!(doc = cJSON_PrintUnformatted(body))) {
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "out of memory");
+    if (tm_json_append(&doc, body) != TM_OK) {
+        rc = tm_err_set(err, TM_TOOBIG, "body", "rule set too large");
         goto out;
     }
     tm_ctx_principal(ctx, who, sizeof who);
     rep->status = 201;
-    if ((rc = tx_db_rules_add(ctx->db, doc, note, who, &rep->body, err)) == TM_OK)
+    if ((rc = tx_db_rules_add(ctx->db, doc.p, note, who, &rep->body, err)) == TM_OK)
         rc = tm_outbox_add(ctx->db, &tx_outbox, "fraud.rules_changed", rep->body.p, NULL, err);
 out:
-    free(doc);
+    tm_buf_fini(&doc);
     cJSON_Delete(body);
     return rc;
 }
