@@ -12,8 +12,9 @@
  * A forecast that fails is never shown: a series with too little history
  * (no day observed) answers 422 and one the engine fails on 500, each
  * naming the series and the reason; a refresh leaves a store's series that
- * has too little history unstored (and says how many), and any other
- * failure fails the refresh or the job run, which records the reason.
+ * has too little history unstored (and says how many), the job any such
+ * series, and any other failure fails the refresh or the job run, which
+ * records the reason.
  *
  * Memory: each entry point allocates one struct fc_work (tm_xmalloc) and
  * frees it; everything it holds is bounded by TM_FORECAST_HISTORY_DAYS and
@@ -403,7 +404,9 @@ stored_or_skipped(PGconn *db, const struct series_fc *s, enum tm_code rc, int64_
 
 /* Every store's series of a product, then the product's own, stored; w->s
  * is the product's series on TM_OK. A store's series with too little
- * history is skipped; the product's own must succeed. */
+ * history is skipped; the product's own failure is returned, TM_UNPROCESSABLE
+ * when it has too little history (the POST answers it, the job skips the
+ * product), the store series stored before it kept in the transaction. */
 static enum tm_code
 refresh_product(PGconn *db, int64_t product_id, int64_t category_id, int horizon, struct fc_work *w,
                 const char *rid, struct refreshed *done, struct tm_err *err)
@@ -632,9 +635,10 @@ out:
 
 /* Every product sold in the window: its stores' series and its own; then
  * every category of those. The events go last, so the outbox's counter row
- * is held only for the end of the job's transaction. A store series with
- * too little history is skipped (logged); any other failure fails the run,
- * which records the series and the reason. */
+ * is held only for the end of the job's transaction. A series with too
+ * little history is skipped (logged; a product sold only today has no day
+ * in the window yet); any other failure fails the run, which records the
+ * series and the reason. */
 enum tm_code
 inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
@@ -650,8 +654,14 @@ inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *er
     for (size_t i = 0; i < n && rc == TM_OK; i++) {
         struct refreshed done;
         rc = refresh_product(db, products[i], categories[i], HORIZON_DEFAULT, w, NULL, &done, err);
-        if (rc == TM_OK)
+        if (rc == TM_UNPROCESSABLE) { /* the product's own series (sold today only): no event */
+            tm_log_info(NULL, "forecast.skipped", "series=%s reason=\"%s\"", w->s.name,
+                        err ? err->message : "");
+            tm_err_clear(err);
+            rc = TM_OK;
+        } else if (rc == TM_OK) {
             updated_of(&w->s, done.stored, &all[i]);
+        }
         *rows += done.stored;
     }
     /* categories: the distinct ones of the products, once each */
@@ -669,7 +679,8 @@ inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *er
         *rows += done.stored;
     }
     for (size_t i = 0; i < n && rc == TM_OK; i++)
-        rc = emit_updated(db, &all[i], err);
+        if (all[i].product_id) /* 0: its own series was skipped */
+            rc = emit_updated(db, &all[i], err);
     free(w);
     free(all);
     free(products);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/time.h"
 
 #include "tests/integration/client.h"
 
@@ -251,13 +252,21 @@ reservation(long long store, long long p)
 static void
 make_objects(struct objects *x)
 {
-    char body[256];
+    char body[256], at[40];
 
     memset(x, 0, sizeof *x);
     x->o = new_store();
     x->o2 = new_store();
     x->p = new_product();
     receive(1, x->p, 20);
+    /* a day of history at store 1 (today's movements are not in a forecast's
+     * window), so its forecast has something to forecast from */
+    tm_iso8601((tm_now_ms() / 86400000LL - 1) * 86400000LL + 43200000LL, at, sizeof at);
+    snprintf(body, sizeof body,
+             "{\"store_id\":1,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":5,"
+             "\"occurred_at\":\"%s\"}",
+             x->p, at);
+    create("/api/v1/stock-movements", body);
     receive(x->o, x->p, 20);
     x->res_out = reservation(x->o, x->p);
     x->res_in = reservation(1, x->p);
