@@ -15,8 +15,8 @@
 #include "common/signals.h"
 
 #define MIGRATION_FILE_MAX (1 << 20)
-/* Any constant shared by every runner; keys the session advisory lock. */
-#define MIGRATE_LOCK_KEY "7406312"
+#define PLUMBING "--@plumbing "
+#define REPLACES "--@replaces "
 
 static int
 by_name(const void *a, const void *b)
@@ -48,6 +48,79 @@ read_file(const char *path, char **out, size_t *len, struct tm_err *err)
     return TM_OK;
 }
 
+/* Appends template dir/plumbing/<name>.sql with @schema@ set to schema. */
+static enum tm_code
+add_template(struct tm_buf *b, const char *dir, const char *schema, const char *name, size_t nlen,
+             struct tm_err *err)
+{
+    char path[1024], tname[64];
+    char *t = NULL;
+    size_t tlen = 0;
+    enum tm_code rc;
+
+    if (nlen == 0 || nlen >= sizeof tname || strspn(name, "abcdefghijklmnopqrstuvwxyz_") < nlen)
+        return tm_err_set(err, TM_INVALID, "migrations", "bad --@plumbing name");
+    memcpy(tname, name, nlen);
+    tname[nlen] = '\0';
+    if (snprintf(path, sizeof path, "%s/plumbing/%s.sql", dir, tname) >= (int)sizeof path)
+        return tm_err_set(err, TM_TOOBIG, "sql-dir", "template path too long");
+    if ((rc = read_file(path, &t, &tlen, err)) != TM_OK)
+        return rc;
+    for (const char *p = t, *at; rc == TM_OK && *p; p = at + 8) {
+        if (!(at = strstr(p, "@schema@"))) {
+            rc = tm_buf_adds(b, p);
+            break;
+        }
+        if ((rc = tm_buf_add(b, p, (size_t)(at - p))) == TM_OK)
+            rc = tm_buf_adds(b, schema);
+    }
+    free(t);
+    return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, path, "expanded migration over 1 MiB");
+}
+
+/* Expands raw (a file's text) into m->sql and notes its --@replaces. */
+static enum tm_code
+expand(const char *dir, const char *schema, const char *raw, struct tm_migration *m,
+       struct tm_err *err)
+{
+    struct tm_buf b;
+    enum tm_code rc = TM_OK;
+
+    tm_buf_init(&b, MIGRATION_FILE_MAX);
+    for (const char *line = raw; rc == TM_OK && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+        size_t body = nl ? len - 1 : len;
+
+        if (strncmp(line, PLUMBING, strlen(PLUMBING)) == 0) {
+            rc = add_template(&b, dir, schema, line + strlen(PLUMBING), body - strlen(PLUMBING),
+                              err);
+            line += len;
+            continue;
+        }
+        if (strncmp(line, REPLACES, strlen(REPLACES)) == 0) {
+            const char *sum = line + strlen(REPLACES);
+            if (body - strlen(REPLACES) != 64 || strspn(sum, "0123456789abcdef") < 64 ||
+                m->n_replaces == TM_MIGRATION_REPLACES_MAX) {
+                rc = tm_err_set(err, TM_INVALID, "migrations", "%s: bad --@replaces line", m->name);
+                break;
+            }
+            memcpy(m->replaces[m->n_replaces], sum, 64);
+            m->replaces[m->n_replaces++][64] = '\0';
+        }
+        if (tm_buf_add(&b, line, len) != TM_OK)
+            rc = tm_err_set(err, TM_TOOBIG, "migrations", "%s: over 1 MiB", m->name);
+        line += len;
+    }
+    if (rc != TM_OK) {
+        tm_buf_fini(&b);
+        return rc;
+    }
+    tm_sha256_hex(b.p ? b.p : "", b.len, m->sha256);
+    m->sql = tm_buf_steal(&b);
+    return TM_OK;
+}
+
 enum tm_code
 tm_migration_set_load(const char *dir, const char *schema, struct tm_migration_set *set,
                       struct tm_err *err)
@@ -67,6 +140,7 @@ tm_migration_set_load(const char *dir, const char *schema, struct tm_migration_s
     while (rc == TM_OK && (e = readdir(d))) {
         size_t nl = strlen(e->d_name), len = 0;
         struct tm_migration *m;
+        char *raw = NULL;
         char file[sizeof path + 258];
         int fn;
 
@@ -83,10 +157,11 @@ tm_migration_set_load(const char *dir, const char *schema, struct tm_migration_s
             rc = tm_err_set(err, TM_TOOBIG, "sql-dir", "migration path too long");
             break;
         }
-        if ((rc = read_file(file, &m->sql, &len, err)) == TM_OK) {
-            tm_sha256_hex(m->sql, len, m->sha256);
+        if ((rc = read_file(file, &raw, &len, err)) == TM_OK &&
+            (rc = expand(dir, schema, raw, m, err)) == TM_OK)
             set->n++;
-        }
+        free(raw);
+        raw = NULL;
     }
     closedir(d);
     if (rc != TM_OK) {
@@ -107,10 +182,22 @@ tm_migration_set_fini(struct tm_migration_set *set)
     set->n = 0;
 }
 
+static int
+replaced(const struct tm_migration *m, const char *sum)
+{
+    for (int i = 0; i < m->n_replaces; i++)
+        if (strcmp(m->replaces[i], sum) == 0)
+            return 1;
+    return 0;
+}
+
 /* Compares what is recorded with the set. *next is the index of the first
- * migration not applied. TM_CONFLICT on an edit, a gap or an unknown record. */
+ * migration not applied; rewritten[i] is set for an applied migration whose
+ * file was rewritten (--@replaces its recorded checksum) and *n_rewritten
+ * counts them. TM_CONFLICT on an edit, a gap or an unknown record. */
 static enum tm_code
-compare(PGconn *db, const struct tm_migration_set *set, int *next, struct tm_err *err)
+compare(PGconn *db, const struct tm_migration_set *set, int *next, char *rewritten,
+        int *n_rewritten, struct tm_err *err)
 {
     const char *params[1] = {set->schema};
     PGresult *r = NULL;
@@ -118,6 +205,8 @@ compare(PGconn *db, const struct tm_migration_set *set, int *next, struct tm_err
     int rows;
 
     *next = 0;
+    *n_rewritten = 0;
+    memset(rewritten, 0, TM_MIGRATIONS_MAX);
     rc = tm_db_exec(db,
                     "SELECT name, checksum FROM tm_meta.migrations WHERE schema_name = $1 "
                     "ORDER BY name",
@@ -134,7 +223,10 @@ compare(PGconn *db, const struct tm_migration_set *set, int *next, struct tm_err
                             set->schema, name);
             break;
         }
-        if (strcmp(set->m[i].sha256, sum) != 0) {
+        if (strcmp(set->m[i].sha256, sum) != 0 && replaced(&set->m[i], sum)) {
+            rewritten[i] = 1;
+            (*n_rewritten)++;
+        } else if (strcmp(set->m[i].sha256, sum) != 0) {
             rc = tm_err_set(err, TM_CONFLICT, "migrations",
                             "%s: migration %s was edited after it was applied (checksum %.12s, "
                             "recorded %.12s)",
@@ -193,17 +285,40 @@ apply_one(PGconn *db, const char *schema, const struct tm_migration *m, struct t
     return rc;
 }
 
+/* Records the new checksum of a rewritten migration (what it built is
+ * unchanged: nothing runs). */
+static enum tm_code
+record_rewrite(PGconn *db, const char *schema, const struct tm_migration *m, struct tm_err *err)
+{
+    const char *params[3] = {schema, m->name, m->sha256};
+
+    return tm_db_exec(db,
+                      "UPDATE tm_meta.migrations SET checksum = $3"
+                      " WHERE schema_name = $1 AND name = $2",
+                      3, params, NULL, err);
+}
+
 enum tm_code
 tm_migrate_apply(PGconn *db, const struct tm_migration_set *set, int *applied, struct tm_err *err)
 {
-    const char *key[1] = {MIGRATE_LOCK_KEY};
+    struct tm_db_int k;
+    const char *key[1] = {tm_db_int(&k, tm_key64("tm_meta", "migrate"))};
+    char rewritten[TM_MIGRATIONS_MAX];
     enum tm_code rc;
-    int next = 0;
+    int next = 0, n_rewritten = 0;
 
     *applied = 0;
     if ((rc = tm_db_exec(db, "SELECT pg_advisory_lock($1::bigint)", 1, key, NULL, err)) != TM_OK)
         return rc;
-    if ((rc = ensure_meta(db, err)) == TM_OK && (rc = compare(db, set, &next, err)) == TM_OK) {
+    if ((rc = ensure_meta(db, err)) == TM_OK &&
+        (rc = compare(db, set, &next, rewritten, &n_rewritten, err)) == TM_OK) {
+        for (int i = 0; i < next && rc == TM_OK; i++) {
+            if (!rewritten[i] || (rc = record_rewrite(db, set->schema, &set->m[i], err)) != TM_OK)
+                continue;
+            (*applied)++;
+            tm_log_info(NULL, "migration.rewritten", "schema=%s name=%s checksum=%.12s",
+                        set->schema, set->m[i].name, set->m[i].sha256);
+        }
         for (int i = next; i < set->n && rc == TM_OK; i++) {
             rc = apply_one(db, set->schema, &set->m[i], err);
             if (rc == TM_OK) {
@@ -221,8 +336,9 @@ tm_migrate_apply(PGconn *db, const struct tm_migration_set *set, int *applied, s
 enum tm_code
 tm_migrate_check(PGconn *db, const struct tm_migration_set *set, struct tm_err *err)
 {
-    int next = 0;
-    enum tm_code rc = compare(db, set, &next, err);
+    char rewritten[TM_MIGRATIONS_MAX];
+    int next = 0, n_rewritten = 0;
+    enum tm_code rc = compare(db, set, &next, rewritten, &n_rewritten, err);
 
     if (rc == TM_INTERNAL && strstr(err ? err->message : "", "42P01"))
         return tm_err_set(err, TM_CONFLICT, "migrations",
@@ -233,6 +349,11 @@ tm_migrate_check(PGconn *db, const struct tm_migration_set *set, struct tm_err *
         return tm_err_set(err, TM_CONFLICT, "migrations",
                           "%s is behind: %s and %d more not applied; run tm-migrate", set->schema,
                           set->m[next].name, set->n - next - 1);
+    if (n_rewritten > 0)
+        return tm_err_set(err, TM_CONFLICT, "migrations",
+                          "%s is behind: %d migration(s) rewritten since applied; run tm-migrate "
+                          "to record them",
+                          set->schema, n_rewritten);
     return TM_OK;
 }
 

@@ -23,7 +23,7 @@ health_reply(const struct tm_router *r, const struct tm_request *req, struct tm_
 
     memset(&h, 0, sizeof h);
     if (r->health)
-        r->health(r->app, &h);
+        r->health(r->health_arg ? r->health_arg : r->app, &h);
     rep->status = tm_health_ready(&h) ? 200 : 503;
     if (tm_health_json(&h, r->svc, req->id, &rep->body) != TM_OK)
         tm_buf_reset(&rep->body);
@@ -34,7 +34,7 @@ static enum tm_code
 replay_reply(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep,
              struct tm_err *err)
 {
-    struct tm_ctx ctx = {req, NULL, r->app, NULL, 0};
+    struct tm_ctx ctx = {req, NULL, r->app, NULL, 0, r->jobs};
     int64_t from = 0, limit = 0;
     PGconn *db = NULL;
     enum tm_code rc;
@@ -154,6 +154,7 @@ tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
         ctx.app = r->app;
         ctx.arg = rt->arg;
         ctx.stores_judged = 0;
+        ctx.jobs = r->jobs;
         rc = run(r, rt, &ctx, &rep, &err);
     }
     if (rc != TM_OK)

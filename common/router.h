@@ -19,6 +19,7 @@
 #include "common/db.h"
 #include "common/envelope.h"
 #include "common/err.h"
+#include "common/jobs.h"
 #include "common/ops.h"
 #include "common/outbox.h"
 
@@ -30,8 +31,9 @@ struct tm_ctx {
     const struct tm_request *req;
     PGconn *db; /* NULL when the router has no pool; in a transaction for writes */
     void *app;
-    const void *arg;   /* the route's arg */
-    int stores_judged; /* set by the store checks below (TM_SCOPE_STORES) */
+    const void *arg;      /* the route's arg */
+    int stores_judged;    /* set by the store checks below (TM_SCOPE_STORES) */
+    struct tm_jobs *jobs; /* the service's job runner (common/jobs.h routes), or NULL */
 };
 
 typedef enum tm_code (*tm_handler_fn)(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
@@ -64,6 +66,8 @@ struct tm_router {
     tm_health_fn health;   /* answers the HEALTH probe */
     void *app;
     const struct tm_outbox *outbox; /* answers REPLAY when not NULL */
+    struct tm_jobs *jobs;           /* handed to handlers as ctx->jobs; may be NULL */
+    void *health_arg;               /* handed to health; app when NULL */
 };
 
 /* A tm_bus_handler_fn: `router` is a struct tm_router *. */

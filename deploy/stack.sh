@@ -7,7 +7,7 @@
 #   deploy/stack.sh up            start what is not running (safe to repeat)
 #   deploy/stack.sh down          stop everything this run folder started
 #   deploy/stack.sh status        one line per process
-#   deploy/stack.sh start SVC N   (re)start instance N of inventory|txn|analytics|gateway
+#   deploy/stack.sh start SVC N   (re)start instance N of a daemon (SERVICES below) or the gateway
 #   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
 #   deploy/stack.sh redis stop|start   the same for Redis
 #   deploy/stack.sh nginx reload  nginx with the settings now in the environment
@@ -61,21 +61,45 @@ scale_of() { # scale_of SVC -> instance count
   for kv in $SCALE_SPEC; do
     [ "${kv%%=*}" = "$1" ] && n=${kv#*=}
   done
-  [[ $n =~ ^[1-9][0-9]?$ ]] || die "SCALE: '$1=$n' must be 1..99"
+  [[ $n =~ ^[1-9]$ ]] || die "SCALE: '$1=$n' must be 1..9"
   echo "$n"
 }
-N_INV=$(scale_of inventory)
+
+# The bus daemons (common/service), in start order, each with the offset of
+# its ops ports in the port block: instance i of SVC serves /health on
+# PORT_BASE + offset + i. Adding a daemon is one entry here
+# (docs/adding-a-service.md); the rest of this script derives from it.
+SERVICES=(inventory:70 analytics:60 txn:50)
+svc_names() { local e; for e in "${SERVICES[@]}"; do printf '%s ' "${e%%:*}"; done; }
+for e in "${SERVICES[@]}"; do scale_of "${e%%:*}" >/dev/null; done
 N_GW=$(scale_of gateway)
-N_AN=$(scale_of analytics)
-N_TX=$(scale_of txn)
 gw_port() { echo $((PORT_BASE + 10 + $1)); }
-gw_ops_port() { echo $((PORT_BASE + 40 + $1)); }
-inv_ops_port() { echo $((PORT_BASE + 70 + $1)); }
-inv_endpoint() { echo "ipc://$RUN/sock/inventory-$1.ipc"; }
-an_ops_port() { echo $((PORT_BASE + 60 + $1)); }
-an_endpoint() { echo "ipc://$RUN/sock/analytics-$1.ipc"; }
-tx_ops_port() { echo $((PORT_BASE + 50 + $1)); }
-tx_endpoint() { echo "ipc://$RUN/sock/txn-$1.ipc"; }
+ops_port() { # ops_port SVC I
+  local e
+  for e in gateway:40 "${SERVICES[@]}"; do
+    [ "${e%%:*}" = "$1" ] && { echo $((PORT_BASE + ${e#*:} + $2)); return; }
+  done
+  die "unknown service $1"
+}
+upper() { tr 'a-z-' 'A-Z_' <<<"$1"; }
+svc_endpoint() { echo "ipc://$RUN/sock/$1-$2.ipc"; }
+svc_events() { echo "ipc://$RUN/sock/$1-events-$2.ipc"; }
+endpoints_of() { # endpoints_of SVC [events] -> comma-separated, every instance
+  local i list="" n; n=$(scale_of "$1")
+  for i in $(seq 1 "$n"); do
+    list="$list${list:+,}$(if [ "${2:-}" = events ]; then svc_events "$1" "$i"; else svc_endpoint "$1" "$i"; fi)"
+  done
+  echo "$list"
+}
+# Every daemon's bus and PUB endpoints as settings (TM_<SVC>_ENDPOINTS,
+# TM_<SVC>_EVENTS_ENDPOINTS): each program reads the ones it declared.
+peer_env() {
+  local s
+  for s in $(svc_names); do
+    printf 'TM_%s_ENDPOINTS=%s TM_%s_EVENTS_ENDPOINTS=%s ' "$(upper "$s")" "$(endpoints_of "$s")" \
+      "$(upper "$s")" "$(endpoints_of "$s" events)"
+  done
+}
 
 as_pg() { # runs a command as the postgres user (PostgreSQL refuses root)
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -192,68 +216,35 @@ start_daemon() {
   log "started $name (pid $(cat "$pidf" 2>/dev/null))"
 }
 
-start_inventory() {
-  local i=$1 ep; ep=$(inv_endpoint "$i")
+start_service() { # start_service SVC I (in a subshell: its settings stay its own)
+  local svc=$1 i=$2 up ep; up=$(upper "$1"); ep=$(svc_endpoint "$1" "$2")
   [ ${#ep} -lt 100 ] || die "socket path $ep is too long for ipc://; use a shorter TM_RUN_DIR"
-  TM_DB_URL=$DB_URL TM_INVENTORY_ENDPOINT=$ep TM_OPS_PORT=$(inv_ops_port "$i") \
-  TM_INVENTORY_EVENTS_ENDPOINT=ipc://$RUN/sock/inventory-events-$i.ipc \
-  TM_INSTANCE=inventory-$i TM_SQL_DIR=$ROOT/sql \
-    start_daemon "tm-inventory #$i" "$RUN/pid/inventory-$i.pid" "$RUN/log/inventory-$i.log" \
-    "$BIN/tm-inventory"
-}
-
-inventory_endpoints() {
-  local i list=""
-  for i in $(seq 1 "$N_INV"); do list="$list${list:+,}$(inv_endpoint "$i")"; done
-  echo "$list"
-}
-
-inventory_events() {
-  local i list=""
-  for i in $(seq 1 "$N_INV"); do list="$list${list:+,}ipc://$RUN/sock/inventory-events-$i.ipc"; done
-  echo "$list"
-}
-
-analytics_endpoints() {
-  local i list=""
-  for i in $(seq 1 "$N_AN"); do list="$list${list:+,}$(an_endpoint "$i")"; done
-  echo "$list"
-}
-
-start_analytics() {
-  local i=$1
-  TM_DB_URL=$DB_URL TM_ANALYTICS_ENDPOINT=$(an_endpoint "$i") TM_OPS_PORT=$(an_ops_port "$i") \
-  TM_INSTANCE=analytics-$i TM_SQL_DIR=$ROOT/sql TM_INVENTORY_EVENTS_ENDPOINTS=$(inventory_events) \
-  TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
-    start_daemon "tm-analytics #$i" "$RUN/pid/analytics-$i.pid" "$RUN/log/analytics-$i.log" \
-    "$BIN/tm-analytics"
-}
-
-txn_endpoints() {
-  local i list=""
-  for i in $(seq 1 "$N_TX"); do list="$list${list:+,}$(tx_endpoint "$i")"; done
-  echo "$list"
-}
-
-start_txn() {
-  local i=$1
-  TM_DB_URL=$DB_URL TM_TXN_ENDPOINT=$(tx_endpoint "$i") TM_OPS_PORT=$(tx_ops_port "$i") \
-  TM_TXN_EVENTS_ENDPOINT=ipc://$RUN/sock/txn-events-$i.ipc \
-  TM_INSTANCE=txn-$i TM_SQL_DIR=$ROOT/sql TM_INVENTORY_EVENTS_ENDPOINTS=$(inventory_events) \
-  TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
-    start_daemon "tm-txn #$i" "$RUN/pid/txn-$i.pid" "$RUN/log/txn-$i.log" "$BIN/tm-txn"
+  (
+    # shellcheck disable=SC2046 # peer_env is a list of NAME=VALUE words
+    export $(peer_env) TM_DB_URL="$DB_URL" "TM_${up}_ENDPOINT=$ep" \
+      TM_OPS_PORT="$(ops_port "$svc" "$i")" "TM_${up}_EVENTS_ENDPOINT=$(svc_events "$svc" "$i")" \
+      TM_INSTANCE="$svc-$i" TM_SQL_DIR="$ROOT/sql" TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+    start_daemon "tm-$svc #$i" "$RUN/pid/$svc-$i.pid" "$RUN/log/$svc-$i.log" "$BIN/tm-$svc"
+  )
 }
 
 start_gateway() {
   local i=$1
-  TM_GATEWAY_LISTEN=127.0.0.1:$(gw_port "$i") TM_OPS_PORT=$(gw_ops_port "$i") \
-  TM_INSTANCE=gateway-$i TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
-  TM_GATEWAY_THREADS=${TM_GATEWAY_THREADS:-256} TM_GATEWAY_DB_URL=$DB_URL \
-  TM_ANALYTICS_ENDPOINTS=$(analytics_endpoints) TM_TXN_ENDPOINTS=$(txn_endpoints) \
-  TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT TM_SQL_DIR=$ROOT/sql \
-  TM_JWT_SECRET_FILE=$RUN/secrets/jwt.key \
+  (
+    # shellcheck disable=SC2046
+    export $(peer_env) TM_GATEWAY_LISTEN="127.0.0.1:$(gw_port "$i")" \
+      TM_OPS_PORT="$(ops_port gateway "$i")" TM_INSTANCE="gateway-$i" \
+      TM_GATEWAY_THREADS="${TM_GATEWAY_THREADS:-256}" TM_GATEWAY_DB_URL="$DB_URL" \
+      TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TM_SQL_DIR="$ROOT/sql" \
+      TM_JWT_SECRET_FILE="$RUN/secrets/jwt.key"
     start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
-    "$BIN/tm-gateway"
+      "$BIN/tm-gateway"
+  )
+}
+
+start_svc() { # start_svc SVC I: a bus daemon or the gateway, then waits until ready
+  if [ "$1" = gateway ]; then start_gateway "$2"; else start_service "$1" "$2"; fi
+  wait_ready "$1" "$2" "$(ops_port "$1" "$2")"
 }
 
 wait_ready() { # wait_ready SVC I OPSPORT
@@ -303,7 +294,8 @@ cmd_up() {
   fi
   start_postgres
   start_redis
-  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory,gateway,analytics,txn \
+  local schemas; schemas=$(svc_names); schemas="gateway,${schemas% }"
+  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas "${schemas// /,}" \
     2>>"$RUN/log/migrate.log" || die "migrations failed: see $RUN/log/migrate.log"
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
     TM_DB_URL=$DB_URL "$BIN/tm-inventory-seed" 2>>"$RUN/log/seed.log" \
@@ -314,27 +306,25 @@ cmd_up() {
   TM_GATEWAY_DB_URL=$DB_URL TM_ADMIN_CREDENTIALS_FILE=$RUN/secrets/admin-credentials \
   TM_SAMPLE_USERS=$([ "${TM_SAMPLE:-1}" = 1 ] && echo true || echo false) \
     "$BIN/tm-gateway-admin" 2>>"$RUN/log/admin.log" || die "admin bootstrap failed: see $RUN/log/admin.log"
-  local i
-  for i in $(seq 1 "$N_INV"); do start_inventory "$i"; done
-  for i in $(seq 1 "$N_INV"); do wait_ready inventory "$i" "$(inv_ops_port "$i")"; done
-  for i in $(seq 1 "$N_AN"); do start_analytics "$i"; done
-  for i in $(seq 1 "$N_AN"); do wait_ready analytics "$i" "$(an_ops_port "$i")"; done
-  for i in $(seq 1 "$N_TX"); do start_txn "$i"; done
-  for i in $(seq 1 "$N_TX"); do wait_ready txn "$i" "$(tx_ops_port "$i")"; done
+  local i svc
+  for svc in $(svc_names); do
+    for i in $(seq 1 "$(scale_of "$svc")"); do start_service "$svc" "$i"; done
+    for i in $(seq 1 "$(scale_of "$svc")"); do wait_ready "$svc" "$i" "$(ops_port "$svc" "$i")"; done
+  done
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
     # the sample sales history, posted through tm-txn like real sales (once)
-    TM_DB_URL=$DB_URL TM_TXN_ENDPOINTS=$(txn_endpoints) TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
-      "$BIN/tm-txn-seed" 2>>"$RUN/log/seed.log" || die "sample sales failed: see $RUN/log/seed.log"
+    # shellcheck disable=SC2046
+    (export $(peer_env) TM_DB_URL="$DB_URL"; exec "$BIN/tm-txn-seed") 2>>"$RUN/log/seed.log" || die "sample sales failed: see $RUN/log/seed.log"
     log "sample sales: $(grep -o 'event=seed.done.*\|event=seed.skip.*' "$RUN/log/seed.log" | tail -n 1)"
   fi
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
-  for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(gw_ops_port "$i")"; done
+  for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(ops_port gateway "$i")"; done
   start_nginx
   wait_api "http://127.0.0.1:$HTTP_PORT/api/v1/auth/me" 30 \
     || die "the API does not answer through nginx: see $RUN/log/"
   cat <<MSG
 
-TechMart is up (inventory x$N_INV, txn x$N_TX, analytics x$N_AN, gateway x$N_GW).
+TechMart is up ($(for svc in $(svc_names) gateway; do printf '%s x%s, ' "$svc" "$(scale_of "$svc")"; done | sed 's/, $//')).
   Open:    http://localhost:$HTTP_PORT/
   Log in:  curl -X POST -H 'Content-Type: application/json' http://localhost:$HTTP_PORT/api/v1/auth/login \\
              -d '{"email":"...","password":"..."}'
@@ -342,7 +332,7 @@ TechMart is up (inventory x$N_INV, txn x$N_TX, analytics x$N_AN, gateway x$N_GW)
            admin: ${TM_ADMIN_EMAIL:-admin@techmart.local}, $( [ -n "${TM_ADMIN_PASSWORD:-}" ] && echo "password from TM_ADMIN_PASSWORD" || echo "generated password in $RUN/secrets/admin-credentials (root only)")
            sample users (store_manager@, buyer@, analyst@, fraud_analyst@, viewer@techmart.local)
            and a sample POS API key (store 1): same file
-  Health:  curl http://127.0.0.1:$(gw_ops_port 1)/health   (gateway ops port)
+  Health:  curl http://127.0.0.1:$(ops_port gateway 1)/health   (gateway ops port)
   Logs:    $RUN/log/
   Stop:    make down
 MSG
@@ -365,8 +355,9 @@ cmd_down() {
   [ -d "$RUN" ] || { log "nothing to stop in $RUN"; return 0; }
   local f
   stop_pid "$RUN/pid/nginx.pid"
-  for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/analytics-*.pid "$RUN"/pid/txn-*.pid \
-    "$RUN"/pid/inventory-*.pid; do
+  local svc pids=("$RUN"/pid/gateway-*.pid)
+  for svc in $(svc_names | tr ' ' '\n' | tac); do pids+=("$RUN"/pid/"$svc"-*.pid); done
+  for f in "${pids[@]}"; do
     [ -e "$f" ] || continue
     stop_pid "$f.sup" # passes SIGTERM on and waits for the daemon
     stop_pid "$f"
@@ -392,14 +383,9 @@ cmd_status() {
 
 cmd_start() {
   local svc=${1:-} i=${2:-}
-  [[ $i =~ ^[0-9]+$ ]] || die "usage: stack.sh start inventory|gateway|analytics|txn N"
-  case $svc in
-    inventory) start_inventory "$i"; wait_ready inventory "$i" "$(inv_ops_port "$i")" ;;
-    gateway) start_gateway "$i"; wait_ready gateway "$i" "$(gw_ops_port "$i")" ;;
-    analytics) start_analytics "$i"; wait_ready analytics "$i" "$(an_ops_port "$i")" ;;
-    txn) start_txn "$i"; wait_ready txn "$i" "$(tx_ops_port "$i")" ;;
-    *) die "usage: stack.sh start inventory|gateway N" ;;
-  esac
+  [[ $i =~ ^[0-9]+$ ]] && [[ " $(svc_names)gateway " = *" $svc "* ]] \
+    || die "usage: stack.sh start $(svc_names | tr ' ' '|')gateway N"
+  start_svc "$svc" "$i"
 }
 
 cmd_pg() {
@@ -435,9 +421,8 @@ cmd_events() {
   shift || true
   case $cmd in
     tail)
-      for i in $(seq 1 "$N_INV"); do list="$list${list:+,}ipc://$RUN/sock/inventory-events-$i.ipc"; done
-      exec "$BIN/tm-events" tail --events "$list" "$@" ;;
-    replay) exec "$BIN/tm-events" replay --source inventory --bus "$(inventory_endpoints)" "$@" ;;
+      exec "$BIN/tm-events" tail --events "$(endpoints_of inventory events)" "$@" ;;
+    replay) exec "$BIN/tm-events" replay --source inventory --bus "$(endpoints_of inventory)" "$@" ;;
     *) die "usage: stack.sh events tail|replay [options]" ;;
   esac
 }

@@ -257,18 +257,6 @@ gw_h_audit_refusals(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
 
 /* ----------------------------------------------------------------- jobs */
 
-enum tm_code
-gw_h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_list(((struct gw_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
-enum tm_code
-gw_h_jobs_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_run(((struct gw_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
 static enum tm_code
 job_audit_retention(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
@@ -288,7 +276,7 @@ job_revocations_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err
 void
 gw_jobs_init(const struct gw_cfg *cfg, struct tm_job jobs[GW_JOBS_N])
 {
-    jobs[0] =
-        (struct tm_job){"audit-retention", cfg->audit_retention_interval_s, job_audit_retention};
-    jobs[1] = (struct tm_job){"revocations-cleanup", 3600, job_revocations_cleanup};
+    jobs[0] = (struct tm_job){"audit-retention", cfg->audit_retention_interval_s,
+                              job_audit_retention, NULL};
+    jobs[1] = (struct tm_job){"revocations-cleanup", 3600, job_revocations_cleanup, NULL};
 }

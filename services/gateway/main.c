@@ -110,7 +110,7 @@ prepare(struct gw_app *app, const struct gw_cfg *cfg)
                          sizeof app->dummy_hash, &err) != TM_OK)
         goto fail;
     app->local = (struct tm_router){
-        "tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app, NULL};
+        "tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app, NULL, NULL, NULL};
     return 0;
 fail:
     fprintf(stderr, "tm-gateway: %s\n", err.message);
@@ -154,11 +154,12 @@ main(int argc, char **argv)
     }
     status = 1;
     gw_jobs_init(&cfg, jobs);
-    if (tm_jobs_start(jobs, GW_JOBS_N, &gw_job_sql, cfg.db_url, cfg.base.instance, &app, &app.jobs,
+    if (tm_jobs_start(jobs, GW_JOBS_N, "gateway", cfg.db_url, cfg.base.instance, &app, &app.jobs,
                       &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
     }
+    app.local.jobs = app.jobs;
     if (tm_http_start(cfg.listen, cfg.threads, NULL, &app, &http, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;

@@ -532,13 +532,3 @@ gw_db_audit_prune(PGconn *db, int days, int batch, int64_t *rows, struct tm_err 
     *rows += refusals;
     return TM_OK;
 }
-
-const struct tm_job_sql gw_job_sql = {
-    7406600, /* advisory lock keys of the gateway's jobs: 7406600 + job index */
-    "INSERT INTO gateway.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
-    "UPDATE gateway.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
-    " error = $4 WHERE id = $1::bigint",
-    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS(
-        "finished_at") ", outcome, rows, error"
-                       " FROM gateway.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
-};

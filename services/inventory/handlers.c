@@ -419,37 +419,6 @@ h_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return rc;
 }
 
-/* --------------------------------------------------------------- jobs */
-
-static enum tm_code
-job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
-{
-    const struct inv_app *a = app;
-
-    return tm_outbox_cleanup(db, &inv_outbox, a->outbox_retention_s, rows, err);
-}
-
-/* Intervals are set by main from configuration (index order matters there). */
-struct tm_job inv_jobs[] = {
-    {"outbox-cleanup", 3600, job_outbox_cleanup},
-    {"reservation-expiry", 30, inv_job_reservation_expiry},
-    {"ledger-check", 86400, inv_job_ledger_check},
-    {"forecast-refresh", 21600, inv_job_forecast_refresh},
-};
-const int inv_jobs_n = (int)(sizeof inv_jobs / sizeof inv_jobs[0]);
-
-static enum tm_code
-h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_list(((const struct inv_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
-static enum tm_code
-h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_run(((const struct inv_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
 enum tm_code
 inv_event_created(PGconn *db, enum inv_kind kind, const void *item, struct tm_err *err)
 {
@@ -515,7 +484,7 @@ const struct tm_route inv_routes[] = {
     {"GET", "/api/v1/stock-commits/{sale_id}", inv_h_commit_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/stock-commits/{sale_id}/reverse", inv_h_commit_reverse, TM_TX_WRITE, NULL,
      TM_SCOPE_STORES},
-    {"GET", "/api/v1/jobs", h_jobs_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"POST", "/api/v1/jobs/{name}/run", h_job_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t inv_routes_n = sizeof inv_routes / sizeof inv_routes[0];

@@ -378,32 +378,4 @@ inv_db_store_list(PGconn *db, const struct inv_filter *f, const struct tm_page *
 
 /* ---------------------------------------------------------------- outbox */
 
-const struct tm_outbox inv_outbox = {
-    "inventory",
-    7406313, /* advisory lock key of inventory's publisher */
-    "WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1 RETURNING last)"
-    " INSERT INTO inventory.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s"
-    " RETURNING seq",
-    "SELECT seq, topic, " TM_DB_TS("ts") ", data::text FROM inventory.outbox WHERE seq > $1"
-                                         " ORDER BY seq LIMIT $2",
-    "SELECT published FROM inventory.outbox_seq",
-    "UPDATE inventory.outbox_seq SET published = GREATEST(published, $1::bigint)",
-    "SELECT last FROM inventory.outbox_seq",
-    /* never an event the publisher has not sent: subscribers replay those */
-    "WITH gone AS (DELETE FROM inventory.outbox WHERE ts < now() - make_interval(secs => "
-    "$1::bigint)"
-    " AND seq <= (SELECT published FROM inventory.outbox_seq) RETURNING 1) SELECT count(*) FROM "
-    "gone",
-};
-
-/* ------------------------------------------------------------------ jobs */
-
-const struct tm_job_sql inv_job_sql = {
-    7406400, /* advisory lock keys of inventory's jobs: 7406400 + job index */
-    "INSERT INTO inventory.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
-    "UPDATE inventory.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
-    " error = $4 WHERE id = $1::bigint",
-    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS(
-        "finished_at") ", outcome, rows, error"
-                       " FROM inventory.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
-};
+const struct tm_outbox inv_outbox = {"inventory"};

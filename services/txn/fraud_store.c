@@ -203,28 +203,4 @@ tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out, struct
     return rc;
 }
 
-const struct tm_outbox tx_outbox = {
-    "txn",
-    7406314, /* advisory lock key of txn's publisher */
-    "WITH s AS (UPDATE txn.outbox_seq SET last = last + 1 RETURNING last)"
-    " INSERT INTO txn.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s RETURNING seq",
-    "SELECT seq, topic, " TM_DB_TS("ts") ", data::text FROM txn.outbox WHERE seq > $1"
-                                         " ORDER BY seq LIMIT $2",
-    "SELECT published FROM txn.outbox_seq",
-    "UPDATE txn.outbox_seq SET published = GREATEST(published, $1::bigint)",
-    "SELECT last FROM txn.outbox_seq",
-    /* never an event the publisher has not sent: subscribers replay those */
-    "WITH gone AS (DELETE FROM txn.outbox WHERE ts < now() - make_interval(secs => $1::bigint)"
-    " AND seq <= (SELECT published FROM txn.outbox_seq) RETURNING 1) SELECT count(*) FROM gone",
-};
-
-const struct tm_job_sql tx_job_sql = {
-    7406500, /* advisory lock keys of txn's jobs: 7406500 + job index */
-    "INSERT INTO txn.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
-    "UPDATE txn.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
-    " error = $4 WHERE id = $1::bigint",
-    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS("finished_at") ", outcome, rows, error"
-                                                                      " FROM txn.job_runs WHERE job"
-                                                                      " = $1 ORDER BY id DESC LIMIT"
-                                                                      " 1",
-};
+const struct tm_outbox tx_outbox = {"txn"};

@@ -314,18 +314,6 @@ h_fraud_stats(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 static const char queue_arg[] = "suspicious";
 
-static enum tm_code
-h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_list(((const struct tx_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
-static enum tm_code
-h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_run(((const struct tx_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
 const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/customers", h_customer_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"POST", "/api/v1/customers", h_customer_create, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
@@ -341,21 +329,15 @@ const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/fraud/rules/versions", h_rules_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/fraud/rules/{version}", h_rules_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/fraud/stats", h_fraud_stats, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"GET", "/api/v1/txn/jobs", h_jobs_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"POST", "/api/v1/txn/jobs/{name}/run", h_job_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/txn/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/txn/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t tx_routes_n = sizeof tx_routes / sizeof tx_routes[0];
 
 /* --------------------------------------------------------------- jobs */
 
-static enum tm_code
-job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
-{
-    return tm_outbox_cleanup(db, &tx_outbox, ((struct tx_app *)app)->outbox_retention_s, rows, err);
-}
-
-static enum tm_code
-job_store_profiles(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
+enum tm_code
+tx_job_store_profiles(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
     (void)app;
     return tx_db_store_profiles_refresh(db, rows, err);
@@ -364,8 +346,8 @@ job_store_profiles(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 /* Sales whose flow stopped half-way and were never retried: their claim
  * goes and any stock they took comes back (inventory's reversal is
  * idempotent; a commit that never happened answers 404). */
-static enum tm_code
-job_claim_recovery(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
+enum tm_code
+tx_job_claim_recovery(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
     struct tx_app *a = app;
     int64_t ids[100];
@@ -377,10 +359,3 @@ job_claim_recovery(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
     *rows = n;
     return rc;
 }
-
-struct tm_job tx_jobs[] = {
-    {"outbox-cleanup", 3600, job_outbox_cleanup},
-    {"store-profiles", 600, job_store_profiles},
-    {"claim-recovery", 60, job_claim_recovery},
-};
-const int tx_jobs_n = sizeof tx_jobs / sizeof tx_jobs[0];

@@ -101,12 +101,6 @@ tx_db_parse_int_array(const char *s, int64_t *v, int max)
 
 /* ------------------------------------------------------ catalogue copy */
 
-const char tx_db_inbox_lock_sql[] =
-    "INSERT INTO txn.inbox (source) VALUES ($1) ON CONFLICT (source)"
-    " DO UPDATE SET source = EXCLUDED.source RETURNING last_seq";
-const char tx_db_inbox_set_sql[] =
-    "UPDATE txn.inbox SET last_seq = $2::bigint, applied_at = now() WHERE source = $1";
-
 enum tm_code
 tx_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err)
 {

@@ -16,6 +16,7 @@
 #include "services/txn/fraud.h"
 #include "services/txn/sale.h"
 
+/* tm-txn's outbox (sql/plumbing/outbox.sql in the txn schema). */
 extern const struct tm_outbox tx_outbox;
 
 /* Shared by the storage files: TM_TOOBIG for a reply that does not fit;
@@ -26,9 +27,6 @@ TM_MUSTCHECK enum tm_code tx_db_json_one(PGconn *db, const char *sql, int n,
                                          const char *const *params, const char *what,
                                          struct tm_buf *out, struct tm_err *err);
 int tx_db_parse_int_array(const char *s, int64_t *v, int max);
-extern const struct tm_job_sql tx_job_sql;
-extern const char tx_db_inbox_lock_sql[];
-extern const char tx_db_inbox_set_sql[];
 
 /* ------------------------------------------------------ catalogue copy */
 

@@ -55,6 +55,7 @@ main(void)
     sr = srunner_create(catalogue_suite());
     srunner_add_suite(sr, input_suite());
     srunner_add_suite(sr, platform_suite());
+    srunner_add_suite(sr, migrate_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, session_suite());
     srunner_add_suite(sr, audit_suite());

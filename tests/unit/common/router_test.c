@@ -69,7 +69,7 @@ static const struct tm_route routes[] = {
     {"GET", "/s/{id}", h_forgets, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"POST", "/s/{id}", h_judges, TM_TX_READ, NULL, TM_SCOPE_STORES},
 };
-static struct tm_router router = {"tm-test", routes, 4, NULL, health_down, NULL, NULL};
+static struct tm_router router = {"tm-test", routes, 4, NULL, health_down, NULL, NULL, NULL, NULL};
 
 static const char *role = "admin", *stores = ""; /* the principal dispatch sends */
 
@@ -186,7 +186,7 @@ END_TEST
 START_TEST(test_store_scope_helpers)
 {
     struct tm_request req;
-    struct tm_ctx ctx = {&req, NULL, NULL, NULL, 0};
+    struct tm_ctx ctx = {&req, NULL, NULL, NULL, 0, NULL};
     const int64_t ends[2] = {3, 2}, elsewhere[2] = {3, 4};
     char scope[32];
     struct tm_err e;
@@ -216,7 +216,7 @@ START_TEST(test_store_scope_helpers)
 END_TEST
 
 static struct tm_request qreq;
-static struct tm_ctx qctx = {&qreq, NULL, NULL, NULL, 0};
+static struct tm_ctx qctx = {&qreq, NULL, NULL, NULL, 0, NULL};
 
 static void
 set_query(const char *k1, const char *v1, const char *k2, const char *v2)

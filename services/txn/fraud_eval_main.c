@@ -1,4 +1,4 @@
-/* services/txn/eval_main.c — tm-fraud-eval: replays a labelled CSV of sales
+/* services/txn/fraud_eval_main.c — tm-fraud-eval: replays a labelled CSV of sales
  * through fr_score with a rule set and prints precision, recall, PR-AUC and
  * the flag rate at the review and decline thresholds. --generate writes the
  * sample generator's labelled sales instead.

@@ -1,4 +1,4 @@
-/* services/txn/seed_main.c — tm-txn-seed: the sample sales history of
+/* services/txn/txn_seed_main.c — tm-txn-seed: the sample sales history of
  * `make up`, posted through tm-txn's own API over the bus (the envelope the
  * gateway sends), so every sample sale is decoded, priced, scored, takes
  * its stock through tm-inventory and emits its event like a real one.
