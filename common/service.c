@@ -280,9 +280,9 @@ start(struct core *c, struct tm_bus_server **bus, struct tm_ops **ops, int *star
     if ((status = tm_migrate_wait(c->env.db, cfg->sql_dir, svc->name)) != 0)
         return status < 0 ? 0 : status; /* a stop signal came first, or the schema is behind */
     atomic_store(&c->schema_ok, 1);
+    *started = 1; /* stop() is called from here on, also when start() fails half-way */
     if (svc->start && svc->start(svc->app, &c->env, &err) != TM_OK)
         goto fail;
-    *started = 1;
     if (c->n_jobs > 0 && tm_jobs_start(c->jobs, c->n_jobs, svc->name, cfg->db_url,
                                        cfg->base.instance, svc->app, &c->runner, &err) != TM_OK)
         goto fail;

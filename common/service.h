@@ -89,7 +89,9 @@ struct tm_service {
     /* After the schema is current and the jobs, subscribers and publisher
      * run, before the bus serves: what the daemon itself sets up. */
     enum tm_code (*start)(void *app, const struct tm_service_env *env, struct tm_err *err);
-    void (*stop)(void *app); /* after the bus has stopped; NULL-safe to omit */
+    /* After the bus has stopped, whenever start was called (also when it
+     * failed half-way: free what is there). May be NULL. */
+    void (*stop)(void *app);
     tm_health_fn health;     /* its own /health lines after the core's; may be NULL */
 };
 

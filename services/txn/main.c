@@ -1,19 +1,12 @@
 /* services/txn/main.c — tm-txn: sales, fraud scoring, customers. Its
- * declaration; common/service runs it. Its own start: Redis and the first
- * rule set. */
+ * declaration; common/service runs it (its own start and health: app.c). */
 #include <stddef.h>
 
 #include "common/service.h"
 
 #include "services/txn/app.h"
-#include "services/txn/fraud.h"
 #include "services/txn/handlers.h"
 #include "services/txn/txn_store.h"
-
-struct tx_cfg {
-    char redis_url[256];
-    int redis_pool, price_tolerance_pct, future_skew_s, claim_abandon_s;
-};
 
 #define F(field) offsetof(struct tx_cfg, field)
 static const struct tm_cfg_opt opts[] = {
@@ -32,41 +25,7 @@ static const struct tm_cfg_opt opts[] = {
 #undef F
 
 static struct tx_cfg cfg;
-static struct tx_app app;
-
-static enum tm_code
-start(void *arg, const struct tm_service_env *env, struct tm_err *err)
-{
-    struct tx_app *a = arg;
-    PGconn *c = NULL;
-    enum tm_code rc;
-
-    a->inventory = env->peers[0];
-    a->price_tolerance_pct = cfg.price_tolerance_pct;
-    a->future_skew_s = cfg.future_skew_s;
-    a->claim_abandon_s = cfg.claim_abandon_s;
-    if ((rc = tm_redis_pool_new(cfg.redis_url, 300, cfg.redis_pool, &a->redis, err)) != TM_OK ||
-        (rc = tm_db_acquire(env->db, 5000, &c, err)) != TM_OK)
-        return rc;
-    rc = tx_db_rules_init(c, fr_default_rules_json, err); /* version 1, once per database */
-    tm_db_release(env->db, c);
-    return rc;
-}
-
-static void
-stop(void *arg)
-{
-    tm_redis_pool_free(((struct tx_app *)arg)->redis);
-}
-
-static void
-health(void *arg, struct tm_health *h)
-{
-    tm_health_add(h, "redis", TM_HEALTH_UP, "%s",
-                  tm_redis_pool_up(((struct tx_app *)arg)->redis)
-                      ? "up"
-                      : "down: velocity rules not evaluated");
-}
+static struct tx_app app = {.cfg = &cfg};
 
 int
 main(int argc, char **argv)
@@ -93,9 +52,9 @@ main(int argc, char **argv)
         .n_opts = sizeof opts / sizeof opts[0],
         .cfg = &cfg,
         .app = &app,
-        .start = start,
-        .stop = stop,
-        .health = health,
+        .start = tx_app_start,
+        .stop = tx_app_stop,
+        .health = tx_app_health,
     };
 
     return tm_service_main(argc, argv, &svc);
