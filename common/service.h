@@ -92,7 +92,7 @@ struct tm_service {
     /* After the bus has stopped, whenever start was called (also when it
      * failed half-way: free what is there). May be NULL. */
     void (*stop)(void *app);
-    tm_health_fn health;     /* its own /health lines after the core's; may be NULL */
+    tm_health_fn health; /* its own /health lines after the core's; may be NULL */
 };
 
 /* Runs the daemon; returns its exit status (0 after a stop signal or

@@ -47,6 +47,7 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/audit/refusals", P(AUDIT_READ), ANY},
     {"GET", "/api/v1/gateway/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/gateway/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/gateway/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/categories", P(CATALOG_READ), ANY},
     {"POST", "/api/v1/categories", P(CATALOG_WRITE), ANY},
     {"GET", "/api/v1/categories/{id}", P(CATALOG_READ), ANY},
@@ -97,9 +98,11 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/fraud/stats", P(FRAUD_REVIEW), ANY},
     {"GET", "/api/v1/txn/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/txn/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/txn/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/analytics/catalogue-lag", P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 

@@ -486,5 +486,6 @@ const struct tm_route inv_routes[] = {
      TM_SCOPE_STORES},
     {"GET", "/api/v1/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"POST", "/api/v1/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t inv_routes_n = sizeof inv_routes / sizeof inv_routes[0];

@@ -331,6 +331,8 @@ const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/fraud/stats", h_fraud_stats, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/txn/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"POST", "/api/v1/txn/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/txn/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL,
+     TM_SCOPE_NONE},
 };
 const size_t tx_routes_n = sizeof tx_routes / sizeof tx_routes[0];
 
