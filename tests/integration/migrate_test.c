@@ -1,7 +1,7 @@
 /* tests/integration/migrate_test.c — the per-schema plumbing (outbox, inbox,
  * job_runs) now comes from sql/plumbing/ templates. A database built by the
- * migrations as they were before (tests/data/sql-before-17, a copy of sql/
- * then) migrates forward with nothing lost, and ends with the same
+ * migrations as they were before (tests/data/sql-before-17.tar.gz, sql/ as
+ * it was then) migrates forward with nothing lost, and ends with the same
  * structure as a database built fresh from today's migrations. Each case
  * makes throw-away databases on the stack's cluster (its superuser has trust
  * authentication on loopback). */
@@ -95,6 +95,7 @@ static const char *const structure[] = {
 START_TEST(test_old_database_migrates_forward_without_loss)
 {
     char old_db[64], fresh_db[64], old_url[512], fresh_url[512], q[256];
+    char dir[] = "/tmp/tm-before17-XXXXXX";
     PGconn *o, *f;
     char *before, *after;
 
@@ -109,9 +110,11 @@ START_TEST(test_old_database_migrates_forward_without_loss)
 
     /* the database as the previous migrations built it, with events waiting
      * in both outboxes, runs recorded and an inbox position */
-    ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s/tests/data/sql-before-17"
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(sh("tar -xzf %s/tests/data/sql-before-17.tar.gz -C %s", st.root, dir), 0);
+    ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s/sql-before-17"
                         " --schemas " SCHEMAS " 2>/dev/null",
-                        old_url, st.bin, st.root),
+                        old_url, st.bin, dir),
                      0);
     o = PQconnectdb(old_url);
     ck_assert_int_eq(PQstatus(o), CONNECTION_OK);
@@ -184,6 +187,7 @@ START_TEST(test_old_database_migrates_forward_without_loss)
     admin(q);
     snprintf(q, sizeof q, "DROP DATABASE %s", fresh_db);
     admin(q);
+    ck_assert_int_eq(sh("rm -rf %s", dir), 0);
 }
 END_TEST
 
