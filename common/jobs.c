@@ -257,17 +257,12 @@ run_json(struct tm_jobs *j, PGconn *db, const char *name, int64_t id, struct tm_
     return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
 }
 
-static void
-ondemand_drop(struct ondemand *od)
+/* Lets go of od; j->mu is held. Returns 1 when od is to be freed (after
+ * the lock is let go). */
+static int
+ondemand_release(struct ondemand *od)
 {
-    struct tm_jobs *j = od->j;
-    int last;
-
-    pthread_mutex_lock(&j->mu);
-    last = --od->refs == 0;
-    pthread_mutex_unlock(&j->mu);
-    if (last)
-        free(od);
+    return --od->refs == 0;
 }
 
 /* The thread of one on-demand run: its own connection, so the run may
@@ -281,6 +276,7 @@ ondemand_main(void *arg)
     struct tm_err err;
     int64_t id = 0;
     enum tm_code rc;
+    int last;
 
     tm_err_clear(&err);
     if (PQstatus(db) != CONNECTION_OK)
@@ -293,10 +289,12 @@ ondemand_main(void *arg)
     od->err = err;
     od->id = id;
     od->state = ONDEMAND_DONE;
-    j->running--;
+    last = ondemand_release(od);
+    j->running--; /* from here on tm_jobs_stop may free j: touch it no more */
     pthread_cond_broadcast(&j->cv);
     pthread_mutex_unlock(&j->mu);
-    ondemand_drop(od);
+    if (last)
+        free(od);
     return NULL;
 }
 
@@ -353,8 +351,9 @@ tm_jobs_run_now(struct tm_jobs *j, PGconn *db, const char *name, int wait_ms, in
     rc = *done ? od->rc : TM_OK;
     if (*done && rc != TM_OK && err)
         *err = od->err;
+    if (ondemand_release(od))
+        free(od); /* the run's thread is done with it */
     pthread_mutex_unlock(&j->mu);
-    ondemand_drop(od);
     if (rc != TM_OK && !*run_id)
         return rc; /* not run: busy elsewhere, or the database is down */
     if (!*done)
