@@ -13,6 +13,7 @@
 #include "common/time.h"
 
 #include "services/txn/app.h"
+#include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/txn_store.h"
 
@@ -284,7 +285,7 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         if (rc != TM_OK)
             goto out;
     }
-    if ((rc = fr_rule_set_parse(body, &rs, err)) != TM_OK)
+    if ((rc = tx_decode_rule_set(body, &rs, err)) != TM_OK)
         goto out;
     if (!(doc = cJSON_PrintUnformatted(body))) {
         rc = tm_err_set(err, TM_INTERNAL, NULL, "out of memory");

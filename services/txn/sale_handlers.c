@@ -21,6 +21,7 @@
 #include "common/time.h"
 
 #include "services/txn/app.h"
+#include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/handlers.h"
 #include "services/txn/sale.h"
@@ -174,13 +175,12 @@ static enum tm_code
 current_rules(PGconn *db, int *version, struct fr_rule_set *rs, struct tm_err *err)
 {
     char *json = NULL;
-    cJSON *doc = NULL;
+    struct tm_err e;
     enum tm_code rc = tx_db_rules_current(db, version, &json, err);
 
-    if (rc == TM_OK && (rc = tm_json_parse(json, strlen(json), 8, "rules", &doc, err)) == TM_OK &&
-        (rc = fr_rule_set_parse(doc, rs, err)) != TM_OK)
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s", *version, err->message);
-    cJSON_Delete(doc);
+    if (rc == TM_OK && tx_decode_rule_set_text(json, strlen(json), rs, &e) != TM_OK)
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s (%s)", *version, e.message,
+                        e.field);
     free(json);
     return rc;
 }
@@ -406,7 +406,7 @@ tx_h_sale_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     } else
         snprintf(fl->key, sizeof fl->key, "rid:%s", req->id);
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tx_sale_decode(body, &fl->sale, err)) != TM_OK ||
+        (rc = tx_decode_sale(body, &fl->sale, err)) != TM_OK ||
         (rc = tm_ctx_may_store(ctx, fl->sale.store_id, "store_id", err)) != TM_OK)
         goto out;
     tm_sha256_hex(req->body, req->body_len, hash);
