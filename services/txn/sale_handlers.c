@@ -171,14 +171,30 @@ gather(struct tx_app *app, PGconn *db, const struct tx_sale *s, const struct tx_
     return TM_OK;
 }
 
+/* The current rule set and its version. The version is asked of the
+ * database on every sale (one row by index: a set published by another
+ * instance counts from its next sale on); the stored document is read and
+ * decoded only when that version is not the one app->rules holds. */
 static enum tm_code
-current_rules(PGconn *db, int *version, struct fr_rule_set *rs, struct tm_err *err)
+current_rules(struct tx_app *app, PGconn *db, int *version, struct fr_rule_set *rs,
+              struct tm_err *err)
 {
     char *json = NULL;
     struct tm_err e;
-    enum tm_code rc = tx_db_rules_current(db, version, &json, err);
+    enum tm_code rc =
+        tx_db_rules_current(db, tx_rules_cache_version(&app->rules), version, &json, err);
 
-    if (rc == TM_OK && tx_decode_rule_set_text(json, strlen(json), rs, &e) != TM_OK)
+    if (rc == TM_OK && !json) {
+        if (tx_rules_cache_get(&app->rules, *version, rs))
+            return TM_OK;
+        /* another worker cached a newer set in between: read this one whole */
+        rc = tx_db_rules_current(db, 0, version, &json, err);
+    }
+    if (rc != TM_OK)
+        return rc;
+    if (tx_decode_rule_set_text(json, strlen(json), rs, &e) == TM_OK)
+        tx_rules_cache_put(&app->rules, *version, rs);
+    else
         rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s (%s)", *version, e.message,
                         e.field);
     free(json);
@@ -357,7 +373,7 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
         return tm_err_set(err, TM_INVALID, "occurred_at", "occurred_at is over 400 days ago");
     if ((rc = tx_db_prices(fl->db, &fl->sale, cents, err)) != TM_OK ||
         (rc = tx_sale_check_prices(&fl->sale, cents, fl->app->price_tolerance_pct, err)) != TM_OK ||
-        (rc = current_rules(fl->db, &version, &rs, err)) != TM_OK ||
+        (rc = current_rules(fl->app, fl->db, &version, &rs, err)) != TM_OK ||
         (rc = gather(fl->app, fl->db, &fl->sale, &fl->when, fl->claim.sale_id, &f, err)) != TM_OK)
         return rc;
     fr_score(&rs, &f, &res);

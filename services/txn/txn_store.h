@@ -177,8 +177,11 @@ TM_MUSTCHECK enum tm_code tx_db_fraud_stats(PGconn *db, const char *from, const 
 
 /* ----------------------------------------------------------- rule sets */
 
-/* The newest rule set: version and its document (owned by the caller). */
-TM_MUSTCHECK enum tm_code tx_db_rules_current(PGconn *db, int *version, char **json,
+/* The newest rule set's version into *version and its document into *json
+ * (owned by the caller), except when that version is `held` (the one the
+ * caller has decoded already; 0: none): then *json is NULL and only the
+ * version crossed the wire. TM_UNAVAIL when there is no rule set yet. */
+TM_MUSTCHECK enum tm_code tx_db_rules_current(PGconn *db, int held, int *version, char **json,
                                               struct tm_err *err);
 /* Inserts version 1 when there is none. */
 TM_MUSTCHECK enum tm_code tx_db_rules_init(PGconn *db, const char *json, struct tm_err *err);

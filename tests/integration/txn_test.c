@@ -4,8 +4,9 @@
  * or bad input stores nothing; a declined sale takes no stock; a flagged
  * sale is reviewed by a fraud analyst and moves the customer's risk; a void
  * gives the stock back once; tm-txn killed at random through a burst of
- * retried sales leaves sales, stock and events agreeing. Each test makes
- * its own store and products. */
+ * retried sales leaves sales, stock and events agreeing; a new rule set
+ * scores the next sale on every instance. Each test makes its own store
+ * and products. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,13 +181,28 @@ START_TEST(test_short_and_bad_input_store_nothing)
 }
 END_TEST
 
-static void
+/* Publishes a rule set; returns its version. */
+static long long
 set_rules(const char *doc)
 {
     struct resp r;
+    long long version;
+
     ck_assert_int_eq(http("POST", "/api/v1/fraud/rules", doc, &r), 0);
     ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    version = jint(&r, "version");
     resp_free(&r);
+    ck_assert_int_gt(version, 0);
+    return version;
+}
+
+/* A plain rule set for the tests that follow (the seed's is version 1). */
+static void
+restore_rules(void)
+{
+    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
+              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
+              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
 }
 
 START_TEST(test_decline_review_and_risk)
@@ -220,9 +236,7 @@ START_TEST(test_decline_review_and_risk)
     id = jint(&r, "id");
     ck_assert_ptr_nonnull(strstr(r.body, "\"review\""));
     resp_free(&r);
-    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
-              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
-              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
+    restore_rules();
     /* the queue, the review by a fraud analyst, the customer's risk */
     ck_assert_int_eq(
         http_as(st.token[4], "GET", "/api/v1/transactions/suspicious?limit=200", NULL, &r), 0);
@@ -249,6 +263,47 @@ START_TEST(test_decline_review_and_risk)
     ck_assert_int_eq(r.status, 200);
     ck_assert(jint(&r, "confirmed_fraud") >= 1);
     resp_free(&r);
+}
+END_TEST
+
+/* Each tm-txn instance keeps the rule set it decoded last and asks the
+ * database for the current version on every sale: a set published through
+ * any instance scores the very next sale on all of them (the stack runs two;
+ * several sales in a row land on both). */
+START_TEST(test_new_rule_set_scores_the_next_sale_everywhere)
+{
+    long long store = new_store(), product = new_product();
+    char body[512], doc[256], key[32], code[16];
+    struct resp r;
+
+    receive(store, product, 40);
+    wait_known(store, product);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"card\"}",
+             store, product);
+    for (int round = 0; round < 3; round++) {
+        long long version;
+        snprintf(code, sizeof code, "mark_%d", round);
+        snprintf(doc, sizeof doc,
+                 "{\"note\":\"test cache %d\",\"rules\":[{\"code\":\"%s\",\"kind\":"
+                 "\"amount_over\",\"threshold\":1,\"weight\":5}]}",
+                 round, code);
+        version = set_rules(doc);
+        for (int i = 0; i < 6; i++) {
+            const cJSON *fraud, *hit;
+            snprintf(key, sizeof key, "rc%d-%d", round, i);
+            ck_assert_int_eq(post_sale(key, body, &r), 0);
+            ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+            fraud = cJSON_GetObjectItem(r.json, "fraud");
+            hit = cJSON_GetArrayItem(cJSON_GetObjectItem(fraud, "rules"), 0);
+            ck_assert_int_eq((long long)cJSON_GetObjectItem(fraud, "rule_set_version")->valuedouble,
+                             version);
+            ck_assert_str_eq(cJSON_GetObjectItem(hit, "code")->valuestring, code);
+            resp_free(&r);
+        }
+    }
+    restore_rules();
 }
 END_TEST
 
@@ -525,6 +580,7 @@ txn_suite(void)
     tcase_add_test(tc, test_sale_takes_stock_once);
     tcase_add_test(tc, test_short_and_bad_input_store_nothing);
     tcase_add_test(tc, test_decline_review_and_risk);
+    tcase_add_test(tc, test_new_rule_set_scores_the_next_sale_everywhere);
     tcase_add_test(tc, test_sample_history_went_through_the_sale_path);
     tcase_add_test(tc, test_claim_recovery_job_returns_abandoned_stock);
     suite_add_tcase(s, tc);

@@ -511,6 +511,8 @@ START_TEST(test_sample_baskets)
 }
 END_TEST
 
+Suite *rules_cache_suite(void); /* rules_cache_test.c */
+
 int
 main(void)
 {
@@ -536,6 +538,7 @@ main(void)
     tcase_add_test(tc, test_sample_baskets);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
+    srunner_add_suite(sr, rules_cache_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
