@@ -333,7 +333,7 @@ list_args(const struct tm_ctx *ctx, const struct resource *k, struct inv_filter 
 
     memset(f, 0, sizeof *f);
     if ((rc = tm_ctx_page(ctx, pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "q", 100, &f->q, err)) != TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "q", TM_SEARCH_MAX, &f->q, err)) != TM_OK ||
         (rc = tm_ctx_query_bool(ctx, "active", &f->active, err)) != TM_OK)
         return rc;
     if (k->by_category &&

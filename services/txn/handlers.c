@@ -116,7 +116,7 @@ h_customer_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tm_ctx_query_str(ctx, "loyalty_tier", 15, &f[0], err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "home_store_id", 1, (int64_t)1 << 53, 0, &store, err)) !=
             TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "q", 100, &f[2], err)) != TM_OK)
+        (rc = tm_ctx_query_str(ctx, "q", TM_SEARCH_MAX, &f[2], err)) != TM_OK)
         return rc;
     if (store) {
         snprintf(home, sizeof home, "%" PRId64, store);

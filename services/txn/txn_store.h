@@ -72,7 +72,8 @@ TM_MUSTCHECK enum tm_code tx_db_customer_create(PGconn *db, const char *const *f
                                                 struct tm_buf *out, struct tm_err *err);
 TM_MUSTCHECK enum tm_code tx_db_customer_get(PGconn *db, int64_t id, struct tm_buf *out,
                                              struct tm_err *err);
-/* f: tier, home_store_id, q (name/email substring); each NULL for any. */
+/* f: tier, home_store_id, q (name/email contains it, matched literally,
+ * at most TM_SEARCH_MAX bytes); each NULL for any. */
 TM_MUSTCHECK enum tm_code tx_db_customer_list(PGconn *db, const char *const *f,
                                               const struct tm_page *pg, struct tm_buf *out,
                                               struct tm_err *err);

@@ -5,8 +5,8 @@
  * sale is reviewed by a fraud analyst and moves the customer's risk; a void
  * gives the stock back once; tm-txn killed at random through a burst of
  * retried sales leaves sales, stock and events agreeing; a new rule set
- * scores the next sale on every instance. Each test makes its own store
- * and products. */
+ * scores the next sale on every instance; the customer search matches its
+ * text literally. Each test makes its own store and products. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,6 +307,60 @@ START_TEST(test_new_rule_set_scores_the_next_sale_everywhere)
 }
 END_TEST
 
+/* ?q= is matched literally: '%' and '_' are characters, not wildcards. */
+START_TEST(test_customer_search_is_literal)
+{
+    char body[160], path[200];
+    const cJSON *it;
+    struct resp r;
+    long long pct, plain;
+    int saw_pct = 0, n = 0;
+
+    snprintf(body, sizeof body, "{\"name\":\"Percy %s 100%% sure\"}", run_tag());
+    pct = create("/api/v1/customers", body);
+    snprintf(body, sizeof body, "{\"name\":\"Percy %s 1000 sure\"}", run_tag());
+    plain = create("/api/v1/customers", body);
+    /* "%" alone finds only customers whose name or email holds a '%' */
+    ck_assert_int_eq(http("GET", "/api/v1/customers?q=%25&limit=200", NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+    {
+        const cJSON *name = cJSON_GetObjectItem(it, "name"),
+                    *email = cJSON_GetObjectItem(it, "email");
+        ck_assert_msg(strchr(name->valuestring, '%') ||
+                          (cJSON_IsString(email) && strchr(email->valuestring, '%')),
+                      "\"%%\" found %s", name->valuestring);
+        saw_pct |= (long long)cJSON_GetObjectItem(it, "id")->valuedouble == pct;
+    }
+    ck_assert(saw_pct);
+    resp_free(&r);
+    /* "100% sure" is not "100<anything> sure"; "1_00" is not "1000" */
+    snprintf(path, sizeof path, "/api/v1/customers?q=%s%%20100%%25%%20sure", run_tag());
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+    {
+        ck_assert((long long)cJSON_GetObjectItem(it, "id")->valuedouble == pct);
+        n++;
+    }
+    ck_assert_int_eq(n, 1);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/customers?q=%s%%201_00", run_tag());
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 0);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/customers?q=%s%%201000", run_tag());
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 1);
+    ck_assert_int_eq((long long)cJSON_GetObjectItem(
+                         cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "id")
+                         ->valuedouble,
+                     plain);
+    resp_free(&r);
+}
+END_TEST
+
 /* ------------------------------------------------- crash consistency */
 
 #define KILL_SALES 2000
@@ -581,6 +635,7 @@ txn_suite(void)
     tcase_add_test(tc, test_short_and_bad_input_store_nothing);
     tcase_add_test(tc, test_decline_review_and_risk);
     tcase_add_test(tc, test_new_rule_set_scores_the_next_sale_everywhere);
+    tcase_add_test(tc, test_customer_search_is_literal);
     tcase_add_test(tc, test_sample_history_went_through_the_sale_path);
     tcase_add_test(tc, test_claim_recovery_job_returns_abandoned_stock);
     suite_add_tcase(s, tc);

@@ -18,5 +18,6 @@ Suite *migrate_suite(void);
 Suite *time_suite(void);
 Suite *event_suite(void);
 Suite *http_suite(void);
+Suite *db_suite(void);
 
 #endif
