@@ -11,6 +11,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "common/topic.h"
 
 #include "services/txn/app.h"
 #include "services/txn/decode.h"
@@ -242,7 +243,8 @@ h_sale_review(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
          (rc = tx_db_customer_set_risk(ctx->db, customer, fr_risk_from_labels(fraud, legit),
                                        err)) != TM_OK))
         goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, "txn.reviewed", rep->body.p, NULL, err);
+    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_REVIEWED), rep->body.p, NULL,
+                       err);
 out:
     cJSON_Delete(body);
     return rc;
@@ -294,7 +296,8 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     tm_ctx_principal(ctx, who, sizeof who);
     rep->status = 201;
     if ((rc = tx_db_rules_add(ctx->db, doc, note, who, &rep->body, err)) == TM_OK)
-        rc = tm_outbox_add(ctx->db, &tx_outbox, "fraud.rules_changed", rep->body.p, NULL, err);
+        rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_FRAUD_RULES_CHANGED),
+                           rep->body.p, NULL, err);
 out:
     free(doc);
     cJSON_Delete(body);

@@ -19,6 +19,7 @@
 #include "common/migrate.h"
 #include "common/perm.h"
 #include "common/time.h"
+#include "common/topic.h"
 
 #include "services/txn/app.h"
 #include "services/txn/decode.h"
@@ -243,8 +244,9 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
         goto out;
     rc = tx_db_sale_insert(fl->db, &x, &doc, err);
     if (rc == TM_OK)
-        rc = tm_outbox_add(fl->db, &tx_outbox, declined ? "txn.declined" : "txn.created", doc.p,
-                           NULL, err);
+        rc = tm_outbox_add(fl->db, &tx_outbox,
+                           tm_topic_name(declined ? TM_TOPIC_TXN_DECLINED : TM_TOPIC_TXN_CREATED),
+                           doc.p, NULL, err);
     if (rc == TM_OK && declined) {
         /* 422 naming the transaction; details carry the recorded decline */
         struct tm_buf d;
@@ -501,7 +503,8 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tx_db_sale_void(ctx->db, id, reason[0] ? reason : "voided", &rep->body, err)) !=
             TM_OK)
         goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, "txn.voided", rep->body.p, NULL, err);
+    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, NULL,
+                       err);
 out:
     cJSON_Delete(body);
     tm_buf_fini(&cur);

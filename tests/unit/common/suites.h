@@ -19,5 +19,6 @@ Suite *time_suite(void);
 Suite *event_suite(void);
 Suite *http_suite(void);
 Suite *db_suite(void);
+Suite *topic_suite(void);
 
 #endif
