@@ -397,6 +397,34 @@ tm_db_int(struct tm_db_int *n, int64_t v)
     return n->s;
 }
 
+/* Appends c to out[size] at *n, keeping room for the NUL: 0 when full. */
+static int
+like_put(char *out, size_t size, size_t *n, char c)
+{
+    if (*n + 1 >= size)
+        return 0;
+    out[(*n)++] = c;
+    return 1;
+}
+
+enum tm_code
+tm_db_like(const char *s, enum tm_db_like how, char *out, size_t size, struct tm_err *err)
+{
+    size_t n = 0;
+    int ok = how == TM_DB_LIKE_PREFIX || like_put(out, size, &n, '%');
+
+    for (const char *p = s; ok && *p; p++) {
+        if (*p == '\\' || *p == '%' || *p == '_')
+            ok = like_put(out, size, &n, '\\');
+        ok = ok && like_put(out, size, &n, *p);
+    }
+    ok = ok && like_put(out, size, &n, '%');
+    if (size > 0)
+        out[ok ? n : 0] = '\0';
+    return ok ? TM_OK
+              : tm_err_set(err, TM_TOOBIG, NULL, "search text of %zu bytes too long", strlen(s));
+}
+
 void
 tm_db_copy(char *dst, size_t size, const PGresult *r, int row, int col)
 {

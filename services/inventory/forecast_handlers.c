@@ -18,6 +18,7 @@
 
 #include "common/json.h"
 #include "common/outbox.h"
+#include "common/topic.h"
 
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
@@ -409,7 +410,8 @@ emit_updated(PGconn *db, const struct updated *u, struct tm_err *err)
         u->product_id, u->category_id, u->horizon, u->n_series, u->total, fc_class_name(u->cls),
         fc_model_name(u->model), u->mase);
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, "forecast.updated", b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_FORECAST_UPDATED), b.p, NULL,
+                           err);
     tm_buf_fini(&b);
     return rc;
 }

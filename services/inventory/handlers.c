@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/topic.h"
 
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
@@ -238,9 +239,9 @@ encode_store(struct tm_buf *b, const struct inv_store *s)
  * handlers below serve every resource through this table (the route's arg),
  * so list, create, get and update behave the same way everywhere. */
 struct resource {
-    size_t size;                   /* of its struct */
-    int by_category;               /* lists take ?category_id= */
-    const char *created, *updated; /* event topics (proto/events.md) */
+    size_t size;                    /* of its struct */
+    int by_category;                /* lists take ?category_id= */
+    enum tm_topic created, updated; /* its events (common/topic.h) */
     enum tm_code (*decode)(const cJSON *o, int create, void *out, unsigned *set,
                            struct tm_err *err);
     enum tm_code (*encode)(struct tm_buf *b, const void *item);
@@ -292,15 +293,18 @@ RESOURCE_ADAPTERS(category, struct inv_category)
 RESOURCE_ADAPTERS(product, struct inv_product)
 RESOURCE_ADAPTERS(store, struct inv_store)
 
-#define RESOURCE(name, type, by_category)                                                          \
+#define RESOURCE(name, type, by_category, created, updated)                                        \
     {                                                                                              \
-        sizeof(type), by_category, #name ".created", #name ".updated", name##_decode,              \
-            name##_encode, name##_id, name##_create, name##_get, name##_update, name##_list        \
+        sizeof(type), by_category, created, updated, name##_decode, name##_encode, name##_id,      \
+            name##_create, name##_get, name##_update, name##_list                                  \
     }
 
-static const struct resource r_category = RESOURCE(category, struct inv_category, 0);
-static const struct resource r_product = RESOURCE(product, struct inv_product, 1);
-static const struct resource r_store = RESOURCE(store, struct inv_store, 0);
+static const struct resource r_category = RESOURCE(
+    category, struct inv_category, 0, TM_TOPIC_CATEGORY_CREATED, TM_TOPIC_CATEGORY_UPDATED);
+static const struct resource r_product =
+    RESOURCE(product, struct inv_product, 1, TM_TOPIC_PRODUCT_CREATED, TM_TOPIC_PRODUCT_UPDATED);
+static const struct resource r_store =
+    RESOURCE(store, struct inv_store, 0, TM_TOPIC_STORE_CREATED, TM_TOPIC_STORE_UPDATED);
 
 static enum tm_code
 encode_one(struct tm_reply *rep, int status, const struct resource *k, const void *item,
@@ -316,12 +320,14 @@ encode_one(struct tm_reply *rep, int status, const struct resource *k, const voi
  * event's data is the resource as the reply shows it. */
 static enum tm_code
 changed(struct tm_ctx *ctx, struct tm_reply *rep, int status, const struct resource *k,
-        const char *topic, const void *item, struct tm_err *err)
+        enum tm_topic topic, const void *item, struct tm_err *err)
 {
     enum tm_code rc = encode_one(rep, status, k, item, err);
 
     snprintf(rep->target, sizeof rep->target, "%lld", (long long)k->id(item));
-    return rc == TM_OK ? tm_outbox_add(ctx->db, &inv_outbox, topic, rep->body.p, NULL, err) : rc;
+    return rc == TM_OK
+               ? tm_outbox_add(ctx->db, &inv_outbox, tm_topic_name(topic), rep->body.p, NULL, err)
+               : rc;
 }
 
 /* Reads the list filters: q, active, category_id where it applies, the page. */
@@ -333,7 +339,7 @@ list_args(const struct tm_ctx *ctx, const struct resource *k, struct inv_filter 
 
     memset(f, 0, sizeof *f);
     if ((rc = tm_ctx_page(ctx, pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "q", 100, &f->q, err)) != TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "q", TM_SEARCH_MAX, &f->q, err)) != TM_OK ||
         (rc = tm_ctx_query_bool(ctx, "active", &f->active, err)) != TM_OK)
         return rc;
     if (k->by_category &&
@@ -431,7 +437,7 @@ inv_event_created(PGconn *db, enum inv_kind kind, const void *item, struct tm_er
     tm_buf_init(&b, 1 << 20);
     rc = k->encode(&b, item);
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, k->created, b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(k->created), b.p, NULL, err);
     else
         rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
     tm_buf_fini(&b);

@@ -10,6 +10,8 @@
 #include "common/buf.h"
 #include "common/db.h"
 
+#include "proto/limits.h"
+
 #define CAT_COLS                                                                                   \
     "id, name, description, COALESCE(parent_id, 0), active, " TM_DB_TS(                            \
         "created_at") ", " TM_DB_TS("updated_"                                                     \
@@ -42,31 +44,6 @@ translate(enum tm_code rc, struct tm_err *err)
             return tm_err_set(err, rc, constraint_fields[i].field, "%s",
                               constraint_fields[i].message);
     return rc;
-}
-
-/* Points *out at "%q%" for ILIKE, with the %, _ and backslash of q escaped, built
- * in b (which the caller finis); *out is NULL when q is. */
-static enum tm_code
-like_param(const char *q, struct tm_buf *b, const char **out, struct tm_err *err)
-{
-    enum tm_code rc = TM_OK;
-
-    *out = NULL;
-    if (!q)
-        return TM_OK;
-    rc = tm_buf_add(b, "%", 1);
-    for (; *q && rc == TM_OK; q++) {
-        if (*q == '%' || *q == '_' || *q == '\\')
-            rc = tm_buf_add(b, "\\", 1);
-        if (rc == TM_OK)
-            rc = tm_buf_add(b, q, 1);
-    }
-    if (rc == TM_OK)
-        rc = tm_buf_add(b, "%", 1);
-    if (rc != TM_OK)
-        return tm_err_set(err, TM_INVALID, "q", "q is too long");
-    *out = b->p;
-    return TM_OK;
 }
 
 static void
@@ -135,27 +112,25 @@ store_fn(const PGresult *r, int i, void *out)
 }
 
 /* Runs a list statement with the parameters every list shares: $1 the
- * cursor's id, $2 the page size plus one, $3 the ILIKE pattern of f->q (or
- * NULL), $4 the active filter (or NULL), and, when n is 5, $5 the category. */
+ * cursor's id, $2 the page size plus one, $3 the ILIKE pattern of f->q
+ * (tm_db_like: matched literally) or NULL, $4 the active filter (or NULL),
+ * and, when n is 5, $5 the category. */
 static enum tm_code
 list_rows(PGconn *db, const char *sql, int n, const struct inv_filter *f, const struct tm_page *pg,
           tm_db_row_fn fn, void *out, size_t size, int *count, struct tm_err *err)
 {
     struct tm_db_int after, limit, cat;
-    struct tm_buf pat;
-    enum tm_code rc;
+    char like[TM_DB_LIKE_SIZE(TM_SEARCH_MAX)];
     const char *params[5] = {tm_db_int(&after, pg->after_id), tm_db_int(&limit, pg->limit + 1),
-                             NULL,
+                             f->q ? like : NULL,
                              f->active < 0 ? NULL
                              : f->active   ? "true"
                                            : "false",
                              f->category_id ? tm_db_int(&cat, f->category_id) : NULL};
 
-    tm_buf_init(&pat, 1024);
-    if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
-        rc = tm_db_many(db, sql, n, params, fn, out, size, count, err);
-    tm_buf_fini(&pat);
-    return rc;
+    if (f->q && tm_db_like(f->q, TM_DB_LIKE_CONTAINS, like, sizeof like, err) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "q", "q is longer than %d bytes", TM_SEARCH_MAX);
+    return tm_db_many(db, sql, n, params, fn, out, size, count, err);
 }
 
 /* ------------------------------------------------------------ categories */

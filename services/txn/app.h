@@ -1,6 +1,6 @@
 /* services/txn/app.h — what tm-txn's threads share: set by its start hook
- * (main.c), read-only once the bus serves (the pointers' targets are
- * thread-safe as their modules say). */
+ * (main.c), read-only once the bus serves (the pointers' targets, and
+ * `rules`, are thread-safe as their modules say). */
 #ifndef TM_TXN_APP_H
 #define TM_TXN_APP_H
 
@@ -10,6 +10,8 @@
 #include "common/ops.h"
 #include "common/redis.h"
 #include "common/service.h"
+
+#include "services/txn/rules_cache.h"
 
 /* tm-txn's own settings (main.c declares them). */
 struct tx_cfg {
@@ -24,6 +26,8 @@ struct tx_app {
     double price_tolerance_pct;      /* a line's price may differ this much from the catalogue */
     int64_t future_skew_s;           /* occurred_at may be this far ahead of our clock */
     int64_t claim_abandon_s;         /* a pending sale this old is given up (stock returned) */
+    struct tx_rules_cache rules;     /* the decoded current rule set: guarded by its own flag,
+                                        valid zeroed, no hook needed (rules_cache.h) */
 };
 
 /* The hooks of its declaration (common/service.h). */

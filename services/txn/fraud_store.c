@@ -66,18 +66,25 @@ tx_db_fraud_stats(PGconn *db, const char *from, const char *to, struct tm_buf *o
 /* ----------------------------------------------------------- rule sets */
 
 enum tm_code
-tx_db_rules_current(PGconn *db, int *version, char **json, struct tm_err *err)
+tx_db_rules_current(PGconn *db, int held, int *version, char **json, struct tm_err *err)
 {
+    struct tm_db_int h;
+    const char *params[1] = {tm_db_int(&h, held)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db, "SELECT version, rules::text FROM txn.rule_sets ORDER BY version DESC LIMIT 1", 0, NULL,
-        &r, err);
+    /* one row by the primary key's index; the document only when it is news */
+    enum tm_code rc = tm_db_exec(db,
+                                 "SELECT version, CASE WHEN version = $1::int THEN NULL"
+                                 " ELSE rules::text END FROM txn.rule_sets"
+                                 " ORDER BY version DESC LIMIT 1",
+                                 1, params, &r, err);
 
+    *json = NULL;
     if (rc == TM_OK && PQntuples(r) == 0)
         rc = tm_err_set(err, TM_UNAVAIL, NULL, "no fraud rule set yet");
     if (rc == TM_OK) {
         *version = (int)tm_db_i64(r, 0, 0);
-        *json = tm_xstrdup(tm_db_str(r, 0, 1));
+        if (!tm_db_isnull(r, 0, 1))
+            *json = tm_xstrdup(tm_db_str(r, 0, 1));
     }
     PQclear(r);
     return rc;

@@ -11,8 +11,10 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "common/topic.h"
 
 #include "services/txn/app.h"
+#include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/txn_store.h"
 
@@ -115,7 +117,7 @@ h_customer_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tm_ctx_query_str(ctx, "loyalty_tier", 15, &f[0], err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "home_store_id", 1, (int64_t)1 << 53, 0, &store, err)) !=
             TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "q", 100, &f[2], err)) != TM_OK)
+        (rc = tm_ctx_query_str(ctx, "q", TM_SEARCH_MAX, &f[2], err)) != TM_OK)
         return rc;
     if (store) {
         snprintf(home, sizeof home, "%" PRId64, store);
@@ -241,7 +243,8 @@ h_sale_review(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
          (rc = tx_db_customer_set_risk(ctx->db, customer, fr_risk_from_labels(fraud, legit),
                                        err)) != TM_OK))
         goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, "txn.reviewed", rep->body.p, NULL, err);
+    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_REVIEWED), rep->body.p, NULL,
+                       err);
 out:
     cJSON_Delete(body);
     return rc;
@@ -284,7 +287,7 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         if (rc != TM_OK)
             goto out;
     }
-    if ((rc = fr_rule_set_parse(body, &rs, err)) != TM_OK)
+    if ((rc = tx_decode_rule_set(body, &rs, err)) != TM_OK)
         goto out;
     if (!(doc = cJSON_PrintUnformatted(body))) {
         rc = tm_err_set(err, TM_INTERNAL, NULL, "out of memory");
@@ -293,7 +296,8 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     tm_ctx_principal(ctx, who, sizeof who);
     rep->status = 201;
     if ((rc = tx_db_rules_add(ctx->db, doc, note, who, &rep->body, err)) == TM_OK)
-        rc = tm_outbox_add(ctx->db, &tx_outbox, "fraud.rules_changed", rep->body.p, NULL, err);
+        rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_FRAUD_RULES_CHANGED),
+                           rep->body.p, NULL, err);
 out:
     free(doc);
     cJSON_Delete(body);

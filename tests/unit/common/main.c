@@ -28,6 +28,8 @@ main(void)
     srunner_add_suite(sr, time_suite());
     srunner_add_suite(sr, event_suite());
     srunner_add_suite(sr, http_suite());
+    srunner_add_suite(sr, db_suite());
+    srunner_add_suite(sr, topic_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
