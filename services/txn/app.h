@@ -26,8 +26,7 @@ struct tx_app {
     double price_tolerance_pct;      /* a line's price may differ this much from the catalogue */
     int64_t future_skew_s;           /* occurred_at may be this far ahead of our clock */
     int64_t claim_abandon_s;         /* a pending sale this old is given up (stock returned) */
-    struct tx_rules_cache rules;     /* the decoded current rule set: guarded by its own flag,
-                                        valid zeroed, no hook needed (rules_cache.h) */
+    struct tx_rules_cache rules;     /* the decoded current rule set (TX_RULES_CACHE_INIT) */
 };
 
 /* The hooks of its declaration (common/service.h). */

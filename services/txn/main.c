@@ -25,7 +25,7 @@ static const struct tm_cfg_opt opts[] = {
 #undef F
 
 static struct tx_cfg cfg;
-static struct tx_app app = {.cfg = &cfg};
+static struct tx_app app = {.cfg = &cfg, .rules = TX_RULES_CACHE_INIT};
 
 int
 main(int argc, char **argv)

@@ -10,22 +10,26 @@
  * number names one set for ever and the slot only moves forward.
  *
  * Thread-safe: every bus worker of an instance shares one cache (in struct
- * tx_app). A C11 atomic flag guards the slot; it is held only to copy a
- * set (about 4 KiB) in or out, never across I/O, and a thread that finds
- * it taken yields. The cache works from all-zero storage (tm-txn's app is
- * a static in main.c), so it needs no start or stop hook and frees nothing. */
+ * tx_app). A mutex guards the slot; it is held only to copy a set (about
+ * 4 KiB) in or out, never across I/O. Initialise with TX_RULES_CACHE_INIT
+ * (static storage: nothing to free). */
 #ifndef TM_TXN_RULES_CACHE_H
 #define TM_TXN_RULES_CACHE_H
 
-#include <stdatomic.h>
+#include <pthread.h>
 
 #include "services/txn/fraud.h"
 
 struct tx_rules_cache {
-    atomic_int busy;        /* 1 while a thread holds the slot: guards version and set */
+    pthread_mutex_t mu;     /* guards version and set */
     int version;            /* of set; 0: empty (versions start at 1) */
     struct fr_rule_set set; /* decoded and checked (fr_rule_set_check) */
 };
+
+#define TX_RULES_CACHE_INIT                                                                        \
+    {                                                                                              \
+        .mu = PTHREAD_MUTEX_INITIALIZER                                                            \
+    }
 
 /* The version held; 0 when none. */
 int tx_rules_cache_version(struct tx_rules_cache *c);

@@ -37,10 +37,9 @@ is_marked(const struct fr_rule_set *s, int version)
 
 START_TEST(test_rules_cache_hits_only_the_version_held)
 {
-    struct tx_rules_cache c;
+    struct tx_rules_cache c = TX_RULES_CACHE_INIT;
     struct fr_rule_set in, out;
 
-    memset(&c, 0, sizeof c); /* how struct tx_app holds it: zeroed, no init */
     marked_set(99, &out);
     ck_assert_int_eq(tx_rules_cache_version(&c), 0);
     ck_assert_int_eq(tx_rules_cache_get(&c, 1, &out), 0);
@@ -59,10 +58,9 @@ END_TEST
 
 START_TEST(test_rules_cache_moves_only_forward)
 {
-    struct tx_rules_cache c;
+    struct tx_rules_cache c = TX_RULES_CACHE_INIT;
     struct fr_rule_set in, out;
 
-    memset(&c, 0, sizeof c);
     marked_set(5, &in);
     ck_assert_int_eq(tx_rules_cache_put(&c, 5, &in), 1);
     marked_set(4, &in); /* a slower worker's older read */
@@ -115,7 +113,7 @@ worker_run(void *arg)
  * whole set of the version asked for, and the newest version wins. */
 START_TEST(test_rules_cache_concurrent_workers_get_whole_sets)
 {
-    static struct tx_rules_cache c; /* zeroed, like the daemon's static app */
+    static struct tx_rules_cache c = TX_RULES_CACHE_INIT;
     struct worker w[WORKERS];
     pthread_t t[WORKERS];
     struct fr_rule_set out;
