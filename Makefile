@@ -29,7 +29,8 @@ COMMON_LIB := $(BUILD)/libtmcommon.a
 # services/<name>/<tool>_main.c is the program tm-<tool> (underscores become
 # dashes); the other .c files of services/<name>/ make libtm-<name>.a, which
 # the folder's programs link with common/.
-SERVICES := $(sort $(patsubst services/%/main.c,%,$(wildcard services/*/main.c)))
+SERVICES := $(sort $(patsubst services/%/main.c,%,$(wildcard services/*/main.c)) \
+	$(patsubst services/%/,%,$(dir $(wildcard services/*/*_main.c))))
 TOOL_MAINS := $(sort $(wildcard services/*/*_main.c))
 svc_lib = $(BUILD)/libtm-$(1).a
 tool_bin = $(BIN)/tm-$(subst _,-,$(patsubst %_main.c,%,$(notdir $(1))))
@@ -39,7 +40,8 @@ SVC_LIBS := $(foreach s,$(SERVICES),$(call svc_lib,$(s)))
 FORECAST_SRC := services/inventory/forecast.c services/inventory/forecast_run.c \
 	services/inventory/forecast_pattern.c
 
-PROGRAMS := $(SERVICES:%=$(BIN)/tm-%) $(foreach t,$(TOOL_MAINS),$(call tool_bin,$(t)))
+PROGRAMS := $(patsubst services/%/main.c,$(BIN)/tm-%,$(wildcard services/*/main.c)) \
+	$(foreach t,$(TOOL_MAINS),$(call tool_bin,$(t)))
 UNIT_TESTS := $(patsubst tests/unit/%/,$(BUILD)/tests/unit-%,$(sort $(dir $(wildcard tests/unit/*/*.c))))
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
 
@@ -73,14 +75,18 @@ $(COMMON_LIB): $(COMMON_OBJ)
 	@ar rcs $@ $^
 
 define service_rules
-$(call svc_lib,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(filter-out %main.c,$(wildcard services/$(1)/*.c)))
+$(call svc_lib,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(filter-out services/$(1)/main.c \
+		services/$(1)/%_main.c,$(wildcard services/$(1)/*.c)))
+	@mkdir -p $$(dir $$@)
 	@rm -f $$@
 	@echo "  AR      $$@"
 	@ar rcs $$@ $$^
+ifneq ($(wildcard services/$(1)/main.c),)
 $(BIN)/tm-$(1): $(BUILD)/services/$(1)/main.o $(call svc_lib,$(1)) $(COMMON_LIB)
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	@$(CC) $(LDFLAGS) -o $$@ $$^ $(LIBS)
+endif
 endef
 define tool_rules
 $(call tool_bin,$(1)): $(BUILD)/$(1:.c=.o) $(call svc_lib,$(call svc_of,$(1))) $(COMMON_LIB)

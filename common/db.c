@@ -456,3 +456,13 @@ tm_db_int_array(struct tm_buf *b, const int64_t *v, size_t stride, int n)
     }
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
+
+int
+tm_schema_name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    if (n == 0 || n > 48 || name[0] < 'a' || name[0] > 'z')
+        return 0;
+    return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}

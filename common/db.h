@@ -108,6 +108,11 @@ enum tm_db_like { TM_DB_LIKE_CONTAINS, TM_DB_LIKE_PREFIX };
 TM_MUSTCHECK enum tm_code tm_db_like(const char *s, enum tm_db_like how, char *out, size_t size,
                                      struct tm_err *err);
 
+/* 1 when name may name a schema in SQL built from it ([a-z][a-z0-9_]*, at
+ * most 48 bytes): the plumbing's statements (outbox, inbox, job runs) and
+ * the migration runner derive from a schema's name. */
+int tm_schema_name_ok(const char *name);
+
 /* Copies column col of row into dst[size] (cut to fit; NULL reads as ""). */
 void tm_db_copy(char *dst, size_t size, const PGresult *r, int row, int col);
 

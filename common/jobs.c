@@ -24,9 +24,9 @@ struct tm_jobs {
     const struct tm_job *jobs; /* read-only */
     int n;
     char schema[49];
-    char start_sql[160]; /* derived from the schema at start; read-only */
-    char end_sql[200];
-    char run_sql[320];
+    char start_sql[256]; /* derived from the schema at start; read-only */
+    char end_sql[256];
+    char run_sql[512];
     char *db_url;
     char instance[32];
     void *app;
@@ -43,7 +43,8 @@ struct tm_jobs {
 struct ondemand {
     struct tm_jobs *j;
     int i;
-    int state; /* ONDEMAND_* */
+    int state;     /* ONDEMAND_* */
+    int abandoned; /* the request stopped waiting before the run started: do not start it */
     int64_t id;
     enum tm_code rc;
     struct tm_err err;
@@ -168,6 +169,8 @@ tm_jobs_start(const struct tm_job *jobs, int n, const char *schema, const char *
     if (!tm_schema_name_ok(schema))
         return tm_err_set(err, TM_INVALID, "schema", "bad schema name for jobs");
     j = tm_xcalloc(1, sizeof *j);
+    /* the three statements fit their buffers for any schema name
+     * tm_schema_name_ok passes (48 bytes at most) */
     j->jobs = jobs;
     j->n = n;
     snprintf(j->schema, sizeof j->schema, "%s", schema);
@@ -272,14 +275,19 @@ ondemand_main(void *arg)
 {
     struct ondemand *od = arg;
     struct tm_jobs *j = od->j;
-    PGconn *db = PQconnectdb(j->db_url);
+    PGconn *db = PQconnectdb(j->db_url); /* before the check below: it is the slow part */
     struct tm_err err;
     int64_t id = 0;
     enum tm_code rc;
     int last;
 
     tm_err_clear(&err);
-    if (PQstatus(db) != CONNECTION_OK)
+    pthread_mutex_lock(&j->mu);
+    last = od->abandoned;
+    pthread_mutex_unlock(&j->mu);
+    if (last)
+        rc = tm_err_set(&err, TM_TIMEOUT, NULL, "not started: the request gave up");
+    else if (PQstatus(db) != CONNECTION_OK)
         rc = tm_err_set(&err, TM_UNAVAIL, NULL, "database unavailable");
     else
         rc = run(j, db, od->i, od, &id, &err);
@@ -339,15 +347,26 @@ tm_jobs_run_now(struct tm_jobs *j, PGconn *db, const char *name, int wait_ms, in
         until.tv_sec++;
         until.tv_nsec -= 1000000000L;
     }
-    /* a run that has not even recorded its start is waited for: its answer
-     * (busy elsewhere, database down) is the request's */
+    /* until the run has recorded its start, its answer (busy elsewhere,
+     * database down) is the request's; a run that cannot start in time is
+     * not started at all */
     while (od->state == ONDEMAND_STARTING)
-        pthread_cond_wait(&j->cv, &j->mu);
+        if (pthread_cond_timedwait(&j->cv, &j->mu, &until) == ETIMEDOUT) {
+            if (od->state == ONDEMAND_STARTING)
+                od->abandoned = 1;
+            break;
+        }
     while (od->state == ONDEMAND_STARTED)
         if (pthread_cond_timedwait(&j->cv, &j->mu, &until) == ETIMEDOUT)
             break;
     *done = od->state == ONDEMAND_DONE;
     *run_id = od->id;
+    if (od->abandoned) {
+        if (ondemand_release(od))
+            free(od);
+        pthread_mutex_unlock(&j->mu);
+        return tm_err_set(err, TM_UNAVAIL, NULL, "%s could not start in time", name);
+    }
     rc = *done ? od->rc : TM_OK;
     if (*done && rc != TM_OK && err)
         *err = od->err;
@@ -407,6 +426,7 @@ tm_jobs_h_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     const char *name = tm_request_param(ctx->req, "name");
     int64_t wait = RUN_WAIT_MAX_MS, id = 0;
     size_t plen = strlen(ctx->req->path);
+    char poll[TM_PATH_MAX + 32];
     enum tm_code rc;
     int done = 0;
 
@@ -423,12 +443,16 @@ tm_jobs_h_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
      * (POST .../jobs/{name}/run → GET .../jobs/{name}/runs/{id}) */
     if (plen >= 4 && strcmp(ctx->req->path + plen - 4, "/run") == 0)
         plen -= 4;
+    if (snprintf(poll, sizeof poll, "%.*s/runs/%lld", (int)plen, ctx->req->path, (long long)id) >=
+        (int)sizeof poll)
+        return tm_err_set(err, TM_TOOBIG, NULL, "path too long");
     rep->status = 202;
     tm_buf_reset(&rep->body);
     rc = tm_buf_printf(&rep->body, "{\"id\":%lld,\"name\":", (long long)id);
     if (rc == TM_OK && (rc = tm_json_quote(&rep->body, name)) == TM_OK &&
-        (rc = tm_buf_printf(&rep->body, ",\"outcome\":\"running\",\"poll\":\"%.*s/runs/%lld\"}",
-                            (int)plen, ctx->req->path, (long long)id)) == TM_OK)
+        (rc = tm_buf_adds(&rep->body, ",\"outcome\":\"running\",\"poll\":")) == TM_OK &&
+        (rc = tm_json_quote(&rep->body, poll)) == TM_OK &&
+        (rc = tm_buf_adds(&rep->body, "}")) == TM_OK)
         return TM_OK;
     return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
 }

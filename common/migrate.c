@@ -48,10 +48,27 @@ read_file(const char *path, char **out, size_t *len, struct tm_err *err)
     return TM_OK;
 }
 
-/* Appends template dir/plumbing/<name>.sql with @schema@ set to schema. */
+/* 1 when line (len bytes, no newline) reads as a directive: "--", blanks,
+ * "@", after any leading blanks. Such a line must be exactly one of ours. */
+static int
+looks_like_directive(const char *line, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len && (line[i] == ' ' || line[i] == '\t'))
+        i++;
+    if (len - i < 2 || line[i] != '-' || line[i + 1] != '-')
+        return 0;
+    for (i += 2; i < len && (line[i] == ' ' || line[i] == '\t');)
+        i++;
+    return i < len && line[i] == '@';
+}
+
+/* Appends template dir/plumbing/<name>.sql with @schema@ set to schema. A
+ * template holds plain SQL: a directive in it is refused. */
 static enum tm_code
 add_template(struct tm_buf *b, const char *dir, const char *schema, const char *name, size_t nlen,
-             struct tm_err *err)
+             const char *file, struct tm_err *err)
 {
     char path[1024], tname[64];
     char *t = NULL;
@@ -59,13 +76,25 @@ add_template(struct tm_buf *b, const char *dir, const char *schema, const char *
     enum tm_code rc;
 
     if (nlen == 0 || nlen >= sizeof tname || strspn(name, "abcdefghijklmnopqrstuvwxyz_") < nlen)
-        return tm_err_set(err, TM_INVALID, "migrations", "bad --@plumbing name");
+        return tm_err_set(err, TM_INVALID, "migrations", "%s: --@plumbing needs a name [a-z_]+",
+                          file);
     memcpy(tname, name, nlen);
     tname[nlen] = '\0';
     if (snprintf(path, sizeof path, "%s/plumbing/%s.sql", dir, tname) >= (int)sizeof path)
         return tm_err_set(err, TM_TOOBIG, "sql-dir", "template path too long");
     if ((rc = read_file(path, &t, &tlen, err)) != TM_OK)
         return rc;
+    for (const char *line = t; rc == TM_OK && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+
+        if (looks_like_directive(line, len))
+            rc = tm_err_set(err, TM_INVALID, "migrations",
+                            "plumbing/%s.sql: a template holds "
+                            "no directive",
+                            tname);
+        line += len + (nl != NULL);
+    }
     for (const char *p = t, *at; rc == TM_OK && *p; p = at + 8) {
         if (!(at = strstr(p, "@schema@"))) {
             rc = tm_buf_adds(b, p);
@@ -74,8 +103,12 @@ add_template(struct tm_buf *b, const char *dir, const char *schema, const char *
         if ((rc = tm_buf_add(b, p, (size_t)(at - p))) == TM_OK)
             rc = tm_buf_adds(b, schema);
     }
+    if (rc == TM_OK && tlen > 0 && t[tlen - 1] != '\n') /* never glued to the next line */
+        rc = tm_buf_adds(b, "\n");
     free(t);
-    return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, path, "expanded migration over 1 MiB");
+    if (rc == TM_TOOBIG)
+        rc = tm_err_set(err, TM_TOOBIG, path, "expanded migration over 1 MiB");
+    return rc;
 }
 
 /* Expands raw (a file's text) into m->sql and notes its --@replaces. */
@@ -92,24 +125,26 @@ expand(const char *dir, const char *schema, const char *raw, struct tm_migration
         size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
         size_t body = nl ? len - 1 : len;
 
-        if (strncmp(line, PLUMBING, strlen(PLUMBING)) == 0) {
+        if (!looks_like_directive(line, body)) {
+            if (tm_buf_add(&b, line, len) != TM_OK)
+                rc = tm_err_set(err, TM_TOOBIG, "migrations", "%s: over 1 MiB", m->name);
+        } else if (strncmp(line, PLUMBING, strlen(PLUMBING)) == 0) {
             rc = add_template(&b, dir, schema, line + strlen(PLUMBING), body - strlen(PLUMBING),
-                              err);
-            line += len;
-            continue;
-        }
-        if (strncmp(line, REPLACES, strlen(REPLACES)) == 0) {
-            const char *sum = line + strlen(REPLACES);
-            if (body - strlen(REPLACES) != 64 || strspn(sum, "0123456789abcdef") < 64 ||
-                m->n_replaces == TM_MIGRATION_REPLACES_MAX) {
-                rc = tm_err_set(err, TM_INVALID, "migrations", "%s: bad --@replaces line", m->name);
-                break;
-            }
-            memcpy(m->replaces[m->n_replaces], sum, 64);
+                              m->name, err);
+        } else if (strncmp(line, REPLACES, strlen(REPLACES)) == 0 &&
+                   body - strlen(REPLACES) == 64 &&
+                   strspn(line + strlen(REPLACES), "0123456789abcdef") >= 64 &&
+                   m->n_replaces < TM_MIGRATION_REPLACES_MAX) {
+            memcpy(m->replaces[m->n_replaces], line + strlen(REPLACES), 64);
             m->replaces[m->n_replaces++][64] = '\0';
+            if (tm_buf_add(&b, line, len) != TM_OK)
+                rc = tm_err_set(err, TM_TOOBIG, "migrations", "%s: over 1 MiB", m->name);
+        } else {
+            rc = tm_err_set(err, TM_INVALID, "migrations",
+                            "%s: '%.*s' is not a directive (--@plumbing NAME or --@replaces "
+                            "SHA256, at the start of a line, nothing after)",
+                            m->name, (int)(body > 80 ? 80 : body), line);
         }
-        if (tm_buf_add(&b, line, len) != TM_OK)
-            rc = tm_err_set(err, TM_TOOBIG, "migrations", "%s: over 1 MiB", m->name);
         line += len;
     }
     if (rc != TM_OK) {
@@ -131,8 +166,9 @@ tm_migration_set_load(const char *dir, const char *schema, struct tm_migration_s
     enum tm_code rc = TM_OK;
 
     memset(set, 0, sizeof *set);
-    if (tm_strlcpy(set->schema, schema, sizeof set->schema) != TM_OK)
-        return tm_err_set(err, TM_INVALID, "schema", "schema name too long");
+    if (!tm_schema_name_ok(schema) || tm_strlcpy(set->schema, schema, sizeof set->schema) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "schema", "%.64s is not a schema name ([a-z][a-z0-9_]*)",
+                          schema);
     if (snprintf(path, sizeof path, "%s/%s", dir, schema) >= (int)sizeof path)
         return tm_err_set(err, TM_TOOBIG, "sql-dir", "migrations path too long");
     if (!(d = opendir(path)))
@@ -191,10 +227,31 @@ replaced(const struct tm_migration *m, const char *sum)
     return 0;
 }
 
+/* 1 when tm-migrate recorded that the applied text `old` of migration name
+ * is the file's text now (tm_meta.migration_rewrites; absent before the
+ * first rewrite, which reads as "not recorded"). */
+static int
+rewrite_recorded(PGconn *db, const char *schema, const char *name, const char *old, const char *now)
+{
+    const char *params[4] = {schema, name, old, now};
+    PGresult *r = NULL;
+    int yes = 0;
+
+    if (tm_db_exec(db,
+                   "SELECT to_regclass('tm_meta.migration_rewrites') IS NOT NULL AND EXISTS ("
+                   "SELECT 1 FROM tm_meta.migration_rewrites WHERE schema_name = $1 AND name = $2"
+                   " AND old_checksum = $3 AND new_checksum = $4)",
+                   4, params, &r, NULL) == TM_OK)
+        yes = tm_db_bool(r, 0, 0);
+    PQclear(r);
+    return yes;
+}
+
 /* Compares what is recorded with the set. *next is the index of the first
  * migration not applied; rewritten[i] is set for an applied migration whose
- * file was rewritten (--@replaces its recorded checksum) and *n_rewritten
- * counts them. TM_CONFLICT on an edit, a gap or an unknown record. */
+ * file was rewritten (--@replaces its recorded checksum) and whose rewrite
+ * is not recorded yet, and *n_rewritten counts them. TM_CONFLICT on an
+ * edit, a gap or an unknown record. */
 static enum tm_code
 compare(PGconn *db, const struct tm_migration_set *set, int *next, char *rewritten,
         int *n_rewritten, struct tm_err *err)
@@ -224,8 +281,10 @@ compare(PGconn *db, const struct tm_migration_set *set, int *next, char *rewritt
             break;
         }
         if (strcmp(set->m[i].sha256, sum) != 0 && replaced(&set->m[i], sum)) {
-            rewritten[i] = 1;
-            (*n_rewritten)++;
+            if (!rewrite_recorded(db, set->schema, name, sum, set->m[i].sha256)) {
+                rewritten[i] = 1;
+                (*n_rewritten)++;
+            }
         } else if (strcmp(set->m[i].sha256, sum) != 0) {
             rc = tm_err_set(err, TM_CONFLICT, "migrations",
                             "%s: migration %s was edited after it was applied (checksum %.12s, "
@@ -250,6 +309,16 @@ ensure_meta(PGconn *db, struct tm_err *err)
                         " schema_name text NOT NULL, name text NOT NULL,"
                         " checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
                         " PRIMARY KEY (schema_name, name))",
+                        0, NULL, NULL, err);
+    /* rewrites beside the record, which keeps the checksum the migration
+     * was applied with: a binary with the files of before still agrees */
+    if (rc == TM_OK)
+        rc = tm_db_exec(db,
+                        "CREATE TABLE IF NOT EXISTS tm_meta.migration_rewrites ("
+                        " schema_name text NOT NULL, name text NOT NULL,"
+                        " old_checksum text NOT NULL, new_checksum text NOT NULL,"
+                        " recorded_at timestamptz NOT NULL DEFAULT now(),"
+                        " PRIMARY KEY (schema_name, name, old_checksum, new_checksum))",
                         0, NULL, NULL, err);
     return rc;
 }
@@ -285,16 +354,18 @@ apply_one(PGconn *db, const char *schema, const struct tm_migration *m, struct t
     return rc;
 }
 
-/* Records the new checksum of a rewritten migration (what it built is
- * unchanged: nothing runs). */
+/* Records that migration m, as it was applied (its recorded checksum), is
+ * m's text now (what it built is unchanged: nothing runs). */
 static enum tm_code
 record_rewrite(PGconn *db, const char *schema, const struct tm_migration *m, struct tm_err *err)
 {
     const char *params[3] = {schema, m->name, m->sha256};
 
     return tm_db_exec(db,
-                      "UPDATE tm_meta.migrations SET checksum = $3"
-                      " WHERE schema_name = $1 AND name = $2",
+                      "INSERT INTO tm_meta.migration_rewrites (schema_name, name, old_checksum,"
+                      " new_checksum) SELECT schema_name, name, checksum, $3"
+                      " FROM tm_meta.migrations WHERE schema_name = $1 AND name = $2"
+                      " ON CONFLICT DO NOTHING",
                       3, params, NULL, err);
 }
 

@@ -14,9 +14,15 @@
  *                       of the expanded text, so editing a template reads as
  *                       an edit of every migration that uses it.
  *   --@replaces SHA256  this file was rewritten without changing what it
- *                       builds; a database that applied the text with that
- *                       checksum is current once tm-migrate records the new
- *                       checksum (tm_migrate_apply does, nothing else runs). */
+ *                       builds (a promise: tests/integration/migrate_test.c
+ *                       compares what the old and new texts build); a
+ *                       database that applied the text with that checksum is
+ *                       current once tm-migrate records the rewrite in
+ *                       tm_meta.migration_rewrites (nothing runs). The
+ *                       applied checksum stays recorded, so binaries with
+ *                       the files of before still agree (a rollback works).
+ * Any other line reading "--@..." (blanks allowed) is refused, and a
+ * template holds no directive. */
 #ifndef TM_COMMON_MIGRATE_H
 #define TM_COMMON_MIGRATE_H
 
@@ -50,7 +56,7 @@ TM_MUSTCHECK enum tm_code tm_migration_set_load(const char *dir, const char *sch
                                                 struct tm_migration_set *set, struct tm_err *err);
 void tm_migration_set_fini(struct tm_migration_set *set);
 
-/* Applies what is not yet applied and records the checksums of rewritten
+/* Applies what is not yet applied and records the rewrites of applied
  * ones (--@replaces). *applied counts both. TM_CONFLICT when an applied
  * migration was edited or is missing. */
 TM_MUSTCHECK enum tm_code tm_migrate_apply(PGconn *db, const struct tm_migration_set *set,

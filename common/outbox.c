@@ -25,16 +25,6 @@
 #define RETRY_MS 500
 #define SQL_MAX 512
 
-int
-tm_schema_name_ok(const char *name)
-{
-    size_t n = name ? strlen(name) : 0;
-
-    if (n == 0 || n > 48 || name[0] < 'a' || name[0] > 'z')
-        return 0;
-    return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
-}
-
 /* The statements, derived from the schema name. seq is gap-free per source:
  * taken from the single counter row, whose lock serializes writers until
  * they commit, so a rolled-back transaction gives its number back and seq

@@ -33,10 +33,6 @@ struct tm_outbox {
     const char *source; /* "inventory": the service's name and schema, [a-z_] */
 };
 
-/* 1 when name is a schema name our SQL may be derived from ([a-z][a-z0-9_]*,
- * at most 48 bytes). */
-int tm_schema_name_ok(const char *name);
-
 /* Adds an event in the caller's transaction; *seq (may be NULL) is its number.
  * topic is [a-z0-9._] from code, data a JSON document. */
 TM_MUSTCHECK enum tm_code tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic,

@@ -48,6 +48,7 @@ struct core {
     struct tm_subscription subs[TM_SERVICE_SUBS_MAX];
     struct tm_service_env env;
     atomic_int schema_ok;
+    atomic_int running; /* start() and the subscribers are up: health may read them */
     _Atomic(struct tm_publisher *) pub;
     struct tm_jobs *runner;
     struct tm_router router;
@@ -121,6 +122,32 @@ declare(struct core *c, struct tm_err *err)
         return tm_err_set(err, TM_TOOBIG, NULL, "too many jobs, subscriptions or peers");
     if (svc->outbox && strcmp(svc->outbox->source, svc->name) != 0)
         return tm_err_set(err, TM_INVALID, "outbox", "the outbox must be the service's own");
+    for (int i = 0; i < svc->n_jobs; i++) {
+        const char *n = svc->jobs[i].name;
+        if (!n || !*n || strlen(n) > 40 ||
+            strspn(n, "abcdefghijklmnopqrstuvwxyz0123456789-") < strlen(n) || !svc->jobs[i].fn ||
+            (svc->outbox && strcmp(n, "outbox-cleanup") == 0))
+            return tm_err_set(err, TM_INVALID, "jobs",
+                              "job %d: a name [a-z0-9-]{1,40} of its own "
+                              "and a function",
+                              i);
+        for (int k = 0; k < i; k++)
+            if (strcmp(svc->jobs[k].name, n) == 0)
+                return tm_err_set(err, TM_INVALID, "jobs", "job %s declared twice", n);
+    }
+    for (int i = 0; i < svc->n_subs; i++) {
+        if (!svc->subs[i].source || !svc->subs[i].prefix || !svc->subs[i].apply)
+            return tm_err_set(err, TM_INVALID, "subs", "subscription %d is incomplete", i);
+        for (int k = 0; k < i; k++) /* one inbox row per source: one subscription */
+            if (strcmp(svc->subs[k].source, svc->subs[i].source) == 0)
+                return tm_err_set(err, TM_INVALID, "subs",
+                                  "two subscriptions to %s: join their "
+                                  "prefixes",
+                                  svc->subs[i].source);
+    }
+    for (int i = 0; i < svc->n_peers; i++)
+        if (!svc->peers[i])
+            return tm_err_set(err, TM_INVALID, "peers", "peer %d has no name", i);
     snprintf(c->prog, sizeof c->prog, "tm-%s", svc->name);
     env_name(svc->name, up, sizeof up);
     snprintf(pool, sizeof pool, "%d", svc->db_pool > 0 ? svc->db_pool : 16);
@@ -178,7 +205,7 @@ declare(struct core *c, struct tm_err *err)
             c->peer[c->n_peer++] = svc->subs[i].source;
         }
     for (int i = 0; i < c->n_peer; i++) {
-        if (!tm_schema_name_ok(c->peer[i]))
+        if (!tm_schema_name_ok(c->peer[i]) || strlen(c->peer[i]) >= TM_SERVICE_NAME_MAX)
             return tm_err_set(err, TM_INVALID, "peers", "bad service name %s", c->peer[i]);
         env_name(c->peer[i], up, sizeof up);
         snprintf(flag, sizeof flag, "%s-endpoints", c->peer[i]);
@@ -234,6 +261,8 @@ health(void *arg, struct tm_health *h)
     if (svc->outbox)
         tm_health_add(h, "outbox", TM_HEALTH_UP, "%s",
                       tm_publisher_active(atomic_load(&c->pub)) ? "publishing" : "standby");
+    if (!atomic_load(&c->running)) /* starting: nothing of the daemon's own to read yet */
+        return;
     for (int i = 0; i < svc->n_subs; i++) {
         struct tm_subscriber *s = c->env.subs[i];
         char name[48];
@@ -294,6 +323,7 @@ start(struct core *c, struct tm_bus_server **bus, struct tm_ops **ops, int *star
             goto fail;
         atomic_store(&c->pub, pub);
     }
+    atomic_store(&c->running, 1); /* publishes start()'s work and env.subs to /health */
     c->router = (struct tm_router){c->prog,  svc->routes, svc->n_routes, c->env.db, health,
                                    svc->app, svc->outbox, c->runner,     c};
     if (tm_bus_server_start(cfg->endpoint, cfg->workers, tm_router_handle, &c->router, bus, &err) !=
@@ -339,13 +369,14 @@ tm_service_main(int argc, char **argv, const struct tm_service *svc)
         status = 0;
     }
     tm_bus_server_stop(bus);
+    tm_ops_stop(ops); /* first: /health reads what is freed below */
+    atomic_store(&c.running, 0);
     tm_publisher_stop(atomic_exchange(&c.pub, NULL));
     tm_jobs_stop(c.runner);
     for (int i = 0; i < svc->n_subs; i++)
         tm_subscriber_stop(c.env.subs[i]);
     if (started && svc->stop)
         svc->stop(svc->app);
-    tm_ops_stop(ops);
     for (int i = 0; i < svc->n_peers; i++)
         tm_bus_client_free(c.env.peers[i]);
     tm_db_pool_free(c.env.db);

@@ -46,7 +46,7 @@ struct tm_service_sub {
 };
 
 /* What the core built for the daemon, handed to its start hook; valid until
- * its stop hook returns. */
+ * its stop hook returns, but for subs (stopped and freed just before it). */
 struct tm_service_env {
     struct tm_db_pool *db;
     const char *db_url;

@@ -92,13 +92,15 @@ endpoints_of() { # endpoints_of SVC [events] -> comma-separated, every instance
   echo "$list"
 }
 # Every daemon's bus and PUB endpoints as settings (TM_<SVC>_ENDPOINTS,
-# TM_<SVC>_EVENTS_ENDPOINTS): each program reads the ones it declared.
-peer_env() {
-  local s
+# TM_<SVC>_EVENTS_ENDPOINTS), exported: each program reads the ones it
+# declared. One NAME=VALUE a line, so a run folder with blanks stays whole.
+export_peers() {
+  local s pe=()
   for s in $(svc_names); do
-    printf 'TM_%s_ENDPOINTS=%s TM_%s_EVENTS_ENDPOINTS=%s ' "$(upper "$s")" "$(endpoints_of "$s")" \
-      "$(upper "$s")" "$(endpoints_of "$s" events)"
+    pe+=("TM_$(upper "$s")_ENDPOINTS=$(endpoints_of "$s")"
+         "TM_$(upper "$s")_EVENTS_ENDPOINTS=$(endpoints_of "$s" events)")
   done
+  export "${pe[@]}"
 }
 
 as_pg() { # runs a command as the postgres user (PostgreSQL refuses root)
@@ -220,8 +222,8 @@ start_service() { # start_service SVC I (in a subshell: its settings stay its ow
   local svc=$1 i=$2 up ep; up=$(upper "$1"); ep=$(svc_endpoint "$1" "$2")
   [ ${#ep} -lt 100 ] || die "socket path $ep is too long for ipc://; use a shorter TM_RUN_DIR"
   (
-    # shellcheck disable=SC2046 # peer_env is a list of NAME=VALUE words
-    export $(peer_env) TM_DB_URL="$DB_URL" "TM_${up}_ENDPOINT=$ep" \
+    export_peers
+    export TM_DB_URL="$DB_URL" "TM_${up}_ENDPOINT=$ep" \
       TM_OPS_PORT="$(ops_port "$svc" "$i")" "TM_${up}_EVENTS_ENDPOINT=$(svc_events "$svc" "$i")" \
       TM_INSTANCE="$svc-$i" TM_SQL_DIR="$ROOT/sql" TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
     start_daemon "tm-$svc #$i" "$RUN/pid/$svc-$i.pid" "$RUN/log/$svc-$i.log" "$BIN/tm-$svc"
@@ -231,8 +233,8 @@ start_service() { # start_service SVC I (in a subshell: its settings stay its ow
 start_gateway() {
   local i=$1
   (
-    # shellcheck disable=SC2046
-    export $(peer_env) TM_GATEWAY_LISTEN="127.0.0.1:$(gw_port "$i")" \
+    export_peers
+    export TM_GATEWAY_LISTEN="127.0.0.1:$(gw_port "$i")" \
       TM_OPS_PORT="$(ops_port gateway "$i")" TM_INSTANCE="gateway-$i" \
       TM_GATEWAY_THREADS="${TM_GATEWAY_THREADS:-256}" TM_GATEWAY_DB_URL="$DB_URL" \
       TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TM_SQL_DIR="$ROOT/sql" \
@@ -313,8 +315,7 @@ cmd_up() {
   done
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
     # the sample sales history, posted through tm-txn like real sales (once)
-    # shellcheck disable=SC2046
-    (export $(peer_env) TM_DB_URL="$DB_URL"; exec "$BIN/tm-txn-seed") 2>>"$RUN/log/seed.log" || die "sample sales failed: see $RUN/log/seed.log"
+    (export_peers; export TM_DB_URL="$DB_URL"; exec "$BIN/tm-txn-seed") 2>>"$RUN/log/seed.log" || die "sample sales failed: see $RUN/log/seed.log"
     log "sample sales: $(grep -o 'event=seed.done.*\|event=seed.skip.*' "$RUN/log/seed.log" | tail -n 1)"
   fi
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
@@ -355,8 +356,11 @@ cmd_down() {
   [ -d "$RUN" ] || { log "nothing to stop in $RUN"; return 0; }
   local f
   stop_pid "$RUN/pid/nginx.pid"
+  # the gateways first, then the daemons in the reverse of their start order,
+  # then any other daemon's pid file (one a changed SERVICES list forgot)
   local svc pids=("$RUN"/pid/gateway-*.pid)
   for svc in $(svc_names | tr ' ' '\n' | tac); do pids+=("$RUN"/pid/"$svc"-*.pid); done
+  pids+=("$RUN"/pid/*-[0-9]*.pid)
   for f in "${pids[@]}"; do
     [ -e "$f" ] || continue
     stop_pid "$f.sup" # passes SIGTERM on and waits for the daemon
@@ -383,7 +387,7 @@ cmd_status() {
 
 cmd_start() {
   local svc=${1:-} i=${2:-}
-  [[ $i =~ ^[0-9]+$ ]] && [[ " $(svc_names)gateway " = *" $svc "* ]] \
+  [[ $i =~ ^[1-9]$ ]] && [[ " $(svc_names)gateway " = *" $svc "* ]] && [[ $svc =~ ^[a-z]+$ ]] \
     || die "usage: stack.sh start $(svc_names | tr ' ' '|')gateway N"
   start_svc "$svc" "$i"
 }

@@ -162,6 +162,12 @@ START_TEST(test_old_database_migrates_forward_without_loss)
                     " FROM inventory.job_runs UNION ALL SELECT format('grun %s %s', id, job)"
                     " FROM gateway.job_runs");
     ck_assert_str_eq(after, before);
+    /* the checksums it was built with stay recorded: the binaries and files
+     * of before still agree with it (a rollback works) */
+    ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s/sql-before-17 --schemas " SCHEMAS
+                        " --check 2>/dev/null",
+                        old_url, st.bin, dir),
+                     0);
     ck_assert_ptr_nonnull(strstr(after, "3 stock.changed {\"n\": 3}"));
     free(before);
     free(after);
@@ -214,8 +220,35 @@ START_TEST(test_template_edits_are_edits)
     ck_assert_int_eq(tm_migrate_check(db, &set, &e), TM_CONFLICT);
     ck_assert_ptr_nonnull(strstr(e.message, "edited"));
     tm_migration_set_fini(&set);
-    ck_assert_int_eq(sh("printf -- '--@plumbing ../../etc/passwd\\n' > %s/txn/9999_x.sql", dir), 0);
+    /* what is not exactly a directive of ours is refused, not taken for a comment */
+    static const char *const bad[] = {
+        "--@plumbing ../../etc/passwd",
+        "  --@plumbing outbox",
+        "--@plumbing",
+        "--@Plumbing outbox",
+        "-- @plumbing outbox",
+        "--@plumbing outbox\\r",
+        "--@replaces 1234",
+        "--@include x",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(sh("printf -- '%s\\n' > %s/txn/9999_x.sql", bad[i], dir), 0);
+        ck_assert_msg(tm_migration_set_load(dir, "txn", &set, &e) == TM_INVALID, "%s taken",
+                      bad[i]);
+    }
+    /* a template holds no directive; one without a last newline is not glued
+     * to the line after it */
+    ck_assert_int_eq(sh("printf -- '--@plumbing outbox\\n' > %s/plumbing/jobs.sql", dir), 0);
+    ck_assert_int_eq(sh("printf -- '--@plumbing jobs\\n' > %s/txn/9999_x.sql", dir), 0);
     ck_assert_int_eq(tm_migration_set_load(dir, "txn", &set, &e), TM_INVALID);
+    ck_assert_int_eq(sh("printf -- '-- end' > %s/plumbing/jobs.sql", dir), 0);
+    ck_assert_int_eq(
+        sh("printf -- '--@plumbing jobs\\nCREATE TABLE x;\\n' > %s/txn/9999_x.sql", dir), 0);
+    ck_assert_int_eq(tm_migration_set_load(dir, "txn", &set, &e), TM_OK);
+    ck_assert_ptr_nonnull(strstr(set.m[set.n - 1].sql, "-- end\nCREATE TABLE x;"));
+    tm_migration_set_fini(&set);
+    /* and a schema name is a name, not a path */
+    ck_assert_int_eq(tm_migration_set_load(dir, "../txn", &set, &e), TM_INVALID);
     ck_assert_int_eq(sh("rm -rf %s", dir), 0);
     PQfinish(db);
 }
