@@ -1,11 +1,11 @@
 /* common/hash.c — digests, hex and random bytes over libsodium and OpenSSL. */
 #include "common/hash.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <sodium.h>
 
 enum tm_code
 tm_hash_init(void)

@@ -14,8 +14,8 @@
 #include <openssl/hmac.h>
 
 #include "common/buf.h"
-#include "common/json.h"
 #include "common/hash.h"
+#include "common/json.h"
 
 #define SKEW_S 30
 /* base64url of {"alg":"HS256","typ":"JWT"}: the only header we issue or accept */
