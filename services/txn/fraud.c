@@ -12,11 +12,12 @@
 
 const int64_t fr_window_s[FR_WINDOWS] = {600, 3600, 86400};
 
-static const char *const kind_names[FR_KINDS] = {
+/* by value, then NULL (the accepted values of a rule's member) */
+static const char *const kind_names[FR_KINDS + 1] = {
     "velocity_count", "velocity_amount",    "amount_over",      "customer_amount", "store_amount",
     "night_hour",     "new_customer_large", "high_value_units", "basket_vs_usual", "customer_risk"};
-static const char *const scope_names[FR_SCOPES] = {"customer", "instrument", "store"};
-static const char *const window_names[FR_WINDOWS] = {"10m", "1h", "24h"};
+static const char *const scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store"};
+static const char *const window_names[FR_WINDOWS + 1] = {"10m", "1h", "24h"};
 static const char *const decision_names[] = {"approve", "review", "decline"};
 
 const char *
@@ -264,15 +265,6 @@ fr_score(const struct fr_rule_set *s, const struct fr_facts *f, struct fr_result
 /* ------------------------------------------------------------- parsing */
 
 static int
-name_of(const char *const *names, int n, const char *s)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0)
-            return i;
-    return -1;
-}
-
-static int
 code_valid(const char *c)
 {
     for (const char *p = c; *p; p++)
@@ -299,22 +291,18 @@ opt_num(const cJSON *o, const char *name, const char *path, double min, double m
     return TM_OK;
 }
 
-/* Optional enum member named by names[n] into *out. */
+/* Optional enum member, one of names (NULL-terminated), into *out. */
 static enum tm_code
-opt_enum(const cJSON *o, const char *name, const char *path, const char *const *names, int n,
-         int *out, struct tm_err *err)
+opt_enum(const cJSON *o, const char *name, const char *path, const char *const *names, int *out,
+         struct tm_err *err)
 {
     const cJSON *it = tm_json_member(o, name);
     char f[64];
-    int v;
 
     if (!it)
         return TM_OK;
     snprintf(f, sizeof f, "%s.%s", path, name);
-    if (!cJSON_IsString(it) || (v = name_of(names, n, it->valuestring)) < 0)
-        return tm_err_set(err, TM_INVALID, f, "%s is not one of the known values", f);
-    *out = v;
-    return TM_OK;
+    return tm_json_as_enum(it, f, names, out, err);
 }
 
 static enum tm_code
@@ -323,7 +311,7 @@ parse_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
     static const char *const names[] = {
         "code",        "kind",           "enabled",     "weight",    "threshold", "scope", "window",
         "min_history", "fallback_cents", "price_cents", "hour_from", "hour_to",   "clock"};
-    static const char *const clocks[] = {"store", "server"};
+    static const char *const clocks[] = {"store", "server", NULL};
     char path[24], f[64];
     const cJSON *it;
     double v = 0;
@@ -345,9 +333,8 @@ parse_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
     if (!code_valid(r->code))
         return tm_err_set(err, TM_INVALID, f, "%s must be a-z 0-9 _", f);
     snprintf(f, sizeof f, "%s.kind", path);
-    it = tm_json_member(o, "kind");
-    if (!it || !cJSON_IsString(it) || (k = name_of(kind_names, FR_KINDS, it->valuestring)) < 0)
-        return tm_err_set(err, TM_INVALID, f, "%s must be one of the rule kinds", f);
+    if ((rc = tm_json_as_enum(tm_json_member(o, "kind"), f, kind_names, &k, err)) != TM_OK)
+        return rc;
     r->kind = (enum fr_kind)k;
     if ((it = tm_json_member(o, "enabled")) &&
         (rc = tm_json_as_bool(it, "enabled", &r->enabled, err)) != TM_OK)
@@ -358,9 +345,9 @@ parse_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
     if ((rc = opt_num(o, "weight", path, -100, 100, &r->weight, err)) != TM_OK ||
         (rc = opt_num(o, "threshold", path, 0, 1e12, &r->threshold, err)) != TM_OK)
         return rc;
-    if ((rc = opt_enum(o, "scope", path, scope_names, FR_SCOPES, &sc, err)) != TM_OK ||
-        (rc = opt_enum(o, "window", path, window_names, FR_WINDOWS, &win, err)) != TM_OK ||
-        (rc = opt_enum(o, "clock", path, clocks, 2, &clock, err)) != TM_OK)
+    if ((rc = opt_enum(o, "scope", path, scope_names, &sc, err)) != TM_OK ||
+        (rc = opt_enum(o, "window", path, window_names, &win, err)) != TM_OK ||
+        (rc = opt_enum(o, "clock", path, clocks, &clock, err)) != TM_OK)
         return rc;
     r->scope = (enum fr_scope)sc;
     r->window = (enum fr_window)win;

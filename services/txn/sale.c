@@ -8,18 +8,15 @@
 #include "common/json.h"
 
 static enum tm_code
-one_of(const cJSON *body, const char *name, const char *const *allowed, int n, char *out,
-       size_t size, struct tm_err *err)
+one_of(const cJSON *body, const char *name, const char *const *allowed, char *out, size_t size,
+       struct tm_err *err)
 {
-    enum tm_code rc = tm_json_str(body, name, 1, size - 1, out, size, err);
+    int i;
+    enum tm_code rc = tm_json_enum(body, name, allowed, &i, err);
 
-    if (rc != TM_OK)
-        return rc;
-    for (int i = 0; i < n; i++)
-        if (strcmp(out, allowed[i]) == 0)
-            return TM_OK;
-    return tm_err_set(err, TM_INVALID, name, "%s \"%s\" is not one of the accepted values", name,
-                      out);
+    if (rc == TM_OK)
+        snprintf(out, size, "%s", allowed[i]);
+    return rc;
 }
 
 /* A price as a JSON number with at most two decimals, into cents. */
@@ -76,8 +73,8 @@ tx_sale_decode(const cJSON *body, struct tx_sale *s, struct tm_err *err)
 {
     static const char *const names[] = {"store_id",       "customer_id", "lines",      "channel",
                                         "payment_method", "instrument",  "occurred_at"};
-    static const char *const channels[] = {"pos", "online", "mobile"};
-    static const char *const methods[] = {"card", "cash", "mobile", "gift_card", "invoice"};
+    static const char *const channels[] = {"pos", "online", "mobile", NULL};
+    static const char *const methods[] = {"card", "cash", "mobile", "gift_card", "invoice", NULL};
     const cJSON *lines, *it;
     enum tm_code rc;
     int i = 0;
@@ -90,18 +87,20 @@ tx_sale_decode(const cJSON *body, struct tx_sale *s, struct tm_err *err)
         (rc = tm_json_as_i64(it, "customer_id", 1, (int64_t)1 << 53, &s->customer_id, err)) !=
             TM_OK)
         return rc;
-    if ((rc = one_of(body, "channel", channels, 3, s->channel, sizeof s->channel, err)) != TM_OK ||
-        (rc = one_of(body, "payment_method", methods, 5, s->payment_method,
-                     sizeof s->payment_method, err)) != TM_OK)
+    if ((rc = one_of(body, "channel", channels, s->channel, sizeof s->channel, err)) != TM_OK ||
+        (rc = one_of(body, "payment_method", methods, s->payment_method, sizeof s->payment_method,
+                     err)) != TM_OK)
         return rc;
     if ((it = tm_json_member(body, "instrument")) &&
         (rc = tm_json_as_str(it, "instrument", 1, TX_INSTRUMENT_MAX, s->instrument,
                              sizeof s->instrument, err)) != TM_OK)
         return rc;
-    if ((it = tm_json_member(body, "occurred_at")) &&
-        (rc = tm_json_as_str(it, "occurred_at", 10, TX_TIME_MAX, s->occurred_at,
-                             sizeof s->occurred_at, err)) != TM_OK)
-        return rc;
+    if ((it = tm_json_member(body, "occurred_at"))) {
+        struct tm_time t;
+        if ((rc = tm_json_as_time(it, "occurred_at", &t, err)) != TM_OK)
+            return rc;
+        snprintf(s->occurred_at, sizeof s->occurred_at, "%s", t.text);
+    }
     lines = tm_json_member(body, "lines");
     if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 ||
         cJSON_GetArraySize(lines) > TX_LINES_MAX)
