@@ -257,15 +257,18 @@ start_gateway() {
 }
 
 wait_ready() { # wait_ready SVC I OPSPORT
-  wait_http "http://127.0.0.1:$3/health" 60 \
+  wait_http "http://127.0.0.1:$3/health" 60 "$1 #$2" \
     || die "$1 #$2 is not ready: see $RUN/log/$1-$2.log"
 }
 
 # write_nginx_conf: nginx.conf in the run folder from deploy/nginx.conf.in
 # and the settings in the environment.
 write_nginx_conf() {
-  local i ups="" ka=${TM_NGINX_KEEPALIVE:-}
-  for i in $(seq 1 "$N_GW"); do ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'; done
+  local i ups="" ops="" ka=${TM_NGINX_KEEPALIVE:-}
+  for i in $(seq 1 "$N_GW"); do
+    ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'
+    ops="$ops        server 127.0.0.1:$(gw_ops_port "$i") max_fails=0;"$'\n'
+  done
   # keepalive is per nginx worker; together the workers must not hold more
   # idle connections than the gateways have threads.
   [ -n "$ka" ] || ka=$(( ${TM_GATEWAY_THREADS:-256} * N_GW / $(nproc) ))
@@ -281,7 +284,8 @@ write_nginx_conf() {
     -e "s|@EDGE_CONN@|${TM_EDGE_CONN:-64}|g" -e "s|@EDGE_RATE@|${TM_EDGE_RATE:-200}|g" \
     -e "s|@EDGE_BURST@|${TM_EDGE_BURST:-400}|g" -e "s|@EDGE_ANON_RATE@|${TM_EDGE_ANON_RATE:-10}|g" \
     -e "s|@EDGE_ANON_BURST@|${TM_EDGE_ANON_BURST:-100}|g" \
-    "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else print }' \
+    "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" -v ops="$ops" \
+      '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else if ($0 == "@OPS_UPSTREAMS@") printf "%s", ops; else print }' \
     >"$RUN/nginx/nginx.conf"
 }
 

@@ -29,6 +29,12 @@ START_TEST(test_health_json_ready_only_when_all_up)
                           "\"status\":\"not_ready\",\"dependencies\":{\"postgres\":{\"state\":"
                           "\"up\",\"detail\":\"ok\"},\"redis\":{\"state\":\"down\",\"detail\":"
                           "\"refused \\\"x\\\"\"}}}");
+    /* the summary: the same verdicts, no instance and no detail */
+    tm_buf_reset(&b);
+    ck_assert_int_eq(tm_health_json_summary(&h, "tm-x", &b), TM_OK);
+    ck_assert_str_eq(b.p, "{\"service\":\"tm-x\",\"live\":true,\"ready\":false,\"status\":"
+                          "\"not_ready\",\"dependencies\":{\"postgres\":{\"state\":\"up\"},"
+                          "\"redis\":{\"state\":\"down\"}}}");
     tm_buf_fini(&b);
     for (int i = 0; i < TM_HEALTH_DEPS_MAX + 5; i++)
         tm_health_add(&h, "more", 1, "x");
