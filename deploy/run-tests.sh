@@ -156,7 +156,10 @@ stop_as_printed() {
     [ -f "$f" ] && pids="$pids $(head -n 1 "$f")"
   done
   out=$(cd / && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL bash -c "$cmd" 2>&1 >/dev/null)
-  for p in $pids; do kill -0 "$p" 2>/dev/null && left="$left $p"; done
+  for p in $pids; do # a zombie (exited, not yet reaped by pid 1) is gone
+    kill -0 "$p" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null &&
+      left="$left $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60))"
+  done
   if [ -n "$cmd" ] && [ "$out" = "stack: stopped (data kept in $RUN)" ] && [ -z "$left" ]; then
     echo "stopped by the printed command"; passed=$((passed + 1))
   else

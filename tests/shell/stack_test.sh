@@ -20,6 +20,11 @@ run_case() { # run_case FUNCTION
   fails=$((fails + bad))
 }
 
+# running PID: the process runs (a zombie, exited but not yet reaped, does not).
+running() {
+  kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
 # A stand-in for nginx or Redis: writes its pid file, and on SIGTERM
 # removes it first and exits a second later, as a daemon finishing its work.
 stand_in() { # stand_in PIDFILE
@@ -42,7 +47,7 @@ case_down_waits_for_a_daemon_that_removes_its_pid_file() {
   [ $? -eq 0 ] || fail down_exit "stack.sh down exited non-zero: $out"
   [ "$out" = "stack: stopped (data kept in $run)" ] || fail down_quiet "stack.sh down printed: $out"
   for p in $pids; do
-    if kill -0 "$p" 2>/dev/null; then
+    if running "$p"; then
       fail down_waits "pid $p still runs after stack.sh down returned"
       kill -KILL "$p" 2>/dev/null
     fi
