@@ -141,7 +141,7 @@ lint:
 
 # libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
-	common/buf.c common/err.c
+	common/buf.c common/err.c common/time.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)

@@ -30,11 +30,42 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN=${TM_RUN_DIR:-$ROOT/var}
+[[ $RUN = /* ]] || RUN=$PWD/$RUN # absolute: the banner's stop command works from anywhere
 BIN=${BIN:-bin}
 [[ $BIN = /* ]] || BIN=$ROOT/$BIN
 STATE=$RUN/stack.env
 
 log() { printf 'stack: %s\n' "$*" >&2; }
+
+# progress_of LOGFILE OFFSET: the newest event=*.progress line written to
+# LOGFILE after byte OFFSET, as "sales 1200/10400" (step, done/total) or
+# its other fields; nothing when there is none.
+progress_of() {
+  tail -c +"$(($2 + 1))" "$1" 2>/dev/null | grep -o 'event=[a-z_.]*progress .*' | tail -n 1 |
+    sed -E -e 's/^event=[^ ]* //' -e 's/step=([^ ]*) done=([0-9]*) total=([0-9]*)/\1 \2\/\3/' \
+      -e 's/^step=//'
+}
+
+# with_progress LABEL LOGFILE CMD...: runs CMD (its output appended to
+# LOGFILE) and, every 5 s until it ends, says how long it has run and how far
+# it got (its newest progress line, when it writes any); returns CMD's status.
+with_progress() {
+  local label=$1 logf=$2 pid t0=$SECONDS next=5 at p rc=0; shift 2
+  at=$(stat -c %s "$logf" 2>/dev/null || echo 0)
+  "$@" >>"$logf" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.2
+    if [ $((SECONDS - t0)) -ge $next ]; then
+      p=$(progress_of "$logf" "$at")
+      log "$label: ${p:+$p, }$((SECONDS - t0)) s"
+      next=$((next + 5))
+    fi
+  done
+  wait "$pid" || rc=$?
+  [ $((SECONDS - t0)) -lt 5 ] || log "$label: done in $((SECONDS - t0)) s"
+  return $rc
+}
 # A gateway holds a thread and a socket per kept-alive connection; give every
 # process started from here room for thousands of descriptors.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -108,22 +139,33 @@ as_pg() { # runs a command as the postgres user (PostgreSQL refuses root)
 }
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
-# alive PIDFILE: the process runs (a killed one may linger as a zombie
+# pid_alive PID: the process runs (a killed one may linger as a zombie
 # until its parent, often pid 1, reaps it; that does not count).
-alive() {
-  local pid state
-  [ -f "$1" ] || return 1
-  pid=$(cat "$1")
-  kill -0 "$pid" 2>/dev/null || return 1
-  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+pid_alive() {
+  local state
+  [[ ${1:-} =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
   [ "$state" != Z ]
 }
 
-wait_http() { # wait_http URL SECONDS -> 0 when it answers 200
-  local url=$1 t=$(( $2 * 10 ))
-  while [ $t -gt 0 ]; do
+# alive PIDFILE: the process of that pid file runs; a file that is gone, or
+# goes as it is read (nginx removes its own as it exits), is no process.
+alive() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  pid_alive "$pid"
+}
+
+wait_http() { # wait_http URL SECONDS [LABEL] -> 0 when it answers 200; says so every 5 s
+  local url=$1 t0=$SECONDS next=5
+  while [ $((SECONDS - t0)) -lt "$2" ]; do
     curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
-    sleep 0.1; t=$((t - 1))
+    if [ -n "${3:-}" ] && [ $((SECONDS - t0)) -ge $next ]; then
+      log "waiting for $3 to be ready: $((SECONDS - t0)) s"
+      next=$((next + 5))
+    fi
+    sleep 0.1
   done
   return 1
 }
@@ -158,8 +200,9 @@ start_postgres() {
   chmod 700 "$RUN/pg"
   if [ ! -f "$RUN/pg/PG_VERSION" ]; then
     log "initialising PostgreSQL cluster in $RUN/pg"
-    as_pg "$pgb/initdb" -D "$RUN/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-      >"$RUN/log/initdb.log" 2>&1 || die "initdb failed: see $RUN/log/initdb.log"
+    with_progress "initialising PostgreSQL" "$RUN/log/initdb.log" \
+      as_pg "$pgb/initdb" -D "$RUN/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+      || die "initdb failed: see $RUN/log/initdb.log"
     cat >>"$RUN/pg/postgresql.conf" <<CONF
 # TechMart local stack (deploy/stack.sh): loopback only
 listen_addresses = '127.0.0.1'
@@ -250,15 +293,18 @@ start_svc() { # start_svc SVC I: a bus daemon or the gateway, then waits until r
 }
 
 wait_ready() { # wait_ready SVC I OPSPORT
-  wait_http "http://127.0.0.1:$3/health" 60 \
+  wait_http "http://127.0.0.1:$3/health" 60 "$1 #$2" \
     || die "$1 #$2 is not ready: see $RUN/log/$1-$2.log"
 }
 
 # write_nginx_conf: nginx.conf in the run folder from deploy/nginx.conf.in
 # and the settings in the environment.
 write_nginx_conf() {
-  local i ups="" ka=${TM_NGINX_KEEPALIVE:-}
-  for i in $(seq 1 "$N_GW"); do ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'; done
+  local i ups="" ops="" ka=${TM_NGINX_KEEPALIVE:-}
+  for i in $(seq 1 "$N_GW"); do
+    ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'
+    ops="$ops        server 127.0.0.1:$(ops_port gateway "$i") max_fails=0;"$'\n'
+  done
   # keepalive is per nginx worker; together the workers must not hold more
   # idle connections than the gateways have threads.
   [ -n "$ka" ] || ka=$(( ${TM_GATEWAY_THREADS:-256} * N_GW / $(nproc) ))
@@ -274,7 +320,8 @@ write_nginx_conf() {
     -e "s|@EDGE_CONN@|${TM_EDGE_CONN:-64}|g" -e "s|@EDGE_RATE@|${TM_EDGE_RATE:-200}|g" \
     -e "s|@EDGE_BURST@|${TM_EDGE_BURST:-400}|g" -e "s|@EDGE_ANON_RATE@|${TM_EDGE_ANON_RATE:-10}|g" \
     -e "s|@EDGE_ANON_BURST@|${TM_EDGE_ANON_BURST:-100}|g" \
-    "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else print }' \
+    "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" -v ops="$ops" \
+      '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else if ($0 == "@OPS_UPSTREAMS@") printf "%s", ops; else print }' \
     >"$RUN/nginx/nginx.conf"
 }
 
@@ -300,7 +347,8 @@ cmd_up() {
   TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas "${schemas// /,}" \
     2>>"$RUN/log/migrate.log" || die "migrations failed: see $RUN/log/migrate.log"
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
-    TM_DB_URL=$DB_URL "$BIN/tm-inventory-seed" 2>>"$RUN/log/seed.log" \
+    with_progress "sample catalogue" "$RUN/log/seed.log" \
+      env TM_DB_URL="$DB_URL" "$BIN/tm-inventory-seed" \
       || die "sample data failed: see $RUN/log/seed.log"
   fi
   # The first admin (TM_ADMIN_EMAIL / TM_ADMIN_PASSWORD, or a generated
@@ -314,9 +362,16 @@ cmd_up() {
     for i in $(seq 1 "$(scale_of "$svc")"); do wait_ready "$svc" "$i" "$(ops_port "$svc" "$i")"; done
   done
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
-    # the sample sales history, posted through tm-txn like real sales (once)
-    (export_peers; export TM_DB_URL="$DB_URL"; exec "$BIN/tm-txn-seed") 2>>"$RUN/log/seed.log" || die "sample sales failed: see $RUN/log/seed.log"
-    log "sample sales: $(grep -o 'event=seed.done.*\|event=seed.skip.*' "$RUN/log/seed.log" | tail -n 1)"
+    # the sample sales history, posted through tm-txn like real sales (once),
+    # then tm-inventory's forecasts refreshed from all of it
+    local at; at=$(stat -c %s "$RUN/log/seed.log" 2>/dev/null || echo 0)
+    log "sample history: ${TM_SEED_HISTORY_DAYS:-90} days of sales, then forecasts (minutes on a small machine)"
+    (export_peers; export TM_DB_URL="$DB_URL"
+      with_progress "sample history" "$RUN/log/seed.log" "$BIN/tm-txn-seed") \
+      || die "sample history failed: see $RUN/log/seed.log"
+    log "sample history: $(tail -c +$((at + 1)) "$RUN/log/seed.log" |
+      grep -o 'event=seed\.\(done\|skip\|forecasts\) .*' | sed 's/^event=seed\.//' | paste -sd ';' - |
+      sed 's/;/; /g')"
   fi
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
   for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(ops_port gateway "$i")"; done
@@ -333,21 +388,33 @@ TechMart is up ($(for svc in $(svc_names) gateway; do printf '%s x%s, ' "$svc" "
            admin: ${TM_ADMIN_EMAIL:-admin@techmart.local}, $( [ -n "${TM_ADMIN_PASSWORD:-}" ] && echo "password from TM_ADMIN_PASSWORD" || echo "generated password in $RUN/secrets/admin-credentials (root only)")
            sample users (store_manager@, buyer@, analyst@, fraud_analyst@, viewer@techmart.local)
            and a sample POS API key (store 1): same file
-  Health:  curl http://127.0.0.1:$(ops_port gateway 1)/health   (gateway ops port)
+  Health:  curl http://localhost:$HTTP_PORT/health
   Logs:    $RUN/log/
-  Stop:    make down
+  Stop:    $(stop_command)
 MSG
 }
 
-stop_pid() { # stop_pid PIDFILE: SIGTERM, up to 10 s, then SIGKILL
+# The command that stops this stack, as the closing banner prints it: the
+# run folder is all `down` needs (the ports are in its stack.env).
+stop_command() {
+  if [ -n "${TM_RUN_DIR:-}" ] && [ "$RUN" != "$ROOT/var" ]; then
+    printf 'TM_RUN_DIR=%q make -C %q down\n' "$RUN" "$ROOT"
+  else
+    printf 'make -C %q down\n' "$ROOT"
+  fi
+}
+
+# stop_pid PIDFILE: SIGTERM, up to 10 s, then SIGKILL. The pid is read once
+# and the process watched by it: a daemon may remove its pid file as it
+# exits (nginx does), which must neither look like an error nor end the wait.
+stop_pid() {
   local pidf=$1 pid t
-  [ -f "$pidf" ] || return 0
-  pid=$(cat "$pidf")
-  if alive "$pidf"; then
+  pid=$(cat "$pidf" 2>/dev/null) || return 0
+  if pid_alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
     t=100
-    while alive "$pidf" && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
-    alive "$pidf" && kill -KILL "$pid" 2>/dev/null || true
+    while pid_alive "$pid" && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$pidf"
 }

@@ -38,6 +38,26 @@ opt_str(const cJSON *o, const char *name, size_t min, size_t max, char *out, siz
     return rc;
 }
 
+/* An optional member that must be one of accepted (NULL-terminated). */
+static enum tm_code
+opt_enum(const cJSON *o, const char *name, const char *const *accepted, char *out, size_t size,
+         unsigned bit, unsigned *set, struct tm_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    enum tm_code rc;
+    int i;
+
+    if (!it)
+        return TM_OK;
+    if (cJSON_IsNull(it))
+        return tm_err_set(err, TM_INVALID, name, "%s cannot be null", name);
+    if ((rc = tm_json_as_enum(it, name, accepted, &i, err)) == TM_OK) {
+        snprintf(out, size, "%s", accepted[i]);
+        *set |= bit;
+    }
+    return rc;
+}
+
 static enum tm_code
 opt_i64(const cJSON *o, const char *name, int64_t min, int64_t max, int64_t *out, unsigned bit,
         unsigned *set, struct tm_err *err)
@@ -107,8 +127,8 @@ decode_product(const cJSON *o, int create, struct inv_product *p, unsigned *set,
                       INV_F_PRICE, set, err)) ||
         (rc = opt_i64(o, "unit_cost_cents", 0, INV_PRICE_MAX_CENTS, &p->unit_cost_cents, INV_F_COST,
                       set, err)) ||
-        (rc = opt_str(o, "unit_of_measure", 1, INV_UOM_MAX, p->unit_of_measure,
-                      sizeof p->unit_of_measure, INV_F_UOM, set, err)) ||
+        (rc = opt_enum(o, "unit_of_measure", inv_units, p->unit_of_measure,
+                       sizeof p->unit_of_measure, INV_F_UOM, set, err)) ||
         (rc = opt_i64(o, "pack_size", 1, INV_PACK_SIZE_MAX, &p->pack_size, INV_F_PACK, set, err)) ||
         (rc = opt_bool(o, "active", &p->active, INV_F_ACTIVE, set, err)))
         return rc;
@@ -332,8 +352,8 @@ changed(struct tm_ctx *ctx, struct tm_reply *rep, int status, const struct resou
 
 /* Reads the list filters: q, active, category_id where it applies, the page. */
 static enum tm_code
-list_args(const struct tm_ctx *ctx, const struct resource *k, struct inv_filter *f,
-          struct tm_page *pg, struct tm_err *err)
+list_args(struct tm_ctx *ctx, const struct resource *k, struct inv_filter *f, struct tm_page *pg,
+          struct tm_err *err)
 {
     enum tm_code rc;
 

@@ -15,19 +15,17 @@
 
 /* ------------------------------------------------------------- sales */
 
+/* A required member, one of allowed (NULL-terminated), copied into out. */
 static enum tm_code
-one_of(const cJSON *body, const char *name, const char *const *allowed, int n, char *out,
-       size_t size, struct tm_err *err)
+one_of(const cJSON *body, const char *name, const char *const *allowed, char *out, size_t size,
+       struct tm_err *err)
 {
-    enum tm_code rc = tm_json_str(body, name, 1, size - 1, out, size, err);
+    int i;
+    enum tm_code rc = tm_json_enum(body, name, allowed, &i, err);
 
-    if (rc != TM_OK)
-        return rc;
-    for (int i = 0; i < n; i++)
-        if (strcmp(out, allowed[i]) == 0)
-            return TM_OK;
-    return tm_err_set(err, TM_INVALID, name, "%s \"%s\" is not one of the accepted values", name,
-                      out);
+    if (rc == TM_OK)
+        snprintf(out, size, "%s", allowed[i]);
+    return rc;
 }
 
 /* A price as a JSON number with at most two decimals, into cents. */
@@ -84,8 +82,8 @@ tx_decode_sale(const cJSON *body, struct tx_sale *s, struct tm_err *err)
 {
     static const char *const names[] = {"store_id",       "customer_id", "lines",      "channel",
                                         "payment_method", "instrument",  "occurred_at"};
-    static const char *const channels[] = {"pos", "online", "mobile"};
-    static const char *const methods[] = {"card", "cash", "mobile", "gift_card", "invoice"};
+    static const char *const channels[] = {"pos", "online", "mobile", NULL};
+    static const char *const methods[] = {"card", "cash", "mobile", "gift_card", "invoice", NULL};
     const cJSON *lines, *it;
     enum tm_code rc;
 
@@ -97,18 +95,20 @@ tx_decode_sale(const cJSON *body, struct tx_sale *s, struct tm_err *err)
         (rc = tm_json_as_i64(it, "customer_id", 1, (int64_t)1 << 53, &s->customer_id, err)) !=
             TM_OK)
         return rc;
-    if ((rc = one_of(body, "channel", channels, 3, s->channel, sizeof s->channel, err)) != TM_OK ||
-        (rc = one_of(body, "payment_method", methods, 5, s->payment_method,
-                     sizeof s->payment_method, err)) != TM_OK)
+    if ((rc = one_of(body, "channel", channels, s->channel, sizeof s->channel, err)) != TM_OK ||
+        (rc = one_of(body, "payment_method", methods, s->payment_method, sizeof s->payment_method,
+                     err)) != TM_OK)
         return rc;
     if ((it = tm_json_member(body, "instrument")) &&
         (rc = tm_json_as_str(it, "instrument", 1, TX_INSTRUMENT_MAX, s->instrument,
                              sizeof s->instrument, err)) != TM_OK)
         return rc;
-    if ((it = tm_json_member(body, "occurred_at")) &&
-        (rc = tm_json_as_str(it, "occurred_at", 10, TX_TIME_MAX, s->occurred_at,
-                             sizeof s->occurred_at, err)) != TM_OK)
-        return rc;
+    if ((it = tm_json_member(body, "occurred_at"))) {
+        struct tm_time t;
+        if ((rc = tm_json_as_time(it, "occurred_at", &t, err)) != TM_OK)
+            return rc;
+        snprintf(s->occurred_at, sizeof s->occurred_at, "%s", t.text);
+    }
     lines = tm_json_member(body, "lines");
     if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 ||
         cJSON_GetArraySize(lines) > TX_LINES_MAX)
@@ -124,40 +124,6 @@ tx_decode_sale(const cJSON *body, struct tx_sale *s, struct tm_err *err)
 }
 
 /* --------------------------------------------------------- rule sets */
-
-/* The enum value whose name (fraud.h) is s; -1 when none. */
-static int
-kind_of(const char *s)
-{
-    for (int k = 0; k < FR_KINDS; k++)
-        if (strcmp(fr_kind_name((enum fr_kind)k), s) == 0)
-            return k;
-    return -1;
-}
-
-static int
-scope_of(const char *s)
-{
-    for (int k = 0; k < FR_SCOPES; k++)
-        if (strcmp(fr_scope_name((enum fr_scope)k), s) == 0)
-            return k;
-    return -1;
-}
-
-static int
-window_of(const char *s)
-{
-    for (int k = 0; k < FR_WINDOWS; k++)
-        if (strcmp(fr_window_name((enum fr_window)k), s) == 0)
-            return k;
-    return -1;
-}
-
-static int
-clock_of(const char *s)
-{
-    return strcmp(s, "store") == 0 ? 0 : strcmp(s, "server") == 0 ? 1 : -1;
-}
 
 /* Optional number member in [min, max] into *out (left as is when absent). */
 static enum tm_code
@@ -177,22 +143,19 @@ opt_num(const cJSON *o, const char *name, const char *path, double min, double m
     return TM_OK;
 }
 
-/* Optional enum member named by `of` into *out (left as is when absent). */
+/* Optional enum member, one of names (NULL-terminated), into *out (left
+ * as is when absent). */
 static enum tm_code
-opt_enum(const cJSON *o, const char *name, const char *path, int (*of)(const char *), int *out,
+opt_enum(const cJSON *o, const char *name, const char *path, const char *const *names, int *out,
          struct tm_err *err)
 {
     const cJSON *it = tm_json_member(o, name);
     char f[64];
-    int v;
 
     if (!it)
         return TM_OK;
     snprintf(f, sizeof f, "%s.%s", path, name);
-    if (!cJSON_IsString(it) || (v = of(it->valuestring)) < 0)
-        return tm_err_set(err, TM_INVALID, f, "%s is not one of the known values", f);
-    *out = v;
-    return TM_OK;
+    return tm_json_as_enum(it, f, names, out, err);
 }
 
 /* Optional integer-valued number member in [min, max] into *out. */
@@ -223,9 +186,10 @@ rule_head(const cJSON *o, const char *path, struct fr_rule *r, struct tm_err *er
     if ((rc = tm_json_as_str(it, f, 1, FR_CODE_MAX, r->code, sizeof r->code, err)) != TM_OK)
         return rc;
     snprintf(f, sizeof f, "%s.kind", path);
-    it = tm_json_member(o, "kind");
-    if (!it || !cJSON_IsString(it) || (k = kind_of(it->valuestring)) < 0)
-        return tm_err_set(err, TM_INVALID, f, "%s must be one of the rule kinds", f);
+    if (!(it = tm_json_member(o, "kind")))
+        return tm_err_set(err, TM_INVALID, f, "%s is required", f);
+    if ((rc = tm_json_as_enum(it, f, fr_kind_names, &k, err)) != TM_OK)
+        return rc;
     r->kind = (enum fr_kind)k;
     if ((it = tm_json_member(o, "enabled")) &&
         (rc = tm_json_as_bool(it, "enabled", &r->enabled, err)) != TM_OK)
@@ -244,6 +208,7 @@ decode_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
     static const char *const names[] = {
         "code",        "kind",           "enabled",     "weight",    "threshold", "scope", "window",
         "min_history", "fallback_cents", "price_cents", "hour_from", "hour_to",   "clock"};
+    static const char *const clocks[] = {"store", "server", NULL};
     char path[24];
     int sc = 0, win = 0, clock = 0;
     int64_t min_history = 1, from = 2, to = 5;
@@ -256,9 +221,9 @@ decode_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
         return tm_err_set(err, TM_INVALID, path, "%s must be an object", path);
     if ((rc = tm_json_only(o, names, sizeof names / sizeof names[0], err)) != TM_OK ||
         (rc = rule_head(o, path, r, err)) != TM_OK ||
-        (rc = opt_enum(o, "scope", path, scope_of, &sc, err)) != TM_OK ||
-        (rc = opt_enum(o, "window", path, window_of, &win, err)) != TM_OK ||
-        (rc = opt_enum(o, "clock", path, clock_of, &clock, err)) != TM_OK ||
+        (rc = opt_enum(o, "scope", path, fr_scope_names, &sc, err)) != TM_OK ||
+        (rc = opt_enum(o, "window", path, fr_window_names, &win, err)) != TM_OK ||
+        (rc = opt_enum(o, "clock", path, clocks, &clock, err)) != TM_OK ||
         (rc = opt_int(o, "min_history", path, 0, FR_HISTORY_MAX, &min_history, err)) != TM_OK ||
         (rc = opt_int(o, "fallback_cents", path, 0, 1e12, &r->fallback_cents, err)) != TM_OK ||
         (rc = opt_int(o, "price_cents", path, 0, 1e12, &r->price_cents, err)) != TM_OK ||

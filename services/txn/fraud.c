@@ -11,29 +11,30 @@
 
 const int64_t fr_window_s[FR_WINDOWS] = {600, 3600, 86400};
 
-static const char *const kind_names[FR_KINDS] = {
+/* by value, then NULL (the accepted values of a rule's member) */
+const char *const fr_kind_names[FR_KINDS + 1] = {
     "velocity_count", "velocity_amount",    "amount_over",      "customer_amount", "store_amount",
     "night_hour",     "new_customer_large", "high_value_units", "basket_vs_usual", "customer_risk"};
-static const char *const scope_names[FR_SCOPES] = {"customer", "instrument", "store"};
-static const char *const window_names[FR_WINDOWS] = {"10m", "1h", "24h"};
+const char *const fr_scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store"};
+const char *const fr_window_names[FR_WINDOWS + 1] = {"10m", "1h", "24h"};
 static const char *const decision_names[] = {"approve", "review", "decline"};
 
 const char *
 fr_kind_name(enum fr_kind k)
 {
-    return (unsigned)k < FR_KINDS ? kind_names[k] : "unknown";
+    return (unsigned)k < FR_KINDS ? fr_kind_names[k] : "unknown";
 }
 
 const char *
 fr_scope_name(enum fr_scope s)
 {
-    return (unsigned)s < FR_SCOPES ? scope_names[s] : "unknown";
+    return (unsigned)s < FR_SCOPES ? fr_scope_names[s] : "unknown";
 }
 
 const char *
 fr_window_name(enum fr_window w)
 {
-    return (unsigned)w < FR_WINDOWS ? window_names[w] : "unknown";
+    return (unsigned)w < FR_WINDOWS ? fr_window_names[w] : "unknown";
 }
 
 const char *

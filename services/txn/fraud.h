@@ -111,6 +111,12 @@ struct fr_result {
 /* Scores f with set s. Pure. */
 void fr_score(const struct fr_rule_set *s, const struct fr_facts *f, struct fr_result *out);
 
+/* The names of kinds, scopes and windows, by value, NULL-terminated (the
+ * accepted values a decoder lists). */
+extern const char *const fr_kind_names[FR_KINDS + 1];
+extern const char *const fr_scope_names[FR_SCOPES + 1];
+extern const char *const fr_window_names[FR_WINDOWS + 1];
+
 const char *fr_decision_name(enum fr_decision d);
 const char *fr_kind_name(enum fr_kind k);
 const char *fr_scope_name(enum fr_scope s);

@@ -113,5 +113,6 @@ Suite *access_suite(void);
 Suite *events_suite(void);
 Suite *subscriber_suite(void);
 Suite *stock_suite(void);
+Suite *query_suite(void);
 
 #endif

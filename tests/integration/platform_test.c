@@ -73,9 +73,16 @@ START_TEST(test_health_and_metrics_on_ops_ports)
     ck_assert_int_eq(http_port(st.inv_ops_port, "GET", "/metrics", NULL, "", &r), 0);
     ck_assert_ptr_nonnull(strstr(r.body, "tm_requests_total{method=\"GET\""));
     resp_free(&r);
-    /* the API port does not serve them */
-    ck_assert_int_eq(http("GET", "/health", NULL, &r), 0);
+    /* nginx serves neither: /metrics not at all, /health only as the summary */
+    ck_assert_int_eq(http("GET", "/metrics", NULL, &r), 0);
     ck_assert_int_ne(r.status, 200);
+    resp_free(&r);
+    ck_assert_int_eq(http("GET", "/health/summary", NULL, &r), 0);
+    ck_assert_int_ne(r.status, 200);
+    resp_free(&r);
+    ck_assert_int_eq(http("GET", "/health", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_null(strstr(r.body, "detail"));
     resp_free(&r);
 }
 END_TEST

@@ -245,6 +245,13 @@ START_TEST(test_rule_set_parse_errors)
                          TM_INVALID);
         ck_assert_msg(strcmp(err.field, bad[i].field) == 0, "case %zu: field %s, want %s", i,
                       err.field, bad[i].field);
+        if (i == 1) /* a bad value is answered with the accepted ones */
+            ck_assert_str_eq(err.message, "rules[0].kind must be one of: velocity_count, "
+                                          "velocity_amount, amount_over, customer_amount, "
+                                          "store_amount, night_hour, new_customer_large, "
+                                          "high_value_units, basket_vs_usual, customer_risk");
+        if (i == 5)
+            ck_assert_str_eq(err.message, "rules[0].window must be one of: 10m, 1h, 24h");
     }
 }
 END_TEST
@@ -377,6 +384,25 @@ START_TEST(test_sale_decode)
         ck_assert_int_eq(decode(bad[i].doc, &s, &err), TM_INVALID);
         ck_assert_msg(strcmp(err.field, bad[i].field) == 0, "case %zu: field %s", i, err.field);
     }
+    /* a value longer than any accepted one is still answered with the list */
+    ck_assert_int_eq(
+        decode("{\"store_id\":1,\"lines\":[{\"product_id\":1,\"quantity\":1,"
+               "\"unit_price\":1}],\"channel\":\"in_store\",\"payment_method\":\"card\"}",
+               &s, &err),
+        TM_INVALID);
+    ck_assert_str_eq(err.message, "channel must be one of: pos, online, mobile");
+    ck_assert_int_eq(decode("{\"store_id\":1,\"lines\":[{\"product_id\":1,\"quantity\":1,"
+                            "\"unit_price\":1}],\"channel\":\"pos\",\"payment_method\":\"card\","
+                            "\"occurred_at\":\"yesterday\"}",
+                            &s, &err),
+                     TM_INVALID);
+    ck_assert_str_eq(err.field, "occurred_at");
+    ck_assert_int_eq(decode("{\"store_id\":1,\"lines\":[{\"product_id\":1,\"quantity\":1,"
+                            "\"unit_price\":1}],\"channel\":\"pos\",\"payment_method\":\"card\","
+                            "\"occurred_at\":\"2026-11-20\"}",
+                            &s, &err),
+                     TM_OK);
+    ck_assert_str_eq(s.occurred_at, "2026-11-20T00:00:00Z");
     ck_assert_int_eq(decode("{\"store_id\":3,\"customer_id\":9,\"lines\":["
                             "{\"product_id\":5,\"quantity\":2,\"unit_price\":19.99},"
                             "{\"product_id\":6,\"quantity\":1,\"unit_price\":600}],"
