@@ -142,7 +142,7 @@ lint:
 # libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
 	common/buf.c common/err.c common/time.c
-fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/forecast-fuzz
+fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -156,6 +156,14 @@ build/fuzz/gateway-fuzz: $(GATEWAY_FUZZ_SRC) $(wildcard common/*.h) $(wildcard s
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(GATEWAY_FUZZ_SRC) $(LIBS)
+# tm-txn's sale and rule-set decoders with the domain checks they run
+TXN_FUZZ_SRC := tests/fuzz/txn_fuzz.c services/txn/decode.c services/txn/fraud.c services/txn/sale.c \
+	$(COMMON_SRC)
+build/fuzz/txn-fuzz: $(TXN_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/txn/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(TXN_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h
 	@mkdir -p $(dir $@)

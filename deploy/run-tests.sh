@@ -75,6 +75,7 @@ fuzz() { # fuzz NAME TARGET [CORPUS]
 if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "bus decoders and bodies" build/fuzz/decoders-fuzz tests/fuzz/corpus
   fuzz "gateway bodies and token claims" build/fuzz/gateway-fuzz tests/fuzz/gateway-corpus
+  fuzz "sale bodies and fraud rule sets" build/fuzz/txn-fuzz tests/fuzz/txn-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
