@@ -24,40 +24,30 @@ COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 COMMON_LIB := $(BUILD)/libtmcommon.a
 
-GATEWAY_LIB_SRC := services/gateway/auth.c services/gateway/audit.c services/gateway/decode.c \
-	services/gateway/handlers.c \
-	services/gateway/keys.c services/gateway/revoke.c \
-	services/gateway/proxy.c services/gateway/ratelimit.c services/gateway/routes.c \
-	services/gateway/store.c services/gateway/token.c
-GATEWAY_LIB_OBJ := $(GATEWAY_LIB_SRC:%.c=$(BUILD)/%.o)
+# Programs, from the layout alone (docs/adding-a-service.md): every
+# services/<name>/main.c is the program tm-<name>; every
+# services/<name>/<tool>_main.c is the program tm-<tool> (underscores become
+# dashes); the other .c files of services/<name>/ make libtm-<name>.a, which
+# the folder's programs link with common/.
+SERVICES := $(sort $(patsubst services/%/main.c,%,$(wildcard services/*/main.c)) \
+	$(patsubst services/%/,%,$(dir $(wildcard services/*/*_main.c))))
+TOOL_MAINS := $(sort $(wildcard services/*/*_main.c))
+svc_lib = $(BUILD)/libtm-$(1).a
+tool_bin = $(BIN)/tm-$(subst _,-,$(patsubst %_main.c,%,$(notdir $(1))))
+svc_of = $(word 2,$(subst /, ,$(1)))
+SVC_LIBS := $(foreach s,$(SERVICES),$(call svc_lib,$(s)))
+# the forecasting engine alone, for the fuzz target
 FORECAST_SRC := services/inventory/forecast.c services/inventory/forecast_run.c \
 	services/inventory/forecast_pattern.c
-INVENTORY_LIB_SRC := $(FORECAST_SRC) services/inventory/catalog.c services/inventory/store.c \
-	services/inventory/handlers.c services/inventory/sample.c services/inventory/stock.c \
-	services/inventory/stock_store.c services/inventory/transfer_store.c \
-	services/inventory/stock_handlers.c services/inventory/transfer_handlers.c \
-	services/inventory/commit_handlers.c services/inventory/forecast_store.c \
-	services/inventory/forecast_handlers.c
-INVENTORY_LIB_OBJ := $(INVENTORY_LIB_SRC:%.c=$(BUILD)/%.o)
 
-ANALYTICS_LIB_SRC := services/analytics/handlers.c services/analytics/store.c
-ANALYTICS_LIB_OBJ := $(ANALYTICS_LIB_SRC:%.c=$(BUILD)/%.o)
-
-TXN_DOMAIN_SRC := services/txn/fraud.c services/txn/sale.c services/txn/replay.c services/txn/gen.c
-TXN_LIB_SRC := $(TXN_DOMAIN_SRC) services/txn/txn_store.c services/txn/fraud_store.c services/txn/velocity.c \
-	services/txn/handlers.c services/txn/sale_handlers.c
-TXN_LIB_OBJ := $(TXN_LIB_SRC:%.c=$(BUILD)/%.o)
-
-DAEMONS := $(BIN)/tm-gateway $(BIN)/tm-inventory $(BIN)/tm-analytics $(BIN)/tm-txn
-TOOLS := $(BIN)/tm-migrate $(BIN)/tm-inventory-seed $(BIN)/tm-gateway-admin $(BIN)/tm-events \
-	$(BIN)/tm-fraud-eval $(BIN)/tm-txn-seed $(BIN)/tm-forecast-eval
-UNIT_TESTS := $(BUILD)/tests/unit-common $(BUILD)/tests/unit-inventory $(BUILD)/tests/unit-gateway \
-	$(BUILD)/tests/unit-txn
+PROGRAMS := $(patsubst services/%/main.c,$(BIN)/tm-%,$(wildcard services/*/main.c)) \
+	$(foreach t,$(TOOL_MAINS),$(call tool_bin,$(t)))
+UNIT_TESTS := $(patsubst tests/unit/%/,$(BUILD)/tests/unit-%,$(sort $(dir $(wildcard tests/unit/*/*.c))))
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
 
 .PHONY: all deps build tests test check unit integration up down bench clean lint help fuzz
 all: build
-build: $(DAEMONS) $(TOOLS)
+build: $(PROGRAMS)
 tests: $(UNIT_TESTS) $(INTEGRATION_TEST)
 
 help:
@@ -84,83 +74,41 @@ $(COMMON_LIB): $(COMMON_OBJ)
 	@echo "  AR      $@"
 	@ar rcs $@ $^
 
-$(BIN)/tm-gateway: $(BUILD)/services/gateway/main.o $(GATEWAY_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+define service_rules
+$(call svc_lib,$(1)): $(patsubst %.c,$(BUILD)/%.o,$(filter-out services/$(1)/main.c \
+		services/$(1)/%_main.c,$(wildcard services/$(1)/*.c)))
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	@echo "  AR      $$@"
+	@ar rcs $$@ $$^
+ifneq ($(wildcard services/$(1)/main.c),)
+$(BIN)/tm-$(1): $(BUILD)/services/$(1)/main.o $(call svc_lib,$(1)) $(COMMON_LIB)
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	@$(CC) $(LDFLAGS) -o $$@ $$^ $(LIBS)
+endif
+endef
+define tool_rules
+$(call tool_bin,$(1)): $(BUILD)/$(1:.c=.o) $(call svc_lib,$(call svc_of,$(1))) $(COMMON_LIB)
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	@$(CC) $(LDFLAGS) -o $$@ $$^ $(LIBS)
+endef
+$(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+$(foreach t,$(TOOL_MAINS),$(eval $(call tool_rules,$(t))))
 
-$(BIN)/tm-inventory: $(BUILD)/services/inventory/main.o $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+# tests/unit/<area>/*.c → unit-<area>, with every service library (the
+# gateway's tests check its route table against each service's)
+define unit_rules
+$(BUILD)/tests/unit-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/$(1)/*.c)) $(SVC_LIBS) $(COMMON_LIB)
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	@$(CC) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(SVC_LIBS) $(COMMON_LIB) \
+		-Wl,--end-group $(LIBS) $(CHECK_LIBS)
+endef
+$(foreach u,$(UNIT_TESTS),$(eval $(call unit_rules,$(patsubst $(BUILD)/tests/unit-%,%,$(u)))))
 
-$(BIN)/tm-analytics: $(BUILD)/services/analytics/main.o $(ANALYTICS_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-txn: $(BUILD)/services/txn/main.o $(TXN_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-txn-seed: $(BUILD)/services/txn/seed_main.o $(TXN_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-fraud-eval: $(BUILD)/services/txn/eval_main.o $(TXN_DOMAIN_SRC:%.c=$(BUILD)/%.o) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-forecast-eval: $(BUILD)/services/inventory/forecast_eval_main.o \
-		$(FORECAST_SRC:%.c=$(BUILD)/%.o) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-inventory-seed: $(BUILD)/services/inventory/seed_main.o $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-gateway-admin: $(BUILD)/services/gateway/admin_main.o $(GATEWAY_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-events: $(BUILD)/services/events/main.o $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BIN)/tm-migrate: $(BUILD)/services/migrate/main.o $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
-$(BUILD)/tests/unit-common: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/common/*.c)) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
-
-$(BUILD)/tests/unit-inventory: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/inventory/*.c)) $(INVENTORY_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
-
-$(BUILD)/tests/unit-txn: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/txn/*.c)) $(TXN_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
-
-$(BUILD)/tests/unit-gateway: $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/gateway/*.c)) $(GATEWAY_LIB_OBJ) $(INVENTORY_LIB_OBJ) $(ANALYTICS_LIB_OBJ) $(TXN_LIB_OBJ) $(COMMON_LIB)
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
-
-$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(BUILD)/services/gateway/token.o $(COMMON_LIB)
+$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(call svc_lib,gateway) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
@@ -193,8 +141,8 @@ lint:
 
 # libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
-	common/buf.c common/err.c
-fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/forecast-fuzz
+	common/buf.c common/err.c common/time.c
+fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -208,6 +156,14 @@ build/fuzz/gateway-fuzz: $(GATEWAY_FUZZ_SRC) $(wildcard common/*.h) $(wildcard s
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(GATEWAY_FUZZ_SRC) $(LIBS)
+# tm-txn's sale and rule-set decoders with the domain checks they run
+TXN_FUZZ_SRC := tests/fuzz/txn_fuzz.c services/txn/decode.c services/txn/fraud.c services/txn/sale.c \
+	$(COMMON_SRC)
+build/fuzz/txn-fuzz: $(TXN_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/txn/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(TXN_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h common/err.c common/buf.c
 	@mkdir -p $(dir $@)

@@ -397,6 +397,34 @@ tm_db_int(struct tm_db_int *n, int64_t v)
     return n->s;
 }
 
+/* Appends c to out[size] at *n, keeping room for the NUL: 0 when full. */
+static int
+like_put(char *out, size_t size, size_t *n, char c)
+{
+    if (*n + 1 >= size)
+        return 0;
+    out[(*n)++] = c;
+    return 1;
+}
+
+enum tm_code
+tm_db_like(const char *s, enum tm_db_like how, char *out, size_t size, struct tm_err *err)
+{
+    size_t n = 0;
+    int ok = how == TM_DB_LIKE_PREFIX || like_put(out, size, &n, '%');
+
+    for (const char *p = s; ok && *p; p++) {
+        if (*p == '\\' || *p == '%' || *p == '_')
+            ok = like_put(out, size, &n, '\\');
+        ok = ok && like_put(out, size, &n, *p);
+    }
+    ok = ok && like_put(out, size, &n, '%');
+    if (size > 0)
+        out[ok ? n : 0] = '\0';
+    return ok ? TM_OK
+              : tm_err_set(err, TM_TOOBIG, NULL, "search text of %zu bytes too long", strlen(s));
+}
+
 void
 tm_db_copy(char *dst, size_t size, const PGresult *r, int row, int col)
 {
@@ -427,4 +455,14 @@ tm_db_int_array(struct tm_buf *b, const int64_t *v, size_t stride, int n)
         rc = tm_buf_printf(b, "%s%lld", i ? "," : "", (long long)x);
     }
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
+}
+
+int
+tm_schema_name_ok(const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    if (n == 0 || n > 48 || name[0] < 'a' || name[0] > 'z')
+        return 0;
+    return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }

@@ -92,6 +92,27 @@ struct tm_db_int {
 };
 const char *tm_db_int(struct tm_db_int *n, int64_t v);
 
+/* Where tm_db_like's pattern lets the text sit: anywhere in the value, or
+ * at its start. */
+enum tm_db_like { TM_DB_LIKE_CONTAINS, TM_DB_LIKE_PREFIX };
+/* Room a pattern of a text of n bytes can need: each byte escaped, two
+ * '%', the NUL. */
+#define TM_DB_LIKE_SIZE(n) (2 * (size_t)(n) + 3)
+
+/* The one way a search text becomes a LIKE / ILIKE pattern (a $n
+ * parameter, never SQL text): writes "%<s>%" (contains) or "<s>%" (prefix)
+ * into out[size], with each backslash, '%' and '_' of s escaped by a
+ * backslash (LIKE's default ESCAPE), so s matches only itself and a search
+ * for "%" finds values containing a '%'. TM_TOOBIG when out is too small
+ * (size it with TM_DB_LIKE_SIZE); out is "" then. */
+TM_MUSTCHECK enum tm_code tm_db_like(const char *s, enum tm_db_like how, char *out, size_t size,
+                                     struct tm_err *err);
+
+/* 1 when name may name a schema in SQL built from it ([a-z][a-z0-9_]*, at
+ * most 48 bytes): the plumbing's statements (outbox, inbox, job runs) and
+ * the migration runner derive from a schema's name. */
+int tm_schema_name_ok(const char *name);
+
 /* Copies column col of row into dst[size] (cut to fit; NULL reads as ""). */
 void tm_db_copy(char *dst, size_t size, const PGresult *r, int row, int col);
 

@@ -234,6 +234,8 @@ tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
         msg = generic;
     }
     rep->status = status;
+    rep->content_type[0] = '\0'; /* an error is JSON, and the last page of nothing */
+    rep->next_cursor[0] = '\0';
     tm_buf_reset(&rep->body);
     if (tm_buf_adds(&rep->body, "{\"error\":{") != TM_OK ||
         tm_json_kv_str(&rep->body, "code", tm_code_name(code), 1) != TM_OK ||

@@ -79,7 +79,8 @@ void tm_reply_init(struct tm_reply *rep);
 void tm_reply_fini(struct tm_reply *rep);
 
 /* Replaces the body with {"error":{"code","message","field"}} for err and sets
- * the status from its code. rep->details, when a handler set it before
+ * the status from its code; a content type or next page cursor the handler
+ * set is dropped (an error body is JSON). rep->details, when a handler set it before
  * returning an error, is added as "details" (4xx only). For 5xx codes the
  * message is generic (the detail stays in logs), naming the request id. */
 void tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid);

@@ -33,6 +33,26 @@ tm_err_set(struct tm_err *err, enum tm_code code, const char *field, const char 
     return code;
 }
 
+enum tm_code
+tm_err_one_of(const char *s, const char *const *accepted, const char *field, int *index,
+              struct tm_err *err)
+{
+    char list[TM_ERR_MESSAGE_MAX];
+    size_t o = 0;
+
+    for (int i = 0; accepted[i]; i++)
+        if (s && strcmp(s, accepted[i]) == 0) {
+            *index = i;
+            return TM_OK;
+        }
+    list[0] = '\0';
+    for (int i = 0; accepted[i] && o < sizeof list; i++) {
+        int n = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", accepted[i]);
+        o += n > 0 ? (size_t)n : 0;
+    }
+    return tm_err_set(err, TM_INVALID, field, "%s must be one of: %s", field, list);
+}
+
 void
 tm_err_clear(struct tm_err *err)
 {

@@ -50,6 +50,13 @@ struct tm_err {
 enum tm_code tm_err_set(struct tm_err *err, enum tm_code code, const char *field, const char *fmt,
                         ...) __attribute__((format(printf, 4, 5)));
 
+/* Which of the accepted values (a NULL-terminated list) s is: its index
+ * into *index. TM_INVALID naming field when s is NULL or none of them, with
+ * a message that lists them ("channel must be one of: pos, online,
+ * mobile"), so a client learns the values from the refusal. */
+TM_MUSTCHECK enum tm_code tm_err_one_of(const char *s, const char *const *accepted,
+                                        const char *field, int *index, struct tm_err *err);
+
 /* Resets err to TM_OK with empty field and message. NULL-safe. */
 void tm_err_clear(struct tm_err *err);
 

@@ -247,6 +247,23 @@ tm_json_as_bool(const cJSON *item, const char *name, int *out, struct tm_err *er
 }
 
 enum tm_code
+tm_json_as_enum(const cJSON *item, const char *name, const char *const *accepted, int *out,
+                struct tm_err *err)
+{
+    const char *s = cJSON_IsString(item) ? item->valuestring : NULL;
+
+    return tm_err_one_of(s, accepted, name, out, err);
+}
+
+enum tm_code
+tm_json_as_time(const cJSON *item, const char *name, struct tm_time *out, struct tm_err *err)
+{
+    const char *s = cJSON_IsString(item) && item->valuestring ? item->valuestring : "";
+
+    return tm_time_parse(s, name, out, err);
+}
+
+enum tm_code
 tm_json_str(const cJSON *obj, const char *name, size_t min_len, size_t max_len, char *out,
             size_t size, struct tm_err *err)
 {
@@ -266,6 +283,17 @@ tm_json_i64(const cJSON *obj, const char *name, int64_t min, int64_t max, int64_
     if (!it)
         return tm_err_set(err, TM_INVALID, name, "%s is required", name);
     return tm_json_as_i64(it, name, min, max, out, err);
+}
+
+enum tm_code
+tm_json_enum(const cJSON *obj, const char *name, const char *const *accepted, int *out,
+             struct tm_err *err)
+{
+    const cJSON *it = tm_json_member(obj, name);
+
+    if (!it)
+        return tm_err_set(err, TM_INVALID, name, "%s is required", name);
+    return tm_json_as_enum(it, name, accepted, out, err);
 }
 
 enum tm_code

@@ -33,6 +33,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/time.h"
 
 #include "proto/limits.h"
 
@@ -73,11 +74,23 @@ TM_MUSTCHECK enum tm_code tm_json_as_i64(const cJSON *item, const char *name, in
 TM_MUSTCHECK enum tm_code tm_json_as_bool(const cJSON *item, const char *name, int *out,
                                           struct tm_err *err);
 
+/* The item must be a string equal to one of accepted (a NULL-terminated
+ * list): its index into *out. Otherwise TM_INVALID naming name, listing the
+ * accepted values (tm_err_one_of). */
+TM_MUSTCHECK enum tm_code tm_json_as_enum(const cJSON *item, const char *name,
+                                          const char *const *accepted, int *out,
+                                          struct tm_err *err);
+/* The item must be a string holding a date or time (tm_time_parse). */
+TM_MUSTCHECK enum tm_code tm_json_as_time(const cJSON *item, const char *name, struct tm_time *out,
+                                          struct tm_err *err);
+
 /* Required members: TM_INVALID "is required" when absent or null. */
 TM_MUSTCHECK enum tm_code tm_json_str(const cJSON *obj, const char *name, size_t min_len,
                                       size_t max_len, char *out, size_t size, struct tm_err *err);
 TM_MUSTCHECK enum tm_code tm_json_i64(const cJSON *obj, const char *name, int64_t min, int64_t max,
                                       int64_t *out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_json_enum(const cJSON *obj, const char *name,
+                                       const char *const *accepted, int *out, struct tm_err *err);
 
 /* True when s[len] is valid UTF-8 with no NUL byte. */
 int tm_utf8_valid(const char *s, size_t len);

@@ -4,7 +4,25 @@
  * SHA-256 checksum, time). Applying takes an advisory lock so two starters
  * never race. A daemon calls tm_migrate_check at start and refuses to run
  * when its schema is behind, or when an applied file was edited since
- * (checksum differs) or removed. Not thread-safe per connection. */
+ * (checksum differs) or removed. Not thread-safe per connection.
+ *
+ * Two directives, each a whole line of a migration file (SQL comments, so
+ * the file stays plain SQL):
+ *   --@plumbing NAME    is replaced by sql/plumbing/NAME.sql with @schema@
+ *                       set to the schema: the per-schema outbox, inbox and
+ *                       job_runs tables have one definition. The checksum is
+ *                       of the expanded text, so editing a template reads as
+ *                       an edit of every migration that uses it.
+ *   --@replaces SHA256  this file was rewritten without changing what it
+ *                       builds (a promise: tests/integration/migrate_test.c
+ *                       compares what the old and new texts build); a
+ *                       database that applied the text with that checksum is
+ *                       current once tm-migrate records the rewrite in
+ *                       tm_meta.migration_rewrites (nothing runs). The
+ *                       applied checksum stays recorded, so binaries with
+ *                       the files of before still agree (a rollback works).
+ * Any other line reading "--@..." (blanks allowed) is refused, and a
+ * template holds no directive. */
 #ifndef TM_COMMON_MIGRATE_H
 #define TM_COMMON_MIGRATE_H
 
@@ -14,11 +32,14 @@
 
 #define TM_MIGRATIONS_MAX 256
 #define TM_MIGRATION_NAME_MAX 128
+#define TM_MIGRATION_REPLACES_MAX 4
 
 struct tm_migration {
-    char name[TM_MIGRATION_NAME_MAX]; /* file name, "0001_catalog.sql" */
-    char sha256[65];                  /* hex */
-    char *sql;                        /* file content, owned */
+    char name[TM_MIGRATION_NAME_MAX];             /* file name, "0001_catalog.sql" */
+    char sha256[65];                              /* hex, of the expanded text */
+    char *sql;                                    /* expanded content, owned */
+    char replaces[TM_MIGRATION_REPLACES_MAX][65]; /* --@replaces checksums */
+    int n_replaces;
 };
 
 struct tm_migration_set {
@@ -27,14 +48,17 @@ struct tm_migration_set {
     struct tm_migration m[TM_MIGRATIONS_MAX];
 };
 
-/* Reads the .sql files of dir/<schema> into set (sorted by name). The caller calls
- * tm_migration_set_fini. TM_NOTFOUND when the folder does not exist. */
+/* Reads the .sql files of dir/<schema> into set (sorted by name), their
+ * directives expanded (templates from dir/plumbing). The caller calls
+ * tm_migration_set_fini. TM_NOTFOUND when the folder does not exist;
+ * TM_INVALID for a bad directive. */
 TM_MUSTCHECK enum tm_code tm_migration_set_load(const char *dir, const char *schema,
                                                 struct tm_migration_set *set, struct tm_err *err);
 void tm_migration_set_fini(struct tm_migration_set *set);
 
-/* Applies what is not yet applied. *applied counts the new ones.
- * TM_CONFLICT when an applied migration was edited or is missing. */
+/* Applies what is not yet applied and records the rewrites of applied
+ * ones (--@replaces). *applied counts both. TM_CONFLICT when an applied
+ * migration was edited or is missing. */
 TM_MUSTCHECK enum tm_code tm_migrate_apply(PGconn *db, const struct tm_migration_set *set,
                                            int *applied, struct tm_err *err);
 

@@ -1,8 +1,10 @@
 /* common/ops.h — the small ops HTTP port every daemon serves on loopback:
- * GET /health (live, ready, each dependency's state; 200 when ready, 503 when
- * not) and GET /metrics (Prometheus text). The daemon supplies a health
- * function that fills a struct tm_health; it is called on each /health
- * request from civetweb's threads, so it must be thread-safe. */
+ * GET /health (live, ready, each dependency's state and detail; 200 when
+ * ready, 503 when not), GET /health/summary (the same verdicts without the
+ * instance's name or any detail: what may leave the host, as nginx's public
+ * GET /health) and GET /metrics (Prometheus text). The daemon supplies a
+ * health function that fills a struct tm_health; it is called on each
+ * health request from civetweb's threads, so it must be thread-safe. */
 #ifndef TM_COMMON_OPS_H
 #define TM_COMMON_OPS_H
 
@@ -38,6 +40,11 @@ int tm_health_ready(const struct tm_health *h);
 /* Appends the /health JSON document for h. */
 TM_MUSTCHECK enum tm_code tm_health_json(const struct tm_health *h, const char *svc,
                                          const char *instance, struct tm_buf *out);
+/* Appends the /health/summary document: service, live, ready, status and
+ * each dependency's state, nothing else (no instance, no detail: details
+ * hold error texts with socket paths and addresses). */
+TM_MUSTCHECK enum tm_code tm_health_json_summary(const struct tm_health *h, const char *svc,
+                                                 struct tm_buf *out);
 
 struct tm_ops;
 

@@ -15,6 +15,7 @@
 #include <nanomsg/pubsub.h>
 
 #include "common/db.h"
+#include "common/hash.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -22,6 +23,61 @@
 #define BATCH 500
 #define IDLE_MS 20
 #define RETRY_MS 500
+#define SQL_MAX 512
+
+/* The statements, derived from the schema name. seq is gap-free per source:
+ * taken from the single counter row, whose lock serializes writers until
+ * they commit, so a rolled-back transaction gives its number back and seq
+ * order is commit order. */
+enum stmt { ADD, AFTER, PUBLISHED, SET_PUBLISHED, LAST, CLEANUP };
+
+static enum tm_code
+exec(PGconn *db, const struct tm_outbox *ob, enum stmt which, int n_params,
+     const char *const *params, PGresult **res, struct tm_err *err)
+{
+    const char *s = ob->source;
+    char sql[SQL_MAX];
+    int n = -1;
+
+    if (!tm_schema_name_ok(s))
+        return tm_err_set(err, TM_INTERNAL, NULL, "outbox: bad schema name");
+    switch (which) {
+    case ADD:
+        n = snprintf(sql, SQL_MAX,
+                     "WITH s AS (UPDATE %s.outbox_seq SET last = last + 1 RETURNING last)"
+                     " INSERT INTO %s.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s"
+                     " RETURNING seq",
+                     s, s);
+        break;
+    case AFTER:
+        n = snprintf(sql, SQL_MAX,
+                     "SELECT seq, topic, " TM_DB_TS("ts") ", data::text FROM %s.outbox"
+                                                          " WHERE seq > $1 ORDER BY seq LIMIT $2",
+                     s);
+        break;
+    case PUBLISHED:
+        n = snprintf(sql, SQL_MAX, "SELECT published FROM %s.outbox_seq", s);
+        break;
+    case SET_PUBLISHED:
+        n = snprintf(sql, SQL_MAX,
+                     "UPDATE %s.outbox_seq SET published = GREATEST(published, $1::bigint)", s);
+        break;
+    case LAST:
+        n = snprintf(sql, SQL_MAX, "SELECT last FROM %s.outbox_seq", s);
+        break;
+    case CLEANUP: /* never an event the publisher has not sent: subscribers replay those */
+        n = snprintf(sql, SQL_MAX,
+                     "WITH gone AS (DELETE FROM %s.outbox"
+                     " WHERE ts < now() - make_interval(secs => $1::bigint)"
+                     " AND seq <= (SELECT published FROM %s.outbox_seq) RETURNING 1)"
+                     " SELECT count(*) FROM gone",
+                     s, s);
+        break;
+    }
+    if (n <= 0 || n >= SQL_MAX)
+        return tm_err_set(err, TM_INTERNAL, NULL, "outbox: statement too long");
+    return tm_db_exec(db, sql, n_params, params, res, err);
+}
 
 enum tm_code
 tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic, const char *data_json,
@@ -29,7 +85,7 @@ tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic, const c
 {
     const char *params[2] = {topic, data_json};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, ob->add_sql, 2, params, &r, err);
+    enum tm_code rc = exec(db, ob, ADD, 2, params, &r, err);
 
     if (rc == TM_OK && seq)
         *seq = tm_db_i64(r, 0, 0);
@@ -37,7 +93,7 @@ tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic, const c
     return rc;
 }
 
-/* {"topic","source","seq","ts","data"} for row i of an after_sql result. */
+/* {"topic","source","seq","ts","data"} for row i of an AFTER result. */
 static enum tm_code
 event_json(struct tm_buf *b, const char *source, const PGresult *r, int i)
 {
@@ -61,7 +117,7 @@ after(PGconn *db, const struct tm_outbox *ob, int64_t from, int64_t limit, PGres
     struct tm_db_int a, l;
     const char *params[2] = {tm_db_int(&a, from), tm_db_int(&l, limit)};
 
-    return tm_db_exec(db, ob->after_sql, 2, params, r, err);
+    return exec(db, ob, AFTER, 2, params, r, err);
 }
 
 enum tm_code
@@ -71,7 +127,7 @@ tm_outbox_replay(PGconn *db, const struct tm_outbox *ob, int64_t from, int64_t l
     PGresult *r = NULL, *last = NULL;
     enum tm_code rc;
 
-    if ((rc = tm_db_exec(db, ob->last_sql, 0, NULL, &last, err)) != TM_OK ||
+    if ((rc = exec(db, ob, LAST, 0, NULL, &last, err)) != TM_OK ||
         (rc = after(db, ob, from, limit, &r, err)) != TM_OK)
         goto out;
     rc = tm_buf_adds(b, "{\"source\":");
@@ -128,7 +184,7 @@ publish_batch(struct tm_publisher *p, PGconn *db, int64_t *sent)
     tm_buf_fini(&msg);
     PQclear(r);
     params[0] = tm_db_int(&s, *sent);
-    if (n > 0 && tm_db_exec(db, p->ob->set_published_sql, 1, params, NULL, NULL) != TM_OK)
+    if (n > 0 && exec(db, p->ob, SET_PUBLISHED, 1, params, NULL, NULL) != TM_OK)
         return -1;
     return n;
 }
@@ -138,7 +194,7 @@ static int
 elect(struct tm_publisher *p, PGconn *db, int64_t *sent)
 {
     struct tm_db_int k;
-    const char *params[1] = {tm_db_int(&k, p->ob->lock_key)};
+    const char *params[1] = {tm_db_int(&k, tm_key64(p->ob->source, "outbox-publisher"))};
     PGresult *r = NULL;
     int held;
 
@@ -148,7 +204,7 @@ elect(struct tm_publisher *p, PGconn *db, int64_t *sent)
     PQclear(r);
     if (!held)
         return 0;
-    if (tm_db_exec(db, p->ob->published_sql, 0, NULL, &r, NULL) != TM_OK)
+    if (exec(db, p->ob, PUBLISHED, 0, NULL, &r, NULL) != TM_OK)
         return 0;
     *sent = tm_db_i64(r, 0, 0);
     PQclear(r);
@@ -201,8 +257,11 @@ enum tm_code
 tm_publisher_start(const struct tm_outbox *ob, const char *db_url, const char *endpoint,
                    struct tm_publisher **out, struct tm_err *err)
 {
-    struct tm_publisher *p = tm_xcalloc(1, sizeof *p);
+    struct tm_publisher *p;
 
+    if (!tm_schema_name_ok(ob->source))
+        return tm_err_set(err, TM_INVALID, "schema", "bad schema name for an outbox");
+    p = tm_xcalloc(1, sizeof *p);
     p->ob = ob;
     p->db_url = tm_xstrdup(db_url);
     p->sock = nn_socket(AF_SP, NN_PUB);
@@ -250,7 +309,7 @@ tm_outbox_cleanup(PGconn *db, const struct tm_outbox *ob, int64_t retention_s, i
     struct tm_db_int ret;
     const char *params[1] = {tm_db_int(&ret, retention_s)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, ob->cleanup_sql, 1, params, &r, err);
+    enum tm_code rc = exec(db, ob, CLEANUP, 1, params, &r, err);
 
     if (rc == TM_OK)
         *rows = tm_db_i64(r, 0, 0);

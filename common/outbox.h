@@ -7,8 +7,7 @@
  * advisory lock publishes; when it dies its session ends, the lock is free,
  * and another takes over within a second.
  *
- * SQL lives with the owning service: it fills a struct tm_outbox with its
- * statements (store.c) and this module runs them. Wire format: a PUB message
+ * Wire format: a PUB message
  * is "<topic>\n<event JSON>", the event {"topic","source","seq","ts","data"}
  * (proto/events.md). Thread-safety: the table is read-only; a publisher is
  * driven by its own thread. */
@@ -26,16 +25,12 @@
 #define TM_REPLAY_METHOD "REPLAY" /* route "/_events", query after=N&limit=M */
 #define TM_REPLAY_LIMIT_MAX 1000
 
+/* A service's outbox: the tables <source>.outbox and <source>.outbox_seq,
+ * made for every schema by one template (sql/plumbing/outbox.sql); their
+ * statements are derived here from the schema name, and the publisher's
+ * advisory lock key from the schema and its purpose (tm_key64). */
 struct tm_outbox {
-    const char *source;            /* "inventory" */
-    int64_t lock_key;              /* advisory lock that elects the publisher */
-    const char *add_sql;           /* $1 topic, $2 data (json text) → one row: seq */
-    const char *after_sql;         /* $1 after, $2 limit → seq, topic, ts (ISO), data (text) */
-    const char *published_sql;     /* → one row: published */
-    const char *set_published_sql; /* $1 seq */
-    const char *last_sql;          /* → one row: last seq handed out */
-    const char *cleanup_sql;       /* $1 retention seconds: deletes published events older than
-                                      that → one row: how many */
+    const char *source; /* "inventory": the service's name and schema, [a-z_] */
 };
 
 /* Adds an event in the caller's transaction; *seq (may be NULL) is its number.

@@ -16,6 +16,16 @@
 
 #define DB_WAIT_MS 1000
 
+_Static_assert(TM_QUERY_MAX <= 64, "struct tm_ctx's query_read has a bit per query parameter");
+
+void
+tm_ctx_init(struct tm_ctx *ctx, const struct tm_request *req, void *app)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->req = req;
+    ctx->app = app;
+}
+
 static void
 health_reply(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep)
 {
@@ -23,7 +33,7 @@ health_reply(const struct tm_router *r, const struct tm_request *req, struct tm_
 
     memset(&h, 0, sizeof h);
     if (r->health)
-        r->health(r->app, &h);
+        r->health(r->health_arg ? r->health_arg : r->app, &h);
     rep->status = tm_health_ready(&h) ? 200 : 503;
     if (tm_health_json(&h, r->svc, req->id, &rep->body) != TM_OK)
         tm_buf_reset(&rep->body);
@@ -34,11 +44,12 @@ static enum tm_code
 replay_reply(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep,
              struct tm_err *err)
 {
-    struct tm_ctx ctx = {req, NULL, r->app, NULL, 0};
+    struct tm_ctx ctx;
     int64_t from = 0, limit = 0;
     PGconn *db = NULL;
     enum tm_code rc;
 
+    tm_ctx_init(&ctx, req, r->app);
     if ((rc = tm_ctx_query_int(&ctx, "after", 0, INT64_MAX, 0, &from, err)) != TM_OK ||
         (rc = tm_ctx_query_int(&ctx, "limit", 1, TM_REPLAY_LIMIT_MAX, 500, &limit, err)) != TM_OK ||
         (rc = tm_db_acquire(r->db, 1000, &db, err)) != TM_OK)
@@ -62,18 +73,46 @@ find_route(const struct tm_router *r, const struct tm_request *req, int *method_
     return NULL;
 }
 
+/* TM_INVALID naming the first query parameter the handler did not read,
+ * listing those it asked for. */
+static enum tm_code
+query_unread(const struct tm_ctx *ctx, struct tm_err *err)
+{
+    char asked[160];
+    size_t o = 0;
+    int i = 0;
+
+    while (i < ctx->req->n_query && (ctx->query_read >> i & 1))
+        i++;
+    if (i == ctx->req->n_query)
+        return TM_OK;
+    asked[0] = '\0';
+    for (int k = 0; k < ctx->n_query_asked && o < sizeof asked; k++) {
+        int n = snprintf(asked + o, sizeof asked - o, "%s%s", k ? ", " : "", ctx->query_asked[k]);
+        o += n > 0 ? (size_t)n : 0;
+    }
+    return tm_err_set(err, TM_INVALID, ctx->req->query[i].key,
+                      "unknown query parameter '%.64s': %s %s takes %s", ctx->req->query[i].key,
+                      ctx->req->method, ctx->req->route, o ? asked : "none");
+}
+
 /* Runs the handler inside the route's transaction discipline. */
 static enum tm_code
 run(const struct tm_router *r, const struct tm_route *rt, struct tm_ctx *ctx, struct tm_reply *rep,
     struct tm_err *err)
 {
+    int undoable = rt->tx == TM_TX_WRITE || strcmp(rt->method, "GET") == 0;
     enum tm_code rc;
 
+    if (!undoable && (rc = query_unread(ctx, err)) != TM_OK)
+        return rc; /* its commits are its own: refused before it runs */
     if (r->db && (rc = tm_db_acquire(r->db, DB_WAIT_MS, &ctx->db, err)) != TM_OK)
         return rc;
     if (rt->tx == TM_TX_WRITE && ctx->db && (rc = tm_db_begin(ctx->db, err)) != TM_OK)
         goto out;
     rc = rt->fn(ctx, rep, err);
+    if (rc == TM_OK)
+        rc = query_unread(ctx, err);
     if (rc == TM_OK && rt->scope == TM_SCOPE_STORES && !ctx->stores_judged)
         rc = tm_err_set(err, TM_INTERNAL, NULL, "%s %s answered without judging store scope",
                         rt->method, rt->route); /* fail closed: a handler forgot */
@@ -149,11 +188,9 @@ tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
                  ? tm_err_set(&err, TM_METHOD, NULL, "%s not allowed on %s", req.method, req.route)
                  : tm_err_set(&err, TM_NOTFOUND, NULL, "no route %s", req.route);
     if (rc == TM_OK) {
-        ctx.req = &req;
-        ctx.db = NULL;
-        ctx.app = r->app;
+        tm_ctx_init(&ctx, &req, r->app);
         ctx.arg = rt->arg;
-        ctx.stores_judged = 0;
+        ctx.jobs = r->jobs;
         rc = run(r, rt, &ctx, &rep, &err);
     }
     if (rc != TM_OK)
@@ -199,12 +236,39 @@ tm_ctx_param_id(const struct tm_ctx *ctx, const char *name, int64_t *out, struct
     return parse_i64(v, name, 1, 9007199254740992LL, out, err);
 }
 
+/* The value of query parameter `name` into *out (NULL when absent),
+ * marking it read and remembering that the handler asked for it. */
+static enum tm_code
+query_get(struct tm_ctx *ctx, const char *name, const char **out, struct tm_err *err)
+{
+    const struct tm_request *req = ctx->req;
+    int given = 0, k = 0;
+
+    *out = NULL;
+    while (k < ctx->n_query_asked && strcmp(ctx->query_asked[k], name) != 0)
+        k++;
+    if (k == ctx->n_query_asked && k < TM_CTX_QUERY_ASKED_MAX)
+        ctx->query_asked[ctx->n_query_asked++] = name;
+    for (int i = 0; i < req->n_query; i++) {
+        if (strcmp(req->query[i].key, name) != 0)
+            continue;
+        ctx->query_read |= (uint64_t)1 << i;
+        if (given++)
+            return tm_err_set(err, TM_INVALID, name, "%s is given more than once", name);
+        *out = req->query[i].val;
+    }
+    return TM_OK;
+}
+
 enum tm_code
-tm_ctx_query_int(const struct tm_ctx *ctx, const char *name, int64_t min, int64_t max, int64_t def,
+tm_ctx_query_int(struct tm_ctx *ctx, const char *name, int64_t min, int64_t max, int64_t def,
                  int64_t *out, struct tm_err *err)
 {
-    const char *v = tm_request_query(ctx->req, name);
+    const char *v;
+    enum tm_code rc = query_get(ctx, name, &v, err);
 
+    if (rc != TM_OK)
+        return rc;
     if (!v) {
         *out = def;
         return TM_OK;
@@ -213,13 +277,14 @@ tm_ctx_query_int(const struct tm_ctx *ctx, const char *name, int64_t min, int64_
 }
 
 enum tm_code
-tm_ctx_query_bool(const struct tm_ctx *ctx, const char *name, int *out, struct tm_err *err)
+tm_ctx_query_bool(struct tm_ctx *ctx, const char *name, int *out, struct tm_err *err)
 {
-    const char *v = tm_request_query(ctx->req, name);
+    const char *v;
+    enum tm_code rc = query_get(ctx, name, &v, err);
 
     *out = -1;
-    if (!v)
-        return TM_OK;
+    if (rc != TM_OK || !v)
+        return rc;
     if (!strcmp(v, "true") || !strcmp(v, "1"))
         *out = 1;
     else if (!strcmp(v, "false") || !strcmp(v, "0"))
@@ -230,15 +295,16 @@ tm_ctx_query_bool(const struct tm_ctx *ctx, const char *name, int *out, struct t
 }
 
 enum tm_code
-tm_ctx_query_str(const struct tm_ctx *ctx, const char *name, size_t max_len, const char **out,
+tm_ctx_query_str(struct tm_ctx *ctx, const char *name, size_t max_len, const char **out,
                  struct tm_err *err)
 {
-    const char *v = tm_request_query(ctx->req, name);
+    const char *v;
+    enum tm_code rc = query_get(ctx, name, &v, err);
     size_t len;
 
     *out = NULL;
-    if (!v)
-        return TM_OK;
+    if (rc != TM_OK || !v)
+        return rc;
     len = strlen(v);
     if (len > max_len)
         return tm_err_set(err, TM_INVALID, name, "%s must be at most %zu bytes", name, max_len);
@@ -246,6 +312,31 @@ tm_ctx_query_str(const struct tm_ctx *ctx, const char *name, size_t max_len, con
         return tm_err_set(err, TM_INVALID, name, "%s is not valid UTF-8", name);
     *out = v;
     return TM_OK;
+}
+
+enum tm_code
+tm_ctx_query_enum(struct tm_ctx *ctx, const char *name, const char *const *accepted, int *out,
+                  struct tm_err *err)
+{
+    const char *v;
+    enum tm_code rc = query_get(ctx, name, &v, err);
+
+    *out = -1;
+    if (rc != TM_OK || !v)
+        return rc;
+    return tm_err_one_of(v, accepted, name, out, err);
+}
+
+enum tm_code
+tm_ctx_query_time(struct tm_ctx *ctx, const char *name, struct tm_time *out, struct tm_err *err)
+{
+    const char *v;
+    enum tm_code rc = query_get(ctx, name, &v, err);
+
+    out->text[0] = '\0';
+    if (rc != TM_OK || !v)
+        return rc;
+    return tm_time_parse(v, name, out, err);
 }
 
 void
@@ -323,14 +414,15 @@ tm_ctx_every_store(struct tm_ctx *ctx)
 }
 
 enum tm_code
-tm_ctx_page(const struct tm_ctx *ctx, struct tm_page *out, struct tm_err *err)
+tm_ctx_page(struct tm_ctx *ctx, struct tm_page *out, struct tm_err *err)
 {
-    const char *cur = tm_request_query(ctx->req, "cursor");
+    const char *cur = NULL;
     enum tm_code rc;
 
     out->after_id = 0;
     if ((rc = tm_ctx_query_int(ctx, "limit", 1, TM_LIMIT_MAX, TM_LIMIT_DEFAULT, &out->limit,
-                               err)) != TM_OK)
+                               err)) != TM_OK ||
+        (rc = query_get(ctx, "cursor", &cur, err)) != TM_OK)
         return rc;
     if (!cur || !*cur)
         return TM_OK;

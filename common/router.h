@@ -3,9 +3,21 @@
  * routes; the router decodes the envelope, refuses expired deadlines, takes a
  * database connection, opens the write transaction for routes that write
  * (committed only when the handler returns TM_OK, rolled back otherwise),
- * writes the error reply, one access log line and the request metrics.
+ * refuses query parameters the handler did not read (below), writes the
+ * error reply, one access log line and the request metrics.
  * Handlers only translate: read ctx, call store/domain code, fill rep.
- * The table and router are read-only after start; dispatch is thread-safe. */
+ * The table and router are read-only after start; dispatch is thread-safe.
+ *
+ * Query parameters: a handler reads them only through the tm_ctx_query_*
+ * helpers and tm_ctx_page, which mark each one read. A parameter the handler
+ * did not read is a mistake of the client's (?page=2 where the API takes
+ * cursor) and is refused, 400 naming it and listing the ones the handler
+ * asked for, instead of being silently ignored: for a GET or a TM_TX_WRITE
+ * route after the handler returns TM_OK (its transaction is rolled back);
+ * for any other route (not GET, TM_TX_READ: its handler commits its own
+ * writes, which the router could not undo) before the handler runs, so
+ * such routes take no query parameters. A parameter given twice is refused
+ * when the handler reads it. */
 #ifndef TM_COMMON_ROUTER_H
 #define TM_COMMON_ROUTER_H
 
@@ -19,22 +31,36 @@
 #include "common/db.h"
 #include "common/envelope.h"
 #include "common/err.h"
+#include "common/jobs.h"
 #include "common/ops.h"
 #include "common/outbox.h"
 #include "common/page.h"
+#include "common/time.h"
 
 #define TM_HEALTH_METHOD "HEALTH" /* the gateway's readiness probe (proto/envelope.md) */
+#define TM_CTX_QUERY_ASKED_MAX 16 /* names remembered for a refusal's message */
 
 struct tm_ctx {
     const struct tm_request *req;
     PGconn *db; /* NULL when the router has no pool; in a transaction for writes */
     void *app;
-    const void *arg;   /* the route's arg */
-    int stores_judged; /* set by the store checks below (TM_SCOPE_STORES) */
+    const void *arg;     /* the route's arg */
+    int stores_judged;   /* set by the store checks below (TM_SCOPE_STORES) */
+    uint64_t query_read; /* bit i: req->query[i] was read by a helper below */
+    const char *query_asked[TM_CTX_QUERY_ASKED_MAX]; /* names the handler read, given or not */
+    int n_query_asked;
+    struct tm_jobs *jobs; /* the service's job runner (common/jobs.h routes), or NULL */
 };
+
+/* A context for req with every other field empty (what the router hands a
+ * handler, before the database and the route's arg). */
+void tm_ctx_init(struct tm_ctx *ctx, const struct tm_request *req, void *app);
 
 typedef enum tm_code (*tm_handler_fn)(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
 
+/* TM_TX_READ: no transaction from the router (reads; and writes that
+ * commit on their own, which then take no query parameters). TM_TX_WRITE:
+ * the handler runs in a transaction the router commits on TM_OK. */
 enum tm_tx { TM_TX_READ, TM_TX_WRITE };
 
 /* Whose data a route answers with (docs/security.md, "Store scope"). */
@@ -63,6 +89,8 @@ struct tm_router {
     tm_health_fn health;   /* answers the HEALTH probe */
     void *app;
     const struct tm_outbox *outbox; /* answers REPLAY when not NULL */
+    struct tm_jobs *jobs;           /* handed to handlers as ctx->jobs; may be NULL */
+    void *health_arg;               /* handed to health; app when NULL */
 };
 
 /* A tm_bus_handler_fn: `router` is a struct tm_router *. */
@@ -73,22 +101,34 @@ void tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *
 TM_MUSTCHECK enum tm_code tm_ctx_param_id(const struct tm_ctx *ctx, const char *name, int64_t *out,
                                           struct tm_err *err);
 
+/* Query parameters. Each helper marks `name` read (see the head of this
+ * file) and refuses it when given twice (TM_INVALID naming it). */
+
 /* Query parameter `name` as an integer in [min, max]; def when absent. */
-TM_MUSTCHECK enum tm_code tm_ctx_query_int(const struct tm_ctx *ctx, const char *name, int64_t min,
+TM_MUSTCHECK enum tm_code tm_ctx_query_int(struct tm_ctx *ctx, const char *name, int64_t min,
                                            int64_t max, int64_t def, int64_t *out,
                                            struct tm_err *err);
 /* Query parameter `name` as true/false; *out is -1 when absent. */
-TM_MUSTCHECK enum tm_code tm_ctx_query_bool(const struct tm_ctx *ctx, const char *name, int *out,
+TM_MUSTCHECK enum tm_code tm_ctx_query_bool(struct tm_ctx *ctx, const char *name, int *out,
                                             struct tm_err *err);
 /* Query parameter `name` (borrowed) or NULL; TM_INVALID when longer than max_len
  * or not UTF-8. */
-TM_MUSTCHECK enum tm_code tm_ctx_query_str(const struct tm_ctx *ctx, const char *name,
-                                           size_t max_len, const char **out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_ctx_query_str(struct tm_ctx *ctx, const char *name, size_t max_len,
+                                           const char **out, struct tm_err *err);
+/* Query parameter `name` as one of accepted (a NULL-terminated list): its
+ * index into *out, -1 when absent; TM_INVALID listing the accepted values
+ * otherwise (tm_err_one_of). */
+TM_MUSTCHECK enum tm_code tm_ctx_query_enum(struct tm_ctx *ctx, const char *name,
+                                            const char *const *accepted, int *out,
+                                            struct tm_err *err);
+/* Query parameter `name` as a date or time (tm_time_parse); out->text is ""
+ * when absent. */
+TM_MUSTCHECK enum tm_code tm_ctx_query_time(struct tm_ctx *ctx, const char *name,
+                                            struct tm_time *out, struct tm_err *err);
 
 /* The page the request's `limit` and `cursor` ask for (common/page.h);
  * TM_INVALID naming the parameter when either is not one we accept. */
-TM_MUSTCHECK enum tm_code tm_ctx_page(const struct tm_ctx *ctx, struct tm_page *out,
-                                      struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_ctx_page(struct tm_ctx *ctx, struct tm_page *out, struct tm_err *err);
 
 /* Writes {"items":[...],"next_cursor":...} into rep's body: n rows were
  * fetched into items (elements of `size`) for a page of `limit`; at most

@@ -26,6 +26,8 @@
 
 struct tm_subscriber {
     const struct tm_subscription *sub; /* read-only */
+    char lock_sql[256];                /* derived from sub->schema at start; read-only */
+    char set_sql[256];
     char *db_url;
     PGconn *db;                /* thread only */
     int sock;                  /* SUB; thread only */
@@ -63,7 +65,7 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n, int *gap)
     *gap = 0;
     tm_err_clear(&err);
     if (tm_db_begin(s->db, &err) != TM_OK ||
-        tm_db_exec(s->db, sub->lock_sql, 1, params, &r, &err) != TM_OK)
+        tm_db_exec(s->db, s->lock_sql, 1, params, &r, &err) != TM_OK)
         goto fail;
     if (PQntuples(r) != 1) {
         tm_err_set(&err, TM_INTERNAL, NULL, "inbox row of %s missing", sub->source);
@@ -111,7 +113,7 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n, int *gap)
         applied++;
     }
     params[1] = tm_db_int(&seqtxt, last);
-    if (applied && tm_db_exec(s->db, sub->set_sql, 2, params, NULL, &err) != TM_OK)
+    if (applied && tm_db_exec(s->db, s->set_sql, 2, params, NULL, &err) != TM_OK)
         goto fail;
     if (tm_db_commit(s->db, &err) != TM_OK)
         goto fail;
@@ -132,7 +134,7 @@ stored_seq(struct tm_subscriber *s)
     int64_t last = -1;
 
     if (tm_db_begin(s->db, NULL) == TM_OK &&
-        tm_db_exec(s->db, s->sub->lock_sql, 1, params, &r, NULL) == TM_OK && PQntuples(r) == 1)
+        tm_db_exec(s->db, s->lock_sql, 1, params, &r, NULL) == TM_OK && PQntuples(r) == 1)
         last = tm_db_i64(r, 0, 0);
     PQclear(r);
     if (last >= 0 && tm_db_commit(s->db, NULL) != TM_OK)
@@ -268,11 +270,24 @@ enum tm_code
 tm_subscriber_start(const struct tm_subscription *sub, const char *db_url,
                     struct tm_subscriber **out, struct tm_err *err)
 {
-    struct tm_subscriber *s = tm_xcalloc(1, sizeof *s);
+    struct tm_subscriber *s;
     char list[1024], *save = NULL;
     int tmo = 200;
 
+    if (!tm_schema_name_ok(sub->schema))
+        return tm_err_set(err, TM_INVALID, "schema", "bad schema name for an inbox");
+    s = tm_xcalloc(1, sizeof *s);
     s->sub = sub;
+    /* the subscriber's <schema>.inbox (sql/plumbing/inbox.sql): the no-op
+     * update takes the source's row lock, so instances side by side apply
+     * each event once */
+    snprintf(s->lock_sql, sizeof s->lock_sql,
+             "INSERT INTO %s.inbox (source) VALUES ($1) ON CONFLICT (source)"
+             " DO UPDATE SET source = EXCLUDED.source RETURNING last_seq",
+             sub->schema);
+    snprintf(s->set_sql, sizeof s->set_sql,
+             "UPDATE %s.inbox SET last_seq = $2::bigint, applied_at = now() WHERE source = $1",
+             sub->schema);
     s->db_url = tm_xstrdup(db_url);
     s->sock = nn_socket(AF_SP, NN_SUB);
     snprintf(list, sizeof list, "%s", sub->prefix);

@@ -7,7 +7,9 @@
  * start and after a quiet second it asks the source for the events after its
  * last seq (replay over REQ/REP) and applies them in order — so events PUB
  * dropped while it was slow, stopped or dead are applied all the same.
- * The service supplies its SQL and its apply function. */
+ * The service names its schema, whose <schema>.inbox table (one row per
+ * source: last seq applied) comes from sql/plumbing/inbox.sql, and supplies
+ * its apply function. */
 #ifndef TM_COMMON_SUBSCRIBER_H
 #define TM_COMMON_SUBSCRIBER_H
 
@@ -32,8 +34,7 @@ struct tm_subscription {
     const char *prefix;        /* topic prefixes to receive live, comma-separated; "" for all */
     const char *pub_endpoints; /* comma-separated PUB endpoints of the source */
     const char *bus_endpoints; /* comma-separated bus endpoints, for replay */
-    const char *lock_sql;      /* $1 source → one row: last_seq, locked (created if new) */
-    const char *set_sql;       /* $1 source, $2 seq */
+    const char *schema;        /* the subscriber's schema, holding its inbox */
     tm_apply_fn apply;
     void *app;
 };

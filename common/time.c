@@ -1,8 +1,13 @@
 /* common/time.c — thin wrappers over clock_gettime so every module measures
- * time the same way and deadlines never mix wall and monotonic clocks. */
+ * time the same way and deadlines never mix wall and monotonic clocks; and
+ * the one parser of times clients send. That parser runs on input before
+ * any SQL sees it: PostgreSQL's timestamptz input also takes "yesterday",
+ * "now", "epoch" and times without an offset read in the server's zone,
+ * none of which an API should accept silently. */
 #include "common/time.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 int64_t
@@ -72,4 +77,125 @@ tm_cond_wait_until(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t deadline_m
     if (deadline_mono_ms <= tm_mono_ms())
         return;
     pthread_cond_timedwait(cond, mu, &ts);
+}
+
+/* n decimal digits at *p into *v, advancing *p; 0 (nothing moved) when
+ * they are not all there. */
+static int
+digits(const char **p, int n, int *v)
+{
+    int x = 0;
+
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return 0;
+        x = x * 10 + (c - '0');
+    }
+    *p += n;
+    *v = x;
+    return 1;
+}
+
+/* The character c at *p, advancing *p past it; 0 when it is not there. */
+static int
+lit(const char **p, char c)
+{
+    if (**p != c)
+        return 0;
+    ++*p;
+    return 1;
+}
+
+static int
+is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil, for years 1 to 9999 here). */
+static int64_t
+days_from_civil(int y, int m, int d)
+{
+    int64_t yy = y - (m <= 2), era = yy / 400, yoe = yy - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* hh:mm[:ss[.f{1,6}]] at *p into seconds of the day and milliseconds. */
+static int
+clock_part(const char **p, int64_t *secs, int *ms)
+{
+    int h, mi, sec = 0, n = 0;
+
+    *ms = 0;
+    if (!digits(p, 2, &h) || !lit(p, ':') || !digits(p, 2, &mi))
+        return 0;
+    if (lit(p, ':')) {
+        if (!digits(p, 2, &sec))
+            return 0;
+        if (lit(p, '.')) {
+            for (; n < 7 && (*p)[n] >= '0' && (*p)[n] <= '9'; n++)
+                if (n < 3)
+                    *ms = *ms * 10 + ((*p)[n] - '0');
+            if (n == 0 || n > 6)
+                return 0;
+            for (int k = n; k < 3; k++)
+                *ms *= 10;
+            *p += n;
+        }
+    }
+    if (h > 23 || mi > 59 || sec > 59)
+        return 0;
+    *secs = (int64_t)h * 3600 + mi * 60 + sec;
+    return 1;
+}
+
+/* "Z" or +hh:mm / -hh:mm at *p into seconds east of UTC. */
+static int
+offset_part(const char **p, int64_t *east)
+{
+    int sign, oh, om;
+
+    *east = 0;
+    if (lit(p, 'Z'))
+        return 1;
+    if (lit(p, '+'))
+        sign = 1;
+    else if (lit(p, '-'))
+        sign = -1;
+    else
+        return 0;
+    if (!digits(p, 2, &oh) || !lit(p, ':') || !digits(p, 2, &om) || oh > 14 || om > 59)
+        return 0;
+    *east = sign * ((int64_t)oh * 3600 + om * 60);
+    return 1;
+}
+
+enum tm_code
+tm_time_parse(const char *s, const char *field, struct tm_time *out, struct tm_err *err)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const char *p = s;
+    int y, mo, d, ms = 0;
+    int64_t secs = 0, east = 0;
+    size_t len = strnlen(s, TM_TIME_TEXT_MAX + 1);
+
+    if (len > TM_TIME_TEXT_MAX || !digits(&p, 4, &y) || !lit(&p, '-') || !digits(&p, 2, &mo) ||
+        !lit(&p, '-') || !digits(&p, 2, &d))
+        goto bad;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && is_leap(y)))
+        goto bad;
+    if (*p && (!lit(&p, 'T') || !clock_part(&p, &secs, &ms) || !offset_part(&p, &east) || *p))
+        goto bad;
+    out->epoch_ms = (days_from_civil(y, mo, d) * 86400 + secs - east) * 1000 + ms;
+    snprintf(out->text, sizeof out->text, "%s%s", s, len == 10 ? "T00:00:00Z" : "");
+    return TM_OK;
+bad:
+    return tm_err_set(err, TM_INVALID, field,
+                      "%s must be a date (2026-11-22, UTC) or a time with its offset "
+                      "(2026-11-22T09:14:03Z, 2026-11-22T10:14:03.512+01:00)",
+                      field);
 }

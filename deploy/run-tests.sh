@@ -51,9 +51,10 @@ run() { # run NAME CMD...: runs a test binary, keeps its output, counts it
   rm -f "$out"
 }
 
-for t in unit-common unit-inventory unit-gateway unit-txn; do
-  run "$t" "$BUILD/tests/$t"
+for t in "$BUILD"/tests/unit-*; do # one per tests/unit/<area>/ (Makefile)
+  run "$(basename "$t")" "$t"
 done
+run stack-shell "$ROOT/tests/shell/stack_test.sh"
 
 # Every fuzz target for a bounded time, each on a copy of its seed corpus
 # (tests/fuzz/README.md); any crash, leak or sanitizer report fails the run.
@@ -74,6 +75,7 @@ fuzz() { # fuzz NAME TARGET [CORPUS]
 if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "bus decoders and bodies" build/fuzz/decoders-fuzz tests/fuzz/corpus
   fuzz "gateway bodies and token claims" build/fuzz/gateway-fuzz tests/fuzz/gateway-corpus
+  fuzz "sale bodies and fraud rule sets" build/fuzz/txn-fuzz tests/fuzz/txn-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
@@ -144,6 +146,28 @@ else
   TM_TEST_REDIS_URL="redis://127.0.0.1:$((base + 2))" \
     run integration "$BUILD/tests/integration-tests"
 fi
+
+# The closing banner's stop command, run as printed (from another folder),
+# stops everything the stack started, saying nothing but that it stopped.
+stop_as_printed() {
+  local cmd out pids="" f p left=""
+  cmd=$(sed -n 's/^  Stop: *//p' "$RUN/up.log")
+  echo "== stop command as printed: ${cmd:-(none)}"
+  for f in "$RUN"/pid/*.pid "$RUN"/pid/*.pid.sup "$RUN/pg/postmaster.pid"; do
+    [ -f "$f" ] && pids="$pids $(head -n 1 "$f")"
+  done
+  out=$(cd / && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL bash -c "$cmd" 2>&1 >/dev/null)
+  for p in $pids; do # a zombie (exited, not yet reaped by pid 1) is gone
+    kill -0 "$p" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null &&
+      left="$left $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60))"
+  done
+  if [ -n "$cmd" ] && [ "$out" = "stack: stopped (data kept in $RUN)" ] && [ -z "$left" ]; then
+    echo "stopped by the printed command"; passed=$((passed + 1))
+  else
+    echo "FAILED: printed '$out'; still running:${left:- none}"; failed=$((failed + 1))
+  fi
+}
+[ -f "$RUN/up.log" ] && grep -q '^  Stop:' "$RUN/up.log" && stop_as_printed
 
 stop_stack
 rm -f "$LOG"

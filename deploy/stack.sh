@@ -7,7 +7,7 @@
 #   deploy/stack.sh up            start what is not running (safe to repeat)
 #   deploy/stack.sh down          stop everything this run folder started
 #   deploy/stack.sh status        one line per process
-#   deploy/stack.sh start SVC N   (re)start instance N of inventory|txn|analytics|gateway
+#   deploy/stack.sh start SVC N   (re)start instance N of a daemon (SERVICES below) or the gateway
 #   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
 #   deploy/stack.sh redis stop|start   the same for Redis
 #   deploy/stack.sh nginx reload  nginx with the settings now in the environment
@@ -30,11 +30,42 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN=${TM_RUN_DIR:-$ROOT/var}
+[[ $RUN = /* ]] || RUN=$PWD/$RUN # absolute: the banner's stop command works from anywhere
 BIN=${BIN:-bin}
 [[ $BIN = /* ]] || BIN=$ROOT/$BIN
 STATE=$RUN/stack.env
 
 log() { printf 'stack: %s\n' "$*" >&2; }
+
+# progress_of LOGFILE OFFSET: the newest event=*.progress line written to
+# LOGFILE after byte OFFSET, as "sales 1200/10400" (step, done/total) or
+# its other fields; nothing when there is none.
+progress_of() {
+  tail -c +"$(($2 + 1))" "$1" 2>/dev/null | grep -o 'event=[a-z_.]*progress .*' | tail -n 1 |
+    sed -E -e 's/^event=[^ ]* //' -e 's/step=([^ ]*) done=([0-9]*) total=([0-9]*)/\1 \2\/\3/' \
+      -e 's/^step=//'
+}
+
+# with_progress LABEL LOGFILE CMD...: runs CMD (its output appended to
+# LOGFILE) and, every 5 s until it ends, says how long it has run and how far
+# it got (its newest progress line, when it writes any); returns CMD's status.
+with_progress() {
+  local label=$1 logf=$2 pid t0=$SECONDS next=5 at p rc=0; shift 2
+  at=$(stat -c %s "$logf" 2>/dev/null || echo 0)
+  "$@" >>"$logf" 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 0.2
+    if [ $((SECONDS - t0)) -ge $next ]; then
+      p=$(progress_of "$logf" "$at")
+      log "$label: ${p:+$p, }$((SECONDS - t0)) s"
+      next=$((next + 5))
+    fi
+  done
+  wait "$pid" || rc=$?
+  [ $((SECONDS - t0)) -lt 5 ] || log "$label: done in $((SECONDS - t0)) s"
+  return $rc
+}
 # A gateway holds a thread and a socket per kept-alive connection; give every
 # process started from here room for thousands of descriptors.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -61,43 +92,80 @@ scale_of() { # scale_of SVC -> instance count
   for kv in $SCALE_SPEC; do
     [ "${kv%%=*}" = "$1" ] && n=${kv#*=}
   done
-  [[ $n =~ ^[1-9][0-9]?$ ]] || die "SCALE: '$1=$n' must be 1..99"
+  [[ $n =~ ^[1-9]$ ]] || die "SCALE: '$1=$n' must be 1..9"
   echo "$n"
 }
-N_INV=$(scale_of inventory)
+
+# The bus daemons (common/service), in start order, each with the offset of
+# its ops ports in the port block: instance i of SVC serves /health on
+# PORT_BASE + offset + i. Adding a daemon is one entry here
+# (docs/adding-a-service.md); the rest of this script derives from it.
+SERVICES=(inventory:70 analytics:60 txn:50)
+svc_names() { local e; for e in "${SERVICES[@]}"; do printf '%s ' "${e%%:*}"; done; }
+for e in "${SERVICES[@]}"; do scale_of "${e%%:*}" >/dev/null; done
 N_GW=$(scale_of gateway)
-N_AN=$(scale_of analytics)
-N_TX=$(scale_of txn)
 gw_port() { echo $((PORT_BASE + 10 + $1)); }
-gw_ops_port() { echo $((PORT_BASE + 40 + $1)); }
-inv_ops_port() { echo $((PORT_BASE + 70 + $1)); }
-inv_endpoint() { echo "ipc://$RUN/sock/inventory-$1.ipc"; }
-an_ops_port() { echo $((PORT_BASE + 60 + $1)); }
-an_endpoint() { echo "ipc://$RUN/sock/analytics-$1.ipc"; }
-tx_ops_port() { echo $((PORT_BASE + 50 + $1)); }
-tx_endpoint() { echo "ipc://$RUN/sock/txn-$1.ipc"; }
+ops_port() { # ops_port SVC I
+  local e
+  for e in gateway:40 "${SERVICES[@]}"; do
+    [ "${e%%:*}" = "$1" ] && { echo $((PORT_BASE + ${e#*:} + $2)); return; }
+  done
+  die "unknown service $1"
+}
+upper() { tr 'a-z-' 'A-Z_' <<<"$1"; }
+svc_endpoint() { echo "ipc://$RUN/sock/$1-$2.ipc"; }
+svc_events() { echo "ipc://$RUN/sock/$1-events-$2.ipc"; }
+endpoints_of() { # endpoints_of SVC [events] -> comma-separated, every instance
+  local i list="" n; n=$(scale_of "$1")
+  for i in $(seq 1 "$n"); do
+    list="$list${list:+,}$(if [ "${2:-}" = events ]; then svc_events "$1" "$i"; else svc_endpoint "$1" "$i"; fi)"
+  done
+  echo "$list"
+}
+# Every daemon's bus and PUB endpoints as settings (TM_<SVC>_ENDPOINTS,
+# TM_<SVC>_EVENTS_ENDPOINTS), exported: each program reads the ones it
+# declared. One NAME=VALUE a line, so a run folder with blanks stays whole.
+export_peers() {
+  local s pe=()
+  for s in $(svc_names); do
+    pe+=("TM_$(upper "$s")_ENDPOINTS=$(endpoints_of "$s")"
+         "TM_$(upper "$s")_EVENTS_ENDPOINTS=$(endpoints_of "$s" events)")
+  done
+  export "${pe[@]}"
+}
 
 as_pg() { # runs a command as the postgres user (PostgreSQL refuses root)
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
-# alive PIDFILE: the process runs (a killed one may linger as a zombie
+# pid_alive PID: the process runs (a killed one may linger as a zombie
 # until its parent, often pid 1, reaps it; that does not count).
-alive() {
-  local pid state
-  [ -f "$1" ] || return 1
-  pid=$(cat "$1")
-  kill -0 "$pid" 2>/dev/null || return 1
-  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null)
+pid_alive() {
+  local state
+  [[ ${1:-} =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
   [ "$state" != Z ]
 }
 
-wait_http() { # wait_http URL SECONDS -> 0 when it answers 200
-  local url=$1 t=$(( $2 * 10 ))
-  while [ $t -gt 0 ]; do
+# alive PIDFILE: the process of that pid file runs; a file that is gone, or
+# goes as it is read (nginx removes its own as it exits), is no process.
+alive() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  pid_alive "$pid"
+}
+
+wait_http() { # wait_http URL SECONDS [LABEL] -> 0 when it answers 200; says so every 5 s
+  local url=$1 t0=$SECONDS next=5
+  while [ $((SECONDS - t0)) -lt "$2" ]; do
     curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
-    sleep 0.1; t=$((t - 1))
+    if [ -n "${3:-}" ] && [ $((SECONDS - t0)) -ge $next ]; then
+      log "waiting for $3 to be ready: $((SECONDS - t0)) s"
+      next=$((next + 5))
+    fi
+    sleep 0.1
   done
   return 1
 }
@@ -132,8 +200,9 @@ start_postgres() {
   chmod 700 "$RUN/pg"
   if [ ! -f "$RUN/pg/PG_VERSION" ]; then
     log "initialising PostgreSQL cluster in $RUN/pg"
-    as_pg "$pgb/initdb" -D "$RUN/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-      >"$RUN/log/initdb.log" 2>&1 || die "initdb failed: see $RUN/log/initdb.log"
+    with_progress "initialising PostgreSQL" "$RUN/log/initdb.log" \
+      as_pg "$pgb/initdb" -D "$RUN/pg" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+      || die "initdb failed: see $RUN/log/initdb.log"
     cat >>"$RUN/pg/postgresql.conf" <<CONF
 # TechMart local stack (deploy/stack.sh): loopback only
 listen_addresses = '127.0.0.1'
@@ -192,80 +261,50 @@ start_daemon() {
   log "started $name (pid $(cat "$pidf" 2>/dev/null))"
 }
 
-start_inventory() {
-  local i=$1 ep; ep=$(inv_endpoint "$i")
+start_service() { # start_service SVC I (in a subshell: its settings stay its own)
+  local svc=$1 i=$2 up ep; up=$(upper "$1"); ep=$(svc_endpoint "$1" "$2")
   [ ${#ep} -lt 100 ] || die "socket path $ep is too long for ipc://; use a shorter TM_RUN_DIR"
-  TM_DB_URL=$DB_URL TM_INVENTORY_ENDPOINT=$ep TM_OPS_PORT=$(inv_ops_port "$i") \
-  TM_INVENTORY_EVENTS_ENDPOINT=ipc://$RUN/sock/inventory-events-$i.ipc \
-  TM_INSTANCE=inventory-$i TM_SQL_DIR=$ROOT/sql \
-    start_daemon "tm-inventory #$i" "$RUN/pid/inventory-$i.pid" "$RUN/log/inventory-$i.log" \
-    "$BIN/tm-inventory"
-}
-
-inventory_endpoints() {
-  local i list=""
-  for i in $(seq 1 "$N_INV"); do list="$list${list:+,}$(inv_endpoint "$i")"; done
-  echo "$list"
-}
-
-inventory_events() {
-  local i list=""
-  for i in $(seq 1 "$N_INV"); do list="$list${list:+,}ipc://$RUN/sock/inventory-events-$i.ipc"; done
-  echo "$list"
-}
-
-analytics_endpoints() {
-  local i list=""
-  for i in $(seq 1 "$N_AN"); do list="$list${list:+,}$(an_endpoint "$i")"; done
-  echo "$list"
-}
-
-start_analytics() {
-  local i=$1
-  TM_DB_URL=$DB_URL TM_ANALYTICS_ENDPOINT=$(an_endpoint "$i") TM_OPS_PORT=$(an_ops_port "$i") \
-  TM_INSTANCE=analytics-$i TM_SQL_DIR=$ROOT/sql TM_INVENTORY_EVENTS_ENDPOINTS=$(inventory_events) \
-  TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
-    start_daemon "tm-analytics #$i" "$RUN/pid/analytics-$i.pid" "$RUN/log/analytics-$i.log" \
-    "$BIN/tm-analytics"
-}
-
-txn_endpoints() {
-  local i list=""
-  for i in $(seq 1 "$N_TX"); do list="$list${list:+,}$(tx_endpoint "$i")"; done
-  echo "$list"
-}
-
-start_txn() {
-  local i=$1
-  TM_DB_URL=$DB_URL TM_TXN_ENDPOINT=$(tx_endpoint "$i") TM_OPS_PORT=$(tx_ops_port "$i") \
-  TM_TXN_EVENTS_ENDPOINT=ipc://$RUN/sock/txn-events-$i.ipc \
-  TM_INSTANCE=txn-$i TM_SQL_DIR=$ROOT/sql TM_INVENTORY_EVENTS_ENDPOINTS=$(inventory_events) \
-  TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT \
-    start_daemon "tm-txn #$i" "$RUN/pid/txn-$i.pid" "$RUN/log/txn-$i.log" "$BIN/tm-txn"
+  (
+    export_peers
+    export TM_DB_URL="$DB_URL" "TM_${up}_ENDPOINT=$ep" \
+      TM_OPS_PORT="$(ops_port "$svc" "$i")" "TM_${up}_EVENTS_ENDPOINT=$(svc_events "$svc" "$i")" \
+      TM_INSTANCE="$svc-$i" TM_SQL_DIR="$ROOT/sql" TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+    start_daemon "tm-$svc #$i" "$RUN/pid/$svc-$i.pid" "$RUN/log/$svc-$i.log" "$BIN/tm-$svc"
+  )
 }
 
 start_gateway() {
   local i=$1
-  TM_GATEWAY_LISTEN=127.0.0.1:$(gw_port "$i") TM_OPS_PORT=$(gw_ops_port "$i") \
-  TM_INSTANCE=gateway-$i TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
-  TM_GATEWAY_THREADS=${TM_GATEWAY_THREADS:-256} TM_GATEWAY_DB_URL=$DB_URL \
-  TM_ANALYTICS_ENDPOINTS=$(analytics_endpoints) TM_TXN_ENDPOINTS=$(txn_endpoints) \
-  TM_REDIS_URL=redis://127.0.0.1:$REDIS_PORT TM_SQL_DIR=$ROOT/sql \
-  TM_JWT_SECRET_FILE=$RUN/secrets/jwt.key \
+  (
+    export_peers
+    export TM_GATEWAY_LISTEN="127.0.0.1:$(gw_port "$i")" \
+      TM_OPS_PORT="$(ops_port gateway "$i")" TM_INSTANCE="gateway-$i" \
+      TM_GATEWAY_THREADS="${TM_GATEWAY_THREADS:-256}" TM_GATEWAY_DB_URL="$DB_URL" \
+      TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TM_SQL_DIR="$ROOT/sql" \
+      TM_JWT_SECRET_FILE="$RUN/secrets/jwt.key"
     start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
-    "$BIN/tm-gateway"
+      "$BIN/tm-gateway"
+  )
+}
+
+start_svc() { # start_svc SVC I: a bus daemon or the gateway, then waits until ready
+  if [ "$1" = gateway ]; then start_gateway "$2"; else start_service "$1" "$2"; fi
+  wait_ready "$1" "$2" "$(ops_port "$1" "$2")"
 }
 
 wait_ready() { # wait_ready SVC I OPSPORT
-  wait_http "http://127.0.0.1:$3/health" 60 \
+  wait_http "http://127.0.0.1:$3/health" 60 "$1 #$2" \
     || die "$1 #$2 is not ready: see $RUN/log/$1-$2.log"
 }
 
 # write_nginx_conf: nginx.conf in the run folder from deploy/nginx.conf.in
 # and the settings in the environment.
 write_nginx_conf() {
-  local i ups="" ka=${TM_NGINX_KEEPALIVE:-}
-  for i in $(seq 1 "$N_GW"); do ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'; done
+  local i ups="" ops="" ka=${TM_NGINX_KEEPALIVE:-}
+  for i in $(seq 1 "$N_GW"); do
+    ups="$ups        server 127.0.0.1:$(gw_port "$i") max_fails=0;"$'\n'
+    ops="$ops        server 127.0.0.1:$(ops_port gateway "$i") max_fails=0;"$'\n'
+  done
   # keepalive is per nginx worker; together the workers must not hold more
   # idle connections than the gateways have threads.
   [ -n "$ka" ] || ka=$(( ${TM_GATEWAY_THREADS:-256} * N_GW / $(nproc) ))
@@ -281,7 +320,8 @@ write_nginx_conf() {
     -e "s|@EDGE_CONN@|${TM_EDGE_CONN:-64}|g" -e "s|@EDGE_RATE@|${TM_EDGE_RATE:-200}|g" \
     -e "s|@EDGE_BURST@|${TM_EDGE_BURST:-400}|g" -e "s|@EDGE_ANON_RATE@|${TM_EDGE_ANON_RATE:-10}|g" \
     -e "s|@EDGE_ANON_BURST@|${TM_EDGE_ANON_BURST:-100}|g" \
-    "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else print }' \
+    "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" -v ops="$ops" \
+      '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else if ($0 == "@OPS_UPSTREAMS@") printf "%s", ops; else print }' \
     >"$RUN/nginx/nginx.conf"
 }
 
@@ -303,10 +343,12 @@ cmd_up() {
   fi
   start_postgres
   start_redis
-  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas inventory,gateway,analytics,txn \
+  local schemas; schemas=$(svc_names); schemas="gateway,${schemas% }"
+  TM_DB_URL=$DB_URL "$BIN/tm-migrate" --sql-dir "$ROOT/sql" --schemas "${schemas// /,}" \
     2>>"$RUN/log/migrate.log" || die "migrations failed: see $RUN/log/migrate.log"
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
-    TM_DB_URL=$DB_URL "$BIN/tm-inventory-seed" 2>>"$RUN/log/seed.log" \
+    with_progress "sample catalogue" "$RUN/log/seed.log" \
+      env TM_DB_URL="$DB_URL" "$BIN/tm-inventory-seed" \
       || die "sample data failed: see $RUN/log/seed.log"
   fi
   # The first admin (TM_ADMIN_EMAIL / TM_ADMIN_PASSWORD, or a generated
@@ -314,27 +356,31 @@ cmd_up() {
   TM_GATEWAY_DB_URL=$DB_URL TM_ADMIN_CREDENTIALS_FILE=$RUN/secrets/admin-credentials \
   TM_SAMPLE_USERS=$([ "${TM_SAMPLE:-1}" = 1 ] && echo true || echo false) \
     "$BIN/tm-gateway-admin" 2>>"$RUN/log/admin.log" || die "admin bootstrap failed: see $RUN/log/admin.log"
-  local i
-  for i in $(seq 1 "$N_INV"); do start_inventory "$i"; done
-  for i in $(seq 1 "$N_INV"); do wait_ready inventory "$i" "$(inv_ops_port "$i")"; done
-  for i in $(seq 1 "$N_AN"); do start_analytics "$i"; done
-  for i in $(seq 1 "$N_AN"); do wait_ready analytics "$i" "$(an_ops_port "$i")"; done
-  for i in $(seq 1 "$N_TX"); do start_txn "$i"; done
-  for i in $(seq 1 "$N_TX"); do wait_ready txn "$i" "$(tx_ops_port "$i")"; done
+  local i svc
+  for svc in $(svc_names); do
+    for i in $(seq 1 "$(scale_of "$svc")"); do start_service "$svc" "$i"; done
+    for i in $(seq 1 "$(scale_of "$svc")"); do wait_ready "$svc" "$i" "$(ops_port "$svc" "$i")"; done
+  done
   if [ "${TM_SAMPLE:-1}" = 1 ]; then
-    # the sample sales history, posted through tm-txn like real sales (once)
-    TM_DB_URL=$DB_URL TM_TXN_ENDPOINTS=$(txn_endpoints) TM_INVENTORY_ENDPOINTS=$(inventory_endpoints) \
-      "$BIN/tm-txn-seed" 2>>"$RUN/log/seed.log" || die "sample sales failed: see $RUN/log/seed.log"
-    log "sample sales: $(grep -o 'event=seed.done.*\|event=seed.skip.*' "$RUN/log/seed.log" | tail -n 1)"
+    # the sample sales history, posted through tm-txn like real sales (once),
+    # then tm-inventory's forecasts refreshed from all of it
+    local at; at=$(stat -c %s "$RUN/log/seed.log" 2>/dev/null || echo 0)
+    log "sample history: ${TM_SEED_HISTORY_DAYS:-90} days of sales, then forecasts (minutes on a small machine)"
+    (export_peers; export TM_DB_URL="$DB_URL"
+      with_progress "sample history" "$RUN/log/seed.log" "$BIN/tm-txn-seed") \
+      || die "sample history failed: see $RUN/log/seed.log"
+    log "sample history: $(tail -c +$((at + 1)) "$RUN/log/seed.log" |
+      grep -o 'event=seed\.\(done\|skip\|forecasts\) .*' | sed 's/^event=seed\.//' | paste -sd ';' - |
+      sed 's/;/; /g')"
   fi
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
-  for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(gw_ops_port "$i")"; done
+  for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(ops_port gateway "$i")"; done
   start_nginx
   wait_api "http://127.0.0.1:$HTTP_PORT/api/v1/auth/me" 30 \
     || die "the API does not answer through nginx: see $RUN/log/"
   cat <<MSG
 
-TechMart is up (inventory x$N_INV, txn x$N_TX, analytics x$N_AN, gateway x$N_GW).
+TechMart is up ($(for svc in $(svc_names) gateway; do printf '%s x%s, ' "$svc" "$(scale_of "$svc")"; done | sed 's/, $//')).
   Open:    http://localhost:$HTTP_PORT/
   Log in:  curl -X POST -H 'Content-Type: application/json' http://localhost:$HTTP_PORT/api/v1/auth/login \\
              -d '{"email":"...","password":"..."}'
@@ -342,21 +388,33 @@ TechMart is up (inventory x$N_INV, txn x$N_TX, analytics x$N_AN, gateway x$N_GW)
            admin: ${TM_ADMIN_EMAIL:-admin@techmart.local}, $( [ -n "${TM_ADMIN_PASSWORD:-}" ] && echo "password from TM_ADMIN_PASSWORD" || echo "generated password in $RUN/secrets/admin-credentials (root only)")
            sample users (store_manager@, buyer@, analyst@, fraud_analyst@, viewer@techmart.local)
            and a sample POS API key (store 1): same file
-  Health:  curl http://127.0.0.1:$(gw_ops_port 1)/health   (gateway ops port)
+  Health:  curl http://localhost:$HTTP_PORT/health
   Logs:    $RUN/log/
-  Stop:    make down
+  Stop:    $(stop_command)
 MSG
 }
 
-stop_pid() { # stop_pid PIDFILE: SIGTERM, up to 10 s, then SIGKILL
+# The command that stops this stack, as the closing banner prints it: the
+# run folder is all `down` needs (the ports are in its stack.env).
+stop_command() {
+  if [ -n "${TM_RUN_DIR:-}" ] && [ "$RUN" != "$ROOT/var" ]; then
+    printf 'TM_RUN_DIR=%q make -C %q down\n' "$RUN" "$ROOT"
+  else
+    printf 'make -C %q down\n' "$ROOT"
+  fi
+}
+
+# stop_pid PIDFILE: SIGTERM, up to 10 s, then SIGKILL. The pid is read once
+# and the process watched by it: a daemon may remove its pid file as it
+# exits (nginx does), which must neither look like an error nor end the wait.
+stop_pid() {
   local pidf=$1 pid t
-  [ -f "$pidf" ] || return 0
-  pid=$(cat "$pidf")
-  if alive "$pidf"; then
+  pid=$(cat "$pidf" 2>/dev/null) || return 0
+  if pid_alive "$pid"; then
     kill -TERM "$pid" 2>/dev/null || true
     t=100
-    while alive "$pidf" && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
-    alive "$pidf" && kill -KILL "$pid" 2>/dev/null || true
+    while pid_alive "$pid" && [ $t -gt 0 ]; do sleep 0.1; t=$((t - 1)); done
+    pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
   fi
   rm -f "$pidf"
 }
@@ -365,8 +423,12 @@ cmd_down() {
   [ -d "$RUN" ] || { log "nothing to stop in $RUN"; return 0; }
   local f
   stop_pid "$RUN/pid/nginx.pid"
-  for f in "$RUN"/pid/gateway-*.pid "$RUN"/pid/analytics-*.pid "$RUN"/pid/txn-*.pid \
-    "$RUN"/pid/inventory-*.pid; do
+  # the gateways first, then the daemons in the reverse of their start order,
+  # then any other daemon's pid file (one a changed SERVICES list forgot)
+  local svc pids=("$RUN"/pid/gateway-*.pid)
+  for svc in $(svc_names | tr ' ' '\n' | tac); do pids+=("$RUN"/pid/"$svc"-*.pid); done
+  pids+=("$RUN"/pid/*-[0-9]*.pid)
+  for f in "${pids[@]}"; do
     [ -e "$f" ] || continue
     stop_pid "$f.sup" # passes SIGTERM on and waits for the daemon
     stop_pid "$f"
@@ -392,14 +454,9 @@ cmd_status() {
 
 cmd_start() {
   local svc=${1:-} i=${2:-}
-  [[ $i =~ ^[0-9]+$ ]] || die "usage: stack.sh start inventory|gateway|analytics|txn N"
-  case $svc in
-    inventory) start_inventory "$i"; wait_ready inventory "$i" "$(inv_ops_port "$i")" ;;
-    gateway) start_gateway "$i"; wait_ready gateway "$i" "$(gw_ops_port "$i")" ;;
-    analytics) start_analytics "$i"; wait_ready analytics "$i" "$(an_ops_port "$i")" ;;
-    txn) start_txn "$i"; wait_ready txn "$i" "$(tx_ops_port "$i")" ;;
-    *) die "usage: stack.sh start inventory|gateway N" ;;
-  esac
+  [[ $i =~ ^[1-9]$ ]] && [[ " $(svc_names)gateway " = *" $svc "* ]] && [[ $svc =~ ^[a-z]+$ ]] \
+    || die "usage: stack.sh start $(svc_names | tr ' ' '|')gateway N"
+  start_svc "$svc" "$i"
 }
 
 cmd_pg() {
@@ -435,9 +492,8 @@ cmd_events() {
   shift || true
   case $cmd in
     tail)
-      for i in $(seq 1 "$N_INV"); do list="$list${list:+,}ipc://$RUN/sock/inventory-events-$i.ipc"; done
-      exec "$BIN/tm-events" tail --events "$list" "$@" ;;
-    replay) exec "$BIN/tm-events" replay --source inventory --bus "$(inventory_endpoints)" "$@" ;;
+      exec "$BIN/tm-events" tail --events "$(endpoints_of inventory events)" "$@" ;;
+    replay) exec "$BIN/tm-events" replay --source inventory --bus "$(endpoints_of inventory)" "$@" ;;
     *) die "usage: stack.sh events tail|replay [options]" ;;
   esac
 }

@@ -20,6 +20,7 @@
 #define TM_CURSOR_MAX 31        /* a reply's next page cursor, sent as a header */
 #define TM_TARGET_MAX 127       /* a reply's audit target */
 #define TM_IDEM_KEY_MAX 64      /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
+#define TM_SEARCH_MAX 100       /* bytes of a list's ?q= text search (matched literally) */
 /* Deepest nesting of arrays and objects any JSON decoder accepts (bodies,
  * envelopes, events, replies), checked on the raw bytes before the recursive
  * parser runs: cJSON recurses once per level, and a civetweb worker thread

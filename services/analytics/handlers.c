@@ -42,7 +42,8 @@ static enum tm_code
 h_catalogue_lag(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     const struct an_app *app = ctx->app;
-    int64_t applied = 0, source = tm_subscriber_source_seq(app->sub), products = 0, categories = 0;
+    int64_t applied = 0, source = tm_subscriber_source_seq(app->env ? app->env->subs[0] : NULL),
+            products = 0, categories = 0;
     char at[40];
     enum tm_code rc;
 

@@ -6,10 +6,11 @@
 #include <stddef.h>
 
 #include "common/router.h"
+#include "common/service.h"
 #include "common/subscriber.h"
 
 struct an_app {
-    struct tm_subscriber *sub; /* set before the bus starts; read-only after */
+    const struct tm_service_env *env; /* its subs[0] is inventory's; set by the start hook */
 };
 
 extern const struct tm_route an_routes[];

@@ -7,14 +7,6 @@
 
 #include "common/db.h"
 
-/* Creates the source's row on first use; the no-op update takes its row
- * lock, so instances side by side apply each event once. */
-const char an_db_inbox_lock_sql[] =
-    "INSERT INTO analytics.inbox (source) VALUES ($1) ON CONFLICT (source)"
-    " DO UPDATE SET source = EXCLUDED.source RETURNING last_seq";
-const char an_db_inbox_set_sql[] =
-    "UPDATE analytics.inbox SET last_seq = $2::bigint, applied_at = now() WHERE source = $1";
-
 enum tm_code
 an_db_upsert_category(PGconn *db, const char *const *f, struct tm_err *err)
 {

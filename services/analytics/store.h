@@ -1,5 +1,6 @@
 /* services/analytics/store.h — tm-analytics' SQL: the `analytics` schema
- * (catalogue read copy, per-source inbox of applied event seqs). Prefix
+ * (catalogue read copy; its inbox of applied event seqs comes from
+ * sql/plumbing/inbox.sql and is run by common/subscriber). Prefix
  * an_db_. */
 #ifndef TM_ANALYTICS_STORE_H
 #define TM_ANALYTICS_STORE_H
@@ -9,11 +10,6 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
-#include "common/subscriber.h"
-
-/* The subscription's inbox statements. */
-extern const char an_db_inbox_lock_sql[];
-extern const char an_db_inbox_set_sql[];
 
 /* Upserts one catalogue row from an event's data (category or product). */
 TM_MUSTCHECK enum tm_code an_db_upsert_category(PGconn *db, const char *const *fields,

@@ -19,12 +19,12 @@
 
 struct gw_cfg {
     struct tm_base_cfg base;
-    char listen[64];                    /* "127.0.0.1:8081" */
-    int threads;                        /* civetweb workers: one per keep-alive connection */
-    int deadline_ms;                    /* time a request may take inside TechMart */
-    int body_max;                       /* request body ceiling in bytes (413 above) */
-    int bus_max_sockets;                /* REQ sockets per service (process limit 512) */
-    char endpoints[GW_SVC_COUNT][1024]; /* bus endpoints per service ([LOCAL] unused) */
+    char listen[64];     /* "127.0.0.1:8081" */
+    int threads;         /* civetweb workers: one per keep-alive connection */
+    int deadline_ms;     /* time a request may take inside TechMart */
+    int body_max;        /* request body ceiling in bytes (413 above) */
+    int bus_max_sockets; /* REQ sockets per service (process limit 512) */
+    char endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* by gw_daemons index; local rows "" */
     char db_url[512];
     int db_pool;
     char redis_url[256];
@@ -47,7 +47,8 @@ struct gw_cfg {
 
 struct gw_app {
     const struct gw_cfg *cfg;
-    struct tm_bus_client *svc[GW_SVC_COUNT]; /* [GW_SVC_LOCAL] is NULL */
+    struct tm_bus_client *bus[GW_DAEMONS_MAX]; /* by gw_daemons index; NULL for local rows */
+    unsigned char route_daemon[GW_ROUTES_MAX]; /* gw_daemons index answering gw_routes[i] */
     struct tm_db_pool *db;
     struct tm_redis_pool *redis;
     struct tm_router local; /* the routes the gateway answers itself */

@@ -159,53 +159,27 @@ reply_rows(struct tm_reply *rep, enum format fmt, const struct rows_view *v, con
 
 /* ------------------------------------------------------------- requests */
 
-/* "2026-11-22" or "2026-11-22T09:14:03[.512](Z|+01:00)": what PostgreSQL
- * reads unambiguously as a time. */
-static int
-time_ok(const char *t)
-{
-    size_t n = strlen(t);
-
-    if (n < 10 || n > 35)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = t[i];
-        if (!((c >= '0' && c <= '9') || c == '-' || c == ':' || c == 'T' || c == '.' || c == 'Z' ||
-              c == '+'))
-            return 0;
-    }
-    return t[4] == '-' && t[7] == '-';
-}
-
 /* The query both lists share: page, status, from, to, format. */
 static enum tm_code
-common_query(struct tm_ctx *ctx, struct tm_page *pg, struct gw_audit_filter *f, enum format *fmt,
-             struct tm_err *err)
+common_query(struct tm_ctx *ctx, struct tm_page *pg, struct tm_time *from, struct tm_time *to,
+             struct gw_audit_filter *f, enum format *fmt, struct tm_err *err)
 {
-    const char *format = NULL;
+    static const char *const formats[] = {"json", "ndjson", "csv", NULL}; /* enum format's order */
     int64_t status = 0;
+    int format;
     enum tm_code rc;
 
     memset(f, 0, sizeof *f);
     if ((rc = tm_ctx_page(ctx, pg, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "status", 100, 599, 0, &status, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "from", 40, &f->from, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "to", 40, &f->to, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "format", 8, &format, err)) != TM_OK)
+        (rc = tm_ctx_query_time(ctx, "from", from, err)) != TM_OK ||
+        (rc = tm_ctx_query_time(ctx, "to", to, err)) != TM_OK ||
+        (rc = tm_ctx_query_enum(ctx, "format", formats, &format, err)) != TM_OK)
         return rc;
-    if (f->from && !time_ok(f->from))
-        return tm_err_set(err, TM_INVALID, "from", "from must be an ISO 8601 time");
-    if (f->to && !time_ok(f->to))
-        return tm_err_set(err, TM_INVALID, "to", "to must be an ISO 8601 time");
+    f->from = from->text[0] ? from->text : NULL;
+    f->to = to->text[0] ? to->text : NULL;
     f->status = (int)status;
-    if (!format || strcmp(format, "json") == 0)
-        *fmt = FMT_JSON;
-    else if (strcmp(format, "ndjson") == 0)
-        *fmt = FMT_NDJSON;
-    else if (strcmp(format, "csv") == 0)
-        *fmt = FMT_CSV;
-    else
-        return tm_err_set(err, TM_INVALID, "format", "format must be json, ndjson or csv");
+    *fmt = format < 0 ? FMT_JSON : (enum format)format;
     return TM_OK;
 }
 
@@ -213,13 +187,14 @@ enum tm_code
 gw_h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct gw_audit_filter f;
+    struct tm_time from, to;
     struct tm_page pg;
     struct gw_audit_row *rows;
     enum format fmt;
     int n = 0;
     enum tm_code rc;
 
-    if ((rc = common_query(ctx, &pg, &f, &fmt, err)) != TM_OK ||
+    if ((rc = common_query(ctx, &pg, &from, &to, &f, &fmt, err)) != TM_OK ||
         (rc = tm_ctx_query_str(ctx, "principal", TM_PRINCIPAL_ID_MAX, &f.principal, err)) !=
             TM_OK ||
         (rc = tm_ctx_query_str(ctx, "path_prefix", TM_PATH_MAX, &f.path_prefix, err)) != TM_OK)
@@ -227,8 +202,6 @@ gw_h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
     if ((rc = gw_db_audit_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
         rc = reply_rows(rep, fmt, &audit_view, rows, sizeof *rows, n, pg.limit, err);
-    else if (rc == TM_INVALID)
-        rc = tm_err_set(err, TM_INVALID, "from", "from or to is not a time");
     free(rows);
     return rc;
 }
@@ -237,37 +210,24 @@ enum tm_code
 gw_h_audit_refusals(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct gw_audit_filter f;
+    struct tm_time from, to;
     struct tm_page pg;
     struct gw_refusal_row *rows;
     enum format fmt;
     int n = 0;
     enum tm_code rc;
 
-    if ((rc = common_query(ctx, &pg, &f, &fmt, err)) != TM_OK ||
+    if ((rc = common_query(ctx, &pg, &from, &to, &f, &fmt, err)) != TM_OK ||
         (rc = tm_ctx_query_str(ctx, "source_addr", 63, &f.source_addr, err)) != TM_OK)
         return rc;
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
     if ((rc = gw_db_refusal_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
         rc = reply_rows(rep, fmt, &refusal_view, rows, sizeof *rows, n, pg.limit, err);
-    else if (rc == TM_INVALID)
-        rc = tm_err_set(err, TM_INVALID, "from", "from or to is not a time");
     free(rows);
     return rc;
 }
 
 /* ----------------------------------------------------------------- jobs */
-
-enum tm_code
-gw_h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_list(((struct gw_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
-enum tm_code
-gw_h_jobs_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_run(((struct gw_app *)ctx->app)->jobs, ctx, rep, err);
-}
 
 static enum tm_code
 job_audit_retention(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
@@ -288,7 +248,7 @@ job_revocations_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err
 void
 gw_jobs_init(const struct gw_cfg *cfg, struct tm_job jobs[GW_JOBS_N])
 {
-    jobs[0] =
-        (struct tm_job){"audit-retention", cfg->audit_retention_interval_s, job_audit_retention};
-    jobs[1] = (struct tm_job){"revocations-cleanup", 3600, job_revocations_cleanup};
+    jobs[0] = (struct tm_job){"audit-retention", cfg->audit_retention_interval_s,
+                              job_audit_retention, NULL};
+    jobs[1] = (struct tm_job){"revocations-cleanup", 3600, job_revocations_cleanup, NULL};
 }

@@ -23,12 +23,6 @@ TM_MUSTCHECK enum tm_code gw_h_audit_list(struct tm_ctx *ctx, struct tm_reply *r
  * formats and paging as gw_h_audit_list. */
 TM_MUSTCHECK enum tm_code gw_h_audit_refusals(struct tm_ctx *ctx, struct tm_reply *rep,
                                               struct tm_err *err);
-/* GET /api/v1/gateway/jobs and POST /api/v1/gateway/jobs/{name}/run. */
-TM_MUSTCHECK enum tm_code gw_h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep,
-                                         struct tm_err *err);
-TM_MUSTCHECK enum tm_code gw_h_jobs_run(struct tm_ctx *ctx, struct tm_reply *rep,
-                                        struct tm_err *err);
-
 /* Fills jobs[GW_JOBS_N] from cfg: "audit-retention" (every
  * audit_retention_interval_s; deletes what is older than
  * audit_retention_days, nothing when 0) and "revocations-cleanup" (hourly). */

@@ -5,6 +5,7 @@
 #include "services/gateway/decode.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/json.h"
@@ -101,10 +102,11 @@ static enum tm_code
 user_fields(const cJSON *o, int create, struct gw_user_in *in, struct tm_err *err)
 {
     static const char *const fields[] = {"email", "name", "role", "stores", "password", "active"};
+    const char *roles[TM_ROLE_COUNT]; /* a user's: every role but pos (API keys'), then NULL */
     struct gw_user *u = &in->user;
     const cJSON *it;
-    enum tm_role role;
     enum tm_code rc;
+    int n_roles = 0, role;
 
     if ((rc = tm_json_only(o, fields, 6, err)) != TM_OK)
         return rc;
@@ -120,12 +122,13 @@ user_fields(const cJSON *o, int create, struct gw_user_in *in, struct tm_err *er
         return rc;
     in->set |= it ? GW_F_NAME : 0;
     if ((it = tm_json_member(o, "role")) || create) {
-        if ((rc = tm_json_str(o, "role", 1, TM_ROLE_MAX, u->role, sizeof u->role, err)) != TM_OK)
+        for (int r = 0; r < TM_ROLE_COUNT; r++)
+            if (r != TM_ROLE_POS)
+                roles[n_roles++] = tm_role_name((enum tm_role)r);
+        roles[n_roles] = NULL;
+        if ((rc = tm_json_enum(o, "role", roles, &role, err)) != TM_OK)
             return rc;
-        if (!tm_role_parse(u->role, &role) || role == TM_ROLE_POS)
-            return tm_err_set(err, TM_INVALID, "role",
-                              "role must be admin, store_manager, buyer, analyst, fraud_analyst "
-                              "or viewer (pos is for API keys)");
+        snprintf(u->role, sizeof u->role, "%s", roles[role]);
         in->set |= GW_F_ROLE;
     }
     if ((rc = stores_array(o, u->stores, &u->n_stores, &in->set, err)) != TM_OK)

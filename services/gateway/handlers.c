@@ -527,7 +527,9 @@ const struct tm_route gw_local_routes[] = {
     {"PATCH", "/api/v1/api-keys/{id}", h_key_update, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/audit", gw_h_audit_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/audit/refusals", gw_h_audit_refusals, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"GET", "/api/v1/gateway/jobs", gw_h_jobs_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"POST", "/api/v1/gateway/jobs/{name}/run", gw_h_jobs_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/gateway/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/gateway/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/gateway/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL,
+     TM_SCOPE_NONE},
 };
 const size_t gw_local_routes_n = sizeof gw_local_routes / sizeof gw_local_routes[0];

@@ -34,15 +34,6 @@ static const struct tm_cfg_opt gw_opts[] = {
      "largest request body in bytes; larger is 413"},
     {"bus-max-sockets", "TM_BUS_MAX_SOCKETS", TM_CFG_INT, F(bus_max_sockets), 0, 1, 400, "384", 0,
      "REQ sockets per service (nanomsg allows 512 sockets per process)"},
-    {"inventory-endpoints", "TM_INVENTORY_ENDPOINTS", TM_CFG_STR, F(endpoints[GW_SVC_INVENTORY]),
-     S(endpoints[GW_SVC_INVENTORY]), 0, 0, "ipc:///tmp/tm-inventory-1.ipc", 0,
-     "comma-separated bus endpoints of every tm-inventory instance"},
-    {"analytics-endpoints", "TM_ANALYTICS_ENDPOINTS", TM_CFG_STR, F(endpoints[GW_SVC_ANALYTICS]),
-     S(endpoints[GW_SVC_ANALYTICS]), 0, 0, "ipc:///tmp/tm-analytics-1.ipc", 0,
-     "comma-separated bus endpoints of every tm-analytics instance"},
-    {"txn-endpoints", "TM_TXN_ENDPOINTS", TM_CFG_STR, F(endpoints[GW_SVC_TXN]),
-     S(endpoints[GW_SVC_TXN]), 0, 0, "ipc:///tmp/tm-txn-1.ipc", 0,
-     "comma-separated bus endpoints of every tm-txn instance"},
     {"db-url", "TM_GATEWAY_DB_URL", TM_CFG_STR, F(db_url), S(db_url), 0, 0,
      "postgresql:///techmart", 1, "PostgreSQL of the gateway schema (users, keys, audit)"},
     {"db-pool", "TM_GATEWAY_DB_POOL", TM_CFG_INT, F(db_pool), 0, 1, 256, "32", 0,
@@ -100,17 +91,17 @@ prepare(struct gw_app *app, const struct gw_cfg *cfg)
         tm_db_pool_new(cfg->db_url, cfg->db_pool, &app->db, &err) != TM_OK ||
         tm_redis_pool_new(cfg->redis_url, 300, cfg->redis_pool, &app->redis, &err) != TM_OK)
         goto fail;
-    for (int s = 0; s < GW_SVC_COUNT; s++)
-        if (s != GW_SVC_LOCAL &&
-            tm_bus_client_new(gw_service_name((enum gw_service)s), cfg->endpoints[s],
-                              cfg->bus_max_sockets, &app->svc[s], &err) != TM_OK)
+    for (size_t d = 0; d < gw_daemons_n; d++)
+        if (!gw_daemons[d].local &&
+            tm_bus_client_new(gw_daemons[d].name, cfg->endpoints[d], cfg->bus_max_sockets,
+                              &app->bus[d], &err) != TM_OK)
             goto fail;
     if (gw_random_hex(32, pw, sizeof pw) != TM_OK ||
         gw_password_hash(cfg->pwhash_ops, cfg->pwhash_mem_kib, pw, app->dummy_hash,
                          sizeof app->dummy_hash, &err) != TM_OK)
         goto fail;
     app->local = (struct tm_router){
-        "tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app, NULL};
+        "tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app, NULL, NULL, NULL};
     return 0;
 fail:
     fprintf(stderr, "tm-gateway: %s\n", err.message);
@@ -125,8 +116,10 @@ main(int argc, char **argv)
     static struct gw_app app;
     static atomic_int revocations_stale = 1; /* Redis' copy is rebuilt at first use */
     static struct tm_job jobs[GW_JOBS_N];
-    const struct tm_cfg_table tables[] = {
+    static struct gw_daemon_opts daemon_opts; /* the rows point into it */
+    struct tm_cfg_table tables[] = {
         {tm_base_cfg_opts, tm_base_cfg_n, &cfg.base},
+        {daemon_opts.rows, 0, cfg.endpoints}, /* n once built from gw_daemons */
         {gw_opts, sizeof gw_opts / sizeof gw_opts[0], &cfg},
     };
     struct mg_context *http = NULL;
@@ -135,7 +128,14 @@ main(int argc, char **argv)
     int status, sig;
 
     tm_signals_block();
-    if ((status = tm_cfg_main(tables, 2, argc, argv, "tm-gateway",
+    if (gw_daemons_resolve(gw_daemons, gw_daemons_n, gw_routes, gw_routes_n, app.route_daemon,
+                           &err) != TM_OK) {
+        fprintf(stderr, "tm-gateway: daemon table: %s\n", err.message);
+        return 2;
+    }
+    gw_daemon_opts_init(&daemon_opts, gw_daemons, gw_daemons_n);
+    tables[1].n = daemon_opts.n;
+    if ((status = tm_cfg_main(tables, 3, argc, argv, "tm-gateway",
                               "The HTTP API entry: routes /api/v1/* to services.")) >= 0)
         return status;
     mg_init_library(0);
@@ -154,11 +154,12 @@ main(int argc, char **argv)
     }
     status = 1;
     gw_jobs_init(&cfg, jobs);
-    if (tm_jobs_start(jobs, GW_JOBS_N, &gw_job_sql, cfg.db_url, cfg.base.instance, &app, &app.jobs,
+    if (tm_jobs_start(jobs, GW_JOBS_N, "gateway", cfg.db_url, cfg.base.instance, &app, &app.jobs,
                       &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
     }
+    app.local.jobs = app.jobs;
     if (tm_http_start(cfg.listen, cfg.threads, NULL, &app, &http, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
@@ -175,8 +176,8 @@ out:
         mg_stop(http); /* waits for the requests in hand */
     tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
-    for (int s = 0; s < GW_SVC_COUNT; s++)
-        tm_bus_client_free(app.svc[s]);
+    for (size_t d = 0; d < GW_DAEMONS_MAX; d++)
+        tm_bus_client_free(app.bus[d]);
     tm_redis_pool_free(app.redis);
     tm_db_pool_free(app.db);
     mg_exit_library();

@@ -259,6 +259,7 @@ limit(const struct gw_app *app, struct call *c, struct tm_err *err)
 static enum tm_code
 dispatch(const struct gw_app *app, struct call *c, int64_t t0_ms, struct tm_err *err)
 {
+    size_t daemon = app->route_daemon[(size_t)(c->route - gw_routes)];
     struct tm_buf env;
     size_t len = 0;
     enum tm_code rc;
@@ -268,11 +269,11 @@ dispatch(const struct gw_app *app, struct call *c, int64_t t0_ms, struct tm_err 
     c->req.deadline_ms = tm_now_ms() + app->cfg->deadline_ms;
     tm_buf_init(&env, TM_MESSAGE_MAX);
     rc = tm_request_encode(&c->req, &env, err);
-    if (rc == TM_OK && c->route->svc == GW_SVC_LOCAL) {
+    if (rc == TM_OK && gw_daemons[daemon].local) {
         tm_router_handle((void *)&app->local, env.p, env.len, &c->reply);
         rc = tm_reply_decode(c->reply.p, c->reply.len, &c->view, err);
     } else if (rc == TM_OK) {
-        rc = tm_bus_call(app->svc[c->route->svc], env.p, env.len, !strcmp(c->req.method, "GET"),
+        rc = tm_bus_call(app->bus[daemon], env.p, env.len, !strcmp(c->req.method, "GET"),
                          t0_ms + app->cfg->deadline_ms, &c->bus_reply, &len, err);
         if (rc == TM_OK)
             rc = tm_reply_decode(c->bus_reply, len, &c->view, err);
@@ -494,8 +495,8 @@ gw_health(void *arg, struct tm_health *h)
     tm_buf_init(&env, 4096);
     if (tm_request_encode(&probe, &env, NULL) != TM_OK)
         return;
-    for (int s = 0; s < GW_SVC_COUNT; s++) {
-        struct tm_bus_client *cli = app->svc[s];
+    for (size_t s = 0; s < gw_daemons_n; s++) {
+        struct tm_bus_client *cli = app->bus[s];
         int n, ready = 0;
 
         if (!cli)
@@ -512,8 +513,7 @@ gw_health(void *arg, struct tm_health *h)
                 ready++;
             tm_bus_free(reply);
         }
-        tm_health_add(h, gw_service_name((enum gw_service)s), ready > 0, "%d/%d instances ready",
-                      ready, n);
+        tm_health_add(h, gw_daemons[s].name, ready > 0, "%d/%d instances ready", ready, n);
     }
     tm_buf_fini(&env);
     tm_db_health(app->db, h);

@@ -1,94 +1,255 @@
-/* services/gateway/routes.c — the route table and its matcher. Every API
- * request is matched once; tens of routes, so a linear scan comparing
- * segments in place is fast enough and needs no allocation. */
+/* services/gateway/routes.c — the daemon table, the route table and their
+ * matchers. Every API request is matched once; tens of routes, so a linear
+ * scan comparing segments in place is fast enough and needs no allocation.
+ * The daemon answering each route is found from its prefix once, at start
+ * (gw_daemons_resolve), so a request only indexes an array. */
 #include "services/gateway/routes.h"
 
+#include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
-#define INV GW_SVC_INVENTORY
-#define GW GW_SVC_LOCAL
-#define TXN GW_SVC_TXN
+/* The gateway's own routes (common/router in-process, services/gateway/
+ * handlers.c) and, one row each, the daemons it routes to. Adding a daemon
+ * is one row here plus its routes below; its endpoints setting follows. */
+const struct gw_daemon gw_daemons[] = {
+    {.name = "gateway",
+     .local = 1,
+     .prefixes = {"/api/v1/auth", "/api/v1/users", "/api/v1/api-keys", "/api/v1/audit",
+                  "/api/v1/gateway"}},
+    {.name = "inventory",
+     .prefixes = {"/api/v1/categories", "/api/v1/products", "/api/v1/stores", "/api/v1/inventory",
+                  "/api/v1/stock-movements", "/api/v1/transfers", "/api/v1/reservations",
+                  "/api/v1/stock-commits", "/api/v1/jobs"}},
+    {.name = "analytics", .prefixes = {"/api/v1/analytics"}},
+    {.name = "txn",
+     .prefixes = {"/api/v1/customers", "/api/v1/transactions", "/api/v1/fraud", "/api/v1/txn"}},
+};
+const size_t gw_daemons_n = sizeof gw_daemons / sizeof gw_daemons[0];
+_Static_assert(sizeof gw_daemons / sizeof gw_daemons[0] <= GW_DAEMONS_MAX, "raise GW_DAEMONS_MAX");
+
 #define P(name) TM_PERM_##name
 #define ANY GW_SCOPE_NONE
 
 const struct gw_route gw_routes[] = {
-    {"POST", "/api/v1/auth/login", GW, P(PUBLIC), ANY},
-    {"POST", "/api/v1/auth/refresh", GW, P(PUBLIC), ANY},
-    {"POST", "/api/v1/auth/logout", GW, P(SELF), ANY},
-    {"GET", "/api/v1/auth/me", GW, P(SELF), ANY},
-    {"GET", "/api/v1/users", GW, P(USER_ADMIN), ANY},
-    {"POST", "/api/v1/users", GW, P(USER_ADMIN), ANY},
-    {"GET", "/api/v1/users/{id}", GW, P(USER_ADMIN), ANY},
-    {"PATCH", "/api/v1/users/{id}", GW, P(USER_ADMIN), ANY},
-    {"GET", "/api/v1/api-keys", GW, P(USER_ADMIN), ANY},
-    {"POST", "/api/v1/api-keys", GW, P(USER_ADMIN), ANY},
-    {"PATCH", "/api/v1/api-keys/{id}", GW, P(USER_ADMIN), ANY},
-    {"GET", "/api/v1/audit", GW, P(AUDIT_READ), ANY},
-    {"GET", "/api/v1/audit/refusals", GW, P(AUDIT_READ), ANY},
-    {"GET", "/api/v1/gateway/jobs", GW, P(OPS_ADMIN), ANY},
-    {"POST", "/api/v1/gateway/jobs/{name}/run", GW, P(OPS_ADMIN), ANY},
-    {"GET", "/api/v1/categories", INV, P(CATALOG_READ), ANY},
-    {"POST", "/api/v1/categories", INV, P(CATALOG_WRITE), ANY},
-    {"GET", "/api/v1/categories/{id}", INV, P(CATALOG_READ), ANY},
-    {"PATCH", "/api/v1/categories/{id}", INV, P(CATALOG_WRITE), ANY},
-    {"GET", "/api/v1/products", INV, P(CATALOG_READ), ANY},
-    {"POST", "/api/v1/products", INV, P(CATALOG_WRITE), ANY},
-    {"GET", "/api/v1/products/{id}", INV, P(CATALOG_READ), ANY},
-    {"PATCH", "/api/v1/products/{id}", INV, P(CATALOG_WRITE), ANY},
-    {"GET", "/api/v1/stores", INV, P(STORE_READ), ANY},
-    {"POST", "/api/v1/stores", INV, P(STORE_ADMIN), ANY},
-    {"GET", "/api/v1/stores/{id}", INV, P(STORE_READ), GW_SCOPE_STORE},
-    {"PATCH", "/api/v1/stores/{id}", INV, P(STORE_WRITE), GW_SCOPE_STORE},
-    {"GET", "/api/v1/products/{id}/inventory", INV, P(STOCK_READ), ANY},
-    {"GET", "/api/v1/inventory/low-stock", INV, P(STOCK_READ), ANY},
-    {"GET", "/api/v1/inventory/predictions/categories/{category_id}", INV, P(STOCK_READ), ANY},
-    {"GET", "/api/v1/inventory/predictions/{product_id}", INV, P(STOCK_READ), ANY},
-    {"POST", "/api/v1/inventory/predictions/{product_id}/refresh", INV, P(STOCK_WRITE), ANY},
-    {"GET", "/api/v1/inventory/{store_id}", INV, P(STOCK_READ), GW_SCOPE_STORE},
-    {"GET", "/api/v1/inventory/{store_id}/{product_id}", INV, P(STOCK_READ), GW_SCOPE_STORE},
-    {"PUT", "/api/v1/inventory/{store_id}/{product_id}", INV, P(STOCK_WRITE), GW_SCOPE_STORE},
-    {"GET", "/api/v1/stock-movements", INV, P(STOCK_READ), ANY},
-    {"POST", "/api/v1/stock-movements", INV, P(STOCK_WRITE), ANY},
-    {"GET", "/api/v1/transfers", INV, P(STOCK_READ), ANY},
-    {"POST", "/api/v1/transfers", INV, P(STOCK_WRITE), ANY},
-    {"GET", "/api/v1/transfers/{id}", INV, P(STOCK_READ), ANY},
-    {"POST", "/api/v1/transfers/{id}/ship", INV, P(STOCK_WRITE), ANY},
-    {"POST", "/api/v1/transfers/{id}/receive", INV, P(STOCK_WRITE), ANY},
-    {"POST", "/api/v1/transfers/{id}/cancel", INV, P(STOCK_WRITE), ANY},
-    {"POST", "/api/v1/reservations", INV, P(STOCK_RESERVE), ANY},
-    {"GET", "/api/v1/reservations/{id}", INV, P(STOCK_READ), ANY},
-    {"POST", "/api/v1/reservations/{id}/release", INV, P(STOCK_RESERVE), ANY},
-    {"POST", "/api/v1/stock-commits", INV, P(STOCK_COMMIT), ANY},
-    {"GET", "/api/v1/stock-commits/{sale_id}", INV, P(STOCK_READ), ANY},
-    {"POST", "/api/v1/stock-commits/{sale_id}/reverse", INV, P(STOCK_COMMIT), ANY},
-    {"GET", "/api/v1/customers", TXN, P(CUSTOMER_READ), ANY},
-    {"POST", "/api/v1/customers", TXN, P(CUSTOMER_WRITE), ANY},
-    {"GET", "/api/v1/customers/{id}", TXN, P(CUSTOMER_READ), ANY},
-    {"GET", "/api/v1/transactions", TXN, P(TXN_READ), ANY},
-    {"POST", "/api/v1/transactions", TXN, P(TXN_WRITE), ANY},
-    {"GET", "/api/v1/transactions/suspicious", TXN, P(FRAUD_REVIEW), ANY},
-    {"GET", "/api/v1/transactions/{id}", TXN, P(TXN_READ), ANY},
-    {"POST", "/api/v1/transactions/{id}/void", TXN, P(TXN_WRITE), ANY},
-    {"POST", "/api/v1/transactions/{id}/review", TXN, P(FRAUD_REVIEW), ANY},
-    {"GET", "/api/v1/fraud/rules", TXN, P(FRAUD_REVIEW), ANY},
-    {"POST", "/api/v1/fraud/rules", TXN, P(FRAUD_ADMIN), ANY},
-    {"GET", "/api/v1/fraud/rules/versions", TXN, P(FRAUD_REVIEW), ANY},
-    {"GET", "/api/v1/fraud/rules/{version}", TXN, P(FRAUD_REVIEW), ANY},
-    {"GET", "/api/v1/fraud/stats", TXN, P(FRAUD_REVIEW), ANY},
-    {"GET", "/api/v1/txn/jobs", TXN, P(OPS_ADMIN), ANY},
-    {"POST", "/api/v1/txn/jobs/{name}/run", TXN, P(OPS_ADMIN), ANY},
-    {"GET", "/api/v1/analytics/catalogue-lag", GW_SVC_ANALYTICS, P(ANALYTICS_READ), ANY},
-    {"GET", "/api/v1/jobs", INV, P(OPS_ADMIN), ANY},
-    {"POST", "/api/v1/jobs/{name}/run", INV, P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/auth/login", P(PUBLIC), ANY},
+    {"POST", "/api/v1/auth/refresh", P(PUBLIC), ANY},
+    {"POST", "/api/v1/auth/logout", P(SELF), ANY},
+    {"GET", "/api/v1/auth/me", P(SELF), ANY},
+    {"GET", "/api/v1/users", P(USER_ADMIN), ANY},
+    {"POST", "/api/v1/users", P(USER_ADMIN), ANY},
+    {"GET", "/api/v1/users/{id}", P(USER_ADMIN), ANY},
+    {"PATCH", "/api/v1/users/{id}", P(USER_ADMIN), ANY},
+    {"GET", "/api/v1/api-keys", P(USER_ADMIN), ANY},
+    {"POST", "/api/v1/api-keys", P(USER_ADMIN), ANY},
+    {"PATCH", "/api/v1/api-keys/{id}", P(USER_ADMIN), ANY},
+    {"GET", "/api/v1/audit", P(AUDIT_READ), ANY},
+    {"GET", "/api/v1/audit/refusals", P(AUDIT_READ), ANY},
+    {"GET", "/api/v1/gateway/jobs", P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/gateway/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/gateway/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/categories", P(CATALOG_READ), ANY},
+    {"POST", "/api/v1/categories", P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/categories/{id}", P(CATALOG_READ), ANY},
+    {"PATCH", "/api/v1/categories/{id}", P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/products", P(CATALOG_READ), ANY},
+    {"POST", "/api/v1/products", P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/products/{id}", P(CATALOG_READ), ANY},
+    {"PATCH", "/api/v1/products/{id}", P(CATALOG_WRITE), ANY},
+    {"GET", "/api/v1/stores", P(STORE_READ), ANY},
+    {"POST", "/api/v1/stores", P(STORE_ADMIN), ANY},
+    {"GET", "/api/v1/stores/{id}", P(STORE_READ), GW_SCOPE_STORE},
+    {"PATCH", "/api/v1/stores/{id}", P(STORE_WRITE), GW_SCOPE_STORE},
+    {"GET", "/api/v1/products/{id}/inventory", P(STOCK_READ), ANY},
+    {"GET", "/api/v1/inventory/low-stock", P(STOCK_READ), ANY},
+    {"GET", "/api/v1/inventory/predictions/categories/{category_id}", P(STOCK_READ), ANY},
+    {"GET", "/api/v1/inventory/predictions/{product_id}", P(STOCK_READ), ANY},
+    {"POST", "/api/v1/inventory/predictions/{product_id}/refresh", P(STOCK_WRITE), ANY},
+    {"GET", "/api/v1/inventory/{store_id}", P(STOCK_READ), GW_SCOPE_STORE},
+    {"GET", "/api/v1/inventory/{store_id}/{product_id}", P(STOCK_READ), GW_SCOPE_STORE},
+    {"PUT", "/api/v1/inventory/{store_id}/{product_id}", P(STOCK_WRITE), GW_SCOPE_STORE},
+    {"GET", "/api/v1/stock-movements", P(STOCK_READ), ANY},
+    {"POST", "/api/v1/stock-movements", P(STOCK_WRITE), ANY},
+    {"GET", "/api/v1/transfers", P(STOCK_READ), ANY},
+    {"POST", "/api/v1/transfers", P(STOCK_WRITE), ANY},
+    {"GET", "/api/v1/transfers/{id}", P(STOCK_READ), ANY},
+    {"POST", "/api/v1/transfers/{id}/ship", P(STOCK_WRITE), ANY},
+    {"POST", "/api/v1/transfers/{id}/receive", P(STOCK_WRITE), ANY},
+    {"POST", "/api/v1/transfers/{id}/cancel", P(STOCK_WRITE), ANY},
+    {"POST", "/api/v1/reservations", P(STOCK_RESERVE), ANY},
+    {"GET", "/api/v1/reservations/{id}", P(STOCK_READ), ANY},
+    {"POST", "/api/v1/reservations/{id}/release", P(STOCK_RESERVE), ANY},
+    {"POST", "/api/v1/stock-commits", P(STOCK_COMMIT), ANY},
+    {"GET", "/api/v1/stock-commits/{sale_id}", P(STOCK_READ), ANY},
+    {"POST", "/api/v1/stock-commits/{sale_id}/reverse", P(STOCK_COMMIT), ANY},
+    {"GET", "/api/v1/customers", P(CUSTOMER_READ), ANY},
+    {"POST", "/api/v1/customers", P(CUSTOMER_WRITE), ANY},
+    {"GET", "/api/v1/customers/{id}", P(CUSTOMER_READ), ANY},
+    {"GET", "/api/v1/transactions", P(TXN_READ), ANY},
+    {"POST", "/api/v1/transactions", P(TXN_WRITE), ANY},
+    {"GET", "/api/v1/transactions/suspicious", P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/transactions/{id}", P(TXN_READ), ANY},
+    {"POST", "/api/v1/transactions/{id}/void", P(TXN_WRITE), ANY},
+    {"POST", "/api/v1/transactions/{id}/review", P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/fraud/rules", P(FRAUD_REVIEW), ANY},
+    {"POST", "/api/v1/fraud/rules", P(FRAUD_ADMIN), ANY},
+    {"GET", "/api/v1/fraud/rules/versions", P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/fraud/rules/{version}", P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/fraud/stats", P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/txn/jobs", P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/txn/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/txn/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/analytics/catalogue-lag", P(ANALYTICS_READ), ANY},
+    {"GET", "/api/v1/jobs", P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 
-static const char *const service_names[GW_SVC_COUNT] = {"gateway", "inventory", "analytics", "txn"};
+_Static_assert(sizeof gw_routes / sizeof gw_routes[0] <= GW_ROUTES_MAX, "raise GW_ROUTES_MAX");
 
-const char *
-gw_service_name(enum gw_service svc)
+/* Like gw_daemon_find; also the index of the winning prefix in *prefix. */
+static int
+find(const struct gw_daemon *d, size_t n, const char *path, size_t *prefix)
 {
-    return (unsigned)svc < GW_SVC_COUNT ? service_names[svc] : "unknown";
+    int best = -1;
+    size_t best_len = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < GW_DAEMON_PREFIXES_MAX && d[i].prefixes[k]; k++) {
+            const char *p = d[i].prefixes[k];
+            size_t len = strlen(p);
+
+            if (len > best_len && strncmp(path, p, len) == 0 &&
+                (path[len] == '\0' || path[len] == '/')) {
+                best = (int)i;
+                best_len = len;
+                *prefix = k;
+            }
+        }
+    }
+    return best;
+}
+
+int
+gw_daemon_find(const struct gw_daemon *d, size_t n, const char *path)
+{
+    size_t prefix = 0;
+
+    return find(d, n, path, &prefix);
+}
+
+static int
+name_ok(const char *name)
+{
+    size_t len = strlen(name);
+
+    if (len == 0 || len >= GW_DAEMON_NAME_MAX || name[0] < 'a' || name[0] > 'z')
+        return 0;
+    return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789") == len;
+}
+
+/* "/api/x": starts with "/", no empty segment, no trailing "/", no "{". */
+static int
+prefix_ok(const char *p)
+{
+    size_t len = strlen(p);
+
+    return len > 1 && p[0] == '/' && p[len - 1] != '/' && !strstr(p, "//") && !strchr(p, '{');
+}
+
+/* Row i's name and prefixes are well formed and used by no earlier row. */
+static enum tm_code
+check_row(const struct gw_daemon *d, size_t i, struct tm_err *err)
+{
+    if (!d[i].name || !name_ok(d[i].name))
+        return tm_err_set(err, TM_INVALID, d[i].name ? d[i].name : "",
+                          "daemon %zu: the name must be 1 to %d of a-z 0-9, from a letter", i,
+                          GW_DAEMON_NAME_MAX - 1);
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(d[j].name, d[i].name) == 0)
+            return tm_err_set(err, TM_INVALID, d[i].name, "daemon %s is in two rows", d[i].name);
+    for (size_t k = 0; k < GW_DAEMON_PREFIXES_MAX && d[i].prefixes[k]; k++) {
+        const char *p = d[i].prefixes[k];
+
+        if (!prefix_ok(p))
+            return tm_err_set(err, TM_INVALID, p, "%s: prefix %s must be /segments, no {param}",
+                              d[i].name, p);
+        for (size_t j = 0; j <= i; j++)
+            for (size_t l = 0; l < GW_DAEMON_PREFIXES_MAX && d[j].prefixes[l]; l++)
+                if ((j < i || l < k) && strcmp(d[j].prefixes[l], p) == 0)
+                    return tm_err_set(err, TM_INVALID, p, "prefix %s is in %s and %s", p, d[j].name,
+                                      d[i].name);
+    }
+    return TM_OK;
+}
+
+enum tm_code
+gw_daemons_resolve(const struct gw_daemon *d, size_t n_d, const struct gw_route *r, size_t n_r,
+                   unsigned char *daemon_of, struct tm_err *err)
+{
+    unsigned char used[GW_DAEMONS_MAX][GW_DAEMON_PREFIXES_MAX] = {{0}};
+    size_t routed[GW_DAEMONS_MAX] = {0};
+    enum tm_code rc;
+
+    if (n_d > GW_DAEMONS_MAX || n_r > GW_ROUTES_MAX)
+        return tm_err_set(err, TM_INVALID, NULL,
+                          "%zu daemons, %zu routes: at most %d and %d (GW_DAEMONS_MAX, "
+                          "GW_ROUTES_MAX)",
+                          n_d, n_r, GW_DAEMONS_MAX, GW_ROUTES_MAX);
+    for (size_t i = 0; i < n_d; i++)
+        if ((rc = check_row(d, i, err)) != TM_OK)
+            return rc;
+    for (size_t i = 0; i < n_r; i++) {
+        size_t k = 0;
+        int owner = find(d, n_d, r[i].route, &k);
+
+        if (owner < 0)
+            return tm_err_set(err, TM_INVALID, r[i].route, "%s %s: no daemon has a prefix of it",
+                              r[i].method, r[i].route);
+        daemon_of[i] = (unsigned char)owner;
+        routed[owner]++;
+        used[owner][k] = 1;
+    }
+    for (size_t i = 0; i < n_d; i++) {
+        if (routed[i] == 0)
+            return tm_err_set(err, TM_INVALID, d[i].name, "daemon %s answers no route", d[i].name);
+        for (size_t k = 0; k < GW_DAEMON_PREFIXES_MAX && d[i].prefixes[k]; k++)
+            if (!used[i][k])
+                return tm_err_set(err, TM_INVALID, d[i].prefixes[k],
+                                  "%s: prefix %s answers no route", d[i].name, d[i].prefixes[k]);
+    }
+    return TM_OK;
+}
+
+void
+gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n)
+{
+    assert(n <= GW_DAEMONS_MAX);
+    memset(o, 0, sizeof *o);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = o->n;
+
+        if (d[i].local)
+            continue;
+        assert(strlen(d[i].name) < GW_DAEMON_NAME_MAX);
+        snprintf(o->flag[k], sizeof o->flag[k], "%s-endpoints", d[i].name);
+        snprintf(o->env[k], sizeof o->env[k], "TM_%s_ENDPOINTS", d[i].name);
+        for (char *c = o->env[k]; *c; c++)
+            if (*c >= 'a' && *c <= 'z')
+                *c = (char)(*c - 'a' + 'A');
+        snprintf(o->def[k], sizeof o->def[k], "ipc:///tmp/tm-%s-1.ipc", d[i].name);
+        snprintf(o->help[k], sizeof o->help[k],
+                 "comma-separated bus endpoints of every tm-%s instance", d[i].name);
+        o->rows[k] = (struct tm_cfg_opt){.flag = o->flag[k],
+                                         .env = o->env[k],
+                                         .type = TM_CFG_STR,
+                                         .offset = i * GW_ENDPOINTS_MAX,
+                                         .size = GW_ENDPOINTS_MAX,
+                                         .def = o->def[k],
+                                         .help = o->help[k]};
+        o->n++;
+    }
 }
 
 /* Matches path against template t, collecting {name} segments. */

@@ -433,8 +433,7 @@ gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_pa
                  struct gw_audit_row *out, int *n, struct tm_err *err)
 {
     struct tm_db_int after, limit, status;
-    struct tm_buf prefix;
-    enum tm_code rc = TM_OK;
+    char prefix[TM_DB_LIKE_SIZE(TM_PATH_MAX)];
     const char *params[7] = {tm_db_int(&after, pg->after_id),
                              tm_db_int(&limit, pg->limit + 1),
                              f->principal,
@@ -443,29 +442,20 @@ gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_pa
                              f->from,
                              f->to};
 
-    /* the prefix matches literally: LIKE's own characters are escaped */
-    tm_buf_init(&prefix, 2 * TM_PATH_MAX + 2);
-    for (const char *c = f->path_prefix; c && *c && rc == TM_OK; c++) {
-        if (*c == '%' || *c == '_' || *c == '\\')
-            rc = tm_buf_add(&prefix, "\\", 1);
-        if (rc == TM_OK)
-            rc = tm_buf_add(&prefix, c, 1);
+    /* the prefix matches literally */
+    if (f->path_prefix) {
+        if (tm_db_like(f->path_prefix, TM_DB_LIKE_PREFIX, prefix, sizeof prefix, NULL) != TM_OK)
+            return tm_err_set(err, TM_INVALID, "path_prefix", "path_prefix is too long");
+        params[3] = prefix;
     }
-    if (rc == TM_OK && f->path_prefix && (rc = tm_buf_add(&prefix, "%", 1)) == TM_OK)
-        params[3] = prefix.p;
-    if (rc == TM_OK)
-        rc = tm_db_many(db,
-                        "SELECT " AUDIT_COLS " FROM gateway.audit WHERE id > $1"
-                        " AND ($3::text IS NULL OR principal_id = $3)"
-                        " AND ($4::text IS NULL OR path LIKE $4)"
-                        " AND ($5::int IS NULL OR status = $5)"
-                        " AND ($6::timestamptz IS NULL OR at >= $6)"
-                        " AND ($7::timestamptz IS NULL OR at < $7) ORDER BY id LIMIT $2",
-                        7, params, row_audit, out, sizeof *out, n, err);
-    else
-        rc = tm_err_set(err, TM_INVALID, "path_prefix", "path_prefix is too long");
-    tm_buf_fini(&prefix);
-    return rc;
+    return tm_db_many(db,
+                      "SELECT " AUDIT_COLS " FROM gateway.audit WHERE id > $1"
+                      " AND ($3::text IS NULL OR principal_id = $3)"
+                      " AND ($4::text IS NULL OR path LIKE $4)"
+                      " AND ($5::int IS NULL OR status = $5)"
+                      " AND ($6::timestamptz IS NULL OR at >= $6)"
+                      " AND ($7::timestamptz IS NULL OR at < $7) ORDER BY id LIMIT $2",
+                      7, params, row_audit, out, sizeof *out, n, err);
 }
 
 enum tm_code
@@ -530,13 +520,3 @@ gw_db_audit_prune(PGconn *db, int days, int batch, int64_t *rows, struct tm_err 
     *rows += refusals;
     return TM_OK;
 }
-
-const struct tm_job_sql gw_job_sql = {
-    7406600, /* advisory lock keys of the gateway's jobs: 7406600 + job index */
-    "INSERT INTO gateway.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
-    "UPDATE gateway.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
-    " error = $4 WHERE id = $1::bigint",
-    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS(
-        "finished_at") ", outcome, rows, error"
-                       " FROM gateway.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
-};

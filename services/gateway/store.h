@@ -171,7 +171,4 @@ TM_MUSTCHECK enum tm_code gw_db_refusal_list(PGconn *db, const struct gw_audit_f
 TM_MUSTCHECK enum tm_code gw_db_audit_prune(PGconn *db, int days, int batch, int64_t *rows,
                                             struct tm_err *err);
 
-/* The statements common/jobs runs the gateway's jobs with. */
-extern const struct tm_job_sql gw_job_sql;
-
 #endif

@@ -5,8 +5,7 @@
 
 #include <string.h>
 
-const char *const inv_units[] = {"each", "kg", "g", "l", "ml", "m", "pack", "box", "pair"};
-const int inv_units_n = (int)(sizeof inv_units / sizeof inv_units[0]);
+const char *const inv_units[] = {"each", "kg", "g", "l", "ml", "m", "pack", "box", "pair", NULL};
 
 static int
 is_alnum(char c)
@@ -63,18 +62,11 @@ blank(const char *s)
     return 1;
 }
 
-static int
-unit_known(const char *u)
-{
-    for (int i = 0; i < inv_units_n; i++)
-        if (strcmp(u, inv_units[i]) == 0)
-            return 1;
-    return 0;
-}
-
 enum tm_code
 inv_product_validate(const struct inv_product *p, unsigned set, struct tm_err *err)
 {
+    int unit;
+
     if ((set & INV_F_SKU) && !inv_sku_valid(p->sku))
         return tm_err_set(err, TM_INVALID, "sku",
                           "sku must be 1-64 letters, digits, '.', '_' or '-', starting with a "
@@ -92,9 +84,9 @@ inv_product_validate(const struct inv_product *p, unsigned set, struct tm_err *e
         return tm_err_set(err, TM_INVALID, "unit_cost_cents",
                           "unit_cost_cents must be between 0 and %lld",
                           (long long)INV_PRICE_MAX_CENTS);
-    if ((set & INV_F_UOM) && !unit_known(p->unit_of_measure))
-        return tm_err_set(err, TM_INVALID, "unit_of_measure",
-                          "unit_of_measure must be one of each, kg, g, l, ml, m, pack, box, pair");
+    if ((set & INV_F_UOM) &&
+        tm_err_one_of(p->unit_of_measure, inv_units, "unit_of_measure", &unit, err) != TM_OK)
+        return TM_INVALID;
     if ((set & INV_F_PACK) && (p->pack_size < 1 || p->pack_size > INV_PACK_SIZE_MAX))
         return tm_err_set(err, TM_INVALID, "pack_size", "pack_size must be between 1 and %d",
                           INV_PACK_SIZE_MAX);

@@ -70,9 +70,8 @@ enum {
     INV_F_TZ = 1 << 12,
 };
 
-/* Units a product may be sold in. */
+/* Units a product may be sold in (NULL-terminated). */
 extern const char *const inv_units[];
-extern const int inv_units_n;
 
 /* A SKU is 1..64 of [A-Za-z0-9._-], starting with a letter or digit. */
 int inv_sku_valid(const char *sku);

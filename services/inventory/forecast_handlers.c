@@ -31,6 +31,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/outbox.h"
+#include "common/topic.h"
 
 #include "proto/limits.h"
 #include "services/inventory/app.h"
@@ -497,7 +498,8 @@ emit_updated(PGconn *db, const struct updated *u, struct tm_err *err)
     tm_buf_init(&b, 4096);
     enum tm_code rc = enc_updated(&b, u);
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, "forecast.updated", b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_FORECAST_UPDATED), b.p, NULL,
+                           err);
     tm_buf_fini(&b);
     return rc;
 }

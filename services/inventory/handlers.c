@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/topic.h"
 
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
@@ -34,6 +35,26 @@ opt_str(const cJSON *o, const char *name, size_t min, size_t max, char *out, siz
         return tm_err_set(err, TM_INVALID, name, "%s cannot be null", name);
     if ((rc = tm_json_as_str(it, name, min, max, out, size, err)) == TM_OK)
         *set |= bit;
+    return rc;
+}
+
+/* An optional member that must be one of accepted (NULL-terminated). */
+static enum tm_code
+opt_enum(const cJSON *o, const char *name, const char *const *accepted, char *out, size_t size,
+         unsigned bit, unsigned *set, struct tm_err *err)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, name);
+    enum tm_code rc;
+    int i;
+
+    if (!it)
+        return TM_OK;
+    if (cJSON_IsNull(it))
+        return tm_err_set(err, TM_INVALID, name, "%s cannot be null", name);
+    if ((rc = tm_json_as_enum(it, name, accepted, &i, err)) == TM_OK) {
+        snprintf(out, size, "%s", accepted[i]);
+        *set |= bit;
+    }
     return rc;
 }
 
@@ -106,8 +127,8 @@ decode_product(const cJSON *o, int create, struct inv_product *p, unsigned *set,
                       INV_F_PRICE, set, err)) ||
         (rc = opt_i64(o, "unit_cost_cents", 0, INV_PRICE_MAX_CENTS, &p->unit_cost_cents, INV_F_COST,
                       set, err)) ||
-        (rc = opt_str(o, "unit_of_measure", 1, INV_UOM_MAX, p->unit_of_measure,
-                      sizeof p->unit_of_measure, INV_F_UOM, set, err)) ||
+        (rc = opt_enum(o, "unit_of_measure", inv_units, p->unit_of_measure,
+                       sizeof p->unit_of_measure, INV_F_UOM, set, err)) ||
         (rc = opt_i64(o, "pack_size", 1, INV_PACK_SIZE_MAX, &p->pack_size, INV_F_PACK, set, err)) ||
         (rc = opt_bool(o, "active", &p->active, INV_F_ACTIVE, set, err)))
         return rc;
@@ -238,9 +259,9 @@ encode_store(struct tm_buf *b, const struct inv_store *s)
  * handlers below serve every resource through this table (the route's arg),
  * so list, create, get and update behave the same way everywhere. */
 struct resource {
-    size_t size;                   /* of its struct */
-    int by_category;               /* lists take ?category_id= */
-    const char *created, *updated; /* event topics (proto/events.md) */
+    size_t size;                    /* of its struct */
+    int by_category;                /* lists take ?category_id= */
+    enum tm_topic created, updated; /* its events (common/topic.h) */
     enum tm_code (*decode)(const cJSON *o, int create, void *out, unsigned *set,
                            struct tm_err *err);
     enum tm_code (*encode)(struct tm_buf *b, const void *item);
@@ -292,15 +313,18 @@ RESOURCE_ADAPTERS(category, struct inv_category)
 RESOURCE_ADAPTERS(product, struct inv_product)
 RESOURCE_ADAPTERS(store, struct inv_store)
 
-#define RESOURCE(name, type, by_category)                                                          \
+#define RESOURCE(name, type, by_category, created, updated)                                        \
     {                                                                                              \
-        sizeof(type), by_category, #name ".created", #name ".updated", name##_decode,              \
-            name##_encode, name##_id, name##_create, name##_get, name##_update, name##_list        \
+        sizeof(type), by_category, created, updated, name##_decode, name##_encode, name##_id,      \
+            name##_create, name##_get, name##_update, name##_list                                  \
     }
 
-static const struct resource r_category = RESOURCE(category, struct inv_category, 0);
-static const struct resource r_product = RESOURCE(product, struct inv_product, 1);
-static const struct resource r_store = RESOURCE(store, struct inv_store, 0);
+static const struct resource r_category = RESOURCE(
+    category, struct inv_category, 0, TM_TOPIC_CATEGORY_CREATED, TM_TOPIC_CATEGORY_UPDATED);
+static const struct resource r_product =
+    RESOURCE(product, struct inv_product, 1, TM_TOPIC_PRODUCT_CREATED, TM_TOPIC_PRODUCT_UPDATED);
+static const struct resource r_store =
+    RESOURCE(store, struct inv_store, 0, TM_TOPIC_STORE_CREATED, TM_TOPIC_STORE_UPDATED);
 
 static enum tm_code
 encode_one(struct tm_reply *rep, int status, const struct resource *k, const void *item,
@@ -316,24 +340,26 @@ encode_one(struct tm_reply *rep, int status, const struct resource *k, const voi
  * event's data is the resource as the reply shows it. */
 static enum tm_code
 changed(struct tm_ctx *ctx, struct tm_reply *rep, int status, const struct resource *k,
-        const char *topic, const void *item, struct tm_err *err)
+        enum tm_topic topic, const void *item, struct tm_err *err)
 {
     enum tm_code rc = encode_one(rep, status, k, item, err);
 
     snprintf(rep->target, sizeof rep->target, "%lld", (long long)k->id(item));
-    return rc == TM_OK ? tm_outbox_add(ctx->db, &inv_outbox, topic, rep->body.p, NULL, err) : rc;
+    return rc == TM_OK
+               ? tm_outbox_add(ctx->db, &inv_outbox, tm_topic_name(topic), rep->body.p, NULL, err)
+               : rc;
 }
 
 /* Reads the list filters: q, active, category_id where it applies, the page. */
 static enum tm_code
-list_args(const struct tm_ctx *ctx, const struct resource *k, struct inv_filter *f,
-          struct tm_page *pg, struct tm_err *err)
+list_args(struct tm_ctx *ctx, const struct resource *k, struct inv_filter *f, struct tm_page *pg,
+          struct tm_err *err)
 {
     enum tm_code rc;
 
     memset(f, 0, sizeof *f);
     if ((rc = tm_ctx_page(ctx, pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "q", 100, &f->q, err)) != TM_OK ||
+        (rc = tm_ctx_query_str(ctx, "q", TM_SEARCH_MAX, &f->q, err)) != TM_OK ||
         (rc = tm_ctx_query_bool(ctx, "active", &f->active, err)) != TM_OK)
         return rc;
     if (k->by_category &&
@@ -419,37 +445,6 @@ h_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return rc;
 }
 
-/* --------------------------------------------------------------- jobs */
-
-static enum tm_code
-job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
-{
-    const struct inv_app *a = app;
-
-    return tm_outbox_cleanup(db, &inv_outbox, a->outbox_retention_s, rows, err);
-}
-
-/* Intervals are set by main from configuration (index order matters there). */
-struct tm_job inv_jobs[] = {
-    {"outbox-cleanup", 3600, job_outbox_cleanup},
-    {"reservation-expiry", 30, inv_job_reservation_expiry},
-    {"ledger-check", 86400, inv_job_ledger_check},
-    {"forecast-refresh", 21600, inv_job_forecast_refresh},
-};
-const int inv_jobs_n = (int)(sizeof inv_jobs / sizeof inv_jobs[0]);
-
-static enum tm_code
-h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_list(((const struct inv_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
-static enum tm_code
-h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_run(((const struct inv_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
 enum tm_code
 inv_event_created(PGconn *db, enum inv_kind kind, const void *item, struct tm_err *err)
 {
@@ -462,7 +457,7 @@ inv_event_created(PGconn *db, enum inv_kind kind, const void *item, struct tm_er
     tm_buf_init(&b, 1 << 20);
     rc = k->encode(&b, item);
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, k->created, b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(k->created), b.p, NULL, err);
     else
         rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
     tm_buf_fini(&b);
@@ -515,7 +510,8 @@ const struct tm_route inv_routes[] = {
     {"GET", "/api/v1/stock-commits/{sale_id}", inv_h_commit_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/stock-commits/{sale_id}/reverse", inv_h_commit_reverse, TM_TX_WRITE, NULL,
      TM_SCOPE_STORES},
-    {"GET", "/api/v1/jobs", h_jobs_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"POST", "/api/v1/jobs/{name}/run", h_job_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t inv_routes_n = sizeof inv_routes / sizeof inv_routes[0];

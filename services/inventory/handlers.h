@@ -14,10 +14,6 @@ extern const size_t inv_routes_n;
 
 enum inv_kind { INV_CATEGORY, INV_PRODUCT, INV_STORE };
 
-/* tm-inventory's scheduled jobs; the first is the outbox clean-up. */
-extern struct tm_job inv_jobs[];
-extern const int inv_jobs_n;
-
 /* Writes the "<kind>.created" event of an item created outside the API (the
  * seeder) in the caller's transaction, with the data the API would send. */
 TM_MUSTCHECK enum tm_code inv_event_created(PGconn *db, enum inv_kind kind, const void *item,

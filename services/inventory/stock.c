@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const move_names[INV_MOVE_TYPES] = {
+const char *const inv_move_names[INV_MOVE_TYPES + 1] = {
     [INV_MOVE_RECEIPT] = "receipt",
     [INV_MOVE_SALE] = "sale",
     [INV_MOVE_RETURN] = "return",
@@ -18,19 +18,20 @@ static const char *const move_names[INV_MOVE_TYPES] = {
     [INV_MOVE_COUNT] = "count",
     [INV_MOVE_RESERVATION] = "reservation",
     [INV_MOVE_RELEASE] = "release",
+    [INV_MOVE_TYPES] = NULL,
 };
 
 const char *
 inv_move_name(enum inv_move_type t)
 {
-    return (unsigned)t < INV_MOVE_TYPES ? move_names[t] : "unknown";
+    return (unsigned)t < INV_MOVE_TYPES ? inv_move_names[t] : "unknown";
 }
 
 int
 inv_move_parse(const char *s, enum inv_move_type *out)
 {
     for (int i = 0; s && i < INV_MOVE_TYPES; i++)
-        if (strcmp(s, move_names[i]) == 0) {
+        if (strcmp(s, inv_move_names[i]) == 0) {
             *out = (enum inv_move_type)i;
             return 1;
         }

@@ -31,6 +31,8 @@ enum inv_move_type {
     INV_MOVE_TYPES
 };
 
+/* Every type's name, by type, then NULL. */
+extern const char *const inv_move_names[INV_MOVE_TYPES + 1];
 const char *inv_move_name(enum inv_move_type t);
 /* 1 and *out set when s names a movement type. */
 int inv_move_parse(const char *s, enum inv_move_type *out);

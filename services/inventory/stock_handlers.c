@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/topic.h"
 
 #include "services/inventory/stock.h"
 #include "services/inventory/stock_store.h"
@@ -134,15 +135,15 @@ level_events(PGconn *db, const struct inv_level *l, int64_t avail_before, int64_
     if (rc != TM_OK)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, "stock.changed", b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_CHANGED), b.p, NULL, err);
     tm_buf_reset(&b);
     if (rc == TM_OK && edges) {
         rc = inv_too_big(enc_level_core(&b, l), err);
         if (rc == TM_OK && (rc = inv_too_big(tm_buf_adds(&b, "}"), err)) == TM_OK &&
             (edges & INV_EDGE_LOW))
-            rc = tm_outbox_add(db, &inv_outbox, "stock.low", b.p, NULL, err);
+            rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_LOW), b.p, NULL, err);
         if (rc == TM_OK && (edges & INV_EDGE_OUT))
-            rc = tm_outbox_add(db, &inv_outbox, "stock.out", b.p, NULL, err);
+            rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_OUT), b.p, NULL, err);
     }
     tm_buf_fini(&b);
     return rc;
@@ -182,14 +183,20 @@ enum tm_code
 inv_opt_time(PGconn *db, const cJSON *o, char *buf, size_t size, const char **at,
              struct tm_err *err)
 {
-    enum tm_code rc = inv_opt_text(o, "occurred_at", INV_TIME_MAX, buf, size, err);
+    const cJSON *it = tm_json_member(o, "occurred_at");
+    struct tm_time t;
+    enum tm_code rc;
 
     *at = NULL;
-    if (rc != TM_OK || !buf[0])
+    if (!it)
+        return TM_OK;
+    if ((rc = tm_json_as_time(it, "occurred_at", &t, err)) != TM_OK ||
+        (rc = inv_db_time_check(db, t.text, "occurred_at", err)) != TM_OK)
         return rc;
-    if ((rc = inv_db_time_check(db, buf, "occurred_at", err)) == TM_OK)
-        *at = buf;
-    return rc;
+    if (tm_strlcpy(buf, t.text, size) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "occurred_at", "occurred_at is too long");
+    *at = buf;
+    return TM_OK;
 }
 
 enum tm_code
@@ -434,24 +441,22 @@ inv_h_movements_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
 {
     struct inv_stock_filter f = {0};
     char scope[INV_SCOPE_MAX];
-    enum inv_move_type type;
     struct inv_movement *rows;
+    struct tm_time from, to;
     struct tm_page pg;
-    int n = 0;
+    int n = 0, type;
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "product_id", 1, INT64_MAX, 0, &f.product_id, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "type", 32, &f.type, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "from", 64, &f.from, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "to", 64, &f.to, err)) != TM_OK)
+        (rc = tm_ctx_query_enum(ctx, "type", inv_move_names, &type, err)) != TM_OK ||
+        (rc = tm_ctx_query_time(ctx, "from", &from, err)) != TM_OK ||
+        (rc = tm_ctx_query_time(ctx, "to", &to, err)) != TM_OK)
         return rc;
-    if (f.type && !inv_move_parse(f.type, &type))
-        return tm_err_set(err, TM_INVALID, "type", "type '%s' is not a movement type", f.type);
-    if ((f.from && (rc = inv_db_check_time(ctx->db, f.from, "from", err)) != TM_OK) ||
-        (f.to && (rc = inv_db_check_time(ctx->db, f.to, "to", err)) != TM_OK))
-        return rc;
+    f.type = type >= 0 ? inv_move_names[type] : NULL;
+    f.from = from.text[0] ? from.text : NULL;
+    f.to = to.text[0] ? to.text : NULL;
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))
         f.store_scope = scope;
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
@@ -466,21 +471,26 @@ inv_h_movement_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
 {
     static const char *const names[] = {"store_id", "product_id", "type",      "quantity",
                                         "counted",  "reason",     "reference", "occurred_at"};
+    /* the types recorded here; sales, transfers and reservations have their own routes */
+    static const char *const types[] = {"receipt", "return", "adjustment", "count", NULL};
+    static const enum inv_move_type type_of[] = {INV_MOVE_RECEIPT, INV_MOVE_RETURN,
+                                                 INV_MOVE_ADJUSTMENT, INV_MOVE_COUNT};
     struct inv_move_req r = {0};
     struct inv_move m = {0};
     struct inv_level before, after;
     struct inv_movement mv;
-    char type[32], reason[INV_REASON_MAX + 1], reference[INV_REF_MAX + 1], who[INV_PRINCIPAL_MAX];
+    char reason[INV_REASON_MAX + 1], reference[INV_REF_MAX + 1], who[INV_PRINCIPAL_MAX];
     char when[INV_TIME_MAX + 1];
     const char *at = NULL;
     cJSON *body = NULL;
     enum tm_code rc;
+    int type;
 
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = tm_json_only(body, names, 8, err)) != TM_OK ||
         (rc = tm_json_i64(body, "store_id", 1, INT64_MAX, &r.store_id, err)) != TM_OK ||
         (rc = tm_json_i64(body, "product_id", 1, INT64_MAX, &r.product_id, err)) != TM_OK ||
-        (rc = tm_json_str(body, "type", 1, 31, type, sizeof type, err)) != TM_OK ||
+        (rc = tm_json_enum(body, "type", types, &type, err)) != TM_OK ||
         (rc = inv_opt_int(body, "quantity", INT64_MIN, INT64_MAX, &r.quantity, &r.has_quantity,
                           err)) != TM_OK ||
         (rc = inv_opt_int(body, "counted", INT64_MIN, INT64_MAX, &r.counted, &r.has_counted,
@@ -490,10 +500,7 @@ inv_h_movement_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
             TM_OK ||
         (rc = inv_opt_time(ctx->db, body, when, sizeof when, &at, err)) != TM_OK)
         goto out;
-    if (!inv_move_parse(type, &r.type)) {
-        rc = tm_err_set(err, TM_INVALID, "type", "type '%s' is not a movement type", type);
-        goto out;
-    }
+    r.type = type_of[type];
     r.reason = reason;
     if ((rc = inv_move_req_validate(&r, err)) != TM_OK ||
         (rc = tm_ctx_may_store(ctx, r.store_id, "store_id", err)) != TM_OK)
@@ -552,7 +559,8 @@ inv_job_ledger_check(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
                            i ? "," : "", g[i].store_id, g[i].product_id, g[i].on_hand,
                            g[i].ledger_on_hand, g[i].reserved, g[i].ledger_reserved);
     if (rc == TM_OK && (rc = tm_buf_adds(&b, "]}")) == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, "stock.ledger_mismatch", b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_LEDGER_MISMATCH), b.p,
+                           NULL, err);
     tm_buf_fini(&b);
     return rc;
 }

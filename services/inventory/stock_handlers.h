@@ -52,8 +52,8 @@ struct inv_move inv_stock_move(enum inv_move_type type, int64_t q, int64_t store
                                const char *who);
 
 /* Optional "occurred_at" of a movement recorded late: absent or null
- * leaves *at NULL (now); else it is checked (inv_db_time_check) and *at
- * points into buf. */
+ * leaves *at NULL (now); else it must be a time (tm_time_parse) in the
+ * span inv_db_time_check allows, and *at points to it in buf. */
 #define INV_TIME_MAX 40
 TM_MUSTCHECK enum tm_code inv_opt_time(PGconn *db, const cJSON *o, char *buf, size_t size,
                                        const char **at, struct tm_err *err);

@@ -396,18 +396,6 @@ inv_db_movements_list(PGconn *db, const struct inv_stock_filter *f, const struct
                       8, params, move_fn, out, sizeof *out, n, err);
 }
 
-enum tm_code
-inv_db_check_time(PGconn *db, const char *s, const char *field, struct tm_err *err)
-{
-    const char *params[1] = {s};
-    enum tm_code rc = tm_db_exec(db, "SELECT $1::timestamptz", 1, params, NULL, err);
-
-    if (rc == TM_INVALID)
-        return tm_err_set(err, TM_INVALID, field,
-                          "%s must be an ISO 8601 time such as 2026-11-22T10:00:00Z", field);
-    return rc;
-}
-
 /* --------------------------------------------------------------- commits */
 
 void

@@ -102,10 +102,6 @@ TM_MUSTCHECK enum tm_code inv_db_movements_list(PGconn *db, const struct inv_sto
                                                 const struct tm_page *pg, struct inv_movement *out,
                                                 int *n, struct tm_err *err);
 
-/* TM_INVALID naming field when s is not a timestamp PostgreSQL reads. */
-TM_MUSTCHECK enum tm_code inv_db_check_time(PGconn *db, const char *s, const char *field,
-                                            struct tm_err *err);
-
 /* ------------------------------------------------------------ commits */
 
 struct inv_commit {

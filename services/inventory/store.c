@@ -10,6 +10,8 @@
 #include "common/buf.h"
 #include "common/db.h"
 
+#include "proto/limits.h"
+
 #define CAT_COLS                                                                                   \
     "id, name, description, COALESCE(parent_id, 0), active, " TM_DB_TS(                            \
         "created_at") ", " TM_DB_TS("updated_"                                                     \
@@ -42,31 +44,6 @@ translate(enum tm_code rc, struct tm_err *err)
             return tm_err_set(err, rc, constraint_fields[i].field, "%s",
                               constraint_fields[i].message);
     return rc;
-}
-
-/* Points *out at "%q%" for ILIKE, with the %, _ and backslash of q escaped, built
- * in b (which the caller finis); *out is NULL when q is. */
-static enum tm_code
-like_param(const char *q, struct tm_buf *b, const char **out, struct tm_err *err)
-{
-    enum tm_code rc = TM_OK;
-
-    *out = NULL;
-    if (!q)
-        return TM_OK;
-    rc = tm_buf_add(b, "%", 1);
-    for (; *q && rc == TM_OK; q++) {
-        if (*q == '%' || *q == '_' || *q == '\\')
-            rc = tm_buf_add(b, "\\", 1);
-        if (rc == TM_OK)
-            rc = tm_buf_add(b, q, 1);
-    }
-    if (rc == TM_OK)
-        rc = tm_buf_add(b, "%", 1);
-    if (rc != TM_OK)
-        return tm_err_set(err, TM_INVALID, "q", "q is too long");
-    *out = b->p;
-    return TM_OK;
 }
 
 static void
@@ -135,27 +112,25 @@ store_fn(const PGresult *r, int i, void *out)
 }
 
 /* Runs a list statement with the parameters every list shares: $1 the
- * cursor's id, $2 the page size plus one, $3 the ILIKE pattern of f->q (or
- * NULL), $4 the active filter (or NULL), and, when n is 5, $5 the category. */
+ * cursor's id, $2 the page size plus one, $3 the ILIKE pattern of f->q
+ * (tm_db_like: matched literally) or NULL, $4 the active filter (or NULL),
+ * and, when n is 5, $5 the category. */
 static enum tm_code
 list_rows(PGconn *db, const char *sql, int n, const struct inv_filter *f, const struct tm_page *pg,
           tm_db_row_fn fn, void *out, size_t size, int *count, struct tm_err *err)
 {
     struct tm_db_int after, limit, cat;
-    struct tm_buf pat;
-    enum tm_code rc;
+    char like[TM_DB_LIKE_SIZE(TM_SEARCH_MAX)];
     const char *params[5] = {tm_db_int(&after, pg->after_id), tm_db_int(&limit, pg->limit + 1),
-                             NULL,
+                             f->q ? like : NULL,
                              f->active < 0 ? NULL
                              : f->active   ? "true"
                                            : "false",
                              f->category_id ? tm_db_int(&cat, f->category_id) : NULL};
 
-    tm_buf_init(&pat, 1024);
-    if ((rc = like_param(f->q, &pat, &params[2], err)) == TM_OK)
-        rc = tm_db_many(db, sql, n, params, fn, out, size, count, err);
-    tm_buf_fini(&pat);
-    return rc;
+    if (f->q && tm_db_like(f->q, TM_DB_LIKE_CONTAINS, like, sizeof like, err) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "q", "q is longer than %d bytes", TM_SEARCH_MAX);
+    return tm_db_many(db, sql, n, params, fn, out, size, count, err);
 }
 
 /* ------------------------------------------------------------ categories */
@@ -378,32 +353,4 @@ inv_db_store_list(PGconn *db, const struct inv_filter *f, const struct tm_page *
 
 /* ---------------------------------------------------------------- outbox */
 
-const struct tm_outbox inv_outbox = {
-    "inventory",
-    7406313, /* advisory lock key of inventory's publisher */
-    "WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1 RETURNING last)"
-    " INSERT INTO inventory.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s"
-    " RETURNING seq",
-    "SELECT seq, topic, " TM_DB_TS("ts") ", data::text FROM inventory.outbox WHERE seq > $1"
-                                         " ORDER BY seq LIMIT $2",
-    "SELECT published FROM inventory.outbox_seq",
-    "UPDATE inventory.outbox_seq SET published = GREATEST(published, $1::bigint)",
-    "SELECT last FROM inventory.outbox_seq",
-    /* never an event the publisher has not sent: subscribers replay those */
-    "WITH gone AS (DELETE FROM inventory.outbox WHERE ts < now() - make_interval(secs => "
-    "$1::bigint)"
-    " AND seq <= (SELECT published FROM inventory.outbox_seq) RETURNING 1) SELECT count(*) FROM "
-    "gone",
-};
-
-/* ------------------------------------------------------------------ jobs */
-
-const struct tm_job_sql inv_job_sql = {
-    7406400, /* advisory lock keys of inventory's jobs: 7406400 + job index */
-    "INSERT INTO inventory.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
-    "UPDATE inventory.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
-    " error = $4 WHERE id = $1::bigint",
-    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS(
-        "finished_at") ", outcome, rows, error"
-                       " FROM inventory.job_runs WHERE job = $1 ORDER BY id DESC LIMIT 1",
-};
+const struct tm_outbox inv_outbox = {"inventory"};

@@ -58,11 +58,8 @@ TM_MUSTCHECK enum tm_code inv_db_store_list(PGconn *db, const struct inv_filter 
                                             const struct tm_page *pg, struct inv_store *out, int *n,
                                             struct tm_err *err);
 
-/* tm-inventory's outbox statements (sql/inventory/0002_outbox.sql). */
+/* tm-inventory's outbox (sql/plumbing/outbox.sql in the inventory schema). */
 extern const struct tm_outbox inv_outbox;
-
-/* tm-inventory's job-run statements (sql/inventory/0003_jobs.sql). */
-extern const struct tm_job_sql inv_job_sql;
 
 /* Counts rows, for the seeder's "already loaded" check. */
 TM_MUSTCHECK enum tm_code inv_db_count_products(PGconn *db, int64_t *out, struct tm_err *err);

@@ -189,21 +189,19 @@ out:
 enum tm_code
 inv_h_transfers_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
+    static const char *const statuses[] = {"requested", "shipped", "received", "cancelled", NULL};
     struct inv_stock_filter f = {0};
     char scope[INV_SCOPE_MAX];
     struct inv_transfer *rows;
     struct tm_page pg;
-    int n = 0;
+    int n = 0, status;
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "status", 16, &f.type, err)) != TM_OK)
+        (rc = tm_ctx_query_enum(ctx, "status", statuses, &status, err)) != TM_OK)
         return rc;
-    if (f.type && strcmp(f.type, "requested") != 0 && strcmp(f.type, "shipped") != 0 &&
-        strcmp(f.type, "received") != 0 && strcmp(f.type, "cancelled") != 0)
-        return tm_err_set(err, TM_INVALID, "status",
-                          "status must be requested, shipped, received or cancelled");
+    f.type = status >= 0 ? statuses[status] : NULL;
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))
         f.store_scope = scope;
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);

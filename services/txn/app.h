@@ -1,29 +1,38 @@
-/* services/txn/app.h — what tm-txn's threads share: built by main,
- * read-only once the bus starts (the pointers' targets are thread-safe or
- * guarded as their modules say). */
+/* services/txn/app.h — what tm-txn's threads share: set by its start hook
+ * (main.c), read-only once the bus serves (the pointers' targets, and
+ * `rules`, are thread-safe as their modules say). */
 #ifndef TM_TXN_APP_H
 #define TM_TXN_APP_H
 
-#include <stdatomic.h>
 #include <stdint.h>
 
 #include "common/bus.h"
-#include "common/db.h"
-#include "common/jobs.h"
-#include "common/outbox.h"
+#include "common/ops.h"
 #include "common/redis.h"
+#include "common/service.h"
+
+#include "services/txn/rules_cache.h"
+
+/* tm-txn's own settings (main.c declares them). */
+struct tx_cfg {
+    char redis_url[256];
+    int redis_pool, price_tolerance_pct, future_skew_s, claim_abandon_s;
+};
 
 struct tx_app {
-    struct tm_db_pool *db;
-    struct tm_redis_pool *redis;        /* velocity counters */
-    struct tm_bus_client *inventory;    /* stock commits and their reversal */
-    atomic_int schema_ok;               /* set once the migration check passed */
-    _Atomic(struct tm_publisher *) pub; /* set once started; read by /health */
-    struct tm_jobs *jobs;               /* set before the bus starts */
-    int64_t outbox_retention_s;         /* events older than this are removed */
-    double price_tolerance_pct;         /* a line's price may differ this much from the catalogue */
-    int64_t future_skew_s;              /* occurred_at may be this far ahead of our clock */
-    int64_t claim_abandon_s;            /* a pending sale this old is given up (stock returned) */
+    const struct tx_cfg *cfg;
+    struct tm_redis_pool *redis;     /* velocity counters */
+    struct tm_bus_client *inventory; /* stock commits and their reversal */
+    double price_tolerance_pct;      /* a line's price may differ this much from the catalogue */
+    int64_t future_skew_s;           /* occurred_at may be this far ahead of our clock */
+    int64_t claim_abandon_s;         /* a pending sale this old is given up (stock returned) */
+    struct tx_rules_cache rules;     /* the decoded current rule set (TX_RULES_CACHE_INIT) */
 };
+
+/* The hooks of its declaration (common/service.h). */
+TM_MUSTCHECK enum tm_code tx_app_start(void *app, const struct tm_service_env *env,
+                                       struct tm_err *err);
+void tx_app_stop(void *app);
+void tx_app_health(void *app, struct tm_health *h);
 
 #endif

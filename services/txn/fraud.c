@@ -1,6 +1,7 @@
-/* services/txn/fraud.c — the rules, their parser and the robust statistics
- * they use. Every rule that fires says what it saw and against what, so a
- * fraud analyst reads the reason instead of guessing it. */
+/* services/txn/fraud.c — the rules, their checks and the robust statistics
+ * they use (services/txn/decode.c reads a rule set's JSON). Every rule that
+ * fires says what it saw and against what, so a fraud analyst reads the
+ * reason instead of guessing it. */
 #include "services/txn/fraud.h"
 
 #include <math.h>
@@ -8,33 +9,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/json.h"
-
 const int64_t fr_window_s[FR_WINDOWS] = {600, 3600, 86400};
 
-static const char *const kind_names[FR_KINDS] = {
+/* by value, then NULL (the accepted values of a rule's member) */
+const char *const fr_kind_names[FR_KINDS + 1] = {
     "velocity_count", "velocity_amount",    "amount_over",      "customer_amount", "store_amount",
     "night_hour",     "new_customer_large", "high_value_units", "basket_vs_usual", "customer_risk"};
-static const char *const scope_names[FR_SCOPES] = {"customer", "instrument", "store"};
-static const char *const window_names[FR_WINDOWS] = {"10m", "1h", "24h"};
+const char *const fr_scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store"};
+const char *const fr_window_names[FR_WINDOWS + 1] = {"10m", "1h", "24h"};
 static const char *const decision_names[] = {"approve", "review", "decline"};
 
 const char *
 fr_kind_name(enum fr_kind k)
 {
-    return (unsigned)k < FR_KINDS ? kind_names[k] : "unknown";
+    return (unsigned)k < FR_KINDS ? fr_kind_names[k] : "unknown";
 }
 
 const char *
 fr_scope_name(enum fr_scope s)
 {
-    return (unsigned)s < FR_SCOPES ? scope_names[s] : "unknown";
+    return (unsigned)s < FR_SCOPES ? fr_scope_names[s] : "unknown";
 }
 
 const char *
 fr_window_name(enum fr_window w)
 {
-    return (unsigned)w < FR_WINDOWS ? window_names[w] : "unknown";
+    return (unsigned)w < FR_WINDOWS ? fr_window_names[w] : "unknown";
 }
 
 const char *
@@ -261,16 +261,7 @@ fr_score(const struct fr_rule_set *s, const struct fr_facts *f, struct fr_result
                                                  : FR_APPROVE;
 }
 
-/* ------------------------------------------------------------- parsing */
-
-static int
-name_of(const char *const *names, int n, const char *s)
-{
-    for (int i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0)
-            return i;
-    return -1;
-}
+/* ------------------------------------------------------------ checking */
 
 static int
 code_valid(const char *c)
@@ -281,157 +272,36 @@ code_valid(const char *c)
     return c[0] != '\0';
 }
 
-/* Optional number member in [min, max] into *out (left as is when absent). */
-static enum tm_code
-opt_num(const cJSON *o, const char *name, const char *path, double min, double max, double *out,
-        struct tm_err *err)
-{
-    const cJSON *it = tm_json_member(o, name);
-    char f[64];
-
-    if (!it)
-        return TM_OK;
-    snprintf(f, sizeof f, "%s.%s", path, name);
-    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble) || it->valuedouble < min ||
-        it->valuedouble > max)
-        return tm_err_set(err, TM_INVALID, f, "%s must be a number from %g to %g", f, min, max);
-    *out = it->valuedouble;
-    return TM_OK;
-}
-
-/* Optional enum member named by names[n] into *out. */
-static enum tm_code
-opt_enum(const cJSON *o, const char *name, const char *path, const char *const *names, int n,
-         int *out, struct tm_err *err)
-{
-    const cJSON *it = tm_json_member(o, name);
-    char f[64];
-    int v;
-
-    if (!it)
-        return TM_OK;
-    snprintf(f, sizeof f, "%s.%s", path, name);
-    if (!cJSON_IsString(it) || (v = name_of(names, n, it->valuestring)) < 0)
-        return tm_err_set(err, TM_INVALID, f, "%s is not one of the known values", f);
-    *out = v;
-    return TM_OK;
-}
-
-static enum tm_code
-parse_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
-{
-    static const char *const names[] = {
-        "code",        "kind",           "enabled",     "weight",    "threshold", "scope", "window",
-        "min_history", "fallback_cents", "price_cents", "hour_from", "hour_to",   "clock"};
-    static const char *const clocks[] = {"store", "server"};
-    char path[24], f[64];
-    const cJSON *it;
-    double v = 0;
-    int k = -1, clock = 0, sc = 0, win = 0;
-    enum tm_code rc;
-
-    snprintf(path, sizeof path, "rules[%d]", i);
-    memset(r, 0, sizeof *r);
-    r->enabled = 1;
-    r->min_history = 1;
-    if (!cJSON_IsObject(o))
-        return tm_err_set(err, TM_INVALID, path, "%s must be an object", path);
-    if ((rc = tm_json_only(o, names, sizeof names / sizeof names[0], err)) != TM_OK)
-        return rc;
-    snprintf(f, sizeof f, "%s.code", path);
-    it = tm_json_member(o, "code");
-    if (!it || (rc = tm_json_as_str(it, f, 1, FR_CODE_MAX, r->code, sizeof r->code, err)) != TM_OK)
-        return it ? rc : tm_err_set(err, TM_INVALID, f, "%s is required", f);
-    if (!code_valid(r->code))
-        return tm_err_set(err, TM_INVALID, f, "%s must be a-z 0-9 _", f);
-    snprintf(f, sizeof f, "%s.kind", path);
-    it = tm_json_member(o, "kind");
-    if (!it || !cJSON_IsString(it) || (k = name_of(kind_names, FR_KINDS, it->valuestring)) < 0)
-        return tm_err_set(err, TM_INVALID, f, "%s must be one of the rule kinds", f);
-    r->kind = (enum fr_kind)k;
-    if ((it = tm_json_member(o, "enabled")) &&
-        (rc = tm_json_as_bool(it, "enabled", &r->enabled, err)) != TM_OK)
-        return rc;
-    if (!tm_json_member(o, "weight") ||
-        (!tm_json_member(o, "threshold") && r->kind != FR_NIGHT_HOUR))
-        return tm_err_set(err, TM_INVALID, path, "%s needs a weight and a threshold", path);
-    if ((rc = opt_num(o, "weight", path, -100, 100, &r->weight, err)) != TM_OK ||
-        (rc = opt_num(o, "threshold", path, 0, 1e12, &r->threshold, err)) != TM_OK)
-        return rc;
-    if ((rc = opt_enum(o, "scope", path, scope_names, FR_SCOPES, &sc, err)) != TM_OK ||
-        (rc = opt_enum(o, "window", path, window_names, FR_WINDOWS, &win, err)) != TM_OK ||
-        (rc = opt_enum(o, "clock", path, clocks, 2, &clock, err)) != TM_OK)
-        return rc;
-    r->scope = (enum fr_scope)sc;
-    r->window = (enum fr_window)win;
-    r->server_clock = clock;
-    v = r->min_history;
-    if ((rc = opt_num(o, "min_history", path, 0, FR_HISTORY_MAX, &v, err)) != TM_OK)
-        return rc;
-    r->min_history = (int)v;
-    v = 0;
-    if ((rc = opt_num(o, "fallback_cents", path, 0, 1e12, &v, err)) != TM_OK)
-        return rc;
-    r->fallback_cents = (int64_t)v;
-    v = 0;
-    if ((rc = opt_num(o, "price_cents", path, 0, 1e12, &v, err)) != TM_OK)
-        return rc;
-    r->price_cents = (int64_t)v;
-    v = 2;
-    if ((rc = opt_num(o, "hour_from", path, 0, 23, &v, err)) != TM_OK)
-        return rc;
-    r->hour_from = (int)v;
-    v = 5;
-    if ((rc = opt_num(o, "hour_to", path, 0, 24, &v, err)) != TM_OK)
-        return rc;
-    r->hour_to = (int)v;
-    if (r->kind == FR_NIGHT_HOUR && r->hour_from == r->hour_to % 24)
-        return tm_err_set(err, TM_INVALID, path, "%s: hour_from and hour_to make an empty span",
-                          path);
-    return TM_OK;
-}
-
 enum tm_code
-fr_rule_set_parse(const cJSON *doc, struct fr_rule_set *out, struct tm_err *err)
+fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err)
 {
-    static const char *const names[] = {"review_threshold", "decline_threshold", "rules"};
-    const cJSON *rules, *it;
-    enum tm_code rc;
-    int i = 0;
+    char f[64];
 
-    memset(out, 0, sizeof *out);
-    out->review_at = 60;
-    out->decline_at = 85;
-    if ((rc = tm_json_object(doc, "body", err)) != TM_OK ||
-        (rc = tm_json_only(doc, names, 3, err)) != TM_OK ||
-        (rc = opt_num(doc, "review_threshold", "rule_set", 1, 100, &out->review_at, err)) !=
-            TM_OK ||
-        (rc = opt_num(doc, "decline_threshold", "rule_set", 1, 100, &out->decline_at, err)) !=
-            TM_OK)
-        return rc;
-    if (out->decline_at < out->review_at)
+    if (s->decline_at < s->review_at)
         return tm_err_set(err, TM_INVALID, "decline_threshold",
                           "decline_threshold must not be under review_threshold");
-    rules = tm_json_member(doc, "rules");
-    if (!cJSON_IsArray(rules) || cJSON_GetArraySize(rules) < 1 ||
-        cJSON_GetArraySize(rules) > FR_RULES_MAX)
-        return tm_err_set(err, TM_INVALID, "rules", "rules must be an array of 1 to %d rules",
-                          FR_RULES_MAX);
-    cJSON_ArrayForEach(it, rules)
-    {
-        if ((rc = parse_rule(it, i, &out->rules[i], err)) != TM_OK)
-            return rc;
+    for (int i = 0; i < s->n_rules; i++) {
+        const struct fr_rule *r = &s->rules[i];
+
+        if (!code_valid(r->code)) {
+            snprintf(f, sizeof f, "rules[%d].code", i);
+            return tm_err_set(err, TM_INVALID, f, "%s must be a-z 0-9 _", f);
+        }
         for (int j = 0; j < i; j++)
-            if (strcmp(out->rules[j].code, out->rules[i].code) == 0)
+            if (strcmp(s->rules[j].code, r->code) == 0)
                 return tm_err_set(err, TM_INVALID, "rules", "rules[%d].code repeats rules[%d]", i,
                                   j);
-        i++;
+        if (r->kind == FR_NIGHT_HOUR && r->hour_from == r->hour_to % 24) {
+            snprintf(f, sizeof f, "rules[%d]", i);
+            return tm_err_set(err, TM_INVALID, f, "%s: hour_from and hour_to make an empty span",
+                              f);
+        }
     }
-    out->n_rules = i;
     return TM_OK;
 }
 
-/* Version 1 of every installation; docs/fraud.md explains each rule. */
+/* Version 1 of every installation; docs/fraud.md explains each rule. The
+ * documents are plain text here: tx_decode_rule_set_text reads them. */
 const char fr_default_rules_json[] =
     "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["
     "{\"code\":\"customer_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","

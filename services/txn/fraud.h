@@ -10,8 +10,6 @@
 
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
-
 #include "common/err.h"
 
 #define FR_RULES_MAX 32
@@ -113,19 +111,26 @@ struct fr_result {
 /* Scores f with set s. Pure. */
 void fr_score(const struct fr_rule_set *s, const struct fr_facts *f, struct fr_result *out);
 
+/* The names of kinds, scopes and windows, by value, NULL-terminated (the
+ * accepted values a decoder lists). */
+extern const char *const fr_kind_names[FR_KINDS + 1];
+extern const char *const fr_scope_names[FR_SCOPES + 1];
+extern const char *const fr_window_names[FR_WINDOWS + 1];
+
 const char *fr_decision_name(enum fr_decision d);
 const char *fr_kind_name(enum fr_kind k);
 const char *fr_scope_name(enum fr_scope s);
 const char *fr_window_name(enum fr_window w);
 
-/* Parses and checks a rule set document
- * {"review_threshold","decline_threshold","rules":[{"code","kind",...}]};
- * TM_INVALID naming the first bad field ("rules[2].threshold"). */
-TM_MUSTCHECK enum tm_code fr_rule_set_parse(const cJSON *doc, struct fr_rule_set *out,
-                                            struct tm_err *err);
+/* Checks what a rule set's fields cannot say alone: decline_at is not
+ * under review_at, each rule's code is [a-z0-9_]+ and unique,
+ * no night_hour rule with an empty span. TM_INVALID naming the first bad
+ * field ("rules[2].code"). A set that passes scores without failing. */
+TM_MUSTCHECK enum tm_code fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err);
 
 /* The default rule set (version 1) and the seed's four rules (a baseline
- * for tm-fraud-eval), as JSON documents fr_rule_set_parse accepts. */
+ * for tm-fraud-eval), as JSON documents: services/txn/decode.h reads them
+ * (the domain keeps them as text and never parses JSON). */
 extern const char fr_default_rules_json[];
 extern const char fr_seed_rules_json[];
 

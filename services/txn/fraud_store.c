@@ -66,18 +66,25 @@ tx_db_fraud_stats(PGconn *db, const char *from, const char *to, struct tm_buf *o
 /* ----------------------------------------------------------- rule sets */
 
 enum tm_code
-tx_db_rules_current(PGconn *db, int *version, char **json, struct tm_err *err)
+tx_db_rules_current(PGconn *db, int held, int *version, char **json, struct tm_err *err)
 {
+    struct tm_db_int h;
+    const char *params[1] = {tm_db_int(&h, held)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db, "SELECT version, rules::text FROM txn.rule_sets ORDER BY version DESC LIMIT 1", 0, NULL,
-        &r, err);
+    /* one row by the primary key's index; the document only when it is news */
+    enum tm_code rc = tm_db_exec(db,
+                                 "SELECT version, CASE WHEN version = $1::int THEN NULL"
+                                 " ELSE rules::text END FROM txn.rule_sets"
+                                 " ORDER BY version DESC LIMIT 1",
+                                 1, params, &r, err);
 
+    *json = NULL;
     if (rc == TM_OK && PQntuples(r) == 0)
         rc = tm_err_set(err, TM_UNAVAIL, NULL, "no fraud rule set yet");
     if (rc == TM_OK) {
         *version = (int)tm_db_i64(r, 0, 0);
-        *json = tm_xstrdup(tm_db_str(r, 0, 1));
+        if (!tm_db_isnull(r, 0, 1))
+            *json = tm_xstrdup(tm_db_str(r, 0, 1));
     }
     PQclear(r);
     return rc;
@@ -203,28 +210,4 @@ tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out, struct
     return rc;
 }
 
-const struct tm_outbox tx_outbox = {
-    "txn",
-    7406314, /* advisory lock key of txn's publisher */
-    "WITH s AS (UPDATE txn.outbox_seq SET last = last + 1 RETURNING last)"
-    " INSERT INTO txn.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s RETURNING seq",
-    "SELECT seq, topic, " TM_DB_TS("ts") ", data::text FROM txn.outbox WHERE seq > $1"
-                                         " ORDER BY seq LIMIT $2",
-    "SELECT published FROM txn.outbox_seq",
-    "UPDATE txn.outbox_seq SET published = GREATEST(published, $1::bigint)",
-    "SELECT last FROM txn.outbox_seq",
-    /* never an event the publisher has not sent: subscribers replay those */
-    "WITH gone AS (DELETE FROM txn.outbox WHERE ts < now() - make_interval(secs => $1::bigint)"
-    " AND seq <= (SELECT published FROM txn.outbox_seq) RETURNING 1) SELECT count(*) FROM gone",
-};
-
-const struct tm_job_sql tx_job_sql = {
-    7406500, /* advisory lock keys of txn's jobs: 7406500 + job index */
-    "INSERT INTO txn.job_runs (job, instance) VALUES ($1, $2) RETURNING id",
-    "UPDATE txn.job_runs SET finished_at = now(), outcome = $2, rows = $3::bigint,"
-    " error = $4 WHERE id = $1::bigint",
-    "SELECT id, " TM_DB_TS("started_at") ", " TM_DB_TS("finished_at") ", outcome, rows, error"
-                                                                      " FROM txn.job_runs WHERE job"
-                                                                      " = $1 ORDER BY id DESC LIMIT"
-                                                                      " 1",
-};
+const struct tm_outbox tx_outbox = {"txn"};

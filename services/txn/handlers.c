@@ -11,8 +11,10 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/time.h"
+#include "common/topic.h"
 
 #include "services/txn/app.h"
+#include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/txn_store.h"
 
@@ -40,17 +42,19 @@ tx_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
 
 /* ---------------------------------------------------------- customers */
 
+static const char *const tiers[] = {"none", "bronze", "silver", "gold", "platinum", NULL};
+
 static enum tm_code
 h_customer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     static const char *const names[] = {"name", "email", "loyalty_tier", "home_store_id"};
-    static const char *const tiers[] = {"none", "bronze", "silver", "gold", "platinum"};
-    char name[201], email[255], tier[16], home[24];
+    char name[201], email[255], home[24];
     const char *f[4] = {name, NULL, NULL, NULL};
     const cJSON *it;
     cJSON *body = NULL;
     int64_t store = 0;
     enum tm_code rc;
+    int tier;
 
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = tm_json_only(body, names, 4, err)) != TM_OK ||
@@ -66,17 +70,9 @@ h_customer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         f[1] = email;
     }
     if ((it = tm_json_member(body, "loyalty_tier"))) {
-        int ok = 0;
-        if ((rc = tm_json_as_str(it, "loyalty_tier", 1, 15, tier, sizeof tier, err)) != TM_OK)
+        if ((rc = tm_json_as_enum(it, "loyalty_tier", tiers, &tier, err)) != TM_OK)
             goto out;
-        for (int i = 0; i < 5; i++)
-            ok |= strcmp(tier, tiers[i]) == 0;
-        if (!ok) {
-            rc = tm_err_set(err, TM_INVALID, "loyalty_tier",
-                            "loyalty_tier must be none, bronze, silver, gold or platinum");
-            goto out;
-        }
-        f[2] = tier;
+        f[2] = tiers[tier];
     }
     if ((it = tm_json_member(body, "home_store_id"))) {
         if ((rc = tm_json_as_i64(it, "home_store_id", 1, (int64_t)1 << 53, &store, err)) != TM_OK)
@@ -110,13 +106,15 @@ h_customer_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int64_t store = 0;
     char home[24];
     enum tm_code rc;
+    int tier;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "loyalty_tier", 15, &f[0], err)) != TM_OK ||
+        (rc = tm_ctx_query_enum(ctx, "loyalty_tier", tiers, &tier, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "home_store_id", 1, (int64_t)1 << 53, 0, &store, err)) !=
             TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "q", 100, &f[2], err)) != TM_OK)
+        (rc = tm_ctx_query_str(ctx, "q", TM_SEARCH_MAX, &f[2], err)) != TM_OK)
         return rc;
+    f[0] = tier >= 0 ? tiers[tier] : NULL;
     if (store) {
         snprintf(home, sizeof home, "%" PRId64, store);
         f[1] = home;
@@ -149,7 +147,7 @@ h_sale_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 /* Query parameter name as an id into buf (f = buf), or f = NULL. */
 static enum tm_code
-opt_id(const struct tm_ctx *ctx, const char *name, char *buf, size_t size, const char **f,
+opt_id(struct tm_ctx *ctx, const char *name, char *buf, size_t size, const char **f,
        struct tm_err *err)
 {
     int64_t v = 0;
@@ -163,39 +161,48 @@ opt_id(const struct tm_ctx *ctx, const char *name, char *buf, size_t size, const
     return rc;
 }
 
+/* Query parameter name as one of accepted into *f, or f = NULL. */
 static enum tm_code
-opt_enum(const struct tm_ctx *ctx, const char *name, const char *const *allowed, int n,
-         const char **f, struct tm_err *err)
+opt_enum(struct tm_ctx *ctx, const char *name, const char *const *accepted, const char **f,
+         struct tm_err *err)
 {
-    enum tm_code rc = tm_ctx_query_str(ctx, name, 32, f, err);
+    int i;
+    enum tm_code rc = tm_ctx_query_enum(ctx, name, accepted, &i, err);
 
-    if (rc != TM_OK || !*f)
-        return rc;
-    for (int i = 0; i < n; i++)
-        if (strcmp(*f, allowed[i]) == 0)
-            return TM_OK;
-    return tm_err_set(err, TM_INVALID, name, "%s \"%s\" is not one of the accepted values", name,
-                      *f);
+    *f = rc == TM_OK && i >= 0 ? accepted[i] : NULL;
+    return rc;
+}
+
+/* Query parameter name as a time into t (f = t->text), or f = NULL. */
+static enum tm_code
+opt_time(struct tm_ctx *ctx, const char *name, struct tm_time *t, const char **f,
+         struct tm_err *err)
+{
+    enum tm_code rc = tm_ctx_query_time(ctx, name, t, err);
+
+    *f = rc == TM_OK && t->text[0] ? t->text : NULL;
+    return rc;
 }
 
 static enum tm_code
 h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const statuses[] = {"completed", "declined", "voided"};
-    static const char *const decisions[] = {"approve", "review", "decline"};
+    static const char *const statuses[] = {"completed", "declined", "voided", NULL};
+    static const char *const decisions[] = {"approve", "review", "decline", NULL};
     const char *f[TX_F_COUNT] = {NULL};
     char ids[4][24], scope[TM_STORES_TEXT_MAX + 3];
     int suspicious = ctx->arg != NULL, reviewed = -1;
+    struct tm_time from, to;
     struct tm_page pg;
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
         (rc = opt_id(ctx, "store_id", ids[0], sizeof ids[0], &f[TX_F_STORE], err)) != TM_OK ||
         (rc = opt_id(ctx, "customer_id", ids[1], sizeof ids[1], &f[TX_F_CUSTOMER], err)) != TM_OK ||
-        (rc = opt_enum(ctx, "status", statuses, 3, &f[TX_F_STATUS], err)) != TM_OK ||
-        (rc = opt_enum(ctx, "decision", decisions, 3, &f[TX_F_DECISION], err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "from", 40, &f[TX_F_FROM], err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "to", 40, &f[TX_F_TO], err)) != TM_OK ||
+        (rc = opt_enum(ctx, "status", statuses, &f[TX_F_STATUS], err)) != TM_OK ||
+        (rc = opt_enum(ctx, "decision", decisions, &f[TX_F_DECISION], err)) != TM_OK ||
+        (rc = opt_time(ctx, "from", &from, &f[TX_F_FROM], err)) != TM_OK ||
+        (rc = opt_time(ctx, "to", &to, &f[TX_F_TO], err)) != TM_OK ||
         (rc = opt_id(ctx, "min_total_cents", ids[2], sizeof ids[2], &f[TX_F_MIN], err)) != TM_OK ||
         (rc = opt_id(ctx, "max_total_cents", ids[3], sizeof ids[3], &f[TX_F_MAX], err)) != TM_OK)
         return rc;
@@ -212,28 +219,26 @@ static enum tm_code
 h_sale_review(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     static const char *const names[] = {"label", "note"};
-    char label[8], note[1001] = "", who[96];
+    static const char *const labels[] = {"fraud", "legit", NULL};
+    char note[1001] = "", who[96];
     int64_t id, customer = 0, fraud = 0, legit = 0;
     const cJSON *it;
     cJSON *body = NULL;
     enum tm_code rc;
+    int label;
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
         (rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = tm_json_only(body, names, 2, err)) != TM_OK ||
-        (rc = tm_json_str(body, "label", 1, 7, label, sizeof label, err)) != TM_OK)
+        (rc = tm_json_enum(body, "label", labels, &label, err)) != TM_OK)
         goto out;
-    if (strcmp(label, "fraud") != 0 && strcmp(label, "legit") != 0) {
-        rc = tm_err_set(err, TM_INVALID, "label", "label must be fraud or legit");
-        goto out;
-    }
     if ((it = tm_json_member(body, "note")) &&
         (rc = tm_json_as_str(it, "note", 0, 1000, note, sizeof note, err)) != TM_OK)
         goto out;
     tm_ctx_principal(ctx, who, sizeof who);
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
-    if ((rc = tx_db_sale_review(ctx->db, id, label, note, who, &customer, &rep->body, err)) !=
-        TM_OK)
+    if ((rc = tx_db_sale_review(ctx->db, id, labels[label], note, who, &customer, &rep->body,
+                                err)) != TM_OK)
         goto out;
     /* the label moves the customer's risk score */
     if (customer &&
@@ -241,7 +246,8 @@ h_sale_review(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
          (rc = tx_db_customer_set_risk(ctx->db, customer, fr_risk_from_labels(fraud, legit),
                                        err)) != TM_OK))
         goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, "txn.reviewed", rep->body.p, NULL, err);
+    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_REVIEWED), rep->body.p, NULL,
+                       err);
 out:
     cJSON_Delete(body);
     return rc;
@@ -286,7 +292,7 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         if (rc != TM_OK)
             goto out;
     }
-    if ((rc = fr_rule_set_parse(body, &rs, err)) != TM_OK)
+    if ((rc = tx_decode_rule_set(body, &rs, err)) != TM_OK)
         goto out;
     if (tm_json_append(&doc, body) != TM_OK) {
         rc = tm_err_set(err, TM_TOOBIG, "body", "rule set too large");
@@ -295,7 +301,8 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     tm_ctx_principal(ctx, who, sizeof who);
     rep->status = 201;
     if ((rc = tx_db_rules_add(ctx->db, doc.p, note, who, &rep->body, err)) == TM_OK)
-        rc = tm_outbox_add(ctx->db, &tx_outbox, "fraud.rules_changed", rep->body.p, NULL, err);
+        rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_FRAUD_RULES_CHANGED),
+                           rep->body.p, NULL, err);
 out:
     tm_buf_fini(&doc);
     cJSON_Delete(body);
@@ -306,27 +313,16 @@ static enum tm_code
 h_fraud_stats(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     const char *from = NULL, *to = NULL;
+    struct tm_time from_t, to_t;
     enum tm_code rc;
 
-    if ((rc = tm_ctx_query_str(ctx, "from", 40, &from, err)) != TM_OK ||
-        (rc = tm_ctx_query_str(ctx, "to", 40, &to, err)) != TM_OK)
+    if ((rc = opt_time(ctx, "from", &from_t, &from, err)) != TM_OK ||
+        (rc = opt_time(ctx, "to", &to_t, &to, err)) != TM_OK)
         return rc;
     return tx_db_fraud_stats(ctx->db, from, to, &rep->body, err);
 }
 
 static const char queue_arg[] = "suspicious";
-
-static enum tm_code
-h_jobs_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_list(((const struct tx_app *)ctx->app)->jobs, ctx, rep, err);
-}
-
-static enum tm_code
-h_job_run(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    return tm_jobs_h_run(((const struct tx_app *)ctx->app)->jobs, ctx, rep, err);
-}
 
 const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/customers", h_customer_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
@@ -343,21 +339,17 @@ const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/fraud/rules/versions", h_rules_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/fraud/rules/{version}", h_rules_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/fraud/stats", h_fraud_stats, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"GET", "/api/v1/txn/jobs", h_jobs_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
-    {"POST", "/api/v1/txn/jobs/{name}/run", h_job_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/txn/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/txn/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/txn/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL,
+     TM_SCOPE_NONE},
 };
 const size_t tx_routes_n = sizeof tx_routes / sizeof tx_routes[0];
 
 /* --------------------------------------------------------------- jobs */
 
-static enum tm_code
-job_outbox_cleanup(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
-{
-    return tm_outbox_cleanup(db, &tx_outbox, ((struct tx_app *)app)->outbox_retention_s, rows, err);
-}
-
-static enum tm_code
-job_store_profiles(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
+enum tm_code
+tx_job_store_profiles(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
     (void)app;
     return tx_db_store_profiles_refresh(db, rows, err);
@@ -366,8 +358,8 @@ job_store_profiles(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 /* Sales whose flow stopped half-way and were never retried: their claim
  * goes and any stock they took comes back (inventory's reversal is
  * idempotent; a commit that never happened answers 404). */
-static enum tm_code
-job_claim_recovery(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
+enum tm_code
+tx_job_claim_recovery(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
     struct tx_app *a = app;
     int64_t ids[100];
@@ -379,10 +371,3 @@ job_claim_recovery(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
     *rows = n;
     return rc;
 }
-
-struct tm_job tx_jobs[] = {
-    {"outbox-cleanup", 3600, job_outbox_cleanup},
-    {"store-profiles", 600, job_store_profiles},
-    {"claim-recovery", 60, job_claim_recovery},
-};
-const int tx_jobs_n = sizeof tx_jobs / sizeof tx_jobs[0];

@@ -14,9 +14,12 @@
 extern const struct tm_route tx_routes[];
 extern const size_t tx_routes_n;
 
-/* outbox-cleanup, store-profiles, claim-recovery */
-extern struct tm_job tx_jobs[];
-extern const int tx_jobs_n;
+/* tm-txn's scheduled jobs (tm_job_fn; app is its struct tx_app): each
+ * store's usual sale, and sales abandoned half-way. */
+TM_MUSTCHECK enum tm_code tx_job_store_profiles(void *app, PGconn *db, int64_t *rows,
+                                                struct tm_err *err);
+TM_MUSTCHECK enum tm_code tx_job_claim_recovery(void *app, PGconn *db, int64_t *rows,
+                                                struct tm_err *err);
 
 /* Applies inventory's store and product events to the read copy. */
 TM_MUSTCHECK enum tm_code tx_apply(void *app, PGconn *db, const struct tm_event *ev,

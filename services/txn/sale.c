@@ -1,129 +1,35 @@
-/* services/txn/sale.c — decoding and checking a sale request. */
+/* services/txn/sale.c — checking a decoded sale request (services/txn/decode.c
+ * reads its JSON), its prices against the catalogue, and the facts fraud
+ * scoring takes from it. */
 #include "services/txn/sale.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "common/json.h"
-
-static enum tm_code
-one_of(const cJSON *body, const char *name, const char *const *allowed, int n, char *out,
-       size_t size, struct tm_err *err)
-{
-    enum tm_code rc = tm_json_str(body, name, 1, size - 1, out, size, err);
-
-    if (rc != TM_OK)
-        return rc;
-    for (int i = 0; i < n; i++)
-        if (strcmp(out, allowed[i]) == 0)
-            return TM_OK;
-    return tm_err_set(err, TM_INVALID, name, "%s \"%s\" is not one of the accepted values", name,
-                      out);
-}
-
-/* A price as a JSON number with at most two decimals, into cents. */
-static enum tm_code
-price_cents(const cJSON *it, const char *field, int64_t *out, struct tm_err *err)
-{
-    double v, c;
-
-    if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
-        return tm_err_set(err, TM_INVALID, field, "%s must be a number", field);
-    v = it->valuedouble;
-    c = round(v * 100);
-    if (v <= 0 || c < 1 || c > TX_PRICE_MAX_CENTS)
-        return tm_err_set(err, TM_INVALID, field, "%s must be over 0 and at most %d", field,
-                          TX_PRICE_MAX_CENTS / 100);
-    if (fabs(v * 100 - c) > 1e-6 * (c > 1 ? c : 1))
-        return tm_err_set(err, TM_INVALID, field, "%s has more than two decimals", field);
-    *out = (int64_t)c;
-    return TM_OK;
-}
-
-static enum tm_code
-decode_line(const cJSON *o, int i, struct tx_line *l, struct tm_err *err)
-{
-    static const char *const names[] = {"product_id", "quantity", "unit_price"};
-    char f[48];
-    const cJSON *it;
-    enum tm_code rc;
-
-    l->index = i;
-    snprintf(f, sizeof f, "lines[%d]", i);
-    if (!cJSON_IsObject(o))
-        return tm_err_set(err, TM_INVALID, f, "%s must be an object", f);
-    if ((rc = tm_json_only(o, names, 3, err)) != TM_OK)
-        return rc;
-    snprintf(f, sizeof f, "lines[%d].product_id", i);
-    if (!(it = tm_json_member(o, "product_id")))
-        return tm_err_set(err, TM_INVALID, f, "%s is required", f);
-    if ((rc = tm_json_as_i64(it, f, 1, (int64_t)1 << 53, &l->product_id, err)) != TM_OK)
-        return rc;
-    snprintf(f, sizeof f, "lines[%d].quantity", i);
-    if (!(it = tm_json_member(o, "quantity")))
-        return tm_err_set(err, TM_INVALID, f, "%s is required", f);
-    if ((rc = tm_json_as_i64(it, f, 1, TX_QTY_MAX, &l->quantity, err)) != TM_OK)
-        return rc;
-    snprintf(f, sizeof f, "lines[%d].unit_price", i);
-    if (!(it = tm_json_member(o, "unit_price")))
-        return tm_err_set(err, TM_INVALID, f, "%s is required", f);
-    return price_cents(it, f, &l->unit_price_cents, err);
-}
-
 enum tm_code
-tx_sale_decode(const cJSON *body, struct tx_sale *s, struct tm_err *err)
+tx_sale_check(struct tx_sale *s, struct tm_err *err)
 {
-    static const char *const names[] = {"store_id",       "customer_id", "lines",      "channel",
-                                        "payment_method", "instrument",  "occurred_at"};
-    static const char *const channels[] = {"pos", "online", "mobile"};
-    static const char *const methods[] = {"card", "cash", "mobile", "gift_card", "invoice"};
-    const cJSON *lines, *it;
-    enum tm_code rc;
-    int i = 0;
+    char f[48];
 
-    memset(s, 0, sizeof *s);
-    if ((rc = tm_json_only(body, names, sizeof names / sizeof names[0], err)) != TM_OK ||
-        (rc = tm_json_i64(body, "store_id", 1, (int64_t)1 << 53, &s->store_id, err)) != TM_OK)
-        return rc;
-    if ((it = tm_json_member(body, "customer_id")) &&
-        (rc = tm_json_as_i64(it, "customer_id", 1, (int64_t)1 << 53, &s->customer_id, err)) !=
-            TM_OK)
-        return rc;
-    if ((rc = one_of(body, "channel", channels, 3, s->channel, sizeof s->channel, err)) != TM_OK ||
-        (rc = one_of(body, "payment_method", methods, 5, s->payment_method,
-                     sizeof s->payment_method, err)) != TM_OK)
-        return rc;
-    if ((it = tm_json_member(body, "instrument")) &&
-        (rc = tm_json_as_str(it, "instrument", 1, TX_INSTRUMENT_MAX, s->instrument,
-                             sizeof s->instrument, err)) != TM_OK)
-        return rc;
-    if ((it = tm_json_member(body, "occurred_at")) &&
-        (rc = tm_json_as_str(it, "occurred_at", 10, TX_TIME_MAX, s->occurred_at,
-                             sizeof s->occurred_at, err)) != TM_OK)
-        return rc;
-    lines = tm_json_member(body, "lines");
-    if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 ||
-        cJSON_GetArraySize(lines) > TX_LINES_MAX)
-        return tm_err_set(err, TM_INVALID, "lines", "lines must be an array of 1 to %d lines",
-                          TX_LINES_MAX);
-    cJSON_ArrayForEach(it, lines)
-    {
-        struct tx_line *l = &s->lines[i];
-        if ((rc = decode_line(it, i, l, err)) != TM_OK)
-            return rc;
+    s->total_cents = 0;
+    s->units = 0;
+    for (int i = 0; i < s->n; i++) {
+        const struct tx_line *l = &s->lines[i];
+        int64_t cents;
+
         for (int j = 0; j < i; j++)
             if (s->lines[j].product_id == l->product_id) {
-                char f[48];
                 snprintf(f, sizeof f, "lines[%d].product_id", i);
                 return tm_err_set(err, TM_INVALID, f, "lines[%d] repeats the product of lines[%d]",
                                   i, j);
             }
-        s->total_cents += l->quantity * l->unit_price_cents;
-        s->units += l->quantity;
-        i++;
+        /* within the decoder's limits the total is at most 10^15 cents */
+        if (__builtin_mul_overflow(l->quantity, l->unit_price_cents, &cents) ||
+            __builtin_add_overflow(s->total_cents, cents, &s->total_cents) ||
+            __builtin_add_overflow(s->units, l->quantity, &s->units))
+            return tm_err_set(err, TM_INVALID, "lines", "the sale's total is too large");
     }
-    s->n = i;
     return TM_OK;
 }
 

@@ -1,12 +1,10 @@
-/* services/txn/sale.h — a sale request, pure: decoding and checking the
- * body, the prices against the catalogue, the facts fraud scoring needs.
- * No I/O. */
+/* services/txn/sale.h — a sale request, pure: checking the decoded body
+ * (services/txn/decode.h reads its JSON), the prices against the
+ * catalogue, the facts fraud scoring needs. No I/O. */
 #ifndef TM_TXN_SALE_H
 #define TM_TXN_SALE_H
 
 #include <stdint.h>
-
-#include <cjson/cJSON.h>
 
 #include "common/err.h"
 
@@ -38,12 +36,10 @@ struct tx_sale {
     int64_t units;
 };
 
-/* Decodes and checks body: store_id, customer_id?, lines (1..100, no
- * product twice, quantity 1..TX_QTY_MAX, unit_price > 0 with at most two
- * decimals), payment_method, channel, instrument?, occurred_at?. TM_INVALID
- * naming the field. */
-TM_MUSTCHECK enum tm_code tx_sale_decode(const cJSON *body, struct tx_sale *out,
-                                         struct tm_err *err);
+/* Checks what a decoded sale's fields cannot say alone (no product on two
+ * lines) and sets total_cents and units from the lines. TM_INVALID naming
+ * the field ("lines[1].product_id"); "lines" when the total overflows. */
+TM_MUSTCHECK enum tm_code tx_sale_check(struct tx_sale *s, struct tm_err *err);
 
 /* Each line's price against the catalogue's (cents[i] for lines[i]; 0 when
  * the product is unknown or inactive): TM_UNPROCESSABLE naming the line

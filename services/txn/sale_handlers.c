@@ -19,8 +19,10 @@
 #include "common/migrate.h"
 #include "common/perm.h"
 #include "common/time.h"
+#include "common/topic.h"
 
 #include "services/txn/app.h"
+#include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/handlers.h"
 #include "services/txn/sale.h"
@@ -170,17 +172,32 @@ gather(struct tx_app *app, PGconn *db, const struct tx_sale *s, const struct tx_
     return TM_OK;
 }
 
+/* The current rule set and its version. The version is asked of the
+ * database on every sale (one row by index: a set published by another
+ * instance counts from its next sale on); the stored document is read and
+ * decoded only when that version is not the one app->rules holds. */
 static enum tm_code
-current_rules(PGconn *db, int *version, struct fr_rule_set *rs, struct tm_err *err)
+current_rules(struct tx_app *app, PGconn *db, int *version, struct fr_rule_set *rs,
+              struct tm_err *err)
 {
     char *json = NULL;
-    cJSON *doc = NULL;
-    enum tm_code rc = tx_db_rules_current(db, version, &json, err);
+    struct tm_err e;
+    enum tm_code rc =
+        tx_db_rules_current(db, tx_rules_cache_version(&app->rules), version, &json, err);
 
-    if (rc == TM_OK && (rc = tm_json_parse(json, strlen(json), 8, "rules", &doc, err)) == TM_OK &&
-        (rc = fr_rule_set_parse(doc, rs, err)) != TM_OK)
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s", *version, err->message);
-    cJSON_Delete(doc);
+    if (rc == TM_OK && !json) {
+        if (tx_rules_cache_get(&app->rules, *version, rs))
+            return TM_OK;
+        /* another worker cached a newer set in between: read this one whole */
+        rc = tx_db_rules_current(db, 0, version, &json, err);
+    }
+    if (rc != TM_OK)
+        return rc;
+    if (tx_decode_rule_set_text(json, strlen(json), rs, &e) == TM_OK)
+        tx_rules_cache_put(&app->rules, *version, rs);
+    else
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s (%s)", *version, e.message,
+                        e.field);
     free(json);
     return rc;
 }
@@ -227,8 +244,9 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
         goto out;
     rc = tx_db_sale_insert(fl->db, &x, &doc, err);
     if (rc == TM_OK)
-        rc = tm_outbox_add(fl->db, &tx_outbox, declined ? "txn.declined" : "txn.created", doc.p,
-                           NULL, err);
+        rc = tm_outbox_add(fl->db, &tx_outbox,
+                           tm_topic_name(declined ? TM_TOPIC_TXN_DECLINED : TM_TOPIC_TXN_CREATED),
+                           doc.p, NULL, err);
     if (rc == TM_OK && declined) {
         /* 422 naming the transaction; details carry the recorded decline */
         struct tm_buf d;
@@ -357,7 +375,7 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
         return tm_err_set(err, TM_INVALID, "occurred_at", "occurred_at is over 400 days ago");
     if ((rc = tx_db_prices(fl->db, &fl->sale, cents, err)) != TM_OK ||
         (rc = tx_sale_check_prices(&fl->sale, cents, fl->app->price_tolerance_pct, err)) != TM_OK ||
-        (rc = current_rules(fl->db, &version, &rs, err)) != TM_OK ||
+        (rc = current_rules(fl->app, fl->db, &version, &rs, err)) != TM_OK ||
         (rc = gather(fl->app, fl->db, &fl->sale, &fl->when, fl->claim.sale_id, &f, err)) != TM_OK)
         return rc;
     fr_score(&rs, &f, &res);
@@ -406,7 +424,7 @@ tx_h_sale_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     } else
         snprintf(fl->key, sizeof fl->key, "rid:%s", req->id);
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-        (rc = tx_sale_decode(body, &fl->sale, err)) != TM_OK ||
+        (rc = tx_decode_sale(body, &fl->sale, err)) != TM_OK ||
         (rc = tm_ctx_may_store(ctx, fl->sale.store_id, "store_id", err)) != TM_OK)
         goto out;
     tm_sha256_hex(req->body, req->body_len, hash);
@@ -485,7 +503,8 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tx_db_sale_void(ctx->db, id, reason[0] ? reason : "voided", &rep->body, err)) !=
             TM_OK)
         goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, "txn.voided", rep->body.p, NULL, err);
+    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, NULL,
+                       err);
 out:
     cJSON_Delete(body);
     tm_buf_fini(&cur);

@@ -7,6 +7,8 @@
 
 #include "common/db.h"
 
+#include "proto/limits.h"
+
 /* --------------------------------------------------------- JSON render */
 
 #define MONEY(c) "round((" c ")::numeric / 100, 2)"
@@ -102,12 +104,6 @@ tx_db_parse_int_array(const char *s, int64_t *v, int max)
 }
 
 /* ------------------------------------------------------ catalogue copy */
-
-const char tx_db_inbox_lock_sql[] =
-    "INSERT INTO txn.inbox (source) VALUES ($1) ON CONFLICT (source)"
-    " DO UPDATE SET source = EXCLUDED.source RETURNING last_seq";
-const char tx_db_inbox_set_sql[] =
-    "UPDATE txn.inbox SET last_seq = $2::bigint, applied_at = now() WHERE source = $1";
 
 enum tm_code
 tx_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err)
@@ -257,17 +253,19 @@ tx_db_customer_list(PGconn *db, const char *const *f, const struct tm_page *pg, 
                     struct tm_err *err)
 {
     struct tm_db_int after, lim;
-    const char *params[5] = {f[0], f[1], f[2], tm_db_int(&after, pg->after_id),
+    char like[TM_DB_LIKE_SIZE(TM_SEARCH_MAX)];
+    const char *params[5] = {f[0], f[1], f[2] ? like : NULL, tm_db_int(&after, pg->after_id),
                              tm_db_int(&lim, pg->limit + 1)};
     PGresult *r = NULL;
     enum tm_code rc;
 
+    if (f[2] && tm_db_like(f[2], TM_DB_LIKE_CONTAINS, like, sizeof like, err) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "q", "q is longer than %d bytes", TM_SEARCH_MAX);
     rc = tm_db_exec(db,
                     "SELECT c.id, " CUSTOMER_JSON " FROM txn.customers c"
                     " WHERE ($1::text IS NULL OR c.loyalty_tier = $1)"
                     " AND ($2::bigint IS NULL OR c.home_store_id = $2::bigint)"
-                    " AND ($3::text IS NULL OR c.name ILIKE '%' || $3 || '%'"
-                    " OR c.email ILIKE '%' || $3 || '%')"
+                    " AND ($3::text IS NULL OR c.name ILIKE $3 OR c.email ILIKE $3)"
                     " AND c.id > $4::bigint ORDER BY c.id LIMIT $5::bigint",
                     5, params, &r, err);
     if (rc == TM_OK)

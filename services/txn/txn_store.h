@@ -17,6 +17,7 @@
 #include "services/txn/fraud.h"
 #include "services/txn/sale.h"
 
+/* tm-txn's outbox (sql/plumbing/outbox.sql in the txn schema). */
 extern const struct tm_outbox tx_outbox;
 
 /* Shared by the storage files: TM_TOOBIG for a reply that does not fit;
@@ -27,9 +28,6 @@ TM_MUSTCHECK enum tm_code tx_db_json_one(PGconn *db, const char *sql, int n,
                                          const char *const *params, const char *what,
                                          struct tm_buf *out, struct tm_err *err);
 int tx_db_parse_int_array(const char *s, int64_t *v, int max);
-extern const struct tm_job_sql tx_job_sql;
-extern const char tx_db_inbox_lock_sql[];
-extern const char tx_db_inbox_set_sql[];
 
 /* ------------------------------------------------------ catalogue copy */
 
@@ -75,7 +73,8 @@ TM_MUSTCHECK enum tm_code tx_db_customer_create(PGconn *db, const char *const *f
                                                 struct tm_buf *out, struct tm_err *err);
 TM_MUSTCHECK enum tm_code tx_db_customer_get(PGconn *db, int64_t id, struct tm_buf *out,
                                              struct tm_err *err);
-/* f: tier, home_store_id, q (name/email substring); each NULL for any. */
+/* f: tier, home_store_id, q (name/email contains it, matched literally,
+ * at most TM_SEARCH_MAX bytes); each NULL for any. */
 TM_MUSTCHECK enum tm_code tx_db_customer_list(PGconn *db, const char *const *f,
                                               const struct tm_page *pg, struct tm_buf *out,
                                               struct tm_err *err);
@@ -180,8 +179,11 @@ TM_MUSTCHECK enum tm_code tx_db_fraud_stats(PGconn *db, const char *from, const 
 
 /* ----------------------------------------------------------- rule sets */
 
-/* The newest rule set: version and its document (owned by the caller). */
-TM_MUSTCHECK enum tm_code tx_db_rules_current(PGconn *db, int *version, char **json,
+/* The newest rule set's version into *version and its document into *json
+ * (owned by the caller), except when that version is `held` (the one the
+ * caller has decoded already; 0: none): then *json is NULL and only the
+ * version crossed the wire. TM_UNAVAIL when there is no rule set yet. */
+TM_MUSTCHECK enum tm_code tx_db_rules_current(PGconn *db, int held, int *version, char **json,
                                               struct tm_err *err);
 /* Inserts version 1 when there is none. */
 TM_MUSTCHECK enum tm_code tx_db_rules_init(PGconn *db, const char *json, struct tm_err *err);

@@ -1,13 +1,10 @@
+--@replaces ffbf704ee2db7b1225f30774dd6301c919262f6a3b70b10cbfdbd7759ddfe6f4
 -- tm-analytics: its read copy of the catalogue, fed by inventory's events,
 -- and per source the last event seq applied (in the same transaction as the
 -- event's effect, so an event is applied exactly once).
 CREATE SCHEMA analytics;
 
-CREATE TABLE analytics.inbox (
-    source     text PRIMARY KEY,
-    last_seq   bigint NOT NULL DEFAULT 0,
-    applied_at timestamptz NOT NULL DEFAULT now()
-);
+--@plumbing inbox
 
 CREATE TABLE analytics.categories (
     id         bigint PRIMARY KEY,

@@ -1,3 +1,4 @@
+--@replaces 5f66dc9a1f81f6d94cb8458da83476be13d22f28866e43bf65af414d886ad0ca
 -- tm-gateway: durable token revocations, anonymous refusals as counters,
 -- audit retention, and the gateway's scheduled jobs (issue 16, items 3, 6, 7).
 
@@ -41,16 +42,4 @@ BEGIN
 END;
 $$;
 
--- Runs of the gateway's scheduled jobs (common/jobs).
-CREATE TABLE gateway.job_runs (
-    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    job         text NOT NULL,
-    instance    text NOT NULL,
-    started_at  timestamptz NOT NULL DEFAULT now(),
-    finished_at timestamptz,
-    outcome     text NOT NULL DEFAULT 'running'
-                CHECK (outcome IN ('running', 'ok', 'failed', 'skipped')),
-    rows        bigint NOT NULL DEFAULT 0,
-    error       text NOT NULL DEFAULT ''
-);
-CREATE INDEX job_runs_job_idx ON gateway.job_runs (job, id DESC);
+--@plumbing jobs

@@ -1,18 +1,3 @@
--- Events tm-inventory publishes (proto/events.md), written in the same
--- transaction as the change they describe. seq is gap-free per source: it is
--- taken from the single counter row, whose lock serializes writers until they
--- commit, so a rolled-back transaction gives its number back and seq order is
--- commit order.
-CREATE TABLE inventory.outbox (
-    seq   bigint PRIMARY KEY,
-    topic text NOT NULL,
-    ts    timestamptz NOT NULL DEFAULT now(),
-    data  jsonb NOT NULL
-);
-
-CREATE TABLE inventory.outbox_seq (
-    one       boolean PRIMARY KEY DEFAULT true CHECK (one),
-    last      bigint NOT NULL DEFAULT 0, -- the last seq handed out
-    published bigint NOT NULL DEFAULT 0  -- the last seq the publisher sent
-);
-INSERT INTO inventory.outbox_seq DEFAULT VALUES;
+--@replaces 8aab7c3e23c42344a3252c7c7cca4ddb0bf939f8f8ea7ff4301694fe1ebbb8ff
+-- tm-inventory's outbox: the one definition every schema uses.
+--@plumbing outbox

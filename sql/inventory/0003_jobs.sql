@@ -1,14 +1,3 @@
--- Every run of tm-inventory's scheduled jobs (common/jobs.c): who ran it,
--- when, how it ended, how many rows it touched.
-CREATE TABLE inventory.job_runs (
-    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    job         text NOT NULL,
-    instance    text NOT NULL,
-    started_at  timestamptz NOT NULL DEFAULT now(),
-    finished_at timestamptz,
-    outcome     text NOT NULL DEFAULT 'running'
-                CHECK (outcome IN ('running', 'ok', 'failed', 'skipped')),
-    rows        bigint NOT NULL DEFAULT 0,
-    error       text NOT NULL DEFAULT ''
-);
-CREATE INDEX job_runs_job_idx ON inventory.job_runs (job, id DESC);
+--@replaces 85256386d1ff6e09112eec7e62e51c71fac28a7287be24a9fdea6d1906b71955
+-- tm-inventory's job runs: the one definition every schema uses.
+--@plumbing jobs

@@ -1,14 +1,11 @@
+--@replaces ccd2d82308b0f80f1ca58d522a42cba6b89d7f9705a9fedf823e6160ce6fd339
 -- tm-txn: customers, sales with their fraud score and reasons, the review
 -- state, fraud rule sets (every version kept), the idempotency claims that
 -- make a retried sale return its first answer, and its read copy of the
 -- catalogue (stores and products, fed by inventory's events).
 CREATE SCHEMA txn;
 
-CREATE TABLE txn.inbox (
-    source     text PRIMARY KEY,
-    last_seq   bigint NOT NULL DEFAULT 0,
-    applied_at timestamptz NOT NULL DEFAULT now()
-);
+--@plumbing inbox
 
 CREATE TABLE txn.stores (
     id         bigint PRIMARY KEY,
@@ -124,29 +121,6 @@ CREATE TABLE txn.store_profiles (
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE txn.outbox (
-    seq   bigint PRIMARY KEY,
-    topic text NOT NULL,
-    ts    timestamptz NOT NULL DEFAULT now(),
-    data  jsonb NOT NULL
-);
+--@plumbing outbox
 
-CREATE TABLE txn.outbox_seq (
-    one       boolean PRIMARY KEY DEFAULT true CHECK (one),
-    last      bigint NOT NULL DEFAULT 0,
-    published bigint NOT NULL DEFAULT 0
-);
-INSERT INTO txn.outbox_seq DEFAULT VALUES;
-
-CREATE TABLE txn.job_runs (
-    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    job         text NOT NULL,
-    instance    text NOT NULL,
-    started_at  timestamptz NOT NULL DEFAULT now(),
-    finished_at timestamptz,
-    outcome     text NOT NULL DEFAULT 'running'
-                CHECK (outcome IN ('running', 'ok', 'failed', 'skipped')),
-    rows        bigint NOT NULL DEFAULT 0,
-    error       text NOT NULL DEFAULT ''
-);
-CREATE INDEX job_runs_job_idx ON txn.job_runs (job, id DESC);
+--@plumbing jobs

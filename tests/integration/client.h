@@ -104,6 +104,7 @@ Suite *catalogue_suite(void);
 Suite *input_suite(void);
 Suite *edge_suite(void);
 Suite *platform_suite(void);
+Suite *migrate_suite(void);
 Suite *scaling_suite(void);
 Suite *auth_suite(void);
 Suite *session_suite(void);
@@ -112,5 +113,6 @@ Suite *access_suite(void);
 Suite *events_suite(void);
 Suite *subscriber_suite(void);
 Suite *stock_suite(void);
+Suite *query_suite(void);
 
 #endif

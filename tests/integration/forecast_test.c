@@ -276,24 +276,47 @@ START_TEST(test_forecast_refuses_too_little_history)
 }
 END_TEST
 
-/* the job refreshes every sold product's series; it may outlive the API's
- * deadline, so its run record is what tells */
+/* the job refreshes every sold product's series; when it outlives the
+ * request's deadline the answer is 202 with the run's id and where to poll
+ * it, and polling shows it running, then done */
 START_TEST(test_forecast_refresh_job)
 {
     struct resp r;
-    long long before = sql_int("SELECT count(*) FROM inventory.job_runs WHERE job ="
-                               " 'forecast-refresh' AND outcome = 'ok'");
+    char poll[256];
+    long long id;
+    const char *outcome = "running";
 
     ck_assert_int_eq(http("POST", "/api/v1/jobs/forecast-refresh/run", NULL, &r), 0);
-    ck_assert_msg(r.status == 200 || r.status == 504, "%d %s", r.status, r.body);
-    resp_free(&r);
-    long long done = before;
-    for (int i = 0; i < 240 && done == before; i++) {
-        tm_sleep_ms(500);
-        done = sql_int("SELECT count(*) FROM inventory.job_runs WHERE job ="
-                       " 'forecast-refresh' AND outcome = 'ok'");
+    ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
+    id = jint(&r, "id");
+    ck_assert_int_gt(id, 0);
+    snprintf(poll, sizeof poll, "/api/v1/jobs/forecast-refresh/runs/%lld", id);
+    if (r.status == 202) {
+        ck_assert_str_eq(jstr(&r, "outcome"), "running");
+        ck_assert_str_eq(jstr(&r, "poll"), poll);
     }
-    ck_assert_int_gt(done, before);
+    resp_free(&r);
+    for (int i = 0; i < 240 && strcmp(outcome, "running") == 0; i++) {
+        ck_assert_int_eq(http("GET", poll, NULL, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_int_eq(jint(&r, "id"), id);
+        outcome = strcmp(jstr(&r, "outcome"), "running") == 0 ? "running"
+                  : strcmp(jstr(&r, "outcome"), "ok") == 0    ? "ok"
+                                                              : "failed";
+        resp_free(&r);
+        if (strcmp(outcome, "running") == 0)
+            tm_sleep_ms(500);
+    }
+    ck_assert_str_eq(outcome, "ok");
+    /* a run that does not exist, of a job that does, and of one that does not */
+    ck_assert_int_eq(http("GET", "/api/v1/jobs/forecast-refresh/runs/999999999", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_str_eq(err_field(&r), "id");
+    resp_free(&r);
+    ck_assert_int_eq(http("GET", "/api/v1/jobs/no-such-job/runs/1", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_str_eq(err_field(&r), "name");
+    resp_free(&r);
     ck_assert_int_gt(sql_int("SELECT count(*) FROM inventory.forecasts WHERE series LIKE 's%'"), 0);
     ck_assert_int_gt(sql_int("SELECT count(*) FROM inventory.forecasts WHERE series LIKE 'c%'"), 0);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.forecasts WHERE total < 0"), 0);

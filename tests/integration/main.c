@@ -54,7 +54,9 @@ main(void)
     }
     sr = srunner_create(catalogue_suite());
     srunner_add_suite(sr, input_suite());
+    srunner_add_suite(sr, query_suite()); /* before forecast: it checks make up's forecasts */
     srunner_add_suite(sr, platform_suite());
+    srunner_add_suite(sr, migrate_suite());
     srunner_add_suite(sr, auth_suite());
     srunner_add_suite(sr, session_suite());
     srunner_add_suite(sr, audit_suite());

@@ -73,22 +73,68 @@ START_TEST(test_health_and_metrics_on_ops_ports)
     ck_assert_int_eq(http_port(st.inv_ops_port, "GET", "/metrics", NULL, "", &r), 0);
     ck_assert_ptr_nonnull(strstr(r.body, "tm_requests_total{method=\"GET\""));
     resp_free(&r);
-    /* the API port does not serve them */
-    ck_assert_int_eq(http("GET", "/health", NULL, &r), 0);
+    /* nginx serves neither: /metrics not at all, /health only as the summary */
+    ck_assert_int_eq(http("GET", "/metrics", NULL, &r), 0);
     ck_assert_int_ne(r.status, 200);
+    resp_free(&r);
+    ck_assert_int_eq(http("GET", "/health/summary", NULL, &r), 0);
+    ck_assert_int_ne(r.status, 200);
+    resp_free(&r);
+    ck_assert_int_eq(http("GET", "/health", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_null(strstr(r.body, "detail"));
     resp_free(&r);
 }
 END_TEST
 
 START_TEST(test_every_binary_has_help)
 {
-    static const char *const bins[] = {"tm-gateway", "tm-inventory", "tm-migrate",
-                                       "tm-inventory-seed"};
+    /* the daemons and the tools that take settings (tm-events, tm-fraud-eval and
+     * tm-forecast-eval take commands and files, and print their usage) */
+    static const char *const bins[] = {"tm-gateway",   "tm-inventory",    "tm-txn",
+                                       "tm-analytics", "tm-migrate",      "tm-inventory-seed",
+                                       "tm-txn-seed",  "tm-gateway-admin"};
     for (size_t i = 0; i < sizeof bins / sizeof bins[0]; i++) {
         ck_assert_int_eq(sh("%s/%s --help | grep -q -- '--log-level'", st.bin, bins[i]), 0);
         ck_assert_int_eq(sh("%s/%s --help | grep -q TM_", st.bin, bins[i]), 0);
         ck_assert_int_eq(sh("%s/%s --no-such-flag 2>/dev/null", st.bin, bins[i]), 2);
     }
+}
+END_TEST
+
+/* common/service derives each daemon's settings from its declaration: its
+ * endpoint from its name, one row per job, per peer and per subscription,
+ * the outbox's only where there is an outbox. */
+START_TEST(test_service_settings_derive_from_the_declaration)
+{
+    static const char *const has[][2] = {
+        {"tm-txn", "TM_TXN_ENDPOINT"},
+        {"tm-txn", "TM_TXN_EVENTS_ENDPOINT"},
+        {"tm-txn", "TM_OUTBOX_RETENTION_S"},
+        {"tm-txn", "TM_JOB_OUTBOX_CLEANUP_S"},
+        {"tm-txn", "TM_JOB_CLAIM_RECOVERY_S"},
+        {"tm-txn", "TM_INVENTORY_ENDPOINTS"},
+        {"tm-txn", "TM_INVENTORY_EVENTS_ENDPOINTS"},
+        {"tm-txn", "TM_REDIS_URL"},
+        {"tm-inventory", "TM_JOB_FORECAST_REFRESH_S"},
+        {"tm-inventory", "TM_INVENTORY_EVENTS_ENDPOINT"},
+        {"tm-analytics", "TM_ANALYTICS_ENDPOINT"},
+        {"tm-analytics", "TM_INVENTORY_EVENTS_ENDPOINTS"},
+    };
+    static const char *const lacks[][2] = {
+        {"tm-analytics", "TM_OUTBOX_RETENTION_S"},  /* publishes nothing */
+        {"tm-analytics", "TM_JOB_"},                /* runs no job */
+        {"tm-inventory", "TM_INVENTORY_ENDPOINTS"}, /* calls no peer */
+        {"tm-inventory", "TM_REDIS_URL"},
+    };
+    for (size_t i = 0; i < sizeof has / sizeof has[0]; i++)
+        ck_assert_msg(sh("%s/%s --help | grep -q '%s'", st.bin, has[i][0], has[i][1]) == 0,
+                      "%s --help lacks %s", has[i][0], has[i][1]);
+    for (size_t i = 0; i < sizeof lacks / sizeof lacks[0]; i++)
+        ck_assert_msg(sh("%s/%s --help | grep -q '%s'", st.bin, lacks[i][0], lacks[i][1]) != 0,
+                      "%s --help has %s", lacks[i][0], lacks[i][1]);
+    /* a derived setting is validated like any other */
+    ck_assert_int_eq(sh("%s/tm-txn --job-claim-recovery=-1 2>/dev/null", st.bin), 2);
 }
 END_TEST
 
@@ -278,6 +324,7 @@ platform_suite(void)
     tcase_add_test(tc, test_large_json_is_gzipped_small_is_not);
     tcase_add_test(tc, test_health_and_metrics_on_ops_ports);
     tcase_add_test(tc, test_every_binary_has_help);
+    tcase_add_test(tc, test_service_settings_derive_from_the_declaration);
     tcase_add_test(tc, test_inventory_refuses_behind_or_edited_schema);
     tcase_add_test(tc, test_migration_runner_records_and_guards);
     tcase_add_test(tc, test_db_pool_maps_errors_and_backs_off);

@@ -4,8 +4,9 @@
  * or bad input stores nothing; a declined sale takes no stock; a flagged
  * sale is reviewed by a fraud analyst and moves the customer's risk; a void
  * gives the stock back once; tm-txn killed at random through a burst of
- * retried sales leaves sales, stock and events agreeing. Each test makes
- * its own store and products. */
+ * retried sales leaves sales, stock and events agreeing; a new rule set
+ * scores the next sale on every instance; the customer search matches its
+ * text literally. Each test makes its own store and products. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,13 +181,28 @@ START_TEST(test_short_and_bad_input_store_nothing)
 }
 END_TEST
 
-static void
+/* Publishes a rule set; returns its version. */
+static long long
 set_rules(const char *doc)
 {
     struct resp r;
+    long long version;
+
     ck_assert_int_eq(http("POST", "/api/v1/fraud/rules", doc, &r), 0);
     ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    version = jint(&r, "version");
     resp_free(&r);
+    ck_assert_int_gt(version, 0);
+    return version;
+}
+
+/* A plain rule set for the tests that follow (the seed's is version 1). */
+static void
+restore_rules(void)
+{
+    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
+              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
+              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
 }
 
 START_TEST(test_decline_review_and_risk)
@@ -220,9 +236,7 @@ START_TEST(test_decline_review_and_risk)
     id = jint(&r, "id");
     ck_assert_ptr_nonnull(strstr(r.body, "\"review\""));
     resp_free(&r);
-    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
-              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
-              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
+    restore_rules();
     /* the queue, the review by a fraud analyst, the customer's risk */
     ck_assert_int_eq(
         http_as(st.token[4], "GET", "/api/v1/transactions/suspicious?limit=200", NULL, &r), 0);
@@ -248,6 +262,101 @@ START_TEST(test_decline_review_and_risk)
     ck_assert_int_eq(http_as(st.token[4], "GET", "/api/v1/fraud/stats", NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);
     ck_assert(jint(&r, "confirmed_fraud") >= 1);
+    resp_free(&r);
+}
+END_TEST
+
+/* Each tm-txn instance keeps the rule set it decoded last and asks the
+ * database for the current version on every sale: a set published through
+ * any instance scores the very next sale on all of them (the stack runs two;
+ * several sales in a row land on both). */
+START_TEST(test_new_rule_set_scores_the_next_sale_everywhere)
+{
+    long long store = new_store(), product = new_product();
+    char body[512], doc[256], key[32], code[16];
+    struct resp r;
+
+    receive(store, product, 40);
+    wait_known(store, product);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"card\"}",
+             store, product);
+    for (int round = 0; round < 3; round++) {
+        long long version;
+        snprintf(code, sizeof code, "mark_%d", round);
+        snprintf(doc, sizeof doc,
+                 "{\"note\":\"test cache %d\",\"rules\":[{\"code\":\"%s\",\"kind\":"
+                 "\"amount_over\",\"threshold\":1,\"weight\":5}]}",
+                 round, code);
+        version = set_rules(doc);
+        for (int i = 0; i < 6; i++) {
+            const cJSON *fraud, *hit;
+            snprintf(key, sizeof key, "rc%d-%d", round, i);
+            ck_assert_int_eq(post_sale(key, body, &r), 0);
+            ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+            fraud = cJSON_GetObjectItem(r.json, "fraud");
+            hit = cJSON_GetArrayItem(cJSON_GetObjectItem(fraud, "rules"), 0);
+            ck_assert_int_eq((long long)cJSON_GetObjectItem(fraud, "rule_set_version")->valuedouble,
+                             version);
+            ck_assert_str_eq(cJSON_GetObjectItem(hit, "code")->valuestring, code);
+            resp_free(&r);
+        }
+    }
+    restore_rules();
+}
+END_TEST
+
+/* ?q= is matched literally: '%' and '_' are characters, not wildcards. */
+START_TEST(test_customer_search_is_literal)
+{
+    char body[160], path[200];
+    const cJSON *it;
+    struct resp r;
+    long long pct, plain;
+    int saw_pct = 0, n = 0;
+
+    snprintf(body, sizeof body, "{\"name\":\"Percy %s 100%% sure\"}", run_tag());
+    pct = create("/api/v1/customers", body);
+    snprintf(body, sizeof body, "{\"name\":\"Percy %s 1000 sure\"}", run_tag());
+    plain = create("/api/v1/customers", body);
+    /* "%" alone finds only customers whose name or email holds a '%' */
+    ck_assert_int_eq(http("GET", "/api/v1/customers?q=%25&limit=200", NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+    {
+        const cJSON *name = cJSON_GetObjectItem(it, "name"),
+                    *email = cJSON_GetObjectItem(it, "email");
+        ck_assert_msg(strchr(name->valuestring, '%') ||
+                          (cJSON_IsString(email) && strchr(email->valuestring, '%')),
+                      "\"%%\" found %s", name->valuestring);
+        saw_pct |= (long long)cJSON_GetObjectItem(it, "id")->valuedouble == pct;
+    }
+    ck_assert(saw_pct);
+    resp_free(&r);
+    /* "100% sure" is not "100<anything> sure"; "1_00" is not "1000" */
+    snprintf(path, sizeof path, "/api/v1/customers?q=%s%%20100%%25%%20sure", run_tag());
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r.json, "items"))
+    {
+        ck_assert((long long)cJSON_GetObjectItem(it, "id")->valuedouble == pct);
+        n++;
+    }
+    ck_assert_int_eq(n, 1);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/customers?q=%s%%201_00", run_tag());
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 0);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/customers?q=%s%%201000", run_tag());
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 1);
+    ck_assert_int_eq((long long)cJSON_GetObjectItem(
+                         cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "id")
+                         ->valuedouble,
+                     plain);
     resp_free(&r);
 }
 END_TEST
@@ -525,6 +634,8 @@ txn_suite(void)
     tcase_add_test(tc, test_sale_takes_stock_once);
     tcase_add_test(tc, test_short_and_bad_input_store_nothing);
     tcase_add_test(tc, test_decline_review_and_risk);
+    tcase_add_test(tc, test_new_rule_set_scores_the_next_sale_everywhere);
+    tcase_add_test(tc, test_customer_search_is_literal);
     tcase_add_test(tc, test_sample_history_went_through_the_sale_path);
     tcase_add_test(tc, test_claim_recovery_job_returns_abandoned_stock);
     suite_add_tcase(s, tc);

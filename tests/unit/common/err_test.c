@@ -34,6 +34,30 @@ START_TEST(test_err_message_is_cut_not_overflowed)
 }
 END_TEST
 
+/* A value outside a set is refused with the set listed, whatever it was
+ * (too long, empty, absent), so a client learns the values from the answer. */
+START_TEST(test_err_one_of_lists_the_accepted_values)
+{
+    static const char *const channels[] = {"pos", "online", "mobile", NULL};
+    struct tm_err e;
+    int i = -1;
+
+    ck_assert_int_eq(tm_err_one_of("online", channels, "channel", &i, &e), TM_OK);
+    ck_assert_int_eq(i, 1);
+    ck_assert_int_eq(tm_err_one_of("in_store", channels, "channel", &i, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "channel");
+    ck_assert_str_eq(e.message, "channel must be one of: pos, online, mobile");
+    ck_assert_int_eq(i, 1);
+    ck_assert_int_eq(tm_err_one_of("", channels, "channel", &i, &e), TM_INVALID);
+    ck_assert_int_eq(tm_err_one_of(NULL, channels, "channel", &i, &e), TM_INVALID);
+    ck_assert_int_eq(tm_err_one_of("Online", channels, "channel", &i, &e), TM_INVALID);
+    ck_assert_int_eq(
+        tm_err_one_of("a much longer value than any of them", channels, "channel", &i, &e),
+        TM_INVALID);
+    ck_assert_str_eq(e.message, "channel must be one of: pos, online, mobile");
+}
+END_TEST
+
 START_TEST(test_err_codes_map_to_http_and_back)
 {
     ck_assert_int_eq(tm_code_http(TM_OK), 200);
@@ -89,6 +113,7 @@ err_suite(void)
 
     tcase_add_test(tc, test_err_set_fills_all_and_returns_code);
     tcase_add_test(tc, test_err_message_is_cut_not_overflowed);
+    tcase_add_test(tc, test_err_one_of_lists_the_accepted_values);
     tcase_add_test(tc, test_err_codes_map_to_http_and_back);
     tcase_add_test(tc, test_err_table_matches_proto_errors_md);
     suite_add_tcase(s, tc);

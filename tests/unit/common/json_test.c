@@ -153,6 +153,34 @@ START_TEST(test_json_only_names_unknown_and_duplicate_fields)
 }
 END_TEST
 
+START_TEST(test_json_enum_and_time_members)
+{
+    static const char *const tiers[] = {"none", "gold", NULL};
+    cJSON *o = cJSON_Parse("{\"tier\":\"gold\",\"bad\":\"platinum-plus-plus\",\"num\":3,"
+                           "\"at\":\"2026-11-22T09:14:03Z\",\"day\":\"yesterday\"}");
+    struct tm_time t;
+    struct tm_err e;
+    int i = -1;
+
+    ck_assert_int_eq(tm_json_enum(o, "tier", tiers, &i, &e), TM_OK);
+    ck_assert_int_eq(i, 1);
+    ck_assert_int_eq(tm_json_enum(o, "bad", tiers, &i, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "bad");
+    ck_assert_str_eq(e.message, "bad must be one of: none, gold");
+    ck_assert_int_eq(tm_json_enum(o, "num", tiers, &i, &e), TM_INVALID);
+    ck_assert_str_eq(e.message, "num must be one of: none, gold");
+    ck_assert_int_eq(tm_json_enum(o, "missing", tiers, &i, &e), TM_INVALID);
+    ck_assert_str_eq(e.message, "missing is required");
+    ck_assert_int_eq(tm_json_as_time(tm_json_member(o, "at"), "at", &t, &e), TM_OK);
+    ck_assert_int_eq(t.epoch_ms, 1795338843000LL);
+    ck_assert_int_eq(tm_json_as_time(tm_json_member(o, "day"), "day", &t, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "day");
+    ck_assert_int_eq(tm_json_as_time(tm_json_member(o, "num"), "num", &t, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "num");
+    cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(test_utf8_validator_against_known_sequences)
 {
     ck_assert(tm_utf8_valid("plain", 5));
@@ -244,6 +272,7 @@ json_suite(void)
     tcase_add_test(tc, test_json_str_refuses_control_characters);
     tcase_add_test(tc, test_json_i64_refuses_fractions_and_range);
     tcase_add_test(tc, test_json_only_names_unknown_and_duplicate_fields);
+    tcase_add_test(tc, test_json_enum_and_time_members);
     tcase_add_test(tc, test_utf8_validator_against_known_sequences);
     tcase_add_test(tc, test_json_quote_round_trips_through_cjson);
     tcase_add_test(tc, test_json_writers_build_what_cjson_reads);

@@ -28,6 +28,8 @@ main(void)
     srunner_add_suite(sr, time_suite());
     srunner_add_suite(sr, event_suite());
     srunner_add_suite(sr, http_suite());
+    srunner_add_suite(sr, db_suite());
+    srunner_add_suite(sr, topic_suite());
     srunner_add_suite(sr, page_suite());
     srunner_add_suite(sr, hash_suite());
     srunner_run_all(sr, CK_NORMAL);

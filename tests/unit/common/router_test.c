@@ -63,15 +63,62 @@ h_judges(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return tm_buf_adds(&rep->body, "{\"secret\":1}");
 }
 
+/* A list: a page, a status and a start time. */
+static enum tm_code
+h_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    static const char *const statuses[] = {"open", "closed", NULL};
+    struct tm_page pg;
+    struct tm_time from;
+    int status;
+    enum tm_code rc;
+
+    calls++;
+    if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
+        (rc = tm_ctx_query_enum(ctx, "status", statuses, &status, err)) != TM_OK ||
+        (rc = tm_ctx_query_time(ctx, "from", &from, err)) != TM_OK)
+        return rc;
+    return tm_buf_printf(&rep->body, "{\"limit\":%lld,\"status\":\"%s\",\"from\":\"%s\"}",
+                         (long long)pg.limit, status < 0 ? "" : statuses[status], from.text);
+}
+
+/* A write in the router's transaction that takes one query parameter. */
+static enum tm_code
+h_write(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    int64_t h;
+    enum tm_code rc;
+
+    calls++;
+    if ((rc = tm_ctx_query_int(ctx, "horizon", 1, 9, 3, &h, err)) != TM_OK)
+        return rc;
+    return tm_buf_printf(&rep->body, "{\"horizon\":%lld}", (long long)h);
+}
+
+/* A write that commits on its own (TM_TX_READ): it takes no parameter. */
+static enum tm_code
+h_own(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    (void)ctx;
+    (void)err;
+    calls++;
+    return tm_buf_adds(&rep->body, "{}");
+}
+
 static const struct tm_route routes[] = {
     {"POST", "/t/{id}", h_echo, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
     {"GET", "/t/{id}", h_fail, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/s/{id}", h_forgets, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"POST", "/s/{id}", h_judges, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/l", h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/w/{id}", h_write, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"POST", "/o/{id}", h_own, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
-static struct tm_router router = {"tm-test", routes, 4, NULL, health_down, NULL, NULL};
+static struct tm_router router = {
+    "tm-test", routes, sizeof routes / sizeof routes[0], NULL, health_down, NULL, NULL, NULL, NULL};
 
 static const char *role = "admin", *stores = ""; /* the principal dispatch sends */
+static const char *query[8]; /* the query dispatch sends: key, value, key, value..., NULL */
 
 /* Sends one envelope through the router; returns the status, body in out. */
 static int
@@ -91,6 +138,10 @@ dispatch(const char *method, const char *route, const char *id, int64_t deadline
     snprintf(req.route, sizeof req.route, "%s", route);
     req.params[0] = (struct tm_kv){"id", id};
     req.n_params = 1;
+    for (int i = 0; query[2 * i]; i++) {
+        req.query[i] = (struct tm_kv){query[2 * i], query[2 * i + 1]};
+        req.n_query = i + 1;
+    }
     req.deadline_ms = deadline_ms;
     tm_buf_init(&env, 4096);
     tm_buf_init(&rep, 1 << 20);
@@ -183,15 +234,94 @@ START_TEST(test_router_refuses_unjudged_store_answers)
 }
 END_TEST
 
+/* Sets the query dispatch sends: up to three pairs. */
+static void
+with_query(const char *k1, const char *v1, const char *k2, const char *v2, const char *k3,
+           const char *v3)
+{
+    const char *q[8] = {k1, v1, k2, v2, k3, v3, NULL, NULL};
+
+    memcpy(query, q, sizeof query);
+    if (!k1)
+        query[0] = NULL;
+    else if (!k2)
+        query[2] = NULL;
+    else if (!k3)
+        query[4] = NULL;
+}
+
+/* A parameter the handler did not read is a 400 naming it and the ones it
+ * takes (?page=2 where the API pages with cursor), never silently ignored. */
+START_TEST(test_router_refuses_unread_query_parameters)
+{
+    char body[512];
+    int64_t later = tm_now_ms() + 10000;
+
+    with_query("limit", "5", "status", "open", "from", "2026-11-22");
+    ck_assert_int_eq(dispatch("GET", "/l", "1", later, body, sizeof body), 200);
+    ck_assert_str_eq(body, "{\"limit\":5,\"status\":\"open\",\"from\":\"2026-11-22T00:00:00Z\"}");
+    with_query("page", "1", "page_size", "20", NULL, NULL);
+    ck_assert_int_eq(dispatch("GET", "/l", "1", later, body, sizeof body), 400);
+    ck_assert_str_eq(body, "{\"error\":{\"code\":\"invalid_argument\",\"message\":\"unknown "
+                           "query parameter 'page': GET /l takes limit, cursor, status, "
+                           "from\",\"field\":\"page\"}}");
+    with_query("limit", "5", "Limit", "6", NULL, NULL); /* names are case-sensitive */
+    ck_assert_int_eq(dispatch("GET", "/l", "1", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(strstr(body, "\"field\":\"Limit\""));
+    with_query("limit", "5", "limit", "6", NULL, NULL);
+    ck_assert_int_eq(dispatch("GET", "/l", "1", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(strstr(body, "limit is given more than once"));
+    with_query("status", "in_store", NULL, NULL, NULL, NULL);
+    ck_assert_int_eq(dispatch("GET", "/l", "1", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(strstr(body, "status must be one of: open, closed"));
+    with_query("from", "yesterday", NULL, NULL, NULL, NULL);
+    ck_assert_int_eq(dispatch("GET", "/l", "1", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(strstr(body, "\"field\":\"from\""));
+    /* a route that reads nothing takes nothing */
+    with_query("x", "1", NULL, NULL, NULL, NULL);
+    ck_assert_int_eq(dispatch("POST", "/t/{id}", "3", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(strstr(body, "unknown query parameter 'x': POST /t/{id} takes none"));
+    with_query(NULL, NULL, NULL, NULL, NULL, NULL);
+}
+END_TEST
+
+/* Writes: in the router's transaction the handler runs and the refusal
+ * rolls it back; a write that commits on its own is refused before it runs. */
+START_TEST(test_router_refuses_unread_query_parameters_of_writes)
+{
+    char body[512];
+    int64_t later = tm_now_ms() + 10000;
+
+    calls = 0;
+    with_query("horizon", "4", NULL, NULL, NULL, NULL);
+    ck_assert_int_eq(dispatch("POST", "/w/{id}", "1", later, body, sizeof body), 200);
+    ck_assert_str_eq(body, "{\"horizon\":4}");
+    with_query("horizon", "4", "horizon_days", "4", NULL, NULL);
+    ck_assert_int_eq(dispatch("POST", "/w/{id}", "1", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(strstr(body, "\"field\":\"horizon_days\""));
+    ck_assert_int_eq(calls, 2);
+    with_query(NULL, NULL, NULL, NULL, NULL, NULL);
+    ck_assert_int_eq(dispatch("POST", "/o/{id}", "1", later, body, sizeof body), 200);
+    ck_assert_int_eq(calls, 3);
+    with_query("dry_run", "true", NULL, NULL, NULL, NULL);
+    ck_assert_int_eq(dispatch("POST", "/o/{id}", "1", later, body, sizeof body), 400);
+    ck_assert_ptr_nonnull(
+        strstr(body, "unknown query parameter 'dry_run': POST /o/{id} takes none"));
+    ck_assert_int_eq(calls, 3);
+    with_query(NULL, NULL, NULL, NULL, NULL, NULL);
+}
+END_TEST
+
 START_TEST(test_store_scope_helpers)
 {
     struct tm_request req;
-    struct tm_ctx ctx = {&req, NULL, NULL, NULL, 0};
+    struct tm_ctx ctx;
     const int64_t ends[2] = {3, 2}, elsewhere[2] = {3, 4};
     char scope[32];
     struct tm_err e;
 
     memset(&req, 0, sizeof req);
+    tm_ctx_init(&ctx, &req, NULL);
     snprintf(req.principal.role, sizeof req.principal.role, "pos");
     snprintf(req.principal.stores, sizeof req.principal.stores, "1,2");
     ck_assert_int_eq(tm_ctx_may_see(&ctx, ends, 2, "id", "transfer", &e), TM_OK);
@@ -216,12 +346,13 @@ START_TEST(test_store_scope_helpers)
 END_TEST
 
 static struct tm_request qreq;
-static struct tm_ctx qctx = {&qreq, NULL, NULL, NULL, 0};
+static struct tm_ctx qctx;
 
 static void
 set_query(const char *k1, const char *v1, const char *k2, const char *v2)
 {
     memset(&qreq, 0, sizeof qreq);
+    tm_ctx_init(&qctx, &qreq, NULL);
     qreq.query[0] = (struct tm_kv){k1, v1};
     qreq.query[1] = (struct tm_kv){k2, v2};
     qreq.n_query = 2;
@@ -278,6 +409,8 @@ router_suite(void)
     tcase_add_test(tc, test_router_answers_health_probe);
     tcase_add_test(tc, test_router_garbage_message_is_400);
     tcase_add_test(tc, test_router_refuses_unjudged_store_answers);
+    tcase_add_test(tc, test_router_refuses_unread_query_parameters);
+    tcase_add_test(tc, test_router_refuses_unread_query_parameters_of_writes);
     tcase_add_test(tc, test_store_scope_helpers);
     tcase_add_test(tc, test_page_and_query_helpers);
     suite_add_tcase(s, tc);

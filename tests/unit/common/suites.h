@@ -18,6 +18,8 @@ Suite *migrate_suite(void);
 Suite *time_suite(void);
 Suite *event_suite(void);
 Suite *http_suite(void);
+Suite *db_suite(void);
+Suite *topic_suite(void);
 Suite *page_suite(void);
 Suite *hash_suite(void);
 

@@ -59,6 +59,12 @@ START_TEST(test_user_and_key_bodies)
             &e),
         TM_INVALID);
     ck_assert_str_eq(e.field, "role");
+    ck_assert_str_eq(e.message, "role must be one of: admin, store_manager, buyer, analyst, "
+                                "fraud_analyst, viewer");
+    ck_assert_int_eq(gw_decode_user(B("{\"role\":\"regional_store_manager\"}"), 0, in, &e),
+                     TM_INVALID);
+    ck_assert_str_eq(e.message, "role must be one of: admin, store_manager, buyer, analyst, "
+                                "fraud_analyst, viewer");
     ck_assert_int_eq(gw_decode_user(B("{\"name\":\"a\\u001b[2Jb\"}"), 0, in, &e), TM_INVALID);
     ck_assert_str_eq(e.field, "name");
     ck_assert_int_eq(gw_decode_user(B("{}"), 0, in, &e), TM_INVALID);

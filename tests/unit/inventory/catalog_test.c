@@ -63,6 +63,8 @@ START_TEST(test_product_validation_names_field)
     snprintf(p.unit_of_measure, sizeof p.unit_of_measure, "bushel");
     ck_assert_int_eq(inv_product_validate(&p, ~0u, &e), TM_INVALID);
     ck_assert_str_eq(e.field, "unit_of_measure");
+    ck_assert_str_eq(e.message,
+                     "unit_of_measure must be one of: each, kg, g, l, ml, m, pack, box, pair");
     good_product(&p);
     snprintf(p.name, sizeof p.name, "   ");
     ck_assert_int_eq(inv_product_validate(&p, ~0u, &e), TM_INVALID);

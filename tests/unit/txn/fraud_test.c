@@ -1,7 +1,9 @@
 /* tests/unit/txn/fraud_test.c — fraud scoring rule by rule against hand
- * values, the rule set parser, the robust statistics, the sale decoder,
- * the price check, and the replay's velocity windows. */
+ * values, the rule set decoder and the domain's own checks on plain
+ * structs, the robust statistics, the sale decoder and check, the price
+ * check, and the replay's velocity windows. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 #include "common/json.h"
 
+#include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/gen.h"
 #include "services/txn/replay.h"
@@ -20,13 +23,10 @@ static void
 one_rule(const char *rule, struct fr_rule_set *rs)
 {
     char doc[1024];
-    cJSON *j;
     struct tm_err err;
 
     snprintf(doc, sizeof doc, "{\"rules\":[%s]}", rule);
-    ck_assert_int_eq(tm_json_parse(doc, strlen(doc), 8, "rules", &j, &err), TM_OK);
-    ck_assert_msg(fr_rule_set_parse(j, rs, &err) == TM_OK, "%s", err.message);
-    cJSON_Delete(j);
+    ck_assert_msg(tx_decode_rule_set_text(doc, strlen(doc), rs, &err) == TM_OK, "%s", err.message);
 }
 
 static void
@@ -198,7 +198,6 @@ START_TEST(test_score_capped_and_disabled)
     struct fr_rule_set rs;
     struct fr_facts f;
     struct fr_result r;
-    cJSON *j;
     struct tm_err err;
     const char *doc = "{\"review_threshold\":50,\"decline_threshold\":90,\"rules\":["
                       "{\"code\":\"a\",\"kind\":\"amount_over\",\"threshold\":1,\"weight\":80},"
@@ -206,9 +205,7 @@ START_TEST(test_score_capped_and_disabled)
                       "{\"code\":\"c\",\"kind\":\"amount_over\",\"threshold\":1,\"weight\":80,"
                       "\"enabled\":false}]}";
 
-    ck_assert_int_eq(tm_json_parse(doc, strlen(doc), 8, "r", &j, &err), TM_OK);
-    ck_assert_int_eq(fr_rule_set_parse(j, &rs, &err), TM_OK);
-    cJSON_Delete(j);
+    ck_assert_int_eq(tx_decode_rule_set_text(doc, strlen(doc), &rs, &err), TM_OK);
     base_facts(&f);
     fr_score(&rs, &f, &r);
     ck_assert(r.n_hits == 2 && r.score == 100 && r.decision == FR_DECLINE);
@@ -244,12 +241,17 @@ START_TEST(test_rule_set_parse_errors)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct fr_rule_set rs;
         struct tm_err err;
-        cJSON *j;
-        ck_assert_int_eq(tm_json_parse(bad[i].doc, strlen(bad[i].doc), 8, "r", &j, &err), TM_OK);
-        ck_assert_int_eq(fr_rule_set_parse(j, &rs, &err), TM_INVALID);
+        ck_assert_int_eq(tx_decode_rule_set_text(bad[i].doc, strlen(bad[i].doc), &rs, &err),
+                         TM_INVALID);
         ck_assert_msg(strcmp(err.field, bad[i].field) == 0, "case %zu: field %s, want %s", i,
                       err.field, bad[i].field);
-        cJSON_Delete(j);
+        if (i == 1) /* a bad value is answered with the accepted ones */
+            ck_assert_str_eq(err.message, "rules[0].kind must be one of: velocity_count, "
+                                          "velocity_amount, amount_over, customer_amount, "
+                                          "store_amount, night_hour, new_customer_large, "
+                                          "high_value_units, basket_vs_usual, customer_risk");
+        if (i == 5)
+            ck_assert_str_eq(err.message, "rules[0].window must be one of: 10m, 1h, 24h");
     }
 }
 END_TEST
@@ -260,12 +262,71 @@ START_TEST(test_builtin_rule_sets_parse)
     for (int i = 0; i < 2; i++) {
         struct fr_rule_set rs;
         struct tm_err err;
-        cJSON *j;
-        ck_assert_int_eq(tm_json_parse(docs[i], strlen(docs[i]), 8, "r", &j, &err), TM_OK);
-        ck_assert_msg(fr_rule_set_parse(j, &rs, &err) == TM_OK, "%s", err.message);
+        ck_assert_msg(tx_decode_rule_set_text(docs[i], strlen(docs[i]), &rs, &err) == TM_OK, "%s",
+                      err.message);
         ck_assert_int_ge(rs.n_rules, 4);
-        cJSON_Delete(j);
     }
+}
+END_TEST
+
+/* The domain's checks take plain structs: no JSON between them and a rule. */
+START_TEST(test_rule_set_check_on_structs)
+{
+    struct fr_rule_set rs;
+    struct tm_err err;
+
+    memset(&rs, 0, sizeof rs);
+    rs.review_at = 60;
+    rs.decline_at = 85;
+    rs.n_rules = 2;
+    snprintf(rs.rules[0].code, sizeof rs.rules[0].code, "big");
+    rs.rules[0].kind = FR_AMOUNT_OVER;
+    snprintf(rs.rules[1].code, sizeof rs.rules[1].code, "night");
+    rs.rules[1].kind = FR_NIGHT_HOUR;
+    rs.rules[1].hour_from = 2;
+    rs.rules[1].hour_to = 5;
+    ck_assert_int_eq(fr_rule_set_check(&rs, &err), TM_OK);
+    rs.rules[1].hour_to = 26; /* 26 % 24 == hour_from: an empty span */
+    ck_assert_int_eq(fr_rule_set_check(&rs, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "rules[1]");
+    rs.rules[1].hour_to = 5;
+    snprintf(rs.rules[1].code, sizeof rs.rules[1].code, "big");
+    ck_assert_int_eq(fr_rule_set_check(&rs, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "rules");
+    snprintf(rs.rules[1].code, sizeof rs.rules[1].code, "Night");
+    ck_assert_int_eq(fr_rule_set_check(&rs, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "rules[1].code");
+    rs.rules[1].code[0] = '\0';
+    ck_assert_int_eq(fr_rule_set_check(&rs, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "rules[1].code");
+    snprintf(rs.rules[1].code, sizeof rs.rules[1].code, "night");
+    rs.decline_at = 59;
+    ck_assert_int_eq(fr_rule_set_check(&rs, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "decline_threshold");
+}
+END_TEST
+
+START_TEST(test_sale_check_on_structs)
+{
+    struct tx_sale s;
+    struct tm_err err;
+
+    memset(&s, 0, sizeof s);
+    s.n = 3;
+    s.lines[0] = (struct tx_line){0, 7, 2, 1999};
+    s.lines[1] = (struct tx_line){1, 8, 1, 60000};
+    s.lines[2] = (struct tx_line){2, 9, 5, 1};
+    ck_assert_int_eq(tx_sale_check(&s, &err), TM_OK);
+    ck_assert_int_eq(s.total_cents, 2 * 1999 + 60000 + 5);
+    ck_assert_int_eq(s.units, 8);
+    s.lines[2].product_id = 7;
+    ck_assert_int_eq(tx_sale_check(&s, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "lines[2].product_id");
+    s.lines[2].product_id = 9;
+    s.lines[2].quantity = INT64_MAX / 2; /* beyond any decoder limit: refused, not wrapped */
+    s.lines[2].unit_price_cents = 3;
+    ck_assert_int_eq(tx_sale_check(&s, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "lines");
 }
 END_TEST
 
@@ -285,7 +346,7 @@ decode(const char *doc, struct tx_sale *s, struct tm_err *err)
     enum tm_code rc;
 
     ck_assert_int_eq(tm_json_parse(doc, strlen(doc), 8, "body", &j, err), TM_OK);
-    rc = tx_sale_decode(j, s, err);
+    rc = tx_decode_sale(j, s, err);
     cJSON_Delete(j);
     return rc;
 }
@@ -323,6 +384,25 @@ START_TEST(test_sale_decode)
         ck_assert_int_eq(decode(bad[i].doc, &s, &err), TM_INVALID);
         ck_assert_msg(strcmp(err.field, bad[i].field) == 0, "case %zu: field %s", i, err.field);
     }
+    /* a value longer than any accepted one is still answered with the list */
+    ck_assert_int_eq(
+        decode("{\"store_id\":1,\"lines\":[{\"product_id\":1,\"quantity\":1,"
+               "\"unit_price\":1}],\"channel\":\"in_store\",\"payment_method\":\"card\"}",
+               &s, &err),
+        TM_INVALID);
+    ck_assert_str_eq(err.message, "channel must be one of: pos, online, mobile");
+    ck_assert_int_eq(decode("{\"store_id\":1,\"lines\":[{\"product_id\":1,\"quantity\":1,"
+                            "\"unit_price\":1}],\"channel\":\"pos\",\"payment_method\":\"card\","
+                            "\"occurred_at\":\"yesterday\"}",
+                            &s, &err),
+                     TM_INVALID);
+    ck_assert_str_eq(err.field, "occurred_at");
+    ck_assert_int_eq(decode("{\"store_id\":1,\"lines\":[{\"product_id\":1,\"quantity\":1,"
+                            "\"unit_price\":1}],\"channel\":\"pos\",\"payment_method\":\"card\","
+                            "\"occurred_at\":\"2026-11-20\"}",
+                            &s, &err),
+                     TM_OK);
+    ck_assert_str_eq(s.occurred_at, "2026-11-20T00:00:00Z");
     ck_assert_int_eq(decode("{\"store_id\":3,\"customer_id\":9,\"lines\":["
                             "{\"product_id\":5,\"quantity\":2,\"unit_price\":19.99},"
                             "{\"product_id\":6,\"quantity\":1,\"unit_price\":600}],"
@@ -457,6 +537,8 @@ START_TEST(test_sample_baskets)
 }
 END_TEST
 
+Suite *rules_cache_suite(void); /* rules_cache_test.c */
+
 int
 main(void)
 {
@@ -473,6 +555,8 @@ main(void)
     tcase_add_test(tc, test_score_capped_and_disabled);
     tcase_add_test(tc, test_rule_set_parse_errors);
     tcase_add_test(tc, test_builtin_rule_sets_parse);
+    tcase_add_test(tc, test_rule_set_check_on_structs);
+    tcase_add_test(tc, test_sale_check_on_structs);
     tcase_add_test(tc, test_risk_from_labels);
     tcase_add_test(tc, test_sale_decode);
     tcase_add_test(tc, test_replay_windows_are_exact);
@@ -480,6 +564,7 @@ main(void)
     tcase_add_test(tc, test_sample_baskets);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
+    srunner_add_suite(sr, rules_cache_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

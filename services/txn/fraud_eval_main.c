@@ -1,4 +1,4 @@
-/* services/txn/eval_main.c — tm-fraud-eval: replays a labelled CSV of sales
+/* services/txn/fraud_eval_main.c — tm-fraud-eval: replays a labelled CSV of sales
  * through fr_score with a rule set and prints precision, recall, PR-AUC and
  * the flag rate at the review and decline thresholds. --generate writes the
  * sample generator's labelled sales instead.
@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "common/buf.h"
-#include "common/json.h"
 
+#include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/gen.h"
 #include "services/txn/replay.h"
@@ -133,7 +133,6 @@ load_rules(const char *which, struct fr_rule_set *rs)
 {
     const char *text = NULL;
     char *file = NULL;
-    cJSON *doc = NULL;
     struct tm_err err;
     int ok;
 
@@ -157,11 +156,9 @@ load_rules(const char *which, struct fr_rule_set *rs)
         fclose(f);
         text = file;
     }
-    ok = tm_json_parse(text, strlen(text), 8, "rules", &doc, &err) == TM_OK &&
-         fr_rule_set_parse(doc, rs, &err) == TM_OK;
+    ok = tx_decode_rule_set_text(text, strlen(text), rs, &err) == TM_OK;
     if (!ok)
         fprintf(stderr, "tm-fraud-eval: rules %s: %s (%s)\n", which, err.message, err.field);
-    cJSON_Delete(doc);
     free(file);
     return ok ? 0 : -1;
 }

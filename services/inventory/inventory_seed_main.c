@@ -1,4 +1,4 @@
-/* services/inventory/seed_main.c — tm-inventory-seed: loads the sample
+/* services/inventory/inventory_seed_main.c — tm-inventory-seed: loads the sample
  * catalogue (sample.c) through the same store.c functions the service uses,
  * in one transaction, so it is all there or none of it. Does nothing when
  * the catalogue already has products, which makes `make up` safe to repeat. */

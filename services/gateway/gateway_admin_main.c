@@ -1,4 +1,4 @@
-/* services/gateway/admin_main.c — tm-gateway-admin: the bootstrap `make up`
+/* services/gateway/gateway_admin_main.c — tm-gateway-admin: the bootstrap `make up`
  * runs. Creates the first admin when there is none — from TM_ADMIN_EMAIL /
  * TM_ADMIN_PASSWORD, or with a generated password written to a file only
  * its owner can read — and, with --sample-users, one user of each other

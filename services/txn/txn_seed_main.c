@@ -1,4 +1,4 @@
-/* services/txn/seed_main.c — tm-txn-seed: the sample sales history of
+/* services/txn/txn_seed_main.c — tm-txn-seed: the sample sales history of
  * `make up`, posted through tm-txn's own API over the bus (the envelope the
  * gateway sends), so every sample sale is decoded, priced, scored, takes
  * its stock through tm-inventory and emits its event like a real one.
@@ -9,10 +9,15 @@
  * of stock is preceded by a replenishment receipt (POST /stock-movements
  * at the sale's time), as a store would have reordered. Flagged sales are
  * then reviewed with the generator's labels, so the fraud statistics have
- * data. Does nothing when tm-txn already holds sales. Reads tm-inventory's
- * schema once, to wait for tm-txn's catalogue copy to catch up. */
+ * data. Last, tm-inventory's forecasts are refreshed from the whole history
+ * and waited for. Does nothing when tm-txn already holds sales. Reads
+ * tm-txn's schema, to wait for its catalogue copy to catch up.
+ *
+ * It runs for minutes on a small machine: every few seconds it logs
+ * event=seed.progress (step, done, total), which deploy/stack.sh shows. */
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -31,7 +36,12 @@
 #include "services/txn/gen.h"
 #include "services/txn/txn_store.h"
 
-#define SEED_LINES 16 /* at most this many lines in a sample basket */
+#define SEED_LINES 16    /* at most this many lines in a sample basket */
+#define PROGRESS_MS 5000 /* between two event=seed.progress lines */
+#define FORECAST_JOB "forecast-refresh"
+#define FORECAST_POST_MS 5000   /* the job's own answer, when it is that quick */
+#define FORECAST_START_MS 30000 /* a run asked for that has not begun is asked for again */
+#define FORECAST_WAIT_MS (3600 * 1000LL)
 
 struct seed_cfg {
     struct tm_base_cfg base;
@@ -42,6 +52,7 @@ struct seed_cfg {
     int customers;
     int seed;
     int workers;
+    int forecasts;
 };
 
 #define F(field) offsetof(struct seed_cfg, field)
@@ -62,6 +73,8 @@ static const struct tm_cfg_opt seed_opts[] = {
      "generator seed; the same seed posts the same history"},
     {"workers", "TM_SEED_WORKERS", TM_CFG_INT, F(workers), 0, 1, 64, "4", 0,
      "sales posted at once (each store's sales stay in order)"},
+    {"forecasts", "TM_SEED_FORECASTS", TM_CFG_BOOL, F(forecasts), 0, 0, 0, "true", 0,
+     "then refresh tm-inventory's forecasts from the whole history, and wait for it"},
 };
 #undef F
 #undef S
@@ -92,8 +105,27 @@ struct seed {
     int64_t n_jobs, cap_jobs;
     int64_t n_new; /* new accounts created */
     struct gen_rng rng;
-    int failed; /* set by the emit callback on an error */
+    int failed;               /* set by the emit callback on an error */
+    _Atomic int64_t n_posted; /* sales posted so far, by every worker */
+    _Atomic int running;      /* workers still posting */
+    int64_t next_progress_ms; /* of the history being built (emit) */
 };
+
+/* One event=seed.progress line (fields from fmt: step=, then done= and
+ * total= or what else tells how far it is) when the last is PROGRESS_MS old. */
+static void __attribute__((format(printf, 2, 3))) progress(int64_t *next_ms, const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+
+    if (tm_mono_ms() < *next_ms)
+        return;
+    *next_ms = tm_mono_ms() + PROGRESS_MS;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    tm_log_info(NULL, "seed.progress", "%s", what);
+}
 
 /* A request as the gateway would send it, from this tool's principal. */
 static void
@@ -182,6 +214,8 @@ emit(void *arg, const struct rp_sale *s)
 
     if (sd->failed)
         return;
+    progress(&sd->next_progress_ms, "step=building sales=%" PRId64 " new_accounts=%" PRId64,
+             sd->n_jobs, sd->n_new);
     if (day != sd->cum_day) {
         gen_day_weights((uint64_t)sd->cfg->seed, sd->items, sd->n_items, day, sd->cum);
         sd->cum_day = day;
@@ -337,22 +371,58 @@ work(void *arg)
             continue;
         if (post(sd, k, &err) == TM_OK) {
             w->posted++;
+            atomic_fetch_add(&sd->n_posted, 1);
         } else {
             tm_log_error(NULL, "seed.sale", "error=\"%s\"", err.message);
             if (++w->failed > 20)
                 break;
         }
     }
+    atomic_fetch_sub(&sd->running, 1);
     return NULL;
+}
+
+/* Posts every job on cfg->workers threads (a store's sales by one worker,
+ * in order), logging progress until they are done. */
+static void
+post_all(struct seed *sd, int64_t *posted, int64_t *failed)
+{
+    int n = sd->cfg->workers;
+    struct worker *w = tm_xcalloc((size_t)n, sizeof *w);
+    int64_t next = tm_mono_ms() + PROGRESS_MS;
+
+    atomic_store(&sd->running, n);
+    for (int i = 0; i < n; i++) {
+        w[i].sd = sd;
+        w[i].index = i;
+        w[i].started = pthread_create(&w[i].thread, NULL, work, &w[i]) == 0;
+        if (!w[i].started) {
+            atomic_fetch_sub(&sd->running, 1);
+            ++*failed;
+        }
+    }
+    while (atomic_load(&sd->running) > 0) {
+        tm_sleep_ms(200);
+        progress(&next, "step=sales done=%" PRId64 " total=%" PRId64, atomic_load(&sd->n_posted),
+                 sd->n_jobs);
+    }
+    for (int i = 0; i < n; i++) {
+        if (w[i].started)
+            pthread_join(w[i].thread, NULL);
+        *posted += w[i].posted;
+        *failed += w[i].failed;
+    }
+    free(w);
 }
 
 /* Flagged sales get the generator's label, as a fraud analyst would. */
 static int64_t
 review(struct seed *sd)
 {
-    int64_t n = 0;
+    int64_t n = 0, next = tm_mono_ms() + PROGRESS_MS;
 
     for (int64_t k = 0; k < sd->n_jobs; k++) {
+        progress(&next, "step=reviews done=%" PRId64 " total=%" PRId64, k, sd->n_jobs);
         const struct job *j = &sd->jobs[k];
         char path[96], body[128];
         struct tm_request req;
@@ -380,6 +450,129 @@ review(struct seed *sd)
     return n;
 }
 
+/* ------------------------------------------------------------ forecasts */
+
+/* The newest run of the forecast job (GET /api/v1/jobs): *id (0: none),
+ * whether it finished and whether it went well. */
+static enum tm_code
+forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, struct tm_err *err)
+{
+    struct tm_request req;
+    const cJSON *items = NULL, *it;
+    cJSON *json = NULL;
+    int status = 0;
+    enum tm_code rc;
+
+    *id = 0;
+    *finished = *ok = 0;
+    request(&req, "GET", "/api/v1/jobs", "/api/v1/jobs", NULL, NULL);
+    if ((rc = call(sd->inventory, &req, &status, &json, err)) == TM_OK && status != 200)
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "GET /api/v1/jobs answered %d", status);
+    if (rc == TM_OK)
+        items = cJSON_GetObjectItemCaseSensitive(json, "items");
+    cJSON_ArrayForEach(it, items)
+    {
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "name");
+        const cJSON *run = cJSON_GetObjectItemCaseSensitive(it, "last_run");
+        const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(run, "outcome");
+
+        if (!cJSON_IsString(name) || strcmp(name->valuestring, FORECAST_JOB) != 0 ||
+            !cJSON_IsObject(run))
+            continue;
+        *id = num(run, "id");
+        *finished = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(run, "finished_at"));
+        *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
+    }
+    cJSON_Delete(json);
+    return rc;
+}
+
+/* Asks tm-inventory to run the forecast job now, waiting FORECAST_POST_MS
+ * for its answer: *status 200 (it ran: *run_id, *ok from its run record),
+ * 202 (it runs on) or 409 (a run is under way); 0 when no answer came in
+ * time (the job may be running: its run record will tell). */
+static enum tm_code
+forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, struct tm_err *err)
+{
+    struct tm_request req;
+    struct tm_buf out;
+    cJSON *json = NULL;
+    enum tm_code rc;
+
+    *status = 0;
+    *run_id = 0;
+    *ok = 0;
+    request(&req, "POST", "/api/v1/jobs/{name}/run", "/api/v1/jobs/" FORECAST_JOB "/run", NULL,
+            NULL);
+    req.params[0] = (struct tm_kv){"name", FORECAST_JOB};
+    req.n_params = 1;
+    req.deadline_ms = tm_now_ms() + FORECAST_POST_MS;
+    tm_buf_init(&out, 1 << 16);
+    rc = tm_call(sd->inventory, &req, status, &out, err);
+    if (rc == TM_UNAVAIL) { /* no answer yet: not an error, the run record tells */
+        tm_log_info(NULL, "seed.forecasts_pending", "note=\"%s\"", err ? err->message : "");
+        *status = 0;
+        rc = TM_OK;
+    } else if (rc == TM_OK && *status == 200 &&
+               tm_json_parse(out.p, out.len, TM_JSON_DEPTH_MAX, "reply", &json, NULL) == TM_OK) {
+        const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(json, "outcome");
+        *run_id = num(json, "id");
+        *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
+    } else if (rc == TM_OK && *status != 202 && *status != 409) {
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "POST .../jobs/" FORECAST_JOB "/run answered %d",
+                        *status);
+    }
+    cJSON_Delete(json);
+    tm_buf_fini(&out);
+    return rc;
+}
+
+/* The forecasts from the whole history. tm-inventory's scheduled run may
+ * have begun while the history was still arriving (its first comes seconds
+ * after start): a run that began before now does not count. The job's
+ * answer may be its run record (200) or come later (202, or none before
+ * FORECAST_POST_MS): then its newest run record is watched until a run
+ * that began after the request has finished. A run under way (409) is
+ * waited out, then the job is asked for again. */
+static enum tm_code
+refresh_forecasts(struct seed *sd, struct tm_err *err)
+{
+    int64_t t0 = tm_mono_ms(), next = t0 + PROGRESS_MS, before = 0, asked = 0, id = 0;
+    int status = 0, finished = 0, ok = 0, want_post = 1, done = 0;
+    enum tm_code rc = forecast_run_last(sd, &before, &finished, &ok, err);
+
+    while (rc == TM_OK && !done) {
+        if (tm_mono_ms() - t0 > FORECAST_WAIT_MS)
+            return tm_err_set(err, TM_TIMEOUT, NULL, "the forecast refresh took over %lld s",
+                              FORECAST_WAIT_MS / 1000);
+        if (want_post) {
+            if ((rc = forecast_run_post(sd, &status, &id, &ok, err)) != TM_OK || status == 200)
+                break;
+            want_post = 0;
+            asked = tm_mono_ms();
+        }
+        progress(&next, "step=forecasts");
+        tm_sleep_ms(1000);
+        if ((rc = forecast_run_last(sd, &id, &finished, &ok, err)) != TM_OK)
+            break;
+        if (status == 409 && finished) { /* the run under way is over: ask again */
+            before = id;
+            want_post = 1;
+        } else if (status != 409 && id > before) {
+            done = finished;
+        } else if (status != 409 && tm_mono_ms() - asked > FORECAST_START_MS) {
+            want_post = 1; /* the request never reached the job */
+        }
+    }
+    if (rc != TM_OK)
+        return rc;
+    tm_log_info(NULL, "seed.forecasts", "run=%" PRId64 " outcome=%s ms=%" PRId64, id,
+                ok ? "ok" : "failed", tm_mono_ms() - t0);
+    return ok ? TM_OK
+              : tm_err_set(err, TM_INTERNAL, NULL,
+                           "forecast refresh run %" PRId64 " failed: see tm-inventory's log", id);
+}
+
 /* ------------------------------------------------------------ catalogue */
 
 /* Waits until tm-txn's copy of the catalogue holds every store and product
@@ -387,13 +580,15 @@ review(struct seed *sd)
 static enum tm_code
 load_catalogue(PGconn *db, struct seed *sd, struct tm_err *err)
 {
-    int64_t missing = 1, *p = NULL;
+    int64_t missing = 1, *p = NULL, next = tm_mono_ms() + PROGRESS_MS;
     int np = 0;
     enum tm_code rc = TM_OK;
 
     for (int i = 0; i < 1200 && rc == TM_OK && missing > 0; i++)
-        if ((rc = tx_db_copy_behind(db, &missing, err)) == TM_OK && missing > 0)
+        if ((rc = tx_db_copy_behind(db, &missing, err)) == TM_OK && missing > 0) {
+            progress(&next, "step=catalogue_copy missing=%" PRId64, missing);
             tm_sleep_ms(100);
+        }
     if (rc == TM_OK && missing > 0)
         rc = tm_err_set(err, TM_UNAVAIL, NULL, "tm-txn's catalogue copy lacks %" PRId64 " rows",
                         missing);
@@ -424,8 +619,7 @@ run(PGconn *db, struct seed *sd, struct tm_err *err)
                                         "silver", "gold", "platinum"};
     const struct seed_cfg *cfg = sd->cfg;
     struct gen_cfg g = {(uint64_t)cfg->seed, cfg->days, cfg->customers, 0, 0, 0.01};
-    struct worker *w;
-    int64_t posted = 0, failed = 0, reviewed, t0 = tm_mono_ms();
+    int64_t posted = 0, failed = 0, reviewed, t0 = tm_mono_ms(), next = t0 + PROGRESS_MS;
     enum tm_code rc;
 
     if ((rc = load_catalogue(db, sd, err)) != TM_OK)
@@ -433,6 +627,7 @@ run(PGconn *db, struct seed *sd, struct tm_err *err)
     sd->customer_ids = tm_xcalloc((size_t)cfg->customers, sizeof *sd->customer_ids);
     for (int i = 0; i < cfg->customers; i++) {
         char name[64];
+        progress(&next, "step=customers done=%d total=%d", i, cfg->customers);
         snprintf(name, sizeof name, "Sample Customer %d", i + 1);
         /* home stores as the generator assigns them are not known here:
          * spread them round the stores */
@@ -444,32 +639,20 @@ run(PGconn *db, struct seed *sd, struct tm_err *err)
     g.end_s = tm_now_ms() / 1000 / 86400 * 86400; /* the history ends yesterday */
     sd->rng.s = (uint64_t)cfg->seed * 31 + 7;
     sd->cum_day = -1;
+    sd->next_progress_ms = tm_mono_ms() + PROGRESS_MS;
     gen_sales(&g, emit, sd);
     if (sd->failed)
         return tm_err_set(err, TM_INTERNAL, NULL, "building the history failed");
     tm_log_info(NULL, "seed.built", "sales=%" PRId64 " days=%d customers=%d new_accounts=%" PRId64,
                 sd->n_jobs, cfg->days, cfg->customers, sd->n_new);
-    w = tm_xcalloc((size_t)cfg->workers, sizeof *w);
-    for (int i = 0; i < cfg->workers; i++) {
-        w[i].sd = sd;
-        w[i].index = i;
-        w[i].started = pthread_create(&w[i].thread, NULL, work, &w[i]) == 0;
-        failed += !w[i].started;
-    }
-    for (int i = 0; i < cfg->workers; i++) {
-        if (w[i].started)
-            pthread_join(w[i].thread, NULL);
-        posted += w[i].posted;
-        failed += w[i].failed;
-    }
-    free(w);
+    post_all(sd, &posted, &failed);
     reviewed = review(sd);
     tm_log_info(NULL, "seed.done",
                 "sales=%" PRId64 " failed=%" PRId64 " reviewed=%" PRId64 " ms=%" PRId64, posted,
                 failed, reviewed, tm_mono_ms() - t0);
     if (failed > 0)
         return tm_err_set(err, TM_INTERNAL, NULL, "%" PRId64 " sample sales failed", failed);
-    return TM_OK;
+    return cfg->forecasts ? refresh_forecasts(sd, err) : TM_OK;
 }
 
 int

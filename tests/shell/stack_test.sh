@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# tests/shell/stack_test.sh — deploy/stack.sh's stop path without a stack:
+# stand-in daemons in a throwaway run folder, stopped by `stack.sh down`.
+# Prints a Check-style summary line, which deploy/run-tests.sh counts.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+checks=0
+fails=0
+bad=0 # the case under way has failed
+
+fail() { # fail WHAT MESSAGE
+  echo "tests/shell/stack_test.sh:0:F:stack:$1: $2"
+  bad=1
+}
+
+run_case() { # run_case FUNCTION
+  bad=0
+  checks=$((checks + 1))
+  "$1"
+  fails=$((fails + bad))
+}
+
+# running PID: the process runs (a zombie, exited but not yet reaped, does not).
+running() {
+  kill -0 "$1" 2>/dev/null && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
+}
+
+# A stand-in for nginx or Redis: writes its pid file, and on SIGTERM
+# removes it first and exits a second later, as a daemon finishing its work.
+stand_in() { # stand_in PIDFILE
+  bash -c 'trap "rm -f \"$0\"; sleep 1; exit 0" TERM; echo $$ >"$0"; while :; do sleep 0.1; done' "$1" &
+  disown
+  local t=50
+  until [ -s "$1" ] || [ $t -eq 0 ]; do sleep 0.1; t=$((t - 1)); done
+}
+
+# `make down` while a daemon removes its own pid file: no error printed, and
+# down returns only when the process is gone (a new `up` can take its port).
+case_down_waits_for_a_daemon_that_removes_its_pid_file() {
+  local run out pids="" p
+  run=$(mktemp -d /tmp/tm-stack-test.XXXXXX)
+  mkdir -p "$run/pid"
+  stand_in "$run/pid/nginx.pid"
+  stand_in "$run/pid/redis.pid"
+  pids="$(cat "$run/pid/nginx.pid") $(cat "$run/pid/redis.pid")"
+  out=$(TM_RUN_DIR=$run "$ROOT/deploy/stack.sh" down 2>&1)
+  [ $? -eq 0 ] || fail down_exit "stack.sh down exited non-zero: $out"
+  [ "$out" = "stack: stopped (data kept in $run)" ] || fail down_quiet "stack.sh down printed: $out"
+  for p in $pids; do
+    if running "$p"; then
+      fail down_waits "pid $p still runs after stack.sh down returned"
+      kill -KILL "$p" 2>/dev/null
+    fi
+  done
+  rm -rf "$run"
+}
+
+# A pid file that is already gone, or names no process, is nothing to stop.
+case_down_with_stale_or_missing_pid_files() {
+  local run out
+  run=$(mktemp -d /tmp/tm-stack-test.XXXXXX)
+  mkdir -p "$run/pid"
+  echo 999999999 >"$run/pid/nginx.pid"
+  : >"$run/pid/redis.pid"
+  out=$(TM_RUN_DIR=$run "$ROOT/deploy/stack.sh" down 2>&1)
+  [ $? -eq 0 ] && [ "$out" = "stack: stopped (data kept in $run)" ] ||
+    fail down_stale "stack.sh down printed: $out"
+  [ ! -e "$run/pid/nginx.pid" ] || fail down_stale "the stale pid file is still there"
+  rm -rf "$run"
+}
+
+run_case case_down_waits_for_a_daemon_that_removes_its_pid_file
+run_case case_down_with_stale_or_missing_pid_files
+pct=$(( checks ? 100 * (checks - fails) / checks : 100 ))
+echo "$pct%: Checks: $checks, Failures: $fails, Errors: 0"
+[ $fails -eq 0 ]
