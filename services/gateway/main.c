@@ -4,12 +4,12 @@
  * then the signal loop; on SIGTERM it stops taking connections, lets
  * civetweb finish the requests in hand, and closes in reverse order. */
 #include <signal.h>
-#include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "common/config.h"
+#include "common/hash.h"
 #include "common/http.h"
 #include "common/log.h"
 #include "common/migrate.h"
@@ -86,7 +86,7 @@ prepare(struct gw_app *app, const struct gw_cfg *cfg)
     char pw[65];
 
     app->cfg = cfg;
-    if (sodium_init() < 0 || gw_limits_parse(app, &err) != TM_OK ||
+    if (tm_hash_init() != TM_OK || gw_limits_parse(app, &err) != TM_OK ||
         gw_keys_load(app, &err) != TM_OK ||
         tm_db_pool_new(cfg->db_url, cfg->db_pool, &app->db, &err) != TM_OK ||
         tm_redis_pool_new(cfg->redis_url, 300, cfg->redis_pool, &app->redis, &err) != TM_OK)
@@ -96,7 +96,7 @@ prepare(struct gw_app *app, const struct gw_cfg *cfg)
             tm_bus_client_new(gw_daemons[d].name, cfg->endpoints[d], cfg->bus_max_sockets,
                               &app->bus[d], &err) != TM_OK)
             goto fail;
-    if (gw_random_hex(32, pw, sizeof pw) != TM_OK ||
+    if (tm_random_hex(32, pw, sizeof pw) != TM_OK ||
         gw_password_hash(cfg->pwhash_ops, cfg->pwhash_mem_kib, pw, app->dummy_hash,
                          sizeof app->dummy_hash, &err) != TM_OK)
         goto fail;

@@ -64,14 +64,6 @@ gw_b64url_decode(const char *in, size_t in_len, unsigned char *out, size_t size,
     return TM_OK;
 }
 
-/* TODO(#17): only services/gateway/main.c still calls this (that file is
- * being rewritten on another branch); it goes once that call is tm_random_hex. */
-enum tm_code
-gw_random_hex(size_t n, char *out, size_t size)
-{
-    return tm_random_hex(n, out, size);
-}
-
 static enum tm_code
 mac(const char *signing_input, size_t len, const unsigned char *key, size_t key_len,
     unsigned char md[32])

@@ -52,8 +52,4 @@ TM_MUSTCHECK enum tm_code gw_b64url_encode(const void *data, size_t len, char *o
 TM_MUSTCHECK enum tm_code gw_b64url_decode(const char *in, size_t in_len, unsigned char *out,
                                            size_t size, size_t *n);
 
-/* tm_random_hex (common/hash.h), under its old name. TODO(#17): goes when
- * services/gateway/main.c, its last caller, calls tm_random_hex. */
-TM_MUSTCHECK enum tm_code gw_random_hex(size_t n, char *out, size_t size);
-
 #endif

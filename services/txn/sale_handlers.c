@@ -114,18 +114,22 @@ encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct t
     for (int i = 0; i < res->n_hits && rc == TM_OK; i++) {
         const struct fr_hit *h = &res->hits[i];
         const struct fr_rule *r = &s->rules[h->rule];
-        rc = tm_buf_printf(hits,
-                           "%s{\"code\":\"%s\",\"kind\":\"%s\",\"weight\":%g,"
-                           "\"observed\":%.4g,\"threshold\":%.4g,\"message\":",
-                           i ? "," : "", r->code, fr_kind_name(r->kind), r->weight, h->observed,
-                           h->threshold);
-        if (rc == TM_OK && (rc = tm_json_quote(hits, h->message)) == TM_OK)
+        rc = tm_buf_adds(hits, i ? ",{\"code\":" : "{\"code\":");
+        if (rc == TM_OK && (rc = tm_json_quote(hits, r->code)) == TM_OK &&
+            (rc = tm_buf_adds(hits, ",\"kind\":")) == TM_OK &&
+            (rc = tm_json_quote(hits, fr_kind_name(r->kind))) == TM_OK &&
+            (rc = tm_buf_printf(hits,
+                                ",\"weight\":%g,\"observed\":%.4g,\"threshold\":%.4g,"
+                                "\"message\":",
+                                r->weight, h->observed, h->threshold)) == TM_OK &&
+            (rc = tm_json_quote(hits, h->message)) == TM_OK)
             rc = tm_buf_adds(hits, "}");
     }
     if (rc == TM_OK && (rc = tm_buf_adds(hits, "]")) == TM_OK)
         rc = tm_buf_adds(skipped, "[");
     for (int i = 0; i < res->n_skipped && rc == TM_OK; i++)
-        rc = tm_buf_printf(skipped, "%s\"%s\"", i ? "," : "", s->rules[res->skipped[i]].code);
+        if ((rc = tm_buf_adds(skipped, i ? "," : "")) == TM_OK)
+            rc = tm_json_quote(skipped, s->rules[res->skipped[i]].code);
     return rc == TM_OK ? tm_buf_adds(skipped, "]") : rc;
 }
 
@@ -308,7 +312,9 @@ take_stock(struct flow *fl, struct tm_reply *rep, int *taken, struct tm_err *err
     inv_sale_id(fl->claim.sale_id, sid, sizeof sid);
     tm_buf_init(&body, 1 << 16);
     tm_buf_init(&out, 1 << 20);
-    rc = tm_buf_printf(&body, "{\"sale_id\":\"%s\",\"lines\":[", sid);
+    rc = tm_buf_adds(&body, "{\"sale_id\":");
+    if (rc == TM_OK && (rc = tm_json_quote(&body, sid)) == TM_OK)
+        rc = tm_buf_adds(&body, ",\"lines\":[");
     for (int i = 0; i < fl->sale.n && rc == TM_OK; i++)
         rc = tm_buf_printf(&body,
                            "%s{\"store_id\":%" PRId64 ",\"product_id\":%" PRId64
@@ -320,7 +326,8 @@ take_stock(struct flow *fl, struct tm_reply *rep, int *taken, struct tm_err *err
     if (rc == TM_OK && fl->sale.occurred_at[0]) { /* a late sale moves stock at its time */
         char at[40];
         tm_iso8601(fl->when.epoch_ms, at, sizeof at);
-        rc = tm_buf_printf(&body, ",\"occurred_at\":\"%s\"", at);
+        if ((rc = tm_buf_adds(&body, ",\"occurred_at\":")) == TM_OK)
+            rc = tm_json_quote(&body, at);
     }
     if (rc == TM_OK && (rc = tm_buf_adds(&body, "}")) == TM_OK)
         rc = inventory_call(
