@@ -284,7 +284,7 @@ START_TEST(test_new_rule_set_scores_the_next_sale_everywhere)
              store, product);
     for (int round = 0; round < 3; round++) {
         long long version;
-        snprintf(code, sizeof code, "mark_%d", round);
+        snprintf(code, sizeof code, "mark_%d", round % 10);
         snprintf(doc, sizeof doc,
                  "{\"note\":\"test cache %d\",\"rules\":[{\"code\":\"%s\",\"kind\":"
                  "\"amount_over\",\"threshold\":1,\"weight\":5}]}",
