@@ -74,6 +74,16 @@ exec_ok(PGconn *db, const char *sql)
     PQclear(r);
 }
 
+/* Every row of the plumbing tables, as text to compare. */
+static const char plumbing_rows[] =
+    "SELECT format('%s %s %s', seq, topic, data) FROM inventory.outbox UNION ALL"
+    " SELECT format('txn %s %s %s', seq, topic, data) FROM txn.outbox UNION ALL"
+    " SELECT format('seq %s %s', last, published) FROM inventory.outbox_seq"
+    " UNION ALL SELECT format('inbox %s %s', source, last_seq) FROM txn.inbox"
+    " UNION ALL SELECT format('ainbox %s %s', source, last_seq) FROM analytics.inbox"
+    " UNION ALL SELECT format('run %s %s %s', id, job, outcome) FROM inventory.job_runs"
+    " UNION ALL SELECT format('grun %s %s', id, job) FROM gateway.job_runs";
+
 /* Everything a migration builds in our schemas, as text to compare. */
 static const char *const structure[] = {
     "SELECT format('%s.%s.%s %s %s %s', table_schema, table_name, column_name, data_type,"
@@ -131,14 +141,7 @@ START_TEST(test_old_database_migrates_forward_without_loss)
     exec_ok(o, "INSERT INTO inventory.job_runs (job, instance, outcome) VALUES ('ledger-check',"
                " 'inventory-1', 'ok')");
     exec_ok(o, "INSERT INTO gateway.job_runs (job, instance) VALUES ('audit-retention', 'g-1')");
-    before = rows(o, "SELECT format('%s %s %s', seq, topic, data) FROM inventory.outbox UNION ALL"
-                     " SELECT format('txn %s %s %s', seq, topic, data) FROM txn.outbox UNION ALL"
-                     " SELECT format('seq %s %s', last, published) FROM inventory.outbox_seq"
-                     " UNION ALL SELECT format('inbox %s %s', source, last_seq) FROM txn.inbox"
-                     " UNION ALL SELECT format('ainbox %s %s', source, last_seq) FROM"
-                     " analytics.inbox UNION ALL SELECT format('run %s %s %s', id, job, outcome)"
-                     " FROM inventory.job_runs UNION ALL SELECT format('grun %s %s', id, job)"
-                     " FROM gateway.job_runs");
+    before = rows(o, plumbing_rows);
 
     /* today's daemons refuse it until tm-migrate has run: it is behind */
     ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s/sql --schemas " SCHEMAS
@@ -153,14 +156,7 @@ START_TEST(test_old_database_migrates_forward_without_loss)
                         " --check 2>/dev/null",
                         old_url, st.bin, st.root),
                      0);
-    after = rows(o, "SELECT format('%s %s %s', seq, topic, data) FROM inventory.outbox UNION ALL"
-                    " SELECT format('txn %s %s %s', seq, topic, data) FROM txn.outbox UNION ALL"
-                    " SELECT format('seq %s %s', last, published) FROM inventory.outbox_seq"
-                    " UNION ALL SELECT format('inbox %s %s', source, last_seq) FROM txn.inbox"
-                    " UNION ALL SELECT format('ainbox %s %s', source, last_seq) FROM"
-                    " analytics.inbox UNION ALL SELECT format('run %s %s %s', id, job, outcome)"
-                    " FROM inventory.job_runs UNION ALL SELECT format('grun %s %s', id, job)"
-                    " FROM gateway.job_runs");
+    after = rows(o, plumbing_rows);
     ck_assert_str_eq(after, before);
     /* the checksums it was built with stay recorded: the binaries and files
      * of before still agree with it (a rollback works) */
