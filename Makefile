@@ -35,7 +35,10 @@ TOOL_MAINS := $(sort $(wildcard services/*/*_main.c))
 svc_lib = $(BUILD)/libtm-$(1).a
 tool_bin = $(BIN)/tm-$(subst _,-,$(patsubst %_main.c,%,$(notdir $(1))))
 svc_of = $(word 2,$(subst /, ,$(1)))
-SVC_LIBS := $(foreach s,$(SERVICES),$(call svc_lib,$(s)))
+# a services/<name>/ folder of library files only (no program yet) still
+# makes libtm-<name>.a, for its unit tests
+LIB_ONLY := $(filter-out $(SERVICES),$(patsubst services/%/,%,$(sort $(dir $(wildcard services/*/*.c)))))
+SVC_LIBS := $(foreach s,$(SERVICES) $(LIB_ONLY),$(call svc_lib,$(s)))
 # the forecasting engine alone, for the fuzz target
 FORECAST_SRC := services/inventory/forecast.c services/inventory/forecast_run.c \
 	services/inventory/forecast_pattern.c
@@ -94,7 +97,7 @@ $(call tool_bin,$(1)): $(BUILD)/$(1:.c=.o) $(call svc_lib,$(call svc_of,$(1))) $
 	@echo "  LD      $$@"
 	@$(CC) $(LDFLAGS) -o $$@ $$^ $(LIBS)
 endef
-$(foreach s,$(SERVICES),$(eval $(call service_rules,$(s))))
+$(foreach s,$(SERVICES) $(LIB_ONLY),$(eval $(call service_rules,$(s))))
 $(foreach t,$(TOOL_MAINS),$(eval $(call tool_rules,$(t))))
 
 # tests/unit/<area>/*.c → unit-<area>, with every service library (the
