@@ -1,0 +1,16 @@
+/* tests/unit/supplier/main.c — runs every services/supplier/ suite. */
+#include <stdlib.h>
+
+#include "tests/unit/supplier/suites.h"
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(choice_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

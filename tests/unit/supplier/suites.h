@@ -1,0 +1,9 @@
+/* tests/unit/supplier/suites.h — one Check suite per supplier module. */
+#ifndef TM_TESTS_UNIT_SUPPLIER_SUITES_H
+#define TM_TESTS_UNIT_SUPPLIER_SUITES_H
+
+#include <check.h>
+
+Suite *choice_suite(void);
+
+#endif
