@@ -12,9 +12,9 @@ static const unsigned grants[TM_ROLE_COUNT] = {
     [TM_ROLE_ADMIN] = ~0u,
     [TM_ROLE_STORE_MANAGER] = STAFF | BIT(STORE_WRITE) | BIT(STOCK_WRITE) | BIT(STOCK_RESERVE) |
                               BIT(TXN_READ) | BIT(TXN_WRITE) | BIT(CUSTOMER_READ) |
-                              BIT(CUSTOMER_WRITE),
-    [TM_ROLE_BUYER] = STAFF | BIT(CATALOG_WRITE),
-    [TM_ROLE_ANALYST] = STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ),
+                              BIT(CUSTOMER_WRITE) | BIT(SUPPLIER_READ),
+    [TM_ROLE_BUYER] = STAFF | BIT(CATALOG_WRITE) | BIT(SUPPLIER_READ) | BIT(SUPPLIER_WRITE),
+    [TM_ROLE_ANALYST] = STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ) | BIT(SUPPLIER_READ),
     [TM_ROLE_FRAUD_ANALYST] = STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ) | BIT(FRAUD_REVIEW),
     [TM_ROLE_VIEWER] = STAFF,
     /* a till: no customer.read (emails, risk scores, fraud labels of every

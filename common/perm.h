@@ -31,7 +31,9 @@
     X(CUSTOMER_READ, "customer.read", 0) /* customers */                                           \
     X(CUSTOMER_WRITE, "customer.write", 0) /* register customers */                                \
     X(FRAUD_REVIEW, "fraud.review", 0)     /* the review queue, labels, fraud statistics, rules */ \
-    X(FRAUD_ADMIN, "fraud.admin", 0)       /* publish a new fraud rule set */
+    X(FRAUD_ADMIN, "fraud.admin", 0)       /* publish a new fraud rule set */                      \
+    X(SUPPLIER_READ, "supplier.read", 0)   /* suppliers, offers, performance, supplier choice */   \
+    X(SUPPLIER_WRITE, "supplier.write", 0) /* create and change suppliers and their offers */
 
 /* X(name, wire name, store-scoped) */
 #define TM_ROLES(X)                                                                                \

@@ -25,7 +25,12 @@
     X(TXN_DECLINED, "txn.declined", "txn")                                                         \
     X(TXN_VOIDED, "txn.voided", "txn")                                                             \
     X(TXN_REVIEWED, "txn.reviewed", "txn")                                                         \
-    X(FRAUD_RULES_CHANGED, "fraud.rules_changed", "txn")
+    X(FRAUD_RULES_CHANGED, "fraud.rules_changed", "txn")                                           \
+    X(SUPPLIER_CREATED, "supplier.created", "supplier")                                            \
+    X(SUPPLIER_UPDATED, "supplier.updated", "supplier")                                            \
+    X(OFFER_CREATED, "offer.created", "supplier")                                                  \
+    X(OFFER_UPDATED, "offer.updated", "supplier")                                                  \
+    X(OFFER_DELETED, "offer.deleted", "supplier")
 
 enum tm_topic {
 #define TM_X_ENUM(name, topic, source) TM_TOPIC_##name,

@@ -76,6 +76,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "bus decoders and bodies" build/fuzz/decoders-fuzz tests/fuzz/corpus
   fuzz "gateway bodies and token claims" build/fuzz/gateway-fuzz tests/fuzz/gateway-corpus
   fuzz "sale bodies and fraud rule sets" build/fuzz/txn-fuzz tests/fuzz/txn-corpus
+  fuzz "supplier and offer bodies" build/fuzz/supplier-fuzz tests/fuzz/supplier-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
@@ -89,7 +90,7 @@ base=""
 for _ in $(seq 1 50); do
   b=$(( (RANDOM % 120 + 200) * 100 )) # 20000-31900: below the ephemeral range (32768+)
   ok=1
-  for off in 1 2 11 12 41 42 71 72 73 99; do port_free $((b + off)) || { ok=0; break; }; done
+  for off in 1 2 11 12 41 42 71 72 73 81 99; do port_free $((b + off)) || { ok=0; break; }; done
   [ $ok = 1 ] && { base=$b; break; }
 done
 

@@ -100,7 +100,7 @@ scale_of() { # scale_of SVC -> instance count
 # its ops ports in the port block: instance i of SVC serves /health on
 # PORT_BASE + offset + i. Adding a daemon is one entry here
 # (docs/adding-a-service.md); the rest of this script derives from it.
-SERVICES=(inventory:70 analytics:60 txn:50)
+SERVICES=(inventory:70 analytics:60 txn:50 supplier:80)
 svc_names() { local e; for e in "${SERVICES[@]}"; do printf '%s ' "${e%%:*}"; done; }
 for e in "${SERVICES[@]}"; do scale_of "${e%%:*}" >/dev/null; done
 N_GW=$(scale_of gateway)

@@ -24,6 +24,7 @@ const struct gw_daemon gw_daemons[] = {
     {.name = "analytics", .prefixes = {"/api/v1/analytics"}},
     {.name = "txn",
      .prefixes = {"/api/v1/customers", "/api/v1/transactions", "/api/v1/fraud", "/api/v1/txn"}},
+    {.name = "supplier", .prefixes = {"/api/v1/suppliers", "/api/v1/supplier-choice"}},
 };
 const size_t gw_daemons_n = sizeof gw_daemons / sizeof gw_daemons[0];
 _Static_assert(sizeof gw_daemons / sizeof gw_daemons[0] <= GW_DAEMONS_MAX, "raise GW_DAEMONS_MAX");
@@ -103,6 +104,16 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/suppliers", P(SUPPLIER_READ), ANY},
+    {"POST", "/api/v1/suppliers", P(SUPPLIER_WRITE), ANY},
+    {"GET", "/api/v1/suppliers/{id}", P(SUPPLIER_READ), ANY},
+    {"PATCH", "/api/v1/suppliers/{id}", P(SUPPLIER_WRITE), ANY},
+    {"GET", "/api/v1/suppliers/{id}/offers", P(SUPPLIER_READ), ANY},
+    {"POST", "/api/v1/suppliers/{id}/offers", P(SUPPLIER_WRITE), ANY},
+    {"PATCH", "/api/v1/suppliers/{id}/offers/{offer_id}", P(SUPPLIER_WRITE), ANY},
+    {"DELETE", "/api/v1/suppliers/{id}/offers/{offer_id}", P(SUPPLIER_WRITE), ANY},
+    {"GET", "/api/v1/suppliers/{id}/performance", P(SUPPLIER_READ), ANY},
+    {"GET", "/api/v1/supplier-choice", P(SUPPLIER_READ), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 

@@ -91,6 +91,16 @@ static const struct {
     {"GET", "/api/v1/analytics/catalogue-lag", NULL, "-++++++F"},
     {"GET", "/api/v1/jobs", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/jobs/no-such-job/run", NULL, "-+FFFFFF"},
+    {"GET", "/api/v1/suppliers", NULL, "-++++FFF"},
+    {"POST", "/api/v1/suppliers", "{}", "-+F+FFFF"},
+    {"GET", "/api/v1/suppliers/999999999", NULL, "-++++FFF"},
+    {"PATCH", "/api/v1/suppliers/999999999", "{\"bogus\":1}", "-+F+FFFF"},
+    {"GET", "/api/v1/suppliers/999999999/offers", NULL, "-++++FFF"},
+    {"POST", "/api/v1/suppliers/999999999/offers", "{}", "-+F+FFFF"},
+    {"PATCH", "/api/v1/suppliers/999999999/offers/1", "{\"bogus\":1}", "-+F+FFFF"},
+    {"DELETE", "/api/v1/suppliers/999999999/offers/1", NULL, "-+F+FFFF"},
+    {"GET", "/api/v1/suppliers/999999999/performance", NULL, "-++++FFF"},
+    {"GET", "/api/v1/supplier-choice", NULL, "-++++FFF"},
 };
 #define N_ROWS (int)(sizeof matrix / sizeof matrix[0])
 #define N_COLS 8

@@ -114,5 +114,6 @@ Suite *events_suite(void);
 Suite *subscriber_suite(void);
 Suite *stock_suite(void);
 Suite *query_suite(void);
+Suite *supplier_suite(void);
 
 #endif

@@ -17,6 +17,7 @@
 #include "services/gateway/handlers.h"
 #include "services/gateway/routes.h"
 #include "services/inventory/handlers.h"
+#include "services/supplier/handlers.h"
 #include "services/txn/handlers.h"
 #include "tests/unit/gateway/suites.h"
 
@@ -143,10 +144,9 @@ static const struct {
     const struct tm_route *routes;
     const size_t *n;
 } answering[] = {
-    {"gateway", gw_local_routes, &gw_local_routes_n},
-    {"inventory", inv_routes, &inv_routes_n},
-    {"analytics", an_routes, &an_routes_n},
-    {"txn", tx_routes, &tx_routes_n},
+    {"gateway", gw_local_routes, &gw_local_routes_n}, {"inventory", inv_routes, &inv_routes_n},
+    {"analytics", an_routes, &an_routes_n},           {"txn", tx_routes, &tx_routes_n},
+    {"supplier", sup_routes, &sup_routes_n},
 };
 #define N_ANSWERING (sizeof answering / sizeof answering[0])
 
@@ -437,6 +437,7 @@ START_TEST(test_daemon_settings_keep_todays_names)
         {"analytics", "analytics-endpoints", "TM_ANALYTICS_ENDPOINTS",
          "ipc:///tmp/tm-analytics-1.ipc"},
         {"txn", "txn-endpoints", "TM_TXN_ENDPOINTS", "ipc:///tmp/tm-txn-1.ipc"},
+        {"supplier", "supplier-endpoints", "TM_SUPPLIER_ENDPOINTS", "ipc:///tmp/tm-supplier-1.ipc"},
     };
     static struct gw_daemon_opts o;
 

@@ -5,5 +5,6 @@
 #include <check.h>
 
 Suite *choice_suite(void);
+Suite *decode_suite(void);
 
 #endif
