@@ -25,6 +25,8 @@
 #   TM_EDGE_ANON_RATE, TM_EDGE_ANON_BURST  the same for requests without
 #                 credentials (10/s, burst 100)
 #   TM_SUPERVISE  0 to run daemons without deploy/supervise.sh (default: 1)
+#   TM_SUPPLIER_API_HOSTS  hosts a supplier's api_url may name (default here:
+#                 127.0.0.1,localhost, where local mock suppliers listen)
 #   BIN           folder of our binaries                  (default: ./bin)
 set -euo pipefail
 
@@ -268,7 +270,8 @@ start_service() { # start_service SVC I (in a subshell: its settings stay its ow
     export_peers
     export TM_DB_URL="$DB_URL" "TM_${up}_ENDPOINT=$ep" \
       TM_OPS_PORT="$(ops_port "$svc" "$i")" "TM_${up}_EVENTS_ENDPOINT=$(svc_events "$svc" "$i")" \
-      TM_INSTANCE="$svc-$i" TM_SQL_DIR="$ROOT/sql" TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
+      TM_INSTANCE="$svc-$i" TM_SQL_DIR="$ROOT/sql" TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+      TM_SUPPLIER_API_HOSTS="${TM_SUPPLIER_API_HOSTS:-127.0.0.1,localhost}"
     start_daemon "tm-$svc #$i" "$RUN/pid/$svc-$i.pid" "$RUN/log/$svc-$i.log" "$BIN/tm-$svc"
   )
 }

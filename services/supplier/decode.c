@@ -1,7 +1,7 @@
 /* services/supplier/decode.c — JSON to tm-supplier's plain structs, on
  * every POST and PATCH of a supplier or an offer. Shapes, types and ranges
  * are checked member by member as they are read; the rules that need the
- * whole value (breaks in order, valid_to after valid_from) last. */
+ * whole value (breaks in order, valid_to not before valid_from) last. */
 #include "services/supplier/decode.h"
 
 #include <stdio.h>
@@ -276,7 +276,7 @@ sup_decode_offer(const cJSON *body, int create, struct sup_offer_in *o, struct t
         (rc = date_member(body, "valid_to", o->valid_to, SUP_O_TO, &o->set, err)) != TM_OK)
         return rc;
     if ((o->set & SUP_O_FROM) && (o->set & SUP_O_TO) && sup_date_days(o->valid_from, &from) == 0 &&
-        sup_date_days(o->valid_to, &to) == 0 && to <= from)
-        return tm_err_set(err, TM_INVALID, "valid_to", "valid_to must be after valid_from");
+        sup_date_days(o->valid_to, &to) == 0 && to < from)
+        return tm_err_set(err, TM_INVALID, "valid_to", "valid_to must not be before valid_from");
     return TM_OK;
 }

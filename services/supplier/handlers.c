@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/call.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/topic.h"
 
 #include "services/supplier/choice.h"
@@ -161,6 +162,7 @@ h_offer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tm_ctx_param_id(ctx, "id", &sid, err)) != TM_OK ||
         (rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = sup_decode_offer(body, 1, &in, err)) != TM_OK ||
+        (rc = sup_db_supplier_exists(ctx->db, sid, err)) != TM_OK ||
         (rc = product_known(ctx, in.product_id, TM_UNPROCESSABLE, "product_id", err)) != TM_OK)
         goto out;
     rep->status = 201;
@@ -282,7 +284,7 @@ encode_candidate(struct tm_buf *b, const struct sup_request *req, const struct s
 
 static enum tm_code
 encode_choice(struct tm_buf *b, const struct sup_request *req, const struct sup_cand_info *info,
-              const struct sup_choice *ch, int64_t store_id)
+              const struct sup_choice *ch, int64_t store_id, const char *currency, int truncated)
 {
     enum tm_code rc = tm_buf_printf(b, "{\"product_id\":%" PRId64 ",\"quantity\":%" PRId64,
                                     req->product_id, req->quantity);
@@ -296,6 +298,10 @@ encode_choice(struct tm_buf *b, const struct sup_request *req, const struct sup_
         rc = tm_json_kv_i64(b, "today_day", req->today_day);
     if (rc == TM_OK)
         rc = tm_json_kv_str(b, "availability", "unknown", 0);
+    if (rc == TM_OK)
+        rc = tm_json_kv_str(b, "currency", currency, 0);
+    if (rc == TM_OK)
+        rc = tm_json_kv_bool(b, "truncated", truncated);
     if (rc == TM_OK)
         rc = tm_buf_adds(b, ",\"items\":[");
     for (int i = 0; i < ch->n && rc == TM_OK; i++)
@@ -339,7 +345,7 @@ h_choice(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct sup_choice *ch = NULL;
     struct sup_quoted q;
     int64_t store = 0;
-    int policy;
+    int policy, truncated = 0;
     enum tm_code rc;
 
     req = tm_xmalloc(sizeof *req);
@@ -377,10 +383,16 @@ h_choice(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     req->min_receipts = q.min_receipts;
     req->quoted_on_time_rate = q.on_time_rate;
     req->quoted_fill_rate = q.fill_rate;
-    if ((rc = sup_db_candidates(ctx->db, req, info, err)) != TM_OK ||
-        (rc = sup_choose(req, ch, err)) != TM_OK)
+    if ((rc = sup_db_candidates(ctx->db, app->cfg->currency, req, info, &truncated, err)) != TM_OK)
         goto out;
-    if ((rc = encode_choice(&rep->body, req, info, ch, store)) == TM_TOOBIG)
+    if ((rc = sup_choose(req, ch, err)) != TM_OK) { /* the stored offers broke a rule: ours */
+        tm_log_error(NULL, "choice.input", "field=%s error=\"%s\"", err->field, err->message);
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored offers for product %lld are inconsistent",
+                        (long long)req->product_id);
+        goto out;
+    }
+    if ((rc = encode_choice(&rep->body, req, info, ch, store, app->cfg->currency, truncated)) ==
+        TM_TOOBIG)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
 out:
     free(info);

@@ -15,6 +15,7 @@ struct sup_cfg {
     int quoted_fill_pct;
     int min_receipts;     /* below this many receipts, quoted values are used */
     char api_hosts[1024]; /* comma-separated hosts a supplier's api_url may name */
+    char currency[4];     /* the platform's: offers in another are not compared */
 };
 
 struct sup_app {

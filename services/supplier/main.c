@@ -16,8 +16,10 @@ static const struct tm_cfg_opt opts[] = {
     {"min-receipts", "TM_SUPPLIER_MIN_RECEIPTS", TM_CFG_INT, F(min_receipts), 0, 1, 100000, "5", 0,
      "receipts needed before measured performance replaces the quoted one"},
     {"api-hosts", "TM_SUPPLIER_API_HOSTS", TM_CFG_STR, F(api_hosts),
-     sizeof(((struct sup_cfg *)0)->api_hosts), 0, 0, "127.0.0.1,localhost", 0,
-     "comma-separated hosts a supplier's api_url may name (http or https only)"},
+     sizeof(((struct sup_cfg *)0)->api_hosts), 0, 0, "", 0,
+     "comma-separated hosts a supplier's api_url may name (http or https only; none by default)"},
+    {"currency", "TM_CURRENCY", TM_CFG_STR, F(currency), sizeof(((struct sup_cfg *)0)->currency), 0,
+     0, "USD", 0, "the platform's currency (ISO 4217): only offers in it are compared"},
 };
 #undef F
 

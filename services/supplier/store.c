@@ -197,8 +197,8 @@ sup_db_supplier_list(PGconn *db, int active, const struct tm_page *pg, struct tm
 
 /* ------------------------------------------------------------- offers */
 
-static enum tm_code
-supplier_exists(PGconn *db, int64_t sid, struct tm_err *err)
+enum tm_code
+sup_db_supplier_exists(PGconn *db, int64_t sid, struct tm_err *err)
 {
     struct tm_db_int p;
     const char *params[1] = {tm_db_int(&p, sid)};
@@ -283,7 +283,7 @@ sup_db_offer_create(PGconn *db, int64_t sid, const struct sup_offer_in *in, stru
     enum tm_code rc;
 
     offer_params(in, n, params + 2);
-    if ((rc = supplier_exists(db, sid, err)) != TM_OK)
+    if ((rc = sup_db_supplier_exists(db, sid, err)) != TM_OK)
         return rc;
     rc = tm_db_i64_one(db,
                        "INSERT INTO supplier.offers (supplier_id, product_id, moq, pack_size,"
@@ -360,7 +360,7 @@ sup_db_offer_list(PGconn *db, int64_t sid, int active, const struct tm_page *pg,
     PGresult *r = NULL;
     enum tm_code rc;
 
-    if ((rc = supplier_exists(db, sid, err)) != TM_OK)
+    if ((rc = sup_db_supplier_exists(db, sid, err)) != TM_OK)
         return rc;
     rc = tm_db_exec(db,
                     "SELECT o.id, " OFFER_JSON " FROM supplier.offers o"
@@ -379,7 +379,7 @@ sup_db_offer_list(PGconn *db, int64_t sid, int active, const struct tm_page *pg,
 /* clang-format off */
 #define PERF_COLS                                                                                 \
     "count(r.id), COALESCE(avg((r.actual_lead_days <= r.promised_lead_days)::int), 0),"           \
-    " COALESCE(sum(r.received_quantity)::float8 / NULLIF(sum(r.ordered_quantity), 0), 0),"        \
+    " LEAST(1, COALESCE(sum(r.received_quantity)::float8 / NULLIF(sum(r.ordered_quantity), 0), 0)),"\
     " COALESCE(avg(r.actual_lead_days), 0), COALESCE(stddev_pop(r.actual_lead_days), 0)"
 /* clang-format on */
 
@@ -394,7 +394,7 @@ sup_db_performance(PGconn *db, int64_t sid, const struct sup_quoted *q, struct t
     int64_t n;
     int quoted;
 
-    if ((rc = supplier_exists(db, sid, err)) != TM_OK)
+    if ((rc = sup_db_supplier_exists(db, sid, err)) != TM_OK)
         return rc;
     if ((rc = tm_db_exec(db,
                          "SELECT " PERF_COLS " FROM supplier.receipts r"
@@ -447,12 +447,12 @@ parse_breaks(const char *s, struct sup_offer *o)
 }
 
 enum tm_code
-sup_db_candidates(PGconn *db, struct sup_request *req, struct sup_cand_info *info,
-                  struct tm_err *err)
+sup_db_candidates(PGconn *db, const char *currency, struct sup_request *req,
+                  struct sup_cand_info *info, int *truncated, struct tm_err *err)
 {
     struct tm_db_int a, b, c;
-    const char *params[3] = {tm_db_int(&a, req->product_id), tm_db_int(&b, req->today_day),
-                             tm_db_int(&c, SUP_CANDIDATES_MAX)};
+    const char *params[4] = {tm_db_int(&a, req->product_id), tm_db_int(&b, req->today_day),
+                             tm_db_int(&c, SUP_CANDIDATES_MAX + 1), currency};
     PGresult *r = NULL;
     enum tm_code rc = tm_db_exec(
         db,
@@ -465,15 +465,20 @@ sup_db_candidates(PGconn *db, struct sup_request *req, struct sup_cand_info *inf
         " FROM supplier.offers o JOIN supplier.suppliers s ON s.id = o.supplier_id"
         " CROSS JOIN LATERAL (SELECT " PERF_COLS " FROM supplier.receipts r"
         " WHERE r.supplier_id = s.id) p"
-        " WHERE o.product_id = $1::bigint AND o.active AND s.active"
+        " WHERE o.product_id = $1::bigint AND o.active AND s.active AND s.currency = $4"
         " AND (o.valid_from IS NULL OR o.valid_from <= date '1970-01-01' + $2::integer)"
         " AND (o.valid_to IS NULL OR o.valid_to >= date '1970-01-01' + $2::integer)"
-        " ORDER BY s.id LIMIT $3::bigint",
-        3, params, &r, err);
+        /* past the limit, the cheapest first unit prices are the ones kept */
+        " ORDER BY (SELECT min(b.unit_price_cents) FROM supplier.offer_breaks b"
+        " WHERE b.offer_id = o.id), s.id LIMIT $3::bigint",
+        4, params, &r, err);
 
     if (rc != TM_OK)
         return rc;
     req->n = PQntuples(r);
+    *truncated = req->n > SUP_CANDIDATES_MAX;
+    if (*truncated)
+        req->n = SUP_CANDIDATES_MAX;
     for (int i = 0; i < req->n; i++) {
         struct sup_input *in = &req->in[i];
         struct sup_offer *o = &in->offer;

@@ -75,11 +75,17 @@ struct sup_cand_info {
     char name[SUP_NAME_MAX + 1];
 };
 
-/* Fills req->in[0..n) (and info[0..n)) with the active suppliers' active
- * offers for req->product_id valid on req->today_day, at most
- * SUP_CANDIDATES_MAX (lowest supplier ids first), each with its measured
- * performance (all its receipts); availability unknown (-1). */
-TM_MUSTCHECK enum tm_code sup_db_candidates(PGconn *db, struct sup_request *req,
-                                            struct sup_cand_info *info, struct tm_err *err);
+/* Fills req->in[0..n) (and info[0..n)) with the active offers for
+ * req->product_id valid on req->today_day of the active suppliers that
+ * price in `currency` (prices in another currency are not comparable), at
+ * most SUP_CANDIDATES_MAX: past that, the cheapest first unit prices are
+ * kept and *truncated is set. Each has its measured performance (all its
+ * receipts); availability unknown (-1). */
+TM_MUSTCHECK enum tm_code sup_db_candidates(PGconn *db, const char *currency,
+                                            struct sup_request *req, struct sup_cand_info *info,
+                                            int *truncated, struct tm_err *err);
+
+/* TM_NOTFOUND (field "id") when there is no supplier sid. */
+TM_MUSTCHECK enum tm_code sup_db_supplier_exists(PGconn *db, int64_t sid, struct tm_err *err);
 
 #endif

@@ -42,7 +42,7 @@ CREATE TABLE supplier.offers (
     active                        boolean NOT NULL DEFAULT true,
     created_at                    timestamptz NOT NULL DEFAULT now(),
     updated_at                    timestamptz NOT NULL DEFAULT now(),
-    CONSTRAINT offers_valid_range CHECK (valid_to > valid_from)
+    CONSTRAINT offers_valid_range CHECK (valid_to >= valid_from) -- both inclusive
 );
 -- one active offer per supplier and product; deleted (inactive) ones stay
 CREATE UNIQUE INDEX offers_active_uq ON supplier.offers (supplier_id, product_id) WHERE active;

@@ -87,6 +87,9 @@ START_TEST(test_offer_refusals_name_the_field)
     ck_assert_str_eq(offer_field("{\"product_id\":1}", 0), "product_id");
     ck_assert_str_eq(offer_field("{\"valid_from\":\"2026-03-01\",\"valid_to\":\"2026-02-28\"}", 0),
                      "valid_to");
+    /* both bounds are inclusive: a one-day offer is an offer */
+    ck_assert_str_eq(offer_field("{\"valid_from\":\"2026-03-01\",\"valid_to\":\"2026-03-01\"}", 0),
+                     "ok");
     ck_assert_str_eq(offer_field("{\"moq\":3}", 0), "ok");
 #undef B1
 }
