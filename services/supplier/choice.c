@@ -63,17 +63,20 @@ least_order(const struct sup_offer *o)
     return round_up(max64(max64(o->moq, o->breaks[0].min_quantity), 1), o->pack_size);
 }
 
-/* Considers ordering n instead of the current quantity: taken when its
- * total is lower, or equal with more units. */
+/* Considers ordering n units instead of the best so far: only more than
+ * the base, within known availability and SUP_QUANTITY_MAX; taken when its
+ * total is lower, or equal with more units. Every option is weighed against
+ * the best of all, so the order they come in does not matter. */
 static void
 consider(const struct sup_offer *o, int64_t n, int64_t available, struct sup_candidate *best)
 {
     struct sup_candidate t;
 
-    if (n <= best->order_quantity || (available >= 0 && n > available))
+    if (n <= best->base_quantity || n > SUP_QUANTITY_MAX || (available >= 0 && n > available))
         return;
     cost_at(o, n, &t);
-    if (t.total_cost_cents <= best->total_cost_cents)
+    if (t.total_cost_cents < best->total_cost_cents ||
+        (t.total_cost_cents == best->total_cost_cents && n > best->order_quantity))
         cost_at(o, n, best);
 }
 
@@ -87,15 +90,17 @@ sup_price_order(const struct sup_offer *o, int64_t quantity, int64_t available_u
     cost_at(o, base, c);
     c->base_quantity = base;
     c->base_total_cents = c->total_cost_cents;
+    /* each higher break's minimum */
     for (int j = 1; j < o->n_breaks; j++)
         consider(o, round_up(o->breaks[j].min_quantity, o->pack_size), available_units, c);
-    /* the least pack multiple, within each break, whose goods ship free */
-    if (thr > 0 && o->shipping_cost_cents > 0 && c->goods_cents < thr)
+    /* within each break, the least pack multiple above the base whose goods
+     * ship free (thr and p <= SUP_MONEY_MAX, so need <= 10^8: no overflow) */
+    if (thr > 0 && o->shipping_cost_cents > 0)
         for (int j = 0; j < o->n_breaks; j++) {
             int64_t p = o->breaks[j].unit_price_cents;
             if (p == 0)
                 continue;
-            int64_t need = max64((thr + p - 1) / p, max64(base, o->breaks[j].min_quantity));
+            int64_t need = max64((thr + p - 1) / p, max64(base + 1, o->breaks[j].min_quantity));
             consider(o, round_up(need, o->pack_size), available_units, c);
         }
     c->raised = c->order_quantity != base;
@@ -192,6 +197,7 @@ check_request(const struct sup_request *req, struct tm_err *err)
 {
     enum tm_code rc;
     int wp = req->weight_price_pct, wr = req->weight_reliability_pct, wd = req->weight_delivery_pct;
+    bool in_range = wp >= 0 && wp <= 100 && wr >= 0 && wr <= 100 && wd >= 0 && wd <= 100;
 
     if (req->quantity < 1 || req->quantity > SUP_QUANTITY_MAX)
         return tm_err_set(err, TM_INVALID, "quantity", "quantity must be 1..10000000");
@@ -203,7 +209,8 @@ check_request(const struct sup_request *req, struct tm_err *err)
         return tm_err_set(err, TM_INVALID, "quoted_on_time_rate", "must be 0..1");
     if (!rate_ok(req->quoted_fill_rate))
         return tm_err_set(err, TM_INVALID, "quoted_fill_rate", "must be 0..1");
-    if (wp < 0 || wr < 0 || wd < 0 || (wp + wr + wd != 100 && wp + wr + wd != 0))
+    /* each in 0..100 before summing, so the sum cannot overflow */
+    if (!in_range || (wp + wr + wd != 100 && wp + wr + wd != 0))
         return tm_err_set(err, TM_INVALID, "weights",
                           "weights must be non-negative percentages summing to 100");
     if (req->n < 0 || req->n > SUP_CANDIDATES_MAX)
@@ -315,8 +322,16 @@ cmp_i64(int64_t a, int64_t b)
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/* < 0 when a ranks before b under policy p. Scores are compared to 1e-9 so
- * that sums of the same terms in another order still tie. */
+/* A score on a fixed grid of 1e-9, so that sums of the same terms in
+ * another order still tie. A tolerance (|a - b| <= 1e-9) would not do: it
+ * is not transitive, and the ranking would then depend on input order. */
+static long long
+score_grid(const struct sup_candidate *c)
+{
+    return llround(c->score * 1e9);
+}
+
+/* < 0 when a ranks before b under policy p; a total order. */
 static int
 rank_cmp(const struct sup_candidate *a, const struct sup_candidate *b,
          const struct sup_request *req)
@@ -335,8 +350,7 @@ rank_cmp(const struct sup_candidate *a, const struct sup_candidate *b,
         r = (int)req->in[b->input].preferred - (int)req->in[a->input].preferred;
         break;
     case SUP_WEIGHTED:
-        if (fabs(a->score - b->score) > 1e-9)
-            r = cmp_double(b->score, a->score);
+        r = cmp_i64(score_grid(b), score_grid(a));
         break;
     case SUP_CHEAPEST:
     case SUP_POLICIES:
@@ -487,12 +501,13 @@ enum tm_code
 sup_choose(const struct sup_request *req, struct sup_choice *out, struct tm_err *err)
 {
     enum tm_code rc;
-    bool dflt = req->weight_price_pct + req->weight_reliability_pct + req->weight_delivery_pct == 0;
+    bool dflt;
 
     memset(out, 0, sizeof *out);
     out->winner = -1;
     if ((rc = check_request(req, err)) != TM_OK)
         return rc;
+    dflt = req->weight_price_pct + req->weight_reliability_pct + req->weight_delivery_pct == 0;
     out->weight_price = (dflt ? SUP_WEIGHT_PRICE_DEFAULT : req->weight_price_pct) / 100.0;
     out->weight_reliability =
         (dflt ? SUP_WEIGHT_RELIABILITY_DEFAULT : req->weight_reliability_pct) / 100.0;

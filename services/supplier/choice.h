@@ -14,11 +14,12 @@
  * - Order quantity: q = max(quantity, moq, first break's min_quantity) rounded
  *   up to a multiple of pack_size. The break that applies is the one with the
  *   largest min_quantity <= the quantity ordered.
- * - More for less: the quantity is raised to a higher break's minimum (rounded
- *   up to pack), or to the least pack multiple whose goods reach the
- *   free-shipping threshold, when that total (goods + shipping) is no higher
- *   than the total at q. Lowest total wins; on an equal total the larger
- *   quantity. Never beyond known availability.
+ * - More for less: the raise options are each higher break's minimum
+ *   (rounded up to pack) and, within each break, the least pack multiple
+ *   above q whose goods reach the free-shipping threshold. Of q and every
+ *   option, the lowest total (goods + shipping) is ordered; on an equal
+ *   total the larger quantity. An option is never beyond known availability
+ *   or SUP_QUANTITY_MAX.
  * - Shipping: shipping_cost_cents per order, 0 when the order's goods value
  *   is at or above free_shipping_threshold_cents (0 = no threshold). Landed
  *   unit cost = total / quantity; the reported cents round up (so landed x
@@ -34,7 +35,9 @@
  * - Ranking per policy (then, in every policy: lower landed unit cost, lower
  *   total, lower supplier id): cheapest = landed unit cost; fastest = earlier
  *   arrival, then smaller sd; most_reliable = higher reliability; preferred =
- *   preferred first, then landed unit cost; weighted = higher score.
+ *   preferred first, then landed unit cost; weighted = higher score, compared
+ *   on a grid of 1e-9 (llround(score * 1e9)), so the ranking is a total
+ *   order and does not depend on input order.
  * - Winner: the best-ranked candidate whose availability covers its order
  *   quantity (available < 0 = unknown, taken as unlimited). When none covers,
  *   the quantity is split in ranking order, each allocation a pack multiple
@@ -118,8 +121,8 @@ struct sup_request {
     int min_receipts;           /* below this many receipts, quoted values are used */
     double quoted_on_time_rate; /* 0..1, credited to a supplier not yet measured */
     double quoted_fill_rate;    /* 0..1, likewise */
-    int weight_price_pct, weight_reliability_pct, weight_delivery_pct; /* sum 100; all 0 =
-                                                                           default */
+    int weight_price_pct, weight_reliability_pct, weight_delivery_pct; /* each 0..100, sum
+                                                                           100; all 0 = default */
     int n;                                                             /* 0..SUP_CANDIDATES_MAX */
     struct sup_input in[SUP_CANDIDATES_MAX];
 };
@@ -184,8 +187,10 @@ struct sup_choice {
  * "in[2].offer.price_breaks", "in[0].offer.valid_to", ...) when the request
  * is malformed: quantity outside 1..SUP_QUANTITY_MAX, breaks absent, out of
  * order or duplicated, pack size < 1, valid_to before valid_from, a rate
- * outside 0..1, a negative amount, a duplicated supplier id, weights that do
- * not sum to 100; *out is then unspecified. */
+ * outside 0..1, a negative amount, a duplicated supplier id, a weight
+ * outside 0..100 or weights that do not sum to 100 (or 0);
+ * valid_to == valid_from is a one-day offer, not an error. *out is then
+ * unspecified. */
 TM_MUSTCHECK enum tm_code sup_choose(const struct sup_request *req, struct sup_choice *out,
                                      struct tm_err *err);
 

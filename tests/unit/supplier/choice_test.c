@@ -1,6 +1,7 @@
 /* tests/unit/supplier/choice_test.c — supplier choice (services/supplier/
  * choice.h) against hand-computed cases; each case's arithmetic is in the
  * comment above it. Money in cents. */
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -545,6 +546,159 @@ START_TEST(test_choice_only_valid_offers_for_the_product)
 }
 END_TEST
 
+START_TEST(test_choice_lowest_total_among_all_raises)
+{
+    struct sup_offer o;
+    struct sup_candidate c;
+
+    /* 12.50 from 1, 9.90 from 40, pack 1, shipping 25.00, threshold 380.00;
+     * 30 units. Base: 30 x 12.50 = 375.00 + 25.00 = 400.00. The 40 break:
+     * 40 x 9.90 = 396.00, free. Free shipping at 12.50: ceil(380.00 /
+     * 12.50) = 31 units = 387.50, free. Lowest total: 31 at 387.50. */
+    memset(&o, 0, sizeof o);
+    o.n_breaks = 2;
+    o.breaks[0] = (struct sup_break){1, 1250};
+    o.breaks[1] = (struct sup_break){40, 990};
+    o.pack_size = 1;
+    o.shipping_cost_cents = 2500;
+    o.free_shipping_threshold_cents = 38000;
+    sup_price_order(&o, 30, -1, &c);
+    ck_assert(c.raised);
+    ck_assert_int_eq(c.order_quantity, 31);
+    ck_assert_int_eq(c.unit_price_cents, 1250);
+    ck_assert_int_eq(c.shipping_cents, 0);
+    ck_assert_int_eq(c.total_cost_cents, 38750);
+    ck_assert_int_eq(c.base_quantity, 30);
+    ck_assert_int_eq(c.base_total_cents, 40000);
+    /* 9.60 from 40: 40 x 9.60 = 384.00 < 387.50, so the break wins */
+    o.breaks[1].unit_price_cents = 960;
+    sup_price_order(&o, 30, -1, &c);
+    ck_assert_int_eq(c.order_quantity, 40);
+    ck_assert_int_eq(c.total_cost_cents, 38400);
+    /* 9.69 from 40: 40 x 9.69 = 387.60 > 387.50, so 31 stays */
+    o.breaks[1].unit_price_cents = 969;
+    sup_price_order(&o, 30, -1, &c);
+    ck_assert_int_eq(c.order_quantity, 31);
+    ck_assert_int_eq(c.total_cost_cents, 38750);
+    /* only 35 available: the 40 break is out of reach, 31 is not */
+    o.breaks[1].unit_price_cents = 960;
+    sup_price_order(&o, 30, 35, &c);
+    ck_assert_int_eq(c.order_quantity, 31);
+    ck_assert_int_eq(c.total_cost_cents, 38750);
+    /* equal totals take the larger quantity: 7.75 from 50, 50 x 7.75 =
+     * 387.50, free, the same as 31 x 12.50 -> 50 */
+    o.breaks[1] = (struct sup_break){50, 775};
+    sup_price_order(&o, 30, -1, &c);
+    ck_assert_int_eq(c.order_quantity, 50);
+    ck_assert_int_eq(c.total_cost_cents, 38750);
+}
+END_TEST
+
+START_TEST(test_choice_raise_never_beyond_quantity_max)
+{
+    struct sup_offer o;
+    struct sup_candidate c;
+
+    /* 0.01 each, shipping 1,000,000.00, free from 1,000,000.00: free
+     * shipping needs 100,000,000 units > SUP_QUANTITY_MAX, so 1 unit stays,
+     * 0.01 + 1,000,000.00 */
+    memset(&o, 0, sizeof o);
+    o.n_breaks = 1;
+    o.breaks[0] = (struct sup_break){1, 1};
+    o.pack_size = 1;
+    o.shipping_cost_cents = SUP_MONEY_MAX;
+    o.free_shipping_threshold_cents = SUP_MONEY_MAX;
+    sup_price_order(&o, 1, -1, &c);
+    ck_assert(!c.raised);
+    ck_assert_int_eq(c.order_quantity, 1);
+    ck_assert_int_eq(c.total_cost_cents, SUP_MONEY_MAX + 1);
+    /* 0.10 each: exactly SUP_QUANTITY_MAX units reach it, 1,000,000.00 in
+     * total < 1,000,000.10, so that raise is allowed */
+    o.breaks[0].unit_price_cents = 10;
+    sup_price_order(&o, 1, -1, &c);
+    ck_assert(c.raised);
+    ck_assert_int_eq(c.order_quantity, SUP_QUANTITY_MAX);
+    ck_assert_int_eq(c.total_cost_cents, SUP_MONEY_MAX);
+    /* a higher break at 0.00 from 9,999,999, no threshold: rounded to pack
+     * 2 it is 10,000,000, allowed; to pack 7 it is 10,000,004, too many */
+    o.breaks[0].unit_price_cents = 1;
+    o.free_shipping_threshold_cents = 0;
+    o.n_breaks = 2;
+    o.breaks[1] = (struct sup_break){SUP_QUANTITY_MAX - 1, 0};
+    o.pack_size = 2;
+    sup_price_order(&o, 2, -1, &c);
+    ck_assert_int_eq(c.order_quantity, SUP_QUANTITY_MAX);
+    o.pack_size = 7;
+    sup_price_order(&o, 7, -1, &c);
+    ck_assert(!c.raised);
+    ck_assert_int_eq(c.order_quantity, 7);
+}
+END_TEST
+
+START_TEST(test_choice_ranking_independent_of_input_order)
+{
+    static const int perms[6][3] = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                    {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+    /* weights 0/100/0: the score is the reliability (on time x fill 1).
+     * Neighbours differ by 0.9e-9, the ends by 1.8e-9; a 1e-9 tolerance
+     * ties neighbours but not the ends, which is not an order. Every input
+     * order must give the same ranking. */
+    static const double on_time[3] = {0.5, 0.5 + 0.9e-9, 0.5 + 1.8e-9};
+    struct sup_request r;
+    struct sup_choice c;
+    int64_t first[3];
+
+    for (int k = 0; k < 6; k++) {
+        req_init(&r, 10, SUP_WEIGHTED);
+        r.weight_reliability_pct = 100;
+        for (int j = 0; j < 3; j++) {
+            int i = perms[k][j];
+            add(&r, i + 1, 1000, on_time[i], 1.0, 4, 1);
+        }
+        choose_ok(&r, &c);
+        ck_assert_int_eq(c.n, 3);
+        for (int j = 0; j < 3; j++) {
+            if (k == 0)
+                first[j] = c.ranked[j].supplier_id;
+            ck_assert_msg(c.ranked[j].supplier_id == first[j],
+                          "input order %d: rank %d is supplier %lld, not %lld", k, j,
+                          (long long)c.ranked[j].supplier_id, (long long)first[j]);
+        }
+    }
+}
+END_TEST
+
+START_TEST(test_choice_one_day_offer)
+{
+    struct sup_request r;
+    struct sup_choice c;
+    struct tm_err err;
+
+    /* valid_from = valid_to = today: valid on that one day (both inclusive) */
+    req_init(&r, 10, SUP_CHEAPEST);
+    struct sup_offer *o = &add(&r, 1, 1000, 0.9, 0.9, 4, 1)->offer;
+    o->has_valid_from = o->has_valid_to = true;
+    o->valid_from_day = o->valid_to_day = TODAY;
+    choose_ok(&r, &c);
+    ck_assert_int_eq(c.n, 1);
+    ck_assert_int_eq(c.winner_id, 1);
+    /* the day before, not yet valid; the day after, expired */
+    r.today_day = TODAY - 1;
+    choose_ok(&r, &c);
+    ck_assert_int_eq(c.n, 0);
+    ck_assert_int_eq(c.excluded[0].why, SUP_NOT_YET_VALID);
+    r.today_day = TODAY + 1;
+    choose_ok(&r, &c);
+    ck_assert_int_eq(c.n, 0);
+    ck_assert_int_eq(c.excluded[0].why, SUP_EXPIRED);
+    /* valid_to one day before valid_from is malformed */
+    o->valid_to_day = TODAY - 1;
+    tm_err_clear(&err);
+    ck_assert_int_eq(sup_choose(&r, &c, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "in[0].offer.valid_to");
+}
+END_TEST
+
 /* Each malformed request and the field its refusal names. */
 enum bad_kind {
     BAD_QTY_ZERO,
@@ -552,6 +706,8 @@ enum bad_kind {
     BAD_QTY_HUGE,
     BAD_POLICY,
     BAD_WEIGHTS,
+    BAD_WEIGHTS_WRAP_100,
+    BAD_WEIGHTS_WRAP_0,
     BAD_MIN_RECEIPTS,
     BAD_QUOTED_RATE,
     BAD_NO_BREAKS,
@@ -582,6 +738,8 @@ static const struct {
     {BAD_QTY_HUGE, "quantity"},
     {BAD_POLICY, "policy"},
     {BAD_WEIGHTS, "weights"},
+    {BAD_WEIGHTS_WRAP_100, "weights"},
+    {BAD_WEIGHTS_WRAP_0, "weights"},
     {BAD_MIN_RECEIPTS, "min_receipts"},
     {BAD_QUOTED_RATE, "quoted_fill_rate"},
     {BAD_NO_BREAKS, "in[1].offer.price_breaks"},
@@ -623,6 +781,14 @@ spoil(struct sup_request *r, enum bad_kind k)
         break;
     case BAD_WEIGHTS:
         r->weight_price_pct = r->weight_reliability_pct = r->weight_delivery_pct = 50;
+        break;
+    case BAD_WEIGHTS_WRAP_100: /* an int sum would wrap to 100 */
+        r->weight_price_pct = r->weight_reliability_pct = INT_MAX;
+        r->weight_delivery_pct = 102;
+        break;
+    case BAD_WEIGHTS_WRAP_0: /* ... or to 0, the default */
+        r->weight_price_pct = r->weight_reliability_pct = INT_MAX;
+        r->weight_delivery_pct = 2;
         break;
     case BAD_MIN_RECEIPTS:
         r->min_receipts = -1;
@@ -719,15 +885,19 @@ choice_suite(void)
     tcase_add_test(tc, test_choice_higher_break_not_cheaper);
     tcase_add_test(tc, test_choice_reason_says_what_raising_saves);
     tcase_add_test(tc, test_choice_shipping_and_free_threshold);
+    tcase_add_test(tc, test_choice_lowest_total_among_all_raises);
+    tcase_add_test(tc, test_choice_raise_never_beyond_quantity_max);
     tcase_add_test(tc, test_choice_quoted_until_enough_receipts);
     tcase_add_loop_test(tc, test_choice_each_policy_winner, 0,
                         (int)(sizeof policy_cases / sizeof policy_cases[0]));
     tcase_add_test(tc, test_choice_reasons_name_the_runner_up);
     tcase_add_test(tc, test_choice_weighted_terms_normalised_among_candidates);
     tcase_add_test(tc, test_choice_ties_are_deterministic);
+    tcase_add_test(tc, test_choice_ranking_independent_of_input_order);
     tcase_add_test(tc, test_choice_winner_must_cover);
     tcase_add_test(tc, test_choice_split_when_short_with_remainder);
     tcase_add_test(tc, test_choice_only_valid_offers_for_the_product);
+    tcase_add_test(tc, test_choice_one_day_offer);
     tcase_add_loop_test(tc, test_choice_invalid_input_names_the_field, 0,
                         (int)(sizeof bad_cases / sizeof bad_cases[0]));
     suite_add_tcase(s, tc);
