@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/ops.h"
+#include "common/page.h"
 #include "common/time.h"
 
 #define BACKOFF_MIN_MS 100
@@ -465,4 +466,40 @@ tm_schema_name_ok(const char *name)
     if (n == 0 || n > 48 || name[0] < 'a' || name[0] > 'z')
         return 0;
     return strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
+static enum tm_code
+reply_too_big(enum tm_code rc, struct tm_err *err)
+{
+    return rc == TM_TOOBIG ? tm_err_set(err, TM_TOOBIG, NULL, "reply too large") : rc;
+}
+
+enum tm_code
+tm_db_json_one(PGconn *db, const char *sql, int n, const char *const *params, const char *field,
+               const char *what, struct tm_buf *out, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, field, "no %s with this %s", what, field);
+    else if (rc == TM_OK)
+        rc = reply_too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
+    PQclear(r);
+    return rc;
+}
+
+enum tm_code
+tm_db_json_page(const PGresult *r, int64_t limit, struct tm_buf *out, struct tm_err *err)
+{
+    int n = PQntuples(r), shown = n > limit ? (int)limit : n;
+    enum tm_code rc = tm_buf_adds(out, "{\"items\":[");
+
+    for (int i = 0; i < shown && rc == TM_OK; i++)
+        rc = tm_buf_printf(out, "%s%s", i ? "," : "", tm_db_str(r, i, 1));
+    if (rc == TM_OK && (rc = tm_buf_adds(out, "]")) == TM_OK)
+        rc = tm_page_next(out, n > limit, shown ? tm_db_i64(r, shown - 1, 0) : 0);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(out, "}");
+    return reply_too_big(rc, err);
 }

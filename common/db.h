@@ -108,6 +108,19 @@ enum tm_db_like { TM_DB_LIKE_CONTAINS, TM_DB_LIKE_PREFIX };
 TM_MUSTCHECK enum tm_code tm_db_like(const char *s, enum tm_db_like how, char *out, size_t size,
                                      struct tm_err *err);
 
+/* Runs sql, whose first row's first column is a JSON document, and appends
+ * that document to out: TM_NOTFOUND naming field ("no <what> with this
+ * <field>") when there is no row, TM_TOOBIG when out is full. */
+TM_MUSTCHECK enum tm_code tm_db_json_one(PGconn *db, const char *sql, int n,
+                                         const char *const *params, const char *field,
+                                         const char *what, struct tm_buf *out, struct tm_err *err);
+
+/* Appends {"items":[...],"next_cursor":...} from r's rows (id, JSON
+ * document), fetched with LIMIT limit + 1: at most limit are shown, and a
+ * further row means a next page (common/page.h). TM_TOOBIG when out is full. */
+TM_MUSTCHECK enum tm_code tm_db_json_page(const PGresult *r, int64_t limit, struct tm_buf *out,
+                                          struct tm_err *err);
+
 /* 1 when name may name a schema in SQL built from it ([a-z][a-z0-9_]*, at
  * most 48 bytes): the plumbing's statements (outbox, inbox, job runs) and
  * the migration runner derive from a schema's name. */

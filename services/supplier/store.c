@@ -39,39 +39,6 @@ too_big(enum tm_code rc, struct tm_err *err)
     return rc == TM_TOOBIG ? tm_err_set(err, TM_TOOBIG, NULL, "reply too large") : rc;
 }
 
-/* Runs sql, which returns one JSON text column, and appends its row. */
-static enum tm_code
-json_one(PGconn *db, const char *sql, int n, const char *const *params, const char *field,
-         const char *what, struct tm_buf *out, struct tm_err *err)
-{
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
-
-    if (rc == TM_OK && PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_NOTFOUND, field, "no %s with this %s", what, field);
-    else if (rc == TM_OK)
-        rc = too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
-    PQclear(r);
-    return rc;
-}
-
-/* Appends {"items":[...],"next_cursor":...} from rows (id, json) fetched
- * with LIMIT limit + 1. */
-static enum tm_code
-json_page(PGresult *r, int64_t limit, struct tm_buf *out, struct tm_err *err)
-{
-    int n = PQntuples(r), shown = n > limit ? (int)limit : n;
-    enum tm_code rc = tm_buf_adds(out, "{\"items\":[");
-
-    for (int i = 0; i < shown && rc == TM_OK; i++)
-        rc = tm_buf_printf(out, "%s%s", i ? "," : "", tm_db_str(r, i, 1));
-    if (rc == TM_OK && (rc = tm_buf_adds(out, "]")) == TM_OK)
-        rc = tm_page_next(out, n > limit, shown ? tm_db_i64(r, shown - 1, 0) : 0);
-    if (rc == TM_OK)
-        rc = tm_buf_adds(out, "}");
-    return too_big(rc, err);
-}
-
 /* A constraint's refusal, named by the client's field. */
 static enum tm_code
 constraint_field(enum tm_code rc, struct tm_err *err)
@@ -120,13 +87,13 @@ sup_db_supplier_create(PGconn *db, const struct sup_supplier_in *in, struct tm_b
                              opt(s, SUP_S_API_URL, in->api_url),
                              opt(s, SUP_S_API_KEY, in->api_key),
                              opt_bool(s, SUP_S_PREFERRED, in->preferred)};
-    enum tm_code rc =
-        json_one(db,
-                 "WITH s AS (INSERT INTO supplier.suppliers (code, name, contact, currency, active,"
-                 " api_url, api_key, preferred) VALUES ($1, $2, COALESCE($3, ''), $4,"
-                 " COALESCE($5::boolean, true), $6, $7, COALESCE($8::boolean, false)) RETURNING *)"
-                 " SELECT " SUPPLIER_JSON("s") " FROM s",
-                 8, params, "id", "supplier", out, err);
+    enum tm_code rc = tm_db_json_one(
+        db,
+        "WITH s AS (INSERT INTO supplier.suppliers (code, name, contact, currency, active,"
+        " api_url, api_key, preferred) VALUES ($1, $2, COALESCE($3, ''), $4,"
+        " COALESCE($5::boolean, true), $6, $7, COALESCE($8::boolean, false)) RETURNING *)"
+        " SELECT " SUPPLIER_JSON("s") " FROM s",
+        8, params, "id", "supplier", out, err);
 
     return constraint_field(rc, err);
 }
@@ -147,15 +114,15 @@ sup_db_supplier_update(PGconn *db, int64_t id, const struct sup_supplier_in *in,
                              opt(s, SUP_S_API_KEY, in->api_key),
                              opt_bool(s, SUP_S_PREFERRED, in->preferred)};
     enum tm_code rc =
-        json_one(db,
-                 "WITH s AS (UPDATE supplier.suppliers SET code = COALESCE($2, code),"
-                 " name = COALESCE($3, name), contact = COALESCE($4, contact),"
-                 " currency = COALESCE($5, currency), active = COALESCE($6::boolean, active),"
-                 " api_url = COALESCE($7, api_url), api_key = COALESCE($8, api_key),"
-                 " preferred = COALESCE($9::boolean, preferred), updated_at = now()"
-                 " WHERE id = $1::bigint RETURNING *)"
-                 " SELECT " SUPPLIER_JSON("s") " FROM s",
-                 9, params, "id", "supplier", out, err);
+        tm_db_json_one(db,
+                       "WITH s AS (UPDATE supplier.suppliers SET code = COALESCE($2, code),"
+                       " name = COALESCE($3, name), contact = COALESCE($4, contact),"
+                       " currency = COALESCE($5, currency), active = COALESCE($6::boolean, active),"
+                       " api_url = COALESCE($7, api_url), api_key = COALESCE($8, api_key),"
+                       " preferred = COALESCE($9::boolean, preferred), updated_at = now()"
+                       " WHERE id = $1::bigint RETURNING *)"
+                       " SELECT " SUPPLIER_JSON("s") " FROM s",
+                       9, params, "id", "supplier", out, err);
 
     return constraint_field(rc, err);
 }
@@ -166,10 +133,10 @@ sup_db_supplier_get(PGconn *db, int64_t id, struct tm_buf *out, struct tm_err *e
     struct tm_db_int sid;
     const char *params[1] = {tm_db_int(&sid, id)};
 
-    return json_one(db,
-                    "SELECT " SUPPLIER_JSON("s") " FROM supplier.suppliers s"
-                                                 " WHERE s.id = $1::bigint",
-                    1, params, "id", "supplier", out, err);
+    return tm_db_json_one(db,
+                          "SELECT " SUPPLIER_JSON("s") " FROM supplier.suppliers s"
+                                                       " WHERE s.id = $1::bigint",
+                          1, params, "id", "supplier", out, err);
 }
 
 enum tm_code
@@ -190,7 +157,7 @@ sup_db_supplier_list(PGconn *db, int active, const struct tm_page *pg, struct tm
         3, params, &r, err);
 
     if (rc == TM_OK)
-        rc = json_page(r, pg->limit, out, err);
+        rc = tm_db_json_page(r, pg->limit, out, err);
     PQclear(r);
     return rc;
 }
@@ -253,8 +220,9 @@ offer_json(PGconn *db, int64_t oid, struct tm_buf *out, struct tm_err *err)
     struct tm_db_int o;
     const char *params[1] = {tm_db_int(&o, oid)};
 
-    return json_one(db, "SELECT " OFFER_JSON " FROM supplier.offers o WHERE o.id = $1::bigint", 1,
-                    params, "offer_id", "offer", out, err);
+    return tm_db_json_one(db,
+                          "SELECT " OFFER_JSON " FROM supplier.offers o WHERE o.id = $1::bigint", 1,
+                          params, "offer_id", "offer", out, err);
 }
 
 /* The offer's optional members as statement parameters ($3..$11). */
@@ -340,11 +308,12 @@ sup_db_offer_delete(PGconn *db, int64_t sid, int64_t oid, struct tm_buf *out, st
     struct tm_db_int a, b;
     const char *params[2] = {tm_db_int(&a, sid), tm_db_int(&b, oid)};
 
-    return json_one(db,
-                    "WITH o AS (UPDATE supplier.offers SET active = false, updated_at = now()"
-                    " WHERE supplier_id = $1::bigint AND id = $2::bigint AND active RETURNING *)"
-                    " SELECT " OFFER_JSON " FROM o",
-                    2, params, "offer_id", "active offer", out, err);
+    return tm_db_json_one(
+        db,
+        "WITH o AS (UPDATE supplier.offers SET active = false, updated_at = now()"
+        " WHERE supplier_id = $1::bigint AND id = $2::bigint AND active RETURNING *)"
+        " SELECT " OFFER_JSON " FROM o",
+        2, params, "offer_id", "active offer", out, err);
 }
 
 enum tm_code
@@ -369,7 +338,7 @@ sup_db_offer_list(PGconn *db, int64_t sid, int active, const struct tm_page *pg,
                     " AND o.id > $3::bigint ORDER BY o.id LIMIT $4::bigint",
                     4, params, &r, err);
     if (rc == TM_OK)
-        rc = json_page(r, pg->limit, out, err);
+        rc = tm_db_json_page(r, pg->limit, out, err);
     PQclear(r);
     return rc;
 }

@@ -20,7 +20,7 @@ tx_db_fraud_stats(PGconn *db, const char *from, const char *to, struct tm_buf *o
     const char *params[2] = {from, to};
     enum tm_code rc;
 
-    rc = tx_db_json_one(
+    rc = tm_db_json_one(
         db,
         "WITH t AS (SELECT * FROM txn.transactions"
         " WHERE ($1::timestamptz IS NULL OR occurred_at >= $1::timestamptz)"
@@ -57,7 +57,7 @@ tx_db_fraud_stats(PGconn *db, const char *from, const char *to, struct tm_buf *o
         " round((count(*) FILTER (WHERE review_label = 'fraud'))::numeric"
         " / count(*) FILTER (WHERE review_label IS NOT NULL), 4) END AS precision"
         " FROM t GROUP BY rule_set_version) y), '[]'))::text FROM g",
-        2, params, "statistics", out, err);
+        2, params, "id", "statistics", out, err);
     if (rc == TM_INVALID)
         return tm_err_set(err, TM_INVALID, "from", "from and to must be ISO 8601 times");
     return rc;
@@ -111,12 +111,12 @@ tx_db_rules_add(PGconn *db, const char *json, const char *note, const char *who,
     /* the table lock makes versions gap-free and in commit order */
     if (tm_db_exec(db, "LOCK TABLE txn.rule_sets IN EXCLUSIVE MODE", 0, NULL, NULL, err) != TM_OK)
         return err->code;
-    return tx_db_json_one(
+    return tm_db_json_one(
         db,
         "WITH v AS (INSERT INTO txn.rule_sets (version, rules, note, created_by)"
         " SELECT COALESCE(max(version), 0) + 1, $1::jsonb, $2, $3 FROM txn.rule_sets"
         " RETURNING *) SELECT " RULES_JSON(", 'rules', v.rules") " FROM v",
-        3, params, "rule set", out, err);
+        3, params, "id", "rule set", out, err);
 }
 
 enum tm_code
@@ -125,24 +125,24 @@ tx_db_rules_get(PGconn *db, int version, struct tm_buf *out, struct tm_err *err)
     struct tm_db_int ver;
     const char *params[1] = {tm_db_int(&ver, version)};
 
-    return tx_db_json_one(
+    return tm_db_json_one(
         db,
         "SELECT " RULES_JSON(
             ", 'rules', v.rules") " FROM txn.rule_sets v"
                                   " WHERE v.version = $1::int OR ($1::int = 0 AND v.version ="
                                   " (SELECT max(version) FROM txn.rule_sets))",
-        1, params, "rule set", out, err);
+        1, params, "id", "rule set", out, err);
 }
 
 enum tm_code
 tx_db_rules_list(PGconn *db, struct tm_buf *out, struct tm_err *err)
 {
-    return tx_db_json_one(
+    return tm_db_json_one(
         db,
         "SELECT json_build_object('items', COALESCE(json_agg(x ORDER BY x.version DESC),"
         " '[]'))::text FROM (SELECT v.version, v.note, v.created_by,"
         " " TM_DB_TS("v.created_at") " AS created_at FROM txn.rule_sets v) x",
-        0, NULL, "rule set", out, err);
+        0, NULL, "id", "rule set", out, err);
 }
 
 /* --------------------------------------------------------------- jobs */

@@ -49,40 +49,6 @@ tx_db_too_big(enum tm_code rc, struct tm_err *err)
     return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
 }
 
-/* Runs a statement whose first row's first column is a JSON document and
- * appends it to out; TM_NOTFOUND naming `what` when there is no row. */
-enum tm_code
-tx_db_json_one(PGconn *db, const char *sql, int n, const char *const *params, const char *what,
-               struct tm_buf *out, struct tm_err *err)
-{
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
-
-    if (rc == TM_OK && PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_NOTFOUND, "id", "no %s with this id", what);
-    else if (rc == TM_OK)
-        rc = tx_db_too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
-    PQclear(r);
-    return rc;
-}
-
-/* Appends {"items":[...],"next_cursor":...} from rows (id, json) fetched
- * with LIMIT limit + 1. */
-static enum tm_code
-json_page(PGresult *r, int64_t limit, struct tm_buf *out, struct tm_err *err)
-{
-    int n = PQntuples(r), shown = n > limit ? (int)limit : n;
-    enum tm_code rc = tm_buf_adds(out, "{\"items\":[");
-
-    for (int i = 0; i < shown && rc == TM_OK; i++)
-        rc = tm_buf_printf(out, "%s%s", i ? "," : "", tm_db_str(r, i, 1));
-    if (rc == TM_OK && (rc = tm_buf_adds(out, "]")) == TM_OK)
-        rc = tm_page_next(out, n > limit, shown ? tm_db_i64(r, shown - 1, 0) : 0);
-    if (rc == TM_OK)
-        rc = tm_buf_adds(out, "}");
-    return tx_db_too_big(rc, err);
-}
-
 /* "{1,2,3}" into v[max]; returns the count. */
 int
 tx_db_parse_int_array(const char *s, int64_t *v, int max)
@@ -229,12 +195,12 @@ tx_db_customer_facts(PGconn *db, int64_t id, struct tx_customer *out, struct tm_
 enum tm_code
 tx_db_customer_create(PGconn *db, const char *const *f, struct tm_buf *out, struct tm_err *err)
 {
-    return tx_db_json_one(
+    return tm_db_json_one(
         db,
         "WITH c AS (INSERT INTO txn.customers (name, email, loyalty_tier, home_store_id)"
         " VALUES ($1, $2, COALESCE($3, 'none'), $4::bigint) RETURNING *)"
         " SELECT " CUSTOMER_JSON " FROM c",
-        4, f, "customer", out, err);
+        4, f, "id", "customer", out, err);
 }
 
 enum tm_code
@@ -243,9 +209,9 @@ tx_db_customer_get(PGconn *db, int64_t id, struct tm_buf *out, struct tm_err *er
     struct tm_db_int cid;
     const char *params[1] = {tm_db_int(&cid, id)};
 
-    return tx_db_json_one(db,
+    return tm_db_json_one(db,
                           "SELECT " CUSTOMER_JSON " FROM txn.customers c WHERE c.id = $1::bigint",
-                          1, params, "customer", out, err);
+                          1, params, "id", "customer", out, err);
 }
 
 enum tm_code
@@ -269,7 +235,7 @@ tx_db_customer_list(PGconn *db, const char *const *f, const struct tm_page *pg, 
                     " AND c.id > $4::bigint ORDER BY c.id LIMIT $5::bigint",
                     5, params, &r, err);
     if (rc == TM_OK)
-        rc = json_page(r, pg->limit, out, err);
+        rc = tm_db_json_page(r, pg->limit, out, err);
     PQclear(r);
     return rc;
 }
@@ -439,8 +405,8 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, str
     if (rc == TM_OK) {
         const char *params[1] = {tm_db_int(&id, x->id)};
         rc =
-            tx_db_json_one(db, "SELECT " TX_JSON " FROM txn.transactions t WHERE t.id = $1::bigint",
-                           1, params, "transaction", out, err);
+            tm_db_json_one(db, "SELECT " TX_JSON " FROM txn.transactions t WHERE t.id = $1::bigint",
+                           1, params, "id", "transaction", out, err);
     }
     return rc;
 }
@@ -502,7 +468,7 @@ tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, stru
     if (rc == TM_INVALID && !err->field[0])
         tm_err_set(err, TM_INVALID, "from", "from and to must be ISO 8601 times");
     if (rc == TM_OK)
-        rc = json_page(r, pg->limit, out, err);
+        rc = tm_db_json_page(r, pg->limit, out, err);
     PQclear(r);
     return rc;
 }
@@ -513,12 +479,12 @@ tx_db_sale_void(PGconn *db, int64_t id, const char *reason, struct tm_buf *out, 
     struct tm_db_int tid;
     const char *params[2] = {tm_db_int(&tid, id), reason};
 
-    return tx_db_json_one(
+    return tm_db_json_one(
         db,
         "WITH v AS (UPDATE txn.transactions SET status = 'voided', voided_at = now(),"
         " void_reason = $2 WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
         " SELECT " TX_JSON " FROM v t",
-        2, params, "completed transaction", out, err);
+        2, params, "id", "completed transaction", out, err);
 }
 
 enum tm_code

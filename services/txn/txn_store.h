@@ -21,12 +21,8 @@
 extern const struct tm_outbox tx_outbox;
 
 /* Shared by the storage files: TM_TOOBIG for a reply that does not fit;
- * the first column of the first row (a JSON document) appended to out,
- * TM_NOTFOUND naming `what` without a row; "{1,2}" into v[max]. */
+ * "{1,2}" into v[max]. */
 TM_MUSTCHECK enum tm_code tx_db_too_big(enum tm_code rc, struct tm_err *err);
-TM_MUSTCHECK enum tm_code tx_db_json_one(PGconn *db, const char *sql, int n,
-                                         const char *const *params, const char *what,
-                                         struct tm_buf *out, struct tm_err *err);
 int tx_db_parse_int_array(const char *s, int64_t *v, int max);
 
 /* ------------------------------------------------------ catalogue copy */
