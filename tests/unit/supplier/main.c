@@ -9,6 +9,7 @@ main(void)
     SRunner *sr = srunner_create(choice_suite());
     int failed;
 
+    srunner_add_suite(sr, choice_rank_suite());
     srunner_add_suite(sr, decode_suite());
 
     srunner_run_all(sr, CK_NORMAL);

@@ -5,6 +5,7 @@
 #include <check.h>
 
 Suite *choice_suite(void);
+Suite *choice_rank_suite(void);
 Suite *decode_suite(void);
 
 #endif
