@@ -30,7 +30,12 @@
     X(SUPPLIER_UPDATED, "supplier.updated", "supplier")                                            \
     X(OFFER_CREATED, "offer.created", "supplier")                                                  \
     X(OFFER_UPDATED, "offer.updated", "supplier")                                                  \
-    X(OFFER_DELETED, "offer.deleted", "supplier")
+    X(OFFER_DELETED, "offer.deleted", "supplier")                                                  \
+    X(PO_CREATED, "purchase_order.created", "supplier")                                            \
+    X(PO_SENT, "purchase_order.sent", "supplier")                                                  \
+    X(PO_CONFIRMED, "purchase_order.confirmed", "supplier")                                        \
+    X(PO_RECEIPT, "purchase_order.receipt", "supplier")                                            \
+    X(PO_CANCELLED, "purchase_order.cancelled", "supplier")
 
 enum tm_topic {
 #define TM_X_ENUM(name, topic, source) TM_TOPIC_##name,

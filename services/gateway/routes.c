@@ -24,7 +24,9 @@ const struct gw_daemon gw_daemons[] = {
     {.name = "analytics", .prefixes = {"/api/v1/analytics"}},
     {.name = "txn",
      .prefixes = {"/api/v1/customers", "/api/v1/transactions", "/api/v1/fraud", "/api/v1/txn"}},
-    {.name = "supplier", .prefixes = {"/api/v1/suppliers", "/api/v1/supplier-choice"}},
+    {.name = "supplier",
+     .prefixes = {"/api/v1/suppliers", "/api/v1/supplier-choice", "/api/v1/purchase-orders",
+                  "/api/v1/supplier"}},
 };
 const size_t gw_daemons_n = sizeof gw_daemons / sizeof gw_daemons[0];
 _Static_assert(sizeof gw_daemons / sizeof gw_daemons[0] <= GW_DAEMONS_MAX, "raise GW_DAEMONS_MAX");
@@ -114,6 +116,15 @@ const struct gw_route gw_routes[] = {
     {"DELETE", "/api/v1/suppliers/{id}/offers/{offer_id}", P(SUPPLIER_WRITE), ANY},
     {"GET", "/api/v1/suppliers/{id}/performance", P(SUPPLIER_READ), ANY},
     {"GET", "/api/v1/supplier-choice", P(SUPPLIER_READ), ANY},
+    {"GET", "/api/v1/purchase-orders", P(SUPPLIER_READ), ANY},
+    {"POST", "/api/v1/purchase-orders", P(SUPPLIER_WRITE), ANY},
+    {"GET", "/api/v1/purchase-orders/{id}", P(SUPPLIER_READ), ANY},
+    {"POST", "/api/v1/purchase-orders/{id}/send", P(SUPPLIER_WRITE), ANY},
+    {"POST", "/api/v1/purchase-orders/{id}/cancel", P(SUPPLIER_WRITE), ANY},
+    {"POST", "/api/v1/purchase-orders/{id}/receipts", P(STOCK_WRITE), ANY},
+    {"GET", "/api/v1/supplier/jobs", P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/supplier/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/supplier/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 

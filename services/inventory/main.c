@@ -28,6 +28,8 @@ int
 main(int argc, char **argv)
 {
     static struct inv_app app;
+    /* purchase orders: their incoming and receipts */
+    static const struct tm_service_sub subs[] = {{"supplier", "purchase_order.", inv_apply_supplier}};
     const struct tm_service svc = {
         .name = "inventory",
         .summary = "Catalogue, stock, forecasting and reorder service.",
@@ -36,6 +38,8 @@ main(int argc, char **argv)
         .jobs = jobs,
         .n_jobs = sizeof jobs / sizeof jobs[0],
         .outbox = &inv_outbox,
+        .subs = subs,
+        .n_subs = 1,
         .app = &app,
         .start = start,
     };

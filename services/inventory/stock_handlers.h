@@ -11,6 +11,7 @@
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
+#include "common/event.h"
 #include "common/router.h"
 
 #include "services/inventory/stock.h"
@@ -72,5 +73,11 @@ TM_MUSTCHECK enum tm_code inv_opt_text(const cJSON *o, const char *name, size_t 
  * inv_lines_prepare (sorted in lock order). Fields name the line. */
 TM_MUSTCHECK enum tm_code inv_decode_lines(const cJSON *o, int with_store, int64_t store_id,
                                            struct inv_line *l, int *n, struct tm_err *err);
+
+/* Applies a tm-supplier purchase_order.* event (proto/events.md): its
+ * incoming deltas and receipt, in the subscriber's transaction. A store or
+ * product tm-inventory does not know refuses the event (TM_INVALID). */
+TM_MUSTCHECK enum tm_code inv_apply_supplier(void *app, PGconn *db, const struct tm_event *ev,
+                                             struct tm_err *err);
 
 #endif

@@ -138,6 +138,20 @@ inv_db_stock_ensure(PGconn *db, int64_t store_id, int64_t product_id, struct tm_
 }
 
 enum tm_code
+inv_db_incoming_add(PGconn *db, int64_t store_id, int64_t product_id, int64_t delta,
+                    struct tm_err *err)
+{
+    struct tm_db_int s, p, d;
+    const char *params[3] = {tm_db_int(&s, store_id), tm_db_int(&p, product_id),
+                             tm_db_int(&d, delta)};
+
+    return tm_db_exec(db,
+                      "UPDATE inventory.stock SET incoming = GREATEST(0, incoming + $3::bigint),"
+                      " updated_at = now() WHERE store_id = $1::bigint AND product_id = $2::bigint",
+                      3, params, NULL, err);
+}
+
+enum tm_code
 inv_db_stock_lock(PGconn *db, int64_t store_id, int64_t product_id, struct inv_level *out,
                   struct tm_err *err)
 {

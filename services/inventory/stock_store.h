@@ -54,6 +54,11 @@ struct inv_stock_filter {
 TM_MUSTCHECK enum tm_code inv_db_stock_ensure(PGconn *db, int64_t store_id, int64_t product_id,
                                               struct tm_err *err);
 
+/* Adds delta to the level's incoming (never below 0): a purchase order's
+ * change (po_apply.c). The level must exist (inv_db_stock_ensure). */
+TM_MUSTCHECK enum tm_code inv_db_incoming_add(PGconn *db, int64_t store_id, int64_t product_id,
+                                              int64_t delta, struct tm_err *err);
+
 /* Locks the level and reads it; TM_NOTFOUND (field product_id) when the
  * store does not stock the product. */
 TM_MUSTCHECK enum tm_code inv_db_stock_lock(PGconn *db, int64_t store_id, int64_t product_id,

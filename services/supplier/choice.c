@@ -42,8 +42,8 @@ price_at(const struct sup_offer *o, int64_t n)
     return p;
 }
 
-static void
-cost_at(const struct sup_offer *o, int64_t n, struct sup_candidate *c)
+void
+sup_cost_at(const struct sup_offer *o, int64_t n, struct sup_candidate *c)
 {
     c->order_quantity = n;
     c->unit_price_cents = price_at(o, n);
@@ -56,9 +56,8 @@ cost_at(const struct sup_offer *o, int64_t n, struct sup_candidate *c)
     c->landed_unit_cost_cents = (c->total_cost_cents + n - 1) / n;
 }
 
-/* Least order an offer takes: max(moq, first break) rounded up to pack. */
-static int64_t
-least_order(const struct sup_offer *o)
+int64_t
+sup_least_order(const struct sup_offer *o)
 {
     return round_up(max64(max64(o->moq, o->breaks[0].min_quantity), 1), o->pack_size);
 }
@@ -74,20 +73,20 @@ consider(const struct sup_offer *o, int64_t n, int64_t available, struct sup_can
 
     if (n <= best->base_quantity || n > SUP_QUANTITY_MAX || (available >= 0 && n > available))
         return;
-    cost_at(o, n, &t);
+    sup_cost_at(o, n, &t);
     if (t.total_cost_cents < best->total_cost_cents ||
         (t.total_cost_cents == best->total_cost_cents && n > best->order_quantity))
-        cost_at(o, n, best);
+        sup_cost_at(o, n, best);
 }
 
 void
 sup_price_order(const struct sup_offer *o, int64_t quantity, int64_t available_units,
                 struct sup_candidate *c)
 {
-    int64_t base = round_up(max64(quantity, least_order(o)), o->pack_size);
+    int64_t base = round_up(max64(quantity, sup_least_order(o)), o->pack_size);
     int64_t thr = o->free_shipping_threshold_cents;
 
-    cost_at(o, base, c);
+    sup_cost_at(o, base, c);
     c->base_quantity = base;
     c->base_total_cents = c->total_cost_cents;
     /* each higher break's minimum */
@@ -473,7 +472,7 @@ split(struct sup_choice *out, const struct sup_request *req)
     for (int i = 0; i < out->n && rem > 0; i++) {
         const struct sup_input *in = &req->in[out->ranked[i].input];
         const struct sup_offer *o = &in->offer;
-        int64_t least = least_order(o);
+        int64_t least = sup_least_order(o);
         int64_t take = round_up(max64(rem, least), o->pack_size);
         struct sup_candidate c;
 
@@ -481,7 +480,7 @@ split(struct sup_choice *out, const struct sup_request *req)
             take = in->available_units / o->pack_size * o->pack_size;
         if (take < least)
             continue;
-        cost_at(o, take, &c);
+        sup_cost_at(o, take, &c);
         struct sup_allocation *a = &out->alloc[out->n_alloc++];
         a->supplier_id = in->supplier_id;
         a->quantity = take;

@@ -201,4 +201,13 @@ TM_MUSTCHECK enum tm_code sup_choose(const struct sup_request *req, struct sup_c
 void sup_price_order(const struct sup_offer *o, int64_t quantity, int64_t available_units,
                      struct sup_candidate *c);
 
+/* The cost of ordering exactly n units under o, with no rounding and no
+ * raising (order_quantity, unit_price_cents from the break that applies,
+ * goods, shipping, total, landed): a purchase order's line. */
+void sup_cost_at(const struct sup_offer *o, int64_t n, struct sup_candidate *c);
+
+/* The least order o takes: max(moq, first break's minimum) rounded up to
+ * pack_size. */
+int64_t sup_least_order(const struct sup_offer *o);
+
 #endif

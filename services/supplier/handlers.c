@@ -12,12 +12,14 @@
 
 #include "common/buf.h"
 #include "common/call.h"
+#include "common/jobs.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/topic.h"
 
 #include "services/supplier/choice.h"
 #include "services/supplier/decode.h"
+#include "services/supplier/po_handlers.h"
 #include "services/supplier/store.h"
 
 #define ID_MAX ((int64_t)1 << 53)
@@ -38,12 +40,9 @@ app_of(const struct tm_ctx *ctx)
     return ctx->app;
 }
 
-/* The product must be in tm-inventory's catalogue: asked over the bus
- * (GET /api/v1/products/{id}) as this daemon, with the caller's identity.
- * `missing` is the code for a product that does not exist, naming field. */
-static enum tm_code
-product_known(struct tm_ctx *ctx, int64_t product_id, enum tm_code missing, const char *field,
-              struct tm_err *err)
+enum tm_code
+sup_inventory_has(struct tm_ctx *ctx, const char *what, int64_t id_value, enum tm_code missing,
+                  const char *field, struct tm_err *err)
 {
     const struct sup_app *app = app_of(ctx);
     struct tm_request req;
@@ -55,11 +54,11 @@ product_known(struct tm_ctx *ctx, int64_t product_id, enum tm_code missing, cons
     if (!app->inventory)
         return tm_err_set(err, TM_UNAVAIL, NULL, "no inventory client");
     memset(&req, 0, sizeof req);
-    snprintf(id, sizeof id, "%" PRId64, product_id);
+    snprintf(id, sizeof id, "%" PRId64, id_value);
     snprintf(req.id, sizeof req.id, "%s", ctx->req->id);
     snprintf(req.method, sizeof req.method, "GET");
-    snprintf(req.route, sizeof req.route, "/api/v1/products/{id}");
-    snprintf(req.path, sizeof req.path, "/api/v1/products/%s", id);
+    snprintf(req.route, sizeof req.route, "/api/v1/%s/{id}", what);
+    snprintf(req.path, sizeof req.path, "/api/v1/%s/%s", what, id);
     req.params[0].key = "id";
     req.params[0].val = id;
     req.n_params = 1;
@@ -72,10 +71,11 @@ product_known(struct tm_ctx *ctx, int64_t product_id, enum tm_code missing, cons
     if (rc != TM_OK)
         return rc;
     if (status == 404)
-        return tm_err_set(err, missing, field, "no product with this %s", field);
+        return tm_err_set(err, missing, field, "no %.*s with this %s", (int)strlen(what) - 1, what,
+                          field);
     if (status != 200)
-        return tm_err_set(err, TM_UNAVAIL, NULL, "tm-inventory answered %d for product %s", status,
-                          id);
+        return tm_err_set(err, TM_UNAVAIL, NULL, "tm-inventory answered %d for %s %s", status,
+                          what, id);
     return TM_OK;
 }
 
@@ -163,7 +163,7 @@ h_offer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = sup_decode_offer(body, 1, &in, err)) != TM_OK ||
         (rc = sup_db_supplier_exists(ctx->db, sid, err)) != TM_OK ||
-        (rc = product_known(ctx, in.product_id, TM_UNPROCESSABLE, "product_id", err)) != TM_OK)
+        (rc = sup_inventory_has(ctx, "products", in.product_id, TM_UNPROCESSABLE, "product_id", err)) != TM_OK)
         goto out;
     rep->status = 201;
     if ((rc = sup_db_offer_create(ctx->db, sid, &in, &rep->body, err)) == TM_OK)
@@ -375,7 +375,7 @@ h_choice(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     } else {
         tm_ctx_every_store(ctx);
     }
-    if ((rc = product_known(ctx, req->product_id, TM_NOTFOUND, "product_id", err)) != TM_OK)
+    if ((rc = sup_inventory_has(ctx, "products", req->product_id, TM_NOTFOUND, "product_id", err)) != TM_OK)
         goto out;
     quoted_of(app, &q);
     req->policy = policy < 0 ? SUP_WEIGHTED : (enum sup_policy)policy;
@@ -405,6 +405,10 @@ out:
     {                                                                                              \
         m, p, fn, tx, arg, TM_SCOPE_NONE                                                           \
     }
+#define RS(m, p, fn, tx)                                                                           \
+    {                                                                                              \
+        m, p, fn, tx, NULL, TM_SCOPE_STORES                                                        \
+    }
 static const int patch = 1;
 const struct tm_route sup_routes[] = {
     R("GET", "/api/v1/suppliers", h_supplier_list, TM_TX_READ, NULL),
@@ -417,6 +421,17 @@ const struct tm_route sup_routes[] = {
     R("DELETE", "/api/v1/suppliers/{id}/offers/{offer_id}", h_offer_delete, TM_TX_WRITE, NULL),
     R("GET", "/api/v1/suppliers/{id}/performance", h_performance, TM_TX_READ, NULL),
     R("GET", "/api/v1/supplier-choice", h_choice, TM_TX_READ, NULL),
+    RS("GET", "/api/v1/purchase-orders", sup_h_po_list, TM_TX_READ),
+    RS("POST", "/api/v1/purchase-orders", sup_h_po_create, TM_TX_WRITE),
+    RS("GET", "/api/v1/purchase-orders/{id}", sup_h_po_get, TM_TX_READ),
+    /* send and cancel call the supplier between their own transactions */
+    RS("POST", "/api/v1/purchase-orders/{id}/send", sup_h_po_send, TM_TX_READ),
+    RS("POST", "/api/v1/purchase-orders/{id}/cancel", sup_h_po_cancel, TM_TX_READ),
+    RS("POST", "/api/v1/purchase-orders/{id}/receipts", sup_h_po_receive, TM_TX_WRITE),
+    R("GET", "/api/v1/supplier/jobs", tm_jobs_h_list, TM_TX_READ, NULL),
+    R("POST", "/api/v1/supplier/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL),
+    R("GET", "/api/v1/supplier/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL),
 };
 #undef R
+#undef RS
 const size_t sup_routes_n = sizeof sup_routes / sizeof sup_routes[0];

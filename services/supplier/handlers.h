@@ -9,6 +9,8 @@
 #include "common/router.h"
 #include "common/service.h"
 
+struct sup_api;
+
 /* tm-supplier's own settings (main.c's table). */
 struct sup_cfg {
     int quoted_on_time_pct; /* credited to a supplier with too few receipts */
@@ -21,7 +23,15 @@ struct sup_cfg {
 struct sup_app {
     const struct sup_cfg *cfg;
     struct tm_bus_client *inventory; /* env->peers[0]; set by sup_start */
+    struct sup_api *api;             /* the supplier API client; set by sup_start */
 };
+
+/* Whether tm-inventory has /api/v1/<what>/{id} ("products", "stores"):
+ * asked over the bus as this daemon, with the caller's identity. `missing`
+ * is the code for one that does not exist, naming field. */
+TM_MUSTCHECK enum tm_code sup_inventory_has(struct tm_ctx *ctx, const char *what, int64_t id,
+                                            enum tm_code missing, const char *field,
+                                            struct tm_err *err);
 
 extern const struct tm_route sup_routes[];
 extern const size_t sup_routes_n;

@@ -5,6 +5,7 @@
 #include "common/service.h"
 
 #include "services/supplier/handlers.h"
+#include "services/supplier/po_handlers.h"
 #include "services/supplier/store.h"
 
 #define F(field) offsetof(struct sup_cfg, field)
@@ -26,6 +27,11 @@ static const struct tm_cfg_opt opts[] = {
 static struct sup_cfg cfg;
 static struct sup_app app = {.cfg = &cfg};
 
+/* each runs with app */
+static const struct tm_job jobs[] = {
+    {"po-resubmit", 60, sup_job_po_resubmit, NULL},
+};
+
 int
 main(int argc, char **argv)
 {
@@ -35,6 +41,8 @@ main(int argc, char **argv)
         .summary = "Suppliers, their offers and the supplier choice.",
         .routes = sup_routes,
         .n_routes = sup_routes_n,
+        .jobs = jobs,
+        .n_jobs = sizeof jobs / sizeof jobs[0],
         .outbox = &sup_outbox,
         .peers = peers,
         .n_peers = 1,

@@ -101,6 +101,14 @@ static const struct {
     {"DELETE", "/api/v1/suppliers/999999999/offers/1", NULL, "-+F+FFFF"},
     {"GET", "/api/v1/suppliers/999999999/performance", NULL, "-++++FFF"},
     {"GET", "/api/v1/supplier-choice", NULL, "-++++FFF"},
+    {"GET", "/api/v1/purchase-orders", NULL, "-++++FFF"},
+    {"POST", "/api/v1/purchase-orders", "{}", "-+F+FFFF"},
+    {"GET", "/api/v1/purchase-orders/999999999", NULL, "-++++FFF"},
+    {"POST", "/api/v1/purchase-orders/999999999/send", NULL, "-+F+FFFF"},
+    {"POST", "/api/v1/purchase-orders/999999999/cancel", NULL, "-+F+FFFF"},
+    {"POST", "/api/v1/purchase-orders/999999999/receipts", "{}", "-++FFFFF"},
+    {"GET", "/api/v1/supplier/jobs", NULL, "-+FFFFFF"},
+    {"POST", "/api/v1/supplier/jobs/no-such-job/run", NULL, "-+FFFFFF"},
 };
 #define N_ROWS (int)(sizeof matrix / sizeof matrix[0])
 #define N_COLS 8

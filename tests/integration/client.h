@@ -115,5 +115,6 @@ Suite *subscriber_suite(void);
 Suite *stock_suite(void);
 Suite *query_suite(void);
 Suite *supplier_suite(void);
+Suite *po_suite(void);
 
 #endif

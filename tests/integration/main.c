@@ -66,6 +66,7 @@ main(void)
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, txn_suite());
     srunner_add_suite(sr, supplier_suite());
+    srunner_add_suite(sr, po_suite());
     srunner_add_suite(sr, forecast_suite());
     srunner_add_suite(sr, scaling_suite());
     srunner_add_suite(sr, edge_suite()); /* last: its flood fills the audit log with 401s */

@@ -11,6 +11,7 @@ main(void)
 
     srunner_add_suite(sr, choice_rank_suite());
     srunner_add_suite(sr, decode_suite());
+    srunner_add_suite(sr, po_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

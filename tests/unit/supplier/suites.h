@@ -7,5 +7,6 @@
 Suite *choice_suite(void);
 Suite *choice_rank_suite(void);
 Suite *decode_suite(void);
+Suite *po_suite(void);
 
 #endif

@@ -1,0 +1,509 @@
+/* services/supplier/po_handlers.c — purchase orders: create, list, read,
+ * send to the supplier's API, cancel, and receive against. Each write adds
+ * its event (a PurchaseOrderEvent, proto/events.md) in the transaction of
+ * the change; tm-inventory applies its `incoming` deltas and receipts.
+ *
+ * Send and cancel call the supplier over HTTP, never inside a transaction:
+ * send marks the PO `sending` and commits, calls the supplier under the PO's
+ * order key, then records the answer in a second transaction. A PO left
+ * `sending` (no answer, or a stop half-way) is sent again, under the same
+ * key, by a later send or the po-resubmit job: the supplier makes one order
+ * whatever happens. */
+#include "services/supplier/po_handlers.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/db.h"
+#include "common/hash.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "common/outbox.h"
+#include "common/topic.h"
+
+#include "services/supplier/api.h"
+#include "services/supplier/handlers.h"
+#include "services/supplier/po.h"
+#include "services/supplier/po_decode.h"
+#include "services/supplier/po_store.h"
+#include "services/supplier/store.h"
+
+#define RESUBMIT_AFTER_S 30 /* a PO `sending` this long is the job's */
+#define RESUBMIT_MAX 20     /* POs the job sends in one run */
+
+static const struct sup_app *
+app_of(const struct tm_ctx *ctx)
+{
+    return ctx->app;
+}
+
+/* Adds the PurchaseOrderEvent of PO id under topic: the PO as it stands,
+ * the incoming deltas d[0..n) and, when receipt_id > 0, the receipt. */
+static enum tm_code
+po_event(PGconn *db, int64_t id, int64_t store_id, enum tm_topic topic,
+         const struct sup_po_delta *d, int n, int64_t receipt_id, struct tm_err *err)
+{
+    struct tm_buf b, po;
+    enum tm_code rc;
+
+    tm_buf_init(&b, 4 << 20);
+    tm_buf_init(&po, 4 << 20);
+    rc = sup_db_po_json(db, id, &po, err);
+    if (rc == TM_OK && (rc = tm_buf_adds(&b, "{\"purchase_order\":")) == TM_OK &&
+        (rc = tm_buf_adds(&b, po.p)) == TM_OK &&
+        (rc = tm_json_kv_i64(&b, "store_id", store_id)) == TM_OK)
+        rc = tm_buf_adds(&b, ",\"incoming\":[");
+    for (int i = 0; i < n && rc == TM_OK; i++)
+        rc = tm_buf_printf(&b, "%s{\"product_id\":%" PRId64 ",\"delta\":%" PRId64 "}",
+                           i ? "," : "", d[i].product_id, d[i].delta);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(&b, "]");
+    if (rc == TM_OK && receipt_id > 0) {
+        tm_buf_reset(&po);
+        if ((rc = sup_db_receipt_json(db, receipt_id, &po, err)) == TM_OK)
+            rc = tm_json_kv_json(&b, "receipt", po.p);
+    }
+    if (rc == TM_OK)
+        rc = tm_buf_adds(&b, "}");
+    if (rc == TM_TOOBIG && err && err->code != TM_TOOBIG)
+        rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
+    if (rc == TM_OK)
+        rc = tm_outbox_add(db, &sup_outbox, tm_topic_name(topic), b.p, NULL, err);
+    tm_buf_fini(&po);
+    tm_buf_fini(&b);
+    return rc;
+}
+
+/* Loads the PO (locked when lock is set) and judges the caller's stores. */
+static enum tm_code
+po_load(struct tm_ctx *ctx, int64_t id, int lock, struct sup_po *po, struct sup_po_row *row,
+        struct tm_err *err)
+{
+    enum tm_code rc = sup_db_po_load(ctx->db, id, lock, po, row, err);
+
+    if (rc == TM_OK)
+        rc = tm_ctx_may_see(ctx, &row->store_id, 1, "id", "purchase order", err);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- reads */
+
+enum tm_code
+sup_h_po_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct sup_po_filter f = {0};
+    char scope[1024];
+    struct tm_page pg;
+    int status;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
+        (rc = tm_ctx_query_enum(ctx, "status", sup_po_status_names, &status, err)) != TM_OK ||
+        (rc = tm_ctx_query_int(ctx, "supplier_id", 1, INT64_MAX, 0, &f.supplier_id, err)) !=
+            TM_OK ||
+        (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK)
+        return rc;
+    f.status = status >= 0 ? sup_po_status_names[status] : NULL;
+    if (tm_ctx_store_scope(ctx, scope, sizeof scope))
+        f.store_scope = scope;
+    return sup_db_po_list(ctx->db, &f, &pg, &rep->body, err);
+}
+
+enum tm_code
+sup_h_po_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct sup_po *po = tm_xcalloc(1, sizeof *po);
+    struct sup_po_row row;
+    int64_t id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = po_load(ctx, id, 0, po, &row, err)) == TM_OK)
+        rc = sup_db_po_json(ctx->db, id, &rep->body, err);
+    free(po);
+    return rc;
+}
+
+/* --------------------------------------------------------------- create */
+
+/* Prices each line from the supplier's offer valid today: the quantity must
+ * be one the offer takes (at least its least order, a pack multiple). The
+ * order ships once: at the highest shipping cost among its lines' offers,
+ * free when the goods reach that offer's threshold. */
+static enum tm_code
+price_lines(PGconn *db, const struct sup_po_in *in, struct sup_po_price *p, int64_t *shipping,
+            struct tm_err *err)
+{
+    int64_t today = (int64_t)(time(NULL) / 86400), goods = 0, ship = 0, thr = 0;
+    struct sup_offer o;
+    struct sup_candidate c;
+    enum tm_code rc;
+    char f[48];
+    int found;
+
+    for (int i = 0; i < in->n; i++) {
+        int64_t q = in->lines[i].quantity, least;
+        if ((rc = sup_db_po_offer(db, in->supplier_id, in->lines[i].product_id, today, &o, &found,
+                                  err)) != TM_OK)
+            return rc;
+        snprintf(f, sizeof f, "lines[%d].product_id", i);
+        if (!found)
+            return tm_err_set(err, TM_UNPROCESSABLE, f,
+                              "supplier %" PRId64 " has no offer for product %" PRId64
+                              " valid today",
+                              in->supplier_id, in->lines[i].product_id);
+        least = sup_least_order(&o);
+        snprintf(f, sizeof f, "lines[%d].quantity", i);
+        if (q < least || q % o.pack_size != 0)
+            return tm_err_set(err, TM_UNPROCESSABLE, f,
+                              "the offer takes %" PRId64 " or more in packs of %" PRId64
+                              ": order %" PRId64 " or %" PRId64,
+                              least, o.pack_size,
+                              q < least ? least : q / o.pack_size * o.pack_size,
+                              q < least ? least + o.pack_size
+                                        : (q / o.pack_size + 1) * o.pack_size);
+        sup_cost_at(&o, q, &c);
+        p[i].unit_price_cents = c.unit_price_cents;
+        p[i].lead_days = (int64_t)o.lead_time_days;
+        goods += c.goods_cents;
+        if (o.shipping_cost_cents > ship) {
+            ship = o.shipping_cost_cents;
+            thr = o.free_shipping_threshold_cents;
+        }
+    }
+    *shipping = thr > 0 && goods >= thr ? 0 : ship;
+    return TM_OK;
+}
+
+enum tm_code
+sup_h_po_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct sup_po_in *in = tm_xcalloc(1, sizeof *in);
+    struct sup_po_price *p = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *p);
+    struct sup_target_row *t = tm_xcalloc(1, sizeof *t);
+    char key[SUP_PO_KEY_MAX + 1], hex[49], who[128];
+    cJSON *body = NULL;
+    int64_t id = 0, shipping = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+        (rc = sup_decode_po(body, in, err)) != TM_OK ||
+        (rc = tm_ctx_may_store(ctx, in->store_id, "store_id", err)) != TM_OK ||
+        (rc = sup_db_target(ctx->db, in->supplier_id, "supplier_id", t, err)) != TM_OK) {
+        if (rc == TM_NOTFOUND) /* named in the body: unprocessable, not a missing route */
+            rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id", "no supplier with this id");
+        goto out;
+    }
+    if (!t->active) {
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id", "supplier %" PRId64 " is not active",
+                        in->supplier_id);
+        goto out;
+    }
+    if ((rc = sup_inventory_has(ctx, "stores", in->store_id, TM_UNPROCESSABLE, "store_id", err)) != TM_OK ||
+        (rc = price_lines(ctx->db, in, p, &shipping, err)) != TM_OK)
+        goto out;
+    if ((rc = tm_random_hex(12, hex, sizeof hex)) != TM_OK) {
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "no random bytes");
+        goto out;
+    }
+    snprintf(key, sizeof key, "tm-po-%s", hex);
+    tm_ctx_principal(ctx, who, sizeof who);
+    if ((rc = sup_db_po_create(ctx->db, in, t->currency, p, shipping, key, who, &id, err)) !=
+            TM_OK ||
+        (rc = sup_db_po_json(ctx->db, id, &rep->body, err)) != TM_OK ||
+        (rc = po_event(ctx->db, id, in->store_id, TM_TOPIC_PO_CREATED, NULL, 0, 0, err)) != TM_OK)
+        goto out;
+    rep->status = 201;
+    snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
+out:
+    cJSON_Delete(body);
+    free(t);
+    free(p);
+    free(in);
+    return rc;
+}
+
+/* ----------------------------------------------------------------- send */
+
+/* Records a submission's outcome in a transaction of its own: the answer
+ * (sent or confirmed, with events) when api_rc is TM_OK; else the error,
+ * the PO back to draft when the supplier refused it, left `sending` when it
+ * could not be reached. Nothing when the PO is no longer `sending`. */
+static enum tm_code
+send_record(PGconn *db, int64_t id, enum tm_code api_rc, const struct sup_api_order *ord,
+            const struct tm_err *api_err, struct sup_po *po, struct tm_err *err)
+{
+    struct sup_po_delta d[SUP_PO_LINES_MAX];
+    int64_t conf[SUP_PO_LINES_MAX];
+    struct sup_po_row row;
+    enum tm_code rc;
+    int n;
+
+    if ((rc = tm_db_begin(db, err)) != TM_OK)
+        return rc;
+    if ((rc = sup_db_po_load(db, id, 1, po, &row, err)) != TM_OK || po->status != SUP_PO_SENDING)
+        goto out;
+    if (api_rc != TM_OK) {
+        rc = sup_db_po_send_failed(db, id,
+                                   api_rc == TM_UNPROCESSABLE ? SUP_PO_DRAFT : SUP_PO_SENDING,
+                                   api_err->message, err);
+        goto out;
+    }
+    n = sup_po_sent_deltas(po, d);
+    po->status = SUP_PO_SENT;
+    if ((rc = sup_db_po_sent(db, id, po, ord, err)) != TM_OK ||
+        (rc = po_event(db, id, row.store_id, TM_TOPIC_PO_SENT, d, n, 0, err)) != TM_OK)
+        goto out;
+    if (ord && strcmp(ord->status, "confirmed") == 0) {
+        for (int i = 0; i < po->n; i++) {
+            conf[i] = -1;
+            for (int k = 0; k < ord->n_lines; k++)
+                if (ord->lines[k].product_id == po->lines[i].product_id)
+                    conf[i] = ord->lines[k].confirmed_quantity;
+        }
+        n = sup_po_confirm(po, conf, d);
+        if ((rc = sup_db_po_sent(db, id, po, ord, err)) == TM_OK)
+            rc = po_event(db, id, row.store_id, TM_TOPIC_PO_CONFIRMED, d, n, 0, err);
+    }
+out:
+    if (rc == TM_OK)
+        return tm_db_commit(db, err);
+    tm_db_rollback(db);
+    return rc;
+}
+
+/* Sends PO id: marks it `sending` (a draft), calls the supplier with its
+ * key, records the answer. ctx NULL from the job (no store to judge).
+ * *api_rc is the supplier call's outcome (TM_OK when none was needed). */
+static enum tm_code
+send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id,
+        enum tm_code *api_rc, struct tm_err *api_err, struct tm_err *err)
+{
+    struct sup_po *po = tm_xcalloc(1, sizeof *po);
+    struct sup_api_order *ord = tm_xcalloc(1, sizeof *ord);
+    struct sup_api_line *lines = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *lines);
+    struct sup_target_row *t = tm_xcalloc(1, sizeof *t);
+    struct sup_po_row row;
+    char ref[SUP_PO_KEY_MAX + 1];
+    enum tm_code rc;
+
+    *api_rc = TM_OK;
+    if ((rc = tm_db_begin(db, err)) != TM_OK)
+        goto done;
+    rc = ctx ? po_load(ctx, id, 1, po, &row, err) : sup_db_po_load(db, id, 1, po, &row, err);
+    if (rc == TM_OK && po->status >= SUP_PO_SENT && po->status != SUP_PO_CANCELLED) {
+        tm_db_rollback(db); /* already sent: the answer is the PO as it is */
+        goto done;
+    }
+    if (rc == TM_OK && (rc = sup_po_allows(po->status, SUP_PO_SEND, err)) == TM_OK &&
+        (rc = sup_db_target(db, row.supplier_id, "supplier_id", t, err)) == TM_OK && !t->active)
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id",
+                        "supplier %" PRId64 " is not active", row.supplier_id);
+    if (rc == TM_OK && !t->api_url[0]) { /* no API: sent by hand */
+        struct sup_po_delta *d = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *d);
+        int n = sup_po_sent_deltas(po, d);
+        if ((rc = sup_db_po_sent(db, id, po, NULL, err)) == TM_OK &&
+            (rc = po_event(db, id, row.store_id, TM_TOPIC_PO_SENT, d, n, 0, err)) == TM_OK)
+            rc = tm_db_commit(db, err);
+        free(d);
+        if (rc != TM_OK)
+            tm_db_rollback(db);
+        goto done;
+    }
+    if (rc == TM_OK)
+        rc = sup_db_po_sending(db, id, err);
+    if (rc == TM_OK)
+        rc = tm_db_commit(db, err);
+    if (rc != TM_OK) {
+        tm_db_rollback(db);
+        goto done;
+    }
+    for (int i = 0; i < po->n; i++)
+        lines[i] = (struct sup_api_line){po->lines[i].product_id, po->lines[i].quantity};
+    snprintf(ref, sizeof ref, "%s", row.reference[0] ? row.reference : "");
+    if (!ref[0])
+        snprintf(ref, sizeof ref, "PO-%" PRId64, id);
+    {
+        const struct sup_api_target target = {row.supplier_id, t->api_url,
+                                              t->api_key[0] ? t->api_key : NULL};
+        *api_rc = sup_api_submit(app->api, &target, row.order_key, ref, row.store_id, lines,
+                                 po->n, ord, api_err);
+    }
+    if (*api_rc != TM_OK)
+        tm_log_warn(NULL, "po.send_failed", "po=%" PRId64 " supplier=%" PRId64 " error=\"%s\"", id,
+                    row.supplier_id, api_err->message);
+    rc = send_record(db, id, *api_rc, *api_rc == TM_OK ? ord : NULL, api_err, po, err);
+done:
+    free(t);
+    free(lines);
+    free(ord);
+    free(po);
+    return rc;
+}
+
+enum tm_code
+sup_h_po_send(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct tm_err api_err = {0};
+    enum tm_code rc, api_rc;
+    int64_t id;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
+        (rc = send_po(app_of(ctx), ctx, ctx->db, id, &api_rc, &api_err, err)) != TM_OK)
+        return rc;
+    if (api_rc == TM_UNPROCESSABLE)
+        return tm_err_set(err, TM_UNPROCESSABLE, "supplier",
+                          "the supplier refused the order: %s", api_err.message);
+    /* not reached: accepted, still `sending`, finished by a later send or the job */
+    if (api_rc != TM_OK)
+        rep->status = 202;
+    return sup_db_po_json(ctx->db, id, &rep->body, err);
+}
+
+enum tm_code
+sup_job_po_resubmit(void *arg, PGconn *db, int64_t *rows, struct tm_err *err)
+{
+    const struct sup_app *app = arg;
+    int64_t ids[RESUBMIT_MAX];
+    int n = 0;
+    enum tm_code rc = sup_db_po_stuck(db, RESUBMIT_AFTER_S, RESUBMIT_MAX, ids, &n, err);
+
+    *rows = 0;
+    for (int i = 0; i < n && rc == TM_OK; i++) {
+        struct tm_err api_err = {0};
+        enum tm_code api_rc;
+        if ((rc = send_po(app, NULL, db, ids[i], &api_rc, &api_err, err)) == TM_OK &&
+            api_rc == TM_OK)
+            (*rows)++;
+    }
+    return rc;
+}
+
+/* --------------------------------------------------------------- cancel */
+
+enum tm_code
+sup_h_po_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct sup_po *po = tm_xcalloc(1, sizeof *po);
+    struct sup_po_delta *d = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *d);
+    struct sup_target_row *t = tm_xcalloc(1, sizeof *t);
+    struct sup_api_order *ord = tm_xcalloc(1, sizeof *ord);
+    char reason[SUP_PO_TEXT_MAX + 1];
+    struct sup_po_row row;
+    cJSON *body = NULL;
+    int64_t id;
+    int n;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
+        (ctx->req->body_len > 0 && (rc = tm_ctx_body(ctx, &body, err)) != TM_OK) ||
+        (rc = sup_decode_cancel(body, reason, sizeof reason, err)) != TM_OK ||
+        (rc = po_load(ctx, id, 0, po, &row, err)) != TM_OK ||
+        (rc = sup_po_allows(po->status, SUP_PO_CANCEL, err)) != TM_OK ||
+        (rc = tm_ctx_may_store(ctx, row.store_id, "store_id", err)) != TM_OK)
+        goto out;
+    /* the supplier's order first: a PO cancelled here is cancelled there */
+    if (row.supplier_order_id[0] &&
+        (rc = sup_db_target(ctx->db, row.supplier_id, "supplier_id", t, err)) == TM_OK &&
+        t->api_url[0]) {
+        const struct sup_api_target target = {row.supplier_id, t->api_url,
+                                              t->api_key[0] ? t->api_key : NULL};
+        if ((rc = sup_api_cancel(app_of(ctx)->api, &target, row.supplier_order_id, ord, err)) ==
+            TM_UNPROCESSABLE)
+            rc = tm_err_set(err, TM_CONFLICT, "status", "the supplier refused to cancel: %s",
+                            err->message);
+    }
+    if (rc != TM_OK || (rc = tm_db_begin(ctx->db, err)) != TM_OK)
+        goto out;
+    if ((rc = sup_db_po_load(ctx->db, id, 1, po, &row, err)) == TM_OK &&
+        (rc = sup_po_allows(po->status, SUP_PO_CANCEL, err)) == TM_OK) {
+        n = sup_po_cancel(po, d);
+        if ((rc = sup_db_po_cancelled(ctx->db, id, reason, err)) == TM_OK &&
+            (rc = po_event(ctx->db, id, row.store_id, TM_TOPIC_PO_CANCELLED, d, n, 0, err)) ==
+                TM_OK)
+            rc = tm_db_commit(ctx->db, err);
+    }
+    if (rc != TM_OK) {
+        tm_db_rollback(ctx->db);
+        goto out;
+    }
+    rc = sup_db_po_json(ctx->db, id, &rep->body, err);
+out:
+    cJSON_Delete(body);
+    free(ord);
+    free(t);
+    free(d);
+    free(po);
+    return rc;
+}
+
+/* -------------------------------------------------------------- receive */
+
+/* {"receipt": ..., "purchase_order": ...} */
+static enum tm_code
+receipt_reply(PGconn *db, int64_t id, int64_t receipt_id, struct tm_buf *b, struct tm_err *err)
+{
+    struct tm_buf x;
+    enum tm_code rc;
+
+    tm_buf_init(&x, 4 << 20);
+    if ((rc = sup_db_receipt_json(db, receipt_id, &x, err)) == TM_OK &&
+        (rc = tm_buf_adds(b, "{\"receipt\":")) == TM_OK && (rc = tm_buf_adds(b, x.p)) == TM_OK) {
+        tm_buf_reset(&x);
+        if ((rc = sup_db_po_json(db, id, &x, err)) == TM_OK &&
+            (rc = tm_json_kv_json(b, "purchase_order", x.p)) == TM_OK)
+            rc = tm_buf_adds(b, "}");
+    }
+    tm_buf_fini(&x);
+    return rc == TM_TOOBIG && err && err->code != TM_TOOBIG
+               ? tm_err_set(err, TM_TOOBIG, NULL, "reply too large")
+               : rc;
+}
+
+enum tm_code
+sup_h_po_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct sup_receipt_in *in = tm_xcalloc(1, sizeof *in);
+    struct sup_po *po = tm_xcalloc(1, sizeof *po);
+    struct sup_po_delta *d = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *d);
+    struct sup_po_row row;
+    char who[128];
+    cJSON *body = NULL;
+    int64_t id, receipt_id = 0;
+    int n = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
+        (rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
+        (rc = sup_decode_receipt(body, in, err)) != TM_OK ||
+        (rc = po_load(ctx, id, 1, po, &row, err)) != TM_OK ||
+        (rc = tm_ctx_may_store(ctx, row.store_id, "store_id", err)) != TM_OK)
+        goto out;
+    /* a receipt given again under its key: the first answer, nothing booked */
+    if (in->key[0] && (rc = sup_db_receipt_by_key(ctx->db, id, in->key, &receipt_id, err)) ==
+                          TM_OK &&
+        receipt_id > 0) {
+        rc = receipt_reply(ctx->db, id, receipt_id, &rep->body, err);
+        goto out;
+    }
+    if (rc != TM_OK || (rc = sup_po_receive(po, &in->r, d, &n, err)) != TM_OK)
+        goto out;
+    tm_ctx_principal(ctx, who, sizeof who);
+    if ((rc = sup_db_receipt_add(ctx->db, id, po, in, who, &receipt_id, err)) != TM_OK ||
+        (rc = po_event(ctx->db, id, row.store_id, TM_TOPIC_PO_RECEIPT, d, n, receipt_id, err)) !=
+            TM_OK ||
+        (rc = receipt_reply(ctx->db, id, receipt_id, &rep->body, err)) != TM_OK)
+        goto out;
+    rep->status = 201;
+    snprintf(rep->target, sizeof rep->target, "%" PRId64, receipt_id);
+out:
+    cJSON_Delete(body);
+    free(d);
+    free(po);
+    free(in);
+    return rc;
+}

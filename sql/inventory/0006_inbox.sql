@@ -1,0 +1,3 @@
+-- tm-inventory applies tm-supplier's purchase-order events (incoming, receipts)
+-- exactly once: per source, the last seq applied.
+--@plumbing inbox
