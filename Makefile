@@ -144,10 +144,10 @@ lint:
 
 # libFuzzer target over the bus decoders (clang, ASan, UBSan); see tests/fuzz/.
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
-	common/buf.c common/err.c common/time.c
+	common/buf.c common/err.c common/time.c services/inventory/po_event.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
 	build/fuzz/forecast-fuzz
-build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
+build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
@@ -169,7 +169,8 @@ build/fuzz/txn-fuzz: $(TXN_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(TXN_FUZZ_SRC) $(LIBS)
 # tm-supplier's supplier and offer body decoders
-SUPPLIER_FUZZ_SRC := tests/fuzz/supplier_fuzz.c services/supplier/decode.c $(COMMON_SRC)
+SUPPLIER_FUZZ_SRC := tests/fuzz/supplier_fuzz.c services/supplier/decode.c \
+	services/supplier/po_decode.c services/supplier/po.c $(COMMON_SRC)
 build/fuzz/supplier-fuzz: $(SUPPLIER_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/supplier/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

@@ -17,6 +17,8 @@
 #include "common/http.h"
 #include "common/json.h"
 
+#include "services/inventory/po_event.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct input {
@@ -65,8 +67,15 @@ decode_all(void *arg)
     }
     tm_request_fini(&req);
     (void)tm_reply_decode(text, size, &v, NULL);
-    if (tm_event_parse(text, size, &ev, &root, NULL) == TM_OK)
+    if (tm_event_parse(text, size, &ev, &root, NULL) == TM_OK) {
+        /* tm-inventory's reading of a tm-supplier PurchaseOrderEvent */
+        struct inv_po_event *pe = malloc(sizeof *pe);
+        if (!pe)
+            abort();
+        (void)inv_po_event_decode(ev.data, pe, NULL);
+        free(pe);
         cJSON_Delete(root);
+    }
     nl = size ? memchr(text, '\n', size) : NULL; /* a PUB message: topic line, event */
     if (nl && tm_event_parse(nl + 1, size - (size_t)(nl + 1 - text), &ev, &root, NULL) == TM_OK)
         cJSON_Delete(root);

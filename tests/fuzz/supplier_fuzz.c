@@ -1,6 +1,7 @@
 /* tests/fuzz/supplier_fuzz.c — libFuzzer target for tm-supplier's decoders
  * of outside input (services/supplier/decode.c): a supplier body and an
- * offer body, each for POST and PATCH, as the handler reads them — through
+ * offer body, each for POST and PATCH, and a purchase order's create,
+ * receipt and cancel bodies (po_decode.c), as the handler reads them — through
  * tm_json_parse_object, then the decoder — and the api_url allow-list and
  * date parser on the raw text. Every input runs on a thread of
  * TM_DECODER_STACK_SIZE bytes. */
@@ -13,6 +14,7 @@
 #include "common/json.h"
 
 #include "services/supplier/decode.h"
+#include "services/supplier/po_decode.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -27,17 +29,23 @@ decode_all(void *arg)
     const struct input *in = arg;
     struct sup_supplier_in *s = malloc(sizeof *s);
     struct sup_offer_in *o = malloc(sizeof *o);
+    struct sup_po_in *po = malloc(sizeof *po);
+    struct sup_receipt_in *rc = malloc(sizeof *rc);
+    char reason[SUP_PO_TEXT_MAX + 1];
     char *z = malloc(in->size + 1);
     cJSON *body = NULL;
     int64_t days;
 
-    if (!s || !o || !z)
+    if (!s || !o || !z || !po || !rc)
         abort();
     if (tm_json_parse_object(in->text, in->size, "body", &body, NULL) == TM_OK) {
         for (int create = 0; create < 2; create++) {
             (void)sup_decode_supplier(body, create, "127.0.0.1,localhost", s, NULL);
             (void)sup_decode_offer(body, create, o, NULL);
         }
+        (void)sup_decode_po(body, po, NULL);
+        (void)sup_decode_receipt(body, rc, NULL);
+        (void)sup_decode_cancel(body, reason, sizeof reason, NULL);
     }
     cJSON_Delete(body);
     memcpy(z, in->text, in->size);
@@ -47,6 +55,8 @@ decode_all(void *arg)
     free(z);
     free(s);
     free(o);
+    free(po);
+    free(rc);
 }
 
 int
