@@ -127,51 +127,6 @@ static void __attribute__((format(printf, 2, 3))) progress(int64_t *next_ms, con
     tm_log_info(NULL, "seed.progress", "%s", what);
 }
 
-/* A request as the gateway would send it, from this tool's principal. */
-static void
-request(struct tm_request *req, const char *method, const char *route, const char *path,
-        const char *body, const char *idem)
-{
-    static _Atomic long n;
-
-    memset(req, 0, sizeof *req);
-    snprintf(req->id, sizeof req->id, "seed-%ld", ++n);
-    snprintf(req->method, sizeof req->method, "%s", method);
-    snprintf(req->route, sizeof req->route, "%s", route);
-    snprintf(req->path, sizeof req->path, "%s", path);
-    snprintf(req->principal.kind, sizeof req->principal.kind, "service");
-    snprintf(req->principal.id, sizeof req->principal.id, "tm-txn-seed");
-    snprintf(req->principal.role, sizeof req->principal.role, "admin");
-    snprintf(req->idem_key, sizeof req->idem_key, "%s", idem ? idem : "");
-    req->body = body;
-    req->body_len = body ? strlen(body) : 0;
-}
-
-/* Sends a request, retrying while no instance answers (up to ~30 s); on
- * TM_OK *status and *json (the parsed body, owned by the caller). */
-static enum tm_code
-call(struct tm_bus_client *c, struct tm_request *req, int *status, cJSON **json, struct tm_err *err)
-{
-    struct tm_buf out;
-    enum tm_code rc = TM_UNAVAIL;
-
-    tm_buf_init(&out, 1 << 20);
-    for (int attempt = 0; attempt < 60; attempt++) {
-        tm_buf_reset(&out);
-        req->deadline_ms = tm_now_ms() + 10000;
-        rc = tm_call(c, req, status, &out, err);
-        if (rc != TM_UNAVAIL && !(rc == TM_OK && *status >= 502 && *status <= 504))
-            break;
-        tm_sleep_ms(500);
-    }
-    *json = NULL;
-    if (rc == TM_OK &&
-        tm_json_parse(out.p, out.len, TM_JSON_DEPTH_MAX, "reply", json, NULL) != TM_OK)
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "reply %d is not JSON", *status);
-    tm_buf_fini(&out);
-    return rc;
-}
-
 static int64_t
 num(const cJSON *o, const char *name)
 {
@@ -192,8 +147,9 @@ create_customer(struct seed *sd, const char *name, int store, const char *tier, 
     snprintf(body, sizeof body,
              "{\"name\":\"%s\",\"loyalty_tier\":\"%s\",\"home_store_id\":%" PRId64 "}", name, tier,
              sd->store_ids[store]);
-    request(&req, "POST", "/api/v1/customers", "/api/v1/customers", body, NULL);
-    rc = call(sd->txn, &req, &status, &json, err);
+    tm_call_request(&req, "tm-txn-seed", "POST", "/api/v1/customers", "/api/v1/customers", body,
+                    NULL);
+    rc = tm_call_json(sd->txn, &req, &status, &json, err);
     if (rc == TM_OK && status != 201)
         rc = tm_err_set(err, TM_INTERNAL, NULL, "creating customer %s answered %d", name, status);
     if (rc == TM_OK)
@@ -278,8 +234,9 @@ replenish(struct seed *sd, const struct job *j, const cJSON *reply, const char *
                  ",\"type\":\"receipt\",\"quantity\":%" PRId64
                  ",\"reason\":\"sample replenishment\",\"occurred_at\":\"%s\"}",
                  sd->store_ids[j->store], product, need + 10, at);
-        request(&req, "POST", "/api/v1/stock-movements", "/api/v1/stock-movements", body, NULL);
-        rc = call(sd->inventory, &req, &status, &json, err);
+        tm_call_request(&req, "tm-txn-seed", "POST", "/api/v1/stock-movements",
+                        "/api/v1/stock-movements", body, NULL);
+        rc = tm_call_json(sd->inventory, &req, &status, &json, err);
         if (rc == TM_OK && status != 201)
             rc = tm_err_set(err, TM_INTERNAL, NULL, "replenishment answered %d", status);
         cJSON_Delete(json);
@@ -322,8 +279,9 @@ post(struct seed *sd, int64_t k, struct tm_err *err)
         cJSON *json = NULL, *sale;
         int status = 0;
 
-        request(&req, "POST", "/api/v1/transactions", "/api/v1/transactions", body.p, key);
-        if ((rc = call(sd->txn, &req, &status, &json, err)) != TM_OK)
+        tm_call_request(&req, "tm-txn-seed", "POST", "/api/v1/transactions", "/api/v1/transactions",
+                        body.p, key);
+        if ((rc = tm_call_json(sd->txn, &req, &status, &json, err)) != TM_OK)
             break;
         sale = status == 201 ? json
                              : cJSON_GetObjectItemCaseSensitive(
@@ -435,14 +393,15 @@ review(struct seed *sd)
         snprintf(path, sizeof path, "/api/v1/transactions/%" PRId64 "/review", j->sale_id);
         snprintf(body, sizeof body, "{\"label\":\"%s\",\"note\":\"sample label\"}",
                  j->label ? "fraud" : "legit");
-        request(&req, "POST", "/api/v1/transactions/{id}/review", path, body, NULL);
+        tm_call_request(&req, "tm-txn-seed", "POST", "/api/v1/transactions/{id}/review", path, body,
+                        NULL);
         {
             char id[24];
             snprintf(id, sizeof id, "%" PRId64, j->sale_id);
             req.params[0].key = "id";
             req.params[0].val = id;
             req.n_params = 1;
-            if (call(sd->txn, &req, &status, &json, &err) == TM_OK && status == 200)
+            if (tm_call_json(sd->txn, &req, &status, &json, &err) == TM_OK && status == 200)
                 n++;
         }
         cJSON_Delete(json);
@@ -465,8 +424,8 @@ forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, struct t
 
     *id = 0;
     *finished = *ok = 0;
-    request(&req, "GET", "/api/v1/jobs", "/api/v1/jobs", NULL, NULL);
-    if ((rc = call(sd->inventory, &req, &status, &json, err)) == TM_OK && status != 200)
+    tm_call_request(&req, "tm-txn-seed", "GET", "/api/v1/jobs", "/api/v1/jobs", NULL, NULL);
+    if ((rc = tm_call_json(sd->inventory, &req, &status, &json, err)) == TM_OK && status != 200)
         rc = tm_err_set(err, TM_INTERNAL, NULL, "GET /api/v1/jobs answered %d", status);
     if (rc == TM_OK)
         items = cJSON_GetObjectItemCaseSensitive(json, "items");
@@ -502,8 +461,8 @@ forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, struct
     *status = 0;
     *run_id = 0;
     *ok = 0;
-    request(&req, "POST", "/api/v1/jobs/{name}/run", "/api/v1/jobs/" FORECAST_JOB "/run", NULL,
-            NULL);
+    tm_call_request(&req, "tm-txn-seed", "POST", "/api/v1/jobs/{name}/run",
+                    "/api/v1/jobs/" FORECAST_JOB "/run", NULL, NULL);
     req.params[0] = (struct tm_kv){"name", FORECAST_JOB};
     req.n_params = 1;
     req.deadline_ms = tm_now_ms() + FORECAST_POST_MS;
