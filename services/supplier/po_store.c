@@ -466,3 +466,63 @@ sup_db_po_stuck(PGconn *db, int older_s, int max, int64_t *ids, int *n, struct t
     PQclear(r);
     return rc;
 }
+
+enum tm_code
+sup_db_po_history(PGconn *db, const struct sup_po_history *h, const char *currency,
+                  const char *order_key, struct tm_err *err)
+{
+    struct tm_db_int a, b, c, d;
+    const int64_t *cols[5] = {&h->lines[0].product_id, &h->lines[0].quantity,
+                              &h->lines[0].received, &h->lines[0].unit_price_cents,
+                              &h->lines[0].lead_days};
+    struct tm_buf arr[5];
+    enum tm_code rc = TM_OK;
+
+    for (int i = 0; i < 5; i++) {
+        tm_buf_init(&arr[i], 1 << 12);
+        if (rc == TM_OK)
+            rc = tm_db_int_array(&arr[i], cols[i], sizeof h->lines[0], h->n);
+    }
+    if (rc == TM_OK) {
+        const char *params[11] = {tm_db_int(&a, h->supplier_id),
+                                  tm_db_int(&b, h->store_id),
+                                  currency,
+                                  order_key,
+                                  tm_db_int(&c, h->sent_s),
+                                  tm_db_int(&d, h->received_s),
+                                  arr[0].p,
+                                  arr[1].p,
+                                  arr[2].p,
+                                  arr[3].p,
+                                  arr[4].p};
+        rc = tm_db_exec(
+            db,
+            "WITH p AS (INSERT INTO supplier.purchase_orders (supplier_id, store_id, status,"
+            " currency, order_key, created_by, created_at, updated_at, sent_at, confirmed_at,"
+            " closed_at) VALUES ($1::bigint, $2::bigint, 'received', $3, $4, 'tm-supplier-seed',"
+            " to_timestamp($5::bigint), to_timestamp($6::bigint), to_timestamp($5::bigint),"
+            " to_timestamp($5::bigint), to_timestamp($6::bigint)) RETURNING id),"
+            " u AS (SELECT * FROM unnest($7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[],"
+            " $11::integer[]) WITH ORDINALITY AS u(pid, q, rcv, price, lead, ord)),"
+            " l AS (INSERT INTO supplier.po_lines (po_id, line, product_id, quantity,"
+            " confirmed_quantity, received_quantity, unit_price_cents, promised_lead_days)"
+            " SELECT p.id, u.ord - 1, u.pid, u.q, u.rcv, u.rcv, u.price, u.lead FROM p, u),"
+            " r AS (INSERT INTO supplier.po_receipts (po_id, note, received_by, received_at)"
+            " SELECT p.id, 'sample history', 'tm-supplier-seed', to_timestamp($6::bigint) FROM p"
+            " RETURNING id),"
+            " x AS (INSERT INTO supplier.po_receipt_lines (receipt_id, product_id, quantity)"
+            " SELECT r.id, u.pid, u.rcv FROM r, u)"
+            " INSERT INTO supplier.receipts (supplier_id, product_id, promised_lead_days,"
+            " actual_lead_days, ordered_quantity, received_quantity, received_at, po_id)"
+            " SELECT $1::bigint, u.pid, u.lead, LEAST(3650, GREATEST(0,"
+            " (to_timestamp($6::bigint) AT TIME ZONE 'UTC')::date"
+            " - (to_timestamp($5::bigint) AT TIME ZONE 'UTC')::date)), u.q, u.rcv,"
+            " to_timestamp($6::bigint), p.id FROM p, u",
+            11, params, NULL, err);
+    } else {
+        rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
+    }
+    for (int i = 0; i < 5; i++)
+        tm_buf_fini(&arr[i]);
+    return rc;
+}

@@ -116,4 +116,22 @@ TM_MUSTCHECK enum tm_code sup_db_po_list(PGconn *db, const struct sup_po_filter 
 TM_MUSTCHECK enum tm_code sup_db_po_stuck(PGconn *db, int older_s, int max, int64_t *ids, int *n,
                                           struct tm_err *err);
 
+/* A PO of the sample history (tm-supplier-seed): sent at sent_s, received
+ * in one delivery at received_s (epoch seconds); line i ordered
+ * quantity[i] and got received[i] (the supplier confirmed that much). */
+#define SUP_HISTORY_LINES 16
+struct sup_po_history {
+    int64_t supplier_id, store_id, sent_s, received_s;
+    int n;
+    struct {
+        int64_t product_id, quantity, received, unit_price_cents, lead_days;
+    } lines[SUP_HISTORY_LINES];
+};
+
+/* Inserts it as a received PO with its receipt and its performance rows;
+ * no events (the stock it brought is in tm-inventory's sample already). */
+TM_MUSTCHECK enum tm_code sup_db_po_history(PGconn *db, const struct sup_po_history *h,
+                                            const char *currency, const char *order_key,
+                                            struct tm_err *err);
+
 #endif
