@@ -36,7 +36,8 @@ inv_apply_supplier(void *app, PGconn *db, const struct tm_event *ev, struct tm_e
     snprintf(reason, sizeof reason, "receipt %" PRId64, e->receipt_id);
     /* booked when it was received, if that is a time a movement may carry */
     snprintf(when, sizeof when, "%s", e->received_at);
-    if (rc == TM_OK && e->receipt_id > 0 && inv_db_time_check(db, when, "received_at", NULL) != TM_OK)
+    if (rc == TM_OK && e->receipt_id > 0 &&
+        inv_db_time_check(db, when, "received_at", NULL) != TM_OK)
         when[0] = '\0';
     for (int i = 0; i < e->n_received && rc == TM_OK; i++) {
         struct inv_move m;

@@ -12,8 +12,8 @@
 /* An array member of at most INV_PO_LINES_MAX objects, each with a
  * product_id and an integer b_name in [bmin, QTY_MAX], into out. */
 static enum tm_code
-pairs(const cJSON *arr, const char *name, const char *b_name, int64_t bmin,
-      struct inv_po_pair *out, int *n, struct tm_err *err)
+pairs(const cJSON *arr, const char *name, const char *b_name, int64_t bmin, struct inv_po_pair *out,
+      int *n, struct tm_err *err)
 {
     const cJSON *it;
     char f[64];

@@ -74,8 +74,8 @@ sup_inventory_has(struct tm_ctx *ctx, const char *what, int64_t id_value, enum t
         return tm_err_set(err, missing, field, "no %.*s with this %s", (int)strlen(what) - 1, what,
                           field);
     if (status != 200)
-        return tm_err_set(err, TM_UNAVAIL, NULL, "tm-inventory answered %d for %s %s", status,
-                          what, id);
+        return tm_err_set(err, TM_UNAVAIL, NULL, "tm-inventory answered %d for %s %s", status, what,
+                          id);
     return TM_OK;
 }
 
@@ -163,7 +163,8 @@ h_offer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = sup_decode_offer(body, 1, &in, err)) != TM_OK ||
         (rc = sup_db_supplier_exists(ctx->db, sid, err)) != TM_OK ||
-        (rc = sup_inventory_has(ctx, "products", in.product_id, TM_UNPROCESSABLE, "product_id", err)) != TM_OK)
+        (rc = sup_inventory_has(ctx, "products", in.product_id, TM_UNPROCESSABLE, "product_id",
+                                err)) != TM_OK)
         goto out;
     rep->status = 201;
     if ((rc = sup_db_offer_create(ctx->db, sid, &in, &rep->body, err)) == TM_OK)
@@ -375,7 +376,8 @@ h_choice(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     } else {
         tm_ctx_every_store(ctx);
     }
-    if ((rc = sup_inventory_has(ctx, "products", req->product_id, TM_NOTFOUND, "product_id", err)) != TM_OK)
+    if ((rc = sup_inventory_has(ctx, "products", req->product_id, TM_NOTFOUND, "product_id",
+                                err)) != TM_OK)
         goto out;
     quoted_of(app, &q);
     req->policy = policy < 0 ? SUP_WEIGHTED : (enum sup_policy)policy;

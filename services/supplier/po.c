@@ -44,14 +44,18 @@ sup_po_allows(enum sup_po_status s, enum sup_po_action a, struct tm_err *err)
     const char *name = (unsigned)s < SUP_PO_STATUSES ? sup_po_status_names[s] : "unknown";
 
     if (s == SUP_PO_RECEIVED || s == SUP_PO_CANCELLED)
-        return tm_err_set(err, TM_CONFLICT, "status", "the purchase order is %s: it takes no more "
-                          "changes", name);
+        return tm_err_set(err, TM_CONFLICT, "status",
+                          "the purchase order is %s: it takes no more "
+                          "changes",
+                          name);
     switch (a) {
     case SUP_PO_SEND:
         if (s == SUP_PO_DRAFT || s == SUP_PO_SENDING)
             return TM_OK;
-        return tm_err_set(err, TM_CONFLICT, "status", "the purchase order is %s: only a draft "
-                          "is sent", name);
+        return tm_err_set(err, TM_CONFLICT, "status",
+                          "the purchase order is %s: only a draft "
+                          "is sent",
+                          name);
     case SUP_PO_CANCEL:
         if (s == SUP_PO_SENDING)
             return tm_err_set(err, TM_CONFLICT, "status",
@@ -61,8 +65,10 @@ sup_po_allows(enum sup_po_status s, enum sup_po_action a, struct tm_err *err)
     case SUP_PO_RECEIVE:
         if (s == SUP_PO_SENT || s == SUP_PO_CONFIRMED || s == SUP_PO_PARTIAL)
             return TM_OK;
-        return tm_err_set(err, TM_CONFLICT, "status", "the purchase order is %s: only a sent "
-                          "purchase order is received against", name);
+        return tm_err_set(err, TM_CONFLICT, "status",
+                          "the purchase order is %s: only a sent "
+                          "purchase order is received against",
+                          name);
     }
     return tm_err_set(err, TM_INTERNAL, NULL, "unknown action");
 }
@@ -96,8 +102,8 @@ sup_po_cancel(struct sup_po *po, struct sup_po_delta *out)
 {
     int n = 0;
     /* incoming was only raised once the PO was sent */
-    int raised = po->status == SUP_PO_SENT || po->status == SUP_PO_CONFIRMED ||
-                 po->status == SUP_PO_PARTIAL;
+    int raised =
+        po->status == SUP_PO_SENT || po->status == SUP_PO_CONFIRMED || po->status == SUP_PO_PARTIAL;
 
     for (int i = 0; raised && i < po->n; i++) {
         int64_t left = sup_po_outstanding(&po->lines[i]);
@@ -130,8 +136,10 @@ receipt_check(const struct sup_po *po, const struct sup_receipt *r, int *idx, st
 
         if ((idx[k] = line_of(po, x->product_id)) < 0) {
             snprintf(f, sizeof f, "lines[%d].product_id", k);
-            return tm_err_set(err, TM_UNPROCESSABLE, f, "product %lld is not on this purchase "
-                              "order", (long long)x->product_id);
+            return tm_err_set(err, TM_UNPROCESSABLE, f,
+                              "product %lld is not on this purchase "
+                              "order",
+                              (long long)x->product_id);
         }
         for (int j = 0; j < k; j++)
             if (r->lines[j].product_id == x->product_id) {
@@ -141,7 +149,8 @@ receipt_check(const struct sup_po *po, const struct sup_receipt *r, int *idx, st
             }
         snprintf(f, sizeof f, "lines[%d].quantity", k);
         if (x->quantity < 0 || x->rejected < 0 || x->quantity + x->rejected <= 0)
-            return tm_err_set(err, TM_INVALID, f, "a receipt line receives or rejects at least "
+            return tm_err_set(err, TM_INVALID, f,
+                              "a receipt line receives or rejects at least "
                               "one unit");
         if (x->quantity + x->rejected > sup_po_outstanding(&po->lines[idx[k]]) && !x->has_reason)
             return tm_err_set(err, TM_UNPROCESSABLE, f,
@@ -154,8 +163,8 @@ receipt_check(const struct sup_po *po, const struct sup_receipt *r, int *idx, st
 }
 
 enum tm_code
-sup_po_receive(struct sup_po *po, const struct sup_receipt *r, struct sup_po_delta *out,
-               int *n_out, struct tm_err *err)
+sup_po_receive(struct sup_po *po, const struct sup_receipt *r, struct sup_po_delta *out, int *n_out,
+               struct tm_err *err)
 {
     int idx[SUP_PO_LINES_MAX];
     int settled = 1;

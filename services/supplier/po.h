@@ -18,9 +18,9 @@
 
 #include "common/err.h"
 
-#define SUP_PO_LINES_MAX 500   /* lines of one PO, as of one supplier order */
-#define SUP_PO_TEXT_MAX 500    /* bytes of a note, reason or error */
-#define SUP_PO_KEY_MAX 64      /* an order key or receipt key */
+#define SUP_PO_LINES_MAX 500 /* lines of one PO, as of one supplier order */
+#define SUP_PO_TEXT_MAX 500  /* bytes of a note, reason or error */
+#define SUP_PO_KEY_MAX 64    /* an order key or receipt key */
 
 enum sup_po_status {
     SUP_PO_DRAFT,
@@ -109,7 +109,6 @@ struct sup_receipt {
  * receipt; TM_INVALID / TM_UNPROCESSABLE naming "lines[i]. ..." otherwise;
  * po is unchanged then. */
 TM_MUSTCHECK enum tm_code sup_po_receive(struct sup_po *po, const struct sup_receipt *r,
-                                         struct sup_po_delta *out, int *n_out,
-                                         struct tm_err *err);
+                                         struct sup_po_delta *out, int *n_out, struct tm_err *err);
 
 #endif

@@ -64,7 +64,8 @@ lines_each(const cJSON *body, const char *const *names, size_t n_names,
         snprintf(f, sizeof f, "lines[%d]", *n);
         if (!cJSON_IsObject(it))
             return tm_err_set(err, TM_INVALID, f, "%s must be an object", f);
-        if ((rc = tm_json_only(it, names, n_names, err)) != TM_OK || (rc = fn(it, *n, out, err)) != TM_OK)
+        if ((rc = tm_json_only(it, names, n_names, err)) != TM_OK ||
+            (rc = fn(it, *n, out, err)) != TM_OK)
             return rc;
         (*n)++;
     }
@@ -84,8 +85,10 @@ po_line(const cJSON *it, int i, void *arg, struct tm_err *err)
     for (int j = 0; j < i; j++)
         if (p->lines[j].product_id == p->lines[i].product_id) {
             snprintf(f, sizeof f, "lines[%d].product_id", i);
-            return tm_err_set(err, TM_INVALID, f, "product %lld is already lines[%d]: one line "
-                              "per product", (long long)p->lines[i].product_id, j);
+            return tm_err_set(err, TM_INVALID, f,
+                              "product %lld is already lines[%d]: one line "
+                              "per product",
+                              (long long)p->lines[i].product_id, j);
         }
     return TM_OK;
 }
@@ -101,8 +104,8 @@ sup_decode_po(const cJSON *body, struct sup_po_in *p, struct tm_err *err)
     if ((rc = tm_json_only(body, names, 4, err)) != TM_OK ||
         (rc = tm_json_i64(body, "supplier_id", 1, ID_MAX, &p->supplier_id, err)) != TM_OK ||
         (rc = tm_json_i64(body, "store_id", 1, ID_MAX, &p->store_id, err)) != TM_OK ||
-        (rc = opt_str(body, "reference", SUP_PO_KEY_MAX, p->reference, sizeof p->reference,
-                      err)) != TM_OK)
+        (rc = opt_str(body, "reference", SUP_PO_KEY_MAX, p->reference, sizeof p->reference, err)) !=
+            TM_OK)
         return rc;
     return lines_each(body, line_names, 2, po_line, p, &p->n, err);
 }
@@ -160,6 +163,6 @@ sup_decode_cancel(const cJSON *body, char *reason, size_t size, struct tm_err *e
         return TM_OK;
     if ((rc = tm_json_only(body, names, 1, err)) != TM_OK)
         return rc;
-    return opt_str(body, "reason", size - 1 < SUP_PO_TEXT_MAX ? size - 1 : SUP_PO_TEXT_MAX,
-                   reason, size, err);
+    return opt_str(body, "reason", size - 1 < SUP_PO_TEXT_MAX ? size - 1 : SUP_PO_TEXT_MAX, reason,
+                   size, err);
 }

@@ -27,7 +27,7 @@ struct sup_po_in {
 
 struct sup_receipt_in {
     struct sup_receipt r;
-    char key[SUP_PO_KEY_MAX + 1];   /* "" when none: the receipt is not retried safely */
+    char key[SUP_PO_KEY_MAX + 1]; /* "" when none: the receipt is not retried safely */
     char note[SUP_PO_TEXT_MAX + 1];
     char reasons[SUP_PO_LINES_MAX][SUP_LINE_REASON_MAX + 1];
 };

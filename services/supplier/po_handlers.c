@@ -58,8 +58,8 @@ po_event(PGconn *db, int64_t id, int64_t store_id, enum tm_topic topic,
         (rc = tm_json_kv_i64(&b, "store_id", store_id)) == TM_OK)
         rc = tm_buf_adds(&b, ",\"incoming\":[");
     for (int i = 0; i < n && rc == TM_OK; i++)
-        rc = tm_buf_printf(&b, "%s{\"product_id\":%" PRId64 ",\"delta\":%" PRId64 "}",
-                           i ? "," : "", d[i].product_id, d[i].delta);
+        rc = tm_buf_printf(&b, "%s{\"product_id\":%" PRId64 ",\"delta\":%" PRId64 "}", i ? "," : "",
+                           d[i].product_id, d[i].delta);
     if (rc == TM_OK)
         rc = tm_buf_adds(&b, "]");
     if (rc == TM_OK && receipt_id > 0) {
@@ -162,8 +162,7 @@ price_lines(PGconn *db, const struct sup_po_in *in, struct sup_po_price *p, int6
             return tm_err_set(err, TM_UNPROCESSABLE, f,
                               "the offer takes %" PRId64 " or more in packs of %" PRId64
                               ": order %" PRId64 " or %" PRId64,
-                              least, o.pack_size,
-                              q < least ? least : q / o.pack_size * o.pack_size,
+                              least, o.pack_size, q < least ? least : q / o.pack_size * o.pack_size,
                               q < least ? least + o.pack_size
                                         : (q / o.pack_size + 1) * o.pack_size);
         sup_cost_at(&o, q, &c);
@@ -203,7 +202,8 @@ sup_h_po_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
                         in->supplier_id);
         goto out;
     }
-    if ((rc = sup_inventory_has(ctx, "stores", in->store_id, TM_UNPROCESSABLE, "store_id", err)) != TM_OK ||
+    if ((rc = sup_inventory_has(ctx, "stores", in->store_id, TM_UNPROCESSABLE, "store_id", err)) !=
+            TM_OK ||
         (rc = price_lines(ctx->db, in, p, &shipping, err)) != TM_OK)
         goto out;
     if ((rc = tm_random_hex(12, hex, sizeof hex)) != TM_OK) {
@@ -280,8 +280,8 @@ out:
  * key, records the answer. ctx NULL from the job (no store to judge).
  * *api_rc is the supplier call's outcome (TM_OK when none was needed). */
 static enum tm_code
-send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id,
-        enum tm_code *api_rc, struct tm_err *api_err, struct tm_err *err)
+send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id, enum tm_code *api_rc,
+        struct tm_err *api_err, struct tm_err *err)
 {
     struct sup_po *po = tm_xcalloc(1, sizeof *po);
     struct sup_api_order *ord = tm_xcalloc(1, sizeof *ord);
@@ -301,8 +301,8 @@ send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id,
     }
     if (rc == TM_OK && (rc = sup_po_allows(po->status, SUP_PO_SEND, err)) == TM_OK &&
         (rc = sup_db_target(db, row.supplier_id, "supplier_id", t, err)) == TM_OK && !t->active)
-        rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id",
-                        "supplier %" PRId64 " is not active", row.supplier_id);
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id", "supplier %" PRId64 " is not active",
+                        row.supplier_id);
     if (rc == TM_OK && !t->api_url[0]) { /* no API: sent by hand */
         struct sup_po_delta *d = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *d);
         int n = sup_po_sent_deltas(po, d);
@@ -330,8 +330,8 @@ send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id,
     {
         const struct sup_api_target target = {row.supplier_id, t->api_url,
                                               t->api_key[0] ? t->api_key : NULL};
-        *api_rc = sup_api_submit(app->api, &target, row.order_key, ref, row.store_id, lines,
-                                 po->n, ord, api_err);
+        *api_rc = sup_api_submit(app->api, &target, row.order_key, ref, row.store_id, lines, po->n,
+                                 ord, api_err);
     }
     if (*api_rc != TM_OK)
         tm_log_warn(NULL, "po.send_failed", "po=%" PRId64 " supplier=%" PRId64 " error=\"%s\"", id,
@@ -356,8 +356,8 @@ sup_h_po_send(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = send_po(app_of(ctx), ctx, ctx->db, id, &api_rc, &api_err, err)) != TM_OK)
         return rc;
     if (api_rc == TM_UNPROCESSABLE)
-        return tm_err_set(err, TM_UNPROCESSABLE, "supplier",
-                          "the supplier refused the order: %s", api_err.message);
+        return tm_err_set(err, TM_UNPROCESSABLE, "supplier", "the supplier refused the order: %s",
+                          api_err.message);
     /* not reached: accepted, still `sending`, finished by a later send or the job */
     if (api_rc != TM_OK)
         rep->status = 202;
@@ -484,8 +484,8 @@ sup_h_po_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tm_ctx_may_store(ctx, row.store_id, "store_id", err)) != TM_OK)
         goto out;
     /* a receipt given again under its key: the first answer, nothing booked */
-    if (in->key[0] && (rc = sup_db_receipt_by_key(ctx->db, id, in->key, &receipt_id, err)) ==
-                          TM_OK &&
+    if (in->key[0] &&
+        (rc = sup_db_receipt_by_key(ctx->db, id, in->key, &receipt_id, err)) == TM_OK &&
         receipt_id > 0) {
         rc = receipt_reply(ctx->db, id, receipt_id, &rep->body, err);
         goto out;

@@ -89,24 +89,24 @@ sup_db_target(PGconn *db, int64_t sid, const char *field, struct sup_target_row 
 }
 
 enum tm_code
-sup_db_po_offer(PGconn *db, int64_t sid, int64_t product_id, int64_t today_day,
-                struct sup_offer *o, int *found, struct tm_err *err)
+sup_db_po_offer(PGconn *db, int64_t sid, int64_t product_id, int64_t today_day, struct sup_offer *o,
+                int *found, struct tm_err *err)
 {
     struct tm_db_int a, b, c;
     const char *params[3] = {tm_db_int(&a, sid), tm_db_int(&b, product_id),
                              tm_db_int(&c, today_day)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db,
-        "SELECT o.moq, o.pack_size, o.lead_time_days, o.lead_time_spread_days,"
-        " o.shipping_cost_cents, o.free_shipping_threshold_cents, b.min_quantity,"
-        " b.unit_price_cents FROM supplier.offers o"
-        " JOIN supplier.offer_breaks b ON b.offer_id = o.id"
-        " WHERE o.supplier_id = $1::bigint AND o.product_id = $2::bigint AND o.active"
-        " AND (o.valid_from IS NULL OR o.valid_from <= date '1970-01-01' + $3::integer)"
-        " AND (o.valid_to IS NULL OR o.valid_to >= date '1970-01-01' + $3::integer)"
-        " ORDER BY b.min_quantity",
-        3, params, &r, err);
+    enum tm_code rc =
+        tm_db_exec(db,
+                   "SELECT o.moq, o.pack_size, o.lead_time_days, o.lead_time_spread_days,"
+                   " o.shipping_cost_cents, o.free_shipping_threshold_cents, b.min_quantity,"
+                   " b.unit_price_cents FROM supplier.offers o"
+                   " JOIN supplier.offer_breaks b ON b.offer_id = o.id"
+                   " WHERE o.supplier_id = $1::bigint AND o.product_id = $2::bigint AND o.active"
+                   " AND (o.valid_from IS NULL OR o.valid_from <= date '1970-01-01' + $3::integer)"
+                   " AND (o.valid_to IS NULL OR o.valid_to >= date '1970-01-01' + $3::integer)"
+                   " ORDER BY b.min_quantity",
+                   3, params, &r, err);
 
     memset(o, 0, sizeof *o);
     *found = rc == TM_OK && PQntuples(r) > 0;
@@ -198,15 +198,15 @@ sup_db_po_load(PGconn *db, int64_t id, int lock, struct sup_po *po, struct sup_p
     struct tm_db_int a;
     const char *params[1] = {tm_db_int(&a, id)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db,
-        lock ? "SELECT p.supplier_id, p.store_id, p.status, p.order_key, p.reference,"
-               " COALESCE(p.supplier_order_id, '') FROM supplier.purchase_orders p"
-               " WHERE p.id = $1::bigint FOR UPDATE"
-             : "SELECT p.supplier_id, p.store_id, p.status, p.order_key, p.reference,"
-               " COALESCE(p.supplier_order_id, '') FROM supplier.purchase_orders p"
-               " WHERE p.id = $1::bigint",
-        1, params, &r, err);
+    enum tm_code rc =
+        tm_db_exec(db,
+                   lock ? "SELECT p.supplier_id, p.store_id, p.status, p.order_key, p.reference,"
+                          " COALESCE(p.supplier_order_id, '') FROM supplier.purchase_orders p"
+                          " WHERE p.id = $1::bigint FOR UPDATE"
+                        : "SELECT p.supplier_id, p.store_id, p.status, p.order_key, p.reference,"
+                          " COALESCE(p.supplier_order_id, '') FROM supplier.purchase_orders p"
+                          " WHERE p.id = $1::bigint",
+                   1, params, &r, err);
 
     if (rc == TM_OK && PQntuples(r) != 1)
         rc = tm_err_set(err, TM_NOTFOUND, "id", "no purchase order with this id");
@@ -230,9 +230,9 @@ sup_db_po_load(PGconn *db, int64_t id, int lock, struct sup_po *po, struct sup_p
     if (rc == TM_OK) {
         po->n = PQntuples(r) < SUP_PO_LINES_MAX ? PQntuples(r) : SUP_PO_LINES_MAX;
         for (int i = 0; i < po->n; i++)
-            po->lines[i] = (struct sup_po_line){tm_db_i64(r, i, 0), tm_db_i64(r, i, 1),
-                                                tm_db_i64(r, i, 2), tm_db_i64(r, i, 3),
-                                                tm_db_i64(r, i, 4)};
+            po->lines[i] =
+                (struct sup_po_line){tm_db_i64(r, i, 0), tm_db_i64(r, i, 1), tm_db_i64(r, i, 2),
+                                     tm_db_i64(r, i, 3), tm_db_i64(r, i, 4)};
     }
     PQclear(r);
     return rc;
@@ -433,14 +433,15 @@ sup_db_po_list(PGconn *db, const struct sup_po_filter *f, const struct tm_page *
                              tm_db_int(&c, pg->after_id),
                              tm_db_int(&d, pg->limit + 1)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db,
-                                 "SELECT p.id, " PO_JSON("") " FROM supplier.purchase_orders p"
-                                 " WHERE ($1::text IS NULL OR p.status = $1)"
-                                 " AND ($2::bigint IS NULL OR p.supplier_id = $2::bigint)"
-                                 " AND ($3::bigint IS NULL OR p.store_id = $3::bigint)"
-                                 " AND ($4::bigint[] IS NULL OR p.store_id = ANY($4::bigint[]))"
-                                 " AND p.id > $5::bigint ORDER BY p.id LIMIT $6::bigint",
-                                 6, params, &r, err);
+    enum tm_code rc = tm_db_exec(
+        db,
+        "SELECT p.id, " PO_JSON("") " FROM supplier.purchase_orders p"
+                                    " WHERE ($1::text IS NULL OR p.status = $1)"
+                                    " AND ($2::bigint IS NULL OR p.supplier_id = $2::bigint)"
+                                    " AND ($3::bigint IS NULL OR p.store_id = $3::bigint)"
+                                    " AND ($4::bigint[] IS NULL OR p.store_id = ANY($4::bigint[]))"
+                                    " AND p.id > $5::bigint ORDER BY p.id LIMIT $6::bigint",
+        6, params, &r, err);
 
     if (rc == TM_OK)
         rc = tm_db_json_page(r, pg->limit, out, err);
@@ -472,9 +473,8 @@ sup_db_po_history(PGconn *db, const struct sup_po_history *h, const char *curren
                   const char *order_key, struct tm_err *err)
 {
     struct tm_db_int a, b, c, d;
-    const int64_t *cols[5] = {&h->lines[0].product_id, &h->lines[0].quantity,
-                              &h->lines[0].received, &h->lines[0].unit_price_cents,
-                              &h->lines[0].lead_days};
+    const int64_t *cols[5] = {&h->lines[0].product_id, &h->lines[0].quantity, &h->lines[0].received,
+                              &h->lines[0].unit_price_cents, &h->lines[0].lead_days};
     struct tm_buf arr[5];
     enum tm_code rc = TM_OK;
 

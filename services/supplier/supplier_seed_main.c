@@ -10,6 +10,7 @@
  * open purchase orders sent through the API, so incoming stock shows.
  * Does nothing when tm-supplier already has suppliers. */
 #define _XOPEN_SOURCE 700 /* erand48: a seeded generator of its own */
+#include <curl/curl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
@@ -19,7 +20,6 @@
 #include <time.h>
 
 #include <cjson/cJSON.h>
-#include <curl/curl.h>
 
 #include "common/call.h"
 #include "common/config.h"
@@ -60,8 +60,8 @@ static const struct tm_cfg_opt seed_opts[] = {
      "sample-supplier-key", 0, "the bearer key the mocks expect"},
     {"history-days", "TM_SEED_HISTORY_DAYS", TM_CFG_INT, F(days), 0, 0, 400, "90", 0,
      "days of purchase-order history, ending today"},
-    {"products", "TM_SEED_SUPPLIER_PRODUCTS", TM_CFG_INT, F(products), 0, 1, PRODUCTS_MAX, "300",
-     0, "sample products the suppliers offer (the first by id)"},
+    {"products", "TM_SEED_SUPPLIER_PRODUCTS", TM_CFG_INT, F(products), 0, 1, PRODUCTS_MAX, "300", 0,
+     "sample products the suppliers offer (the first by id)"},
     {"seed", "TM_SEED", TM_CFG_INT, F(seed), 0, 0, 2147483647, "20261122", 0,
      "generator seed; the same seed makes the same suppliers and history"},
 };
@@ -75,10 +75,10 @@ struct profile {
     double price;      /* unit price = cost x price at the first break */
     double bulk_price; /* ... x bulk_price from bulk_from units */
     int bulk_from, moq, pack;
-    int lead, lead_sd;       /* quoted */
+    int lead, lead_sd;         /* quoted */
     double real_lead, real_sd; /* drawn for the history */
-    double fill;             /* chance a line arrives in full */
-    int shipping, free_from; /* cents */
+    double fill;               /* chance a line arrives in full */
+    int shipping, free_from;   /* cents */
     int preferred;
 };
 
@@ -128,8 +128,7 @@ num(const cJSON *o, const char *name)
 
 /* GETs a page of path (cursor appended when given) into *json; 200 expected. */
 static enum tm_code
-get(struct tm_bus_client *c, const char *route, const char *path, cJSON **json,
-    struct tm_err *err)
+get(struct tm_bus_client *c, const char *route, const char *path, cJSON **json, struct tm_err *err)
 {
     struct tm_request req;
     int status = 0;
@@ -143,8 +142,8 @@ get(struct tm_bus_client *c, const char *route, const char *path, cJSON **json,
 
 /* POSTs body; *id from the reply (201 or 200 expected). */
 static enum tm_code
-post(struct tm_bus_client *c, const char *route, const char *path, const char *body,
-     int64_t *id, struct tm_err *err)
+post(struct tm_bus_client *c, const char *route, const char *path, const char *body, int64_t *id,
+     struct tm_err *err)
 {
     struct tm_request req;
     cJSON *json = NULL;
@@ -193,9 +192,8 @@ load_catalogue(struct seed *sd, struct tm_err *err)
         if (!cursor[0])
             break;
     }
-    if (rc == TM_OK &&
-        (rc = get(sd->inventory, "/api/v1/stores", "/api/v1/stores?limit=64", &json, err)) ==
-            TM_OK) {
+    if (rc == TM_OK && (rc = get(sd->inventory, "/api/v1/stores", "/api/v1/stores?limit=64", &json,
+                                 err)) == TM_OK) {
         cJSON_ArrayForEach(it, cJSON_GetObjectItem(json, "items"))
         {
             if (sd->n_stores < STORES_MAX)
@@ -238,8 +236,8 @@ create_suppliers(struct seed *sd, struct tm_err *err)
                  "{\"code\":\"%s\",\"name\":\"%s\",\"currency\":\"USD\",\"contact\":\"orders@%s."
                  "example\",\"preferred\":%s%s}",
                  f->code, f->name, f->code, f->preferred ? "true" : "false", extra);
-        rc = post(sd->supplier, "/api/v1/suppliers", "/api/v1/suppliers", body,
-                  &sd->supplier_id[i], err);
+        rc = post(sd->supplier, "/api/v1/suppliers", "/api/v1/suppliers", body, &sd->supplier_id[i],
+                  err);
     }
     return rc;
 }
@@ -262,8 +260,7 @@ create_offers(struct seed *sd, struct tm_err *err)
             const struct profile *f = &profiles[i];
             if (!p->offered[i])
                 continue;
-            snprintf(path, sizeof path, "/api/v1/suppliers/%" PRId64 "/offers",
-                     sd->supplier_id[i]);
+            snprintf(path, sizeof path, "/api/v1/suppliers/%" PRId64 "/offers", sd->supplier_id[i]);
             snprintf(body, sizeof body,
                      "{\"product_id\":%" PRId64 ",\"price_breaks\":[{\"min_quantity\":1,"
                      "\"unit_price_cents\":%" PRId64 "},{\"min_quantity\":%d,"
@@ -371,8 +368,9 @@ push_catalogue(struct seed *sd, int i, struct tm_err *err)
             continue;
         /* most items in stock, some short, a few out */
         double u = uniform(sd);
-        int64_t avail = u < 0.08 ? 0 : u < 0.2 ? 10 + (int64_t)(uniform(sd) * 30)
-                                               : 200 + (int64_t)(uniform(sd) * 800);
+        int64_t avail = u < 0.08  ? 0
+                        : u < 0.2 ? 10 + (int64_t)(uniform(sd) * 30)
+                                  : 200 + (int64_t)(uniform(sd) * 800);
         rc = tm_buf_printf(&b,
                            "%s{\"sku\":\"%" PRId64 "\",\"name\":\"product %" PRId64 "\","
                            "\"price_breaks\":[{\"min_quantity\":1,\"unit_price_cents\":%" PRId64
@@ -441,8 +439,8 @@ open_orders(struct seed *sd, struct tm_err *err)
                 lines++;
             }
             snprintf(body + len, sizeof body - (size_t)len, "]}");
-            if ((rc = post(sd->supplier, "/api/v1/purchase-orders", "/api/v1/purchase-orders",
-                           body, &id, err)) != TM_OK)
+            if ((rc = post(sd->supplier, "/api/v1/purchase-orders", "/api/v1/purchase-orders", body,
+                           &id, err)) != TM_OK)
                 break;
             snprintf(path, sizeof path, "/api/v1/purchase-orders/%" PRId64 "/send", id);
             rc = post(sd->supplier, "/api/v1/purchase-orders/{id}/send", path, NULL, NULL, err);
@@ -500,8 +498,7 @@ main(int argc, char **argv)
         goto out;
     }
     if (tm_bus_client_new("supplier", cfg.supplier_endpoints, 16, &sd.supplier, &err) != TM_OK ||
-        tm_bus_client_new("inventory", cfg.inventory_endpoints, 16, &sd.inventory, &err) !=
-            TM_OK ||
+        tm_bus_client_new("inventory", cfg.inventory_endpoints, 16, &sd.inventory, &err) != TM_OK ||
         get(sd.supplier, "/api/v1/suppliers", "/api/v1/suppliers?limit=1", &json, &err) != TM_OK)
         goto fail;
     if (cJSON_GetArraySize(cJSON_GetObjectItem(json, "items")) > 0) {

@@ -95,8 +95,7 @@ START_TEST(test_draft_to_received)
     long long po, perf0;
 
     fixture(&f, "life");
-    perf0 = sql_intf("SELECT count(*) FROM supplier.receipts WHERE supplier_id = %lld",
-                     f.supplier);
+    perf0 = sql_intf("SELECT count(*) FROM supplier.receipts WHERE supplier_id = %lld", f.supplier);
     snprintf(body, sizeof body,
              "{\"supplier_id\":%lld,\"store_id\":%lld,\"reference\":\"R-%s\",\"lines\":["
              "{\"product_id\":%lld,\"quantity\":48},{\"product_id\":%lld,\"quantity\":12}]}",
@@ -163,9 +162,9 @@ START_TEST(test_draft_to_received)
     wait_level("on_hand", f.store, f.product[1], 12);
     wait_level("incoming", f.store, f.product[1], 0);
     /* the supplier's performance now counts both lines: 46/48 and 12/12 */
-    ck_assert_int_eq(sql_intf("SELECT count(*) FROM supplier.receipts WHERE supplier_id = %lld",
-                              f.supplier),
-                     perf0 + 2);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM supplier.receipts WHERE supplier_id = %lld", f.supplier),
+        perf0 + 2);
     ck_assert_int_eq(sql_intf("SELECT sum(received_quantity) FROM supplier.receipts"
                               " WHERE po_id = %lld",
                               po),
@@ -257,8 +256,8 @@ START_TEST(test_bad_input_changes_nothing)
     snprintf(body, sizeof body, PO("{\"product_id\":%lld,\"quantity\":6}"), f.supplier, f.store,
              other);
     refused(BUYER, "/api/v1/purchase-orders", body, 422, "lines[0].product_id");
-    snprintf(body, sizeof body, PO("{\"product_id\":%lld,\"quantity\":6}"), f.supplier,
-             999999999LL, f.product[0]);
+    snprintf(body, sizeof body, PO("{\"product_id\":%lld,\"quantity\":6}"), f.supplier, 999999999LL,
+             f.product[0]);
     refused(BUYER, "/api/v1/purchase-orders", body, 422, "store_id");
     snprintf(body, sizeof body, PO("{\"product_id\":%lld,\"quantity\":6}"), 999999999LL, f.store,
              f.product[0]);
@@ -272,16 +271,14 @@ START_TEST(test_bad_input_changes_nothing)
     resp_free(&r);
     /* a draft is not received against */
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/receipts", po);
-    snprintf(body, sizeof body, "{\"lines\":[{\"product_id\":%lld,\"quantity\":6}]}",
-             f.product[0]);
+    snprintf(body, sizeof body, "{\"lines\":[{\"product_id\":%lld,\"quantity\":6}]}", f.product[0]);
     refused(ADMIN, path, body, 409, "status");
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/send", po);
     post(BUYER, path, NULL, 200, &r);
     resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/receipts", po);
     /* more than ordered needs a reason */
-    snprintf(body, sizeof body, "{\"lines\":[{\"product_id\":%lld,\"quantity\":7}]}",
-             f.product[0]);
+    snprintf(body, sizeof body, "{\"lines\":[{\"product_id\":%lld,\"quantity\":7}]}", f.product[0]);
     refused(ADMIN, path, body, 422, "lines[0].quantity");
     snprintf(body, sizeof body, "{\"lines\":[{\"product_id\":%lld,\"quantity\":1}]}", other);
     refused(ADMIN, path, body, 422, "lines[0].product_id");
@@ -301,8 +298,7 @@ START_TEST(test_list_filters_and_scope)
     struct resp r;
     char q[160];
 
-    ck_assert_int_eq(http_as(BUYER, "GET", "/api/v1/purchase-orders?status=shipped", NULL, &r),
-                     0);
+    ck_assert_int_eq(http_as(BUYER, "GET", "/api/v1/purchase-orders?status=shipped", NULL, &r), 0);
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(err_field(&r), "status");
     resp_free(&r);

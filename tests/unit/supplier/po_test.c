@@ -179,18 +179,23 @@ START_TEST(test_allowed_actions)
         enum sup_po_action a;
         enum tm_code want;
     } cases[] = {
-        {SUP_PO_DRAFT, SUP_PO_SEND, TM_OK},        {SUP_PO_SENDING, SUP_PO_SEND, TM_OK},
-        {SUP_PO_SENT, SUP_PO_SEND, TM_CONFLICT},   {SUP_PO_CANCELLED, SUP_PO_SEND, TM_CONFLICT},
-        {SUP_PO_DRAFT, SUP_PO_CANCEL, TM_OK},      {SUP_PO_SENDING, SUP_PO_CANCEL, TM_CONFLICT},
-        {SUP_PO_PARTIAL, SUP_PO_CANCEL, TM_OK},    {SUP_PO_RECEIVED, SUP_PO_CANCEL, TM_CONFLICT},
-        {SUP_PO_DRAFT, SUP_PO_RECEIVE, TM_CONFLICT}, {SUP_PO_CONFIRMED, SUP_PO_RECEIVE, TM_OK},
-        {SUP_PO_PARTIAL, SUP_PO_RECEIVE, TM_OK},   {SUP_PO_CANCELLED, SUP_PO_RECEIVE, TM_CONFLICT},
+        {SUP_PO_DRAFT, SUP_PO_SEND, TM_OK},
+        {SUP_PO_SENDING, SUP_PO_SEND, TM_OK},
+        {SUP_PO_SENT, SUP_PO_SEND, TM_CONFLICT},
+        {SUP_PO_CANCELLED, SUP_PO_SEND, TM_CONFLICT},
+        {SUP_PO_DRAFT, SUP_PO_CANCEL, TM_OK},
+        {SUP_PO_SENDING, SUP_PO_CANCEL, TM_CONFLICT},
+        {SUP_PO_PARTIAL, SUP_PO_CANCEL, TM_OK},
+        {SUP_PO_RECEIVED, SUP_PO_CANCEL, TM_CONFLICT},
+        {SUP_PO_DRAFT, SUP_PO_RECEIVE, TM_CONFLICT},
+        {SUP_PO_CONFIRMED, SUP_PO_RECEIVE, TM_OK},
+        {SUP_PO_PARTIAL, SUP_PO_RECEIVE, TM_OK},
+        {SUP_PO_CANCELLED, SUP_PO_RECEIVE, TM_CONFLICT},
     };
     struct tm_err err;
 
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        ck_assert_msg(sup_po_allows(cases[i].s, cases[i].a, &err) == cases[i].want,
-                      "case %zu", i);
+        ck_assert_msg(sup_po_allows(cases[i].s, cases[i].a, &err) == cases[i].want, "case %zu", i);
     ck_assert_int_eq(sup_po_status_of("partially_received"), SUP_PO_PARTIAL);
     ck_assert_int_eq(sup_po_status_of("shipped"), -1);
 }
