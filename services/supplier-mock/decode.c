@@ -43,8 +43,7 @@ array_at(const cJSON *obj, const char *name, const char *path, int max, const cJ
         return tm_err_set(err, TM_INVALID, path, "%s must be an array", path);
     n = cJSON_GetArraySize(a);
     if (n < 1 || n > max)
-        return tm_err_set(err, n > max ? TM_TOOBIG : TM_INVALID, path,
-                          "%s must have 1 to %d elements", path, max);
+        return tm_err_set(err, TM_INVALID, path, "%s must have 1 to %d elements", path, max);
     *arr = a;
     return TM_OK;
 }
