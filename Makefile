@@ -146,8 +146,13 @@ lint:
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
 	common/buf.c common/err.c common/time.c services/inventory/po_event.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
+<<<<<<< HEAD
 	build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
+=======
+	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz
+build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
+>>>>>>> mock
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
@@ -176,6 +181,17 @@ build/fuzz/supplier-fuzz: $(SUPPLIER_FUZZ_SRC) $(wildcard common/*.h) $(wildcard
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(SUPPLIER_FUZZ_SRC) $(LIBS)
+# tm-supplier-mock's catalogue, order and fault settings readers, with the
+# pure modules they feed
+SUPPLIER_MOCK_FUZZ_SRC := tests/fuzz/supplier_mock_fuzz.c services/supplier-mock/decode.c \
+	services/supplier-mock/catalogue.c services/supplier-mock/orders.c services/supplier-mock/fault.c \
+	$(COMMON_SRC)
+build/fuzz/supplier-mock-fuzz: $(SUPPLIER_MOCK_FUZZ_SRC) $(wildcard common/*.h) \
+		$(wildcard services/supplier-mock/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(SUPPLIER_MOCK_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h common/err.c common/buf.c
 	@mkdir -p $(dir $@)
