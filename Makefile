@@ -17,7 +17,7 @@ CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -g -Wall -Wextra -Werror -Ws
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -fno-omit-frame-pointer \
 	-pthread -I. -MMD -MP
 LDFLAGS := $(filter -fsanitize=%,$(OPT)) -pthread
-LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lsodium -lcrypto -lnlopt -lm
+LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lsodium -lcrypto -lnlopt -lcurl -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 COMMON_SRC := $(wildcard common/*.c)
