@@ -434,7 +434,7 @@ attempt(const struct sup_api *api, const struct sup_api_target *t, const struct 
         o = judge(rq, r, err);
     } else {
         tm_err_set(err, TM_UNAVAIL, NULL, "%s",
-                   r->too_big ? "reply larger than 4 MiB"
+                   r->too_big || cc == CURLE_FILESIZE_EXCEEDED ? "reply larger than 4 MiB"
                               : (errbuf[0] ? errbuf : curl_easy_strerror(cc)));
         o = transport_retryable(cc) ? OUT_RETRY : OUT_FAIL;
     }
