@@ -146,7 +146,7 @@ lint:
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
 	common/buf.c common/err.c common/time.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
-	build/fuzz/forecast-fuzz
+	build/fuzz/supplier-api-fuzz build/fuzz/forecast-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -175,6 +175,14 @@ build/fuzz/supplier-fuzz: $(SUPPLIER_FUZZ_SRC) $(wildcard common/*.h) $(wildcard
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(SUPPLIER_FUZZ_SRC) $(LIBS)
+# the decoders of a supplier's replies (order, catalogue, error)
+SUPPLIER_API_FUZZ_SRC := tests/fuzz/supplier_api_fuzz.c services/supplier/api_decode.c $(COMMON_SRC)
+build/fuzz/supplier-api-fuzz: $(SUPPLIER_API_FUZZ_SRC) $(wildcard common/*.h) \
+		$(wildcard services/supplier/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(SUPPLIER_API_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h common/err.c common/buf.c
 	@mkdir -p $(dir $@)
