@@ -30,7 +30,8 @@
     X(SUPPLIER_UPDATED, "supplier.updated", "supplier")                                            \
     X(OFFER_CREATED, "offer.created", "supplier")                                                  \
     X(OFFER_UPDATED, "offer.updated", "supplier")                                                  \
-    X(OFFER_DELETED, "offer.deleted", "supplier")
+    X(OFFER_DELETED, "offer.deleted", "supplier")                                                  \
+    X(SUPPLIER_API_CIRCUIT, "supplier.api_circuit", "supplier")
 
 enum tm_topic {
 #define TM_X_ENUM(name, topic, source) TM_TOPIC_##name,

@@ -12,6 +12,7 @@
  * never held across I/O. */
 #include "services/supplier/api.h"
 
+#include <curl/curl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -20,8 +21,6 @@
 #include <strings.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <curl/curl.h>
 
 #include "common/json.h"
 #include "common/log.h"
@@ -39,7 +38,7 @@ struct slot {
 };
 
 struct sup_api {
-    struct sup_api_cfg cfg; /* read-only after sup_api_new */
+    struct sup_api_cfg cfg;        /* read-only after sup_api_new */
     sup_api_breaker_fn on_breaker; /* set before sharing; read-only after */
     void *on_breaker_arg;
     pthread_mutex_t mu;
@@ -332,8 +331,8 @@ headers_of(const struct sup_api_target *t, const struct request *rq)
 }
 
 static CURL *
-easy_of(const struct sup_api *api, const struct request *rq, struct curl_slist *h,
-        struct reply *r, char *errbuf)
+easy_of(const struct sup_api *api, const struct request *rq, struct curl_slist *h, struct reply *r,
+        char *errbuf)
 {
     CURL *c = curl_easy_init();
 
@@ -373,8 +372,8 @@ transport_retryable(CURLcode cc)
     case CURLE_RECV_ERROR:
     case CURLE_PARTIAL_FILE:
     case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_WRITE_ERROR:          /* the reply passed SUP_API_REPLY_MAX: malformed */
-    case CURLE_FILESIZE_EXCEEDED:    /* the same, announced */
+    case CURLE_WRITE_ERROR:       /* the reply passed SUP_API_REPLY_MAX: malformed */
+    case CURLE_FILESIZE_EXCEEDED: /* the same, announced */
         return 1;
     default:
         return 0;
@@ -434,8 +433,9 @@ attempt(const struct sup_api *api, const struct sup_api_target *t, const struct 
         o = judge(rq, r, err);
     } else {
         tm_err_set(err, TM_UNAVAIL, NULL, "%s",
-                   r->too_big || cc == CURLE_FILESIZE_EXCEEDED ? "reply larger than 4 MiB"
-                              : (errbuf[0] ? errbuf : curl_easy_strerror(cc)));
+                   r->too_big || cc == CURLE_FILESIZE_EXCEEDED
+                       ? "reply larger than 4 MiB"
+                       : (errbuf[0] ? errbuf : curl_easy_strerror(cc)));
         o = transport_retryable(cc) ? OUT_RETRY : OUT_FAIL;
     }
     curl_easy_cleanup(c);
@@ -605,8 +605,10 @@ sup_api_submit(struct sup_api *api, const struct sup_api_target *t, const char *
     for (int i = 0; i < n; i++)
         if (lines[i].product_id < 1 || lines[i].quantity < 1 ||
             lines[i].quantity > SUP_API_QUANTITY_MAX)
-            return tm_err_set(err, TM_INVALID, "lines", "line %d: product id >= 1, quantity 1 "
-                              "to %lld", i, (long long)SUP_API_QUANTITY_MAX);
+            return tm_err_set(err, TM_INVALID, "lines",
+                              "line %d: product id >= 1, quantity 1 "
+                              "to %lld",
+                              i, (long long)SUP_API_QUANTITY_MAX);
     if ((rc = url_of(t, "/v1/orders", &rq, err)) != TM_OK)
         return rc;
     tm_buf_init(&b, REQ_BODY_MAX);
@@ -623,8 +625,7 @@ sup_api_submit(struct sup_api *api, const struct sup_api_target *t, const char *
 /* GET or POST of /v1/orders/{order_id}[suffix], answering an order. */
 static enum tm_code
 order_call(struct sup_api *api, const struct sup_api_target *t, const char *method,
-           const char *order_id, const char *suffix, struct sup_api_order *out,
-           struct tm_err *err)
+           const char *order_id, const char *suffix, struct sup_api_order *out, struct tm_err *err)
 {
     struct request rq = {.method = method, .decode = decode_order, .out = out};
     char path[128];

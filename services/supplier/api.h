@@ -15,9 +15,9 @@
 
 #include "services/supplier/breaker.h"
 
-#define SUP_API_KEY_MAX 64     /* an Idempotency-Key */
+#define SUP_API_KEY_MAX 64 /* an Idempotency-Key */
 #define SUP_API_ORDER_ID_MAX 64
-#define SUP_API_LINES_MAX 500  /* lines of one order */
+#define SUP_API_LINES_MAX 500 /* lines of one order */
 
 struct sup_api;
 
@@ -73,9 +73,9 @@ void sup_api_free(struct sup_api *api);
  * again with the same key), or its breaker is open; TM_UNPROCESSABLE when
  * it refused the order (its message in err). */
 TM_MUSTCHECK enum tm_code sup_api_submit(struct sup_api *api, const struct sup_api_target *t,
-                                         const char *key, const char *reference,
-                                         int64_t store_id, const struct sup_api_line *lines,
-                                         int n, struct sup_api_order *out, struct tm_err *err);
+                                         const char *key, const char *reference, int64_t store_id,
+                                         const struct sup_api_line *lines, int n,
+                                         struct sup_api_order *out, struct tm_err *err);
 
 /* Cancels the supplier's order order_id; codes as sup_api_submit. */
 TM_MUSTCHECK enum tm_code sup_api_cancel(struct sup_api *api, const struct sup_api_target *t,

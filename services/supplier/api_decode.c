@@ -41,8 +41,8 @@ sku_member(const cJSON *obj, int64_t *out, struct tm_err *err)
 
 /* The array member `name` with 1..max elements (0..max when empty_ok). */
 static enum tm_code
-array_member(const cJSON *obj, const char *name, int empty_ok, int max, const cJSON **out,
-             int *n, struct tm_err *err)
+array_member(const cJSON *obj, const char *name, int empty_ok, int max, const cJSON **out, int *n,
+             struct tm_err *err)
 {
     const cJSON *a = tm_json_member(obj, name);
 
@@ -50,8 +50,8 @@ array_member(const cJSON *obj, const char *name, int empty_ok, int max, const cJ
         return tm_err_set(err, TM_INVALID, name, "%s must be an array", name);
     *n = cJSON_GetArraySize(a);
     if (*n > max || (*n == 0 && !empty_ok))
-        return tm_err_set(err, TM_INVALID, name, "%s must have %d to %d elements", name,
-                          !empty_ok, max);
+        return tm_err_set(err, TM_INVALID, name, "%s must have %d to %d elements", name, !empty_ok,
+                          max);
     *out = a;
     return TM_OK;
 }
@@ -63,8 +63,7 @@ order_line(const cJSON *l, struct sup_api_order_line *out, struct tm_err *err)
 
     if ((rc = tm_json_object(l, "lines", err)) != TM_OK ||
         (rc = sku_member(l, &out->product_id, err)) != TM_OK ||
-        (rc = tm_json_i64(l, "quantity", 1, SUP_API_QUANTITY_MAX, &out->quantity, err)) !=
-            TM_OK ||
+        (rc = tm_json_i64(l, "quantity", 1, SUP_API_QUANTITY_MAX, &out->quantity, err)) != TM_OK ||
         (rc = tm_json_i64(l, "unit_price_cents", 0, SUP_API_PRICE_MAX, &out->unit_price_cents,
                           err)) != TM_OK)
         return rc;
@@ -142,8 +141,8 @@ item_breaks(const cJSON *it, struct sup_api_item *out, struct tm_err *err)
         struct sup_api_break *k = &out->breaks[out->n_breaks];
 
         if ((rc = tm_json_object(b, "price_breaks", err)) != TM_OK ||
-            (rc = tm_json_i64(b, "min_quantity", 1, SUP_API_QUANTITY_MAX, &k->min_quantity,
-                              err)) != TM_OK ||
+            (rc = tm_json_i64(b, "min_quantity", 1, SUP_API_QUANTITY_MAX, &k->min_quantity, err)) !=
+                TM_OK ||
             (rc = tm_json_i64(b, "unit_price_cents", 1, SUP_API_PRICE_MAX, &k->unit_price_cents,
                               err)) != TM_OK)
             return rc;
@@ -169,9 +168,8 @@ item(const cJSON *it, struct sup_api_item *out, struct tm_err *err)
         (rc = tm_json_i64(it, "lead_time_days", 0, SUP_API_LEAD_DAYS_MAX, &lead, err)) != TM_OK)
         return rc;
     out->lead_time_days = (int)lead;
-    if (tm_json_member(it, "name") &&
-        (rc = tm_json_str(it, "name", 0, SUP_API_ITEM_NAME_MAX, out->name, sizeof out->name,
-                          err)) != TM_OK)
+    if (tm_json_member(it, "name") && (rc = tm_json_str(it, "name", 0, SUP_API_ITEM_NAME_MAX,
+                                                        out->name, sizeof out->name, err)) != TM_OK)
         return rc;
     return item_breaks(it, out, err);
 }

@@ -17,11 +17,11 @@
 #define SUP_API_REPLY_MAX ((size_t)4 << 20) /* bytes of a reply body (docs/supplier-api.md) */
 #define SUP_API_DEPTH_MAX 16                /* levels of a reply body */
 #define SUP_API_ITEMS_MAX 100000            /* items of a catalogue */
-#define SUP_API_BREAKS_MAX 16               /* price breaks of an item (choice.h's SUP_BREAKS_MAX) */
-#define SUP_API_ITEM_NAME_MAX 200           /* bytes of an item's name */
-#define SUP_API_QUANTITY_MAX 10000000LL     /* units: a quantity or a break's minimum */
-#define SUP_API_AVAILABLE_MAX 1000000000LL  /* units a supplier may say it can ship */
-#define SUP_API_PRICE_MAX 100000000LL       /* cents of one unit */
+#define SUP_API_BREAKS_MAX 16              /* price breaks of an item (choice.h's SUP_BREAKS_MAX) */
+#define SUP_API_ITEM_NAME_MAX 200          /* bytes of an item's name */
+#define SUP_API_QUANTITY_MAX 10000000LL    /* units: a quantity or a break's minimum */
+#define SUP_API_AVAILABLE_MAX 1000000000LL /* units a supplier may say it can ship */
+#define SUP_API_PRICE_MAX 100000000LL      /* cents of one unit */
 #define SUP_API_LEAD_DAYS_MAX 3650
 
 struct sup_api_break {
@@ -40,8 +40,8 @@ struct sup_api_item {
 
 /* A supplier's price list; items is heap memory owned by the struct. */
 struct sup_api_catalogue {
-    char currency[4];  /* ISO 4217, three capitals */
-    char as_of[40];    /* the supplier's timestamp, as it wrote it ("" when absent) */
+    char currency[4]; /* ISO 4217, three capitals */
+    char as_of[40];   /* the supplier's timestamp, as it wrote it ("" when absent) */
     int n_items;
     struct sup_api_item *items;
 };

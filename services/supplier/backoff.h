@@ -13,9 +13,9 @@
 #define SUP_BACKOFF_NO_RETRY_AFTER (-1)
 
 struct sup_backoff {
-    int attempts;       /* at most, the first included (>= 1) */
-    int base_ms;        /* the first wait's ceiling (>= 1) */
-    int cap_ms;         /* ceiling of any wait, Retry-After included (>= base_ms) */
+    int attempts; /* at most, the first included (>= 1) */
+    int base_ms;  /* the first wait's ceiling (>= 1) */
+    int cap_ms;   /* ceiling of any wait, Retry-After included (>= base_ms) */
 };
 
 /* The wait in milliseconds before attempt `done` + 1, after `done` attempts
@@ -23,6 +23,7 @@ struct sup_backoff {
  * the reply's Retry-After in seconds (SUP_BACKOFF_NO_RETRY_AFTER when none).
  * SUP_BACKOFF_STOP when `done` attempts are all there may be, or when the
  * Retry-After asks for more than cap_ms. */
-int sup_backoff_wait_ms(const struct sup_backoff *b, int done, uint32_t draw, int64_t retry_after_s);
+int sup_backoff_wait_ms(const struct sup_backoff *b, int done, uint32_t draw,
+                        int64_t retry_after_s);
 
 #endif

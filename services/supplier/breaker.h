@@ -20,9 +20,9 @@ struct sup_breaker_cfg {
 
 struct sup_breaker {
     enum sup_breaker_state state;
-    int failures;        /* consecutive failed calls while closed */
-    int64_t opened_ms;   /* when it last opened */
-    bool probing;        /* half-open: the probe is out */
+    int failures;      /* consecutive failed calls while closed */
+    int64_t opened_ms; /* when it last opened */
+    bool probing;      /* half-open: the probe is out */
 };
 
 /* A closed breaker with no failures. */

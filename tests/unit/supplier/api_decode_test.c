@@ -91,8 +91,9 @@ START_TEST(test_order_line_limit)
         ck_assert_int_eq(tm_buf_adds(&b, "{\"order_id\":\"A\",\"status\":\"accepted\",\"lines\":["),
                          TM_OK);
         for (int i = 0; i < n; i++)
-            ck_assert_int_eq(tm_buf_printf(&b, "%s{\"sku\":\"%d\",\"quantity\":1,"
-                                               "\"unit_price_cents\":1}",
+            ck_assert_int_eq(tm_buf_printf(&b,
+                                           "%s{\"sku\":\"%d\",\"quantity\":1,"
+                                           "\"unit_price_cents\":1}",
                                            i ? "," : "", i + 1),
                              TM_OK);
         ck_assert_int_eq(tm_buf_adds(&b, "]}"), TM_OK);

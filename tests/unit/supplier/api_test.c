@@ -441,8 +441,7 @@ START_TEST(test_api_refuses_bad_input_without_request)
     ck_assert_int_eq(sup_api_new(&bad, &none, &err), TM_INVALID);
     ck_assert_str_eq(err.field, "timeout_ms");
     ck_assert_ptr_null(none);
-    ck_assert_int_eq(sup_api_submit(api, &good, "bad key!", "r", 1, lines, 1, o, &err),
-                     TM_INVALID);
+    ck_assert_int_eq(sup_api_submit(api, &good, "bad key!", "r", 1, lines, 1, o, &err), TM_INVALID);
     ck_assert_str_eq(err.field, "key");
     ck_assert_int_eq(sup_api_submit(api, &good, "k", "r", 1, lines, 1, o, &err), TM_INVALID);
     ck_assert_str_eq(err.field, "lines");
@@ -457,12 +456,11 @@ END_TEST
 
 START_TEST(test_api_breaker_opens_probes_and_closes)
 {
-    const struct step script[] = {{STEP_REPLY, 503, NULL, "", 0},
-                                  {STEP_REPLY, 503, NULL, "", 0},
-                                  {STEP_REPLY, 503, NULL, "", 0},
-                                  {STEP_REPLY, 503, NULL, "", 0},
-                                  {STEP_REPLY, 503, NULL, "", 0}, /* the first probe */
-                                  {STEP_REPLY, 201, NULL, order_reply, 0}};
+    const struct step script[] = {
+        {STEP_REPLY, 503, NULL, "", 0},         {STEP_REPLY, 503, NULL, "", 0},
+        {STEP_REPLY, 503, NULL, "", 0},         {STEP_REPLY, 503, NULL, "", 0},
+        {STEP_REPLY, 503, NULL, "", 0}, /* the first probe */
+        {STEP_REPLY, 201, NULL, order_reply, 0}};
     struct sup_api_order *o = malloc(sizeof *o);
     struct transitions tr = {0};
     struct sup_api *api = client(2, 2000, 2, 300, &tr);
@@ -506,8 +504,7 @@ START_TEST(test_api_catalogue_get_retried)
     static const char cat[] =
         "{\"currency\":\"USD\",\"items\":[{\"sku\":\"42\",\"price_breaks\":[{\"min_quantity\":1,"
         "\"unit_price_cents\":1250}],\"available\":120,\"lead_time_days\":4}]}";
-    const struct step script[] = {{STEP_DROP, 0, NULL, NULL, 0},
-                                  {STEP_REPLY, 200, NULL, cat, 0}};
+    const struct step script[] = {{STEP_DROP, 0, NULL, NULL, 0}, {STEP_REPLY, 200, NULL, cat, 0}};
     struct sup_api *api = client(2, 2000, 5, 10000, NULL);
     struct sup_api_catalogue c;
     char url[64];

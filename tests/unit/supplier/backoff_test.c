@@ -14,20 +14,20 @@ static const struct {
     int want;
 } cases[] = {
     {1, 0, SUP_BACKOFF_NO_RETRY_AFTER, 0},
-    {1, 100, SUP_BACKOFF_NO_RETRY_AFTER, 100},  /* ceiling 100, inclusive */
-    {1, 101, SUP_BACKOFF_NO_RETRY_AFTER, 0},    /* 101 % 101 */
-    {2, 150, SUP_BACKOFF_NO_RETRY_AFTER, 150},  /* ceiling 200 */
+    {1, 100, SUP_BACKOFF_NO_RETRY_AFTER, 100}, /* ceiling 100, inclusive */
+    {1, 101, SUP_BACKOFF_NO_RETRY_AFTER, 0},   /* 101 % 101 */
+    {2, 150, SUP_BACKOFF_NO_RETRY_AFTER, 150}, /* ceiling 200 */
     {2, 201, SUP_BACKOFF_NO_RETRY_AFTER, 0},
-    {3, 400, SUP_BACKOFF_NO_RETRY_AFTER, 400},  /* ceiling 400 */
+    {3, 400, SUP_BACKOFF_NO_RETRY_AFTER, 400}, /* ceiling 400 */
     {3, 4000, SUP_BACKOFF_NO_RETRY_AFTER, 4000 % 401},
     {4, 0, SUP_BACKOFF_NO_RETRY_AFTER, SUP_BACKOFF_STOP}, /* 4 attempts made: no fifth */
     {9, 0, SUP_BACKOFF_NO_RETRY_AFTER, SUP_BACKOFF_STOP},
-    {1, 7, 0, 0},                               /* Retry-After: 0 → at once */
-    {1, 7, 1, 1000},                            /* honoured, no jitter */
-    {2, 7, 2, 2000},                            /* exactly the cap */
-    {1, 7, 3, SUP_BACKOFF_STOP},                /* beyond the cap: give up */
-    {1, 7, INT64_MAX, SUP_BACKOFF_STOP},        /* no overflow */
-    {4, 7, 1, SUP_BACKOFF_STOP},                /* the attempt limit wins */
+    {1, 7, 0, 0},                        /* Retry-After: 0 → at once */
+    {1, 7, 1, 1000},                     /* honoured, no jitter */
+    {2, 7, 2, 2000},                     /* exactly the cap */
+    {1, 7, 3, SUP_BACKOFF_STOP},         /* beyond the cap: give up */
+    {1, 7, INT64_MAX, SUP_BACKOFF_STOP}, /* no overflow */
+    {4, 7, 1, SUP_BACKOFF_STOP},         /* the attempt limit wins */
 };
 
 START_TEST(test_backoff_schedule)
