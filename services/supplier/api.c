@@ -155,13 +155,16 @@ sup_api_on_breaker(struct sup_api *api, sup_api_breaker_fn fn, void *arg)
 
 /* ------------------------------------------------------------ breakers */
 
-/* The slot of supplier_id, made closed on first use. Caller holds mu. */
+/* The slot of supplier_id, made closed on first use (*made set then, when
+ * made is not NULL). Caller holds mu. */
 static struct slot *
-slot_of(struct sup_api *api, int64_t supplier_id)
+slot_of(struct sup_api *api, int64_t supplier_id, int *made)
 {
     for (int i = 0; i < api->n_slots; i++)
         if (api->slots[i].supplier_id == supplier_id)
             return &api->slots[i];
+    if (made)
+        *made = 1;
     if (api->n_slots == api->cap_slots) {
         api->cap_slots = api->cap_slots ? api->cap_slots * 2 : 16;
         api->slots = tm_xrealloc(api->slots, (size_t)api->cap_slots * sizeof *api->slots);
@@ -172,15 +175,23 @@ slot_of(struct sup_api *api, int64_t supplier_id)
 }
 
 static void
-breaker_changed(struct sup_api *api, int64_t supplier_id, enum sup_breaker_state from,
-                enum sup_breaker_state to)
+gauge(int64_t supplier_id, enum sup_breaker_state st)
 {
     char labels[64];
 
     snprintf(labels, sizeof labels, "supplier_id=\"%" PRId64 "\"", supplier_id);
     tm_metric_set(tm_metric(TM_METRIC_GAUGE, "tm_supplier_api_breaker_state",
                             "a supplier's API breaker: 0 closed, 1 open, 2 half-open", labels),
-                  (int64_t)to);
+                  (int64_t)st);
+}
+
+static void
+breaker_changed(struct sup_api *api, int64_t supplier_id, enum sup_breaker_state from,
+                enum sup_breaker_state to)
+{
+    char labels[64];
+
+    gauge(supplier_id, to);
     snprintf(labels, sizeof labels, "to=\"%s\"", sup_breaker_state_name(to));
     tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_supplier_api_breaker_transitions_total",
                             "state changes of the suppliers' API breakers", labels),
@@ -197,14 +208,16 @@ breaker_allow(struct sup_api *api, int64_t supplier_id, int *probe)
 {
     const struct sup_breaker_cfg bc = {api->cfg.breaker_failures, api->cfg.breaker_open_ms};
     enum sup_breaker_state from, to;
-    int ok;
+    int ok, made = 0;
 
     pthread_mutex_lock(&api->mu);
-    struct slot *s = slot_of(api, supplier_id);
+    struct slot *s = slot_of(api, supplier_id, &made);
     from = s->b.state;
     ok = sup_breaker_allow(&s->b, &bc, now_ms());
     to = s->b.state;
     pthread_mutex_unlock(&api->mu);
+    if (made) /* the series exists from the first call, closed */
+        gauge(supplier_id, from);
     *probe = ok && to == SUP_BREAKER_HALF_OPEN;
     if (from != to)
         breaker_changed(api, supplier_id, from, to);
@@ -219,7 +232,7 @@ breaker_report(struct sup_api *api, int64_t supplier_id, int failed)
     bool changed;
 
     pthread_mutex_lock(&api->mu);
-    struct slot *s = slot_of(api, supplier_id);
+    struct slot *s = slot_of(api, supplier_id, NULL);
     from = s->b.state;
     changed = failed ? sup_breaker_failure(&s->b, &bc, now_ms()) : sup_breaker_success(&s->b);
     to = s->b.state;
@@ -259,8 +272,8 @@ sup_api_health(struct sup_api *api, struct tm_health *h)
         not_closed++;
         if (used >= sizeof detail)
             continue; /* the count below still says how many */
-        w = snprintf(detail + used, sizeof detail - used, "%s%" PRId64 " %s", used ? ", " : "",
-                     s->supplier_id, sup_breaker_state_name(s->b.state));
+        w = snprintf(detail + used, sizeof detail - used, "%ssupplier %" PRId64 " %s",
+                     used ? ", " : "", s->supplier_id, sup_breaker_state_name(s->b.state));
         used = w < 0 ? sizeof detail : used + (size_t)w;
     }
     pthread_mutex_unlock(&api->mu);
@@ -268,8 +281,9 @@ sup_api_health(struct sup_api *api, struct tm_health *h)
         tm_health_add(h, "supplier-api", TM_HEALTH_UP, "%d suppliers called, every breaker closed",
                       n);
     else
-        tm_health_add(h, "supplier-api", TM_HEALTH_DEGRADED, "%d of %d breakers not closed: %s",
-                      not_closed, n, detail);
+        tm_health_add(h, "supplier-api", TM_HEALTH_DEGRADED,
+                      "breaker not closed for %d of %d suppliers called: %s", not_closed, n,
+                      detail);
 }
 
 /* ------------------------------------------------------------- attempts */

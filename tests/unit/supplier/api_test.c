@@ -467,12 +467,20 @@ START_TEST(test_api_breaker_opens_probes_and_closes)
     struct server s;
     struct tm_err err;
     struct timespec wait = {0, 400 * 1000000L};
+    struct tm_health h;
 
     server_start(&s, script, 6);
     ck_assert_int_eq(submit(api, &s, o, &err), TM_UNAVAIL); /* 2 attempts */
     ck_assert_int_eq(sup_api_breaker_state(api, 7), SUP_BREAKER_CLOSED);
     ck_assert_int_eq(submit(api, &s, o, &err), TM_UNAVAIL); /* 2 more: opens */
     ck_assert_int_eq(sup_api_breaker_state(api, 7), SUP_BREAKER_OPEN);
+    memset(&h, 0, sizeof h);
+    sup_api_health(api, &h);
+    ck_assert_int_eq(h.n, 1);
+    ck_assert_str_eq(h.deps[0].name, "supplier-api");
+    ck_assert_int_eq(h.deps[0].up, TM_HEALTH_DEGRADED);
+    ck_assert_str_eq(h.deps[0].detail,
+                     "breaker not closed for 1 of 1 suppliers called: supplier 7 open");
     ck_assert_int_eq(submit(api, &s, o, &err), TM_UNAVAIL); /* refused at once */
     ck_assert_str_eq(err.message, "supplier 7: breaker open");
     ck_assert_int_eq(s.n_seen, 4);
@@ -487,6 +495,9 @@ START_TEST(test_api_breaker_opens_probes_and_closes)
     server_stop(&s);
     ck_assert_int_eq(s.n_seen, 6);
     ck_assert_int_eq(sup_api_breaker_state(api, 7), SUP_BREAKER_CLOSED);
+    memset(&h, 0, sizeof h);
+    sup_api_health(api, &h);
+    ck_assert_int_eq(h.deps[0].up, TM_HEALTH_UP);
     ck_assert_int_eq(tr.n, 5);
     ck_assert_int_eq(tr.to[0], SUP_BREAKER_OPEN);
     ck_assert_int_eq(tr.to[1], SUP_BREAKER_HALF_OPEN);
