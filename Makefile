@@ -17,7 +17,7 @@ CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) -g -Wall -Wextra -Werror -Ws
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla -fno-omit-frame-pointer \
 	-pthread -I. -MMD -MP
 LDFLAGS := $(filter -fsanitize=%,$(OPT)) -pthread
-LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lsodium -lcrypto -lnlopt -lm
+LIBS := -lcivetweb -lpq -lhiredis -lcjson -lnanomsg -lsodium -lcrypto -lnlopt -lcurl -lm
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm)
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -146,13 +146,8 @@ lint:
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
 	common/buf.c common/err.c common/time.c services/inventory/po_event.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
-<<<<<<< HEAD
-	build/fuzz/forecast-fuzz
+	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
-=======
-	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz
-build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h)
->>>>>>> mock
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
@@ -192,6 +187,14 @@ build/fuzz/supplier-mock-fuzz: $(SUPPLIER_MOCK_FUZZ_SRC) $(wildcard common/*.h) 
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(SUPPLIER_MOCK_FUZZ_SRC) $(LIBS)
+# the decoders of a supplier's replies (order, catalogue, error)
+SUPPLIER_API_FUZZ_SRC := tests/fuzz/supplier_api_fuzz.c services/supplier/api_decode.c $(COMMON_SRC)
+build/fuzz/supplier-api-fuzz: $(SUPPLIER_API_FUZZ_SRC) $(wildcard common/*.h) \
+		$(wildcard services/supplier/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(SUPPLIER_API_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h common/err.c common/buf.c
 	@mkdir -p $(dir $@)

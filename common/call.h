@@ -22,13 +22,13 @@ TM_MUSTCHECK enum tm_code tm_call(struct tm_bus_client *c, const struct tm_reque
 /* Fills req as the gateway would send it, from a tool's principal `who`
  * (kind "service", role admin): a new request id, method, route template,
  * path, body (borrowed, may be NULL) and Idempotency-Key (NULL: none). */
-void tm_call_request(struct tm_request *req, const char *who, const char *method,
-                     const char *route, const char *path, const char *body, const char *idem);
+void tm_call_request(struct tm_request *req, const char *who, const char *method, const char *route,
+                     const char *path, const char *body, const char *idem);
 
 /* tm_call for tools: retried while no instance answers or it answers
  * 502..504 (up to ~30 s, each attempt with a 10 s deadline); on TM_OK
  * *status and *json, the reply body parsed (the caller frees it). */
-TM_MUSTCHECK enum tm_code tm_call_json(struct tm_bus_client *c, struct tm_request *req,
-                                       int *status, cJSON **json, struct tm_err *err);
+TM_MUSTCHECK enum tm_code tm_call_json(struct tm_bus_client *c, struct tm_request *req, int *status,
+                                       cJSON **json, struct tm_err *err);
 
 #endif

@@ -35,7 +35,8 @@
     X(PO_SENT, "purchase_order.sent", "supplier")                                                  \
     X(PO_CONFIRMED, "purchase_order.confirmed", "supplier")                                        \
     X(PO_RECEIPT, "purchase_order.receipt", "supplier")                                            \
-    X(PO_CANCELLED, "purchase_order.cancelled", "supplier")
+    X(PO_CANCELLED, "purchase_order.cancelled", "supplier")                                        \
+    X(SUPPLIER_API_CIRCUIT, "supplier.api_circuit", "supplier")
 
 enum tm_topic {
 #define TM_X_ENUM(name, topic, source) TM_TOPIC_##name,

@@ -78,6 +78,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "sale bodies and fraud rule sets" build/fuzz/txn-fuzz tests/fuzz/txn-corpus
   fuzz "supplier and offer bodies" build/fuzz/supplier-fuzz tests/fuzz/supplier-corpus
   fuzz "supplier mock catalogue, order and fault bodies" build/fuzz/supplier-mock-fuzz tests/fuzz/supplier-mock-corpus
+  fuzz "supplier API replies" build/fuzz/supplier-api-fuzz tests/fuzz/supplier-api-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log

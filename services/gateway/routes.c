@@ -115,6 +115,7 @@ const struct gw_route gw_routes[] = {
     {"PATCH", "/api/v1/suppliers/{id}/offers/{offer_id}", P(SUPPLIER_WRITE), ANY},
     {"DELETE", "/api/v1/suppliers/{id}/offers/{offer_id}", P(SUPPLIER_WRITE), ANY},
     {"GET", "/api/v1/suppliers/{id}/performance", P(SUPPLIER_READ), ANY},
+    {"GET", "/api/v1/suppliers/{id}/catalogue", P(SUPPLIER_READ), ANY},
     {"GET", "/api/v1/supplier-choice", P(SUPPLIER_READ), ANY},
     {"GET", "/api/v1/purchase-orders", P(SUPPLIER_READ), ANY},
     {"POST", "/api/v1/purchase-orders", P(SUPPLIER_WRITE), ANY},

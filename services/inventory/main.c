@@ -29,7 +29,8 @@ main(int argc, char **argv)
 {
     static struct inv_app app;
     /* purchase orders: their incoming and receipts */
-    static const struct tm_service_sub subs[] = {{"supplier", "purchase_order.", inv_apply_supplier}};
+    static const struct tm_service_sub subs[] = {
+        {"supplier", "purchase_order.", inv_apply_supplier}};
     const struct tm_service svc = {
         .name = "inventory",
         .summary = "Catalogue, stock, forecasting and reorder service.",

@@ -17,6 +17,9 @@
 #include "common/log.h"
 #include "common/topic.h"
 
+#include "services/supplier/api.h"
+#include "services/supplier/api_jobs.h"
+#include "services/supplier/catalogue_store.h"
 #include "services/supplier/choice.h"
 #include "services/supplier/decode.h"
 #include "services/supplier/po_handlers.h"
@@ -28,10 +31,36 @@ enum tm_code
 sup_start(void *arg, const struct tm_service_env *env, struct tm_err *err)
 {
     struct sup_app *a = arg;
-    (void)err;
+    const struct sup_cfg *c = a->cfg;
+    const struct sup_api_cfg ac = {c->api_timeout_ms,       c->api_attempts,
+                                   c->api_backoff_ms,       c->api_backoff_max_ms,
+                                   c->api_breaker_failures, c->api_breaker_open_ms};
+    enum tm_code rc;
 
     a->inventory = env->peers[0];
+    a->db = env->db;
+    if ((rc = sup_api_new(&ac, &a->api, err)) != TM_OK)
+        return rc;
+    sup_api_on_breaker(a->api, sup_breaker_event, a);
     return TM_OK;
+}
+
+void
+sup_stop(void *arg)
+{
+    struct sup_app *a = arg;
+
+    sup_api_free(a->api);
+    a->api = NULL;
+}
+
+void
+sup_health(void *arg, struct tm_health *h)
+{
+    struct sup_app *a = arg;
+
+    if (a->api)
+        sup_api_health(a->api, h);
 }
 
 static const struct sup_app *
@@ -230,6 +259,21 @@ h_performance(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return rc == TM_OK ? sup_db_performance(ctx->db, sid, &q, &rep->body, err) : rc;
 }
 
+/* The supplier's cached price list, as the catalogue-refresh job last
+ * fetched it, with its age and whether it is stale. */
+static enum tm_code
+h_catalogue(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct tm_page pg;
+    int64_t sid;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_param_id(ctx, "id", &sid, err)) != TM_OK ||
+        (rc = tm_ctx_page(ctx, &pg, err)) != TM_OK)
+        return rc;
+    return sup_cat_get(ctx->db, sid, app_of(ctx)->cfg->catalogue_stale_s, &pg, &rep->body, err);
+}
+
 /* ------------------------------------------------------------- choice */
 
 static enum tm_code
@@ -263,7 +307,13 @@ encode_candidate(struct tm_buf *b, const struct sup_request *req, const struct s
     if (rc == TM_OK)
         rc = tm_json_kv_bool(b, "covers", c->covers);
     if (rc == TM_OK)
-        rc = tm_buf_adds(b, ",\"available_units\":null");
+        rc = req->in[c->input].available_units >= 0
+                 ? tm_json_kv_i64(b, "available_units", req->in[c->input].available_units)
+                 : tm_buf_adds(b, ",\"available_units\":null");
+    if (rc == TM_OK)
+        rc = info[c->input].availability_known
+                 ? tm_json_kv_bool(b, "availability_stale", info[c->input].availability_stale)
+                 : tm_buf_adds(b, ",\"availability_stale\":null");
     if (rc == TM_OK)
         rc = tm_json_kv_f64(b, "on_time_rate", c->on_time_rate, 4, 0);
     if (rc == TM_OK)
@@ -283,6 +333,17 @@ encode_candidate(struct tm_buf *b, const struct sup_request *req, const struct s
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
+/* "catalogue" when some candidate's availability comes from its cached
+ * catalogue, "unknown" when none does. */
+static const char *
+availability_of(const struct sup_request *req, const struct sup_cand_info *info)
+{
+    for (int i = 0; i < req->n; i++)
+        if (info[i].availability_known)
+            return "catalogue";
+    return "unknown";
+}
+
 static enum tm_code
 encode_choice(struct tm_buf *b, const struct sup_request *req, const struct sup_cand_info *info,
               const struct sup_choice *ch, int64_t store_id, const char *currency, int truncated)
@@ -298,7 +359,7 @@ encode_choice(struct tm_buf *b, const struct sup_request *req, const struct sup_
     if (rc == TM_OK)
         rc = tm_json_kv_i64(b, "today_day", req->today_day);
     if (rc == TM_OK)
-        rc = tm_json_kv_str(b, "availability", "unknown", 0);
+        rc = tm_json_kv_str(b, "availability", availability_of(req, info), 0);
     if (rc == TM_OK)
         rc = tm_json_kv_str(b, "currency", currency, 0);
     if (rc == TM_OK)
@@ -385,7 +446,8 @@ h_choice(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     req->min_receipts = q.min_receipts;
     req->quoted_on_time_rate = q.on_time_rate;
     req->quoted_fill_rate = q.fill_rate;
-    if ((rc = sup_db_candidates(ctx->db, app->cfg->currency, req, info, &truncated, err)) != TM_OK)
+    if ((rc = sup_db_candidates(ctx->db, app->cfg->currency, app->cfg->catalogue_stale_s, req, info,
+                                &truncated, err)) != TM_OK)
         goto out;
     if ((rc = sup_choose(req, ch, err)) != TM_OK) { /* the stored offers broke a rule: ours */
         tm_log_error(NULL, "choice.input", "field=%s error=\"%s\"", err->field, err->message);
@@ -422,6 +484,7 @@ const struct tm_route sup_routes[] = {
     R("PATCH", "/api/v1/suppliers/{id}/offers/{offer_id}", h_offer_update, TM_TX_WRITE, NULL),
     R("DELETE", "/api/v1/suppliers/{id}/offers/{offer_id}", h_offer_delete, TM_TX_WRITE, NULL),
     R("GET", "/api/v1/suppliers/{id}/performance", h_performance, TM_TX_READ, NULL),
+    R("GET", "/api/v1/suppliers/{id}/catalogue", h_catalogue, TM_TX_READ, NULL),
     R("GET", "/api/v1/supplier-choice", h_choice, TM_TX_READ, NULL),
     RS("GET", "/api/v1/purchase-orders", sup_h_po_list, TM_TX_READ),
     RS("POST", "/api/v1/purchase-orders", sup_h_po_create, TM_TX_WRITE),

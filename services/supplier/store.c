@@ -416,12 +416,13 @@ parse_breaks(const char *s, struct sup_offer *o)
 }
 
 enum tm_code
-sup_db_candidates(PGconn *db, const char *currency, struct sup_request *req,
+sup_db_candidates(PGconn *db, const char *currency, int stale_after_s, struct sup_request *req,
                   struct sup_cand_info *info, int *truncated, struct tm_err *err)
 {
-    struct tm_db_int a, b, c;
-    const char *params[4] = {tm_db_int(&a, req->product_id), tm_db_int(&b, req->today_day),
-                             tm_db_int(&c, SUP_CANDIDATES_MAX + 1), currency};
+    struct tm_db_int a, b, c, d;
+    const char *params[5] = {tm_db_int(&a, req->product_id), tm_db_int(&b, req->today_day),
+                             tm_db_int(&c, SUP_CANDIDATES_MAX + 1), currency,
+                             tm_db_int(&d, stale_after_s)};
     PGresult *r = NULL;
     enum tm_code rc = tm_db_exec(
         db,
@@ -430,17 +431,23 @@ sup_db_candidates(PGconn *db, const char *currency, struct sup_request *req,
         " o.valid_from - date '1970-01-01', o.valid_to - date '1970-01-01',"
         " (SELECT string_agg(b.min_quantity || ':' || b.unit_price_cents, ','"
         " ORDER BY b.min_quantity) FROM supplier.offer_breaks b WHERE b.offer_id = o.id),"
-        " p.*"
+        " p.*, cat.supplier_id IS NOT NULL, COALESCE(ci.available, 0),"
+        " cat.last_error IS NOT NULL OR cat.fetched_at < now() - $5::integer * interval '1 second'"
         " FROM supplier.offers o JOIN supplier.suppliers s ON s.id = o.supplier_id"
         " CROSS JOIN LATERAL (SELECT " PERF_COLS " FROM supplier.receipts r"
         " WHERE r.supplier_id = s.id) p"
+        /* the last good fetch of the supplier's price list, when there is one */
+        " LEFT JOIN supplier.catalogues cat ON cat.supplier_id = s.id"
+        " AND cat.fetched_at IS NOT NULL"
+        " LEFT JOIN supplier.catalogue_items ci ON ci.supplier_id = cat.supplier_id"
+        " AND ci.product_id = o.product_id"
         " WHERE o.product_id = $1::bigint AND o.active AND s.active AND s.currency = $4"
         " AND (o.valid_from IS NULL OR o.valid_from <= date '1970-01-01' + $2::integer)"
         " AND (o.valid_to IS NULL OR o.valid_to >= date '1970-01-01' + $2::integer)"
         /* past the limit, the cheapest first unit prices are the ones kept */
         " ORDER BY (SELECT min(b.unit_price_cents) FROM supplier.offer_breaks b"
         " WHERE b.offer_id = o.id), s.id LIMIT $3::bigint",
-        4, params, &r, err);
+        5, params, &r, err);
 
     if (rc != TM_OK)
         return rc;
@@ -475,7 +482,10 @@ sup_db_candidates(PGconn *db, const char *currency, struct sup_request *req,
         in->perf.fill_rate = strtod(tm_db_str(r, i, 16), NULL);
         in->perf.lead_time_mean_days = strtod(tm_db_str(r, i, 17), NULL);
         in->perf.lead_time_sd_days = strtod(tm_db_str(r, i, 18), NULL);
-        in->available_units = -1; /* no supplier API client yet */
+        info[i].availability_known = tm_db_bool(r, i, 19);
+        info[i].availability_stale = info[i].availability_known && tm_db_bool(r, i, 21);
+        /* a cached catalogue without the product: the supplier cannot ship it */
+        in->available_units = info[i].availability_known ? tm_db_i64(r, i, 20) : -1;
     }
     PQclear(r);
     return TM_OK;

@@ -71,6 +71,8 @@ TM_MUSTCHECK enum tm_code sup_db_performance(PGconn *db, int64_t sid, const stru
 /* What the choice shows of a candidate beside choice.h's numbers. */
 struct sup_cand_info {
     int64_t offer_id;
+    int availability_known; /* the supplier's catalogue is cached (available_units from it) */
+    int availability_stale; /* ... and its last refresh failed or is older than stale_after_s */
     char code[SUP_CODE_MAX + 1];
     char name[SUP_NAME_MAX + 1];
 };
@@ -80,8 +82,11 @@ struct sup_cand_info {
  * price in `currency` (prices in another currency are not comparable), at
  * most SUP_CANDIDATES_MAX: past that, the cheapest first unit prices are
  * kept and *truncated is set. Each has its measured performance (all its
- * receipts); availability unknown (-1). */
-TM_MUSTCHECK enum tm_code sup_db_candidates(PGconn *db, const char *currency,
+ * receipts) and its availability from the supplier's cached catalogue
+ * (sql/supplier/0003_catalogue.sql): the item's `available`, 0 when the
+ * cached catalogue does not list the product, unknown (-1) when nothing is
+ * cached; stale as in sup_cat_get with stale_after_s. */
+TM_MUSTCHECK enum tm_code sup_db_candidates(PGconn *db, const char *currency, int stale_after_s,
                                             struct sup_request *req, struct sup_cand_info *info,
                                             int *truncated, struct tm_err *err);
 
