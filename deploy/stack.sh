@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deploy/stack.sh — the local runner: starts and stops the whole TechMart stack
-# on loopback (PostgreSQL, Redis, tm-inventory, tm-txn, tm-analytics,
-# tm-gateway, nginx), each
+# on loopback (PostgreSQL, Redis, tm-supplier-mock as the sample suppliers,
+# tm-inventory, tm-analytics, tm-txn, tm-supplier, tm-gateway, nginx), each
 # process tracked by its pid file in the run folder and stopped by pid.
 #
 #   deploy/stack.sh up            start what is not running (safe to repeat)
@@ -27,6 +27,8 @@
 #   TM_SUPERVISE  0 to run daemons without deploy/supervise.sh (default: 1)
 #   TM_SUPPLIER_API_HOSTS  hosts a supplier's api_url may name (default here:
 #                 127.0.0.1,localhost, where local mock suppliers listen)
+#   TM_MOCKS      tm-supplier-mock instances playing the sample suppliers'
+#                 APIs (0..2, default 2)
 #   BIN           folder of our binaries                  (default: ./bin)
 set -euo pipefail
 
@@ -263,6 +265,36 @@ start_daemon() {
   log "started $name (pid $(cat "$pidf" 2>/dev/null))"
 }
 
+# The sample suppliers' own APIs: tm-supplier-mock instance i (1..TM_MOCKS,
+# default 2) plays supplier MOCK_CODES[i-1] on PORT_BASE + 90 + i, its
+# /health on PORT_BASE + 94 + i, with the key in secrets/mock-api.key and
+# the price list tm-supplier-seed wrote for it (mock/<CODE>.json), if any.
+MOCK_CODES=(ACME SWIFT)
+N_MOCKS=${TM_MOCKS:-2}
+[[ $N_MOCKS =~ ^[0-${#MOCK_CODES[@]}]$ ]] || die "TM_MOCKS: '$N_MOCKS' must be 0..${#MOCK_CODES[@]}"
+mock_port() { echo $((PORT_BASE + 90 + $1)); }
+mock_urls() {
+  local i list=""
+  for i in $(seq 1 "$N_MOCKS"); do list="$list${list:+,}http://127.0.0.1:$(mock_port "$i")"; done
+  echo "$list"
+}
+mock_key() {
+  [ -s "$RUN/secrets/mock-api.key" ] ||
+    (umask 077; head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$RUN/secrets/mock-api.key")
+  cat "$RUN/secrets/mock-api.key"
+}
+start_mock() { # start_mock I
+  local code=${MOCK_CODES[$(($1 - 1))]} cat=()
+  mkdir -p "$RUN/mock"
+  [ -s "$RUN/mock/$code.json" ] && cat=(--catalogue "$RUN/mock/$code.json")
+  (export TM_MOCK_API_KEY; TM_MOCK_API_KEY=$(mock_key)
+    start_daemon "tm-supplier-mock #$1 ($code)" "$RUN/pid/mock-$1.pid" "$RUN/log/mock-$1.log" \
+      "$BIN/tm-supplier-mock" --listen "127.0.0.1:$(mock_port "$1")" --code "$code" \
+      --ops-port "$((PORT_BASE + 94 + $1))" --seed "$((20261126 + $1))" "${cat[@]}")
+  wait_http "http://127.0.0.1:$((PORT_BASE + 94 + $1))/health" 30 "mock #$1" \
+    || die "tm-supplier-mock #$1 is not ready: see $RUN/log/mock-$1.log"
+}
+
 start_service() { # start_service SVC I (in a subshell: its settings stay its own)
   local svc=$1 i=$2 up ep; up=$(upper "$1"); ep=$(svc_endpoint "$1" "$2")
   [ ${#ep} -lt 100 ] || die "socket path $ep is too long for ipc://; use a shorter TM_RUN_DIR"
@@ -360,6 +392,7 @@ cmd_up() {
   TM_SAMPLE_USERS=$([ "${TM_SAMPLE:-1}" = 1 ] && echo true || echo false) \
     "$BIN/tm-gateway-admin" 2>>"$RUN/log/admin.log" || die "admin bootstrap failed: see $RUN/log/admin.log"
   local i svc
+  for i in $(seq 1 "$N_MOCKS"); do start_mock "$i"; done
   for svc in $(svc_names); do
     for i in $(seq 1 "$(scale_of "$svc")"); do start_service "$svc" "$i"; done
     for i in $(seq 1 "$(scale_of "$svc")"); do wait_ready "$svc" "$i" "$(ops_port "$svc" "$i")"; done
@@ -375,6 +408,11 @@ cmd_up() {
     log "sample history: $(tail -c +$((at + 1)) "$RUN/log/seed.log" |
       grep -o 'event=seed\.\(done\|skip\|forecasts\) .*' | sed 's/^event=seed\.//' | paste -sd ';' - |
       sed 's/;/; /g')"
+    # the sample suppliers, their offers and purchase orders (once)
+    (export_peers; export TM_DB_URL="$DB_URL" TM_SEED_SUPPLIER_APIS="$(mock_urls)" \
+        TM_SEED_SUPPLIER_API_KEY="$(mock_key)" TM_SEED_CATALOGUE_DIR="$RUN/mock"
+      with_progress "sample suppliers" "$RUN/log/seed.log" "$BIN/tm-supplier-seed") \
+      || die "sample suppliers failed: see $RUN/log/seed.log"
   fi
   for i in $(seq 1 "$N_GW"); do start_gateway "$i"; done
   for i in $(seq 1 "$N_GW"); do wait_ready gateway "$i" "$(ops_port gateway "$i")"; done

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/time.h"
 #include "common/log.h"
 #include "common/metrics.h"
 
@@ -46,6 +47,9 @@ struct sup_api {
     int n_slots, cap_slots;
     uint64_t rng; /* xorshift64 state for the jitter; protected by mu */
 };
+
+/* An attempt needs at least this long before the caller's deadline. */
+#define DEADLINE_FLOOR_MS 50
 
 /* What one attempt came to. */
 enum outcome {
@@ -345,7 +349,7 @@ headers_of(const struct sup_api_target *t, const struct request *rq)
 }
 
 static CURL *
-easy_of(const struct sup_api *api, const struct request *rq, struct curl_slist *h, struct reply *r,
+easy_of(long timeout_ms, const struct request *rq, struct curl_slist *h, struct reply *r,
         char *errbuf)
 {
     CURL *c = curl_easy_init();
@@ -356,8 +360,8 @@ easy_of(const struct sup_api *api, const struct request *rq, struct curl_slist *
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)api->cfg.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)api->cfg.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)SUP_API_REPLY_MAX);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -422,13 +426,22 @@ judge(const struct request *rq, struct reply *r, struct tm_err *err)
     return OUT_FAIL;
 }
 
+/* What is left of the caller's deadline (ms; a large number when none). */
+static int64_t
+left_ms(const struct sup_api_target *t)
+{
+    return t->deadline_ms > 0 ? t->deadline_ms - tm_now_ms() : INT64_MAX;
+}
+
 static enum outcome
 attempt(const struct sup_api *api, const struct sup_api_target *t, const struct request *rq,
         struct reply *r, struct tm_err *err)
 {
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *h = headers_of(t, rq);
-    CURL *c = easy_of(api, rq, h, r, errbuf);
+    int64_t left = left_ms(t);
+    CURL *c = easy_of(left < api->cfg.timeout_ms ? (long)left : (long)api->cfg.timeout_ms, rq, h,
+                      r, errbuf);
     CURLcode cc;
     enum outcome o;
 
@@ -502,6 +515,8 @@ call(struct sup_api *api, const struct sup_api_target *t, const struct request *
     }
     if (probe)
         bo.attempts = 1; /* a probe is one request: the supplier is likely still down */
+    if (left_ms(t) < DEADLINE_FLOOR_MS)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "no time left before the caller's deadline");
     tm_buf_init(&r.body, SUP_API_REPLY_MAX);
     for (;;) {
         int wait;
@@ -516,6 +531,11 @@ call(struct sup_api *api, const struct sup_api_target *t, const struct request *
         tm_log_warn(NULL, "supplier_api.retry",
                     "supplier=%" PRId64 " method=%s attempt=%d status=%ld wait_ms=%d error=\"%s\"",
                     t->supplier_id, rq->method, done, r.status, wait, e.message);
+        if (wait != SUP_BACKOFF_STOP && left_ms(t) - wait < DEADLINE_FLOOR_MS) {
+            tm_err_set(&e, TM_UNAVAIL, NULL, "%s (the caller's deadline ends the retries)",
+                       e.message);
+            break;
+        }
         if (wait == SUP_BACKOFF_STOP) {
             if (r.retry_after_s > api->cfg.backoff_max_ms / 1000)
                 tm_err_set(&e, TM_UNAVAIL, NULL,

@@ -35,6 +35,7 @@ struct sup_api_target {
     int64_t supplier_id;
     const char *base_url;
     const char *api_key; /* may be NULL: no Authorization header */
+    int64_t deadline_ms; /* wall clock (tm_now_ms): no attempt or wait past it; 0 = none */
 };
 
 struct sup_api_line {

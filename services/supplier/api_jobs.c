@@ -33,7 +33,7 @@ refresh_one(const struct sup_app *a, PGconn *db, const struct sup_cat_source *sr
             struct tm_err *err)
 {
     const struct sup_api_target t = {src->supplier_id, src->api_url,
-                                     src->api_key[0] ? src->api_key : NULL};
+                                     src->api_key[0] ? src->api_key : NULL, 0};
     struct sup_api_catalogue c;
     struct tm_err e = {0};
     enum tm_code rc;

@@ -34,6 +34,7 @@
 
 #define RESUBMIT_AFTER_S 30 /* a PO `sending` this long is the job's */
 #define RESUBMIT_MAX 20     /* POs the job sends in one run */
+#define ANSWER_MS 250       /* kept of a request's deadline to record and answer */
 
 static const struct sup_app *
 app_of(const struct tm_ctx *ctx)
@@ -76,6 +77,14 @@ po_event(PGconn *db, int64_t id, int64_t store_id, enum tm_topic topic,
     tm_buf_fini(&po);
     tm_buf_fini(&b);
     return rc;
+}
+
+/* When a call to the supplier must be over, so the request still gets its
+ * answer in time (its own transaction and reply after it): 0 for the job. */
+static int64_t
+answer_by(const struct tm_ctx *ctx)
+{
+    return ctx && ctx->req->deadline_ms > 0 ? ctx->req->deadline_ms - ANSWER_MS : 0;
 }
 
 /* Loads the PO (locked when lock is set) and judges the caller's stores. */
@@ -329,7 +338,8 @@ send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id, e
         snprintf(ref, sizeof ref, "PO-%" PRId64, id);
     {
         const struct sup_api_target target = {row.supplier_id, t->api_url,
-                                              t->api_key[0] ? t->api_key : NULL};
+                                              t->api_key[0] ? t->api_key : NULL,
+                                              answer_by(ctx)};
         *api_rc = sup_api_submit(app->api, &target, row.order_key, ref, row.store_id, lines, po->n,
                                  ord, api_err);
     }
@@ -411,7 +421,8 @@ sup_h_po_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = sup_db_target(ctx->db, row.supplier_id, "supplier_id", t, err)) == TM_OK &&
         t->api_url[0]) {
         const struct sup_api_target target = {row.supplier_id, t->api_url,
-                                              t->api_key[0] ? t->api_key : NULL};
+                                              t->api_key[0] ? t->api_key : NULL,
+                                              answer_by(ctx)};
         if ((rc = sup_api_cancel(app_of(ctx)->api, &target, row.supplier_order_id, ord, err)) ==
             TM_UNPROCESSABLE)
             rc = tm_err_set(err, TM_CONFLICT, "status", "the supplier refused to cancel: %s",

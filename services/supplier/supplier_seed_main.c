@@ -8,7 +8,9 @@
  * brought is already in tm-inventory's sample); each API supplier's price
  * list loaded into its tm-supplier-mock (PUT /admin/catalogue); and a few
  * open purchase orders sent through the API, so incoming stock shows.
- * Does nothing when tm-supplier already has suppliers. */
+ * Does nothing when tm-supplier already has purchase orders; a run that
+ * stopped before them is finished by the next (suppliers found by code,
+ * offers already there kept). */
 #define _XOPEN_SOURCE 700 /* erand48: a seeded generator of its own */
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -38,8 +40,9 @@ struct seed_cfg {
     char db_url[512];
     char supplier_endpoints[1024];
     char inventory_endpoints[1024];
-    char apis[1024];   /* mock base URLs, comma-separated, by supplier */
-    char api_key[128]; /* the mocks' bearer key */
+    char apis[1024];         /* mock base URLs, comma-separated, by supplier */
+    char api_key[128];       /* the mocks' bearer key */
+    char catalogue_dir[512]; /* where each mock's price list is kept too */
     int days, products, seed;
 };
 
@@ -57,7 +60,9 @@ static const struct tm_cfg_opt seed_opts[] = {
     {"supplier-apis", "TM_SEED_SUPPLIER_APIS", TM_CFG_STR, F(apis), S(apis), 0, 0, "", 0,
      "base URLs of tm-supplier-mock instances, one per API supplier (comma-separated)"},
     {"supplier-api-key", "TM_SEED_SUPPLIER_API_KEY", TM_CFG_STR, F(api_key), S(api_key), 0, 0,
-     "sample-supplier-key", 0, "the bearer key the mocks expect"},
+     "sample-supplier-key", 1, "the bearer key the mocks expect"},
+    {"catalogue-dir", "TM_SEED_CATALOGUE_DIR", TM_CFG_STR, F(catalogue_dir), S(catalogue_dir), 0, 0,
+     "", 0, "a folder to keep each mock's price list in as <CODE>.json (its --catalogue)"},
     {"history-days", "TM_SEED_HISTORY_DAYS", TM_CFG_INT, F(days), 0, 0, 400, "90", 0,
      "days of purchase-order history, ending today"},
     {"products", "TM_SEED_SUPPLIER_PRODUCTS", TM_CFG_INT, F(products), 0, 1, PRODUCTS_MAX, "300", 0,
@@ -126,24 +131,31 @@ num(const cJSON *o, const char *name)
     return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : 0;
 }
 
-/* GETs a page of path (cursor appended when given) into *json; 200 expected. */
+/* GETs route with up to two query parameters (a NULL key: none) into
+ * *json; 200 expected. */
 static enum tm_code
-get(struct tm_bus_client *c, const char *route, const char *path, cJSON **json, struct tm_err *err)
+get(struct tm_bus_client *c, const char *route, const char *k1, const char *v1, const char *k2,
+    const char *v2, cJSON **json, struct tm_err *err)
 {
     struct tm_request req;
     int status = 0;
     enum tm_code rc;
 
-    tm_call_request(&req, WHO, "GET", route, path, NULL, NULL);
+    tm_call_request(&req, WHO, "GET", route, route, NULL, NULL);
+    if (k1)
+        req.query[req.n_query++] = (struct tm_kv){k1, v1};
+    if (k2)
+        req.query[req.n_query++] = (struct tm_kv){k2, v2};
     if ((rc = tm_call_json(c, &req, &status, json, err)) == TM_OK && status != 200)
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "GET %s answered %d", path, status);
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "GET %s answered %d", route, status);
     return rc;
 }
 
-/* POSTs body; *id from the reply (201 or 200 expected). */
+/* POSTs body (route's {id} is param when not NULL); *id from the reply
+ * (201 or 200 expected). */
 static enum tm_code
-post(struct tm_bus_client *c, const char *route, const char *path, const char *body, int64_t *id,
-     struct tm_err *err)
+post(struct tm_bus_client *c, const char *route, const char *path, const char *param,
+     const char *body, int64_t *id, struct tm_err *err)
 {
     struct tm_request req;
     cJSON *json = NULL;
@@ -151,9 +163,18 @@ post(struct tm_bus_client *c, const char *route, const char *path, const char *b
     enum tm_code rc;
 
     tm_call_request(&req, WHO, "POST", route, path, body, NULL);
+    if (param)
+        req.params[req.n_params++] = (struct tm_kv){"id", param};
     rc = tm_call_json(c, &req, &status, &json, err);
-    if (rc == TM_OK && status != 201 && status != 200 && status != 202)
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "POST %s answered %d", path, status);
+    if (rc == TM_OK && status == 409 && !id) /* there already: an earlier run's */
+        status = 200;
+    if (rc == TM_OK && status != 201 && status != 200 && status != 202) {
+        const cJSON *e = cJSON_GetObjectItem(json, "error");
+        const cJSON *m = cJSON_GetObjectItem(e, "message"), *f = cJSON_GetObjectItem(e, "field");
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "POST %s answered %d: %s (%s)", path, status,
+                        cJSON_IsString(m) ? m->valuestring : "",
+                        cJSON_IsString(f) ? f->valuestring : "");
+    }
     if (rc == TM_OK && id)
         *id = num(json, "id");
     cJSON_Delete(json);
@@ -164,15 +185,14 @@ post(struct tm_bus_client *c, const char *route, const char *path, const char *b
 static enum tm_code
 load_catalogue(struct seed *sd, struct tm_err *err)
 {
-    char path[160], cursor[64] = "";
+    char cursor[64] = "";
     enum tm_code rc = TM_OK;
     cJSON *json = NULL;
     const cJSON *it, *next;
 
     while (rc == TM_OK && sd->n_products < sd->cfg->products) {
-        snprintf(path, sizeof path, "/api/v1/products?limit=200%s%s", cursor[0] ? "&cursor=" : "",
-                 cursor);
-        if ((rc = get(sd->inventory, "/api/v1/products", path, &json, err)) != TM_OK)
+        if ((rc = get(sd->inventory, "/api/v1/products", "limit", "200",
+                      cursor[0] ? "cursor" : NULL, cursor, &json, err)) != TM_OK)
             break;
         cJSON_ArrayForEach(it, cJSON_GetObjectItem(json, "items"))
         {
@@ -192,7 +212,7 @@ load_catalogue(struct seed *sd, struct tm_err *err)
         if (!cursor[0])
             break;
     }
-    if (rc == TM_OK && (rc = get(sd->inventory, "/api/v1/stores", "/api/v1/stores?limit=64", &json,
+    if (rc == TM_OK && (rc = get(sd->inventory, "/api/v1/stores", "limit", "64", NULL, NULL, &json,
                                  err)) == TM_OK) {
         cJSON_ArrayForEach(it, cJSON_GetObjectItem(json, "items"))
         {
@@ -232,12 +252,14 @@ create_suppliers(struct seed *sd, struct tm_err *err)
                      sd->cfg->api_key);
             url = strtok_r(NULL, ",", &save);
         }
+        if (sd->supplier_id[i] > 0) /* made by an earlier run that stopped half-way */
+            continue;
         snprintf(body, sizeof body,
                  "{\"code\":\"%s\",\"name\":\"%s\",\"currency\":\"USD\",\"contact\":\"orders@%s."
                  "example\",\"preferred\":%s%s}",
                  f->code, f->name, f->code, f->preferred ? "true" : "false", extra);
-        rc = post(sd->supplier, "/api/v1/suppliers", "/api/v1/suppliers", body, &sd->supplier_id[i],
-                  err);
+        rc = post(sd->supplier, "/api/v1/suppliers", "/api/v1/suppliers", NULL, body,
+                  &sd->supplier_id[i], err);
     }
     return rc;
 }
@@ -245,9 +267,8 @@ create_suppliers(struct seed *sd, struct tm_err *err)
 static enum tm_code
 create_offers(struct seed *sd, struct tm_err *err)
 {
-    char body[1024], path[96];
+    char body[1024], path[96], sid[24];
     enum tm_code rc = TM_OK;
-    int64_t id;
 
     for (int k = 0; k < sd->n_products && rc == TM_OK; k++) {
         struct product *p = &sd->p[k];
@@ -260,7 +281,8 @@ create_offers(struct seed *sd, struct tm_err *err)
             const struct profile *f = &profiles[i];
             if (!p->offered[i])
                 continue;
-            snprintf(path, sizeof path, "/api/v1/suppliers/%" PRId64 "/offers", sd->supplier_id[i]);
+            snprintf(sid, sizeof sid, "%" PRId64, sd->supplier_id[i]);
+            snprintf(path, sizeof path, "/api/v1/suppliers/%s/offers", sid);
             snprintf(body, sizeof body,
                      "{\"product_id\":%" PRId64 ",\"price_breaks\":[{\"min_quantity\":1,"
                      "\"unit_price_cents\":%" PRId64 "},{\"min_quantity\":%d,"
@@ -270,7 +292,7 @@ create_offers(struct seed *sd, struct tm_err *err)
                      p->id, cents((double)p->cost * f->price), f->bulk_from,
                      cents((double)p->cost * f->bulk_price), f->moq, f->pack, f->lead, f->lead_sd,
                      f->shipping, f->free_from);
-            rc = post(sd->supplier, "/api/v1/suppliers/{id}/offers", path, body, &id, err);
+            rc = post(sd->supplier, "/api/v1/suppliers/{id}/offers", path, sid, body, NULL, err);
         }
     }
     return rc;
@@ -386,6 +408,21 @@ push_catalogue(struct seed *sd, int i, struct tm_err *err)
         tm_buf_fini(&b);
         return tm_err_set(err, TM_TOOBIG, NULL, "catalogue too large");
     }
+    if (sd->cfg->catalogue_dir[0]) { /* a restarted mock loads it again */
+        char file[640];
+        FILE *out;
+        snprintf(file, sizeof file, "%s/%s.json", sd->cfg->catalogue_dir, f->code);
+        if (!(out = fopen(file, "w")) || fwrite(b.p, 1, b.len, out) != b.len) {
+            if (out)
+                fclose(out);
+            tm_buf_fini(&b);
+            return tm_err_set(err, TM_INTERNAL, NULL, "cannot write %s", file);
+        }
+        if (fclose(out) != 0) {
+            tm_buf_fini(&b);
+            return tm_err_set(err, TM_INTERNAL, NULL, "cannot write %s", file);
+        }
+    }
     snprintf(url, sizeof url, "%s/admin/catalogue", sd->api[i]);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", sd->cfg->api_key);
     if (!(c = curl_easy_init())) {
@@ -416,7 +453,7 @@ push_catalogue(struct seed *sd, int i, struct tm_err *err)
 static enum tm_code
 open_orders(struct seed *sd, struct tm_err *err)
 {
-    char body[2048], path[96];
+    char body[2048], path[96], pid[24];
     enum tm_code rc = TM_OK;
     int64_t id = 0;
     int n = 0;
@@ -439,15 +476,37 @@ open_orders(struct seed *sd, struct tm_err *err)
                 lines++;
             }
             snprintf(body + len, sizeof body - (size_t)len, "]}");
-            if ((rc = post(sd->supplier, "/api/v1/purchase-orders", "/api/v1/purchase-orders", body,
-                           &id, err)) != TM_OK)
+            if ((rc = post(sd->supplier, "/api/v1/purchase-orders", "/api/v1/purchase-orders", NULL,
+                           body, &id, err)) != TM_OK)
                 break;
-            snprintf(path, sizeof path, "/api/v1/purchase-orders/%" PRId64 "/send", id);
-            rc = post(sd->supplier, "/api/v1/purchase-orders/{id}/send", path, NULL, NULL, err);
+            snprintf(pid, sizeof pid, "%" PRId64, id);
+            snprintf(path, sizeof path, "/api/v1/purchase-orders/%s/send", pid);
+            rc =
+                post(sd->supplier, "/api/v1/purchase-orders/{id}/send", path, pid, NULL, NULL, err);
             n++;
         }
     }
     tm_log_info(NULL, "seed.open_orders", "purchase_orders=%d", n);
+    return rc;
+}
+
+/* The sample suppliers an earlier run made (by code): their ids. */
+static enum tm_code
+known_suppliers(struct seed *sd, struct tm_err *err)
+{
+    cJSON *json = NULL;
+    const cJSON *it;
+    enum tm_code rc =
+        get(sd->supplier, "/api/v1/suppliers", "limit", "200", NULL, NULL, &json, err);
+
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(json, "items"))
+    {
+        const cJSON *code = cJSON_GetObjectItem(it, "code");
+        for (int i = 0; i < N_PROFILES && cJSON_IsString(code); i++)
+            if (strcmp(code->valuestring, profiles[i].code) == 0)
+                sd->supplier_id[i] = num(it, "id");
+    }
+    cJSON_Delete(json);
     return rc;
 }
 
@@ -456,8 +515,9 @@ run(struct seed *sd, PGconn *db, struct tm_err *err)
 {
     enum tm_code rc;
 
-    if ((rc = load_catalogue(sd, err)) != TM_OK || (rc = create_suppliers(sd, err)) != TM_OK ||
-        (rc = create_offers(sd, err)) != TM_OK || (rc = history(sd, db, err)) != TM_OK)
+    if ((rc = load_catalogue(sd, err)) != TM_OK || (rc = known_suppliers(sd, err)) != TM_OK ||
+        (rc = create_suppliers(sd, err)) != TM_OK || (rc = create_offers(sd, err)) != TM_OK ||
+        (rc = history(sd, db, err)) != TM_OK)
         return rc;
     for (int i = 0; i < N_PROFILES && rc == TM_OK; i++)
         if (sd->api[i][0])
@@ -499,10 +559,10 @@ main(int argc, char **argv)
     }
     if (tm_bus_client_new("supplier", cfg.supplier_endpoints, 16, &sd.supplier, &err) != TM_OK ||
         tm_bus_client_new("inventory", cfg.inventory_endpoints, 16, &sd.inventory, &err) != TM_OK ||
-        get(sd.supplier, "/api/v1/suppliers", "/api/v1/suppliers?limit=1", &json, &err) != TM_OK)
+        get(sd.supplier, "/api/v1/purchase-orders", "limit", "1", NULL, NULL, &json, &err) != TM_OK)
         goto fail;
     if (cJSON_GetArraySize(cJSON_GetObjectItem(json, "items")) > 0) {
-        tm_log_info(NULL, "seed.skip", "reason=suppliers_exist");
+        tm_log_info(NULL, "seed.skip", "reason=purchase_orders_exist");
         status = 0;
         goto out;
     }

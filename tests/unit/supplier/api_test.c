@@ -253,7 +253,7 @@ submit(struct sup_api *api, const struct server *s, struct sup_api_order *o, str
 {
     static const struct sup_api_line lines[] = {{42, 48}};
     char url[64];
-    const struct sup_api_target t = {7, url, "k-secret"};
+    const struct sup_api_target t = {7, url, "k-secret", 0};
 
     snprintf(url, sizeof url, "http://127.0.0.1:%d/", s->port);
     return sup_api_submit(api, &t, "po-12.1", "PO-12", 3, lines, 1, o, err);
@@ -430,8 +430,8 @@ END_TEST
 START_TEST(test_api_refuses_bad_input_without_request)
 {
     static const struct sup_api_line lines[] = {{42, 0}};
-    const struct sup_api_target t = {7, "ftp://127.0.0.1/", NULL};
-    const struct sup_api_target good = {7, "http://127.0.0.1:1", NULL};
+    const struct sup_api_target t = {7, "ftp://127.0.0.1/", NULL, 0};
+    const struct sup_api_target good = {7, "http://127.0.0.1:1", NULL, 0};
     struct sup_api_order *o = malloc(sizeof *o);
     struct sup_api *api = client(1, 2000, 5, 10000, NULL);
     struct sup_api_cfg bad = {0, 1, 1, 1, 1, 0};
@@ -519,7 +519,7 @@ START_TEST(test_api_catalogue_get_retried)
     struct sup_api *api = client(2, 2000, 5, 10000, NULL);
     struct sup_api_catalogue c;
     char url[64];
-    const struct sup_api_target t = {7, url, NULL};
+    const struct sup_api_target t = {7, url, NULL, 0};
     struct server s;
     struct tm_err err;
 
