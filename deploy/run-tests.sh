@@ -130,6 +130,7 @@ export TM_EDGE_ANON_RATE=50 TM_EDGE_ANON_BURST=300
 export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
 export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to start
 export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests
+export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-open probe
 
 echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then

@@ -116,5 +116,6 @@ Suite *stock_suite(void);
 Suite *query_suite(void);
 Suite *supplier_suite(void);
 Suite *po_suite(void);
+Suite *mock_suite(void);
 
 #endif
