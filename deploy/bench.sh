@@ -145,6 +145,65 @@ ledger_gaps=$(psqlq "SELECT count(*) FROM inventory.stock s LEFT JOIN (SELECT st
   sum(quantity) q FROM inventory.movements GROUP BY 1, 2) m USING (store_id, product_id)
   WHERE s.on_hand <> COALESCE(m.q, 0)")
 
+# The supplier choice (candidates and their measured performance from
+# PostgreSQL, availability from the cached price lists, sup_choose) beside a
+# product GET at the same connections, measured just before.
+CHOICE_CONNS=${BENCH_CHOICE_CONNS:-100}
+read -r cr_rps cr_p50 cr_p99 cr_err <<<"$(measure "http://127.0.0.1:$http/" "$CHOICE_CONNS" "$ROOT/tests/bench/random_product.lua")"
+read -r ch_rps ch_p50 ch_p99 ch_err <<<"$(measure "http://127.0.0.1:$http/" "$CHOICE_CONNS" "$ROOT/tests/bench/supplier_choice.lua")"
+
+# Purchase orders sent through tm-supplier to a sample supplier's API (a
+# tm-supplier-mock), first as it is, then with 20 % of its replies 503 (half
+# of them after it took the order): sends/s, and whether every PO became
+# exactly one order at the supplier. A send the supplier did not answer in
+# time (202) is sent again until it is confirmed.
+mock=$((base + 91))
+mock_key=$(cat "$RUN/secrets/mock-api.key")
+po_offer=$(curl -fsS -H "Authorization: Bearer $TM_BENCH_TOKEN" \
+  "http://127.0.0.1:$http/api/v1/suppliers/1/offers?limit=1" | sed -E 's/.*"product_id" ?: ?([0-9]+).*/\1/')
+PO_N=${BENCH_PO_N:-200}
+PO_CONNS=${BENCH_PO_CONNS:-8}
+po_round() { # po_round LABEL FAULTS -> one table row; counts in po_detail
+  local label=$1 faults=$2 ids="" id t0 t1 codes again=0 orders dups
+  curl -fsS -X PUT -H "Authorization: Bearer $mock_key" -d "$faults" \
+    "http://127.0.0.1:$mock/admin/faults" >/dev/null || return 1
+  for _ in $(seq 1 "$PO_N"); do
+    id=$(curl -fsS -X POST -H "Authorization: Bearer $TM_BENCH_TOKEN" -H 'Content-Type: application/json' \
+      -d "{\"supplier_id\":1,\"store_id\":1,\"lines\":[{\"product_id\":$po_offer,\"quantity\":24}]}" \
+      "http://127.0.0.1:$http/api/v1/purchase-orders" | sed -E 's/^\{"id" ?: ?([0-9]+).*/\1/')
+    ids+="$id "
+  done
+  t0=$(date +%s%N)
+  codes=$(printf '%s\n' $ids | xargs -P "$PO_CONNS" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+    -X POST -H "Authorization: Bearer $TM_BENCH_TOKEN" "http://127.0.0.1:$http/api/v1/purchase-orders/{}/send")
+  t1=$(date +%s%N)
+  for _ in 1 2 3 4 5; do # finish what is still sending, under the same keys
+    local left
+    left=$(psqlq "SELECT id FROM supplier.purchase_orders WHERE status = 'sending'")
+    [ -z "$left" ] && break
+    again=$((again + $(wc -w <<<"$left")))
+    printf '%s\n' $left | xargs -P "$PO_CONNS" -I{} curl -s -o /dev/null \
+      -X POST -H "Authorization: Bearer $TM_BENCH_TOKEN" "http://127.0.0.1:$http/api/v1/purchase-orders/{}/send"
+  done
+  orders=$(curl -fsS -H "Authorization: Bearer $mock_key" "http://127.0.0.1:$mock/admin/orders" |
+    grep -o '"reference":"PO-[0-9]*"' | sort | uniq -c)
+  dups=$(awk '$1 > 1' <<<"$orders" | wc -l)
+  local want=0 got=0 confirmed
+  for id in $ids; do
+    want=$((want + 1))
+    grep -q "\"PO-$id\"" <<<"$orders" && got=$((got + 1))
+  done
+  confirmed=$(psqlq "SELECT count(*) FROM supplier.purchase_orders WHERE id IN ($(tr ' ' ',' <<<"${ids% }"))
+    AND status = 'confirmed'")
+  po_detail+="$label: $want POs, first send $(grep -c '^200$' <<<"$codes") × 200 and $(grep -c '^202$' <<<"$codes") × 202 (still sending; $again sent again), $confirmed confirmed, $got with an order at the supplier, $dups with more than one (want 0)."$'\n'
+  awk -v n="$want" -v t0="$t0" -v t1="$t1" -v l="$label" -v c="$PO_CONNS" -v bad="$((want - confirmed + dups))" \
+    'BEGIN { printf "%-44s %6s %10.1f %9s %9s %7s %7s\n", l, c, n / ((t1 - t0) / 1e9), "-", "-", bad, "-" }'
+}
+po_detail=""
+po_rows=$(po_round "POST .../purchase-orders/{id}/send (reference)" '{"error_rate":0}')$'\n'
+po_rows+=$(po_round "  the same, 20 % of supplier replies 503" '{"error_rate":0.2,"after_share":0.5}')$'\n'
+curl -fsS -X PUT -H "Authorization: Bearer $mock_key" -d '{"error_rate":0}' "http://127.0.0.1:$mock/admin/faults" >/dev/null
+
 # Logins are bounded by argon2id by design: report what one costs here.
 LOGIN_CONNS=${BENCH_LOGIN_CONNS:-8}
 read -r l_rps l_p50 l_p99 l_err <<<"$(measure "http://127.0.0.1:$http/api/v1/auth/login" "$LOGIN_CONNS" "$ROOT/tests/bench/login.lua")"
@@ -187,6 +246,10 @@ printf '%-44s %6s %10s %9s %9s %7s %7s\n' "new client during a 2,000-conn flood"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "  the flood: anonymous, 429s from nginx" 2000 "${f_rps:-0}" "-" "-" "-" "-"
 printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
 printf '%s' "$stock_rows" "$sale_rows"
+printf '%-44s %6s %10s %9s %9s %7s %7s\n' "GET /api/v1/products/{id} (reference)" "$CHOICE_CONNS" "$cr_rps" "$cr_p50" "$cr_p99" "$cr_err" 1.000
+printf '%-44s %6s %10s %9s %9s %7s %7s\n' "GET /api/v1/supplier-choice" "$CHOICE_CONNS" "$ch_rps" "$ch_p50" "$ch_p99" "$ch_err" \
+  "$(awk -v a="$ch_rps" -v b="$cr_rps" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+printf '%s' "$po_rows"
 echo
 echo "stock commits: one transaction each (claim the sale id, lock the level, ledger row + level, stock.changed, commit record); ratio = commits/s ÷ pgbench TPS; pgbench p50 column = its average latency."
 echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (one Redis EVALSHA for the velocity counters, customer/store history), stock-committed through tm-inventory and recorded with its txn.created event and idempotency answer; ratio = sales/s ÷ pgbench TPS."
@@ -196,6 +259,9 @@ echo "events: req/s = products written (one event each); p50/p99 = inventory com
 echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."
 echo "flood: ${f_n:-0} new-client probes during the flood, ${f_ok:-0} answered (target: p99 under 1 s); ratio = p99 ÷ the quiet p99. The flood's requests carry no credentials and meet nginx's default anonymous limit (10/s, burst 100 per address)."
+echo "supplier choice: a random sample product (1..300) and quantity (1..200); ratio = choices/s ÷ product GETs/s at the same connections, measured just before."
+printf '%s' "$po_detail"
+echo "purchase orders: req/s = first sends/s at $PO_CONNS at once (each: lock and mark the PO, call the supplier's API with retries under the PO's order key, record the answer and its events); errors = POs not confirmed at the end + POs with more than one order at the supplier."
 echo "argon2id cost: opslimit ${TM_PWHASH_OPS:-2}, memlimit ${TM_PWHASH_MEM_KIB:-19456} KiB (libsodium crypto_pwhash_str)."
 
 # Fraud scoring offline: the sample generator's labelled sales (60 days,

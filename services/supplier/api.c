@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 #include "common/json.h"
-#include "common/time.h"
 #include "common/log.h"
 #include "common/metrics.h"
+#include "common/time.h"
 
 #include "services/supplier/api_decode.h"
 #include "services/supplier/backoff.h"
@@ -440,8 +440,8 @@ attempt(const struct sup_api *api, const struct sup_api_target *t, const struct 
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *h = headers_of(t, rq);
     int64_t left = left_ms(t);
-    CURL *c = easy_of(left < api->cfg.timeout_ms ? (long)left : (long)api->cfg.timeout_ms, rq, h,
-                      r, errbuf);
+    CURL *c = easy_of(left < api->cfg.timeout_ms ? (long)left : (long)api->cfg.timeout_ms, rq, h, r,
+                      errbuf);
     CURLcode cc;
     enum outcome o;
 

@@ -338,8 +338,7 @@ send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id, e
         snprintf(ref, sizeof ref, "PO-%" PRId64, id);
     {
         const struct sup_api_target target = {row.supplier_id, t->api_url,
-                                              t->api_key[0] ? t->api_key : NULL,
-                                              answer_by(ctx)};
+                                              t->api_key[0] ? t->api_key : NULL, answer_by(ctx)};
         *api_rc = sup_api_submit(app->api, &target, row.order_key, ref, row.store_id, lines, po->n,
                                  ord, api_err);
     }
@@ -421,8 +420,7 @@ sup_h_po_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = sup_db_target(ctx->db, row.supplier_id, "supplier_id", t, err)) == TM_OK &&
         t->api_url[0]) {
         const struct sup_api_target target = {row.supplier_id, t->api_url,
-                                              t->api_key[0] ? t->api_key : NULL,
-                                              answer_by(ctx)};
+                                              t->api_key[0] ? t->api_key : NULL, answer_by(ctx)};
         if ((rc = sup_api_cancel(app_of(ctx)->api, &target, row.supplier_order_id, ord, err)) ==
             TM_UNPROCESSABLE)
             rc = tm_err_set(err, TM_CONFLICT, "status", "the supplier refused to cancel: %s",
