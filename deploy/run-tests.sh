@@ -136,7 +136,7 @@ echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then
   echo "no free port block found"; failed=$((failed + 1))
 elif ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$((base + 99)) \
-     SCALE="inventory=2 gateway=2 analytics=2 txn=2" TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
+     SCALE="inventory=2 gateway=2 analytics=2 txn=2 supplier=2" TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
      "$ROOT/deploy/stack.sh" up >"$RUN/up.log" 2>&1; then
   echo "the test stack did not start:"; tail -n 20 "$RUN/up.log"
   for f in "$RUN"/log/*.log; do echo "--- $f"; tail -n 5 "$f"; done

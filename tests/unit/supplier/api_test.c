@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/time.h"
+
 #include "services/supplier/api.h"
 #include "services/supplier/api_decode.h"
 #include "tests/unit/supplier/suites.h"
@@ -383,6 +385,36 @@ START_TEST(test_api_drop_hang_malformed_retried)
 }
 END_TEST
 
+/* The caller's deadline bounds the call: a hang is cut at it (not at the
+ * 2 s attempt timeout) and no further attempt starts after it. */
+START_TEST(test_api_deadline_ends_the_call)
+{
+    static const struct sup_api_line lines[] = {{42, 48}};
+    const struct step script[] = {{STEP_HANG, 0, NULL, NULL, 0},
+                                  {STEP_REPLY, 201, NULL, order_reply, 0}};
+    struct sup_api_order *o = malloc(sizeof *o);
+    struct sup_api *api = client(4, 2000, 5, 10000, NULL);
+    struct server s;
+    struct tm_err err;
+    char url[64];
+    int64_t t0;
+
+    server_start(&s, script, 2);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/", s.port);
+    {
+        const struct sup_api_target t = {7, url, NULL, tm_now_ms() + 400};
+        t0 = ms_now();
+        ck_assert_int_eq(sup_api_submit(api, &t, "po-12.1", "PO-12", 3, lines, 1, o, &err),
+                         TM_UNAVAIL);
+    }
+    ck_assert_int_lt(ms_now() - t0, 1500);
+    server_stop(&s);
+    ck_assert_int_eq(s.n_seen, 1);
+    sup_api_free(api);
+    free(o);
+}
+END_TEST
+
 START_TEST(test_api_4xx_not_retried)
 {
     const struct step script[] = {
@@ -551,6 +583,7 @@ api_suite(void)
     tcase_add_test(r, test_api_429_retry_after_honoured);
     tcase_add_test(r, test_api_429_retry_after_past_cap_stops);
     tcase_add_test(r, test_api_drop_hang_malformed_retried);
+    tcase_add_test(r, test_api_deadline_ends_the_call);
     tcase_add_test(r, test_api_4xx_not_retried);
     tcase_add_test(r, test_api_redirect_and_big_reply_refused);
     tcase_add_test(r, test_api_refuses_bad_input_without_request);
