@@ -16,7 +16,7 @@ pairs(const cJSON *arr, const char *name, const char *b_name, int64_t bmin, stru
       int *n, struct tm_err *err)
 {
     const cJSON *it;
-    char f[64];
+    char f[64], why[TM_ERR_MESSAGE_MAX];
     enum tm_code rc;
 
     *n = 0;
@@ -26,11 +26,15 @@ pairs(const cJSON *arr, const char *name, const char *b_name, int64_t bmin, stru
     cJSON_ArrayForEach(it, arr)
     {
         snprintf(f, sizeof f, "%s[%d].product_id", name, *n);
-        if ((rc = tm_json_i64(it, "product_id", 1, ID_MAX, &out[*n].product_id, err)) != TM_OK)
-            return tm_err_set(err, TM_INVALID, f, "%s: %s", f, err ? err->message : "invalid");
+        if ((rc = tm_json_i64(it, "product_id", 1, ID_MAX, &out[*n].product_id, err)) != TM_OK) {
+            snprintf(why, sizeof why, "%s", err ? err->message : "invalid");
+            return tm_err_set(err, TM_INVALID, f, "%s: %s", f, why);
+        }
         snprintf(f, sizeof f, "%s[%d].%s", name, *n, b_name);
-        if ((rc = tm_json_i64(it, b_name, bmin, QTY_MAX, &out[*n].value, err)) != TM_OK)
-            return tm_err_set(err, TM_INVALID, f, "%s: %s", f, err ? err->message : "invalid");
+        if ((rc = tm_json_i64(it, b_name, bmin, QTY_MAX, &out[*n].value, err)) != TM_OK) {
+            snprintf(why, sizeof why, "%s", err ? err->message : "invalid");
+            return tm_err_set(err, TM_INVALID, f, "%s: %s", f, why);
+        }
         (*n)++;
     }
     return TM_OK;

@@ -508,6 +508,9 @@ call(struct sup_api *api, const struct sup_api_target *t, const struct request *
     enum outcome o = OUT_FAIL;
     int probe, done = 0;
 
+    /* before the breaker: a half-open probe taken is a probe reported */
+    if (left_ms(t) < DEADLINE_FLOOR_MS)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "no time left before the caller's deadline");
     if (!breaker_allow(api, t->supplier_id, &probe)) {
         count(calls, calls_help, "breaker_open");
         return tm_err_set(err, TM_UNAVAIL, NULL, "supplier %" PRId64 ": breaker open",
@@ -515,8 +518,6 @@ call(struct sup_api *api, const struct sup_api_target *t, const struct request *
     }
     if (probe)
         bo.attempts = 1; /* a probe is one request: the supplier is likely still down */
-    if (left_ms(t) < DEADLINE_FLOOR_MS)
-        return tm_err_set(err, TM_UNAVAIL, NULL, "no time left before the caller's deadline");
     tm_buf_init(&r.body, SUP_API_REPLY_MAX);
     for (;;) {
         int wait;
@@ -532,8 +533,9 @@ call(struct sup_api *api, const struct sup_api_target *t, const struct request *
                     "supplier=%" PRId64 " method=%s attempt=%d status=%ld wait_ms=%d error=\"%s\"",
                     t->supplier_id, rq->method, done, r.status, wait, e.message);
         if (wait != SUP_BACKOFF_STOP && left_ms(t) - wait < DEADLINE_FLOOR_MS) {
-            tm_err_set(&e, TM_UNAVAIL, NULL, "%s (the caller's deadline ends the retries)",
-                       e.message);
+            char why[TM_ERR_MESSAGE_MAX];
+            snprintf(why, sizeof why, "%s", e.message);
+            tm_err_set(&e, TM_UNAVAIL, NULL, "%s (the caller's deadline ends the retries)", why);
             break;
         }
         if (wait == SUP_BACKOFF_STOP) {

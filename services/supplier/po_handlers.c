@@ -26,6 +26,7 @@
 #include "common/topic.h"
 
 #include "services/supplier/api.h"
+#include "services/supplier/decode.h"
 #include "services/supplier/handlers.h"
 #include "services/supplier/po.h"
 #include "services/supplier/po_decode.h"
@@ -238,6 +239,14 @@ out:
 
 /* ----------------------------------------------------------------- send */
 
+/* A submission the supplier will refuse again however often it is sent:
+ * refused (4xx), no such route there (404), or not a request it can take. */
+static int
+refused(enum tm_code api_rc)
+{
+    return api_rc == TM_UNPROCESSABLE || api_rc == TM_NOTFOUND || api_rc == TM_INVALID;
+}
+
 /* Records a submission's outcome in a transaction of its own: the answer
  * (sent or confirmed, with events) when api_rc is TM_OK; else the error,
  * the PO back to draft when the supplier refused it, left `sending` when it
@@ -257,8 +266,7 @@ send_record(PGconn *db, int64_t id, enum tm_code api_rc, const struct sup_api_or
     if ((rc = sup_db_po_load(db, id, 1, po, &row, err)) != TM_OK || po->status != SUP_PO_SENDING)
         goto out;
     if (api_rc != TM_OK) {
-        rc = sup_db_po_send_failed(db, id,
-                                   api_rc == TM_UNPROCESSABLE ? SUP_PO_DRAFT : SUP_PO_SENDING,
+        rc = sup_db_po_send_failed(db, id, refused(api_rc) ? SUP_PO_DRAFT : SUP_PO_SENDING,
                                    api_err->message, err);
         goto out;
     }
@@ -272,7 +280,9 @@ send_record(PGconn *db, int64_t id, enum tm_code api_rc, const struct sup_api_or
             conf[i] = -1;
             for (int k = 0; k < ord->n_lines; k++)
                 if (ord->lines[k].product_id == po->lines[i].product_id)
-                    conf[i] = ord->lines[k].confirmed_quantity;
+                    conf[i] = ord->lines[k].confirmed_quantity < po->lines[i].quantity
+                                  ? ord->lines[k].confirmed_quantity
+                                  : po->lines[i].quantity; /* never more than ordered */
         }
         n = sup_po_confirm(po, conf, d);
         if ((rc = sup_db_po_sent(db, id, po, ord, err)) == TM_OK)
@@ -308,10 +318,16 @@ send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id, e
         tm_db_rollback(db); /* already sent: the answer is the PO as it is */
         goto done;
     }
+    /* a PO already `sending` is finished under its key whatever has changed
+     * since: the supplier may hold the order */
     if (rc == TM_OK && (rc = sup_po_allows(po->status, SUP_PO_SEND, err)) == TM_OK &&
-        (rc = sup_db_target(db, row.supplier_id, "supplier_id", t, err)) == TM_OK && !t->active)
+        (rc = sup_db_target(db, row.supplier_id, "supplier_id", t, err)) == TM_OK &&
+        po->status == SUP_PO_DRAFT && !t->active)
         rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id", "supplier %" PRId64 " is not active",
                         row.supplier_id);
+    if (rc == TM_OK && t->api_url[0] && !sup_url_allowed(t->api_url, app->cfg->api_hosts))
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier",
+                        "the supplier's api_url is not on the allow-list (api-hosts)");
     if (rc == TM_OK && !t->api_url[0]) { /* no API: sent by hand */
         struct sup_po_delta *d = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *d);
         int n = sup_po_sent_deltas(po, d);
@@ -364,7 +380,7 @@ sup_h_po_send(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
         (rc = send_po(app_of(ctx), ctx, ctx->db, id, &api_rc, &api_err, err)) != TM_OK)
         return rc;
-    if (api_rc == TM_UNPROCESSABLE)
+    if (refused(api_rc))
         return tm_err_set(err, TM_UNPROCESSABLE, "supplier", "the supplier refused the order: %s",
                           api_err.message);
     /* not reached: accepted, still `sending`, finished by a later send or the job */
@@ -381,15 +397,23 @@ sup_job_po_resubmit(void *arg, PGconn *db, int64_t *rows, struct tm_err *err)
     int n = 0;
     enum tm_code rc = sup_db_po_stuck(db, RESUBMIT_AFTER_S, RESUBMIT_MAX, ids, &n, err);
 
+    /* The runner's transaction is ended here: each PO is sent in
+     * transactions of its own, around the supplier's call (one PO's
+     * trouble is logged and the next is sent), and a new one is begun for
+     * the runner to commit. */
     *rows = 0;
-    for (int i = 0; i < n && rc == TM_OK; i++) {
-        struct tm_err api_err = {0};
+    if (rc != TM_OK || (rc = tm_db_commit(db, err)) != TM_OK)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        struct tm_err api_err = {0}, e = {0};
         enum tm_code api_rc;
-        if ((rc = send_po(app, NULL, db, ids[i], &api_rc, &api_err, err)) == TM_OK &&
-            api_rc == TM_OK)
+        if (send_po(app, NULL, db, ids[i], &api_rc, &api_err, &e) != TM_OK)
+            tm_log_warn(NULL, "po.resubmit_failed", "po=%" PRId64 " error=\"%s\"", ids[i],
+                        e.message);
+        else if (api_rc == TM_OK)
             (*rows)++;
     }
-    return rc;
+    return tm_db_begin(db, err);
 }
 
 /* --------------------------------------------------------------- cancel */
@@ -421,10 +445,17 @@ sup_h_po_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         t->api_url[0]) {
         const struct sup_api_target target = {row.supplier_id, t->api_url,
                                               t->api_key[0] ? t->api_key : NULL, answer_by(ctx)};
-        if ((rc = sup_api_cancel(app_of(ctx)->api, &target, row.supplier_order_id, ord, err)) ==
-            TM_UNPROCESSABLE)
-            rc = tm_err_set(err, TM_CONFLICT, "status", "the supplier refused to cancel: %s",
-                            err->message);
+        char why[TM_ERR_MESSAGE_MAX];
+        rc = sup_api_cancel(app_of(ctx)->api, &target, row.supplier_order_id, ord, err);
+        snprintf(why, sizeof why, "%s", rc == TM_OK ? "" : err->message);
+        if (rc != TM_OK && refused(rc) && po->status == SUP_PO_PARTIAL) {
+            /* what came is here; the supplier has shipped and will not
+             * cancel: the rest is closed here, and no longer expected */
+            tm_log_warn(ctx->req->id, "po.cancel_refused", "po=%" PRId64 " error=\"%s\"", id, why);
+            rc = TM_OK;
+        } else if (refused(rc)) {
+            rc = tm_err_set(err, TM_CONFLICT, "status", "the supplier refused to cancel: %s", why);
+        }
     }
     if (rc != TM_OK || (rc = tm_db_begin(ctx->db, err)) != TM_OK)
         goto out;

@@ -41,19 +41,22 @@
     " 'closed_at', " TM_DB_TS("p.closed_at") ", 'lines', " LINES_JSON extra ")::text"
 
 /* The performance rows of a closing PO ($1): one per line that received
- * something, or every line when it was received in full; lead time from
- * the day it was sent to the day of the line's last receipt. */
+ * something, or every line when it was received in full (a line confirmed
+ * short and never delivered counts as ordered, none received); lead time
+ * from the day it was sent to the day of the line's last receipt (today
+ * for a line with none). */
 #define PERF_INSERT                                                                               \
     "INSERT INTO supplier.receipts (supplier_id, product_id, promised_lead_days,"                 \
     " actual_lead_days, ordered_quantity, received_quantity, received_at, po_id)"                 \
     " SELECT p.supplier_id, l.product_id, l.promised_lead_days,"                                  \
-    " LEAST(3650, GREATEST(0, (last.at AT TIME ZONE 'UTC')::date"                                 \
-    " - (p.sent_at AT TIME ZONE 'UTC')::date)), l.quantity, l.received_quantity, last.at, p.id"   \
+    " LEAST(3650, GREATEST(0, (COALESCE(last.at, now()) AT TIME ZONE 'UTC')::date"                \
+    " - (p.sent_at AT TIME ZONE 'UTC')::date)), l.quantity, l.received_quantity,"                 \
+    " COALESCE(last.at, now()), p.id"                                                             \
     " FROM supplier.purchase_orders p JOIN supplier.po_lines l ON l.po_id = p.id"                 \
     " CROSS JOIN LATERAL (SELECT max(r.received_at) AS at FROM supplier.po_receipts r"            \
     " JOIN supplier.po_receipt_lines x ON x.receipt_id = r.id"                                    \
     " WHERE r.po_id = p.id AND x.product_id = l.product_id) last"                                 \
-    " WHERE p.id = $1::bigint AND p.sent_at IS NOT NULL AND last.at IS NOT NULL"                  \
+    " WHERE p.id = $1::bigint AND p.sent_at IS NOT NULL"                                          \
     " AND (l.received_quantity > 0 OR p.status = 'received')"                                     \
     " ON CONFLICT DO NOTHING"
 /* clang-format on */
@@ -525,4 +528,15 @@ sup_db_po_history(PGconn *db, const struct sup_po_history *h, const char *curren
     for (int i = 0; i < 5; i++)
         tm_buf_fini(&arr[i]);
     return rc;
+}
+
+enum tm_code
+sup_db_po_history_count(PGconn *db, const char *who, int64_t *n, struct tm_err *err)
+{
+    const char *params[1] = {who};
+
+    return tm_db_i64_one(db,
+                         "SELECT count(*) FROM supplier.purchase_orders"
+                         " WHERE created_by = $1",
+                         1, params, n, err);
 }

@@ -128,6 +128,10 @@ struct sup_po_history {
     } lines[SUP_HISTORY_LINES];
 };
 
+/* How many POs `who` made (the seed: its open orders and history). */
+TM_MUSTCHECK enum tm_code sup_db_po_history_count(PGconn *db, const char *who, int64_t *n,
+                                                  struct tm_err *err);
+
 /* Inserts it as a received PO with its receipt and its performance rows;
  * no events (the stock it brought is in tm-inventory's sample already). */
 TM_MUSTCHECK enum tm_code sup_db_po_history(PGconn *db, const struct sup_po_history *h,

@@ -8,9 +8,9 @@
  * brought is already in tm-inventory's sample); each API supplier's price
  * list loaded into its tm-supplier-mock (PUT /admin/catalogue); and a few
  * open purchase orders sent through the API, so incoming stock shows.
- * Does nothing when tm-supplier already has purchase orders; a run that
- * stopped before them is finished by the next (suppliers found by code,
- * offers already there kept). */
+ * Does nothing when it has made purchase orders before; a run that stopped
+ * before them is finished by the next (suppliers found by code, offers
+ * already there kept). */
 #define _XOPEN_SOURCE 700 /* erand48: a seeded generator of its own */
 #include <curl/curl.h>
 #include <inttypes.h>
@@ -516,15 +516,15 @@ run(struct seed *sd, PGconn *db, struct tm_err *err)
     enum tm_code rc;
 
     if ((rc = load_catalogue(sd, err)) != TM_OK || (rc = known_suppliers(sd, err)) != TM_OK ||
-        (rc = create_suppliers(sd, err)) != TM_OK || (rc = create_offers(sd, err)) != TM_OK ||
-        (rc = history(sd, db, err)) != TM_OK)
+        (rc = create_suppliers(sd, err)) != TM_OK || (rc = create_offers(sd, err)) != TM_OK)
         return rc;
     for (int i = 0; i < N_PROFILES && rc == TM_OK; i++)
         if (sd->api[i][0])
             rc = push_catalogue(sd, i, err);
     if (rc == TM_OK)
         rc = open_orders(sd, err);
-    return rc;
+    /* POs last: their presence is what says the seed is done */
+    return rc == TM_OK ? history(sd, db, err) : rc;
 }
 
 int
@@ -537,7 +537,7 @@ main(int argc, char **argv)
         {seed_opts, sizeof seed_opts / sizeof seed_opts[0], &cfg},
     };
     struct tm_err err = {0};
-    cJSON *json = NULL;
+    int64_t seeded = 0;
     int status;
     PGconn *db = NULL;
 
@@ -559,10 +559,10 @@ main(int argc, char **argv)
     }
     if (tm_bus_client_new("supplier", cfg.supplier_endpoints, 16, &sd.supplier, &err) != TM_OK ||
         tm_bus_client_new("inventory", cfg.inventory_endpoints, 16, &sd.inventory, &err) != TM_OK ||
-        get(sd.supplier, "/api/v1/purchase-orders", "limit", "1", NULL, NULL, &json, &err) != TM_OK)
+        sup_db_po_history_count(db, WHO, &seeded, &err) != TM_OK)
         goto fail;
-    if (cJSON_GetArraySize(cJSON_GetObjectItem(json, "items")) > 0) {
-        tm_log_info(NULL, "seed.skip", "reason=purchase_orders_exist");
+    if (seeded > 0) {
+        tm_log_info(NULL, "seed.skip", "reason=purchase_orders_exist purchase_orders=%" PRId64, seeded);
         status = 0;
         goto out;
     }
@@ -574,7 +574,6 @@ main(int argc, char **argv)
 fail:
     tm_log_error(NULL, "seed", "error=\"%s\"", err.message);
 out:
-    cJSON_Delete(json);
     tm_bus_client_free(sd.supplier);
     tm_bus_client_free(sd.inventory);
     PQfinish(db);
