@@ -562,7 +562,8 @@ main(int argc, char **argv)
         sup_db_po_history_count(db, WHO, &seeded, &err) != TM_OK)
         goto fail;
     if (seeded > 0) {
-        tm_log_info(NULL, "seed.skip", "reason=purchase_orders_exist purchase_orders=%" PRId64, seeded);
+        tm_log_info(NULL, "seed.skip", "reason=purchase_orders_exist purchase_orders=%" PRId64,
+                    seeded);
         status = 0;
         goto out;
     }
