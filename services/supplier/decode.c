@@ -175,6 +175,8 @@ sup_decode_supplier(const cJSON *body, int create, const char *allow_hosts,
     if ((s->set & SUP_S_API_URL) && !sup_url_allowed(s->api_url, allow_hosts))
         return tm_err_set(err, TM_INVALID, "api_url",
                           "api_url must be an http(s) URL whose host is on the allow-list");
+    if (!create && s->set == 0)
+        return tm_err_set(err, TM_INVALID, "body", "nothing to update");
     return TM_OK;
 }
 
@@ -278,5 +280,7 @@ sup_decode_offer(const cJSON *body, int create, struct sup_offer_in *o, struct t
     if ((o->set & SUP_O_FROM) && (o->set & SUP_O_TO) && sup_date_days(o->valid_from, &from) == 0 &&
         sup_date_days(o->valid_to, &to) == 0 && to < from)
         return tm_err_set(err, TM_INVALID, "valid_to", "valid_to must not be before valid_from");
+    if (!create && o->set == 0)
+        return tm_err_set(err, TM_INVALID, "body", "nothing to update");
     return TM_OK;
 }

@@ -91,6 +91,9 @@ START_TEST(test_offer_refusals_name_the_field)
     ck_assert_str_eq(offer_field("{\"valid_from\":\"2026-03-01\",\"valid_to\":\"2026-03-01\"}", 0),
                      "ok");
     ck_assert_str_eq(offer_field("{\"moq\":3}", 0), "ok");
+    /* a change that names nothing changes nothing: refused, no event */
+    ck_assert_str_eq(offer_field("{}", 0), "body");
+    ck_assert_str_eq(offer_field("{\"valid_to\":null}", 0), "body");
 #undef B1
 }
 END_TEST
@@ -117,6 +120,13 @@ START_TEST(test_supplier_refusals_name_the_field)
             tm_json_parse_object(cases[i].json, strlen(cases[i].json), "body", &body, NULL), TM_OK);
         ck_assert_int_eq(sup_decode_supplier(body, 1, "127.0.0.1", &s, &err), TM_INVALID);
         ck_assert_str_eq(err.field, cases[i].field);
+        cJSON_Delete(body);
+    }
+    {
+        cJSON *body = NULL;
+        ck_assert_int_eq(tm_json_parse_object("{}", 2, "body", &body, NULL), TM_OK);
+        ck_assert_int_eq(sup_decode_supplier(body, 0, "127.0.0.1", &s, &err), TM_INVALID);
+        ck_assert_str_eq(err.field, "body");
         cJSON_Delete(body);
     }
 }
