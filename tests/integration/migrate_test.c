@@ -158,9 +158,15 @@ START_TEST(test_old_database_migrates_forward_without_loss)
                      0);
     after = rows(o, plumbing_rows);
     ck_assert_str_eq(after, before);
-    /* the checksums it was built with stay recorded: the binaries and files
-     * of before still agree with it (a rollback works) */
-    ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s/sql-before-17 --schemas " SCHEMAS
+    /* the checksums it was built with stay recorded: the files of before
+     * still agree with it (a rollback works) — with the migrations added
+     * since, which that database has applied too */
+    ck_assert_int_eq(sh("cp -r %s/sql-before-17 %s/merged && cd %s/sql && for f in */*.sql; do"
+                        " [ -e %s/merged/$f ] || { mkdir -p %s/merged/${f%%/*};"
+                        " cp $f %s/merged/$f; }; done",
+                        dir, dir, st.root, dir, dir, dir),
+                     0);
+    ck_assert_int_eq(sh("TM_DB_URL='%s' %s/tm-migrate --sql-dir %s/merged --schemas " SCHEMAS
                         " --check 2>/dev/null",
                         old_url, st.bin, dir),
                      0);

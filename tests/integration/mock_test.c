@@ -11,6 +11,8 @@
  * stale while the supplier is down; availability splits the choice. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "common/time.h"
 
@@ -44,7 +46,7 @@ faults(const char *json)
 static void
 start_mock(void)
 {
-    char body[1024];
+    char body[1024], tag[32];
     struct resp r;
     int up = 0;
 
@@ -64,8 +66,19 @@ start_mock(void)
             tm_sleep_ms(100);
     }
     ck_assert_msg(up, "tm-supplier-mock did not start: see %s/log/mock-test-1.log", st.run_dir);
-    store = new_store();
-    product = new_product();
+    /* made here, in the runner's process, so not with run_tag() and
+     * new_store(): their names would repeat in the tests forked after */
+    snprintf(tag, sizeof tag, "M%ld%ld", (long)getpid() % 100000, (long)time(NULL) % 100000);
+    snprintf(body, sizeof body,
+             "{\"code\":\"%s\",\"name\":\"fault test\",\"city\":\"Leeds\","
+             "\"time_zone\":\"Europe/London\"}",
+             tag);
+    store = create("/api/v1/stores", body);
+    snprintf(body, sizeof body,
+             "{\"sku\":\"%s-P\",\"name\":\"fault test\",\"category_id\":1,"
+             "\"unit_price_cents\":1500,\"unit_cost_cents\":900}",
+             tag);
+    product = create("/api/v1/products", body);
     snprintf(body, sizeof body,
              "{\"items\":[{\"sku\":\"%lld\",\"name\":\"fault test\",\"price_breaks\":"
              "[{\"min_quantity\":1,\"unit_price_cents\":900}],\"available\":100000,"
@@ -76,7 +89,7 @@ start_mock(void)
     snprintf(body, sizeof body,
              "{\"code\":\"%s-fault\",\"name\":\"Fault Supplier\",\"currency\":\"USD\","
              "\"api_url\":\"http://127.0.0.1:%d\",\"api_key\":\"%s\"}",
-             run_tag(), mock_port, KEY);
+             tag, mock_port, KEY);
     ck_assert_int_eq(http_as(BUYER, "POST", "/api/v1/suppliers", body, &r), 0);
     ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
     supplier = jint(&r, "id");
