@@ -163,7 +163,7 @@ po_offer=$(curl -fsS -H "Authorization: Bearer $TM_BENCH_TOKEN" \
   "http://127.0.0.1:$http/api/v1/suppliers/1/offers?limit=1" | sed -E 's/.*"product_id" ?: ?([0-9]+).*/\1/')
 PO_N=${BENCH_PO_N:-200}
 PO_CONNS=${BENCH_PO_CONNS:-8}
-po_round() { # po_round LABEL FAULTS -> one table row; counts in po_detail
+po_round() { # po_round LABEL FAULTS -> one table row; its counts into po-detail.txt
   local label=$1 faults=$2 ids="" id t0 t1 codes again=0 orders dups
   curl -fsS -X PUT -H "Authorization: Bearer $mock_key" -d "$faults" \
     "http://127.0.0.1:$mock/admin/faults" >/dev/null || return 1
@@ -195,11 +195,10 @@ po_round() { # po_round LABEL FAULTS -> one table row; counts in po_detail
   done
   confirmed=$(psqlq "SELECT count(*) FROM supplier.purchase_orders WHERE id IN ($(tr ' ' ',' <<<"${ids% }"))
     AND status = 'confirmed'")
-  po_detail+="$label: $want POs, first send $(grep -c '^200$' <<<"$codes") × 200 and $(grep -c '^202$' <<<"$codes") × 202 (still sending; $again sent again), $confirmed confirmed, $got with an order at the supplier, $dups with more than one (want 0)."$'\n'
+  echo "$label: $want POs, first send $(grep -c '^200$' <<<"$codes") × 200 and $(grep -c '^202$' <<<"$codes") × 202 (still sending; $again sent again), $confirmed confirmed, $got with an order at the supplier, $dups with more than one (want 0)." >>"$RUN/po-detail.txt"
   awk -v n="$want" -v t0="$t0" -v t1="$t1" -v l="$label" -v c="$PO_CONNS" -v bad="$((want - confirmed + dups))" \
     'BEGIN { printf "%-44s %6s %10.1f %9s %9s %7s %7s\n", l, c, n / ((t1 - t0) / 1e9), "-", "-", bad, "-" }'
 }
-po_detail=""
 po_rows=$(po_round "POST .../purchase-orders/{id}/send (reference)" '{"error_rate":0}')$'\n'
 po_rows+=$(po_round "  the same, 20 % of supplier replies 503" '{"error_rate":0.2,"after_share":0.5}')$'\n'
 curl -fsS -X PUT -H "Authorization: Bearer $mock_key" -d '{"error_rate":0}' "http://127.0.0.1:$mock/admin/faults" >/dev/null
@@ -260,7 +259,7 @@ echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = so
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."
 echo "flood: ${f_n:-0} new-client probes during the flood, ${f_ok:-0} answered (target: p99 under 1 s); ratio = p99 ÷ the quiet p99. The flood's requests carry no credentials and meet nginx's default anonymous limit (10/s, burst 100 per address)."
 echo "supplier choice: a random sample product (1..300) and quantity (1..200); ratio = choices/s ÷ product GETs/s at the same connections, measured just before."
-printf '%s' "$po_detail"
+cat "$RUN/po-detail.txt" 2>/dev/null
 echo "purchase orders: req/s = first sends/s at $PO_CONNS at once (each: lock and mark the PO, call the supplier's API with retries under the PO's order key, record the answer and its events); errors = POs not confirmed at the end + POs with more than one order at the supplier."
 echo "argon2id cost: opslimit ${TM_PWHASH_OPS:-2}, memlimit ${TM_PWHASH_MEM_KIB:-19456} KiB (libsodium crypto_pwhash_str)."
 

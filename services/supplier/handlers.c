@@ -437,9 +437,6 @@ h_choice(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     } else {
         tm_ctx_every_store(ctx);
     }
-    if ((rc = sup_inventory_has(ctx, "products", req->product_id, TM_NOTFOUND, "product_id",
-                                err)) != TM_OK)
-        goto out;
     quoted_of(app, &q);
     req->policy = policy < 0 ? SUP_WEIGHTED : (enum sup_policy)policy;
     req->today_day = (int64_t)(time(NULL) / 86400);
@@ -448,6 +445,11 @@ h_choice(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     req->quoted_fill_rate = q.fill_rate;
     if ((rc = sup_db_candidates(ctx->db, app->cfg->currency, app->cfg->catalogue_stale_s, req, info,
                                 &truncated, err)) != TM_OK)
+        goto out;
+    /* an offer is only ever made for a product tm-inventory knows: only
+     * with none is it asked whether the product exists (404) at all */
+    if (req->n == 0 && (rc = sup_inventory_has(ctx, "products", req->product_id, TM_NOTFOUND,
+                                               "product_id", err)) != TM_OK)
         goto out;
     if ((rc = sup_choose(req, ch, err)) != TM_OK) { /* the stored offers broke a rule: ours */
         tm_log_error(NULL, "choice.input", "field=%s error=\"%s\"", err->field, err->message);

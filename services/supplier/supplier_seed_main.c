@@ -88,9 +88,9 @@ struct profile {
 };
 
 static const struct profile profiles[] = {
-    {"ACME", "Acme Wholesale", 0.8, 1.00, 0.92, 24, 6, 6, 5, 1, 6.0, 1.8, 0.92, 2500, 40000, 1},
-    {"SWIFT", "Swift Supply Co", 0.6, 1.08, 1.03, 48, 1, 1, 2, 0, 2.2, 0.6, 0.98, 1500, 25000, 0},
-    {"BULK", "Bulk Direct", 0.5, 0.95, 0.85, 96, 24, 12, 9, 3, 11.0, 3.5, 0.80, 4000, 80000, 0},
+    {"ACME", "Acme Wholesale", 0.8, 1.00, 0.92, 24, 6, 6, 5, 1, 4.5, 1.5, 0.92, 2500, 40000, 1},
+    {"SWIFT", "Swift Supply Co", 0.6, 1.08, 1.03, 48, 1, 1, 2, 0, 1.5, 0.4, 0.98, 1500, 25000, 0},
+    {"BULK", "Bulk Direct", 0.5, 0.95, 0.85, 96, 24, 12, 9, 3, 10.0, 3.5, 0.80, 4000, 80000, 0},
 };
 #define N_PROFILES (int)(sizeof profiles / sizeof profiles[0])
 
