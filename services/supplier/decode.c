@@ -56,6 +56,16 @@ bool_member(const cJSON *body, const char *name, int *out, unsigned bit, unsigne
     return rc;
 }
 
+/* Members of a PATCH given as JSON null, of those that may be cleared:
+ * their bits into *clear. */
+static void
+nulls(const cJSON *body, const char *const *names, const unsigned *bits, size_t n, unsigned *clear)
+{
+    for (size_t i = 0; i < n; i++)
+        if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(body, names[i])))
+            *clear |= bits[i];
+}
+
 static int
 code_ok(const char *s)
 {
@@ -175,7 +185,12 @@ sup_decode_supplier(const cJSON *body, int create, const char *allow_hosts,
     if ((s->set & SUP_S_API_URL) && !sup_url_allowed(s->api_url, allow_hosts))
         return tm_err_set(err, TM_INVALID, "api_url",
                           "api_url must be an http(s) URL whose host is on the allow-list");
-    if (!create && s->set == 0)
+    if (!create) {
+        static const char *const clearable[] = {"contact", "api_url", "api_key"};
+        static const unsigned bits[] = {SUP_S_CONTACT, SUP_S_API_URL, SUP_S_API_KEY};
+        nulls(body, clearable, bits, 3, &s->clear);
+    }
+    if (!create && s->set == 0 && s->clear == 0)
         return tm_err_set(err, TM_INVALID, "body", "nothing to update");
     return TM_OK;
 }
@@ -280,7 +295,12 @@ sup_decode_offer(const cJSON *body, int create, struct sup_offer_in *o, struct t
     if ((o->set & SUP_O_FROM) && (o->set & SUP_O_TO) && sup_date_days(o->valid_from, &from) == 0 &&
         sup_date_days(o->valid_to, &to) == 0 && to < from)
         return tm_err_set(err, TM_INVALID, "valid_to", "valid_to must not be before valid_from");
-    if (!create && o->set == 0)
+    if (!create) {
+        static const char *const clearable[] = {"valid_from", "valid_to"};
+        static const unsigned bits[] = {SUP_O_FROM, SUP_O_TO};
+        nulls(body, clearable, bits, 2, &o->clear);
+    }
+    if (!create && o->set == 0 && o->clear == 0)
         return tm_err_set(err, TM_INVALID, "body", "nothing to update");
     return TM_OK;
 }

@@ -2,7 +2,9 @@
  * supplier (create or change) and an offer (create or change), from cJSON
  * trees to plain structs. Unknown members and wrong types are refused;
  * every refusal is TM_INVALID naming the field. A PATCH body (create = 0)
- * may leave out any member; `set` says which were given. cJSON ends here.
+ * may leave out any member; `set` says which were given, and `clear` which
+ * optional ones it sets to null (contact, api_url, api_key; an offer's
+ * valid_from and valid_to). cJSON ends here.
  * No I/O, no state; thread-safe. */
 #ifndef TM_SUPPLIER_DECODE_H
 #define TM_SUPPLIER_DECODE_H
@@ -35,7 +37,8 @@ enum {
 };
 
 struct sup_supplier_in {
-    unsigned set;
+    unsigned set;   /* SUP_S_* bits: members given */
+    unsigned clear; /* SUP_S_CONTACT, _API_URL, _API_KEY given as null: cleared (PATCH) */
     char code[SUP_CODE_MAX + 1];
     char name[SUP_NAME_MAX + 1];
     char contact[SUP_CONTACT_MAX + 1];
@@ -60,7 +63,8 @@ enum {
 };
 
 struct sup_offer_in {
-    unsigned set;
+    unsigned set;   /* SUP_O_* bits: members given */
+    unsigned clear; /* SUP_O_FROM, SUP_O_TO given as null: cleared (PATCH) */
     int64_t product_id;
     int n_breaks;
     struct sup_break breaks[SUP_BREAKS_MAX];

@@ -104,25 +104,30 @@ sup_db_supplier_update(PGconn *db, int64_t id, const struct sup_supplier_in *in,
 {
     unsigned s = in->set;
     struct tm_db_int sid;
-    const char *params[9] = {tm_db_int(&sid, id),
-                             opt(s, SUP_S_CODE, in->code),
-                             opt(s, SUP_S_NAME, in->name),
-                             opt(s, SUP_S_CONTACT, in->contact),
-                             opt(s, SUP_S_CURRENCY, in->currency),
-                             opt_bool(s, SUP_S_ACTIVE, in->active),
-                             opt(s, SUP_S_API_URL, in->api_url),
-                             opt(s, SUP_S_API_KEY, in->api_key),
-                             opt_bool(s, SUP_S_PREFERRED, in->preferred)};
+    const char *params[12] = {tm_db_int(&sid, id),
+                              opt(s, SUP_S_CODE, in->code),
+                              opt(s, SUP_S_NAME, in->name),
+                              opt(s, SUP_S_CONTACT, in->contact),
+                              opt(s, SUP_S_CURRENCY, in->currency),
+                              opt_bool(s, SUP_S_ACTIVE, in->active),
+                              opt(s, SUP_S_API_URL, in->api_url),
+                              opt(s, SUP_S_API_KEY, in->api_key),
+                              opt_bool(s, SUP_S_PREFERRED, in->preferred),
+                              in->clear & SUP_S_CONTACT ? "true" : "false",
+                              in->clear & SUP_S_API_URL ? "true" : "false",
+                              in->clear & SUP_S_API_KEY ? "true" : "false"};
     enum tm_code rc =
         tm_db_json_one(db,
                        "WITH s AS (UPDATE supplier.suppliers SET code = COALESCE($2, code),"
-                       " name = COALESCE($3, name), contact = COALESCE($4, contact),"
+                       " name = COALESCE($3, name),"
+                       " contact = CASE WHEN $10::boolean THEN '' ELSE COALESCE($4, contact) END,"
                        " currency = COALESCE($5, currency), active = COALESCE($6::boolean, active),"
-                       " api_url = COALESCE($7, api_url), api_key = COALESCE($8, api_key),"
+                       " api_url = CASE WHEN $11::boolean THEN NULL ELSE COALESCE($7, api_url) END,"
+                       " api_key = CASE WHEN $12::boolean THEN NULL ELSE COALESCE($8, api_key) END,"
                        " preferred = COALESCE($9::boolean, preferred), updated_at = now()"
                        " WHERE id = $1::bigint RETURNING *)"
                        " SELECT " SUPPLIER_JSON("s") " FROM s",
-                       9, params, "id", "supplier", out, err);
+                       12, params, "id", "supplier", out, err);
 
     return constraint_field(rc, err);
 }
@@ -275,11 +280,13 @@ sup_db_offer_update(PGconn *db, int64_t sid, int64_t oid, const struct sup_offer
                     struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int a, b, n[8];
-    const char *params[10] = {tm_db_int(&a, sid), tm_db_int(&b, oid)};
+    const char *params[12] = {tm_db_int(&a, sid), tm_db_int(&b, oid)};
     int64_t id = 0;
     enum tm_code rc;
 
     offer_params(in, n, params + 2);
+    params[10] = in->clear & SUP_O_FROM ? "true" : "false";
+    params[11] = in->clear & SUP_O_TO ? "true" : "false";
     rc = tm_db_i64_one(db,
                        "WITH o AS (UPDATE supplier.offers SET moq = COALESCE($3::bigint, moq),"
                        " pack_size = COALESCE($4::bigint, pack_size),"
@@ -288,11 +295,13 @@ sup_db_offer_update(PGconn *db, int64_t sid, int64_t oid, const struct sup_offer
                        " shipping_cost_cents = COALESCE($7::bigint, shipping_cost_cents),"
                        " free_shipping_threshold_cents = COALESCE($8::bigint,"
                        " free_shipping_threshold_cents),"
-                       " valid_from = COALESCE($9::date, valid_from),"
-                       " valid_to = COALESCE($10::date, valid_to), updated_at = now()"
+                       " valid_from = CASE WHEN $11::boolean THEN NULL"
+                       " ELSE COALESCE($9::date, valid_from) END,"
+                       " valid_to = CASE WHEN $12::boolean THEN NULL"
+                       " ELSE COALESCE($10::date, valid_to) END, updated_at = now()"
                        " WHERE supplier_id = $1::bigint AND id = $2::bigint AND active"
                        " RETURNING id) SELECT COALESCE((SELECT id FROM o), 0)",
-                       10, params, &id, err);
+                       12, params, &id, err);
     if (rc != TM_OK)
         return constraint_field(rc, err);
     if (id == 0)

@@ -196,6 +196,13 @@ START_TEST(test_secret_never_returned_and_url_allow_list)
                      0);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
+    /* null clears: no API any more, no key kept for it; an empty change is refused */
+    ck_assert_int_eq(http_as(BUYER, "PATCH", path, "{\"api_url\":null,\"api_key\":null}", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "api_url")));
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "has_api_key")));
+    resp_free(&r);
+    refused("PATCH", path, "{}", 400, "body");
 }
 END_TEST
 

@@ -93,7 +93,8 @@ START_TEST(test_offer_refusals_name_the_field)
     ck_assert_str_eq(offer_field("{\"moq\":3}", 0), "ok");
     /* a change that names nothing changes nothing: refused, no event */
     ck_assert_str_eq(offer_field("{}", 0), "body");
-    ck_assert_str_eq(offer_field("{\"valid_to\":null}", 0), "body");
+    /* null clears an optional date: a change */
+    ck_assert_str_eq(offer_field("{\"valid_to\":null}", 0), "ok");
 #undef B1
 }
 END_TEST
@@ -127,6 +128,14 @@ START_TEST(test_supplier_refusals_name_the_field)
         ck_assert_int_eq(tm_json_parse_object("{}", 2, "body", &body, NULL), TM_OK);
         ck_assert_int_eq(sup_decode_supplier(body, 0, "127.0.0.1", &s, &err), TM_INVALID);
         ck_assert_str_eq(err.field, "body");
+        cJSON_Delete(body);
+        /* null clears api_url, api_key and contact (and only in a change) */
+        ck_assert_int_eq(
+            tm_json_parse_object("{\"api_url\":null,\"api_key\":null}", 31, "body", &body, NULL),
+            TM_OK);
+        ck_assert_int_eq(sup_decode_supplier(body, 0, "127.0.0.1", &s, &err), TM_OK);
+        ck_assert_uint_eq(s.clear, SUP_S_API_URL | SUP_S_API_KEY);
+        ck_assert_uint_eq(s.set, 0);
         cJSON_Delete(body);
     }
 }
