@@ -150,7 +150,15 @@ ledger_gaps=$(psqlq "SELECT count(*) FROM inventory.stock s LEFT JOIN (SELECT st
 # product GET at the same connections, measured just before.
 CHOICE_CONNS=${BENCH_CHOICE_CONNS:-100}
 read -r cr_rps cr_p50 cr_p99 cr_err <<<"$(measure "http://127.0.0.1:$http/" "$CHOICE_CONNS" "$ROOT/tests/bench/random_product.lua")"
-read -r ch_rps ch_p50 ch_p99 ch_err <<<"$(measure "http://127.0.0.1:$http/" "$CHOICE_CONNS" "$ROOT/tests/bench/supplier_choice.lua")"
+ch_out=$(wrk -t2 -c"$CHOICE_CONNS" -d"$DURATION" --timeout 10s --latency \
+  -s "$ROOT/tests/bench/supplier_choice.lua" "http://127.0.0.1:$http/" 2>&1)
+ch_rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$ch_out")
+ch_p50=$(awk '$1 == "50%" {print $2}' <<<"$ch_out")
+ch_p99=$(awk '$1 == "99%" {print $2}' <<<"$ch_out")
+ch_sock=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$ch_out")
+ch_non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$ch_out")
+ch_err=$(( ${ch_sock:-0} + ${ch_non2xx:-0} ))
+ch_why=$(grep -E '^choice-(status|sample):|Socket errors' <<<"$ch_out")
 
 # Purchase orders sent through tm-supplier to a sample supplier's API (a
 # tm-supplier-mock), first as it is, then with 20 % of its replies 503 (half
@@ -259,6 +267,7 @@ echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = so
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."
 echo "flood: ${f_n:-0} new-client probes during the flood, ${f_ok:-0} answered (target: p99 under 1 s); ratio = p99 ÷ the quiet p99. The flood's requests carry no credentials and meet nginx's default anonymous limit (10/s, burst 100 per address)."
 echo "supplier choice: a random sample product (1..300) and quantity (1..200); ratio = choices/s ÷ product GETs/s at the same connections, measured just before."
+[ -n "$ch_why" ] && echo "supplier choice, what was not a 200: $(tr '\n' ';' <<<"$ch_why")"
 cat "$RUN/po-detail.txt" 2>/dev/null
 echo "purchase orders: req/s = first sends/s at $PO_CONNS at once (each: lock and mark the PO, call the supplier's API with retries under the PO's order key, record the answer and its events); errors = POs not confirmed at the end + POs with more than one order at the supplier."
 echo "argon2id cost: opslimit ${TM_PWHASH_OPS:-2}, memlimit ${TM_PWHASH_MEM_KIB:-19456} KiB (libsodium crypto_pwhash_str)."
