@@ -390,9 +390,18 @@ call_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, c
         }
         tm_sleep_ms(1);
     }
-    if (nn_send(s, msg, len, NN_DONTWAIT) < 0) {
-        release(in, s, 0);
-        return OUT_NOTSENT;
+    /* A socket may not take a message at once (EAGAIN: one just connected
+     * whose pipe is still coming up, under load): not sent, so it is safe to
+     * try again while its peer is connected — within a fresh socket's grace,
+     * or the deadline. Marking the instance down for it turned a busy
+     * daemon's burst into 503s ("no instance is up"). */
+    while (nn_send(s, msg, len, NN_DONTWAIT) < 0) {
+        if (nn_errno() != EAGAIN || !connected(s) || tm_mono_ms() >= deadline_ms ||
+            (fresh && tm_mono_ms() >= grace_end)) {
+            release(in, s, 0);
+            return OUT_NOTSENT;
+        }
+        tm_sleep_ms(1);
     }
     for (;;) {
         char *buf = NULL;
