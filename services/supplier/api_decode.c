@@ -107,6 +107,21 @@ order_fields(const cJSON *root, struct sup_api_order *out, struct tm_err *err)
     return TM_OK;
 }
 
+/* A supplier's reply body as a JSON object (*root, the caller's): at most
+ * SUP_API_REPLY_MAX bytes and SUP_API_DEPTH_MAX levels. */
+static enum tm_code
+reply_object(const char *body, size_t len, cJSON **root, struct tm_err *err)
+{
+    enum tm_code rc;
+
+    if (len > SUP_API_REPLY_MAX)
+        return tm_err_set(err, TM_INVALID, "body", "reply larger than %zu bytes",
+                          SUP_API_REPLY_MAX);
+    if ((rc = tm_json_parse(body, len, SUP_API_DEPTH_MAX, "body", root, err)) == TM_OK)
+        rc = tm_json_object(*root, "body", err);
+    return rc;
+}
+
 enum tm_code
 sup_api_decode_order(const char *body, size_t len, struct sup_api_order *out, struct tm_err *err)
 {
@@ -114,11 +129,7 @@ sup_api_decode_order(const char *body, size_t len, struct sup_api_order *out, st
     enum tm_code rc;
 
     memset(out, 0, sizeof *out);
-    if (len > SUP_API_REPLY_MAX)
-        return tm_err_set(err, TM_INVALID, "body", "reply larger than %zu bytes",
-                          SUP_API_REPLY_MAX);
-    if ((rc = tm_json_parse(body, len, SUP_API_DEPTH_MAX, "body", &root, err)) == TM_OK &&
-        (rc = tm_json_object(root, "body", err)) == TM_OK)
+    if ((rc = reply_object(body, len, &root, err)) == TM_OK)
         rc = order_fields(root, out, err);
     cJSON_Delete(root);
     if (rc != TM_OK)
@@ -210,11 +221,7 @@ sup_api_decode_catalogue(const char *body, size_t len, struct sup_api_catalogue 
     enum tm_code rc;
 
     memset(out, 0, sizeof *out);
-    if (len > SUP_API_REPLY_MAX)
-        return tm_err_set(err, TM_INVALID, "body", "reply larger than %zu bytes",
-                          SUP_API_REPLY_MAX);
-    if ((rc = tm_json_parse(body, len, SUP_API_DEPTH_MAX, "body", &root, err)) == TM_OK &&
-        (rc = tm_json_object(root, "body", err)) == TM_OK)
+    if ((rc = reply_object(body, len, &root, err)) == TM_OK)
         rc = catalogue_fields(root, out, err);
     cJSON_Delete(root);
     if (rc != TM_OK)
@@ -239,9 +246,10 @@ sup_api_decode_error(const char *body, size_t len, char *msg, size_t size)
     const cJSON *e;
 
     msg[0] = '\0';
-    if (len > SUP_API_REPLY_MAX ||
-        tm_json_parse(body, len, SUP_API_DEPTH_MAX, "body", &root, NULL) != TM_OK)
+    if (reply_object(body, len, &root, NULL) != TM_OK) {
+        cJSON_Delete(root);
         return;
+    }
     e = tm_json_member(root, "error");
     if (cJSON_IsObject(e) &&
         tm_json_str(e, "code", 1, sizeof code - 1, code, sizeof code, NULL) == TM_OK) {

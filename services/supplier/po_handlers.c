@@ -43,20 +43,19 @@ app_of(const struct tm_ctx *ctx)
     return ctx->app;
 }
 
-/* Adds the PurchaseOrderEvent of PO id under topic: the PO as it stands,
- * the incoming deltas d[0..n) and, when receipt_id > 0, the receipt. */
+/* Adds a PurchaseOrderEvent under topic: po_json (the PO as it stands,
+ * rendered once for the event and the reply), the incoming deltas d[0..n)
+ * and, when not NULL, receipt_json. */
 static enum tm_code
-po_event(PGconn *db, int64_t id, int64_t store_id, enum tm_topic topic,
-         const struct sup_po_delta *d, int n, int64_t receipt_id, struct tm_err *err)
+po_event(PGconn *db, enum tm_topic topic, int64_t store_id, const struct sup_po_delta *d, int n,
+         const char *po_json, const char *receipt_json, struct tm_err *err)
 {
-    struct tm_buf b, po;
+    struct tm_buf b;
     enum tm_code rc;
 
-    tm_buf_init(&b, 4 << 20);
-    tm_buf_init(&po, 4 << 20);
-    rc = sup_db_po_json(db, id, &po, err);
-    if (rc == TM_OK && (rc = tm_buf_adds(&b, "{\"purchase_order\":")) == TM_OK &&
-        (rc = tm_buf_adds(&b, po.p)) == TM_OK &&
+    tm_buf_init(&b, 8 << 20);
+    if ((rc = tm_buf_adds(&b, "{\"purchase_order\":")) == TM_OK &&
+        (rc = tm_buf_adds(&b, po_json)) == TM_OK &&
         (rc = tm_json_kv_i64(&b, "store_id", store_id)) == TM_OK)
         rc = tm_buf_adds(&b, ",\"incoming\":[");
     for (int i = 0; i < n && rc == TM_OK; i++)
@@ -64,20 +63,26 @@ po_event(PGconn *db, int64_t id, int64_t store_id, enum tm_topic topic,
                            d[i].product_id, d[i].delta);
     if (rc == TM_OK)
         rc = tm_buf_adds(&b, "]");
-    if (rc == TM_OK && receipt_id > 0) {
-        tm_buf_reset(&po);
-        if ((rc = sup_db_receipt_json(db, receipt_id, &po, err)) == TM_OK)
-            rc = tm_json_kv_json(&b, "receipt", po.p);
-    }
+    if (rc == TM_OK && receipt_json)
+        rc = tm_json_kv_json(&b, "receipt", receipt_json);
     if (rc == TM_OK)
         rc = tm_buf_adds(&b, "}");
-    if (rc == TM_TOOBIG && err && err->code != TM_TOOBIG)
+    if (rc == TM_TOOBIG)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
     if (rc == TM_OK)
         rc = tm_outbox_add(db, &sup_outbox, tm_topic_name(topic), b.p, NULL, err);
-    tm_buf_fini(&po);
     tm_buf_fini(&b);
     return rc;
+}
+
+/* Renders PO id into po and adds its event: the one rendering serves both. */
+static enum tm_code
+po_changed(PGconn *db, int64_t id, enum tm_topic topic, int64_t store_id,
+           const struct sup_po_delta *d, int n, struct tm_buf *po, struct tm_err *err)
+{
+    enum tm_code rc = sup_db_po_json(db, id, po, err);
+
+    return rc == TM_OK ? po_event(db, topic, store_id, d, n, po->p, NULL, err) : rc;
 }
 
 /* When a call to the supplier must be over, so the request still gets its
@@ -224,8 +229,8 @@ sup_h_po_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     tm_ctx_principal(ctx, who, sizeof who);
     if ((rc = sup_db_po_create(ctx->db, in, t->currency, p, shipping, key, who, &id, err)) !=
             TM_OK ||
-        (rc = sup_db_po_json(ctx->db, id, &rep->body, err)) != TM_OK ||
-        (rc = po_event(ctx->db, id, in->store_id, TM_TOPIC_PO_CREATED, NULL, 0, 0, err)) != TM_OK)
+        (rc = po_changed(ctx->db, id, TM_TOPIC_PO_CREATED, in->store_id, NULL, 0, &rep->body,
+                         err)) != TM_OK)
         goto out;
     rep->status = 201;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
@@ -255,11 +260,12 @@ static enum tm_code
 send_record(PGconn *db, int64_t id, enum tm_code api_rc, const struct sup_api_order *ord,
             const struct tm_err *api_err, struct sup_po *po, struct tm_err *err)
 {
-    struct sup_po_delta d[SUP_PO_LINES_MAX];
+    struct sup_po_delta sent[SUP_PO_LINES_MAX], fixed[SUP_PO_LINES_MAX];
     int64_t conf[SUP_PO_LINES_MAX];
+    int confirmed = ord && strcmp(ord->status, "confirmed") == 0, n_sent, n_fixed = 0;
     struct sup_po_row row;
+    struct tm_buf doc;
     enum tm_code rc;
-    int n;
 
     if ((rc = tm_db_begin(db, err)) != TM_OK)
         return rc;
@@ -270,12 +276,11 @@ send_record(PGconn *db, int64_t id, enum tm_code api_rc, const struct sup_api_or
                                    api_err->message, err);
         goto out;
     }
-    n = sup_po_sent_deltas(po, d);
+    /* sent (+ ordered), then confirmed (to what the supplier commits to):
+     * one update, one rendering, an event for each step */
+    n_sent = sup_po_sent_deltas(po, sent);
     po->status = SUP_PO_SENT;
-    if ((rc = sup_db_po_sent(db, id, po, ord, err)) != TM_OK ||
-        (rc = po_event(db, id, row.store_id, TM_TOPIC_PO_SENT, d, n, 0, err)) != TM_OK)
-        goto out;
-    if (ord && strcmp(ord->status, "confirmed") == 0) {
+    if (confirmed) {
         for (int i = 0; i < po->n; i++) {
             conf[i] = -1;
             for (int k = 0; k < ord->n_lines; k++)
@@ -284,10 +289,15 @@ send_record(PGconn *db, int64_t id, enum tm_code api_rc, const struct sup_api_or
                                   ? ord->lines[k].confirmed_quantity
                                   : po->lines[i].quantity; /* never more than ordered */
         }
-        n = sup_po_confirm(po, conf, d);
-        if ((rc = sup_db_po_sent(db, id, po, ord, err)) == TM_OK)
-            rc = po_event(db, id, row.store_id, TM_TOPIC_PO_CONFIRMED, d, n, 0, err);
+        n_fixed = sup_po_confirm(po, conf, fixed);
     }
+    tm_buf_init(&doc, 4 << 20);
+    if ((rc = sup_db_po_sent(db, id, po, ord, err)) == TM_OK &&
+        (rc = po_changed(db, id, TM_TOPIC_PO_SENT, row.store_id, sent, n_sent, &doc, err)) ==
+            TM_OK &&
+        confirmed)
+        rc = po_event(db, TM_TOPIC_PO_CONFIRMED, row.store_id, fixed, n_fixed, doc.p, NULL, err);
+    tm_buf_fini(&doc);
 out:
     if (rc == TM_OK)
         return tm_db_commit(db, err);
@@ -331,9 +341,12 @@ send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id, e
     if (rc == TM_OK && !t->api_url[0]) { /* no API: sent by hand */
         struct sup_po_delta *d = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *d);
         int n = sup_po_sent_deltas(po, d);
+        struct tm_buf doc;
+        tm_buf_init(&doc, 4 << 20);
         if ((rc = sup_db_po_sent(db, id, po, NULL, err)) == TM_OK &&
-            (rc = po_event(db, id, row.store_id, TM_TOPIC_PO_SENT, d, n, 0, err)) == TM_OK)
+            (rc = po_changed(db, id, TM_TOPIC_PO_SENT, row.store_id, d, n, &doc, err)) == TM_OK)
             rc = tm_db_commit(db, err);
+        tm_buf_fini(&doc);
         free(d);
         if (rc != TM_OK)
             tm_db_rollback(db);
@@ -463,15 +476,12 @@ sup_h_po_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = sup_po_allows(po->status, SUP_PO_CANCEL, err)) == TM_OK) {
         n = sup_po_cancel(po, d);
         if ((rc = sup_db_po_cancelled(ctx->db, id, reason, err)) == TM_OK &&
-            (rc = po_event(ctx->db, id, row.store_id, TM_TOPIC_PO_CANCELLED, d, n, 0, err)) ==
-                TM_OK)
+            (rc = po_changed(ctx->db, id, TM_TOPIC_PO_CANCELLED, row.store_id, d, n, &rep->body,
+                             err)) == TM_OK)
             rc = tm_db_commit(ctx->db, err);
     }
-    if (rc != TM_OK) {
+    if (rc != TM_OK)
         tm_db_rollback(ctx->db);
-        goto out;
-    }
-    rc = sup_db_po_json(ctx->db, id, &rep->body, err);
 out:
     cJSON_Delete(body);
     free(ord);
@@ -483,22 +493,27 @@ out:
 
 /* -------------------------------------------------------------- receive */
 
-/* {"receipt": ..., "purchase_order": ...} */
+/* Renders the receipt and its PO into b as {"receipt", "purchase_order"};
+ * when topic is not -1, the receipt's event is added from the same
+ * renderings (deltas d[0..n)). */
 static enum tm_code
-receipt_reply(PGconn *db, int64_t id, int64_t receipt_id, struct tm_buf *b, struct tm_err *err)
+receipt_reply(PGconn *db, int64_t id, int64_t receipt_id, int topic, int64_t store_id,
+              const struct sup_po_delta *d, int n, struct tm_buf *b, struct tm_err *err)
 {
-    struct tm_buf x;
+    struct tm_buf rcpt, po;
     enum tm_code rc;
 
-    tm_buf_init(&x, 4 << 20);
-    if ((rc = sup_db_receipt_json(db, receipt_id, &x, err)) == TM_OK &&
-        (rc = tm_buf_adds(b, "{\"receipt\":")) == TM_OK && (rc = tm_buf_adds(b, x.p)) == TM_OK) {
-        tm_buf_reset(&x);
-        if ((rc = sup_db_po_json(db, id, &x, err)) == TM_OK &&
-            (rc = tm_json_kv_json(b, "purchase_order", x.p)) == TM_OK)
-            rc = tm_buf_adds(b, "}");
-    }
-    tm_buf_fini(&x);
+    tm_buf_init(&rcpt, 4 << 20);
+    tm_buf_init(&po, 4 << 20);
+    if ((rc = sup_db_receipt_json(db, receipt_id, &rcpt, err)) == TM_OK &&
+        (rc = sup_db_po_json(db, id, &po, err)) == TM_OK && topic >= 0)
+        rc = po_event(db, (enum tm_topic)topic, store_id, d, n, po.p, rcpt.p, err);
+    if (rc == TM_OK && (rc = tm_buf_adds(b, "{\"receipt\":")) == TM_OK &&
+        (rc = tm_buf_adds(b, rcpt.p)) == TM_OK &&
+        (rc = tm_json_kv_json(b, "purchase_order", po.p)) == TM_OK)
+        rc = tm_buf_adds(b, "}");
+    tm_buf_fini(&po);
+    tm_buf_fini(&rcpt);
     return rc == TM_TOOBIG && err && err->code != TM_TOOBIG
                ? tm_err_set(err, TM_TOOBIG, NULL, "reply too large")
                : rc;
@@ -527,16 +542,15 @@ sup_h_po_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if (in->key[0] &&
         (rc = sup_db_receipt_by_key(ctx->db, id, in->key, &receipt_id, err)) == TM_OK &&
         receipt_id > 0) {
-        rc = receipt_reply(ctx->db, id, receipt_id, &rep->body, err);
+        rc = receipt_reply(ctx->db, id, receipt_id, -1, 0, NULL, 0, &rep->body, err);
         goto out;
     }
     if (rc != TM_OK || (rc = sup_po_receive(po, &in->r, d, &n, err)) != TM_OK)
         goto out;
     tm_ctx_principal(ctx, who, sizeof who);
     if ((rc = sup_db_receipt_add(ctx->db, id, po, in, who, &receipt_id, err)) != TM_OK ||
-        (rc = po_event(ctx->db, id, row.store_id, TM_TOPIC_PO_RECEIPT, d, n, receipt_id, err)) !=
-            TM_OK ||
-        (rc = receipt_reply(ctx->db, id, receipt_id, &rep->body, err)) != TM_OK)
+        (rc = receipt_reply(ctx->db, id, receipt_id, TM_TOPIC_PO_RECEIPT, row.store_id, d, n,
+                            &rep->body, err)) != TM_OK)
         goto out;
     rep->status = 201;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, receipt_id);
