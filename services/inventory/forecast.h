@@ -46,6 +46,10 @@
 #define FC_MAX_ORIGINS 52        /* backtest origins, at most */
 #define FC_MAX_HISTORY 20000     /* periods of history a series may have (54 years of days) */
 #define FC_EMPIRICAL_ORIGINS 364 /* latest origins whose errors make empirical intervals */
+#define FC_CUM_NQ 17             /* probability levels of the sums' quantile grid */
+
+/* The levels of fc_result.cum_q, ascending: 0.01 ... 0.99. */
+extern const double fc_cum_levels[FC_CUM_NQ];
 
 enum fc_class {
     FC_SMOOTH,       /* ADI < 1.32, CV² < 0.49 */
@@ -125,6 +129,13 @@ struct fc_result {
      * quantiles */
     double cum[FC_MAX_HORIZON], cum_lo80[FC_MAX_HORIZON], cum_hi80[FC_MAX_HORIZON],
         cum_lo95[FC_MAX_HORIZON], cum_hi95[FC_MAX_HORIZON];
+    /* the distribution of the sum over periods 1..h (index h-1) as its
+     * quantiles at fc_cum_levels: the sum of the mean path plus the same
+     * quantiles of the errors as the sums' intervals (empirical or normal),
+     * 0 at every level up to the share of sums that were 0, never negative,
+     * never falling from one level to the next. What reorder policies read
+     * (services/inventory/reorder.h). */
+    double cum_q[FC_MAX_HORIZON][FC_CUM_NQ];
 };
 
 const char *fc_class_name(enum fc_class c);
@@ -158,7 +169,8 @@ TM_MUSTCHECK enum tm_code fc_run(const double *y, int n, const struct fc_options
 
 /* What fc_run promises of a result of r->horizon periods: every value
  * finite and not negative; lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95 and the
- * same for the sums around cum, which never falls; finite parameters and
+ * same for the sums around cum, which never falls; each sum's cum_q finite,
+ * not negative and not falling across the levels; finite parameters and
  * accuracies. TM_INTERNAL naming the first value that breaks it. */
 TM_MUSTCHECK enum tm_code fc_result_check(const struct fc_result *r, struct tm_err *err);
 

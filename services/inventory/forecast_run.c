@@ -230,7 +230,19 @@ struct bands {
     /* share of the errors whose actual (sum) was 0: a lower quantile below
      * that share is 0 whatever the errors say */
     double zero[FC_MAX_HORIZON], czero[FC_MAX_HORIZON];
+    /* the sums' errors at fc_cum_levels */
+    double cq[FC_MAX_HORIZON][FC_CUM_NQ];
 };
+
+const double fc_cum_levels[FC_CUM_NQ] = {0.01, 0.025, 0.05, 0.10, 0.20,  0.30, 0.40,  0.50, 0.60,
+                                         0.70, 0.80,  0.85, 0.90, 0.925, 0.95, 0.975, 0.99};
+/* the standard normal's quantiles at fc_cum_levels */
+static const double CUM_Z[FC_CUM_NQ] = {
+    -2.3263478740408408, -1.959963984540054,  -1.6448536269514722, -1.2815515655446004,
+    -0.8416212335729143, -0.5244005127080407, -0.2533471031357997, 0.0,
+    0.2533471031357997,  0.5244005127080407,  0.8416212335729143,  1.0364333894937898,
+    1.2815515655446004,  1.4395314709384563,  1.6448536269514722,  1.959963984540054,
+    2.3263478740408408};
 
 /* normal bands from per-h and cumulative variances */
 static void
@@ -247,6 +259,8 @@ bands_normal(struct bands *b, const double *var, const double *cvar, int H)
         b->clo80[h] = -Z80 * csd;
         b->chi80[h] = Z80 * csd;
         b->chi95[h] = Z95 * csd;
+        for (int j = 0; j < FC_CUM_NQ; j++)
+            b->cq[h][j] = CUM_Z[j] * csd;
     }
 }
 
@@ -372,6 +386,8 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
         b->clo80[h] = fc_quantile_sorted(col, ccnt[h], 0.10);
         b->chi80[h] = fc_quantile_sorted(col, ccnt[h], 0.90);
         b->chi95[h] = fc_quantile_sorted(col, ccnt[h], 0.975);
+        for (int j = 0; j < FC_CUM_NQ; j++)
+            b->cq[h][j] = fc_quantile_sorted(col, ccnt[h], fc_cum_levels[j]);
     }
     rc = 0;
 done:
@@ -437,6 +453,11 @@ apply_bands(struct fc_result *r, const double *path, double shift, const struct 
         r->cum_lo80[h] = v[1];
         r->cum_hi80[h] = v[2];
         r->cum_hi95[h] = v[3];
+        double prev = 0;
+        for (int j = 0; j < FC_CUM_NQ; j++) {
+            double q = fc_cum_levels[j] <= b->czero[h] ? 0 : clip0(run + b->cq[h][j]);
+            r->cum_q[h][j] = prev = fmax(q, prev);
+        }
     }
 }
 
@@ -758,6 +779,12 @@ fc_result_check(const struct fc_result *r, struct tm_err *err)
             return tm_err_set(err, TM_INTERNAL, NULL, "mean of period %d is %g", h + 1, r->mean[h]);
         if (h > 0 && r->cum[h] < r->cum[h - 1])
             return tm_err_set(err, TM_INTERNAL, NULL, "sum of period %d falls", h + 1);
+        for (int j = 0; j < FC_CUM_NQ; j++)
+            if (!isfinite(r->cum_q[h][j]) || r->cum_q[h][j] < 0 ||
+                (j > 0 && r->cum_q[h][j] < r->cum_q[h][j - 1]))
+                return tm_err_set(err, TM_INTERNAL, NULL,
+                                  "quantile %g of the sum of period %d is %g", fc_cum_levels[j],
+                                  h + 1, r->cum_q[h][j]);
     }
     for (int i = 0; i < 6; i++)
         if (!isfinite(params[i]))
