@@ -203,11 +203,12 @@ build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/in
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) \
 		common/err.c common/buf.c -lnlopt -lm
-# the demand series reader of the offline tools (tm-forecast-eval, tm-reorder-eval, tm-reorder-sim)
+# the CSV readers of the offline tools (tm-forecast-eval, tm-reorder-eval,
+# tm-reorder-sim): demand series and reorder policies
 SERIES_CSV_FUZZ_SRC := tests/fuzz/series_csv_fuzz.c services/inventory/series_csv.c \
-	services/inventory/forecast_pattern.c common/err.c common/buf.c
+	services/inventory/policy_csv.c services/inventory/forecast_pattern.c common/err.c common/buf.c
 build/fuzz/series-csv-fuzz: $(SERIES_CSV_FUZZ_SRC) services/inventory/series_csv.h \
-		services/inventory/forecast.h common/err.h common/buf.h
+		services/inventory/policy_csv.h services/inventory/forecast.h common/err.h common/buf.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \

@@ -84,10 +84,8 @@ lookup(struct series_csv *c, const char *id)
     return s;
 }
 
-/* Splits a CSV line in place into at most max fields; "..." quoting with ""
- * for a quote. Returns the field count or -1 for a broken quote / too many. */
-static int
-split_csv(char *line, char **f, int max)
+int
+series_csv_split(char *line, char **f, int max)
 {
     int n = 0;
     char *r = line, *w = line;
@@ -202,7 +200,7 @@ series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
         return tm_err_set(err, TM_TOOBIG, NULL, "line longer than %d bytes", SERIES_CSV_LINE_MAX);
     if (line[strspn(line, " \t\r\n")] == '\0')
         return TM_OK;
-    int nf = split_csv(line, fld, SERIES_CSV_COLS_MAX);
+    int nf = series_csv_split(line, fld, SERIES_CSV_COLS_MAX);
     if (nf < 0)
         return tm_err_set(err, TM_INVALID, NULL, "malformed CSV (quote or more than %d columns)",
                           SERIES_CSV_COLS_MAX);
@@ -238,24 +236,33 @@ series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
     return TM_OK;
 }
 
+static enum tm_code
+read_line(void *ctx, char *line, struct tm_err *err)
+{
+    return series_csv_line(ctx, line, err);
+}
+
 enum tm_code
-series_csv_read(struct series_csv *c, FILE *f, struct tm_err *err)
+series_csv_file_lines(const char *path,
+                      enum tm_code (*fn)(void *ctx, char *line, struct tm_err *err), void *ctx,
+                      const long *line, struct tm_err *err)
 {
     char buf[SERIES_CSV_LINE_MAX + 3]; /* the line, "\r\n" and the NUL */
-    enum tm_code rc;
+    enum tm_code rc = TM_OK;
+    struct tm_err e;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 
-    while (fgets(buf, sizeof buf, f)) {
-        size_t len = strlen(buf);
-        if (len == sizeof buf - 1 && buf[len - 1] != '\n') {
-            c->line++;
-            return tm_err_set(err, TM_TOOBIG, NULL, "line longer than %d bytes",
-                              SERIES_CSV_LINE_MAX);
-        }
-        if ((rc = series_csv_line(c, buf, err)) != TM_OK)
-            return rc;
-    }
-    if (ferror(f))
-        return tm_err_set(err, TM_UNAVAIL, NULL, "read error");
+    if (!f)
+        return tm_err_set(err, TM_NOTFOUND, NULL, "%s: %s", path, strerror(errno));
+    tm_err_clear(&e);
+    while (rc == TM_OK && fgets(buf, sizeof buf, f))
+        rc = fn(ctx, buf, &e);
+    if (rc == TM_OK && ferror(f))
+        rc = tm_err_set(&e, TM_UNAVAIL, NULL, "read error");
+    if (f != stdin)
+        fclose(f);
+    if (rc != TM_OK)
+        return tm_err_set(err, rc, e.field, "%s:%ld: %s", path, *line, e.message);
     return TM_OK;
 }
 
@@ -341,21 +348,14 @@ enum tm_code
 series_csv_load(struct series_csv *c, const char *path, struct series_csv_series ***list, size_t *n,
                 struct tm_err *err)
 {
-    struct tm_err e;
     enum tm_code rc;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    struct tm_err e;
 
     *list = NULL;
     *n = 0;
-    if (!f)
-        return tm_err_set(err, TM_NOTFOUND, NULL, "%s: %s", path, strerror(errno));
-    tm_err_clear(&e);
-    rc = series_csv_read(c, f, &e);
-    if (f != stdin)
-        fclose(f);
-    if (rc == TM_OK)
-        rc = series_csv_finish(c, list, n, &e);
-    if (rc != TM_OK)
+    if ((rc = series_csv_file_lines(path, read_line, c, &c->line, err)) != TM_OK)
+        return rc;
+    if ((rc = series_csv_finish(c, list, n, &e)) != TM_OK)
         return tm_err_set(err, rc, e.field, "%s:%ld: %s", path, c->line, e.message);
     return TM_OK;
 }

@@ -12,8 +12,8 @@
  * most SERIES_CSV_ID_MAX bytes, SERIES_CSV_ROWS_MAX rows; a dense series is
  * never longer than its caller's bound.
  *
- * Use: series_csv_init, then series_csv_line per line (or series_csv_read
- * on a stream), then series_csv_finish once, then series_csv_dense per
+ * Use: series_csv_init, then series_csv_line per line and series_csv_finish
+ * once (or series_csv_load, both on a file), then series_csv_dense per
  * series; series_csv_fini frees everything (NULL-safe, any state). A reader
  * owns its series and their ids; the list from series_csv_finish borrows
  * them. Not thread-safe. Errors: TM_INVALID (TM_TOOBIG for a bound) with a
@@ -23,7 +23,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "common/err.h"
 
@@ -72,15 +71,30 @@ void series_csv_fini(struct series_csv *c);
  * after series_csv_finish. */
 TM_MUSTCHECK enum tm_code series_csv_line(struct series_csv *c, char *line, struct tm_err *err);
 
-/* Every line of f, then series_csv_line's errors; TM_UNAVAIL when f fails. */
-TM_MUSTCHECK enum tm_code series_csv_read(struct series_csv *c, FILE *f, struct tm_err *err);
-
-/* The whole of a file (path "-": standard input) through series_csv_read
- * and series_csv_finish; the errors of both, with err->message prefixed by
+/* The whole of a file (path "-": standard input) through series_csv_line
+ * (series_csv_file_lines) and series_csv_finish; the errors of both, with err->message prefixed by
  * "path:line: " (or "path: " when the file cannot be opened, TM_NOTFOUND). */
 TM_MUSTCHECK enum tm_code series_csv_load(struct series_csv *c, const char *path,
                                           struct series_csv_series ***list, size_t *n,
                                           struct tm_err *err);
+
+/* The line reading the CSV readers of the tools share: calls fn(ctx, line)
+ * for every line of the file at path ("-": standard input), the line with
+ * its end, and stops at fn's first error. Lines are read into a buffer of
+ * SERIES_CSV_LINE_MAX + 2 bytes and their ends; a longer line reaches fn
+ * cut, without its end, and longer than SERIES_CSV_LINE_MAX, which fn must
+ * refuse. Errors: fn's, TM_UNAVAIL when reading fails, TM_NOTFOUND when
+ * the file cannot be opened; err->message is prefixed by "path:N: ", N
+ * being *line (fn's count) after the error, or "path: ". */
+TM_MUSTCHECK enum tm_code series_csv_file_lines(const char *path,
+                                                enum tm_code (*fn)(void *ctx, char *line,
+                                                                   struct tm_err *err),
+                                                void *ctx, const long *line, struct tm_err *err);
+
+/* Splits a CSV line in place into at most max fields (f[0..)) at commas,
+ * "..." quoting with "" for a quote; the end of line is dropped. The field
+ * count, or -1 for a broken quote or more than max fields. */
+int series_csv_split(char *line, char **f, int max);
 
 /* Ends the input: monthly keys become month indexes (year × 12 + month − 1),
  * each series' rows are sorted by period and the series are listed in byte

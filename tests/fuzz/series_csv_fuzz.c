@@ -1,13 +1,16 @@
-/* tests/fuzz/series_csv_fuzz.c — libFuzzer over the demand series reader of
- * the offline tools (services/inventory/series_csv.c): the bytes are split
- * into lines and read as a CSV file; whatever is accepted is finished and
- * each series made dense under a bound, which must hold its rows, sorted and
- * distinct, and format back to a period. */
+/* tests/fuzz/series_csv_fuzz.c — libFuzzer over the CSV readers of the
+ * offline tools: the bytes are split into lines and read twice, as a demand
+ * series file (services/inventory/series_csv.c) and as a reorder policy
+ * file (policy_csv.c). An accepted series file is finished and each series
+ * made dense under a bound, which must hold its rows, sorted and distinct,
+ * and format back to a period; an accepted policy file must find each of
+ * its rows by id, with levels in bounds and in order. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/inventory/policy_csv.h"
 #include "services/inventory/series_csv.h"
 
 #define DENSE_MAX 100000
@@ -17,6 +20,39 @@ check(int ok)
 {
     if (!ok)
         abort();
+}
+
+/* line at of data[0..size) into line[]; the offset of the next one */
+static size_t
+next_line(const uint8_t *data, size_t size, size_t at, char *line)
+{
+    const uint8_t *nl = memchr(data + at, '\n', size - at);
+    size_t len = nl ? (size_t)(nl - (data + at)) : size - at;
+    memcpy(line, data + at, len);
+    line[len] = '\0';
+    return at + len + 1;
+}
+
+static void
+policy(const uint8_t *data, size_t size, char *line)
+{
+    struct policy_csv p;
+    enum tm_code rc = TM_OK;
+
+    policy_csv_init(&p);
+    for (size_t at = 0; at < size && rc == TM_OK;) {
+        at = next_line(data, size, at, line);
+        rc = policy_csv_line(&p, line, NULL);
+        check(rc == TM_OK || rc == TM_INVALID || rc == TM_TOOBIG);
+    }
+    if (rc == TM_OK && policy_csv_finish(&p, NULL) == TM_OK)
+        for (size_t i = 0; i < p.n; i++) {
+            const struct policy_csv_row *r = policy_csv_find(&p, p.rows[i].id);
+            check(r == &p.rows[i]);
+            check(r->reorder_point >= 0 && r->reorder_point <= r->order_up_to &&
+                  r->order_up_to <= POLICY_CSV_LEVEL_MAX);
+        }
+    policy_csv_fini(&p);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -32,13 +68,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     series_csv_init(&c);
     for (size_t at = 0; at < size && rc == TM_OK;) {
-        const uint8_t *nl = memchr(data + at, '\n', size - at);
-        size_t len = nl ? (size_t)(nl - (data + at)) : size - at;
-        memcpy(line, data + at, len);
-        line[len] = '\0';
+        at = next_line(data, size, at, line);
         rc = series_csv_line(&c, line, NULL);
         check(rc == TM_OK || rc == TM_INVALID || rc == TM_TOOBIG);
-        at += len + 1;
     }
     if (rc == TM_OK && series_csv_finish(&c, &list, &n, NULL) == TM_OK) {
         check(n == c.count);
@@ -66,6 +98,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     free(list);
     series_csv_fini(&c);
+    policy(data, size, line);
     free(line);
     return 0;
 }
