@@ -179,8 +179,10 @@ catalog_suite(void)
     return s;
 }
 
-Suite *stock_suite(void);    /* stock_test.c */
-Suite *forecast_suite(void); /* forecast_test.c */
+Suite *stock_suite(void);       /* stock_test.c */
+Suite *forecast_suite(void);    /* forecast_test.c */
+Suite *reorder_sim_suite(void); /* reorder_sim_test.c */
+Suite *series_csv_suite(void);  /* series_csv_test.c */
 
 int
 main(void)
@@ -190,6 +192,8 @@ main(void)
 
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, forecast_suite());
+    srunner_add_suite(sr, reorder_sim_suite());
+    srunner_add_suite(sr, series_csv_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
