@@ -124,6 +124,22 @@ series_csv_split(char *line, char **f, int max)
     }
 }
 
+void
+series_csv_put_field(FILE *f, const char *s)
+{
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 static int
 parse_date(const char *s, int64_t *day, int *dom)
 {

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/err.h"
 
@@ -90,6 +91,10 @@ TM_MUSTCHECK enum tm_code series_csv_file_lines(const char *path,
                                                 enum tm_code (*fn)(void *ctx, char *line,
                                                                    struct tm_err *err),
                                                 void *ctx, const long *line, struct tm_err *err);
+
+/* Writes s to f as one CSV field: as it is, or in quotes (a quote doubled)
+ * when it holds a comma, a quote or a line end. */
+void series_csv_put_field(FILE *f, const char *s);
 
 /* Splits a CSV line in place into at most max fields (f[0..)) at commas,
  * "..." quoting with "" for a quote; the end of line is dropped. The field
