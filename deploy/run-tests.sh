@@ -55,6 +55,7 @@ for t in "$BUILD"/tests/unit-*; do # one per tests/unit/<area>/ (Makefile)
   run "$(basename "$t")" "$t"
 done
 run stack-shell "$ROOT/tests/shell/stack_test.sh"
+run reorder-tools-shell "$ROOT/tests/shell/reorder_tools_test.sh"
 
 # Every fuzz target for a bounded time, each on a copy of its seed corpus
 # (tests/fuzz/README.md); any crash, leak or sanitizer report fails the run.
