@@ -17,39 +17,24 @@
 #define PI 3.14159265358979323846
 #define SQRT2 1.41421356237309504880
 
-void
-rs_rng_init(struct rs_rng *r, uint64_t seed)
+double
+rs_uniform(struct inv_rng *r)
 {
-    r->state = seed;
-}
-
-uint64_t
-rs_rng_next(struct rs_rng *r)
-{
-    uint64_t z = (r->state += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+    return (double)(inv_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
 double
-rs_rng_uniform(struct rs_rng *r)
+rs_normal(struct inv_rng *r)
 {
-    return (double)(rs_rng_next(r) >> 11) * 0x1.0p-53;
-}
-
-double
-rs_rng_normal(struct rs_rng *r)
-{
-    double u = 1.0 - rs_rng_uniform(r); /* (0, 1]: log(u) is finite */
-    double v = rs_rng_uniform(r);
+    double u = 1.0 - rs_uniform(r); /* (0, 1]: log(u) is finite */
+    double v = rs_uniform(r);
     return sqrt(-2.0 * log(u)) * cos(2.0 * PI * v);
 }
 
 int
-rs_lead_draw(struct rs_rng *r, double mean_days, double sd_days)
+rs_lead_draw(struct inv_rng *r, double mean_days, double sd_days)
 {
-    double l = sd_days > 0 ? mean_days + sd_days * rs_rng_normal(r) : mean_days;
+    double l = sd_days > 0 ? mean_days + sd_days * rs_normal(r) : mean_days;
     if (l < 0)
         l = 0;
     if (l > RS_LEAD_MAX * 10)
@@ -87,14 +72,14 @@ rs_simulate(const double *demand, int n, const struct rs_levels *lv, const struc
             struct rs_outcome *out, struct tm_err *err)
 {
     enum tm_code rc;
-    struct rs_rng rng;
+    struct inv_rng rng;
     double on_hand = lv->order_up_to, on_order = 0;
     double *due = NULL; /* receipts by day */
 
     memset(out, 0, sizeof *out);
     if ((rc = check_setup(demand, n, lv, st, err)) != TM_OK)
         return rc;
-    rs_rng_init(&rng, st->seed);
+    inv_rng_seed(&rng, st->seed);
     due = tm_xcalloc(n > 0 ? (size_t)n : 1, sizeof *due);
     for (int t = 0; t < n; t++) {
         on_hand += due[t];

@@ -23,6 +23,8 @@
 
 #include "common/err.h"
 
+#include "services/inventory/sample.h"
+
 #define RS_REVIEW_MAX 365          /* review period, days */
 #define RS_LEAD_MAX 3650.0         /* lead-time mean or spread, days */
 #define RS_LEVEL_MAX 1e12          /* units: larger levels are refused */
@@ -31,20 +33,14 @@
 #define RS_DOCUMENTS_SAFETY_DAYS 3 /* the design documents' safety stock, days of demand */
 #define RS_TEXTBOOK_LEAD_CV 0.10   /* the textbook's σL: 10 % of the mean lead time */
 
-/* splitmix64 (Steele, Lea, Flood 2014): a 64-bit state, any seed. */
-struct rs_rng {
-    uint64_t state;
-};
-
-void rs_rng_init(struct rs_rng *r, uint64_t seed);
-uint64_t rs_rng_next(struct rs_rng *r);
-/* uniform on [0, 1), 53 bits */
-double rs_rng_uniform(struct rs_rng *r);
-/* standard normal (Box–Muller, one value of each pair) */
-double rs_rng_normal(struct rs_rng *r);
+/* Draws from the inventory's generator (sample.h: splitmix64, any seed):
+ * uniform on [0, 1), 53 bits; standard normal (Box–Muller, one value of
+ * each pair). */
+double rs_uniform(struct inv_rng *r);
+double rs_normal(struct inv_rng *r);
 /* A lead time: normal with this mean and spread, clipped at 0, rounded to
  * whole days; the mean itself, rounded, when sd_days is 0. */
-int rs_lead_draw(struct rs_rng *r, double mean_days, double sd_days);
+int rs_lead_draw(struct inv_rng *r, double mean_days, double sd_days);
 
 /* A policy as the simulation runs it. */
 struct rs_levels {

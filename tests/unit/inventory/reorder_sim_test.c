@@ -112,18 +112,18 @@ END_TEST
 
 START_TEST(test_rng_and_lead_draws)
 {
-    struct rs_rng r, r2;
-    rs_rng_init(&r, 7);
-    rs_rng_init(&r2, 7);
+    struct inv_rng r, r2;
+    inv_rng_seed(&r, 7);
+    inv_rng_seed(&r2, 7);
     for (int i = 0; i < 10; i++)
-        ck_assert_uint_eq(rs_rng_next(&r), rs_rng_next(&r2));
+        ck_assert_uint_eq(inv_rng_next(&r), inv_rng_next(&r2));
     double sum = 0, sq = 0, usum = 0;
     int n = 200000;
     for (int i = 0; i < n; i++) {
-        double u = rs_rng_uniform(&r);
+        double u = rs_uniform(&r);
         ck_assert(u >= 0 && u < 1);
         usum += u;
-        double z = rs_rng_normal(&r);
+        double z = rs_normal(&r);
         sum += z;
         sq += z * z;
     }
