@@ -68,18 +68,14 @@ policy_csv_line(struct policy_csv *c, char *line, struct tm_err *err)
     char *fld[SERIES_CSV_COLS_MAX];
     struct policy_csv_row r;
     enum tm_code rc;
+    int nf;
 
-    c->line++;
-    if (c->finished)
+    if (c->finished) {
+        c->line++;
         return tm_err_set(err, TM_INVALID, NULL, "input already finished");
-    if (strcspn(line, "\r\n") > SERIES_CSV_LINE_MAX)
-        return tm_err_set(err, TM_TOOBIG, NULL, "line longer than %d bytes", SERIES_CSV_LINE_MAX);
-    if (line[strspn(line, " \t\r\n")] == '\0')
-        return TM_OK;
-    int nf = series_csv_split(line, fld, SERIES_CSV_COLS_MAX);
-    if (nf < 0)
-        return tm_err_set(err, TM_INVALID, NULL, "malformed CSV (quote or more than %d columns)",
-                          SERIES_CSV_COLS_MAX);
+    }
+    if ((rc = series_csv_fields(line, &c->line, fld, &nf, err)) != TM_OK || nf == 0)
+        return rc;
     if (c->ncols == 0)
         return header(c, fld, nf, err);
     if (nf != c->ncols)

@@ -84,8 +84,10 @@ lookup(struct series_csv *c, const char *id)
     return s;
 }
 
-int
-series_csv_split(char *line, char **f, int max)
+/* Splits a CSV line in place into at most max fields; the field count or
+ * -1 for a broken quote / too many. */
+static int
+split(char *line, char **f, int max)
 {
     int n = 0;
     char *r = line, *w = line;
@@ -204,22 +206,35 @@ period(struct series_csv *c, const char *per, int64_t *key, struct tm_err *err)
 }
 
 enum tm_code
-series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
+series_csv_fields(char *line, long *line_no, char **f, int *nf, struct tm_err *err)
 {
-    enum tm_code rc;
-    char *fld[SERIES_CSV_COLS_MAX];
-
-    c->line++;
-    if (c->finished)
-        return tm_err_set(err, TM_INVALID, NULL, "input already finished");
+    (*line_no)++;
+    *nf = 0;
     if (strcspn(line, "\r\n") > SERIES_CSV_LINE_MAX)
         return tm_err_set(err, TM_TOOBIG, NULL, "line longer than %d bytes", SERIES_CSV_LINE_MAX);
     if (line[strspn(line, " \t\r\n")] == '\0')
         return TM_OK;
-    int nf = series_csv_split(line, fld, SERIES_CSV_COLS_MAX);
-    if (nf < 0)
+    if ((*nf = split(line, f, SERIES_CSV_COLS_MAX)) < 0) {
+        *nf = 0;
         return tm_err_set(err, TM_INVALID, NULL, "malformed CSV (quote or more than %d columns)",
                           SERIES_CSV_COLS_MAX);
+    }
+    return TM_OK;
+}
+
+enum tm_code
+series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
+{
+    enum tm_code rc;
+    char *fld[SERIES_CSV_COLS_MAX];
+    int nf;
+
+    if (c->finished) {
+        c->line++;
+        return tm_err_set(err, TM_INVALID, NULL, "input already finished");
+    }
+    if ((rc = series_csv_fields(line, &c->line, fld, &nf, err)) != TM_OK || nf == 0)
+        return rc;
     if (c->line == 1 && strcmp(fld[0], "series_id") == 0)
         return header(c, fld, nf, err);
     if (nf != c->ncols)

@@ -96,10 +96,14 @@ TM_MUSTCHECK enum tm_code series_csv_file_lines(const char *path,
  * when it holds a comma, a quote or a line end. */
 void series_csv_put_field(FILE *f, const char *s);
 
-/* Splits a CSV line in place into at most max fields (f[0..)) at commas,
- * "..." quoting with "" for a quote; the end of line is dropped. The field
- * count, or -1 for a broken quote or more than max fields. */
-int series_csv_split(char *line, char **f, int max);
+/* What every CSV reader of the tools does first with a line (its end, if
+ * any, ignored; the text changed in place): counts it in *line_no, and
+ * splits it at commas ("..." quoting, "" for a quote) into f[0..*nf), f
+ * holding SERIES_CSV_COLS_MAX; *nf is 0 for a blank line. TM_TOOBIG for a
+ * line longer than SERIES_CSV_LINE_MAX, TM_INVALID for a broken quote or
+ * more than SERIES_CSV_COLS_MAX fields. */
+TM_MUSTCHECK enum tm_code series_csv_fields(char *line, long *line_no, char **f, int *nf,
+                                            struct tm_err *err);
 
 /* Ends the input: monthly keys become month indexes (year × 12 + month − 1),
  * each series' rows are sorted by period and the series are listed in byte

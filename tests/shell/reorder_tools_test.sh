@@ -9,23 +9,10 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${BIN:-bin}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
-checks=0
-fails=0
-bad=0 # the case under way has failed
+CHECK_FILE=tests/shell/reorder_tools_test.sh CHECK_TAG=reorder
+. "$ROOT/tests/shell/check.sh"
 TMP=$(mktemp -d /tmp/tm-reorder-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
-
-fail() { # fail WHAT MESSAGE
-  echo "tests/shell/reorder_tools_test.sh:0:F:reorder:$1: $2"
-  bad=1
-}
-
-run_case() { # run_case FUNCTION
-  bad=0
-  checks=$((checks + 1))
-  "$1"
-  fails=$((fails + bad))
-}
 
 # 200 days of three series (one smooth with a weekday pattern, one
 # intermittent under an id with a comma and a quote, one of 5 days only)
@@ -138,6 +125,4 @@ run_case eval_refuses_flags
 run_case eval_refuses_bad_input_whole
 run_case sim_table
 run_case sim_refuses
-pct=$(( checks ? 100 * (checks - fails) / checks : 100 ))
-echo "$pct%: Checks: $checks, Failures: $fails, Errors: 0"
-[ $fails -eq 0 ]
+summary
