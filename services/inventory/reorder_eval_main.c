@@ -9,12 +9,11 @@
  *       [--origin-days-from-end N]
  *
  * FILE.csv: daily demand series in tm-forecast-eval's format
- * (series_csv.h). For each series only its history up to N days before its
- * last day is read: the engine forecasts it (fc_run, season 7, as many days
- * ahead as the lead time and review need), and the policy (rp_policy) sets
- * s and S with nothing on hand, reserved or on order, no MOQ, packs of 1,
- * the lead time as given. OUT.csv gets `series_id,reorder_point,
- * order_up_to`, then the terms behind them: class, model, abc (revenue
+ * (series_csv.h; integer periods are read as days, monthly dates refused). For each series only its
+ * history up to N days before its last day is read: the engine forecasts it (fc_run, season 7, as
+ * many days ahead as the lead time and review need), and the policy (rp_policy) sets s and S with
+ * nothing on hand, reserved or on order, no MOQ, packs of 1, the lead time as given. OUT.csv gets
+ * `series_id,reorder_point, order_up_to`, then the terms behind them: class, model, abc (revenue
  * class of the history's last year at the unit cost; shown, the target is
  * --fill-rate for all), fill_target, expected_fill_rate, daily_mean,
  * protection_mean, safety_stock, order_size. It is written whole or not at
@@ -219,7 +218,7 @@ main(int argc, char **argv)
         fprintf(stderr, "tm-reorder-eval: %s\n", err.message);
         goto done;
     }
-    if (strcmp(series_csv_kind_name(&in), "monthly") == 0) {
+    if (in.kind == SERIES_CSV_DATE && in.monthly) {
         fprintf(stderr, "tm-reorder-eval: %s: monthly periods; the policy takes daily demand\n",
                 path);
         goto done;
