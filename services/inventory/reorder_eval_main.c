@@ -69,14 +69,14 @@ revenue_of(const double *y, int from, int to, double unit_cost)
 /* One series: its policy row into out, or a count of why not. 1 on an
  * engine failure (reported). */
 static int
-one(const struct series_csv_series *s, const struct rt_settings *st, char abc,
-    struct fc_result *res, struct rp_dist *dist, FILE *out, struct counts *k)
+one(const struct series_csv_series *s, const struct rt_settings *st, char abc, struct rt_scratch *w,
+    FILE *out, struct counts *k)
 {
     struct tm_err err;
+    struct rp_result p;
     double *y = NULL;
     int n, rc = 0;
     int64_t first;
-    struct fc_options o = {.horizon = rt_horizon(st), .origins = ORIGINS, .season = SEASON};
 
     if (series_csv_dense(s, FC_MAX_HISTORY + st->origin_days, &y, &n, &first, &err) != TM_OK) {
         fprintf(stderr, "tm-reorder-eval: %s\n", err.message);
@@ -87,33 +87,11 @@ one(const struct series_csv_series *s, const struct rt_settings *st, char abc,
         k->short_history++;
         goto out;
     }
-    enum tm_code frc = fc_run(y, hist, &o, res, &err);
-    if (frc == TM_UNPROCESSABLE) {
+    enum tm_code prc = rt_policy(y, hist, first + hist, abc, st, w, &p, &err);
+    if (prc == TM_UNPROCESSABLE && strcmp(err.field, "history") == 0) {
         k->no_history++;
         goto out;
     }
-    if (frc != TM_OK) {
-        fprintf(stderr, "tm-reorder-eval: series %s: %s\n", s->id, err.message);
-        rc = 1;
-        goto out;
-    }
-    rp_dist_from_forecast(res, dist);
-    struct rp_input in = {
-        .dist = dist,
-        .lead = {.mean_days = st->lead_mean_days,
-                 .sd_days = st->lead_sd_days,
-                 .source = RP_LEAD_GIVEN},
-        .review_days = st->review_days,
-        .fill_rate = st->fill_rate,
-        .abc = abc,
-        .pack_size = 1,
-        .unit_cost = st->unit_cost,
-        .holding_rate = st->holding_rate,
-        .order_cost = st->order_cost,
-        .today_day = first + hist,
-    };
-    struct rp_result p;
-    enum tm_code prc = rp_policy(&in, &p, &err);
     if (prc == TM_UNPROCESSABLE) {
         fprintf(stderr, "tm-reorder-eval: series %s: %s; left out\n", s->id, err.message);
         k->too_large++;
@@ -124,6 +102,7 @@ one(const struct series_csv_series *s, const struct rt_settings *st, char abc,
         rc = 1;
         goto out;
     }
+    const struct rp_dist *dist = &w->dist;
     series_csv_put_field(out, s->id);
     fprintf(out, ",%lld,%lld,%s,%s,%c,%.4f,%.4f,%.4f,%.4f,%.4f,%lld\n", (long long)p.reorder_point,
             (long long)p.order_up_to, fc_class_name(dist->cls), fc_model_name(dist->model), abc,
@@ -207,8 +186,7 @@ main(int argc, char **argv)
     size_t ns = 0;
     char tmp[4096], *abc = NULL;
     FILE *out = NULL;
-    struct fc_result *res = tm_xmalloc(sizeof *res);
-    struct rp_dist *dist = tm_xmalloc(sizeof *dist);
+    struct rt_scratch *w = rt_scratch_new();
     struct counts k = {0};
     int rc = 1;
 
@@ -240,7 +218,7 @@ main(int argc, char **argv)
     classes(list, ns, &st, abc);
     int64_t t0 = tm_mono_us();
     for (size_t i = 0; i < ns; i++)
-        if (one(list[i], &st, abc[i], res, dist, out, &k) != 0)
+        if (one(list[i], &st, abc[i], w, out, &k) != 0)
             goto done;
     int bad = ferror(out);
     bad |= fclose(out) != 0;
@@ -269,8 +247,7 @@ done:
     if (tmp[0])
         remove(tmp);
     free(abc);
-    free(res);
-    free(dist);
+    rt_scratch_free(w);
     free(list);
     series_csv_fini(&in);
     return rc;

@@ -43,7 +43,7 @@ rs_lead_draw(struct inv_rng *r, double mean_days, double sd_days)
 }
 
 static enum tm_code
-check_setup(const double *demand, int n, const struct rs_levels *lv, const struct rs_setup *st,
+check_setup(const double *demand, int n, const struct rs_levels *levels, const struct rs_setup *st,
             struct tm_err *err)
 {
     if (n < 0 || (n > 0 && !demand))
@@ -57,31 +57,39 @@ check_setup(const double *demand, int n, const struct rs_levels *lv, const struc
     if (!(st->lead_sd_days >= 0 && st->lead_sd_days <= RS_LEAD_MAX))
         return tm_err_set(err, TM_INVALID, "lead_sd_days", "lead time spread must be 0..%g days",
                           RS_LEAD_MAX);
-    if (!(lv->reorder_point >= 0 && lv->reorder_point <= RS_LEVEL_MAX))
-        return tm_err_set(err, TM_INVALID, "reorder_point", "reorder point must be 0..%g",
-                          RS_LEVEL_MAX);
-    if (!(lv->order_up_to >= lv->reorder_point && lv->order_up_to <= RS_LEVEL_MAX))
-        return tm_err_set(err, TM_INVALID, "order_up_to",
-                          "order-up-to level must be at least the reorder point and at most %g",
-                          RS_LEVEL_MAX);
+    if (st->replan_days < 0)
+        return tm_err_set(err, TM_INVALID, "replan_days", "replan period must be 0 or more days");
+    int nl = st->replan_days ? (n + st->replan_days - 1) / st->replan_days : 1;
+    for (int i = 0; i < nl; i++) {
+        const struct rs_levels *lv = &levels[i];
+        if (!(lv->reorder_point >= 0 && lv->reorder_point <= RS_LEVEL_MAX))
+            return tm_err_set(err, TM_INVALID, "reorder_point", "reorder point must be 0..%g",
+                              RS_LEVEL_MAX);
+        if (!(lv->order_up_to >= lv->reorder_point && lv->order_up_to <= RS_LEVEL_MAX))
+            return tm_err_set(err, TM_INVALID, "order_up_to",
+                              "order-up-to level must be at least the reorder point and at most "
+                              "%g",
+                              RS_LEVEL_MAX);
+    }
     return TM_OK;
 }
 
 enum tm_code
-rs_simulate(const double *demand, int n, const struct rs_levels *lv, const struct rs_setup *st,
+rs_simulate(const double *demand, int n, const struct rs_levels *levels, const struct rs_setup *st,
             struct rs_outcome *out, struct tm_err *err)
 {
     enum tm_code rc;
     struct inv_rng rng;
-    double on_hand = lv->order_up_to, on_order = 0;
+    double on_hand = levels[0].order_up_to, on_order = 0;
     double *due = NULL; /* receipts by day */
 
     memset(out, 0, sizeof *out);
-    if ((rc = check_setup(demand, n, lv, st, err)) != TM_OK)
+    if ((rc = check_setup(demand, n, levels, st, err)) != TM_OK)
         return rc;
     inv_rng_seed(&rng, st->seed);
     due = tm_xcalloc(n > 0 ? (size_t)n : 1, sizeof *due);
     for (int t = 0; t < n; t++) {
+        const struct rs_levels *lv = &levels[st->replan_days ? t / st->replan_days : 0];
         on_hand += due[t];
         on_order -= due[t];
         if (t % st->review_days == 0 && on_hand + on_order <= lv->reorder_point) {

@@ -15,7 +15,8 @@
  *   - then the day's demand is served from on hand; what is not is lost
  *     (a missing day, NaN, has no demand; a negative value counts as 0);
  *   - the day ends with what is left on hand.
- * Stock starts at S with nothing on order. */
+ * Stock starts at S with nothing on order. The policy may be re-set every
+ * K days (rs_setup.replan_days): day t then runs under levels[t / K]. */
 #ifndef TM_INVENTORY_REORDER_SIM_H
 #define TM_INVENTORY_REORDER_SIM_H
 
@@ -54,6 +55,7 @@ struct rs_setup {
     double lead_sd_days;   /* 0..RS_LEAD_MAX */
     uint64_t seed;         /* the lead-time draws: the k-th order of a run always gets the
                               k-th draw, so policies run with one seed meet the same lead times */
+    int replan_days;       /* 0: levels[0] for the whole run; K ≥ 1: levels[t / K] on day t */
 };
 
 struct rs_outcome {
@@ -67,12 +69,13 @@ struct rs_outcome {
     double ordered;     /* units ordered */
 };
 
-/* Replays demand[0..n) (see the file head) into *out. TM_INVALID naming
- * the field, *out zeroed: "demand" (n < 0, or NULL with n > 0),
- * "review_days", "lead_mean_days", "lead_sd_days" (outside their range or
- * not finite), "reorder_point", "order_up_to" (negative, not finite, past
- * RS_LEVEL_MAX, or S < s). */
-TM_MUSTCHECK enum tm_code rs_simulate(const double *demand, int n, const struct rs_levels *lv,
+/* Replays demand[0..n) (see the file head) under levels[0..) (one, or
+ * ceil(n / replan_days) of them) into *out. TM_INVALID naming the field,
+ * *out zeroed: "demand" (n < 0, or NULL with n > 0), "review_days",
+ * "lead_mean_days", "lead_sd_days", "replan_days" (outside their range or
+ * not finite), "reorder_point", "order_up_to" (of any of the levels:
+ * negative, not finite, past RS_LEVEL_MAX, or S < s). */
+TM_MUSTCHECK enum tm_code rs_simulate(const double *demand, int n, const struct rs_levels *levels,
                                       const struct rs_setup *st, struct rs_outcome *out,
                                       struct tm_err *err);
 

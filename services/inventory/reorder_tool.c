@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/err.h"
 
 #include "services/inventory/reorder.h"
@@ -116,4 +117,48 @@ rt_check(const struct rt_settings *s, struct tm_err *err)
                           "reach past %d days",
                           RP_MAX_HORIZON);
     return TM_OK;
+}
+
+#define ORIGINS 4 /* backtest origins, as tm-inventory's forecasts */
+#define SEASON 7  /* daily data: a weekly season */
+
+struct rt_scratch *
+rt_scratch_new(void)
+{
+    return tm_xcalloc(1, sizeof(struct rt_scratch));
+}
+
+void
+rt_scratch_free(struct rt_scratch *w)
+{
+    free(w);
+}
+
+enum tm_code
+rt_policy(const double *y, int hist, int64_t today_day, char abc, const struct rt_settings *s,
+          struct rt_scratch *w, struct rp_result *out, struct tm_err *err)
+{
+    struct fc_options o = {.horizon = rt_horizon(s), .origins = ORIGINS, .season = SEASON};
+    enum tm_code rc;
+
+    if ((rc = fc_run(y, hist, &o, &w->res, err)) == TM_UNPROCESSABLE)
+        return tm_err_set(err, rc, "history", "no observed day before the origin");
+    if (rc != TM_OK)
+        return rc;
+    rp_dist_from_forecast(&w->res, &w->dist);
+    struct rp_input in = {
+        .dist = &w->dist,
+        .lead = {.mean_days = s->lead_mean_days,
+                 .sd_days = s->lead_sd_days,
+                 .source = RP_LEAD_GIVEN},
+        .review_days = s->review_days,
+        .fill_rate = s->fill_rate,
+        .abc = abc,
+        .pack_size = 1,
+        .unit_cost = s->unit_cost,
+        .holding_rate = s->holding_rate,
+        .order_cost = s->order_cost,
+        .today_day = today_day,
+    };
+    return rp_policy(&in, out, err);
 }

@@ -2,12 +2,17 @@
  * tools share (tm-reorder-eval sets a policy with them, tm-reorder-sim
  * replays demand under it and the baselines with the same ones), read from
  * their command lines in one place so the two cannot read a flag two ways.
- * Pure: strings in, a struct out. docs/reorder.md ("Offline evaluation and
+ * Pure: strings and arrays in, structs out. docs/reorder.md ("Offline evaluation and
  * simulation") lists the flags and their defaults. */
 #ifndef TM_INVENTORY_REORDER_TOOL_H
 #define TM_INVENTORY_REORDER_TOOL_H
 
+#include <stdint.h>
+
 #include "common/err.h"
+
+#include "services/inventory/forecast.h"
+#include "services/inventory/reorder.h"
 
 #define RT_ORIGIN_MAX 20000 /* days from the end (the engine's history bound) */
 
@@ -42,6 +47,27 @@ TM_MUSTCHECK enum tm_code rt_check(const struct rt_settings *s, struct tm_err *e
 
 /* Days of demand distribution the policy needs: rp_horizon_needed. */
 int rt_horizon(const struct rt_settings *s);
+
+/* The engine's scratch for rt_policy: large (≈ 130 KB), so on the heap;
+ * rt_scratch_new / rt_scratch_free (NULL-safe). */
+struct rt_scratch {
+    struct fc_result res;
+    struct rp_dist dist; /* after rt_policy: the distribution it read (class, model) */
+};
+struct rt_scratch *rt_scratch_new(void);
+void rt_scratch_free(struct rt_scratch *w);
+
+/* The policy the tools set on the history y[0..hist) of a daily series:
+ * the engine (fc_run: rt_horizon days ahead, weekly season, 4 backtest
+ * origins, as tm-inventory's forecasts), then rp_policy with the settings'
+ * lead time (given), review, fill rate and costs, nothing on hand,
+ * reserved or on order, no MOQ, packs of 1, today = today_day; abc is only
+ * shown. TM_UNPROCESSABLE when there is nothing to set it on (field
+ * "history": no observed day) or the levels would be too large ("dist");
+ * fc_run's and rp_policy's other errors. */
+TM_MUSTCHECK enum tm_code rt_policy(const double *y, int hist, int64_t today_day, char abc,
+                                    const struct rt_settings *s, struct rt_scratch *w,
+                                    struct rp_result *out, struct tm_err *err);
 
 /* The shared flags' usage lines, for a tool's usage message. */
 extern const char rt_usage[];

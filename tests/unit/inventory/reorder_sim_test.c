@@ -91,6 +91,31 @@ START_TEST(test_sim_order_beyond_the_replay_stays_on_order)
 }
 END_TEST
 
+/* re-set every 3 days: days 0-2 under (0, 4), days 3-5 under (10, 14);
+ * lead time 0. Day 2 orders 4 (0 ≤ 0), day 3 orders 12 (2 ≤ 10), day 5
+ * orders 4 (10 ≤ 10); end-of-day stock 2 0 2 12 10 12 */
+START_TEST(test_sim_replans)
+{
+    double d[6] = {2, 2, 2, 2, 2, 2};
+    struct rs_levels lv[2] = {{0, 4}, {10, 14}};
+    struct rs_setup st = {.review_days = 1, .lead_mean_days = 0, .seed = 1, .replan_days = 3};
+    struct rs_outcome o;
+    struct tm_err err;
+    ck_assert_int_eq(rs_simulate(d, 6, lv, &st, &o, NULL), TM_OK);
+    ck_assert_int_eq(o.orders, 3);
+    ck_assert_double_eq_tol(o.ordered, 20, EPS);
+    ck_assert_double_eq_tol(o.on_hand_sum, 38, EPS);
+    ck_assert_double_eq_tol(o.served, 12, EPS);
+    /* every level is checked; a negative period is refused */
+    lv[1].order_up_to = 5;
+    ck_assert_int_eq(rs_simulate(d, 6, lv, &st, &o, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "order_up_to");
+    st.replan_days = -1;
+    ck_assert_int_eq(rs_simulate(d, 6, lv, &st, &o, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "replan_days");
+}
+END_TEST
+
 /* the same seed, the same run; lead times vary between orders */
 START_TEST(test_sim_repeatable_with_a_seed)
 {
@@ -291,6 +316,7 @@ reorder_sim_suite(void)
     tcase_add_test(tc, test_sim_lost_sales_by_hand);
     tcase_add_test(tc, test_sim_review_period_and_zero_lead);
     tcase_add_test(tc, test_sim_order_beyond_the_replay_stays_on_order);
+    tcase_add_test(tc, test_sim_replans);
     tcase_add_test(tc, test_sim_repeatable_with_a_seed);
     tcase_add_test(tc, test_rng_and_lead_draws);
     tcase_add_test(tc, test_sim_refuses_bad_input);
