@@ -37,6 +37,7 @@
 
 #include "services/inventory/forecast.h"
 #include "services/inventory/policy_csv.h"
+#include "services/inventory/reorder.h"
 #include "services/inventory/reorder_sim.h"
 #include "services/inventory/reorder_tool.h"
 #include "services/inventory/series_csv.h"
@@ -51,6 +52,7 @@ static const char *const POLICY_KEY[P_COUNT] = {"ours", "documents", "textbook",
 struct sim_opts {
     struct rt_settings st;
     int baseline_days; /* --baseline-days */
+    int replan_days;   /* --replan-days: 0, levels fixed at the origin */
     uint64_t seed;     /* --seed */
     const char *per_series;
 };
@@ -64,6 +66,8 @@ usage(void)
             "  --baseline-days W        baselines' demand from the history's last W days "
             "(365)\n"
             "  --seed S                 lead-time draws (1)\n"
+            "  --replan-days K          re-set every policy every K days from the history to "
+            "date (0: fixed)\n"
             "  --per-series OUT.csv     every series' outcome under every policy\n",
             rt_usage);
 }
@@ -110,6 +114,14 @@ parse(int argc, char **argv, struct sim_opts *o, const char **path, const char *
                 return 2;
             }
             o->baseline_days = (int)v;
+            i++;
+        } else if (strcmp(a, "--replan-days") == 0) {
+            if (whole_arg(next, 0, FC_MAX_HISTORY, &v) != 0) {
+                fprintf(stderr, "tm-reorder-sim: --replan-days must be 0..%d days\n",
+                        FC_MAX_HISTORY);
+                return 2;
+            }
+            o->replan_days = (int)v;
             i++;
         } else if (strcmp(a, "--seed") == 0) {
             if (whole_arg(next, 0, INT64_MAX, &v) != 0) {
@@ -163,14 +175,60 @@ struct totals {
     int no_policy, short_history;
 };
 
+/* The levels of every policy for the replay from day hist of y: at the
+ * origin ours from the policy file and the baselines from the history
+ * before it; with --replan-days K, again every K days from the history to
+ * that day (ours through rt_policy; when it cannot set one, ours keeps its
+ * last levels). lv[p * nl + j]: policy p, period j. 0, or 1 on an error
+ * (reported). */
+static int
+levels(const struct series_csv_series *s, const double *y, int hist, int64_t first,
+       const struct policy_csv_row *row, const struct sim_opts *o, struct rt_scratch *w, int nl,
+       struct rs_levels *lv, struct rs_demand *at_origin)
+{
+    const struct rt_settings *st = &o->st;
+    struct rs_costs costs = {st->unit_cost, st->holding_rate, st->order_cost};
+    struct tm_err err;
+
+    for (int j = 0; j < nl; j++) {
+        int h = hist + j * o->replan_days;
+        struct rs_demand d;
+        rs_demand_of(y, h, o->baseline_days, &d);
+        if (j == 0)
+            *at_origin = d;
+        double q = rs_order_size(&d, st->review_days, &costs);
+        rs_documents(&d, st->lead_mean_days, q, &lv[P_DOCUMENTS * nl + j]);
+        rs_textbook(&d, st->lead_mean_days, st->review_days, st->fill_rate, q,
+                    &lv[P_TEXTBOOK * nl + j]);
+        rs_minmax(&d, &lv[P_MINMAX * nl + j]);
+        struct rs_levels *ours = &lv[P_OURS * nl + j];
+        if (j == 0) {
+            *ours = (struct rs_levels){row->reorder_point, row->order_up_to};
+            continue;
+        }
+        struct rp_result p;
+        enum tm_code rc = rt_policy(y, h, first + h, 'C', st, w, &p, &err);
+        if (rc == TM_OK) {
+            *ours = (struct rs_levels){(double)p.reorder_point, (double)p.order_up_to};
+        } else if (rc == TM_UNPROCESSABLE) {
+            *ours = ours[-1];
+        } else {
+            fprintf(stderr, "tm-reorder-sim: series %s, day %d: %s\n", s->id, h, err.message);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* one series under every policy; 0, or 1 on an error (reported) */
 static int
 one(const struct series_csv_series *s, const struct policy_csv *pol, const struct sim_opts *o,
-    FILE *per, struct totals *tot)
+    struct rt_scratch *w, FILE *per, struct totals *tot)
 {
     const struct rt_settings *st = &o->st;
     const struct policy_csv_row *row = policy_csv_find(pol, s->id);
     struct tm_err err;
+    struct rs_levels *lv = NULL;
     double *y = NULL;
     int n, rc = 0;
     int64_t first;
@@ -190,21 +248,19 @@ one(const struct series_csv_series *s, const struct policy_csv *pol, const struc
     }
     struct fc_classinfo info;
     fc_classify(y, hist, SEASON, &info);
-    struct rs_demand d;
-    rs_demand_of(y, hist, o->baseline_days, &d);
-    struct rs_costs costs = {st->unit_cost, st->holding_rate, st->order_cost};
-    double q = rs_order_size(&d, st->review_days, &costs);
-    struct rs_levels lv[P_COUNT] = {{row->reorder_point, row->order_up_to}};
-    rs_documents(&d, st->lead_mean_days, q, &lv[P_DOCUMENTS]);
-    rs_textbook(&d, st->lead_mean_days, st->review_days, st->fill_rate, q, &lv[P_TEXTBOOK]);
-    rs_minmax(&d, &lv[P_MINMAX]);
+    int nl = o->replan_days ? (st->origin_days + o->replan_days - 1) / o->replan_days : 1;
+    lv = tm_xcalloc((size_t)(P_COUNT * nl), sizeof *lv);
+    struct rs_demand d = {0};
+    if ((rc = levels(s, y, hist, first, row, o, w, nl, lv, &d)) != 0)
+        goto out;
     struct rs_setup setup = {.review_days = st->review_days,
                              .lead_mean_days = st->lead_mean_days,
                              .lead_sd_days = st->lead_sd_days,
-                             .seed = series_seed(o->seed, s->id)};
+                             .seed = series_seed(o->seed, s->id),
+                             .replan_days = o->replan_days};
     for (int p = 0; p < P_COUNT; p++) {
         struct rs_outcome r;
-        if (rs_simulate(y + hist, st->origin_days, &lv[p], &setup, &r, &err) != TM_OK) {
+        if (rs_simulate(y + hist, st->origin_days, &lv[p * nl], &setup, &r, &err) != TM_OK) {
             fprintf(stderr, "tm-reorder-sim: series %s, %s: %s\n", s->id, POLICY_KEY[p],
                     err.message);
             rc = 1;
@@ -215,12 +271,14 @@ one(const struct series_csv_series *s, const struct policy_csv *pol, const struc
         if (per) {
             series_csv_put_field(per, s->id);
             fprintf(per, ",%s,%s,%.0f,%.0f,%.4f,%.0f,%.0f,%.4f,%d,%.4f,%d\n",
-                    fc_class_name(info.cls), POLICY_KEY[p], lv[p].reorder_point, lv[p].order_up_to,
-                    d.mean, r.demanded, r.served, r.demanded > 0 ? r.served / r.demanded : 1,
-                    r.stockout_days, r.days ? r.on_hand_sum / r.days : 0, r.orders);
+                    fc_class_name(info.cls), POLICY_KEY[p], lv[p * nl].reorder_point,
+                    lv[p * nl].order_up_to, d.mean, r.demanded, r.served,
+                    r.demanded > 0 ? r.served / r.demanded : 1, r.stockout_days,
+                    r.days ? r.on_hand_sum / r.days : 0, r.orders);
         }
     }
 out:
+    free(lv);
     free(y);
     return rc;
 }
@@ -288,6 +346,7 @@ main(int argc, char **argv)
     size_t ns = 0;
     FILE *per = NULL;
     struct totals *tot = tm_xcalloc(1, sizeof *tot);
+    struct rt_scratch *w = o.replan_days ? rt_scratch_new() : NULL;
     int rc = 1;
     const struct rt_settings *st = &o.st;
 
@@ -306,13 +365,19 @@ main(int argc, char **argv)
         fprintf(per, "series_id,class,policy,reorder_point,order_up_to,baseline_daily_mean,"
                      "demanded,served,fill_rate,stockout_days,mean_on_hand,orders\n");
     for (size_t i = 0; i < ns; i++)
-        if (one(list[i], &pol, &o, per, tot) != 0)
+        if (one(list[i], &pol, &o, w, per, tot) != 0)
             goto done;
 
     printf("# tm-reorder-sim %s: %zu series, %d replayed over their last %d days (%d without a "
            "policy row, %d too short)\n",
            path, ns, tot->t[FC_CLASS_COUNT][P_OURS].series, st->origin_days, tot->no_policy,
            tot->short_history);
+    if (o.replan_days)
+        printf("# every policy re-set every %d days from the history to date (ours: the engine "
+               "and rp_policy; baselines: their demand estimate); at the origin as given\n",
+               o.replan_days);
+    else
+        printf("# every policy fixed at the origin for the whole replay\n");
     printf("# lost sales; review every %d day(s); lead time %g ± %g days per order (normal, "
            "clipped at 0, whole days; seed %llu); fill-rate target %g; baselines: demand of the "
            "last %d days before the origin, order size max(EOQ, R days, 1) (order cost %g, "
@@ -333,6 +398,7 @@ done:
     if (per && fclose(per) != 0)
         rc = 1;
     free(tot);
+    rt_scratch_free(w);
     free(list);
     series_csv_fini(&in);
     policy_csv_fini(&pol);

@@ -103,6 +103,18 @@ sim_table() {
   [ "$a" = "$b" ] || fail sim_repeat "two runs differ"
 }
 
+sim_replans() {
+  local out
+  out=$("$BIN/tm-reorder-sim" "$TMP/demand.csv" --policy "$TMP/policy.csv" --origin-days-from-end 60 \
+    --lead-time-mean 5 --lead-time-sd 1.5 --fill-rate 0.9 --replan-days 7 2>&1)
+  [ $? -eq 0 ] || { fail replan_exit "exit non-zero: $out"; return; }
+  grep -q 're-set every 7 days' <<<"$out" && grep -q '^all  *2  ours' <<<"$out" ||
+    fail replan_table "$out"
+  out=$("$BIN/tm-reorder-sim" "$TMP/demand.csv" --policy "$TMP/policy.csv" --origin-days-from-end 60 \
+    --replan-days -7 2>&1)
+  [ $? -eq 2 ] && grep -q -- '--replan-days' <<<"$out" || fail replan_bad "$out"
+}
+
 sim_refuses() {
   local out
   out=$("$BIN/tm-reorder-sim" "$TMP/demand.csv" --policy "$TMP/policy.csv" 2>&1)
@@ -124,5 +136,6 @@ run_case eval_ok
 run_case eval_refuses_flags
 run_case eval_refuses_bad_input_whole
 run_case sim_table
+run_case sim_replans
 run_case sim_refuses
 summary
