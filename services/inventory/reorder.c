@@ -399,6 +399,15 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
     double q = (double)out->order_size, s = 0;
     out->order_share =
         out->review_mean > DEMAND_MIN ? fmin(1, out->review_mean / (q + out->undershoot)) : 0;
+    /* between orders the pipeline still holds orders that may cross, as
+     * many as orders are frequent: the spread moves from a lead time's own
+     * (orders rare) to the pipeline's (an order every review) */
+    struct rp_lead between = in->lead;
+    between.sd_days = sqrt(out->order_share * crossing.sd_days * crossing.sd_days +
+                           (1 - out->order_share) * in->lead.sd_days * in->lead.sd_days);
+    lead_range(&between, &cycle->lo, &cycle->hi);
+    lead_weights(&between, cycle->lo, cycle->hi, cycle->p);
+    out->between_sd_days = between.sd_days;
     if (out->review_mean > DEMAND_MIN)
         s = least_point(d, every, cycle, R, q, out->order_share,
                         (1 - in->fill_rate) * out->review_mean);

@@ -99,6 +99,7 @@ struct rp_result {
     /* the protection period L + R */
     int lead_lo, lead_hi;    /* whole days of lead time given weight */
     double crossing_sd_days; /* the spread an order at every review meets (reorder.c) */
+    double between_sd_days;  /* ... and the reviews between orders meet (reorder.c) */
     double protection_mean;  /* expected demand over L + R */
     double daily_mean;       /* expected demand per day (the distribution's horizon) */
     double review_mean;      /* expected demand over R */
