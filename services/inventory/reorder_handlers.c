@@ -80,12 +80,9 @@ inv_start(void *arg, const struct tm_service_env *env, struct tm_err *err)
     a->supplier = env->peers[0];
     if ((rc = setting_num(c->fill_a, "reorder-fill-a", 0, 1, 1, &a->levels.a, err)) != TM_OK ||
         (rc = setting_num(c->fill_b, "reorder-fill-b", 0, 1, 1, &a->levels.b, err)) != TM_OK ||
-        (rc = setting_num(c->fill_c, "reorder-fill-c", 0, 1, 1, &a->levels.c, err)) != TM_OK ||
-        (rc = setting_num(c->holding_rate, "reorder-holding-rate", 0, 100, 0, &a->holding_rate,
-                          err)) != TM_OK)
-        tm_log_error(NULL, "reorder.settings", "field=%s error=\"%s\"", err ? err->field : "",
-                     err ? err->message : "");
-    return rc;
+        (rc = setting_num(c->fill_c, "reorder-fill-c", 0, 1, 1, &a->levels.c, err)) != TM_OK)
+        return rc;
+    return setting_num(c->holding_rate, "reorder-holding-rate", 0, 100, 0, &a->holding_rate, err);
 }
 
 /* ---- reads ------------------------------------------------------------------ */

@@ -3,9 +3,10 @@
  * file reads the level, the forecast, the supplier and the class, and
  * writes down every number with where it came from.
  *
- * The inventory position counts every open purchase order of the level
- * (stock.incoming), not only those due within the lead time: inventory
- * does not keep the POs' due days. The inputs say so ("incoming_is"). */
+ * The inventory position counts the units of open purchase orders due
+ * within the mean lead time (inv_db_incoming_due: units their supplier
+ * promised for a later day are left out; units with no promised day yet
+ * count as due); the inputs show the level's whole incoming beside them. */
 #include "services/inventory/reorder_level.h"
 
 #include <inttypes.h>
@@ -21,12 +22,12 @@
 #include "services/inventory/catalog.h"
 #include "services/inventory/forecast.h"
 #include "services/inventory/forecast_handlers.h"
+#include "services/inventory/incoming_store.h"
 #include "services/inventory/stock_store.h"
 #include "services/inventory/store.h"
 
 #define ABC_CUT_A 0.80 /* the products making the first 80 % of revenue are A */
 #define ABC_CUT_B 0.95 /* the next 15 % B, the rest C */
-#define INCOMING_IS "all open purchase orders"
 
 /* ---- ABC ----------------------------------------------------------------- */
 
@@ -126,6 +127,16 @@ date_of(int64_t day, char *out, size_t size)
     snprintf(out, size, "%04d-%02d-%02d", y, m, d);
 }
 
+/* `,"key":"YYYY-MM-DD"` */
+static enum tm_code
+enc_day(struct tm_buf *b, const char *key, int64_t day)
+{
+    char date[16];
+
+    date_of(day, date, sizeof date);
+    return tm_json_kv_str(b, key, date, 0);
+}
+
 static enum tm_code
 enc_inputs(struct tm_buf *b, const struct inv_rl_eval *ev, int analytic)
 {
@@ -134,8 +145,9 @@ enc_inputs(struct tm_buf *b, const struct inv_rl_eval *ev, int analytic)
     enum tm_code rc = tm_buf_printf(b, "{\"on_hand\":%" PRId64, in->on_hand);
 
     if (rc == TM_OK && (rc = tm_json_kv_i64(b, "reserved", in->reserved)) == TM_OK &&
-        (rc = tm_json_kv_i64(b, "incoming", in->incoming_due)) == TM_OK &&
-        (rc = tm_json_kv_str(b, "incoming_is", INCOMING_IS, 0)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "incoming", ev->incoming_total)) == TM_OK &&
+        (rc = tm_json_kv_i64(b, "incoming_due", in->incoming_due)) == TM_OK &&
+        (rc = enc_day(b, "incoming_due_by", ev->due_by_day)) == TM_OK &&
         (rc = tm_buf_printf(b, ",\"forecast\":{\"series\":\"s%" PRId64 ":p%" PRId64 "\"",
                             ev->store_id, ev->product_id)) == TM_OK &&
         (rc = tm_json_kv_str(b, "model", fc_model_name(ev->dist->model), 0)) == TM_OK &&
@@ -161,11 +173,8 @@ enc_inputs(struct tm_buf *b, const struct inv_rl_eval *ev, int analytic)
         (rc = tm_json_kv_i64(b, "pack_size", in->pack_size)) == TM_OK &&
         (rc = tm_json_kv_i64(b, "unit_cost_cents", ev->unit_cost_cents)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "holding_rate", in->holding_rate, 4, 0)) == TM_OK &&
-        (rc = tm_json_kv_f64(b, "order_cost_cents", in->order_cost, 2, 0)) == TM_OK) {
-        char today[16];
-        date_of(in->today_day, today, sizeof today);
-        rc = tm_json_kv_str(b, "today", today, 0);
-    }
+        (rc = tm_json_kv_f64(b, "order_cost_cents", in->order_cost, 2, 0)) == TM_OK)
+        rc = enc_day(b, "today", in->today_day);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
@@ -211,7 +220,7 @@ reason_of(struct inv_rl_eval *ev)
     if (r->stockout_day >= 0)
         date_of(r->stockout_day, out, sizeof out);
     n = snprintf(ev->reason, sizeof ev->reason,
-                 "position %" PRId64 " (available %" PRId64 " + incoming %" PRId64 ") is %s the"
+                 "position %" PRId64 " (available %" PRId64 " + incoming due %" PRId64 ") is %s the"
                  " reorder point %" PRId64 " (class %c, fill rate %.0f%%; demand over lead time"
                  " %.1f±%.1f d %s + review %d d: %.1f expected, %s %s)",
                  r->position, r->available, in->incoming_due, r->reorder ? "at or under" : "above",
@@ -234,7 +243,8 @@ reason_of(struct inv_rl_eval *ev)
 
 /* The level's stock; a level that does not exist is empty. */
 static enum tm_code
-level_of(PGconn *db, int64_t store_id, int64_t product_id, struct rp_input *in, struct tm_err *err)
+level_of(PGconn *db, int64_t store_id, int64_t product_id, struct inv_rl_eval *ev,
+         struct tm_err *err)
 {
     struct inv_level_view v;
     enum tm_code rc = inv_db_level_get(db, store_id, product_id, &v, err);
@@ -244,9 +254,9 @@ level_of(PGconn *db, int64_t store_id, int64_t product_id, struct rp_input *in, 
         return TM_OK;
     }
     if (rc == TM_OK) {
-        in->on_hand = v.l.on_hand;
-        in->reserved = v.l.reserved;
-        in->incoming_due = v.l.incoming;
+        ev->in.on_hand = v.l.on_hand;
+        ev->in.reserved = v.l.reserved;
+        ev->incoming_total = v.l.incoming;
     }
     return rc;
 }
@@ -270,7 +280,7 @@ inv_rl_evaluate(PGconn *db, const struct inv_app *app, int64_t store_id, int64_t
     ev->product_id = product_id;
     ev->sup = *sup;
     if ((rc = inv_db_product_get(db, product_id, &p, err)) != TM_OK ||
-        (rc = level_of(db, store_id, product_id, in, err)) != TM_OK)
+        (rc = level_of(db, store_id, product_id, ev, err)) != TM_OK)
         return rc;
     ev->unit_cost_cents = p.unit_cost_cents;
     in->lead = sup->found ? (struct rp_lead){sup->lead_mean_days, sup->lead_sd_days,
@@ -305,6 +315,12 @@ inv_rl_evaluate(PGconn *db, const struct inv_app *app, int64_t store_id, int64_t
     if (rc != TM_OK)
         return rc;
     in->dist = ev->dist;
+    /* what open POs bring by the day an order placed today would arrive */
+    ev->due_by_day = in->today_day + (int64_t)ceil(in->lead.mean_days);
+    if (ev->incoming_total > 0 &&
+        (rc = inv_db_incoming_due(db, store_id, product_id, ev->due_by_day, &in->incoming_due,
+                                  err)) != TM_OK)
+        return rc;
     if ((rc = rp_policy(in, &ev->res, err)) != TM_OK) /* our inputs broke its contract */
         return tm_err_set(err, TM_INTERNAL, NULL,
                           "reorder policy of store %" PRId64 " product %" PRId64 ": %s (%s)",

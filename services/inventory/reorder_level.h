@@ -53,6 +53,8 @@ struct inv_rl_eval {
     struct rp_dist *dist; /* owned (heap, inv_rl_eval_fini) */
     struct inv_ro_supplier sup;
     int64_t unit_cost_cents;
+    int64_t incoming_total;      /* the level's whole incoming (in.incoming_due: what is due) */
+    int64_t due_by_day;          /* today + the mean lead time, rounded up */
     struct tm_buf inputs, terms; /* JSON objects */
     char reason[INV_RS_REASON_MAX + 1];
 };

@@ -116,6 +116,7 @@ Suite *stock_suite(void);
 Suite *query_suite(void);
 Suite *supplier_suite(void);
 Suite *po_suite(void);
+Suite *reorder_suite(void);
 Suite *mock_suite(void);
 
 #endif

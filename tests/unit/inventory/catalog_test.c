@@ -179,10 +179,11 @@ catalog_suite(void)
     return s;
 }
 
-Suite *stock_suite(void);    /* stock_test.c */
-Suite *forecast_suite(void); /* forecast_test.c */
-Suite *reorder_suite(void);  /* reorder_test.c */
-Suite *po_event_suite(void); /* po_event_test.c */
+Suite *stock_suite(void);          /* stock_test.c */
+Suite *forecast_suite(void);       /* forecast_test.c */
+Suite *reorder_suite(void);        /* reorder_test.c */
+Suite *po_event_suite(void);       /* po_event_test.c */
+Suite *reorder_decode_suite(void); /* reorder_decode_test.c */
 
 int
 main(void)
@@ -194,6 +195,7 @@ main(void)
     srunner_add_suite(sr, forecast_suite());
     srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, po_event_suite());
+    srunner_add_suite(sr, reorder_decode_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
