@@ -119,23 +119,6 @@ member(const cJSON *o, const char *name)
     return m;
 }
 
-static long long
-level(const char *col, long long store, long long product)
-{
-    return sql_intf("SELECT COALESCE((SELECT %s FROM inventory.stock WHERE store_id = %lld"
-                    " AND product_id = %lld), -1)",
-                    col, store, product);
-}
-
-static void
-wait_level(const char *col, long long store, long long product, long long want)
-{
-    for (int i = 0; i < 100 && level(col, store, product) != want; i++)
-        tm_sleep_ms(50);
-    ck_assert_msg(level(col, store, product) == want, "%s of %lld/%lld is %lld, want %lld", col,
-                  store, product, level(col, store, product), want);
-}
-
 START_TEST(test_generate_approve_receive)
 {
     long long store = new_store(), product = history(store, 2 * DAYS + 4, 1), id, qty, po;
@@ -222,15 +205,15 @@ START_TEST(test_generate_approve_receive)
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/send", po);
     post_as(BUYER, path, NULL, 200, &r);
     resp_free(&r);
-    wait_level("incoming", store, product, qty);
+    wait_stock_level("incoming", store, product, qty);
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/receipts", po);
     snprintf(body, sizeof body,
              "{\"key\":\"%s-ro%lld\",\"lines\":[{\"product_id\":%lld,\"quantity\":%lld}]}",
              run_tag(), id, product, qty);
     post_as(ADMIN, path, body, 201, &r);
     resp_free(&r);
-    wait_level("on_hand", store, product, 4 + qty);
-    wait_level("incoming", store, product, 0);
+    wait_stock_level("on_hand", store, product, 4 + qty);
+    wait_stock_level("incoming", store, product, 0);
 }
 END_TEST
 
@@ -424,11 +407,11 @@ START_TEST(test_scan_job)
                               store, product),
                      1);
     /* the policy's point on the level; a point set by hand kept */
-    ck_assert_int_eq(level("reorder_point", store, product),
+    ck_assert_int_eq(stock_level("reorder_point", store, product),
                      sql_intf("SELECT reorder_point FROM inventory.reorder_suggestions WHERE"
                               " store_id = %lld AND product_id = %lld",
                               store, product));
-    ck_assert_int_eq(level("reorder_point", store, pinned), 3);
+    ck_assert_int_eq(stock_level("reorder_point", store, pinned), 3);
     /* the next run looks at the level again and writes no second one */
     ck_assert_int_eq(sql_intf("WITH u AS (UPDATE inventory.stock SET reorder_scanned_at = NULL"
                               " WHERE store_id = %lld RETURNING 1) SELECT count(*) FROM u",
