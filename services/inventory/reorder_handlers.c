@@ -205,9 +205,11 @@ inv_h_rs_generate(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     tm_buf_init(&doc, 1 << 20);
     if ((rc = tm_ctx_param_id(ctx, "product_id", &product_id, err)) != TM_OK ||
-        (rc = generate_store(ctx, &store_id, err)) != TM_OK ||
-        (rc = inv_db_product_get(ctx->db, product_id, &p, err)) != TM_OK ||
-        (rc = abc_one(ctx->db, app, product_id, &abc, err)) != TM_OK)
+        (rc = generate_store(ctx, &store_id, err)) != TM_OK)
+        goto out;
+    if ((rc = inv_db_product_get(ctx->db, product_id, &p, err)) == TM_NOTFOUND)
+        rc = tm_err_set(err, TM_NOTFOUND, "product_id", "no product %" PRId64, product_id);
+    if (rc != TM_OK || (rc = abc_one(ctx->db, app, product_id, &abc, err)) != TM_OK)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%" PRId64 "/%" PRId64, store_id, product_id);
     /* nothing written yet: the router's transaction ends here, tm-supplier

@@ -70,12 +70,29 @@ offer(long long product)
     resp_free(&r);
 }
 
+/* A product unique to this run that costs 200.00: the EOQ at the default
+ * order cost is about three weeks of its demand here, so the policy's
+ * reorder point is above a few days' stock (a cheap item's EOQ is months
+ * of demand, and its fill rate is met with no stock held at all). */
+static long long
+costly_product(void)
+{
+    static int n;
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"sku\":\"%s-RO%d\",\"name\":\"reorder test\",\"category_id\":1,"
+             "\"unit_price_cents\":30000,\"unit_cost_cents\":20000}",
+             run_tag(), n++);
+    return create("/api/v1/products", body);
+}
+
 /* A new product at store with `received` units DAYS + 1 days ago and two
  * sold each day since, dated; with an offer when offered. */
 static long long
 history(long long store, int received, int offered)
 {
-    long long product = new_product(), today = tm_now_ms() / DAY_MS;
+    long long product = costly_product(), today = tm_now_ms() / DAY_MS;
     char body[512], at[40];
     struct resp r;
 
@@ -395,6 +412,11 @@ START_TEST(test_scan_job)
     ck_assert_int_eq(http("PUT", path, "{\"reorder_point\":3}", &r), 0);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
+    /* a run takes the least recently scanned levels first, up to
+     * reorder-scan-max: every other level is made more recent than these */
+    (void)sql_intf("WITH u AS (UPDATE inventory.stock SET reorder_scanned_at = now()"
+                   " WHERE store_id <> %lld RETURNING 1) SELECT count(*) FROM u",
+                   store);
     scan_now();
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.reorder_suggestions WHERE"
                               " store_id = %lld AND product_id = %lld AND status = 'open'"
