@@ -165,6 +165,49 @@ START_TEST(test_draft_to_received)
 }
 END_TEST
 
+/* Under an Idempotency-Key a create makes one PO: the same create again
+ * answers it (200), another order under the key is a 422 naming it. */
+START_TEST(test_create_under_idempotency_key)
+{
+    struct fixture f;
+    char body[512], other[512], key[128];
+    struct resp r;
+    long long po;
+
+    fixture(&f, "idem");
+    snprintf(key, sizeof key, "Idempotency-Key: %s-po-idem\r\n", run_tag());
+    snprintf(body, sizeof body,
+             "{\"supplier_id\":%lld,\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":12}]}",
+             f.supplier, f.store, f.product[0]);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", body, key, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    po = jint(&r, "id");
+    resp_free(&r);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", body, key, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_int_eq(jint(&r, "id"), po);
+    resp_free(&r);
+    snprintf(other, sizeof other,
+             "{\"supplier_id\":%lld,\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":18}]}",
+             f.supplier, f.store, f.product[0]);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", other, key, &r), 0);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert_str_eq(err_field(&r), "Idempotency-Key");
+    resp_free(&r);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM supplier.purchase_orders WHERE store_id = %lld", f.store),
+        1);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
+                 " 'purchase_order.created' AND (data->'purchase_order'->>'id')::bigint"
+                 " = %lld",
+                 po),
+        1);
+}
+END_TEST
+
 START_TEST(test_cancel_takes_back_incoming)
 {
     struct fixture f;
@@ -307,6 +350,7 @@ po_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_draft_to_received);
+    tcase_add_test(tc, test_create_under_idempotency_key);
     tcase_add_test(tc, test_cancel_takes_back_incoming);
     tcase_add_test(tc, test_bad_input_changes_nothing);
     tcase_add_test(tc, test_list_filters_and_scope);
