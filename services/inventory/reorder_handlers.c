@@ -379,10 +379,11 @@ inv_h_rs_approve(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if (rc == TM_OK && made == 0)
         rc = tm_err_set(err, TM_UNPROCESSABLE, "product_id", "the supplier choice orders nothing");
     if (rc != TM_OK) {
-        /* none made: open again; some made: left approving, a retry
+        /* none made by a first attempt: open again; otherwise left
+         * approving (an earlier attempt may have made some), and a retry
          * finishes it with the same orders */
         struct tm_err e = {0};
-        if (made == 0 && tm_db_begin(ctx->db, &e) == TM_OK &&
+        if (made == 0 && strcmp(status, "open") == 0 && tm_db_begin(ctx->db, &e) == TM_OK &&
             in_tx(ctx->db, inv_db_rs_unclaim(ctx->db, id, &e), &e) != TM_OK)
             tm_log_warn(ctx->req->id, "reorder.unclaim_failed", "id=%" PRId64 " error=\"%s\"", id,
                         e.message);

@@ -321,7 +321,9 @@ inv_rl_evaluate(PGconn *db, const struct inv_app *app, int64_t store_id, int64_t
         (rc = inv_db_incoming_due(db, store_id, product_id, ev->due_by_day, &in->incoming_due,
                                   err)) != TM_OK)
         return rc;
-    if ((rc = rp_policy(in, &ev->res, err)) != TM_OK) /* our inputs broke its contract */
+    if ((rc = rp_policy(in, &ev->res, err)) == TM_UNPROCESSABLE) /* demand beyond its limits */
+        return rc;
+    if (rc != TM_OK) /* our inputs broke its contract */
         return tm_err_set(err, TM_INTERNAL, NULL,
                           "reorder policy of store %" PRId64 " product %" PRId64 ": %s (%s)",
                           store_id, product_id, err ? err->message : "", err ? err->field : "");

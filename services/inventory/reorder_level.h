@@ -63,7 +63,8 @@ struct inv_rl_eval {
  * the settings' default lead time then, source "given") and class abc.
  * A level that does not exist counts as empty. TM_UNPROCESSABLE (field
  * product_id) when the store's series has too little history to forecast
- * or the lead time needs more days than a distribution holds; TM_INTERNAL
+ * or the lead time needs more days than a distribution holds, and the
+ * policy's own TM_UNPROCESSABLE (a demand beyond its limits); TM_INTERNAL
  * when the engine or the policy fails. ev is inv_rl_eval_fini'd by the
  * caller whatever is returned. */
 TM_MUSTCHECK enum tm_code inv_rl_evaluate(PGconn *db, const struct inv_app *app, int64_t store_id,

@@ -184,6 +184,7 @@ Suite *forecast_suite(void);       /* forecast_test.c */
 Suite *reorder_suite(void);        /* reorder_test.c */
 Suite *po_event_suite(void);       /* po_event_test.c */
 Suite *reorder_decode_suite(void); /* reorder_decode_test.c */
+Suite *reorder_start_suite(void);  /* reorder_start_test.c */
 
 int
 main(void)
@@ -196,6 +197,7 @@ main(void)
     srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, po_event_suite());
     srunner_add_suite(sr, reorder_decode_suite());
+    srunner_add_suite(sr, reorder_start_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
