@@ -173,11 +173,12 @@ abc_one(PGconn *db, const struct inv_app *app, int64_t product_id, char *abc, st
     return rc;
 }
 
-/* Writes ev's suggestion (refreshing a live one, refresh set) with its
- * event when new; its JSON into doc. */
-static enum tm_code
-write_suggestion(PGconn *db, const struct inv_rl_eval *ev, const char *origin, const char *who,
-                 int refresh, int *created, struct tm_buf *doc, struct tm_err *err)
+/* Writes ev's suggestion (a new one, or the level's live one refreshed)
+ * with reorder.suggested when it is new or has just become open; its JSON
+ * into doc. */
+enum tm_code
+inv_rs_write(PGconn *db, const struct inv_rl_eval *ev, const char *origin, const char *who,
+             enum inv_rs_put *what, struct tm_buf *doc, struct tm_err *err)
 {
     struct inv_rs_row row;
     int64_t id = 0;
@@ -185,7 +186,8 @@ write_suggestion(PGconn *db, const struct inv_rl_eval *ev, const char *origin, c
 
     inv_rl_row(ev, origin, who, &row);
     if ((rc = inv_db_stock_ensure(db, ev->store_id, ev->product_id, err)) == TM_OK &&
-        (rc = inv_db_rs_put(db, &row, refresh, created, &id, doc, err)) == TM_OK && *created)
+        (rc = inv_db_rs_put(db, &row, what, &id, doc, err)) == TM_OK &&
+        (*what == INV_RS_CREATED || *what == INV_RS_OPENED))
         rc = emit(db, TM_TOPIC_REORDER_SUGGESTED, doc->p, err);
     return rc;
 }
@@ -199,7 +201,7 @@ inv_h_rs_generate(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct inv_product p;
     struct tm_buf doc;
     int64_t product_id = 0, store_id = 0;
-    int created = 0;
+    enum inv_rs_put what = INV_RS_KEPT;
     char abc = 'C', who[128];
     enum tm_code rc;
 
@@ -222,7 +224,7 @@ inv_h_rs_generate(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     rc = inv_rl_evaluate(ctx->db, app, store_id, product_id, &ch->sup, abc, ev, err);
     if (rc == TM_OK && ev->res.reorder) {
         tm_ctx_principal(ctx, who, sizeof who);
-        rc = write_suggestion(ctx->db, ev, "api", who, 1, &created, &doc, err);
+        rc = inv_rs_write(ctx->db, ev, "api", who, &what, &doc, err);
     } else if (rc == TM_OK &&
                (rc = inv_db_rs_live(ctx->db, store_id, product_id, &doc, err)) == TM_NOTFOUND) {
         tm_err_clear(err);
@@ -231,9 +233,9 @@ inv_h_rs_generate(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     }
     if (rc != TM_OK)
         goto out;
-    rep->status = created ? 201 : 200;
-    if ((rc = tm_buf_printf(&rep->body,
-                            "{\"created\":%s,\"policy\":", created ? "true" : "false")) == TM_OK &&
+    rep->status = what == INV_RS_CREATED ? 201 : 200;
+    if ((rc = tm_buf_printf(&rep->body, "{\"created\":%s,\"policy\":",
+                            what == INV_RS_CREATED ? "true" : "false")) == TM_OK &&
         (rc = inv_rl_policy_json(ev, &rep->body)) == TM_OK)
         rc = tm_json_kv_json(&rep->body, "suggestion", doc.len ? doc.p : NULL);
     if (rc == TM_OK)

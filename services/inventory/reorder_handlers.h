@@ -12,6 +12,8 @@
 #include "common/router.h"
 #include "common/service.h"
 
+#include "services/inventory/reorder_store.h"
+
 /* GET /api/v1/inventory/reorder-suggestions?status=&store_id=&product_id=&limit=&cursor= */
 TM_MUSTCHECK enum tm_code inv_h_rs_list(struct tm_ctx *ctx, struct tm_reply *rep,
                                         struct tm_err *err);
@@ -30,6 +32,15 @@ TM_MUSTCHECK enum tm_code inv_h_rs_approve(struct tm_ctx *ctx, struct tm_reply *
 /* POST /api/v1/inventory/reorder-suggestions/{id}/reject {"reason"} */
 TM_MUSTCHECK enum tm_code inv_h_rs_reject(struct tm_ctx *ctx, struct tm_reply *rep,
                                           struct tm_err *err);
+
+struct inv_rl_eval;
+/* Writes ev's suggestion in the caller's transaction (inv_db_rs_put: a new
+ * one, or the level's live one refreshed; the level made sure of first),
+ * with reorder.suggested when it is new or has just become open; origin
+ * "api" or "scan", who the principal; its JSON into doc. */
+TM_MUSTCHECK enum tm_code inv_rs_write(PGconn *db, const struct inv_rl_eval *ev, const char *origin,
+                                       const char *who, enum inv_rs_put *what, struct tm_buf *doc,
+                                       struct tm_err *err);
 
 /* The reorder-scan job (a tm_job_fn): ends the runner's transaction and
  * works level by level, each in a transaction of its own. */

@@ -2,15 +2,18 @@
  * (reorder_handlers.h; docs/reorder.md, "The reorder-scan job").
  *
  * Each run takes up to `reorder-scan-max` levels with a reorder point or a
- * sale in the forecast window, the least recently scanned first, so a
+ * sale in the forecast window: those with an open or no_supplier
+ * suggestion first (kept current: a supplier that now offers the product
+ * makes a no_supplier one open), then the least recently scanned, so a
  * chain larger than one run is covered over several and a run stays
  * bounded (the engine costs a few milliseconds a level). For each level it
  * computes the policy with its inputs gathered (reorder_level.c) and, in a
  * transaction of its own: writes the level's reorder point and safety stock
  * from the policy unless a person set them (stock.reorder_manual), with
  * stock.changed; writes a suggestion when the position is at or under the
- * policy's reorder point and the level has no live one, with
- * reorder.suggested; marks the level scanned. The supplier choice of each
+ * policy's reorder point: a new one when the level has no live one, else
+ * the open or no_supplier one refreshed (reorder.suggested when new or
+ * just opened; never a second); marks the level scanned. The supplier choice of each
  * product is asked once a run, outside any transaction. A level whose
  * series has too little history is skipped (logged) and marked scanned; a
  * tm-supplier that does not answer fails the run (its record says why),
@@ -103,9 +106,7 @@ set_point(PGconn *db, const struct inv_rl_eval *ev, struct tm_err *err)
 static enum tm_code
 scan_level(PGconn *db, const struct inv_rl_eval *ev, int *written, struct tm_err *err)
 {
-    struct inv_rs_row row;
     struct tm_buf doc;
-    int64_t id = 0;
     enum tm_code rc = tm_db_begin(db, err);
 
     *written = 0;
@@ -114,10 +115,9 @@ scan_level(PGconn *db, const struct inv_rl_eval *ev, int *written, struct tm_err
     tm_buf_init(&doc, 1 << 20);
     rc = set_point(db, ev, err);
     if (rc == TM_OK && ev->res.reorder) {
-        inv_rl_row(ev, "scan", SCAN_WHO, &row);
-        if ((rc = inv_db_rs_put(db, &row, 0, written, &id, &doc, err)) == TM_OK && *written)
-            rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_REORDER_SUGGESTED), doc.p,
-                               NULL, err);
+        enum inv_rs_put what = INV_RS_KEPT;
+        rc = inv_rs_write(db, ev, "scan", SCAN_WHO, &what, &doc, err);
+        *written = what == INV_RS_CREATED;
     }
     if (rc == TM_OK)
         rc = inv_db_rs_scanned(db, ev->store_id, ev->product_id, err);

@@ -84,15 +84,47 @@ rs_json(PGconn *db, int64_t id, struct tm_buf *out, struct tm_err *err)
                           1, params, "id", "reorder suggestion", out, err);
 }
 
+/* The live open or no_supplier suggestion of rp's level refreshed with
+ * rp's numbers: *id (0: none such), *was its status before. */
+static enum tm_code
+rs_refresh(PGconn *db, const struct rs_params *rp, int64_t *id, char *was, size_t size,
+           struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(
+        db,
+        "WITH o AS (SELECT id, status FROM inventory.reorder_suggestions"
+        " WHERE store_id = $1::bigint AND product_id = $2::bigint"
+        " AND status IN ('open', 'no_supplier') FOR UPDATE),"
+        " u AS (UPDATE inventory.reorder_suggestions s SET status = $3, origin = $4,"
+        " reason = $5, abc_class = $6, fill_rate_target = $7::float8,"
+        " reorder_point = $8::bigint, order_up_to = $9::bigint, safety_stock = $10::float8,"
+        " position = $11::bigint, order_quantity = $12::bigint, urgency = $13,"
+        " stockout_date = date '1970-01-01' + $14::integer, lead_time_source = $15,"
+        " supplier_id = $16::bigint, inputs = $17::jsonb, terms = $18::jsonb,"
+        " updated_at = now() FROM o WHERE s.id = o.id AND $19::text IS NOT NULL"
+        " RETURNING s.id, o.status)"
+        " SELECT coalesce((SELECT id FROM u), 0), coalesce((SELECT status FROM u), '')",
+        RS_VALUES_N, rp->p, &r, err);
+
+    if (rc == TM_OK) {
+        *id = tm_db_i64(r, 0, 0);
+        tm_db_copy(was, size, r, 0, 1);
+    }
+    PQclear(r);
+    return rc;
+}
+
 enum tm_code
-inv_db_rs_put(PGconn *db, const struct inv_rs_row *r, int refresh, int *created, int64_t *id,
+inv_db_rs_put(PGconn *db, const struct inv_rs_row *r, enum inv_rs_put *what, int64_t *id,
               struct tm_buf *out, struct tm_err *err)
 {
     struct rs_params rp;
+    char was[16] = "";
     enum tm_code rc;
 
     rs_params(r, &rp);
-    *created = 0;
+    *what = INV_RS_KEPT;
     rc = tm_db_i64_one(
         db,
         "WITH n AS (INSERT INTO inventory.reorder_suggestions (store_id, product_id, status,"
@@ -105,23 +137,14 @@ inv_db_rs_put(PGconn *db, const struct inv_rs_row *r, int refresh, int *created,
         " SELECT coalesce((SELECT id FROM n), 0)",
         RS_VALUES_N, rp.p, id, err);
     if (rc == TM_OK && *id > 0) {
-        *created = 1;
+        *what = INV_RS_CREATED;
         return rs_json(db, *id, out, err);
     }
-    if (rc == TM_OK && refresh)
-        rc = tm_db_i64_one(
-            db,
-            "WITH u AS (UPDATE inventory.reorder_suggestions SET status = $3, origin = $4,"
-            " reason = $5, abc_class = $6, fill_rate_target = $7::float8,"
-            " reorder_point = $8::bigint, order_up_to = $9::bigint, safety_stock = $10::float8,"
-            " position = $11::bigint, order_quantity = $12::bigint, urgency = $13,"
-            " stockout_date = date '1970-01-01' + $14::integer, lead_time_source = $15,"
-            " supplier_id = $16::bigint, inputs = $17::jsonb, terms = $18::jsonb,"
-            " updated_at = now() WHERE store_id = $1::bigint AND product_id = $2::bigint"
-            " AND status IN ('open', 'no_supplier') AND $19::text IS NOT NULL RETURNING id)"
-            " SELECT coalesce((SELECT id FROM u), 0)",
-            RS_VALUES_N, rp.p, id, err);
-    if (rc == TM_OK && *id == 0) { /* approving (or not refreshed): the live one as it is */
+    if (rc == TM_OK && (rc = rs_refresh(db, &rp, id, was, sizeof was, err)) == TM_OK && *id > 0)
+        *what = strcmp(was, "no_supplier") == 0 && strcmp(r->status, "open") == 0
+                    ? INV_RS_OPENED
+                    : INV_RS_REFRESHED;
+    if (rc == TM_OK && *id == 0) { /* approving: the live one as it is */
         const char *params[2] = {rp.p[0], rp.p[1]};
         rc = tm_db_i64_one(db,
                            "SELECT coalesce((SELECT id FROM inventory.reorder_suggestions"
@@ -390,7 +413,10 @@ inv_db_rs_scan_levels(PGconn *db, int days, int max, struct inv_rs_level *out, i
         " WHERE s.reorder_point > 0 OR EXISTS (SELECT 1 FROM inventory.movements m"
         " WHERE m.store_id = s.store_id AND m.product_id = s.product_id AND m.type = 'sale'"
         " AND m.created_at >= now() - make_interval(days => $1::integer))"
-        " ORDER BY s.reorder_scanned_at NULLS FIRST, s.store_id, s.product_id LIMIT $2::integer",
+        " ORDER BY EXISTS (SELECT 1 FROM inventory.reorder_suggestions r"
+        " WHERE r.store_id = s.store_id AND r.product_id = s.product_id"
+        " AND r.status IN ('open', 'no_supplier')) DESC,"
+        " s.reorder_scanned_at NULLS FIRST, s.store_id, s.product_id LIMIT $2::integer",
         2, params, &r, err);
 
     *n = 0;

@@ -39,15 +39,22 @@ struct inv_rs_row {
     const char *who;         /* the principal, or "job:reorder-scan" */
 };
 
+/* What inv_db_rs_put did. */
+enum inv_rs_put {
+    INV_RS_KEPT,      /* the live one is being approved: left as it is */
+    INV_RS_CREATED,   /* a new suggestion */
+    INV_RS_REFRESHED, /* the live open or no_supplier one took r's numbers */
+    INV_RS_OPENED     /* ... and went from no_supplier to open (a supplier now offers it) */
+};
+
 /* The level's live suggestion (open, approving or no_supplier) is written
- * from r: a new row when there is none (*created 1), else — when refresh is
- * set and the live one is open or no_supplier — its numbers replaced
- * (*created 0), else left as it is (*created 0). *id is the live
- * suggestion's id and its JSON is appended to out (NULL: not rendered). A
- * concurrent writer of the same level is waited for (the partial unique
- * index), never duplicated. */
-TM_MUSTCHECK enum tm_code inv_db_rs_put(PGconn *db, const struct inv_rs_row *r, int refresh,
-                                        int *created, int64_t *id, struct tm_buf *out,
+ * from r: a new row when there is none, else an open or no_supplier one's
+ * numbers, reason and status replaced; one being approved is left alone.
+ * *id is the live suggestion's id and its JSON is appended to out (NULL:
+ * not rendered). A concurrent writer of the same level is waited for (the
+ * partial unique index), never duplicated. */
+TM_MUSTCHECK enum tm_code inv_db_rs_put(PGconn *db, const struct inv_rs_row *r,
+                                        enum inv_rs_put *what, int64_t *id, struct tm_buf *out,
                                         struct tm_err *err);
 
 /* The suggestion's JSON into out, and its store into *store_id. */
@@ -119,7 +126,8 @@ struct inv_rs_level {
 };
 
 /* Up to max levels with a reorder point or a sale in the last `days`
- * days, the least recently scanned first. */
+ * days: those with an open or no_supplier suggestion first (kept
+ * current), then the least recently scanned. */
 TM_MUSTCHECK enum tm_code inv_db_rs_scan_levels(PGconn *db, int days, int max,
                                                 struct inv_rs_level *out, int *n,
                                                 struct tm_err *err);
