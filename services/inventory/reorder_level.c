@@ -185,6 +185,7 @@ enc_terms(struct tm_buf *b, const struct rp_result *r)
         tm_buf_printf(b, "{\"lead_days_lo\":%d,\"lead_days_hi\":%d", r->lead_lo, r->lead_hi);
 
     if (rc == TM_OK &&
+        (rc = tm_json_kv_f64(b, "crossing_sd_days", r->crossing_sd_days, 3, 0)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "protection_mean", r->protection_mean, 3, 0)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "daily_mean", r->daily_mean, 4, 0)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "review_mean", r->review_mean, 3, 0)) == TM_OK &&
@@ -194,8 +195,8 @@ enc_terms(struct tm_buf *b, const struct rp_result *r)
         (rc = tm_json_kv_i64(b, "reorder_point", r->reorder_point)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "safety_stock", r->safety_stock, 3, 0)) == TM_OK &&
         (rc = tm_json_kv_i64(b, "order_up_to", r->order_up_to)) == TM_OK &&
-        (rc = tm_json_kv_f64(b, "shortage_per_cycle", r->shortage_per_cycle, 4, 0)) == TM_OK &&
-        (rc = tm_json_kv_f64(b, "cycle_demand", r->cycle_demand, 3, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "order_share", r->order_share, 4, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "shortage_per_review", r->shortage_per_review, 4, 0)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "expected_fill_rate", r->expected_fill_rate, 4, 0)) == TM_OK &&
         (rc = tm_json_kv_i64(b, "available", r->available)) == TM_OK &&
         (rc = tm_json_kv_i64(b, "position", r->position)) == TM_OK &&

@@ -291,6 +291,17 @@ START_TEST(test_reject_and_no_supplier)
                               " reference = 'reorder-%lld'",
                               id),
                      0);
+    /* once a supplier offers it, the same suggestion opens (and is announced) */
+    offer(lonely);
+    generate(BUYER, store, lonely, 200, &r);
+    ck_assert_int_eq((long long)cJSON_GetNumberValue(member(member(r.json, "suggestion"), "id")),
+                     id);
+    ck_assert_str_eq(cJSON_GetStringValue(member(member(r.json, "suggestion"), "status")), "open");
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
+                              " 'reorder.suggested' AND (data->>'id')::bigint = %lld",
+                              id),
+                     2);
 
     /* plenty on hand: the policy, and nothing written */
     generate(BUYER, store, plenty, 200, &r);
