@@ -17,6 +17,7 @@ struct inv_cfg {
     int review_days;                         /* R */
     char holding_rate[16];                   /* per year, share of unit cost, ≥ 0 */
     int order_cost_cents;                    /* per purchase order */
+    int max_cover_days;                      /* an order buys at most this many days (0: no cap) */
     int abc_days;                            /* the revenue window of the ABC classes */
     int default_lead_days;                   /* the lead time when no supplier offers one */
     char supplier_policy[24];                /* the supplier choice's policy at approval */

@@ -29,6 +29,8 @@ static const struct tm_cfg_opt opts[] = {
      "holding cost per year as a share of unit cost (EOQ), 0 to 100"},
     {"reorder-order-cost-cents", "TM_REORDER_ORDER_COST_CENTS", TM_CFG_INT, F(order_cost_cents), 0,
      0, 100000000, "5000", 0, "cost of placing one purchase order, cents (EOQ)"},
+    {"reorder-max-cover-days", "TM_REORDER_MAX_COVER_DAYS", TM_CFG_INT, F(max_cover_days), 0, 0,
+     3650, "60", 0, "the most days of demand one order buys (caps the EOQ; 0: no cap)"},
     {"reorder-abc-days", "TM_REORDER_ABC_DAYS", TM_CFG_INT, F(abc_days), 0, 1, 730, "90", 0,
      "days of sales revenue the ABC classes are drawn from"},
     {"reorder-default-lead-days", "TM_REORDER_DEFAULT_LEAD_DAYS", TM_CFG_INT, F(default_lead_days),

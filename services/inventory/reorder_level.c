@@ -173,7 +173,8 @@ enc_inputs(struct tm_buf *b, const struct inv_rl_eval *ev, int analytic)
         (rc = tm_json_kv_i64(b, "pack_size", in->pack_size)) == TM_OK &&
         (rc = tm_json_kv_i64(b, "unit_cost_cents", ev->unit_cost_cents)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "holding_rate", in->holding_rate, 4, 0)) == TM_OK &&
-        (rc = tm_json_kv_f64(b, "order_cost_cents", in->order_cost, 2, 0)) == TM_OK)
+        (rc = tm_json_kv_f64(b, "order_cost_cents", in->order_cost, 2, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "max_cover_days", in->max_cover_days, 1, 0)) == TM_OK)
         rc = enc_day(b, "today", in->today_day);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
@@ -296,6 +297,7 @@ inv_rl_evaluate(PGconn *db, const struct inv_app *app, int64_t store_id, int64_t
     in->unit_cost = (double)p.unit_cost_cents;
     in->holding_rate = app->holding_rate;
     in->order_cost = cfg->order_cost_cents;
+    in->max_cover_days = cfg->max_cover_days;
     horizon = rp_horizon_needed(&in->lead, in->review_days);
     if (horizon < 1 || horizon > RP_MAX_HORIZON || horizon > FC_MAX_HORIZON)
         return tm_err_set(err, TM_UNPROCESSABLE, "product_id",
