@@ -1,12 +1,11 @@
-/* services/inventory/app.h — what tm-inventory's threads share: set by its
- * start hook (main.c), read-only once the bus serves. */
+/* services/inventory/app.h — what tm-inventory's threads share: its own
+ * settings (main.c's table), loaded before anything runs and read-only
+ * after. */
 #ifndef TM_INVENTORY_APP_H
 #define TM_INVENTORY_APP_H
 
-#include <stdint.h>
-
 struct inv_app {
-    int64_t forecast_interval_s; /* stored forecasts are this fresh at most */
+    int forecast_batch; /* due levels a forecast-refresh run takes at most */
 };
 
 #endif

@@ -16,7 +16,9 @@ TM_MUSTCHECK enum tm_code inv_h_prediction_category(struct tm_ctx *ctx, struct t
 /* POST /api/v1/inventory/predictions/{product_id}/refresh?horizon_days= */
 TM_MUSTCHECK enum tm_code inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep,
                                                    struct tm_err *err);
-/* The forecast-refresh job (a tm_job_fn). */
+/* The forecast-refresh job (a tm_job_fn; app is the struct inv_app): the
+ * levels whose forecast is due, at most its forecast-batch a run; rows =
+ * series refreshed, 0 when nothing was due (docs/forecasting.md). */
 TM_MUSTCHECK enum tm_code inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows,
                                                    struct tm_err *err);
 

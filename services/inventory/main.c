@@ -1,5 +1,7 @@
 /* services/inventory/main.c — tm-inventory: catalogue, stock, forecasting,
  * reorder. Its declaration; common/service runs it. */
+#include <stddef.h>
+
 #include "common/service.h"
 
 #include "services/inventory/app.h"
@@ -8,21 +10,17 @@
 #include "services/inventory/stock_handlers.h"
 #include "services/inventory/store.h"
 
+static const struct tm_cfg_opt opts[] = {
+    {"forecast-batch", "TM_FORECAST_BATCH", TM_CFG_INT, offsetof(struct inv_app, forecast_batch), 0,
+     1, 100000, "300", 0,
+     "levels whose forecast is due that one forecast-refresh run refreshes at most"},
+};
+
 static const struct tm_job jobs[] = {
     {"reservation-expiry", 30, inv_job_reservation_expiry, NULL},
     {"ledger-check", 86400, inv_job_ledger_check, NULL},
-    {"forecast-refresh", 21600, inv_job_forecast_refresh, NULL},
+    {"forecast-refresh", 300, inv_job_forecast_refresh, NULL},
 };
-
-static enum tm_code
-start(void *app, const struct tm_service_env *env, struct tm_err *err)
-{
-    struct inv_app *a = app;
-
-    (void)err;
-    a->forecast_interval_s = tm_service_job_interval(env, "forecast-refresh");
-    return TM_OK;
-}
 
 int
 main(int argc, char **argv)
@@ -41,8 +39,10 @@ main(int argc, char **argv)
         .outbox = &inv_outbox,
         .subs = subs,
         .n_subs = 1,
+        .opts = opts,
+        .n_opts = sizeof opts / sizeof opts[0],
+        .cfg = &app,
         .app = &app,
-        .start = start,
     };
 
     return tm_service_main(argc, argv, &svc);

@@ -10,8 +10,8 @@
  * at the sale's time), as a store would have reordered. Flagged sales are
  * then reviewed with the generator's labels, so the fraud statistics have
  * data. Last, tm-inventory's forecasts are refreshed from the whole history
- * and waited for. Does nothing when tm-txn already holds sales. Reads
- * tm-txn's schema, to wait for its catalogue copy to catch up.
+ * (its refresh job run until a run finds nothing due) and waited for. Does nothing when tm-txn
+ * already holds sales. Reads tm-txn's schema, to wait for its catalogue copy to catch up.
  *
  * It runs for minutes on a small machine: every few seconds it logs
  * event=seed.progress (step, done, total), which deploy/stack.sh shows. */
@@ -412,9 +412,10 @@ review(struct seed *sd)
 /* ------------------------------------------------------------ forecasts */
 
 /* The newest run of the forecast job (GET /api/v1/jobs): *id (0: none),
- * whether it finished and whether it went well. */
+ * whether it finished, whether it went well and its rows. */
 static enum tm_code
-forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, struct tm_err *err)
+forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, int64_t *rows,
+                  struct tm_err *err)
 {
     struct tm_request req;
     const cJSON *items = NULL, *it;
@@ -422,7 +423,7 @@ forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, struct t
     int status = 0;
     enum tm_code rc;
 
-    *id = 0;
+    *id = *rows = 0;
     *finished = *ok = 0;
     tm_call_request(&req, "tm-txn-seed", "GET", "/api/v1/jobs", "/api/v1/jobs", NULL, NULL);
     if ((rc = tm_call_json(sd->inventory, &req, &status, &json, err)) == TM_OK && status != 200)
@@ -439,6 +440,7 @@ forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, struct t
             !cJSON_IsObject(run))
             continue;
         *id = num(run, "id");
+        *rows = num(run, "rows");
         *finished = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(run, "finished_at"));
         *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
     }
@@ -447,11 +449,12 @@ forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, struct t
 }
 
 /* Asks tm-inventory to run the forecast job now, waiting FORECAST_POST_MS
- * for its answer: *status 200 (it ran: *run_id, *ok from its run record),
+ * for its answer: *status 200 (it ran: *run_id, *ok, *rows from its run record),
  * 202 (it runs on) or 409 (a run is under way); 0 when no answer came in
  * time (the job may be running: its run record will tell). */
 static enum tm_code
-forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, struct tm_err *err)
+forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, int64_t *rows,
+                  struct tm_err *err)
 {
     struct tm_request req;
     struct tm_buf out;
@@ -459,7 +462,7 @@ forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, struct
     enum tm_code rc;
 
     *status = 0;
-    *run_id = 0;
+    *run_id = *rows = 0;
     *ok = 0;
     tm_call_request(&req, "tm-txn-seed", "POST", "/api/v1/jobs/{name}/run",
                     "/api/v1/jobs/" FORECAST_JOB "/run", NULL, NULL);
@@ -476,6 +479,7 @@ forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, struct
                tm_json_parse(out.p, out.len, TM_JSON_DEPTH_MAX, "reply", &json, NULL) == TM_OK) {
         const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(json, "outcome");
         *run_id = num(json, "id");
+        *rows = num(json, "rows");
         *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
     } else if (rc == TM_OK && *status != 202 && *status != 409) {
         rc = tm_err_set(err, TM_INTERNAL, NULL, "POST .../jobs/" FORECAST_JOB "/run answered %d",
@@ -486,47 +490,64 @@ forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, struct
     return rc;
 }
 
-/* The forecasts from the whole history. tm-inventory's scheduled run may
- * have begun while the history was still arriving (its first comes seconds
- * after start): a run that began before now does not count. The job's
- * answer may be its run record (200) or come later (202, or none before
- * FORECAST_POST_MS): then its newest run record is watched until a run
- * that began after the request has finished. A run under way (409) is
- * waited out, then the job is asked for again. */
+/* One run of the forecast job that began after now, and its rows.
+ * tm-inventory's scheduled run may have begun while the history was still
+ * arriving (its first comes seconds after start): a run that began before
+ * now does not count. The job's answer may be its run record (200) or come
+ * later (202, or none before FORECAST_POST_MS): then its newest run record
+ * is watched until a run that began after the request has finished. A run
+ * under way (409) is waited out, then the job is asked for again. */
 static enum tm_code
-refresh_forecasts(struct seed *sd, struct tm_err *err)
+forecast_run(struct seed *sd, int64_t t0, int64_t *id, int *ok, int64_t *rows, struct tm_err *err)
 {
-    int64_t t0 = tm_mono_ms(), next = t0 + PROGRESS_MS, before = 0, asked = 0, id = 0;
-    int status = 0, finished = 0, ok = 0, want_post = 1, done = 0;
-    enum tm_code rc = forecast_run_last(sd, &before, &finished, &ok, err);
+    int64_t next = tm_mono_ms() + PROGRESS_MS, before = 0, asked = 0;
+    int status = 0, finished = 0, want_post = 1, done = 0;
+    enum tm_code rc = forecast_run_last(sd, &before, &finished, ok, rows, err);
 
     while (rc == TM_OK && !done) {
         if (tm_mono_ms() - t0 > FORECAST_WAIT_MS)
             return tm_err_set(err, TM_TIMEOUT, NULL, "the forecast refresh took over %lld s",
                               FORECAST_WAIT_MS / 1000);
         if (want_post) {
-            if ((rc = forecast_run_post(sd, &status, &id, &ok, err)) != TM_OK || status == 200)
+            if ((rc = forecast_run_post(sd, &status, id, ok, rows, err)) != TM_OK || status == 200)
                 break;
             want_post = 0;
             asked = tm_mono_ms();
         }
         progress(&next, "step=forecasts");
         tm_sleep_ms(1000);
-        if ((rc = forecast_run_last(sd, &id, &finished, &ok, err)) != TM_OK)
+        if ((rc = forecast_run_last(sd, id, &finished, ok, rows, err)) != TM_OK)
             break;
         if (status == 409 && finished) { /* the run under way is over: ask again */
-            before = id;
+            before = *id;
             want_post = 1;
-        } else if (status != 409 && id > before) {
+        } else if (status != 409 && *id > before) {
             done = finished;
         } else if (status != 409 && tm_mono_ms() - asked > FORECAST_START_MS) {
             want_post = 1; /* the request never reached the job */
         }
     }
+    return rc;
+}
+
+/* The forecasts from the whole history: the job refreshes the levels whose
+ * forecast is due a batch a run, so it is run until a run finds nothing
+ * due (rows 0). */
+static enum tm_code
+refresh_forecasts(struct seed *sd, struct tm_err *err)
+{
+    int64_t t0 = tm_mono_ms(), id = 0, rows = 0, runs = 0;
+    int ok = 0;
+    enum tm_code rc;
+
+    do {
+        rc = forecast_run(sd, t0, &id, &ok, &rows, err);
+        runs++;
+    } while (rc == TM_OK && ok && rows > 0);
     if (rc != TM_OK)
         return rc;
-    tm_log_info(NULL, "seed.forecasts", "run=%" PRId64 " outcome=%s ms=%" PRId64, id,
-                ok ? "ok" : "failed", tm_mono_ms() - t0);
+    tm_log_info(NULL, "seed.forecasts", "runs=%" PRId64 " last=%" PRId64 " outcome=%s ms=%" PRId64,
+                runs, id, ok ? "ok" : "failed", tm_mono_ms() - t0);
     return ok ? TM_OK
               : tm_err_set(err, TM_INTERNAL, NULL,
                            "forecast refresh run %" PRId64 " failed: see tm-inventory's log", id);

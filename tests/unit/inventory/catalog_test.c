@@ -179,8 +179,9 @@ catalog_suite(void)
     return s;
 }
 
-Suite *stock_suite(void);    /* stock_test.c */
-Suite *forecast_suite(void); /* forecast_test.c */
+Suite *stock_suite(void);        /* stock_test.c */
+Suite *forecast_suite(void);     /* forecast_test.c */
+Suite *forecast_due_suite(void); /* forecast_due_test.c */
 
 int
 main(void)
@@ -190,6 +191,7 @@ main(void)
 
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, forecast_suite());
+    srunner_add_suite(sr, forecast_due_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
