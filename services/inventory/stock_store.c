@@ -242,13 +242,17 @@ inv_db_time_check(PGconn *db, const char *at, const char *field, struct tm_err *
 }
 
 /* An on-hand change marks the level's forecast due on the day after the
- * movement's date, unless an earlier day is already pending (see
- * sql/inventory/0007_forecast_due.sql): columns of the level's own UPDATE,
+ * movement's date (the series holds whole UTC days before today), unless an
+ * earlier day is already pending; the return that reverses a sale takes
+ * that sale out of the series at once, so it marks it due today (see
+ * sql/inventory/0007_forecast_due.sql). Columns of the level's own UPDATE,
  * so a sale costs no statement more. */
 #define FORECAST_DUE                                                                               \
     ", demand_moved_at = CASE WHEN $3 <> 0 THEN now() ELSE demand_moved_at END,"                   \
-    " forecast_due_on = CASE WHEN $3 <> 0 THEN LEAST(forecast_due_on,"                             \
-    " (coalesce($11::timestamptz, now()) AT TIME ZONE 'UTC')::date + 1) ELSE forecast_due_on END"
+    " forecast_due_on = CASE WHEN $3 = 0 THEN forecast_due_on"                                     \
+    " WHEN $6 = 'return' AND $8 = 'sale' THEN LEAST(forecast_due_on,"                              \
+    " (now() AT TIME ZONE 'UTC')::date) ELSE LEAST(forecast_due_on,"                               \
+    " (coalesce($11::timestamptz, now()) AT TIME ZONE 'UTC')::date + 1) END"
 
 enum tm_code
 inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after, struct inv_movement *mv,

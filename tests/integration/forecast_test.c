@@ -355,7 +355,8 @@ answered_stored(long long store, long long product)
 
 /* A sale makes its level due from the day after its date: one dated
  * yesterday at once (the API then computes rather than answer the stale
- * stored forecast), one dated today tomorrow. A run refreshes the due
+ * stored forecast), one dated today tomorrow, reversing a sale at once. A
+ * run refreshes the due
  * level, its product and its category (rows 3), clears the mark and stores
  * what the API then answers; a run with nothing due refreshes nothing. */
 START_TEST(test_forecast_due_after_a_sale)
@@ -410,6 +411,27 @@ START_TEST(test_forecast_due_after_a_sale)
                      1);
     run_refresh(&rows);
     ck_assert_int_eq(rows, 0);
+    ck_assert_int_eq(answered_stored(s, p), 1);
+
+    /* reversing yesterday's sale takes it out of the series at once: due now */
+    struct resp r;
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/stock-commits/%s-due-y/reverse", run_tag());
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on ="
+                              " (now() AT TIME ZONE 'UTC')::date",
+                              level),
+                     1);
+    ck_assert_int_eq(answered_stored(s, p), 0);
+    run_refresh(&rows);
+    ck_assert_int_eq(rows, 3);
+    /* what stays pending is today's sale and return: due tomorrow */
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on ="
+                              " (now() AT TIME ZONE 'UTC')::date + 1",
+                              level),
+                     1);
     ck_assert_int_eq(answered_stored(s, p), 1);
 }
 END_TEST
