@@ -130,8 +130,11 @@ struct fc_result {
     double cum[FC_MAX_HORIZON], cum_lo80[FC_MAX_HORIZON], cum_hi80[FC_MAX_HORIZON],
         cum_lo95[FC_MAX_HORIZON], cum_hi95[FC_MAX_HORIZON];
     /* the distribution of the sum over periods 1..h (index h-1) as its
-     * quantiles at fc_cum_levels: the sum of the mean path plus the same
-     * quantiles of the errors as the sums' intervals (empirical or normal),
+     * quantiles at fc_cum_levels: the sum of the mean path plus the
+     * quantiles of the errors the sums' intervals come from (empirical or
+     * normal; empirical levels above 0.5 read as a finite sample of
+     * overlapping sums allows, see forecast_run.c, so no lower than the
+     * intervals' own),
      * 0 at every level up to the share of sums that were 0, never negative,
      * never falling from one level to the next. What reorder policies read
      * (services/inventory/reorder.h). */

@@ -386,8 +386,18 @@ bands_empirical(struct bands *b, enum fc_model model, const struct fc_params *p,
         b->clo80[h] = fc_quantile_sorted(col, ccnt[h], 0.10);
         b->chi80[h] = fc_quantile_sorted(col, ccnt[h], 0.90);
         b->chi95[h] = fc_quantile_sorted(col, ccnt[h], 0.975);
-        for (int j = 0; j < FC_CUM_NQ; j++)
-            b->cq[h][j] = fc_quantile_sorted(col, ccnt[h], fc_cum_levels[j]);
+        /* the grid's upper levels are read as a finite sample allows:
+         * sums over h + 1 periods from consecutive origins overlap, so the
+         * errors hold about ccnt / (h + 1) independent ones, and the level
+         * u of n_eff of them is read at u (n_eff + 1) / n_eff (the
+         * conformal rule), at most the largest */
+        double neff = (double)ccnt[h] / (h + 1);
+        for (int j = 0; j < FC_CUM_NQ; j++) {
+            double u = fc_cum_levels[j];
+            if (u > 0.5)
+                u = fmin(1, u * (neff + 1) / neff);
+            b->cq[h][j] = fc_quantile_sorted(col, ccnt[h], u);
+        }
     }
     rc = 0;
 done:

@@ -1,7 +1,8 @@
 /* services/inventory/po_apply.c — tm-supplier's purchase-order events
  * applied to stock, exactly once (common/subscriber's inbox): each change
- * to `incoming` at the PO's store, and each receipt's accepted quantities
- * as a `receipt` movement referring to the PO. */
+ * to `incoming` at the PO's store (the level's total and the PO's own
+ * units, with the delivery day the supplier promised), and each receipt's
+ * accepted quantities as a `receipt` movement referring to the PO. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "common/buf.h"
 #include "common/event.h"
 
+#include "services/inventory/incoming_store.h"
 #include "services/inventory/po_event.h"
 #include "services/inventory/stock.h"
 #include "services/inventory/stock_handlers.h"
@@ -30,9 +32,14 @@ inv_apply_supplier(void *app, PGconn *db, const struct tm_event *ev, struct tm_e
         goto out;
     snprintf(po, sizeof po, "%" PRId64, e->po_id);
     for (int i = 0; i < e->n_incoming && rc == TM_OK; i++)
-        if ((rc = inv_db_stock_ensure(db, e->store_id, e->incoming[i].product_id, err)) == TM_OK)
-            rc = inv_db_incoming_add(db, e->store_id, e->incoming[i].product_id,
-                                     e->incoming[i].value, err);
+        if ((rc = inv_db_stock_ensure(db, e->store_id, e->incoming[i].product_id, err)) == TM_OK &&
+            (rc = inv_db_incoming_add(db, e->store_id, e->incoming[i].product_id,
+                                      e->incoming[i].value, err)) == TM_OK)
+            rc = inv_db_incoming_po_add(db, e->po_id, e->store_id, e->incoming[i].product_id,
+                                        e->incoming[i].value, err);
+    /* when the supplier said it would arrive: what the reorder policy nets */
+    if (rc == TM_OK && e->expected_delivery[0])
+        rc = inv_db_incoming_po_expected(db, e->po_id, e->expected_delivery, err);
     snprintf(reason, sizeof reason, "receipt %" PRId64, e->receipt_id);
     /* booked when it was received, if that is a time a movement may carry */
     snprintf(when, sizeof when, "%s", e->received_at);

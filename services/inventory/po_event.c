@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/time.h"
 
 #define ID_MAX ((int64_t)1 << 53)
 #define QTY_MAX 10000000LL
@@ -52,6 +53,15 @@ inv_po_event_decode(const cJSON *data, struct inv_po_event *e, struct tm_err *er
     if ((rc = tm_json_i64(po, "id", 1, ID_MAX, &e->po_id, err)) != TM_OK ||
         (rc = tm_json_i64(data, "store_id", 1, ID_MAX, &e->store_id, err)) != TM_OK)
         return rc;
+    const cJSON *when = tm_json_member(po, "expected_delivery");
+    if (when && !cJSON_IsNull(when)) {
+        struct tm_time t;
+        if ((rc = tm_json_str(po, "expected_delivery", 10, 10, e->expected_delivery,
+                              sizeof e->expected_delivery, err)) != TM_OK ||
+            (rc = tm_time_parse(e->expected_delivery, "purchase_order.expected_delivery", &t,
+                                err)) != TM_OK)
+            return rc;
+    }
     if ((rc = pairs(tm_json_member(data, "incoming"), "incoming", "delta", -QTY_MAX, e->incoming,
                     &e->n_incoming, err)) != TM_OK)
         return rc;

@@ -21,6 +21,7 @@ struct inv_po_pair {
 
 struct inv_po_event {
     int64_t po_id, store_id;
+    char expected_delivery[11]; /* "YYYY-MM-DD" the supplier promised; "" when none yet */
     int n_incoming;
     struct inv_po_pair incoming[INV_PO_LINES_MAX];
     int64_t receipt_id; /* 0 when the event has no receipt */
@@ -31,7 +32,8 @@ struct inv_po_event {
 
 /* Decodes data into *out. TM_INVALID naming the field when it is not a
  * PurchaseOrderEvent: ids >= 1, at most INV_PO_LINES_MAX entries each,
- * deltas within +-10^7, receipt quantities 0..10^7. */
+ * deltas within +-10^7, receipt quantities 0..10^7, the PO's
+ * expected_delivery a date or null/absent. */
 TM_MUSTCHECK enum tm_code inv_po_event_decode(const cJSON *data, struct inv_po_event *out,
                                               struct tm_err *err);
 

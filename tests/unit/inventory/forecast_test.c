@@ -347,6 +347,16 @@ START_TEST(test_engine_zero_lower_bounds)
     }
     ck_assert(r->cum_lo95[0] == 0);
     ck_assert(r->cum_lo80[27] > 0); /* four weeks without a sale did not happen */
+    /* the sums' grid: 0 where sums were 0, rising, around the intervals */
+    ck_assert(r->cum_q[0][0] == 0);
+    for (int h = 0; h < 28; h++) {
+        ck_assert(r->cum_q[h][FC_CUM_NQ - 1] > 0);
+        for (int j = 1; j < FC_CUM_NQ; j++)
+            ck_assert(r->cum_q[h][j] >= r->cum_q[h][j - 1]);
+    }
+    ck_assert_double_eq(fc_cum_levels[15], 0.975);
+    ck_assert(r->cum_q[27][15] >= r->cum_hi95[27] - 1e-9); /* no narrower */
+    ck_assert(r->cum_q[27][7] <= r->cum_hi80[27]);
     ck_assert(r->chosen.cover80 >= 0.5);
     free(r);
     free(y);
@@ -528,6 +538,11 @@ break_accuracy(struct fc_result *r)
     r->seed.mase = INFINITY;
 }
 static void
+break_grid(struct fc_result *r)
+{
+    r->cum_q[2][5] = r->cum_q[2][4] - 1;
+}
+static void
 break_horizon(struct fc_result *r)
 {
     r->horizon = 0;
@@ -544,6 +559,7 @@ static const struct {
     {break_falling_sum, "sum of period 7 falls"},
     {break_parameter, "a parameter of"},
     {break_accuracy, "accuracy of the seed formula"},
+    {break_grid, "quantile 0.3 of the sum of period 3"},
     {break_horizon, "horizon 0"},
 };
 

@@ -1,0 +1,431 @@
+/* tests/unit/inventory/reorder_test.c — the reorder policy (reorder.h)
+ * against values worked out by hand: the quantile function's integrals,
+ * rounding, a deterministic demand, what a spread lead time and a higher
+ * target do, netting, urgency, bad input, ABC classes, and the engine's
+ * distribution handed over whole. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "services/inventory/reorder.h"
+
+/* every day's demand exactly `per_day` */
+static void
+constant_dist(struct rp_dist *d, double per_day, int H)
+{
+    memset(d, 0, sizeof *d);
+    d->cls = FC_SMOOTH;
+    d->model = FC_SES;
+    d->horizon = H;
+    for (int h = 0; h < H; h++) {
+        d->cum_mean[h] = per_day * (h + 1);
+        for (int j = 0; j < FC_CUM_NQ; j++)
+            d->cum_q[h][j] = per_day * (h + 1);
+    }
+}
+
+/* the sum over h days uniform on [0, 2 × 50 h]: Q(u) = 100 h u */
+static void
+uniform_dist(struct rp_dist *d, int H)
+{
+    memset(d, 0, sizeof *d);
+    d->horizon = H;
+    for (int h = 0; h < H; h++) {
+        d->cum_mean[h] = 50.0 * (h + 1);
+        for (int j = 0; j < FC_CUM_NQ; j++)
+            d->cum_q[h][j] = 100.0 * (h + 1) * fc_cum_levels[j];
+    }
+}
+
+static struct rp_input
+input(const struct rp_dist *d)
+{
+    struct rp_input in = {
+        .dist = d,
+        .lead = {.mean_days = 5, .sd_days = 0, .source = RP_LEAD_GIVEN},
+        .review_days = 1,
+        .fill_rate = 0.98,
+        .abc = 'A',
+        .pack_size = 1,
+        .unit_cost = 100,
+        .holding_rate = 0.25,
+        .today_day = 20000,
+    };
+    return in;
+}
+
+START_TEST(test_excess_integrals)
+{
+    struct rp_dist *d = malloc(sizeof *d);
+    constant_dist(d, 10, 3);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 2, 0), 20, 1e-9);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 2, 15), 5, 1e-9);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 2, 20), 0, 1e-9);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 2, 25), 0, 1e-9);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 4, 0), 0, 1e-9); /* past the horizon */
+
+    /* uniform on [0, 100]: E[(U − s)⁺] = (100 − s)² / 200; the grid's
+     * ends (flat below 0.01, exponential above 0.99) cost a little */
+    uniform_dist(d, 1);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 1, 0), 50, 0.05);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 1, 50), 12.5, 0.05);
+    ck_assert_double_eq_tol(rp_expected_excess(d, 1, 90), 0.5, 0.02);
+    /* above the grid: the tail decays but never ends */
+    double e99 = rp_expected_excess(d, 1, 99), e105 = rp_expected_excess(d, 1, 105);
+    ck_assert(e105 > 0 && e105 < e99);
+    free(d);
+}
+END_TEST
+
+START_TEST(test_round_order)
+{
+    ck_assert_int_eq(rp_round_order(0, 0, 1), 0);
+    ck_assert_int_eq(rp_round_order(-3, 5, 1), 0);
+    ck_assert_int_eq(rp_round_order(3.2, 0, 1), 4);
+    ck_assert_int_eq(rp_round_order(3, 10, 1), 10);
+    ck_assert_int_eq(rp_round_order(11, 10, 6), 12);
+    ck_assert_int_eq(rp_round_order(12, 0, 6), 12);
+    ck_assert_int_eq(rp_round_order(12.0000000001, 0, 6), 12);
+    ck_assert_int_eq(rp_round_order(1, 7, 6), 12); /* the MOQ, then whole packs */
+}
+END_TEST
+
+START_TEST(test_deterministic_demand)
+{
+    struct rp_dist *d = malloc(sizeof *d);
+    struct rp_result r;
+    struct tm_err err;
+    constant_dist(d, 10, 30);
+    struct rp_input in = input(d);
+
+    /* no order cost: no EOQ; the order is the review period's demand (10);
+     * D(L + R) is 60 for sure, so s = 60 short of nothing */
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_int_eq(r.lead_lo, 5);
+    ck_assert_int_eq(r.lead_hi, 5);
+    ck_assert_double_eq_tol(r.protection_mean, 60, 1e-9);
+    ck_assert_double_eq_tol(r.daily_mean, 10, 1e-9);
+    ck_assert_double_eq_tol(r.eoq, 0, 1e-12);
+    ck_assert_int_eq(r.order_size, 10);
+    ck_assert_double_eq_tol(r.undershoot, 4.5, 1e-9); /* E[X²] / 2E[X] − ½, X = 10 */
+    ck_assert_int_eq(r.reorder_point, 60);
+    ck_assert_double_eq_tol(r.safety_stock, 0, 1e-9);
+    ck_assert_int_eq(r.order_up_to, 70);
+    ck_assert_double_eq_tol(r.expected_fill_rate, 1, 1e-9);
+    /* nothing on hand: an order up to S, at once */
+    ck_assert(r.reorder);
+    ck_assert_int_eq(r.order_quantity, 70);
+    ck_assert_int_eq(r.urgency, RP_URGENCY_CRITICAL);
+
+    /* EOQ: sqrt(2 × 3650 × 2000 / (0.25 × 100)) = sqrt(584000) */
+    in.order_cost = 2000;
+    in.on_hand = 40;
+    in.reserved = 5;
+    in.incoming_due = 10;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_double_eq_tol(r.eoq, sqrt(584000.0), 1e-6);
+    ck_assert_int_eq(r.order_size, 765);
+    /* a larger order spreads the target's shortage over more demand: 2 %
+     * of 765 + 4.5 is 15.39 units short a cycle, so s = 60 − 15 */
+    ck_assert_int_eq(r.reorder_point, 45);
+    ck_assert_int_eq(r.order_up_to, 45 + 765);
+    ck_assert_double_eq_tol(r.shortage_per_cycle, 15, 1e-9);
+    ck_assert_double_eq_tol(r.safety_stock, -15, 1e-9);
+    ck_assert_int_eq(r.available, 35);
+    ck_assert_int_eq(r.position, 45);
+    ck_assert(r.reorder);
+    ck_assert_int_eq(r.order_quantity_raw, 765);
+    ck_assert_int_eq(r.order_quantity, 765);
+    /* 35 units last three and a half days: out on day 4 (today is day 1),
+     * before an order placed today arrives (5 days) */
+    ck_assert_int_eq(r.stockout_day, in.today_day + 3);
+    ck_assert_int_eq(r.urgency, RP_URGENCY_HIGH);
+
+    /* MOQ 1000 in packs of 24: an order of 1008; 2 % of 1012.5 short, s = 40 */
+    in.moq = 1000;
+    in.pack_size = 24;
+    in.incoming_due = 0;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_int_eq(r.order_size, 1008);
+    ck_assert_int_eq(r.reorder_point, 40);
+    ck_assert(r.reorder);
+    ck_assert_int_eq(r.order_quantity_raw, 1048 - 35);
+    ck_assert_int_eq(r.order_quantity, 1032);
+
+    in.on_hand = in.reserved = 5; /* nothing available */
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_int_eq(r.urgency, RP_URGENCY_CRITICAL);
+    ck_assert_int_eq(r.stockout_day, in.today_day);
+
+    in.on_hand = 200;
+    in.reserved = 0;
+    in.incoming_due = 0;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert(!r.reorder);
+    ck_assert_int_eq(r.order_quantity, 0);
+    ck_assert_int_eq(r.urgency, RP_URGENCY_NONE);
+    ck_assert_int_eq(r.stockout_day, in.today_day + 20); /* 200 units: day 21 */
+    free(d);
+}
+END_TEST
+
+START_TEST(test_spread_and_target_raise_the_point)
+{
+    struct rp_dist *d = malloc(sizeof *d);
+    struct rp_result fixed, spread, lower;
+    struct tm_err err;
+    uniform_dist(d, 60);
+    struct rp_input in = input(d);
+    in.lead.mean_days = 7;
+
+    ck_assert_int_eq(rp_policy(&in, &fixed, &err), TM_OK);
+    in.lead.sd_days = 3;
+    ck_assert_int_eq(rp_horizon_needed(&in.lead, 1), 20); /* ceil(7 + 12) + 1 */
+    ck_assert_int_eq(rp_policy(&in, &spread, &err), TM_OK);
+    ck_assert_int_eq(spread.lead_lo, 0);
+    ck_assert_int_eq(spread.lead_hi, 19);
+    ck_assert_double_eq_tol(spread.protection_mean, fixed.protection_mean, 1.0);
+    ck_assert(spread.reorder_point > fixed.reorder_point);
+    ck_assert(spread.expected_fill_rate >= 0.98 - 1e-9);
+    in.fill_rate = 0.90;
+    ck_assert_int_eq(rp_policy(&in, &lower, &err), TM_OK);
+    ck_assert(lower.reorder_point < spread.reorder_point);
+    ck_assert(lower.expected_fill_rate >= 0.90 - 1e-9);
+    /* s is the least whole number that meets the target: with a fixed
+     * lead time of 7 days the cycle sees D(8); one unit less misses */
+    double target = (1 - 0.98) * fixed.cycle_demand;
+    ck_assert(rp_expected_excess(d, 8, (double)fixed.reorder_point) <= target);
+    ck_assert(rp_expected_excess(d, 8, (double)fixed.reorder_point - 1) > target);
+    ck_assert_double_eq_tol(fixed.shortage_per_cycle,
+                            rp_expected_excess(d, 8, (double)fixed.reorder_point), 1e-9);
+    free(d);
+}
+END_TEST
+
+START_TEST(test_no_demand_orders_nothing)
+{
+    struct rp_dist *d = malloc(sizeof *d);
+    struct rp_result r;
+    struct tm_err err;
+    constant_dist(d, 0, 10);
+    struct rp_input in = input(d);
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_int_eq(r.reorder_point, 0);
+    ck_assert(!r.reorder);
+    ck_assert_int_eq(r.order_quantity, 0);
+    ck_assert_int_eq(r.stockout_day, in.today_day); /* nothing on hand */
+    free(d);
+}
+END_TEST
+
+static void
+spoil_fill_zero(struct rp_input *in)
+{
+    in->fill_rate = 0;
+}
+static void
+spoil_fill_one(struct rp_input *in)
+{
+    in->fill_rate = 1;
+}
+static void
+spoil_fill_nan(struct rp_input *in)
+{
+    in->fill_rate = NAN;
+}
+static void
+spoil_lead_neg(struct rp_input *in)
+{
+    in->lead.mean_days = -1;
+}
+static void
+spoil_lead_sd_neg(struct rp_input *in)
+{
+    in->lead.sd_days = -0.5;
+}
+static void
+spoil_lead_far(struct rp_input *in)
+{
+    in->lead.mean_days = 1e6;
+}
+static void
+spoil_review0(struct rp_input *in)
+{
+    in->review_days = 0;
+}
+static void
+spoil_moq_neg(struct rp_input *in)
+{
+    in->moq = -1;
+}
+static void
+spoil_pack0(struct rp_input *in)
+{
+    in->pack_size = 0;
+}
+static void
+spoil_cost_neg(struct rp_input *in)
+{
+    in->unit_cost = -1;
+}
+static void
+spoil_hold_inf(struct rp_input *in)
+{
+    in->holding_rate = INFINITY;
+}
+static void
+spoil_order_neg(struct rp_input *in)
+{
+    in->order_cost = -5;
+}
+static void
+spoil_onhand_neg(struct rp_input *in)
+{
+    in->on_hand = -1;
+}
+static void
+spoil_reserved_neg(struct rp_input *in)
+{
+    in->reserved = -2;
+}
+static void
+spoil_incoming_neg(struct rp_input *in)
+{
+    in->incoming_due = -3;
+}
+static void
+spoil_no_dist(struct rp_input *in)
+{
+    in->dist = NULL;
+}
+static void
+spoil_short(struct rp_input *in)
+{
+    in->lead.mean_days = 9.5;
+}
+
+static const struct {
+    const char *field;
+    void (*spoil)(struct rp_input *);
+} spoiled[] = {
+    {"fill_rate", spoil_fill_zero},
+    {"fill_rate", spoil_fill_one},
+    {"fill_rate", spoil_fill_nan},
+    {"lead_time_mean_days", spoil_lead_neg},
+    {"lead_time_sd_days", spoil_lead_sd_neg},
+    {"lead_time_mean_days", spoil_lead_far},
+    {"review_days", spoil_review0},
+    {"moq", spoil_moq_neg},
+    {"pack_size", spoil_pack0},
+    {"unit_cost", spoil_cost_neg},
+    {"holding_rate", spoil_hold_inf},
+    {"order_cost", spoil_order_neg},
+    {"on_hand", spoil_onhand_neg},
+    {"reserved", spoil_reserved_neg},
+    {"incoming_due", spoil_incoming_neg},
+    {"dist", spoil_no_dist},
+    {"horizon", spoil_short},
+};
+
+START_TEST(test_bad_input_names_the_field)
+{
+    struct rp_dist *d = malloc(sizeof *d);
+    struct rp_result r;
+    struct tm_err err;
+    constant_dist(d, 3, 10);
+    struct rp_input in = input(d);
+    spoiled[_i].spoil(&in);
+    tm_err_clear(&err);
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, spoiled[_i].field);
+    ck_assert_int_eq(r.reorder_point, 0);
+    free(d);
+}
+END_TEST
+
+START_TEST(test_abc)
+{
+    const double rev[6] = {10, 500, 0, 300, 150, 40};
+    char c[6];
+    /* 1000 in all: 500 (50 % before: 0) A, 300 (before 50 %) A, 150 (80 %) B,
+     * 40 (95 %) C, 10 C, 0 C */
+    rp_abc(rev, 6, 0.80, 0.95, c);
+    ck_assert_int_eq(c[1], 'A');
+    ck_assert_int_eq(c[3], 'A');
+    ck_assert_int_eq(c[4], 'B');
+    ck_assert_int_eq(c[5], 'C');
+    ck_assert_int_eq(c[0], 'C');
+    ck_assert_int_eq(c[2], 'C');
+    const double one[1] = {7};
+    rp_abc(one, 1, 0.8, 0.95, c);
+    ck_assert_int_eq(c[0], 'A');
+    const struct rp_levels lv = RP_LEVELS_DEFAULT;
+    ck_assert_double_eq(rp_level_for(&lv, 'A'), 0.98);
+    ck_assert_double_eq(rp_level_for(&lv, 'B'), 0.95);
+    ck_assert_double_eq(rp_level_for(&lv, 'C'), 0.90);
+}
+END_TEST
+
+/* the engine's result, handed over and used: a lumpy series' distribution
+ * is not a normal one (its low quantiles are 0) and the policy meets its
+ * own target on it */
+START_TEST(test_engine_distribution)
+{
+    enum { N = 500 };
+    double y[N];
+    unsigned seed = 7;
+    for (int i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned v = (seed >> 16) & 0x7fff;
+        y[i] = v % 5 == 0 ? (double)(1 + v % 23) : 0; /* a day in 5, 1..23 units */
+    }
+    struct fc_options o = {.horizon = 20, .origins = 4, .season = 7};
+    struct fc_result *fr = malloc(sizeof *fr);
+    struct rp_dist *d = malloc(sizeof *d);
+    struct rp_result r;
+    struct tm_err err;
+    ck_assert_int_eq(fc_run(y, N, &o, fr, &err), TM_OK);
+    rp_dist_from_forecast(fr, d);
+    ck_assert_int_eq(d->horizon, 20);
+    ck_assert_int_eq(d->cls, fr->info.cls);
+    ck_assert_double_eq(d->cum_mean[19], fr->cum[19]);
+    ck_assert_double_eq(d->cum_q[0][0], 0); /* most days sell nothing */
+    for (int j = 1; j < FC_CUM_NQ; j++)
+        ck_assert(d->cum_q[9][j] >= d->cum_q[9][j - 1]);
+    struct rp_input in = input(d);
+    in.lead.mean_days = 6;
+    in.lead.sd_days = 2;
+    in.on_hand = 3;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert(r.reorder_point > r.protection_mean);
+    ck_assert(r.expected_fill_rate >= 0.98 - 1e-9);
+    ck_assert(r.reorder);
+    in.lead.mean_days = 30; /* the distribution holds 20 days */
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "horizon");
+    free(d);
+    free(fr);
+}
+END_TEST
+
+Suite *reorder_suite(void);
+
+Suite *
+reorder_suite(void)
+{
+    Suite *s = suite_create("inventory.reorder");
+    TCase *tc = tcase_create("reorder");
+    tcase_add_test(tc, test_excess_integrals);
+    tcase_add_test(tc, test_round_order);
+    tcase_add_test(tc, test_deterministic_demand);
+    tcase_add_test(tc, test_spread_and_target_raise_the_point);
+    tcase_add_test(tc, test_no_demand_orders_nothing);
+    tcase_add_loop_test(tc, test_bad_input_names_the_field, 0,
+                        (int)(sizeof spoiled / sizeof spoiled[0]));
+    tcase_add_test(tc, test_abc);
+    tcase_add_test(tc, test_engine_distribution);
+    suite_add_tcase(s, tc);
+    return s;
+}
