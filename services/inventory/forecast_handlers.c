@@ -22,6 +22,7 @@
  * TM_FORECAST_HORIZON_MAX (proto/limits.h). */
 #include "services/inventory/forecast_handlers.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -409,8 +410,8 @@ stored_or_skipped(PGconn *db, const struct series_fc *s, enum tm_code rc, int64_
 struct refresh_of {
     int64_t product_id, category_id;
     int horizon;
-    const struct fc_due_level
-        *only; /* these stores' series, sorted by store; NULL: every store's */
+    /* the stores whose series to refresh, sorted by store; NULL: all */
+    const struct fc_due_level *only;
     size_t n_only;
     const char *rid; /* the request's id for the log; NULL in the job */
 };
@@ -704,7 +705,8 @@ enum tm_code
 inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
     const struct inv_app *a = app;
-    size_t max = a && a->forecast_batch > 0 ? (size_t)a->forecast_batch : 1;
+    assert(a && a->forecast_batch > 0); /* main.c's setting, 1 at least */
+    size_t max = (size_t)a->forecast_batch;
     struct fc_due_level *due = tm_xcalloc(max, sizeof *due);
     int got = 0;
     enum tm_code rc = inv_db_forecast_due(db, (int)max, due, &got, err);
