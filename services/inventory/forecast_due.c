@@ -27,6 +27,22 @@ fc_due_sort(struct fc_due_level *l, size_t n)
         qsort(l, n, sizeof *l, cmp_level);
 }
 
+static int
+cmp_lock(const void *pa, const void *pb)
+{
+    const struct fc_due_level *a = pa, *b = pb;
+    int c = cmp_i64(a->store_id, b->store_id);
+
+    return c ? c : cmp_i64(a->product_id, b->product_id);
+}
+
+void
+fc_due_sort_for_locking(struct fc_due_level *l, size_t n)
+{
+    if (n > 1)
+        qsort(l, n, sizeof *l, cmp_lock);
+}
+
 size_t
 fc_due_group_end(const struct fc_due_level *l, size_t n, size_t a)
 {

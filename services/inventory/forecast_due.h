@@ -3,7 +3,8 @@
  * (docs/forecasting.md, "Keeping forecasts fresh"). A refresh sorts its
  * levels by product and store, computes each product's due store series and
  * the product's chain series once, then each category of those products
- * once. Pure: no I/O, no allocation; the caller owns every array. */
+ * once, and records the levels refreshed last, in lock order. Pure: no I/O,
+ * no allocation; the caller owns every array. */
 #ifndef TM_INVENTORY_FORECAST_DUE_H
 #define TM_INVENTORY_FORECAST_DUE_H
 
@@ -22,6 +23,11 @@ struct fc_due_level {
 
 /* Sorts l[0..n) by product, then store. */
 void fc_due_sort(struct fc_due_level *l, size_t n);
+
+/* Sorts l[0..n) by store, then product: the order a sale's commit locks
+ * levels in (inv_lines_prepare), so recording levels refreshed in it never
+ * deadlocks with a sale. */
+void fc_due_sort_for_locking(struct fc_due_level *l, size_t n);
 
 /* The end of the product group that starts at l[a] in l[0..n) sorted by
  * fc_due_sort: the first index after a with another product (n at most). */

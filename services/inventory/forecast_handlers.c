@@ -664,10 +664,9 @@ out:
 }
 
 /* One product's due levels l[0..n) (sorted by store): their store series
- * and the product's own, then each level recorded as refreshed. *u is the
- * product's forecast.updated (product_id 0 when its own series had too
- * little history: skipped and logged); *rows grows by the levels taken and
- * the product's series when stored. */
+ * and the product's own. *u is the product's forecast.updated (product_id 0
+ * when its own series had too little history: skipped and logged); *rows
+ * grows by the levels taken and the product's series when stored. */
 static enum tm_code
 refresh_due(PGconn *db, const struct fc_due_level *l, size_t n, struct fc_work *w,
             struct updated *u, int64_t *rows, struct tm_err *err)
@@ -686,7 +685,7 @@ refresh_due(PGconn *db, const struct fc_due_level *l, size_t n, struct fc_work *
         updated_of(&w->s, done.stored, u);
         *rows += 1;
     }
-    if (rc == TM_OK && (rc = levels_done(db, l, n, err)) == TM_OK)
+    if (rc == TM_OK)
         *rows += (int64_t)n;
     return rc;
 }
@@ -695,8 +694,11 @@ refresh_due(PGconn *db, const struct fc_due_level *l, size_t n, struct fc_work *
  * forecast-batch setting, the longest due first: each product's due store
  * series and its own, then each category of those products once; every
  * level taken is recorded as refreshed, so the next run goes on with the
- * rest. Nothing due: one query, no row. The events go last, so the
- * outbox's counter row is held only for the end of the job's transaction.
+ * rest. Nothing due: one query, no row. The levels are recorded after
+ * every series is computed, in the order sales lock them, so a sale of a
+ * level waits for the run only for its last moments and never deadlocks
+ * with it; the events go last, so the outbox's counter row is held only
+ * for the end of the job's transaction.
  * A series with too little history is skipped (logged) and its level taken
  * all the same, so it is not tried again until it moves; any other failure
  * fails the run, which records the series and the reason, and leaves every
@@ -733,6 +735,9 @@ inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *er
         rc = stored_or_skipped(db, &w->s, rc, today, NULL, &done, err);
         *rows += done.stored;
     }
+    fc_due_sort_for_locking(due, n);
+    if (rc == TM_OK)
+        rc = levels_done(db, due, n, err);
     for (size_t i = 0; i < n_upd && rc == TM_OK; i++)
         rc = emit_updated(db, &upd[i], err);
     if (rc == TM_OK && n)

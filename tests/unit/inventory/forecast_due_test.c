@@ -1,7 +1,8 @@
 /* tests/unit/inventory/forecast_due_test.c — what a forecast refresh
  * computes from the due levels it takes (forecast_due.h): levels grouped by
- * product with their stores in order, each product's due stores found and
- * the others not, each category once, against a plain count as the oracle. */
+ * product with their stores in order, recorded in a sale's lock order, each
+ * product's due stores found and the others not (against a plain scan as
+ * the oracle), each category once. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,22 @@ START_TEST(test_levels_grouped_by_product_then_store)
     ck_assert_int_eq(l[4].store_id, 3);
     fc_due_sort(l, 0); /* nothing due: nothing to do */
     ck_assert_uint_eq(fc_due_group_end(l, 0, 0), 0);
+}
+END_TEST
+
+/* recorded in the order a sale locks levels: by store, then product */
+START_TEST(test_lock_order_is_a_sales)
+{
+    struct fc_due_level l[] = {lv(3, 20, 7), lv(1, 10, 5), lv(2, 20, 7),
+                               lv(1, 20, 7), lv(5, 10, 5), lv(1, 5, 0)};
+    size_t n = sizeof l / sizeof l[0];
+
+    fc_due_sort_for_locking(l, n);
+    for (size_t i = 1; i < n; i++)
+        ck_assert(l[i - 1].store_id < l[i].store_id ||
+                  (l[i - 1].store_id == l[i].store_id && l[i - 1].product_id < l[i].product_id));
+    ck_assert_int_eq(l[0].product_id, 5);
+    ck_assert_int_eq(l[n - 1].store_id, 5);
 }
 END_TEST
 
@@ -97,6 +114,7 @@ forecast_due_suite(void)
     TCase *tc = tcase_create("forecast_due");
 
     tcase_add_test(tc, test_levels_grouped_by_product_then_store);
+    tcase_add_test(tc, test_lock_order_is_a_sales);
     tcase_add_test(tc, test_only_the_due_stores);
     tcase_add_test(tc, test_each_category_once);
     suite_add_tcase(s, tc);
