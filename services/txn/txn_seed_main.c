@@ -10,8 +10,9 @@
  * at the sale's time), as a store would have reordered. Flagged sales are
  * then reviewed with the generator's labels, so the fraud statistics have
  * data. Last, tm-inventory's forecasts are refreshed from the whole history
- * (its refresh job run until a run finds nothing due) and waited for. Does nothing when tm-txn
- * already holds sales. Reads tm-txn's schema, to wait for its catalogue copy to catch up.
+ * (its refresh job run until a run finds nothing due) and waited for. Does
+ * nothing when tm-txn already holds sales. Reads tm-txn's schema, to wait
+ * for its catalogue copy to catch up.
  *
  * It runs for minutes on a small machine: every few seconds it logs
  * event=seed.progress (step, done, total), which deploy/stack.sh shows. */
@@ -449,7 +450,8 @@ forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, int64_t 
 }
 
 /* Asks tm-inventory to run the forecast job now, waiting FORECAST_POST_MS
- * for its answer: *status 200 (it ran: *run_id, *ok, *rows from its run record),
+ * for its answer: *status 200 (it ran: *run_id, *ok, *rows from its run
+ * record),
  * 202 (it runs on) or 409 (a run is under way); 0 when no answer came in
  * time (the job may be running: its run record will tell). */
 static enum tm_code
