@@ -146,7 +146,8 @@ lint:
 FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/json.c common/http.c \
 	common/buf.c common/err.c common/time.c services/inventory/po_event.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
-	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz
+	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz \
+	build/fuzz/series-csv-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -202,6 +203,16 @@ build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/in
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) \
 		common/err.c common/buf.c -lnlopt -lm
+# the CSV readers of the offline tools (tm-forecast-eval, tm-reorder-eval,
+# tm-reorder-sim): demand series and reorder policies
+SERIES_CSV_FUZZ_SRC := tests/fuzz/series_csv_fuzz.c services/inventory/series_csv.c \
+	services/inventory/policy_csv.c services/inventory/forecast_pattern.c common/err.c common/buf.c
+build/fuzz/series-csv-fuzz: $(SERIES_CSV_FUZZ_SRC) services/inventory/series_csv.h \
+		services/inventory/policy_csv.h services/inventory/forecast.h common/err.h common/buf.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $(SERIES_CSV_FUZZ_SRC) -lm
 
 clean:
 	rm -rf build bin

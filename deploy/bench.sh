@@ -8,6 +8,8 @@
 # INSERT at 1, 8 and 32 clients; fraud-scored sales beside it at 8 and 32;
 # events and logins; and prints one table with
 # the ratio of ours to each reference. The machine is shared and noisy: read the ratios.
+# Then the offline parts: fraud scoring, forecasting accuracy
+# (deploy/bench-forecast.sh) and the reorder simulation (deploy/bench-reorder.sh).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -301,3 +303,6 @@ rm -f "$fraud_csv"
 
 echo
 BIN=$BIN "$ROOT/deploy/bench-forecast.sh"
+
+echo
+BIN=$BIN "$ROOT/deploy/bench-reorder.sh"

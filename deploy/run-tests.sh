@@ -55,6 +55,7 @@ for t in "$BUILD"/tests/unit-*; do # one per tests/unit/<area>/ (Makefile)
   run "$(basename "$t")" "$t"
 done
 run stack-shell "$ROOT/tests/shell/stack_test.sh"
+run reorder-tools-shell "$ROOT/tests/shell/reorder_tools_test.sh"
 
 # Every fuzz target for a bounded time, each on a copy of its seed corpus
 # (tests/fuzz/README.md); any crash, leak or sanitizer report fails the run.
@@ -80,6 +81,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "supplier mock catalogue, order and fault bodies" build/fuzz/supplier-mock-fuzz tests/fuzz/supplier-mock-corpus
   fuzz "supplier API replies" build/fuzz/supplier-api-fuzz tests/fuzz/supplier-api-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
+  fuzz "demand series CSV" build/fuzz/series-csv-fuzz tests/fuzz/series-csv-corpus
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
   failed=$((failed + 1))

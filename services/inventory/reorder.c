@@ -150,6 +150,33 @@ rp_expected_excess(const struct rp_dist *d, int h, double s)
     return e;
 }
 
+/* ½ E[((D(h) − s)⁺)²], the second-order loss: its integral over s is
+ * the first-order one (h = 0: no demand, 0) */
+static double
+excess2(const struct rp_dist *d, int h, double s)
+{
+    if (h < 1 || h > d->horizon)
+        return 0;
+    const double *q = d->cum_q[h - 1];
+    double c0 = fmax(q[0] - s, 0), e = fc_cum_levels[0] * c0 * c0;
+
+    for (int j = 0; j + 1 < FC_CUM_NQ; j++) {
+        double a = q[j], b = q[j + 1], du = fc_cum_levels[j + 1] - fc_cum_levels[j];
+        if (s <= a) {
+            double c = a - s, k = b - a;
+            e += du * (c * c + c * k + k * k / 3);
+        } else if (s < b) {
+            e += du * (b - s) * (b - s) * (b - s) / (3 * (b - a));
+        }
+    }
+    double p = 1 - fc_cum_levels[TAIL_AT], c = q[TAIL_AT] - s, t = tail_theta(q);
+    if (c >= 0)
+        e += p * (c * c + 2 * c * t + 2 * t * t);
+    else if (t > 0)
+        e += p * 2 * t * t * exp(c / t);
+    return e / 2;
+}
+
 /* E[D(h)] and E[D(h)²] of the quantile function */
 static void
 moments(const struct rp_dist *d, int h, double *m1, double *m2)
@@ -250,37 +277,81 @@ rp_check(const struct rp_input *in, struct tm_err *err)
     return TM_OK;
 }
 
-/* the expected shortage per cycle at reorder point s: the mixture over
- * the lead times of the excess over ℓ + R days */
+/* The expected shortage per review period of (s, S = s + q), backorders
+ * counted (lost sales only lower it). The period's shortage with the
+ * position y after the review is E[(D(L+R) − y)⁺] − E[(D(L) − y)⁺]: the
+ * stock an order placed now finds short when it arrives, less what was
+ * already short before. y is S after an order (a share `share` of the
+ * reviews: lead times `every`), otherwise anywhere in (s, S] — taken as
+ * uniform, where the mean over y is a difference of second-order losses
+ * over q (lead times `cycle`). */
+/* lead-time weights over whole days [lo, hi] */
+struct lead_w {
+    int lo, hi;
+    double p[RP_MAX_HORIZON + 1];
+};
+
 static double
-shortage(const struct rp_dist *d, const double *p, int lo, int hi, int R, double s)
+shortage(const struct rp_dist *d, const struct lead_w *every, const struct lead_w *cycle, int R,
+         double s, double q, double share)
 {
-    double e = 0;
-    for (int l = lo; l <= hi; l++)
-        if (p[l - lo] > 0)
-            e += p[l - lo] * rp_expected_excess(d, l + R, s);
-    return e;
+    double e = 0, S = s + q;
+    for (int l = every->lo; l <= every->hi && share > 0; l++) {
+        double w = every->p[l - every->lo];
+        if (w > 0)
+            e += share * w * (rp_expected_excess(d, l + R, S) - rp_expected_excess(d, l, S));
+    }
+    for (int l = cycle->lo; l <= cycle->hi && share < 1 && q > 0; l++) {
+        double w = cycle->p[l - cycle->lo];
+        if (w > 0)
+            e += (1 - share) * w *
+                 (excess2(d, l + R, s) - excess2(d, l + R, S) - excess2(d, l, s) +
+                  excess2(d, l, S)) /
+                 q;
+    }
+    return e > 0 ? e : 0;
 }
 
 /* the least whole s ≥ 0 whose shortage is at most `target` */
 static double
-least_point(const struct rp_dist *d, const double *p, int lo, int hi, int R, double target)
+least_point(const struct rp_dist *d, const struct lead_w *every, const struct lead_w *cycle, int R,
+            double q, double share, double target)
 {
     double a = 0, b = 1;
-    if (shortage(d, p, lo, hi, R, 0) <= target)
+    if (shortage(d, every, cycle, R, 0, q, share) <= target)
         return 0;
-    for (int l = lo; l <= hi; l++) /* start above every lead time's 99 % quantile */
+    for (int l = cycle->lo; l <= cycle->hi; l++) /* above every lead time's 99 % quantile */
         b = fmax(b, ceil(d->cum_q[l + R - 1][TAIL_AT]));
-    while (shortage(d, p, lo, hi, R, b) > target && b < 1e15)
+    while (shortage(d, every, cycle, R, b, q, share) > target && b < 1e15)
         b = 2 * b + 1;
     while (b - a > 1) { /* shortage(a) > target ≥ shortage(b) */
         double m = floor((a + b) / 2);
-        if (shortage(d, p, lo, hi, R, m) <= target)
+        if (shortage(d, every, cycle, R, m, q, share) <= target)
             b = m;
         else
             a = m;
     }
     return b;
+}
+
+/* The spread of the lead time an order placed at every review meets: each
+ * order's lead time is its own, so orders cross, and what the stock waits
+ * for is the number of orders outstanding, k R days old and not yet in
+ * with P(L > kR); its variance R² Σ_k P(L > kR)(1 − P(L > kR)) is below
+ * one lead time's (Zipkin 2000, §7.4: 1.4 against 6.25 for 7 ± 2.5
+ * days). */
+static double
+crossing_sd(const struct lead_w *w, int R)
+{
+    double var = 0;
+    for (int k = 0; k * R <= w->hi; k++) {
+        double over = 0; /* P(L > kR) */
+        for (int l = w->lo; l <= w->hi; l++)
+            if (l > k * R)
+                over += w->p[l - w->lo];
+        var += over * (1 - over);
+    }
+    return R * sqrt(var);
 }
 
 enum tm_code
@@ -293,20 +364,28 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
         return rc;
     const struct rp_dist *d = in->dist;
     const int R = in->review_days, H = d->horizon;
-    double p[RP_MAX_HORIZON + 1];
-    int lo, hi;
-
-    lead_range(&in->lead, &lo, &hi);
-    lead_weights(&in->lead, lo, hi, p);
-    out->lead_lo = lo;
-    out->lead_hi = hi;
-    for (int l = lo; l <= hi; l++)
-        out->protection_mean += p[l - lo] * d->cum_mean[l + R - 1];
-    out->daily_mean = d->cum_mean[H - 1] / H;
-    out->review_mean = d->cum_mean[R - 1];
-
+    struct lead_w *cycle = tm_xmalloc(2 * sizeof *cycle), *every = cycle + 1;
+    struct rp_lead crossing = in->lead;
     double m1, m2;
+
+    lead_range(&in->lead, &cycle->lo, &cycle->hi);
+    lead_weights(&in->lead, cycle->lo, cycle->hi, cycle->p);
+    crossing.sd_days = crossing_sd(cycle, R);
+    lead_range(&crossing, &every->lo, &every->hi);
+    lead_weights(&crossing, every->lo, every->hi, every->p);
+    out->lead_lo = cycle->lo;
+    out->lead_hi = cycle->hi;
+    out->crossing_sd_days = crossing.sd_days;
+    /* expected values of the distribution the policy reads: the engine's
+     * mean path plus its mean error */
+    for (int l = cycle->lo; l <= cycle->hi; l++) {
+        moments(d, l + R, &m1, &m2);
+        out->protection_mean += cycle->p[l - cycle->lo] * m1;
+    }
+    moments(d, H, &m1, &m2);
+    out->daily_mean = m1 / H;
     moments(d, R, &m1, &m2);
+    out->review_mean = m1;
     out->undershoot = m1 > DEMAND_MIN ? fmax(m2 / (2 * m1) - 0.5, 0) : 0;
 
     if (in->unit_cost > 0 && in->holding_rate > 0 && in->order_cost > 0 &&
@@ -315,18 +394,34 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
             sqrt(2 * 365 * out->daily_mean * in->order_cost / (in->holding_rate * in->unit_cost));
     out->order_size =
         rp_round_order(fmax(fmax(out->eoq, out->review_mean), 1), in->moq, in->pack_size);
-    out->cycle_demand = (double)out->order_size + out->undershoot;
-
-    double s = least_point(d, p, lo, hi, R, (1 - in->fill_rate) * out->cycle_demand);
-    if (s + (double)out->order_size > RP_QUANTITY_MAX)
+    /* reviews that order: one a cycle, a cycle being the order size and
+     * the undershoot of demand */
+    double q = (double)out->order_size, s = 0;
+    out->order_share =
+        out->review_mean > DEMAND_MIN ? fmin(1, out->review_mean / (q + out->undershoot)) : 0;
+    /* between orders the pipeline still holds orders that may cross, as
+     * many as orders are frequent: the spread moves from a lead time's own
+     * (orders rare) to the pipeline's (an order every review) */
+    struct rp_lead between = in->lead;
+    between.sd_days = sqrt(out->order_share * crossing.sd_days * crossing.sd_days +
+                           (1 - out->order_share) * in->lead.sd_days * in->lead.sd_days);
+    lead_range(&between, &cycle->lo, &cycle->hi);
+    lead_weights(&between, cycle->lo, cycle->hi, cycle->p);
+    out->between_sd_days = between.sd_days;
+    if (out->review_mean > DEMAND_MIN)
+        s = least_point(d, every, cycle, R, q, out->order_share,
+                        (1 - in->fill_rate) * out->review_mean);
+    out->shortage_per_review = shortage(d, every, cycle, R, s, q, out->order_share);
+    free(cycle);
+    if (s + q > RP_QUANTITY_MAX)
         return tm_err_set(err, TM_UNPROCESSABLE, "dist",
                           "the demand needs a reorder point of %.0f units, past %d", s,
                           RP_QUANTITY_MAX);
     out->reorder_point = (int64_t)s;
     out->safety_stock = s - out->protection_mean;
     out->order_up_to = out->reorder_point + out->order_size;
-    out->shortage_per_cycle = shortage(d, p, lo, hi, R, s);
-    out->expected_fill_rate = 1 - out->shortage_per_cycle / out->cycle_demand;
+    out->expected_fill_rate =
+        out->review_mean > DEMAND_MIN ? 1 - out->shortage_per_review / out->review_mean : 1;
 
     out->available = in->on_hand - in->reserved;
     out->position = out->available + in->incoming_due;

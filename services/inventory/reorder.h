@@ -18,11 +18,16 @@
  *
  * Fill rate (the share of demand served from stock), not the chance of no
  * stock-out: s is the least whole number whose expected shortage per
- * replenishment cycle, E[(D(L+R) − s)⁺], is at most (1 − target) × the
- * expected demand of a cycle (the order size plus the expected undershoot
- * of s at a review); Silver, Pyke & Thomas (2017) ch. 7. The order size is
- * the larger of the EOQ and the review period's demand, rounded up to the
- * MOQ and the pack size; S = s + order size. */
+ * review period is at most (1 − target) × the period's expected demand.
+ * With the position y after a review, the period's shortage is
+ * E[(D(L+R) − y)⁺] − E[(D(L) − y)⁺] (what an order placed now finds short
+ * on arrival, less what was short before; Hadley & Whitin 1963, Silver,
+ * Pyke & Thomas 2017 ch. 7); y is S after an order and otherwise taken as
+ * uniform on (s, S], so small orders (a review period's demand) are
+ * costed as the base-stock policy they are and large ones as (s, Q).
+ * Backorders are counted; with lost sales the fill is higher. The order
+ * size is the larger of the EOQ and the review period's demand, rounded up
+ * to the MOQ and the pack size; S = s + order size. */
 #ifndef TM_INVENTORY_REORDER_H
 #define TM_INVENTORY_REORDER_H
 
@@ -92,22 +97,24 @@ enum rp_urgency {
 
 struct rp_result {
     /* the protection period L + R */
-    int lead_lo, lead_hi;   /* whole days of lead time given weight */
-    double protection_mean; /* expected demand over L + R */
-    double daily_mean;      /* expected demand per day (the distribution's horizon) */
-    double review_mean;     /* expected demand over R */
-    double undershoot;      /* expected fall below s before a review sees it */
+    int lead_lo, lead_hi;    /* whole days of lead time given weight */
+    double crossing_sd_days; /* the spread an order at every review meets (reorder.c) */
+    double between_sd_days;  /* ... and the reviews between orders meet (reorder.c) */
+    double protection_mean;  /* expected demand over L + R */
+    double daily_mean;       /* expected demand per day (the distribution's horizon) */
+    double review_mean;      /* expected demand over R */
+    double undershoot;       /* expected fall below s before a review sees it */
     /* the order size */
     double eoq; /* sqrt(2 × annual demand × order cost / (holding rate × unit cost)); 0 when
                    undefined */
     int64_t order_size; /* max(EOQ, review_mean, 1), rounded up to MOQ and pack */
     /* the levels */
-    int64_t reorder_point;     /* s */
-    double safety_stock;       /* s − protection_mean (may be negative: skewed demand) */
-    int64_t order_up_to;       /* S = s + order_size */
-    double shortage_per_cycle; /* E[(D(L+R) − s)⁺] */
-    double cycle_demand;       /* order_size + undershoot */
-    double expected_fill_rate; /* 1 − shortage_per_cycle / cycle_demand */
+    int64_t reorder_point;      /* s */
+    double safety_stock;        /* s − protection_mean (may be negative: skewed demand) */
+    int64_t order_up_to;        /* S = s + order_size */
+    double order_share;         /* share of reviews that place an order */
+    double shortage_per_review; /* expected units short a review period at s, S */
+    double expected_fill_rate;  /* 1 − shortage_per_review / review_mean */
     /* now */
     int64_t available;          /* on_hand − reserved */
     int64_t position;           /* available + incoming_due */

@@ -4,21 +4,8 @@
 # Prints a Check-style summary line, which deploy/run-tests.sh counts.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-checks=0
-fails=0
-bad=0 # the case under way has failed
-
-fail() { # fail WHAT MESSAGE
-  echo "tests/shell/stack_test.sh:0:F:stack:$1: $2"
-  bad=1
-}
-
-run_case() { # run_case FUNCTION
-  bad=0
-  checks=$((checks + 1))
-  "$1"
-  fails=$((fails + bad))
-}
+CHECK_FILE=tests/shell/stack_test.sh CHECK_TAG=stack
+. "$ROOT/tests/shell/check.sh"
 
 # running PID: the process runs (a zombie, exited but not yet reaped, does not).
 running() {
@@ -71,6 +58,4 @@ case_down_with_stale_or_missing_pid_files() {
 
 run_case case_down_waits_for_a_daemon_that_removes_its_pid_file
 run_case case_down_with_stale_or_missing_pid_files
-pct=$(( checks ? 100 * (checks - fails) / checks : 100 ))
-echo "$pct%: Checks: $checks, Failures: $fails, Errors: 0"
-[ $fails -eq 0 ]
+summary

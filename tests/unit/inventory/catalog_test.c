@@ -184,6 +184,9 @@ Suite *forecast_suite(void);     /* forecast_test.c */
 Suite *forecast_due_suite(void); /* forecast_due_test.c */
 Suite *reorder_suite(void);      /* reorder_test.c */
 Suite *po_event_suite(void);     /* po_event_test.c */
+Suite *reorder_sim_suite(void);  /* reorder_sim_test.c */
+Suite *series_csv_suite(void);   /* series_csv_test.c */
+Suite *reorder_tool_suite(void); /* reorder_tool_test.c */
 
 int
 main(void)
@@ -196,6 +199,9 @@ main(void)
     srunner_add_suite(sr, forecast_due_suite());
     srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, po_event_suite());
+    srunner_add_suite(sr, reorder_sim_suite());
+    srunner_add_suite(sr, series_csv_suite());
+    srunner_add_suite(sr, reorder_tool_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -100,26 +100,36 @@ START_TEST(test_deterministic_demand)
     constant_dist(d, 10, 30);
     struct rp_input in = input(d);
 
-    /* no order cost: no EOQ; the order is the review period's demand (10);
-     * D(L + R) is 60 for sure, so s = 60 short of nothing */
+    /* no order cost: no EOQ; the order is the review period's demand (10),
+     * placed at 10 / (10 + 4.5) of the reviews (undershoot E[X²]/2E[X] − ½
+     * = 4.5); D(L) = 50 and D(L + R) = 60 for sure. An ordering review
+     * leaves y = S, short (60 − S)⁺ − (50 − S)⁺; the others y uniform on
+     * (s, S], short ½[(60 − s)² − (60 − S)²⁺ ...] / 10: at s = 57 that is
+     * 0.45 × 4.5 / 14.5 = 0.1397 ≤ 2 % of 10, at s = 56 0.248: s = 57 */
     ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
     ck_assert_int_eq(r.lead_lo, 5);
     ck_assert_int_eq(r.lead_hi, 5);
+    ck_assert_double_eq_tol(r.crossing_sd_days, 0, 1e-12);
     ck_assert_double_eq_tol(r.protection_mean, 60, 1e-9);
     ck_assert_double_eq_tol(r.daily_mean, 10, 1e-9);
+    ck_assert_double_eq_tol(r.review_mean, 10, 1e-9);
     ck_assert_double_eq_tol(r.eoq, 0, 1e-12);
     ck_assert_int_eq(r.order_size, 10);
-    ck_assert_double_eq_tol(r.undershoot, 4.5, 1e-9); /* E[X²] / 2E[X] − ½, X = 10 */
-    ck_assert_int_eq(r.reorder_point, 60);
-    ck_assert_double_eq_tol(r.safety_stock, 0, 1e-9);
-    ck_assert_int_eq(r.order_up_to, 70);
-    ck_assert_double_eq_tol(r.expected_fill_rate, 1, 1e-9);
+    ck_assert_double_eq_tol(r.undershoot, 4.5, 1e-9);
+    ck_assert_double_eq_tol(r.order_share, 10 / 14.5, 1e-9);
+    ck_assert_int_eq(r.reorder_point, 57);
+    ck_assert_double_eq_tol(r.shortage_per_review, 0.45 * 4.5 / 14.5, 1e-9);
+    ck_assert_double_eq_tol(r.expected_fill_rate, 1 - 0.045 * 4.5 / 14.5, 1e-9);
+    ck_assert_double_eq_tol(r.safety_stock, -3, 1e-9);
+    ck_assert_int_eq(r.order_up_to, 67);
     /* nothing on hand: an order up to S, at once */
     ck_assert(r.reorder);
-    ck_assert_int_eq(r.order_quantity, 70);
+    ck_assert_int_eq(r.order_quantity, 67);
     ck_assert_int_eq(r.urgency, RP_URGENCY_CRITICAL);
 
-    /* EOQ: sqrt(2 × 3650 × 2000 / (0.25 × 100)) = sqrt(584000) */
+    /* EOQ: sqrt(2 × 3650 × 2000 / (0.25 × 100)) = sqrt(584000) = 764.2;
+     * orders at 10 / 769.5 of the reviews; the rest short
+     * (50 + 10 (50 − s)) / 765 each when s < 50: at most 0.2 from s = 40 */
     in.order_cost = 2000;
     in.on_hand = 40;
     in.reserved = 5;
@@ -127,31 +137,37 @@ START_TEST(test_deterministic_demand)
     ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
     ck_assert_double_eq_tol(r.eoq, sqrt(584000.0), 1e-6);
     ck_assert_int_eq(r.order_size, 765);
-    /* a larger order spreads the target's shortage over more demand: 2 %
-     * of 765 + 4.5 is 15.39 units short a cycle, so s = 60 − 15 */
-    ck_assert_int_eq(r.reorder_point, 45);
-    ck_assert_int_eq(r.order_up_to, 45 + 765);
-    ck_assert_double_eq_tol(r.shortage_per_cycle, 15, 1e-9);
-    ck_assert_double_eq_tol(r.safety_stock, -15, 1e-9);
+    ck_assert_int_eq(r.reorder_point, 40);
+    ck_assert_int_eq(r.order_up_to, 40 + 765);
+    ck_assert_double_eq_tol(r.shortage_per_review, (1 - 10 / 769.5) * 150 / 765, 1e-9);
+    ck_assert_double_eq_tol(r.safety_stock, -20, 1e-9);
     ck_assert_int_eq(r.available, 35);
     ck_assert_int_eq(r.position, 45);
+    ck_assert(!r.reorder); /* what is on its way keeps it above s */
+    ck_assert_int_eq(r.order_quantity, 0);
+    ck_assert_int_eq(r.urgency, RP_URGENCY_NONE);
+    in.incoming_due = 0;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
     ck_assert(r.reorder);
-    ck_assert_int_eq(r.order_quantity_raw, 765);
-    ck_assert_int_eq(r.order_quantity, 765);
+    ck_assert_int_eq(r.order_quantity_raw, 805 - 35);
+    ck_assert_int_eq(r.order_quantity, 770);
     /* 35 units last three and a half days: out on day 4 (today is day 1),
      * before an order placed today arrives (5 days) */
     ck_assert_int_eq(r.stockout_day, in.today_day + 3);
     ck_assert_int_eq(r.urgency, RP_URGENCY_HIGH);
 
-    /* MOQ 1000 in packs of 24: an order of 1008; 2 % of 1012.5 short, s = 40 */
+    /* MOQ 1000 in packs of 24: orders of 1008, and a lower s for them */
     in.moq = 1000;
     in.pack_size = 24;
-    in.incoming_due = 0;
     ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
     ck_assert_int_eq(r.order_size, 1008);
-    ck_assert_int_eq(r.reorder_point, 40);
+    ck_assert_int_eq(r.reorder_point, 35);
     ck_assert(r.reorder);
-    ck_assert_int_eq(r.order_quantity_raw, 1048 - 35);
+    ck_assert_int_eq(r.order_quantity_raw, 1043 - 35);
+    ck_assert_int_eq(r.order_quantity, 1008);
+    in.on_hand = 39; /* 34 available: an order of 1009 units, 43 packs */
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_int_eq(r.order_quantity_raw, 1009);
     ck_assert_int_eq(r.order_quantity, 1032);
 
     in.on_hand = in.reserved = 5; /* nothing available */
@@ -193,13 +209,10 @@ START_TEST(test_spread_and_target_raise_the_point)
     ck_assert_int_eq(rp_policy(&in, &lower, &err), TM_OK);
     ck_assert(lower.reorder_point < spread.reorder_point);
     ck_assert(lower.expected_fill_rate >= 0.90 - 1e-9);
-    /* s is the least whole number that meets the target: with a fixed
-     * lead time of 7 days the cycle sees D(8); one unit less misses */
-    double target = (1 - 0.98) * fixed.cycle_demand;
-    ck_assert(rp_expected_excess(d, 8, (double)fixed.reorder_point) <= target);
-    ck_assert(rp_expected_excess(d, 8, (double)fixed.reorder_point - 1) > target);
-    ck_assert_double_eq_tol(fixed.shortage_per_cycle,
-                            rp_expected_excess(d, 8, (double)fixed.reorder_point), 1e-9);
+    /* a spread lead time: orders that cross meet less of it */
+    ck_assert(spread.crossing_sd_days > 0 && spread.crossing_sd_days < 3);
+    ck_assert_double_eq_tol(fixed.expected_fill_rate,
+                            1 - fixed.shortage_per_review / fixed.review_mean, 1e-12);
     free(d);
 }
 END_TEST

@@ -1,0 +1,406 @@
+/* services/inventory/reorder_sim_main.c — tm-reorder-sim: replays real
+ * daily demand after an origin under four reorder policies and prints, per
+ * demand class and overall, the fill rate each achieved against the target,
+ * its stock-out days, its average stock and its orders.
+ *
+ *   tm-reorder-sim FILE.csv --policy OURS.csv --origin-days-from-end N
+ *       [--lead-time-mean D] [--lead-time-sd D] [--review-days R]
+ *       [--fill-rate F] [--holding-cost H] [--order-cost K] [--unit-cost C]
+ *       [--baseline-days W] [--seed S] [--per-series OUT.csv]
+ *
+ * FILE.csv: the daily demand series given to tm-reorder-eval; OURS.csv its
+ * policy file, made with the same settings. Per series, the last N days are
+ * replayed (reorder_sim.h: lost sales, a review every R days, a lead time
+ * drawn per order, stock starting at S) under
+ *   - ours: s and S from OURS.csv;
+ *   - documents': s = daily demand × (L + 3 days);
+ *   - textbook: normal (R, s, S), fill-rate z, σL = 10 % of L;
+ *   - min/max: 2 and 4 weeks of daily demand;
+ * the baselines' daily demand (mean, deviation) from the history before the
+ * origin (its last W days, 365 by default), their order size max(EOQ, R
+ * days of demand, 1) at the same costs. Every policy of a series meets the
+ * same lead times (one seed per series, from --seed and its id). The class
+ * is the engine's (fc_classify) of the history before the origin. A series
+ * without a row in OURS.csv, or with fewer than 1 day of history, is left
+ * out of every policy's figures (counted). Output is the same for the same
+ * input. Exit 0; 1 when an input cannot be read; 2 for a bad flag, naming
+ * it. docs/reorder.md, "Offline evaluation and simulation". */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "common/err.h"
+
+#include "services/inventory/forecast.h"
+#include "services/inventory/policy_csv.h"
+#include "services/inventory/reorder.h"
+#include "services/inventory/reorder_sim.h"
+#include "services/inventory/reorder_tool.h"
+#include "services/inventory/series_csv.h"
+
+#define SEASON 7
+
+enum policy { P_OURS, P_DOCUMENTS, P_TEXTBOOK, P_MINMAX, P_COUNT };
+static const char *const POLICY_NAME[P_COUNT] = {"ours (tm-reorder-eval)", "documents (L+3 days)",
+                                                 "textbook normal", "min/max (2/4 weeks)"};
+static const char *const POLICY_KEY[P_COUNT] = {"ours", "documents", "textbook", "minmax"};
+
+struct sim_opts {
+    struct rt_settings st;
+    int baseline_days; /* --baseline-days */
+    int replan_days;   /* --replan-days: 0, levels fixed at the origin */
+    uint64_t seed;     /* --seed */
+    const char *per_series;
+};
+
+static void
+usage(void)
+{
+    fprintf(stderr,
+            "usage: tm-reorder-sim FILE.csv --policy OURS.csv --origin-days-from-end N "
+            "[settings]\n%s"
+            "  --baseline-days W        baselines' demand from the history's last W days "
+            "(365)\n"
+            "  --seed S                 lead-time draws (1)\n"
+            "  --replan-days K          re-set every policy every K days from the history to "
+            "date (0: fixed)\n"
+            "  --per-series OUT.csv     every series' outcome under every policy\n",
+            rt_usage);
+}
+
+static int
+whole_arg(const char *s, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* 0, or the exit status of a bad command line (reported) */
+static int
+parse(int argc, char **argv, struct sim_opts *o, const char **path, const char **policy)
+{
+    struct tm_err err;
+    long long v;
+
+    rt_settings_init(&o->st);
+    o->baseline_days = 365;
+    o->seed = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
+        int taken = 0;
+        if (rt_option(&o->st, a, next, &taken, &err) != TM_OK) {
+            fprintf(stderr, "tm-reorder-sim: %s\n", err.message);
+            return 2;
+        }
+        if (taken) {
+            i++;
+        } else if (strcmp(a, "--policy") == 0 && next) {
+            *policy = argv[++i];
+        } else if (strcmp(a, "--per-series") == 0 && next) {
+            o->per_series = argv[++i];
+        } else if (strcmp(a, "--baseline-days") == 0) {
+            if (whole_arg(next, 1, FC_MAX_HISTORY, &v) != 0) {
+                fprintf(stderr, "tm-reorder-sim: --baseline-days must be 1..%d days\n",
+                        FC_MAX_HISTORY);
+                return 2;
+            }
+            o->baseline_days = (int)v;
+            i++;
+        } else if (strcmp(a, "--replan-days") == 0) {
+            if (whole_arg(next, 0, FC_MAX_HISTORY, &v) != 0) {
+                fprintf(stderr, "tm-reorder-sim: --replan-days must be 0..%d days\n",
+                        FC_MAX_HISTORY);
+                return 2;
+            }
+            o->replan_days = (int)v;
+            i++;
+        } else if (strcmp(a, "--seed") == 0) {
+            if (whole_arg(next, 0, INT64_MAX, &v) != 0) {
+                fprintf(stderr, "tm-reorder-sim: --seed must be a whole number, 0 or more\n");
+                return 2;
+            }
+            o->seed = (uint64_t)v;
+            i++;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage();
+            return -1;
+        } else if ((a[0] == '-' && a[1] != '\0') || *path) {
+            fprintf(stderr, "tm-reorder-sim: bad argument %s\n", a);
+            return 2;
+        } else {
+            *path = a;
+        }
+    }
+    const char *missing = !*path                ? "FILE.csv"
+                          : !*policy            ? "--policy"
+                          : !o->st.origin_given ? "--origin-days-from-end"
+                                                : NULL;
+    if (missing) {
+        fprintf(stderr, "tm-reorder-sim: %s is required\n", missing);
+        return 2;
+    }
+    if (o->st.origin_days < 1) {
+        fprintf(stderr, "tm-reorder-sim: --origin-days-from-end must be 1 or more to replay\n");
+        return 2;
+    }
+    if (rt_check(&o->st, &err) != TM_OK) {
+        fprintf(stderr, "tm-reorder-sim: %s: %s\n", err.field, err.message);
+        return 2;
+    }
+    return 0;
+}
+
+/* the seed of a series' lead times: --seed and its id (FNV-1a), so a series
+ * meets the same lead times whatever else the file holds */
+static uint64_t
+series_seed(uint64_t seed, const char *id)
+{
+    uint64_t h = 1469598103934665603ULL ^ seed;
+    for (; *id; id++)
+        h = (h ^ (unsigned char)*id) * 1099511628211ULL;
+    return h;
+}
+
+struct totals {
+    struct rs_tally t[FC_CLASS_COUNT + 1][P_COUNT]; /* the last row: every class */
+    int no_policy, short_history;
+};
+
+/* The levels of every policy for the replay from day hist of y: at the
+ * origin ours from the policy file and the baselines from the history
+ * before it; with --replan-days K, again every K days from the history to
+ * that day (ours through rt_policy; when it cannot set one, ours keeps its
+ * last levels). lv[p * nl + j]: policy p, period j. 0, or 1 on an error
+ * (reported). */
+static int
+levels(const struct series_csv_series *s, const double *y, int hist, int64_t first,
+       const struct policy_csv_row *row, const struct sim_opts *o, struct rt_scratch *w, int nl,
+       struct rs_levels *lv, struct rs_demand *at_origin)
+{
+    const struct rt_settings *st = &o->st;
+    struct rs_costs costs = {st->unit_cost, st->holding_rate, st->order_cost};
+    struct tm_err err;
+
+    for (int j = 0; j < nl; j++) {
+        int h = hist + j * o->replan_days;
+        struct rs_demand d;
+        rs_demand_of(y, h, o->baseline_days, &d);
+        if (j == 0)
+            *at_origin = d;
+        double q = rs_order_size(&d, st->review_days, &costs);
+        rs_documents(&d, st->lead_mean_days, q, &lv[P_DOCUMENTS * nl + j]);
+        rs_textbook(&d, st->lead_mean_days, st->review_days, st->fill_rate, q,
+                    &lv[P_TEXTBOOK * nl + j]);
+        rs_minmax(&d, &lv[P_MINMAX * nl + j]);
+        struct rs_levels *ours = &lv[P_OURS * nl + j];
+        if (j == 0) {
+            *ours = (struct rs_levels){row->reorder_point, row->order_up_to};
+            continue;
+        }
+        struct rp_result p;
+        enum tm_code rc = rt_policy(y, h, first + h, 'C', st, w, &p, &err);
+        if (rc == TM_OK) {
+            *ours = (struct rs_levels){(double)p.reorder_point, (double)p.order_up_to};
+        } else if (rc == TM_UNPROCESSABLE) {
+            *ours = ours[-1];
+        } else {
+            fprintf(stderr, "tm-reorder-sim: series %s, day %d: %s\n", s->id, h, err.message);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* one series under every policy; 0, or 1 on an error (reported) */
+static int
+one(const struct series_csv_series *s, const struct policy_csv *pol, const struct sim_opts *o,
+    struct rt_scratch *w, FILE *per, struct totals *tot)
+{
+    const struct rt_settings *st = &o->st;
+    const struct policy_csv_row *row = policy_csv_find(pol, s->id);
+    struct tm_err err;
+    struct rs_levels *lv = NULL;
+    double *y = NULL;
+    int n, rc = 0;
+    int64_t first;
+
+    if (!row) {
+        tot->no_policy++;
+        return 0;
+    }
+    if (series_csv_dense(s, FC_MAX_HISTORY + st->origin_days, &y, &n, &first, &err) != TM_OK) {
+        fprintf(stderr, "tm-reorder-sim: %s\n", err.message);
+        return 1;
+    }
+    int hist = n - st->origin_days;
+    if (hist < 1) {
+        tot->short_history++;
+        goto out;
+    }
+    struct fc_classinfo info;
+    fc_classify(y, hist, SEASON, &info);
+    int nl = o->replan_days ? (st->origin_days + o->replan_days - 1) / o->replan_days : 1;
+    lv = tm_xcalloc((size_t)(P_COUNT * nl), sizeof *lv);
+    struct rs_demand d = {0};
+    if ((rc = levels(s, y, hist, first, row, o, w, nl, lv, &d)) != 0)
+        goto out;
+    struct rs_setup setup = {.review_days = st->review_days,
+                             .lead_mean_days = st->lead_mean_days,
+                             .lead_sd_days = st->lead_sd_days,
+                             .seed = series_seed(o->seed, s->id),
+                             .replan_days = o->replan_days};
+    for (int p = 0; p < P_COUNT; p++) {
+        struct rs_outcome r;
+        if (rs_simulate(y + hist, st->origin_days, &lv[p * nl], &setup, &r, &err) != TM_OK) {
+            fprintf(stderr, "tm-reorder-sim: series %s, %s: %s\n", s->id, POLICY_KEY[p],
+                    err.message);
+            rc = 1;
+            goto out;
+        }
+        rs_tally_add(&tot->t[info.cls][p], &r);
+        rs_tally_add(&tot->t[FC_CLASS_COUNT][p], &r);
+        if (per) {
+            series_csv_put_field(per, s->id);
+            fprintf(per, ",%s,%s,%.0f,%.0f,%.4f,%.0f,%.0f,%.4f,%d,%.4f,%d\n",
+                    fc_class_name(info.cls), POLICY_KEY[p], lv[p * nl].reorder_point,
+                    lv[p * nl].order_up_to, d.mean, r.demanded, r.served,
+                    r.demanded > 0 ? r.served / r.demanded : 1, r.stockout_days,
+                    r.days ? r.on_hand_sum / r.days : 0, r.orders);
+        }
+    }
+out:
+    free(lv);
+    free(y);
+    return rc;
+}
+
+static void
+print_class(const char *label, const struct rs_tally *t, double target)
+{
+    if (t[P_OURS].series == 0)
+        return;
+    for (int p = 0; p < P_COUNT; p++) {
+        const struct rs_tally *x = &t[p];
+        double fill = rs_tally_fill(x);
+        printf("%-13s %6d  %-24s %7.4f %7.3f %4s %9.2f %12.1f %8.2f %8.0f %7.2f\n", label,
+               x->series, POLICY_NAME[p], fill, target, fill >= target ? "yes" : "no",
+               x->stockout_days / x->series, x->mean_on_hand,
+               x->daily_demand > 0 ? x->mean_on_hand / x->daily_demand : 0, x->orders,
+               t[P_OURS].mean_on_hand > 0 ? x->mean_on_hand / t[P_OURS].mean_on_hand : 0);
+    }
+}
+
+/* the issue's goal per class: ours at or above the target, with less stock
+ * than the textbook and the documents' policies */
+static void
+print_goal(const struct totals *tot, double target)
+{
+    int all = 1;
+    printf("goal (ours: fill rate ≥ %.3f, less stock than textbook and documents):\n", target);
+    for (int c = 0; c <= FC_CLASS_COUNT; c++) {
+        const struct rs_tally *t = tot->t[c];
+        if (t[P_OURS].series == 0)
+            continue;
+        double fill = rs_tally_fill(&t[P_OURS]);
+        double vs_tb = t[P_TEXTBOOK].mean_on_hand > 0
+                           ? t[P_OURS].mean_on_hand / t[P_TEXTBOOK].mean_on_hand
+                           : 0;
+        double vs_doc = t[P_DOCUMENTS].mean_on_hand > 0
+                            ? t[P_OURS].mean_on_hand / t[P_DOCUMENTS].mean_on_hand
+                            : 0;
+        int met = fill >= target && t[P_OURS].mean_on_hand < t[P_TEXTBOOK].mean_on_hand &&
+                  t[P_OURS].mean_on_hand < t[P_DOCUMENTS].mean_on_hand;
+        all &= met || c == FC_CLASS_COUNT;
+        printf("  %-13s fill %.4f %s %.3f; stock %.2f × textbook's, %.2f × documents': %s\n",
+               c == FC_CLASS_COUNT ? "all" : fc_class_name((enum fc_class)c), fill,
+               fill >= target ? "≥" : "<", target, vs_tb, vs_doc, met ? "met" : "NOT met");
+    }
+    printf("  every class: %s\n", all ? "met" : "NOT met");
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *path = NULL, *policy_path = NULL;
+    struct sim_opts o = {0};
+    struct tm_err err;
+    int prc = parse(argc, argv, &o, &path, &policy_path);
+    if (prc != 0) {
+        if (prc > 0)
+            usage();
+        return prc > 0 ? prc : 0;
+    }
+
+    struct series_csv in;
+    struct policy_csv pol;
+    struct series_csv_series **list = NULL;
+    size_t ns = 0;
+    FILE *per = NULL;
+    struct totals *tot = tm_xcalloc(1, sizeof *tot);
+    struct rt_scratch *w = o.replan_days ? rt_scratch_new() : NULL;
+    int rc = 1;
+    const struct rt_settings *st = &o.st;
+
+    series_csv_init(&in);
+    policy_csv_init(&pol);
+    if (series_csv_load(&in, path, &list, &ns, &err) != TM_OK ||
+        policy_csv_load(&pol, policy_path, &err) != TM_OK) {
+        fprintf(stderr, "tm-reorder-sim: %s\n", err.message);
+        goto done;
+    }
+    if (o.per_series && !(per = fopen(o.per_series, "w"))) {
+        fprintf(stderr, "tm-reorder-sim: %s: %s\n", o.per_series, strerror(errno));
+        goto done;
+    }
+    if (per)
+        fprintf(per, "series_id,class,policy,reorder_point,order_up_to,baseline_daily_mean,"
+                     "demanded,served,fill_rate,stockout_days,mean_on_hand,orders\n");
+    for (size_t i = 0; i < ns; i++)
+        if (one(list[i], &pol, &o, w, per, tot) != 0)
+            goto done;
+
+    printf("# tm-reorder-sim %s: %zu series, %d replayed over their last %d days (%d without a "
+           "policy row, %d too short)\n",
+           path, ns, tot->t[FC_CLASS_COUNT][P_OURS].series, st->origin_days, tot->no_policy,
+           tot->short_history);
+    if (o.replan_days)
+        printf("# every policy re-set every %d days from the history to date (ours: the engine "
+               "and rp_policy; baselines: their demand estimate); at the origin as given\n",
+               o.replan_days);
+    else
+        printf("# every policy fixed at the origin for the whole replay\n");
+    printf("# lost sales; review every %d day(s); lead time %g ± %g days per order (normal, "
+           "clipped at 0, whole days; seed %llu); fill-rate target %g; baselines: demand of the "
+           "last %d days before the origin, order size max(EOQ, R days, 1) (order cost %g, "
+           "holding %g/year of unit cost %g)\n",
+           st->review_days, st->lead_mean_days, st->lead_sd_days, (unsigned long long)o.seed,
+           st->fill_rate, o.baseline_days, st->order_cost, st->holding_rate, st->unit_cost);
+    printf("# fill = units served / units demanded, pooled over the class's series; stock-out "
+           "days per series; on hand = sum over series of each one's mean end-of-day stock; "
+           "cover = on hand / daily demand (days); vs ours = on hand / ours\n");
+    printf("%-13s %6s  %-24s %7s %7s %4s %9s %12s %8s %8s %7s\n", "class", "series", "policy",
+           "fill", "target", "met", "out days", "on hand", "cover", "orders", "vs ours");
+    print_class("all", tot->t[FC_CLASS_COUNT], st->fill_rate);
+    for (int c = 0; c < FC_CLASS_COUNT; c++)
+        print_class(fc_class_name((enum fc_class)c), tot->t[c], st->fill_rate);
+    print_goal(tot, st->fill_rate);
+    rc = 0;
+done:
+    if (per && fclose(per) != 0)
+        rc = 1;
+    free(tot);
+    rt_scratch_free(w);
+    free(list);
+    series_csv_fini(&in);
+    policy_csv_fini(&pol);
+    return rc;
+}
