@@ -95,10 +95,10 @@ num_of(const cJSON *o, const char *name)
 }
 
 /* The newest run of job name (GET <jobs>): *id (0: none), whether it
- * finished and whether it went well. */
+ * finished, whether it went well and its rows. */
 static enum tm_code
 job_last(struct tm_bus_client *c, const char *who, const char *jobs, const char *name, int64_t *id,
-         int *finished, int *ok, struct tm_err *err)
+         int *finished, int *ok, int64_t *rows, struct tm_err *err)
 {
     struct tm_request req;
     const cJSON *items = NULL, *it;
@@ -106,7 +106,7 @@ job_last(struct tm_bus_client *c, const char *who, const char *jobs, const char 
     int status = 0;
     enum tm_code rc;
 
-    *id = 0;
+    *id = *rows = 0;
     *finished = *ok = 0;
     tm_call_request(&req, who, "GET", jobs, jobs, NULL, NULL);
     if ((rc = tm_call_json(c, &req, &status, &json, err)) == TM_OK && status != 200)
@@ -122,6 +122,7 @@ job_last(struct tm_bus_client *c, const char *who, const char *jobs, const char 
         if (!cJSON_IsString(n) || strcmp(n->valuestring, name) != 0 || !cJSON_IsObject(run))
             continue;
         *id = num_of(run, "id");
+        *rows = num_of(run, "rows");
         *finished = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(run, "finished_at"));
         *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
     }
@@ -130,11 +131,11 @@ job_last(struct tm_bus_client *c, const char *who, const char *jobs, const char 
 }
 
 /* Asks for a run now, waiting post_ms for its answer: *status 200 (it ran:
- * *run_id, *ok from its run record), 202 (it runs on) or 409 (a run is
+ * *run_id, *ok, *rows from its run record), 202 (it runs on) or 409 (a run is
  * under way); 0 when no answer came in time (its run record will tell). */
 static enum tm_code
 job_post(struct tm_bus_client *c, const char *who, const char *jobs, const char *name,
-         int64_t post_ms, int *status, int64_t *run_id, int *ok, struct tm_err *err)
+         int64_t post_ms, int *status, int64_t *run_id, int *ok, int64_t *rows, struct tm_err *err)
 {
     struct tm_request req;
     struct tm_buf out;
@@ -143,7 +144,7 @@ job_post(struct tm_bus_client *c, const char *who, const char *jobs, const char 
     enum tm_code rc;
 
     *status = 0;
-    *run_id = 0;
+    *run_id = *rows = 0;
     *ok = 0;
     snprintf(route, sizeof route, "%s/{name}/run", jobs);
     snprintf(path, sizeof path, "%s/%s/run", jobs, name);
@@ -160,6 +161,7 @@ job_post(struct tm_bus_client *c, const char *who, const char *jobs, const char 
                tm_json_parse(out.p, out.len, TM_JSON_DEPTH_MAX, "reply", &json, NULL) == TM_OK) {
         const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(json, "outcome");
         *run_id = num_of(json, "id");
+        *rows = num_of(json, "rows");
         *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
     } else if (rc == TM_OK && *status != 202 && *status != 409) {
         rc = tm_err_set(err, TM_INTERNAL, NULL, "POST %s answered %d", path, *status);
@@ -171,11 +173,12 @@ job_post(struct tm_bus_client *c, const char *who, const char *jobs, const char 
 
 enum tm_code
 tm_call_job(struct tm_bus_client *c, const char *who, const char *jobs, const char *name,
-            const struct tm_call_job_wait *w, int64_t *run_id, int *ok, struct tm_err *err)
+            const struct tm_call_job_wait *w, int64_t *run_id, int *ok, int64_t *rows,
+            struct tm_err *err)
 {
-    int64_t t0 = tm_mono_ms(), before = 0, asked = 0, id = 0;
+    int64_t t0 = tm_mono_ms(), before = 0, asked = 0, id = 0, n = 0;
     int status = 0, finished = 0, want_post = 1, done = 0;
-    enum tm_code rc = job_last(c, who, jobs, name, &before, &finished, ok, err);
+    enum tm_code rc = job_last(c, who, jobs, name, &before, &finished, ok, &n, err);
 
     *run_id = 0;
     while (rc == TM_OK && !done) {
@@ -183,7 +186,8 @@ tm_call_job(struct tm_bus_client *c, const char *who, const char *jobs, const ch
             return tm_err_set(err, TM_TIMEOUT, NULL, "job %s took over %lld s", name,
                               (long long)(w->wait_ms / 1000));
         if (want_post) {
-            if ((rc = job_post(c, who, jobs, name, w->post_ms, &status, &id, ok, err)) != TM_OK ||
+            if ((rc = job_post(c, who, jobs, name, w->post_ms, &status, &id, ok, &n, err)) !=
+                    TM_OK ||
                 status == 200)
                 break;
             want_post = 0;
@@ -192,7 +196,7 @@ tm_call_job(struct tm_bus_client *c, const char *who, const char *jobs, const ch
         if (w->progress)
             w->progress(w->arg);
         tm_sleep_ms(1000);
-        if ((rc = job_last(c, who, jobs, name, &id, &finished, ok, err)) != TM_OK)
+        if ((rc = job_last(c, who, jobs, name, &id, &finished, ok, &n, err)) != TM_OK)
             break;
         if (status == 409 && finished) { /* the run under way is over: ask again */
             before = id;
@@ -204,5 +208,7 @@ tm_call_job(struct tm_bus_client *c, const char *who, const char *jobs, const ch
         }
     }
     *run_id = id;
+    if (rows)
+        *rows = n;
     return rc;
 }

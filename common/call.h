@@ -48,10 +48,11 @@ struct tm_call_job_wait {
  * begun before (it does not count); the job's answer may be its run record
  * (200) or come later (202, or none within post_ms: its newest run record
  * is watched); a run under way (409) is waited out, then the job is asked
- * for again. TM_OK with *run_id and *ok (its outcome was "ok");
+ * for again. TM_OK with *run_id, *ok (its outcome was "ok") and *rows
+ * (its row count; rows may be NULL);
  * TM_TIMEOUT after w->wait_ms; the bus's errors. */
 TM_MUSTCHECK enum tm_code tm_call_job(struct tm_bus_client *c, const char *who, const char *jobs,
                                       const char *name, const struct tm_call_job_wait *w,
-                                      int64_t *run_id, int *ok, struct tm_err *err);
+                                      int64_t *run_id, int *ok, int64_t *rows, struct tm_err *err);
 
 #endif

@@ -22,11 +22,11 @@ struct inv_cfg {
     int default_lead_days;                   /* the lead time when no supplier offers one */
     char supplier_policy[24];                /* the supplier choice's policy at approval */
     int scan_max;                            /* levels one reorder-scan run looks at */
+    int forecast_batch;                      /* due levels a forecast-refresh run takes at most */
 };
 
 struct inv_app {
     const struct inv_cfg *cfg;
-    int64_t forecast_interval_s;    /* stored forecasts are this fresh at most */
     struct rp_levels levels;        /* cfg's fill rates, parsed */
     double holding_rate;            /* cfg's, parsed */
     struct tm_bus_client *supplier; /* env->peers[0]: supplier choice, purchase orders */

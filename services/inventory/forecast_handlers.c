@@ -1,7 +1,8 @@
 /* services/inventory/forecast_handlers.c — demand forecasts over the API:
  * daily series out of the stock ledger (forecast_store.c), the engine of
  * forecast.h on them, the answer's JSON, stored forecasts and the
- * forecast-refresh job.
+ * forecast-refresh job, which refreshes the levels whose forecast is due
+ * (forecast_due.h, sql/inventory/0007_forecast_due.sql).
  *
  * Series: a store's sales of a product ("s<store>:p<product>"), the product
  * across stores ("p<product>") and a category across stores ("c<category>"),
@@ -21,6 +22,7 @@
  * TM_FORECAST_HORIZON_MAX (proto/limits.h). */
 #include "services/inventory/forecast_handlers.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +39,7 @@
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
 #include "services/inventory/forecast.h"
+#include "services/inventory/forecast_due.h"
 #include "services/inventory/forecast_store.h"
 #include "services/inventory/store.h"
 
@@ -418,48 +421,60 @@ stored_or_skipped(PGconn *db, const struct series_fc *s, enum tm_code rc, int64_
     return rc;
 }
 
-/* Every store's series of a product, then the product's own, stored; w->s
- * is the product's series on TM_OK. A store's series with too little
- * history is skipped; the product's own failure is returned, TM_UNPROCESSABLE
- * when it has too little history (the POST answers it, the job skips the
- * product), the store series stored before it kept in the transaction. */
+/* What a refresh of one product computes. */
+struct refresh_of {
+    int64_t product_id, category_id;
+    int horizon;
+    /* the stores whose series to refresh, sorted by store; NULL: all */
+    const struct fc_due_level *only;
+    size_t n_only;
+    const char *rid; /* the request's id for the log; NULL in the job */
+};
+
+/* The store series of a product that o names, then the product's own,
+ * stored; w->s is the product's series on TM_OK. A store's series with too
+ * little history is skipped; the product's own failure is returned,
+ * TM_UNPROCESSABLE when it has too little history (the POST answers it, the
+ * job skips the product), the store series stored before it kept in the
+ * transaction. */
 static enum tm_code
-refresh_product(PGconn *db, int64_t product_id, int64_t category_id, int horizon, struct fc_work *w,
-                const char *rid, struct refreshed *done, struct tm_err *err)
+refresh_product(PGconn *db, const struct refresh_of *o, struct fc_work *w, struct refreshed *done,
+                struct tm_err *err)
 {
     struct inv_demand_day *rows = NULL;
     struct series_fc *s = &w->s;
     size_t n = 0;
     int64_t day0 = 0, today = 0;
-    struct inv_demand_filter f = {.product_id = product_id, .days = HISTORY_DAYS};
-    enum tm_code rc = inv_db_demand_by_store(db, product_id, HISTORY_DAYS, &day0, &rows, &n, err);
+    struct inv_demand_filter f = {.product_id = o->product_id, .days = HISTORY_DAYS};
+    enum tm_code rc =
+        inv_db_demand_by_store(db, o->product_id, HISTORY_DAYS, &day0, &rows, &n, err);
 
     memset(done, 0, sizeof *done);
     if (rc != TM_OK)
         return rc;
     today = day0 + HISTORY_DAYS;
-    for (size_t a = 0; a < n && rc == TM_OK;) {
-        size_t b = a;
+    for (size_t a = 0, b = 0; a < n && rc == TM_OK; a = b) {
         while (b < n && rows[b].store_id == rows[a].store_id)
             b++;
+        if (o->only && !fc_due_has_store(o->only, o->n_only, rows[a].store_id))
+            continue; /* not due: its stored forecast stands */
         memset(s, 0, sizeof *s);
         s->store_id = f.store_id = rows[a].store_id;
-        s->product_id = product_id;
-        s->category_id = category_id;
+        s->product_id = o->product_id;
+        s->category_id = o->category_id;
         series_name(&f, s->name, sizeof s->name);
         int first = build_series(rows + a, b - a, HISTORY_DAYS, 1, w->y);
-        rc = compute(s, w->y, first, HISTORY_DAYS, day0, horizon, err);
-        rc = stored_or_skipped(db, s, rc, today, rid, done, err);
-        a = b;
+        rc = compute(s, w->y, first, HISTORY_DAYS, day0, o->horizon, err);
+        rc = stored_or_skipped(db, s, rc, today, o->rid, done, err);
     }
     if (rc == TM_OK) {
         memset(s, 0, sizeof *s);
-        s->product_id = product_id;
-        s->category_id = category_id;
+        s->product_id = o->product_id;
+        s->category_id = o->category_id;
         f.store_id = 0;
         series_name(&f, s->name, sizeof s->name);
         int first = build_series(rows, n, HISTORY_DAYS, 0, w->y);
-        if ((rc = compute(s, w->y, first, HISTORY_DAYS, day0, horizon, err)) == TM_OK &&
+        if ((rc = compute(s, w->y, first, HISTORY_DAYS, day0, o->horizon, err)) == TM_OK &&
             (rc = store_series(db, s, today, err)) == TM_OK)
             done->stored++;
     }
@@ -521,14 +536,8 @@ emit_updated(PGconn *db, const struct updated *u, struct tm_err *err)
 
 /* ---- handlers --------------------------------------------------------------- */
 
-static int64_t
-fresh_s(const struct tm_ctx *ctx)
-{
-    const struct inv_app *a = ctx->app;
-    return a && a->forecast_interval_s > 0 ? a->forecast_interval_s : 6 * 3600;
-}
-
-/* a stored forecast when fresh, else one computed now (not stored: a read) */
+/* a stored forecast when fresh (computed today, none of its levels due:
+ * inv_db_forecast_get), else one computed now (not stored: a read) */
 static enum tm_code
 answer(struct tm_ctx *ctx, struct tm_reply *rep, const struct inv_demand_filter *f, int horizon,
        struct tm_err *err)
@@ -537,7 +546,7 @@ answer(struct tm_ctx *ctx, struct tm_reply *rep, const struct inv_demand_filter 
     series_name(f, name, sizeof name);
     struct tm_buf stored;
     tm_buf_init(&stored, 1 << 20);
-    enum tm_code rc = inv_db_forecast_get(ctx->db, name, horizon, fresh_s(ctx), &stored, err);
+    enum tm_code rc = inv_db_forecast_get(ctx->db, f, name, horizon, &stored, err);
     if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "{\"stored\":true,\"forecast\":")) == TM_OK &&
         (rc = tm_buf_adds(&rep->body, stored.p)) == TM_OK)
         rc = tm_buf_adds(&rep->body, "}");
@@ -612,6 +621,17 @@ inv_h_prediction_category(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_er
     return answer(ctx, rep, &f, horizon, err);
 }
 
+/* Records levels[0..n) refreshed (inv_db_forecast_done). */
+static enum tm_code
+levels_done(PGconn *db, const struct fc_due_level *levels, size_t n, struct tm_err *err)
+{
+    enum tm_code rc = TM_OK;
+
+    for (size_t i = 0; i < n && rc == TM_OK; i++)
+        rc = inv_db_forecast_done(db, &levels[i], err);
+    return rc;
+}
+
 enum tm_code
 inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -619,6 +639,8 @@ inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err
     struct refreshed done;
     struct updated u;
     struct fc_work *w = NULL;
+    struct fc_due_level *levels = NULL;
+    size_t n_levels = 0;
     int64_t id;
     int horizon;
     enum tm_code rc;
@@ -629,9 +651,14 @@ inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err
         return rc;
     tm_ctx_every_store(ctx); /* every store's series of the product, recomputed from the ledger */
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
+    /* the levels' marks before the ledger is read: one that moves after
+     * stays due */
+    if ((rc = inv_db_forecast_levels(ctx->db, id, &levels, &n_levels, err)) != TM_OK)
+        return rc;
     w = tm_xmalloc(sizeof *w);
-    if ((rc = refresh_product(ctx->db, id, p.category_id, horizon, w, ctx->req->id, &done, err)) !=
-        TM_OK)
+    struct refresh_of o = {id, p.category_id, horizon, NULL, 0, ctx->req->id};
+    if ((rc = refresh_product(ctx->db, &o, w, &done, err)) != TM_OK ||
+        (rc = levels_done(ctx->db, levels, n_levels, err)) != TM_OK)
         goto out;
     updated_of(&w->s, done.stored, &u);
     if ((rc = emit_updated(ctx->db, &u, err)) != TM_OK)
@@ -646,48 +673,76 @@ inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err
         rc = tm_buf_adds(&rep->body, "}");
     rep->status = 200;
 out:
+    free(levels);
     free(w);
     return rc;
 }
 
-/* Every product sold in the window: its stores' series and its own; then
- * every category of those. The events go last, so the outbox's counter row
- * is held only for the end of the job's transaction. A series with too
- * little history is skipped (logged; a product sold only today has no day
- * in the window yet); any other failure fails the run, which records the
- * series and the reason. */
+/* One product's due levels l[0..n) (sorted by store): their store series
+ * and the product's own. *u is the product's forecast.updated (product_id 0
+ * when its own series had too little history: skipped and logged); *rows
+ * grows by the levels taken and the product's series when stored. */
+static enum tm_code
+refresh_due(PGconn *db, const struct fc_due_level *l, size_t n, struct fc_work *w,
+            struct updated *u, int64_t *rows, struct tm_err *err)
+{
+    struct refresh_of o = {l[0].product_id, l[0].category_id, HORIZON_DEFAULT, l, n, NULL};
+    struct refreshed done;
+    enum tm_code rc = refresh_product(db, &o, w, &done, err);
+
+    memset(u, 0, sizeof *u);
+    if (rc == TM_UNPROCESSABLE) { /* the product's own series (sold today only): no event */
+        tm_log_info(NULL, "forecast.skipped", "series=%s reason=\"%s\"", w->s.name,
+                    err ? err->message : "");
+        tm_err_clear(err);
+        rc = TM_OK;
+    } else if (rc == TM_OK) {
+        updated_of(&w->s, done.stored, u);
+        *rows += 1;
+    }
+    if (rc == TM_OK)
+        *rows += (int64_t)n;
+    return rc;
+}
+
+/* The levels whose forecast is due (inv_db_forecast_due), at most the
+ * forecast-batch setting, the longest due first: each product's due store
+ * series and its own, then each category of those products once; every
+ * level taken is recorded as refreshed, so the next run goes on with the
+ * rest. Nothing due: one query, no row. The levels are recorded after
+ * every series is computed, in the order sales lock them, so a sale of a
+ * level waits for the run only for its last moments and never deadlocks
+ * with it; the events go last, so the outbox's counter row is held only
+ * for the end of the job's transaction.
+ * A series with too little history is skipped (logged) and its level taken
+ * all the same, so it is not tried again until it moves; any other failure
+ * fails the run, which records the series and the reason, and leaves every
+ * mark as it was. */
 enum tm_code
 inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 {
-    (void)app;
-    int64_t *products = NULL, *categories = NULL;
-    size_t n = 0;
-    enum tm_code rc = inv_db_demand_products(db, HISTORY_DAYS, &products, &categories, &n, err);
-    if (rc != TM_OK)
-        return rc;
-    struct updated *all = tm_xcalloc(n, sizeof *all);
-    struct fc_work *w = tm_xmalloc(sizeof *w);
+    const struct inv_app *a = app;
+    assert(a && a->cfg && a->cfg->forecast_batch > 0); /* main.c's setting, 1 at least */
+    size_t max = (size_t)a->cfg->forecast_batch;
+    struct fc_due_level *due = tm_xcalloc(max, sizeof *due);
+    int got = 0;
+    enum tm_code rc = inv_db_forecast_due(db, (int)max, due, &got, err);
+    size_t n = (size_t)got, n_upd = 0, n_cat = 0;
+    struct updated *upd = tm_xcalloc(max, sizeof *upd);
+    int64_t *categories = tm_xcalloc(max, sizeof *categories);
+    struct fc_work *w = n ? tm_xmalloc(sizeof *w) : NULL;
+
     *rows = 0;
-    for (size_t i = 0; i < n && rc == TM_OK; i++) {
-        struct refreshed done;
-        rc = refresh_product(db, products[i], categories[i], HORIZON_DEFAULT, w, NULL, &done, err);
-        if (rc == TM_UNPROCESSABLE) { /* the product's own series (sold today only): no event */
-            tm_log_info(NULL, "forecast.skipped", "series=%s reason=\"%s\"", w->s.name,
-                        err ? err->message : "");
-            tm_err_clear(err);
-            rc = TM_OK;
-        } else if (rc == TM_OK) {
-            updated_of(&w->s, done.stored, &all[i]);
-        }
-        *rows += done.stored;
+    fc_due_sort(due, n);
+    for (size_t i = 0, end; i < n && rc == TM_OK; i = end) {
+        end = fc_due_group_end(due, n, i);
+        if ((rc = refresh_due(db, due + i, end - i, w, &upd[n_upd], rows, err)) == TM_OK &&
+            upd[n_upd].product_id)
+            n_upd++;
     }
-    /* categories: the distinct ones of the products, once each */
-    for (size_t i = 0; i < n && rc == TM_OK; i++) {
-        int seen = 0;
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = categories[j] == categories[i];
-        if (seen || categories[i] <= 0)
-            continue;
+    if (rc == TM_OK)
+        n_cat = fc_due_categories(due, n, categories);
+    for (size_t i = 0; i < n_cat && rc == TM_OK; i++) {
         struct inv_demand_filter f = {.category_id = categories[i], .days = HISTORY_DAYS};
         struct refreshed done = {0, 0};
         int64_t today = 0;
@@ -695,12 +750,17 @@ inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows, struct tm_err *er
         rc = stored_or_skipped(db, &w->s, rc, today, NULL, &done, err);
         *rows += done.stored;
     }
-    for (size_t i = 0; i < n && rc == TM_OK; i++)
-        if (all[i].product_id) /* 0: its own series was skipped */
-            rc = emit_updated(db, &all[i], err);
+    fc_due_sort_for_locking(due, n);
+    if (rc == TM_OK)
+        rc = levels_done(db, due, n, err);
+    for (size_t i = 0; i < n_upd && rc == TM_OK; i++)
+        rc = emit_updated(db, &upd[i], err);
+    if (rc == TM_OK && n)
+        tm_log_info(NULL, "forecast.refreshed", "levels=%zu products=%zu categories=%zu", n, n_upd,
+                    n_cat);
     free(w);
-    free(all);
-    free(products);
     free(categories);
+    free(upd);
+    free(due);
     return rc;
 }

@@ -27,7 +27,9 @@ struct fc_result;
 TM_MUSTCHECK enum tm_code inv_forecast_level(PGconn *db, int64_t store_id, int64_t product_id,
                                              int horizon, struct fc_result *out, int64_t *today,
                                              struct tm_err *err);
-/* The forecast-refresh job (a tm_job_fn). */
+/* The forecast-refresh job (a tm_job_fn; app is the struct inv_app): the
+ * levels whose forecast is due, at most its forecast-batch a run; rows =
+ * series refreshed, 0 when nothing was due (docs/forecasting.md). */
 TM_MUSTCHECK enum tm_code inv_job_forecast_refresh(void *app, PGconn *db, int64_t *rows,
                                                    struct tm_err *err);
 

@@ -106,37 +106,6 @@ inv_db_demand_by_store(PGconn *db, int64_t product_id, int days, int64_t *day0,
     return rn > 0 ? TM_OK : first_day(db, params, day0, err);
 }
 
-enum tm_code
-inv_db_demand_products(PGconn *db, int days, int64_t **products, int64_t **categories, size_t *n,
-                       struct tm_err *err)
-{
-    struct tm_db_int d;
-    const char *params[] = {tm_db_int(&d, days)};
-    PGresult *r = NULL;
-    enum tm_code rc;
-
-    *products = *categories = NULL;
-    *n = 0;
-    rc = tm_db_exec(db,
-                    "SELECT p.id, p.category_id FROM inventory.products p WHERE EXISTS"
-                    " (SELECT 1 FROM inventory.movements m WHERE m.product_id = p.id"
-                    "  AND m.type = 'sale' AND m.created_at >= now() - $1::int * interval '1 day')"
-                    " ORDER BY p.id",
-                    1, params, &r, err);
-    if (rc != TM_OK)
-        return rc;
-    int rn = PQntuples(r);
-    *products = tm_xcalloc((size_t)rn + 1, sizeof **products);
-    *categories = tm_xcalloc((size_t)rn + 1, sizeof **categories);
-    for (int i = 0; i < rn; i++) {
-        (*products)[i] = tm_db_i64(r, i, 0);
-        (*categories)[i] = tm_db_i64(r, i, 1);
-    }
-    *n = (size_t)rn;
-    PQclear(r);
-    return TM_OK;
-}
-
 static void
 id_or_null(char *buf, size_t size, int64_t id, const char **param)
 {
@@ -165,21 +134,33 @@ inv_db_forecast_put(PGconn *db, const struct inv_forecast_row *f, struct tm_err 
                       9, params, NULL, err);
 }
 
+/* the first instant of today, UTC */
+#define TODAY "(now() AT TIME ZONE 'UTC')::date"
+#define TODAY_START "(" TODAY "::timestamp AT TIME ZONE 'UTC')"
+
 enum tm_code
-inv_db_forecast_get(PGconn *db, const char *series, int horizon_days, int64_t max_age_s,
-                    struct tm_buf *out, struct tm_err *err)
+inv_db_forecast_get(PGconn *db, const struct inv_demand_filter *f, const char *series,
+                    int horizon_days, struct tm_buf *out, struct tm_err *err)
 {
-    char h[16], age[24];
-    const char *params[] = {series, h, age};
+    char h[16];
+    struct tm_db_int store, product, category;
+    const char *params[] = {series, h, tm_db_int(&store, f->store_id),
+                            tm_db_int(&product, f->product_id),
+                            tm_db_int(&category, f->category_id)};
     PGresult *r = NULL;
     enum tm_code rc;
 
     snprintf(h, sizeof h, "%d", horizon_days);
-    snprintf(age, sizeof age, "%" PRId64, max_age_s);
-    rc = tm_db_exec(db,
-                    "SELECT body::text FROM inventory.forecasts WHERE series = $1"
-                    " AND horizon_days = $2 AND computed_at >= now() - $3::bigint * interval '1 s'",
-                    3, params, &r, err);
+    rc =
+        tm_db_exec(db,
+                   "SELECT body::text FROM inventory.forecasts WHERE series = $1"
+                   " AND horizon_days = $2 AND computed_at >= " TODAY_START
+                   " AND NOT EXISTS (SELECT 1 FROM inventory.stock s"
+                   "  WHERE s.forecast_due_on <= " TODAY "  AND ($3::bigint = 0 OR s.store_id = $3)"
+                   "  AND ($4::bigint = 0 OR s.product_id = $4)"
+                   "  AND ($5::bigint = 0 OR s.product_id IN"
+                   "   (SELECT id FROM inventory.products WHERE category_id = $5)))",
+                   5, params, &r, err);
     if (rc != TM_OK)
         return rc;
     if (PQntuples(r) == 0)
@@ -188,4 +169,77 @@ inv_db_forecast_get(PGconn *db, const char *series, int horizon_days, int64_t ma
         rc = tm_buf_adds(out, PQgetvalue(r, 0, 0));
     PQclear(r);
     return rc;
+}
+
+/* ---- the due list ------------------------------------------------------------- */
+
+#define LEVEL_COLS                                                                                 \
+    "SELECT s.store_id, s.product_id, COALESCE(p.category_id, 0),"                                 \
+    " COALESCE(s.demand_moved_at::text, '')"                                                       \
+    " FROM inventory.stock s JOIN inventory.products p ON p.id = s.product_id"
+
+static void
+level_fn(const PGresult *r, int i, void *out)
+{
+    struct fc_due_level *l = out;
+
+    l->store_id = tm_db_i64(r, i, 0);
+    l->product_id = tm_db_i64(r, i, 1);
+    l->category_id = tm_db_i64(r, i, 2);
+    tm_db_copy(l->moved_at, sizeof l->moved_at, r, i, 3);
+}
+
+enum tm_code
+inv_db_forecast_due(PGconn *db, int max, struct fc_due_level *out, int *n, struct tm_err *err)
+{
+    struct tm_db_int lim;
+    const char *params[1] = {tm_db_int(&lim, max)};
+
+    *n = 0;
+    return tm_db_many(db,
+                      LEVEL_COLS " WHERE s.forecast_due_on <= " TODAY
+                                 " ORDER BY s.forecast_due_on, s.product_id, s.store_id LIMIT $1",
+                      1, params, level_fn, out, sizeof *out, n, err);
+}
+
+enum tm_code
+inv_db_forecast_levels(PGconn *db, int64_t product_id, struct fc_due_level **out, size_t *n,
+                       struct tm_err *err)
+{
+    struct tm_db_int p;
+    const char *params[1] = {tm_db_int(&p, product_id)};
+    PGresult *r = NULL;
+    enum tm_code rc;
+    int rn;
+
+    *out = NULL;
+    *n = 0;
+    rc = tm_db_exec(db, LEVEL_COLS " WHERE s.product_id = $1 ORDER BY s.store_id", 1, params, &r,
+                    err);
+    if (rc != TM_OK)
+        return rc;
+    if ((rn = PQntuples(r)) > 0)
+        *out = tm_xcalloc((size_t)rn, sizeof **out);
+    for (int i = 0; i < rn; i++)
+        level_fn(r, i, &(*out)[i]);
+    *n = (size_t)rn;
+    PQclear(r);
+    return TM_OK;
+}
+
+enum tm_code
+inv_db_forecast_done(PGconn *db, const struct fc_due_level *l, struct tm_err *err)
+{
+    struct tm_db_int s, p;
+    const char *params[3] = {tm_db_int(&s, l->store_id), tm_db_int(&p, l->product_id), l->moved_at};
+
+    return tm_db_exec(db,
+                      "UPDATE inventory.stock SET forecast_at = now(), forecast_due_on ="
+                      " CASE WHEN demand_moved_at IS NOT DISTINCT FROM NULLIF($3, '')::timestamptz"
+                      " THEN (SELECT (min(m.created_at) AT TIME ZONE 'UTC')::date + 1"
+                      "  FROM inventory.movements m WHERE m.store_id = $1 AND m.product_id = $2"
+                      "  AND m.quantity <> 0 AND m.created_at >= " TODAY_START ")"
+                      " ELSE forecast_due_on END"
+                      " WHERE store_id = $1 AND product_id = $2",
+                      3, params, NULL, err);
 }

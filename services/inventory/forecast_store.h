@@ -8,6 +8,8 @@
 
 #include "common/db.h"
 
+#include "services/inventory/forecast_due.h"
+
 /* One day of the ledger with movements, of one store (or summed over the
  * series' stores and products): units sold (sales of sale ids later
  * reversed are not demand) and the on-hand after the day's last movement
@@ -41,12 +43,6 @@ TM_MUSTCHECK enum tm_code inv_db_demand_by_store(PGconn *db, int64_t product_id,
                                                  int64_t *day0, struct inv_demand_day **rows,
                                                  size_t *n, struct tm_err *err);
 
-/* Products (and their categories) with at least one sale in the window;
- * both arrays are allocated (tm_xcalloc) and the caller frees them. */
-TM_MUSTCHECK enum tm_code inv_db_demand_products(PGconn *db, int days, int64_t **products,
-                                                 int64_t **categories, size_t *n,
-                                                 struct tm_err *err);
-
 struct inv_forecast_row {
     const char *series; /* see sql/inventory/0005_forecasts.sql */
     int horizon_days;
@@ -59,10 +55,34 @@ struct inv_forecast_row {
 /* Inserts or replaces a series' forecast for its horizon. */
 TM_MUSTCHECK enum tm_code inv_db_forecast_put(PGconn *db, const struct inv_forecast_row *f,
                                               struct tm_err *err);
-/* The stored body of series/horizon computed within max_age_s seconds into
- * out; TM_NOTFOUND when there is none that fresh. */
-TM_MUSTCHECK enum tm_code inv_db_forecast_get(PGconn *db, const char *series, int horizon_days,
-                                              int64_t max_age_s, struct tm_buf *out,
+/* The stored body of series/horizon, the series of filter f, into out when
+ * it is fresh: computed today (UTC; its daily rows begin today) and none of
+ * the levels it reads is due (sql/inventory/0007_forecast_due.sql).
+ * TM_NOTFOUND when there is none that fresh. */
+TM_MUSTCHECK enum tm_code inv_db_forecast_get(PGconn *db, const struct inv_demand_filter *f,
+                                              const char *series, int horizon_days,
+                                              struct tm_buf *out, struct tm_err *err);
+
+/* ---- the due list ------------------------------------------------------------- */
+
+/* Up to max levels whose forecast is due today (forecast_due_on ≤ today,
+ * UTC), the longest due first, into the caller's out[0..max), with the mark
+ * each was read with. With nothing due this is one scan of an empty index. */
+TM_MUSTCHECK enum tm_code inv_db_forecast_due(PGconn *db, int max, struct fc_due_level *out, int *n,
                                               struct tm_err *err);
+
+/* Every level of product_id, by store, with its mark. *out is allocated
+ * (tm_xcalloc) and the caller frees it; NULL when *n is 0. */
+TM_MUSTCHECK enum tm_code inv_db_forecast_levels(PGconn *db, int64_t product_id,
+                                                 struct fc_due_level **out, size_t *n,
+                                                 struct tm_err *err);
+
+/* Records level l's store series refreshed now (forecast_at). Its due mark
+ * goes when the level's demand_moved_at is still l->moved_at (no movement
+ * came in since it was read), save for movements dated today or later,
+ * which are not in today's series: those leave it due the day after the
+ * earliest of them. A level that moved since keeps its mark. */
+TM_MUSTCHECK enum tm_code inv_db_forecast_done(PGconn *db, const struct fc_due_level *l,
+                                               struct tm_err *err);
 
 #endif

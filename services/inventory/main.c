@@ -16,6 +16,8 @@
 /* the reorder policy's settings (docs/reorder.md); fill rates and the
  * holding rate are checked by the start hook (inv_start) */
 static const struct tm_cfg_opt opts[] = {
+    {"forecast-batch", "TM_FORECAST_BATCH", TM_CFG_INT, F(forecast_batch), 0, 1, 100000, "300", 0,
+     "levels whose forecast is due that one forecast-refresh run refreshes at most"},
     {"reorder-fill-a", "TM_REORDER_FILL_A", TM_CFG_STR, F(fill_a), S(fill_a), 0, 0, "0.98", 0,
      "fill-rate target of class A products (the first 80 % of revenue), in (0, 1)"},
     {"reorder-fill-b", "TM_REORDER_FILL_B", TM_CFG_STR, F(fill_b), S(fill_b), 0, 0, "0.95", 0,
@@ -48,7 +50,7 @@ static const struct tm_cfg_opt opts[] = {
 static const struct tm_job jobs[] = {
     {"reservation-expiry", 30, inv_job_reservation_expiry, NULL},
     {"ledger-check", 86400, inv_job_ledger_check, NULL},
-    {"forecast-refresh", 21600, inv_job_forecast_refresh, NULL},
+    {"forecast-refresh", 300, inv_job_forecast_refresh, NULL},
     {"reorder-scan", 3600, inv_job_reorder_scan, NULL},
 };
 

@@ -76,7 +76,6 @@ inv_start(void *arg, const struct tm_service_env *env, struct tm_err *err)
     const struct inv_cfg *c = a->cfg;
     enum tm_code rc;
 
-    a->forecast_interval_s = tm_service_job_interval(env, "forecast-refresh");
     a->supplier = env->peers[0];
     if ((rc = setting_num(c->fill_a, "reorder-fill-a", 0, 1, 1, &a->levels.a, err)) != TM_OK ||
         (rc = setting_num(c->fill_b, "reorder-fill-b", 0, 1, 1, &a->levels.b, err)) != TM_OK ||

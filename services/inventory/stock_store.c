@@ -241,6 +241,19 @@ inv_db_time_check(PGconn *db, const char *at, const char *field, struct tm_err *
     return rc;
 }
 
+/* An on-hand change marks the level's forecast due on the day after the
+ * movement's date (the series holds whole UTC days before today), unless an
+ * earlier day is already pending; the return that reverses a sale takes
+ * that sale out of the series at once, so it marks it due today (see
+ * sql/inventory/0007_forecast_due.sql). Columns of the level's own UPDATE,
+ * so a sale costs no statement more. */
+#define FORECAST_DUE                                                                               \
+    ", demand_moved_at = CASE WHEN $3 <> 0 THEN now() ELSE demand_moved_at END,"                   \
+    " forecast_due_on = CASE WHEN $3 = 0 THEN forecast_due_on"                                     \
+    " WHEN $6 = 'return' AND $8 = 'sale' THEN LEAST(forecast_due_on,"                              \
+    " (now() AT TIME ZONE 'UTC')::date) ELSE LEAST(forecast_due_on,"                               \
+    " (coalesce($11::timestamptz, now()) AT TIME ZONE 'UTC')::date + 1) END"
+
 enum tm_code
 inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after, struct inv_movement *mv,
             struct tm_err *err)
@@ -262,7 +275,7 @@ inv_db_move(PGconn *db, const struct inv_move *m, struct inv_level *after, struc
 
     rc = tm_db_exec(db,
                     "WITH s AS (UPDATE inventory.stock SET on_hand = on_hand + $3,"
-                    " reserved = reserved + $4, updated_at = now()"
+                    " reserved = reserved + $4, updated_at = now()" FORECAST_DUE
                     " WHERE store_id = $1 AND product_id = $2 AND on_hand + $3 >= 0"
                     " AND reserved + $4 >= 0"
                     " AND (NOT $5::boolean OR on_hand + $3 - reserved - $4 >= 0)"
@@ -591,11 +604,13 @@ inv_db_moves_bulk(PGconn *db, const struct inv_bulk_moves *b, const char *princi
 enum tm_code
 inv_db_levels_from_ledger(PGconn *db, struct tm_err *err)
 {
-    return tm_db_exec(db,
-                      "UPDATE inventory.stock s SET on_hand = m.q, reserved = m.r, updated_at ="
-                      " now() FROM (SELECT store_id, product_id, sum(quantity) q,"
-                      " sum(reserved_delta) r FROM inventory.movements"
-                      " GROUP BY store_id, product_id) m"
-                      " WHERE s.store_id = m.store_id AND s.product_id = m.product_id",
-                      0, NULL, NULL, err);
+    return tm_db_exec(
+        db,
+        "UPDATE inventory.stock s SET on_hand = m.q, reserved = m.r, updated_at ="
+        " now(), demand_moved_at = now(), forecast_due_on ="
+        " (now() AT TIME ZONE 'UTC')::date FROM (SELECT store_id, product_id, sum(quantity) q,"
+        " sum(reserved_delta) r FROM inventory.movements"
+        " GROUP BY store_id, product_id) m"
+        " WHERE s.store_id = m.store_id AND s.product_id = m.product_id",
+        0, NULL, NULL, err);
 }

@@ -222,6 +222,8 @@ struct inv_bulk_moves {
 };
 TM_MUSTCHECK enum tm_code inv_db_moves_bulk(PGconn *db, const struct inv_bulk_moves *b,
                                             const char *principal, struct tm_err *err);
+/* Sets every moved level's on hand and reserved from its ledger, and marks
+ * its forecast due today (the sample load). */
 TM_MUSTCHECK enum tm_code inv_db_levels_from_ledger(PGconn *db, struct tm_err *err);
 
 #endif

@@ -538,7 +538,7 @@ reorder_scan(struct seed *sd, struct tm_err *err)
     int64_t id = 0;
     int ok = 0;
     enum tm_code rc =
-        tm_call_job(sd->inventory, WHO, "/api/v1/jobs", "reorder-scan", &w, &id, &ok, err);
+        tm_call_job(sd->inventory, WHO, "/api/v1/jobs", "reorder-scan", &w, &id, &ok, NULL, err);
 
     if (rc == TM_OK && !ok)
         rc = tm_err_set(err, TM_INTERNAL, NULL,

@@ -10,8 +10,9 @@
  * at the sale's time), as a store would have reordered. Flagged sales are
  * then reviewed with the generator's labels, so the fraud statistics have
  * data. Last, tm-inventory's forecasts are refreshed from the whole history
- * and waited for. Does nothing when tm-txn already holds sales. Reads
- * tm-txn's schema, to wait for its catalogue copy to catch up.
+ * (its refresh job run until a run finds nothing due) and waited for. Does
+ * nothing when tm-txn already holds sales. Reads tm-txn's schema, to wait
+ * for its catalogue copy to catch up.
  *
  * It runs for minutes on a small machine: every few seconds it logs
  * event=seed.progress (step, done, total), which deploy/stack.sh shows. */
@@ -419,21 +420,27 @@ forecast_progress(void *arg)
 
 /* The forecasts from the whole history: tm-inventory's forecast job run
  * now and waited for (tm_call_job: its scheduled run may have begun while
- * the history was still arriving, and does not count). */
+ * the history was still arriving, and does not count). It refreshes the
+ * levels whose forecast is due a batch a run, so it is run until a run
+ * finds nothing due (rows 0). */
 static enum tm_code
 refresh_forecasts(struct seed *sd, struct tm_err *err)
 {
-    int64_t t0 = tm_mono_ms(), next = t0 + PROGRESS_MS, id = 0;
+    int64_t t0 = tm_mono_ms(), next = t0 + PROGRESS_MS, id = 0, rows = 0, runs = 0;
     const struct tm_call_job_wait w = {FORECAST_POST_MS, FORECAST_START_MS, FORECAST_WAIT_MS,
                                        forecast_progress, &next};
     int ok = 0;
-    enum tm_code rc =
-        tm_call_job(sd->inventory, "tm-txn-seed", "/api/v1/jobs", FORECAST_JOB, &w, &id, &ok, err);
+    enum tm_code rc;
 
+    do {
+        rc = tm_call_job(sd->inventory, "tm-txn-seed", "/api/v1/jobs", FORECAST_JOB, &w, &id, &ok,
+                         &rows, err);
+        runs++;
+    } while (rc == TM_OK && ok && rows > 0);
     if (rc != TM_OK)
         return rc;
-    tm_log_info(NULL, "seed.forecasts", "run=%" PRId64 " outcome=%s ms=%" PRId64, id,
-                ok ? "ok" : "failed", tm_mono_ms() - t0);
+    tm_log_info(NULL, "seed.forecasts", "runs=%" PRId64 " last=%" PRId64 " outcome=%s ms=%" PRId64,
+                runs, id, ok ? "ok" : "failed", tm_mono_ms() - t0);
     return ok ? TM_OK
               : tm_err_set(err, TM_INTERNAL, NULL,
                            "forecast refresh run %" PRId64 " failed: see tm-inventory's log", id);

@@ -1,9 +1,10 @@
 /* tests/integration/forecast_test.c — demand forecasts through nginx and the
  * gateway: a product with four months of dated sales (Saturdays triple) gets
  * a forecast that knows Saturday, with ordered, non-negative intervals and
- * its backtest; refresh stores it and emits forecast.updated; the job
- * refreshes everything; bad requests are refused and change nothing; a
- * series without an observed day is refused, never forecast as zero. */
+ * its backtest; refresh stores it and emits forecast.updated; a sale makes
+ * its level due and the job refreshes what is due, a batch a run; bad
+ * requests are refused and change nothing; a series without an observed day
+ * is refused, never forecast as zero. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,33 +25,53 @@ is_saturday(long long day)
     return (day + 3) % 7 == 5; /* 1970-01-01 was a Thursday */
 }
 
+/* POSTs a stock movement of `type` dated at_ms */
+static void
+move(long long store, long long product, const char *type, int quantity, long long at_ms)
+{
+    char body[512], at[40];
+    struct resp r;
+
+    tm_iso8601(at_ms, at, sizeof at);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"%s\",\"quantity\":%d,"
+             "\"reason\":\"test\",\"occurred_at\":\"%s\"}",
+             store, product, type, quantity, at);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-movements", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* a sale at at_ms through the API */
+static void
+sell(long long store, long long product, int quantity, long long at_ms, const char *tag)
+{
+    char body[512], at[40];
+    struct resp r;
+
+    tm_iso8601(at_ms, at, sizeof at);
+    snprintf(body, sizeof body,
+             "{\"sale_id\":\"%s-%s\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
+             "\"quantity\":%d}],\"occurred_at\":\"%s\"}",
+             run_tag(), tag, store, product, quantity, at);
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
 /* four months of sales, one commit a day at noon UTC, dated */
 static void
 make_history(void)
 {
-    char body[512], at[40];
-    struct resp r;
     long long today = tm_now_ms() / DAY_MS;
 
     f_store = new_store();
     f_product = new_product();
-    tm_iso8601((today - HISTORY - 1) * DAY_MS, at, sizeof at);
-    snprintf(body, sizeof body,
-             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":100000,"
-             "\"occurred_at\":\"%s\"}",
-             f_store, f_product, at);
-    ck_assert_int_eq(http("POST", "/api/v1/stock-movements", body, &r), 0);
-    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-    resp_free(&r);
+    move(f_store, f_product, "receipt", 100000, (today - HISTORY - 1) * DAY_MS);
     for (long long d = today - HISTORY; d < today; d++) {
-        tm_iso8601(d * DAY_MS + DAY_MS / 2, at, sizeof at);
-        snprintf(body, sizeof body,
-                 "{\"sale_id\":\"%s-fc%lld\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
-                 "\"quantity\":%d}],\"occurred_at\":\"%s\"}",
-                 run_tag(), d, f_store, f_product, is_saturday(d) ? 9 : 3, at);
-        ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
-        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-        resp_free(&r);
+        char tag[32];
+        snprintf(tag, sizeof tag, "fc%lld", d);
+        sell(f_store, f_product, is_saturday(d) ? 9 : 3, d * DAY_MS + DAY_MS / 2, tag);
     }
 }
 
@@ -187,23 +208,6 @@ START_TEST(test_forecast_bad_requests)
 }
 END_TEST
 
-/* POSTs a stock movement of `type` dated at_ms */
-static void
-move(long long store, long long product, const char *type, int quantity, long long at_ms)
-{
-    char body[512], at[40];
-    struct resp r;
-
-    tm_iso8601(at_ms, at, sizeof at);
-    snprintf(body, sizeof body,
-             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"%s\",\"quantity\":%d,"
-             "\"reason\":\"test\",\"occurred_at\":\"%s\"}",
-             store, product, type, quantity, at);
-    ck_assert_int_eq(http("POST", "/api/v1/stock-movements", body, &r), 0);
-    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-    resp_free(&r);
-}
-
 /* 422 unprocessable saying "too little history" */
 static void
 expect_too_little_history(const char *method, const char *path)
@@ -227,7 +231,7 @@ START_TEST(test_forecast_refuses_too_little_history)
     long long day_ms = (tm_now_ms() / DAY_MS - 5) * DAY_MS;
     long long stored = sql_int("SELECT count(*) FROM inventory.forecasts");
     long long events = sql_int("SELECT count(*) FROM inventory.outbox");
-    char path[256], body[512], at[40];
+    char path[256];
     struct resp r;
 
     snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?horizon_days=7", p);
@@ -243,14 +247,9 @@ START_TEST(test_forecast_refuses_too_little_history)
     /* store a: sold on each of four days */
     move(a, p, "receipt", 100, day_ms - DAY_MS);
     for (int d = 0; d < 4; d++) {
-        tm_iso8601(day_ms + d * DAY_MS + DAY_MS / 2, at, sizeof at);
-        snprintf(body, sizeof body,
-                 "{\"sale_id\":\"%s-th%d\",\"lines\":[{\"store_id\":%lld,\"product_id\":%lld,"
-                 "\"quantity\":2}],\"occurred_at\":\"%s\"}",
-                 run_tag(), d, a, p, at);
-        ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body, &r), 0);
-        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-        resp_free(&r);
+        char tag[32];
+        snprintf(tag, sizeof tag, "th%d", d);
+        sell(a, p, 2, day_ms + d * DAY_MS + DAY_MS / 2, tag);
     }
     snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?store_id=%lld", p, b);
     expect_too_little_history("GET", path);
@@ -276,15 +275,17 @@ START_TEST(test_forecast_refuses_too_little_history)
 }
 END_TEST
 
-/* the job refreshes every sold product's series; when it outlives the
- * request's deadline the answer is 202 with the run's id and where to poll
- * it, and polling shows it running, then done */
-START_TEST(test_forecast_refresh_job)
+/* Runs the forecast-refresh job now and waits for its end; when it
+ * outlives the request's deadline the answer is 202 with the run's id and
+ * where to poll it, and polling shows it running, then done. Returns the
+ * run's id; *rows its rows. */
+static long long
+run_refresh(long long *rows)
 {
     struct resp r;
     char poll[256];
     long long id;
-    const char *outcome = "running";
+    int running = 1;
 
     ck_assert_int_eq(http("POST", "/api/v1/jobs/forecast-refresh/run", NULL, &r), 0);
     ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
@@ -296,19 +297,186 @@ START_TEST(test_forecast_refresh_job)
         ck_assert_str_eq(jstr(&r, "poll"), poll);
     }
     resp_free(&r);
-    for (int i = 0; i < 240 && strcmp(outcome, "running") == 0; i++) {
+    for (int i = 0; i < 240 && running; i++) {
         ck_assert_int_eq(http("GET", poll, NULL, &r), 0);
         ck_assert_int_eq(r.status, 200);
         ck_assert_int_eq(jint(&r, "id"), id);
-        outcome = strcmp(jstr(&r, "outcome"), "running") == 0 ? "running"
-                  : strcmp(jstr(&r, "outcome"), "ok") == 0    ? "ok"
-                                                              : "failed";
+        running = strcmp(jstr(&r, "outcome"), "running") == 0;
+        if (!running) {
+            ck_assert_msg(strcmp(jstr(&r, "outcome"), "ok") == 0, "%s", r.body);
+            *rows = jint(&r, "rows");
+        }
         resp_free(&r);
-        if (strcmp(outcome, "running") == 0)
+        if (running)
             tm_sleep_ms(500);
     }
-    ck_assert_str_eq(outcome, "ok");
-    /* a run that does not exist, of a job that does, and of one that does not */
+    ck_assert_msg(!running, "run %lld still running", id);
+    return id;
+}
+
+/* levels due today */
+#define DUE_TODAY                                                                                  \
+    "SELECT count(*) FROM inventory.stock"                                                         \
+    " WHERE forecast_due_on <= (now() AT TIME ZONE 'UTC')::date"
+
+/* Runs the job until a run finds nothing due (rows 0); returns the runs. */
+static int
+drain(void)
+{
+    long long rows = 1;
+    int runs = 0;
+
+    while (rows > 0) {
+        ck_assert_int_lt(runs, 100);
+        run_refresh(&rows);
+        runs++;
+    }
+    ck_assert_int_eq(sql_int(DUE_TODAY), 0);
+    return runs;
+}
+
+#define UPDATED_EVENTS "SELECT count(*) FROM inventory.outbox WHERE topic = 'forecast.updated'"
+
+/* GET the store series of (store, product): 200; whether it was stored */
+static int
+answered_stored(long long store, long long product)
+{
+    char path[256];
+    struct resp r;
+    int stored;
+
+    snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?store_id=%lld", product, store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    stored = cJSON_IsTrue(cJSON_GetObjectItem(r.json, "stored"));
+    resp_free(&r);
+    return stored;
+}
+
+/* A sale makes its level due from the day after its date: one dated
+ * yesterday at once (the API then computes rather than answer the stale
+ * stored forecast), one dated today tomorrow, reversing a sale at once. A
+ * run refreshes the due
+ * level, its product and its category (rows 3), clears the mark and stores
+ * what the API then answers; a run with nothing due refreshes nothing. */
+START_TEST(test_forecast_due_after_a_sale)
+{
+    long long today_ms = tm_now_ms() / DAY_MS * DAY_MS, rows = -1;
+    long long s = new_store(), p = new_product();
+    char level[128];
+
+    snprintf(level, sizeof level,
+             "FROM inventory.stock WHERE store_id = %lld AND product_id = %lld", s, p);
+    move(s, p, "receipt", 1000, today_ms - 20 * DAY_MS);
+    for (int d = 19; d >= 2; d--) {
+        char tag[32];
+        snprintf(tag, sizeof tag, "due%d", d);
+        sell(s, p, 1 + d % 3, today_ms - d * DAY_MS + DAY_MS / 2, tag);
+    }
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on <="
+                              " (now() AT TIME ZONE 'UTC')::date",
+                              level),
+                     1);
+    ck_assert_int_eq(answered_stored(s, p), 0);
+    drain();
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on IS NULL"
+                              " AND forecast_at IS NOT NULL",
+                              level),
+                     1);
+    ck_assert_int_eq(answered_stored(s, p), 1);
+    run_refresh(&rows);
+    ck_assert_int_eq(rows, 0); /* nothing due: nothing refreshed */
+
+    /* a sale dated yesterday: due now, and the stored forecast is not fresh */
+    sell(s, p, 4, today_ms - DAY_MS / 2, "due-y");
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on ="
+                              " (now() AT TIME ZONE 'UTC')::date",
+                              level),
+                     1);
+    ck_assert_int_eq(answered_stored(s, p), 0);
+    long long events = sql_int(UPDATED_EVENTS);
+    run_refresh(&rows);
+    ck_assert_int_eq(rows, 3); /* the store series, the product's, category 1's */
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on IS NULL", level), 1);
+    ck_assert_int_eq(sql_int(UPDATED_EVENTS), events + 1); /* the product's */
+    ck_assert_int_eq(answered_stored(s, p), 1);
+    run_refresh(&rows);
+    ck_assert_int_eq(rows, 0);
+
+    /* a sale dated now enters the series tomorrow: due tomorrow, not now */
+    sell(s, p, 1, tm_now_ms() - 1000, "due-t");
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on ="
+                              " (now() AT TIME ZONE 'UTC')::date + 1",
+                              level),
+                     1);
+    run_refresh(&rows);
+    ck_assert_int_eq(rows, 0);
+    ck_assert_int_eq(answered_stored(s, p), 1);
+
+    /* reversing yesterday's sale takes it out of the series at once: due now */
+    struct resp r;
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/stock-commits/%s-due-y/reverse", run_tag());
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on ="
+                              " (now() AT TIME ZONE 'UTC')::date",
+                              level),
+                     1);
+    ck_assert_int_eq(answered_stored(s, p), 0);
+    run_refresh(&rows);
+    ck_assert_int_eq(rows, 3);
+    /* what stays pending is today's sale and return: due tomorrow */
+    ck_assert_int_eq(sql_intf("SELECT count(*) %s AND forecast_due_on ="
+                              " (now() AT TIME ZONE 'UTC')::date + 1",
+                              level),
+                     1);
+    ck_assert_int_eq(answered_stored(s, p), 1);
+}
+END_TEST
+
+/* A run takes at most forecast-batch (run-tests.sh leaves the default, 300)
+ * due levels, the longest due first, and the next run goes on with the
+ * rest. The sample's levels are marked due here as if they had moved. */
+START_TEST(test_forecast_batch_leaves_the_rest)
+{
+    const long long batch = 300;
+    long long rows = -1, due;
+
+    drain();
+    ck_assert_int_ge(sql_int("WITH u AS (UPDATE inventory.stock SET forecast_due_on ="
+                             " (now() AT TIME ZONE 'UTC')::date - (store_id % 2)::int"
+                             " WHERE (store_id, product_id) IN (SELECT store_id, product_id"
+                             "  FROM inventory.stock WHERE forecast_at IS NOT NULL"
+                             "  ORDER BY product_id, store_id LIMIT 350) RETURNING 1)"
+                             " SELECT count(*) FROM u"),
+                     batch + 1);
+    due = sql_int(DUE_TODAY);
+    run_refresh(&rows);
+    ck_assert_int_ge(rows, batch); /* the levels, plus their products' and categories' series */
+    ck_assert_int_eq(sql_int(DUE_TODAY), due - batch);
+    /* the longest due went first: what is left was due today, none yesterday */
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.stock WHERE forecast_due_on <"
+                             " (now() AT TIME ZONE 'UTC')::date"),
+                     0);
+    run_refresh(&rows);
+    ck_assert_int_gt(rows, 0);
+    ck_assert_int_eq(sql_int(DUE_TODAY), 0);
+    run_refresh(&rows);
+    ck_assert_int_eq(rows, 0);
+}
+END_TEST
+
+/* the job's run record: a run that does not exist, of a job that does, and
+ * of one that does not; the stored forecasts are sane */
+START_TEST(test_forecast_refresh_job)
+{
+    struct resp r;
+    long long rows = -1;
+
+    run_refresh(&rows);
+    ck_assert_int_ge(rows, 0);
     ck_assert_int_eq(http("GET", "/api/v1/jobs/forecast-refresh/runs/999999999", NULL, &r), 0);
     ck_assert_int_eq(r.status, 404);
     ck_assert_str_eq(err_field(&r), "id");
@@ -336,6 +504,8 @@ forecast_suite(void)
     tcase_add_test(tc, test_forecast_bad_requests);
     tcase_add_test(tc, test_forecast_refuses_too_little_history);
     tcase_add_test(tc, test_forecast_refresh_job);
+    tcase_add_test(tc, test_forecast_due_after_a_sale);
+    tcase_add_test(tc, test_forecast_batch_leaves_the_rest);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -181,6 +181,7 @@ catalog_suite(void)
 
 Suite *stock_suite(void);          /* stock_test.c */
 Suite *forecast_suite(void);       /* forecast_test.c */
+Suite *forecast_due_suite(void);   /* forecast_due_test.c */
 Suite *reorder_suite(void);        /* reorder_test.c */
 Suite *po_event_suite(void);       /* po_event_test.c */
 Suite *reorder_sim_suite(void);    /* reorder_sim_test.c */
@@ -197,6 +198,7 @@ main(void)
 
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, forecast_suite());
+    srunner_add_suite(sr, forecast_due_suite());
     srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, po_event_suite());
     srunner_add_suite(sr, reorder_sim_suite());
