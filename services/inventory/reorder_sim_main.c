@@ -197,10 +197,10 @@ levels(const struct series_csv_series *s, const double *y, int hist, int64_t fir
         if (j == 0)
             *at_origin = d;
         double q = rs_order_size(&d, st->review_days, &costs);
-        rs_documents(&d, st->lead_mean_days, q, &lv[P_DOCUMENTS * nl + j]);
-        rs_textbook(&d, st->lead_mean_days, st->review_days, st->fill_rate, q,
-                    &lv[P_TEXTBOOK * nl + j]);
-        rs_minmax(&d, &lv[P_MINMAX * nl + j]);
+        for (int b = 0; b < RS_BASELINE_COUNT; b++)
+            rs_baseline_levels((enum rs_baseline)b, &d, st->lead_mean_days, st->review_days,
+                               st->fill_rate, q, RS_BASELINE_AS_WRITTEN[b],
+                               &lv[(P_DOCUMENTS + b) * nl + j]);
         struct rs_levels *ours = &lv[P_OURS * nl + j];
         if (j == 0) {
             *ours = (struct rs_levels){row->reorder_point, row->order_up_to};
