@@ -22,7 +22,10 @@
  * same lead times (one seed per series, from --seed and its id). The class
  * is the engine's (fc_classify) of the history before the origin. A series
  * without a row in OURS.csv, or with fewer than 1 day of history, is left
- * out of every policy's figures (counted). Output is the same for the same
+ * out of every policy's figures (counted). After the table, per class and
+ * overall, each baseline's own safety setting is searched (rs_equal_service)
+ * to reach the target and ours' achieved fill, and the stock it needs there
+ * is printed × ours (the `need` rows). Output is the same for the same
  * input. Exit 0; 1 when an input cannot be read; 2 for a bad flag, naming
  * it. docs/reorder.md, "Offline evaluation and simulation". */
 #include <errno.h>
@@ -351,7 +354,7 @@ print_goal(const struct totals *tot, double target)
 }
 
 /* ---- equal service ------------------------------------------------------
- * The tables above compare stock at whatever service each policy reached.
+ * The table above compares stock at whatever service each policy reached.
  * Here each baseline's own safety setting is moved until its pooled fill
  * over the class reaches the target (rs_equal_service: the same demand, the
  * same lead-time draws), and its stock there is compared with ours as set. */
