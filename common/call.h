@@ -5,6 +5,8 @@
 #ifndef TM_COMMON_CALL_H
 #define TM_COMMON_CALL_H
 
+#include <stdint.h>
+
 #include <cjson/cJSON.h>
 
 #include "common/buf.h"
@@ -30,5 +32,26 @@ void tm_call_request(struct tm_request *req, const char *who, const char *method
  * *status and *json, the reply body parsed (the caller frees it). */
 TM_MUSTCHECK enum tm_code tm_call_json(struct tm_bus_client *c, struct tm_request *req, int *status,
                                        cJSON **json, struct tm_err *err);
+
+/* How tm_call_job waits: `post_ms` for the job's own answer, a run asked
+ * for that has not begun after `start_ms` is asked for again, `wait_ms` in
+ * all; progress (may be NULL) is called with arg about once a second. */
+struct tm_call_job_wait {
+    int64_t post_ms, start_ms, wait_ms;
+    void (*progress)(void *arg);
+    void *arg;
+};
+
+/* Runs job `name` of the service behind c now, as tool `who` (its routes
+ * <jobs>/{name}/run and <jobs>, jobs "/api/v1/jobs"), and waits until a
+ * run that began after the request has finished: a scheduled run may have
+ * begun before (it does not count); the job's answer may be its run record
+ * (200) or come later (202, or none within post_ms: its newest run record
+ * is watched); a run under way (409) is waited out, then the job is asked
+ * for again. TM_OK with *run_id and *ok (its outcome was "ok");
+ * TM_TIMEOUT after w->wait_ms; the bus's errors. */
+TM_MUSTCHECK enum tm_code tm_call_job(struct tm_bus_client *c, const char *who, const char *jobs,
+                                      const char *name, const struct tm_call_job_wait *w,
+                                      int64_t *run_id, int *ok, struct tm_err *err);
 
 #endif

@@ -33,7 +33,8 @@
     X(FRAUD_REVIEW, "fraud.review", 0)     /* the review queue, labels, fraud statistics, rules */ \
     X(FRAUD_ADMIN, "fraud.admin", 0)       /* publish a new fraud rule set */                      \
     X(SUPPLIER_READ, "supplier.read", 0)   /* suppliers, offers, performance, supplier choice */   \
-    X(SUPPLIER_WRITE, "supplier.write", 0) /* create and change suppliers and their offers */
+    X(SUPPLIER_WRITE, "supplier.write", 0) /* create and change suppliers and their offers */      \
+    X(REORDER_WRITE, "reorder.write", 1)   /* generate, approve and reject reorder suggestions */
 
 /* X(name, wire name, store-scoped) */
 #define TM_ROLES(X)                                                                                \

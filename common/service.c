@@ -310,8 +310,12 @@ start(struct core *c, struct tm_bus_server **bus, struct tm_ops **ops, int *star
         return status < 0 ? 0 : status; /* a stop signal came first, or the schema is behind */
     atomic_store(&c->schema_ok, 1);
     *started = 1; /* stop() is called from here on, also when start() fails half-way */
-    if (svc->start && svc->start(svc->app, &c->env, &err) != TM_OK)
-        goto fail;
+    if (svc->start && svc->start(svc->app, &c->env, &err) != TM_OK) {
+        if (err.code != TM_INVALID)
+            goto fail;
+        tm_log_error(NULL, "start", "field=%s error=\"%s\"", err.field, err.message);
+        return 2; /* a bad setting the daemon's own hook checks */
+    }
     if (c->n_jobs > 0 && tm_jobs_start(c->jobs, c->n_jobs, svc->name, cfg->db_url,
                                        cfg->base.instance, svc->app, &c->runner, &err) != TM_OK)
         goto fail;

@@ -87,7 +87,9 @@ struct tm_service {
     int db_pool; /* default database connections and bus workers (0: 16) */
     void *app;   /* handed to handlers (ctx->app), jobs, apply and the hooks */
     /* After the schema is current and the jobs, subscribers and publisher
-     * run, before the bus serves: what the daemon itself sets up. */
+     * run, before the bus serves: what the daemon itself sets up.
+     * TM_INVALID (a setting out of range, named in err->field) stops the
+     * daemon with exit status 2, any other failure with 1. */
     enum tm_code (*start)(void *app, const struct tm_service_env *env, struct tm_err *err);
     /* After the bus has stopped, whenever start was called (also when it
      * failed half-way: free what is there). May be NULL. */

@@ -21,6 +21,9 @@
     X(STOCK_OUT, "stock.out", "inventory")                                                         \
     X(STOCK_LEDGER_MISMATCH, "stock.ledger_mismatch", "inventory")                                 \
     X(FORECAST_UPDATED, "forecast.updated", "inventory")                                           \
+    X(REORDER_SUGGESTED, "reorder.suggested", "inventory")                                         \
+    X(REORDER_APPROVED, "reorder.approved", "inventory")                                           \
+    X(REORDER_REJECTED, "reorder.rejected", "inventory")                                           \
     X(TXN_CREATED, "txn.created", "txn")                                                           \
     X(TXN_DECLINED, "txn.declined", "txn")                                                         \
     X(TXN_VOIDED, "txn.voided", "txn")                                                             \

@@ -80,6 +80,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "supplier and offer bodies" build/fuzz/supplier-fuzz tests/fuzz/supplier-corpus
   fuzz "supplier mock catalogue, order and fault bodies" build/fuzz/supplier-mock-fuzz tests/fuzz/supplier-mock-corpus
   fuzz "supplier API replies" build/fuzz/supplier-api-fuzz tests/fuzz/supplier-api-corpus
+  fuzz "reorder bodies and supplier answers" build/fuzz/reorder-fuzz tests/fuzz/reorder-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
   fuzz "demand series CSV" build/fuzz/series-csv-fuzz tests/fuzz/series-csv-corpus
 else
@@ -132,6 +133,7 @@ export TM_EDGE_ANON_RATE=50 TM_EDGE_ANON_BURST=300
 export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
 export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to start
 export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests
+export TM_JOB_REORDER_SCAN_S=0 # likewise (reorder_test.c runs it; tm-supplier-seed once at start)
 export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-open probe
 
 echo "== integration (stack in $RUN, ports $base+)"

@@ -408,7 +408,8 @@ cmd_up() {
     log "sample history: $(tail -c +$((at + 1)) "$RUN/log/seed.log" |
       grep -o 'event=seed\.\(done\|skip\|forecasts\) .*' | sed 's/^event=seed\.//' | paste -sd ';' - |
       sed 's/;/; /g')"
-    # the sample suppliers, their offers and purchase orders (once)
+    # the sample suppliers, their offers and purchase orders (once), then
+    # tm-inventory's reorder-scan so the sample has reorder suggestions
     (export_peers; export TM_DB_URL="$DB_URL" TM_SEED_SUPPLIER_APIS="$(mock_urls)" \
         TM_SEED_SUPPLIER_API_KEY="$(mock_key)" TM_SEED_CATALOGUE_DIR="$RUN/mock"
       with_progress "sample suppliers" "$RUN/log/seed.log" "$BIN/tm-supplier-seed") \

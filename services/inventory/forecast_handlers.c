@@ -355,6 +355,21 @@ compute_filter(PGconn *db, const struct inv_demand_filter *f, int horizon, struc
     return compute(s, w->y, first, HISTORY_DAYS, day0, horizon, err);
 }
 
+enum tm_code
+inv_forecast_level(PGconn *db, int64_t store_id, int64_t product_id, int horizon,
+                   struct fc_result *out, int64_t *today, struct tm_err *err)
+{
+    struct inv_demand_filter f = {
+        .store_id = store_id, .product_id = product_id, .days = HISTORY_DAYS};
+    struct fc_work *w = tm_xmalloc(sizeof *w);
+    enum tm_code rc = compute_filter(db, &f, horizon, w, today, err);
+
+    if (rc == TM_OK)
+        *out = w->s.res;
+    free(w);
+    return rc;
+}
+
 static enum tm_code
 store_series(PGconn *db, const struct series_fc *s, int64_t today, struct tm_err *err)
 {

@@ -15,6 +15,7 @@
 #include "services/inventory/app.h"
 #include "services/inventory/catalog.h"
 #include "services/inventory/forecast_handlers.h"
+#include "services/inventory/reorder_handlers.h"
 #include "services/inventory/stock_handlers.h"
 #include "services/inventory/store.h"
 
@@ -486,6 +487,18 @@ const struct tm_route inv_routes[] = {
      TM_SCOPE_STORES},
     {"POST", "/api/v1/inventory/predictions/{product_id}/refresh", inv_h_prediction_refresh,
      TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/inventory/reorder-suggestions", inv_h_rs_list, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/inventory/reorder-suggestions/{id}", inv_h_rs_get, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    /* generate ends the router's transaction before it asks tm-supplier, and
+     * approve keeps none open while it does (reorder_handlers.c) */
+    {"POST", "/api/v1/inventory/generate-reorder-suggestion/{product_id}", inv_h_rs_generate,
+     TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/inventory/reorder-suggestions/{id}/approve", inv_h_rs_approve, TM_TX_READ,
+     NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/inventory/reorder-suggestions/{id}/reject", inv_h_rs_reject, TM_TX_WRITE,
+     NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/{store_id}", inv_h_levels_store, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/{store_id}/{product_id}", inv_h_level_get, TM_TX_READ, NULL,
      TM_SCOPE_STORES},

@@ -248,6 +248,9 @@ rp_check(const struct rp_input *in, struct tm_err *err)
         return tm_err_set(err, TM_INVALID, "holding_rate", "holding rate must be 0 or more");
     if (bad_amount(in->order_cost))
         return tm_err_set(err, TM_INVALID, "order_cost", "order cost must be 0 or more");
+    if (bad_amount(in->max_cover_days))
+        return tm_err_set(err, TM_INVALID, "max_cover_days",
+                          "the longest cover an order may buy must be 0 (none) or more days");
     if (in->on_hand < 0)
         return tm_err_set(err, TM_INVALID, "on_hand", "on hand must be 0 or more");
     if (in->reserved < 0)
@@ -392,8 +395,12 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
         out->daily_mean > DEMAND_MIN)
         out->eoq =
             sqrt(2 * 365 * out->daily_mean * in->order_cost / (in->holding_rate * in->unit_cost));
-    out->order_size =
-        rp_round_order(fmax(fmax(out->eoq, out->review_mean), 1), in->moq, in->pack_size);
+    /* a cheap item with a dear order would buy months at once: the shelf
+     * and the item's shelf life say otherwise */
+    double size = out->eoq;
+    if (in->max_cover_days > 0)
+        size = fmin(size, in->max_cover_days * out->daily_mean);
+    out->order_size = rp_round_order(fmax(fmax(size, out->review_mean), 1), in->moq, in->pack_size);
     /* reviews that order: one a cycle, a cycle being the order size and
      * the undershoot of demand */
     double q = (double)out->order_size, s = 0;

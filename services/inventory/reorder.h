@@ -73,18 +73,19 @@ struct rp_lead {
 struct rp_input {
     const struct rp_dist *dist;
     struct rp_lead lead;
-    int review_days;      /* R, 1..RP_REVIEW_MAX (1: reviewed daily) */
-    double fill_rate;     /* target, in (0, 1) */
-    char abc;             /* 'A', 'B' or 'C': shown, the target is already chosen */
-    int64_t moq;          /* minimum order quantity, ≥ 0 (0: none) */
-    int64_t pack_size;    /* ≥ 1: orders are multiples of it */
-    double unit_cost;     /* per unit (cents), ≥ 0 */
-    double holding_rate;  /* holding cost per year as a share of unit cost, ≥ 0 */
-    double order_cost;    /* per order (cents), ≥ 0 */
-    int64_t on_hand;      /* ≥ 0 */
-    int64_t reserved;     /* ≥ 0 */
-    int64_t incoming_due; /* ordered units due within the lead time, ≥ 0 */
-    int64_t today_day;    /* days since the epoch */
+    int review_days;       /* R, 1..RP_REVIEW_MAX (1: reviewed daily) */
+    double fill_rate;      /* target, in (0, 1) */
+    char abc;              /* 'A', 'B' or 'C': shown, the target is already chosen */
+    int64_t moq;           /* minimum order quantity, ≥ 0 (0: none) */
+    int64_t pack_size;     /* ≥ 1: orders are multiples of it */
+    double unit_cost;      /* per unit (cents), ≥ 0 */
+    double holding_rate;   /* holding cost per year as a share of unit cost, ≥ 0 */
+    double order_cost;     /* per order (cents), ≥ 0 */
+    double max_cover_days; /* the EOQ is capped at this many days of demand, ≥ 0 (0: none) */
+    int64_t on_hand;       /* ≥ 0 */
+    int64_t reserved;      /* ≥ 0 */
+    int64_t incoming_due;  /* ordered units due within the lead time, ≥ 0 */
+    int64_t today_day;     /* days since the epoch */
 };
 
 enum rp_urgency {
@@ -132,7 +133,8 @@ int rp_horizon_needed(const struct rp_lead *lead, int review_days);
 /* TM_OK when the input is usable, else TM_INVALID naming the field:
  * "fill_rate" (outside (0, 1)), "lead_time_mean_days", "lead_time_sd_days"
  * (negative or not finite), "review_days", "moq", "pack_size",
- * "unit_cost", "holding_rate", "order_cost", "on_hand", "reserved",
+ * "unit_cost", "holding_rate", "order_cost", "max_cover_days", "on_hand",
+ * "reserved",
  * "incoming_due", "horizon" (the distribution holds fewer days than
  * rp_horizon_needed, or none), "dist". */
 TM_MUSTCHECK enum tm_code rp_check(const struct rp_input *in, struct tm_err *err);

@@ -13,6 +13,7 @@
 #include "common/json.h"
 #include "common/topic.h"
 
+#include "services/inventory/reorder_store.h"
 #include "services/inventory/stock.h"
 #include "services/inventory/stock_store.h"
 #include "services/inventory/store.h"
@@ -147,6 +148,13 @@ level_events(PGconn *db, const struct inv_level *l, int64_t avail_before, int64_
     }
     tm_buf_fini(&b);
     return rc;
+}
+
+enum tm_code
+inv_stock_settings_changed(PGconn *db, const struct inv_level *before,
+                           const struct inv_level *after, struct tm_err *err)
+{
+    return level_events(db, after, inv_available(before), before->reorder_point, NULL, err);
 }
 
 enum tm_code
@@ -376,10 +384,11 @@ inv_h_level_put(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
             if (!has[i])
                 *dst[i] = cur[i];
     }
+    /* a reorder point set by hand is kept by the reorder-scan job */
     if ((rc = inv_settings_validate(&in, err)) != TM_OK ||
         (rc = inv_db_stock_settings(ctx->db, &in, &after, err)) != TM_OK ||
-        (rc = level_events(ctx->db, &after.l, inv_available(&before), before.reorder_point, NULL,
-                           err)) != TM_OK)
+        (has[2] && (rc = inv_db_rs_pin(ctx->db, in.store_id, in.product_id, err)) != TM_OK) ||
+        (rc = inv_stock_settings_changed(ctx->db, &before, &after.l, err)) != TM_OK)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%" PRId64 "/%" PRId64, in.store_id, in.product_id);
     rc = inv_too_big(enc_level(&rep->body, &after), err);

@@ -46,6 +46,11 @@ TM_MUSTCHECK enum tm_code inv_stock_apply(PGconn *db, const struct inv_move *m,
                                           struct inv_level *after, struct inv_movement *mv,
                                           struct tm_err *err);
 
+/* The events of a change of a level's settings (stock.changed with no
+ * movement, and stock.low / stock.out on a crossing). */
+TM_MUSTCHECK enum tm_code inv_stock_settings_changed(PGconn *db, const struct inv_level *before,
+                                                     const struct inv_level *after,
+                                                     struct tm_err *err);
 /* A movement of `type` and quantity q (inv_move_for) at (store, product),
  * referring to ref_type/ref_id, by who; strings are borrowed. */
 struct inv_move inv_stock_move(enum inv_move_type type, int64_t q, int64_t store_id,

@@ -291,6 +291,10 @@ encode_candidate(struct tm_buf *b, const struct sup_request *req, const struct s
     if (rc == TM_OK)
         rc = tm_json_kv_bool(b, "preferred", req->in[c->input].preferred);
     if (rc == TM_OK)
+        rc = tm_buf_printf(b, ",\"moq\":%" PRId64 ",\"pack_size\":%" PRId64 ",\"receipts\":%d",
+                           req->in[c->input].offer.moq, req->in[c->input].offer.pack_size,
+                           req->in[c->input].perf.receipts);
+    if (rc == TM_OK)
         rc = tm_buf_printf(b,
                            ",\"order_quantity\":%" PRId64 ",\"unit_price_cents\":%" PRId64
                            ",\"goods_cents\":%" PRId64 ",\"shipping_cents\":%" PRId64

@@ -193,13 +193,68 @@ price_lines(PGconn *db, const struct sup_po_in *in, struct sup_po_price *p, int6
     return TM_OK;
 }
 
+/* The order key of a new PO: derived from the request's Idempotency-Key
+ * when it has one (scoped by who asks: TechMart's own daemons share one
+ * scope, so a retry by another user of the same request is the same
+ * order), else random. */
+static enum tm_code
+order_key_of(const struct tm_ctx *ctx, char *key, size_t size, struct tm_err *err)
+{
+    char who[128], scoped[128 + TM_IDEM_KEY_MAX + 2], hex[65];
+
+    if (ctx->req->idem_key[0]) {
+        if (tm_ctx_from_service(ctx))
+            snprintf(who, sizeof who, "service");
+        else
+            tm_ctx_principal(ctx, who, sizeof who);
+        snprintf(scoped, sizeof scoped, "%s\n%s", who, ctx->req->idem_key);
+        tm_sha256_hex(scoped, strlen(scoped), hex);
+        snprintf(key, size, "tm-po-k%.24s", hex);
+        return TM_OK;
+    }
+    if (tm_random_hex(12, hex, sizeof hex) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "no random bytes");
+    snprintf(key, size, "tm-po-%.24s", hex);
+    return TM_OK;
+}
+
+/* A create repeated under its Idempotency-Key: the PO made the first time
+ * (200) when it is the same order, else TM_UNPROCESSABLE naming the key. */
+static enum tm_code
+po_replay(struct tm_ctx *ctx, const struct sup_po_in *in, int64_t id, struct tm_reply *rep,
+          struct tm_err *err)
+{
+    struct sup_po *po = tm_xcalloc(1, sizeof *po);
+    struct sup_po_row row;
+    int same;
+    enum tm_code rc = po_load(ctx, id, 0, po, &row, err);
+
+    if (rc != TM_OK)
+        goto out;
+    same = row.supplier_id == in->supplier_id && row.store_id == in->store_id && po->n == in->n;
+    for (int i = 0; i < in->n && same; i++)
+        same = po->lines[i].product_id == in->lines[i].product_id &&
+               po->lines[i].quantity == in->lines[i].quantity;
+    if (!same) {
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "Idempotency-Key",
+                        "this Idempotency-Key was used for another purchase order");
+        goto out;
+    }
+    rep->status = 200;
+    snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
+    rc = sup_db_po_json(ctx->db, id, &rep->body, err);
+out:
+    free(po);
+    return rc;
+}
+
 enum tm_code
 sup_h_po_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct sup_po_in *in = tm_xcalloc(1, sizeof *in);
     struct sup_po_price *p = tm_xcalloc(SUP_PO_LINES_MAX, sizeof *p);
     struct sup_target_row *t = tm_xcalloc(1, sizeof *t);
-    char key[SUP_PO_KEY_MAX + 1], hex[49], who[128];
+    char key[SUP_PO_KEY_MAX + 1], who[128];
     cJSON *body = NULL;
     int64_t id = 0, shipping = 0;
     enum tm_code rc;
@@ -217,20 +272,27 @@ sup_h_po_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
                         in->supplier_id);
         goto out;
     }
+    if ((rc = order_key_of(ctx, key, sizeof key, err)) != TM_OK)
+        goto out;
+    if (ctx->req->idem_key[0] && (rc = sup_db_po_by_key(ctx->db, key, &id, err)) != TM_NOTFOUND) {
+        rc = rc == TM_OK ? po_replay(ctx, in, id, rep, err) : rc;
+        goto out;
+    }
+    tm_err_clear(err);
     if ((rc = sup_inventory_has(ctx, "stores", in->store_id, TM_UNPROCESSABLE, "store_id", err)) !=
             TM_OK ||
         (rc = price_lines(ctx->db, in, p, &shipping, err)) != TM_OK)
         goto out;
-    if ((rc = tm_random_hex(12, hex, sizeof hex)) != TM_OK) {
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "no random bytes");
+    tm_ctx_principal(ctx, who, sizeof who);
+    rc = sup_db_po_create(ctx->db, in, t->currency, p, shipping, key, who, &id, err);
+    if (rc == TM_CONFLICT && ctx->req->idem_key[0]) { /* a concurrent create of the same key */
+        tm_err_clear(err);
+        if ((rc = sup_db_po_by_key(ctx->db, key, &id, err)) == TM_OK)
+            rc = po_replay(ctx, in, id, rep, err);
         goto out;
     }
-    snprintf(key, sizeof key, "tm-po-%s", hex);
-    tm_ctx_principal(ctx, who, sizeof who);
-    if ((rc = sup_db_po_create(ctx->db, in, t->currency, p, shipping, key, who, &id, err)) !=
-            TM_OK ||
-        (rc = po_changed(ctx->db, id, TM_TOPIC_PO_CREATED, in->store_id, NULL, 0, &rep->body,
-                         err)) != TM_OK)
+    if (rc != TM_OK || (rc = po_changed(ctx->db, id, TM_TOPIC_PO_CREATED, in->store_id, NULL, 0,
+                                        &rep->body, err)) != TM_OK)
         goto out;
     rep->status = 201;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);

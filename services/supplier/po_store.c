@@ -163,18 +163,33 @@ sup_db_po_create(PGconn *db, const struct sup_po_in *in, const char *currency,
             db,
             "WITH p AS (INSERT INTO supplier.purchase_orders (supplier_id, store_id, currency,"
             " reference, order_key, shipping_cents, created_by) VALUES ($1::bigint, $2::bigint,"
-            " $3, $4, $5, $6::bigint, $7) RETURNING id),"
+            " $3, $4, $5, $6::bigint, $7) ON CONFLICT (order_key) DO NOTHING RETURNING id),"
             " l AS (INSERT INTO supplier.po_lines (po_id, line, product_id, quantity,"
             " unit_price_cents, promised_lead_days) SELECT p.id, u.ord - 1, u.pid, u.q, u.price,"
             " u.lead FROM p, unnest($8::bigint[], $9::bigint[], $10::bigint[], $11::integer[])"
             " WITH ORDINALITY AS u(pid, q, price, lead, ord))"
-            " SELECT id FROM p",
+            " SELECT coalesce((SELECT id FROM p), 0)",
             11, params, id, err);
+        if (rc == TM_OK && *id == 0)
+            rc = tm_err_set(err, TM_CONFLICT, "order_key", "a purchase order has this order key");
     } else {
         rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
     }
     for (int i = 0; i < 4; i++)
         tm_buf_fini(&arr[i]);
+    return rc;
+}
+
+enum tm_code
+sup_db_po_by_key(PGconn *db, const char *order_key, int64_t *id, struct tm_err *err)
+{
+    const char *params[1] = {order_key};
+    enum tm_code rc = tm_db_i64_one(
+        db, "SELECT coalesce((SELECT id FROM supplier.purchase_orders WHERE order_key = $1), 0)", 1,
+        params, id, err);
+
+    if (rc == TM_OK && *id == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "order_key", "no purchase order with this order key");
     return rc;
 }
 

@@ -44,11 +44,17 @@ struct sup_po_price {
     int64_t lead_days;
 };
 
-/* Inserts a draft PO with its lines; *id is its id. */
+/* Inserts a draft PO with its lines; *id is its id. TM_CONFLICT (field
+ * order_key) when a PO has order_key already (nothing inserted; a
+ * concurrent insert of the same key is waited for). */
 TM_MUSTCHECK enum tm_code sup_db_po_create(PGconn *db, const struct sup_po_in *in,
                                            const char *currency, const struct sup_po_price *p,
                                            int64_t shipping_cents, const char *order_key,
                                            const char *who, int64_t *id, struct tm_err *err);
+
+/* The id of the PO whose order key is order_key; TM_NOTFOUND (order_key). */
+TM_MUSTCHECK enum tm_code sup_db_po_by_key(PGconn *db, const char *order_key, int64_t *id,
+                                           struct tm_err *err);
 
 /* The PO's JSON (lines and receipts) into out. TM_NOTFOUND (id). */
 TM_MUSTCHECK enum tm_code sup_db_po_json(PGconn *db, int64_t id, struct tm_buf *out,

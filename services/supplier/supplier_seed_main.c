@@ -7,7 +7,8 @@
  * first screen (written straight to the supplier schema: the stock they
  * brought is already in tm-inventory's sample); each API supplier's price
  * list loaded into its tm-supplier-mock (PUT /admin/catalogue); and a few
- * open purchase orders sent through the API, so incoming stock shows.
+ * open purchase orders sent through the API, so incoming stock shows; last,
+ * tm-inventory's reorder-scan job once, so reorder suggestions show.
  * Does nothing when it has made purchase orders before; a run that stopped
  * before them is finished by the next (suppliers found by code, offers
  * already there kept). */
@@ -527,6 +528,26 @@ run(struct seed *sd, PGconn *db, struct tm_err *err)
     return rc == TM_OK ? history(sd, db, err) : rc;
 }
 
+/* tm-inventory's reorder-scan run once now that suppliers, offers and
+ * open orders exist, and waited for, so the sample has reorder suggestions
+ * (its scheduled run came before them). */
+static enum tm_code
+reorder_scan(struct seed *sd, struct tm_err *err)
+{
+    const struct tm_call_job_wait w = {5000, 30000, 1800 * 1000LL, NULL, NULL};
+    int64_t id = 0;
+    int ok = 0;
+    enum tm_code rc =
+        tm_call_job(sd->inventory, WHO, "/api/v1/jobs", "reorder-scan", &w, &id, &ok, err);
+
+    if (rc == TM_OK && !ok)
+        rc = tm_err_set(err, TM_INTERNAL, NULL,
+                        "reorder-scan run %" PRId64 " failed: see tm-inventory's log", id);
+    if (rc == TM_OK)
+        tm_log_info(NULL, "seed.reorder_scan", "run=%" PRId64, id);
+    return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -567,7 +588,7 @@ main(int argc, char **argv)
         status = 0;
         goto out;
     }
-    if (run(&sd, db, &err) != TM_OK)
+    if (run(&sd, db, &err) != TM_OK || reorder_scan(&sd, &err) != TM_OK)
         goto fail;
     tm_log_info(NULL, "seed.done", "suppliers=%d products=%d", N_PROFILES, sd.n_products);
     status = 0;

@@ -411,118 +411,25 @@ review(struct seed *sd)
 
 /* ------------------------------------------------------------ forecasts */
 
-/* The newest run of the forecast job (GET /api/v1/jobs): *id (0: none),
- * whether it finished and whether it went well. */
-static enum tm_code
-forecast_run_last(struct seed *sd, int64_t *id, int *finished, int *ok, struct tm_err *err)
+static void
+forecast_progress(void *arg)
 {
-    struct tm_request req;
-    const cJSON *items = NULL, *it;
-    cJSON *json = NULL;
-    int status = 0;
-    enum tm_code rc;
-
-    *id = 0;
-    *finished = *ok = 0;
-    tm_call_request(&req, "tm-txn-seed", "GET", "/api/v1/jobs", "/api/v1/jobs", NULL, NULL);
-    if ((rc = tm_call_json(sd->inventory, &req, &status, &json, err)) == TM_OK && status != 200)
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "GET /api/v1/jobs answered %d", status);
-    if (rc == TM_OK)
-        items = cJSON_GetObjectItemCaseSensitive(json, "items");
-    cJSON_ArrayForEach(it, items)
-    {
-        const cJSON *name = cJSON_GetObjectItemCaseSensitive(it, "name");
-        const cJSON *run = cJSON_GetObjectItemCaseSensitive(it, "last_run");
-        const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(run, "outcome");
-
-        if (!cJSON_IsString(name) || strcmp(name->valuestring, FORECAST_JOB) != 0 ||
-            !cJSON_IsObject(run))
-            continue;
-        *id = num(run, "id");
-        *finished = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(run, "finished_at"));
-        *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
-    }
-    cJSON_Delete(json);
-    return rc;
+    progress(arg, "step=forecasts");
 }
 
-/* Asks tm-inventory to run the forecast job now, waiting FORECAST_POST_MS
- * for its answer: *status 200 (it ran: *run_id, *ok from its run record),
- * 202 (it runs on) or 409 (a run is under way); 0 when no answer came in
- * time (the job may be running: its run record will tell). */
-static enum tm_code
-forecast_run_post(struct seed *sd, int *status, int64_t *run_id, int *ok, struct tm_err *err)
-{
-    struct tm_request req;
-    struct tm_buf out;
-    cJSON *json = NULL;
-    enum tm_code rc;
-
-    *status = 0;
-    *run_id = 0;
-    *ok = 0;
-    tm_call_request(&req, "tm-txn-seed", "POST", "/api/v1/jobs/{name}/run",
-                    "/api/v1/jobs/" FORECAST_JOB "/run", NULL, NULL);
-    req.params[0] = (struct tm_kv){"name", FORECAST_JOB};
-    req.n_params = 1;
-    req.deadline_ms = tm_now_ms() + FORECAST_POST_MS;
-    tm_buf_init(&out, 1 << 16);
-    rc = tm_call(sd->inventory, &req, status, &out, err);
-    if (rc == TM_UNAVAIL) { /* no answer yet: not an error, the run record tells */
-        tm_log_info(NULL, "seed.forecasts_pending", "note=\"%s\"", err ? err->message : "");
-        *status = 0;
-        rc = TM_OK;
-    } else if (rc == TM_OK && *status == 200 &&
-               tm_json_parse(out.p, out.len, TM_JSON_DEPTH_MAX, "reply", &json, NULL) == TM_OK) {
-        const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(json, "outcome");
-        *run_id = num(json, "id");
-        *ok = cJSON_IsString(outcome) && strcmp(outcome->valuestring, "ok") == 0;
-    } else if (rc == TM_OK && *status != 202 && *status != 409) {
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "POST .../jobs/" FORECAST_JOB "/run answered %d",
-                        *status);
-    }
-    cJSON_Delete(json);
-    tm_buf_fini(&out);
-    return rc;
-}
-
-/* The forecasts from the whole history. tm-inventory's scheduled run may
- * have begun while the history was still arriving (its first comes seconds
- * after start): a run that began before now does not count. The job's
- * answer may be its run record (200) or come later (202, or none before
- * FORECAST_POST_MS): then its newest run record is watched until a run
- * that began after the request has finished. A run under way (409) is
- * waited out, then the job is asked for again. */
+/* The forecasts from the whole history: tm-inventory's forecast job run
+ * now and waited for (tm_call_job: its scheduled run may have begun while
+ * the history was still arriving, and does not count). */
 static enum tm_code
 refresh_forecasts(struct seed *sd, struct tm_err *err)
 {
-    int64_t t0 = tm_mono_ms(), next = t0 + PROGRESS_MS, before = 0, asked = 0, id = 0;
-    int status = 0, finished = 0, ok = 0, want_post = 1, done = 0;
-    enum tm_code rc = forecast_run_last(sd, &before, &finished, &ok, err);
+    int64_t t0 = tm_mono_ms(), next = t0 + PROGRESS_MS, id = 0;
+    const struct tm_call_job_wait w = {FORECAST_POST_MS, FORECAST_START_MS, FORECAST_WAIT_MS,
+                                       forecast_progress, &next};
+    int ok = 0;
+    enum tm_code rc =
+        tm_call_job(sd->inventory, "tm-txn-seed", "/api/v1/jobs", FORECAST_JOB, &w, &id, &ok, err);
 
-    while (rc == TM_OK && !done) {
-        if (tm_mono_ms() - t0 > FORECAST_WAIT_MS)
-            return tm_err_set(err, TM_TIMEOUT, NULL, "the forecast refresh took over %lld s",
-                              FORECAST_WAIT_MS / 1000);
-        if (want_post) {
-            if ((rc = forecast_run_post(sd, &status, &id, &ok, err)) != TM_OK || status == 200)
-                break;
-            want_post = 0;
-            asked = tm_mono_ms();
-        }
-        progress(&next, "step=forecasts");
-        tm_sleep_ms(1000);
-        if ((rc = forecast_run_last(sd, &id, &finished, &ok, err)) != TM_OK)
-            break;
-        if (status == 409 && finished) { /* the run under way is over: ask again */
-            before = id;
-            want_post = 1;
-        } else if (status != 409 && id > before) {
-            done = finished;
-        } else if (status != 409 && tm_mono_ms() - asked > FORECAST_START_MS) {
-            want_post = 1; /* the request never reached the job */
-        }
-    }
     if (rc != TM_OK)
         return rc;
     tm_log_info(NULL, "seed.forecasts", "run=%" PRId64 " outcome=%s ms=%" PRId64, id,

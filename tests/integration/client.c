@@ -333,3 +333,20 @@ wait_known(long long store, long long product)
     }
     ck_abort_msg("store %lld or product %lld never reached tm-txn", store, product);
 }
+
+long long
+stock_level(const char *col, long long store, long long product)
+{
+    return sql_intf("SELECT COALESCE((SELECT %s FROM inventory.stock WHERE store_id = %lld"
+                    " AND product_id = %lld), -1)",
+                    col, store, product);
+}
+
+void
+wait_stock_level(const char *col, long long store, long long product, long long want)
+{
+    for (int i = 0; i < 100 && stock_level(col, store, product) != want; i++)
+        tm_sleep_ms(50);
+    ck_assert_msg(stock_level(col, store, product) == want, "%s of %lld/%lld is %lld, want %lld",
+                  col, store, product, stock_level(col, store, product), want);
+}

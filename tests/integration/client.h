@@ -98,6 +98,10 @@ void receive(long long store, long long product, int qty);
  * holds this store and product. */
 void wait_known(long long store, long long product);
 
+/* Column col of the level (store, product), -1 when there is none. */
+long long stock_level(const char *col, long long store, long long product);
+/* Waits until tm-inventory shows want in col (events are applied within ms). */
+void wait_stock_level(const char *col, long long store, long long product, long long want);
 Suite *txn_suite(void);
 Suite *forecast_suite(void);
 Suite *catalogue_suite(void);
@@ -116,6 +120,7 @@ Suite *stock_suite(void);
 Suite *query_suite(void);
 Suite *supplier_suite(void);
 Suite *po_suite(void);
+Suite *reorder_suite(void);
 Suite *mock_suite(void);
 
 #endif

@@ -67,6 +67,7 @@ main(void)
     srunner_add_suite(sr, txn_suite());
     srunner_add_suite(sr, supplier_suite());
     srunner_add_suite(sr, po_suite());
+    srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, mock_suite());
     srunner_add_suite(sr, forecast_suite());
     srunner_add_suite(sr, scaling_suite());

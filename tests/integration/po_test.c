@@ -61,24 +61,6 @@ fixture(struct fixture *f, const char *suffix)
     }
 }
 
-static long long
-level(const char *col, long long store, long long product)
-{
-    return sql_intf("SELECT COALESCE((SELECT %s FROM inventory.stock WHERE store_id = %lld"
-                    " AND product_id = %lld), -1)",
-                    col, store, product);
-}
-
-/* Waits until tm-inventory shows want in col (events are applied within ms). */
-static void
-wait_level(const char *col, long long store, long long product, long long want)
-{
-    for (int i = 0; i < 100 && level(col, store, product) != want; i++)
-        tm_sleep_ms(50);
-    ck_assert_msg(level(col, store, product) == want, "%s of %lld/%lld is %lld, want %lld", col,
-                  store, product, level(col, store, product), want);
-}
-
 static void
 post(const char *token, const char *path, const char *body, int want, struct resp *r)
 {
@@ -109,7 +91,7 @@ START_TEST(test_draft_to_received)
     ck_assert_int_eq(jint(&r, "total_cents"), 67800);
     resp_free(&r);
     /* a draft raises nothing; a viewer does not read it */
-    ck_assert_int_eq(level("incoming", f.store, f.product[0]), -1);
+    ck_assert_int_eq(stock_level("incoming", f.store, f.product[0]), -1);
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld", po);
     ck_assert_int_eq(http_as(VIEWER, "GET", path, NULL, &r), 0);
     ck_assert_int_eq(r.status, 403);
@@ -119,8 +101,8 @@ START_TEST(test_draft_to_received)
     post(BUYER, path, NULL, 200, &r);
     ck_assert_str_eq(jstr(&r, "status"), "sent"); /* no API: sent by hand */
     resp_free(&r);
-    wait_level("incoming", f.store, f.product[0], 48);
-    wait_level("incoming", f.store, f.product[1], 12);
+    wait_stock_level("incoming", f.store, f.product[0], 48);
+    wait_stock_level("incoming", f.store, f.product[1], 12);
     /* sending again answers the PO as it is */
     post(BUYER, path, NULL, 200, &r);
     resp_free(&r);
@@ -135,8 +117,8 @@ START_TEST(test_draft_to_received)
     /* the same receipt again (a retry): the first answer, nothing booked twice */
     post(ADMIN, path, body, 200, &r);
     resp_free(&r);
-    wait_level("on_hand", f.store, f.product[0], 30);
-    wait_level("incoming", f.store, f.product[0], 18);
+    wait_stock_level("on_hand", f.store, f.product[0], 30);
+    wait_stock_level("incoming", f.store, f.product[0], 18);
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.movements WHERE type = 'receipt'"
                               " AND ref_type = 'purchase_order' AND ref_id = '%lld'",
                               po),
@@ -157,10 +139,10 @@ START_TEST(test_draft_to_received)
     ck_assert_int_eq(http_as(MANAGER, "GET", path, NULL, &r), 0);
     ck_assert_int_eq(r.status, 404);
     resp_free(&r);
-    wait_level("on_hand", f.store, f.product[0], 46);
-    wait_level("incoming", f.store, f.product[0], 0);
-    wait_level("on_hand", f.store, f.product[1], 12);
-    wait_level("incoming", f.store, f.product[1], 0);
+    wait_stock_level("on_hand", f.store, f.product[0], 46);
+    wait_stock_level("incoming", f.store, f.product[0], 0);
+    wait_stock_level("on_hand", f.store, f.product[1], 12);
+    wait_stock_level("incoming", f.store, f.product[1], 0);
     /* the supplier's performance now counts both lines: 46/48 and 12/12 */
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM supplier.receipts WHERE supplier_id = %lld", f.supplier),
@@ -180,6 +162,49 @@ START_TEST(test_draft_to_received)
     post(BUYER, path, NULL, 409, &r);
     ck_assert_str_eq(err_field(&r), "status");
     resp_free(&r);
+}
+END_TEST
+
+/* Under an Idempotency-Key a create makes one PO: the same create again
+ * answers it (200), another order under the key is a 422 naming it. */
+START_TEST(test_create_under_idempotency_key)
+{
+    struct fixture f;
+    char body[512], other[512], key[128];
+    struct resp r;
+    long long po;
+
+    fixture(&f, "idem");
+    snprintf(key, sizeof key, "Idempotency-Key: %s-po-idem\r\n", run_tag());
+    snprintf(body, sizeof body,
+             "{\"supplier_id\":%lld,\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":12}]}",
+             f.supplier, f.store, f.product[0]);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", body, key, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    po = jint(&r, "id");
+    resp_free(&r);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", body, key, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_int_eq(jint(&r, "id"), po);
+    resp_free(&r);
+    snprintf(other, sizeof other,
+             "{\"supplier_id\":%lld,\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":18}]}",
+             f.supplier, f.store, f.product[0]);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", other, key, &r), 0);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert_str_eq(err_field(&r), "Idempotency-Key");
+    resp_free(&r);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM supplier.purchase_orders WHERE store_id = %lld", f.store),
+        1);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
+                 " 'purchase_order.created' AND (data->'purchase_order'->>'id')::bigint"
+                 " = %lld",
+                 po),
+        1);
 }
 END_TEST
 
@@ -203,13 +228,13 @@ START_TEST(test_cancel_takes_back_incoming)
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/send", po);
     post(BUYER, path, NULL, 200, &r);
     resp_free(&r);
-    wait_level("incoming", f.store, f.product[0], 12);
+    wait_stock_level("incoming", f.store, f.product[0], 12);
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/cancel", po);
     post(BUYER, path, "{\"reason\":\"found it cheaper\"}", 200, &r);
     ck_assert_str_eq(jstr(&r, "status"), "cancelled");
     ck_assert_str_eq(jstr(&r, "cancel_reason"), "found it cheaper");
     resp_free(&r);
-    wait_level("incoming", f.store, f.product[0], 0);
+    wait_stock_level("incoming", f.store, f.product[0], 0);
     /* sending or receiving against a cancelled PO: 409, nothing written */
     snprintf(path, sizeof path, "/api/v1/purchase-orders/%lld/send", po);
     post(BUYER, path, NULL, 409, &r);
@@ -287,8 +312,8 @@ START_TEST(test_bad_input_changes_nothing)
              f.product[0]);
     post(ADMIN, path, body, 201, &r);
     resp_free(&r);
-    wait_level("on_hand", f.store, f.product[0], 7);
-    wait_level("incoming", f.store, f.product[0], 0);
+    wait_stock_level("on_hand", f.store, f.product[0], 7);
+    wait_stock_level("incoming", f.store, f.product[0], 0);
 #undef PO
 }
 END_TEST
@@ -325,6 +350,7 @@ po_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_draft_to_received);
+    tcase_add_test(tc, test_create_under_idempotency_key);
     tcase_add_test(tc, test_cancel_takes_back_incoming);
     tcase_add_test(tc, test_bad_input_changes_nothing);
     tcase_add_test(tc, test_list_filters_and_scope);

@@ -146,6 +146,12 @@ START_TEST(test_deterministic_demand)
     ck_assert(!r.reorder); /* what is on its way keeps it above s */
     ck_assert_int_eq(r.order_quantity, 0);
     ck_assert_int_eq(r.urgency, RP_URGENCY_NONE);
+    in.max_cover_days = 30; /* 76 days' EOQ capped at 30 days: 300 units */
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_double_eq_tol(r.eoq, sqrt(584000.0), 1e-6);
+    ck_assert_int_eq(r.order_size, 300);
+    ck_assert(r.reorder_point > 40); /* more cycles, each allowed less short */
+    in.max_cover_days = 0;
     in.incoming_due = 0;
     ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
     ck_assert(r.reorder);
@@ -294,6 +300,11 @@ spoil_order_neg(struct rp_input *in)
     in->order_cost = -5;
 }
 static void
+spoil_cover_neg(struct rp_input *in)
+{
+    in->max_cover_days = -1;
+}
+static void
 spoil_onhand_neg(struct rp_input *in)
 {
     in->on_hand = -1;
@@ -335,6 +346,7 @@ static const struct {
     {"unit_cost", spoil_cost_neg},
     {"holding_rate", spoil_hold_inf},
     {"order_cost", spoil_order_neg},
+    {"max_cover_days", spoil_cover_neg},
     {"on_hand", spoil_onhand_neg},
     {"reserved", spoil_reserved_neg},
     {"incoming_due", spoil_incoming_neg},
