@@ -25,7 +25,9 @@ static const struct tm_cfg_opt opts[] = {
     {"reorder-fill-c", "TM_REORDER_FILL_C", TM_CFG_STR, F(fill_c), S(fill_c), 0, 0, "0.90", 0,
      "fill-rate target of class C products (the rest), in (0, 1)"},
     {"reorder-review-days", "TM_REORDER_REVIEW_DAYS", TM_CFG_INT, F(review_days), 0, 1,
-     RP_REVIEW_MAX, "7", 0, "days between reviews of a level (the policy's R)"},
+     RP_REVIEW_MAX, "1", 0,
+     "days between reviews of a level (the policy's R; the reorder-scan job looks at a level at "
+     "least daily)"},
     {"reorder-holding-rate", "TM_REORDER_HOLDING_RATE", TM_CFG_STR, F(holding_rate),
      S(holding_rate), 0, 0, "0.25", 0,
      "holding cost per year as a share of unit cost (EOQ), 0 to 100"},
