@@ -643,6 +643,28 @@ START_TEST(test_scan_job)
                               " store_id = %lld AND product_id = %lld",
                               store, product),
                      1);
+    /* stock received: the level moved since it was scanned, so the next
+     * run takes it first and expires its open suggestion */
+    snprintf(path, sizeof path,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":5000}",
+             store, product);
+    post_as(ADMIN, "/api/v1/stock-movements", path, 201, &r);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.stock WHERE store_id = %lld AND"
+                              " product_id = %lld AND demand_moved_at > reorder_scanned_at",
+                              store, product),
+                     1);
+    scan_now();
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.reorder_suggestions WHERE"
+                              " store_id = %lld AND product_id = %lld AND status = 'expired'"
+                              " AND decided_by = 'job:reorder-scan'",
+                              store, product),
+                     1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
+                              " 'reorder.expired' AND (data->>'store_id')::bigint = %lld"
+                              " AND (data->>'product_id')::bigint = %lld",
+                              store, product),
+                     1);
 }
 END_TEST
 
