@@ -323,8 +323,8 @@ least_point(const struct rp_dist *d, const struct lead_w *every, const struct le
     double a = 0, b = 1;
     if (shortage(d, every, cycle, R, 0, q, share) <= target)
         return 0;
-    for (int l = cycle->lo; l <= cycle->hi; l++) /* above every lead time's 99 % quantile */
-        b = fmax(b, ceil(d->cum_q[l + R - 1][TAIL_AT]));
+    for (int l = cycle->lo; l <= cycle->hi && l + R <= d->horizon; l++)
+        b = fmax(b, ceil(d->cum_q[l + R - 1][TAIL_AT])); /* above every 99 % quantile */
     while (shortage(d, every, cycle, R, b, q, share) > target && b < 1e15)
         b = 2 * b + 1;
     while (b - a > 1) { /* shortage(a) > target ≥ shortage(b) */
@@ -341,20 +341,23 @@ least_point(const struct rp_dist *d, const struct lead_w *every, const struct le
  * order's lead time is its own, so orders cross, and what the stock waits
  * for is the number of orders outstanding, k R days old and not yet in
  * with P(L > kR); its variance R² Σ_k P(L > kR)(1 − P(L > kR)) is below
- * one lead time's (Zipkin 2000, §7.4: 1.4 against 6.25 for 7 ± 2.5
- * days). */
+ * one lead time's when orders are frequent (Zipkin 2000, §7.4: 1.4 against
+ * 6.25 for 7 ± 2.5 days reviewed daily). P(L > kR) is the lead time's own
+ * normal (a step at the mean when it has no spread: a fixed lead time,
+ * even a fractional one, has none to cross with), and crossing only ever
+ * narrows: never more than the lead time's own spread, so every lead time
+ * the policy weighs lies within rp_horizon_needed's. */
 static double
-crossing_sd(const struct lead_w *w, int R)
+crossing_sd(const struct rp_lead *l, int R)
 {
     double var = 0;
-    for (int k = 0; k * R <= w->hi; k++) {
-        double over = 0; /* P(L > kR) */
-        for (int l = w->lo; l <= w->hi; l++)
-            if (l > k * R)
-                over += w->p[l - w->lo];
+    if (l->sd_days < 1e-9)
+        return 0;
+    for (int k = 0; k * R <= l->mean_days + LEAD_SDS * l->sd_days; k++) {
+        double over = 1 - norm_cdf((k * R - l->mean_days) / l->sd_days); /* P(L > kR) */
         var += over * (1 - over);
     }
-    return R * sqrt(var);
+    return fmin(R * sqrt(var), l->sd_days);
 }
 
 enum tm_code
@@ -373,7 +376,7 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
 
     lead_range(&in->lead, &cycle->lo, &cycle->hi);
     lead_weights(&in->lead, cycle->lo, cycle->hi, cycle->p);
-    crossing.sd_days = crossing_sd(cycle, R);
+    crossing.sd_days = crossing_sd(&in->lead, R);
     lead_range(&crossing, &every->lo, &every->hi);
     lead_weights(&crossing, every->lo, every->hi, every->p);
     out->lead_lo = cycle->lo;
@@ -435,7 +438,9 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
     /* no demand expected: nothing to order, even with nothing on hand */
     out->reorder = out->position <= out->reorder_point && out->daily_mean > DEMAND_MIN;
     if (out->reorder) {
-        double raw = fmax((double)(out->order_up_to - out->position), ceil(out->eoq));
+        /* S − position: at least the order size, itself at least the
+         * (capped) EOQ */
+        double raw = (double)(out->order_up_to - out->position);
         out->order_quantity_raw = (int64_t)raw;
         out->order_quantity = rp_round_order(raw, in->moq, in->pack_size);
     }

@@ -1,7 +1,10 @@
-/* services/inventory/reorder_sim.c — the reorder simulation and its
- * baselines (reorder_sim.h). Called by tm-reorder-sim once per series and
- * policy, a few hundred days each: plain loops over the days, one array of
- * receipts by day, no search. */
+/* services/inventory/reorder_sim.c — the reorder simulation, its
+ * baselines and the equal-service search (reorder_sim.h). Called by
+ * tm-reorder-sim once per series and policy, a few hundred days each: plain
+ * loops over the days, one array of receipts by day. The search replays a
+ * class some 20 to 40 times per baseline and target (a bracket of doubling
+ * steps, then bisection to 1/1000 of the first step): under a second for a
+ * thousand series of 90 days. */
 #include "services/inventory/reorder_sim.h"
 
 #include <math.h>
@@ -180,10 +183,13 @@ rs_order_size(const struct rs_demand *d, int review_days, const struct rs_costs 
     return whole_up(q);
 }
 
+const double RS_BASELINE_AS_WRITTEN[RS_BASELINE_COUNT] = {RS_DOCUMENTS_SAFETY_DAYS, 0, 1};
+
 void
-rs_documents(const struct rs_demand *d, double lead_mean_days, double q, struct rs_levels *out)
+rs_documents(const struct rs_demand *d, double lead_mean_days, double q, double safety_days,
+             struct rs_levels *out)
 {
-    out->reorder_point = whole_up(d->mean * (lead_mean_days + RS_DOCUMENTS_SAFETY_DAYS));
+    out->reorder_point = whole_up(d->mean * (lead_mean_days + safety_days));
     out->order_up_to = out->reorder_point + whole_up(q);
 }
 
@@ -214,25 +220,43 @@ rs_z_for_loss(double g)
 
 void
 rs_textbook(const struct rs_demand *d, double lead_mean_days, int review_days, double fill,
-            double q, struct rs_levels *out)
+            double q, double z_shift, struct rs_levels *out)
 {
     double p = lead_mean_days + review_days;
     double sl = RS_TEXTBOOK_LEAD_CV * lead_mean_days;
     double sigma = sqrt(p * d->sd * d->sd + d->mean * d->mean * sl * sl);
     double s = d->mean * p;
     if (sigma > 0)
-        s += rs_z_for_loss((1 - fill) * q / sigma) * sigma;
+        s += (rs_z_for_loss((1 - fill) * q / sigma) + z_shift) * sigma;
     out->reorder_point = whole_up(s);
     out->order_up_to = out->reorder_point + whole_up(q);
 }
 
 void
-rs_minmax(const struct rs_demand *d, struct rs_levels *out)
+rs_minmax(const struct rs_demand *d, double scale, struct rs_levels *out)
 {
-    out->reorder_point = whole_up(d->mean * RS_MINMAX_MIN_DAYS);
-    out->order_up_to = whole_up(d->mean * RS_MINMAX_MAX_DAYS);
+    out->reorder_point = whole_up(scale * d->mean * RS_MINMAX_MIN_DAYS);
+    out->order_up_to = whole_up(scale * d->mean * RS_MINMAX_MAX_DAYS);
     if (out->order_up_to < out->reorder_point)
         out->order_up_to = out->reorder_point;
+}
+
+void
+rs_baseline_levels(enum rs_baseline b, const struct rs_demand *d, double lead_mean_days,
+                   int review_days, double fill, double q, double x, struct rs_levels *out)
+{
+    switch (b) {
+    case RS_DOCUMENTS:
+        rs_documents(d, lead_mean_days, q, x, out);
+        break;
+    case RS_TEXTBOOK:
+        rs_textbook(d, lead_mean_days, review_days, fill, q, x, out);
+        break;
+    case RS_MINMAX:
+    case RS_BASELINE_COUNT:
+        rs_minmax(d, x, out);
+        break;
+    }
 }
 
 /* ---- tallies ------------------------------------------------------------- */
@@ -255,4 +279,151 @@ double
 rs_tally_fill(const struct rs_tally *t)
 {
     return t->demanded > 0 ? t->served / t->demanded : 1;
+}
+
+/* ---- equal service ------------------------------------------------------- */
+
+/* the set replayed under in->baseline at setting x, pooled into *t; lv
+ * holds the levels of the longest case */
+static enum tm_code
+replay_at(const struct rs_search_in *in, const struct rs_case *cases, int ncases, double x,
+          struct rs_levels *lv, struct rs_tally *t, struct tm_err *err)
+{
+    enum tm_code rc;
+
+    memset(t, 0, sizeof *t);
+    for (int i = 0; i < ncases; i++) {
+        const struct rs_case *c = &cases[i];
+        int k = c->setup.replan_days, nl = k > 0 && c->n > 0 ? (c->n + k - 1) / k : 1;
+        struct rs_outcome o;
+        for (int j = 0; j < nl; j++)
+            rs_baseline_levels(in->baseline, &c->est[j], in->lead_mean_days, in->review_days,
+                               in->fill, c->q[j], x, &lv[j]);
+        if ((rc = rs_simulate(c->demand, c->n, lv, &c->setup, &o, err)) != TM_OK)
+            return rc;
+        rs_tally_add(t, &o);
+    }
+    return TM_OK;
+}
+
+/* the range of a baseline's setting and the first step of the search */
+static void
+search_range(const struct rs_search_in *in, double *lo, double *hi, double *step)
+{
+    switch (in->baseline) {
+    case RS_DOCUMENTS:
+        *lo = -in->lead_mean_days, *hi = RS_LEAD_MAX, *step = 1;
+        break;
+    case RS_TEXTBOOK:
+        *lo = RS_SEARCH_Z_MIN, *hi = RS_SEARCH_Z_MAX, *step = 0.5;
+        break;
+    case RS_MINMAX:
+    case RS_BASELINE_COUNT:
+        *lo = 0, *hi = RS_SEARCH_SCALE_MAX, *step = 0.25;
+        break;
+    }
+}
+
+/* a search under way: the set, the levels buffer, the bracket so far */
+struct search {
+    const struct rs_search_in *in;
+    const struct rs_case *cases;
+    int ncases;
+    struct rs_levels *lv;
+    double lo, hi;         /* fill < target at lo (or lo = hi), ≥ target at hi */
+    struct rs_tally t_lo;  /* the set at lo */
+    struct rs_search *out; /* out->tally: the set at hi */
+};
+
+/* one replay of the set at x, recorded as the bracket's new hi (reaches the
+ * target) or lo (does not); *met says which */
+static enum tm_code
+probe(struct search *sr, double x, int *met, struct tm_err *err)
+{
+    struct rs_tally t;
+    enum tm_code rc = replay_at(sr->in, sr->cases, sr->ncases, x, sr->lv, &t, err);
+    if (rc != TM_OK)
+        return rc;
+    sr->out->runs++;
+    *met = rs_tally_fill(&t) >= sr->in->target;
+    if (*met)
+        sr->hi = x, sr->out->tally = t;
+    else
+        sr->lo = x, sr->t_lo = t;
+    return TM_OK;
+}
+
+/* from x0, steps (doubling) down or up until the target is bracketed;
+ * *edge: 0 bracketed, 1 the bottom of the range reaches the target, −1 the
+ * top does not */
+static enum tm_code
+bracket(struct search *sr, double x0, double min, double max, double step, int *edge,
+        struct tm_err *err)
+{
+    enum tm_code rc;
+    int met;
+
+    if ((rc = probe(sr, x0, &met, err)) != TM_OK)
+        return rc;
+    if (met) {
+        sr->lo = x0;
+        while (met && sr->hi > min) {
+            if ((rc = probe(sr, sr->hi - step > min ? sr->hi - step : min, &met, err)) != TM_OK)
+                return rc;
+            step *= 2;
+        }
+        *edge = met;
+    } else {
+        sr->hi = x0;
+        while (!met && sr->lo < max) {
+            if ((rc = probe(sr, sr->lo + step < max ? sr->lo + step : max, &met, err)) != TM_OK)
+                return rc;
+            step *= 2;
+        }
+        *edge = met ? 0 : -1;
+    }
+    return TM_OK;
+}
+
+enum tm_code
+rs_equal_service(const struct rs_search_in *in, const struct rs_case *cases, int ncases,
+                 struct rs_search *out, struct tm_err *err)
+{
+    enum tm_code rc;
+    double min = 0, max = 0, step = 1;
+    int nl_max = 1, edge = 0, met;
+
+    memset(out, 0, sizeof *out);
+    if (!(in->target > 0 && in->target <= 1))
+        return tm_err_set(err, TM_INVALID, "target", "target fill rate must be in (0, 1]");
+    if (ncases < 0 || (ncases > 0 && !cases))
+        return tm_err_set(err, TM_INVALID, "cases", "no series to search over");
+    for (int i = 0; i < ncases; i++) {
+        int k = cases[i].setup.replan_days;
+        int nl = k > 0 && cases[i].n > 0 ? (cases[i].n + k - 1) / k : 1;
+        if (nl > nl_max)
+            nl_max = nl;
+    }
+    struct search sr = {in, cases, ncases, tm_xcalloc((size_t)nl_max, sizeof(struct rs_levels)),
+                        0,  0,     {0},    out};
+    search_range(in, &min, &max, &step);
+    double x0 = RS_BASELINE_AS_WRITTEN[in->baseline], tol = step * 1e-3;
+    if ((rc = bracket(&sr, x0 > min ? x0 : min, min, max, step, &edge, err)) != TM_OK)
+        goto fail;
+    while (!edge && sr.hi - sr.lo > tol && out->runs < RS_SEARCH_RUNS_MAX)
+        if ((rc = probe(&sr, 0.5 * (sr.lo + sr.hi), &met, err)) != TM_OK)
+            goto fail;
+    out->reached = edge >= 0;
+    if (out->reached) {
+        out->x = sr.hi;
+        out->fill_below = edge ? rs_tally_fill(&out->tally) : rs_tally_fill(&sr.t_lo);
+    } else {
+        out->x = sr.lo, out->tally = sr.t_lo, out->fill_below = rs_tally_fill(&sr.t_lo);
+    }
+    free(sr.lv);
+    return TM_OK;
+fail:
+    free(sr.lv);
+    memset(out, 0, sizeof *out);
+    return rc;
 }

@@ -107,23 +107,36 @@ struct rs_costs {
  * policies differ in their reorder points. */
 double rs_order_size(const struct rs_demand *d, int review_days, const struct rs_costs *c);
 
-/* The design documents': s = mean × (L + 3 days), S = s + q (each rounded
- * up to a whole unit; L the mean lead time). */
-void rs_documents(const struct rs_demand *d, double lead_mean_days, double q,
+/* The baselines each have one safety setting x, the knob their authors
+ * give them; as written (RS_BASELINE_AS_WRITTEN) it is 3 safety days, a
+ * shift of 0 on the textbook's z and a scale of 1 on min/max. Every level
+ * rises with x (the equal-service search below moves it). */
+enum rs_baseline { RS_DOCUMENTS, RS_TEXTBOOK, RS_MINMAX, RS_BASELINE_COUNT };
+extern const double RS_BASELINE_AS_WRITTEN[RS_BASELINE_COUNT];
+
+/* The design documents': s = mean × (L + x days), x the safety days
+ * (RS_DOCUMENTS_SAFETY_DAYS as written), S = s + q (each rounded up to a
+ * whole unit, s at least 0; L the mean lead time). */
+void rs_documents(const struct rs_demand *d, double lead_mean_days, double q, double safety_days,
                   struct rs_levels *out);
 
-/* The textbook normal (R, s, S): s = mean × (L + R) + z σ with
+/* The textbook normal (R, s, S): s = mean × (L + R) + (z + z_shift) σ with
  * σ = sqrt((L + R) σd² + mean² σL²), σL = 10 % of L (the documents' rule,
  * not the measured spread), and z the fill-rate z: the least z whose
  * expected shortage per cycle σ G(z) is at most (1 − fill) q, G the standard
- * normal loss function (Silver, Pyke & Thomas 2017, ch. 7); S = s + q; s is
- * at least 0, both rounded up to whole units. */
+ * normal loss function (Silver, Pyke & Thomas 2017, ch. 7); z_shift 0 as
+ * written; S = s + q; s is at least 0, both rounded up to whole units. */
 void rs_textbook(const struct rs_demand *d, double lead_mean_days, int review_days, double fill,
-                 double q, struct rs_levels *out);
+                 double q, double z_shift, struct rs_levels *out);
 
-/* A fixed min/max: s = 14 days of mean demand, S = 28 days, rounded up
- * (S at least s). */
-void rs_minmax(const struct rs_demand *d, struct rs_levels *out);
+/* A fixed min/max: s = scale × 14 days of mean demand, S = scale × 28 days
+ * (scale 1 as written, ≥ 0), rounded up (S at least s). */
+void rs_minmax(const struct rs_demand *d, double scale, struct rs_levels *out);
+
+/* Baseline b's levels at setting x: one of the three above (q and the
+ * arguments a baseline does not use are ignored). */
+void rs_baseline_levels(enum rs_baseline b, const struct rs_demand *d, double lead_mean_days,
+                        int review_days, double fill, double q, double x, struct rs_levels *out);
 
 /* G(z) = φ(z) − z (1 − Φ(z)), the standard normal loss function. */
 double rs_normal_loss(double z);
@@ -146,5 +159,60 @@ struct rs_tally {
 void rs_tally_add(struct rs_tally *t, const struct rs_outcome *o);
 /* served / demanded; 1 when nothing was demanded */
 double rs_tally_fill(const struct rs_tally *t);
+
+/* ---- equal service --------------------------------------------------------
+ * A policy that serves less may hold less: stock compares policies only at
+ * one service. The search finds, for a baseline and a set of series (a
+ * demand class), the setting x at which the baseline's fill rate pooled
+ * over the set reaches a target, one x for the whole set, each series
+ * replayed as rs_simulate does with its own seed (the same lead-time draws
+ * as any other policy run with it). */
+
+/* One series as the search replays it. */
+struct rs_case {
+    const double *demand; /* the replay, n days */
+    int n;
+    const struct rs_demand *est; /* the baseline's demand estimate: one, or one per re-set period
+                                    (ceil(n / setup.replan_days)) */
+    const double *q;             /* its order size, likewise */
+    struct rs_setup setup;
+};
+
+struct rs_search_in {
+    enum rs_baseline baseline;
+    double lead_mean_days; /* L, as the baseline's formula reads it */
+    int review_days;       /* R, likewise */
+    double fill;           /* the textbook formula's fill rate */
+    double target;         /* the pooled fill rate to reach, in (0, 1] */
+};
+
+/* The range searched: documents' safety days −L..RS_LEAD_MAX, the textbook's
+ * z shift RS_SEARCH_Z_MIN..RS_SEARCH_Z_MAX, the min/max scale 0..
+ * RS_SEARCH_SCALE_MAX. */
+#define RS_SEARCH_Z_MIN (-20.0)
+#define RS_SEARCH_Z_MAX 50.0
+#define RS_SEARCH_SCALE_MAX 100.0
+#define RS_SEARCH_RUNS_MAX 80 /* replays of the set, at most */
+
+struct rs_search {
+    int reached;           /* 1: fill ≥ target at x; 0: not even at the top of the range */
+    double x;              /* reached: the least setting found reaching it (within 1e-3 of
+                              the first step: 1 day, 0.5 of z, 0.25 of scale); else the top */
+    double fill_below;     /* pooled fill just under x (the bracket's other end; x's own
+                              when x is the bottom of the range) */
+    struct rs_tally tally; /* outcomes pooled over the set at x */
+    int runs;              /* replays of the set */
+};
+
+/* The search (above) for in->baseline over cases[0..ncases): from the
+ * setting as written it steps (doubling) down or up until the target is
+ * bracketed, then bisects. Fill is not strictly monotone in x for fixed
+ * draws (orders fall on other days), so x is a crossing of the target, the
+ * least one when it is. TM_INVALID naming the field, *out zeroed:
+ * "target" (outside (0, 1]), "cases" (ncases < 0, or NULL with
+ * ncases > 0), or rs_simulate's. */
+TM_MUSTCHECK enum tm_code rs_equal_service(const struct rs_search_in *in,
+                                           const struct rs_case *cases, int ncases,
+                                           struct rs_search *out, struct tm_err *err);
 
 #endif

@@ -22,7 +22,10 @@
  * same lead times (one seed per series, from --seed and its id). The class
  * is the engine's (fc_classify) of the history before the origin. A series
  * without a row in OURS.csv, or with fewer than 1 day of history, is left
- * out of every policy's figures (counted). Output is the same for the same
+ * out of every policy's figures (counted). After the table, per class and
+ * overall, each baseline's own safety setting is searched (rs_equal_service)
+ * to reach the target and ours' achieved fill, and the stock it needs there
+ * is printed × ours (the `need` rows). Output is the same for the same
  * input. Exit 0; 1 when an input cannot be read; 2 for a bad flag, naming
  * it. docs/reorder.md, "Offline evaluation and simulation". */
 #include <errno.h>
@@ -170,21 +173,34 @@ series_seed(uint64_t seed, const char *id)
     return h;
 }
 
+/* a replayed series, kept for the equal-service search */
+struct kept {
+    double *y;             /* its dense days (owned); the replay from y + hist */
+    int hist;              /* days before the origin */
+    enum fc_class cls;     /* of the history before the origin */
+    struct rs_demand *est; /* the baselines' demand estimate per period (owned) */
+    double *q;             /* their order size per period (owned) */
+    struct rs_setup setup;
+};
+
 struct totals {
     struct rs_tally t[FC_CLASS_COUNT + 1][P_COUNT]; /* the last row: every class */
     int no_policy, short_history;
+    struct kept *kept; /* the replayed series, nkept of them (room for cap) */
+    size_t nkept, cap;
 };
 
 /* The levels of every policy for the replay from day hist of y: at the
  * origin ours from the policy file and the baselines from the history
  * before it; with --replan-days K, again every K days from the history to
  * that day (ours through rt_policy; when it cannot set one, ours keeps its
- * last levels). lv[p * nl + j]: policy p, period j. 0, or 1 on an error
- * (reported). */
+ * last levels). lv[p * nl + j]: policy p, period j; est[j] and qs[j] the
+ * baselines' demand estimate and order size of period j. 0, or 1 on an
+ * error (reported). */
 static int
 levels(const struct series_csv_series *s, const double *y, int hist, int64_t first,
        const struct policy_csv_row *row, const struct sim_opts *o, struct rt_scratch *w, int nl,
-       struct rs_levels *lv, struct rs_demand *at_origin)
+       struct rs_levels *lv, struct rs_demand *est, double *qs)
 {
     const struct rt_settings *st = &o->st;
     struct rs_costs costs = {st->unit_cost, st->holding_rate, st->order_cost};
@@ -194,13 +210,12 @@ levels(const struct series_csv_series *s, const double *y, int hist, int64_t fir
         int h = hist + j * o->replan_days;
         struct rs_demand d;
         rs_demand_of(y, h, o->baseline_days, &d);
-        if (j == 0)
-            *at_origin = d;
         double q = rs_order_size(&d, st->review_days, &costs);
-        rs_documents(&d, st->lead_mean_days, q, &lv[P_DOCUMENTS * nl + j]);
-        rs_textbook(&d, st->lead_mean_days, st->review_days, st->fill_rate, q,
-                    &lv[P_TEXTBOOK * nl + j]);
-        rs_minmax(&d, &lv[P_MINMAX * nl + j]);
+        est[j] = d, qs[j] = q;
+        for (int b = 0; b < RS_BASELINE_COUNT; b++)
+            rs_baseline_levels((enum rs_baseline)b, &d, st->lead_mean_days, st->review_days,
+                               st->fill_rate, q, RS_BASELINE_AS_WRITTEN[b],
+                               &lv[(P_DOCUMENTS + b) * nl + j]);
         struct rs_levels *ours = &lv[P_OURS * nl + j];
         if (j == 0) {
             *ours = (struct rs_levels){row->reorder_point, row->order_up_to};
@@ -220,7 +235,8 @@ levels(const struct series_csv_series *s, const double *y, int hist, int64_t fir
     return 0;
 }
 
-/* one series under every policy; 0, or 1 on an error (reported) */
+/* one series under every policy, kept in tot for the equal-service search;
+ * 0, or 1 on an error (reported) */
 static int
 one(const struct series_csv_series *s, const struct policy_csv *pol, const struct sim_opts *o,
     struct rt_scratch *w, FILE *per, struct totals *tot)
@@ -229,7 +245,7 @@ one(const struct series_csv_series *s, const struct policy_csv *pol, const struc
     const struct policy_csv_row *row = policy_csv_find(pol, s->id);
     struct tm_err err;
     struct rs_levels *lv = NULL;
-    double *y = NULL;
+    struct kept k = {0};
     int n, rc = 0;
     int64_t first;
 
@@ -237,30 +253,32 @@ one(const struct series_csv_series *s, const struct policy_csv *pol, const struc
         tot->no_policy++;
         return 0;
     }
-    if (series_csv_dense(s, FC_MAX_HISTORY + st->origin_days, &y, &n, &first, &err) != TM_OK) {
+    if (series_csv_dense(s, FC_MAX_HISTORY + st->origin_days, &k.y, &n, &first, &err) != TM_OK) {
         fprintf(stderr, "tm-reorder-sim: %s\n", err.message);
         return 1;
     }
-    int hist = n - st->origin_days;
-    if (hist < 1) {
+    k.hist = n - st->origin_days;
+    if (k.hist < 1) {
         tot->short_history++;
         goto out;
     }
     struct fc_classinfo info;
-    fc_classify(y, hist, SEASON, &info);
+    fc_classify(k.y, k.hist, SEASON, &info);
+    k.cls = info.cls;
     int nl = o->replan_days ? (st->origin_days + o->replan_days - 1) / o->replan_days : 1;
     lv = tm_xcalloc((size_t)(P_COUNT * nl), sizeof *lv);
-    struct rs_demand d = {0};
-    if ((rc = levels(s, y, hist, first, row, o, w, nl, lv, &d)) != 0)
+    k.est = tm_xcalloc((size_t)nl, sizeof *k.est);
+    k.q = tm_xcalloc((size_t)nl, sizeof *k.q);
+    if ((rc = levels(s, k.y, k.hist, first, row, o, w, nl, lv, k.est, k.q)) != 0)
         goto out;
-    struct rs_setup setup = {.review_days = st->review_days,
-                             .lead_mean_days = st->lead_mean_days,
-                             .lead_sd_days = st->lead_sd_days,
-                             .seed = series_seed(o->seed, s->id),
-                             .replan_days = o->replan_days};
+    k.setup = (struct rs_setup){.review_days = st->review_days,
+                                .lead_mean_days = st->lead_mean_days,
+                                .lead_sd_days = st->lead_sd_days,
+                                .seed = series_seed(o->seed, s->id),
+                                .replan_days = o->replan_days};
     for (int p = 0; p < P_COUNT; p++) {
         struct rs_outcome r;
-        if (rs_simulate(y + hist, st->origin_days, &lv[p * nl], &setup, &r, &err) != TM_OK) {
+        if (rs_simulate(k.y + k.hist, st->origin_days, &lv[p * nl], &k.setup, &r, &err) != TM_OK) {
             fprintf(stderr, "tm-reorder-sim: series %s, %s: %s\n", s->id, POLICY_KEY[p],
                     err.message);
             rc = 1;
@@ -272,14 +290,22 @@ one(const struct series_csv_series *s, const struct policy_csv *pol, const struc
             series_csv_put_field(per, s->id);
             fprintf(per, ",%s,%s,%.0f,%.0f,%.4f,%.0f,%.0f,%.4f,%d,%.4f,%d\n",
                     fc_class_name(info.cls), POLICY_KEY[p], lv[p * nl].reorder_point,
-                    lv[p * nl].order_up_to, d.mean, r.demanded, r.served,
+                    lv[p * nl].order_up_to, k.est[0].mean, r.demanded, r.served,
                     r.demanded > 0 ? r.served / r.demanded : 1, r.stockout_days,
                     r.days ? r.on_hand_sum / r.days : 0, r.orders);
         }
     }
+    if (tot->nkept == tot->cap) {
+        tot->cap = tot->cap ? 2 * tot->cap : 64;
+        tot->kept = tm_xrealloc(tot->kept, tot->cap * sizeof *tot->kept);
+    }
+    tot->kept[tot->nkept++] = k;
+    k = (struct kept){0};
 out:
     free(lv);
-    free(y);
+    free(k.y);
+    free(k.est);
+    free(k.q);
     return rc;
 }
 
@@ -325,6 +351,135 @@ print_goal(const struct totals *tot, double target)
                fill >= target ? "≥" : "<", target, vs_tb, vs_doc, met ? "met" : "NOT met");
     }
     printf("  every class: %s\n", all ? "met" : "NOT met");
+}
+
+/* ---- equal service ------------------------------------------------------
+ * The table above compares stock at whatever service each policy reached.
+ * Here each baseline's own safety setting is moved until its pooled fill
+ * over the class reaches the target (rs_equal_service: the same demand, the
+ * same lead-time draws), and its stock there is compared with ours as set. */
+
+/* a baseline's setting as printed: one word */
+static void
+setting_text(enum rs_baseline b, const struct rs_search *r, char *buf, size_t len)
+{
+    if (!r->reached)
+        snprintf(buf, len, "unreached");
+    else if (b == RS_DOCUMENTS)
+        snprintf(buf, len, "%.2fd", r->x);
+    else if (b == RS_TEXTBOOK)
+        snprintf(buf, len, "z%+.3f", r->x);
+    else
+        snprintf(buf, len, "x%.3f", r->x);
+}
+
+/* a baseline searched at the target and at ours' fill */
+struct need {
+    struct rs_search at[2]; /* [0] the target, [1] ours' achieved fill */
+};
+
+static void
+need_row(const char *label, int series, const char *key, const char set[2][32],
+         const struct rs_tally *t0, const struct rs_tally *t1, double ours_on_hand)
+{
+    const struct rs_tally *t[2] = {t0, t1};
+    printf("need %-13s %6d  %-10s", label, series, key);
+    for (int i = 0; i < 2; i++)
+        printf("  %-10s %7.4f %12.1f %7.2f", set[i], rs_tally_fill(t[i]), t[i]->mean_on_hand,
+               ours_on_hand > 0 ? t[i]->mean_on_hand / ours_on_hand : 0);
+    printf("\n");
+}
+
+/* ours' stock ÷ the least a baseline needs at fill i of the searches; NULL
+ * key when none reaches it */
+static double
+ours_vs_least(const struct need *nd, int i, double ours_on_hand, const char **key)
+{
+    double least = 0;
+    *key = NULL;
+    for (int b = 0; b < RS_BASELINE_COUNT; b++) {
+        const struct rs_search *r = &nd[b].at[i];
+        if (r->reached && (!*key || r->tally.mean_on_hand < least))
+            *key = POLICY_KEY[P_DOCUMENTS + b], least = r->tally.mean_on_hand;
+    }
+    return least > 0 ? ours_on_hand / least : 0;
+}
+
+/* class c (FC_CLASS_COUNT: every class): each baseline's searches and the
+ * comparison with ours; 0, or 1 on an error (reported) */
+static int
+need_class(const struct totals *tot, int c, const struct sim_opts *o, struct rs_case *cases)
+{
+    const struct rt_settings *st = &o->st;
+    const struct rs_tally *ours = &tot->t[c][P_OURS];
+    const char *label = c == FC_CLASS_COUNT ? "all" : fc_class_name((enum fc_class)c);
+    double fill = rs_tally_fill(ours), targets[2] = {st->fill_rate, fill};
+    struct rs_search_in in = {.lead_mean_days = st->lead_mean_days,
+                              .review_days = st->review_days,
+                              .fill = st->fill_rate};
+    struct need nd[RS_BASELINE_COUNT];
+    char set[2][32] = {"as-set", "as-set"};
+    struct tm_err err;
+    int nc = 0;
+
+    if (ours->series == 0)
+        return 0;
+    for (size_t i = 0; i < tot->nkept; i++) {
+        const struct kept *k = &tot->kept[i];
+        if (c == FC_CLASS_COUNT || (int)k->cls == c)
+            cases[nc++] = (struct rs_case){k->y + k->hist, st->origin_days, k->est, k->q, k->setup};
+    }
+    need_row(label, ours->series, "ours", set, ours, ours, ours->mean_on_hand);
+    for (int b = 0; b < RS_BASELINE_COUNT; b++) {
+        in.baseline = (enum rs_baseline)b;
+        for (int i = 0; i < 2; i++) {
+            in.target = targets[i];
+            if (rs_equal_service(&in, cases, nc, &nd[b].at[i], &err) != TM_OK) {
+                fprintf(stderr, "tm-reorder-sim: %s, %s: %s\n", label, POLICY_KEY[P_DOCUMENTS + b],
+                        err.message);
+                return 1;
+            }
+            setting_text(in.baseline, &nd[b].at[i], set[i], sizeof set[i]);
+        }
+        need_row(label, nc, POLICY_KEY[P_DOCUMENTS + b], set, &nd[b].at[0].tally,
+                 &nd[b].at[1].tally, ours->mean_on_hand);
+    }
+    printf("need-goal %-13s ours' fill %.4f (%s the target %.3f); ours' stock ÷ the least a "
+           "baseline needs",
+           label, fill, fill >= st->fill_rate ? "at or over" : "UNDER", st->fill_rate);
+    for (int i = 0; i < 2; i++) {
+        const char *key;
+        double v = ours_vs_least(nd, i, ours->mean_on_hand, &key);
+        printf("%s %s: ", i ? ";" : "", i ? "for ours' fill" : "for the target");
+        if (key)
+            printf("%.2f (%s)", v, key);
+        else
+            printf("none reaches it");
+    }
+    printf("\n");
+    return 0;
+}
+
+static int
+print_need(const struct totals *tot, const struct sim_opts *o)
+{
+    struct rs_case *cases = tm_xcalloc(tot->nkept ? tot->nkept : 1, sizeof *cases);
+    int rc = 0;
+
+    printf("# equal service: the stock each policy needs for the target %g. Each baseline's own "
+           "safety setting (documents: safety days, 3 as written; textbook: a shift of its z, 0 "
+           "as written; min/max: a scale of both levels, 1 as written) is set for each class, one "
+           "for all its series, by bisection to the least found whose fill pooled over the class "
+           "reaches the target (left) and ours' achieved fill (right, @ours), replaying the same "
+           "demand with the same lead-time draws; ours as set. vs ours = on hand / ours'\n",
+           o->st.fill_rate);
+    printf("need %-13s %6s  %-10s  %-10s %7s %12s %7s  %-10s %7s %12s %7s\n", "class", "series",
+           "policy", "setting", "fill", "on hand", "vs ours", "@ours", "fill", "on hand",
+           "vs ours");
+    for (int i = 0; i <= FC_CLASS_COUNT && rc == 0; i++) /* every class first */
+        rc = need_class(tot, i == 0 ? FC_CLASS_COUNT : i - 1, o, cases);
+    free(cases);
+    return rc;
 }
 
 int
@@ -393,10 +548,18 @@ main(int argc, char **argv)
     for (int c = 0; c < FC_CLASS_COUNT; c++)
         print_class(fc_class_name((enum fc_class)c), tot->t[c], st->fill_rate);
     print_goal(tot, st->fill_rate);
+    if (print_need(tot, &o) != 0)
+        goto done;
     rc = 0;
 done:
     if (per && fclose(per) != 0)
         rc = 1;
+    for (size_t i = 0; i < tot->nkept; i++) {
+        free(tot->kept[i].y);
+        free(tot->kept[i].est);
+        free(tot->kept[i].q);
+    }
+    free(tot->kept);
     free(tot);
     rt_scratch_free(w);
     free(list);

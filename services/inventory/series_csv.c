@@ -256,6 +256,8 @@ series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
         r.value = strtod(val, &end);
         if (errno == EINVAL || end == val || *end)
             return tm_err_set(err, TM_INVALID, "value", "value is not a number");
+        if (!isfinite(r.value) || errno == ERANGE) /* "inf", "nan", 1e999: not a count */
+            return tm_err_set(err, TM_INVALID, "value", "value is not a finite number");
     }
     struct series_csv_series *s = lookup(c, id);
     if (s->n == s->cap) {

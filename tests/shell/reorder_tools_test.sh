@@ -103,6 +103,24 @@ sim_table() {
   [ "$a" = "$b" ] || fail sim_repeat "two runs differ"
 }
 
+# equal service: every baseline gets a setting per class searched to the
+# target (0.9) and to ours' fill, each reached one at or over it, and a goal line
+sim_equal_service() {
+  local out
+  out=$("$BIN/tm-reorder-sim" "$TMP/demand.csv" --policy "$TMP/policy.csv" --origin-days-from-end 60 \
+    --lead-time-mean 5 --lead-time-sd 1.5 --fill-rate 0.9 2>&1)
+  [ $? -eq 0 ] || { fail need_exit "exit non-zero: $out"; return; }
+  for k in ours documents textbook minmax; do
+    grep -q "^need all  *2  $k " <<<"$out" || fail need_row "no overall need row for $k: $out"
+  done
+  grep -q '^need-goal all .*for the target: ' <<<"$out" || fail need_goal "no need-goal line: $out"
+  awk '$1 == "need" && $3 ~ /^[0-9]+$/ && $4 == "ours" { ours[$2] = $6 }
+       $1 == "need" && $3 ~ /^[0-9]+$/ && $4 != "ours" {
+         if ($5 != "unreached" && $6 + 0 < 0.9) bad = 1
+         if ($9 != "unreached" && $10 + 0 < ours[$2] - 1e-9) bad = 1; n++ }
+       END { exit bad || n < 3 }' <<<"$out" || fail need_fill "a setting under its fill: $out"
+}
+
 sim_replans() {
   local out
   out=$("$BIN/tm-reorder-sim" "$TMP/demand.csv" --policy "$TMP/policy.csv" --origin-days-from-end 60 \
@@ -136,6 +154,7 @@ run_case eval_ok
 run_case eval_refuses_flags
 run_case eval_refuses_bad_input_whole
 run_case sim_table
+run_case sim_equal_service
 run_case sim_replans
 run_case sim_refuses
 summary

@@ -253,31 +253,214 @@ START_TEST(test_baseline_levels)
     struct rs_demand slow = {.mean = 0.2, .sd = 0.5, .days = 100};
     ck_assert_double_eq_tol(rs_order_size(&slow, 1, &none), 1, EPS);
 
-    rs_documents(&d, 7, 10, &lv); /* 10 × (7 + 3) */
+    rs_documents(&d, 7, 10, RS_DOCUMENTS_SAFETY_DAYS, &lv); /* 10 × (7 + 3) */
     ck_assert_double_eq_tol(lv.reorder_point, 100, EPS);
     ck_assert_double_eq_tol(lv.order_up_to, 110, EPS);
 
     /* σ = sqrt(8 · 16 + 100 · 0.49) = sqrt(177); z with σ G(z) = 0.05 · 10 */
-    rs_textbook(&d, 7, 1, 0.95, 10, &lv);
+    rs_textbook(&d, 7, 1, 0.95, 10, 0, &lv);
     double sigma = sqrt(177), z = rs_z_for_loss(0.5 / sigma);
     ck_assert_double_eq_tol(rs_normal_loss(z) * sigma, 0.5, 1e-6);
     ck_assert_double_eq_tol(lv.reorder_point, ceil(80 + z * sigma), EPS);
     ck_assert_double_eq_tol(lv.order_up_to, lv.reorder_point + 10, EPS);
     /* a higher target, more stock */
     struct rs_levels hi;
-    rs_textbook(&d, 7, 1, 0.99, 10, &hi);
+    rs_textbook(&d, 7, 1, 0.99, 10, 0, &hi);
     ck_assert(hi.reorder_point > lv.reorder_point);
     /* no variation: the mean over L + R */
     struct rs_demand flat = {.mean = 10, .sd = 0, .days = 100};
-    rs_textbook(&flat, 0, 1, 0.95, 10, &lv);
+    rs_textbook(&flat, 0, 1, 0.95, 10, 0, &lv);
     ck_assert_double_eq_tol(lv.reorder_point, 10, EPS);
 
-    rs_minmax(&d, &lv);
+    rs_minmax(&d, 1, &lv);
     ck_assert_double_eq_tol(lv.reorder_point, 140, EPS);
     ck_assert_double_eq_tol(lv.order_up_to, 280, EPS);
-    rs_minmax(&slow, &lv); /* 2.8 → 3, 5.6 → 6 */
+    rs_minmax(&slow, 1, &lv); /* 2.8 → 3, 5.6 → 6 */
     ck_assert_double_eq_tol(lv.reorder_point, 3, EPS);
     ck_assert_double_eq_tol(lv.order_up_to, 6, EPS);
+
+    /* the settings: documents' safety days, a shift of the textbook's z, a
+     * scale of min/max; as written through rs_baseline_levels is the same */
+    rs_documents(&d, 7, 10, 5, &lv); /* 10 × (7 + 5) */
+    ck_assert_double_eq_tol(lv.reorder_point, 120, EPS);
+    rs_documents(&d, 7, 10, -8, &lv); /* never under 0 */
+    ck_assert_double_eq_tol(lv.reorder_point, 0, EPS);
+    ck_assert_double_eq_tol(lv.order_up_to, 10, EPS);
+    rs_textbook(&d, 7, 1, 0.95, 10, 1, &hi);
+    ck_assert_double_eq_tol(hi.reorder_point, ceil(80 + (z + 1) * sigma), EPS);
+    rs_minmax(&d, 0.5, &lv);
+    ck_assert_double_eq_tol(lv.reorder_point, 70, EPS);
+    ck_assert_double_eq_tol(lv.order_up_to, 140, EPS);
+    struct rs_levels a, b;
+    for (int bl = 0; bl < RS_BASELINE_COUNT; bl++) {
+        double x = RS_BASELINE_AS_WRITTEN[bl];
+        rs_baseline_levels((enum rs_baseline)bl, &d, 7, 1, 0.95, 10, x, &a);
+        if (bl == RS_DOCUMENTS)
+            rs_documents(&d, 7, 10, RS_DOCUMENTS_SAFETY_DAYS, &b);
+        else if (bl == RS_TEXTBOOK)
+            rs_textbook(&d, 7, 1, 0.95, 10, 0, &b);
+        else
+            rs_minmax(&d, 1, &b);
+        ck_assert_double_eq_tol(a.reorder_point, b.reorder_point, EPS);
+        ck_assert_double_eq_tol(a.order_up_to, b.order_up_to, EPS);
+    }
+}
+END_TEST
+
+/* demand 2 a day, L = 3 fixed, q = 2: the documents' s = ceil(2 (3 + x));
+ * s = 6 (x in (−0.5, 0]) covers the lead time and serves everything, s = 5
+ * does not, so the least x serving all is just over −0.5 — found from the
+ * written 3 days by stepping down and bisecting */
+START_TEST(test_equal_service_known_answer)
+{
+    double y[40];
+    for (int i = 0; i < 40; i++)
+        y[i] = 2;
+    struct rs_demand est = {.mean = 2, .sd = 0, .days = 100};
+    double q = 2;
+    struct rs_case c = {.demand = y, .n = 40, .est = &est, .q = &q, .setup = FIXED3};
+    struct rs_search_in in = {
+        .baseline = RS_DOCUMENTS, .lead_mean_days = 3, .review_days = 1, .fill = 1, .target = 1};
+    struct rs_search r;
+    struct rs_outcome o5, o6;
+    struct rs_levels s5 = {5, 7}, s6 = {6, 8};
+
+    ck_assert_int_eq(rs_simulate(y, 40, &s5, &FIXED3, &o5, NULL), TM_OK);
+    ck_assert_int_eq(rs_simulate(y, 40, &s6, &FIXED3, &o6, NULL), TM_OK);
+    ck_assert(o5.served < o5.demanded);
+    ck_assert_double_eq_tol(o6.served, o6.demanded, EPS);
+
+    ck_assert_int_eq(rs_equal_service(&in, &c, 1, &r, NULL), TM_OK);
+    ck_assert_int_eq(r.reached, 1);
+    ck_assert(r.x > -0.5 && r.x <= -0.5 + 1e-3);
+    ck_assert_double_eq_tol(rs_tally_fill(&r.tally), 1, EPS);
+    ck_assert_double_eq_tol(r.fill_below, o5.served / o5.demanded, EPS);
+    ck_assert_double_eq_tol(r.tally.mean_on_hand, o6.on_hand_sum / 40, EPS);
+    ck_assert_int_eq(r.tally.series, 1);
+    ck_assert(r.runs > 3 && r.runs <= RS_SEARCH_RUNS_MAX);
+
+    /* a target the written 3 days miss: stepped up to the same answer's kind
+     * (fill just at or over the target, the setting just under it misses) */
+    struct rs_search_in mm = {
+        .baseline = RS_MINMAX, .lead_mean_days = 3, .review_days = 1, .fill = 1, .target = 1};
+    est.mean = 0.2; /* as written min/max holds 3 and 6: short at L = 3 */
+    ck_assert_int_eq(rs_equal_service(&mm, &c, 1, &r, NULL), TM_OK);
+    ck_assert_int_eq(r.reached, 1);
+    ck_assert(r.x > 1);
+    ck_assert_double_eq_tol(rs_tally_fill(&r.tally), 1, EPS);
+    ck_assert(r.fill_below < 1);
+    struct rs_levels at;
+    rs_minmax(&est, r.x, &at);
+    ck_assert_int_eq(rs_simulate(y, 40, &at, &FIXED3, &o6, NULL), TM_OK);
+    ck_assert_double_eq_tol(r.tally.mean_on_hand, o6.on_hand_sum / 40, EPS);
+    rs_minmax(&est, r.x - 2e-3 * 0.25, &at); /* a step of the tolerance lower misses */
+    ck_assert_int_eq(rs_simulate(y, 40, &at, &FIXED3, &o5, NULL), TM_OK);
+    ck_assert(o5.served < o5.demanded);
+}
+END_TEST
+
+/* random demand over several series: the textbook's shift found for each
+ * target reaches it, the bracket's other end misses it, and a higher target
+ * needs a setting and stock at least as high; a series the baseline holds
+ * nothing for (no demand before) cannot be served, so a target over what
+ * the others give is not reached */
+START_TEST(test_equal_service_pooled_and_unreachable)
+{
+    enum { NS = 6, N = 120 };
+    static double y[NS + 1][N];
+    struct rs_demand est[NS + 1];
+    double q[NS + 1];
+    struct rs_case c[NS + 1];
+    struct inv_rng g;
+    inv_rng_seed(&g, 7);
+    for (int i = 0; i <= NS; i++) {
+        for (int t = 0; t < N; t++)
+            y[i][t] = rs_uniform(&g) < 0.6 ? floor(rs_uniform(&g) * (2 + 3 * i)) : 0;
+        rs_demand_of(y[i], N, N, &est[i]);
+        q[i] = est[i].mean > 1 ? ceil(est[i].mean) : 1;
+        c[i] = (struct rs_case){.demand = y[i], .n = N, .est = &est[i], .q = &q[i]};
+        c[i].setup = (struct rs_setup){
+            .review_days = 1, .lead_mean_days = 5, .lead_sd_days = 2, .seed = 100 + (uint64_t)i};
+    }
+    struct rs_search_in in = {
+        .baseline = RS_TEXTBOOK, .lead_mean_days = 5, .review_days = 1, .fill = 0.95};
+    struct rs_search prev = {0}, r;
+    double targets[3] = {0.80, 0.90, 0.97};
+    for (int k = 0; k < 3; k++) {
+        in.target = targets[k];
+        ck_assert_int_eq(rs_equal_service(&in, c, NS, &r, NULL), TM_OK);
+        ck_assert_int_eq(r.reached, 1);
+        ck_assert_int_eq(r.tally.series, NS);
+        ck_assert(rs_tally_fill(&r.tally) >= targets[k]);
+        ck_assert(r.fill_below < targets[k]);
+        if (k > 0) {
+            ck_assert(r.x >= prev.x);
+            ck_assert(r.tally.mean_on_hand >= prev.tally.mean_on_hand);
+        }
+        prev = r;
+    }
+    /* the last series: demand the baseline never saw */
+    struct rs_demand none = {0};
+    c[NS].est = &none;
+    for (int t = 0; t < N; t++)
+        y[NS][t] = 50;
+    in.target = 0.99;
+    ck_assert_int_eq(rs_equal_service(&in, c, NS + 1, &r, NULL), TM_OK);
+    ck_assert_int_eq(r.reached, 0);
+    ck_assert_double_eq_tol(r.x, RS_SEARCH_Z_MAX, EPS);
+    ck_assert(rs_tally_fill(&r.tally) < 0.99);
+
+    /* bad input: nothing searched, *out zeroed */
+    struct tm_err err;
+    in.target = 0;
+    ck_assert_int_eq(rs_equal_service(&in, c, NS, &r, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "target");
+    ck_assert_int_eq(r.runs, 0);
+    in.target = NAN;
+    ck_assert_int_eq(rs_equal_service(&in, c, NS, &r, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "target");
+    in.target = 0.9;
+    ck_assert_int_eq(rs_equal_service(&in, NULL, 2, &r, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "cases");
+    /* an empty set demands nothing: served in full at the bottom of the range */
+    ck_assert_int_eq(rs_equal_service(&in, NULL, 0, &r, &err), TM_OK);
+    ck_assert_int_eq(r.reached, 1);
+    ck_assert_double_eq_tol(r.x, RS_SEARCH_Z_MIN, EPS);
+    /* a bad setup is rs_simulate's error */
+    c[0].setup.review_days = 0;
+    ck_assert_int_eq(rs_equal_service(&in, c, NS, &r, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "review_days");
+}
+END_TEST
+
+/* with re-set periods each case gives an estimate and order size per
+ * period; the search replays them as rs_simulate does */
+START_TEST(test_equal_service_replans)
+{
+    double y[20];
+    for (int i = 0; i < 20; i++)
+        y[i] = i < 10 ? 1 : 4;
+    struct rs_demand est[2] = {{.mean = 1, .days = 30}, {.mean = 4, .days = 30}};
+    double q[2] = {1, 4};
+    struct rs_setup st = FIXED3;
+    st.replan_days = 10;
+    struct rs_case c = {.demand = y, .n = 20, .est = est, .q = q, .setup = st};
+    struct rs_search_in in = {.baseline = RS_DOCUMENTS,
+                              .lead_mean_days = 3,
+                              .review_days = 1,
+                              .fill = 0.9,
+                              .target = 0.9};
+    struct rs_search r;
+    ck_assert_int_eq(rs_equal_service(&in, &c, 1, &r, NULL), TM_OK);
+    ck_assert_int_eq(r.reached, 1);
+    struct rs_levels lv[2];
+    rs_documents(&est[0], 3, q[0], r.x, &lv[0]);
+    rs_documents(&est[1], 3, q[1], r.x, &lv[1]);
+    struct rs_outcome o;
+    ck_assert_int_eq(rs_simulate(y, 20, lv, &st, &o, NULL), TM_OK);
+    ck_assert_double_eq_tol(rs_tally_fill(&r.tally), o.served / o.demanded, EPS);
+    ck_assert_double_eq_tol(r.tally.mean_on_hand, o.on_hand_sum / 20, EPS);
+    ck_assert(o.served / o.demanded >= 0.9);
 }
 END_TEST
 
@@ -324,6 +507,9 @@ reorder_sim_suite(void)
     tcase_add_test(tc, test_normal_loss_and_its_inverse);
     tcase_add_test(tc, test_baseline_levels);
     tcase_add_test(tc, test_tally_pools_units);
+    tcase_add_test(tc, test_equal_service_known_answer);
+    tcase_add_test(tc, test_equal_service_pooled_and_unreachable);
+    tcase_add_test(tc, test_equal_service_replans);
     suite_add_tcase(s, tc);
     return s;
 }

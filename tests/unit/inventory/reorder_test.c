@@ -223,6 +223,80 @@ START_TEST(test_spread_and_target_raise_the_point)
 }
 END_TEST
 
+/* the distribution rp_horizon_needed asks for is enough: a longer one
+ * gives the same levels (no lead time the policy weighs reads past it),
+ * and a fixed lead time has no spread to cross with, fractional or not */
+START_TEST(test_needed_horizon_is_enough)
+{
+    static const struct {
+        double mean, sd;
+        int review;
+    } cases[] = {{7.5, 0, 7}, {7.67, 0.58, 7}, {14, 0.5, 7},
+                 {7, 2.5, 1}, {150.5, 0, 30},  {3, 1, 14}};
+    struct rp_dist *d = malloc(sizeof *d), *wide = malloc(sizeof *wide);
+    struct rp_result r1, r2;
+    struct tm_err err;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct rp_lead lead = {cases[i].mean, cases[i].sd, RP_LEAD_GIVEN, 0, 0};
+        int need = rp_horizon_needed(&lead, cases[i].review);
+        ck_assert_int_le(need, RP_MAX_HORIZON);
+        uniform_dist(d, need);
+        uniform_dist(wide, RP_MAX_HORIZON);
+        struct rp_input in = input(d);
+        in.lead = lead;
+        in.review_days = cases[i].review;
+        in.order_cost = 5000;
+        ck_assert_int_eq(rp_policy(&in, &r1, &err), TM_OK);
+        in.dist = wide;
+        ck_assert_int_eq(rp_policy(&in, &r2, &err), TM_OK);
+        ck_assert_msg(r1.reorder_point == r2.reorder_point,
+                      "case %zu: s %ld with %d days, %ld with %d", i, (long)r1.reorder_point, need,
+                      (long)r2.reorder_point, RP_MAX_HORIZON);
+        ck_assert(r1.crossing_sd_days <= cases[i].sd + 1e-12);
+        ck_assert(r1.between_sd_days <= cases[i].sd + 1e-12);
+        if (cases[i].sd == 0)
+            ck_assert_double_eq(r1.crossing_sd_days, 0);
+    }
+    /* a longer fixed lead time never lowers s */
+    uniform_dist(wide, RP_MAX_HORIZON);
+    int64_t prev = -1;
+    for (double L = 7; L <= 9.01; L += 0.25) {
+        struct rp_input in = input(wide);
+        in.lead.mean_days = L;
+        in.review_days = 7;
+        in.order_cost = 5000;
+        ck_assert_int_eq(rp_policy(&in, &r1, &err), TM_OK);
+        ck_assert_msg(r1.reorder_point >= prev, "L %.2f: s %ld after %ld", L,
+                      (long)r1.reorder_point, (long)prev);
+        prev = r1.reorder_point;
+    }
+    free(wide);
+    free(d);
+}
+END_TEST
+
+/* the order placed is S − position: with the EOQ capped it buys no more
+ * than the cap's order size beyond what brings the position to s */
+START_TEST(test_capped_order_quantity)
+{
+    struct rp_dist *d = malloc(sizeof *d);
+    struct rp_result r;
+    struct tm_err err;
+    constant_dist(d, 10, 30);
+    struct rp_input in = input(d);
+    in.order_cost = 50000; /* EOQ 2417 units: 242 days */
+    in.max_cover_days = 60;
+    in.on_hand = 0;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert(r.eoq > 2000);
+    ck_assert_int_eq(r.order_size, 600);
+    ck_assert(r.reorder);
+    ck_assert_int_eq(r.order_quantity, r.order_up_to);
+    ck_assert(r.order_quantity <= r.reorder_point + 600);
+    free(d);
+}
+END_TEST
+
 START_TEST(test_no_demand_orders_nothing)
 {
     struct rp_dist *d = malloc(sizeof *d);
@@ -446,6 +520,8 @@ reorder_suite(void)
     tcase_add_test(tc, test_round_order);
     tcase_add_test(tc, test_deterministic_demand);
     tcase_add_test(tc, test_spread_and_target_raise_the_point);
+    tcase_add_test(tc, test_needed_horizon_is_enough);
+    tcase_add_test(tc, test_capped_order_quantity);
     tcase_add_test(tc, test_no_demand_orders_nothing);
     tcase_add_loop_test(tc, test_bad_input_names_the_field, 0,
                         (int)(sizeof spoiled / sizeof spoiled[0]));

@@ -102,10 +102,13 @@ static const struct {
     {"a,2020-01-01,1\na,7,1\n", TM_INVALID, 2}, /* dates and integers */
     {"a,2021-02-29,1\n", TM_INVALID, 1},        /* no such day */
     {"a,1,x\n", TM_INVALID, 1},                 /* value */
-    {"a,1\n", TM_INVALID, 1},                   /* columns */
-    {"\"a,1,1\n", TM_INVALID, 1},               /* quote */
-    {",1,1\n", TM_INVALID, 1},                  /* empty id */
-    {"a,1,1\na,999999999,1\n", TM_INVALID, 2},  /* period out of range */
+    {"a,1,1\na,2,inf\n", TM_INVALID, 2},        /* not finite */
+    {"a,1,nan\n", TM_INVALID, 1},
+    {"a,1,1e999\n", TM_INVALID, 1},
+    {"a,1\n", TM_INVALID, 1},                  /* columns */
+    {"\"a,1,1\n", TM_INVALID, 1},              /* quote */
+    {",1,1\n", TM_INVALID, 1},                 /* empty id */
+    {"a,1,1\na,999999999,1\n", TM_INVALID, 2}, /* period out of range */
 };
 
 START_TEST(test_series_refuses)
