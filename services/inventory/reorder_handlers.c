@@ -403,7 +403,7 @@ claim(struct tm_ctx *ctx, struct inv_rs_head *h, struct tm_buf *stored, struct t
     if (h->order_quantity < 1) { /* nothing ordered: as it was */
         struct tm_err e = {0};
         if (tm_db_begin(ctx->db, &e) == TM_OK)
-            (void)in_tx(ctx->db, inv_db_rs_unclaim(ctx->db, h->id, &e), &e);
+            (void)in_tx(ctx->db, inv_db_rs_unclaim(ctx->db, h->id, 0, &e), &e);
         return tm_err_set(err, TM_CONFLICT, "order_quantity", "the suggestion orders nothing");
     }
     return TM_OK;
@@ -413,14 +413,15 @@ claim(struct tm_ctx *ctx, struct inv_rs_head *h, struct tm_buf *stored, struct t
  * (unclaim), else the POs made linked while it stays approving. Failures
  * are logged: the error answered is the approval's. */
 static void
-approval_failed(const struct tm_ctx *ctx, int64_t id, int unclaim, const int64_t *po_ids, int made)
+approval_failed(const struct tm_ctx *ctx, int64_t id, int unclaim, int no_choice,
+                const int64_t *po_ids, int made)
 {
     struct tm_err e = {0};
     enum tm_code rc = TM_OK;
 
     if ((unclaim || made > 0) && (rc = tm_db_begin(ctx->db, &e)) == TM_OK)
         rc = in_tx(ctx->db,
-                   unclaim ? inv_db_rs_unclaim(ctx->db, id, &e)
+                   unclaim ? inv_db_rs_unclaim(ctx->db, id, no_choice, &e)
                            : inv_db_rs_link(ctx->db, id, po_ids, made, &e),
                    &e);
     if (rc != TM_OK)
@@ -436,7 +437,7 @@ inv_h_rs_approve(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct inv_rs_head h;
     struct tm_buf stored, doc;
     int64_t id, po_ids[INV_RO_SPLITS_MAX];
-    int made = 0, tried = 0, refused = 0, had_choice, moved = 0;
+    int made = 0, tried = 0, refused = 0, had_choice, chose, moved = 0;
     char policy[INV_RO_POLICY_MAX + 1], who[128];
     enum tm_code rc;
 
@@ -452,6 +453,7 @@ inv_h_rs_approve(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         goto out;
     had_choice = stored.len > 0;
     rc = approval_choice(ctx, &h, policy[0] ? policy : app->cfg->supplier_policy, &stored, ch, err);
+    chose = rc == TM_OK;
     for (int i = 0; rc == TM_OK && i < ch->n_alloc; i++, tried++)
         if ((rc = po_create(app, ctx, &h, &ch->alloc[i], &po_ids[i], &refused, err)) == TM_OK)
             made++;
@@ -460,12 +462,13 @@ inv_h_rs_approve(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if (rc != TM_OK) {
         /* open again only when no PO can exist: the choice failed before
          * any was asked for (and none was stored: earlier attempts ordered
-         * nothing), or tm-supplier refused the first (its replay of a PO
-         * already made comes before any check). No answer in time leaves
-         * it approving: tm-supplier may have made the PO, and a retry
-         * under the same keys finds it. */
-        approval_failed(ctx, id, (tried == 0 && !had_choice) || (tried == 1 && refused), po_ids,
-                        made);
+         * nothing; nor is one stored since, by a concurrent attempt), the
+         * choice orders nothing, or tm-supplier refused the first (its
+         * replay of a PO already made comes before any check). No answer
+         * in time leaves it approving: tm-supplier may have made the PO,
+         * and a retry under the same keys finds it. */
+        approval_failed(ctx, id, (tried == 0 && (chose || !had_choice)) || (tried == 1 && refused),
+                        tried == 0 && !chose, po_ids, made);
         goto out;
     }
     tm_ctx_principal(ctx, who, sizeof who);

@@ -309,16 +309,17 @@ inv_db_rs_set_choice(PGconn *db, int64_t id, const char *choice_json, int64_t qu
 }
 
 enum tm_code
-inv_db_rs_unclaim(PGconn *db, int64_t id, struct tm_err *err)
+inv_db_rs_unclaim(PGconn *db, int64_t id, int no_choice, struct tm_err *err)
 {
-    struct tm_db_int a;
-    const char *params[1] = {tm_db_int(&a, id)};
+    struct tm_db_int a, b;
+    const char *params[2] = {tm_db_int(&a, id), tm_db_int(&b, no_choice)};
 
     return tm_db_exec(db,
                       "UPDATE inventory.reorder_suggestions SET status = 'open',"
                       " supplier_choice = NULL, choice_quantity = NULL, claimed_at = NULL,"
-                      " updated_at = now() WHERE id = $1::bigint AND status = 'approving'",
-                      1, params, NULL, err);
+                      " updated_at = now() WHERE id = $1::bigint AND status = 'approving'"
+                      " AND ($2::integer = 0 OR supplier_choice IS NULL)",
+                      2, params, NULL, err);
 }
 
 /* po_ids[0..n) as a bigint[] literal into arr (initialised here). */
@@ -483,8 +484,9 @@ inv_db_rs_scan_levels(PGconn *db, int days, int max, struct inv_rs_level *out, i
         " WHERE s.reorder_point > 0 OR EXISTS (SELECT 1 FROM inventory.movements m"
         " WHERE m.store_id = s.store_id AND m.product_id = s.product_id AND m.type = 'sale'"
         " AND m.created_at >= now() - make_interval(days => $1::integer))"
-        " ORDER BY (s.reorder_scanned_at IS NULL OR s.demand_moved_at > s.reorder_scanned_at)"
-        " DESC, s.reorder_scanned_at NULLS FIRST, s.store_id, s.product_id LIMIT $2::integer",
+        " ORDER BY (s.reorder_scanned_at IS NULL OR"
+        " coalesce(s.demand_moved_at > s.reorder_scanned_at, false)) DESC,"
+        " s.reorder_scanned_at NULLS FIRST, s.store_id, s.product_id LIMIT $2::integer",
         2, params, &r, err);
 
     *n = 0;

@@ -111,8 +111,11 @@ TM_MUSTCHECK enum tm_code inv_db_rs_set_choice(PGconn *db, int64_t id, const cha
                                                struct tm_err *err);
 
 /* approving → open again, its stored choice dropped: tm-supplier refused
- * the first purchase order, so none was made. */
-TM_MUSTCHECK enum tm_code inv_db_rs_unclaim(PGconn *db, int64_t id, struct tm_err *err);
+ * the first purchase order, so none was made. With no_choice, only when no
+ * choice is stored (the choice failed: a concurrent attempt that stored
+ * one may be making its POs, and keeps it). */
+TM_MUSTCHECK enum tm_code inv_db_rs_unclaim(PGconn *db, int64_t id, int no_choice,
+                                            struct tm_err *err);
 
 /* Adds po_ids[0..n) to the suggestion's purchase_order_ids, its status
  * kept: what a failed approval made before it stopped (still approving). */
