@@ -24,6 +24,7 @@
     X(REORDER_SUGGESTED, "reorder.suggested", "inventory")                                         \
     X(REORDER_APPROVED, "reorder.approved", "inventory")                                           \
     X(REORDER_REJECTED, "reorder.rejected", "inventory")                                           \
+    X(REORDER_EXPIRED, "reorder.expired", "inventory")                                             \
     X(TXN_CREATED, "txn.created", "txn")                                                           \
     X(TXN_DECLINED, "txn.declined", "txn")                                                         \
     X(TXN_VOIDED, "txn.voided", "txn")                                                             \

@@ -21,6 +21,10 @@
 #define TM_TARGET_MAX 127       /* a reply's audit target */
 #define TM_IDEM_KEY_MAX 64      /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
 #define TM_SEARCH_MAX 100       /* bytes of a list's ?q= text search (matched literally) */
+/* The supplier choice's policies by name (GET /api/v1/supplier-choice
+ * ?policy=): tm-supplier's sup_policy_names, and what tm-inventory's
+ * reorder-supplier-policy setting is checked against at start. */
+#define TM_SUPPLIER_POLICY_NAMES "cheapest", "fastest", "most_reliable", "preferred", "weighted"
 /* Deepest nesting of arrays and objects any JSON decoder accepts (bodies,
  * envelopes, events, replies), checked on the raw bytes before the recursive
  * parser runs: cJSON recurses once per level, and a civetweb worker thread

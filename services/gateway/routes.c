@@ -334,11 +334,27 @@ name_params(const char *t, struct tm_kv *params, int n, char *names, size_t size
     }
 }
 
+/* Whether template t takes as a {parameter} a segment that template
+ * first, matched by the same path, names literally: the path is first's
+ * (".../reorder-suggestions/5" is not a store "reorder-suggestions"). */
+static int
+literal_taken(const char *first, const char *t)
+{
+    while (*first && *t) {
+        size_t fl = strcspn(first, "/"), tl = strcspn(t, "/");
+        if (*t == '{' && *first != '{')
+            return 1;
+        first += fl + (first[fl] == '/');
+        t += tl + (t[tl] == '/');
+    }
+    return 0;
+}
+
 enum gw_match
 gw_route_match(const char *method, const char *path, const struct gw_route **out,
                struct tm_kv *params, int *n_params, char *store, size_t store_size)
 {
-    int path_seen = 0;
+    const char *first = NULL; /* the first template the path matched */
     size_t half = store_size / 2;
 
     *out = NULL;
@@ -346,7 +362,10 @@ gw_route_match(const char *method, const char *path, const struct gw_route **out
     for (size_t i = 0; i < gw_routes_n; i++) {
         if (!match_one(gw_routes[i].route, path, params, n_params, store, half))
             continue;
-        path_seen = 1;
+        if (!first)
+            first = gw_routes[i].route;
+        else if (literal_taken(first, gw_routes[i].route))
+            continue; /* the method falls through only to routes as literal */
         if (strcmp(gw_routes[i].method, method) != 0)
             continue;
         name_params(gw_routes[i].route, params, *n_params, store + half, store_size - half);
@@ -354,5 +373,5 @@ gw_route_match(const char *method, const char *path, const struct gw_route **out
         return GW_MATCH_OK;
     }
     *n_params = 0;
-    return path_seen ? GW_MATCH_METHOD : GW_MATCH_NONE;
+    return first ? GW_MATCH_METHOD : GW_MATCH_NONE;
 }

@@ -9,6 +9,8 @@
 
 #include "common/json.h"
 
+#include "proto/limits.h"
+
 #define ID_MAX ((int64_t)1 << 53)
 #define QTY_MAX 10000000 /* units (SUP_QUANTITY_MAX) */
 
@@ -44,15 +46,16 @@ inv_ro_decode_approve(const char *body, size_t len, char *policy, size_t size, s
 {
     static const char *const names[] = {"policy"};
     cJSON *root = NULL;
+    static const char *const policies[] = {TM_SUPPLIER_POLICY_NAMES, NULL};
     const cJSON *p;
+    int which = 0;
     enum tm_code rc = body_object(body, len, 1, &root, err);
 
     policy[0] = '\0';
     if (rc == TM_OK && root && (rc = tm_json_only(root, names, 1, err)) == TM_OK &&
         (p = tm_json_member(root, "policy")) != NULL &&
-        (rc = tm_json_as_str(p, "policy", 1, INV_RO_POLICY_MAX, policy, size, err)) == TM_OK &&
-        strspn(policy, "abcdefghijklmnopqrstuvwxyz_") != strlen(policy))
-        rc = tm_err_set(err, TM_INVALID, "policy", "policy must be a supplier policy name");
+        (rc = tm_json_as_str(p, "policy", 1, INV_RO_POLICY_MAX, policy, size, err)) == TM_OK)
+        rc = tm_err_one_of(policy, policies, "policy", &which, err);
     cJSON_Delete(root);
     return rc;
 }
@@ -194,4 +197,19 @@ inv_ro_decode_po_id(const char *text, size_t len, int64_t *id, struct tm_err *er
         rc = tm_json_i64(root, "id", 1, ID_MAX, id, err);
     cJSON_Delete(root);
     return rc;
+}
+
+int
+inv_ro_error_field_is(const char *text, size_t len, const char *field)
+{
+    cJSON *root = NULL;
+    const cJSON *f = NULL;
+    int is;
+
+    if (len > INV_RO_REPLY_MAX || tm_json_parse_object(text, len, "reply", &root, NULL) != TM_OK)
+        return 0;
+    f = tm_json_member(tm_json_member(root, "error"), "field");
+    is = cJSON_IsString(f) && strcmp(f->valuestring, field) == 0;
+    cJSON_Delete(root);
+    return is;
 }

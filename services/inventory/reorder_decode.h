@@ -26,9 +26,9 @@
 TM_MUSTCHECK enum tm_code inv_ro_decode_generate(const char *body, size_t len, int64_t *store_id,
                                                  struct tm_err *err);
 
-/* POST .../reorder-suggestions/{id}/approve: `{"policy"?}` (a supplier
- * policy name, [a-z_], checked by tm-supplier; absent: policy ""). An empty
- * body is no body. */
+/* POST .../reorder-suggestions/{id}/approve: `{"policy"?}` (one of
+ * TM_SUPPLIER_POLICY_NAMES, else 400 naming policy; absent: policy ""). An
+ * empty body is no body. */
 TM_MUSTCHECK enum tm_code inv_ro_decode_approve(const char *body, size_t len, char *policy,
                                                 size_t size, struct tm_err *err);
 
@@ -70,5 +70,9 @@ TM_MUSTCHECK enum tm_code inv_ro_decode_choice(const char *text, size_t len,
 /* A PurchaseOrder's id (POST /api/v1/purchase-orders' answer). */
 TM_MUSTCHECK enum tm_code inv_ro_decode_po_id(const char *text, size_t len, int64_t *id,
                                               struct tm_err *err);
+
+/* Whether an error reply {"error":{"field"}} (tm-supplier's) names field;
+ * 0 for anything else (not JSON, no error, over INV_RO_REPLY_MAX). */
+int inv_ro_error_field_is(const char *text, size_t len, const char *field);
 
 #endif

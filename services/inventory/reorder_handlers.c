@@ -10,10 +10,16 @@
  * level, each in a transaction of its own.
  *
  * Approving is safe to retry and to race: the choice it orders from is
- * stored with the claim (a retry orders what the first attempt chose), and
- * each purchase order is made under an Idempotency-Key derived from the
- * suggestion and the supplier ("reorder-<id>-<supplier>"), so tm-supplier
- * makes it once however often it is asked. */
+ * stored with the claim for the quantity claimed (a retry orders what the
+ * first attempt chose), and each purchase order is made under an
+ * Idempotency-Key derived from the suggestion and the supplier
+ * ("reorder-<id>-<supplier>"), which tm-supplier looks up before any other
+ * check, so it makes it once however often it is asked and answers it
+ * whatever changed since. A failed approval goes back to open only when no
+ * PO can exist (tm-supplier refused the first); otherwise it stays
+ * approving, with the POs made linked, for a retry to finish or, once its
+ * claim is stale, a reject to close. An approval that made POs always
+ * links them and answers them. */
 #include "services/inventory/reorder_handlers.h"
 
 #include <inttypes.h>
@@ -39,11 +45,10 @@
 #include "services/inventory/store.h"
 
 #define ID_MAX ((int64_t)1 << 53)
-#define SCAN_DAYS TM_FORECAST_HISTORY_DAYS /* a level with a sale in these days is scanned */
-#define SCAN_WHO "job:reorder-scan"
 
-static const char *const statuses[] = {"open",     "approving",   "approved",
-                                       "rejected", "no_supplier", NULL};
+static const char *const statuses[] = {"open",        "approving", "approved", "rejected",
+                                       "no_supplier", "expired",   NULL};
+static const char *const policies[] = {TM_SUPPLIER_POLICY_NAMES, NULL};
 
 static const struct inv_app *
 app_of(const struct tm_ctx *ctx)
@@ -74,14 +79,17 @@ inv_start(void *arg, const struct tm_service_env *env, struct tm_err *err)
 {
     struct inv_app *a = arg;
     const struct inv_cfg *c = a->cfg;
+    int which = 0;
     enum tm_code rc;
 
     a->supplier = env->peers[0];
     if ((rc = setting_num(c->fill_a, "reorder-fill-a", 0, 1, 1, &a->levels.a, err)) != TM_OK ||
         (rc = setting_num(c->fill_b, "reorder-fill-b", 0, 1, 1, &a->levels.b, err)) != TM_OK ||
-        (rc = setting_num(c->fill_c, "reorder-fill-c", 0, 1, 1, &a->levels.c, err)) != TM_OK)
+        (rc = setting_num(c->fill_c, "reorder-fill-c", 0, 1, 1, &a->levels.c, err)) != TM_OK ||
+        (rc = setting_num(c->holding_rate, "reorder-holding-rate", 0, 100, 0, &a->holding_rate,
+                          err)) != TM_OK)
         return rc;
-    return setting_num(c->holding_rate, "reorder-holding-rate", 0, 100, 0, &a->holding_rate, err);
+    return tm_err_one_of(c->supplier_policy, policies, "reorder-supplier-policy", &which, err);
 }
 
 /* ---- reads ------------------------------------------------------------------ */
@@ -192,6 +200,24 @@ inv_rs_write(PGconn *db, const struct inv_rl_eval *ev, const char *origin, const
 }
 
 enum tm_code
+inv_rs_expire(PGconn *db, const struct inv_rl_eval *ev, const char *who, int *expired,
+              struct tm_buf *doc, struct tm_err *err)
+{
+    int64_t id = 0;
+    enum tm_code rc;
+
+    *expired = 0;
+    if (ev->res.reorder)
+        return TM_OK;
+    rc = inv_db_rs_expire(db, ev->store_id, ev->product_id, ev->reason, who, &id, doc, err);
+    if (rc == TM_OK && id > 0) {
+        *expired = 1;
+        rc = emit(db, TM_TOPIC_REORDER_EXPIRED, doc->p, err);
+    }
+    return rc;
+}
+
+enum tm_code
 inv_h_rs_generate(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     const struct inv_app *app = app_of(ctx);
@@ -202,6 +228,7 @@ inv_h_rs_generate(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int64_t product_id = 0, store_id = 0;
     enum inv_rs_put what = INV_RS_KEPT;
     char abc = 'C', who[128];
+    int expired = 0;
     enum tm_code rc;
 
     tm_buf_init(&doc, 1 << 20);
@@ -221,11 +248,12 @@ inv_h_rs_generate(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tm_db_begin(ctx->db, err)) != TM_OK)
         goto out;
     rc = inv_rl_evaluate(ctx->db, app, store_id, product_id, &ch->sup, abc, ev, err);
-    if (rc == TM_OK && ev->res.reorder) {
-        tm_ctx_principal(ctx, who, sizeof who);
+    tm_ctx_principal(ctx, who, sizeof who);
+    if (rc == TM_OK && ev->res.reorder)
         rc = inv_rs_write(ctx->db, ev, "api", who, &what, &doc, err);
-    } else if (rc == TM_OK &&
-               (rc = inv_db_rs_live(ctx->db, store_id, product_id, &doc, err)) == TM_NOTFOUND) {
+    else if (rc == TM_OK && (rc = inv_rs_expire(ctx->db, ev, who, &expired, &doc, err)) == TM_OK &&
+             !expired &&
+             (rc = inv_db_rs_live(ctx->db, store_id, product_id, &doc, err)) == TM_NOTFOUND) {
         tm_err_clear(err);
         rc = TM_OK;
         tm_buf_reset(&doc);
@@ -261,10 +289,13 @@ in_tx(PGconn *db, enum tm_code rc, struct tm_err *err)
 }
 
 /* Makes one purchase order at tm-supplier for allocation a of suggestion h,
- * under an Idempotency-Key of the suggestion and the supplier. */
+ * under an Idempotency-Key of the suggestion and the supplier. *refused 1
+ * when tm-supplier answered a 4xx for a PO it has not made (a reuse of the
+ * key for another order means it made one: not refused); 0 on success and
+ * when it may have made it (no answer in time, a 5xx). */
 static enum tm_code
 po_create(const struct inv_app *app, const struct tm_ctx *ctx, const struct inv_rs_head *h,
-          const struct inv_ro_alloc *a, int64_t *po_id, struct tm_err *err)
+          const struct inv_ro_alloc *a, int64_t *po_id, int *refused, struct tm_err *err)
 {
     struct tm_request req;
     struct tm_buf out;
@@ -272,6 +303,7 @@ po_create(const struct inv_app *app, const struct tm_ctx *ctx, const struct inv_
     int status = 0;
     enum tm_code rc;
 
+    *refused = 0;
     snprintf(body, sizeof body,
              "{\"supplier_id\":%" PRId64 ",\"store_id\":%" PRId64
              ",\"reference\":\"reorder-%" PRId64 "\",\"lines\":[{\"product_id\":%" PRId64
@@ -286,19 +318,24 @@ po_create(const struct inv_app *app, const struct tm_ctx *ctx, const struct inv_
     req.deadline_ms = ctx->req->deadline_ms;
     tm_buf_init(&out, INV_RO_REPLY_MAX);
     rc = tm_call(app->supplier, &req, &status, &out, err);
-    if (rc == TM_OK && status != 200 && status != 201)
-        rc = tm_err_set(
-            err, status >= 400 && status < 500 ? TM_UNPROCESSABLE : TM_UNAVAIL, "supplier_id",
-            "tm-supplier refused the purchase order from supplier %" PRId64 " (%d): %.300s",
-            a->supplier_id, status, out.p ? out.p : "");
-    if (rc == TM_OK)
-        rc = inv_ro_decode_po_id(out.p, out.len, po_id, err);
+    if (rc == TM_OK && status != 200 && status != 201) {
+        int client = status >= 400 && status < 500;
+        *refused = client && !inv_ro_error_field_is(out.p, out.len, "Idempotency-Key");
+        rc = tm_err_set(err, client ? TM_UNPROCESSABLE : TM_UNAVAIL, "supplier_id",
+                        "tm-supplier refused the purchase order from supplier %" PRId64
+                        " (%d): %.300s",
+                        a->supplier_id, status, out.p ? out.p : "");
+    }
+    if (rc == TM_OK && inv_ro_decode_po_id(out.p, out.len, po_id, err) != TM_OK)
+        rc = tm_err_set(err, TM_UNAVAIL, NULL,
+                        "tm-supplier answered a purchase order without its id: %.200s", out.p);
     tm_buf_fini(&out);
     return rc;
 }
 
 /* The choice an approval orders from: the one stored with its claim (a
- * retry), else tm-supplier's now, stored (the first stored wins a race). */
+ * retry), else tm-supplier's now for the quantity claimed, stored (the
+ * first stored wins a race). */
 static enum tm_code
 approval_choice(const struct tm_ctx *ctx, const struct inv_rs_head *h, const char *policy,
                 struct tm_buf *stored, struct inv_ro_choice *ch, struct tm_err *err)
@@ -315,12 +352,16 @@ approval_choice(const struct tm_ctx *ctx, const struct inv_rs_head *h, const cha
             rc = tm_err_set(err, TM_UNPROCESSABLE, "product_id",
                             "no supplier offers product %" PRId64 " now", h->product_id);
         if (rc == TM_OK && (rc = tm_db_begin(ctx->db, err)) == TM_OK)
-            rc = in_tx(ctx->db, inv_db_rs_set_choice(ctx->db, h->id, raw.p, stored, err), err);
+            rc = in_tx(ctx->db,
+                       inv_db_rs_set_choice(ctx->db, h->id, raw.p, h->order_quantity, stored, err),
+                       err);
         tm_buf_fini(&raw);
         if (rc != TM_OK)
             return rc;
     }
-    return inv_ro_decode_choice(stored->p, stored->len, ch, err);
+    if (inv_ro_decode_choice(stored->p, stored->len, ch, err) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "the stored supplier choice does not decode");
+    return TM_OK;
 }
 
 /* The suggestion, seen by the caller, in a status approve may take. */
@@ -339,9 +380,53 @@ approvable(struct tm_ctx *ctx, int64_t id, struct inv_rs_head *h, struct tm_err 
                         " again once one does, or reject it");
     else if (rc == TM_OK && strcmp(h->status, "open") != 0 && strcmp(h->status, "approving") != 0)
         rc = tm_err_set(err, TM_CONFLICT, "status", "the reorder suggestion is %s", h->status);
-    else if (rc == TM_OK && h->order_quantity < 1)
-        rc = tm_err_set(err, TM_CONFLICT, "order_quantity", "the suggestion orders nothing");
     return rc;
+}
+
+/* Claims suggestion h for approval (h->order_quantity then the row's,
+ * read under its lock); the choice an earlier attempt stored into stored. */
+static enum tm_code
+claim(struct tm_ctx *ctx, struct inv_rs_head *h, struct tm_buf *stored, struct tm_err *err)
+{
+    char status[16];
+    int claimed = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_db_begin(ctx->db, err)) != TM_OK ||
+        (rc = in_tx(ctx->db,
+                    inv_db_rs_claim(ctx->db, h->id, &claimed, status, sizeof status,
+                                    &h->order_quantity, stored, err),
+                    err)) != TM_OK)
+        return rc;
+    if (!claimed)
+        return tm_err_set(err, TM_CONFLICT, "status", "the reorder suggestion is %s", status);
+    if (h->order_quantity < 1) { /* nothing ordered: as it was */
+        struct tm_err e = {0};
+        if (tm_db_begin(ctx->db, &e) == TM_OK)
+            (void)in_tx(ctx->db, inv_db_rs_unclaim(ctx->db, h->id, 0, &e), &e);
+        return tm_err_set(err, TM_CONFLICT, "order_quantity", "the suggestion orders nothing");
+    }
+    return TM_OK;
+}
+
+/* After a failed approval: back to open when no purchase order can exist
+ * (unclaim), else the POs made linked while it stays approving. Failures
+ * are logged: the error answered is the approval's. */
+static void
+approval_failed(const struct tm_ctx *ctx, int64_t id, int unclaim, int no_choice,
+                const int64_t *po_ids, int made)
+{
+    struct tm_err e = {0};
+    enum tm_code rc = TM_OK;
+
+    if ((unclaim || made > 0) && (rc = tm_db_begin(ctx->db, &e)) == TM_OK)
+        rc = in_tx(ctx->db,
+                   unclaim ? inv_db_rs_unclaim(ctx->db, id, no_choice, &e)
+                           : inv_db_rs_link(ctx->db, id, po_ids, made, &e),
+                   &e);
+    if (rc != TM_OK)
+        tm_log_warn(ctx->req->id, "reorder.approval_record_failed",
+                    "id=%" PRId64 " unclaim=%d made=%d error=\"%s\"", id, unclaim, made, e.message);
 }
 
 enum tm_code
@@ -352,8 +437,8 @@ inv_h_rs_approve(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct inv_rs_head h;
     struct tm_buf stored, doc;
     int64_t id, po_ids[INV_RO_SPLITS_MAX];
-    int claimed = 0, made = 0;
-    char policy[INV_RO_POLICY_MAX + 1], status[16], who[128];
+    int made = 0, tried = 0, refused = 0, had_choice, chose, moved = 0;
+    char policy[INV_RO_POLICY_MAX + 1], who[128];
     enum tm_code rc;
 
     tm_buf_init(&stored, INV_RO_REPLY_MAX);
@@ -364,37 +449,33 @@ inv_h_rs_approve(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = approvable(ctx, id, &h, err)) != TM_OK)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
-    if ((rc = tm_db_begin(ctx->db, err)) != TM_OK ||
-        (rc = in_tx(ctx->db,
-                    inv_db_rs_claim(ctx->db, id, &claimed, status, sizeof status, &stored, err),
-                    err)) != TM_OK)
+    if ((rc = claim(ctx, &h, &stored, err)) != TM_OK)
         goto out;
-    if (!claimed) {
-        rc = tm_err_set(err, TM_CONFLICT, "status", "the reorder suggestion is %s", status);
-        goto out;
-    }
+    had_choice = stored.len > 0;
     rc = approval_choice(ctx, &h, policy[0] ? policy : app->cfg->supplier_policy, &stored, ch, err);
-    for (int i = 0; rc == TM_OK && i < ch->n_alloc; i++)
-        if ((rc = po_create(app, ctx, &h, &ch->alloc[i], &po_ids[i], err)) == TM_OK)
+    chose = rc == TM_OK;
+    for (int i = 0; rc == TM_OK && i < ch->n_alloc; i++, tried++)
+        if ((rc = po_create(app, ctx, &h, &ch->alloc[i], &po_ids[i], &refused, err)) == TM_OK)
             made++;
     if (rc == TM_OK && made == 0)
         rc = tm_err_set(err, TM_UNPROCESSABLE, "product_id", "the supplier choice orders nothing");
     if (rc != TM_OK) {
-        /* none made by a first attempt: open again; otherwise left
-         * approving (an earlier attempt may have made some), and a retry
-         * finishes it with the same orders */
-        struct tm_err e = {0};
-        if (made == 0 && strcmp(status, "open") == 0 && tm_db_begin(ctx->db, &e) == TM_OK &&
-            in_tx(ctx->db, inv_db_rs_unclaim(ctx->db, id, &e), &e) != TM_OK)
-            tm_log_warn(ctx->req->id, "reorder.unclaim_failed", "id=%" PRId64 " error=\"%s\"", id,
-                        e.message);
+        /* open again only when no PO can exist: the choice failed before
+         * any was asked for (and none was stored: earlier attempts ordered
+         * nothing; nor is one stored since, by a concurrent attempt), the
+         * choice orders nothing, or tm-supplier refused the first (its
+         * replay of a PO already made comes before any check). No answer
+         * in time leaves it approving: tm-supplier may have made the PO,
+         * and a retry under the same keys finds it. */
+        approval_failed(ctx, id, (tried == 0 && (chose || !had_choice)) || (tried == 1 && refused),
+                        tried == 0 && !chose, po_ids, made);
         goto out;
     }
     tm_ctx_principal(ctx, who, sizeof who);
     if ((rc = tm_db_begin(ctx->db, err)) != TM_OK)
         goto out;
-    rc = inv_db_rs_approved(ctx->db, id, po_ids, made, who, &doc, err);
-    if (rc == TM_OK)
+    rc = inv_db_rs_approved(ctx->db, id, po_ids, made, who, &moved, &doc, err);
+    if (rc == TM_OK && moved)
         rc = emit(ctx->db, TM_TOPIC_REORDER_APPROVED, doc.p, err);
     if ((rc = in_tx(ctx->db, rc, err)) == TM_OK)
         rc = inv_too_big(tm_buf_adds(&rep->body, doc.p), err);
@@ -424,8 +505,13 @@ inv_h_rs_reject(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
     tm_ctx_principal(ctx, who, sizeof who);
-    if ((rc = inv_db_rs_rejected(ctx->db, id, reason, who, &doc, err)) == TM_OK &&
-        (rc = emit(ctx->db, TM_TOPIC_REORDER_REJECTED, doc.p, err)) == TM_OK)
+    rc = inv_db_rs_rejected(ctx->db, id, reason, who, INV_RS_CLAIM_STALE_S, &doc, err);
+    if (rc == TM_CONFLICT && strcmp(h.status, "approving") == 0)
+        rc = tm_err_set(err, TM_CONFLICT, "status",
+                        "the reorder suggestion is being approved: it may be rejected once its"
+                        " approval has stopped for %d s",
+                        INV_RS_CLAIM_STALE_S);
+    if (rc == TM_OK && (rc = emit(ctx->db, TM_TOPIC_REORDER_REJECTED, doc.p, err)) == TM_OK)
         rc = inv_too_big(tm_buf_adds(&rep->body, doc.p), err);
 out:
     tm_buf_fini(&doc);

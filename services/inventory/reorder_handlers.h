@@ -42,14 +42,22 @@ TM_MUSTCHECK enum tm_code inv_rs_write(PGconn *db, const struct inv_rl_eval *ev,
                                        const char *who, enum inv_rs_put *what, struct tm_buf *doc,
                                        struct tm_err *err);
 
+/* Expires the level's open or no_supplier suggestion in the caller's
+ * transaction when ev's position is above the reorder point (ev's reason
+ * as why), with reorder.expired: *expired 1 and its JSON into doc; else
+ * nothing (*expired 0). */
+TM_MUSTCHECK enum tm_code inv_rs_expire(PGconn *db, const struct inv_rl_eval *ev, const char *who,
+                                        int *expired, struct tm_buf *doc, struct tm_err *err);
+
 /* The reorder-scan job (a tm_job_fn): ends the runner's transaction and
  * works level by level, each in a transaction of its own. */
 TM_MUSTCHECK enum tm_code inv_job_reorder_scan(void *app, PGconn *db, int64_t *rows,
                                                struct tm_err *err);
 
 /* tm-inventory's start hook: parses the reorder settings (TM_INVALID
- * naming the setting when a fill rate is outside (0, 1) or the holding
- * rate is negative) and takes the supplier client. */
+ * naming the setting when a fill rate is outside (0, 1), the holding rate
+ * is negative or the supplier policy is not one of tm-supplier's) and
+ * takes the supplier client. */
 TM_MUSTCHECK enum tm_code inv_start(void *app, const struct tm_service_env *env,
                                     struct tm_err *err);
 

@@ -104,12 +104,17 @@ inv_rl_choice(struct tm_bus_client *c, const struct tm_request *like, int64_t pr
         req.query[req.n_query++] = (struct tm_kv){"policy", policy};
     tm_buf_init(&body, INV_RO_REPLY_MAX);
     rc = tm_call(c, &req, &status, &body, err);
+    /* tm-supplier's fault, not the caller's: a bad gateway (503) */
     if (rc == TM_OK && status != 200)
-        rc = tm_err_set(err, status == 400 ? TM_INVALID : TM_UNAVAIL,
-                        status == 400 ? "policy" : NULL, "tm-supplier's choice answered %d: %.200s",
-                        status, body.p ? body.p : "");
-    if (rc == TM_OK)
-        rc = inv_ro_decode_choice(body.p, body.len, out, err);
+        rc = tm_err_set(err, TM_UNAVAIL, NULL, "tm-supplier's choice answered %d: %.200s", status,
+                        body.p ? body.p : "");
+    if (rc == TM_OK) {
+        struct tm_err why = {0}; /* the decoder's reason, for the message */
+        if (inv_ro_decode_choice(body.p, body.len, out, &why) != TM_OK)
+            rc = tm_err_set(err, TM_UNAVAIL, NULL,
+                            "tm-supplier answered a supplier choice that does not decode (%s: %s)",
+                            why.field, why.message);
+    }
     if (rc == TM_OK && raw && tm_buf_adds(raw, body.p) != TM_OK)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "the supplier choice is too large");
     tm_buf_fini(&body);
@@ -313,8 +318,11 @@ inv_rl_evaluate(PGconn *db, const struct inv_app *app, int64_t store_id, int64_t
         analytic = fc->analytic;
     }
     free(fc);
-    if (rc == TM_UNPROCESSABLE)
-        return tm_err_set(err, rc, "product_id", "%s", err ? err->message : "too little history");
+    if (rc == TM_UNPROCESSABLE) { /* the message copied: err is the destination */
+        char why[TM_ERR_MESSAGE_MAX];
+        snprintf(why, sizeof why, "%s", err ? err->message : "too little history");
+        return tm_err_set(err, rc, "product_id", "%s", why);
+    }
     if (rc != TM_OK)
         return rc;
     in->dist = ev->dist;
@@ -326,10 +334,12 @@ inv_rl_evaluate(PGconn *db, const struct inv_app *app, int64_t store_id, int64_t
         return rc;
     if ((rc = rp_policy(in, &ev->res, err)) == TM_UNPROCESSABLE) /* demand beyond its limits */
         return rc;
-    if (rc != TM_OK) /* our inputs broke its contract */
+    if (rc != TM_OK) { /* our inputs broke its contract; err is also the destination */
+        struct tm_err why = err ? *err : (struct tm_err){0};
         return tm_err_set(err, TM_INTERNAL, NULL,
                           "reorder policy of store %" PRId64 " product %" PRId64 ": %s (%s)",
-                          store_id, product_id, err ? err->message : "", err ? err->field : "");
+                          store_id, product_id, why.message, why.field);
+    }
     if (enc_inputs(&ev->inputs, ev, analytic) != TM_OK || enc_terms(&ev->terms, &ev->res) != TM_OK)
         return tm_err_set(err, TM_INTERNAL, NULL, "the policy's inputs do not fit");
     reason_of(ev);

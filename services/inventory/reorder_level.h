@@ -39,7 +39,9 @@ void inv_rl_abc_fini(struct inv_rl_abc *a);
 /* Asks tm-supplier's choice for quantity units of product at store under
  * policy ("" for tm-supplier's default), as `like`'s principal (NULL: this
  * daemon) within its deadline; the answer's text into raw (may be NULL).
- * TM_UNAVAIL when tm-supplier does not answer or answers other than 200. */
+ * TM_UNAVAIL (a bad gateway: tm-supplier's fault, whatever the caller
+ * sent) when tm-supplier does not answer, answers other than 200 or
+ * answers a choice that does not decode. */
 TM_MUSTCHECK enum tm_code inv_rl_choice(struct tm_bus_client *c, const struct tm_request *like,
                                         int64_t product_id, int64_t store_id, int64_t quantity,
                                         const char *policy, struct inv_ro_choice *out,

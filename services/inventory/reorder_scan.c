@@ -2,22 +2,27 @@
  * (reorder_handlers.h; docs/reorder.md, "The reorder-scan job").
  *
  * Each run takes up to `reorder-scan-max` levels with a reorder point or a
- * sale in the forecast window: those with an open or no_supplier
- * suggestion first (kept current: a supplier that now offers the product
- * makes a no_supplier one open), then the least recently scanned, so a
- * chain larger than one run is covered over several and a run stays
- * bounded (the engine costs a few milliseconds a level). For each level it
+ * sale in the forecast window: those never scanned or whose stock moved
+ * since they were last scanned (stock.demand_moved_at) first, then the
+ * least recently scanned, so a chain larger than one run is covered over
+ * several, no group of levels (not even those with live suggestions) can
+ * take every run, and a run stays bounded (the engine costs a few
+ * milliseconds a level). For each level it
  * computes the policy with its inputs gathered (reorder_level.c) and, in a
  * transaction of its own: writes the level's reorder point and safety stock
  * from the policy unless a person set them (stock.reorder_manual), with
  * stock.changed; writes a suggestion when the position is at or under the
  * policy's reorder point: a new one when the level has no live one, else
  * the open or no_supplier one refreshed (reorder.suggested when new or
- * just opened; never a second); marks the level scanned. The supplier choice of each
- * product is asked once a run, outside any transaction. A level whose
- * series has too little history is skipped (logged) and marked scanned; a
- * tm-supplier that does not answer fails the run (its record says why),
- * keeping what was committed. rows = suggestions written. */
+ * just opened; never a second); above the point, expires the level's open
+ * or no_supplier one (reorder.expired); marks the level scanned. The
+ * supplier choice of each product is asked once a run, outside any
+ * transaction. A level whose series has too little history is skipped
+ * (logged) and marked scanned, and so is one whose evaluation fails
+ * otherwise (the engine, the policy: logged as an error and counted), so
+ * one bad level never stops the levels after it; a tm-supplier that does
+ * not answer, or a database that fails, fails the run (its record says
+ * why), keeping what was committed. rows = suggestions written. */
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -102,7 +107,8 @@ set_point(PGconn *db, const struct inv_rl_eval *ev, struct tm_err *err)
     return inv_stock_settings_changed(db, &before, &after.l, err);
 }
 
-/* One level in a transaction of its own; *written when a suggestion was. */
+/* One level in a transaction of its own; *written 1 when a suggestion was
+ * written, -1 when the level's live one expired. */
 static enum tm_code
 scan_level(PGconn *db, const struct inv_rl_eval *ev, int *written, struct tm_err *err)
 {
@@ -118,6 +124,10 @@ scan_level(PGconn *db, const struct inv_rl_eval *ev, int *written, struct tm_err
         enum inv_rs_put what = INV_RS_KEPT;
         rc = inv_rs_write(db, ev, "scan", SCAN_WHO, &what, &doc, err);
         *written = what == INV_RS_CREATED;
+    } else if (rc == TM_OK) {
+        int expired = 0;
+        rc = inv_rs_expire(db, ev, SCAN_WHO, &expired, &doc, err);
+        *written = expired ? -1 : 0;
     }
     if (rc == TM_OK)
         rc = inv_db_rs_scanned(db, ev->store_id, ev->product_id, err);
@@ -136,7 +146,7 @@ scan(const struct inv_app *app, PGconn *db, const struct inv_rs_level *lv, int n
     struct sup_cache *cache = tm_xcalloc((size_t)n, sizeof *cache);
     struct inv_rl_eval *ev = tm_xcalloc(1, sizeof *ev);
     struct inv_rl_abc abc = {0};
-    int n_cache = 0, skipped = 0;
+    int n_cache = 0, skipped = 0, failed = 0, expired = 0;
     enum tm_code rc = inv_rl_abc_load(db, app->cfg->abc_days, &abc, err);
 
     for (int i = 0; i < n && rc == TM_OK; i++) {
@@ -155,13 +165,23 @@ scan(const struct inv_app *app, PGconn *db, const struct inv_rs_level *lv, int n
             tm_err_clear(err);
             skipped++;
             rc = inv_db_rs_scanned(db, lv[i].store_id, lv[i].product_id, err);
+        } else if (rc != TM_OK && rc != TM_UNAVAIL) { /* this level's own failure */
+            tm_log_error(NULL, "reorder.level_failed",
+                         "store=%" PRId64 " product=%" PRId64 " code=%s error=\"%s\"",
+                         lv[i].store_id, lv[i].product_id, tm_code_name(rc),
+                         err ? err->message : "");
+            tm_err_clear(err);
+            failed++;
+            rc = inv_db_rs_scanned(db, lv[i].store_id, lv[i].product_id, err);
         } else if (rc == TM_OK && (rc = scan_level(db, ev, &written, err)) == TM_OK) {
-            *rows += written;
+            *rows += written > 0;
+            expired += written < 0;
         }
         inv_rl_eval_fini(ev);
     }
-    tm_log_info(NULL, "reorder.scanned", "levels=%d suggested=%" PRId64 " skipped=%d", n, *rows,
-                skipped);
+    tm_log_info(NULL, "reorder.scanned",
+                "levels=%d suggested=%" PRId64 " expired=%d skipped=%d failed=%d", n, *rows,
+                expired, skipped, failed);
     inv_rl_abc_fini(&abc);
     free(ev);
     free(cache);

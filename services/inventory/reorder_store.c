@@ -102,6 +102,7 @@ rs_refresh(PGconn *db, const struct rs_params *rp, int64_t *id, char *was, size_
         " position = $11::bigint, order_quantity = $12::bigint, urgency = $13,"
         " stockout_date = date '1970-01-01' + $14::integer, lead_time_source = $15,"
         " supplier_id = $16::bigint, inputs = $17::jsonb, terms = $18::jsonb,"
+        " supplier_choice = NULL, choice_quantity = NULL,"
         " updated_at = now() FROM o WHERE s.id = o.id AND $19::text IS NOT NULL"
         " RETURNING s.id, o.status)"
         " SELECT coalesce((SELECT id FROM u), 0), coalesce((SELECT status FROM u), '')",
@@ -247,21 +248,25 @@ inv_db_rs_list(PGconn *db, const struct inv_rs_filter *f, const struct tm_page *
 }
 
 enum tm_code
-inv_db_rs_claim(PGconn *db, int64_t id, int *claimed, char *status, size_t size,
+inv_db_rs_claim(PGconn *db, int64_t id, int *claimed, char *status, size_t size, int64_t *quantity,
                 struct tm_buf *choice, struct tm_err *err)
 {
     struct tm_db_int a;
     const char *params[1] = {tm_db_int(&a, id)};
     PGresult *r = NULL;
-    /* the row as it was (read FOR UPDATE), and whether it moved */
+    /* the row as it was (read FOR UPDATE), and whether it moved; a stored
+     * choice made for another quantity than the row's is dropped */
     enum tm_code rc = tm_db_exec(
         db,
-        "WITH old AS (SELECT id, status, supplier_choice FROM inventory.reorder_suggestions"
+        "WITH old AS (SELECT id, status, order_quantity, CASE WHEN choice_quantity ="
+        " order_quantity THEN supplier_choice END AS choice FROM inventory.reorder_suggestions"
         " WHERE id = $1::bigint FOR UPDATE), u AS (UPDATE inventory.reorder_suggestions s"
-        " SET status = 'approving', updated_at = now() FROM old WHERE s.id = old.id"
+        " SET status = 'approving', supplier_choice = old.choice,"
+        " choice_quantity = CASE WHEN old.choice IS NOT NULL THEN old.order_quantity END,"
+        " claimed_at = now(), updated_at = now() FROM old WHERE s.id = old.id"
         " AND old.status IN ('open', 'approving') RETURNING s.id)"
-        " SELECT old.status, EXISTS (SELECT 1 FROM u), coalesce(old.supplier_choice::text, '')"
-        " FROM old",
+        " SELECT old.status, EXISTS (SELECT 1 FROM u), coalesce(old.choice::text, ''),"
+        " old.order_quantity FROM old",
         1, params, &r, err);
 
     tm_buf_reset(choice);
@@ -270,6 +275,7 @@ inv_db_rs_claim(PGconn *db, int64_t id, int *claimed, char *status, size_t size,
     if (rc == TM_OK) {
         tm_db_copy(status, size, r, 0, 0);
         *claimed = tm_db_bool(r, 0, 1);
+        *quantity = tm_db_i64(r, 0, 3);
         if (*claimed && tm_buf_adds(choice, tm_db_str(r, 0, 2)) != TM_OK)
             rc = tm_err_set(err, TM_TOOBIG, NULL, "the stored supplier choice is too large");
     }
@@ -278,23 +284,24 @@ inv_db_rs_claim(PGconn *db, int64_t id, int *claimed, char *status, size_t size,
 }
 
 enum tm_code
-inv_db_rs_set_choice(PGconn *db, int64_t id, const char *choice_json, struct tm_buf *out,
-                     struct tm_err *err)
+inv_db_rs_set_choice(PGconn *db, int64_t id, const char *choice_json, int64_t quantity,
+                     struct tm_buf *out, struct tm_err *err)
 {
-    struct tm_db_int a;
-    const char *params[2] = {tm_db_int(&a, id), choice_json};
+    struct tm_db_int a, b;
+    const char *params[3] = {tm_db_int(&a, id), choice_json, tm_db_int(&b, quantity)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db,
-                                 "UPDATE inventory.reorder_suggestions SET supplier_choice ="
-                                 " coalesce(supplier_choice, $2::jsonb), updated_at = now()"
-                                 " WHERE id = $1::bigint AND status = 'approving'"
-                                 " RETURNING supplier_choice::text",
-                                 2, params, &r, err);
+    enum tm_code rc = tm_db_exec(
+        db,
+        "UPDATE inventory.reorder_suggestions SET supplier_choice ="
+        " coalesce(supplier_choice, $2::jsonb), choice_quantity = coalesce(choice_quantity,"
+        " $3::bigint), updated_at = now() WHERE id = $1::bigint AND status = 'approving'"
+        " AND order_quantity = $3::bigint RETURNING supplier_choice::text",
+        3, params, &r, err);
 
     tm_buf_reset(out);
     if (rc == TM_OK && PQntuples(r) == 0)
-        rc =
-            tm_err_set(err, TM_CONFLICT, "status", "the reorder suggestion is no longer approving");
+        rc = tm_err_set(err, TM_CONFLICT, "status",
+                        "the reorder suggestion is no longer approving (or its quantity changed)");
     if (rc == TM_OK && tm_buf_adds(out, tm_db_str(r, 0, 0)) != TM_OK)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "the supplier choice is too large");
     PQclear(r);
@@ -302,15 +309,48 @@ inv_db_rs_set_choice(PGconn *db, int64_t id, const char *choice_json, struct tm_
 }
 
 enum tm_code
-inv_db_rs_unclaim(PGconn *db, int64_t id, struct tm_err *err)
+inv_db_rs_unclaim(PGconn *db, int64_t id, int no_choice, struct tm_err *err)
 {
-    struct tm_db_int a;
-    const char *params[1] = {tm_db_int(&a, id)};
+    struct tm_db_int a, b;
+    const char *params[2] = {tm_db_int(&a, id), tm_db_int(&b, no_choice)};
 
     return tm_db_exec(db,
-                      "UPDATE inventory.reorder_suggestions SET status = 'open', updated_at = now()"
-                      " WHERE id = $1::bigint AND status = 'approving'",
-                      1, params, NULL, err);
+                      "UPDATE inventory.reorder_suggestions SET status = 'open',"
+                      " supplier_choice = NULL, choice_quantity = NULL, claimed_at = NULL,"
+                      " updated_at = now() WHERE id = $1::bigint AND status = 'approving'"
+                      " AND ($2::integer = 0 OR supplier_choice IS NULL)",
+                      2, params, NULL, err);
+}
+
+/* po_ids[0..n) as a bigint[] literal into arr (initialised here). */
+static enum tm_code
+po_array(struct tm_buf *arr, const int64_t *po_ids, int n, struct tm_err *err)
+{
+    tm_buf_init(arr, 4096);
+    if (tm_db_int_array(arr, po_ids, sizeof po_ids[0], n) != TM_OK)
+        return tm_err_set(err, TM_TOOBIG, NULL, "too many purchase orders");
+    return TM_OK;
+}
+
+/* the suggestion's purchase orders with $2's added, each once */
+#define PO_UNION                                                                                   \
+    "ARRAY(SELECT DISTINCT x FROM unnest(s.purchase_order_ids || $2::bigint[]) x ORDER BY x)"
+
+enum tm_code
+inv_db_rs_link(PGconn *db, int64_t id, const int64_t *po_ids, int n, struct tm_err *err)
+{
+    struct tm_db_int a;
+    struct tm_buf arr;
+    enum tm_code rc = po_array(&arr, po_ids, n, err);
+    const char *params[2] = {tm_db_int(&a, id), arr.p};
+
+    if (rc == TM_OK)
+        rc = tm_db_exec(db,
+                        "UPDATE inventory.reorder_suggestions s SET purchase_order_ids = " PO_UNION
+                        ", updated_at = now() WHERE s.id = $1::bigint",
+                        2, params, NULL, err);
+    tm_buf_fini(&arr);
+    return rc;
 }
 
 /* Runs a decision's UPDATE ... RETURNING id (params[0] the id): TM_CONFLICT
@@ -330,39 +370,70 @@ decide(PGconn *db, const char *sql, int n, const char *const *params, int64_t id
 
 enum tm_code
 inv_db_rs_approved(PGconn *db, int64_t id, const int64_t *po_ids, int n, const char *who,
-                   struct tm_buf *out, struct tm_err *err)
+                   int *moved, struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int a;
     struct tm_buf arr;
-    enum tm_code rc;
-
-    tm_buf_init(&arr, 4096);
-    if ((rc = tm_db_int_array(&arr, po_ids, sizeof po_ids[0], n)) != TM_OK) {
-        tm_buf_fini(&arr);
-        return tm_err_set(err, TM_TOOBIG, NULL, "too many purchase orders");
-    }
+    PGresult *r = NULL;
+    enum tm_code rc = po_array(&arr, po_ids, n, err);
     const char *params[3] = {tm_db_int(&a, id), arr.p, who};
-    rc = decide(db,
-                "UPDATE inventory.reorder_suggestions SET status = 'approved',"
-                " purchase_order_ids = $2::bigint[], decided_by = $3, decided_at = now(),"
-                " updated_at = now() WHERE id = $1::bigint AND status = 'approving' RETURNING id",
-                3, params, id, "being approved", out, err);
+
+    *moved = 0;
+    /* open or approving: approved with them; decided otherwise (approved by
+     * a concurrent attempt, rejected, expired): they are added to its
+     * purchase orders, its status kept */
+    if (rc == TM_OK)
+        rc = tm_db_exec(db,
+                        "WITH old AS (SELECT id, status IN ('open', 'approving') AS live"
+                        " FROM inventory.reorder_suggestions WHERE id = $1::bigint FOR UPDATE)"
+                        " UPDATE inventory.reorder_suggestions s SET"
+                        " status = CASE WHEN old.live THEN 'approved' ELSE s.status END,"
+                        " purchase_order_ids = " PO_UNION ","
+                        " decided_by = CASE WHEN old.live THEN $3 ELSE s.decided_by END,"
+                        " decided_at = CASE WHEN old.live THEN now() ELSE s.decided_at END,"
+                        " updated_at = now() FROM old WHERE s.id = old.id RETURNING old.live",
+                        3, params, &r, err);
     tm_buf_fini(&arr);
-    return rc;
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no reorder suggestion with this id");
+    if (rc == TM_OK)
+        *moved = tm_db_bool(r, 0, 0);
+    PQclear(r);
+    return rc == TM_OK ? rs_json(db, id, out, err) : rc;
 }
 
 enum tm_code
-inv_db_rs_rejected(PGconn *db, int64_t id, const char *reason, const char *who, struct tm_buf *out,
-                   struct tm_err *err)
+inv_db_rs_rejected(PGconn *db, int64_t id, const char *reason, const char *who, int stale_s,
+                   struct tm_buf *out, struct tm_err *err)
 {
-    struct tm_db_int a;
-    const char *params[3] = {tm_db_int(&a, id), reason, who};
+    struct tm_db_int a, b;
+    const char *params[4] = {tm_db_int(&a, id), reason, who, tm_db_int(&b, stale_s)};
 
     return decide(db,
                   "UPDATE inventory.reorder_suggestions SET status = 'rejected',"
                   " reject_reason = $2, decided_by = $3, decided_at = now(), updated_at = now()"
-                  " WHERE id = $1::bigint AND status IN ('open', 'no_supplier') RETURNING id",
-                  3, params, id, "open", out, err);
+                  " WHERE id = $1::bigint AND (status IN ('open', 'no_supplier') OR"
+                  " (status = 'approving' AND claimed_at < now() - make_interval(secs =>"
+                  " $4::integer))) RETURNING id",
+                  4, params, id, "open (or approving for long)", out, err);
+}
+
+enum tm_code
+inv_db_rs_expire(PGconn *db, int64_t store_id, int64_t product_id, const char *reason,
+                 const char *who, int64_t *id, struct tm_buf *out, struct tm_err *err)
+{
+    struct tm_db_int a, b;
+    const char *params[4] = {tm_db_int(&a, store_id), tm_db_int(&b, product_id), reason, who};
+    enum tm_code rc =
+        tm_db_i64_one(db,
+                      "WITH u AS (UPDATE inventory.reorder_suggestions SET status = 'expired',"
+                      " reject_reason = $3, decided_by = $4, decided_at = now(), updated_at = now()"
+                      " WHERE store_id = $1::bigint AND product_id = $2::bigint"
+                      " AND status IN ('open', 'no_supplier') RETURNING id)"
+                      " SELECT coalesce((SELECT id FROM u), 0)",
+                      4, params, id, err);
+
+    return rc == TM_OK && *id > 0 ? rs_json(db, *id, out, err) : rc;
 }
 
 enum tm_code
@@ -413,9 +484,8 @@ inv_db_rs_scan_levels(PGconn *db, int days, int max, struct inv_rs_level *out, i
         " WHERE s.reorder_point > 0 OR EXISTS (SELECT 1 FROM inventory.movements m"
         " WHERE m.store_id = s.store_id AND m.product_id = s.product_id AND m.type = 'sale'"
         " AND m.created_at >= now() - make_interval(days => $1::integer))"
-        " ORDER BY EXISTS (SELECT 1 FROM inventory.reorder_suggestions r"
-        " WHERE r.store_id = s.store_id AND r.product_id = s.product_id"
-        " AND r.status IN ('open', 'no_supplier')) DESC,"
+        " ORDER BY (s.reorder_scanned_at IS NULL OR"
+        " coalesce(s.demand_moved_at > s.reorder_scanned_at, false)) DESC,"
         " s.reorder_scanned_at NULLS FIRST, s.store_id, s.product_id LIMIT $2::integer",
         2, params, &r, err);
 

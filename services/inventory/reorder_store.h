@@ -19,6 +19,10 @@
 
 #define INV_RS_REASON_MAX 500 /* bytes of a suggestion's reason or reject reason */
 #define INV_RS_PO_MAX 32      /* purchase orders one approval makes, at most */
+/* seconds after which an approval's claim is stale: an `approving`
+ * suggestion may then be rejected (its approval was cut off and cannot
+ * finish, e.g. the supplier was deactivated meanwhile) */
+#define INV_RS_CLAIM_STALE_S 300
 
 /* A suggestion as written (borrowed strings). */
 struct inv_rs_row {
@@ -49,7 +53,9 @@ enum inv_rs_put {
 
 /* The level's live suggestion (open, approving or no_supplier) is written
  * from r: a new row when there is none, else an open or no_supplier one's
- * numbers, reason and status replaced; one being approved is left alone.
+ * numbers, reason and status replaced (and any stored supplier choice
+ * dropped: it was made for the old quantity); one being approved is left
+ * alone.
  * *id is the live suggestion's id and its JSON is appended to out (NULL:
  * not rendered). A concurrent writer of the same level is waited for (the
  * partial unique index), never duplicated. */
@@ -86,33 +92,57 @@ TM_MUSTCHECK enum tm_code inv_db_rs_list(PGconn *db, const struct inv_rs_filter 
                                          const struct tm_page *pg, struct tm_buf *out,
                                          struct tm_err *err);
 
-/* open → approving. *claimed 0 when it was neither open nor approving
- * (then *status is its status); approving stays approving (*claimed 1: a
- * retry finishes an approval that stopped half-way). The supplier choice
- * stored by an earlier attempt goes into choice ("" when none). */
+/* open → approving, its claim dated now. *claimed 0 when it was neither
+ * open nor approving (then *status is its status); approving stays
+ * approving (*claimed 1: a retry finishes an approval that stopped
+ * half-way). *quantity is its order_quantity read under the row lock. The
+ * supplier choice stored by an earlier attempt goes into choice ("" when
+ * none, or when it was made for another quantity: then it is dropped). */
 TM_MUSTCHECK enum tm_code inv_db_rs_claim(PGconn *db, int64_t id, int *claimed, char *status,
-                                          size_t size, struct tm_buf *choice, struct tm_err *err);
+                                          size_t size, int64_t *quantity, struct tm_buf *choice,
+                                          struct tm_err *err);
 
-/* Stores choice_json as the approving suggestion's supplier choice unless
- * one is stored already; the one stored (first wins) into out.
- * TM_CONFLICT (field "status") when it is no longer approving. */
+/* Stores choice_json, asked for quantity units, as the approving
+ * suggestion's supplier choice unless one is stored already; the one
+ * stored (first wins) into out. TM_CONFLICT (field "status") when it is no
+ * longer approving or its order quantity is no longer quantity. */
 TM_MUSTCHECK enum tm_code inv_db_rs_set_choice(PGconn *db, int64_t id, const char *choice_json,
-                                               struct tm_buf *out, struct tm_err *err);
+                                               int64_t quantity, struct tm_buf *out,
+                                               struct tm_err *err);
 
-/* approving → open again: no purchase order was made. */
-TM_MUSTCHECK enum tm_code inv_db_rs_unclaim(PGconn *db, int64_t id, struct tm_err *err);
+/* approving → open again, its stored choice dropped: tm-supplier refused
+ * the first purchase order, so none was made. With no_choice, only when no
+ * choice is stored (the choice failed: a concurrent attempt that stored
+ * one may be making its POs, and keeps it). */
+TM_MUSTCHECK enum tm_code inv_db_rs_unclaim(PGconn *db, int64_t id, int no_choice,
+                                            struct tm_err *err);
 
-/* approving → approved with the purchase orders po_ids[0..n); its JSON
- * into out. TM_CONFLICT (field "status") when it is no longer approving. */
+/* Adds po_ids[0..n) to the suggestion's purchase_order_ids, its status
+ * kept: what a failed approval made before it stopped (still approving). */
+TM_MUSTCHECK enum tm_code inv_db_rs_link(PGconn *db, int64_t id, const int64_t *po_ids, int n,
+                                         struct tm_err *err);
+
+/* Links the purchase orders po_ids[0..n) an approval made: open or
+ * approving → approved with them (*moved 1); decided meanwhile (approved by
+ * a concurrent attempt, rejected, expired) they are added to its
+ * purchase_order_ids and its status is kept (*moved 0). Its JSON into out. */
 TM_MUSTCHECK enum tm_code inv_db_rs_approved(PGconn *db, int64_t id, const int64_t *po_ids, int n,
-                                             const char *who, struct tm_buf *out,
+                                             const char *who, int *moved, struct tm_buf *out,
                                              struct tm_err *err);
 
-/* open or no_supplier → rejected with reason; its JSON into out.
- * TM_CONFLICT (field "status") when it is in another status. */
+/* open or no_supplier, or approving with a claim older than stale_s
+ * seconds → rejected with reason; its JSON into out. TM_CONFLICT (field
+ * "status") when it is in another status. */
 TM_MUSTCHECK enum tm_code inv_db_rs_rejected(PGconn *db, int64_t id, const char *reason,
-                                             const char *who, struct tm_buf *out,
+                                             const char *who, int stale_s, struct tm_buf *out,
                                              struct tm_err *err);
+
+/* The level's open or no_supplier suggestion → expired with reason (its
+ * position is above the reorder point now): *id (0: none was live so),
+ * its JSON into out. */
+TM_MUSTCHECK enum tm_code inv_db_rs_expire(PGconn *db, int64_t store_id, int64_t product_id,
+                                           const char *reason, const char *who, int64_t *id,
+                                           struct tm_buf *out, struct tm_err *err);
 
 /* Every product's sales revenue (cents, units sold × its unit price) over
  * the last `days` days across the chain: ids[i], revenue[i] for i < *n, in
@@ -126,8 +156,8 @@ struct inv_rs_level {
 };
 
 /* Up to max levels with a reorder point or a sale in the last `days`
- * days: those with an open or no_supplier suggestion first (kept
- * current), then the least recently scanned. */
+ * days: those never scanned or whose stock moved since they were last
+ * scanned (stock.demand_moved_at) first, then the least recently scanned. */
 TM_MUSTCHECK enum tm_code inv_db_rs_scan_levels(PGconn *db, int days, int max,
                                                 struct inv_rs_level *out, int *n,
                                                 struct tm_err *err);

@@ -15,8 +15,12 @@
 
 #include "common/err.h"
 
-const char *const sup_policy_names[SUP_POLICIES + 1] = {"cheapest",  "fastest",  "most_reliable",
-                                                        "preferred", "weighted", NULL};
+#include "proto/limits.h"
+
+const char *const sup_policy_names[SUP_POLICIES + 1] = {TM_SUPPLIER_POLICY_NAMES, NULL};
+_Static_assert(sizeof((const char *[]){TM_SUPPLIER_POLICY_NAMES}) / sizeof(const char *) ==
+                   SUP_POLICIES,
+               "one name per policy");
 
 static int64_t
 max64(int64_t a, int64_t b)

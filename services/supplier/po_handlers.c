@@ -262,7 +262,17 @@ sup_h_po_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
         (rc = sup_decode_po(body, in, err)) != TM_OK ||
         (rc = tm_ctx_may_store(ctx, in->store_id, "store_id", err)) != TM_OK ||
-        (rc = sup_db_target(ctx->db, in->supplier_id, "supplier_id", t, err)) != TM_OK) {
+        (rc = order_key_of(ctx, key, sizeof key, err)) != TM_OK)
+        goto out;
+    /* a replay answers the PO made the first time before anything is
+     * checked again: whatever changed since (the supplier deactivated, the
+     * offer gone) does not undo an order already made */
+    if (ctx->req->idem_key[0] && (rc = sup_db_po_by_key(ctx->db, key, &id, err)) != TM_NOTFOUND) {
+        rc = rc == TM_OK ? po_replay(ctx, in, id, rep, err) : rc;
+        goto out;
+    }
+    tm_err_clear(err);
+    if ((rc = sup_db_target(ctx->db, in->supplier_id, "supplier_id", t, err)) != TM_OK) {
         if (rc == TM_NOTFOUND) /* named in the body: unprocessable, not a missing route */
             rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id", "no supplier with this id");
         goto out;
@@ -272,13 +282,6 @@ sup_h_po_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
                         in->supplier_id);
         goto out;
     }
-    if ((rc = order_key_of(ctx, key, sizeof key, err)) != TM_OK)
-        goto out;
-    if (ctx->req->idem_key[0] && (rc = sup_db_po_by_key(ctx->db, key, &id, err)) != TM_NOTFOUND) {
-        rc = rc == TM_OK ? po_replay(ctx, in, id, rep, err) : rc;
-        goto out;
-    }
-    tm_err_clear(err);
     if ((rc = sup_inventory_has(ctx, "stores", in->store_id, TM_UNPROCESSABLE, "store_id", err)) !=
             TM_OK ||
         (rc = price_lines(ctx->db, in, p, &shipping, err)) != TM_OK)

@@ -7,9 +7,12 @@
 --
 -- status: open → approving (approve has claimed it and is making the
 -- purchase orders; a retry of approve finishes it) → approved; open →
--- rejected. no_supplier is a live suggestion that cannot be approved, only
--- rejected. A level has at most one live suggestion (open, approving or
--- no_supplier): reorder_suggestions_live_uq.
+-- rejected; approving → rejected once its claim is stale (claimed_at older
+-- than INV_RS_CLAIM_STALE_S); open or no_supplier → expired (the scan or
+-- generate found the position above the reorder point). no_supplier is a
+-- live suggestion that cannot be approved, only rejected. A level has at
+-- most one live suggestion (open, approving or no_supplier):
+-- reorder_suggestions_live_uq.
 
 ALTER TABLE inventory.stock
     -- set when a person set the reorder point (PUT /api/v1/inventory/{store}/{product}):
@@ -24,7 +27,8 @@ CREATE TABLE inventory.reorder_suggestions (
     store_id           bigint NOT NULL,
     product_id         bigint NOT NULL,
     status             text NOT NULL DEFAULT 'open'
-                       CHECK (status IN ('open', 'approving', 'approved', 'rejected', 'no_supplier')),
+                       CHECK (status IN ('open', 'approving', 'approved', 'rejected', 'no_supplier',
+                                         'expired')),
     origin             text NOT NULL CHECK (origin IN ('api', 'scan')),
     reason             text NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
     -- the policy's key numbers (all of them, with every input, in inputs/terms)
@@ -43,7 +47,10 @@ CREATE TABLE inventory.reorder_suggestions (
     terms              jsonb NOT NULL,
     -- the decision
     supplier_choice    jsonb, -- tm-supplier's choice when approved
+    choice_quantity    bigint, -- the order_quantity supplier_choice was asked for
+    claimed_at         timestamptz, -- when approve last claimed it (approving)
     purchase_order_ids bigint[] NOT NULL DEFAULT '{}',
+    -- why it was rejected (the person's reason) or expired (the scan's)
     reject_reason      text CHECK (length(reject_reason) BETWEEN 1 AND 500),
     created_by         text NOT NULL,
     created_at         timestamptz NOT NULL DEFAULT now(),
@@ -53,8 +60,10 @@ CREATE TABLE inventory.reorder_suggestions (
     CONSTRAINT reorder_suggestions_stock_fkey FOREIGN KEY (store_id, product_id)
         REFERENCES inventory.stock (store_id, product_id),
     CONSTRAINT reorder_suggestions_decided CHECK (
-        (status IN ('approved', 'rejected')) = (decided_at IS NOT NULL)),
-    CONSTRAINT reorder_suggestions_rejected CHECK ((status = 'rejected') = (reject_reason IS NOT NULL))
+        (status IN ('approved', 'rejected', 'expired')) = (decided_at IS NOT NULL)),
+    CONSTRAINT reorder_suggestions_rejected CHECK (
+        (status IN ('rejected', 'expired')) = (reject_reason IS NOT NULL)),
+    CONSTRAINT reorder_suggestions_choice CHECK ((supplier_choice IS NULL) = (choice_quantity IS NULL))
 );
 CREATE UNIQUE INDEX reorder_suggestions_live_uq ON inventory.reorder_suggestions (store_id, product_id)
     WHERE status IN ('open', 'approving', 'no_supplier');

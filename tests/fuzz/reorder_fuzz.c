@@ -36,6 +36,7 @@ decode_all(void *arg)
         (ch->n_alloc > INV_RO_SPLITS_MAX || ch->n_alloc < 0))
         abort(); /* the decoder's bound broke */
     (void)inv_ro_decode_po_id(in->text, in->size, &id, NULL);
+    (void)inv_ro_error_field_is(in->text, in->size, "Idempotency-Key");
     free(ch);
 }
 

@@ -196,6 +196,18 @@ START_TEST(test_create_under_idempotency_key)
     ck_assert_int_eq(r.status, 422);
     ck_assert_str_eq(err_field(&r), "Idempotency-Key");
     resp_free(&r);
+    /* the supplier deactivated since: the replay still answers the PO made
+     * (an approval cut off after it was made can finish), a new one is 422 */
+    snprintf(other, sizeof other, "/api/v1/suppliers/%lld", f.supplier);
+    (void)as_buyer("PATCH", other, "{\"active\":false}", 200);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", body, key, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_int_eq(jint(&r, "id"), po);
+    resp_free(&r);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/purchase-orders", body, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 422);
+    ck_assert_str_eq(err_field(&r), "supplier_id");
+    resp_free(&r);
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM supplier.purchase_orders WHERE store_id = %lld", f.store),
         1);

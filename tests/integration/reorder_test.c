@@ -54,19 +54,57 @@ supplier(void)
     return r_supplier;
 }
 
-/* An offer of product from the test supplier: packs of 6 from 6, 4 days. */
+/* An offer of product from supplier `from`: packs of 6 from 6, 4 days. */
 static void
-offer(long long product)
+offer_from(long long from, long long product)
 {
     char body[512], path[96];
     struct resp r;
 
-    snprintf(path, sizeof path, "/api/v1/suppliers/%lld/offers", supplier());
+    snprintf(path, sizeof path, "/api/v1/suppliers/%lld/offers", from);
     snprintf(body, sizeof body,
              "{\"product_id\":%lld,\"price_breaks\":[{\"min_quantity\":1,"
              "\"unit_price_cents\":250}],\"moq\":6,\"pack_size\":6,\"lead_time_days\":4}",
              product);
     post_as(BUYER, path, body, 201, &r);
+    resp_free(&r);
+}
+
+/* An offer of product from the test supplier. */
+static void
+offer(long long product)
+{
+    offer_from(supplier(), product);
+}
+
+/* A supplier of the test's own (one it may deactivate), made now. */
+static long long
+own_supplier(const char *suffix)
+{
+    char body[256];
+    struct resp r;
+    long long id;
+
+    snprintf(body, sizeof body,
+             "{\"code\":\"%s-ro%s\",\"name\":\"Reorder %s\",\"currency\":\"USD\"}", run_tag(),
+             suffix, suffix);
+    post_as(BUYER, "/api/v1/suppliers", body, 201, &r);
+    id = jint(&r, "id");
+    resp_free(&r);
+    return id;
+}
+
+/* Sets supplier id active or not. */
+static void
+supplier_active(long long id, int active)
+{
+    char path[96];
+    struct resp r;
+
+    snprintf(path, sizeof path, "/api/v1/suppliers/%lld", id);
+    ck_assert_int_eq(
+        http_as(BUYER, "PATCH", path, active ? "{\"active\":true}" : "{\"active\":false}", &r), 0);
+    ck_assert_msg(r.status == 200, "PATCH %s: %d %s", path, r.status, r.body);
     resp_free(&r);
 }
 
@@ -366,6 +404,10 @@ START_TEST(test_scope_and_bad_input)
     ck_assert_int_eq(r.status, 200);
     ck_assert(cJSON_IsArray(member(r.json, "items")));
     resp_free(&r);
+    /* a method the suggestions do not take is theirs too, not a store's */
+    ck_assert_int_eq(http_as(ADMIN, "PUT", SUGGESTIONS "/5", "{\"reorder_point\":1}", &r), 0);
+    ck_assert_int_eq(r.status, 405);
+    resp_free(&r);
     /* another store's suggestion does not exist for the manager */
     generate(BUYER, store, product, 201, &r);
     id = (long long)cJSON_GetNumberValue(member(member(r.json, "suggestion"), "id"));
@@ -385,6 +427,148 @@ START_TEST(test_scope_and_bad_input)
                               " AND status = 'open'",
                               id),
                      1);
+}
+END_TEST
+
+/* Approving when it went wrong: a refusal of the first PO opens it again
+ * without its choice; an approval cut off after its PO was made finishes
+ * with that PO even though the supplier was deactivated since (tm-supplier
+ * replays a PO made under its key before any check); a suggestion stuck
+ * approving can be rejected once its claim is stale, keeping the POs made;
+ * a stored choice for another quantity is not ordered from. */
+START_TEST(test_approve_failures)
+{
+    long long store = new_store(), own = own_supplier("stuck");
+    long long product = history(store, 2 * DAYS + 4, 0), id, id2, po, qty;
+    char path[160];
+    struct resp r;
+
+    offer_from(own, product);
+    generate(BUYER, store, product, 201, &r);
+    id = (long long)cJSON_GetNumberValue(member(member(r.json, "suggestion"), "id"));
+    resp_free(&r);
+    snprintf(path, sizeof path, SUGGESTIONS "/%lld/approve", id);
+    post_as(BUYER, path, NULL, 200, &r);
+    po = (long long)cJSON_GetNumberValue(
+        cJSON_GetArrayItem(member(r.json, "purchase_order_ids"), 0));
+    resp_free(&r);
+
+    /* as if cut off after the PO was made: approving, nothing linked; the
+     * supplier deactivated since. Approving again finishes with that PO. */
+    ck_assert_int_eq(
+        sql_intf("WITH u AS (UPDATE inventory.reorder_suggestions SET status = 'approving',"
+                 " purchase_order_ids = '{}', decided_at = NULL, decided_by = NULL,"
+                 " claimed_at = now() WHERE id = %lld RETURNING 1) SELECT count(*) FROM u",
+                 id),
+        1);
+    supplier_active(own, 0);
+    /* a fresh claim is not rejected: the approval may still be running */
+    snprintf(path, sizeof path, SUGGESTIONS "/%lld/reject", id);
+    post_as(BUYER, path, "{\"reason\":\"stuck\"}", 409, &r);
+    ck_assert_str_eq(err_field(&r), "status");
+    resp_free(&r);
+    snprintf(path, sizeof path, SUGGESTIONS "/%lld/approve", id);
+    post_as(BUYER, path, NULL, 200, &r);
+    ck_assert_str_eq(jstr(&r, "status"), "approved");
+    ck_assert_int_eq(cJSON_GetArraySize(member(r.json, "purchase_order_ids")), 1);
+    ck_assert_int_eq((long long)cJSON_GetNumberValue(
+                         cJSON_GetArrayItem(member(r.json, "purchase_order_ids"), 0)),
+                     po);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM supplier.purchase_orders WHERE"
+                              " reference = 'reorder-%lld'",
+                              id),
+                     1);
+
+    /* stuck approving for long (its approval cannot finish): rejected,
+     * with the POs it made kept on it */
+    ck_assert_int_eq(
+        sql_intf("WITH u AS (UPDATE inventory.reorder_suggestions SET status = 'approving',"
+                 " decided_at = NULL, decided_by = NULL, claimed_at = now() - interval '1 hour'"
+                 " WHERE id = %lld RETURNING 1) SELECT count(*) FROM u",
+                 id),
+        1);
+    snprintf(path, sizeof path, SUGGESTIONS "/%lld/reject", id);
+    post_as(BUYER, path, "{\"reason\":\"the supplier stopped trading\"}", 200, &r);
+    ck_assert_str_eq(jstr(&r, "status"), "rejected");
+    ck_assert_int_eq(cJSON_GetArraySize(member(r.json, "purchase_order_ids")), 1);
+    resp_free(&r);
+
+    /* the level is free again; with the first one's choice stored (as if a
+     * first attempt had asked for it), the supplier refuses the PO: open
+     * again, the choice dropped */
+    supplier_active(own, 1);
+    generate(BUYER, store, product, 201, &r);
+    id2 = (long long)cJSON_GetNumberValue(member(member(r.json, "suggestion"), "id"));
+    qty = (long long)cJSON_GetNumberValue(member(member(r.json, "suggestion"), "order_quantity"));
+    resp_free(&r);
+    ck_assert_int_eq(
+        sql_intf("WITH u AS (UPDATE inventory.reorder_suggestions s SET status = 'approving',"
+                 " claimed_at = now(), choice_quantity = s.order_quantity, supplier_choice ="
+                 " (SELECT supplier_choice FROM inventory.reorder_suggestions WHERE id = %lld)"
+                 " WHERE s.id = %lld RETURNING 1) SELECT count(*) FROM u",
+                 id, id2),
+        1);
+    supplier_active(own, 0);
+    snprintf(path, sizeof path, SUGGESTIONS "/%lld/approve", id2);
+    post_as(BUYER, path, NULL, 422, &r);
+    ck_assert_str_eq(err_field(&r), "supplier_id");
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.reorder_suggestions WHERE id = %lld"
+                              " AND status = 'open' AND supplier_choice IS NULL",
+                              id2),
+                     1);
+    supplier_active(own, 1);
+
+    /* a stored choice made for another quantity is dropped, not ordered */
+    ck_assert_int_eq(
+        sql_intf("WITH u AS (UPDATE inventory.reorder_suggestions SET supplier_choice ="
+                 " jsonb_build_object('items', '[]'::jsonb, 'winner', NULL), choice_quantity ="
+                 " order_quantity + 6 WHERE id = %lld RETURNING 1) SELECT count(*) FROM u",
+                 id2),
+        1);
+    post_as(BUYER, path, NULL, 200, &r);
+    ck_assert_str_eq(jstr(&r, "status"), "approved");
+    po = (long long)cJSON_GetNumberValue(
+        cJSON_GetArrayItem(member(r.json, "purchase_order_ids"), 0));
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT sum(quantity) FROM supplier.po_lines WHERE po_id = %lld", po),
+                     qty);
+}
+END_TEST
+
+/* A level whose position rose above its point (stock received) has its
+ * open suggestion expired by generate, with reorder.expired. */
+START_TEST(test_expired)
+{
+    long long store = new_store(), product = history(store, 2 * DAYS + 4, 1), id;
+    char body[256];
+    struct resp r;
+
+    generate(BUYER, store, product, 201, &r);
+    id = (long long)cJSON_GetNumberValue(member(member(r.json, "suggestion"), "id"));
+    resp_free(&r);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":5000}",
+             store, product);
+    post_as(ADMIN, "/api/v1/stock-movements", body, 201, &r);
+    resp_free(&r);
+    generate(BUYER, store, product, 200, &r);
+    ck_assert(cJSON_IsFalse(member(member(r.json, "policy"), "reorder")));
+    ck_assert_str_eq(cJSON_GetStringValue(member(member(r.json, "suggestion"), "status")),
+                     "expired");
+    ck_assert_ptr_nonnull(strstr(
+        cJSON_GetStringValue(member(member(r.json, "suggestion"), "reject_reason")), "above"));
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
+                              " 'reorder.expired' AND (data->>'id')::bigint = %lld",
+                              id),
+                     1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.reorder_suggestions WHERE"
+                              " store_id = %lld AND product_id = %lld AND status IN"
+                              " ('open', 'approving', 'no_supplier')",
+                              store, product),
+                     0);
 }
 END_TEST
 
@@ -459,6 +643,28 @@ START_TEST(test_scan_job)
                               " store_id = %lld AND product_id = %lld",
                               store, product),
                      1);
+    /* stock received: the level moved since it was scanned, so the next
+     * run takes it first and expires its open suggestion */
+    snprintf(path, sizeof path,
+             "{\"store_id\":%lld,\"product_id\":%lld,\"type\":\"receipt\",\"quantity\":5000}",
+             store, product);
+    post_as(ADMIN, "/api/v1/stock-movements", path, 201, &r);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.stock WHERE store_id = %lld AND"
+                              " product_id = %lld AND demand_moved_at > reorder_scanned_at",
+                              store, product),
+                     1);
+    scan_now();
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.reorder_suggestions WHERE"
+                              " store_id = %lld AND product_id = %lld AND status = 'expired'"
+                              " AND decided_by = 'job:reorder-scan'",
+                              store, product),
+                     1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
+                              " 'reorder.expired' AND (data->>'store_id')::bigint = %lld"
+                              " AND (data->>'product_id')::bigint = %lld",
+                              store, product),
+                     1);
 }
 END_TEST
 
@@ -473,6 +679,8 @@ reorder_suite(void)
     tcase_add_test(tc, test_reject_and_no_supplier);
     tcase_add_test(tc, test_scope_and_bad_input);
     tcase_add_test(tc, test_scan_job);
+    tcase_add_test(tc, test_approve_failures);
+    tcase_add_test(tc, test_expired);
     suite_add_tcase(s, tc);
     return s;
 }

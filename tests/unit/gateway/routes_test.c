@@ -34,6 +34,12 @@ static const struct {
     {"GET", "/api/v1/products/", NULL, GW_MATCH_NONE, NULL},
     {"GET", "/api/v1/nothing", NULL, GW_MATCH_NONE, NULL},
     {"GET", "/api/v1/stores/7", "/api/v1/stores/{id}", GW_MATCH_OK, "7"},
+    /* a literal segment is not a later route's parameter: no store
+     * "reorder-suggestions" for a method the suggestions do not take */
+    {"PUT", "/api/v1/inventory/reorder-suggestions/5", NULL, GW_MATCH_METHOD, NULL},
+    {"DELETE", "/api/v1/inventory/reorder-suggestions", NULL, GW_MATCH_METHOD, NULL},
+    {"GET", "/api/v1/inventory/reorder-suggestions/5", "/api/v1/inventory/reorder-suggestions/{id}",
+     GW_MATCH_OK, "5"},
 };
 
 START_TEST(test_route_match_table)

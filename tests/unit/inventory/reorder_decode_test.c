@@ -120,6 +120,19 @@ START_TEST(test_bodies)
         inv_ro_decode_approve("{\"policy\":\"Fast!\"}", 18, policy, sizeof policy, &err),
         TM_INVALID);
     ck_assert_str_eq(err.field, "policy");
+    ck_assert_int_eq(
+        inv_ro_decode_approve("{\"policy\":\"fastestt\"}", 21, policy, sizeof policy, &err),
+        TM_INVALID);
+    ck_assert_str_eq(err.field, "policy");
+    ck_assert_ptr_nonnull(strstr(err.message, "most_reliable")); /* names them */
+    /* tm-supplier's refusals: which field an error names */
+    ck_assert(inv_ro_error_field_is("{\"error\":{\"code\":\"unprocessable\",\"field\":"
+                                    "\"Idempotency-Key\"}}",
+                                    60, "Idempotency-Key"));
+    ck_assert(
+        !inv_ro_error_field_is("{\"error\":{\"field\":\"supplier_id\"}}", 33, "Idempotency-Key"));
+    ck_assert(!inv_ro_error_field_is("not json", 8, "Idempotency-Key"));
+    ck_assert(!inv_ro_error_field_is("{\"error\":null}", 14, "Idempotency-Key"));
     ck_assert_int_eq(inv_ro_decode_reject("", 0, reason, sizeof reason, &err), TM_INVALID);
     ck_assert_str_eq(err.field, "body");
     ck_assert_int_eq(inv_ro_decode_reject("{}", 2, reason, sizeof reason, &err), TM_INVALID);

@@ -1,6 +1,7 @@
 /* tests/unit/inventory/reorder_start_test.c — tm-inventory's start hook
  * refuses reorder settings out of range, naming the setting: a fill rate
- * outside (0, 1), a holding rate that is negative or not a number. */
+ * outside (0, 1), a holding rate that is negative or not a number, a
+ * supplier policy tm-supplier does not know. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,16 +11,19 @@
 #include "services/inventory/reorder_handlers.h"
 
 static const struct {
-    const char *a, *b, *c, *holding, *field;
+    const char *a, *b, *c, *holding, *policy, *field;
 } cases[] = {
-    {"0.98", "0.95", "0.90", "0.25", ""},
-    {"1", "0.95", "0.90", "0.25", "reorder-fill-a"},
-    {"0.98", "0", "0.90", "0.25", "reorder-fill-b"},
-    {"0.98", "0.95", "-0.5", "0.25", "reorder-fill-c"},
-    {"0.98", "0.95", "nan", "0.25", "reorder-fill-c"},
-    {"0.98x", "0.95", "0.90", "0.25", "reorder-fill-a"},
-    {"0.98", "0.95", "0.90", "-0.1", "reorder-holding-rate"},
-    {"0.98", "0.95", "0.90", "", "reorder-holding-rate"},
+    {"0.98", "0.95", "0.90", "0.25", "weighted", ""},
+    {"0.98", "0.95", "0.90", "0.25", "cheapest", ""},
+    {"1", "0.95", "0.90", "0.25", "weighted", "reorder-fill-a"},
+    {"0.98", "0", "0.90", "0.25", "weighted", "reorder-fill-b"},
+    {"0.98", "0.95", "-0.5", "0.25", "weighted", "reorder-fill-c"},
+    {"0.98", "0.95", "nan", "0.25", "weighted", "reorder-fill-c"},
+    {"0.98x", "0.95", "0.90", "0.25", "weighted", "reorder-fill-a"},
+    {"0.98", "0.95", "0.90", "-0.1", "weighted", "reorder-holding-rate"},
+    {"0.98", "0.95", "0.90", "", "weighted", "reorder-holding-rate"},
+    {"0.98", "0.95", "0.90", "0.25", "cheapst", "reorder-supplier-policy"},
+    {"0.98", "0.95", "0.90", "0.25", "", "reorder-supplier-policy"},
 };
 
 START_TEST(test_settings)
@@ -38,6 +42,7 @@ START_TEST(test_settings)
     snprintf(cfg.fill_b, sizeof cfg.fill_b, "%s", cases[_i].b);
     snprintf(cfg.fill_c, sizeof cfg.fill_c, "%s", cases[_i].c);
     snprintf(cfg.holding_rate, sizeof cfg.holding_rate, "%s", cases[_i].holding);
+    snprintf(cfg.supplier_policy, sizeof cfg.supplier_policy, "%s", cases[_i].policy);
     tm_err_clear(&err);
     rc = inv_start(&app, &env, &err);
     if (!cases[_i].field[0]) {
