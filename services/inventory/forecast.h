@@ -220,6 +220,8 @@ struct fc_patterns {
 /* Days since 1970-01-01 of a proleptic Gregorian date, and back. */
 int64_t fc_days_from_civil(int y, int m, int d);
 void fc_civil_from_days(int64_t z, int *y, int *m, int *d);
+/* "YYYY-MM-DD" of a day since the epoch into out[size] (11 bytes hold it). */
+void fc_day_text(int64_t day, char *out, size_t size);
 /* 0 = Monday ... 6 = Sunday */
 int fc_weekday(int64_t day);
 

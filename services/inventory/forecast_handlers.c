@@ -141,10 +141,8 @@ static enum tm_code
 enc_date(struct tm_buf *b, const char *key, int64_t day)
 {
     char date[16];
-    int y, m, d;
 
-    fc_civil_from_days(day, &y, &m, &d);
-    snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+    fc_day_text(day, date, sizeof date);
     return tm_json_kv_str(b, key, date, 0);
 }
 
@@ -250,11 +248,9 @@ static enum tm_code
 enc_day(struct tm_buf *b, const struct fc_result *r, int h, int64_t day)
 {
     char date[16];
-    int y, m, d;
     enum tm_code rc;
 
-    fc_civil_from_days(day, &y, &m, &d);
-    snprintf(date, sizeof date, "%04d-%02d-%02d", y, m, d);
+    fc_day_text(day, date, sizeof date);
     if ((rc = tm_buf_adds(b, h ? ",{" : "{")) != TM_OK ||
         (rc = tm_json_kv_str(b, "date", date, 1)) != TM_OK ||
         (rc = tm_json_kv_f64(b, "forecast", r->forecast[h], 4, 0)) != TM_OK ||

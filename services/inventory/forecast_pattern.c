@@ -2,6 +2,7 @@
  * demand series, for people: how strongly the weekday shapes demand, where
  * the trend goes, and which months peak when two or more years exist. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "services/inventory/forecast.h"
@@ -31,6 +32,15 @@ fc_civil_from_days(int64_t z, int *y, int *m, int *d)
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+void
+fc_day_text(int64_t day, char *out, size_t size)
+{
+    int y, m, d;
+
+    fc_civil_from_days(day, &y, &m, &d);
+    snprintf(out, size, "%04d-%02d-%02d", y, m, d);
 }
 
 /* a usable value: not finite → NaN (missing), returns → 0 */

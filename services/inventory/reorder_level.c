@@ -123,22 +123,13 @@ inv_rl_choice(struct tm_bus_client *c, const struct tm_request *like, int64_t pr
 
 /* ---- the policy ------------------------------------------------------------ */
 
-static void
-date_of(int64_t day, char *out, size_t size)
-{
-    int y, m, d;
-
-    fc_civil_from_days(day, &y, &m, &d);
-    snprintf(out, size, "%04d-%02d-%02d", y, m, d);
-}
-
 /* `,"key":"YYYY-MM-DD"` */
 static enum tm_code
 enc_day(struct tm_buf *b, const char *key, int64_t day)
 {
     char date[16];
 
-    date_of(day, date, sizeof date);
+    fc_day_text(day, date, sizeof date);
     return tm_json_kv_str(b, key, date, 0);
 }
 
@@ -225,7 +216,7 @@ reason_of(struct inv_rl_eval *ev)
     int n;
 
     if (r->stockout_day >= 0)
-        date_of(r->stockout_day, out, sizeof out);
+        fc_day_text(r->stockout_day, out, sizeof out);
     n = snprintf(ev->reason, sizeof ev->reason,
                  "position %" PRId64 " (available %" PRId64 " + incoming due %" PRId64 ") is %s the"
                  " reorder point %" PRId64 " (class %c, fill rate %.0f%%; demand over lead time"

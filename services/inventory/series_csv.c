@@ -403,9 +403,7 @@ series_csv_format_period(const struct series_csv *c, int64_t idx, char *out, siz
     int64_t day = idx;
     if (c->monthly)
         day = fc_days_from_civil((int)(idx / 12), (int)(idx % 12) + 1, 1);
-    int y, m, d;
-    fc_civil_from_days(day, &y, &m, &d);
-    snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+    fc_day_text(day, out, size);
 }
 
 const char *
