@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 
+#include "services/analytics/query_handlers.h"
 #include "services/analytics/store.h"
 
 enum tm_code
@@ -66,5 +67,15 @@ h_catalogue_lag(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 const struct tm_route an_routes[] = {
     {"GET", "/api/v1/analytics/catalogue-lag", h_catalogue_lag, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/analytics/hourly-sales", an_h_hourly_sales, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/top-products", an_h_top_products, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/customer-segments", an_h_customer_segments, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/category-performance", an_h_category_performance, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/store-comparison", an_h_store_comparison, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/summary", an_h_summary, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/dashboard/metrics/realtime", an_h_realtime, TM_TX_READ, NULL, TM_SCOPE_STORES},
 };
 const size_t an_routes_n = sizeof an_routes / sizeof an_routes[0];
