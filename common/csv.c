@@ -1,5 +1,5 @@
-/* common/csv.c — CSV cells for the exports (the gateway's audit log,
- * tm-analytics' reports). One writer so every export escapes alike. */
+/* common/csv.c — one CSV cell (csv.h). Exports write a page at a time into
+ * a bounded reply, so a cell is appended in place, byte by byte. */
 #include "common/csv.h"
 
 #include <string.h>
