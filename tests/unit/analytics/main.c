@@ -6,9 +6,10 @@
 int
 main(void)
 {
-    SRunner *sr = srunner_create(query_suite());
+    SRunner *sr = srunner_create(sale_event_suite());
     int failed;
 
+    srunner_add_suite(sr, query_suite());
     srunner_add_suite(sr, rfm_suite());
 
     srunner_run_all(sr, CK_NORMAL);

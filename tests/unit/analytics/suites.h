@@ -6,5 +6,6 @@
 
 Suite *query_suite(void);
 Suite *rfm_suite(void);
+Suite *sale_event_suite(void);
 
 #endif
