@@ -159,7 +159,10 @@ open_json(struct tm_reply *rep, const struct req *q, struct tm_err *err)
         /* "2026-11-01 08:00:00" → "2026-11-01T08:00" */
         snprintf(from, sizeof from, "%.10sT%.5s", q->f.from, q->f.from + 11);
         snprintf(to, sizeof to, "%.10sT%.5s", q->f.to, q->f.to + 11);
-        rc = tm_buf_printf(&rep->body, "{\"from\":\"%s\",\"to\":\"%s\",", from, to);
+        if ((rc = tm_buf_adds(&rep->body, "{")) == TM_OK &&
+            (rc = tm_json_kv_str(&rep->body, "from", from, 1)) == TM_OK &&
+            (rc = tm_json_kv_str(&rep->body, "to", to, 0)) == TM_OK)
+            rc = tm_buf_adds(&rep->body, ",");
     }
     return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
 }
@@ -384,8 +387,9 @@ an_h_customer_segments(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *
         snprintf(rows[s].segment, sizeof rows[s].segment, "%s", rfm_segment_name(s));
     }
     tm_iso8601(now_ms, as_of, sizeof as_of);
-    if (q.fmt == ANQ_JSON &&
-        tm_buf_printf(&rep->body, "{\"as_of\":\"%s\",\"customers\":%d,", as_of, n) != TM_OK)
+    if (q.fmt == ANQ_JSON && (tm_buf_adds(&rep->body, "{") != TM_OK ||
+                              tm_json_kv_str(&rep->body, "as_of", as_of, 1) != TM_OK ||
+                              tm_buf_printf(&rep->body, ",\"customers\":%d,", n) != TM_OK))
         rc = tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
     else
         rc = emit(rep, q.fmt, segment_cols, (int)(sizeof segment_cols / sizeof segment_cols[0]),
