@@ -24,7 +24,7 @@ TM_MUSTCHECK enum tm_code an_h_customer_segments(struct tm_ctx *ctx, struct tm_r
 /* GET /api/v1/analytics/category-performance?from=&to=&store_id=&format= */
 TM_MUSTCHECK enum tm_code an_h_category_performance(struct tm_ctx *ctx, struct tm_reply *rep,
                                                     struct tm_err *err);
-/* GET /api/v1/analytics/store-comparison?from=&to=&format= */
+/* GET /api/v1/analytics/store-comparison?from=&to=&store_id=&format= */
 TM_MUSTCHECK enum tm_code an_h_store_comparison(struct tm_ctx *ctx, struct tm_reply *rep,
                                                 struct tm_err *err);
 /* GET /api/v1/analytics/summary?store_id= (JSON only) */
