@@ -63,7 +63,7 @@ snapshot(size_t i, char *out, size_t size)
 static void
 wait_applied(const char *source, long long seq)
 {
-    for (int i = 0; i < 600; i++) {
+    for (int i = 0; i < 1200; i++) { /* a rebuild replays all of tm-txn's history */
         struct resp r;
         const cJSON *s;
         long long applied = -1;
