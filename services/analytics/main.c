@@ -20,6 +20,7 @@ main(int argc, char **argv)
     static const struct tm_service_sub subs[AN_SOURCES] = {{"inventory", "", an_apply},
                                                            {"txn", "txn.", an_apply_txn}};
     static const struct tm_job jobs[] = {{"rebuild", 0, an_job_rebuild, NULL}};
+    static const char *const peers[] = {"txn"};
     const struct tm_service svc = {
         .name = "analytics",
         .summary = "Read models fed by events: the catalogue copy, sales, lag.",
@@ -27,6 +28,8 @@ main(int argc, char **argv)
         .n_routes = an_routes_n,
         .subs = subs,
         .n_subs = AN_SOURCES,
+        .peers = peers,
+        .n_peers = 1,
         .jobs = jobs,
         .n_jobs = sizeof jobs / sizeof jobs[0],
         .db_pool = 8,
