@@ -25,6 +25,7 @@ struct gw_cfg {
     int body_max;        /* request body ceiling in bytes (413 above) */
     int bus_max_sockets; /* REQ sockets per service (process limit 512) */
     char endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* by gw_daemons index; local rows "" */
+    char events_endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* PUB, same index (live.h) */
     char db_url[512];
     int db_pool;
     char redis_url[256];
@@ -59,6 +60,8 @@ struct gw_app {
     char dummy_hash[128];          /* verified for unknown emails: equal timing */
     atomic_int *revocations_stale; /* 1: Redis may lack a revocation (revoke.h); main's */
     struct tm_jobs *jobs;          /* the gateway's scheduled jobs; set before serving */
+    struct gw_live *live;          /* the event listener (live.h); set before serving */
+    struct gw_ws *ws;              /* the WebSocket push (ws.h); set before serving */
 };
 
 #endif

@@ -252,8 +252,11 @@ gw_daemons_resolve(const struct gw_daemon *d, size_t n_d, const struct gw_route 
     return TM_OK;
 }
 
-void
-gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n)
+/* One setting per routed daemon: "<name>-<what>", TM_<NAME>_<WHAT>,
+ * default "ipc:///tmp/tm-<name>[-events]-1.ipc". */
+static void
+opts_fill(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n, const char *what,
+          const char *def_infix, const char *help_what)
 {
     assert(n <= GW_DAEMONS_MAX);
     memset(o, 0, sizeof *o);
@@ -263,14 +266,16 @@ gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t 
         if (d[i].local)
             continue;
         assert(strlen(d[i].name) < GW_DAEMON_NAME_MAX);
-        snprintf(o->flag[k], sizeof o->flag[k], "%s-endpoints", d[i].name);
-        snprintf(o->env[k], sizeof o->env[k], "TM_%s_ENDPOINTS", d[i].name);
+        snprintf(o->flag[k], sizeof o->flag[k], "%s-%s", d[i].name, what);
+        snprintf(o->env[k], sizeof o->env[k], "TM_%s_%s", d[i].name, what);
         for (char *c = o->env[k]; *c; c++)
             if (*c >= 'a' && *c <= 'z')
                 *c = (char)(*c - 'a' + 'A');
-        snprintf(o->def[k], sizeof o->def[k], "ipc:///tmp/tm-%s-1.ipc", d[i].name);
-        snprintf(o->help[k], sizeof o->help[k],
-                 "comma-separated bus endpoints of every tm-%s instance", d[i].name);
+            else if (*c == '-')
+                *c = '_';
+        snprintf(o->def[k], sizeof o->def[k], "ipc:///tmp/tm-%s%s-1.ipc", d[i].name, def_infix);
+        snprintf(o->help[k], sizeof o->help[k], "comma-separated %s of every tm-%s instance",
+                 help_what, d[i].name);
         o->rows[k] = (struct tm_cfg_opt){.flag = o->flag[k],
                                          .env = o->env[k],
                                          .type = TM_CFG_STR,
@@ -280,6 +285,18 @@ gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t 
                                          .help = o->help[k]};
         o->n++;
     }
+}
+
+void
+gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n)
+{
+    opts_fill(o, d, n, "endpoints", "", "bus endpoints");
+}
+
+void
+gw_daemon_events_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n)
+{
+    opts_fill(o, d, n, "events-endpoints", "-events", "PUB endpoints");
 }
 
 /* Matches path against template t, collecting {name} segments. */
