@@ -44,6 +44,7 @@ struct gw_cfg {
     int pwhash_mem_kib;             /* argon2id memory */
     int audit_retention_days;       /* audit rows and refusal counters kept; 0: for ever */
     int audit_retention_interval_s; /* how often the retention job runs; 0: on demand only */
+    int overview_deadline_ms;       /* each daemon's time to answer for the dashboard overview */
 };
 
 struct gw_app {
@@ -52,8 +53,9 @@ struct gw_app {
     unsigned char route_daemon[GW_ROUTES_MAX]; /* gw_daemons index answering gw_routes[i] */
     struct tm_db_pool *db;
     struct tm_redis_pool *redis;
-    struct tm_router local; /* the routes the gateway answers itself */
-    unsigned char key[64];  /* token signing key */
+    struct tm_router local;                         /* the routes the gateway answers itself */
+    const struct tm_router *router[GW_DAEMONS_MAX]; /* by gw_daemons index: a local row's */
+    unsigned char key[64];                          /* token signing key */
     size_t key_len;
     int role_limit[TM_ROLE_COUNT]; /* requests per window, per role */
     int anon_limit;                /* per window, per source address, no credentials */
@@ -62,6 +64,8 @@ struct gw_app {
     struct tm_jobs *jobs;          /* the gateway's scheduled jobs; set before serving */
     struct gw_live *live;          /* the event listener (live.h); set before serving */
     struct gw_ws *ws;              /* the WebSocket push (ws.h); set before serving */
+    struct gw_overview *overview;  /* the dashboard overview (overview.h); set before serving */
+    struct tm_router dash;         /* the overview's router: no database pool */
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/config.h"
 #include "common/hash.h"
@@ -19,6 +20,7 @@
 #include "services/gateway/handlers.h"
 #include "services/gateway/keys.h"
 #include "services/gateway/live.h"
+#include "services/gateway/overview.h"
 #include "services/gateway/proxy.h"
 #include "services/gateway/token.h"
 
@@ -75,6 +77,9 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"audit-retention-interval", "TM_AUDIT_RETENTION_INTERVAL_S", TM_CFG_INT,
      F(audit_retention_interval_s), 0, 0, 604800, "3600", 0,
      "seconds between runs of the audit-retention job; 0: only on demand"},
+    {"overview-deadline-ms", "TM_OVERVIEW_DEADLINE_MS", TM_CFG_INT, F(overview_deadline_ms), 0, 50,
+     60000, "1000", 0,
+     "time each daemon has to answer for the dashboard overview; a late one's numbers are null"},
 };
 #undef F
 #undef S
@@ -103,6 +108,12 @@ prepare(struct gw_app *app, const struct gw_cfg *cfg)
         goto fail;
     app->local = (struct tm_router){
         "tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app, NULL, NULL, NULL};
+    /* the overview's hits must not wait for a database connection */
+    app->dash = (struct tm_router){
+        "tm-gateway", gw_dash_routes, gw_dash_routes_n, NULL, NULL, app, NULL, NULL, NULL};
+    for (size_t d = 0; d < gw_daemons_n; d++)
+        if (gw_daemons[d].local)
+            app->router[d] = strcmp(gw_daemons[d].name, "dashboard") ? &app->local : &app->dash;
     return 0;
 fail:
     fprintf(stderr, "tm-gateway: %s\n", err.message);
@@ -164,7 +175,9 @@ main(int argc, char **argv)
         goto out;
     }
     app.local.jobs = app.jobs;
-    if (gw_live_new(&app, &app.live, &err) != TM_OK || gw_live_start(app.live, &err) != TM_OK) {
+    if (gw_live_new(&app, &app.live, &err) != TM_OK ||
+        gw_overview_new(&app, app.live, &app.overview, &err) != TM_OK ||
+        gw_live_start(app.live, &err) != TM_OK) {
         tm_log_error(NULL, "start", "field=%s error=\"%s\"", err.field, err.message);
         goto out;
     }
@@ -183,6 +196,7 @@ out:
     if (http)
         mg_stop(http); /* waits for the requests in hand */
     gw_live_stop(app.live);
+    gw_overview_free(app.overview);
     tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)

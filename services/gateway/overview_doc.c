@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "common/json.h"
+#include "common/topic.h"
 
 const char *const gw_ov_part_names[GW_OV_PARTS] = {"analytics", "inventory", "txn"};
 
@@ -188,15 +189,16 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
 int
 gw_ov_topic_drops(const char *topic)
 {
-    static const char *const prefixes[] = {"stock.", "product.", "category.", "store.", NULL};
-    static const char *const exact[] = {"txn.created", "txn.voided", "txn.reviewed", "txn.declined",
-                                        NULL};
+    static const enum tm_topic drops[] = {
+        TM_TOPIC_TXN_CREATED,      TM_TOPIC_TXN_VOIDED,       TM_TOPIC_TXN_REVIEWED,
+        TM_TOPIC_TXN_DECLINED,     TM_TOPIC_STOCK_CHANGED,    TM_TOPIC_STOCK_LOW,
+        TM_TOPIC_STOCK_OUT,        TM_TOPIC_PRODUCT_CREATED,  TM_TOPIC_PRODUCT_UPDATED,
+        TM_TOPIC_CATEGORY_CREATED, TM_TOPIC_CATEGORY_UPDATED, TM_TOPIC_STORE_CREATED,
+        TM_TOPIC_STORE_UPDATED,
+    };
 
-    for (int i = 0; exact[i]; i++)
-        if (strcmp(topic, exact[i]) == 0)
-            return 1;
-    for (int i = 0; prefixes[i]; i++)
-        if (strncmp(topic, prefixes[i], strlen(prefixes[i])) == 0)
+    for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
+        if (strcmp(topic, tm_topic_name(drops[i])) == 0)
             return 1;
     return 0;
 }

@@ -71,9 +71,9 @@ TM_MUSTCHECK enum tm_code gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], i
                                       struct gw_ov_applied *applied, struct tm_err *err);
 
 /* 1 when an event of this topic may change an overview number: sales
- * (txn.created, .voided, .reviewed, .declined), stock (stock.*), the
- * catalogue and stores the summary names or counts in local time
- * (product.*, category.*, store.*). */
+ * (txn.created, .voided, .reviewed, .declined), stock (stock.changed, .low,
+ * .out), the catalogue and stores the summary names or counts in local
+ * time (product.*, category.*, store.*). */
 int gw_ov_topic_drops(const char *topic);
 
 /* The cache's value: the minute it was made ("<minute>\n") then the

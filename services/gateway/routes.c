@@ -17,6 +17,8 @@ const struct gw_daemon gw_daemons[] = {
      .local = 1,
      .prefixes = {"/api/v1/auth", "/api/v1/users", "/api/v1/api-keys", "/api/v1/audit",
                   "/api/v1/gateway"}},
+    /* the gateway itself, with no database (services/gateway/overview.c) */
+    {.name = "dashboard", .local = 1, .prefixes = {"/api/v1/dashboard/overview"}},
     {.name = "inventory",
      .prefixes = {"/api/v1/categories", "/api/v1/products", "/api/v1/stores", "/api/v1/inventory",
                   "/api/v1/stock-movements", "/api/v1/transfers", "/api/v1/reservations",
@@ -110,6 +112,7 @@ const struct gw_route gw_routes[] = {
     {"POST", "/api/v1/txn/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/txn/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/analytics/catalogue-lag", P(ANALYTICS_READ), ANY},
+    {"GET", "/api/v1/dashboard/overview", P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},

@@ -15,6 +15,7 @@
 
 #include "services/analytics/handlers.h"
 #include "services/gateway/handlers.h"
+#include "services/gateway/overview.h"
 #include "services/gateway/routes.h"
 #include "services/inventory/handlers.h"
 #include "services/supplier/handlers.h"
@@ -150,8 +151,11 @@ static const struct {
     const struct tm_route *routes;
     const size_t *n;
 } answering[] = {
-    {"gateway", gw_local_routes, &gw_local_routes_n}, {"inventory", inv_routes, &inv_routes_n},
-    {"analytics", an_routes, &an_routes_n},           {"txn", tx_routes, &tx_routes_n},
+    {"gateway", gw_local_routes, &gw_local_routes_n},
+    {"dashboard", gw_dash_routes, &gw_dash_routes_n},
+    {"inventory", inv_routes, &inv_routes_n},
+    {"analytics", an_routes, &an_routes_n},
+    {"txn", tx_routes, &tx_routes_n},
     {"supplier", sup_routes, &sup_routes_n},
 };
 #define N_ANSWERING (sizeof answering / sizeof answering[0])
