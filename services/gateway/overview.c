@@ -170,7 +170,7 @@ cache_put(struct tm_redis *r, const char *rid, const char *key, int64_t minute, 
 /* Whether tm-analytics' summary may lack an event this gateway has heard
  * (delivered to the drop listener, whose drop may have run already). */
 static int
-summary_behind(struct gw_live *live, const struct gw_ov_applied *a)
+summary_behind(struct gw_live *live, const struct gw_ov_facts *a)
 {
     for (int i = 0; i < a->n; i++)
         if (gw_live_heard(live, a->source[i]) > a->seq[i])
@@ -213,7 +213,7 @@ outcome_of(enum tm_code rc, const struct tm_reply_view *v)
 /* Asks every part at once and merges their answers into out. */
 static enum tm_code
 fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, struct tm_buf *out,
-        struct gw_ov_applied *applied, struct tm_err *err)
+        struct gw_ov_facts *applied, struct tm_err *err)
 {
     struct tm_buf env[GW_OV_PARTS];
     struct tm_bus_pending pend[GW_OV_PARTS];
@@ -277,7 +277,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     char scope[TM_STORES_TEXT_MAX + 3], key[GW_OV_SCOPE_MAX], gen[GEN_MAX] = "";
     int64_t store_id, minute = tm_now_ms() / 60000;
     uint64_t generation = ov->live ? gw_live_generation(ov->live) : 0;
-    struct gw_ov_applied applied;
+    struct gw_ov_facts applied;
     struct tm_redis *r = NULL;
     enum tm_code rc;
     int scoped, hit = 0;
@@ -299,10 +299,12 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return TM_OK;
     if ((rc = fan_out(ov, ctx, store_id, &rep->body, &applied, err)) != TM_OK)
         return rc;
-    /* Not cached when it may be stale already: an event was delivered
-     * during the fan-out (its drop may have run before this write could be
-     * refused), or tm-analytics had not applied one the gateway heard. */
-    if (!gen[0] || generation != gw_live_generation(ov->live) || summary_behind(ov->live, &applied))
+    /* Not cached when partial (the daemon may be back at the next ask) or
+     * when it may be stale already: an event was delivered during the
+     * fan-out (its drop may have run before this write could be refused),
+     * or tm-analytics had not applied one the gateway heard. */
+    if (!gen[0] || applied.partial || generation != gw_live_generation(ov->live) ||
+        summary_behind(ov->live, &applied))
         return TM_OK;
     if ((r = tm_redis_pool_get(app->redis, REDIS_WAIT_MS)) != NULL)
         cache_put(r, ctx->req->id, key, minute, gen, rep->body.p, rep->body.len);

@@ -74,7 +74,7 @@ gw_ov_scope_key(const char *scope, int64_t store_id, char *out, size_t size, str
  * then *ok 0) and its "applied" into *applied. */
 static void
 decode_summary(const struct gw_ov_reply *r, cJSON **root, const cJSON *mine[N_SUMMARY],
-               struct gw_ov_applied *applied, int *ok)
+               struct gw_ov_facts *applied, int *ok)
 {
     const cJSON *a, *it;
 
@@ -126,7 +126,7 @@ kv_count(struct tm_buf *b, const char *key, int have, int64_t v)
 
 enum tm_code
 gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const char *generated_at,
-            struct tm_buf *out, struct gw_ov_applied *applied, struct tm_err *err)
+            struct tm_buf *out, struct gw_ov_facts *applied, struct tm_err *err)
 {
     static const char *const stock_names[] = {"low_stock", "out_of_stock"};
     static const char *const txn_names[] = {"waiting_review"};
@@ -161,6 +161,7 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
         rc = kv_count(out, "waiting_review", have[GW_OV_TXN], waiting);
     for (int i = 0; i < GW_OV_PARTS; i++)
         missing += !have[i];
+    applied->partial = missing > 0;
     if (rc == TM_OK)
         rc = tm_buf_printf(out, ",\"open_alerts\":null,\"partial\":%s,\"missing\":[",
                            missing ? "true" : "false");

@@ -34,12 +34,14 @@ struct gw_ov_reply {
     size_t len;
 };
 
-/* What tm-analytics had applied of each source when it answered (the
- * summary's "applied"), for the cache's race rule. */
+/* What the merge tells the cache: whether the answer is partial, and
+ * what tm-analytics had applied of each source when it answered (the
+ * summary's "applied"), for the race rule. */
 #define GW_OV_SOURCES_MAX 8
 #define GW_OV_SOURCE_MAX 32
-struct gw_ov_applied {
-    int n;
+struct gw_ov_facts {
+    int partial; /* 1: a daemon's numbers are missing */
+    int n;       /* sources in applied */
     char source[GW_OV_SOURCES_MAX][GW_OV_SOURCE_MAX];
     int64_t seq[GW_OV_SOURCES_MAX];
 };
@@ -63,12 +65,12 @@ TM_MUSTCHECK enum tm_code gw_ov_scope_key(const char *scope, int64_t store_id, c
  * "waiting_review" (txn's), "open_alerts" (null: no alerts daemon yet),
  * "partial", "missing" (the daemons whose numbers are null), "sources"
  * (each daemon's outcome), "generated_at"}. A part that answered with a
- * body that does not decode counts as missing ("bad_reply"). *applied is
- * the summary's "applied" (n = 0 when the summary is missing). TM_TOOBIG
+ * body that does not decode counts as missing ("bad_reply"). *facts has
+ * partial and the summary's "applied" (n = 0 when the summary is missing). TM_TOOBIG
  * when out is full; nothing else fails. */
 TM_MUSTCHECK enum tm_code gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id,
                                       const char *generated_at, struct tm_buf *out,
-                                      struct gw_ov_applied *applied, struct tm_err *err);
+                                      struct gw_ov_facts *facts, struct tm_err *err);
 
 /* 1 when an event of this topic may change an overview number: sales
  * (txn.created, .voided, .reviewed, .declined), stock (stock.changed, .low,

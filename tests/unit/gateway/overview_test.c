@@ -29,7 +29,7 @@ parts(struct gw_ov_reply r[GW_OV_PARTS])
 
 /* Merges r and parses the result (the caller frees it). */
 static cJSON *
-merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, struct gw_ov_applied *applied)
+merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, struct gw_ov_facts *applied)
 {
     struct tm_buf out;
     cJSON *doc = NULL;
@@ -71,7 +71,7 @@ str(const cJSON *doc, const char *a, const char *b)
 START_TEST(test_overview_merges_every_part)
 {
     struct gw_ov_reply r[GW_OV_PARTS];
-    struct gw_ov_applied a;
+    struct gw_ov_facts a;
     cJSON *doc;
 
     parts(r);
@@ -86,6 +86,7 @@ START_TEST(test_overview_merges_every_part)
     ck_assert_int_eq(num(doc, "waiting_review"), 5);
     ck_assert(is_null(doc, "open_alerts"));
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc, "partial")));
+    ck_assert_int_eq(a.partial, 0);
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "missing")), 0);
     ck_assert_str_eq(str(doc, "sources", "alerts"), "not_served");
     ck_assert_str_eq(str(doc, "sources", "txn"), "ok");
@@ -129,7 +130,7 @@ static const struct {
 START_TEST(test_overview_missing_part_is_null_and_partial)
 {
     struct gw_ov_reply r[GW_OV_PARTS];
-    struct gw_ov_applied a;
+    struct gw_ov_facts a;
     cJSON *doc, *missing;
     enum gw_ov_part p = missing_cases[_i].part;
 
@@ -139,6 +140,7 @@ START_TEST(test_overview_missing_part_is_null_and_partial)
     r[p].len = r[p].body ? strlen(r[p].body) : 0;
     doc = merge(r, 0, &a);
     ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "partial")));
+    ck_assert_int_eq(a.partial, 1);
     missing = cJSON_GetObjectItemCaseSensitive(doc, "missing");
     ck_assert_int_eq(cJSON_GetArraySize(missing), 1);
     ck_assert_str_eq(cJSON_GetArrayItem(missing, 0)->valuestring, gw_ov_part_names[p]);
@@ -156,7 +158,7 @@ END_TEST
 START_TEST(test_overview_names_the_store_asked)
 {
     struct gw_ov_reply r[GW_OV_PARTS];
-    struct gw_ov_applied a;
+    struct gw_ov_facts a;
     cJSON *doc;
 
     parts(r);
@@ -169,7 +171,7 @@ END_TEST
 START_TEST(test_overview_too_big_is_refused)
 {
     struct gw_ov_reply r[GW_OV_PARTS];
-    struct gw_ov_applied a;
+    struct gw_ov_facts a;
     struct tm_buf out;
     struct tm_err err;
 

@@ -1,0 +1,275 @@
+/* tests/integration/overview_test.c — GET /api/v1/dashboard/overview
+ * through nginx: its counts are the daemons' (stock levels, the review
+ * queue, a store's sales); a sale posted after the answer was cached shows
+ * within a second (the event dropped the cache); tm-txn and tm-inventory
+ * stopped leave their numbers null and the answer partial, in about the
+ * overview's deadline; a store manager sees the numbers of their stores
+ * only; bad input is refused naming the field; the floor route answers
+ * its bytes. Each test that needs a store makes its own (a fresh scope key:
+ * nothing cached before it). */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/time.h"
+
+#include "tests/integration/client.h"
+
+#define MANAGER 1 /* st.token index of store_manager@ (stores 1 and 2) */
+
+/* The overview as token sees it (NULL: the admin), 200 expected. */
+static void
+overview(const char *token, const char *query, struct resp *r)
+{
+    char path[160];
+
+    snprintf(path, sizeof path, "/api/v1/dashboard/overview%s", query);
+    ck_assert_int_eq(http_as(token ? token : st.token[0], "GET", path, NULL, r), 0);
+    ck_assert_msg(r->status == 200, "%s: %d %s", path, r->status, r->body);
+}
+
+/* Member a (then b, when not NULL) as an integer; -1 when null or absent. */
+static long long
+num(const struct resp *r, const char *a, const char *b)
+{
+    const cJSON *it = cJSON_GetObjectItem(r->json, a);
+
+    if (b)
+        it = cJSON_GetObjectItem(it, b);
+    return cJSON_IsNumber(it) ? (long long)it->valuedouble : -1;
+}
+
+static int
+missing(const struct resp *r, const char *daemon)
+{
+    const cJSON *it;
+
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "missing"))
+    {
+        if (cJSON_IsString(it) && strcmp(it->valuestring, daemon) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The stock counts of stores in `where` (an SQL condition on s.store_id),
+ * as tm-inventory's stock summary counts them. */
+static void
+stock_counts(const char *where, long long *low, long long *out)
+{
+    *low = sql_intf("SELECT count(*) FROM inventory.stock s JOIN inventory.products p"
+                    " ON p.id = s.product_id WHERE p.active AND %s"
+                    " AND s.on_hand - s.reserved > 0 AND s.on_hand - s.reserved <= s.reorder_point",
+                    where);
+    *out = sql_intf("SELECT count(*) FROM inventory.stock s JOIN inventory.products p"
+                    " ON p.id = s.product_id WHERE p.active AND %s AND s.on_hand - s.reserved <= 0",
+                    where);
+}
+
+START_TEST(test_overview_counts_are_the_daemons)
+{
+    long long low, out;
+    struct resp r;
+
+    overview(NULL, "", &r);
+    stock_counts("true", &low, &out);
+    ck_assert_int_eq(num(&r, "low_stock", NULL), low);
+    ck_assert_int_eq(num(&r, "out_of_stock", NULL), out);
+    ck_assert_int_eq(num(&r, "waiting_review", NULL),
+                     sql_int("SELECT count(*) FROM txn.transactions"
+                             " WHERE decision <> 'approve' AND review_label IS NULL"));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "open_alerts")));
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "alerts")
+                         ->valuestring,
+                     "not_served");
+    ck_assert(!missing(&r, "inventory") && !missing(&r, "txn"));
+    resp_free(&r);
+}
+END_TEST
+
+/* A sale made after the overview was cached: within a second the overview
+ * shows its stock going out and (tm-analytics answering) its revenue. */
+START_TEST(test_overview_shows_a_sale_within_a_second)
+{
+    long long store = new_store(), product = new_product();
+    char q[64], body[512], extra[160];
+    int64_t t0, seen_ms = -1;
+    struct resp r;
+
+    receive(store, product, 1);
+    wait_known(store, product);
+    wait_stock_level("on_hand", store, product, 1);
+    snprintf(q, sizeof q, "?store_id=%lld", store);
+    for (int i = 0; i < 2; i++) { /* the second is served from the cache when it could be */
+        overview(NULL, q, &r);
+        ck_assert_int_eq(num(&r, "store_id", NULL), store);
+        ck_assert_int_eq(num(&r, "out_of_stock", NULL), 0);
+        if (!missing(&r, "analytics"))
+            ck_assert_int_eq(num(&r, "today", "transactions"), 0);
+        resp_free(&r);
+    }
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+             store, product);
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-ov-sale\r\n", run_tag());
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+    t0 = tm_mono_ms();
+    while (seen_ms < 0 && tm_mono_ms() - t0 < 3000) {
+        overview(NULL, q, &r);
+        if (num(&r, "out_of_stock", NULL) == 1 &&
+            (missing(&r, "analytics") || num(&r, "today", "transactions") == 1))
+            seen_ms = tm_mono_ms() - t0;
+        resp_free(&r);
+        if (seen_ms < 0)
+            tm_sleep_ms(20);
+    }
+    ck_assert_msg(seen_ms >= 0 && seen_ms < 1000, "the sale showed after %lld ms",
+                  (long long)seen_ms);
+    overview(NULL, q, &r);
+    if (!missing(&r, "analytics")) { /* the store's sales: this one */
+        ck_assert_int_eq(num(&r, "today", "revenue_cents"), 500);
+        ck_assert_int_eq(num(&r, "last_24h", "transactions"), 1);
+    }
+    resp_free(&r);
+}
+END_TEST
+
+/* Sends sig to every instance of svc. */
+static void
+signal_all(const char *svc, int sig)
+{
+    for (int n = 1; n <= 9; n++) {
+        int pid = pid_of(svc, n);
+
+        if (pid <= 0)
+            break;
+        ck_assert_int_eq(kill(pid, sig), 0);
+    }
+}
+
+START_TEST(test_overview_daemons_stopped_are_null_and_partial)
+{
+    long long store = new_store();
+    char q[64];
+    struct resp r;
+    int64_t t0;
+
+    snprintf(q, sizeof q, "?store_id=%lld", store);
+    signal_all("txn", SIGSTOP);
+    signal_all("inventory", SIGSTOP);
+    t0 = tm_mono_ms();
+    overview(NULL, q, &r);
+    ck_assert_int_lt(tm_mono_ms() - t0, 2500); /* the overview's deadline (1 s), not the API's */
+    signal_all("inventory", SIGCONT);
+    signal_all("txn", SIGCONT);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "partial")));
+    ck_assert(missing(&r, "txn") && missing(&r, "inventory"));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "waiting_review")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "low_stock")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "out_of_stock")));
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "txn")->valuestring, "timeout");
+    resp_free(&r);
+    /* back: the partial answer was not cached */
+    for (int i = 0; i < 50; i++) {
+        int back;
+
+        overview(NULL, q, &r);
+        back = !missing(&r, "txn") && !missing(&r, "inventory");
+        resp_free(&r);
+        if (back)
+            return;
+        tm_sleep_ms(100);
+    }
+    ck_abort_msg("tm-txn and tm-inventory never came back in the overview");
+}
+END_TEST
+
+START_TEST(test_overview_store_manager_sees_their_stores)
+{
+    long long low, out;
+    struct resp r;
+
+    overview(st.token[MANAGER], "", &r);
+    stock_counts("s.store_id IN (1, 2)", &low, &out);
+    ck_assert_int_eq(num(&r, "low_stock", NULL), low);
+    ck_assert_int_eq(num(&r, "out_of_stock", NULL), out);
+    ck_assert_int_eq(num(&r, "waiting_review", NULL),
+                     sql_int("SELECT count(*) FROM txn.transactions WHERE store_id IN (1, 2)"
+                             " AND decision <> 'approve' AND review_label IS NULL"));
+    resp_free(&r);
+    overview(st.token[MANAGER], "?store_id=2", &r);
+    stock_counts("s.store_id = 2", &low, &out);
+    ck_assert_int_eq(num(&r, "low_stock", NULL), low);
+    resp_free(&r);
+    ck_assert_int_eq(
+        http_as(st.token[MANAGER], "GET", "/api/v1/dashboard/overview?store_id=3", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(err_field(&r), "store_id");
+    resp_free(&r);
+}
+END_TEST
+
+static const struct {
+    const char *query, *field;
+} bad[] = {
+    {"?store_id=abc", "store_id"},
+    {"?store_id=0", "store_id"},
+    {"?store_id=1&store_id=2", "store_id"},
+    {"?from=2026-11-01", "from"},
+};
+
+START_TEST(test_overview_bad_input_names_the_field)
+{
+    char path[128];
+    struct resp r;
+
+    snprintf(path, sizeof path, "/api/v1/dashboard/overview%s", bad[_i].query);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 400, "%s: %d %s", path, r.status, r.body);
+    ck_assert_str_eq(err_field(&r), bad[_i].field);
+    resp_free(&r);
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/v1/dashboard/overview", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 401);
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_floor_answers_its_bytes_without_credentials)
+{
+    struct resp r;
+
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor?bytes=3000", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_uint_eq(r.len, 3000);
+    ck_assert_ptr_nonnull(r.json); /* valid JSON of that size */
+    resp_free(&r);
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor", NULL, &r), 0);
+    ck_assert_uint_eq(r.len, 2048);
+    resp_free(&r);
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor?bytes=70000", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "bytes");
+    resp_free(&r);
+}
+END_TEST
+
+Suite *
+overview_suite(void)
+{
+    Suite *s = suite_create("overview");
+    TCase *tc = tcase_create("overview");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_overview_counts_are_the_daemons);
+    tcase_add_test(tc, test_overview_shows_a_sale_within_a_second);
+    tcase_add_test(tc, test_overview_daemons_stopped_are_null_and_partial);
+    tcase_add_test(tc, test_overview_store_manager_sees_their_stores);
+    tcase_add_loop_test(tc, test_overview_bad_input_names_the_field, 0, sizeof bad / sizeof bad[0]);
+    tcase_add_test(tc, test_floor_answers_its_bytes_without_credentials);
+    suite_add_tcase(s, tc);
+    return s;
+}
