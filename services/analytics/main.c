@@ -16,14 +16,19 @@ int
 main(int argc, char **argv)
 {
     static struct an_app app;
-    static const struct tm_service_sub subs[] = {{"inventory", "", an_apply}};
+    /* in AN_SOURCES order: the lag report and the rebuild name them so */
+    static const struct tm_service_sub subs[AN_SOURCES] = {{"inventory", "", an_apply},
+                                                           {"txn", "txn.", an_apply_txn}};
+    static const struct tm_job jobs[] = {{"rebuild", 0, an_job_rebuild, NULL}};
     const struct tm_service svc = {
         .name = "analytics",
-        .summary = "Read models fed by events: the catalogue copy, lag.",
+        .summary = "Read models fed by events: the catalogue copy, sales, lag.",
         .routes = an_routes,
         .n_routes = an_routes_n,
         .subs = subs,
-        .n_subs = 1,
+        .n_subs = AN_SOURCES,
+        .jobs = jobs,
+        .n_jobs = sizeof jobs / sizeof jobs[0],
         .db_pool = 8,
         .app = &app,
         .start = start,
