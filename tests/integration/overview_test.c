@@ -79,9 +79,9 @@ START_TEST(test_overview_counts_are_the_daemons)
                      sql_int("SELECT count(*) FROM txn.transactions"
                              " WHERE decision <> 'approve' AND review_label IS NULL"));
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "open_alerts")));
-    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "alerts")
-                         ->valuestring,
-                     "not_served");
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "alerts")->valuestring,
+        "not_served");
     ck_assert(!missing(&r, "inventory") && !missing(&r, "txn"));
     resp_free(&r);
 }
