@@ -1,16 +1,21 @@
 /* services/gateway/overview.c — the dashboard overview (overview.h).
  * Dashboards poll it, many screens with the same few store scopes, so the
- * expected load is mostly hits: a hit costs one Redis script (the drop
- * count and the scope's entry in one round trip) and no database. A miss
- * asks three daemons at once from this thread (tm_bus_send, then
- * tm_bus_wait on each: as long as the slowest, each bounded by its own
- * deadline) and caches the merge unless it may already be stale. Writes
- * are conditional on the drop count read before the fan-out, so a drop
- * that lands while an answer is being made always wins. */
+ * expected load is mostly hits. Each gateway keeps the answers it knows
+ * to count every event it has heard in memory (a hit there costs a lookup
+ * under a mutex), and all gateways share them in Redis (one script: the
+ * drop count and the scope's entry in one round trip). A miss asks three
+ * daemons at once from this thread (tm_bus_send, then tm_bus_wait on each:
+ * as long as the slowest, each bounded by its own deadline) and caches the
+ * merge unless it may already be stale. Redis writes are conditional on
+ * the drop count read before the fan-out, so a drop that lands while an
+ * answer is being made always wins; the memory copy is keyed by the
+ * number of drop events this gateway has heard, so the listener empties
+ * it by counting. */
 #include "services/gateway/overview.h"
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +32,33 @@
 #define REDIS_WAIT_MS 50  /* a pooled connection; past this the answer is made uncached */
 #define DROP_RETRY_MS 100 /* the drop thread's pause when Redis did not take a drop */
 #define GEN_MAX 24        /* the drop count as Redis prints it */
+#define LOCAL_MAX 64      /* scopes kept in memory: the store sets of one gateway's dashboards */
+
+/* An answer kept in memory: valid in its minute while no drop event has
+ * been heard since it was known to count every event heard. */
+struct local_entry {
+    char key[GW_OV_SCOPE_MAX]; /* scope key; "" when free */
+    int64_t minute;
+    uint64_t heard; /* gw_overview.heard when it was kept */
+    char *doc;      /* owned */
+    size_t len;
+};
 
 struct gw_overview {
     struct gw_app *app;
     struct gw_live *live;                   /* NULL: nothing is cached */
     struct tm_bus_client *bus[GW_OV_PARTS]; /* app's, by part */
     pthread_t dropper;
-    int started;          /* the drop thread runs */
-    pthread_mutex_t mu;   /* guards wanted and stopping */
-    pthread_cond_t cv;    /* signalled when either changes */
-    uint64_t wanted;      /* drops asked by the listener; guarded by mu */
-    int stopping;         /* guarded by mu */
-    struct tm_redis *rds; /* the drop thread's own connection */
+    int started;              /* the drop thread runs */
+    _Atomic uint64_t heard;   /* events heard that drop the cache (listener thread) */
+    _Atomic uint64_t dropped; /* of those, how many a drop Redis took covers */
+    pthread_mutex_t mu;       /* with cv: wakes the drop thread; guards stopping */
+    pthread_cond_t cv;        /* signalled when heard or stopping changes */
+    int stopping;             /* guarded by mu */
+    struct tm_redis *rds;     /* the drop thread's own connection */
+    pthread_mutex_t lmu;      /* guards local and next; never held across I/O */
+    struct local_entry local[LOCAL_MAX];
+    unsigned next; /* the slot a new scope takes when none is free */
 };
 
 /* Each part's route; its path is the route (no parameters). */
@@ -63,8 +83,8 @@ static const char drop_script[] = "redis.call('INCR', KEYS[1]) redis.call('DEL',
 
 /* ------------------------------------------------------------ the drops */
 
-/* The listener (live thread): never blocks on I/O, only asks the drop
- * thread. */
+/* The listener (live thread): counts, which empties the memory copies at
+ * once, and wakes the drop thread for Redis; never blocks on I/O. */
 static void
 on_event(void *arg, const struct tm_event *ev)
 {
@@ -72,8 +92,8 @@ on_event(void *arg, const struct tm_event *ev)
 
     if (!gw_ov_topic_drops(ev->topic))
         return;
+    atomic_fetch_add(&ov->heard, 1);
     pthread_mutex_lock(&ov->mu);
-    ov->wanted++;
     pthread_cond_signal(&ov->cv);
     pthread_mutex_unlock(&ov->mu);
 }
@@ -86,16 +106,15 @@ drop_main(void *arg)
 {
     struct gw_overview *ov = arg;
     const char *keys[2] = {GW_OV_GEN_KEY, GW_OV_CACHE_KEY};
-    uint64_t done = 0;
 
     pthread_mutex_lock(&ov->mu);
     while (!ov->stopping) {
-        uint64_t want = ov->wanted;
+        uint64_t want = atomic_load(&ov->heard);
         redisReply *rep = NULL;
         struct tm_err err;
         enum tm_code rc;
 
-        if (want == done) {
+        if (want == atomic_load(&ov->dropped)) {
             pthread_cond_wait(&ov->cv, &ov->mu);
             continue;
         }
@@ -103,7 +122,7 @@ drop_main(void *arg)
         rc = tm_redis_eval(ov->rds, drop_script, 2, 2, keys, &rep, &err);
         freeReplyObject(rep);
         if (rc == TM_OK) {
-            done = want;
+            atomic_store(&ov->dropped, want);
             tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_overview_drops_total",
                                     "overview cache drops (events that change its numbers)", ""),
                           1);
@@ -117,14 +136,58 @@ drop_main(void *arg)
     return NULL;
 }
 
+/* ------------------------------------------------------------ in memory */
+
+/* Appends the kept answer of key to out when it is of this minute and no
+ * drop event was heard since (heard is ov->heard now); 1 when it did. */
+static int
+local_get(struct gw_overview *ov, const char *key, int64_t minute, uint64_t heard,
+          struct tm_buf *out)
+{
+    int hit = 0;
+
+    pthread_mutex_lock(&ov->lmu);
+    for (int i = 0; i < LOCAL_MAX; i++)
+        if (strcmp(ov->local[i].key, key) == 0) {
+            hit = ov->local[i].minute == minute && ov->local[i].heard == heard &&
+                  tm_buf_add(out, ov->local[i].doc, ov->local[i].len) == TM_OK;
+            break;
+        }
+    pthread_mutex_unlock(&ov->lmu);
+    return hit;
+}
+
+/* Keeps a copy of doc for key, known to count every event heard up to
+ * `heard`. */
+static void
+local_put(struct gw_overview *ov, const char *key, int64_t minute, uint64_t heard, const char *doc,
+          size_t len)
+{
+    char *copy = tm_xmalloc(len ? len : 1), *old = NULL;
+    struct local_entry *e = NULL;
+
+    memcpy(copy, doc, len);
+    pthread_mutex_lock(&ov->lmu);
+    for (int i = 0; i < LOCAL_MAX && !e; i++)
+        if (strcmp(ov->local[i].key, key) == 0 || !ov->local[i].key[0])
+            e = &ov->local[i];
+    if (!e) /* full: another scope gives way, in turn */
+        e = &ov->local[ov->next++ % LOCAL_MAX];
+    old = e->doc;
+    *e = (struct local_entry){.minute = minute, .heard = heard, .doc = copy, .len = len};
+    snprintf(e->key, sizeof e->key, "%s", key);
+    pthread_mutex_unlock(&ov->lmu);
+    free(old);
+}
+
 /* ------------------------------------------------------------ the cache */
 
-/* Looks the scope up: on a hit appends the document to out and returns 1;
- * gen receives the drop count ("" when Redis did not answer: the answer
- * will not be cached). */
+/* Looks the scope up: on a hit appends the document to out, its applied
+ * seqs to *facts, and returns 1; gen receives the drop count ("" when
+ * Redis did not answer: the answer will not be cached). */
 static int
 cache_get(struct tm_redis *r, const char *key, int64_t minute, char gen[GEN_MAX],
-          struct tm_buf *out)
+          struct gw_ov_facts *facts, struct tm_buf *out)
 {
     const char *args[3] = {GW_OV_GEN_KEY, GW_OV_CACHE_KEY, key};
     redisReply *rep = NULL;
@@ -139,7 +202,7 @@ cache_get(struct tm_redis *r, const char *key, int64_t minute, char gen[GEN_MAX]
         rep->element[0]->type == REDIS_REPLY_STRING && rep->element[0]->len < GEN_MAX) {
         snprintf(gen, GEN_MAX, "%s", rep->element[0]->str);
         hit = rep->element[1]->type == REDIS_REPLY_STRING &&
-              gw_ov_unpack(rep->element[1]->str, rep->element[1]->len, minute, &doc, &len) &&
+              gw_ov_unpack(rep->element[1]->str, rep->element[1]->len, minute, facts, &doc, &len) &&
               tm_buf_add(out, doc, len) == TM_OK;
     }
     freeReplyObject(rep);
@@ -148,7 +211,7 @@ cache_get(struct tm_redis *r, const char *key, int64_t minute, char gen[GEN_MAX]
 
 static void
 cache_put(struct tm_redis *r, const char *rid, const char *key, int64_t minute, const char *gen,
-          const char *doc, size_t len)
+          const struct gw_ov_facts *facts, const char *doc, size_t len)
 {
     char ttl[16];
     const char *args[6] = {GW_OV_GEN_KEY, GW_OV_CACHE_KEY, key, NULL, gen, ttl};
@@ -158,7 +221,7 @@ cache_put(struct tm_redis *r, const char *rid, const char *key, int64_t minute, 
 
     snprintf(ttl, sizeof ttl, "%d", GW_OV_BACKSTOP_S);
     tm_buf_init(&val, TM_MESSAGE_MAX);
-    if (gw_ov_pack(minute, doc, len, &val) == TM_OK) {
+    if (gw_ov_pack(minute, facts, doc, len, &val) == TM_OK) {
         args[3] = val.p;
         if (tm_redis_eval(r, write_script, 2, 6, args, &rep, &err) != TM_OK)
             tm_log_warn(rid, "overview.cache_write_failed", "error=\"%s\"", err.message);
@@ -167,8 +230,8 @@ cache_put(struct tm_redis *r, const char *rid, const char *key, int64_t minute, 
     tm_buf_fini(&val);
 }
 
-/* Whether tm-analytics' summary may lack an event this gateway has heard
- * (delivered to the drop listener, whose drop may have run already). */
+/* Whether an answer made with tm-analytics' summary at these applied seqs
+ * may lack an event this gateway has heard. */
 static int
 summary_behind(struct gw_live *live, const struct gw_ov_facts *a)
 {
@@ -269,6 +332,47 @@ fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, stru
 
 /* ------------------------------------------------------------ the route */
 
+static void
+count(const char *outcome)
+{
+    char labels[32];
+
+    snprintf(labels, sizeof labels, "cache=\"%s\"", outcome);
+    tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_overview_total",
+                            "dashboard overviews answered, by cache outcome", labels),
+                  1);
+}
+
+/* The answer from memory or Redis; 1 on a hit. gen receives Redis' drop
+ * count ("" when it did not answer). */
+static int
+cached(struct gw_overview *ov, const char *key, int64_t minute, char gen[GEN_MAX],
+       struct tm_buf *out)
+{
+    uint64_t heard = atomic_load(&ov->heard);
+    /* every drop heard so far has reached Redis: what it holds counts them */
+    int redis_current = heard == atomic_load(&ov->dropped);
+    struct gw_ov_facts facts;
+    struct tm_redis *r;
+    int hit = 0;
+
+    if (local_get(ov, key, minute, heard, out)) {
+        count("memory");
+        return 1;
+    }
+    if ((r = tm_redis_pool_get(ov->app->redis, REDIS_WAIT_MS)) != NULL)
+        hit = cache_get(r, key, minute, gen, &facts, out);
+    tm_redis_pool_put(ov->app->redis, r);
+    count(hit ? "redis" : "miss");
+    /* kept in memory when it counts every event heard, as an answer this
+     * gateway made would (another gateway may have made it before hearing
+     * one, and tm-analytics' seqs tell) */
+    if (hit && redis_current && !summary_behind(ov->live, &facts) &&
+        heard == atomic_load(&ov->heard))
+        local_put(ov, key, minute, heard, out->p, out->len);
+    return hit;
+}
+
 static enum tm_code
 h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -277,10 +381,11 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     char scope[TM_STORES_TEXT_MAX + 3], key[GW_OV_SCOPE_MAX], gen[GEN_MAX] = "";
     int64_t store_id, minute = tm_now_ms() / 60000;
     uint64_t generation = ov->live ? gw_live_generation(ov->live) : 0;
-    struct gw_ov_facts applied;
+    uint64_t heard = atomic_load(&ov->heard);
+    struct gw_ov_facts facts;
     struct tm_redis *r = NULL;
     enum tm_code rc;
-    int scoped, hit = 0;
+    int scoped;
 
     if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &store_id, err)) != TM_OK ||
         (store_id && (rc = tm_ctx_may_store(ctx, store_id, "store_id", err)) != TM_OK))
@@ -288,26 +393,25 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     scoped = tm_ctx_store_scope(ctx, scope, sizeof scope);
     if ((rc = gw_ov_scope_key(scoped ? scope : NULL, store_id, key, sizeof key, err)) != TM_OK)
         return rc;
-    if (ov->live && (r = tm_redis_pool_get(app->redis, REDIS_WAIT_MS)) != NULL)
-        hit = cache_get(r, key, minute, gen, &rep->body);
-    tm_redis_pool_put(app->redis, r);
-    tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_overview_total",
-                            "dashboard overviews answered, by cache outcome",
-                            hit ? "cache=\"hit\"" : "cache=\"miss\""),
-                  1);
-    if (hit)
+    if (!ov->live) { /* nothing would drop a cached answer */
+        count("uncached");
+        return fan_out(ov, ctx, store_id, &rep->body, &facts, err);
+    }
+    if (cached(ov, key, minute, gen, &rep->body))
         return TM_OK;
-    if ((rc = fan_out(ov, ctx, store_id, &rep->body, &applied, err)) != TM_OK)
+    if ((rc = fan_out(ov, ctx, store_id, &rep->body, &facts, err)) != TM_OK)
         return rc;
     /* Not cached when partial (the daemon may be back at the next ask) or
      * when it may be stale already: an event was delivered during the
      * fan-out (its drop may have run before this write could be refused),
      * or tm-analytics had not applied one the gateway heard. */
-    if (!gen[0] || applied.partial || generation != gw_live_generation(ov->live) ||
-        summary_behind(ov->live, &applied))
+    if (facts.partial || generation != gw_live_generation(ov->live) ||
+        summary_behind(ov->live, &facts))
         return TM_OK;
-    if ((r = tm_redis_pool_get(app->redis, REDIS_WAIT_MS)) != NULL)
-        cache_put(r, ctx->req->id, key, minute, gen, rep->body.p, rep->body.len);
+    if (heard == atomic_load(&ov->heard))
+        local_put(ov, key, minute, heard, rep->body.p, rep->body.len);
+    if (gen[0] && (r = tm_redis_pool_get(app->redis, REDIS_WAIT_MS)) != NULL)
+        cache_put(r, ctx->req->id, key, minute, gen, &facts, rep->body.p, rep->body.len);
     tm_redis_pool_put(app->redis, r);
     return TM_OK;
 }
@@ -362,6 +466,7 @@ gw_overview_new(struct gw_app *app, struct gw_live *live, struct gw_overview **o
     ov->live = live;
     pthread_mutex_init(&ov->mu, NULL);
     pthread_cond_init(&ov->cv, NULL);
+    pthread_mutex_init(&ov->lmu, NULL);
     for (int p = 0; p < GW_OV_PARTS; p++) {
         int d = gw_daemon_find(gw_daemons, gw_daemons_n, part_route[p]);
 
@@ -402,6 +507,9 @@ gw_overview_free(struct gw_overview *ov)
         pthread_join(ov->dropper, NULL);
     }
     tm_redis_free(ov->rds);
+    for (int i = 0; i < LOCAL_MAX; i++)
+        free(ov->local[i].doc);
+    pthread_mutex_destroy(&ov->lmu);
     pthread_cond_destroy(&ov->cv);
     pthread_mutex_destroy(&ov->mu);
     free(ov);

@@ -205,22 +205,50 @@ gw_ov_topic_drops(const char *topic)
 }
 
 enum tm_code
-gw_ov_pack(int64_t minute, const char *doc, size_t len, struct tm_buf *out)
+gw_ov_pack(int64_t minute, const struct gw_ov_facts *facts, const char *doc, size_t len,
+           struct tm_buf *out)
 {
-    enum tm_code rc = tm_buf_printf(out, "%" PRId64 "\n", minute);
+    enum tm_code rc = tm_buf_printf(out, "%" PRId64 " ", minute);
 
+    for (int i = 0; rc == TM_OK && i < facts->n; i++)
+        rc = tm_buf_printf(out, "%s%s:%" PRId64, i ? "," : "", facts->source[i], facts->seq[i]);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(out, "\n");
     return rc == TM_OK ? tm_buf_add(out, doc, len) : rc;
 }
 
 int
-gw_ov_unpack(const char *val, size_t len, int64_t minute, const char **doc, size_t *doc_len)
+gw_ov_unpack(const char *val, size_t len, int64_t minute, struct gw_ov_facts *facts,
+             const char **doc, size_t *doc_len)
 {
     char want[24];
-    int n = snprintf(want, sizeof want, "%" PRId64 "\n", minute);
+    int n = snprintf(want, sizeof want, "%" PRId64 " ", minute);
+    const char *p = val + n, *end = val + len, *nl;
 
-    if (len < (size_t)n || memcmp(val, want, (size_t)n) != 0)
+    memset(facts, 0, sizeof *facts);
+    if (len < (size_t)n || memcmp(val, want, (size_t)n) != 0 || !(nl = memchr(p, '\n', len - n)))
         return 0;
-    *doc = val + n;
-    *doc_len = len - (size_t)n;
+    while (p < nl) { /* "src:seq" pairs, comma-separated */
+        const char *colon = memchr(p, ':', (size_t)(nl - p));
+        size_t slen = colon ? (size_t)(colon - p) : 0;
+        int64_t seq = 0;
+
+        if (!colon || slen == 0 || slen >= GW_OV_SOURCE_MAX || facts->n == GW_OV_SOURCES_MAX ||
+            colon + 1 == nl || colon[1] == ',' ||
+            strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_") < slen)
+            return 0;
+        for (p = colon + 1; p < nl && *p != ','; p++) {
+            if (*p < '0' || *p > '9' || seq > (INT64_MAX - 9) / 10)
+                return 0;
+            seq = seq * 10 + (*p - '0');
+        }
+        memcpy(facts->source[facts->n], colon - slen, slen);
+        facts->source[facts->n][slen] = '\0';
+        facts->seq[facts->n++] = seq;
+        if (p < nl && ++p == nl)
+            return 0; /* a trailing comma */
+    }
+    *doc = nl + 1;
+    *doc_len = (size_t)(end - *doc);
     return 1;
 }

@@ -78,14 +78,18 @@ TM_MUSTCHECK enum tm_code gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], i
  * time (product.*, category.*, store.*). */
 int gw_ov_topic_drops(const char *topic);
 
-/* The cache's value: the minute it was made ("<minute>\n") then the
- * document. The summary's windows (today, the last 24 h) move with the
- * clock, so a value is served only in the minute it was made; events drop
- * it sooner. */
-TM_MUSTCHECK enum tm_code gw_ov_pack(int64_t minute, const char *doc, size_t len,
-                                     struct tm_buf *out);
+/* The cache's value: the minute it was made and the summary's applied
+ * seqs ("<minute> txn:42,inventory:17\n"), then the document. The
+ * summary's windows (today, the last 24 h) move with the clock, so a value
+ * is served only in the minute it was made; events drop it sooner. The
+ * seqs tell a gateway whether the value already counts every event it has
+ * heard (overview.c keeps such values in memory). */
+TM_MUSTCHECK enum tm_code gw_ov_pack(int64_t minute, const struct gw_ov_facts *facts,
+                                     const char *doc, size_t len, struct tm_buf *out);
 /* The document of val[len] when it was made in `minute` (*doc points into
- * val); 0 when it is from another minute or malformed. */
-int gw_ov_unpack(const char *val, size_t len, int64_t minute, const char **doc, size_t *doc_len);
+ * val) and its applied seqs into *facts; 0 when it is from another minute
+ * or malformed. */
+int gw_ov_unpack(const char *val, size_t len, int64_t minute, struct gw_ov_facts *facts,
+                 const char **doc, size_t *doc_len);
 
 #endif

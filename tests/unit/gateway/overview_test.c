@@ -244,18 +244,63 @@ END_TEST
 
 START_TEST(test_overview_cache_value_is_of_its_minute)
 {
+    struct gw_ov_facts f = {0, 2, {"txn", "inventory"}, {42, 17}}, got;
     struct tm_buf b;
     const char *doc = NULL;
     size_t len = 0;
 
     tm_buf_init(&b, 256);
-    ck_assert_int_eq(gw_ov_pack(29412345, "{\"a\":1}", 7, &b), TM_OK);
-    ck_assert(gw_ov_unpack(b.p, b.len, 29412345, &doc, &len));
+    ck_assert_int_eq(gw_ov_pack(29412345, &f, "{\"a\":1}", 7, &b), TM_OK);
+    ck_assert_str_eq(b.p, "29412345 txn:42,inventory:17\n{\"a\":1}");
+    ck_assert(gw_ov_unpack(b.p, b.len, 29412345, &got, &doc, &len));
     ck_assert_uint_eq(len, 7);
     ck_assert_int_eq(memcmp(doc, "{\"a\":1}", 7), 0);
-    ck_assert(!gw_ov_unpack(b.p, b.len, 29412346, &doc, &len));
-    ck_assert(!gw_ov_unpack(b.p, b.len, 2941234, &doc, &len)); /* a prefix of the minute */
-    ck_assert(!gw_ov_unpack("29412345", 8, 29412345, &doc, &len));
+    ck_assert_int_eq(got.n, 2);
+    ck_assert_str_eq(got.source[1], "inventory");
+    ck_assert_int_eq(got.seq[1], 17);
+    ck_assert(!gw_ov_unpack(b.p, b.len, 29412346, &got, &doc, &len));
+    ck_assert(!gw_ov_unpack(b.p, b.len, 2941234, &got, &doc, &len)); /* a prefix of the minute */
+    tm_buf_fini(&b);
+}
+END_TEST
+
+/* Values that are not what gw_ov_pack writes: refused, never half read. */
+static const char *const bad_values[] = {
+    "7",
+    "7 ",
+    "7 txn:1",
+    "7 txn:\n{}",
+    "7 :1\n{}",
+    "7 txn:1,\n{}",
+    "7 txn:x\n{}",
+    "7 txn1\n{}",
+    "7 txn:99999999999999999999\n{}",
+    "7 txn:1,,inventory:2\n{}",
+};
+
+START_TEST(test_overview_cache_value_malformed_is_refused)
+{
+    struct gw_ov_facts got;
+    const char *doc = NULL;
+    size_t len = 0;
+
+    ck_assert_msg(!gw_ov_unpack(bad_values[_i], strlen(bad_values[_i]), 7, &got, &doc, &len),
+                  "%s was taken", bad_values[_i]);
+}
+END_TEST
+
+START_TEST(test_overview_cache_value_without_seqs)
+{
+    struct gw_ov_facts none = {0}, got;
+    struct tm_buf b;
+    const char *doc = NULL;
+    size_t len = 0;
+
+    tm_buf_init(&b, 64);
+    ck_assert_int_eq(gw_ov_pack(7, &none, "{}", 2, &b), TM_OK);
+    ck_assert(gw_ov_unpack(b.p, b.len, 7, &got, &doc, &len));
+    ck_assert_int_eq(got.n, 0);
+    ck_assert_uint_eq(len, 2);
     tm_buf_fini(&b);
 }
 END_TEST
@@ -275,6 +320,9 @@ overview_suite(void)
     tcase_add_test(tc, test_overview_scope_key_bounded);
     tcase_add_test(tc, test_overview_topics_that_drop);
     tcase_add_test(tc, test_overview_cache_value_is_of_its_minute);
+    tcase_add_loop_test(tc, test_overview_cache_value_malformed_is_refused, 0,
+                        sizeof bad_values / sizeof bad_values[0]);
+    tcase_add_test(tc, test_overview_cache_value_without_seqs);
     suite_add_tcase(s, tc);
     return s;
 }
