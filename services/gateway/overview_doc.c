@@ -39,7 +39,7 @@ cmp_i64(const void *a, const void *b)
 enum tm_code
 gw_ov_scope_key(const char *scope, int64_t store_id, char *out, size_t size, struct tm_err *err)
 {
-    int64_t ids[GW_OV_SCOPE_MAX / 2];
+    int64_t ids[GW_OV_STORES_MAX];
     size_t n = 0, len = scope ? strlen(scope) : 0, o;
     const char *p;
 
@@ -49,7 +49,10 @@ gw_ov_scope_key(const char *scope, int64_t store_id, char *out, size_t size, str
         char *end = NULL;
         long long v;
 
-        if (*p < '0' || *p > '9' || n == sizeof ids / sizeof ids[0])
+        if (n == GW_OV_STORES_MAX)
+            return tm_err_set(err, TM_TOOBIG, "stores", "more than %d stores in a scope",
+                              GW_OV_STORES_MAX);
+        if (*p < '0' || *p > '9')
             return tm_err_set(err, TM_INVALID, "stores", "a store scope is {id,...}");
         v = strtoll(p, &end, 10);
         if (v <= 0 || (*end != ',' && *end != '}') || (*end == ',' && end[1] == '}'))

@@ -49,13 +49,14 @@ struct gw_ov_facts {
 /* A scope key: "all", or "s:" and the sorted store ids ("s:3,11"), then
  * "@<store_id>" when the request names one. */
 #define GW_OV_SCOPE_MAX (TM_STORES_TEXT_MAX + 32)
+#define GW_OV_STORES_MAX 64 /* ids in a scope: a principal's stores (TM_STORES_TEXT_MAX's 64) */
 
 /* The key of a caller's store scope: scope is NULL for a role that sees
  * every store, else the PostgreSQL array literal of its stores ("{11,3}",
  * tm_ctx_store_scope's); store_id 0 when the request names none. Callers
  * with the same stores share a key, whoever they are. TM_INVALID (field
- * "stores") for a literal that is not one of ids; TM_TOOBIG when out is
- * short. */
+ * "stores") for a literal that is not one of ids; TM_TOOBIG for more than
+ * GW_OV_STORES_MAX ids or when out is short. */
 TM_MUSTCHECK enum tm_code gw_ov_scope_key(const char *scope, int64_t store_id, char *out,
                                           size_t size, struct tm_err *err);
 

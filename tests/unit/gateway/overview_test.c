@@ -2,6 +2,7 @@
  * (services/gateway/overview_doc.c): scope keys, the merge of the three
  * answers with every part missing in turn, the summary's applied seqs, the
  * topics that drop the cache and the cache's value format. */
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -213,10 +214,20 @@ END_TEST
 
 START_TEST(test_overview_scope_key_bounded)
 {
-    char key[8];
+    char key[8], big[GW_OV_SCOPE_MAX], many[GW_OV_SCOPE_MAX];
     struct tm_err err;
+    size_t o = 0;
 
     ck_assert_int_eq(gw_ov_scope_key("{1000,2000,3000}", 0, key, sizeof key, &err), TM_TOOBIG);
+    /* 64 stores (a principal's most) fit; 65 are refused */
+    o = (size_t)snprintf(many, sizeof many, "{");
+    for (int i = 1; i <= GW_OV_STORES_MAX; i++)
+        o += (size_t)snprintf(many + o, sizeof many - o, "%s%d", i > 1 ? "," : "", i);
+    snprintf(many + o, sizeof many - o, "}");
+    ck_assert_int_eq(gw_ov_scope_key(many, 0, big, sizeof big, &err), TM_OK);
+    snprintf(many + o, sizeof many - o, ",65}");
+    ck_assert_int_eq(gw_ov_scope_key(many, 0, big, sizeof big, &err), TM_TOOBIG);
+    ck_assert_str_eq(err.field, "stores");
 }
 END_TEST
 
