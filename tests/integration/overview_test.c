@@ -54,32 +54,31 @@ missing(const struct resp *r, const char *daemon)
     return 0;
 }
 
-/* The stock counts of stores in `where` (an SQL condition on s.store_id),
- * as tm-inventory's stock summary counts them. */
+/* r's counts are the daemons' for the stores in `where` (a condition on
+ * store_id): the levels tm-inventory's stock summary counts, and tm-txn's
+ * review queue. */
 static void
-stock_counts(const char *where, long long *low, long long *out)
+assert_counts(const struct resp *r, const char *where)
 {
-    *low = sql_intf("SELECT count(*) FROM inventory.stock s JOIN inventory.products p"
-                    " ON p.id = s.product_id WHERE p.active AND %s"
-                    " AND s.on_hand - s.reserved > 0 AND s.on_hand - s.reserved <= s.reorder_point",
-                    where);
-    *out = sql_intf("SELECT count(*) FROM inventory.stock s JOIN inventory.products p"
-                    " ON p.id = s.product_id WHERE p.active AND %s AND s.on_hand - s.reserved <= 0",
-                    where);
+#define LEVELS                                                                                     \
+    "SELECT count(*) FROM inventory.stock s JOIN inventory.products p ON p.id = s.product_id"      \
+    " WHERE p.active AND s.%s AND s.on_hand - s.reserved "
+    ck_assert_int_eq(num(r, "low_stock", NULL),
+                     sql_intf(LEVELS "> 0 AND s.on_hand - s.reserved <= s.reorder_point", where));
+    ck_assert_int_eq(num(r, "out_of_stock", NULL), sql_intf(LEVELS "<= 0", where));
+#undef LEVELS
+    ck_assert_int_eq(num(r, "waiting_review", NULL),
+                     sql_intf("SELECT count(*) FROM txn.transactions WHERE %s"
+                              " AND decision <> 'approve' AND review_label IS NULL",
+                              where));
 }
 
 START_TEST(test_overview_counts_are_the_daemons)
 {
-    long long low, out;
     struct resp r;
 
     overview(NULL, "", &r);
-    stock_counts("true", &low, &out);
-    ck_assert_int_eq(num(&r, "low_stock", NULL), low);
-    ck_assert_int_eq(num(&r, "out_of_stock", NULL), out);
-    ck_assert_int_eq(num(&r, "waiting_review", NULL),
-                     sql_int("SELECT count(*) FROM txn.transactions"
-                             " WHERE decision <> 'approve' AND review_label IS NULL"));
+    assert_counts(&r, "store_id > 0");
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "open_alerts")));
     ck_assert_str_eq(
         cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "alerts")->valuestring,
@@ -213,20 +212,13 @@ END_TEST
 
 START_TEST(test_overview_store_manager_sees_their_stores)
 {
-    long long low, out;
     struct resp r;
 
     overview(st.token[MANAGER], "", &r);
-    stock_counts("s.store_id IN (1, 2)", &low, &out);
-    ck_assert_int_eq(num(&r, "low_stock", NULL), low);
-    ck_assert_int_eq(num(&r, "out_of_stock", NULL), out);
-    ck_assert_int_eq(num(&r, "waiting_review", NULL),
-                     sql_int("SELECT count(*) FROM txn.transactions WHERE store_id IN (1, 2)"
-                             " AND decision <> 'approve' AND review_label IS NULL"));
+    assert_counts(&r, "store_id IN (1, 2)");
     resp_free(&r);
     overview(st.token[MANAGER], "?store_id=2", &r);
-    stock_counts("s.store_id = 2", &low, &out);
-    ck_assert_int_eq(num(&r, "low_stock", NULL), low);
+    assert_counts(&r, "store_id = 2");
     resp_free(&r);
     ck_assert_int_eq(
         http_as(st.token[MANAGER], "GET", "/api/v1/dashboard/overview?store_id=3", NULL, &r), 0);
