@@ -357,13 +357,17 @@ connected(int s)
     return nn_get_statistic(s, NN_STAT_CURRENT_CONNECTIONS) > 0;
 }
 
+/* Takes a socket of instance in and sends msg on it, without waiting for
+ * the reply: OUT_OK with *sock holding the request in flight (finished by
+ * recv_on), OUT_NOTSENT when the instance did not take it, OUT_TIMEOUT when
+ * the deadline passed first. */
 static enum outcome
-call_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, char **reply,
-        size_t *reply_len)
+send_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, int *sock)
 {
     int fresh = 0, suspect = 0, s = acquire(in, deadline_ms, &fresh);
     int64_t grace_end;
 
+    *sock = -1;
     if (s >= 0 && !fresh && !connected(s)) {
         /* An idle socket whose peer went away: the instance died, or came
          * back while this socket's reconnect backs off. A new socket tells,
@@ -403,6 +407,15 @@ call_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, c
         }
         tm_sleep_ms(1);
     }
+    *sock = s;
+    return OUT_OK;
+}
+
+/* Waits on s, holding a request sent by send_on, for its reply until
+ * deadline_ms; s goes back to the pool (answered) or is closed. */
+static enum outcome
+recv_on(struct bus_inst *in, int s, int64_t deadline_ms, char **reply, size_t *reply_len)
+{
     for (;;) {
         char *buf = NULL;
         int n = nn_recv(s, &buf, NN_MSG, 0);
@@ -452,45 +465,114 @@ enum tm_code
 tm_bus_call_instance(struct tm_bus_client *c, int i, const char *msg, size_t len,
                      int64_t deadline_mono_ms, char **reply, size_t *reply_len, struct tm_err *err)
 {
-    enum outcome o = call_on(&c->inst[i], msg, len, deadline_mono_ms, reply, reply_len);
+    int s = -1;
+    enum outcome o = send_on(&c->inst[i], msg, len, deadline_mono_ms, &s);
 
+    if (o == OUT_OK)
+        o = recv_on(&c->inst[i], s, deadline_mono_ms, reply, reply_len);
     return outcome_code(c, i, o, err);
+}
+
+/* Instance in failed a request in a way that says it is down (not sent,
+ * or lost with a retry allowed): skipped for DOWN_MS. */
+static void
+mark_down(struct tm_bus_client *c, struct bus_inst *in, enum outcome o)
+{
+    atomic_store(&in->down_until_ms, tm_mono_ms() + DOWN_MS);
+    atomic_store(&in->last_ok_ms, 0); /* silent now: fresh sockets get a short grace */
+    tm_log_warn(NULL, "bus.instance_down", "service=%s endpoint=%s retry=%s", c->name, in->endpoint,
+                o == OUT_LOST ? "idempotent" : "not_sent");
+}
+
+/* Moves p on through the instances, from where it stands, until one takes
+ * the request (p->sock >= 0) or none is left (p->rc and p->err say why).
+ * Pass 0 tries instances believed up; pass 1 those marked down, in case
+ * they came back. */
+static void
+send_next(struct tm_bus_pending *p)
+{
+    struct tm_bus_client *c = p->c;
+
+    for (; p->pass < 2; p->pass++, p->k = 0) {
+        for (; p->k < c->n; p->k++) {
+            int i = (int)((p->start + (unsigned)p->k) % (unsigned)c->n);
+            struct bus_inst *in = &c->inst[i];
+            int64_t now = tm_mono_ms();
+            int down = atomic_load(&in->down_until_ms) > now;
+            enum outcome o;
+
+            if (down != p->pass)
+                continue;
+            if (now >= p->deadline_ms) {
+                p->rc = tm_err_set(&p->err, TM_TIMEOUT, NULL, "%s: deadline passed", c->name);
+                return;
+            }
+            o = send_on(in, p->msg, p->len, p->deadline_ms, &p->sock);
+            if (o == OUT_OK) {
+                p->inst = i;
+                p->k++; /* a retry goes on with the next instance */
+                return;
+            }
+            if (o == OUT_TIMEOUT) {
+                p->rc = outcome_code(c, i, o, &p->err);
+                return;
+            }
+            mark_down(c, in, o);
+        }
+    }
+    p->rc = tm_err_set(&p->err, TM_UNAVAIL, NULL, "no instance of %s is up", c->name);
+}
+
+void
+tm_bus_send(struct tm_bus_client *c, const char *msg, size_t len, int idempotent,
+            int64_t deadline_mono_ms, struct tm_bus_pending *p)
+{
+    memset(p, 0, sizeof *p);
+    p->c = c;
+    p->msg = msg;
+    p->len = len;
+    p->idempotent = idempotent;
+    p->deadline_ms = deadline_mono_ms;
+    p->start = atomic_fetch_add(&c->rr, 1);
+    p->sock = -1;
+    p->rc = TM_OK;
+    send_next(p);
+}
+
+enum tm_code
+tm_bus_wait(struct tm_bus_pending *p, char **reply, size_t *reply_len, struct tm_err *err)
+{
+    struct tm_bus_client *c = p->c;
+
+    *reply = NULL;
+    *reply_len = 0;
+    while (p->sock >= 0) {
+        struct bus_inst *in = &c->inst[p->inst];
+        enum outcome o = recv_on(in, p->sock, p->deadline_ms, reply, reply_len);
+
+        p->sock = -1;
+        if (o == OUT_OK) {
+            atomic_store(&in->down_until_ms, 0);
+            return TM_OK;
+        }
+        if (o == OUT_TIMEOUT || !p->idempotent)
+            return outcome_code(c, p->inst, o, err);
+        mark_down(c, in, o);
+        send_next(p);
+    }
+    if (err)
+        *err = p->err;
+    return p->rc;
 }
 
 enum tm_code
 tm_bus_call(struct tm_bus_client *c, const char *msg, size_t len, int idempotent,
             int64_t deadline_mono_ms, char **reply, size_t *reply_len, struct tm_err *err)
 {
-    unsigned start = atomic_fetch_add(&c->rr, 1);
+    struct tm_bus_pending p;
 
-    /* Pass 0 tries instances believed up; pass 1 those marked down, in case
-     * they came back. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (int k = 0; k < c->n; k++) {
-            int i = (int)((start + (unsigned)k) % (unsigned)c->n);
-            struct bus_inst *in = &c->inst[i];
-            int64_t now = tm_mono_ms();
-            int down = atomic_load(&in->down_until_ms) > now;
-            enum outcome o;
-
-            if (down != pass)
-                continue;
-            if (now >= deadline_mono_ms)
-                return tm_err_set(err, TM_TIMEOUT, NULL, "%s: deadline passed", c->name);
-            o = call_on(in, msg, len, deadline_mono_ms, reply, reply_len);
-            if (o == OUT_OK) {
-                atomic_store(&in->down_until_ms, 0);
-                return TM_OK;
-            }
-            if (o == OUT_TIMEOUT || (o == OUT_LOST && !idempotent))
-                return outcome_code(c, i, o, err);
-            atomic_store(&in->down_until_ms, tm_mono_ms() + DOWN_MS);
-            atomic_store(&in->last_ok_ms, 0); /* silent now: fresh sockets get a short grace */
-            tm_log_warn(NULL, "bus.instance_down", "service=%s endpoint=%s retry=%s", c->name,
-                        in->endpoint, o == OUT_LOST ? "idempotent" : "not_sent");
-        }
-    }
-    return tm_err_set(err, TM_UNAVAIL, NULL, "no instance of %s is up", c->name);
+    tm_bus_send(c, msg, len, idempotent, deadline_mono_ms, &p);
+    return tm_bus_wait(&p, reply, reply_len, err);
 }
 
 int

@@ -65,6 +65,39 @@ TM_MUSTCHECK enum tm_code tm_bus_call(struct tm_bus_client *c, const char *msg, 
                                       int idempotent, int64_t deadline_mono_ms, char **reply,
                                       size_t *reply_len, struct tm_err *err);
 
+/* A request sent by tm_bus_send and not yet finished: the caller's
+ * storage, finished by exactly one tm_bus_wait (which gives its socket
+ * back). msg is borrowed until then. Fields are the client's business. */
+struct tm_bus_pending {
+    struct tm_bus_client *c;
+    const char *msg;
+    size_t len;
+    int idempotent;
+    int64_t deadline_ms; /* monotonic */
+    unsigned start;      /* the round-robin position it began at */
+    int pass, k;         /* where its walk through the instances stands */
+    int inst;            /* the instance holding it, when sock >= 0 */
+    int sock;            /* the socket holding it; -1: not sent (rc, err say why) */
+    enum tm_code rc;
+    struct tm_err err;
+};
+
+/* The first half of tm_bus_call: sends msg (to the next instance that
+ * takes it, as tm_bus_call does) and returns without waiting for the
+ * reply, so one thread may have several requests in flight, each on its
+ * own socket with its own deadline: sent together and waited for one after
+ * the other, they take as long as the slowest, not the sum. Never fails
+ * itself: tm_bus_wait reports. */
+void tm_bus_send(struct tm_bus_client *c, const char *msg, size_t len, int idempotent,
+                 int64_t deadline_mono_ms, struct tm_bus_pending *p);
+
+/* The second half: waits for p's reply until its deadline (retrying on
+ * another instance as tm_bus_call does). Results as tm_bus_call's; a reply
+ * that is already there is taken even when the deadline passed while the
+ * caller waited for another (taking it costs no time). */
+TM_MUSTCHECK enum tm_code tm_bus_wait(struct tm_bus_pending *p, char **reply, size_t *reply_len,
+                                      struct tm_err *err);
+
 /* As tm_bus_call, on instance i only, never retried. */
 TM_MUSTCHECK enum tm_code tm_bus_call_instance(struct tm_bus_client *c, int i, const char *msg,
                                                size_t len, int64_t deadline_mono_ms, char **reply,

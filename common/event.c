@@ -18,7 +18,9 @@ tm_event_from(const cJSON *root, struct tm_event *ev, struct tm_err *err)
             TM_OK &&
         (rc = tm_json_str(root, "source", 1, sizeof ev->source - 1, ev->source, sizeof ev->source,
                           err)) == TM_OK &&
-        (rc = tm_json_i64(root, "seq", 1, INT64_MAX, &ev->seq, err)) == TM_OK) {
+        (rc = tm_json_i64(root, "seq", 1, INT64_MAX, &ev->seq, err)) == TM_OK &&
+        (!tm_json_member(root, "ts") || (rc = tm_json_str(root, "ts", 1, sizeof ev->ts - 1, ev->ts,
+                                                          sizeof ev->ts, err)) == TM_OK)) {
         ev->data = tm_json_member(root, "data");
         if (!cJSON_IsObject(ev->data))
             rc = tm_err_set(err, TM_INVALID, "data", "event data must be an object");

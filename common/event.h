@@ -12,12 +12,14 @@
 #include "common/err.h"
 
 #define TM_TOPIC_MAX 64
+#define TM_EVENT_TS_MAX 40 /* an event's "ts" with its NUL */
 
 struct tm_event {
     char topic[TM_TOPIC_MAX];
     char source[32];
     int64_t seq;
-    const cJSON *data; /* borrowed for the call */
+    char ts[TM_EVENT_TS_MAX]; /* commit time, "2026-11-22T21:39:19.215Z"; "" when absent */
+    const cJSON *data;        /* borrowed for the call */
 };
 
 /* Reads an event from a parsed JSON value (ev->data borrows from root). */

@@ -21,6 +21,7 @@
 #include "common/envelope.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/replay.h"
 #include "common/time.h"
 
 #define QUIET_MS 1000 /* no live event for this long: ask whether we missed one */
@@ -152,40 +153,23 @@ stored_seq(struct tm_subscriber *s)
 static int
 catch_up(struct tm_subscriber *s)
 {
+    char rid[48];
+
+    snprintf(rid, sizeof rid, "replay-%s", s->sub->source);
     for (;;) {
-        char after[24], *reply = NULL;
-        struct tm_request req;
-        struct tm_reply_view v;
-        struct tm_buf env;
-        size_t len = 0;
-        cJSON *body = NULL, *events, *e, *page[PAGE];
+        struct tm_replay_page pg;
+        cJSON *e, *page[PAGE];
         int n = 0, got;
-        int64_t last = stored_seq(s);
+        int64_t last = stored_seq(s), first;
 
         if (last < 0)
             return -1;
-        memset(&req, 0, sizeof req);
-        snprintf(req.id, sizeof req.id, "replay-%s", s->sub->source);
-        snprintf(req.method, sizeof req.method, "%s", TM_REPLAY_METHOD);
-        snprintf(req.route, sizeof req.route, "/_events");
-        snprintf(after, sizeof after, "%lld", (long long)last);
-        req.query[0] = (struct tm_kv){"after", after};
-        req.query[1] = (struct tm_kv){"limit", "500"};
-        req.n_query = 2;
-        snprintf(req.principal.kind, sizeof req.principal.kind, "internal");
-        tm_buf_init(&env, 4096);
-        got = tm_request_encode(&req, &env, NULL) == TM_OK &&
-              tm_bus_call(s->bus, env.p, env.len, 1, tm_mono_ms() + 5000, &reply, &len, NULL) ==
-                  TM_OK &&
-              tm_reply_decode(reply, len, &v, NULL) == TM_OK && v.status == 200 &&
-              tm_json_parse(v.body, v.body_len, TM_JSON_DEPTH_MAX, "replay", &body, NULL) == TM_OK;
-        tm_buf_fini(&env);
-        events = got ? cJSON_GetObjectItem(body, "events") : NULL;
-        if (got && cJSON_IsNumber(cJSON_GetObjectItem(body, "last_seq")))
-            note_seq(s, (int64_t)cJSON_GetObjectItem(body, "last_seq")->valuedouble);
-        cJSON_ArrayForEach(e, events) if (n < PAGE) page[n++] = e;
-        if (n > 0 &&
-            (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(page[0], "seq")) > last + 1) {
+        if (tm_replay_fetch(s->bus, rid, last, PAGE, tm_mono_ms() + 5000, &pg, NULL) != TM_OK)
+            return -1;
+        note_seq(s, pg.last_seq);
+        cJSON_ArrayForEach(e, pg.events) if (n < PAGE) page[n++] = e;
+        first = n > 0 ? (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(page[0], "seq")) : 0;
+        if (n > 0 && first > last + 1) {
             /* The events we need were removed by the source's retention: we
              * cannot skip them silently, so stop here and say so. */
             atomic_store(&s->missing_seq, last + 1);
@@ -193,21 +177,17 @@ catch_up(struct tm_subscriber *s)
                 tm_log_error(NULL, "subscriber.behind_retention",
                              "source=%s needs_seq=%lld oldest_kept=%lld note=\"rebuild this "
                              "read model from the source\"",
-                             s->sub->source, (long long)(last + 1),
-                             (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(page[0], "seq")));
+                             s->sub->source, (long long)(last + 1), (long long)first);
                 s->warned_ms = tm_mono_ms();
             }
             got = -1;
-            n = 0;
         } else {
-            atomic_store(&s->missing_seq, 0);
-        }
-        if (got >= 0) {
             int gap = 0;
-            got = got && cJSON_IsArray(events) ? (n ? apply_events(s, page, n, &gap) : 0) : -1;
+
+            atomic_store(&s->missing_seq, 0);
+            got = n ? apply_events(s, page, n, &gap) : 0;
         }
-        cJSON_Delete(body);
-        tm_bus_free(reply);
+        tm_replay_page_fini(&pg);
         if (got < 0)
             return -1;
         if (n == 0)
@@ -258,9 +238,7 @@ subscriber_main(void *arg)
             int k = 0, gap = 0;
 
             do {
-                const char *nl = memchr(msg, '\n', (size_t)n);
-                if (!nl || tm_json_parse(nl + 1, (size_t)(msg + n - nl - 1), TM_JSON_DEPTH_MAX,
-                                         "event", &roots[k], NULL) != TM_OK)
+                if (tm_replay_sub_parse(msg, (size_t)n, &roots[k], NULL) != TM_OK)
                     tm_log_error(NULL, "event.malformed", "source=%s bytes=%d", s->sub->source, n);
                 else
                     k++;
@@ -283,9 +261,6 @@ tm_subscriber_start(const struct tm_subscription *sub, const char *db_url,
                     struct tm_subscriber **out, struct tm_err *err)
 {
     struct tm_subscriber *s;
-    char list[1024], *save = NULL;
-    int tmo = 200;
-
     if (!tm_schema_name_ok(sub->schema))
         return tm_err_set(err, TM_INVALID, "schema", "bad schema name for an inbox");
     s = tm_xcalloc(1, sizeof *s);
@@ -301,25 +276,8 @@ tm_subscriber_start(const struct tm_subscription *sub, const char *db_url,
              "UPDATE %s.inbox SET last_seq = $2::bigint, applied_at = now() WHERE source = $1",
              sub->schema);
     s->db_url = tm_xstrdup(db_url);
-    s->sock = nn_socket(AF_SP, NN_SUB);
-    snprintf(list, sizeof list, "%s", sub->prefix);
-    for (char *p = list, *end; s->sock >= 0 && p; p = end ? end + 1 : NULL) {
-        size_t n = (end = strchr(p, ',')) ? (size_t)(end - p) : strlen(p);
-        if (nn_setsockopt(s->sock, NN_SUB, NN_SUB_SUBSCRIBE, p, n) < 0) {
-            tm_err_set(err, TM_INTERNAL, NULL, "SUB subscribe: %s", nn_strerror(nn_errno()));
-            goto fail;
-        }
-    }
-    snprintf(list, sizeof list, "%s", sub->pub_endpoints);
-    if (s->sock < 0 || nn_setsockopt(s->sock, NN_SOL_SOCKET, NN_RCVTIMEO, &tmo, sizeof tmo) < 0) {
-        tm_err_set(err, TM_INTERNAL, NULL, "SUB socket: %s", nn_strerror(nn_errno()));
+    if (tm_replay_sub_open(sub->prefix, sub->pub_endpoints, 200, &s->sock, err) != TM_OK)
         goto fail;
-    }
-    for (char *ep = strtok_r(list, ",", &save); ep; ep = strtok_r(NULL, ",", &save))
-        if (nn_connect(s->sock, ep) < 0) {
-            tm_err_set(err, TM_INVALID, "events-endpoints", "%s: %s", ep, nn_strerror(nn_errno()));
-            goto fail;
-        }
     if (tm_bus_client_new(sub->source, sub->bus_endpoints, 8, &s->bus, err) != TM_OK)
         goto fail;
     if (pthread_create(&s->thread, NULL, subscriber_main, s) != 0) {

@@ -50,16 +50,7 @@ curl -fsS -H "Authorization: Bearer $TM_BENCH_TOKEN" "http://127.0.0.1:$http/api
   -o "$RUN/www/product.json" || exit 1
 size=$(stat -c %s "$RUN/www/product.json")
 
-measure() { # measure URL CONNS [SCRIPT] -> "rps p50 p99 errors"
-  local url=$1 c=$2 script=${3:-} out rps p50 p99 sock non2xx
-  out=$(wrk -t2 -c"$c" -d"$DURATION" --timeout 10s --latency ${script:+-s "$script"} "$url" 2>&1)
-  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-  sock=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$out")
-  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-  echo "${rps:-0} ${p50:--} ${p99:--} $(( ${sock:-0} + ${non2xx:-0} ))"
-}
+. "$ROOT/deploy/bench-lib.sh" # measure URL CONNS [SCRIPT] -> "rps p50 p99 errors"
 
 # Warm both paths (connections, caches, JIT-free but page cache matters).
 wrk -t2 -c50 -d2s -s "$ROOT/tests/bench/random_product.lua" "http://127.0.0.1:$http/" >/dev/null 2>&1
@@ -73,6 +64,7 @@ for c in $CONNS; do
   printf '%-44s %6s %10s %9s %9s %7s %7s\n' "nginx static file (reference)" "$c" "$s_rps" "$s_p50" "$s_p99" "$s_err" "1.000"
   printf '%-44s %6s %10s %9s %9s %7s %7s\n' "GET /api/v1/products/{id} (full stack)" "$c" "$o_rps" "$o_p50" "$o_p99" "$o_err" "$ratio"
 done
+TM_BENCH_HTTP_PORT=$http TM_BENCH_PORT_BASE=$base DURATION=$DURATION CONNS=$CONNS "$ROOT/deploy/bench-overview.sh"
 # Events end to end: writes through the API (each one product.created) for a
 # while, then how fast they reached tm-analytics' copy and how long each took
 # from inventory's commit to the copy (both clocks are PostgreSQL's).

@@ -13,14 +13,12 @@
 
 #include <cjson/cJSON.h>
 #include <nanomsg/nn.h>
-#include <nanomsg/pubsub.h>
 
 #include "common/bus.h"
 #include "common/config.h"
-#include "common/envelope.h"
-#include "common/json.h"
 #include "common/log.h"
 #include "common/outbox.h"
+#include "common/replay.h"
 #include "common/signals.h"
 #include "common/time.h"
 
@@ -59,20 +57,13 @@ static const struct tm_cfg_opt ev_opts[] = {
 static int
 tail(const struct ev_cfg *cfg)
 {
-    int s = nn_socket(AF_SP, NN_SUB), tmo = 200, seen = 0;
-    char list[sizeof cfg->events], *save = NULL;
+    struct tm_err err;
+    int s = -1, seen = 0;
 
-    snprintf(list, sizeof list, "%s", cfg->events);
-    if (s < 0 || nn_setsockopt(s, NN_SUB, NN_SUB_SUBSCRIBE, cfg->topic, strlen(cfg->topic)) < 0 ||
-        nn_setsockopt(s, NN_SOL_SOCKET, NN_RCVTIMEO, &tmo, sizeof tmo) < 0) {
-        fprintf(stderr, "tm-events: %s\n", nn_strerror(nn_errno()));
-        return 1;
+    if (tm_replay_sub_open(cfg->topic, cfg->events, 200, &s, &err) != TM_OK) {
+        fprintf(stderr, "tm-events: %s\n", err.message);
+        return err.code == TM_INVALID ? 2 : 1;
     }
-    for (char *ep = strtok_r(list, ",", &save); ep; ep = strtok_r(NULL, ",", &save))
-        if (nn_connect(s, ep) < 0) {
-            fprintf(stderr, "tm-events: %s: %s\n", ep, nn_strerror(nn_errno()));
-            return 2;
-        }
     while (cfg->count == 0 || seen < cfg->count) {
         char *msg = NULL;
         int n = nn_recv(s, &msg, NN_MSG, 0);
@@ -100,42 +91,17 @@ tail(const struct ev_cfg *cfg)
 static int
 replay_page(struct tm_bus_client *cli, int64_t after, int limit, int64_t *last, int *printed)
 {
-    char query_after[24], query_limit[16];
-    struct tm_request req;
-    struct tm_buf env;
-    struct tm_reply_view v;
+    struct tm_replay_page pg;
     struct tm_err err;
-    char *reply = NULL;
-    size_t len = 0;
-    cJSON *body = NULL, *events, *e;
-    int rc = 1;
+    cJSON *e;
 
-    memset(&req, 0, sizeof req);
-    snprintf(req.id, sizeof req.id, "tm-events-replay");
-    snprintf(req.method, sizeof req.method, "%s", TM_REPLAY_METHOD);
-    snprintf(req.route, sizeof req.route, "/_events");
-    snprintf(query_after, sizeof query_after, "%lld", (long long)after);
-    snprintf(query_limit, sizeof query_limit, "%d", limit);
-    req.query[0] = (struct tm_kv){"after", query_after};
-    req.query[1] = (struct tm_kv){"limit", query_limit};
-    req.n_query = 2;
-    snprintf(req.principal.kind, sizeof req.principal.kind, "internal");
-    tm_buf_init(&env, 4096);
-    if (tm_request_encode(&req, &env, &err) != TM_OK ||
-        tm_bus_call(cli, env.p, env.len, 1, tm_mono_ms() + 10000, &reply, &len, &err) != TM_OK ||
-        tm_reply_decode(reply, len, &v, &err) != TM_OK) {
+    if (tm_replay_fetch(cli, "tm-events-replay", after, limit, tm_mono_ms() + 10000, &pg, &err) !=
+        TM_OK) {
         fprintf(stderr, "tm-events: replay: %s\n", err.message);
-        goto out;
-    }
-    if (tm_json_parse(v.body, v.body_len, TM_JSON_DEPTH_MAX, "replay", &body, &err) != TM_OK)
-        body = NULL;
-    events = cJSON_GetObjectItem(body, "events");
-    if (v.status != 200 || !cJSON_IsArray(events)) {
-        fprintf(stderr, "tm-events: replay: status %d: %.*s\n", v.status, (int)v.body_len, v.body);
-        goto out;
+        return 1;
     }
     *printed = 0;
-    cJSON_ArrayForEach(e, events)
+    cJSON_ArrayForEach(e, pg.events)
     {
         char *line = cJSON_PrintUnformatted(e);
         puts(line);
@@ -143,12 +109,8 @@ replay_page(struct tm_bus_client *cli, int64_t after, int limit, int64_t *last, 
         *last = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(e, "seq"));
         (*printed)++;
     }
-    rc = 0;
-out:
-    cJSON_Delete(body);
-    tm_bus_free(reply);
-    tm_buf_fini(&env);
-    return rc;
+    tm_replay_page_fini(&pg);
+    return 0;
 }
 
 static int

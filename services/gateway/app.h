@@ -25,6 +25,7 @@ struct gw_cfg {
     int body_max;        /* request body ceiling in bytes (413 above) */
     int bus_max_sockets; /* REQ sockets per service (process limit 512) */
     char endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* by gw_daemons index; local rows "" */
+    char events_endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* PUB, same index (live.h) */
     char db_url[512];
     int db_pool;
     char redis_url[256];
@@ -43,6 +44,7 @@ struct gw_cfg {
     int pwhash_mem_kib;             /* argon2id memory */
     int audit_retention_days;       /* audit rows and refusal counters kept; 0: for ever */
     int audit_retention_interval_s; /* how often the retention job runs; 0: on demand only */
+    int overview_deadline_ms;       /* each daemon's time to answer for the dashboard overview */
 };
 
 struct gw_app {
@@ -51,14 +53,19 @@ struct gw_app {
     unsigned char route_daemon[GW_ROUTES_MAX]; /* gw_daemons index answering gw_routes[i] */
     struct tm_db_pool *db;
     struct tm_redis_pool *redis;
-    struct tm_router local; /* the routes the gateway answers itself */
-    unsigned char key[64];  /* token signing key */
+    struct tm_router local;                         /* the routes the gateway answers itself */
+    const struct tm_router *router[GW_DAEMONS_MAX]; /* by gw_daemons index: a local row's */
+    unsigned char key[64];                          /* token signing key */
     size_t key_len;
     int role_limit[TM_ROLE_COUNT]; /* requests per window, per role */
     int anon_limit;                /* per window, per source address, no credentials */
     char dummy_hash[128];          /* verified for unknown emails: equal timing */
     atomic_int *revocations_stale; /* 1: Redis may lack a revocation (revoke.h); main's */
     struct tm_jobs *jobs;          /* the gateway's scheduled jobs; set before serving */
+    struct gw_live *live;          /* the event listener (live.h); set before serving */
+    struct gw_ws *ws;              /* the WebSocket push (ws.h); set before serving */
+    struct gw_overview *overview;  /* the dashboard overview (overview.h); set before serving */
+    struct tm_router dash;         /* the overview's router: no database pool */
 };
 
 #endif

@@ -37,12 +37,14 @@ TM_MUSTCHECK enum tm_code gw_live_listen(struct gw_live *l, gw_live_fn fn, void 
                                          struct tm_err *err);
 TM_MUSTCHECK enum tm_code gw_live_start(struct gw_live *l, struct tm_err *err);
 
-/* The last seq delivered to listeners for source ("txn"); 0 until known or
- * when the gateway does not hear that source. */
+/* The last seq delivered (or being delivered) to listeners for source
+ * ("txn"): set just before the listeners are called. 0 until known or when
+ * the gateway does not hear that source. */
 int64_t gw_live_heard(struct gw_live *l, const char *source);
 
-/* Events delivered to listeners so far, all sources: a change between two
- * reads means an event was delivered in between. */
+/* Events delivered to listeners so far, all sources, counted just before
+ * the listeners are called: a change between two reads means an event was
+ * delivered in between. */
 uint64_t gw_live_generation(struct gw_live *l);
 
 /* Stops the thread and frees. NULL-safe. */

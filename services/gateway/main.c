@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/config.h"
 #include "common/hash.h"
@@ -18,6 +19,8 @@
 #include "services/gateway/audit.h"
 #include "services/gateway/handlers.h"
 #include "services/gateway/keys.h"
+#include "services/gateway/live.h"
+#include "services/gateway/overview.h"
 #include "services/gateway/proxy.h"
 #include "services/gateway/token.h"
 
@@ -74,6 +77,9 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"audit-retention-interval", "TM_AUDIT_RETENTION_INTERVAL_S", TM_CFG_INT,
      F(audit_retention_interval_s), 0, 0, 604800, "3600", 0,
      "seconds between runs of the audit-retention job; 0: only on demand"},
+    {"overview-deadline-ms", "TM_OVERVIEW_DEADLINE_MS", TM_CFG_INT, F(overview_deadline_ms), 0, 50,
+     60000, "1000", 0,
+     "time each daemon has to answer for the dashboard overview; a late one's numbers are null"},
 };
 #undef F
 #undef S
@@ -102,6 +108,12 @@ prepare(struct gw_app *app, const struct gw_cfg *cfg)
         goto fail;
     app->local = (struct tm_router){
         "tm-gateway", gw_local_routes, gw_local_routes_n, app->db, NULL, app, NULL, NULL, NULL};
+    /* the overview's hits must not wait for a database connection */
+    app->dash = (struct tm_router){
+        "tm-gateway", gw_dash_routes, gw_dash_routes_n, NULL, NULL, app, NULL, NULL, NULL};
+    for (size_t d = 0; d < gw_daemons_n; d++)
+        if (gw_daemons[d].local)
+            app->router[d] = strcmp(gw_daemons[d].name, "dashboard") ? &app->local : &app->dash;
     return 0;
 fail:
     fprintf(stderr, "tm-gateway: %s\n", err.message);
@@ -116,10 +128,11 @@ main(int argc, char **argv)
     static struct gw_app app;
     static atomic_int revocations_stale = 1; /* Redis' copy is rebuilt at first use */
     static struct tm_job jobs[GW_JOBS_N];
-    static struct gw_daemon_opts daemon_opts; /* the rows point into it */
+    static struct gw_daemon_opts daemon_opts, events_opts; /* the rows point into them */
     struct tm_cfg_table tables[] = {
         {tm_base_cfg_opts, tm_base_cfg_n, &cfg.base},
-        {daemon_opts.rows, 0, cfg.endpoints}, /* n once built from gw_daemons */
+        {daemon_opts.rows, 0, cfg.endpoints},        /* n once built from gw_daemons */
+        {events_opts.rows, 0, cfg.events_endpoints}, /* likewise */
         {gw_opts, sizeof gw_opts / sizeof gw_opts[0], &cfg},
     };
     struct mg_context *http = NULL;
@@ -134,8 +147,10 @@ main(int argc, char **argv)
         return 2;
     }
     gw_daemon_opts_init(&daemon_opts, gw_daemons, gw_daemons_n);
+    gw_daemon_events_opts_init(&events_opts, gw_daemons, gw_daemons_n);
     tables[1].n = daemon_opts.n;
-    if ((status = tm_cfg_main(tables, 3, argc, argv, "tm-gateway",
+    tables[2].n = events_opts.n;
+    if ((status = tm_cfg_main(tables, 4, argc, argv, "tm-gateway",
                               "The HTTP API entry: routes /api/v1/* to services.")) >= 0)
         return status;
     mg_init_library(0);
@@ -160,6 +175,12 @@ main(int argc, char **argv)
         goto out;
     }
     app.local.jobs = app.jobs;
+    if (gw_live_new(&app, &app.live, &err) != TM_OK ||
+        gw_overview_new(&app, app.live, &app.overview, &err) != TM_OK ||
+        gw_live_start(app.live, &err) != TM_OK) {
+        tm_log_error(NULL, "start", "field=%s error=\"%s\"", err.field, err.message);
+        goto out;
+    }
     if (tm_http_start(cfg.listen, cfg.threads, NULL, &app, &http, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
@@ -174,6 +195,8 @@ main(int argc, char **argv)
 out:
     if (http)
         mg_stop(http); /* waits for the requests in hand */
+    gw_live_stop(app.live);
+    gw_overview_free(app.overview);
     tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)

@@ -17,6 +17,8 @@ const struct gw_daemon gw_daemons[] = {
      .local = 1,
      .prefixes = {"/api/v1/auth", "/api/v1/users", "/api/v1/api-keys", "/api/v1/audit",
                   "/api/v1/gateway"}},
+    /* the gateway itself, with no database (services/gateway/overview.c) */
+    {.name = "dashboard", .local = 1, .prefixes = {"/api/v1/dashboard/overview"}},
     {.name = "inventory",
      .prefixes = {"/api/v1/categories", "/api/v1/products", "/api/v1/stores", "/api/v1/inventory",
                   "/api/v1/stock-movements", "/api/v1/transfers", "/api/v1/reservations",
@@ -65,6 +67,7 @@ const struct gw_route gw_routes[] = {
     {"PATCH", "/api/v1/stores/{id}", P(STORE_WRITE), GW_SCOPE_STORE},
     {"GET", "/api/v1/products/{id}/inventory", P(STOCK_READ), ANY},
     {"GET", "/api/v1/inventory/low-stock", P(STOCK_READ), ANY},
+    {"GET", "/api/v1/inventory/stock-summary", P(STOCK_READ), ANY},
     {"GET", "/api/v1/inventory/predictions/categories/{category_id}", P(STOCK_READ), ANY},
     {"GET", "/api/v1/inventory/predictions/{product_id}", P(STOCK_READ), ANY},
     {"POST", "/api/v1/inventory/predictions/{product_id}/refresh", P(STOCK_WRITE), ANY},
@@ -96,6 +99,7 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/transactions", P(TXN_READ), ANY},
     {"POST", "/api/v1/transactions", P(TXN_WRITE), ANY},
     {"GET", "/api/v1/transactions/suspicious", P(FRAUD_REVIEW), ANY},
+    {"GET", "/api/v1/transactions/suspicious/summary", P(FRAUD_REVIEW), ANY},
     {"GET", "/api/v1/transactions/{id}", P(TXN_READ), ANY},
     {"POST", "/api/v1/transactions/{id}/void", P(TXN_WRITE), ANY},
     {"POST", "/api/v1/transactions/{id}/review", P(FRAUD_REVIEW), ANY},
@@ -108,6 +112,7 @@ const struct gw_route gw_routes[] = {
     {"POST", "/api/v1/txn/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/txn/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/analytics/catalogue-lag", P(ANALYTICS_READ), ANY},
+    {"GET", "/api/v1/dashboard/overview", P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/analytics/hourly-sales", P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/analytics/top-products", P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/analytics/customer-segments", P(ANALYTICS_READ), ANY},
@@ -260,8 +265,11 @@ gw_daemons_resolve(const struct gw_daemon *d, size_t n_d, const struct gw_route 
     return TM_OK;
 }
 
-void
-gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n)
+/* One setting per routed daemon: "<name>-<what>", TM_<NAME>_<WHAT>,
+ * default "ipc:///tmp/tm-<name>[-events]-1.ipc". */
+static void
+opts_fill(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n, const char *what,
+          const char *def_infix, const char *help_what)
 {
     assert(n <= GW_DAEMONS_MAX);
     memset(o, 0, sizeof *o);
@@ -271,14 +279,16 @@ gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t 
         if (d[i].local)
             continue;
         assert(strlen(d[i].name) < GW_DAEMON_NAME_MAX);
-        snprintf(o->flag[k], sizeof o->flag[k], "%s-endpoints", d[i].name);
-        snprintf(o->env[k], sizeof o->env[k], "TM_%s_ENDPOINTS", d[i].name);
+        snprintf(o->flag[k], sizeof o->flag[k], "%s-%s", d[i].name, what);
+        snprintf(o->env[k], sizeof o->env[k], "TM_%s_%s", d[i].name, what);
         for (char *c = o->env[k]; *c; c++)
             if (*c >= 'a' && *c <= 'z')
                 *c = (char)(*c - 'a' + 'A');
-        snprintf(o->def[k], sizeof o->def[k], "ipc:///tmp/tm-%s-1.ipc", d[i].name);
-        snprintf(o->help[k], sizeof o->help[k],
-                 "comma-separated bus endpoints of every tm-%s instance", d[i].name);
+            else if (*c == '-')
+                *c = '_';
+        snprintf(o->def[k], sizeof o->def[k], "ipc:///tmp/tm-%s%s-1.ipc", d[i].name, def_infix);
+        snprintf(o->help[k], sizeof o->help[k], "comma-separated %s of every tm-%s instance",
+                 help_what, d[i].name);
         o->rows[k] = (struct tm_cfg_opt){.flag = o->flag[k],
                                          .env = o->env[k],
                                          .type = TM_CFG_STR,
@@ -288,6 +298,18 @@ gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t 
                                          .help = o->help[k]};
         o->n++;
     }
+}
+
+void
+gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n)
+{
+    opts_fill(o, d, n, "endpoints", "", "bus endpoints");
+}
+
+void
+gw_daemon_events_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n)
+{
+    opts_fill(o, d, n, "events-endpoints", "-events", "PUB endpoints");
 }
 
 /* Matches path against template t, collecting {name} segments. */

@@ -75,10 +75,10 @@ TM_MUSTCHECK enum tm_code gw_daemons_resolve(const struct gw_daemon *d, size_t n
 struct gw_daemon_opts {
     struct tm_cfg_opt rows[GW_DAEMONS_MAX];
     size_t n; /* rows in use */
-    char flag[GW_DAEMONS_MAX][GW_DAEMON_NAME_MAX + 16];
-    char env[GW_DAEMONS_MAX][GW_DAEMON_NAME_MAX + 16];
+    char flag[GW_DAEMONS_MAX][GW_DAEMON_NAME_MAX + 24];
+    char env[GW_DAEMONS_MAX][GW_DAEMON_NAME_MAX + 24];
     char def[GW_DAEMONS_MAX][GW_DAEMON_NAME_MAX + 32];
-    char help[GW_DAEMONS_MAX][GW_DAEMON_NAME_MAX + 64];
+    char help[GW_DAEMONS_MAX][GW_DAEMON_NAME_MAX + 80];
 };
 
 /* Fills o from d[0..n), a table gw_daemons_resolve accepted. Daemon i's row
@@ -87,6 +87,12 @@ struct gw_daemon_opts {
  * offset i * GW_ENDPOINTS_MAX, so the table's base is a
  * char [GW_DAEMONS_MAX][GW_ENDPOINTS_MAX] indexed like d. */
 void gw_daemon_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n);
+
+/* As gw_daemon_opts_init, for the daemons' PUB endpoints (the gateway's
+ * live listener, live.h): flag "<name>-events-endpoints", env
+ * "TM_<NAME>_EVENTS_ENDPOINTS", default "ipc:///tmp/tm-<name>-events-1.ipc",
+ * the same layout over a second char [GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]. */
+void gw_daemon_events_opts_init(struct gw_daemon_opts *o, const struct gw_daemon *d, size_t n);
 
 enum gw_match { GW_MATCH_OK, GW_MATCH_NONE, GW_MATCH_METHOD };
 

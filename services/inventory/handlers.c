@@ -481,6 +481,8 @@ const struct tm_route inv_routes[] = {
     {"GET", "/api/v1/products/{id}/inventory", inv_h_levels_product, TM_TX_READ, NULL,
      TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/low-stock", inv_h_low_stock, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/inventory/stock-summary", inv_h_stock_summary, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/predictions/categories/{category_id}", inv_h_prediction_category,
      TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/predictions/{product_id}", inv_h_prediction_get, TM_TX_READ, NULL,

@@ -443,6 +443,22 @@ inv_h_low_stock(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return rc;
 }
 
+/* The dashboard's stock numbers (GET /api/v1/inventory/stock-summary). */
+enum tm_code
+inv_h_stock_summary(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct inv_stock_filter f = {0};
+    char scope[INV_SCOPE_MAX];
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
+        (f.store_id && (rc = tm_ctx_may_store(ctx, f.store_id, "store_id", err)) != TM_OK))
+        return rc;
+    if (tm_ctx_store_scope(ctx, scope, sizeof scope))
+        f.store_scope = scope;
+    return inv_db_stock_summary(ctx->db, &f, &rep->body, err);
+}
+
 /* ------------------------------------------------------------ movements */
 
 enum tm_code

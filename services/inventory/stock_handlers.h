@@ -21,9 +21,9 @@
 typedef enum tm_code inv_handler(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
 
 inv_handler inv_h_levels_store, inv_h_levels_product, inv_h_level_get, inv_h_level_put,
-    inv_h_low_stock, inv_h_movements_list, inv_h_movement_create, inv_h_transfer_create,
-    inv_h_transfers_list, inv_h_transfer_get, inv_h_transfer_ship, inv_h_transfer_receive,
-    inv_h_transfer_cancel, inv_h_reservation_create, inv_h_reservation_get,
+    inv_h_low_stock, inv_h_stock_summary, inv_h_movements_list, inv_h_movement_create,
+    inv_h_transfer_create, inv_h_transfers_list, inv_h_transfer_get, inv_h_transfer_ship,
+    inv_h_transfer_receive, inv_h_transfer_cancel, inv_h_reservation_create, inv_h_reservation_get,
     inv_h_reservation_release, inv_h_commit_create, inv_h_commit_get, inv_h_commit_reverse;
 
 /* Jobs (common/jobs.h signature): release expired reservations; check every

@@ -398,6 +398,25 @@ inv_db_low_levels(PGconn *db, const struct inv_stock_filter *f, int max, struct 
 }
 
 enum tm_code
+inv_db_stock_summary(PGconn *db, const struct inv_stock_filter *f, struct tm_buf *out,
+                     struct tm_err *err)
+{
+    struct tm_db_int store;
+    const char *params[2] = {f->store_id ? tm_db_int(&store, f->store_id) : NULL, f->store_scope};
+
+    /* the same levels as inv_db_low_levels, whose rows these count */
+    return tm_db_json_one(db,
+                          "SELECT json_build_object("
+                          "'low_stock', count(*) FILTER (WHERE s.on_hand - s.reserved > 0"
+                          " AND s.on_hand - s.reserved <= s.reorder_point),"
+                          " 'out_of_stock', count(*) FILTER (WHERE s.on_hand - s.reserved <= 0)"
+                          ")::text" LEVEL_FROM " WHERE p.active"
+                          " AND ($1::bigint IS NULL OR s.store_id = $1)"
+                          " AND ($2::bigint[] IS NULL OR s.store_id = ANY($2::bigint[]))",
+                          2, params, "id", "summary", out, err);
+}
+
+enum tm_code
 inv_db_movements_list(PGconn *db, const struct inv_stock_filter *f, const struct tm_page *pg,
                       struct inv_movement *out, int *n, struct tm_err *err)
 {

@@ -103,6 +103,13 @@ TM_MUSTCHECK enum tm_code inv_db_levels_list(PGconn *db, const struct inv_stock_
 TM_MUSTCHECK enum tm_code inv_db_low_levels(PGconn *db, const struct inv_stock_filter *f, int max,
                                             struct inv_level_view *out, int *n, struct tm_err *err);
 
+/* The counts of the levels inv_db_low_levels lists, split as the
+ * dashboard shows them: {"low_stock": n, "out_of_stock": n} appended to
+ * out (out: nothing available; low: some, at or under the reorder point).
+ * f's store_id and store_scope filter; the other members are ignored. */
+TM_MUSTCHECK enum tm_code inv_db_stock_summary(PGconn *db, const struct inv_stock_filter *f,
+                                               struct tm_buf *out, struct tm_err *err);
+
 TM_MUSTCHECK enum tm_code inv_db_movements_list(PGconn *db, const struct inv_stock_filter *f,
                                                 const struct tm_page *pg, struct inv_movement *out,
                                                 int *n, struct tm_err *err);

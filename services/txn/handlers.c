@@ -215,6 +215,27 @@ h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return tx_db_sale_list(ctx->db, f, &pg, &rep->body, err);
 }
 
+/* The dashboard's fraud number (GET /api/v1/transactions/suspicious/summary). */
+static enum tm_code
+h_queue_summary(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    const char *store = NULL;
+    char id[24], scope[TM_STORES_TEXT_MAX + 3];
+    int64_t store_id;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &store_id, err)) != TM_OK ||
+        (store_id && (rc = tm_ctx_may_store(ctx, store_id, "store_id", err)) != TM_OK))
+        return rc;
+    if (store_id) {
+        snprintf(id, sizeof id, "%" PRId64, store_id);
+        store = id;
+    }
+    return tx_db_queue_summary(ctx->db, store,
+                               tm_ctx_store_scope(ctx, scope, sizeof scope) ? scope : NULL,
+                               &rep->body, err);
+}
+
 static enum tm_code
 h_sale_review(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -331,6 +352,8 @@ const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/transactions", h_sale_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/transactions", tx_h_sale_create, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/transactions/suspicious", h_sale_list, TM_TX_READ, queue_arg, TM_SCOPE_STORES},
+    {"GET", "/api/v1/transactions/suspicious/summary", h_queue_summary, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
     {"GET", "/api/v1/transactions/{id}", h_sale_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/transactions/{id}/void", tx_h_sale_void, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/transactions/{id}/review", h_sale_review, TM_TX_WRITE, NULL, TM_SCOPE_NONE},

@@ -474,6 +474,23 @@ tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, stru
 }
 
 enum tm_code
+tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope, struct tm_buf *out,
+                    struct tm_err *err)
+{
+    const char *params[2] = {store_id, scope};
+
+    /* the queue's condition is tx_db_sale_list's "queue"; the partial index
+     * transactions_flagged_idx holds just the flagged rows */
+    return tm_db_json_one(db,
+                          "SELECT json_build_object('waiting_review', count(*))::text"
+                          " FROM txn.transactions t WHERE t.decision <> 'approve'"
+                          " AND t.review_label IS NULL"
+                          " AND ($1::bigint IS NULL OR t.store_id = $1::bigint)"
+                          " AND ($2::bigint[] IS NULL OR t.store_id = ANY($2::bigint[]))",
+                          2, params, "id", "summary", out, err);
+}
+
+enum tm_code
 tx_db_sale_void(PGconn *db, int64_t id, const char *reason, struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int tid;

@@ -151,6 +151,12 @@ TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
                                           const struct tm_page *pg, struct tm_buf *out,
                                           struct tm_err *err);
 
+/* The suspicious queue's size, {"waiting_review": n} appended to out: the
+ * sales GET /api/v1/transactions/suspicious lists (flagged, not reviewed),
+ * at store_id (NULL: any) within scope (array literal; NULL: any). */
+TM_MUSTCHECK enum tm_code tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope,
+                                              struct tm_buf *out, struct tm_err *err);
+
 /* Marks a completed sale voided (reason) and writes its JSON. */
 TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *reason,
                                           struct tm_buf *out, struct tm_err *err);

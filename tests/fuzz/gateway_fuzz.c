@@ -2,7 +2,9 @@
  * decoders of outside input: the bodies of login, refresh, logout, users
  * and API keys (services/gateway/decode.c) and the claims of an access
  * token (the input, signed here with the test key so that verification
- * reaches the claims parser). Every input runs on a thread of
+ * reaches the claims parser), and the dashboard overview's readers
+ * (services/gateway/overview_doc.c): the input as each daemon's answer to
+ * the merge, as a cached value and as a store scope. Every input runs on a thread of
  * TM_DECODER_STACK_SIZE bytes, the part of a civetweb worker's stack a
  * decoder may use: the stack the gateway's handlers really run on, where a
  * 700-level body once overflowed cJSON. `make fuzz` builds it; make test
@@ -18,6 +20,7 @@
 #include "common/http.h"
 
 #include "services/gateway/decode.h"
+#include "services/gateway/overview_doc.h"
 #include "services/gateway/token.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -57,6 +60,43 @@ verify_as_token(const char *text, size_t size)
     (void)gw_token_verify(token, key, sizeof key - 1, 1700000000, &claims, NULL);
 }
 
+/* The input as each part's answer in turn (the others well formed), as a
+ * cache value and as a store scope literal. */
+static __attribute__((noinline)) void
+overview_all(const char *text, size_t size)
+{
+    static const char summary[] = "{\"today\":{},\"last_24h\":{},\"top_products\":[],"
+                                  "\"hourly\":[],\"applied\":{\"txn\":1}}";
+    static const char stock[] = "{\"low_stock\":1,\"out_of_stock\":2}";
+    static const char queue[] = "{\"waiting_review\":3}";
+    char *scope = malloc(GW_OV_SCOPE_MAX), *key = malloc(GW_OV_SCOPE_MAX);
+    struct gw_ov_facts facts;
+    const char *doc;
+    size_t len;
+
+    for (int p = 0; p < GW_OV_PARTS; p++) {
+        struct gw_ov_reply r[GW_OV_PARTS] = {{GW_OV_OK, summary, sizeof summary - 1},
+                                             {GW_OV_OK, stock, sizeof stock - 1},
+                                             {GW_OV_OK, queue, sizeof queue - 1}};
+        struct tm_buf out;
+
+        r[p] = (struct gw_ov_reply){GW_OV_OK, text, size};
+        tm_buf_init(&out, 1 << 20);
+        (void)gw_ov_merge(r, 0, "t", &out, &facts, NULL);
+        tm_buf_fini(&out);
+    }
+    (void)gw_ov_unpack(text, size, 7, &facts, &doc, &len);
+    if (!scope || !key)
+        abort();
+    if (size < GW_OV_SCOPE_MAX) {
+        memcpy(scope, text, size);
+        scope[size] = '\0';
+        (void)gw_ov_scope_key(scope, 0, key, GW_OV_SCOPE_MAX, NULL);
+    }
+    free(scope);
+    free(key);
+}
+
 static void
 decode_all(void *arg)
 {
@@ -75,6 +115,7 @@ decode_all(void *arg)
     (void)gw_decode_key_create(in->text, in->size, k, NULL);
     (void)gw_decode_key_update(in->text, in->size, NULL);
     verify_as_token(in->text, in->size);
+    overview_all(in->text, in->size);
     free(user);
     free(k);
 }

@@ -235,6 +235,68 @@ START_TEST(test_bus_full_pool_serves_in_arrival_order)
 }
 END_TEST
 
+/* Requests sent together from one thread (tm_bus_send) and waited for one
+ * after the other take as long as the slowest, each within its own
+ * deadline: two 1 s requests take about 1 s, not 2, and one that is late
+ * times out at its deadline while the others go on. */
+START_TEST(test_bus_sent_together_take_the_slowest)
+{
+    pid_t a = spawn(SLOW, 10), b = spawn(SLOW, 11), e = spawn(ECHO, 12);
+    char ep[3][128];
+    struct tm_bus_client *c[3] = {NULL, NULL, NULL};
+    struct tm_bus_pending p[3];
+    char *reply[3] = {NULL, NULL, NULL};
+    size_t len[3];
+    struct tm_err err;
+    int64_t t0;
+
+    for (int i = 0; i < 3; i++) {
+        endpoint(ep[i], sizeof ep[i], 10 + i);
+        ck_assert_int_eq(tm_bus_client_new("t", ep[i], 4, &c[i], NULL), TM_OK);
+    }
+    t0 = tm_mono_ms();
+    tm_bus_send(c[0], "a", 1, 1, t0 + 3000, &p[0]);
+    tm_bus_send(c[1], "b", 1, 1, t0 + 300, &p[1]); /* late: 1 s to answer */
+    tm_bus_send(c[2], "c", 1, 1, t0 + 3000, &p[2]);
+    ck_assert_int_eq(tm_bus_wait(&p[1], &reply[1], &len[1], &err), TM_TIMEOUT);
+    ck_assert_int_lt(tm_mono_ms() - t0, 800);
+    ck_assert_int_eq(tm_bus_wait(&p[0], &reply[0], &len[0], &err), TM_OK);
+    ck_assert_int_eq(tm_bus_wait(&p[2], &reply[2], &len[2], &err), TM_OK);
+    ck_assert_int_lt(tm_mono_ms() - t0, 1800);
+    ck_assert_int_eq((int)len[0], 6);
+    ck_assert_int_eq(memcmp(reply[0], "echo:a", 6), 0);
+    ck_assert_ptr_null(reply[1]);
+    ck_assert_int_eq(memcmp(reply[2], "echo:c", 6), 0);
+    for (int i = 0; i < 3; i++) {
+        tm_bus_free(reply[i]);
+        tm_bus_client_free(c[i]);
+    }
+    reap(a, 10);
+    reap(b, 11);
+    reap(e, 12);
+}
+END_TEST
+
+/* A request that no instance takes is reported by tm_bus_wait. */
+START_TEST(test_bus_send_to_nobody_reports_at_wait)
+{
+    char ep[128];
+    struct tm_bus_client *c = NULL;
+    struct tm_bus_pending p;
+    char *reply = NULL;
+    size_t len = 0;
+    struct tm_err err;
+
+    endpoint(ep, sizeof ep, 13);
+    ck_assert_int_eq(tm_bus_client_new("t", ep, 4, &c, NULL), TM_OK);
+    tm_bus_send(c, "x", 1, 1, tm_mono_ms() + 2000, &p);
+    ck_assert_int_eq(tm_bus_wait(&p, &reply, &len, &err), TM_UNAVAIL);
+    ck_assert_ptr_nonnull(strstr(err.message, "no instance"));
+    ck_assert_ptr_null(reply);
+    tm_bus_client_free(c);
+}
+END_TEST
+
 Suite *
 bus_suite(void)
 {
@@ -249,6 +311,8 @@ bus_suite(void)
     tcase_add_test(tc, test_bus_deadline_is_timeout);
     tcase_add_test(tc, test_bus_client_refuses_bad_endpoint_lists);
     tcase_add_test(tc, test_bus_full_pool_serves_in_arrival_order);
+    tcase_add_test(tc, test_bus_sent_together_take_the_slowest);
+    tcase_add_test(tc, test_bus_send_to_nobody_reports_at_wait);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -17,7 +17,21 @@ START_TEST(test_event_parse_good)
     ck_assert_str_eq(ev.topic, "product.created");
     ck_assert_str_eq(ev.source, "inventory");
     ck_assert_int_eq(ev.seq, 12);
+    ck_assert_str_eq(ev.ts, "x");
     ck_assert_int_eq(cJSON_GetObjectItem(ev.data, "id")->valueint, 7);
+    cJSON_Delete(root);
+}
+END_TEST
+
+/* "ts" is optional on the wire (older producers), "" when absent. */
+START_TEST(test_event_ts_optional)
+{
+    const char *t = "{\"topic\":\"t\",\"source\":\"s\",\"seq\":1,\"data\":{}}";
+    struct tm_event ev;
+    cJSON *root = NULL;
+
+    ck_assert_int_eq(tm_event_parse(t, strlen(t), &ev, &root, NULL), TM_OK);
+    ck_assert_str_eq(ev.ts, "");
     cJSON_Delete(root);
 }
 END_TEST
@@ -33,6 +47,10 @@ static const struct {
     {"{\"topic\":\"t\",\"source\":\"s\",\"seq\":1.5,\"data\":{}}", "seq"},
     {"{\"topic\":\"t\",\"source\":\"s\",\"seq\":1,\"data\":[1]}", "data"},
     {"{\"topic\":\"t\",\"source\":\"s\",\"seq\":1}", "data"},
+    {"{\"topic\":\"t\",\"source\":\"s\",\"seq\":1,\"ts\":5,\"data\":{}}", "ts"},
+    {"{\"topic\":\"t\",\"source\":\"s\",\"seq\":1,\"ts\":\"2026-11-22T21:39:19.215Z----------------"
+     "----\",\"data\":{}}",
+     "ts"},
 };
 
 START_TEST(test_event_parse_refuses_malformed)
@@ -55,6 +73,7 @@ event_suite(void)
     TCase *tc = tcase_create("event");
 
     tcase_add_test(tc, test_event_parse_good);
+    tcase_add_test(tc, test_event_ts_optional);
     tcase_add_loop_test(tc, test_event_parse_refuses_malformed, 0,
                         (int)(sizeof bad_events / sizeof bad_events[0]));
     suite_add_tcase(s, tc);

@@ -15,6 +15,7 @@
 
 #include "services/analytics/handlers.h"
 #include "services/gateway/handlers.h"
+#include "services/gateway/overview.h"
 #include "services/gateway/routes.h"
 #include "services/inventory/handlers.h"
 #include "services/supplier/handlers.h"
@@ -150,8 +151,11 @@ static const struct {
     const struct tm_route *routes;
     const size_t *n;
 } answering[] = {
-    {"gateway", gw_local_routes, &gw_local_routes_n}, {"inventory", inv_routes, &inv_routes_n},
-    {"analytics", an_routes, &an_routes_n},           {"txn", tx_routes, &tx_routes_n},
+    {"gateway", gw_local_routes, &gw_local_routes_n},
+    {"dashboard", gw_dash_routes, &gw_dash_routes_n},
+    {"inventory", inv_routes, &inv_routes_n},
+    {"analytics", an_routes, &an_routes_n},
+    {"txn", tx_routes, &tx_routes_n},
     {"supplier", sup_routes, &sup_routes_n},
 };
 #define N_ANSWERING (sizeof answering / sizeof answering[0])
@@ -506,6 +510,42 @@ START_TEST(test_daemon_settings_load)
 }
 END_TEST
 
+/* The live listener's settings (live.h): one PUB endpoints setting per
+ * routed daemon, named as the services name their peers' (common/service),
+ * so deploy/stack.sh's TM_<SVC>_EVENTS_ENDPOINTS reach the gateway too. */
+START_TEST(test_daemon_events_settings)
+{
+    static struct gw_daemon_opts o;
+    static char events[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX];
+    char *argv[] = {"tm-gateway", "--inventory-events-endpoints=tcp://127.0.0.1:7002", NULL};
+    struct tm_cfg_table t;
+    struct tm_err err;
+    int help = 0;
+
+    gw_daemon_events_opts_init(&o, gw_daemons, gw_daemons_n);
+    ck_assert_uint_eq(o.n, 4);
+    t = (struct tm_cfg_table){o.rows, o.n, events};
+    setenv("TM_TXN_EVENTS_ENDPOINTS", "ipc:///run/t-events-1.ipc", 1);
+    unsetenv("TM_SUPPLIER_EVENTS_ENDPOINTS");
+    ck_assert_int_eq(tm_cfg_load(&t, 1, 2, argv, &help, &err), TM_OK);
+    unsetenv("TM_TXN_EVENTS_ENDPOINTS");
+    for (size_t d = 0; d < gw_daemons_n; d++) {
+        const char *name = gw_daemons[d].name, *got = events[d];
+
+        if (gw_daemons[d].local)
+            ck_assert_str_eq(got, "");
+        else if (!strcmp(name, "inventory"))
+            ck_assert_str_eq(got, "tcp://127.0.0.1:7002");
+        else if (!strcmp(name, "txn"))
+            ck_assert_str_eq(got, "ipc:///run/t-events-1.ipc");
+        else if (!strcmp(name, "supplier"))
+            ck_assert_str_eq(got, "ipc:///tmp/tm-supplier-events-1.ipc");
+    }
+    for (size_t r = 0; r < o.n; r++)
+        ck_assert_ptr_nonnull(strstr(o.rows[r].help, "PUB endpoints of every tm-"));
+}
+END_TEST
+
 /* Only login and refresh are open; everything else names who may call it. */
 START_TEST(test_only_login_and_refresh_are_public)
 {
@@ -541,6 +581,7 @@ routes_suite(void)
     tcase_add_test(tc, test_daemon_tables_bounded);
     tcase_add_test(tc, test_daemon_settings_keep_todays_names);
     tcase_add_test(tc, test_daemon_settings_load);
+    tcase_add_test(tc, test_daemon_events_settings);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -8,5 +8,6 @@ Suite *routes_suite(void);
 Suite *token_suite(void);
 Suite *perm_suite(void);
 Suite *decode_suite(void);
+Suite *overview_suite(void);
 
 #endif

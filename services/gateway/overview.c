@@ -1,0 +1,516 @@
+/* services/gateway/overview.c — the dashboard overview (overview.h).
+ * Dashboards poll it, many screens with the same few store scopes, so the
+ * expected load is mostly hits. Each gateway keeps the answers it knows
+ * to count every event it has heard in memory (a hit there costs a lookup
+ * under a mutex), and all gateways share them in Redis (one script: the
+ * drop count and the scope's entry in one round trip). A miss asks three
+ * daemons at once from this thread (tm_bus_send, then tm_bus_wait on each:
+ * as long as the slowest, each bounded by its own deadline) and caches the
+ * merge unless it may already be stale. Redis writes are conditional on
+ * the drop count read before the fan-out, so a drop that lands while an
+ * answer is being made always wins; the memory copy is keyed by the
+ * number of drop events this gateway has heard, so the listener empties
+ * it by counting. */
+#include "services/gateway/overview.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/bus.h"
+#include "common/http.h"
+#include "common/log.h"
+#include "common/metrics.h"
+#include "common/redis.h"
+#include "common/time.h"
+
+#include "services/gateway/overview_doc.h"
+
+#define REDIS_WAIT_MS 50  /* a pooled connection; past this the answer is made uncached */
+#define DROP_RETRY_MS 100 /* the drop thread's pause when Redis did not take a drop */
+#define GEN_MAX 24        /* the drop count as Redis prints it */
+#define LOCAL_MAX 64      /* scopes kept in memory: the store sets of one gateway's dashboards */
+
+/* An answer kept in memory: valid in its minute while no drop event has
+ * been heard since it was known to count every event heard. */
+struct local_entry {
+    char key[GW_OV_SCOPE_MAX]; /* scope key; "" when free */
+    int64_t minute;
+    uint64_t heard; /* gw_overview.heard when it was kept */
+    char *doc;      /* owned */
+    size_t len;
+};
+
+struct gw_overview {
+    struct gw_app *app;
+    struct gw_live *live;                   /* NULL: nothing is cached */
+    struct tm_bus_client *bus[GW_OV_PARTS]; /* app's, by part */
+    pthread_t dropper;
+    int started;              /* the drop thread runs */
+    _Atomic uint64_t heard;   /* events heard that drop the cache (listener thread) */
+    _Atomic uint64_t dropped; /* of those, how many a drop Redis took covers */
+    pthread_mutex_t mu;       /* with cv: wakes the drop thread; guards stopping */
+    pthread_cond_t cv;        /* signalled when heard or stopping changes */
+    int stopping;             /* guarded by mu */
+    struct tm_redis *rds;     /* the drop thread's own connection */
+    pthread_mutex_t lmu;      /* guards local and next; never held across I/O */
+    struct local_entry local[LOCAL_MAX];
+    unsigned next; /* the slot a new scope takes when none is free */
+};
+
+/* Each part's route; its path is the route (no parameters). */
+static const char *const part_route[GW_OV_PARTS] = {
+    "/api/v1/analytics/summary",
+    "/api/v1/inventory/stock-summary",
+    "/api/v1/transactions/suspicious/summary",
+};
+
+/* Lua: the drop count and the scope's entry. HGET's nil is false in Lua,
+ * a null element in the reply. */
+static const char read_script[] =
+    "return {redis.call('GET', KEYS[1]) or '0', redis.call('HGET', KEYS[2], ARGV[1])}";
+/* Lua: the entry is written only while the drop count is still the one
+ * read before the answer was made. */
+static const char write_script[] =
+    "if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[3] then return 0 end "
+    "redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) "
+    "redis.call('EXPIRE', KEYS[2], ARGV[4]) return 1";
+static const char drop_script[] = "redis.call('INCR', KEYS[1]) redis.call('DEL', KEYS[2]) "
+                                  "return 1";
+
+/* ------------------------------------------------------------ the drops */
+
+/* The listener (live thread): counts, which empties the memory copies at
+ * once, and wakes the drop thread for Redis; never blocks on I/O. */
+static void
+on_event(void *arg, const struct tm_event *ev)
+{
+    struct gw_overview *ov = arg;
+
+    if (!gw_ov_topic_drops(ev->topic))
+        return;
+    atomic_fetch_add(&ov->heard, 1);
+    pthread_mutex_lock(&ov->mu);
+    pthread_cond_signal(&ov->cv);
+    pthread_mutex_unlock(&ov->mu);
+}
+
+/* Runs the drop script until Redis takes it (a drop lost would leave a
+ * stale answer served until the backstop). Events heard meanwhile are
+ * covered by the same drop. */
+static void *
+drop_main(void *arg)
+{
+    struct gw_overview *ov = arg;
+    const char *keys[2] = {GW_OV_GEN_KEY, GW_OV_CACHE_KEY};
+
+    pthread_mutex_lock(&ov->mu);
+    while (!ov->stopping) {
+        uint64_t want = atomic_load(&ov->heard);
+        redisReply *rep = NULL;
+        struct tm_err err;
+        enum tm_code rc;
+
+        if (want == atomic_load(&ov->dropped)) {
+            pthread_cond_wait(&ov->cv, &ov->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&ov->mu);
+        rc = tm_redis_eval(ov->rds, drop_script, 2, 2, keys, &rep, &err);
+        freeReplyObject(rep);
+        if (rc == TM_OK) {
+            atomic_store(&ov->dropped, want);
+            tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_overview_drops_total",
+                                    "overview cache drops (events that change its numbers)", ""),
+                          1);
+        } else {
+            tm_log_warn(NULL, "overview.drop_failed", "error=\"%s\"", err.message);
+            tm_sleep_ms(DROP_RETRY_MS);
+        }
+        pthread_mutex_lock(&ov->mu);
+    }
+    pthread_mutex_unlock(&ov->mu);
+    return NULL;
+}
+
+/* ------------------------------------------------------------ in memory */
+
+/* Appends the kept answer of key to out when it is of this minute and no
+ * drop event was heard since (heard is ov->heard now); 1 when it did. */
+static int
+local_get(struct gw_overview *ov, const char *key, int64_t minute, uint64_t heard,
+          struct tm_buf *out)
+{
+    int hit = 0;
+
+    pthread_mutex_lock(&ov->lmu);
+    for (int i = 0; i < LOCAL_MAX; i++)
+        if (strcmp(ov->local[i].key, key) == 0) {
+            hit = ov->local[i].minute == minute && ov->local[i].heard == heard &&
+                  tm_buf_add(out, ov->local[i].doc, ov->local[i].len) == TM_OK;
+            break;
+        }
+    pthread_mutex_unlock(&ov->lmu);
+    return hit;
+}
+
+/* Keeps a copy of doc for key, known to count every event heard up to
+ * `heard`. */
+static void
+local_put(struct gw_overview *ov, const char *key, int64_t minute, uint64_t heard, const char *doc,
+          size_t len)
+{
+    char *copy = tm_xmalloc(len ? len : 1), *old = NULL;
+    struct local_entry *e = NULL;
+
+    memcpy(copy, doc, len);
+    pthread_mutex_lock(&ov->lmu);
+    for (int i = 0; i < LOCAL_MAX && !e; i++)
+        if (strcmp(ov->local[i].key, key) == 0 || !ov->local[i].key[0])
+            e = &ov->local[i];
+    if (!e) /* full: another scope gives way, in turn */
+        e = &ov->local[ov->next++ % LOCAL_MAX];
+    old = e->doc;
+    *e = (struct local_entry){.minute = minute, .heard = heard, .doc = copy, .len = len};
+    snprintf(e->key, sizeof e->key, "%s", key);
+    pthread_mutex_unlock(&ov->lmu);
+    free(old);
+}
+
+/* ------------------------------------------------------------ the cache */
+
+/* Looks the scope up: on a hit appends the document to out, its applied
+ * seqs to *facts, and returns 1; gen receives the drop count ("" when
+ * Redis did not answer: the answer will not be cached). */
+static int
+cache_get(struct tm_redis *r, const char *key, int64_t minute, char gen[GEN_MAX],
+          struct gw_ov_facts *facts, struct tm_buf *out)
+{
+    const char *args[3] = {GW_OV_GEN_KEY, GW_OV_CACHE_KEY, key};
+    redisReply *rep = NULL;
+    const char *doc;
+    size_t len;
+    int hit = 0;
+
+    gen[0] = '\0';
+    if (tm_redis_eval(r, read_script, 2, 3, args, &rep, NULL) != TM_OK)
+        return 0;
+    if (rep->type == REDIS_REPLY_ARRAY && rep->elements == 2 &&
+        rep->element[0]->type == REDIS_REPLY_STRING && rep->element[0]->len < GEN_MAX) {
+        snprintf(gen, GEN_MAX, "%s", rep->element[0]->str);
+        hit = rep->element[1]->type == REDIS_REPLY_STRING &&
+              gw_ov_unpack(rep->element[1]->str, rep->element[1]->len, minute, facts, &doc, &len) &&
+              tm_buf_add(out, doc, len) == TM_OK;
+    }
+    freeReplyObject(rep);
+    return hit;
+}
+
+static void
+cache_put(struct tm_redis *r, const char *rid, const char *key, int64_t minute, const char *gen,
+          const struct gw_ov_facts *facts, const char *doc, size_t len)
+{
+    char ttl[16];
+    const char *args[6] = {GW_OV_GEN_KEY, GW_OV_CACHE_KEY, key, NULL, gen, ttl};
+    struct tm_buf val;
+    redisReply *rep = NULL;
+    struct tm_err err;
+
+    snprintf(ttl, sizeof ttl, "%d", GW_OV_BACKSTOP_S);
+    tm_buf_init(&val, TM_MESSAGE_MAX);
+    if (gw_ov_pack(minute, facts, doc, len, &val) == TM_OK) {
+        args[3] = val.p;
+        if (tm_redis_eval(r, write_script, 2, 6, args, &rep, &err) != TM_OK)
+            tm_log_warn(rid, "overview.cache_write_failed", "error=\"%s\"", err.message);
+        freeReplyObject(rep);
+    }
+    tm_buf_fini(&val);
+}
+
+/* Whether an answer made with tm-analytics' summary at these applied seqs
+ * may lack an event this gateway has heard. */
+static int
+summary_behind(struct gw_live *live, const struct gw_ov_facts *a)
+{
+    for (int i = 0; i < a->n; i++)
+        if (gw_live_heard(live, a->source[i]) > a->seq[i])
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ the fan-out */
+
+/* One part's request, as the gateway would forward it: the caller's
+ * principal (each daemon scopes by it), its request id. */
+static enum tm_code
+part_request(const struct tm_ctx *ctx, int part, const char *store, int64_t deadline_ms,
+             struct tm_buf *env, struct tm_err *err)
+{
+    struct tm_request req;
+
+    memset(&req, 0, sizeof req);
+    snprintf(req.id, sizeof req.id, "%s", ctx->req->id);
+    snprintf(req.method, sizeof req.method, "GET");
+    snprintf(req.route, sizeof req.route, "%s", part_route[part]);
+    snprintf(req.path, sizeof req.path, "%s", part_route[part]);
+    req.principal = ctx->req->principal;
+    req.deadline_ms = deadline_ms;
+    if (store) {
+        req.query[0] = (struct tm_kv){"store_id", store};
+        req.n_query = 1;
+    }
+    return tm_request_encode(&req, env, err);
+}
+
+static enum gw_ov_outcome
+outcome_of(enum tm_code rc, const struct tm_reply_view *v)
+{
+    if (rc == TM_OK)
+        return v->status == 200 ? GW_OV_OK : GW_OV_ERROR;
+    return rc == TM_TIMEOUT ? GW_OV_TIMEOUT : GW_OV_DOWN;
+}
+
+/* Asks every part at once and merges their answers into out. */
+static enum tm_code
+fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, struct tm_buf *out,
+        struct gw_ov_facts *applied, struct tm_err *err)
+{
+    struct tm_buf env[GW_OV_PARTS];
+    struct tm_bus_pending pend[GW_OV_PARTS];
+    struct gw_ov_reply r[GW_OV_PARTS];
+    char *reply[GW_OV_PARTS] = {NULL};
+    char store[24], at[32];
+    int sent[GW_OV_PARTS] = {0};
+    int64_t wall = tm_now_ms(), mono = tm_mono_ms(), budget = ov->app->cfg->overview_deadline_ms;
+    enum tm_code rc = TM_OK;
+
+    snprintf(store, sizeof store, "%" PRId64, store_id);
+    /* each part's own deadline, within the request's */
+    if (ctx->req->deadline_ms && ctx->req->deadline_ms - wall < budget)
+        budget = ctx->req->deadline_ms - wall;
+    for (int p = 0; p < GW_OV_PARTS; p++) {
+        tm_buf_init(&env[p], TM_MESSAGE_MAX);
+        r[p] = (struct gw_ov_reply){GW_OV_DOWN, NULL, 0};
+        if (budget > 0 &&
+            part_request(ctx, p, store_id ? store : NULL, wall + budget, &env[p], NULL) == TM_OK) {
+            tm_bus_send(ov->bus[p], env[p].p, env[p].len, 1, mono + budget, &pend[p]);
+            sent[p] = 1;
+        }
+    }
+    for (int p = 0; p < GW_OV_PARTS; p++) {
+        struct tm_reply_view v;
+        size_t len = 0;
+        struct tm_err e;
+        enum tm_code prc;
+
+        if (!sent[p])
+            continue;
+        prc = tm_bus_wait(&pend[p], &reply[p], &len, &e);
+        if (prc == TM_OK)
+            prc = tm_reply_decode(reply[p], len, &v, &e);
+        r[p].outcome = outcome_of(prc, &v);
+        if (r[p].outcome == GW_OV_OK) {
+            r[p].body = v.body;
+            r[p].len = v.body_len;
+        } else {
+            tm_log_warn(ctx->req->id, "overview.partial", "daemon=%s status=%d error=\"%s\"",
+                        gw_ov_part_names[p], prc == TM_OK ? v.status : 0,
+                        prc == TM_OK ? "" : e.message);
+        }
+    }
+    tm_iso8601(wall, at, sizeof at);
+    rc = gw_ov_merge(r, store_id, at, out, applied, err);
+    for (int p = 0; p < GW_OV_PARTS; p++) {
+        tm_bus_free(reply[p]);
+        tm_buf_fini(&env[p]);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ the route */
+
+static void
+count(const char *outcome)
+{
+    char labels[32];
+
+    snprintf(labels, sizeof labels, "cache=\"%s\"", outcome);
+    tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_overview_total",
+                            "dashboard overviews answered, by cache outcome", labels),
+                  1);
+}
+
+/* The answer from memory or Redis; 1 on a hit. gen receives Redis' drop
+ * count ("" when it did not answer). */
+static int
+cached(struct gw_overview *ov, const char *key, int64_t minute, char gen[GEN_MAX],
+       struct tm_buf *out)
+{
+    uint64_t heard = atomic_load(&ov->heard);
+    /* every drop heard so far has reached Redis: what it holds counts them */
+    int redis_current = heard == atomic_load(&ov->dropped);
+    struct gw_ov_facts facts;
+    struct tm_redis *r;
+    int hit = 0;
+
+    if (local_get(ov, key, minute, heard, out)) {
+        count("memory");
+        return 1;
+    }
+    if ((r = tm_redis_pool_get(ov->app->redis, REDIS_WAIT_MS)) != NULL)
+        hit = cache_get(r, key, minute, gen, &facts, out);
+    tm_redis_pool_put(ov->app->redis, r);
+    count(hit ? "redis" : "miss");
+    /* kept in memory when it counts every event heard, as an answer this
+     * gateway made would (another gateway may have made it before hearing
+     * one, and tm-analytics' seqs tell) */
+    if (hit && redis_current && !summary_behind(ov->live, &facts) &&
+        heard == atomic_load(&ov->heard))
+        local_put(ov, key, minute, heard, out->p, out->len);
+    return hit;
+}
+
+static enum tm_code
+h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    struct gw_app *app = ctx->app;
+    struct gw_overview *ov = app->overview;
+    char scope[TM_STORES_TEXT_MAX + 3], key[GW_OV_SCOPE_MAX], gen[GEN_MAX] = "";
+    int64_t store_id, minute = tm_now_ms() / 60000;
+    uint64_t generation = ov->live ? gw_live_generation(ov->live) : 0;
+    uint64_t heard = atomic_load(&ov->heard);
+    struct gw_ov_facts facts;
+    struct tm_redis *r = NULL;
+    enum tm_code rc;
+    int scoped;
+
+    if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &store_id, err)) != TM_OK ||
+        (store_id && (rc = tm_ctx_may_store(ctx, store_id, "store_id", err)) != TM_OK))
+        return rc;
+    scoped = tm_ctx_store_scope(ctx, scope, sizeof scope);
+    if ((rc = gw_ov_scope_key(scoped ? scope : NULL, store_id, key, sizeof key, err)) != TM_OK)
+        return rc;
+    if (!ov->live) { /* nothing would drop a cached answer */
+        count("uncached");
+        return fan_out(ov, ctx, store_id, &rep->body, &facts, err);
+    }
+    if (cached(ov, key, minute, gen, &rep->body))
+        return TM_OK;
+    if ((rc = fan_out(ov, ctx, store_id, &rep->body, &facts, err)) != TM_OK)
+        return rc;
+    /* Not cached when partial (the daemon may be back at the next ask) or
+     * when it may be stale already: an event was delivered during the
+     * fan-out (its drop may have run before this write could be refused),
+     * or tm-analytics had not applied one the gateway heard. */
+    if (facts.partial || generation != gw_live_generation(ov->live) ||
+        summary_behind(ov->live, &facts))
+        return TM_OK;
+    if (heard == atomic_load(&ov->heard))
+        local_put(ov, key, minute, heard, rep->body.p, rep->body.len);
+    if (gen[0] && (r = tm_redis_pool_get(app->redis, REDIS_WAIT_MS)) != NULL)
+        cache_put(r, ctx->req->id, key, minute, gen, &facts, rep->body.p, rep->body.len);
+    tm_redis_pool_put(app->redis, r);
+    return TM_OK;
+}
+
+const struct tm_route gw_dash_routes[] = {
+    {"GET", "/api/v1/dashboard/overview", h_overview, TM_TX_READ, NULL, TM_SCOPE_STORES},
+};
+const size_t gw_dash_routes_n = sizeof gw_dash_routes / sizeof gw_dash_routes[0];
+
+/* ------------------------------------------------------------ the floor */
+
+int
+gw_floor_reply(struct mg_connection *conn)
+{
+    static const char prefix[] = "{\"floor\":\"", suffix[] = "\"}";
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    char *body, q[16];
+    long n = GW_FLOOR_BYTES_DEFAULT;
+
+    if (ri->query_string &&
+        mg_get_var(ri->query_string, strlen(ri->query_string), "bytes", q, sizeof q) > 0) {
+        char *end = NULL;
+        n = strtol(q, &end, 10);
+        if (*end != '\0' || n < (long)(sizeof prefix + sizeof suffix) || n > GW_FLOOR_BYTES_MAX) {
+            static const char bad[] = "{\"error\":{\"code\":\"invalid_argument\",\"message\":"
+                                      "\"bytes must be 12 to 65536\",\"field\":\"bytes\"}}";
+            tm_http_reply(conn, 400, "application/json", "", bad, sizeof bad - 1);
+            return 1;
+        }
+    }
+    /* {"floor":"xxx…"}: n bytes of valid JSON, on the heap (a worker's
+     * stack is 100 KiB) as every API answer's is */
+    body = tm_xmalloc((size_t)n);
+    memcpy(body, prefix, sizeof prefix - 1);
+    memset(body + sizeof prefix - 1, 'x', (size_t)n - (sizeof prefix - 1) - (sizeof suffix - 1));
+    memcpy(body + n - (sizeof suffix - 1), suffix, sizeof suffix - 1);
+    tm_http_reply(conn, 200, "application/json", "", body, (size_t)n);
+    free(body);
+    return 1;
+}
+
+/* ------------------------------------------------------------ life */
+
+enum tm_code
+gw_overview_new(struct gw_app *app, struct gw_live *live, struct gw_overview **out,
+                struct tm_err *err)
+{
+    struct gw_overview *ov = tm_xcalloc(1, sizeof *ov);
+    enum tm_code rc;
+
+    ov->app = app;
+    ov->live = live;
+    pthread_mutex_init(&ov->mu, NULL);
+    pthread_cond_init(&ov->cv, NULL);
+    pthread_mutex_init(&ov->lmu, NULL);
+    for (int p = 0; p < GW_OV_PARTS; p++) {
+        int d = gw_daemon_find(gw_daemons, gw_daemons_n, part_route[p]);
+
+        if (d < 0 || !app->bus[d]) {
+            rc = tm_err_set(err, TM_INVALID, part_route[p], "no daemon answers %s", part_route[p]);
+            goto fail;
+        }
+        ov->bus[p] = app->bus[d];
+    }
+    if (live) {
+        if ((rc = tm_redis_new(app->cfg->redis_url, 300, &ov->rds, err)) != TM_OK)
+            goto fail;
+        if (pthread_create(&ov->dropper, NULL, drop_main, ov) != 0) {
+            rc = tm_err_set(err, TM_INTERNAL, NULL, "cannot start the overview's drop thread");
+            goto fail;
+        }
+        ov->started = 1;
+        if ((rc = gw_live_listen(live, on_event, ov, err)) != TM_OK)
+            goto fail;
+    }
+    *out = ov;
+    return TM_OK;
+fail:
+    gw_overview_free(ov);
+    return rc;
+}
+
+void
+gw_overview_free(struct gw_overview *ov)
+{
+    if (!ov)
+        return;
+    if (ov->started) {
+        pthread_mutex_lock(&ov->mu);
+        ov->stopping = 1;
+        pthread_cond_signal(&ov->cv);
+        pthread_mutex_unlock(&ov->mu);
+        pthread_join(ov->dropper, NULL);
+    }
+    tm_redis_free(ov->rds);
+    for (int i = 0; i < LOCAL_MAX; i++)
+        free(ov->local[i].doc);
+    pthread_mutex_destroy(&ov->lmu);
+    pthread_cond_destroy(&ov->cv);
+    pthread_mutex_destroy(&ov->mu);
+    free(ov);
+}

@@ -1,0 +1,290 @@
+/* tests/integration/overview_test.c — GET /api/v1/dashboard/overview
+ * through nginx: its counts are the daemons' (stock levels, the review
+ * queue, a store's sales); a sale posted after the answer was cached shows
+ * within a second (the event dropped the cache); tm-txn and tm-inventory
+ * stopped leave their numbers null and the answer partial, in about the
+ * overview's deadline; a store manager sees the numbers of their stores
+ * only; bad input is refused naming the field; the floor route answers
+ * its bytes. Each test that needs a store makes its own (a fresh scope key:
+ * nothing cached before it). */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/redis.h"
+#include "common/time.h"
+
+#include "services/gateway/overview.h"
+#include "tests/integration/client.h"
+
+#define MANAGER 1 /* st.token index of store_manager@ (stores 1 and 2) */
+
+/* The overview as token sees it (NULL: the admin), 200 expected. */
+static void
+overview(const char *token, const char *query, struct resp *r)
+{
+    char path[160];
+
+    snprintf(path, sizeof path, "/api/v1/dashboard/overview%s", query);
+    ck_assert_int_eq(http_as(token ? token : st.token[0], "GET", path, NULL, r), 0);
+    ck_assert_msg(r->status == 200, "%s: %d %s", path, r->status, r->body);
+}
+
+/* Member a (then b, when not NULL) as an integer; -1 when null or absent. */
+static long long
+num(const struct resp *r, const char *a, const char *b)
+{
+    const cJSON *it = cJSON_GetObjectItem(r->json, a);
+
+    if (b)
+        it = cJSON_GetObjectItem(it, b);
+    return cJSON_IsNumber(it) ? (long long)it->valuedouble : -1;
+}
+
+static int
+missing(const struct resp *r, const char *daemon)
+{
+    const cJSON *it;
+
+    cJSON_ArrayForEach(it, cJSON_GetObjectItem(r->json, "missing"))
+    {
+        if (cJSON_IsString(it) && strcmp(it->valuestring, daemon) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* r's counts are the daemons' for the stores in `where` (a condition on
+ * store_id): the levels tm-inventory's stock summary counts, and tm-txn's
+ * review queue. */
+static void
+assert_counts(const struct resp *r, const char *where)
+{
+#define LEVELS                                                                                     \
+    "SELECT count(*) FROM inventory.stock s JOIN inventory.products p ON p.id = s.product_id"      \
+    " WHERE p.active AND s.%s AND s.on_hand - s.reserved "
+    ck_assert_int_eq(num(r, "low_stock", NULL),
+                     sql_intf(LEVELS "> 0 AND s.on_hand - s.reserved <= s.reorder_point", where));
+    ck_assert_int_eq(num(r, "out_of_stock", NULL), sql_intf(LEVELS "<= 0", where));
+#undef LEVELS
+    ck_assert_int_eq(num(r, "waiting_review", NULL),
+                     sql_intf("SELECT count(*) FROM txn.transactions WHERE %s"
+                              " AND decision <> 'approve' AND review_label IS NULL",
+                              where));
+}
+
+START_TEST(test_overview_counts_are_the_daemons)
+{
+    struct resp r;
+
+    overview(NULL, "", &r);
+    assert_counts(&r, "store_id > 0");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "open_alerts")));
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "alerts")->valuestring,
+        "not_served");
+    ck_assert(!missing(&r, "inventory") && !missing(&r, "txn"));
+    resp_free(&r);
+}
+END_TEST
+
+/* Whether Redis holds the admin's overview of store (scope key "all@<id>",
+ * overview_doc.h). */
+static int
+cached(long long store)
+{
+    char field[48];
+    const char *argv[3] = {"HEXISTS", GW_OV_CACHE_KEY, field};
+    struct tm_redis *r = NULL;
+    redisReply *rep = NULL;
+    int yes;
+
+    snprintf(field, sizeof field, "all@%lld", store);
+    ck_assert_int_eq(tm_redis_new(st.redis_url, 500, &r, NULL), TM_OK);
+    ck_assert_int_eq(tm_redis_cmd(r, 3, argv, &rep, NULL), TM_OK);
+    yes = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
+    freeReplyObject(rep);
+    tm_redis_free(r);
+    return yes;
+}
+
+/* A sale made after the overview was cached: within a second the overview
+ * shows its stock going out and its revenue (the event dropped the cache). */
+START_TEST(test_overview_shows_a_sale_within_a_second)
+{
+    long long store = new_store(), product = new_product();
+    char q[64], body[512], extra[160];
+    int64_t t0, seen_ms = -1;
+    struct resp r;
+
+    receive(store, product, 1);
+    wait_known(store, product);
+    wait_stock_level("on_hand", store, product, 1);
+    snprintf(q, sizeof q, "?store_id=%lld", store);
+    /* asked until the answer is in the cache (one made while an event of
+     * the receipt was still being applied is not cached) */
+    for (int i = 0; !cached(store); i++) {
+        ck_assert_msg(i < 50, "the overview of store %lld was never cached", store);
+        overview(NULL, q, &r);
+        ck_assert_int_eq(num(&r, "store_id", NULL), store);
+        ck_assert(!cJSON_IsTrue(cJSON_GetObjectItem(r.json, "partial")));
+        ck_assert_int_eq(num(&r, "out_of_stock", NULL), 0);
+        ck_assert_int_eq(num(&r, "today", "transactions"), 0);
+        resp_free(&r);
+        tm_sleep_ms(20);
+    }
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+             store, product);
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-ov-sale\r\n", run_tag());
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+    t0 = tm_mono_ms();
+    while (seen_ms < 0 && tm_mono_ms() - t0 < 3000) {
+        overview(NULL, q, &r);
+        if (num(&r, "out_of_stock", NULL) == 1 && num(&r, "today", "transactions") == 1)
+            seen_ms = tm_mono_ms() - t0;
+        resp_free(&r);
+        if (seen_ms < 0)
+            tm_sleep_ms(20);
+    }
+    ck_assert_msg(seen_ms >= 0 && seen_ms < 1000, "the sale showed after %lld ms",
+                  (long long)seen_ms);
+    overview(NULL, q, &r); /* the store's sales: this one */
+    ck_assert_int_eq(num(&r, "today", "revenue_cents"), 500);
+    ck_assert_int_eq(num(&r, "last_24h", "transactions"), 1);
+    resp_free(&r);
+}
+END_TEST
+
+/* Sends sig to every instance of svc. */
+static void
+signal_all(const char *svc, int sig)
+{
+    for (int n = 1; n <= 9; n++) {
+        int pid = pid_of(svc, n);
+
+        if (pid <= 0)
+            break;
+        ck_assert_int_eq(kill(pid, sig), 0);
+    }
+}
+
+START_TEST(test_overview_daemons_stopped_are_null_and_partial)
+{
+    long long store = new_store();
+    char q[64];
+    struct resp r;
+    int64_t t0;
+
+    snprintf(q, sizeof q, "?store_id=%lld", store);
+    signal_all("txn", SIGSTOP);
+    signal_all("inventory", SIGSTOP);
+    t0 = tm_mono_ms();
+    overview(NULL, q, &r);
+    ck_assert_int_lt(tm_mono_ms() - t0, 2500); /* the overview's deadline (1 s), not the API's */
+    signal_all("inventory", SIGCONT);
+    signal_all("txn", SIGCONT);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "partial")));
+    ck_assert(missing(&r, "txn") && missing(&r, "inventory"));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "waiting_review")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "low_stock")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "out_of_stock")));
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "txn")->valuestring, "timeout");
+    resp_free(&r);
+    /* back: the partial answer was not cached */
+    for (int i = 0; i < 50; i++) {
+        int back;
+
+        overview(NULL, q, &r);
+        back = !missing(&r, "txn") && !missing(&r, "inventory");
+        resp_free(&r);
+        if (back)
+            return;
+        tm_sleep_ms(100);
+    }
+    ck_abort_msg("tm-txn and tm-inventory never came back in the overview");
+}
+END_TEST
+
+START_TEST(test_overview_store_manager_sees_their_stores)
+{
+    struct resp r;
+
+    overview(st.token[MANAGER], "", &r);
+    assert_counts(&r, "store_id IN (1, 2)");
+    resp_free(&r);
+    overview(st.token[MANAGER], "?store_id=2", &r);
+    assert_counts(&r, "store_id = 2");
+    resp_free(&r);
+    ck_assert_int_eq(
+        http_as(st.token[MANAGER], "GET", "/api/v1/dashboard/overview?store_id=3", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 403);
+    ck_assert_str_eq(err_field(&r), "store_id");
+    resp_free(&r);
+}
+END_TEST
+
+static const struct {
+    const char *query, *field;
+} bad[] = {
+    {"?store_id=abc", "store_id"},
+    {"?store_id=0", "store_id"},
+    {"?store_id=1&store_id=2", "store_id"},
+    {"?from=2026-11-01", "from"},
+};
+
+START_TEST(test_overview_bad_input_names_the_field)
+{
+    char path[128];
+    struct resp r;
+
+    snprintf(path, sizeof path, "/api/v1/dashboard/overview%s", bad[_i].query);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 400, "%s: %d %s", path, r.status, r.body);
+    ck_assert_str_eq(err_field(&r), bad[_i].field);
+    resp_free(&r);
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/v1/dashboard/overview", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 401);
+    resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_floor_answers_its_bytes_without_credentials)
+{
+    struct resp r;
+
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor?bytes=3000", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_uint_eq(r.len, 3000);
+    ck_assert_ptr_nonnull(r.json); /* valid JSON of that size */
+    resp_free(&r);
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor", NULL, &r), 0);
+    ck_assert_uint_eq(r.len, 2048);
+    resp_free(&r);
+    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor?bytes=70000", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "bytes");
+    resp_free(&r);
+}
+END_TEST
+
+Suite *
+overview_suite(void)
+{
+    Suite *s = suite_create("overview");
+    TCase *tc = tcase_create("overview");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_overview_counts_are_the_daemons);
+    tcase_add_test(tc, test_overview_shows_a_sale_within_a_second);
+    tcase_add_test(tc, test_overview_daemons_stopped_are_null_and_partial);
+    tcase_add_test(tc, test_overview_store_manager_sees_their_stores);
+    tcase_add_loop_test(tc, test_overview_bad_input_names_the_field, 0, sizeof bad / sizeof bad[0]);
+    tcase_add_test(tc, test_floor_answers_its_bytes_without_credentials);
+    suite_add_tcase(s, tc);
+    return s;
+}
