@@ -5,8 +5,11 @@
  * reaches the claims parser). Every input runs on a thread of
  * TM_DECODER_STACK_SIZE bytes, the part of a civetweb worker's stack a
  * decoder may use: the stack the gateway's handlers really run on, where a
- * 700-level body once overflowed cJSON. `make fuzz` builds it; make test
- * runs it on tests/fuzz/corpus for a bounded time. */
+ * 700-level body once overflowed cJSON. The same bytes are also what the
+ * dashboard WebSocket reads (services/gateway/wsmsg.c): a client's message,
+ * and, cut at the first NUL, a `channels` and a `since` query value.
+ * `make fuzz` builds it; make test runs it on tests/fuzz/corpus for a
+ * bounded time. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 #include "services/gateway/decode.h"
 #include "services/gateway/token.h"
+#include "services/gateway/wsmsg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -57,6 +61,27 @@ verify_as_token(const char *text, size_t size)
     (void)gw_token_verify(token, key, sizeof key - 1, 1700000000, &claims, NULL);
 }
 
+/* the WebSocket's readers; a query value is at most TM_QUERY_VALUE_MAX.
+ * Not inlined: its buffers must not sit on the stack beside the token's. */
+__attribute__((noinline)) static void
+ws_read_all(const char *text, size_t size)
+{
+    char token[GW_TOKEN_MAX + 1], value[TM_QUERY_VALUE_MAX + 1];
+    struct gw_ws_since since;
+    unsigned mask;
+    size_t n = strnlen(text, size < sizeof value - 1 ? size : sizeof value - 1);
+
+    (void)gw_ws_auth_parse(text, size, token, sizeof token, NULL);
+    memcpy(value, text, n);
+    value[n] = '\0';
+    if (gw_ws_channels_parse(value, &mask, NULL) == TM_OK && mask >= (1u << GW_WS_CHANNELS_N))
+        abort();
+    if (gw_ws_since_parse(value, &since, NULL) == TM_OK)
+        for (int i = 0; i < since.n; i++)
+            if (since.at[i].seq < 0 || !since.at[i].source[0])
+                abort();
+}
+
 static void
 decode_all(void *arg)
 {
@@ -75,6 +100,7 @@ decode_all(void *arg)
     (void)gw_decode_key_create(in->text, in->size, k, NULL);
     (void)gw_decode_key_update(in->text, in->size, NULL);
     verify_as_token(in->text, in->size);
+    ws_read_all(in->text, in->size);
     free(user);
     free(k);
 }

@@ -1,0 +1,351 @@
+/* services/gateway/ws_push.c — each WebSocket client's writer (ws_push.h):
+ * one thread per client, so a client whose socket is full blocks only its
+ * own writer. It replays `since` from the sources over the gateway's bus
+ * clients (one page per source, GW_WS_SINCE_EVENTS_MAX), then drains the
+ * client's queue in batches, skipping what the replay already sent. Also
+ * the messages both sides build. */
+#include "services/gateway/ws_push.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "common/log.h"
+#include "common/replay.h"
+#include "common/time.h"
+
+#include "services/gateway/live.h"
+#include "services/gateway/ws.h"
+
+void
+gw_ws_msg_unref(struct gw_ws_msg *m)
+{
+    if (m && atomic_fetch_sub(&m->refs, 1) == 1)
+        free(m);
+}
+
+int
+gw_ws_source(const char *name)
+{
+    for (size_t d = 0; d < gw_daemons_n; d++)
+        if (!gw_daemons[d].local && strcmp(gw_daemons[d].name, name) == 0)
+            return (int)d;
+    return -1;
+}
+
+/* {"type":"event","channel":c,"event":{topic,source,seq,ts,data}} */
+struct gw_ws_msg *
+gw_ws_msg_new(const struct tm_event *ev, int src, enum gw_ws_channel c)
+{
+    struct tm_buf b;
+    struct gw_ws_msg *m = NULL;
+
+    tm_buf_init(&b, TM_MESSAGE_MAX);
+    if (tm_buf_adds(&b, "{") == TM_OK && tm_json_kv_str(&b, "type", "event", 1) == TM_OK &&
+        tm_json_kv_str(&b, "channel", gw_ws_channel_name(c), 0) == TM_OK &&
+        tm_buf_adds(&b, ",\"event\":{") == TM_OK &&
+        tm_json_kv_str(&b, "topic", ev->topic, 1) == TM_OK &&
+        tm_json_kv_str(&b, "source", ev->source, 0) == TM_OK &&
+        tm_json_kv_i64(&b, "seq", ev->seq) == TM_OK &&
+        tm_json_kv_opt_str(&b, "ts", ev->ts) == TM_OK && tm_buf_adds(&b, ",\"data\":") == TM_OK &&
+        tm_json_append(&b, ev->data) == TM_OK && tm_buf_adds(&b, "}}") == TM_OK) {
+        m = tm_xmalloc(sizeof *m + b.len + 1);
+        atomic_init(&m->refs, 1);
+        m->src = src;
+        m->seq = ev->seq;
+        m->len = b.len;
+        memcpy(m->text, b.p, b.len + 1);
+    }
+    tm_buf_fini(&b);
+    return m;
+}
+
+/* May c see an event of this store? Scoped roles: their stores only. */
+int
+gw_ws_sees_store(const struct gw_ws_client *c, int64_t store_id)
+{
+    if (!store_id || !tm_role_scoped(c->who.role))
+        return 1;
+    for (int i = 0; i < c->who.n_stores; i++)
+        if (c->who.stores[i] == store_id)
+            return 1;
+    return 0;
+}
+
+/* Marks c to be closed by its writer (first reason wins). ws->mu held. */
+void
+gw_ws_close_locked(struct gw_ws_client *c, int code, const char *reason)
+{
+    if (c->close_code)
+        return;
+    c->close_code = code;
+    snprintf(c->close_reason, sizeof c->close_reason, "%s", reason);
+    pthread_cond_signal(&c->cond);
+}
+
+/* Queues m for c, or closes c when its queue is full. ws->mu held. */
+
+static int
+send_text(struct gw_ws_client *c, const char *text, size_t len)
+{
+    return mg_websocket_write(c->conn, MG_WEBSOCKET_OPCODE_TEXT, text, len) > 0;
+}
+
+void
+gw_ws_send_close(struct gw_ws_client *c, int code, const char *reason)
+{
+    char frame[2 + GW_WS_REASON_MAX];
+    size_t n = strlen(reason);
+
+    if (n > GW_WS_REASON_MAX - 1)
+        n = GW_WS_REASON_MAX - 1;
+    frame[0] = (char)((code >> 8) & 0xff);
+    frame[1] = (char)(code & 0xff);
+    memcpy(frame + 2, reason, n);
+    (void)mg_websocket_write(c->conn, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, frame, n + 2);
+}
+
+/* Sends the events of one replayed page after c->floor[src] up to `to`
+ * that c may see. 0 when the connection failed. */
+static int
+send_page(struct gw_ws_client *c, int src, const struct tm_replay_page *pg, int64_t to)
+{
+    const cJSON *e;
+
+    cJSON_ArrayForEach(e, pg->events)
+    {
+        struct tm_event ev;
+        struct gw_ws_msg *m;
+        int64_t store_id = 0;
+        unsigned hit;
+
+        if (tm_event_from(e, &ev, NULL) != TM_OK || ev.seq <= c->floor[src] || ev.seq > to)
+            continue;
+        c->floor[src] = ev.seq;
+        hit = gw_ws_route_event(&ev, &store_id) & c->channels;
+        if (!hit || !gw_ws_sees_store(c, store_id))
+            continue;
+        for (int ch = 0; ch < GW_WS_CHANNELS_N; ch++) {
+            int ok;
+
+            if (!(hit & (1u << ch)) || !(m = gw_ws_msg_new(&ev, src, (enum gw_ws_channel)ch)))
+                continue;
+            ok = send_text(c, m->text, m->len);
+            gw_ws_msg_unref(m);
+            if (!ok)
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* What c missed: for each source of its since, the events after it up to
+ * where the live stream picked up (c->floor, set at registration). Returns
+ * a close code, or 0 when done. */
+static int
+replay_since(struct gw_ws_client *c, const int64_t *upto, char *reason, size_t size)
+{
+    const struct gw_app *app = c->ws->app;
+
+    for (int i = 0; i < c->since.n; i++) {
+        int src = gw_ws_source(c->since.at[i].source);
+        int64_t from = c->since.at[i].seq, to = upto[src];
+        struct tm_replay_page pg;
+        struct tm_err err;
+
+        if (to == 0 && from > 0) { /* the listener has not heard the source yet */
+            snprintf(reason, size, "since: %s is not heard yet; retry", c->since.at[i].source);
+            return 4503;
+        }
+        if (from >= to)
+            continue;
+        if (to - from > GW_WS_SINCE_EVENTS_MAX) {
+            snprintf(reason, size, "since: over %d events missed from %s; reload",
+                     GW_WS_SINCE_EVENTS_MAX, c->since.at[i].source);
+            return 4409;
+        }
+        c->floor[src] = from;
+        if (tm_replay_fetch(app->bus[src], c->rid, from, (int)(to - from), tm_mono_ms() + 5000, &pg,
+                            &err) != TM_OK) {
+            snprintf(reason, size, "since: %s cannot replay now; retry", c->since.at[i].source);
+            return 4503;
+        }
+        if (pg.n > 0 && cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(pg.events, 0),
+                                                                 "seq")) > (double)(from + 1)) {
+            tm_replay_page_fini(&pg);
+            snprintf(reason, size, "since: %s no longer keeps those events; reload",
+                     c->since.at[i].source);
+            return 4409;
+        }
+        if (!send_page(c, src, &pg, to)) {
+            tm_replay_page_fini(&pg);
+            return -1;
+        }
+        c->floor[src] = to;
+        tm_replay_page_fini(&pg);
+    }
+    return 0;
+}
+
+/* {"type":"ready","channels":[...],"seq":{"txn":N,...}}: what the client
+ * receives, and per source the seq the stream goes on after (its next
+ * `since`). */
+static int
+send_ready(struct gw_ws_client *c)
+{
+    struct tm_buf b;
+    int ok, first = 1;
+
+    tm_buf_init(&b, 4096);
+    ok = tm_buf_adds(&b, "{\"type\":\"ready\",\"channels\":[") == TM_OK;
+    for (int ch = 0; ok && ch < GW_WS_CHANNELS_N; ch++)
+        if (c->channels & (1u << ch)) {
+            ok = tm_buf_adds(&b, first ? "" : ",") == TM_OK &&
+                 tm_json_quote(&b, gw_ws_channel_name((enum gw_ws_channel)ch)) == TM_OK;
+            first = 0;
+        }
+    ok = ok && tm_buf_adds(&b, "],\"seq\":{") == TM_OK;
+    first = 1;
+    for (size_t d = 0; ok && d < gw_daemons_n; d++)
+        if (!gw_daemons[d].local) {
+            ok = tm_buf_adds(&b, first ? "" : ",") == TM_OK &&
+                 tm_json_quote(&b, gw_daemons[d].name) == TM_OK &&
+                 tm_buf_printf(&b, ":%lld", (long long)c->floor[d]) == TM_OK;
+            first = 0;
+        }
+    ok = ok && tm_buf_adds(&b, "}}") == TM_OK && send_text(c, b.p, b.len);
+    tm_buf_fini(&b);
+    return ok;
+}
+
+/* Waits for the auth message, then joins the listener's list: from here
+ * every event after c->floor (the seq each source's listener had finished)
+ * is queued for c. ws->mu held. Returns 1 when registered. */
+static int
+register_locked(struct gw_ws_client *c, int64_t auth_deadline_ms)
+{
+    struct gw_ws *ws = c->ws;
+
+    while (!c->authed && !c->gone && !c->close_code) {
+        if (tm_mono_ms() >= auth_deadline_ms) {
+            gw_ws_close_locked(c, 4401, "no auth message in time");
+            return 0;
+        }
+        tm_cond_wait_until(&c->cond, &ws->mu, auth_deadline_ms);
+    }
+    if (c->gone || c->close_code)
+        return 0;
+    for (size_t d = 0; d < gw_daemons_n; d++)
+        if (!gw_daemons[d].local)
+            c->floor[d] = gw_live_heard(ws->app->live, gw_daemons[d].name);
+    c->next = ws->clients;
+    if (ws->clients)
+        ws->clients->prev = c;
+    ws->clients = c;
+    c->registered = 1;
+    return 1;
+}
+
+static void
+unregister_locked(struct gw_ws_client *c)
+{
+    struct gw_ws *ws = c->ws;
+    int cap = ws->app->cfg->ws_queue;
+
+    if (c->registered) {
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            ws->clients = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        c->registered = 0;
+    }
+    while (c->q_len > 0) {
+        gw_ws_msg_unref(c->queue[c->q_head]);
+        c->q_head = (c->q_head + 1) % cap;
+        c->q_len--;
+    }
+}
+
+/* The live stream until the client goes, a close is due, or its token
+ * expires. Returns a close code, or 0 when the connection failed. */
+static int
+stream(struct gw_ws_client *c, int64_t exp_mono_ms, char *reason, size_t size)
+{
+    struct gw_ws *ws = c->ws;
+    int cap = ws->app->cfg->ws_queue;
+
+    for (;;) {
+        struct gw_ws_msg *batch[GW_WS_BATCH];
+        int n = 0, ok = 1;
+
+        pthread_mutex_lock(&ws->mu);
+        while (!c->q_len && !c->close_code && !c->gone && tm_mono_ms() < exp_mono_ms)
+            tm_cond_wait_until(&c->cond, &ws->mu, exp_mono_ms);
+        if (!c->gone && !c->close_code && tm_mono_ms() >= exp_mono_ms)
+            gw_ws_close_locked(c, 4401, "token expired: reconnect with a fresh one and since");
+        if (c->gone || c->close_code) {
+            int code = c->gone ? 0 : c->close_code;
+
+            snprintf(reason, size, "%s", c->close_reason);
+            pthread_mutex_unlock(&ws->mu);
+            return code;
+        }
+        while (n < GW_WS_BATCH && c->q_len > 0) {
+            batch[n++] = c->queue[c->q_head];
+            c->q_head = (c->q_head + 1) % cap;
+            c->q_len--;
+        }
+        pthread_mutex_unlock(&ws->mu);
+        for (int i = 0; i < n; i++) {
+            if (ok && batch[i]->seq > c->floor[batch[i]->src])
+                ok = send_text(c, batch[i]->text, batch[i]->len);
+            gw_ws_msg_unref(batch[i]);
+        }
+        if (!ok)
+            return 0;
+    }
+}
+
+void *
+gw_ws_writer_main(void *arg)
+{
+    struct gw_ws_client *c = arg;
+    struct gw_ws *ws = c->ws;
+    int64_t upto[GW_DAEMONS_MAX], exp_mono_ms;
+    char reason[GW_WS_REASON_MAX] = "";
+    int code = 0, registered;
+
+    pthread_mutex_lock(&ws->mu);
+    registered = register_locked(c, tm_mono_ms() + GW_WS_AUTH_WAIT_MS);
+    if (!registered && c->close_code) {
+        code = c->close_code;
+        snprintf(reason, sizeof reason, "%s", c->close_reason);
+    }
+    pthread_mutex_unlock(&ws->mu);
+    if (registered) {
+        memcpy(upto, c->floor, sizeof upto);
+        code = replay_since(c, upto, reason, sizeof reason);
+        for (int i = 0; i < c->since.n; i++) { /* what the client has: never again */
+            int src = gw_ws_source(c->since.at[i].source);
+
+            if (c->since.at[i].seq > c->floor[src])
+                c->floor[src] = c->since.at[i].seq;
+        }
+        if (code == 0 && !send_ready(c))
+            code = -1;
+        exp_mono_ms = tm_mono_ms() + (c->who.env.token_exp * 1000 - tm_now_ms());
+        if (code == 0)
+            code = stream(c, exp_mono_ms, reason, sizeof reason);
+    }
+    if (code > 0)
+        gw_ws_send_close(c, code, reason);
+    pthread_mutex_lock(&ws->mu);
+    unregister_locked(c);
+    pthread_mutex_unlock(&ws->mu);
+    tm_log_info(c->rid, "ws.end", "principal=%s code=%d reason=\"%s\"",
+                c->who.env.id[0] ? c->who.env.id : "-", code, reason);
+    return NULL;
+}
