@@ -38,6 +38,9 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"ws-ping", "TM_GATEWAY_WS_PING_S", TM_CFG_INT, F(ws_ping_s), 0, 1, 300, "5", 0,
      "WebSocket heartbeat: a ping after this many seconds without a frame from the client; "
      "closed after 6 unanswered"},
+    {"ws-sndbuf", "TM_GATEWAY_WS_SNDBUF", TM_CFG_INT, F(ws_sndbuf), 0, 4096, 4194304, "65536", 0,
+     "send buffer of a WebSocket's socket (SO_SNDBUF, the kernel doubles it): with ws-queue, "
+     "what a client that stops reading may hold before it is closed"},
     {"deadline-ms", "TM_DEADLINE_MS", TM_CFG_INT, F(deadline_ms), 0, 50, 120000, "5000", 0,
      "time a request may take inside TechMart before it is answered 504"},
     {"body-max", "TM_BODY_MAX", TM_CFG_INT, F(body_max), 0, 1024, TM_BODY_MAX, "1048576", 0,

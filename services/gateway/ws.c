@@ -12,10 +12,14 @@
  * skipped). */
 #include "services/gateway/ws.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "common/http.h"
 #include "common/log.h"
@@ -171,6 +175,49 @@ pending_take_locked(struct gw_ws *ws, const struct mg_connection *conn)
     return NULL;
 }
 
+/* Fixes the send buffer of conn's socket at sndbuf bytes, so the kernel
+ * holds at most that much for a client that stops reading and the queue
+ * bound means something (autotuning lets a socket buffer 4 MiB, minutes of
+ * events). civetweb does not expose the socket, so it is found once per
+ * upgrade among the process's sockets by its two ends (a few thousand
+ * getpeername calls at most). Best effort: logged when not found. */
+static void
+bound_socket(const struct mg_request_info *ri, int sndbuf, const char *rid)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int found = 0;
+
+    while (d && !found && (e = readdir(d)) != NULL) {
+        struct sockaddr_storage peer, me;
+        socklen_t pl = sizeof peer, ml = sizeof me;
+        char addr[INET6_ADDRSTRLEN];
+        int fd = atoi(e->d_name), port = 0, my_port = 0;
+
+        if (fd <= 2 || getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 ||
+            getsockname(fd, (struct sockaddr *)&me, &ml) != 0)
+            continue;
+        if (peer.ss_family == AF_INET) {
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, addr, sizeof addr);
+            port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
+            my_port = ntohs(((struct sockaddr_in *)&me)->sin_port);
+        } else if (peer.ss_family == AF_INET6) {
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, addr, sizeof addr);
+            port = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
+            my_port = ntohs(((struct sockaddr_in6 *)&me)->sin6_port);
+        } else {
+            continue;
+        }
+        found = port == ri->remote_port && my_port == ri->server_port &&
+                strcmp(addr, ri->remote_addr) == 0 &&
+                setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) == 0;
+    }
+    if (d)
+        closedir(d);
+    if (!found)
+        tm_log_warn(rid, "ws.sndbuf", "note=\"socket not found; the kernel may buffer more\"");
+}
+
 /* Before the handshake: path, capacity, the gateway's checks, the query. */
 static int
 on_connect(const struct mg_connection *cconn, void *cbdata)
@@ -219,6 +266,7 @@ on_connect(const struct mg_connection *cconn, void *cbdata)
         refuse(conn, a->rid, rc, &err);
         goto fail;
     }
+    bound_socket(ri, ws->app->cfg->ws_sndbuf, a->rid);
     p = tm_xmalloc(sizeof *p);
     p->conn = conn;
     p->client = c;
