@@ -8,5 +8,6 @@ Suite *routes_suite(void);
 Suite *token_suite(void);
 Suite *perm_suite(void);
 Suite *decode_suite(void);
+Suite *wsmsg_suite(void);
 
 #endif
