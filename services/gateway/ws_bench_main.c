@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* services/gateway/ws_bench_main.c — tm-ws-bench, the WebSocket's load
  * generator (deploy/bench-ws.sh): connects N dashboard clients through
  * nginx with civetweb's WebSocket client (auth by first message, as a
@@ -70,28 +71,32 @@ struct wb_client {
     int close_code;
 };
 
-/* a sale event's id and commit time */
+/* A sale event's id and commit time, read by position, not parsed: the
+ * tool must cost the clients' side little, or it would measure itself.
+ * The gateway writes {"type":"event",...,"ts":"<ISO 8601>","data":{"id":N,... */
 static int
 event_of(const char *data, size_t len, int64_t *id, int64_t *ts_ms)
 {
-    cJSON *root = NULL;
-    const cJSON *ev, *d;
-    struct tm_time t;
-    int ok = 0;
+    char ts[TM_ISO8601_MAX];
+    const char *t, *d, *end = data + len;
+    struct tm_time when;
+    size_t n;
 
-    if (tm_json_parse(data, len, TM_JSON_DEPTH_MAX, "message", &root, NULL) != TM_OK)
+    if (len < 40 || strncmp(data, "{\"type\":\"event\"", 15) != 0 ||
+        !(t = memmem(data, len, "\"ts\":\"", 6)) ||
+        !(d = memmem(t, (size_t)(end - t), "\"data\":{\"id\":", 13)))
         return 0;
-    ev = cJSON_GetObjectItem(root, "event");
-    d = cJSON_GetObjectItem(ev, "data");
-    if (cJSON_IsString(cJSON_GetObjectItem(ev, "ts")) &&
-        tm_time_parse(cJSON_GetObjectItem(ev, "ts")->valuestring, "ts", &t, NULL) == TM_OK &&
-        cJSON_IsNumber(cJSON_GetObjectItem(d, "id"))) {
-        *id = (int64_t)cJSON_GetObjectItem(d, "id")->valuedouble;
-        *ts_ms = t.epoch_ms;
-        ok = 1;
-    }
-    cJSON_Delete(root);
-    return ok;
+    t += 6;
+    n = (size_t)(d - t);
+    if (!memchr(t, '"', n) || (n = (size_t)((const char *)memchr(t, '"', n) - t)) >= sizeof ts)
+        return 0;
+    memcpy(ts, t, n);
+    ts[n] = '\0';
+    if (tm_time_parse(ts, "ts", &when, NULL) != TM_OK)
+        return 0;
+    *ts_ms = when.epoch_ms;
+    *id = strtoll(d + 13, NULL, 10);
+    return *id > 0;
 }
 
 static int
@@ -251,6 +256,18 @@ main(int argc, char **argv)
             sales[n_sales++] = id;
     }
     tm_sleep_ms(2000); /* the last sales' events */
+    /* a close frame each first: the server's answer ends each client's
+     * reading thread, which mg_close_connection otherwise waits out */
+    for (int i = 0; i < cfg.clients; i++)
+        if (cl[i].conn)
+            mg_websocket_client_write(cl[i].conn, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, "\x03\xe8",
+                                      2);
+    t0 = tm_mono_ms();
+    for (int closed = 0; closed < connected && tm_mono_ms() - t0 < 5000; tm_sleep_ms(20)) {
+        closed = 0;
+        for (int i = 0; i < cfg.clients; i++)
+            closed += cl[i].conn && atomic_load(&cl[i].closed);
+    }
     for (int i = 0; i < cfg.clients; i++)
         if (cl[i].conn)
             mg_close_connection(cl[i].conn);

@@ -30,10 +30,11 @@
 /* A message for clients, shared by every queue holding it. */
 struct gw_ws_msg {
     atomic_int refs;
-    int src;     /* gw_daemons index of the event's source */
-    int64_t seq; /* the event's seq */
-    size_t len;
-    char text[]; /* {"type":"event","channel",...,"event":{...}} */
+    int src;      /* gw_daemons index of the event's source */
+    int64_t seq;  /* the event's seq */
+    size_t len;   /* of the text */
+    size_t hdr;   /* bytes of the frame header before the text */
+    char frame[]; /* the whole text frame: header, then {"type":"event","channel",...} */
 };
 
 /* One connection, from civetweb's connect callback to its close callback

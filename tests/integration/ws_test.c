@@ -132,6 +132,13 @@ ws_free(struct wsc *c)
 {
     if (!c)
         return;
+    /* a close frame first: the server's answer ends the client's reading
+     * thread, which mg_close_connection would otherwise wait out */
+    mg_websocket_client_write(c->conn, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, "\x03\xe8", 2);
+    pthread_mutex_lock(&c->mu);
+    for (int64_t deadline = tm_mono_ms() + 2000; !c->closed && tm_mono_ms() < deadline;)
+        tm_cond_wait_until(&c->cond, &c->mu, deadline);
+    pthread_mutex_unlock(&c->mu);
     mg_close_connection(c->conn);
     for (int i = 0; i < c->n; i++)
         free(c->msgs[i]);
