@@ -43,18 +43,21 @@ static void
 push_locked(struct gw_ws *ws, struct gw_ws_client *c, struct gw_ws_msg *m)
 {
     int cap = ws->app->cfg->ws_queue;
+    uint64_t tail, head;
 
-    if (c->close_code || c->gone)
+    if (atomic_load(&c->close_code) || atomic_load(&c->gone))
         return;
-    if (c->q_len == cap) {
+    tail = atomic_load_explicit(&c->q_tail, memory_order_relaxed);
+    head = atomic_load_explicit(&c->q_head, memory_order_acquire);
+    if (tail - head >= (uint64_t)cap) {
         gw_ws_close_locked(c, 4408, "too slow: the client's queue is full");
         tm_metric_add(ws->m_closed_slow, 1);
         return;
     }
     atomic_fetch_add(&m->refs, 1);
-    c->queue[(c->q_head + c->q_len) % cap] = m;
-    if (c->q_len++ == 0)
-        pthread_cond_signal(&c->cond);
+    c->queue[tail % (uint64_t)cap] = m;
+    atomic_store_explicit(&c->q_tail, tail + 1, memory_order_release);
+    sem_post(&c->wake);
 }
 
 /* The listener (live.h): one message per channel the event goes to, queued
@@ -114,7 +117,7 @@ client_free(struct gw_ws_client *c)
 {
     if (!c)
         return;
-    pthread_cond_destroy(&c->cond);
+    sem_destroy(&c->wake);
     free(c->queue);
     free(c);
 }
@@ -253,7 +256,7 @@ on_connect(const struct mg_connection *cconn, void *cbdata)
     c = tm_xcalloc(1, sizeof *c);
     c->ws = ws;
     c->queue = tm_xcalloc((size_t)ws->app->cfg->ws_queue, sizeof *c->queue);
-    tm_cond_init_mono(&c->cond);
+    sem_init(&c->wake, 0, 0);
     snprintf(c->rid, sizeof c->rid, "%s", a->rid);
     snprintf(c->addr, sizeof c->addr, "%s", a->addr);
     rc = read_query(a, c, &err);
@@ -354,7 +357,7 @@ authenticate(struct gw_ws_client *c, const char *data, size_t len, char *reason,
     c->who = who;
     c->channels = channels;
     c->authed = 1;
-    pthread_cond_signal(&c->cond);
+    sem_post(&c->wake);
     pthread_mutex_unlock(&c->ws->mu);
     return 0;
 }
@@ -373,7 +376,7 @@ on_data(struct mg_connection *conn, int bits, char *data, size_t len, void *cbda
         return 0;
     pthread_mutex_lock(&c->ws->mu);
     authed = c->authed;
-    closing = c->close_code;
+    closing = atomic_load(&c->close_code);
     pthread_mutex_unlock(&c->ws->mu);
     if (closing || authed || op == MG_WEBSOCKET_OPCODE_PONG || op == MG_WEBSOCKET_OPCODE_PING)
         return 1; /* after auth, client messages are ignored; a close is on its way */
@@ -400,8 +403,8 @@ on_close(const struct mg_connection *conn, void *cbdata)
     if (!c)
         return;
     pthread_mutex_lock(&ws->mu);
-    c->gone = 1;
-    pthread_cond_signal(&c->cond);
+    atomic_store(&c->gone, 1);
+    sem_post(&c->wake);
     pthread_mutex_unlock(&ws->mu);
     pthread_join(c->writer, NULL);
     mg_set_user_connection_data((struct mg_connection *)conn, NULL);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/json.h"
 #include "common/log.h"
@@ -98,11 +99,11 @@ gw_ws_sees_store(const struct gw_ws_client *c, int64_t store_id)
 void
 gw_ws_close_locked(struct gw_ws_client *c, int code, const char *reason)
 {
-    if (c->close_code)
+    if (atomic_load(&c->close_code))
         return;
-    c->close_code = code;
     snprintf(c->close_reason, sizeof c->close_reason, "%s", reason);
-    pthread_cond_signal(&c->cond);
+    atomic_store(&c->close_code, code);
+    sem_post(&c->wake);
 }
 
 /* Queues m for c, or closes c when its queue is full. ws->mu held. */
@@ -240,32 +241,62 @@ send_ready(struct gw_ws_client *c)
     return ok;
 }
 
+/* Waits up to deadline_ms for the wake semaphore (a push, a close, the
+ * auth, the end). sem_timedwait counts on the wall clock: waits are cut in
+ * slices of a second, so a clock jump costs one slice at most. */
+static void
+wake_wait(struct gw_ws_client *c, int64_t deadline_ms)
+{
+    int64_t ms = deadline_ms - tm_mono_ms();
+    struct timespec ts;
+
+    if (ms <= 0)
+        return;
+    if (ms > 1000)
+        ms = 1000;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    (void)sem_timedwait(&c->wake, &ts);
+}
+
 /* Waits for the auth message, then joins the listener's list: from here
  * every event after c->floor (the seq each source's listener had finished)
- * is queued for c. ws->mu held. Returns 1 when registered. */
+ * is queued for c. Returns 1 when registered. */
 static int
-register_locked(struct gw_ws_client *c, int64_t auth_deadline_ms)
+register_client(struct gw_ws_client *c, int64_t auth_deadline_ms)
 {
     struct gw_ws *ws = c->ws;
 
-    while (!c->authed && !c->gone && !c->close_code) {
-        if (tm_mono_ms() >= auth_deadline_ms) {
+    for (;;) {
+        int done = 0;
+
+        pthread_mutex_lock(&ws->mu);
+        if (atomic_load(&c->gone) || atomic_load(&c->close_code)) {
+            done = -1;
+        } else if (c->authed) {
+            for (size_t d = 0; d < gw_daemons_n; d++)
+                if (!gw_daemons[d].local)
+                    c->floor[d] = gw_live_heard(ws->app->live, gw_daemons[d].name);
+            c->next = ws->clients;
+            if (ws->clients)
+                ws->clients->prev = c;
+            ws->clients = c;
+            c->registered = 1;
+            done = 1;
+        } else if (tm_mono_ms() >= auth_deadline_ms) {
             gw_ws_close_locked(c, 4401, "no auth message in time");
-            return 0;
+            done = -1;
         }
-        tm_cond_wait_until(&c->cond, &ws->mu, auth_deadline_ms);
+        pthread_mutex_unlock(&ws->mu);
+        if (done)
+            return done > 0;
+        wake_wait(c, auth_deadline_ms);
     }
-    if (c->gone || c->close_code)
-        return 0;
-    for (size_t d = 0; d < gw_daemons_n; d++)
-        if (!gw_daemons[d].local)
-            c->floor[d] = gw_live_heard(ws->app->live, gw_daemons[d].name);
-    c->next = ws->clients;
-    if (ws->clients)
-        ws->clients->prev = c;
-    ws->clients = c;
-    c->registered = 1;
-    return 1;
 }
 
 static void
@@ -283,11 +314,10 @@ unregister_locked(struct gw_ws_client *c)
             c->next->prev = c->prev;
         c->registered = 0;
     }
-    while (c->q_len > 0) {
-        gw_ws_msg_unref(c->queue[c->q_head]);
-        c->q_head = (c->q_head + 1) % cap;
-        c->q_len--;
-    }
+    /* no more pushes (the listener pushes under mu, to listed clients) */
+    for (uint64_t i = atomic_load(&c->q_head); i != atomic_load(&c->q_tail); i++)
+        gw_ws_msg_unref(c->queue[i % (uint64_t)cap]);
+    atomic_store(&c->q_head, atomic_load(&c->q_tail));
 }
 
 /* Writes the batch's frames the client has not had yet (above its floor)
@@ -333,30 +363,36 @@ static int
 stream(struct gw_ws_client *c, int64_t exp_mono_ms, char *reason, size_t size)
 {
     struct gw_ws *ws = c->ws;
-    int cap = ws->app->cfg->ws_queue;
+    uint64_t cap = (uint64_t)ws->app->cfg->ws_queue;
 
     for (;;) {
         struct gw_ws_msg *batch[GW_WS_BATCH];
-        int n = 0, ok = 1;
+        uint64_t head, tail;
+        int n = 0, ok, code;
 
-        pthread_mutex_lock(&ws->mu);
-        while (!c->q_len && !c->close_code && !c->gone && tm_mono_ms() < exp_mono_ms)
-            tm_cond_wait_until(&c->cond, &ws->mu, exp_mono_ms);
-        if (!c->gone && !c->close_code && tm_mono_ms() >= exp_mono_ms)
+        while (sem_trywait(&c->wake) == 0) {
+        } /* every post so far is seen by the checks below */
+        if (atomic_load(&c->gone))
+            return 0;
+        if ((code = atomic_load(&c->close_code)) != 0 || tm_mono_ms() >= exp_mono_ms) {
+            pthread_mutex_lock(&ws->mu);
             gw_ws_close_locked(c, 4401, "token expired: reconnect with a fresh one and since");
-        if (c->gone || c->close_code) {
-            int code = c->gone ? 0 : c->close_code;
-
+            code = atomic_load(&c->close_code);
             snprintf(reason, size, "%s", c->close_reason);
             pthread_mutex_unlock(&ws->mu);
             return code;
         }
-        while (n < GW_WS_BATCH && c->q_len > 0) {
-            batch[n++] = c->queue[c->q_head];
-            c->q_head = (c->q_head + 1) % cap;
-            c->q_len--;
+        head = atomic_load_explicit(&c->q_head, memory_order_relaxed);
+        tail = atomic_load_explicit(&c->q_tail, memory_order_acquire);
+        if (head == tail) {
+            wake_wait(c, exp_mono_ms);
+            continue;
         }
-        pthread_mutex_unlock(&ws->mu);
+        while (n < GW_WS_BATCH && head + (uint64_t)n != tail) {
+            batch[n] = c->queue[(head + (uint64_t)n) % cap];
+            n++;
+        }
+        atomic_store_explicit(&c->q_head, head + (uint64_t)n, memory_order_release);
         ok = write_frames(c, batch, n);
         for (int i = 0; i < n; i++)
             gw_ws_msg_unref(batch[i]);
@@ -374,10 +410,10 @@ gw_ws_writer_main(void *arg)
     char reason[GW_WS_REASON_MAX] = "";
     int code = 0, registered;
 
+    registered = register_client(c, tm_mono_ms() + GW_WS_AUTH_WAIT_MS);
     pthread_mutex_lock(&ws->mu);
-    registered = register_locked(c, tm_mono_ms() + GW_WS_AUTH_WAIT_MS);
-    if (!registered && c->close_code) {
-        code = c->close_code;
+    if (!registered && atomic_load(&c->close_code)) {
+        code = atomic_load(&c->close_code);
         snprintf(reason, sizeof reason, "%s", c->close_reason);
     }
     pthread_mutex_unlock(&ws->mu);

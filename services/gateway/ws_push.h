@@ -3,11 +3,12 @@
  * client's writer: replay of `since`, the ready message, the live stream,
  * the close). Not for other modules: ws.h is the contract. Locking: the
  * fields marked "mu" are guarded by gw_ws.mu, the one lock of the push,
- * never held across I/O. */
+ * never held across I/O, and never by a writer while it streams. */
 #ifndef TM_GATEWAY_WS_PUSH_H
 #define TM_GATEWAY_WS_PUSH_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,13 +53,17 @@ struct gw_ws_client {
     struct gw_principal who; /* fixed once authed */
     unsigned channels;       /* what it receives, once authed */
     int authed;
-    int registered; /* in ws->clients: the listener queues for it */
-    int close_code; /* > 0: the writer closes with it */
+    int registered;        /* in ws->clients: the listener queues for it */
+    atomic_int close_code; /* > 0: the writer closes with it; set under mu, after the reason */
     char close_reason[GW_WS_REASON_MAX];
-    int gone; /* the connection ended: the writer stops */
+    atomic_int gone; /* the connection ended: the writer stops; set under mu */
+    /* The queue: a ring of cfg->ws_queue that the listener fills (under mu,
+     * the only producer) and the writer empties without a lock (the only
+     * consumer), so a thousand writers never queue up on mu. */
     struct gw_ws_msg **queue;
-    int q_head, q_len;
-    pthread_cond_t cond;
+    _Atomic uint64_t q_head;          /* next to take: the writer's */
+    _Atomic uint64_t q_tail;          /* next to fill: the listener's */
+    sem_t wake;                       /* posted after a push, a close, the auth, the end */
     struct gw_ws_client *prev, *next; /* ws->clients */
 };
 
