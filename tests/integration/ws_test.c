@@ -147,26 +147,6 @@ ws_free(struct wsc *c)
     free(c);
 }
 
-/* A completed sale of one unit at store; returns its id. */
-static long long
-sell(long long store, long long product, int k)
-{
-    char body[512], extra[160];
-    struct resp r;
-    long long id;
-
-    snprintf(body, sizeof body,
-             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
-             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
-             store, product);
-    snprintf(extra, sizeof extra, "Idempotency-Key: %s-ws-%lld-%d\r\n", run_tag(), store, k);
-    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
-    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-    id = jint(&r, "id");
-    resp_free(&r);
-    return id;
-}
-
 /* A store with a stocked product that tm-txn knows. */
 static void
 shop(long long *store, long long *product, int qty)
@@ -196,7 +176,7 @@ START_TEST(test_ws_sale_arrives_within_a_second)
     c = ws_open("channels=sales", st.token[0]);
     ck_assert_ptr_nonnull(c);
     ck_assert_int_ge(ws_wait(c, 0, 5000, "\"type\":\"ready\"", "\"channels\":[\"sales\"]"), 0);
-    id = sell(store, product, 1);
+    id = cash_sale("ws-arrives", store, product);
     posted = tm_mono_ms();
     id_needle(id, idn, sizeof idn);
     i = ws_wait(c, 0, 5000, topic, idn);
@@ -241,8 +221,8 @@ START_TEST(test_ws_store_manager_sees_own_store_only)
     c = ws_open("channels=sales", tok);
     ck_assert_ptr_nonnull(c);
     ck_assert_int_ge(ws_wait(c, 0, 5000, "\"type\":\"ready\"", NULL), 0);
-    id_other = sell(other, p2, 1);
-    id_mine = sell(mine, p1, 1);
+    id_other = cash_sale("ws-other", other, p2);
+    id_mine = cash_sale("ws-mine", mine, p1);
     /* events come in seq order: once its own sale is here, the other
      * store's (earlier) one would have been too */
     id_needle(id_mine, idn, sizeof idn);
@@ -355,7 +335,7 @@ START_TEST(test_ws_since_replays_what_was_missed)
     seq = ready_seq(c, i, "txn");
     ck_assert_int_gt(seq, 0);
     ws_free(c);
-    id = sell(store, product, 1); /* while nobody listens */
+    id = cash_sale("ws-missed", store, product); /* while nobody listens */
     tm_sleep_ms(300);
     snprintf(q, sizeof q, "channels=sales&since=txn:%lld", seq);
     c = ws_open(q, st.token[0]);
@@ -436,7 +416,10 @@ START_TEST(test_ws_slow_client_closed_fast_one_unharmed)
     ck_assert_int_ge(ws_wait(fast, 0, 5000, "\"type\":\"ready\"", NULL), 0);
     stalled = stalled_client();
     for (int k = 0; k < n; k++) {
-        ids[k] = sell(store, product, 100 + k);
+        char key[32];
+
+        snprintf(key, sizeof key, "ws-slow-%d", k);
+        ids[k] = cash_sale(key, store, product);
         posted[k] = tm_mono_ms();
     }
     for (int k = 0; k < n; k++) {
