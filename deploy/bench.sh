@@ -294,6 +294,7 @@ echo "anomaly scoring on real labels (tm-fraud-eval, tests/data/sensor_anomaly_l
 "$BIN/tm-fraud-eval" --rules seed "$fraud_csv"
 rm -f "$fraud_csv"
 
+RUN=$RUN HTTP_PORT=$http TM_GATEWAY_THREADS=$THREADS BIN=$BIN "$ROOT/deploy/bench-ws.sh"
 echo
 BIN=$BIN "$ROOT/deploy/bench-forecast.sh"
 

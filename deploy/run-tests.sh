@@ -137,6 +137,9 @@ export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to
 export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests
 export TM_JOB_REORDER_SCAN_S=0 # likewise (reorder_test.c runs it; tm-supplier-seed once at start)
 export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-open probe
+# the WebSocket test's client that stops reading is closed after 16 queued
+# events (tests/integration/ws_test.c); 64 WebSockets per gateway is plenty here
+export TM_GATEWAY_WS_QUEUE=16 TM_GATEWAY_WS_CLIENTS=64
 
 echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then

@@ -20,10 +20,13 @@
 #   SCALE         instances per service, "inventory=3 gateway=2" (default 1 each)
 #   TM_SAMPLE     1 to load the sample catalogue          (default: 1)
 #   TM_GATEWAY_THREADS, TM_NGINX_KEEPALIVE, TM_DEADLINE_MS  passed through
+#   TM_GATEWAY_WS_CLIENTS  WebSockets per gateway (1024), each a civetweb worker
+#                 on top of TM_GATEWAY_THREADS (the HTTP ones nginx keeps alive)
 #   TM_EDGE_CONN, TM_EDGE_RATE, TM_EDGE_BURST  nginx's per-address limits: requests
 #                 in flight (64), requests/s (200) and burst (400)
 #   TM_EDGE_ANON_RATE, TM_EDGE_ANON_BURST  the same for requests without
 #                 credentials (10/s, burst 100)
+#   TM_EDGE_WS_CONN  dashboard WebSockets open per address (256)
 #   TM_SUPERVISE  0 to run daemons without deploy/supervise.sh (default: 1)
 #   TM_SUPPLIER_API_HOSTS  hosts a supplier's api_url may name (default here:
 #                 127.0.0.1,localhost, where local mock suppliers listen)
@@ -347,14 +350,15 @@ write_nginx_conf() {
   mkdir -p "$RUN/nginx" "$RUN/www"
   local e
   for e in "${TM_EDGE_CONN:-64}" "${TM_EDGE_RATE:-200}" "${TM_EDGE_BURST:-400}" \
-    "${TM_EDGE_ANON_RATE:-10}" "${TM_EDGE_ANON_BURST:-100}"; do
+    "${TM_EDGE_ANON_RATE:-10}" "${TM_EDGE_ANON_BURST:-100}" "${TM_EDGE_WS_CONN:-256}"; do
     [[ $e =~ ^[1-9][0-9]{0,6}$ ]] || die "TM_EDGE_*: '$e' must be a positive integer"
   done
   [ "${TM_EDGE_CONN:-64}" -le 65535 ] || die "TM_EDGE_CONN: at most 65535 (nginx's limit)"
+  [ "${TM_EDGE_WS_CONN:-256}" -le 65535 ] || die "TM_EDGE_WS_CONN: at most 65535 (nginx's limit)"
   sed -e "s|@RUN@|$RUN|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@KEEPALIVE@|$ka|g" \
     -e "s|@EDGE_CONN@|${TM_EDGE_CONN:-64}|g" -e "s|@EDGE_RATE@|${TM_EDGE_RATE:-200}|g" \
     -e "s|@EDGE_BURST@|${TM_EDGE_BURST:-400}|g" -e "s|@EDGE_ANON_RATE@|${TM_EDGE_ANON_RATE:-10}|g" \
-    -e "s|@EDGE_ANON_BURST@|${TM_EDGE_ANON_BURST:-100}|g" \
+    -e "s|@EDGE_ANON_BURST@|${TM_EDGE_ANON_BURST:-100}|g" -e "s|@EDGE_WS_CONN@|${TM_EDGE_WS_CONN:-256}|g" \
     "$ROOT/deploy/nginx.conf.in" | awk -v ups="$ups" -v ops="$ops" \
       '{ if ($0 == "@UPSTREAMS@") printf "%s", ups; else if ($0 == "@OPS_UPSTREAMS@") printf "%s", ops; else print }' \
     >"$RUN/nginx/nginx.conf"

@@ -92,13 +92,28 @@ api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struc
 }
 
 enum tm_code
+gw_authenticate_token(const struct gw_app *app, const char *token, struct gw_principal *p,
+                      struct tm_err *err)
+{
+    struct gw_claims c;
+    enum tm_code rc;
+
+    anonymous(p);
+    rc = gw_token_verify(token, app->key, app->key_len, tm_now_ms() / 1000, &c, err);
+    if (rc != TM_OK)
+        return rc;
+    gw_principal_from_claims(&c, p);
+    if (!p->known_role)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token has an unknown role");
+    return TM_OK;
+}
+
+enum tm_code
 gw_authenticate(const struct gw_app *app, struct mg_connection *conn, struct gw_principal *p,
                 struct tm_err *err)
 {
     const char *auth = mg_get_header(conn, "Authorization");
     const char *key = mg_get_header(conn, "X-API-Key");
-    struct gw_claims c;
-    enum tm_code rc;
 
     anonymous(p);
     if (auth && key)
@@ -111,13 +126,7 @@ gw_authenticate(const struct gw_app *app, struct mg_connection *conn, struct gw_
     if (strncasecmp(auth, "Bearer ", 7) != 0)
         return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization",
                           "Authorization must be 'Bearer <access token>'");
-    rc = gw_token_verify(auth + 7, app->key, app->key_len, tm_now_ms() / 1000, &c, err);
-    if (rc != TM_OK)
-        return rc;
-    gw_principal_from_claims(&c, p);
-    if (!p->known_role)
-        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token has an unknown role");
-    return TM_OK;
+    return gw_authenticate_token(app, auth + 7, p, err);
 }
 
 static int

@@ -34,6 +34,13 @@ struct gw_principal {
 TM_MUSTCHECK enum tm_code gw_authenticate(const struct gw_app *app, struct mg_connection *conn,
                                           struct gw_principal *p, struct tm_err *err);
 
+/* Fills *p from an access token given otherwise than in a header (a
+ * WebSocket's first message): its form, signature, expiry and role, as for
+ * the header. TM_UNAUTHENTICATED (field "Authorization") when it fails.
+ * Revocation is the caller's check (gw_revoke_check_db). */
+TM_MUSTCHECK enum tm_code gw_authenticate_token(const struct gw_app *app, const char *token,
+                                                struct gw_principal *p, struct tm_err *err);
+
 /* Pure: may p call rt with these path parameters? TM_UNAUTHENTICATED when
  * credentials are needed and absent, TM_FORBIDDEN when they do not suffice. */
 TM_MUSTCHECK enum tm_code gw_authorize(const struct gw_route *rt, const struct gw_principal *p,

@@ -22,6 +22,7 @@
 #include "services/gateway/revoke.h"
 #include "services/gateway/store.h"
 #include "services/gateway/token.h"
+#include "services/gateway/ws.h"
 
 #define REFRESH_PREFIX "rt_"
 
@@ -531,5 +532,6 @@ const struct tm_route gw_local_routes[] = {
     {"POST", "/api/v1/gateway/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/gateway/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL,
      TM_SCOPE_NONE},
+    {"GET", "/api/v1/ws/dashboard", gw_ws_h_plain, TM_TX_READ, NULL, TM_SCOPE_NONE},
 };
 const size_t gw_local_routes_n = sizeof gw_local_routes / sizeof gw_local_routes[0];

@@ -60,10 +60,10 @@ static void
 deliver(struct gw_live *l, struct live_src *s, const struct tm_event *ev)
 {
     s->last = ev->seq;
-    atomic_store(&s->heard, ev->seq);
-    atomic_fetch_add(&l->generation, 1);
+    atomic_fetch_add(&l->generation, 1); /* before: a fan-out spanning it sees it */
     for (int i = 0; i < l->n_listeners; i++)
         l->listeners[i].fn(l->listeners[i].arg, ev);
+    atomic_store(&s->heard, ev->seq); /* after: every listener has had it */
 }
 
 /* Delivers the page's events after s->last, in order. */

@@ -37,9 +37,11 @@ TM_MUSTCHECK enum tm_code gw_live_listen(struct gw_live *l, gw_live_fn fn, void 
                                          struct tm_err *err);
 TM_MUSTCHECK enum tm_code gw_live_start(struct gw_live *l, struct tm_err *err);
 
-/* The last seq delivered (or being delivered) to listeners for source
- * ("txn"): set just before the listeners are called. 0 until known or when
- * the gateway does not hear that source. */
+/* The last seq of source ("txn") that every listener has had (set after
+ * the listeners return: the next one may be on its way through them; the
+ * WebSocket counts on this to hand a new client every later event exactly
+ * once). At start, the source's seq then. 0 until known or when the
+ * gateway does not hear that source. */
 int64_t gw_live_heard(struct gw_live *l, const char *source);
 
 /* Events delivered to listeners so far, all sources, counted just before

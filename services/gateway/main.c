@@ -23,6 +23,7 @@
 #include "services/gateway/overview.h"
 #include "services/gateway/proxy.h"
 #include "services/gateway/token.h"
+#include "services/gateway/ws.h"
 
 #define F(field) offsetof(struct gw_cfg, field)
 #define S(field) sizeof(((struct gw_cfg *)0)->field)
@@ -31,6 +32,17 @@ static const struct tm_cfg_opt gw_opts[] = {
      "address:port the API is served on (nginx proxies to it)"},
     {"threads", "TM_GATEWAY_THREADS", TM_CFG_INT, F(threads), 0, 2, 4096, "256", 0,
      "HTTP worker threads; civetweb needs one per keep-alive connection"},
+    {"ws-clients", "TM_GATEWAY_WS_CLIENTS", TM_CFG_INT, F(ws_clients), 0, 1, 16384, "1024", 0,
+     "dashboard WebSocket connections at most (503 above); each holds a civetweb worker and a "
+     "writer thread, on top of threads"},
+    {"ws-queue", "TM_GATEWAY_WS_QUEUE", TM_CFG_INT, F(ws_queue), 0, 16, 65536, "1024", 0,
+     "events queued per WebSocket client; a client this far behind is closed (4408)"},
+    {"ws-ping", "TM_GATEWAY_WS_PING_S", TM_CFG_INT, F(ws_ping_s), 0, 1, 300, "5", 0,
+     "WebSocket heartbeat: a ping after this many seconds without a frame from the client; "
+     "closed after 6 unanswered"},
+    {"ws-sndbuf", "TM_GATEWAY_WS_SNDBUF", TM_CFG_INT, F(ws_sndbuf), 0, 4096, 4194304, "65536", 0,
+     "send buffer of a WebSocket's socket (SO_SNDBUF, the kernel doubles it): with ws-queue, "
+     "what a client that stops reading may hold before it is closed"},
     {"deadline-ms", "TM_DEADLINE_MS", TM_CFG_INT, F(deadline_ms), 0, 50, 120000, "5000", 0,
      "time a request may take inside TechMart before it is answered 504"},
     {"body-max", "TM_BODY_MAX", TM_CFG_INT, F(body_max), 0, 1024, TM_BODY_MAX, "1048576", 0,
@@ -177,15 +189,17 @@ main(int argc, char **argv)
     app.local.jobs = app.jobs;
     if (gw_live_new(&app, &app.live, &err) != TM_OK ||
         gw_overview_new(&app, app.live, &app.overview, &err) != TM_OK ||
-        gw_live_start(app.live, &err) != TM_OK) {
+        gw_ws_new(&app, &app.ws, &err) != TM_OK || gw_live_start(app.live, &err) != TM_OK) {
         tm_log_error(NULL, "start", "field=%s error=\"%s\"", err.field, err.message);
         goto out;
     }
-    if (tm_http_start(cfg.listen, cfg.threads, NULL, &app, &http, &err) != TM_OK) {
+    if (tm_http_start(cfg.listen, cfg.threads + cfg.ws_clients, gw_ws_http_opts(app.ws), &app,
+                      &http, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
     }
     mg_set_request_handler(http, "/api/", gw_proxy_handle, &app);
+    gw_ws_attach(app.ws, http);
     tm_log_info(NULL, "ready", "listen=%s ops_port=%d", cfg.listen, cfg.base.ops_port);
     while ((sig = tm_signals_wait(1000)) != SIGTERM && sig != SIGINT)
         if (sig == SIGHUP)
@@ -193,10 +207,12 @@ main(int argc, char **argv)
     tm_log_info(NULL, "stopping", "signal=%d", sig);
     status = 0;
 out:
+    gw_ws_going_away(app.ws);
     if (http)
         mg_stop(http); /* waits for the requests in hand */
     gw_live_stop(app.live);
     gw_overview_free(app.overview);
+    gw_ws_free(app.ws);
     tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)

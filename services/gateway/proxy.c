@@ -27,7 +27,6 @@
 #include "services/gateway/store.h"
 
 #define PROBE_MS 500
-#define ADDR_MAX 48
 
 struct call {
     struct tm_request req;
@@ -37,7 +36,7 @@ struct call {
     size_t body_len;
     const struct gw_route *route;
     struct gw_principal who;
-    char addr[ADDR_MAX];          /* the client's address */
+    char addr[GW_ADDR_MAX];       /* the client's address */
     const char *origin;           /* allowed CORS origin, or NULL */
     struct gw_limit_result limit; /* valid when limited */
     int limited;
@@ -418,23 +417,15 @@ preflight(struct mg_connection *conn, const struct gw_app *app, struct call *c, 
     tm_http_reply(conn, 204, "application/json", headers, "", 0);
 }
 
-int
-gw_proxy_handle(struct mg_connection *conn, void *cbdata)
+/* A call's identity: request id, method, client address, CORS origin. */
+static struct call *
+call_new(struct mg_connection *conn, const struct gw_app *app)
 {
-    const struct gw_app *app = cbdata;
     const struct mg_request_info *ri = mg_get_request_info(conn);
     const char *rid = mg_get_header(conn, "X-Request-Id");
     const char *origin = mg_get_header(conn, "Origin");
-    int64_t t0_us = tm_mono_us();
-    struct call *c;
-    struct tm_err err, auth_err;
-    enum tm_code rc, auth_rc;
+    struct call *c = tm_xcalloc(1, sizeof *c);
 
-    if (ri->local_uri && strcmp(ri->local_uri, GW_FLOOR_PATH) == 0)
-        return gw_floor_reply(conn); /* the benchmark's floor: nothing of the below */
-    c = tm_xcalloc(1, sizeof *c);
-
-    tm_err_clear(&err);
     tm_buf_init(&c->reply, TM_MESSAGE_MAX);
     if (rid && tm_rid_valid(rid))
         snprintf(c->req.id, sizeof c->req.id, "%s", rid);
@@ -444,45 +435,117 @@ gw_proxy_handle(struct mg_connection *conn, void *cbdata)
     client_addr(conn, c->addr, sizeof c->addr);
     if (origin && app->cfg->cors_origin[0] && strcmp(origin, app->cfg->cors_origin) == 0)
         c->origin = app->cfg->cors_origin;
-    if (!strcmp(c->req.method, "OPTIONS") && origin) {
-        preflight(conn, app, c, t0_us);
-        goto out;
-    }
-    rc = build(conn, app, c, &err);
-    if (rc == TM_OK) {
-        auth_rc = gw_authenticate(app, conn, &c->who, &auth_err);
-        rc = limit(app, c, &err);
-        if (rc == TM_OK && auth_rc != TM_OK) {
-            rc = auth_rc;
-            err = auth_err;
-        }
-    }
-    if (rc == TM_OK)
-        rc = gw_authorize(c->route, &c->who, c->req.params, c->req.n_params, &err);
-    if (rc == TM_OK)
-        rc = dispatch(app, c, t0_us / 1000, &err);
-    if (rc == TM_OK) {
-        respond(conn, app, c, c->view.status, c->view.body, c->view.body_len, c->view.retry_after_s,
-                1, t0_us);
-    } else {
-        struct tm_reply rep;
+    return c;
+}
 
-        if (tm_code_http(rc) >= 500)
-            tm_log_warn(c->req.id, "gateway.error", "code=%s error=\"%s\"", tm_code_name(rc),
-                        err.message);
-        err.code = rc;
-        tm_reply_init(&rep);
-        tm_reply_error(&rep, &err, c->req.id);
-        respond(conn, app, c, rep.status, rep.body.p ? rep.body.p : "", rep.body.len,
-                rc == TM_RATELIMITED ? c->limit.reset_s : 0, 0, t0_us);
-        tm_reply_fini(&rep);
-    }
-out:
+static void
+call_free(struct call *c)
+{
     tm_bus_free(c->bus_reply);
     tm_buf_fini(&c->reply);
     free(c->body);
     free(c);
+}
+
+/* Everything the gateway checks before a request runs: route, credentials,
+ * limits and revocation, permission. anonymous_ok lets a request without
+ * credentials past the permission check (it authenticates later). */
+static enum tm_code
+checks(struct mg_connection *conn, const struct gw_app *app, struct call *c, int anonymous_ok,
+       struct tm_err *err)
+{
+    struct tm_err auth_err;
+    enum tm_code rc, auth_rc;
+
+    rc = build(conn, app, c, err);
+    if (rc == TM_OK) {
+        auth_rc = gw_authenticate(app, conn, &c->who, &auth_err);
+        rc = limit(app, c, err);
+        if (rc == TM_OK && auth_rc != TM_OK) {
+            rc = auth_rc;
+            *err = auth_err;
+        }
+    }
+    if (rc == TM_OK && !(anonymous_ok && !c->who.known_role))
+        rc = gw_authorize(c->route, &c->who, c->req.params, c->req.n_params, err);
+    return rc;
+}
+
+/* Answers rc as the API's JSON error. */
+static void
+refuse(struct mg_connection *conn, const struct gw_app *app, const struct call *c, enum tm_code rc,
+       struct tm_err *err, int64_t t0_us)
+{
+    struct tm_reply rep;
+
+    if (tm_code_http(rc) >= 500)
+        tm_log_warn(c->req.id, "gateway.error", "code=%s error=\"%s\"", tm_code_name(rc),
+                    err->message);
+    err->code = rc;
+    tm_reply_init(&rep);
+    tm_reply_error(&rep, err, c->req.id);
+    respond(conn, app, c, rep.status, rep.body.p ? rep.body.p : "", rep.body.len,
+            rc == TM_RATELIMITED ? c->limit.reset_s : 0, 0, t0_us);
+    tm_reply_fini(&rep);
+}
+
+int
+gw_proxy_handle(struct mg_connection *conn, void *cbdata)
+{
+    const struct gw_app *app = cbdata;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    int64_t t0_us = tm_mono_us();
+    struct call *c;
+    struct tm_err err;
+    enum tm_code rc;
+
+    if (ri->local_uri && strcmp(ri->local_uri, GW_FLOOR_PATH) == 0)
+        return gw_floor_reply(conn); /* the benchmark's floor: nothing of the below */
+    c = call_new(conn, app);
+    tm_err_clear(&err);
+    if (!strcmp(c->req.method, "OPTIONS") && mg_get_header(conn, "Origin")) {
+        preflight(conn, app, c, t0_us);
+        goto out;
+    }
+    rc = checks(conn, app, c, 0, &err);
+    if (rc == TM_OK)
+        rc = dispatch(app, c, t0_us / 1000, &err);
+    if (rc == TM_OK)
+        respond(conn, app, c, c->view.status, c->view.body, c->view.body_len, c->view.retry_after_s,
+                1, t0_us);
+    else
+        refuse(conn, app, c, rc, &err, t0_us);
+out:
+    call_free(c);
     return 1;
+}
+
+int
+gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, int anonymous_ok,
+               struct gw_admission *out)
+{
+    int64_t t0_us = tm_mono_us();
+    struct call *c = call_new(conn, app);
+    struct tm_err err;
+    enum tm_code rc;
+
+    tm_err_clear(&err);
+    rc = checks(conn, app, c, anonymous_ok, &err);
+    if (rc != TM_OK) {
+        refuse(conn, app, c, rc, &err, t0_us);
+    } else {
+        memset(out, 0, sizeof *out);
+        out->who = c->who;
+        snprintf(out->rid, sizeof out->rid, "%s", c->req.id);
+        snprintf(out->addr, sizeof out->addr, "%s", c->addr);
+        for (int i = 0; i < c->req.n_query; i++) {
+            snprintf(out->query[i][0], sizeof out->query[i][0], "%s", c->req.query[i].key);
+            snprintf(out->query[i][1], sizeof out->query[i][1], "%s", c->req.query[i].val);
+        }
+        out->n_query = c->req.n_query;
+    }
+    call_free(c);
+    return rc == TM_OK;
 }
 
 void

@@ -11,9 +11,31 @@
 #include "common/ops.h"
 
 #include "services/gateway/app.h"
+#include "services/gateway/auth.h"
 
 /* civetweb request handler for /api/: cbdata is the struct gw_app. */
 int gw_proxy_handle(struct mg_connection *conn, void *cbdata);
+
+#define GW_ADDR_MAX 48 /* a client's address, text */
+
+/* What gw_proxy_admit let in. */
+struct gw_admission {
+    struct gw_principal who; /* anonymous (known_role 0) only when anonymous_ok */
+    char rid[TM_RID_MAX + 1];
+    char addr[GW_ADDR_MAX];
+    int n_query; /* the query, decoded and bounded as for any request */
+    char query[TM_QUERY_MAX][2][TM_QUERY_VALUE_MAX + 1];
+};
+
+/* The checks of gw_proxy_handle (route, credentials, rate limits and
+ * revocation, permission) for a request the gateway answers otherwise (a
+ * WebSocket upgrade). anonymous_ok: a request with no credentials at all
+ * passes the permission check (its caller authenticates it later). On 1
+ * *out is filled and nothing was written to conn; on 0 the refusal has been
+ * answered, logged and audited as any refusal, and the caller writes no
+ * more. */
+int gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, int anonymous_ok,
+                   struct gw_admission *out);
 
 /* Health: each routed service is up when at least one instance answers
  * ready; PostgreSQL must answer; Redis is reported (the gateway serves

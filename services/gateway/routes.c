@@ -16,7 +16,7 @@ const struct gw_daemon gw_daemons[] = {
     {.name = "gateway",
      .local = 1,
      .prefixes = {"/api/v1/auth", "/api/v1/users", "/api/v1/api-keys", "/api/v1/audit",
-                  "/api/v1/gateway"}},
+                  "/api/v1/gateway", "/api/v1/ws"}},
     /* the gateway itself, with no database (services/gateway/overview.c) */
     {.name = "dashboard", .local = 1, .prefixes = {"/api/v1/dashboard/overview"}},
     {.name = "inventory",
@@ -53,6 +53,7 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/gateway/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/gateway/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/gateway/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/ws/dashboard", P(ANALYTICS_READ), ANY},
     {"GET", "/api/v1/categories", P(CATALOG_READ), ANY},
     {"POST", "/api/v1/categories", P(CATALOG_WRITE), ANY},
     {"GET", "/api/v1/categories/{id}", P(CATALOG_READ), ANY},

@@ -7,8 +7,11 @@
  * the merge, as a cached value and as a store scope. Every input runs on a thread of
  * TM_DECODER_STACK_SIZE bytes, the part of a civetweb worker's stack a
  * decoder may use: the stack the gateway's handlers really run on, where a
- * 700-level body once overflowed cJSON. `make fuzz` builds it; make test
- * runs it on tests/fuzz/corpus for a bounded time. */
+ * 700-level body once overflowed cJSON. The same bytes are also what the
+ * dashboard WebSocket reads (services/gateway/wsmsg.c): a client's message,
+ * and, cut at the first NUL, a `channels` and a `since` query value.
+ * `make fuzz` builds it; make test runs it on tests/fuzz/corpus for a
+ * bounded time. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include "services/gateway/decode.h"
 #include "services/gateway/overview_doc.h"
 #include "services/gateway/token.h"
+#include "services/gateway/wsmsg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -97,6 +101,27 @@ overview_all(const char *text, size_t size)
     free(key);
 }
 
+/* the WebSocket's readers; a query value is at most TM_QUERY_VALUE_MAX.
+ * Not inlined: its buffers must not sit on the stack beside the token's. */
+__attribute__((noinline)) static void
+ws_read_all(const char *text, size_t size)
+{
+    char token[GW_TOKEN_MAX + 1], value[TM_QUERY_VALUE_MAX + 1];
+    struct gw_ws_since since;
+    unsigned mask;
+    size_t n = strnlen(text, size < sizeof value - 1 ? size : sizeof value - 1);
+
+    (void)gw_ws_auth_parse(text, size, token, sizeof token, NULL);
+    memcpy(value, text, n);
+    value[n] = '\0';
+    if (gw_ws_channels_parse(value, &mask, NULL) == TM_OK && mask >= (1u << GW_WS_CHANNELS_N))
+        abort();
+    if (gw_ws_since_parse(value, &since, NULL) == TM_OK)
+        for (int i = 0; i < since.n; i++)
+            if (since.at[i].seq < 0 || !since.at[i].source[0])
+                abort();
+}
+
 static void
 decode_all(void *arg)
 {
@@ -116,6 +141,7 @@ decode_all(void *arg)
     (void)gw_decode_key_update(in->text, in->size, NULL);
     verify_as_token(in->text, in->size);
     overview_all(in->text, in->size);
+    ws_read_all(in->text, in->size);
     free(user);
     free(k);
 }

@@ -237,25 +237,6 @@ commit_sale(const char *sale_id, long long store, long long p)
 }
 
 static long long
-sale(const char *key, long long store, long long p)
-{
-    char body[512], extra[160];
-    struct resp r;
-    long long id;
-
-    snprintf(body, sizeof body,
-             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
-             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
-             store, p);
-    snprintf(extra, sizeof extra, "Idempotency-Key: %s-%s\r\n", run_tag(), key);
-    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
-    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-    id = jint(&r, "id");
-    resp_free(&r);
-    return id;
-}
-
-static long long
 transfer(long long from, long long to, long long p)
 {
     char body[256];
@@ -312,8 +293,8 @@ make_objects(struct objects *x)
     create("/api/v1/stock-commits", body);
     wait_known(x->o, x->p);
     wait_known(1, x->p);
-    x->tx_out = sale("scope-out", x->o, x->p);
-    x->tx_in = sale("scope-in", 1, x->p);
+    x->tx_out = cash_sale("scope-out", x->o, x->p);
+    x->tx_in = cash_sale("scope-in", 1, x->p);
     snprintf(body, sizeof body, "{\"name\":\"Scope %s\",\"home_store_id\":%lld}", run_tag(), x->o);
     x->customer = create("/api/v1/customers", body);
 }

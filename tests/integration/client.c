@@ -350,3 +350,22 @@ wait_stock_level(const char *col, long long store, long long product, long long 
     ck_assert_msg(stock_level(col, store, product) == want, "%s of %lld/%lld is %lld, want %lld",
                   col, store, product, stock_level(col, store, product), want);
 }
+
+long long
+cash_sale(const char *key, long long store, long long p)
+{
+    char body[512], extra[160];
+    struct resp r;
+    long long id;
+
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+             store, p);
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-%s\r\n", run_tag(), key);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    id = jint(&r, "id");
+    resp_free(&r);
+    return id;
+}

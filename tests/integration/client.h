@@ -92,6 +92,9 @@ long long create(const char *path, const char *body);
 /* A new store / product (unit price 5.00) unique to this run. */
 long long new_store(void);
 long long new_product(void);
+/* A completed cash sale of one unit at 5.00 of product p at store, under
+ * Idempotency-Key <run tag>-key; asserts 201 and returns the sale's id. */
+long long cash_sale(const char *key, long long store, long long p);
 /* Receives qty units of product at store. */
 void receive(long long store, long long product, int qty);
 /* Waits until tm-txn's copy of the catalogue (fed by inventory's events)
@@ -125,5 +128,6 @@ Suite *po_suite(void);
 Suite *reorder_suite(void);
 Suite *mock_suite(void);
 Suite *analytics_models_suite(void);
+Suite *ws_suite(void);
 
 #endif

@@ -9,5 +9,6 @@ Suite *token_suite(void);
 Suite *perm_suite(void);
 Suite *decode_suite(void);
 Suite *overview_suite(void);
+Suite *wsmsg_suite(void);
 
 #endif

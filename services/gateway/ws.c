@@ -1,0 +1,521 @@
+/* services/gateway/ws.c — the dashboard WebSocket (ws.h). Load: up to
+ * cfg->ws_clients connections, each costing a civetweb worker (reading) and
+ * a writer thread of ours (writing), and the listener thread fanning each
+ * event out to every client: one lock (ws->mu) over the client list and
+ * all queues, held for a few pointer moves per client and never across I/O,
+ * so the listener never waits on a client. A message is built once per
+ * event and channel and shared by reference. A writer blocked on a slow
+ * client's full socket holds only that client up; its queue fills and the
+ * listener marks it closing. Replays (`since`) run on the writer, before its
+ * queue is drained: a client gets what it missed, then live events, each
+ * once (the queue's events at or below the seq the replay reached are
+ * skipped). */
+#include "services/gateway/ws.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "common/http.h"
+#include "common/log.h"
+#include "common/time.h"
+
+#include "services/gateway/live.h"
+#include "services/gateway/revoke.h"
+#include "services/gateway/token.h"
+#include "services/gateway/ws_push.h"
+
+/* A connection between its connect and ready callbacks (civetweb calls
+ * both on the same worker; if the handshake write fails, ready never
+ * comes, and the next connect on that worker's connection frees it). */
+struct gw_ws_pending {
+    const struct mg_connection *conn;
+    struct gw_ws_client *client;
+    struct gw_ws_pending *next;
+};
+
+static void
+push_locked(struct gw_ws *ws, struct gw_ws_client *c, struct gw_ws_msg *m)
+{
+    int cap = ws->app->cfg->ws_queue;
+    uint64_t tail, head;
+
+    if (atomic_load(&c->close_code) || atomic_load(&c->gone))
+        return;
+    tail = atomic_load_explicit(&c->q_tail, memory_order_relaxed);
+    head = atomic_load_explicit(&c->q_head, memory_order_acquire);
+    if (tail - head >= (uint64_t)cap) {
+        gw_ws_close_locked(c, 4408, "too slow: the client's queue is full");
+        tm_metric_add(ws->m_closed_slow, 1);
+        return;
+    }
+    atomic_fetch_add(&m->refs, 1);
+    c->queue[tail % (uint64_t)cap] = m;
+    atomic_store_explicit(&c->q_tail, tail + 1, memory_order_release);
+    sem_post(&c->wake);
+}
+
+/* The listener (live.h): one message per channel the event goes to, queued
+ * for every client of that channel who may see its store. */
+static void
+on_event(void *arg, const struct tm_event *ev)
+{
+    struct gw_ws *ws = arg;
+    struct gw_ws_msg *msgs[GW_WS_CHANNELS_N] = {NULL};
+    int64_t store_id = 0;
+    unsigned mask = gw_ws_route_event(ev, &store_id);
+    int src = gw_ws_source(ev->source);
+
+    if (!mask || src < 0)
+        return;
+    pthread_mutex_lock(&ws->mu);
+    for (struct gw_ws_client *c = ws->clients; c; c = c->next) {
+        unsigned hit = mask & c->channels;
+
+        if (!hit || !gw_ws_sees_store(c, store_id))
+            continue;
+        for (int ch = 0; ch < GW_WS_CHANNELS_N; ch++) {
+            if (!(hit & (1u << ch)))
+                continue;
+            if (!msgs[ch] && !(msgs[ch] = gw_ws_msg_new(ev, src, (enum gw_ws_channel)ch)))
+                continue; /* over TM_MESSAGE_MAX: cannot happen for an event off the bus */
+            push_locked(ws, c, msgs[ch]);
+        }
+    }
+    pthread_mutex_unlock(&ws->mu);
+    for (int ch = 0; ch < GW_WS_CHANNELS_N; ch++)
+        gw_ws_msg_unref(msgs[ch]);
+}
+
+/* ------------------------------------------------------- civetweb's side */
+
+/* A refusal before the upgrade, in the API's error format. */
+static void
+refuse(struct mg_connection *conn, const char *rid, enum tm_code rc, struct tm_err *err)
+{
+    struct tm_reply rep;
+    char headers[160];
+
+    err->code = rc;
+    tm_reply_init(&rep);
+    tm_reply_error(&rep, err, rid);
+    snprintf(headers, sizeof headers, "X-Request-Id: %s\r\nConnection: close\r\n", rid);
+    tm_http_reply(conn, rep.status, "application/json", headers, rep.body.p ? rep.body.p : "",
+                  rep.body.len);
+    tm_log_info(rid, "access", "method=GET route=%s status=%d field=%s", GW_WS_PATH, rep.status,
+                err->field);
+    tm_reply_fini(&rep);
+}
+
+static void
+client_free(struct gw_ws_client *c)
+{
+    if (!c)
+        return;
+    sem_destroy(&c->wake);
+    free(c->queue);
+    free(c);
+}
+
+/* The query of an admitted upgrade: channels and since, nothing else. */
+static enum tm_code
+read_query(const struct gw_admission *a, struct gw_ws_client *c, struct tm_err *err)
+{
+    enum tm_code rc = TM_OK;
+
+    for (int i = 0; i < a->n_query && rc == TM_OK; i++) {
+        const char *k = a->query[i][0], *v = a->query[i][1];
+
+        if (!strcmp(k, "channels"))
+            rc = gw_ws_channels_parse(v, &c->want, err);
+        else if (!strcmp(k, "since"))
+            rc = gw_ws_since_parse(v, &c->since, err);
+        else
+            rc = tm_err_set(err, TM_INVALID, k, "unknown query parameter; channels and since only");
+    }
+    for (int i = 0; i < c->since.n && rc == TM_OK; i++)
+        if (gw_ws_source(c->since.at[i].source) < 0)
+            rc = tm_err_set(err, TM_INVALID, "since", "unknown source %s", c->since.at[i].source);
+    return rc;
+}
+
+/* The channels p may have: what it asked (all it may read when it asked
+ * none). TM_FORBIDDEN naming "channels" for one its role may not read. */
+static enum tm_code
+grant(const struct gw_principal *p, unsigned want, unsigned *out, struct tm_err *err)
+{
+    unsigned allowed = gw_ws_allowed(p->role);
+
+    if (!tm_role_allows(p->role, TM_PERM_ANALYTICS_READ))
+        return tm_err_set(err, TM_FORBIDDEN, NULL, "role %s lacks permission analytics.read",
+                          tm_role_name(p->role));
+    for (int ch = 0; ch < GW_WS_CHANNELS_N; ch++)
+        if (want & ~allowed & (1u << ch))
+            return tm_err_set(err, TM_FORBIDDEN, "channels", "role %s may not read channel %s",
+                              tm_role_name(p->role), gw_ws_channel_name((enum gw_ws_channel)ch));
+    *out = want ? want : allowed;
+    return TM_OK;
+}
+
+/* Takes the pending entry of conn off the list (NULL when none). mu held. */
+static struct gw_ws_client *
+pending_take_locked(struct gw_ws *ws, const struct mg_connection *conn)
+{
+    for (struct gw_ws_pending **pp = &ws->pending; *pp; pp = &(*pp)->next)
+        if ((*pp)->conn == conn) {
+            struct gw_ws_pending *p = *pp;
+            struct gw_ws_client *c = p->client;
+
+            *pp = p->next;
+            free(p);
+            return c;
+        }
+    return NULL;
+}
+
+/* Fixes the send buffer of conn's socket at sndbuf bytes, so the kernel
+ * holds at most that much for a client that stops reading and the queue
+ * bound means something (autotuning lets a socket buffer 4 MiB, minutes of
+ * events). civetweb does not expose the socket, so it is found once per
+ * upgrade among the process's sockets by its two ends (a few thousand
+ * getpeername calls at most). Best effort: logged when not found. */
+static void
+bound_socket(const struct mg_request_info *ri, int sndbuf, const char *rid)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int found = 0;
+
+    while (d && !found && (e = readdir(d)) != NULL) {
+        struct sockaddr_storage peer, me;
+        socklen_t pl = sizeof peer, ml = sizeof me;
+        char addr[INET6_ADDRSTRLEN];
+        int fd = atoi(e->d_name), port = 0, my_port = 0;
+
+        if (fd <= 2 || getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 ||
+            getsockname(fd, (struct sockaddr *)&me, &ml) != 0)
+            continue;
+        if (peer.ss_family == AF_INET) {
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, addr, sizeof addr);
+            port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
+            my_port = ntohs(((struct sockaddr_in *)&me)->sin_port);
+        } else if (peer.ss_family == AF_INET6) {
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, addr, sizeof addr);
+            port = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
+            my_port = ntohs(((struct sockaddr_in6 *)&me)->sin6_port);
+        } else {
+            continue;
+        }
+        found = port == ri->remote_port && my_port == ri->server_port &&
+                strcmp(addr, ri->remote_addr) == 0 &&
+                setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) == 0;
+    }
+    if (d)
+        closedir(d);
+    if (!found)
+        tm_log_warn(rid, "ws.sndbuf", "note=\"socket not found; the kernel may buffer more\"");
+}
+
+/* Before the handshake: path, capacity, the gateway's checks, the query. */
+static int
+on_connect(const struct mg_connection *cconn, void *cbdata)
+{
+    struct mg_connection *conn = (struct mg_connection *)cconn; /* civetweb's own, writable */
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct gw_ws *ws = cbdata;
+    struct gw_admission *a = NULL;
+    struct gw_ws_client *c = NULL, *stale;
+    struct gw_ws_pending *p;
+    struct tm_err err;
+    enum tm_code rc;
+    int full;
+
+    tm_err_clear(&err);
+    pthread_mutex_lock(&ws->mu);
+    if ((stale = pending_take_locked(ws, conn)) != NULL) /* its handshake failed */
+        ws->n_connected--;
+    full = ws->n_connected >= ws->app->cfg->ws_clients;
+    if (!full)
+        ws->n_connected++;
+    pthread_mutex_unlock(&ws->mu);
+    client_free(stale);
+    if (!ri->local_uri || strcmp(ri->local_uri, GW_WS_PATH) != 0 || full) {
+        rc = full ? tm_err_set(&err, TM_UNAVAIL, NULL, "the gateway holds its most WebSockets")
+                  : tm_err_set(&err, TM_NOTFOUND, NULL, "no such endpoint");
+        refuse(conn, "-", rc, &err);
+        goto fail;
+    }
+    a = tm_xmalloc(sizeof *a);
+    if (!gw_proxy_admit(conn, ws->app, 1, a))
+        goto fail; /* answered */
+    c = tm_xcalloc(1, sizeof *c);
+    c->ws = ws;
+    c->queue = tm_xcalloc((size_t)ws->app->cfg->ws_queue, sizeof *c->queue);
+    sem_init(&c->wake, 0, 0);
+    snprintf(c->rid, sizeof c->rid, "%s", a->rid);
+    snprintf(c->addr, sizeof c->addr, "%s", a->addr);
+    rc = read_query(a, c, &err);
+    if (rc == TM_OK && a->who.known_role &&
+        (rc = grant(&a->who, c->want, &c->channels, &err)) == TM_OK) {
+        c->who = a->who;
+        c->authed = 1;
+    }
+    if (rc != TM_OK) {
+        refuse(conn, a->rid, rc, &err);
+        goto fail;
+    }
+    bound_socket(ri, ws->app->cfg->ws_sndbuf, a->rid);
+    p = tm_xmalloc(sizeof *p);
+    p->conn = conn;
+    p->client = c;
+    pthread_mutex_lock(&ws->mu);
+    p->next = ws->pending;
+    ws->pending = p;
+    pthread_mutex_unlock(&ws->mu);
+    free(a);
+    return 0;
+fail:
+    if (!full) {
+        pthread_mutex_lock(&ws->mu);
+        ws->n_connected--;
+        pthread_mutex_unlock(&ws->mu);
+    }
+    client_free(c);
+    free(a);
+    return 1;
+}
+
+/* After the handshake: the writer starts. */
+static void
+on_ready(struct mg_connection *conn, void *cbdata)
+{
+    struct gw_ws *ws = cbdata;
+    struct gw_ws_client *c;
+    pthread_attr_t attr;
+    int ok;
+
+    pthread_mutex_lock(&ws->mu);
+    c = pending_take_locked(ws, conn);
+    pthread_mutex_unlock(&ws->mu);
+    if (!c)
+        return; /* cannot happen: connect left it */
+    c->conn = conn;
+    mg_set_user_connection_data(conn, c);
+    ok = pthread_attr_init(&attr) == 0;
+    ok = ok && pthread_attr_setstacksize(&attr, GW_WS_WRITER_STACK) == 0 &&
+         pthread_create(&c->writer, &attr, gw_ws_writer_main, c) == 0;
+    if (ok)
+        pthread_attr_destroy(&attr);
+    if (!ok) {
+        mg_set_user_connection_data(conn, NULL);
+        gw_ws_send_close(c, 1013, "try again later");
+        pthread_mutex_lock(&ws->mu);
+        ws->n_connected--;
+        pthread_mutex_unlock(&ws->mu);
+        client_free(c);
+        return;
+    }
+    tm_metric_set(ws->m_clients, gw_ws_clients(ws));
+    tm_log_info(c->rid, "ws.open", "principal=%s addr=%s channels=%u authed=%d",
+                c->who.env.id[0] ? c->who.env.id : "-", c->addr, c->channels, c->authed);
+}
+
+/* A browser's first message: the token, checked as the header's would be,
+ * and against PostgreSQL's revocations. Returns 0 for a close code. */
+static int
+authenticate(struct gw_ws_client *c, const char *data, size_t len, char *reason, size_t size)
+{
+    char token[GW_TOKEN_MAX + 1];
+    struct gw_principal who;
+    struct tm_err err;
+    unsigned channels = 0;
+    int refused = 0;
+    enum tm_code rc;
+
+    tm_err_clear(&err);
+    rc = gw_ws_auth_parse(data, len, token, sizeof token, &err);
+    if (rc == TM_TOOBIG || rc == TM_INVALID) {
+        snprintf(reason, size, "%.30s%s%.80s", err.field, err.field[0] ? ": " : "", err.message);
+        return rc == TM_TOOBIG ? 1009 : 4400;
+    }
+    rc = gw_authenticate_token(c->ws->app, token, &who, &err);
+    if (rc == TM_OK && (rc = gw_revoke_check_db(c->ws->app, &who, &refused, &err)) == TM_OK &&
+        refused)
+        rc = tm_err_set(&err, TM_UNAUTHENTICATED, "Authorization", "token revoked");
+    if (rc == TM_OK)
+        rc = grant(&who, c->want, &channels, &err);
+    if (rc != TM_OK) {
+        snprintf(reason, size, "%.110s", err.message);
+        return rc == TM_FORBIDDEN ? 4403 : rc == TM_UNAUTHENTICATED ? 4401 : 4503;
+    }
+    pthread_mutex_lock(&c->ws->mu);
+    c->who = who;
+    c->channels = channels;
+    c->authed = 1;
+    sem_post(&c->wake);
+    pthread_mutex_unlock(&c->ws->mu);
+    return 0;
+}
+
+/* A frame from the client: only the auth message means anything. Returns
+ * 0 to end the connection. */
+static int
+on_data(struct mg_connection *conn, int bits, char *data, size_t len, void *cbdata)
+{
+    struct gw_ws_client *c = mg_get_user_connection_data(conn);
+    int op = bits & 0xf, authed, closing, code;
+    char reason[GW_WS_REASON_MAX];
+
+    (void)cbdata;
+    if (!c || op == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE)
+        return 0;
+    pthread_mutex_lock(&c->ws->mu);
+    authed = c->authed;
+    closing = atomic_load(&c->close_code);
+    pthread_mutex_unlock(&c->ws->mu);
+    if (closing || authed || op == MG_WEBSOCKET_OPCODE_PONG || op == MG_WEBSOCKET_OPCODE_PING)
+        return 1; /* after auth, client messages are ignored; a close is on its way */
+    if (op != MG_WEBSOCKET_OPCODE_TEXT) {
+        code = 4400;
+        snprintf(reason, sizeof reason, "send {\"type\":\"auth\",\"token\":...} as text");
+    } else {
+        code = authenticate(c, data, len, reason, sizeof reason);
+    }
+    if (code) {
+        pthread_mutex_lock(&c->ws->mu);
+        gw_ws_close_locked(c, code, reason);
+        pthread_mutex_unlock(&c->ws->mu);
+    }
+    return 1;
+}
+
+static void
+on_close(const struct mg_connection *conn, void *cbdata)
+{
+    struct gw_ws *ws = cbdata;
+    struct gw_ws_client *c = mg_get_user_connection_data(conn);
+
+    if (!c)
+        return;
+    pthread_mutex_lock(&ws->mu);
+    atomic_store(&c->gone, 1);
+    sem_post(&c->wake);
+    pthread_mutex_unlock(&ws->mu);
+    pthread_join(c->writer, NULL);
+    mg_set_user_connection_data((struct mg_connection *)conn, NULL);
+    pthread_mutex_lock(&ws->mu);
+    ws->n_connected--;
+    pthread_mutex_unlock(&ws->mu);
+    client_free(c);
+    tm_metric_set(ws->m_clients, gw_ws_clients(ws));
+}
+
+/* Every HTTP path: /api/ to the proxy, anything else a JSON 404. */
+static int
+on_http(struct mg_connection *conn, void *cbdata)
+{
+    struct gw_ws *ws = cbdata;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct tm_err err;
+
+    if (ri->local_uri && strncmp(ri->local_uri, "/api/", 5) == 0)
+        return gw_proxy_handle(conn, ws->app);
+    tm_err_clear(&err);
+    refuse(conn, "-", tm_err_set(&err, TM_NOTFOUND, NULL, "no such endpoint"), &err);
+    return 1;
+}
+
+enum tm_code
+gw_ws_new(struct gw_app *app, struct gw_ws **out, struct tm_err *err)
+{
+    struct gw_ws *ws = tm_xcalloc(1, sizeof *ws);
+    enum tm_code rc;
+
+    ws->app = app;
+    pthread_mutex_init(&ws->mu, NULL);
+    snprintf(ws->ping_ms, sizeof ws->ping_ms, "%d", app->cfg->ws_ping_s * 1000);
+    ws->http_opts[0] = "enable_websocket_ping_pong";
+    ws->http_opts[1] = "yes";
+    ws->http_opts[2] = "websocket_timeout_ms";
+    ws->http_opts[3] = ws->ping_ms;
+    ws->http_opts[4] = NULL;
+    ws->m_clients =
+        tm_metric(TM_METRIC_GAUGE, "tm_gateway_ws_clients", "dashboard WebSocket connections", "");
+    ws->m_closed_slow = tm_metric(TM_METRIC_COUNTER, "tm_gateway_ws_slow_closed_total",
+                                  "WebSocket clients closed for falling behind (4408)", "");
+    if ((rc = gw_live_listen(app->live, on_event, ws, err)) != TM_OK) {
+        gw_ws_free(ws);
+        return rc;
+    }
+    *out = ws;
+    return TM_OK;
+}
+
+const char **
+gw_ws_http_opts(struct gw_ws *ws)
+{
+    return ws->http_opts;
+}
+
+void
+gw_ws_attach(struct gw_ws *ws, struct mg_context *http)
+{
+    mg_set_websocket_handler(http, "/", on_connect, on_ready, on_data, on_close, ws);
+    mg_set_request_handler(http, "/", on_http, ws);
+}
+
+void
+gw_ws_going_away(struct gw_ws *ws)
+{
+    int n = 0;
+
+    if (!ws)
+        return;
+    pthread_mutex_lock(&ws->mu);
+    for (struct gw_ws_client *c = ws->clients; c; c = c->next, n++)
+        gw_ws_close_locked(c, 1001, "the gateway is stopping");
+    pthread_mutex_unlock(&ws->mu);
+    if (n > 0)
+        tm_sleep_ms(200); /* the writers send their close frames */
+}
+
+int
+gw_ws_clients(struct gw_ws *ws)
+{
+    int n;
+
+    pthread_mutex_lock(&ws->mu);
+    n = ws->n_connected;
+    pthread_mutex_unlock(&ws->mu);
+    return n;
+}
+
+void
+gw_ws_free(struct gw_ws *ws)
+{
+    if (!ws)
+        return;
+    while (ws->pending) {
+        struct gw_ws_pending *p = ws->pending;
+
+        ws->pending = p->next;
+        client_free(p->client);
+        free(p);
+    }
+    pthread_mutex_destroy(&ws->mu);
+    free(ws);
+}
+
+enum tm_code
+gw_ws_h_plain(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    (void)ctx;
+    (void)rep;
+    return tm_err_set(err, TM_INVALID, "Upgrade",
+                      "%s is a WebSocket: connect with Upgrade: websocket", GW_WS_PATH);
+}

@@ -1,0 +1,102 @@
+/* services/gateway/ws_push.h — the WebSocket's insides shared by ws.c
+ * (civetweb's callbacks, the listener's fan-out) and ws_push.c (each
+ * client's writer: replay of `since`, the ready message, the live stream,
+ * the close). Not for other modules: ws.h is the contract. Locking: the
+ * fields marked "mu" are guarded by gw_ws.mu, the one lock of the push,
+ * never held across I/O, and never by a writer while it streams. */
+#ifndef TM_GATEWAY_WS_PUSH_H
+#define TM_GATEWAY_WS_PUSH_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <civetweb.h>
+
+#include "common/event.h"
+#include "common/metrics.h"
+
+#include "services/gateway/app.h"
+#include "services/gateway/auth.h"
+#include "services/gateway/proxy.h"
+#include "services/gateway/wsmsg.h"
+
+#define GW_WS_AUTH_WAIT_MS 5000         /* a browser's auth message must come within this */
+#define GW_WS_WRITER_STACK (256 * 1024) /* a writer parses one replay page at most */
+#define GW_WS_BATCH 64                  /* messages a writer takes from its queue at once */
+#define GW_WS_REASON_MAX 120            /* a close frame's reason (RFC 6455: 123 bytes) */
+
+/* A message for clients, shared by every queue holding it. */
+struct gw_ws_msg {
+    atomic_int refs;
+    int src;      /* gw_daemons index of the event's source */
+    int64_t seq;  /* the event's seq */
+    size_t len;   /* of the text */
+    size_t hdr;   /* bytes of the frame header before the text */
+    char frame[]; /* the whole text frame: header, then {"type":"event","channel",...} */
+};
+
+/* One connection, from civetweb's connect callback to its close callback
+ * (ws.c owns it); its writer thread is gw_ws_writer_main. */
+struct gw_ws_client {
+    struct gw_ws *ws;
+    struct mg_connection *conn; /* civetweb's; written by the writer only */
+    pthread_t writer;
+    char rid[TM_RID_MAX + 1];
+    char addr[GW_ADDR_MAX];
+    unsigned want;                 /* channels asked; 0: every allowed one (fixed at auth) */
+    struct gw_ws_since since;      /* read-only after connect */
+    int64_t floor[GW_DAEMONS_MAX]; /* writer only: per source, the seq already sent */
+    /* guarded by ws->mu: */
+    struct gw_principal who; /* fixed once authed */
+    unsigned channels;       /* what it receives, once authed */
+    int authed;
+    int registered;        /* in ws->clients: the listener queues for it */
+    atomic_int close_code; /* > 0: the writer closes with it; set under mu, after the reason */
+    char close_reason[GW_WS_REASON_MAX];
+    atomic_int gone; /* the connection ended: the writer stops; set under mu */
+    /* The queue: a ring of cfg->ws_queue that the listener fills (under mu,
+     * the only producer) and the writer empties without a lock (the only
+     * consumer), so a thousand writers never queue up on mu. */
+    struct gw_ws_msg **queue;
+    _Atomic uint64_t q_head;          /* next to take: the writer's */
+    _Atomic uint64_t q_tail;          /* next to fill: the listener's */
+    sem_t wake;                       /* posted after a push, a close, the auth, the end */
+    struct gw_ws_client *prev, *next; /* ws->clients */
+};
+
+/* The push: built by gw_ws_new, read by every callback and writer. */
+struct gw_ws {
+    struct gw_app *app;
+    const char *http_opts[5];
+    char ping_ms[16];
+    pthread_mutex_t mu;
+    struct gw_ws_client *clients;                /* mu: registered, authenticated clients */
+    struct gw_ws_pending *pending;               /* mu */
+    int n_connected;                             /* mu: from connect to close */
+    struct tm_metric *m_clients, *m_closed_slow; /* gauge, counter */
+};
+
+/* Drops a reference; frees m with the last one. NULL-safe. */
+void gw_ws_msg_unref(struct gw_ws_msg *m);
+/* gw_daemons index of a routed source ("txn"); -1 when none. */
+int gw_ws_source(const char *name);
+/* The client message for ev on channel c from source index src, with one
+ * reference (the caller's); NULL when it would be over TM_MESSAGE_MAX. */
+struct gw_ws_msg *gw_ws_msg_new(const struct tm_event *ev, int src, enum gw_ws_channel c);
+/* May c see an event of this store (0: of none)? Scoped roles: theirs only. */
+int gw_ws_sees_store(const struct gw_ws_client *c, int64_t store_id);
+/* Marks c to be closed by its writer with code and reason (the first
+ * wins) and wakes it. mu held. */
+void gw_ws_close_locked(struct gw_ws_client *c, int code, const char *reason);
+/* Sends a close frame (code, reason cut to GW_WS_REASON_MAX - 1 bytes). */
+void gw_ws_send_close(struct gw_ws_client *c, int code, const char *reason);
+/* The writer thread of c (arg): waits for authentication, joins the
+ * listener's list, replays `since`, sends ready, streams until the
+ * connection goes or a close is due, then sends the close and leaves the
+ * list. Started by ws.c's ready callback, joined by its close callback. */
+void *gw_ws_writer_main(void *arg);
+
+#endif
