@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/csv.h"
 #include "common/json.h"
 
 #include "services/gateway/store.h"
@@ -31,18 +32,6 @@ too_large(struct tm_err *err)
 }
 
 /* ------------------------------------------------------------- encoders */
-
-static enum tm_code
-csv_cell(struct tm_buf *b, const char *s, int last)
-{
-    enum tm_code rc = tm_buf_adds(b, "\"");
-
-    if (rc == TM_OK && strchr("=+-@\t\r", s[0]) && s[0])
-        rc = tm_buf_adds(b, "'");
-    for (; *s && rc == TM_OK; s++)
-        rc = *s == '"' ? tm_buf_adds(b, "\"\"") : tm_buf_add(b, s, 1);
-    return rc == TM_OK ? tm_buf_adds(b, last ? "\"\r\n" : "\",") : rc;
-}
 
 static enum tm_code
 audit_json(struct tm_buf *b, const void *item)
@@ -70,14 +59,16 @@ audit_csv(struct tm_buf *b, const void *item)
     const struct gw_audit_row *a = item;
     enum tm_code rc = tm_buf_printf(b, "%lld,", (long long)a->id);
 
-    if (rc == TM_OK && (rc = csv_cell(b, a->at, 0)) == TM_OK &&
-        (rc = csv_cell(b, a->request_id, 0)) == TM_OK &&
-        (rc = csv_cell(b, a->method, 0)) == TM_OK && (rc = csv_cell(b, a->path, 0)) == TM_OK &&
-        (rc = csv_cell(b, a->principal_kind, 0)) == TM_OK &&
-        (rc = csv_cell(b, a->principal_id, 0)) == TM_OK &&
-        (rc = csv_cell(b, a->role, 0)) == TM_OK && (rc = csv_cell(b, a->target_ids, 0)) == TM_OK &&
+    if (rc == TM_OK && (rc = tm_csv_cell(b, a->at, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->request_id, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->method, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->path, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->principal_kind, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->principal_id, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->role, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->target_ids, 0)) == TM_OK &&
         (rc = tm_buf_printf(b, "%d,", a->status)) == TM_OK)
-        rc = csv_cell(b, a->source_addr, 1);
+        rc = tm_csv_cell(b, a->source_addr, 1);
     return rc;
 }
 
@@ -108,10 +99,10 @@ refusal_csv(struct tm_buf *b, const void *item)
     const struct gw_refusal_row *a = item;
     enum tm_code rc = tm_buf_printf(b, "%lld,", (long long)a->id);
 
-    if (rc == TM_OK && (rc = csv_cell(b, a->minute, 0)) == TM_OK &&
-        (rc = csv_cell(b, a->source_addr, 0)) == TM_OK &&
+    if (rc == TM_OK && (rc = tm_csv_cell(b, a->minute, 0)) == TM_OK &&
+        (rc = tm_csv_cell(b, a->source_addr, 0)) == TM_OK &&
         (rc = tm_buf_printf(b, "%d,%lld,", a->status, (long long)a->n)) == TM_OK)
-        rc = csv_cell(b, a->last_at, 1);
+        rc = tm_csv_cell(b, a->last_at, 1);
     return rc;
 }
 

@@ -22,5 +22,6 @@ Suite *db_suite(void);
 Suite *topic_suite(void);
 Suite *page_suite(void);
 Suite *hash_suite(void);
+Suite *csv_suite(void);
 
 #endif
