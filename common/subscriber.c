@@ -36,6 +36,7 @@ struct tm_subscriber {
     atomic_int stop;
     _Atomic int64_t source_seq;  /* newest seq seen handed out */
     _Atomic int64_t missing_seq; /* > 0: the source no longer keeps it (retention) */
+    _Atomic int64_t heard_ms;    /* wall clock when the source last told its newest seq */
     int64_t warned_ms;           /* thread only: last loud log */
 };
 
@@ -178,8 +179,10 @@ catch_up(struct tm_subscriber *s)
               tm_json_parse(v.body, v.body_len, TM_JSON_DEPTH_MAX, "replay", &body, NULL) == TM_OK;
         tm_buf_fini(&env);
         events = got ? cJSON_GetObjectItem(body, "events") : NULL;
-        if (got && cJSON_IsNumber(cJSON_GetObjectItem(body, "last_seq")))
+        if (got && cJSON_IsNumber(cJSON_GetObjectItem(body, "last_seq"))) {
             note_seq(s, (int64_t)cJSON_GetObjectItem(body, "last_seq")->valuedouble);
+            atomic_store(&s->heard_ms, tm_now_ms());
+        }
         cJSON_ArrayForEach(e, events) if (n < PAGE) page[n++] = e;
         if (n > 0 &&
             (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(page[0], "seq")) > last + 1) {
@@ -255,8 +258,10 @@ subscriber_main(void *arg)
             if (!nl || tm_json_parse(nl + 1, (size_t)(msg + n - nl - 1), TM_JSON_DEPTH_MAX, "event",
                                      &root, NULL) != TM_OK)
                 tm_log_error(NULL, "event.malformed", "source=%s bytes=%d", s->sub->source, n);
-            else
+            else {
+                atomic_store(&s->heard_ms, tm_now_ms()); /* a live event is the newest */
                 behind = apply_events(s, &root, 1, &gap) < 0 || gap;
+            }
             cJSON_Delete(root);
             quiet_since = tm_mono_ms();
         }
@@ -323,6 +328,12 @@ fail:
     free(s->db_url);
     free(s);
     return err ? err->code : TM_INTERNAL;
+}
+
+int64_t
+tm_subscriber_heard_ms(struct tm_subscriber *s)
+{
+    return s ? atomic_load(&s->heard_ms) : 0;
 }
 
 int64_t

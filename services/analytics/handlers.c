@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 
+#include "services/analytics/report_handlers.h"
 #include "services/analytics/store.h"
 
 enum tm_code
@@ -66,5 +67,11 @@ h_catalogue_lag(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 const struct tm_route an_routes[] = {
     {"GET", "/api/v1/analytics/catalogue-lag", h_catalogue_lag, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/reports", an_h_reports_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/reports/{id}", an_h_report_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"POST", "/api/v1/analytics/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/analytics/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL,
+     TM_SCOPE_NONE},
 };
 const size_t an_routes_n = sizeof an_routes / sizeof an_routes[0];

@@ -9,8 +9,18 @@
 #include "common/service.h"
 #include "common/subscriber.h"
 
+/* tm-analytics' own settings (main.c's table). */
+struct an_cfg {
+    int report_grace_s;       /* a local day is finished this long after its midnight */
+    int report_backfill_days; /* days a store without reports gets at first */
+};
+
+/* env->subs' order: main.c's subs. */
+enum { AN_SUB_INVENTORY, AN_SUB_TXN };
+
 struct an_app {
-    const struct tm_service_env *env; /* its subs[0] is inventory's; set by the start hook */
+    const struct tm_service_env *env; /* set by the start hook */
+    const struct an_cfg *cfg;         /* read-only */
 };
 
 extern const struct tm_route an_routes[];

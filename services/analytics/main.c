@@ -1,8 +1,21 @@
 /* services/analytics/main.c — tm-analytics: read models built from events.
  * Its declaration; common/service runs it. */
+#include <stddef.h>
+
 #include "common/service.h"
 
 #include "services/analytics/handlers.h"
+#include "services/analytics/report_handlers.h"
+
+#define F(field) offsetof(struct an_cfg, field)
+static const struct tm_cfg_opt opts[] = {
+    {"report-grace", "TM_REPORT_GRACE_S", TM_CFG_INT, F(report_grace_s), 0, 60, 86400, "600", 0,
+     "a store's local day is reported this many seconds after its midnight"},
+    {"report-backfill-days", "TM_REPORT_BACKFILL_DAYS", TM_CFG_INT, F(report_backfill_days), 0, 1,
+     AN_REPORT_BACKFILL_MAX, "7", 0,
+     "finished days a store without a daily report gets at first (the last N)"},
+};
+#undef F
 
 static enum tm_code
 start(void *app, const struct tm_service_env *env, struct tm_err *err)
@@ -15,15 +28,24 @@ start(void *app, const struct tm_service_env *env, struct tm_err *err)
 int
 main(int argc, char **argv)
 {
-    static struct an_app app;
+    static struct an_cfg cfg;
+    static struct an_app app = {.cfg = &cfg};
+    static const struct tm_job jobs[] = {
+        {"daily-report", 300, an_job_daily_report, NULL},
+    };
     static const struct tm_service_sub subs[] = {{"inventory", "", an_apply}};
     const struct tm_service svc = {
         .name = "analytics",
-        .summary = "Read models fed by events: the catalogue copy, lag.",
+        .summary = "Read models fed by events: the catalogue copy, lag, daily reports.",
         .routes = an_routes,
         .n_routes = an_routes_n,
+        .jobs = jobs,
+        .n_jobs = sizeof jobs / sizeof jobs[0],
         .subs = subs,
         .n_subs = 1,
+        .opts = opts,
+        .n_opts = sizeof opts / sizeof opts[0],
+        .cfg = &cfg,
         .db_pool = 8,
         .app = &app,
         .start = start,

@@ -14,6 +14,7 @@ CREATE TABLE analytics.stores (
     name       text NOT NULL,
     time_zone  text NOT NULL,
     active     boolean NOT NULL,
+    created_at timestamptz NOT NULL, -- the store's, from the event: its first daily report's day
     updated_at timestamptz NOT NULL
 );
 
@@ -108,7 +109,8 @@ CREATE TABLE analytics.product_stats (
 );
 
 -- Stored reports: the daily sales report per store and local day, written
--- once by the daily-report job after the store's midnight.
+-- once by the daily-report job after the store's midnight (docs/analytics.md
+-- "Daily report"; body is the report as GET /api/v1/reports/{id} shows it).
 CREATE TABLE analytics.reports (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind       text NOT NULL CHECK (kind IN ('daily_sales')),

@@ -1,0 +1,9 @@
+/* tests/unit/analytics/suites.h — one Check suite per tm-analytics module. */
+#ifndef TM_TESTS_UNIT_ANALYTICS_SUITES_H
+#define TM_TESTS_UNIT_ANALYTICS_SUITES_H
+
+#include <check.h>
+
+Suite *report_suite(void);
+
+#endif
