@@ -148,7 +148,7 @@ FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/j
 	common/buf.c common/err.c common/time.c services/inventory/po_event.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
 	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz \
-	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz
+	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -205,6 +205,14 @@ build/fuzz/reorder-fuzz: $(REORDER_FUZZ_SRC) $(wildcard common/*.h) \
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(REORDER_FUZZ_SRC) $(LIBS)
+# tm-analytics' reading of tm-txn's sales events
+ANALYTICS_FUZZ_SRC := tests/fuzz/analytics_fuzz.c services/analytics/sale_event.c $(COMMON_SRC)
+build/fuzz/analytics-fuzz: $(ANALYTICS_FUZZ_SRC) $(wildcard common/*.h) \
+		services/analytics/sale_event.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(ANALYTICS_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
 		services/inventory/forecast_model.h common/err.c common/buf.c
 	@mkdir -p $(dir $@)

@@ -1,14 +1,23 @@
-/* services/analytics/handlers.c — applies catalogue events and reports how
- * far behind each source the read copy is. */
+/* services/analytics/handlers.c — applies the sources' events (inventory's
+ * catalogue and stores, tm-txn's sales), runs the rebuild and reports how
+ * far behind each source the read models are. */
 #include "services/analytics/handlers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/jobs.h"
 #include "common/json.h"
+#include "common/topic.h"
 
 #include "services/analytics/report_handlers.h"
+#include "services/analytics/sale_event.h"
+#include "services/analytics/sales_store.h"
 #include "services/analytics/store.h"
+
+/* The sources, in the declaration's subs order (main.c). */
+static const char *const sources[AN_SOURCES] = {"inventory", "txn"};
 
 enum tm_code
 an_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
@@ -36,30 +45,114 @@ an_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
                 return tm_err_set(err, TM_INVALID, names[i], "%s: not a product", ev->topic);
         return an_db_upsert_product(db, f, err);
     }
+    if (strncmp(ev->topic, "store.", 6) == 0) {
+        static const char *const names[7] = {"id",     "code",       "name",      "time_zone",
+                                             "active", "created_at", "updated_at"};
+        const char *f[7];
+        for (int i = 0; i < 7; i++)
+            if (!(f[i] = tm_event_text(ev->data, names[i], b[i], sizeof b[i])))
+                return tm_err_set(err, TM_INVALID, names[i], "%s: not a store", ev->topic);
+        return an_db_upsert_store(db, f, err);
+    }
+    return TM_OK;
+}
+
+/* Which status the Transaction of each sales topic must have (-1: any; a
+ * flagged sale may be reviewed after its void, a declined one too). */
+static const struct {
+    enum tm_topic topic;
+    int status;
+} sale_topics[] = {
+    {TM_TOPIC_TXN_CREATED, AN_SALE_COMPLETED},
+    {TM_TOPIC_TXN_DECLINED, AN_SALE_DECLINED},
+    {TM_TOPIC_TXN_VOIDED, AN_SALE_VOIDED},
+    {TM_TOPIC_TXN_REVIEWED, -1},
+};
+
+enum tm_code
+an_apply_txn(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
+{
+    struct an_sale *s;
+    size_t k = 0;
+    enum tm_code rc;
+    (void)app;
+
+    while (k < sizeof sale_topics / sizeof sale_topics[0] &&
+           strcmp(ev->topic, tm_topic_name(sale_topics[k].topic)))
+        k++;
+    if (k == sizeof sale_topics / sizeof sale_topics[0])
+        return TM_OK; /* fraud.rules_changed and what may come: not a sale */
+    s = tm_xmalloc(sizeof *s);
+    if ((rc = an_sale_decode(ev->data, s, err)) != TM_OK)
+        goto out;
+    if (sale_topics[k].status >= 0 && (int)s->status != sale_topics[k].status) {
+        rc = tm_err_set(err, TM_INVALID, "status", "%s with a %s transaction", ev->topic,
+                        an_sale_status_name(s->status));
+        goto out;
+    }
+    switch (sale_topics[k].topic) {
+    case TM_TOPIC_TXN_CREATED:
+    case TM_TOPIC_TXN_DECLINED:
+        rc = an_db_sale_add(db, s, err);
+        break;
+    case TM_TOPIC_TXN_VOIDED:
+        rc = an_db_sale_void(db, s->id, s->voided_at, err);
+        break;
+    default: /* TM_TOPIC_TXN_REVIEWED */
+        rc = s->review == AN_REVIEW_NONE
+                 ? tm_err_set(err, TM_INVALID, "review", "txn.reviewed without its review")
+                 : an_db_sale_review(db, s->id, an_sale_review_name(s->review), err);
+    }
+out:
+    free(s);
+    return rc;
+}
+
+enum tm_code
+an_job_rebuild(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
+{
+    (void)app;
+    return an_db_rebuild(db, sources, AN_SOURCES, rows, err);
+}
+
+/* One source's entry of the lag report. */
+static enum tm_code
+lag_source(struct tm_ctx *ctx, int i, struct tm_buf *b, struct tm_err *err)
+{
+    const struct an_app *app = ctx->app;
+    int64_t applied = 0, source = tm_subscriber_source_seq(app->env ? app->env->subs[i] : NULL);
+    char at[40];
+    enum tm_code rc;
+
+    if ((rc = an_db_applied(ctx->db, sources[i], &applied, at, sizeof at, err)) != TM_OK)
+        return rc;
+    if (source < applied)
+        source = applied; /* this instance has not heard yet; another applied it */
+    if (tm_buf_adds(b, i ? ",{\"source\":" : "{\"source\":") != TM_OK ||
+        tm_json_quote(b, sources[i]) != TM_OK ||
+        tm_buf_printf(b, ",\"applied_seq\":%lld,\"source_seq\":%lld,\"lag\":%lld,\"applied_at\":",
+                      (long long)applied, (long long)source,
+                      (long long)(source - applied)) != TM_OK ||
+        (at[0] ? tm_json_quote(b, at) : tm_buf_adds(b, "null")) != TM_OK ||
+        tm_buf_adds(b, "}") != TM_OK)
+        return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
     return TM_OK;
 }
 
 static enum tm_code
 h_catalogue_lag(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    const struct an_app *app = ctx->app;
-    int64_t applied = 0, source = tm_subscriber_source_seq(app->env ? app->env->subs[0] : NULL),
-            products = 0, categories = 0;
-    char at[40];
+    int64_t products = 0, categories = 0;
     enum tm_code rc;
 
-    if ((rc = an_db_applied(ctx->db, "inventory", &applied, at, sizeof at, err)) != TM_OK ||
-        (rc = an_db_counts(ctx->db, &products, &categories, err)) != TM_OK)
+    if (tm_buf_adds(&rep->body, "{\"sources\":[") != TM_OK)
+        return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+    for (int i = 0; i < AN_SOURCES; i++)
+        if ((rc = lag_source(ctx, i, &rep->body, err)) != TM_OK)
+            return rc;
+    if ((rc = an_db_counts(ctx->db, &products, &categories, err)) != TM_OK)
         return rc;
-    if (source < applied)
-        source = applied; /* this instance has not heard yet; another applied it */
-    if (tm_buf_printf(&rep->body,
-                      "{\"sources\":[{\"source\":\"inventory\",\"applied_seq\":%lld,"
-                      "\"source_seq\":%lld,\"lag\":%lld,\"applied_at\":",
-                      (long long)applied, (long long)source,
-                      (long long)(source - applied)) != TM_OK ||
-        (at[0] ? tm_json_quote(&rep->body, at) : tm_buf_adds(&rep->body, "null")) != TM_OK ||
-        tm_buf_printf(&rep->body, "}],\"products\":%lld,\"categories\":%lld}", (long long)products,
+    if (tm_buf_printf(&rep->body, "],\"products\":%lld,\"categories\":%lld}", (long long)products,
                       (long long)categories) != TM_OK)
         return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
     return TM_OK;

@@ -30,19 +30,20 @@ main(int argc, char **argv)
 {
     static struct an_cfg cfg;
     static struct an_app app = {.cfg = &cfg};
-    static const struct tm_job jobs[] = {
-        {"daily-report", 300, an_job_daily_report, NULL},
-    };
-    static const struct tm_service_sub subs[] = {{"inventory", "", an_apply}};
+    /* in AN_SOURCES order: the lag report and the rebuild name them so */
+    static const struct tm_service_sub subs[AN_SOURCES] = {{"inventory", "", an_apply},
+                                                           {"txn", "txn.", an_apply_txn}};
+    static const struct tm_job jobs[] = {{"rebuild", 0, an_job_rebuild, NULL},
+                                         {"daily-report", 300, an_job_daily_report, NULL}};
     const struct tm_service svc = {
         .name = "analytics",
-        .summary = "Read models fed by events: the catalogue copy, lag, daily reports.",
+        .summary = "Read models fed by events: the catalogue copy, sales, lag, daily reports.",
         .routes = an_routes,
         .n_routes = an_routes_n,
         .jobs = jobs,
         .n_jobs = sizeof jobs / sizeof jobs[0],
         .subs = subs,
-        .n_subs = 1,
+        .n_subs = AN_SOURCES,
         .opts = opts,
         .n_opts = sizeof opts / sizeof opts[0],
         .cfg = &cfg,

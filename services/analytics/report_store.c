@@ -129,30 +129,28 @@ an_db_report_facts(PGconn *db, const struct an_report_store *store, int64_t day,
                         2, p, map_product, facts->products, sizeof facts->products[0],
                         &facts->n_products, err);
     if (rc == TM_OK)
-        rc =
-            tm_db_one(
-                db,
-                "SELECT to_char(" DAY ", 'YYYY-MM-DD'),"
-                " " TM_DB_TS(
-                    "(" DAY
-                    "::timestamp AT TIME ZONE $3)") ","
-                                                    " " TM_DB_TS("((" DAY
-                                                                 " + 1)::timestamp AT TIME ZONE "
-                                                                 "$3)") ","
-                                                                        " count(DISTINCT "
-                                                                        "customer_id) FILTER "
-                                                                        "(WHERE status = "
-                                                                        "'completed'),"
-                                                                        " coalesce(sum(total_cents)"
-                                                                        " FILTER (WHERE status = "
-                                                                        "'voided'), 0)"
-                                                                        " FROM analytics.sales "
-                                                                        "WHERE store_id = "
-                                                                        "$1::bigint"
-                                                                        " AND local_hour >= " DAY
-                                                                        " AND local_hour < " DAY
-                                                                        " + 1",
-                3, p, map_day, &dr, "day", err);
+        rc = tm_db_one(
+            db,
+            "SELECT to_char(" DAY ", 'YYYY-MM-DD'),"
+            " " TM_DB_TS(
+                "(" DAY
+                "::timestamp AT TIME ZONE $3)") ","
+                                                " " TM_DB_TS("((" DAY
+                                                             " + 1)::timestamp AT TIME ZONE "
+                                                             "$3)") ","
+                                                                    " count(DISTINCT "
+                                                                    "customer_id) FILTER "
+                                                                    "(WHERE status = "
+                                                                    "'completed'),"
+                                                                    " coalesce(sum(total_cents)"
+                                                                    " FILTER (WHERE status = "
+                                                                    "'voided'), 0)"
+                                                                    " FROM analytics.sales "
+                                                                    "WHERE store_id = "
+                                                                    "$1::bigint"
+                                                                    " AND local_hour >= " DAY
+                                                                    " AND local_hour < " DAY " + 1",
+            3, p, map_day, &dr, "day", err);
     return rc;
 }
 

@@ -34,6 +34,18 @@ an_db_upsert_product(PGconn *db, const char *const *f, struct tm_err *err)
 }
 
 enum tm_code
+an_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err)
+{
+    return tm_db_exec(db,
+                      "INSERT INTO analytics.stores (id, code, name, time_zone, active,"
+                      " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                      " ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name,"
+                      " time_zone = EXCLUDED.time_zone, active = EXCLUDED.active,"
+                      " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at",
+                      7, f, NULL, err);
+}
+
+enum tm_code
 an_db_applied(PGconn *db, const char *source, int64_t *seq, char *at, size_t at_size,
               struct tm_err *err)
 {

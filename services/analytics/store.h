@@ -1,5 +1,5 @@
 /* services/analytics/store.h — tm-analytics' SQL: the `analytics` schema
- * (catalogue read copy; its inbox of applied event seqs comes from
+ * (catalogue and stores read copy; its inbox of applied event seqs comes from
  * sql/plumbing/inbox.sql and is run by common/subscriber). Prefix
  * an_db_. */
 #ifndef TM_ANALYTICS_STORE_H
@@ -16,6 +16,10 @@ TM_MUSTCHECK enum tm_code an_db_upsert_category(PGconn *db, const char *const *f
                                                 struct tm_err *err);
 TM_MUSTCHECK enum tm_code an_db_upsert_product(PGconn *db, const char *const *fields,
                                                struct tm_err *err);
+/* Upserts one store (its time zone decides a sale's local hour): fields =
+ * id, code, name, time_zone, active, created_at, updated_at. */
+TM_MUSTCHECK enum tm_code an_db_upsert_store(PGconn *db, const char *const *fields,
+                                             struct tm_err *err);
 
 /* The last seq applied for source (0 when none yet) and its time. */
 TM_MUSTCHECK enum tm_code an_db_applied(PGconn *db, const char *source, int64_t *seq, char *at,

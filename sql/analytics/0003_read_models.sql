@@ -31,7 +31,11 @@ CREATE TABLE analytics.sales (
     review_label text CHECK (review_label IN ('fraud', 'legit')),
     total_cents  bigint NOT NULL,
     units        bigint NOT NULL,
-    voided_at    timestamptz
+    voided_at    timestamptz,
+    -- when this row was written by the subscriber: the freshness benchmark
+    -- measures commit at tm-txn (its created_at) to here. Not part of what
+    -- a replay must reproduce.
+    applied_at   timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX sales_occurred_idx ON analytics.sales (occurred_at);
 CREATE INDEX sales_store_hour_idx ON analytics.sales (store_id, local_hour);

@@ -4,6 +4,7 @@
 
 #include <check.h>
 
+Suite *sale_event_suite(void);
 Suite *report_suite(void);
 
 #endif

@@ -1,0 +1,50 @@
+/* services/analytics/sales_store.h — tm-analytics' SQL for the read models
+ * fed by tm-txn's sales events (sql/analytics/0003_read_models.sql,
+ * docs/analytics.md "Read models"). Each event is one statement, one round trip: the sale's
+ * fact rows and every aggregate it moves are written together, in the
+ * subscriber's transaction (common/subscriber), so the read models are
+ * fresh within milliseconds of the event. Prefix an_db_. */
+#ifndef TM_ANALYTICS_SALES_STORE_H
+#define TM_ANALYTICS_SALES_STORE_H
+
+#include <stdint.h>
+
+#include <postgresql/libpq-fe.h>
+
+#include "common/err.h"
+
+#include "services/analytics/sale_event.h"
+
+/* Upserts one store of the copy: f = id, code, name, time_zone, active,
+ * updated_at (text, as an event's data shows them). */
+TM_MUSTCHECK enum tm_code an_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err);
+
+/* Adds a completed sale (txn.created) or a declined attempt (txn.declined,
+ * counted only in hourly_store.declined) to the facts and aggregates, its
+ * hour the store's local hour. TM_UNAVAIL when its store is not in the
+ * copy yet (the subscriber retries it later: never guessed); TM_INVALID
+ * when the sale is there already (nothing changed). */
+TM_MUSTCHECK enum tm_code an_db_sale_add(PGconn *db, const struct an_sale *s, struct tm_err *err);
+
+/* Takes a completed sale back out of every aggregate (txn.voided): its
+ * counts subtracted, rows reaching zero deleted, first/last sale times
+ * recomputed from the completed sales that remain, its hour's voided
+ * counted, the fact marked voided at voided_at. TM_INVALID when there is
+ * no completed sale with that id (nothing changed). */
+TM_MUSTCHECK enum tm_code an_db_sale_void(PGconn *db, int64_t id, const char *voided_at,
+                                          struct tm_err *err);
+
+/* Sets a sale's review_label (txn.reviewed). TM_INVALID when there is no
+ * such sale. */
+TM_MUSTCHECK enum tm_code an_db_sale_review(PGconn *db, int64_t id, const char *label,
+                                            struct tm_err *err);
+
+/* The rebuild, in the caller's transaction: takes the inbox rows of the
+ * sources (so no event is being applied), empties the read models (not the
+ * catalogue and stores copy) and sets the sources' last applied seq to 0,
+ * so the subscribers replay them from their outboxes. *rows: the sales
+ * that were emptied. sources[n] are the inbox's source names. */
+TM_MUSTCHECK enum tm_code an_db_rebuild(PGconn *db, const char *const *sources, int n,
+                                        int64_t *rows, struct tm_err *err);
+
+#endif
