@@ -18,6 +18,7 @@
 struct an_cfg {
     int report_grace_s;       /* a local day is finished this long after its midnight */
     int report_backfill_days; /* days a store without reports gets at first */
+    int report_amend_days;    /* finished days each run computes again */
 };
 
 struct an_app {

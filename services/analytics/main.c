@@ -14,6 +14,10 @@ static const struct tm_cfg_opt opts[] = {
     {"report-backfill-days", "TM_REPORT_BACKFILL_DAYS", TM_CFG_INT, F(report_backfill_days), 0, 1,
      AN_REPORT_BACKFILL_MAX, "7", 0,
      "finished days a store without a daily report gets at first (the last N)"},
+    {"report-amend-days", "TM_REPORT_AMEND_DAYS", TM_CFG_INT, F(report_amend_days), 0, 0,
+     AN_REPORT_BACKFILL_MAX, "7", 0,
+     "the last N finished days are computed again each run; a report whose figures changed "
+     "(late sales, voids) is rewritten with its revision + 1"},
 };
 #undef F
 

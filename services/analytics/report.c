@@ -88,28 +88,36 @@ an_report_build(const struct an_report_facts *facts, struct an_report *out, stru
     return TM_OK;
 }
 
-int
-an_report_due(int64_t first_day, int64_t last_day, int has_latest, int64_t latest_day,
-              int backfill_days, int64_t *out, int max)
+static int
+clamp(int v, int lo, int hi)
 {
-    int64_t start;
+    return v < lo ? lo : v > hi ? hi : v;
+}
+
+int
+an_report_due(const struct an_report_window *w, int64_t *out, int max)
+{
+    int backfill = clamp(w->backfill_days, 1, AN_REPORT_BACKFILL_MAX),
+        amend = clamp(w->amend_days, 0, AN_REPORT_BACKFILL_MAX);
+    int64_t start, last = w->last_day;
     int n = 0;
 
-    if (backfill_days < 1)
-        backfill_days = 1;
-    if (backfill_days > AN_REPORT_BACKFILL_MAX)
-        backfill_days = AN_REPORT_BACKFILL_MAX;
-    if (has_latest && latest_day >= last_day)
+    if (last < INT64_MIN + AN_REPORT_BACKFILL_MAX || w->first_day > last)
         return 0;
-    if (has_latest)
-        start = latest_day + 1;
-    else
-        start = last_day < INT64_MIN + backfill_days ? INT64_MIN : last_day - backfill_days + 1;
-    if (start < first_day)
-        start = first_day;
-    for (int64_t d = start; d <= last_day && n < max; d++) {
+    if (!w->has_latest) {
+        start = last - (backfill - 1);
+    } else {
+        int64_t amend_start = amend > 0 ? last - (amend - 1) : INT64_MAX;
+        if (w->latest_day >= last && amend == 0)
+            return 0; /* nothing new, nothing to amend */
+        start = w->latest_day < last && w->latest_day + 1 < amend_start ? w->latest_day + 1
+                                                                        : amend_start;
+    }
+    if (start < w->first_day)
+        start = w->first_day;
+    for (int64_t d = start; d <= last && n < max; d++) {
         out[n++] = d;
-        if (d == last_day)
+        if (d == last)
             break; /* d++ could wrap */
     }
     return n;

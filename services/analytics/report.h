@@ -74,16 +74,24 @@ TM_MUSTCHECK enum tm_code an_report_build(const struct an_report_facts *facts,
  * not positive. */
 int64_t an_report_avg_basket(int64_t revenue_cents, int64_t transactions);
 
-/* The days due for a store, oldest first, into out[max]; returns how many.
- * last_day is the store's newest finished local day (the day before the
- * local date a grace period ago); first_day the store's first (the local
- * day it was created or of its first sale, whichever is earlier). A store
- * with reports (has_latest) is due every day after its latest one; one
- * without is due the last backfill_days days (1..AN_REPORT_BACKFILL_MAX)
- * only, so a first run does not write years of reports. Never a day before
- * first_day or after last_day; at most max (the rest on a later run). */
-int an_report_due(int64_t first_day, int64_t last_day, int has_latest, int64_t latest_day,
-                  int backfill_days, int64_t *out, int max);
+/* A store's days, as day numbers (days since 1970-01-01). */
+struct an_report_window {
+    int64_t first_day;  /* created, or of its first sale if earlier */
+    int64_t last_day;   /* its newest finished local day */
+    int has_latest;     /* it has a daily report */
+    int64_t latest_day; /* its newest report's day, when has_latest */
+    int backfill_days;  /* 1..AN_REPORT_BACKFILL_MAX: a store without reports gets these */
+    int amend_days;     /* 0..AN_REPORT_BACKFILL_MAX: recomputed each run (late sales, voids) */
+};
+
+/* The days to (re)compute for a store, oldest first, into out[max];
+ * returns how many. A store with reports: every day after its latest one
+ * (an outage is filled in), and its last amend_days days again; one
+ * without: its last backfill_days days only, so a first run does not
+ * write years of reports. Never a day before first_day or after last_day;
+ * at most max (the rest on a later run). Out-of-range settings are
+ * clamped. */
+int an_report_due(const struct an_report_window *w, int64_t *out, int max);
 
 /* 1 when a report may be written: the source told its newest seq
  * (source_seq) at heard_ms, no earlier than since_ms (0: never told), and

@@ -198,8 +198,8 @@ an_report_csv(struct tm_buf *b, const struct an_report *r)
 }
 
 #define LIST_CSV_HEADER                                                                            \
-    "id,store_id,store_code,day,created_at,revenue_cents,transactions,units,customers,voided,"     \
-    "voided_cents,declined,flagged,average_basket_cents\r\n"
+    "id,store_id,store_code,day,created_at,revision,revenue_cents,transactions,units,customers,"   \
+    "voided,voided_cents,declined,flagged,average_basket_cents\r\n"
 
 static enum tm_code
 row_csv(struct tm_buf *b, const struct an_report_row *x)
@@ -209,6 +209,7 @@ row_csv(struct tm_buf *b, const struct an_report_row *x)
     if (rc == TM_OK && (rc = tm_csv_cell(b, x->store_code, 0)) == TM_OK &&
         (rc = tm_buf_printf(b, "%s,", x->day)) == TM_OK &&
         (rc = tm_csv_cell(b, x->created_at, 0)) == TM_OK &&
+        (rc = tm_buf_printf(b, "%lld,", (long long)x->revision)) == TM_OK &&
         (rc = figures_csv(b, &x->totals)) == TM_OK)
         rc = tm_buf_printf(b, "%lld,%lld,%lld,%lld\r\n", (long long)x->voided_cents,
                            (long long)x->totals.declined, (long long)x->totals.flagged,
@@ -252,17 +253,18 @@ wait_applied(const struct an_app *app, PGconn *db, int64_t *seq, struct tm_err *
                       heard >= since ? "" : ", the source not heard lately");
 }
 
-/* Writes the report of one store's day; *written 1 when this run did. */
+/* (Re)computes the report of one store's day and stores it when new or
+ * changed (*did). */
 static enum tm_code
 write_day(PGconn *db, const struct an_report_store *s, int64_t day, int64_t txn_seq,
-          struct tm_buf *body, int *written, struct tm_err *err)
+          struct tm_buf *body, enum an_report_put *did, struct tm_err *err)
 {
     struct an_report_facts *facts = tm_xcalloc(1, sizeof *facts);
     struct an_report *r = tm_xcalloc(1, sizeof *r);
     struct an_report_day when;
     enum tm_code rc;
 
-    *written = 0;
+    *did = AN_REPORT_SAME;
     tm_buf_reset(body);
     if ((rc = an_db_report_facts(db, s, day, facts, &when, err)) == TM_OK &&
         (rc = an_report_build(facts, r, err)) == TM_OK) {
@@ -270,7 +272,7 @@ write_day(PGconn *db, const struct an_report_store *s, int64_t day, int64_t txn_
             rc = tm_err_set(err, TM_TOOBIG, NULL, "report of store %lld too large",
                             (long long)s->id);
         else
-            rc = an_db_report_insert(db, s->id, day, body->p, written, err);
+            rc = an_db_report_put(db, s->id, day, body->p, did, err);
     }
     free(facts);
     free(r);
@@ -282,7 +284,7 @@ an_job_daily_report(void *arg, PGconn *db, int64_t *rows, struct tm_err *err)
 {
     const struct an_app *app = arg;
     struct an_report_store *stores = NULL;
-    int64_t txn_seq = 0, days[AN_REPORT_RUN_MAX];
+    int64_t txn_seq = 0, days[AN_REPORT_STORE_DAYS_MAX], written = 0, amended = 0;
     struct tm_buf body;
     int n = 0, budget = AN_REPORT_RUN_MAX;
     enum tm_code rc;
@@ -295,18 +297,27 @@ an_job_daily_report(void *arg, PGconn *db, int64_t *rows, struct tm_err *err)
     rc = an_db_report_stores(db, app->cfg->report_grace_s, stores, AN_REPORT_STORES_MAX, &n, err);
     for (int i = 0; i < n && rc == TM_OK && budget > 0; i++) {
         const struct an_report_store *s = &stores[i];
-        int nd = an_report_due(s->first_day, s->last_day, s->has_latest, s->latest_day,
-                               app->cfg->report_backfill_days, days, budget);
+        const struct an_report_window w = {s->first_day,
+                                           s->last_day,
+                                           s->has_latest,
+                                           s->latest_day,
+                                           app->cfg->report_backfill_days,
+                                           app->cfg->report_amend_days};
+        int nd = an_report_due(
+            &w, days, budget < AN_REPORT_STORE_DAYS_MAX ? budget : AN_REPORT_STORE_DAYS_MAX);
         for (int k = 0; k < nd && rc == TM_OK; k++) {
-            int written = 0;
-            if ((rc = write_day(db, s, days[k], txn_seq, &body, &written, err)) == TM_OK)
-                *rows += written;
+            enum an_report_put did;
+            if ((rc = write_day(db, s, days[k], txn_seq, &body, &did, err)) == TM_OK) {
+                written += did == AN_REPORT_WRITTEN;
+                amended += did == AN_REPORT_AMENDED;
+            }
         }
         budget -= nd;
     }
+    *rows = written + amended;
     if (rc == TM_OK && *rows)
-        tm_log_info(NULL, "report.written", "reports=%lld txn_seq=%lld", (long long)*rows,
-                    (long long)txn_seq);
+        tm_log_info(NULL, "report.written", "written=%lld amended=%lld txn_seq=%lld",
+                    (long long)written, (long long)amended, (long long)txn_seq);
     tm_buf_fini(&body);
     free(stores);
     return rc;

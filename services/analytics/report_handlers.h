@@ -17,15 +17,18 @@
 #include "services/analytics/report.h"
 #include "services/analytics/report_store.h"
 
-#define AN_REPORT_RUN_MAX 400       /* reports one run writes at most (the rest on the next) */
-#define AN_REPORT_WAIT_MS 5000      /* how long a run waits for the subscriber to catch up */
-#define AN_REPORT_HEARD_MAX_MS 5000 /* the source's newest seq must be this fresh */
+#define AN_REPORT_RUN_MAX 10000      /* store-days one run computes at most (the rest next run) */
+#define AN_REPORT_STORE_DAYS_MAX 400 /* days of one store one run computes at most */
+#define AN_REPORT_WAIT_MS 5000       /* how long a run waits for the subscriber to catch up */
+#define AN_REPORT_HEARD_MAX_MS 5000  /* the source's newest seq must be this fresh */
 
 /* tm_job_fn of the daily-report job (app is the struct an_app): for every
- * store, writes the report of each due local day (report.h an_report_due)
- * once. Refuses to write anything (TM_UNAVAIL, the run recorded as failed,
- * the next run tries again) until tm-txn's events up to the seq it last
- * told are all applied (an_report_ready). *rows is the reports written. */
+ * store, computes each due local day (report.h an_report_due: new days,
+ * and the last few again) and stores the reports that are new or whose
+ * figures changed (an_db_report_put), one row per store and day. Refuses
+ * to write anything (TM_UNAVAIL, the run recorded as failed, the next run
+ * tries again) until tm-txn's events up to the seq it last told are all
+ * applied (an_report_ready). *rows is the reports written or amended. */
 TM_MUSTCHECK enum tm_code an_job_daily_report(void *app, PGconn *db, int64_t *rows,
                                               struct tm_err *err);
 

@@ -155,19 +155,25 @@ an_db_report_facts(PGconn *db, const struct an_report_store *store, int64_t day,
 }
 
 enum tm_code
-an_db_report_insert(PGconn *db, int64_t store_id, int64_t day, const char *body, int *written,
-                    struct tm_err *err)
+an_db_report_put(PGconn *db, int64_t store_id, int64_t day, const char *body,
+                 enum an_report_put *did, struct tm_err *err)
 {
     struct tm_db_int s, d;
     const char *p[3] = {tm_db_int(&s, store_id), tm_db_int(&d, day), body};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db,
-                                 "INSERT INTO analytics.reports (kind, store_id, day, body)"
-                                 " VALUES ('daily_sales', $1::bigint, " DAY ", $3::jsonb)"
-                                 " ON CONFLICT (kind, store_id, day) DO NOTHING",
-                                 3, p, &r, err);
+    enum tm_code rc =
+        tm_db_exec(db,
+                   "INSERT INTO analytics.reports AS r (kind, store_id, day, body)"
+                   " VALUES ('daily_sales', $1::bigint, " DAY ", $3::jsonb)"
+                   " ON CONFLICT (kind, store_id, day) DO UPDATE SET body = EXCLUDED.body,"
+                   " revision = r.revision + 1, amended_at = now()"
+                   " WHERE (r.body - 'txn_seq') IS DISTINCT FROM (EXCLUDED.body - 'txn_seq')"
+                   " RETURNING r.revision",
+                   3, p, &r, err);
 
-    *written = rc == TM_OK && strcmp(PQcmdTuples(r), "1") == 0;
+    *did = AN_REPORT_SAME;
+    if (rc == TM_OK && PQntuples(r) == 1)
+        *did = tm_db_i64(r, 0, 0) == 1 ? AN_REPORT_WRITTEN : AN_REPORT_AMENDED;
     PQclear(r);
     return rc;
 }
@@ -182,10 +188,13 @@ an_db_report_insert(PGconn *db, int64_t store_id, int64_t day, const char *body,
     "  (SELECT c.day, c.id FROM analytics.reports c WHERE c.id = $5::bigint))"                     \
     " ORDER BY r.day DESC, r.id DESC LIMIT $6::int"
 
+#define CREATED_AT TM_DB_TS("r.created_at")
+#define AMENDED_AT TM_DB_TS("r.amended_at")
+
 /* The head every reply of a report starts with. */
 #define HEAD_JSON                                                                                  \
     "jsonb_build_object('id', r.id, 'kind', r.kind, 'store_id', r.store_id, 'day', r.day,"         \
-    " 'created_at', " TM_DB_TS("r.created_at") ")"
+    " 'created_at', " CREATED_AT ", 'revision', r.revision, 'amended_at', " AMENDED_AT ")"
 
 struct list_params {
     struct tm_db_int store, after, limit;
@@ -232,15 +241,16 @@ map_row(const PGresult *r, int row, void *out)
     tm_db_copy(x->store_code, sizeof x->store_code, r, row, 2);
     tm_db_copy(x->day, sizeof x->day, r, row, 3);
     tm_db_copy(x->created_at, sizeof x->created_at, r, row, 4);
-    x->totals.revenue_cents = tm_db_i64(r, row, 5);
-    x->totals.transactions = tm_db_i64(r, row, 6);
-    x->totals.units = tm_db_i64(r, row, 7);
-    x->average_basket_cents = tm_db_i64(r, row, 8);
-    x->totals.customers = tm_db_i64(r, row, 9);
-    x->totals.voided = tm_db_i64(r, row, 10);
-    x->voided_cents = tm_db_i64(r, row, 11);
-    x->totals.declined = tm_db_i64(r, row, 12);
-    x->totals.flagged = tm_db_i64(r, row, 13);
+    x->revision = tm_db_i64(r, row, 5);
+    x->totals.revenue_cents = tm_db_i64(r, row, 6);
+    x->totals.transactions = tm_db_i64(r, row, 7);
+    x->totals.units = tm_db_i64(r, row, 8);
+    x->average_basket_cents = tm_db_i64(r, row, 9);
+    x->totals.customers = tm_db_i64(r, row, 10);
+    x->totals.voided = tm_db_i64(r, row, 11);
+    x->voided_cents = tm_db_i64(r, row, 12);
+    x->totals.declined = tm_db_i64(r, row, 13);
+    x->totals.flagged = tm_db_i64(r, row, 14);
 }
 
 enum tm_code
@@ -252,17 +262,15 @@ an_db_report_list_rows(PGconn *db, const struct an_report_filter *f, const struc
     list_params(&lp, f, page);
     return tm_db_many(
         db,
-        "SELECT r.id, r.store_id, r.body -> 'store' ->> 'code',"
-        " to_char(r.day, 'YYYY-MM-DD'), " TM_DB_TS(
-            "r.created_at") ","
-                            " (t ->> 'revenue_cents')::bigint, (t ->> 'transactions')::bigint,"
-                            " (t ->> 'units')::bigint, (t ->> 'average_basket_cents')::bigint,"
-                            " (t ->> 'customers')::bigint, (t ->> 'voided')::bigint,"
-                            " (t ->> 'voided_cents')::bigint, (t ->> 'declined')::bigint,"
-                            " (t ->> 'flagged')::bigint"
-                            " FROM analytics.reports r, LATERAL (SELECT r.body -> 'totals' AS t) b"
-                            " WHERE r.id IN (SELECT r.id" LIST_WHERE ")"
-                            " ORDER BY r.day DESC, r.id DESC",
+        "SELECT r.id, r.store_id, r.body -> 'store' ->> 'code', to_char(r.day, "
+        "'YYYY-MM-DD'), " CREATED_AT ", r.revision, (t ->> 'revenue_cents')::bigint,"
+        " (t ->> 'transactions')::bigint, (t ->> 'units')::bigint,"
+        " (t ->> 'average_basket_cents')::bigint, (t ->> 'customers')::bigint,"
+        " (t ->> 'voided')::bigint, (t ->> 'voided_cents')::bigint, (t ->> 'declined')::bigint,"
+        " (t ->> 'flagged')::bigint"
+        " FROM analytics.reports r, LATERAL (SELECT r.body -> 'totals' AS t) b"
+        " WHERE r.id IN (SELECT r.id" LIST_WHERE ")"
+        " ORDER BY r.day DESC, r.id DESC",
         6, lp.p, map_row, out, sizeof *out, n, err);
 }
 

@@ -52,10 +52,15 @@ TM_MUSTCHECK enum tm_code an_db_report_facts(PGconn *db, const struct an_report_
                                              int64_t day, struct an_report_facts *facts,
                                              struct an_report_day *when, struct tm_err *err);
 
-/* Writes the daily report of (store_id, day) with body (a JSON object)
- * unless one exists; *written is 1 when this call wrote it. */
-TM_MUSTCHECK enum tm_code an_db_report_insert(PGconn *db, int64_t store_id, int64_t day,
-                                              const char *body, int *written, struct tm_err *err);
+/* What an_db_report_put did. */
+enum an_report_put { AN_REPORT_SAME, AN_REPORT_WRITTEN, AN_REPORT_AMENDED };
+
+/* Writes the daily report of (store_id, day) with body (a JSON object):
+ * a new one, or over the stored one when its figures differ (anything but
+ * txn_seq; its revision then goes up by one), or nothing when they agree. */
+TM_MUSTCHECK enum tm_code an_db_report_put(PGconn *db, int64_t store_id, int64_t day,
+                                           const char *body, enum an_report_put *did,
+                                           struct tm_err *err);
 
 /* Which reports a list shows. */
 struct an_report_filter {
@@ -71,6 +76,7 @@ struct an_report_row {
     char store_code[AN_STORE_CODE_BYTES];
     char day[AN_DAY_BYTES];
     char created_at[AN_TS_BYTES];
+    int64_t revision;
     struct an_figures totals;
     int64_t average_basket_cents;
     int64_t voided_cents;

@@ -121,6 +121,8 @@ CREATE TABLE analytics.reports (
     store_id   bigint NOT NULL,
     day        date NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
+    revision   int NOT NULL DEFAULT 1, -- + 1 each time a run found its figures changed
+    amended_at timestamptz,            -- the last such change (late sales, voids)
     body       jsonb NOT NULL,
     UNIQUE (kind, store_id, day)
 );

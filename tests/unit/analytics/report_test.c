@@ -196,31 +196,31 @@ START_TEST(test_report_avg_basket_rounds_half_up)
 END_TEST
 
 static const struct {
-    int64_t first, last;
-    int has_latest;
-    int64_t latest;
-    int backfill, max;
-    int n;
+    struct an_report_window w; /* first, last, has_latest, latest, backfill, amend */
+    int max, n;
     int64_t from; /* the first day due; the rest follow one by one */
 } due[] = {
-    {0, 100, 0, 0, 7, 50, 7, 94},     /* first run: the last 7 days only */
-    {98, 100, 0, 0, 7, 50, 3, 98},    /* a store newer than the bound */
-    {0, 100, 1, 95, 7, 50, 5, 96},    /* after its latest: every day, whatever the bound */
-    {0, 100, 1, 60, 7, 50, 40, 61},   /* a long outage is filled in */
-    {0, 100, 1, 60, 7, 10, 10, 61},   /* at most max, the rest next run */
-    {0, 100, 1, 100, 7, 50, 0, 0},    /* done */
-    {0, 100, 1, 120, 7, 50, 0, 0},    /* a report ahead (an earlier clock): nothing */
-    {101, 100, 0, 0, 7, 50, 0, 0},    /* a store whose first day has not ended */
-    {50, 100, 1, 10, 7, 60, 51, 50},  /* never before its first day */
-    {0, 100, 0, 0, 0, 50, 1, 100},    /* backfill below 1 counts as 1 */
-    {0, 100, 0, 0, 1000, 200, 92, 9}, /* and above the maximum as the maximum */
+    {{0, 100, 0, 0, 7, 7}, 50, 7, 94},       /* first run: the last 7 days only */
+    {{98, 100, 0, 0, 7, 7}, 50, 3, 98},      /* a store newer than the bound */
+    {{0, 100, 1, 95, 7, 0}, 50, 5, 96},      /* after its latest: every day */
+    {{0, 100, 1, 95, 7, 7}, 50, 7, 94},      /* and the days to amend again */
+    {{0, 100, 1, 60, 7, 7}, 50, 40, 61},     /* a long outage is filled in */
+    {{0, 100, 1, 60, 7, 7}, 10, 10, 61},     /* at most max, the rest next run */
+    {{0, 100, 1, 100, 7, 0}, 50, 0, 0},      /* done, nothing to amend */
+    {{0, 100, 1, 100, 7, 3}, 50, 3, 98},     /* done: the last 3 amended */
+    {{0, 100, 1, 120, 7, 2}, 50, 2, 99},     /* a report ahead (an earlier clock): amends only */
+    {{101, 100, 0, 0, 7, 7}, 50, 0, 0},      /* a store whose first day has not ended */
+    {{50, 100, 1, 10, 7, 7}, 60, 51, 50},    /* never before its first day */
+    {{97, 100, 1, 100, 7, 7}, 50, 4, 97},    /* amends neither */
+    {{0, 100, 0, 0, 0, 7}, 50, 1, 100},      /* backfill below 1 counts as 1 */
+    {{0, 100, 0, 0, 1000, 0}, 200, 92, 9},   /* and above the maximum as the maximum */
+    {{0, 100, 1, 100, 7, 1000}, 200, 92, 9}, /* amend days likewise */
 };
 
 START_TEST(test_report_due_days)
 {
     int64_t out[200];
-    int n = an_report_due(due[_i].first, due[_i].last, due[_i].has_latest, due[_i].latest,
-                          due[_i].backfill, out, due[_i].max);
+    int n = an_report_due(&due[_i].w, out, due[_i].max);
 
     ck_assert_int_eq(n, due[_i].n);
     for (int k = 0; k < n; k++)
@@ -230,11 +230,16 @@ END_TEST
 
 START_TEST(test_report_due_never_wraps)
 {
+    const struct an_report_window a = {INT64_MAX - 1, INT64_MAX, 0, 0, 7, 7},
+                                  b = {0, INT64_MAX, 1, INT64_MAX, 7, 0},
+                                  c = {0, INT64_MAX, 1, INT64_MAX, 7, 1};
     int64_t out[4];
 
-    ck_assert_int_eq(an_report_due(INT64_MAX - 1, INT64_MAX, 0, 0, 7, out, 4), 2);
+    ck_assert_int_eq(an_report_due(&a, out, 4), 2);
     ck_assert_int_eq(out[1], INT64_MAX);
-    ck_assert_int_eq(an_report_due(0, INT64_MAX, 1, INT64_MAX, 7, out, 4), 0);
+    ck_assert_int_eq(an_report_due(&b, out, 4), 0);
+    ck_assert_int_eq(an_report_due(&c, out, 4), 1);
+    ck_assert_int_eq(out[0], INT64_MAX);
 }
 END_TEST
 
