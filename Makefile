@@ -148,7 +148,7 @@ FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/j
 	common/buf.c common/err.c common/time.c services/inventory/po_event.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
 	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz \
-	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz
+	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz build/fuzz/analytics-query-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -230,6 +230,16 @@ build/fuzz/series-csv-fuzz: $(SERIES_CSV_FUZZ_SRC) services/inventory/series_csv
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $(SERIES_CSV_FUZZ_SRC) -lm
+
+# tm-analytics' report query decoders (from, to, format) and RFM scoring
+ANALYTICS_QUERY_FUZZ_SRC := tests/fuzz/analytics_query_fuzz.c services/analytics/query.c \
+	services/analytics/rfm.c common/err.c common/buf.c
+build/fuzz/analytics-query-fuzz: $(ANALYTICS_QUERY_FUZZ_SRC) services/analytics/query.h \
+		services/analytics/rfm.h common/err.h common/buf.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ $(ANALYTICS_QUERY_FUZZ_SRC) -lm
 
 clean:
 	rm -rf build bin

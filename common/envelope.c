@@ -56,6 +56,8 @@ tm_request_encode(const struct tm_request *req, struct tm_buf *out, struct tm_er
                            (long long)req->principal.token_exp, (long long)req->deadline_ms);
     if (rc == TM_OK && req->idem_key[0] && (rc = tm_buf_adds(out, ",\"idem_key\":")) == TM_OK)
         rc = tm_json_quote(out, req->idem_key);
+    if (rc == TM_OK && req->accept[0] && (rc = tm_buf_adds(out, ",\"accept\":")) == TM_OK)
+        rc = tm_json_quote(out, req->accept);
     if (rc == TM_OK)
         rc = tm_buf_adds(out, "}\n");
     if (rc == TM_OK && req->body_len)
@@ -148,7 +150,9 @@ tm_request_decode(const char *msg, size_t len, struct tm_request *req, struct tm
             TM_OK ||
         (rc = decode_kvs(req->hdr, "query", req->query, TM_QUERY_MAX, &req->n_query, err)) !=
             TM_OK ||
-        (rc = copy_str(req->hdr, "idem_key", req->idem_key, sizeof req->idem_key, 0, err)) != TM_OK)
+        (rc = copy_str(req->hdr, "idem_key", req->idem_key, sizeof req->idem_key, 0, err)) !=
+            TM_OK ||
+        (rc = copy_str(req->hdr, "accept", req->accept, sizeof req->accept, 0, err)) != TM_OK)
         goto fail;
     pr = tm_json_member(req->hdr, "principal");
     if (pr && (rc = decode_principal(pr, &req->principal, err)) != TM_OK)

@@ -43,7 +43,9 @@ struct tm_request {
     struct tm_principal principal;
     int64_t deadline_ms;                /* wall clock, epoch milliseconds */
     char idem_key[TM_IDEM_KEY_MAX + 1]; /* the client's Idempotency-Key header, "" when none */
-    const char *body;                   /* borrowed from the message; not NUL-terminated */
+    char
+        accept[TM_CONTENT_TYPE_MAX + 1]; /* "text/csv" when the client's Accept names it, else "" */
+    const char *body;                    /* borrowed from the message; not NUL-terminated */
     size_t body_len;
     cJSON *hdr; /* owns the strings params and query point to */
 };

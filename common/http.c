@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/buf.h"
 
@@ -185,4 +186,22 @@ tm_run_on_stack(size_t stack_size, void (*fn)(void *), void *arg)
         return TM_INTERNAL;
     pthread_join(t, NULL);
     return TM_OK;
+}
+
+int
+tm_http_accepts_csv(const char *accept)
+{
+    static const char csv[] = "text/csv";
+    const char *p = accept;
+
+    while (p && *p) {
+        size_t n;
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        n = strcspn(p, ",; \t");
+        if (n == sizeof csv - 1 && strncasecmp(p, csv, n) == 0)
+            return 1;
+        p += strcspn(p, ",");
+    }
+    return 0;
 }

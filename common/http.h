@@ -47,4 +47,10 @@ void tm_http_reply(struct mg_connection *conn, int status, const char *content_t
 TM_MUSTCHECK enum tm_code tm_http_read_body(struct mg_connection *conn, size_t max, char **out,
                                             size_t *len, struct tm_err *err);
 
+/* 1 when an Accept header's value names text/csv among its media ranges
+ * (case-insensitive, parameters such as ;q= ignored), else 0 (NULL too):
+ * how the gateway tells a report's CSV from its JSON (proto/envelope.md,
+ * "accept"). Pure. */
+int tm_http_accepts_csv(const char *accept);
+
 #endif

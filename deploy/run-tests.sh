@@ -84,6 +84,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "sales events as tm-analytics reads them" build/fuzz/analytics-fuzz tests/fuzz/analytics-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
   fuzz "demand series CSV" build/fuzz/series-csv-fuzz tests/fuzz/series-csv-corpus
+  fuzz "analytics report queries and RFM" build/fuzz/analytics-query-fuzz tests/fuzz/analytics-query-corpus
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
   failed=$((failed + 1))

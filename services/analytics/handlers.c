@@ -11,6 +11,7 @@
 #include "common/json.h"
 #include "common/topic.h"
 
+#include "services/analytics/query_handlers.h"
 #include "services/analytics/report_handlers.h"
 #include "services/analytics/sale_event.h"
 #include "services/analytics/sales_store.h"
@@ -160,6 +161,16 @@ h_catalogue_lag(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
 const struct tm_route an_routes[] = {
     {"GET", "/api/v1/analytics/catalogue-lag", h_catalogue_lag, TM_TX_READ, NULL, TM_SCOPE_NONE},
+    {"GET", "/api/v1/analytics/hourly-sales", an_h_hourly_sales, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/top-products", an_h_top_products, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/customer-segments", an_h_customer_segments, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/category-performance", an_h_category_performance, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/store-comparison", an_h_store_comparison, TM_TX_READ, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/analytics/summary", an_h_summary, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/dashboard/metrics/realtime", an_h_realtime, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/reports", an_h_reports_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/reports/{id}", an_h_report_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/analytics/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},

@@ -170,7 +170,10 @@ common_query(struct tm_ctx *ctx, struct tm_page *pg, struct tm_time *from, struc
     f->from = from->text[0] ? from->text : NULL;
     f->to = to->text[0] ? to->text : NULL;
     f->status = (int)status;
-    *fmt = format < 0 ? FMT_JSON : (enum format)format;
+    if (format < 0) /* no ?format: the client's Accept (proto/envelope.md) */
+        *fmt = strcmp(ctx->req->accept, "text/csv") == 0 ? FMT_CSV : FMT_JSON;
+    else
+        *fmt = (enum format)format;
     return TM_OK;
 }
 

@@ -15,8 +15,8 @@
 #define GW_AUDIT_PRUNE_BATCH 100000 /* audit rows one retention run deletes, at most */
 
 /* GET /api/v1/audit: filters principal, path_prefix, status, from, to;
- * format json (default), ndjson or csv; cursor paging (X-Next-Cursor for
- * ndjson and csv). */
+ * format json (default; csv when Accept names text/csv), ndjson or csv; cursor paging
+ * (X-Next-Cursor for ndjson and csv). */
 TM_MUSTCHECK enum tm_code gw_h_audit_list(struct tm_ctx *ctx, struct tm_reply *rep,
                                           struct tm_err *err);
 /* GET /api/v1/audit/refusals: filters source_addr, status, from, to;

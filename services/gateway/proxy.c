@@ -153,6 +153,8 @@ build(struct mg_connection *conn, const struct gw_app *app, struct call *c, stru
                               TM_IDEM_KEY_MAX);
         snprintf(c->req.idem_key, sizeof c->req.idem_key, "%s", idem);
     }
+    if (tm_http_accepts_csv(mg_get_header(conn, "Accept")))
+        snprintf(c->req.accept, sizeof c->req.accept, "%s", "text/csv");
     if (has_body_method(c->req.method)) {
         if (ri->content_length > 0 && (!ctype || strncasecmp(ctype, "application/json", 16) != 0))
             return tm_err_set(err, TM_UNSUPPORTED, "Content-Type",

@@ -189,6 +189,13 @@ START_TEST(test_audit_exports_ndjson_and_csv_pages)
     ck_assert_ptr_nonnull(strstr(r.body, ",\"POST\",\"/api/v1/categories\","));
     ck_assert(r.next_cursor[0] == 'i');
     resp_free(&r);
+    /* Accept: text/csv asks the same without ?format */
+    ck_assert_int_eq(http_port(0, "GET", "/api/v1/audit?limit=2", NULL, "Accept: text/csv\r\n", &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_str_eq(r.ctype, "text/csv; charset=utf-8");
+    ck_assert(strncmp(r.body, "id,at,request_id,method,path,", 29) == 0);
+    resp_free(&r);
     ck_assert_int_eq(http("GET", "/api/v1/audit?format=xml", NULL, &r), 0);
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(err_field(&r), "format");

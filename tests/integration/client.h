@@ -118,6 +118,7 @@ Suite *events_suite(void);
 Suite *subscriber_suite(void);
 Suite *stock_suite(void);
 Suite *query_suite(void);
+Suite *analytics_routes_suite(void);
 Suite *supplier_suite(void);
 Suite *po_suite(void);
 Suite *reorder_suite(void);

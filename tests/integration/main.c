@@ -70,6 +70,7 @@ main(void)
     srunner_add_suite(sr, po_suite());
     srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, mock_suite());
+    srunner_add_suite(sr, analytics_routes_suite());
     srunner_add_suite(sr, forecast_suite());
     srunner_add_suite(sr, scaling_suite());
     srunner_add_suite(sr, edge_suite()); /* last: its flood fills the audit log with 401s */

@@ -15,6 +15,8 @@ main(void)
     /* Code under test logs as it works; keep the run's output to Check's. */
     tm_log_init("tm-unit", TM_LOG_ERROR, open("/dev/null", O_WRONLY));
     srunner_add_suite(sr, report_suite());
+    srunner_add_suite(sr, query_suite());
+    srunner_add_suite(sr, rfm_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+Suite *query_suite(void);
+Suite *rfm_suite(void);
 Suite *sale_event_suite(void);
 Suite *report_suite(void);
 

@@ -32,6 +32,7 @@ START_TEST(test_request_round_trip)
     in.principal.token_exp = 1795000900;
     snprintf(in.principal.session_id, sizeof in.principal.session_id, "%s", "5e55");
     in.deadline_ms = 1790000000123;
+    snprintf(in.accept, sizeof in.accept, "%s", "text/csv");
     in.body = body;
     in.body_len = strlen(body);
     tm_buf_init(&b, 65536);
@@ -51,6 +52,7 @@ START_TEST(test_request_round_trip)
     ck_assert_int_eq(out.principal.token_exp, 1795000900);
     ck_assert_str_eq(out.principal.session_id, "5e55");
     ck_assert_int_eq(out.deadline_ms, 1790000000123);
+    ck_assert_str_eq(out.accept, "text/csv");
     ck_assert_uint_eq(out.body_len, strlen(body));
     ck_assert(memcmp(out.body, body, out.body_len) == 0);
     tm_request_fini(&out);

@@ -130,6 +130,29 @@ START_TEST(test_json_at_the_depth_limit_parses_on_a_worker_stack)
 }
 END_TEST
 
+static const struct {
+    const char *accept;
+    int want;
+} accepts[] = {
+    {"text/csv", 1},
+    {"TEXT/CSV", 1},
+    {"application/json, text/csv;q=0.5", 1},
+    {" text/csv ; charset=utf-8", 1},
+    {"text/csvx", 0},
+    {"text/cs", 0},
+    {"application/json", 0},
+    {"text/html,application/xhtml+xml,*/*;q=0.8", 0},
+    {"", 0},
+    {NULL, 0},
+    {",,,", 0},
+};
+
+START_TEST(test_accepts_csv)
+{
+    ck_assert_msg(tm_http_accepts_csv(accepts[_i].accept) == accepts[_i].want, "case %d", _i);
+}
+END_TEST
+
 Suite *
 http_suite(void)
 {
@@ -141,6 +164,7 @@ http_suite(void)
     tcase_add_loop_test(tc, test_deep_json_refused_on_a_worker_stack, 0,
                         (int)(sizeof deep_levels / sizeof deep_levels[0]));
     tcase_add_test(tc, test_json_at_the_depth_limit_parses_on_a_worker_stack);
+    tcase_add_loop_test(tc, test_accepts_csv, 0, (int)(sizeof accepts / sizeof accepts[0]));
     suite_add_tcase(s, tc);
     return s;
 }
