@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/analytics/query.h"
+
 static int
 figures_ok(const struct an_figures *f)
 {
@@ -41,16 +43,6 @@ product_cmp(const void *a, const void *b)
     return (x->product_id > y->product_id) - (x->product_id < y->product_id);
 }
 
-int64_t
-an_report_avg_basket(int64_t revenue_cents, int64_t transactions)
-{
-    if (transactions <= 0 || revenue_cents < 0)
-        return 0;
-    /* half up without overflow: q + (2r >= t), with r < t */
-    return revenue_cents / transactions +
-           (revenue_cents % transactions >= transactions - revenue_cents % transactions);
-}
-
 enum tm_code
 an_report_build(const struct an_report_facts *facts, struct an_report *out, struct tm_err *err)
 {
@@ -74,8 +66,9 @@ an_report_build(const struct an_report_facts *facts, struct an_report *out, stru
         return tm_err_set(err, TM_INVALID, "hours", "negative day figures");
     out->totals.customers = facts->customers;
     out->voided_cents = facts->voided_cents;
-    out->average_basket_cents =
-        an_report_avg_basket(out->totals.revenue_cents, out->totals.transactions);
+    out->average_basket_cents = anq_avg_cents(out->totals.revenue_cents, out->totals.transactions);
+    if (out->average_basket_cents == ANQ_NONE)
+        out->average_basket_cents = 0; /* a report's figures are numbers: no sales, no basket */
     for (int i = 0; i < facts->n_products; i++) {
         const struct an_report_product *p = &facts->products[i];
         if (p->revenue_cents < 0 || p->units < 0 || p->transactions < 0)

@@ -54,7 +54,7 @@ struct an_report_facts {
 
 struct an_report {
     struct an_figures totals;
-    int64_t average_basket_cents; /* revenue / transactions, rounded half up; 0 when none */
+    int64_t average_basket_cents; /* anq_avg_cents (half up); 0 when no sales */
     int64_t voided_cents;
     struct an_figures hours[AN_REPORT_HOURS]; /* by local hour */
     struct an_report_product top[AN_REPORT_TOP];
@@ -69,10 +69,6 @@ struct an_report {
  * overflow; *out is then unspecified. */
 TM_MUSTCHECK enum tm_code an_report_build(const struct an_report_facts *facts,
                                           struct an_report *out, struct tm_err *err);
-
-/* revenue / transactions in cents, rounded half up; 0 when transactions is
- * not positive. */
-int64_t an_report_avg_basket(int64_t revenue_cents, int64_t transactions);
 
 /* A store's days, as day numbers (days since 1970-01-01). */
 struct an_report_window {

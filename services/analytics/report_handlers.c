@@ -16,6 +16,8 @@
 #include "common/time.h"
 
 #include "services/analytics/handlers.h"
+#include "services/analytics/query.h"
+#include "services/analytics/query_store.h"
 #include "services/analytics/store.h"
 
 #define ID_MAX 9007199254740992LL /* 2^53: ids as the API takes them */
@@ -325,17 +327,14 @@ an_job_daily_report(void *arg, PGconn *db, int64_t *rows, struct tm_err *err)
 
 /* ----------------------------------------------------------- requests */
 
-enum format { FMT_JSON, FMT_CSV };
-
+/* ?format=json|csv, or Accept: text/csv without it (anq_format_pick). */
 static enum tm_code
-query_format(struct tm_ctx *ctx, enum format *fmt, struct tm_err *err)
+query_format(struct tm_ctx *ctx, enum anq_format *fmt, struct tm_err *err)
 {
-    static const char *const formats[] = {"json", "csv", NULL}; /* enum format's order */
-    int i = -1;
-    enum tm_code rc = tm_ctx_query_enum(ctx, "format", formats, &i, err);
+    const char *format = NULL;
+    enum tm_code rc = tm_ctx_query_str(ctx, "format", 8, &format, err);
 
-    *fmt = i < 0 ? FMT_JSON : (enum format)i;
-    return rc;
+    return rc == TM_OK ? anq_format_pick(format, ctx->req->accept, fmt, err) : rc;
 }
 
 /* Query parameter name as a day: a date (its UTC midnight), kept as
@@ -391,8 +390,9 @@ an_h_reports_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct an_report_filter f = {0};
     char scope[TM_STORES_TEXT_MAX + 3], from[AN_DAY_BYTES], to[AN_DAY_BYTES];
     struct tm_page pg;
-    enum format fmt;
+    enum anq_format fmt;
     enum tm_code rc;
+    int found = 0;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "store_id", 1, ID_MAX, 0, &f.store_id, err)) != TM_OK ||
@@ -402,13 +402,16 @@ an_h_reports_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return rc;
     if (from[0] && to[0] && strcmp(from, to) > 0)
         return tm_err_set(err, TM_INVALID, "from", "from is after to");
-    if (f.store_id && (rc = tm_ctx_may_store(ctx, f.store_id, "store_id", err)) != TM_OK)
+    if (f.store_id && ((rc = tm_ctx_may_store(ctx, f.store_id, "store_id", err)) != TM_OK ||
+                       (rc = an_qdb_exists(ctx->db, "store", f.store_id, &found, err)) != TM_OK))
         return rc;
+    if (f.store_id && !found)
+        return tm_err_set(err, TM_INVALID, "store_id", "no store with this id");
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))
         f.store_scope = scope;
     f.from = from[0] ? from : NULL;
     f.to = to[0] ? to : NULL;
-    if (fmt == FMT_CSV)
+    if (fmt == ANQ_CSV)
         return list_csv(ctx, &f, &pg, rep, err);
     return an_db_report_list_json(ctx->db, &f, &pg, &rep->body, err);
 }
@@ -419,7 +422,7 @@ an_h_report_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct an_report *r = NULL;
     struct tm_buf doc;
     int64_t id = 0, store_id = 0;
-    enum format fmt;
+    enum anq_format fmt;
     enum tm_code rc;
 
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
@@ -430,7 +433,7 @@ an_h_report_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = an_db_report_get(ctx->db, id, &store_id, &doc, err)) != TM_OK ||
         (rc = tm_ctx_may_see(ctx, &store_id, 1, "id", "report", err)) != TM_OK)
         goto out;
-    if (fmt == FMT_JSON) {
+    if (fmt == ANQ_JSON) {
         rc = tm_buf_add(&rep->body, doc.p, doc.len) == TM_OK ? TM_OK : too_large(err);
         goto out;
     }

@@ -1,9 +1,9 @@
 /* tests/unit/analytics/report_test.c — the daily report: totals are the
- * hours' sums (customers the day's own count), the basket rounds half up
- * (against a wide-integer oracle), products rank the same way every time,
- * bad facts are refused, the due days keep the backfill bound and never
- * repeat a day, readiness needs a fresh word from the source, and the
- * stored body reads back as written, in JSON and CSV. */
+ * hours' sums (customers the day's own count), the basket rounds half up,
+ * products rank the same way every time, bad facts are refused, the due
+ * days keep the backfill bound and never repeat a day, readiness needs a
+ * fresh word from the source, and the stored body reads back as written,
+ * in JSON and CSV. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,33 +165,6 @@ START_TEST(test_report_build_refuses_bad_facts)
     bad_facts(_i, &f, &field);
     ck_assert_int_eq(an_report_build(&f, &r, &e), TM_INVALID);
     ck_assert_str_eq(e.field, field);
-}
-END_TEST
-
-START_TEST(test_report_avg_basket_rounds_half_up)
-{
-    static const struct {
-        int64_t rev, tx, want;
-    } t[] = {{0, 0, 0},
-             {500, 0, 0},
-             {1000, 3, 333},
-             {1001, 2, 501},
-             {999, 2, 500},
-             {1, 3, 0},
-             {2, 3, 1},
-             {10, -1, 0},
-             {INT64_MAX, 1, INT64_MAX},
-             {INT64_MAX, 2, 4611686018427387904LL}};
-
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        ck_assert_int_eq(an_report_avg_basket(t[i].rev, t[i].tx), t[i].want);
-    /* oracle: floor((2 rev + tx) / (2 tx)) in 128 bits */
-    srand(20);
-    for (int i = 0; i < 10000; i++) {
-        int64_t rev = ((int64_t)rand() << 31 | rand()) % 100000000000LL, tx = 1 + rand() % 100000;
-        __int128 o = ((__int128)2 * rev + tx) / ((__int128)2 * tx);
-        ck_assert_int_eq(an_report_avg_basket(rev, tx), (int64_t)o);
-    }
 }
 END_TEST
 
@@ -360,7 +333,6 @@ report_suite(void)
     tcase_add_test(build, test_report_build_ranks_products_totally);
     tcase_add_test(build, test_report_build_empty_day_is_zeros);
     tcase_add_loop_test(build, test_report_build_refuses_bad_facts, 0, 9);
-    tcase_add_test(build, test_report_avg_basket_rounds_half_up);
     tcase_add_loop_test(days, test_report_due_days, 0, (int)(sizeof due / sizeof due[0]));
     tcase_add_test(days, test_report_due_never_wraps);
     tcase_add_test(days, test_report_ready_needs_fresh_word_and_all_applied);
