@@ -252,6 +252,19 @@ START_TEST(test_report_csv_has_header_and_rows)
     snprintf(want, sizeof want, "\r\nproduct,,1,%lld,\"%s-ST", r_p1, r_tag);
     ck_assert_ptr_nonnull(strstr(r.body, want));
     resp_free(&r);
+    /* Accept: text/csv without ?format answers the same */
+    snprintf(path, sizeof path, "/api/v1/reports/%lld", report_id(r_day));
+    ck_assert_int_eq(http_port(0, "GET", path, NULL, "Accept: text/csv\r\n", &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_ptr_nonnull(strstr(r.ctype, "text/csv"));
+    ck_assert(strncmp(r.body, "section,hour,", 13) == 0);
+    resp_free(&r);
+    /* a page of the list in CSV names the next page in X-Next-Cursor */
+    snprintf(path, sizeof path, "/api/v1/reports?store_id=%lld&format=csv&limit=1", r_store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_ne(r.next_cursor, "");
+    resp_free(&r);
     /* the list: one line a report, newest day first */
     snprintf(path, sizeof path, "/api/v1/reports?store_id=%lld&format=csv", r_store);
     ck_assert_int_eq(http("GET", path, NULL, &r), 0);
@@ -399,6 +412,7 @@ static const struct {
     {"/api/v1/reports?cursor=bogus", "cursor", 400},
     {"/api/v1/reports?format=xml", "format", 400},
     {"/api/v1/reports?store_id=0", "store_id", 400},
+    {"/api/v1/reports?store_id=999999999", "store_id", 400},
     {"/api/v1/reports?page=2", "page", 400},
     {"/api/v1/reports/abc", "id", 400},
     {"/api/v1/reports/999999999", "id", 404},
