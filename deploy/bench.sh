@@ -270,6 +270,7 @@ echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (on
 echo "sales recorded by the sales runs: ${sales_done:-?} completed, ${sales_declined:-?} declined; completed without a committed stock commit: ${sales_unmatched:-?} (want 0)."
 echo "ledger check after the stock runs: ${ledger_gaps:-?} levels differ from their ledger (want 0)."
 echo "events: req/s = products written (one event each); p50/p99 = inventory commit → applied in tm-analytics' copy, over ${ev_n:-0} events."
+TM_BENCH_PG_PORT=$((base + 1)) TM_BENCH_SALES_OFFSET=$sales_before TM_BENCH_REF="${ev_n:-0} ${ev_p50:--} ${ev_p99:--}" "$ROOT/deploy/bench-analytics.sh"
 echo "ratio = our req/s ÷ nginx static req/s, measured in this run; errors = socket errors + non-2xx."
 echo "GETs carry a bearer token: each pays token verification and one Redis round trip (limits, revocation)."
 echo "flood: ${f_n:-0} new-client probes during the flood, ${f_ok:-0} answered (target: p99 under 1 s); ratio = p99 ÷ the quiet p99. The flood's requests carry no credentials and meet nginx's default anonymous limit (10/s, burst 100 per address)."

@@ -109,13 +109,6 @@ out:
     return rc;
 }
 
-enum tm_code
-an_job_rebuild(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
-{
-    (void)app;
-    return an_db_rebuild(db, sources, AN_SOURCES, rows, err);
-}
-
 /* One source's entry of the lag report. */
 static enum tm_code
 lag_source(struct tm_ctx *ctx, int i, struct tm_buf *b, struct tm_err *err)

@@ -22,7 +22,8 @@ struct an_cfg {
 };
 
 struct an_app {
-    /* subs[0] is inventory's, subs[1] tm-txn's; set by the start hook */
+    /* subs[0] is inventory's, subs[1] tm-txn's; peers[0] a bus client of
+     * tm-txn (the rebuild asks it what it keeps); set by the start hook */
     const struct tm_service_env *env;
     const struct an_cfg *cfg; /* read-only */
 };

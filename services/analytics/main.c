@@ -39,11 +39,14 @@ main(int argc, char **argv)
                                                            {"txn", "txn.", an_apply_txn}};
     static const struct tm_job jobs[] = {{"rebuild", 0, an_job_rebuild, NULL},
                                          {"daily-report", 300, an_job_daily_report, NULL}};
+    static const char *const peers[] = {"txn"};
     const struct tm_service svc = {
         .name = "analytics",
         .summary = "Read models fed by events: the catalogue copy, sales, lag, daily reports.",
         .routes = an_routes,
         .n_routes = an_routes_n,
+        .peers = peers,
+        .n_peers = 1,
         .jobs = jobs,
         .n_jobs = sizeof jobs / sizeof jobs[0],
         .subs = subs,

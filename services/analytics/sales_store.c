@@ -208,28 +208,14 @@ an_db_sale_review(PGconn *db, int64_t id, const char *label, struct tm_err *err)
 }
 
 enum tm_code
-an_db_rebuild(PGconn *db, const char *const *sources, int n, int64_t *rows, struct tm_err *err)
+an_db_rebuild(PGconn *db, const char *source, int64_t *rows, struct tm_err *err)
 {
-    struct tm_buf list;
-    const char *params[1];
-    enum tm_code rc = TM_OK;
-
-    tm_buf_init(&list, 1024);
-    for (int i = 0; i < n && rc == TM_OK; i++)
-        rc = tm_buf_printf(&list, "%s%s", i ? "," : "{", sources[i]);
-    if (rc == TM_OK)
-        rc = tm_buf_adds(&list, n ? "}" : "{}");
-    if (rc != TM_OK) {
-        tm_buf_fini(&list);
-        return tm_err_set(err, TM_TOOBIG, NULL, "too many sources");
-    }
-    params[0] = list.p;
-    /* the inbox rows first: an event being applied commits before we go on,
+    const char *params[1] = {source};
+    /* the inbox row first: an event being applied commits before we go on,
      * and none is applied until we commit */
-    rc = tm_db_exec(db,
-                    "SELECT 1 FROM analytics.inbox WHERE source = ANY($1::text[]) ORDER BY source"
-                    " FOR UPDATE",
-                    1, params, NULL, err);
+    enum tm_code rc = tm_db_exec(db, "SELECT 1 FROM analytics.inbox WHERE source = $1 FOR UPDATE",
+                                 1, params, NULL, err);
+
     if (rc == TM_OK)
         rc = tm_db_i64_one(db, "SELECT count(*) FROM analytics.sales", 0, NULL, rows, err);
     if (rc == TM_OK)
@@ -241,8 +227,7 @@ an_db_rebuild(PGconn *db, const char *const *sources, int n, int64_t *rows, stru
     if (rc == TM_OK)
         rc = tm_db_exec(db,
                         "UPDATE analytics.inbox SET last_seq = 0, applied_at = now()"
-                        " WHERE source = ANY($1::text[])",
+                        " WHERE source = $1",
                         1, params, NULL, err);
-    tm_buf_fini(&list);
     return rc;
 }

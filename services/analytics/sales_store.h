@@ -39,12 +39,12 @@ TM_MUSTCHECK enum tm_code an_db_sale_void(PGconn *db, int64_t id, const char *vo
 TM_MUSTCHECK enum tm_code an_db_sale_review(PGconn *db, int64_t id, const char *label,
                                             struct tm_err *err);
 
-/* The rebuild, in the caller's transaction: takes the inbox rows of the
- * sources (so no event is being applied), empties the read models (not the
- * catalogue and stores copy) and sets the sources' last applied seq to 0,
- * so the subscribers replay them from their outboxes. *rows: the sales
- * that were emptied. sources[n] are the inbox's source names. */
-TM_MUSTCHECK enum tm_code an_db_rebuild(PGconn *db, const char *const *sources, int n,
-                                        int64_t *rows, struct tm_err *err);
+/* The rebuild, in the caller's transaction: takes the inbox row of source
+ * (so none of its events is being applied), empties the sales read models
+ * (not the catalogue and stores copy, nor the stored reports) and sets the
+ * source's last applied seq to 0, so its subscriber replays it from its
+ * outbox. *rows: the sales that were emptied. */
+TM_MUSTCHECK enum tm_code an_db_rebuild(PGconn *db, const char *source, int64_t *rows,
+                                        struct tm_err *err);
 
 #endif

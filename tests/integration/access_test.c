@@ -89,6 +89,8 @@ static const struct {
     {"GET", "/api/v1/txn/jobs", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/txn/jobs/no-such-job/run", NULL, "-+FFFFFF"},
     {"GET", "/api/v1/analytics/catalogue-lag", NULL, "-++++++F"},
+    {"GET", "/api/v1/analytics/jobs", NULL, "-+FFFFFF"},
+    {"POST", "/api/v1/analytics/jobs/no-such-job/run", NULL, "-+FFFFFF"},
     {"GET", "/api/v1/reports", NULL, "-++++++F"},
     {"GET", "/api/v1/reports/999999999", NULL, "-++++++F"},
     {"GET", "/api/v1/jobs", NULL, "-+FFFFFF"},

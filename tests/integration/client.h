@@ -123,6 +123,7 @@ Suite *supplier_suite(void);
 Suite *po_suite(void);
 Suite *reorder_suite(void);
 Suite *mock_suite(void);
+Suite *analytics_models_suite(void);
 Suite *report_suite(void);
 
 #endif

@@ -120,11 +120,15 @@ START_TEST(test_service_settings_derive_from_the_declaration)
         {"tm-inventory", "TM_INVENTORY_EVENTS_ENDPOINT"},
         {"tm-analytics", "TM_ANALYTICS_ENDPOINT"},
         {"tm-analytics", "TM_INVENTORY_EVENTS_ENDPOINTS"},
+        {"tm-analytics", "TM_TXN_EVENTS_ENDPOINTS"},
+        {"tm-analytics", "TM_TXN_ENDPOINTS"},
+        {"tm-analytics", "TM_JOB_REBUILD_S"},
+        {"tm-analytics", "TM_JOB_DAILY_REPORT_S"},
     };
     static const char *const lacks[][2] = {
-        {"tm-analytics", "TM_OUTBOX_RETENTION_S"},  /* publishes nothing */
-        {"tm-analytics", "TM_JOB_"},                /* runs no job */
-        {"tm-inventory", "TM_INVENTORY_ENDPOINTS"}, /* calls no peer */
+        {"tm-analytics", "TM_OUTBOX_RETENTION_S"},   /* publishes nothing */
+        {"tm-analytics", "TM_JOB_OUTBOX_CLEANUP_S"}, /* nor cleans an outbox */
+        {"tm-inventory", "TM_INVENTORY_ENDPOINTS"},  /* calls no peer */
         {"tm-inventory", "TM_REDIS_URL"},
     };
     for (size_t i = 0; i < sizeof has / sizeof has[0]; i++)

@@ -269,8 +269,9 @@ START_TEST(test_subscriber_behind_retention_says_so)
     tm_sleep_ms(300); /* published (the publisher is not stopped) */
     ck_assert_int_eq(tm_db_exec(db,
                                 "UPDATE inventory.outbox SET ts = now() - interval '30 days'"
-                                " WHERE seq > (SELECT last_seq FROM analytics.inbox)"
-                                " AND seq <= (SELECT last_seq FROM analytics.inbox) + 5",
+                                " WHERE seq > (SELECT last_seq FROM analytics.inbox"
+                                " WHERE source = 'inventory') AND seq <= (SELECT last_seq"
+                                " FROM analytics.inbox WHERE source = 'inventory') + 5",
                                 0, NULL, NULL, NULL),
                      TM_OK);
     ck_assert_int_eq(http("POST", "/api/v1/jobs/outbox-cleanup/run", NULL, &r), 0);
