@@ -281,47 +281,84 @@ write_day(PGconn *db, const struct an_report_store *s, int64_t day, int64_t txn_
     return rc;
 }
 
+/* One run of the job, across its passes. */
+struct run {
+    const struct an_app *app;
+    PGconn *db;
+    int64_t txn_seq;    /* tm-txn's events applied, as checked */
+    struct tm_buf body; /* a report being written */
+    int budget;         /* store-days the run may still compute */
+    int64_t written, amended;
+};
+
+/* One pass over every store, a page at a time by id. Pass 0 computes the
+ * days without a report (every store's, before any amendment, so stores
+ * far down the list never starve); pass 1 the last amend days again. */
+static enum tm_code
+pass(struct run *run, int amend_pass, struct an_report_store *page, struct tm_err *err)
+{
+    const struct an_cfg *cfg = run->app->cfg;
+    int64_t after = 0, days[AN_REPORT_STORE_DAYS_MAX];
+    enum tm_code rc;
+    int n = 0;
+
+    do {
+        rc = an_db_report_stores(run->db, cfg->report_grace_s, after, page, AN_REPORT_STORES_PAGE,
+                                 &n, err);
+        for (int i = 0; i < n && rc == TM_OK && run->budget > 0; i++) {
+            const struct an_report_store *s = &page[i];
+            struct an_report_window w = {s->first_day,
+                                         s->last_day,
+                                         s->has_latest,
+                                         s->latest_day,
+                                         cfg->report_backfill_days,
+                                         0};
+            int nd;
+
+            after = s->id;
+            if (amend_pass) { /* only the days before last_day's end: nothing new */
+                if (!s->has_latest)
+                    continue;
+                w.latest_day = s->latest_day > s->last_day ? s->latest_day : s->last_day;
+                w.amend_days = cfg->report_amend_days;
+            }
+            nd = an_report_due(&w, days,
+                               run->budget < AN_REPORT_STORE_DAYS_MAX ? run->budget
+                                                                      : AN_REPORT_STORE_DAYS_MAX);
+            for (int k = 0; k < nd && rc == TM_OK; k++) {
+                enum an_report_put did;
+                if ((rc = write_day(run->db, s, days[k], run->txn_seq, &run->body, &did, err)) ==
+                    TM_OK) {
+                    run->written += did == AN_REPORT_WRITTEN;
+                    run->amended += did == AN_REPORT_AMENDED;
+                }
+            }
+            run->budget -= nd;
+        }
+    } while (rc == TM_OK && n == AN_REPORT_STORES_PAGE && run->budget > 0);
+    return rc;
+}
+
 enum tm_code
 an_job_daily_report(void *arg, PGconn *db, int64_t *rows, struct tm_err *err)
 {
-    const struct an_app *app = arg;
-    struct an_report_store *stores = NULL;
-    int64_t txn_seq = 0, days[AN_REPORT_STORE_DAYS_MAX], written = 0, amended = 0;
-    struct tm_buf body;
-    int n = 0, budget = AN_REPORT_RUN_MAX;
+    struct run run = {.app = arg, .db = db, .budget = AN_REPORT_RUN_MAX};
+    struct an_report_store *page = NULL;
     enum tm_code rc;
 
     *rows = 0;
-    if ((rc = wait_applied(app, db, &txn_seq, err)) != TM_OK)
+    if ((rc = wait_applied(run.app, db, &run.txn_seq, err)) != TM_OK)
         return rc;
-    stores = tm_xcalloc(AN_REPORT_STORES_MAX, sizeof *stores);
-    tm_buf_init(&body, 64 * 1024);
-    rc = an_db_report_stores(db, app->cfg->report_grace_s, stores, AN_REPORT_STORES_MAX, &n, err);
-    for (int i = 0; i < n && rc == TM_OK && budget > 0; i++) {
-        const struct an_report_store *s = &stores[i];
-        const struct an_report_window w = {s->first_day,
-                                           s->last_day,
-                                           s->has_latest,
-                                           s->latest_day,
-                                           app->cfg->report_backfill_days,
-                                           app->cfg->report_amend_days};
-        int nd = an_report_due(
-            &w, days, budget < AN_REPORT_STORE_DAYS_MAX ? budget : AN_REPORT_STORE_DAYS_MAX);
-        for (int k = 0; k < nd && rc == TM_OK; k++) {
-            enum an_report_put did;
-            if ((rc = write_day(db, s, days[k], txn_seq, &body, &did, err)) == TM_OK) {
-                written += did == AN_REPORT_WRITTEN;
-                amended += did == AN_REPORT_AMENDED;
-            }
-        }
-        budget -= nd;
-    }
-    *rows = written + amended;
+    page = tm_xcalloc(AN_REPORT_STORES_PAGE, sizeof *page);
+    tm_buf_init(&run.body, 64 * 1024);
+    if ((rc = pass(&run, 0, page, err)) == TM_OK)
+        rc = pass(&run, 1, page, err);
+    *rows = run.written + run.amended;
     if (rc == TM_OK && *rows)
         tm_log_info(NULL, "report.written", "written=%lld amended=%lld txn_seq=%lld",
-                    (long long)written, (long long)amended, (long long)txn_seq);
-    tm_buf_fini(&body);
-    free(stores);
+                    (long long)run.written, (long long)run.amended, (long long)run.txn_seq);
+    tm_buf_fini(&run.body);
+    free(page);
     return rc;
 }
 

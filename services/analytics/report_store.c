@@ -31,11 +31,11 @@ map_store(const PGresult *r, int row, void *out)
 }
 
 enum tm_code
-an_db_report_stores(PGconn *db, int grace_s, struct an_report_store *out, int max, int *n,
-                    struct tm_err *err)
+an_db_report_stores(PGconn *db, int grace_s, int64_t after_id, struct an_report_store *out, int max,
+                    int *n, struct tm_err *err)
 {
-    struct tm_db_int g, m;
-    const char *p[2] = {tm_db_int(&g, grace_s), tm_db_int(&m, max)};
+    struct tm_db_int g, m, a;
+    const char *p[3] = {tm_db_int(&g, grace_s), tm_db_int(&m, max), tm_db_int(&a, after_id)};
 
     /* least() passes over the NULL of a store without sales */
     return tm_db_many(
@@ -50,8 +50,8 @@ an_db_report_stores(PGconn *db, int grace_s, struct an_report_store *out, int ma
         "  WHERE r.kind = 'daily_sales' AND r.store_id = s.id) - " EPOCH " FROM analytics.stores s,"
         " LATERAL (SELECT ((now() - make_interval(secs => $1::int)) AT TIME ZONE s.time_zone)::date"
         "  - 1 AS done) d"
-        " ORDER BY s.id LIMIT $2::int",
-        2, p, map_store, out, sizeof *out, n, err);
+        " WHERE s.id > $3::bigint ORDER BY s.id LIMIT $2::int",
+        3, p, map_store, out, sizeof *out, n, err);
 }
 
 static void

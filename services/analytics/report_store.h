@@ -16,7 +16,7 @@
 
 #include "services/analytics/report.h"
 
-#define AN_REPORT_STORES_MAX 1000 /* stores one run looks at (the rest on the next) */
+#define AN_REPORT_STORES_PAGE 200 /* stores read at a time */
 #define AN_STORE_CODE_BYTES (16 + 1)
 #define AN_TZ_BYTES (64 + 1)
 #define AN_DAY_BYTES 11 /* "2026-11-25" */
@@ -34,10 +34,12 @@ struct an_report_store {
     int64_t latest_day; /* its newest report's day, when has_latest */
 };
 
-/* Up to max stores of the copy, by id; *n how many. A store's local day
- * counts as finished grace_s after its local midnight. */
-TM_MUSTCHECK enum tm_code an_db_report_stores(PGconn *db, int grace_s, struct an_report_store *out,
-                                              int max, int *n, struct tm_err *err);
+/* Up to max stores of the copy with an id above after_id, by id; *n how
+ * many. A store's local day counts as finished grace_s after its local
+ * midnight. */
+TM_MUSTCHECK enum tm_code an_db_report_stores(PGconn *db, int grace_s, int64_t after_id,
+                                              struct an_report_store *out, int max, int *n,
+                                              struct tm_err *err);
 
 /* One store's local day, its text and UTC bounds. */
 struct an_report_day {
