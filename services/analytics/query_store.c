@@ -23,7 +23,14 @@
     " FROM analytics.stores s WHERE ($3::bigint[] IS NULL OR s.id = ANY ($3::bigint[]))"           \
     " AND ($4::bigint IS NULL OR s.id = $4::bigint))"
 
-#define IN_RANGE(t) t ".store_id = b.id AND " t ".local_hour >= b.f AND " t ".local_hour < b.t"
+/* t's rows of store b in [b.f, b.t). The bounds again as constants of the
+ * statement (the client's, or 2 days before now in UTC, before any store's
+ * today or last 24 h begins): the planner can then take the range from the
+ * (local_hour) indexes, which it cannot from b's per-store columns. */
+#define LOW "COALESCE($1::timestamp, (now() AT TIME ZONE 'UTC') - interval '2 days')"
+#define IN_RANGE(t)                                                                                \
+    t ".store_id = b.id AND " t ".local_hour >= b.f AND " t ".local_hour < b.t AND " t             \
+      ".local_hour >= " LOW " AND ($2::timestamp IS NULL OR " t ".local_hour < $2::timestamp)"
 
 /* The four common parameters, in the caller's storage. */
 struct params {
@@ -181,6 +188,9 @@ an_qdb_categories(PGconn *db, const struct anq_filter *f, struct anq_category_ro
                         " prev AS (SELECT p.category_id, sum(h.revenue_cents) AS r"
                         " FROM b JOIN analytics.hourly_product h ON h.store_id = b.id"
                         " AND h.local_hour >= b.f - (b.t - b.f) AND h.local_hour < b.f"
+                        " AND h.local_hour >= COALESCE($1::timestamp - ($2::timestamp -"
+                        " $1::timestamp), (now() AT TIME ZONE 'UTC') - interval '3 days')"
+                        " AND ($1::timestamp IS NULL OR h.local_hour < $1::timestamp)"
                         " JOIN analytics.products p ON p.id = h.product_id GROUP BY 1)"
                         " SELECT category_id, c.parent_id, c.name, COALESCE(cur.r, 0),"
                         " COALESCE(cur.u, 0), COALESCE(cur.m, 0), COALESCE(prev.r, 0)"
@@ -321,13 +331,16 @@ an_qdb_summary(PGconn *db, const struct anq_filter *f, struct tm_buf *out, struc
     return tm_db_json_one(
         db,
         BOUNDS
+        /* per store (LATERAL, OFFSET 0 keeps it so): an index range of a few
+         * hours each, whatever the planner guesses of analytics.stores */
         ", hs AS (SELECT h.*, h.local_hour >= b.f AS today, h.local_hour >= b.h24 AS last24,"
         " date_trunc('hour', h.local_hour AT TIME ZONE b.time_zone) AS at"
-        " FROM b JOIN analytics.hourly_store h ON h.store_id = b.id"
-        " AND h.local_hour >= LEAST(b.f, b.h24)),"
+        " FROM b CROSS JOIN LATERAL (SELECT * FROM analytics.hourly_store x"
+        " WHERE x.store_id = b.id AND x.local_hour >= LEAST(b.f, b.h24) OFFSET 0) h),"
         " hc AS (SELECT c.customer_id, c.local_hour >= b.f AS today,"
-        " c.local_hour >= b.h24 AS last24 FROM b JOIN analytics.hourly_customer c"
-        " ON c.store_id = b.id AND c.local_hour >= LEAST(b.f, b.h24)),"
+        " c.local_hour >= b.h24 AS last24 FROM b CROSS JOIN LATERAL (SELECT x.customer_id,"
+        " x.local_hour FROM analytics.hourly_customer x WHERE x.store_id = b.id"
+        " AND x.local_hour >= LEAST(b.f, b.h24) OFFSET 0) c),"
         " fig AS (SELECT COALESCE(sum(revenue_cents) FILTER (WHERE today), 0) AS tr,"
         " COALESCE(sum(transactions) FILTER (WHERE today), 0) AS tn,"
         " COALESCE(sum(revenue_cents) FILTER (WHERE last24), 0) AS dr,"

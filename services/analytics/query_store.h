@@ -17,13 +17,14 @@
 #include "services/analytics/query.h"
 #include "services/analytics/rfm.h"
 
-#define ANQ_NAME_SIZE 801         /* a product's or store's name: 200 characters of UTF-8 */
-#define ANQ_CODE_SIZE 65          /* a SKU or store code */
-#define ANQ_TZ_SIZE 65            /* an IANA zone name */
-#define ANQ_STAMP_SIZE 24         /* "2026-11-01T08:00" or "2026-11-01T08:00Z" */
-#define ANQ_HOURLY_ROWS_MAX 20000 /* hourly-sales rows in one answer: 92 days of 9 stores */
-#define ANQ_LIST_ROWS_MAX 5000    /* stores or categories in one answer */
-#define ANQ_RFM_MAX 1000000       /* customers one segments report scores */
+#define ANQ_NAME_SIZE 801 /* a product's or store's name: 200 characters of UTF-8 */
+#define ANQ_CODE_SIZE 65  /* a SKU or store code */
+#define ANQ_TZ_SIZE 65    /* an IANA zone name */
+#define ANQ_STAMP_SIZE 24 /* "2026-11-01T08:00" or "2026-11-01T08:00Z" */
+/* hourly-sales rows an answer holds: ~170 B each in JSON, 2.6 MB of TM_MESSAGE_MAX */
+#define ANQ_HOURLY_ROWS_MAX 15000
+#define ANQ_LIST_ROWS_MAX 5000 /* stores or categories in one answer */
+#define ANQ_RFM_MAX 1000000    /* customers one segments report scores */
 
 /* What every report is filtered by. */
 struct anq_filter {

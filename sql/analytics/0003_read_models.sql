@@ -17,6 +17,16 @@ CREATE TABLE analytics.stores (
     created_at timestamptz NOT NULL, -- the store's, from the event: its first daily report's day
     updated_at timestamptz NOT NULL
 );
+-- Each report starts from the stores in scope (services/analytics/
+-- query_store.c). A chain has tens of stores and changes them rarely, so
+-- autovacuum's default (analyse after 50 changes) may never analyse this
+-- copy or the categories', and the planner then guesses hundreds of rows:
+-- hash joins over whole hourly tables and JIT compiling (~90 ms) where one
+-- index range per store takes 2 ms. Analysed after any change instead.
+ALTER TABLE analytics.stores
+    SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
+ALTER TABLE analytics.categories
+    SET (autovacuum_analyze_threshold = 0, autovacuum_analyze_scale_factor = 0);
 
 -- One row per sale (txn.created) or declined attempt (txn.declined), kept
 -- current by txn.voided and txn.reviewed.

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/time.h"
 
@@ -20,6 +21,8 @@
 static struct {
     long long store, cat, sub, a, b, sale[6];
     char day[16], prev[16]; /* D (3 days ago, UTC) and the day before */
+    char tag[32];           /* names unique to this run; not run_tag(), which the
+                             * parent would then hand every later test's fork */
 } fx;
 
 static void
@@ -44,8 +47,8 @@ sale(const char *key, const char *at, int customer, const char *lines)
     snprintf(body, sizeof body,
              "{\"store_id\":%lld,\"customer_id\":%d,\"lines\":[%s],\"channel\":\"pos\","
              "\"payment_method\":\"card\",\"instrument\":\"an-%s-%s\"%s}",
-             fx.store, customer, lines, run_tag(), key, when);
-    snprintf(extra, sizeof extra, "Idempotency-Key: an-%s-%s\r\n", run_tag(), key);
+             fx.store, customer, lines, fx.tag, key, when);
+    snprintf(extra, sizeof extra, "Idempotency-Key: an-%s-%s\r\n", fx.tag, key);
     ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
     ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
     ck_assert_str_eq(jstr(&r, "status"), "completed");
@@ -74,30 +77,28 @@ fixture(void)
 
     if (fx.store)
         return;
+    snprintf(fx.tag, sizeof fx.tag, "A%ld%ld", (long)getpid() % 100000, (long)time(NULL) % 100000);
     day_text(3, fx.day, sizeof fx.day);
     day_text(4, fx.prev, sizeof fx.prev);
     snprintf(body, sizeof body,
              "{\"code\":\"AN%.8s\",\"name\":\"analytics test\",\"city\":\"Leeds\","
              "\"time_zone\":\"UTC\"}",
-             run_tag());
-    for (char *p = body; *p; p++)
-        if (p > body + 10 && p < body + 22 && *p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 'a' + 'A');
+             fx.tag);
     fx.store = create("/api/v1/stores", body);
-    snprintf(body, sizeof body, "{\"name\":\"an-%s\"}", run_tag());
+    snprintf(body, sizeof body, "{\"name\":\"an-%s\"}", fx.tag);
     fx.cat = create("/api/v1/categories", body);
-    snprintf(body, sizeof body, "{\"name\":\"an-%s-sub\",\"parent_id\":%lld}", run_tag(), fx.cat);
+    snprintf(body, sizeof body, "{\"name\":\"an-%s-sub\",\"parent_id\":%lld}", fx.tag, fx.cat);
     fx.sub = create("/api/v1/categories", body);
     /* A: cost 3.00, B: cost 4.50; both sold at 5.00 */
     snprintf(body, sizeof body,
              "{\"sku\":\"AN-%s-A\",\"name\":\"analytics A\",\"category_id\":%lld,"
              "\"unit_price_cents\":500,\"unit_cost_cents\":300}",
-             run_tag(), fx.cat);
+             fx.tag, fx.cat);
     fx.a = create("/api/v1/products", body);
     snprintf(body, sizeof body,
              "{\"sku\":\"AN-%s-B\",\"name\":\"analytics B\",\"category_id\":%lld,"
              "\"unit_price_cents\":500,\"unit_cost_cents\":450}",
-             run_tag(), fx.sub);
+             fx.tag, fx.sub);
     fx.b = create("/api/v1/products", body);
     receive(fx.store, fx.a, 50);
     receive(fx.store, fx.b, 50);
