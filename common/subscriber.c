@@ -40,6 +40,7 @@ struct tm_subscriber {
     atomic_int stop;
     _Atomic int64_t source_seq;  /* newest seq seen handed out */
     _Atomic int64_t missing_seq; /* > 0: the source no longer keeps it (retention) */
+    _Atomic int64_t heard_ms;    /* wall clock when the source last told its newest seq */
     int64_t warned_ms;           /* thread only: last loud log */
 };
 
@@ -167,6 +168,7 @@ catch_up(struct tm_subscriber *s)
         if (tm_replay_fetch(s->bus, rid, last, PAGE, tm_mono_ms() + 5000, &pg, NULL) != TM_OK)
             return -1;
         note_seq(s, pg.last_seq);
+        atomic_store(&s->heard_ms, tm_now_ms());
         cJSON_ArrayForEach(e, pg.events) if (n < PAGE) page[n++] = e;
         first = n > 0 ? (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(page[0], "seq")) : 0;
         if (n > 0 && first > last + 1) {
@@ -245,8 +247,10 @@ subscriber_main(void *arg)
                 nn_freemsg(msg);
                 msg = NULL;
             } while (k < LIVE_BATCH && (n = nn_recv(s->sock, &msg, NN_MSG, NN_DONTWAIT)) >= 0);
-            if (k > 0)
+            if (k > 0) {
+                atomic_store(&s->heard_ms, tm_now_ms()); /* a live event is the newest */
                 behind = apply_events(s, roots, k, &gap) < 0 || gap;
+            }
             for (int i = 0; i < k; i++)
                 cJSON_Delete(roots[i]);
             quiet_since = tm_mono_ms();
@@ -293,6 +297,12 @@ fail:
     free(s->db_url);
     free(s);
     return err ? err->code : TM_INTERNAL;
+}
+
+int64_t
+tm_subscriber_heard_ms(struct tm_subscriber *s)
+{
+    return s ? atomic_load(&s->heard_ms) : 0;
 }
 
 int64_t

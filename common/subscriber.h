@@ -47,6 +47,11 @@ TM_MUSTCHECK enum tm_code tm_subscriber_start(const struct tm_subscription *sub,
 /* The last seq this instance saw the source hand out (from replays and
  * live events); 0 until known. */
 int64_t tm_subscriber_source_seq(struct tm_subscriber *s);
+/* When (wall clock, epoch ms) the source last told this instance its newest
+ * seq: a replay's answer or a live event. 0 until then. With
+ * tm_subscriber_source_seq it says "every event committed before then has
+ * a seq <= source_seq" (give or take the publisher's milliseconds). */
+int64_t tm_subscriber_heard_ms(struct tm_subscriber *s);
 /* > 0 when the subscriber is stuck further behind than the source keeps
  * events: the seq it needs and can no longer get (logged loudly, shown in
  * /health; the read model must be rebuilt). 0 otherwise. */

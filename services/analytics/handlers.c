@@ -12,6 +12,7 @@
 #include "common/topic.h"
 
 #include "services/analytics/query_handlers.h"
+#include "services/analytics/report_handlers.h"
 #include "services/analytics/sale_event.h"
 #include "services/analytics/sales_store.h"
 #include "services/analytics/store.h"
@@ -46,10 +47,10 @@ an_apply(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
         return an_db_upsert_product(db, f, err);
     }
     if (strncmp(ev->topic, "store.", 6) == 0) {
-        static const char *const names[6] = {"id",        "code",   "name",
-                                             "time_zone", "active", "updated_at"};
-        const char *f[6];
-        for (int i = 0; i < 6; i++)
+        static const char *const names[7] = {"id",     "code",       "name",      "time_zone",
+                                             "active", "created_at", "updated_at"};
+        const char *f[7];
+        for (int i = 0; i < 7; i++)
             if (!(f[i] = tm_event_text(ev->data, names[i], b[i], sizeof b[i])))
                 return tm_err_set(err, TM_INVALID, names[i], "%s: not a store", ev->topic);
         return an_db_upsert_store(db, f, err);
@@ -163,6 +164,8 @@ const struct tm_route an_routes[] = {
      TM_SCOPE_STORES},
     {"GET", "/api/v1/analytics/summary", an_h_summary, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/dashboard/metrics/realtime", an_h_realtime, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/reports", an_h_reports_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/reports/{id}", an_h_report_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/analytics/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"POST", "/api/v1/analytics/jobs/{name}/run", tm_jobs_h_run, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/analytics/jobs/{name}/runs/{id}", tm_jobs_h_run_get, TM_TX_READ, NULL,

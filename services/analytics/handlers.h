@@ -12,11 +12,20 @@
 #include "common/subscriber.h"
 
 #define AN_SOURCES 2 /* inventory, txn: the subs of main.c, in that order */
+#define AN_SUB_TXN 1 /* tm-txn's index in AN_SOURCES and env->subs */
+
+/* tm-analytics' own settings (main.c's table). */
+struct an_cfg {
+    int report_grace_s;       /* a local day is finished this long after its midnight */
+    int report_backfill_days; /* days a store without reports gets at first */
+    int report_amend_days;    /* finished days each run computes again */
+};
 
 struct an_app {
     /* subs[0] is inventory's, subs[1] tm-txn's; peers[0] a bus client of
      * tm-txn (the rebuild asks it what it keeps); set by the start hook */
     const struct tm_service_env *env;
+    const struct an_cfg *cfg; /* read-only */
 };
 
 extern const struct tm_route an_routes[];

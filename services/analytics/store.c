@@ -37,12 +37,12 @@ enum tm_code
 an_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err)
 {
     return tm_db_exec(db,
-                      "INSERT INTO analytics.stores (id, code, name, time_zone, active, updated_at)"
-                      " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET"
-                      " code = EXCLUDED.code, name = EXCLUDED.name,"
+                      "INSERT INTO analytics.stores (id, code, name, time_zone, active,"
+                      " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                      " ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name,"
                       " time_zone = EXCLUDED.time_zone, active = EXCLUDED.active,"
-                      " updated_at = EXCLUDED.updated_at",
-                      6, f, NULL, err);
+                      " created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at",
+                      7, f, NULL, err);
 }
 
 enum tm_code

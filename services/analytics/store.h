@@ -17,7 +17,7 @@ TM_MUSTCHECK enum tm_code an_db_upsert_category(PGconn *db, const char *const *f
 TM_MUSTCHECK enum tm_code an_db_upsert_product(PGconn *db, const char *const *fields,
                                                struct tm_err *err);
 /* Upserts one store (its time zone decides a sale's local hour): fields =
- * id, code, name, time_zone, active, updated_at. */
+ * id, code, name, time_zone, active, created_at, updated_at. */
 TM_MUSTCHECK enum tm_code an_db_upsert_store(PGconn *db, const char *const *fields,
                                              struct tm_err *err);
 

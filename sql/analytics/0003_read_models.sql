@@ -14,6 +14,7 @@ CREATE TABLE analytics.stores (
     name       text NOT NULL,
     time_zone  text NOT NULL,
     active     boolean NOT NULL,
+    created_at timestamptz NOT NULL, -- the store's, from the event: its first daily report's day
     updated_at timestamptz NOT NULL
 );
 -- Each report starts from the stores in scope (services/analytics/
@@ -122,13 +123,16 @@ CREATE TABLE analytics.product_stats (
 );
 
 -- Stored reports: the daily sales report per store and local day, written
--- once by the daily-report job after the store's midnight.
+-- once by the daily-report job after the store's midnight (docs/analytics.md
+-- "Daily report"; body is the report as GET /api/v1/reports/{id} shows it).
 CREATE TABLE analytics.reports (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind       text NOT NULL CHECK (kind IN ('daily_sales')),
     store_id   bigint NOT NULL,
     day        date NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
+    revision   int NOT NULL DEFAULT 1, -- + 1 each time a run found its figures changed
+    amended_at timestamptz,            -- the last such change (late sales, voids)
     body       jsonb NOT NULL,
     UNIQUE (kind, store_id, day)
 );

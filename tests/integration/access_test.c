@@ -98,6 +98,8 @@ static const struct {
     {"GET", "/api/v1/analytics/store-comparison", NULL, "-++++++F"},
     {"GET", "/api/v1/analytics/summary", NULL, "-++++++F"},
     {"GET", "/api/v1/dashboard/metrics/realtime", NULL, "-++++++F"},
+    {"GET", "/api/v1/reports", NULL, "-++++++F"},
+    {"GET", "/api/v1/reports/999999999", NULL, "-++++++F"},
     {"GET", "/api/v1/jobs", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/jobs/no-such-job/run", NULL, "-+FFFFFF"},
     {"GET", "/api/v1/suppliers", NULL, "-++++FFF"},

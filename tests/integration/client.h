@@ -129,5 +129,6 @@ Suite *reorder_suite(void);
 Suite *mock_suite(void);
 Suite *analytics_models_suite(void);
 Suite *ws_suite(void);
+Suite *report_suite(void);
 
 #endif

@@ -123,6 +123,7 @@ START_TEST(test_service_settings_derive_from_the_declaration)
         {"tm-analytics", "TM_TXN_EVENTS_ENDPOINTS"},
         {"tm-analytics", "TM_TXN_ENDPOINTS"},
         {"tm-analytics", "TM_JOB_REBUILD_S"},
+        {"tm-analytics", "TM_JOB_DAILY_REPORT_S"},
     };
     static const char *const lacks[][2] = {
         {"tm-analytics", "TM_OUTBOX_RETENTION_S"},   /* publishes nothing */

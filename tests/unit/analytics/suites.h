@@ -1,4 +1,4 @@
-/* tests/unit/analytics/suites.h — one Check suite per analytics module. */
+/* tests/unit/analytics/suites.h — one Check suite per tm-analytics module. */
 #ifndef TM_TESTS_UNIT_ANALYTICS_SUITES_H
 #define TM_TESTS_UNIT_ANALYTICS_SUITES_H
 
@@ -7,5 +7,6 @@
 Suite *query_suite(void);
 Suite *rfm_suite(void);
 Suite *sale_event_suite(void);
+Suite *report_suite(void);
 
 #endif
