@@ -112,7 +112,8 @@ $(BUILD)/tests/unit-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/$(1)
 endef
 $(foreach u,$(UNIT_TESTS),$(eval $(call unit_rules,$(patsubst $(BUILD)/tests/unit-%,%,$(u)))))
 
-$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(call svc_lib,gateway) $(COMMON_LIB)
+$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(call svc_lib,gateway) \
+	$(call svc_lib,analytics) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)

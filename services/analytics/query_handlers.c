@@ -7,6 +7,7 @@
  * statement over the hourly read models. */
 #include "services/analytics/query_handlers.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -357,24 +358,21 @@ static const struct col segment_cols[] = {
 enum tm_code
 an_h_customer_segments(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    struct rfm_customer *cs = NULL;
-    struct rfm_score *sc = NULL;
-    uint32_t *order = NULL;
+    struct rfm_cell cells[RFM_CELLS];
     struct rfm_segment_stats st[RFM_N_SEGMENTS];
     struct segment_row rows[RFM_N_SEGMENTS];
     char as_of[TM_ISO8601_MAX];
-    int64_t now_ms = tm_now_ms();
+    int64_t now_ms = tm_now_ms(), n = 0;
     struct req q;
-    int n = 0;
+    int n_cells = 0;
     enum tm_code rc;
 
     if ((rc = read_req(ctx, 0, 0, &q, err)) != TM_OK ||
-        (rc = an_qdb_customers(ctx->db, &q.f, &cs, &n, err)) != TM_OK)
+        (rc = an_qdb_rfm_cells(ctx->db, &q.f, now_ms / 1000, cells, &n_cells, err)) != TM_OK)
         return rc;
-    sc = tm_xcalloc((size_t)n + 1, sizeof *sc);
-    order = tm_xcalloc(2 * (size_t)n + 1, sizeof *order);
-    rfm_score_all(cs, (size_t)n, sc, order);
-    rfm_summarize(cs, sc, (size_t)n, now_ms / 1000, st);
+    rfm_summarize(cells, (size_t)n_cells, st);
+    for (int s = 0; s < RFM_N_SEGMENTS; s++)
+        n += st[s].customers;
     for (int s = 0; s < RFM_N_SEGMENTS; s++) {
         double c = (double)st[s].customers;
         rows[s] = (struct segment_row){
@@ -389,15 +387,10 @@ an_h_customer_segments(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *
     tm_iso8601(now_ms, as_of, sizeof as_of);
     if (q.fmt == ANQ_JSON && (tm_buf_adds(&rep->body, "{") != TM_OK ||
                               tm_json_kv_str(&rep->body, "as_of", as_of, 1) != TM_OK ||
-                              tm_buf_printf(&rep->body, ",\"customers\":%d,", n) != TM_OK))
-        rc = tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
-    else
-        rc = emit(rep, q.fmt, segment_cols, (int)(sizeof segment_cols / sizeof segment_cols[0]),
-                  rows, sizeof rows[0], RFM_N_SEGMENTS, err);
-    free(order);
-    free(sc);
-    free(cs);
-    return rc;
+                              tm_buf_printf(&rep->body, ",\"customers\":%" PRId64 ",", n) != TM_OK))
+        return tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+    return emit(rep, q.fmt, segment_cols, (int)(sizeof segment_cols / sizeof segment_cols[0]), rows,
+                sizeof rows[0], RFM_N_SEGMENTS, err);
 }
 
 enum tm_code

@@ -282,44 +282,53 @@ an_qdb_realtime(PGconn *db, const struct anq_filter *f, struct anq_minute_row ro
     return rc;
 }
 
+static void
+cell_row(const PGresult *r, int i, void *out)
+{
+    struct rfm_cell *c = out;
+
+    *c =
+        (struct rfm_cell){(int)tm_db_i64(r, i, 0), (int)tm_db_i64(r, i, 1), (int)tm_db_i64(r, i, 2),
+                          tm_db_i64(r, i, 3),      tm_db_i64(r, i, 4),      tm_db_i64(r, i, 5),
+                          tm_db_i64(r, i, 6)};
+}
+
+/* Each customer's three scores by the midpoint of its rank (rfm.h, docs):
+ * below = rank() - 1 (those with a worse value), equal = the customers
+ * with the same value, score = 1 + floor((10 below + 5 equal) / 2n) capped
+ * at 5, in bigint arithmetic as the C this replaced had it; then only the
+ * (r, f, m) triples with their counts and sums leave the database. */
 enum tm_code
-an_qdb_customers(PGconn *db, const struct anq_filter *f, struct rfm_customer **out, int *n,
-                 struct tm_err *err)
+an_qdb_rfm_cells(PGconn *db, const struct anq_filter *f, int64_t now_s,
+                 struct rfm_cell cells[RFM_CELLS], int *n, struct tm_err *err)
 {
     struct params p;
-    struct tm_db_int cap;
-    PGresult *r = NULL;
-    enum tm_code rc;
+    struct tm_db_int now;
 
-    *out = NULL;
     *n = 0;
     params_init(&p, f);
-    p.v[0] = tm_db_int(&cap, (int64_t)ANQ_RFM_MAX + 1);
+    p.v[0] = tm_db_int(&now, now_s);
     /* every store: the lifetime aggregate; a scope or a store: from the facts */
-    rc = tm_db_exec(
+    return tm_db_many(
         db,
-        "SELECT extract(epoch FROM last_sale_at)::bigint, transactions, revenue_cents"
-        " FROM analytics.customer_stats WHERE $2::bigint[] IS NULL AND $3::bigint IS NULL"
+        "WITH c AS (SELECT extract(epoch FROM last_sale_at)::bigint AS ls, transactions AS tx,"
+        " revenue_cents AS rv FROM analytics.customer_stats"
+        " WHERE $2::bigint[] IS NULL AND $3::bigint IS NULL"
         " UNION ALL SELECT extract(epoch FROM max(occurred_at))::bigint, count(*),"
-        " sum(total_cents) FROM analytics.sales WHERE status = 'completed'"
+        " sum(total_cents)::bigint FROM analytics.sales WHERE status = 'completed'"
         " AND customer_id IS NOT NULL AND ($2::bigint[] IS NOT NULL OR $3::bigint IS"
         " NOT NULL) AND ($2::bigint[] IS NULL OR store_id = ANY ($2::bigint[]))"
-        " AND ($3::bigint IS NULL OR store_id = $3::bigint) GROUP BY customer_id"
-        " LIMIT $1",
-        3, (const char *const[]){p.v[0], p.v[2], p.v[3]}, &r, err);
-    if (rc != TM_OK)
-        return rc;
-    if (PQntuples(r) > ANQ_RFM_MAX) {
-        PQclear(r);
-        return tm_err_set(err, TM_TOOBIG, NULL, "more than %d customers to segment", ANQ_RFM_MAX);
-    }
-    *n = PQntuples(r);
-    *out = tm_xcalloc((size_t)*n + 1, sizeof **out);
-    for (int i = 0; i < *n; i++)
-        (*out)[i] =
-            (struct rfm_customer){tm_db_i64(r, i, 0), tm_db_i64(r, i, 1), tm_db_i64(r, i, 2)};
-    PQclear(r);
-    return TM_OK;
+        " AND ($3::bigint IS NULL OR store_id = $3::bigint) GROUP BY customer_id),"
+        " k AS (SELECT ls, tx, rv, count(*) OVER () AS n,"
+        " rank() OVER (ORDER BY ls) - 1 AS rb, count(*) OVER (PARTITION BY ls) AS re,"
+        " rank() OVER (ORDER BY tx) - 1 AS fb, count(*) OVER (PARTITION BY tx) AS fe,"
+        " rank() OVER (ORDER BY rv) - 1 AS mb, count(*) OVER (PARTITION BY rv) AS me FROM c),"
+        " s AS (SELECT least(5, 1 + (10 * rb + 5 * re) / (2 * n)) AS r,"
+        " least(5, 1 + (10 * fb + 5 * fe) / (2 * n)) AS f,"
+        " least(5, 1 + (10 * mb + 5 * me) / (2 * n)) AS m, ls, tx, rv FROM k)"
+        " SELECT r, f, m, count(*), sum(greatest($1::bigint - ls, 0))::bigint,"
+        " sum(tx)::bigint, sum(rv)::bigint FROM s GROUP BY r, f, m ORDER BY r, f, m",
+        3, (const char *const[]){p.v[0], p.v[2], p.v[3]}, cell_row, cells, sizeof *cells, n, err);
 }
 
 enum tm_code

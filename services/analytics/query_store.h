@@ -24,7 +24,6 @@
 /* hourly-sales rows an answer holds: ~170 B each in JSON, 2.6 MB of TM_MESSAGE_MAX */
 #define ANQ_HOURLY_ROWS_MAX 15000
 #define ANQ_LIST_ROWS_MAX 5000 /* stores or categories in one answer */
-#define ANQ_RFM_MAX 1000000    /* customers one segments report scores */
 
 /* What every report is filtered by. */
 struct anq_filter {
@@ -109,10 +108,15 @@ TM_MUSTCHECK enum tm_code an_qdb_stores(PGconn *db, const struct anq_filter *f,
 TM_MUSTCHECK enum tm_code an_qdb_realtime(PGconn *db, const struct anq_filter *f,
                                           struct anq_minute_row rows[60], struct tm_err *err);
 
-/* Every customer with a completed sale in scope: *out (caller frees) of *n.
- * TM_TOOBIG when more than ANQ_RFM_MAX. */
-TM_MUSTCHECK enum tm_code an_qdb_customers(PGconn *db, const struct anq_filter *f,
-                                           struct rfm_customer **out, int *n, struct tm_err *err);
+/* The customers with a completed sale in scope, scored in SQL (R, F, M
+ * quintiles among them by midpoint rank, docs/analytics.md "Customer
+ * segments (RFM)"), grouped by score triple: cells[0..*n), by (r, f, m),
+ * with their counts and sums (recency counted to now_s, epoch seconds).
+ * The database's work grows with the customers; this call's memory does
+ * not (at most RFM_CELLS rows). */
+TM_MUSTCHECK enum tm_code an_qdb_rfm_cells(PGconn *db, const struct anq_filter *f, int64_t now_s,
+                                           struct rfm_cell cells[RFM_CELLS], int *n,
+                                           struct tm_err *err);
 
 /* Appends the summary document (docs/analytics.md, "summary") to out. */
 TM_MUSTCHECK enum tm_code an_qdb_summary(PGconn *db, const struct anq_filter *f, struct tm_buf *out,

@@ -1,8 +1,10 @@
-/* services/analytics/rfm.h — RFM segments of customers: recency, frequency
- * and monetary value scored into quintiles 1..5 (5 best) among the
- * customers given, then (R, F, M) mapped to a named segment
- * (docs/analytics.md, "Customer segments"). Pure: no I/O, no clock, no
- * allocation (the caller lends the scratch); thread-safe. Prefix rfm_. */
+/* services/analytics/rfm.h — RFM segments of customers: (R, F, M) score
+ * triples mapped to named segments and summed per segment
+ * (docs/analytics.md, "Customer segments (RFM)"). The scores themselves,
+ * quintiles 1..5 (5 best) among the customers in scope, are computed in
+ * SQL (an_qdb_rfm_cells, query_store.c), so a report's memory does not grow
+ * with the number of customers. Pure: no I/O, no clock, no allocation;
+ * thread-safe. Prefix rfm_. */
 #ifndef TM_ANALYTICS_RFM_H
 #define TM_ANALYTICS_RFM_H
 
@@ -33,43 +35,32 @@ enum rfm_segment {
 /* The segment's wire name ("champions"). */
 const char *rfm_segment_name(enum rfm_segment s);
 
-/* One customer's completed sales (lifetime, or at the caller's stores). */
-struct rfm_customer {
-    int64_t last_sale_s;   /* epoch seconds of the latest sale: later is more recent */
-    int64_t transactions;  /* sales */
-    int64_t revenue_cents; /* their revenue */
-};
-
-struct rfm_score {
-    int r, f, m; /* 1..5, 5 best */
-    enum rfm_segment segment;
-};
-
-/* Scores c[0..n) into out[0..n) (out[i] for c[i]); order[2n] is scratch
- * (n at most UINT32_MAX).
- * A customer's score in each dimension is the quintile of the midpoint of
- * its rank: 1 + floor(5 × (below + equal / 2) / n), where below counts the
- * customers with a worse value and equal those with the same (itself
- * included). Customers with equal values get equal scores, whatever their
- * order in c; a lone customer scores 3; n distinct values in 5s spread
- * evenly. n may be 0. */
-void rfm_score_all(const struct rfm_customer *c, size_t n, struct rfm_score *out, uint32_t *order);
-
 /* The segment of scores (r, f, m), each 1..5: see the table in
  * docs/analytics.md. Total: every combination has one. */
 enum rfm_segment rfm_segment_of(int r, int f, int m);
 
+/* The customers who share one (R, F, M) score triple, and their sums:
+ * what the customer-segments query returns (at most RFM_CELLS rows). */
+#define RFM_CELLS 125
+struct rfm_cell {
+    int r, f, m; /* 1..5 each */
+    int64_t customers;
+    int64_t recency_s_sum;     /* Σ (now - last sale), never negative per customer */
+    int64_t transactions_sum;  /* Σ sales */
+    int64_t revenue_cents_sum; /* Σ revenue */
+};
+
 /* What one segment holds. */
 struct rfm_segment_stats {
     int64_t customers;
-    int64_t recency_s_sum;     /* Σ (now_s - last_sale_s), never negative per customer */
-    int64_t transactions_sum;  /* Σ transactions */
-    int64_t revenue_cents_sum; /* Σ revenue_cents */
+    int64_t recency_s_sum;
+    int64_t transactions_sum;
+    int64_t revenue_cents_sum;
 };
 
-/* Sums c[0..n), scored into s, per segment into out (zeroed first);
- * now_s is the instant recency is counted to. */
-void rfm_summarize(const struct rfm_customer *c, const struct rfm_score *s, size_t n, int64_t now_s,
+/* Sums cells c[0..n) per segment (rfm_segment_of their triple) into out
+ * (zeroed first). A cell with a score outside 1..5 is not counted. */
+void rfm_summarize(const struct rfm_cell *c, size_t n,
                    struct rfm_segment_stats out[RFM_N_SEGMENTS]);
 
 #endif

@@ -48,6 +48,7 @@ struct gw_overview {
     struct gw_app *app;
     struct gw_live *live;                   /* NULL: nothing is cached */
     struct tm_bus_client *bus[GW_OV_PARTS]; /* app's, by part */
+    enum tm_perm need[GW_OV_PARTS];         /* each part's route's permission (gw_routes) */
     pthread_t dropper;
     int started;              /* the drop thread runs */
     _Atomic uint64_t heard;   /* events heard that drop the cache (listener thread) */
@@ -273,10 +274,13 @@ outcome_of(enum tm_code rc, const struct tm_reply_view *v)
     return rc == TM_TIMEOUT ? GW_OV_TIMEOUT : GW_OV_DOWN;
 }
 
-/* Asks every part at once and merges their answers into out. */
+/* Asks every part the caller may see (bit p of permitted) at once and
+ * merges their answers into out: services do not check permissions, so a
+ * part whose route the caller could not call through the gateway is not
+ * asked. */
 static enum tm_code
-fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, struct tm_buf *out,
-        struct gw_ov_facts *applied, struct tm_err *err)
+fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, unsigned permitted,
+        struct tm_buf *out, struct gw_ov_facts *applied, struct tm_err *err)
 {
     struct tm_buf env[GW_OV_PARTS];
     struct tm_bus_pending pend[GW_OV_PARTS];
@@ -294,8 +298,10 @@ fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, stru
     for (int p = 0; p < GW_OV_PARTS; p++) {
         tm_buf_init(&env[p], TM_MESSAGE_MAX);
         r[p] = (struct gw_ov_reply){GW_OV_DOWN, NULL, 0};
-        if (budget > 0 &&
-            part_request(ctx, p, store_id ? store : NULL, wall + budget, &env[p], NULL) == TM_OK) {
+        if (!(permitted & (1u << p)))
+            r[p].outcome = GW_OV_NOT_PERMITTED;
+        else if (budget > 0 && part_request(ctx, p, store_id ? store : NULL, wall + budget, &env[p],
+                                            NULL) == TM_OK) {
             tm_bus_send(ov->bus[p], env[p].p, env[p].len, 1, mono + budget, &pend[p]);
             sent[p] = 1;
         }
@@ -382,6 +388,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int64_t store_id, minute = tm_now_ms() / 60000;
     uint64_t generation = ov->live ? gw_live_generation(ov->live) : 0;
     uint64_t heard = atomic_load(&ov->heard);
+    unsigned permitted = gw_ov_permitted(ctx->req->principal.role, ov->need);
     struct gw_ov_facts facts;
     struct tm_redis *r = NULL;
     enum tm_code rc;
@@ -391,15 +398,16 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (store_id && (rc = tm_ctx_may_store(ctx, store_id, "store_id", err)) != TM_OK))
         return rc;
     scoped = tm_ctx_store_scope(ctx, scope, sizeof scope);
-    if ((rc = gw_ov_scope_key(scoped ? scope : NULL, store_id, key, sizeof key, err)) != TM_OK)
+    if ((rc = gw_ov_scope_key(scoped ? scope : NULL, store_id, permitted, key, sizeof key, err)) !=
+        TM_OK)
         return rc;
     if (!ov->live) { /* nothing would drop a cached answer */
         count("uncached");
-        return fan_out(ov, ctx, store_id, &rep->body, &facts, err);
+        return fan_out(ov, ctx, store_id, permitted, &rep->body, &facts, err);
     }
     if (cached(ov, key, minute, gen, &rep->body))
         return TM_OK;
-    if ((rc = fan_out(ov, ctx, store_id, &rep->body, &facts, err)) != TM_OK)
+    if ((rc = fan_out(ov, ctx, store_id, permitted, &rep->body, &facts, err)) != TM_OK)
         return rc;
     /* Not cached when partial (the daemon may be back at the next ask) or
      * when it may be stale already: an event was delivered during the
@@ -468,13 +476,23 @@ gw_overview_new(struct gw_app *app, struct gw_live *live, struct gw_overview **o
     pthread_cond_init(&ov->cv, NULL);
     pthread_mutex_init(&ov->lmu, NULL);
     for (int p = 0; p < GW_OV_PARTS; p++) {
-        int d = gw_daemon_find(gw_daemons, gw_daemons_n, part_route[p]);
+        int d = gw_daemon_find(gw_daemons, gw_daemons_n, part_route[p]), n_params = 0;
+        const struct gw_route *rt = NULL;
+        struct tm_kv params[TM_PARAMS_MAX];
+        char store[64];
 
         if (d < 0 || !app->bus[d]) {
             rc = tm_err_set(err, TM_INVALID, part_route[p], "no daemon answers %s", part_route[p]);
             goto fail;
         }
+        /* the permission a caller needs to ask it through the gateway */
+        if (gw_route_match("GET", part_route[p], &rt, params, &n_params, store, sizeof store) !=
+            GW_MATCH_OK) {
+            rc = tm_err_set(err, TM_INVALID, part_route[p], "no route %s", part_route[p]);
+            goto fail;
+        }
         ov->bus[p] = app->bus[d];
+        ov->need[p] = rt->perm;
     }
     if (live) {
         if ((rc = tm_redis_new(app->cfg->redis_url, 300, &ov->rds, err)) != TM_OK)

@@ -1,8 +1,10 @@
 /* services/gateway/overview.h — GET /api/v1/dashboard/overview, answered
  * by the gateway: tm-analytics' summary, tm-inventory's stock counts and
  * tm-txn's review queue asked in parallel (one thread, each request with
- * its own deadline), merged (overview_doc.h), and cached in Redis per
- * store scope until an event that changes a number is heard (live.h).
+ * its own deadline; a part only when the caller's role holds its route's
+ * permission), merged (overview_doc.h), and cached in Redis per store
+ * scope and permitted parts until an event that changes a number is heard
+ * (live.h).
  * Also the floor route, the benchmark's reference (GW_FLOOR_PATH).
  * docs/analytics.md ("Dashboard overview") says what the answer means.
  *

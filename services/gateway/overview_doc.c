@@ -36,8 +36,23 @@ cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+unsigned
+gw_ov_permitted(const char *role, const enum tm_perm need[GW_OV_PARTS])
+{
+    enum tm_role r;
+    unsigned mask = 0;
+
+    if (!tm_role_parse(role, &r))
+        return 0;
+    for (int p = 0; p < GW_OV_PARTS; p++)
+        if (tm_role_allows(r, need[p]))
+            mask |= 1u << p;
+    return mask;
+}
+
 enum tm_code
-gw_ov_scope_key(const char *scope, int64_t store_id, char *out, size_t size, struct tm_err *err)
+gw_ov_scope_key(const char *scope, int64_t store_id, unsigned permitted, char *out, size_t size,
+                struct tm_err *err)
 {
     int64_t ids[GW_OV_STORES_MAX];
     size_t n = 0, len = scope ? strlen(scope) : 0, o;
@@ -68,6 +83,8 @@ gw_ov_scope_key(const char *scope, int64_t store_id, char *out, size_t size, str
                                   ids[i]);
     if (store_id && o < size)
         o += (size_t)snprintf(out + o, size - o, "@%" PRId64, store_id);
+    if (o < size)
+        o += (size_t)snprintf(out + o, size - o, "#%u", permitted);
     if (o >= size)
         return tm_err_set(err, TM_TOOBIG, "stores", "store scope longer than %zu bytes", size);
     return TM_OK;
@@ -133,7 +150,8 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
 {
     static const char *const stock_names[] = {"low_stock", "out_of_stock"};
     static const char *const txn_names[] = {"waiting_review"};
-    static const char *const outcome_names[] = {"ok", "timeout", "unavailable", "error"};
+    static const char *const outcome_names[] = {"ok", "timeout", "unavailable", "error",
+                                                "not_permitted"};
     const cJSON *mine[N_SUMMARY] = {NULL};
     cJSON *summary = NULL;
     int64_t stock[2] = {0, 0}, waiting = 0;
@@ -163,13 +181,13 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
     if (rc == TM_OK)
         rc = kv_count(out, "waiting_review", have[GW_OV_TXN], waiting);
     for (int i = 0; i < GW_OV_PARTS; i++)
-        missing += !have[i];
+        missing += !have[i] && r[i].outcome != GW_OV_NOT_PERMITTED;
     applied->partial = missing > 0;
     if (rc == TM_OK)
         rc = tm_buf_printf(out, ",\"open_alerts\":null,\"partial\":%s,\"missing\":[",
                            missing ? "true" : "false");
     for (int i = 0, k = 0; rc == TM_OK && i < GW_OV_PARTS; i++)
-        if (!have[i])
+        if (!have[i] && r[i].outcome != GW_OV_NOT_PERMITTED)
             rc = tm_buf_printf(out, "%s\"%s\"", k++ ? "," : "", gw_ov_part_names[i]);
     if (rc == TM_OK)
         rc = tm_buf_adds(out, "],\"sources\":{");

@@ -13,6 +13,7 @@
 
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/perm.h"
 
 #include "proto/limits.h"
 
@@ -22,10 +23,12 @@ extern const char *const gw_ov_part_names[GW_OV_PARTS];
 
 /* A part's answer as the fan-out got it. */
 enum gw_ov_outcome {
-    GW_OV_OK,      /* answered 200: body holds its JSON */
-    GW_OV_TIMEOUT, /* no answer before its deadline */
-    GW_OV_DOWN,    /* no instance took the request */
-    GW_OV_ERROR,   /* answered, but not 200 */
+    GW_OV_OK,            /* answered 200: body holds its JSON */
+    GW_OV_TIMEOUT,       /* no answer before its deadline */
+    GW_OV_DOWN,          /* no instance took the request */
+    GW_OV_ERROR,         /* answered, but not 200 */
+    GW_OV_NOT_PERMITTED, /* not asked: the caller's role lacks the permission its
+                          * route needs; null, but not missing (not partial) */
 };
 
 struct gw_ov_reply {
@@ -47,25 +50,35 @@ struct gw_ov_facts {
 };
 
 /* A scope key: "all", or "s:" and the sorted store ids ("s:3,11"), then
- * "@<store_id>" when the request names one. */
+ * "@<store_id>" when the request names one, then "#" and the parts the
+ * caller may see (gw_ov_permitted, in decimal: "all@4#7"). */
 #define GW_OV_SCOPE_MAX (TM_STORES_TEXT_MAX + 32)
 #define GW_OV_STORES_MAX 64 /* ids in a scope: a principal's stores (TM_STORES_TEXT_MAX's 64) */
 
-/* The key of a caller's store scope: scope is NULL for a role that sees
- * every store, else the PostgreSQL array literal of its stores ("{11,3}",
- * tm_ctx_store_scope's); store_id 0 when the request names none. Callers
- * with the same stores share a key, whoever they are. TM_INVALID (field
- * "stores") for a literal that is not one of ids; TM_TOOBIG for more than
- * GW_OV_STORES_MAX ids or when out is short. */
-TM_MUSTCHECK enum tm_code gw_ov_scope_key(const char *scope, int64_t store_id, char *out,
-                                          size_t size, struct tm_err *err);
+/* The parts a caller of role `role` (its wire name) may see: bit p set
+ * when the role holds need[p], the permission the gateway's route table
+ * (routes.h) requires of part p's route. 0 for an unknown role. The
+ * overview asks only these parts; the others are GW_OV_NOT_PERMITTED. */
+unsigned gw_ov_permitted(const char *role, const enum tm_perm need[GW_OV_PARTS]);
+
+/* The key of a caller's scope: scope is NULL for a role that sees every
+ * store, else the PostgreSQL array literal of its stores ("{11,3}",
+ * tm_ctx_store_scope's); store_id 0 when the request names none; permitted
+ * the caller's gw_ov_permitted (the document differs with it). Callers with
+ * the same stores and the same permitted parts share a key, whoever they
+ * are. TM_INVALID (field "stores") for a literal that is not one of ids;
+ * TM_TOOBIG for more than GW_OV_STORES_MAX ids or when out is short. */
+TM_MUSTCHECK enum tm_code gw_ov_scope_key(const char *scope, int64_t store_id, unsigned permitted,
+                                          char *out, size_t size, struct tm_err *err);
 
 /* Merges the parts into the overview document, appended to out:
  * {"store_id", "today", "last_24h", "top_products", "hourly" (the
  * summary's, as they are), "low_stock", "out_of_stock" (inventory's),
  * "waiting_review" (txn's), "open_alerts" (null: no alerts daemon yet),
- * "partial", "missing" (the daemons whose numbers are null), "sources"
- * (each daemon's outcome), "generated_at"}. A part that answered with a
+ * "partial", "missing" (the daemons whose numbers are null for want of
+ * an answer), "sources" (each daemon's outcome: "not_permitted" for a part
+ * the caller may not see, whose numbers are null but which is neither
+ * missing nor makes the answer partial), "generated_at"}. A part that answered with a
  * body that does not decode counts as missing ("bad_reply"). *facts has
  * partial and the summary's "applied" (n = 0 when the summary is missing). TM_TOOBIG
  * when out is full; nothing else fails. */

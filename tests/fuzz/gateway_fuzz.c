@@ -95,7 +95,7 @@ overview_all(const char *text, size_t size)
     if (size < GW_OV_SCOPE_MAX) {
         memcpy(scope, text, size);
         scope[size] = '\0';
-        (void)gw_ov_scope_key(scope, 0, key, GW_OV_SCOPE_MAX, NULL);
+        (void)gw_ov_scope_key(scope, 0, 7, key, GW_OV_SCOPE_MAX, NULL);
     }
     free(scope);
     free(key);

@@ -123,6 +123,7 @@ Suite *stock_suite(void);
 Suite *query_suite(void);
 Suite *analytics_routes_suite(void);
 Suite *overview_suite(void);
+Suite *rfm_suite(void);
 Suite *supplier_suite(void);
 Suite *po_suite(void);
 Suite *reorder_suite(void);

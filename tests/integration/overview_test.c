@@ -4,9 +4,10 @@
  * within a second (the event dropped the cache); tm-txn and tm-inventory
  * stopped leave their numbers null and the answer partial, in about the
  * overview's deadline; a store manager sees the numbers of their stores
- * only; bad input is refused naming the field; the floor route answers
- * its bytes. Each test that needs a store makes its own (a fresh scope key:
- * nothing cached before it). */
+ * only; the review queue (fraud.review) shows only to roles that may read
+ * it, and roles that see different numbers do not share a cache entry; bad
+ * input is refused naming the field; the floor route answers its bytes. Each test that needs a
+ * store makes its own (a fresh scope key: nothing cached before it). */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #include "tests/integration/client.h"
 
 #define MANAGER 1 /* st.token index of store_manager@ (stores 1 and 2) */
+#define FRAUD 4   /* fraud_analyst@ */
+#define VIEWER 5  /* viewer@ */
 
 /* The overview as token sees it (NULL: the admin), 200 expected. */
 static void
@@ -54,11 +57,21 @@ missing(const struct resp *r, const char *daemon)
     return 0;
 }
 
+static const char *
+source(const struct resp *r, const char *daemon)
+{
+    const cJSON *it = cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "sources"), daemon);
+
+    ck_assert_msg(cJSON_IsString(it), "sources.%s is not a string", daemon);
+    return it->valuestring;
+}
+
 /* r's counts are the daemons' for the stores in `where` (a condition on
  * store_id): the levels tm-inventory's stock summary counts, and tm-txn's
- * review queue. */
+ * review queue when fraud (the caller may read it), else null and "not
+ * permitted" without making the answer partial. */
 static void
-assert_counts(const struct resp *r, const char *where)
+assert_counts(const struct resp *r, const char *where, int fraud)
 {
 #define LEVELS                                                                                     \
     "SELECT count(*) FROM inventory.stock s JOIN inventory.products p ON p.id = s.product_id"      \
@@ -67,10 +80,18 @@ assert_counts(const struct resp *r, const char *where)
                      sql_intf(LEVELS "> 0 AND s.on_hand - s.reserved <= s.reorder_point", where));
     ck_assert_int_eq(num(r, "out_of_stock", NULL), sql_intf(LEVELS "<= 0", where));
 #undef LEVELS
+    if (!fraud) {
+        ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r->json, "waiting_review")));
+        ck_assert_str_eq(source(r, "txn"), "not_permitted");
+        ck_assert(!missing(r, "txn"));
+        ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(r->json, "partial")));
+        return;
+    }
     ck_assert_int_eq(num(r, "waiting_review", NULL),
                      sql_intf("SELECT count(*) FROM txn.transactions WHERE %s"
                               " AND decision <> 'approve' AND review_label IS NULL",
                               where));
+    ck_assert_str_eq(source(r, "txn"), "ok");
 }
 
 START_TEST(test_overview_counts_are_the_daemons)
@@ -78,7 +99,7 @@ START_TEST(test_overview_counts_are_the_daemons)
     struct resp r;
 
     overview(NULL, "", &r);
-    assert_counts(&r, "store_id > 0");
+    assert_counts(&r, "store_id > 0", 1);
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "open_alerts")));
     ck_assert_str_eq(
         cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "sources"), "alerts")->valuestring,
@@ -88,10 +109,11 @@ START_TEST(test_overview_counts_are_the_daemons)
 }
 END_TEST
 
-/* Whether Redis holds the admin's overview of store (scope key "all@<id>",
- * overview_doc.h). */
+/* Whether Redis holds the overview of store as a caller seeing every store
+ * and the parts `permitted` sees it (scope key "all@<id>#<permitted>",
+ * overview_doc.h; 7: all three, the admin's). */
 static int
-cached(long long store)
+cached_as(long long store, unsigned permitted)
 {
     char field[48];
     const char *argv[3] = {"HEXISTS", GW_OV_CACHE_KEY, field};
@@ -99,13 +121,19 @@ cached(long long store)
     redisReply *rep = NULL;
     int yes;
 
-    snprintf(field, sizeof field, "all@%lld", store);
+    snprintf(field, sizeof field, "all@%lld#%u", store, permitted);
     ck_assert_int_eq(tm_redis_new(st.redis_url, 500, &r, NULL), TM_OK);
     ck_assert_int_eq(tm_redis_cmd(r, 3, argv, &rep, NULL), TM_OK);
     yes = rep->type == REDIS_REPLY_INTEGER && rep->integer == 1;
     freeReplyObject(rep);
     tm_redis_free(r);
     return yes;
+}
+
+static int
+cached(long long store)
+{
+    return cached_as(store, 7);
 }
 
 /* A sale made after the overview was cached: within a second the overview
@@ -215,16 +243,55 @@ START_TEST(test_overview_store_manager_sees_their_stores)
     struct resp r;
 
     overview(st.token[MANAGER], "", &r);
-    assert_counts(&r, "store_id IN (1, 2)");
+    assert_counts(&r, "store_id IN (1, 2)", 0);
     resp_free(&r);
     overview(st.token[MANAGER], "?store_id=2", &r);
-    assert_counts(&r, "store_id = 2");
+    assert_counts(&r, "store_id = 2", 0);
     resp_free(&r);
     ck_assert_int_eq(
         http_as(st.token[MANAGER], "GET", "/api/v1/dashboard/overview?store_id=3", NULL, &r), 0);
     ck_assert_int_eq(r.status, 403);
     ck_assert_str_eq(err_field(&r), "store_id");
     resp_free(&r);
+}
+END_TEST
+
+/* The review queue is fraud.review's (the route's permission in the
+ * gateway's table): a fraud analyst sees its number, a viewer null; and
+ * the two never share a cache entry, whichever asks first. Two fresh
+ * stores, one asked first by each. */
+START_TEST(test_overview_review_queue_only_to_fraud_review)
+{
+    static const struct {
+        int first, second;
+    } order[2] = {{FRAUD, VIEWER}, {VIEWER, FRAUD}};
+    struct resp r;
+
+    for (int k = 0; k < 2; k++) {
+        long long store = new_store();
+        char q[64], where[48];
+
+        snprintf(q, sizeof q, "?store_id=%lld", store);
+        snprintf(where, sizeof where, "store_id = %lld", store);
+        /* the first asks until its answer is cached */
+        for (int i = 0; !cached_as(store, order[k].first == FRAUD ? 7 : 3); i++) {
+            ck_assert_msg(i < 50, "the overview of store %lld was never cached", store);
+            overview(st.token[order[k].first], q, &r);
+            /* partial (not cached) until every daemon has heard of the store */
+            if (!cJSON_IsTrue(cJSON_GetObjectItem(r.json, "partial")))
+                assert_counts(&r, where, order[k].first == FRAUD);
+            resp_free(&r);
+            tm_sleep_ms(20);
+        }
+        /* the second gets its own answer, not the first's */
+        overview(st.token[order[k].second], q, &r);
+        assert_counts(&r, where, order[k].second == FRAUD);
+        ck_assert_int_eq(num(&r, "store_id", NULL), store);
+        resp_free(&r);
+        overview(st.token[order[k].first], q, &r);
+        assert_counts(&r, where, order[k].first == FRAUD);
+        resp_free(&r);
+    }
 }
 END_TEST
 
@@ -283,6 +350,7 @@ overview_suite(void)
     tcase_add_test(tc, test_overview_shows_a_sale_within_a_second);
     tcase_add_test(tc, test_overview_daemons_stopped_are_null_and_partial);
     tcase_add_test(tc, test_overview_store_manager_sees_their_stores);
+    tcase_add_test(tc, test_overview_review_queue_only_to_fraud_review);
     tcase_add_loop_test(tc, test_overview_bad_input_names_the_field, 0, sizeof bad / sizeof bad[0]);
     tcase_add_test(tc, test_floor_answers_its_bytes_without_credentials);
     suite_add_tcase(s, tc);

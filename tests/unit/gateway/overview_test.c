@@ -1,7 +1,8 @@
 /* tests/unit/gateway/overview_test.c — the overview's document
  * (services/gateway/overview_doc.c): scope keys, the merge of the three
- * answers with every part missing in turn, the summary's applied seqs, the
- * topics that drop the cache and the cache's value format. */
+ * answers with every part missing in turn, a part the caller may not see,
+ * the parts each role may see, the summary's applied seqs, the topics that
+ * drop the cache and the cache's value format. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "common/json.h"
 
 #include "services/gateway/overview_doc.h"
+#include "services/gateway/routes.h"
 #include "tests/unit/gateway/suites.h"
 
 static const char summary[] = "{\"today\":{\"revenue_cents\":1200,\"transactions\":3},"
@@ -156,6 +158,70 @@ START_TEST(test_overview_missing_part_is_null_and_partial)
 }
 END_TEST
 
+/* A part the caller may not see: its numbers null, its source
+ * "not_permitted", and the answer neither partial nor missing it. */
+START_TEST(test_overview_not_permitted_is_null_not_partial)
+{
+    struct gw_ov_reply r[GW_OV_PARTS];
+    struct gw_ov_facts a;
+    cJSON *doc;
+
+    parts(r);
+    r[GW_OV_TXN] = (struct gw_ov_reply){GW_OV_NOT_PERMITTED, NULL, 0};
+    doc = merge(r, 0, &a);
+    ck_assert(is_null(doc, "waiting_review"));
+    ck_assert_str_eq(str(doc, "sources", "txn"), "not_permitted");
+    ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc, "partial")));
+    ck_assert_int_eq(a.partial, 0);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "missing")), 0);
+    ck_assert_int_eq(num(doc, "low_stock"), 4);
+    cJSON_Delete(doc);
+    /* with another part down as well: partial for that one only */
+    r[GW_OV_INVENTORY].outcome = GW_OV_DOWN;
+    doc = merge(r, 0, &a);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "partial")));
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "missing")), 1);
+    ck_assert_str_eq(
+        cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "missing"), 0)->valuestring,
+        "inventory");
+    cJSON_Delete(doc);
+}
+END_TEST
+
+/* The parts' permissions as the gateway's route table has them, and what
+ * each role may see: the review queue (fraud.review) only to the roles
+ * that hold it. */
+START_TEST(test_overview_permitted_by_role)
+{
+    static const char *const route[GW_OV_PARTS] = {"/api/v1/analytics/summary",
+                                                   "/api/v1/inventory/stock-summary",
+                                                   "/api/v1/transactions/suspicious/summary"};
+    static const struct {
+        const char *role;
+        unsigned want;
+    } roles[] = {
+        {"admin", 7},   {"fraud_analyst", 7}, {"store_manager", 3}, {"viewer", 3},
+        {"analyst", 3}, {"buyer", 3},         {"nobody", 0},        {"", 0},
+    };
+    enum tm_perm need[GW_OV_PARTS];
+
+    for (int p = 0; p < GW_OV_PARTS; p++) {
+        const struct gw_route *rt = NULL;
+        struct tm_kv params[TM_PARAMS_MAX];
+        int n = 0;
+        char store[64];
+
+        ck_assert_int_eq(gw_route_match("GET", route[p], &rt, params, &n, store, sizeof store),
+                         GW_MATCH_OK);
+        need[p] = rt->perm;
+    }
+    ck_assert_int_eq(need[GW_OV_TXN], TM_PERM_FRAUD_REVIEW);
+    for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
+        ck_assert_msg(gw_ov_permitted(roles[i].role, need) == roles[i].want, "%s: %u, not %u",
+                      roles[i].role, gw_ov_permitted(roles[i].role, need), roles[i].want);
+}
+END_TEST
+
 START_TEST(test_overview_names_the_store_asked)
 {
     struct gw_ov_reply r[GW_OV_PARTS];
@@ -186,21 +252,31 @@ END_TEST
 static const struct {
     const char *scope;
     int64_t store_id;
+    unsigned permitted;
     const char *key; /* NULL: refused */
 } scope_cases[] = {
-    {NULL, 0, "all"},          {NULL, 4, "all@4"},  {"{3,11}", 0, "s:3,11"},
-    {"{11,3}", 0, "s:3,11"}, /* the same stores, another order: one key */
-    {"{11,3,3}", 0, "s:3,11"}, {"{7}", 7, "s:7@7"}, {"{}", 0, "s:"},
-    {"{1,}", 0, NULL},         {"{a}", 0, NULL},    {"{-1}", 0, NULL},
-    {"3,11", 0, NULL},         {"{", 0, NULL},
+    {NULL, 0, 7, "all#7"},
+    {NULL, 4, 7, "all@4#7"},
+    {NULL, 4, 3, "all@4#3"}, /* the same stores, fewer parts: another key */
+    {"{3,11}", 0, 7, "s:3,11#7"},
+    {"{3,11}", 0, 3, "s:3,11#3"},
+    {"{11,3}", 0, 7, "s:3,11#7"}, /* the same stores, another order: one key */
+    {"{11,3,3}", 0, 7, "s:3,11#7"},
+    {"{7}", 7, 3, "s:7@7#3"},
+    {"{}", 0, 0, "s:#0"},
+    {"{1,}", 0, 7, NULL},
+    {"{a}", 0, 7, NULL},
+    {"{-1}", 0, 7, NULL},
+    {"3,11", 0, 7, NULL},
+    {"{", 0, 7, NULL},
 };
 
 START_TEST(test_overview_scope_key)
 {
     char key[GW_OV_SCOPE_MAX];
     struct tm_err err;
-    enum tm_code rc =
-        gw_ov_scope_key(scope_cases[_i].scope, scope_cases[_i].store_id, key, sizeof key, &err);
+    enum tm_code rc = gw_ov_scope_key(scope_cases[_i].scope, scope_cases[_i].store_id,
+                                      scope_cases[_i].permitted, key, sizeof key, &err);
 
     if (!scope_cases[_i].key) {
         ck_assert_int_eq(rc, TM_INVALID);
@@ -218,15 +294,15 @@ START_TEST(test_overview_scope_key_bounded)
     struct tm_err err;
     size_t o = 0;
 
-    ck_assert_int_eq(gw_ov_scope_key("{1000,2000,3000}", 0, key, sizeof key, &err), TM_TOOBIG);
+    ck_assert_int_eq(gw_ov_scope_key("{1000,2000,3000}", 0, 7, key, sizeof key, &err), TM_TOOBIG);
     /* 64 stores (a principal's most) fit; 65 are refused */
     o = (size_t)snprintf(many, sizeof many, "{");
     for (int i = 1; i <= GW_OV_STORES_MAX; i++)
         o += (size_t)snprintf(many + o, sizeof many - o, "%s%d", i > 1 ? "," : "", i);
     snprintf(many + o, sizeof many - o, "}");
-    ck_assert_int_eq(gw_ov_scope_key(many, 0, big, sizeof big, &err), TM_OK);
+    ck_assert_int_eq(gw_ov_scope_key(many, INT64_MAX, 7, big, sizeof big, &err), TM_OK);
     snprintf(many + o, sizeof many - o, ",65}");
-    ck_assert_int_eq(gw_ov_scope_key(many, 0, big, sizeof big, &err), TM_TOOBIG);
+    ck_assert_int_eq(gw_ov_scope_key(many, 0, 7, big, sizeof big, &err), TM_TOOBIG);
     ck_assert_str_eq(err.field, "stores");
 }
 END_TEST
@@ -325,6 +401,8 @@ overview_suite(void)
     tcase_add_test(tc, test_overview_merges_every_part);
     tcase_add_loop_test(tc, test_overview_missing_part_is_null_and_partial, 0,
                         sizeof missing_cases / sizeof missing_cases[0]);
+    tcase_add_test(tc, test_overview_not_permitted_is_null_not_partial);
+    tcase_add_test(tc, test_overview_permitted_by_role);
     tcase_add_test(tc, test_overview_names_the_store_asked);
     tcase_add_test(tc, test_overview_too_big_is_refused);
     tcase_add_loop_test(tc, test_overview_scope_key, 0, sizeof scope_cases / sizeof scope_cases[0]);
