@@ -459,9 +459,11 @@ START_TEST(test_ws_browser_subprotocol)
 }
 END_TEST
 
-/* A user of tag and role, logged in: its token into tok. */
+/* A user of tag and role, logged in from test_addr(addr_n) (loopback's
+ * login limit is the other suites'): its tokens into tok and rt. */
 static void
-user_token(const char *tag, const char *role, char *tok, size_t size, char *rt, size_t rsize)
+user_token(const char *tag, const char *role, int addr_n, char *tok, size_t size, char *rt,
+           size_t rsize)
 {
     char body[512], email[200];
     struct resp r;
@@ -474,7 +476,7 @@ user_token(const char *tag, const char *role, char *tok, size_t size, char *rt, 
     ck_assert_msg(r.status == 201, "%s", r.body);
     resp_free(&r);
     snprintf(body, sizeof body, "pw-%s-123456", tag);
-    ck_assert_int_eq(login(email, body, tok, size, rt, rsize), 0);
+    ck_assert_int_eq(login_at(test_addr(addr_n), email, body, tok, size, rt, rsize), 0);
 }
 
 /* A principal holds TM_GATEWAY_WS_PER_PRINCIPAL (8) WebSockets at most on
@@ -485,7 +487,7 @@ START_TEST(test_ws_per_principal_cap)
     char tok[GW_TOKEN_MAX], hdr[2300];
     struct wsc *c[8];
 
-    user_token("wscap", "analyst", tok, sizeof tok, NULL, 0);
+    user_token("wscap", "analyst", 130, tok, sizeof tok, NULL, 0);
     for (int i = 0; i < 8; i++) {
         c[i] = ws_open_at(st.gw_ports[0], "channels=sales", tok);
         ck_assert_msg(c[i] != NULL, "connection %d refused", i);
@@ -521,7 +523,7 @@ START_TEST(test_ws_revoked_closed_and_ended)
     int op = 0, n, code = -1;
     int64_t closed_at = 0;
 
-    user_token("wsrevoke", "analyst", tok, sizeof tok, rt, sizeof rt);
+    user_token("wsrevoke", "analyst", 131, tok, sizeof tok, rt, sizeof rt);
     snprintf(extra, sizeof extra, "Authorization: Bearer %s\r\n", tok);
     raw_upgrade(0, "channels=sales", extra, head, sizeof head, r);
     do
