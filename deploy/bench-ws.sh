@@ -2,7 +2,7 @@
 # deploy/bench-ws.sh — the dashboard WebSocket's figures for `make bench`,
 # called by deploy/bench.sh while its stack is up (RUN, HTTP_PORT,
 # TM_ADMIN_EMAIL/PASSWORD and $RUN/prices.txt from there). tm-ws-bench connects
-# clients through nginx (first-message auth, channel sales), waits until all
+# clients through nginx (token as the subprotocols, channel sales), waits until all
 # are ready, posts sales at a steady rate through the API and measures, per
 # client and sale, the sale's commit (its event's ts) to the client's
 # receipt. The reference is the same with one client, in the same run: the
@@ -18,8 +18,8 @@ CLIENTS=${BENCH_WS_CLIENTS:-1000}
 RATE=${BENCH_WS_RATE:-20}
 SECONDS_=${BENCH_WS_SECONDS:-10}
 
-# The clients' upgrades are anonymous to nginx (they authenticate by their
-# first message) and come from one address: room for them at the edge.
+# The clients' upgrades come from one address: room for them at the edge
+# (their "bearer, <token>" subprotocols count as credentials there).
 TM_RUN_DIR=$RUN TM_EDGE_WS_CONN=$((CLIENTS + 100)) TM_EDGE_ANON_RATE=1000000 \
   TM_EDGE_ANON_BURST=1000000 "$ROOT/deploy/stack.sh" nginx reload 2>/dev/null
 

@@ -19,15 +19,16 @@
 
 struct gw_cfg {
     struct tm_base_cfg base;
-    char listen[64];     /* "127.0.0.1:8081" */
-    int threads;         /* civetweb workers: one per keep-alive connection */
-    int ws_clients;      /* WebSocket connections at most; each holds a worker of its own */
-    int ws_queue;        /* events waiting per WebSocket client before it is closed as slow */
-    int ws_ping_s;       /* WebSocket heartbeat: a ping after this much silence from the client */
-    int ws_sndbuf;       /* bytes a WebSocket's socket may hold for its client (SO_SNDBUF) */
-    int deadline_ms;     /* time a request may take inside TechMart */
-    int body_max;        /* request body ceiling in bytes (413 above) */
-    int bus_max_sockets; /* REQ sockets per service (process limit 512) */
+    char listen[64];      /* "127.0.0.1:8081" */
+    int threads;          /* civetweb workers: one per keep-alive connection */
+    int ws_clients;       /* WebSocket connections at most; each holds a worker of its own */
+    int ws_queue;         /* events waiting per WebSocket client before it is closed as slow */
+    int ws_ping_s;        /* WebSocket heartbeat: a ping after this much silence from the client */
+    int ws_sndbuf;        /* bytes a WebSocket's socket may hold for its client (SO_SNDBUF) */
+    int ws_per_principal; /* WebSocket connections at most per principal (429 above) */
+    int deadline_ms;      /* time a request may take inside TechMart */
+    int body_max;         /* request body ceiling in bytes (413 above) */
+    int bus_max_sockets;  /* REQ sockets per service (process limit 512) */
     char endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* by gw_daemons index; local rows "" */
     char events_endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* PUB, same index (live.h) */
     char db_url[512];

@@ -14,6 +14,8 @@
 #include "common/time.h"
 
 #include "services/gateway/store.h"
+#include "services/gateway/token.h"
+#include "services/gateway/wsmsg.h"
 
 #define API_KEY_PREFIX "tmk_"
 
@@ -114,6 +116,8 @@ gw_authenticate(const struct gw_app *app, struct mg_connection *conn, struct gw_
 {
     const char *auth = mg_get_header(conn, "Authorization");
     const char *key = mg_get_header(conn, "X-API-Key");
+    const char *proto = mg_get_header(conn, "Sec-WebSocket-Protocol");
+    const char *upgrade = mg_get_header(conn, "Upgrade");
 
     anonymous(p);
     if (auth && key)
@@ -121,6 +125,12 @@ gw_authenticate(const struct gw_app *app, struct mg_connection *conn, struct gw_
                           "send either a token or an API key, not both");
     if (key)
         return api_key(app, key, p, err);
+    if (!auth && proto && upgrade && strcasecmp(upgrade, "websocket") == 0) {
+        char token[GW_TOKEN_MAX + 1];
+        enum tm_code rc = gw_ws_protocol_token(proto, token, sizeof token, err);
+
+        return rc == TM_OK ? gw_authenticate_token(app, token, p, err) : rc;
+    }
     if (!auth)
         return TM_OK;
     if (strncasecmp(auth, "Bearer ", 7) != 0)

@@ -28,14 +28,17 @@ struct gw_principal {
     int64_t iat_ms;  /* token issue time, epoch ms; 0 for API keys */
 };
 
-/* Fills *p from the request's credentials. TM_UNAUTHENTICATED (field
- * "Authorization" or "X-API-Key") for a bad, expired or disabled credential;
+/* Fills *p from the request's credentials: Authorization, X-API-Key, or
+ * for a WebSocket upgrade without them (a browser) the token offered as
+ * the subprotocols "bearer, <token>" (wsmsg.h). TM_UNAUTHENTICATED (field
+ * "Authorization", "X-API-Key" or "Sec-WebSocket-Protocol") for a bad,
+ * expired or disabled credential;
  * TM_UNAVAIL when the key store cannot be asked. */
 TM_MUSTCHECK enum tm_code gw_authenticate(const struct gw_app *app, struct mg_connection *conn,
                                           struct gw_principal *p, struct tm_err *err);
 
 /* Fills *p from an access token given otherwise than in a header (a
- * WebSocket's first message): its form, signature, expiry and role, as for
+ * WebSocket upgrade's subprotocols): its form, signature, expiry and role, as for
  * the header. TM_UNAUTHENTICATED (field "Authorization") when it fails.
  * Revocation is the caller's check (gw_revoke_check_db). */
 TM_MUSTCHECK enum tm_code gw_authenticate_token(const struct gw_app *app, const char *token,

@@ -43,6 +43,10 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"ws-sndbuf", "TM_GATEWAY_WS_SNDBUF", TM_CFG_INT, F(ws_sndbuf), 0, 4096, 4194304, "65536", 0,
      "send buffer of a WebSocket's socket (SO_SNDBUF, the kernel doubles it): with ws-queue, "
      "what a client that stops reading may hold before it is closed"},
+    {"ws-per-principal", "TM_GATEWAY_WS_PER_PRINCIPAL", TM_CFG_INT, F(ws_per_principal), 0, 1,
+     16384, "8", 0,
+     "dashboard WebSocket connections at most per principal (user or API key; 429 above): each "
+     "may make civetweb hold one large frame (docs/security.md)"},
     {"deadline-ms", "TM_DEADLINE_MS", TM_CFG_INT, F(deadline_ms), 0, 50, 120000, "5000", 0,
      "time a request may take inside TechMart before it is answered 504"},
     {"body-max", "TM_BODY_MAX", TM_CFG_INT, F(body_max), 0, 1024, TM_BODY_MAX, "1048576", 0,

@@ -448,11 +448,9 @@ call_free(struct call *c)
 }
 
 /* Everything the gateway checks before a request runs: route, credentials,
- * limits and revocation, permission. anonymous_ok lets a request without
- * credentials past the permission check (it authenticates later). */
+ * limits and revocation, permission. */
 static enum tm_code
-checks(struct mg_connection *conn, const struct gw_app *app, struct call *c, int anonymous_ok,
-       struct tm_err *err)
+checks(struct mg_connection *conn, const struct gw_app *app, struct call *c, struct tm_err *err)
 {
     struct tm_err auth_err;
     enum tm_code rc, auth_rc;
@@ -466,7 +464,7 @@ checks(struct mg_connection *conn, const struct gw_app *app, struct call *c, int
             *err = auth_err;
         }
     }
-    if (rc == TM_OK && !(anonymous_ok && !c->who.known_role))
+    if (rc == TM_OK)
         rc = gw_authorize(c->route, &c->who, c->req.params, c->req.n_params, err);
     return rc;
 }
@@ -507,7 +505,7 @@ gw_proxy_handle(struct mg_connection *conn, void *cbdata)
         preflight(conn, app, c, t0_us);
         goto out;
     }
-    rc = checks(conn, app, c, 0, &err);
+    rc = checks(conn, app, c, &err);
     if (rc == TM_OK)
         rc = dispatch(app, c, t0_us / 1000, &err);
     if (rc == TM_OK)
@@ -521,8 +519,7 @@ out:
 }
 
 int
-gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, int anonymous_ok,
-               struct gw_admission *out)
+gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, struct gw_admission *out)
 {
     int64_t t0_us = tm_mono_us();
     struct call *c = call_new(conn, app);
@@ -530,7 +527,7 @@ gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, int anonymo
     enum tm_code rc;
 
     tm_err_clear(&err);
-    rc = checks(conn, app, c, anonymous_ok, &err);
+    rc = checks(conn, app, c, &err);
     if (rc != TM_OK) {
         refuse(conn, app, c, rc, &err, t0_us);
     } else {

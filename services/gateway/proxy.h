@@ -20,7 +20,8 @@ int gw_proxy_handle(struct mg_connection *conn, void *cbdata);
 
 /* What gw_proxy_admit let in. */
 struct gw_admission {
-    struct gw_principal who; /* anonymous (known_role 0) only when anonymous_ok */
+    struct gw_principal who; /* as gw_authorize let it in: never anonymous for a route
+                              * that needs a permission */
     char rid[TM_RID_MAX + 1];
     char addr[GW_ADDR_MAX];
     int n_query; /* the query, decoded and bounded as for any request */
@@ -29,13 +30,11 @@ struct gw_admission {
 
 /* The checks of gw_proxy_handle (route, credentials, rate limits and
  * revocation, permission) for a request the gateway answers otherwise (a
- * WebSocket upgrade). anonymous_ok: a request with no credentials at all
- * passes the permission check (its caller authenticates it later). On 1
+ * WebSocket upgrade). On 1
  * *out is filled and nothing was written to conn; on 0 the refusal has been
  * answered, logged and audited as any refusal, and the caller writes no
  * more. */
-int gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, int anonymous_ok,
-                   struct gw_admission *out);
+int gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, struct gw_admission *out);
 
 /* Health: each routed service is up when at least one instance answers
  * ready; PostgreSQL must answer; Redis is reported (the gateway serves

@@ -26,8 +26,6 @@
 #include "common/time.h"
 
 #include "services/gateway/live.h"
-#include "services/gateway/revoke.h"
-#include "services/gateway/token.h"
 #include "services/gateway/ws_push.h"
 
 /* A connection between its connect and ready callbacks (civetweb calls
@@ -36,6 +34,7 @@
 struct gw_ws_pending {
     const struct mg_connection *conn;
     struct gw_ws_client *client;
+    int64_t born_ms; /* mono: swept after GW_WS_PENDING_MS */
     struct gw_ws_pending *next;
 };
 
@@ -71,9 +70,10 @@ on_event(void *arg, const struct tm_event *ev)
     unsigned mask = gw_ws_route_event(ev, &store_id);
     int src = gw_ws_source(ev->source);
 
-    if (!mask || src < 0)
+    if (src < 0)
         return;
     pthread_mutex_lock(&ws->mu);
+    ws->pushed[src] = ev->seq; /* a client registering from now on starts after it */
     for (struct gw_ws_client *c = ws->clients; c; c = c->next) {
         unsigned hit = mask & c->channels;
 
@@ -162,6 +162,66 @@ grant(const struct gw_principal *p, unsigned want, unsigned *out, struct tm_err 
     return TM_OK;
 }
 
+static void
+all_add_locked(struct gw_ws *ws, struct gw_ws_client *c)
+{
+    c->all_prev = NULL;
+    c->all_next = ws->all;
+    if (ws->all)
+        ws->all->all_prev = c;
+    ws->all = c;
+    ws->n_connected++;
+}
+
+static void
+all_remove_locked(struct gw_ws *ws, struct gw_ws_client *c)
+{
+    if (c->all_prev)
+        c->all_prev->all_next = c->all_next;
+    else
+        ws->all = c->all_next;
+    if (c->all_next)
+        c->all_next->all_prev = c->all_prev;
+    ws->n_connected--;
+}
+
+/* Connections of the principal id. mu held. */
+static int
+principal_count_locked(const struct gw_ws *ws, const char *id)
+{
+    int n = 0;
+
+    for (const struct gw_ws_client *c = ws->all; c; c = c->all_next)
+        n += strcmp(c->who.env.id, id) == 0;
+    return n;
+}
+
+/* Takes off the pending list every entry of conn (a handshake on that
+ * connection failed) or older than GW_WS_PENDING_MS (a handshake that
+ * failed on a connection civetweb closed): their slots are free again. The
+ * clients go to *freed (linked by next) for the caller to free. mu held. */
+static struct gw_ws_client *
+pending_sweep_locked(struct gw_ws *ws, const struct mg_connection *conn)
+{
+    struct gw_ws_client *freed = NULL;
+    int64_t old = tm_mono_ms() - GW_WS_PENDING_MS;
+
+    for (struct gw_ws_pending **pp = &ws->pending; *pp;) {
+        struct gw_ws_pending *p = *pp;
+
+        if (p->conn != conn && p->born_ms > old) {
+            pp = &p->next;
+            continue;
+        }
+        *pp = p->next;
+        all_remove_locked(ws, p->client);
+        p->client->next = freed;
+        freed = p->client;
+        free(p);
+    }
+    return freed;
+}
+
 /* Takes the pending entry of conn off the list (NULL when none). mu held. */
 static struct gw_ws_client *
 pending_take_locked(struct gw_ws *ws, const struct mg_connection *conn)
@@ -183,15 +243,16 @@ pending_take_locked(struct gw_ws *ws, const struct mg_connection *conn)
  * bound means something (autotuning lets a socket buffer 4 MiB, minutes of
  * events). civetweb does not expose the socket, so it is found once per
  * upgrade among the process's sockets by its two ends (a few thousand
- * getpeername calls at most). Best effort: logged when not found. */
-static void
+ * getpeername calls at most), and kept for gw_ws_shutdown. Returns the fd,
+ * -1 when not found (logged). */
+static int
 bound_socket(const struct mg_request_info *ri, int sndbuf, const char *rid)
 {
     DIR *d = opendir("/proc/self/fd");
     struct dirent *e;
-    int found = 0;
+    int found = -1;
 
-    while (d && !found && (e = readdir(d)) != NULL) {
+    while (d && found < 0 && (e = readdir(d)) != NULL) {
         struct sockaddr_storage peer, me;
         socklen_t pl = sizeof peer, ml = sizeof me;
         char addr[INET6_ADDRSTRLEN];
@@ -211,17 +272,25 @@ bound_socket(const struct mg_request_info *ri, int sndbuf, const char *rid)
         } else {
             continue;
         }
-        found = port == ri->remote_port && my_port == ri->server_port &&
-                strcmp(addr, ri->remote_addr) == 0 &&
-                setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) == 0;
+        if (port == ri->remote_port && my_port == ri->server_port &&
+            strcmp(addr, ri->remote_addr) == 0) {
+            found = fd;
+            if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0)
+                tm_log_warn(rid, "ws.sndbuf", "note=\"SO_SNDBUF refused\"");
+        }
     }
     if (d)
         closedir(d);
-    if (!found)
-        tm_log_warn(rid, "ws.sndbuf", "note=\"socket not found; the kernel may buffer more\"");
+    if (found < 0)
+        tm_log_warn(rid, "ws.sndbuf",
+                    "note=\"socket not found; the kernel may buffer more, and a client that "
+                    "ignores a close frame is ended only by the heartbeat\"");
+    return found;
 }
 
-/* Before the handshake: path, capacity, the gateway's checks, the query. */
+/* Before the handshake: path, the gateway's checks (credentials are
+ * required: no upgrade is anonymous), the query, capacity in all and per
+ * principal. */
 static int
 on_connect(const struct mg_connection *cconn, void *cbdata)
 {
@@ -233,61 +302,68 @@ on_connect(const struct mg_connection *cconn, void *cbdata)
     struct gw_ws_pending *p;
     struct tm_err err;
     enum tm_code rc;
-    int full;
 
     tm_err_clear(&err);
     pthread_mutex_lock(&ws->mu);
-    if ((stale = pending_take_locked(ws, conn)) != NULL) /* its handshake failed */
-        ws->n_connected--;
-    full = ws->n_connected >= ws->app->cfg->ws_clients;
-    if (!full)
-        ws->n_connected++;
+    stale = pending_sweep_locked(ws, conn);
     pthread_mutex_unlock(&ws->mu);
-    client_free(stale);
-    if (!ri->local_uri || strcmp(ri->local_uri, GW_WS_PATH) != 0 || full) {
-        rc = full ? tm_err_set(&err, TM_UNAVAIL, NULL, "the gateway holds its most WebSockets")
-                  : tm_err_set(&err, TM_NOTFOUND, NULL, "no such endpoint");
-        refuse(conn, "-", rc, &err);
-        goto fail;
+    while (stale) {
+        struct gw_ws_client *next = stale->next;
+
+        client_free(stale);
+        stale = next;
+    }
+    if (!ri->local_uri || strcmp(ri->local_uri, GW_WS_PATH) != 0) {
+        refuse(conn, "-", tm_err_set(&err, TM_NOTFOUND, NULL, "no such endpoint"), &err);
+        return 1;
     }
     a = tm_xmalloc(sizeof *a);
-    if (!gw_proxy_admit(conn, ws->app, 1, a))
-        goto fail; /* answered */
+    if (!gw_proxy_admit(conn, ws->app, a)) {
+        free(a);
+        return 1; /* answered */
+    }
     c = tm_xcalloc(1, sizeof *c);
     c->ws = ws;
+    c->fd = -1;
     c->queue = tm_xcalloc((size_t)ws->app->cfg->ws_queue, sizeof *c->queue);
     sem_init(&c->wake, 0, 0);
     snprintf(c->rid, sizeof c->rid, "%s", a->rid);
     snprintf(c->addr, sizeof c->addr, "%s", a->addr);
+    c->who = a->who;
     rc = read_query(a, c, &err);
-    if (rc == TM_OK && a->who.known_role &&
-        (rc = grant(&a->who, c->want, &c->channels, &err)) == TM_OK) {
-        c->who = a->who;
-        c->authed = 1;
+    if (rc == TM_OK)
+        rc = grant(&a->who, c->want, &c->channels, &err);
+    if (rc == TM_OK) {
+        pthread_mutex_lock(&ws->mu);
+        if (ws->n_connected >= ws->app->cfg->ws_clients)
+            rc = tm_err_set(&err, TM_UNAVAIL, NULL, "the gateway holds its most WebSockets");
+        else if (principal_count_locked(ws, c->who.env.id) >= ws->app->cfg->ws_per_principal)
+            rc = tm_err_set(&err, TM_RATELIMITED, NULL,
+                            "%d WebSockets are open for this principal already; close one",
+                            ws->app->cfg->ws_per_principal);
+        else
+            all_add_locked(ws, c);
+        pthread_mutex_unlock(&ws->mu);
     }
     if (rc != TM_OK) {
         refuse(conn, a->rid, rc, &err);
-        goto fail;
+        client_free(c);
+        free(a);
+        return 1;
     }
-    bound_socket(ri, ws->app->cfg->ws_sndbuf, a->rid);
+    c->fd = bound_socket(ri, ws->app->cfg->ws_sndbuf, a->rid);
     p = tm_xmalloc(sizeof *p);
     p->conn = conn;
     p->client = c;
+    p->born_ms = tm_mono_ms();
     pthread_mutex_lock(&ws->mu);
     p->next = ws->pending;
     ws->pending = p;
     pthread_mutex_unlock(&ws->mu);
+    tm_log_info(a->rid, "ws.admit", "principal=%s role=%s addr=%s", c->who.env.id, c->who.env.role,
+                c->addr);
     free(a);
     return 0;
-fail:
-    if (!full) {
-        pthread_mutex_lock(&ws->mu);
-        ws->n_connected--;
-        pthread_mutex_unlock(&ws->mu);
-    }
-    client_free(c);
-    free(a);
-    return 1;
 }
 
 /* After the handshake: the writer starts. */
@@ -303,7 +379,7 @@ on_ready(struct mg_connection *conn, void *cbdata)
     c = pending_take_locked(ws, conn);
     pthread_mutex_unlock(&ws->mu);
     if (!c)
-        return; /* cannot happen: connect left it */
+        return; /* swept (a handshake that took over GW_WS_PENDING_MS): on_data ends it */
     c->conn = conn;
     mg_set_user_connection_data(conn, c);
     ok = pthread_attr_init(&attr) == 0;
@@ -314,84 +390,32 @@ on_ready(struct mg_connection *conn, void *cbdata)
     if (!ok) {
         mg_set_user_connection_data(conn, NULL);
         gw_ws_send_close(c, 1013, "try again later");
+        gw_ws_shutdown(c);
         pthread_mutex_lock(&ws->mu);
-        ws->n_connected--;
+        all_remove_locked(ws, c);
         pthread_mutex_unlock(&ws->mu);
         client_free(c);
         return;
     }
     tm_metric_set(ws->m_clients, gw_ws_clients(ws));
-    tm_log_info(c->rid, "ws.open", "principal=%s addr=%s channels=%u authed=%d",
-                c->who.env.id[0] ? c->who.env.id : "-", c->addr, c->channels, c->authed);
+    tm_log_info(c->rid, "ws.open", "principal=%s addr=%s channels=%u", c->who.env.id, c->addr,
+                c->channels);
 }
 
-/* A browser's first message: the token, checked as the header's would be,
- * and against PostgreSQL's revocations. Returns 0 for a close code. */
-static int
-authenticate(struct gw_ws_client *c, const char *data, size_t len, char *reason, size_t size)
-{
-    char token[GW_TOKEN_MAX + 1];
-    struct gw_principal who;
-    struct tm_err err;
-    unsigned channels = 0;
-    int refused = 0;
-    enum tm_code rc;
-
-    tm_err_clear(&err);
-    rc = gw_ws_auth_parse(data, len, token, sizeof token, &err);
-    if (rc == TM_TOOBIG || rc == TM_INVALID) {
-        snprintf(reason, size, "%.30s%s%.80s", err.field, err.field[0] ? ": " : "", err.message);
-        return rc == TM_TOOBIG ? 1009 : 4400;
-    }
-    rc = gw_authenticate_token(c->ws->app, token, &who, &err);
-    if (rc == TM_OK && (rc = gw_revoke_check_db(c->ws->app, &who, &refused, &err)) == TM_OK &&
-        refused)
-        rc = tm_err_set(&err, TM_UNAUTHENTICATED, "Authorization", "token revoked");
-    if (rc == TM_OK)
-        rc = grant(&who, c->want, &channels, &err);
-    if (rc != TM_OK) {
-        snprintf(reason, size, "%.110s", err.message);
-        return rc == TM_FORBIDDEN ? 4403 : rc == TM_UNAUTHENTICATED ? 4401 : 4503;
-    }
-    pthread_mutex_lock(&c->ws->mu);
-    c->who = who;
-    c->channels = channels;
-    c->authed = 1;
-    sem_post(&c->wake);
-    pthread_mutex_unlock(&c->ws->mu);
-    return 0;
-}
-
-/* A frame from the client: only the auth message means anything. Returns
- * 0 to end the connection. */
+/* A frame from the client: none means anything (civetweb answers pings,
+ * the heartbeat reads pongs). Returns 0 to end the connection: at the
+ * client's close, or once a close of ours is due. */
 static int
 on_data(struct mg_connection *conn, int bits, char *data, size_t len, void *cbdata)
 {
     struct gw_ws_client *c = mg_get_user_connection_data(conn);
-    int op = bits & 0xf, authed, closing, code;
-    char reason[GW_WS_REASON_MAX];
 
     (void)cbdata;
-    if (!c || op == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE)
+    (void)data;
+    (void)len;
+    if (!c || (bits & 0xf) == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE)
         return 0;
-    pthread_mutex_lock(&c->ws->mu);
-    authed = c->authed;
-    closing = atomic_load(&c->close_code);
-    pthread_mutex_unlock(&c->ws->mu);
-    if (closing || authed || op == MG_WEBSOCKET_OPCODE_PONG || op == MG_WEBSOCKET_OPCODE_PING)
-        return 1; /* after auth, client messages are ignored; a close is on its way */
-    if (op != MG_WEBSOCKET_OPCODE_TEXT) {
-        code = 4400;
-        snprintf(reason, sizeof reason, "send {\"type\":\"auth\",\"token\":...} as text");
-    } else {
-        code = authenticate(c, data, len, reason, sizeof reason);
-    }
-    if (code) {
-        pthread_mutex_lock(&c->ws->mu);
-        gw_ws_close_locked(c, code, reason);
-        pthread_mutex_unlock(&c->ws->mu);
-    }
-    return 1;
+    return atomic_load(&c->close_code) == 0;
 }
 
 static void
@@ -409,7 +433,7 @@ on_close(const struct mg_connection *conn, void *cbdata)
     pthread_join(c->writer, NULL);
     mg_set_user_connection_data((struct mg_connection *)conn, NULL);
     pthread_mutex_lock(&ws->mu);
-    ws->n_connected--;
+    all_remove_locked(ws, c);
     pthread_mutex_unlock(&ws->mu);
     client_free(c);
     tm_metric_set(ws->m_clients, gw_ws_clients(ws));
@@ -438,6 +462,12 @@ gw_ws_new(struct gw_app *app, struct gw_ws **out, struct tm_err *err)
 
     ws->app = app;
     pthread_mutex_init(&ws->mu, NULL);
+    sem_init(&ws->replays, 0, GW_WS_REPLAYS);
+    for (int d = 0; d < GW_DAEMONS_MAX; d++)
+        ws->pushed[d] = -1;
+    ws->protocol_names[0] = "bearer";
+    ws->protocols.nb_subprotocols = 1;
+    ws->protocols.subprotocols = ws->protocol_names;
     snprintf(ws->ping_ms, sizeof ws->ping_ms, "%d", app->cfg->ws_ping_s * 1000);
     ws->http_opts[0] = "enable_websocket_ping_pong";
     ws->http_opts[1] = "yes";
@@ -465,7 +495,10 @@ gw_ws_http_opts(struct gw_ws *ws)
 void
 gw_ws_attach(struct gw_ws *ws, struct mg_context *http)
 {
-    mg_set_websocket_handler(http, "/", on_connect, on_ready, on_data, on_close, ws);
+    /* a browser offers "bearer, <token>" (auth.h); the handshake answers
+     * "bearer", the one listed here */
+    mg_set_websocket_handler_with_subprotocols(http, "/", &ws->protocols, on_connect, on_ready,
+                                               on_data, on_close, ws);
     mg_set_request_handler(http, "/", on_http, ws);
 }
 
@@ -507,6 +540,7 @@ gw_ws_free(struct gw_ws *ws)
         client_free(p->client);
         free(p);
     }
+    sem_destroy(&ws->replays);
     pthread_mutex_destroy(&ws->mu);
     free(ws);
 }

@@ -2,18 +2,19 @@
  * /api/v1/ws/dashboard?channels=sales,stock,fraud,alerts&since=txn:12
  * (docs/analytics.md "Live updates"). The upgrade passes the gateway's
  * usual checks (proxy.h gw_proxy_admit: credentials, limits, revocation,
- * analytics.read); a browser, which cannot set a header, sends
- * {"type":"auth","token":...} first instead. Each client gets the events of
+ * analytics.read) and must carry a token — a browser, which cannot set a
+ * header, offers the subprotocols "bearer, <token>" (auth.h) — since
+ * civetweb allocates any frame a client declares; a principal holds
+ * cfg->ws_per_principal at most (429). Each client gets the events of
  * its channels that its role and stores may see, as the gateway's listener
  * (live.h) hears them, through a bounded queue and a writer thread of its
  * own, so a slow client is closed (code 4408) and never slows the others.
  * civetweb holds a worker thread per connection: the server is started with
  * GW_WS threads on top of the HTTP ones (gw_ws_threads).
  *
- * Close codes: 1001 the gateway stops; 1009 a message over GW_WS_MSG_MAX;
- * 4400 a message that is not an auth message; 4401 no valid token (bad,
- * expired — also while connected —, revoked, or none within the auth wait);
- * 4403 a channel the role may not read; 4408 too slow (queue full); 4409
+ * Close codes: 1001 the gateway stops; 1013 too many replays at once;
+ * 4401 the token expired or was revoked while connected (re-checked every
+ * GW_WS_RECHECK_MS); 4408 too slow (queue full); 4409
  * `since` is further behind than the bound (GW_WS_SINCE_EVENTS_MAX): reload
  * and reconnect without it; 4503 a source could not replay what was missed.
  *
@@ -51,7 +52,7 @@ void gw_ws_attach(struct gw_ws *ws, struct mg_context *http);
  * are clients). NULL-safe. */
 void gw_ws_going_away(struct gw_ws *ws);
 
-/* Connected clients (authenticated or waiting for their auth message). */
+/* Connected clients (from the connect callback to the close). */
 int gw_ws_clients(struct gw_ws *ws);
 
 /* Frees; after mg_stop (which ends every connection). NULL-safe. */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "common/json.h"
@@ -17,6 +18,7 @@
 #include "common/time.h"
 
 #include "services/gateway/live.h"
+#include "services/gateway/revoke.h"
 #include "services/gateway/ws.h"
 
 #define WRITE_MAX (64 * 1024) /* bytes of frames written at once */
@@ -162,52 +164,88 @@ send_page(struct gw_ws_client *c, int src, const struct tm_replay_page *pg, int6
     return 1;
 }
 
-/* What c missed: for each source of its since, the events after it up to
- * where the live stream picked up (c->floor, set at registration). Returns
- * a close code, or 0 when done. */
+/* The events of src after `from` up to `to` in pages, each sent as it
+ * comes: a page the source cannot send (over the bus's message limit)
+ * is asked again at half the size, until the deadline. Returns a close
+ * code, -1 when the connection failed, 0 when done. */
+static int
+replay_source(struct gw_ws_client *c, int src, const char *name, int64_t from, int64_t to,
+              char *reason, size_t size)
+{
+    const struct gw_app *app = c->ws->app;
+    int64_t deadline = tm_mono_ms() + 5000, after = from;
+    int page = GW_WS_SINCE_EVENTS_MAX;
+
+    c->floor[src] = from;
+    while (after < to) {
+        struct tm_replay_page pg;
+        struct tm_err err;
+        int n = to - after < page ? (int)(to - after) : page, ok;
+
+        if (tm_mono_ms() >= deadline ||
+            tm_replay_fetch(app->bus[src], c->rid, after, n, deadline, &pg, &err) != TM_OK) {
+            if (page > 1 && tm_mono_ms() < deadline) {
+                page /= 2;
+                continue;
+            }
+            snprintf(reason, size, "since: %s cannot replay now; retry", name);
+            return 4503;
+        }
+        if (after == from && pg.n > 0 &&
+            cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(pg.events, 0), "seq")) >
+                (double)(from + 1)) {
+            tm_replay_page_fini(&pg);
+            snprintf(reason, size, "since: %s no longer keeps those events; reload", name);
+            return 4409;
+        }
+        ok = send_page(c, src, &pg, to);
+        tm_replay_page_fini(&pg);
+        if (!ok)
+            return -1;
+        if (pg.n == 0 || c->floor[src] <= after)
+            break; /* nothing more to have */
+        after = c->floor[src];
+    }
+    c->floor[src] = to;
+    return 0;
+}
+
+/* What c missed: for each source of its since that its channels use, the
+ * events after it up to where the live stream picked up (c->floor, set at
+ * registration), at most GW_WS_REPLAYS clients at once. Returns a close
+ * code, or 0 when done. */
 static int
 replay_since(struct gw_ws_client *c, const int64_t *upto, char *reason, size_t size)
 {
-    const struct gw_app *app = c->ws->app;
+    int code = 0, held = 0;
 
-    for (int i = 0; i < c->since.n; i++) {
-        int src = gw_ws_source(c->since.at[i].source);
+    for (int i = 0; i < c->since.n && code == 0; i++) {
+        const char *name = c->since.at[i].source;
+        int src = gw_ws_source(name);
         int64_t from = c->since.at[i].seq, to = upto[src];
-        struct tm_replay_page pg;
-        struct tm_err err;
 
+        if (!(gw_ws_source_channels(name) & c->channels))
+            continue;              /* none of its events would go to this client */
         if (to == 0 && from > 0) { /* the listener has not heard the source yet */
-            snprintf(reason, size, "since: %s is not heard yet; retry", c->since.at[i].source);
-            return 4503;
-        }
-        if (from >= to)
+            snprintf(reason, size, "since: %s is not heard yet; retry", name);
+            code = 4503;
+        } else if (from >= to) {
             continue;
-        if (to - from > GW_WS_SINCE_EVENTS_MAX) {
+        } else if (to - from > GW_WS_SINCE_EVENTS_MAX) {
             snprintf(reason, size, "since: over %d events missed from %s; reload",
-                     GW_WS_SINCE_EVENTS_MAX, c->since.at[i].source);
-            return 4409;
+                     GW_WS_SINCE_EVENTS_MAX, name);
+            code = 4409;
+        } else if (!held && sem_trywait(&c->ws->replays) != 0) {
+            snprintf(reason, size, "since: too many replays at once; retry");
+            code = 1013;
+        } else {
+            held = 1;
+            code = replay_source(c, src, name, from, to, reason, size);
         }
-        c->floor[src] = from;
-        if (tm_replay_fetch(app->bus[src], c->rid, from, (int)(to - from), tm_mono_ms() + 5000, &pg,
-                            &err) != TM_OK) {
-            snprintf(reason, size, "since: %s cannot replay now; retry", c->since.at[i].source);
-            return 4503;
-        }
-        if (pg.n > 0 && cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(pg.events, 0),
-                                                                 "seq")) > (double)(from + 1)) {
-            tm_replay_page_fini(&pg);
-            snprintf(reason, size, "since: %s no longer keeps those events; reload",
-                     c->since.at[i].source);
-            return 4409;
-        }
-        if (!send_page(c, src, &pg, to)) {
-            tm_replay_page_fini(&pg);
-            return -1;
-        }
-        c->floor[src] = to;
-        tm_replay_page_fini(&pg);
     }
-    return 0;
+    if (held)
+        sem_post(&c->ws->replays);
+    return code;
 }
 
 /* {"type":"ready","channels":[...],"seq":{"txn":N,...}}: what the client
@@ -264,39 +302,31 @@ wake_wait(struct gw_ws_client *c, int64_t deadline_ms)
     (void)sem_timedwait(&c->wake, &ts);
 }
 
-/* Waits for the auth message, then joins the listener's list: from here
- * every event after c->floor (the seq each source's listener had finished)
+/* Joins the listener's list: from here every event after c->floor (per
+ * source, the last seq the WebSocket's listener had when c joined, under
+ * the same lock; before its first event, what the live listener had heard)
  * is queued for c. Returns 1 when registered. */
 static int
-register_client(struct gw_ws_client *c, int64_t auth_deadline_ms)
+register_client(struct gw_ws_client *c)
 {
     struct gw_ws *ws = c->ws;
+    int done = 0;
 
-    for (;;) {
-        int done = 0;
-
-        pthread_mutex_lock(&ws->mu);
-        if (atomic_load(&c->gone) || atomic_load(&c->close_code)) {
-            done = -1;
-        } else if (c->authed) {
-            for (size_t d = 0; d < gw_daemons_n; d++)
-                if (!gw_daemons[d].local)
-                    c->floor[d] = gw_live_heard(ws->app->live, gw_daemons[d].name);
-            c->next = ws->clients;
-            if (ws->clients)
-                ws->clients->prev = c;
-            ws->clients = c;
-            c->registered = 1;
-            done = 1;
-        } else if (tm_mono_ms() >= auth_deadline_ms) {
-            gw_ws_close_locked(c, 4401, "no auth message in time");
-            done = -1;
-        }
-        pthread_mutex_unlock(&ws->mu);
-        if (done)
-            return done > 0;
-        wake_wait(c, auth_deadline_ms);
+    pthread_mutex_lock(&ws->mu);
+    if (!atomic_load(&c->gone) && !atomic_load(&c->close_code)) {
+        for (size_t d = 0; d < gw_daemons_n; d++)
+            if (!gw_daemons[d].local)
+                c->floor[d] = ws->pushed[d] >= 0 ? ws->pushed[d]
+                                                 : gw_live_heard(ws->app->live, gw_daemons[d].name);
+        c->next = ws->clients;
+        if (ws->clients)
+            ws->clients->prev = c;
+        ws->clients = c;
+        c->registered = 1;
+        done = 1;
     }
+    pthread_mutex_unlock(&ws->mu);
+    return done;
 }
 
 static void
@@ -357,6 +387,51 @@ write_frames(struct gw_ws_client *c, struct gw_ws_msg *const *m, int n)
     return ok;
 }
 
+/* Closes c with 4401 when its token was revoked since it connected (the
+ * user's tokens are revoked when the user is disabled or their role,
+ * stores or password change: revoke.h), asking PostgreSQL as the gateway
+ * does when Redis cannot answer. A check that fails keeps the stream. */
+static void
+revoked_check(struct gw_ws_client *c)
+{
+    struct gw_ws *ws = c->ws;
+    struct gw_ws_verdict *v = NULL, *oldest = &ws->verdicts[0];
+    int64_t now = tm_mono_ms();
+    struct tm_err err;
+    int refused = -1;
+
+    if (!c->who.user_id)
+        return;
+    pthread_mutex_lock(&ws->mu); /* one ask per token per GW_WS_RECHECK_MS, whatever its streams */
+    for (int i = 0; i < GW_WS_VERDICTS && !v; i++) {
+        if (strcmp(ws->verdicts[i].jti, c->who.env.token_id) == 0)
+            v = &ws->verdicts[i];
+        else if (ws->verdicts[i].at_ms < oldest->at_ms)
+            oldest = &ws->verdicts[i];
+    }
+    if (v && now - v->at_ms < GW_WS_RECHECK_MS)
+        refused = v->refused;
+    pthread_mutex_unlock(&ws->mu);
+    if (refused < 0) {
+        tm_err_clear(&err);
+        if (gw_revoke_check_db(ws->app, &c->who, &refused, &err) != TM_OK) {
+            tm_log_warn(c->rid, "ws.recheck_failed", "error=\"%s\"", err.message);
+            return;
+        }
+        pthread_mutex_lock(&ws->mu);
+        v = v ? v : oldest; /* a slot another writer took meanwhile costs one more ask */
+        snprintf(v->jti, sizeof v->jti, "%s", c->who.env.token_id);
+        v->at_ms = now;
+        v->refused = refused;
+        pthread_mutex_unlock(&ws->mu);
+    }
+    if (refused) {
+        pthread_mutex_lock(&c->ws->mu);
+        gw_ws_close_locked(c, 4401, "token revoked: sign in again");
+        pthread_mutex_unlock(&c->ws->mu);
+    }
+}
+
 /* The live stream until the client goes, a close is due, or its token
  * expires. Returns a close code, or 0 when the connection failed. */
 static int
@@ -364,6 +439,7 @@ stream(struct gw_ws_client *c, int64_t exp_mono_ms, char *reason, size_t size)
 {
     struct gw_ws *ws = c->ws;
     uint64_t cap = (uint64_t)ws->app->cfg->ws_queue;
+    int64_t recheck_ms = tm_mono_ms() + GW_WS_RECHECK_MS;
 
     for (;;) {
         struct gw_ws_msg *batch[GW_WS_BATCH];
@@ -382,10 +458,15 @@ stream(struct gw_ws_client *c, int64_t exp_mono_ms, char *reason, size_t size)
             pthread_mutex_unlock(&ws->mu);
             return code;
         }
+        if (tm_mono_ms() >= recheck_ms) {
+            revoked_check(c);
+            recheck_ms = tm_mono_ms() + GW_WS_RECHECK_MS;
+            continue;
+        }
         head = atomic_load_explicit(&c->q_head, memory_order_relaxed);
         tail = atomic_load_explicit(&c->q_tail, memory_order_acquire);
         if (head == tail) {
-            wake_wait(c, exp_mono_ms);
+            wake_wait(c, exp_mono_ms < recheck_ms ? exp_mono_ms : recheck_ms);
             continue;
         }
         while (n < GW_WS_BATCH && head + (uint64_t)n != tail) {
@@ -401,6 +482,26 @@ stream(struct gw_ws_client *c, int64_t exp_mono_ms, char *reason, size_t size)
     }
 }
 
+void
+gw_ws_shutdown(struct gw_ws_client *c)
+{
+    if (c->fd >= 0)
+        (void)shutdown(c->fd, SHUT_RDWR);
+}
+
+/* After a close frame: the client's close, or the end of the connection,
+ * within GW_WS_CLOSE_WAIT_MS; else the gateway ends it. */
+static void
+end_connection(struct gw_ws_client *c)
+{
+    int64_t deadline = tm_mono_ms() + GW_WS_CLOSE_WAIT_MS;
+
+    while (!atomic_load(&c->gone) && tm_mono_ms() < deadline)
+        wake_wait(c, deadline);
+    if (!atomic_load(&c->gone))
+        gw_ws_shutdown(c);
+}
+
 void *
 gw_ws_writer_main(void *arg)
 {
@@ -408,16 +509,9 @@ gw_ws_writer_main(void *arg)
     struct gw_ws *ws = c->ws;
     int64_t upto[GW_DAEMONS_MAX], exp_mono_ms;
     char reason[GW_WS_REASON_MAX] = "";
-    int code = 0, registered;
+    int code = 0;
 
-    registered = register_client(c, tm_mono_ms() + GW_WS_AUTH_WAIT_MS);
-    pthread_mutex_lock(&ws->mu);
-    if (!registered && atomic_load(&c->close_code)) {
-        code = atomic_load(&c->close_code);
-        snprintf(reason, sizeof reason, "%s", c->close_reason);
-    }
-    pthread_mutex_unlock(&ws->mu);
-    if (registered) {
+    if (register_client(c)) {
         memcpy(upto, c->floor, sizeof upto);
         code = replay_since(c, upto, reason, sizeof reason);
         for (int i = 0; i < c->since.n; i++) { /* what the client has: never again */
@@ -431,12 +525,18 @@ gw_ws_writer_main(void *arg)
         exp_mono_ms = tm_mono_ms() + (c->who.env.token_exp * 1000 - tm_now_ms());
         if (code == 0)
             code = stream(c, exp_mono_ms, reason, sizeof reason);
+    } else {
+        pthread_mutex_lock(&ws->mu);
+        code = atomic_load(&c->close_code);
+        snprintf(reason, sizeof reason, "%s", c->close_reason);
+        pthread_mutex_unlock(&ws->mu);
     }
     if (code > 0)
         gw_ws_send_close(c, code, reason);
     pthread_mutex_lock(&ws->mu);
     unregister_locked(c);
     pthread_mutex_unlock(&ws->mu);
+    end_connection(c); /* at once when it ended */
     tm_log_info(c->rid, "ws.end", "principal=%s code=%d reason=\"%s\"",
                 c->who.env.id[0] ? c->who.env.id : "-", code, reason);
     return NULL;

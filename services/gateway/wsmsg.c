@@ -1,5 +1,5 @@
 /* services/gateway/wsmsg.c — the WebSocket's readers and its event sorter.
- * Called once per connection (query, first message) and once per event on
+ * Called once per connection (query, subprotocols) and once per event on
  * the listener thread, so everything here is a few comparisons. */
 #include "services/gateway/wsmsg.h"
 
@@ -115,23 +115,36 @@ gw_ws_since_parse(const char *s, struct gw_ws_since *out, struct tm_err *err)
 }
 
 enum tm_code
-gw_ws_auth_parse(const char *data, size_t len, char *token, size_t size, struct tm_err *err)
+gw_ws_protocol_token(const char *header, char *token, size_t size, struct tm_err *err)
 {
-    static const char *const members[] = {"type", "token"};
-    static const char *const types[] = {"auth", NULL};
-    cJSON *root = NULL;
-    enum tm_code rc;
-    int type = -1;
+    const char *t;
+    size_t n;
 
-    if (len > GW_WS_MSG_MAX)
-        return tm_err_set(err, TM_TOOBIG, "message", "a message is at most %d bytes",
-                          GW_WS_MSG_MAX);
-    if ((rc = tm_json_parse_object(data, len, "message", &root, err)) == TM_OK &&
-        (rc = tm_json_only(root, members, 2, err)) == TM_OK &&
-        (rc = tm_json_enum(root, "type", types, &type, err)) == TM_OK)
-        rc = tm_json_str(root, "token", 1, size - 1, token, size, err);
-    cJSON_Delete(root);
-    return rc;
+    if (strlen(header) > GW_WS_PROTOCOL_MAX)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Sec-WebSocket-Protocol",
+                          "Sec-WebSocket-Protocol is at most %d bytes", GW_WS_PROTOCOL_MAX);
+    if (strncmp(header, "bearer,", 7) != 0)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Sec-WebSocket-Protocol",
+                          "offer the subprotocols 'bearer, <access token>'");
+    for (t = header + 7; *t == ' ' || *t == '\t'; t++) {
+    }
+    n = strcspn(t, ", \t");
+    if (n == 0 || t[n] != '\0' || n > size - 1)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Sec-WebSocket-Protocol",
+                          "offer exactly 'bearer, <access token>'");
+    memcpy(token, t, n);
+    token[n] = '\0';
+    return TM_OK;
+}
+
+unsigned
+gw_ws_source_channels(const char *source)
+{
+    if (strcmp(source, "txn") == 0)
+        return 1u << GW_WS_SALES | 1u << GW_WS_FRAUD;
+    if (strcmp(source, "inventory") == 0)
+        return 1u << GW_WS_STOCK;
+    return 1u << GW_WS_ALERTS; /* alert.* has no source yet: any other may carry it */
 }
 
 /* The store an event's data names: "store_id", a whole number. */

@@ -1,9 +1,9 @@
 /* services/gateway/wsmsg.h — what the dashboard WebSocket reads and how it
  * sorts events (docs/analytics.md "Live updates"): the `channels` and
- * `since` query values, a client's message, and the channels and store an
+ * `since` query values, the token offered as a subprotocol, and the channels and store an
  * event belongs to. The readers take outside input: each is bounded (query
- * values by the gateway's TM_QUERY_VALUE_MAX, a message by GW_WS_MSG_MAX
- * bytes and TM_JSON_DEPTH_MAX) and fuzzed (tests/fuzz/gateway_fuzz.c).
+ * values by the gateway's TM_QUERY_VALUE_MAX, the subprotocol header by
+ * GW_WS_PROTOCOL_MAX bytes) and fuzzed (tests/fuzz/gateway_fuzz.c).
  * No state; thread-safe. */
 #ifndef TM_GATEWAY_WSMSG_H
 #define TM_GATEWAY_WSMSG_H
@@ -31,7 +31,7 @@ enum gw_ws_channel {
         GW_WS_CHANNELS_N
 };
 
-#define GW_WS_MSG_MAX 4096             /* bytes of one client message */
+#define GW_WS_PROTOCOL_MAX 4096        /* bytes of Sec-WebSocket-Protocol */
 #define GW_WS_SINCE_MAX GW_DAEMONS_MAX /* sources in one since */
 #define GW_WS_SOURCE_MAX 32            /* a source's name with its NUL (struct tm_event) */
 
@@ -60,11 +60,18 @@ struct gw_ws_since {
 TM_MUSTCHECK enum tm_code gw_ws_since_parse(const char *s, struct gw_ws_since *out,
                                             struct tm_err *err);
 
-/* Reads a client's message, data[len]: {"type":"auth","token":"..."} is the
- * only one; the token (at most size - 1 bytes) goes to token. TM_TOOBIG
- * over GW_WS_MSG_MAX; TM_INVALID naming the field otherwise. */
-TM_MUSTCHECK enum tm_code gw_ws_auth_parse(const char *data, size_t len, char *token, size_t size,
-                                           struct tm_err *err);
+/* The token a browser offers as the upgrade's subprotocols (it cannot set
+ * Authorization): header is Sec-WebSocket-Protocol's value, exactly
+ * "bearer, <token>"; the token (at most size - 1 bytes) goes to token.
+ * TM_UNAUTHENTICATED naming Sec-WebSocket-Protocol otherwise (over
+ * GW_WS_PROTOCOL_MAX bytes too). */
+TM_MUSTCHECK enum tm_code gw_ws_protocol_token(const char *header, char *token, size_t size,
+                                               struct tm_err *err);
+
+/* The channels a source's topics can go to ("txn": sales and fraud,
+ * "inventory": stock, any other: alerts), so a `since` replays only the
+ * sources a client's channels use. */
+unsigned gw_ws_source_channels(const char *source);
 
 /* The channels ev goes to (0: none) and, through *store_id, the store it
  * belongs to (0 when it names none: every principal may see it). */

@@ -110,8 +110,14 @@ ws_read_all(const char *text, size_t size)
     struct gw_ws_since since;
     unsigned mask;
     size_t n = strnlen(text, size < sizeof value - 1 ? size : sizeof value - 1);
+    char *header = malloc(size + 1);
 
-    (void)gw_ws_auth_parse(text, size, token, sizeof token, NULL);
+    memcpy(header, text, size);
+    header[size] = '\0';
+    if (gw_ws_protocol_token(header, token, sizeof token, NULL) == TM_OK &&
+        (!token[0] || strlen(token) >= sizeof token || strchr(token, ',')))
+        abort();
+    free(header);
     memcpy(value, text, n);
     value[n] = '\0';
     if (gw_ws_channels_parse(value, &mask, NULL) == TM_OK && mask >= (1u << GW_WS_CHANNELS_N))

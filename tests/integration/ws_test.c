@@ -1,13 +1,16 @@
 /* tests/integration/ws_test.c — the dashboard WebSocket through nginx
  * (services/gateway/ws.h, docs/analytics.md "Live updates"), with civetweb's
- * WebSocket client authenticating by its first message as a browser does:
- * a sale reaches a client within a second; a store manager of another store
- * does not get it; bad tokens, channels and since are refused before the
- * upgrade (or closed with a code after it); `since` replays what a client
- * missed; a client that stops reading is closed without holding up one
- * that reads. */
+ * WebSocket client offering its token as the subprotocols "bearer, <token>"
+ * as a browser does: a sale reaches a client within a second; a store
+ * manager of another store does not get it; no upgrade is anonymous; bad
+ * tokens, channels and since are refused before the upgrade; a principal
+ * holds a few WebSockets at most; `since` replays what a client missed; a
+ * client that stops reading is closed without holding up one that reads; a
+ * revoked token's stream is closed, and a client that ignores the close is
+ * cut off. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,29 +70,36 @@ on_close(const struct mg_connection *conn, void *arg)
     pthread_mutex_unlock(&c->mu);
 }
 
-/* Connects to path?query through nginx and, when token, sends the auth
- * message. NULL when the upgrade is refused. */
+/* Connects to path?query through nginx offering token as a browser does
+ * (Sec-WebSocket-Protocol: bearer, <token>). civetweb's client sets no
+ * header of ours: the line rides after its extensions header. NULL when
+ * the upgrade is refused. */
 static struct wsc *
-ws_open(const char *query, const char *token)
+ws_open_at(int port, const char *query, const char *token)
 {
     struct wsc *c = calloc(1, sizeof *c);
-    char path[512], err[256], auth[2300];
+    char path[512], err[256], ext[2300];
 
     pthread_mutex_init(&c->mu, NULL);
     tm_cond_init_mono(&c->cond);
     c->close_code = -1;
     snprintf(path, sizeof path, "/api/v1/ws/dashboard%s%s", query[0] ? "?" : "", query);
-    c->conn = mg_connect_websocket_client("127.0.0.1", st.http_port, 0, err, sizeof err, path, NULL,
-                                          on_data, on_close, c);
+    snprintf(ext, sizeof ext, "x-none\r\nSec-WebSocket-Protocol: bearer, %s", token);
+    c->conn = mg_connect_websocket_client_extensions("127.0.0.1", port, 0, err, sizeof err, path,
+                                                     NULL, ext, on_data, on_close, c);
     if (!c->conn) {
+        pthread_cond_destroy(&c->cond);
+        pthread_mutex_destroy(&c->mu);
         free(c);
         return NULL;
     }
-    if (token) {
-        snprintf(auth, sizeof auth, "{\"type\":\"auth\",\"token\":\"%s\"}", token);
-        mg_websocket_client_write(c->conn, MG_WEBSOCKET_OPCODE_TEXT, auth, strlen(auth));
-    }
     return c;
+}
+
+static struct wsc *
+ws_open(const char *query, const char *token)
+{
+    return ws_open_at(st.http_port, query, token);
 }
 
 /* Index of the first message from `from` on holding every needle (NULL
@@ -291,20 +301,259 @@ START_TEST(test_ws_bad_input_refused)
         ck_assert_str_eq(err_code(&r), "not_found");
         resp_free(&r);
     }
-    /* after the upgrade, a browser's bad first message is closed with a code */
-    c = ws_open("channels=sales", "garbage");
-    ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(ws_wait_close(c, 5000), 4401);
-    ws_free(c);
+    /* a browser's token, offered as subprotocols, is checked before the
+     * upgrade as the header's is */
+    snprintf(viewer, sizeof viewer, "Sec-WebSocket-Protocol: bearer, %s\r\n", st.token[5]);
+    upgrade_refused("?channels=fraud", viewer, 403, "channels");
+    upgrade_refused("?channels=sales", "Sec-WebSocket-Protocol: bearer, garbage\r\n", 401,
+                    "Authorization");
+    upgrade_refused("?channels=sales", "Sec-WebSocket-Protocol: chat\r\n", 401,
+                    "Sec-WebSocket-Protocol");
     c = ws_open("channels=fraud", st.token[5]);
-    ck_assert_ptr_nonnull(c);
-    ck_assert_int_eq(ws_wait_close(c, 5000), 4403);
-    ws_free(c);
-    c = ws_open("", NULL);
-    ck_assert_ptr_nonnull(c);
-    mg_websocket_client_write(c->conn, MG_WEBSOCKET_OPCODE_TEXT, "{\"type\":\"hello\"}", 16);
-    ck_assert_int_eq(ws_wait_close(c, 5000), 4400);
-    ws_free(c);
+    ck_assert_ptr_null(c);
+}
+END_TEST
+
+/* No upgrade without credentials: civetweb would read (and allocate) any
+ * frame an anonymous client declared before a first-message auth ran. */
+START_TEST(test_ws_no_anonymous_upgrade)
+{
+    struct resp r;
+
+    upgrade_refused("?channels=sales", "", 401, "Authorization");
+    upgrade_refused("", "", 401, "Authorization");
+    ck_assert_int_eq(http("GET", "/api/v1/gateway/health", NULL, &r), 0); /* nothing else hurt */
+    resp_free(&r);
+}
+END_TEST
+
+/* Frames of a raw client: bytes read and not yet parsed. */
+struct raw {
+    int s;
+    unsigned char buf[65536];
+    size_t len;
+};
+
+/* A raw client through port (0: nginx), with a receive buffer of rcvbuf
+ * bytes (0: the kernel's): sends the upgrade with the header lines extra
+ * and returns the socket; *head gets the reply's head (size bytes at
+ * most), what follows it goes to r (when not NULL). */
+static int
+raw_request(int port, int rcvbuf, const char *query, const char *extra, char *head, size_t size,
+            struct raw *r)
+{
+    struct sockaddr_in a;
+    char req[3000];
+    int s = socket(AF_INET, SOCK_STREAM, 0), n;
+
+    ck_assert_int_ge(s, 0);
+    if (rcvbuf > 0)
+        ck_assert_int_eq(setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf), 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)(port ? port : st.http_port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(s, (struct sockaddr *)&a, sizeof a), 0);
+    snprintf(req, sizeof req,
+             "GET /api/v1/ws/dashboard?%s HTTP/1.1\r\nHost: localhost\r\n"
+             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+             "%s\r\n",
+             query, extra);
+    ck_assert_int_eq(write(s, req, strlen(req)), (ssize_t)strlen(req));
+    n = (int)read(s, head, size - 1);
+    ck_assert_int_gt(n, 12);
+    head[n] = '\0';
+    if (r) {
+        const char *end = strstr(head, "\r\n\r\n");
+        size_t h = end ? (size_t)(end - head) + 4 : (size_t)n;
+
+        r->s = s;
+        r->len = (size_t)n - h;
+        memcpy(r->buf, head + h, r->len); /* frames already here */
+        head[h] = '\0';
+    }
+    return s;
+}
+
+/* The same, checking the 101. */
+static int
+raw_upgrade(int port, const char *query, const char *extra, char *head, size_t size, struct raw *r)
+{
+    int s = raw_request(port, 0, query, extra, head, size, r);
+
+    ck_assert_msg(strncmp(head, "HTTP/1.1 101", 12) == 0, "%.200s", head);
+    return s;
+}
+
+/* The next server frame within timeout_ms: its opcode, payload into
+ * out[size] (cut). Returns the payload's length, -1 on timeout, -2 when
+ * the connection ended. Pings are answered, as a live browser does. */
+static int
+raw_frame(struct raw *r, int timeout_ms, int *op, char *out, size_t size)
+{
+    int64_t deadline = tm_mono_ms() + timeout_ms;
+
+    for (;;) {
+        struct pollfd pfd = {.fd = r->s, .events = POLLIN};
+        size_t h = 2, plen;
+        ssize_t n;
+
+        if (r->len >= 2) {
+            plen = r->buf[1] & 0x7f;
+            if (plen == 126) {
+                h = 4;
+                plen = r->len >= 4 ? (size_t)r->buf[2] << 8 | r->buf[3] : 0;
+            } else if (plen == 127) {
+                h = 10;
+                plen = 0;
+                for (int i = 0; r->len >= 10 && i < 8; i++)
+                    plen = plen << 8 | r->buf[2 + i];
+            }
+            ck_assert_uint_lt(plen, sizeof r->buf - 10);
+            if (r->len >= h && r->len >= h + plen) {
+                size_t cut = plen < size ? plen : size;
+
+                *op = r->buf[0] & 0xf;
+                memcpy(out, r->buf + h, cut);
+                if (*op == MG_WEBSOCKET_OPCODE_PING && plen <= 125) {
+                    unsigned char pong[6 + 125] = {0x8a, (unsigned char)(0x80 | plen), 0, 0, 0, 0};
+
+                    memcpy(pong + 6, r->buf + h, plen); /* masked with zeros */
+                    (void)!write(r->s, pong, 6 + plen);
+                }
+                memmove(r->buf, r->buf + h + plen, r->len - h - plen);
+                r->len -= h + plen;
+                return (int)plen;
+            }
+        }
+        if (tm_mono_ms() >= deadline || poll(&pfd, 1, (int)(deadline - tm_mono_ms())) <= 0)
+            return -1;
+        n = read(r->s, r->buf + r->len, sizeof r->buf - r->len);
+        if (n <= 0)
+            return -2;
+        r->len += (size_t)n;
+    }
+}
+
+/* A browser offers "bearer, <token>"; the handshake answers "bearer". */
+START_TEST(test_ws_browser_subprotocol)
+{
+    char extra[2300], head[2048];
+    struct raw *r = calloc(1, sizeof *r);
+    char out[256];
+    int op = 0, n;
+
+    snprintf(extra, sizeof extra, "Sec-WebSocket-Protocol: bearer, %s\r\n", st.token[0]);
+    raw_upgrade(0, "channels=sales", extra, head, sizeof head, r);
+    ck_assert_msg(strstr(head, "\nSec-WebSocket-Protocol: bearer\r\n"), "%s", head);
+    ck_assert_ptr_null(strstr(head, st.token[0]));
+    do
+        n = raw_frame(r, 5000, &op, out, sizeof out - 1);
+    while (n >= 0 && op != MG_WEBSOCKET_OPCODE_TEXT);
+    ck_assert_int_ge(n, 0);
+    out[n < (int)sizeof out - 1 ? n : (int)sizeof out - 1] = '\0';
+    ck_assert_ptr_nonnull(strstr(out, "\"type\":\"ready\""));
+    close(r->s);
+    free(r);
+}
+END_TEST
+
+/* A user of tag and role, logged in from test_addr(addr_n) (loopback's
+ * login limit is the other suites'): its tokens into tok and rt. */
+static void
+user_token(const char *tag, const char *role, int addr_n, char *tok, size_t size, char *rt,
+           size_t rsize)
+{
+    char body[512], email[200];
+    struct resp r;
+
+    snprintf(email, sizeof email, "%s.%s@example.test", tag, run_tag());
+    snprintf(body, sizeof body,
+             "{\"email\":\"%s\",\"name\":\"T\",\"role\":\"%s\",\"password\":\"pw-%s-123456\"}",
+             email, role, tag);
+    ck_assert_int_eq(http("POST", "/api/v1/users", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    resp_free(&r);
+    snprintf(body, sizeof body, "pw-%s-123456", tag);
+    ck_assert_int_eq(login_at(test_addr(addr_n), email, body, tok, size, rt, rsize), 0);
+}
+
+/* A principal holds TM_GATEWAY_WS_PER_PRINCIPAL (8) WebSockets at most on
+ * a gateway (straight to gateway #1: nginx spreads them over both): the
+ * next is 429 before the upgrade; closing one frees its slot. */
+START_TEST(test_ws_per_principal_cap)
+{
+    char tok[GW_TOKEN_MAX], hdr[2300];
+    struct wsc *c[8];
+
+    user_token("wscap", "analyst", 130, tok, sizeof tok, NULL, 0);
+    for (int i = 0; i < 8; i++) {
+        c[i] = ws_open_at(st.gw_ports[0], "channels=sales", tok);
+        ck_assert_msg(c[i] != NULL, "connection %d refused", i);
+        ck_assert_int_ge(ws_wait(c[i], 0, 5000, "\"type\":\"ready\"", NULL), 0);
+    }
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", tok);
+    {
+        char head[2048];
+        int fd = raw_request(st.gw_ports[0], 0, "channels=sales", hdr, head, sizeof head, NULL);
+
+        ck_assert_msg(strncmp(head, "HTTP/1.1 429", 12) == 0, "%.200s", head);
+        close(fd);
+    }
+    ck_assert_ptr_null(ws_open_at(st.gw_ports[0], "channels=sales", tok));
+    ws_free(c[7]);
+    for (int64_t t0 = tm_mono_ms(); tm_mono_ms() - t0 < 3000; tm_sleep_ms(100))
+        if ((c[7] = ws_open_at(st.gw_ports[0], "channels=sales", tok)) != NULL)
+            break;
+    ck_assert_ptr_nonnull(c[7]);
+    for (int i = 0; i < 8; i++)
+        ws_free(c[i]);
+}
+END_TEST
+
+/* A token revoked (logged out) while its stream is open: closed 4401
+ * within the re-check; a client that ignores the close frame and answers
+ * pings is cut off by the gateway within ~2 s all the same. */
+START_TEST(test_ws_revoked_closed_and_ended)
+{
+    char tok[GW_TOKEN_MAX], extra[2300], head[2048], out[256], hdr[2300], rt[128], body[256];
+    struct raw *r = calloc(1, sizeof *r);
+    struct resp resp;
+    int op = 0, n, code = -1;
+    int64_t closed_at = 0;
+
+    user_token("wsrevoke", "analyst", 131, tok, sizeof tok, rt, sizeof rt);
+    snprintf(extra, sizeof extra, "Authorization: Bearer %s\r\n", tok);
+    raw_upgrade(0, "channels=sales", extra, head, sizeof head, r);
+    do
+        n = raw_frame(r, 5000, &op, out, sizeof out);
+    while (n >= 0 && op != MG_WEBSOCKET_OPCODE_TEXT);
+    ck_assert_int_ge(n, 0); /* ready */
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", tok);
+    snprintf(body, sizeof body, "{\"refresh_token\":\"%s\"}", rt);
+    ck_assert_int_eq(http_raw(0, "POST", "/api/v1/auth/logout", body, hdr, &resp), 0);
+    ck_assert_msg(resp.status == 200, "%d %s", resp.status, resp.body);
+    resp_free(&resp);
+    for (int64_t deadline = tm_mono_ms() + 10000; tm_mono_ms() < deadline;) {
+        n = raw_frame(r, 1000, &op, out, sizeof out);
+        if (n == -2)
+            break;
+        if (n >= 2 && op == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE) {
+            code = (unsigned char)out[0] << 8 | (unsigned char)out[1];
+            closed_at = tm_mono_ms();
+            break;
+        }
+    }
+    ck_assert_int_eq(code, 4401);
+    /* the client never answers the close: the gateway ends it */
+    do
+        n = raw_frame(r, 500, &op, out, sizeof out);
+    while (n != -2 && tm_mono_ms() - closed_at < 6000);
+    ck_assert_msg(n == -2, "the connection still open %lld ms after the close frame",
+                  (long long)(tm_mono_ms() - closed_at));
+    close(r->s);
+    free(r);
 }
 END_TEST
 
@@ -363,28 +612,12 @@ END_TEST
 static int
 stalled_client(void)
 {
-    struct sockaddr_in a;
-    char req[3000], buf[1024];
-    int s = socket(AF_INET, SOCK_STREAM, 0), rcv = 2048, n;
+    char head[1024], auth[2200];
+    int s;
 
-    ck_assert_int_ge(s, 0);
-    ck_assert_int_eq(setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv), 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((uint16_t)st.gw_ports[0]);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ck_assert_int_eq(connect(s, (struct sockaddr *)&a, sizeof a), 0);
-    snprintf(req, sizeof req,
-             "GET /api/v1/ws/dashboard?channels=sales,stock HTTP/1.1\r\nHost: localhost\r\n"
-             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-             "Authorization: Bearer %s\r\n\r\n",
-             st.token[0]);
-    ck_assert_int_eq(write(s, req, strlen(req)), (ssize_t)strlen(req));
-    n = (int)read(s, buf, sizeof buf - 1);
-    ck_assert_int_gt(n, 12);
-    buf[n] = '\0';
-    ck_assert_msg(strncmp(buf, "HTTP/1.1 101", 12) == 0, "%.60s", buf);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", st.token[0]);
+    s = raw_request(st.gw_ports[0], 2048, "channels=sales,stock", auth, head, sizeof head, NULL);
+    ck_assert_msg(strncmp(head, "HTTP/1.1 101", 12) == 0, "%.60s", head);
     return s;
 }
 
@@ -452,6 +685,10 @@ ws_suite(void)
     tcase_add_test(tc, test_ws_sale_arrives_within_a_second);
     tcase_add_test(tc, test_ws_store_manager_sees_own_store_only);
     tcase_add_test(tc, test_ws_bad_input_refused);
+    tcase_add_test(tc, test_ws_no_anonymous_upgrade);
+    tcase_add_test(tc, test_ws_browser_subprotocol);
+    tcase_add_test(tc, test_ws_per_principal_cap);
+    tcase_add_test(tc, test_ws_revoked_closed_and_ended);
     tcase_add_test(tc, test_ws_since_replays_what_was_missed);
     tcase_add_test(tc, test_ws_slow_client_closed_fast_one_unharmed);
     suite_add_tcase(s, tc);

@@ -1,7 +1,7 @@
 /* tests/unit/gateway/wsmsg_test.c — what the dashboard WebSocket reads
  * (services/gateway/wsmsg.c): channels and since each accepted or refused
- * naming the field, the auth message, the channels each role may read, and
- * the channel and store of each event. */
+ * naming the field, the token offered as subprotocols, the source's channels, the channels each
+ * role may read, and the channel and store of each event. */
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -87,28 +87,36 @@ START_TEST(test_wsmsg_since)
 }
 END_TEST
 
-START_TEST(test_wsmsg_auth)
+START_TEST(test_wsmsg_protocol_token)
 {
-    char token[GW_TOKEN_MAX + 1], big[GW_WS_MSG_MAX + 64];
+    char token[GW_TOKEN_MAX + 1], big[GW_WS_PROTOCOL_MAX + 64];
     struct tm_err err;
-    const char *ok = "{\"type\":\"auth\",\"token\":\"a.b.c\"}";
 
-    ck_assert_int_eq(gw_ws_auth_parse(ok, strlen(ok), token, sizeof token, &err), TM_OK);
+    ck_assert_int_eq(gw_ws_protocol_token("bearer, a.b.c", token, sizeof token, &err), TM_OK);
     ck_assert_str_eq(token, "a.b.c");
-    ck_assert_int_eq(
-        gw_ws_auth_parse("{\"type\":\"hello\",\"token\":\"x\"}", 28, token, sizeof token, &err),
-        TM_INVALID);
-    ck_assert_str_eq(err.field, "type");
-    ck_assert_int_eq(gw_ws_auth_parse("{\"type\":\"auth\"}", 15, token, sizeof token, &err),
-                     TM_INVALID);
-    ck_assert_str_eq(err.field, "token");
-    ck_assert_int_eq(gw_ws_auth_parse("{\"type\":\"auth\",\"token\":\"x\",\"x\":1}", 33, token,
-                                      sizeof token, &err),
-                     TM_INVALID);
-    ck_assert_str_eq(err.field, "x");
-    ck_assert_int_eq(gw_ws_auth_parse("garbage", 7, token, sizeof token, &err), TM_INVALID);
-    memset(big, ' ', sizeof big);
-    ck_assert_int_eq(gw_ws_auth_parse(big, sizeof big, token, sizeof token, &err), TM_TOOBIG);
+    ck_assert_int_eq(gw_ws_protocol_token("bearer,a.b.c", token, sizeof token, &err), TM_OK);
+    ck_assert_str_eq(token, "a.b.c");
+    ck_assert_int_eq(gw_ws_protocol_token("chat, a.b.c", token, sizeof token, &err),
+                     TM_UNAUTHENTICATED);
+    ck_assert_str_eq(err.field, "Sec-WebSocket-Protocol");
+    ck_assert_int_eq(gw_ws_protocol_token("bearer", token, sizeof token, &err), TM_UNAUTHENTICATED);
+    ck_assert_int_eq(gw_ws_protocol_token("bearer, ", token, sizeof token, &err),
+                     TM_UNAUTHENTICATED);
+    ck_assert_int_eq(gw_ws_protocol_token("bearer, a.b.c, chat", token, sizeof token, &err),
+                     TM_UNAUTHENTICATED);
+    ck_assert_int_eq(gw_ws_protocol_token("bearer, abcdef", token, 4, &err), TM_UNAUTHENTICATED);
+    memset(big, 'a', sizeof big);
+    memcpy(big, "bearer, ", 8);
+    big[sizeof big - 1] = '\0';
+    ck_assert_int_eq(gw_ws_protocol_token(big, token, sizeof token, &err), TM_UNAUTHENTICATED);
+}
+END_TEST
+
+START_TEST(test_wsmsg_source_channels)
+{
+    ck_assert_uint_eq(gw_ws_source_channels("txn"), B(SALES) | B(FRAUD));
+    ck_assert_uint_eq(gw_ws_source_channels("inventory"), B(STOCK));
+    ck_assert_uint_eq(gw_ws_source_channels("supplier"), B(ALERTS));
 }
 END_TEST
 
@@ -167,7 +175,8 @@ wsmsg_suite(void)
     tcase_add_loop_test(tc, test_wsmsg_channels, 0,
                         (int)(sizeof channel_cases / sizeof channel_cases[0]));
     tcase_add_loop_test(tc, test_wsmsg_since, 0, (int)(sizeof since_cases / sizeof since_cases[0]));
-    tcase_add_test(tc, test_wsmsg_auth);
+    tcase_add_test(tc, test_wsmsg_protocol_token);
+    tcase_add_test(tc, test_wsmsg_source_channels);
     tcase_add_test(tc, test_wsmsg_roles_channels);
     tcase_add_loop_test(tc, test_wsmsg_route_event, 0,
                         (int)(sizeof event_cases / sizeof event_cases[0]));
