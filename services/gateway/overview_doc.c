@@ -36,6 +36,17 @@ cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* True when s[0..n) is [a-z0-9_]: read within n bytes (a cached value is
+ * not a C string). */
+static int
+source_name(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return 0;
+    return 1;
+}
+
 unsigned
 gw_ov_permitted(const char *role, const enum tm_perm need[GW_OV_PARTS])
 {
@@ -255,8 +266,7 @@ gw_ov_unpack(const char *val, size_t len, int64_t minute, struct gw_ov_facts *fa
         int64_t seq = 0;
 
         if (!colon || slen == 0 || slen >= GW_OV_SOURCE_MAX || facts->n == GW_OV_SOURCES_MAX ||
-            colon + 1 == nl || colon[1] == ',' ||
-            strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_") < slen)
+            colon + 1 == nl || colon[1] == ',' || !source_name(p, slen))
             return 0;
         for (p = colon + 1; p < nl && *p != ','; p++) {
             if (*p < '0' || *p > '9' || seq > (INT64_MAX - 9) / 10)
