@@ -450,8 +450,8 @@ gw_floor_reply(struct mg_connection *conn)
             return 1;
         }
     }
-    /* {"floor":"xxx…"}: n bytes of valid JSON, on the heap (a worker's
-     * stack is 100 KiB) as every API answer's is */
+    /* {"floor":"<'x' repeated to fill>"}: n bytes of valid JSON, on the
+     * heap (a worker's stack is 100 KiB) as every API answer's is */
     body = tm_xmalloc((size_t)n);
     memcpy(body, prefix, sizeof prefix - 1);
     memset(body + sizeof prefix - 1, 'x', (size_t)n - (sizeof prefix - 1) - (sizeof suffix - 1));
