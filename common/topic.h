@@ -40,7 +40,11 @@
     X(PO_CONFIRMED, "purchase_order.confirmed", "supplier")                                        \
     X(PO_RECEIPT, "purchase_order.receipt", "supplier")                                            \
     X(PO_CANCELLED, "purchase_order.cancelled", "supplier")                                        \
-    X(SUPPLIER_API_CIRCUIT, "supplier.api_circuit", "supplier")
+    X(SUPPLIER_API_CIRCUIT, "supplier.api_circuit", "supplier")                                    \
+    X(ALERT_FIRED, "alert.fired", "alerts")                                                        \
+    X(ALERT_ACKNOWLEDGED, "alert.acknowledged", "alerts")                                          \
+    X(ALERT_RESOLVED, "alert.resolved", "alerts")                                                  \
+    X(ALERT_ESCALATED, "alert.escalated", "alerts")
 
 enum tm_topic {
 #define TM_X_ENUM(name, topic, source) TM_TOPIC_##name,

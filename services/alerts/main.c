@@ -1,0 +1,64 @@
+/* services/alerts/main.c — tm-alerts: alert rules over the other services'
+ * events, alerts and their history, silences, escalation and notification
+ * (docs/alerts.md). Its declaration; common/service runs it. */
+#include <stddef.h>
+
+#include "common/service.h"
+
+#include "services/alerts/app.h"
+#include "services/alerts/handlers.h"
+
+#define F(field) offsetof(struct al_cfg, field)
+#define S(field) sizeof(((struct al_cfg *)0)->field)
+static const struct tm_cfg_opt opts[] = {
+    {"webhook-hosts", "TM_ALERTS_WEBHOOK_HOSTS", TM_CFG_STR, F(webhook_hosts), S(webhook_hosts), 0,
+     0, "", 0, "comma-separated hosts a webhook channel's URL may name (none by default)"},
+    {"smtp-url", "TM_ALERTS_SMTP_URL", TM_CFG_STR, F(smtp_url), S(smtp_url), 0, 0,
+     "smtp://127.0.0.1:25", 0, "the mail relay e-mail channels send through"},
+    {"mail-from", "TM_ALERTS_MAIL_FROM", TM_CFG_STR, F(mail_from), S(mail_from), 0, 0,
+     "alerts@techmart.invalid", 0, "the sender of alert e-mails"},
+    {"delivery-attempts", "TM_ALERTS_DELIVERY_ATTEMPTS", TM_CFG_INT, F(delivery_attempts), 0, 1, 50,
+     "8", 0, "tries of one notification at most"},
+    {"delivery-lease-s", "TM_ALERTS_DELIVERY_LEASE_S", TM_CFG_INT, F(delivery_lease_s), 0, 2, 3600,
+     "30", 0, "how long an instance holds a notification it sends (another retries it after)"},
+    {"delivery-timeout-ms", "TM_ALERTS_DELIVERY_TIMEOUT_MS", TM_CFG_INT, F(delivery_timeout_ms), 0,
+     100, 600000, "5000", 0, "one try of a notification, connect included (under the lease)"},
+    {"delivery-backoff-ms", "TM_ALERTS_DELIVERY_BACKOFF_MS", TM_CFG_INT, F(delivery_backoff_ms), 0,
+     1, 600000, "1000", 0, "ceiling of the first retry's wait; doubles, full jitter"},
+    {"delivery-backoff-max-ms", "TM_ALERTS_DELIVERY_BACKOFF_MAX_MS", TM_CFG_INT,
+     F(delivery_backoff_max_ms), 0, 1, 3600000, "300000", 0, "cap of one retry's wait"},
+    {"delivery-workers", "TM_ALERTS_DELIVERY_WORKERS", TM_CFG_INT, F(delivery_workers), 0, 1, 16,
+     "2", 0, "delivery threads per instance"},
+};
+#undef S
+#undef F
+
+static enum tm_code
+start(void *app, const struct tm_service_env *env, struct tm_err *err)
+{
+    (void)err;
+    ((struct al_app *)app)->env = env;
+    return TM_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+    static struct al_cfg cfg;
+    static struct al_app app = {.cfg = &cfg};
+    const struct tm_service svc = {
+        .name = "alerts",
+        .summary = "Alert rules, alerts, silences, escalation and notifications.",
+        .routes = al_routes,
+        .n_routes = al_routes_n,
+        .outbox = &al_outbox,
+        .opts = opts,
+        .n_opts = sizeof opts / sizeof opts[0],
+        .cfg = &cfg,
+        .db_pool = 8,
+        .app = &app,
+        .start = start,
+    };
+
+    return tm_service_main(argc, argv, &svc);
+}
