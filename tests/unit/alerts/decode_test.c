@@ -288,11 +288,12 @@ END_TEST
 
 START_TEST(test_policy_steps_and_targets)
 {
-    cJSON *body = parse("{\"name\":\"On call\",\"steps\":[" STEP(0, "{\"channel_id\":4},{\"role\":"
-                                                                    "\"store_manager\"}") "," STEP(
-        300, "{\"channel_id\":5}") "],"
-                                   "\"repeat_every_s\":600,"
-                                   "\"repeat_max\":2}");
+    static const char text[] =
+        "{\"name\":\"On call\",\"steps\":["
+        "{\"after_s\":0,\"targets\":[{\"channel_id\":4},{\"role\":\"store_manager\"}]},"
+        "{\"after_s\":300,\"targets\":[{\"channel_id\":5}]}],"
+        "\"repeat_every_s\":600,\"repeat_max\":2}";
+    cJSON *body = parse(text);
     struct al_policy_in in;
     struct tm_err err;
 
