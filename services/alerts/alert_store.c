@@ -264,7 +264,7 @@ al_db_resolve(PGconn *db, int64_t id, const char *actor, int automatic, const ch
     const char *how = automatic ? "auto" : "manual";
     const char *params[3] = {tm_db_int(&a, id), actor, how};
     char from[16] = "";
-    char details[32];
+    const char *details = automatic ? "{\"resolution\":\"auto\"}" : "{\"resolution\":\"manual\"}";
     PGresult *r = NULL;
     enum tm_code rc = tm_db_exec(
         db,
@@ -282,7 +282,6 @@ al_db_resolve(PGconn *db, int64_t id, const char *actor, int automatic, const ch
         return rc;
     if (n == 0)
         return refused(db, id, "resolved", err);
-    snprintf(details, sizeof details, "{\"resolution\":\"%s\"}", how);
     if ((rc = cancel_queued(db, id, err)) != TM_OK)
         return rc;
     {
