@@ -3,6 +3,7 @@
 
 #include "common/jobs.h"
 
+#include "services/alerts/alert_handlers.h"
 #include "services/alerts/app.h"
 #include "services/alerts/config_handlers.h"
 
@@ -13,6 +14,15 @@ const struct tm_outbox al_outbox = {"alerts"};
 #define STORES TM_SCOPE_STORES
 #define NONE TM_SCOPE_NONE
 const struct tm_route al_routes[] = {
+    /* alerts (alert_handlers.c) */
+    {"GET", "/api/v1/alerts", al_h_alert_list, R, NULL, STORES},
+    {"POST", "/api/v1/alerts", al_h_alert_create, W, NULL, STORES},
+    {"GET", "/api/v1/alerts/summary", al_h_alert_summary, R, NULL, STORES},
+    {"GET", "/api/v1/alerts/{id}", al_h_alert_get, R, NULL, STORES},
+    {"POST", "/api/v1/alerts/{id}/acknowledge", al_h_alert_acknowledge, W, NULL, STORES},
+    {"PATCH", "/api/v1/alerts/{id}/resolve", al_h_alert_resolve, W, NULL, STORES},
+    {"DELETE", "/api/v1/alerts/{id}", al_h_alert_delete, W, NULL, STORES},
+    {"GET", "/api/v1/alerts/{id}/history", al_h_alert_history, R, NULL, STORES},
     /* configuration (config_handlers.c) */
     {"GET", "/api/v1/alert-rules", al_h_rule_list, R, NULL, STORES},
     {"POST", "/api/v1/alert-rules", al_h_rule_create, W, NULL, NONE},

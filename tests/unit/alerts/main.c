@@ -7,6 +7,7 @@ int
 main(void)
 {
     SRunner *sr = srunner_create(decode_suite());
+    srunner_add_suite(sr, escalation_suite());
     int failed;
 
     srunner_run_all(sr, CK_NORMAL);

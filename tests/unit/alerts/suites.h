@@ -5,5 +5,6 @@
 #include <check.h>
 
 Suite *decode_suite(void);
+Suite *escalation_suite(void);
 
 #endif
