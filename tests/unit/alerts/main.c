@@ -10,6 +10,7 @@ main(void)
     srunner_add_suite(sr, escalation_suite());
     int failed;
 
+    srunner_add_suite(sr, decode_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
