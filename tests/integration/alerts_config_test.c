@@ -137,6 +137,25 @@ START_TEST(test_rule_versions)
     ck_assert_int_eq(jint(&r, "version"), 3);
     resp_free(&r);
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.rules WHERE id = %lld", id), 3);
+    snprintf(path, sizeof path, "/api/v1/alert-rules/%lld?version=0", id);
+    call(VIEWER, "GET", path, NULL, 400, &r);
+    ck_assert_str_eq(err_field(&r), "version");
+    resp_free(&r);
+
+    /* a deleted rule comes back by a PUT with active true */
+    snprintf(path, sizeof path, "/api/v1/alert-rules/%lld", id);
+    snprintf(body, sizeof body,
+             "{\"name\":\"%s low\",\"kind\":\"low_stock\",\"severity\":\"low\","
+             "\"active\":true}",
+             run_tag());
+    call(ADMIN, "PUT", path, body, 200, &r);
+    ck_assert_int_eq(jint(&r, "version"), 4);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(r.json, "active")));
+    ck_assert_int_eq(jint(&r, "store_id"), -1); /* null: any store now */
+    resp_free(&r);
+    call(ADMIN, "DELETE", path, NULL, 200, &r);
+    ck_assert_int_eq(jint(&r, "version"), 5);
+    resp_free(&r);
 
     call(VIEWER, "GET", "/api/v1/alert-rules?kind=low_stock&active=false&limit=200", NULL, 200, &r);
     ck_assert_ptr_nonnull(strstr(r.body, run_tag()));
