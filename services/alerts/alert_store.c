@@ -187,16 +187,19 @@ al_db_fire(PGconn *db, const struct al_new_alert *a, int64_t *id, struct tm_buf 
         " details, store_id, category_id, product_id, created_by, policy_id)"
         " VALUES ($1::bigint, $2::integer, $3, $4, $5, $6, $7::jsonb, $8::bigint, $9::bigint,"
         " $10::bigint, $11, $12::bigint)"
-        " RETURNING id, (extract(epoch FROM fired_at) * 1000)::bigint",
+        " ON CONFLICT (rule_id, dedup_key) WHERE state <> 'resolved' AND rule_id IS NOT NULL"
+        " DO NOTHING RETURNING id, (extract(epoch FROM fired_at) * 1000)::bigint",
         12, params, &r, err);
 
-    if (rc == TM_CONFLICT)
-        return tm_err_set(err, TM_CONFLICT, "dedup_key", "rule %lld has an open alert for %s",
-                          (long long)a->rule_id, a->dedup_key);
     if (rc == TM_INVALID && err && strstr(err->field, "policy"))
         return tm_err_set(err, TM_INVALID, "policy_id", "no escalation policy with this id");
     if (rc != TM_OK)
         return rc;
+    if (PQntuples(r) == 0) { /* refused without aborting the caller's transaction */
+        PQclear(r);
+        return tm_err_set(err, TM_CONFLICT, "dedup_key", "rule %lld has an open alert for %s",
+                          (long long)a->rule_id, a->dedup_key);
+    }
     *id = tm_db_i64(r, 0, 0);
     fired_ms = tm_db_i64(r, 0, 1);
     PQclear(r);

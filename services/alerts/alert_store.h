@@ -46,8 +46,9 @@ struct al_new_alert {
  * 'silenced' history row), sets next_step 0 / next_step_at from the policy's
  * first step (NULL when no policy or the policy has no step), and writes
  * alert.fired. TM_CONFLICT (field "dedup_key") when the rule already has an
- * open alert for that key. *id is the new alert's id; out (may be NULL)
- * gets the Alert as JSON. */
+ * open alert for that key: nothing written, and the caller's transaction is
+ * still usable (the insert does nothing on that conflict). *id is the new
+ * alert's id; out (may be NULL) gets the Alert as JSON. */
 TM_MUSTCHECK enum tm_code al_db_fire(PGconn *db, const struct al_new_alert *a, int64_t *id,
                                      struct tm_buf *out, struct tm_err *err);
 
