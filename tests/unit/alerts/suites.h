@@ -1,0 +1,11 @@
+/* tests/unit/alerts/suites.h — one Check suite per tm-alerts module. */
+#ifndef TM_TESTS_UNIT_ALERTS_SUITES_H
+#define TM_TESTS_UNIT_ALERTS_SUITES_H
+
+#include <check.h>
+
+Suite *evaluate_suite(void);
+Suite *step_suite(void);
+Suite *facts_suite(void);
+
+#endif
