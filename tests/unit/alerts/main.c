@@ -9,11 +9,12 @@
 int
 main(void)
 {
-    SRunner *sr = srunner_create(evaluate_suite());
+    SRunner *sr = srunner_create(escalation_suite());
     int failed;
 
     /* Code under test logs as it works; keep the run's output to Check's. */
     tm_log_init("tm-unit", TM_LOG_ERROR, open("/dev/null", O_WRONLY));
+    srunner_add_suite(sr, evaluate_suite());
     srunner_add_suite(sr, step_suite());
     srunner_add_suite(sr, facts_suite());
     srunner_run_all(sr, CK_NORMAL);
