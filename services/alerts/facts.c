@@ -119,8 +119,6 @@ decode_stores(const cJSON *arr, struct al_fact_forecast *f, struct tm_err *err)
             (rc = num(it, "daily_mean", 0, DEMAND_MAX, &s->daily_mean, err)) != TM_OK ||
             (rc = num(it, "daily_upper", 0, DEMAND_MAX, &s->daily_upper, err)) != TM_OK)
             return rc;
-        if (s->daily_upper < s->daily_mean)
-            return tm_err_set(err, TM_INVALID, "daily_upper", "daily_upper under daily_mean");
         f->n_stores++;
     }
     return TM_OK;

@@ -49,7 +49,7 @@ struct al_fact_ledger {
 struct al_fact_store_demand {
     int64_t store_id;
     double daily_mean;  /* mean units a day over the horizon, >= 0 */
-    double daily_upper; /* upper bound of one day's units, >= daily_mean */
+    double daily_upper; /* 95 % upper bound of today's units, >= 0 */
 };
 
 struct al_fact_forecast {

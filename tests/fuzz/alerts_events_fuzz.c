@@ -42,7 +42,8 @@ check_forecast(const struct al_fact_forecast *f)
         abort();
     for (int i = 0; i < f->n_stores; i++)
         if (f->stores[i].store_id < 1 || !isfinite(f->stores[i].daily_mean) ||
-            f->stores[i].daily_mean < 0 || f->stores[i].daily_upper < f->stores[i].daily_mean)
+            f->stores[i].daily_mean < 0 || !isfinite(f->stores[i].daily_upper) ||
+            f->stores[i].daily_upper < 0)
             abort();
 }
 
