@@ -19,10 +19,10 @@
 
 /* X(name, wire name, permission needed) */
 #define GW_WS_CHANNELS(X)                                                                          \
-    X(SALES, "sales", TXN_READ)         /* txn.created, txn.voided */                              \
-    X(STOCK, "stock", STOCK_READ)       /* stock.changed, stock.low, stock.out */                  \
-    X(FRAUD, "fraud", FRAUD_REVIEW)     /* flagged sales (review), declined attempts, reviews */   \
-    X(ALERTS, "alerts", ANALYTICS_READ) /* alert.* once tm-alerts publishes them */
+    X(SALES, "sales", TXN_READ)     /* txn.created, txn.voided */                                  \
+    X(STOCK, "stock", STOCK_READ)   /* stock.changed, stock.low, stock.out */                      \
+    X(FRAUD, "fraud", FRAUD_REVIEW) /* flagged sales (review), declined attempts, reviews */       \
+    X(ALERTS, "alerts", ALERT_READ) /* alert.fired, .acknowledged, .resolved, .escalated */
 
 enum gw_ws_channel {
 #define GW_X_CHANNEL(name, wire, perm) GW_WS_##name,
@@ -74,7 +74,8 @@ TM_MUSTCHECK enum tm_code gw_ws_protocol_token(const char *header, char *token, 
 unsigned gw_ws_source_channels(const char *source);
 
 /* The channels ev goes to (0: none) and, through *store_id, the store it
- * belongs to (0 when it names none: every principal may see it). */
+ * belongs to (0 when it names none: every principal may see it; -1 for an
+ * alert without a store: only roles that see every store see it). */
 unsigned gw_ws_route_event(const struct tm_event *ev, int64_t *store_id);
 
 #endif
