@@ -474,7 +474,7 @@ eval_rule(PGconn *db, const struct al_rule *r, const struct al_entity *e, const 
     }
     if (rc == TM_OK)
         rc = cond_update(db, r->id, key, e, &next, details.p, err);
-    if (rc == TM_OK && changed)
+    if (rc == TM_OK && changed && act != AL_ACT_NONE)
         (*changed)++;
 out:
     tm_buf_fini(&details);

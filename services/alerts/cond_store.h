@@ -50,7 +50,8 @@ void al_entity_key(const struct al_entity *e, char *key);
  * 1u << kind) and whose scope covers e — only rule rule_id when it is not 0
  * — at e->facts.now_ms: the condition moves by al_step, an alert fires
  * (al_db_fire) or resolves by itself (al_db_resolve, automatic) as it
- * says. *changed (may be NULL) is increased by the conditions written.
+ * says. *changed (may be NULL) is increased by the conditions that moved
+ * (pending, fired, resolved, cleared).
  * Errors are the database's (TM_UNAVAIL) and roll the caller's work back. */
 TM_MUSTCHECK enum tm_code al_cond_eval(PGconn *db, const struct al_entity *e, unsigned kinds,
                                        int64_t rule_id, int64_t *changed, struct tm_err *err);
