@@ -112,48 +112,27 @@ entity_label(const struct al_entity *e, char *out, size_t size)
     "CASE WHEN jsonb_typeof(params->'" name "') = 'number' THEN (params->>'" name                  \
     "')::float8 ELSE -1 END"
 
+/* The current active rules of some kinds whose scope may cover an entity,
+ * their params in struct al_params' order; at most RULES_MAX. */
+/* clang-format off */
 static const char rules_sql[] =
     "SELECT id, version, kind, COALESCE(store_id, 0), COALESCE(category_id, 0),"
-    " COALESCE(product_id, 0), " PARAM("days_of_cover") ", " PARAM("critical_days") ", " PARAM("day"
-                                                                                               "s") ", " PARAM("factor") ", " PARAM(
-        "mase") ", " PARAM("minutes") ", " PARAM("grace_days") ", " PARAM("failures") ","
-                                                                                      " pending_s, "
-                                                                                      "severity, "
-                                                                                      "cooldown_s, "
-                                                                                      "COALESCE("
-                                                                                      "policy_id, "
-                                                                                      "0)"
-                                                                                      " FROM "
-                                                                                      "alerts."
-                                                                                      "current_"
-                                                                                      "rules"
-                                                                                      " WHERE "
-                                                                                      "active AND "
-                                                                                      "kind = ANY "
-                                                                                      "($1::text[])"
-                                                                                      " AND "
-                                                                                      "($2::bigint "
-                                                                                      "= 0 OR id = "
-                                                                                      "$2)"
-                                                                                      " AND "
-                                                                                      "(store_id "
-                                                                                      "IS NULL OR "
-                                                                                      "store_id = "
-                                                                                      "$3) AND "
-                                                                                      "(category_"
-                                                                                      "id IS NULL "
-                                                                                      "OR "
-                                                                                      "category_id "
-                                                                                      "= $4)"
-                                                                                      " AND "
-                                                                                      "(product_id "
-                                                                                      "IS NULL OR "
-                                                                                      "product_id "
-                                                                                      "= $5)"
-                                                                                      " ORDER BY "
-                                                                                      "id LIMIT "
-                                                                                      "200"; /* RULES_MAX
-                                                                                              */
+    " COALESCE(product_id, 0), "
+    PARAM("days_of_cover") ", "
+    PARAM("critical_days") ", "
+    PARAM("days") ", "
+    PARAM("factor") ", "
+    PARAM("mase") ", "
+    PARAM("minutes") ", "
+    PARAM("grace_days") ", "
+    PARAM("failures") ","
+    " pending_s, severity, cooldown_s, COALESCE(policy_id, 0)"
+    " FROM alerts.current_rules"
+    " WHERE active AND kind = ANY ($1::text[]) AND ($2::bigint = 0 OR id = $2)"
+    " AND (store_id IS NULL OR store_id = $3) AND (category_id IS NULL OR category_id = $4)"
+    " AND (product_id IS NULL OR product_id = $5)"
+    " ORDER BY id LIMIT 200";
+/* clang-format on */
 
 static double
 col_f64(const PGresult *r, int row, int col)

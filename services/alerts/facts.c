@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 #include "common/time.h"
+#include "common/topic.h"
 
 #define ID_MAX ((int64_t)1 << 53)
 #define QTY_MAX 1000000000LL /* a level's quantities (proto: on_hand_after's maximum) */
@@ -17,6 +18,13 @@ static const char *const po_statuses[] = {
 static const char *const circuit_states[] = {"closed", "open", "half_open", NULL};
 static const char *const sale_statuses[] = {"completed", "declined", "voided", NULL};
 static const char *const decisions[] = {"approve", "review", "decline", NULL};
+
+/* 1 when topic is t's. */
+static int
+is(const char *topic, enum tm_topic t)
+{
+    return strcmp(topic, tm_topic_name(t)) == 0;
+}
 
 /* Member name of obj: a finite number in [min, max]. */
 static enum tm_code
@@ -168,7 +176,7 @@ decode_sale(const char *topic, const cJSON *d, struct al_fact_sale *s, struct tm
     if (fraud && (!cJSON_IsObject(fraud) ||
                   (rc = tm_json_enum(fraud, "decision", decisions, &decision, err)) != TM_OK))
         return rc != TM_OK ? rc : tm_err_set(err, TM_INVALID, "fraud", "fraud must be an object");
-    if (strcmp(topic, "txn.created") != 0 || status != 0 || decision != 1 ||
+    if (!is(topic, TM_TOPIC_TXN_CREATED) || status != 0 || decision != 1 ||
         tm_json_member(d, "review"))
         return TM_OK; /* not waiting (any more) */
     if ((rc = tm_json_as_time(tm_json_member(d, "created_at"), "created_at", &at, err)) != TM_OK)
@@ -209,34 +217,42 @@ decode_po(const cJSON *d, struct al_fact_po *p, struct tm_err *err)
 static enum tm_code
 decode_circuit(const cJSON *d, struct al_fact_circuit *c, struct tm_err *err)
 {
+    const cJSON *inst = tm_json_member(d, "instance");
     int to;
     enum tm_code rc;
 
     if ((rc = tm_json_i64(d, "supplier_id", 1, ID_MAX, &c->supplier_id, err)) != TM_OK ||
         (rc = tm_json_enum(d, "to", circuit_states, &to, err)) != TM_OK)
         return rc;
-    c->open = to == 1;
+    if (inst && (rc = tm_json_as_str(inst, "instance", 0, AL_FACT_INSTANCE_MAX - 1, c->instance,
+                                     sizeof c->instance, err)) != TM_OK)
+        return rc;
+    c->open = to != 0; /* half open is on trial: not back yet */
     return TM_OK;
 }
 
 static enum tm_code
 dispatch(const char *topic, const cJSON *d, struct al_fact *out, struct tm_err *err)
 {
-    if (strcmp(topic, "stock.changed") == 0)
-        return out->type = AL_FACT_LEVEL, decode_level(d, &out->u.level, err);
-    if (strcmp(topic, "stock.ledger_mismatch") == 0)
-        return out->type = AL_FACT_LEDGER, decode_ledger(d, &out->u.ledger, err);
-    if (strcmp(topic, "forecast.updated") == 0)
-        return out->type = AL_FACT_FORECAST, decode_forecast(d, &out->u.forecast, err);
-    if (strcmp(topic, "product.created") == 0 || strcmp(topic, "product.updated") == 0)
-        return out->type = AL_FACT_PRODUCT, decode_product(d, &out->u.product, err);
-    if (strcmp(topic, "txn.created") == 0 || strcmp(topic, "txn.reviewed") == 0 ||
-        strcmp(topic, "txn.voided") == 0)
-        return out->type = AL_FACT_SALE, decode_sale(topic, d, &out->u.sale, err);
-    if (strncmp(topic, "purchase_order.", 15) == 0)
-        return out->type = AL_FACT_PO, decode_po(d, &out->u.po, err);
-    if (strcmp(topic, "supplier.api_circuit") == 0)
-        return out->type = AL_FACT_CIRCUIT, decode_circuit(d, &out->u.circuit, err);
+    struct al_fact *f = out;
+
+    if (is(topic, TM_TOPIC_STOCK_CHANGED))
+        return f->type = AL_FACT_LEVEL, decode_level(d, &f->u.level, err);
+    if (is(topic, TM_TOPIC_STOCK_LEDGER_MISMATCH))
+        return f->type = AL_FACT_LEDGER, decode_ledger(d, &f->u.ledger, err);
+    if (is(topic, TM_TOPIC_FORECAST_UPDATED))
+        return f->type = AL_FACT_FORECAST, decode_forecast(d, &f->u.forecast, err);
+    if (is(topic, TM_TOPIC_PRODUCT_CREATED) || is(topic, TM_TOPIC_PRODUCT_UPDATED))
+        return f->type = AL_FACT_PRODUCT, decode_product(d, &f->u.product, err);
+    if (is(topic, TM_TOPIC_TXN_CREATED) || is(topic, TM_TOPIC_TXN_REVIEWED) ||
+        is(topic, TM_TOPIC_TXN_VOIDED))
+        return f->type = AL_FACT_SALE, decode_sale(topic, d, &f->u.sale, err);
+    if (is(topic, TM_TOPIC_PO_CREATED) || is(topic, TM_TOPIC_PO_SENT) ||
+        is(topic, TM_TOPIC_PO_CONFIRMED) || is(topic, TM_TOPIC_PO_RECEIPT) ||
+        is(topic, TM_TOPIC_PO_CANCELLED))
+        return f->type = AL_FACT_PO, decode_po(d, &f->u.po, err);
+    if (is(topic, TM_TOPIC_SUPPLIER_API_CIRCUIT))
+        return f->type = AL_FACT_CIRCUIT, decode_circuit(d, &f->u.circuit, err);
     return TM_OK;
 }
 

@@ -79,9 +79,12 @@ struct al_fact_po {
     int64_t expected_end_ms; /* the end of that UTC day, 0 when none */
 };
 
+#define AL_FACT_INSTANCE_MAX 64
+
 struct al_fact_circuit {
     int64_t supplier_id;
-    int open; /* its breaker is open now */
+    int open; /* that instance's breaker is not closed (open, or half open: on trial) */
+    char instance[AL_FACT_INSTANCE_MAX]; /* the tm-supplier instance, "" when not named */
 };
 
 struct al_fact {

@@ -135,16 +135,16 @@ enum tm_code
 al_facts_db_circuit(PGconn *db, const struct al_fact_circuit *c, struct tm_err *err)
 {
     struct tm_db_int id;
-    const char *p[2] = {tm_db_int(&id, c->supplier_id), c->open ? "open" : "closed"};
+    const char *p[3] = {tm_db_int(&id, c->supplier_id), c->open ? "open" : "closed", c->instance};
 
-    /* since: when it last changed state */
+    /* one row per instance's breaker; since: when it last changed state */
     return tm_db_exec(db,
-                      "INSERT INTO alerts.supplier_circuits (supplier_id, state, since)"
-                      " VALUES ($1, $2, now()) ON CONFLICT (supplier_id) DO UPDATE"
+                      "INSERT INTO alerts.supplier_circuits (supplier_id, instance, state, since)"
+                      " VALUES ($1, $3, $2, now()) ON CONFLICT (supplier_id, instance) DO UPDATE"
                       " SET state = EXCLUDED.state, since = CASE WHEN"
                       " alerts.supplier_circuits.state = EXCLUDED.state"
                       " THEN alerts.supplier_circuits.since ELSE now() END",
-                      2, p, NULL, err);
+                      3, p, NULL, err);
 }
 
 /* ---- entities ---------------------------------------------------------- */
@@ -254,8 +254,8 @@ load_other(PGconn *db, struct al_entity *e, struct tm_err *err)
         break;
     case AL_ENT_SUPPLIER:
         rc = load_ints(db,
-                       "SELECT (state = 'open')::int FROM alerts.supplier_circuits"
-                       " WHERE supplier_id = $1",
+                       "SELECT count(*) FILTER (WHERE state = 'open')"
+                       " FROM alerts.supplier_circuits WHERE supplier_id = $1",
                        e->id, v, err);
         f->circuit_open = v[0] != 0;
         break;

@@ -77,9 +77,13 @@ check(const char *topic, const cJSON *doc, struct al_fact *f)
             memchr(f->u.po.expected, '\0', sizeof f->u.po.expected) == NULL)
             abort();
         break;
+    case AL_FACT_CIRCUIT:
+        if (f->u.circuit.supplier_id < 1 ||
+            memchr(f->u.circuit.instance, '\0', sizeof f->u.circuit.instance) == NULL)
+            abort();
+        break;
     case AL_FACT_NONE:
     case AL_FACT_PRODUCT:
-    case AL_FACT_CIRCUIT:
         break;
     }
 }

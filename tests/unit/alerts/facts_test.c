@@ -153,6 +153,18 @@ START_TEST(po_circuit_product_ledger)
                             "{\"supplier_id\":2,\"from\":\"closed\",\"to\":\"open\"}", NULL),
                      TM_OK);
     ck_assert_int_eq(fact->u.circuit.open, 1);
+    ck_assert_str_eq(fact->u.circuit.instance, "");
+    ck_assert_int_eq(decode("supplier.api_circuit",
+                            "{\"supplier_id\":2,\"from\":\"open\",\"to\":\"half_open\","
+                            "\"instance\":\"supplier-2\"}",
+                            NULL),
+                     TM_OK);
+    ck_assert_int_eq(fact->u.circuit.open, 1); /* on trial: not back yet */
+    ck_assert_str_eq(fact->u.circuit.instance, "supplier-2");
+    ck_assert_int_eq(decode("supplier.api_circuit",
+                            "{\"supplier_id\":2,\"from\":\"half_open\",\"to\":\"closed\"}", NULL),
+                     TM_OK);
+    ck_assert_int_eq(fact->u.circuit.open, 0);
     ck_assert_int_eq(decode("supplier.api_circuit", "{\"supplier_id\":2,\"to\":\"ajar\"}", field),
                      TM_INVALID);
     ck_assert_str_eq(field, "to");
