@@ -232,6 +232,51 @@ decode_circuit(const cJSON *d, struct al_fact_circuit *c, struct tm_err *err)
 }
 
 static enum tm_code
+decode_job(const cJSON *it, int i, struct al_fact_job *j, struct tm_err *err)
+{
+    const cJSON *last, *e;
+    int64_t n;
+
+    if (!cJSON_IsObject(it))
+        return tm_err_set(err, TM_INVALID, "items", "items[%d] must be an object", i);
+    if (tm_json_str(it, "name", 1, AL_FACT_JOB_NAME_MAX - 1, j->name, sizeof j->name, NULL) !=
+            TM_OK ||
+        strspn(j->name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(j->name))
+        return tm_err_set(err, TM_INVALID, "name", "items[%d].name must be a job's name", i);
+    if (tm_json_i64(it, "failed_in_a_row", 0, 1000000000, &n, NULL) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "failed_in_a_row",
+                          "items[%d].failed_in_a_row must be an integer in [0, 10^9]", i);
+    j->failed_in_a_row = (int)n;
+    last = tm_json_member(it, "last_run");
+    e = cJSON_IsObject(last) ? tm_json_member(last, "error") : NULL;
+    if (cJSON_IsString(e) && tm_json_as_str(e, "error", 0, AL_FACT_JOB_ERROR_MAX - 1, j->last_error,
+                                            sizeof j->last_error, NULL) != TM_OK)
+        j->last_error[0] = '\0'; /* too long or not UTF-8: not shown */
+    return TM_OK;
+}
+
+enum tm_code
+al_fact_jobs_decode(const cJSON *doc, struct al_fact_jobs *out, struct tm_err *err)
+{
+    const cJSON *items = cJSON_IsObject(doc) ? tm_json_member(doc, "items") : NULL, *it;
+    enum tm_code rc;
+
+    memset(out, 0, sizeof *out);
+    if (!cJSON_IsArray(items) || cJSON_GetArraySize(items) > AL_FACT_JOBS_MAX)
+        return tm_err_set(err, TM_INVALID, "items", "items must be an array of at most %d",
+                          AL_FACT_JOBS_MAX);
+    cJSON_ArrayForEach(it, items)
+    {
+        if ((rc = decode_job(it, out->n, &out->jobs[out->n], err)) != TM_OK) {
+            out->n = 0;
+            return rc;
+        }
+        out->n++;
+    }
+    return TM_OK;
+}
+
+static enum tm_code
 dispatch(const char *topic, const cJSON *d, struct al_fact *out, struct tm_err *err)
 {
     struct al_fact *f = out;

@@ -100,6 +100,30 @@ struct al_fact {
     } u;
 };
 
+#define AL_FACT_JOBS_MAX 32     /* jobs of one daemon read (TM_SERVICE_JOBS_MAX and more) */
+#define AL_FACT_JOB_NAME_MAX 48 /* a job's name, [a-z0-9-] */
+#define AL_FACT_JOB_ERROR_MAX 200
+
+/* One daemon's jobs as its job list answers them (common/jobs.h
+ * tm_jobs_list): each job's failed runs since its last good one, and its
+ * newest run's error. */
+struct al_fact_job {
+    char name[AL_FACT_JOB_NAME_MAX];
+    int failed_in_a_row;
+    char last_error[AL_FACT_JOB_ERROR_MAX]; /* "" when none; longer ones are not copied */
+};
+struct al_fact_jobs {
+    int n;
+    struct al_fact_job jobs[AL_FACT_JOBS_MAX];
+};
+
+/* Decodes a job list ({"items":[{"name","failed_in_a_row","last_run"}]})
+ * into *out (zeroed first). TM_INVALID naming the field when it is not
+ * one: more than AL_FACT_JOBS_MAX jobs, a name not of [a-z0-9-]{1,47}, a
+ * count outside [0, 10^9]. */
+TM_MUSTCHECK enum tm_code al_fact_jobs_decode(const cJSON *doc, struct al_fact_jobs *out,
+                                              struct tm_err *err);
+
 /* Decodes the data of an event of topic into *out (about 24 KiB: keep it
  * off small stacks). A topic tm-alerts does not read is AL_FACT_NONE and
  * TM_OK. TM_INVALID naming the field when data is not what proto/events.md

@@ -147,6 +147,62 @@ al_facts_db_circuit(PGconn *db, const struct al_fact_circuit *c, struct tm_err *
                       3, p, NULL, err);
 }
 
+enum tm_code
+al_facts_db_jobs(PGconn *db, const char *service, const struct al_fact_jobs *jobs,
+                 struct tm_err *err)
+{
+    enum tm_code rc = TM_OK;
+
+    for (int i = 0; i < jobs->n && rc == TM_OK; i++) {
+        struct tm_db_int n;
+        const char *p[4] = {service, jobs->jobs[i].name,
+                            tm_db_int(&n, jobs->jobs[i].failed_in_a_row), jobs->jobs[i].last_error};
+
+        rc = tm_db_exec(db,
+                        "INSERT INTO alerts.jobs (service, job, failed_in_a_row, last_error)"
+                        " VALUES ($1, $2, $3, $4) ON CONFLICT (service, job) DO UPDATE"
+                        " SET failed_in_a_row = EXCLUDED.failed_in_a_row,"
+                        " last_error = EXCLUDED.last_error, polled_at = now()",
+                        4, p, NULL, err);
+    }
+    return rc;
+}
+
+static void
+own_job_row(const PGresult *r, int row, void *out)
+{
+    struct al_fact_job *j = out;
+
+    j->failed_in_a_row = (int)tm_db_i64(r, row, 0);
+    tm_db_copy(j->last_error, sizeof j->last_error, r, row, 1);
+}
+
+enum tm_code
+al_facts_db_own_job(PGconn *db, const char *name, struct al_fact_jobs *out, struct tm_err *err)
+{
+    struct al_fact_job *j;
+    const char *p[1] = {name};
+    enum tm_code rc;
+
+    if (out->n >= AL_FACT_JOBS_MAX)
+        return TM_OK;
+    j = &out->jobs[out->n];
+    memset(j, 0, sizeof *j);
+    snprintf(j->name, sizeof j->name, "%s", name);
+    /* as common/jobs.c counts them: failed runs since the last good one;
+     * the newest error cut to 49 characters (under 200 bytes) */
+    rc = tm_db_one(db,
+                   "SELECT (SELECT count(*) FROM alerts.job_runs WHERE job = $1"
+                   " AND outcome = 'failed' AND id > COALESCE((SELECT max(id)"
+                   " FROM alerts.job_runs WHERE job = $1 AND outcome = 'ok'), 0)),"
+                   " left(COALESCE((SELECT error FROM alerts.job_runs WHERE job = $1"
+                   " ORDER BY id DESC LIMIT 1), ''), 49)",
+                   1, p, own_job_row, j, "job", err);
+    if (rc == TM_OK)
+        out->n++;
+    return rc;
+}
+
 /* ---- entities ---------------------------------------------------------- */
 
 static void

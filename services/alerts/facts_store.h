@@ -33,6 +33,15 @@ TM_MUSTCHECK enum tm_code al_facts_db_po(PGconn *db, const struct al_fact_po *p,
 TM_MUSTCHECK enum tm_code al_facts_db_circuit(PGconn *db, const struct al_fact_circuit *c,
                                               struct tm_err *err);
 
+/* Keeps service's jobs as polled (alerts.jobs): each job's failed runs in
+ * a row and its newest run's error. */
+TM_MUSTCHECK enum tm_code al_facts_db_jobs(PGconn *db, const char *service,
+                                           const struct al_fact_jobs *jobs, struct tm_err *err);
+/* tm-alerts' own job `name`, read from its job_runs, appended to out
+ * (while it has room). */
+TM_MUSTCHECK enum tm_code al_facts_db_own_job(PGconn *db, const char *name,
+                                              struct al_fact_jobs *out, struct tm_err *err);
+
 /* Loads entity e (e->type and its ids set: store_id/product_id for a level
  * or product, id for a sale, supplier or PO, service/job for a job) and its
  * facts at now_ms. An entity the facts no longer hold (a sale reviewed, a

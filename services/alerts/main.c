@@ -9,6 +9,7 @@
 #include "services/alerts/app.h"
 #include "services/alerts/eval.h"
 #include "services/alerts/handlers.h"
+#include "services/alerts/jobs_poll.h"
 
 #define F(field) offsetof(struct al_cfg, field)
 #define S(field) sizeof(((struct al_cfg *)0)->field)
@@ -46,6 +47,7 @@ static const struct tm_service_sub subs[] = {
 
 static const struct tm_job jobs[] = {
     {"evaluate", 15, al_job_evaluate, NULL},
+    {"jobs-poll", 60, al_job_jobs_poll, NULL},
 };
 
 static enum tm_code
@@ -69,6 +71,8 @@ main(int argc, char **argv)
         .routes = al_routes,
         .n_routes = al_routes_n,
         .outbox = &al_outbox,
+        .peers = al_peers,
+        .n_peers = AL_PEERS_N,
         .subs = subs,
         .n_subs = sizeof subs / sizeof subs[0],
         .jobs = jobs,

@@ -1,10 +1,9 @@
 /* tests/fuzz/alerts_events_fuzz.c — libFuzzer target for what tm-alerts
  * reads of the other services' events (services/alerts/facts.c): the bytes
  * as a wire event decoded under its own topic, and as the data of every
- * topic tm-alerts reads. Each must refuse garbage with an error, never
- * crash, leak or read out of bounds, and what it accepts must keep the
- * struct's bounds; every input runs on a thread of TM_DECODER_STACK_SIZE
- * bytes. */
+ * topic tm-alerts reads, and as a daemon's job list (jobs-poll). Each must refuse garbage with an
+ * error, never crash, leak or read out of bounds, and what it accepts must keep the struct's
+ * bounds; every input runs on a thread of TM_DECODER_STACK_SIZE bytes. */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,6 +87,26 @@ check(const char *topic, const cJSON *doc, struct al_fact *f)
     }
 }
 
+/* The bytes as a daemon's job list (jobs-poll). */
+static void
+check_jobs(const cJSON *doc)
+{
+    struct al_fact_jobs *j = malloc(sizeof *j);
+
+    if (!j)
+        abort();
+    if (al_fact_jobs_decode(doc, j, NULL) == TM_OK) {
+        if (j->n < 0 || j->n > AL_FACT_JOBS_MAX)
+            abort();
+        for (int i = 0; i < j->n; i++)
+            if (!j->jobs[i].name[0] || j->jobs[i].failed_in_a_row < 0 ||
+                memchr(j->jobs[i].name, '\0', sizeof j->jobs[i].name) == NULL ||
+                memchr(j->jobs[i].last_error, '\0', sizeof j->jobs[i].last_error) == NULL)
+                abort();
+    }
+    free(j);
+}
+
 static void
 decode_all(void *arg)
 {
@@ -102,9 +121,11 @@ decode_all(void *arg)
         check(ev.topic, ev.data, f);
     cJSON_Delete(root);
     root = NULL;
-    if (tm_json_parse(in->text, in->size, TM_JSON_DEPTH_MAX, "data", &root, NULL) == TM_OK)
+    if (tm_json_parse(in->text, in->size, TM_JSON_DEPTH_MAX, "data", &root, NULL) == TM_OK) {
         for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++)
             check(topics[i], root, f);
+        check_jobs(root);
+    }
     cJSON_Delete(root);
     free(f);
 }

@@ -179,6 +179,36 @@ START_TEST(po_circuit_product_ledger)
 }
 END_TEST
 
+START_TEST(job_lists)
+{
+    struct al_fact_jobs *j = calloc(1, sizeof *j);
+    struct tm_err err = {0};
+    cJSON *doc = cJSON_Parse(
+        "{\"items\":[{\"name\":\"forecast-refresh\",\"interval_s\":300,\"last_run\":{\"id\":4,"
+        "\"outcome\":\"failed\",\"error\":\"db down\"},\"failed_in_a_row\":2},"
+        "{\"name\":\"ledger-check\",\"interval_s\":0,\"last_run\":null,"
+        "\"failed_in_a_row\":0}]}");
+
+    ck_assert_int_eq(al_fact_jobs_decode(doc, j, &err), TM_OK);
+    ck_assert_int_eq(j->n, 2);
+    ck_assert_str_eq(j->jobs[0].name, "forecast-refresh");
+    ck_assert_int_eq(j->jobs[0].failed_in_a_row, 2);
+    ck_assert_str_eq(j->jobs[0].last_error, "db down");
+    ck_assert_str_eq(j->jobs[1].last_error, "");
+    cJSON_Delete(doc);
+    doc = cJSON_Parse("{\"items\":[{\"name\":\"Bad Name\",\"failed_in_a_row\":0}]}");
+    ck_assert_int_eq(al_fact_jobs_decode(doc, j, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "name");
+    ck_assert_int_eq(j->n, 0);
+    cJSON_Delete(doc);
+    doc = cJSON_Parse("{\"items\":[{\"name\":\"evaluate\"}]}"); /* an older daemon */
+    ck_assert_int_eq(al_fact_jobs_decode(doc, j, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "failed_in_a_row");
+    cJSON_Delete(doc);
+    free(j);
+}
+END_TEST
+
 Suite *
 facts_suite(void)
 {
@@ -191,6 +221,7 @@ facts_suite(void)
     tcase_add_test(tc, forecast_per_store);
     tcase_add_test(tc, sale_waiting_for_review);
     tcase_add_test(tc, po_circuit_product_ledger);
+    tcase_add_test(tc, job_lists);
     suite_add_tcase(s, tc);
     return s;
 }
