@@ -5,9 +5,10 @@
  * a pending period holds an alert back until the evaluate job sees the
  * condition still holding after it; a cooldown holds back a re-crossing;
  * a sale flagged for review raises review_waiting once it has waited, and
- * the review resolves it. Each test makes its own store and product and
- * rules scoped to that product, so default rules and other suites do not
- * count here; the rules are deleted at the end. */
+ * the review resolves it; a job whose last two runs failed raises
+ * job_failing at the next jobs-poll, and a good run resolves it. Each test makes its own store and
+ * product and rules scoped to that product, so default rules and other suites do not count here;
+ * the rules are deleted at the end. */
 #include <stdio.h>
 #include <string.h>
 
@@ -125,15 +126,42 @@ reorder_point(long long store, long long product, int point)
     resp_free(&r);
 }
 
-/* Runs tm-alerts' evaluate job now (the schedule runs it every 15 s too). */
+/* Runs tm-alerts' job `name` now (the schedule runs it too) and waits up
+ * to 10 s for the run to end; a scheduled run under way (409) is waited
+ * out and the job asked for again. */
+static void
+run_job(const char *name)
+{
+    char path[96];
+    struct resp r;
+    long long id = 0;
+
+    snprintf(path, sizeof path, "/api/v1/alerts/jobs/%s/run", name);
+    for (int i = 0; i < 50 && !id; i++) {
+        ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+        ck_assert_msg(r.status == 200 || r.status == 202 || r.status == 409, "%d %s", r.status,
+                      r.body);
+        if (r.status != 409)
+            id = jint(&r, "id");
+        resp_free(&r);
+        if (!id)
+            tm_sleep_ms(200);
+    }
+    ck_assert_int_gt(id, 0);
+    for (int i = 0; i < 50; i++) {
+        if (sql_intf(
+                "SELECT count(*) FROM alerts.job_runs WHERE id = %lld AND outcome <> 'running'",
+                id) == 1)
+            return;
+        tm_sleep_ms(200);
+    }
+    ck_abort_msg("job %s run %lld did not end", name, id);
+}
+
 static void
 evaluate(void)
 {
-    struct resp r;
-
-    ck_assert_int_eq(http("POST", "/api/v1/alerts/jobs/evaluate/run", NULL, &r), 0);
-    ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
-    resp_free(&r);
+    run_job("evaluate");
 }
 
 /* tm-alerts has applied every stock event of the level: its copy shows want. */
@@ -287,6 +315,64 @@ START_TEST(test_review_waiting)
 }
 END_TEST
 
+/* The alerts of rule for key in state. */
+static long long
+keyed_alerts(long long rule_id, const char *key, const char *state)
+{
+    return sql_intf("SELECT count(*) FROM alerts.alerts WHERE rule_id = %lld AND dedup_key = '%s'"
+                    " AND state = '%s'",
+                    rule_id, key, state);
+}
+
+static void
+wait_keyed_alerts(long long rule_id, const char *key, const char *state, long long want)
+{
+    for (int i = 0; i < 100 && keyed_alerts(rule_id, key, state) != want; i++)
+        tm_sleep_ms(200);
+    ck_assert_int_eq(keyed_alerts(rule_id, key, state), want);
+}
+
+/* Records a run of tm-inventory's ledger-check with outcome, as its runner
+ * would (a job made to fail without breaking the stack). */
+static void
+ledger_check_run(const char *outcome)
+{
+    ck_assert_int_eq(sql_intf("WITH r AS (INSERT INTO inventory.job_runs (job, instance,"
+                              " finished_at, outcome, error) VALUES ('ledger-check', 'alerts-test',"
+                              " now(), '%s', '%s') RETURNING 1) SELECT count(*) FROM r",
+                              outcome, strcmp(outcome, "failed") ? "" : "made to fail by a test"),
+                     1);
+}
+
+START_TEST(test_job_failing)
+{
+    const char *key = "job:inventory:ledger-check";
+    long long failing = rule_any("job_failing", "{\"failures\":2}", 0);
+
+    ledger_check_run("ok");
+    ledger_check_run("failed");
+    run_job("jobs-poll");
+    ck_assert_int_eq(keyed_alerts(failing, key, "firing"), 0); /* once is not twice */
+    ledger_check_run("failed");
+    run_job("jobs-poll");
+    wait_keyed_alerts(failing, key, "firing", 1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alerts WHERE rule_id = %lld"
+                              " AND dedup_key = '%s' AND title = 'Job failing: inventory job"
+                              " ledger-check' AND (details->'inputs'->>'failed_in_a_row')::int = 2"
+                              " AND details->'inputs'->>'last_error' = 'made to fail by a test'",
+                              failing, key),
+                     1);
+    ledger_check_run("failed"); /* a third: still the one alert */
+    run_job("jobs-poll");
+    ck_assert_int_eq(keyed_alerts(failing, key, "firing"), 1);
+    ledger_check_run("ok");
+    run_job("jobs-poll");
+    wait_keyed_alerts(failing, key, "resolved", 1);
+    ck_assert_int_eq(keyed_alerts(failing, key, "firing"), 0);
+    drop_rule(failing);
+}
+END_TEST
+
 Suite *
 alerts_cond_suite(void)
 {
@@ -297,6 +383,7 @@ alerts_cond_suite(void)
     tcase_add_test(tc, test_one_alert_per_crossing_resolved_by_itself);
     tcase_add_test(tc, test_pending_period_and_cooldown);
     tcase_add_test(tc, test_review_waiting);
+    tcase_add_test(tc, test_job_failing);
     suite_add_tcase(s, tc);
     return s;
 }
