@@ -429,6 +429,8 @@ eval_rule(PGconn *db, const struct al_rule *r, const struct al_entity *e, const 
     if (rc != TM_OK && rc != TM_NOTFOUND)
         return rc;
     have = rc == TM_OK;
+    if (!have)
+        tm_err_clear(err); /* no row is an answer, not an error */
     if (!have && !o.holds)
         return TM_OK; /* never held: no row for it */
     if (!have && ((rc = cond_insert(db, r->id, key, e, err)) != TM_OK ||
@@ -448,8 +450,10 @@ eval_rule(PGconn *db, const struct al_rule *r, const struct al_entity *e, const 
         rc = fire(db, r, e, key, &o, details.p, &next.alert_id, err);
     else if (act == AL_ACT_RESOLVE && c.alert_id > 0) {
         rc = al_db_resolve(db, c.alert_id, "system", 1, "the condition cleared", NULL, err);
-        if (rc == TM_CONFLICT || rc == TM_NOTFOUND) /* resolved or deleted meanwhile */
+        if (rc == TM_CONFLICT || rc == TM_NOTFOUND) { /* resolved or deleted meanwhile */
+            tm_err_clear(err);
             rc = TM_OK;
+        }
     }
     if (rc == TM_OK)
         rc = cond_update(db, r->id, key, e, &next, details.p, err);

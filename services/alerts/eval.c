@@ -23,7 +23,9 @@ eval_entity(PGconn *db, struct al_entity *e, unsigned kinds, int64_t rule_id, in
 {
     enum tm_code rc = al_facts_db_entity(db, e, now_ms, err);
 
-    if (rc == TM_NOTFOUND && ledger_gap) /* a gap at a level no event showed yet */
+    if (rc == TM_NOTFOUND) /* a level no event showed: nothing known of it */
+        tm_err_clear(err);
+    if (rc == TM_NOTFOUND && ledger_gap) /* but a gap is reported there */
         rc = TM_OK;
     if (rc == TM_NOTFOUND)
         return TM_OK;

@@ -261,6 +261,8 @@ load_ints(PGconn *db, const char *sql, int64_t id, int64_t *v, struct tm_err *er
     const char *p[1] = {tm_db_int(&n, id)};
     enum tm_code rc = tm_db_one(db, sql, 1, p, i64_row, v, "entity", err);
 
+    if (rc == TM_NOTFOUND) /* none: v stays as it is */
+        tm_err_clear(err);
     return rc == TM_NOTFOUND ? TM_OK : rc;
 }
 
@@ -337,7 +339,11 @@ load_other(PGconn *db, struct al_entity *e, struct tm_err *err)
                        2, p, job_row, e, "job", err);
         break;
     }
-    return rc == TM_NOTFOUND && e->type != AL_ENT_LEVEL ? TM_OK : rc;
+    if (rc == TM_NOTFOUND && e->type != AL_ENT_LEVEL) { /* facts under which nothing holds */
+        tm_err_clear(err);
+        rc = TM_OK;
+    }
+    return rc;
 }
 
 enum tm_code
