@@ -27,6 +27,7 @@ struct tm_jobs {
     char start_sql[256]; /* derived from the schema at start; read-only */
     char end_sql[256];
     char run_sql[512];
+    char fail_sql[384];
     char *db_url;
     char instance[32];
     void *app;
@@ -189,6 +190,11 @@ tm_jobs_start(const struct tm_job *jobs, int n, const char *schema, const char *
                                 "id = $2::bigint)"
                                 " ORDER BY id DESC LIMIT 1",
              schema);
+    /* $1 job: its failed runs since its last good one (skipped ones do not count) */
+    snprintf(j->fail_sql, sizeof j->fail_sql,
+             "SELECT count(*) FROM %s.job_runs WHERE job = $1 AND outcome = 'failed' AND id >"
+             " COALESCE((SELECT max(id) FROM %s.job_runs WHERE job = $1 AND outcome = 'ok'), 0)",
+             schema, schema);
     j->db_url = tm_xstrdup(db_url);
     snprintf(j->instance, sizeof j->instance, "%s", instance);
     j->app = app;
@@ -384,6 +390,7 @@ enum tm_code
 tm_jobs_list(struct tm_jobs *j, PGconn *db, struct tm_buf *out, struct tm_err *err)
 {
     enum tm_code rc = tm_buf_adds(out, "{\"items\":[");
+    int64_t failed = 0;
     int found;
 
     for (int i = 0; i < j->n && rc == TM_OK; i++) {
@@ -392,8 +399,9 @@ tm_jobs_list(struct tm_jobs *j, PGconn *db, struct tm_buf *out, struct tm_err *e
             (rc = tm_json_quote(out, j->jobs[i].name)) == TM_OK &&
             (rc = tm_buf_printf(out, ",\"interval_s\":%d,\"last_run\":", j->jobs[i].interval_s)) ==
                 TM_OK &&
-            (rc = run_json(j, db, j->jobs[i].name, 0, out, &found, err)) == TM_OK)
-            rc = tm_buf_adds(out, "}");
+            (rc = run_json(j, db, j->jobs[i].name, 0, out, &found, err)) == TM_OK &&
+            (rc = tm_db_i64_one(db, j->fail_sql, 1, &j->jobs[i].name, &failed, err)) == TM_OK)
+            rc = tm_buf_printf(out, ",\"failed_in_a_row\":%lld}", (long long)failed);
     }
     return rc == TM_OK ? tm_buf_adds(out, "]}") : rc;
 }

@@ -49,7 +49,10 @@ TM_MUSTCHECK enum tm_code tm_jobs_run_now(struct tm_jobs *j, PGconn *db, const c
                                           int wait_ms, int64_t *run_id, int *done,
                                           struct tm_buf *out, struct tm_err *err);
 
-/* Appends {"items":[{"name","interval_s","last_run":{...}|null}]} to out. */
+/* Appends {"items":[{"name","interval_s","last_run":{...}|null,
+ * "failed_in_a_row"}]} to out: failed_in_a_row counts the job's failed runs
+ * since its last good one (skipped runs do not count; tm-alerts'
+ * job_failing rules read it). */
 TM_MUSTCHECK enum tm_code tm_jobs_list(struct tm_jobs *j, PGconn *db, struct tm_buf *out,
                                        struct tm_err *err);
 

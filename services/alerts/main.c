@@ -7,7 +7,9 @@
 #include "common/service.h"
 
 #include "services/alerts/app.h"
+#include "services/alerts/eval.h"
 #include "services/alerts/handlers.h"
+#include "services/alerts/jobs_poll.h"
 
 #define F(field) offsetof(struct al_cfg, field)
 #define S(field) sizeof(((struct al_cfg *)0)->field)
@@ -34,6 +36,20 @@ static const struct tm_cfg_opt opts[] = {
 #undef S
 #undef F
 
+/* Conditions from events (docs/alerts.md "Rule kinds"): levels, forecasts
+ * and products; sales waiting for review; purchase orders and supplier
+ * API circuits. */
+static const struct tm_service_sub subs[] = {
+    {"inventory", "stock.,forecast.,product.", al_apply},
+    {"txn", "txn.", al_apply},
+    {"supplier", "purchase_order.,supplier.api_circuit", al_apply},
+};
+
+static const struct tm_job jobs[] = {
+    {"evaluate", 15, al_job_evaluate, NULL},
+    {"jobs-poll", 60, al_job_jobs_poll, NULL},
+};
+
 static enum tm_code
 start(void *app, const struct tm_service_env *env, struct tm_err *err)
 {
@@ -55,6 +71,12 @@ main(int argc, char **argv)
         .routes = al_routes,
         .n_routes = al_routes_n,
         .outbox = &al_outbox,
+        .peers = al_peers,
+        .n_peers = AL_PEERS_N,
+        .subs = subs,
+        .n_subs = sizeof subs / sizeof subs[0],
+        .jobs = jobs,
+        .n_jobs = sizeof jobs / sizeof jobs[0],
         .opts = opts,
         .n_opts = sizeof opts / sizeof opts[0],
         .cfg = &cfg,

@@ -91,7 +91,8 @@ sup_breaker_event(void *app, int64_t supplier_id, enum sup_breaker_state from,
     tm_buf_init(&data, 256);
     if ((rc = tm_buf_printf(&data, "{\"supplier_id\":%" PRId64, supplier_id)) == TM_OK &&
         (rc = tm_json_kv_str(&data, "from", sup_breaker_state_name(from), 0)) == TM_OK &&
-        (rc = tm_json_kv_str(&data, "to", sup_breaker_state_name(to), 0)) == TM_OK)
+        (rc = tm_json_kv_str(&data, "to", sup_breaker_state_name(to), 0)) == TM_OK &&
+        (rc = tm_json_kv_str(&data, "instance", a->instance ? a->instance : "", 0)) == TM_OK)
         rc = tm_buf_adds(&data, "}");
     if (rc != TM_OK || !a->db)
         goto out;

@@ -39,6 +39,7 @@ sup_start(void *arg, const struct tm_service_env *env, struct tm_err *err)
 
     a->inventory = env->peers[0];
     a->db = env->db;
+    a->instance = env->instance;
     if ((rc = sup_api_new(&ac, &a->api, err)) != TM_OK)
         return rc;
     sup_api_on_breaker(a->api, sup_breaker_event, a);

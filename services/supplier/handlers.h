@@ -37,6 +37,7 @@ struct sup_app {
     struct tm_bus_client *inventory; /* env->peers[0]; set by sup_start */
     struct sup_api *api;             /* the supplier API client; sup_start to sup_stop */
     struct tm_db_pool *db;           /* env->db, for the breaker events; set by sup_start */
+    const char *instance;            /* env->instance, named in breaker events; by sup_start */
 };
 
 /* Whether tm-inventory has /api/v1/<what>/{id} ("products", "stores"):

@@ -6,8 +6,9 @@
  * past the timeout), the send answers in time (202, still `sending`), the
  * order exists at most once at the supplier, and sending again once the
  * supplier is well finishes it under the same key with still one order.
- * Then the circuit breaker opens after repeated failures (event, /health)
- * and closes after a good probe; the cached catalogue is served marked
+ * Then the circuit breaker opens after repeated failures (event, /health;
+ * tm-alerts raises supplier_api_down for it) and closes after a good probe
+ * (the alert resolves by itself); the cached catalogue is served marked
  * stale while the supplier is down; availability splits the choice. */
 #include <stdio.h>
 #include <string.h>
@@ -225,15 +226,44 @@ START_TEST(test_hang_past_the_timeout)
 }
 END_TEST
 
+/* tm-alerts' alerts of rule for this supplier in state. */
+static long long
+supplier_alerts(long long rule, const char *state)
+{
+    return sql_intf("SELECT count(*) FROM alerts.alerts WHERE rule_id = %lld"
+                    " AND dedup_key = 'supplier:%lld' AND state = '%s'",
+                    rule, supplier, state);
+}
+
+/* Waits up to 10 s for n alerts of rule for this supplier in state; each
+ * wait sends a PO (a probe of whichever instance takes it) when probe. */
+static void
+wait_supplier_alerts(long long rule, const char *state, long long n, int probe)
+{
+    struct resp r;
+
+    for (int i = 0; i < 50 && supplier_alerts(rule, state) != n; i++) {
+        if (probe) {
+            ck_assert_int_eq(send_po(draft(), &r), r.status);
+            resp_free(&r);
+        }
+        tm_sleep_ms(200);
+    }
+    ck_assert_int_eq(supplier_alerts(rule, state), n);
+}
+
 START_TEST(test_breaker_opens_and_closes)
 {
     long long e0 = sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
                             " 'supplier.api_circuit' AND (data->>'supplier_id')::bigint = %lld",
                             supplier);
+    char path[96];
     struct resp r;
-    long long id = 0;
+    long long id = 0, rule;
     int open = 0;
 
+    rule = create("/api/v1/alert-rules", "{\"name\":\"mock test: supplier API down\","
+                                         "\"kind\":\"supplier_api_down\",\"severity\":\"high\"}");
     faults("{\"error_rate\":1,\"after_share\":0}");
     /* the default opens after 5 failed calls: each send is one call, and
      * each tm-supplier instance (the test stack runs two) has its own */
@@ -244,6 +274,7 @@ START_TEST(test_breaker_opens_and_closes)
         resp_free(&r);
     }
     ck_assert_msg(open, "the breaker never opened");
+    wait_supplier_alerts(rule, "firing", 1, 0); /* one, whichever instances opened */
     ck_assert_int_gt(sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
                               " 'supplier.api_circuit' AND (data->>'supplier_id')::bigint = %lld"
                               " AND data->>'to' = 'open'",
@@ -279,6 +310,17 @@ START_TEST(test_breaker_opens_and_closes)
                               " AND data->>'to' = 'closed'",
                               supplier),
                      0);
+    /* every instance's breaker closed (probes reach each): resolved by itself */
+    wait_supplier_alerts(rule, "resolved", 1, 1);
+    ck_assert_int_eq(supplier_alerts(rule, "firing"), 0);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alerts WHERE rule_id = %lld"
+                              " AND resolution = 'auto'",
+                              rule),
+                     1);
+    snprintf(path, sizeof path, "/api/v1/alert-rules/%lld", rule);
+    ck_assert_int_eq(http("DELETE", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
 }
 END_TEST
 

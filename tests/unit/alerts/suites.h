@@ -6,5 +6,8 @@
 
 Suite *decode_suite(void);
 Suite *escalation_suite(void);
+Suite *evaluate_suite(void);
+Suite *step_suite(void);
+Suite *facts_suite(void);
 
 #endif
