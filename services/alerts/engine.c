@@ -115,17 +115,17 @@ eval_low_stock(const struct al_rule *r, const struct al_facts *f, struct al_obse
         o->severity = AL_SEV_CRITICAL;
 }
 
-/* overstock: more than days_of_cover of the forecast's demand on hand (any
- * stock at all when the forecast says no demand). */
+/* overstock: more than days_of_cover of the forecast's demand on hand. A
+ * level the forecast sees no demand for has no days of cover: stock that
+ * does not sell is slow_moving's to say, by how long it has not sold (one
+ * alert per kind of trouble, not a flood for every dormant level). */
 static void
 eval_overstock(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
 {
     double limit = r->params.days_of_cover;
 
-    if (!f->has_forecast || limit <= 0 || f->on_hand <= 0)
+    if (!f->has_forecast || limit <= 0 || f->on_hand <= 0 || f->daily_mean <= 0)
         observe(o, 0, "days_of_cover", 0, limit);
-    else if (f->daily_mean <= 0) /* no demand: every unit on hand is surplus */
-        observe(o, 1, "on_hand_without_demand", (double)f->on_hand, 0);
     else
         observe(o, (double)f->on_hand / f->daily_mean > limit, "days_of_cover",
                 (double)f->on_hand / f->daily_mean, limit);

@@ -10,8 +10,7 @@ SELECT nextval('alerts.rule_ids'), 1, name, kind, params::jsonb, pending_s, seve
        cooldown_s, 'default rule', 'system'
 FROM (SELECT * FROM (VALUES
     -- a level's stock: out (critical), low by reorder point or under 3 days
-    -- of cover (critical under 1 day), more than a year of cover on hand (or
-    -- stock the forecast sees no demand for)
+    -- of cover (critical under 1 day), more than a year of cover on hand
     (1, 'Stock out', 'stock_out', '{}', 0, 'critical', 3600),
     (2, 'Low stock', 'low_stock', '{"days_of_cover": 3, "critical_days": 1}', 0, 'high', 3600),
     (3, 'Overstock', 'overstock', '{"days_of_cover": 365}', 0, 'low', 86400),

@@ -172,7 +172,9 @@ START_TEST(overstock_needs_a_forecast)
     ck_assert(o.observed == 50.0 && o.threshold == 30.0);
     f.daily_mean = 4; /* 25 days */
     ck_assert_int_eq(holds(&r, &f), 0);
-    f.daily_mean = 0; /* stock with zero demand counts */
+    f.daily_mean = 0; /* no demand: no days of cover (slow_moving's to say) */
+    ck_assert_int_eq(holds(&r, &f), 0);
+    f.daily_mean = 0.001; /* 100,000 days */
     ck_assert_int_eq(holds(&r, &f), 1);
     f.on_hand = 0;
     ck_assert_int_eq(holds(&r, &f), 0);
