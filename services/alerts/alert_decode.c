@@ -52,6 +52,9 @@ al_decode_manual(const char *body, size_t len, struct al_manual *out, struct tm_
         (it = tm_json_member(root, "description")) != NULL)
         rc = tm_json_as_str(it, "description", 0, AL_DESCRIPTION_MAX, out->description,
                             sizeof out->description, err);
+    /* a title is one line: it becomes an e-mail's Subject header */
+    if (rc == TM_OK && strpbrk(out->title, "\r\n\t"))
+        rc = tm_err_set(err, TM_INVALID, "title", "a title is one line (no CR, LF or tab)");
     out->severity = (enum al_severity)sev;
     cJSON_Delete(root);
     return rc;

@@ -438,46 +438,30 @@ al_db_history(PGconn *db, int64_t id, struct tm_buf *out, struct tm_err *err)
         "history", err);
 }
 
-/* row i of an active silence into ((struct al_silence *)out)[i] */
-static void
-silence_row(const PGresult *r, int row, void *out)
-{
-    struct al_silence *s = out;
-    enum al_severity sev;
-
-    s->id = tm_db_i64(r, row, 0);
-    s->rule_id = tm_db_i64(r, row, 1);
-    s->store_id = tm_db_i64(r, row, 2);
-    s->product_id = tm_db_i64(r, row, 3);
-    s->severity = al_severity_parse(tm_db_str(r, row, 4), &sev) ? (int)sev : -1;
-    s->starts_ms = tm_db_i64(r, row, 5);
-    s->ends_ms = tm_db_i64(r, row, 6);
-}
-
 enum tm_code
 al_db_silence_match(PGconn *db, int64_t rule_id, int64_t store_id, int64_t product_id,
                     enum al_severity sev, int64_t *silence_id, struct tm_err *err)
 {
-    struct tm_db_int a;
-    const char *params[1] = {tm_db_int(&a, AL_SILENCES_MAX)};
-    struct al_silence *s = tm_xcalloc(AL_SILENCES_MAX, sizeof *s);
-    int64_t now_ms = 0;
-    int n = 0;
-    enum tm_code rc = tm_db_i64_one(db, "SELECT " NOW_MS, 0, NULL, &now_ms, err);
+    struct tm_db_int ri, si, pi;
+    /* an alert without a rule (manual) or a store names NULL: a silence
+     * matching on that field does not match it */
+    const char *params[4] = {rule_id > 0 ? tm_db_int(&ri, rule_id) : NULL,
+                             store_id > 0 ? tm_db_int(&si, store_id) : NULL,
+                             product_id > 0 ? tm_db_int(&pi, product_id) : NULL,
+                             al_severity_name(sev)};
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db,
+                                 "SELECT id FROM alerts.silences"
+                                 " WHERE starts_at <= now() AND ends_at > now()"
+                                 " AND (rule_id IS NULL OR rule_id = $1::bigint)"
+                                 " AND (store_id IS NULL OR store_id = $2::bigint)"
+                                 " AND (product_id IS NULL OR product_id = $3::bigint)"
+                                 " AND (severity IS NULL OR severity = $4)"
+                                 " ORDER BY id LIMIT 1",
+                                 4, params, &r, err);
 
-    if (rc == TM_OK)
-        rc = tm_db_many(db,
-                        "SELECT id, rule_id, store_id, product_id, severity,"
-                        " (extract(epoch FROM starts_at) * 1000)::bigint,"
-                        " (extract(epoch FROM ends_at) * 1000)::bigint FROM alerts.silences"
-                        " WHERE starts_at <= now() AND ends_at > now() ORDER BY id"
-                        " LIMIT $1::integer",
-                        1, params, silence_row, s, sizeof *s, &n, err);
-    *silence_id = 0;
-    for (int i = 0; rc == TM_OK && i < n && !*silence_id; i++)
-        if (al_silence_matches(&s[i], rule_id, store_id, product_id, sev, now_ms))
-            *silence_id = s[i].id;
-    free(s);
+    *silence_id = rc == TM_OK && PQntuples(r) == 1 ? tm_db_i64(r, 0, 0) : 0;
+    PQclear(r);
     return rc;
 }
 

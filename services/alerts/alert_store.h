@@ -123,10 +123,12 @@ TM_MUSTCHECK enum tm_code al_db_history(PGconn *db, int64_t id, struct tm_buf *o
                                         struct tm_err *err);
 
 /* The id of the first silence (lowest id) active now that matches an alert
- * of rule_id (0: manual) on store_id / product_id with severity sev
- * (al_silence_matches), or 0: how firing and each escalation step decide
- * whether to notify. Reads AL_SILENCES_MAX active silences at most. */
-#define AL_SILENCES_MAX 1000
+ * of rule_id (0: manual) on store_id / product_id (0: none) with severity
+ * sev, or 0: how firing and each escalation step decide whether to notify.
+ * A silence matches when every matcher it sets (at least one: the schema
+ * says so) equals the alert's; one that sets a store does not match an
+ * alert without one. Matched in one statement, so however many silences
+ * there are, none hides another. */
 TM_MUSTCHECK enum tm_code al_db_silence_match(PGconn *db, int64_t rule_id, int64_t store_id,
                                               int64_t product_id, enum al_severity sev,
                                               int64_t *silence_id, struct tm_err *err);

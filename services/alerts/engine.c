@@ -265,39 +265,7 @@ al_step(const struct al_rule *r, const struct al_cond *c, int holds, int64_t now
     return c->holds ? AL_ACT_NONE : AL_ACT_PENDING;
 }
 
-/* ------------------------------------------------ silences and escalation */
-
-int
-al_silence_matches(const struct al_silence *s, int64_t rule_id, int64_t store_id,
-                   int64_t product_id, enum al_severity sev, int64_t now_ms)
-{
-    int any = 0;
-
-    if (now_ms < s->starts_ms || now_ms >= s->ends_ms)
-        return 0;
-    if (s->rule_id > 0) {
-        if (s->rule_id != rule_id)
-            return 0;
-        any = 1;
-    }
-    if (s->store_id > 0) {
-        if (s->store_id != store_id)
-            return 0;
-        any = 1;
-    }
-    if (s->product_id > 0) {
-        if (s->product_id != product_id)
-            return 0;
-        any = 1;
-    }
-    if (s->severity >= 0) {
-        if (s->severity != (int)sev)
-            return 0;
-        any = 1;
-    }
-    /* a silence without a matcher is refused at creation; never match all */
-    return any;
-}
+/* ---------------------------------------------------------- escalation */
 
 int
 al_policy_position(const struct al_policy *p, int next, int64_t fired_ms, int *step, int *round,

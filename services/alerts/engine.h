@@ -136,20 +136,6 @@ enum al_action {
 enum al_action al_step(const struct al_rule *r, const struct al_cond *c, int holds, int64_t now_ms,
                        struct al_cond *next);
 
-/* A silence's matchers (0 / -1 for unset) and its window (epoch ms). */
-struct al_silence {
-    int64_t id;
-    int64_t rule_id, store_id, product_id;
-    int severity; /* enum al_severity, or -1 */
-    int64_t starts_ms, ends_ms;
-};
-
-/* 1 when silence s, at now_ms, matches an alert of rule_id (0 for a manual
- * alert) on store_id/product_id with severity sev: it is in its window and
- * every matcher it sets equals the alert's. */
-int al_silence_matches(const struct al_silence *s, int64_t rule_id, int64_t store_id,
-                       int64_t product_id, enum al_severity sev, int64_t now_ms);
-
 /* An escalation policy's timing: step i runs after_s[i] seconds after the
  * alert fired (non-decreasing); then the last step again every
  * repeat_every_s, repeat_max times. */

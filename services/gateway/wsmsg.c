@@ -144,7 +144,9 @@ gw_ws_source_channels(const char *source)
         return 1u << GW_WS_SALES | 1u << GW_WS_FRAUD;
     if (strcmp(source, "inventory") == 0)
         return 1u << GW_WS_STOCK;
-    return 1u << GW_WS_ALERTS; /* alert.* has no source yet: any other may carry it */
+    if (strcmp(source, "alerts") == 0)
+        return 1u << GW_WS_ALERTS;
+    return 0; /* no other source feeds a channel */
 }
 
 /* The store an event's data names: "store_id", a whole number. An alert
@@ -197,6 +199,9 @@ gw_ws_route_event(const struct tm_event *ev, int64_t *store_id)
                    (topic_channels[i].topic == TM_TOPIC_TXN_CREATED && flagged(ev)
                         ? 1u << GW_WS_FRAUD
                         : 0);
-    /* alerts: tm-alerts' topics are "alert.<verb>" (proto/events.md) */
-    return strncmp(ev->topic, "alert.", 6) == 0 ? 1u << GW_WS_ALERTS : 0;
+    /* alerts: tm-alerts' topics are "alert.<verb>" (proto/events.md), and
+     * only tm-alerts' own events carry them to the channel */
+    return strcmp(ev->source, "alerts") == 0 && strncmp(ev->topic, "alert.", 6) == 0
+               ? 1u << GW_WS_ALERTS
+               : 0;
 }

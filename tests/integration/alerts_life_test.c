@@ -250,6 +250,9 @@ static const struct {
     {"{\"title\":\"x\",\"severity\":\"high\",\"policy_id\":999999999}", 400, "policy_id"},
     {"[1]", 400, "body"},
     {"{\"title\":\"x\",\"severity\":\"high\"", 400, "body"},
+    /* a title is one line: it becomes an e-mail's Subject */
+    {"{\"title\":\"Fire\\nBcc: x@evil.example\",\"severity\":\"high\"}", 400, "title"},
+    {"{\"title\":\"Fire\\r\",\"severity\":\"high\"}", 400, "title"},
 };
 
 START_TEST(test_alerts_bad_input_writes_nothing)
@@ -264,6 +267,11 @@ START_TEST(test_alerts_bad_input_writes_nothing)
                       bad_bodies[i].body, err_field(&r));
         resp_free(&r);
     }
+    /* paging people through a policy is alert.admin's */
+    call(BUYER, "POST", "/api/v1/alerts",
+         "{\"title\":\"x\",\"severity\":\"high\",\"policy_id\":1}", 403, &r);
+    ck_assert_str_eq(err_field(&r), "policy_id");
+    resp_free(&r);
     call(ADMIN, "GET", "/api/v1/alerts?state=bogus", NULL, 400, &r);
     ck_assert_str_eq(err_field(&r), "state");
     resp_free(&r);
@@ -402,6 +410,71 @@ START_TEST(test_alerts_overview_counts_open_alerts)
 }
 END_TEST
 
+/* A silence (POST /api/v1/silences) as admin; its id. */
+static long long
+silence(const char *matchers)
+{
+    char body[256];
+    struct resp r;
+    long long id;
+
+    snprintf(body, sizeof body, "{%s,\"ends_at\":\"2099-01-01T00:00:00Z\"}", matchers);
+    call(ADMIN, "POST", "/api/v1/silences", body, 201, &r);
+    id = jint(&r, "id");
+    resp_free(&r);
+    return id;
+}
+
+/* A manual alert's silence_id (0: none). */
+static long long
+silenced_by(long long store, const char *severity)
+{
+    char path[96];
+    struct resp r;
+    long long id = raise_alert(ADMIN, store, severity, "silence check"), sid;
+
+    call(ADMIN, "GET", PATH("/api/v1/alerts/%lld", id), NULL, 200, &r);
+    sid = cJSON_IsNumber(cJSON_GetObjectItem(r.json, "silence_id")) ? jint(&r, "silence_id") : 0;
+    resp_free(&r);
+    return sid;
+}
+
+/* An alert is silenced by the first active silence whose every matcher
+ * equals the alert's: a store matcher does not match another store's
+ * alert, a severity matcher needs the same severity, an ended silence
+ * matches nothing — and a thousand other silences do not hide the one that
+ * matches (they are matched in one statement, not read first). */
+START_TEST(test_alerts_silence_matching)
+{
+    long long a = new_store(), b = new_store(), sa, sb;
+    char path[96];
+    struct resp r;
+
+    /* older, non-matching silences of store a (same store, another product) */
+    ck_assert_int_eq(sql_intf("WITH i AS (INSERT INTO alerts.silences (store_id, product_id,"
+                              " ends_at, created_by) SELECT %lld, 999999999, now() + interval"
+                              " '1 hour', 'test' FROM generate_series(1, 1100) RETURNING 1)"
+                              " SELECT count(*) FROM i",
+                              a),
+                     1100);
+    sa = silence(PATH("\"store_id\":%lld", a));
+    sb = silence(PATH("\"store_id\":%lld,\"severity\":\"low\"", b));
+    ck_assert_int_eq(silenced_by(a, "high"), sa);
+    ck_assert_int_eq(silenced_by(b, "low"), sb);
+    ck_assert_int_eq(silenced_by(b, "high"), 0); /* severity differs */
+    ck_assert_int_eq(silenced_by(0, "low"), 0);  /* no store: a store matcher never matches */
+    call(ADMIN, "DELETE", PATH("/api/v1/silences/%lld", sa), NULL, 200, &r);
+    resp_free(&r);
+    ck_assert_int_eq(silenced_by(a, "high"), 0); /* ended */
+    call(ADMIN, "DELETE", PATH("/api/v1/silences/%lld", sb), NULL, 200, &r);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("WITH d AS (DELETE FROM alerts.silences WHERE store_id = %lld AND"
+                              " product_id = 999999999 RETURNING 1) SELECT count(*) FROM d",
+                              a),
+                     1100);
+}
+END_TEST
+
 Suite *
 alerts_life_suite(void)
 {
@@ -414,6 +487,7 @@ alerts_life_suite(void)
     tcase_add_test(tc, test_alerts_bad_input_writes_nothing);
     tcase_add_test(tc, test_alerts_store_scoped_role_sees_its_stores);
     tcase_add_test(tc, test_alerts_overview_counts_open_alerts);
+    tcase_add_test(tc, test_alerts_silence_matching);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -116,7 +116,8 @@ START_TEST(test_wsmsg_source_channels)
 {
     ck_assert_uint_eq(gw_ws_source_channels("txn"), B(SALES) | B(FRAUD));
     ck_assert_uint_eq(gw_ws_source_channels("inventory"), B(STOCK));
-    ck_assert_uint_eq(gw_ws_source_channels("supplier"), B(ALERTS));
+    ck_assert_uint_eq(gw_ws_source_channels("alerts"), B(ALERTS));
+    ck_assert_uint_eq(gw_ws_source_channels("supplier"), 0); /* feeds no channel */
 }
 END_TEST
 
@@ -136,23 +137,27 @@ static const struct {
     const char *topic, *data;
     unsigned mask;
     int64_t store;
+    const char *source; /* NULL: the topic's own (alerts, txn, inventory) */
 } event_cases[] = {
-    {"txn.created", "{\"store_id\":3,\"fraud\":{\"decision\":\"approve\"}}", B(SALES), 3},
-    {"txn.created", "{\"store_id\":3,\"fraud\":{\"decision\":\"review\"}}", B(SALES) | B(FRAUD), 3},
-    {"txn.voided", "{\"store_id\":4}", B(SALES), 4},
-    {"txn.declined", "{\"store_id\":5}", B(FRAUD), 5},
-    {"txn.reviewed", "{\"store_id\":5}", B(FRAUD), 5},
-    {"stock.changed", "{\"store_id\":6,\"product_id\":1}", B(STOCK), 6},
-    {"stock.low", "{\"store_id\":6}", B(STOCK), 6},
-    {"stock.out", "{\"store_id\":6}", B(STOCK), 6},
-    {"alert.fired", "{\"id\":1,\"store_id\":7}", B(ALERTS), 7},
-    {"alert.resolved", "{\"id\":1,\"store_id\":null}", B(ALERTS), -1}, /* no store */
-    {"alert.escalated", "{\"alert\":{\"id\":1,\"store_id\":8},\"step\":0}", B(ALERTS), 8},
-    {"alert.escalated", "{\"alert\":{\"id\":1},\"step\":0}", B(ALERTS), -1},
-    {"alert.raised", "{}", B(ALERTS), -1},
-    {"product.created", "{\"id\":1}", 0, 0},
-    {"fraud.rules_changed", "{}", 0, 0},
-    {"stock.changed", "{\"store_id\":\"6\"}", B(STOCK), 0},
+    {"txn.created", "{\"store_id\":3,\"fraud\":{\"decision\":\"approve\"}}", B(SALES), 3, NULL},
+    {"txn.created", "{\"store_id\":3,\"fraud\":{\"decision\":\"review\"}}", B(SALES) | B(FRAUD), 3,
+     NULL},
+    {"txn.voided", "{\"store_id\":4}", B(SALES), 4, NULL},
+    {"txn.declined", "{\"store_id\":5}", B(FRAUD), 5, NULL},
+    {"txn.reviewed", "{\"store_id\":5}", B(FRAUD), 5, NULL},
+    {"stock.changed", "{\"store_id\":6,\"product_id\":1}", B(STOCK), 6, NULL},
+    {"stock.low", "{\"store_id\":6}", B(STOCK), 6, NULL},
+    {"stock.out", "{\"store_id\":6}", B(STOCK), 6, NULL},
+    {"alert.fired", "{\"id\":1,\"store_id\":7}", B(ALERTS), 7, NULL},
+    {"alert.resolved", "{\"id\":1,\"store_id\":null}", B(ALERTS), -1, NULL}, /* no store */
+    {"alert.escalated", "{\"alert\":{\"id\":1,\"store_id\":8},\"step\":0}", B(ALERTS), 8, NULL},
+    {"alert.escalated", "{\"alert\":{\"id\":1},\"step\":0}", B(ALERTS), -1, NULL},
+    {"alert.raised", "{}", B(ALERTS), -1, NULL},
+    {"product.created", "{\"id\":1}", 0, 0, NULL},
+    {"fraud.rules_changed", "{}", 0, 0, NULL},
+    {"stock.changed", "{\"store_id\":\"6\"}", B(STOCK), 0, NULL},
+    /* alert.* reaches the channel from tm-alerts only */
+    {"alert.fired", "{\"id\":1,\"store_id\":7}", 0, 7, "supplier"},
 };
 
 START_TEST(test_wsmsg_route_event)
@@ -163,6 +168,11 @@ START_TEST(test_wsmsg_route_event)
 
     memset(&ev, 0, sizeof ev);
     snprintf(ev.topic, sizeof ev.topic, "%s", event_cases[_i].topic);
+    snprintf(ev.source, sizeof ev.source, "%s",
+             event_cases[_i].source                ? event_cases[_i].source
+             : strncmp(ev.topic, "alert.", 6) == 0 ? "alerts"
+             : strncmp(ev.topic, "txn.", 4) == 0   ? "txn"
+                                                   : "inventory");
     ev.data = data;
     ck_assert_uint_eq(gw_ws_route_event(&ev, &store), event_cases[_i].mask);
     ck_assert_int_eq(store, event_cases[_i].store);
