@@ -97,9 +97,8 @@ manual_policy(const struct tm_ctx *ctx, int64_t policy_id, struct tm_err *err)
 {
     enum tm_role role;
 
-    if (policy_id <= 0 ||
-        (tm_role_parse(ctx->req->principal.role, &role) &&
-         tm_role_allows(role, TM_PERM_ALERT_ADMIN)))
+    if (policy_id <= 0 || (tm_role_parse(ctx->req->principal.role, &role) &&
+                           tm_role_allows(role, TM_PERM_ALERT_ADMIN)))
         return TM_OK;
     return tm_err_set(err, TM_FORBIDDEN, "policy_id",
                       "naming an escalation policy on a manual alert needs alert.admin");

@@ -268,8 +268,8 @@ START_TEST(test_alerts_bad_input_writes_nothing)
         resp_free(&r);
     }
     /* paging people through a policy is alert.admin's */
-    call(BUYER, "POST", "/api/v1/alerts",
-         "{\"title\":\"x\",\"severity\":\"high\",\"policy_id\":1}", 403, &r);
+    call(BUYER, "POST", "/api/v1/alerts", "{\"title\":\"x\",\"severity\":\"high\",\"policy_id\":1}",
+         403, &r);
     ck_assert_str_eq(err_field(&r), "policy_id");
     resp_free(&r);
     call(ADMIN, "GET", "/api/v1/alerts?state=bogus", NULL, 400, &r);
