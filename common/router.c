@@ -143,14 +143,19 @@ account(const struct tm_router *r, const struct tm_request *req, const char *rou
     tm_metric_observe_us(tm_metric(TM_METRIC_HISTOGRAM, "tm_request_duration_seconds",
                                    "time to handle a request", labels),
                          dur_us);
-    if (status >= 500)
-        tm_log_error(req->id, "request",
-                     "svc_route=%s method=%s status=%d dur_ms=%.3f error=\"%s\"", route,
-                     req->method, status, (double)dur_us / 1000.0, err->message);
-    else
+    /* the field and message may echo a client's names: quoted, one line */
+    char q[sizeof err->message + sizeof err->field + 8];
+
+    if (status >= 500) {
+        tm_log_quote(q, sizeof q, err->message);
+        tm_log_error(req->id, "request", "svc_route=%s method=%s status=%d dur_ms=%.3f error=%s",
+                     route, req->method, status, (double)dur_us / 1000.0, q);
+    } else {
+        tm_log_quote(q, sizeof q, err->field);
         tm_log_info(req->id, "request", "svc_route=%s method=%s status=%d dur_ms=%.3f%s%s", route,
                     req->method, status, (double)dur_us / 1000.0, err->field[0] ? " field=" : "",
-                    err->field);
+                    err->field[0] ? q : "");
+    }
     (void)r;
 }
 
