@@ -1,0 +1,9 @@
+/* tests/unit/alerts/suites.h — one Check suite per services/alerts/ module. */
+#ifndef TM_TESTS_UNIT_ALERTS_SUITES_H
+#define TM_TESTS_UNIT_ALERTS_SUITES_H
+
+#include <check.h>
+
+Suite *escalation_suite(void);
+
+#endif
