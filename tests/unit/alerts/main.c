@@ -9,6 +9,8 @@ main(void)
     SRunner *sr = srunner_create(escalation_suite());
     int failed;
 
+    srunner_add_suite(sr, notify_suite());
+
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

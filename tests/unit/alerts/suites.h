@@ -5,5 +5,6 @@
 #include <check.h>
 
 Suite *escalation_suite(void);
+Suite *notify_suite(void);
 
 #endif
