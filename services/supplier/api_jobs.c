@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "common/outbox.h"
 #include "common/topic.h"
+#include "common/url.h"
 
 #include "services/supplier/api_decode.h"
 #include "services/supplier/catalogue_store.h"
@@ -38,7 +39,7 @@ refresh_one(const struct sup_app *a, PGconn *db, const struct sup_cat_source *sr
     struct tm_err e = {0};
     enum tm_code rc;
 
-    if (!sup_url_allowed(src->api_url, a->cfg->api_hosts))
+    if (!tm_url_allowed(src->api_url, a->cfg->api_hosts))
         return sup_cat_failed(db, src->supplier_id, "api_url not on the allow-list (api-hosts)",
                               err);
     if (sup_api_catalogue(a->api, &t, &c, &e) != TM_OK) {

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "common/json.h"
+#include "common/url.h"
 
 #define ID_MAX ((int64_t)1 << 53)
 
@@ -76,48 +76,6 @@ code_ok(const char *s)
            s[0] != '-' && strspn(s, more) == n;
 }
 
-int
-sup_url_allowed(const char *url, const char *allow_hosts)
-{
-    const char *h, *end, *p;
-    size_t hl;
-
-    if (strncmp(url, "https://", 8) == 0)
-        h = url + 8;
-    else if (strncmp(url, "http://", 7) == 0)
-        h = url + 7;
-    else
-        return 0;
-    end = h + strcspn(h, "/?#");
-    for (p = h; p < end; p++)
-        if (*p == '@' || *p == '\\' || *p == ' ' || (unsigned char)*p < 0x21 ||
-            (unsigned char)*p > 0x7e)
-            return 0;
-    if (strpbrk(url, " \t\r\n"))
-        return 0;
-    hl = (size_t)(end - h);
-    for (p = h; p < end && *p != ':'; p++)
-        ;
-    if (p < end) { /* a port: digits only, 1..65535 */
-        size_t pl = (size_t)(end - p - 1);
-        if (pl < 1 || pl > 5 || strspn(p + 1, "0123456789") < pl || atol(p + 1) < 1 ||
-            atol(p + 1) > 65535)
-            return 0;
-    }
-    hl = (size_t)(p - h);
-    if (hl == 0)
-        return 0;
-    for (const char *a = allow_hosts; a && *a;) {
-        size_t al = strcspn(a, ",");
-        if (al == hl && strncasecmp(a, h, hl) == 0)
-            return 1;
-        a += al;
-        if (*a == ',')
-            a++;
-    }
-    return 0;
-}
-
 /* days since 1970-01-01 of a civil date (Howard Hinnant's algorithm) */
 static int64_t
 civil_days(int64_t y, int64_t m, int64_t d)
@@ -182,7 +140,7 @@ sup_decode_supplier(const cJSON *body, int create, const char *allow_hosts,
         (rc = str_member(body, "api_key", 0, 1, SUP_KEY_MAX, s->api_key, sizeof s->api_key,
                          SUP_S_API_KEY, &s->set, err)) != TM_OK)
         return rc;
-    if ((s->set & SUP_S_API_URL) && !sup_url_allowed(s->api_url, allow_hosts))
+    if ((s->set & SUP_S_API_URL) && !tm_url_allowed(s->api_url, allow_hosts))
         return tm_err_set(err, TM_INVALID, "api_url",
                           "api_url must be an http(s) URL whose host is on the allow-list");
     if (!create) {

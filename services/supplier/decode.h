@@ -76,7 +76,7 @@ struct sup_offer_in {
 
 /* A supplier body: code ([A-Za-z0-9][A-Za-z0-9_.-]{0,31}), name, currency
  * ([A-Z]{3}) required on create; contact?, active?, preferred?, api_url?
- * (an http or https URL whose host is on allow_hosts, below), api_key?.
+ * (an http or https URL whose host is on allow_hosts: tm_url_allowed, common/url.h), api_key?.
  * Borrows body. */
 TM_MUSTCHECK enum tm_code sup_decode_supplier(const cJSON *body, int create,
                                               const char *allow_hosts, struct sup_supplier_in *out,
@@ -90,11 +90,6 @@ TM_MUSTCHECK enum tm_code sup_decode_supplier(const cJSON *body, int create,
  * valid_to after valid_from when both are given). Borrows body. */
 TM_MUSTCHECK enum tm_code sup_decode_offer(const cJSON *body, int create, struct sup_offer_in *out,
                                            struct tm_err *err);
-
-/* 1 when url is http:// or https://, has a host with no user info, and the
- * host (without port, case-insensitive) is one of allow_hosts's
- * comma-separated names; 0 otherwise (also for an empty list). */
-int sup_url_allowed(const char *url, const char *allow_hosts);
 
 /* A date "YYYY-MM-DD" (a real day) into epoch days; 0 on success, -1 not. */
 int sup_date_days(const char *s, int64_t *days);

@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "common/outbox.h"
 #include "common/topic.h"
+#include "common/url.h"
 
 #include "services/supplier/api.h"
 #include "services/supplier/decode.h"
@@ -400,7 +401,7 @@ send_po(const struct sup_app *app, struct tm_ctx *ctx, PGconn *db, int64_t id, e
         po->status == SUP_PO_DRAFT && !t->active)
         rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier_id", "supplier %" PRId64 " is not active",
                         row.supplier_id);
-    if (rc == TM_OK && t->api_url[0] && !sup_url_allowed(t->api_url, app->cfg->api_hosts))
+    if (rc == TM_OK && t->api_url[0] && !tm_url_allowed(t->api_url, app->cfg->api_hosts))
         rc = tm_err_set(err, TM_UNPROCESSABLE, "supplier",
                         "the supplier's api_url is not on the allow-list (api-hosts)");
     if (rc == TM_OK && !t->api_url[0]) { /* no API: sent by hand */

@@ -12,6 +12,7 @@
 
 #include "common/http.h"
 #include "common/json.h"
+#include "common/url.h"
 
 #include "services/supplier/decode.h"
 #include "services/supplier/po_decode.h"
@@ -50,7 +51,7 @@ decode_all(void *arg)
     cJSON_Delete(body);
     memcpy(z, in->text, in->size);
     z[in->size] = '\0';
-    (void)sup_url_allowed(z, "127.0.0.1,localhost,,x");
+    (void)tm_url_allowed(z, "127.0.0.1,localhost,,x");
     (void)sup_date_days(z, &days);
     free(z);
     free(s);
