@@ -21,20 +21,6 @@ al_notify_signed(int64_t ts_s, const char *body, size_t body_len, struct tm_buf 
 }
 
 void
-al_notify_sig_header(const unsigned char mac[32], char out[AL_SIG_HEADER_MAX])
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = sizeof "sha256=" - 1;
-
-    memcpy(out, "sha256=", n);
-    for (int i = 0; i < 32; i++) {
-        out[n++] = hex[mac[i] >> 4];
-        out[n++] = hex[mac[i] & 15];
-    }
-    out[n] = '\0';
-}
-
-void
 al_notify_message_id(int64_t id, int64_t alert_id, char out[AL_MSGID_MAX])
 {
     snprintf(out, AL_MSGID_MAX, "<n%" PRId64 ".a%" PRId64 "@techmart>", id, alert_id);

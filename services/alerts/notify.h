@@ -1,6 +1,6 @@
 /* services/alerts/notify.h — the pure half of tm-alerts' notification
  * delivery (docs/alerts.md "Escalation and notification"): what a webhook
- * signs and the header it sends, the text of an alert e-mail, and what an
+ * signs, the text of an alert e-mail, and what an
  * attempt's outcome means for the notification (delivered, tried again
  * later, failed for good). No I/O, no clock, no randomness: the caller
  * (services/alerts/deliver.c) computes the HMAC, reads the clock, sends,
@@ -15,16 +15,12 @@
 #include "common/buf.h"
 #include "common/err.h"
 
-#define AL_SIG_HEADER_MAX 72 /* "sha256=" + 64 hex digits + NUL */
-#define AL_MSGID_MAX 64      /* "<n<id>.a<id>@techmart>" */
+#define AL_MSGID_MAX 64 /* "<n<id>.a<id>@techmart>" */
 
 /* Appends what a webhook request signs to b: "<unix seconds>.<body>".
  * TM_TOOBIG when b is full (b unchanged). */
 TM_MUSTCHECK enum tm_code al_notify_signed(int64_t ts_s, const char *body, size_t body_len,
                                            struct tm_buf *b);
-
-/* The X-TechMart-Signature value of an HMAC-SHA256 mac: "sha256=<hex>". */
-void al_notify_sig_header(const unsigned char mac[32], char out[AL_SIG_HEADER_MAX]);
 
 /* The Message-ID of notification `id` of alert `alert_id`:
  * "<n<id>.a<alert_id>@techmart>" (the receiver's idempotency key). */
