@@ -149,7 +149,8 @@ FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/j
 	common/buf.c common/err.c common/time.c services/inventory/po_event.c
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
 	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz \
-	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz build/fuzz/analytics-query-fuzz
+	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz build/fuzz/analytics-query-fuzz \
+	build/fuzz/alerts-life-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -241,6 +242,15 @@ build/fuzz/analytics-query-fuzz: $(ANALYTICS_QUERY_FUZZ_SRC) services/analytics/
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -o $@ $(ANALYTICS_QUERY_FUZZ_SRC) -lm
+
+# the alert routes' input: a manual alert, a note, a list's query
+ALERTS_LIFE_FUZZ_SRC := tests/fuzz/alerts_life_fuzz.c services/alerts/alert_decode.c \
+	services/alerts/engine.c $(COMMON_SRC)
+build/fuzz/alerts-life-fuzz: $(ALERTS_LIFE_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/alerts/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(ALERTS_LIFE_FUZZ_SRC) $(LIBS)
 
 clean:
 	rm -rf build bin

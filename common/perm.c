@@ -7,17 +7,24 @@
 #define BIT(p) (1u << TM_PERM_##p)
 #define EVERYONE (BIT(PUBLIC) | BIT(SELF) | BIT(CATALOG_READ) | BIT(STORE_READ) | BIT(STOCK_READ))
 #define STAFF (EVERYONE | BIT(ANALYTICS_READ)) /* people, not POS keys */
+/* see and handle alerts (alert.admin, the rules and routes, is admin's) */
+#define ALERTS (BIT(ALERT_READ) | BIT(ALERT_WRITE))
+
+_Static_assert(TM_PERM_COUNT <= 32, "grants are bits of an unsigned");
 
 static const unsigned grants[TM_ROLE_COUNT] = {
     [TM_ROLE_ADMIN] = ~0u,
     [TM_ROLE_STORE_MANAGER] = STAFF | BIT(STORE_WRITE) | BIT(STOCK_WRITE) | BIT(STOCK_RESERVE) |
                               BIT(TXN_READ) | BIT(TXN_WRITE) | BIT(CUSTOMER_READ) |
-                              BIT(CUSTOMER_WRITE) | BIT(SUPPLIER_READ) | BIT(REORDER_WRITE),
-    [TM_ROLE_BUYER] =
-        STAFF | BIT(CATALOG_WRITE) | BIT(SUPPLIER_READ) | BIT(SUPPLIER_WRITE) | BIT(REORDER_WRITE),
-    [TM_ROLE_ANALYST] = STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ) | BIT(SUPPLIER_READ),
-    [TM_ROLE_FRAUD_ANALYST] = STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ) | BIT(FRAUD_REVIEW),
-    [TM_ROLE_VIEWER] = STAFF,
+                              BIT(CUSTOMER_WRITE) | BIT(SUPPLIER_READ) | BIT(REORDER_WRITE) |
+                              ALERTS,
+    [TM_ROLE_BUYER] = STAFF | BIT(CATALOG_WRITE) | BIT(SUPPLIER_READ) | BIT(SUPPLIER_WRITE) |
+                      BIT(REORDER_WRITE) | ALERTS,
+    [TM_ROLE_ANALYST] =
+        STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ) | BIT(SUPPLIER_READ) | BIT(ALERT_READ),
+    [TM_ROLE_FRAUD_ANALYST] =
+        STAFF | BIT(TXN_READ) | BIT(CUSTOMER_READ) | BIT(FRAUD_REVIEW) | ALERTS,
+    [TM_ROLE_VIEWER] = STAFF | BIT(ALERT_READ),
     /* a till: no customer.read (emails, risk scores, fraud labels of every
      * store's customers); it registers a new customer and sells to an id */
     [TM_ROLE_POS] =

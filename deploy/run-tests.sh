@@ -85,6 +85,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "forecasting library" build/fuzz/forecast-fuzz
   fuzz "demand series CSV" build/fuzz/series-csv-fuzz tests/fuzz/series-csv-corpus
   fuzz "analytics report queries and RFM" build/fuzz/analytics-query-fuzz tests/fuzz/analytics-query-corpus
+  fuzz "alert bodies and list queries" build/fuzz/alerts-life-fuzz tests/fuzz/alerts-life-corpus
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
   failed=$((failed + 1))
@@ -97,7 +98,7 @@ base=""
 for _ in $(seq 1 50); do
   b=$(( (RANDOM % 120 + 200) * 100 )) # 20000-31900: below the ephemeral range (32768+)
   ok=1
-  for off in 1 2 11 12 41 42 71 72 73 81 99; do port_free $((b + off)) || { ok=0; break; }; done
+  for off in 1 2 11 12 21 41 42 71 72 73 81 99; do port_free $((b + off)) || { ok=0; break; }; done
   [ $ok = 1 ] && { base=$b; break; }
 done
 
@@ -137,6 +138,7 @@ export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to
 export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests
 export TM_JOB_REORDER_SCAN_S=0 # likewise (reorder_test.c runs it; tm-supplier-seed once at start)
 export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-open probe
+export TM_ALERTS_WEBHOOK_HOSTS=127.0.0.1 # webhook channels the alert tests create; others refused
 # the WebSocket test's client that stops reading is closed after 16 queued
 # events (tests/integration/ws_test.c); 64 WebSockets per gateway is plenty here
 export TM_GATEWAY_WS_QUEUE=16 TM_GATEWAY_WS_CLIENTS=64

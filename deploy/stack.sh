@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deploy/stack.sh — the local runner: starts and stops the whole TechMart stack
 # on loopback (PostgreSQL, Redis, tm-supplier-mock as the sample suppliers,
-# tm-inventory, tm-analytics, tm-txn, tm-supplier, tm-gateway, nginx), each
+# tm-inventory, tm-analytics, tm-txn, tm-supplier, tm-alerts, tm-gateway, nginx), each
 # process tracked by its pid file in the run folder and stopped by pid.
 #
 #   deploy/stack.sh up            start what is not running (safe to repeat)
@@ -30,6 +30,8 @@
 #   TM_SUPERVISE  0 to run daemons without deploy/supervise.sh (default: 1)
 #   TM_SUPPLIER_API_HOSTS  hosts a supplier's api_url may name (default here:
 #                 127.0.0.1,localhost, where local mock suppliers listen)
+#   TM_ALERTS_WEBHOOK_HOSTS  hosts a webhook channel's URL may name (default
+#                 here: 127.0.0.1,localhost)
 #   TM_MOCKS      tm-supplier-mock instances playing the sample suppliers'
 #                 APIs (0..2, default 2)
 #   BIN           folder of our binaries                  (default: ./bin)
@@ -107,7 +109,7 @@ scale_of() { # scale_of SVC -> instance count
 # its ops ports in the port block: instance i of SVC serves /health on
 # PORT_BASE + offset + i. Adding a daemon is one entry here
 # (docs/adding-a-service.md); the rest of this script derives from it.
-SERVICES=(inventory:70 analytics:60 txn:50 supplier:80)
+SERVICES=(inventory:70 analytics:60 txn:50 supplier:80 alerts:20)
 svc_names() { local e; for e in "${SERVICES[@]}"; do printf '%s ' "${e%%:*}"; done; }
 for e in "${SERVICES[@]}"; do scale_of "${e%%:*}" >/dev/null; done
 N_GW=$(scale_of gateway)
@@ -306,7 +308,8 @@ start_service() { # start_service SVC I (in a subshell: its settings stay its ow
     export TM_DB_URL="$DB_URL" "TM_${up}_ENDPOINT=$ep" \
       TM_OPS_PORT="$(ops_port "$svc" "$i")" "TM_${up}_EVENTS_ENDPOINT=$(svc_events "$svc" "$i")" \
       TM_INSTANCE="$svc-$i" TM_SQL_DIR="$ROOT/sql" TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-      TM_SUPPLIER_API_HOSTS="${TM_SUPPLIER_API_HOSTS:-127.0.0.1,localhost}"
+      TM_SUPPLIER_API_HOSTS="${TM_SUPPLIER_API_HOSTS:-127.0.0.1,localhost}" \
+      TM_ALERTS_WEBHOOK_HOSTS="${TM_ALERTS_WEBHOOK_HOSTS:-127.0.0.1,localhost}"
     start_daemon "tm-$svc #$i" "$RUN/pid/$svc-$i.pid" "$RUN/log/$svc-$i.log" "$BIN/tm-$svc"
   )
 }

@@ -264,7 +264,7 @@ al_db_resolve(PGconn *db, int64_t id, const char *actor, int automatic, const ch
     const char *how = automatic ? "auto" : "manual";
     const char *params[3] = {tm_db_int(&a, id), actor, how};
     char from[16] = "";
-    char details[32];
+    const char *details = automatic ? "{\"resolution\":\"auto\"}" : "{\"resolution\":\"manual\"}";
     PGresult *r = NULL;
     enum tm_code rc = tm_db_exec(
         db,
@@ -282,7 +282,6 @@ al_db_resolve(PGconn *db, int64_t id, const char *actor, int automatic, const ch
         return rc;
     if (n == 0)
         return refused(db, id, "resolved", err);
-    snprintf(details, sizeof details, "{\"resolution\":\"%s\"}", how);
     if ((rc = cancel_queued(db, id, err)) != TM_OK)
         return rc;
     {
@@ -331,17 +330,19 @@ al_db_delete(PGconn *db, int64_t id, const char *actor, struct tm_err *err)
 /* ------------------------------------------------------------------ reads */
 
 enum tm_code
-al_db_alert_store(PGconn *db, int64_t id, int lock, int64_t *store_id, struct tm_err *err)
+al_db_alert_store(PGconn *db, int64_t id, int how, int64_t *store_id, struct tm_err *err)
 {
+    static const char *const sql[4] = {
+        "SELECT store_id FROM alerts.alerts WHERE id = $1::bigint AND deleted_at IS NULL",
+        "SELECT store_id FROM alerts.alerts WHERE id = $1::bigint AND deleted_at IS NULL"
+        " FOR UPDATE",
+        "SELECT store_id FROM alerts.alerts WHERE id = $1::bigint",
+        "SELECT store_id FROM alerts.alerts WHERE id = $1::bigint FOR UPDATE",
+    };
     struct tm_db_int a;
     const char *params[1] = {tm_db_int(&a, id)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db,
-        lock ? "SELECT store_id FROM alerts.alerts WHERE id = $1::bigint AND deleted_at IS NULL"
-               " FOR UPDATE"
-             : "SELECT store_id FROM alerts.alerts WHERE id = $1::bigint AND deleted_at IS NULL",
-        1, params, &r, err);
+    enum tm_code rc = tm_db_exec(db, sql[how & 3], 1, params, &r, err);
 
     if (rc == TM_OK && PQntuples(r) == 0)
         rc = tm_err_set(err, TM_NOTFOUND, "id", "no alert with this id");

@@ -75,11 +75,16 @@ TM_MUSTCHECK enum tm_code al_db_resolve(PGconn *db, int64_t id, const char *acto
 TM_MUSTCHECK enum tm_code al_db_delete(PGconn *db, int64_t id, const char *actor,
                                        struct tm_err *err);
 
+/* How al_db_alert_store finds an alert: AL_FIND_LOCK takes the row FOR
+ * UPDATE (a change follows in the same transaction); AL_FIND_DELETED finds
+ * a deleted one too (its history stays readable). */
+enum { AL_FIND_LOCK = 1, AL_FIND_DELETED = 2 };
+
 /* The store of alert id (0 when it has none), for the caller to judge the
- * principal's stores before reading or changing it; lock takes the row FOR
- * UPDATE (a change follows in the same transaction). TM_NOTFOUND (field
- * "id") when there is no such alert or it is deleted. */
-TM_MUSTCHECK enum tm_code al_db_alert_store(PGconn *db, int64_t id, int lock, int64_t *store_id,
+ * principal's stores before reading or changing it; how: AL_FIND_* bits.
+ * TM_NOTFOUND (field "id") when there is no such alert (or it is deleted,
+ * without AL_FIND_DELETED). */
+TM_MUSTCHECK enum tm_code al_db_alert_store(PGconn *db, int64_t id, int how, int64_t *store_id,
                                             struct tm_err *err);
 
 /* Appends the Alert id as JSON to out; TM_NOTFOUND (field "id") as above. */
@@ -110,7 +115,8 @@ TM_MUSTCHECK enum tm_code al_db_summary(PGconn *db, int64_t store_id, const char
 
 /* Appends {"items":[{"id","at","action","from_state","to_state","actor",
  * "note","details"}...]} of alert id, oldest first (AL_HISTORY_MAX rows at
- * most). The caller has judged the alert visible (al_db_alert_store). */
+ * most), a deleted alert's too. The caller has judged the alert visible
+ * (al_db_alert_store with AL_FIND_DELETED). */
 #define AL_HISTORY_MAX 1000
 TM_MUSTCHECK enum tm_code al_db_history(PGconn *db, int64_t id, struct tm_buf *out,
                                         struct tm_err *err);

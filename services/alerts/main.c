@@ -3,6 +3,7 @@
  * (docs/alerts.md). Its declaration; common/service runs it. */
 #include <stddef.h>
 
+#include "common/hash.h"
 #include "common/service.h"
 
 #include "services/alerts/app.h"
@@ -36,8 +37,10 @@ static const struct tm_cfg_opt opts[] = {
 static enum tm_code
 start(void *app, const struct tm_service_env *env, struct tm_err *err)
 {
-    (void)err;
     ((struct al_app *)app)->env = env;
+    /* libsodium before the workers: webhook secrets are random bytes */
+    if (tm_hash_init() != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "libsodium did not start");
     return TM_OK;
 }
 

@@ -3,7 +3,7 @@
  * expected load is mostly hits. Each gateway keeps the answers it knows
  * to count every event it has heard in memory (a hit there costs a lookup
  * under a mutex), and all gateways share them in Redis (one script: the
- * drop count and the scope's entry in one round trip). A miss asks three
+ * drop count and the scope's entry in one round trip). A miss asks four
  * daemons at once from this thread (tm_bus_send, then tm_bus_wait on each:
  * as long as the slowest, each bounded by its own deadline) and caches the
  * merge unless it may already be stale. Redis writes are conditional on
@@ -67,6 +67,7 @@ static const char *const part_route[GW_OV_PARTS] = {
     "/api/v1/analytics/summary",
     "/api/v1/inventory/stock-summary",
     "/api/v1/transactions/suspicious/summary",
+    "/api/v1/alerts/summary",
 };
 
 /* Lua: the drop count and the scope's entry. HGET's nil is false in Lua,

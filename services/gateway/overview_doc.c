@@ -1,5 +1,5 @@
 /* services/gateway/overview_doc.c — see overview_doc.h. Called once per
- * overview that misses the cache (the three answers are a few KiB), and
+ * overview that misses the cache (the four answers are a few KiB), and
  * gw_ov_unpack once per hit; the summary's members are copied as they are,
  * so the gateway needs to know only their names, not what is inside. */
 #include "services/gateway/overview_doc.h"
@@ -14,7 +14,7 @@
 #include "common/json.h"
 #include "common/topic.h"
 
-const char *const gw_ov_part_names[GW_OV_PARTS] = {"analytics", "inventory", "txn"};
+const char *const gw_ov_part_names[GW_OV_PARTS] = {"analytics", "inventory", "txn", "alerts"};
 
 /* The summary's members the overview shows, with the kind each must be. */
 static const struct {
@@ -161,11 +161,12 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
 {
     static const char *const stock_names[] = {"low_stock", "out_of_stock"};
     static const char *const txn_names[] = {"waiting_review"};
+    static const char *const alert_names[] = {"open"};
     static const char *const outcome_names[] = {"ok", "timeout", "unavailable", "error",
                                                 "not_permitted"};
     const cJSON *mine[N_SUMMARY] = {NULL};
     cJSON *summary = NULL;
-    int64_t stock[2] = {0, 0}, waiting = 0;
+    int64_t stock[2] = {0, 0}, waiting = 0, open_alerts = 0;
     int have[GW_OV_PARTS] = {0}, missing = 0;
     enum tm_code rc = TM_OK;
 
@@ -178,6 +179,8 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
                             decode_counts(&r[GW_OV_INVENTORY], stock_names, 2, stock);
     have[GW_OV_TXN] =
         r[GW_OV_TXN].outcome == GW_OV_OK && decode_counts(&r[GW_OV_TXN], txn_names, 1, &waiting);
+    have[GW_OV_ALERTS] = r[GW_OV_ALERTS].outcome == GW_OV_OK &&
+                         decode_counts(&r[GW_OV_ALERTS], alert_names, 1, &open_alerts);
     rc = store_id ? tm_buf_printf(out, "{\"store_id\":%" PRId64, store_id)
                   : tm_buf_adds(out, "{\"store_id\":null");
     for (size_t i = 0; rc == TM_OK && i < N_SUMMARY; i++) {
@@ -191,11 +194,13 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
         rc = kv_count(out, "out_of_stock", have[GW_OV_INVENTORY], stock[1]);
     if (rc == TM_OK)
         rc = kv_count(out, "waiting_review", have[GW_OV_TXN], waiting);
+    if (rc == TM_OK)
+        rc = kv_count(out, "open_alerts", have[GW_OV_ALERTS], open_alerts);
     for (int i = 0; i < GW_OV_PARTS; i++)
         missing += !have[i] && r[i].outcome != GW_OV_NOT_PERMITTED;
     applied->partial = missing > 0;
     if (rc == TM_OK)
-        rc = tm_buf_printf(out, ",\"open_alerts\":null,\"partial\":%s,\"missing\":[",
+        rc = tm_buf_printf(out, ",\"partial\":%s,\"missing\":[",
                            missing ? "true" : "false");
     for (int i = 0, k = 0; rc == TM_OK && i < GW_OV_PARTS; i++)
         if (!have[i] && r[i].outcome != GW_OV_NOT_PERMITTED)
@@ -206,9 +211,8 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
         rc = tm_buf_printf(out, "%s\"%s\":\"%s\"", i ? "," : "", gw_ov_part_names[i],
                            r[i].outcome == GW_OV_OK && !have[i] ? "bad_reply"
                                                                 : outcome_names[r[i].outcome]);
-    /* no alerts daemon yet (issue 21): said, and not counted as missing */
     if (rc == TM_OK)
-        rc = tm_buf_adds(out, ",\"alerts\":\"not_served\"}");
+        rc = tm_buf_adds(out, "}");
     if (rc == TM_OK)
         rc = tm_json_kv_str(out, "generated_at", generated_at, 0);
     if (rc == TM_OK)
@@ -227,7 +231,8 @@ gw_ov_topic_drops(const char *topic)
         TM_TOPIC_TXN_DECLINED,     TM_TOPIC_STOCK_CHANGED,    TM_TOPIC_STOCK_LOW,
         TM_TOPIC_STOCK_OUT,        TM_TOPIC_PRODUCT_CREATED,  TM_TOPIC_PRODUCT_UPDATED,
         TM_TOPIC_CATEGORY_CREATED, TM_TOPIC_CATEGORY_UPDATED, TM_TOPIC_STORE_CREATED,
-        TM_TOPIC_STORE_UPDATED,
+        TM_TOPIC_STORE_UPDATED,    TM_TOPIC_ALERT_FIRED,      TM_TOPIC_ALERT_ACKNOWLEDGED,
+        TM_TOPIC_ALERT_RESOLVED,
     };
 
     for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)

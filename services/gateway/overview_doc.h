@@ -1,6 +1,6 @@
 /* services/gateway/overview_doc.h — the dashboard overview's document: the
- * three daemons' answers (tm-analytics' summary, tm-inventory's stock
- * summary, tm-txn's review queue) decoded and merged into the one answer of
+ * four daemons' answers (tm-analytics' summary, tm-inventory's stock
+ * summary, tm-txn's review queue, tm-alerts' summary) decoded and merged into the one answer of
  * GET /api/v1/dashboard/overview, the cache key of a caller's store scope,
  * the cache's value format and which event topics change an overview.
  * No I/O, no clock, no state: time comes in as arguments; thread-safe.
@@ -18,7 +18,7 @@
 #include "proto/limits.h"
 
 /* The daemons asked, in this order (gw_ov_part_names). */
-enum gw_ov_part { GW_OV_ANALYTICS, GW_OV_INVENTORY, GW_OV_TXN, GW_OV_PARTS };
+enum gw_ov_part { GW_OV_ANALYTICS, GW_OV_INVENTORY, GW_OV_TXN, GW_OV_ALERTS, GW_OV_PARTS };
 extern const char *const gw_ov_part_names[GW_OV_PARTS];
 
 /* A part's answer as the fan-out got it. */
@@ -74,7 +74,7 @@ TM_MUSTCHECK enum tm_code gw_ov_scope_key(const char *scope, int64_t store_id, u
 /* Merges the parts into the overview document, appended to out:
  * {"store_id", "today", "last_24h", "top_products", "hourly" (the
  * summary's, as they are), "low_stock", "out_of_stock" (inventory's),
- * "waiting_review" (txn's), "open_alerts" (null: no alerts daemon yet),
+ * "waiting_review" (txn's), "open_alerts" (alerts': its summary's "open"),
  * "partial", "missing" (the daemons whose numbers are null for want of
  * an answer), "sources" (each daemon's outcome: "not_permitted" for a part
  * the caller may not see, whose numbers are null but which is neither
@@ -88,7 +88,7 @@ TM_MUSTCHECK enum tm_code gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], i
 
 /* 1 when an event of this topic may change an overview number: sales
  * (txn.created, .voided, .reviewed, .declined), stock (stock.changed, .low,
- * .out), the catalogue and stores the summary names or counts in local
+ * .out), alerts (alert.fired, .acknowledged, .resolved), the catalogue and stores the summary names or counts in local
  * time (product.*, category.*, store.*). */
 int gw_ov_topic_drops(const char *topic);
 

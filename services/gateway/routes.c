@@ -30,6 +30,9 @@ const struct gw_daemon gw_daemons[] = {
     {.name = "supplier",
      .prefixes = {"/api/v1/suppliers", "/api/v1/supplier-choice", "/api/v1/purchase-orders",
                   "/api/v1/supplier"}},
+    {.name = "alerts",
+     .prefixes = {"/api/v1/alerts", "/api/v1/alert-rules", "/api/v1/silences",
+                  "/api/v1/escalation-policies", "/api/v1/notification-channels"}},
 };
 const size_t gw_daemons_n = sizeof gw_daemons / sizeof gw_daemons[0];
 _Static_assert(sizeof gw_daemons / sizeof gw_daemons[0] <= GW_DAEMONS_MAX, "raise GW_DAEMONS_MAX");
@@ -150,6 +153,22 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/supplier/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/supplier/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/supplier/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/alert-rules", P(ALERT_READ), ANY},
+    {"POST", "/api/v1/alert-rules", P(ALERT_ADMIN), ANY},
+    {"GET", "/api/v1/alert-rules/{id}", P(ALERT_READ), ANY},
+    {"PUT", "/api/v1/alert-rules/{id}", P(ALERT_ADMIN), ANY},
+    {"DELETE", "/api/v1/alert-rules/{id}", P(ALERT_ADMIN), ANY},
+    {"GET", "/api/v1/silences", P(ALERT_READ), ANY},
+    {"POST", "/api/v1/silences", P(ALERT_WRITE), ANY},
+    {"DELETE", "/api/v1/silences/{id}", P(ALERT_WRITE), ANY},
+    {"GET", "/api/v1/escalation-policies", P(ALERT_READ), ANY},
+    {"POST", "/api/v1/escalation-policies", P(ALERT_ADMIN), ANY},
+    {"GET", "/api/v1/escalation-policies/{id}", P(ALERT_READ), ANY},
+    {"GET", "/api/v1/notification-channels", P(ALERT_READ), ANY},
+    {"POST", "/api/v1/notification-channels", P(ALERT_ADMIN), ANY},
+    {"GET", "/api/v1/alerts/jobs", P(OPS_ADMIN), ANY},
+    {"POST", "/api/v1/alerts/jobs/{name}/run", P(OPS_ADMIN), ANY},
+    {"GET", "/api/v1/alerts/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 

@@ -22,7 +22,7 @@
 #define GW_DAEMONS_MAX 8          /* rows of gw_daemons, the gateway's own included */
 #define GW_DAEMON_PREFIXES_MAX 16 /* path prefixes per daemon */
 #define GW_DAEMON_NAME_MAX 24     /* a daemon's name, NUL included */
-#define GW_ROUTES_MAX 128         /* rows of gw_routes */
+#define GW_ROUTES_MAX 192         /* rows of gw_routes */
 #define GW_ENDPOINTS_MAX 1024     /* one daemon's comma-separated bus endpoints, NUL included */
 
 /* A daemon the gateway sends requests to, or (local) the gateway itself.

@@ -104,7 +104,8 @@ int gw_ws_source(const char *name);
 /* The client message for ev on channel c from source index src, with one
  * reference (the caller's); NULL when it would be over TM_MESSAGE_MAX. */
 struct gw_ws_msg *gw_ws_msg_new(const struct tm_event *ev, int src, enum gw_ws_channel c);
-/* May c see an event of this store (0: of none)? Scoped roles: theirs only. */
+/* May c see an event of this store (0: of none, anyone; -1: an alert of no
+ * store, only roles seeing every store)? Scoped roles: theirs only. */
 int gw_ws_sees_store(const struct gw_ws_client *c, int64_t store_id);
 /* Marks c to be closed by its writer with code and reason (the first
  * wins) and wakes it. mu held. */

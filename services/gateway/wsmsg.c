@@ -147,15 +147,23 @@ gw_ws_source_channels(const char *source)
     return 1u << GW_WS_ALERTS; /* alert.* has no source yet: any other may carry it */
 }
 
-/* The store an event's data names: "store_id", a whole number. */
+/* The store an event's data names: "store_id", a whole number. An alert
+ * (alert.*: the Alert, or {"alert": Alert, ...} for alert.escalated) that
+ * names none belongs to no store: -1, which only a role seeing every store
+ * sees (docs/alerts.md "Routes"). */
 static int64_t
 event_store(const struct tm_event *ev)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(ev->data, "store_id");
+    const cJSON *data = ev->data, *v, *inner;
+    int alert = strncmp(ev->topic, "alert.", 6) == 0;
 
+    if (alert && cJSON_IsObject(inner = cJSON_GetObjectItemCaseSensitive(data, "alert")))
+        data = inner;
+    v = cJSON_GetObjectItemCaseSensitive(data, "store_id");
     return cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble < 9.0e15
                ? (int64_t)v->valuedouble
-               : 0;
+           : alert ? -1
+                   : 0;
 }
 
 /* 1 when a sale's fraud decision was "review": a flagged sale. */
@@ -189,6 +197,6 @@ gw_ws_route_event(const struct tm_event *ev, int64_t *store_id)
                    (topic_channels[i].topic == TM_TOPIC_TXN_CREATED && flagged(ev)
                         ? 1u << GW_WS_FRAUD
                         : 0);
-    /* alerts: tm-alerts' topics are "alert.<verb>" (issue 20; none published yet) */
+    /* alerts: tm-alerts' topics are "alert.<verb>" (proto/events.md) */
     return strncmp(ev->topic, "alert.", 6) == 0 ? 1u << GW_WS_ALERTS : 0;
 }

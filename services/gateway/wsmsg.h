@@ -74,7 +74,8 @@ TM_MUSTCHECK enum tm_code gw_ws_protocol_token(const char *header, char *token, 
 unsigned gw_ws_source_channels(const char *source);
 
 /* The channels ev goes to (0: none) and, through *store_id, the store it
- * belongs to (0 when it names none: every principal may see it). */
+ * belongs to (0 when it names none: every principal may see it; -1 for an
+ * alert without a store: only roles that see every store see it). */
 unsigned gw_ws_route_event(const struct tm_event *ev, int64_t *store_id);
 
 #endif

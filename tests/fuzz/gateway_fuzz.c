@@ -73,6 +73,7 @@ overview_all(const char *text, size_t size)
                                   "\"hourly\":[],\"applied\":{\"txn\":1}}";
     static const char stock[] = "{\"low_stock\":1,\"out_of_stock\":2}";
     static const char queue[] = "{\"waiting_review\":3}";
+    static const char alerts[] = "{\"open\":4}";
     char *scope = malloc(GW_OV_SCOPE_MAX), *key = malloc(GW_OV_SCOPE_MAX);
     struct gw_ov_facts facts;
     const char *doc;
@@ -81,7 +82,8 @@ overview_all(const char *text, size_t size)
     for (int p = 0; p < GW_OV_PARTS; p++) {
         struct gw_ov_reply r[GW_OV_PARTS] = {{GW_OV_OK, summary, sizeof summary - 1},
                                              {GW_OV_OK, stock, sizeof stock - 1},
-                                             {GW_OV_OK, queue, sizeof queue - 1}};
+                                             {GW_OV_OK, queue, sizeof queue - 1},
+                                             {GW_OV_OK, alerts, sizeof alerts - 1}};
         struct tm_buf out;
 
         r[p] = (struct gw_ov_reply){GW_OV_OK, text, size};

@@ -120,6 +120,21 @@ static const struct {
     {"POST", "/api/v1/purchase-orders/999999999/receipts", "{}", "-++FFFFF"},
     {"GET", "/api/v1/supplier/jobs", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/supplier/jobs/no-such-job/run", NULL, "-+FFFFFF"},
+    {"GET", "/api/v1/alert-rules", NULL, "-++++++F"},
+    {"POST", "/api/v1/alert-rules", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/alert-rules/999999999", NULL, "-++++++F"},
+    {"PUT", "/api/v1/alert-rules/999999999", "{}", "-+FFFFFF"},
+    {"DELETE", "/api/v1/alert-rules/999999999", NULL, "-+FFFFFF"},
+    {"GET", "/api/v1/silences", NULL, "-++++++F"},
+    {"POST", "/api/v1/silences", "{}", "-+++F+FF"},
+    {"DELETE", "/api/v1/silences/999999999", NULL, "-+++F+FF"},
+    {"GET", "/api/v1/escalation-policies", NULL, "-++++++F"},
+    {"POST", "/api/v1/escalation-policies", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/escalation-policies/999999999", NULL, "-++++++F"},
+    {"GET", "/api/v1/notification-channels", NULL, "-++++++F"},
+    {"POST", "/api/v1/notification-channels", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/alerts/jobs", NULL, "-+FFFFFF"},
+    {"POST", "/api/v1/alerts/jobs/no-such-job/run", NULL, "-+FFFFFF"},
 };
 #define N_ROWS (int)(sizeof matrix / sizeof matrix[0])
 #define N_COLS 8

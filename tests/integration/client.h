@@ -131,5 +131,6 @@ Suite *mock_suite(void);
 Suite *analytics_models_suite(void);
 Suite *ws_suite(void);
 Suite *report_suite(void);
+Suite *alerts_life_suite(void);
 
 #endif

@@ -1,5 +1,5 @@
 /* tests/unit/gateway/overview_test.c — the overview's document
- * (services/gateway/overview_doc.c): scope keys, the merge of the three
+ * (services/gateway/overview_doc.c): scope keys, the merge of the four
  * answers with every part missing in turn, a part the caller may not see,
  * the parts each role may see, the summary's applied seqs, the topics that
  * drop the cache and the cache's value format. */
@@ -21,6 +21,8 @@ static const char summary[] = "{\"today\":{\"revenue_cents\":1200,\"transactions
                               "\"applied\":{\"txn\":42,\"inventory\":17}}";
 static const char stock[] = "{\"low_stock\":4,\"out_of_stock\":2}";
 static const char queue[] = "{\"waiting_review\":5}";
+static const char alerts[] = "{\"open\":3,\"firing\":2,\"acknowledged\":1,\"by_severity\":"
+                             "{\"critical\":1,\"high\":2,\"medium\":0,\"low\":0}}";
 
 static void
 parts(struct gw_ov_reply r[GW_OV_PARTS])
@@ -28,6 +30,7 @@ parts(struct gw_ov_reply r[GW_OV_PARTS])
     r[GW_OV_ANALYTICS] = (struct gw_ov_reply){GW_OV_OK, summary, sizeof summary - 1};
     r[GW_OV_INVENTORY] = (struct gw_ov_reply){GW_OV_OK, stock, sizeof stock - 1};
     r[GW_OV_TXN] = (struct gw_ov_reply){GW_OV_OK, queue, sizeof queue - 1};
+    r[GW_OV_ALERTS] = (struct gw_ov_reply){GW_OV_OK, alerts, sizeof alerts - 1};
 }
 
 /* Merges r and parses the result (the caller frees it). */
@@ -87,11 +90,11 @@ START_TEST(test_overview_merges_every_part)
     ck_assert_int_eq(num(doc, "low_stock"), 4);
     ck_assert_int_eq(num(doc, "out_of_stock"), 2);
     ck_assert_int_eq(num(doc, "waiting_review"), 5);
-    ck_assert(is_null(doc, "open_alerts"));
+    ck_assert_int_eq(num(doc, "open_alerts"), 3);
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(doc, "partial")));
     ck_assert_int_eq(a.partial, 0);
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "missing")), 0);
-    ck_assert_str_eq(str(doc, "sources", "alerts"), "not_served");
+    ck_assert_str_eq(str(doc, "sources", "alerts"), "ok");
     ck_assert_str_eq(str(doc, "sources", "txn"), "ok");
     ck_assert_str_eq(str(doc, "generated_at", NULL), "2026-11-26T10:30:00.000Z");
     /* applied seqs from the summary; "applied" itself is not shown */
@@ -128,6 +131,9 @@ static const struct {
     {GW_OV_INVENTORY, GW_OV_OK, "not json", "bad_reply"},
     {GW_OV_TXN, GW_OV_ERROR, NULL, "error"},
     {GW_OV_TXN, GW_OV_OK, "{\"waiting_review\":\"5\"}", "bad_reply"},
+    {GW_OV_ALERTS, GW_OV_DOWN, NULL, "unavailable"},
+    {GW_OV_ALERTS, GW_OV_TIMEOUT, NULL, "timeout"},
+    {GW_OV_ALERTS, GW_OV_OK, "{\"open\":-1}", "bad_reply"},
 };
 
 START_TEST(test_overview_missing_part_is_null_and_partial)
@@ -154,6 +160,7 @@ START_TEST(test_overview_missing_part_is_null_and_partial)
     ck_assert_int_eq(is_null(doc, "low_stock"), p == GW_OV_INVENTORY);
     ck_assert_int_eq(is_null(doc, "out_of_stock"), p == GW_OV_INVENTORY);
     ck_assert_int_eq(is_null(doc, "waiting_review"), p == GW_OV_TXN);
+    ck_assert_int_eq(is_null(doc, "open_alerts"), p == GW_OV_ALERTS);
     cJSON_Delete(doc);
 }
 END_TEST
@@ -195,13 +202,15 @@ START_TEST(test_overview_permitted_by_role)
 {
     static const char *const route[GW_OV_PARTS] = {"/api/v1/analytics/summary",
                                                    "/api/v1/inventory/stock-summary",
-                                                   "/api/v1/transactions/suspicious/summary"};
+                                                   "/api/v1/transactions/suspicious/summary",
+                                                   "/api/v1/alerts/summary"};
     static const struct {
         const char *role;
         unsigned want;
     } roles[] = {
-        {"admin", 7},   {"fraud_analyst", 7}, {"store_manager", 3}, {"viewer", 3},
-        {"analyst", 3}, {"buyer", 3},         {"nobody", 0},        {"", 0},
+        {"admin", 15},   {"fraud_analyst", 15}, {"store_manager", 11}, {"viewer", 11},
+        {"analyst", 11}, {"buyer", 11},        {"pos", 0},            {"nobody", 0},
+        {"", 0},
     };
     enum tm_perm need[GW_OV_PARTS];
 
@@ -216,6 +225,7 @@ START_TEST(test_overview_permitted_by_role)
         need[p] = rt->perm;
     }
     ck_assert_int_eq(need[GW_OV_TXN], TM_PERM_FRAUD_REVIEW);
+    ck_assert_int_eq(need[GW_OV_ALERTS], TM_PERM_ALERT_READ);
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         ck_assert_msg(gw_ov_permitted(roles[i].role, need) == roles[i].want, "%s: %u, not %u",
                       roles[i].role, gw_ov_permitted(roles[i].role, need), roles[i].want);
@@ -312,7 +322,8 @@ START_TEST(test_overview_topics_that_drop)
     static const char *const drops[] = {
         "txn.created",   "txn.voided",      "txn.reviewed",    "txn.declined",     "stock.changed",
         "stock.low",     "stock.out",       "product.updated", "category.created", "store.updated",
-        "store.created", "product.created", "category.updated"};
+        "store.created", "product.created", "category.updated", "alert.fired",
+        "alert.acknowledged", "alert.resolved"};
     static const char *const keeps[] = {"fraud.rules_changed",
                                         "supplier.created",
                                         "purchase_order.sent",
@@ -320,7 +331,8 @@ START_TEST(test_overview_topics_that_drop)
                                         "forecast.updated",
                                         "txn.createdx",
                                         "stockout",
-                                        "stock.ledger_mismatch"};
+                                        "stock.ledger_mismatch",
+                                        "alert.escalated"};
 
     for (size_t i = 0; i < sizeof drops / sizeof drops[0]; i++)
         ck_assert_msg(gw_ov_topic_drops(drops[i]), "%s must drop", drops[i]);

@@ -10,14 +10,14 @@
 /* Rows: roles in enum order; columns: permissions in enum order. */
 /* clang-format off */
 static const char *const matrix[TM_ROLE_COUNT] = {
-    /*                           pub self cR cW sR sW sA uA aR anR ops kR kW kRs kC tR tW uR uW fR fA pR pW rW */
-    [TM_ROLE_ADMIN]          = "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
-    [TM_ROLE_STORE_MANAGER]  = "1 1 1 0 1 1 0 0 0 1 0 1 1 1 0 1 1 1 1 0 0 1 0 1",
-    [TM_ROLE_BUYER]          = "1 1 1 1 1 0 0 0 0 1 0 1 0 0 0 0 0 0 0 0 0 1 1 1",
-    [TM_ROLE_ANALYST]        = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 1 0 1 0 0 0 1 0 0",
-    [TM_ROLE_FRAUD_ANALYST]  = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 1 0 1 0 1 0 0 0 0",
-    [TM_ROLE_VIEWER]         = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0 0",
-    [TM_ROLE_POS]            = "1 1 1 0 1 0 0 0 0 0 0 1 0 1 1 0 1 0 1 0 0 0 0 0",
+    /*                           pub self cR cW sR sW sA uA aR anR ops kR kW kRs kC tR tW uR uW fR fA pR pW rW alR alW alA */
+    [TM_ROLE_ADMIN]          = "1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
+    [TM_ROLE_STORE_MANAGER]  = "1 1 1 0 1 1 0 0 0 1 0 1 1 1 0 1 1 1 1 0 0 1 0 1 1 1 0",
+    [TM_ROLE_BUYER]          = "1 1 1 1 1 0 0 0 0 1 0 1 0 0 0 0 0 0 0 0 0 1 1 1 1 1 0",
+    [TM_ROLE_ANALYST]        = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 1 0 1 0 0 0 1 0 0 1 0 0",
+    [TM_ROLE_FRAUD_ANALYST]  = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 1 0 1 0 1 0 0 0 0 1 1 0",
+    [TM_ROLE_VIEWER]         = "1 1 1 0 1 0 0 0 0 1 0 1 0 0 0 0 0 0 0 0 0 0 0 0 1 0 0",
+    [TM_ROLE_POS]            = "1 1 1 0 1 0 0 0 0 0 0 1 0 1 1 0 1 0 1 0 0 0 0 0 0 0 0",
 };
 /* clang-format on */
 

@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/config.h"
 
+#include "services/alerts/handlers.h"
 #include "services/analytics/handlers.h"
 #include "services/gateway/handlers.h"
 #include "services/gateway/overview.h"
@@ -157,6 +158,7 @@ static const struct {
     {"analytics", an_routes, &an_routes_n},
     {"txn", tx_routes, &tx_routes_n},
     {"supplier", sup_routes, &sup_routes_n},
+    {"alerts", al_routes, &al_routes_n},
 };
 #define N_ANSWERING (sizeof answering / sizeof answering[0])
 
@@ -448,6 +450,7 @@ START_TEST(test_daemon_settings_keep_todays_names)
          "ipc:///tmp/tm-analytics-1.ipc"},
         {"txn", "txn-endpoints", "TM_TXN_ENDPOINTS", "ipc:///tmp/tm-txn-1.ipc"},
         {"supplier", "supplier-endpoints", "TM_SUPPLIER_ENDPOINTS", "ipc:///tmp/tm-supplier-1.ipc"},
+        {"alerts", "alerts-endpoints", "TM_ALERTS_ENDPOINTS", "ipc:///tmp/tm-alerts-1.ipc"},
     };
     static struct gw_daemon_opts o;
 
@@ -523,7 +526,7 @@ START_TEST(test_daemon_events_settings)
     int help = 0;
 
     gw_daemon_events_opts_init(&o, gw_daemons, gw_daemons_n);
-    ck_assert_uint_eq(o.n, 4);
+    ck_assert_uint_eq(o.n, 5);
     t = (struct tm_cfg_table){o.rows, o.n, events};
     setenv("TM_TXN_EVENTS_ENDPOINTS", "ipc:///run/t-events-1.ipc", 1);
     unsetenv("TM_SUPPLIER_EVENTS_ENDPOINTS");
@@ -540,6 +543,8 @@ START_TEST(test_daemon_events_settings)
             ck_assert_str_eq(got, "ipc:///run/t-events-1.ipc");
         else if (!strcmp(name, "supplier"))
             ck_assert_str_eq(got, "ipc:///tmp/tm-supplier-events-1.ipc");
+        else if (!strcmp(name, "alerts"))
+            ck_assert_str_eq(got, "ipc:///tmp/tm-alerts-events-1.ipc");
     }
     for (size_t r = 0; r < o.n; r++)
         ck_assert_ptr_nonnull(strstr(o.rows[r].help, "PUB endpoints of every tm-"));

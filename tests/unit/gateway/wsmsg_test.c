@@ -145,7 +145,11 @@ static const struct {
     {"stock.changed", "{\"store_id\":6,\"product_id\":1}", B(STOCK), 6},
     {"stock.low", "{\"store_id\":6}", B(STOCK), 6},
     {"stock.out", "{\"store_id\":6}", B(STOCK), 6},
-    {"alert.raised", "{}", B(ALERTS), 0},
+    {"alert.fired", "{\"id\":1,\"store_id\":7}", B(ALERTS), 7},
+    {"alert.resolved", "{\"id\":1,\"store_id\":null}", B(ALERTS), -1}, /* no store */
+    {"alert.escalated", "{\"alert\":{\"id\":1,\"store_id\":8},\"step\":0}", B(ALERTS), 8},
+    {"alert.escalated", "{\"alert\":{\"id\":1},\"step\":0}", B(ALERTS), -1},
+    {"alert.raised", "{}", B(ALERTS), -1},
     {"product.created", "{\"id\":1}", 0, 0},
     {"fraud.rules_changed", "{}", 0, 0},
     {"stock.changed", "{\"store_id\":\"6\"}", B(STOCK), 0},
