@@ -7,6 +7,7 @@
 #include "common/service.h"
 
 #include "services/alerts/app.h"
+#include "services/alerts/deliver.h"
 #include "services/alerts/handlers.h"
 
 #define F(field) offsetof(struct al_cfg, field)
@@ -41,8 +42,20 @@ start(void *app, const struct tm_service_env *env, struct tm_err *err)
     /* libsodium before the workers: webhook secrets are random bytes */
     if (tm_hash_init() != TM_OK)
         return tm_err_set(err, TM_INTERNAL, NULL, "libsodium did not start");
-    return TM_OK;
+    return al_delivery_start(((struct al_app *)app)->cfg, env->db_url, env->instance,
+                             &((struct al_app *)app)->delivery, err);
 }
+
+static void
+stop(void *app)
+{
+    al_delivery_stop(((struct al_app *)app)->delivery);
+    ((struct al_app *)app)->delivery = NULL;
+}
+
+static const struct tm_job jobs[] = {
+    {"escalate", 5, al_job_escalate, NULL},
+};
 
 int
 main(int argc, char **argv)
@@ -61,6 +74,9 @@ main(int argc, char **argv)
         .db_pool = 8,
         .app = &app,
         .start = start,
+        .stop = stop,
+        .jobs = jobs,
+        .n_jobs = sizeof jobs / sizeof jobs[0],
     };
 
     return tm_service_main(argc, argv, &svc);

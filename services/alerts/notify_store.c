@@ -314,6 +314,36 @@ al_ns_record(PGconn *db, const struct al_ns_claim *c, const char *owner, int64_t
     return rc;
 }
 
+/* row `row` of an alert into *out (a struct al_ns_alert) */
+static void
+alert_row(const PGresult *r, int row, void *out)
+{
+    struct al_ns_alert *a = out;
+
+    tm_db_copy(a->severity, sizeof a->severity, r, row, 0);
+    tm_db_copy(a->state, sizeof a->state, r, row, 1);
+    tm_db_copy(a->fired_at, sizeof a->fired_at, r, row, 2);
+    tm_db_copy(a->title, sizeof a->title, r, row, 3);
+    tm_db_copy(a->details, sizeof a->details, r, row, 4);
+    a->store_id = tm_db_i64(r, row, 5);
+    a->product_id = tm_db_i64(r, row, 6);
+}
+
+enum tm_code
+al_ns_alert(PGconn *db, int64_t id, struct al_ns_alert *a, struct tm_err *err)
+{
+    struct tm_db_int x;
+    const char *params[1] = {tm_db_int(&x, id)};
+
+    return tm_db_one(
+        db,
+        "SELECT severity, state, " TM_DB_TS(
+            "fired_at") ", title, details::text,"
+                        " COALESCE(store_id, 0), COALESCE(product_id, 0) FROM alerts.alerts"
+                        " WHERE id = $1::bigint AND deleted_at IS NULL",
+        1, params, alert_row, a, "alert", err);
+}
+
 enum tm_code
 al_ns_list(PGconn *db, int64_t id, struct tm_buf *out, struct tm_err *err)
 {

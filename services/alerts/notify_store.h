@@ -65,6 +65,19 @@ TM_MUSTCHECK enum tm_code al_ns_record(PGconn *db, const struct al_ns_claim *c, 
                                        enum al_ns_end end, int wait_ms, int *held,
                                        struct tm_err *err);
 
+/* What an e-mail says of an alert. */
+struct al_ns_alert {
+    char severity[16], state[16], fired_at[32];
+    char title[301];
+    char details[4096]; /* its details as JSON text, cut to fit */
+    int64_t store_id, product_id;
+};
+
+/* Reads alert id (not deleted) into a; TM_NOTFOUND (field "id") when there
+ * is none. */
+TM_MUSTCHECK enum tm_code al_ns_alert(PGconn *db, int64_t id, struct al_ns_alert *a,
+                                      struct tm_err *err);
+
 /* Appends {"items":[{"id","step","round","channel_id","channel_kind","state",
  * "attempts","delivered_at","last_error","attempts_log":[{"attempt",
  * "instance","started_at","finished_at","ok","status","error"}]}]} of
