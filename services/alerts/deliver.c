@@ -144,7 +144,7 @@ judge(CURL *c, CURLcode cc, const char *errbuf, struct sent *s)
     if (cc != CURLE_OK)
         snprintf(s->error, sizeof s->error, "%.300s (%d)",
                  errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
-    else if (s->a.kind == AL_CH_WEBHOOK && (status < 200 || status >= 300))
+    else if (s->a.kind == AL_SEND_WEBHOOK && (status < 200 || status >= 300))
         snprintf(s->error, sizeof s->error, "the receiver answered %ld", status);
 }
 
@@ -162,7 +162,7 @@ send_webhook(const struct al_cfg *cfg, const struct al_ns_claim *c, const char *
     CURL *curl = NULL;
     CURLcode cc;
 
-    s->a.kind = AL_CH_WEBHOOK;
+    s->a.kind = AL_SEND_WEBHOOK;
     if (!tm_url_allowed(c->url, cfg->webhook_hosts)) { /* the list may have changed since */
         snprintf(s->error, sizeof s->error, "the URL's host is not on --webhook-hosts");
         s->judged = s->a.transport_ok = 1;
@@ -270,7 +270,7 @@ send_mail(const struct al_cfg *cfg, const struct al_ns_claim *c, const struct al
     CURL *curl = NULL;
     CURLcode cc;
 
-    s->a.kind = AL_CH_EMAIL;
+    s->a.kind = AL_SEND_EMAIL;
     if (!address_ok(c->address) || !address_ok(cfg->mail_from)) {
         snprintf(s->error, sizeof s->error, "the recipient or sender address is malformed");
         s->judged = s->a.transport_ok = 1;
@@ -331,7 +331,7 @@ deliver(struct worker *w, PGconn *db, const struct al_ns_claim *c)
     const struct al_cfg *cfg = w->d->cfg;
     const struct tm_backoff bo = {cfg->delivery_attempts, cfg->delivery_backoff_ms,
                                   cfg->delivery_backoff_max_ms};
-    struct sent s = {{AL_CH_WEBHOOK, 0, 0}, 0, ""};
+    struct sent s = {{AL_SEND_WEBHOOK, 0, 0}, 0, ""};
     struct al_ns_alert *a = tm_xcalloc(1, sizeof *a);
     struct tm_buf alert;
     struct tm_err err = {0};

@@ -122,7 +122,7 @@ al_notify_email(const struct al_mail *m, struct tm_buf *b)
 static int
 permanent(const struct al_attempt *a)
 {
-    if (a->kind == AL_CH_WEBHOOK)
+    if (a->kind == AL_SEND_WEBHOOK)
         return a->status >= 400 && a->status < 500 && a->status != 408 && a->status != 429;
     return a->status >= 500 && a->status < 600;
 }
@@ -134,9 +134,9 @@ al_notify_verdict(const struct al_attempt *a, const struct tm_backoff *b, int do
     int w;
 
     *wait_ms = 0;
-    if (a->transport_ok && a->kind == AL_CH_WEBHOOK && a->status >= 200 && a->status < 300)
+    if (a->transport_ok && a->kind == AL_SEND_WEBHOOK && a->status >= 200 && a->status < 300)
         return AL_DELIVERED;
-    if (a->transport_ok && a->kind == AL_CH_EMAIL && a->status == 250)
+    if (a->transport_ok && a->kind == AL_SEND_EMAIL && a->status == 250)
         return AL_DELIVERED;
     if (a->transport_ok && permanent(a))
         return AL_FAILED;

@@ -45,13 +45,13 @@ struct al_mail {
  * TM_TOOBIG when b is full. */
 TM_MUSTCHECK enum tm_code al_notify_email(const struct al_mail *m, struct tm_buf *b);
 
-enum al_channel_kind { AL_CH_WEBHOOK, AL_CH_EMAIL };
+enum al_send_kind { AL_SEND_WEBHOOK, AL_SEND_EMAIL };
 
 /* One attempt's outcome: transport_ok 0 when nothing came back (connect,
  * timeout, TLS); status the HTTP status or the SMTP reply code (0 when
  * none). */
 struct al_attempt {
-    enum al_channel_kind kind;
+    enum al_send_kind kind;
     int transport_ok;
     int status;
 };

@@ -86,22 +86,22 @@ static const struct {
     enum al_verdict want;
     int wait_ms;
 } verdicts[] = {
-    {{AL_CH_WEBHOOK, 1, 200}, 1, AL_DELIVERED, 0},
-    {{AL_CH_WEBHOOK, 1, 204}, 3, AL_DELIVERED, 0}, /* the last attempt counts */
-    {{AL_CH_WEBHOOK, 1, 400}, 1, AL_FAILED, 0},    /* refused for good */
-    {{AL_CH_WEBHOOK, 1, 404}, 1, AL_FAILED, 0},
-    {{AL_CH_WEBHOOK, 1, 408}, 1, AL_RETRY, 50}, /* timeouts and throttling are retried */
-    {{AL_CH_WEBHOOK, 1, 429}, 2, AL_RETRY, 50},
-    {{AL_CH_WEBHOOK, 1, 500}, 1, AL_RETRY, 50},
-    {{AL_CH_WEBHOOK, 1, 503}, 3, AL_FAILED, 0}, /* attempts used up */
-    {{AL_CH_WEBHOOK, 1, 302}, 1, AL_RETRY, 50}, /* redirects are not followed */
-    {{AL_CH_WEBHOOK, 0, 0}, 1, AL_RETRY, 50},   /* nothing came back */
-    {{AL_CH_WEBHOOK, 0, 0}, 3, AL_FAILED, 0},
-    {{AL_CH_EMAIL, 1, 250}, 1, AL_DELIVERED, 0},
-    {{AL_CH_EMAIL, 1, 550}, 1, AL_FAILED, 0}, /* mailbox refused */
-    {{AL_CH_EMAIL, 1, 451}, 1, AL_RETRY, 50}, /* try later */
-    {{AL_CH_EMAIL, 0, 0}, 2, AL_RETRY, 50},
-    {{AL_CH_EMAIL, 1, 200}, 1, AL_RETRY, 50}, /* not an SMTP success */
+    {{AL_SEND_WEBHOOK, 1, 200}, 1, AL_DELIVERED, 0},
+    {{AL_SEND_WEBHOOK, 1, 204}, 3, AL_DELIVERED, 0}, /* the last attempt counts */
+    {{AL_SEND_WEBHOOK, 1, 400}, 1, AL_FAILED, 0},    /* refused for good */
+    {{AL_SEND_WEBHOOK, 1, 404}, 1, AL_FAILED, 0},
+    {{AL_SEND_WEBHOOK, 1, 408}, 1, AL_RETRY, 50}, /* timeouts and throttling are retried */
+    {{AL_SEND_WEBHOOK, 1, 429}, 2, AL_RETRY, 50},
+    {{AL_SEND_WEBHOOK, 1, 500}, 1, AL_RETRY, 50},
+    {{AL_SEND_WEBHOOK, 1, 503}, 3, AL_FAILED, 0}, /* attempts used up */
+    {{AL_SEND_WEBHOOK, 1, 302}, 1, AL_RETRY, 50}, /* redirects are not followed */
+    {{AL_SEND_WEBHOOK, 0, 0}, 1, AL_RETRY, 50},   /* nothing came back */
+    {{AL_SEND_WEBHOOK, 0, 0}, 3, AL_FAILED, 0},
+    {{AL_SEND_EMAIL, 1, 250}, 1, AL_DELIVERED, 0},
+    {{AL_SEND_EMAIL, 1, 550}, 1, AL_FAILED, 0}, /* mailbox refused */
+    {{AL_SEND_EMAIL, 1, 451}, 1, AL_RETRY, 50}, /* try later */
+    {{AL_SEND_EMAIL, 0, 0}, 2, AL_RETRY, 50},
+    {{AL_SEND_EMAIL, 1, 200}, 1, AL_RETRY, 50}, /* not an SMTP success */
 };
 
 START_TEST(test_verdict)
@@ -117,7 +117,7 @@ END_TEST
 
 START_TEST(test_verdict_backoff_grows)
 {
-    struct al_attempt a = {AL_CH_WEBHOOK, 0, 0};
+    struct al_attempt a = {AL_SEND_WEBHOOK, 0, 0};
     struct tm_backoff b = {10, 100, 1000};
     int wait = 0;
 
