@@ -132,5 +132,6 @@ Suite *analytics_models_suite(void);
 Suite *ws_suite(void);
 Suite *report_suite(void);
 Suite *alerts_life_suite(void);
+Suite *alerts_notify_suite(void);
 
 #endif
