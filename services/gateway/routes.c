@@ -170,6 +170,15 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/alerts/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/alerts/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/alerts/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},
+    /* after the job routes (first match wins: /alerts/jobs is no alert {id}) */
+    {"GET", "/api/v1/alerts", P(ALERT_READ), ANY},
+    {"POST", "/api/v1/alerts", P(ALERT_WRITE), ANY},
+    {"GET", "/api/v1/alerts/summary", P(ALERT_READ), ANY},
+    {"GET", "/api/v1/alerts/{id}", P(ALERT_READ), ANY},
+    {"POST", "/api/v1/alerts/{id}/acknowledge", P(ALERT_WRITE), ANY},
+    {"PATCH", "/api/v1/alerts/{id}/resolve", P(ALERT_WRITE), ANY},
+    {"DELETE", "/api/v1/alerts/{id}", P(ALERT_ADMIN), ANY},
+    {"GET", "/api/v1/alerts/{id}/history", P(ALERT_READ), ANY},
 };
 const size_t gw_routes_n = sizeof gw_routes / sizeof gw_routes[0];
 

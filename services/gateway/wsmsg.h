@@ -19,10 +19,10 @@
 
 /* X(name, wire name, permission needed) */
 #define GW_WS_CHANNELS(X)                                                                          \
-    X(SALES, "sales", TXN_READ)         /* txn.created, txn.voided */                              \
-    X(STOCK, "stock", STOCK_READ)       /* stock.changed, stock.low, stock.out */                  \
-    X(FRAUD, "fraud", FRAUD_REVIEW)     /* flagged sales (review), declined attempts, reviews */   \
-    X(ALERTS, "alerts", ANALYTICS_READ) /* alert.* once tm-alerts publishes them */
+    X(SALES, "sales", TXN_READ)     /* txn.created, txn.voided */                                  \
+    X(STOCK, "stock", STOCK_READ)   /* stock.changed, stock.low, stock.out */                      \
+    X(FRAUD, "fraud", FRAUD_REVIEW) /* flagged sales (review), declined attempts, reviews */       \
+    X(ALERTS, "alerts", ALERT_READ) /* alert.fired, .acknowledged, .resolved, .escalated */
 
 enum gw_ws_channel {
 #define GW_X_CHANNEL(name, wire, perm) GW_WS_##name,

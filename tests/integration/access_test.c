@@ -136,6 +136,14 @@ static const struct {
     {"GET", "/api/v1/alerts/999999999/notifications", NULL, "-++++++F"},
     {"GET", "/api/v1/alerts/jobs", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/alerts/jobs/no-such-job/run", NULL, "-+FFFFFF"},
+    {"GET", "/api/v1/alerts", NULL, "-++++++F"},
+    {"POST", "/api/v1/alerts", "{}", "-+++F+FF"},
+    {"GET", "/api/v1/alerts/summary", NULL, "-++++++F"},
+    {"GET", "/api/v1/alerts/999999999", NULL, "-++++++F"},
+    {"POST", "/api/v1/alerts/999999999/acknowledge", "{\"bogus\":1}", "-+++F+FF"},
+    {"PATCH", "/api/v1/alerts/999999999/resolve", "{\"bogus\":1}", "-+++F+FF"},
+    {"DELETE", "/api/v1/alerts/999999999", NULL, "-+FFFFFF"},
+    {"GET", "/api/v1/alerts/999999999/history", NULL, "-++++++F"},
 };
 #define N_ROWS (int)(sizeof matrix / sizeof matrix[0])
 #define N_COLS 8

@@ -7,7 +7,8 @@
  * holds a few WebSockets at most; `since` replays what a client missed; a
  * client that stops reading is closed without holding up one that reads; a
  * revoked token's stream is closed, and a client that ignores the close is
- * cut off. */
+ * cut off; alert.* events reach the alerts channel, a store manager's for
+ * its store only. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -675,6 +676,65 @@ START_TEST(test_ws_slow_client_closed_fast_one_unharmed)
 }
 END_TEST
 
+/* A manual alert at store (0: none) titled "<what> <run tag>", as the admin. */
+static long long
+ws_alert(long long store, const char *what, char *title, size_t size)
+{
+    char body[256];
+    struct resp r;
+    long long id;
+
+    snprintf(title, size, "%s %s", what, run_tag());
+    if (store)
+        snprintf(body, sizeof body, "{\"title\":\"%s\",\"severity\":\"low\",\"store_id\":%lld}",
+                 title, store);
+    else
+        snprintf(body, sizeof body, "{\"title\":\"%s\",\"severity\":\"low\"}", title);
+    ck_assert_int_eq(http_as(st.token[0], "POST", "/api/v1/alerts", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    id = jint(&r, "id");
+    resp_free(&r);
+    return id;
+}
+
+/* alert.* reach the alerts channel: the admin hears every alert; a store
+ * manager its store's only (not another store's, not one of no store). */
+START_TEST(test_ws_alerts_channel_scoped_by_store)
+{
+    const char *fired = "\"topic\":\"alert.fired\",\"source\":\"alerts\"";
+    const char *resolved = "\"topic\":\"alert.resolved\",\"source\":\"alerts\"";
+    long long mine = new_store(), other = new_store(), id;
+    char tok[GW_TOKEN_MAX], t_other[96], t_none[96], t_mine[96], path[96];
+    struct wsc *admin, *mgr;
+    struct resp r;
+
+    manager_token(mine, tok, sizeof tok);
+    admin = ws_open("channels=alerts", st.token[0]);
+    mgr = ws_open("channels=alerts", tok);
+    ck_assert_ptr_nonnull(admin);
+    ck_assert_ptr_nonnull(mgr);
+    ck_assert_int_ge(ws_wait(admin, 0, 5000, "\"type\":\"ready\"", "\"channels\":[\"alerts\"]"), 0);
+    ck_assert_int_ge(ws_wait(mgr, 0, 5000, "\"type\":\"ready\"", NULL), 0);
+    ws_alert(other, "WS other", t_other, sizeof t_other);
+    ws_alert(0, "WS none", t_none, sizeof t_none);
+    id = ws_alert(mine, "WS mine", t_mine, sizeof t_mine);
+    ck_assert_int_ge(ws_wait(admin, 0, 5000, fired, t_other), 0);
+    ck_assert_int_ge(ws_wait(admin, 0, 5000, fired, t_none), 0);
+    ck_assert_int_ge(ws_wait(admin, 0, 5000, fired, t_mine), 0);
+    /* in seq order: once its own is here, the earlier two would have been */
+    ck_assert_int_ge(ws_wait(mgr, 0, 5000, fired, t_mine), 0);
+    ck_assert_int_lt(ws_wait(mgr, 0, 0, t_other, NULL), 0);
+    ck_assert_int_lt(ws_wait(mgr, 0, 0, t_none, NULL), 0);
+    snprintf(path, sizeof path, "/api/v1/alerts/%lld/resolve", id);
+    ck_assert_int_eq(http_as(st.token[0], "PATCH", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    ck_assert_int_ge(ws_wait(mgr, 0, 5000, resolved, t_mine), 0);
+    ws_free(mgr);
+    ws_free(admin);
+}
+END_TEST
+
 Suite *
 ws_suite(void)
 {
@@ -691,6 +751,7 @@ ws_suite(void)
     tcase_add_test(tc, test_ws_revoked_closed_and_ended);
     tcase_add_test(tc, test_ws_since_replays_what_was_missed);
     tcase_add_test(tc, test_ws_slow_client_closed_fast_one_unharmed);
+    tcase_add_test(tc, test_ws_alerts_channel_scoped_by_store);
     suite_add_tcase(s, tc);
     return s;
 }
