@@ -150,7 +150,7 @@ FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/j
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
 	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz \
 	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz build/fuzz/analytics-query-fuzz \
-	build/fuzz/alerts-life-fuzz
+	build/fuzz/alerts-life-fuzz build/fuzz/alerts-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -207,6 +207,15 @@ build/fuzz/reorder-fuzz: $(REORDER_FUZZ_SRC) $(wildcard common/*.h) \
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(REORDER_FUZZ_SRC) $(LIBS)
+# tm-alerts' configuration decoders (rules and their params, silences,
+# escalation policies, notification channels)
+ALERTS_FUZZ_SRC := tests/fuzz/alerts_fuzz.c services/alerts/decode.c services/alerts/engine.c \
+	$(COMMON_SRC)
+build/fuzz/alerts-fuzz: $(ALERTS_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/alerts/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(ALERTS_FUZZ_SRC) $(LIBS)
 # tm-analytics' reading of tm-txn's sales events
 ANALYTICS_FUZZ_SRC := tests/fuzz/analytics_fuzz.c services/analytics/sale_event.c $(COMMON_SRC)
 build/fuzz/analytics-fuzz: $(ANALYTICS_FUZZ_SRC) $(wildcard common/*.h) \

@@ -34,9 +34,9 @@
     X(FRAUD_ADMIN, "fraud.admin", 0)       /* publish a new fraud rule set */                      \
     X(SUPPLIER_READ, "supplier.read", 0)   /* suppliers, offers, performance, supplier choice */   \
     X(SUPPLIER_WRITE, "supplier.write", 0) /* create and change suppliers and their offers */      \
-    X(REORDER_WRITE, "reorder.write", 1)   /* generate, approve and reject reorder suggestions */ \
-    X(ALERT_READ, "alert.read", 1)         /* alerts, rules, silences, policies, channels */      \
-    X(ALERT_WRITE, "alert.write", 1)       /* manual alerts, acknowledge, resolve, silences */    \
+    X(REORDER_WRITE, "reorder.write", 1)   /* generate, approve and reject reorder suggestions */  \
+    X(ALERT_READ, "alert.read", 1)         /* alerts, rules, silences, policies, channels */       \
+    X(ALERT_WRITE, "alert.write", 1)       /* manual alerts, acknowledge, resolve, silences */     \
     X(ALERT_ADMIN, "alert.admin", 0)       /* alert rules, escalation policies, channels, delete */
 
 /* X(name, wire name, store-scoped) */

@@ -9,18 +9,31 @@
 
 #include "common/router.h"
 
-TM_MUSTCHECK enum tm_code al_h_rule_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_rule_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_rule_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_rule_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_rule_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_silence_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_silence_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_silence_end(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_policy_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_policy_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_policy_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_channel_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
-TM_MUSTCHECK enum tm_code al_h_channel_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_rule_list(struct tm_ctx *ctx, struct tm_reply *rep,
+                                         struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_rule_create(struct tm_ctx *ctx, struct tm_reply *rep,
+                                           struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_rule_get(struct tm_ctx *ctx, struct tm_reply *rep,
+                                        struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_rule_update(struct tm_ctx *ctx, struct tm_reply *rep,
+                                           struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_rule_delete(struct tm_ctx *ctx, struct tm_reply *rep,
+                                           struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_silence_list(struct tm_ctx *ctx, struct tm_reply *rep,
+                                            struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_silence_create(struct tm_ctx *ctx, struct tm_reply *rep,
+                                              struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_silence_end(struct tm_ctx *ctx, struct tm_reply *rep,
+                                           struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_policy_list(struct tm_ctx *ctx, struct tm_reply *rep,
+                                           struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_policy_create(struct tm_ctx *ctx, struct tm_reply *rep,
+                                             struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_policy_get(struct tm_ctx *ctx, struct tm_reply *rep,
+                                          struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_channel_list(struct tm_ctx *ctx, struct tm_reply *rep,
+                                            struct tm_err *err);
+TM_MUSTCHECK enum tm_code al_h_channel_create(struct tm_ctx *ctx, struct tm_reply *rep,
+                                              struct tm_err *err);
 
 #endif

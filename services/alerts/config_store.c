@@ -94,7 +94,7 @@ static void
 rule_params(struct rule_params *rp, const struct al_rule_in *in)
 {
     const struct al_params *p = &in->params;
-    const double ps[8] = {p->days_of_cover, p->critical_days, p->days,    p->factor,
+    const double ps[8] = {p->days_of_cover, p->critical_days, p->days,       p->factor,
                           p->mase,          p->minutes,       p->grace_days, p->failures};
 
     rp->v[0] = in->name;
@@ -113,7 +113,7 @@ rule_params(struct rule_params *rp, const struct al_rule_in *in)
 
 /* $19 id, $20 version, $21 note, $22 actor */
 #define INSERT_RULE                                                                                \
-    "WITH r AS (INSERT INTO alerts.rules (id, version, name, kind, store_id, category_id,"        \
+    "WITH r AS (INSERT INTO alerts.rules (id, version, name, kind, store_id, category_id,"         \
     " product_id, params, pending_s, severity, cooldown_s, policy_id, active, note, created_by)"   \
     " VALUES ($19::bigint, $20::int, $1, $2, $3::bigint, $4::bigint, $5::bigint,"                  \
     " jsonb_strip_nulls(jsonb_build_object('days_of_cover', $6::float8, 'critical_days',"          \
@@ -248,8 +248,8 @@ al_cfg_rule_get(PGconn *db, int64_t id, int64_t version, struct tm_buf *out, str
     enum tm_code rc;
 
     if (version) {
-        rc = tm_db_i64_one(db, "SELECT count(*) FROM alerts.rules WHERE id = $1::bigint", 1,
-                           params, &n, err);
+        rc = tm_db_i64_one(db, "SELECT count(*) FROM alerts.rules WHERE id = $1::bigint", 1, params,
+                           &n, err);
         if (rc != TM_OK)
             return rc;
         if (n == 0)
@@ -257,12 +257,17 @@ al_cfg_rule_get(PGconn *db, int64_t id, int64_t version, struct tm_buf *out, str
     }
     return tm_db_json_one(
         db,
-        "SELECT json_build_object(" RULE_FIELDS("r") ", 'versions', (SELECT json_agg("
-        "json_build_object('version', v.version, 'active', v.active, 'note', v.note,"
-        " 'created_by', v.created_by, 'created_at', " TM_DB_TS("v.created_at") ")"
-        " ORDER BY v.version) FROM alerts.rules v WHERE v.id = r.id))::text"
-        " FROM alerts.rules r WHERE r.id = $1::bigint AND r.version = COALESCE($2::int,"
-        " (SELECT max(version) FROM alerts.rules WHERE id = $1::bigint))",
+        "SELECT json_build_object(" RULE_FIELDS(
+            "r") ", 'versions', (SELECT json_agg("
+                 "json_build_object('version', v.version, 'active', v.active, 'note', v.note,"
+                 " 'created_by', v.created_by, 'created_at', " TM_DB_TS(
+                     "v.created_at") ")"
+                                     " ORDER BY v.version) FROM alerts.rules v WHERE v.id = "
+                                     "r.id))::text"
+                                     " FROM alerts.rules r WHERE r.id = $1::bigint AND r.version = "
+                                     "COALESCE($2::int,"
+                                     " (SELECT max(version) FROM alerts.rules WHERE id = "
+                                     "$1::bigint))",
         2, params, version ? "version" : "id", version ? "rule version" : "rule", out, err);
 }
 
@@ -271,15 +276,19 @@ al_cfg_rule_list(PGconn *db, const char *kind, int active, const struct tm_page 
                  struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int after, lim;
-    const char *params[4] = {kind, active < 0 ? NULL : active ? "true" : "false",
+    const char *params[4] = {kind,
+                             active < 0 ? NULL
+                             : active   ? "true"
+                                        : "false",
                              tm_db_int(&after, pg->after_id), tm_db_int(&lim, pg->limit + 1)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db,
-                                 "SELECT r.id, " RULE_JSON("r") " FROM alerts.current_rules r"
-                                 " WHERE ($1::text IS NULL OR r.kind = $1)"
-                                 " AND ($2::boolean IS NULL OR r.active = $2::boolean)"
-                                 " AND r.id > $3::bigint ORDER BY r.id LIMIT $4::bigint",
-                                 4, params, &r, err);
+    enum tm_code rc = tm_db_exec(
+        db,
+        "SELECT r.id, " RULE_JSON("r") " FROM alerts.current_rules r"
+                                       " WHERE ($1::text IS NULL OR r.kind = $1)"
+                                       " AND ($2::boolean IS NULL OR r.active = $2::boolean)"
+                                       " AND r.id > $3::bigint ORDER BY r.id LIMIT $4::bigint",
+        4, params, &r, err);
 
     if (rc == TM_OK)
         rc = tm_db_json_page(r, pg->limit, out, err);
@@ -318,16 +327,21 @@ al_cfg_silence_list(PGconn *db, int active, const char *scope, const struct tm_p
                     struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int after, lim;
-    const char *params[4] = {active < 0 ? NULL : active ? "true" : "false", scope,
-                             tm_db_int(&after, pg->after_id), tm_db_int(&lim, pg->limit + 1)};
+    const char *params[4] = {active < 0 ? NULL
+                             : active   ? "true"
+                                        : "false",
+                             scope, tm_db_int(&after, pg->after_id),
+                             tm_db_int(&lim, pg->limit + 1)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db,
-        "SELECT s.id, " SILENCE_JSON("s") " FROM alerts.silences s"
-        " WHERE ($1::boolean IS NULL OR (s.starts_at <= now() AND now() < s.ends_at) = $1::boolean)"
-        " AND ($2::bigint[] IS NULL OR s.store_id = ANY ($2::bigint[]))"
-        " AND s.id > $3::bigint ORDER BY s.id LIMIT $4::bigint",
-        4, params, &r, err);
+    enum tm_code rc =
+        tm_db_exec(db,
+                   "SELECT s.id, " SILENCE_JSON(
+                       "s") " FROM alerts.silences s"
+                            " WHERE ($1::boolean IS NULL OR (s.starts_at <= now() AND now() < "
+                            "s.ends_at) = $1::boolean)"
+                            " AND ($2::bigint[] IS NULL OR s.store_id = ANY ($2::bigint[]))"
+                            " AND s.id > $3::bigint ORDER BY s.id LIMIT $4::bigint",
+                   4, params, &r, err);
 
     if (rc == TM_OK)
         rc = tm_db_json_page(r, pg->limit, out, err);
@@ -336,8 +350,8 @@ al_cfg_silence_list(PGconn *db, int active, const char *scope, const struct tm_p
 }
 
 enum tm_code
-al_cfg_silence_end(PGconn *db, int64_t id, const char *actor, const char *scope,
-                   struct tm_buf *out, struct tm_err *err)
+al_cfg_silence_end(PGconn *db, int64_t id, const char *actor, const char *scope, struct tm_buf *out,
+                   struct tm_err *err)
 {
     struct tm_db_int sid;
     const char *params[3] = {tm_db_int(&sid, id), actor, scope};
@@ -461,10 +475,11 @@ al_cfg_policy_list(PGconn *db, const struct tm_page *pg, struct tm_buf *out, str
     struct tm_db_int after, lim;
     const char *params[2] = {tm_db_int(&after, pg->after_id), tm_db_int(&lim, pg->limit + 1)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db,
-                                 "SELECT p.id, " POLICY_JSON("p") " FROM alerts.escalation_policies p"
-                                 " WHERE p.id > $1::bigint ORDER BY p.id LIMIT $2::bigint",
-                                 2, params, &r, err);
+    enum tm_code rc = tm_db_exec(
+        db,
+        "SELECT p.id, " POLICY_JSON("p") " FROM alerts.escalation_policies p"
+                                         " WHERE p.id > $1::bigint ORDER BY p.id LIMIT $2::bigint",
+        2, params, &r, err);
 
     if (rc == TM_OK)
         rc = tm_db_json_page(r, pg->limit, out, err);
@@ -507,9 +522,10 @@ al_cfg_channel_create(PGconn *db, const struct al_channel_in *in, const char *ac
         tm_db_json_one(db,
                        "WITH c AS (INSERT INTO alerts.channels (name, kind, url, secret, address,"
                        " roles, created_by) VALUES ($1, $2, $3, $4, $5, $6::text[], $7)"
-                       " RETURNING *) SELECT (" CHANNEL_OBJ("c") " || CASE WHEN c.kind ="
-                       " 'webhook' THEN jsonb_build_object('secret', c.secret)"
-                       " ELSE '{}'::jsonb END)::text FROM c",
+                       " RETURNING *) SELECT (" CHANNEL_OBJ(
+                           "c") " || CASE WHEN c.kind ="
+                                " 'webhook' THEN jsonb_build_object('secret', c.secret)"
+                                " ELSE '{}'::jsonb END)::text FROM c",
                        7, params, "id", "channel", out, err),
         err);
 }
@@ -520,10 +536,11 @@ al_cfg_channel_list(PGconn *db, const struct tm_page *pg, struct tm_buf *out, st
     struct tm_db_int after, lim;
     const char *params[2] = {tm_db_int(&after, pg->after_id), tm_db_int(&lim, pg->limit + 1)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db,
-                                 "SELECT c.id, " CHANNEL_OBJ("c") "::text FROM alerts.channels c"
-                                 " WHERE c.id > $1::bigint ORDER BY c.id LIMIT $2::bigint",
-                                 2, params, &r, err);
+    enum tm_code rc = tm_db_exec(
+        db,
+        "SELECT c.id, " CHANNEL_OBJ("c") "::text FROM alerts.channels c"
+                                         " WHERE c.id > $1::bigint ORDER BY c.id LIMIT $2::bigint",
+        2, params, &r, err);
 
     if (rc == TM_OK)
         rc = tm_db_json_page(r, pg->limit, out, err);

@@ -44,8 +44,7 @@ opt_id(const cJSON *obj, const char *name, int64_t *out, struct tm_err *err)
 
 /* An optional integer member in [min, max] (absent or null: def). */
 static enum tm_code
-opt_int(const cJSON *obj, const char *name, int min, int max, int def, int *out,
-        struct tm_err *err)
+opt_int(const cJSON *obj, const char *name, int min, int max, int def, int *out, struct tm_err *err)
 {
     const cJSON *it = tm_json_member(obj, name);
     int64_t v = def;
@@ -96,10 +95,10 @@ static const struct {
     const struct param_spec *p;
     int n;
 } kind_params[AL_KIND_COUNT] = {
-    [AL_KIND_LOW_STOCK] = {p_low, 2},      [AL_KIND_OVERSTOCK] = {p_over, 1},
-    [AL_KIND_SLOW_MOVING] = {p_slow, 1},   [AL_KIND_DEMAND_SPIKE] = {p_spike, 1},
+    [AL_KIND_LOW_STOCK] = {p_low, 2},          [AL_KIND_OVERSTOCK] = {p_over, 1},
+    [AL_KIND_SLOW_MOVING] = {p_slow, 1},       [AL_KIND_DEMAND_SPIKE] = {p_spike, 1},
     [AL_KIND_FORECAST_ACCURACY] = {p_mase, 1}, [AL_KIND_REVIEW_WAITING] = {p_review, 1},
-    [AL_KIND_PO_OVERDUE] = {p_po, 1},      [AL_KIND_JOB_FAILING] = {p_job, 1},
+    [AL_KIND_PO_OVERDUE] = {p_po, 1},          [AL_KIND_JOB_FAILING] = {p_job, 1},
 };
 
 /* A param's ceiling: generous, but a finite, sane number (a year of days,
@@ -121,7 +120,8 @@ one_param(const struct param_spec *s, const cJSON *it, struct al_params *out, st
 {
     char f[48];
     double v, max = ceiling(s->name);
-    static const char *const says[] = {"above 0", "0 or more", "1 or more", "an integer, 2 or more"};
+    static const char *const says[] = {"above 0", "0 or more", "1 or more",
+                                       "an integer, 2 or more"};
 
     snprintf(f, sizeof f, "params.%s", s->name);
     if (!cJSON_IsNumber(it) || !isfinite(it->valuedouble))
@@ -136,8 +136,7 @@ one_param(const struct param_spec *s, const cJSON *it, struct al_params *out, st
 }
 
 enum tm_code
-al_decode_params(enum al_kind kind, const cJSON *params, struct al_params *out,
-                 struct tm_err *err)
+al_decode_params(enum al_kind kind, const cJSON *params, struct al_params *out, struct tm_err *err)
 {
     const struct param_spec *spec;
     const cJSON *it;
@@ -189,9 +188,9 @@ al_decode_params(enum al_kind kind, const cJSON *params, struct al_params *out,
 enum tm_code
 al_decode_rule(const cJSON *body, struct al_rule_in *out, struct tm_err *err)
 {
-    static const char *const allowed[] = {"name",      "kind",       "store_id", "category_id",
+    static const char *const allowed[] = {"name",       "kind",      "store_id",  "category_id",
                                           "product_id", "params",    "pending_s", "severity",
-                                          "cooldown_s", "policy_id", "active",   "note"};
+                                          "cooldown_s", "policy_id", "active",    "note"};
     const cJSON *active;
     int kind = 0, sev = 0, on = 1;
     enum tm_code rc;
@@ -199,16 +198,15 @@ al_decode_rule(const cJSON *body, struct al_rule_in *out, struct tm_err *err)
     memset(out, 0, sizeof *out);
     if ((rc = tm_json_object(body, "body", err)) != TM_OK ||
         (rc = tm_json_only(body, allowed, sizeof allowed / sizeof allowed[0], err)) != TM_OK ||
-        (rc = tm_json_str(body, "name", 1, AL_RULE_NAME_MAX, out->name, sizeof out->name,
-                          err)) != TM_OK ||
+        (rc = tm_json_str(body, "name", 1, AL_RULE_NAME_MAX, out->name, sizeof out->name, err)) !=
+            TM_OK ||
         (rc = tm_json_enum(body, "kind", kind_names, &kind, err)) != TM_OK ||
         (rc = opt_id(body, "store_id", &out->store_id, err)) != TM_OK ||
         (rc = opt_id(body, "category_id", &out->category_id, err)) != TM_OK ||
         (rc = opt_id(body, "product_id", &out->product_id, err)) != TM_OK ||
         (rc = al_decode_params((enum al_kind)kind, tm_json_member(body, "params"), &out->params,
                                err)) != TM_OK ||
-        (rc = opt_int(body, "pending_s", 0, AL_PENDING_MAX_S, 0, &out->pending_s, err)) !=
-            TM_OK ||
+        (rc = opt_int(body, "pending_s", 0, AL_PENDING_MAX_S, 0, &out->pending_s, err)) != TM_OK ||
         (rc = tm_json_enum(body, "severity", severity_names, &sev, err)) != TM_OK ||
         (rc = opt_int(body, "cooldown_s", 0, AL_COOLDOWN_MAX_S, 0, &out->cooldown_s, err)) !=
             TM_OK ||
@@ -228,11 +226,10 @@ al_decode_rule(const cJSON *body, struct al_rule_in *out, struct tm_err *err)
 /* --------------------------------------------------------------- silence */
 
 enum tm_code
-al_decode_silence(const cJSON *body, int64_t now_ms, struct al_silence_in *out,
-                  struct tm_err *err)
+al_decode_silence(const cJSON *body, int64_t now_ms, struct al_silence_in *out, struct tm_err *err)
 {
-    static const char *const allowed[] = {"rule_id",  "store_id",  "product_id", "severity",
-                                          "starts_at", "ends_at", "comment"};
+    static const char *const allowed[] = {"rule_id",   "store_id", "product_id", "severity",
+                                          "starts_at", "ends_at",  "comment"};
     const cJSON *it;
     struct tm_time t;
     enum tm_code rc;
@@ -370,8 +367,7 @@ al_decode_policy(const cJSON *body, struct al_policy_in *out, struct tm_err *err
             char f[48];
             snprintf(f, sizeof f, "steps[%d].after_s", i);
             return tm_err_set(err, TM_INVALID, f,
-                              "%s must not be before the previous step's (counted from firing)",
-                              f);
+                              "%s must not be before the previous step's (counted from firing)", f);
         }
         out->n_steps++;
     }
@@ -469,8 +465,8 @@ al_decode_channel(const cJSON *body, const char *allow_hosts, struct al_channel_
                                   "secret must be printable ASCII without spaces");
     }
     if (kind == AL_CH_EMAIL) {
-        if ((rc = tm_json_str(body, "address", 3, AL_ADDRESS_MAX, out->address,
-                              sizeof out->address, err)) != TM_OK)
+        if ((rc = tm_json_str(body, "address", 3, AL_ADDRESS_MAX, out->address, sizeof out->address,
+                              err)) != TM_OK)
             return rc;
         if (!address_ok(out->address))
             return tm_err_set(err, TM_INVALID, "address", "address must be an e-mail address");

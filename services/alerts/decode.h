@@ -18,9 +18,9 @@
 
 #include "services/alerts/engine.h"
 
-#define AL_RULE_NAME_MAX 200    /* bytes of a rule's name (schema CHECK) */
-#define AL_RULE_NOTE_MAX 500    /* bytes of a rule version's note */
-#define AL_PENDING_MAX_S 604800 /* a week: a rule's pending period at most */
+#define AL_RULE_NAME_MAX 200      /* bytes of a rule's name (schema CHECK) */
+#define AL_RULE_NOTE_MAX 500      /* bytes of a rule version's note */
+#define AL_PENDING_MAX_S 604800   /* a week: a rule's pending period at most */
 #define AL_COOLDOWN_MAX_S 2592000 /* 30 days: a rule's cooldown at most */
 #define AL_COMMENT_MAX 500        /* bytes of a silence's comment */
 #define AL_CFG_NAME_MAX 100       /* bytes of a policy's or a channel's name */
@@ -111,10 +111,10 @@ enum al_channel_kind { AL_CH_WEBHOOK, AL_CH_EMAIL, AL_CH_DASHBOARD };
 struct al_channel_in {
     char name[AL_CFG_NAME_MAX + 1];
     enum al_channel_kind kind;
-    char url[AL_URL_MAX + 1];             /* webhook */
-    char secret[AL_SECRET_MAX + 1];       /* webhook; "" when not given (the handler makes one) */
-    char address[AL_ADDRESS_MAX + 1];     /* email */
-    unsigned roles;                       /* bit r: role r is served by this channel */
+    char url[AL_URL_MAX + 1];         /* webhook */
+    char secret[AL_SECRET_MAX + 1];   /* webhook; "" when not given (the handler makes one) */
+    char address[AL_ADDRESS_MAX + 1]; /* email */
+    unsigned roles;                   /* bit r: role r is served by this channel */
 };
 
 /* A channel body: name, kind ("webhook", "email", "dashboard") required;

@@ -133,5 +133,6 @@ Suite *ws_suite(void);
 Suite *report_suite(void);
 Suite *alerts_life_suite(void);
 Suite *alerts_notify_suite(void);
+Suite *alerts_config_suite(void);
 
 #endif

@@ -74,6 +74,7 @@ main(void)
     srunner_add_suite(sr, mock_suite());
     srunner_add_suite(sr, analytics_routes_suite());
     srunner_add_suite(sr, rfm_suite());
+    srunner_add_suite(sr, alerts_config_suite());
     srunner_add_suite(sr, ws_suite());
     srunner_add_suite(sr, alerts_life_suite());
     srunner_add_suite(sr, alerts_notify_suite());

@@ -10,6 +10,7 @@ main(void)
     int failed;
 
     srunner_add_suite(sr, notify_suite());
+    srunner_add_suite(sr, decode_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

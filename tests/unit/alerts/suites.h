@@ -6,5 +6,6 @@
 
 Suite *escalation_suite(void);
 Suite *notify_suite(void);
+Suite *decode_suite(void);
 
 #endif
