@@ -150,7 +150,7 @@ FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/j
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
 	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz \
 	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz build/fuzz/analytics-query-fuzz \
-	build/fuzz/alerts-life-fuzz build/fuzz/alerts-fuzz
+	build/fuzz/alerts-life-fuzz build/fuzz/alerts-fuzz build/fuzz/alerts-events-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -260,6 +260,13 @@ build/fuzz/alerts-life-fuzz: $(ALERTS_LIFE_FUZZ_SRC) $(wildcard common/*.h) $(wi
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(ALERTS_LIFE_FUZZ_SRC) $(LIBS)
+
+ALERTS_EVENTS_FUZZ_SRC := tests/fuzz/alerts_events_fuzz.c services/alerts/facts.c $(COMMON_SRC)
+build/fuzz/alerts-events-fuzz: $(ALERTS_EVENTS_FUZZ_SRC) $(wildcard common/*.h) services/alerts/facts.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(ALERTS_EVENTS_FUZZ_SRC) $(LIBS)
 
 clean:
 	rm -rf build bin

@@ -87,6 +87,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "analytics report queries and RFM" build/fuzz/analytics-query-fuzz tests/fuzz/analytics-query-corpus
   fuzz "alert bodies and list queries" build/fuzz/alerts-life-fuzz tests/fuzz/alerts-life-corpus
   fuzz "alert rules, silences, policies and channels" build/fuzz/alerts-fuzz tests/fuzz/alerts-corpus
+  fuzz "events as tm-alerts reads them" build/fuzz/alerts-events-fuzz tests/fuzz/alerts-events-corpus
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
   failed=$((failed + 1))

@@ -69,6 +69,202 @@ al_state_parse(const char *s, enum al_state *out)
     return i >= 0;
 }
 
+int
+al_rule_covers(const struct al_rule *r, int64_t store_id, int64_t category_id, int64_t product_id)
+{
+    return (r->store_id == 0 || r->store_id == store_id) &&
+           (r->category_id == 0 || r->category_id == category_id) &&
+           (r->product_id == 0 || r->product_id == product_id);
+}
+
+#define MS_PER_MIN 60000.0
+#define MS_PER_DAY 86400000.0
+
+/* o says cond holds, having measured observed (what) against threshold. */
+static void
+observe(struct al_observation *o, int cond, const char *what, double observed, double threshold)
+{
+    size_t n = strlen(what);
+
+    o->holds = cond != 0;
+    o->observed = observed;
+    o->threshold = threshold;
+    if (n >= sizeof o->what)
+        n = sizeof o->what - 1;
+    memcpy(o->what, what, n);
+    o->what[n] = '\0';
+}
+
+/* low_stock: under the reorder point, or under days_of_cover of the
+ * forecast's mean demand; critical under critical_days of cover. */
+static void
+eval_low_stock(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
+{
+    const struct al_params *p = &r->params;
+    int has_cover = f->has_forecast && f->daily_mean > 0;
+    double cover = has_cover ? (double)f->available / f->daily_mean : 0;
+    int by_cover = has_cover && p->days_of_cover > 0 && cover < p->days_of_cover;
+    int by_point = f->available <= f->reorder_point;
+    int holds = f->available > 0 && (by_cover || by_point);
+
+    if (by_cover || (has_cover && p->days_of_cover > 0 && !by_point))
+        observe(o, holds, "days_of_cover", cover, p->days_of_cover);
+    else
+        observe(o, holds, "available", (double)f->available, (double)f->reorder_point);
+    if (holds && has_cover && p->critical_days >= 0 && cover < p->critical_days)
+        o->severity = AL_SEV_CRITICAL;
+}
+
+/* overstock: more than days_of_cover of the forecast's demand on hand (any
+ * stock at all when the forecast says no demand). */
+static void
+eval_overstock(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
+{
+    double limit = r->params.days_of_cover;
+
+    if (!f->has_forecast || limit <= 0 || f->on_hand <= 0)
+        observe(o, 0, "days_of_cover", 0, limit);
+    else if (f->daily_mean <= 0) /* no demand: every unit on hand is surplus */
+        observe(o, 1, "on_hand_without_demand", (double)f->on_hand, 0);
+    else
+        observe(o, (double)f->on_hand / f->daily_mean > limit, "days_of_cover",
+                (double)f->on_hand / f->daily_mean, limit);
+}
+
+/* slow_moving: stock on hand and no sale for `days` days, counted from the
+ * last sale seen or, with none, from when tm-alerts first saw the level. */
+static void
+eval_slow_moving(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
+{
+    int64_t from = f->last_sale_ms ? f->last_sale_ms : f->first_seen_ms;
+    double idle = from > 0 && f->now_ms > from ? (double)(f->now_ms - from) / MS_PER_DAY : 0;
+    double days = r->params.days;
+
+    observe(o, f->on_hand > 0 && days > 0 && from > 0 && idle >= days, "days_without_sale", idle,
+            days);
+}
+
+static void
+eval_demand_spike(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
+{
+    double factor = r->params.factor >= 1 ? r->params.factor : 1;
+    double limit = factor * f->daily_upper;
+
+    observe(o, f->has_forecast && (double)f->sold_today > limit, "sold_today",
+            (double)f->sold_today, limit);
+}
+
+static void
+eval_review_waiting(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
+{
+    double waited = f->waiting_since_ms > 0 && f->now_ms > f->waiting_since_ms
+                        ? (double)(f->now_ms - f->waiting_since_ms) / MS_PER_MIN
+                        : 0;
+
+    observe(o, f->waiting_since_ms > 0 && r->params.minutes > 0 && waited > r->params.minutes,
+            "minutes_waiting", waited, r->params.minutes);
+}
+
+static void
+eval_po_overdue(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
+{
+    double grace = r->params.grace_days >= 0 ? r->params.grace_days : 0;
+    double late = f->po_expected_end_ms > 0 && f->now_ms > f->po_expected_end_ms
+                      ? (double)(f->now_ms - f->po_expected_end_ms) / MS_PER_DAY
+                      : 0;
+
+    observe(o,
+            f->po_open && f->po_expected_end_ms > 0 && f->now_ms > f->po_expected_end_ms &&
+                late > grace,
+            "days_overdue", late, grace);
+}
+
+void
+al_evaluate(const struct al_rule *r, const struct al_facts *f, struct al_observation *o)
+{
+    const struct al_params *p = &r->params;
+
+    memset(o, 0, sizeof *o);
+    o->severity = r->severity;
+    switch (r->kind) {
+    case AL_KIND_STOCK_OUT:
+        observe(o, f->available <= 0, "available", (double)f->available, 0);
+        break;
+    case AL_KIND_LOW_STOCK:
+        eval_low_stock(r, f, o);
+        break;
+    case AL_KIND_OVERSTOCK:
+        eval_overstock(r, f, o);
+        break;
+    case AL_KIND_SLOW_MOVING:
+        eval_slow_moving(r, f, o);
+        break;
+    case AL_KIND_DEMAND_SPIKE:
+        eval_demand_spike(r, f, o);
+        break;
+    case AL_KIND_FORECAST_ACCURACY:
+        observe(o, f->has_mase && p->mase > 0 && f->mase > p->mase, "mase",
+                f->has_mase ? f->mase : 0, p->mase);
+        break;
+    case AL_KIND_REVIEW_WAITING:
+        eval_review_waiting(r, f, o);
+        break;
+    case AL_KIND_SUPPLIER_API_DOWN:
+        observe(o, f->circuit_open, "circuit_open", f->circuit_open ? 1 : 0, 1);
+        break;
+    case AL_KIND_PO_OVERDUE:
+        eval_po_overdue(r, f, o);
+        break;
+    case AL_KIND_LEDGER_MISMATCH:
+        observe(o, f->ledger_gap, "ledger_gap", f->ledger_gap ? 1 : 0, 1);
+        break;
+    case AL_KIND_JOB_FAILING: {
+        double n = p->failures >= 2 ? p->failures : 2;
+
+        observe(o, f->failed_in_a_row >= n, "failed_in_a_row", f->failed_in_a_row, n);
+        break;
+    }
+    case AL_KIND_COUNT:
+    default:
+        observe(o, 0, "", 0, 0);
+        break;
+    }
+}
+
+enum al_action
+al_step(const struct al_rule *r, const struct al_cond *c, int holds, int64_t now_ms,
+        struct al_cond *next)
+{
+    int64_t since, due, cool;
+
+    *next = *c;
+    if (!holds) {
+        next->holds = 0;
+        next->since_ms = 0;
+        next->alert_id = 0;
+        if (c->alert_id != 0)
+            return AL_ACT_RESOLVE;
+        return c->holds || c->since_ms ? AL_ACT_CLEAR : AL_ACT_NONE;
+    }
+    next->holds = 1;
+    since = c->holds && c->since_ms > 0 ? c->since_ms : now_ms;
+    next->since_ms = since;
+    if (c->alert_id != 0) /* firing or acknowledged: one alert per crossing */
+        return AL_ACT_NONE;
+    if (c->holds && c->last_fired_ms >= since && c->last_fired_ms > 0)
+        return AL_ACT_NONE; /* this crossing fired already (its alert resolved by hand) */
+    due = since + (int64_t)r->pending_s * 1000;
+    cool = c->last_fired_ms > 0 ? c->last_fired_ms + (int64_t)r->cooldown_s * 1000 : 0;
+    if (cool > due)
+        due = cool;
+    if (now_ms >= due) {
+        next->alert_id = -1;
+        next->last_fired_ms = now_ms;
+        return AL_ACT_FIRE;
+    }
+    return c->holds ? AL_ACT_NONE : AL_ACT_PENDING;
+}
+
 /* ------------------------------------------------ silences and escalation */
 
 int

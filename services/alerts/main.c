@@ -8,6 +8,7 @@
 
 #include "services/alerts/app.h"
 #include "services/alerts/deliver.h"
+#include "services/alerts/eval.h"
 #include "services/alerts/handlers.h"
 
 #define F(field) offsetof(struct al_cfg, field)
@@ -35,6 +36,20 @@ static const struct tm_cfg_opt opts[] = {
 #undef S
 #undef F
 
+/* Conditions from events (docs/alerts.md "Rule kinds"): levels, forecasts
+ * and products; sales waiting for review; purchase orders and supplier
+ * API circuits. */
+static const struct tm_service_sub subs[] = {
+    {"inventory", "stock.,forecast.,product.", al_apply},
+    {"txn", "txn.", al_apply},
+    {"supplier", "purchase_order.,supplier.api_circuit", al_apply},
+};
+
+static const struct tm_job jobs[] = {
+    {"evaluate", 15, al_job_evaluate, NULL},
+    {"escalate", 5, al_job_escalate, NULL},
+};
+
 static enum tm_code
 start(void *app, const struct tm_service_env *env, struct tm_err *err)
 {
@@ -53,10 +68,6 @@ stop(void *app)
     ((struct al_app *)app)->delivery = NULL;
 }
 
-static const struct tm_job jobs[] = {
-    {"escalate", 5, al_job_escalate, NULL},
-};
-
 int
 main(int argc, char **argv)
 {
@@ -68,6 +79,10 @@ main(int argc, char **argv)
         .routes = al_routes,
         .n_routes = al_routes_n,
         .outbox = &al_outbox,
+        .subs = subs,
+        .n_subs = sizeof subs / sizeof subs[0],
+        .jobs = jobs,
+        .n_jobs = sizeof jobs / sizeof jobs[0],
         .opts = opts,
         .n_opts = sizeof opts / sizeof opts[0],
         .cfg = &cfg,
@@ -75,8 +90,6 @@ main(int argc, char **argv)
         .app = &app,
         .start = start,
         .stop = stop,
-        .jobs = jobs,
-        .n_jobs = sizeof jobs / sizeof jobs[0],
     };
 
     return tm_service_main(argc, argv, &svc);

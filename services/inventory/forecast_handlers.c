@@ -500,9 +500,9 @@ updated_of(const struct series_fc *p, int n_series, struct updated *u)
     u->model = p->res.model;
 }
 
-/* forecast.updated's data (proto/events.md) */
+/* forecast.updated's data (proto/events.md); stores: its per-store figures */
 static enum tm_code
-enc_updated(struct tm_buf *b, const struct updated *u)
+enc_updated(struct tm_buf *b, const struct updated *u, const char *stores)
 {
     enum tm_code rc = tm_buf_printf(b, "{\"product_id\":%" PRId64, u->product_id);
 
@@ -512,7 +512,8 @@ enc_updated(struct tm_buf *b, const struct updated *u)
         (rc = tm_json_kv_f64(b, "total", u->total, 4, 0)) == TM_OK &&
         (rc = tm_json_kv_str(b, "class", fc_class_name(u->cls), 0)) == TM_OK &&
         (rc = tm_json_kv_str(b, "model", fc_model_name(u->model), 0)) == TM_OK &&
-        (rc = tm_json_kv_f64(b, "mase", u->mase, 4, 0)) == TM_OK)
+        (rc = tm_json_kv_f64(b, "mase", u->mase, 4, 0)) == TM_OK &&
+        (rc = tm_json_kv_json(b, "stores", stores)) == TM_OK)
         rc = tm_buf_adds(b, "}");
     return rc;
 }
@@ -520,9 +521,13 @@ enc_updated(struct tm_buf *b, const struct updated *u)
 static enum tm_code
 emit_updated(PGconn *db, const struct updated *u, struct tm_err *err)
 {
-    struct tm_buf b;
-    tm_buf_init(&b, 4096);
-    enum tm_code rc = enc_updated(&b, u);
+    struct tm_buf b, stores;
+    tm_buf_init(&b, 64 << 10);
+    tm_buf_init(&stores, 60 << 10); /* INV_FORECAST_STORES_MAX figures of ~90 bytes */
+    enum tm_code rc = inv_db_forecast_store_demand(db, u->product_id, u->horizon, &stores, err);
+    if (rc == TM_OK && (rc = enc_updated(&b, u, stores.p)) == TM_TOOBIG)
+        rc = tm_err_set(err, TM_TOOBIG, NULL, "forecast.updated too large");
+    tm_buf_fini(&stores);
     if (rc == TM_OK)
         rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_FORECAST_UPDATED), b.p, NULL,
                            err);

@@ -134,6 +134,32 @@ inv_db_forecast_put(PGconn *db, const struct inv_forecast_row *f, struct tm_err 
                       9, params, NULL, err);
 }
 
+enum tm_code
+inv_db_forecast_store_demand(PGconn *db, int64_t product_id, int horizon_days, struct tm_buf *out,
+                             struct tm_err *err)
+{
+    char h[16], cap[16];
+    struct tm_db_int product;
+    const char *params[3] = {tm_db_int(&product, product_id), h, cap};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    snprintf(h, sizeof h, "%d", horizon_days);
+    snprintf(cap, sizeof cap, "%d", INV_FORECAST_STORES_MAX);
+    rc = tm_db_exec(db,
+                    "SELECT COALESCE(json_agg(json_build_object('store_id', store_id,"
+                    " 'daily_mean', round((total / horizon_days)::numeric, 4),"
+                    " 'daily_upper', round(COALESCE((body->'daily'->0->>'hi95')::numeric, 0), 4))"
+                    " ORDER BY store_id)::text, '[]') FROM (SELECT store_id, total, horizon_days,"
+                    " body FROM inventory.forecasts WHERE product_id = $1 AND store_id IS NOT NULL"
+                    " AND horizon_days = $2 ORDER BY total DESC, store_id LIMIT $3) f",
+                    3, params, &r, err);
+    if (rc == TM_OK)
+        rc = tm_buf_adds(out, PQgetvalue(r, 0, 0));
+    PQclear(r);
+    return rc == TM_TOOBIG ? tm_err_set(err, TM_TOOBIG, NULL, "store figures too large") : rc;
+}
+
 /* the first instant of today, UTC */
 #define TODAY "(now() AT TIME ZONE 'UTC')::date"
 #define TODAY_START "(" TODAY "::timestamp AT TIME ZONE 'UTC')"

@@ -55,6 +55,16 @@ struct inv_forecast_row {
 /* Inserts or replaces a series' forecast for its horizon. */
 TM_MUSTCHECK enum tm_code inv_db_forecast_put(PGconn *db, const struct inv_forecast_row *f,
                                               struct tm_err *err);
+/* forecast.updated's per-store figures: a JSON array appended to out of
+ * {"store_id","daily_mean","daily_upper"} for each stored store series of
+ * product_id at horizon_days — the mean daily demand over the horizon
+ * (total / horizon) and the 95 % upper bound of its first day's demand
+ * (the one-step bound, daily[0].hi95) — at most INV_FORECAST_STORES_MAX of
+ * them, the busiest (largest total) first. TM_TOOBIG when out is full. */
+#define INV_FORECAST_STORES_MAX 500
+TM_MUSTCHECK enum tm_code inv_db_forecast_store_demand(PGconn *db, int64_t product_id,
+                                                       int horizon_days, struct tm_buf *out,
+                                                       struct tm_err *err);
 /* The stored body of series/horizon, the series of filter f, into out when
  * it is fresh: computed today (UTC; its daily rows begin today) and none of
  * the levels it reads is due (sql/inventory/0007_forecast_due.sql).

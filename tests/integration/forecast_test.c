@@ -152,6 +152,16 @@ START_TEST(test_forecast_knows_the_weekday)
     ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.outbox WHERE topic ="
                              " 'forecast.updated'"),
                      events + 1);
+    /* its per-store figures (tm-alerts' days of cover and demand spikes) */
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM (SELECT data FROM inventory.outbox"
+                              " WHERE topic = 'forecast.updated' AND (data->>'product_id')::bigint"
+                              " = %lld ORDER BY seq DESC LIMIT 1) e,"
+                              " jsonb_array_elements(e.data->'stores') s"
+                              " WHERE (s->>'store_id')::bigint = %lld"
+                              " AND (s->>'daily_mean')::float8 >= 0"
+                              " AND (s->>'daily_upper')::float8 >= 0",
+                              f_product, f_store),
+                     1);
     snprintf(path, sizeof path, "/api/v1/inventory/predictions/%lld?store_id=%lld", f_product,
              f_store);
     ck_assert_int_eq(http("GET", path, NULL, &r), 0);

@@ -7,5 +7,8 @@
 Suite *escalation_suite(void);
 Suite *notify_suite(void);
 Suite *decode_suite(void);
+Suite *evaluate_suite(void);
+Suite *step_suite(void);
+Suite *facts_suite(void);
 
 #endif
