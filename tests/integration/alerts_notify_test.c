@@ -87,7 +87,7 @@ on_hook(struct mg_connection *c, void *arg)
     const struct mg_request_info *ri = mg_get_request_info(c);
     static char none[] = "";
     char *body = calloc(1, 65536);
-    int len = 0, k, hold = 0;
+    int len = 0, k, hold = 0, status = 200;
     struct hook_req r = {0};
     cJSON *j, *a;
 
@@ -109,6 +109,10 @@ on_hook(struct mg_connection *c, void *arg)
     free(body);
     pthread_mutex_lock(&hook.mu);
     hold = strncmp(r.path, "/hold", 5) == 0 && !seen(r.delivery);
+    if (strncmp(r.path, "/flaky", 6) == 0 && !seen(r.delivery))
+        status = 500; /* the first try of each delivery fails */
+    else if (strncmp(r.path, "/gone", 5) == 0)
+        status = 410;
     if (hook.n < HOOK_MAX)
         hook.req[hook.n++] = r;
     hook.holding += hold;
@@ -119,9 +123,11 @@ on_hook(struct mg_connection *c, void *arg)
         hook.holding--;
         pthread_mutex_unlock(&hook.mu);
     }
-    mg_printf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
-                 "Connection: close\r\n\r\n{}");
-    return 200;
+    mg_printf(c,
+              "HTTP/1.1 %d Whatever\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
+              "Connection: close\r\n\r\n{}",
+              status);
+    return status;
 }
 
 static int
@@ -435,6 +441,98 @@ START_TEST(test_notify_silenced_is_recorded_not_sent)
 }
 END_TEST
 
+/* The attempts of alert's notification to channel: how many, and how many ok */
+static int
+attempts_of(long long alert, long long channel, int *ok)
+{
+    *ok =
+        (int)sql_intf("SELECT count(*) FROM alerts.delivery_attempts d JOIN alerts.notifications n"
+                      " ON n.id = d.notification_id WHERE n.alert_id = %lld"
+                      " AND n.channel_id = %lld AND d.ok",
+                      alert, channel);
+    return (int)sql_intf(
+        "SELECT count(*) FROM alerts.delivery_attempts d JOIN alerts.notifications n"
+        " ON n.id = d.notification_id WHERE n.alert_id = %lld"
+        " AND n.channel_id = %lld",
+        alert, channel);
+}
+
+START_TEST(test_notify_retries_fails_for_good_roles_and_dashboard)
+{
+    char f_path[96], g_path[96], r_path[96], body[512];
+    long long store = new_store(), f, g, rc, dash, pol, id;
+    int ok = 0, n;
+
+    hook_start();
+    snprintf(f_path, sizeof f_path, "/flaky/%s", run_tag());
+    snprintf(g_path, sizeof g_path, "/gone/%s", run_tag());
+    snprintf(r_path, sizeof r_path, "/hook/%s/role", run_tag());
+    f = hook_channel("flaky", f_path);
+    g = hook_channel("gone", g_path);
+    /* a role target: every active channel whose roles list it */
+    snprintf(body, sizeof body,
+             "{\"name\":\"role hook %s\",\"kind\":\"webhook\",\"url\":\"http://127.0.0.1:%d%s\","
+             "\"secret\":\"" SECRET "\",\"roles\":[\"fraud_analyst\"]}",
+             run_tag(), hook_port(), r_path);
+    rc = create("/api/v1/notification-channels", body);
+    snprintf(body, sizeof body,
+             "{\"name\":\"dashboard %s\",\"kind\":\"dashboard\",\"roles\":[\"store_manager\"]}",
+             run_tag());
+    dash = create("/api/v1/notification-channels", body);
+    snprintf(body, sizeof body,
+             "{\"name\":\"retries %s\",\"steps\":[{\"after_s\":0,\"targets\":["
+             "{\"channel_id\":%lld},{\"channel_id\":%lld},{\"role\":\"fraud_analyst\"},"
+             "{\"channel_id\":%lld}]}]}",
+             run_tag(), f, g, dash);
+    pol = create("/api/v1/escalation-policies", body);
+    id = manual(store, pol, "Retry drill");
+    /* a 500 is tried again after a backoff and delivered; a 410 fails at once */
+    ck_assert_int_eq(wait_hook(f_path, id, 0, 2, 20000), 2);
+    ck_assert_int_eq(wait_hook(r_path, id, 0, 1, 20000), 1);
+    for (int t = 0; t < 100 && sql_intf("SELECT count(*) FROM alerts.notifications WHERE"
+                                        " alert_id = %lld AND state IN ('pending', 'sending')",
+                                        id) > 0;
+         t++)
+        tm_sleep_ms(100);
+    n = attempts_of(id, f, &ok);
+    ck_assert_int_eq(n, 2);
+    ck_assert_int_eq(ok, 1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.delivery_attempts d JOIN"
+                              " alerts.notifications n ON n.id = d.notification_id WHERE"
+                              " n.alert_id = %lld AND n.channel_id = %lld AND NOT d.ok"
+                              " AND d.status = 500",
+                              id, f),
+                     1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
+                              " AND channel_id = %lld AND state = 'delivered'",
+                              id, f),
+                     1);
+    ck_assert_int_eq(attempts_of(id, g, &ok), 1);
+    ck_assert_int_eq(ok, 0);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
+                              " AND channel_id = %lld AND state = 'failed'"
+                              " AND last_error LIKE '%%410%%'",
+                              id, g),
+                     1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
+                              " AND channel_id = %lld AND state = 'delivered'",
+                              id, rc),
+                     1);
+    /* the dashboard's is delivered by alert.escalated, at once */
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
+                              " AND channel_id = %lld AND state = 'delivered'",
+                              id, dash),
+                     1);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.escalated'"
+                 " AND (data->'alert'->>'id')::bigint = %lld AND (data->>'step')::int = 0"
+                 " AND data->'roles' ? 'store_manager'",
+                 id),
+        1);
+    hook_stop();
+}
+END_TEST
+
 /* A level's stock by a movement of type (receipt, adjustment) as the admin. */
 static void
 move(long long store, long long product, const char *type, int qty)
@@ -632,6 +730,7 @@ alerts_notify_suite(void)
     tcase_add_test(tc, test_notify_once_then_escalated);
     tcase_add_test(tc, test_notify_acknowledged_is_not_escalated);
     tcase_add_test(tc, test_notify_silenced_is_recorded_not_sent);
+    tcase_add_test(tc, test_notify_retries_fails_for_good_roles_and_dashboard);
     tcase_add_test(tc, test_notify_level_low_then_out);
     tcase_add_test(tc, test_notify_sigkill_mid_send_loses_and_doubles_nothing);
     suite_add_tcase(s, tc);
