@@ -302,28 +302,22 @@ al_db_delete(PGconn *db, int64_t id, const char *actor, struct tm_err *err)
     struct tm_db_int a;
     const char *params[2] = {tm_db_int(&a, id), actor};
     PGresult *r = NULL;
-    char state[16] = "";
-    enum tm_code rc = tm_db_exec(db,
-                                 "SELECT state FROM alerts.alerts WHERE id = $1::bigint"
-                                 " AND deleted_at IS NULL FOR UPDATE",
-                                 1, params, &r, err);
-    int n = rc == TM_OK ? PQntuples(r) : 0;
+    /* open: resolved first (its event says so); resolved already: as it is */
+    enum tm_code rc = al_db_resolve(db, id, actor, 0, "deleted", NULL, err);
+    int n;
 
-    if (n > 0)
-        tm_db_copy(state, sizeof state, r, 0, 0);
+    if (rc != TM_OK && rc != TM_CONFLICT)
+        return rc;
+    rc = tm_db_exec(db,
+                    "UPDATE alerts.alerts SET deleted_at = now(), deleted_by = $2"
+                    " WHERE id = $1::bigint AND deleted_at IS NULL RETURNING id",
+                    2, params, &r, err);
+    n = rc == TM_OK ? PQntuples(r) : 0;
     PQclear(r);
     if (rc != TM_OK)
         return rc;
-    if (n == 0)
+    if (n == 0) /* deleted meanwhile by another */
         return tm_err_set(err, TM_NOTFOUND, "id", "no alert with this id");
-    if (strcmp(state, "resolved") != 0 &&
-        (rc = al_db_resolve(db, id, actor, 0, "deleted", NULL, err)) != TM_OK)
-        return rc;
-    if ((rc = tm_db_exec(db,
-                         "UPDATE alerts.alerts SET deleted_at = now(), deleted_by = $2"
-                         " WHERE id = $1::bigint",
-                         2, params, NULL, err)) != TM_OK)
-        return rc;
     return history_add(db, id, "deleted", "resolved", NULL, actor, "", NULL, err);
 }
 

@@ -142,7 +142,8 @@ al_h_silence_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
                         "a store-scoped role's silence must name one of its stores");
         goto out;
     }
-    if ((in.store_id && (rc = tm_ctx_may_store(ctx, in.store_id, "store_id", err)) != TM_OK))
+    if ((in.store_id && (rc = tm_ctx_may_store(ctx, in.store_id, "store_id", err)) != TM_OK) ||
+        (in.rule_id && (rc = al_cfg_rule_known(ctx->db, in.rule_id, "rule_id", err)) != TM_OK))
         goto out;
     rep->status = 201;
     rc = al_cfg_silence_create(ctx->db, &in, actor, &rep->body, err);

@@ -81,6 +81,28 @@ num(char *buf, size_t size, double v)
     return buf;
 }
 
+/* Runs a list statement whose rows are (id, JSON document), fetched with
+ * LIMIT limit + 1, and appends the page (common/db.h tm_db_json_page). */
+static enum tm_code
+json_page(PGconn *db, const char *sql, int n, const char *const *params, const struct tm_page *pg,
+          struct tm_buf *out, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(db, sql, n, params, &r, err);
+
+    if (rc == TM_OK)
+        rc = tm_db_json_page(r, pg->limit, out, err);
+    PQclear(r);
+    return rc;
+}
+
+/* A yes / no / either filter as a boolean parameter (NULL: either). */
+static const char *
+tri(int v)
+{
+    return v < 0 ? NULL : v ? "true" : "false";
+}
+
 /* ----------------------------------------------------------------- rules */
 
 /* The parameters $1..$18 of a rule version written from in (see INSERT_RULE). */
@@ -276,23 +298,30 @@ al_cfg_rule_list(PGconn *db, const char *kind, int active, const struct tm_page 
                  struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int after, lim;
-    const char *params[4] = {kind,
-                             active < 0 ? NULL
-                             : active   ? "true"
-                                        : "false",
-                             tm_db_int(&after, pg->after_id), tm_db_int(&lim, pg->limit + 1)};
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
+    const char *params[4] = {kind, tri(active), tm_db_int(&after, pg->after_id),
+                             tm_db_int(&lim, pg->limit + 1)};
+
+    return json_page(
         db,
         "SELECT r.id, " RULE_JSON("r") " FROM alerts.current_rules r"
                                        " WHERE ($1::text IS NULL OR r.kind = $1)"
                                        " AND ($2::boolean IS NULL OR r.active = $2::boolean)"
                                        " AND r.id > $3::bigint ORDER BY r.id LIMIT $4::bigint",
-        4, params, &r, err);
+        4, params, pg, out, err);
+}
 
-    if (rc == TM_OK)
-        rc = tm_db_json_page(r, pg->limit, out, err);
-    PQclear(r);
+enum tm_code
+al_cfg_rule_known(PGconn *db, int64_t id, const char *field, struct tm_err *err)
+{
+    struct tm_db_int rid;
+    const char *params[1] = {tm_db_int(&rid, id)};
+    int64_t n = 0;
+    enum tm_code rc =
+        tm_db_i64_one(db, "SELECT count(*) FROM alerts.rules WHERE id = $1::bigint AND version = 1",
+                      1, params, &n, err);
+
+    if (rc == TM_OK && n == 0)
+        rc = tm_err_set(err, TM_INVALID, field, "no alert rule with this id");
     return rc;
 }
 
@@ -327,26 +356,17 @@ al_cfg_silence_list(PGconn *db, int active, const char *scope, const struct tm_p
                     struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int after, lim;
-    const char *params[4] = {active < 0 ? NULL
-                             : active   ? "true"
-                                        : "false",
-                             scope, tm_db_int(&after, pg->after_id),
+    const char *params[4] = {tri(active), scope, tm_db_int(&after, pg->after_id),
                              tm_db_int(&lim, pg->limit + 1)};
-    PGresult *r = NULL;
-    enum tm_code rc =
-        tm_db_exec(db,
-                   "SELECT s.id, " SILENCE_JSON(
-                       "s") " FROM alerts.silences s"
-                            " WHERE ($1::boolean IS NULL OR (s.starts_at <= now() AND now() < "
-                            "s.ends_at) = $1::boolean)"
-                            " AND ($2::bigint[] IS NULL OR s.store_id = ANY ($2::bigint[]))"
-                            " AND s.id > $3::bigint ORDER BY s.id LIMIT $4::bigint",
-                   4, params, &r, err);
 
-    if (rc == TM_OK)
-        rc = tm_db_json_page(r, pg->limit, out, err);
-    PQclear(r);
-    return rc;
+    return json_page(db,
+                     "SELECT s.id, " SILENCE_JSON(
+                         "s") " FROM alerts.silences s"
+                              " WHERE ($1::boolean IS NULL"
+                              " OR (s.starts_at <= now() AND now() < s.ends_at) = $1::boolean)"
+                              " AND ($2::bigint[] IS NULL OR s.store_id = ANY ($2::bigint[]))"
+                              " AND s.id > $3::bigint ORDER BY s.id LIMIT $4::bigint",
+                     4, params, pg, out, err);
 }
 
 enum tm_code
@@ -474,17 +494,12 @@ al_cfg_policy_list(PGconn *db, const struct tm_page *pg, struct tm_buf *out, str
 {
     struct tm_db_int after, lim;
     const char *params[2] = {tm_db_int(&after, pg->after_id), tm_db_int(&lim, pg->limit + 1)};
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
+
+    return json_page(
         db,
         "SELECT p.id, " POLICY_JSON("p") " FROM alerts.escalation_policies p"
                                          " WHERE p.id > $1::bigint ORDER BY p.id LIMIT $2::bigint",
-        2, params, &r, err);
-
-    if (rc == TM_OK)
-        rc = tm_db_json_page(r, pg->limit, out, err);
-    PQclear(r);
-    return rc;
+        2, params, pg, out, err);
 }
 
 /* -------------------------------------------------------------- channels */
@@ -535,15 +550,10 @@ al_cfg_channel_list(PGconn *db, const struct tm_page *pg, struct tm_buf *out, st
 {
     struct tm_db_int after, lim;
     const char *params[2] = {tm_db_int(&after, pg->after_id), tm_db_int(&lim, pg->limit + 1)};
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
+
+    return json_page(
         db,
         "SELECT c.id, " CHANNEL_OBJ("c") "::text FROM alerts.channels c"
                                          " WHERE c.id > $1::bigint ORDER BY c.id LIMIT $2::bigint",
-        2, params, &r, err);
-
-    if (rc == TM_OK)
-        rc = tm_db_json_page(r, pg->limit, out, err);
-    PQclear(r);
-    return rc;
+        2, params, pg, out, err);
 }

@@ -58,6 +58,12 @@ TM_MUSTCHECK enum tm_code al_cfg_rule_list(PGconn *db, const char *kind, int act
                                            const struct tm_page *pg, struct tm_buf *out,
                                            struct tm_err *err);
 
+/* TM_OK when rule id exists (any version, deleted ones too); TM_INVALID
+ * naming field otherwise: a silence or other reference to a rule that never
+ * was is a client's mistake. */
+TM_MUSTCHECK enum tm_code al_cfg_rule_known(PGconn *db, int64_t id, const char *field,
+                                            struct tm_err *err);
+
 /* -------------------------------------------------------------- silences */
 
 /* Stores silence in, created by actor; out gets the Silence (with

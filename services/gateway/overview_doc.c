@@ -200,8 +200,7 @@ gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], int64_t store_id, const cha
         missing += !have[i] && r[i].outcome != GW_OV_NOT_PERMITTED;
     applied->partial = missing > 0;
     if (rc == TM_OK)
-        rc = tm_buf_printf(out, ",\"partial\":%s,\"missing\":[",
-                           missing ? "true" : "false");
+        rc = tm_buf_printf(out, ",\"partial\":%s,\"missing\":[", missing ? "true" : "false");
     for (int i = 0, k = 0; rc == TM_OK && i < GW_OV_PARTS; i++)
         if (!have[i] && r[i].outcome != GW_OV_NOT_PERMITTED)
             rc = tm_buf_printf(out, "%s\"%s\"", k++ ? "," : "", gw_ov_part_names[i]);

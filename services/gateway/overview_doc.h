@@ -88,8 +88,9 @@ TM_MUSTCHECK enum tm_code gw_ov_merge(const struct gw_ov_reply r[GW_OV_PARTS], i
 
 /* 1 when an event of this topic may change an overview number: sales
  * (txn.created, .voided, .reviewed, .declined), stock (stock.changed, .low,
- * .out), alerts (alert.fired, .acknowledged, .resolved), the catalogue and stores the summary names or counts in local
- * time (product.*, category.*, store.*). */
+ * .out), alerts (alert.fired, .acknowledged, .resolved), the catalogue
+ * and stores the summary names or counts in local time (product.*,
+ * category.*, store.*). */
 int gw_ov_topic_drops(const char *topic);
 
 /* The cache's value: the minute it was made and the summary's applied

@@ -182,6 +182,8 @@ START_TEST(test_bad_input_names_the_field_and_writes_nothing)
         {"/api/v1/silences", "{\"ends_at\":\"2099-01-01T00:00:00Z\"}", 400, "matchers"},
         {"/api/v1/silences", "{\"store_id\":1,\"ends_at\":\"2020-01-01T00:00:00Z\"}", 400,
          "ends_at"},
+        {"/api/v1/silences", "{\"rule_id\":999999999,\"ends_at\":\"2099-01-01T00:00:00Z\"}", 400,
+         "rule_id"},
         {"/api/v1/silences", "{\"severity\":\"loud\",\"ends_at\":\"2099-01-01T00:00:00Z\"}", 400,
          "severity"},
         {"/api/v1/notification-channels",
