@@ -18,7 +18,8 @@
 #include "services/alerts/config_store.h"
 #include "services/alerts/decode.h"
 
-#define SECRET_BYTES 32 /* a generated webhook secret: 256 random bits, as 64 hex digits */
+#define RESOLVE_PAGE 100 /* a deleted rule's open alerts resolved per query */
+#define SECRET_BYTES 32  /* a generated webhook secret: 256 random bits, as 64 hex digits */
 
 static const char *const kinds[] = {
 #define AL_X_NAME(name, wire) wire,
@@ -95,6 +96,29 @@ al_h_rule_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return rule_write(ctx, rep, 0, err);
 }
 
+/* Resolves every open alert of rule id (manual, by actor, note "rule
+ * deleted"), a page at a time, in the caller's transaction: a deleted rule
+ * leaves nothing firing that no evaluation would ever clear. */
+static enum tm_code
+resolve_open_alerts(PGconn *db, int64_t id, const char *actor, struct tm_err *err)
+{
+    int64_t ids[RESOLVE_PAGE], after = 0;
+    int n = RESOLVE_PAGE;
+    enum tm_code rc = TM_OK;
+
+    while (rc == TM_OK && n == RESOLVE_PAGE) {
+        if ((rc = al_cfg_rule_open_alerts(db, id, after, ids, RESOLVE_PAGE, &n, err)) != TM_OK)
+            break;
+        for (int i = 0; rc == TM_OK && i < n; i++) {
+            rc = al_db_resolve(db, ids[i], actor, 0, "rule deleted", NULL, err);
+            if (rc == TM_CONFLICT) /* resolved meanwhile by someone else: as wanted */
+                rc = TM_OK;
+            after = ids[i];
+        }
+    }
+    return rc;
+}
+
 enum tm_code
 al_h_rule_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -104,9 +128,10 @@ al_h_rule_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     enum tm_code rc;
 
     tm_ctx_principal(ctx, actor, sizeof actor);
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK)
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
+        (rc = al_cfg_rule_delete(ctx->db, id, actor, &was_active, &rep->body, err)) != TM_OK)
         return rc;
-    return al_cfg_rule_delete(ctx->db, id, actor, &was_active, &rep->body, err);
+    return resolve_open_alerts(ctx->db, id, actor, err);
 }
 
 /* -------------------------------------------------------------- silences */

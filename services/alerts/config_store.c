@@ -250,15 +250,17 @@ id_row(const PGresult *r, int row, void *out)
 }
 
 enum tm_code
-al_cfg_rule_open_alerts(PGconn *db, int64_t id, int64_t *ids, int max, int *n, struct tm_err *err)
+al_cfg_rule_open_alerts(PGconn *db, int64_t id, int64_t after_id, int64_t *ids, int max, int *n,
+                        struct tm_err *err)
 {
-    struct tm_db_int rid, lim;
-    const char *params[2] = {tm_db_int(&rid, id), tm_db_int(&lim, max)};
+    struct tm_db_int rid, after, lim;
+    const char *params[3] = {tm_db_int(&rid, id), tm_db_int(&after, after_id),
+                             tm_db_int(&lim, max)};
 
     return tm_db_many(db,
-                      "SELECT id FROM alerts.alerts WHERE rule_id = $1::bigint"
-                      " AND state <> 'resolved' AND deleted_at IS NULL ORDER BY id LIMIT $2::int",
-                      2, params, id_row, ids, sizeof ids[0], n, err);
+                      "SELECT id FROM alerts.alerts WHERE rule_id = $1::bigint AND id > $2::bigint"
+                      " AND state <> 'resolved' AND deleted_at IS NULL ORDER BY id LIMIT $3::int",
+                      3, params, id_row, ids, sizeof ids[0], n, err);
 }
 
 enum tm_code

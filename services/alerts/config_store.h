@@ -41,10 +41,11 @@ TM_MUSTCHECK enum tm_code al_cfg_rule_delete(PGconn *db, int64_t id, const char 
                                              int *was_active, struct tm_buf *out,
                                              struct tm_err *err);
 
-/* Up to max ids of rule id's open (firing or acknowledged, not deleted)
- * alerts into ids[*n], oldest first. */
-TM_MUSTCHECK enum tm_code al_cfg_rule_open_alerts(PGconn *db, int64_t id, int64_t *ids, int max,
-                                                  int *n, struct tm_err *err);
+/* Up to max ids above after_id of rule id's open (firing or acknowledged,
+ * not deleted) alerts into ids[*n], oldest first. */
+TM_MUSTCHECK enum tm_code al_cfg_rule_open_alerts(PGconn *db, int64_t id, int64_t after_id,
+                                                  int64_t *ids, int max, int *n,
+                                                  struct tm_err *err);
 
 /* Rule id at version (0: its current one) with "versions" (each version's
  * number, active, note, created_by, created_at, oldest first). TM_NOTFOUND

@@ -442,6 +442,58 @@ START_TEST(test_policies)
 }
 END_TEST
 
+/* Deleting a rule resolves its open alerts (manual, by the admin, note
+ * "rule deleted", with a history row and alert.resolved); resolved ones stay
+ * as they were. The alerts are put in place with SQL as a fixture (how a
+ * rule's alert fires is alerts_cond_test.c's). */
+START_TEST(test_rule_delete_resolves_its_open_alerts)
+{
+    char body[256], path[64];
+    struct resp r;
+    long long rule, open1, open2, done, events;
+
+    snprintf(body, sizeof body,
+             "{\"name\":\"%s gone\",\"kind\":\"ledger_mismatch\",\"severity\":\"low\","
+             "\"store_id\":3}",
+             run_tag());
+    rule = make("/api/v1/alert-rules", body);
+    open1 = sql_intf("INSERT INTO alerts.alerts (rule_id, rule_version, kind, dedup_key, severity,"
+                     " title, store_id, created_by) VALUES (%lld, 1, 'ledger_mismatch',"
+                     " 'store:3:product:1', 'low', 'gap', 3, 'system') RETURNING id",
+                     rule);
+    open2 = sql_intf("INSERT INTO alerts.alerts (rule_id, rule_version, kind, dedup_key, severity,"
+                     " state, title, store_id, created_by, acknowledged_at, acknowledged_by)"
+                     " VALUES (%lld, 1, 'ledger_mismatch', 'store:3:product:2', 'low',"
+                     " 'acknowledged', 'gap', 3, 'system', now(), 'user:1') RETURNING id",
+                     rule);
+    done = sql_intf("INSERT INTO alerts.alerts (rule_id, rule_version, kind, dedup_key, severity,"
+                    " state, title, store_id, created_by, resolved_at, resolved_by, resolution)"
+                    " VALUES (%lld, 1, 'ledger_mismatch', 'store:3:product:1', 'low', 'resolved',"
+                    " 'gap', 3, 'system', now(), 'system', 'auto') RETURNING id",
+                    rule);
+    events = sql_int("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.resolved'");
+
+    snprintf(path, sizeof path, "/api/v1/alert-rules/%lld", rule);
+    call(ADMIN, "DELETE", path, NULL, 200, &r);
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alerts WHERE id IN (%lld, %lld) AND"
+                              " state = 'resolved' AND resolution = 'manual' AND resolved_by"
+                              " LIKE 'user:%%'",
+                              open1, open2),
+                     2);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alert_history WHERE alert_id IN"
+                              " (%lld, %lld) AND action = 'resolved' AND note = 'rule deleted'",
+                              open1, open2),
+                     2);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alerts WHERE id = %lld AND"
+                              " resolution = 'auto' AND resolved_by = 'system'",
+                              done),
+                     1);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.resolved'"),
+                     events + 2);
+}
+END_TEST
+
 Suite *
 alerts_config_suite(void)
 {
@@ -455,6 +507,7 @@ alerts_config_suite(void)
     tcase_add_test(tc, test_silence_store_scope);
     tcase_add_test(tc, test_channels_and_secrets);
     tcase_add_test(tc, test_policies);
+    tcase_add_test(tc, test_rule_delete_resolves_its_open_alerts);
     suite_add_tcase(s, tc);
     return s;
 }

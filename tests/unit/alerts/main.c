@@ -9,7 +9,8 @@
 int
 main(void)
 {
-    SRunner *sr = srunner_create(escalation_suite());
+    SRunner *sr = srunner_create(decode_suite());
+    srunner_add_suite(sr, escalation_suite());
     int failed;
 
     /* Code under test logs as it works; keep the run's output to Check's. */
