@@ -368,6 +368,12 @@ START_TEST(test_notify_once_then_escalated)
     ck_assert_int_eq(notifications(id, "delivered", &in), 3);
     ck_assert_int_eq(in, 3);
     ck_assert_int_eq(history_count(id, "escalated"), 2);
+    /* step 1 came no sooner than the policy's wait after the firing */
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications n JOIN alerts.alerts a"
+                              " ON a.id = n.alert_id WHERE n.alert_id = %lld AND n.step = 1"
+                              " AND n.created_at >= a.fired_at + interval '3 seconds'",
+                              id),
+                     1);
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.delivery_attempts d"
                               " JOIN alerts.notifications n ON n.id = d.notification_id"
                               " WHERE n.alert_id = %lld AND d.ok",
