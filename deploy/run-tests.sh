@@ -100,7 +100,7 @@ base=""
 for _ in $(seq 1 50); do
   b=$(( (RANDOM % 120 + 200) * 100 )) # 20000-31900: below the ephemeral range (32768+)
   ok=1
-  for off in 1 2 11 12 21 22 41 42 71 72 73 81 97 98 99; do port_free $((b + off)) || { ok=0; break; }; done
+  for off in 1 2 5 11 12 21 22 41 42 71 72 73 81 97 98 99; do port_free $((b + off)) || { ok=0; break; }; done
   [ $ok = 1 ] && { base=$b; break; }
 done
 
@@ -128,7 +128,7 @@ trap stop_stack EXIT
 # python3-aiosmtpd, importable by Debian's own python3): every message it
 # takes becomes a file in $RUN/smtp/new (a Maildir), for
 # tests/integration/alerts_notify_test.c to read.
-SMTP_PORT=$((base + 97))
+SMTP_PORT=$((base + 5)) # base + 93 and + 97 are mock_test.c's
 if [ -n "$base" ]; then
   /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$RUN/smtp" \
     >"$RUN/smtp.log" 2>&1 </dev/null &
@@ -155,7 +155,7 @@ export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-
 export TM_ALERTS_WEBHOOK_HOSTS=127.0.0.1 # webhook channels the alert tests create; others refused
 # escalation and delivery on a test's time scale (alerts_notify_test.c): steps
 # looked for every second, a killed sender's lease over in 4 s, quick retries
-export TM_ALERTS_SMTP_URL="smtp://127.0.0.1:$((base + 97))" TM_JOB_ESCALATE_S=1
+export TM_ALERTS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TM_JOB_ESCALATE_S=1
 export TM_ALERTS_DELIVERY_LEASE_S=4 TM_ALERTS_DELIVERY_TIMEOUT_MS=3000
 export TM_ALERTS_DELIVERY_BACKOFF_MS=200 TM_ALERTS_DELIVERY_BACKOFF_MAX_MS=1000
 # the WebSocket test's client that stops reading is closed after 16 queued
