@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 enum tm_code
 tm_hash_init(void)
@@ -41,6 +42,20 @@ tm_random_hex(size_t n, char *out, size_t size)
         return TM_TOOBIG;
     randombytes_buf(raw, n);
     return tm_hex(raw, n, out, size);
+}
+
+void
+tm_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len, unsigned char mac[32])
+{
+    unsigned int mac_len = 32;
+
+    HMAC(EVP_sha256(), key, (int)key_len, data, len, mac, &mac_len);
+}
+
+uint32_t
+tm_random_u32(void)
+{
+    return randombytes_random();
 }
 
 int64_t

@@ -24,6 +24,14 @@ void tm_sha256_hex(const void *data, size_t len, char out[65]);
  * n > 64 or size < 2n+1. */
 TM_MUSTCHECK enum tm_code tm_random_hex(size_t n, char *out, size_t size);
 
+/* HMAC-SHA256 of data[len] under key[key_len] into mac[32] (a webhook's
+ * signature, tm-alerts). */
+void tm_hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                    unsigned char mac[32]);
+
+/* A uniform random 32-bit number (retry jitter). */
+uint32_t tm_random_u32(void);
+
 /* A stable 63-bit key for "<scope>:<purpose>" (the first 8 bytes of its
  * SHA-256, sign bit cleared): PostgreSQL advisory lock keys are derived
  * with it from a schema and what the lock elects, never typed by hand. */

@@ -7,7 +7,8 @@ PKGS=(
   gcc make pkg-config                                   # toolchain
   libcivetweb-dev libpq-dev libhiredis-dev libcjson-dev # libraries
   libnanomsg-dev libssl-dev libsodium-dev libnlopt-dev check
-  libcurl4-openssl-dev                                  # supplier API client
+  libcurl4-openssl-dev                                  # supplier API client, alert deliveries
+  python3-aiosmtpd                                      # the SMTP sink of the alert tests
   postgresql redis-server nginx                         # servers the stack runs
   wrk curl                                              # bench, health probes
   clang libclang-rt-14-dev                              # libFuzzer (tests/fuzz)

@@ -85,8 +85,8 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "forecasting library" build/fuzz/forecast-fuzz
   fuzz "demand series CSV" build/fuzz/series-csv-fuzz tests/fuzz/series-csv-corpus
   fuzz "analytics report queries and RFM" build/fuzz/analytics-query-fuzz tests/fuzz/analytics-query-corpus
-  fuzz "alert rules, silences, policies and channels" build/fuzz/alerts-fuzz tests/fuzz/alerts-corpus
   fuzz "alert bodies and list queries" build/fuzz/alerts-life-fuzz tests/fuzz/alerts-life-corpus
+  fuzz "alert rules, silences, policies and channels" build/fuzz/alerts-fuzz tests/fuzz/alerts-corpus
   fuzz "events as tm-alerts reads them" build/fuzz/alerts-events-fuzz tests/fuzz/alerts-events-corpus
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
@@ -100,7 +100,7 @@ base=""
 for _ in $(seq 1 50); do
   b=$(( (RANDOM % 120 + 200) * 100 )) # 20000-31900: below the ephemeral range (32768+)
   ok=1
-  for off in 1 2 11 12 21 41 42 71 72 73 81 99; do port_free $((b + off)) || { ok=0; break; }; done
+  for off in 1 2 5 11 12 21 22 41 42 71 72 73 81 97 98 99; do port_free $((b + off)) || { ok=0; break; }; done
   [ $ok = 1 ] && { base=$b; break; }
 done
 
@@ -108,6 +108,7 @@ RUN=$(mktemp -d /tmp/tm-test.XXXXXX)
 chmod 755 "$RUN"
 stop_stack() {
   [ -d "$RUN" ] || return 0
+  [ -s "$RUN/smtp.pid" ] && kill "$(cat "$RUN/smtp.pid")" 2>/dev/null
   TM_RUN_DIR=$RUN "$ROOT/deploy/stack.sh" down >/dev/null 2>&1
   # Daemons built with sanitizers report at exit into their logs.
   if [ "$MODE" = asan ] && grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$RUN"/log/*.log >/dev/null 2>&1; then
@@ -122,6 +123,17 @@ stop_stack() {
   rm -rf "$RUN"
 }
 trap stop_stack EXIT
+
+# The SMTP sink the alert tests' e-mail channels send to (Debian's
+# python3-aiosmtpd, importable by Debian's own python3): every message it
+# takes becomes a file in $RUN/smtp/new (a Maildir), for
+# tests/integration/alerts_notify_test.c to read.
+SMTP_PORT=$((base + 5)) # base + 93 and + 97 are mock_test.c's
+if [ -n "$base" ]; then
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$RUN/smtp" \
+    >"$RUN/smtp.log" 2>&1 </dev/null &
+  echo $! >"$RUN/smtp.pid"
+fi
 
 # Known credentials and keys, so the tests can log in and sign their own
 # (expired, tampered) tokens; limits high except the ones a test exercises.
@@ -141,6 +153,11 @@ export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid 
 export TM_JOB_REORDER_SCAN_S=0 # likewise (reorder_test.c runs it; tm-supplier-seed once at start)
 export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-open probe
 export TM_ALERTS_WEBHOOK_HOSTS=127.0.0.1 # webhook channels the alert tests create; others refused
+# escalation and delivery on a test's time scale (alerts_notify_test.c): steps
+# looked for every second, a killed sender's lease over in 4 s, quick retries
+export TM_ALERTS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TM_JOB_ESCALATE_S=1
+export TM_ALERTS_DELIVERY_LEASE_S=4 TM_ALERTS_DELIVERY_TIMEOUT_MS=3000
+export TM_ALERTS_DELIVERY_BACKOFF_MS=200 TM_ALERTS_DELIVERY_BACKOFF_MAX_MS=1000
 # the WebSocket test's client that stops reading is closed after 16 queued
 # events (tests/integration/ws_test.c); 64 WebSockets per gateway is plenty here
 export TM_GATEWAY_WS_QUEUE=16 TM_GATEWAY_WS_CLIENTS=64
@@ -149,7 +166,7 @@ echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then
   echo "no free port block found"; failed=$((failed + 1))
 elif ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$((base + 99)) \
-     SCALE="inventory=2 gateway=2 analytics=2 txn=2 supplier=2" TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
+     SCALE="inventory=2 gateway=2 analytics=2 txn=2 supplier=2 alerts=2" TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
      "$ROOT/deploy/stack.sh" up >"$RUN/up.log" 2>&1; then
   echo "the test stack did not start:"; tail -n 20 "$RUN/up.log"
   for f in "$RUN"/log/*.log; do echo "--- $f"; tail -n 5 "$f"; done
@@ -161,6 +178,7 @@ else
   TM_TEST_BIN=$ROOT/$BIN TM_TEST_N_INVENTORY=2 TM_TEST_GW_PORTS="$((base + 11)),$((base + 12))" \
   TM_TEST_DB_URL="postgresql://techmart@127.0.0.1:$((base + 1))/techmart" \
   TM_TEST_REDIS_URL="redis://127.0.0.1:$((base + 2))" \
+  TM_TEST_SMTP_DIR="$RUN/smtp" TM_TEST_HOOK_PORT=$((base + 98)) \
     run integration "$BUILD/tests/integration-tests"
 fi
 

@@ -21,9 +21,12 @@ struct al_cfg {
     int delivery_workers; /* delivery threads per instance */
 };
 
+struct al_delivery;
+
 struct al_app {
     struct al_cfg *cfg;
     const struct tm_service_env *env; /* set by start */
+    struct al_delivery *delivery;     /* the delivery workers (deliver.h), from start to stop */
 };
 
 #endif

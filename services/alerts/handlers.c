@@ -6,6 +6,7 @@
 #include "services/alerts/alert_handlers.h"
 #include "services/alerts/app.h"
 #include "services/alerts/config_handlers.h"
+#include "services/alerts/notify_handlers.h"
 
 const struct tm_outbox al_outbox = {"alerts"};
 
@@ -23,6 +24,7 @@ const struct tm_route al_routes[] = {
     {"PATCH", "/api/v1/alerts/{id}/resolve", al_h_alert_resolve, W, NULL, STORES},
     {"DELETE", "/api/v1/alerts/{id}", al_h_alert_delete, W, NULL, STORES},
     {"GET", "/api/v1/alerts/{id}/history", al_h_alert_history, R, NULL, STORES},
+    {"GET", "/api/v1/alerts/{id}/notifications", al_h_alert_notifications, R, NULL, STORES},
     /* configuration (config_handlers.c) */
     {"GET", "/api/v1/alert-rules", al_h_rule_list, R, NULL, STORES},
     {"POST", "/api/v1/alert-rules", al_h_rule_create, W, NULL, NONE},

@@ -7,6 +7,7 @@
 #include "common/service.h"
 
 #include "services/alerts/app.h"
+#include "services/alerts/deliver.h"
 #include "services/alerts/eval.h"
 #include "services/alerts/handlers.h"
 #include "services/alerts/jobs_poll.h"
@@ -48,6 +49,7 @@ static const struct tm_service_sub subs[] = {
 static const struct tm_job jobs[] = {
     {"evaluate", 15, al_job_evaluate, NULL},
     {"jobs-poll", 60, al_job_jobs_poll, NULL},
+    {"escalate", 5, al_job_escalate, NULL},
 };
 
 static enum tm_code
@@ -57,7 +59,15 @@ start(void *app, const struct tm_service_env *env, struct tm_err *err)
     /* libsodium before the workers: webhook secrets are random bytes */
     if (tm_hash_init() != TM_OK)
         return tm_err_set(err, TM_INTERNAL, NULL, "libsodium did not start");
-    return TM_OK;
+    return al_delivery_start(((struct al_app *)app)->cfg, env->db_url, env->instance,
+                             &((struct al_app *)app)->delivery, err);
+}
+
+static void
+stop(void *app)
+{
+    al_delivery_stop(((struct al_app *)app)->delivery);
+    ((struct al_app *)app)->delivery = NULL;
 }
 
 int
@@ -83,6 +93,7 @@ main(int argc, char **argv)
         .db_pool = 8,
         .app = &app,
         .start = start,
+        .stop = stop,
     };
 
     return tm_service_main(argc, argv, &svc);

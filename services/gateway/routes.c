@@ -166,6 +166,7 @@ const struct gw_route gw_routes[] = {
     {"GET", "/api/v1/escalation-policies/{id}", P(ALERT_READ), ANY},
     {"GET", "/api/v1/notification-channels", P(ALERT_ADMIN), ANY},
     {"POST", "/api/v1/notification-channels", P(ALERT_ADMIN), ANY},
+    {"GET", "/api/v1/alerts/{id}/notifications", P(ALERT_READ), ANY},
     {"GET", "/api/v1/alerts/jobs", P(OPS_ADMIN), ANY},
     {"POST", "/api/v1/alerts/jobs/{name}/run", P(OPS_ADMIN), ANY},
     {"GET", "/api/v1/alerts/jobs/{name}/runs/{id}", P(OPS_ADMIN), ANY},

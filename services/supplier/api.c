@@ -6,7 +6,7 @@
  * reply by SUP_API_REPLY_MAX (refused while receiving), redirects not
  * followed, only http and https. What is safe to repeat is retried on
  * connection trouble, timeouts, dropped or empty replies, 5xx, 429 and a
- * malformed 2xx, with the waits of services/supplier/backoff.c; an order is
+ * malformed 2xx, with the waits of common/backoff.c; an order is
  * safe to repeat because it carries the buyer's Idempotency-Key. The
  * breakers (services/supplier/breaker.c) sit in a table under one mutex,
  * never held across I/O. */
@@ -22,13 +22,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/backoff.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/time.h"
 
 #include "services/supplier/api_decode.h"
-#include "services/supplier/backoff.h"
 
 #define URL_MAX 1024
 #define REQ_BODY_MAX ((size_t)64 << 10) /* 500 lines of ~60 bytes, with room */
@@ -75,7 +75,7 @@ struct request {
 struct reply {
     struct tm_buf body;
     long status;
-    int64_t retry_after_s; /* SUP_BACKOFF_NO_RETRY_AFTER when absent */
+    int64_t retry_after_s; /* TM_BACKOFF_NO_RETRY_AFTER when absent */
     int too_big;
 };
 
@@ -447,7 +447,7 @@ attempt(const struct sup_api *api, const struct sup_api_target *t, const struct 
 
     tm_buf_reset(&r->body);
     r->status = 0;
-    r->retry_after_s = SUP_BACKOFF_NO_RETRY_AFTER;
+    r->retry_after_s = TM_BACKOFF_NO_RETRY_AFTER;
     r->too_big = 0;
     if (!c) {
         curl_slist_free_all(h);
@@ -502,8 +502,8 @@ call(struct sup_api *api, const struct sup_api_target *t, const struct request *
     static const char *const names[] = {"ok", "refused", "retry", "fail"};
     const char *calls = "tm_supplier_api_calls_total";
     const char *calls_help = "calls to suppliers' APIs, by outcome";
-    struct sup_backoff bo = {api->cfg.attempts, api->cfg.backoff_ms, api->cfg.backoff_max_ms};
-    struct reply r = {.retry_after_s = SUP_BACKOFF_NO_RETRY_AFTER};
+    struct tm_backoff bo = {api->cfg.attempts, api->cfg.backoff_ms, api->cfg.backoff_max_ms};
+    struct reply r = {.retry_after_s = TM_BACKOFF_NO_RETRY_AFTER};
     struct tm_err e = {0};
     enum outcome o = OUT_FAIL;
     int probe, done = 0;
@@ -528,17 +528,17 @@ call(struct sup_api *api, const struct sup_api_target *t, const struct request *
               names[o]);
         if (o != OUT_RETRY)
             break;
-        wait = sup_backoff_wait_ms(&bo, done, draw(api), r.retry_after_s);
+        wait = tm_backoff_wait_ms(&bo, done, draw(api), r.retry_after_s);
         tm_log_warn(NULL, "supplier_api.retry",
                     "supplier=%" PRId64 " method=%s attempt=%d status=%ld wait_ms=%d error=\"%s\"",
                     t->supplier_id, rq->method, done, r.status, wait, e.message);
-        if (wait != SUP_BACKOFF_STOP && left_ms(t) - wait < DEADLINE_FLOOR_MS) {
+        if (wait != TM_BACKOFF_STOP && left_ms(t) - wait < DEADLINE_FLOOR_MS) {
             char why[TM_ERR_MESSAGE_MAX];
             snprintf(why, sizeof why, "%s", e.message);
             tm_err_set(&e, TM_UNAVAIL, NULL, "%s (the caller's deadline ends the retries)", why);
             break;
         }
-        if (wait == SUP_BACKOFF_STOP) {
+        if (wait == TM_BACKOFF_STOP) {
             if (r.retry_after_s > api->cfg.backoff_max_ms / 1000)
                 tm_err_set(&e, TM_UNAVAIL, NULL,
                            "the supplier asked to retry after %" PRId64 " s, beyond the cap",

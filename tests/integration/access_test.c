@@ -133,6 +133,7 @@ static const struct {
     {"GET", "/api/v1/escalation-policies/999999999", NULL, "-++++++F"},
     {"GET", "/api/v1/notification-channels", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/notification-channels", "{}", "-+FFFFFF"},
+    {"GET", "/api/v1/alerts/999999999/notifications", NULL, "-++++++F"},
     {"GET", "/api/v1/alerts/jobs", NULL, "-+FFFFFF"},
     {"POST", "/api/v1/alerts/jobs/no-such-job/run", NULL, "-+FFFFFF"},
     {"GET", "/api/v1/alerts", NULL, "-++++++F"},

@@ -131,8 +131,9 @@ Suite *mock_suite(void);
 Suite *analytics_models_suite(void);
 Suite *ws_suite(void);
 Suite *report_suite(void);
-Suite *alerts_config_suite(void);
 Suite *alerts_life_suite(void);
 Suite *alerts_cond_suite(void);
+Suite *alerts_notify_suite(void);
+Suite *alerts_config_suite(void);
 
 #endif

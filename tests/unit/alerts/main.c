@@ -18,6 +18,7 @@ main(void)
     srunner_add_suite(sr, evaluate_suite());
     srunner_add_suite(sr, step_suite());
     srunner_add_suite(sr, facts_suite());
+    srunner_add_suite(sr, notify_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

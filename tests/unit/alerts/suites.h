@@ -4,8 +4,9 @@
 
 #include <check.h>
 
-Suite *decode_suite(void);
 Suite *escalation_suite(void);
+Suite *notify_suite(void);
+Suite *decode_suite(void);
 Suite *evaluate_suite(void);
 Suite *step_suite(void);
 Suite *facts_suite(void);

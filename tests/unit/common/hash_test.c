@@ -133,6 +133,33 @@ START_TEST(test_key64_differs_by_scope_and_purpose_never_negative)
 }
 END_TEST
 
+/* RFC 4231 test cases 1 and 2 */
+START_TEST(test_hmac_sha256_matches_rfc4231)
+{
+    unsigned char key1[20], mac[32];
+    char hex[65];
+
+    memset(key1, 0x0b, sizeof key1);
+    tm_hmac_sha256(key1, sizeof key1, "Hi There", 8, mac);
+    ck_assert_int_eq(tm_hex(mac, 32, hex, sizeof hex), TM_OK);
+    ck_assert_str_eq(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    tm_hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, mac);
+    ck_assert_int_eq(tm_hex(mac, 32, hex, sizeof hex), TM_OK);
+    ck_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+END_TEST
+
+START_TEST(test_random_u32_varies)
+{
+    uint32_t first = tm_random_u32();
+    int differs = 0;
+
+    for (int i = 0; i < 8 && !differs; i++)
+        differs = tm_random_u32() != first;
+    ck_assert(differs);
+}
+END_TEST
+
 Suite *
 hash_suite(void)
 {
@@ -149,6 +176,8 @@ hash_suite(void)
     tcase_add_test(hex, test_random_hex_has_2n_lower_hex_digits);
     tcase_add_test(hex, test_random_hex_refuses_past_its_bounds);
     tcase_add_test(key, test_key64_is_the_digest_prefix_and_stable);
+    tcase_add_test(sha, test_hmac_sha256_matches_rfc4231);
+    tcase_add_test(hex, test_random_u32_varies);
     tcase_add_test(key, test_key64_differs_by_scope_and_purpose_never_negative);
     suite_add_tcase(s, init);
     suite_add_tcase(s, sha);

@@ -33,6 +33,7 @@ main(void)
     srunner_add_suite(sr, page_suite());
     srunner_add_suite(sr, hash_suite());
     srunner_add_suite(sr, csv_suite());
+    srunner_add_suite(sr, backoff_suite());
     srunner_add_suite(sr, url_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

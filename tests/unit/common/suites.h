@@ -23,6 +23,7 @@ Suite *topic_suite(void);
 Suite *page_suite(void);
 Suite *hash_suite(void);
 Suite *csv_suite(void);
+Suite *backoff_suite(void);
 Suite *url_suite(void);
 
 #endif

@@ -12,7 +12,6 @@ main(void)
     srunner_add_suite(sr, choice_rank_suite());
     srunner_add_suite(sr, decode_suite());
     srunner_add_suite(sr, po_suite());
-    srunner_add_suite(sr, backoff_suite());
     srunner_add_suite(sr, breaker_suite());
     srunner_add_suite(sr, api_decode_suite());
     srunner_add_suite(sr, api_suite());

@@ -8,7 +8,6 @@ Suite *choice_suite(void);
 Suite *choice_rank_suite(void);
 Suite *decode_suite(void);
 Suite *po_suite(void);
-Suite *backoff_suite(void);
 Suite *breaker_suite(void);
 Suite *api_decode_suite(void);
 Suite *api_suite(void);
