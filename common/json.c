@@ -286,6 +286,25 @@ tm_json_i64(const cJSON *obj, const char *name, int64_t min, int64_t max, int64_
 }
 
 enum tm_code
+tm_json_ids(const cJSON *obj, const char *name, int max, int64_t *out, int *n, struct tm_err *err)
+{
+    const cJSON *a = tm_json_member(obj, name), *s;
+
+    *n = 0;
+    if (!a)
+        return TM_OK;
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > max)
+        return tm_err_set(err, TM_INVALID, name, "%s must be a list of at most %d ids", name, max);
+    cJSON_ArrayForEach(s, a)
+    {
+        if (tm_json_as_i64(s, name, 1, INT64_MAX, &out[*n], err) != TM_OK)
+            return TM_INVALID;
+        (*n)++;
+    }
+    return TM_OK;
+}
+
+enum tm_code
 tm_json_enum(const cJSON *obj, const char *name, const char *const *accepted, int *out,
              struct tm_err *err)
 {

@@ -92,6 +92,12 @@ TM_MUSTCHECK enum tm_code tm_json_i64(const cJSON *obj, const char *name, int64_
 TM_MUSTCHECK enum tm_code tm_json_enum(const cJSON *obj, const char *name,
                                        const char *const *accepted, int *out, struct tm_err *err);
 
+/* Optional member: an array of at most max ids (whole numbers >= 1) into
+ * out[0..*n); *n is 0 when the member is absent. TM_INVALID naming name for
+ * anything else. */
+TM_MUSTCHECK enum tm_code tm_json_ids(const cJSON *obj, const char *name, int max, int64_t *out,
+                                      int *n, struct tm_err *err);
+
 /* True when s[len] is valid UTF-8 with no NUL byte. */
 int tm_utf8_valid(const char *s, size_t len);
 

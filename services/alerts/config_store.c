@@ -39,7 +39,8 @@
 
 #define CHANNEL_OBJ(c)                                                                            \
     "jsonb_build_object('id', " c ".id, 'name', " c ".name, 'kind', " c ".kind, 'url', " c ".url," \
-    " 'address', " c ".address, 'roles', to_jsonb(" c ".roles), 'active', " c ".active,"         \
+    " 'address', " c ".address, 'roles', to_jsonb(" c ".roles),"                                \
+    " 'store_ids', to_jsonb(" c ".store_ids), 'active', " c ".active,"         \
     " 'created_by', " c ".created_by, 'created_at', " TM_DB_TS(c ".created_at") ")"
 /* clang-format on */
 
@@ -525,8 +526,16 @@ al_cfg_channel_create(PGconn *db, const struct al_channel_in *in, const char *ac
                       struct tm_buf *out, struct tm_err *err)
 {
     char roles[TM_ROLE_COUNT * 24 + 4];
-    const char *params[7];
+    const char *params[8];
+    struct tm_buf stores;
+    enum tm_code rc;
 
+    tm_buf_init(&stores, AL_CHANNEL_STORES_MAX * 21 + 3);
+    if ((rc = tm_db_int_array(&stores, in->store_ids, sizeof in->store_ids[0], in->n_stores)) !=
+        TM_OK) {
+        tm_buf_fini(&stores);
+        return tm_err_set(err, rc, "store_ids", "too many stores");
+    }
     roles_literal(in->roles, roles, sizeof roles);
     params[0] = in->name;
     params[1] = al_channel_kind_name(in->kind);
@@ -535,16 +544,20 @@ al_cfg_channel_create(PGconn *db, const struct al_channel_in *in, const char *ac
     params[4] = in->kind == AL_CH_EMAIL ? in->address : NULL;
     params[5] = roles;
     params[6] = actor;
-    return constraint_field(
+    params[7] = stores.p;
+    rc = constraint_field(
         tm_db_json_one(db,
                        "WITH c AS (INSERT INTO alerts.channels (name, kind, url, secret, address,"
-                       " roles, created_by) VALUES ($1, $2, $3, $4, $5, $6::text[], $7)"
+                       " roles, created_by, store_ids) VALUES ($1, $2, $3, $4, $5, $6::text[],"
+                       " $7, $8::bigint[])"
                        " RETURNING *) SELECT (" CHANNEL_OBJ(
                            "c") " || CASE WHEN c.kind ="
                                 " 'webhook' THEN jsonb_build_object('secret', c.secret)"
                                 " ELSE '{}'::jsonb END)::text FROM c",
-                       7, params, "id", "channel", out, err),
+                       8, params, "id", "channel", out, err),
         err);
+    tm_buf_fini(&stores);
+    return rc;
 }
 
 enum tm_code

@@ -429,7 +429,8 @@ enum tm_code
 al_decode_channel(const cJSON *body, const char *allow_hosts, struct al_channel_in *out,
                   struct tm_err *err)
 {
-    static const char *const allowed[] = {"name", "kind", "url", "secret", "address", "roles"};
+    static const char *const allowed[] = {"name",    "kind",  "url",      "secret",
+                                          "address", "roles", "store_ids"};
     int kind = 0;
     enum tm_code rc;
 
@@ -439,8 +440,17 @@ al_decode_channel(const cJSON *body, const char *allow_hosts, struct al_channel_
         (rc = tm_json_str(body, "name", 1, AL_CFG_NAME_MAX, out->name, sizeof out->name, err)) !=
             TM_OK ||
         (rc = tm_json_enum(body, "kind", channel_kinds, &kind, err)) != TM_OK ||
-        (rc = decode_roles(tm_json_member(body, "roles"), &out->roles, err)) != TM_OK)
+        (rc = decode_roles(tm_json_member(body, "roles"), &out->roles, err)) != TM_OK ||
+        (rc = tm_json_ids(body, "store_ids", AL_CHANNEL_STORES_MAX, out->store_ids, &out->n_stores,
+                          err)) != TM_OK)
         return rc;
+    /* a channel serving store-scoped people names their stores: another
+     * store's alerts are not theirs (docs/security.md) */
+    for (int r = 0; r < TM_ROLE_COUNT && out->n_stores == 0; r++)
+        if ((out->roles & (1u << r)) && tm_role_scoped((enum tm_role)r))
+            return tm_err_set(err, TM_INVALID, "store_ids",
+                              "a channel serving %s names the stores it serves",
+                              tm_role_name((enum tm_role)r));
     out->kind = (enum al_channel_kind)kind;
     if (kind != AL_CH_WEBHOOK) {
         if (tm_json_member(body, "url"))

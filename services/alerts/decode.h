@@ -108,6 +108,8 @@ TM_MUSTCHECK enum tm_code al_decode_policy(const cJSON *body, struct al_policy_i
 
 enum al_channel_kind { AL_CH_WEBHOOK, AL_CH_EMAIL, AL_CH_DASHBOARD };
 
+#define AL_CHANNEL_STORES_MAX 64 /* stores one channel serves */
+
 struct al_channel_in {
     char name[AL_CFG_NAME_MAX + 1];
     enum al_channel_kind kind;
@@ -115,13 +117,17 @@ struct al_channel_in {
     char secret[AL_SECRET_MAX + 1];   /* webhook; "" when not given (the handler makes one) */
     char address[AL_ADDRESS_MAX + 1]; /* email */
     unsigned roles;                   /* bit r: role r is served by this channel */
+    int64_t store_ids[AL_CHANNEL_STORES_MAX]; /* the stores it serves; none: every store */
+    int n_stores;
 };
 
 /* A channel body: name, kind ("webhook", "email", "dashboard") required;
  * a webhook's url (http(s), host on allow_hosts: common/url.h) and secret?
  * (AL_SECRET_MIN..AL_SECRET_MAX printable bytes); an e-mail's address
  * (local@domain, no spaces or control bytes); roles? (an array of role
- * names, none twice). A member the kind does not take is refused. */
+ * names, none twice); store_ids? (the stores it serves, at most
+ * AL_CHANNEL_STORES_MAX; required when a role it serves is store-scoped).
+ * A member the kind does not take is refused. */
 TM_MUSTCHECK enum tm_code al_decode_channel(const cJSON *body, const char *allow_hosts,
                                             struct al_channel_in *out, struct tm_err *err);
 

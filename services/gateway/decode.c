@@ -27,22 +27,11 @@ email_ok(const char *e)
 static enum tm_code
 stores_array(const cJSON *o, int64_t *stores, int *n, unsigned *set, struct tm_err *err)
 {
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "stores"), *s;
+    enum tm_code rc = tm_json_ids(o, "stores", GW_STORES_MAX, stores, n, err);
 
-    if (!a)
-        return TM_OK;
-    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > GW_STORES_MAX)
-        return tm_err_set(err, TM_INVALID, "stores", "stores must be a list of at most %d ids",
-                          GW_STORES_MAX);
-    *n = 0;
-    cJSON_ArrayForEach(s, a)
-    {
-        if (tm_json_as_i64(s, "stores", 1, INT64_MAX, &stores[*n], err) != TM_OK)
-            return TM_INVALID;
-        (*n)++;
-    }
-    *set |= GW_F_STORES;
-    return TM_OK;
+    if (rc == TM_OK && tm_json_member(o, "stores"))
+        *set |= GW_F_STORES;
+    return rc;
 }
 
 enum tm_code

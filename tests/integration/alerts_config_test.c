@@ -386,7 +386,8 @@ START_TEST(test_channels_and_secrets)
     resp_free(&r);
 
     mail = make_channel("mail", "\"kind\":\"email\",\"address\":\"ops@shop.example\"");
-    screen = make_channel("screen", "\"kind\":\"dashboard\",\"roles\":[\"store_manager\"]");
+    screen = make_channel("screen",
+                          "\"kind\":\"dashboard\",\"roles\":[\"store_manager\"],\"store_ids\":[1]");
     ck_assert_int_gt(mail, hook);
     ck_assert_int_gt(screen, mail);
 

@@ -465,8 +465,8 @@ attempts_of(long long alert, long long channel, int *ok)
 
 START_TEST(test_notify_retries_fails_for_good_roles_and_dashboard)
 {
-    char f_path[96], g_path[96], r_path[96], body[512];
-    long long store = new_store(), f, g, rc, dash, pol, id;
+    char f_path[96], g_path[96], r_path[96], o_path[96], body[512];
+    long long store = new_store(), other = new_store(), f, g, rc, ro, dash, pol, id;
     int ok = 0, n;
 
     hook_start();
@@ -481,9 +481,18 @@ START_TEST(test_notify_retries_fails_for_good_roles_and_dashboard)
              "\"secret\":\"" SECRET "\",\"roles\":[\"fraud_analyst\"]}",
              run_tag(), hook_port(), r_path);
     rc = create("/api/v1/notification-channels", body);
+    /* one serving the role at another store only: not this alert's */
+    snprintf(o_path, sizeof o_path, "/hook/%s/role-other", run_tag());
     snprintf(body, sizeof body,
-             "{\"name\":\"dashboard %s\",\"kind\":\"dashboard\",\"roles\":[\"store_manager\"]}",
-             run_tag());
+             "{\"name\":\"role hook other %s\",\"kind\":\"webhook\",\"url\":"
+             "\"http://127.0.0.1:%d%s\",\"secret\":\"" SECRET "\",\"roles\":[\"fraud_analyst\"],"
+             "\"store_ids\":[%lld]}",
+             run_tag(), hook_port(), o_path, other);
+    ro = create("/api/v1/notification-channels", body);
+    snprintf(body, sizeof body,
+             "{\"name\":\"dashboard %s\",\"kind\":\"dashboard\",\"roles\":[\"store_manager\"],"
+             "\"store_ids\":[%lld]}",
+             run_tag(), store);
     dash = create("/api/v1/notification-channels", body);
     snprintf(body, sizeof body,
              "{\"name\":\"retries %s\",\"steps\":[{\"after_s\":0,\"targets\":["
@@ -524,6 +533,10 @@ START_TEST(test_notify_retries_fails_for_good_roles_and_dashboard)
                               " AND channel_id = %lld AND state = 'delivered'",
                               id, rc),
                      1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
+                              " AND channel_id = %lld",
+                              id, ro),
+                     0);
     /* the dashboard's is delivered by alert.escalated, at once */
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
                               " AND channel_id = %lld AND state = 'delivered'",

@@ -358,6 +358,11 @@ static const struct refusal channel_refusals[] = {
     {"{\"name\":\"c\",\"kind\":\"dashboard\",\"roles\":[\"boss\"]}", "roles[0]"},
     {"{\"name\":\"c\",\"kind\":\"dashboard\",\"roles\":[\"buyer\",\"buyer\"]}", "roles[1]"},
     {"{\"name\":\"c\",\"kind\":\"dashboard\",\"roles\":\"buyer\"}", "roles"},
+    /* store-scoped people are served by a channel naming their stores */
+    {"{\"name\":\"c\",\"kind\":\"dashboard\",\"roles\":[\"store_manager\"]}", "store_ids"},
+    {"{\"name\":\"c\",\"kind\":\"dashboard\",\"roles\":[\"pos\"],\"store_ids\":[]}", "store_ids"},
+    {"{\"name\":\"c\",\"kind\":\"dashboard\",\"store_ids\":[0]}", "store_ids"},
+    {"{\"name\":\"c\",\"kind\":\"dashboard\",\"store_ids\":\"1\"}", "store_ids"},
     {"{\"name\":\"c\",\"kind\":\"dashboard\",\"token\":1}", "token"},
 };
 
@@ -378,7 +383,7 @@ START_TEST(test_channel_each_kind)
     cJSON *w = parse("{\"name\":\"ops hook\",\"kind\":\"webhook\","
                      "\"url\":\"https://hooks.example:8443/alerts?x=1\",\"roles\":[\"admin\"]}");
     cJSON *e = parse("{\"name\":\"buyers\",\"kind\":\"email\",\"address\":\"buyers@shop.example\","
-                     "\"roles\":[\"buyer\",\"store_manager\"]}");
+                     "\"roles\":[\"buyer\",\"store_manager\"],\"store_ids\":[1,2]}");
     cJSON *d = parse("{\"name\":\"screens\",\"kind\":\"dashboard\"}");
     struct al_channel_in in;
     struct tm_err err;
