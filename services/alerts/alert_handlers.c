@@ -32,10 +32,8 @@ judge(struct tm_ctx *ctx, int64_t store_id, struct tm_err *err)
     return TM_OK;
 }
 
-/* The {id} of the path, after judging the principal may see that alert
- * (how: AL_FIND_* bits). */
-static enum tm_code
-alert_of(struct tm_ctx *ctx, int how, int64_t *id, struct tm_err *err)
+enum tm_code
+al_alert_of(struct tm_ctx *ctx, int how, int64_t *id, struct tm_err *err)
 {
     int64_t store_id = 0;
     enum tm_code rc;
@@ -154,7 +152,7 @@ enum tm_code
 al_h_alert_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     int64_t id;
-    enum tm_code rc = alert_of(ctx, 0, &id, err);
+    enum tm_code rc = al_alert_of(ctx, 0, &id, err);
 
     return rc == TM_OK ? al_db_alert_json(ctx->db, id, &rep->body, err) : rc;
 }
@@ -168,7 +166,7 @@ change(struct tm_ctx *ctx, struct tm_reply *rep, int resolve, struct tm_err *err
     enum tm_code rc;
 
     if ((rc = al_decode_note(ctx->req->body, ctx->req->body_len, note, err)) != TM_OK ||
-        (rc = alert_of(ctx, AL_FIND_LOCK, &id, err)) != TM_OK)
+        (rc = al_alert_of(ctx, AL_FIND_LOCK, &id, err)) != TM_OK)
         return rc;
     tm_ctx_principal(ctx, actor, sizeof actor);
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
@@ -195,7 +193,7 @@ al_h_alert_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int64_t id;
     enum tm_code rc;
 
-    if ((rc = alert_of(ctx, AL_FIND_LOCK, &id, err)) != TM_OK)
+    if ((rc = al_alert_of(ctx, AL_FIND_LOCK, &id, err)) != TM_OK)
         return rc;
     tm_ctx_principal(ctx, actor, sizeof actor);
     if ((rc = al_db_delete(ctx->db, id, actor, err)) != TM_OK)
@@ -209,7 +207,7 @@ enum tm_code
 al_h_alert_history(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     int64_t id;
-    enum tm_code rc = alert_of(ctx, AL_FIND_DELETED, &id, err);
+    enum tm_code rc = al_alert_of(ctx, AL_FIND_DELETED, &id, err);
 
     return rc == TM_OK ? al_db_history(ctx->db, id, &rep->body, err) : rc;
 }
