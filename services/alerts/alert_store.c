@@ -259,6 +259,21 @@ al_db_acknowledge(PGconn *db, int64_t id, const char *actor, const char *note, s
     return changed(db, id, TM_TOPIC_ALERT_ACKNOWLEDGED, out, err);
 }
 
+/* Locks the condition alert id holds (if any) — before the alert itself:
+ * the evaluation locks a condition, then resolves its alert, so every
+ * writer takes the two in that order and none waits on the other crosswise
+ * (a deadlock would cost a person's resolve a 503 and the subscriber its
+ * page). */
+static enum tm_code
+lock_condition(PGconn *db, int64_t id, struct tm_err *err)
+{
+    struct tm_db_int a;
+    const char *params[1] = {tm_db_int(&a, id)};
+
+    return tm_db_exec(db, "SELECT 1 FROM alerts.conditions WHERE alert_id = $1::bigint FOR UPDATE",
+                      1, params, NULL, err);
+}
+
 enum tm_code
 al_db_resolve(PGconn *db, int64_t id, const char *actor, int automatic, const char *note,
               struct tm_buf *out, struct tm_err *err)
@@ -269,7 +284,11 @@ al_db_resolve(PGconn *db, int64_t id, const char *actor, int automatic, const ch
     char from[16] = "";
     const char *details = automatic ? "{\"resolution\":\"auto\"}" : "{\"resolution\":\"manual\"}";
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
+    enum tm_code rc = lock_condition(db, id, err);
+
+    if (rc != TM_OK)
+        return rc;
+    rc = tm_db_exec(
         db,
         "WITH o AS (SELECT id, state FROM alerts.alerts WHERE id = $1::bigint"
         " AND deleted_at IS NULL AND state <> 'resolved' FOR UPDATE)"
@@ -339,7 +358,11 @@ al_db_alert_store(PGconn *db, int64_t id, int how, int64_t *store_id, struct tm_
     struct tm_db_int a;
     const char *params[1] = {tm_db_int(&a, id)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db, sql[how & 3], 1, params, &r, err);
+    /* a lock takes the condition's first, as al_db_resolve does */
+    enum tm_code rc = how & AL_FIND_LOCK ? lock_condition(db, id, err) : TM_OK;
+
+    if (rc == TM_OK)
+        rc = tm_db_exec(db, sql[how & 3], 1, params, &r, err);
 
     if (rc == TM_OK && PQntuples(r) == 0)
         rc = tm_err_set(err, TM_NOTFOUND, "id", "no alert with this id");

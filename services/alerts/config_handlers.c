@@ -18,7 +18,8 @@
 #include "services/alerts/config_store.h"
 #include "services/alerts/decode.h"
 
-#define RESOLVE_PAGE 100 /* a deleted rule's open alerts resolved per query */
+#define RESOLVE_PAGE 100 /* a retired rule's open alerts resolved per query */
+#define RETIRE_PAGES 10  /* pages of them the retire job resolves per run */
 #define SECRET_BYTES 32  /* a generated webhook secret: 256 random bits, as 64 hex digits */
 
 static const char *const kinds[] = {
@@ -57,6 +58,43 @@ al_h_rule_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return al_cfg_rule_get(ctx->db, id, version, &rep->body, err);
 }
 
+/* Resolves up to pages x RESOLVE_PAGE open alerts of rule id (0: of every
+ * inactive rule) — manual, by actor, with note — in the caller's
+ * transaction; *done counts them. A deleted or deactivated rule leaves
+ * nothing firing that no evaluation would ever clear: its request resolves
+ * a page, the retire job the rest, so neither holds thousands of locks. */
+static enum tm_code
+resolve_open_alerts(PGconn *db, int64_t id, const char *actor, const char *note, int pages,
+                    int64_t *done, struct tm_err *err)
+{
+    int64_t ids[RESOLVE_PAGE], after = 0;
+    int n = RESOLVE_PAGE;
+    enum tm_code rc = TM_OK;
+
+    for (int p = 0; rc == TM_OK && n == RESOLVE_PAGE && p < pages; p++) {
+        if ((rc = al_cfg_rule_open_alerts(db, id, after, ids, RESOLVE_PAGE, &n, err)) != TM_OK)
+            break;
+        for (int i = 0; rc == TM_OK && i < n; i++) {
+            rc = al_db_resolve(db, ids[i], actor, 0, note, NULL, err);
+            if (rc == TM_CONFLICT) /* resolved meanwhile by someone else: as wanted */
+                rc = TM_OK;
+            else if (rc == TM_OK)
+                (*done)++;
+            after = ids[i];
+        }
+    }
+    return rc;
+}
+
+enum tm_code
+al_job_retire(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
+{
+    (void)app;
+    *rows = 0;
+    return resolve_open_alerts(db, 0, "system", "rule deleted or deactivated", RETIRE_PAGES, rows,
+                               err);
+}
+
 /* POST (ctx->arg NULL) and PUT (arg non-NULL) of a rule: a new rule, or a
  * new version of one. */
 static enum tm_code
@@ -76,8 +114,11 @@ rule_write(struct tm_ctx *ctx, struct tm_reply *rep, int create, struct tm_err *
     if (create) {
         rep->status = 201;
         rc = al_cfg_rule_create(ctx->db, &in, actor, &rep->body, err);
-    } else {
-        rc = al_cfg_rule_update(ctx->db, id, &in, actor, &rep->body, err);
+    } else if ((rc = al_cfg_rule_update(ctx->db, id, &in, actor, &rep->body, err)) == TM_OK &&
+               !in.active) {
+        int64_t done = 0;
+
+        rc = resolve_open_alerts(ctx->db, id, actor, "rule deactivated", 1, &done, err);
     }
 out:
     cJSON_Delete(body);
@@ -96,34 +137,11 @@ al_h_rule_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return rule_write(ctx, rep, 0, err);
 }
 
-/* Resolves every open alert of rule id (manual, by actor, note "rule
- * deleted"), a page at a time, in the caller's transaction: a deleted rule
- * leaves nothing firing that no evaluation would ever clear. */
-static enum tm_code
-resolve_open_alerts(PGconn *db, int64_t id, const char *actor, struct tm_err *err)
-{
-    int64_t ids[RESOLVE_PAGE], after = 0;
-    int n = RESOLVE_PAGE;
-    enum tm_code rc = TM_OK;
-
-    while (rc == TM_OK && n == RESOLVE_PAGE) {
-        if ((rc = al_cfg_rule_open_alerts(db, id, after, ids, RESOLVE_PAGE, &n, err)) != TM_OK)
-            break;
-        for (int i = 0; rc == TM_OK && i < n; i++) {
-            rc = al_db_resolve(db, ids[i], actor, 0, "rule deleted", NULL, err);
-            if (rc == TM_CONFLICT) /* resolved meanwhile by someone else: as wanted */
-                rc = TM_OK;
-            after = ids[i];
-        }
-    }
-    return rc;
-}
-
 enum tm_code
 al_h_rule_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     char actor[AL_ACTOR_MAX + 1];
-    int64_t id;
+    int64_t id, done = 0;
     int was_active = 0;
     enum tm_code rc;
 
@@ -131,7 +149,7 @@ al_h_rule_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
         (rc = al_cfg_rule_delete(ctx->db, id, actor, &was_active, &rep->body, err)) != TM_OK)
         return rc;
-    return resolve_open_alerts(ctx->db, id, actor, err);
+    return resolve_open_alerts(ctx->db, id, actor, "rule deleted", 1, &done, err);
 }
 
 /* -------------------------------------------------------------- silences */

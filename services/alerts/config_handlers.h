@@ -19,6 +19,10 @@ TM_MUSTCHECK enum tm_code al_h_rule_update(struct tm_ctx *ctx, struct tm_reply *
                                            struct tm_err *err);
 TM_MUSTCHECK enum tm_code al_h_rule_delete(struct tm_ctx *ctx, struct tm_reply *rep,
                                            struct tm_err *err);
+/* The retire job: resolves the open alerts of deleted or deactivated rules
+ * (RETIRE_PAGES pages a run) beyond the page their request resolved. */
+TM_MUSTCHECK enum tm_code al_job_retire(void *app, PGconn *db, int64_t *rows, struct tm_err *err);
+
 TM_MUSTCHECK enum tm_code al_h_silence_list(struct tm_ctx *ctx, struct tm_reply *rep,
                                             struct tm_err *err);
 TM_MUSTCHECK enum tm_code al_h_silence_create(struct tm_ctx *ctx, struct tm_reply *rep,

@@ -259,8 +259,11 @@ al_cfg_rule_open_alerts(PGconn *db, int64_t id, int64_t after_id, int64_t *ids, 
                              tm_db_int(&lim, max)};
 
     return tm_db_many(db,
-                      "SELECT id FROM alerts.alerts WHERE rule_id = $1::bigint AND id > $2::bigint"
-                      " AND state <> 'resolved' AND deleted_at IS NULL ORDER BY id LIMIT $3::int",
+                      "SELECT a.id FROM alerts.alerts a WHERE a.id > $2::bigint"
+                      " AND a.state <> 'resolved' AND a.deleted_at IS NULL"
+                      " AND (a.rule_id = $1::bigint OR ($1::bigint = 0 AND a.rule_id IN"
+                      " (SELECT r.id FROM alerts.current_rules r WHERE NOT r.active)))"
+                      " ORDER BY a.id LIMIT $3::int",
                       3, params, id_row, ids, sizeof ids[0], n, err);
 }
 

@@ -42,7 +42,9 @@ TM_MUSTCHECK enum tm_code al_cfg_rule_delete(PGconn *db, int64_t id, const char 
                                              struct tm_err *err);
 
 /* Up to max ids above after_id of rule id's open (firing or acknowledged,
- * not deleted) alerts into ids[*n], oldest first. */
+ * not deleted) alerts into ids[*n], oldest first; with id 0, the open
+ * alerts of every rule whose current version is inactive (deleted or
+ * deactivated: no evaluation will clear them). */
 TM_MUSTCHECK enum tm_code al_cfg_rule_open_alerts(PGconn *db, int64_t id, int64_t after_id,
                                                   int64_t *ids, int max, int *n,
                                                   struct tm_err *err);

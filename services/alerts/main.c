@@ -7,6 +7,7 @@
 #include "common/service.h"
 
 #include "services/alerts/app.h"
+#include "services/alerts/config_handlers.h"
 #include "services/alerts/deliver.h"
 #include "services/alerts/eval.h"
 #include "services/alerts/handlers.h"
@@ -50,6 +51,7 @@ static const struct tm_job jobs[] = {
     {"evaluate", 15, al_job_evaluate, NULL},
     {"jobs-poll", 60, al_job_jobs_poll, NULL},
     {"escalate", 5, al_job_escalate, NULL},
+    {"retire", 15, al_job_retire, NULL},
 };
 
 static enum tm_code
