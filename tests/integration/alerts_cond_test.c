@@ -261,6 +261,80 @@ START_TEST(test_pending_period_and_cooldown)
 }
 END_TEST
 
+/* Rule id again (PUT), now scoped to product. */
+static void
+rescope(long long id, const char *kind, long long product, int cooldown_s)
+{
+    char path[96], body[512];
+    struct resp r;
+
+    snprintf(path, sizeof path, "/api/v1/alert-rules/%lld", id);
+    snprintf(body, sizeof body,
+             "{\"name\":\"cond test %s %s\",\"kind\":\"%s\",\"product_id\":%lld,"
+             "\"params\":{},\"pending_s\":0,\"severity\":\"high\",\"cooldown_s\":%d}",
+             kind, run_tag(), kind, product, cooldown_s);
+    ck_assert_int_eq(http("PUT", path, body, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* The evaluate job fires what is due however many conditions still wait: 250
+ * conditions cooling down (more than a run's batch, and older) do not hold
+ * back one whose pending period is over; conditions no rule covers any more
+ * are cleared, an open alert of them resolved by itself. */
+START_TEST(test_due_not_held_back)
+{
+    long long store = new_store(), p = new_product(), p2 = new_product(), cool, due, id;
+    char res[16];
+
+    cool = rule("stock_out", p, "{}", 0, 3600);
+    /* crossings after an alert 20 min ago: due when the hour's cooldown ends */
+    ck_assert_int_eq(
+        sql_intf("WITH c AS (INSERT INTO alerts.conditions (rule_id, dedup_key, store_id,"
+                 " product_id, holds, since, last_fired_at) SELECT %lld,"
+                 " 'store:' || (900000000 + i) || ':product:%lld', 900000000 + i, %lld, true,"
+                 " now() - interval '10 minutes' - i * interval '1 second',"
+                 " now() - interval '20 minutes' FROM generate_series(1, 250) i RETURNING 1)"
+                 " SELECT count(*) FROM c",
+                 cool, p, p),
+        250);
+    due = rule("stock_out", p, "{}", 2, 0);
+    receive(store, p, 3);
+    wait_alerts_level(store, p, 3);
+    sell(store, p, 3, 1); /* out: due's pending for 2 s; cool fires at once */
+    wait_alerts_level(store, p, 0);
+    wait_alerts(cool, store, "firing", 1, 5000);
+    ck_assert_int_eq(alerts(due, store, "", NULL, NULL), 0);
+    tm_sleep_ms(2100);
+    evaluate();
+    wait_alerts(due, store, "firing", 1, 2000);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id = %lld"
+                              " AND holds AND alert_id IS NULL",
+                              cool),
+                     250); /* still cooling down */
+    /* cool now covers another product: its conditions here are cleared (200 a
+     * run), its alert resolved by itself */
+    rescope(cool, "stock_out", p2, 3600);
+    evaluate();
+    evaluate();
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id = %lld"
+                              " AND (holds OR alert_id IS NOT NULL)",
+                              cool),
+                     0);
+    wait_alerts(cool, store, "resolved", 1, 2000);
+    ck_assert_int_eq(alerts(cool, store, "", &id, res), 1);
+    ck_assert_str_eq(res, "auto");
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alert_history WHERE alert_id = %lld"
+                              " AND action = 'resolved' AND actor = 'system'"
+                              " AND note = 'the rule no longer covers it'",
+                              id),
+                     1);
+    ck_assert_int_eq(alerts(due, store, "firing", NULL, NULL), 1);
+    drop_rule(cool);
+    drop_rule(due);
+}
+END_TEST
+
 START_TEST(test_review_waiting)
 {
     long long store = new_store(), p = new_product(), wait, txn;
@@ -382,6 +456,7 @@ alerts_cond_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_one_alert_per_crossing_resolved_by_itself);
     tcase_add_test(tc, test_pending_period_and_cooldown);
+    tcase_add_test(tc, test_due_not_held_back);
     tcase_add_test(tc, test_review_waiting);
     tcase_add_test(tc, test_job_failing);
     suite_add_tcase(s, tc);
