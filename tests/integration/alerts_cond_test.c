@@ -8,7 +8,9 @@
  * the review resolves it; a job whose last two runs failed raises
  * job_failing at the next jobs-poll, and a good run resolves it. Each test makes its own store and
  * product and rules scoped to that product, so default rules and other suites do not count here;
- * the rules are deleted at the end. */
+ * the rules are deleted at the end. The evaluate job fires a due condition
+ * however many others wait, and clears conditions their rule no longer
+ * covers; a store a forecast no longer lists loses its demand figures. */
 #include <stdio.h>
 #include <string.h>
 
@@ -335,6 +337,58 @@ START_TEST(test_due_not_held_back)
 }
 END_TEST
 
+/* A forecast.updated of product with per-store figures stores (a JSON
+ * array), as tm-inventory's outbox carries it to tm-alerts. */
+static void
+forecast_event(long long product, const char *stores)
+{
+    ck_assert_int_eq(
+        sql_intf("WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1 RETURNING last),"
+                 " i AS (INSERT INTO inventory.outbox (seq, topic, data)"
+                 " SELECT last, 'forecast.updated', jsonb_build_object('product_id', %lld,"
+                 " 'category_id', (SELECT category_id FROM inventory.products WHERE id = %lld),"
+                 " 'horizon_days', 14, 'series', 1, 'total', 14, 'class', 'smooth', 'model',"
+                 " 'naive', 'mase', 0.5, 'stores', '%s'::jsonb) FROM s RETURNING 1)"
+                 " SELECT count(*) FROM i",
+                 product, product, stores),
+        1);
+}
+
+/* A store a forecast.updated no longer lists loses its demand figures: its
+ * level has no days of cover, and a low_stock alert raised by them
+ * resolves by itself. */
+START_TEST(test_forecast_drops_a_store)
+{
+    long long s1 = new_store(), s2 = new_store(), p = new_product(), low;
+    char stores[256];
+
+    low = rule("low_stock", p, "{\"days_of_cover\":100}", 0, 0);
+    reorder_point(s1, p, 0);
+    reorder_point(s2, p, 0);
+    receive(s1, p, 10);
+    receive(s2, p, 10);
+    wait_alerts_level(s1, p, 10);
+    wait_alerts_level(s2, p, 10);
+    snprintf(stores, sizeof stores,
+             "[{\"store_id\":%lld,\"daily_mean\":1,\"daily_upper\":3},"
+             "{\"store_id\":%lld,\"daily_mean\":1,\"daily_upper\":3}]",
+             s1, s2);
+    forecast_event(p, stores); /* 10 days of cover < 100 at both */
+    wait_alerts(low, s1, "firing", 1, 10000);
+    wait_alerts(low, s2, "firing", 1, 10000);
+    snprintf(stores, sizeof stores, "[{\"store_id\":%lld,\"daily_mean\":1,\"daily_upper\":3}]", s1);
+    forecast_event(p, stores); /* s2 dropped out */
+    wait_alerts(low, s2, "resolved", 1, 10000);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.levels WHERE store_id = %lld"
+                              " AND product_id = %lld AND daily_mean IS NULL"
+                              " AND daily_upper IS NULL",
+                              s2, p),
+                     1);
+    ck_assert_int_eq(alerts(low, s1, "firing", NULL, NULL), 1);
+    drop_rule(low);
+}
+END_TEST
+
 START_TEST(test_review_waiting)
 {
     long long store = new_store(), p = new_product(), wait, txn;
@@ -457,6 +511,7 @@ alerts_cond_suite(void)
     tcase_add_test(tc, test_one_alert_per_crossing_resolved_by_itself);
     tcase_add_test(tc, test_pending_period_and_cooldown);
     tcase_add_test(tc, test_due_not_held_back);
+    tcase_add_test(tc, test_forecast_drops_a_store);
     tcase_add_test(tc, test_review_waiting);
     tcase_add_test(tc, test_job_failing);
     suite_add_tcase(s, tc);
