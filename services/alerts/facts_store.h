@@ -23,8 +23,8 @@ TM_MUSTCHECK enum tm_code al_facts_db_level(PGconn *db, const struct al_fact_lev
  * has per-store figures (f->has_stores), each listed store's to its level
  * (levels not seen yet are left alone) and none to the product's levels it
  * does not list: their stores into *dropped, *n_dropped of them, for the
- * caller to evaluate again. *dropped is heap (NULL when none); the caller
- * frees it, on failure too. TM_TOOBIG when the figures do not fit. */
+ * caller to evaluate again. *dropped is NULL or heap the caller frees, on
+ * failure too. TM_TOOBIG when the figures do not fit. */
 TM_MUSTCHECK enum tm_code al_facts_db_forecast(PGconn *db, const struct al_fact_forecast *f,
                                                int64_t **dropped, int *n_dropped,
                                                struct tm_err *err);
