@@ -131,7 +131,7 @@ static const char rules_sql[] =
     " WHERE active AND kind = ANY ($1::text[]) AND ($2::bigint = 0 OR id = $2)"
     " AND (store_id IS NULL OR store_id = $3) AND (category_id IS NULL OR category_id = $4)"
     " AND (product_id IS NULL OR product_id = $5)"
-    " ORDER BY id LIMIT 200";
+    " ORDER BY id LIMIT $6::integer"; /* RULES_MAX */
 /* clang-format on */
 
 static double
@@ -198,8 +198,8 @@ load_rules(PGconn *db, const struct al_entity *e, unsigned kinds, int64_t rule_i
            struct al_rule *rules, int *n, struct tm_err *err)
 {
     char lit[256];
-    struct tm_db_int id, st, cat, prod;
-    const char *p[5];
+    struct tm_db_int id, st, cat, prod, lim;
+    const char *p[6];
 
     kinds_literal(kinds, lit, sizeof lit);
     p[0] = lit;
@@ -207,7 +207,8 @@ load_rules(PGconn *db, const struct al_entity *e, unsigned kinds, int64_t rule_i
     p[2] = tm_db_int(&st, e->store_id);
     p[3] = tm_db_int(&cat, e->category_id);
     p[4] = tm_db_int(&prod, e->product_id);
-    return tm_db_many(db, rules_sql, 5, p, rule_row, rules, sizeof *rules, n, err);
+    p[5] = tm_db_int(&lim, RULES_MAX); /* the LIMIT: rules[] holds RULES_MAX */
+    return tm_db_many(db, rules_sql, 6, p, rule_row, rules, sizeof *rules, n, err);
 }
 
 /* ---- conditions -------------------------------------------------------- */
@@ -436,7 +437,7 @@ eval_rule(PGconn *db, const struct al_rule *r, const struct al_entity *e, const 
     if (!have && ((rc = cond_insert(db, r->id, key, e, err)) != TM_OK ||
                   (rc = cond_lock(db, r->id, key, &c, err)) != TM_OK))
         return rc;
-    if (r->kind == AL_KIND_LEDGER_MISMATCH && c.holds && c.alert_id == 0 && o.holds)
+    if (r->kind == AL_KIND_LEDGER_MISMATCH && o.holds && al_ledger_reported_again(&c, &e->facts))
         c.holds = 0; /* resolved by hand, reported again: a new crossing */
     act = al_step(r, &c, o.holds, e->facts.now_ms, &next);
     if (act == AL_ACT_NONE && !o.holds && !c.holds)
@@ -512,31 +513,97 @@ ref_row(const PGresult *r, int row, void *out)
 /* the number after the key's last ':' ("txn:88" → 88), 0 when none */
 #define KEY_ID "COALESCE(substring(c.dedup_key FROM ':([0-9]{1,15})$')::bigint, 0)"
 
+/* the time a holding condition c of rule r may fire: its pending period
+ * and its cooldown both over */
+/* rule r's scope covers condition c's entity (as al_rule_covers) */
+#define COVERS_COND                                                                                \
+    "((r.store_id IS NULL OR r.store_id = c.store_id)"                                             \
+    " AND (r.category_id IS NULL OR r.category_id = c.category_id)"                                \
+    " AND (r.product_id IS NULL OR r.product_id = c.product_id))"
+#define DUE                                                                                        \
+    "GREATEST(c.since + make_interval(secs => r.pending_s),"                                       \
+    " c.last_fired_at + make_interval(secs => r.cooldown_s))"
+
 enum tm_code
 al_cond_db_pending(PGconn *db, struct al_cond_ref *refs, int *n, struct tm_err *err)
 {
+    struct tm_db_int lim;
+    const char *p[1] = {tm_db_int(&lim, AL_COND_BATCH)};
+
+    /* only the due ones, so conditions still pending or cooling down (any
+     * number of them) never stand in the way of one that is due */
     return tm_db_many(db,
                       "SELECT c.rule_id, r.kind, c.dedup_key, COALESCE(c.store_id, 0),"
                       " COALESCE(c.product_id, 0), " KEY_ID
                       " FROM alerts.conditions c JOIN alerts.current_rules r ON r.id = c.rule_id"
-                      " WHERE c.holds AND c.alert_id IS NULL AND r.active"
+                      " WHERE c.holds AND c.alert_id IS NULL AND r.active AND " COVERS_COND
                       " AND (c.last_fired_at IS NULL OR c.last_fired_at < c.since)"
-                      " ORDER BY c.since LIMIT 200", /* AL_COND_BATCH */
-                      0, NULL, ref_row, refs, sizeof *refs, n, err);
+                      " AND " DUE " <= now()"
+                      " ORDER BY " DUE ", c.rule_id, c.dedup_key LIMIT $1::integer",
+                      1, p, ref_row, refs, sizeof *refs, n, err);
 }
 
 enum tm_code
 al_cond_db_spike_rollover(PGconn *db, struct al_cond_ref *refs, int *n, struct tm_err *err)
 {
+    struct tm_db_int lim;
+    const char *p[1] = {tm_db_int(&lim, AL_COND_BATCH)};
+
     return tm_db_many(db,
                       "SELECT c.rule_id, r.kind, c.dedup_key, c.store_id, c.product_id, 0"
                       " FROM alerts.conditions c JOIN alerts.current_rules r ON r.id = c.rule_id"
                       " JOIN alerts.levels l ON l.store_id = c.store_id"
                       " AND l.product_id = c.product_id"
-                      " WHERE c.holds AND r.kind = 'demand_spike'"
+                      " WHERE c.holds AND r.active AND r.kind = 'demand_spike'"
                       " AND l.sold_day IS DISTINCT FROM (now() AT TIME ZONE 'UTC')::date"
-                      " LIMIT 200",
-                      0, NULL, ref_row, refs, sizeof *refs, n, err);
+                      " ORDER BY c.rule_id, c.dedup_key LIMIT $1::integer",
+                      1, p, ref_row, refs, sizeof *refs, n, err);
+}
+
+enum tm_code
+al_cond_db_stale(PGconn *db, struct al_cond_ref *refs, int *n, struct tm_err *err)
+{
+    struct tm_db_int lim;
+    const char *p[1] = {tm_db_int(&lim, AL_COND_BATCH)};
+
+    return tm_db_many(db,
+                      "SELECT c.rule_id, COALESCE(r.kind, ''), c.dedup_key,"
+                      " COALESCE(c.store_id, 0), COALESCE(c.product_id, 0), 0"
+                      " FROM alerts.conditions c LEFT JOIN alerts.current_rules r"
+                      " ON r.id = c.rule_id WHERE (c.holds OR c.alert_id IS NOT NULL)"
+                      " AND (r.id IS NULL OR NOT r.active OR NOT " COVERS_COND ")"
+                      " ORDER BY c.rule_id, c.dedup_key LIMIT $1::integer",
+                      1, p, ref_row, refs, sizeof *refs, n, err);
+}
+
+enum tm_code
+al_cond_clear(PGconn *db, const struct al_cond_ref *ref, int64_t *changed, struct tm_err *err)
+{
+    struct al_cond c = {0};
+    struct tm_db_int id;
+    const char *p[2] = {tm_db_int(&id, ref->rule_id), ref->dedup_key};
+    enum tm_code rc = cond_lock(db, ref->rule_id, ref->dedup_key, &c, err);
+
+    if (rc == TM_NOTFOUND) { /* gone meanwhile */
+        tm_err_clear(err);
+        return TM_OK;
+    }
+    if (rc == TM_OK && c.alert_id > 0) {
+        rc = al_db_resolve(db, c.alert_id, "system", 1, "the rule no longer covers it", NULL, err);
+        if (rc == TM_CONFLICT || rc == TM_NOTFOUND) { /* resolved or deleted meanwhile */
+            tm_err_clear(err);
+            rc = TM_OK;
+        }
+    }
+    if (rc == TM_OK)
+        rc = tm_db_exec(db,
+                        "UPDATE alerts.conditions SET holds = false, since = NULL,"
+                        " alert_id = NULL, updated_at = now() WHERE rule_id = $1"
+                        " AND dedup_key = $2",
+                        2, p, NULL, err);
+    if (rc == TM_OK && changed)
+        (*changed)++;
+    return rc;
 }
 
 /* a rule's scope covers a level l */
@@ -547,6 +614,8 @@ al_cond_db_spike_rollover(PGconn *db, struct al_cond_ref *refs, int *n, struct t
 #define NOT_HOLDING(key)                                                                           \
     " AND NOT EXISTS (SELECT 1 FROM alerts.conditions c WHERE c.rule_id = r.id"                    \
     " AND c.dedup_key = " key " AND c.holds)"
+/* absent_sql's limit, the batch refs[] holds */
+#define ABSENT_LIMIT " ORDER BY 1, 3 LIMIT $1::integer"
 
 static const char *const absent_sql[AL_KIND_COUNT] = {
     [AL_KIND_SLOW_MOVING] =
@@ -557,7 +626,7 @@ static const char *const absent_sql[AL_KIND_COUNT] = {
         " AND jsonb_typeof(r.params->'days') = 'number'"
         " AND COALESCE(l.last_sale_at, l.first_seen_at)"
         " <= now() - make_interval(secs => (r.params->>'days')::float8 * 86400)" NOT_HOLDING(
-            "'store:' || l.store_id || ':product:' || l.product_id") " LIMIT 200",
+            "'store:' || l.store_id || ':product:' || l.product_id") ABSENT_LIMIT,
     [AL_KIND_REVIEW_WAITING] =
         "SELECT r.id, r.kind, 'txn:' || w.txn_id, COALESCE(w.store_id, 0), 0, w.txn_id"
         " FROM alerts.current_rules r JOIN alerts.reviews_waiting w"
@@ -565,7 +634,7 @@ static const char *const absent_sql[AL_KIND_COUNT] = {
         " WHERE r.active AND r.kind = 'review_waiting' AND r.category_id IS NULL"
         " AND r.product_id IS NULL AND jsonb_typeof(r.params->'minutes') = 'number'"
         " AND w.since < now() - make_interval(secs => (r.params->>'minutes')::float8 * "
-        "60)" NOT_HOLDING("'txn:' || w.txn_id") " LIMIT 200",
+        "60)" NOT_HOLDING("'txn:' || w.txn_id") ABSENT_LIMIT,
     [AL_KIND_PO_OVERDUE] =
         "SELECT r.id, r.kind, 'po:' || o.po_id, COALESCE(o.store_id, 0), 0, o.po_id"
         " FROM alerts.current_rules r JOIN alerts.purchase_orders o"
@@ -576,15 +645,18 @@ static const char *const absent_sql[AL_KIND_COUNT] = {
         " AND (o.expected_delivery + 1)::timestamp AT TIME ZONE 'UTC' + make_interval(secs =>"
         " CASE WHEN jsonb_typeof(r.params->'grace_days') = 'number'"
         " THEN (r.params->>'grace_days')::float8 ELSE 0 END * 86400) < now()" NOT_HOLDING(
-            "'po:' || o.po_id") " LIMIT 200",
+            "'po:' || o.po_id") ABSENT_LIMIT,
 };
 
 enum tm_code
 al_cond_db_absent(PGconn *db, enum al_kind kind, struct al_cond_ref *refs, int *n,
                   struct tm_err *err)
 {
+    struct tm_db_int lim;
+    const char *p[1] = {tm_db_int(&lim, AL_COND_BATCH)};
+
     *n = 0;
     if ((unsigned)kind >= AL_KIND_COUNT || !absent_sql[kind])
         return TM_OK;
-    return tm_db_many(db, absent_sql[kind], 0, NULL, ref_row, refs, sizeof *refs, n, err);
+    return tm_db_many(db, absent_sql[kind], 1, p, ref_row, refs, sizeof *refs, n, err);
 }

@@ -67,8 +67,10 @@ struct al_cond_ref {
 
 #define AL_COND_BATCH 200
 
-/* Conditions holding but not fired yet (pending, or cooling down) of
- * active rules, oldest first: refs[AL_COND_BATCH], *n of them. */
+/* Conditions holding but not fired yet whose pending period and cooldown
+ * are both over (due), of active rules that still cover their entity, the
+ * longest due first: refs[AL_COND_BATCH], *n of them. Conditions still
+ * pending or cooling down are not among them, however many there are. */
 TM_MUSTCHECK enum tm_code al_cond_db_pending(PGconn *db, struct al_cond_ref *refs, int *n,
                                              struct tm_err *err);
 
@@ -76,6 +78,19 @@ TM_MUSTCHECK enum tm_code al_cond_db_pending(PGconn *db, struct al_cond_ref *ref
  * count a day that is over (the UTC day rolled over). */
 TM_MUSTCHECK enum tm_code al_cond_db_spike_rollover(PGconn *db, struct al_cond_ref *refs, int *n,
                                                     struct tm_err *err);
+
+/* Conditions holding or with an alert open whose rule is gone, inactive
+ * or no longer covers their entity (its scope changed), for al_cond_clear:
+ * refs[AL_COND_BATCH], *n of them. */
+TM_MUSTCHECK enum tm_code al_cond_db_stale(PGconn *db, struct al_cond_ref *refs, int *n,
+                                           struct tm_err *err);
+
+/* Clears condition ref (locked first) in the caller's transaction: its
+ * open alert resolves by itself ('auto', note "the rule no longer covers
+ * it") and it no longer holds. *changed (may be NULL) counts it. A
+ * condition gone meanwhile is TM_OK. Errors are the database's. */
+TM_MUSTCHECK enum tm_code al_cond_clear(PGconn *db, const struct al_cond_ref *ref, int64_t *changed,
+                                        struct tm_err *err);
 
 /* The absences that hold by the clock alone and whose condition does not
  * hold yet, of kind (slow_moving, review_waiting or po_overdue): one ref

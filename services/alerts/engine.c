@@ -150,7 +150,9 @@ eval_demand_spike(const struct al_rule *r, const struct al_facts *f, struct al_o
     double factor = r->params.factor >= 1 ? r->params.factor : 1;
     double limit = factor * f->daily_upper;
 
-    observe(o, f->has_forecast && (double)f->sold_today > limit, "sold_today",
+    /* no demand forecast (an upper bound of 0) is no spike to measure: a
+     * dormant product's first sale is not a flood of alerts */
+    observe(o, f->has_forecast && f->daily_upper > 0 && (double)f->sold_today > limit, "sold_today",
             (double)f->sold_today, limit);
 }
 
@@ -229,6 +231,13 @@ al_evaluate(const struct al_rule *r, const struct al_facts *f, struct al_observa
         observe(o, 0, "", 0, 0);
         break;
     }
+}
+
+int
+al_ledger_reported_again(const struct al_cond *c, const struct al_facts *f)
+{
+    return f->ledger_gap && !f->ledger_recheck && c->holds && c->alert_id == 0 &&
+           c->last_fired_ms > 0 && c->last_fired_ms >= c->since_ms;
 }
 
 enum al_action

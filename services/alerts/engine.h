@@ -93,8 +93,9 @@ struct al_facts {
      * expected delivery (epoch ms of that UTC day's end; 0 when none) */
     int po_open;
     int64_t po_expected_end_ms;
-    /* a ledger check's gap for the level */
-    int ledger_gap;
+    /* a ledger check's gap for the level; ledger_recheck: not a new report,
+     * the evaluate job looking again at a gap still reported */
+    int ledger_gap, ledger_recheck;
     /* a job */
     int failed_in_a_row;
 };
@@ -126,6 +127,12 @@ enum al_action {
     AL_ACT_RESOLVE, /* the condition cleared: resolve its alert by itself ('auto') */
     AL_ACT_CLEAR,   /* it cleared before firing: forget since */
 };
+
+/* Whether a ledger gap in f is a new report of a crossing c already fired
+ * for whose alert was resolved by hand (so it starts a new crossing): 0 for
+ * a crossing still pending (its pending period must run on) and for the
+ * evaluate job's re-evaluations (f->ledger_recheck). */
+int al_ledger_reported_again(const struct al_cond *c, const struct al_facts *f);
 
 /* The transition of condition c of rule r when an evaluation at now_ms says
  * whether it holds: edge-triggered (one alert per crossing), firing once it

@@ -9,17 +9,25 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/db.h"
+#include "common/log.h"
 #include "common/time.h"
 
 #include "services/alerts/cond_store.h"
 #include "services/alerts/facts_store.h"
 
+/* What the ledger check says of a level being evaluated. */
+enum ledger {
+    LEDGER_NONE,     /* nothing: not a ledger evaluation */
+    LEDGER_REPORTED, /* a check reported a gap there (stock.ledger_mismatch) */
+    LEDGER_STILL,    /* the evaluate job: a gap reported before, not a new report */
+};
+
 /* Loads the entity and runs the rules of kinds (rule rule_id alone when not
- * 0) over it; a level nothing is known of is passed over. ledger_gap marks
- * a level the ledger check reported. */
+ * 0) over it; a level nothing is known of is passed over. */
 static enum tm_code
-eval_entity(PGconn *db, struct al_entity *e, unsigned kinds, int64_t rule_id, int ledger_gap,
-            int64_t now_ms, int64_t *changed, struct tm_err *err)
+eval_entity(PGconn *db, struct al_entity *e, unsigned kinds, int64_t rule_id,
+            enum ledger ledger_gap, int64_t now_ms, int64_t *changed, struct tm_err *err)
 {
     enum tm_code rc = al_facts_db_entity(db, e, now_ms, err);
 
@@ -32,7 +40,8 @@ eval_entity(PGconn *db, struct al_entity *e, unsigned kinds, int64_t rule_id, in
     if (rc != TM_OK)
         return rc;
     e->facts.now_ms = now_ms;
-    e->facts.ledger_gap = ledger_gap;
+    e->facts.ledger_gap = ledger_gap != LEDGER_NONE;
+    e->facts.ledger_recheck = ledger_gap == LEDGER_STILL;
     return al_cond_eval(db, e, kinds, rule_id, changed, err);
 }
 
@@ -58,18 +67,27 @@ static enum tm_code
 apply_forecast(PGconn *db, const struct al_fact_forecast *f, int64_t now, struct tm_err *err)
 {
     struct al_entity e;
-    enum tm_code rc = al_facts_db_forecast(db, f, err);
+    int64_t *dropped = NULL;
+    int n_dropped = 0;
+    const unsigned level = al_entity_kinds(AL_ENT_LEVEL);
+    enum tm_code rc = al_facts_db_forecast(db, f, &dropped, &n_dropped, err);
 
     if (rc != TM_OK)
-        return rc;
+        goto out;
     memset(&e, 0, sizeof e);
     e.type = AL_ENT_PRODUCT;
     e.product_id = f->product_id;
-    rc = eval_entity(db, &e, al_entity_kinds(AL_ENT_PRODUCT), 0, 0, now, NULL, err);
+    rc = eval_entity(db, &e, al_entity_kinds(AL_ENT_PRODUCT), 0, LEDGER_NONE, now, NULL, err);
     for (int i = 0; i < f->n_stores && rc == TM_OK; i++) {
         level_entity(&e, f->stores[i].store_id, f->product_id);
-        rc = eval_entity(db, &e, al_entity_kinds(AL_ENT_LEVEL), 0, 0, now, NULL, err);
+        rc = eval_entity(db, &e, level, 0, LEDGER_NONE, now, NULL, err);
     }
+    for (int i = 0; i < n_dropped && rc == TM_OK; i++) { /* levels that lost their figures */
+        level_entity(&e, dropped[i], f->product_id);
+        rc = eval_entity(db, &e, level, 0, LEDGER_NONE, now, NULL, err);
+    }
+out:
+    free(dropped);
     return rc;
 }
 
@@ -82,15 +100,20 @@ apply_fact(PGconn *db, const struct al_fact *f, int64_t now, struct tm_err *err)
     switch (f->type) {
     case AL_FACT_NONE:
         return TM_OK;
-    case AL_FACT_LEVEL:
-        if ((rc = al_facts_db_level(db, &f->u.level, err)) != TM_OK)
+    case AL_FACT_LEVEL: {
+        struct al_fact_level l = f->u.level;
+
+        l.sale_ms = al_fact_sale_time(l.sale_ms, now);
+        if ((rc = al_facts_db_level(db, &l, err)) != TM_OK)
             return rc;
-        level_entity(&e, f->u.level.store_id, f->u.level.product_id);
-        return eval_entity(db, &e, al_entity_kinds(AL_ENT_LEVEL), 0, 0, now, NULL, err);
+        level_entity(&e, l.store_id, l.product_id);
+        return eval_entity(db, &e, al_entity_kinds(AL_ENT_LEVEL), 0, LEDGER_NONE, now, NULL, err);
+    }
     case AL_FACT_LEDGER:
         for (int i = 0; i < f->u.ledger.n_gaps && rc == TM_OK; i++) {
             level_entity(&e, f->u.ledger.gaps[i].store_id, f->u.ledger.gaps[i].product_id);
-            rc = eval_entity(db, &e, 1u << AL_KIND_LEDGER_MISMATCH, 0, 1, now, NULL, err);
+            rc = eval_entity(db, &e, 1u << AL_KIND_LEDGER_MISMATCH, 0, LEDGER_REPORTED, now, NULL,
+                             err);
         }
         return rc;
     case AL_FACT_FORECAST:
@@ -101,17 +124,18 @@ apply_fact(PGconn *db, const struct al_fact *f, int64_t now, struct tm_err *err)
         if ((rc = al_facts_db_sale(db, &f->u.sale, err)) != TM_OK)
             return rc;
         id_entity(&e, AL_ENT_SALE, f->u.sale.txn_id, f->u.sale.store_id);
-        return eval_entity(db, &e, al_entity_kinds(AL_ENT_SALE), 0, 0, now, NULL, err);
+        return eval_entity(db, &e, al_entity_kinds(AL_ENT_SALE), 0, LEDGER_NONE, now, NULL, err);
     case AL_FACT_PO:
         if ((rc = al_facts_db_po(db, &f->u.po, err)) != TM_OK)
             return rc;
         id_entity(&e, AL_ENT_PO, f->u.po.po_id, f->u.po.store_id);
-        return eval_entity(db, &e, al_entity_kinds(AL_ENT_PO), 0, 0, now, NULL, err);
+        return eval_entity(db, &e, al_entity_kinds(AL_ENT_PO), 0, LEDGER_NONE, now, NULL, err);
     case AL_FACT_CIRCUIT:
         if ((rc = al_facts_db_circuit(db, &f->u.circuit, err)) != TM_OK)
             return rc;
         id_entity(&e, AL_ENT_SUPPLIER, f->u.circuit.supplier_id, 0);
-        return eval_entity(db, &e, al_entity_kinds(AL_ENT_SUPPLIER), 0, 0, now, NULL, err);
+        return eval_entity(db, &e, al_entity_kinds(AL_ENT_SUPPLIER), 0, LEDGER_NONE, now, NULL,
+                           err);
     }
     return rc;
 }
@@ -160,17 +184,53 @@ ref_entity(const struct al_cond_ref *r, struct al_entity *e)
     }
 }
 
+/* One ref looked at again (or, clear, cleared) in its own transaction. A
+ * failure of the database is returned (the next run goes on); any other
+ * failure, and a deadlock or serialization failure the connection survives,
+ * is logged and costs that ref alone: what the others fired stays. */
 static enum tm_code
-eval_refs(PGconn *db, const struct al_cond_ref *refs, int n, int64_t now, int64_t *rows,
-          struct tm_err *err)
+eval_ref(PGconn *db, const struct al_cond_ref *ref, int clear, int64_t now, int64_t *rows,
+         struct tm_err *err)
 {
     struct al_entity e;
-    enum tm_code rc = TM_OK;
+    struct tm_err e2 = {0};
+    enum tm_code rc;
+
+    if (!clear && !ref_entity(ref, &e))
+        return TM_OK;
+    if ((rc = tm_db_begin(db, err)) != TM_OK)
+        return rc;
+    if (clear)
+        rc = al_cond_clear(db, ref, rows, &e2);
+    else
+        rc = eval_entity(db, &e, 1u << ref->kind, ref->rule_id,
+                         ref->kind == AL_KIND_LEDGER_MISMATCH ? LEDGER_STILL : LEDGER_NONE, now,
+                         rows, &e2);
+    if (rc == TM_OK)
+        rc = tm_db_commit(db, &e2);
+    else
+        tm_db_rollback(db);
+    if (rc == TM_UNAVAIL && PQstatus(db) != CONNECTION_OK)
+        return tm_err_set(err, rc, NULL, "%s", e2.message);
+    if (rc != TM_OK)
+        tm_log_error(NULL, "alerts.evaluate_failed", "rule=%" PRId64 " key=%s code=%s error=\"%s\"",
+                     ref->rule_id, ref->dedup_key, tm_code_name(rc), e2.message);
+    return TM_OK;
+}
+
+/* The refs a query of the runner's transaction found, each in its own
+ * transaction (the runner's is committed first and begun again after, for
+ * the runner to commit, as al_job_escalate does), in the query's order. */
+static enum tm_code
+eval_refs(PGconn *db, const struct al_cond_ref *refs, int n, int clear, int64_t now, int64_t *rows,
+          struct tm_err *err)
+{
+    enum tm_code rc = tm_db_commit(db, err);
 
     for (int i = 0; i < n && rc == TM_OK; i++)
-        if (ref_entity(&refs[i], &e))
-            rc = eval_entity(db, &e, 1u << refs[i].kind, refs[i].rule_id,
-                             refs[i].kind == AL_KIND_LEDGER_MISMATCH, now, rows, err);
+        rc = eval_ref(db, &refs[i], clear, now, rows, err);
+    if (rc == TM_OK)
+        rc = tm_db_begin(db, err);
     return rc;
 }
 
@@ -186,13 +246,15 @@ al_job_evaluate(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
 
     (void)app;
     *rows = 0;
-    if ((rc = al_cond_db_pending(db, refs, &n, err)) == TM_OK)
-        rc = eval_refs(db, refs, n, now, rows, err);
+    if ((rc = al_cond_db_stale(db, refs, &n, err)) == TM_OK)
+        rc = eval_refs(db, refs, n, 1, now, rows, err);
+    if (rc == TM_OK && (rc = al_cond_db_pending(db, refs, &n, err)) == TM_OK)
+        rc = eval_refs(db, refs, n, 0, now, rows, err);
     if (rc == TM_OK && (rc = al_cond_db_spike_rollover(db, refs, &n, err)) == TM_OK)
-        rc = eval_refs(db, refs, n, now, rows, err);
+        rc = eval_refs(db, refs, n, 0, now, rows, err);
     for (size_t k = 0; k < sizeof absent / sizeof absent[0] && rc == TM_OK; k++)
         if ((rc = al_cond_db_absent(db, absent[k], refs, &n, err)) == TM_OK)
-            rc = eval_refs(db, refs, n, now, rows, err);
+            rc = eval_refs(db, refs, n, 0, now, rows, err);
     free(refs);
     return rc;
 }

@@ -21,8 +21,12 @@ TM_MUSTCHECK enum tm_code al_apply(void *app, PGconn *db, const struct tm_event 
                                    struct tm_err *err);
 
 /* The evaluate job (tm_job_fn): *rows is the conditions it changed. Each
- * run looks at AL_COND_BATCH conditions of each sort at most; the next run
- * carries on. */
+ * run looks at AL_COND_BATCH conditions of each sort at most (stale ones
+ * cleared, due ones, spike rollovers, absences); the next run carries on.
+ * It commits the runner's transaction and evaluates each condition in a
+ * transaction of its own (one's failure is logged and undoes nothing of
+ * the others), then begins one again for the runner to commit; TM_UNAVAIL
+ * when the connection is lost. */
 TM_MUSTCHECK enum tm_code al_job_evaluate(void *app, PGconn *db, int64_t *rows, struct tm_err *err);
 
 #endif

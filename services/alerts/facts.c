@@ -82,6 +82,12 @@ decode_level(const cJSON *d, struct al_fact_level *l, struct tm_err *err)
     return TM_OK;
 }
 
+int64_t
+al_fact_sale_time(int64_t sale_ms, int64_t now_ms)
+{
+    return sale_ms > now_ms + AL_FACT_SALE_AHEAD_MS ? now_ms : sale_ms;
+}
+
 static enum tm_code
 decode_ledger(const cJSON *d, struct al_fact_ledger *g, struct tm_err *err)
 {
@@ -113,6 +119,7 @@ decode_stores(const cJSON *arr, struct al_fact_forecast *f, struct tm_err *err)
 
     if (!arr)
         return TM_OK;
+    f->has_stores = 1;
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) > AL_FACT_STORES_MAX)
         return tm_err_set(err, TM_INVALID, "stores", "stores must be an array of at most %d",
                           AL_FACT_STORES_MAX);

@@ -57,7 +57,8 @@ struct al_fact_forecast {
     int has_mase;
     double mase;
     char model[AL_FACT_MODEL_MAX];
-    int n_stores; /* 0 when the event has no per-store figures */
+    int has_stores; /* the event has per-store figures (stores, maybe empty) */
+    int n_stores;
     struct al_fact_store_demand stores[AL_FACT_STORES_MAX];
 };
 
@@ -123,6 +124,16 @@ struct al_fact_jobs {
  * count outside [0, 10^9]. */
 TM_MUSTCHECK enum tm_code al_fact_jobs_decode(const cJSON *doc, struct al_fact_jobs *out,
                                               struct tm_err *err);
+
+/* A sale may be dated this far ahead of the clock (clocks drift). */
+#define AL_FACT_SALE_AHEAD_MS (5 * 60 * 1000LL)
+
+/* The time a sale movement dated sale_ms counts at when read at now_ms:
+ * sale_ms, or now_ms when it lies more than AL_FACT_SALE_AHEAD_MS ahead (a
+ * future-dated event would else set the day counted and the last sale in
+ * the future, and every real sale after it would count for nothing). 0
+ * stays 0 (no sale). */
+int64_t al_fact_sale_time(int64_t sale_ms, int64_t now_ms);
 
 /* Decodes the data of an event of topic into *out (about 24 KiB: keep it
  * off small stacks). A topic tm-alerts does not read is AL_FACT_NONE and

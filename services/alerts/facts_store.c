@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/buf.h"
 #include "common/db.h"
 
 #define MS(col) "COALESCE((extract(epoch FROM " col ") * 1000)::bigint, 0)"
@@ -67,15 +68,85 @@ al_facts_db_product(PGconn *db, const struct al_fact_product *pr, struct tm_err 
         2, p, NULL, err);
 }
 
+/* The stores' ids, means and upper bounds of f as three array literals. */
+static enum tm_code
+stores_arrays(const struct al_fact_forecast *f, struct tm_buf *ids, struct tm_buf *means,
+              struct tm_buf *uppers)
+{
+    const struct al_fact_store_demand *st = f->stores;
+    enum tm_code rc = tm_db_int_array(ids, &st[0].store_id, sizeof st[0], f->n_stores);
+
+    if (rc == TM_OK && (rc = tm_buf_adds(means, "{")) == TM_OK)
+        rc = tm_buf_adds(uppers, "{");
+    for (int i = 0; i < f->n_stores && rc == TM_OK; i++)
+        if ((rc = tm_buf_printf(means, "%s%.17g", i ? "," : "", st[i].daily_mean)) == TM_OK)
+            rc = tm_buf_printf(uppers, "%s%.17g", i ? "," : "", st[i].daily_upper);
+    if (rc == TM_OK && (rc = tm_buf_adds(means, "}")) == TM_OK)
+        rc = tm_buf_adds(uppers, "}");
+    return rc;
+}
+
+/* The per-store figures of f: the levels listed get theirs in one
+ * statement; the product's levels not listed lose theirs (a forecast that
+ * no longer covers a store says nothing of its demand), their stores into
+ * *dropped (heap, the caller frees it), *n_dropped of them. */
+static enum tm_code
+store_figures(PGconn *db, const struct al_fact_forecast *f, const char *product, int64_t **dropped,
+              int *n_dropped, struct tm_err *err)
+{
+    struct tm_buf ids, means, uppers;
+    PGresult *r = NULL;
+    const char *p[4];
+    enum tm_code rc;
+
+    tm_buf_init(&ids, 32 * AL_FACT_STORES_MAX);
+    tm_buf_init(&means, 32 * AL_FACT_STORES_MAX);
+    tm_buf_init(&uppers, 32 * AL_FACT_STORES_MAX);
+    if ((rc = stores_arrays(f, &ids, &means, &uppers)) != TM_OK) {
+        rc = tm_err_set(err, TM_TOOBIG, "stores", "too many per-store figures");
+        goto out;
+    }
+    p[0] = product;
+    p[1] = ids.p;
+    p[2] = means.p;
+    p[3] = uppers.p;
+    if ((rc = tm_db_exec(db,
+                         "UPDATE alerts.levels l SET daily_mean = s.mean, daily_upper = s.upper"
+                         " FROM unnest($2::bigint[], $3::float8[], $4::float8[])"
+                         " AS s(store_id, mean, upper)"
+                         " WHERE l.product_id = $1 AND l.store_id = s.store_id",
+                         4, p, NULL, err)) != TM_OK ||
+        (rc = tm_db_exec(db,
+                         "UPDATE alerts.levels SET daily_mean = NULL, daily_upper = NULL,"
+                         " updated_at = now() WHERE product_id = $1"
+                         " AND store_id <> ALL ($2::bigint[]) AND daily_mean IS NOT NULL"
+                         " RETURNING store_id",
+                         2, p, &r, err)) != TM_OK)
+        goto out;
+    *dropped = tm_xcalloc((size_t)PQntuples(r) + 1, sizeof **dropped);
+    for (int i = 0; i < PQntuples(r); i++)
+        (*dropped)[i] = tm_db_i64(r, i, 0);
+    *n_dropped = PQntuples(r);
+out:
+    PQclear(r);
+    tm_buf_fini(&ids);
+    tm_buf_fini(&means);
+    tm_buf_fini(&uppers);
+    return rc;
+}
+
 enum tm_code
-al_facts_db_forecast(PGconn *db, const struct al_fact_forecast *f, struct tm_err *err)
+al_facts_db_forecast(PGconn *db, const struct al_fact_forecast *f, int64_t **dropped,
+                     int *n_dropped, struct tm_err *err)
 {
     struct al_fact_product pr = {f->product_id, f->category_id};
-    struct tm_db_int id, st;
-    char mase[32], mean[32], upper[32];
+    struct tm_db_int id;
+    char mase[32];
     const char *p[3] = {tm_db_int(&id, f->product_id), f->has_mase ? mase : NULL, f->model};
     enum tm_code rc;
 
+    *dropped = NULL;
+    *n_dropped = 0;
     snprintf(mase, sizeof mase, "%.17g", f->mase);
     if (f->category_id && (rc = al_facts_db_product(db, &pr, err)) != TM_OK)
         return rc;
@@ -86,17 +157,9 @@ al_facts_db_forecast(PGconn *db, const struct al_fact_forecast *f, struct tm_err
                          " updated_at = now()",
                          3, p, NULL, err)) != TM_OK)
         return rc;
-    for (int i = 0; i < f->n_stores && rc == TM_OK; i++) {
-        const char *q[4] = {tm_db_int(&st, f->stores[i].store_id), p[0], mean, upper};
-
-        snprintf(mean, sizeof mean, "%.17g", f->stores[i].daily_mean);
-        snprintf(upper, sizeof upper, "%.17g", f->stores[i].daily_upper);
-        rc = tm_db_exec(db,
-                        "UPDATE alerts.levels SET daily_mean = $3::float8, daily_upper = $4::float8"
-                        " WHERE store_id = $1 AND product_id = $2",
-                        4, q, NULL, err);
-    }
-    return rc;
+    if (!f->has_stores)
+        return TM_OK;
+    return store_figures(db, f, p[0], dropped, n_dropped, err);
 }
 
 enum tm_code

@@ -19,9 +19,14 @@
  * the day's count and its time as the last sale. */
 TM_MUSTCHECK enum tm_code al_facts_db_level(PGconn *db, const struct al_fact_level *l,
                                             struct tm_err *err);
-/* Writes a product's category and forecast quality, and each store's
- * demand figures to its level (levels not seen yet are left alone). */
+/* Writes a product's category and forecast quality, and, when the event
+ * has per-store figures (f->has_stores), each listed store's to its level
+ * (levels not seen yet are left alone) and none to the product's levels it
+ * does not list: their stores into *dropped, *n_dropped of them, for the
+ * caller to evaluate again. *dropped is NULL or heap the caller frees, on
+ * failure too. TM_TOOBIG when the figures do not fit. */
 TM_MUSTCHECK enum tm_code al_facts_db_forecast(PGconn *db, const struct al_fact_forecast *f,
+                                               int64_t **dropped, int *n_dropped,
                                                struct tm_err *err);
 TM_MUSTCHECK enum tm_code al_facts_db_product(PGconn *db, const struct al_fact_product *p,
                                               struct tm_err *err);

@@ -8,7 +8,9 @@
  * the review resolves it; a job whose last two runs failed raises
  * job_failing at the next jobs-poll, and a good run resolves it. Each test makes its own store and
  * product and rules scoped to that product, so default rules and other suites do not count here;
- * the rules are deleted at the end. */
+ * the rules are deleted at the end. The evaluate job fires a due condition
+ * however many others wait, and clears conditions their rule no longer
+ * covers; a store a forecast no longer lists loses its demand figures. */
 #include <stdio.h>
 #include <string.h>
 
@@ -261,6 +263,192 @@ START_TEST(test_pending_period_and_cooldown)
 }
 END_TEST
 
+/* Rule id again (PUT), now scoped to product. */
+static void
+rescope(long long id, const char *kind, long long product, int cooldown_s)
+{
+    char path[96], body[512];
+    struct resp r;
+
+    snprintf(path, sizeof path, "/api/v1/alert-rules/%lld", id);
+    snprintf(body, sizeof body,
+             "{\"name\":\"cond test %s %s\",\"kind\":\"%s\",\"product_id\":%lld,"
+             "\"params\":{},\"pending_s\":0,\"severity\":\"high\",\"cooldown_s\":%d}",
+             kind, run_tag(), kind, product, cooldown_s);
+    ck_assert_int_eq(http("PUT", path, body, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
+/* The evaluate job fires what is due however many conditions still wait: 250
+ * conditions cooling down (more than a run's batch, and older) do not hold
+ * back one whose pending period is over; conditions no rule covers any more
+ * are cleared, an open alert of them resolved by itself. */
+START_TEST(test_due_not_held_back)
+{
+    long long store = new_store(), p = new_product(), p2 = new_product(), cool, due, id;
+    char res[16];
+
+    cool = rule("stock_out", p, "{}", 0, 3600);
+    /* crossings after an alert 20 min ago: due when the hour's cooldown ends */
+    ck_assert_int_eq(
+        sql_intf("WITH c AS (INSERT INTO alerts.conditions (rule_id, dedup_key, store_id,"
+                 " product_id, holds, since, last_fired_at) SELECT %lld,"
+                 " 'store:' || (900000000 + i) || ':product:%lld', 900000000 + i, %lld, true,"
+                 " now() - interval '10 minutes' - i * interval '1 second',"
+                 " now() - interval '20 minutes' FROM generate_series(1, 250) i RETURNING 1)"
+                 " SELECT count(*) FROM c",
+                 cool, p, p),
+        250);
+    due = rule("stock_out", p, "{}", 2, 0);
+    receive(store, p, 3);
+    wait_alerts_level(store, p, 3);
+    sell(store, p, 3, 1); /* out: due's pending for 2 s; cool fires at once */
+    wait_alerts_level(store, p, 0);
+    wait_alerts(cool, store, "firing", 1, 5000);
+    ck_assert_int_eq(alerts(due, store, "", NULL, NULL), 0);
+    tm_sleep_ms(2100);
+    evaluate();
+    wait_alerts(due, store, "firing", 1, 2000);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id = %lld"
+                              " AND holds AND alert_id IS NULL",
+                              cool),
+                     250); /* still cooling down */
+    /* cool now covers another product: its conditions here are cleared (200 a
+     * run), its alert resolved by itself */
+    rescope(cool, "stock_out", p2, 3600);
+    evaluate();
+    evaluate();
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id = %lld"
+                              " AND (holds OR alert_id IS NOT NULL)",
+                              cool),
+                     0);
+    wait_alerts(cool, store, "resolved", 1, 2000);
+    ck_assert_int_eq(alerts(cool, store, "", &id, res), 1);
+    ck_assert_str_eq(res, "auto");
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alert_history WHERE alert_id = %lld"
+                              " AND action = 'resolved' AND actor = 'system'"
+                              " AND note = 'the rule no longer covers it'",
+                              id),
+                     1);
+    ck_assert_int_eq(alerts(due, store, "firing", NULL, NULL), 1);
+    drop_rule(cool);
+    drop_rule(due);
+}
+END_TEST
+
+/* A forecast.updated of product with per-store figures stores (a JSON
+ * array), as tm-inventory's outbox carries it to tm-alerts. */
+static void
+forecast_event(long long product, const char *stores)
+{
+    ck_assert_int_eq(
+        sql_intf("WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1 RETURNING last),"
+                 " i AS (INSERT INTO inventory.outbox (seq, topic, data)"
+                 " SELECT last, 'forecast.updated', jsonb_build_object('product_id', %lld,"
+                 " 'category_id', (SELECT category_id FROM inventory.products WHERE id = %lld),"
+                 " 'horizon_days', 14, 'series', 1, 'total', 14, 'class', 'smooth', 'model',"
+                 " 'naive', 'mase', 0.5, 'stores', '%s'::jsonb) FROM s RETURNING 1)"
+                 " SELECT count(*) FROM i",
+                 product, product, stores),
+        1);
+}
+
+/* A store a forecast.updated no longer lists loses its demand figures: its
+ * level has no days of cover, and a low_stock alert raised by them
+ * resolves by itself. */
+START_TEST(test_forecast_drops_a_store)
+{
+    long long s1 = new_store(), s2 = new_store(), p = new_product(), low;
+    char stores[256];
+
+    low = rule("low_stock", p, "{\"days_of_cover\":100}", 0, 0);
+    reorder_point(s1, p, 0);
+    reorder_point(s2, p, 0);
+    receive(s1, p, 10);
+    receive(s2, p, 10);
+    wait_alerts_level(s1, p, 10);
+    wait_alerts_level(s2, p, 10);
+    snprintf(stores, sizeof stores,
+             "[{\"store_id\":%lld,\"daily_mean\":1,\"daily_upper\":3},"
+             "{\"store_id\":%lld,\"daily_mean\":1,\"daily_upper\":3}]",
+             s1, s2);
+    forecast_event(p, stores); /* 10 days of cover < 100 at both */
+    wait_alerts(low, s1, "firing", 1, 10000);
+    wait_alerts(low, s2, "firing", 1, 10000);
+    snprintf(stores, sizeof stores, "[{\"store_id\":%lld,\"daily_mean\":1,\"daily_upper\":3}]", s1);
+    forecast_event(p, stores); /* s2 dropped out */
+    wait_alerts(low, s2, "resolved", 1, 10000);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.levels WHERE store_id = %lld"
+                              " AND product_id = %lld AND daily_mean IS NULL"
+                              " AND daily_upper IS NULL",
+                              s2, p),
+                     1);
+    ck_assert_int_eq(alerts(low, s1, "firing", NULL, NULL), 1);
+    drop_rule(low);
+}
+END_TEST
+
+/* A ledger check's report of a gap at store/product, through tm-inventory's
+ * outbox. */
+static void
+ledger_event(long long store, long long product)
+{
+    ck_assert_int_eq(
+        sql_intf("WITH s AS (UPDATE inventory.outbox_seq SET last = last + 1 RETURNING last),"
+                 " i AS (INSERT INTO inventory.outbox (seq, topic, data)"
+                 " SELECT last, 'stock.ledger_mismatch', jsonb_build_object('levels', 1, 'gaps',"
+                 " jsonb_build_array(jsonb_build_object('store_id', %lld, 'product_id', %lld,"
+                 " 'on_hand', 5, 'ledger_on_hand', 4, 'reserved', 0, 'ledger_reserved', 0)))"
+                 " FROM s RETURNING 1) SELECT count(*) FROM i",
+                 store, product),
+        1);
+}
+
+/* A ledger_mismatch rule with a pending period fires once it is over: the
+ * evaluate job looking again does not restart it; resolved by hand, the
+ * same gap is not raised again until a check reports it again. */
+START_TEST(test_ledger_pending_period)
+{
+    long long store = new_store(), p = new_product(), gap, id;
+    char path[96];
+    struct resp r;
+
+    gap = rule("ledger_mismatch", p, "{}", 2, 0);
+    ledger_event(store, p);
+    for (int i = 0; i < 100 && sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id ="
+                                        " %lld AND holds",
+                                        gap) == 0;
+         i++)
+        tm_sleep_ms(100);
+    evaluate(); /* within the pending period: nothing, and it runs on */
+    ck_assert_int_eq(alerts(gap, store, "", NULL, NULL), 0);
+    tm_sleep_ms(2100);
+    evaluate();
+    wait_alerts(gap, store, "firing", 1, 2000);
+    ck_assert_int_eq(alerts(gap, store, "", &id, NULL), 1);
+    snprintf(path, sizeof path, "/api/v1/alerts/%lld/resolve", id);
+    ck_assert_int_eq(http("PATCH", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    tm_sleep_ms(2100);
+    evaluate(); /* still the gap reported before: no new alert */
+    ck_assert_int_eq(alerts(gap, store, "", NULL, NULL), 1);
+    ledger_event(store, p); /* reported again: a new crossing, pending 2 s */
+    for (int i = 0; i < 100 && sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id ="
+                                        " %lld AND since > now() - interval '1 second'",
+                                        gap) == 0;
+         i++)
+        tm_sleep_ms(100);
+    ck_assert_int_eq(alerts(gap, store, "firing", NULL, NULL), 0);
+    tm_sleep_ms(2100);
+    evaluate();
+    wait_alerts(gap, store, "firing", 1, 2000);
+    ck_assert_int_eq(alerts(gap, store, "", NULL, NULL), 2);
+    drop_rule(gap);
+}
+END_TEST
+
 START_TEST(test_review_waiting)
 {
     long long store = new_store(), p = new_product(), wait, txn;
@@ -382,6 +570,9 @@ alerts_cond_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_one_alert_per_crossing_resolved_by_itself);
     tcase_add_test(tc, test_pending_period_and_cooldown);
+    tcase_add_test(tc, test_due_not_held_back);
+    tcase_add_test(tc, test_forecast_drops_a_store);
+    tcase_add_test(tc, test_ledger_pending_period);
     tcase_add_test(tc, test_review_waiting);
     tcase_add_test(tc, test_job_failing);
     suite_add_tcase(s, tc);

@@ -225,6 +225,23 @@ START_TEST(demand_spike_over_upper_bound)
 }
 END_TEST
 
+START_TEST(demand_spike_needs_demand)
+{
+    struct al_rule r = rule(AL_KIND_DEMAND_SPIKE);
+    struct al_facts f = level(100, 100, 0);
+
+    f.has_forecast = 1; /* a forecast of no demand: a dormant product */
+    f.daily_mean = 0;
+    f.daily_upper = 0;
+    f.sold_today = 1;
+    ck_assert_int_eq(holds(&r, &f), 0);
+    f.sold_today = 500;
+    ck_assert_int_eq(holds(&r, &f), 0);
+    f.daily_upper = 0.5; /* any demand at all: measured against it */
+    ck_assert_int_eq(holds(&r, &f), 1);
+}
+END_TEST
+
 START_TEST(forecast_accuracy_over_mase)
 {
     struct al_rule r = rule(AL_KIND_FORECAST_ACCURACY);
@@ -331,6 +348,7 @@ evaluate_suite(void)
     tcase_add_test(tc, overstock_needs_a_forecast);
     tcase_add_test(tc, slow_moving_since_last_sale_or_first_seen);
     tcase_add_test(tc, demand_spike_over_upper_bound);
+    tcase_add_test(tc, demand_spike_needs_demand);
     tcase_add_test(tc, forecast_accuracy_over_mase);
     tcase_add_test(tc, review_waiting_longer_than_minutes);
     tcase_add_test(tc, supplier_api_down_when_open);
@@ -465,6 +483,45 @@ START_TEST(resolved_by_hand_does_not_refire_while_holding)
 }
 END_TEST
 
+/* A ledger evaluation as cond_store.c's eval_rule runs it: a new report of
+ * a crossing that fired and was resolved by hand starts a new one. */
+static enum al_action
+ledger_step(const struct al_rule *r, struct al_cond *c, int recheck, int64_t now)
+{
+    struct al_facts f;
+
+    memset(&f, 0, sizeof f);
+    f.ledger_gap = 1;
+    f.ledger_recheck = recheck;
+    if (al_ledger_reported_again(c, &f))
+        c->holds = 0;
+    return step(r, c, 1, now);
+}
+
+START_TEST(ledger_pending_period_runs_on)
+{
+    struct al_rule r = rule(AL_KIND_LEDGER_MISMATCH);
+    struct al_cond c = {0};
+
+    r.pending_s = 15;
+    ck_assert_int_eq(ledger_step(&r, &c, 0, T0), AL_ACT_PENDING);
+    /* reported again while pending, and looked at again by the evaluate
+     * job: neither restarts the pending period */
+    ck_assert_int_eq(ledger_step(&r, &c, 0, T0 + 5000), AL_ACT_NONE);
+    ck_assert_int_eq(ledger_step(&r, &c, 1, T0 + 10000), AL_ACT_NONE);
+    ck_assert_int_eq(c.since_ms, T0);
+    ck_assert_int_eq(ledger_step(&r, &c, 1, T0 + 15000), AL_ACT_FIRE);
+    c.alert_id = 0; /* resolved by hand */
+    /* still reported (the evaluate job): the same crossing, no new alert */
+    ck_assert_int_eq(ledger_step(&r, &c, 1, T0 + 20000), AL_ACT_NONE);
+    /* reported again by a check: a new crossing, with its pending period */
+    ck_assert_int_eq(ledger_step(&r, &c, 0, T0 + 30000), AL_ACT_PENDING);
+    ck_assert_int_eq(c.since_ms, T0 + 30000);
+    ck_assert_int_eq(ledger_step(&r, &c, 1, T0 + 40000), AL_ACT_NONE);
+    ck_assert_int_eq(ledger_step(&r, &c, 1, T0 + 45000), AL_ACT_FIRE);
+}
+END_TEST
+
 START_TEST(acknowledged_alert_still_resolves)
 {
     struct al_rule r = rule(AL_KIND_LOW_STOCK);
@@ -491,6 +548,7 @@ step_suite(void)
     tcase_add_test(tc, pending_and_cooldown_together);
     tcase_add_test(tc, resolved_by_hand_does_not_refire_while_holding);
     tcase_add_test(tc, acknowledged_alert_still_resolves);
+    tcase_add_test(tc, ledger_pending_period_runs_on);
     suite_add_tcase(s, tc);
     return s;
 }

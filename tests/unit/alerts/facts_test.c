@@ -63,6 +63,19 @@ START_TEST(level_with_a_sale)
 }
 END_TEST
 
+START_TEST(sale_time_not_ahead_of_the_clock)
+{
+    const int64_t now = 1790000000000LL;
+
+    ck_assert_int_eq(al_fact_sale_time(0, now), 0);
+    ck_assert_int_eq(al_fact_sale_time(now - 86400000LL, now), now - 86400000LL);
+    ck_assert_int_eq(al_fact_sale_time(now + AL_FACT_SALE_AHEAD_MS, now),
+                     now + AL_FACT_SALE_AHEAD_MS); /* a clock a little ahead */
+    ck_assert_int_eq(al_fact_sale_time(now + AL_FACT_SALE_AHEAD_MS + 1, now), now);
+    ck_assert_int_eq(al_fact_sale_time(now + 50 * 365 * 86400000LL, now), now); /* year 2076 */
+}
+END_TEST
+
 START_TEST(level_refused)
 {
     char field[64];
@@ -91,10 +104,15 @@ START_TEST(forecast_per_store)
                      TM_OK);
     ck_assert_int_eq(fact->type, AL_FACT_FORECAST);
     ck_assert_int_eq(fact->u.forecast.has_mase, 1);
+    ck_assert_int_eq(fact->u.forecast.has_stores, 1);
     ck_assert_int_eq(fact->u.forecast.n_stores, 1);
     ck_assert(fact->u.forecast.stores[0].daily_upper == 6.0);
     ck_assert_int_eq(decode("forecast.updated", "{\"product_id\":7,\"mase\":null}", NULL), TM_OK);
     ck_assert_int_eq(fact->u.forecast.has_mase, 0);
+    ck_assert_int_eq(fact->u.forecast.has_stores, 0); /* no figures: the levels keep theirs */
+    ck_assert_int_eq(decode("forecast.updated", "{\"product_id\":7,\"stores\":[]}", NULL), TM_OK);
+    ck_assert_int_eq(fact->u.forecast.has_stores, 1); /* figures for no store: none keeps any */
+    ck_assert_int_eq(fact->u.forecast.n_stores, 0);
     ck_assert_int_eq(decode("forecast.updated",
                             "{\"product_id\":7,\"stores\":[{\"store_id\":3,\"daily_mean\":-1,"
                             "\"daily_upper\":6}]}",
@@ -218,6 +236,7 @@ facts_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, level_with_a_sale);
     tcase_add_test(tc, level_refused);
+    tcase_add_test(tc, sale_time_not_ahead_of_the_clock);
     tcase_add_test(tc, forecast_per_store);
     tcase_add_test(tc, sale_waiting_for_review);
     tcase_add_test(tc, po_circuit_product_ledger);
