@@ -12,17 +12,13 @@
  * SIGKILLed while a receiver holds its request loses no step and doubles
  * none (the receiver sees the same delivery id again, never a new one); an
  * alert acknowledged while its receiver is slowly answering 500 gets no
- * further try; a step whose role reaches hundreds of channels runs; and
- * tm-alerts refuses a try that, with its record, does not fit the lease. */
+ * further try (tests/integration/alerts_deliver_test.c has the rest). */
 #include <dirent.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <civetweb.h>
 
@@ -662,6 +658,22 @@ START_TEST(test_notify_level_low_then_out)
 }
 END_TEST
 
+/* Waits up to ms for the receiver to be holding a request. */
+static int
+wait_holding(int ms)
+{
+    int holding = 0;
+
+    for (int t = 0; t < ms && !holding; t += 50) {
+        pthread_mutex_lock(&hook.mu);
+        holding = hook.holding;
+        pthread_mutex_unlock(&hook.mu);
+        if (!holding)
+            tm_sleep_ms(50);
+    }
+    return holding;
+}
+
 /* The instance number of tm-alerts holding alert's step-0 notification
  * (lease_owner "alerts-N/worker"), 0 while none does. */
 static int
@@ -677,7 +689,7 @@ START_TEST(test_notify_sigkill_mid_send_loses_and_doubles_nothing)
 {
     char h_path[96], c_path[96];
     long long store = new_store(), h, c, pol, id, ids[HOOK_MAX];
-    int n, victim = 0, pid, distinct = 0, in = 0, holding = 0;
+    int n, victim = 0, pid, distinct = 0, in = 0;
 
     hook_start();
     snprintf(h_path, sizeof h_path, "/hold/%s/kill", run_tag());
@@ -687,14 +699,7 @@ START_TEST(test_notify_sigkill_mid_send_loses_and_doubles_nothing)
     pol = policy("kill", h, 0, 2, c);
     id = manual(store, pol, "Sender killed");
     /* the receiver holds step 0's request: kill the instance sending it */
-    for (int t = 0; t < 150 && !holding; t++) {
-        pthread_mutex_lock(&hook.mu);
-        holding = hook.holding;
-        pthread_mutex_unlock(&hook.mu);
-        if (!holding)
-            tm_sleep_ms(100);
-    }
-    ck_assert_msg(holding, "no request reached the receiver");
+    ck_assert_msg(wait_holding(15000), "no request reached the receiver");
     victim = sender_of(id);
     ck_assert_int_gt(victim, 0);
     pid = pid_of("alerts", victim);
@@ -749,22 +754,6 @@ START_TEST(test_notify_sigkill_mid_send_loses_and_doubles_nothing)
 }
 END_TEST
 
-/* Waits up to ms for the receiver to be holding a request. */
-static int
-wait_holding(int ms)
-{
-    int holding = 0;
-
-    for (int t = 0; t < ms && !holding; t += 50) {
-        pthread_mutex_lock(&hook.mu);
-        holding = hook.holding;
-        pthread_mutex_unlock(&hook.mu);
-        if (!holding)
-            tm_sleep_ms(50);
-    }
-    return holding;
-}
-
 START_TEST(test_notify_ack_mid_send_stops_retries)
 {
     char s_path[96], path[128];
@@ -802,110 +791,6 @@ START_TEST(test_notify_ack_mid_send_stops_retries)
 }
 END_TEST
 
-#define MANY_CHANNELS 600 /* channels one role target reaches: their ids' list passes 2 KiB */
-
-START_TEST(test_notify_role_of_many_channels_runs)
-{
-    char body[512];
-    long long store = new_store(), pol, id, first = 0;
-
-    for (int i = 0; i < MANY_CHANNELS; i++) {
-        long long c;
-
-        snprintf(body, sizeof body,
-                 "{\"name\":\"many %d %s\",\"kind\":\"dashboard\",\"roles\":[\"store_manager\"],"
-                 "\"store_ids\":[%lld]}",
-                 i, run_tag(), store);
-        c = create("/api/v1/notification-channels", body);
-        first = first ? first : c;
-    }
-    snprintf(body, sizeof body,
-             "{\"name\":\"many %s\",\"steps\":[{\"after_s\":0,\"targets\":["
-             "{\"role\":\"store_manager\"}]}]}",
-             run_tag());
-    pol = create("/api/v1/escalation-policies", body);
-    id = manual(store, pol, "Many channels");
-    for (int t = 0; t < 150 && history_count(id, "escalated") < 1; t++)
-        tm_sleep_ms(100);
-    ck_assert_int_eq(history_count(id, "escalated"), 1);
-    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
-                              " AND state = 'delivered' AND channel_id >= %lld",
-                              id, first),
-                     MANY_CHANNELS);
-    ck_assert_int_eq(
-        sql_intf("SELECT jsonb_array_length(details->'channels') FROM"
-                 " alerts.alert_history WHERE alert_id = %lld AND action = 'escalated'",
-                 id),
-        MANY_CHANNELS);
-    /* past what a step's fixed buffers held (2 KiB of ids) */
-    ck_assert_int_gt(sql_intf("SELECT length((details->'channels')::text) FROM alerts.alert_history"
-                              " WHERE alert_id = %lld AND action = 'escalated'",
-                              id),
-                     2048);
-    ck_assert_int_eq(
-        sql_intf("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.escalated'"
-                 " AND (data->'alert'->>'id')::bigint = %lld AND data->'roles' ? 'store_manager'",
-                 id),
-        1);
-    /* the channels serve no other test: deactivated */
-    ck_assert_int_ge(sql_intf("WITH u AS (UPDATE alerts.channels SET active = false WHERE"
-                              " name LIKE 'many %% %s' RETURNING 1) SELECT count(*) FROM u",
-                              run_tag()),
-                     MANY_CHANNELS);
-}
-END_TEST
-
-START_TEST(test_notify_try_longer_than_lease_is_refused)
-{
-    const char *bin = getenv("TM_TEST_BIN"), *root = getenv("TM_TEST_ROOT");
-    const char *db = getenv("TM_TEST_DB_URL");
-    char exe[512], sql[512], ep[160], evep[160], log[200], buf[16384] = "";
-    int status = 0, done = 0;
-    size_t n = 0;
-    FILE *f;
-    pid_t pid;
-
-    ck_assert(bin && root && db);
-    snprintf(exe, sizeof exe, "%s/tm-alerts", bin);
-    snprintf(sql, sizeof sql, "%s/sql", root);
-    snprintf(ep, sizeof ep, "ipc:///tmp/tm-alerts-refuse-%s.ipc", run_tag());
-    snprintf(evep, sizeof evep, "ipc:///tmp/tm-alerts-refuse-ev-%s.ipc", run_tag());
-    snprintf(log, sizeof log, "/tmp/tm-alerts-refuse-%s.log", run_tag());
-    pid = fork();
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) { /* 3 000 ms + 2 000 to record it > a 4 s lease */
-        int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-        if (fd < 0 || dup2(fd, 2) < 0)
-            _exit(126);
-        execl(exe, exe, "--db-url", db, "--sql-dir", sql, "--instance", "refuse", "--endpoint", ep,
-              "--events-endpoint", evep, "--ops-port", "0", "--delivery-lease-s", "4",
-              "--delivery-timeout-ms", "3000", (char *)NULL);
-        _exit(127);
-    }
-    for (int t = 0; t < 150 && !done; t++) {
-        done = waitpid(pid, &status, WNOHANG) == pid;
-        if (!done)
-            tm_sleep_ms(100);
-    }
-    if (!done) {
-        kill(pid, SIGTERM);
-        waitpid(pid, &status, 0);
-    }
-    if ((f = fopen(log, "r"))) {
-        n = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-    }
-    buf[n] = '\0';
-    unlink(log);
-    ck_assert_msg(done, "tm-alerts ran with a try and its record longer than the lease");
-    ck_assert(WIFEXITED(status));
-    ck_assert_int_eq(WEXITSTATUS(status), 2);
-    ck_assert_msg(strstr(buf, "field=delivery-timeout-ms"), "%s", buf);
-    /* the stack's own 3 000 ms in a 5 s lease is the other side: it runs */
-}
-END_TEST
-
 Suite *
 alerts_notify_suite(void)
 {
@@ -920,8 +805,6 @@ alerts_notify_suite(void)
     tcase_add_test(tc, test_notify_level_low_then_out);
     tcase_add_test(tc, test_notify_sigkill_mid_send_loses_and_doubles_nothing);
     tcase_add_test(tc, test_notify_ack_mid_send_stops_retries);
-    tcase_add_test(tc, test_notify_role_of_many_channels_runs);
-    tcase_add_test(tc, test_notify_try_longer_than_lease_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }
