@@ -154,9 +154,9 @@ export TM_JOB_REORDER_SCAN_S=0 # likewise (reorder_test.c runs it; tm-supplier-s
 export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-open probe
 export TM_ALERTS_WEBHOOK_HOSTS=127.0.0.1 # webhook channels the alert tests create; others refused
 # escalation and delivery on a test's time scale (alerts_notify_test.c): steps
-# looked for every second, a killed sender's lease over in 4 s, quick retries
+# looked for every second, a killed sender's lease over in 5 s (a 3 s try + 2 s), quick retries
 export TM_ALERTS_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TM_JOB_ESCALATE_S=1
-export TM_ALERTS_DELIVERY_LEASE_S=4 TM_ALERTS_DELIVERY_TIMEOUT_MS=3000
+export TM_ALERTS_DELIVERY_LEASE_S=5 TM_ALERTS_DELIVERY_TIMEOUT_MS=3000
 export TM_ALERTS_DELIVERY_BACKOFF_MS=200 TM_ALERTS_DELIVERY_BACKOFF_MAX_MS=1000
 # the WebSocket test's client that stops reading is closed after 16 queued
 # events (tests/integration/ws_test.c); 64 WebSockets per gateway is plenty here

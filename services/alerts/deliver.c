@@ -16,6 +16,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "common/backoff.h"
 #include "common/buf.h"
 #include "common/db.h"
@@ -28,12 +30,13 @@
 #include "services/alerts/notify.h"
 #include "services/alerts/notify_store.h"
 
-#define POLL_MS 250         /* how often an idle worker looks for due notifications */
-#define RECONNECT_MS 1000   /* a worker's wait before reconnecting to PostgreSQL */
-#define BODY_MAX (96 << 10) /* a webhook's body: an Alert and a few numbers */
-#define MAIL_MAX (32 << 10) /* an e-mail */
-#define REPLY_MAX 4096      /* what is kept of a receiver's answer (nothing is read from it) */
-#define ERROR_MAX 400       /* an attempt's error text as recorded */
+#define POLL_MS 250           /* how often an idle worker looks for due notifications */
+#define RECONNECT_MS 1000     /* a worker's wait before reconnecting to PostgreSQL */
+#define BODY_MAX (96 << 10)   /* a webhook's body: an Alert and a few numbers */
+#define MAIL_MAX (32 << 10)   /* an e-mail */
+#define REPLY_MAX 4096        /* what is kept of a receiver's answer (nothing is read from it) */
+#define ERROR_MAX 400         /* an attempt's error text as recorded */
+#define RECORD_MARGIN_MS 2000 /* a try's end to its record: the lease must outlast both */
 
 /* ------------------------------------------------------------ the job */
 
@@ -114,6 +117,33 @@ stopping(struct al_delivery *d, int64_t ms)
     return stop;
 }
 
+/* libcurl's progress callback (about once a second, and on every chunk):
+ * non-zero aborts the transfer, so a stopping instance does not wait out
+ * --delivery-timeout-ms. */
+static int
+xfer_stop(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    return stopping(arg, 0);
+}
+
+/* The options every transfer of d shares: no signals, the try's timeout,
+ * and an abort when d stops. */
+static void
+common_opts(CURL *curl, struct al_delivery *d, char *errbuf)
+{
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)d->cfg->delivery_timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)d->cfg->delivery_timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, xfer_stop);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, d);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+}
+
 /* One attempt's result. */
 struct sent {
     struct al_attempt a;
@@ -141,7 +171,9 @@ judge(CURL *c, CURLcode cc, const char *errbuf, struct sent *s)
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     s->a.status = (int)status;
     s->a.transport_ok = cc == CURLE_OK || status > 0;
-    if (cc != CURLE_OK)
+    if (cc == CURLE_ABORTED_BY_CALLBACK)
+        snprintf(s->error, sizeof s->error, "the instance stopped mid-send");
+    else if (cc != CURLE_OK)
         snprintf(s->error, sizeof s->error, "%.300s (%d)",
                  errbuf[0] ? errbuf : curl_easy_strerror(cc), (int)cc);
     else if (s->a.kind == AL_SEND_WEBHOOK && (status < 200 || status >= 300))
@@ -150,9 +182,10 @@ judge(CURL *c, CURLcode cc, const char *errbuf, struct sent *s)
 
 /* POSTs the webhook of claim c with the Alert alert_json, signed. */
 static void
-send_webhook(const struct al_cfg *cfg, const struct al_ns_claim *c, const char *alert_json,
+send_webhook(struct al_delivery *d, const struct al_ns_claim *c, const char *alert_json,
              struct sent *s)
 {
+    const struct al_cfg *cfg = d->cfg;
     char errbuf[CURL_ERROR_SIZE] = "", line[128], hex[65];
     unsigned char mac[32];
     struct curl_slist *h = NULL;
@@ -193,15 +226,12 @@ send_webhook(const struct al_cfg *cfg, const struct al_ns_claim *c, const char *
     curl_easy_setopt(curl, CURLOPT_URL, c->url);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)cfg->delivery_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->delivery_timeout_ms);
+    common_opts(curl, d, errbuf);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.p);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)body.len);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &seen);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     cc = curl_easy_perform(curl);
     if (cc == CURLE_WRITE_ERROR && seen > REPLY_MAX)
         cc = CURLE_OK; /* the status was in; the rest of a long answer is not read */
@@ -244,9 +274,10 @@ address_ok(const char *addr)
 
 /* Sends the e-mail of claim c about alert a through --smtp-url. */
 static void
-send_mail(const struct al_cfg *cfg, const struct al_ns_claim *c, const struct al_ns_alert *a,
+send_mail(struct al_delivery *d, const struct al_ns_claim *c, const struct al_ns_alert *a,
           struct sent *s)
 {
+    const struct al_cfg *cfg = d->cfg;
     char errbuf[CURL_ERROR_SIZE] = "", date[64], from[300], to[340];
     struct curl_slist *rcpt = NULL;
     struct tm_buf msg;
@@ -266,7 +297,8 @@ send_mail(const struct al_cfg *cfg, const struct al_ns_claim *c, const struct al
                         .fired_at = a->fired_at,
                         .details = a->details,
                         .store_id = a->store_id,
-                        .product_id = a->product_id};
+                        .product_id = a->product_id,
+                        .base64 = EVP_EncodeBlock};
     CURL *curl = NULL;
     CURLcode cc;
 
@@ -291,15 +323,12 @@ send_mail(const struct al_cfg *cfg, const struct al_ns_claim *c, const struct al
     up.left = msg.len;
     curl_easy_setopt(curl, CURLOPT_URL, cfg->smtp_url);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)cfg->delivery_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, (long)cfg->delivery_timeout_ms);
+    common_opts(curl, d, errbuf);
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
     curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_mail);
     curl_easy_setopt(curl, CURLOPT_READDATA, &up);
     curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
     cc = curl_easy_perform(curl);
     judge(curl, cc, errbuf, s);
     if (cc == CURLE_OK && s->a.status == 0)
@@ -345,10 +374,10 @@ deliver(struct worker *w, PGconn *db, const struct al_ns_claim *c)
         snprintf(s.error, sizeof s.error, "%d attempts started, none finished", c->attempt - 1);
     } else if (strcmp(c->kind, "webhook") == 0) {
         if ((rc = al_db_alert_json(db, c->alert_id, &alert, &err)) == TM_OK)
-            send_webhook(cfg, c, alert.p, &s);
+            send_webhook(w->d, c, alert.p, &s);
     } else if (strcmp(c->kind, "email") == 0) {
         if ((rc = al_ns_alert(db, c->alert_id, a, &err)) == TM_OK)
-            send_mail(cfg, c, a, &s);
+            send_mail(w->d, c, a, &s);
     } else {
         snprintf(s.error, sizeof s.error, "a %.20s channel is not delivered by workers", c->kind);
     }
@@ -422,10 +451,13 @@ al_delivery_start(const struct al_cfg *cfg, const char *db_url, const char *inst
     struct al_delivery *d;
 
     *out = NULL;
-    if ((int64_t)cfg->delivery_timeout_ms >= (int64_t)cfg->delivery_lease_s * 1000)
+    /* a try, then its record, within the lease: a take is not taken over
+     * while its outcome is still on the way */
+    if ((int64_t)cfg->delivery_timeout_ms + RECORD_MARGIN_MS >
+        (int64_t)cfg->delivery_lease_s * 1000)
         return tm_err_set(err, TM_INVALID, "delivery-timeout-ms",
-                          "one try (%d ms) must end within the lease (%d s)",
-                          cfg->delivery_timeout_ms, cfg->delivery_lease_s);
+                          "one try (%d ms) and %d ms to record it must fit in the lease (%d s)",
+                          cfg->delivery_timeout_ms, RECORD_MARGIN_MS, cfg->delivery_lease_s);
     if (cfg->delivery_backoff_max_ms < cfg->delivery_backoff_ms)
         return tm_err_set(err, TM_INVALID, "delivery-backoff-max-ms",
                           "at least --delivery-backoff-ms");

@@ -27,13 +27,15 @@ struct al_delivery;
 /* Starts cfg->delivery_workers threads delivering for instance `instance`
  * over db_url; both strings are copied, cfg is borrowed for the workers'
  * life. TM_INVALID naming the setting when the settings do not fit
- * together (a try longer than the lease). *out is owned by the caller. */
+ * together: delivery-timeout-ms + 2000 (a try, then its record) over
+ * delivery-lease-s; delivery-backoff-max-ms under delivery-backoff-ms.
+ * *out is owned by the caller. */
 TM_MUSTCHECK enum tm_code al_delivery_start(const struct al_cfg *cfg, const char *db_url,
                                             const char *instance, struct al_delivery **out,
                                             struct tm_err *err);
 
-/* Stops the workers (a send in progress ends within --delivery-timeout-ms)
- * and frees. NULL-safe. */
+/* Stops the workers (a send in progress is aborted, recorded as a try to
+ * retry) and frees. NULL-safe. */
 void al_delivery_stop(struct al_delivery *d);
 
 #endif

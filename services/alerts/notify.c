@@ -51,17 +51,76 @@ header(struct tm_buf *b, const char *name, const char *pre, const char *value)
     return rc == TM_OK ? tm_buf_adds(b, "\r\n") : rc;
 }
 
-/* Appends body text with every line ending as CRLF (SMTP's). */
+/* 1 when byte c continues a UTF-8 sequence (a character is not cut before it) */
+static int
+utf8_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* Appends body text with every line ending as CRLF (SMTP's) and a line
+ * longer than width bytes broken, before a character's first byte. */
 static enum tm_code
-add_crlf(struct tm_buf *b, const char *s)
+add_crlf(struct tm_buf *b, const char *s, size_t width)
 {
     enum tm_code rc = TM_OK;
+    size_t col = 0;
 
     for (; s && *s && rc == TM_OK; s++) {
         if (*s == '\r')
             continue;
-        rc = *s == '\n' ? tm_buf_adds(b, "\r\n") : tm_buf_add(b, s, 1);
+        if (*s == '\n') {
+            rc = tm_buf_adds(b, "\r\n");
+            col = 0;
+            continue;
+        }
+        if (col >= width && !utf8_cont((unsigned char)*s)) {
+            if ((rc = tm_buf_adds(b, "\r\n")) != TM_OK)
+                break;
+            col = 0;
+        }
+        rc = tm_buf_add(b, s, 1);
+        col++;
     }
+    return rc;
+}
+
+#define WORD_RAW 39 /* bytes per encoded word: 52 base64 characters, a 64-byte word */
+
+/* "Subject: <pre><title>\r\n", the title cleaned; as RFC 2047 encoded
+ * words, one per folded line, when any byte is not ASCII. */
+static enum tm_code
+subject(struct tm_buf *b, const struct al_mail *m, const char *pre)
+{
+    struct tm_buf raw;
+    enum tm_code rc;
+    int ascii = 1;
+
+    tm_buf_init(&raw, b->max);
+    rc = tm_buf_adds(&raw, pre);
+    if (rc == TM_OK)
+        rc = add_clean(&raw, m->title);
+    for (size_t i = 0; rc == TM_OK && i < raw.len; i++)
+        ascii &= (unsigned char)raw.p[i] < 0x80;
+    if (rc == TM_OK && (ascii || !m->base64)) {
+        for (size_t i = 0; i < raw.len; i++)
+            raw.p[i] = (unsigned char)raw.p[i] < 0x80 ? raw.p[i] : '?';
+        rc = tm_buf_printf(b, "Subject: %s\r\n", raw.p);
+    } else if (rc == TM_OK) {
+        rc = tm_buf_adds(b, "Subject:");
+        for (size_t at = 0, end; rc == TM_OK && at < raw.len; at = end) {
+            unsigned char enc[4 * ((WORD_RAW + 2) / 3) + 1];
+
+            end = at + WORD_RAW < raw.len ? at + WORD_RAW : raw.len;
+            while (end < raw.len && end > at + 1 && utf8_cont((unsigned char)raw.p[end]))
+                end--; /* a character is never split between two words */
+            m->base64(enc, (const unsigned char *)raw.p + at, (int)(end - at));
+            rc = tm_buf_printf(b, "%s=?UTF-8?B?%s?=", at ? "\r\n " : " ", (const char *)enc);
+        }
+        if (rc == TM_OK)
+            rc = tm_buf_adds(b, "\r\n");
+    }
+    tm_buf_fini(&raw);
     return rc;
 }
 
@@ -87,13 +146,20 @@ al_notify_email(const struct al_mail *m, struct tm_buf *b)
     if (rc == TM_OK)
         rc = header(b, "Message-ID", "", msgid);
     if (rc == TM_OK)
-        rc = header(b, "Subject", subj_pre, m->title);
+        rc = subject(b, m, subj_pre);
     if (rc == TM_OK)
         rc = tm_buf_adds(b, "MIME-Version: 1.0\r\n"
                             "Content-Type: text/plain; charset=utf-8\r\n"
                             "Content-Transfer-Encoding: 8bit\r\n\r\n");
-    if (rc == TM_OK)
-        rc = add_clean(b, m->title); /* one line, in the body too */
+    if (rc == TM_OK) {
+        struct tm_buf t;
+
+        tm_buf_init(&t, b->max);
+        rc = add_clean(&t, m->title); /* one line, in the body too (wrapped when long) */
+        if (rc == TM_OK)
+            rc = add_crlf(b, t.p, 200);
+        tm_buf_fini(&t);
+    }
     if (rc == TM_OK)
         rc = tm_buf_printf(b,
                            "\r\n\r\nAlert %" PRId64 " (%s), severity %s, fired at %s.\r\n"
@@ -101,11 +167,11 @@ al_notify_email(const struct al_mail *m, struct tm_buf *b)
                            m->alert_id, m->state ? m->state : "", m->severity ? m->severity : "",
                            m->fired_at ? m->fired_at : "", m->step, m->round);
     if (rc == TM_OK)
-        rc = add_crlf(b, where);
+        rc = add_crlf(b, where, AL_MAIL_WRAP);
     if (rc == TM_OK)
-        rc = tm_buf_adds(b, "Details: ");
+        rc = tm_buf_adds(b, "Details:\r\n");
     if (rc == TM_OK)
-        rc = add_crlf(b, m->details);
+        rc = add_crlf(b, m->details, AL_MAIL_WRAP);
     if (rc == TM_OK)
         rc = tm_buf_printf(b,
                            "\r\n\r\nAcknowledge it to stop the escalation: "

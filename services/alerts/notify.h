@@ -16,6 +16,7 @@
 #include "common/err.h"
 
 #define AL_MSGID_MAX 64 /* "<n<id>.a<id>@techmart>" */
+#define AL_MAIL_WRAP 76 /* a body line's bytes before it is wrapped (RFC 5322 asks <= 78) */
 
 /* Appends what a webhook request signs to b: "<unix seconds>.<body>".
  * TM_TOOBIG when b is full (b unchanged). */
@@ -38,11 +39,18 @@ struct al_mail {
     const char *fired_at;
     const char *details;          /* the alert's details as JSON text */
     int64_t store_id, product_id; /* 0: none */
+    /* base64 of in[n] into out (4 * ((n + 2) / 3) + 1 bytes, NUL-terminated),
+     * returning its length: the caller's codec (OpenSSL's EVP_EncodeBlock),
+     * for a Subject that is not ASCII; NULL turns its non-ASCII bytes to '?' */
+    int (*base64)(unsigned char *out, const unsigned char *in, int n);
 };
 
 /* Appends the message (headers, blank line, text/plain body; CRLF line ends)
- * to b: Subject "[TechMart <severity>] <title>", the Message-ID above.
- * TM_TOOBIG when b is full. */
+ * to b: Subject "[TechMart <severity>] <title>" — RFC 2047 encoded words
+ * (=?UTF-8?B?...?=, folded, cut on UTF-8 boundaries) when it is not ASCII —
+ * and the Message-ID above. Body lines are wrapped (the details every
+ * AL_MAIL_WRAP bytes, on a UTF-8 boundary) so none passes SMTP's 998.
+ * TM_TOOBIG when b is full (b unchanged). */
 TM_MUSTCHECK enum tm_code al_notify_email(const struct al_mail *m, struct tm_buf *b);
 
 enum al_send_kind { AL_SEND_WEBHOOK, AL_SEND_EMAIL };

@@ -24,7 +24,7 @@
 #define NOW_MS "(extract(epoch FROM now()) * 1000)::bigint"
 #define EVENT_MAX (80 << 10) /* alert.escalated: an Alert and a few roles */
 #define LIST_ROWS 1000       /* notifications listed per alert at most */
-#define DETAILS_MAX 4096     /* a history row's details: ids of a step's channels */
+#define CANCEL_BATCH 100     /* due rows of stopped alerts one claim cancels at most */
 
 enum tm_code
 al_ns_due(PGconn *db, int max, int64_t *ids, int *n, struct tm_err *err)
@@ -98,10 +98,12 @@ move_to(PGconn *db, int64_t id, int next, int64_t due_ms, struct tm_err *err)
                       3, params, NULL, err);
 }
 
-/* What a step queued. */
+/* What a step queued. The lists are as long as the step's targets are many
+ * (a role may reach every channel there is), so they are held on the heap,
+ * sized from the result: no number of channels makes a step fail. */
 struct queued {
-    char channels[DETAILS_MAX / 2]; /* JSON array of channel ids */
-    char roles[DETAILS_MAX / 2];    /* JSON array: roles of the dashboard channels notified */
+    char *channels; /* JSON array of channel ids; owned, NULL until queued */
+    char *roles;    /* JSON array: roles of the dashboard channels notified; owned */
     int64_t n, dashboards;
 };
 
@@ -139,10 +141,10 @@ queue_step(PGconn *db, int64_t id, int64_t policy_id, int step, int round, int s
         5, params, &r, err);
 
     if (rc == TM_OK && PQntuples(r) == 1) {
-        if (tm_strlcpy(q->channels, tm_db_str(r, 0, 0), sizeof q->channels) != TM_OK ||
-            tm_strlcpy(q->roles, tm_db_str(r, 0, 3), sizeof q->roles) != TM_OK)
-            rc = tm_err_set(err, TM_TOOBIG, NULL, "step %d of alert %" PRId64 ": too many channels",
-                            step, id);
+        free(q->channels);
+        free(q->roles);
+        q->channels = tm_xstrdup(tm_db_str(r, 0, 0));
+        q->roles = tm_xstrdup(tm_db_str(r, 0, 3));
         q->n = tm_db_i64(r, 0, 1);
         q->dashboards = tm_db_i64(r, 0, 2);
     }
@@ -155,22 +157,31 @@ static enum tm_code
 step_history(PGconn *db, int64_t id, int step, int round, int64_t silence_id,
              const struct queued *q, struct tm_err *err)
 {
-    char details[DETAILS_MAX + 128], silence[40] = "";
+    const char *channels = q->channels ? q->channels : "[]";
+    char silence[40] = "";
     struct tm_db_int a;
-    const char *params[3] = {tm_db_int(&a, id), silence_id ? "silenced" : "escalated", details};
-    int n;
+    struct tm_buf details;
+    enum tm_code rc;
 
     if (silence_id)
         snprintf(silence, sizeof silence, ",\"silence_id\":%" PRId64, silence_id);
-    n = snprintf(details, sizeof details, "{\"step\":%d,\"round\":%d,\"channels\":%s%s}", step,
-                 round, q->channels, silence);
-    if (n < 0 || (size_t)n >= sizeof details)
-        return tm_err_set(err, TM_TOOBIG, NULL, "history details too large");
-    return tm_db_exec(db,
-                      "INSERT INTO alerts.alert_history (alert_id, action, from_state, to_state,"
-                      " actor, details) VALUES ($1::bigint, $2, 'firing', 'firing', 'system',"
-                      " $3::jsonb)",
-                      3, params, NULL, err);
+    tm_buf_init(&details, strlen(channels) + 128); /* the ids, then two numbers and the silence */
+    rc = tm_buf_printf(&details, "{\"step\":%d,\"round\":%d,\"channels\":%s%s}", step, round,
+                       channels, silence);
+    if (rc == TM_OK) {
+        const char *params[3] = {tm_db_int(&a, id), silence_id ? "silenced" : "escalated",
+                                 details.p};
+
+        rc = tm_db_exec(db,
+                        "INSERT INTO alerts.alert_history (alert_id, action, from_state, to_state,"
+                        " actor, details) VALUES ($1::bigint, $2, 'firing', 'firing', 'system',"
+                        " $3::jsonb)",
+                        3, params, NULL, err);
+    } else {
+        rc = tm_err_set(err, rc, NULL, "history details too large");
+    }
+    tm_buf_fini(&details);
+    return rc;
 }
 
 /* alert.escalated: {"alert": Alert, "step", "round", "roles"}. */
@@ -178,15 +189,16 @@ static enum tm_code
 escalated_event(PGconn *db, int64_t id, int step, int round, const struct queued *q,
                 struct tm_err *err)
 {
+    const char *roles = q->roles ? q->roles : "[]";
     struct tm_buf b;
     enum tm_code rc;
 
-    tm_buf_init(&b, EVENT_MAX);
+    tm_buf_init(&b, EVENT_MAX + strlen(roles));
     rc = tm_buf_adds(&b, "{\"alert\":");
     if (rc == TM_OK)
         rc = al_db_alert_json(db, id, &b, err);
     if (rc == TM_OK && (rc = tm_buf_printf(&b, ",\"step\":%d,\"round\":%d,\"roles\":%s}", step,
-                                           round, q->roles)) != TM_OK)
+                                           round, roles)) != TM_OK)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "alert.escalated too large");
     if (rc == TM_OK)
         rc = tm_outbox_add(db, &al_outbox, tm_topic_name(TM_TOPIC_ALERT_ESCALATED), b.p, NULL, err);
@@ -199,7 +211,7 @@ al_ns_escalate(PGconn *db, int64_t id, int *ran, struct tm_err *err)
 {
     struct due_alert d;
     struct al_policy p;
-    struct queued q = {"[]", "[]", 0, 0};
+    struct queued q = {NULL, NULL, 0, 0};
     int got = 0, step, round, nstep, nround;
     int64_t due_ms, next_due = 0, silence_id = 0;
     enum tm_code rc = lock_due(db, id, &d, &got, err);
@@ -228,6 +240,8 @@ al_ns_escalate(PGconn *db, int64_t id, int *ran, struct tm_err *err)
     if (rc == TM_OK && !silence_id && q.dashboards > 0)
         rc = escalated_event(db, id, step, round, &q, err);
     *ran = rc == TM_OK;
+    free(q.channels);
+    free(q.roles);
     return rc;
 }
 
@@ -253,22 +267,32 @@ enum tm_code
 al_ns_claim(PGconn *db, const char *owner, int lease_s, struct al_ns_claim *c, int *got,
             struct tm_err *err)
 {
-    struct tm_db_int a;
-    const char *params[2] = {owner, tm_db_int(&a, lease_s)};
+    struct tm_db_int a, b;
+    const char *params[3] = {owner, tm_db_int(&a, lease_s), tm_db_int(&b, CANCEL_BATCH)};
     int n = 0;
     /* next_at moves to the lease's end: a 'sending' row is due again when
-     * its lease ran out, through the same index as a pending one */
+     * its lease ran out, through the same index as a pending one. Only an
+     * alert still firing is sent to; the due rows of one acknowledged,
+     * resolved or deleted since (a retry queued while the stop landed, or a
+     * take whose lease ran out) are cancelled on the way, a batch a call. */
     enum tm_code rc = tm_db_many(
         db,
-        "UPDATE alerts.notifications n SET state = 'sending', lease_owner = $1,"
+        "WITH gone AS (UPDATE alerts.notifications g SET state = 'cancelled', lease_owner = NULL,"
+        " lease_until = NULL WHERE g.id IN (SELECT x.id FROM alerts.notifications x"
+        " WHERE x.state IN ('pending', 'sending') AND x.next_at <= now() AND NOT EXISTS"
+        " (SELECT 1 FROM alerts.alerts a WHERE a.id = x.alert_id AND a.state = 'firing'"
+        " AND a.deleted_at IS NULL) ORDER BY x.next_at, x.id LIMIT $3::integer"
+        " FOR UPDATE OF x SKIP LOCKED))"
+        " UPDATE alerts.notifications n SET state = 'sending', lease_owner = $1,"
         " lease_until = now() + make_interval(secs => $2::integer),"
         " next_at = now() + make_interval(secs => $2::integer), attempts = n.attempts + 1"
-        " FROM alerts.channels c WHERE c.id = n.channel_id AND n.id = (SELECT id"
-        " FROM alerts.notifications WHERE state IN ('pending', 'sending') AND next_at <= now()"
-        " ORDER BY next_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+        " FROM alerts.channels c WHERE c.id = n.channel_id AND n.id = (SELECT x.id"
+        " FROM alerts.notifications x JOIN alerts.alerts a ON a.id = x.alert_id"
+        " WHERE x.state IN ('pending', 'sending') AND x.next_at <= now() AND a.state = 'firing'"
+        " AND a.deleted_at IS NULL ORDER BY x.next_at, x.id LIMIT 1 FOR UPDATE OF x SKIP LOCKED)"
         " RETURNING n.id, n.alert_id, n.channel_id, n.step, n.round, n.attempts, c.kind, c.url,"
         " c.secret, c.address",
-        2, params, claim_row, c, sizeof *c, &n, err);
+        3, params, claim_row, c, sizeof *c, &n, err);
 
     *got = rc == TM_OK && n == 1;
     return rc;
@@ -288,7 +312,7 @@ al_ns_record(PGconn *db, const struct al_ns_claim *c, const char *owner, int64_t
                           ok ? "true" : "false",
                           status ? tm_db_int(&st, status) : NULL,
                           error};
-    const char *upd[5] = {ins[0], owner, states[end], tm_db_int(&w, wait_ms), error};
+    const char *upd[6] = {ins[0], owner, states[end], tm_db_int(&w, wait_ms), error, ins[1]};
     PGresult *r = NULL;
     enum tm_code rc = tm_db_begin(db, err);
 
@@ -301,12 +325,16 @@ al_ns_record(PGconn *db, const struct al_ns_claim *c, const char *owner, int64_t
                         7, ins, NULL, err);
     if (rc == TM_OK)
         rc = tm_db_exec(db,
-                        "UPDATE alerts.notifications SET state = $3,"
+                        "UPDATE alerts.notifications n SET state = CASE WHEN $3 = 'pending'"
+                        " AND NOT EXISTS (SELECT 1 FROM alerts.alerts a WHERE a.id = n.alert_id"
+                        " AND a.state = 'firing' AND a.deleted_at IS NULL) THEN 'cancelled'"
+                        " ELSE $3 END,"
                         " next_at = now() + make_interval(secs => $4::integer / 1000.0),"
                         " delivered_at = CASE WHEN $3 = 'delivered' THEN now() END,"
                         " last_error = $5, lease_owner = NULL, lease_until = NULL"
-                        " WHERE id = $1::bigint AND lease_owner = $2 AND state = 'sending'",
-                        5, upd, &r, err);
+                        " WHERE n.id = $1::bigint AND n.lease_owner = $2 AND n.state = 'sending'"
+                        " AND n.attempts = $6::integer",
+                        6, upd, &r, err);
     if (rc == TM_OK)
         *held = atoi(PQcmdTuples(r)) == 1;
     PQclear(r);

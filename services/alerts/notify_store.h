@@ -46,9 +46,12 @@ struct al_ns_claim {
 };
 
 /* Takes the notification due longest (pending with next_at <= now(), or
- * sending whose lease ran out) for owner, FOR UPDATE SKIP LOCKED: state
- * 'sending', lease until now + lease_s, attempts + 1. Its own statement
- * (autocommit). *got 0 when none is due. */
+ * sending whose lease ran out) of an alert still firing (not deleted) for
+ * owner, FOR UPDATE SKIP LOCKED: state 'sending', lease until now +
+ * lease_s, attempts + 1 (c->attempt: that number, which the take's record
+ * must name). Due rows of alerts no longer firing (acknowledged, resolved,
+ * deleted) are set 'cancelled' on the way, up to a batch per call. Its own
+ * statement (autocommit). *got 0 when none is due. */
 TM_MUSTCHECK enum tm_code al_ns_claim(PGconn *db, const char *owner, int lease_s,
                                       struct al_ns_claim *c, int *got, struct tm_err *err);
 
@@ -57,9 +60,12 @@ enum al_ns_end { AL_NS_DELIVERED, AL_NS_RETRY, AL_NS_FAILED };
 
 /* Records attempt c->attempt of c by owner (started at started_ms, ok,
  * status 0 for none, error "" for none) in alerts.delivery_attempts, and —
- * only while owner still holds the lease — ends the notification:
- * delivered, pending again after wait_ms, or failed. In one transaction of
- * its own. *held 0 when the lease had passed to another. */
+ * only while this take still holds the lease (owner and attempts both
+ * c's: a late record of an expired take under the same owner name matches
+ * nothing) — ends the notification: delivered, pending again after
+ * wait_ms (or 'cancelled' instead when its alert is no longer firing or was
+ * deleted: no further try), or failed. In one transaction of its own.
+ * *held 0 when the lease had passed to another. */
 TM_MUSTCHECK enum tm_code al_ns_record(PGconn *db, const struct al_ns_claim *c, const char *owner,
                                        int64_t started_ms, int ok, int status, const char *error,
                                        enum al_ns_end end, int wait_ms, int *held,

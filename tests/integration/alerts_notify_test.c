@@ -10,7 +10,9 @@
  * low and out through the API makes one alert per crossing, delivered
  * once, resolved by itself after a receipt; and a tm-alerts instance
  * SIGKILLed while a receiver holds its request loses no step and doubles
- * none (the receiver sees the same delivery id again, never a new one). */
+ * none (the receiver sees the same delivery id again, never a new one); an
+ * alert acknowledged while its receiver is slowly answering 500 gets no
+ * further try (tests/integration/alerts_deliver_test.c has the rest). */
 #include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
@@ -27,6 +29,7 @@
 
 #define SECRET "alerts-notify-test-secret-0123456789"
 #define HOOK_MAX 256 /* requests one test's receiver records */
+#define SLOW_MS 1500 /* a /slow answer's delay: under the test stack's 3 s try */
 
 /* One request the receiver took. */
 struct hook_req {
@@ -36,7 +39,8 @@ struct hook_req {
 };
 
 /* The receiver: requests it took; paths under /hold answer a delivery id's
- * first request only after hold_ms (a slow receiver to kill a sender on). */
+ * first request only after hold_ms (a slow receiver to kill a sender on);
+ * paths under /slow answer every request 500 after SLOW_MS. */
 static struct {
     pthread_mutex_t mu;
     struct hook_req req[HOOK_MAX];
@@ -87,7 +91,7 @@ on_hook(struct mg_connection *c, void *arg)
     const struct mg_request_info *ri = mg_get_request_info(c);
     static char none[] = "";
     char *body = calloc(1, 65536);
-    int len = 0, k, hold = 0, status = 200;
+    int len = 0, k, hold = 0, slow = 0, status = 200;
     struct hook_req r = {0};
     cJSON *j, *a;
 
@@ -113,12 +117,14 @@ on_hook(struct mg_connection *c, void *arg)
         status = 500; /* the first try of each delivery fails */
     else if (strncmp(r.path, "/gone", 5) == 0)
         status = 410;
+    else if (strncmp(r.path, "/slow", 5) == 0)
+        status = 500, slow = 1;
     if (hook.n < HOOK_MAX)
         hook.req[hook.n++] = r;
-    hook.holding += hold;
+    hook.holding += hold || slow;
     pthread_mutex_unlock(&hook.mu);
-    if (hold) {
-        tm_sleep_ms(hook.hold_ms);
+    if (hold || slow) {
+        tm_sleep_ms(slow ? SLOW_MS : hook.hold_ms);
         pthread_mutex_lock(&hook.mu);
         hook.holding--;
         pthread_mutex_unlock(&hook.mu);
@@ -652,6 +658,22 @@ START_TEST(test_notify_level_low_then_out)
 }
 END_TEST
 
+/* Waits up to ms for the receiver to be holding a request. */
+static int
+wait_holding(int ms)
+{
+    int holding = 0;
+
+    for (int t = 0; t < ms && !holding; t += 50) {
+        pthread_mutex_lock(&hook.mu);
+        holding = hook.holding;
+        pthread_mutex_unlock(&hook.mu);
+        if (!holding)
+            tm_sleep_ms(50);
+    }
+    return holding;
+}
+
 /* The instance number of tm-alerts holding alert's step-0 notification
  * (lease_owner "alerts-N/worker"), 0 while none does. */
 static int
@@ -667,7 +689,7 @@ START_TEST(test_notify_sigkill_mid_send_loses_and_doubles_nothing)
 {
     char h_path[96], c_path[96];
     long long store = new_store(), h, c, pol, id, ids[HOOK_MAX];
-    int n, victim = 0, pid, distinct = 0, in = 0, holding = 0;
+    int n, victim = 0, pid, distinct = 0, in = 0;
 
     hook_start();
     snprintf(h_path, sizeof h_path, "/hold/%s/kill", run_tag());
@@ -677,14 +699,7 @@ START_TEST(test_notify_sigkill_mid_send_loses_and_doubles_nothing)
     pol = policy("kill", h, 0, 2, c);
     id = manual(store, pol, "Sender killed");
     /* the receiver holds step 0's request: kill the instance sending it */
-    for (int t = 0; t < 150 && !holding; t++) {
-        pthread_mutex_lock(&hook.mu);
-        holding = hook.holding;
-        pthread_mutex_unlock(&hook.mu);
-        if (!holding)
-            tm_sleep_ms(100);
-    }
-    ck_assert_msg(holding, "no request reached the receiver");
+    ck_assert_msg(wait_holding(15000), "no request reached the receiver");
     victim = sender_of(id);
     ck_assert_int_gt(victim, 0);
     pid = pid_of("alerts", victim);
@@ -739,6 +754,43 @@ START_TEST(test_notify_sigkill_mid_send_loses_and_doubles_nothing)
 }
 END_TEST
 
+START_TEST(test_notify_ack_mid_send_stops_retries)
+{
+    char s_path[96], path[128];
+    long long store = new_store(), ch, pol, id;
+    struct resp r;
+
+    hook_start();
+    snprintf(s_path, sizeof s_path, "/slow/%s/ack", run_tag());
+    ch = hook_channel("slow 500", s_path);
+    pol = policy("ack mid-send", ch, 0, 600, ch);
+    id = manual(store, pol, "Acknowledged mid-send");
+    /* the first try is in flight (it will be answered 500: retryable) */
+    ck_assert_msg(wait_holding(15000), "no request reached the receiver");
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld AND step = 0"
+                 " AND state = 'sending'",
+                 id),
+        1);
+    ck_assert_int_eq(http("POST", PATH("/api/v1/alerts/%lld/acknowledge", id), "{}", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    /* the try in flight finishes; none follows (backoff is 200-1000 ms here) */
+    tm_sleep_ms(SLOW_MS + 5000);
+    ck_assert_int_eq(hook_count(s_path, id, -1, NULL), 1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.delivery_attempts d JOIN"
+                              " alerts.notifications n ON n.id = d.notification_id WHERE"
+                              " n.alert_id = %lld AND d.status = 500",
+                              id),
+                     1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.notifications WHERE alert_id = %lld"
+                              " AND state = 'cancelled' AND attempts = 1",
+                              id),
+                     1);
+    hook_stop();
+}
+END_TEST
+
 Suite *
 alerts_notify_suite(void)
 {
@@ -752,6 +804,7 @@ alerts_notify_suite(void)
     tcase_add_test(tc, test_notify_retries_fails_for_good_roles_and_dashboard);
     tcase_add_test(tc, test_notify_level_low_then_out);
     tcase_add_test(tc, test_notify_sigkill_mid_send_loses_and_doubles_nothing);
+    tcase_add_test(tc, test_notify_ack_mid_send_stops_retries);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -134,6 +134,7 @@ Suite *report_suite(void);
 Suite *alerts_life_suite(void);
 Suite *alerts_cond_suite(void);
 Suite *alerts_notify_suite(void);
+Suite *alerts_deliver_suite(void);
 Suite *alerts_config_suite(void);
 
 #endif

@@ -1,8 +1,12 @@
 /* tests/unit/alerts/notify_test.c — the pure half of notification
  * delivery: what a webhook signs, the Message-ID
  * and text of an alert e-mail (no header injected by a title), and the
- * verdict of each attempt's outcome (delivered, retried, failed). */
+ * verdict of each attempt's outcome (delivered, retried, failed); a
+ * Subject that is not ASCII as RFC 2047 words, and no body line past SMTP's
+ * 998 bytes (checked against the plain text they encode). */
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "services/alerts/notify.h"
 #include "tests/unit/alerts/suites.h"
@@ -77,6 +81,134 @@ START_TEST(test_email)
 }
 END_TEST
 
+/* The longest line of b (CRLF not counted); *cut 1 when a line starts
+ * inside a UTF-8 character. */
+static size_t
+longest_line(const char *p, int *cut)
+{
+    size_t best = 0;
+
+    *cut = 0;
+    for (const char *l = p; *l;) {
+        const char *e = strstr(l, "\r\n");
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+
+        *cut |= ((unsigned char)*l & 0xC0) == 0x80;
+        best = n > best ? n : best;
+        l += n + (e ? 2 : 0);
+    }
+    return best;
+}
+
+START_TEST(test_email_subject_not_ascii_is_encoded)
+{
+    /* 30 "ü" (2 bytes each) and a 3-byte "—": words must cut between characters */
+    char title[256] = "K";
+    struct al_mail m = {.from = "a@b.c",
+                        .to = "d@e.f",
+                        .date = "x",
+                        .severity = "high",
+                        .title = title,
+                        .details = "{}",
+                        .base64 = EVP_EncodeBlock};
+    struct tm_buf b;
+    char got[512] = "", *p, *end;
+    int cut = 0, words = 0;
+
+    for (int i = 0; i < 30; i++)
+        strncat(title, "\xc3\xbc", sizeof title - strlen(title) - 1);
+    strncat(title, " \xe2\x80\x94 T\xc3\xbcr\r\nBcc: x@y.z", sizeof title - strlen(title) - 1);
+    tm_buf_init(&b, 8192);
+    ck_assert_int_eq(al_notify_email(&m, &b), TM_OK);
+    p = strstr(b.p, "\r\nSubject: =?UTF-8?B?");
+    ck_assert_ptr_nonnull(p);
+    end = strstr(p, "\r\nMIME-Version:");
+    ck_assert_ptr_nonnull(end);
+    ck_assert_ptr_null(strstr(b.p, "\r\nBcc:"));
+    /* each word decodes to whole characters; together, the subject */
+    for (p = strstr(p, "=?UTF-8?B?"); p && p < end; p = strstr(p, "=?UTF-8?B?")) {
+        unsigned char dec[128];
+        char *q = strstr(p, "?=");
+        int pad = 0, n;
+
+        p += 10;
+        ck_assert_ptr_nonnull(q);
+        ck_assert_int_le(q - p + 12, 75); /* RFC 2047: a word is 75 characters at most */
+        pad = (q[-1] == '=') + (q[-2] == '=');
+        n = EVP_DecodeBlock(dec, (const unsigned char *)p, (int)(q - p)) - pad;
+        ck_assert_int_gt(n, 0);
+        ck_assert_int_ne(dec[0] & 0xC0, 0x80); /* no word starts inside a character */
+        strncat(got, (const char *)dec, (size_t)n);
+        words++;
+        p = q + 2;
+    }
+    ck_assert_int_ge(words, 2);
+    ck_assert_str_eq(got, "[TechMart high] Kü\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc"
+                          "\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc"
+                          "\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc"
+                          "\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc"
+                          " \xe2\x80\x94 T\xc3\xbcr  Bcc: x@y.z");
+    ck_assert_int_le(longest_line(b.p, &cut), 998);
+    ck_assert_int_eq(cut, 0);
+    tm_buf_fini(&b);
+    /* without a codec: ASCII only, '?' for each other byte */
+    m.base64 = NULL;
+    m.title = "Caf\xc3\xa9";
+    tm_buf_init(&b, 8192);
+    ck_assert_int_eq(al_notify_email(&m, &b), TM_OK);
+    ck_assert_ptr_nonnull(strstr(b.p, "\r\nSubject: [TechMart high] Caf??\r\n"));
+    tm_buf_fini(&b);
+}
+END_TEST
+
+START_TEST(test_email_long_details_are_wrapped)
+{
+    /* one line of 3 900 bytes of JSON, "é" (2 bytes) and "€" (3) among ASCII */
+    char details[4000], title[300];
+    struct al_mail m = {.from = "a@b.c",
+                        .to = "d@e.f",
+                        .date = "x",
+                        .severity = "high",
+                        .title = title,
+                        .details = details,
+                        .base64 = EVP_EncodeBlock};
+    struct tm_buf b, flat;
+    const char *p;
+    size_t k = 0;
+    int cut = 0;
+
+    k += (size_t)snprintf(details, sizeof details, "{\"note\":\"");
+    for (int i = 0; k + 8 < 3900; i++) {
+        const char *piece = i % 3 == 0 ? "\xc3\xa9" : i % 3 == 1 ? "\xe2\x82\xac" : "ab";
+        size_t n = strlen(piece);
+
+        memcpy(details + k, piece, n);
+        k += n;
+    }
+    memcpy(details + k, "\"}", 3);
+    memset(title, 'T', sizeof title - 1);
+    title[sizeof title - 1] = '\0';
+    tm_buf_init(&b, 32768);
+    ck_assert_int_eq(al_notify_email(&m, &b), TM_OK);
+    ck_assert_int_le(longest_line(b.p, &cut), 998); /* SMTP's limit */
+    ck_assert_int_eq(cut, 0);
+    p = strstr(b.p, "Details:\r\n");
+    ck_assert_ptr_nonnull(p);
+    p += strlen("Details:\r\n");
+    /* the details' lines: AL_MAIL_WRAP bytes, and the rest of a character */
+    ck_assert_int_le(longest_line(p, &cut), AL_MAIL_WRAP + 3);
+    ck_assert_int_ge(longest_line(p, &cut), AL_MAIL_WRAP);
+    /* the details, lines joined again, are the details */
+    tm_buf_init(&flat, 8192);
+    for (; *p && strncmp(p, "\r\n\r\n", 4) != 0; p++)
+        if (*p != '\r' && *p != '\n')
+            ck_assert_int_eq(tm_buf_add(&flat, p, 1), TM_OK);
+    ck_assert_str_eq(flat.p, details);
+    tm_buf_fini(&flat);
+    tm_buf_fini(&b);
+}
+END_TEST
+
 static const struct tm_backoff bo = {3, 100, 1000};
 
 /* kind, transport_ok, status, done → verdict, wait */
@@ -140,6 +272,8 @@ notify_suite(void)
     tcase_add_test(tc, test_signed_input);
     tcase_add_test(tc, test_message_id);
     tcase_add_test(tc, test_email);
+    tcase_add_test(tc, test_email_subject_not_ascii_is_encoded);
+    tcase_add_test(tc, test_email_long_details_are_wrapped);
     tcase_add_loop_test(tc, test_verdict, 0, (int)(sizeof verdicts / sizeof verdicts[0]));
     tcase_add_test(tc, test_verdict_backoff_grows);
     suite_add_tcase(s, tc);
