@@ -1,7 +1,8 @@
 /* common/outbox.c — outbox writes, replay, and the publisher thread. The
- * publisher polls every 20 ms when idle and sends in batches of 500: one
- * indexed range read per batch, so it keeps up with thousands of events a
- * second without a database round trip per event. */
+ * publisher polls every 20 ms when idle; each round numbers up to 500
+ * written events in one statement (its commit) and sends the numbered ones
+ * in batches of 500 (one indexed range read), so it keeps up with thousands
+ * of events a second without a database round trip per event. */
 #include "common/outbox.h"
 
 #include <errno.h>
@@ -23,13 +24,16 @@
 #define BATCH 500
 #define IDLE_MS 20
 #define RETRY_MS 500
-#define SQL_MAX 512
+#define SQL_MAX 1024
 
-/* The statements, derived from the schema name. seq is gap-free per source:
- * taken from the single counter row, whose lock serializes writers until
- * they commit, so a rolled-back transaction gives its number back and seq
- * order is commit order. */
-enum stmt { ADD, AFTER, PUBLISHED, SET_PUBLISHED, LAST, CLEANUP };
+/* The statements, derived from the schema name. A writer inserts into
+ * <source>.outbox_pending and takes no shared row; the elected publisher
+ * alone numbers (SEQUENCE): committed rows in id order get last + 1, + 2, …
+ * from the counter row, so seq is gap-free (a rolled-back row is never
+ * seen) and follows commit order (docs/architecture.md "Events" has the
+ * argument). SEQUENCE also records what the previous round sent ($2), so a
+ * busy round costs one commit. */
+enum stmt { ADD, SEQUENCE, AFTER, PUBLISHED, LAST, CLEANUP };
 
 static enum tm_code
 exec(PGconn *db, const struct tm_outbox *ob, enum stmt which, int n_params,
@@ -44,10 +48,20 @@ exec(PGconn *db, const struct tm_outbox *ob, enum stmt which, int n_params,
     switch (which) {
     case ADD:
         n = snprintf(sql, SQL_MAX,
-                     "WITH s AS (UPDATE %s.outbox_seq SET last = last + 1 RETURNING last)"
-                     " INSERT INTO %s.outbox (seq, topic, data) SELECT last, $1, $2::jsonb FROM s"
-                     " RETURNING seq",
-                     s, s);
+                     "INSERT INTO %s.outbox_pending (topic, data) VALUES ($1, $2::jsonb)", s);
+        break;
+    case SEQUENCE: /* the counter row is written only when something changes */
+        n = snprintf(sql, SQL_MAX,
+                     "WITH p AS (DELETE FROM %s.outbox_pending WHERE id IN (SELECT id FROM"
+                     " %s.outbox_pending ORDER BY id LIMIT $1) RETURNING id, topic, ts, data),"
+                     " k AS (SELECT count(*) AS n FROM p),"
+                     " c AS (UPDATE %s.outbox_seq SET last = last + k.n,"
+                     " published = GREATEST(published, $2::bigint) FROM k"
+                     " WHERE k.n > 0 OR published < $2::bigint RETURNING last - k.n AS base)"
+                     " INSERT INTO %s.outbox (seq, topic, ts, data)"
+                     " SELECT c.base + row_number() OVER (ORDER BY p.id), p.topic, p.ts, p.data"
+                     " FROM p, c",
+                     s, s, s, s);
         break;
     case AFTER:
         n = snprintf(sql, SQL_MAX,
@@ -57,10 +71,6 @@ exec(PGconn *db, const struct tm_outbox *ob, enum stmt which, int n_params,
         break;
     case PUBLISHED:
         n = snprintf(sql, SQL_MAX, "SELECT published FROM %s.outbox_seq", s);
-        break;
-    case SET_PUBLISHED:
-        n = snprintf(sql, SQL_MAX,
-                     "UPDATE %s.outbox_seq SET published = GREATEST(published, $1::bigint)", s);
         break;
     case LAST:
         n = snprintf(sql, SQL_MAX, "SELECT last FROM %s.outbox_seq", s);
@@ -81,16 +91,11 @@ exec(PGconn *db, const struct tm_outbox *ob, enum stmt which, int n_params,
 
 enum tm_code
 tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic, const char *data_json,
-              int64_t *seq, struct tm_err *err)
+              struct tm_err *err)
 {
     const char *params[2] = {topic, data_json};
-    PGresult *r = NULL;
-    enum tm_code rc = exec(db, ob, ADD, 2, params, &r, err);
 
-    if (rc == TM_OK && seq)
-        *seq = tm_db_i64(r, 0, 0);
-    PQclear(r);
-    return rc;
+    return exec(db, ob, ADD, 2, params, NULL, err);
 }
 
 /* {"topic","source","seq","ts","data"} for row i of an AFTER result. */
@@ -158,14 +163,29 @@ struct tm_publisher {
     atomic_int active; /* holds the lock and publishes */
 };
 
-/* Sends rows after *sent; returns how many, -1 on a database error. */
+/* Numbers up to BATCH written events and records that the rows up to sent
+ * were sent; returns how many it numbered, -1 on a database error. */
+static int
+sequence(struct tm_publisher *p, PGconn *db, int64_t sent)
+{
+    struct tm_db_int l, s;
+    const char *params[2] = {tm_db_int(&l, BATCH), tm_db_int(&s, sent)};
+    PGresult *r = NULL;
+    int n;
+
+    if (exec(db, p->ob, SEQUENCE, 2, params, &r, NULL) != TM_OK)
+        return -1;
+    n = atoi(PQcmdTuples(r));
+    PQclear(r);
+    return n;
+}
+
+/* Sends numbered rows after *sent; returns how many, -1 on a database error. */
 static int
 publish_batch(struct tm_publisher *p, PGconn *db, int64_t *sent)
 {
     PGresult *r = NULL;
     struct tm_buf msg;
-    struct tm_db_int s;
-    const char *params[1];
     int n;
 
     if (after(db, p->ob, *sent, BATCH, &r, NULL) != TM_OK)
@@ -183,9 +203,6 @@ publish_batch(struct tm_publisher *p, PGconn *db, int64_t *sent)
     }
     tm_buf_fini(&msg);
     PQclear(r);
-    params[0] = tm_db_int(&s, *sent);
-    if (n > 0 && exec(db, p->ob, SET_PUBLISHED, 1, params, NULL, NULL) != TM_OK)
-        return -1;
     return n;
 }
 
@@ -221,7 +238,7 @@ publisher_main(void *arg)
     int64_t sent = 0;
 
     while (!atomic_load(&p->stop)) {
-        int n;
+        int m, n = 0;
 
         if (!db || PQstatus(db) != CONNECTION_OK) {
             PQfinish(db);
@@ -239,13 +256,14 @@ publisher_main(void *arg)
             }
             atomic_store(&p->active, 1);
         }
-        n = publish_batch(p, db, &sent);
-        if (n < 0) {
+        if ((m = sequence(p, db, sent)) >= 0)
+            n = publish_batch(p, db, &sent);
+        if (m < 0 || n < 0) {
             tm_log_warn(NULL, "outbox.db", "source=%s note=\"reconnecting\"", p->ob->source);
             PQfinish(db); /* the lock goes with the session */
             db = NULL;
             atomic_store(&p->active, 0);
-        } else if (n == 0) {
+        } else if (m == 0 && n == 0) {
             tm_sleep_ms(IDLE_MS);
         }
     }

@@ -1,7 +1,8 @@
 /* common/outbox.h — events that are never lost, the writing half
  * (docs/architecture.md "Events"). A service writes each event into its own
- * outbox table in the transaction of the change it describes; a publisher
- * thread sends the rows in seq order on a nanomsg PUB socket; anyone can ask
+ * outbox table in the transaction of the change it describes, without a
+ * number; a publisher thread numbers the committed ones (seq, gap-free, in
+ * commit order) and sends them in seq order on a nanomsg PUB socket; anyone can ask
  * the service for the events after a seq (replay over REQ/REP, method
  * TM_REPLAY_METHOD). With several instances, the one holding a PostgreSQL
  * advisory lock publishes; when it dies its session ends, the lock is free,
@@ -25,21 +26,25 @@
 #define TM_REPLAY_METHOD "REPLAY" /* route "/_events", query after=N&limit=M */
 #define TM_REPLAY_LIMIT_MAX 1000
 
-/* A service's outbox: the tables <source>.outbox and <source>.outbox_seq,
- * made for every schema by one template (sql/plumbing/outbox.sql); their
+/* A service's outbox: the tables <source>.outbox_pending (written, not yet
+ * numbered), <source>.outbox (numbered) and <source>.outbox_seq, made for
+ * every schema by two templates (sql/plumbing/outbox.sql and
+ * outbox_pending.sql); their
  * statements are derived here from the schema name, and the publisher's
  * advisory lock key from the schema and its purpose (tm_key64). */
 struct tm_outbox {
     const char *source; /* "inventory": the service's name and schema, [a-z_] */
 };
 
-/* Adds an event in the caller's transaction; *seq (may be NULL) is its number.
- * topic is [a-z0-9._] from code, data a JSON document. */
+/* Adds an event in the caller's transaction, after the change it describes
+ * (its row locks taken: that is what orders it after a change it waited
+ * for). It has no seq yet: the publisher numbers it once the transaction
+ * has committed. topic is [a-z0-9._] from code, data a JSON document. */
 TM_MUSTCHECK enum tm_code tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic,
-                                        const char *data_json, int64_t *seq, struct tm_err *err);
+                                        const char *data_json, struct tm_err *err);
 
 /* Appends {"source","after","last_seq","events":[...]} for up to limit events
- * after `after` to b. */
+ * after `after` to b; last_seq is the last seq handed out (numbered). */
 TM_MUSTCHECK enum tm_code tm_outbox_replay(PGconn *db, const struct tm_outbox *ob, int64_t after,
                                            int64_t limit, struct tm_buf *b, struct tm_err *err);
 

@@ -91,7 +91,7 @@ changed(PGconn *db, int64_t id, enum tm_topic topic, struct tm_buf *out, struct 
     start = b->len;
     rc = al_db_alert_json(db, id, b, err);
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &al_outbox, tm_topic_name(topic), b->p + start, NULL, err);
+        rc = tm_outbox_add(db, &al_outbox, tm_topic_name(topic), b->p + start, err);
     if (!out)
         tm_buf_fini(&own);
     return rc;

@@ -201,7 +201,7 @@ escalated_event(PGconn *db, int64_t id, int step, int round, const struct queued
                                            round, roles)) != TM_OK)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "alert.escalated too large");
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &al_outbox, tm_topic_name(TM_TOPIC_ALERT_ESCALATED), b.p, NULL, err);
+        rc = tm_outbox_add(db, &al_outbox, tm_topic_name(TM_TOPIC_ALERT_ESCALATED), b.p, err);
     tm_buf_fini(&b);
     return rc;
 }

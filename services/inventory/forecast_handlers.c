@@ -529,8 +529,7 @@ emit_updated(PGconn *db, const struct updated *u, struct tm_err *err)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "forecast.updated too large");
     tm_buf_fini(&stores);
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_FORECAST_UPDATED), b.p, NULL,
-                           err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_FORECAST_UPDATED), b.p, err);
     tm_buf_fini(&b);
     return rc;
 }

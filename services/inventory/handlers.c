@@ -346,9 +346,8 @@ changed(struct tm_ctx *ctx, struct tm_reply *rep, int status, const struct resou
     enum tm_code rc = encode_one(rep, status, k, item, err);
 
     snprintf(rep->target, sizeof rep->target, "%lld", (long long)k->id(item));
-    return rc == TM_OK
-               ? tm_outbox_add(ctx->db, &inv_outbox, tm_topic_name(topic), rep->body.p, NULL, err)
-               : rc;
+    return rc == TM_OK ? tm_outbox_add(ctx->db, &inv_outbox, tm_topic_name(topic), rep->body.p, err)
+                       : rc;
 }
 
 /* Reads the list filters: q, active, category_id where it applies, the page. */
@@ -458,7 +457,7 @@ inv_event_created(PGconn *db, enum inv_kind kind, const void *item, struct tm_er
     tm_buf_init(&b, 1 << 20);
     rc = k->encode(&b, item);
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(k->created), b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(k->created), b.p, err);
     else
         rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
     tm_buf_fini(&b);

@@ -138,7 +138,7 @@ inv_h_rs_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 static enum tm_code
 emit(PGconn *db, enum tm_topic topic, const char *json, struct tm_err *err)
 {
-    return tm_outbox_add(db, &inv_outbox, tm_topic_name(topic), json, NULL, err);
+    return tm_outbox_add(db, &inv_outbox, tm_topic_name(topic), json, err);
 }
 
 /* The store of a generate request: the query's or the body's (both: the

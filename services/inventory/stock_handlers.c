@@ -136,15 +136,15 @@ level_events(PGconn *db, const struct inv_level *l, int64_t avail_before, int64_
     if (rc != TM_OK)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_CHANGED), b.p, NULL, err);
+        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_CHANGED), b.p, err);
     tm_buf_reset(&b);
     if (rc == TM_OK && edges) {
         rc = inv_too_big(enc_level_core(&b, l), err);
         if (rc == TM_OK && (rc = inv_too_big(tm_buf_adds(&b, "}"), err)) == TM_OK &&
             (edges & INV_EDGE_LOW))
-            rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_LOW), b.p, NULL, err);
+            rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_LOW), b.p, err);
         if (rc == TM_OK && (edges & INV_EDGE_OUT))
-            rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_OUT), b.p, NULL, err);
+            rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_OUT), b.p, err);
     }
     tm_buf_fini(&b);
     return rc;
@@ -584,8 +584,8 @@ inv_job_ledger_check(void *app, PGconn *db, int64_t *rows, struct tm_err *err)
                            i ? "," : "", g[i].store_id, g[i].product_id, g[i].on_hand,
                            g[i].ledger_on_hand, g[i].reserved, g[i].ledger_reserved);
     if (rc == TM_OK && (rc = tm_buf_adds(&b, "]}")) == TM_OK)
-        rc = tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_LEDGER_MISMATCH), b.p,
-                           NULL, err);
+        rc =
+            tm_outbox_add(db, &inv_outbox, tm_topic_name(TM_TOPIC_STOCK_LEDGER_MISMATCH), b.p, err);
     tm_buf_fini(&b);
     return rc;
 }

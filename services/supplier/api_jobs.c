@@ -100,7 +100,7 @@ sup_breaker_event(void *app, int64_t supplier_id, enum sup_breaker_state from,
         goto out;
     if ((rc = tm_db_begin(db, &err)) == TM_OK &&
         (rc = tm_outbox_add(db, &sup_outbox, tm_topic_name(TM_TOPIC_SUPPLIER_API_CIRCUIT), data.p,
-                            NULL, &err)) == TM_OK)
+                            &err)) == TM_OK)
         rc = tm_db_commit(db, &err);
     if (rc != TM_OK)
         tm_db_rollback(db);

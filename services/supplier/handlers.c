@@ -158,7 +158,7 @@ h_supplier_write(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         rc = tm_outbox_add(
             ctx->db, &sup_outbox,
             tm_topic_name(create ? TM_TOPIC_SUPPLIER_CREATED : TM_TOPIC_SUPPLIER_UPDATED),
-            rep->body.p, NULL, err);
+            rep->body.p, err);
 out:
     cJSON_Delete(body);
     return rc;
@@ -199,7 +199,7 @@ h_offer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     rep->status = 201;
     if ((rc = sup_db_offer_create(ctx->db, sid, &in, &rep->body, err)) == TM_OK)
         rc = tm_outbox_add(ctx->db, &sup_outbox, tm_topic_name(TM_TOPIC_OFFER_CREATED), rep->body.p,
-                           NULL, err);
+                           err);
 out:
     cJSON_Delete(body);
     return rc;
@@ -220,7 +220,7 @@ h_offer_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         goto out;
     if ((rc = sup_db_offer_update(ctx->db, sid, oid, &in, &rep->body, err)) == TM_OK)
         rc = tm_outbox_add(ctx->db, &sup_outbox, tm_topic_name(TM_TOPIC_OFFER_UPDATED), rep->body.p,
-                           NULL, err);
+                           err);
 out:
     cJSON_Delete(body);
     return rc;
@@ -237,7 +237,7 @@ h_offer_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return rc;
     if ((rc = sup_db_offer_delete(ctx->db, sid, oid, &rep->body, err)) == TM_OK)
         rc = tm_outbox_add(ctx->db, &sup_outbox, tm_topic_name(TM_TOPIC_OFFER_DELETED), rep->body.p,
-                           NULL, err);
+                           err);
     return rc;
 }
 

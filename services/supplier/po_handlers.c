@@ -71,7 +71,7 @@ po_event(PGconn *db, enum tm_topic topic, int64_t store_id, const struct sup_po_
     if (rc == TM_TOOBIG)
         rc = tm_err_set(err, TM_TOOBIG, NULL, "event too large");
     if (rc == TM_OK)
-        rc = tm_outbox_add(db, &sup_outbox, tm_topic_name(topic), b.p, NULL, err);
+        rc = tm_outbox_add(db, &sup_outbox, tm_topic_name(topic), b.p, err);
     tm_buf_fini(&b);
     return rc;
 }

@@ -267,8 +267,7 @@ h_sale_review(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
          (rc = tx_db_customer_set_risk(ctx->db, customer, fr_risk_from_labels(fraud, legit),
                                        err)) != TM_OK))
         goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_REVIEWED), rep->body.p, NULL,
-                       err);
+    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_REVIEWED), rep->body.p, err);
 out:
     cJSON_Delete(body);
     return rc;
@@ -323,7 +322,7 @@ h_rules_add(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     rep->status = 201;
     if ((rc = tx_db_rules_add(ctx->db, doc.p, note, who, &rep->body, err)) == TM_OK)
         rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_FRAUD_RULES_CHANGED),
-                           rep->body.p, NULL, err);
+                           rep->body.p, err);
 out:
     tm_buf_fini(&doc);
     cJSON_Delete(body);

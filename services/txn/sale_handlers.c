@@ -250,7 +250,7 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
     if (rc == TM_OK)
         rc = tm_outbox_add(fl->db, &tx_outbox,
                            tm_topic_name(declined ? TM_TOPIC_TXN_DECLINED : TM_TOPIC_TXN_CREATED),
-                           doc.p, NULL, err);
+                           doc.p, err);
     if (rc == TM_OK && declined) {
         /* 422 naming the transaction; details carry the recorded decline */
         struct tm_buf d;
@@ -510,8 +510,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tx_db_sale_void(ctx->db, id, reason[0] ? reason : "voided", &rep->body, err)) !=
             TM_OK)
         goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, NULL,
-                       err);
+    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, err);
 out:
     cJSON_Delete(body);
     tm_buf_fini(&cur);

@@ -1,0 +1,2 @@
+-- Events are written without a seq; the publisher numbers them (issue 22).
+--@plumbing outbox_pending
