@@ -346,17 +346,6 @@ START_TEST(test_sales_land_in_local_hours_and_rebuild_gives_the_same_rows)
 }
 END_TEST
 
-/* Runs sql on db, which must succeed. */
-static void
-exec_ok(PGconn *db, const char *sql)
-{
-    PGresult *res = PQexec(db, sql);
-
-    ck_assert_msg(PQresultStatus(res) == PGRES_COMMAND_OK || PQresultStatus(res) == PGRES_TUPLES_OK,
-                  "%s: %s", sql, PQerrorMessage(db));
-    PQclear(res);
-}
-
 START_TEST(test_rebuild_refused_once_txn_no_longer_keeps_its_first_event)
 {
     PGconn *db = PQconnectdb(st.db_url);

@@ -228,6 +228,16 @@ run_tag(void)
 
 /* ------------------------------------------------ shared test fixtures */
 
+void
+exec_ok(PGconn *db, const char *sql)
+{
+    PGresult *r = PQexec(db, sql);
+
+    ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK,
+                  "%s: %s", sql, PQerrorMessage(db));
+    PQclear(r);
+}
+
 long long
 sql_int(const char *sql)
 {

@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <postgresql/libpq-fe.h>
 
 struct stack {
     int http_port;    /* nginx */
@@ -80,6 +81,8 @@ int pid_of(const char *svc, int n);
 /* A token unique to this test run, for names that must not collide. */
 const char *run_tag(void);
 
+/* Runs sql on db, which must succeed. */
+void exec_ok(PGconn *db, const char *sql);
 /* The first column of the first row of sql (run on the stack's database). */
 long long sql_int(const char *sql);
 /* sql_int over a statement formatted from fmt (values are the test's own). */
@@ -118,6 +121,7 @@ Suite *session_suite(void);
 Suite *audit_suite(void);
 Suite *access_suite(void);
 Suite *events_suite(void);
+Suite *outbox_suite(void);
 Suite *subscriber_suite(void);
 Suite *stock_suite(void);
 Suite *query_suite(void);

@@ -62,6 +62,7 @@ main(void)
     srunner_add_suite(sr, audit_suite());
     srunner_add_suite(sr, access_suite());
     srunner_add_suite(sr, events_suite());
+    srunner_add_suite(sr, outbox_suite());
     srunner_add_suite(sr, subscriber_suite());
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, txn_suite());

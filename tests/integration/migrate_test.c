@@ -64,16 +64,6 @@ rows(PGconn *db, const char *sql)
     return out;
 }
 
-static void
-exec_ok(PGconn *db, const char *sql)
-{
-    PGresult *r = PQexec(db, sql);
-
-    ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK,
-                  "%s: %s", sql, PQerrorMessage(db));
-    PQclear(r);
-}
-
 /* Every row of the plumbing tables, as text to compare. */
 static const char plumbing_rows[] =
     "SELECT format('%s %s %s', seq, topic, data) FROM inventory.outbox UNION ALL"

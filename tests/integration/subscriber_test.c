@@ -35,7 +35,7 @@ sums(PGconn *db, char *inv, char *an, size_t size)
 }
 
 /* Waits (up to 30 s) until the copy equals the source and the inbox is at
- * the source's last seq. */
+ * the source's last seq, with nothing left to number. */
 static void
 converged(void)
 {
@@ -50,7 +50,8 @@ converged(void)
         ck_assert_int_eq(tm_db_exec(db,
                                     "SELECT (SELECT last FROM inventory.outbox_seq) ="
                                     " (SELECT last_seq FROM analytics.inbox WHERE source ="
-                                    " 'inventory')",
+                                    " 'inventory') AND NOT EXISTS (SELECT 1 FROM"
+                                    " inventory.outbox_pending)",
                                     0, NULL, &r, NULL),
                          TM_OK);
         ok = strcmp(inv, an) == 0 && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
