@@ -19,7 +19,7 @@ psqlq() { PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -p "$PORT" -U techmart -d techma
 
 # wait (up to 30 s) until tm-analytics has applied every txn event
 for _ in $(seq 1 300); do
-  [ "$(psqlq "SELECT (SELECT last FROM txn.outbox_seq) <= (SELECT last_seq FROM analytics.inbox WHERE source = 'txn')")" = t ] && break
+  [ "$(psqlq "SELECT (SELECT last FROM txn.outbox_seq) <= (SELECT last_seq FROM analytics.inbox WHERE source = 'txn') AND NOT EXISTS (SELECT 1 FROM txn.outbox_pending)")" = t ] && break
   sleep 0.1
 done
 read -r n missing p50 p99 worst <<<"$(psqlq "WITH t AS (SELECT id, created_at FROM txn.transactions

@@ -75,7 +75,7 @@ ev_out=$(wrk -t2 -c"$EV_CONNS" -d"$DURATION" -s "$ROOT/tests/bench/create_produc
 ev_rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$ev_out")
 ev_bad=$(awk '/Non-2xx/ {print $NF}' <<<"$ev_out")
 for _ in $(seq 1 300); do
-  [ "$(psqlq "SELECT (SELECT last FROM inventory.outbox_seq) = (SELECT last_seq FROM analytics.inbox WHERE source = 'inventory')")" = t ] && break
+  [ "$(psqlq "SELECT (SELECT last FROM inventory.outbox_seq) = (SELECT last_seq FROM analytics.inbox WHERE source = 'inventory') AND NOT EXISTS (SELECT 1 FROM inventory.outbox_pending)")" = t ] && break
   sleep 0.1
 done
 read -r ev_n ev_p50 ev_p99 <<<"$(psqlq "SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1) FROM analytics.products WHERE sku LIKE 'BENCH-%'" | tr '|' ' ')"
