@@ -50,10 +50,11 @@ exec(PGconn *db, const struct tm_outbox *ob, enum stmt which, int n_params,
         n = snprintf(sql, SQL_MAX,
                      "INSERT INTO %s.outbox_pending (topic, data) VALUES ($1, $2::jsonb)", s);
         break;
-    case SEQUENCE: /* the counter row is written only when something changes */
+    case SEQUENCE: /* the counter row is written only when something changes; = ANY (ARRAY())
+                    * keeps the delete on the primary key (IN () planned a scan) */
         n = snprintf(sql, SQL_MAX,
-                     "WITH p AS (DELETE FROM %s.outbox_pending WHERE id IN (SELECT id FROM"
-                     " %s.outbox_pending ORDER BY id LIMIT $1) RETURNING id, topic, ts, data),"
+                     "WITH p AS (DELETE FROM %s.outbox_pending WHERE id = ANY (ARRAY(SELECT id FROM"
+                     " %s.outbox_pending ORDER BY id LIMIT $1)) RETURNING id, topic, ts, data),"
                      " k AS (SELECT count(*) AS n FROM p),"
                      " c AS (UPDATE %s.outbox_seq SET last = last + k.n,"
                      " published = GREATEST(published, $2::bigint) FROM k"
