@@ -3,7 +3,7 @@
 -- transaction of the change it describes, taking no shared row: id comes
 -- from a sequence, which never waits. The elected publisher is the only
 -- sequencer: in one statement it moves committed rows, in id order, into
--- @schema@.outbox with seq = outbox_seq.last + 1, + 2, … and moves last on.
+-- the outbox table with seq = outbox_seq.last + 1, + 2, … and moves last on.
 -- A rolled-back writer's row is never seen, so seq stays gap-free; the
 -- counter row is now taken by the sequencer alone (outbox.sql's note on it
 -- describes the writers before this table).
