@@ -31,8 +31,9 @@
  * alone numbers (SEQUENCE): committed rows in id order get last + 1, + 2, …
  * from the counter row, so seq is gap-free (a rolled-back row is never
  * seen) and follows the order of the changes wherever one waited for
- * another (docs/architecture.md "Events" has the argument). SEQUENCE also records what the previous
- * round sent ($2), so a busy round costs one commit. */
+ * another (docs/architecture.md "Events" has the argument). SEQUENCE also
+ * records what the previous round sent ($2), so a busy round costs one
+ * commit. */
 enum stmt { ADD, SEQUENCE, AFTER, PUBLISHED, LAST, CLEANUP };
 
 static enum tm_code

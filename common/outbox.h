@@ -3,8 +3,8 @@
  * outbox table in the transaction of the change it describes, without a
  * number; a publisher thread numbers the committed ones (seq, gap-free, each
  * entity's in the order of its changes) and sends them in seq order on a
- * nanomsg PUB socket; anyone can ask
- * the service for the events after a seq (replay over REQ/REP, method
+ * nanomsg PUB socket; anyone can ask the service for the events after a seq
+ * (replay over REQ/REP, method
  * TM_REPLAY_METHOD). With several instances, the one holding a PostgreSQL
  * advisory lock publishes; when it dies its session ends, the lock is free,
  * and another takes over within a second.
