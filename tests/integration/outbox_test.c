@@ -65,6 +65,7 @@ teardown(void)
     char q[128];
 
     snprintf(q, sizeof q, "DROP SCHEMA %s CASCADE", schema);
+    exec_ok(db, "SET client_min_messages = warning"); /* not the list of what it drops */
     exec_ok(db, q);
     PQfinish(db);
 }
