@@ -150,14 +150,51 @@ ack(struct gw_push *p, const char *id)
         tm_log_warn(NULL, "push.ack_failed", "id=%s error=\"%s\"", id, err.message);
 }
 
+/* Runs msg's handler; 1 and its id when it was well formed. */
+static int
+dispatch(struct gw_push *p, const char *msg, size_t len, char id[64])
+{
+    char kind[GW_PUSH_KIND_MAX], key[GW_PUSH_KEY_MAX];
+    struct tm_err err;
+
+    if (gw_push_decode(msg, len, kind, id, key, &err) != TM_OK) {
+        tm_log_warn(NULL, "push.bad_message", "error=\"%s\"", err.message);
+        return 0;
+    }
+    for (int i = 0; i < p->n_kinds; i++)
+        if (strcmp(p->kinds[i].name, kind) == 0)
+            p->kinds[i].fn(p->kinds[i].arg, key);
+    return 1;
+}
+
+/* After the resets: the messages of the last GW_PUSH_REPLAY_MS, oldest
+ * first. */
+static enum tm_code
+replay(struct gw_push *p, struct tm_err *err)
+{
+    char from[24], id[64];
+    const char *argv[4] = {"ZRANGEBYSCORE", GW_PUSH_RECENT, from, "+inf"};
+    redisReply *rep = NULL;
+    enum tm_code rc;
+
+    snprintf(from, sizeof from, "%lld", (long long)(tm_now_ms() - GW_PUSH_REPLAY_MS));
+    tm_redis_retry_now(p->ack);
+    if ((rc = tm_redis_cmd(p->ack, 4, argv, &rep, err)) != TM_OK)
+        return rc;
+    for (size_t i = 0; rep && rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++)
+        if (rep->element[i]->type == REDIS_REPLY_STRING)
+            (void)dispatch(p, rep->element[i]->str, rep->element[i]->len, id);
+    freeReplyObject(rep);
+    return TM_OK;
+}
+
 /* One reply read on the subscribed connection: a message, or a ping's
  * answer. */
 static void
 handle(struct gw_push *p, const redisReply *r)
 {
-    char kind[GW_PUSH_KIND_MAX], id[64], key[GW_PUSH_KEY_MAX];
+    char id[64];
     const redisReply *m;
-    struct tm_err err;
 
     atomic_store(&p->ok_ms, tm_mono_ms());
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
@@ -165,15 +202,8 @@ handle(struct gw_push *p, const redisReply *r)
         r->elements != 3)
         return;
     m = r->element[2];
-    if (m->type != REDIS_REPLY_STRING ||
-        gw_push_decode(m->str, m->len, kind, id, key, &err) != TM_OK) {
-        tm_log_warn(NULL, "push.bad_message", "error=\"%s\"", "undecodable");
-        return;
-    }
-    for (int i = 0; i < p->n_kinds; i++)
-        if (strcmp(p->kinds[i].name, kind) == 0)
-            p->kinds[i].fn(p->kinds[i].arg, key);
-    ack(p, id);
+    if (m->type == REDIS_REPLY_STRING && dispatch(p, m->str, m->len, id))
+        ack(p, id);
 }
 
 /* SUBSCRIBE and its confirmation, then every kind's reset. */
@@ -191,6 +221,8 @@ subscribe(struct gw_push *p, redisContext *c, struct tm_err *err)
     for (int i = 0; i < p->n_kinds && rc == TM_OK; i++)
         if (p->kinds[i].reset)
             rc = p->kinds[i].reset(p->kinds[i].arg, err);
+    if (rc == TM_OK)
+        rc = replay(p, err);
     atomic_store(&p->ok_ms, tm_mono_ms()); /* the first ping, sent at once, confirms it */
     return rc;
 }
@@ -291,6 +323,14 @@ gw_push_free(struct gw_push *p)
 }
 
 /* Waits for n acks on key until deadline; returns how many came. */
+/* KEYS: the recent set. ARGV: now_ms, replay_ms, channel, message. Keeps
+ * the message for replay, then publishes it; returns the receivers. */
+static const char publish_script[] =
+    "redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])\n"
+    "redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))\n"
+    "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
+    "return redis.call('PUBLISH', ARGV[3], ARGV[4])\n";
+
 static long long
 await_acks(struct tm_redis *r, const char *key, long long n, int64_t deadline)
 {
@@ -317,7 +357,8 @@ enum tm_code
 gw_push_publish(struct gw_push *p, const char *kind, const char *key, struct tm_err *err)
 {
     char id[64], msg[MSG_MAX], ack_key[sizeof ACK_KEY_PREFIX + 64];
-    const char *argv[3] = {"PUBLISH", GW_PUSH_CHANNEL, msg};
+    char now[24], replay[24];
+    const char *argv[5] = {GW_PUSH_RECENT, now, replay, GW_PUSH_CHANNEL, msg};
     int64_t deadline = tm_mono_ms() + GW_PUSH_ACK_MS;
     redisReply *rep = NULL;
     long long n = 0, got;
@@ -331,7 +372,9 @@ gw_push_publish(struct gw_push *p, const char *kind, const char *key, struct tm_
     snprintf(ack_key, sizeof ack_key, ACK_KEY_PREFIX "%s", id);
     if (!(r = tm_redis_pool_get(p->pub, 500)))
         return tm_err_set(err, TM_UNAVAIL, NULL, "push: no Redis connection free");
-    rc = tm_redis_cmd(r, 3, argv, &rep, err);
+    snprintf(now, sizeof now, "%lld", (long long)tm_now_ms());
+    snprintf(replay, sizeof replay, "%d", GW_PUSH_REPLAY_MS);
+    rc = tm_redis_eval(r, publish_script, 1, 5, argv, &rep, err);
     if (rc == TM_OK && !(rep && rep->type == REDIS_REPLY_INTEGER))
         rc = tm_err_set(err, TM_UNAVAIL, NULL, "push: PUBLISH gave no count");
     if (rc == TM_OK)

@@ -8,8 +8,11 @@
  *
  * A gateway may trust what it keeps in memory only while gw_push_healthy:
  * its subscription is confirmed, every kind's reset handler has run since
- * (the state was rebuilt from the truth after subscribing, so nothing
- * published before is missed) and Redis answered a ping within
+ * (the state was rebuilt from the truth after subscribing) and then the
+ * messages of the last GW_PUSH_REPLAY_MS replayed (a message published
+ * before the subscription, about a write not yet committed when the
+ * truth was read, is not missed; handlers must be idempotent), and Redis
+ * answered a ping within
  * GW_PUSH_STALE_MS. Otherwise callers fall back to asking Redis or
  * PostgreSQL per request, as before this module. A lost connection makes
  * the gateway unhealthy before a restarted Redis can accept a publish.
@@ -27,11 +30,13 @@
 #include "common/err.h"
 
 #define GW_PUSH_CHANNEL "tm:push"
-#define GW_PUSH_KIND_MAX 16  /* bytes of a kind, with its NUL: [a-z_]+ */
-#define GW_PUSH_KEY_MAX 256  /* bytes of a key, with its NUL: no tab, no newline */
-#define GW_PUSH_KINDS_MAX 8  /* kinds registered at most */
-#define GW_PUSH_ACK_MS 1000  /* a publisher waits this long for every ack */
-#define GW_PUSH_STALE_MS 700 /* unhealthy when Redis has not answered for this long */
+#define GW_PUSH_KIND_MAX 16             /* bytes of a kind, with its NUL: [a-z_]+ */
+#define GW_PUSH_KEY_MAX 256             /* bytes of a key, with its NUL: no tab, no newline */
+#define GW_PUSH_KINDS_MAX 8             /* kinds registered at most */
+#define GW_PUSH_ACK_MS 1000             /* a publisher waits this long for every ack */
+#define GW_PUSH_STALE_MS 700            /* unhealthy when Redis has not answered for this long */
+#define GW_PUSH_REPLAY_MS 60000         /* messages replayed after a (re)subscription */
+#define GW_PUSH_RECENT "tm:push:recent" /* sorted set: the messages, by publish time */
 
 struct gw_push;
 

@@ -102,65 +102,6 @@ on_push(void *arg, const char *key)
     gw_revset_add(app->revset, &v, tm_now_ms());
 }
 
-/* Every marker of Redis' copy with its time to live: {key, before_ms,
- * pttl, ...}. Run once per (re)subscription, so a full scan is fine. */
-static const char scan_script[] =
-    "local out, cursor = {}, '0'\n"
-    "repeat\n"
-    "  local r = redis.call('SCAN', cursor, 'MATCH', 'tm:revoked:*', 'COUNT', 1000)\n"
-    "  cursor = r[1]\n"
-    "  for _, k in ipairs(r[2]) do\n"
-    "    local t = redis.call('PTTL', k)\n"
-    "    local v = redis.call('GET', k)\n"
-    "    if t > 0 and v then out[#out + 1] = k out[#out + 1] = v out[#out + 1] = t end\n"
-    "  end\n"
-    "until cursor == '0'\n"
-    "return out\n";
-
-/* Adds Redis' copy to app->revset: a revocation is copied to Redis before
- * it is published, inside the revoking request's transaction, so one
- * published before this gateway subscribed may not yet have been committed
- * when PostgreSQL was read; Redis has it. */
-static enum tm_code
-merge_redis(struct gw_app *app, struct tm_err *err)
-{
-    struct tm_redis *r = tm_redis_pool_get(app->redis, 1000);
-    const size_t prefix = sizeof "tm:revoked:" - 1;
-    redisReply *rep = NULL;
-    enum tm_code rc;
-    int64_t now = tm_now_ms();
-
-    if (!r)
-        return tm_err_set(err, TM_UNAVAIL, NULL, "no Redis connection free");
-    rc = tm_redis_eval(r, scan_script, 0, 0, NULL, &rep, err);
-    tm_redis_pool_put(app->redis, r);
-    if (rc != TM_OK)
-        return rc;
-    for (size_t i = 0; rep->type == REDIS_REPLY_ARRAY && i + 3 <= rep->elements; i += 3) {
-        const redisReply *k = rep->element[i], *v = rep->element[i + 1], *t = rep->element[i + 2];
-        struct gw_revocation rv;
-        const char *colon;
-
-        if (k->type != REDIS_REPLY_STRING || v->type != REDIS_REPLY_STRING ||
-            t->type != REDIS_REPLY_INTEGER || k->len <= prefix ||
-            !(colon = strchr(k->str + prefix, ':')))
-            continue;
-        memset(&rv, 0, sizeof rv);
-        if ((size_t)(colon - k->str) - prefix >= sizeof rv.kind ||
-            strlen(colon + 1) >= sizeof rv.subject)
-            continue;
-        memcpy(rv.kind, k->str + prefix, (size_t)(colon - k->str) - prefix);
-        snprintf(rv.subject, sizeof rv.subject, "%s", colon + 1);
-        if (strcmp(rv.kind, "user") && strcmp(rv.kind, "jti") && strcmp(rv.kind, "sid"))
-            continue;
-        rv.before_ms = strtoll(v->str, NULL, 10);
-        rv.ttl_ms = t->integer;
-        gw_revset_add(app->revset, &rv, now);
-    }
-    freeReplyObject(rep);
-    return TM_OK;
-}
-
 static enum tm_code
 on_push_reset(void *arg, struct tm_err *err)
 {
@@ -176,12 +117,8 @@ on_push_reset(void *arg, struct tm_err *err)
     tm_db_release(app->db, db);
     if (rc == TM_OK) {
         gw_revset_load(app->revset, live, n, tm_now_ms());
-        rc = merge_redis(app, err);
-    }
-    if (rc == TM_OK)
         tm_log_info(NULL, "revoke.memory_loaded", "revocations=%d", n);
-    else
-        gw_revset_invalidate(app->revset);
+    }
     free(live);
     return rc;
 }

@@ -52,10 +52,11 @@ TM_MUSTCHECK enum tm_code gw_revoke(const struct gw_app *app, PGconn *db, const 
                                     struct tm_err *err);
 
 /* Registers the push channel's "revoke" kind (push.h): each revocation is
- * applied to app->revset, which is rebuilt from PostgreSQL and Redis' copy
- * whenever the subscription is (re)confirmed (Redis' copy holds a
- * revocation published before this gateway subscribed whose transaction
- * had not committed when PostgreSQL was read). Before gw_push_start. */
+ * applied to app->revset, which is rebuilt from PostgreSQL whenever the
+ * subscription is (re)confirmed; the channel then replays its recent
+ * messages (a revocation published before this gateway subscribed, whose
+ * transaction had not committed when PostgreSQL was read). Before
+ * gw_push_start. */
 TM_MUSTCHECK enum tm_code gw_revoke_push_init(struct gw_app *app, struct tm_err *err);
 
 /* Before trusting Redis' copy through r: when it is marked stale, drops the
