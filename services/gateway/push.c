@@ -6,6 +6,7 @@
  * died quietly, or a thread stuck in a handler, reads as unhealthy within
  * GW_PUSH_STALE_MS, before a publisher waiting for its ack gives up
  * (GW_PUSH_ACK_MS). */
+#define _GNU_SOURCE /* POLLRDHUP */
 #include "services/gateway/push.h"
 
 #include <poll.h>
@@ -24,6 +25,7 @@
 #include "common/time.h"
 
 #define PING_MS 150
+#define SILENT_MS 5000 /* reconnect when Redis has not answered for this long */
 #define CONNECT_MS 1000
 #define BACKOFF_MAX_MS 1000
 #define ACK_KEY_PREFIX "tm:push:ack:"
@@ -46,6 +48,7 @@ struct gw_push {
     struct tm_redis *ack;      /* the subscriber thread's, for acks */
     atomic_uint_fast64_t seq;  /* this process's messages so far */
     atomic_int healthy;        /* subscribed and every reset ran since */
+    atomic_int fd;             /* the subscribed socket; -1 while none */
     atomic_int_fast64_t ok_ms; /* monotonic: Redis last answered the subscriber */
     atomic_int stop;
     pthread_t thread;
@@ -101,6 +104,7 @@ gw_push_new(const char *redis_url, struct gw_push **out, struct tm_err *err)
     enum tm_code rc;
 
     snprintf(p->url, sizeof p->url, "%s", redis_url);
+    atomic_store(&p->fd, -1);
     if (tm_random_hex(16, p->id, sizeof p->id) != TM_OK)
         snprintf(p->id, sizeof p->id, "%lld", (long long)tm_now_ms());
     if ((rc = tm_redis_pool_new(redis_url, CONNECT_MS, 8, &p->pub, err)) != TM_OK ||
@@ -128,11 +132,20 @@ gw_push_on(struct gw_push *p, const char *kind, gw_push_fn fn, gw_push_reset_fn 
     return TM_OK;
 }
 
+/* The socket itself is asked too: when Redis closes the connection (a
+ * stop, a restart) the kernel marks it at once, while the subscriber
+ * thread may not yet have run; a request must not trust memory then. */
 int
 gw_push_healthy(const struct gw_push *p)
 {
-    return p && atomic_load(&p->healthy) &&
-           tm_mono_ms() - atomic_load(&p->ok_ms) < GW_PUSH_STALE_MS;
+    struct pollfd pfd = {.events = POLLRDHUP};
+
+    if (!p || !atomic_load(&p->healthy) ||
+        tm_mono_ms() - atomic_load(&p->ok_ms) >= GW_PUSH_STALE_MS)
+        return 0;
+    if ((pfd.fd = atomic_load(&p->fd)) < 0)
+        return 0;
+    return poll(&pfd, 1, 0) == 0;
 }
 
 /* RPUSH the ack list of message id, then let it expire. */
@@ -239,7 +252,7 @@ serve(struct gw_push *p, redisContext *c)
         struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
         int64_t now = tm_mono_ms();
 
-        if (now - atomic_load(&p->ok_ms) > 3 * GW_PUSH_STALE_MS)
+        if (now - atomic_load(&p->ok_ms) > SILENT_MS)
             return;
         if (now - pinged_ms >= PING_MS) {
             int done = 0;
@@ -281,6 +294,7 @@ run(void *arg)
 
         if (tm_redis_connect(p->url, CONNECT_MS, &c, &err) == TM_OK &&
             subscribe(p, c, &err) == TM_OK) {
+            atomic_store(&p->fd, c->fd);
             atomic_store(&p->healthy, 1);
             tm_log_info(NULL, "push.subscribed", "channel=%s", GW_PUSH_CHANNEL);
             backoff = 100;
@@ -288,6 +302,7 @@ run(void *arg)
             err.message[0] = '\0';
         }
         atomic_store(&p->healthy, 0);
+        atomic_store(&p->fd, -1);
         redisFree(c);
         if (atomic_load(&p->stop))
             break;
