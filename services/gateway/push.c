@@ -148,6 +148,20 @@ gw_push_healthy(const struct gw_push *p)
     return poll(&pfd, 1, 0) == 0;
 }
 
+/* A command on the subscriber's own connection, tried a second time at
+ * once when the first found the connection dead (left from before a Redis
+ * restart: the subscription itself is new). */
+static enum tm_code
+again(struct tm_redis *r, int argc, const char **argv, redisReply **reply, struct tm_err *err)
+{
+    enum tm_code rc = tm_redis_cmd(r, argc, argv, reply, err);
+
+    if (rc != TM_UNAVAIL)
+        return rc;
+    tm_redis_retry_now(r);
+    return tm_redis_cmd(r, argc, argv, reply, err);
+}
+
 /* RPUSH the ack list of message id, then let it expire. */
 static void
 ack(struct gw_push *p, const char *id)
@@ -158,8 +172,7 @@ ack(struct gw_push *p, const char *id)
     struct tm_err err;
 
     snprintf(key, sizeof key, ACK_KEY_PREFIX "%s", id);
-    if (tm_redis_cmd(p->ack, 3, push, NULL, &err) != TM_OK ||
-        tm_redis_cmd(p->ack, 3, exp, NULL, &err) != TM_OK)
+    if (again(p->ack, 3, push, NULL, &err) != TM_OK || again(p->ack, 3, exp, NULL, &err) != TM_OK)
         tm_log_warn(NULL, "push.ack_failed", "id=%s error=\"%s\"", id, err.message);
 }
 
@@ -191,8 +204,7 @@ replay(struct gw_push *p, struct tm_err *err)
     enum tm_code rc;
 
     snprintf(from, sizeof from, "%lld", (long long)(tm_now_ms() - GW_PUSH_REPLAY_MS));
-    tm_redis_retry_now(p->ack);
-    if ((rc = tm_redis_cmd(p->ack, 4, argv, &rep, err)) != TM_OK)
+    if ((rc = again(p->ack, 4, argv, &rep, err)) != TM_OK)
         return rc;
     for (size_t i = 0; rep && rep->type == REDIS_REPLY_ARRAY && i < rep->elements; i++)
         if (rep->element[i]->type == REDIS_REPLY_STRING)
@@ -390,6 +402,10 @@ gw_push_publish(struct gw_push *p, const char *kind, const char *key, struct tm_
     snprintf(now, sizeof now, "%lld", (long long)tm_now_ms());
     snprintf(replay, sizeof replay, "%d", GW_PUSH_REPLAY_MS);
     rc = tm_redis_eval(r, publish_script, 1, 5, argv, &rep, err);
+    if (rc == TM_UNAVAIL) { /* a pooled connection left from before a Redis restart */
+        tm_redis_retry_now(r);
+        rc = tm_redis_eval(r, publish_script, 1, 5, argv, &rep, err);
+    }
     if (rc == TM_OK && !(rep && rep->type == REDIS_REPLY_INTEGER))
         rc = tm_err_set(err, TM_UNAVAIL, NULL, "push: PUBLISH gave no count");
     if (rc == TM_OK)
