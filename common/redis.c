@@ -213,6 +213,28 @@ tm_redis_eval(struct tm_redis *r, const char *script, int n_keys, int n_args,
 }
 
 enum tm_code
+tm_redis_connect(const char *url, int timeout_ms, redisContext **out, struct tm_err *err)
+{
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    struct tm_redis r;
+    redisContext *c;
+
+    memset(&r, 0, sizeof r);
+    *out = NULL;
+    if (parse_url(url, &r, err) != TM_OK)
+        return TM_INVALID;
+    c = redisConnectWithTimeout(r.host, r.port, tv);
+    if (!c || c->err || redisSetTimeout(c, tv) != REDIS_OK) {
+        tm_err_set(err, TM_UNAVAIL, NULL, "redis %s:%d: %s", r.host, r.port,
+                   c ? c->errstr : "out of memory");
+        redisFree(c);
+        return TM_UNAVAIL;
+    }
+    *out = c;
+    return TM_OK;
+}
+
+enum tm_code
 tm_redis_ping(struct tm_redis *r, struct tm_err *err)
 {
     const char *argv[1] = {"PING"};

@@ -43,6 +43,14 @@ TM_MUSTCHECK enum tm_code tm_redis_eval(struct tm_redis *r, const char *script, 
  * a write that must not wait out a backoff (a revocation). */
 void tm_redis_retry_now(struct tm_redis *r);
 
+/* A connection of the caller's own to url, outside the command helpers
+ * above: for a subscriber, which runs its own read loop on (*out)->fd.
+ * timeout_ms bounds the connect and each blocking read or write. *out is
+ * the caller's, to redisFree. TM_INVALID for a bad URL, TM_UNAVAIL when
+ * Redis is unreachable. */
+TM_MUSTCHECK enum tm_code tm_redis_connect(const char *url, int timeout_ms, redisContext **out,
+                                           struct tm_err *err);
+
 /* PING; TM_OK when Redis answered PONG. */
 TM_MUSTCHECK enum tm_code tm_redis_ping(struct tm_redis *r, struct tm_err *err);
 

@@ -74,6 +74,9 @@ struct gw_app {
     struct gw_overview *overview;  /* the dashboard overview (overview.h); set before serving */
     struct gw_rcf *readcache;      /* product reads (readcache_fresh.h); NULL: none */
     struct tm_router dash;         /* the overview's router: no database pool */
+    struct gw_push *push;          /* news from the other gateways (push.h); set before serving */
+    struct gw_revset *revset;      /* the revocations, while push is healthy (revset.h) */
+    struct gw_leases *leases;      /* leased shares of the request limits (lease.h) */
 };
 
 #endif

@@ -19,10 +19,17 @@
 #include "services/gateway/audit.h"
 #include "services/gateway/handlers.h"
 #include "services/gateway/keys.h"
+#include "services/gateway/lease.h"
 #include "services/gateway/live.h"
 #include "services/gateway/overview.h"
 #include "services/gateway/proxy.h"
+<<<<<<< HEAD
 #include "services/gateway/readcache_fresh.h"
+=======
+#include "services/gateway/push.h"
+#include "services/gateway/revoke.h"
+#include "services/gateway/revset.h"
+>>>>>>> perf-gateway
 #include "services/gateway/token.h"
 #include "services/gateway/ws.h"
 
@@ -191,6 +198,13 @@ main(int argc, char **argv)
         goto out;
     }
     status = 1;
+    app.revset = gw_revset_new();
+    app.leases = gw_leases_new();
+    if (gw_push_new(cfg.redis_url, &app.push, &err) != TM_OK ||
+        gw_revoke_push_init(&app, &err) != TM_OK || gw_push_start(app.push, &err) != TM_OK) {
+        tm_log_error(NULL, "start", "error=\"%s\"", err.message);
+        goto out;
+    }
     gw_jobs_init(&cfg, jobs);
     if (tm_jobs_start(jobs, GW_JOBS_N, "gateway", cfg.db_url, cfg.base.instance, &app, &app.jobs,
                       &err) != TM_OK) {
@@ -228,6 +242,9 @@ out:
     gw_ws_free(app.ws);
     tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
+    gw_push_free(app.push);
+    gw_revset_free(app.revset);
+    gw_leases_free(app.leases);
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)
         tm_bus_client_free(app.bus[d]);
     tm_redis_pool_free(app.redis);

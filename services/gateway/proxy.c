@@ -21,10 +21,13 @@
 #include "common/time.h"
 
 #include "services/gateway/auth.h"
+#include "services/gateway/lease.h"
 #include "services/gateway/overview.h"
+#include "services/gateway/push.h"
 #include "services/gateway/ratelimit.h"
 #include "services/gateway/readcache_fresh.h"
 #include "services/gateway/revoke.h"
+#include "services/gateway/revset.h"
 #include "services/gateway/store.h"
 
 #define PROBE_MS 500
@@ -210,8 +213,38 @@ check_db(const struct gw_app *app, const struct call *c, struct tm_err *err)
     return refused ? tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token revoked") : TM_OK;
 }
 
+/* While the push channel is healthy: revocation from this gateway's copy
+ * in memory, limits from leased shares (a Redis round trip only when a
+ * share is spent; limits fail open when Redis cannot lease).
+ * TM_NOTFOUND when the copy cannot be trusted: the caller asks Redis. */
+static enum tm_code
+check_memory(const struct gw_app *app, struct call *c, const struct gw_limit *l, int n,
+             struct tm_err *err)
+{
+    const struct gw_principal *p = &c->who;
+    int64_t now = tm_now_ms();
+    int revoked = 0;
+
+    if (!gw_push_healthy(app->push))
+        return TM_NOTFOUND;
+    if (p->user_id && (revoked = gw_revset_check(app->revset, p->user_id, p->env.token_id,
+                                                 p->env.session_id, p->iat_ms, now)) < 0)
+        return TM_NOTFOUND;
+    if (revoked)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token revoked");
+    if (gw_lease_take(app->leases, app->redis, l, n, now, app->cfg->rate_window_s * 1000, &c->limit,
+                      err) != TM_OK)
+        return TM_OK;
+    c->limited = 1;
+    if (!c->limit.allowed)
+        return tm_err_set(err, TM_RATELIMITED, NULL, "rate limit reached; retry after %d s",
+                          c->limit.reset_s);
+    return TM_OK;
+}
+
 /* Counts the request against the caller's limits and checks revocation:
- * one Redis round trip; PostgreSQL when Redis cannot answer. */
+ * in memory while the push channel is healthy, else one Redis round trip,
+ * and PostgreSQL when Redis cannot answer. */
 static enum tm_code
 limit(const struct gw_app *app, struct call *c, struct tm_err *err)
 {
@@ -243,6 +276,10 @@ limit(const struct gw_app *app, struct call *c, struct tm_err *err)
         if (p->env.session_id[0])
             gw_revoke_key("sid", p->env.session_id, revoked[n_rev++], GW_REVOKE_KEY_MAX);
     }
+    if ((rc = check_memory(app, c, l, n, err)) == TM_OK)
+        return TM_OK;
+    if (rc != TM_NOTFOUND)
+        return rc;
     r = tm_redis_pool_get(app->redis, 1000);
     rc = r ? check_redis(app, r, c, l, n, rev, n_rev, err) : TM_UNAVAIL;
     tm_redis_pool_put(app->redis, r);

@@ -13,6 +13,8 @@
 #include "common/log.h"
 #include "common/time.h"
 
+#include "services/gateway/push.h"
+#include "services/gateway/revset.h"
 #include "services/gateway/store.h"
 
 #define LOADING_KEY "tm:revoked:loading" /* held while one request rebuilds the copy */
@@ -68,6 +70,65 @@ push(struct tm_redis *r, const struct gw_revocation *v, int n, struct tm_err *er
     return rc;
 }
 
+/* Tells every gateway's copy in memory; see revoke.h for a missing ack. */
+static void
+publish(const struct gw_app *app, const struct gw_revocation *v)
+{
+    char key[GW_PUSH_KEY_MAX];
+    struct tm_err err;
+
+    if (!app->push)
+        return;
+    gw_revset_encode(v, key, sizeof key);
+    if (gw_push_publish(app->push, "revoke", key, &err) != TM_OK)
+        tm_log_warn(NULL, "revoke.push_incomplete",
+                    "kind=%s error=\"%s\" note=\"a gateway that did not apply it is unhealthy "
+                    "and asks Redis or PostgreSQL\"",
+                    v->kind, err.message);
+}
+
+static void
+on_push(void *arg, const char *key)
+{
+    struct gw_app *app = arg;
+    struct gw_revocation v;
+    struct tm_err err;
+
+    if (gw_revset_decode(key, &v, &err) != TM_OK) {
+        tm_log_warn(NULL, "revoke.push_bad", "error=\"%s\" note=\"copy dropped\"", err.message);
+        gw_revset_invalidate(app->revset);
+        return;
+    }
+    gw_revset_add(app->revset, &v, tm_now_ms());
+}
+
+static enum tm_code
+on_push_reset(void *arg, struct tm_err *err)
+{
+    struct gw_app *app = arg;
+    struct gw_revocation *live = NULL;
+    PGconn *db = NULL;
+    int n = 0;
+    enum tm_code rc;
+
+    gw_revset_invalidate(app->revset);
+    if ((rc = tm_db_acquire(app->db, 1000, &db, err)) == TM_OK)
+        rc = gw_db_revocations_live(db, &live, &n, err);
+    tm_db_release(app->db, db);
+    if (rc == TM_OK) {
+        gw_revset_load(app->revset, live, n, tm_now_ms());
+        tm_log_info(NULL, "revoke.memory_loaded", "revocations=%d", n);
+    }
+    free(live);
+    return rc;
+}
+
+enum tm_code
+gw_revoke_push_init(struct gw_app *app, struct tm_err *err)
+{
+    return gw_push_on(app->push, "revoke", on_push, on_push_reset, app, err);
+}
+
 enum tm_code
 gw_revoke(const struct gw_app *app, PGconn *db, const char *kind, const char *subject,
           int64_t before_ms, int64_t ttl_s, struct tm_err *err)
@@ -105,6 +166,7 @@ gw_revoke(const struct gw_app *app, PGconn *db, const char *kind, const char *su
                     kind, rerr.message);
     }
     tm_redis_pool_put(app->redis, r);
+    publish(app, &v);
     return TM_OK;
 }
 

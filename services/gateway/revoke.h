@@ -12,7 +12,13 @@
  * rebuilds it. A revocation Redis could not take marks the copy stale
  * (app->revocations_stale); the next request that reaches Redis drops the
  * loaded marker, so the copy is rebuilt. Every instance starts stale. While
- * Redis is down, each user request asks PostgreSQL. Thread-safe. */
+ * Redis is down, each user request asks PostgreSQL.
+ *
+ * While the push channel is healthy (push.h) a request checks this
+ * gateway's own copy in memory (revset.h) instead: gw_revoke publishes
+ * each revocation to every gateway and returns only once every subscribed
+ * one applied it (or a missing ack had time to make that gateway
+ * unhealthy: GW_PUSH_STALE_MS < GW_PUSH_ACK_MS). Thread-safe. */
 #ifndef TM_GATEWAY_REVOKE_H
 #define TM_GATEWAY_REVOKE_H
 
@@ -44,6 +50,11 @@ void gw_revoke_key(const char *kind, const char *subject, char *out, size_t size
 TM_MUSTCHECK enum tm_code gw_revoke(const struct gw_app *app, PGconn *db, const char *kind,
                                     const char *subject, int64_t before_ms, int64_t ttl_s,
                                     struct tm_err *err);
+
+/* Registers the push channel's "revoke" kind (push.h): each revocation is
+ * applied to app->revset, which is rebuilt from PostgreSQL whenever the
+ * subscription is (re)confirmed. Before gw_push_start. */
+TM_MUSTCHECK enum tm_code gw_revoke_push_init(struct gw_app *app, struct tm_err *err);
 
 /* Before trusting Redis' copy through r: when it is marked stale, drops the
  * loaded marker (the next check rebuilds it). */

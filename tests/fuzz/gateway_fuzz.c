@@ -9,7 +9,9 @@
  * decoder may use: the stack the gateway's handlers really run on, where a
  * 700-level body once overflowed cJSON. The same bytes are also what the
  * dashboard WebSocket reads (services/gateway/wsmsg.c): a client's message,
- * and, cut at the first NUL, a `channels` and a `since` query value.
+ * and, cut at the first NUL, a `channels` and a `since` query value; and a
+ * message of the gateways' push channel (push.c), and a revocation's key
+ * (revset.c).
  * `make fuzz` builds it; make test runs it on tests/fuzz/corpus for a
  * bounded time. */
 #include <stddef.h>
@@ -24,6 +26,8 @@
 
 #include "services/gateway/decode.h"
 #include "services/gateway/overview_doc.h"
+#include "services/gateway/push.h"
+#include "services/gateway/revset.h"
 #include "services/gateway/token.h"
 #include "services/gateway/wsmsg.h"
 
@@ -130,6 +134,25 @@ ws_read_all(const char *text, size_t size)
                 abort();
 }
 
+/* what the push channel reads (services/gateway/push.c): a message, and,
+ * cut at the first NUL, a revocation's key (revset.c) */
+__attribute__((noinline)) static void
+push_read_all(const char *text, size_t size)
+{
+    char kind[GW_PUSH_KIND_MAX], id[64], key[GW_PUSH_KEY_MAX];
+    struct gw_revocation v;
+    struct tm_err err;
+    size_t n = strnlen(text, size < sizeof key - 1 ? size : sizeof key - 1);
+
+    if (gw_push_decode(text, size, kind, id, key, &err) == TM_OK &&
+        (!kind[0] || !id[0] || strchr(key, '\n') || strchr(key, '\t')))
+        abort();
+    memcpy(key, text, n);
+    key[n] = '\0';
+    if (gw_revset_decode(key, &v, &err) == TM_OK && (!v.subject[0] || v.ttl_ms < 0))
+        abort();
+}
+
 static void
 decode_all(void *arg)
 {
@@ -150,6 +173,7 @@ decode_all(void *arg)
     verify_as_token(in->text, in->size);
     overview_all(in->text, in->size);
     ws_read_all(in->text, in->size);
+    push_read_all(in->text, in->size);
     free(user);
     free(k);
 }

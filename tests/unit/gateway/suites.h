@@ -11,5 +11,6 @@ Suite *decode_suite(void);
 Suite *overview_suite(void);
 Suite *wsmsg_suite(void);
 Suite *readcache_suite(void);
+Suite *push_suite(void);
 
 #endif

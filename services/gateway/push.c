@@ -1,0 +1,348 @@
+/* services/gateway/push.c — the subscriber thread and the publisher of
+ * push.h. Messages are rare (a logout, a user change, a cache
+ * invalidation); what matters is that every request can ask "may I trust
+ * my memory?" for the price of two atomic loads. The subscriber pings
+ * Redis every PING_MS on its subscribed connection, so a connection that
+ * died quietly, or a thread stuck in a handler, reads as unhealthy within
+ * GW_PUSH_STALE_MS, before a publisher waiting for its ack gives up
+ * (GW_PUSH_ACK_MS). */
+#include "services/gateway/push.h"
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+
+#include "common/buf.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "common/redis.h"
+#include "common/time.h"
+
+#define PING_MS 150
+#define CONNECT_MS 1000
+#define BACKOFF_MAX_MS 1000
+#define ACK_KEY_PREFIX "tm:push:ack:"
+#define ACK_TTL_MS "10000"
+#define MSG_MAX (GW_PUSH_KIND_MAX + 64 + GW_PUSH_KEY_MAX + 2)
+
+struct push_kind {
+    char name[GW_PUSH_KIND_MAX];
+    gw_push_fn fn;
+    gw_push_reset_fn reset;
+    void *arg;
+};
+
+struct gw_push {
+    char url[256];
+    char id[33]; /* this process, random hex: names its messages and acks */
+    struct push_kind kinds[GW_PUSH_KINDS_MAX];
+    int n_kinds;               /* set before start, read-only after */
+    struct tm_redis_pool *pub; /* publishers' connections */
+    struct tm_redis *ack;      /* the subscriber thread's, for acks */
+    atomic_uint_fast64_t seq;  /* this process's messages so far */
+    atomic_int healthy;        /* subscribed and every reset ran since */
+    atomic_int_fast64_t ok_ms; /* monotonic: Redis last answered the subscriber */
+    atomic_int stop;
+    pthread_t thread;
+    int started;
+};
+
+static int
+kind_valid(const char *kind)
+{
+    size_t n = strlen(kind);
+
+    if (n == 0 || n >= GW_PUSH_KIND_MAX)
+        return 0;
+    return strspn(kind, "abcdefghijklmnopqrstuvwxyz_") == n;
+}
+
+static int
+key_valid(const char *key)
+{
+    size_t n = strlen(key);
+
+    return n < GW_PUSH_KEY_MAX && strcspn(key, "\t\r\n") == n;
+}
+
+enum tm_code
+gw_push_decode(const char *msg, size_t len, char kind[GW_PUSH_KIND_MAX], char id[64],
+               char key[GW_PUSH_KEY_MAX], struct tm_err *err)
+{
+    const char *t1, *t2, *end = msg + len;
+
+    if (len >= MSG_MAX || memchr(msg, '\0', len))
+        return tm_err_set(err, TM_INVALID, NULL, "push message too long or has NUL");
+    t1 = memchr(msg, '\t', len);
+    t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(end - t1 - 1)) : NULL;
+    if (!t2 || t1 - msg >= GW_PUSH_KIND_MAX || t2 - t1 - 1 >= 64 || t2 - t1 - 1 < 1 ||
+        end - t2 - 1 >= GW_PUSH_KEY_MAX)
+        return tm_err_set(err, TM_INVALID, NULL, "push message is not kind\\tid\\tkey");
+    memcpy(kind, msg, (size_t)(t1 - msg));
+    kind[t1 - msg] = '\0';
+    memcpy(id, t1 + 1, (size_t)(t2 - t1 - 1));
+    id[t2 - t1 - 1] = '\0';
+    memcpy(key, t2 + 1, (size_t)(end - t2 - 1));
+    key[end - t2 - 1] = '\0';
+    if (!kind_valid(kind) || !key_valid(key) || strcspn(id, "\t\r\n ") != strlen(id))
+        return tm_err_set(err, TM_INVALID, NULL, "push message has a bad kind, id or key");
+    return TM_OK;
+}
+
+enum tm_code
+gw_push_new(const char *redis_url, struct gw_push **out, struct tm_err *err)
+{
+    struct gw_push *p = tm_xcalloc(1, sizeof *p);
+    enum tm_code rc;
+
+    snprintf(p->url, sizeof p->url, "%s", redis_url);
+    if (tm_random_hex(16, p->id, sizeof p->id) != TM_OK)
+        snprintf(p->id, sizeof p->id, "%lld", (long long)tm_now_ms());
+    if ((rc = tm_redis_pool_new(redis_url, CONNECT_MS, 8, &p->pub, err)) != TM_OK ||
+        (rc = tm_redis_new(redis_url, CONNECT_MS, &p->ack, err)) != TM_OK) {
+        gw_push_free(p);
+        return rc;
+    }
+    *out = p;
+    return TM_OK;
+}
+
+enum tm_code
+gw_push_on(struct gw_push *p, const char *kind, gw_push_fn fn, gw_push_reset_fn reset, void *arg,
+           struct tm_err *err)
+{
+    struct push_kind *k;
+
+    if (p->started || !fn || !kind_valid(kind) || p->n_kinds >= GW_PUSH_KINDS_MAX)
+        return tm_err_set(err, TM_INVALID, NULL, "push kind \"%.32s\" cannot be added", kind);
+    k = &p->kinds[p->n_kinds++];
+    snprintf(k->name, sizeof k->name, "%s", kind);
+    k->fn = fn;
+    k->reset = reset;
+    k->arg = arg;
+    return TM_OK;
+}
+
+int
+gw_push_healthy(const struct gw_push *p)
+{
+    return p && atomic_load(&p->healthy) &&
+           tm_mono_ms() - atomic_load(&p->ok_ms) < GW_PUSH_STALE_MS;
+}
+
+/* RPUSH the ack list of message id, then let it expire. */
+static void
+ack(struct gw_push *p, const char *id)
+{
+    char key[sizeof ACK_KEY_PREFIX + 64];
+    const char *push[3] = {"RPUSH", key, p->id};
+    const char *exp[3] = {"PEXPIRE", key, ACK_TTL_MS};
+    struct tm_err err;
+
+    snprintf(key, sizeof key, ACK_KEY_PREFIX "%s", id);
+    if (tm_redis_cmd(p->ack, 3, push, NULL, &err) != TM_OK ||
+        tm_redis_cmd(p->ack, 3, exp, NULL, &err) != TM_OK)
+        tm_log_warn(NULL, "push.ack_failed", "id=%s error=\"%s\"", id, err.message);
+}
+
+/* One reply read on the subscribed connection: a message, or a ping's
+ * answer. */
+static void
+handle(struct gw_push *p, const redisReply *r)
+{
+    char kind[GW_PUSH_KIND_MAX], id[64], key[GW_PUSH_KEY_MAX];
+    const redisReply *m;
+    struct tm_err err;
+
+    atomic_store(&p->ok_ms, tm_mono_ms());
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 1 ||
+        r->element[0]->type != REDIS_REPLY_STRING || strcmp(r->element[0]->str, "message") != 0 ||
+        r->elements != 3)
+        return;
+    m = r->element[2];
+    if (m->type != REDIS_REPLY_STRING ||
+        gw_push_decode(m->str, m->len, kind, id, key, &err) != TM_OK) {
+        tm_log_warn(NULL, "push.bad_message", "error=\"%s\"", "undecodable");
+        return;
+    }
+    for (int i = 0; i < p->n_kinds; i++)
+        if (strcmp(p->kinds[i].name, kind) == 0)
+            p->kinds[i].fn(p->kinds[i].arg, key);
+    ack(p, id);
+}
+
+/* SUBSCRIBE and its confirmation, then every kind's reset. */
+static enum tm_code
+subscribe(struct gw_push *p, redisContext *c, struct tm_err *err)
+{
+    redisReply *r = redisCommand(c, "SUBSCRIBE %s", GW_PUSH_CHANNEL);
+    int ok = r && r->type == REDIS_REPLY_ARRAY && r->elements == 3;
+    enum tm_code rc = TM_OK;
+
+    freeReplyObject(r);
+    if (!ok)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "SUBSCRIBE: %s", c->err ? c->errstr : "refused");
+    atomic_store(&p->ok_ms, tm_mono_ms());
+    for (int i = 0; i < p->n_kinds && rc == TM_OK; i++)
+        if (p->kinds[i].reset)
+            rc = p->kinds[i].reset(p->kinds[i].arg, err);
+    atomic_store(&p->ok_ms, tm_mono_ms()); /* the first ping, sent at once, confirms it */
+    return rc;
+}
+
+/* Reads and handles what the connection brings until it fails, stops
+ * answering or the push is stopped. */
+static void
+serve(struct gw_push *p, redisContext *c)
+{
+    int64_t pinged_ms = 0;
+    redisReply *r;
+
+    while (!atomic_load(&p->stop)) {
+        struct pollfd pfd = {.fd = c->fd, .events = POLLIN};
+        int64_t now = tm_mono_ms();
+
+        if (now - atomic_load(&p->ok_ms) > 3 * GW_PUSH_STALE_MS)
+            return;
+        if (now - pinged_ms >= PING_MS) {
+            int done = 0;
+
+            if (redisAppendCommand(c, "PING") != REDIS_OK)
+                return;
+            while (!done)
+                if (redisBufferWrite(c, &done) != REDIS_OK)
+                    return;
+            pinged_ms = now;
+        }
+        if (poll(&pfd, 1, PING_MS) < 0)
+            continue;
+        if ((pfd.revents & (POLLIN | POLLHUP | POLLERR)) && redisBufferRead(c) != REDIS_OK)
+            return;
+        for (;;) {
+            void *reply = NULL;
+
+            if (redisGetReplyFromReader(c, &reply) != REDIS_OK)
+                return;
+            if (!reply)
+                break;
+            r = reply;
+            handle(p, r);
+            freeReplyObject(r);
+        }
+    }
+}
+
+static void *
+run(void *arg)
+{
+    struct gw_push *p = arg;
+    int backoff = 100;
+
+    while (!atomic_load(&p->stop)) {
+        redisContext *c = NULL;
+        struct tm_err err;
+
+        if (tm_redis_connect(p->url, CONNECT_MS, &c, &err) == TM_OK &&
+            subscribe(p, c, &err) == TM_OK) {
+            atomic_store(&p->healthy, 1);
+            tm_log_info(NULL, "push.subscribed", "channel=%s", GW_PUSH_CHANNEL);
+            backoff = 100;
+            serve(p, c);
+            err.message[0] = '\0';
+        }
+        atomic_store(&p->healthy, 0);
+        redisFree(c);
+        if (atomic_load(&p->stop))
+            break;
+        tm_log_warn(NULL, "push.unsubscribed",
+                    "error=\"%s\" note=\"requests ask Redis or PostgreSQL meanwhile\"",
+                    err.message[0] ? err.message : "connection lost");
+        tm_sleep_ms(backoff);
+        backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+    }
+    return NULL;
+}
+
+enum tm_code
+gw_push_start(struct gw_push *p, struct tm_err *err)
+{
+    if (pthread_create(&p->thread, NULL, run, p) != 0)
+        return tm_err_set(err, TM_INTERNAL, NULL, "push thread: cannot start");
+    p->started = 1;
+    return TM_OK;
+}
+
+void
+gw_push_free(struct gw_push *p)
+{
+    if (!p)
+        return;
+    atomic_store(&p->stop, 1);
+    if (p->started)
+        pthread_join(p->thread, NULL);
+    tm_redis_pool_free(p->pub);
+    tm_redis_free(p->ack);
+    free(p);
+}
+
+/* Waits for n acks on key until deadline; returns how many came. */
+static long long
+await_acks(struct tm_redis *r, const char *key, long long n, int64_t deadline)
+{
+    const char *blpop[3] = {"BLPOP", key, "0.1"};
+    const char *del[2] = {"DEL", key};
+    long long got = 0;
+    struct tm_err err;
+
+    while (got < n && tm_mono_ms() < deadline) {
+        redisReply *rep = NULL;
+
+        if (tm_redis_cmd(r, 3, blpop, &rep, &err) != TM_OK)
+            break;
+        if (rep && rep->type == REDIS_REPLY_ARRAY)
+            got++;
+        freeReplyObject(rep);
+    }
+    if (tm_redis_cmd(r, 2, del, NULL, &err) != TM_OK)
+        tm_log_warn(NULL, "push.ack_key_left", "key=%s note=\"expires by itself\"", key);
+    return got;
+}
+
+enum tm_code
+gw_push_publish(struct gw_push *p, const char *kind, const char *key, struct tm_err *err)
+{
+    char id[64], msg[MSG_MAX], ack_key[sizeof ACK_KEY_PREFIX + 64];
+    const char *argv[3] = {"PUBLISH", GW_PUSH_CHANNEL, msg};
+    int64_t deadline = tm_mono_ms() + GW_PUSH_ACK_MS;
+    redisReply *rep = NULL;
+    long long n = 0, got;
+    struct tm_redis *r;
+    enum tm_code rc;
+
+    if (!kind_valid(kind) || !key_valid(key))
+        return tm_err_set(err, TM_INVALID, NULL, "push: bad kind or key");
+    snprintf(id, sizeof id, "%s-%llu", p->id, (unsigned long long)atomic_fetch_add(&p->seq, 1) + 1);
+    snprintf(msg, sizeof msg, "%s\t%s\t%s", kind, id, key);
+    snprintf(ack_key, sizeof ack_key, ACK_KEY_PREFIX "%s", id);
+    if (!(r = tm_redis_pool_get(p->pub, 500)))
+        return tm_err_set(err, TM_UNAVAIL, NULL, "push: no Redis connection free");
+    rc = tm_redis_cmd(r, 3, argv, &rep, err);
+    if (rc == TM_OK && !(rep && rep->type == REDIS_REPLY_INTEGER))
+        rc = tm_err_set(err, TM_UNAVAIL, NULL, "push: PUBLISH gave no count");
+    if (rc == TM_OK)
+        n = rep->integer;
+    freeReplyObject(rep);
+    got = rc == TM_OK ? await_acks(r, ack_key, n, deadline) : 0;
+    tm_redis_pool_put(p->pub, r);
+    if (rc != TM_OK)
+        return rc;
+    if (got < n)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "push: %lld of %lld gateways acknowledged", got,
+                          n);
+    return TM_OK;
+}
