@@ -23,13 +23,10 @@
 #include "services/gateway/live.h"
 #include "services/gateway/overview.h"
 #include "services/gateway/proxy.h"
-<<<<<<< HEAD
-#include "services/gateway/readcache_fresh.h"
-=======
 #include "services/gateway/push.h"
+#include "services/gateway/readcache_fresh.h"
 #include "services/gateway/revoke.h"
 #include "services/gateway/revset.h"
->>>>>>> perf-gateway
 #include "services/gateway/token.h"
 #include "services/gateway/ws.h"
 
@@ -201,7 +198,8 @@ main(int argc, char **argv)
     app.revset = gw_revset_new();
     app.leases = gw_leases_new();
     if (gw_push_new(cfg.redis_url, &app.push, &err) != TM_OK ||
-        gw_revoke_push_init(&app, &err) != TM_OK || gw_push_start(app.push, &err) != TM_OK) {
+        gw_revoke_push_init(&app, &err) != TM_OK ||
+        gw_rcf_new(&app, &app.readcache, &err) != TM_OK || gw_push_start(app.push, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
     }
@@ -214,7 +212,7 @@ main(int argc, char **argv)
     app.local.jobs = app.jobs;
     if (gw_live_new(&app, &app.live, &err) != TM_OK ||
         gw_overview_new(&app, app.live, &app.overview, &err) != TM_OK ||
-        gw_rcf_new(&app, app.live, &app.readcache, &err) != TM_OK ||
+        gw_rcf_listen(app.readcache, app.live, &err) != TM_OK ||
         gw_ws_new(&app, &app.ws, &err) != TM_OK || gw_live_start(app.live, &err) != TM_OK) {
         tm_log_error(NULL, "start", "field=%s error=\"%s\"", err.field, err.message);
         goto out;

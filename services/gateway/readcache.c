@@ -219,6 +219,18 @@ gw_rc_drop(struct gw_rc *t, int64_t id)
 }
 
 void
+gw_rc_clear(struct gw_rc *t)
+{
+    for (size_t s = 0; s < t->n_sets; s++) {
+        pthread_mutex_lock(lock_of(t, s));
+        t->sets[s].drops++;
+        for (int w = 0; w < GW_RC_WAYS; w++)
+            evict(t, &t->sets[s].e[w]);
+        pthread_mutex_unlock(lock_of(t, s));
+    }
+}
+
+void
 gw_rc_stats(struct gw_rc *t, struct gw_rc_stats *out)
 {
     out->entries = atomic_load(&t->entries);

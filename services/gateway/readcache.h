@@ -67,6 +67,10 @@ int gw_rc_get(struct gw_rc *t, int64_t id, const char *version, struct tm_buf *o
  * before this call refused. */
 void gw_rc_drop(struct gw_rc *t, int64_t id);
 
+/* Forgets every answer and refuses every fill in flight (their tickets
+ * were taken before): for when news may have been missed. */
+void gw_rc_clear(struct gw_rc *t);
+
 /* Entries and body bytes kept now. */
 void gw_rc_stats(struct gw_rc *t, struct gw_rc_stats *out);
 

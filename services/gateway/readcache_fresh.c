@@ -1,7 +1,8 @@
 /* services/gateway/readcache_fresh.c — product reads from the gateway's
- * table while provably current (readcache_fresh.h). Each lookup costs one
- * Redis script call (the id's version, the epoch set when absent) and a
- * table lookup under a stripe mutex; a miss adds the bus call it replaces
+ * table while provably current (readcache_fresh.h). While the push
+ * channel is healthy a lookup is a table lookup under a stripe mutex and
+ * nothing else; otherwise one Redis script call (the id's version, the
+ * epoch set when absent) comes first. A miss adds the bus call it replaces
  * and a copy of the answer. */
 #include "services/gateway/readcache_fresh.h"
 
@@ -21,6 +22,8 @@
 #define REDIS_WAIT_MS 50 /* a pooled connection; past this the bus answers */
 #define BUMP_TRIES 3     /* Redis calls a write's version bump may take */
 #define BOOT_HEX 12      /* hex digits of this process' epoch prefix */
+#define PUSH_VERSION "push" /* answers kept while the push channel was healthy */
+#define PUSH_KIND "product"
 
 struct gw_rcf {
     struct gw_app *app;
@@ -59,6 +62,31 @@ product_id(const struct tm_request *req, int64_t *id)
            gw_rc_id(req->params[0].val, id);
 }
 
+/* Push: a product written through some gateway (key: its id). */
+static void
+on_push(void *arg, const char *key)
+{
+    struct gw_rcf *f = arg;
+    int64_t id;
+
+    if (gw_rc_id(key, &id))
+        gw_rc_drop(f->table, id);
+    else
+        tm_log_warn(NULL, "read_cache.push_key", "key=%.32s", key);
+}
+
+/* Push: the subscription was (re)confirmed; what was kept may have missed
+ * news. */
+static enum tm_code
+on_push_reset(void *arg, struct tm_err *err)
+{
+    struct gw_rcf *f = arg;
+
+    (void)err;
+    gw_rc_clear(f->table);
+    return TM_OK;
+}
+
 /* The live listener: a product event drops the id (no I/O). */
 static void
 on_event(void *arg, const struct tm_event *ev)
@@ -75,13 +103,13 @@ on_event(void *arg, const struct tm_event *ev)
 }
 
 enum tm_code
-gw_rcf_new(struct gw_app *app, struct gw_live *live, struct gw_rcf **out, struct tm_err *err)
+gw_rcf_new(struct gw_app *app, struct gw_rcf **out, struct tm_err *err)
 {
     struct gw_rcf *f;
     enum tm_code rc;
 
     *out = NULL;
-    if (app->cfg->read_cache_entries == 0 || !live)
+    if (app->cfg->read_cache_entries == 0)
         return TM_OK;
     f = tm_xcalloc(1, sizeof *f);
     f->app = app;
@@ -96,7 +124,8 @@ gw_rcf_new(struct gw_app *app, struct gw_live *live, struct gw_rcf **out, struct
     if (rc != TM_OK ||
         (rc = gw_rc_new((size_t)app->cfg->read_cache_entries, (size_t)app->cfg->read_cache_bytes,
                         &f->table, err)) != TM_OK ||
-        (rc = gw_live_listen(live, on_event, f, err)) != TM_OK) {
+        (app->push &&
+         (rc = gw_push_on(app->push, PUSH_KIND, on_push, on_push_reset, f, err)) != TM_OK)) {
         gw_rcf_free(f);
         return rc;
     }
@@ -109,6 +138,12 @@ gw_rcf_new(struct gw_app *app, struct gw_live *live, struct gw_rcf **out, struct
                   "product reads by how the gateway's cache took them", "outcome=\"bypass\"");
     *out = f;
     return TM_OK;
+}
+
+enum tm_code
+gw_rcf_listen(struct gw_rcf *f, struct gw_live *live, struct tm_err *err)
+{
+    return f && live ? gw_live_listen(live, on_event, f, err) : TM_OK;
 }
 
 void
@@ -153,7 +188,9 @@ gw_rcf_lookup(struct gw_rcf *f, const struct gw_route *rt, const struct tm_reque
         return 0;
     /* the ticket before the version: a drop after either refuses the fill */
     look->ticket = gw_rc_ticket(f->table, look->id);
-    if (!read_version(f, look)) {
+    if (f->app->push && gw_push_healthy(f->app->push))
+        snprintf(look->version, sizeof look->version, "%s", PUSH_VERSION);
+    else if (!read_version(f, look)) {
         tm_metric_add(f->bypasses, 1);
         return 0;
     }
@@ -196,6 +233,23 @@ bump(struct gw_rcf *f, const char *rid, int64_t id)
                     err.message);
 }
 
+/* Tells every gateway (this one too) to drop id, and waits for them. */
+static void
+publish(struct gw_rcf *f, const struct tm_request *req, int64_t id)
+{
+    char key[24];
+    struct tm_err err;
+
+    if (!f->app->push)
+        return;
+    snprintf(key, sizeof key, "%" PRId64, id);
+    if (gw_push_publish(f->app->push, PUSH_KIND, key, &err) != TM_OK)
+        tm_log_warn(req->id, "read_cache.push_incomplete",
+                    "product=%s error=\"%s\" note=\"a gateway that did not apply it is unhealthy "
+                    "and checks versions in Redis\"",
+                    key, err.message);
+}
+
 void
 gw_rcf_after(struct gw_rcf *f, const struct gw_route *rt, const struct tm_request *req,
              const struct gw_rcf_look *look, const struct tm_reply_view *view)
@@ -210,5 +264,6 @@ gw_rcf_after(struct gw_rcf *f, const struct gw_route *rt, const struct tm_reques
     if (rt == f->patch && product_id(req, &id)) {
         gw_rc_drop(f->table, id);
         bump(f, req->id, id);
+        publish(f, req, id);
     }
 }

@@ -74,6 +74,26 @@ START_TEST(test_rc_drop_refuses_fills_in_flight)
 }
 END_TEST
 
+START_TEST(test_rc_clear)
+{
+    struct gw_rc *t = table(64, 1 << 20);
+    uint64_t ticket = gw_rc_ticket(t, 9);
+    struct gw_rc_stats st;
+    char got[64];
+
+    for (int64_t id = 1; id <= 20; id++)
+        ck_assert(gw_rc_put(t, id, gw_rc_ticket(t, id), "v", "x", 1));
+    gw_rc_clear(t);
+    gw_rc_stats(t, &st);
+    ck_assert_uint_eq(st.entries, 0);
+    ck_assert_uint_eq(st.bytes, 0);
+    ck_assert(!get(t, 3, "v", got, sizeof got));
+    ck_assert(!gw_rc_put(t, 9, ticket, "v", "x", 1)); /* began before the clear */
+    ck_assert(gw_rc_put(t, 9, gw_rc_ticket(t, 9), "v", "x", 1));
+    gw_rc_free(t);
+}
+END_TEST
+
 START_TEST(test_rc_bounds)
 {
     struct gw_rc *t = table(8, 100);
@@ -201,6 +221,7 @@ readcache_suite(void)
 
     tcase_add_test(tc, test_rc_hit_only_under_its_version);
     tcase_add_test(tc, test_rc_drop_refuses_fills_in_flight);
+    tcase_add_test(tc, test_rc_clear);
     tcase_add_test(tc, test_rc_bounds);
     tcase_add_test(tc, test_rc_lru_in_a_set);
     tcase_add_loop_test(tc, test_rc_id, 0, (int)(sizeof id_cases / sizeof id_cases[0]));
