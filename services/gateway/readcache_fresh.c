@@ -19,9 +19,9 @@
 #include "common/redis.h"
 #include "common/topic.h"
 
-#define REDIS_WAIT_MS 50 /* a pooled connection; past this the bus answers */
-#define BUMP_TRIES 3     /* Redis calls a write's version bump may take */
-#define BOOT_HEX 12      /* hex digits of this process' epoch prefix */
+#define REDIS_WAIT_MS 50    /* a pooled connection; past this the bus answers */
+#define BUMP_TRIES 3        /* Redis calls a write's version bump may take */
+#define BOOT_HEX 12         /* hex digits of this process' epoch prefix */
 #define PUSH_VERSION "push" /* answers kept while the push channel was healthy */
 #define PUSH_KIND "product"
 

@@ -65,8 +65,7 @@ struct gw_rcf_look {
  * (gw_rcf_free, after the push and live threads have stopped). */
 TM_MUSTCHECK enum tm_code gw_rcf_new(struct gw_app *app, struct gw_rcf **out, struct tm_err *err);
 /* Listens on live for product events; before gw_live_start. f may be NULL. */
-TM_MUSTCHECK enum tm_code gw_rcf_listen(struct gw_rcf *f, struct gw_live *live,
-                                        struct tm_err *err);
+TM_MUSTCHECK enum tm_code gw_rcf_listen(struct gw_rcf *f, struct gw_live *live, struct tm_err *err);
 void gw_rcf_free(struct gw_rcf *f);
 
 /* For a checked request (route rt, its path parameters and query): 1 on a
