@@ -2,6 +2,7 @@
  * in-memory checks: the push channel's message decoder (push.c), the
  * revocation set and its push key (revset.c), and lease sizing (lease.c),
  * checked against the rules their headers state. */
+#include <stdio.h>
 #include <string.h>
 
 #include "services/gateway/lease.h"
@@ -62,8 +63,8 @@ rev(const char *kind, const char *subject, int64_t before_ms, int64_t ttl_ms)
     struct gw_revocation v;
 
     memset(&v, 0, sizeof v);
-    strcpy(v.kind, kind);
-    strcpy(v.subject, subject);
+    snprintf(v.kind, sizeof v.kind, "%s", kind);
+    snprintf(v.subject, sizeof v.subject, "%s", subject);
     v.before_ms = before_ms;
     v.ttl_ms = ttl_ms;
     return v;
