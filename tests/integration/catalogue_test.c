@@ -279,13 +279,16 @@ START_TEST(test_product_reads_cached_and_current)
     ck_assert_int_eq(http_port(st.gw_ports[0], "GET", path, NULL, "", &r), 0);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
+    /* a fill the product.created event overtakes is refused: read again */
     hits = cache_hits();
-    ck_assert_int_eq(http_port(st.gw_ports[0], "GET", path, NULL, "", &r), 0);
-    ck_assert_int_eq(r.status, 200);
-    ck_assert_str_eq(jstr(&r, "sku"), sku);
-    ck_assert_int_eq(jint(&r, "unit_price_cents"), 1000);
-    resp_free(&r);
-    ck_assert_int_eq(cache_hits(), hits + 1);
+    for (int k = 0; k < 20 && cache_hits() == hits; k++) {
+        ck_assert_int_eq(http_port(st.gw_ports[0], "GET", path, NULL, "", &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_str_eq(jstr(&r, "sku"), sku);
+        ck_assert_int_eq(jint(&r, "unit_price_cents"), 1000);
+        resp_free(&r);
+    }
+    ck_assert_int_gt(cache_hits(), hits);
     for (int i = 1; i <= 40; i++) {
         int writer = i % 2, reader = (i + 1) % 2;
 
