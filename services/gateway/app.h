@@ -50,6 +50,8 @@ struct gw_cfg {
     int audit_retention_days;       /* audit rows and refusal counters kept; 0: for ever */
     int audit_retention_interval_s; /* how often the retention job runs; 0: on demand only */
     int overview_deadline_ms;       /* each daemon's time to answer for the dashboard overview */
+    int read_cache_entries;         /* product answers kept (readcache.h); 0: no cache */
+    int read_cache_bytes;           /* bytes of product answers kept at most */
 };
 
 struct gw_app {
@@ -70,6 +72,7 @@ struct gw_app {
     struct gw_live *live;          /* the event listener (live.h); set before serving */
     struct gw_ws *ws;              /* the WebSocket push (ws.h); set before serving */
     struct gw_overview *overview;  /* the dashboard overview (overview.h); set before serving */
+    struct gw_rcf *readcache;      /* product reads (readcache_fresh.h); NULL: none */
     struct tm_router dash;         /* the overview's router: no database pool */
     struct gw_push *push;          /* news from the other gateways (push.h); set before serving */
     struct gw_revset *revset;      /* the revocations, while push is healthy (revset.h) */

@@ -24,6 +24,7 @@
 #include "services/gateway/overview.h"
 #include "services/gateway/proxy.h"
 #include "services/gateway/push.h"
+#include "services/gateway/readcache_fresh.h"
 #include "services/gateway/revoke.h"
 #include "services/gateway/revset.h"
 #include "services/gateway/token.h"
@@ -100,6 +101,12 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"overview-deadline-ms", "TM_OVERVIEW_DEADLINE_MS", TM_CFG_INT, F(overview_deadline_ms), 0, 50,
      60000, "1000", 0,
      "time each daemon has to answer for the dashboard overview; a late one's numbers are null"},
+    {"read-cache-entries", "TM_READ_CACHE_ENTRIES", TM_CFG_INT, F(read_cache_entries), 0, 0,
+     16777216, "65536", 0,
+     "product answers (GET /api/v1/products/{id}) the gateway keeps and serves while Redis says "
+     "they are current; 0: every read goes to tm-inventory"},
+    {"read-cache-bytes", "TM_READ_CACHE_BYTES", TM_CFG_INT, F(read_cache_bytes), 0, 4096,
+     1073741824, "67108864", 0, "bytes of product answers the gateway keeps at most"},
 };
 #undef F
 #undef S
@@ -191,7 +198,8 @@ main(int argc, char **argv)
     app.revset = gw_revset_new();
     app.leases = gw_leases_new();
     if (gw_push_new(cfg.redis_url, &app.push, &err) != TM_OK ||
-        gw_revoke_push_init(&app, &err) != TM_OK || gw_push_start(app.push, &err) != TM_OK) {
+        gw_revoke_push_init(&app, &err) != TM_OK ||
+        gw_rcf_new(&app, &app.readcache, &err) != TM_OK || gw_push_start(app.push, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
     }
@@ -204,6 +212,7 @@ main(int argc, char **argv)
     app.local.jobs = app.jobs;
     if (gw_live_new(&app, &app.live, &err) != TM_OK ||
         gw_overview_new(&app, app.live, &app.overview, &err) != TM_OK ||
+        gw_rcf_listen(app.readcache, app.live, &err) != TM_OK ||
         gw_ws_new(&app, &app.ws, &err) != TM_OK || gw_live_start(app.live, &err) != TM_OK) {
         tm_log_error(NULL, "start", "field=%s error=\"%s\"", err.field, err.message);
         goto out;
@@ -227,6 +236,7 @@ out:
         mg_stop(http); /* waits for the requests in hand */
     gw_live_stop(app.live);
     gw_overview_free(app.overview);
+    gw_rcf_free(app.readcache);
     gw_ws_free(app.ws);
     tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);

@@ -11,11 +11,13 @@
  * dashboard WebSocket reads (services/gateway/wsmsg.c): a client's message,
  * and, cut at the first NUL, a `channels` and a `since` query value; and a
  * message of the gateways' push channel (push.c), and a revocation's key
- * (revset.c).
+ * (revset.c); and, cut at the first NUL, a product id as the path or a
+ * push message carries it to the product cache (readcache.c).
  * `make fuzz` builds it; make test runs it on tests/fuzz/corpus for a
  * bounded time. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,7 @@
 #include "services/gateway/decode.h"
 #include "services/gateway/overview_doc.h"
 #include "services/gateway/push.h"
+#include "services/gateway/readcache.h"
 #include "services/gateway/revset.h"
 #include "services/gateway/token.h"
 #include "services/gateway/wsmsg.h"
@@ -134,6 +137,20 @@ ws_read_all(const char *text, size_t size)
                 abort();
 }
 
+/* A product id is 1..999999999999999999, one spelling per id. */
+static void
+product_id(const char *text)
+{
+    char again[24];
+    int64_t id;
+
+    if (!gw_rc_id(text, &id))
+        return;
+    snprintf(again, sizeof again, "%lld", (long long)id);
+    if (id < 1 || strcmp(again, text) != 0)
+        abort();
+}
+
 /* what the push channel reads (services/gateway/push.c): a message, and,
  * cut at the first NUL, a revocation's key (revset.c) */
 __attribute__((noinline)) static void
@@ -151,6 +168,7 @@ push_read_all(const char *text, size_t size)
     key[n] = '\0';
     if (gw_revset_decode(key, &v, &err) == TM_OK && (!v.subject[0] || v.ttl_ms < 0))
         abort();
+    product_id(key);
 }
 
 static void

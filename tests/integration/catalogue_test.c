@@ -2,6 +2,7 @@
  * nginx → tm-gateway → tm-inventory → PostgreSQL: create, read, update,
  * deactivate, filter and page through categories, products and stores. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tests/integration/client.h"
@@ -244,6 +245,67 @@ START_TEST(test_sample_data_is_loaded)
 }
 END_TEST
 
+/* Product reads gateway #1 answered from its cache, from its /metrics. */
+static long long
+cache_hits(void)
+{
+    static const char line[] = "tm_gateway_read_cache_total{outcome=\"hit\"} ";
+    struct resp r;
+    const char *m;
+    long long n = 0;
+
+    ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/metrics", NULL, "", &r), 0);
+    m = strstr(r.body, line);
+    if (m)
+        n = atoll(m + sizeof line - 1);
+    resp_free(&r);
+    return n;
+}
+
+/* The gateways' product cache (services/gateway/readcache_fresh.h): a
+ * repeated read is answered from it, and a write through one gateway is
+ * seen by the very next read through the other, every time: the write's
+ * version bump in Redis, not the product event (which may still be on its
+ * way), is what stops the other gateway's copy being served. */
+START_TEST(test_product_reads_cached_and_current)
+{
+    long long cat = make_category("cache"), id, hits;
+    char sku[64], path[128], body[128];
+    struct resp r;
+
+    snprintf(sku, sizeof sku, "%s-C1", run_tag());
+    id = make_product(cat, sku, 1000);
+    snprintf(path, sizeof path, "/api/v1/products/%lld", id);
+    ck_assert_int_eq(http_port(st.gw_ports[0], "GET", path, NULL, "", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    resp_free(&r);
+    /* a fill the product.created event overtakes is refused: read again */
+    hits = cache_hits();
+    for (int k = 0; k < 20 && cache_hits() == hits; k++) {
+        ck_assert_int_eq(http_port(st.gw_ports[0], "GET", path, NULL, "", &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_str_eq(jstr(&r, "sku"), sku);
+        ck_assert_int_eq(jint(&r, "unit_price_cents"), 1000);
+        resp_free(&r);
+    }
+    ck_assert_int_gt(cache_hits(), hits);
+    for (int i = 1; i <= 40; i++) {
+        int writer = i % 2, reader = (i + 1) % 2;
+
+        snprintf(body, sizeof body, "{\"unit_price_cents\":%d}", 1000 + i);
+        ck_assert_int_eq(http_port(st.gw_ports[writer], "PATCH", path, body, "", &r), 0);
+        ck_assert_msg(r.status == 200, "%s", r.body);
+        resp_free(&r);
+        for (int k = 0; k < 2; k++) { /* a miss, then (likely) a hit */
+            ck_assert_int_eq(http_port(st.gw_ports[reader], "GET", path, NULL, "", &r), 0);
+            ck_assert_int_eq(r.status, 200);
+            ck_assert_int_eq(jint(&r, "unit_price_cents"), 1000 + i);
+            resp_free(&r);
+        }
+    }
+}
+END_TEST
+
 Suite *
 catalogue_suite(void)
 {
@@ -256,6 +318,7 @@ catalogue_suite(void)
     tcase_add_test(tc, test_product_list_filters_and_pages);
     tcase_add_test(tc, test_duplicates_are_conflicts);
     tcase_add_test(tc, test_store_and_category_read_update);
+    tcase_add_test(tc, test_product_reads_cached_and_current);
     suite_add_tcase(s, tc);
     return s;
 }

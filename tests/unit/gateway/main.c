@@ -21,6 +21,7 @@ main(void)
     srunner_add_suite(sr, decode_suite());
     srunner_add_suite(sr, overview_suite());
     srunner_add_suite(sr, wsmsg_suite());
+    srunner_add_suite(sr, readcache_suite());
     srunner_add_suite(sr, push_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -10,6 +10,7 @@ Suite *perm_suite(void);
 Suite *decode_suite(void);
 Suite *overview_suite(void);
 Suite *wsmsg_suite(void);
+Suite *readcache_suite(void);
 Suite *push_suite(void);
 
 #endif
