@@ -158,7 +158,7 @@ build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/
 		-fno-sanitize-recover=all -pthread -o $@ $(FUZZ_SRC) -lcjson -lcivetweb
 # The gateway's body decoders and token claims, linked with common/ whole.
 GATEWAY_FUZZ_SRC := tests/fuzz/gateway_fuzz.c services/gateway/decode.c services/gateway/token.c \
-	services/gateway/overview_doc.c services/gateway/wsmsg.c $(COMMON_SRC)
+	services/gateway/overview_doc.c services/gateway/wsmsg.c services/gateway/loadgen.c $(COMMON_SRC)
 build/fuzz/gateway-fuzz: $(GATEWAY_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/gateway/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

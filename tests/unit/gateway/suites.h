@@ -10,5 +10,6 @@ Suite *perm_suite(void);
 Suite *decode_suite(void);
 Suite *overview_suite(void);
 Suite *wsmsg_suite(void);
+Suite *loadgen_suite(void);
 
 #endif
