@@ -161,15 +161,16 @@ psqlq "SELECT p.id, p.unit_price_cents FROM inventory.products p JOIN inventory.
 if want events; then
   login
   EV_CONNS=${BENCH_EVENT_CONNS:-16}
-  ev_out=$(wrk -t2 -c"$EV_CONNS" -d"$DURATION" -s "$ROOT/tests/bench/create_product.lua" "http://127.0.0.1:$http/" 2>&1)
+  ev_run=e$RANDOM
+  ev_out=$(TM_BENCH_RUN=$ev_run wrk -t2 -c"$EV_CONNS" -d"$DURATION" -s "$ROOT/tests/bench/create_product.lua" "http://127.0.0.1:$http/" 2>&1)
   ev_rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$ev_out")
   ev_bad=$(awk '/Non-2xx/ {print $NF}' <<<"$ev_out")
   for _ in $(seq 1 300); do
-    [ "$(psqlq "SELECT (SELECT count(*) FROM inventory.products WHERE sku LIKE 'BENCH-%') =
-      (SELECT count(*) FROM analytics.products WHERE sku LIKE 'BENCH-%')")" = t ] && break
+    [ "$(psqlq "SELECT (SELECT count(*) FROM inventory.products WHERE sku LIKE 'BENCH-$ev_run-%') =
+      (SELECT count(*) FROM analytics.products WHERE sku LIKE 'BENCH-$ev_run-%')")" = t ] && break
     sleep 0.1
   done
-  read -r ev_n ev_p50 ev_p99 <<<"$(psqlq "SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1) FROM analytics.products WHERE sku LIKE 'BENCH-%'" | tr '|' ' ')"
+  read -r ev_n ev_p50 ev_p99 <<<"$(psqlq "SELECT count(*), round(percentile_cont(0.5) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY 1000 * extract(epoch FROM applied_at - updated_at))::numeric, 1) FROM analytics.products WHERE sku LIKE 'BENCH-$ev_run-%'" | tr '|' ' ')"
   HDR "events"
   printf '%-44s %6s %10s %9s %9s %7s %7s\n' "events: POST → product.created → analytics" "$EV_CONNS" "${ev_rps:-0}" "${ev_p50:--}ms" "${ev_p99:--}ms" "${ev_bad:-0}" "-"
   echo "events: req/s = products written (one event each); p50/p99 = inventory commit → applied in tm-analytics' copy, over ${ev_n:-0} events."
@@ -205,7 +206,7 @@ if want writes; then
   login
   : >"$RUN/writes.txt"
   psqlq "CREATE SCHEMA IF NOT EXISTS bench; CREATE TABLE IF NOT EXISTS bench.single_row
-         (id bigserial PRIMARY KEY, v double precision, at timestamptz NOT NULL DEFAULT now())" >/dev/null
+         (id bigserial PRIMARY KEY, v double precision, at timestamptz NOT NULL DEFAULT now())" >/dev/null 2>&1
   HDR "writes (durable, fsync on)" clients
   for c in ${BENCH_STOCK_CONNS:-1 8 32}; do
     TM_BENCH_RUN="$c-$RANDOM" beside_pgbench "$c" "POST /api/v1/stock-commits (1 line)" \
