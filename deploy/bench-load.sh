@@ -28,10 +28,9 @@ DUR=${BENCH_LOAD_DURATION:-60}
 REF_DUR=${BENCH_LOAD_REF_DURATION:-10}
 MIX=${BENCH_LOAD_MIX:-product=30,inventory=15,low_stock=10,txn_list=15,overview=10,sale=20}
 
+. "$ROOT/deploy/bench-lib.sh"
 # a fresh token: the bench's own may have expired by now (15 minutes)
-TM_BENCH_TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$TM_ADMIN_EMAIL\",\"password\":\"$TM_ADMIN_PASSWORD\"}" \
-  "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+TM_BENCH_TOKEN=$(bench_token "$HTTP_PORT")
 export TM_BENCH_TOKEN
 
 load() { # load OUT SECONDS MIX: one tm-load-bench run, its output into OUT
@@ -66,7 +65,6 @@ grep -h '^status=' "$ref" "$out" | sed 's/^/load '"$TAG"' not 2xx: /' | cut -c1-
 [ -s "$out.err" ] && sed 's/^/load '"$TAG"': /' "$out.err" | head -5
 echo "load: latency from each request's due time (open loop); req/s = 2xx answers ÷ the scheduled seconds; errors = transport errors + answers outside 2xx; kept_up = the tool sent every request, 99 % within 10 ms of its due time (else its figures bound nothing)."
 kept=$(field "$out" "run " kept_up)
-verdict() { [ "$1" = 1 ] && echo met || echo MISSED; }
 {
   echo "load $TAG: req/s at $CONNS conns|${o_rps:-0}|floor ${r_rps:-0}|>= 2000|$(verdict "$(awk -v a="${o_rps:-0}" 'BEGIN { print (a >= 2000) }')")"
   echo "load $TAG: p99 ms|${o_p99:--}|floor $(field "$ref" "kind=floor " p99_ms)|< 185|$(verdict "$(awk -v a="${o_p99:-1e9}" 'BEGIN { print (a < 185) }')")"

@@ -70,10 +70,9 @@ if [ -z "${BENCH_STACK:-}" ] && ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_POR
   echo "bench: the stack did not start"; tail -n 20 "$RUN/up.log"; exit 1
 fi
 
+. "$ROOT/deploy/bench-lib.sh" # measure, to_ms, bench_token, verdict
 login() { # a fresh access token (they live 15 minutes; the bench runs longer)
-  TM_BENCH_TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-    -d "{\"email\":\"$TM_ADMIN_EMAIL\",\"password\":\"$TM_ADMIN_PASSWORD\"}" \
-    "http://127.0.0.1:$http/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  TM_BENCH_TOKEN=$(bench_token "$http")
   export TM_BENCH_TOKEN
 }
 login
@@ -81,7 +80,6 @@ psqlq() { PGCONNECT_TIMEOUT=5 psql -h 127.0.0.1 -p $((base + 1)) -U techmart -d 
 # every process's resident memory before any load (target 6)
 "$ROOT/deploy/bench-mem.sh" snap "$RUN" "$RUN/mem-idle.txt"
 : >"$RUN/targets.txt" # "figure|value|reference|target|verdict" lines, printed at the end
-verdict() { [ "$1" = 1 ] && echo met || echo MISSED; }
 # The product GET's bytes: the size the floor and static references of the
 # load test, and the old product-vs-static rows, use.
 curl -fsS -H "Authorization: Bearer $TM_BENCH_TOKEN" "http://127.0.0.1:$http/api/v1/products/500" \
@@ -90,7 +88,6 @@ size=$(stat -c %s "$RUN/www/product.json")
 export TM_BENCH_STORES
 TM_BENCH_STORES=$(psqlq "SELECT count(*) FROM inventory.stores")
 
-. "$ROOT/deploy/bench-lib.sh" # measure URL CONNS [SCRIPT] -> "rps p50 p99 errors"
 
 # Reads (issue 22, target 2): each route at 100 and 1,000 connections beside
 # its two references of the same body size, measured just before: the floor
