@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # deploy/bench-lib.sh — what the bench scripts share (sourced, not run):
 # measure, to_ms, bench_token, verdict.
 # measure URL CONNS [SCRIPT] -> "rps p50 p99 errors": one wrk run of
