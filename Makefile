@@ -159,7 +159,7 @@ build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/
 # The gateway's body decoders and token claims, linked with common/ whole.
 GATEWAY_FUZZ_SRC := tests/fuzz/gateway_fuzz.c services/gateway/decode.c services/gateway/token.c \
 	services/gateway/overview_doc.c services/gateway/wsmsg.c services/gateway/push.c \
-	services/gateway/revset.c services/gateway/readcache.c $(COMMON_SRC)
+	services/gateway/revset.c services/gateway/readcache.c services/gateway/loadgen.c $(COMMON_SRC)
 build/fuzz/gateway-fuzz: $(GATEWAY_FUZZ_SRC) $(wildcard common/*.h) $(wildcard services/gateway/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"

@@ -1,4 +1,6 @@
-# deploy/bench-lib.sh — what the bench scripts share (sourced, not run).
+# shellcheck shell=bash
+# deploy/bench-lib.sh — what the bench scripts share (sourced, not run):
+# measure, to_ms, bench_token, verdict.
 # measure URL CONNS [SCRIPT] -> "rps p50 p99 errors": one wrk run of
 # ${DURATION:-10s} with 2 threads; errors = socket errors + non-2xx.
 measure() {
@@ -17,3 +19,15 @@ to_ms() {
   awk -v t="$1" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /[0-9]s$/ && t !~ /ms$/) v *= 1000;
     printf "%.3f", v }'
 }
+
+# bench_token PORT -> a fresh access token of the bench's admin
+# (TM_ADMIN_EMAIL / TM_ADMIN_PASSWORD) through nginx at PORT; tokens live
+# 15 minutes and the bench runs longer, so each part takes its own.
+bench_token() {
+  curl -fsS -X POST -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$TM_ADMIN_EMAIL\",\"password\":\"$TM_ADMIN_PASSWORD\"}" \
+    "http://127.0.0.1:$1/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+
+# verdict 1|other -> "met" | "MISSED": a target's word in the summary table
+verdict() { [ "$1" = 1 ] && echo met || echo MISSED; }

@@ -23,10 +23,9 @@ SECONDS_=${BENCH_WS_SECONDS:-10}
 TM_RUN_DIR=$RUN TM_EDGE_WS_CONN=$((CLIENTS + 100)) TM_EDGE_ANON_RATE=1000000 \
   TM_EDGE_ANON_BURST=1000000 "$ROOT/deploy/stack.sh" nginx reload 2>/dev/null
 
+. "$ROOT/deploy/bench-lib.sh"
 # a fresh token: the bench's own may have expired by now (15 minutes)
-TM_BENCH_TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
-  -d "{\"email\":\"$TM_ADMIN_EMAIL\",\"password\":\"$TM_ADMIN_PASSWORD\"}" \
-  "http://127.0.0.1:$HTTP_PORT/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+TM_BENCH_TOKEN=$(bench_token "$HTTP_PORT")
 export TM_BENCH_TOKEN
 
 run() { # run CLIENTS -> "p50 p99 lost sales connected"

@@ -60,11 +60,12 @@ DOMAIN=(services/inventory/catalog.c services/inventory/catalog.h
         services/analytics/query.c services/analytics/query.h
         services/analytics/rfm.c services/analytics/rfm.h
         services/alerts/engine.c services/alerts/engine.h
-        services/alerts/notify.c services/alerts/notify.h)
+        services/alerts/notify.c services/alerts/notify.h
+        services/gateway/loadgen.c services/gateway/loadgen.h)
 # no cJSON, no common/json.h: JSON is decoded in the handlers (or a decode
 # file next to them) and the domain takes plain structs; proto/limits.h is
 # constants of the contract only (e.g. the supplier policies' names)
-ALLOWED='^#include (<(stddef|stdint|stdbool|string|stdio|stdlib|math|limits|inttypes|errno|nlopt)\.h>|"common/(err|buf|backoff)\.h"|"proto/limits\.h"|"services/[a-z]+/(catalog|sample|stock|fraud|sale|replay|gen|forecast|forecast_model|forecast_due|reorder|reorder_sim|choice|breaker|query|rfm|engine|notify)\.h")'
+ALLOWED='^#include (<(stddef|stdint|stdbool|string|stdio|stdlib|math|limits|inttypes|errno|nlopt)\.h>|"common/(err|buf|backoff)\.h"|"proto/limits\.h"|"services/[a-z]+/(catalog|sample|stock|fraud|sale|replay|gen|forecast|forecast_model|forecast_due|reorder|reorder_sim|choice|breaker|query|rfm|engine|notify|loadgen)\.h")'
 # tm-supplier-mock's pure parts (its folder name has a dash)
 DOMAIN+=(services/supplier-mock/catalogue.c services/supplier-mock/catalogue.h
          services/supplier-mock/orders.c services/supplier-mock/orders.h

@@ -13,6 +13,8 @@
  * message of the gateways' push channel (push.c), and a revocation's key
  * (revset.c); and, cut at the first NUL, a product id as the path or a
  * push message carries it to the product cache (readcache.c).
+ * And tm-load-bench's readers (services/gateway/loadgen.c): the input as its
+ * --mix and as its prices file, then the requests they make.
  * `make fuzz` builds it; make test runs it on tests/fuzz/corpus for a
  * bounded time. */
 #include <stddef.h>
@@ -27,6 +29,7 @@
 #include "common/http.h"
 
 #include "services/gateway/decode.h"
+#include "services/gateway/loadgen.h"
 #include "services/gateway/overview_doc.h"
 #include "services/gateway/push.h"
 #include "services/gateway/readcache.h"
@@ -171,6 +174,38 @@ push_read_all(const char *text, size_t size)
     product_id(key);
 }
 
+/* tm-load-bench's --mix and prices file, and what a parsed one asks */
+__attribute__((noinline)) static void
+load_bench_all(const char *text, size_t size)
+{
+    struct lg_price *prices = malloc(LG_PRICES_MAX * sizeof *prices);
+    struct lg_request *req = malloc(sizeof *req);
+    struct lg_mix mix;
+    int n = 0;
+
+    if (!prices || !req)
+        abort();
+    if (lg_mix_parse(text, size, &mix, NULL) == TM_OK) {
+        int sum = 0;
+
+        for (int k = 0; k < LG_KINDS; k++)
+            sum += mix.weight[k];
+        if (mix.total <= 0 || sum != mix.total || lg_mix_pick(&mix, size) >= LG_KINDS)
+            abort();
+    }
+    if (lg_prices_parse(text, size, prices, LG_PRICES_MAX, &n, NULL) == TM_OK) {
+        struct lg_target t = {1000, 5, 256, 1, "fuzz", prices, n};
+
+        if (n < 1 || n > LG_PRICES_MAX || prices[0].product_id < 1 || prices[0].cents < 1)
+            abort();
+        if (lg_request_make(LG_SALE, size, &t, req, NULL) != TM_OK ||
+            strlen(req->body) >= LG_BODY_MAX)
+            abort();
+    }
+    free(prices);
+    free(req);
+}
+
 static void
 decode_all(void *arg)
 {
@@ -192,6 +227,7 @@ decode_all(void *arg)
     overview_all(in->text, in->size);
     ws_read_all(in->text, in->size);
     push_read_all(in->text, in->size);
+    load_bench_all(in->text, in->size);
     free(user);
     free(k);
 }

@@ -12,5 +12,6 @@ Suite *overview_suite(void);
 Suite *wsmsg_suite(void);
 Suite *readcache_suite(void);
 Suite *push_suite(void);
+Suite *loadgen_suite(void);
 
 #endif
