@@ -43,7 +43,9 @@ struct gw_push {
     char url[256];
     char id[33]; /* this process, random hex: names its messages and acks */
     struct push_kind kinds[GW_PUSH_KINDS_MAX];
-    int n_kinds;               /* set before start, read-only after */
+    int n_kinds;          /* set before start, read-only after */
+    gw_push_tick_fn tick; /* set before start, read-only after; may be NULL */
+    void *tick_arg;
     struct tm_redis_pool *pub; /* publishers' connections */
     struct tm_redis *ack;      /* the subscriber thread's, for acks */
     atomic_uint_fast64_t seq;  /* this process's messages so far */
@@ -130,6 +132,15 @@ gw_push_on(struct gw_push *p, const char *kind, gw_push_fn fn, gw_push_reset_fn 
     k->reset = reset;
     k->arg = arg;
     return TM_OK;
+}
+
+void
+gw_push_every(struct gw_push *p, gw_push_tick_fn fn, void *arg)
+{
+    if (p->started)
+        return;
+    p->tick = fn;
+    p->tick_arg = arg;
 }
 
 /* The socket itself is asked too: when Redis closes the connection (a
@@ -257,7 +268,7 @@ subscribe(struct gw_push *p, redisContext *c, struct tm_err *err)
 static void
 serve(struct gw_push *p, redisContext *c)
 {
-    int64_t pinged_ms = 0;
+    int64_t pinged_ms = 0, ticked_ms = tm_mono_ms();
     redisReply *r;
 
     while (!atomic_load(&p->stop)) {
@@ -275,6 +286,10 @@ serve(struct gw_push *p, redisContext *c)
                 if (redisBufferWrite(c, &done) != REDIS_OK)
                     return;
             pinged_ms = now;
+        }
+        if (p->tick && now - ticked_ms >= GW_PUSH_TICK_MS) {
+            ticked_ms = now;
+            p->tick(p->tick_arg, p->ack);
         }
         if (poll(&pfd, 1, PING_MS) < 0)
             continue;

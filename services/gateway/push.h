@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "common/err.h"
+#include "common/redis.h"
 
 #define GW_PUSH_CHANNEL "tm:push"
 #define GW_PUSH_KIND_MAX 16             /* bytes of a kind, with its NUL: [a-z_]+ */
@@ -54,6 +55,15 @@ TM_MUSTCHECK enum tm_code gw_push_new(const char *redis_url, struct gw_push **ou
  * TM_INVALID for a bad kind or too many kinds. */
 TM_MUSTCHECK enum tm_code gw_push_on(struct gw_push *p, const char *kind, gw_push_fn fn,
                                      gw_push_reset_fn reset, void *arg, struct tm_err *err);
+/* Work a gateway does about every GW_PUSH_TICK_MS on the subscriber thread
+ * while subscribed, with that thread's own Redis connection r (not the
+ * subscribed one): keeping something in Redis that requests no longer
+ * visit (revoke.c: Redis' copy of the revocations, rebuilt after a flush).
+ * It must be quick when there is nothing to do. */
+typedef void (*gw_push_tick_fn)(void *arg, struct tm_redis *r);
+#define GW_PUSH_TICK_MS 1000
+/* Sets the tick (one per push). Before gw_push_start only. */
+void gw_push_every(struct gw_push *p, gw_push_tick_fn fn, void *arg);
 /* Starts the subscriber thread. */
 TM_MUSTCHECK enum tm_code gw_push_start(struct gw_push *p, struct tm_err *err);
 /* Stops the thread and frees. NULL-safe. */

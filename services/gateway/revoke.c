@@ -123,9 +123,30 @@ on_push_reset(void *arg, struct tm_err *err)
     return rc;
 }
 
+/* Redis' copy is what a request reads while the push channel is not
+ * healthy; requests that trust memory no longer rebuild it, so the
+ * subscriber does, within a tick of Redis losing it (a flush, a restart). */
+static void
+on_tick(void *arg, struct tm_redis *r)
+{
+    const struct gw_app *app = arg;
+    const char *argv[2] = {"EXISTS", GW_REVOKED_LOADED_KEY};
+    redisReply *rep = NULL;
+    struct tm_err err;
+    int missing;
+
+    if (tm_redis_cmd(r, 2, argv, &rep, &err) != TM_OK)
+        return;
+    missing = rep && rep->type == REDIS_REPLY_INTEGER && rep->integer == 0;
+    freeReplyObject(rep);
+    if (missing && gw_revoke_load(app, r, &err) != TM_OK && err.code != TM_CONFLICT)
+        tm_log_warn(NULL, "revoke.cache_load_failed", "error=\"%s\"", err.message);
+}
+
 enum tm_code
 gw_revoke_push_init(struct gw_app *app, struct tm_err *err)
 {
+    gw_push_every(app->push, on_tick, app);
     return gw_push_on(app->push, "revoke", on_push, on_push_reset, app, err);
 }
 
