@@ -122,6 +122,36 @@ sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_ty
     return inv_too_big(rc, err);
 }
 
+/* Takes every line of a sale into out (sale_moves' reply), or refuses it
+ * with short_reply's 409 and moves nothing. One line is taken by its
+ * guarded UPDATE alone, the common case in one statement; only a refusal
+ * then reads why. More lines lock every level in (store, product) order
+ * first (no deadlock between sales) and decide, so a short sale names
+ * every short line. */
+static enum tm_code
+take_lines(struct tm_ctx *ctx, struct tm_reply *rep, const struct inv_line *l, int n,
+           const char *sale_id, const char *who, const char *at, struct tm_buf *out,
+           struct tm_err *err)
+{
+    int64_t available[INV_LINES_MAX];
+    int exists[INV_LINES_MAX], idx[INV_LINES_MAX], n_short;
+    enum tm_code rc;
+
+    if (n == 1) {
+        /* refused (short, or not stocked): nothing was written */
+        rc = sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, at, out, err);
+        if (rc != TM_CONFLICT && rc != TM_NOTFOUND)
+            return rc;
+        tm_buf_reset(out);
+    }
+    if ((rc = inv_db_stock_lock_lines(ctx->db, l, n, available, exists, err)) != TM_OK)
+        return rc;
+    if ((n_short = inv_lines_short(l, available, n, idx)) > 0)
+        return short_reply(rep, l, available, exists, idx, n_short, err);
+    /* (one line refused above has had stock arrive since: taken now, locked) */
+    return sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, at, out, err);
+}
+
 /* Sale ids "txn-…" belong to tm-txn's sales: only tm-txn (and an admin
  * repairing by hand) commits and reverses them. A till that took the next
  * one first would block that sale at every store; reversing one behind
@@ -145,14 +175,12 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
 {
     static const char *const names[] = {"sale_id", "lines", "occurred_at"};
     struct inv_line l[INV_LINES_MAX];
-    int64_t available[INV_LINES_MAX];
-    int exists[INV_LINES_MAX], idx[INV_LINES_MAX];
     char sale_id[INV_REF_MAX + 1], key[INV_LINES_MAX * 64], who[INV_PRINCIPAL_MAX];
     char f[INV_FIELD_MAX], when[INV_TIME_MAX + 1];
     const char *at = NULL;
     cJSON *body = NULL;
     struct tm_buf out;
-    int n = 0, n_short, claimed = 0;
+    int n = 0, claimed = 0;
     enum tm_code rc;
 
     tm_buf_init(&out, 1 << 20);
@@ -187,15 +215,7 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
         rc = commit_replay(ctx, rep, sale_id, key, err);
         goto out;
     }
-    /* lock every level in (store, product) order, decide, then take */
-    if ((rc = inv_db_stock_lock_lines(ctx->db, l, n, available, exists, err)) != TM_OK)
-        goto out;
-    if ((n_short = inv_lines_short(l, available, n, idx)) > 0) {
-        rc = short_reply(rep, l, available, exists, idx, n_short, err);
-        goto out;
-    }
-    if ((rc = sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, at, &out, err)) ==
-            TM_OK &&
+    if ((rc = take_lines(ctx, rep, l, n, sale_id, who, at, &out, err)) == TM_OK &&
         (rc = inv_db_commit_set_reply(ctx->db, sale_id, out.p, err)) == TM_OK) {
         rep->status = 201;
         rc = inv_too_big(tm_buf_adds(&rep->body, out.p), err);
