@@ -80,14 +80,22 @@ commit_replay(struct tm_ctx *ctx, struct tm_reply *rep, const char *sale_id, con
     return rc;
 }
 
+/* One line's movement as made: its events are written after the reply. */
+struct moved {
+    struct inv_move m;
+    struct inv_level after;
+    struct inv_movement mv;
+};
+
 /* Moves every line of a sale by type (a sale, or the return reversing it)
  * and writes the reply {"sale_id","status","lines":[...]} into out; each
  * line shows its movement and level after, and its request position when
- * show_line; who is recorded on the movements. */
+ * show_line; who is recorded on the movements. done[i] is line i's
+ * movement, for sale_events once the reply is stored. */
 static enum tm_code
 sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_type type,
            const char *sale_id, const char *status, int show_line, const char *who, const char *at,
-           struct tm_buf *out, struct tm_err *err)
+           struct moved *done, struct tm_buf *out, struct tm_err *err)
 {
     enum tm_code rc;
 
@@ -96,15 +104,14 @@ sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_ty
         (rc = tm_json_kv_str(out, "status", status, 0)) == TM_OK)
         rc = tm_buf_adds(out, ",\"lines\":[");
     for (int i = 0; i < n && rc == TM_OK; i++) {
-        struct inv_move m = inv_stock_move(type, l[i].quantity, l[i].store_id, l[i].product_id,
-                                           "sale", sale_id, who);
-        struct inv_level after;
-        struct inv_movement mv;
+        struct moved *d = &done[i];
 
+        d->m = inv_stock_move(type, l[i].quantity, l[i].store_id, l[i].product_id, "sale", sale_id,
+                              who);
         if (type == INV_MOVE_RETURN)
-            m.reason = "sale reversed";
-        m.at = at;
-        if ((rc = inv_stock_apply(ctx->db, &m, &after, &mv, err)) != TM_OK)
+            d->m.reason = "sale reversed";
+        d->m.at = at;
+        if ((rc = inv_db_move(ctx->db, &d->m, &d->after, &d->mv, err)) != TM_OK)
             return rc;
         rc = tm_buf_printf(out, "%s{", i ? "," : "");
         if (rc == TM_OK && show_line)
@@ -114,12 +121,54 @@ sale_moves(struct tm_ctx *ctx, const struct inv_line *l, int n, enum inv_move_ty
                                "\"store_id\":%" PRId64 ",\"product_id\":%" PRId64
                                ",\"quantity\":%" PRId64 ",\"movement_id\":%" PRId64
                                ",\"on_hand\":%" PRId64 ",\"available\":%" PRId64 "}",
-                               l[i].store_id, l[i].product_id, l[i].quantity, mv.id, after.on_hand,
-                               inv_available(&after));
+                               l[i].store_id, l[i].product_id, l[i].quantity, d->mv.id,
+                               d->after.on_hand, inv_available(&d->after));
     }
     if (rc == TM_OK)
         rc = tm_buf_adds(out, "]}");
     return inv_too_big(rc, err);
+}
+
+/* The events of sale_moves' n movements (inv_stock_apply's second half),
+ * the last writes before the commit. */
+static enum tm_code
+sale_events(struct tm_ctx *ctx, const struct moved *done, int n, struct tm_err *err)
+{
+    enum tm_code rc = TM_OK;
+
+    for (int i = 0; i < n && rc == TM_OK; i++)
+        rc = inv_stock_moved(ctx->db, &done[i].m, &done[i].after, &done[i].mv, err);
+    return rc;
+}
+
+/* Takes every line of a sale into out (sale_moves' reply), or refuses it
+ * with short_reply's 409 and moves nothing. One line is taken by its
+ * guarded UPDATE alone, the common case in one statement; only a refusal
+ * then reads why. More lines lock every level in (store, product) order
+ * first (no deadlock between sales) and decide, so a short sale names
+ * every short line. */
+static enum tm_code
+take_lines(struct tm_ctx *ctx, struct tm_reply *rep, const struct inv_line *l, int n,
+           const char *sale_id, const char *who, const char *at, struct moved *done,
+           struct tm_buf *out, struct tm_err *err)
+{
+    int64_t available[INV_LINES_MAX];
+    int exists[INV_LINES_MAX], idx[INV_LINES_MAX], n_short;
+    enum tm_code rc;
+
+    if (n == 1) {
+        /* refused (short, or not stocked): nothing was written */
+        rc = sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, at, done, out, err);
+        if (rc != TM_CONFLICT && rc != TM_NOTFOUND)
+            return rc;
+        tm_buf_reset(out);
+    }
+    if ((rc = inv_db_stock_lock_lines(ctx->db, l, n, available, exists, err)) != TM_OK)
+        return rc;
+    if ((n_short = inv_lines_short(l, available, n, idx)) > 0)
+        return short_reply(rep, l, available, exists, idx, n_short, err);
+    /* (one line refused above has had stock arrive since: taken now, locked) */
+    return sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, at, done, out, err);
 }
 
 /* Sale ids "txn-…" belong to tm-txn's sales: only tm-txn (and an admin
@@ -145,14 +194,13 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
 {
     static const char *const names[] = {"sale_id", "lines", "occurred_at"};
     struct inv_line l[INV_LINES_MAX];
-    int64_t available[INV_LINES_MAX];
-    int exists[INV_LINES_MAX], idx[INV_LINES_MAX];
     char sale_id[INV_REF_MAX + 1], key[INV_LINES_MAX * 64], who[INV_PRINCIPAL_MAX];
     char f[INV_FIELD_MAX], when[INV_TIME_MAX + 1];
     const char *at = NULL;
     cJSON *body = NULL;
     struct tm_buf out;
-    int n = 0, n_short, claimed = 0;
+    struct moved *done = NULL;
+    int n = 0, claimed = 0;
     enum tm_code rc;
 
     tm_buf_init(&out, 1 << 20);
@@ -187,20 +235,15 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
         rc = commit_replay(ctx, rep, sale_id, key, err);
         goto out;
     }
-    /* lock every level in (store, product) order, decide, then take */
-    if ((rc = inv_db_stock_lock_lines(ctx->db, l, n, available, exists, err)) != TM_OK)
-        goto out;
-    if ((n_short = inv_lines_short(l, available, n, idx)) > 0) {
-        rc = short_reply(rep, l, available, exists, idx, n_short, err);
-        goto out;
-    }
-    if ((rc = sale_moves(ctx, l, n, INV_MOVE_SALE, sale_id, "committed", 1, who, at, &out, err)) ==
-            TM_OK &&
-        (rc = inv_db_commit_set_reply(ctx->db, sale_id, out.p, err)) == TM_OK) {
+    done = tm_xcalloc((size_t)n, sizeof *done); /* n >= 1: decoded lines */
+    if ((rc = take_lines(ctx, rep, l, n, sale_id, who, at, done, &out, err)) == TM_OK &&
+        (rc = inv_db_commit_set_reply(ctx->db, sale_id, out.p, err)) == TM_OK &&
+        (rc = sale_events(ctx, done, n, err)) == TM_OK) {
         rep->status = 201;
         rc = inv_too_big(tm_buf_adds(&rep->body, out.p), err);
     }
 out:
+    free(done);
     tm_buf_fini(&out);
     cJSON_Delete(body);
     return rc;
@@ -261,6 +304,7 @@ inv_h_commit_reverse(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
     struct inv_line l[INV_LINES_MAX];
     char who[INV_PRINCIPAL_MAX], f[INV_FIELD_MAX];
     struct inv_commit c = {0};
+    struct moved *done = NULL;
     struct tm_buf out;
     const char *sale_id;
     int n;
@@ -283,11 +327,14 @@ inv_h_commit_reverse(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
         goto out;
     }
     tm_ctx_principal(ctx, who, sizeof who);
-    if ((rc = sale_moves(ctx, l, n, INV_MOVE_RETURN, sale_id, "reversed", 0, who, NULL, &out,
+    done = tm_xcalloc((size_t)(n > 0 ? n : 1), sizeof *done);
+    if ((rc = sale_moves(ctx, l, n, INV_MOVE_RETURN, sale_id, "reversed", 0, who, NULL, done, &out,
                          err)) == TM_OK &&
-        (rc = inv_db_commit_set_reversed(ctx->db, sale_id, out.p, err)) == TM_OK)
+        (rc = inv_db_commit_set_reversed(ctx->db, sale_id, out.p, err)) == TM_OK &&
+        (rc = sale_events(ctx, done, n, err)) == TM_OK)
         rc = inv_too_big(tm_buf_adds(&rep->body, out.p), err);
 out:
+    free(done);
     inv_commit_fini(&c);
     tm_buf_fini(&out);
     return rc;

@@ -163,8 +163,13 @@ inv_stock_apply(PGconn *db, const struct inv_move *m, struct inv_level *after,
 {
     enum tm_code rc = inv_db_move(db, m, after, mv, err);
 
-    if (rc != TM_OK)
-        return rc;
+    return rc == TM_OK ? inv_stock_moved(db, m, after, mv, err) : rc;
+}
+
+enum tm_code
+inv_stock_moved(PGconn *db, const struct inv_move *m, const struct inv_level *after,
+                const struct inv_movement *mv, struct tm_err *err)
+{
     return level_events(db, after, inv_available(after) - (m->dq - m->dr), after->reorder_point, mv,
                         err);
 }

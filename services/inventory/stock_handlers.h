@@ -46,6 +46,13 @@ TM_MUSTCHECK enum tm_code inv_stock_apply(PGconn *db, const struct inv_move *m,
                                           struct inv_level *after, struct inv_movement *mv,
                                           struct tm_err *err);
 
+/* The events inv_stock_apply writes after m's inv_db_move (after, mv: its
+ * results), for a caller that writes them last in its transaction: the
+ * outbox's row is held from the first event to the commit. */
+TM_MUSTCHECK enum tm_code inv_stock_moved(PGconn *db, const struct inv_move *m,
+                                          const struct inv_level *after,
+                                          const struct inv_movement *mv, struct tm_err *err);
+
 /* The events of a change of a level's settings (stock.changed with no
  * movement, and stock.low / stock.out on a crossing). */
 TM_MUSTCHECK enum tm_code inv_stock_settings_changed(PGconn *db, const struct inv_level *before,

@@ -188,26 +188,4 @@ tx_db_store_profiles_refresh(PGconn *db, int64_t *rows, struct tm_err *err)
     return rc;
 }
 
-enum tm_code
-tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out, struct tm_err *err)
-{
-    struct tm_db_int sid;
-    const char *params[1] = {tm_db_int(&sid, store_id)};
-    PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db,
-        "SELECT n, median_log, mad_log, median_units FROM txn.store_profiles WHERE store_id = $1",
-        1, params, &r, err);
-
-    memset(out, 0, sizeof *out);
-    if (rc == TM_OK && PQntuples(r) == 1) {
-        out->n = (int)tm_db_i64(r, 0, 0);
-        out->median_log = strtod(tm_db_str(r, 0, 1), NULL);
-        out->mad_log = strtod(tm_db_str(r, 0, 2), NULL);
-        out->median_units = strtod(tm_db_str(r, 0, 3), NULL);
-    }
-    PQclear(r);
-    return rc;
-}
-
 const struct tm_outbox tx_outbox = {"txn"};

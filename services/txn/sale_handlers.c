@@ -133,31 +133,27 @@ encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct t
     return rc == TM_OK ? tm_buf_adds(skipped, "]") : rc;
 }
 
-/* Everything the rules need, gathered for sale s at its time w. */
-static enum tm_code
-gather(struct tx_app *app, PGconn *db, const struct tx_sale *s, const struct tx_when *w,
-       int64_t sale_id, struct fr_facts *f, struct tm_err *err)
+/* Everything the rules need for sale s: the facts read with it (x), and
+ * its velocity counters from Redis (counted once per sale id). */
+static void
+gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *x, int64_t sale_id,
+       struct fr_facts *f)
 {
-    struct tx_customer c;
     struct tm_redis *r;
     char sid[40], cust[24], store[24];
     const char *keys[FR_SCOPES];
     struct tm_err verr;
-    enum tm_code rc;
 
     memset(f, 0, sizeof *f);
     tx_sale_facts(s, f);
-    f->local_hour = w->local_hour;
-    f->utc_hour = w->utc_hour;
+    f->local_hour = x->when.local_hour;
+    f->utc_hour = x->when.utc_hour;
     if (s->customer_id) {
-        if ((rc = tx_db_customer_facts(db, s->customer_id, &c, err)) != TM_OK)
-            return rc;
-        f->customer_sales = c.sales_count;
-        f->customer_risk = c.risk_score;
-        fr_history_from(c.recent_totals, c.recent_units, c.n_recent, &f->customer);
+        f->customer_sales = x->customer_sales;
+        f->customer_risk = x->customer_risk;
+        fr_history_from(x->recent_totals, x->recent_units, x->n_recent, &f->customer);
     }
-    if ((rc = tx_db_store_profile(db, s->store_id, &f->store, err)) != TM_OK)
-        return rc;
+    f->store = x->store;
     snprintf(sid, sizeof sid, "%" PRId64, sale_id);
     snprintf(cust, sizeof cust, "%" PRId64, s->customer_id);
     snprintf(store, sizeof store, "%" PRId64, s->store_id);
@@ -165,44 +161,41 @@ gather(struct tx_app *app, PGconn *db, const struct tx_sale *s, const struct tx_
     keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
     keys[FR_SCOPE_STORE] = store;
     r = tm_redis_pool_get(app->redis, 200);
-    if (!r || tx_velocity_add(r, sid, w->epoch_ms / 1000, s->total_cents, tm_now_ms() / 1000, keys,
-                              &f->velocity, &verr) != TM_OK) {
+    if (!r || tx_velocity_add(r, sid, x->when.epoch_ms / 1000, s->total_cents, tm_now_ms() / 1000,
+                              keys, &f->velocity, &verr) != TM_OK) {
         /* scored without velocity: the result says which rules were skipped */
         f->velocity.evaluated = 0;
         tm_log_warn(NULL, "velocity.unavailable", "sale=%s error=\"%s\"", sid,
                     r ? verr.message : "no Redis connection");
     }
     tm_redis_pool_put(app->redis, r);
-    return TM_OK;
 }
 
-/* The current rule set and its version. The version is asked of the
- * database on every sale (one row by index: a set published by another
- * instance counts from its next sale on); the stored document is read and
- * decoded only when that version is not the one app->rules holds. */
+/* The current rule set: x's version (read with the sale's facts, so a set
+ * published by another instance counts from its next sale on), decoded
+ * from x's document when it came (the cache held another version), else
+ * from the cache. */
 static enum tm_code
-current_rules(struct tx_app *app, PGconn *db, int *version, struct fr_rule_set *rs,
+current_rules(struct tx_app *app, PGconn *db, struct tx_sale_facts *x, struct fr_rule_set *rs,
               struct tm_err *err)
 {
-    char *json = NULL;
     struct tm_err e;
-    enum tm_code rc =
-        tx_db_rules_current(db, tx_rules_cache_version(&app->rules), version, &json, err);
+    enum tm_code rc = TM_OK;
 
-    if (rc == TM_OK && !json) {
-        if (tx_rules_cache_get(&app->rules, *version, rs))
+    if (x->version == 0)
+        return tm_err_set(err, TM_UNAVAIL, NULL, "no fraud rule set yet");
+    if (!x->rules_json) {
+        if (tx_rules_cache_get(&app->rules, x->version, rs))
             return TM_OK;
         /* another worker cached a newer set in between: read this one whole */
-        rc = tx_db_rules_current(db, 0, version, &json, err);
+        if ((rc = tx_db_rules_current(db, 0, &x->version, &x->rules_json, err)) != TM_OK)
+            return rc;
     }
-    if (rc != TM_OK)
-        return rc;
-    if (tx_decode_rule_set_text(json, strlen(json), rs, &e) == TM_OK)
-        tx_rules_cache_put(&app->rules, *version, rs);
+    if (tx_decode_rule_set_text(x->rules_json, strlen(x->rules_json), rs, &e) == TM_OK)
+        tx_rules_cache_put(&app->rules, x->version, rs);
     else
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s (%s)", *version, e.message,
-                        e.field);
-    free(json);
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stored rule set %d: %s (%s)", x->version,
+                        e.message, e.field);
     return rc;
 }
 
@@ -220,14 +213,16 @@ struct flow {
     int resumed; /* the claim was left pending by an earlier try: stock may be taken */
 };
 
-/* Records the sale (completed or declined), its event and the claim's
- * answer in one transaction. The answer is rep as built by the caller, or
- * for a completed sale the recorded sale with 201. When another attempt
- * finished first, its answer is returned instead. */
+/* Records the sale (completed or declined), the claim's answer and its
+ * event in one transaction (the event last: the outbox's row is held from
+ * there to the commit). The answer is rep as built by the caller, or for a
+ * completed sale the recorded sale with 201, written with the sale's read.
+ * When another attempt finished first, its answer is returned instead. */
 static enum tm_code
 record(struct flow *fl, const char *status, int version, const struct fr_result *res,
        const char *hits, const char *skipped, struct tm_reply *rep, struct tm_err *err)
 {
+    int declined = strcmp(status, "declined") == 0, updated = 0;
     struct tx_record x = {fl->claim.sale_id,
                           &fl->sale,
                           &fl->when,
@@ -238,19 +233,15 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
                           hits,
                           skipped,
                           fl->who,
-                          fl->key};
-    int declined = strcmp(status, "declined") == 0, updated = 0;
+                          fl->key,
+                          declined ? 0 : 201};
     struct tm_buf doc;
     enum tm_code rc;
 
     tm_buf_init(&doc, 1 << 20);
     if ((rc = tm_db_begin(fl->db, err)) != TM_OK)
         goto out;
-    rc = tx_db_sale_insert(fl->db, &x, &doc, err);
-    if (rc == TM_OK)
-        rc = tm_outbox_add(fl->db, &tx_outbox,
-                           tm_topic_name(declined ? TM_TOPIC_TXN_DECLINED : TM_TOPIC_TXN_CREATED),
-                           doc.p, err);
+    rc = tx_db_sale_insert(fl->db, &x, &doc, &updated, err);
     if (rc == TM_OK && declined) {
         /* 422 naming the transaction; details carry the recorded decline */
         struct tm_buf d;
@@ -264,14 +255,14 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
             tm_reply_error(rep, &e, fl->req->id);
         }
         tm_buf_fini(&d);
+        if (rc == TM_OK)
+            rc = tx_db_claim_finish(fl->db, fl->who, fl->key, fl->claim.sale_id, rep->status,
+                                    rep->body.p, &updated, err);
     } else if (rc == TM_OK) {
         rep->status = 201;
         tm_buf_reset(&rep->body);
         rc = too_big(tm_buf_adds(&rep->body, doc.p), err);
     }
-    if (rc == TM_OK)
-        rc = tx_db_claim_finish(fl->db, fl->who, fl->key, fl->claim.sale_id, rep->status,
-                                rep->body.p, &updated, err);
     if (rc == TM_OK && !updated) {
         /* someone else finished it (a parallel retry): theirs is the answer */
         tm_db_rollback(fl->db);
@@ -289,6 +280,10 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
         }
         goto out;
     }
+    if (rc == TM_OK)
+        rc = tm_outbox_add(fl->db, &tx_outbox,
+                           tm_topic_name(declined ? TM_TOPIC_TXN_DECLINED : TM_TOPIC_TXN_CREATED),
+                           doc.p, err);
     if (rc == TM_OK)
         rc = tm_db_commit(fl->db, err);
     else
@@ -357,6 +352,20 @@ give_back(struct flow *fl, struct tm_err *err)
                             fl->req->deadline_ms ? fl->req->deadline_ms : tm_now_ms() + 10000, err);
 }
 
+/* The checks of the facts read with the sale, in the order a client
+ * fixes them: its time, then its prices. */
+static enum tm_code
+check_facts(const struct flow *fl, const struct tx_sale_facts *x, int64_t now, struct tm_err *err)
+{
+    if (x->when.epoch_ms > now + fl->app->future_skew_s * 1000)
+        return tm_err_set(err, TM_INVALID, "occurred_at",
+                          "occurred_at is more than %" PRId64 " s in the future",
+                          fl->app->future_skew_s);
+    if (x->when.epoch_ms < now - (int64_t)TX_PAST_MAX_S * 1000)
+        return tm_err_set(err, TM_INVALID, "occurred_at", "occurred_at is over 400 days ago");
+    return tx_sale_check_prices(&fl->sale, x->cents, fl->app->price_tolerance_pct, err);
+}
+
 /* Checks, scores and records the claimed sale. On TM_OK rep is the answer;
  * *keep is 0 when nothing was recorded and the claim must go. */
 static enum tm_code
@@ -365,26 +374,24 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
     struct fr_rule_set rs;
     struct fr_result res;
     struct fr_facts f;
+    struct tx_sale_facts x;
     struct tm_buf hits, skipped;
-    int64_t cents[TX_LINES_MAX], now = tm_now_ms();
-    int version = 0, taken = 0;
+    int64_t now = tm_now_ms();
+    int taken = 0;
     enum tm_code rc;
 
     *keep = 0;
-    if ((rc = tx_db_sale_time(fl->db, fl->sale.store_id, fl->sale.occurred_at, &fl->when, err)) !=
-        TM_OK)
+    rc = tx_db_sale_facts(fl->db, &fl->sale, tx_rules_cache_version(&fl->app->rules), &x, err);
+    if (rc == TM_OK && (rc = check_facts(fl, &x, now, err)) == TM_OK &&
+        (rc = current_rules(fl->app, fl->db, &x, &rs, err)) == TM_OK && fl->sale.customer_id &&
+        !x.customer_found)
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "customer_id", "customer %lld is unknown",
+                        (long long)fl->sale.customer_id);
+    fl->when = x.when;
+    tx_sale_facts_fini(&x);
+    if (rc != TM_OK)
         return rc;
-    if (fl->when.epoch_ms > now + fl->app->future_skew_s * 1000)
-        return tm_err_set(err, TM_INVALID, "occurred_at",
-                          "occurred_at is more than %" PRId64 " s in the future",
-                          fl->app->future_skew_s);
-    if (fl->when.epoch_ms < now - (int64_t)TX_PAST_MAX_S * 1000)
-        return tm_err_set(err, TM_INVALID, "occurred_at", "occurred_at is over 400 days ago");
-    if ((rc = tx_db_prices(fl->db, &fl->sale, cents, err)) != TM_OK ||
-        (rc = tx_sale_check_prices(&fl->sale, cents, fl->app->price_tolerance_pct, err)) != TM_OK ||
-        (rc = current_rules(fl->app, fl->db, &version, &rs, err)) != TM_OK ||
-        (rc = gather(fl->app, fl->db, &fl->sale, &fl->when, fl->claim.sale_id, &f, err)) != TM_OK)
-        return rc;
+    gather(fl->app, &fl->sale, &x, fl->claim.sale_id, &f);
     fr_score(&rs, &f, &res);
     tm_buf_init(&hits, 1 << 16);
     tm_buf_init(&skipped, 1 << 12);
@@ -394,10 +401,10 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
         /* an earlier try may have scored lower and taken the stock */
         *keep = 1;
         if (!fl->resumed || (rc = give_back(fl, err)) == TM_OK)
-            rc = record(fl, "declined", version, &res, hits.p, skipped.p, rep, err);
+            rc = record(fl, "declined", x.version, &res, hits.p, skipped.p, rep, err);
     } else if ((rc = take_stock(fl, rep, &taken, err)) == TM_OK && taken) {
         *keep = 1;
-        rc = record(fl, "completed", version, &res, hits.p, skipped.p, rep, err);
+        rc = record(fl, "completed", x.version, &res, hits.p, skipped.p, rep, err);
     }
     if (rc != TM_OK && err->code >= TM_INTERNAL)
         *keep = 1; /* the outcome is unknown: a retry resumes, or the recovery job cleans up */

@@ -96,101 +96,116 @@ tx_db_upsert_product(PGconn *db, const char *const *f, struct tm_err *err)
         4, f, NULL, err);
 }
 
-enum tm_code
-tx_db_sale_time(PGconn *db, int64_t store_id, const char *occurred_at, struct tx_when *out,
-                struct tm_err *err)
+void
+tx_sale_facts_fini(struct tx_sale_facts *f)
 {
-    struct tm_db_int sid;
-    const char *params[2] = {tm_db_int(&sid, store_id),
-                             occurred_at && occurred_at[0] ? occurred_at : NULL};
-    PGresult *r = NULL;
-    enum tm_code rc;
+    free(f->rules_json);
+    f->rules_json = NULL;
+}
 
-    rc = tm_db_exec(db,
-                    "WITH w AS (SELECT COALESCE($2::timestamptz, now()) AS at)"
-                    " SELECT (extract(epoch FROM w.at) * 1000)::bigint, " TM_DB_TS(
-                        "w.at") ","
-                                " extract(hour FROM w.at AT TIME ZONE s.time_zone)::int,"
-                                " extract(hour FROM w.at AT TIME ZONE 'UTC')::int"
-                                " FROM w, txn.stores s WHERE s.id = $1::bigint AND s.active",
-                    2, params, &r, err);
-    if (rc == TM_INVALID) /* the only value that can be malformed here */
-        return tm_err_set(err, TM_INVALID, "occurred_at",
-                          "occurred_at must be an ISO 8601 time with its offset");
-    if (rc == TM_OK && PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_UNPROCESSABLE, "store_id", "store %lld is unknown or closed",
-                        (long long)store_id);
-    if (rc == TM_OK) {
-        out->epoch_ms = tm_db_i64(r, 0, 0);
-        tm_db_copy(out->iso, sizeof out->iso, r, 0, 1);
-        out->local_hour = (int)tm_db_i64(r, 0, 2);
-        out->utc_hour = (int)tm_db_i64(r, 0, 3);
+/* The history arrays "{..}" of row 0's columns col, col + 1 into out. */
+static void
+facts_history(const PGresult *r, int col, struct tx_sale_facts *out)
+{
+    int64_t units[FR_HISTORY_MAX];
+
+    out->n_recent = tx_db_parse_int_array(tm_db_str(r, 0, col), out->recent_totals, FR_HISTORY_MAX);
+    if (tx_db_parse_int_array(tm_db_str(r, 0, col + 1), units, FR_HISTORY_MAX) == out->n_recent)
+        memcpy(out->recent_units, units, sizeof units);
+    else
+        memset(out->recent_units, 0, sizeof out->recent_units);
+}
+
+/* Row 0 of tx_db_sale_facts' statement into out (the store row exists). */
+static void
+facts_row(const PGresult *r, const struct tx_sale *s, struct tx_sale_facts *out)
+{
+    int64_t ids[TX_LINES_MAX], cents[TX_LINES_MAX];
+    int n = tx_db_parse_int_array(tm_db_str(r, 0, 4), ids, TX_LINES_MAX);
+
+    out->when.epoch_ms = tm_db_i64(r, 0, 0);
+    tm_db_copy(out->when.iso, sizeof out->when.iso, r, 0, 1);
+    out->when.local_hour = (int)tm_db_i64(r, 0, 2);
+    out->when.utc_hour = (int)tm_db_i64(r, 0, 3);
+    if (tx_db_parse_int_array(tm_db_str(r, 0, 5), cents, TX_LINES_MAX) != n)
+        n = 0;
+    for (int i = 0; i < s->n; i++) {
+        out->cents[i] = 0;
+        for (int k = 0; k < n; k++)
+            if (s->lines[i].product_id == ids[k])
+                out->cents[i] = cents[k];
     }
-    PQclear(r);
-    return rc;
+    out->version = tm_db_isnull(r, 0, 6) ? 0 : (int)tm_db_i64(r, 0, 6);
+    out->rules_json = tm_db_isnull(r, 0, 7) ? NULL : tm_xstrdup(tm_db_str(r, 0, 7));
+    out->customer_found = !tm_db_isnull(r, 0, 8);
+    if (out->customer_found) {
+        out->customer_sales = tm_db_i64(r, 0, 8);
+        out->customer_risk = strtod(tm_db_str(r, 0, 9), NULL);
+        facts_history(r, 10, out);
+    }
+    if (!tm_db_isnull(r, 0, 12)) {
+        out->store.n = (int)tm_db_i64(r, 0, 12);
+        out->store.median_log = strtod(tm_db_str(r, 0, 13), NULL);
+        out->store.mad_log = strtod(tm_db_str(r, 0, 14), NULL);
+        out->store.median_units = strtod(tm_db_str(r, 0, 15), NULL);
+    }
 }
 
 enum tm_code
-tx_db_prices(PGconn *db, const struct tx_sale *s, int64_t *cents, struct tm_err *err)
+tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_facts *out,
+                 struct tm_err *err)
 {
+    struct tm_db_int sid, cid, h;
     struct tm_buf ids;
+    const char *params[5] = {tm_db_int(&sid, s->store_id),
+                             s->occurred_at[0] ? s->occurred_at : NULL, NULL, tm_db_int(&h, held),
+                             s->customer_id ? tm_db_int(&cid, s->customer_id) : NULL};
     PGresult *r = NULL;
-    const char *params[1];
     enum tm_code rc;
 
+    memset(out, 0, sizeof *out);
     tm_buf_init(&ids, 1 << 14);
     if (tm_db_int_array(&ids, &s->lines[0].product_id, sizeof s->lines[0], s->n) != TM_OK) {
         tm_buf_fini(&ids);
         return tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
     }
-    params[0] = ids.p;
-    rc = tm_db_exec(db,
-                    "SELECT id, unit_price_cents FROM txn.products"
-                    " WHERE id = ANY($1::bigint[]) AND active",
-                    1, params, &r, err);
-    for (int i = 0; i < s->n; i++)
-        cents[i] = 0;
-    for (int k = 0; rc == TM_OK && k < PQntuples(r); k++)
-        for (int i = 0; i < s->n; i++)
-            if (s->lines[i].product_id == tm_db_i64(r, k, 0))
-                cents[i] = tm_db_i64(r, k, 1);
-    PQclear(r);
+    params[2] = ids.p;
+    /* one row, each part by its primary key (the rule set: the newest by
+     * its index); a missing part reads as NULLs */
+    rc = tm_db_exec(
+        db,
+        "WITH w AS (SELECT COALESCE($2::timestamptz, now()) AS at)"
+        " SELECT (extract(epoch FROM w.at) * 1000)::bigint, " TM_DB_TS(
+            "w.at") ","
+                    " extract(hour FROM w.at AT TIME ZONE s.time_zone)::int,"
+                    " extract(hour FROM w.at AT TIME ZONE 'UTC')::int,"
+                    " pr.ids::text, pr.cents::text, r.version,"
+                    " CASE WHEN r.version = $4::int THEN NULL ELSE r.rules::text END,"
+                    " c.sales_count, c.risk_score, c.recent_totals::text, c.recent_units::text,"
+                    " p.n, p.median_log, p.mad_log, p.median_units"
+                    " FROM w JOIN txn.stores s ON s.id = $1::bigint AND s.active"
+                    " CROSS JOIN LATERAL (SELECT array_agg(id) AS ids, array_agg(unit_price_cents) "
+                    "AS cents"
+                    " FROM txn.products WHERE id = ANY($3::bigint[]) AND active) pr"
+                    " LEFT JOIN LATERAL (SELECT version, rules FROM txn.rule_sets"
+                    " ORDER BY version DESC LIMIT 1) r ON true"
+                    " LEFT JOIN txn.customers c ON c.id = $5::bigint"
+                    " LEFT JOIN txn.store_profiles p ON p.store_id = $1::bigint",
+        5, params, &r, err);
     tm_buf_fini(&ids);
+    if (rc == TM_INVALID) /* the only value that can be malformed here */
+        return tm_err_set(err, TM_INVALID, "occurred_at",
+                          "occurred_at must be an ISO 8601 time with its offset");
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_UNPROCESSABLE, "store_id", "store %lld is unknown or closed",
+                        (long long)s->store_id);
+    if (rc == TM_OK)
+        facts_row(r, s, out);
+    PQclear(r);
     return rc;
 }
 
 /* ----------------------------------------------------------- customers */
-
-enum tm_code
-tx_db_customer_facts(PGconn *db, int64_t id, struct tx_customer *out, struct tm_err *err)
-{
-    struct tm_db_int cid;
-    const char *params[1] = {tm_db_int(&cid, id)};
-    PGresult *r = NULL;
-    enum tm_code rc;
-
-    rc = tm_db_exec(db,
-                    "SELECT sales_count, risk_score, recent_totals::text, recent_units::text"
-                    " FROM txn.customers WHERE id = $1::bigint",
-                    1, params, &r, err);
-    if (rc == TM_OK && PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_UNPROCESSABLE, "customer_id", "customer %lld is unknown",
-                        (long long)id);
-    if (rc == TM_OK) {
-        int64_t units[FR_HISTORY_MAX];
-        out->id = id;
-        out->sales_count = tm_db_i64(r, 0, 0);
-        out->risk_score = strtod(tm_db_str(r, 0, 1), NULL);
-        out->n_recent =
-            tx_db_parse_int_array(tm_db_str(r, 0, 2), out->recent_totals, FR_HISTORY_MAX);
-        if (tx_db_parse_int_array(tm_db_str(r, 0, 3), units, FR_HISTORY_MAX) == out->n_recent)
-            memcpy(out->recent_units, units, sizeof units);
-        else
-            memset(out->recent_units, 0, sizeof out->recent_units);
-    }
-    PQclear(r);
-    return rc;
-}
 
 enum tm_code
 tx_db_customer_create(PGconn *db, const char *const *f, struct tm_buf *out, struct tm_err *err)
@@ -339,8 +354,40 @@ tx_db_claims_abandoned(PGconn *db, int64_t age_s, int64_t *ids, int max, int *n,
 
 /* --------------------------------------------------------------- sales */
 
+/* The recorded sale's JSON into out, and with x->finish_status its claim
+ * finished with it as the answer (*finished: whether it was pending). */
+static enum tm_code
+sale_doc(PGconn *db, const struct tx_record *x, struct tm_buf *out, int *finished,
+         struct tm_err *err)
+{
+    struct tm_db_int id, st;
+    const char *params[5] = {tm_db_int(&id, x->id), x->principal, x->idem_key,
+                             tm_db_int(&st, x->finish_status), x->finish_status ? "true" : "false"};
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    *finished = 0;
+    rc = tm_db_exec(db,
+                    "WITH d AS (SELECT " TX_JSON " AS doc FROM txn.transactions t"
+                    " WHERE t.id = $1::bigint),"
+                    " c AS (UPDATE txn.sale_claims SET state = 'done', status = $4::int,"
+                    " reply = d.doc FROM d WHERE $5::boolean AND principal = $2 AND idem_key = $3"
+                    " AND sale_id = $1::bigint AND state = 'pending' RETURNING 1)"
+                    " SELECT d.doc, EXISTS (SELECT 1 FROM c) FROM d",
+                    5, params, &r, err);
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
+    if (rc == TM_OK) {
+        rc = tx_db_too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
+        *finished = tm_db_bool(r, 0, 1);
+    }
+    PQclear(r);
+    return rc;
+}
+
 enum tm_code
-tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, struct tm_err *err)
+tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int *finished,
+                  struct tm_err *err)
 {
     const struct tx_sale *s = x->sale;
     struct tm_db_int id, store, cust, total, units, ver, at;
@@ -402,12 +449,8 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, str
     }
     for (int i = 0; i < 3; i++)
         tm_buf_fini(&arr[i]);
-    if (rc == TM_OK) {
-        const char *params[1] = {tm_db_int(&id, x->id)};
-        rc =
-            tm_db_json_one(db, "SELECT " TX_JSON " FROM txn.transactions t WHERE t.id = $1::bigint",
-                           1, params, "id", "transaction", out, err);
-    }
+    if (rc == TM_OK)
+        rc = sale_doc(db, x, out, finished, err);
     return rc;
 }
 

@@ -33,36 +33,41 @@ TM_MUSTCHECK enum tm_code tx_db_upsert_store(PGconn *db, const char *const *f, s
 TM_MUSTCHECK enum tm_code tx_db_upsert_product(PGconn *db, const char *const *f,
                                                struct tm_err *err);
 
-/* The sale's times at its store: occurred_at (NULL or "" for now) parsed,
- * its hour there and in UTC. TM_UNPROCESSABLE (store_id) for an unknown or
- * closed store, TM_INVALID (occurred_at) for a malformed time. */
+/* The sale's times at its store: its epoch, ISO text, and its hour there
+ * and in UTC. */
 struct tx_when {
     int64_t epoch_ms;
     char iso[40];
     int local_hour, utc_hour;
 };
-TM_MUSTCHECK enum tm_code tx_db_sale_time(PGconn *db, int64_t store_id, const char *occurred_at,
-                                          struct tx_when *out, struct tm_err *err);
 
-/* Catalogue prices of the sale's products into cents[i] (0: unknown or
- * inactive). */
-TM_MUSTCHECK enum tm_code tx_db_prices(PGconn *db, const struct tx_sale *s, int64_t *cents,
-                                       struct tm_err *err);
+/* Everything a sale's checks and scoring read from the database, gathered
+ * by tx_db_sale_facts in one statement. */
+struct tx_sale_facts {
+    struct tx_when when;
+    int64_t cents[TX_LINES_MAX]; /* catalogue price per line (0: unknown or inactive) */
+    int version;                 /* the newest rule set (0: none yet) */
+    char *rules_json;            /* its document, owned; NULL when it is the held one */
+    int customer_found;          /* the sale's customer_id names a customer */
+    int64_t customer_sales;
+    double customer_risk;
+    int n_recent; /* the customer's last totals and units */
+    int64_t recent_totals[FR_HISTORY_MAX];
+    int64_t recent_units[FR_HISTORY_MAX];
+    struct fr_history store; /* the store's profile (n 0: none yet) */
+};
+void tx_sale_facts_fini(struct tx_sale_facts *f);
+
+/* Reads, for sale s, its time (occurred_at, "" for now) at its store, its
+ * lines' prices, the newest rule set (its document only when its version is
+ * not `held`), its customer's history and its store's profile. TM_INVALID
+ * (occurred_at) for a malformed time, TM_UNPROCESSABLE (store_id) for an
+ * unknown or closed store; the caller judges the rest. */
+TM_MUSTCHECK enum tm_code tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held,
+                                           struct tx_sale_facts *out, struct tm_err *err);
 
 /* ----------------------------------------------------------- customers */
 
-struct tx_customer {
-    int64_t id;
-    int64_t sales_count;
-    double risk_score;
-    int n_recent;
-    int64_t recent_totals[FR_HISTORY_MAX];
-    int64_t recent_units[FR_HISTORY_MAX];
-};
-
-/* TM_UNPROCESSABLE (customer_id) when there is no such customer. */
-TM_MUSTCHECK enum tm_code tx_db_customer_facts(PGconn *db, int64_t id, struct tx_customer *out,
-                                               struct tm_err *err);
 /* Creates from body fields (name, email or NULL, tier or NULL, home store
  * text or NULL) and writes the customer's JSON into out. */
 TM_MUSTCHECK enum tm_code tx_db_customer_create(PGconn *db, const char *const *f,
@@ -118,12 +123,17 @@ struct tx_record {
     const char *not_evaluated_json; /* ["code", ...] */
     const char *principal;
     const char *idem_key;
+    int finish_status; /* not 0: the claim (principal, idem_key, id) is finished with
+                          this status and the sale's JSON as its answer */
 };
 
 /* Stores the sale and its lines and, for a completed sale with a
- * customer, adds it to the customer's history; out receives its JSON. */
+ * customer, adds it to the customer's history; out receives its JSON.
+ * With r->finish_status, the pending claim is finished in the same
+ * statement as the JSON's read: *finished is 0 when it was no longer
+ * pending (as tx_db_claim_finish's *updated); else *finished is 0. */
 TM_MUSTCHECK enum tm_code tx_db_sale_insert(PGconn *db, const struct tx_record *r,
-                                            struct tm_buf *out, struct tm_err *err);
+                                            struct tm_buf *out, int *finished, struct tm_err *err);
 /* The transaction's JSON (locked when lock) and its status; *store_id is
  * its store, which the caller judges (tx_sale_for). */
 TM_MUSTCHECK enum tm_code tx_db_sale_get(PGconn *db, int64_t id, int lock, int64_t *store_id,
@@ -205,9 +215,6 @@ TM_MUSTCHECK enum tm_code tx_db_rules_list(PGconn *db, struct tm_buf *out, struc
  * FR_HISTORY_MAX * 4) for fn to summarise, then stored. */
 TM_MUSTCHECK enum tm_code tx_db_store_profiles_refresh(PGconn *db, int64_t *rows,
                                                        struct tm_err *err);
-TM_MUSTCHECK enum tm_code tx_db_store_profile(PGconn *db, int64_t store_id, struct fr_history *out,
-                                              struct tm_err *err);
-
 /* ---------------------------------------------- sample data (tm-txn-seed) */
 
 /* Stores and products tm-inventory has that tm-txn's copy does not yet

@@ -238,6 +238,49 @@ START_TEST(test_short_commit_names_lines_and_changes_nothing)
 }
 END_TEST
 
+/* A one-line commit is taken by its guarded UPDATE alone; its refusal
+ * (short, or a product the store does not stock) still answers with the
+ * short lines, moves nothing and leaves the sale id free. */
+START_TEST(test_one_line_refusal_names_the_line)
+{
+    long long store = new_store(), p = new_product(), q = new_product();
+    long long moves;
+    char body[2][512];
+    struct resp r;
+    const cJSON *d;
+
+    receive(store, p, 3);
+    moves = sql_int("SELECT count(*) FROM inventory.movements");
+    for (int i = 0; i < 2; i++)
+        snprintf(body[i], sizeof body[i],
+                 "{\"sale_id\":\"%s-one-short-%d\",\"lines\":[{\"store_id\":%lld,"
+                 "\"product_id\":%lld,\"quantity\":4}]}",
+                 run_tag(), i, store, i ? q : p);
+    for (int i = 0; i < 2; i++) {
+        ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body[i], &r), 0);
+        ck_assert_msg(r.status == 409, "%s", r.body);
+        ck_assert_str_eq(err_field(&r), "lines[0].quantity");
+        d = cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "error"), "details"), "short");
+        ck_assert_int_eq(cJSON_GetArraySize(d), 1);
+        ck_assert_int_eq(
+            cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(d, 0), "available")),
+            i ? 0 : 3);
+        ck_assert(cJSON_IsBool(cJSON_GetObjectItem(cJSON_GetArrayItem(d, 0), "stocked")) &&
+                  cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(d, 0), "stocked")) == !i);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(level(store, p, "on_hand"), 3);
+    ck_assert_int_eq(sql_int("SELECT count(*) FROM inventory.movements"), moves);
+    receive(store, p, 1); /* enough now: the same request is taken, once */
+    ck_assert_int_eq(http("POST", "/api/v1/stock-commits", body[0], &r), 0);
+    ck_assert_msg(r.status == 201, "%s", r.body);
+    resp_free(&r);
+    ck_assert_int_eq(level(store, p, "on_hand"), 0);
+    assert_ledger_invariant();
+}
+END_TEST
+
 static void
 post_expect(const char *path, const char *body, int status, const char *field)
 {
@@ -648,6 +691,7 @@ stock_suite(void)
     tcase_add_test(tc, test_overlapping_multi_line_commits_do_not_deadlock);
     tcase_add_test(tc, test_commit_is_idempotent_by_sale_id);
     tcase_add_test(tc, test_short_commit_names_lines_and_changes_nothing);
+    tcase_add_test(tc, test_one_line_refusal_names_the_line);
     tcase_add_test(tc, test_late_movements_keep_their_time);
     tcase_add_test(tc, test_transfer_ship_receive_cancel);
     tcase_add_test(tc, test_count_correction_and_ledger);
