@@ -496,6 +496,7 @@ START_TEST(test_rule_delete_resolves_its_open_alerts)
                     " VALUES (%lld, 1, 'ledger_mismatch', 'store:3:product:1', 'low', 'resolved',"
                     " 'gap', 3, 'system', now(), 'system', 'auto') RETURNING id",
                     rule);
+    events_numbered("alerts");
     events = sql_int("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.resolved'");
 
     snprintf(path, sizeof path, "/api/v1/alert-rules/%lld", rule);
@@ -514,6 +515,7 @@ START_TEST(test_rule_delete_resolves_its_open_alerts)
                               " resolution = 'auto' AND resolved_by = 'system'",
                               done),
                      1);
+    events_numbered("alerts");
     ck_assert_int_eq(sql_int("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.resolved'"),
                      events + 2);
 }

@@ -264,6 +264,17 @@ sql_intf(const char *fmt, ...)
     return sql_int(q);
 }
 
+void
+events_numbered(const char *schema)
+{
+    for (int i = 0; i < 200; i++) {
+        if (sql_intf("SELECT count(*) FROM %s.outbox_pending", schema) == 0)
+            return;
+        tm_sleep_ms(100);
+    }
+    ck_abort_msg("%s's publisher left events unnumbered for 20 s", schema);
+}
+
 const char *
 test_addr(int n)
 {

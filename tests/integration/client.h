@@ -87,6 +87,10 @@ void exec_ok(PGconn *db, const char *sql);
 long long sql_int(const char *sql);
 /* sql_int over a statement formatted from fmt (values are the test's own). */
 long long sql_intf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Waits (up to 20 s) until schema's publisher has numbered every event
+ * written so far (common/outbox: writers leave them in <schema>.outbox_pending
+ * and the publisher moves them to <schema>.outbox with their seq). */
+void events_numbered(const char *schema);
 /* An address of its own for call site n (0..150) of this test run, for
  * X-Forwarded-For straight to a gateway: its limits are nobody else's. */
 const char *test_addr(int n);

@@ -336,6 +336,7 @@ START_TEST(test_reject_and_no_supplier)
                      id);
     ck_assert_str_eq(cJSON_GetStringValue(member(member(r.json, "suggestion"), "status")), "open");
     resp_free(&r);
+    events_numbered("inventory");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
                               " 'reorder.suggested' AND (data->>'id')::bigint = %lld",
                               id),

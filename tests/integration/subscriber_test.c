@@ -267,7 +267,14 @@ START_TEST(test_subscriber_behind_retention_says_so)
             kill(pid_of("analytics", n), SIGKILL);
     (void)an;
     burst(1, 20, "R");
-    tm_sleep_ms(300); /* published (the publisher is not stopped) */
+    /* numbered and applied by tm-alerts, which also subscribes to
+     * inventory and must not be the one left behind retention */
+    events_numbered("inventory");
+    for (int i = 0; i < 200 && sql_int("SELECT count(*) FROM alerts.inbox WHERE source ="
+                                       " 'inventory' AND last_seq >= (SELECT last FROM"
+                                       " inventory.outbox_seq)") == 0;
+         i++)
+        tm_sleep_ms(100);
     ck_assert_int_eq(tm_db_exec(db,
                                 "UPDATE inventory.outbox SET ts = now() - interval '30 days'"
                                 " WHERE seq > (SELECT last_seq FROM analytics.inbox"
