@@ -125,7 +125,7 @@ END_TEST
 START_TEST(test_rc_lru_in_a_set)
 {
     struct gw_rc *t = table(GW_RC_WAYS, 1 << 20); /* one set */
-    char got[64], body[16];
+    char got[64], body[24];
 
     for (int64_t id = 1; id <= GW_RC_WAYS; id++) {
         snprintf(body, sizeof body, "%lld", (long long)id);
