@@ -3,7 +3,9 @@
  * were before it, which is what each of them needs (whether a customer is
  * new to the hour, what the voided sale had added). Only one transaction
  * applies a source's events at a time (the inbox row's lock), so nothing
- * else writes these rows meanwhile. */
+ * else writes these rows meanwhile. Whether a customer is new to the hour
+ * is hourly_customer's upsert's own answer (xmax is 0 on a row it inserted,
+ * the conflicting row's lock otherwise), not a second look-up. */
 #include "services/analytics/sales_store.h"
 
 #include <stdio.h>
@@ -35,13 +37,11 @@
     " p.revenue, p.units, 1 FROM s, p ON CONFLICT (store_id, local_hour, product_id) DO UPDATE" \
     " SET revenue_cents = h.revenue_cents + EXCLUDED.revenue_cents," \
     " units = h.units + EXCLUDED.units, transactions = h.transactions + 1)," \
-    " nc AS (SELECT count(*) AS n FROM s WHERE s.customer_id IS NOT NULL AND NOT EXISTS" \
-    " (SELECT 1 FROM analytics.hourly_customer c WHERE c.store_id = s.store_id" \
-    " AND c.local_hour = s.local_hour AND c.customer_id = s.customer_id))," \
     " hc AS (INSERT INTO analytics.hourly_customer AS h (store_id, local_hour, customer_id," \
     " transactions) SELECT s.store_id, s.local_hour, s.customer_id, 1 FROM s" \
     " WHERE s.customer_id IS NOT NULL ON CONFLICT (store_id, local_hour, customer_id)" \
-    " DO UPDATE SET transactions = h.transactions + 1)," \
+    " DO UPDATE SET transactions = h.transactions + 1 RETURNING h.xmax = 0 AS added)," \
+    " nc AS (SELECT count(*) FILTER (WHERE hc.added) AS n FROM hc)," \
     " hs AS (INSERT INTO analytics.hourly_store AS h (store_id, local_hour, revenue_cents, units," \
     " transactions, customers, declined, voided, flagged) SELECT s.store_id, s.local_hour," \
     " $7::bigint, $8::bigint, 1, nc.n, 0, 0, ($5 = 'review')::int FROM s, nc" \

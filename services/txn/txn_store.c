@@ -14,8 +14,9 @@
 #define MONEY(c) "round((" c ")::numeric / 100, 2)"
 
 /* clang-format off */
-/* A transaction row t as its API document. */
-#define TX_JSON \
+/* A transaction row t as its API document, its lines read from lines (a
+ * relation named l with the columns of txn.transaction_lines). */
+#define TX_JSON_FROM(lines) \
     "json_build_object('id', t.id, 'store_id', t.store_id, 'customer_id', t.customer_id," \
     " 'channel', t.channel, 'payment_method', t.payment_method, 'instrument', t.instrument," \
     " 'occurred_at', " TM_DB_TS("t.occurred_at") ", 'status', t.status," \
@@ -23,7 +24,7 @@
     " 'lines', (SELECT json_agg(json_build_object('line', l.line, 'product_id', l.product_id," \
     " 'quantity', l.quantity, 'unit_price', " MONEY("l.unit_price_cents") "," \
     " 'unit_price_cents', l.unit_price_cents, 'amount_cents', l.quantity * l.unit_price_cents)" \
-    " ORDER BY l.line) FROM txn.transaction_lines l WHERE l.transaction_id = t.id)," \
+    " ORDER BY l.line) FROM " lines " WHERE l.transaction_id = t.id)," \
     " 'fraud', json_build_object('rule_set_version', t.rule_set_version, 'score', t.score," \
     " 'decision', t.decision, 'rules', t.reasons, 'not_evaluated', t.not_evaluated)," \
     " 'review', CASE WHEN t.review_label IS NULL THEN NULL ELSE json_build_object(" \
@@ -31,6 +32,9 @@
     " 'reviewed_at', " TM_DB_TS("t.reviewed_at") ") END," \
     " 'voided_at', " TM_DB_TS("t.voided_at") ", 'void_reason', t.void_reason," \
     " 'created_at', " TM_DB_TS("t.created_at") ")::text"
+
+/* A transaction row t as its API document. */
+#define TX_JSON TX_JSON_FROM("txn.transaction_lines l")
 
 /* A customer row c as its API document. */
 #define CUSTOMER_JSON \
@@ -354,46 +358,18 @@ tx_db_claims_abandoned(PGconn *db, int64_t age_s, int64_t *ids, int max, int *n,
 
 /* --------------------------------------------------------------- sales */
 
-/* The recorded sale's JSON into out, and with x->finish_status its claim
- * finished with it as the answer (*finished: whether it was pending). */
-static enum tm_code
-sale_doc(PGconn *db, const struct tx_record *x, struct tm_buf *out, int *finished,
-         struct tm_err *err)
-{
-    struct tm_db_int id, st;
-    const char *params[5] = {tm_db_int(&id, x->id), x->principal, x->idem_key,
-                             tm_db_int(&st, x->finish_status), x->finish_status ? "true" : "false"};
-    PGresult *r = NULL;
-    enum tm_code rc;
-
-    *finished = 0;
-    rc = tm_db_exec(db,
-                    "WITH d AS (SELECT " TX_JSON " AS doc FROM txn.transactions t"
-                    " WHERE t.id = $1::bigint),"
-                    " c AS (UPDATE txn.sale_claims SET state = 'done', status = $4::int,"
-                    " reply = d.doc FROM d WHERE $5::boolean AND principal = $2 AND idem_key = $3"
-                    " AND sale_id = $1::bigint AND state = 'pending' RETURNING 1)"
-                    " SELECT d.doc, EXISTS (SELECT 1 FROM c) FROM d",
-                    5, params, &r, err);
-    if (rc == TM_OK && PQntuples(r) == 0)
-        rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
-    if (rc == TM_OK) {
-        rc = tx_db_too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
-        *finished = tm_db_bool(r, 0, 1);
-    }
-    PQclear(r);
-    return rc;
-}
-
 enum tm_code
 tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int *finished,
                   struct tm_err *err)
 {
     const struct tx_sale *s = x->sale;
-    struct tm_db_int id, store, cust, total, units, ver, at;
+    struct tm_db_int id, store, cust, total, units, ver, at, st;
     struct tm_buf arr[3];
     char score[32];
+    PGresult *r = NULL;
     enum tm_code rc = TM_OK;
+
+    *finished = 0;
 
     for (int i = 0; i < 3; i++)
         tm_buf_init(&arr[i], 1 << 14);
@@ -403,7 +379,7 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
         rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
     snprintf(score, sizeof score, "%.2f", x->score);
     if (rc == TM_OK) {
-        const char *params[20] = {tm_db_int(&id, x->id),
+        const char *params[22] = {tm_db_int(&id, x->id),
                                   tm_db_int(&store, s->store_id),
                                   s->customer_id ? tm_db_int(&cust, s->customer_id) : NULL,
                                   s->channel,
@@ -422,8 +398,12 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
                                   x->idem_key,
                                   arr[0].p,
                                   arr[1].p,
-                                  arr[2].p};
-        /* the customer's history keeps its last FR_HISTORY_MAX (50) sales */
+                                  arr[2].p,
+                                  tm_db_int(&st, x->finish_status),
+                                  x->finish_status ? "true" : "false"};
+        /* the customer's history keeps its last FR_HISTORY_MAX (50) sales;
+         * the JSON is built from what the inserts return (the statement's
+         * snapshot does not see its own rows), so nothing is read back */
         rc = tm_db_exec(
             db,
             "WITH t AS (INSERT INTO txn.transactions (id, store_id, customer_id, channel,"
@@ -431,12 +411,12 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
             " rule_set_version, score, decision, reasons, not_evaluated, principal, idem_key)"
             " VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5, $6,"
             " to_timestamp($7::bigint / 1000.0), $8, $9::bigint, $10::bigint, $11::int,"
-            " $12::float8, $13, $14::jsonb, $15::jsonb, $16, $17) RETURNING id),"
+            " $12::float8, $13, $14::jsonb, $15::jsonb, $16, $17) RETURNING *),"
             " l AS (INSERT INTO txn.transaction_lines (transaction_id, line, product_id, quantity,"
             " unit_price_cents) SELECT (SELECT id FROM t), u.ord - 1, u.p, u.q, u.c"
             " FROM unnest($18::bigint[], $19::bigint[], $20::bigint[]) WITH ORDINALITY"
-            " AS u(p, q, c, ord) RETURNING 1)"
-            " UPDATE txn.customers SET sales_count = sales_count + 1,"
+            " AS u(p, q, c, ord) RETURNING *),"
+            " cu AS (UPDATE txn.customers SET sales_count = sales_count + 1,"
             " spent_cents = spent_cents + $9::bigint,"
             " recent_totals = (recent_totals || $9::bigint)"
             "[greatest(1, cardinality(recent_totals) - 48):],"
@@ -444,13 +424,25 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
             "[greatest(1, cardinality(recent_units) - 48):],"
             " last_sale_at = greatest(last_sale_at, to_timestamp($7::bigint / 1000.0)),"
             " updated_at = now()"
-            " WHERE id = $3::bigint AND $8 = 'completed' AND (SELECT count(*) FROM l) > 0",
-            20, params, NULL, err);
+            " WHERE id = $3::bigint AND $8 = 'completed' AND (SELECT count(*) FROM l) > 0),"
+            " d AS (SELECT " TX_JSON_FROM(
+                "l") " AS doc FROM t),"
+                     " c AS (UPDATE txn.sale_claims SET state = 'done', status = $21::int,"
+                     " reply = d.doc FROM d WHERE $22::boolean AND principal = $16 AND idem_key = "
+                     "$17"
+                     " AND sale_id = $1::bigint AND state = 'pending' RETURNING 1)"
+                     " SELECT d.doc, EXISTS (SELECT 1 FROM c) FROM d",
+            22, params, &r, err);
     }
+    if (rc == TM_OK && PQntuples(r) == 0)
+        rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
+    if (rc == TM_OK) {
+        rc = tx_db_too_big(tm_buf_adds(out, tm_db_str(r, 0, 0)), err);
+        *finished = tm_db_bool(r, 0, 1);
+    }
+    PQclear(r);
     for (int i = 0; i < 3; i++)
         tm_buf_fini(&arr[i]);
-    if (rc == TM_OK)
-        rc = sale_doc(db, x, out, finished, err);
     return rc;
 }
 

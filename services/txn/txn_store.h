@@ -128,10 +128,11 @@ struct tx_record {
 };
 
 /* Stores the sale and its lines and, for a completed sale with a
- * customer, adds it to the customer's history; out receives its JSON.
- * With r->finish_status, the pending claim is finished in the same
- * statement as the JSON's read: *finished is 0 when it was no longer
- * pending (as tx_db_claim_finish's *updated); else *finished is 0. */
+ * customer, adds it to the customer's history; out receives its JSON
+ * (built from what the inserts return: one statement, nothing read back).
+ * With r->finish_status, the pending claim is finished in that same
+ * statement: *finished is 1 when it was, 0 when it was no longer pending
+ * (as tx_db_claim_finish's *updated) or without r->finish_status. */
 TM_MUSTCHECK enum tm_code tx_db_sale_insert(PGconn *db, const struct tx_record *r,
                                             struct tm_buf *out, int *finished, struct tm_err *err);
 /* The transaction's JSON (locked when lock) and its status; *store_id is
