@@ -33,11 +33,10 @@ static const char script[] =
 
 /* KEYS: a window's counter. ARGV: requests. Gives back a share's unspent
  * requests (never below 0; a counter already expired stays gone). */
-static const char give_back_script[] =
-    "local v = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
-    "local n = math.min(v, tonumber(ARGV[1]))\n"
-    "if n > 0 then redis.call('DECRBY', KEYS[1], n) end\n"
-    "return n\n";
+static const char give_back_script[] = "local v = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
+                                       "local n = math.min(v, tonumber(ARGV[1]))\n"
+                                       "if n > 0 then redis.call('DECRBY', KEYS[1], n) end\n"
+                                       "return n\n";
 
 #define WAYS 8
 #define SETS (GW_LEASE_SLOTS / WAYS)

@@ -18,8 +18,9 @@
 
 #define GW_LEASE_EXACT_BELOW 1000 /* limits under this lease 1 request at a time */
 #define GW_LEASE_MAX 256          /* requests per lease at most */
-#define GW_LEASE_SLOTS 4096       /* keys held at once (8-way sets, LRU; a dropped share's
-                                   * unspent requests are given back to Redis) */
+#define GW_LEASE_SLOTS                                                                             \
+    4096 /* keys held at once (8-way sets, LRU; a dropped share's                                  \
+          * unspent requests are given back to Redis) */
 
 struct gw_leases;
 

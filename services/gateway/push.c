@@ -51,12 +51,12 @@ struct gw_push {
     int n_kinds;          /* set before start, read-only after */
     gw_push_tick_fn tick; /* set before start, read-only after; may be NULL */
     void *tick_arg;
-    struct tm_redis_pool *pub; /* publishers' connections */
-    struct tm_redis *ack;      /* the subscriber thread's, for acks */
-    atomic_uint_fast64_t seq;  /* this process's messages so far */
-    atomic_int healthy;        /* subscribed and every reset ran since */
-    atomic_int fd;             /* the subscribed socket; -1 while none */
-    atomic_int_fast64_t ok_ms; /* monotonic: Redis last answered the subscriber */
+    struct tm_redis_pool *pub;  /* publishers' connections */
+    struct tm_redis *ack;       /* the subscriber thread's, for acks */
+    atomic_uint_fast64_t seq;   /* this process's messages so far */
+    atomic_int healthy;         /* subscribed and every reset ran since */
+    atomic_int fd;              /* the subscribed socket; -1 while none */
+    atomic_int_fast64_t ok_ms;  /* monotonic: Redis last answered the subscriber */
     atomic_int_fast64_t gen_ms; /* monotonic: GEN_KEY was last seen unmoved (asked then) */
     long long gen;              /* GEN_KEY when subscribed; the subscriber thread's */
     atomic_int stop;
@@ -278,7 +278,8 @@ subscribe(struct gw_push *p, redisContext *c, struct tm_err *err)
     if (!ok)
         return tm_err_set(err, TM_UNAVAIL, NULL, "SUBSCRIBE: %s", c->err ? c->errstr : "refused");
     atomic_store(&p->ok_ms, tm_mono_ms());
-    if ((rc = gen_read(p, &p->gen, err)) != TM_OK) /* before the resets: a later move resets again */
+    if ((rc = gen_read(p, &p->gen, err)) !=
+        TM_OK) /* before the resets: a later move resets again */
         return rc;
     atomic_store(&p->gen_ms, tm_mono_ms());
     for (int i = 0; i < p->n_kinds && rc == TM_OK; i++)
@@ -306,8 +307,10 @@ gen_current(struct gw_push *p)
         return 0;
     }
     if (gen != p->gen) {
-        tm_log_warn(NULL, "push.gen_moved", "from=%lld to=%lld note=\"a publish may have missed "
-                    "this gateway: rebuilding\"", p->gen, gen);
+        tm_log_warn(NULL, "push.gen_moved",
+                    "from=%lld to=%lld note=\"a publish may have missed "
+                    "this gateway: rebuilding\"",
+                    p->gen, gen);
         return 0;
     }
     atomic_store(&p->gen_ms, asked_ms);
@@ -534,9 +537,8 @@ gw_push_publish(struct gw_push *p, const char *kind, const char *key, struct tm_
            : tm_err_set(&perr, TM_UNAVAIL, NULL, "push: no Redis connection");
     if (rc != TM_OK) {
         rc = gen_bump(p, r, err);
-        tm_log_warn(NULL, "push.publish_failed",
-                    "kind=%s error=\"%s\" gen_moved=%d note=\"%s\"", kind, perr.message,
-                    rc == TM_OK,
+        tm_log_warn(NULL, "push.publish_failed", "kind=%s error=\"%s\" gen_moved=%d note=\"%s\"",
+                    kind, perr.message, rc == TM_OK,
                     rc == TM_OK ? "every gateway rebuilt its memory from the truth"
                                 : "gateways may still trust memory without this message");
         if (rc != TM_OK)

@@ -97,6 +97,26 @@ START_TEST(test_revset_check)
 }
 END_TEST
 
+/* A huge ttl from the channel must not wrap into the past (and so drop
+ * the revocation). */
+START_TEST(test_revset_ttl_clamp)
+{
+    struct gw_revset *s = gw_revset_new();
+    struct gw_revocation v = rev("jti", "t2", 9000, INT64_MAX);
+
+    ck_assert(gw_revset_expires(1000, INT64_MAX) == INT64_MAX);
+    ck_assert(gw_revset_expires(INT64_MAX - 5, 10) == INT64_MAX);
+    ck_assert(gw_revset_expires(1000, 500) == 1500);
+    ck_assert(gw_revset_expires(1000, -5) == 1000);
+    gw_revset_load(s, NULL, 0, 0);
+    gw_revset_add(s, &v, 1700000000000);
+    ck_assert_int_eq(gw_revset_check(s, 13, "t2", "", 500, 1700000000001), 1);
+    gw_revset_add(s, &v, 1700000000002); /* again: the expiry only moves later */
+    ck_assert_int_eq(gw_revset_check(s, 13, "t2", "", 500, 1700000000003), 1);
+    gw_revset_free(s);
+}
+END_TEST
+
 START_TEST(test_revset_key)
 {
     struct gw_revocation v = rev("sid", "0123abcd", 9007199254740991LL, 960000), back;
@@ -198,6 +218,7 @@ push_suite(void)
     tcase_add_test(tc, test_push_decode_bounds);
     tcase_add_test(tc, test_revset_check);
     tcase_add_test(tc, test_revset_key);
+    tcase_add_test(tc, test_revset_ttl_clamp);
     tcase_add_test(tc, test_lease_size);
     tcase_add_test(tc, test_lease_colliding);
     suite_add_tcase(s, tc);
