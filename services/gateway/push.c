@@ -157,7 +157,6 @@ int
 gw_push_healthy(const struct gw_push *p)
 {
     struct pollfd pfd = {.events = POLLRDHUP};
-
     int64_t now = tm_mono_ms();
 
     if (!p || !atomic_load(&p->healthy) || now - atomic_load(&p->ok_ms) >= GW_PUSH_STALE_MS ||
@@ -273,22 +272,24 @@ subscribe(struct gw_push *p, redisContext *c, struct tm_err *err)
     redisReply *r = redisCommand(c, "SUBSCRIBE %s", GW_PUSH_CHANNEL);
     int ok = r && r->type == REDIS_REPLY_ARRAY && r->elements == 3;
     enum tm_code rc = TM_OK;
+    int64_t gen_ms;
 
     freeReplyObject(r);
     if (!ok)
         return tm_err_set(err, TM_UNAVAIL, NULL, "SUBSCRIBE: %s", c->err ? c->errstr : "refused");
     atomic_store(&p->ok_ms, tm_mono_ms());
-    if ((rc = gen_read(p, &p->gen, err)) !=
-        TM_OK) /* before the resets: a later move resets again */
+    /* before the resets: a move after this read resets again; and what
+     * the resets read is trusted from this instant only */
+    gen_ms = tm_mono_ms();
+    if ((rc = gen_read(p, &p->gen, err)) != TM_OK)
         return rc;
-    atomic_store(&p->gen_ms, tm_mono_ms());
     for (int i = 0; i < p->n_kinds && rc == TM_OK; i++)
         if (p->kinds[i].reset)
             rc = p->kinds[i].reset(p->kinds[i].arg, err);
     if (rc == TM_OK)
         rc = replay(p, err);
     atomic_store(&p->ok_ms, tm_mono_ms()); /* the first ping, sent at once, confirms it */
-    atomic_store(&p->gen_ms, tm_mono_ms());
+    atomic_store(&p->gen_ms, gen_ms);      /* so does its GET of GEN_KEY */
     return rc;
 }
 
