@@ -1,7 +1,8 @@
 /* services/gateway/lease.c — leased shares of the request limits. The
- * table is direct-mapped: a key's slot is its hash, and a key that lands
- * on an occupied slot takes it over, dropping the share held there (still
- * counted in Redis: a dropped share can only allow less). */
+ * table is set-associative: a key's set is its hash, WAYS keys share a set,
+ * and a new key takes the least recently used way. The share dropped then
+ * (or one left from an earlier window) has its unspent requests given back
+ * to Redis, so a dropped share does not count against the limit. */
 #include "services/gateway/lease.h"
 
 #include <pthread.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/log.h"
 
 /* KEYS: the limit key. ARGV: now_ms, window_ms, limit, wanted. Counts
  * min(wanted, what is left) as used in the current window and returns
@@ -29,16 +31,32 @@ static const char script[] =
     "redis.call('PEXPIRE', k, win * 2)\n"
     "return {g, limit - used - g}\n";
 
+/* KEYS: a window's counter. ARGV: requests. Gives back a share's unspent
+ * requests (never below 0; a counter already expired stays gone). */
+static const char give_back_script[] = "local v = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
+                                       "local n = math.min(v, tonumber(ARGV[1]))\n"
+                                       "if n > 0 then redis.call('DECRBY', KEYS[1], n) end\n"
+                                       "return n\n";
+
+#define WAYS 8
+#define SETS (GW_LEASE_SLOTS / WAYS)
+
 struct slot {
-    pthread_mutex_t mu;
-    char key[GW_LIMIT_KEY_MAX]; /* "" when free; the rest under mu */
+    char key[GW_LIMIT_KEY_MAX]; /* "" when free */
     int64_t start;              /* the window the share belongs to */
     int tokens;                 /* requests of the share not spent */
     int left;                   /* left in Redis after the last lease */
+    uint64_t used;              /* its set's clock when last used: the least is evicted */
+};
+
+struct set {
+    pthread_mutex_t mu; /* the rest */
+    uint64_t clock;
+    struct slot way[WAYS];
 };
 
 struct gw_leases {
-    struct slot slot[GW_LEASE_SLOTS];
+    struct set set[SETS];
 };
 
 int
@@ -57,8 +75,8 @@ gw_leases_new(void)
 {
     struct gw_leases *t = tm_xcalloc(1, sizeof *t);
 
-    for (int i = 0; i < GW_LEASE_SLOTS; i++)
-        pthread_mutex_init(&t->slot[i].mu, NULL);
+    for (int i = 0; i < SETS; i++)
+        pthread_mutex_init(&t->set[i].mu, NULL);
     return t;
 }
 
@@ -67,38 +85,48 @@ gw_leases_free(struct gw_leases *t)
 {
     if (!t)
         return;
-    for (int i = 0; i < GW_LEASE_SLOTS; i++)
-        pthread_mutex_destroy(&t->slot[i].mu);
+    for (int i = 0; i < SETS; i++)
+        pthread_mutex_destroy(&t->set[i].mu);
     free(t);
 }
 
-static struct slot *
-find(struct gw_leases *t, const char *key)
+int
+gw_leases_set_of(const char *key)
 {
     uint32_t h = 2166136261u;
 
     for (const char *p = key; *p; p++)
         h = (h ^ (unsigned char)*p) * 16777619u;
-    return &t->slot[h % GW_LEASE_SLOTS];
+    return (int)(h % SETS);
 }
 
-/* Spends one request of key's share of window start: 1 and *left (what is
- * left of the limit, as far as this gateway knows) when there was one; else
- * 0 and *known, the last lease's left (-1: none). */
-static int
-spend(struct gw_leases *t, const char *key, int64_t start, int *left, int *known)
+/* key's slot in its locked set, or NULL. */
+static struct slot *
+lookup(struct set *st, const char *key)
 {
-    struct slot *s = find(t, key);
+    for (int i = 0; i < WAYS; i++)
+        if (strcmp(st->way[i].key, key) == 0)
+            return &st->way[i];
+    return NULL;
+}
+
+int
+gw_leases_spend(struct gw_leases *t, const char *key, int64_t start, int *left, int *known)
+{
+    struct set *st = &t->set[gw_leases_set_of(key)];
+    struct slot *s;
     int ok;
 
-    pthread_mutex_lock(&s->mu);
-    ok = strcmp(s->key, key) == 0 && s->start == start && s->tokens > 0;
-    *known = strcmp(s->key, key) == 0 && s->start == start ? s->left : -1;
+    pthread_mutex_lock(&st->mu);
+    s = lookup(st, key);
+    ok = s && s->start == start && s->tokens > 0;
+    *known = s && s->start == start ? s->left : -1;
     if (ok) {
         s->tokens--;
+        s->used = ++st->clock;
         *left = s->left + s->tokens;
     }
-    pthread_mutex_unlock(&s->mu);
+    pthread_mutex_unlock(&st->mu);
     return ok;
 }
 
@@ -106,29 +134,60 @@ spend(struct gw_leases *t, const char *key, int64_t start, int *left, int *known
 static void
 refund(struct gw_leases *t, const char *key, int64_t start)
 {
-    struct slot *s = find(t, key);
+    struct set *st = &t->set[gw_leases_set_of(key)];
+    struct slot *s;
 
-    pthread_mutex_lock(&s->mu);
-    if (strcmp(s->key, key) == 0 && s->start == start)
+    pthread_mutex_lock(&st->mu);
+    if ((s = lookup(st, key)) && s->start == start)
         s->tokens++;
-    pthread_mutex_unlock(&s->mu);
+    pthread_mutex_unlock(&st->mu);
 }
 
-/* Keeps a new share of `tokens` requests; Redis has `left` after it. */
-static void
-stock(struct gw_leases *t, const char *key, int64_t start, int tokens, int left)
+void
+gw_leases_stock(struct gw_leases *t, const char *key, int64_t start, int tokens, int left,
+                struct gw_lease_dropped *dropped)
 {
-    struct slot *s = find(t, key);
+    struct set *st = &t->set[gw_leases_set_of(key)];
+    struct slot *s;
 
-    pthread_mutex_lock(&s->mu);
+    memset(dropped, 0, sizeof *dropped);
+    pthread_mutex_lock(&st->mu);
+    if (!(s = lookup(st, key))) {
+        s = &st->way[0];
+        for (int i = 0; i < WAYS && s->key[0]; i++)
+            if (!st->way[i].key[0] || st->way[i].used < s->used)
+                s = &st->way[i];
+    }
     if (strcmp(s->key, key) != 0 || s->start != start) {
+        if (s->key[0] && s->tokens > 0) {
+            snprintf(dropped->key, sizeof dropped->key, "%s", s->key);
+            dropped->start = s->start;
+            dropped->tokens = s->tokens;
+        }
         snprintf(s->key, sizeof s->key, "%s", key);
         s->start = start;
         s->tokens = 0;
     }
     s->tokens += tokens;
     s->left = left;
-    pthread_mutex_unlock(&s->mu);
+    s->used = ++st->clock;
+    pthread_mutex_unlock(&st->mu);
+}
+
+/* Returns a dropped share's unspent requests to Redis. Best effort: when
+ * it fails they stay counted, which can only allow less. */
+static void
+give_back(struct tm_redis *r, const struct gw_lease_dropped *d)
+{
+    char key[GW_LIMIT_KEY_MAX + 24], n[16];
+    const char *args[2] = {key, n};
+    struct tm_err err;
+
+    snprintf(key, sizeof key, "%s:%lld", d->key, (long long)d->start);
+    snprintf(n, sizeof n, "%d", d->tokens);
+    if (tm_redis_eval(r, give_back_script, 1, 2, args, NULL, &err) != TM_OK)
+        tm_log_warn(NULL, "lease.give_back_failed", "requests=%d error=\"%s\"", d->tokens,
+                    err.message);
 }
 
 /* One lease: *granted requests of key (0 when the limit is reached). */
@@ -175,7 +234,9 @@ gw_lease_take(struct gw_leases *t, struct tm_redis_pool *pool, const struct gw_l
         const struct gw_limit *l = &limits[spent];
         int left = 0, known = -1, granted = 0;
 
-        if (!spend(t, l->key, start, &left, &known)) {
+        if (!gw_leases_spend(t, l->key, start, &left, &known)) {
+            struct gw_lease_dropped dropped;
+
             if (!r && !(r = tm_redis_pool_get(pool, 1000))) {
                 rc = tm_err_set(err, TM_UNAVAIL, NULL, "no Redis connection free");
                 break;
@@ -190,7 +251,9 @@ gw_lease_take(struct gw_leases *t, struct tm_redis_pool *pool, const struct gw_l
                 out->remaining = 0;
                 break;
             }
-            stock(t, l->key, start, granted - 1, left);
+            gw_leases_stock(t, l->key, start, granted - 1, left, &dropped);
+            if (dropped.tokens > 0)
+                give_back(r, &dropped);
             left += granted - 1;
         }
         if (spent == 0 || left < out->remaining) {

@@ -104,7 +104,8 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"read-cache-entries", "TM_READ_CACHE_ENTRIES", TM_CFG_INT, F(read_cache_entries), 0, 0,
      16777216, "65536", 0,
      "product answers (GET /api/v1/products/{id}) the gateway keeps and serves while Redis says "
-     "they are current; 0: every read goes to tm-inventory"},
+     "they are current (trusted without asking Redis while the push channel is healthy); 0: every "
+     "read goes to tm-inventory"},
     {"read-cache-bytes", "TM_READ_CACHE_BYTES", TM_CFG_INT, F(read_cache_bytes), 0, 4096,
      1073741824, "67108864", 0, "bytes of product answers the gateway keeps at most"},
 };
@@ -236,11 +237,11 @@ out:
         mg_stop(http); /* waits for the requests in hand */
     gw_live_stop(app.live);
     gw_overview_free(app.overview);
-    gw_rcf_free(app.readcache);
     gw_ws_free(app.ws);
     tm_jobs_stop(app.jobs);
     tm_ops_stop(ops);
-    gw_push_free(app.push);
+    gw_push_free(app.push); /* stops the thread that calls the read cache's handlers */
+    gw_rcf_free(app.readcache);
     gw_revset_free(app.revset);
     gw_leases_free(app.leases);
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)

@@ -30,6 +30,11 @@
 #define BACKOFF_MAX_MS 1000
 #define ACK_KEY_PREFIX "tm:push:ack:"
 #define ACK_TTL_MS "10000"
+#define GEN_KEY "tm:push:gen" /* moved by a publish that may not have reached every gateway */
+#define MARGIN_MS 50
+#define RETRY_MS 20
+_Static_assert(GW_PUSH_ACK_MS >= GW_PUSH_STALE_MS + MARGIN_MS,
+               "a publisher must outwait a stuck gateway's health");
 #define MSG_MAX (GW_PUSH_KIND_MAX + 64 + GW_PUSH_KEY_MAX + 2)
 
 struct push_kind {
@@ -46,12 +51,14 @@ struct gw_push {
     int n_kinds;          /* set before start, read-only after */
     gw_push_tick_fn tick; /* set before start, read-only after; may be NULL */
     void *tick_arg;
-    struct tm_redis_pool *pub; /* publishers' connections */
-    struct tm_redis *ack;      /* the subscriber thread's, for acks */
-    atomic_uint_fast64_t seq;  /* this process's messages so far */
-    atomic_int healthy;        /* subscribed and every reset ran since */
-    atomic_int fd;             /* the subscribed socket; -1 while none */
-    atomic_int_fast64_t ok_ms; /* monotonic: Redis last answered the subscriber */
+    struct tm_redis_pool *pub;  /* publishers' connections */
+    struct tm_redis *ack;       /* the subscriber thread's, for acks */
+    atomic_uint_fast64_t seq;   /* this process's messages so far */
+    atomic_int healthy;         /* subscribed and every reset ran since */
+    atomic_int fd;              /* the subscribed socket; -1 while none */
+    atomic_int_fast64_t ok_ms;  /* monotonic: Redis last answered the subscriber */
+    atomic_int_fast64_t gen_ms; /* monotonic: GEN_KEY was last seen unmoved (asked then) */
+    long long gen;              /* GEN_KEY when subscribed; the subscriber thread's */
     atomic_int stop;
     pthread_t thread;
     int started;
@@ -150,9 +157,10 @@ int
 gw_push_healthy(const struct gw_push *p)
 {
     struct pollfd pfd = {.events = POLLRDHUP};
+    int64_t now = tm_mono_ms();
 
-    if (!p || !atomic_load(&p->healthy) ||
-        tm_mono_ms() - atomic_load(&p->ok_ms) >= GW_PUSH_STALE_MS)
+    if (!p || !atomic_load(&p->healthy) || now - atomic_load(&p->ok_ms) >= GW_PUSH_STALE_MS ||
+        now - atomic_load(&p->gen_ms) >= GW_PUSH_STALE_MS)
         return 0;
     if ((pfd.fd = atomic_load(&p->fd)) < 0)
         return 0;
@@ -171,6 +179,21 @@ again(struct tm_redis *r, int argc, const char **argv, redisReply **reply, struc
         return rc;
     tm_redis_retry_now(r);
     return tm_redis_cmd(r, argc, argv, reply, err);
+}
+
+/* GEN_KEY's value (0 while unset) on the subscriber's own connection. */
+static enum tm_code
+gen_read(struct gw_push *p, long long *gen, struct tm_err *err)
+{
+    const char *argv[2] = {"GET", GEN_KEY};
+    redisReply *rep = NULL;
+    enum tm_code rc;
+
+    if ((rc = again(p->ack, 2, argv, &rep, err)) != TM_OK)
+        return rc;
+    *gen = rep && rep->type == REDIS_REPLY_STRING ? strtoll(rep->str, NULL, 10) : 0;
+    freeReplyObject(rep);
+    return TM_OK;
 }
 
 /* RPUSH the ack list of message id, then let it expire. */
@@ -249,18 +272,50 @@ subscribe(struct gw_push *p, redisContext *c, struct tm_err *err)
     redisReply *r = redisCommand(c, "SUBSCRIBE %s", GW_PUSH_CHANNEL);
     int ok = r && r->type == REDIS_REPLY_ARRAY && r->elements == 3;
     enum tm_code rc = TM_OK;
+    int64_t gen_ms;
 
     freeReplyObject(r);
     if (!ok)
         return tm_err_set(err, TM_UNAVAIL, NULL, "SUBSCRIBE: %s", c->err ? c->errstr : "refused");
     atomic_store(&p->ok_ms, tm_mono_ms());
+    /* before the resets: a move after this read resets again; and what
+     * the resets read is trusted from this instant only */
+    gen_ms = tm_mono_ms();
+    if ((rc = gen_read(p, &p->gen, err)) != TM_OK)
+        return rc;
     for (int i = 0; i < p->n_kinds && rc == TM_OK; i++)
         if (p->kinds[i].reset)
             rc = p->kinds[i].reset(p->kinds[i].arg, err);
     if (rc == TM_OK)
         rc = replay(p, err);
     atomic_store(&p->ok_ms, tm_mono_ms()); /* the first ping, sent at once, confirms it */
+    atomic_store(&p->gen_ms, gen_ms);      /* so does its GET of GEN_KEY */
     return rc;
+}
+
+/* 1 when GEN_KEY has not moved since the subscription: no publish since
+ * has failed to reach this gateway. Else (or when it cannot be asked) 0:
+ * resubscribe and rebuild from the truth. */
+static int
+gen_current(struct gw_push *p)
+{
+    int64_t asked_ms = tm_mono_ms();
+    long long gen = 0;
+    struct tm_err err;
+
+    if (gen_read(p, &gen, &err) != TM_OK) {
+        tm_log_warn(NULL, "push.gen_unknown", "error=\"%s\"", err.message);
+        return 0;
+    }
+    if (gen != p->gen) {
+        tm_log_warn(NULL, "push.gen_moved",
+                    "from=%lld to=%lld note=\"a publish may have missed "
+                    "this gateway: rebuilding\"",
+                    p->gen, gen);
+        return 0;
+    }
+    atomic_store(&p->gen_ms, asked_ms);
+    return 1;
 }
 
 /* Reads and handles what the connection brings until it fails, stops
@@ -286,6 +341,8 @@ serve(struct gw_push *p, redisContext *c)
                 if (redisBufferWrite(c, &done) != REDIS_OK)
                     return;
             pinged_ms = now;
+            if (!gen_current(p))
+                return;
         }
         if (p->tick && now - ticked_ms >= GW_PUSH_TICK_MS) {
             ticked_ms = now;
@@ -364,7 +421,6 @@ gw_push_free(struct gw_push *p)
     free(p);
 }
 
-/* Waits for n acks on key until deadline; returns how many came. */
 /* KEYS: the recent set. ARGV: now_ms, replay_ms, channel, message. Keeps
  * the message for replay, then publishes it; returns the receivers. */
 static const char publish_script[] =
@@ -373,6 +429,7 @@ static const char publish_script[] =
     "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
     "return redis.call('PUBLISH', ARGV[3], ARGV[4])\n";
 
+/* Waits for n acks on key until deadline; returns how many came. */
 static long long
 await_acks(struct tm_redis *r, const char *key, long long n, int64_t deadline)
 {
@@ -395,43 +452,114 @@ await_acks(struct tm_redis *r, const char *key, long long n, int64_t deadline)
     return got;
 }
 
+static void
+sleep_until(int64_t mono_ms)
+{
+    int64_t left = mono_ms - tm_mono_ms();
+
+    if (left > 0)
+        tm_sleep_ms((int)left);
+}
+
+/* Publishes msg under a new id each attempt (a gateway acks an id once),
+ * retrying errors until `until`; *n the receivers and ack_key the last
+ * attempt's. */
+static enum tm_code
+publish_once(struct gw_push *p, struct tm_redis *r, const char *kind, const char *key,
+             int64_t until, long long *n, char *ack_key, size_t ack_len, struct tm_err *err)
+{
+    char id[64], msg[MSG_MAX], now[24], replay[24];
+    const char *argv[5] = {GW_PUSH_RECENT, now, replay, GW_PUSH_CHANNEL, msg};
+    enum tm_code rc;
+
+    snprintf(replay, sizeof replay, "%d", GW_PUSH_REPLAY_MS);
+    for (int attempt = 0;; attempt++) {
+        redisReply *rep = NULL;
+
+        snprintf(id, sizeof id, "%s-%llu", p->id,
+                 (unsigned long long)atomic_fetch_add(&p->seq, 1) + 1);
+        snprintf(msg, sizeof msg, "%s\t%s\t%s", kind, id, key);
+        snprintf(ack_key, ack_len, ACK_KEY_PREFIX "%s", id);
+        snprintf(now, sizeof now, "%lld", (long long)tm_now_ms());
+        if (attempt > 0) /* a pooled connection left from before a Redis restart, or an error */
+            tm_redis_retry_now(r);
+        rc = tm_redis_eval(r, publish_script, 1, 5, argv, &rep, err);
+        if (rc == TM_OK && !(rep && rep->type == REDIS_REPLY_INTEGER))
+            rc = tm_err_set(err, TM_UNAVAIL, NULL, "push: PUBLISH gave no count");
+        if (rc == TM_OK)
+            *n = rep->integer;
+        freeReplyObject(rep);
+        if (rc == TM_OK || tm_mono_ms() + RETRY_MS >= until)
+            return rc;
+        if (attempt > 0)
+            tm_sleep_ms(RETRY_MS);
+    }
+}
+
+/* The last resort after a publish that failed: moves GEN_KEY, so every
+ * subscriber stops trusting its memory within its next PING_MS round and
+ * rebuilds from the truth; then outwaits a subscriber that has not looked
+ * (it goes stale). TM_OK when GEN_KEY moved. */
+static enum tm_code
+gen_bump(struct gw_push *p, struct tm_redis *r, struct tm_err *err)
+{
+    const char *argv[2] = {"INCR", GEN_KEY};
+    struct tm_redis *own = NULL;
+    enum tm_code rc = TM_UNAVAIL;
+
+    if (r) {
+        tm_redis_retry_now(r);
+        rc = tm_redis_cmd(r, 2, argv, NULL, err);
+    }
+    if (rc != TM_OK && tm_redis_new(p->url, CONNECT_MS, &own, err) == TM_OK)
+        rc = tm_redis_cmd(own, 2, argv, NULL, err);
+    tm_redis_free(own);
+    if (rc == TM_OK)
+        tm_sleep_ms(GW_PUSH_STALE_MS + MARGIN_MS);
+    return rc;
+}
+
 enum tm_code
 gw_push_publish(struct gw_push *p, const char *kind, const char *key, struct tm_err *err)
 {
-    char id[64], msg[MSG_MAX], ack_key[sizeof ACK_KEY_PREFIX + 64];
-    char now[24], replay[24];
-    const char *argv[5] = {GW_PUSH_RECENT, now, replay, GW_PUSH_CHANNEL, msg};
-    int64_t deadline = tm_mono_ms() + GW_PUSH_ACK_MS;
-    redisReply *rep = NULL;
+    char ack_key[sizeof ACK_KEY_PREFIX + 64];
+    int64_t until = tm_mono_ms() + GW_PUSH_ACK_MS, acked_by;
+    struct tm_redis *r, *own = NULL;
     long long n = 0, got;
-    struct tm_redis *r;
+    struct tm_err perr;
     enum tm_code rc;
 
     if (!kind_valid(kind) || !key_valid(key))
         return tm_err_set(err, TM_INVALID, NULL, "push: bad kind or key");
-    snprintf(id, sizeof id, "%s-%llu", p->id, (unsigned long long)atomic_fetch_add(&p->seq, 1) + 1);
-    snprintf(msg, sizeof msg, "%s\t%s\t%s", kind, id, key);
-    snprintf(ack_key, sizeof ack_key, ACK_KEY_PREFIX "%s", id);
-    if (!(r = tm_redis_pool_get(p->pub, 500)))
-        return tm_err_set(err, TM_UNAVAIL, NULL, "push: no Redis connection free");
-    snprintf(now, sizeof now, "%lld", (long long)tm_now_ms());
-    snprintf(replay, sizeof replay, "%d", GW_PUSH_REPLAY_MS);
-    rc = tm_redis_eval(r, publish_script, 1, 5, argv, &rep, err);
-    if (rc == TM_UNAVAIL) { /* a pooled connection left from before a Redis restart */
-        tm_redis_retry_now(r);
-        rc = tm_redis_eval(r, publish_script, 1, 5, argv, &rep, err);
+    if (!(r = tm_redis_pool_get(p->pub, GW_PUSH_ACK_MS / 2)) &&
+        tm_redis_new(p->url, CONNECT_MS, &own, err) == TM_OK)
+        r = own;
+    rc = r ? publish_once(p, r, kind, key, until, &n, ack_key, sizeof ack_key, &perr)
+           : tm_err_set(&perr, TM_UNAVAIL, NULL, "push: no Redis connection");
+    if (rc != TM_OK) {
+        rc = gen_bump(p, r, err);
+        tm_log_warn(NULL, "push.publish_failed", "kind=%s error=\"%s\" gen_moved=%d note=\"%s\"",
+                    kind, perr.message, rc == TM_OK,
+                    rc == TM_OK ? "every gateway rebuilt its memory from the truth"
+                                : "gateways may still trust memory without this message");
+        if (rc != TM_OK)
+            tm_err_set(err, TM_UNAVAIL, NULL, "push: not published (%s)", perr.message);
+    } else {
+        /* from the PUBLISH reply: a gateway that has not acked by then
+         * has not answered a ping since the message reached it, so it is
+         * unhealthy (GW_PUSH_STALE_MS) when this returns */
+        acked_by = tm_mono_ms() + GW_PUSH_ACK_MS;
+        got = await_acks(r, ack_key, n, acked_by);
+        if (got < n) {
+            sleep_until(acked_by);
+            tm_log_warn(NULL, "push.ack_missing",
+                        "kind=%s acked=%lld of=%lld note=\"the others no longer trust memory\"",
+                        kind, got, n);
+        }
     }
-    if (rc == TM_OK && !(rep && rep->type == REDIS_REPLY_INTEGER))
-        rc = tm_err_set(err, TM_UNAVAIL, NULL, "push: PUBLISH gave no count");
-    if (rc == TM_OK)
-        n = rep->integer;
-    freeReplyObject(rep);
-    got = rc == TM_OK ? await_acks(r, ack_key, n, deadline) : 0;
-    tm_redis_pool_put(p->pub, r);
-    if (rc != TM_OK)
-        return rc;
-    if (got < n)
-        return tm_err_set(err, TM_UNAVAIL, NULL, "push: %lld of %lld gateways acknowledged", got,
-                          n);
-    return TM_OK;
+    if (own)
+        tm_redis_free(own);
+    else if (r)
+        tm_redis_pool_put(p->pub, r);
+    return rc;
 }

@@ -12,8 +12,8 @@
  * messages of the last GW_PUSH_REPLAY_MS replayed (a message published
  * before the subscription, about a write not yet committed when the
  * truth was read, is not missed; handlers must be idempotent), and Redis
- * answered a ping within
- * GW_PUSH_STALE_MS. Otherwise callers fall back to asking Redis or
+ * answered a ping, and tm:push:gen was seen unmoved since the
+ * subscription, within GW_PUSH_STALE_MS. Otherwise callers fall back to asking Redis or
  * PostgreSQL per request, as before this module. A lost connection makes
  * the gateway unhealthy before a restarted Redis can accept a publish.
  *
@@ -72,10 +72,18 @@ void gw_push_free(struct gw_push *p);
 /* 1 while this gateway receives every message (see above). Thread-safe. */
 int gw_push_healthy(const struct gw_push *p);
 
-/* Publishes kind: key and waits up to GW_PUSH_ACK_MS for every subscribed
- * gateway (this one too) to have applied it. TM_OK when all did;
- * TM_UNAVAIL when Redis could not take it or an ack is missing (what was
- * published stays published). TM_INVALID for a bad kind or key. Thread-safe. */
+/* Publishes kind: key (errors retried for up to GW_PUSH_ACK_MS, a new
+ * message id per attempt) and waits up to GW_PUSH_ACK_MS after the PUBLISH
+ * reply for every subscribed gateway (this one too) to have applied it; a
+ * gateway that has not acked by then has not answered a ping since the
+ * message reached it, so it is no longer healthy. When it cannot be
+ * published, tm:push:gen is moved instead (every subscriber compares it each
+ * PING_MS round and rebuilds from the truth when it moved) and the call
+ * outwaits GW_PUSH_STALE_MS. TM_OK when, on return, no healthy gateway
+ * trusts memory without the message (logged when acks were missing or gen
+ * moved); TM_UNAVAIL when neither the message nor the gen move reached
+ * Redis: gateways may still trust memory without it, the caller must say
+ * so. TM_INVALID for a bad kind or key. Thread-safe. */
 TM_MUSTCHECK enum tm_code gw_push_publish(struct gw_push *p, const char *kind, const char *key,
                                           struct tm_err *err);
 

@@ -244,10 +244,10 @@ publish(struct gw_rcf *f, const struct tm_request *req, int64_t id)
         return;
     snprintf(key, sizeof key, "%" PRId64, id);
     if (gw_push_publish(f->app->push, PUSH_KIND, key, &err) != TM_OK)
-        tm_log_warn(req->id, "read_cache.push_incomplete",
-                    "product=%s error=\"%s\" note=\"a gateway that did not apply it is unhealthy "
-                    "and checks versions in Redis\"",
-                    key, err.message);
+        tm_log_error(req->id, "read_cache.push_failed",
+                     "product=%s error=\"%s\" note=\"the write is done; a gateway trusting "
+                     "memory may serve the old product until it resubscribes\"",
+                     key, err.message);
 }
 
 void

@@ -70,21 +70,23 @@ push(struct tm_redis *r, const struct gw_revocation *v, int n, struct tm_err *er
     return rc;
 }
 
-/* Tells every gateway's copy in memory; see revoke.h for a missing ack. */
-static void
-publish(const struct gw_app *app, const struct gw_revocation *v)
+/* Tells every gateway's copy in memory; see revoke.h for a failure. */
+static enum tm_code
+publish(const struct gw_app *app, const struct gw_revocation *v, struct tm_err *err)
 {
     char key[GW_PUSH_KEY_MAX];
-    struct tm_err err;
 
     if (!app->push)
-        return;
+        return TM_OK;
     gw_revset_encode(v, key, sizeof key);
-    if (gw_push_publish(app->push, "revoke", key, &err) != TM_OK)
-        tm_log_warn(NULL, "revoke.push_incomplete",
-                    "kind=%s error=\"%s\" note=\"a gateway that did not apply it is unhealthy "
-                    "and asks Redis or PostgreSQL\"",
-                    v->kind, err.message);
+    if (gw_push_publish(app->push, "revoke", key, err) == TM_OK)
+        return TM_OK;
+    tm_log_error(NULL, "revoke.push_failed",
+                 "kind=%s error=\"%s\" note=\"stored in PostgreSQL; a gateway trusting memory "
+                 "may accept the token until it resubscribes: answered 503\"",
+                 v->kind, err->message);
+    return tm_err_set(err, TM_UNAVAIL, NULL,
+                      "revocation stored but not yet confirmed on every gateway; retry");
 }
 
 static void
@@ -187,8 +189,7 @@ gw_revoke(const struct gw_app *app, PGconn *db, const char *kind, const char *su
                     kind, rerr.message);
     }
     tm_redis_pool_put(app->redis, r);
-    publish(app, &v);
-    return TM_OK;
+    return publish(app, &v, err);
 }
 
 void

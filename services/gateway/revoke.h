@@ -18,7 +18,9 @@
  * gateway's own copy in memory (revset.h) instead: gw_revoke publishes
  * each revocation to every gateway and returns only once every subscribed
  * one applied it (or a missing ack had time to make that gateway
- * unhealthy: GW_PUSH_STALE_MS < GW_PUSH_ACK_MS). Thread-safe. */
+ * unhealthy: GW_PUSH_STALE_MS < GW_PUSH_ACK_MS; or, when it could not be
+ * published, tm:push:gen moved so every gateway rebuilds from the truth).
+ * Thread-safe. */
 #ifndef TM_GATEWAY_REVOKE_H
 #define TM_GATEWAY_REVOKE_H
 
@@ -44,9 +46,12 @@ void gw_revoke_key(const char *kind, const char *subject, char *out, size_t size
 
 /* Records in db (the caller's connection, in its transaction if any) that
  * tokens of kind ("user", "jti", "sid") subject issued at or before
- * before_ms are refused for ttl_s, then copies it to Redis. Fails only when
+ * before_ms are refused for ttl_s, then copies it to Redis. Fails when
  * the database does; when Redis cannot take the copy the cache is marked
- * stale and PostgreSQL still refuses the token. */
+ * stale and PostgreSQL still refuses the token. Also fails (TM_UNAVAIL: 503)
+ * when neither the push nor its fallback reached Redis (gw_push_publish):
+ * the revocation is stored, but a gateway may still trust memory without it
+ * until it resubscribes, so the caller is not told it is done. */
 TM_MUSTCHECK enum tm_code gw_revoke(const struct gw_app *app, PGconn *db, const char *kind,
                                     const char *subject, int64_t before_ms, int64_t ttl_s,
                                     struct tm_err *err);

@@ -83,6 +83,14 @@ gw_revset_invalidate(struct gw_revset *s)
     pthread_rwlock_unlock(&s->lock);
 }
 
+int64_t
+gw_revset_expires(int64_t now_ms, int64_t ttl_ms)
+{
+    if (ttl_ms < 0)
+        return now_ms;
+    return ttl_ms > INT64_MAX - now_ms ? INT64_MAX : now_ms + ttl_ms;
+}
+
 /* Under the write lock: inserts or moves later; drops the bucket's expired
  * entries on the way. 0 when the set is full. */
 static int
@@ -95,8 +103,8 @@ put(struct gw_revset *s, const struct gw_revocation *v, int64_t now_ms)
         if (strcmp(e->kind, v->kind) == 0 && strcmp(e->subject, v->subject) == 0) {
             if (v->before_ms > e->before_ms)
                 e->before_ms = v->before_ms;
-            if (now_ms + v->ttl_ms > e->expires_ms)
-                e->expires_ms = now_ms + v->ttl_ms;
+            if (gw_revset_expires(now_ms, v->ttl_ms) > e->expires_ms)
+                e->expires_ms = gw_revset_expires(now_ms, v->ttl_ms);
             return 1;
         }
         if (e->expires_ms <= now_ms) {
@@ -113,7 +121,7 @@ put(struct gw_revset *s, const struct gw_revocation *v, int64_t now_ms)
     snprintf(e->kind, sizeof e->kind, "%s", v->kind);
     snprintf(e->subject, sizeof e->subject, "%s", v->subject);
     e->before_ms = v->before_ms;
-    e->expires_ms = now_ms + v->ttl_ms;
+    e->expires_ms = gw_revset_expires(now_ms, v->ttl_ms);
     e->next = s->bucket[b];
     s->bucket[b] = e;
     s->n++;

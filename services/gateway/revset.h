@@ -23,6 +23,9 @@ void gw_revset_free(struct gw_revset *s);
 
 /* Empties the set and marks it not trusted (gw_revset_check says so). */
 void gw_revset_invalidate(struct gw_revset *s);
+/* now_ms + ttl_ms, saturating (a ttl from the channel may be huge; a
+ * negative one expires at once). Pure. */
+int64_t gw_revset_expires(int64_t now_ms, int64_t ttl_ms);
 /* Adds the n revocations v (epoch ms now_ms) and marks the set trusted,
  * unless it would hold more than GW_REVSET_MAX. */
 void gw_revset_load(struct gw_revset *s, const struct gw_revocation *v, int n, int64_t now_ms);

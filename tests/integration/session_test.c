@@ -3,7 +3,9 @@
  * Redis that restarts empty and hold while Redis is down; a reused refresh
  * token ends the access tokens of its session too; a logout with only the
  * access token ends its session's refresh token; a login right after a
- * password reset works while a token from just before it does not. */
+ * password reset works while a token from just before it does not; a
+ * move of tm:push:gen makes every gateway rebuild its revocations (issue
+ * 22's review). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +238,54 @@ START_TEST(test_login_in_the_second_of_a_password_reset)
 }
 END_TEST
 
+/* Status of GET /api/v1/auth/me with token straight at gateway g. */
+static int
+me_at(int g, const char *token)
+{
+    char hdr[2300];
+    struct resp r;
+    int s;
+
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", token);
+    ck_assert_int_eq(http_raw(st.gw_ports[g], "GET", "/api/v1/auth/me", NULL, hdr, &r), 0);
+    s = r.status;
+    resp_free(&r);
+    return s;
+}
+
+/* Issue 22 review: a revocation whose push missed every gateway (here
+ * written straight to PostgreSQL, as if its publish had failed) is applied
+ * once tm:push:gen moves, the fallback of a failed publish: each gateway
+ * resubscribes and rebuilds its memory from PostgreSQL. */
+START_TEST(test_push_gen_move_rebuilds_memory)
+{
+    char email[200], pw[64], tok[GW_TOKEN_MAX], q[512];
+    long long id = new_user("gen", "viewer", email, sizeof email);
+    int refused = 0;
+    PGconn *db;
+
+    snprintf(pw, sizeof pw, "pw-gen-123456");
+    ck_assert_int_eq(login_at(test_addr(3), email, pw, tok, sizeof tok, NULL, 0), 0);
+    ck_assert_int_eq(me_at(0, tok), 200);
+    ck_assert_int_eq(me_at(1, tok), 200);
+    tm_sleep_ms(5);
+    snprintf(q, sizeof q,
+             "INSERT INTO gateway.revocations (kind, subject, before_ms, expires_at) "
+             "VALUES ('user', '%lld', %lld, now() + interval '1 hour')",
+             id, (long long)tm_now_ms());
+    db = PQconnectdb(st.db_url);
+    exec_ok(db, q);
+    PQfinish(db);
+    ck_assert_int_eq(sh("redis-cli -u '%s' INCR tm:push:gen >/dev/null", st.redis_url), 0);
+    for (int i = 0; i < 50 && !refused; i++) {
+        refused = me_at(0, tok) == 401 && me_at(1, tok) == 401;
+        if (!refused)
+            tm_sleep_ms(100);
+    }
+    ck_assert_msg(refused, "a gateway kept trusting memory after tm:push:gen moved");
+}
+END_TEST
+
 Suite *
 session_suite(void)
 {
@@ -248,6 +298,7 @@ session_suite(void)
     tcase_add_test(tc, test_login_in_the_second_of_a_password_reset);
     tcase_add_test(tc, test_revocations_survive_an_empty_redis);
     tcase_add_test(tc, test_revocations_hold_while_redis_is_down);
+    tcase_add_test(tc, test_push_gen_move_rebuilds_memory);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -97,6 +97,26 @@ START_TEST(test_revset_check)
 }
 END_TEST
 
+/* A huge ttl from the channel must not wrap into the past (and so drop
+ * the revocation). */
+START_TEST(test_revset_ttl_clamp)
+{
+    struct gw_revset *s = gw_revset_new();
+    struct gw_revocation v = rev("jti", "t2", 9000, INT64_MAX);
+
+    ck_assert(gw_revset_expires(1000, INT64_MAX) == INT64_MAX);
+    ck_assert(gw_revset_expires(INT64_MAX - 5, 10) == INT64_MAX);
+    ck_assert(gw_revset_expires(1000, 500) == 1500);
+    ck_assert(gw_revset_expires(1000, -5) == 1000);
+    gw_revset_load(s, NULL, 0, 0);
+    gw_revset_add(s, &v, 1700000000000);
+    ck_assert_int_eq(gw_revset_check(s, 13, "t2", "", 500, 1700000000001), 1);
+    gw_revset_add(s, &v, 1700000000002); /* again: the expiry only moves later */
+    ck_assert_int_eq(gw_revset_check(s, 13, "t2", "", 500, 1700000000003), 1);
+    gw_revset_free(s);
+}
+END_TEST
+
 START_TEST(test_revset_key)
 {
     struct gw_revocation v = rev("sid", "0123abcd", 9007199254740991LL, 960000), back;
@@ -128,6 +148,66 @@ START_TEST(test_lease_size)
 }
 END_TEST
 
+/* Keys of one set: the first n found, into keys[n][32]. */
+static void
+same_set(int n, char keys[][32])
+{
+    int found = 0, set = gw_leases_set_of("rl:user:0");
+
+    for (int i = 0; found < n; i++) {
+        snprintf(keys[found], 32, "rl:user:%d", i);
+        if (gw_leases_set_of(keys[found]) == set)
+            found++;
+    }
+}
+
+/* Keys colliding in the table keep their shares (the reviewer's case: two
+ * keys of one request evicting each other, each eviction burning a share),
+ * and a share that is dropped reports its unspent requests to give back. */
+START_TEST(test_lease_colliding)
+{
+    struct gw_leases *t = gw_leases_new();
+    struct gw_lease_dropped d;
+    char keys[9][32];
+    int left = 0, known = 0;
+
+    same_set(9, keys);
+    gw_leases_stock(t, keys[0], 0, 10, 100, &d);
+    ck_assert_int_eq(d.tokens, 0);
+    gw_leases_stock(t, keys[1], 0, 20, 200, &d);
+    ck_assert_int_eq(d.tokens, 0);
+    for (int i = 0; i < 10; i++) { /* alternate, as one request's keys do */
+        ck_assert_int_eq(gw_leases_spend(t, keys[0], 0, &left, &known), 1);
+        ck_assert_int_eq(gw_leases_spend(t, keys[1], 0, &left, &known), 1);
+    }
+    ck_assert_int_eq(gw_leases_spend(t, keys[0], 0, &left, &known), 0);
+    ck_assert_int_eq(known, 100);
+    ck_assert_int_eq(gw_leases_spend(t, keys[1], 0, &left, &known), 1);
+    ck_assert_int_eq(left, 209);
+    for (int i = 2; i < 8; i++) { /* fills the set: nothing dropped */
+        gw_leases_stock(t, keys[i], 0, 5, 50, &d);
+        ck_assert_int_eq(d.tokens, 0);
+    }
+    /* keys[0] is the least recently used: dropped, with nothing unspent */
+    gw_leases_stock(t, keys[8], 0, 5, 50, &d);
+    ck_assert_int_eq(d.tokens, 0);
+    ck_assert_int_eq(gw_leases_spend(t, keys[0], 0, &left, &known), 0);
+    ck_assert_int_eq(known, -1);
+    /* keys[0] back: keys[1] (9 left) is now the least recently used */
+    gw_leases_stock(t, keys[0], 0, 3, 30, &d);
+    ck_assert_str_eq(d.key, keys[1]);
+    ck_assert_int_eq(d.tokens, 9);
+    ck_assert_int_eq(d.start, 0);
+    /* a new window drops the key's own earlier share */
+    gw_leases_stock(t, keys[0], 60000, 4, 40, &d);
+    ck_assert_str_eq(d.key, keys[0]);
+    ck_assert_int_eq(d.tokens, 3);
+    ck_assert_int_eq(gw_leases_spend(t, keys[0], 60000, &left, &known), 1);
+    ck_assert_int_eq(left, 43);
+    gw_leases_free(t);
+}
+END_TEST
+
 Suite *
 push_suite(void)
 {
@@ -138,7 +218,9 @@ push_suite(void)
     tcase_add_test(tc, test_push_decode_bounds);
     tcase_add_test(tc, test_revset_check);
     tcase_add_test(tc, test_revset_key);
+    tcase_add_test(tc, test_revset_ttl_clamp);
     tcase_add_test(tc, test_lease_size);
+    tcase_add_test(tc, test_lease_colliding);
     suite_add_tcase(s, tc);
     return s;
 }
