@@ -121,7 +121,7 @@ START_TEST(test_store_page_lists_its_sales)
     for (int i = 0; i < 4; i++) {
         snprintf(body, sizeof body,
                  "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
-                 "\"unit_price\":2.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+                 "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
                  i == 1 ? other : store, product);
         snprintf(key, sizeof key, "page%d", i);
         ck_assert_int_eq(post_sale(key, body, &r), 0);
