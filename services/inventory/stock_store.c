@@ -377,6 +377,13 @@ inv_db_levels_list(PGconn *db, const struct inv_stock_filter *f, const struct tm
                       6, params, level_fn, out, sizeof *out, n, err);
 }
 
+/* The low levels' condition; a store's levels are read through the primary key. */
+#define LOW_WHERE                                                                                  \
+    " WHERE s.on_hand - s.reserved <= s.reorder_point"                                             \
+    " AND (s.reorder_point > 0 OR s.on_hand - s.reserved <= 0) AND p.active"                       \
+    " AND ($2::bigint IS NULL OR p.category_id = $2)"                                              \
+    " AND ($3::bigint[] IS NULL OR s.store_id = ANY($3::bigint[]))"
+
 enum tm_code
 inv_db_low_levels(PGconn *db, const struct inv_stock_filter *f, int max, struct inv_level_view *out,
                   int *n, struct tm_err *err)
@@ -386,15 +393,15 @@ inv_db_low_levels(PGconn *db, const struct inv_stock_filter *f, int max, struct 
                              f->category_id ? tm_db_int(&cat, f->category_id) : NULL,
                              f->store_scope, tm_db_int(&lim, max)};
 
-    return tm_db_many(db,
-                      "SELECT " LEVEL_COLS LEVEL_FROM
-                      " WHERE s.on_hand - s.reserved <= s.reorder_point"
-                      " AND (s.reorder_point > 0 OR s.on_hand - s.reserved <= 0)"
-                      " AND p.active AND ($1::bigint IS NULL OR s.store_id = $1)"
-                      " AND ($2::bigint IS NULL OR p.category_id = $2)"
-                      " AND ($3::bigint[] IS NULL OR s.store_id = ANY($3::bigint[]))"
-                      " LIMIT $4",
-                      4, params, level_fn, out, sizeof *out, n, err);
+    /* one text per shape, not "$1 IS NULL OR s.store_id = $1": the prepared
+     * statement's generic plan could use no index for that */
+    if (f->store_id)
+        return tm_db_many(db,
+                          "SELECT " LEVEL_COLS LEVEL_FROM LOW_WHERE " AND s.store_id = $1 LIMIT $4",
+                          4, params, level_fn, out, sizeof *out, n, err);
+    params[0] = params[3];
+    return tm_db_many(db, "SELECT " LEVEL_COLS LEVEL_FROM LOW_WHERE " LIMIT $1", 3, params,
+                      level_fn, out, sizeof *out, n, err);
 }
 
 enum tm_code

@@ -6,7 +6,8 @@
  * gives the stock back once; tm-txn killed at random through a burst of
  * retried sales leaves sales, stock and events agreeing; a new rule set
  * scores the next sale on every instance; the customer search matches its
- * text literally. Each test makes its own store and products. */
+ * text literally; a store's page lists its sales in id order. Each test
+ * makes its own store and products. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +100,67 @@ START_TEST(test_sale_takes_stock_once)
     ck_assert_int_eq(c.status, 200);
     resp_free(&c);
     ck_assert_int_eq(level_on_hand(store, product), 10);
+    resp_free(&a);
+    resp_free(&b);
+}
+END_TEST
+
+/* A store's page (its own statement in txn_store.c) lists that store's sales
+ * in id order, pages by cursor, and says what the general filter says. */
+START_TEST(test_store_page_lists_its_sales)
+{
+    long long store = new_store(), other = new_store(), product = new_product(), ids[3];
+    char body[512], key[16], path[160];
+    struct resp r, a, b;
+    cJSON *items;
+
+    receive(store, product, 10);
+    receive(other, product, 10);
+    wait_known(store, product);
+    wait_known(other, product);
+    for (int i = 0; i < 4; i++) {
+        snprintf(body, sizeof body,
+                 "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+                 "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+                 i == 1 ? other : store, product);
+        snprintf(key, sizeof key, "page%d", i);
+        ck_assert_int_eq(post_sale(key, body, &r), 0);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        if (i != 1)
+            ids[i < 1 ? 0 : i - 1] = jint(&r, "id");
+        resp_free(&r);
+    }
+    snprintf(path, sizeof path, "/api/v1/transactions?store_id=%lld&limit=2", store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    items = cJSON_GetObjectItem(r.json, "items");
+    ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+    for (int i = 0; i < 2; i++) {
+        cJSON *it = cJSON_GetArrayItem(items, i);
+        ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(it, "id")), ids[i]);
+        ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(it, "store_id")),
+                         store);
+    }
+    snprintf(path, sizeof path, "/api/v1/transactions?store_id=%lld&limit=2&cursor=%s", store,
+             jstr(&r, "next_cursor"));
+    resp_free(&r);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    items = cJSON_GetObjectItem(r.json, "items");
+    ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    ck_assert_int_eq(
+        (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "id")),
+        ids[2]);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "next_cursor")));
+    resp_free(&r);
+    /* the general statement (another filter) gives the same bytes */
+    snprintf(path, sizeof path, "/api/v1/transactions?store_id=%lld", store);
+    ck_assert_int_eq(http("GET", path, NULL, &a), 0);
+    snprintf(path, sizeof path, "/api/v1/transactions?store_id=%lld&status=completed", store);
+    ck_assert_int_eq(http("GET", path, NULL, &b), 0);
+    ck_assert_int_eq(a.status, 200);
+    ck_assert_int_eq(b.status, 200);
+    ck_assert_str_eq(a.body, b.body);
     resp_free(&a);
     resp_free(&b);
 }
@@ -632,6 +694,7 @@ txn_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_sale_takes_stock_once);
+    tcase_add_test(tc, test_store_page_lists_its_sales);
     tcase_add_test(tc, test_short_and_bad_input_store_nothing);
     tcase_add_test(tc, test_decline_review_and_risk);
     tcase_add_test(tc, test_new_rule_set_scores_the_next_sale_everywhere);
