@@ -69,6 +69,7 @@ START_TEST(test_deliver_role_of_many_channels_runs)
                               " WHERE alert_id = %lld AND action = 'escalated'",
                               id),
                      2048);
+    events_numbered("alerts");
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.escalated'"
                  " AND (data->'alert'->>'id')::bigint = %lld AND data->'roles' ? 'store_manager'",

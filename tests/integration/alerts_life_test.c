@@ -185,6 +185,7 @@ START_TEST(test_alerts_manual_life)
     ck_assert_str_ne(cJSON_GetObjectItem(cJSON_GetArrayItem(h, 2), "actor")->valuestring, actor);
     resp_free(&r);
     /* each change is an event */
+    events_numbered("alerts");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.outbox WHERE topic IN ('alert.fired',"
                               " 'alert.acknowledged', 'alert.resolved')"
                               " AND (data->>'id')::bigint = %lld",

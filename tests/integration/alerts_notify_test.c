@@ -309,6 +309,7 @@ START_TEST(test_notify_retries_fails_for_good_roles_and_dashboard)
                               " AND channel_id = %lld AND state = 'delivered'",
                               id, dash),
                      1);
+    events_numbered("alerts");
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM alerts.outbox WHERE topic = 'alert.escalated'"
                  " AND (data->'alert'->>'id')::bigint = %lld AND (data->>'step')::int = 0"

@@ -254,6 +254,7 @@ wait_supplier_alerts(long long rule, const char *state, long long n, int probe)
 
 START_TEST(test_breaker_opens_and_closes)
 {
+    events_numbered("supplier");
     long long e0 = sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
                             " 'supplier.api_circuit' AND (data->>'supplier_id')::bigint = %lld",
                             supplier);
@@ -275,6 +276,7 @@ START_TEST(test_breaker_opens_and_closes)
     }
     ck_assert_msg(open, "the breaker never opened");
     wait_supplier_alerts(rule, "firing", 1, 0); /* one, whichever instances opened */
+    events_numbered("supplier");
     ck_assert_int_gt(sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
                               " 'supplier.api_circuit' AND (data->>'supplier_id')::bigint = %lld"
                               " AND data->>'to' = 'open'",
@@ -301,10 +303,12 @@ START_TEST(test_breaker_opens_and_closes)
         resp_free(&r);
         tm_sleep_ms(500);
     }
+    events_numbered("supplier");
     ck_assert_int_gt(sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
                               " 'supplier.api_circuit' AND (data->>'supplier_id')::bigint = %lld",
                               supplier),
                      e0 + 1);
+    events_numbered("supplier");
     ck_assert_int_gt(sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
                               " 'supplier.api_circuit' AND (data->>'supplier_id')::bigint = %lld"
                               " AND data->>'to' = 'closed'",

@@ -152,6 +152,7 @@ START_TEST(test_draft_to_received)
                               po),
                      58);
     /* every change is an event */
+    events_numbered("supplier");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic LIKE"
                               " 'purchase_order.%%' AND (data->'purchase_order'->>'id')::bigint"
                               " = %lld",
@@ -211,6 +212,7 @@ START_TEST(test_create_under_idempotency_key)
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM supplier.purchase_orders WHERE store_id = %lld", f.store),
         1);
+    events_numbered("supplier");
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic ="
                  " 'purchase_order.created' AND (data->'purchase_order'->>'id')::bigint"
@@ -259,10 +261,13 @@ END_TEST
 static void
 refused(const char *token, const char *path, const char *body, int want, const char *field)
 {
-    long long pos = sql_int("SELECT count(*) FROM supplier.purchase_orders"),
-              rec = sql_int("SELECT count(*) FROM supplier.po_receipts"),
-              ev = sql_int("SELECT count(*) FROM supplier.outbox");
+    long long pos, rec, ev;
     struct resp r;
+
+    events_numbered("supplier");
+    pos = sql_int("SELECT count(*) FROM supplier.purchase_orders");
+    rec = sql_int("SELECT count(*) FROM supplier.po_receipts");
+    ev = sql_int("SELECT count(*) FROM supplier.outbox");
 
     ck_assert_int_eq(http_as(token, "POST", path, body, &r), 0);
     ck_assert_msg(r.status == want && strcmp(err_field(&r), field) == 0,
@@ -270,7 +275,9 @@ refused(const char *token, const char *path, const char *body, int want, const c
                   err_field(&r), want, field, r.body);
     resp_free(&r);
     ck_assert_int_eq(sql_int("SELECT count(*) FROM supplier.purchase_orders"), pos);
+    events_numbered("supplier");
     ck_assert_int_eq(sql_int("SELECT count(*) FROM supplier.po_receipts"), rec);
+    events_numbered("supplier");
     ck_assert_int_eq(sql_int("SELECT count(*) FROM supplier.outbox"), ev);
 }
 

@@ -118,6 +118,7 @@ START_TEST(test_unknown_query_parameter_on_a_write_changes_nothing)
             "unknown query parameter 'dry_run'");
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM inventory.products WHERE sku = '%s-DRY'", run_tag()), 0);
+    events_numbered("inventory");
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM inventory.outbox WHERE data->>'sku' = '%s-DRY'", run_tag()),
         0);

@@ -561,6 +561,7 @@ START_TEST(test_expired)
     ck_assert_ptr_nonnull(strstr(
         cJSON_GetStringValue(member(member(r.json, "suggestion"), "reject_reason")), "above"));
     resp_free(&r);
+    events_numbered("inventory");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
                               " 'reorder.expired' AND (data->>'id')::bigint = %lld",
                               id),
@@ -619,6 +620,7 @@ START_TEST(test_scan_job)
                               " AND origin = 'scan'",
                               store, product),
                      1);
+    events_numbered("inventory");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
                               " 'reorder.suggested' AND (data->>'store_id')::bigint = %lld"
                               " AND (data->>'product_id')::bigint = %lld",
@@ -661,6 +663,7 @@ START_TEST(test_scan_job)
                               " AND decided_by = 'job:reorder-scan'",
                               store, product),
                      1);
+    events_numbered("inventory");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.outbox WHERE topic ="
                               " 'reorder.expired' AND (data->>'store_id')::bigint = %lld"
                               " AND (data->>'product_id')::bigint = %lld",

@@ -427,6 +427,7 @@ count_events(const char *topic, long long store, long long product)
 {
     char sql[512];
 
+    events_numbered("inventory"); /* what was written so far is counted */
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM inventory.outbox WHERE topic = '%s'"
              " AND (data->>'store_id')::bigint = %lld AND (data->>'product_id')::bigint = %lld",

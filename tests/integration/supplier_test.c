@@ -136,11 +136,14 @@ START_TEST(test_buyer_writes_manager_reads_others_refused)
     ck_assert_int_eq(r.status, 403);
     resp_free(&r);
     /* events: created, then updated */
+    events_numbered("supplier");
     ck_assert_int_eq(n_events(), e0 + 2);
+    events_numbered("supplier");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic = "
                               "'supplier.created' AND (data->>'id')::bigint = %lld",
                               sid),
                      1);
+    events_numbered("supplier");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM supplier.outbox WHERE topic = "
                               "'supplier.updated' AND (data->>'id')::bigint = %lld "
                               "AND data->>'name' = 'Renamed'",
@@ -172,6 +175,7 @@ START_TEST(test_secret_never_returned_and_url_allow_list)
     ck_assert_int_eq(http_as(ADMIN, "GET", "/api/v1/suppliers?limit=200", NULL, &r), 0);
     ck_assert_ptr_null(strstr(r.body, "sekret"));
     resp_free(&r);
+    events_numbered("supplier");
     ck_assert_int_eq(sql_int("SELECT count(*) FROM supplier.outbox WHERE data::text LIKE "
                              "'%sekret%' OR data ? 'api_key'"),
                      0);
@@ -494,6 +498,7 @@ START_TEST(test_offer_update_delete_and_performance)
     ck_assert_int_eq(http_as(BUYER, "DELETE", path, NULL, &r), 0);
     ck_assert_int_eq(r.status, 404);
     resp_free(&r);
+    events_numbered("supplier");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM supplier.outbox WHERE seq > %lld AND "
                               "(data->>'id')::bigint = %lld AND topic IN ('offer.updated', "
                               "'offer.deleted')",

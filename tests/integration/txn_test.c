@@ -626,10 +626,12 @@ START_TEST(test_sigkill_during_sales_loses_and_doubles_nothing)
                               " AND t.status = 'completed'",
                               store),
                      completed);
+    events_numbered("txn");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.outbox WHERE topic = 'txn.created'"
                               " AND (data->>'store_id')::bigint = %lld",
                               store),
                      completed);
+    events_numbered("txn");
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.outbox WHERE topic = 'txn.declined'"
                               " AND (data->>'store_id')::bigint = %lld",
                               store),
