@@ -74,3 +74,11 @@ tm_key64(const char *scope, const char *purpose)
         k = k << 8 | md[i];
     return (int64_t)(k & INT64_MAX);
 }
+
+uint32_t
+tm_fnv32(uint32_t h, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}

@@ -31,6 +31,10 @@ void tm_hmac_sha256(const void *key, size_t key_len, const void *data, size_t le
 
 /* A uniform random 32-bit number (retry jitter). */
 uint32_t tm_random_u32(void);
+/* FNV-1a (32 bit) of the NUL-terminated s, continuing from h (start with
+ * TM_FNV32_INIT): a bucket index for in-memory tables, not a digest. */
+#define TM_FNV32_INIT 2166136261u
+uint32_t tm_fnv32(uint32_t h, const char *s);
 
 /* A stable 63-bit key for "<scope>:<purpose>" (the first 8 bytes of its
  * SHA-256, sign bit cleared): PostgreSQL advisory lock keys are derived

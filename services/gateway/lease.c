@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/hash.h"
 #include "common/log.h"
 
 /* KEYS: the limit key. ARGV: now_ms, window_ms, limit, wanted. Counts
@@ -93,11 +94,7 @@ gw_leases_free(struct gw_leases *t)
 int
 gw_leases_set_of(const char *key)
 {
-    uint32_t h = 2166136261u;
-
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return (int)(h % SETS);
+    return (int)(tm_fnv32(TM_FNV32_INIT, key) % SETS);
 }
 
 /* key's slot in its locked set, or NULL. */

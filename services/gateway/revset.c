@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/buf.h"
+#include "common/hash.h"
 
 #define BUCKETS 16384
 
@@ -32,13 +33,7 @@ struct gw_revset {
 static size_t
 slot(const char *kind, const char *subject)
 {
-    uint32_t h = 2166136261u;
-
-    for (const char *p = kind; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    for (const char *p = subject; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h % BUCKETS;
+    return tm_fnv32(tm_fnv32(TM_FNV32_INIT, kind), subject) % BUCKETS;
 }
 
 struct gw_revset *
