@@ -261,10 +261,19 @@ START_TEST(test_subscriber_behind_retention_says_so)
     int down = 0;
 
     converged();
-    /* every instance down, so nothing arrives live meanwhile */
-    for (int n = 1; n <= 2; n++)
-        if (pid_of("analytics", n) > 0)
-            kill(pid_of("analytics", n), SIGKILL);
+    /* every instance down, so nothing arrives live meanwhile: stopped, not
+     * killed, so that their supervisors do not bring them back (a SIGKILL is
+     * restarted after a second, and the instance then catches up) */
+    for (int n = 1; n <= 2; n++) {
+        pid_t p = pid_of("analytics", n);
+
+        if (p <= 0)
+            continue;
+        kill(p, SIGTERM);
+        for (int i = 0; i < 150 && kill(p, 0) == 0; i++)
+            tm_sleep_ms(100);
+        ck_assert_msg(kill(p, 0) != 0, "tm-analytics #%d did not stop on SIGTERM", n);
+    }
     (void)an;
     burst(1, 20, "R");
     /* numbered and applied by tm-alerts, which also subscribes to
