@@ -376,7 +376,8 @@ main(int argc, char **argv)
         if (res->regressors_used) {
             xs.used++;
             for (int j = 0; j < res->n_effects && j < FC_MAX_REGRESSORS; j++)
-                xs.used_lift[j] += res->effects[j].lift;
+                xs.used_lift[j] +=
+                    j < xs.ncol && xs.log[j] ? res->effects[j].coef : res->effects[j].lift;
         }
         if (per_series) {
             const struct fc_params *p = &res->params;
@@ -425,9 +426,13 @@ main(int argc, char **argv)
         printf("regressors used on %d of %d series (backtest MASE at least %.0f %% lower with "
                "them)",
                xs.used, all.series, FC_REGRESSOR_GAIN * 100);
-        for (int j = 0; j < xs.k && xs.used > 0; j++)
-            printf("%s %s%s mean effect %+.1f %%", j ? ";" : ":", xs.name[j],
-                   j < xs.ncol && xs.log[j] ? " (log)" : "", xs.used_lift[j] / xs.used * 100);
+        for (int j = 0; j < xs.k && xs.used > 0; j++) {
+            double mean = xs.used_lift[j] / xs.used;
+            if (j < xs.ncol && xs.log[j])
+                printf("%s %s elasticity %.2f", j ? ";" : ":", xs.name[j], mean);
+            else
+                printf("%s %s mean effect %+.1f %%", j ? ";" : ":", xs.name[j], mean * 100);
+        }
         printf("\n");
     }
     fprintf(stderr, "tm-forecast-eval: engine %.2f s for %d series (%.0f series/s)\n", engine_s,
