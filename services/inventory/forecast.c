@@ -28,6 +28,8 @@ static const char *const MODEL_NAMES[FC_MODEL_COUNT] = {"naive",
                                                         "croston",
                                                         "sba",
                                                         "tsb",
+                                                        "theta",
+                                                        "combination",
                                                         "seed_formula",
                                                         "mean",
                                                         "zero"};
@@ -200,6 +202,8 @@ fc_state_init(struct fc_state *s, enum fc_model model, const struct fc_params *p
     s->interval = nz ? (double)obs / nz : 1;
     s->prob = obs ? (double)nz / obs : 0;
     s->since = 1;
+    if (model == FC_THETA)
+        fc_theta_init(s, y, from, n);
 }
 
 void
@@ -276,6 +280,13 @@ fc_state_path(const struct fc_state *s, int H, double *out)
         for (int h = 0; h < H; h++)
             out[h] = s->prob * s->size;
         return;
+    case FC_THETA:
+        for (int h = 0; h < H; h++) {
+            double base = s->level + (h + 1) * s->trend, sea = s->season[(t + h) % m];
+            out[h] = s->mul ? base * sea : base + sea;
+        }
+        return;
+    case FC_COMBO:
     case FC_MODEL_COUNT:
         break;
     }
@@ -367,6 +378,11 @@ fc_state_update(struct fc_state *s, double v)
         if (v > 0)
             s->size += p->alpha * (v - s->size);
         break;
+    case FC_THETA: { /* SES with drift on the adjusted value */
+        double sea = s->season[slot], a = s->mul ? v / sea : v - sea;
+        s->level += s->trend + p->alpha * (a - (s->level + s->trend));
+        break;
+    }
     default: /* MA, seed, mean, zero read the series itself */
         break;
     }
@@ -395,6 +411,7 @@ n_free(enum fc_model model)
     case FC_SES:
     case FC_CROSTON:
     case FC_SBA:
+    case FC_THETA:
         return 1;
     case FC_TSB:
     case FC_SEASONAL_SES:
@@ -417,6 +434,7 @@ x_to_params(enum fc_model model, const double *x, struct fc_params *p)
     case FC_SES:
     case FC_CROSTON:
     case FC_SBA:
+    case FC_THETA:
         p->alpha = x[0];
         break;
     case FC_TSB:
@@ -513,6 +531,8 @@ fc_model_fitted(enum fc_model model)
     case FC_CROSTON:
     case FC_SBA:
     case FC_TSB:
+    case FC_THETA:
+    case FC_COMBO:
         return 1;
     default:
         return 0;
@@ -622,6 +642,22 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
 
 /* ---- one model alone --------------------------------------------------- */
 
+/* FC_COMBO alone: the engine's forecast (whatever it chose) */
+static enum tm_code
+combo_forecast(const double *y, int n, const struct fc_options *o, double *f,
+               struct fc_params *pout, struct tm_err *err)
+{
+    struct fc_result *r = tm_xmalloc(sizeof *r);
+    enum tm_code rc = fc_run(y, n, o, r, err);
+    if (rc == TM_OK) {
+        memcpy(f, r->forecast, sizeof *f * (size_t)o->horizon);
+        if (pout)
+            *pout = r->params;
+    }
+    free(r);
+    return rc;
+}
+
 enum tm_code
 fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_options *o,
                   double *f, struct fc_params *pout, struct tm_err *err)
@@ -639,6 +675,8 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
     if (n < 0 || n > FC_MAX_HISTORY || (n > 0 && !y))
         return tm_err_set(err, TM_INVALID, "history", "history of %d periods (0..%d, given)", n,
                           FC_MAX_HISTORY);
+    if (model == FC_COMBO) /* a combination is chosen by the engine's backtest */
+        return combo_forecast(y, n, o, f, pout, err);
     fc_classify(y, n, o->season, &info);
     if (info.observed == 0)
         return tm_err_set(err, TM_UNPROCESSABLE, NULL,
@@ -696,7 +734,10 @@ fc_usable(enum fc_model model, const double *w, int from, int end, int m)
                 return FC_MODEL_COUNT; /* a zero has no seasonal ratio */
         return model;
     case FC_HOLT_DAMPED:
+    case FC_THETA:
         return len >= 8 ? model : FC_MODEL_COUNT;
+    case FC_COMBO: /* only the engine's backtest makes one */
+        return FC_MODEL_COUNT;
     default:
         return len >= 2 ? model : FC_MODEL_COUNT;
     }

@@ -73,6 +73,8 @@ enum fc_model {
     FC_CROSTON,      /* Croston: size / interval */
     FC_SBA,          /* Syntetos–Boylan approximation: (1 - α/2) Croston */
     FC_TSB,          /* Teunter–Syntetos–Babai: probability × size */
+    FC_THETA,        /* Theta: SES with drift on the seasonally adjusted series */
+    FC_COMBO,        /* the mean of the best FC_MIX_MAX candidates (the engine's) */
     FC_SEED,         /* the seeds' formula, a baseline (never chosen) */
     FC_MEAN,         /* mean of the history: too-short series */
     FC_ZERO,         /* no demand */
@@ -110,15 +112,20 @@ struct fc_accuracy {
     int points;     /* forecasts scored */
 };
 
+#define FC_MIX_MAX 3 /* models a combination averages */
+
 struct fc_result {
     struct fc_classinfo info;
     enum fc_model model;
-    struct fc_params params;
-    int origins;               /* backtest origins used (0: none possible) */
-    struct fc_accuracy chosen; /* the chosen model in the backtest */
-    struct fc_accuracy snaive; /* seasonal naive, same origins */
-    struct fc_accuracy seed;   /* the seed formula, same origins */
-    int analytic;              /* 1: ETS variance formulas; 0: empirical errors */
+    struct fc_params params;           /* FC_COMBO: the first member's, with the
+                                        * members' mean shift and sigma2 */
+    int n_members;                     /* FC_COMBO: how many models it averages, else 1 */
+    enum fc_model members[FC_MIX_MAX]; /* FC_COMBO: those models, best first */
+    int origins;                       /* backtest origins used (0: none possible) */
+    struct fc_accuracy chosen;         /* the chosen model in the backtest */
+    struct fc_accuracy snaive;         /* seasonal naive, same origins */
+    struct fc_accuracy seed;           /* the seed formula, same origins */
+    int analytic;                      /* 1: ETS variance formulas; 0: empirical errors */
     int horizon;
     /* per period ahead h = 1..H (index h-1); never negative. forecast is
      * the point forecast, a median (see the file head); mean the expected
