@@ -29,6 +29,7 @@ static const char *const MODEL_NAMES[FC_MODEL_COUNT] = {"naive",
                                                         "sba",
                                                         "tsb",
                                                         "theta",
+                                                        "seasonal_moving_average",
                                                         "combination",
                                                         "seed_formula",
                                                         "mean",
@@ -286,6 +287,9 @@ fc_state_path(const struct fc_state *s, int H, double *out)
             out[h] = s->mul ? base * sea : base + sea;
         }
         return;
+    case FC_SEASONAL_MA:
+        fc_seasonal_ma_path(s, H, out);
+        return;
     case FC_COMBO:
     case FC_MODEL_COUNT:
         break;
@@ -523,6 +527,7 @@ fc_model_fitted(enum fc_model model)
 {
     switch (model) {
     case FC_MA:
+    case FC_SEASONAL_MA:
     case FC_SES:
     case FC_HOLT_DAMPED:
     case FC_HW_ADD:
@@ -597,6 +602,27 @@ out:
     return TM_OK;
 }
 
+/* FC_SEASONAL_MA's k: two to eight seasons (two to eight weeks of the same
+ * weekday, or years of the same month), the least in-sample loss */
+static void
+fit_seasons(const double *y, int from, int end, int m, enum fc_loss_kind loss, struct fc_params *p)
+{
+    static const int seasons[] = {2, 3, 4, 6, 8};
+    double best = HUGE_VAL;
+    p->window = seasons[0];
+    for (size_t i = 0; i < sizeof seasons / sizeof *seasons; i++) {
+        struct fc_params q = *p;
+        q.window = seasons[i];
+        if (i > 0 && (end - from) < (q.window + 1) * m)
+            break;
+        double v = fc_loss(FC_SEASONAL_MA, &q, y, from, end, m, loss, NULL);
+        if (v < best) {
+            best = v;
+            *p = q;
+        }
+    }
+}
+
 enum tm_code
 fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_loss_kind loss,
        struct fc_params *out, struct tm_err *err)
@@ -607,7 +633,9 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
 
     if (end - from > FC_FIT_MAX)
         from = end - FC_FIT_MAX;
-    if (model == FC_MA) {
+    if (model == FC_SEASONAL_MA) {
+        fit_seasons(y, from, end, m, loss, &p);
+    } else if (model == FC_MA) {
         static const int windows[] = {2, 3, 4, 7, 14, 28};
         double best = HUGE_VAL;
         p.window = 2;
@@ -738,6 +766,8 @@ fc_usable(enum fc_model model, const double *w, int from, int end, int m)
         return len >= 8 ? model : FC_MODEL_COUNT;
     case FC_COMBO: /* only the engine's backtest makes one */
         return FC_MODEL_COUNT;
+    case FC_SEASONAL_MA: /* without a season it is the moving average */
+        return m >= 2 && len >= 3 * m ? model : FC_MODEL_COUNT;
     default:
         return len >= 2 ? model : FC_MODEL_COUNT;
     }

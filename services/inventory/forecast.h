@@ -74,6 +74,7 @@ enum fc_model {
     FC_SBA,          /* Syntetos–Boylan approximation: (1 - α/2) Croston */
     FC_TSB,          /* Teunter–Syntetos–Babai: probability × size */
     FC_THETA,        /* Theta: SES with drift on the seasonally adjusted series */
+    FC_SEASONAL_MA,  /* mean of the same slot over the last k seasons, k fitted */
     FC_COMBO,        /* the mean of the best FC_MIX_MAX candidates (the engine's) */
     FC_SEED,         /* the seeds' formula, a baseline (never chosen) */
     FC_MEAN,         /* mean of the history: too-short series */
@@ -83,7 +84,7 @@ enum fc_model {
 
 struct fc_params {
     double alpha, beta, gamma, phi; /* smoothing weights, damping (0 when unused) */
-    int window;                     /* FC_MA: periods averaged */
+    int window;                     /* FC_MA: periods averaged; FC_SEASONAL_MA: seasons averaged */
     double sigma2;                  /* in-sample one-step mean squared error */
     double shift; /* median in-sample one-step error: point forecast = mean path + shift */
 };

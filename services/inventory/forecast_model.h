@@ -41,6 +41,11 @@ void fc_state_update(struct fc_state *s, double v);
  * first season (or 4 periods) of adjusted values as the level, into s. */
 void fc_theta_init(struct fc_state *s, const double *y, int from, int n);
 
+/* FC_SEASONAL_MA's path from period t (forecast_theta.c): for each period
+ * ahead, the mean of the last p.window observed values of its season slot
+ * before t (seasonal naive when none is observed: the state's last value). */
+void fc_seasonal_ma_path(const struct fc_state *s, int H, double *out);
+
 /* A combination: the mean of the paths of k ≤ FC_MIX_MAX models stepped
  * side by side (k = 1: one model alone). Its point forecast is the mean
  * path plus `shift`, the mean of the members' shifts, which is the mean of

@@ -212,11 +212,11 @@ fc_accuracy_of(const double *f, const double *a, int n, double scale_abs, double
 
 /* ---- the engine --------------------------------------------------------- */
 
-static const enum fc_model REGULAR[] = {FC_NAIVE,  FC_SNAIVE,       FC_MA,
-                                        FC_SES,    FC_HOLT_DAMPED,  FC_HW_ADD,
-                                        FC_HW_MUL, FC_SEASONAL_SES, FC_THETA};
+static const enum fc_model REGULAR[] = {FC_NAIVE,       FC_SNAIVE,     FC_MA,     FC_SES,
+                                        FC_HOLT_DAMPED, FC_HW_ADD,     FC_HW_MUL, FC_SEASONAL_SES,
+                                        FC_THETA,       FC_SEASONAL_MA};
 static const enum fc_model SPARSE[] = {FC_MA, FC_SES, FC_SEASONAL_SES, FC_CROSTON, FC_SBA, FC_TSB};
-#define MAX_CAND 9 /* the longer list */
+#define MAX_CAND 10 /* the longer list */
 
 struct bt {
     const double *w;

@@ -1,4 +1,8 @@
-/* services/inventory/forecast_theta.c — the start of the Theta method
+/* services/inventory/forecast_theta.c — the start of the Theta method, and
+ * the path of the seasonal moving average (the end of the file), the two
+ * models that forecast.c's state machine delegates.
+ *
+ * Theta
  * (Assimakopoulos & Nikolopoulos 2000), the best single method of the M3
  * competition on monthly and other seasonal data, in the state-space form of
  * Hyndman & Billah (2003): simple exponential smoothing with a drift of half
@@ -135,4 +139,23 @@ fc_theta_init(struct fc_state *s, const double *y, int from, int n)
     /* the level starts where the other models' do: the mean of the first
      * block (a season, or 4 periods), here adjusted */
     s->level = c1 ? b1 / c1 : 0;
+}
+
+void
+fc_seasonal_ma_path(const struct fc_state *s, int H, double *out)
+{
+    int m = s->m, t = s->t;
+    for (int h = 0; h < H && h < m; h++) {
+        double sum = 0;
+        int c = 0;
+        /* the latest period of this slot before t, then a season back */
+        for (int i = t - m + h; i >= s->from && c < s->p.window; i -= m)
+            if (!isnan(s->y[i])) {
+                sum += s->y[i];
+                c++;
+            }
+        out[h] = c ? sum / c : s->last;
+    }
+    for (int h = m; h < H; h++)
+        out[h] = out[h - m];
 }
