@@ -29,7 +29,7 @@ static const char *const MODEL_NAMES[FC_MODEL_COUNT] = {"naive",
                                                         "sba",
                                                         "tsb",
                                                         "theta",
-                                                        "seasonal_moving_average",
+                                                        "seasonal_median",
                                                         "combination",
                                                         "seed_formula",
                                                         "mean",
@@ -287,8 +287,8 @@ fc_state_path(const struct fc_state *s, int H, double *out)
             out[h] = s->mul ? base * sea : base + sea;
         }
         return;
-    case FC_SEASONAL_MA:
-        fc_seasonal_ma_path(s, H, out);
+    case FC_SEASONAL_MEDIAN:
+        fc_seasonal_paths(s, H, out, NULL);
         return;
     case FC_COMBO:
     case FC_MODEL_COUNT:
@@ -313,6 +313,9 @@ fc_state_next(const struct fc_state *s)
         return (s->level + s->p.phi * s->trend) * s->season[s->t % s->m];
     case FC_SEASONAL_SES:
         return s->level + s->season[s->t % s->m];
+    case FC_SEASONAL_MEDIAN: /* fitted and scored on its point, the median */
+        fc_seasonal_paths(s, 1, NULL, &f);
+        return f;
     default:
         fc_state_path(s, 1, &f);
         return f;
@@ -527,7 +530,7 @@ fc_model_fitted(enum fc_model model)
 {
     switch (model) {
     case FC_MA:
-    case FC_SEASONAL_MA:
+    case FC_SEASONAL_MEDIAN:
     case FC_SES:
     case FC_HOLT_DAMPED:
     case FC_HW_ADD:
@@ -602,12 +605,12 @@ out:
     return TM_OK;
 }
 
-/* FC_SEASONAL_MA's k: two to eight seasons (two to eight weeks of the same
+/* FC_SEASONAL_MEDIAN's k: two to eight seasons (two to eight weeks of the same
  * weekday, or years of the same month), the least in-sample loss */
 static void
 fit_seasons(const double *y, int from, int end, int m, enum fc_loss_kind loss, struct fc_params *p)
 {
-    static const int seasons[] = {2, 3, 4, 6, 8};
+    static const int seasons[] = {2, 3, 4, 6, FC_SEASONS_MAX};
     double best = HUGE_VAL;
     p->window = seasons[0];
     for (size_t i = 0; i < sizeof seasons / sizeof *seasons; i++) {
@@ -615,7 +618,7 @@ fit_seasons(const double *y, int from, int end, int m, enum fc_loss_kind loss, s
         q.window = seasons[i];
         if (i > 0 && (end - from) < (q.window + 1) * m)
             break;
-        double v = fc_loss(FC_SEASONAL_MA, &q, y, from, end, m, loss, NULL);
+        double v = fc_loss(FC_SEASONAL_MEDIAN, &q, y, from, end, m, loss, NULL);
         if (v < best) {
             best = v;
             *p = q;
@@ -633,7 +636,7 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
 
     if (end - from > FC_FIT_MAX)
         from = end - FC_FIT_MAX;
-    if (model == FC_SEASONAL_MA) {
+    if (model == FC_SEASONAL_MEDIAN) {
         fit_seasons(y, from, end, m, loss, &p);
     } else if (model == FC_MA) {
         static const int windows[] = {2, 3, 4, 7, 14, 28};
@@ -656,10 +659,11 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
         if (optimise(&ctx, nf, &p, err) != TM_OK)
             return TM_INTERNAL;
     }
-    /* sigma2 and, for a fitted model, the median of the same errors */
+    /* sigma2 and, for a fitted model, the median of the same errors (not
+     * for the seasonal median, whose point is a median already) */
     double sse = one_step_errors(model, &p, y, from, end, m, FC_LOSS_SQUARED, &count, e);
     p.sigma2 = count > 0 && isfinite(sse) ? sse / count : 0;
-    if (fc_model_fitted(model) && count > 0) {
+    if (fc_model_fitted(model) && model != FC_SEASONAL_MEDIAN && count > 0) {
         qsort(e, (size_t)count, sizeof *e, fc_cmp_double);
         double med = fc_quantile_sorted(e, count, 0.5);
         p.shift = isfinite(med) ? med : 0;
@@ -725,9 +729,9 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
     fc_state_init(&s, use, &p, w, from, n, m);
     for (int t = from; t < n; t++)
         fc_state_update(&s, w[t]);
-    fc_state_path(&s, H, f);
+    fc_state_point(&s, H, f);
     for (int h = 0; h < H && rc == TM_OK; h++) {
-        double v = f[h] + p.shift;
+        double v = f[h];
         if (!isfinite(v))
             rc = tm_err_set(err, TM_INTERNAL, NULL, "%s forecast for period %d is not finite",
                             fc_model_name(use), h + 1);
@@ -766,8 +770,9 @@ fc_usable(enum fc_model model, const double *w, int from, int end, int m)
         return len >= 8 ? model : FC_MODEL_COUNT;
     case FC_COMBO: /* only the engine's backtest makes one */
         return FC_MODEL_COUNT;
-    case FC_SEASONAL_MA: /* without a season it is the moving average */
-        return m >= 2 && len >= 3 * m ? model : FC_MODEL_COUNT;
+    case FC_SEASONAL_MEDIAN: /* only on a seasonal series: else it is a
+                              * noisy moving median */
+        return m >= 2 && fc_seasonal(w, from, end, m) ? model : FC_MODEL_COUNT;
     default:
         return len >= 2 ? model : FC_MODEL_COUNT;
     }

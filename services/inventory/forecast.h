@@ -62,29 +62,30 @@ enum fc_class {
 };
 
 enum fc_model {
-    FC_NAIVE,        /* last value */
-    FC_SNAIVE,       /* value one season ago */
-    FC_MA,           /* mean of the last k periods, k fitted */
-    FC_SES,          /* simple exponential smoothing, ETS(A,N,N) */
-    FC_HOLT_DAMPED,  /* ETS(A,Ad,N) */
-    FC_HW_ADD,       /* Holt-Winters, damped trend, additive season: ETS(A,Ad,A) */
-    FC_HW_MUL,       /* Holt-Winters, damped trend, multiplicative season: ETS(A,Ad,M) */
-    FC_SEASONAL_SES, /* level and additive season, no trend: ETS(A,N,A) */
-    FC_CROSTON,      /* Croston: size / interval */
-    FC_SBA,          /* Syntetos–Boylan approximation: (1 - α/2) Croston */
-    FC_TSB,          /* Teunter–Syntetos–Babai: probability × size */
-    FC_THETA,        /* Theta: SES with drift on the seasonally adjusted series */
-    FC_SEASONAL_MA,  /* mean of the same slot over the last k seasons, k fitted */
-    FC_COMBO,        /* the mean of the best FC_MIX_MAX candidates (the engine's) */
-    FC_SEED,         /* the seeds' formula, a baseline (never chosen) */
-    FC_MEAN,         /* mean of the history: too-short series */
-    FC_ZERO,         /* no demand */
+    FC_NAIVE,           /* last value */
+    FC_SNAIVE,          /* value one season ago */
+    FC_MA,              /* mean of the last k periods, k fitted */
+    FC_SES,             /* simple exponential smoothing, ETS(A,N,N) */
+    FC_HOLT_DAMPED,     /* ETS(A,Ad,N) */
+    FC_HW_ADD,          /* Holt-Winters, damped trend, additive season: ETS(A,Ad,A) */
+    FC_HW_MUL,          /* Holt-Winters, damped trend, multiplicative season: ETS(A,Ad,M) */
+    FC_SEASONAL_SES,    /* level and additive season, no trend: ETS(A,N,A) */
+    FC_CROSTON,         /* Croston: size / interval */
+    FC_SBA,             /* Syntetos–Boylan approximation: (1 - α/2) Croston */
+    FC_TSB,             /* Teunter–Syntetos–Babai: probability × size */
+    FC_THETA,           /* Theta: SES with drift on the seasonally adjusted series */
+    FC_SEASONAL_MEDIAN, /* median of the same slot over the last k seasons (its
+                         * mean path: their mean), k fitted */
+    FC_COMBO,           /* the mean of the best FC_MIX_MAX candidates (the engine's) */
+    FC_SEED,            /* the seeds' formula, a baseline (never chosen) */
+    FC_MEAN,            /* mean of the history: too-short series */
+    FC_ZERO,            /* no demand */
     FC_MODEL_COUNT
 };
 
 struct fc_params {
     double alpha, beta, gamma, phi; /* smoothing weights, damping (0 when unused) */
-    int window;                     /* FC_MA: periods averaged; FC_SEASONAL_MA: seasons averaged */
+    int window;                     /* FC_MA: periods averaged; FC_SEASONAL_MEDIAN: seasons */
     double sigma2;                  /* in-sample one-step mean squared error */
     double shift; /* median in-sample one-step error: point forecast = mean path + shift */
 };

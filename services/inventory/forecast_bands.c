@@ -135,10 +135,11 @@ bands_empirical(struct fc_bands *b, const struct fc_pick *pk, const double *w, i
     int rc = -1;
     struct fc_mix s;
     fc_mix_init(&s, pk->k, pk->model, pk->p, w, from, end, m);
-    double path[FC_MAX_HORIZON];
+    double path[FC_MAX_HORIZON], point[FC_MAX_HORIZON];
     for (int t = from; t < end; t++) {
         if (t >= lo) {
             fc_mix_path(&s, H, path);
+            fc_mix_point(&s, H, point);
             double run = 0, sum = 0;
             int whole = 1;
             for (int h = 0; h < H; h++) {
@@ -147,7 +148,7 @@ bands_empirical(struct fc_bands *b, const struct fc_pick *pk, const double *w, i
                     whole = 0;
                     continue;
                 }
-                e[(size_t)h * rows + cnt[h]++] = a - fc_clip0(path[h] + s.shift);
+                e[(size_t)h * rows + cnt[h]++] = a - fc_clip0(point[h]);
                 zeros[h] += a == 0;
                 run += a - fc_clip0(path[h]);
                 sum += a;
@@ -238,15 +239,15 @@ fc_interval(double f, double zero, double lo95, double lo80, double hi80, double
     out[3] = fmax(fc_clip0(f + hi95), out[2]);
 }
 
-/* mean path, shift and bands → the result's arrays; the sums' quantiles are
- * around the sum of the means */
+/* mean path, point path and bands → the result's arrays; the sums'
+ * quantiles are around the sum of the means */
 void
-fc_bands_apply(struct fc_result *r, const double *path, double shift, const struct fc_bands *b,
-               int H)
+fc_bands_apply(struct fc_result *r, const double *path, const double *point,
+               const struct fc_bands *b, int H)
 {
     double run = 0, v[4];
     for (int h = 0; h < H; h++) {
-        double f = fc_clip0(path[h] + shift);
+        double f = fc_clip0(point[h]);
         run += fc_clip0(path[h]);
         r->forecast[h] = f;
         r->mean[h] = fc_clip0(path[h]);

@@ -40,27 +40,42 @@ void fc_state_update(struct fc_state *s, double v);
  * (half the least-squares slope of the adjusted series) and the mean of the
  * first season (or 4 periods) of adjusted values as the level, into s. */
 void fc_theta_init(struct fc_state *s, const double *y, int from, int n);
+/* 1 when y[from..n) is seasonal with period m: its autocorrelation at lag m
+ * is significant at 90 % (the M3 Theta method's test; at least 3 seasons
+ * observed), else 0. */
+int fc_seasonal(const double *y, int from, int n, int m);
 
-/* FC_SEASONAL_MA's path from period t (forecast_theta.c): for each period
- * ahead, the mean of the last p.window observed values of its season slot
- * before t (seasonal naive when none is observed: the state's last value). */
-void fc_seasonal_ma_path(const struct fc_state *s, int H, double *out);
+/* FC_SEASONAL_MEDIAN's paths from period t (forecast_theta.c): for each
+ * period ahead, the mean (into mean) and the median (into median) of the
+ * last p.window (≤ FC_SEASONS_MAX) observed values of its season slot
+ * before t, or the state's last value when none is observed; either
+ * output may be NULL. */
+#define FC_SEASONS_MAX 8
+void fc_seasonal_paths(const struct fc_state *s, int H, double *mean, double *median);
 
-/* A combination: the mean of the paths of k ≤ FC_MIX_MAX models stepped
- * side by side (k = 1: one model alone). Its point forecast is the mean
- * path plus `shift`, the mean of the members' shifts, which is the mean of
- * the members' point forecasts. Caller's storage; nothing allocated. */
+/* The point forecasts for periods t .. t+H-1 into out[0..H): the mean path
+ * plus the shift, or, for FC_SEASONAL_MEDIAN, its median path plus the
+ * shift (forecast_mix.c). */
+void fc_state_point(const struct fc_state *s, int H, double *out);
+
+/* A combination: k ≤ FC_MIX_MAX models stepped side by side (k = 1: one
+ * model alone); its mean path is the mean of the members' mean paths, its
+ * point forecast the mean of their point forecasts. Caller's storage;
+ * nothing allocated. */
 struct fc_mix {
     int k;
     struct fc_state s[FC_MIX_MAX];
-    double shift; /* the mean of the members' shifts */
+    double shift; /* the mean of the members' shifts (shown, not applied) */
 };
 
 /* Starts the k members models[i] with parameters p[i] as fc_state_init. */
 void fc_mix_init(struct fc_mix *x, int k, const enum fc_model *models, const struct fc_params *p,
                  const double *y, int from, int n, int m);
-/* The mean of the members' paths for periods t .. t+H-1 into out[0..H). */
+/* The mean of the members' mean paths for periods t .. t+H-1 into
+ * out[0..H). */
 void fc_mix_path(const struct fc_mix *x, int H, double *out);
+/* The mean of the members' point forecasts (fc_state_point), likewise. */
+void fc_mix_point(const struct fc_mix *x, int H, double *out);
 /* Every member takes period t's actual v and moves to t+1. */
 void fc_mix_update(struct fc_mix *x, double v);
 
@@ -151,9 +166,9 @@ int fc_bands_make(struct fc_bands *b, enum fc_class cls, const struct fc_pick *p
 /* The interval {lo95, lo80, hi80, hi95} around f from error quantiles. */
 void fc_interval(double f, double zero, double lo95, double lo80, double hi80, double hi95,
                  double out[4]);
-/* Mean path, shift and bands → r's arrays: forecast = path + shift, mean
- * = path, intervals, sums of the means and their quantiles. */
-void fc_bands_apply(struct fc_result *r, const double *path, double shift, const struct fc_bands *b,
-                    int H);
+/* Mean path, point path and bands → r's arrays: forecast, mean,
+ * intervals around the forecast, sums of the means and their quantiles. */
+void fc_bands_apply(struct fc_result *r, const double *path, const double *point,
+                    const struct fc_bands *b, int H);
 
 #endif

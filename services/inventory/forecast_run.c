@@ -212,9 +212,9 @@ fc_accuracy_of(const double *f, const double *a, int n, double scale_abs, double
 
 /* ---- the engine --------------------------------------------------------- */
 
-static const enum fc_model REGULAR[] = {FC_NAIVE,       FC_SNAIVE,     FC_MA,     FC_SES,
-                                        FC_HOLT_DAMPED, FC_HW_ADD,     FC_HW_MUL, FC_SEASONAL_SES,
-                                        FC_THETA,       FC_SEASONAL_MA};
+static const enum fc_model REGULAR[] = {
+    FC_NAIVE,  FC_SNAIVE, FC_MA,           FC_SES,   FC_HOLT_DAMPED,
+    FC_HW_ADD, FC_HW_MUL, FC_SEASONAL_SES, FC_THETA, FC_SEASONAL_MEDIAN};
 static const enum fc_model SPARSE[] = {FC_MA, FC_SES, FC_SEASONAL_SES, FC_CROSTON, FC_SBA, FC_TSB};
 #define MAX_CAND 10 /* the longer list */
 
@@ -236,15 +236,15 @@ backtest_score(const struct bt *bt, const struct fc_pick *pk, const struct fc_ba
 {
     struct fc_mix s;
     struct acc a = {0};
-    double path[FC_MAX_HORIZON], v[4];
+    double point[FC_MAX_HORIZON], v[4];
     int k = 0;
 
     fc_mix_init(&s, pk->k, pk->model, pk->p, bt->w, bt->from, bt->first, bt->m);
     for (int t = bt->from; t < bt->n && k < bt->k; t++) {
         if (t == bt->origins[k]) {
-            fc_mix_path(&s, bt->H, path);
+            fc_mix_point(&s, bt->H, point);
             for (int h = 0; h < bt->H; h++) {
-                double actual = bt->w[t + h], raw = path[h] + s.shift, f = fc_clip0(raw);
+                double actual = bt->w[t + h], raw = point[h], f = fc_clip0(raw);
                 if (pts)
                     pts[(size_t)k * bt->H + h] = raw;
                 if (isnan(actual))
@@ -392,7 +392,7 @@ run_too_short(const double *w, int n, int H, struct fc_bands *b, struct fc_resul
     r->n_members = 1;
     r->members[0] = r->model;
     r->params.sigma2 = var;
-    fc_bands_apply(r, path, 0, b, H);
+    fc_bands_apply(r, path, path, b, H);
 }
 
 /* Plans the backtest of a series of class info->cls: K origins ⌈H/2⌉ apart,
@@ -438,7 +438,7 @@ final_forecast(const double *w, int n, int start, const struct bt *bt, struct fc
                struct fc_bands *b, struct fc_result *r, struct tm_err *err)
 {
     int from = n - FC_FIT_MAX > start ? n - FC_FIT_MAX : start, H = bt->H;
-    double path[FC_MAX_HORIZON], shift[1];
+    double path[FC_MAX_HORIZON], point[FC_MAX_HORIZON];
     enum fc_model name = pk->k > 1 ? FC_COMBO : pk->model[0];
     struct fc_mix s;
     enum tm_code rc;
@@ -450,6 +450,7 @@ final_forecast(const double *w, int n, int start, const struct bt *bt, struct fc
     for (int t = from; t < n; t++)
         fc_mix_update(&s, w[t]);
     fc_mix_path(&s, H, path);
+    fc_mix_point(&s, H, point);
     r->model = name;
     r->n_members = pk->k;
     r->params = pk->p[0];
@@ -462,9 +463,8 @@ final_forecast(const double *w, int n, int start, const struct bt *bt, struct fc
     for (int i = 0; i < pk->k; i++)
         r->members[i] = pk->model[i];
     r->analytic = fc_bands_make(b, r->info.cls, pk, w, from, n, bt->m, H);
-    shift[0] = s.shift;
     if ((rc = all_finite(path, H, "the mean path", name, err)) != TM_OK ||
-        (rc = all_finite(shift, 1, "the shift", name, err)) != TM_OK ||
+        (rc = all_finite(point, H, "the point forecast", name, err)) != TM_OK ||
         (rc = all_finite(b->lo95, H, "the lower 95 % band", name, err)) != TM_OK ||
         (rc = all_finite(b->hi95, H, "the upper 95 % band", name, err)) != TM_OK ||
         (rc = all_finite(b->lo80, H, "the lower 80 % band", name, err)) != TM_OK ||
@@ -474,7 +474,7 @@ final_forecast(const double *w, int n, int start, const struct bt *bt, struct fc
         (rc = all_finite(b->clo80, H, "the lower 80 % band of the sums", name, err)) != TM_OK ||
         (rc = all_finite(b->chi80, H, "the upper 80 % band of the sums", name, err)) != TM_OK)
         return rc;
-    fc_bands_apply(r, path, s.shift, b, H);
+    fc_bands_apply(r, path, point, b, H);
     return TM_OK;
 }
 

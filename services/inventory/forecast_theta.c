@@ -49,8 +49,8 @@ acf(const double *y, int from, int n, int k, double mean, double var)
     return var > 0 ? s / var : 0;
 }
 
-static int
-seasonal(const double *y, int from, int n, int m)
+int
+fc_seasonal(const double *y, int from, int n, int m)
 {
     int c;
     double mean = obs_mean(y, from, n, &c), var = 0, sum2 = 0;
@@ -114,7 +114,7 @@ fc_theta_init(struct fc_state *s, const double *y, int from, int n)
             s->mul = 0;
     for (int j = 0; j < m; j++)
         s->season[j] = s->mul;
-    if (seasonal(y, from, n, m))
+    if (fc_seasonal(y, from, n, m))
         indices(s, y, from, n, m);
     /* least-squares slope of the adjusted series on time */
     double st = 0, sy = 0, stt = 0, sty = 0, b1 = 0;
@@ -142,20 +142,33 @@ fc_theta_init(struct fc_state *s, const double *y, int from, int n)
 }
 
 void
-fc_seasonal_ma_path(const struct fc_state *s, int H, double *out)
+fc_seasonal_paths(const struct fc_state *s, int H, double *mean, double *median)
 {
     int m = s->m, t = s->t;
     for (int h = 0; h < H && h < m; h++) {
-        double sum = 0;
+        double v[FC_SEASONS_MAX], sum = 0;
         int c = 0;
         /* the latest period of this slot before t, then a season back */
-        for (int i = t - m + h; i >= s->from && c < s->p.window; i -= m)
+        for (int i = t - m + h; i >= s->from && c < s->p.window && c < FC_SEASONS_MAX; i -= m)
             if (!isnan(s->y[i])) {
                 sum += s->y[i];
-                c++;
+                v[c++] = s->y[i];
             }
-        out[h] = c ? sum / c : s->last;
+        for (int a = 1; a < c; a++) /* insertion sort: at most FC_SEASONS_MAX */
+            for (int b = a; b > 0 && v[b - 1] > v[b]; b--) {
+                double x = v[b];
+                v[b] = v[b - 1];
+                v[b - 1] = x;
+            }
+        if (mean)
+            mean[h] = c ? sum / c : s->last;
+        if (median)
+            median[h] = c ? (c % 2 ? v[c / 2] : 0.5 * (v[c / 2 - 1] + v[c / 2])) : s->last;
     }
-    for (int h = m; h < H; h++)
-        out[h] = out[h - m];
+    for (int h = m; h < H; h++) {
+        if (mean)
+            mean[h] = mean[h - m];
+        if (median)
+            median[h] = median[h - m];
+    }
 }
