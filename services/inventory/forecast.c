@@ -770,9 +770,13 @@ fc_usable(enum fc_model model, const double *w, int from, int end, int m)
         return len >= 8 ? model : FC_MODEL_COUNT;
     case FC_COMBO: /* only the engine's backtest makes one */
         return FC_MODEL_COUNT;
-    case FC_SEASONAL_MEDIAN: /* only on a seasonal series: else it is a
-                              * noisy moving median */
-        return m >= 2 && fc_seasonal(w, from, end, m) ? model : FC_MODEL_COUNT;
+    case FC_SEASONAL_MEDIAN:
+        /* without a season, the moving median of the latest periods; with
+         * one, only on a series that is seasonal: its slot's median reads a
+         * 1/m share of the periods, too noisy to follow no pattern */
+        if (m == 1)
+            return len >= 8 ? model : FC_MODEL_COUNT;
+        return fc_seasonal(w, from, end, m) ? model : FC_MODEL_COUNT;
     default:
         return len >= 2 ? model : FC_MODEL_COUNT;
     }
