@@ -605,12 +605,14 @@ out:
     return TM_OK;
 }
 
-/* FC_SEASONAL_MEDIAN's k: two to eight seasons (two to eight weeks of the same
- * weekday, or years of the same month), the least in-sample loss */
+/* FC_SEASONAL_MEDIAN's k: 3, 5 or 7 seasons (weeks of the same weekday,
+ * years of the same month), the least in-sample loss. Odd, so the median is
+ * one of the values and one unusual season (a holiday, a promotion) cannot
+ * move it, as it moves the middle pair's mean of an even count. */
 static void
 fit_seasons(const double *y, int from, int end, int m, enum fc_loss_kind loss, struct fc_params *p)
 {
-    static const int seasons[] = {2, 3, 4, 6, FC_SEASONS_MAX};
+    static const int seasons[] = {3, 5, FC_SEASONS_MAX};
     double best = HUGE_VAL;
     p->window = seasons[0];
     for (size_t i = 0; i < sizeof seasons / sizeof *seasons; i++) {

@@ -50,7 +50,7 @@ int fc_seasonal(const double *y, int from, int n, int m);
  * last p.window (≤ FC_SEASONS_MAX) observed values of its season slot
  * before t, or the state's last value when none is observed; either
  * output may be NULL. */
-#define FC_SEASONS_MAX 8
+#define FC_SEASONS_MAX 7
 void fc_seasonal_paths(const struct fc_state *s, int H, double *mean, double *median);
 
 /* The point forecasts for periods t .. t+H-1 into out[0..H): the mean path
