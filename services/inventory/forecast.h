@@ -9,7 +9,8 @@
  *
  * fc_run() is the engine: it classifies the series (Syntetos–Boylan), scores
  * the candidate models of its class by a rolling-origin backtest, chooses the
- * one with the lowest MASE, refits it on the whole series and returns the
+ * one with the lowest MASE (or the mean of the best three, FC_COMBO, when
+ * that scores lower still), refits it on the whole series and returns the
  * daily forecast with 80 % / 95 % intervals, the distribution of the demand
  * summed over 1..H periods, and the backtest accuracy of the chosen model, of
  * seasonal naive and of the seed formula. docs/forecasting.md gives the
@@ -23,10 +24,11 @@
  *
  * Memory: results live in the caller's struct fc_result. fc_run and
  * fc_model_forecast take their scratch (a cleaned copy of the series, the
- * interval bands, the backtest's error tables) with tm_xmalloc and free it
- * before they return; its size is bounded by the limits below: at most
- * FC_MAX_HISTORY + 2 (FC_EMPIRICAL_ORIGINS + H) H doubles and one set of
- * bands, about 4.3 MB at the largest H and 0.2 MB at a 14-day horizon.
+ * interval bands, the backtest's error tables, the candidates' backtest
+ * forecasts) with tm_xmalloc and free it before they return; its size is
+ * bounded by the limits below: at most FC_MAX_HISTORY + 2
+ * (FC_EMPIRICAL_ORIGINS + H) H + 10 K H doubles and one set of bands, about
+ * 5.8 MB at the largest H and K and 0.2 MB at a 14-day horizon.
  *
  * Errors: a failure is never a result. fc_run returns TM_INVALID for
  * unusable options or arguments (err->field names which), TM_UNPROCESSABLE

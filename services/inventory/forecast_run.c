@@ -1,22 +1,19 @@
 /* services/inventory/forecast_run.c — the engine of forecast.h:
- * classification, the rolling-origin backtest that chooses a model, and the
- * intervals of the final forecast.
+ * classification, the rolling-origin backtest that chooses a model or a
+ * combination, and the final forecast (its intervals: forecast_bands.c).
  *
  * Backtest: K origins H/2 periods apart (rounded up), the last at n-H, so the
  * last H periods are the final test window. Every candidate is fitted once,
  * on the periods before the first origin (no test period is ever fitted),
  * then stepped through the series with those parameters; at each origin its
- * H point forecasts (mean path + shift, forecast.h) are scored against the
- * actuals. Regular series are fitted on absolute errors, sparse ones on
- * squared errors (fc_loss_for). The chosen model is refitted on the whole
- * series for the forecast.
- *
- * Intervals: the quantiles of the model's own h-step errors (and of the
- * errors of the h-period sums) from every origin of the fitted history
- * (empirical), or the ETS variance formulas for additive ETS models on smooth
- * series (analytic); a series too short for either gets a count-data normal
- * approximation. Intervals are clipped at zero and always contain the
- * forecast. */
+ * H point forecasts (fc_state_point: mean path + shift, forecast.h) are
+ * scored against the actuals and kept. Regular series are fitted on absolute
+ * errors, sparse ones on squared errors (fc_loss_for). The lowest MASE wins
+ * unless the mean of the best FC_MIX_MAX candidates' kept forecasts scores
+ * lower (M3/M4: a plain mean of a few good methods beats the one a short
+ * backtest ranks first, more often than not; here only where this series'
+ * backtest agrees). The chosen model (every member) is refitted on the whole
+ * series for the forecast, and stepped as an fc_mix either way. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
