@@ -41,7 +41,8 @@ LIB_ONLY := $(filter-out $(SERVICES),$(patsubst services/%/,%,$(sort $(dir $(wil
 SVC_LIBS := $(foreach s,$(SERVICES) $(LIB_ONLY),$(call svc_lib,$(s)))
 # the forecasting engine alone, for the fuzz target
 FORECAST_SRC := services/inventory/forecast.c services/inventory/forecast_run.c \
-	services/inventory/forecast_check.c \
+	services/inventory/forecast_check.c services/inventory/forecast_bands.c \
+	services/inventory/forecast_mix.c services/inventory/forecast_theta.c \
 	services/inventory/forecast_pattern.c services/inventory/forecast_regress.c \
 	services/inventory/holidays.c
 

@@ -49,7 +49,8 @@ DOMAIN=(services/inventory/catalog.c services/inventory/catalog.h
         services/txn/replay.c services/txn/replay.h services/txn/gen.c services/txn/gen.h
         services/inventory/forecast.c services/inventory/forecast.h
         services/inventory/forecast_run.c services/inventory/forecast_check.c
-        services/inventory/forecast_pattern.c
+        services/inventory/forecast_pattern.c services/inventory/forecast_bands.c
+        services/inventory/forecast_mix.c services/inventory/forecast_theta.c
         services/inventory/forecast_model.h
         services/inventory/forecast_due.c services/inventory/forecast_due.h
         services/inventory/reorder.c services/inventory/reorder.h

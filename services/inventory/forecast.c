@@ -28,6 +28,9 @@ static const char *const MODEL_NAMES[FC_MODEL_COUNT] = {"naive",
                                                         "croston",
                                                         "sba",
                                                         "tsb",
+                                                        "theta",
+                                                        "seasonal_median",
+                                                        "combination",
                                                         "seed_formula",
                                                         "mean",
                                                         "zero"};
@@ -200,6 +203,8 @@ fc_state_init(struct fc_state *s, enum fc_model model, const struct fc_params *p
     s->interval = nz ? (double)obs / nz : 1;
     s->prob = obs ? (double)nz / obs : 0;
     s->since = 1;
+    if (model == FC_THETA)
+        fc_theta_init(s, y, from, n);
 }
 
 void
@@ -276,6 +281,16 @@ fc_state_path(const struct fc_state *s, int H, double *out)
         for (int h = 0; h < H; h++)
             out[h] = s->prob * s->size;
         return;
+    case FC_THETA:
+        for (int h = 0; h < H; h++) {
+            double base = s->level + (h + 1) * s->trend, sea = s->season[(t + h) % m];
+            out[h] = s->mul ? base * sea : base + sea;
+        }
+        return;
+    case FC_SEASONAL_MEDIAN:
+        fc_seasonal_paths(s, H, out, NULL);
+        return;
+    case FC_COMBO:
     case FC_MODEL_COUNT:
         break;
     }
@@ -298,6 +313,9 @@ fc_state_next(const struct fc_state *s)
         return (s->level + s->p.phi * s->trend) * s->season[s->t % s->m];
     case FC_SEASONAL_SES:
         return s->level + s->season[s->t % s->m];
+    case FC_SEASONAL_MEDIAN: /* fitted and scored on its point, the median */
+        fc_seasonal_paths(s, 1, NULL, &f);
+        return f;
     default:
         fc_state_path(s, 1, &f);
         return f;
@@ -367,6 +385,11 @@ fc_state_update(struct fc_state *s, double v)
         if (v > 0)
             s->size += p->alpha * (v - s->size);
         break;
+    case FC_THETA: { /* SES with drift on the adjusted value */
+        double sea = s->season[slot], a = s->mul ? v / sea : v - sea;
+        s->level += s->trend + p->alpha * (a - (s->level + s->trend));
+        break;
+    }
     default: /* MA, seed, mean, zero read the series itself */
         break;
     }
@@ -395,6 +418,7 @@ n_free(enum fc_model model)
     case FC_SES:
     case FC_CROSTON:
     case FC_SBA:
+    case FC_THETA:
         return 1;
     case FC_TSB:
     case FC_SEASONAL_SES:
@@ -417,6 +441,7 @@ x_to_params(enum fc_model model, const double *x, struct fc_params *p)
     case FC_SES:
     case FC_CROSTON:
     case FC_SBA:
+    case FC_THETA:
         p->alpha = x[0];
         break;
     case FC_TSB:
@@ -505,6 +530,7 @@ fc_model_fitted(enum fc_model model)
 {
     switch (model) {
     case FC_MA:
+    case FC_SEASONAL_MEDIAN:
     case FC_SES:
     case FC_HOLT_DAMPED:
     case FC_HW_ADD:
@@ -513,6 +539,8 @@ fc_model_fitted(enum fc_model model)
     case FC_CROSTON:
     case FC_SBA:
     case FC_TSB:
+    case FC_THETA:
+    case FC_COMBO:
         return 1;
     default:
         return 0;
@@ -577,6 +605,29 @@ out:
     return TM_OK;
 }
 
+/* FC_SEASONAL_MEDIAN's k: 3, 5 or 7 seasons (weeks of the same weekday,
+ * years of the same month), the least in-sample loss. Odd, so the median is
+ * one of the values and one unusual season (a holiday, a promotion) cannot
+ * move it, as it moves the middle pair's mean of an even count. */
+static void
+fit_seasons(const double *y, int from, int end, int m, enum fc_loss_kind loss, struct fc_params *p)
+{
+    static const int seasons[] = {3, 5, FC_SEASONS_MAX};
+    double best = HUGE_VAL;
+    p->window = seasons[0];
+    for (size_t i = 0; i < sizeof seasons / sizeof *seasons; i++) {
+        struct fc_params q = *p;
+        q.window = seasons[i];
+        if (i > 0 && (end - from) < (q.window + 1) * m)
+            break;
+        double v = fc_loss(FC_SEASONAL_MEDIAN, &q, y, from, end, m, loss, NULL);
+        if (v < best) {
+            best = v;
+            *p = q;
+        }
+    }
+}
+
 enum tm_code
 fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_loss_kind loss,
        struct fc_params *out, struct tm_err *err)
@@ -587,7 +638,9 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
 
     if (end - from > FC_FIT_MAX)
         from = end - FC_FIT_MAX;
-    if (model == FC_MA) {
+    if (model == FC_SEASONAL_MEDIAN) {
+        fit_seasons(y, from, end, m, loss, &p);
+    } else if (model == FC_MA) {
         static const int windows[] = {2, 3, 4, 7, 14, 28};
         double best = HUGE_VAL;
         p.window = 2;
@@ -608,10 +661,11 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
         if (optimise(&ctx, nf, &p, err) != TM_OK)
             return TM_INTERNAL;
     }
-    /* sigma2 and, for a fitted model, the median of the same errors */
+    /* sigma2 and, for a fitted model, the median of the same errors (not
+     * for the seasonal median, whose point is a median already) */
     double sse = one_step_errors(model, &p, y, from, end, m, FC_LOSS_SQUARED, &count, e);
     p.sigma2 = count > 0 && isfinite(sse) ? sse / count : 0;
-    if (fc_model_fitted(model) && count > 0) {
+    if (fc_model_fitted(model) && model != FC_SEASONAL_MEDIAN && count > 0) {
         qsort(e, (size_t)count, sizeof *e, fc_cmp_double);
         double med = fc_quantile_sorted(e, count, 0.5);
         p.shift = isfinite(med) ? med : 0;
@@ -621,6 +675,22 @@ fc_fit(enum fc_model model, const double *y, int from, int end, int m, enum fc_l
 }
 
 /* ---- one model alone --------------------------------------------------- */
+
+/* FC_COMBO alone: the engine's forecast (whatever it chose) */
+static enum tm_code
+combo_forecast(const double *y, int n, const struct fc_options *o, double *f,
+               struct fc_params *pout, struct tm_err *err)
+{
+    struct fc_result *r = tm_xmalloc(sizeof *r);
+    enum tm_code rc = fc_run(y, n, o, r, err);
+    if (rc == TM_OK) {
+        memcpy(f, r->forecast, sizeof *f * (size_t)o->horizon);
+        if (pout)
+            *pout = r->params;
+    }
+    free(r);
+    return rc;
+}
 
 enum tm_code
 fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_options *o,
@@ -639,6 +709,8 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
     if (n < 0 || n > FC_MAX_HISTORY || (n > 0 && !y))
         return tm_err_set(err, TM_INVALID, "history", "history of %d periods (0..%d, given)", n,
                           FC_MAX_HISTORY);
+    if (model == FC_COMBO) /* a combination is chosen by the engine's backtest */
+        return combo_forecast(y, n, o, f, pout, err);
     fc_classify(y, n, o->season, &info);
     if (info.observed == 0)
         return tm_err_set(err, TM_UNPROCESSABLE, NULL,
@@ -659,9 +731,9 @@ fc_model_forecast(enum fc_model model, const double *y, int n, const struct fc_o
     fc_state_init(&s, use, &p, w, from, n, m);
     for (int t = from; t < n; t++)
         fc_state_update(&s, w[t]);
-    fc_state_path(&s, H, f);
+    fc_state_point(&s, H, f);
     for (int h = 0; h < H && rc == TM_OK; h++) {
-        double v = f[h] + p.shift;
+        double v = f[h];
         if (!isfinite(v))
             rc = tm_err_set(err, TM_INTERNAL, NULL, "%s forecast for period %d is not finite",
                             fc_model_name(use), h + 1);
@@ -696,7 +768,17 @@ fc_usable(enum fc_model model, const double *w, int from, int end, int m)
                 return FC_MODEL_COUNT; /* a zero has no seasonal ratio */
         return model;
     case FC_HOLT_DAMPED:
+    case FC_THETA:
         return len >= 8 ? model : FC_MODEL_COUNT;
+    case FC_COMBO: /* only the engine's backtest makes one */
+        return FC_MODEL_COUNT;
+    case FC_SEASONAL_MEDIAN:
+        /* without a season, the moving median of the latest periods; with
+         * one, only on a series that is seasonal: its slot's median reads a
+         * 1/m share of the periods, too noisy to follow no pattern */
+        if (m == 1)
+            return len >= 8 ? model : FC_MODEL_COUNT;
+        return fc_seasonal(w, from, end, m) ? model : FC_MODEL_COUNT;
     default:
         return len >= 2 ? model : FC_MODEL_COUNT;
     }

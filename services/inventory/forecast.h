@@ -9,7 +9,8 @@
  *
  * fc_run() is the engine: it classifies the series (Syntetos–Boylan), scores
  * the candidate models of its class by a rolling-origin backtest, chooses the
- * one with the lowest MASE, refits it on the whole series and returns the
+ * one with the lowest MASE (or the mean of the best three, FC_COMBO, when
+ * that scores lower still), refits it on the whole series and returns the
  * daily forecast with 80 % / 95 % intervals, the distribution of the demand
  * summed over 1..H periods, and the backtest accuracy of the chosen model, of
  * seasonal naive and of the seed formula. docs/forecasting.md gives the
@@ -23,10 +24,11 @@
  *
  * Memory: results live in the caller's struct fc_result. fc_run and
  * fc_model_forecast take their scratch (a cleaned copy of the series, the
- * interval bands, the backtest's error tables) with tm_xmalloc and free it
- * before they return; its size is bounded by the limits below: at most
- * FC_MAX_HISTORY + 2 (FC_EMPIRICAL_ORIGINS + H) H doubles and one set of
- * bands, about 4.3 MB at the largest H and 0.2 MB at a 14-day horizon.
+ * interval bands, the backtest's error tables, the candidates' backtest
+ * forecasts) with tm_xmalloc and free it before they return; its size is
+ * bounded by the limits below: at most FC_MAX_HISTORY + 2
+ * (FC_EMPIRICAL_ORIGINS + H) H + 10 K H doubles and one set of bands, about
+ * 5.8 MB at the largest H and K and 0.2 MB at a 14-day horizon.
  *
  * Errors: a failure is never a result. fc_run returns TM_INVALID for
  * unusable options or arguments (err->field names which), TM_UNPROCESSABLE
@@ -64,26 +66,30 @@ enum fc_class {
 };
 
 enum fc_model {
-    FC_NAIVE,        /* last value */
-    FC_SNAIVE,       /* value one season ago */
-    FC_MA,           /* mean of the last k periods, k fitted */
-    FC_SES,          /* simple exponential smoothing, ETS(A,N,N) */
-    FC_HOLT_DAMPED,  /* ETS(A,Ad,N) */
-    FC_HW_ADD,       /* Holt-Winters, damped trend, additive season: ETS(A,Ad,A) */
-    FC_HW_MUL,       /* Holt-Winters, damped trend, multiplicative season: ETS(A,Ad,M) */
-    FC_SEASONAL_SES, /* level and additive season, no trend: ETS(A,N,A) */
-    FC_CROSTON,      /* Croston: size / interval */
-    FC_SBA,          /* Syntetos–Boylan approximation: (1 - α/2) Croston */
-    FC_TSB,          /* Teunter–Syntetos–Babai: probability × size */
-    FC_SEED,         /* the seeds' formula, a baseline (never chosen) */
-    FC_MEAN,         /* mean of the history: too-short series */
-    FC_ZERO,         /* no demand */
+    FC_NAIVE,           /* last value */
+    FC_SNAIVE,          /* value one season ago */
+    FC_MA,              /* mean of the last k periods, k fitted */
+    FC_SES,             /* simple exponential smoothing, ETS(A,N,N) */
+    FC_HOLT_DAMPED,     /* ETS(A,Ad,N) */
+    FC_HW_ADD,          /* Holt-Winters, damped trend, additive season: ETS(A,Ad,A) */
+    FC_HW_MUL,          /* Holt-Winters, damped trend, multiplicative season: ETS(A,Ad,M) */
+    FC_SEASONAL_SES,    /* level and additive season, no trend: ETS(A,N,A) */
+    FC_CROSTON,         /* Croston: size / interval */
+    FC_SBA,             /* Syntetos–Boylan approximation: (1 - α/2) Croston */
+    FC_TSB,             /* Teunter–Syntetos–Babai: probability × size */
+    FC_THETA,           /* Theta: SES with drift on the seasonally adjusted series */
+    FC_SEASONAL_MEDIAN, /* median of the same slot over the last k seasons (its
+                         * mean path: their mean), k fitted */
+    FC_COMBO,           /* the mean of the best FC_MIX_MAX candidates (the engine's) */
+    FC_SEED,            /* the seeds' formula, a baseline (never chosen) */
+    FC_MEAN,            /* mean of the history: too-short series */
+    FC_ZERO,            /* no demand */
     FC_MODEL_COUNT
 };
 
 struct fc_params {
     double alpha, beta, gamma, phi; /* smoothing weights, damping (0 when unused) */
-    int window;                     /* FC_MA: periods averaged */
+    int window;                     /* FC_MA: periods averaged; FC_SEASONAL_MEDIAN: seasons */
     double sigma2;                  /* in-sample one-step mean squared error */
     double shift; /* median in-sample one-step error: point forecast = mean path + shift */
 };
@@ -112,6 +118,8 @@ struct fc_accuracy {
     int points;     /* forecasts scored */
 };
 
+#define FC_MIX_MAX 3 /* models a combination averages */
+
 /* What one regressor does to demand (fc_run_x): demand is read as
  * (1 + y) = baseline × exp(Σ coef_j (x_j − ref_j)), so an effect is
  * multiplicative on 1 + demand (on demand itself for all but the smallest
@@ -127,11 +135,13 @@ struct fc_effect {
 struct fc_result {
     struct fc_classinfo info;
     enum fc_model model;
-    struct fc_params params;
-    int origins;               /* backtest origins used (0: none possible) */
-    struct fc_accuracy chosen; /* the chosen model in the backtest */
-    struct fc_accuracy snaive; /* seasonal naive, same origins */
-    struct fc_accuracy seed;   /* the seed formula, same origins */
+    struct fc_params params;           /* FC_COMBO: its mean shift and sigma2 only */
+    int n_members;                     /* FC_COMBO: how many models it averages, else 1 */
+    enum fc_model members[FC_MIX_MAX]; /* FC_COMBO: those models, best first */
+    int origins;                       /* backtest origins used (0: none possible) */
+    struct fc_accuracy chosen;         /* the chosen model in the backtest */
+    struct fc_accuracy snaive;         /* seasonal naive, same origins */
+    struct fc_accuracy seed;           /* the seed formula, same origins */
     /* fc_run_x with regressors (all 0 from fc_run): 1 when the forecast
      * uses them; without is the backtest of the engine's choice without
      * them (same origins; chosen is that too when they are not used);

@@ -208,12 +208,14 @@ enc_params(struct tm_buf *b, const struct fc_result *r)
 
     switch (r->model) {
     case FC_MA:
+    case FC_SEASONAL_MEDIAN:
         rc = rc == TM_OK ? tm_buf_printf(b, "\"window\":%d", p->window) : rc;
         first = 0;
         break;
     case FC_SES:
     case FC_CROSTON:
     case FC_SBA:
+    case FC_THETA:
         shown[0] = 1;
         break;
     case FC_TSB:

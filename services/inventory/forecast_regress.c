@@ -217,35 +217,39 @@ adjust(const double *w, const double *f, int n, double *out)
     }
 }
 
-/* The backtest of `model` on the adjusted wa (loss for fitting), its
- * forecasts multiplied back by f, scored against w at the engine's origins
- * (r0's), into *out; 0, or -1 when the model cannot run there. */
+/* The backtest of r1's model (or combination: its members, fitted each) on
+ * the adjusted wa (loss for fitting), its point forecasts multiplied back by
+ * f, scored against w at the engine's origins (r0's), into *out; 0, or -1
+ * when a model cannot run there. */
 static int
-backtest_with(const double *w, const double *wa, const double *f, int n, enum fc_model model,
+backtest_with(const double *w, const double *wa, const double *f, int n, const struct fc_result *r1,
               enum fc_loss_kind loss, const struct fc_options *o, const struct fc_result *r0,
               struct fc_accuracy *out, struct tm_err *err)
 {
     int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
     int first = n - H - (K - 1) * step, start = r0->info.start;
     int from = first - FC_FIT_MAX > start ? first - FC_FIT_MAX : start;
-    double sa, sq, path[FC_MAX_HORIZON], fc[FC_MAX_HORIZON], act[FC_MAX_HORIZON];
+    double sa, sq, point[FC_MAX_HORIZON], fc[FC_MAX_HORIZON], act[FC_MAX_HORIZON];
     double abs_sum = 0, sq_sum = 0, e_sum = 0, a_sum = 0;
-    int points = 0;
-    struct fc_params p;
-    struct fc_state s;
+    int points = 0, nm = r1->n_members;
+    struct fc_params p[FC_MIX_MAX];
+    struct fc_mix s;
 
-    if (K < 1 || first <= from || !fc_model_fitted(model) ||
-        fc_usable(model, wa, from, first, m) != model)
+    if (K < 1 || first <= from || nm < 1 || nm > FC_MIX_MAX)
         return -1;
-    if (fc_fit(model, wa, from, first, m, loss, &p, err) != TM_OK)
-        return -1;
+    for (int i = 0; i < nm; i++) {
+        enum fc_model model = r1->members[i];
+        if (!fc_model_fitted(model) || fc_usable(model, wa, from, first, m) != model ||
+            fc_fit(model, wa, from, first, m, loss, &p[i], err) != TM_OK)
+            return -1;
+    }
     fc_scale(w, from, first, &sa, &sq);
-    fc_state_init(&s, model, &p, wa, from, first, m);
+    fc_mix_init(&s, nm, r1->members, p, wa, from, first, m);
     for (int t = from, k = 0; t < n && k < K; t++) {
         if (t == first + k * step) {
-            fc_state_path(&s, H, path);
+            fc_mix_point(&s, H, point);
             for (int h = 0; h < H; h++) {
-                fc[h] = put_back(path[h] + p.shift > 0 ? path[h] + p.shift : 0, f[t + h]);
+                fc[h] = put_back(point[h] > 0 ? point[h] : 0, f[t + h]);
                 act[h] = w[t + h];
             }
             for (int h = 0; h < H; h++)
@@ -259,7 +263,7 @@ backtest_with(const double *w, const double *wa, const double *f, int n, enum fc
                 }
             k++;
         }
-        fc_state_update(&s, wa[t]);
+        fc_mix_update(&s, wa[t]);
     }
     memset(out, 0, sizeof *out);
     out->points = points;
@@ -396,7 +400,7 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     estimate(w, from, first, o->season, xr, &early);
     factors(&early, xr, n + H, fb);
     adjust(w, fb, n, wb);
-    if (backtest_with(w, wb, fb, n, r1->model, fc_loss_for(r1->info.cls), o, out, &with, &e2) != 0)
+    if (backtest_with(w, wb, fb, n, r1, fc_loss_for(r1->info.cls), o, out, &with, &e2) != 0)
         goto done;
     if (with.mase < (1 - FC_REGRESSOR_GAIN) * out->without.mase) {
         adopt(out, r1, f + n, &with);

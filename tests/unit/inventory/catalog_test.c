@@ -181,6 +181,7 @@ catalog_suite(void)
 
 Suite *stock_suite(void);            /* stock_test.c */
 Suite *forecast_suite(void);         /* forecast_test.c */
+Suite *forecast_models_suite(void);  /* forecast_models_test.c */
 Suite *forecast_due_suite(void);     /* forecast_due_test.c */
 Suite *forecast_regress_suite(void); /* forecast_regress_test.c */
 Suite *reorder_suite(void);          /* reorder_test.c */
@@ -199,6 +200,7 @@ main(void)
 
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, forecast_suite());
+    srunner_add_suite(sr, forecast_models_suite());
     srunner_add_suite(sr, forecast_due_suite());
     srunner_add_suite(sr, forecast_regress_suite());
     srunner_add_suite(sr, reorder_suite());
