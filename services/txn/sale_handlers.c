@@ -118,10 +118,11 @@ encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct t
         if (rc == TM_OK && (rc = tm_json_quote(hits, r->code)) == TM_OK &&
             (rc = tm_buf_adds(hits, ",\"kind\":")) == TM_OK &&
             (rc = tm_json_quote(hits, fr_kind_name(r->kind))) == TM_OK &&
-            (rc = tm_buf_printf(hits,
-                                ",\"weight\":%g,\"observed\":%.4g,\"threshold\":%.4g,"
-                                "\"message\":",
-                                r->weight, h->observed, h->threshold)) == TM_OK &&
+            /* exact: a reader compares observed with threshold */
+            (rc = tm_json_kv_exact(hits, "weight", r->weight, 0)) == TM_OK &&
+            (rc = tm_json_kv_exact(hits, "observed", h->observed, 0)) == TM_OK &&
+            (rc = tm_json_kv_exact(hits, "threshold", h->threshold, 0)) == TM_OK &&
+            (rc = tm_buf_adds(hits, ",\"message\":")) == TM_OK &&
             (rc = tm_json_quote(hits, h->message)) == TM_OK)
             rc = tm_buf_adds(hits, "}");
     }
@@ -133,6 +134,23 @@ encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct t
     return rc == TM_OK ? tm_buf_adds(skipped, "]") : rc;
 }
 
+/* The velocity keys of sale s (its customer, instrument and store), in
+ * bufs the caller holds while keys are used. */
+struct vel_keys {
+    char cust[24], store[24];
+    const char *keys[FR_SCOPES];
+};
+
+static void
+vel_keys(const struct tx_sale *s, struct vel_keys *k)
+{
+    snprintf(k->cust, sizeof k->cust, "%" PRId64, s->customer_id);
+    snprintf(k->store, sizeof k->store, "%" PRId64, s->store_id);
+    k->keys[FR_SCOPE_CUSTOMER] = s->customer_id ? k->cust : NULL;
+    k->keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
+    k->keys[FR_SCOPE_STORE] = k->store;
+}
+
 /* Everything the rules need for sale s: the facts read with it (x), and
  * its velocity counters from Redis (counted once per sale id). */
 static void
@@ -140,8 +158,8 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
        struct fr_facts *f)
 {
     struct tm_redis *r;
-    char sid[40], cust[24], store[24];
-    const char *keys[FR_SCOPES];
+    struct vel_keys k;
+    char sid[40];
     struct tm_err verr;
 
     memset(f, 0, sizeof *f);
@@ -155,19 +173,36 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
     }
     f->store = x->store;
     snprintf(sid, sizeof sid, "%" PRId64, sale_id);
-    snprintf(cust, sizeof cust, "%" PRId64, s->customer_id);
-    snprintf(store, sizeof store, "%" PRId64, s->store_id);
-    keys[FR_SCOPE_CUSTOMER] = s->customer_id ? cust : NULL;
-    keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
-    keys[FR_SCOPE_STORE] = store;
+    vel_keys(s, &k);
     r = tm_redis_pool_get(app->redis, 200);
     if (!r || tx_velocity_add(r, sid, x->when.epoch_ms / 1000, s->total_cents, tm_now_ms() / 1000,
-                              keys, &f->velocity, &verr) != TM_OK) {
+                              k.keys, &f->velocity, &verr) != TM_OK) {
         /* scored without velocity: the result says which rules were skipped */
         f->velocity.evaluated = 0;
         tm_log_warn(NULL, "velocity.unavailable", "sale=%s error=\"%s\"", sid,
                     r ? verr.message : "no Redis connection");
     }
+    tm_redis_pool_put(app->redis, r);
+}
+
+/* A declined attempt stays an attempt but is no spend: its amount leaves
+ * the velocity counters gather() added it to (once per sale id). A failure
+ * is logged: the amount then counts until its buckets expire, as it did
+ * when declines were spend. */
+static void
+unspend(struct tx_app *app, const struct tx_sale *s, const struct tx_when *when, int64_t sale_id)
+{
+    struct tm_redis *r = tm_redis_pool_get(app->redis, 200);
+    struct vel_keys k;
+    struct tm_err e;
+    char sid[40];
+
+    snprintf(sid, sizeof sid, "%" PRId64, sale_id);
+    vel_keys(s, &k);
+    if (!r ||
+        tx_velocity_unspend(r, sid, when->epoch_ms / 1000, s->total_cents, k.keys, &e) != TM_OK)
+        tm_log_warn(NULL, "velocity.unspend", "sale=%s error=\"%s\"", sid,
+                    r ? e.message : "no Redis connection");
     tm_redis_pool_put(app->redis, r);
 }
 
@@ -250,7 +285,7 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
         if ((rc = too_big(tm_buf_printf(&d, "{\"transaction\":%s}", doc.p), err)) == TM_OK) {
             free(rep->details);
             rep->details = tm_buf_steal(&d);
-            tm_err_set(&e, TM_UNPROCESSABLE, "transaction",
+            tm_err_set(&e, TM_DECLINED, "transaction",
                        "declined: fraud score %.0f reaches the decline threshold", res->score);
             tm_reply_error(rep, &e, fl->req->id);
         }
@@ -400,6 +435,8 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
     } else if (res.decision == FR_DECLINE) {
         /* an earlier try may have scored lower and taken the stock */
         *keep = 1;
+        if (f.velocity.evaluated)
+            unspend(fl->app, &fl->sale, &fl->when, fl->claim.sale_id);
         if (!fl->resumed || (rc = give_back(fl, err)) == TM_OK)
             rc = record(fl, "declined", x.version, &res, hits.p, skipped.p, rep, err);
     } else if ((rc = take_stock(fl, rep, &taken, err)) == TM_OK && taken) {
