@@ -516,25 +516,22 @@ out:
 enum tm_code
 tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const names[] = {"reason"};
-    char status[16], reason[501] = "";
+    struct tx_void v;
+    char status[16], who[96];
     int64_t id = 0;
     struct tm_buf cur;
     cJSON *body = NULL;
-    const cJSON *it;
     enum tm_code rc;
 
     tm_buf_init(&cur, 1 << 20);
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK)
         goto out;
-    if (ctx->req->body_len) {
-        if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-            (rc = tm_json_only(body, names, 1, err)) != TM_OK)
-            goto out;
-        if ((it = tm_json_member(body, "reason")) &&
-            (rc = tm_json_as_str(it, "reason", 1, 500, reason, sizeof reason, err)) != TM_OK)
-            goto out;
-    }
+    if (ctx->req->body_len && (rc = tm_ctx_body(ctx, &body, err)) != TM_OK)
+        goto out;
+    if ((rc = tx_decode_void(body, &v, err)) != TM_OK)
+        goto out;
+    /* the operator the POS named, else whoever is signed in */
+    tm_ctx_principal(ctx, who, sizeof who);
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
     if ((rc = tx_sale_for(ctx, id, 1, status, sizeof status, &cur, err)) != TM_OK)
         goto out;
@@ -551,8 +548,8 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tx_stock_reverse(ctx->app, id, ctx->req->id,
                                ctx->req->deadline_ms ? ctx->req->deadline_ms : tm_now_ms() + 10000,
                                err)) != TM_OK ||
-        (rc = tx_db_sale_void(ctx->db, id, reason[0] ? reason : "voided", &rep->body, err)) !=
-            TM_OK)
+        (rc = tx_db_sale_void(ctx->db, id, v.reason[0] ? v.reason : "voided",
+                              v.operator_id[0] ? v.operator_id : who, &rep->body, err)) != TM_OK)
         goto out;
     rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, err);
 out:

@@ -30,7 +30,13 @@
     " 'review', CASE WHEN t.review_label IS NULL THEN NULL ELSE json_build_object(" \
     "'label', t.review_label, 'note', t.review_note, 'reviewed_by', t.reviewed_by," \
     " 'reviewed_at', " TM_DB_TS("t.reviewed_at") ") END," \
+    " 'operator', t.operator," \
     " 'voided_at', " TM_DB_TS("t.voided_at") ", 'void_reason', t.void_reason," \
+    " 'void_operator', t.void_operator," \
+    " 'void_fraud', CASE WHEN t.void_decision IS NULL THEN NULL ELSE json_build_object(" \
+    "'rule_set_version', t.void_rule_set_version, 'score', t.void_score," \
+    " 'decision', t.void_decision, 'rules', t.void_reasons," \
+    " 'not_evaluated', t.void_not_evaluated) END," \
     " 'created_at', " TM_DB_TS("t.created_at") ")::text"
 
 /* A transaction row t as its API document. */
@@ -379,7 +385,7 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
         rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
     snprintf(score, sizeof score, "%.2f", x->score);
     if (rc == TM_OK) {
-        const char *params[22] = {tm_db_int(&id, x->id),
+        const char *params[23] = {tm_db_int(&id, x->id),
                                   tm_db_int(&store, s->store_id),
                                   s->customer_id ? tm_db_int(&cust, s->customer_id) : NULL,
                                   s->channel,
@@ -400,7 +406,8 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
                                   arr[1].p,
                                   arr[2].p,
                                   tm_db_int(&st, x->finish_status),
-                                  x->finish_status ? "true" : "false"};
+                                  x->finish_status ? "true" : "false",
+                                  s->operator_id[0] ? s->operator_id : NULL};
         /* the customer's history keeps its last FR_HISTORY_MAX (50) sales;
          * the JSON is built from what the inserts return (the statement's
          * snapshot does not see its own rows), so nothing is read back */
@@ -408,10 +415,11 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
             db,
             "WITH t AS (INSERT INTO txn.transactions (id, store_id, customer_id, channel,"
             " payment_method, instrument, occurred_at, status, total_cents, units,"
-            " rule_set_version, score, decision, reasons, not_evaluated, principal, idem_key)"
+            " rule_set_version, score, decision, reasons, not_evaluated, principal, idem_key,"
+            " operator)"
             " VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5, $6,"
             " to_timestamp($7::bigint / 1000.0), $8, $9::bigint, $10::bigint, $11::int,"
-            " $12::float8, $13, $14::jsonb, $15::jsonb, $16, $17) RETURNING *),"
+            " $12::float8, $13, $14::jsonb, $15::jsonb, $16, $17, $23) RETURNING *),"
             " l AS (INSERT INTO txn.transaction_lines (transaction_id, line, product_id, quantity,"
             " unit_price_cents) SELECT (SELECT id FROM t), u.ord - 1, u.p, u.q, u.c"
             " FROM unnest($18::bigint[], $19::bigint[], $20::bigint[]) WITH ORDINALITY"
@@ -432,7 +440,7 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
                      "$17"
                      " AND sale_id = $1::bigint AND state = 'pending' RETURNING 1)"
                      " SELECT d.doc, EXISTS (SELECT 1 FROM c) FROM d",
-            22, params, &r, err);
+            23, params, &r, err);
     }
     if (rc == TM_OK && PQntuples(r) == 0)
         rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
@@ -554,17 +562,19 @@ tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope, struct 
 }
 
 enum tm_code
-tx_db_sale_void(PGconn *db, int64_t id, const char *reason, struct tm_buf *out, struct tm_err *err)
+tx_db_sale_void(PGconn *db, int64_t id, const char *reason, const char *operator_id,
+                struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int tid;
-    const char *params[2] = {tm_db_int(&tid, id), reason};
+    const char *params[3] = {tm_db_int(&tid, id), reason, operator_id};
 
     return tm_db_json_one(
         db,
         "WITH v AS (UPDATE txn.transactions SET status = 'voided', voided_at = now(),"
-        " void_reason = $2 WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
+        " void_reason = $2, void_operator = $3"
+        " WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
         " SELECT " TX_JSON " FROM v t",
-        2, params, "id", "completed transaction", out, err);
+        3, params, "id", "completed transaction", out, err);
 }
 
 enum tm_code

@@ -168,9 +168,11 @@ TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
 TM_MUSTCHECK enum tm_code tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope,
                                               struct tm_buf *out, struct tm_err *err);
 
-/* Marks a completed sale voided (reason) and writes its JSON. */
+/* Marks a completed sale voided (reason, by operator_id) and writes its
+ * JSON. */
 TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *reason,
-                                          struct tm_buf *out, struct tm_err *err);
+                                          const char *operator_id, struct tm_buf *out,
+                                          struct tm_err *err);
 
 /* Records the review of a flagged sale; TM_CONFLICT (label) when it was
  * already reviewed, TM_UNPROCESSABLE when it was approved. Counts the label

@@ -2,7 +2,8 @@
  * gateway and tm-txn, as a fraud analyst sees it: a declined attempt is an
  * attempt but never spend (one blocked huge attempt does not block the real
  * customer's next purchase), a fired rule's observed and threshold are the
- * exact values (1137995, not 1138000), a decline answers its own code.
+ * exact values (1137995, not 1138000), a decline answers its own code,
+ * sales and voids carry the operator who made them.
  * Each test makes its own store, products and customers, and puts the
  * plain rule set back when it is done. */
 #include <stdio.h>
@@ -140,6 +141,60 @@ START_TEST(test_observed_and_threshold_are_exact)
 }
 END_TEST
 
+/* A sale names its cashier, a void its operator (else the signed-in
+ * principal); both are stored and answered; a malformed one is a 400 that
+ * changes nothing. */
+START_TEST(test_operator_on_sales_and_voids)
+{
+    long long store = new_store(), product = new_product(), id, id2;
+    char body[512], path[96];
+    struct resp r;
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"cash\","
+             "\"operator\":\"cashier.07\"}",
+             store, product);
+    ck_assert_int_eq(post_sale("op-1", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "operator"), "cashier.07");
+    id = jint(&r, "id");
+    resp_free(&r);
+    ck_assert_int_eq(post_sale("op-2", body, &r), 0);
+    ck_assert_int_eq(r.status, 201);
+    id2 = jint(&r, "id");
+    resp_free(&r);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"cash\","
+             "\"operator\":\"cashier 07\"}",
+             store, product);
+    ck_assert_int_eq(post_sale("op-bad", body, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "operator");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id);
+    ck_assert_int_eq(http("POST", path, "{\"operator\":\"mgr 1\"}", &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "operator");
+    resp_free(&r);
+    ck_assert_int_eq(http("POST", path, "{\"reason\":\"refund\",\"operator\":\"mgr-1\"}", &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "status"), "voided");
+    ck_assert_str_eq(jstr(&r, "void_operator"), "mgr-1");
+    ck_assert_str_eq(jstr(&r, "operator"), "cashier.07");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id2);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "void_operator"), "user:1"); /* the admin signed in */
+    resp_free(&r);
+    wait_stock_level("on_hand", store, product, 10);
+}
+END_TEST
+
 Suite *
 fraud_suite(void)
 {
@@ -149,6 +204,7 @@ fraud_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_declined_attempt_is_no_spend);
     tcase_add_test(tc, test_observed_and_threshold_are_exact);
+    tcase_add_test(tc, test_operator_on_sales_and_voids);
     suite_add_tcase(s, tc);
     return s;
 }
