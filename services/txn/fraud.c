@@ -13,9 +13,13 @@ const int64_t fr_window_s[FR_WINDOWS] = {600, 3600, 86400};
 
 /* by value, then NULL (the accepted values of a rule's member) */
 const char *const fr_kind_names[FR_KINDS + 1] = {
-    "velocity_count", "velocity_amount",    "amount_over",      "customer_amount", "store_amount",
-    "night_hour",     "new_customer_large", "high_value_units", "basket_vs_usual", "customer_risk"};
-const char *const fr_scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store"};
+    "velocity_count",  "velocity_amount",  "amount_over",        "customer_amount",
+    "store_amount",    "night_hour",       "new_customer_large", "high_value_units",
+    "basket_vs_usual", "customer_risk",    "distinct_stores",    "distinct_channels",
+    "small_attempts",  "small_then_large", "declined_attempts",  "customer_spend_ratio",
+    "first_purchase",  "void_count",       "void_amount"};
+const char *const fr_scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store", "operator"};
+const char *const fr_channel_names[FR_CHANNELS + 1] = {"pos", "online", "mobile"};
 const char *const fr_window_names[FR_WINDOWS + 1] = {"10m", "1h", "24h"};
 static const char *const decision_names[] = {"approve", "review", "decline"};
 
@@ -62,6 +66,23 @@ median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The q quantile of sorted v[n] (linear between order statistics, as R's
+ * type 7); 0 when n is 0. */
+static double
+quantile_sorted(const double *v, int n, double q)
+{
+    double h;
+    int lo;
+
+    if (n <= 0)
+        return 0;
+    h = (n - 1) * q;
+    lo = (int)floor(h);
+    if (lo >= n - 1)
+        return v[n - 1];
+    return v[lo] + (h - lo) * (v[lo + 1] - v[lo]);
+}
+
 void
 fr_history_from(const int64_t *totals, const int64_t *units, int n, struct fr_history *out)
 {
@@ -86,6 +107,7 @@ fr_history_from(const int64_t *totals, const int64_t *units, int n, struct fr_hi
     for (int i = 0; i < k; i++)
         dev[i] = fabs(lg[i] - out->median_log);
     out->mad_log = median(dev, k);
+    out->q90_log = quantile_sorted(lg, k, 0.9);
 }
 
 double
@@ -300,37 +322,42 @@ fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err)
     return TM_OK;
 }
 
-/* Version 1 of every installation; docs/fraud.md explains each rule. The
- * documents are plain text here: tx_decode_rule_set_text reads them. */
-const char fr_default_rules_json[] =
-    "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["
-    "{\"code\":\"customer_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
-    "\"window\":\"10m\",\"threshold\":5,\"weight\":40},"
-    "{\"code\":\"customer_burst_1h\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
-    "\"window\":\"1h\",\"threshold\":10,\"weight\":20},"
-    "{\"code\":\"customer_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"customer\","
-    "\"window\":\"24h\",\"threshold\":1000000,\"weight\":25},"
-    "{\"code\":\"instrument_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"instrument\","
-    "\"window\":\"10m\",\"threshold\":4,\"weight\":60},"
-    "{\"code\":\"instrument_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"instrument\","
-    "\"window\":\"24h\",\"threshold\":500000,\"weight\":25},"
-    "{\"code\":\"store_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"store\","
-    "\"window\":\"10m\",\"threshold\":600,\"weight\":10},"
-    "{\"code\":\"amount_over_5000\",\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":25},"
-    "{\"code\":\"unusual_for_customer\",\"kind\":\"customer_amount\",\"threshold\":3.5,"
-    "\"min_history\":5,\"fallback_cents\":200000,\"weight\":45},"
-    "{\"code\":\"unusual_for_store\",\"kind\":\"store_amount\",\"threshold\":4,"
-    "\"min_history\":30,\"weight\":15},"
-    "{\"code\":\"night_local\",\"kind\":\"night_hour\",\"hour_from\":2,\"hour_to\":5,"
-    "\"weight\":15},"
-    "{\"code\":\"new_customer_large\",\"kind\":\"new_customer_large\",\"threshold\":100000,"
-    "\"min_history\":1,\"weight\":30},"
-    "{\"code\":\"high_value_units\",\"kind\":\"high_value_units\",\"threshold\":3,"
-    "\"price_cents\":50000,\"weight\":40},"
-    "{\"code\":\"basket_vs_usual\",\"kind\":\"basket_vs_usual\",\"threshold\":4,"
-    "\"min_history\":5,\"weight\":20},"
-    "{\"code\":\"risky_customer\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":40}"
-    "]}";
+/* Version 1 of every installation (the default before issue 23);
+ * docs/fraud.md explains each rule. The documents are plain text here:
+ * tx_decode_rule_set_text reads them. */
+#define FR_V1_TEXT                                                                                 \
+    "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["                                \
+    "{\"code\":\"customer_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","         \
+    "\"window\":\"10m\",\"threshold\":5,\"weight\":40},"                                           \
+    "{\"code\":\"customer_burst_1h\",\"kind\":\"velocity_count\",\"scope\":\"customer\","          \
+    "\"window\":\"1h\",\"threshold\":10,\"weight\":20},"                                           \
+    "{\"code\":\"customer_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"customer\","        \
+    "\"window\":\"24h\",\"threshold\":1000000,\"weight\":25},"                                     \
+    "{\"code\":\"instrument_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"instrument\","     \
+    "\"window\":\"10m\",\"threshold\":4,\"weight\":60},"                                           \
+    "{\"code\":\"instrument_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"instrument\","    \
+    "\"window\":\"24h\",\"threshold\":500000,\"weight\":25},"                                      \
+    "{\"code\":\"store_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"store\","               \
+    "\"window\":\"10m\",\"threshold\":600,\"weight\":10},"                                         \
+    "{\"code\":\"amount_over_5000\",\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":25}," \
+    "{\"code\":\"unusual_for_customer\",\"kind\":\"customer_amount\",\"threshold\":3.5,"           \
+    "\"min_history\":5,\"fallback_cents\":200000,\"weight\":45},"                                  \
+    "{\"code\":\"unusual_for_store\",\"kind\":\"store_amount\",\"threshold\":4,"                   \
+    "\"min_history\":30,\"weight\":15},"                                                           \
+    "{\"code\":\"night_local\",\"kind\":\"night_hour\",\"hour_from\":2,\"hour_to\":5,"             \
+    "\"weight\":15},"                                                                              \
+    "{\"code\":\"new_customer_large\",\"kind\":\"new_customer_large\",\"threshold\":100000,"       \
+    "\"min_history\":1,\"weight\":30},"                                                            \
+    "{\"code\":\"high_value_units\",\"kind\":\"high_value_units\",\"threshold\":3,"                \
+    "\"price_cents\":50000,\"weight\":40},"                                                        \
+    "{\"code\":\"basket_vs_usual\",\"kind\":\"basket_vs_usual\",\"threshold\":4,"                  \
+    "\"min_history\":5,\"weight\":20},"                                                            \
+    "{\"code\":\"risky_customer\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":40}"      \
+    "]}"
+const char fr_default_rules_v1_json[] = FR_V1_TEXT;
+
+/* Version 2: being written (frules); version 1 meanwhile. */
+const char fr_default_rules_json[] = FR_V1_TEXT;
 
 /* The seed's four additive rules, as we read them: >= 5 sales in 10 minutes,
  * over $5,000, the customer's risk score, the server's clock 2-5 a.m. */

@@ -160,6 +160,7 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
     keys[FR_SCOPE_CUSTOMER] = s->customer_id ? cust : NULL;
     keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
     keys[FR_SCOPE_STORE] = store;
+    keys[FR_SCOPE_OPERATOR] = NULL; /* voids: fsvc */
     r = tm_redis_pool_get(app->redis, 200);
     if (!r || tx_velocity_add(r, sid, x->when.epoch_ms / 1000, s->total_cents, tm_now_ms() / 1000,
                               keys, &f->velocity, &verr) != TM_OK) {

@@ -38,7 +38,7 @@ tx_velocity_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t a
                 int64_t now_s, const char *const keys[FR_SCOPES], struct fr_velocity *out,
                 struct tm_err *err)
 {
-    static const char *const tags[FR_SCOPES] = {"c", "i", "s"};
+    static const char *const tags[FR_SCOPES] = {"c", "i", "s", "o"};
     char marker[96], prefix[FR_SCOPES][128], ts[24], amt[24], now[24];
     const char *args[FR_SCOPES + 4];
     int scope_of[FR_SCOPES], n_keys = 1, n_scopes = 0;
