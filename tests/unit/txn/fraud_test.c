@@ -445,7 +445,7 @@ START_TEST(test_replay_windows_are_exact)
     s.top_price_cents = 100;
     for (int i = 0; i < 5; i++) { /* at 0, 200, ..., 800 s */
         s.ts_s = 1000000 + i * 200;
-        rp_add(st, &s, 0);
+        rp_add(st, &s, FR_APPROVE);
     }
     s.ts_s = 1000000 + 1000; /* 10 minutes back is 400: the sale at 400 is out */
     rp_facts(st, &s, &f);
