@@ -248,8 +248,9 @@ static enum tm_code
 decode_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
 {
     static const char *const names[] = {
-        "code",        "kind",           "enabled",     "weight",    "threshold", "scope", "window",
-        "min_history", "fallback_cents", "price_cents", "hour_from", "hour_to",   "clock"};
+        "code",      "kind",    "enabled",     "weight",         "threshold",
+        "scope",     "window",  "min_history", "fallback_cents", "price_cents",
+        "hour_from", "hour_to", "clock",       "small_cents",    "large_cents"};
     static const char *const clocks[] = {"store", "server", NULL};
     char path[24];
     int sc = 0, win = 0, clock = 0;
@@ -270,7 +271,9 @@ decode_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
         (rc = opt_int(o, "fallback_cents", path, 0, 1e12, &r->fallback_cents, err)) != TM_OK ||
         (rc = opt_int(o, "price_cents", path, 0, 1e12, &r->price_cents, err)) != TM_OK ||
         (rc = opt_int(o, "hour_from", path, 0, 23, &from, err)) != TM_OK ||
-        (rc = opt_int(o, "hour_to", path, 0, 24, &to, err)) != TM_OK)
+        (rc = opt_int(o, "hour_to", path, 0, 24, &to, err)) != TM_OK ||
+        (rc = opt_int(o, "small_cents", path, 1, 1e12, &r->small_cents, err)) != TM_OK ||
+        (rc = opt_int(o, "large_cents", path, 1, 1e12, &r->large_cents, err)) != TM_OK)
         return rc;
     r->scope = (enum fr_scope)sc;
     r->window = (enum fr_window)win;

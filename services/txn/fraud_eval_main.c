@@ -223,7 +223,7 @@ evaluate(const char *rules, const char *path)
         sc[i].label = v[i].label;
         sc[i].decision = (int)res.decision;
         pos += (size_t)v[i].label;
-        rp_add(st, &v[i], res.decision != FR_APPROVE);
+        rp_add(st, &v[i], res.decision);
     }
     qsort(sc, n, sizeof *sc, by_score_desc);
     printf("file=%s rules=%s sales=%zu fraud=%zu (%.2f%%)\n", path, rules, n, pos,

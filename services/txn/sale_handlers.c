@@ -149,6 +149,7 @@ vel_keys(const struct tx_sale *s, struct vel_keys *k)
     k->keys[FR_SCOPE_CUSTOMER] = s->customer_id ? k->cust : NULL;
     k->keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
     k->keys[FR_SCOPE_STORE] = k->store;
+    k->keys[FR_SCOPE_OPERATOR] = s->operator_id[0] ? s->operator_id : NULL;
 }
 
 /* Everything the rules need for sale s: the facts read with it (x), and

@@ -60,8 +60,10 @@ static int
 prefixes(const char *const keys[FR_SCOPES], char prefix[FR_SCOPES][128], const char **args,
          int *scope_of)
 {
-    static const char *const tags[FR_SCOPES] = {
-        [FR_SCOPE_CUSTOMER] = "c", [FR_SCOPE_INSTRUMENT] = "i", [FR_SCOPE_STORE] = "s"};
+    static const char *const tags[FR_SCOPES] = {[FR_SCOPE_CUSTOMER] = "c",
+                                                [FR_SCOPE_INSTRUMENT] = "i",
+                                                [FR_SCOPE_STORE] = "s",
+                                                [FR_SCOPE_OPERATOR] = "o"};
     int n = 0;
 
     for (int s = 0; s < FR_SCOPES; s++) {
