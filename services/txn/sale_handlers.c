@@ -22,6 +22,7 @@
 #include "common/topic.h"
 
 #include "services/txn/app.h"
+#include "services/txn/attempts.h"
 #include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/handlers.h"
@@ -152,8 +153,20 @@ vel_keys(const struct tx_sale *s, struct vel_keys *k)
     k->keys[FR_SCOPE_OPERATOR] = s->operator_id[0] ? s->operator_id : NULL;
 }
 
-/* Everything the rules need for sale s: the facts read with it (x), and
- * its velocity counters from Redis (counted once per sale id). */
+/* The index of channel in fr_channel_names (the decoder took one of them). */
+static int
+channel_of(const char *channel)
+{
+    for (int c = 0; c < FR_CHANNELS; c++)
+        if (strcmp(channel, fr_channel_names[c]) == 0)
+            return c;
+    return FR_CH_POS;
+}
+
+/* Everything the rules need for sale s: the facts read with it (x), its
+ * velocity counters and its instrument's and customer's earlier attempts
+ * from Redis (each counted once per sale id). Redis down: those facts are
+ * unevaluated and the rules needing them are listed as skipped. */
 static void
 gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *x, int64_t sale_id,
        struct fr_facts *f)
@@ -165,6 +178,10 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
 
     memset(f, 0, sizeof *f);
     tx_sale_facts(s, f);
+    f->event = FR_EV_SALE;
+    f->ts_s = x->when.epoch_ms / 1000;
+    f->store_id = s->store_id;
+    f->channel = channel_of(s->channel);
     f->local_hour = x->when.local_hour;
     f->utc_hour = x->when.utc_hour;
     if (s->customer_id) {
@@ -173,25 +190,34 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
         fr_history_from(x->recent_totals, x->recent_units, x->n_recent, &f->customer);
     }
     f->store = x->store;
+    f->population = x->population;
     snprintf(sid, sizeof sid, "%" PRId64, sale_id);
     vel_keys(s, &k);
     r = tm_redis_pool_get(app->redis, 200);
-    if (!r || tx_velocity_add(r, sid, x->when.epoch_ms / 1000, s->total_cents, tm_now_ms() / 1000,
-                              k.keys, &f->velocity, &verr) != TM_OK) {
+    if (!r || tx_velocity_add(r, sid, f->ts_s, s->total_cents, tm_now_ms() / 1000, k.keys,
+                              &f->velocity, &verr) != TM_OK) {
         /* scored without velocity: the result says which rules were skipped */
         f->velocity.evaluated = 0;
         tm_log_warn(NULL, "velocity.unavailable", "sale=%s error=\"%s\"", sid,
                     r ? verr.message : "no Redis connection");
+    } else {
+        struct tx_attempt_in a = {sid, f->ts_s, s->total_cents, s->store_id, f->channel};
+        if (tx_attempts_add(r, &a, k.keys[FR_SCOPE_INSTRUMENT], k.keys[FR_SCOPE_CUSTOMER],
+                            &f->inst_attempts, &f->cust_attempts, &verr) != TM_OK)
+            tm_log_warn(NULL, "attempts.unavailable", "sale=%s error=\"%s\"", sid, verr.message);
     }
     tm_redis_pool_put(app->redis, r);
 }
 
-/* A declined attempt stays an attempt but is no spend: its amount leaves
- * the velocity counters gather() added it to (once per sale id). A failure
- * is logged: the amount then counts until its buckets expire, as it did
- * when declines were spend. */
+/* The decision's mark on the Redis facts gather() added: a declined
+ * attempt stays an attempt but is no spend (its amount leaves the velocity
+ * counters) and is marked declined in its attempt lists; a resumed try
+ * (an earlier one may have been declined) writes its outcome either way.
+ * Once per sale id. A failure is logged: the amount then counts until its
+ * buckets expire, as it did when declines were spend. */
 static void
-unspend(struct tx_app *app, const struct tx_sale *s, const struct tx_when *when, int64_t sale_id)
+mark_outcome(struct tx_app *app, const struct tx_sale *s, const struct tx_when *when,
+             int64_t sale_id, int declined)
 {
     struct tm_redis *r = tm_redis_pool_get(app->redis, 200);
     struct vel_keys k;
@@ -201,8 +227,11 @@ unspend(struct tx_app *app, const struct tx_sale *s, const struct tx_when *when,
     snprintf(sid, sizeof sid, "%" PRId64, sale_id);
     vel_keys(s, &k);
     if (!r ||
-        tx_velocity_unspend(r, sid, when->epoch_ms / 1000, s->total_cents, k.keys, &e) != TM_OK)
-        tm_log_warn(NULL, "velocity.unspend", "sale=%s error=\"%s\"", sid,
+        (declined &&
+         tx_velocity_unspend(r, sid, when->epoch_ms / 1000, s->total_cents, k.keys, &e) != TM_OK) ||
+        tx_attempts_outcome(r, sid, k.keys[FR_SCOPE_INSTRUMENT], k.keys[FR_SCOPE_CUSTOMER],
+                            declined, &e) != TM_OK)
+        tm_log_warn(NULL, "velocity.outcome", "sale=%s error=\"%s\"", sid,
                     r ? e.message : "no Redis connection");
     tm_redis_pool_put(app->redis, r);
 }
@@ -437,11 +466,13 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
         /* an earlier try may have scored lower and taken the stock */
         *keep = 1;
         if (f.velocity.evaluated)
-            unspend(fl->app, &fl->sale, &fl->when, fl->claim.sale_id);
+            mark_outcome(fl->app, &fl->sale, &fl->when, fl->claim.sale_id, 1);
         if (!fl->resumed || (rc = give_back(fl, err)) == TM_OK)
             rc = record(fl, "declined", x.version, &res, hits.p, skipped.p, rep, err);
     } else if ((rc = take_stock(fl, rep, &taken, err)) == TM_OK && taken) {
         *keep = 1;
+        if (fl->resumed && f.velocity.evaluated) /* an earlier try may have been declined */
+            mark_outcome(fl->app, &fl->sale, &fl->when, fl->claim.sale_id, 0);
         rc = record(fl, "completed", x.version, &res, hits.p, skipped.p, rep, err);
     }
     if (rc != TM_OK && err->code >= TM_INTERNAL)

@@ -126,6 +126,21 @@ facts_history(const PGresult *r, int col, struct tx_sale_facts *out)
         memset(out->recent_units, 0, sizeof out->recent_units);
 }
 
+/* A store profile's n, median_log, mad_log, median_units, q90_log from
+ * row 0's columns col.. (NULLs: none, n 0). */
+static void
+profile_at(const PGresult *r, int col, struct fr_history *h)
+{
+    memset(h, 0, sizeof *h);
+    if (tm_db_isnull(r, 0, col))
+        return;
+    h->n = (int)tm_db_i64(r, 0, col);
+    h->median_log = strtod(tm_db_str(r, 0, col + 1), NULL);
+    h->mad_log = strtod(tm_db_str(r, 0, col + 2), NULL);
+    h->median_units = strtod(tm_db_str(r, 0, col + 3), NULL);
+    h->q90_log = strtod(tm_db_str(r, 0, col + 4), NULL);
+}
+
 /* Row 0 of tx_db_sale_facts' statement into out (the store row exists). */
 static void
 facts_row(const PGresult *r, const struct tx_sale *s, struct tx_sale_facts *out)
@@ -153,12 +168,8 @@ facts_row(const PGresult *r, const struct tx_sale *s, struct tx_sale_facts *out)
         out->customer_risk = strtod(tm_db_str(r, 0, 9), NULL);
         facts_history(r, 10, out);
     }
-    if (!tm_db_isnull(r, 0, 12)) {
-        out->store.n = (int)tm_db_i64(r, 0, 12);
-        out->store.median_log = strtod(tm_db_str(r, 0, 13), NULL);
-        out->store.mad_log = strtod(tm_db_str(r, 0, 14), NULL);
-        out->store.median_units = strtod(tm_db_str(r, 0, 15), NULL);
-    }
+    profile_at(r, 12, &out->store);
+    profile_at(r, 17, &out->population);
 }
 
 enum tm_code
@@ -192,7 +203,8 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
                     " pr.ids::text, pr.cents::text, r.version,"
                     " CASE WHEN r.version = $4::int THEN NULL ELSE r.rules::text END,"
                     " c.sales_count, c.risk_score, c.recent_totals::text, c.recent_units::text,"
-                    " p.n, p.median_log, p.mad_log, p.median_units"
+                    " p.n, p.median_log, p.mad_log, p.median_units, p.q90_log,"
+                    " pp.n, pp.median_log, pp.mad_log, pp.median_units, pp.q90_log"
                     " FROM w JOIN txn.stores s ON s.id = $1::bigint AND s.active"
                     " CROSS JOIN LATERAL (SELECT array_agg(id) AS ids, array_agg(unit_price_cents) "
                     "AS cents"
@@ -200,7 +212,8 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
                     " LEFT JOIN LATERAL (SELECT version, rules FROM txn.rule_sets"
                     " ORDER BY version DESC LIMIT 1) r ON true"
                     " LEFT JOIN txn.customers c ON c.id = $5::bigint"
-                    " LEFT JOIN txn.store_profiles p ON p.store_id = $1::bigint",
+                    " LEFT JOIN txn.store_profiles p ON p.store_id = $1::bigint"
+                    " LEFT JOIN txn.store_profiles pp ON pp.store_id = 0",
         5, params, &r, err);
     tm_buf_fini(&ids);
     if (rc == TM_INVALID) /* the only value that can be malformed here */

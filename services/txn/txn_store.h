@@ -54,7 +54,8 @@ struct tx_sale_facts {
     int n_recent; /* the customer's last totals and units */
     int64_t recent_totals[FR_HISTORY_MAX];
     int64_t recent_units[FR_HISTORY_MAX];
-    struct fr_history store; /* the store's profile (n 0: none yet) */
+    struct fr_history store;      /* the store's profile (n 0: none yet) */
+    struct fr_history population; /* every store's (store-profiles row 0; n 0: none yet) */
 };
 void tx_sale_facts_fini(struct tx_sale_facts *f);
 

@@ -15,3 +15,9 @@ ALTER TABLE txn.transactions
 -- The fraud analysts' list of flagged voids (GET /api/v1/transactions?void_flagged=true).
 CREATE INDEX transactions_void_flagged_idx ON txn.transactions (id)
     WHERE void_decision IS NOT NULL AND void_decision <> 'approve';
+
+-- The store profile's 90th percentile of log(total) (a customer's first
+-- purchase is judged against it), and the row store_id = 0: the profile of
+-- every store's recent sales together (the population), refreshed by the
+-- same store-profiles job.
+ALTER TABLE txn.store_profiles ADD COLUMN q90_log double precision NOT NULL DEFAULT 0;

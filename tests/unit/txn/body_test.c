@@ -7,6 +7,7 @@
 
 #include "common/json.h"
 
+#include "services/txn/attempts.h"
 #include "services/txn/decode.h"
 
 Suite *body_suite(void);
@@ -92,6 +93,23 @@ START_TEST(test_void_body)
 }
 END_TEST
 
+/* an attempt as the Redis lists keep it, and what is not one */
+START_TEST(test_attempt_text)
+{
+    struct fr_attempt a;
+
+    ck_assert(tx_attempt_parse("1764237600:1137995:12:1:0", &a));
+    ck_assert(a.ts_s == 1764237600 && a.total_cents == 1137995 && a.store_id == 12 &&
+              a.channel == FR_CH_ONLINE && a.declined == 0);
+    ck_assert(tx_attempt_parse("5:100:3:2:1", &a) && a.declined == 1 && a.channel == FR_CH_MOBILE);
+    ck_assert(!tx_attempt_parse("5:100:3:3:1", &a)); /* no such channel */
+    ck_assert(!tx_attempt_parse("5:100:3:0:2", &a));
+    ck_assert(!tx_attempt_parse("5:100:3:0", &a));
+    ck_assert(!tx_attempt_parse("5:100:3:0:1x", &a));
+    ck_assert(!tx_attempt_parse(NULL, &a));
+}
+END_TEST
+
 Suite *
 body_suite(void)
 {
@@ -100,6 +118,7 @@ body_suite(void)
 
     tcase_add_test(tc, test_sale_operator);
     tcase_add_test(tc, test_void_body);
+    tcase_add_test(tc, test_attempt_text);
     suite_add_tcase(s, tc);
     return s;
 }
