@@ -545,17 +545,134 @@ out:
 
 /* -------------------------------------------------------------- void */
 
+/* A void being scored: its rule set, result and their JSON. */
+struct void_eval {
+    struct fr_rule_set rs;
+    struct fr_result res;
+    int version; /* 0: no rule set, not scored */
+    struct tm_buf hits, skipped;
+};
+
+/* The facts of voiding the sale whose JSON is cur (its customer, store,
+ * channel and total), by operator: the voids counted per customer, store
+ * and operator in Redis, this one included (once per sale id). */
+static void
+void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator_id,
+           struct fr_facts *f)
+{
+    cJSON *t = cJSON_Parse(cur);
+    const cJSON *it;
+    char sid[40], cust[24] = "", store[24] = "";
+    const char *keys[FR_SCOPES] = {NULL};
+    struct tm_redis *r;
+    struct tm_err e;
+
+    memset(f, 0, sizeof *f);
+    f->event = FR_EV_VOID;
+    f->ts_s = tm_now_ms() / 1000;
+    /* the sale kinds are silent on a void: their facts read as evaluated */
+    f->velocity.evaluated = f->inst_attempts.evaluated = f->cust_attempts.evaluated = 1;
+    if ((it = cJSON_GetObjectItem(t, "customer_id")) && cJSON_IsNumber(it)) {
+        f->has_customer = 1;
+        snprintf(cust, sizeof cust, "%.0f", it->valuedouble);
+        keys[FR_SCOPE_CUSTOMER] = cust;
+    }
+    if ((it = cJSON_GetObjectItem(t, "store_id")) && cJSON_IsNumber(it)) {
+        f->store_id = (int64_t)it->valuedouble;
+        snprintf(store, sizeof store, "%" PRId64, f->store_id);
+        keys[FR_SCOPE_STORE] = store;
+    }
+    if ((it = cJSON_GetObjectItem(t, "total_cents")) && cJSON_IsNumber(it))
+        f->total_cents = (int64_t)it->valuedouble;
+    if ((it = cJSON_GetObjectItem(t, "channel")) && cJSON_IsString(it))
+        f->channel = channel_of(it->valuestring);
+    cJSON_Delete(t);
+    keys[FR_SCOPE_OPERATOR] = operator_id;
+    snprintf(sid, sizeof sid, "%" PRId64, id);
+    r = tm_redis_pool_get(app->redis, 200);
+    if (!r || tx_reversals_add(r, sid, f->ts_s, f->total_cents, f->ts_s, keys, &f->reversals, &e) !=
+                  TM_OK) {
+        f->reversals.evaluated = 0; /* the void rules are listed as skipped */
+        tm_log_warn(NULL, "reversals.unavailable", "sale=%s error=\"%s\"", sid,
+                    r ? e.message : "no Redis connection");
+    }
+    tm_redis_pool_put(app->redis, r);
+}
+
+/* Scores the void of sale id (JSON cur) by operator with the newest rule
+ * set's void rules into ve (ve->version 0 when there is no rule set yet:
+ * the void is not scored). */
+static enum tm_code
+score_void(struct tm_ctx *ctx, int64_t id, const char *cur, const char *operator_id,
+           struct void_eval *ve, struct tm_err *err)
+{
+    struct tx_app *app = ctx->app;
+    struct tx_sale_facts x;
+    struct fr_facts f;
+    enum tm_code rc;
+
+    memset(&x, 0, sizeof x);
+    ve->version = 0;
+    rc = tx_db_rules_current(ctx->db, tx_rules_cache_version(&app->rules), &x.version,
+                             &x.rules_json, err);
+    if (rc == TM_UNAVAIL && x.version == 0)
+        return TM_OK; /* no rule set yet: voids go through unscored, as sales cannot */
+    if (rc == TM_OK)
+        rc = current_rules(app, ctx->db, &x, &ve->rs, err);
+    ve->version = x.version;
+    tx_sale_facts_fini(&x);
+    if (rc != TM_OK)
+        return rc;
+    void_facts(app, id, cur, operator_id, &f);
+    fr_score(&ve->rs, &f, &ve->res);
+    if (encode_result(&ve->rs, &ve->res, &ve->hits, &ve->skipped) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
+    return TM_OK;
+}
+
+/* The 422 `declined` of a void scored decline: nothing changed; details
+ * carry the transaction as it stays and how the void was scored. */
+static enum tm_code
+decline_void(struct tm_ctx *ctx, const char *cur, const struct void_eval *ve, struct tm_reply *rep,
+             struct tm_err *err)
+{
+    struct tm_buf d;
+    struct tm_err e;
+    enum tm_code rc;
+
+    tm_buf_init(&d, 1 << 20);
+    rc = too_big(tm_buf_printf(&d,
+                               "{\"transaction\":%s,\"void_fraud\":{\"rule_set_version\":%d,"
+                               "\"score\":%.2f,\"decision\":\"decline\",\"rules\":%s,"
+                               "\"not_evaluated\":%s}}",
+                               cur, ve->version, ve->res.score, ve->hits.p, ve->skipped.p),
+                 err);
+    if (rc == TM_OK) {
+        free(rep->details);
+        rep->details = tm_buf_steal(&d);
+        tm_err_set(&e, TM_DECLINED, "id",
+                   "void declined: fraud score %.0f reaches the decline threshold", ve->res.score);
+        tm_reply_error(rep, &e, ctx->req->id);
+    }
+    tm_buf_fini(&d);
+    return rc;
+}
+
 enum tm_code
 tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
+    struct void_eval *ve = tm_xcalloc(1, sizeof *ve);
     struct tx_void v;
     char status[16], who[96];
+    const char *op;
     int64_t id = 0;
     struct tm_buf cur;
     cJSON *body = NULL;
     enum tm_code rc;
 
     tm_buf_init(&cur, 1 << 20);
+    tm_buf_init(&ve->hits, 1 << 16);
+    tm_buf_init(&ve->skipped, 1 << 12);
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK)
         goto out;
     if (ctx->req->body_len && (rc = tm_ctx_body(ctx, &body, err)) != TM_OK)
@@ -564,6 +681,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         goto out;
     /* the operator the POS named, else whoever is signed in */
     tm_ctx_principal(ctx, who, sizeof who);
+    op = v.operator_id[0] ? v.operator_id : who;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
     if ((rc = tx_sale_for(ctx, id, 1, status, sizeof status, &cur, err)) != TM_OK)
         goto out;
@@ -575,17 +693,28 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         rc = tm_err_set(err, TM_CONFLICT, "id", "a %s sale cannot be voided", status);
         goto out;
     }
+    if ((rc = score_void(ctx, id, cur.p, op, ve, err)) != TM_OK)
+        goto out;
+    if (ve->version && ve->res.decision == FR_DECLINE) {
+        rc = decline_void(ctx, cur.p, ve, rep, err);
+        goto out;
+    }
     /* the stock first: reversing is idempotent, so a crash after it and a
      * retry of the void give the stock back once */
+    struct tx_void_score vs = {ve->version, ve->res.score, fr_decision_name(ve->res.decision),
+                               ve->version ? ve->hits.p : NULL, ve->skipped.p};
     if ((rc = tx_stock_reverse(ctx->app, id, ctx->req->id,
                                ctx->req->deadline_ms ? ctx->req->deadline_ms : tm_now_ms() + 10000,
                                err)) != TM_OK ||
-        (rc = tx_db_sale_void(ctx->db, id, v.reason[0] ? v.reason : "voided",
-                              v.operator_id[0] ? v.operator_id : who, &rep->body, err)) != TM_OK)
+        (rc = tx_db_sale_void(ctx->db, id, v.reason[0] ? v.reason : "voided", op, &vs, &rep->body,
+                              err)) != TM_OK)
         goto out;
     rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, err);
 out:
     cJSON_Delete(body);
     tm_buf_fini(&cur);
+    tm_buf_fini(&ve->hits);
+    tm_buf_fini(&ve->skipped);
+    free(ve);
     return rc;
 }

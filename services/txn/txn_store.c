@@ -547,7 +547,9 @@ tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, stru
                         " AND ($9::bigint[] IS NULL OR t.store_id = ANY($9::bigint[]))"
                         " AND ($10::text IS NULL OR (t.decision <> 'approve'"
                         " AND ($10 = 'all' OR t.review_label IS NULL)))"
-                        " AND t.id > $11::bigint ORDER BY t.id LIMIT $12::bigint",
+                        " AND ($11::boolean IS NULL OR (t.void_decision IS NOT NULL"
+                        " AND t.void_decision <> 'approve') = $11::boolean)"
+                        " AND t.id > $12::bigint ORDER BY t.id LIMIT $13::bigint",
                         TX_F_COUNT + 2, params, &r, err);
     if (rc == TM_INVALID && !err->field[0])
         tm_err_set(err, TM_INVALID, "from", "from and to must be ISO 8601 times");
@@ -576,18 +578,29 @@ tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope, struct 
 
 enum tm_code
 tx_db_sale_void(PGconn *db, int64_t id, const char *reason, const char *operator_id,
-                struct tm_buf *out, struct tm_err *err)
+                const struct tx_void_score *vs, struct tm_buf *out, struct tm_err *err)
 {
-    struct tm_db_int tid;
-    const char *params[3] = {tm_db_int(&tid, id), reason, operator_id};
+    struct tm_db_int tid, ver;
+    char score[32];
+    const char *params[8] = {tm_db_int(&tid, id),
+                             reason,
+                             operator_id,
+                             vs->reasons_json ? tm_db_int(&ver, vs->rule_set_version) : NULL,
+                             vs->reasons_json ? score : NULL,
+                             vs->reasons_json ? vs->decision : NULL,
+                             vs->reasons_json,
+                             vs->reasons_json ? vs->not_evaluated_json : NULL};
 
+    snprintf(score, sizeof score, "%.2f", vs->score);
     return tm_db_json_one(
         db,
         "WITH v AS (UPDATE txn.transactions SET status = 'voided', voided_at = now(),"
-        " void_reason = $2, void_operator = $3"
+        " void_reason = $2, void_operator = $3, void_rule_set_version = $4::int,"
+        " void_score = $5::float8, void_decision = $6, void_reasons = $7::jsonb,"
+        " void_not_evaluated = $8::jsonb"
         " WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
         " SELECT " TX_JSON " FROM v t",
-        3, params, "id", "completed transaction", out, err);
+        8, params, "id", "completed transaction", out, err);
 }
 
 enum tm_code

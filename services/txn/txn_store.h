@@ -157,6 +157,7 @@ enum {
     TX_F_MAX,
     TX_F_SCOPE,
     TX_F_SUSPICIOUS,
+    TX_F_VOID_FLAGGED, /* "true": voids scored review (or worse); "false": the others */
     TX_F_COUNT
 };
 TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
@@ -169,11 +170,20 @@ TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
 TM_MUSTCHECK enum tm_code tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope,
                                               struct tm_buf *out, struct tm_err *err);
 
-/* Marks a completed sale voided (reason, by operator_id) and writes its
- * JSON. */
+/* How a void was scored (NULL reasons: it was not: no rule set). */
+struct tx_void_score {
+    int rule_set_version;
+    double score;
+    const char *decision;
+    const char *reasons_json;       /* fired void rules */
+    const char *not_evaluated_json; /* void rules whose facts were unavailable */
+};
+
+/* Marks a completed sale voided (reason, by operator_id, scored as vs says)
+ * and writes its JSON. */
 TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *reason,
-                                          const char *operator_id, struct tm_buf *out,
-                                          struct tm_err *err);
+                                          const char *operator_id, const struct tx_void_score *vs,
+                                          struct tm_buf *out, struct tm_err *err);
 
 /* Records the review of a flagged sale; TM_CONFLICT (label) when it was
  * already reviewed, TM_UNPROCESSABLE when it was approved. Counts the label

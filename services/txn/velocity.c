@@ -57,8 +57,8 @@ static const char unspend_script[] =
 /* The prefix of every present scope into prefix[] and args[first..]; the
  * scopes' indexes into scope_of. Returns how many. */
 static int
-prefixes(const char *const keys[FR_SCOPES], char prefix[FR_SCOPES][128], const char **args,
-         int *scope_of)
+prefixes(const char *ns, const char *const keys[FR_SCOPES], char prefix[FR_SCOPES][128],
+         const char **args, int *scope_of)
 {
     static const char *const tags[FR_SCOPES] = {[FR_SCOPE_CUSTOMER] = "c",
                                                 [FR_SCOPE_INSTRUMENT] = "i",
@@ -69,17 +69,18 @@ prefixes(const char *const keys[FR_SCOPES], char prefix[FR_SCOPES][128], const c
     for (int s = 0; s < FR_SCOPES; s++) {
         if (!keys[s] || !keys[s][0])
             continue;
-        snprintf(prefix[s], sizeof prefix[s], "tm:vel:%s:%s", tags[s], keys[s]);
+        snprintf(prefix[s], sizeof prefix[s], "tm:%s:%s:%s", ns, tags[s], keys[s]);
         args[n] = prefix[s];
         scope_of[n++] = s;
     }
     return n;
 }
 
-enum tm_code
-tx_velocity_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t amount_cents,
-                int64_t now_s, const char *const keys[FR_SCOPES], struct fr_velocity *out,
-                struct tm_err *err)
+/* tx_velocity_add and tx_reversals_add, in the namespace ns ("vel", "rev"). */
+static enum tm_code
+add_in(const char *ns, struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t amount_cents,
+       int64_t now_s, const char *const keys[FR_SCOPES], struct fr_velocity *out,
+       struct tm_err *err)
 {
     char marker[96], back[96], prefix[FR_SCOPES][128], ts[24], amt[24], now[24];
     const char *args[FR_SCOPES + 5];
@@ -88,11 +89,11 @@ tx_velocity_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t a
     enum tm_code rc;
 
     memset(out, 0, sizeof *out);
-    snprintf(marker, sizeof marker, "tm:vel:sale:%s", sale_id);
-    snprintf(back, sizeof back, "tm:vel:back:%s", sale_id);
+    snprintf(marker, sizeof marker, "tm:%s:sale:%s", ns, sale_id);
+    snprintf(back, sizeof back, "tm:%s:back:%s", ns, sale_id);
     args[0] = marker;
     args[1] = back;
-    n_scopes = prefixes(keys, prefix, args + 2, scope_of);
+    n_scopes = prefixes(ns, keys, prefix, args + 2, scope_of);
     n_keys = n_scopes + 2;
     snprintf(ts, sizeof ts, "%lld", (long long)ts_s);
     snprintf(amt, sizeof amt, "%lld", (long long)amount_cents);
@@ -120,6 +121,22 @@ tx_velocity_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t a
 }
 
 enum tm_code
+tx_velocity_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t amount_cents,
+                int64_t now_s, const char *const keys[FR_SCOPES], struct fr_velocity *out,
+                struct tm_err *err)
+{
+    return add_in("vel", r, sale_id, ts_s, amount_cents, now_s, keys, out, err);
+}
+
+enum tm_code
+tx_reversals_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t amount_cents,
+                 int64_t now_s, const char *const keys[FR_SCOPES], struct fr_velocity *out,
+                 struct tm_err *err)
+{
+    return add_in("rev", r, sale_id, ts_s, amount_cents, now_s, keys, out, err);
+}
+
+enum tm_code
 tx_velocity_unspend(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t amount_cents,
                     const char *const keys[FR_SCOPES], struct tm_err *err)
 {
@@ -131,7 +148,7 @@ tx_velocity_unspend(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64
 
     snprintf(back, sizeof back, "tm:vel:back:%s", sale_id);
     args[0] = back;
-    n_keys = prefixes(keys, prefix, args + 1, scope_of) + 1;
+    n_keys = prefixes("vel", keys, prefix, args + 1, scope_of) + 1;
     snprintf(ts, sizeof ts, "%lld", (long long)ts_s);
     snprintf(amt, sizeof amt, "%lld", (long long)amount_cents);
     args[n_keys] = ts;

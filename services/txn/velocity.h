@@ -26,6 +26,15 @@ TM_MUSTCHECK enum tm_code tx_velocity_add(struct tm_redis *r, const char *sale_i
                                           const char *const keys[FR_SCOPES],
                                           struct fr_velocity *out, struct tm_err *err);
 
+/* The same counters for voids (fr_facts.reversals): adds the void of
+ * sale_id (at ts_s, the voided sale's amount_cents) under each non-NULL
+ * keys[scope] (customer, store, operator; instrument unused) once per sale
+ * id, and reads every window, this void included. */
+TM_MUSTCHECK enum tm_code tx_reversals_add(struct tm_redis *r, const char *sale_id, int64_t ts_s,
+                                           int64_t amount_cents, int64_t now_s,
+                                           const char *const keys[FR_SCOPES],
+                                           struct fr_velocity *out, struct tm_err *err);
+
 /* Takes sale_id's amount back out of the buckets tx_velocity_add put it in
  * (same ts_s, amount_cents and keys): the sale was declined. Once per sale
  * id; a later tx_velocity_add of the same sale id (a resumed try scored
