@@ -249,6 +249,7 @@ pr_auc(const struct scored *s, size_t n, size_t pos)
 /* Flagged (review or decline) rows per pattern, per set. */
 struct tally {
     size_t rows[GEN_PATTERNS], flagged[EVAL_SETS][GEN_PATTERNS];
+    size_t fired[FR_RULES_MAX][2]; /* the first set's rules: fired on legit, on fraud rows */
 };
 
 /* Replays v[n] through set rs; sc[n] gets each row's score; t its flags. */
@@ -267,9 +268,21 @@ replay(const struct fr_rule_set *rs, const struct rp_sale *v, size_t n, struct s
         sc[i].label = v[i].label;
         sc[i].decision = (int)res.decision;
         t->flagged[set][v[i].pattern] += res.decision != FR_APPROVE;
+        for (int h = 0; set == 0 && h < res.n_hits; h++)
+            t->fired[res.hits[h].rule][v[i].label != 0]++;
         rp_add(st, &v[i], res.decision);
     }
     rp_free(st);
+}
+
+/* How often each rule of the first set fired, on legitimate and fraud rows. */
+static void
+print_rules(const char *name, const struct fr_rule_set *rs, const struct tally *t)
+{
+    printf("\nrules of %s: rows each fired on (weight; legit, fraud):\n", name);
+    for (int i = 0; i < rs->n_rules; i++)
+        printf("  %-28s %5g  %7zu  %7zu\n", rs->rules[i].code, rs->rules[i].weight, t->fired[i][0],
+               t->fired[i][1]);
 }
 
 static void
@@ -322,6 +335,8 @@ evaluate(const char *const *rules, int n_sets, const char *path)
         t->rows[v[i].pattern]++;
         pos += (size_t)v[i].label;
     }
+    struct fr_rule_set first;
+
     for (int k = 0; k < n_sets; k++) {
         struct fr_rule_set rs;
         double p, r, fr;
@@ -332,6 +347,8 @@ evaluate(const char *const *rules, int n_sets, const char *path)
             return 2;
         }
         replay(&rs, v, n, sc, t, k);
+        if (k == 0)
+            first = rs;
         qsort(sc, n, sizeof *sc, by_score_desc);
         printf("file=%s rules=%s sales=%zu fraud=%zu (%.2f%%)\n", path, rules[k], n, pos,
                n ? 100.0 * (double)pos / (double)n : 0);
@@ -345,6 +362,7 @@ evaluate(const char *const *rules, int n_sets, const char *path)
                n ? (double)pos / (double)n : 0);
     }
     print_table(rules, n_sets, t);
+    print_rules(rules[0], &first, t);
     free(t);
     free(sc);
     free(v);
