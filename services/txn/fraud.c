@@ -571,7 +571,7 @@ const char fr_default_rules_json[] =
     "{\"code\":\"customer_declined_24h\",\"kind\":\"declined_attempts\",\"scope\":\"customer\","
     "\"window\":\"24h\",\"threshold\":3,\"weight\":30},"
     "{\"code\":\"spend_vs_customer_q90\",\"kind\":\"customer_spend_ratio\",\"threshold\":3,"
-    "\"min_history\":10,\"weight\":60},"
+    "\"min_history\":10,\"weight\":30},"
     "{\"code\":\"first_purchase_vs_usual\",\"kind\":\"first_purchase\",\"threshold\":3,"
     "\"min_history\":30,\"weight\":60},"
     "{\"code\":\"operator_voids_24h\",\"kind\":\"void_count\",\"scope\":\"operator\","

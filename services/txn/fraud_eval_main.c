@@ -5,7 +5,7 @@
  * review or decline), the sets side by side. --generate writes the sample
  * generator's labelled rows instead.
  *
- *   tm-fraud-eval [--rules default|v1|seed|FILE.json]... FILE.csv
+ *   tm-fraud-eval [--rules default|v1|seed|FILE.json]... [--warmup DAYS] FILE.csv
  *   tm-fraud-eval --generate DAYS [--customers N] [--seed S] > FILE.csv
  *
  * CSV (header line first): ts,customer,instrument,store,total_cents,units,
@@ -15,7 +15,9 @@
  * "void", channel "pos", "online" or "mobile", pattern a number (0
  * legitimate; gen.h names them), issuer_declined 1 when the bank declined
  * the attempt. Rows of the first ten columns alone are sales at a till.
- * Rows are replayed in ts order. */
+ * Rows are replayed in ts order; with --warmup the first DAYS days only
+ * build the history (every regular customer of a sample is "new" on its
+ * first day) and are not counted. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,27 +254,34 @@ struct tally {
     size_t fired[FR_RULES_MAX][2]; /* the first set's rules: fired on legit, on fraud rows */
 };
 
-/* Replays v[n] through set rs; sc[n] gets each row's score; t its flags. */
-static void
-replay(const struct fr_rule_set *rs, const struct rp_sale *v, size_t n, struct scored *sc,
-       struct tally *t, int set)
+/* Replays v[n] through set rs; the rows from `from` on are counted: sc
+ * gets each one's score, t its flags. Returns how many were counted. */
+static size_t
+replay(const struct fr_rule_set *rs, const struct rp_sale *v, size_t n, int64_t from,
+       struct scored *sc, struct tally *t, int set)
 {
     struct rp_state *st = rp_new();
+    size_t m = 0;
 
     for (size_t i = 0; i < n; i++) {
         struct fr_facts f;
         struct fr_result res;
         rp_facts(st, &v[i], &f);
         fr_score(rs, &f, &res);
-        sc[i].score = res.score;
-        sc[i].label = v[i].label;
-        sc[i].decision = (int)res.decision;
+        if (v[i].ts_s < from) { /* the warm-up: history only */
+            rp_add(st, &v[i], res.decision);
+            continue;
+        }
+        sc[m].score = res.score;
+        sc[m].label = v[i].label;
+        sc[m++].decision = (int)res.decision;
         t->flagged[set][v[i].pattern] += res.decision != FR_APPROVE;
         for (int h = 0; set == 0 && h < res.n_hits; h++)
             t->fired[res.hits[h].rule][v[i].label != 0]++;
         rp_add(st, &v[i], res.decision);
     }
     rp_free(st);
+    return m;
 }
 
 /* How often each rule of the first set fired, on legitimate and fraud rows. */
@@ -320,18 +329,23 @@ print_table(const char *const *rules, int n_sets, const struct tally *t)
 }
 
 static int
-evaluate(const char *const *rules, int n_sets, const char *path)
+evaluate(const char *const *rules, int n_sets, const char *path, long long warmup_days)
 {
     struct rp_sale *v = NULL;
     struct scored *sc;
     struct tally *t;
-    size_t n = 0, pos = 0;
+    size_t n = 0, pos = 0, all;
+    int64_t from;
 
     if (read_csv(path, &v, &n) != 0)
         return 2;
+    all = n;
+    from = n ? v[0].ts_s + (int64_t)warmup_days * 86400 : 0;
     sc = tm_xcalloc(n ? n : 1, sizeof *sc);
     t = tm_xcalloc(1, sizeof *t);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < all; i++) {
+        if (v[i].ts_s < from)
+            continue;
         t->rows[v[i].pattern]++;
         pos += (size_t)v[i].label;
     }
@@ -346,12 +360,16 @@ evaluate(const char *const *rules, int n_sets, const char *path)
             free(v);
             return 2;
         }
-        replay(&rs, v, n, sc, t, k);
+        n = replay(&rs, v, all, from, sc, t, k);
         if (k == 0)
             first = rs;
         qsort(sc, n, sizeof *sc, by_score_desc);
-        printf("file=%s rules=%s sales=%zu fraud=%zu (%.2f%%)\n", path, rules[k], n, pos,
+        printf("file=%s rules=%s sales=%zu fraud=%zu (%.2f%%)", path, rules[k], n, pos,
                n ? 100.0 * (double)pos / (double)n : 0);
+        if (warmup_days)
+            printf(", after a warm-up of %lld days (%zu rows replayed, not counted)", warmup_days,
+                   all - n);
+        printf("\n");
         at_threshold(sc, n, pos, rs.review_at, &p, &r, &fr);
         printf("  review  (score >= %g): flag rate %.2f%%  precision %.3f  recall %.3f\n",
                rs.review_at, 100 * fr, p, r);
@@ -372,7 +390,8 @@ evaluate(const char *const *rules, int n_sets, const char *path)
 static void
 usage(void)
 {
-    fprintf(stderr, "usage: tm-fraud-eval [--rules default|v1|seed|FILE.json]... FILE.csv\n"
+    fprintf(stderr, "usage: tm-fraud-eval [--rules default|v1|seed|FILE.json]... [--warmup DAYS]"
+                    " FILE.csv\n"
                     "       tm-fraud-eval --generate DAYS [--customers N] [--seed S] > FILE.csv\n");
 }
 
@@ -381,13 +400,16 @@ main(int argc, char **argv)
 {
     const char *rules[EVAL_SETS] = {"default"}, *file = NULL;
     int n_sets = 0;
-    long long days = 0, customers = 2000, seed = 7;
+    long long days = 0, customers = 2000, seed = 7, warmup = 0;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--rules") == 0 && i + 1 < argc && n_sets < EVAL_SETS)
             rules[n_sets++] = argv[++i];
         else if (strcmp(argv[i], "--generate") == 0 && i + 1 < argc &&
                  num(argv[i + 1], 1, 3650, &days))
+            i++;
+        else if (strcmp(argv[i], "--warmup") == 0 && i + 1 < argc &&
+                 num(argv[i + 1], 0, 3650, &warmup))
             i++;
         else if (strcmp(argv[i], "--customers") == 0 && i + 1 < argc &&
                  num(argv[i + 1], 1, 1000000, &customers))
@@ -414,5 +436,5 @@ main(int argc, char **argv)
         usage();
         return 2;
     }
-    return evaluate(rules, n_sets ? n_sets : 1, file);
+    return evaluate(rules, n_sets ? n_sets : 1, file, warmup);
 }
