@@ -523,8 +523,64 @@ fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err)
     "]}"
 const char fr_default_rules_v1_json[] = FR_V1_TEXT;
 
-/* Version 2: being written (frules); version 1 meanwhile. */
-const char fr_default_rules_json[] = FR_V1_TEXT;
+/* Version 2 (issue 23): version 1's rules and the rules below, each as an
+ * analyst states it; docs/fraud.md gives the reason for every threshold.
+ * 60 points is a review, 85 a decline: a rule that is a reason to look on
+ * its own weighs 60, the cash-out after card testing 85. */
+const char fr_default_rules_json[] =
+    "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["
+    "{\"code\":\"customer_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
+    "\"window\":\"10m\",\"threshold\":5,\"weight\":40},"
+    "{\"code\":\"customer_burst_1h\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
+    "\"window\":\"1h\",\"threshold\":10,\"weight\":20},"
+    "{\"code\":\"customer_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"customer\","
+    "\"window\":\"24h\",\"threshold\":1000000,\"weight\":25},"
+    "{\"code\":\"instrument_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"instrument\","
+    "\"window\":\"10m\",\"threshold\":4,\"weight\":60},"
+    "{\"code\":\"instrument_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"instrument\","
+    "\"window\":\"24h\",\"threshold\":500000,\"weight\":25},"
+    "{\"code\":\"store_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"store\","
+    "\"window\":\"10m\",\"threshold\":600,\"weight\":10},"
+    "{\"code\":\"amount_over_5000\",\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":25},"
+    "{\"code\":\"unusual_for_customer\",\"kind\":\"customer_amount\",\"threshold\":3.5,"
+    "\"min_history\":5,\"fallback_cents\":200000,\"weight\":45},"
+    "{\"code\":\"unusual_for_store\",\"kind\":\"store_amount\",\"threshold\":4,"
+    "\"min_history\":30,\"weight\":15},"
+    "{\"code\":\"night_local\",\"kind\":\"night_hour\",\"hour_from\":2,\"hour_to\":5,"
+    "\"weight\":15},"
+    "{\"code\":\"new_customer_large\",\"kind\":\"new_customer_large\",\"threshold\":100000,"
+    "\"min_history\":1,\"weight\":30},"
+    "{\"code\":\"high_value_units\",\"kind\":\"high_value_units\",\"threshold\":3,"
+    "\"price_cents\":50000,\"weight\":40},"
+    "{\"code\":\"basket_vs_usual\",\"kind\":\"basket_vs_usual\",\"threshold\":4,"
+    "\"min_history\":5,\"weight\":20},"
+    "{\"code\":\"risky_customer\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":40},"
+    "{\"code\":\"card_stores_1h\",\"kind\":\"distinct_stores\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"threshold\":3,\"weight\":60},"
+    "{\"code\":\"card_stores_10m\",\"kind\":\"distinct_stores\",\"scope\":\"instrument\","
+    "\"window\":\"10m\",\"threshold\":2,\"weight\":60},"
+    "{\"code\":\"card_channels_1h\",\"kind\":\"distinct_channels\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"threshold\":3,\"weight\":30},"
+    "{\"code\":\"card_small_attempts_1h\",\"kind\":\"small_attempts\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"small_cents\":500,\"threshold\":5,\"weight\":60},"
+    "{\"code\":\"card_small_then_large_24h\",\"kind\":\"small_then_large\","
+    "\"scope\":\"instrument\",\"window\":\"24h\",\"small_cents\":500,\"large_cents\":10000,"
+    "\"threshold\":5,\"weight\":85},"
+    "{\"code\":\"card_declined_1h\",\"kind\":\"declined_attempts\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"threshold\":2,\"weight\":60},"
+    "{\"code\":\"customer_declined_24h\",\"kind\":\"declined_attempts\",\"scope\":\"customer\","
+    "\"window\":\"24h\",\"threshold\":3,\"weight\":30},"
+    "{\"code\":\"spend_vs_customer_q90\",\"kind\":\"customer_spend_ratio\",\"threshold\":3,"
+    "\"min_history\":10,\"weight\":30},"
+    "{\"code\":\"first_purchase_vs_usual\",\"kind\":\"first_purchase\",\"threshold\":3,"
+    "\"min_history\":30,\"weight\":60},"
+    "{\"code\":\"operator_voids_24h\",\"kind\":\"void_count\",\"scope\":\"operator\","
+    "\"window\":\"24h\",\"threshold\":4,\"weight\":60},"
+    "{\"code\":\"operator_void_amount_24h\",\"kind\":\"void_amount\",\"scope\":\"operator\","
+    "\"window\":\"24h\",\"threshold\":100000,\"weight\":60},"
+    "{\"code\":\"customer_voids_24h\",\"kind\":\"void_count\",\"scope\":\"customer\","
+    "\"window\":\"24h\",\"threshold\":2,\"weight\":60}"
+    "]}";
 
 /* The seed's four additive rules, as we read them: >= 5 sales in 10 minutes,
  * over $5,000, the customer's risk score, the server's clock 2-5 a.m. */
