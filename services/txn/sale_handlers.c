@@ -560,7 +560,7 @@ static void
 void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator_id,
            struct fr_facts *f)
 {
-    cJSON *t = cJSON_Parse(cur);
+    cJSON *t = NULL;
     const cJSON *it;
     char sid[40], cust[24] = "", store[24] = "";
     const char *keys[FR_SCOPES] = {NULL};
@@ -568,6 +568,8 @@ void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator
     struct tm_err e;
 
     memset(f, 0, sizeof *f);
+    if (tm_json_parse(cur, strlen(cur), TM_JSON_DEPTH_MAX, "transaction", &t, NULL) != TM_OK)
+        t = NULL; /* our own document: read as empty if ever it did not parse */
     f->event = FR_EV_VOID;
     f->ts_s = tm_now_ms() / 1000;
     /* the sale kinds are silent on a void: their facts read as evaluated */
