@@ -407,8 +407,9 @@ if want fraud; then
   "$BIN/tm-fraud-eval" --generate 60 >"$fraud_csv"
   echo
   echo "fraud scoring (tm-fraud-eval, sample generator data; no real labelled fraud data exists here):"
-  "$BIN/tm-fraud-eval" --rules default "$fraud_csv"
-  "$BIN/tm-fraud-eval" --rules seed "$fraud_csv"
+  # rule set version 2 (default), version 1 and the seed's rules side by side,
+  # with recall per planted pattern; the first week only builds history
+  "$BIN/tm-fraud-eval" --warmup 7 --rules default --rules v1 --rules seed "$fraud_csv"
   # Real labels: the sensor readings of tests/data (not fraud; mechanics only,
   # see tests/data/README.md), each reading a "sale" of its sensor, scored by
   # how far it is from the sensor's own recent readings; the seed's rules beside.

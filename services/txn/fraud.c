@@ -160,6 +160,35 @@ money(char *b, size_t n, int64_t cents)
     return b;
 }
 
+/* A counter of v for r's scope and window (count or amount) into *obs and
+ * its message into m: -1 the counters were unavailable, 0 no such key,
+ * 1 read. Velocity counts attempts and spend, reversals voids. */
+static int
+windowed(const struct fr_rule *r, const struct fr_velocity *v, int count, double *obs, char *m,
+         size_t mn)
+{
+    const char *what = is_void_kind(r->kind) ? "voids" : "attempts", *sc = fr_scope_name(r->scope);
+    const char *win = fr_window_name(r->window);
+    char a[24], b[24];
+
+    if (!v->evaluated)
+        return -1;
+    if (!v->present[r->scope])
+        return 0;
+    if (count) {
+        *obs = (double)v->count[r->scope][r->window];
+        snprintf(m, mn, "%.0f %s by this %s in %s (threshold %g)", *obs, what, sc, win,
+                 r->threshold);
+    } else {
+        *obs = (double)v->amount[r->scope][r->window];
+        snprintf(m, mn, "%s %s by this %s in %s (threshold %s)",
+                 money(a, sizeof a, v->amount[r->scope][r->window]),
+                 is_void_kind(r->kind) ? "of sales voided" : "spent", sc, win,
+                 money(b, sizeof b, (int64_t)r->threshold));
+    }
+    return 1;
+}
+
 /* The attempt-list kinds: 1 fired, 0 not (obs, m filled either way). */
 static int
 eval_attempts(const struct fr_rule *r, const struct fr_facts *f, const struct fr_attempts *l,
@@ -244,21 +273,12 @@ eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
     }
     switch (r->kind) {
     case FR_VELOCITY_COUNT:
-    case FR_VELOCITY_AMOUNT:
-        if (!f->velocity.evaluated)
-            return -1;
-        if (!f->velocity.present[r->scope])
-            return 0;
-        if (r->kind == FR_VELOCITY_COUNT) {
-            obs = (double)f->velocity.count[r->scope][r->window];
-            snprintf(m, sizeof m, "%.0f sales by this %s in %s (threshold %.0f)", obs,
-                     fr_scope_name(r->scope), fr_window_name(r->window), thr);
-        } else {
-            obs = (double)f->velocity.amount[r->scope][r->window];
-            snprintf(m, sizeof m, "%.2f spent by this %s in %s (threshold %.2f)", obs / 100,
-                     fr_scope_name(r->scope), fr_window_name(r->window), thr / 100);
-        }
+    case FR_VELOCITY_AMOUNT: {
+        int v = windowed(r, &f->velocity, r->kind == FR_VELOCITY_COUNT, &obs, m, sizeof m);
+        if (v <= 0)
+            return v;
         break;
+    }
     case FR_AMOUNT_OVER:
         obs = (double)f->total_cents;
         snprintf(m, sizeof m, "total %.2f (threshold %.2f)", obs / 100, thr / 100);
@@ -368,23 +388,12 @@ eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
         break;
     }
     case FR_VOID_COUNT:
-    case FR_VOID_AMOUNT:
-        if (!f->reversals.evaluated)
-            return -1;
-        if (!f->reversals.present[r->scope])
-            return 0;
-        if (r->kind == FR_VOID_COUNT) {
-            obs = (double)f->reversals.count[r->scope][r->window];
-            snprintf(m, sizeof m, "%.0f voids by this %s in %s (threshold %g)", obs,
-                     fr_scope_name(r->scope), fr_window_name(r->window), thr);
-        } else {
-            obs = (double)f->reversals.amount[r->scope][r->window];
-            snprintf(m, sizeof m, "%s of sales voided by this %s in %s (threshold %s)",
-                     money(a, sizeof a, f->reversals.amount[r->scope][r->window]),
-                     fr_scope_name(r->scope), fr_window_name(r->window),
-                     money(b, sizeof b, (int64_t)thr));
-        }
+    case FR_VOID_AMOUNT: {
+        int v = windowed(r, &f->reversals, r->kind == FR_VOID_COUNT, &obs, m, sizeof m);
+        if (v <= 0)
+            return v;
         break;
+    }
     default:
         return 0;
     }

@@ -139,7 +139,7 @@ struct fr_facts {
     struct fr_history customer, store;
     struct fr_velocity velocity;
     enum fr_event event;              /* FR_EV_SALE unless a void is scored */
-    int64_t ts_s;                     /* this attempt's epoch s: attempt windows end here */
+    int64_t ts_s;                     /* when this attempt is made, epoch s: windows end here */
     int64_t store_id;                 /* this attempt's */
     int channel;                      /* enum fr_channel, this attempt's */
     struct fr_attempts inst_attempts; /* the instrument's (n = 0, evaluated = 1 without one) */

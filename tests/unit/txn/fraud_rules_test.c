@@ -16,18 +16,9 @@
 #include "services/txn/replay.h"
 
 Suite *fraud_rules_suite(void);
+void one_rule(const char *rule, struct fr_rule_set *rs); /* fraud_test.c */
 
 #define T0 1767225600 /* 2026-01-01 00:00 UTC */
-
-static void
-rule(const char *json, struct fr_rule_set *rs)
-{
-    char doc[1024];
-    struct tm_err err;
-
-    snprintf(doc, sizeof doc, "{\"rules\":[%s]}", json);
-    ck_assert_msg(tx_decode_rule_set_text(doc, strlen(doc), rs, &err) == TM_OK, "%s", err.message);
-}
 
 static void
 facts(struct fr_facts *f)
@@ -70,9 +61,9 @@ START_TEST(test_distinct_stores_and_channels)
     struct fr_facts f;
     double obs = 0;
 
-    rule("{\"code\":\"s\",\"kind\":\"distinct_stores\",\"scope\":\"instrument\",\"window\":"
-         "\"1h\",\"threshold\":3,\"weight\":60}",
-         &rs);
+    one_rule("{\"code\":\"s\",\"kind\":\"distinct_stores\",\"scope\":\"instrument\",\"window\":"
+             "\"1h\",\"threshold\":3,\"weight\":60}",
+             &rs);
     facts(&f);
     attempt(&f.inst_attempts, 600, 100, 2, FR_CH_POS, 0);
     attempt(&f.inst_attempts, 1200, 100, 1, FR_CH_POS, 1); /* the same store as this one */
@@ -86,9 +77,9 @@ START_TEST(test_distinct_stores_and_channels)
     f.has_customer = 1;
     ck_assert_int_eq(fires(&rs, &f, NULL), 0);
     /* channels: pos (this), online, mobile */
-    rule("{\"code\":\"c\",\"kind\":\"distinct_channels\",\"scope\":\"instrument\",\"window\":"
-         "\"1h\",\"threshold\":3,\"weight\":30}",
-         &rs);
+    one_rule("{\"code\":\"c\",\"kind\":\"distinct_channels\",\"scope\":\"instrument\",\"window\":"
+             "\"1h\",\"threshold\":3,\"weight\":30}",
+             &rs);
     f.inst_attempts.a[0].channel = FR_CH_ONLINE;
     ck_assert_int_eq(fires(&rs, &f, NULL), 0);
     f.inst_attempts.a[1].channel = FR_CH_MOBILE;
@@ -111,9 +102,9 @@ START_TEST(test_small_attempts_and_small_then_large)
     struct fr_facts f;
     double obs = 0;
 
-    rule("{\"code\":\"s\",\"kind\":\"small_attempts\",\"scope\":\"instrument\",\"window\":"
-         "\"1h\",\"small_cents\":500,\"threshold\":5,\"weight\":60}",
-         &rs);
+    one_rule("{\"code\":\"s\",\"kind\":\"small_attempts\",\"scope\":\"instrument\",\"window\":"
+             "\"1h\",\"small_cents\":500,\"threshold\":5,\"weight\":60}",
+             &rs);
     facts(&f);
     f.total_cents = 500; /* at most $5.00 is small: this one counts */
     for (int i = 0; i < 3; i++)
@@ -127,9 +118,9 @@ START_TEST(test_small_attempts_and_small_then_large)
     ck_assert_int_eq(fires(&rs, &f, NULL), 0);
 
     /* five tests 40 minutes to 2 hours back, then $100.00 */
-    rule("{\"code\":\"l\",\"kind\":\"small_then_large\",\"scope\":\"instrument\",\"window\":"
-         "\"24h\",\"small_cents\":500,\"large_cents\":10000,\"threshold\":5,\"weight\":85}",
-         &rs);
+    one_rule("{\"code\":\"l\",\"kind\":\"small_then_large\",\"scope\":\"instrument\",\"window\":"
+             "\"24h\",\"small_cents\":500,\"large_cents\":10000,\"threshold\":5,\"weight\":85}",
+             &rs);
     facts(&f);
     for (int i = 0; i < 5; i++)
         attempt(&f.inst_attempts, 2400 + 1200 * i, 100 + i, 2, FR_CH_ONLINE, i % 2);
@@ -149,9 +140,9 @@ START_TEST(test_declined_attempts)
     struct fr_facts f;
     double obs = 0;
 
-    rule("{\"code\":\"d\",\"kind\":\"declined_attempts\",\"scope\":\"customer\",\"window\":"
-         "\"1h\",\"threshold\":2,\"weight\":60}",
-         &rs);
+    one_rule("{\"code\":\"d\",\"kind\":\"declined_attempts\",\"scope\":\"customer\",\"window\":"
+             "\"1h\",\"threshold\":2,\"weight\":60}",
+             &rs);
     facts(&f);
     attempt(&f.cust_attempts, 100, 900000, 1, FR_CH_POS, 1);
     attempt(&f.cust_attempts, 200, 900, 1, FR_CH_POS, 0);
@@ -172,9 +163,9 @@ START_TEST(test_customer_spend_ratio_exact)
     struct fr_facts f;
     double obs = 0, want;
 
-    rule("{\"code\":\"r\",\"kind\":\"customer_spend_ratio\",\"threshold\":3,\"min_history\":10,"
-         "\"weight\":30}",
-         &rs);
+    one_rule("{\"code\":\"r\",\"kind\":\"customer_spend_ratio\",\"threshold\":3,\"min_history\":10,"
+             "\"weight\":30}",
+             &rs);
     facts(&f);
     f.has_customer = 1;
     fr_history_from(totals, NULL, 9, &f.customer);
@@ -203,9 +194,9 @@ START_TEST(test_first_purchase_uses_both_histories)
         store[i] = 10000; /* this store: $100 sales */
         pop[i] = 5000;    /* every store: $50 */
     }
-    rule("{\"code\":\"p\",\"kind\":\"first_purchase\",\"threshold\":3,\"min_history\":30,"
-         "\"weight\":60}",
-         &rs);
+    one_rule("{\"code\":\"p\",\"kind\":\"first_purchase\",\"threshold\":3,\"min_history\":30,"
+             "\"weight\":60}",
+             &rs);
     facts(&f);
     f.has_customer = 1;
     fr_history_from(store, NULL, 30, &f.store);
@@ -230,12 +221,12 @@ START_TEST(test_void_kinds_and_sale_kinds_apart)
     struct fr_result r;
     double obs = 0;
 
-    rule("{\"code\":\"v\",\"kind\":\"void_count\",\"scope\":\"operator\",\"window\":\"24h\","
-         "\"threshold\":4,\"weight\":60},"
-         "{\"code\":\"a\",\"kind\":\"void_amount\",\"scope\":\"store\",\"window\":\"1h\","
-         "\"threshold\":100000,\"weight\":60},"
-         "{\"code\":\"big\",\"kind\":\"amount_over\",\"threshold\":1,\"weight\":10}",
-         &rs);
+    one_rule("{\"code\":\"v\",\"kind\":\"void_count\",\"scope\":\"operator\",\"window\":\"24h\","
+             "\"threshold\":4,\"weight\":60},"
+             "{\"code\":\"a\",\"kind\":\"void_amount\",\"scope\":\"store\",\"window\":\"1h\","
+             "\"threshold\":100000,\"weight\":60},"
+             "{\"code\":\"big\",\"kind\":\"amount_over\",\"threshold\":1,\"weight\":10}",
+             &rs);
     facts(&f);
     f.reversals.present[FR_SCOPE_OPERATOR] = f.reversals.present[FR_SCOPE_STORE] = 1;
     f.reversals.count[FR_SCOPE_OPERATOR][FR_WIN_24H] = 4;

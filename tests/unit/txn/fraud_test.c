@@ -18,8 +18,11 @@
 #include "services/txn/replay.h"
 #include "services/txn/sale.h"
 
-/* A set holding the one rule given as JSON, thresholds 60/85. */
-static void
+void one_rule(const char *rule, struct fr_rule_set *rs);
+
+/* A set holding the one rule given as JSON, thresholds 60/85 (also for
+ * fraud_rules_test.c). */
+void
 one_rule(const char *rule, struct fr_rule_set *rs)
 {
     char doc[1024];
@@ -62,7 +65,7 @@ START_TEST(test_velocity_count_fires_at_threshold)
     ck_assert_int_eq(r.n_hits, 1);
     ck_assert(r.score == 30 && r.decision == FR_APPROVE);
     ck_assert(r.hits[0].observed == 5 && r.hits[0].threshold == 5);
-    ck_assert_ptr_nonnull(strstr(r.hits[0].message, "5 sales by this customer in 10m"));
+    ck_assert_ptr_nonnull(strstr(r.hits[0].message, "5 attempts by this customer in 10m"));
     /* Redis down: not evaluated, never a silent 0 */
     f.velocity.evaluated = 0;
     fr_score(&rs, &f, &r);
