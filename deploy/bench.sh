@@ -223,7 +223,7 @@ if want writes; then
     sum(quantity) q FROM inventory.movements GROUP BY 1, 2) m USING (store_id, product_id)
     WHERE s.on_hand <> COALESCE(m.q, 0)")
   echo "stock commits: one transaction each (claim the sale id, lock the level, ledger row + level, stock.changed, commit record); ratio = commits/s ÷ pgbench TPS; pgbench p50 column = its average latency."
-  echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (one Redis EVALSHA for the velocity counters, customer/store history), stock-committed through tm-inventory and recorded with its txn.created event and idempotency answer; ratio = sales/s ÷ pgbench TPS."
+  echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (two Redis EVALSHAs: the velocity counters, the instrument's and customer's attempt lists; customer/store/population history), stock-committed through tm-inventory and recorded with its txn.created event and idempotency answer; ratio = sales/s ÷ pgbench TPS."
   echo "sales recorded by the sales runs: ${sales_done:-?} completed, ${sales_declined:-?} declined; completed without a committed stock commit: ${sales_unmatched:-?} (want 0)."
   echo "ledger check after the stock runs: ${ledger_gaps:-?} levels differ from their ledger (want 0)."
   w() { awk -v k="$1" -v c="$2" -v f="$3" '$1 == k && $2 == c { print $f; exit }' "$RUN/writes.txt"; }
@@ -407,8 +407,9 @@ if want fraud; then
   "$BIN/tm-fraud-eval" --generate 60 >"$fraud_csv"
   echo
   echo "fraud scoring (tm-fraud-eval, sample generator data; no real labelled fraud data exists here):"
-  "$BIN/tm-fraud-eval" --rules default "$fraud_csv"
-  "$BIN/tm-fraud-eval" --rules seed "$fraud_csv"
+  # rule set version 2 (default), version 1 and the seed's rules side by side,
+  # with recall per planted pattern; the first week only builds history
+  "$BIN/tm-fraud-eval" --warmup 7 --rules default --rules v1 --rules seed "$fraud_csv"
   # Real labels: the sensor readings of tests/data (not fraud; mechanics only,
   # see tests/data/README.md), each reading a "sale" of its sensor, scored by
   # how far it is from the sensor's own recent readings; the seed's rules beside.

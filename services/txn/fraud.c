@@ -13,9 +13,13 @@ const int64_t fr_window_s[FR_WINDOWS] = {600, 3600, 86400};
 
 /* by value, then NULL (the accepted values of a rule's member) */
 const char *const fr_kind_names[FR_KINDS + 1] = {
-    "velocity_count", "velocity_amount",    "amount_over",      "customer_amount", "store_amount",
-    "night_hour",     "new_customer_large", "high_value_units", "basket_vs_usual", "customer_risk"};
-const char *const fr_scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store"};
+    "velocity_count",  "velocity_amount",  "amount_over",        "customer_amount",
+    "store_amount",    "night_hour",       "new_customer_large", "high_value_units",
+    "basket_vs_usual", "customer_risk",    "distinct_stores",    "distinct_channels",
+    "small_attempts",  "small_then_large", "declined_attempts",  "customer_spend_ratio",
+    "first_purchase",  "void_count",       "void_amount"};
+const char *const fr_scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store", "operator"};
+const char *const fr_channel_names[FR_CHANNELS + 1] = {"pos", "online", "mobile"};
 const char *const fr_window_names[FR_WINDOWS + 1] = {"10m", "1h", "24h"};
 static const char *const decision_names[] = {"approve", "review", "decline"};
 
@@ -62,6 +66,23 @@ median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* The q quantile of sorted v[n] (linear between order statistics, as R's
+ * type 7); 0 when n is 0. */
+static double
+quantile_sorted(const double *v, int n, double q)
+{
+    double h;
+    int lo;
+
+    if (n <= 0)
+        return 0;
+    h = (n - 1) * q;
+    lo = (int)floor(h);
+    if (lo >= n - 1)
+        return v[n - 1];
+    return v[lo] + (h - lo) * (v[lo + 1] - v[lo]);
+}
+
 void
 fr_history_from(const int64_t *totals, const int64_t *units, int n, struct fr_history *out)
 {
@@ -86,6 +107,7 @@ fr_history_from(const int64_t *totals, const int64_t *units, int n, struct fr_hi
     for (int i = 0; i < k; i++)
         dev[i] = fabs(lg[i] - out->median_log);
     out->mad_log = median(dev, k);
+    out->q90_log = quantile_sorted(lg, k, 0.9);
 }
 
 double
@@ -116,32 +138,147 @@ in_hours(int h, int from, int to)
     return from <= to ? h >= from && h < to : h >= from || h < to;
 }
 
+static int
+is_void_kind(enum fr_kind k)
+{
+    return k == FR_VOID_COUNT || k == FR_VOID_AMOUNT;
+}
+
+static int
+is_attempt_kind(enum fr_kind k)
+{
+    return k == FR_DISTINCT_STORES || k == FR_DISTINCT_CHANNELS || k == FR_SMALL_ATTEMPTS ||
+           k == FR_SMALL_THEN_LARGE || k == FR_DECLINED_ATTEMPTS;
+}
+
+/* "$12.34" into b (cents, exact). */
+static const char *
+money(char *b, size_t n, int64_t cents)
+{
+    snprintf(b, n, "%s$%lld.%02lld", cents < 0 ? "-" : "", (long long)(llabs(cents) / 100),
+             (long long)(llabs(cents) % 100));
+    return b;
+}
+
+/* A counter of v for r's scope and window (count or amount) into *obs and
+ * its message into m: -1 the counters were unavailable, 0 no such key,
+ * 1 read. Velocity counts attempts and spend, reversals voids. */
+static int
+windowed(const struct fr_rule *r, const struct fr_velocity *v, int count, double *obs, char *m,
+         size_t mn)
+{
+    const char *what = is_void_kind(r->kind) ? "voids" : "attempts", *sc = fr_scope_name(r->scope);
+    const char *win = fr_window_name(r->window);
+    char a[24], b[24];
+
+    if (!v->evaluated)
+        return -1;
+    if (!v->present[r->scope])
+        return 0;
+    if (count) {
+        *obs = (double)v->count[r->scope][r->window];
+        snprintf(m, mn, "%.0f %s by this %s in %s (threshold %g)", *obs, what, sc, win,
+                 r->threshold);
+    } else {
+        *obs = (double)v->amount[r->scope][r->window];
+        snprintf(m, mn, "%s %s by this %s in %s (threshold %s)",
+                 money(a, sizeof a, v->amount[r->scope][r->window]),
+                 is_void_kind(r->kind) ? "of sales voided" : "spent", sc, win,
+                 money(b, sizeof b, (int64_t)r->threshold));
+    }
+    return 1;
+}
+
+/* The attempt-list kinds: 1 fired, 0 not (obs, m filled either way). */
+static int
+eval_attempts(const struct fr_rule *r, const struct fr_facts *f, const struct fr_attempts *l,
+              double *obs, char *m, size_t mn)
+{
+    int64_t from = f->ts_s - fr_window_s[r->window], seen[FR_ATTEMPTS_MAX + 1];
+    int n = l->n < FR_ATTEMPTS_MAX ? l->n : FR_ATTEMPTS_MAX, k = 0, count = 0;
+    const char *who = r->scope == FR_SCOPE_INSTRUMENT ? "card" : "customer";
+    const char *win = fr_window_name(r->window);
+    char a[24], b[24];
+
+    switch (r->kind) {
+    case FR_DISTINCT_STORES:
+    case FR_DISTINCT_CHANNELS:
+        seen[k++] = r->kind == FR_DISTINCT_STORES ? f->store_id : f->channel;
+        for (int i = 0; i < n; i++) {
+            int64_t v = r->kind == FR_DISTINCT_STORES ? l->a[i].store_id : l->a[i].channel;
+            int dup = 0;
+            if (l->a[i].ts_s <= from)
+                continue;
+            for (int j = 0; j < k && !dup; j++)
+                dup = seen[j] == v;
+            if (!dup)
+                seen[k++] = v;
+        }
+        *obs = k;
+        snprintf(m, mn, "this %s used at %d different %s in %s (threshold %g)", who, k,
+                 r->kind == FR_DISTINCT_STORES ? "stores" : "channels", win, r->threshold);
+        break;
+    case FR_SMALL_ATTEMPTS:
+        count = f->total_cents <= r->small_cents;
+        for (int i = 0; i < n; i++)
+            count += l->a[i].ts_s > from && l->a[i].total_cents <= r->small_cents;
+        *obs = count;
+        snprintf(m, mn, "%d attempts of at most %s on this %s in %s (threshold %g)", count,
+                 money(a, sizeof a, r->small_cents), who, win, r->threshold);
+        break;
+    case FR_SMALL_THEN_LARGE:
+        if (f->total_cents < r->large_cents)
+            return 0;
+        for (int i = 0; i < n; i++)
+            count += l->a[i].ts_s > from && l->a[i].total_cents <= r->small_cents;
+        *obs = count;
+        snprintf(m, mn, "%s after %d attempts of %s or less on this %s in %s (threshold %g)",
+                 money(a, sizeof a, f->total_cents), count, money(b, sizeof b, r->small_cents), who,
+                 win, r->threshold);
+        break;
+    case FR_DECLINED_ATTEMPTS:
+        for (int i = 0; i < n; i++)
+            count += l->a[i].ts_s > from && l->a[i].declined;
+        *obs = count;
+        snprintf(m, mn, "%d earlier attempts on this %s declined in %s (threshold %g)", count, who,
+                 win, r->threshold);
+        break;
+    default:
+        return 0;
+    }
+    return *obs >= r->threshold;
+}
+
 /* Evaluates rule r: 1 fired (hit filled), 0 not, -1 not evaluated. */
 static int
 eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
 {
     double obs = 0, thr = r->threshold;
     const char *what = "";
-    char m[FR_MESSAGE_MAX];
+    char m[FR_MESSAGE_MAX], a[24], b[24];
 
     m[0] = '\0';
+    if (is_void_kind(r->kind) != (f->event == FR_EV_VOID))
+        return 0; /* sale kinds never fire on a void, void kinds never on a sale */
+    if (is_attempt_kind(r->kind)) {
+        const struct fr_attempts *l =
+            r->scope == FR_SCOPE_INSTRUMENT ? &f->inst_attempts : &f->cust_attempts;
+        if (!l->evaluated)
+            return -1;
+        if (r->scope == FR_SCOPE_CUSTOMER && !f->has_customer)
+            return 0;
+        if (!eval_attempts(r, f, l, &obs, m, sizeof m))
+            return 0;
+        goto fired;
+    }
     switch (r->kind) {
     case FR_VELOCITY_COUNT:
-    case FR_VELOCITY_AMOUNT:
-        if (!f->velocity.evaluated)
-            return -1;
-        if (!f->velocity.present[r->scope])
-            return 0;
-        if (r->kind == FR_VELOCITY_COUNT) {
-            obs = (double)f->velocity.count[r->scope][r->window];
-            snprintf(m, sizeof m, "%.0f sales by this %s in %s (threshold %.0f)", obs,
-                     fr_scope_name(r->scope), fr_window_name(r->window), thr);
-        } else {
-            obs = (double)f->velocity.amount[r->scope][r->window];
-            snprintf(m, sizeof m, "%.2f spent by this %s in %s (threshold %.2f)", obs / 100,
-                     fr_scope_name(r->scope), fr_window_name(r->window), thr / 100);
-        }
+    case FR_VELOCITY_AMOUNT: {
+        int v = windowed(r, &f->velocity, r->kind == FR_VELOCITY_COUNT, &obs, m, sizeof m);
+        if (v <= 0)
+            return v;
         break;
+    }
     case FR_AMOUNT_OVER:
         obs = (double)f->total_cents;
         snprintf(m, sizeof m, "total %.2f (threshold %.2f)", obs / 100, thr / 100);
@@ -220,11 +357,49 @@ eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
         obs = f->customer_risk;
         snprintf(m, sizeof m, "customer risk score %.0f (threshold %.0f)", obs, thr);
         break;
+    case FR_CUSTOMER_SPEND_RATIO:
+        if (!f->has_customer || f->customer.n < r->min_history || f->customer.n == 0)
+            return 0;
+        obs = (double)f->total_cents / exp(f->customer.q90_log);
+        snprintf(m, sizeof m,
+                 "total %s is %.1f times this customer's 90th percentile %s"
+                 " (threshold %g)",
+                 money(a, sizeof a, f->total_cents), obs,
+                 money(b, sizeof b, (int64_t)llround(exp(f->customer.q90_log))), thr);
+        break;
+    case FR_FIRST_PURCHASE: {
+        double pop;
+        if (!f->has_customer || f->customer_sales > 0 || f->population.n == 0 ||
+            f->population.n < r->min_history)
+            return 0;
+        obs = pop = (double)f->total_cents / exp(f->population.q90_log);
+        what = "all stores'";
+        if (f->store.n > 0 && f->store.n >= r->min_history) {
+            double st = (double)f->total_cents / exp(f->store.q90_log);
+            if (st < obs) {
+                obs = st;
+                what = "this store's";
+            }
+        }
+        snprintf(m, sizeof m,
+                 "first purchase of a new customer, %s, is %.1f times %s 90th percentile"
+                 " sale (threshold %g)",
+                 money(a, sizeof a, f->total_cents), obs, what, thr);
+        break;
+    }
+    case FR_VOID_COUNT:
+    case FR_VOID_AMOUNT: {
+        int v = windowed(r, &f->reversals, r->kind == FR_VOID_COUNT, &obs, m, sizeof m);
+        if (v <= 0)
+            return v;
+        break;
+    }
     default:
         return 0;
     }
     if (!(obs >= thr))
         return 0;
+fired:
     if (hit) {
         hit->observed = obs;
         hit->threshold = thr;
@@ -291,6 +466,29 @@ fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err)
             if (strcmp(s->rules[j].code, r->code) == 0)
                 return tm_err_set(err, TM_INVALID, "rules", "rules[%d].code repeats rules[%d]", i,
                                   j);
+        if ((is_attempt_kind(r->kind) && r->scope != FR_SCOPE_CUSTOMER &&
+             r->scope != FR_SCOPE_INSTRUMENT) ||
+            (is_void_kind(r->kind) && r->scope == FR_SCOPE_INSTRUMENT)) {
+            snprintf(f, sizeof f, "rules[%d].scope", i);
+            return tm_err_set(err, TM_INVALID, f, "%s: %s counts %s", f, fr_kind_name(r->kind),
+                              is_void_kind(r->kind) ? "per customer, store or operator"
+                                                    : "per instrument or customer");
+        }
+        if ((r->kind == FR_SMALL_ATTEMPTS || r->kind == FR_SMALL_THEN_LARGE) &&
+            r->small_cents <= 0) {
+            snprintf(f, sizeof f, "rules[%d].small_cents", i);
+            return tm_err_set(err, TM_INVALID, f, "%s is required for %s", f,
+                              fr_kind_name(r->kind));
+        }
+        if (r->kind == FR_SMALL_THEN_LARGE && r->large_cents <= r->small_cents) {
+            snprintf(f, sizeof f, "rules[%d].large_cents", i);
+            return tm_err_set(err, TM_INVALID, f, "%s is required and must exceed small_cents", f);
+        }
+        if (r->kind == FR_SMALL_THEN_LARGE && fr_window_s[r->window] < 3600) {
+            snprintf(f, sizeof f, "rules[%d].window", i);
+            return tm_err_set(err, TM_INVALID, f, "%s must be 1h or longer for %s", f,
+                              fr_kind_name(r->kind));
+        }
         if (r->kind == FR_NIGHT_HOUR && r->hour_from == r->hour_to % 24) {
             snprintf(f, sizeof f, "rules[%d]", i);
             return tm_err_set(err, TM_INVALID, f, "%s: hour_from and hour_to make an empty span",
@@ -300,8 +498,44 @@ fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err)
     return TM_OK;
 }
 
-/* Version 1 of every installation; docs/fraud.md explains each rule. The
- * documents are plain text here: tx_decode_rule_set_text reads them. */
+/* Version 1 of every installation (the default before issue 23);
+ * docs/fraud.md explains each rule. The documents are plain text here:
+ * tx_decode_rule_set_text reads them. */
+#define FR_V1_TEXT                                                                                 \
+    "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["                                \
+    "{\"code\":\"customer_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","         \
+    "\"window\":\"10m\",\"threshold\":5,\"weight\":40},"                                           \
+    "{\"code\":\"customer_burst_1h\",\"kind\":\"velocity_count\",\"scope\":\"customer\","          \
+    "\"window\":\"1h\",\"threshold\":10,\"weight\":20},"                                           \
+    "{\"code\":\"customer_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"customer\","        \
+    "\"window\":\"24h\",\"threshold\":1000000,\"weight\":25},"                                     \
+    "{\"code\":\"instrument_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"instrument\","     \
+    "\"window\":\"10m\",\"threshold\":4,\"weight\":60},"                                           \
+    "{\"code\":\"instrument_spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"instrument\","    \
+    "\"window\":\"24h\",\"threshold\":500000,\"weight\":25},"                                      \
+    "{\"code\":\"store_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"store\","               \
+    "\"window\":\"10m\",\"threshold\":600,\"weight\":10},"                                         \
+    "{\"code\":\"amount_over_5000\",\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":25}," \
+    "{\"code\":\"unusual_for_customer\",\"kind\":\"customer_amount\",\"threshold\":3.5,"           \
+    "\"min_history\":5,\"fallback_cents\":200000,\"weight\":45},"                                  \
+    "{\"code\":\"unusual_for_store\",\"kind\":\"store_amount\",\"threshold\":4,"                   \
+    "\"min_history\":30,\"weight\":15},"                                                           \
+    "{\"code\":\"night_local\",\"kind\":\"night_hour\",\"hour_from\":2,\"hour_to\":5,"             \
+    "\"weight\":15},"                                                                              \
+    "{\"code\":\"new_customer_large\",\"kind\":\"new_customer_large\",\"threshold\":100000,"       \
+    "\"min_history\":1,\"weight\":30},"                                                            \
+    "{\"code\":\"high_value_units\",\"kind\":\"high_value_units\",\"threshold\":3,"                \
+    "\"price_cents\":50000,\"weight\":40},"                                                        \
+    "{\"code\":\"basket_vs_usual\",\"kind\":\"basket_vs_usual\",\"threshold\":4,"                  \
+    "\"min_history\":5,\"weight\":20},"                                                            \
+    "{\"code\":\"risky_customer\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":40}"      \
+    "]}"
+const char fr_default_rules_v1_json[] = FR_V1_TEXT;
+
+/* Version 2 (issue 23): version 1's rules and the rules below, each as an
+ * analyst states it; docs/fraud.md gives the reason for every threshold.
+ * 60 points is a review, 85 a decline: a rule that is a reason to look on
+ * its own weighs 60, the cash-out after card testing 85. */
 const char fr_default_rules_json[] =
     "{\"review_threshold\":60,\"decline_threshold\":85,\"rules\":["
     "{\"code\":\"customer_burst_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
@@ -329,7 +563,32 @@ const char fr_default_rules_json[] =
     "\"price_cents\":50000,\"weight\":40},"
     "{\"code\":\"basket_vs_usual\",\"kind\":\"basket_vs_usual\",\"threshold\":4,"
     "\"min_history\":5,\"weight\":20},"
-    "{\"code\":\"risky_customer\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":40}"
+    "{\"code\":\"risky_customer\",\"kind\":\"customer_risk\",\"threshold\":50,\"weight\":40},"
+    "{\"code\":\"card_stores_1h\",\"kind\":\"distinct_stores\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"threshold\":3,\"weight\":60},"
+    "{\"code\":\"card_stores_10m\",\"kind\":\"distinct_stores\",\"scope\":\"instrument\","
+    "\"window\":\"10m\",\"threshold\":2,\"weight\":60},"
+    "{\"code\":\"card_channels_1h\",\"kind\":\"distinct_channels\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"threshold\":3,\"weight\":30},"
+    "{\"code\":\"card_small_attempts_1h\",\"kind\":\"small_attempts\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"small_cents\":500,\"threshold\":5,\"weight\":60},"
+    "{\"code\":\"card_small_then_large_24h\",\"kind\":\"small_then_large\","
+    "\"scope\":\"instrument\",\"window\":\"24h\",\"small_cents\":500,\"large_cents\":10000,"
+    "\"threshold\":5,\"weight\":85},"
+    "{\"code\":\"card_declined_1h\",\"kind\":\"declined_attempts\",\"scope\":\"instrument\","
+    "\"window\":\"1h\",\"threshold\":2,\"weight\":60},"
+    "{\"code\":\"customer_declined_24h\",\"kind\":\"declined_attempts\",\"scope\":\"customer\","
+    "\"window\":\"24h\",\"threshold\":3,\"weight\":30},"
+    "{\"code\":\"spend_vs_customer_q90\",\"kind\":\"customer_spend_ratio\",\"threshold\":3,"
+    "\"min_history\":10,\"weight\":30},"
+    "{\"code\":\"first_purchase_vs_usual\",\"kind\":\"first_purchase\",\"threshold\":3,"
+    "\"min_history\":30,\"weight\":60},"
+    "{\"code\":\"operator_voids_24h\",\"kind\":\"void_count\",\"scope\":\"operator\","
+    "\"window\":\"24h\",\"threshold\":4,\"weight\":60},"
+    "{\"code\":\"operator_void_amount_24h\",\"kind\":\"void_amount\",\"scope\":\"operator\","
+    "\"window\":\"24h\",\"threshold\":100000,\"weight\":60},"
+    "{\"code\":\"customer_voids_24h\",\"kind\":\"void_count\",\"scope\":\"customer\","
+    "\"window\":\"24h\",\"threshold\":2,\"weight\":60}"
     "]}";
 
 /* The seed's four additive rules, as we read them: >= 5 sales in 10 minutes,

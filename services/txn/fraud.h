@@ -17,11 +17,24 @@
 #define FR_MESSAGE_MAX 160
 #define FR_HISTORY_MAX 50 /* amounts kept per customer (and per store) for "usual" */
 
-/* Velocity is counted per customer, per payment instrument and per store
- * over three windows; the counters live in Redis (velocity.c). */
-enum fr_scope { FR_SCOPE_CUSTOMER, FR_SCOPE_INSTRUMENT, FR_SCOPE_STORE, FR_SCOPES };
+/* Velocity is counted per customer, per payment instrument, per store and
+ * (voids) per operator over three windows; the counters live in Redis
+ * (velocity.c). */
+enum fr_scope {
+    FR_SCOPE_CUSTOMER,
+    FR_SCOPE_INSTRUMENT,
+    FR_SCOPE_STORE,
+    FR_SCOPE_OPERATOR,
+    FR_SCOPES
+};
 enum fr_window { FR_WIN_10M, FR_WIN_1H, FR_WIN_24H, FR_WINDOWS };
 extern const int64_t fr_window_s[FR_WINDOWS]; /* 600, 3600, 86400 */
+
+/* What is scored: a sale attempt, or a void of an earlier sale. Sale kinds
+ * never fire on a void and void kinds (void_count, void_amount) never on a
+ * sale. */
+enum fr_event { FR_EV_SALE, FR_EV_VOID, FR_EV_EVENTS };
+enum fr_channel { FR_CH_POS, FR_CH_ONLINE, FR_CH_MOBILE, FR_CHANNELS };
 
 enum fr_kind {
     FR_VELOCITY_COUNT,     /* sales in the window (this one included) >= threshold */
@@ -34,6 +47,18 @@ enum fr_kind {
     FR_HIGH_VALUE_UNITS,   /* >= threshold units of one product priced >= price_cents */
     FR_BASKET_VS_USUAL,    /* units >= threshold x the customer's usual basket */
     FR_CUSTOMER_RISK,      /* the customer's risk score >= threshold */
+    /* over the attempt lists (instrument or customer scope, the window): */
+    FR_DISTINCT_STORES,      /* distinct stores among earlier attempts and this one >= threshold */
+    FR_DISTINCT_CHANNELS,    /* the same for channels */
+    FR_SMALL_ATTEMPTS,       /* attempts <= small_cents, this one included, >= threshold */
+    FR_SMALL_THEN_LARGE,     /* total >= large_cents after >= threshold attempts <= small_cents
+                                of the same instrument (window >= 1h) */
+    FR_DECLINED_ATTEMPTS,    /* declined earlier attempts >= threshold */
+    FR_CUSTOMER_SPEND_RATIO, /* total / exp(customer's q90_log) >= threshold (min_history) */
+    FR_FIRST_PURCHASE,       /* no earlier sale: total >= threshold x exp(q90_log) of the store's
+                                AND the population's history; observed = the smaller ratio */
+    FR_VOID_COUNT,           /* FR_EV_VOID: voids by the scope in the window >= threshold */
+    FR_VOID_AMOUNT,          /* FR_EV_VOID: their voided cents >= threshold */
     FR_KINDS
 };
 
@@ -51,6 +76,8 @@ struct fr_rule {
     int64_t price_cents;    /* FR_HIGH_VALUE_UNITS */
     int hour_from, hour_to; /* FR_NIGHT_HOUR, local hours; from > to wraps midnight */
     int server_clock;       /* FR_NIGHT_HOUR: the seed's UTC clock instead (baseline only) */
+    int64_t small_cents;    /* FR_SMALL_ATTEMPTS, FR_SMALL_THEN_LARGE: "small" is <= this */
+    int64_t large_cents;    /* FR_SMALL_THEN_LARGE: "large" is >= this */
 };
 
 struct fr_rule_set {
@@ -60,19 +87,42 @@ struct fr_rule_set {
     struct fr_rule rules[FR_RULES_MAX];
 };
 
-/* Robust summary of past sales: median and MAD of log(total), median units. */
+/* Robust summary of past sales: median, MAD and 90th percentile of
+ * log(total), median units. */
 struct fr_history {
     int n; /* sales summarised (0: none) */
     double median_log;
     double mad_log;
     double median_units;
+    double q90_log; /* 90th percentile of log(total) (0 when n == 0) */
 };
 
+/* count = ATTEMPTS in the window (declined ones too, this one included);
+ * amount = SPEND: the totals of sales NOT declined, plus this attempt's. A
+ * declined attempt never counts as spend. FR_SCOPE_OPERATOR: sales by that
+ * operator. For fr_facts.reversals (a void scored): voids, this one
+ * included, and the cents of the sales they voided. */
 struct fr_velocity {
     int evaluated;                         /* 0: the counters were unavailable (Redis down) */
     int present[FR_SCOPES];                /* 0: no such key (no customer, no instrument) */
     int64_t count[FR_SCOPES][FR_WINDOWS];  /* including this sale */
     int64_t amount[FR_SCOPES][FR_WINDOWS]; /* cents, including this sale */
+};
+
+#define FR_ATTEMPTS_MAX 64
+/* One earlier sale attempt (approved or declined) of the same instrument /
+ * customer. */
+struct fr_attempt {
+    int64_t ts_s;
+    int64_t total_cents;
+    int64_t store_id;
+    int channel; /* enum fr_channel */
+    int declined;
+};
+struct fr_attempts {
+    int evaluated; /* 0: unavailable (Redis down): rules needing it are skipped */
+    int n;         /* earlier attempts in the last 24 h, newest first, <= MAX */
+    struct fr_attempt a[FR_ATTEMPTS_MAX]; /* this attempt NOT included */
 };
 
 /* Everything the rules look at, for one sale. */
@@ -88,6 +138,15 @@ struct fr_facts {
     double customer_risk;   /* 0..100 */
     struct fr_history customer, store;
     struct fr_velocity velocity;
+    enum fr_event event;              /* FR_EV_SALE unless a void is scored */
+    int64_t ts_s;                     /* when this attempt is made, epoch s: windows end here */
+    int64_t store_id;                 /* this attempt's */
+    int channel;                      /* enum fr_channel, this attempt's */
+    struct fr_attempts inst_attempts; /* the instrument's (n = 0, evaluated = 1 without one) */
+    struct fr_attempts cust_attempts; /* the customer's (n = 0, evaluated = 1 without one) */
+    struct fr_history population;     /* recent sales of every store (first_purchase) */
+    struct fr_velocity reversals;     /* FR_EV_VOID: voids per customer/store/operator, this
+                                         one included: count and cents of the voided sales */
 };
 
 enum fr_decision { FR_APPROVE, FR_REVIEW, FR_DECLINE };
@@ -116,6 +175,7 @@ void fr_score(const struct fr_rule_set *s, const struct fr_facts *f, struct fr_r
 extern const char *const fr_kind_names[FR_KINDS + 1];
 extern const char *const fr_scope_names[FR_SCOPES + 1];
 extern const char *const fr_window_names[FR_WINDOWS + 1];
+extern const char *const fr_channel_names[FR_CHANNELS + 1]; /* "pos", "online", "mobile" */
 
 const char *fr_decision_name(enum fr_decision d);
 const char *fr_kind_name(enum fr_kind k);
@@ -128,10 +188,13 @@ const char *fr_window_name(enum fr_window w);
  * field ("rules[2].code"). A set that passes scores without failing. */
 TM_MUSTCHECK enum tm_code fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err);
 
-/* The default rule set (version 1) and the seed's four rules (a baseline
- * for tm-fraud-eval), as JSON documents: services/txn/decode.h reads them
- * (the domain keeps them as text and never parses JSON). */
+/* The default rule set (version 2, docs/fraud.md), the previous default
+ * (version 1, kept for tm-fraud-eval's side-by-side) and the seed's four
+ * rules (a baseline for tm-fraud-eval), as JSON documents:
+ * services/txn/decode.h reads them (the domain keeps them as text and
+ * never parses JSON). */
 extern const char fr_default_rules_json[];
+extern const char fr_default_rules_v1_json[];
 extern const char fr_seed_rules_json[];
 
 /* Summary of up to n past totals (cents, > 0) and unit counts. */

@@ -25,12 +25,34 @@ normal(struct gen_rng *r)
     return sqrt(-2 * log(u > 1e-12 ? u : 1e-12)) * cos(6.283185307179586 * v);
 }
 
+const char *const gen_pattern_names[GEN_PATTERNS] = {
+    "legitimate",   "stolen_burst",    "takeover_night", "new_high_units", "cross_store",
+    "card_testing", "takeover_varied", "void_operator",  "void_customer",  "first_purchase"};
+
 struct customer {
     double log_mu, log_sd; /* basket value, cents, log-normal */
     double rate;           /* sales a day */
-    int store;
+    int store, store2;     /* store2: a second store (0: none) */
+    double online;         /* share of sales made online */
     double units;
 };
+
+/* The rows of a day (and those spilling into the next). */
+struct rows {
+    struct rp_sale *v;
+    int n, cap;
+};
+
+static struct rp_sale *
+push(struct rows *d)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? 2 * d->cap : 4096;
+        d->v = tm_xrealloc(d->v, (size_t)d->cap * sizeof *d->v);
+    }
+    memset(&d->v[d->n], 0, sizeof d->v[d->n]);
+    return &d->v[d->n++];
+}
 
 static int
 by_time(const void *a, const void *b)
@@ -55,11 +77,30 @@ sale_hour(struct gen_rng *r)
     return 23;
 }
 
-static void
-fill(struct rp_sale *s, int64_t ts, const char *cust, const char *instr, int store, int64_t total,
-     int64_t units, int64_t top_units, int64_t top_price, int label)
+static double
+uni_in(struct gen_rng *r, double lo, double hi)
 {
-    memset(s, 0, sizeof *s);
+    return lo + (hi - lo) * gen_uni(r);
+}
+
+static int64_t
+log_uni(struct gen_rng *r, double lo, double hi)
+{
+    return (int64_t)exp(uni_in(r, log(lo), log(hi)));
+}
+
+static int
+int_in(struct gen_rng *r, int lo, int hi) /* lo..hi */
+{
+    return lo + (int)(gen_uni(r) * (hi - lo + 1));
+}
+
+static struct rp_sale *
+fill(struct rows *d, int64_t ts, const char *cust, const char *instr, int store, int64_t total,
+     int64_t units, int64_t top_units, int64_t top_price, int pattern)
+{
+    struct rp_sale *s = push(d);
+
     s->ts_s = ts;
     snprintf(s->customer, sizeof s->customer, "%s", cust);
     snprintf(s->instrument, sizeof s->instrument, "%s", instr);
@@ -69,7 +110,188 @@ fill(struct rp_sale *s, int64_t ts, const char *cust, const char *instr, int sto
     s->top_units = top_units > 0 ? top_units : 1;
     s->top_price_cents = top_price > 0 ? top_price : 1;
     s->local_hour = (int)((ts % 86400) / 3600); /* stores keep UTC in the sample */
-    s->label = label;
+    s->label = pattern != GEN_LEGIT;
+    s->pattern = pattern;
+    s->event = FR_EV_SALE;
+    s->channel = FR_CH_ONLINE;
+    return s;
+}
+
+/* At the till: one of the store's three cashiers, or cashier k (>= 0). */
+static void
+at_till(struct gen_rng *r, struct rp_sale *s, int store, int k)
+{
+    s->channel = FR_CH_POS;
+    snprintf(s->operator, sizeof s->operator, "%d-op%d", store, k >= 0 ? k : int_in(r, 1, 3));
+}
+
+/* A void of sale s (copied: sale pointers move as rows grow) after lo..hi
+ * seconds, by the same cashier, labelled pattern. */
+static void
+void_of(struct gen_rng *r, struct rows *d, int si, int lo, int hi, int pattern)
+{
+    struct rp_sale *v = push(d), *s = &d->v[si];
+
+    *v = *s;
+    v->ts_s = s->ts_s + int_in(r, lo, hi);
+    v->local_hour = (int)((v->ts_s % 86400) / 3600);
+    v->event = FR_EV_VOID;
+    v->label = pattern != GEN_LEGIT;
+    v->pattern = pattern;
+    v->issuer_declined = 0;
+}
+
+static void
+legit_day(struct gen_rng *r, const struct gen_cfg *cfg, const struct customer *c, int64_t d0,
+          double season, struct rows *d)
+{
+    for (int i = 0; i < cfg->customers; i++) {
+        double p = c[i].rate * season;
+        char id[24], card[40];
+        snprintf(id, sizeof id, "%d", i + 1);
+        snprintf(card, sizeof card, "card-%d", i + 1);
+        while (p > 0 && gen_uni(r) < p) {
+            int64_t ts = d0 + sale_hour(r) * 3600 + (int64_t)(gen_uni(r) * 3600);
+            int64_t total = (int64_t)exp(c[i].log_mu + c[i].log_sd * normal(r));
+            int64_t units = (int64_t)(c[i].units * (0.5 + gen_uni(r))) + 1;
+            int store = c[i].store2 && gen_uni(r) < 0.35 ? c[i].store2 : c[i].store;
+            struct rp_sale *s;
+            if (gen_uni(r) < 0.003) /* now and then a big purchase: a TV, a sofa */
+                total = (int64_t)((double)total * uni_in(r, 5, 20));
+            s = fill(d, ts, id, card, store, total, units, 1, total / units, GEN_LEGIT);
+            if (gen_uni(r) >= c[i].online)
+                at_till(r, s, store, -1);
+            s->issuer_declined = gen_uni(r) < 0.01; /* funds, limits: the bank's reasons */
+            if (s->channel == FR_CH_POS && !s->issuer_declined && gen_uni(r) < 0.01)
+                void_of(r, d, d->n - 1, 30, 900, GEN_LEGIT); /* a change of mind at the till */
+            p -= 1;
+        }
+    }
+}
+
+/* One planted incident of pattern p on day d0 (k: its number); returns the
+ * fraudulent rows it added. */
+static int
+plant(struct gen_rng *r, const struct gen_cfg *cfg, const struct customer *c, double typical, int p,
+      int64_t d0, int day, int k, int *n_new, struct rows *d)
+{
+    int i = (int)(gen_uni(r) * cfg->customers), planted = 0;
+    int64_t ts = d0 + sale_hour(r) * 3600 + (int64_t)(gen_uni(r) * 3600);
+    char id[24], card[40], nid[24];
+
+    snprintf(id, sizeof id, "%d", i + 1);
+    snprintf(card, sizeof card, "card-%d", i + 1);
+    switch (p) {
+    case GEN_STOLEN_BURST: {
+        int tries = int_in(r, 4, 9), gap = int_in(r, 20, 120);
+        snprintf(card, sizeof card, "stolen-%d-%d", day, k);
+        for (int t = 0; t < tries; t++, planted++)
+            fill(d, ts + t * gap, "", card, int_in(r, 1, cfg->stores), log_uni(r, 2000, 32000), 1,
+                 1, 20000, p);
+        break;
+    }
+    case GEN_TAKEOVER_NIGHT: {
+        int64_t total = (int64_t)exp(c[i].log_mu + 2.5 + gen_uni(r));
+        ts = d0 + int_in(r, 1, 4) * 3600 + (int64_t)(gen_uni(r) * 3600);
+        fill(d, ts, id, card, c[i].store, total, (int64_t)(c[i].units * 5), 2, total / 4, p);
+        planted = 1;
+        break;
+    }
+    case GEN_NEW_HIGH_UNITS: {
+        int64_t units = int_in(r, 3, 7), price = log_uni(r, 60000, 150000);
+        int store = int_in(r, 1, cfg->stores);
+        snprintf(nid, sizeof nid, "new-%d", ++*n_new);
+        at_till(r, fill(d, ts, nid, nid, store, units * price, units, units, price, p), store, -1);
+        planted = 1;
+        break;
+    }
+    case GEN_CROSS_STORE: { /* a cloned card, in person, store after store */
+        int m = int_in(r, 3, 5), span = int_in(r, 600, 1800), used[5];
+        for (int s = 0; s < m; s++) {
+            int store, dup;
+            do { /* m different stores (when there are that many) */
+                store = int_in(r, 1, cfg->stores);
+                dup = 0;
+                for (int j = 0; j < s; j++)
+                    dup |= used[j] == store;
+            } while (dup && cfg->stores >= m);
+            used[s] = store;
+            for (int b = int_in(r, 1, 2); b > 0; b--, planted++) {
+                int64_t t = ts + (int64_t)s * span / (m - 1) + (b - 1) * int_in(r, 60, 240);
+                int64_t total = log_uni(r, 6000, 150000);
+                at_till(r, fill(d, t, "", card, store, total, 1, 1, total, p), store, -1);
+            }
+        }
+        break;
+    }
+    case GEN_CARD_TESTING: {
+        int tests = int_in(r, 5, 30), outs = int_in(r, 1, 3);
+        double cap = uni_in(r, 100, 500), declines = uni_in(r, 0.2, 0.7);
+        int64_t t = ts;
+        snprintf(card, sizeof card, "tested-%d-%d", day, k);
+        for (int j = 0; j < tests; j++, planted++) {
+            struct rp_sale *s = fill(d, t, "", card, int_in(r, 1, cfg->stores),
+                                     (int64_t)uni_in(r, 50, cap), 1, 1, 1, p);
+            s->issuer_declined = gen_uni(r) < declines;
+            t += int_in(r, 10, 180);
+        }
+        t += int_in(r, 1200, 10800); /* the cash-out, 20 min to 3 h later */
+        for (int j = 0; j < outs; j++, planted++) {
+            int store = int_in(r, 1, cfg->stores);
+            int64_t total = log_uni(r, 12000, 300000);
+            struct rp_sale *s = fill(d, t, "", card, store, total, 1, 1, total, p);
+            if (gen_uni(r) < 0.5)
+                at_till(r, s, store, -1);
+            t += int_in(r, 60, 600);
+        }
+        break;
+    }
+    case GEN_TAKEOVER_VARIED: {
+        for (int tries = 0; tries < 50 && c[i].log_sd < 0.6; tries++)
+            i = (int)(gen_uni(r) * cfg->customers);
+        snprintf(id, sizeof id, "%d", i + 1);
+        snprintf(card, sizeof card, "card-%d", i + 1);
+        for (int m = int_in(r, 1, 3); m > 0; m--, planted++) {
+            int64_t total = (int64_t)(exp(c[i].log_mu) * uni_in(r, 5, 15));
+            fill(d, ts, id, card, c[i].store, total, (int64_t)c[i].units + 1, 1, total, p);
+            ts += int_in(r, 300, 4 * 3600);
+        }
+        break;
+    }
+    case GEN_VOID_OPERATOR: { /* rings up a friend's goods, then voids them */
+        int store = int_in(r, 1, cfg->stores), op = int_in(r, 1, 3), m = int_in(r, 5, 20);
+        int shift = int_in(r, 2 * 3600, 8 * 3600);
+        ts = d0 + int_in(r, 7, 14) * 3600;
+        for (int j = 0; j < m; j++, planted++) {
+            int64_t total = log_uni(r, 1500, 40000);
+            at_till(r, fill(d, ts + (int64_t)j * shift / m, "", "", store, total, 1, 1, total, 0),
+                    store, op);
+            void_of(r, d, d->n - 1, 30, 600, p);
+        }
+        break;
+    }
+    case GEN_VOID_CUSTOMER: { /* buys, takes the goods, has it voided; again */
+        int m = int_in(r, 3, 8), span = int_in(r, 2 * 3600, 12 * 3600);
+        ts = d0 + int_in(r, 8, 11) * 3600;
+        for (int j = 0; j < m; j++, planted++) {
+            int64_t total = (int64_t)(exp(c[i].log_mu) * uni_in(r, 1, 3));
+            at_till(
+                r, fill(d, ts + (int64_t)j * span / m, id, card, c[i].store, total, 1, 1, total, 0),
+                c[i].store, -1);
+            void_of(r, d, d->n - 1, 120, 1800, p);
+        }
+        break;
+    }
+    default: { /* GEN_FIRST_PURCHASE: a new account, far above the usual sale */
+        int store = int_in(r, 1, cfg->stores);
+        int64_t total = (int64_t)(typical * uni_in(r, 8, 40));
+        snprintf(nid, sizeof nid, "new-%d", ++*n_new);
+        at_till(r, fill(d, ts, nid, nid, store, total, int_in(r, 1, 3), 1, total, p), store, -1);
+        planted = 1;
+        break;
+    }
+    }
+    return planted;
 }
 
 int64_t
@@ -77,79 +299,44 @@ gen_sales(const struct gen_cfg *cfg, void (*emit)(void *arg, const struct rp_sal
 {
     struct gen_rng r = {cfg->seed};
     struct customer *c = tm_xcalloc((size_t)cfg->customers, sizeof *c);
-    int cap = 4096, n_new = 0;
-    struct rp_sale *day = tm_xmalloc((size_t)cap * sizeof *day);
+    struct rows d = {0};
+    int n_new = 0;
     int64_t emitted = 0, start = cfg->end_s - (int64_t)cfg->days * 86400;
+    double typical = 0;
 
     for (int i = 0; i < cfg->customers; i++) {
         c[i].log_mu = log(1500 + 20000 * gen_uni(&r));
-        c[i].log_sd = 0.3 + 0.4 * gen_uni(&r);
+        c[i].log_sd = 0.2 + 1.0 * gen_uni(&r); /* steady to very varied spenders */
         c[i].rate = 0.05 + 0.4 * gen_uni(&r);
         c[i].store = 1 + (int)(gen_uni(&r) * cfg->stores);
+        c[i].store2 = gen_uni(&r) < 0.2 ? 1 + (int)(gen_uni(&r) * cfg->stores) : 0;
+        c[i].online = gen_uni(&r) < 0.3 ? uni_in(&r, 0.2, 0.8) : 0;
         c[i].units = 1 + 4 * gen_uni(&r);
+        typical += c[i].log_mu / cfg->customers;
     }
-    for (int d = 0; d < cfg->days; d++) {
-        int64_t d0 = start + (int64_t)d * 86400;
+    typical = exp(typical);
+    for (int day = 0; day < cfg->days; day++) {
+        int64_t d0 = start + (int64_t)day * 86400, end = d0 + 86400;
         int wd = (int)((d0 / 86400 + 4) % 7); /* 0 Sunday */
         double season = wd == 6 ? 1.5 : wd == 0 ? 1.2 : wd == 5 ? 1.2 : 1.0;
-        int n = 0;
-        for (int i = 0; i < cfg->customers; i++) {
-            double p = c[i].rate * season;
-            char id[24], card[40];
-            while (p > 0 && gen_uni(&r) < p) {
-                int64_t ts = d0 + sale_hour(&r) * 3600 + (int64_t)(gen_uni(&r) * 3600);
-                int64_t total = (int64_t)exp(c[i].log_mu + c[i].log_sd * normal(&r));
-                int64_t units = (int64_t)(c[i].units * (0.5 + gen_uni(&r))) + 1;
-                if (n == cap) {
-                    cap *= 2;
-                    day = tm_xrealloc(day, (size_t)cap * sizeof *day);
-                }
-                snprintf(id, sizeof id, "%d", i + 1);
-                snprintf(card, sizeof card, "card-%d", i + 1);
-                fill(&day[n++], ts, id, card, c[i].store, total, units, 1, total / units, 0);
-                p -= 1;
-            }
-        }
+        int carried = d.n, keep = 0;
+        legit_day(&r, cfg, c, d0, season, &d);
         /* planted fraud: about fraud_share of the day's sales */
-        for (int k = (int)(n * cfg->fraud_share); k > 0;) {
-            double kind = gen_uni(&r);
-            int i = (int)(gen_uni(&r) * cfg->customers);
-            int64_t ts = d0 + sale_hour(&r) * 3600 + (int64_t)(gen_uni(&r) * 3600);
-            char id[24], card[40];
-            if (n + 12 >= cap) {
-                cap *= 2;
-                day = tm_xrealloc(day, (size_t)cap * sizeof *day);
+        for (int k = (int)((d.n - carried) * cfg->fraud_share), j = 0; k > 0; j++)
+            k -= plant(&r, cfg, c, typical, 1 + (int)(gen_uni(&r) * (GEN_PATTERNS - 1)), d0, day, j,
+                       &n_new, &d);
+        qsort(d.v, (size_t)d.n, sizeof *d.v, by_time);
+        for (int i = 0; i < d.n; i++) {
+            if (d.v[i].ts_s >= end && day + 1 < cfg->days) {
+                d.v[keep++] = d.v[i]; /* tomorrow's, in order */
+                continue;
             }
-            snprintf(id, sizeof id, "%d", i + 1);
-            snprintf(card, sizeof card, "card-%d", i + 1);
-            if (kind < 0.4) { /* a stolen card tried in a burst, guest checkout */
-                int tries = 4 + (int)(gen_uni(&r) * 6);
-                snprintf(card, sizeof card, "stolen-%d-%d", d, k);
-                for (int t = 0; t < tries && k > 0; t++, k--)
-                    fill(&day[n++], ts + t * 45, "", card, 1 + (int)(gen_uni(&r) * cfg->stores),
-                         (int64_t)(2000 + 30000 * gen_uni(&r)), 1, 1, 20000, 1);
-            } else if (kind < 0.75) { /* a taken-over account, far above its usual, at night */
-                int64_t total = (int64_t)exp(c[i].log_mu + 2.5 + gen_uni(&r));
-                ts = d0 + (1 + (int)(gen_uni(&r) * 4)) * 3600 + (int64_t)(gen_uni(&r) * 3600);
-                fill(&day[n++], ts, id, card, c[i].store, total, (int64_t)(c[i].units * 5), 2,
-                     total / 4, 1);
-                k--;
-            } else { /* a new account buying high-value units */
-                char nid[24];
-                int64_t units = 3 + (int64_t)(gen_uni(&r) * 5),
-                        price = 60000 + (int64_t)(gen_uni(&r) * 90000);
-                snprintf(nid, sizeof nid, "new-%d", ++n_new);
-                fill(&day[n++], ts, nid, nid, 1 + (int)(gen_uni(&r) * cfg->stores), units * price,
-                     units, units, price, 1);
-                k--;
-            }
+            emit(arg, &d.v[i]);
+            emitted++;
         }
-        qsort(day, (size_t)n, sizeof *day, by_time);
-        for (int i = 0; i < n; i++)
-            emit(arg, &day[i]);
-        emitted += n;
+        d.n = keep;
     }
-    free(day);
+    free(d.v);
     free(c);
     return emitted;
 }

@@ -1,16 +1,36 @@
 /* services/txn/gen.h — a sample sales history with planted fraud, pure and
- * deterministic (its own generator, seeded): customers with their own usual
- * basket, weekday and hour seasonality, and a small share of fraud in three
- * patterns (a stolen card tried many times in minutes; a taken-over account
- * buying far above its usual at night; a new account buying several units
- * of a high-value product). Used by tm-fraud-eval (--generate) to measure
- * the rules on data with known labels. */
+ * deterministic (its own generator, seeded): customers whose spending
+ * varies as real ones' does (log-normal, each with a spread of its own),
+ * some shopping at two stores or online, occasional big legitimate
+ * purchases, bank declines and voids; weekday and hour seasonality; and a
+ * small share of fraud in the patterns below, each incident's parameters
+ * drawn over wide ranges. Used by tm-fraud-eval (--generate) to measure the
+ * rules on data with known labels, and by tm-txn-seed (voids skipped). */
 #ifndef TM_TXN_GEN_H
 #define TM_TXN_GEN_H
 
 #include <stdint.h>
 
 #include "services/txn/replay.h"
+
+/* What a generated row is: legitimate, or which planted pattern. Only the
+ * fraudulent rows of an incident carry its pattern (a void-abuse incident's
+ * voids, not the sales they void). */
+enum gen_pattern {
+    GEN_LEGIT,
+    GEN_STOLEN_BURST,    /* a stolen card tried many times within minutes, guest checkout */
+    GEN_TAKEOVER_NIGHT,  /* a taken-over account far above its usual, at night */
+    GEN_NEW_HIGH_UNITS,  /* a new account buying several units of a dear product */
+    GEN_CROSS_STORE,     /* a cloned card used at 3-5 stores within 30 minutes */
+    GEN_CARD_TESTING,    /* many small attempts, several declined by the bank, then a
+                            cash-out 20 min - 3 h later */
+    GEN_TAKEOVER_VARIED, /* a takeover at 5-15x the usual of a customer whose spend varies */
+    GEN_VOID_OPERATOR,   /* sweethearting: a cashier voiding many sales in a shift */
+    GEN_VOID_CUSTOMER,   /* a customer buying and voiding again and again */
+    GEN_FIRST_PURCHASE,  /* a new account's first purchase far above the store's usual */
+    GEN_PATTERNS
+};
+extern const char *const gen_pattern_names[GEN_PATTERNS];
 
 struct gen_cfg {
     uint64_t seed;
@@ -21,9 +41,11 @@ struct gen_cfg {
     double fraud_share; /* fraud sales / all sales, about */
 };
 
-/* Calls emit(arg, sale) for every generated sale in time order; returns
- * the number emitted. A sale's store is 1..stores and its customer
- * "1".."customers" (regular), "new-N" (a new account) or "" (a guest). */
+/* Calls emit(arg, sale) for every generated row (a sale attempt or a
+ * void, event) in time order; returns the number emitted. A row's store is
+ * 1..stores, its customer "1".."customers" (regular), "new-N" (a new
+ * account) or "" (a guest), its operator "S-opK" (K of 3 cashiers of store
+ * S) or "" (online). label is 1 exactly when pattern is not GEN_LEGIT. */
 int64_t gen_sales(const struct gen_cfg *cfg, void (*emit)(void *arg, const struct rp_sale *s),
                   void *arg);
 

@@ -1,4 +1,5 @@
-/* services/txn/replay.c — a small string-keyed table of histories. */
+/* services/txn/replay.c — a small string-keyed table of histories: attempts
+ * and voids of the last day per key, rings of sales for "usual". */
 #include "services/txn/replay.h"
 
 #include <stdlib.h>
@@ -10,21 +11,28 @@
 #define RP_STORE_HISTORY (FR_HISTORY_MAX * 4)
 
 struct rp_event {
-    int64_t ts, amount;
+    int64_t ts, amount, store;
+    int channel, declined;
+};
+
+/* Sales history kept for "usual": a ring of the newest totals. */
+struct rp_ring {
+    int64_t totals[RP_STORE_HISTORY], units[RP_STORE_HISTORY];
+    int n, next;
 };
 
 struct rp_entry {
     struct rp_entry *next;
-    char key[RP_ID_MAX + 3]; /* "c:" / "i:" / "s:" + id */
-    struct rp_event *ev;     /* the last 24 h of sales, oldest first */
+    char key[RP_ID_MAX + 3]; /* "c:" / "i:" / "s:" / "o:" (voids "C:" "S:" "O:") + id */
+    struct rp_event *ev;     /* the last 24 h of attempts (or voids), oldest first */
     int n_ev, cap_ev;
-    int64_t totals[RP_STORE_HISTORY], units[RP_STORE_HISTORY];
-    int n_hist, next_hist; /* ring */
+    struct rp_ring hist; /* sales not declined */
     int64_t sales, fraud, legit;
 };
 
 struct rp_state {
     struct rp_entry *b[RP_BUCKETS];
+    struct rp_ring population; /* every store's */
 };
 
 struct rp_state *
@@ -84,6 +92,23 @@ trim(struct rp_entry *e, int64_t ts)
     }
 }
 
+/* The store's number: its id when numeric, else a hash of it. */
+static int64_t
+store_num(const char *id)
+{
+    char *end;
+    long long v = strtoll(id, &end, 10);
+    uint32_t h = 2166136261u;
+
+    if (id[0] && !*end)
+        return v;
+    for (const char *p = id; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return (int64_t)h;
+}
+
+/* count: attempts in each window, this one included; amount: the spend of
+ * those not declined, plus this one's. */
 static void
 velocity(struct rp_entry *e, const struct rp_sale *s, int scope, struct fr_velocity *v)
 {
@@ -94,24 +119,52 @@ velocity(struct rp_entry *e, const struct rp_sale *s, int scope, struct fr_veloc
         v->amount[scope][w] = s->total_cents;
         for (int i = e->n_ev - 1; i >= 0 && e->ev[i].ts > s->ts_s - fr_window_s[w]; i--) {
             v->count[scope][w]++;
-            v->amount[scope][w] += e->ev[i].amount;
+            v->amount[scope][w] += e->ev[i].declined ? 0 : e->ev[i].amount;
         }
     }
 }
 
+/* The earlier attempts of the last 24 h, newest first. */
 static void
-history(const struct rp_entry *e, int keep, struct fr_history *h)
+attempts(struct rp_entry *e, const struct rp_sale *s, struct fr_attempts *l)
+{
+    trim(e, s->ts_s);
+    l->evaluated = 1;
+    l->n = 0;
+    for (int i = e->n_ev - 1; i >= 0 && l->n < FR_ATTEMPTS_MAX; i--) {
+        struct fr_attempt *a = &l->a[l->n++];
+        a->ts_s = e->ev[i].ts;
+        a->total_cents = e->ev[i].amount;
+        a->store_id = e->ev[i].store;
+        a->channel = e->ev[i].channel;
+        a->declined = e->ev[i].declined;
+    }
+}
+
+static void
+history(const struct rp_ring *r, int keep, struct fr_history *h)
 {
     int64_t t[RP_STORE_HISTORY], u[RP_STORE_HISTORY];
-    int n = e->n_hist < keep ? e->n_hist : keep;
+    int n = r->n < keep ? r->n : keep;
 
     /* the newest n of the ring */
     for (int i = 0; i < n; i++) {
-        int k = (e->next_hist - 1 - i + RP_STORE_HISTORY) % RP_STORE_HISTORY;
-        t[i] = e->totals[k];
-        u[i] = e->units[k];
+        int k = (r->next - 1 - i + RP_STORE_HISTORY) % RP_STORE_HISTORY;
+        t[i] = r->totals[k];
+        u[i] = r->units[k];
     }
     fr_history_from(t, u, n, h);
+}
+
+static void
+void_facts(struct rp_state *st, const struct rp_sale *s, struct fr_facts *f)
+{
+    f->reversals.evaluated = 1;
+    velocity(entry(st, 'S', s->store), s, FR_SCOPE_STORE, &f->reversals);
+    if (s->customer[0])
+        velocity(entry(st, 'C', s->customer), s, FR_SCOPE_CUSTOMER, &f->reversals);
+    if (s->operator[0])
+        velocity(entry(st, 'O', s->operator), s, FR_SCOPE_OPERATOR, &f->reversals);
 }
 
 void
@@ -120,54 +173,98 @@ rp_facts(struct rp_state *st, const struct rp_sale *s, struct fr_facts *f)
     struct rp_entry *store = entry(st, 's', s->store);
 
     memset(f, 0, sizeof *f);
+    f->event = s->event == FR_EV_VOID ? FR_EV_VOID : FR_EV_SALE;
+    f->ts_s = s->ts_s;
+    f->store_id = store_num(s->store);
+    f->channel = s->channel;
     f->total_cents = s->total_cents;
     f->units = s->units;
     f->top_units = s->top_units;
     f->top_price_cents = s->top_price_cents;
     f->local_hour = s->local_hour;
     f->utc_hour = (int)((s->ts_s % 86400 + 86400) % 86400 / 3600);
+    f->has_customer = s->customer[0] != '\0';
+    f->inst_attempts.evaluated = f->cust_attempts.evaluated = 1;
+    if (f->event == FR_EV_VOID) {
+        void_facts(st, s, f);
+        return;
+    }
     f->velocity.evaluated = 1;
     velocity(store, s, FR_SCOPE_STORE, &f->velocity);
-    history(store, RP_STORE_HISTORY, &f->store);
-    if (s->instrument[0])
-        velocity(entry(st, 'i', s->instrument), s, FR_SCOPE_INSTRUMENT, &f->velocity);
+    history(&store->hist, RP_STORE_HISTORY, &f->store);
+    history(&st->population, RP_STORE_HISTORY, &f->population);
+    if (s->operator[0])
+        velocity(entry(st, 'o', s->operator), s, FR_SCOPE_OPERATOR, &f->velocity);
+    if (s->instrument[0]) {
+        struct rp_entry *i = entry(st, 'i', s->instrument);
+        attempts(i, s, &f->inst_attempts);
+        velocity(i, s, FR_SCOPE_INSTRUMENT, &f->velocity);
+    }
     if (s->customer[0]) {
         struct rp_entry *c = entry(st, 'c', s->customer);
-        f->has_customer = 1;
         f->customer_sales = c->sales;
         f->customer_risk = fr_risk_from_labels(c->fraud, c->legit);
+        attempts(c, s, &f->cust_attempts);
         velocity(c, s, FR_SCOPE_CUSTOMER, &f->velocity);
-        history(c, FR_HISTORY_MAX, &f->customer);
+        history(&c->hist, FR_HISTORY_MAX, &f->customer);
     }
 }
 
 static void
-add_to(struct rp_entry *e, const struct rp_sale *s)
+ring_add(struct rp_ring *r, const struct rp_sale *s)
 {
+    r->totals[r->next] = s->total_cents;
+    r->units[r->next] = s->units;
+    r->next = (r->next + 1) % RP_STORE_HISTORY;
+    if (r->n < RP_STORE_HISTORY)
+        r->n++;
+}
+
+static void
+add_to(struct rp_entry *e, const struct rp_sale *s, int declined)
+{
+    struct rp_event *v;
+
     if (e->n_ev == e->cap_ev) {
         e->cap_ev = e->cap_ev ? 2 * e->cap_ev : 8;
         e->ev = tm_xrealloc(e->ev, (size_t)e->cap_ev * sizeof *e->ev);
     }
-    e->ev[e->n_ev].ts = s->ts_s;
-    e->ev[e->n_ev++].amount = s->total_cents;
-    e->totals[e->next_hist] = s->total_cents;
-    e->units[e->next_hist] = s->units;
-    e->next_hist = (e->next_hist + 1) % RP_STORE_HISTORY;
-    if (e->n_hist < RP_STORE_HISTORY)
-        e->n_hist++;
+    v = &e->ev[e->n_ev++];
+    v->ts = s->ts_s;
+    v->amount = s->total_cents;
+    v->store = store_num(s->store);
+    v->channel = s->channel;
+    v->declined = declined;
+    if (declined || s->event == FR_EV_VOID)
+        return;
+    ring_add(&e->hist, s);
     e->sales++;
 }
 
 void
-rp_add(struct rp_state *st, const struct rp_sale *s, int flagged)
+rp_add(struct rp_state *st, const struct rp_sale *s, enum fr_decision d)
 {
-    add_to(entry(st, 's', s->store), s);
+    int declined = d == FR_DECLINE || s->issuer_declined;
+
+    if (s->event == FR_EV_VOID) {
+        add_to(entry(st, 'S', s->store), s, 0);
+        if (s->customer[0])
+            add_to(entry(st, 'C', s->customer), s, 0);
+        if (s->operator[0])
+            add_to(entry(st, 'O', s->operator), s, 0);
+        return;
+    }
+    add_to(entry(st, 's', s->store), s, declined);
+    if (!declined)
+        ring_add(&st->population, s);
+    if (s->operator[0])
+        add_to(entry(st, 'o', s->operator), s, declined);
     if (s->instrument[0])
-        add_to(entry(st, 'i', s->instrument), s);
+        add_to(entry(st, 'i', s->instrument), s, declined);
     if (s->customer[0]) {
         struct rp_entry *c = entry(st, 'c', s->customer);
-        add_to(c, s);
-        if (flagged) {
+        add_to(c, s, declined);
+        if (d != FR_APPROVE) {
             c->fraud += s->label ? 1 : 0;
             c->legit += s->label ? 0 : 1;
         }

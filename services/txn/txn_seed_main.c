@@ -169,7 +169,7 @@ emit(void *arg, const struct rp_sale *s)
     int64_t day = s->ts_s / 86400;
     struct tm_err err;
 
-    if (sd->failed)
+    if (sd->failed || s->event == FR_EV_VOID) /* the seed posts sales only */
         return;
     progress(&sd->next_progress_ms, "step=building sales=%" PRId64 " new_accounts=%" PRId64,
              sd->n_jobs, sd->n_new);
