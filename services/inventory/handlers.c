@@ -13,6 +13,7 @@
 #include "common/topic.h"
 
 #include "services/inventory/app.h"
+#include "services/inventory/calendar_handlers.h"
 #include "services/inventory/catalog.h"
 #include "services/inventory/forecast_handlers.h"
 #include "services/inventory/reorder_handlers.h"
@@ -500,6 +501,14 @@ const struct tm_route inv_routes[] = {
      NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/inventory/reorder-suggestions/{id}/reject", inv_h_rs_reject, TM_TX_WRITE,
      NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/calendar-events", inv_h_cal_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/calendar-events", inv_h_cal_create, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"DELETE", "/api/v1/calendar-events/{id}", inv_h_cal_delete, TM_TX_WRITE, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/promotions", inv_h_promo_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/promotions", inv_h_promo_create, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/promotions/{id}", inv_h_promo_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/promotions/{id}/end", inv_h_promo_end, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/{store_id}", inv_h_levels_store, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/{store_id}/{product_id}", inv_h_level_get, TM_TX_READ, NULL,
      TM_SCOPE_STORES},
