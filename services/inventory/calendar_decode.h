@@ -17,12 +17,12 @@
 
 #include "common/err.h"
 
-#define INV_CAL_BODY_MAX 4096        /* bytes of a request body */
-#define INV_CAL_NAME_MAX 100         /* bytes of an event's name */
-#define INV_CAL_SPAN_DAYS_MAX 366    /* days an event spans at most (a closure for a refit) */
-#define INV_PROMO_SPAN_DAYS_MAX 92   /* days a promotion runs at most (a quarter) */
-#define INV_CAL_FIRST_DAY 10957      /* 2000-01-01, the earliest date taken */
-#define INV_CAL_LAST_DAY 47481       /* 2099-12-31, the latest date taken */
+#define INV_CAL_BODY_MAX 4096      /* bytes of a request body */
+#define INV_CAL_NAME_MAX 100       /* bytes of an event's name */
+#define INV_CAL_SPAN_DAYS_MAX 366  /* days an event spans at most (a closure for a refit) */
+#define INV_PROMO_SPAN_DAYS_MAX 92 /* days a promotion runs at most (a quarter) */
+#define INV_CAL_FIRST_DAY 10957    /* 2000-01-01, the earliest date taken */
+#define INV_CAL_LAST_DAY 47481     /* 2099-12-31, the latest date taken */
 #define INV_CAL_KIND_NAMES "closure", "event", "holiday"
 
 /* What a calendar event is to demand (proto and the table's CHECK). */
@@ -75,8 +75,8 @@ TM_MUSTCHECK enum tm_code inv_cal_decode_event(const char *body, size_t len,
  * — from ≤ to, at most INV_PROMO_SPAN_DAYS_MAX days; a price ≥ 1 cent
  * and/or at least one flag (neither: TM_INVALID naming
  * "promo_price_cents"); a flag given twice names "flags". */
-TM_MUSTCHECK enum tm_code inv_cal_decode_promo(const char *body, size_t len,
-                                               struct inv_promo *out, struct tm_err *err);
+TM_MUSTCHECK enum tm_code inv_cal_decode_promo(const char *body, size_t len, struct inv_promo *out,
+                                               struct tm_err *err);
 
 /* A price cut must be below the product's regular price: TM_INVALID naming
  * "promo_price_cents" otherwise (a flag-only promotion always passes). */

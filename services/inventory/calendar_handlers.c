@@ -46,8 +46,7 @@ writable_store(struct tm_ctx *ctx, int64_t store_id, struct tm_err *err)
  * every store's rows and their own stores' (else TM_NOTFOUND, as if absent);
  * `write` also asks that the caller may write for it. */
 static enum tm_code
-row_store_ok(struct tm_ctx *ctx, int64_t store_id, int write, const char *what,
-             struct tm_err *err)
+row_store_ok(struct tm_ctx *ctx, int64_t store_id, int write, const char *what, struct tm_err *err)
 {
     enum tm_code rc;
 

@@ -25,7 +25,7 @@
 #define PROMO_JSON                                                                                 \
     "json_build_object('id', p.id, 'product_id', p.product_id, 'store_id', p.store_id,"            \
     " 'from', to_char(p.starts_on, 'YYYY-MM-DD'), 'to', to_char(p.ends_on, 'YYYY-MM-DD'),"         \
-    " 'promo_price_cents', p.promo_price_cents, 'regular_price_cents', p.regular_price_cents,"      \
+    " 'promo_price_cents', p.promo_price_cents, 'regular_price_cents', p.regular_price_cents,"     \
     " 'discount', CASE WHEN p.promo_price_cents IS NOT NULL AND p.regular_price_cents > 0"         \
     "  THEN round(1 - p.promo_price_cents::numeric / p.regular_price_cents, 4) END,"               \
     " 'flags', to_json(array_remove(ARRAY[CASE WHEN p.feature THEN 'feature' END,"                 \
@@ -33,9 +33,11 @@
     " 'status', CASE WHEN p.cancelled_at IS NOT NULL THEN 'cancelled'"                             \
     "  WHEN p.ends_on < " TODAY " THEN 'ended' WHEN p.starts_on > " TODAY " THEN 'planned'"        \
     "  ELSE 'active' END,"                                                                         \
-    " 'created_by', p.created_by, 'created_at', " TM_DB_TS("p.created_at") ","                     \
-    " 'updated_at', " TM_DB_TS("p.updated_at") ","                                                 \
-    " 'cancelled_at', " TM_DB_TS("p.cancelled_at") ")"
+    " 'created_by', p.created_by, 'created_at', " TM_DB_TS(                                        \
+        "p.created_at") ","                                                                        \
+                        " 'updated_at', " TM_DB_TS("p.updated_at") ","                             \
+                                                                   " 'cancelled_at', " TM_DB_TS(   \
+                                                                       "p.cancelled_at") ")"
 
 /* Marks due the levels of product $1 (0: every product) at store $2 (0:
  * every store) when days $3..$4 fall within the forecasts' window (the
@@ -53,11 +55,11 @@ mark_due(PGconn *db, int64_t product_id, int64_t store_id, int64_t first_day, in
                              tm_db_int(&w, TM_FORECAST_HORIZON_MAX)};
 
     return tm_db_exec(db,
-                      "UPDATE inventory.stock SET demand_moved_at = now(), forecast_due_on = "
-                      TODAY " WHERE ($1::bigint = 0 OR product_id = $1)"
+                      "UPDATE inventory.stock SET demand_moved_at = now(), forecast_due_on = " TODAY
+                      " WHERE ($1::bigint = 0 OR product_id = $1)"
                       " AND ($2::bigint = 0 OR store_id = $2)"
                       " AND " DAY("$4") " >= " TODAY " - $5::int"
-                      " AND " DAY("$3") " < " TODAY " + $6::int",
+                                        " AND " DAY("$3") " < " TODAY " + $6::int",
                       6, params, NULL, err);
 }
 
@@ -83,11 +85,12 @@ inv_db_cal_add(PGconn *db, const struct inv_cal_event *e, const char *by, int64_
                              inv_cal_kinds[e->kind],
                              by};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(db,
-                                 "INSERT INTO inventory.calendar_events AS e (store_id, starts_on,"
-                                 " ends_on, name, kind, created_by) VALUES ($1::bigint, " DAY("$2")
-                                 ", " DAY("$3") ", $4, $5, $6) RETURNING " EV_JSON ", e.id",
-                                 6, params, &r, err);
+    enum tm_code rc =
+        tm_db_exec(db,
+                   "INSERT INTO inventory.calendar_events AS e (store_id, starts_on,"
+                   " ends_on, name, kind, created_by) VALUES ($1::bigint, " DAY("$2") ", " DAY(
+                       "$3") ", $4, $5, $6) RETURNING " EV_JSON ", e.id",
+                   6, params, &r, err);
 
     if (rc == TM_OK && (rc = doc_of(r, 0, out, err)) == TM_OK)
         *id = tm_db_i64(r, 0, 1);
@@ -109,15 +112,18 @@ inv_db_cal_list(PGconn *db, const struct inv_cal_filter *f, const struct tm_page
                              tm_db_int(&d, pg->after_id),
                              tm_db_int(&e, pg->limit + 1)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db,
-        "SELECT e.id, " EV_JSON " FROM inventory.calendar_events e"
-        " WHERE ($1::bigint IS NULL OR e.store_id = $1::bigint OR e.store_id IS NULL)"
-        " AND ($2::int IS NULL OR e.ends_on >= " DAY("$2") ")"
-        " AND ($3::int IS NULL OR e.starts_on <= " DAY("$3") ")"
-        " AND ($4::bigint[] IS NULL OR e.store_id IS NULL OR e.store_id = ANY($4::bigint[]))"
-        " AND e.id > $5::bigint ORDER BY e.id LIMIT $6::bigint",
-        6, params, &r, err);
+    enum tm_code rc =
+        tm_db_exec(db,
+                   "SELECT e.id, " EV_JSON " FROM inventory.calendar_events e"
+                   " WHERE ($1::bigint IS NULL OR e.store_id = $1::bigint OR e.store_id IS NULL)"
+                   " AND ($2::int IS NULL OR e.ends_on >= " DAY(
+                       "$2") ")"
+                             " AND ($3::int IS NULL OR e.starts_on <= " DAY(
+                                 "$3") ")"
+                                       " AND ($4::bigint[] IS NULL OR e.store_id IS NULL OR "
+                                       "e.store_id = ANY($4::bigint[]))"
+                                       " AND e.id > $5::bigint ORDER BY e.id LIMIT $6::bigint",
+                   6, params, &r, err);
 
     if (rc == TM_OK)
         rc = tm_db_json_page(r, pg->limit, out, err);
@@ -171,8 +177,8 @@ inv_db_cal_delete(PGconn *db, int64_t id, struct tm_buf *out, struct tm_err *err
 /* ---- promotions ------------------------------------------------------------ */
 
 enum tm_code
-inv_db_promo_add(PGconn *db, const struct inv_promo *p, int64_t regular_price_cents,
-                 const char *by, int64_t *id, struct tm_buf *out, struct tm_err *err)
+inv_db_promo_add(PGconn *db, const struct inv_promo *p, int64_t regular_price_cents, const char *by,
+                 int64_t *id, struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int a, b, c, d, e, g;
     const char *params[10] = {tm_db_int(&a, p->product_id),
@@ -190,8 +196,9 @@ inv_db_promo_add(PGconn *db, const struct inv_promo *p, int64_t regular_price_ce
         db,
         "INSERT INTO inventory.promotions AS p (product_id, store_id, starts_on, ends_on,"
         " promo_price_cents, regular_price_cents, feature, display, deal, created_by)"
-        " VALUES ($1::bigint, $2::bigint, " DAY("$3") ", " DAY("$4") ", $5::bigint, $6::bigint,"
-        " $7::boolean, $8::boolean, $9::boolean, $10) RETURNING " PROMO_JSON ", p.id",
+        " VALUES ($1::bigint, $2::bigint, " DAY("$3") ", " DAY(
+            "$4") ", $5::bigint, $6::bigint,"
+                  " $7::boolean, $8::boolean, $9::boolean, $10) RETURNING " PROMO_JSON ", p.id",
         10, params, &r, err);
 
     if (rc == TM_OK && (rc = doc_of(r, 0, out, err)) == TM_OK)
@@ -215,16 +222,19 @@ inv_db_promo_list(PGconn *db, const struct inv_cal_filter *f, const struct tm_pa
                              tm_db_int(&e, pg->after_id),
                              tm_db_int(&g, pg->limit + 1)};
     PGresult *r = NULL;
-    enum tm_code rc = tm_db_exec(
-        db,
-        "SELECT p.id, " PROMO_JSON " FROM inventory.promotions p"
-        " WHERE ($1::bigint IS NULL OR p.store_id = $1::bigint OR p.store_id IS NULL)"
-        " AND ($2::bigint IS NULL OR p.product_id = $2::bigint)"
-        " AND ($3::int IS NULL OR p.ends_on >= " DAY("$3") ")"
-        " AND ($4::int IS NULL OR p.starts_on <= " DAY("$4") ")"
-        " AND ($5::bigint[] IS NULL OR p.store_id IS NULL OR p.store_id = ANY($5::bigint[]))"
-        " AND p.id > $6::bigint ORDER BY p.id LIMIT $7::bigint",
-        7, params, &r, err);
+    enum tm_code rc =
+        tm_db_exec(db,
+                   "SELECT p.id, " PROMO_JSON " FROM inventory.promotions p"
+                   " WHERE ($1::bigint IS NULL OR p.store_id = $1::bigint OR p.store_id IS NULL)"
+                   " AND ($2::bigint IS NULL OR p.product_id = $2::bigint)"
+                   " AND ($3::int IS NULL OR p.ends_on >= " DAY(
+                       "$3") ")"
+                             " AND ($4::int IS NULL OR p.starts_on <= " DAY(
+                                 "$4") ")"
+                                       " AND ($5::bigint[] IS NULL OR p.store_id IS NULL OR "
+                                       "p.store_id = ANY($5::bigint[]))"
+                                       " AND p.id > $6::bigint ORDER BY p.id LIMIT $7::bigint",
+                   7, params, &r, err);
 
     if (rc == TM_OK)
         rc = tm_db_json_page(r, pg->limit, out, err);
@@ -233,8 +243,7 @@ inv_db_promo_list(PGconn *db, const struct inv_cal_filter *f, const struct tm_pa
 }
 
 enum tm_code
-inv_db_promo_get(PGconn *db, int64_t id, int64_t *store_id, struct tm_buf *out,
-                 struct tm_err *err)
+inv_db_promo_get(PGconn *db, int64_t id, int64_t *store_id, struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int a;
     const char *params[1] = {tm_db_int(&a, id)};
@@ -312,13 +321,13 @@ promo_fn(const PGresult *r, int i, void *out)
 }
 
 enum tm_code
-inv_db_known(PGconn *db, int64_t store_id, int64_t product_id, int64_t first_day,
-             int64_t last_day, char *country, size_t size, struct fc_known_event *ev, int *n_ev,
+inv_db_known(PGconn *db, int64_t store_id, int64_t product_id, int64_t first_day, int64_t last_day,
+             char *country, size_t size, struct fc_known_event *ev, int *n_ev,
              struct fc_known_promo *pr, int *n_pr, struct tm_err *err)
 {
     struct tm_db_int s, p, f, l, me, mp;
-    const char *ep[4] = {tm_db_int(&s, store_id), tm_db_int(&f, first_day),
-                         tm_db_int(&l, last_day), tm_db_int(&me, FC_KNOWN_EVENTS_MAX)};
+    const char *ep[4] = {tm_db_int(&s, store_id), tm_db_int(&f, first_day), tm_db_int(&l, last_day),
+                         tm_db_int(&me, FC_KNOWN_EVENTS_MAX)};
     const char *pp[5] = {ep[0], tm_db_int(&p, product_id), ep[1], ep[2],
                          tm_db_int(&mp, FC_KNOWN_PROMOS_MAX)};
     PGresult *r = NULL;
@@ -338,19 +347,20 @@ inv_db_known(PGconn *db, int64_t store_id, int64_t product_id, int64_t first_day
                          " array_position(ARRAY['closure', 'event', 'holiday'], kind) - 1"
                          " FROM inventory.calendar_events"
                          " WHERE (store_id IS NULL OR store_id = $1::bigint)"
-                         " AND ends_on >= " DAY("$2") " AND starts_on <= " DAY("$3")
-                         " ORDER BY starts_on DESC, id DESC LIMIT $4::int",
+                         " AND ends_on >= " DAY("$2") " AND starts_on <= " DAY(
+                             "$3") " ORDER BY starts_on DESC, id DESC LIMIT $4::int",
                          4, ep, event_fn, ev, sizeof *ev, n_ev, err)) != TM_OK)
         return rc;
-    return tm_db_many(db,
-                      "SELECT starts_on - date '1970-01-01', ends_on - date '1970-01-01',"
-                      " COALESCE(promo_price_cents, 0), regular_price_cents,"
-                      " (CASE WHEN feature THEN 1 ELSE 0 END) | (CASE WHEN display THEN 2 ELSE 0"
-                      " END) | (CASE WHEN deal THEN 4 ELSE 0 END)"
-                      " FROM inventory.promotions"
-                      " WHERE (store_id IS NULL OR store_id = $1::bigint) AND product_id = $2::bigint"
-                      " AND cancelled_at IS NULL"
-                      " AND ends_on >= " DAY("$3") " AND starts_on <= " DAY("$4")
-                      " ORDER BY starts_on DESC, id DESC LIMIT $5::int",
-                      5, pp, promo_fn, pr, sizeof *pr, n_pr, err);
+    return tm_db_many(
+        db,
+        "SELECT starts_on - date '1970-01-01', ends_on - date '1970-01-01',"
+        " COALESCE(promo_price_cents, 0), regular_price_cents,"
+        " (CASE WHEN feature THEN 1 ELSE 0 END) | (CASE WHEN display THEN 2 ELSE 0"
+        " END) | (CASE WHEN deal THEN 4 ELSE 0 END)"
+        " FROM inventory.promotions"
+        " WHERE (store_id IS NULL OR store_id = $1::bigint) AND product_id = $2::bigint"
+        " AND cancelled_at IS NULL"
+        " AND ends_on >= " DAY("$3") " AND starts_on <= " DAY(
+            "$4") " ORDER BY starts_on DESC, id DESC LIMIT $5::int",
+        5, pp, promo_fn, pr, sizeof *pr, n_pr, err);
 }

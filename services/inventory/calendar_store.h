@@ -53,8 +53,8 @@ TM_MUSTCHECK enum tm_code inv_db_cal_delete(PGconn *db, int64_t id, struct tm_bu
 /* Records p, whose product's regular price is regular_price_cents; *id
  * and out get its id and document. */
 TM_MUSTCHECK enum tm_code inv_db_promo_add(PGconn *db, const struct inv_promo *p,
-                                           int64_t regular_price_cents, const char *by,
-                                           int64_t *id, struct tm_buf *out, struct tm_err *err);
+                                           int64_t regular_price_cents, const char *by, int64_t *id,
+                                           struct tm_buf *out, struct tm_err *err);
 TM_MUSTCHECK enum tm_code inv_db_promo_list(PGconn *db, const struct inv_cal_filter *f,
                                             const struct tm_page *pg, struct tm_buf *out,
                                             struct tm_err *err);

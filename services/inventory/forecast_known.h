@@ -65,13 +65,13 @@ struct fc_known {
  * no history day shows cannot be measured (a first promotion ever, a
  * closure only in the future) and is left out, and the answer says so. */
 struct fc_known_x {
-    int days;                                /* n_hist + horizon */
-    int n_hist;                              /* days of history among them */
+    int days;   /* n_hist + horizon */
+    int n_hist; /* days of history among them */
     double col[FC_KNOWN_COLS][FC_KNOWN_DAYS_MAX];
-    int days_on[FC_KNOWN_COLS];              /* history days with a value ≠ 0 */
-    int future_on[FC_KNOWN_COLS];            /* horizon days with a value ≠ 0 */
-    int k;                                   /* columns kept */
-    enum fc_known_col kept[FC_KNOWN_COLS];   /* which, in enum order */
+    int days_on[FC_KNOWN_COLS];            /* history days with a value ≠ 0 */
+    int future_on[FC_KNOWN_COLS];          /* horizon days with a value ≠ 0 */
+    int k;                                 /* columns kept */
+    enum fc_known_col kept[FC_KNOWN_COLS]; /* which, in enum order */
 };
 
 /* Builds out from in for n_hist days of history (n_hist ≥ 0) and horizon

@@ -179,16 +179,17 @@ catalog_suite(void)
     return s;
 }
 
-Suite *stock_suite(void);          /* stock_test.c */
-Suite *forecast_suite(void);       /* forecast_test.c */
-Suite *forecast_due_suite(void);   /* forecast_due_test.c */
-Suite *reorder_suite(void);        /* reorder_test.c */
-Suite *po_event_suite(void);       /* po_event_test.c */
-Suite *reorder_sim_suite(void);    /* reorder_sim_test.c */
-Suite *series_csv_suite(void);     /* series_csv_test.c */
-Suite *reorder_tool_suite(void);   /* reorder_tool_test.c */
-Suite *reorder_decode_suite(void); /* reorder_decode_test.c */
-Suite *reorder_start_suite(void);  /* reorder_start_test.c */
+Suite *stock_suite(void);           /* stock_test.c */
+Suite *forecast_suite(void);        /* forecast_test.c */
+Suite *forecast_due_suite(void);    /* forecast_due_test.c */
+Suite *reorder_suite(void);         /* reorder_test.c */
+Suite *po_event_suite(void);        /* po_event_test.c */
+Suite *reorder_sim_suite(void);     /* reorder_sim_test.c */
+Suite *series_csv_suite(void);      /* series_csv_test.c */
+Suite *reorder_tool_suite(void);    /* reorder_tool_test.c */
+Suite *reorder_decode_suite(void);  /* reorder_decode_test.c */
+Suite *reorder_start_suite(void);   /* reorder_start_test.c */
+Suite *calendar_decode_suite(void); /* calendar_decode_test.c */
 
 int
 main(void)
@@ -206,6 +207,7 @@ main(void)
     srunner_add_suite(sr, reorder_tool_suite());
     srunner_add_suite(sr, reorder_decode_suite());
     srunner_add_suite(sr, reorder_start_suite());
+    srunner_add_suite(sr, calendar_decode_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
