@@ -47,6 +47,8 @@
 #define FC_MAX_HISTORY 20000     /* periods of history a series may have (54 years of days) */
 #define FC_EMPIRICAL_ORIGINS 364 /* latest origins whose errors make empirical intervals */
 #define FC_CUM_NQ 17             /* probability levels of the sums' quantile grid */
+#define FC_MAX_REGRESSORS 8      /* known-in-advance regressors of one series */
+#define FC_REGRESSOR_NAME_MAX 32 /* bytes of a regressor's name, its end included */
 
 /* The levels of fc_result.cum_q, ascending: 0.01 ... 0.99. */
 extern const double fc_cum_levels[FC_CUM_NQ];
@@ -110,6 +112,18 @@ struct fc_accuracy {
     int points;     /* forecasts scored */
 };
 
+/* What one regressor does to demand (fc_run_x): demand is read as
+ * (1 + y) = baseline × exp(Σ coef_j (x_j − ref_j)), so an effect is
+ * multiplicative on 1 + demand (on demand itself for all but the smallest
+ * counts). */
+struct fc_effect {
+    char name[FC_REGRESSOR_NAME_MAX]; /* the caller's name, cut to fit */
+    double coef;                      /* log effect of one unit of x */
+    double ref;                       /* x's usual value: no effect there */
+    double lift;                      /* exp(coef) − 1: change per unit, −0.6 = 60 % less */
+    int active;                       /* periods of the estimation window where x ≠ ref */
+};
+
 struct fc_result {
     struct fc_classinfo info;
     enum fc_model model;
@@ -118,7 +132,15 @@ struct fc_result {
     struct fc_accuracy chosen; /* the chosen model in the backtest */
     struct fc_accuracy snaive; /* seasonal naive, same origins */
     struct fc_accuracy seed;   /* the seed formula, same origins */
-    int analytic;              /* 1: ETS variance formulas; 0: empirical errors */
+    /* fc_run_x: 1 when the forecast uses the regressors; without is the
+     * backtest of the best model without them (same origins, what chosen is
+     * when they are not used); effects[0..n_effects) what each regressor
+     * was estimated to do (also when not used, to explain why) */
+    int regressors_used;
+    struct fc_accuracy without;
+    int n_effects;
+    struct fc_effect effects[FC_MAX_REGRESSORS];
+    int analytic; /* 1: ETS variance formulas; 0: empirical errors */
     int horizon;
     /* per period ahead h = 1..H (index h-1); never negative. forecast is
      * the point forecast, a median (see the file head); mean the expected
@@ -169,6 +191,32 @@ void fc_classify(const double *y, int n, int season, struct fc_classinfo *out);
  *                    message), or the result broke fc_result_check. */
 TM_MUSTCHECK enum tm_code fc_run(const double *y, int n, const struct fc_options *o,
                                  struct fc_result *out, struct tm_err *err);
+
+/* Values known in advance for every period of the history AND of the
+ * horizon: x[j][t] for t = 0 .. n+H-1 (t = n+h-1 is h periods ahead); NaN =
+ * not known (read as 0). A holiday or promotion flag is 0/1; a price is
+ * best given as its logarithm (then coef is the price elasticity). */
+struct fc_regressors {
+    int k; /* 0..FC_MAX_REGRESSORS */
+    const double *x[FC_MAX_REGRESSORS];
+    const char *name[FC_MAX_REGRESSORS]; /* for people: "holiday", "promotion", "price", ... */
+};
+
+/* fc_run with regressors (forecast_regress.c, docs/forecasting.md
+ * "Regressors"); xr NULL or xr->k == 0 is exactly fc_run. The effects are
+ * estimated on the periods before the backtest's first origin (as the
+ * models' parameters are), the history is divided by them, the model the
+ * engine chooses on the adjusted history is backtested at the same origins
+ * with the effects put back, and the regressors are used only when that
+ * lowers the backtest MASE of the engine without them by at least
+ * FC_REGRESSOR_GAIN (out->regressors_used says whether; the final effects
+ * are then re-estimated on the whole history). Errors as fc_run's, and
+ * TM_INVALID with field "regressors" for k outside 0..FC_MAX_REGRESSORS or
+ * a NULL array. */
+#define FC_REGRESSOR_GAIN 0.02
+TM_MUSTCHECK enum tm_code fc_run_x(const double *y, int n, const struct fc_regressors *xr,
+                                   const struct fc_options *o, struct fc_result *out,
+                                   struct tm_err *err);
 
 /* What fc_run promises of a result of r->horizon periods: every value
  * finite and not negative; lo95 ≤ lo80 ≤ forecast ≤ hi80 ≤ hi95 and the

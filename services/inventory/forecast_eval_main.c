@@ -3,6 +3,17 @@
  *
  *   tm-forecast-eval FILE.csv [--horizon H] [--origins K] [--season M]
  *                    [--per-series] [--forecasts OUT.csv] [--engine-only]
+ *                    [--regressors COL[:log],...] [--holidays US|UK]
+ *                    [--calendar FILE]
+ *
+ * Regressors (fc_run_x, docs/forecasting.md "Regressors"), known in advance
+ * for the held-out window too (the run holds out the value, never these):
+ * --regressors names extra columns of FILE.csv (a price, a promotion flag;
+ * COL:log takes the natural logarithm, for prices); --holidays adds a 0/1
+ * "holiday" regressor, 1 on the country's public holidays (holidays.h),
+ * and --calendar a 0/1 "event" regressor, 1 on the dates of a `date,event`
+ * file; both need daily dates. A bad column name, country or calendar stops
+ * the run with exit status 2 before any series is read.
  *
  * FILE.csv is long format, one row per series and period: series_id,period,
  * value, read by services/inventory/series_csv.h (which gives the format and
@@ -28,6 +39,7 @@
 
 #include "services/inventory/forecast.h"
 #include "services/inventory/forecast_model.h"
+#include "services/inventory/holidays.h"
 #include "services/inventory/series_csv.h"
 
 /* ---- scoring ------------------------------------------------------------ */
@@ -71,9 +83,10 @@ print_table(const char *label, const struct agg *a, int engine_only)
 static void
 usage(void)
 {
-    fprintf(stderr,
-            "usage: tm-forecast-eval FILE.csv [--horizon H] [--origins K] [--season M]\n"
-            "                        [--per-series] [--forecasts OUT.csv] [--engine-only]\n");
+    fprintf(stderr, "usage: tm-forecast-eval FILE.csv [--horizon H] [--origins K] [--season M]\n"
+                    "                        [--per-series] [--forecasts OUT.csv] [--engine-only]\n"
+                    "                        [--regressors COL[:log],...] [--holidays US|UK]\n"
+                    "                        [--calendar FILE]\n");
 }
 
 static int
@@ -88,10 +101,92 @@ int_arg(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
+/* the regressors a run gives the engine */
+struct xspec {
+    int ncol; /* CSV columns, first in xr */
+    char col[FC_MAX_REGRESSORS][SERIES_CSV_X_NAME_MAX];
+    int log[FC_MAX_REGRESSORS];          /* 1: take the logarithm */
+    const char *colp[FC_MAX_REGRESSORS]; /* col's names, for series_csv_want */
+    enum fc_country country;             /* --holidays: a "holiday" regressor */
+    const char *calendar;                /* --calendar: an "event" regressor */
+    struct series_csv_events ev;
+    int k; /* all of them */
+    const char *name[FC_MAX_REGRESSORS];
+    double used_lift[FC_MAX_REGRESSORS]; /* sum of the lifts where used */
+    int used;                            /* series whose forecast used them */
+};
+
+/* COL[:log],... into x; -1 (message on stderr) when malformed or too many */
+static int
+parse_columns(const char *list, struct xspec *x)
+{
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        if (x->ncol == FC_MAX_REGRESSORS || len == 0 || len >= SERIES_CSV_X_NAME_MAX) {
+            fprintf(stderr,
+                    "tm-forecast-eval: --regressors takes 1..%d names of at most %d "
+                    "bytes, comma-separated\n",
+                    FC_MAX_REGRESSORS, SERIES_CSV_X_NAME_MAX - 1);
+            return -1;
+        }
+        char *c = x->col[x->ncol];
+        memcpy(c, p, len);
+        c[len] = '\0';
+        size_t cl = strlen(c);
+        if (cl > 4 && strcmp(c + cl - 4, ":log") == 0) {
+            c[cl - 4] = '\0';
+            x->log[x->ncol] = 1;
+        }
+        x->colp[x->ncol] = c;
+        x->name[x->ncol] = c;
+        x->ncol++;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    x->k = x->ncol;
+    return 0;
+}
+
+/* series s's regressors over its n periods from `first` into v[j] (n
+ * each) and xr */
+static enum tm_code
+series_regressors(const struct series_csv *in, const struct series_csv_series *s, int64_t first,
+                  int n, const struct xspec *x, double **v, struct fc_regressors *xr,
+                  struct tm_err *err)
+{
+    xr->k = x->k;
+    for (int j = 0; j < x->ncol; j++) {
+        free(v[j]);
+        if (series_csv_dense_x(in, s, j, n, &v[j], err) != TM_OK)
+            return TM_INVALID;
+        for (int t = 0; t < n && x->log[j]; t++)
+            v[j][t] = v[j][t] > 0 ? log(v[j][t]) : NAN;
+    }
+    for (int j = x->ncol; j < x->k; j++) {
+        free(v[j]);
+        v[j] = tm_xmalloc(sizeof *v[j] * (size_t)n);
+        for (int t = 0; t < n; t++)
+            v[j][t] = strcmp(x->name[j], "holiday") == 0
+                          ? fc_holiday_on(x->country, first + t) != NULL
+                          : series_csv_event_on(&x->ev, first + t);
+    }
+    for (int j = 0; j < x->k; j++) {
+        xr->x[j] = v[j];
+        xr->name[j] = x->name[j];
+    }
+    return TM_OK;
+}
+
 int
 main(int argc, char **argv)
 {
     const char *path = NULL, *fc_path = NULL;
+    struct xspec xs = {0};
+    double *xv[FC_MAX_REGRESSORS] = {0};
+    struct fc_regressors xr = {0};
+    series_csv_events_init(&xs.ev);
     struct fc_options o = {.horizon = 14, .origins = 4, .season = 0};
     int per_series = 0, engine_only = 0;
     for (int i = 1; i < argc; i++) {
@@ -105,6 +200,17 @@ main(int argc, char **argv)
             bad = int_arg(argv[++i], 1, FC_MAX_SEASON, &o.season);
         else if (strcmp(a, "--forecasts") == 0 && i + 1 < argc)
             fc_path = argv[++i];
+        else if (strcmp(a, "--regressors") == 0 && i + 1 < argc && xs.ncol == 0)
+            bad = parse_columns(argv[++i], &xs);
+        else if (strcmp(a, "--holidays") == 0 && i + 1 < argc && xs.country == FC_COUNTRY_NONE) {
+            int c = fc_country_from(argv[++i]);
+            if (c <= 0) {
+                fprintf(stderr, "tm-forecast-eval: --holidays takes US or UK, not %s\n", argv[i]);
+                bad = -1;
+            } else
+                xs.country = (enum fc_country)c;
+        } else if (strcmp(a, "--calendar") == 0 && i + 1 < argc && !xs.calendar)
+            xs.calendar = argv[++i];
         else if (strcmp(a, "--per-series") == 0)
             per_series = 1;
         else if (strcmp(a, "--engine-only") == 0)
@@ -138,8 +244,29 @@ main(int argc, char **argv)
     struct fc_result *res = NULL;
     struct tm_err err;
     series_csv_init(&in);
-    if (series_csv_load(&in, path, &list, &ns, &err) != TM_OK) {
+    if (xs.ncol + (xs.country != FC_COUNTRY_NONE) + !!xs.calendar > FC_MAX_REGRESSORS) {
+        fprintf(stderr, "tm-forecast-eval: at most %d regressors in all\n", FC_MAX_REGRESSORS);
+        rc = 2;
+        goto done;
+    }
+    if (xs.country != FC_COUNTRY_NONE)
+        xs.name[xs.k++] = "holiday";
+    if (xs.calendar)
+        xs.name[xs.k++] = "event";
+    if (xs.calendar && series_csv_events_load(&xs.ev, xs.calendar, &err) != TM_OK) {
+        fprintf(stderr, "tm-forecast-eval: calendar %s\n", err.message);
+        rc = 2;
+        goto done;
+    }
+    if (series_csv_want(&in, xs.colp, xs.ncol, &err) != TM_OK ||
+        series_csv_load(&in, path, &list, &ns, &err) != TM_OK) {
         fprintf(stderr, "tm-forecast-eval: %s\n", err.message);
+        rc = err.field[0] && strcmp(err.field, "regressors") == 0 ? 2 : 1;
+        goto done;
+    }
+    if (xs.k > xs.ncol && (in.kind != SERIES_CSV_DATE || in.monthly)) {
+        fprintf(stderr, "tm-forecast-eval: --holidays and --calendar need daily dates\n");
+        rc = 2;
         goto done;
     }
     if (o.season == 0)
@@ -164,7 +291,7 @@ main(int argc, char **argv)
     if (per_series)
         printf("series_id,class,adi,cv2,model,alpha,beta,gamma,phi,window,backtest_mase,"
                "backtest_snaive_mase,mase,rmsse,bias,snaive_mase,seed_mase,cover80,cover95,"
-               "mean_mase,mean_rmsse\n");
+               "mean_mase,mean_rmsse,naive_mase,regressors_used\n");
     for (size_t i = 0; i < ns; i++) {
         struct series_csv_series *s = list[i];
         int64_t first;
@@ -179,8 +306,12 @@ main(int argc, char **argv)
             skipped++;
             continue;
         }
+        if (xs.k > 0 && series_regressors(&in, s, first, n, &xs, xv, &xr, &err) != TM_OK) {
+            fprintf(stderr, "tm-forecast-eval: series %s: %s\n", s->id, err.message);
+            goto done;
+        }
         int64_t t0 = tm_mono_us();
-        enum tm_code frc = fc_run(y, hist, &o, res, &err);
+        enum tm_code frc = fc_run_x(y, hist, xs.k > 0 ? &xr : NULL, &o, res, &err);
         if (frc == TM_UNPROCESSABLE) { /* nothing observed before the window */
             skipped++;
             continue;
@@ -242,15 +373,22 @@ main(int argc, char **argv)
             a->points += scored;
             a->chosen[res->model]++;
         }
+        if (res->regressors_used) {
+            xs.used++;
+            for (int j = 0; j < res->n_effects && j < FC_MAX_REGRESSORS; j++)
+                xs.used_lift[j] +=
+                    j < xs.ncol && xs.log[j] ? res->effects[j].coef : res->effects[j].lift;
+        }
         if (per_series) {
             const struct fc_params *p = &res->params;
             printf("%s,%s,%.4f,%.4f,%s,%.4f,%.4f,%.4f,%.4f,%d,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,"
-                   "%.3f,%.3f,%.4f,%.4f\n",
+                   "%.3f,%.3f,%.4f,%.4f,%.4f,%d\n",
                    s->id, fc_class_name(cls), res->info.adi, res->info.cv2,
                    fc_model_name(res->model), p->alpha, p->beta, p->gamma, p->phi, p->window,
                    res->chosen.mase, res->snaive.mase, acc_engine.mase, acc_engine.rmsse,
                    acc_engine.bias, acc[FC_SNAIVE].mase, acc[FC_SEED].mase, in80 / scored,
-                   in95 / scored, acc_mean.mase, acc_mean.rmsse);
+                   in95 / scored, acc_mean.mase, acc_mean.rmsse, acc[FC_NAIVE].mase,
+                   res->regressors_used);
         }
         if (out)
             for (int h = 0; h < H; h++) {
@@ -284,6 +422,19 @@ main(int argc, char **argv)
                 printf(" %s %d", fc_model_name((enum fc_model)m), all.chosen[m]);
         printf("\n");
     }
+    if (xs.k > 0) {
+        printf("regressors used on %d of %d series (backtest MASE at least %.0f %% lower with "
+               "them)",
+               xs.used, all.series, FC_REGRESSOR_GAIN * 100);
+        for (int j = 0; j < xs.k && xs.used > 0; j++) {
+            double mean = xs.used_lift[j] / xs.used;
+            if (j < xs.ncol && xs.log[j])
+                printf("%s %s elasticity %.2f", j ? ";" : ":", xs.name[j], mean);
+            else
+                printf("%s %s mean effect %+.1f %%", j ? ";" : ":", xs.name[j], mean * 100);
+        }
+        printf("\n");
+    }
     fprintf(stderr, "tm-forecast-eval: engine %.2f s for %d series (%.0f series/s)\n", engine_s,
             all.series, engine_s > 0 ? all.series / engine_s : 0);
     rc = 0;
@@ -295,6 +446,9 @@ done:
     free(y);
     free(f);
     free(list);
+    for (int j = 0; j < FC_MAX_REGRESSORS; j++)
+        free(xv[j]);
+    series_csv_events_fini(&xs.ev);
     series_csv_fini(&in);
     return rc;
 }

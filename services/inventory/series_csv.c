@@ -38,6 +38,7 @@ series_csv_fini(struct series_csv *c)
         if (c->slot[i]) {
             free(c->slot[i]->id);
             free(c->slot[i]->rows);
+            free(c->slot[i]->x);
             free(c->slot[i]);
         }
     free(c->slot);
@@ -176,7 +177,17 @@ header(struct series_csv *c, char **fld, int nf, struct tm_err *err)
     if (c->c_period < 0 || c->c_value < 0)
         return tm_err_set(err, TM_INVALID, "header",
                           "header needs series_id, period (or date/week/d), value");
+    for (int j = 0; j < c->nx; j++) {
+        c->c_x[j] = -1;
+        for (int i = 0; i < nf && c->c_x[j] < 0; i++)
+            if (strcmp(fld[i], c->x_name[j]) == 0)
+                c->c_x[j] = i;
+        if (c->c_x[j] < 0)
+            return tm_err_set(err, TM_INVALID, "regressors", "no column %s in the header",
+                              c->x_name[j]);
+    }
     c->ncols = nf;
+    c->header = 1;
     return TM_OK;
 }
 
@@ -223,6 +234,42 @@ series_csv_fields(char *line, long *line_no, char **f, int *nf, struct tm_err *e
 }
 
 enum tm_code
+series_csv_want(struct series_csv *c, const char *const *names, int k, struct tm_err *err)
+{
+    if (c->line > 0 || c->finished)
+        return tm_err_set(err, TM_INVALID, "regressors", "columns are asked for before reading");
+    if (k < 0 || k > SERIES_CSV_X_MAX)
+        return tm_err_set(err, TM_INVALID, "regressors", "%d columns asked for (0..%d)", k,
+                          SERIES_CSV_X_MAX);
+    for (int j = 0; j < k; j++) {
+        size_t len = names[j] ? strlen(names[j]) : 0;
+        if (len == 0 || len >= SERIES_CSV_X_NAME_MAX)
+            return tm_err_set(err, TM_INVALID, "regressors",
+                              "a column name is empty or longer than %d bytes",
+                              SERIES_CSV_X_NAME_MAX - 1);
+        memcpy(c->x_name[j], names[j], len + 1);
+    }
+    c->nx = k;
+    return TM_OK;
+}
+
+/* a field of a number: NaN for empty or NA; -1 when not a finite number */
+static int
+number(const char *s, double *out)
+{
+    if (*s == '\0' || strcmp(s, "NA") == 0) {
+        *out = NAN;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    *out = strtod(s, &end);
+    if (errno == EINVAL || end == s || *end || !isfinite(*out) || errno == ERANGE)
+        return -1;
+    return 0;
+}
+
+enum tm_code
 series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
 {
     enum tm_code rc;
@@ -237,6 +284,9 @@ series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
         return rc;
     if (c->line == 1 && strcmp(fld[0], "series_id") == 0)
         return header(c, fld, nf, err);
+    if (c->nx > 0 && !c->header)
+        return tm_err_set(err, TM_INVALID, "regressors",
+                          "columns %s... asked for, but the input has no header", c->x_name[0]);
     if (nf != c->ncols)
         return tm_err_set(err, TM_INVALID, NULL, "%d columns, expected %d", nf, c->ncols);
     const char *id = fld[c->c_id], *per = fld[c->c_period], *val = fld[c->c_value];
@@ -259,11 +309,21 @@ series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
         if (!isfinite(r.value) || errno == ERANGE) /* "inf", "nan", 1e999: not a count */
             return tm_err_set(err, TM_INVALID, "value", "value is not a finite number");
     }
+    double xv[SERIES_CSV_X_MAX];
+    for (int j = 0; j < c->nx; j++)
+        if (number(fld[c->c_x[j]], &xv[j]) != 0)
+            return tm_err_set(err, TM_INVALID, "regressors", "%s is not a finite number",
+                              c->x_name[j]);
     struct series_csv_series *s = lookup(c, id);
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 64;
         s->rows = tm_xrealloc(s->rows, s->cap * sizeof *s->rows);
+        if (c->nx > 0)
+            s->x = tm_xrealloc(s->x, s->cap * (size_t)c->nx * sizeof *s->x);
     }
+    r.xi = s->n;
+    for (int j = 0; j < c->nx; j++)
+        s->x[s->n * (size_t)c->nx + (size_t)j] = xv[j];
     s->rows[s->n++] = r;
     c->rows++;
     return TM_OK;
@@ -410,4 +470,115 @@ const char *
 series_csv_kind_name(const struct series_csv *c)
 {
     return c->kind != SERIES_CSV_DATE ? "integer" : c->monthly ? "monthly" : "daily";
+}
+
+enum tm_code
+series_csv_dense_x(const struct series_csv *c, const struct series_csv_series *s, int j, int max,
+                   double **x, struct tm_err *err)
+{
+    int n;
+    int64_t first;
+    enum tm_code rc;
+    *x = NULL;
+    if (j < 0 || j >= c->nx)
+        return tm_err_set(err, TM_INVALID, "regressors", "column %d was not asked for", j);
+    if ((rc = series_csv_dense(s, max, x, &n, &first, err)) != TM_OK)
+        return rc;
+    for (size_t i = 0; i < s->n; i++)
+        (*x)[s->rows[i].key - first] = s->x[s->rows[i].xi * (size_t)c->nx + (size_t)j];
+    return TM_OK;
+}
+
+/* ---- events calendar ----------------------------------------------------- */
+
+void
+series_csv_events_init(struct series_csv_events *ev)
+{
+    memset(ev, 0, sizeof *ev);
+}
+
+void
+series_csv_events_fini(struct series_csv_events *ev)
+{
+    if (!ev)
+        return;
+    free(ev->day);
+    memset(ev, 0, sizeof *ev);
+}
+
+enum tm_code
+series_csv_event_line(struct series_csv_events *ev, char *line, struct tm_err *err)
+{
+    char *fld[SERIES_CSV_COLS_MAX];
+    int nf, dom;
+    int64_t day;
+    enum tm_code rc;
+
+    if (ev->finished) {
+        ev->line++;
+        return tm_err_set(err, TM_INVALID, NULL, "calendar already finished");
+    }
+    if ((rc = series_csv_fields(line, &ev->line, fld, &nf, err)) != TM_OK || nf == 0)
+        return rc;
+    if (ev->line == 1 && strcmp(fld[0], "date") == 0)
+        return TM_OK;
+    if (nf != 2)
+        return tm_err_set(err, TM_INVALID, NULL, "%d columns, expected 2 (date,event)", nf);
+    if (parse_date(fld[0], &day, &dom) != 0)
+        return tm_err_set(err, TM_INVALID, "date", "date is not an ISO date (YYYY-MM-DD)");
+    if (fld[1][0] == '\0' || strlen(fld[1]) > SERIES_CSV_ID_MAX)
+        return tm_err_set(err, TM_INVALID, "event", "event empty or longer than %d bytes",
+                          SERIES_CSV_ID_MAX);
+    if (ev->n >= SERIES_CSV_EVENTS_MAX)
+        return tm_err_set(err, TM_TOOBIG, NULL, "more than %d events", SERIES_CSV_EVENTS_MAX);
+    if (ev->n == ev->cap) {
+        ev->cap = ev->cap ? ev->cap * 2 : 64;
+        ev->day = tm_xrealloc(ev->day, ev->cap * sizeof *ev->day);
+    }
+    ev->day[ev->n++] = day;
+    return TM_OK;
+}
+
+static int
+by_day(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void
+series_csv_events_finish(struct series_csv_events *ev)
+{
+    size_t k = 0;
+    if (ev->finished)
+        return;
+    ev->finished = 1;
+    if (ev->n == 0)
+        return;
+    qsort(ev->day, ev->n, sizeof *ev->day, by_day);
+    for (size_t i = 1; i < ev->n; i++)
+        if (ev->day[i] != ev->day[k])
+            ev->day[++k] = ev->day[i];
+    ev->n = k + 1;
+}
+
+static enum tm_code
+read_event(void *ctx, char *line, struct tm_err *err)
+{
+    return series_csv_event_line(ctx, line, err);
+}
+
+enum tm_code
+series_csv_events_load(struct series_csv_events *ev, const char *path, struct tm_err *err)
+{
+    enum tm_code rc = series_csv_file_lines(path, read_event, ev, &ev->line, err);
+    if (rc == TM_OK)
+        series_csv_events_finish(ev);
+    return rc;
+}
+
+int
+series_csv_event_on(const struct series_csv_events *ev, int64_t day)
+{
+    return ev->n > 0 && bsearch(&day, ev->day, ev->n, sizeof *ev->day, by_day) != NULL;
 }

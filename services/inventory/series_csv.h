@@ -31,6 +31,9 @@
 #define SERIES_CSV_COLS_MAX 64        /* columns of one line */
 #define SERIES_CSV_ID_MAX 200         /* bytes of a series_id */
 #define SERIES_CSV_ROWS_MAX 20000000L /* rows of one input (480 MB of rows) */
+#define SERIES_CSV_X_MAX 8            /* extra numeric columns taken (series_csv_want) */
+#define SERIES_CSV_X_NAME_MAX 64      /* bytes of such a column's name */
+#define SERIES_CSV_EVENTS_MAX 200000  /* rows of an events calendar */
 
 enum series_csv_kind {
     SERIES_CSV_UNKNOWN, /* no row yet */
@@ -42,12 +45,14 @@ struct series_csv_row {
     int64_t key;  /* days since the epoch, or the index; months after finish when monthly */
     double value; /* NaN: missing */
     long line;    /* where it was read */
+    size_t xi;    /* its extra columns: the series' x[xi * nx ..], when any are wanted */
 };
 
 struct series_csv_series {
     char *id;
     struct series_csv_row *rows; /* sorted by key after series_csv_finish */
     size_t n, cap;
+    double *x; /* the wanted extra columns, nx per row in the order read (NaN: empty, NA) */
 };
 
 struct series_csv {
@@ -59,10 +64,24 @@ struct series_csv {
     long line;   /* lines seen; after an error, the offending line */
     int c_id, c_period, c_value, ncols; /* column positions, from the header */
     int finished;
+    int header; /* 1 once a header was read */
+    int nx;     /* extra columns wanted */
+    char x_name[SERIES_CSV_X_MAX][SERIES_CSV_X_NAME_MAX];
+    int c_x[SERIES_CSV_X_MAX]; /* their positions, from the header */
 };
 
 void series_csv_init(struct series_csv *c);
 void series_csv_fini(struct series_csv *c);
+
+/* Asks for the numeric columns names[0..k) besides the value (regressors
+ * such as a price or a promotion flag), before the first line: the input
+ * must then have a header naming each of them (TM_INVALID, field
+ * "regressors", naming the first one missing). Their values are numbers, or
+ * empty / NA for not known (NaN). TM_INVALID for k outside
+ * 0..SERIES_CSV_X_MAX, a name empty or longer than SERIES_CSV_X_NAME_MAX − 1,
+ * or a call after the first line. */
+TM_MUSTCHECK enum tm_code series_csv_want(struct series_csv *c, const char *const *names, int k,
+                                          struct tm_err *err);
 
 /* Reads one line (its end of line, if any, is ignored; the text is changed
  * in place). A blank line is skipped; the first line is a header when its
@@ -119,6 +138,40 @@ TM_MUSTCHECK enum tm_code series_csv_finish(struct series_csv *c, struct series_
  * longer than max periods. */
 TM_MUSTCHECK enum tm_code series_csv_dense(const struct series_csv_series *s, int max, double **y,
                                            int *n, int64_t *first, struct tm_err *err);
+
+/* Wanted column j of a finished series, aligned with series_csv_dense's
+ * run: (*x)[t] for period *first + t, NaN where no row is or the value was
+ * not known. Same bound and errors as series_csv_dense; TM_INVALID (field
+ * "regressors") for j outside 0..c->nx − 1. */
+TM_MUSTCHECK enum tm_code series_csv_dense_x(const struct series_csv *c,
+                                             const struct series_csv_series *s, int j, int max,
+                                             double **x, struct tm_err *err);
+
+/* ---- an events calendar: `date,event` rows ------------------------------
+ * A header is optional (a first line whose first field is `date`); a row is
+ * an ISO date and an event name (any text up to SERIES_CSV_ID_MAX bytes, not
+ * empty); a date may have several events. Lines, columns and quoting as
+ * above; at most SERIES_CSV_EVENTS_MAX rows. */
+struct series_csv_events {
+    int64_t *day; /* sorted, one per date after series_csv_events_finish */
+    size_t n, cap;
+    long line;
+    int finished;
+};
+
+void series_csv_events_init(struct series_csv_events *ev);
+void series_csv_events_fini(struct series_csv_events *ev);
+/* One line; TM_INVALID (date, event, column count), TM_TOOBIG (line, rows). */
+TM_MUSTCHECK enum tm_code series_csv_event_line(struct series_csv_events *ev, char *line,
+                                                struct tm_err *err);
+/* Sorts the dates and drops repeats. */
+void series_csv_events_finish(struct series_csv_events *ev);
+/* A whole file through series_csv_event_line and series_csv_events_finish;
+ * errors prefixed "path:line: " as series_csv_load's. */
+TM_MUSTCHECK enum tm_code series_csv_events_load(struct series_csv_events *ev, const char *path,
+                                                 struct tm_err *err);
+/* 1 when a finished calendar has an event on day (days since the epoch). */
+int series_csv_event_on(const struct series_csv_events *ev, int64_t day);
 
 /* Period idx of a finished input as it was written: an ISO date (the first
  * of the month for monthly input) or the integer. */

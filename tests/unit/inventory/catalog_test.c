@@ -179,17 +179,18 @@ catalog_suite(void)
     return s;
 }
 
-Suite *stock_suite(void);           /* stock_test.c */
-Suite *forecast_suite(void);        /* forecast_test.c */
-Suite *forecast_due_suite(void);    /* forecast_due_test.c */
-Suite *reorder_suite(void);         /* reorder_test.c */
-Suite *po_event_suite(void);        /* po_event_test.c */
-Suite *reorder_sim_suite(void);     /* reorder_sim_test.c */
-Suite *series_csv_suite(void);      /* series_csv_test.c */
-Suite *reorder_tool_suite(void);    /* reorder_tool_test.c */
-Suite *reorder_decode_suite(void);  /* reorder_decode_test.c */
-Suite *reorder_start_suite(void);   /* reorder_start_test.c */
-Suite *calendar_decode_suite(void); /* calendar_decode_test.c */
+Suite *stock_suite(void);            /* stock_test.c */
+Suite *forecast_suite(void);         /* forecast_test.c */
+Suite *forecast_due_suite(void);     /* forecast_due_test.c */
+Suite *forecast_regress_suite(void); /* forecast_regress_test.c */
+Suite *reorder_suite(void);          /* reorder_test.c */
+Suite *po_event_suite(void);         /* po_event_test.c */
+Suite *reorder_sim_suite(void);      /* reorder_sim_test.c */
+Suite *series_csv_suite(void);       /* series_csv_test.c */
+Suite *reorder_tool_suite(void);     /* reorder_tool_test.c */
+Suite *reorder_decode_suite(void);   /* reorder_decode_test.c */
+Suite *reorder_start_suite(void);    /* reorder_start_test.c */
+Suite *calendar_decode_suite(void);  /* calendar_decode_test.c */
 
 int
 main(void)
@@ -200,6 +201,7 @@ main(void)
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, forecast_suite());
     srunner_add_suite(sr, forecast_due_suite());
+    srunner_add_suite(sr, forecast_regress_suite());
     srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, po_event_suite());
     srunner_add_suite(sr, reorder_sim_suite());
