@@ -12,6 +12,11 @@
 
 #include "proto/limits.h"
 
+_Static_assert(INV_CAL_CLOSURE == (int)FC_KNOWN_KIND_CLOSURE &&
+                   INV_CAL_EVENT == (int)FC_KNOWN_KIND_EVENT &&
+                   INV_CAL_HOLIDAY == (int)FC_KNOWN_KIND_HOLIDAY,
+               "forecast_known.h reads event kinds in enum inv_cal_kind's order");
+
 /* a day since the epoch ($n, an integer) as a date */
 #define DAY(n) "(date '1970-01-01' + " n "::int)"
 #define TODAY "(now() AT TIME ZONE 'UTC')::date"
@@ -305,7 +310,7 @@ event_fn(const PGresult *r, int i, void *out)
 
     e->first_day = tm_db_i64(r, i, 0);
     e->last_day = tm_db_i64(r, i, 1);
-    e->kind = (int)tm_db_i64(r, i, 2);
+    e->kind = (enum fc_known_kind)tm_db_i64(r, i, 2);
 }
 
 static void

@@ -23,27 +23,33 @@
  *   closure    1 on a day a "closure" event covers
  *   event      1 on a day an "event" event covers
  *   promotion  1 on a day any promotion of the product runs at the store
- *   discount   the deepest price cut running that day, as a share of the
- *              regular price (0.25: a quarter off); 0 without one */
+ *   log_price  the logarithm of the day's price relative to the regular
+ *              price, the deepest cut running (log 0.75 = -0.29 for a
+ *              quarter off); 0 at the regular price. Its coefficient is the
+ *              price elasticity of demand (forecast.h, struct fc_regressors) */
 enum fc_known_col {
     FC_KNOWN_HOLIDAY,
     FC_KNOWN_CLOSURE,
     FC_KNOWN_EVENT,
     FC_KNOWN_PROMOTION,
-    FC_KNOWN_DISCOUNT,
+    FC_KNOWN_LOG_PRICE,
     FC_KNOWN_COLS
 };
 extern const char *const fc_known_names[FC_KNOWN_COLS];
 
-/* A calendar event's days (days since the epoch, both included) and kind
- * (enum inv_cal_kind: 0 closure, 1 event, 2 holiday). */
+/* What a calendar event is to demand, in the order of calendar_decode.h's
+ * enum inv_cal_kind (calendar_store.c asserts they agree). */
+enum fc_known_kind { FC_KNOWN_KIND_CLOSURE, FC_KNOWN_KIND_EVENT, FC_KNOWN_KIND_HOLIDAY };
+
+/* A calendar event's days (days since the epoch, both included) and kind. */
 struct fc_known_event {
     int64_t first_day, last_day;
-    int kind;
+    enum fc_known_kind kind;
 };
 
 /* A promotion's days (both included), price cut (0: none) against the
- * regular price, and flags (INV_PROMO_*: any flag makes a promotion day). */
+ * regular price, and flags (calendar_decode.h's INV_PROMO_*; every
+ * promotion's day is a promotion day, whatever its flags). */
 struct fc_known_promo {
     int64_t first_day, last_day;
     int64_t promo_price_cents, regular_price_cents;

@@ -191,6 +191,7 @@ Suite *reorder_tool_suite(void);     /* reorder_tool_test.c */
 Suite *reorder_decode_suite(void);   /* reorder_decode_test.c */
 Suite *reorder_start_suite(void);    /* reorder_start_test.c */
 Suite *calendar_decode_suite(void);  /* calendar_decode_test.c */
+Suite *forecast_known_suite(void);   /* forecast_known_test.c */
 
 int
 main(void)
@@ -210,6 +211,7 @@ main(void)
     srunner_add_suite(sr, reorder_decode_suite());
     srunner_add_suite(sr, reorder_start_suite());
     srunner_add_suite(sr, calendar_decode_suite());
+    srunner_add_suite(sr, forecast_known_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
