@@ -95,6 +95,14 @@ START_TEST(test_store_and_category_validation)
     snprintf(s.time_zone, sizeof s.time_zone, "Mars/Olympus Mons");
     ck_assert_int_eq(inv_store_validate(&s, ~0u, &e), TM_INVALID);
     ck_assert_str_eq(e.field, "time_zone");
+    snprintf(s.time_zone, sizeof s.time_zone, "UTC");
+    snprintf(s.holiday_country, sizeof s.holiday_country, "UK");
+    ck_assert_int_eq(inv_store_validate(&s, INV_F_COUNTRY, &e), TM_OK);
+    snprintf(s.holiday_country, sizeof s.holiday_country, "FR"); /* no rules for France */
+    ck_assert_int_eq(inv_store_validate(&s, INV_F_COUNTRY, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "holiday_country");
+    snprintf(s.holiday_country, sizeof s.holiday_country, "us"); /* codes are upper case */
+    ck_assert_int_eq(inv_store_validate(&s, INV_F_COUNTRY, &e), TM_INVALID);
     ck_assert(inv_tz_shape_valid("UTC"));
     ck_assert(!inv_tz_shape_valid("/etc/passwd"));
     memset(&c, 0, sizeof c);
