@@ -114,6 +114,7 @@ long long stock_level(const char *col, long long store, long long product);
 void wait_stock_level(const char *col, long long store, long long product, long long want);
 Suite *txn_suite(void);
 Suite *forecast_suite(void);
+Suite *calendar_suite(void);
 Suite *catalogue_suite(void);
 Suite *input_suite(void);
 Suite *edge_suite(void);
