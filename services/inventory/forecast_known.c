@@ -10,7 +10,6 @@
  * (and one of a closure, of an event, of a promotion and the price elasticity). */
 #include "services/inventory/forecast_known.h"
 
-#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -57,9 +56,15 @@ void
 fc_known_build(const struct fc_known *in, int64_t first_day, int n_hist, int horizon,
                struct fc_known_x *out)
 {
-    int days = n_hist + horizon;
+    int days;
 
-    assert(n_hist >= 0 && horizon >= 0 && days <= FC_KNOWN_DAYS_MAX);
+    /* the callers' bounds (TM_FORECAST_HISTORY_DAYS, TM_FORECAST_HORIZON_MAX);
+     * clipped, never overrun */
+    n_hist = n_hist < 0 ? 0 : n_hist > FC_KNOWN_DAYS_MAX ? FC_KNOWN_DAYS_MAX : n_hist;
+    horizon = horizon < 0                            ? 0
+              : horizon > FC_KNOWN_DAYS_MAX - n_hist ? FC_KNOWN_DAYS_MAX - n_hist
+                                                     : horizon;
+    days = n_hist + horizon;
     memset(out->col, 0, sizeof out->col);
     out->days = days;
     out->n_hist = n_hist;

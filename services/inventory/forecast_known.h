@@ -80,8 +80,8 @@ struct fc_known_x {
     enum fc_known_col kept[FC_KNOWN_COLS]; /* which, in enum order */
 };
 
-/* Builds out from in for n_hist days of history (n_hist ≥ 0) and horizon
- * days after (n_hist + horizon ≤ FC_KNOWN_DAYS_MAX, asserted). */
+/* Builds out from in for n_hist days of history and horizon days after
+ * (n_hist + horizon ≤ FC_KNOWN_DAYS_MAX; more is clipped to it). */
 void fc_known_build(const struct fc_known *in, int64_t first_day, int n_hist, int horizon,
                     struct fc_known_x *out);
 
