@@ -106,6 +106,31 @@ answer(struct tm_reply *rep, int status, int64_t id, const struct tm_buf *doc, s
     return inv_too_big(tm_buf_adds(&rep->body, doc->p), err);
 }
 
+/* The row id of a by-id route: its store (and document) read by store_of,
+ * the caller's right to it judged (row_store_ok), then act (NULL: none)
+ * writes the document the answer shows. */
+typedef enum tm_code (*row_fn)(PGconn *db, int64_t id, int64_t *store_id, struct tm_buf *doc,
+                               struct tm_err *err);
+typedef enum tm_code (*act_fn)(PGconn *db, int64_t id, struct tm_buf *doc, struct tm_err *err);
+
+static enum tm_code
+by_id(struct tm_ctx *ctx, struct tm_reply *rep, const char *what, row_fn store_of, act_fn act,
+      struct tm_err *err)
+{
+    struct tm_buf doc;
+    int64_t id, store_id = 0;
+    enum tm_code rc;
+
+    tm_buf_init(&doc, DOC_MAX);
+    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
+        (rc = store_of(ctx->db, id, &store_id, &doc, err)) == TM_OK &&
+        (rc = row_store_ok(ctx, store_id, act != NULL, what, err)) == TM_OK &&
+        (!act || (rc = act(ctx->db, id, &doc, err)) == TM_OK))
+        rc = answer(rep, 200, id, &doc, err);
+    tm_buf_fini(&doc);
+    return rc;
+}
+
 /* ---- calendar events ---------------------------------------------------------- */
 
 enum tm_code
@@ -118,6 +143,20 @@ inv_h_cal_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     rep->status = 200;
     return rc == TM_OK ? inv_db_cal_list(ctx->db, &f, &pg, &rep->body, err) : rc;
+}
+
+/* an event's store, locked (its document is the delete's) */
+static enum tm_code
+cal_store_of(PGconn *db, int64_t id, int64_t *store_id, struct tm_buf *doc, struct tm_err *err)
+{
+    (void)doc;
+    return inv_db_cal_store_of(db, id, store_id, err);
+}
+
+enum tm_code
+inv_h_cal_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
+{
+    return by_id(ctx, rep, "calendar event", cal_store_of, inv_db_cal_delete, err);
 }
 
 enum tm_code
@@ -135,23 +174,6 @@ inv_h_cal_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = writable_store(ctx, e.store_id, err)) == TM_OK &&
         (rc = inv_db_cal_add(ctx->db, &e, who, &id, &doc, err)) == TM_OK)
         rc = answer(rep, 201, id, &doc, err);
-    tm_buf_fini(&doc);
-    return rc;
-}
-
-enum tm_code
-inv_h_cal_delete(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct tm_buf doc;
-    int64_t id, store_id = 0;
-    enum tm_code rc;
-
-    tm_buf_init(&doc, DOC_MAX);
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = inv_db_cal_store_of(ctx->db, id, &store_id, err)) == TM_OK &&
-        (rc = row_store_ok(ctx, store_id, 1, "calendar event", err)) == TM_OK &&
-        (rc = inv_db_cal_delete(ctx->db, id, &doc, err)) == TM_OK)
-        rc = answer(rep, 200, id, &doc, err);
     tm_buf_fini(&doc);
     return rc;
 }
@@ -202,32 +224,11 @@ out:
 enum tm_code
 inv_h_promo_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    struct tm_buf doc;
-    int64_t id, store_id = 0;
-    enum tm_code rc;
-
-    tm_buf_init(&doc, DOC_MAX);
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = inv_db_promo_get(ctx->db, id, &store_id, &doc, err)) == TM_OK &&
-        (rc = row_store_ok(ctx, store_id, 0, "promotion", err)) == TM_OK)
-        rc = answer(rep, 200, id, &doc, err);
-    tm_buf_fini(&doc);
-    return rc;
+    return by_id(ctx, rep, "promotion", inv_db_promo_get, NULL, err);
 }
 
 enum tm_code
 inv_h_promo_end(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    struct tm_buf doc;
-    int64_t id, store_id = 0;
-    enum tm_code rc;
-
-    tm_buf_init(&doc, DOC_MAX);
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) == TM_OK &&
-        (rc = inv_db_promo_get(ctx->db, id, &store_id, &doc, err)) == TM_OK &&
-        (rc = row_store_ok(ctx, store_id, 1, "promotion", err)) == TM_OK &&
-        (rc = inv_db_promo_end(ctx->db, id, &doc, err)) == TM_OK)
-        rc = answer(rep, 200, id, &doc, err);
-    tm_buf_fini(&doc);
-    return rc;
+    return by_id(ctx, rep, "promotion", inv_db_promo_get, inv_db_promo_end, err);
 }

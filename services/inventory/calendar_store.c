@@ -17,8 +17,6 @@ _Static_assert(INV_CAL_CLOSURE == (int)FC_KNOWN_KIND_CLOSURE &&
                    INV_CAL_HOLIDAY == (int)FC_KNOWN_KIND_HOLIDAY,
                "forecast_known.h reads event kinds in enum inv_cal_kind's order");
 
-/* a day since the epoch ($n, an integer) as a date */
-#define DAY(n) "(date '1970-01-01' + " n "::int)"
 #define TODAY "(now() AT TIME ZONE 'UTC')::date"
 
 #define EV_JSON                                                                                    \
@@ -63,8 +61,8 @@ mark_due(PGconn *db, int64_t product_id, int64_t store_id, int64_t first_day, in
                       "UPDATE inventory.stock SET demand_moved_at = now(), forecast_due_on = " TODAY
                       " WHERE ($1::bigint = 0 OR product_id = $1)"
                       " AND ($2::bigint = 0 OR store_id = $2)"
-                      " AND " DAY("$4") " >= " TODAY " - $5::int"
-                                        " AND " DAY("$3") " < " TODAY " + $6::int",
+                      " AND (date '1970-01-01' + $4::int) >= " TODAY " - $5::int"
+                      " AND (date '1970-01-01' + $3::int) < " TODAY " + $6::int",
                       6, params, NULL, err);
 }
 
@@ -90,12 +88,12 @@ inv_db_cal_add(PGconn *db, const struct inv_cal_event *e, const char *by, int64_
                              inv_cal_kinds[e->kind],
                              by};
     PGresult *r = NULL;
-    enum tm_code rc =
-        tm_db_exec(db,
-                   "INSERT INTO inventory.calendar_events AS e (store_id, starts_on,"
-                   " ends_on, name, kind, created_by) VALUES ($1::bigint, " DAY("$2") ", " DAY(
-                       "$3") ", $4, $5, $6) RETURNING " EV_JSON ", e.id",
-                   6, params, &r, err);
+    enum tm_code rc = tm_db_exec(
+        db,
+        "INSERT INTO inventory.calendar_events AS e (store_id, starts_on,"
+        " ends_on, name, kind, created_by) VALUES ($1::bigint, (date '1970-01-01' + $2::int), "
+        "(date '1970-01-01' + $3::int), $4, $5, $6) RETURNING " EV_JSON ", e.id",
+        6, params, &r, err);
 
     if (rc == TM_OK && (rc = doc_of(r, 0, out, err)) == TM_OK)
         *id = tm_db_i64(r, 0, 1);
@@ -121,13 +119,11 @@ inv_db_cal_list(PGconn *db, const struct inv_cal_filter *f, const struct tm_page
         tm_db_exec(db,
                    "SELECT e.id, " EV_JSON " FROM inventory.calendar_events e"
                    " WHERE ($1::bigint IS NULL OR e.store_id = $1::bigint OR e.store_id IS NULL)"
-                   " AND ($2::int IS NULL OR e.ends_on >= " DAY(
-                       "$2") ")"
-                             " AND ($3::int IS NULL OR e.starts_on <= " DAY(
-                                 "$3") ")"
-                                       " AND ($4::bigint[] IS NULL OR e.store_id IS NULL OR "
-                                       "e.store_id = ANY($4::bigint[]))"
-                                       " AND e.id > $5::bigint ORDER BY e.id LIMIT $6::bigint",
+                   " AND ($2::int IS NULL OR e.ends_on >= (date '1970-01-01' + $2::int))"
+                   " AND ($3::int IS NULL OR e.starts_on <= (date '1970-01-01' + $3::int))"
+                   " AND ($4::bigint[] IS NULL OR e.store_id IS NULL OR "
+                   "e.store_id = ANY($4::bigint[]))"
+                   " AND e.id > $5::bigint ORDER BY e.id LIMIT $6::bigint",
                    6, params, &r, err);
 
     if (rc == TM_OK)
@@ -201,9 +197,9 @@ inv_db_promo_add(PGconn *db, const struct inv_promo *p, int64_t regular_price_ce
         db,
         "INSERT INTO inventory.promotions AS p (product_id, store_id, starts_on, ends_on,"
         " promo_price_cents, regular_price_cents, feature, display, deal, created_by)"
-        " VALUES ($1::bigint, $2::bigint, " DAY("$3") ", " DAY(
-            "$4") ", $5::bigint, $6::bigint,"
-                  " $7::boolean, $8::boolean, $9::boolean, $10) RETURNING " PROMO_JSON ", p.id",
+        " VALUES ($1::bigint, $2::bigint, (date '1970-01-01' + $3::int), (date '1970-01-01' + "
+        "$4::int), $5::bigint, $6::bigint,"
+        " $7::boolean, $8::boolean, $9::boolean, $10) RETURNING " PROMO_JSON ", p.id",
         10, params, &r, err);
 
     if (rc == TM_OK && (rc = doc_of(r, 0, out, err)) == TM_OK)
@@ -232,13 +228,11 @@ inv_db_promo_list(PGconn *db, const struct inv_cal_filter *f, const struct tm_pa
                    "SELECT p.id, " PROMO_JSON " FROM inventory.promotions p"
                    " WHERE ($1::bigint IS NULL OR p.store_id = $1::bigint OR p.store_id IS NULL)"
                    " AND ($2::bigint IS NULL OR p.product_id = $2::bigint)"
-                   " AND ($3::int IS NULL OR p.ends_on >= " DAY(
-                       "$3") ")"
-                             " AND ($4::int IS NULL OR p.starts_on <= " DAY(
-                                 "$4") ")"
-                                       " AND ($5::bigint[] IS NULL OR p.store_id IS NULL OR "
-                                       "p.store_id = ANY($5::bigint[]))"
-                                       " AND p.id > $6::bigint ORDER BY p.id LIMIT $7::bigint",
+                   " AND ($3::int IS NULL OR p.ends_on >= (date '1970-01-01' + $3::int))"
+                   " AND ($4::int IS NULL OR p.starts_on <= (date '1970-01-01' + $4::int))"
+                   " AND ($5::bigint[] IS NULL OR p.store_id IS NULL OR "
+                   "p.store_id = ANY($5::bigint[]))"
+                   " AND p.id > $6::bigint ORDER BY p.id LIMIT $7::bigint",
                    7, params, &r, err);
 
     if (rc == TM_OK)
@@ -352,8 +346,8 @@ inv_db_known(PGconn *db, int64_t store_id, int64_t product_id, int64_t first_day
                          " array_position(ARRAY['closure', 'event', 'holiday'], kind) - 1"
                          " FROM inventory.calendar_events"
                          " WHERE (store_id IS NULL OR store_id = $1::bigint)"
-                         " AND ends_on >= " DAY("$2") " AND starts_on <= " DAY(
-                             "$3") " ORDER BY starts_on DESC, id DESC LIMIT $4::int",
+                         " AND ends_on >= (date '1970-01-01' + $2::int) AND starts_on <= (date "
+                         "'1970-01-01' + $3::int) ORDER BY starts_on DESC, id DESC LIMIT $4::int",
                          4, ep, event_fn, ev, sizeof *ev, n_ev, err)) != TM_OK)
         return rc;
     return tm_db_many(
@@ -365,7 +359,7 @@ inv_db_known(PGconn *db, int64_t store_id, int64_t product_id, int64_t first_day
         " FROM inventory.promotions"
         " WHERE (store_id IS NULL OR store_id = $1::bigint) AND product_id = $2::bigint"
         " AND cancelled_at IS NULL"
-        " AND ends_on >= " DAY("$3") " AND starts_on <= " DAY(
-            "$4") " ORDER BY starts_on DESC, id DESC LIMIT $5::int",
+        " AND ends_on >= (date '1970-01-01' + $3::int) AND starts_on <= (date '1970-01-01' + "
+        "$4::int) ORDER BY starts_on DESC, id DESC LIMIT $5::int",
         5, pp, promo_fn, pr, sizeof *pr, n_pr, err);
 }
