@@ -42,7 +42,8 @@ SVC_LIBS := $(foreach s,$(SERVICES) $(LIB_ONLY),$(call svc_lib,$(s)))
 # the forecasting engine alone, for the fuzz target
 FORECAST_SRC := services/inventory/forecast.c services/inventory/forecast_run.c \
 	services/inventory/forecast_check.c \
-	services/inventory/forecast_pattern.c
+	services/inventory/forecast_pattern.c services/inventory/forecast_regress.c \
+	services/inventory/holidays.c
 
 PROGRAMS := $(patsubst services/%/main.c,$(BIN)/tm-%,$(wildcard services/*/main.c)) \
 	$(foreach t,$(TOOL_MAINS),$(call tool_bin,$(t)))
@@ -235,7 +236,7 @@ build/fuzz/analytics-fuzz: $(ANALYTICS_FUZZ_SRC) $(wildcard common/*.h) \
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(ANALYTICS_FUZZ_SRC) $(LIBS)
 build/fuzz/forecast-fuzz: tests/fuzz/forecast_fuzz.c $(FORECAST_SRC) services/inventory/forecast.h \
-		services/inventory/forecast_model.h common/err.c common/buf.c
+		services/inventory/forecast_model.h services/inventory/holidays.h common/err.c common/buf.c
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \

@@ -132,10 +132,11 @@ struct fc_result {
     struct fc_accuracy chosen; /* the chosen model in the backtest */
     struct fc_accuracy snaive; /* seasonal naive, same origins */
     struct fc_accuracy seed;   /* the seed formula, same origins */
-    /* fc_run_x: 1 when the forecast uses the regressors; without is the
-     * backtest of the best model without them (same origins, what chosen is
-     * when they are not used); effects[0..n_effects) what each regressor
-     * was estimated to do (also when not used, to explain why) */
+    /* fc_run_x with regressors (all 0 from fc_run): 1 when the forecast
+     * uses them; without is the backtest of the engine's choice without
+     * them (same origins; chosen is that too when they are not used);
+     * effects[0..n_effects) what each regressor was estimated to do on the
+     * latest periods (also when not used, to explain why) */
     int regressors_used;
     struct fc_accuracy without;
     int n_effects;

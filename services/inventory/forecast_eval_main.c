@@ -167,10 +167,11 @@ series_regressors(const struct series_csv *in, const struct series_csv_series *s
     for (int j = x->ncol; j < x->k; j++) {
         free(v[j]);
         v[j] = tm_xmalloc(sizeof *v[j] * (size_t)n);
-        for (int t = 0; t < n; t++)
-            v[j][t] = strcmp(x->name[j], "holiday") == 0
-                          ? fc_holiday_on(x->country, first + t) != NULL
-                          : series_csv_event_on(&x->ev, first + t);
+        if (strcmp(x->name[j], "holiday") == 0)
+            fc_holiday_series(x->country, first, n, v[j]);
+        else
+            for (int t = 0; t < n; t++)
+                v[j][t] = series_csv_event_on(&x->ev, first + t);
     }
     for (int j = 0; j < x->k; j++) {
         xr->x[j] = v[j];

@@ -207,3 +207,14 @@ fc_holiday_on(enum fc_country c, int64_t day)
         return NULL;
     }
 }
+
+int
+fc_holiday_series(enum fc_country c, int64_t day0, int len, double *x)
+{
+    int count = 0;
+    for (int t = 0; t < len; t++) {
+        x[t] = fc_holiday_on(c, day0 + t) != NULL;
+        count += x[t] != 0;
+    }
+    return count;
+}

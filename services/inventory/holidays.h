@@ -47,6 +47,11 @@ const char *fc_country_code(enum fc_country c);
  * static string. */
 const char *fc_holiday_on(enum fc_country c, int64_t day);
 
+/* The 0/1 holiday regressor of fc_run_x (forecast.h) for the days day0 ..
+ * day0 + len − 1: x[t] = 1 when fc_holiday_on(c, day0 + t) names one; the
+ * number of holidays. */
+int fc_holiday_series(enum fc_country c, int64_t day0, int len, double *x);
+
 /* Easter Sunday of year y (Gregorian computus), days since 1970-01-01. */
 int64_t fc_easter(int y);
 

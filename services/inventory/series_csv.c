@@ -253,7 +253,8 @@ series_csv_want(struct series_csv *c, const char *const *names, int k, struct tm
     return TM_OK;
 }
 
-/* a field of a number: NaN for empty or NA; -1 when not a finite number */
+/* a field of a number: NaN for empty or NA; -1 when not a number, -2 when
+ * not a finite one ("inf", "nan", 1e999) */
 static int
 number(const char *s, double *out)
 {
@@ -264,9 +265,9 @@ number(const char *s, double *out)
     char *end;
     errno = 0;
     *out = strtod(s, &end);
-    if (errno == EINVAL || end == s || *end || !isfinite(*out) || errno == ERANGE)
+    if (errno == EINVAL || end == s || *end)
         return -1;
-    return 0;
+    return !isfinite(*out) || errno == ERANGE ? -2 : 0;
 }
 
 enum tm_code
@@ -298,17 +299,10 @@ series_csv_line(struct series_csv *c, char *line, struct tm_err *err)
     struct series_csv_row r = {.line = c->line};
     if ((rc = period(c, per, &r.key, err)) != TM_OK)
         return rc;
-    if (*val == '\0' || strcmp(val, "NA") == 0) {
-        r.value = NAN;
-    } else {
-        char *end;
-        errno = 0;
-        r.value = strtod(val, &end);
-        if (errno == EINVAL || end == val || *end)
-            return tm_err_set(err, TM_INVALID, "value", "value is not a number");
-        if (!isfinite(r.value) || errno == ERANGE) /* "inf", "nan", 1e999: not a count */
-            return tm_err_set(err, TM_INVALID, "value", "value is not a finite number");
-    }
+    int bad = number(val, &r.value);
+    if (bad)
+        return tm_err_set(err, TM_INVALID, "value", "value is not a %snumber",
+                          bad == -2 ? "finite " : "");
     double xv[SERIES_CSV_X_MAX];
     for (int j = 0; j < c->nx; j++)
         if (number(fld[c->c_x[j]], &xv[j]) != 0)

@@ -3,13 +3,18 @@
  * bit pattern: NaN, inf, negative, huge); a series with a finite value must
  * forecast, one without must be refused as too little history, and every
  * forecast, interval and cumulative value must come back finite and
- * non-negative, in order (fc_result_check and the checks here). */
+ * non-negative, in order (fc_result_check and the checks here). The same
+ * series with two regressors made from the bytes (fc_run_x) must answer as
+ * fc_run did, pass fc_result_check, and be fc_run's forecast whenever it
+ * says it did not use them; the public holidays of a day made from the
+ * bytes must be named or NULL, in both countries. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "services/inventory/forecast.h"
+#include "services/inventory/holidays.h"
 
 static void
 check(int ok)
@@ -56,6 +61,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
               isfinite(r.hi95[h]));
         check(isfinite(r.cum_hi95[h]) && r.cum_lo95[h] >= 0 && r.cum_lo95[h] <= r.cum[h] &&
               r.cum[h] <= r.cum_hi95[h]);
+    }
+    /* regressors over n + H periods: a flag on every 9th, one from the bytes
+     * (NaN, inf and huge values included when read as doubles) */
+    double *x = malloc(sizeof *x * (size_t)(2 * (n + o.horizon)));
+    for (int t = 0; t < n + o.horizon; t++) {
+        x[t] = t % 9 == 4;
+        x[n + o.horizon + t] = y[t % n];
+    }
+    struct fc_regressors xr = {.k = 2, .x = {x, x + n + o.horizon}, .name = {"flag", "bytes"}};
+    static struct fc_result rx;
+    check(fc_run_x(y, n, &xr, &o, &rx, NULL) == TM_OK);
+    check(fc_result_check(&rx, NULL) == TM_OK);
+    check(rx.regressors_used == 0 || rx.regressors_used == 1);
+    check(rx.regressors_used || memcmp(rx.forecast, r.forecast, sizeof r.forecast) == 0);
+    free(x);
+    int64_t day = 0;
+    memcpy(&day, data, size < sizeof day ? size : sizeof day);
+    for (int c = FC_COUNTRY_NONE; c < FC_COUNTRIES; c++) {
+        const char *name = fc_holiday_on((enum fc_country)c, day);
+        check(!name || name[0] != '\0');
+        name = fc_holiday_on((enum fc_country)c, day % 100000);
+        check(!name || name[0] != '\0');
     }
     double f[60];
     check(fc_model_forecast((enum fc_model)(n % FC_MODEL_COUNT), y, n, &o, f, NULL, NULL) == TM_OK);

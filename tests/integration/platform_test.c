@@ -102,6 +102,48 @@ START_TEST(test_every_binary_has_help)
 }
 END_TEST
 
+/* tm-forecast-eval's regressor flags (issue 23): a column the file lacks, a
+ * country it does not know, holidays on integer periods and a calendar with a
+ * bad date stop the run with status 2 and say which; good flags run and say
+ * on how many series the regressors were used. */
+START_TEST(test_forecast_eval_regressor_flags)
+{
+    char dir[] = "/tmp/tm-fc-flags.XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(sh("awk 'BEGIN { print \"series_id,date,value,promo\"; "
+                        "for (t = 0; t < 200; t++) printf \"s,%%s,%%d,%%d\\n\", "
+                        "strftime(\"%%Y-%%m-%%d\", 1451606400 + t * 86400, 1), "
+                        "(t %% 11 == 3 ? 30 : 10) + t %% 7, t %% 11 == 3 }' >%s/d.csv",
+                        dir),
+                     0);
+    ck_assert_int_eq(sh("awk 'BEGIN { print \"series_id,week,value\"; for (t = 1; t < 60; t++) "
+                        "print \"w,\" t \",\" 5 + t %% 3 }' >%s/w.csv",
+                        dir),
+                     0);
+    ck_assert_int_eq(sh("printf 'date,event\\n2016-02-30,x\\n' >%s/bad.csv", dir), 0);
+    ck_assert_int_eq(sh("printf 'date,event\\n2016-02-14,x\\n' >%s/cal.csv", dir), 0);
+    ck_assert_int_eq(
+        sh("%s/tm-forecast-eval %s/d.csv --regressors nosuch 2>%s/err", st.bin, dir, dir), 2);
+    ck_assert_int_eq(sh("grep -q 'no column nosuch in the header' %s/err", dir), 0);
+    ck_assert_int_eq(sh("%s/tm-forecast-eval %s/d.csv --holidays FR 2>%s/err", st.bin, dir, dir),
+                     2);
+    ck_assert_int_eq(sh("grep -q 'takes US or UK' %s/err", dir), 0);
+    ck_assert_int_eq(sh("%s/tm-forecast-eval %s/w.csv --holidays US 2>%s/err", st.bin, dir, dir),
+                     2);
+    ck_assert_int_eq(sh("grep -q 'need daily dates' %s/err", dir), 0);
+    ck_assert_int_eq(
+        sh("%s/tm-forecast-eval %s/d.csv --calendar %s/bad.csv 2>%s/err", st.bin, dir, dir, dir),
+        2);
+    ck_assert_int_eq(sh("grep -q 'bad.csv:2: date is not an ISO date' %s/err", dir), 0);
+    ck_assert_int_eq(sh("%s/tm-forecast-eval %s/d.csv --regressors promo --holidays US "
+                        "--calendar %s/cal.csv 2>/dev/null | grep -q '^regressors used on 1 of "
+                        "1 series.*promo mean effect'",
+                        st.bin, dir, dir),
+                     0);
+    ck_assert_int_eq(sh("rm -rf %s", dir), 0);
+}
+END_TEST
+
 /* common/service derives each daemon's settings from its declaration: its
  * endpoint from its name, one row per job, per peer and per subscription,
  * the outbox's only where there is an outbox. */
@@ -328,6 +370,7 @@ platform_suite(void)
     tcase_add_test(tc, test_large_json_is_gzipped_small_is_not);
     tcase_add_test(tc, test_health_and_metrics_on_ops_ports);
     tcase_add_test(tc, test_every_binary_has_help);
+    tcase_add_test(tc, test_forecast_eval_regressor_flags);
     tcase_add_test(tc, test_service_settings_derive_from_the_declaration);
     tcase_add_test(tc, test_inventory_refuses_behind_or_edited_schema);
     tcase_add_test(tc, test_migration_runner_records_and_guards);

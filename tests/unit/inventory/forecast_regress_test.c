@@ -93,6 +93,9 @@ START_TEST(test_uk_bank_holidays)
     ck_assert_ptr_null(on(FC_COUNTRY_UK, 2022, 5, 30));
     ck_assert_ptr_null(on(FC_COUNTRY_UK, 2026, 11, 26)); /* not Thanksgiving */
     ck_assert_ptr_null(on(FC_COUNTRY_US, 2026, 4, 6));   /* not Easter Monday */
+    double x[7];
+    ck_assert_int_eq(fc_holiday_series(FC_COUNTRY_UK, fc_days_from_civil(2026, 12, 24), 7, x), 3);
+    ck_assert(x[0] == 0 && x[1] == 1 && x[2] == 1 && x[3] == 0 && x[4] == 1 && x[5] == 0);
     /* 8 a year in an ordinary year */
     int count = 0;
     for (int64_t d = fc_days_from_civil(2026, 1, 1); d < fc_days_from_civil(2027, 1, 1); d++)

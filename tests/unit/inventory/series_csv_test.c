@@ -151,6 +151,94 @@ feed_policy(struct policy_csv *p, const char *text, struct tm_err *err)
     return rc;
 }
 
+START_TEST(test_series_regressor_columns)
+{
+    static const char *const want[] = {"price", "deal"};
+    static const char *const missing[] = {"price", "promo"};
+    struct series_csv c;
+    struct series_csv_series **list;
+    size_t n;
+    struct tm_err err;
+    double *x;
+
+    series_csv_init(&c);
+    ck_assert_int_eq(series_csv_want(&c, want, 2, &err), TM_OK);
+    ck_assert_int_eq(feed(&c,
+                          "series_id,week,value,price,deal,feat\n"
+                          "a,3,7,0.5,,1\n"
+                          "a,1,5,0.4,1,0\n"
+                          "b,1,2,NA,0,0\n",
+                          &err),
+                     TM_OK);
+    ck_assert_int_eq(series_csv_finish(&c, &list, &n, &err), TM_OK);
+    ck_assert_int_eq(series_csv_dense_x(&c, list[0], 0, 10, &x, &err), TM_OK);
+    ck_assert_double_eq(x[0], 0.4); /* weeks 1..3: 0.4, no row, 0.5 */
+    ck_assert(isnan(x[1]));
+    ck_assert_double_eq(x[2], 0.5);
+    free(x);
+    ck_assert_int_eq(series_csv_dense_x(&c, list[0], 1, 10, &x, &err), TM_OK);
+    ck_assert_double_eq(x[0], 1);
+    ck_assert(isnan(x[2])); /* empty: not known */
+    free(x);
+    ck_assert_int_eq(series_csv_dense_x(&c, list[1], 0, 10, &x, &err), TM_OK);
+    ck_assert(isnan(x[0]));
+    free(x);
+    ck_assert_int_eq(series_csv_dense_x(&c, list[1], 2, 10, &x, &err), TM_INVALID);
+    ck_assert_ptr_null(x);
+    free(list);
+    series_csv_fini(&c);
+
+    /* a column the header lacks, no header, a value that is not a number */
+    series_csv_init(&c);
+    ck_assert_int_eq(series_csv_want(&c, missing, 2, &err), TM_OK);
+    ck_assert_int_eq(feed(&c, "series_id,week,value,price,deal\n", &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "regressors");
+    ck_assert_str_eq(err.message, "no column promo in the header");
+    series_csv_fini(&c);
+    series_csv_init(&c);
+    ck_assert_int_eq(series_csv_want(&c, want, 1, &err), TM_OK);
+    ck_assert_int_eq(feed(&c, "a,1,5\n", &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "regressors");
+    series_csv_fini(&c);
+    series_csv_init(&c);
+    ck_assert_int_eq(series_csv_want(&c, want, 1, &err), TM_OK);
+    ck_assert_int_eq(feed(&c, "series_id,week,value,price\na,1,5,cheap\n", &err), TM_INVALID);
+    ck_assert_str_eq(err.message, "price is not a finite number");
+    ck_assert_int_eq(series_csv_want(&c, want, 1, &err), TM_INVALID); /* after reading */
+    series_csv_fini(&c);
+    series_csv_init(&c);
+    ck_assert_int_eq(series_csv_want(&c, want, SERIES_CSV_X_MAX + 1, &err), TM_INVALID);
+    series_csv_fini(&c);
+}
+END_TEST
+
+START_TEST(test_events_calendar)
+{
+    struct series_csv_events ev;
+    struct tm_err err;
+    char l1[] = "date,event", l2[] = "2016-02-14,ValentinesDay", l3[] = "2016-02-07,SuperBowl",
+         l4[] = "2016-02-14,\"Another, quoted\"", l5[] = "2016-02-30,Bad", l6[] = "2016-03-01,",
+         l7[] = "2016-03-01,a,b";
+
+    series_csv_events_init(&ev);
+    ck_assert_int_eq(series_csv_event_line(&ev, l1, &err), TM_OK);
+    ck_assert_int_eq(series_csv_event_line(&ev, l2, &err), TM_OK);
+    ck_assert_int_eq(series_csv_event_line(&ev, l3, &err), TM_OK);
+    ck_assert_int_eq(series_csv_event_line(&ev, l4, &err), TM_OK);
+    ck_assert_int_eq(series_csv_event_line(&ev, l5, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "date");
+    ck_assert_int_eq(series_csv_event_line(&ev, l6, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "event");
+    ck_assert_int_eq(series_csv_event_line(&ev, l7, &err), TM_INVALID);
+    series_csv_events_finish(&ev);
+    ck_assert_int_eq(ev.n, 2); /* two dates, the 14th once */
+    ck_assert(series_csv_event_on(&ev, fc_days_from_civil(2016, 2, 7)));
+    ck_assert(series_csv_event_on(&ev, fc_days_from_civil(2016, 2, 14)));
+    ck_assert(!series_csv_event_on(&ev, fc_days_from_civil(2016, 2, 8)));
+    series_csv_events_fini(&ev);
+}
+END_TEST
+
 START_TEST(test_policy_reads_and_finds)
 {
     struct policy_csv p;
@@ -207,6 +295,8 @@ series_csv_suite(void)
     tcase_add_test(tc, test_series_monthly_and_duplicates);
     tcase_add_loop_test(tc, test_series_refuses, 0, (int)(sizeof BAD_SERIES / sizeof *BAD_SERIES));
     tcase_add_test(tc, test_series_bounds);
+    tcase_add_test(tc, test_series_regressor_columns);
+    tcase_add_test(tc, test_events_calendar);
     tcase_add_test(tc, test_policy_reads_and_finds);
     tcase_add_loop_test(tc, test_policy_refuses, 0, (int)(sizeof BAD_POLICY / sizeof *BAD_POLICY));
     suite_add_tcase(s, tc);
