@@ -152,7 +152,8 @@ FUZZ_SRC := tests/fuzz/decoders_fuzz.c common/envelope.c common/event.c common/j
 fuzz: build/fuzz/decoders-fuzz build/fuzz/gateway-fuzz build/fuzz/txn-fuzz build/fuzz/supplier-fuzz \
 	build/fuzz/forecast-fuzz build/fuzz/supplier-mock-fuzz build/fuzz/supplier-api-fuzz \
 	build/fuzz/series-csv-fuzz build/fuzz/reorder-fuzz build/fuzz/analytics-fuzz build/fuzz/analytics-query-fuzz \
-	build/fuzz/alerts-fuzz build/fuzz/alerts-life-fuzz build/fuzz/alerts-events-fuzz
+	build/fuzz/alerts-fuzz build/fuzz/alerts-life-fuzz build/fuzz/alerts-events-fuzz \
+	build/fuzz/calendar-fuzz
 build/fuzz/decoders-fuzz: $(FUZZ_SRC) $(wildcard common/*.h) services/inventory/po_event.h
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
@@ -210,6 +211,14 @@ build/fuzz/reorder-fuzz: $(REORDER_FUZZ_SRC) $(wildcard common/*.h) \
 	@echo "  FUZZ    $@"
 	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -pthread -o $@ $(REORDER_FUZZ_SRC) $(LIBS)
+# tm-inventory's calendar event and promotion bodies
+CALENDAR_FUZZ_SRC := tests/fuzz/calendar_fuzz.c services/inventory/calendar_decode.c $(COMMON_SRC)
+build/fuzz/calendar-fuzz: $(CALENDAR_FUZZ_SRC) $(wildcard common/*.h) \
+		services/inventory/calendar_decode.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -I. -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -pthread -o $@ $(CALENDAR_FUZZ_SRC) $(LIBS)
 # tm-alerts' configuration decoders (rules and their params, silences,
 # escalation policies, notification channels)
 ALERTS_FUZZ_SRC := tests/fuzz/alerts_fuzz.c services/alerts/decode.c services/alerts/engine.c \

@@ -53,6 +53,7 @@ DOMAIN=(services/inventory/catalog.c services/inventory/catalog.h
         services/inventory/forecast_mix.c services/inventory/forecast_theta.c
         services/inventory/forecast_model.h
         services/inventory/forecast_due.c services/inventory/forecast_due.h
+        services/inventory/forecast_known.c services/inventory/forecast_known.h
         services/inventory/reorder.c services/inventory/reorder.h
         services/inventory/reorder_sim.c services/inventory/reorder_sim.h
         services/supplier/choice.c services/supplier/choice.h
@@ -66,7 +67,7 @@ DOMAIN=(services/inventory/catalog.c services/inventory/catalog.h
 # no cJSON, no common/json.h: JSON is decoded in the handlers (or a decode
 # file next to them) and the domain takes plain structs; proto/limits.h is
 # constants of the contract only (e.g. the supplier policies' names)
-ALLOWED='^#include (<(stddef|stdint|stdbool|string|stdio|stdlib|math|limits|inttypes|errno|nlopt)\.h>|"common/(err|buf|backoff)\.h"|"proto/limits\.h"|"services/[a-z]+/(catalog|sample|stock|fraud|sale|replay|gen|forecast|forecast_model|forecast_due|reorder|reorder_sim|choice|breaker|query|rfm|engine|notify|loadgen)\.h")'
+ALLOWED='^#include (<(stddef|stdint|stdbool|string|stdio|stdlib|math|limits|inttypes|errno|nlopt)\.h>|"common/(err|buf|backoff)\.h"|"proto/limits\.h"|"services/[a-z]+/(catalog|sample|stock|fraud|sale|replay|gen|forecast|forecast_model|forecast_due|forecast_known|holidays|reorder|reorder_sim|choice|breaker|query|rfm|engine|notify|loadgen)\.h")'
 # tm-supplier-mock's pure parts (its folder name has a dash)
 DOMAIN+=(services/supplier-mock/catalogue.c services/supplier-mock/catalogue.h
          services/supplier-mock/orders.c services/supplier-mock/orders.h

@@ -81,6 +81,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "supplier mock catalogue, order and fault bodies" build/fuzz/supplier-mock-fuzz tests/fuzz/supplier-mock-corpus
   fuzz "supplier API replies" build/fuzz/supplier-api-fuzz tests/fuzz/supplier-api-corpus
   fuzz "reorder bodies and supplier answers" build/fuzz/reorder-fuzz tests/fuzz/reorder-corpus
+  fuzz "calendar event and promotion bodies" build/fuzz/calendar-fuzz tests/fuzz/calendar-corpus
   fuzz "sales events as tm-analytics reads them" build/fuzz/analytics-fuzz tests/fuzz/analytics-corpus
   fuzz "forecasting library" build/fuzz/forecast-fuzz
   fuzz "demand series CSV" build/fuzz/series-csv-fuzz tests/fuzz/series-csv-corpus

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "services/inventory/holidays.h"
+
 const char *const inv_units[] = {"each", "kg", "g", "l", "ml", "m", "pack", "box", "pair", NULL};
 
 static int
@@ -118,5 +120,8 @@ inv_store_validate(const struct inv_store *s, unsigned set, struct tm_err *err)
     if ((set & INV_F_TZ) && !inv_tz_shape_valid(s->time_zone))
         return tm_err_set(err, TM_INVALID, "time_zone",
                           "time_zone must be an IANA zone name such as Europe/Paris");
+    if ((set & INV_F_COUNTRY) && fc_country_from(s->holiday_country) < 0)
+        return tm_err_set(err, TM_INVALID, "holiday_country",
+                          "holiday_country must be \"US\", \"UK\" or \"\" (none)");
     return TM_OK;
 }

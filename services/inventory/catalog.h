@@ -17,6 +17,7 @@
 #define INV_STORE_CODE_MAX 16
 #define INV_CITY_MAX 100
 #define INV_TZ_MAX 64
+#define INV_COUNTRY_MAX 2 /* a store's holiday_country: "US", "UK" */
 #define INV_TS_MAX 32
 #define INV_PRICE_MAX_CENTS 100000000000LL /* one billion currency units */
 #define INV_PACK_SIZE_MAX 100000
@@ -49,6 +50,7 @@ struct inv_store {
     char name[INV_NAME_MAX + 1];
     char city[INV_CITY_MAX + 1];
     char time_zone[INV_TZ_MAX + 1];
+    char holiday_country[INV_COUNTRY_MAX + 1]; /* "US", "UK" or "" (none): holidays.h */
     int active;
     char created_at[INV_TS_MAX], updated_at[INV_TS_MAX];
 };
@@ -68,6 +70,7 @@ enum {
     INV_F_CODE = 1 << 10,
     INV_F_CITY = 1 << 11,
     INV_F_TZ = 1 << 12,
+    INV_F_COUNTRY = 1 << 13,
 };
 
 /* Units a product may be sold in (NULL-terminated). */

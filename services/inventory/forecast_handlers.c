@@ -8,7 +8,10 @@
  * across stores ("p<product>") and a category across stores ("c<category>"),
  * over the 730 whole UTC days before today, from the first day with a
  * movement. In a store's series a day without sales that ended with nothing
- * on hand is missing (demand unseen), not zero.
+ * on hand is missing (demand unseen), not zero. A store's series also reads
+ * what is known in advance of its days (forecast_inputs.h: the store's
+ * public holidays, its calendar events, the product's promotions there),
+ * which the engine uses where its backtest says they help.
  *
  * A forecast that fails is never shown: a series with too little history
  * (no day observed) answers 422 and one the engine fails on 500, each
@@ -40,6 +43,7 @@
 #include "services/inventory/catalog.h"
 #include "services/inventory/forecast.h"
 #include "services/inventory/forecast_due.h"
+#include "services/inventory/forecast_inputs.h"
 #include "services/inventory/forecast_store.h"
 #include "services/inventory/store.h"
 
@@ -59,14 +63,16 @@ struct series_fc {
     struct fc_patterns pat;
     int64_t first_day; /* days since the epoch of y[0] */
     int days;
+    const struct fc_known_x *known; /* its regressors; NULL: a series across stores */
 };
 
 /* The scratch of one request or job run: its entry point allocates it once
- * (tm_xmalloc, about 60 KB) and frees it; nothing keeps it. */
+ * (tm_xmalloc, about 130 KB) and frees it; nothing keeps it. */
 struct fc_work {
     double y[HISTORY_DAYS];                     /* a series, day by day */
     struct inv_demand_day ledger[HISTORY_DAYS]; /* its days with movements */
     struct series_fc s;                         /* the series and its forecast */
+    struct inv_fc_inputs in;                    /* a store series' known days */
 };
 
 /* Builds the series of rows[0..n) (one store and product when `one` is 1,
@@ -113,12 +119,13 @@ series_name(const struct inv_demand_filter *f, char *out, size_t size)
         snprintf(out, size, "c%" PRId64, f->category_id);
 }
 
-/* Forecasts s (named) from y[first..days). TM_UNPROCESSABLE when the
+/* Forecasts s (named) from y[first..days), with what a store series knows
+ * in advance read into *in (forecast_inputs.h). TM_UNPROCESSABLE when the
  * series has too little history, TM_INTERNAL when the engine fails; the
  * message names the series and what failed. */
 static enum tm_code
-compute(struct series_fc *s, const double *y, int first, int days, int64_t day0, int horizon,
-        struct tm_err *err)
+compute(PGconn *db, struct inv_fc_inputs *in, struct series_fc *s, const double *y, int first,
+        int days, int64_t day0, int horizon, struct tm_err *err)
 {
     struct fc_options o = {.horizon = horizon, .origins = ORIGINS, .season = 7};
     struct tm_err why;
@@ -127,8 +134,15 @@ compute(struct series_fc *s, const double *y, int first, int days, int64_t day0,
 
     s->first_day = day0 + first;
     s->days = n;
+    s->known = NULL;
+    if (s->store_id && n > 0) {
+        if ((rc = inv_fc_inputs_load(db, s->store_id, s->product_id, s->first_day, n, horizon, in,
+                                     err)) != TM_OK)
+            return rc;
+        s->known = &in->x;
+    }
     /* the series' period t has slot t mod 7; align slots with weekdays */
-    if ((rc = fc_run(y + first, n, &o, &s->res, &why)) != TM_OK)
+    if ((rc = inv_fc_inputs_run(y + first, n, s->known, &o, &s->res, &why)) != TM_OK)
         /* invalid options would be this file's bug, not the client's */
         return tm_err_set(err, rc == TM_UNPROCESSABLE ? rc : TM_INTERNAL, NULL,
                           "forecast of %s: %s", s->name, why.message);
@@ -245,9 +259,10 @@ enc_params(struct tm_buf *b, const struct fc_result *r)
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
-/* one daily row: period h of r, dated `day` */
+/* one daily row: period h of r, dated `day`, with what is known of it */
 static enum tm_code
-enc_day(struct tm_buf *b, const struct fc_result *r, int h, int64_t day)
+enc_day(struct tm_buf *b, const struct fc_result *r, const struct fc_known_x *known, int h,
+        int64_t day)
 {
     char date[16];
     enum tm_code rc;
@@ -265,7 +280,8 @@ enc_day(struct tm_buf *b, const struct fc_result *r, int h, int64_t day)
         (rc = tm_json_kv_f64(b, "cumulative_lo80", r->cum_lo80[h], 4, 0)) != TM_OK ||
         (rc = tm_json_kv_f64(b, "cumulative_hi80", r->cum_hi80[h], 4, 0)) != TM_OK ||
         (rc = tm_json_kv_f64(b, "cumulative_lo95", r->cum_lo95[h], 4, 0)) != TM_OK ||
-        (rc = tm_json_kv_f64(b, "cumulative_hi95", r->cum_hi95[h], 4, 0)) != TM_OK)
+        (rc = tm_json_kv_f64(b, "cumulative_hi95", r->cum_hi95[h], 4, 0)) != TM_OK ||
+        (rc = inv_fc_inputs_day(b, known, h)) != TM_OK)
         return rc;
     return tm_buf_adds(b, "}");
 }
@@ -322,10 +338,12 @@ enc_series(struct tm_buf *b, const struct series_fc *s, int64_t today)
         (rc = enc_accuracy(b, "chosen", &r->chosen, 1)) != TM_OK ||
         (rc = enc_accuracy(b, "seasonal_naive", &r->snaive, 0)) != TM_OK ||
         (rc = enc_accuracy(b, "seed_formula", &r->seed, 0)) != TM_OK ||
-        (rc = tm_buf_adds(b, "},\"daily\":[")) != TM_OK)
+        (rc = tm_buf_adds(b, "}")) != TM_OK ||
+        (rc = inv_fc_inputs_encode(b, s->known, r)) != TM_OK ||
+        (rc = tm_buf_adds(b, ",\"daily\":[")) != TM_OK)
         return rc;
     for (int h = 0; h < H && rc == TM_OK; h++)
-        rc = enc_day(b, r, h, today + h);
+        rc = enc_day(b, r, s->known, h, today + h);
     if (rc == TM_OK && (rc = tm_buf_adds(b, "]")) == TM_OK)
         rc = enc_patterns(b, &s->pat);
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
@@ -353,7 +371,7 @@ compute_filter(PGconn *db, const struct inv_demand_filter *f, int horizon, struc
     series_name(f, s->name, sizeof s->name);
     int first = build_series(w->ledger, (size_t)n, HISTORY_DAYS, f->store_id != 0, w->y);
     *today = day0 + HISTORY_DAYS;
-    return compute(s, w->y, first, HISTORY_DAYS, day0, horizon, err);
+    return compute(db, &w->in, s, w->y, first, HISTORY_DAYS, day0, horizon, err);
 }
 
 enum tm_code
@@ -462,7 +480,7 @@ refresh_product(PGconn *db, const struct refresh_of *o, struct fc_work *w, struc
         s->category_id = o->category_id;
         series_name(&f, s->name, sizeof s->name);
         int first = build_series(rows + a, b - a, HISTORY_DAYS, 1, w->y);
-        rc = compute(s, w->y, first, HISTORY_DAYS, day0, o->horizon, err);
+        rc = compute(db, &w->in, s, w->y, first, HISTORY_DAYS, day0, o->horizon, err);
         rc = stored_or_skipped(db, s, rc, today, o->rid, done, err);
     }
     if (rc == TM_OK) {
@@ -472,7 +490,8 @@ refresh_product(PGconn *db, const struct refresh_of *o, struct fc_work *w, struc
         f.store_id = 0;
         series_name(&f, s->name, sizeof s->name);
         int first = build_series(rows, n, HISTORY_DAYS, 0, w->y);
-        if ((rc = compute(s, w->y, first, HISTORY_DAYS, day0, o->horizon, err)) == TM_OK &&
+        if ((rc = compute(db, &w->in, s, w->y, first, HISTORY_DAYS, day0, o->horizon, err)) ==
+                TM_OK &&
             (rc = store_series(db, s, today, err)) == TM_OK)
             done->stored++;
     }

@@ -13,8 +13,10 @@
 #include "common/topic.h"
 
 #include "services/inventory/app.h"
+#include "services/inventory/calendar_handlers.h"
 #include "services/inventory/catalog.h"
 #include "services/inventory/forecast_handlers.h"
+#include "services/inventory/holidays.h"
 #include "services/inventory/reorder_handlers.h"
 #include "services/inventory/stock_handlers.h"
 #include "services/inventory/store.h"
@@ -177,28 +179,36 @@ decode_category(const cJSON *o, int create, struct inv_category *c, unsigned *se
 static enum tm_code
 decode_store(const cJSON *o, int create, struct inv_store *s, unsigned *set, struct tm_err *err)
 {
-    static const char *const names[] = {"code", "name", "city", "time_zone", "active"};
-    static const unsigned bits[] = {INV_F_CODE, INV_F_NAME, INV_F_CITY, INV_F_TZ, INV_F_ACTIVE};
+    static const char *const names[] = {"code",      "name",   "city",
+                                        "time_zone", "active", "holiday_country"};
+    static const unsigned bits[] = {INV_F_CODE, INV_F_NAME,   INV_F_CITY,
+                                    INV_F_TZ,   INV_F_ACTIVE, INV_F_COUNTRY};
     enum tm_code rc;
 
     memset(s, 0, sizeof *s);
     *set = 0;
     s->active = 1;
-    if ((rc = tm_json_only(o, names, 5, err)) != TM_OK ||
+    if ((rc = tm_json_only(o, names, 6, err)) != TM_OK ||
         (rc = opt_str(o, "code", 2, INV_STORE_CODE_MAX, s->code, sizeof s->code, INV_F_CODE, set,
                       err)) ||
         (rc = opt_str(o, "name", 1, INV_NAME_MAX, s->name, sizeof s->name, INV_F_NAME, set, err)) ||
         (rc = opt_str(o, "city", 1, INV_CITY_MAX, s->city, sizeof s->city, INV_F_CITY, set, err)) ||
         (rc = opt_str(o, "time_zone", 1, INV_TZ_MAX, s->time_zone, sizeof s->time_zone, INV_F_TZ,
                       set, err)) ||
+        (rc = opt_str(o, "holiday_country", 0, INV_COUNTRY_MAX, s->holiday_country,
+                      sizeof s->holiday_country, INV_F_COUNTRY, set, err)) ||
         (rc = opt_bool(o, "active", &s->active, INV_F_ACTIVE, set, err)))
         return rc;
     if (create &&
-        (rc = need(*set, INV_F_CODE | INV_F_NAME | INV_F_CITY | INV_F_TZ, bits, names, 5, err)))
+        (rc = need(*set, INV_F_CODE | INV_F_NAME | INV_F_CITY | INV_F_TZ, bits, names, 6, err)))
         return rc;
     if (!create && *set == 0)
         return tm_err_set(err, TM_INVALID, "body", "nothing to update");
-    return inv_store_validate(s, create ? ~0u : *set, err);
+    if ((rc = inv_store_validate(s, create ? ~0u : *set, err)) == TM_OK)
+        /* one spelling stored: "GB" is "UK" */
+        snprintf(s->holiday_country, sizeof s->holiday_country, "%s",
+                 fc_country_code((enum fc_country)fc_country_from(s->holiday_country)));
+    return rc;
 }
 
 /* ---------------------------------------------------------------- encode */
@@ -247,6 +257,7 @@ encode_store(struct tm_buf *b, const struct inv_store *s)
         (rc = tm_json_kv_str(b, "name", s->name, 0)) == TM_OK &&
         (rc = tm_json_kv_str(b, "city", s->city, 0)) == TM_OK &&
         (rc = tm_json_kv_str(b, "time_zone", s->time_zone, 0)) == TM_OK &&
+        (rc = tm_json_kv_str(b, "holiday_country", s->holiday_country, 0)) == TM_OK &&
         (rc = tm_json_kv_bool(b, "active", s->active)) == TM_OK &&
         (rc = tm_json_kv_str(b, "created_at", s->created_at, 0)) == TM_OK &&
         (rc = tm_json_kv_str(b, "updated_at", s->updated_at, 0)) == TM_OK)
@@ -500,6 +511,14 @@ const struct tm_route inv_routes[] = {
      NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/inventory/reorder-suggestions/{id}/reject", inv_h_rs_reject, TM_TX_WRITE,
      NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/calendar-events", inv_h_cal_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/calendar-events", inv_h_cal_create, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"DELETE", "/api/v1/calendar-events/{id}", inv_h_cal_delete, TM_TX_WRITE, NULL,
+     TM_SCOPE_STORES},
+    {"GET", "/api/v1/promotions", inv_h_promo_list, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/promotions", inv_h_promo_create, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"GET", "/api/v1/promotions/{id}", inv_h_promo_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/promotions/{id}/end", inv_h_promo_end, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/{store_id}", inv_h_levels_store, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"GET", "/api/v1/inventory/{store_id}/{product_id}", inv_h_level_get, TM_TX_READ, NULL,
      TM_SCOPE_STORES},

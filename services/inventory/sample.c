@@ -8,21 +8,21 @@
 #include <string.h>
 
 static const struct {
-    const char *code, *name, *city, *tz;
+    const char *code, *name, *city, *tz, *country; /* country: whose public holidays */
 } stores[] = {
-    {"NYC-01", "Manhattan Flagship", "New York", "America/New_York"},
-    {"BOS-01", "Back Bay", "Boston", "America/New_York"},
-    {"CHI-01", "Loop", "Chicago", "America/Chicago"},
-    {"CHI-02", "Lincoln Park", "Chicago", "America/Chicago"},
-    {"HOU-01", "Galleria", "Houston", "America/Chicago"},
-    {"DEN-01", "Cherry Creek", "Denver", "America/Denver"},
-    {"PHX-01", "Camelback", "Phoenix", "America/Phoenix"},
-    {"LAX-01", "Santa Monica", "Los Angeles", "America/Los_Angeles"},
-    {"SFO-01", "Union Square", "San Francisco", "America/Los_Angeles"},
-    {"SEA-01", "Pike Place", "Seattle", "America/Los_Angeles"},
-    {"MIA-01", "Brickell", "Miami", "America/New_York"},
-    {"ATL-01", "Midtown", "Atlanta", "America/New_York"},
-    {"LON-01", "Oxford Street", "London", "Europe/London"},
+    {"NYC-01", "Manhattan Flagship", "New York", "America/New_York", "US"},
+    {"BOS-01", "Back Bay", "Boston", "America/New_York", "US"},
+    {"CHI-01", "Loop", "Chicago", "America/Chicago", "US"},
+    {"CHI-02", "Lincoln Park", "Chicago", "America/Chicago", "US"},
+    {"HOU-01", "Galleria", "Houston", "America/Chicago", "US"},
+    {"DEN-01", "Cherry Creek", "Denver", "America/Denver", "US"},
+    {"PHX-01", "Camelback", "Phoenix", "America/Phoenix", "US"},
+    {"LAX-01", "Santa Monica", "Los Angeles", "America/Los_Angeles", "US"},
+    {"SFO-01", "Union Square", "San Francisco", "America/Los_Angeles", "US"},
+    {"SEA-01", "Pike Place", "Seattle", "America/Los_Angeles", "US"},
+    {"MIA-01", "Brickell", "Miami", "America/New_York", "US"},
+    {"ATL-01", "Midtown", "Atlanta", "America/New_York", "US"},
+    {"LON-01", "Oxford Street", "London", "Europe/London", "UK"},
 };
 
 struct cat_spec {
@@ -243,6 +243,7 @@ inv_sample_store(int i, struct inv_store *out)
     snprintf(out->name, sizeof out->name, "%s", stores[i].name);
     snprintf(out->city, sizeof out->city, "%s", stores[i].city);
     snprintf(out->time_zone, sizeof out->time_zone, "%s", stores[i].tz);
+    snprintf(out->holiday_country, sizeof out->holiday_country, "%s", stores[i].country);
     out->active = 1;
 }
 

@@ -20,7 +20,8 @@
     "id, sku, name, category_id, unit_price_cents, unit_cost_cents, unit_of_measure, "             \
     "pack_size, active, " TM_DB_TS("created_at") ", " TM_DB_TS("updated_at")
 #define STORE_COLS                                                                                 \
-    "id, code, name, city, time_zone, active, " TM_DB_TS("created_at") ", " TM_DB_TS("updated_at")
+    "id, code, name, city, time_zone, active, " TM_DB_TS("created_at") ", " TM_DB_TS(              \
+        "updated_at") ", holiday_country"
 
 /* Database constraint → the client's field and what to tell them. */
 static const struct {
@@ -85,6 +86,7 @@ row_store(const PGresult *r, int i, struct inv_store *s)
     s->active = tm_db_bool(r, i, 5);
     tm_db_copy(s->created_at, sizeof s->created_at, r, i, 6);
     tm_db_copy(s->updated_at, sizeof s->updated_at, r, i, 7);
+    tm_db_copy(s->holiday_country, sizeof s->holiday_country, r, i, 8);
 }
 
 /* tm_db_one, with constraint names translated to the client's fields. */
@@ -293,15 +295,15 @@ check_tz(PGconn *db, const char *tz, struct tm_err *err)
 enum tm_code
 inv_db_store_create(PGconn *db, struct inv_store *s, struct tm_err *err)
 {
-    const char *params[4] = {s->code, s->name, s->city, s->time_zone};
+    const char *params[5] = {s->code, s->name, s->city, s->time_zone, s->holiday_country};
     enum tm_code rc = check_tz(db, s->time_zone, err);
 
     if (rc != TM_OK)
         return rc;
     return one_row(db,
-                   "INSERT INTO inventory.stores (code, name, city, time_zone)"
-                   " VALUES ($1, $2, $3, $4) RETURNING " STORE_COLS,
-                   4, params, store_fn, s, "store", err);
+                   "INSERT INTO inventory.stores (code, name, city, time_zone, holiday_country)"
+                   " VALUES ($1, $2, $3, $4, $5) RETURNING " STORE_COLS,
+                   5, params, store_fn, s, "store", err);
 }
 
 enum tm_code
@@ -319,25 +321,34 @@ inv_db_store_update(PGconn *db, int64_t id, const struct inv_store *in, unsigned
                     struct inv_store *out, struct tm_err *err)
 {
     struct tm_db_int nid;
-    const char *params[6] = {
+    const char *params[7] = {
         tm_db_int(&nid, id),
         (set & INV_F_CODE) ? in->code : NULL,
         (set & INV_F_NAME) ? in->name : NULL,
         (set & INV_F_CITY) ? in->city : NULL,
         (set & INV_F_TZ) ? in->time_zone : NULL,
         (set & INV_F_ACTIVE) ? (in->active ? "true" : "false") : NULL,
+        (set & INV_F_COUNTRY) ? in->holiday_country : NULL,
     };
     enum tm_code rc = (set & INV_F_TZ) ? check_tz(db, in->time_zone, err) : TM_OK;
 
     if (rc != TM_OK)
         return rc;
-    return one_row(db,
-                   "UPDATE inventory.stores SET code = COALESCE($2, code),"
-                   " name = COALESCE($3, name), city = COALESCE($4, city),"
-                   " time_zone = COALESCE($5, time_zone),"
-                   " active = COALESCE($6::boolean, active), updated_at = now()"
-                   " WHERE id = $1 RETURNING " STORE_COLS,
-                   6, params, store_fn, out, "store", err);
+    rc = one_row(db,
+                 "UPDATE inventory.stores SET code = COALESCE($2, code),"
+                 " name = COALESCE($3, name), city = COALESCE($4, city),"
+                 " time_zone = COALESCE($5, time_zone),"
+                 " active = COALESCE($6::boolean, active),"
+                 " holiday_country = COALESCE($7, holiday_country), updated_at = now()"
+                 " WHERE id = $1 RETURNING " STORE_COLS,
+                 7, params, store_fn, out, "store", err);
+    /* its holidays feed its forecasts: due again (calendar_store.h) */
+    if (rc == TM_OK && (set & INV_F_COUNTRY))
+        rc = tm_db_exec(db,
+                        "UPDATE inventory.stock SET demand_moved_at = now(),"
+                        " forecast_due_on = (now() AT TIME ZONE 'UTC')::date WHERE store_id = $1",
+                        1, params, NULL, err);
+    return rc;
 }
 
 enum tm_code

@@ -72,6 +72,13 @@ static const struct {
     {"GET", "/api/v1/inventory/predictions/1", NULL, "-+++++++"},
     {"GET", "/api/v1/inventory/predictions/categories/1", NULL, "-+++++++"},
     {"POST", "/api/v1/inventory/predictions/999999999/refresh", NULL, "-++FFFFF"},
+    {"GET", "/api/v1/calendar-events", NULL, "-+++++++"},
+    {"POST", "/api/v1/calendar-events", "{}", "-+++FFFF"},
+    {"DELETE", "/api/v1/calendar-events/999999999", NULL, "-+++FFFF"},
+    {"GET", "/api/v1/promotions", NULL, "-+++++++"},
+    {"POST", "/api/v1/promotions", "{}", "-+++FFFF"},
+    {"GET", "/api/v1/promotions/999999999", NULL, "-+++++++"},
+    {"POST", "/api/v1/promotions/999999999/end", NULL, "-+++FFFF"},
     {"GET", "/api/v1/customers", NULL, "-++F++FF"},  /* not a POS key: emails, risk, labels */
     {"POST", "/api/v1/customers", "{}", "-++FFFF+"}, /* a till registers a new customer */
     {"GET", "/api/v1/customers/1", NULL, "-++F++FF"},

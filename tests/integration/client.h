@@ -120,6 +120,7 @@ void wait_stock_level(const char *col, long long store, long long product, long 
 Suite *txn_suite(void);
 Suite *fraud_suite(void);
 Suite *forecast_suite(void);
+Suite *calendar_suite(void);
 Suite *catalogue_suite(void);
 Suite *input_suite(void);
 Suite *edge_suite(void);

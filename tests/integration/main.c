@@ -83,6 +83,7 @@ main(void)
     srunner_add_suite(sr, alerts_notify_suite());
     srunner_add_suite(sr, alerts_deliver_suite());
     srunner_add_suite(sr, forecast_suite());
+    srunner_add_suite(sr, calendar_suite());
     srunner_add_suite(sr, scaling_suite());
     srunner_add_suite(sr, edge_suite()); /* last: its flood fills the audit log with 401s */
     srunner_run_all(sr, CK_NORMAL);

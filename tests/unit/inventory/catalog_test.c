@@ -95,6 +95,14 @@ START_TEST(test_store_and_category_validation)
     snprintf(s.time_zone, sizeof s.time_zone, "Mars/Olympus Mons");
     ck_assert_int_eq(inv_store_validate(&s, ~0u, &e), TM_INVALID);
     ck_assert_str_eq(e.field, "time_zone");
+    snprintf(s.time_zone, sizeof s.time_zone, "UTC");
+    snprintf(s.holiday_country, sizeof s.holiday_country, "UK");
+    ck_assert_int_eq(inv_store_validate(&s, INV_F_COUNTRY, &e), TM_OK);
+    snprintf(s.holiday_country, sizeof s.holiday_country, "FR"); /* no rules for France */
+    ck_assert_int_eq(inv_store_validate(&s, INV_F_COUNTRY, &e), TM_INVALID);
+    ck_assert_str_eq(e.field, "holiday_country");
+    snprintf(s.holiday_country, sizeof s.holiday_country, "us"); /* codes are upper case */
+    ck_assert_int_eq(inv_store_validate(&s, INV_F_COUNTRY, &e), TM_INVALID);
     ck_assert(inv_tz_shape_valid("UTC"));
     ck_assert(!inv_tz_shape_valid("/etc/passwd"));
     memset(&c, 0, sizeof c);
@@ -191,6 +199,8 @@ Suite *series_csv_suite(void);       /* series_csv_test.c */
 Suite *reorder_tool_suite(void);     /* reorder_tool_test.c */
 Suite *reorder_decode_suite(void);   /* reorder_decode_test.c */
 Suite *reorder_start_suite(void);    /* reorder_start_test.c */
+Suite *calendar_decode_suite(void);  /* calendar_decode_test.c */
+Suite *forecast_known_suite(void);   /* forecast_known_test.c */
 
 int
 main(void)
@@ -210,6 +220,8 @@ main(void)
     srunner_add_suite(sr, reorder_tool_suite());
     srunner_add_suite(sr, reorder_decode_suite());
     srunner_add_suite(sr, reorder_start_suite());
+    srunner_add_suite(sr, calendar_decode_suite());
+    srunner_add_suite(sr, forecast_known_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
