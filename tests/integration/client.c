@@ -302,12 +302,13 @@ static int n_made; /* names made so far */
 long long
 new_store(void)
 {
-    char body[256], code[16];
+    char body[256], code[32]; /* at most 15 characters: codes are 2..16 */
 
-    snprintf(code, sizeof code, "S%.8s%d", run_tag(), n_made++);
-    for (char *p = code; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-            *p = (char)(*p - 'a' + 'A');
+    /* this process's pid, not run_tag()'s: Check forks each test from a
+     * parent that may have made the tag, and each child starts n_made from
+     * the parent's count, so two tests would make the same code */
+    snprintf(code, sizeof code, "S%05ld%05ld%d", (long)getpid() % 100000, (long)time(NULL) % 100000,
+             n_made++ % 10000);
     snprintf(body, sizeof body,
              "{\"code\":\"%s\",\"name\":\"stock test\",\"city\":\"Leeds\","
              "\"time_zone\":\"Europe/London\"}",
