@@ -132,6 +132,15 @@ struct fc_effect {
     int active;                       /* periods of the estimation window where x ≠ ref */
 };
 
+/* How fc_run_x used the regressors (docs/forecasting.md "Regressors"). */
+enum fc_regressors_mode {
+    FC_X_NONE,     /* not used: exactly fc_run's forecast */
+    FC_X_OVERLAY,  /* fc_run's forecast, the effects applied on the periods
+                    * where a regressor is off its usual value only */
+    FC_X_ADJUSTED, /* the engine on the history with the effects taken out,
+                    * the horizon's effects put back on every period */
+};
+
 struct fc_result {
     struct fc_classinfo info;
     enum fc_model model;
@@ -148,6 +157,7 @@ struct fc_result {
      * effects[0..n_effects) what each regressor was estimated to do on the
      * latest periods (also when not used, to explain why) */
     int regressors_used;
+    enum fc_regressors_mode regressors_mode; /* how, when used (FC_X_NONE when not) */
     struct fc_accuracy without;
     int n_effects;
     struct fc_effect effects[FC_MAX_REGRESSORS];

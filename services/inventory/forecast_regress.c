@@ -187,17 +187,24 @@ estimate(const double *w, int a, int b, int m, const struct fc_regressors *xr, s
     free(xc);
 }
 
-/* exp(Σ c_j (x_jt − ref_j)) for t in [0, len) into f */
+/* exp(Σ c_j (x_jt − ref_j)) of period t: exactly 1 where every regressor
+ * with an effect is at its usual value */
+static double
+factor_at(const struct effects *e, const struct fc_regressors *xr, int t)
+{
+    double s = 0;
+    for (int j = 0; j < e->k; j++)
+        if (e->coef[j] != 0)
+            s += e->coef[j] * (xval(xr, j, t) - e->ref[j]);
+    return exp(fmax(-EXP_MAX, fmin(EXP_MAX, s)));
+}
+
+/* factor_at for t in [0, len) into f */
 static void
 factors(const struct effects *e, const struct fc_regressors *xr, int len, double *f)
 {
-    for (int t = 0; t < len; t++) {
-        double s = 0;
-        for (int j = 0; j < e->k; j++)
-            if (e->coef[j] != 0)
-                s += e->coef[j] * (xval(xr, j, t) - e->ref[j]);
-        f[t] = exp(fmax(-EXP_MAX, fmin(EXP_MAX, s)));
-    }
+    for (int t = 0; t < len; t++)
+        f[t] = factor_at(e, xr, t);
 }
 
 static double
@@ -217,6 +224,37 @@ adjust(const double *w, const double *f, int n, double *out)
     }
 }
 
+/* the sums a backtest's accuracy is made of */
+struct errsum {
+    double abs, sq, e, a;
+    int points;
+};
+
+static void
+err_add(struct errsum *s, double fc, double act)
+{
+    double d = fc - act;
+    s->abs += fabs(d);
+    s->sq += d * d;
+    s->e += d;
+    s->a += act;
+    s->points++;
+}
+
+/* *s as an accuracy on the scales sa, sq (fc_scale); -1 without points */
+static int
+err_finish(const struct errsum *s, double sa, double sq, struct fc_accuracy *out)
+{
+    memset(out, 0, sizeof *out);
+    out->points = s->points;
+    if (s->points == 0)
+        return -1;
+    out->mase = s->abs / s->points / sa;
+    out->rmsse = sqrt(s->sq / s->points / sq);
+    out->bias = s->a / s->points >= FC_SCALE_MIN ? (s->e / s->points) / (s->a / s->points) : 0;
+    return 0;
+}
+
 /* The backtest of r1's model (or combination: its members, fitted each) on
  * the adjusted wa (loss for fitting), its point forecasts multiplied back by
  * f, scored against w at the engine's origins (r0's), into *out; 0, or -1
@@ -229,9 +267,9 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
     int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
     int first = n - H - (K - 1) * step, start = r0->info.start;
     int from = first - FC_FIT_MAX > start ? first - FC_FIT_MAX : start;
-    double sa, sq, point[FC_MAX_HORIZON], fc[FC_MAX_HORIZON], act[FC_MAX_HORIZON];
-    double abs_sum = 0, sq_sum = 0, e_sum = 0, a_sum = 0;
-    int points = 0, nm = r1->n_members;
+    double sa, sq, point[FC_MAX_HORIZON];
+    struct errsum es = {0};
+    int nm = r1->n_members;
     struct fc_params p[FC_MIX_MAX];
     struct fc_mix s;
 
@@ -248,48 +286,88 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
     for (int t = from, k = 0; t < n && k < K; t++) {
         if (t == first + k * step) {
             fc_mix_point(&s, H, point);
-            for (int h = 0; h < H; h++) {
-                fc[h] = put_back(point[h] > 0 ? point[h] : 0, f[t + h]);
-                act[h] = w[t + h];
-            }
             for (int h = 0; h < H; h++)
-                if (!isnan(act[h])) {
-                    double d = fc[h] - act[h];
-                    abs_sum += fabs(d);
-                    sq_sum += d * d;
-                    e_sum += d;
-                    a_sum += act[h];
-                    points++;
-                }
+                if (!isnan(w[t + h]))
+                    err_add(&es, put_back(point[h] > 0 ? point[h] : 0, f[t + h]), w[t + h]);
             k++;
         }
         fc_mix_update(&s, wa[t]);
     }
-    memset(out, 0, sizeof *out);
-    out->points = points;
-    if (points == 0)
-        return -1;
-    out->mase = abs_sum / points / sa;
-    out->rmsse = sqrt(sq_sum / points / sq);
-    out->bias = a_sum / points >= FC_SCALE_MIN ? (e_sum / points) / (a_sum / points) : 0;
-    return 0;
+    return err_finish(&es, sa, sq, out);
 }
 
-/* r1 (a forecast of the adjusted history) multiplied back by the horizon's
- * factors f[0..H): per period through put_back, the sums scaled by the ratio
- * of the new expected sum to the old */
+/* The overlay's backtest: r0's choice (every member fitted on the raw w
+ * before the first origin, as fc_run's backtest fits it) stepped through the
+ * raw w; at each of r0's origins the effects are estimated on the periods
+ * before it only, and its point forecasts are scored without them (*none)
+ * and with them on the horizon's periods where a regressor is off its usual
+ * value (*over), on the engine's scale. 0, or -1 when it cannot run. */
+static int
+backtest_overlay(const double *w, int n, const struct fc_regressors *xr,
+                 const struct fc_options *o, const struct fc_result *r0, struct fc_accuracy *none,
+                 struct fc_accuracy *over, struct tm_err *err)
+{
+    int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
+    int first = n - H - (K - 1) * step, start = r0->info.start;
+    int from = first - FC_FIT_MAX > start ? first - FC_FIT_MAX : start, nm = r0->n_members;
+    enum fc_loss_kind loss = fc_loss_for(r0->info.cls);
+    double sa, sq, point[FC_MAX_HORIZON];
+    struct errsum s0 = {0}, s1 = {0};
+    struct fc_params p[FC_MIX_MAX];
+    struct effects e;
+    struct fc_mix s;
+
+    if (K < 1 || first <= from || nm < 1 || nm > FC_MIX_MAX)
+        return -1;
+    for (int i = 0; i < nm; i++) {
+        enum fc_model model = r0->members[i];
+        if (fc_usable(model, w, from, first, m) != model ||
+            fc_fit(model, w, from, first, m, loss, &p[i], err) != TM_OK)
+            return -1;
+    }
+    fc_scale(w, from, first, &sa, &sq);
+    fc_mix_init(&s, nm, r0->members, p, w, from, first, m);
+    for (int t = from, k = 0; t < n && k < K; t++) {
+        if (t == first + k * step) {
+            int a = t - FC_FIT_MAX > start ? t - FC_FIT_MAX : start;
+            estimate(w, a, t, m, xr, &e);
+            fc_mix_point(&s, H, point);
+            for (int h = 0; h < H; h++) {
+                double pt = fc_clip0(point[h]), fo = factor_at(&e, xr, t + h);
+                if (isnan(w[t + h]))
+                    continue;
+                err_add(&s0, pt, w[t + h]);
+                err_add(&s1, fo != 1 ? put_back(pt, fo) : pt, w[t + h]);
+            }
+            k++;
+        }
+        fc_mix_update(&s, w[t]);
+    }
+    return err_finish(&s0, sa, sq, none) || err_finish(&s1, sa, sq, over) ? -1 : 0;
+}
+
+/* r1 multiplied by the horizon's factors f[0..H): per period through
+ * put_back where f is not 1 (a period at 1 is left exactly as it was), the
+ * sums from the first such period on scaled by the ratio of the new
+ * expected sum to the old (the spread of the sum scales with it) */
 static void
 scale_result(struct fc_result *r1, const double *f)
 {
     double run = 0;
+    int changed = 0;
     for (int h = 0; h < r1->horizon; h++) {
-        r1->forecast[h] = put_back(r1->forecast[h], f[h]);
-        r1->mean[h] = put_back(r1->mean[h], f[h]);
-        r1->lo80[h] = fmin(put_back(r1->lo80[h], f[h]), r1->forecast[h]);
-        r1->lo95[h] = fmin(put_back(r1->lo95[h], f[h]), r1->lo80[h]);
-        r1->hi80[h] = fmax(put_back(r1->hi80[h], f[h]), r1->forecast[h]);
-        r1->hi95[h] = fmax(put_back(r1->hi95[h], f[h]), r1->hi80[h]);
+        if (f[h] != 1) {
+            r1->forecast[h] = put_back(r1->forecast[h], f[h]);
+            r1->mean[h] = put_back(r1->mean[h], f[h]);
+            r1->lo80[h] = fmin(put_back(r1->lo80[h], f[h]), r1->forecast[h]);
+            r1->lo95[h] = fmin(put_back(r1->lo95[h], f[h]), r1->lo80[h]);
+            r1->hi80[h] = fmax(put_back(r1->hi80[h], f[h]), r1->forecast[h]);
+            r1->hi95[h] = fmax(put_back(r1->hi95[h], f[h]), r1->hi80[h]);
+            changed = 1;
+        }
         run += r1->mean[h];
+        if (!changed)
+            continue;
         double old = r1->cum[h], q = old > FC_SCALE_MIN ? run / old : 0;
         r1->cum[h] = run;
         if (q > 0) {
@@ -349,9 +427,24 @@ adopt(struct fc_result *r0, struct fc_result *r1, const double *f, const struct 
     r1->chosen.bias = with->bias;
     r1->chosen.points = with->points;
     r1->regressors_used = 1;
+    r1->regressors_mode = FC_X_ADJUSTED;
     r1->n_effects = r0->n_effects;
     memcpy(r1->effects, r0->effects, sizeof r1->effects);
     *r0 = *r1;
+}
+
+/* r0 (fc_run's forecast) with the horizon's factors f on the periods where
+ * a regressor is active, the overlay's backtest as its accuracy */
+static void
+overlay(struct fc_result *r0, const double *f, const struct fc_accuracy *over)
+{
+    scale_result(r0, f);
+    r0->chosen.mase = over->mase;
+    r0->chosen.rmsse = over->rmsse;
+    r0->chosen.bias = over->bias;
+    r0->chosen.points = over->points;
+    r0->regressors_used = 1;
+    r0->regressors_mode = FC_X_OVERLAY;
 }
 
 enum tm_code
@@ -382,9 +475,9 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     double *wa = w + n, *wb = wa + n, *f = wb + n, *fb = f + n + H;
     struct fc_result *r1 = tm_xmalloc(sizeof *r1);
     struct effects full, early;
-    struct fc_accuracy with;
+    struct fc_accuracy with, none, over;
     struct tm_err e2;
-    int any = 0;
+    int any = 0, use_over = 0;
 
     fc_clean(y, n, w);
     estimate(w, last_from, n, o->season, xr, &full);
@@ -394,20 +487,32 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     if (!any)
         goto done;
     factors(&full, xr, n + H, f);
+    /* the overlay: taken when it beats the engine alone by the margin */
+    double bar = out->without.mase;
+    if (backtest_overlay(w, n, xr, o, out, &none, &over, &e2) == 0) {
+        use_over = over.mase < (1 - FC_REGRESSOR_GAIN) * none.mase;
+        bar = fmin(bar, over.mase);
+    }
+    /* the adjusted history: taken when it beats both by the margin */
     adjust(w, f, n, wa);
     if (fc_run(wa, n, o, r1, &e2) != TM_OK || r1->origins == 0)
         goto done;
     estimate(w, from, first, o->season, xr, &early);
     factors(&early, xr, n + H, fb);
     adjust(w, fb, n, wb);
-    if (backtest_with(w, wb, fb, n, r1, fc_loss_for(r1->info.cls), o, out, &with, &e2) != 0)
-        goto done;
-    if (with.mase < (1 - FC_REGRESSOR_GAIN) * out->without.mase) {
+    if (backtest_with(w, wb, fb, n, r1, fc_loss_for(r1->info.cls), o, out, &with, &e2) == 0 &&
+        with.mase < (1 - FC_REGRESSOR_GAIN) * bar) {
+        use_over = 0;
         adopt(out, r1, f + n, &with);
         if ((rc = fc_result_check(out, err)) != TM_OK)
             memset(out, 0, sizeof *out);
     }
 done:
+    if (use_over) {
+        overlay(out, f + n, &over);
+        if ((rc = fc_result_check(out, err)) != TM_OK)
+            memset(out, 0, sizeof *out);
+    }
     free(r1);
     free(w);
     return rc;
