@@ -224,16 +224,18 @@ struct fc_regressors {
 };
 
 /* fc_run with regressors (forecast_regress.c, docs/forecasting.md
- * "Regressors"); xr NULL or xr->k == 0 is exactly fc_run. The effects are
- * estimated on the periods before the backtest's first origin (as the
- * models' parameters are), the history is divided by them, the model the
- * engine chooses on the adjusted history is backtested at the same origins
- * with the effects put back, and the regressors are used only when that
- * lowers the backtest MASE of the engine without them by at least
- * FC_REGRESSOR_GAIN (out->regressors_used says whether; the final effects
- * are then re-estimated on the whole history). Errors as fc_run's, and
- * TM_INVALID with field "regressors" for k outside 0..FC_MAX_REGRESSORS or
- * a NULL array. */
+ * "Regressors"); xr NULL or xr->k == 0 is exactly fc_run. Three variants
+ * are backtested at the engine's origins: none (fc_run), the overlay
+ * (fc_run's forecast with the effects, estimated before each origin,
+ * applied only on the periods where a regressor is off its usual value;
+ * tried for occasional regressors) and the adjusted history (the effects
+ * estimated before the first origin divide the history, the engine chooses
+ * on that, the effects are put back). The overlay is used when it lowers
+ * none's backtest MASE by at least FC_REGRESSOR_GAIN, the adjusted history
+ * when it lowers the lower of the two by as much (out->regressors_used and
+ * out->regressors_mode say which; the final effects are then re-estimated
+ * on the whole history). Errors as fc_run's, and TM_INVALID with field
+ * "regressors" for k outside 0..FC_MAX_REGRESSORS or a NULL array. */
 #define FC_REGRESSOR_GAIN 0.02
 TM_MUSTCHECK enum tm_code fc_run_x(const double *y, int n, const struct fc_regressors *xr,
                                    const struct fc_options *o, struct fc_result *out,

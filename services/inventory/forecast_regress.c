@@ -14,14 +14,32 @@
  * gives c_j. A regressor that differs from its usual value on fewer than
  * MIN_ACTIVE periods of the window gets no effect. |c_j| ≤ COEF_MAX.
  *
- * Use. The history is divided by the effects (1 + y → (1 + y) / e_t), the
- * engine forecasts the adjusted history, and the effects of the horizon's
- * regressor values multiply its forecast back. Whether to: the effects
- * estimated before the backtest's first origin adjust the history, the
- * model the engine chose on the adjusted history is fitted there too and
- * scored at the engine's origins with the effects put back, against the
- * actual demand, on the engine's scale; the regressors are used when that
- * MASE is below (1 − FC_REGRESSOR_GAIN) × the engine's own without them. */
+ * Use, three ways (enum fc_regressors_mode), chosen by the engine's
+ * rolling-origin backtest:
+ *   none      fc_run's forecast;
+ *   overlay   fc_run's forecast (the engine's pick on the raw history) with
+ *             the effects multiplied in on the horizon's periods where a
+ *             regressor is off its usual value, and only there: a horizon
+ *             without such a period is fc_run's forecast exactly. Its
+ *             backtest steps the engine's pick through the raw history and
+ *             estimates the effects at each origin on the periods before it
+ *             only. Tried only for occasional regressors (off their usual
+ *             value on at most OVERLAY_SHARE of the latest window);
+ *   adjusted  the history divided by the effects (1 + y → (1 + y) / e_t),
+ *             the engine run on the adjusted history (it may choose another
+ *             model), the horizon's effects multiplied back on every period.
+ *             Its backtest: the effects estimated before the first origin
+ *             adjust the history, the model the engine chose on the adjusted
+ *             history is fitted there and scored at the engine's origins with
+ *             the effects put back.
+ * Both backtests are scored against the actual demand on the engine's
+ * scale. The overlay is taken when its MASE is below (1 − FC_REGRESSOR_GAIN)
+ * × none's; the adjusted path when its MASE is below (1 − FC_REGRESSOR_GAIN)
+ * × the lower of none's and the overlay's. Knowing a holiday never changes
+ * the forecast of an ordinary day unless the adjusted path won clearly.
+ * Either way the intervals move with the point (put_back per period) and
+ * the sums' quantiles scale by the ratio of the new expected sum to the
+ * old, from the first changed period on (scale_result). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +56,10 @@
 #define EXP_MAX 8.0   /* |log effect| of all of them on one period */
 #define IRLS_ROUNDS 3 /* Huber reweightings */
 #define HUBER_C 1.345
+/* the overlay is tried only when the regressors are off their usual value
+ * on at most this share of the latest window: occasional events, so that a
+ * model of the raw history is a model of ordinary periods */
+#define OVERLAY_SHARE 0.5
 
 struct effects {
     int k;
@@ -489,7 +511,11 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     factors(&full, xr, n + H, f);
     /* the overlay: taken when it beats the engine alone by the margin */
     double bar = out->without.mase;
-    if (backtest_overlay(w, n, xr, o, out, &none, &over, &e2) == 0) {
+    int off = 0;
+    for (int t = last_from; t < n; t++)
+        off += f[t] != 1;
+    if (off <= OVERLAY_SHARE * (n - last_from) &&
+        backtest_overlay(w, n, xr, o, out, &none, &over, &e2) == 0) {
         use_over = over.mase < (1 - FC_REGRESSOR_GAIN) * none.mase;
         bar = fmin(bar, over.mase);
     }
