@@ -325,9 +325,9 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
  * and with them on the horizon's periods where a regressor is off its usual
  * value (*over), on the engine's scale. 0, or -1 when it cannot run. */
 static int
-backtest_overlay(const double *w, int n, const struct fc_regressors *xr,
-                 const struct fc_options *o, const struct fc_result *r0, struct fc_accuracy *none,
-                 struct fc_accuracy *over, struct tm_err *err)
+backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const struct fc_options *o,
+                 const struct fc_result *r0, struct fc_accuracy *none, struct fc_accuracy *over,
+                 struct tm_err *err)
 {
     int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
     int first = n - H - (K - 1) * step, start = r0->info.start;
