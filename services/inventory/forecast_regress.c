@@ -246,37 +246,6 @@ adjust(const double *w, const double *f, int n, double *out)
     }
 }
 
-/* the sums a backtest's accuracy is made of */
-struct errsum {
-    double abs, sq, e, a;
-    int points;
-};
-
-static void
-err_add(struct errsum *s, double fc, double act)
-{
-    double d = fc - act;
-    s->abs += fabs(d);
-    s->sq += d * d;
-    s->e += d;
-    s->a += act;
-    s->points++;
-}
-
-/* *s as an accuracy on the scales sa, sq (fc_scale); -1 without points */
-static int
-err_finish(const struct errsum *s, double sa, double sq, struct fc_accuracy *out)
-{
-    memset(out, 0, sizeof *out);
-    out->points = s->points;
-    if (s->points == 0)
-        return -1;
-    out->mase = s->abs / s->points / sa;
-    out->rmsse = sqrt(s->sq / s->points / sq);
-    out->bias = s->a / s->points >= FC_SCALE_MIN ? (s->e / s->points) / (s->a / s->points) : 0;
-    return 0;
-}
-
 /* The backtest of r1's model (or combination: its members, fitted each) on
  * the adjusted wa (loss for fitting), its point forecasts multiplied back by
  * f, scored against w at the engine's origins (r0's), into *out; 0, or -1
@@ -290,8 +259,7 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
     int first = n - H - (K - 1) * step, start = r0->info.start;
     int from = first - FC_FIT_MAX > start ? first - FC_FIT_MAX : start;
     double sa, sq, point[FC_MAX_HORIZON];
-    struct errsum es = {0};
-    int nm = r1->n_members;
+    int nm = r1->n_members, cnt = 0;
     struct fc_params p[FC_MIX_MAX];
     struct fc_mix s;
 
@@ -303,19 +271,23 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
             fc_fit(model, wa, from, first, m, loss, &p[i], err) != TM_OK)
             return -1;
     }
+    double *fc = tm_xmalloc(sizeof *fc * 2 * (size_t)K * (size_t)H), *act = fc + (size_t)K * H;
     fc_scale(w, from, first, &sa, &sq);
     fc_mix_init(&s, nm, r1->members, p, wa, from, first, m);
     for (int t = from, k = 0; t < n && k < K; t++) {
         if (t == first + k * step) {
             fc_mix_point(&s, H, point);
-            for (int h = 0; h < H; h++)
-                if (!isnan(w[t + h]))
-                    err_add(&es, put_back(point[h] > 0 ? point[h] : 0, f[t + h]), w[t + h]);
+            for (int h = 0; h < H; h++, cnt++) {
+                fc[cnt] = put_back(point[h] > 0 ? point[h] : 0, f[t + h]);
+                act[cnt] = w[t + h];
+            }
             k++;
         }
         fc_mix_update(&s, wa[t]);
     }
-    return err_finish(&es, sa, sq, out);
+    fc_accuracy_of(fc, act, cnt, sa, sq, out);
+    free(fc);
+    return out->points > 0 ? 0 : -1;
 }
 
 /* The overlay's backtest: r0's choice (every member fitted on the raw w
@@ -334,7 +306,6 @@ backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const s
     int from = first - FC_FIT_MAX > start ? first - FC_FIT_MAX : start, nm = r0->n_members;
     enum fc_loss_kind loss = fc_loss_for(r0->info.cls);
     double sa, sq, point[FC_MAX_HORIZON];
-    struct errsum s0 = {0}, s1 = {0};
     struct fc_params p[FC_MIX_MAX];
     struct effects e;
     struct fc_mix s;
@@ -347,6 +318,9 @@ backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const s
             fc_fit(model, w, from, first, m, loss, &p[i], err) != TM_OK)
             return -1;
     }
+    size_t kh = (size_t)K * (size_t)H;
+    double *f0 = tm_xmalloc(sizeof *f0 * 3 * kh), *f1 = f0 + kh, *act = f1 + kh;
+    int cnt = 0;
     fc_scale(w, from, first, &sa, &sq);
     fc_mix_init(&s, nm, r0->members, p, w, from, first, m);
     for (int t = from, k = 0; t < n && k < K; t++) {
@@ -354,18 +328,20 @@ backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const s
             int a = t - FC_FIT_MAX > start ? t - FC_FIT_MAX : start;
             estimate(w, a, t, m, xr, &e);
             fc_mix_point(&s, H, point);
-            for (int h = 0; h < H; h++) {
-                double pt = fc_clip0(point[h]), fo = factor_at(&e, xr, t + h);
-                if (isnan(w[t + h]))
-                    continue;
-                err_add(&s0, pt, w[t + h]);
-                err_add(&s1, fo != 1 ? put_back(pt, fo) : pt, w[t + h]);
+            for (int h = 0; h < H; h++, cnt++) {
+                double fo = factor_at(&e, xr, t + h);
+                f0[cnt] = fc_clip0(point[h]);
+                f1[cnt] = fo != 1 ? put_back(f0[cnt], fo) : f0[cnt];
+                act[cnt] = w[t + h];
             }
             k++;
         }
         fc_mix_update(&s, w[t]);
     }
-    return err_finish(&s0, sa, sq, none) || err_finish(&s1, sa, sq, over) ? -1 : 0;
+    fc_accuracy_of(f0, act, cnt, sa, sq, none);
+    fc_accuracy_of(f1, act, cnt, sa, sq, over);
+    free(f0);
+    return none->points > 0 ? 0 : -1;
 }
 
 /* r1 multiplied by the horizon's factors f[0..H): per period through
@@ -432,41 +408,36 @@ report(const struct effects *e, const struct fc_regressors *xr, struct fc_result
     }
 }
 
+/* r with the horizon's factors f (scale_result), the backtest acc as its
+ * accuracy (coverage kept), used the way mode says */
+static void
+take(struct fc_result *r, const double *f, const struct fc_accuracy *acc,
+     enum fc_regressors_mode mode)
+{
+    scale_result(r, f);
+    r->chosen.mase = acc->mase;
+    r->chosen.rmsse = acc->rmsse;
+    r->chosen.bias = acc->bias;
+    r->chosen.points = acc->points;
+    r->regressors_used = 1;
+    r->regressors_mode = mode;
+}
+
 /* r1, the forecast of the adjusted history, becomes the result: the
  * horizon's factors put back, the original series' class, origins and
  * benchmarks kept from r0, the backtest with effects as its accuracy */
 static void
 adopt(struct fc_result *r0, struct fc_result *r1, const double *f, const struct fc_accuracy *with)
 {
-    scale_result(r1, f);
+    take(r1, f, with, FC_X_ADJUSTED);
     r1->info = r0->info;
     r1->origins = r0->origins;
     r1->snaive = r0->snaive;
     r1->seed = r0->seed;
     r1->without = r0->without;
-    r1->chosen.mase = with->mase;
-    r1->chosen.rmsse = with->rmsse;
-    r1->chosen.bias = with->bias;
-    r1->chosen.points = with->points;
-    r1->regressors_used = 1;
-    r1->regressors_mode = FC_X_ADJUSTED;
     r1->n_effects = r0->n_effects;
     memcpy(r1->effects, r0->effects, sizeof r1->effects);
     *r0 = *r1;
-}
-
-/* r0 (fc_run's forecast) with the horizon's factors f on the periods where
- * a regressor is active, the overlay's backtest as its accuracy */
-static void
-overlay(struct fc_result *r0, const double *f, const struct fc_accuracy *over)
-{
-    scale_result(r0, f);
-    r0->chosen.mase = over->mase;
-    r0->chosen.rmsse = over->rmsse;
-    r0->chosen.bias = over->bias;
-    r0->chosen.points = over->points;
-    r0->regressors_used = 1;
-    r0->regressors_mode = FC_X_OVERLAY;
 }
 
 enum tm_code
@@ -535,7 +506,7 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     }
 done:
     if (use_over) {
-        overlay(out, f + n, &over);
+        take(out, f + n, &over, FC_X_OVERLAY); /* fc_run's, active periods only */
         if ((rc = fc_result_check(out, err)) != TM_OK)
             memset(out, 0, sizeof *out);
     }
