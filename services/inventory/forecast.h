@@ -132,6 +132,15 @@ struct fc_effect {
     int active;                       /* periods of the estimation window where x ≠ ref */
 };
 
+/* How fc_run_x used the regressors (docs/forecasting.md "Regressors"). */
+enum fc_regressors_mode {
+    FC_X_NONE,     /* not used: exactly fc_run's forecast */
+    FC_X_OVERLAY,  /* fc_run's forecast, the effects applied on the periods
+                    * where a regressor is off its usual value only */
+    FC_X_ADJUSTED, /* the engine on the history with the effects taken out,
+                    * the horizon's effects put back on every period */
+};
+
 struct fc_result {
     struct fc_classinfo info;
     enum fc_model model;
@@ -148,6 +157,7 @@ struct fc_result {
      * effects[0..n_effects) what each regressor was estimated to do on the
      * latest periods (also when not used, to explain why) */
     int regressors_used;
+    enum fc_regressors_mode regressors_mode; /* how, when used (FC_X_NONE when not) */
     struct fc_accuracy without;
     int n_effects;
     struct fc_effect effects[FC_MAX_REGRESSORS];
@@ -214,16 +224,18 @@ struct fc_regressors {
 };
 
 /* fc_run with regressors (forecast_regress.c, docs/forecasting.md
- * "Regressors"); xr NULL or xr->k == 0 is exactly fc_run. The effects are
- * estimated on the periods before the backtest's first origin (as the
- * models' parameters are), the history is divided by them, the model the
- * engine chooses on the adjusted history is backtested at the same origins
- * with the effects put back, and the regressors are used only when that
- * lowers the backtest MASE of the engine without them by at least
- * FC_REGRESSOR_GAIN (out->regressors_used says whether; the final effects
- * are then re-estimated on the whole history). Errors as fc_run's, and
- * TM_INVALID with field "regressors" for k outside 0..FC_MAX_REGRESSORS or
- * a NULL array. */
+ * "Regressors"); xr NULL or xr->k == 0 is exactly fc_run. Three variants
+ * are backtested at the engine's origins: none (fc_run), the overlay
+ * (fc_run's forecast with the effects, estimated before each origin,
+ * applied only on the periods where a regressor is off its usual value;
+ * tried for occasional regressors) and the adjusted history (the effects
+ * estimated before the first origin divide the history, the engine chooses
+ * on that, the effects are put back). The overlay is used when it lowers
+ * none's backtest MASE by at least FC_REGRESSOR_GAIN, the adjusted history
+ * when it lowers the lower of the two by as much (out->regressors_used and
+ * out->regressors_mode say which; the final effects are then re-estimated
+ * on the whole history). Errors as fc_run's, and TM_INVALID with field
+ * "regressors" for k outside 0..FC_MAX_REGRESSORS or a NULL array. */
 #define FC_REGRESSOR_GAIN 0.02
 TM_MUSTCHECK enum tm_code fc_run_x(const double *y, int n, const struct fc_regressors *xr,
                                    const struct fc_options *o, struct fc_result *out,

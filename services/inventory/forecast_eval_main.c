@@ -114,6 +114,7 @@ struct xspec {
     const char *name[FC_MAX_REGRESSORS];
     double used_lift[FC_MAX_REGRESSORS]; /* sum of the lifts where used */
     int used;                            /* series whose forecast used them */
+    int overlay, adjusted;               /* ... of them as an overlay / adjusted */
 };
 
 /* COL[:log],... into x; -1 (message on stderr) when malformed or too many */
@@ -376,6 +377,8 @@ main(int argc, char **argv)
         }
         if (res->regressors_used) {
             xs.used++;
+            xs.overlay += res->regressors_mode == FC_X_OVERLAY;
+            xs.adjusted += res->regressors_mode == FC_X_ADJUSTED;
             for (int j = 0; j < res->n_effects && j < FC_MAX_REGRESSORS; j++)
                 xs.used_lift[j] +=
                     j < xs.ncol && xs.log[j] ? res->effects[j].coef : res->effects[j].lift;
@@ -424,9 +427,9 @@ main(int argc, char **argv)
         printf("\n");
     }
     if (xs.k > 0) {
-        printf("regressors used on %d of %d series (backtest MASE at least %.0f %% lower with "
-               "them)",
-               xs.used, all.series, FC_REGRESSOR_GAIN * 100);
+        printf("regressors used on %d of %d series (overlay %d, adjusted %d) (backtest MASE at "
+               "least %.0f %% lower with them)",
+               xs.used, all.series, xs.overlay, xs.adjusted, FC_REGRESSOR_GAIN * 100);
         for (int j = 0; j < xs.k && xs.used > 0; j++) {
             double mean = xs.used_lift[j] / xs.used;
             if (j < xs.ncol && xs.log[j])

@@ -14,14 +14,32 @@
  * gives c_j. A regressor that differs from its usual value on fewer than
  * MIN_ACTIVE periods of the window gets no effect. |c_j| ≤ COEF_MAX.
  *
- * Use. The history is divided by the effects (1 + y → (1 + y) / e_t), the
- * engine forecasts the adjusted history, and the effects of the horizon's
- * regressor values multiply its forecast back. Whether to: the effects
- * estimated before the backtest's first origin adjust the history, the
- * model the engine chose on the adjusted history is fitted there too and
- * scored at the engine's origins with the effects put back, against the
- * actual demand, on the engine's scale; the regressors are used when that
- * MASE is below (1 − FC_REGRESSOR_GAIN) × the engine's own without them. */
+ * Use, three ways (enum fc_regressors_mode), chosen by the engine's
+ * rolling-origin backtest:
+ *   none      fc_run's forecast;
+ *   overlay   fc_run's forecast (the engine's pick on the raw history) with
+ *             the effects multiplied in on the horizon's periods where a
+ *             regressor is off its usual value, and only there: a horizon
+ *             without such a period is fc_run's forecast exactly. Its
+ *             backtest steps the engine's pick through the raw history and
+ *             estimates the effects at each origin on the periods before it
+ *             only. Tried only for occasional regressors (off their usual
+ *             value on at most OVERLAY_SHARE of the latest window);
+ *   adjusted  the history divided by the effects (1 + y → (1 + y) / e_t),
+ *             the engine run on the adjusted history (it may choose another
+ *             model), the horizon's effects multiplied back on every period.
+ *             Its backtest: the effects estimated before the first origin
+ *             adjust the history, the model the engine chose on the adjusted
+ *             history is fitted there and scored at the engine's origins with
+ *             the effects put back.
+ * Both backtests are scored against the actual demand on the engine's
+ * scale. The overlay is taken when its MASE is below (1 − FC_REGRESSOR_GAIN)
+ * × none's; the adjusted path when its MASE is below (1 − FC_REGRESSOR_GAIN)
+ * × the lower of none's and the overlay's. Knowing a holiday never changes
+ * the forecast of an ordinary day unless the adjusted path won clearly.
+ * Either way the intervals move with the point (put_back per period) and
+ * the sums' quantiles scale by the ratio of the new expected sum to the
+ * old, from the first changed period on (scale_result). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +56,10 @@
 #define EXP_MAX 8.0   /* |log effect| of all of them on one period */
 #define IRLS_ROUNDS 3 /* Huber reweightings */
 #define HUBER_C 1.345
+/* the overlay is tried only when the regressors are off their usual value
+ * on at most this share of the latest window: occasional events, so that a
+ * model of the raw history is a model of ordinary periods */
+#define OVERLAY_SHARE 0.5
 
 struct effects {
     int k;
@@ -187,17 +209,24 @@ estimate(const double *w, int a, int b, int m, const struct fc_regressors *xr, s
     free(xc);
 }
 
-/* exp(Σ c_j (x_jt − ref_j)) for t in [0, len) into f */
+/* exp(Σ c_j (x_jt − ref_j)) of period t: exactly 1 where every regressor
+ * with an effect is at its usual value */
+static double
+factor_at(const struct effects *e, const struct fc_regressors *xr, int t)
+{
+    double s = 0;
+    for (int j = 0; j < e->k; j++)
+        if (e->coef[j] != 0)
+            s += e->coef[j] * (xval(xr, j, t) - e->ref[j]);
+    return exp(fmax(-EXP_MAX, fmin(EXP_MAX, s)));
+}
+
+/* factor_at for t in [0, len) into f */
 static void
 factors(const struct effects *e, const struct fc_regressors *xr, int len, double *f)
 {
-    for (int t = 0; t < len; t++) {
-        double s = 0;
-        for (int j = 0; j < e->k; j++)
-            if (e->coef[j] != 0)
-                s += e->coef[j] * (xval(xr, j, t) - e->ref[j]);
-        f[t] = exp(fmax(-EXP_MAX, fmin(EXP_MAX, s)));
-    }
+    for (int t = 0; t < len; t++)
+        f[t] = factor_at(e, xr, t);
 }
 
 static double
@@ -229,9 +258,8 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
     int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
     int first = n - H - (K - 1) * step, start = r0->info.start;
     int from = first - FC_FIT_MAX > start ? first - FC_FIT_MAX : start;
-    double sa, sq, point[FC_MAX_HORIZON], fc[FC_MAX_HORIZON], act[FC_MAX_HORIZON];
-    double abs_sum = 0, sq_sum = 0, e_sum = 0, a_sum = 0;
-    int points = 0, nm = r1->n_members;
+    double sa, sq, point[FC_MAX_HORIZON];
+    int nm = r1->n_members, cnt = 0;
     struct fc_params p[FC_MIX_MAX];
     struct fc_mix s;
 
@@ -243,53 +271,101 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
             fc_fit(model, wa, from, first, m, loss, &p[i], err) != TM_OK)
             return -1;
     }
+    double *fc = tm_xmalloc(sizeof *fc * 2 * (size_t)K * (size_t)H), *act = fc + (size_t)K * H;
     fc_scale(w, from, first, &sa, &sq);
     fc_mix_init(&s, nm, r1->members, p, wa, from, first, m);
     for (int t = from, k = 0; t < n && k < K; t++) {
         if (t == first + k * step) {
             fc_mix_point(&s, H, point);
-            for (int h = 0; h < H; h++) {
-                fc[h] = put_back(point[h] > 0 ? point[h] : 0, f[t + h]);
-                act[h] = w[t + h];
+            for (int h = 0; h < H; h++, cnt++) {
+                fc[cnt] = put_back(point[h] > 0 ? point[h] : 0, f[t + h]);
+                act[cnt] = w[t + h];
             }
-            for (int h = 0; h < H; h++)
-                if (!isnan(act[h])) {
-                    double d = fc[h] - act[h];
-                    abs_sum += fabs(d);
-                    sq_sum += d * d;
-                    e_sum += d;
-                    a_sum += act[h];
-                    points++;
-                }
             k++;
         }
         fc_mix_update(&s, wa[t]);
     }
-    memset(out, 0, sizeof *out);
-    out->points = points;
-    if (points == 0)
-        return -1;
-    out->mase = abs_sum / points / sa;
-    out->rmsse = sqrt(sq_sum / points / sq);
-    out->bias = a_sum / points >= FC_SCALE_MIN ? (e_sum / points) / (a_sum / points) : 0;
-    return 0;
+    fc_accuracy_of(fc, act, cnt, sa, sq, out);
+    free(fc);
+    return out->points > 0 ? 0 : -1;
 }
 
-/* r1 (a forecast of the adjusted history) multiplied back by the horizon's
- * factors f[0..H): per period through put_back, the sums scaled by the ratio
- * of the new expected sum to the old */
+/* The overlay's backtest: r0's choice (every member fitted on the raw w
+ * before the first origin, as fc_run's backtest fits it) stepped through the
+ * raw w; at each of r0's origins the effects are estimated on the periods
+ * before it only, and its point forecasts are scored without them (*none)
+ * and with them on the horizon's periods where a regressor is off its usual
+ * value (*over), on the engine's scale. 0, or -1 when it cannot run. */
+static int
+backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const struct fc_options *o,
+                 const struct fc_result *r0, struct fc_accuracy *none, struct fc_accuracy *over,
+                 struct tm_err *err)
+{
+    int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
+    int first = n - H - (K - 1) * step, start = r0->info.start;
+    int from = first - FC_FIT_MAX > start ? first - FC_FIT_MAX : start, nm = r0->n_members;
+    enum fc_loss_kind loss = fc_loss_for(r0->info.cls);
+    double sa, sq, point[FC_MAX_HORIZON];
+    struct fc_params p[FC_MIX_MAX];
+    struct effects e;
+    struct fc_mix s;
+
+    if (K < 1 || first <= from || nm < 1 || nm > FC_MIX_MAX)
+        return -1;
+    for (int i = 0; i < nm; i++) {
+        enum fc_model model = r0->members[i];
+        if (fc_usable(model, w, from, first, m) != model ||
+            fc_fit(model, w, from, first, m, loss, &p[i], err) != TM_OK)
+            return -1;
+    }
+    size_t kh = (size_t)K * (size_t)H;
+    double *f0 = tm_xmalloc(sizeof *f0 * 3 * kh), *f1 = f0 + kh, *act = f1 + kh;
+    int cnt = 0;
+    fc_scale(w, from, first, &sa, &sq);
+    fc_mix_init(&s, nm, r0->members, p, w, from, first, m);
+    for (int t = from, k = 0; t < n && k < K; t++) {
+        if (t == first + k * step) {
+            int a = t - FC_FIT_MAX > start ? t - FC_FIT_MAX : start;
+            estimate(w, a, t, m, xr, &e);
+            fc_mix_point(&s, H, point);
+            for (int h = 0; h < H; h++, cnt++) {
+                double fo = factor_at(&e, xr, t + h);
+                f0[cnt] = fc_clip0(point[h]);
+                f1[cnt] = fo != 1 ? put_back(f0[cnt], fo) : f0[cnt];
+                act[cnt] = w[t + h];
+            }
+            k++;
+        }
+        fc_mix_update(&s, w[t]);
+    }
+    fc_accuracy_of(f0, act, cnt, sa, sq, none);
+    fc_accuracy_of(f1, act, cnt, sa, sq, over);
+    free(f0);
+    return none->points > 0 ? 0 : -1;
+}
+
+/* r1 multiplied by the horizon's factors f[0..H): per period through
+ * put_back where f is not 1 (a period at 1 is left exactly as it was), the
+ * sums from the first such period on scaled by the ratio of the new
+ * expected sum to the old (the spread of the sum scales with it) */
 static void
 scale_result(struct fc_result *r1, const double *f)
 {
     double run = 0;
+    int changed = 0;
     for (int h = 0; h < r1->horizon; h++) {
-        r1->forecast[h] = put_back(r1->forecast[h], f[h]);
-        r1->mean[h] = put_back(r1->mean[h], f[h]);
-        r1->lo80[h] = fmin(put_back(r1->lo80[h], f[h]), r1->forecast[h]);
-        r1->lo95[h] = fmin(put_back(r1->lo95[h], f[h]), r1->lo80[h]);
-        r1->hi80[h] = fmax(put_back(r1->hi80[h], f[h]), r1->forecast[h]);
-        r1->hi95[h] = fmax(put_back(r1->hi95[h], f[h]), r1->hi80[h]);
+        if (f[h] != 1) {
+            r1->forecast[h] = put_back(r1->forecast[h], f[h]);
+            r1->mean[h] = put_back(r1->mean[h], f[h]);
+            r1->lo80[h] = fmin(put_back(r1->lo80[h], f[h]), r1->forecast[h]);
+            r1->lo95[h] = fmin(put_back(r1->lo95[h], f[h]), r1->lo80[h]);
+            r1->hi80[h] = fmax(put_back(r1->hi80[h], f[h]), r1->forecast[h]);
+            r1->hi95[h] = fmax(put_back(r1->hi95[h], f[h]), r1->hi80[h]);
+            changed = 1;
+        }
         run += r1->mean[h];
+        if (!changed)
+            continue;
         double old = r1->cum[h], q = old > FC_SCALE_MIN ? run / old : 0;
         r1->cum[h] = run;
         if (q > 0) {
@@ -332,23 +408,33 @@ report(const struct effects *e, const struct fc_regressors *xr, struct fc_result
     }
 }
 
+/* r with the horizon's factors f (scale_result), the backtest acc as its
+ * accuracy (coverage kept), used the way mode says */
+static void
+take(struct fc_result *r, const double *f, const struct fc_accuracy *acc,
+     enum fc_regressors_mode mode)
+{
+    scale_result(r, f);
+    r->chosen.mase = acc->mase;
+    r->chosen.rmsse = acc->rmsse;
+    r->chosen.bias = acc->bias;
+    r->chosen.points = acc->points;
+    r->regressors_used = 1;
+    r->regressors_mode = mode;
+}
+
 /* r1, the forecast of the adjusted history, becomes the result: the
  * horizon's factors put back, the original series' class, origins and
  * benchmarks kept from r0, the backtest with effects as its accuracy */
 static void
 adopt(struct fc_result *r0, struct fc_result *r1, const double *f, const struct fc_accuracy *with)
 {
-    scale_result(r1, f);
+    take(r1, f, with, FC_X_ADJUSTED);
     r1->info = r0->info;
     r1->origins = r0->origins;
     r1->snaive = r0->snaive;
     r1->seed = r0->seed;
     r1->without = r0->without;
-    r1->chosen.mase = with->mase;
-    r1->chosen.rmsse = with->rmsse;
-    r1->chosen.bias = with->bias;
-    r1->chosen.points = with->points;
-    r1->regressors_used = 1;
     r1->n_effects = r0->n_effects;
     memcpy(r1->effects, r0->effects, sizeof r1->effects);
     *r0 = *r1;
@@ -382,9 +468,9 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     double *wa = w + n, *wb = wa + n, *f = wb + n, *fb = f + n + H;
     struct fc_result *r1 = tm_xmalloc(sizeof *r1);
     struct effects full, early;
-    struct fc_accuracy with;
+    struct fc_accuracy with, none, over;
     struct tm_err e2;
-    int any = 0;
+    int any = 0, use_over = 0;
 
     fc_clean(y, n, w);
     estimate(w, last_from, n, o->season, xr, &full);
@@ -394,20 +480,36 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     if (!any)
         goto done;
     factors(&full, xr, n + H, f);
+    /* the overlay: taken when it beats the engine alone by the margin */
+    double bar = out->without.mase;
+    int off = 0;
+    for (int t = last_from; t < n; t++)
+        off += f[t] != 1;
+    if (off <= OVERLAY_SHARE * (n - last_from) &&
+        backtest_overlay(w, n, xr, o, out, &none, &over, &e2) == 0) {
+        use_over = over.mase < (1 - FC_REGRESSOR_GAIN) * none.mase;
+        bar = fmin(bar, over.mase);
+    }
+    /* the adjusted history: taken when it beats both by the margin */
     adjust(w, f, n, wa);
     if (fc_run(wa, n, o, r1, &e2) != TM_OK || r1->origins == 0)
         goto done;
     estimate(w, from, first, o->season, xr, &early);
     factors(&early, xr, n + H, fb);
     adjust(w, fb, n, wb);
-    if (backtest_with(w, wb, fb, n, r1, fc_loss_for(r1->info.cls), o, out, &with, &e2) != 0)
-        goto done;
-    if (with.mase < (1 - FC_REGRESSOR_GAIN) * out->without.mase) {
+    if (backtest_with(w, wb, fb, n, r1, fc_loss_for(r1->info.cls), o, out, &with, &e2) == 0 &&
+        with.mase < (1 - FC_REGRESSOR_GAIN) * bar) {
+        use_over = 0;
         adopt(out, r1, f + n, &with);
         if ((rc = fc_result_check(out, err)) != TM_OK)
             memset(out, 0, sizeof *out);
     }
 done:
+    if (use_over) {
+        take(out, f + n, &over, FC_X_OVERLAY); /* fc_run's, active periods only */
+        if ((rc = fc_result_check(out, err)) != TM_OK)
+            memset(out, 0, sizeof *out);
+    }
     free(r1);
     free(w);
     return rc;

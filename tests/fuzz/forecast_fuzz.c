@@ -75,6 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(fc_result_check(&rx, NULL) == TM_OK);
     check(rx.regressors_used == 0 || rx.regressors_used == 1);
     check(rx.regressors_used || memcmp(rx.forecast, r.forecast, sizeof r.forecast) == 0);
+    check(rx.regressors_used == (rx.regressors_mode != FC_X_NONE));
+    check(rx.regressors_mode != FC_X_OVERLAY || (rx.model == r.model && rx.origins == r.origins));
     free(x);
     int64_t day = 0;
     memcpy(&day, data, size < sizeof day ? size : sizeof day);

@@ -187,6 +187,46 @@ START_TEST(test_irrelevant_regressor_unused)
 }
 END_TEST
 
+/* The overlay: a planted holiday dip. Over a horizon without a holiday the
+ * forecast is fc_run's exactly (knowing holidays changes no ordinary day);
+ * over one with a holiday only that day moves, and shows the dip. */
+START_TEST(test_overlay_only_on_holidays)
+{
+    static double y[N + H], hol[N + H], promo[N + H], junk[N + H], quiet[N + H];
+    static struct fc_result with, plain, without;
+    struct tm_err err;
+    struct fc_options o = {.horizon = H, .origins = 8, .season = 7};
+    planted(y, hol, promo, junk, 0.3, 1.0);
+    memcpy(quiet, hol, sizeof quiet);
+    for (int t = N; t < N + H; t++)
+        quiet[t] = 0;
+    ck_assert_int_eq(fc_run(y, N, &o, &without, &err), TM_OK);
+    struct fc_regressors xq = {.k = 1, .x = {quiet}, .name = {"holiday"}};
+    ck_assert_int_eq(fc_run_x(y, N, &xq, &o, &plain, &err), TM_OK);
+    ck_assert_int_eq(plain.regressors_used, 1);
+    ck_assert_int_eq(plain.regressors_mode, FC_X_OVERLAY);
+    ck_assert_double_lt(plain.chosen.mase, plain.without.mase);
+    ck_assert_double_eq_tol(plain.effects[0].lift, -0.7, 0.1);
+    ck_assert_mem_eq(plain.forecast, without.forecast, sizeof plain.forecast);
+    ck_assert_mem_eq(plain.lo95, without.lo95, sizeof plain.lo95);
+    ck_assert_mem_eq(plain.hi95, without.hi95, sizeof plain.hi95);
+    ck_assert_mem_eq(plain.cum_q, without.cum_q, sizeof plain.cum_q);
+    ck_assert_int_eq(plain.model, without.model);
+
+    struct fc_regressors xh = {.k = 1, .x = {hol}, .name = {"holiday"}}; /* day 6 ahead */
+    ck_assert_int_eq(fc_run_x(y, N, &xh, &o, &with, &err), TM_OK);
+    ck_assert_int_eq(with.regressors_mode, FC_X_OVERLAY);
+    ck_assert_double_lt(with.forecast[5], 0.5 * without.forecast[5]);
+    ck_assert_double_lt(with.hi95[5], without.hi95[5]);
+    for (int h = 0; h < H; h++)
+        if (h != 5)
+            ck_assert_double_eq(with.forecast[h], without.forecast[h]);
+    ck_assert_mem_eq(with.cum, without.cum, 5 * sizeof with.cum[0]);
+    ck_assert_double_lt(with.cum[H - 1], without.cum[H - 1]);
+    ck_assert_int_eq(fc_result_check(&with, &err), TM_OK);
+}
+END_TEST
+
 START_TEST(test_no_regressors_is_fc_run)
 {
     static double y[N + H], hol[N + H], promo[N + H], junk[N + H];
@@ -224,6 +264,7 @@ forecast_regress_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_planted_effects_recovered);
     tcase_add_test(tc, test_irrelevant_regressor_unused);
+    tcase_add_test(tc, test_overlay_only_on_holidays);
     tcase_add_test(tc, test_no_regressors_is_fc_run);
     suite_add_tcase(s, tc);
     return s;
