@@ -23,6 +23,7 @@
     X(TOOBIG, 413, "too_large")                                                                    \
     X(UNSUPPORTED, 415, "unsupported_media_type")                                                  \
     X(UNPROCESSABLE, 422, "unprocessable")                                                         \
+    X(DECLINED, 422, "declined")                                                                   \
     X(RATELIMITED, 429, "rate_limited")                                                            \
     X(INTERNAL, 500, "internal")                                                                   \
     X(UNAVAIL, 503, "unavailable")                                                                 \

@@ -396,6 +396,25 @@ tm_json_kv_f64(struct tm_buf *b, const char *key, double v, int decimals, int fi
 }
 
 enum tm_code
+tm_json_kv_exact(struct tm_buf *b, const char *key, double v, int first)
+{
+    const char *sep = first ? "" : ",";
+    char num[40];
+
+    if (!isfinite(v))
+        return tm_buf_printf(b, "%s\"%s\":null", sep, key);
+    if (v == floor(v) && fabs(v) < 9007199254740992.0) /* 2^53: every integer exact */
+        snprintf(num, sizeof num, "%.0f", v == 0 ? 0.0 : v);
+    else
+        for (int digits = 15; digits <= 17; digits++) { /* the shortest that round-trips */
+            snprintf(num, sizeof num, "%.*g", digits, v);
+            if (strtod(num, NULL) == v)
+                break;
+        }
+    return tm_buf_printf(b, "%s\"%s\":%s", sep, key, num);
+}
+
+enum tm_code
 tm_json_kv_json(struct tm_buf *b, const char *key, const char *json)
 {
     enum tm_code rc = tm_buf_printf(b, ",\"%s\":", key);

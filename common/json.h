@@ -115,6 +115,12 @@ TM_MUSTCHECK enum tm_code tm_json_kv_bool(struct tm_buf *b, const char *key, int
  * is not finite; preceded by a comma unless first, as tm_json_kv_str. */
 TM_MUSTCHECK enum tm_code tm_json_kv_f64(struct tm_buf *b, const char *key, double v, int decimals,
                                          int first);
+/* `"key":v` exactly: an integral v (|v| < 2^53) as an integer ("1137995"),
+ * any other as the shortest decimal that reads back as the same double
+ * (at most 17 significant digits), null when v is not finite; preceded by a
+ * comma unless first. For values a reader compares against (a fired
+ * rule's observed and threshold), never rounded for show. */
+TM_MUSTCHECK enum tm_code tm_json_kv_exact(struct tm_buf *b, const char *key, double v, int first);
 /* `,"key":` then json, a JSON document we produced (stored or rendered by
  * PostgreSQL), appended as it is; NULL becomes null. */
 TM_MUSTCHECK enum tm_code tm_json_kv_json(struct tm_buf *b, const char *key, const char *json);

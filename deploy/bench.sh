@@ -223,7 +223,7 @@ if want writes; then
     sum(quantity) q FROM inventory.movements GROUP BY 1, 2) m USING (store_id, product_id)
     WHERE s.on_hand <> COALESCE(m.q, 0)")
   echo "stock commits: one transaction each (claim the sale id, lock the level, ledger row + level, stock.changed, commit record); ratio = commits/s ÷ pgbench TPS; pgbench p50 column = its average latency."
-  echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (one Redis EVALSHA for the velocity counters, customer/store history), stock-committed through tm-inventory and recorded with its txn.created event and idempotency answer; ratio = sales/s ÷ pgbench TPS."
+  echo "sales: each is decoded, priced against tm-txn's catalogue copy, scored (two Redis EVALSHAs: the velocity counters, the instrument's and customer's attempt lists; customer/store/population history), stock-committed through tm-inventory and recorded with its txn.created event and idempotency answer; ratio = sales/s ÷ pgbench TPS."
   echo "sales recorded by the sales runs: ${sales_done:-?} completed, ${sales_declined:-?} declined; completed without a committed stock commit: ${sales_unmatched:-?} (want 0)."
   echo "ledger check after the stock runs: ${ledger_gaps:-?} levels differ from their ledger (want 0)."
   w() { awk -v k="$1" -v c="$2" -v f="$3" '$1 == k && $2 == c { print $f; exit }' "$RUN/writes.txt"; }

@@ -47,6 +47,26 @@ price_cents(const cJSON *it, const char *field, int64_t *out, struct tm_err *err
     return TM_OK;
 }
 
+/* An optional operator member: [A-Za-z0-9._-]{1,TX_OPERATOR_MAX}. */
+static enum tm_code
+operator_of(const cJSON *body, char *out, size_t size, struct tm_err *err)
+{
+    const cJSON *it = tm_json_member(body, "operator");
+    enum tm_code rc;
+
+    if (!it)
+        return TM_OK;
+    if ((rc = tm_json_as_str(it, "operator", 1, TX_OPERATOR_MAX, out, size, err)) != TM_OK)
+        return rc;
+    if (strspn(out, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+        strlen(out)) {
+        out[0] = '\0';
+        return tm_err_set(err, TM_INVALID, "operator",
+                          "operator must be 1 to %d of A-Z a-z 0-9 . _ -", TX_OPERATOR_MAX);
+    }
+    return TM_OK;
+}
+
 static enum tm_code
 decode_line(const cJSON *o, int i, struct tx_line *l, struct tm_err *err)
 {
@@ -80,8 +100,8 @@ decode_line(const cJSON *o, int i, struct tx_line *l, struct tm_err *err)
 enum tm_code
 tx_decode_sale(const cJSON *body, struct tx_sale *s, struct tm_err *err)
 {
-    static const char *const names[] = {"store_id",       "customer_id", "lines",      "channel",
-                                        "payment_method", "instrument",  "occurred_at"};
+    static const char *const names[] = {"store_id",       "customer_id", "lines",       "channel",
+                                        "payment_method", "instrument",  "occurred_at", "operator"};
     static const char *const channels[] = {"pos", "online", "mobile", NULL};
     static const char *const methods[] = {"card", "cash", "mobile", "gift_card", "invoice", NULL};
     const cJSON *lines, *it;
@@ -109,6 +129,8 @@ tx_decode_sale(const cJSON *body, struct tx_sale *s, struct tm_err *err)
             return rc;
         snprintf(s->occurred_at, sizeof s->occurred_at, "%s", t.text);
     }
+    if ((rc = operator_of(body, s->operator_id, sizeof s->operator_id, err)) != TM_OK)
+        return rc;
     lines = tm_json_member(body, "lines");
     if (!cJSON_IsArray(lines) || cJSON_GetArraySize(lines) < 1 ||
         cJSON_GetArraySize(lines) > TX_LINES_MAX)
@@ -121,6 +143,26 @@ tx_decode_sale(const cJSON *body, struct tx_sale *s, struct tm_err *err)
         s->n++;
     }
     return tx_sale_check(s, err);
+}
+
+enum tm_code
+tx_decode_void(const cJSON *body, struct tx_void *v, struct tm_err *err)
+{
+    static const char *const names[] = {"reason", "operator"};
+    const cJSON *it;
+    enum tm_code rc;
+
+    memset(v, 0, sizeof *v);
+    if (!body)
+        return TM_OK;
+    if ((rc = tm_json_object(body, "body", err)) != TM_OK ||
+        (rc = tm_json_only(body, names, 2, err)) != TM_OK)
+        return rc;
+    if ((it = tm_json_member(body, "reason")) &&
+        (rc = tm_json_as_str(it, "reason", 1, TX_REASON_MAX, v->reason, sizeof v->reason, err)) !=
+            TM_OK)
+        return rc;
+    return operator_of(body, v->operator_id, sizeof v->operator_id, err);
 }
 
 /* --------------------------------------------------------- rule sets */

@@ -20,8 +20,13 @@
 /* A sale body: store_id, customer_id?, lines (1..TX_LINES_MAX of
  * {product_id, quantity 1..TX_QTY_MAX, unit_price > 0 with at most two
  * decimals}, no product twice), payment_method, channel, instrument?,
- * occurred_at?. Borrows body. */
+ * occurred_at?, operator? ([A-Za-z0-9._-]{1,64}). Borrows body. */
 TM_MUSTCHECK enum tm_code tx_decode_sale(const cJSON *body, struct tx_sale *out,
+                                         struct tm_err *err);
+
+/* A void's body (NULL: none was sent): {"reason"? 1..500 characters,
+ * "operator"? as a sale's}. Borrows body. */
+TM_MUSTCHECK enum tm_code tx_decode_void(const cJSON *body, struct tx_void *out,
                                          struct tm_err *err);
 
 /* A rule set document {"review_threshold"?, "decline_threshold"?,

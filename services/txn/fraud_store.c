@@ -159,14 +159,19 @@ tx_db_store_profiles_refresh(PGconn *db, int64_t *rows, struct tm_err *err)
                     " LATERAL (SELECT array_agg(total_cents) AS totals, array_agg(units) AS units"
                     " FROM (SELECT total_cents, units FROM txn.transactions"
                     " WHERE store_id = s.id AND status <> 'declined'"
-                    " ORDER BY id DESC LIMIT 200) y) x WHERE x.totals IS NOT NULL",
+                    " ORDER BY id DESC LIMIT 200) y) x WHERE x.totals IS NOT NULL"
+                    /* store 0: every store's recent sales, the population */
+                    " UNION ALL SELECT 0, array_agg(total_cents)::text, array_agg(units)::text"
+                    " FROM (SELECT total_cents, units FROM txn.transactions"
+                    " WHERE status <> 'declined' ORDER BY id DESC LIMIT 200) y"
+                    " HAVING count(*) > 0",
                     0, NULL, &r, err);
     for (int i = 0; rc == TM_OK && i < PQntuples(r); i++) {
         int64_t totals[FR_HISTORY_MAX * 4], units[FR_HISTORY_MAX * 4];
         struct fr_history h;
-        char med[32], mad[32], mu[32], n[16];
+        char med[32], mad[32], mu[32], n[16], q90[32];
         int k = tx_db_parse_int_array(tm_db_str(r, i, 1), totals, FR_HISTORY_MAX * 4);
-        const char *params[5] = {tm_db_str(r, i, 0), n, med, mad, mu};
+        const char *params[6] = {tm_db_str(r, i, 0), n, med, mad, mu, q90};
 
         if (tx_db_parse_int_array(tm_db_str(r, i, 2), units, FR_HISTORY_MAX * 4) != k)
             continue;
@@ -175,13 +180,15 @@ tx_db_store_profiles_refresh(PGconn *db, int64_t *rows, struct tm_err *err)
         snprintf(med, sizeof med, "%.6f", h.median_log);
         snprintf(mad, sizeof mad, "%.6f", h.mad_log);
         snprintf(mu, sizeof mu, "%.3f", h.median_units);
+        snprintf(q90, sizeof q90, "%.17g", h.q90_log);
         rc = tm_db_exec(db,
                         "INSERT INTO txn.store_profiles (store_id, n, median_log, mad_log,"
-                        " median_units) VALUES ($1::bigint, $2::int, $3::float8, $4::float8,"
-                        " $5::float8) ON CONFLICT (store_id) DO UPDATE SET n = EXCLUDED.n,"
-                        " median_log = EXCLUDED.median_log, mad_log = EXCLUDED.mad_log,"
-                        " median_units = EXCLUDED.median_units, updated_at = now()",
-                        5, params, NULL, err);
+                        " median_units, q90_log) VALUES ($1::bigint, $2::int, $3::float8,"
+                        " $4::float8, $5::float8, $6::float8) ON CONFLICT (store_id) DO UPDATE"
+                        " SET n = EXCLUDED.n, median_log = EXCLUDED.median_log,"
+                        " mad_log = EXCLUDED.mad_log, median_units = EXCLUDED.median_units,"
+                        " q90_log = EXCLUDED.q90_log, updated_at = now()",
+                        6, params, NULL, err);
         (*rows)++;
     }
     PQclear(r);

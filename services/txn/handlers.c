@@ -191,7 +191,7 @@ h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     static const char *const decisions[] = {"approve", "review", "decline", NULL};
     const char *f[TX_F_COUNT] = {NULL};
     char ids[4][24], scope[TM_STORES_TEXT_MAX + 3];
-    int suspicious = ctx->arg != NULL, reviewed = -1;
+    int suspicious = ctx->arg != NULL, reviewed = -1, void_flagged = -1;
     struct tm_time from, to;
     struct tm_page pg;
     enum tm_code rc;
@@ -208,6 +208,10 @@ h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return rc;
     if (suspicious && (rc = tm_ctx_query_bool(ctx, "reviewed", &reviewed, err)) != TM_OK)
         return rc;
+    if ((rc = tm_ctx_query_bool(ctx, "void_flagged", &void_flagged, err)) != TM_OK)
+        return rc;
+    if (void_flagged >= 0) /* the voids scored review: fraud analysts' list */
+        f[TX_F_VOID_FLAGGED] = void_flagged ? "true" : "false";
     if (suspicious)
         f[TX_F_SUSPICIOUS] = reviewed == 1 ? "all" : "queue";
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))

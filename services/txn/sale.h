@@ -15,6 +15,8 @@
 #define TX_PRICE_MAX_CENTS 100000000 /* $1,000,000 a unit */
 #define TX_INSTRUMENT_MAX 64
 #define TX_TIME_MAX 40
+#define TX_OPERATOR_MAX 64 /* a cashier's id as the POS knows it: [A-Za-z0-9._-] */
+#define TX_REASON_MAX 500
 
 struct tx_line {
     int index; /* position in the request */
@@ -30,6 +32,7 @@ struct tx_sale {
     char payment_method[12];
     char instrument[TX_INSTRUMENT_MAX + 1]; /* "" when not given */
     char occurred_at[TX_TIME_MAX + 1];      /* as sent, "" for now */
+    char operator_id[TX_OPERATOR_MAX + 1];  /* "operator", "" when not given */
     int n;
     struct tx_line lines[TX_LINES_MAX];
     int64_t total_cents;
@@ -50,5 +53,12 @@ TM_MUSTCHECK enum tm_code tx_sale_check_prices(const struct tx_sale *s, const in
 /* Fills the sale's own facts into f (amounts, units, the most expensive
  * line); the caller adds history, hours, risk and velocity. */
 void tx_sale_facts(const struct tx_sale *s, struct fr_facts *f);
+
+/* A void's body: why, and who (the cashier's id as the POS knows it; ""
+ * when not given, the handler then names the authenticated principal). */
+struct tx_void {
+    char reason[TX_REASON_MAX + 1];
+    char operator_id[TX_OPERATOR_MAX + 1];
+};
 
 #endif

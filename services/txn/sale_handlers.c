@@ -22,6 +22,7 @@
 #include "common/topic.h"
 
 #include "services/txn/app.h"
+#include "services/txn/attempts.h"
 #include "services/txn/decode.h"
 #include "services/txn/fraud.h"
 #include "services/txn/handlers.h"
@@ -118,10 +119,11 @@ encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct t
         if (rc == TM_OK && (rc = tm_json_quote(hits, r->code)) == TM_OK &&
             (rc = tm_buf_adds(hits, ",\"kind\":")) == TM_OK &&
             (rc = tm_json_quote(hits, fr_kind_name(r->kind))) == TM_OK &&
-            (rc = tm_buf_printf(hits,
-                                ",\"weight\":%g,\"observed\":%.4g,\"threshold\":%.4g,"
-                                "\"message\":",
-                                r->weight, h->observed, h->threshold)) == TM_OK &&
+            /* exact: a reader compares observed with threshold */
+            (rc = tm_json_kv_exact(hits, "weight", r->weight, 0)) == TM_OK &&
+            (rc = tm_json_kv_exact(hits, "observed", h->observed, 0)) == TM_OK &&
+            (rc = tm_json_kv_exact(hits, "threshold", h->threshold, 0)) == TM_OK &&
+            (rc = tm_buf_adds(hits, ",\"message\":")) == TM_OK &&
             (rc = tm_json_quote(hits, h->message)) == TM_OK)
             rc = tm_buf_adds(hits, "}");
     }
@@ -133,19 +135,53 @@ encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct t
     return rc == TM_OK ? tm_buf_adds(skipped, "]") : rc;
 }
 
-/* Everything the rules need for sale s: the facts read with it (x), and
- * its velocity counters from Redis (counted once per sale id). */
+/* The velocity keys of sale s (its customer, instrument and store), in
+ * bufs the caller holds while keys are used. */
+struct vel_keys {
+    char cust[24], store[24];
+    const char *keys[FR_SCOPES];
+};
+
+static void
+vel_keys(const struct tx_sale *s, struct vel_keys *k)
+{
+    snprintf(k->cust, sizeof k->cust, "%" PRId64, s->customer_id);
+    snprintf(k->store, sizeof k->store, "%" PRId64, s->store_id);
+    k->keys[FR_SCOPE_CUSTOMER] = s->customer_id ? k->cust : NULL;
+    k->keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
+    k->keys[FR_SCOPE_STORE] = k->store;
+    k->keys[FR_SCOPE_OPERATOR] = s->operator_id[0] ? s->operator_id : NULL;
+}
+
+/* The index of channel in fr_channel_names (the decoder took one of them). */
+static int
+channel_of(const char *channel)
+{
+    for (int c = 0; c < FR_CHANNELS; c++)
+        if (strcmp(channel, fr_channel_names[c]) == 0)
+            return c;
+    return FR_CH_POS;
+}
+
+/* Everything the rules need for sale s: the facts read with it (x), its
+ * velocity counters and its instrument's and customer's earlier attempts
+ * from Redis (each counted once per sale id). Redis down: those facts are
+ * unevaluated and the rules needing them are listed as skipped. */
 static void
 gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *x, int64_t sale_id,
        struct fr_facts *f)
 {
     struct tm_redis *r;
-    char sid[40], cust[24], store[24];
-    const char *keys[FR_SCOPES];
+    struct vel_keys k;
+    char sid[40];
     struct tm_err verr;
 
     memset(f, 0, sizeof *f);
     tx_sale_facts(s, f);
+    f->event = FR_EV_SALE;
+    f->ts_s = x->when.epoch_ms / 1000;
+    f->store_id = s->store_id;
+    f->channel = channel_of(s->channel);
     f->local_hour = x->when.local_hour;
     f->utc_hour = x->when.utc_hour;
     if (s->customer_id) {
@@ -154,21 +190,49 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
         fr_history_from(x->recent_totals, x->recent_units, x->n_recent, &f->customer);
     }
     f->store = x->store;
+    f->population = x->population;
     snprintf(sid, sizeof sid, "%" PRId64, sale_id);
-    snprintf(cust, sizeof cust, "%" PRId64, s->customer_id);
-    snprintf(store, sizeof store, "%" PRId64, s->store_id);
-    keys[FR_SCOPE_CUSTOMER] = s->customer_id ? cust : NULL;
-    keys[FR_SCOPE_INSTRUMENT] = s->instrument[0] ? s->instrument : NULL;
-    keys[FR_SCOPE_STORE] = store;
-    keys[FR_SCOPE_OPERATOR] = NULL; /* voids: fsvc */
+    vel_keys(s, &k);
     r = tm_redis_pool_get(app->redis, 200);
-    if (!r || tx_velocity_add(r, sid, x->when.epoch_ms / 1000, s->total_cents, tm_now_ms() / 1000,
-                              keys, &f->velocity, &verr) != TM_OK) {
+    if (!r || tx_velocity_add(r, sid, f->ts_s, s->total_cents, tm_now_ms() / 1000, k.keys,
+                              &f->velocity, &verr) != TM_OK) {
         /* scored without velocity: the result says which rules were skipped */
         f->velocity.evaluated = 0;
         tm_log_warn(NULL, "velocity.unavailable", "sale=%s error=\"%s\"", sid,
                     r ? verr.message : "no Redis connection");
+    } else {
+        struct tx_attempt_in a = {sid, f->ts_s, s->total_cents, s->store_id, f->channel};
+        if (tx_attempts_add(r, &a, k.keys[FR_SCOPE_INSTRUMENT], k.keys[FR_SCOPE_CUSTOMER],
+                            &f->inst_attempts, &f->cust_attempts, &verr) != TM_OK)
+            tm_log_warn(NULL, "attempts.unavailable", "sale=%s error=\"%s\"", sid, verr.message);
     }
+    tm_redis_pool_put(app->redis, r);
+}
+
+/* The decision's mark on the Redis facts gather() added: a declined
+ * attempt stays an attempt but is no spend (its amount leaves the velocity
+ * counters) and is marked declined in its attempt lists; a resumed try
+ * (an earlier one may have been declined) writes its outcome either way.
+ * Once per sale id. A failure is logged: the amount then counts until its
+ * buckets expire, as it did when declines were spend. */
+static void
+mark_outcome(struct tx_app *app, const struct tx_sale *s, const struct tx_when *when,
+             int64_t sale_id, int declined)
+{
+    struct tm_redis *r = tm_redis_pool_get(app->redis, 200);
+    struct vel_keys k;
+    struct tm_err e;
+    char sid[40];
+
+    snprintf(sid, sizeof sid, "%" PRId64, sale_id);
+    vel_keys(s, &k);
+    if (!r ||
+        (declined &&
+         tx_velocity_unspend(r, sid, when->epoch_ms / 1000, s->total_cents, k.keys, &e) != TM_OK) ||
+        tx_attempts_outcome(r, sid, k.keys[FR_SCOPE_INSTRUMENT], k.keys[FR_SCOPE_CUSTOMER],
+                            declined, &e) != TM_OK)
+        tm_log_warn(NULL, "velocity.outcome", "sale=%s error=\"%s\"", sid,
+                    r ? e.message : "no Redis connection");
     tm_redis_pool_put(app->redis, r);
 }
 
@@ -251,7 +315,7 @@ record(struct flow *fl, const char *status, int version, const struct fr_result 
         if ((rc = too_big(tm_buf_printf(&d, "{\"transaction\":%s}", doc.p), err)) == TM_OK) {
             free(rep->details);
             rep->details = tm_buf_steal(&d);
-            tm_err_set(&e, TM_UNPROCESSABLE, "transaction",
+            tm_err_set(&e, TM_DECLINED, "transaction",
                        "declined: fraud score %.0f reaches the decline threshold", res->score);
             tm_reply_error(rep, &e, fl->req->id);
         }
@@ -401,10 +465,14 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
     } else if (res.decision == FR_DECLINE) {
         /* an earlier try may have scored lower and taken the stock */
         *keep = 1;
+        if (f.velocity.evaluated)
+            mark_outcome(fl->app, &fl->sale, &fl->when, fl->claim.sale_id, 1);
         if (!fl->resumed || (rc = give_back(fl, err)) == TM_OK)
             rc = record(fl, "declined", x.version, &res, hits.p, skipped.p, rep, err);
     } else if ((rc = take_stock(fl, rep, &taken, err)) == TM_OK && taken) {
         *keep = 1;
+        if (fl->resumed && f.velocity.evaluated) /* an earlier try may have been declined */
+            mark_outcome(fl->app, &fl->sale, &fl->when, fl->claim.sale_id, 0);
         rc = record(fl, "completed", x.version, &res, hits.p, skipped.p, rep, err);
     }
     if (rc != TM_OK && err->code >= TM_INTERNAL)
@@ -477,28 +545,145 @@ out:
 
 /* -------------------------------------------------------------- void */
 
+/* A void being scored: its rule set, result and their JSON. */
+struct void_eval {
+    struct fr_rule_set rs;
+    struct fr_result res;
+    int version; /* 0: no rule set, not scored */
+    struct tm_buf hits, skipped;
+};
+
+/* The facts of voiding the sale whose JSON is cur (its customer, store,
+ * channel and total), by operator: the voids counted per customer, store
+ * and operator in Redis, this one included (once per sale id). */
+static void
+void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator_id,
+           struct fr_facts *f)
+{
+    cJSON *t = NULL;
+    const cJSON *it;
+    char sid[40], cust[24] = "", store[24] = "";
+    const char *keys[FR_SCOPES] = {NULL};
+    struct tm_redis *r;
+    struct tm_err e;
+
+    memset(f, 0, sizeof *f);
+    if (tm_json_parse(cur, strlen(cur), TM_JSON_DEPTH_MAX, "transaction", &t, NULL) != TM_OK)
+        t = NULL; /* our own document: read as empty if ever it did not parse */
+    f->event = FR_EV_VOID;
+    f->ts_s = tm_now_ms() / 1000;
+    /* the sale kinds are silent on a void: their facts read as evaluated */
+    f->velocity.evaluated = f->inst_attempts.evaluated = f->cust_attempts.evaluated = 1;
+    if ((it = cJSON_GetObjectItem(t, "customer_id")) && cJSON_IsNumber(it)) {
+        f->has_customer = 1;
+        snprintf(cust, sizeof cust, "%.0f", it->valuedouble);
+        keys[FR_SCOPE_CUSTOMER] = cust;
+    }
+    if ((it = cJSON_GetObjectItem(t, "store_id")) && cJSON_IsNumber(it)) {
+        f->store_id = (int64_t)it->valuedouble;
+        snprintf(store, sizeof store, "%" PRId64, f->store_id);
+        keys[FR_SCOPE_STORE] = store;
+    }
+    if ((it = cJSON_GetObjectItem(t, "total_cents")) && cJSON_IsNumber(it))
+        f->total_cents = (int64_t)it->valuedouble;
+    if ((it = cJSON_GetObjectItem(t, "channel")) && cJSON_IsString(it))
+        f->channel = channel_of(it->valuestring);
+    cJSON_Delete(t);
+    keys[FR_SCOPE_OPERATOR] = operator_id;
+    snprintf(sid, sizeof sid, "%" PRId64, id);
+    r = tm_redis_pool_get(app->redis, 200);
+    if (!r || tx_reversals_add(r, sid, f->ts_s, f->total_cents, f->ts_s, keys, &f->reversals, &e) !=
+                  TM_OK) {
+        f->reversals.evaluated = 0; /* the void rules are listed as skipped */
+        tm_log_warn(NULL, "reversals.unavailable", "sale=%s error=\"%s\"", sid,
+                    r ? e.message : "no Redis connection");
+    }
+    tm_redis_pool_put(app->redis, r);
+}
+
+/* Scores the void of sale id (JSON cur) by operator with the newest rule
+ * set's void rules into ve (ve->version 0 when there is no rule set yet:
+ * the void is not scored). */
+static enum tm_code
+score_void(struct tm_ctx *ctx, int64_t id, const char *cur, const char *operator_id,
+           struct void_eval *ve, struct tm_err *err)
+{
+    struct tx_app *app = ctx->app;
+    struct tx_sale_facts x;
+    struct fr_facts f;
+    enum tm_code rc;
+
+    memset(&x, 0, sizeof x);
+    ve->version = 0;
+    rc = tx_db_rules_current(ctx->db, tx_rules_cache_version(&app->rules), &x.version,
+                             &x.rules_json, err);
+    if (rc == TM_UNAVAIL && x.version == 0)
+        return TM_OK; /* no rule set yet: voids go through unscored, as sales cannot */
+    if (rc == TM_OK)
+        rc = current_rules(app, ctx->db, &x, &ve->rs, err);
+    ve->version = x.version;
+    tx_sale_facts_fini(&x);
+    if (rc != TM_OK)
+        return rc;
+    void_facts(app, id, cur, operator_id, &f);
+    fr_score(&ve->rs, &f, &ve->res);
+    if (encode_result(&ve->rs, &ve->res, &ve->hits, &ve->skipped) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
+    return TM_OK;
+}
+
+/* The 422 `declined` of a void scored decline: nothing changed; details
+ * carry the transaction as it stays and how the void was scored. */
+static enum tm_code
+decline_void(struct tm_ctx *ctx, const char *cur, const struct void_eval *ve, struct tm_reply *rep,
+             struct tm_err *err)
+{
+    struct tm_buf d;
+    struct tm_err e;
+    enum tm_code rc;
+
+    tm_buf_init(&d, 1 << 20);
+    rc = too_big(tm_buf_printf(&d,
+                               "{\"transaction\":%s,\"void_fraud\":{\"rule_set_version\":%d,"
+                               "\"score\":%.2f,\"decision\":\"decline\",\"rules\":%s,"
+                               "\"not_evaluated\":%s}}",
+                               cur, ve->version, ve->res.score, ve->hits.p, ve->skipped.p),
+                 err);
+    if (rc == TM_OK) {
+        free(rep->details);
+        rep->details = tm_buf_steal(&d);
+        tm_err_set(&e, TM_DECLINED, "id",
+                   "void declined: fraud score %.0f reaches the decline threshold", ve->res.score);
+        tm_reply_error(rep, &e, ctx->req->id);
+    }
+    tm_buf_fini(&d);
+    return rc;
+}
+
 enum tm_code
 tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    static const char *const names[] = {"reason"};
-    char status[16], reason[501] = "";
+    struct void_eval *ve = tm_xcalloc(1, sizeof *ve);
+    struct tx_void v;
+    char status[16], who[96];
+    const char *op;
     int64_t id = 0;
     struct tm_buf cur;
     cJSON *body = NULL;
-    const cJSON *it;
     enum tm_code rc;
 
     tm_buf_init(&cur, 1 << 20);
+    tm_buf_init(&ve->hits, 1 << 16);
+    tm_buf_init(&ve->skipped, 1 << 12);
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK)
         goto out;
-    if (ctx->req->body_len) {
-        if ((rc = tm_ctx_body(ctx, &body, err)) != TM_OK ||
-            (rc = tm_json_only(body, names, 1, err)) != TM_OK)
-            goto out;
-        if ((it = tm_json_member(body, "reason")) &&
-            (rc = tm_json_as_str(it, "reason", 1, 500, reason, sizeof reason, err)) != TM_OK)
-            goto out;
-    }
+    if (ctx->req->body_len && (rc = tm_ctx_body(ctx, &body, err)) != TM_OK)
+        goto out;
+    if ((rc = tx_decode_void(body, &v, err)) != TM_OK)
+        goto out;
+    /* the operator the POS named, else whoever is signed in */
+    tm_ctx_principal(ctx, who, sizeof who);
+    op = v.operator_id[0] ? v.operator_id : who;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
     if ((rc = tx_sale_for(ctx, id, 1, status, sizeof status, &cur, err)) != TM_OK)
         goto out;
@@ -510,17 +695,28 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         rc = tm_err_set(err, TM_CONFLICT, "id", "a %s sale cannot be voided", status);
         goto out;
     }
+    if ((rc = score_void(ctx, id, cur.p, op, ve, err)) != TM_OK)
+        goto out;
+    if (ve->version && ve->res.decision == FR_DECLINE) {
+        rc = decline_void(ctx, cur.p, ve, rep, err);
+        goto out;
+    }
     /* the stock first: reversing is idempotent, so a crash after it and a
      * retry of the void give the stock back once */
+    struct tx_void_score vs = {ve->version, ve->res.score, fr_decision_name(ve->res.decision),
+                               ve->version ? ve->hits.p : NULL, ve->skipped.p};
     if ((rc = tx_stock_reverse(ctx->app, id, ctx->req->id,
                                ctx->req->deadline_ms ? ctx->req->deadline_ms : tm_now_ms() + 10000,
                                err)) != TM_OK ||
-        (rc = tx_db_sale_void(ctx->db, id, reason[0] ? reason : "voided", &rep->body, err)) !=
-            TM_OK)
+        (rc = tx_db_sale_void(ctx->db, id, v.reason[0] ? v.reason : "voided", op, &vs, &rep->body,
+                              err)) != TM_OK)
         goto out;
     rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, err);
 out:
     cJSON_Delete(body);
     tm_buf_fini(&cur);
+    tm_buf_fini(&ve->hits);
+    tm_buf_fini(&ve->skipped);
+    free(ve);
     return rc;
 }

@@ -30,7 +30,13 @@
     " 'review', CASE WHEN t.review_label IS NULL THEN NULL ELSE json_build_object(" \
     "'label', t.review_label, 'note', t.review_note, 'reviewed_by', t.reviewed_by," \
     " 'reviewed_at', " TM_DB_TS("t.reviewed_at") ") END," \
+    " 'operator', t.operator," \
     " 'voided_at', " TM_DB_TS("t.voided_at") ", 'void_reason', t.void_reason," \
+    " 'void_operator', t.void_operator," \
+    " 'void_fraud', CASE WHEN t.void_decision IS NULL THEN NULL ELSE json_build_object(" \
+    "'rule_set_version', t.void_rule_set_version, 'score', t.void_score," \
+    " 'decision', t.void_decision, 'rules', t.void_reasons," \
+    " 'not_evaluated', t.void_not_evaluated) END," \
     " 'created_at', " TM_DB_TS("t.created_at") ")::text"
 
 /* A transaction row t as its API document. */
@@ -120,6 +126,21 @@ facts_history(const PGresult *r, int col, struct tx_sale_facts *out)
         memset(out->recent_units, 0, sizeof out->recent_units);
 }
 
+/* A store profile's n, median_log, mad_log, median_units, q90_log from
+ * row 0's columns col.. (NULLs: none, n 0). */
+static void
+profile_at(const PGresult *r, int col, struct fr_history *h)
+{
+    memset(h, 0, sizeof *h);
+    if (tm_db_isnull(r, 0, col))
+        return;
+    h->n = (int)tm_db_i64(r, 0, col);
+    h->median_log = strtod(tm_db_str(r, 0, col + 1), NULL);
+    h->mad_log = strtod(tm_db_str(r, 0, col + 2), NULL);
+    h->median_units = strtod(tm_db_str(r, 0, col + 3), NULL);
+    h->q90_log = strtod(tm_db_str(r, 0, col + 4), NULL);
+}
+
 /* Row 0 of tx_db_sale_facts' statement into out (the store row exists). */
 static void
 facts_row(const PGresult *r, const struct tx_sale *s, struct tx_sale_facts *out)
@@ -147,12 +168,8 @@ facts_row(const PGresult *r, const struct tx_sale *s, struct tx_sale_facts *out)
         out->customer_risk = strtod(tm_db_str(r, 0, 9), NULL);
         facts_history(r, 10, out);
     }
-    if (!tm_db_isnull(r, 0, 12)) {
-        out->store.n = (int)tm_db_i64(r, 0, 12);
-        out->store.median_log = strtod(tm_db_str(r, 0, 13), NULL);
-        out->store.mad_log = strtod(tm_db_str(r, 0, 14), NULL);
-        out->store.median_units = strtod(tm_db_str(r, 0, 15), NULL);
-    }
+    profile_at(r, 12, &out->store);
+    profile_at(r, 17, &out->population);
 }
 
 enum tm_code
@@ -186,7 +203,8 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
                     " pr.ids::text, pr.cents::text, r.version,"
                     " CASE WHEN r.version = $4::int THEN NULL ELSE r.rules::text END,"
                     " c.sales_count, c.risk_score, c.recent_totals::text, c.recent_units::text,"
-                    " p.n, p.median_log, p.mad_log, p.median_units"
+                    " p.n, p.median_log, p.mad_log, p.median_units, p.q90_log,"
+                    " pp.n, pp.median_log, pp.mad_log, pp.median_units, pp.q90_log"
                     " FROM w JOIN txn.stores s ON s.id = $1::bigint AND s.active"
                     " CROSS JOIN LATERAL (SELECT array_agg(id) AS ids, array_agg(unit_price_cents) "
                     "AS cents"
@@ -194,7 +212,8 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
                     " LEFT JOIN LATERAL (SELECT version, rules FROM txn.rule_sets"
                     " ORDER BY version DESC LIMIT 1) r ON true"
                     " LEFT JOIN txn.customers c ON c.id = $5::bigint"
-                    " LEFT JOIN txn.store_profiles p ON p.store_id = $1::bigint",
+                    " LEFT JOIN txn.store_profiles p ON p.store_id = $1::bigint"
+                    " LEFT JOIN txn.store_profiles pp ON pp.store_id = 0",
         5, params, &r, err);
     tm_buf_fini(&ids);
     if (rc == TM_INVALID) /* the only value that can be malformed here */
@@ -379,7 +398,7 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
         rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
     snprintf(score, sizeof score, "%.2f", x->score);
     if (rc == TM_OK) {
-        const char *params[22] = {tm_db_int(&id, x->id),
+        const char *params[23] = {tm_db_int(&id, x->id),
                                   tm_db_int(&store, s->store_id),
                                   s->customer_id ? tm_db_int(&cust, s->customer_id) : NULL,
                                   s->channel,
@@ -400,7 +419,8 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
                                   arr[1].p,
                                   arr[2].p,
                                   tm_db_int(&st, x->finish_status),
-                                  x->finish_status ? "true" : "false"};
+                                  x->finish_status ? "true" : "false",
+                                  s->operator_id[0] ? s->operator_id : NULL};
         /* the customer's history keeps its last FR_HISTORY_MAX (50) sales;
          * the JSON is built from what the inserts return (the statement's
          * snapshot does not see its own rows), so nothing is read back */
@@ -408,10 +428,11 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
             db,
             "WITH t AS (INSERT INTO txn.transactions (id, store_id, customer_id, channel,"
             " payment_method, instrument, occurred_at, status, total_cents, units,"
-            " rule_set_version, score, decision, reasons, not_evaluated, principal, idem_key)"
+            " rule_set_version, score, decision, reasons, not_evaluated, principal, idem_key,"
+            " operator)"
             " VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5, $6,"
             " to_timestamp($7::bigint / 1000.0), $8, $9::bigint, $10::bigint, $11::int,"
-            " $12::float8, $13, $14::jsonb, $15::jsonb, $16, $17) RETURNING *),"
+            " $12::float8, $13, $14::jsonb, $15::jsonb, $16, $17, $23) RETURNING *),"
             " l AS (INSERT INTO txn.transaction_lines (transaction_id, line, product_id, quantity,"
             " unit_price_cents) SELECT (SELECT id FROM t), u.ord - 1, u.p, u.q, u.c"
             " FROM unnest($18::bigint[], $19::bigint[], $20::bigint[]) WITH ORDINALITY"
@@ -432,7 +453,7 @@ tx_db_sale_insert(PGconn *db, const struct tx_record *x, struct tm_buf *out, int
                      "$17"
                      " AND sale_id = $1::bigint AND state = 'pending' RETURNING 1)"
                      " SELECT d.doc, EXISTS (SELECT 1 FROM c) FROM d",
-            22, params, &r, err);
+            23, params, &r, err);
     }
     if (rc == TM_OK && PQntuples(r) == 0)
         rc = tm_err_set(err, TM_NOTFOUND, "id", "no transaction with this id");
@@ -526,7 +547,9 @@ tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, stru
                         " AND ($9::bigint[] IS NULL OR t.store_id = ANY($9::bigint[]))"
                         " AND ($10::text IS NULL OR (t.decision <> 'approve'"
                         " AND ($10 = 'all' OR t.review_label IS NULL)))"
-                        " AND t.id > $11::bigint ORDER BY t.id LIMIT $12::bigint",
+                        " AND ($11::boolean IS NULL OR (t.void_decision IS NOT NULL"
+                        " AND t.void_decision <> 'approve') = $11::boolean)"
+                        " AND t.id > $12::bigint ORDER BY t.id LIMIT $13::bigint",
                         TX_F_COUNT + 2, params, &r, err);
     if (rc == TM_INVALID && !err->field[0])
         tm_err_set(err, TM_INVALID, "from", "from and to must be ISO 8601 times");
@@ -554,17 +577,30 @@ tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope, struct 
 }
 
 enum tm_code
-tx_db_sale_void(PGconn *db, int64_t id, const char *reason, struct tm_buf *out, struct tm_err *err)
+tx_db_sale_void(PGconn *db, int64_t id, const char *reason, const char *operator_id,
+                const struct tx_void_score *vs, struct tm_buf *out, struct tm_err *err)
 {
-    struct tm_db_int tid;
-    const char *params[2] = {tm_db_int(&tid, id), reason};
+    struct tm_db_int tid, ver;
+    char score[32];
+    const char *params[8] = {tm_db_int(&tid, id),
+                             reason,
+                             operator_id,
+                             vs->reasons_json ? tm_db_int(&ver, vs->rule_set_version) : NULL,
+                             vs->reasons_json ? score : NULL,
+                             vs->reasons_json ? vs->decision : NULL,
+                             vs->reasons_json,
+                             vs->reasons_json ? vs->not_evaluated_json : NULL};
 
+    snprintf(score, sizeof score, "%.2f", vs->score);
     return tm_db_json_one(
         db,
         "WITH v AS (UPDATE txn.transactions SET status = 'voided', voided_at = now(),"
-        " void_reason = $2 WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
+        " void_reason = $2, void_operator = $3, void_rule_set_version = $4::int,"
+        " void_score = $5::float8, void_decision = $6, void_reasons = $7::jsonb,"
+        " void_not_evaluated = $8::jsonb"
+        " WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
         " SELECT " TX_JSON " FROM v t",
-        2, params, "id", "completed transaction", out, err);
+        8, params, "id", "completed transaction", out, err);
 }
 
 enum tm_code

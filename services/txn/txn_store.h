@@ -54,7 +54,8 @@ struct tx_sale_facts {
     int n_recent; /* the customer's last totals and units */
     int64_t recent_totals[FR_HISTORY_MAX];
     int64_t recent_units[FR_HISTORY_MAX];
-    struct fr_history store; /* the store's profile (n 0: none yet) */
+    struct fr_history store;      /* the store's profile (n 0: none yet) */
+    struct fr_history population; /* every store's (store-profiles row 0; n 0: none yet) */
 };
 void tx_sale_facts_fini(struct tx_sale_facts *f);
 
@@ -156,6 +157,7 @@ enum {
     TX_F_MAX,
     TX_F_SCOPE,
     TX_F_SUSPICIOUS,
+    TX_F_VOID_FLAGGED, /* "true": voids scored review (or worse); "false": the others */
     TX_F_COUNT
 };
 TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
@@ -168,8 +170,19 @@ TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
 TM_MUSTCHECK enum tm_code tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope,
                                               struct tm_buf *out, struct tm_err *err);
 
-/* Marks a completed sale voided (reason) and writes its JSON. */
+/* How a void was scored (NULL reasons: it was not: no rule set). */
+struct tx_void_score {
+    int rule_set_version;
+    double score;
+    const char *decision;
+    const char *reasons_json;       /* fired void rules */
+    const char *not_evaluated_json; /* void rules whose facts were unavailable */
+};
+
+/* Marks a completed sale voided (reason, by operator_id, scored as vs says)
+ * and writes its JSON. */
 TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *reason,
+                                          const char *operator_id, const struct tx_void_score *vs,
                                           struct tm_buf *out, struct tm_err *err);
 
 /* Records the review of a flagged sale; TM_CONFLICT (label) when it was

@@ -372,10 +372,33 @@ wait_stock_level(const char *col, long long store, long long product, long long 
                   col, store, product, stock_level(col, store, product), want);
 }
 
+int
+post_sale(const char *key, const char *body, struct resp *r)
+{
+    char extra[160];
+
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-%s\r\n", run_tag(), key);
+    return http_port(0, "POST", "/api/v1/transactions", body, extra, r);
+}
+
+long long
+set_rules(const char *doc)
+{
+    struct resp r;
+    long long version;
+
+    ck_assert_int_eq(http("POST", "/api/v1/fraud/rules", doc, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    version = jint(&r, "version");
+    resp_free(&r);
+    ck_assert_int_gt(version, 0);
+    return version;
+}
+
 long long
 cash_sale(const char *key, long long store, long long p)
 {
-    char body[512], extra[160];
+    char body[512];
     struct resp r;
     long long id;
 
@@ -383,8 +406,7 @@ cash_sale(const char *key, long long store, long long p)
              "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
              "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
              store, p);
-    snprintf(extra, sizeof extra, "Idempotency-Key: %s-%s\r\n", run_tag(), key);
-    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
+    ck_assert_int_eq(post_sale(key, body, &r), 0);
     ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
     id = jint(&r, "id");
     resp_free(&r);

@@ -102,6 +102,11 @@ long long new_product(void);
 /* A completed cash sale of one unit at 5.00 of product p at store, under
  * Idempotency-Key <run tag>-key; asserts 201 and returns the sale's id. */
 long long cash_sale(const char *key, long long store, long long p);
+/* POSTs sale body to /api/v1/transactions as the admin under
+ * Idempotency-Key <run tag>-key; returns 0 on a complete response. */
+int post_sale(const char *key, const char *body, struct resp *r);
+/* Publishes a fraud rule set (admin, expects 201); returns its version. */
+long long set_rules(const char *doc);
 /* Receives qty units of product at store. */
 void receive(long long store, long long product, int qty);
 /* Waits until tm-txn's copy of the catalogue (fed by inventory's events)
@@ -113,6 +118,7 @@ long long stock_level(const char *col, long long store, long long product);
 /* Waits until tm-inventory shows want in col (events are applied within ms). */
 void wait_stock_level(const char *col, long long store, long long product, long long want);
 Suite *txn_suite(void);
+Suite *fraud_suite(void);
 Suite *forecast_suite(void);
 Suite *catalogue_suite(void);
 Suite *input_suite(void);

@@ -72,6 +72,11 @@ START_TEST(test_err_codes_map_to_http_and_back)
     ck_assert_int_eq(tm_code_from_name("conflict"), TM_CONFLICT);
     ck_assert_int_eq(tm_code_from_name("nope"), TM_INTERNAL);
     ck_assert_int_eq(tm_code_from_http(413), TM_TOOBIG);
+    /* a fraud decline is a 422 of its own, never read back as a validation refusal */
+    ck_assert_int_eq(tm_code_http(TM_DECLINED), 422);
+    ck_assert_str_eq(tm_code_name(TM_DECLINED), "declined");
+    ck_assert_int_ne(TM_DECLINED, TM_UNPROCESSABLE);
+    ck_assert_int_eq(tm_code_from_http(422), TM_UNPROCESSABLE);
     for (int i = 0; i < TM_CODE_COUNT; i++)
         ck_assert_int_eq(tm_code_from_name(tm_code_name((enum tm_code)i)), i);
 }

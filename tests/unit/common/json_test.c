@@ -215,6 +215,36 @@ START_TEST(test_json_quote_round_trips_through_cjson)
 }
 END_TEST
 
+/* exact numbers: integers whole (never 1.138e+06), others the shortest
+ * text that reads back as the same double */
+START_TEST(test_json_kv_exact_round_trips)
+{
+    static const double vals[] = {1137995.0, 0.1,           2.0 / 3.0,         12.5, -3.0, 1e300,
+                                  5e-324,    123456789.123, 9007199254740993.0};
+    struct tm_buf b;
+
+    tm_buf_init(&b, 256);
+    ck_assert_int_eq(tm_json_kv_exact(&b, "observed", 1137995.0, 1), TM_OK);
+    ck_assert_int_eq(tm_json_kv_exact(&b, "t", 0.1, 0), TM_OK);
+    ck_assert_int_eq(tm_json_kv_exact(&b, "z", -0.0, 0), TM_OK);
+    ck_assert_int_eq(tm_json_kv_exact(&b, "n", NAN, 0), TM_OK);
+    ck_assert_str_eq(b.p, "\"observed\":1137995,\"t\":0.1,\"z\":0,\"n\":null");
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        cJSON *o;
+        tm_buf_reset(&b);
+        ck_assert_int_eq(tm_buf_adds(&b, "{"), TM_OK);
+        ck_assert_int_eq(tm_json_kv_exact(&b, "v", vals[i], 1), TM_OK);
+        ck_assert_int_eq(tm_buf_adds(&b, "}"), TM_OK);
+        ck_assert_ptr_null(strstr(b.p, "e+0")); /* never the %g of a small integer */
+        o = cJSON_Parse(b.p);
+        ck_assert_ptr_nonnull(o);
+        ck_assert_msg(cJSON_GetObjectItem(o, "v")->valuedouble == vals[i], "%s", b.p);
+        cJSON_Delete(o);
+    }
+    tm_buf_fini(&b);
+}
+END_TEST
+
 /* the writers' output for one object: members of every kind, parsed back */
 START_TEST(test_json_writers_build_what_cjson_reads)
 {
@@ -276,6 +306,7 @@ json_suite(void)
     tcase_add_test(tc, test_utf8_validator_against_known_sequences);
     tcase_add_test(tc, test_json_quote_round_trips_through_cjson);
     tcase_add_test(tc, test_json_writers_build_what_cjson_reads);
+    tcase_add_test(tc, test_json_kv_exact_round_trips);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -545,6 +545,7 @@ START_TEST(test_sample_baskets)
 END_TEST
 
 Suite *rules_cache_suite(void); /* rules_cache_test.c */
+Suite *body_suite(void);        /* body_test.c */
 Suite *fraud_rules_suite(void); /* fraud_rules_test.c */
 
 int
@@ -573,6 +574,7 @@ main(void)
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_add_suite(sr, rules_cache_suite());
+    srunner_add_suite(sr, body_suite());
     srunner_add_suite(sr, fraud_rules_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -1,0 +1,446 @@
+/* tests/integration/fraud_test.c — fraud scoring through nginx, the
+ * gateway and tm-txn, as a fraud analyst sees it: a declined attempt is an
+ * attempt but never spend (one blocked huge attempt does not block the real
+ * customer's next purchase), a fired rule's observed and threshold are the
+ * exact values (1137995, not 1138000), a decline answers its own code,
+ * sales and voids carry the operator who made them; the patterns a fraud
+ * analyst names are caught through the whole path (the same card at three
+ * stores, card testing cashed out an hour later, a takeover of a customer
+ * whose spend varies, a first purchase far above the usual, an operator's
+ * burst of voids).
+ * Each test makes its own store, products and customers, and puts the
+ * plain rule set back when it is done. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "tests/integration/client.h"
+
+/* A plain rule set for the tests that follow. */
+static void
+restore_rules(void)
+{
+    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
+              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
+              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
+}
+
+/* The fired rule named code in a sale's answer (r: the sale, or a decline
+ * whose details carry it); NULL when it did not fire. */
+static const cJSON *
+fired(const struct resp *r, const char *code)
+{
+    const cJSON *sale = r->json, *rule;
+
+    if (r->status == 422)
+        sale = cJSON_GetObjectItem(
+            cJSON_GetObjectItem(cJSON_GetObjectItem(r->json, "error"), "details"), "transaction");
+    cJSON_ArrayForEach(rule, cJSON_GetObjectItem(cJSON_GetObjectItem(sale, "fraud"), "rules"))
+    {
+        if (strcmp(cJSON_GetObjectItem(rule, "code")->valuestring, code) == 0)
+            return rule;
+    }
+    return NULL;
+}
+
+/* A product of this run priced price_cents. */
+static long long
+product_at(long long price_cents)
+{
+    static int n;
+    char body[256];
+
+    snprintf(body, sizeof body,
+             "{\"sku\":\"%s-FR%d\",\"name\":\"fraud test\",\"category_id\":1,"
+             "\"unit_price_cents\":%lld,\"unit_cost_cents\":1}",
+             run_tag(), n++, price_cents);
+    return create("/api/v1/products", body);
+}
+
+static long long
+new_customer(const char *name)
+{
+    char body[160];
+
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"loyalty_tier\":\"silver\"}", name);
+    return create("/api/v1/customers", body);
+}
+
+/* The issue's story: one blocked $80,000 attempt, then the real customer's
+ * $240 purchase. The customer's 24 h spend rule must see $240, not
+ * $80,240; the attempt counter sees both. */
+START_TEST(test_declined_attempt_is_no_spend)
+{
+    long long store = new_store(), product = new_product(), cust;
+    char body[512];
+    const cJSON *hit;
+    struct resp r;
+
+    receive(store, product, 100);
+    wait_known(store, product);
+    cust = new_customer("Dana Declined");
+    set_rules("{\"note\":\"test declined-not-spend\",\"rules\":["
+              "{\"code\":\"huge\",\"kind\":\"amount_over\",\"threshold\":5000000,\"weight\":90},"
+              "{\"code\":\"spend_24h\",\"kind\":\"velocity_amount\",\"scope\":\"customer\","
+              "\"window\":\"24h\",\"threshold\":100000,\"weight\":90},"
+              "{\"code\":\"attempts_10m\",\"kind\":\"velocity_count\",\"scope\":\"customer\","
+              "\"window\":\"10m\",\"threshold\":2,\"weight\":5}]}");
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"customer_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":16000,\"unit_price\":5}],\"channel\":\"online\","
+             "\"payment_method\":\"card\",\"instrument\":\"card-%s-dd\"}",
+             store, cust, product, run_tag());
+    ck_assert_int_eq(post_sale("dns-huge", body, &r), 0);
+    ck_assert_msg(r.status == 422, "%d %s", r.status, r.body);
+    ck_assert_str_eq(err_code(&r), "declined");
+    ck_assert_ptr_nonnull(fired(&r, "huge"));
+    resp_free(&r);
+    /* its retry answers the same and takes nothing back twice */
+    ck_assert_int_eq(post_sale("dns-huge", body, &r), 0);
+    ck_assert_int_eq(r.status, 422);
+    resp_free(&r);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"customer_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+             "\"quantity\":48,\"unit_price\":5}],\"channel\":\"pos\","
+             "\"payment_method\":\"card\",\"instrument\":\"card-%s-dd\"}",
+             store, cust, product, run_tag());
+    ck_assert_int_eq(post_sale("dns-real", body, &r), 0);
+    ck_assert_msg(r.status == 201, "the real purchase: %d %s", r.status, r.body);
+    ck_assert_ptr_null(fired(&r, "spend_24h"));
+    hit = fired(&r, "attempts_10m"); /* the declined attempt still counts as an attempt */
+    ck_assert_ptr_nonnull(hit);
+    ck_assert_double_eq(cJSON_GetObjectItem(hit, "observed")->valuedouble, 2);
+    resp_free(&r);
+    wait_stock_level("on_hand", store, product, 52);
+    restore_rules();
+}
+END_TEST
+
+/* observed and threshold as computed: a $11,379.95 sale against a
+ * threshold of 1000001 cents shows 1137995 and 1000001 (the old %.4g
+ * showed 1.138e+06 and 1e+06). */
+START_TEST(test_observed_and_threshold_are_exact)
+{
+    long long store = new_store(), product = product_at(1137995);
+    char body[512];
+    const cJSON *hit;
+    struct resp r;
+
+    receive(store, product, 5);
+    wait_known(store, product);
+    set_rules("{\"note\":\"test exact\",\"rules\":[{\"code\":\"big\",\"kind\":\"amount_over\","
+              "\"threshold\":1000001,\"weight\":12.5}]}");
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":11379.95}],\"channel\":\"pos\",\"payment_method\":\"card\"}",
+             store, product);
+    ck_assert_int_eq(post_sale("exact", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    hit = fired(&r, "big");
+    ck_assert_ptr_nonnull(hit);
+    ck_assert_double_eq(cJSON_GetObjectItem(hit, "observed")->valuedouble, 1137995);
+    ck_assert_double_eq(cJSON_GetObjectItem(hit, "threshold")->valuedouble, 1000001);
+    ck_assert_double_eq(cJSON_GetObjectItem(hit, "weight")->valuedouble, 12.5);
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
+/* A sale names its cashier, a void its operator (else the signed-in
+ * principal); both are stored and answered; a malformed one is a 400 that
+ * changes nothing. */
+START_TEST(test_operator_on_sales_and_voids)
+{
+    long long store = new_store(), product = new_product(), id, id2;
+    char body[512], path[96];
+    struct resp r;
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"cash\","
+             "\"operator\":\"cashier.07\"}",
+             store, product);
+    ck_assert_int_eq(post_sale("op-1", body, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "operator"), "cashier.07");
+    id = jint(&r, "id");
+    resp_free(&r);
+    ck_assert_int_eq(post_sale("op-2", body, &r), 0);
+    ck_assert_int_eq(r.status, 201);
+    id2 = jint(&r, "id");
+    resp_free(&r);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5}],\"channel\":\"pos\",\"payment_method\":\"cash\","
+             "\"operator\":\"cashier 07\"}",
+             store, product);
+    ck_assert_int_eq(post_sale("op-bad", body, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "operator");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id);
+    ck_assert_int_eq(http("POST", path, "{\"operator\":\"mgr 1\"}", &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "operator");
+    resp_free(&r);
+    ck_assert_int_eq(http("POST", path, "{\"reason\":\"refund\",\"operator\":\"mgr-1\"}", &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "status"), "voided");
+    ck_assert_str_eq(jstr(&r, "void_operator"), "mgr-1");
+    ck_assert_str_eq(jstr(&r, "operator"), "cashier.07");
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id2);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "void_operator"), "user:1"); /* the admin signed in */
+    resp_free(&r);
+    wait_stock_level("on_hand", store, product, 10);
+}
+END_TEST
+
+/* A sale of qty units of product (priced unit dollars) at store, by
+ * customer (0: none) with instrument ("": none), at occurred_at ("":
+ * now), under key; the answer in r. */
+static void
+sale(const char *key, long long store, long long cust, long long product, int qty, const char *unit,
+     const char *instrument, const char *occurred_at, struct resp *r)
+{
+    char body[768], c[48] = "", in[96] = "", at[80] = "";
+
+    if (cust)
+        snprintf(c, sizeof c, "\"customer_id\":%lld,", cust);
+    if (instrument[0])
+        snprintf(in, sizeof in, ",\"instrument\":\"%s-%s\"", run_tag(), instrument);
+    if (occurred_at[0])
+        snprintf(at, sizeof at, ",\"occurred_at\":\"%s\"", occurred_at);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,%s\"lines\":[{\"product_id\":%lld,\"quantity\":%d,"
+             "\"unit_price\":%s}],\"channel\":\"online\",\"payment_method\":\"card\"%s%s}",
+             store, c, product, qty, unit, in, at);
+    ck_assert_int_eq(post_sale(key, body, r), 0);
+}
+
+/* The observed value of the fired rule code (asserting it fired). */
+static double
+observed(const struct resp *r, const char *code)
+{
+    const cJSON *hit = fired(r, code);
+
+    ck_assert_msg(hit != NULL, "%s did not fire: %s", code, r->body);
+    return cJSON_GetObjectItem(hit, "observed")->valuedouble;
+}
+
+/* An ISO time minutes before now. */
+static void
+minutes_ago(int minutes, char *out, size_t size)
+{
+    time_t t = time(NULL) - minutes * 60;
+    struct tm tm;
+
+    gmtime_r(&t, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The same card at three stores within minutes: distinct_stores fires
+ * with observed exactly 3 on the third (2 on the second does not). */
+START_TEST(test_same_card_at_three_stores)
+{
+    long long stores[3] = {new_store(), new_store(), new_store()}, product = new_product();
+    char key[32];
+    struct resp r;
+
+    for (int i = 0; i < 3; i++)
+        receive(stores[i], product, 10);
+    for (int i = 0; i < 3; i++)
+        wait_known(stores[i], product);
+    set_rules("{\"note\":\"test cross-store card\",\"rules\":[{\"code\":\"card_stores\","
+              "\"kind\":\"distinct_stores\",\"scope\":\"instrument\",\"window\":\"1h\","
+              "\"threshold\":3,\"weight\":70}]}");
+    for (int i = 0; i < 3; i++) {
+        snprintf(key, sizeof key, "xs-%d", i);
+        sale(key, stores[i], 0, product, 1, "5", "xs-card", "", &r);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        if (i < 2)
+            ck_assert_ptr_null(fired(&r, "card_stores"));
+        else
+            ck_assert_double_eq(observed(&r, "card_stores"), 3);
+        resp_free(&r);
+    }
+    restore_rules();
+}
+END_TEST
+
+/* Card testing with a late cash-out: five $1-$5 attempts, then $100 an
+ * hour and ten minutes later (past any 1 h window of counts). */
+START_TEST(test_small_attempts_then_large_an_hour_later)
+{
+    long long store = new_store(), product = new_product();
+    char key[32], at[40];
+    struct resp r;
+
+    receive(store, product, 40);
+    wait_known(store, product);
+    set_rules("{\"note\":\"test card testing\",\"rules\":[{\"code\":\"testing_cashout\","
+              "\"kind\":\"small_then_large\",\"scope\":\"instrument\",\"window\":\"24h\","
+              "\"small_cents\":500,\"large_cents\":10000,\"threshold\":5,\"weight\":70}]}");
+    for (int i = 0; i < 5; i++) {
+        snprintf(key, sizeof key, "st-%d", i);
+        minutes_ago(75 - i, at, sizeof at);
+        sale(key, store, 0, product, 1, "5", "st-card", at, &r);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        resp_free(&r);
+    }
+    sale("st-large", store, 0, product, 20, "5", "st-card", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert_double_eq(observed(&r, "testing_cashout"), 5);
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
+/* An account takeover of a customer whose spend varies: 12x their usual
+ * is flagged by the spend-over-their-90th-percentile rule. */
+START_TEST(test_takeover_of_variable_spender)
+{
+    static const int usual[] = {2, 5, 1, 8, 3, 6, 2, 4};
+    long long store = new_store(), product = new_product(), cust = new_customer("Vera Variable");
+    char key[32];
+    struct resp r;
+
+    receive(store, product, 200);
+    wait_known(store, product);
+    set_rules("{\"note\":\"test takeover\",\"rules\":[{\"code\":\"over_own_q90\","
+              "\"kind\":\"customer_spend_ratio\",\"threshold\":5,\"min_history\":5,"
+              "\"weight\":70}]}");
+    for (int i = 0; i < 8; i++) {
+        snprintf(key, sizeof key, "vs-%d", i);
+        sale(key, store, cust, product, usual[i], "5", "", "", &r);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        ck_assert_ptr_null(fired(&r, "over_own_q90")); /* their own variety is not flagged */
+        resp_free(&r);
+    }
+    sale("vs-takeover", store, cust, product, 48, "5", "", "", &r); /* 12 x 4 units */
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert(observed(&r, "over_own_q90") >= 5);
+    ck_assert_str_eq(jstr(&r, "status"), "completed");
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
+/* A new customer's first purchase far above what the store and all stores
+ * usually see is flagged (after the store-profiles job ran). */
+START_TEST(test_first_purchase_far_above_usual)
+{
+    long long store = new_store(), cheap = new_product(), dear = product_at(50000);
+    long long cust = new_customer("Nina New");
+    char key[32];
+    struct resp r;
+
+    receive(store, cheap, 20);
+    receive(store, dear, 50);
+    wait_known(store, cheap);
+    wait_known(store, dear);
+    for (int i = 0; i < 6; i++) {
+        snprintf(key, sizeof key, "fp-%d", i);
+        sale(key, store, 0, cheap, 1 + i % 3, "5", "", "", &r);
+        ck_assert_int_eq(r.status, 201);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(http("POST", "/api/v1/txn/jobs/store-profiles/run", NULL, &r), 0);
+    ck_assert_msg(r.status < 300, "%d %s", r.status, r.body);
+    resp_free(&r);
+    set_rules("{\"note\":\"test first purchase\",\"rules\":[{\"code\":\"first_big\","
+              "\"kind\":\"first_purchase\",\"threshold\":5,\"min_history\":5,"
+              "\"weight\":70}]}");
+    sale("fp-first", store, cust, dear, 40, "500", "", "", &r); /* $20,000 */
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert(observed(&r, "first_big") >= 5);
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
+/* An operator's burst of voids: the third is flagged (goes through, listed
+ * for fraud analysts), the fourth declined (422 declined, nothing
+ * changes: the sale stays completed and its stock stays sold). */
+START_TEST(test_operator_void_burst)
+{
+    long long store = new_store(), product = new_product(), ids[4];
+    char key[32], path[96], op[48], body[96];
+    const cJSON *vf;
+    struct resp r;
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    snprintf(op, sizeof op, "clerk-%s", run_tag());
+    for (int i = 0; i < 4; i++) {
+        snprintf(key, sizeof key, "vb-%d", i);
+        ids[i] = cash_sale(key, store, product);
+    }
+    set_rules("{\"note\":\"test void burst\",\"rules\":["
+              "{\"code\":\"operator_voids\",\"kind\":\"void_count\",\"scope\":\"operator\","
+              "\"window\":\"1h\",\"threshold\":3,\"weight\":60},"
+              "{\"code\":\"operator_voids_more\",\"kind\":\"void_count\",\"scope\":"
+              "\"operator\",\"window\":\"1h\",\"threshold\":4,\"weight\":30}]}");
+    snprintf(body, sizeof body, "{\"operator\":\"%s\"}", op);
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", ids[i]);
+        ck_assert_int_eq(http("POST", path, body, &r), 0);
+        if (i < 2) {
+            ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+            vf = cJSON_GetObjectItem(r.json, "void_fraud");
+            ck_assert_str_eq(cJSON_GetObjectItem(vf, "decision")->valuestring, "approve");
+        } else if (i == 2) {
+            ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+            vf = cJSON_GetObjectItem(r.json, "void_fraud");
+            ck_assert_str_eq(cJSON_GetObjectItem(vf, "decision")->valuestring, "review");
+            ck_assert_ptr_nonnull(strstr(r.body, "\"operator_voids\""));
+        } else {
+            ck_assert_msg(r.status == 422, "%d %s", r.status, r.body);
+            ck_assert_str_eq(err_code(&r), "declined");
+            ck_assert_ptr_nonnull(strstr(r.body, "\"operator_voids_more\""));
+        }
+        resp_free(&r);
+    }
+    /* the declined void changed nothing */
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM txn.transactions WHERE id = %lld AND status = 'completed'"
+                 " AND void_decision IS NULL",
+                 ids[3]),
+        1);
+    wait_stock_level("on_hand", store, product, 9); /* 10 - 4 sold + 3 voided */
+    /* the flagged void is on the fraud analysts' list */
+    snprintf(path, sizeof path, "/api/v1/transactions?void_flagged=true&store_id=%lld", store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 1);
+    ck_assert_int_eq((long long)cJSON_GetObjectItem(
+                         cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "id")
+                         ->valuedouble,
+                     ids[2]);
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
+Suite *
+fraud_suite(void)
+{
+    Suite *s = suite_create("fraud");
+    TCase *tc = tcase_create("scoring");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_declined_attempt_is_no_spend);
+    tcase_add_test(tc, test_observed_and_threshold_are_exact);
+    tcase_add_test(tc, test_operator_on_sales_and_voids);
+    tcase_add_test(tc, test_same_card_at_three_stores);
+    tcase_add_test(tc, test_small_attempts_then_large_an_hour_later);
+    tcase_add_test(tc, test_takeover_of_variable_spender);
+    tcase_add_test(tc, test_first_purchase_far_above_usual);
+    tcase_add_test(tc, test_operator_void_burst);
+    suite_add_tcase(s, tc);
+    return s;
+}
