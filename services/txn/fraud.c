@@ -251,12 +251,25 @@ eval_attempts(const struct fr_rule *r, const struct fr_facts *f, const struct fr
 }
 
 /* Evaluates rule r: 1 fired (hit filled), 0 not, -1 not evaluated. */
+/* total / exp(the customer's q90_log), and the message saying so into m. */
+static double
+spend_ratio(const struct fr_facts *f, double thr, char *m, size_t mn)
+{
+    char a[24], b[24];
+    double q90 = exp(f->customer.q90_log), obs = (double)f->total_cents / q90;
+
+    snprintf(m, mn, "total %s is %.1f times this customer's 90th percentile %s (threshold %g)",
+             money(a, sizeof a, f->total_cents), obs, money(b, sizeof b, (int64_t)llround(q90)),
+             thr);
+    return obs;
+}
+
 static int
 eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
 {
     double obs = 0, thr = r->threshold;
     const char *what = "";
-    char m[FR_MESSAGE_MAX], a[24], b[24];
+    char m[FR_MESSAGE_MAX], a[24];
 
     m[0] = '\0';
     if (is_void_kind(r->kind) != (f->event == FR_EV_VOID))
@@ -361,12 +374,7 @@ eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
     case FR_CUSTOMER_SPEND_RATIO:
         if (!f->has_customer || f->customer.n < r->min_history || f->customer.n == 0)
             return 0;
-        obs = (double)f->total_cents / exp(f->customer.q90_log);
-        snprintf(m, sizeof m,
-                 "total %s is %.1f times this customer's 90th percentile %s"
-                 " (threshold %g)",
-                 money(a, sizeof a, f->total_cents), obs,
-                 money(b, sizeof b, (int64_t)llround(exp(f->customer.q90_log))), thr);
+        obs = spend_ratio(f, thr, m, sizeof m);
         break;
     case FR_SPEND_NEW_CONTEXT: {
         char nov[24]; /* " card, channel, store" */
@@ -383,12 +391,9 @@ eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
             nn += snprintf(nov + nn, sizeof nov - (size_t)nn, "%s store", nn ? "," : "");
         if (!nn)
             return 0;
-        obs = (double)f->total_cents / exp(f->customer.q90_log);
-        snprintf(m, sizeof m,
-                 "%s, %.1f times this customer's 90th percentile %s (threshold %g);"
-                 " new to them:%s",
-                 money(a, sizeof a, f->total_cents), obs,
-                 money(b, sizeof b, (int64_t)llround(exp(f->customer.q90_log))), thr, nov);
+        obs = spend_ratio(f, thr, m, sizeof m);
+        nn = (int)strlen(m);
+        snprintf(m + nn, sizeof m - (size_t)nn, "; new to them:%s", nov);
         break;
     }
     case FR_FIRST_PURCHASE: {

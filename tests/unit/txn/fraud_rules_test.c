@@ -348,6 +348,28 @@ sale(int64_t ts, const char *cust, const char *card, const char *store, int64_t 
     return s;
 }
 
+/* Scores s after what st holds with rs into r; returns its decision. */
+static enum fr_decision
+scored(struct rp_state *st, const struct fr_rule_set *rs, const struct rp_sale *s,
+       struct fr_result *r)
+{
+    struct fr_facts f;
+
+    rp_facts(st, s, &f);
+    fr_score(rs, &f, r);
+    return r->decision;
+}
+
+/* 1 when the rule named code fired in r. */
+static int
+hit_named(const struct fr_rule_set *rs, const struct fr_result *r, const char *code)
+{
+    for (int i = 0; i < r->n_hits; i++)
+        if (strcmp(rs->rules[r->hits[i].rule].code, code) == 0)
+            return 1;
+    return 0;
+}
+
 /* The issue's story: one blocked $80,000 attempt, then the real customer's
  * $240 purchase. The attempt counts as an attempt, not as spend: the $240
  * is approved by the default rules. */
@@ -365,9 +387,7 @@ START_TEST(test_replay_declined_is_attempt_not_spend)
         TM_OK);
     for (int i = 0; i < 12; i++) { /* a customer spending about $200 */
         s = sale(T0 - 86400 * (30 - i), "c1", "card-1", "1", 18000 + 1000 * (i % 5));
-        rp_facts(st, &s, &f);
-        fr_score(&rs, &f, &r);
-        rp_add(st, &s, r.decision);
+        rp_add(st, &s, scored(st, &rs, &s, &r));
     }
     s = sale(T0, "c1", "card-1", "1", 8000000);
     rp_facts(st, &s, &f);
@@ -544,36 +564,24 @@ START_TEST(test_default_v2_new_card_story)
                                       15000, 6000,  40000, 4000,  10000, 7000};
     struct rp_state *st = rp_new();
     struct fr_rule_set rs;
-    struct fr_facts f;
     struct fr_result r;
     struct rp_sale s;
     struct tm_err err;
-    int q90_hit = 0, ctx_hit = 0;
 
     ck_assert_int_eq(
         tx_decode_rule_set_text(fr_default_rules_json, strlen(fr_default_rules_json), &rs, &err),
         TM_OK);
     for (int i = 0; i < 12; i++) { /* median $70, from $20 to $400 */
         s = sale(T0 - 86400 * (30 - 2 * i), "c1", "card-1", "1", usual[i]);
-        rp_facts(st, &s, &f);
-        fr_score(&rs, &f, &r);
-        ck_assert_int_eq(r.decision, FR_APPROVE);
+        ck_assert_int_eq(scored(st, &rs, &s, &r), FR_APPROVE);
         rp_add(st, &s, r.decision);
     }
     s = sale(T0, "c1", "card-1", "1", 130000); /* a $1,300 television with their card */
-    rp_facts(st, &s, &f);
-    fr_score(&rs, &f, &r);
-    ck_assert_int_eq(r.decision, FR_APPROVE);
-    for (int i = 0; i < r.n_hits; i++)
-        q90_hit |= strcmp(rs.rules[r.hits[i].rule].code, "spend_vs_customer_q90") == 0;
-    ck_assert_msg(q90_hit, "the amount alone should be noted");
+    ck_assert_int_eq(scored(st, &rs, &s, &r), FR_APPROVE);
+    ck_assert_msg(hit_named(&rs, &r, "spend_vs_customer_q90"), "the amount alone is noted");
     s = sale(T0, "c1", "card-x", "1", 130000); /* the same with a card new to them */
-    rp_facts(st, &s, &f);
-    fr_score(&rs, &f, &r);
-    ck_assert_int_ne(r.decision, FR_APPROVE);
-    for (int i = 0; i < r.n_hits; i++)
-        ctx_hit |= strcmp(rs.rules[r.hits[i].rule].code, "spend_new_context") == 0;
-    ck_assert(ctx_hit);
+    ck_assert_int_ne(scored(st, &rs, &s, &r), FR_APPROVE);
+    ck_assert(hit_named(&rs, &r, "spend_new_context"));
     rp_free(st);
 }
 END_TEST
