@@ -213,6 +213,35 @@ opt_int(const cJSON *o, const char *name, const char *path, double min, double m
     return rc;
 }
 
+/* Optional "novelty": a list of fr_novelty_names, each at most once, into
+ * FR_NEW_* bits (left 0 when absent). */
+static enum tm_code
+opt_novelty(const cJSON *o, const char *path, int *out, struct tm_err *err)
+{
+    const cJSON *it = tm_json_member(o, "novelty"), *e;
+    char f[64];
+    int n = 0;
+    enum tm_code rc;
+
+    if (!it)
+        return TM_OK;
+    snprintf(f, sizeof f, "%s.novelty", path);
+    if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) > FR_NOVELTIES)
+        return tm_err_set(err, TM_INVALID, f, "%s must be a list of instrument, channel, store", f);
+    cJSON_ArrayForEach(e, it)
+    {
+        int v;
+        char ef[80];
+        snprintf(ef, sizeof ef, "%s[%d]", f, n++);
+        if ((rc = tm_json_as_enum(e, ef, fr_novelty_names, &v, err)) != TM_OK)
+            return rc;
+        if (*out & (1 << v))
+            return tm_err_set(err, TM_INVALID, ef, "%s repeats %s", ef, fr_novelty_names[v]);
+        *out |= 1 << v;
+    }
+    return TM_OK;
+}
+
 /* The members every kind shares: code, kind, enabled, weight, threshold. */
 static enum tm_code
 rule_head(const cJSON *o, const char *path, struct fr_rule *r, struct tm_err *err)
@@ -248,9 +277,9 @@ static enum tm_code
 decode_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
 {
     static const char *const names[] = {
-        "code",      "kind",    "enabled",     "weight",         "threshold",
-        "scope",     "window",  "min_history", "fallback_cents", "price_cents",
-        "hour_from", "hour_to", "clock",       "small_cents",    "large_cents"};
+        "code",   "kind",        "enabled",        "weight",      "threshold", "scope",
+        "window", "min_history", "fallback_cents", "price_cents", "hour_from", "hour_to",
+        "clock",  "small_cents", "large_cents",    "novelty"};
     static const char *const clocks[] = {"store", "server", NULL};
     char path[24];
     int sc = 0, win = 0, clock = 0;
@@ -273,7 +302,8 @@ decode_rule(const cJSON *o, int i, struct fr_rule *r, struct tm_err *err)
         (rc = opt_int(o, "hour_from", path, 0, 23, &from, err)) != TM_OK ||
         (rc = opt_int(o, "hour_to", path, 0, 24, &to, err)) != TM_OK ||
         (rc = opt_int(o, "small_cents", path, 1, 1e12, &r->small_cents, err)) != TM_OK ||
-        (rc = opt_int(o, "large_cents", path, 1, 1e12, &r->large_cents, err)) != TM_OK)
+        (rc = opt_int(o, "large_cents", path, 1, 1e12, &r->large_cents, err)) != TM_OK ||
+        (rc = opt_novelty(o, path, &r->novelty, err)) != TM_OK)
         return rc;
     r->scope = (enum fr_scope)sc;
     r->window = (enum fr_window)win;

@@ -17,7 +17,8 @@ const char *const fr_kind_names[FR_KINDS + 1] = {
     "store_amount",    "night_hour",       "new_customer_large", "high_value_units",
     "basket_vs_usual", "customer_risk",    "distinct_stores",    "distinct_channels",
     "small_attempts",  "small_then_large", "declined_attempts",  "customer_spend_ratio",
-    "first_purchase",  "void_count",       "void_amount"};
+    "first_purchase",  "void_count",       "void_amount",        "spend_with_new_context"};
+const char *const fr_novelty_names[FR_NOVELTIES + 1] = {"instrument", "channel", "store"};
 const char *const fr_scope_names[FR_SCOPES + 1] = {"customer", "instrument", "store", "operator"};
 const char *const fr_channel_names[FR_CHANNELS + 1] = {"pos", "online", "mobile"};
 const char *const fr_window_names[FR_WINDOWS + 1] = {"10m", "1h", "24h"};
@@ -250,12 +251,25 @@ eval_attempts(const struct fr_rule *r, const struct fr_facts *f, const struct fr
 }
 
 /* Evaluates rule r: 1 fired (hit filled), 0 not, -1 not evaluated. */
+/* total / exp(the customer's q90_log), and the message saying so into m. */
+static double
+spend_ratio(const struct fr_facts *f, double thr, char *m, size_t mn)
+{
+    char a[24], b[24];
+    double q90 = exp(f->customer.q90_log), obs = (double)f->total_cents / q90;
+
+    snprintf(m, mn, "total %s is %.1f times this customer's 90th percentile %s (threshold %g)",
+             money(a, sizeof a, f->total_cents), obs, money(b, sizeof b, (int64_t)llround(q90)),
+             thr);
+    return obs;
+}
+
 static int
 eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
 {
     double obs = 0, thr = r->threshold;
     const char *what = "";
-    char m[FR_MESSAGE_MAX], a[24], b[24];
+    char m[FR_MESSAGE_MAX], a[24];
 
     m[0] = '\0';
     if (is_void_kind(r->kind) != (f->event == FR_EV_VOID))
@@ -360,13 +374,28 @@ eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
     case FR_CUSTOMER_SPEND_RATIO:
         if (!f->has_customer || f->customer.n < r->min_history || f->customer.n == 0)
             return 0;
-        obs = (double)f->total_cents / exp(f->customer.q90_log);
-        snprintf(m, sizeof m,
-                 "total %s is %.1f times this customer's 90th percentile %s"
-                 " (threshold %g)",
-                 money(a, sizeof a, f->total_cents), obs,
-                 money(b, sizeof b, (int64_t)llround(exp(f->customer.q90_log))), thr);
+        obs = spend_ratio(f, thr, m, sizeof m);
         break;
+    case FR_SPEND_NEW_CONTEXT: {
+        char nov[24]; /* " card, channel, store" */
+        int nn = 0;
+        if (!f->has_customer || f->customer.n < r->min_history || f->customer.n == 0 ||
+            f->context.n == 0)
+            return 0;
+        if ((r->novelty & FR_NEW_INSTRUMENT) && f->context.has_instrument &&
+            f->context.same_instrument == 0)
+            nn += snprintf(nov + nn, sizeof nov - (size_t)nn, "%s card", nn ? "," : "");
+        if ((r->novelty & FR_NEW_CHANNEL) && f->context.same_channel == 0)
+            nn += snprintf(nov + nn, sizeof nov - (size_t)nn, "%s channel", nn ? "," : "");
+        if ((r->novelty & FR_NEW_STORE) && f->context.same_store == 0)
+            nn += snprintf(nov + nn, sizeof nov - (size_t)nn, "%s store", nn ? "," : "");
+        if (!nn)
+            return 0;
+        obs = spend_ratio(f, thr, m, sizeof m);
+        nn = (int)strlen(m);
+        snprintf(m + nn, sizeof m - (size_t)nn, "; new to them:%s", nov);
+        break;
+    }
     case FR_FIRST_PURCHASE: {
         double pop;
         if (!f->has_customer || f->customer_sales > 0 || f->population.n == 0 ||
@@ -489,6 +518,12 @@ fr_rule_set_check(const struct fr_rule_set *s, struct tm_err *err)
             return tm_err_set(err, TM_INVALID, f, "%s must be 1h or longer for %s", f,
                               fr_kind_name(r->kind));
         }
+        if (r->kind == FR_SPEND_NEW_CONTEXT &&
+            (r->novelty <= 0 || r->novelty >= 1 << FR_NOVELTIES)) {
+            snprintf(f, sizeof f, "rules[%d].novelty", i);
+            return tm_err_set(err, TM_INVALID, f,
+                              "%s must list at least one of instrument, channel, store", f);
+        }
         if (r->kind == FR_NIGHT_HOUR && r->hour_from == r->hour_to % 24) {
             snprintf(f, sizeof f, "rules[%d]", i);
             return tm_err_set(err, TM_INVALID, f, "%s: hour_from and hour_to make an empty span",
@@ -580,7 +615,9 @@ const char fr_default_rules_json[] =
     "{\"code\":\"customer_declined_24h\",\"kind\":\"declined_attempts\",\"scope\":\"customer\","
     "\"window\":\"24h\",\"threshold\":3,\"weight\":30},"
     "{\"code\":\"spend_vs_customer_q90\",\"kind\":\"customer_spend_ratio\",\"threshold\":3,"
-    "\"min_history\":10,\"weight\":30},"
+    "\"min_history\":10,\"weight\":10},"
+    "{\"code\":\"spend_new_context\",\"kind\":\"spend_with_new_context\",\"threshold\":2,"
+    "\"min_history\":5,\"novelty\":[\"instrument\",\"channel\",\"store\"],\"weight\":60},"
     "{\"code\":\"first_purchase_vs_usual\",\"kind\":\"first_purchase\",\"threshold\":3,"
     "\"min_history\":30,\"weight\":60},"
     "{\"code\":\"operator_voids_24h\",\"kind\":\"void_count\",\"scope\":\"operator\","

@@ -59,6 +59,9 @@ enum fr_kind {
                                 AND the population's history; observed = the smaller ratio */
     FR_VOID_COUNT,           /* FR_EV_VOID: voids by the scope in the window >= threshold */
     FR_VOID_AMOUNT,          /* FR_EV_VOID: their voided cents >= threshold */
+    FR_SPEND_NEW_CONTEXT,    /* total / exp(customer's q90_log) >= threshold (min_history) AND
+                                something of this sale the rule lists (novelty) is new to the
+                                customer: not among the sales `customer` summarises */
     FR_KINDS
 };
 
@@ -78,7 +81,13 @@ struct fr_rule {
     int server_clock;       /* FR_NIGHT_HOUR: the seed's UTC clock instead (baseline only) */
     int64_t small_cents;    /* FR_SMALL_ATTEMPTS, FR_SMALL_THEN_LARGE: "small" is <= this */
     int64_t large_cents;    /* FR_SMALL_THEN_LARGE: "large" is >= this */
+    int novelty;            /* FR_SPEND_NEW_CONTEXT: FR_NEW_* bits (at least one) */
 };
+
+/* What can be new to a customer (FR_SPEND_NEW_CONTEXT's novelty list). */
+enum fr_novelty { FR_NEW_INSTRUMENT = 1, FR_NEW_CHANNEL = 2, FR_NEW_STORE = 4 };
+#define FR_NOVELTIES 3
+extern const char *const fr_novelty_names[FR_NOVELTIES + 1]; /* "instrument", "channel", "store" */
 
 struct fr_rule_set {
     double review_at;  /* score >= review_at: review (default 60) */
@@ -125,6 +134,18 @@ struct fr_attempts {
     struct fr_attempt a[FR_ATTEMPTS_MAX]; /* this attempt NOT included */
 };
 
+/* The customer's usual context: among the same last sales (at most
+ * FR_HISTORY_MAX, not declined) that fr_facts.customer summarises, how many
+ * were paid with this attempt's instrument, made in its channel, at its
+ * store. Zero of n is "new to this customer". */
+struct fr_context {
+    int n;               /* sales looked at (0: no history) */
+    int has_instrument;  /* 0: this attempt names no instrument (never "new") */
+    int same_instrument; /* of n, paid with this attempt's instrument */
+    int same_channel;    /* of n, in this attempt's channel */
+    int same_store;      /* of n, at this attempt's store */
+};
+
 /* Everything the rules look at, for one sale. */
 struct fr_facts {
     int64_t total_cents;
@@ -147,6 +168,7 @@ struct fr_facts {
     struct fr_history population;     /* recent sales of every store (first_purchase) */
     struct fr_velocity reversals;     /* FR_EV_VOID: voids per customer/store/operator, this
                                          one included: count and cents of the voided sales */
+    struct fr_context context;        /* the customer's usual instrument, channel, store */
 };
 
 enum fr_decision { FR_APPROVE, FR_REVIEW, FR_DECLINE };

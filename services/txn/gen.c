@@ -33,9 +33,42 @@ struct customer {
     double log_mu, log_sd; /* basket value, cents, log-normal */
     double rate;           /* sales a day */
     int store, store2;     /* store2: a second store (0: none) */
-    double online;         /* share of sales made online */
+    double online;         /* share of sales made online (in the app: mobile of them) */
+    double mobile;
+    double card2; /* share paid with a second card of theirs (0: one card) */
+    int reissued; /* times the bank replaced their card: a new number from then on */
     double units;
 };
+
+/* How context varies, drawn once per generated history over wide ranges
+ * (docs/fraud.md): a legitimate big purchase is mostly made as the
+ * customer's others are, a minority with a card, in a channel or at a store
+ * new to them; a takeover mostly online or in the app and/or with a card
+ * new to the account. */
+struct mix {
+    double big_new_card, big_new_channel, big_new_store;
+    double ato_remote, ato_new_card;
+};
+
+/* The customer's card for a legitimate sale. */
+static void
+own_card(struct gen_rng *r, struct customer *c, int i, char *card, size_t n)
+{
+    int second = c->card2 > 0 && gen_uni(r) < c->card2;
+
+    if (gen_uni(r) < 0.002) /* lost, expired, compromised elsewhere: a new number */
+        c->reissued++;
+    snprintf(card, n, "card-%d-%d%s", i + 1, c->reissued, second ? "b" : "");
+}
+
+/* A legitimate sale's channel, or a channel this customer uses least. */
+static int
+own_channel(struct gen_rng *r, const struct customer *c)
+{
+    if (gen_uni(r) >= c->online)
+        return FR_CH_POS;
+    return gen_uni(r) < c->mobile ? FR_CH_MOBILE : FR_CH_ONLINE;
+}
 
 /* The rows of a day (and those spilling into the next). */
 struct rows {
@@ -142,24 +175,35 @@ void_of(struct gen_rng *r, struct rows *d, int si, int lo, int hi, int pattern)
 }
 
 static void
-legit_day(struct gen_rng *r, const struct gen_cfg *cfg, const struct customer *c, int64_t d0,
-          double season, struct rows *d)
+legit_day(struct gen_rng *r, const struct gen_cfg *cfg, const struct mix *mx, struct customer *c,
+          int64_t d0, double season, struct rows *d)
 {
     for (int i = 0; i < cfg->customers; i++) {
         double p = c[i].rate * season;
         char id[24], card[40];
         snprintf(id, sizeof id, "%d", i + 1);
-        snprintf(card, sizeof card, "card-%d", i + 1);
         while (p > 0 && gen_uni(r) < p) {
             int64_t ts = d0 + sale_hour(r) * 3600 + (int64_t)(gen_uni(r) * 3600);
             int64_t total = (int64_t)exp(c[i].log_mu + c[i].log_sd * normal(r));
             int64_t units = (int64_t)(c[i].units * (0.5 + gen_uni(r))) + 1;
             int store = c[i].store2 && gen_uni(r) < 0.35 ? c[i].store2 : c[i].store;
+            int channel = own_channel(r, &c[i]);
             struct rp_sale *s;
-            if (gen_uni(r) < 0.003) /* now and then a big purchase: a TV, a sofa */
+            own_card(r, &c[i], i, card, sizeof card);
+            if (gen_uni(r) < 0.01) /* away from home: another store */
+                store = int_in(r, 1, cfg->stores);
+            if (gen_uni(r) < 0.003) { /* now and then a big purchase: a TV, a sofa */
                 total = (int64_t)((double)total * uni_in(r, 5, 20));
+                if (gen_uni(r) < mx->big_new_card) /* a store card or financing opened for it */
+                    snprintf(card, sizeof card, "card-%d-big-%lld", i + 1, (long long)ts);
+                if (gen_uni(r) < mx->big_new_channel) /* delivered: ordered online */
+                    channel = channel == FR_CH_POS ? FR_CH_ONLINE : FR_CH_POS;
+                if (gen_uni(r) < mx->big_new_store) /* the larger store that stocks it */
+                    store = int_in(r, 1, cfg->stores);
+            }
             s = fill(d, ts, id, card, store, total, units, 1, total / units, GEN_LEGIT);
-            if (gen_uni(r) >= c[i].online)
+            s->channel = channel;
+            if (channel == FR_CH_POS)
                 at_till(r, s, store, -1);
             s->issuer_declined = gen_uni(r) < 0.01; /* funds, limits: the bank's reasons */
             if (s->channel == FR_CH_POS && !s->issuer_declined && gen_uni(r) < 0.01)
@@ -169,18 +213,38 @@ legit_day(struct gen_rng *r, const struct gen_cfg *cfg, const struct customer *c
     }
 }
 
+/* A taken-over account's purchase: online or in the app (ato_remote of
+ * incidents) and/or with a card the fraudster added (ato_new_card); the
+ * rest in person with the customer's card, at their store or another. */
+static void
+takeover(struct gen_rng *r, const struct gen_cfg *cfg, const struct mix *mx,
+         const struct customer *c, int i, int day, int k, struct rp_sale *s)
+{
+    if (gen_uni(r) < mx->ato_new_card)
+        snprintf(s->instrument, sizeof s->instrument, "ato-%d-%d", day, k);
+    else
+        snprintf(s->instrument, sizeof s->instrument, "card-%d-%d", i + 1, c->reissued);
+    if (gen_uni(r) < mx->ato_remote) {
+        s->channel = gen_uni(r) < 0.5 ? FR_CH_ONLINE : FR_CH_MOBILE;
+        return;
+    }
+    if (gen_uni(r) < 0.5)
+        snprintf(s->store, sizeof s->store, "%d", int_in(r, 1, cfg->stores));
+    at_till(r, s, atoi(s->store), -1);
+}
+
 /* One planted incident of pattern p on day d0 (k: its number); returns the
  * fraudulent rows it added. */
 static int
-plant(struct gen_rng *r, const struct gen_cfg *cfg, const struct customer *c, double typical, int p,
-      int64_t d0, int day, int k, int *n_new, struct rows *d)
+plant(struct gen_rng *r, const struct gen_cfg *cfg, const struct mix *mx, const struct customer *c,
+      double typical, int p, int64_t d0, int day, int k, int *n_new, struct rows *d)
 {
     int i = (int)(gen_uni(r) * cfg->customers), planted = 0;
     int64_t ts = d0 + sale_hour(r) * 3600 + (int64_t)(gen_uni(r) * 3600);
     char id[24], card[40], nid[24];
 
     snprintf(id, sizeof id, "%d", i + 1);
-    snprintf(card, sizeof card, "card-%d", i + 1);
+    snprintf(card, sizeof card, "card-%d-%d", i + 1, c[i].reissued);
     switch (p) {
     case GEN_STOLEN_BURST: {
         int tries = int_in(r, 4, 9), gap = int_in(r, 20, 120);
@@ -193,7 +257,9 @@ plant(struct gen_rng *r, const struct gen_cfg *cfg, const struct customer *c, do
     case GEN_TAKEOVER_NIGHT: {
         int64_t total = (int64_t)exp(c[i].log_mu + 2.5 + gen_uni(r));
         ts = d0 + int_in(r, 1, 4) * 3600 + (int64_t)(gen_uni(r) * 3600);
-        fill(d, ts, id, card, c[i].store, total, (int64_t)(c[i].units * 5), 2, total / 4, p);
+        takeover(
+            r, cfg, mx, &c[i], i, day, k,
+            fill(d, ts, id, card, c[i].store, total, (int64_t)(c[i].units * 5), 2, total / 4, p));
         planted = 1;
         break;
     }
@@ -250,10 +316,18 @@ plant(struct gen_rng *r, const struct gen_cfg *cfg, const struct customer *c, do
         for (int tries = 0; tries < 50 && c[i].log_sd < 0.6; tries++)
             i = (int)(gen_uni(r) * cfg->customers);
         snprintf(id, sizeof id, "%d", i + 1);
-        snprintf(card, sizeof card, "card-%d", i + 1);
-        for (int m = int_in(r, 1, 3); m > 0; m--, planted++) {
+        for (int m = int_in(r, 1, 3), first = d->n; m > 0; m--, planted++) {
             int64_t total = (int64_t)(exp(c[i].log_mu) * uni_in(r, 5, 15));
-            fill(d, ts, id, card, c[i].store, total, (int64_t)c[i].units + 1, 1, total, p);
+            struct rp_sale *s =
+                fill(d, ts, id, card, c[i].store, total, (int64_t)c[i].units + 1, 1, total, p);
+            if (d->n - 1 == first)
+                takeover(r, cfg, mx, &c[i], i, day, k, s);
+            else { /* the same card, channel and store as the incident's first */
+                memcpy(s->instrument, d->v[first].instrument, sizeof s->instrument);
+                memcpy(s->store, d->v[first].store, sizeof s->store);
+                memcpy(s->operator, d->v[first].operator, sizeof s->operator);
+                s->channel = d->v[first].channel;
+            }
             ts += int_in(r, 300, 4 * 3600);
         }
         break;
@@ -303,7 +377,13 @@ gen_sales(const struct gen_cfg *cfg, void (*emit)(void *arg, const struct rp_sal
     int n_new = 0;
     int64_t emitted = 0, start = cfg->end_s - (int64_t)cfg->days * 86400;
     double typical = 0;
+    struct mix mx;
 
+    mx.big_new_card = uni_in(&r, 0.05, 0.2);
+    mx.big_new_channel = uni_in(&r, 0.05, 0.2);
+    mx.big_new_store = uni_in(&r, 0.05, 0.2);
+    mx.ato_remote = uni_in(&r, 0.5, 0.9);
+    mx.ato_new_card = uni_in(&r, 0.3, 0.8);
     for (int i = 0; i < cfg->customers; i++) {
         c[i].log_mu = log(1500 + 20000 * gen_uni(&r));
         c[i].log_sd = 0.2 + 1.0 * gen_uni(&r); /* steady to very varied spenders */
@@ -311,6 +391,8 @@ gen_sales(const struct gen_cfg *cfg, void (*emit)(void *arg, const struct rp_sal
         c[i].store = 1 + (int)(gen_uni(&r) * cfg->stores);
         c[i].store2 = gen_uni(&r) < 0.2 ? 1 + (int)(gen_uni(&r) * cfg->stores) : 0;
         c[i].online = gen_uni(&r) < 0.3 ? uni_in(&r, 0.2, 0.8) : 0;
+        c[i].mobile = gen_uni(&r);
+        c[i].card2 = gen_uni(&r) < 0.3 ? uni_in(&r, 0.1, 0.4) : 0;
         c[i].units = 1 + 4 * gen_uni(&r);
         typical += c[i].log_mu / cfg->customers;
     }
@@ -320,11 +402,11 @@ gen_sales(const struct gen_cfg *cfg, void (*emit)(void *arg, const struct rp_sal
         int wd = (int)((d0 / 86400 + 4) % 7); /* 0 Sunday */
         double season = wd == 6 ? 1.5 : wd == 0 ? 1.2 : wd == 5 ? 1.2 : 1.0;
         int carried = d.n, keep = 0;
-        legit_day(&r, cfg, c, d0, season, &d);
+        legit_day(&r, cfg, &mx, c, d0, season, &d);
         /* planted fraud: about fraud_share of the day's sales */
         for (int k = (int)((d.n - carried) * cfg->fraud_share), j = 0; k > 0; j++)
-            k -= plant(&r, cfg, c, typical, 1 + (int)(gen_uni(&r) * (GEN_PATTERNS - 1)), d0, day, j,
-                       &n_new, &d);
+            k -= plant(&r, cfg, &mx, c, typical, 1 + (int)(gen_uni(&r) * (GEN_PATTERNS - 1)), d0,
+                       day, j, &n_new, &d);
         qsort(d.v, (size_t)d.n, sizeof *d.v, by_time);
         for (int i = 0; i < d.n; i++) {
             if (d.v[i].ts_s >= end && day + 1 < cfg->days) {

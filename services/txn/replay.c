@@ -17,7 +17,10 @@ struct rp_event {
 
 /* Sales history kept for "usual": a ring of the newest totals. */
 struct rp_ring {
-    int64_t totals[RP_STORE_HISTORY], units[RP_STORE_HISTORY];
+    int64_t totals[RP_STORE_HISTORY], units[RP_STORE_HISTORY], store[RP_STORE_HISTORY];
+    int instrument[RP_STORE_HISTORY]; /* the instrument's entry serial, 0: none */
+    int channel[RP_STORE_HISTORY];
+    int usual[RP_STORE_HISTORY]; /* approved, or flagged and labelled legitimate */
     int n, next;
 };
 
@@ -28,11 +31,13 @@ struct rp_entry {
     int n_ev, cap_ev;
     struct rp_ring hist; /* sales not declined */
     int64_t sales, fraud, legit;
+    int serial; /* 1, 2, ...: this key's number (an instrument's identity in a ring) */
 };
 
 struct rp_state {
     struct rp_entry *b[RP_BUCKETS];
     struct rp_ring population; /* every store's */
+    int serials;
 };
 
 struct rp_state *
@@ -73,6 +78,7 @@ entry(struct rp_state *st, char kind, const char *id)
             return e;
     e = tm_xcalloc(1, sizeof *e);
     memcpy(e->key, key, sizeof key);
+    e->serial = ++st->serials;
     e->next = st->b[h % RP_BUCKETS];
     st->b[h % RP_BUCKETS] = e;
     return e;
@@ -156,6 +162,30 @@ history(const struct rp_ring *r, int keep, struct fr_history *h)
     fr_history_from(t, u, n, h);
 }
 
+/* How many of the customer's newest FR_HISTORY_MAX sales (those
+ * fr_facts.customer summarises) share this attempt's instrument (serial
+ * instr, 0: none), channel and store. Only a usual sale makes a context
+ * usual: one approved, or flagged and labelled legitimate (the replay
+ * reviews a flagged sale at once, as it feeds risk scores); a card first
+ * used on a sale flagged and found fraudulent stays new. */
+static void
+context(const struct rp_ring *r, int instr, int channel, int64_t store, struct fr_context *c)
+{
+    int n = r->n < FR_HISTORY_MAX ? r->n : FR_HISTORY_MAX;
+
+    memset(c, 0, sizeof *c);
+    c->n = n;
+    c->has_instrument = instr != 0;
+    for (int i = 0; i < n; i++) {
+        int k = (r->next - 1 - i + RP_STORE_HISTORY) % RP_STORE_HISTORY;
+        if (!r->usual[k])
+            continue;
+        c->same_instrument += instr && r->instrument[k] == instr;
+        c->same_channel += r->channel[k] == channel;
+        c->same_store += r->store[k] == store;
+    }
+}
+
 static void
 void_facts(struct rp_state *st, const struct rp_sale *s, struct fr_facts *f)
 {
@@ -171,6 +201,7 @@ void
 rp_facts(struct rp_state *st, const struct rp_sale *s, struct fr_facts *f)
 {
     struct rp_entry *store = entry(st, 's', s->store);
+    int instr = 0;
 
     memset(f, 0, sizeof *f);
     f->event = s->event == FR_EV_VOID ? FR_EV_VOID : FR_EV_SALE;
@@ -199,6 +230,7 @@ rp_facts(struct rp_state *st, const struct rp_sale *s, struct fr_facts *f)
         struct rp_entry *i = entry(st, 'i', s->instrument);
         attempts(i, s, &f->inst_attempts);
         velocity(i, s, FR_SCOPE_INSTRUMENT, &f->velocity);
+        instr = i->serial;
     }
     if (s->customer[0]) {
         struct rp_entry *c = entry(st, 'c', s->customer);
@@ -207,21 +239,26 @@ rp_facts(struct rp_state *st, const struct rp_sale *s, struct fr_facts *f)
         attempts(c, s, &f->cust_attempts);
         velocity(c, s, FR_SCOPE_CUSTOMER, &f->velocity);
         history(&c->hist, FR_HISTORY_MAX, &f->customer);
+        context(&c->hist, instr, s->channel, f->store_id, &f->context);
     }
 }
 
 static void
-ring_add(struct rp_ring *r, const struct rp_sale *s)
+ring_add(struct rp_ring *r, const struct rp_sale *s, int instr, int usual)
 {
+    r->usual[r->next] = usual;
     r->totals[r->next] = s->total_cents;
     r->units[r->next] = s->units;
+    r->store[r->next] = store_num(s->store);
+    r->instrument[r->next] = instr;
+    r->channel[r->next] = s->channel;
     r->next = (r->next + 1) % RP_STORE_HISTORY;
     if (r->n < RP_STORE_HISTORY)
         r->n++;
 }
 
 static void
-add_to(struct rp_entry *e, const struct rp_sale *s, int declined)
+add_to(struct rp_entry *e, const struct rp_sale *s, int declined, int instr, int usual)
 {
     struct rp_event *v;
 
@@ -237,33 +274,37 @@ add_to(struct rp_entry *e, const struct rp_sale *s, int declined)
     v->declined = declined;
     if (declined || s->event == FR_EV_VOID)
         return;
-    ring_add(&e->hist, s);
+    ring_add(&e->hist, s, instr, usual);
     e->sales++;
 }
 
 void
 rp_add(struct rp_state *st, const struct rp_sale *s, enum fr_decision d)
 {
-    int declined = d == FR_DECLINE || s->issuer_declined;
+    int declined = d == FR_DECLINE || s->issuer_declined, instr = 0;
+    int usual = d == FR_APPROVE || !s->label;
 
     if (s->event == FR_EV_VOID) {
-        add_to(entry(st, 'S', s->store), s, 0);
+        add_to(entry(st, 'S', s->store), s, 0, 0, 0);
         if (s->customer[0])
-            add_to(entry(st, 'C', s->customer), s, 0);
+            add_to(entry(st, 'C', s->customer), s, 0, 0, 0);
         if (s->operator[0])
-            add_to(entry(st, 'O', s->operator), s, 0);
+            add_to(entry(st, 'O', s->operator), s, 0, 0, 0);
         return;
     }
-    add_to(entry(st, 's', s->store), s, declined);
+    if (s->instrument[0]) {
+        struct rp_entry *i = entry(st, 'i', s->instrument);
+        instr = i->serial;
+        add_to(i, s, declined, instr, usual);
+    }
+    add_to(entry(st, 's', s->store), s, declined, instr, usual);
     if (!declined)
-        ring_add(&st->population, s);
+        ring_add(&st->population, s, instr, usual);
     if (s->operator[0])
-        add_to(entry(st, 'o', s->operator), s, declined);
-    if (s->instrument[0])
-        add_to(entry(st, 'i', s->instrument), s, declined);
+        add_to(entry(st, 'o', s->operator), s, declined, instr, usual);
     if (s->customer[0]) {
         struct rp_entry *c = entry(st, 'c', s->customer);
-        add_to(c, s, declined);
+        add_to(c, s, declined, instr, usual);
         if (d != FR_APPROVE) {
             c->fraud += s->label ? 1 : 0;
             c->legit += s->label ? 0 : 1;

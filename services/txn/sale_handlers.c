@@ -188,6 +188,7 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
         f->customer_sales = x->customer_sales;
         f->customer_risk = x->customer_risk;
         fr_history_from(x->recent_totals, x->recent_units, x->n_recent, &f->customer);
+        f->context = x->context;
     }
     f->store = x->store;
     f->population = x->population;

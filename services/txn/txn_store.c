@@ -167,6 +167,11 @@ facts_row(const PGresult *r, const struct tx_sale *s, struct tx_sale_facts *out)
         out->customer_sales = tm_db_i64(r, 0, 8);
         out->customer_risk = strtod(tm_db_str(r, 0, 9), NULL);
         facts_history(r, 10, out);
+        out->context.n = (int)tm_db_i64(r, 0, 22);
+        out->context.has_instrument = s->instrument[0] != '\0';
+        out->context.same_instrument = (int)tm_db_i64(r, 0, 23);
+        out->context.same_channel = (int)tm_db_i64(r, 0, 24);
+        out->context.same_store = (int)tm_db_i64(r, 0, 25);
     }
     profile_at(r, 12, &out->store);
     profile_at(r, 17, &out->population);
@@ -178,9 +183,13 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
 {
     struct tm_db_int sid, cid, h;
     struct tm_buf ids;
-    const char *params[5] = {tm_db_int(&sid, s->store_id),
-                             s->occurred_at[0] ? s->occurred_at : NULL, NULL, tm_db_int(&h, held),
-                             s->customer_id ? tm_db_int(&cid, s->customer_id) : NULL};
+    const char *params[7] = {tm_db_int(&sid, s->store_id),
+                             s->occurred_at[0] ? s->occurred_at : NULL,
+                             NULL,
+                             tm_db_int(&h, held),
+                             s->customer_id ? tm_db_int(&cid, s->customer_id) : NULL,
+                             s->instrument[0] ? s->instrument : NULL,
+                             s->channel};
     PGresult *r = NULL;
     enum tm_code rc;
 
@@ -204,7 +213,8 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
                     " CASE WHEN r.version = $4::int THEN NULL ELSE r.rules::text END,"
                     " c.sales_count, c.risk_score, c.recent_totals::text, c.recent_units::text,"
                     " p.n, p.median_log, p.mad_log, p.median_units, p.q90_log,"
-                    " pp.n, pp.median_log, pp.mad_log, pp.median_units, pp.q90_log"
+                    " pp.n, pp.median_log, pp.mad_log, pp.median_units, pp.q90_log,"
+                    " cx.n, cx.same_i, cx.same_c, cx.same_s"
                     " FROM w JOIN txn.stores s ON s.id = $1::bigint AND s.active"
                     " CROSS JOIN LATERAL (SELECT array_agg(id) AS ids, array_agg(unit_price_cents) "
                     "AS cents"
@@ -213,8 +223,19 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
                     " ORDER BY version DESC LIMIT 1) r ON true"
                     " LEFT JOIN txn.customers c ON c.id = $5::bigint"
                     " LEFT JOIN txn.store_profiles p ON p.store_id = $1::bigint"
-                    " LEFT JOIN txn.store_profiles pp ON pp.store_id = 0",
-        5, params, &r, err);
+                    " LEFT JOIN txn.store_profiles pp ON pp.store_id = 0"
+                    /* the customer's usual context: their newest FR_HISTORY_MAX (50)
+                     * sales not declined, the ones recent_totals keeps; a sale is
+                     * usual when approved or reviewed legitimate */
+                    " CROSS JOIN LATERAL (SELECT count(*) AS n,"
+                    " count(*) FILTER (WHERE u AND instrument = $6) AS same_i,"
+                    " count(*) FILTER (WHERE u AND channel = $7) AS same_c,"
+                    " count(*) FILTER (WHERE u AND store_id = $1::bigint) AS same_s"
+                    " FROM (SELECT instrument, channel, store_id,"
+                    " (decision = 'approve' OR review_label = 'legit') AS u"
+                    " FROM txn.transactions WHERE customer_id = $5::bigint"
+                    " AND status <> 'declined' ORDER BY id DESC LIMIT 50) h) cx",
+        7, params, &r, err);
     tm_buf_fini(&ids);
     if (rc == TM_INVALID) /* the only value that can be malformed here */
         return tm_err_set(err, TM_INVALID, "occurred_at",

@@ -56,12 +56,16 @@ struct tx_sale_facts {
     int64_t recent_units[FR_HISTORY_MAX];
     struct fr_history store;      /* the store's profile (n 0: none yet) */
     struct fr_history population; /* every store's (store-profiles row 0; n 0: none yet) */
+    struct fr_context context;    /* the customer's usual instrument, channel, store among
+                                     their newest FR_HISTORY_MAX sales not declined */
 };
 void tx_sale_facts_fini(struct tx_sale_facts *f);
 
 /* Reads, for sale s, its time (occurred_at, "" for now) at its store, its
  * lines' prices, the newest rule set (its document only when its version is
- * not `held`), its customer's history and its store's profile. TM_INVALID
+ * not `held`), its customer's history (amounts and, among the same newest
+ * sales, how many usual ones share this sale's instrument, channel and
+ * store: fr_facts.context) and its store's profile. TM_INVALID
  * (occurred_at) for a malformed time, TM_UNPROCESSABLE (store_id) for an
  * unknown or closed store; the caller judges the rest. */
 TM_MUSTCHECK enum tm_code tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held,

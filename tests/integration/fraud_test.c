@@ -6,8 +6,8 @@
  * sales and voids carry the operator who made them; the patterns a fraud
  * analyst names are caught through the whole path (the same card at three
  * stores, card testing cashed out an hour later, a takeover of a customer
- * whose spend varies, a first purchase far above the usual, an operator's
- * burst of voids).
+ * whose spend varies, a big purchase with a card new to the customer, a
+ * first purchase far above the usual, an operator's burst of voids).
  * Each test makes its own store, products and customers, and puts the
  * plain rule set back when it is done. */
 #include <stdio.h>
@@ -330,6 +330,52 @@ START_TEST(test_takeover_of_variable_spender)
 }
 END_TEST
 
+/* The same big purchase of a customer whose spend varies, first with
+ * their own card, then with a card new to them, under version 2's weights
+ * for the two rules: with their card the amount is only supporting
+ * evidence (approved, spend_vs_customer_q90 noted); with the new card
+ * spend_new_context flags it for review and says why. */
+START_TEST(test_big_purchase_with_new_card)
+{
+    static const int usual[] = {2, 5, 1, 8, 3, 6, 2, 4};
+    long long store = new_store(), product = new_product(), cust = new_customer("Nora Novel");
+    const cJSON *hit, *fraud;
+    char key[32];
+    struct resp r;
+
+    receive(store, product, 200);
+    wait_known(store, product);
+    set_rules("{\"note\":\"test new context\",\"rules\":[{\"code\":\"spend_vs_customer_q90\","
+              "\"kind\":\"customer_spend_ratio\",\"threshold\":3,\"min_history\":5,\"weight\":10},"
+              "{\"code\":\"spend_new_context\",\"kind\":\"spend_with_new_context\","
+              "\"threshold\":2,\"min_history\":5,\"novelty\":[\"instrument\",\"channel\","
+              "\"store\"],\"weight\":60}]}");
+    for (int i = 0; i < 8; i++) {
+        snprintf(key, sizeof key, "nc-%d", i);
+        sale(key, store, cust, product, usual[i], "5", "nc-own", "", &r);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        ck_assert_ptr_null(fired(&r, "spend_new_context"));
+        resp_free(&r);
+    }
+    sale("nc-big-own", store, cust, product, 48, "5", "nc-own", "", &r); /* 12 x 4 units */
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert(observed(&r, "spend_vs_customer_q90") >= 3);
+    ck_assert_ptr_null(fired(&r, "spend_new_context"));
+    fraud = cJSON_GetObjectItem(r.json, "fraud");
+    ck_assert_str_eq(cJSON_GetObjectItem(fraud, "decision")->valuestring, "approve");
+    resp_free(&r);
+    sale("nc-big-new", store, cust, product, 48, "5", "nc-new", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert(observed(&r, "spend_new_context") >= 2);
+    hit = fired(&r, "spend_new_context");
+    ck_assert_ptr_nonnull(strstr(cJSON_GetObjectItem(hit, "message")->valuestring, ": card"));
+    fraud = cJSON_GetObjectItem(r.json, "fraud");
+    ck_assert_str_eq(cJSON_GetObjectItem(fraud, "decision")->valuestring, "review");
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
 /* A new customer's first purchase far above what the store and all stores
  * usually see is flagged (after the store-profiles job ran). */
 START_TEST(test_first_purchase_far_above_usual)
@@ -439,6 +485,7 @@ fraud_suite(void)
     tcase_add_test(tc, test_same_card_at_three_stores);
     tcase_add_test(tc, test_small_attempts_then_large_an_hour_later);
     tcase_add_test(tc, test_takeover_of_variable_spender);
+    tcase_add_test(tc, test_big_purchase_with_new_card);
     tcase_add_test(tc, test_first_purchase_far_above_usual);
     tcase_add_test(tc, test_operator_void_burst);
     suite_add_tcase(s, tc);

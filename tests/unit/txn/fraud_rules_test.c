@@ -281,6 +281,17 @@ START_TEST(test_new_fields_decoded_and_checked)
         {"{\"code\":\"a\",\"kind\":\"amount_over\",\"threshold\":3,\"large_cents\":1e13,"
          "\"weight\":1}",
          "rules[0].large_cents"},
+        {"{\"code\":\"a\",\"kind\":\"spend_with_new_context\",\"threshold\":2,\"weight\":1}",
+         "rules[0].novelty"},
+        {"{\"code\":\"a\",\"kind\":\"spend_with_new_context\",\"threshold\":2,"
+         "\"novelty\":[\"device\"],\"weight\":1}",
+         "rules[0].novelty[0]"},
+        {"{\"code\":\"a\",\"kind\":\"spend_with_new_context\",\"threshold\":2,"
+         "\"novelty\":[\"store\",\"store\"],\"weight\":1}",
+         "rules[0].novelty[1]"},
+        {"{\"code\":\"a\",\"kind\":\"spend_with_new_context\",\"threshold\":2,"
+         "\"novelty\":\"store\",\"weight\":1}",
+         "rules[0].novelty"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char doc[512];
@@ -337,6 +348,28 @@ sale(int64_t ts, const char *cust, const char *card, const char *store, int64_t 
     return s;
 }
 
+/* Scores s after what st holds with rs into r; returns its decision. */
+static enum fr_decision
+scored(struct rp_state *st, const struct fr_rule_set *rs, const struct rp_sale *s,
+       struct fr_result *r)
+{
+    struct fr_facts f;
+
+    rp_facts(st, s, &f);
+    fr_score(rs, &f, r);
+    return r->decision;
+}
+
+/* 1 when the rule named code fired in r. */
+static int
+hit_named(const struct fr_rule_set *rs, const struct fr_result *r, const char *code)
+{
+    for (int i = 0; i < r->n_hits; i++)
+        if (strcmp(rs->rules[r->hits[i].rule].code, code) == 0)
+            return 1;
+    return 0;
+}
+
 /* The issue's story: one blocked $80,000 attempt, then the real customer's
  * $240 purchase. The attempt counts as an attempt, not as spend: the $240
  * is approved by the default rules. */
@@ -354,9 +387,7 @@ START_TEST(test_replay_declined_is_attempt_not_spend)
         TM_OK);
     for (int i = 0; i < 12; i++) { /* a customer spending about $200 */
         s = sale(T0 - 86400 * (30 - i), "c1", "card-1", "1", 18000 + 1000 * (i % 5));
-        rp_facts(st, &s, &f);
-        fr_score(&rs, &f, &r);
-        rp_add(st, &s, r.decision);
+        rp_add(st, &s, scored(st, &rs, &s, &r));
     }
     s = sale(T0, "c1", "card-1", "1", 8000000);
     rp_facts(st, &s, &f);
@@ -413,6 +444,144 @@ START_TEST(test_replay_attempts_population_and_voids)
     ck_assert_int_eq(f.reversals.amount[FR_SCOPE_OPERATOR][FR_WIN_1H], 6000);
     ck_assert_int_eq(f.reversals.count[FR_SCOPE_STORE][FR_WIN_1H], 3);
     ck_assert(!f.reversals.present[FR_SCOPE_CUSTOMER]);
+    rp_free(st);
+}
+END_TEST
+
+/* spend_with_new_context: the amount at its threshold, each novelty on its
+ * own, the history needed, a rule listing only some novelties. */
+START_TEST(test_spend_with_new_context_boundaries)
+{
+    static const int64_t totals[5] = {1000, 4000, 2000, 8000, 500};
+    struct fr_rule_set rs, ch;
+    struct fr_facts f;
+    struct fr_result r;
+    double obs = 0, q90;
+
+    one_rule("{\"code\":\"n\",\"kind\":\"spend_with_new_context\",\"threshold\":2,"
+             "\"min_history\":5,\"novelty\":[\"instrument\",\"channel\",\"store\"],\"weight\":60}",
+             &rs);
+    one_rule("{\"code\":\"n\",\"kind\":\"spend_with_new_context\",\"threshold\":2,"
+             "\"min_history\":5,\"novelty\":[\"channel\"],\"weight\":60}",
+             &ch);
+    ck_assert_int_eq(rs.rules[0].novelty, FR_NEW_INSTRUMENT | FR_NEW_CHANNEL | FR_NEW_STORE);
+    ck_assert_int_eq(ch.rules[0].novelty, FR_NEW_CHANNEL);
+    facts(&f);
+    f.has_customer = 1;
+    fr_history_from(totals, NULL, 5, &f.customer);
+    q90 = exp(f.customer.q90_log); /* between 4000 and 8000 */
+    f.context = (struct fr_context){5, 1, 5, 5, 5};
+    f.total_cents = (int64_t)ceil(2 * q90);
+    ck_assert_int_eq(fires(&rs, &f, NULL), 0); /* big, but all usual */
+    f.context.same_instrument = 0;             /* a card not among the 5 */
+    ck_assert_int_eq(fires(&rs, &f, &obs), 1);
+    ck_assert(obs == (double)f.total_cents / q90); /* exact */
+    fr_score(&rs, &f, &r);
+    ck_assert_ptr_nonnull(strstr(r.hits[0].message, "; new to them: card"));
+    ck_assert_int_eq(fires(&ch, &f, NULL), 0); /* this rule looks at channels only */
+    f.total_cents = (int64_t)floor(2 * q90);   /* just under twice the q90 */
+    if ((double)f.total_cents >= 2 * q90)
+        f.total_cents--;
+    ck_assert_int_eq(fires(&rs, &f, NULL), 0);
+    f.total_cents = 100000;
+    f.context.has_instrument = 0; /* no card given: never "new" */
+    ck_assert_int_eq(fires(&rs, &f, NULL), 0);
+    f.context.same_channel = 0;
+    ck_assert_int_eq(fires(&rs, &f, NULL), 1);
+    ck_assert_int_eq(fires(&ch, &f, NULL), 1);
+    f.context.same_channel = 1;
+    f.context.same_store = 0;
+    fr_score(&rs, &f, &r);
+    ck_assert_int_eq(r.n_hits, 1);
+    ck_assert_ptr_nonnull(strstr(r.hits[0].message, ": store"));
+    fr_history_from(totals, NULL, 4, &f.customer); /* 4 sales: too few */
+    f.context.n = 4;
+    ck_assert_int_eq(fires(&rs, &f, NULL), 0);
+    f.has_customer = 0; /* a guest has no usual */
+    fr_history_from(totals, NULL, 5, &f.customer);
+    f.context.n = 5;
+    ck_assert_int_eq(fires(&rs, &f, NULL), 0);
+}
+END_TEST
+
+/* The replay's context facts: counted over the customer's last 50 sales,
+ * declined attempts left out, and a card first used on a sale flagged and
+ * labelled fraud stays new. */
+START_TEST(test_replay_context_facts)
+{
+    struct rp_state *st = rp_new();
+    struct fr_facts f;
+    struct rp_sale s;
+
+    for (int i = 0; i < 6; i++) {
+        s = sale(T0 + 3600 * i, "c1", "card-1", "1", 2000);
+        s.channel = FR_CH_POS;
+        rp_add(st, &s, FR_APPROVE);
+    }
+    s = sale(T0 + 86400, "c1", "card-2", "2", 2000);
+    s.channel = FR_CH_ONLINE;
+    rp_facts(st, &s, &f);
+    ck_assert_int_eq(f.context.n, 6);
+    ck_assert(f.context.has_instrument && f.context.same_instrument == 0);
+    ck_assert(f.context.same_channel == 0 && f.context.same_store == 0);
+    s.issuer_declined = 1; /* declined: an attempt, never usual */
+    rp_add(st, &s, FR_APPROVE);
+    s.issuer_declined = 0;
+    s.label = 1; /* flagged and found fraudulent: its card stays new */
+    rp_add(st, &s, FR_REVIEW);
+    s.ts_s += 60;
+    rp_facts(st, &s, &f);
+    ck_assert_int_eq(f.context.n, 7);
+    ck_assert_int_eq(f.context.same_instrument, 0);
+    s.label = 0; /* flagged and found legitimate: now usual */
+    rp_add(st, &s, FR_REVIEW);
+    s = sale(T0 + 90000, "c1", "card-2", "1", 2000);
+    rp_facts(st, &s, &f);
+    ck_assert_int_eq(f.context.same_instrument, 1);
+    ck_assert_int_eq(f.context.same_store, 6);
+    for (int i = 0; i < FR_HISTORY_MAX; i++) { /* 50 newer sales with another card */
+        s = sale(T0 + 100000 + 60 * i, "c1", "card-3", "1", 2000);
+        rp_add(st, &s, FR_APPROVE);
+    }
+    s = sale(T0 + 200000, "c1", "card-1", "1", 2000);
+    rp_facts(st, &s, &f);
+    ck_assert_int_eq(f.context.n, FR_HISTORY_MAX);
+    ck_assert_int_eq(f.context.same_instrument, 0); /* card-1 is older than the last 50 */
+    ck_assert_int_eq(f.context.same_store, FR_HISTORY_MAX);
+    s.instrument[0] = '\0';
+    rp_facts(st, &s, &f);
+    ck_assert(!f.context.has_instrument && f.context.same_instrument == 0);
+    rp_free(st);
+}
+END_TEST
+
+/* Version 2 on a variable spender: a purchase 10 times their usual with
+ * their own card is only supporting evidence; with a card new to them it
+ * is flagged by spend_new_context. */
+START_TEST(test_default_v2_new_card_story)
+{
+    static const int64_t usual[12] = {3000,  12000, 5000,  25000, 8000,  2000,
+                                      15000, 6000,  40000, 4000,  10000, 7000};
+    struct rp_state *st = rp_new();
+    struct fr_rule_set rs;
+    struct fr_result r;
+    struct rp_sale s;
+    struct tm_err err;
+
+    ck_assert_int_eq(
+        tx_decode_rule_set_text(fr_default_rules_json, strlen(fr_default_rules_json), &rs, &err),
+        TM_OK);
+    for (int i = 0; i < 12; i++) { /* median $70, from $20 to $400 */
+        s = sale(T0 - 86400 * (30 - 2 * i), "c1", "card-1", "1", usual[i]);
+        ck_assert_int_eq(scored(st, &rs, &s, &r), FR_APPROVE);
+        rp_add(st, &s, r.decision);
+    }
+    s = sale(T0, "c1", "card-1", "1", 130000); /* a $1,300 television with their card */
+    ck_assert_int_eq(scored(st, &rs, &s, &r), FR_APPROVE);
+    ck_assert_msg(hit_named(&rs, &r, "spend_vs_customer_q90"), "the amount alone is noted");
+    s = sale(T0, "c1", "card-x", "1", 130000); /* the same with a card new to them */
+    ck_assert_int_ne(scored(st, &rs, &s, &r), FR_APPROVE);
+    ck_assert(hit_named(&rs, &r, "spend_new_context"));
     rp_free(st);
 }
 END_TEST
@@ -476,6 +645,9 @@ fraud_rules_suite(void)
     tcase_add_test(tc, test_replay_declined_is_attempt_not_spend);
     tcase_add_test(tc, test_replay_attempts_population_and_voids);
     tcase_add_test(tc, test_generator_labels);
+    tcase_add_test(tc, test_spend_with_new_context_boundaries);
+    tcase_add_test(tc, test_replay_context_facts);
+    tcase_add_test(tc, test_default_v2_new_card_story);
     suite_add_tcase(s, tc);
     return s;
 }
