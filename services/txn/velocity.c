@@ -137,6 +137,16 @@ tx_reversals_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t 
 }
 
 enum tm_code
+tx_reversals_add_principal(struct tm_redis *r, const char *sale_id, int64_t ts_s,
+                           int64_t amount_cents, int64_t now_s, const char *principal,
+                           struct fr_velocity *out, struct tm_err *err)
+{
+    const char *keys[FR_SCOPES] = {[FR_SCOPE_OPERATOR] = principal};
+
+    return add_in("revp", r, sale_id, ts_s, amount_cents, now_s, keys, out, err);
+}
+
+enum tm_code
 tx_velocity_unspend(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t amount_cents,
                     const char *const keys[FR_SCOPES], struct tm_err *err)
 {
