@@ -13,7 +13,9 @@
  * drops what is over 25 h older than it and keeps its 256 (FR_ATTEMPTS_MAX
  * x 4) newest; both keys expire 25 h after the last write. Each list's
  * earlier attempts (ts - 24 h .. ts, not this sale) come back newest first
- * as texts. */
+ * as texts. Key names: tm:att:<z|h>:<i|c>:<id> — the key's type and scope
+ * come before the client's id, so no id (which may hold ':') can name
+ * another list's key. */
 static const char add_script[] =
     "local sid, ts, row, max = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])\n"
     "local out = {}\n"
@@ -96,13 +98,13 @@ tx_attempts_add(struct tm_redis *r, const struct tx_attempt_in *a, const char *i
     memset(inst, 0, sizeof *inst);
     memset(cust, 0, sizeof *cust);
     if (instrument && instrument[0]) {
-        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:i:%s", instrument);
-        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:i:%s:rows", instrument);
+        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:z:i:%s", instrument);
+        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:h:i:%s", instrument);
         outs[n_lists++] = inst;
     }
     if (customer && customer[0]) {
-        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:c:%s", customer);
-        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:c:%s:rows", customer);
+        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:z:c:%s", customer);
+        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:h:c:%s", customer);
         outs[n_lists++] = cust;
     }
     if (n_lists == 0) { /* nothing to list: both read as empty */
@@ -146,9 +148,9 @@ tx_attempts_outcome(struct tm_redis *r, const char *sale_id, const char *instrum
     enum tm_code rc;
 
     if (instrument && instrument[0])
-        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:i:%s:rows", instrument);
+        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:h:i:%s", instrument);
     if (customer && customer[0])
-        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:c:%s:rows", customer);
+        snprintf(keys[n_keys++], sizeof keys[0], "tm:att:h:c:%s", customer);
     if (n_keys == 0)
         return TM_OK;
     for (int i = 0; i < n_keys; i++)

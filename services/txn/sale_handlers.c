@@ -559,8 +559,9 @@ struct void_eval {
  * and operator in Redis, this one included (once per sale id). */
 static void
 void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator_id,
-           struct fr_facts *f)
+           const char *principal, struct fr_facts *f)
 {
+    struct fr_velocity pv;
     cJSON *t = NULL;
     const cJSON *it;
     char sid[40], cust[24] = "", store[24] = "";
@@ -593,11 +594,21 @@ void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator
     keys[FR_SCOPE_OPERATOR] = operator_id;
     snprintf(sid, sizeof sid, "%" PRId64, id);
     r = tm_redis_pool_get(app->redis, 200);
-    if (!r || tx_reversals_add(r, sid, f->ts_s, f->total_cents, f->ts_s, keys, &f->reversals, &e) !=
-                  TM_OK) {
+    if (!r ||
+        tx_reversals_add(r, sid, f->ts_s, f->total_cents, f->ts_s, keys, &f->reversals, &e) !=
+            TM_OK ||
+        tx_reversals_add_principal(r, sid, f->ts_s, f->total_cents, f->ts_s, principal, &pv, &e) !=
+            TM_OK) {
         f->reversals.evaluated = 0; /* the void rules are listed as skipped */
         tm_log_warn(NULL, "reversals.unavailable", "sale=%s error=\"%s\"", sid,
                     r ? e.message : "no Redis connection");
+    } else { /* the operator rules read the larger of operator and principal */
+        for (int w = 0; w < FR_WINDOWS; w++) {
+            int64_t *n = &f->reversals.count[FR_SCOPE_OPERATOR][w];
+            int64_t *a = &f->reversals.amount[FR_SCOPE_OPERATOR][w];
+            *n = *n > pv.count[FR_SCOPE_OPERATOR][w] ? *n : pv.count[FR_SCOPE_OPERATOR][w];
+            *a = *a > pv.amount[FR_SCOPE_OPERATOR][w] ? *a : pv.amount[FR_SCOPE_OPERATOR][w];
+        }
     }
     tm_redis_pool_put(app->redis, r);
 }
@@ -607,7 +618,7 @@ void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator
  * the void is not scored). */
 static enum tm_code
 score_void(struct tm_ctx *ctx, int64_t id, const char *cur, const char *operator_id,
-           struct void_eval *ve, struct tm_err *err)
+           const char *principal, struct void_eval *ve, struct tm_err *err)
 {
     struct tx_app *app = ctx->app;
     struct tx_sale_facts x;
@@ -626,39 +637,72 @@ score_void(struct tm_ctx *ctx, int64_t id, const char *cur, const char *operator
     tx_sale_facts_fini(&x);
     if (rc != TM_OK)
         return rc;
-    void_facts(app, id, cur, operator_id, &f);
+    void_facts(app, id, cur, operator_id, principal, &f);
     fr_score(&ve->rs, &f, &ve->res);
     if (encode_result(&ve->rs, &ve->res, &ve->hits, &ve->skipped) != TM_OK)
         return tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
     return TM_OK;
 }
 
-/* The 422 `declined` of a void scored decline: nothing changed; details
+/* The 422 `declined` of a void whose decline is recorded on the sale (doc,
+ * its JSON, void_fraud.decision "decline"): nothing else changed; details
  * carry the transaction as it stays and how the void was scored. */
 static enum tm_code
-decline_void(struct tm_ctx *ctx, const char *cur, const struct void_eval *ve, struct tm_reply *rep,
-             struct tm_err *err)
+decline_void(struct tm_ctx *ctx, const char *doc, struct tm_reply *rep, struct tm_err *err)
 {
+    cJSON *t = NULL;
+    const cJSON *vf, *sc;
+    char *vfs = NULL;
     struct tm_buf d;
     struct tm_err e;
     enum tm_code rc;
 
+    if (tm_json_parse(doc, strlen(doc), TM_JSON_DEPTH_MAX, "transaction", &t, NULL) != TM_OK ||
+        !(vf = cJSON_GetObjectItem(t, "void_fraud")) || !(vfs = cJSON_PrintUnformatted(vf))) {
+        cJSON_Delete(t);
+        return tm_err_set(err, TM_INTERNAL, NULL, "declined void: no void_fraud recorded");
+    }
+    sc = cJSON_GetObjectItem(vf, "score");
     tm_buf_init(&d, 1 << 20);
-    rc = too_big(tm_buf_printf(&d,
-                               "{\"transaction\":%s,\"void_fraud\":{\"rule_set_version\":%d,"
-                               "\"score\":%.2f,\"decision\":\"decline\",\"rules\":%s,"
-                               "\"not_evaluated\":%s}}",
-                               cur, ve->version, ve->res.score, ve->hits.p, ve->skipped.p),
-                 err);
+    rc = too_big(tm_buf_printf(&d, "{\"transaction\":%s,\"void_fraud\":%s}", doc, vfs), err);
     if (rc == TM_OK) {
         free(rep->details);
         rep->details = tm_buf_steal(&d);
         tm_err_set(&e, TM_DECLINED, "id",
-                   "void declined: fraud score %.0f reaches the decline threshold", ve->res.score);
+                   "void declined: fraud score %.0f reaches the decline threshold",
+                   cJSON_IsNumber(sc) ? sc->valuedouble : 0.0);
         tm_reply_error(rep, &e, ctx->req->id);
     }
     tm_buf_fini(&d);
+    cJSON_free(vfs);
+    cJSON_Delete(t);
     return rc;
+}
+
+/* 1 when the sale (JSON cur) had a void declined (recorded on it). */
+static int
+void_was_declined(const char *cur)
+{
+    cJSON *t = NULL;
+    const cJSON *d;
+    int yes;
+
+    if (tm_json_parse(cur, strlen(cur), TM_JSON_DEPTH_MAX, "transaction", &t, NULL) != TM_OK)
+        return 0;
+    d = cJSON_GetObjectItem(cJSON_GetObjectItem(t, "void_fraud"), "decision");
+    yes = cJSON_IsString(d) && strcmp(d->valuestring, "decline") == 0;
+    cJSON_Delete(t);
+    return yes;
+}
+
+/* 1 when the caller may override a declined void (fraud.review). */
+static int
+may_override(const struct tm_ctx *ctx)
+{
+    enum tm_role role;
+
+    return tm_role_parse(ctx->req->principal.role, &role) &&
+           tm_role_allows(role, TM_PERM_FRAUD_REVIEW);
 }
 
 enum tm_code
@@ -668,6 +712,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct tx_void v;
     char status[16], who[96];
     const char *op;
+    int declined;
     int64_t id = 0;
     struct tm_buf cur;
     cJSON *body = NULL;
@@ -696,16 +741,25 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         rc = tm_err_set(err, TM_CONFLICT, "id", "a %s sale cannot be voided", status);
         goto out;
     }
-    if ((rc = score_void(ctx, id, cur.p, op, ve, err)) != TM_OK)
+    /* a declined void stays declined, whoever the body names, unless a
+     * fraud analyst overrides it (docs/fraud.md "A void") */
+    if ((declined = void_was_declined(cur.p)) && !may_override(ctx)) {
+        rc = decline_void(ctx, cur.p, rep, err);
         goto out;
-    if (ve->version && ve->res.decision == FR_DECLINE) {
-        rc = decline_void(ctx, cur.p, ve, rep, err);
+    }
+    if ((rc = score_void(ctx, id, cur.p, op, who, ve, err)) != TM_OK)
+        goto out;
+    struct tx_void_score vs = {ve->version, ve->res.score, fr_decision_name(ve->res.decision),
+                               ve->version ? ve->hits.p : NULL, ve->skipped.p};
+    if (ve->version && ve->res.decision == FR_DECLINE && !declined) {
+        /* recorded on the sale (it stays completed) and answered */
+        tm_buf_reset(&cur);
+        if ((rc = tx_db_void_declined(ctx->db, id, op, &vs, &cur, err)) == TM_OK)
+            rc = decline_void(ctx, cur.p, rep, err);
         goto out;
     }
     /* the stock first: reversing is idempotent, so a crash after it and a
      * retry of the void give the stock back once */
-    struct tx_void_score vs = {ve->version, ve->res.score, fr_decision_name(ve->res.decision),
-                               ve->version ? ve->hits.p : NULL, ve->skipped.p};
     if ((rc = tx_stock_reverse(ctx->app, id, ctx->req->id,
                                ctx->req->deadline_ms ? ctx->req->deadline_ms : tm_now_ms() + 10000,
                                err)) != TM_OK ||

@@ -625,6 +625,28 @@ tx_db_sale_void(PGconn *db, int64_t id, const char *reason, const char *operator
 }
 
 enum tm_code
+tx_db_void_declined(PGconn *db, int64_t id, const char *operator_id, const struct tx_void_score *vs,
+                    struct tm_buf *out, struct tm_err *err)
+{
+    struct tm_db_int tid, ver;
+    char score[32];
+    const char *params[6] = {
+        tm_db_int(&tid, id), operator_id,           tm_db_int(&ver, vs->rule_set_version), score,
+        vs->reasons_json,    vs->not_evaluated_json};
+
+    snprintf(score, sizeof score, "%.2f", vs->score);
+    return tm_db_json_one(
+        db,
+        "WITH v AS (UPDATE txn.transactions SET void_operator = $2, void_rule_set_version = "
+        "$3::int,"
+        " void_score = $4::float8, void_decision = 'decline', void_reasons = $5::jsonb,"
+        " void_not_evaluated = $6::jsonb"
+        " WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
+        " SELECT " TX_JSON " FROM v t",
+        6, params, "id", "completed transaction", out, err);
+}
+
+enum tm_code
 tx_db_sale_review(PGconn *db, int64_t id, const char *label, const char *note, const char *who,
                   int64_t *customer_id, struct tm_buf *out, struct tm_err *err)
 {

@@ -189,6 +189,13 @@ TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *re
                                           const char *operator_id, const struct tx_void_score *vs,
                                           struct tm_buf *out, struct tm_err *err);
 
+/* Records on a completed sale that its void, by operator_id, was scored
+ * decline as vs says (it stays completed; a later void by a caller without
+ * fraud.review is answered with the same decline). Writes the sale's JSON. */
+TM_MUSTCHECK enum tm_code tx_db_void_declined(PGconn *db, int64_t id, const char *operator_id,
+                                              const struct tx_void_score *vs, struct tm_buf *out,
+                                              struct tm_err *err);
+
 /* Records the review of a flagged sale; TM_CONFLICT (label) when it was
  * already reviewed, TM_UNPROCESSABLE when it was approved. Counts the label
  * on the customer (the caller then sets its risk score). Writes the sale's

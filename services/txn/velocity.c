@@ -22,13 +22,13 @@ static const char add_script[] =
     "  for g = 1, 3 do\n"
     "    local gs = gran[g] local b = ts - (ts % gs)\n"
     "    local key = KEYS[k] .. ':' .. gs .. ':' .. b\n"
+    "    local ttl = b + gs + win[g] - now\n"
+    "    if ttl < 3600 then ttl = 3600 end\n"
     "    if fresh then\n"
     "      redis.call('HINCRBY', key, 'n', 1) redis.call('HINCRBY', key, 'a', amt)\n"
-    "      local ttl = b + gs + win[g] - now\n"
-    "      if ttl < 3600 then ttl = 3600 end\n"
     "      redis.call('EXPIRE', key, ttl)\n"
     "    elseif restore then\n"
-    "      redis.call('HINCRBY', key, 'a', amt)\n"
+    "      redis.call('HINCRBY', key, 'a', amt) redis.call('EXPIRE', key, ttl)\n"
     "    end\n"
     "    local n, a = 0, 0\n"
     "    for i = 0, span[g] - 1 do\n"
@@ -134,6 +134,16 @@ tx_reversals_add(struct tm_redis *r, const char *sale_id, int64_t ts_s, int64_t 
                  struct tm_err *err)
 {
     return add_in("rev", r, sale_id, ts_s, amount_cents, now_s, keys, out, err);
+}
+
+enum tm_code
+tx_reversals_add_principal(struct tm_redis *r, const char *sale_id, int64_t ts_s,
+                           int64_t amount_cents, int64_t now_s, const char *principal,
+                           struct fr_velocity *out, struct tm_err *err)
+{
+    const char *keys[FR_SCOPES] = {[FR_SCOPE_OPERATOR] = principal};
+
+    return add_in("revp", r, sale_id, ts_s, amount_cents, now_s, keys, out, err);
 }
 
 enum tm_code

@@ -35,6 +35,14 @@ TM_MUSTCHECK enum tm_code tx_reversals_add(struct tm_redis *r, const char *sale_
                                            const char *const keys[FR_SCOPES],
                                            struct fr_velocity *out, struct tm_err *err);
 
+/* The same, kept apart for the signed-in principal who voided (out's
+ * operator scope only): the named operator is the cashier the POS says,
+ * the principal is who actually asked, and both are counted. */
+TM_MUSTCHECK enum tm_code tx_reversals_add_principal(struct tm_redis *r, const char *sale_id,
+                                                     int64_t ts_s, int64_t amount_cents,
+                                                     int64_t now_s, const char *principal,
+                                                     struct fr_velocity *out, struct tm_err *err);
+
 /* Takes sale_id's amount back out of the buckets tx_velocity_add put it in
  * (same ts_s, amount_cents and keys): the sale was declined. Once per sale
  * id; a later tx_velocity_add of the same sale id (a resumed try scored

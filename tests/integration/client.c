@@ -17,6 +17,8 @@
 #include "common/buf.h"
 #include "common/time.h"
 
+#include "services/gateway/token.h"
+
 struct stack st;
 const char *const test_roles[6] = {"admin",   "store_manager", "buyer",
                                    "analyst", "fraud_analyst", "viewer"};
@@ -412,4 +414,24 @@ cash_sale(const char *key, long long store, long long p)
     id = jint(&r, "id");
     resp_free(&r);
     return id;
+}
+
+void
+manager_token_as(const char *sub, long long store, char *out, size_t size)
+{
+    static int n;
+    struct gw_claims cl;
+    int64_t now = tm_now_ms() / 1000;
+
+    memset(&cl, 0, sizeof cl);
+    snprintf(cl.sub, sizeof cl.sub, "%s", sub);
+    snprintf(cl.role, sizeof cl.role, "store_manager");
+    snprintf(cl.jti, sizeof cl.jti, "mt%d%.20s", n++, run_tag());
+    cl.stores[0] = store;
+    cl.n_stores = 1;
+    cl.iat = now - 10;
+    cl.exp = now + 600;
+    ck_assert_int_eq(gw_token_sign(&cl, (const unsigned char *)st.jwt_secret, strlen(st.jwt_secret),
+                                   out, size, NULL),
+                     TM_OK);
 }

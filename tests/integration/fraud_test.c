@@ -13,7 +13,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "common/time.h"
+
+#include "services/gateway/token.h"
 #include "tests/integration/client.h"
 
 /* A plain rule set for the tests that follow. */
@@ -300,6 +304,42 @@ START_TEST(test_small_attempts_then_large_an_hour_later)
 }
 END_TEST
 
+/* A sale whose instrument is another card's id plus ":rows" must not
+ * touch that card's attempt list (the review's F1: it made the card's list
+ * a sorted set, every later attempt of the card failed WRONGTYPE and its
+ * attempt rules were skipped): the card's testing is still seen. */
+START_TEST(test_instrument_names_cannot_collide)
+{
+    long long store = new_store(), product = new_product();
+    char key[32], at[40];
+    const cJSON *ne;
+    struct resp r;
+
+    receive(store, product, 40);
+    wait_known(store, product);
+    set_rules("{\"note\":\"test key collision\",\"rules\":[{\"code\":\"testing_cashout\","
+              "\"kind\":\"small_then_large\",\"scope\":\"instrument\",\"window\":\"24h\","
+              "\"small_cents\":500,\"large_cents\":10000,\"threshold\":5,\"weight\":70}]}");
+    sale("kc-poison", store, 0, product, 1, "5", "kc-card:rows", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+    for (int i = 0; i < 5; i++) {
+        snprintf(key, sizeof key, "kc-%d", i);
+        minutes_ago(75 - i, at, sizeof at);
+        sale(key, store, 0, product, 1, "5", "kc-card", at, &r);
+        ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+        resp_free(&r);
+    }
+    sale("kc-large", store, 0, product, 20, "5", "kc-card", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ne = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "fraud"), "not_evaluated");
+    ck_assert_msg(cJSON_GetArraySize(ne) == 0, "%s", r.body);
+    ck_assert_double_eq(observed(&r, "testing_cashout"), 5);
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
 /* An account takeover of a customer whose spend varies: 12x their usual
  * is flagged by the spend-over-their-90th-percentile rule. */
 START_TEST(test_takeover_of_variable_spender)
@@ -412,29 +452,51 @@ END_TEST
 /* An operator's burst of voids: the third is flagged (goes through, listed
  * for fraud analysts), the fourth declined (422 declined, nothing
  * changes: the sale stays completed and its stock stays sold). */
+/* Void rules as a fraud analyst would set them for a test: three voids
+ * by one operator within an hour flag, four decline. */
+#define VOID_RULES                                                                                 \
+    "{\"note\":\"test void burst\",\"rules\":["                                                    \
+    "{\"code\":\"operator_voids\",\"kind\":\"void_count\",\"scope\":\"operator\","                 \
+    "\"window\":\"1h\",\"threshold\":3,\"weight\":60},"                                            \
+    "{\"code\":\"operator_voids_more\",\"kind\":\"void_count\",\"scope\":"                         \
+    "\"operator\",\"window\":\"1h\",\"threshold\":4,\"weight\":30}]}"
+
+/* A till's token: a store manager of store only, signed in as a principal
+ * of its own (so no other test's voids count under it). */
+static void
+clerk_token(long long store, char *out, size_t size)
+{
+    static int n;
+    char sub[40];
+
+    /* Check runs each test in a child of its own: its pid tells them apart */
+    snprintf(sub, sizeof sub, "user:%lld",
+             1000000000LL + (long long)getpid() * 1000 + (tm_now_ms() / 1000 % 100) * 10 +
+                 n++ % 10);
+    manager_token_as(sub, store, out, size);
+}
+
 START_TEST(test_operator_void_burst)
 {
-    long long store = new_store(), product = new_product(), ids[4];
+    char tok[GW_TOKEN_MAX];
+    long long store = new_store(), product = new_product(), ids[4], a, b;
     char key[32], path[96], op[48], body[96];
-    const cJSON *vf;
+    const cJSON *vf, *items;
     struct resp r;
 
     receive(store, product, 10);
     wait_known(store, product);
+    clerk_token(store, tok, sizeof tok);
     snprintf(op, sizeof op, "clerk-%s", run_tag());
     for (int i = 0; i < 4; i++) {
         snprintf(key, sizeof key, "vb-%d", i);
         ids[i] = cash_sale(key, store, product);
     }
-    set_rules("{\"note\":\"test void burst\",\"rules\":["
-              "{\"code\":\"operator_voids\",\"kind\":\"void_count\",\"scope\":\"operator\","
-              "\"window\":\"1h\",\"threshold\":3,\"weight\":60},"
-              "{\"code\":\"operator_voids_more\",\"kind\":\"void_count\",\"scope\":"
-              "\"operator\",\"window\":\"1h\",\"threshold\":4,\"weight\":30}]}");
+    set_rules(VOID_RULES);
     snprintf(body, sizeof body, "{\"operator\":\"%s\"}", op);
     for (int i = 0; i < 4; i++) {
         snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", ids[i]);
-        ck_assert_int_eq(http("POST", path, body, &r), 0);
+        ck_assert_int_eq(http_as(tok, "POST", path, body, &r), 0);
         if (i < 2) {
             ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
             vf = cJSON_GetObjectItem(r.json, "void_fraud");
@@ -451,23 +513,76 @@ START_TEST(test_operator_void_burst)
         }
         resp_free(&r);
     }
-    /* the declined void changed nothing */
+    /* the declined void stays declined: the same body again, another
+     * operator named (the review's F2), or none */
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", ids[3]);
+    for (int k = 0; k < 3; k++) {
+        char other[96];
+        snprintf(other, sizeof other, "{\"operator\":\"x-%s\"}", run_tag());
+        ck_assert_int_eq(http_as(tok, "POST", path, k == 0 ? body : k == 1 ? other : NULL, &r), 0);
+        ck_assert_msg(r.status == 422, "retry %d: %d %s", k, r.status, r.body);
+        ck_assert_str_eq(err_code(&r), "declined");
+        resp_free(&r);
+    }
+    /* the declined void changed nothing but its record on the sale */
     ck_assert_int_eq(
         sql_intf("SELECT count(*) FROM txn.transactions WHERE id = %lld AND status = 'completed'"
-                 " AND void_decision IS NULL",
-                 ids[3]),
+                 " AND void_decision = 'decline' AND void_operator = '%s'",
+                 ids[3], op),
         1);
     wait_stock_level("on_hand", store, product, 9); /* 10 - 4 sold + 3 voided */
-    /* the flagged void is on the fraud analysts' list */
+    /* the flagged and the declined void are on the fraud analysts' list */
     snprintf(path, sizeof path, "/api/v1/transactions?void_flagged=true&store_id=%lld", store);
     ck_assert_int_eq(http("GET", path, NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);
-    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 1);
-    ck_assert_int_eq((long long)cJSON_GetObjectItem(
-                         cJSON_GetArrayItem(cJSON_GetObjectItem(r.json, "items"), 0), "id")
-                         ->valuedouble,
-                     ids[2]);
+    items = cJSON_GetObjectItem(r.json, "items");
+    ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+    a = (long long)cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "id")->valuedouble;
+    b = (long long)cJSON_GetObjectItem(cJSON_GetArrayItem(items, 1), "id")->valuedouble;
+    ck_assert((a == ids[2] && b == ids[3]) || (a == ids[3] && b == ids[2]));
     resp_free(&r);
+    /* a fraud analyst (fraud.review; here the admin, who also holds
+     * txn.write) overrides the decline */
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", ids[3]);
+    ck_assert_int_eq(http("POST", path, body, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "status"), "voided");
+    resp_free(&r);
+    wait_stock_level("on_hand", store, product, 10);
+    restore_rules();
+}
+END_TEST
+
+/* Naming another operator on every void does not dodge the operator
+ * rules: the signed-in principal's voids are counted too. */
+START_TEST(test_renamed_operator_cannot_dodge)
+{
+    char tok[GW_TOKEN_MAX];
+    long long store = new_store(), product = new_product(), ids[4];
+    char key[32], path[96], body[96];
+    struct resp r;
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    clerk_token(store, tok, sizeof tok);
+    for (int i = 0; i < 4; i++) {
+        snprintf(key, sizeof key, "vr-%d", i);
+        ids[i] = cash_sale(key, store, product);
+    }
+    set_rules(VOID_RULES);
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", ids[i]);
+        snprintf(body, sizeof body, "{\"operator\":\"alias%d-%s\"}", i, run_tag());
+        ck_assert_int_eq(http_as(tok, "POST", path, body, &r), 0);
+        if (i < 3)
+            ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+        else {
+            ck_assert_msg(r.status == 422, "%d %s", r.status, r.body);
+            ck_assert_str_eq(err_code(&r), "declined");
+        }
+        resp_free(&r);
+    }
+    wait_stock_level("on_hand", store, product, 9);
     restore_rules();
 }
 END_TEST
@@ -488,6 +603,8 @@ fraud_suite(void)
     tcase_add_test(tc, test_big_purchase_with_new_card);
     tcase_add_test(tc, test_first_purchase_far_above_usual);
     tcase_add_test(tc, test_operator_void_burst);
+    tcase_add_test(tc, test_renamed_operator_cannot_dodge);
+    tcase_add_test(tc, test_instrument_names_cannot_collide);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -204,20 +204,7 @@ END_TEST
 static void
 manager_token(long long store, char *out, size_t size)
 {
-    struct gw_claims cl;
-    int64_t now = tm_now_ms() / 1000;
-
-    memset(&cl, 0, sizeof cl);
-    snprintf(cl.sub, sizeof cl.sub, "user:1");
-    snprintf(cl.role, sizeof cl.role, "store_manager");
-    snprintf(cl.jti, sizeof cl.jti, "ws%.20s", run_tag());
-    cl.stores[0] = store;
-    cl.n_stores = 1;
-    cl.iat = now - 10;
-    cl.exp = now + 600;
-    ck_assert_int_eq(gw_token_sign(&cl, (const unsigned char *)st.jwt_secret, strlen(st.jwt_secret),
-                                   out, size, NULL),
-                     TM_OK);
+    manager_token_as("user:1", store, out, size);
 }
 
 START_TEST(test_ws_store_manager_sees_own_store_only)
