@@ -122,6 +122,11 @@ START_TEST(test_no_instance_up_is_503_and_not_ready)
     struct resp r;
     int64_t t0;
 
+    /* their supervisors first: one would start its instance again a second
+     * later, and a request meeting a starting instance waits it out (504) */
+    for (int n = 1; n <= st.n_inventory; n++)
+        sh("kill -KILL \"$(cat '%s/pid/inventory-%d.pid.sup' 2>/dev/null)\" 2>/dev/null",
+           st.run_dir, n);
     for (int n = 1; n <= st.n_inventory; n++)
         ck_assert_int_eq(kill(pid_of("inventory", n), SIGKILL), 0);
     tm_sleep_ms(200);
