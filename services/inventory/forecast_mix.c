@@ -19,20 +19,28 @@ fc_mix_init(struct fc_mix *x, int k, const enum fc_model *models, const struct f
     }
 }
 
-void
-fc_mix_path(const struct fc_mix *x, int H, double *out)
+/* The mean over the mix's models of one(model, H, path) into out[0..H). */
+static void
+mix_mean(const struct fc_mix *x, int H, void (*one)(const struct fc_state *, int, double *),
+         double *out)
 {
-    double one[FC_MAX_HORIZON];
+    double v[FC_MAX_HORIZON];
 
-    fc_state_path(&x->s[0], H, out);
+    one(&x->s[0], H, out);
     for (int i = 1; i < x->k; i++) {
-        fc_state_path(&x->s[i], H, one);
+        one(&x->s[i], H, v);
         for (int h = 0; h < H; h++)
-            out[h] += one[h];
+            out[h] += v[h];
     }
     if (x->k > 1)
         for (int h = 0; h < H; h++)
             out[h] /= x->k;
+}
+
+void
+fc_mix_path(const struct fc_mix *x, int H, double *out)
+{
+    mix_mean(x, H, fc_state_path, out);
 }
 
 void
@@ -49,17 +57,7 @@ fc_state_point(const struct fc_state *s, int H, double *out)
 void
 fc_mix_point(const struct fc_mix *x, int H, double *out)
 {
-    double one[FC_MAX_HORIZON];
-
-    fc_state_point(&x->s[0], H, out);
-    for (int i = 1; i < x->k; i++) {
-        fc_state_point(&x->s[i], H, one);
-        for (int h = 0; h < H; h++)
-            out[h] += one[h];
-    }
-    if (x->k > 1)
-        for (int h = 0; h < H; h++)
-            out[h] /= x->k;
+    mix_mean(x, H, fc_state_point, out);
 }
 
 void

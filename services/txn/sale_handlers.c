@@ -554,15 +554,14 @@ struct void_eval {
     struct tm_buf hits, skipped;
 };
 
-/* The facts of voiding the sale whose JSON is cur (its customer, store,
- * channel and total), by operator: the voids counted per customer, store
- * and operator in Redis, this one included (once per sale id). */
+/* The facts of voiding the sale t (its customer, store, channel and total),
+ * by operator: the voids counted per customer, store and operator in Redis,
+ * this one included (once per sale id). */
 static void
-void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator_id,
+void_facts(struct tx_app *app, int64_t id, const cJSON *t, const char *operator_id,
            const char *principal, struct fr_facts *f)
 {
     struct fr_velocity pv;
-    cJSON *t = NULL;
     const cJSON *it;
     char sid[40], cust[24] = "", store[24] = "";
     const char *keys[FR_SCOPES] = {NULL};
@@ -570,8 +569,6 @@ void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator
     struct tm_err e;
 
     memset(f, 0, sizeof *f);
-    if (tm_json_parse(cur, strlen(cur), TM_JSON_DEPTH_MAX, "transaction", &t, NULL) != TM_OK)
-        t = NULL; /* our own document: read as empty if ever it did not parse */
     f->event = FR_EV_VOID;
     f->ts_s = tm_now_ms() / 1000;
     /* the sale kinds are silent on a void: their facts read as evaluated */
@@ -590,7 +587,6 @@ void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator
         f->total_cents = (int64_t)it->valuedouble;
     if ((it = cJSON_GetObjectItem(t, "channel")) && cJSON_IsString(it))
         f->channel = channel_of(it->valuestring);
-    cJSON_Delete(t);
     keys[FR_SCOPE_OPERATOR] = operator_id;
     snprintf(sid, sizeof sid, "%" PRId64, id);
     r = tm_redis_pool_get(app->redis, 200);
@@ -613,11 +609,11 @@ void_facts(struct tx_app *app, int64_t id, const char *cur, const char *operator
     tm_redis_pool_put(app->redis, r);
 }
 
-/* Scores the void of sale id (JSON cur) by operator with the newest rule
+/* Scores the void of sale id (t, its document) by operator with the newest rule
  * set's void rules into ve (ve->version 0 when there is no rule set yet:
  * the void is not scored). */
 static enum tm_code
-score_void(struct tm_ctx *ctx, int64_t id, const char *cur, const char *operator_id,
+score_void(struct tm_ctx *ctx, int64_t id, const cJSON *t, const char *operator_id,
            const char *principal, struct void_eval *ve, struct tm_err *err)
 {
     struct tx_app *app = ctx->app;
@@ -637,7 +633,7 @@ score_void(struct tm_ctx *ctx, int64_t id, const char *cur, const char *operator
     tx_sale_facts_fini(&x);
     if (rc != TM_OK)
         return rc;
-    void_facts(app, id, cur, operator_id, principal, &f);
+    void_facts(app, id, t, operator_id, principal, &f);
     fr_score(&ve->rs, &f, &ve->res);
     if (encode_result(&ve->rs, &ve->res, &ve->hits, &ve->skipped) != TM_OK)
         return tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
@@ -679,20 +675,13 @@ decline_void(struct tm_ctx *ctx, const char *doc, struct tm_reply *rep, struct t
     return rc;
 }
 
-/* 1 when the sale (JSON cur) had a void declined (recorded on it). */
+/* 1 when the sale t had a void declined (recorded on it). */
 static int
-void_was_declined(const char *cur)
+void_was_declined(const cJSON *t)
 {
-    cJSON *t = NULL;
-    const cJSON *d;
-    int yes;
+    const cJSON *d = cJSON_GetObjectItem(cJSON_GetObjectItem(t, "void_fraud"), "decision");
 
-    if (tm_json_parse(cur, strlen(cur), TM_JSON_DEPTH_MAX, "transaction", &t, NULL) != TM_OK)
-        return 0;
-    d = cJSON_GetObjectItem(cJSON_GetObjectItem(t, "void_fraud"), "decision");
-    yes = cJSON_IsString(d) && strcmp(d->valuestring, "decline") == 0;
-    cJSON_Delete(t);
-    return yes;
+    return cJSON_IsString(d) && strcmp(d->valuestring, "decline") == 0;
 }
 
 /* 1 when the caller may override a declined void (fraud.review). */
@@ -715,7 +704,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int declined;
     int64_t id = 0;
     struct tm_buf cur;
-    cJSON *body = NULL;
+    cJSON *body = NULL, *sale = NULL;
     enum tm_code rc;
 
     tm_buf_init(&cur, 1 << 20);
@@ -741,13 +730,18 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         rc = tm_err_set(err, TM_CONFLICT, "id", "a %s sale cannot be voided", status);
         goto out;
     }
+    /* the sale's own document, read once for the checks and facts below */
+    if (tm_json_parse(cur.p, cur.len, TM_JSON_DEPTH_MAX, "transaction", &sale, NULL) != TM_OK) {
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "transaction %" PRId64 ": unreadable document", id);
+        goto out;
+    }
     /* a declined void stays declined, whoever the body names, unless a
      * fraud analyst overrides it (docs/fraud.md "A void") */
-    if ((declined = void_was_declined(cur.p)) && !may_override(ctx)) {
+    if ((declined = void_was_declined(sale)) && !may_override(ctx)) {
         rc = decline_void(ctx, cur.p, rep, err);
         goto out;
     }
-    if ((rc = score_void(ctx, id, cur.p, op, who, ve, err)) != TM_OK)
+    if ((rc = score_void(ctx, id, sale, op, who, ve, err)) != TM_OK)
         goto out;
     struct tx_void_score vs = {ve->version, ve->res.score, fr_decision_name(ve->res.decision),
                                ve->version ? ve->hits.p : NULL, ve->skipped.p};
@@ -768,6 +762,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         goto out;
     rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, err);
 out:
+    cJSON_Delete(sale);
     cJSON_Delete(body);
     tm_buf_fini(&cur);
     tm_buf_fini(&ve->hits);
