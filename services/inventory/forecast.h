@@ -159,6 +159,12 @@ struct fc_result {
     int regressors_used;
     enum fc_regressors_mode regressors_mode; /* how, when used (FC_X_NONE when not) */
     struct fc_accuracy without;
+    /* the choice of the adjusted history: the backtest MASE it had to beat
+     * by FC_REGRESSOR_GAIN (the better of none and the overlay) and its
+     * own (NaN when not computed); x_ordinary 1 when both are over the
+     * backtest's ordinary periods only, the horizon having none other */
+    int x_ordinary;
+    double x_bar_mase, x_adjusted_mase;
     int n_effects;
     struct fc_effect effects[FC_MAX_REGRESSORS];
     int analytic; /* 1: ETS variance formulas; 0: empirical errors */
@@ -234,7 +240,10 @@ struct fc_regressors {
  * none's backtest MASE by at least FC_REGRESSOR_GAIN, the adjusted history
  * when it lowers the lower of the two by as much (out->regressors_used and
  * out->regressors_mode say which; the final effects are then re-estimated
- * on the whole history). Errors as fc_run's, and TM_INVALID with field
+ * on the whole history). When no period of the horizon has an effect, the
+ * overlay is not offered and none and the adjusted history are compared on
+ * the backtest's ordinary periods only (out->x_ordinary). Errors as
+ * fc_run's, and TM_INVALID with field
  * "regressors" for k outside 0..FC_MAX_REGRESSORS or a NULL array. */
 #define FC_REGRESSOR_GAIN 0.02
 TM_MUSTCHECK enum tm_code fc_run_x(const double *y, int n, const struct fc_regressors *xr,

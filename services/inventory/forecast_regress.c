@@ -37,6 +37,17 @@
  * × none's; the adjusted path when its MASE is below (1 − FC_REGRESSOR_GAIN)
  * × the lower of none's and the overlay's. Knowing a holiday never changes
  * the forecast of an ordinary day unless the adjusted path won clearly.
+ *
+ * Scored on the kind of periods being forecast. When no period of the
+ * horizon has a regressor off its usual value (an ordinary horizon), the
+ * overlay is fc_run's forecast exactly and is not offered, and none and the
+ * adjusted path are compared on the backtest's ordinary periods only (those
+ * with every effect at 1): the adjusted path wins there only by forecasting
+ * ordinary days better, not by knowing the backtest's holidays, which the
+ * horizon does not have. With fewer than H ordinary backtest points the
+ * comparison falls back to every point. out->x_basis says which was used;
+ * the accuracies reported (chosen, without) are over every point either
+ * way.
  * Either way the intervals move with the point (put_back per period) and
  * the sums' quantiles scale by the ratio of the new expected sum to the
  * old, from the first changed period on (scale_result). */
@@ -246,14 +257,35 @@ adjust(const double *w, const double *f, int n, double *out)
     }
 }
 
+/* fc_accuracy_of over the backtest points i < cnt whose period at[i] is
+ * kept (keep[at[i]] != 0), into *out (points 0 when none is) */
+static void
+accuracy_kept(const double *fc, const double *act, const int *at, int cnt,
+              const unsigned char *keep, double sa, double sq, struct fc_accuracy *out)
+{
+    double *kf = tm_xmalloc(sizeof *kf * 2 * (size_t)(cnt > 0 ? cnt : 1)), *ka = kf + cnt;
+    int k = 0;
+    for (int i = 0; i < cnt; i++)
+        if (keep[at[i]]) {
+            kf[k] = fc[i];
+            ka[k++] = act[i];
+        }
+    memset(out, 0, sizeof *out);
+    if (k > 0)
+        fc_accuracy_of(kf, ka, k, sa, sq, out);
+    free(kf);
+}
+
 /* The backtest of r1's model (or combination: its members, fitted each) on
  * the adjusted wa (loss for fitting), its point forecasts multiplied back by
- * f, scored against w at the engine's origins (r0's), into *out; 0, or -1
- * when a model cannot run there. */
+ * f, scored against w at the engine's origins (r0's), into *out, and over
+ * the kept periods only into *kept when keep is not NULL; 0, or -1 when a
+ * model cannot run there. */
 static int
 backtest_with(const double *w, const double *wa, const double *f, int n, const struct fc_result *r1,
               enum fc_loss_kind loss, const struct fc_options *o, const struct fc_result *r0,
-              struct fc_accuracy *out, struct tm_err *err)
+              const unsigned char *keep, struct fc_accuracy *out, struct fc_accuracy *kept,
+              struct tm_err *err)
 {
     int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
     int first = n - H - (K - 1) * step, start = r0->info.start;
@@ -271,7 +303,9 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
             fc_fit(model, wa, from, first, m, loss, &p[i], err) != TM_OK)
             return -1;
     }
-    double *fc = tm_xmalloc(sizeof *fc * 2 * (size_t)K * (size_t)H), *act = fc + (size_t)K * H;
+    size_t kh = (size_t)K * (size_t)H;
+    double *fc = tm_xmalloc(sizeof *fc * 2 * kh), *act = fc + kh;
+    int *at = tm_xmalloc(sizeof *at * kh);
     fc_scale(w, from, first, &sa, &sq);
     fc_mix_init(&s, nm, r1->members, p, wa, from, first, m);
     for (int t = from, k = 0; t < n && k < K; t++) {
@@ -280,12 +314,16 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
             for (int h = 0; h < H; h++, cnt++) {
                 fc[cnt] = put_back(point[h] > 0 ? point[h] : 0, f[t + h]);
                 act[cnt] = w[t + h];
+                at[cnt] = t + h;
             }
             k++;
         }
         fc_mix_update(&s, wa[t]);
     }
     fc_accuracy_of(fc, act, cnt, sa, sq, out);
+    if (keep)
+        accuracy_kept(fc, act, at, cnt, keep, sa, sq, kept);
+    free(at);
     free(fc);
     return out->points > 0 ? 0 : -1;
 }
@@ -295,11 +333,12 @@ backtest_with(const double *w, const double *wa, const double *f, int n, const s
  * raw w; at each of r0's origins the effects are estimated on the periods
  * before it only, and its point forecasts are scored without them (*none)
  * and with them on the horizon's periods where a regressor is off its usual
- * value (*over), on the engine's scale. 0, or -1 when it cannot run. */
+ * value (*over), on the engine's scale; none over the kept periods only
+ * into *none_kept when keep is not NULL. 0, or -1 when it cannot run. */
 static int
 backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const struct fc_options *o,
-                 const struct fc_result *r0, struct fc_accuracy *none, struct fc_accuracy *over,
-                 struct tm_err *err)
+                 const struct fc_result *r0, const unsigned char *keep, struct fc_accuracy *none,
+                 struct fc_accuracy *over, struct fc_accuracy *none_kept, struct tm_err *err)
 {
     int H = o->horizon, m = o->season, K = r0->origins, step = (H + 1) / 2;
     int first = n - H - (K - 1) * step, start = r0->info.start;
@@ -320,7 +359,7 @@ backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const s
     }
     size_t kh = (size_t)K * (size_t)H;
     double *f0 = tm_xmalloc(sizeof *f0 * 3 * kh), *f1 = f0 + kh, *act = f1 + kh;
-    int cnt = 0;
+    int *at = tm_xmalloc(sizeof *at * kh), cnt = 0;
     fc_scale(w, from, first, &sa, &sq);
     fc_mix_init(&s, nm, r0->members, p, w, from, first, m);
     for (int t = from, k = 0; t < n && k < K; t++) {
@@ -333,6 +372,7 @@ backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const s
                 f0[cnt] = fc_clip0(point[h]);
                 f1[cnt] = fo != 1 ? put_back(f0[cnt], fo) : f0[cnt];
                 act[cnt] = w[t + h];
+                at[cnt] = t + h;
             }
             k++;
         }
@@ -340,6 +380,9 @@ backtest_overlay(const double *w, int n, const struct fc_regressors *xr, const s
     }
     fc_accuracy_of(f0, act, cnt, sa, sq, none);
     fc_accuracy_of(f1, act, cnt, sa, sq, over);
+    if (keep)
+        accuracy_kept(f0, act, at, cnt, keep, sa, sq, none_kept);
+    free(at);
     free(f0);
     return none->points > 0 ? 0 : -1;
 }
@@ -468,8 +511,10 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     double *wa = w + n, *wb = wa + n, *f = wb + n, *fb = f + n + H;
     struct fc_result *r1 = tm_xmalloc(sizeof *r1);
     struct effects full, early;
-    struct fc_accuracy with, none, over;
+    struct fc_accuracy with, none, over, none_k = {0}, with_k = {0};
     struct tm_err e2;
+    unsigned char *keep = NULL; /* ordinary horizon: the periods compared */
+    double x_bar = NAN, x_adj = NAN;
     int any = 0, use_over = 0;
 
     fc_clean(y, n, w);
@@ -480,16 +525,35 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     if (!any)
         goto done;
     factors(&full, xr, n + H, f);
-    /* the overlay: taken when it beats the engine alone by the margin */
+    int ordinary = 1; /* no period of the horizon has an effect */
+    for (int h = 0; h < H; h++)
+        ordinary &= f[n + h] == 1;
     double bar = out->without.mase;
-    int off = 0;
-    for (int t = last_from; t < n; t++)
-        off += f[t] != 1;
-    if (off <= OVERLAY_SHARE * (n - last_from) &&
-        backtest_overlay(w, n, xr, o, out, &none, &over, &e2) == 0) {
-        use_over = over.mase < (1 - FC_REGRESSOR_GAIN) * none.mase;
-        bar = fmin(bar, over.mase);
+    if (ordinary) {
+        /* the overlay is fc_run's forecast here; none is scored on the
+         * backtest's ordinary periods, the kind the horizon holds */
+        keep = tm_xmalloc((size_t)n);
+        for (int t = 0; t < n; t++)
+            keep[t] = f[t] == 1;
+        if (backtest_overlay(w, n, xr, o, out, keep, &none, &over, &none_k, &e2) == 0 &&
+            none_k.points >= H) {
+            bar = none_k.mase;
+        } else {
+            free(keep);
+            keep = NULL;
+        }
+    } else {
+        /* the overlay: taken when it beats the engine alone by the margin */
+        int off = 0;
+        for (int t = last_from; t < n; t++)
+            off += f[t] != 1;
+        if (off <= OVERLAY_SHARE * (n - last_from) &&
+            backtest_overlay(w, n, xr, o, out, NULL, &none, &over, NULL, &e2) == 0) {
+            use_over = over.mase < (1 - FC_REGRESSOR_GAIN) * none.mase;
+            bar = fmin(bar, over.mase);
+        }
     }
+    x_bar = bar;
     /* the adjusted history: taken when it beats both by the margin */
     adjust(w, f, n, wa);
     if (fc_run(wa, n, o, r1, &e2) != TM_OK || r1->origins == 0)
@@ -497,12 +561,15 @@ fc_run_x(const double *y, int n, const struct fc_regressors *xr, const struct fc
     estimate(w, from, first, o->season, xr, &early);
     factors(&early, xr, n + H, fb);
     adjust(w, fb, n, wb);
-    if (backtest_with(w, wb, fb, n, r1, fc_loss_for(r1->info.cls), o, out, &with, &e2) == 0 &&
-        with.mase < (1 - FC_REGRESSOR_GAIN) * bar) {
-        use_over = 0;
-        adopt(out, r1, f + n, &with);
-        if ((rc = fc_result_check(out, err)) != TM_OK)
-            memset(out, 0, sizeof *out);
+    if (backtest_with(w, wb, fb, n, r1, fc_loss_for(r1->info.cls), o, out, keep, &with, &with_k,
+                      &e2) == 0) {
+        x_adj = keep ? with_k.mase : with.mase;
+        if ((!keep || with_k.points > 0) && x_adj < (1 - FC_REGRESSOR_GAIN) * bar) {
+            use_over = 0;
+            adopt(out, r1, f + n, &with);
+            if ((rc = fc_result_check(out, err)) != TM_OK)
+                memset(out, 0, sizeof *out);
+        }
     }
 done:
     if (use_over) {
@@ -510,6 +577,12 @@ done:
         if ((rc = fc_result_check(out, err)) != TM_OK)
             memset(out, 0, sizeof *out);
     }
+    if (rc == TM_OK) {
+        out->x_ordinary = keep != NULL;
+        out->x_bar_mase = x_bar;
+        out->x_adjusted_mase = x_adj;
+    }
+    free(keep);
     free(r1);
     free(w);
     return rc;
