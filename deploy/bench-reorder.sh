@@ -17,7 +17,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${BIN:-bin}
 case $BIN in /*) ;; *) BIN=$ROOT/$BIN ;; esac
-DATA=$ROOT/tests/data/demand
+DATA=${BENCH_REORDER_DATA:-$ROOT/tests/data/demand} # another directory of daily series: the same tables on them
 TMP=$(mktemp -d /tmp/tm-reorder-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -280,30 +280,129 @@ rp_check(const struct rp_input *in, struct tm_err *err)
     return TM_OK;
 }
 
-/* The expected shortage per review period of (s, S = s + q), backorders
- * counted (lost sales only lower it). The period's shortage with the
- * position y after the review is E[(D(L+R) − y)⁺] − E[(D(L) − y)⁺]: the
- * stock an order placed now finds short when it arrives, less what was
- * already short before. y is S after an order (a share `share` of the
- * reviews: lead times `every`), otherwise anywhere in (s, S] — taken as
- * uniform, where the mean over y is a difference of second-order losses
- * over q (lead times `cycle`). */
 /* lead-time weights over whole days [lo, hi] */
 struct lead_w {
     int lo, hi;
     double p[RP_MAX_HORIZON + 1];
 };
 
+/* Where the position stands after a review, as offsets x below S, each
+ * with its expected count per order cycle (renewal-reward: the cycle
+ * starts with an order, y = S, and goes on while the demand since, D(kR),
+ * is under q = S − s; each such review leaves y = S − D(kR)). Read off
+ * the distribution at RENEWAL_U levels of each D(kR). `uniform` when the
+ * cycle lasts longer than the reviews held: y uniform on (s, S]. */
+#define RENEWAL_U 64     /* levels each D(kR) is read at */
+#define RENEWAL_TAIL 0.5 /* a cycle still going on this often at the last review held... */
+struct positions {
+    int uniform;
+    int n;
+    double cycle;  /* expected reviews a cycle, the ordering one included */
+    double *x, *w; /* n offsets below S and their expected counts a cycle */
+};
+
+/* Q(u) of the demand over h days (rp_expected_excess's reading) */
+static double
+quantile_at(const struct rp_dist *d, int h, double u)
+{
+    const double *q = d->cum_q[h - 1];
+    if (u <= fc_cum_levels[0])
+        return q[0];
+    for (int j = 0; j + 1 < FC_CUM_NQ; j++)
+        if (u <= fc_cum_levels[j + 1])
+            return q[j] + (q[j + 1] - q[j]) * (u - fc_cum_levels[j]) /
+                              (fc_cum_levels[j + 1] - fc_cum_levels[j]);
+    return q[TAIL_AT] + tail_theta(q) * log((1 - fc_cum_levels[TAIL_AT]) / (1 - u));
+}
+
+/* The positions of an order size q: reviews k = 1, 2, ... while kR is
+ * within `days` (rp_horizon_needed's, so the answer does not depend on how
+ * many more days the distribution holds) and the cycle may still be going
+ * on. When it still is at the last one, the chance a cycle goes on falls
+ * geometrically from there (ratio of the last two, the rest of the cycle
+ * like its last review) when the order lasts a few reviews; an order that
+ * lasts more (still going on more often than RENEWAL_TAIL) is uniform. */
+static void
+positions_of(const struct rp_dist *d, int R, int days, double q, struct positions *P)
+{
+    int K = days / R;
+    double prev = 1, mass = 0;
+    P->uniform = 0;
+    P->n = 0;
+    P->cycle = 1;
+    P->x = tm_xmalloc(sizeof *P->x * (size_t)(K > 0 ? K : 1) * RENEWAL_U);
+    P->w = tm_xmalloc(sizeof *P->w * (size_t)(K > 0 ? K : 1) * RENEWAL_U);
+    for (int k = 1; k <= K; k++) {
+        int first = P->n;
+        mass = 0;
+        for (int m = 0; m < RENEWAL_U; m++) {
+            double x = quantile_at(d, k * R, (m + 0.5) / RENEWAL_U);
+            if (x < q) {
+                P->x[P->n] = x;
+                P->w[P->n++] = 1.0 / RENEWAL_U;
+                mass += 1.0 / RENEWAL_U;
+            }
+        }
+        P->cycle += mass;
+        if (mass <= 0)
+            return; /* every cycle has ordered again */
+        if (k == K) {
+            double r = mass / prev;
+            if (mass > RENEWAL_TAIL || K < 2 || r >= 1) {
+                P->uniform = 1;
+                return;
+            }
+            double more = r / (1 - r); /* reviews after the last held, a cycle */
+            for (int i = first; i < P->n; i++)
+                P->w[i] *= 1 + more;
+            P->cycle += mass * more;
+        }
+        prev = mass;
+    }
+    if (K < 1)
+        P->uniform = 1;
+}
+
+static void
+positions_free(struct positions *P)
+{
+    free(P->x);
+    free(P->w);
+}
+
+/* what a review leaving position y finds short in its period:
+ * E[(D(L+R) − y)⁺] − E[(D(L) − y)⁺] over the lead times w */
+static double
+short_at(const struct rp_dist *d, const struct lead_w *w, int R, double y)
+{
+    double e = 0;
+    for (int l = w->lo; l <= w->hi; l++)
+        if (w->p[l - w->lo] > 0)
+            e += w->p[l - w->lo] * (rp_expected_excess(d, l + R, y) - rp_expected_excess(d, l, y));
+    return e;
+}
+
+/* The expected shortage per review period of (s, S = s + q), the position
+ * `lift` above what it would be with backorders (lost sales, see
+ * rp_policy). The ordering review leaves y = S and meets the spread of
+ * orders placed at every review (`every`); the others leave P's positions
+ * (or, uniform, anywhere in (s, S]: the mean over y is a difference of
+ * second-order losses over q) and meet `cycle`'s. */
 static double
 shortage(const struct rp_dist *d, const struct lead_w *every, const struct lead_w *cycle, int R,
-         double s, double q, double share)
+         double s, double q, double share, const struct positions *P, double lift)
 {
-    double e = 0, S = s + q;
-    for (int l = every->lo; l <= every->hi && share > 0; l++) {
-        double w = every->p[l - every->lo];
-        if (w > 0)
-            e += share * w * (rp_expected_excess(d, l + R, S) - rp_expected_excess(d, l, S));
+    double e = 0, S = s + q + lift;
+    s += lift;
+    if (!P->uniform) {
+        e = short_at(d, every, R, S);
+        for (int i = 0; i < P->n; i++)
+            e += P->w[i] * short_at(d, cycle, R, S - P->x[i]);
+        e /= P->cycle;
+        return e > 0 ? e : 0;
     }
+    if (share > 0)
+        e += share * short_at(d, every, R, S);
     for (int l = cycle->lo; l <= cycle->hi && share < 1 && q > 0; l++) {
         double w = cycle->p[l - cycle->lo];
         if (w > 0)
@@ -318,18 +417,18 @@ shortage(const struct rp_dist *d, const struct lead_w *every, const struct lead_
 /* the least whole s ≥ 0 whose shortage is at most `target` */
 static double
 least_point(const struct rp_dist *d, const struct lead_w *every, const struct lead_w *cycle, int R,
-            double q, double share, double target)
+            double q, double share, const struct positions *P, double lift, double target)
 {
     double a = 0, b = 1;
-    if (shortage(d, every, cycle, R, 0, q, share) <= target)
+    if (shortage(d, every, cycle, R, 0, q, share, P, lift) <= target)
         return 0;
     for (int l = cycle->lo; l <= cycle->hi && l + R <= d->horizon; l++)
         b = fmax(b, ceil(d->cum_q[l + R - 1][TAIL_AT])); /* above every 99 % quantile */
-    while (shortage(d, every, cycle, R, b, q, share) > target && b < 1e15)
+    while (shortage(d, every, cycle, R, b, q, share, P, lift) > target && b < 1e15)
         b = 2 * b + 1;
     while (b - a > 1) { /* shortage(a) > target ≥ shortage(b) */
         double m = floor((a + b) / 2);
-        if (shortage(d, every, cycle, R, m, q, share) <= target)
+        if (shortage(d, every, cycle, R, m, q, share, P, lift) <= target)
             b = m;
         else
             a = m;
@@ -387,6 +486,10 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
     for (int l = cycle->lo; l <= cycle->hi; l++) {
         moments(d, l + R, &m1, &m2);
         out->protection_mean += cycle->p[l - cycle->lo] * m1;
+        if (l > 0) {
+            moments(d, l, &m1, &m2);
+            out->lead_mean += cycle->p[l - cycle->lo] * m1;
+        }
     }
     moments(d, H, &m1, &m2);
     out->daily_mean = m1 / H;
@@ -404,11 +507,26 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
     if (in->max_cover_days > 0)
         size = fmin(size, in->max_cover_days * out->daily_mean);
     out->order_size = rp_round_order(fmax(fmax(size, out->review_mean), 1), in->moq, in->pack_size);
-    /* reviews that order: one a cycle, a cycle being the order size and
-     * the undershoot of demand */
+    /* reviews that order: one a cycle, its length the renewal's or, when
+     * an order lasts past the days held, the order size and the
+     * undershoot of demand */
     double q = (double)out->order_size, s = 0;
-    out->order_share =
-        out->review_mean > DEMAND_MIN ? fmin(1, out->review_mean / (q + out->undershoot)) : 0;
+    struct positions P;
+    positions_of(d, R, rp_horizon_needed(&in->lead, R), q, &P);
+    out->renewal = !P.uniform;
+    if (out->review_mean <= DEMAND_MIN)
+        out->order_share = 0;
+    else if (!P.uniform)
+        out->order_share = 1 / P.cycle;
+    else
+        out->order_share = fmin(1, out->review_mean / (q + out->undershoot));
+    out->cycle_reviews = out->order_share > 0 ? 1 / out->order_share : 0;
+    /* lost sales: the position falls by what is sold, not by what is
+     * asked, so over the lead time before an order arrives it stands above
+     * the backordered one by the demand lost meanwhile, (1 − target) of it
+     * when the policy meets its target */
+    if (in->unmet == RP_LOST_SALES)
+        out->lost_lift = (1 - in->fill_rate) * out->lead_mean;
     /* between orders the pipeline still holds orders that may cross, as
      * many as orders are frequent: the spread moves from a lead time's own
      * (orders rare) to the pipeline's (an order every review) */
@@ -419,9 +537,11 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
     lead_weights(&between, cycle->lo, cycle->hi, cycle->p);
     out->between_sd_days = between.sd_days;
     if (out->review_mean > DEMAND_MIN)
-        s = least_point(d, every, cycle, R, q, out->order_share,
+        s = least_point(d, every, cycle, R, q, out->order_share, &P, out->lost_lift,
                         (1 - in->fill_rate) * out->review_mean);
-    out->shortage_per_review = shortage(d, every, cycle, R, s, q, out->order_share);
+    out->shortage_per_review =
+        shortage(d, every, cycle, R, s, q, out->order_share, &P, out->lost_lift);
+    positions_free(&P);
     free(cycle);
     if (s + q > RP_QUANTITY_MAX)
         return tm_err_set(err, TM_UNPROCESSABLE, "dist",

@@ -22,12 +22,17 @@
  * With the position y after a review, the period's shortage is
  * E[(D(L+R) − y)⁺] − E[(D(L) − y)⁺] (what an order placed now finds short
  * on arrival, less what was short before; Hadley & Whitin 1963, Silver,
- * Pyke & Thomas 2017 ch. 7); y is S after an order and otherwise taken as
- * uniform on (s, S], so small orders (a review period's demand) are
- * costed as the base-stock policy they are and large ones as (s, Q).
- * Backorders are counted; with lost sales the fill is higher. The order
- * size is the larger of the EOQ and the review period's demand, rounded up
- * to the MOQ and the pack size; S = s + order size. */
+ * Pyke & Thomas 2017 ch. 7); y is S after an order and, k reviews
+ * without one later, S − D(kR) while D(kR) < S − s (the renewal of the
+ * review demands, read off the same sums), so small orders (a review
+ * period's demand) are costed as the base-stock policy they are; an order
+ * that lasts longer than the distribution's days makes y uniform on
+ * (s, S], the renewal's limit. With lost sales (the default) demand that
+ * finds no stock does not lower the position: it stands above the
+ * backordered one by what is lost over a lead time, (1 − target) × E[D(L)],
+ * and s is that much lower. The order size is the larger of the EOQ and
+ * the review period's demand, rounded up to the MOQ and the pack size;
+ * S = s + order size. */
 #ifndef TM_INVENTORY_REORDER_H
 #define TM_INVENTORY_REORDER_H
 
@@ -70,8 +75,15 @@ struct rp_lead {
     int64_t supplier_id; /* 0 when none */
 };
 
+/* What becomes of demand the shelf cannot serve. */
+enum rp_unmet {
+    RP_LOST_SALES, /* the customer buys elsewhere (a shop: the default) */
+    RP_BACKORDERS  /* the customer waits for the next delivery */
+};
+
 struct rp_input {
     const struct rp_dist *dist;
+    enum rp_unmet unmet; /* lost sales unless told otherwise */
     struct rp_lead lead;
     int review_days;       /* R, 1..RP_REVIEW_MAX (1: reviewed daily) */
     double fill_rate;      /* target, in (0, 1) */
@@ -105,6 +117,12 @@ struct rp_result {
     double daily_mean;       /* expected demand per day (the distribution's horizon) */
     double review_mean;      /* expected demand over R */
     double undershoot;       /* expected fall below s before a review sees it */
+    double lead_mean;        /* expected demand over the lead time L */
+    double lost_lift;        /* lost sales: (1 − target) × lead_mean, what the position
+                                stands above the backordered one (reorder.c); 0 with backorders */
+    int renewal;             /* 1: positions between orders from the demand's own sums
+                                (reorder.c); 0: taken as uniform on (s, S] */
+    double cycle_reviews;    /* reviews from one order to the next (1 / order_share) */
     /* the order size */
     double eoq; /* sqrt(2 × annual demand × order cost / (holding rate × unit cost)); 0 when
                    undefined */

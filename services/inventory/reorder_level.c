@@ -187,6 +187,10 @@ enc_terms(struct tm_buf *b, const struct rp_result *r)
         (rc = tm_json_kv_f64(b, "daily_mean", r->daily_mean, 4, 0)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "review_mean", r->review_mean, 3, 0)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "undershoot", r->undershoot, 3, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "lead_mean", r->lead_mean, 3, 0)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "lost_lift", r->lost_lift, 3, 0)) == TM_OK &&
+        (rc = tm_json_kv_bool(b, "renewal", r->renewal)) == TM_OK &&
+        (rc = tm_json_kv_f64(b, "cycle_reviews", r->cycle_reviews, 3, 0)) == TM_OK &&
         (rc = tm_json_kv_f64(b, "eoq", r->eoq, 3, 0)) == TM_OK &&
         (rc = tm_json_kv_i64(b, "order_size", r->order_size)) == TM_OK &&
         (rc = tm_json_kv_i64(b, "reorder_point", r->reorder_point)) == TM_OK &&

@@ -159,6 +159,10 @@ parse(int argc, char **argv, struct sim_opts *o, const char **path, const char *
         fprintf(stderr, "tm-reorder-sim: %s: %s\n", err.field, err.message);
         return 2;
     }
+    if (o->st.backorders) {
+        fprintf(stderr, "tm-reorder-sim: --backorders: the replay loses unmet demand; give 0\n");
+        return 2;
+    }
     return 0;
 }
 

@@ -55,6 +55,8 @@ static const struct flag {
      "a cost per unit, more than 0"},
     {"--origin-days-from-end", K_INT, offsetof(struct rt_settings, origin_days), 0, RT_ORIGIN_MAX,
      0, "a whole number of days, 0..20000"},
+    {"--backorders", K_INT, offsetof(struct rt_settings, backorders), 0, 1, 0,
+     "0 (demand not served is lost) or 1 (it waits)"},
 };
 
 const char rt_usage[] = "  --lead-time-mean D       mean lead time, days (7)\n"
@@ -67,7 +69,9 @@ const char rt_usage[] = "  --lead-time-mean D       mean lead time, days (7)\n"
                         "  --order-cost K           cost per order, unit cost's currency (0)\n"
                         "  --unit-cost C            cost per unit (1)\n"
                         "  --origin-days-from-end N policy set on all but each series' last N "
-                        "days\n";
+                        "days\n"
+                        "  --backorders 0|1         1: demand not served waits for the next "
+                        "delivery (0: lost)\n";
 
 enum tm_code
 rt_option(struct rt_settings *s, const char *flag, const char *value, int *taken,
@@ -151,6 +155,7 @@ rt_policy(const double *y, int hist, int64_t today_day, char abc, const struct r
         .lead = {.mean_days = s->lead_mean_days,
                  .sd_days = s->lead_sd_days,
                  .source = RP_LEAD_GIVEN},
+        .unmet = s->backorders ? RP_BACKORDERS : RP_LOST_SALES,
         .review_days = s->review_days,
         .fill_rate = s->fill_rate,
         .abc = abc,

@@ -26,6 +26,7 @@ struct rt_settings {
     double unit_cost;      /* --unit-cost, > 0 (default 1) */
     int origin_days;       /* --origin-days-from-end, 0..RT_ORIGIN_MAX (default 0) */
     int origin_given;      /* 1 when --origin-days-from-end was on the command line */
+    int backorders;        /* --backorders 1: unmet demand waits (default 0: it is lost) */
 };
 
 void rt_settings_init(struct rt_settings *s);

@@ -100,35 +100,48 @@ START_TEST(test_deterministic_demand)
     constant_dist(d, 10, 30);
     struct rp_input in = input(d);
 
-    /* no order cost: no EOQ; the order is the review period's demand (10),
-     * placed at 10 / (10 + 4.5) of the reviews (undershoot E[X²]/2E[X] − ½
-     * = 4.5); D(L) = 50 and D(L + R) = 60 for sure. An ordering review
-     * leaves y = S, short (60 − S)⁺ − (50 − S)⁺; the others y uniform on
-     * (s, S], short ½[(60 − s)² − (60 − S)²⁺ ...] / 10: at s = 57 that is
-     * 0.45 × 4.5 / 14.5 = 0.1397 ≤ 2 % of 10, at s = 56 0.248: s = 57 */
+    /* no order cost: no EOQ; the order is the review period's demand (10).
+     * D(1) = 10 is not under q = 10, so every review orders (the renewal:
+     * a cycle of one review, y = S each time). D(L) = 50 and D(L + R) = 60
+     * for sure. Backordered, a review short (60 − S)⁺ − (50 − S)⁺ ≤ 2 % of
+     * 10 needs S ≥ 59.8: S = 60, s = 50, nothing short. Lost sales (the
+     * default) lift the position by 2 % of D(L) = 1 unit: S + 1 ≥ 59.8,
+     * S = 59, s = 49 (a replay: sales σ = 59 − 5σ, σ = 9.83 of 10, fill
+     * 0.983) */
     ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
     ck_assert_int_eq(r.lead_lo, 5);
     ck_assert_int_eq(r.lead_hi, 5);
     ck_assert_double_eq_tol(r.crossing_sd_days, 0, 1e-12);
     ck_assert_double_eq_tol(r.protection_mean, 60, 1e-9);
+    ck_assert_double_eq_tol(r.lead_mean, 50, 1e-9);
+    ck_assert_double_eq_tol(r.lost_lift, 1, 1e-9);
     ck_assert_double_eq_tol(r.daily_mean, 10, 1e-9);
     ck_assert_double_eq_tol(r.review_mean, 10, 1e-9);
     ck_assert_double_eq_tol(r.eoq, 0, 1e-12);
     ck_assert_int_eq(r.order_size, 10);
     ck_assert_double_eq_tol(r.undershoot, 4.5, 1e-9);
-    ck_assert_double_eq_tol(r.order_share, 10 / 14.5, 1e-9);
-    ck_assert_int_eq(r.reorder_point, 57);
-    ck_assert_double_eq_tol(r.shortage_per_review, 0.45 * 4.5 / 14.5, 1e-9);
-    ck_assert_double_eq_tol(r.expected_fill_rate, 1 - 0.045 * 4.5 / 14.5, 1e-9);
-    ck_assert_double_eq_tol(r.safety_stock, -3, 1e-9);
-    ck_assert_int_eq(r.order_up_to, 67);
+    ck_assert_int_eq(r.renewal, 1);
+    ck_assert_double_eq_tol(r.order_share, 1, 1e-12);
+    ck_assert_double_eq_tol(r.cycle_reviews, 1, 1e-12);
+    ck_assert_int_eq(r.reorder_point, 49);
+    ck_assert_double_eq_tol(r.shortage_per_review, 0, 1e-9);
+    ck_assert_double_eq_tol(r.expected_fill_rate, 1, 1e-9);
+    ck_assert_double_eq_tol(r.safety_stock, -11, 1e-9);
+    ck_assert_int_eq(r.order_up_to, 59);
     /* nothing on hand: an order up to S, at once */
     ck_assert(r.reorder);
-    ck_assert_int_eq(r.order_quantity, 67);
+    ck_assert_int_eq(r.order_quantity, 59);
     ck_assert_int_eq(r.urgency, RP_URGENCY_CRITICAL);
+    in.unmet = RP_BACKORDERS;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_double_eq_tol(r.lost_lift, 0, 1e-12);
+    ck_assert_int_eq(r.reorder_point, 50);
+    ck_assert_int_eq(r.order_up_to, 60);
 
-    /* EOQ: sqrt(2 × 3650 × 2000 / (0.25 × 100)) = sqrt(584000) = 764.2;
-     * orders at 10 / 769.5 of the reviews; the rest short
+    /* backordered still. EOQ: sqrt(2 × 3650 × 2000 / (0.25 × 100)) =
+     * sqrt(584000) = 764.2; an order lasts 76 reviews, past the 6 days the
+     * distribution needs: y uniform on (s, S], orders at 10 / 769.5 of the
+     * reviews (the undershoot); the rest short
      * (50 + 10 (50 − s)) / 765 each when s < 50: at most 0.2 from s = 40 */
     in.order_cost = 2000;
     in.on_hand = 40;
@@ -137,6 +150,8 @@ START_TEST(test_deterministic_demand)
     ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
     ck_assert_double_eq_tol(r.eoq, sqrt(584000.0), 1e-6);
     ck_assert_int_eq(r.order_size, 765);
+    ck_assert_int_eq(r.renewal, 0);
+    ck_assert_double_eq_tol(r.order_share, 10 / 769.5, 1e-9);
     ck_assert_int_eq(r.reorder_point, 40);
     ck_assert_int_eq(r.order_up_to, 40 + 765);
     ck_assert_double_eq_tol(r.shortage_per_review, (1 - 10 / 769.5) * 150 / 765, 1e-9);
@@ -189,6 +204,52 @@ START_TEST(test_deterministic_demand)
     ck_assert_int_eq(r.order_quantity, 0);
     ck_assert_int_eq(r.urgency, RP_URGENCY_NONE);
     ck_assert_int_eq(r.stockout_day, in.today_day + 20); /* 200 units: day 21 */
+    free(d);
+}
+END_TEST
+
+/* the positions between orders: a cycle as long as the demand since the
+ * order stays under q, each review leaving S − D(kR) */
+START_TEST(test_renewal_positions)
+{
+    struct rp_dist *d = malloc(sizeof *d);
+    struct rp_result r;
+    struct tm_err err;
+    constant_dist(d, 10, 30);
+    struct rp_input in = input(d);
+
+    /* orders of 25 at least (MOQ), reviewed daily: D(1) = 10, D(2) = 20
+     * under 25, D(3) = 30 not: a cycle of 3 reviews leaving S, S − 10,
+     * S − 20 (the replay: 79, 69, 59, then 49 ≤ s orders 30). Lost sales
+     * lift y by 1 (2 % of D(5) = 50); shortage (60 − y − 1)⁺ − (50 − y −
+     * 1)⁺ only at S − 20: (79 − S)⁺ / 3 ≤ 0.2 needs S ≥ 78.4: S = 79 (at
+     * 78, 1 / 3 short), s = 54 */
+    in.moq = 25;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_int_eq(r.order_size, 25);
+    ck_assert_int_eq(r.renewal, 1);
+    ck_assert_double_eq_tol(r.cycle_reviews, 3, 1e-12);
+    ck_assert_double_eq_tol(r.order_share, 1.0 / 3, 1e-12);
+    ck_assert_int_eq(r.reorder_point, 54);
+    ck_assert_int_eq(r.order_up_to, 79);
+    ck_assert_double_eq_tol(r.shortage_per_review, 0, 1e-9);
+
+    /* weekly review, orders of a week's demand (70): D(7) = 70 is not
+     * under 70, so every review orders. D(L + R) = 120, D(L) = 50; lost
+     * sales lift y by 1: (120 − S − 1)⁺ ≤ 2 % of 70 = 1.4 needs S ≥ 117.6:
+     * S = 118, s = 48. (Taken as uniform on (s, S], the rule before, a
+     * third of the reviews would leave y anywhere in (48, 118]; a steady
+     * 10 a day leaves it at S every time.) */
+    in.moq = 0;
+    in.review_days = 7;
+    ck_assert_int_eq(rp_policy(&in, &r, &err), TM_OK);
+    ck_assert_int_eq(r.order_size, 70);
+    ck_assert_int_eq(r.renewal, 1);
+    ck_assert_double_eq_tol(r.order_share, 1, 1e-12);
+    ck_assert_int_eq(r.reorder_point, 48);
+    ck_assert_int_eq(r.order_up_to, 118);
+    ck_assert_double_eq_tol(r.shortage_per_review, 1, 1e-9);
+    ck_assert_double_eq_tol(r.expected_fill_rate, 1 - 1.0 / 70, 1e-9);
     free(d);
 }
 END_TEST
@@ -519,6 +580,7 @@ reorder_suite(void)
     tcase_add_test(tc, test_excess_integrals);
     tcase_add_test(tc, test_round_order);
     tcase_add_test(tc, test_deterministic_demand);
+    tcase_add_test(tc, test_renewal_positions);
     tcase_add_test(tc, test_spread_and_target_raise_the_point);
     tcase_add_test(tc, test_needed_horizon_is_enough);
     tcase_add_test(tc, test_capped_order_quantity);

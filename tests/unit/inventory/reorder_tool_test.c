@@ -21,6 +21,9 @@ START_TEST(test_defaults_and_reading)
     ck_assert_int_eq(s.review_days, 1);
     ck_assert_double_eq(s.fill_rate, 0.95);
     ck_assert_int_eq(s.origin_given, 0);
+    ck_assert_int_eq(s.backorders, 0); /* unmet demand is lost unless told */
+    ck_assert_int_eq(rt_option(&s, "--backorders", "1", &taken, &err), TM_OK);
+    ck_assert_int_eq(s.backorders, 1);
     ck_assert_int_eq(rt_option(&s, "--fill-rate", "0.98", &taken, &err), TM_OK);
     ck_assert_int_eq(taken, 1);
     ck_assert_double_eq(s.fill_rate, 0.98);
@@ -58,6 +61,8 @@ static const struct {
     {"--unit-cost", "0"},
     {"--origin-days-from-end", "-1"},
     {"--origin-days-from-end", "20001"},
+    {"--backorders", "2"},
+    {"--backorders", "yes"},
 };
 
 START_TEST(test_bad_values_name_their_flag)
