@@ -458,6 +458,21 @@ tm_db_int_array(struct tm_buf *b, const int64_t *v, size_t stride, int n)
     return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
+enum tm_code
+tm_db_word_array(struct tm_buf *b, const char *const *v, int n)
+{
+    static const char word[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-:._+";
+    enum tm_code rc = tm_buf_adds(b, "{");
+
+    for (int i = 0; i < n && rc == TM_OK; i++) {
+        if (v[i][0] == '\0' || strspn(v[i], word) != strlen(v[i]))
+            return TM_INVALID;
+        rc = tm_buf_printf(b, "%s%s", i ? "," : "", v[i]);
+    }
+    return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
+}
+
 int
 tm_schema_name_ok(const char *name)
 {

@@ -86,6 +86,13 @@ TM_MUSTCHECK enum tm_code tm_db_many(PGconn *c, const char *sql, int n, const ch
  * an array of structs can be passed. TM_TOOBIG when b is full. */
 TM_MUSTCHECK enum tm_code tm_db_int_array(struct tm_buf *b, const int64_t *v, size_t stride, int n);
 
+/* Appends "{a,b,c}" of n words to b, for a $n::text[] (or ::timestamptz[])
+ * parameter: each word of letters, digits and - : . _ + only, which an array
+ * literal takes unquoted (a time "2026-11-22T09:14:03.512+01:00", a
+ * status; the word NULL reads as SQL NULL). TM_INVALID when a word is
+ * empty or has another character, TM_TOOBIG when b is full. */
+TM_MUSTCHECK enum tm_code tm_db_word_array(struct tm_buf *b, const char *const *v, int n);
+
 /* An integer as a statement parameter, in the caller's storage. */
 struct tm_db_int {
     char s[24];

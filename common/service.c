@@ -233,7 +233,8 @@ declare(struct core *c, struct tm_err *err)
                                               c->cfg.peer_endpoints[p],
                                               svc->name,
                                               svc->subs[i].apply,
-                                              svc->app};
+                                              svc->app,
+                                              svc->subs[i].flush};
     }
     return ok ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "too many settings");
 }

@@ -43,6 +43,7 @@ struct tm_service_sub {
     const char *source; /* the publishing service, "inventory" */
     const char *prefix;
     tm_apply_fn apply;
+    tm_flush_fn flush; /* NULL, or writes what apply held back (common/subscriber.h) */
 };
 
 /* What the core built for the daemon, handed to its start hook; valid until

@@ -3,7 +3,8 @@
  * LIVE_BATCH), so a quiet source's event is applied at once and a busy
  * one's cost a commit per batch; catching up applies a replayed page of up
  * to 500 events in one transaction, so a subscriber that was down catches
- * up at thousands of events a second. */
+ * up at thousands of events a second. A subscription with a flush hook
+ * may hold events back within the transaction and write them together. */
 #include "common/subscriber.h"
 
 #include <errno.h>
@@ -96,6 +97,14 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n, int *gap)
             }
             continue; /* applied before: a duplicate changes nothing */
         }
+        /* what the apply function held back is written before an event
+         * that cannot join it, outside that event's savepoint */
+        rc = sub->flush ? sub->flush(sub->app, s->db, &ev, &err) : TM_OK;
+        if (rc != TM_OK) {
+            tm_log_error(NULL, "event.flush", "source=%s seq=%lld error=\"%s\"", sub->source,
+                         (long long)ev.seq, err.message);
+            goto fail;
+        }
         /* a savepoint, so a refused event's failed statement does not take
          * the page's transaction down with it */
         rc = tm_db_exec(s->db, "SAVEPOINT tm_event", 0, NULL, NULL, &err);
@@ -117,6 +126,11 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n, int *gap)
         last = ev.seq;
         applied++;
     }
+    if (sub->flush && sub->flush(sub->app, s->db, NULL, &err) != TM_OK) {
+        tm_log_error(NULL, "event.flush", "source=%s seq=%lld error=\"%s\"", sub->source,
+                     (long long)last, err.message);
+        goto fail;
+    }
     params[1] = tm_db_int(&seqtxt, last);
     if (applied && tm_db_exec(s->db, s->set_sql, 2, params, NULL, &err) != TM_OK)
         goto fail;
@@ -126,6 +140,8 @@ apply_events(struct tm_subscriber *s, cJSON *const *events, int n, int *gap)
 fail:
     PQclear(r);
     tm_db_rollback(s->db);
+    if (sub->flush)
+        (void)sub->flush(sub->app, NULL, NULL, NULL); /* drop what it held */
     tm_log_warn(NULL, "subscriber.retry", "source=%s error=\"%s\"", sub->source, err.message);
     return -1;
 }

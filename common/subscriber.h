@@ -29,6 +29,17 @@
 typedef enum tm_code (*tm_apply_fn)(void *app, PGconn *db, const struct tm_event *ev,
                                     struct tm_err *err);
 
+/* Optional, for an apply function that holds events back to write a batch
+ * of them together (one statement per table, not one per event). Called in
+ * the batch's transaction before each event's savepoint with next = that
+ * event: write what is held unless next may join it (next's apply then adds
+ * to it); and with next = NULL before the seq is recorded and the
+ * transaction commits: write everything held. Any error rolls the whole
+ * batch back to be retried, so nothing held may need refusing here (refuse
+ * in apply). db = NULL: the transaction was rolled back; drop what is held. */
+typedef enum tm_code (*tm_flush_fn)(void *app, PGconn *db, const struct tm_event *next,
+                                    struct tm_err *err);
+
 struct tm_subscription {
     const char *source;        /* "inventory" */
     const char *prefix;        /* topic prefixes to receive live, comma-separated; "" for all */
@@ -37,6 +48,7 @@ struct tm_subscription {
     const char *schema;        /* the subscriber's schema, holding its inbox */
     tm_apply_fn apply;
     void *app;
+    tm_flush_fn flush; /* NULL: apply writes each event itself */
 };
 
 struct tm_subscriber;

@@ -42,9 +42,9 @@ static const struct tm_cfg_opt opts[] = {
  * and products; sales waiting for review; purchase orders and supplier
  * API circuits. */
 static const struct tm_service_sub subs[] = {
-    {"inventory", "stock.,forecast.,product.", al_apply},
-    {"txn", "txn.", al_apply},
-    {"supplier", "purchase_order.,supplier.api_circuit", al_apply},
+    {"inventory", "stock.,forecast.,product.", al_apply, NULL},
+    {"txn", "txn.", al_apply, NULL},
+    {"supplier", "purchase_order.,supplier.api_circuit", al_apply, NULL},
 };
 
 static const struct tm_job jobs[] = {

@@ -9,6 +9,7 @@
 
 #include "common/jobs.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/topic.h"
 
 #include "services/analytics/query_handlers.h"
@@ -70,17 +71,51 @@ static const struct {
     {TM_TOPIC_TXN_REVIEWED, -1},
 };
 
+/* Index of topic in sale_topics, or its size when it is not a sales topic. */
+static size_t
+sale_topic(const char *topic)
+{
+    size_t k = 0;
+
+    while (k < sizeof sale_topics / sizeof sale_topics[0] &&
+           strcmp(topic, tm_topic_name(sale_topics[k].topic)))
+        k++;
+    return k;
+}
+
+enum tm_code
+an_flush_txn(void *app, PGconn *db, const struct tm_event *next, struct tm_err *err)
+{
+    struct an_sale_batch *b = &((struct an_app *)app)->batch;
+    char skipped[256];
+    size_t k = next ? sale_topic(next->topic) : 0;
+    enum tm_code rc;
+
+    if (!db) {
+        an_sale_batch_clear(b);
+        return TM_OK;
+    }
+    if (next && k < sizeof sale_topics / sizeof sale_topics[0] &&
+        (sale_topics[k].topic == TM_TOPIC_TXN_CREATED ||
+         sale_topics[k].topic == TM_TOPIC_TXN_DECLINED) &&
+        !an_sale_batch_full(b))
+        return TM_OK; /* one more for the batch */
+    rc = an_db_sale_batch_write(db, b, skipped, sizeof skipped, err);
+    if (rc == TM_OK && skipped[0])
+        tm_log_warn(NULL, "sale.applied_before", "ids=%s note=\"passed over: nothing changed\"",
+                    skipped);
+    if (rc == TM_OK)
+        an_sale_batch_clear(b);
+    return rc;
+}
+
 enum tm_code
 an_apply_txn(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *err)
 {
     struct an_sale *s;
-    size_t k = 0;
+    size_t k = sale_topic(ev->topic);
     enum tm_code rc;
-    (void)app;
 
-    while (k < sizeof sale_topics / sizeof sale_topics[0] &&
-           strcmp(ev->topic, tm_topic_name(sale_topics[k].topic)))
-        k++;
     if (k == sizeof sale_topics / sizeof sale_topics[0])
         return TM_OK; /* fraud.rules_changed and what may come: not a sale */
     s = tm_xmalloc(sizeof *s);
@@ -94,7 +129,9 @@ an_apply_txn(void *app, PGconn *db, const struct tm_event *ev, struct tm_err *er
     switch (sale_topics[k].topic) {
     case TM_TOPIC_TXN_CREATED:
     case TM_TOPIC_TXN_DECLINED:
-        rc = an_db_sale_add(db, s, err);
+        /* written with the rest of its run by an_flush_txn, before the
+         * next event that is not a sale */
+        rc = an_sale_batch_add(&((struct an_app *)app)->batch, s, err);
         break;
     case TM_TOPIC_TXN_VOIDED:
         rc = an_db_sale_void(db, s->id, s->voided_at, err);

@@ -35,8 +35,8 @@ main(int argc, char **argv)
     static struct an_cfg cfg;
     static struct an_app app = {.cfg = &cfg};
     /* in AN_SOURCES order: the lag report and the rebuild name them so */
-    static const struct tm_service_sub subs[AN_SOURCES] = {{"inventory", "", an_apply},
-                                                           {"txn", "txn.", an_apply_txn}};
+    static const struct tm_service_sub subs[AN_SOURCES] = {
+        {"inventory", "", an_apply, NULL}, {"txn", "txn.", an_apply_txn, an_flush_txn}};
     static const struct tm_job jobs[] = {{"rebuild", 0, an_job_rebuild, NULL},
                                          {"daily-report", 300, an_job_daily_report, NULL}};
     static const char *const peers[] = {"txn"};

@@ -1,30 +1,36 @@
 /* services/analytics/sales_store.h — tm-analytics' SQL for the read models
  * fed by tm-txn's sales events (sql/analytics/0003_read_models.sql,
- * docs/analytics.md "Read models"). Each event is one statement, one round trip: the sale's
- * fact rows and every aggregate it moves are written together, in the
- * subscriber's transaction (common/subscriber), so the read models are
- * fresh within milliseconds of the event. Prefix an_db_. */
+ * docs/analytics.md "Read models"). A batch of sales, a void or a review is
+ * one statement, one round trip: the fact rows and every aggregate they
+ * move are written together, in the subscriber's transaction
+ * (common/subscriber), so the read models are fresh within milliseconds of
+ * the event. Prefix an_db_. */
 #ifndef TM_ANALYTICS_SALES_STORE_H
 #define TM_ANALYTICS_SALES_STORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <postgresql/libpq-fe.h>
 
 #include "common/err.h"
 
+#include "services/analytics/sale_batch.h"
 #include "services/analytics/sale_event.h"
 
 /* Upserts one store of the copy: f = id, code, name, time_zone, active,
  * updated_at (text, as an event's data shows them). */
 TM_MUSTCHECK enum tm_code an_db_upsert_store(PGconn *db, const char *const *f, struct tm_err *err);
 
-/* Adds a completed sale (txn.created) or a declined attempt (txn.declined,
- * counted only in hourly_store.declined) to the facts and aggregates, its
- * hour the store's local hour. TM_UNAVAIL when its store is not in the
- * copy yet (the subscriber retries it later: never guessed); TM_INVALID
- * when the sale is there already (nothing changed). */
-TM_MUSTCHECK enum tm_code an_db_sale_add(PGconn *db, const struct an_sale *s, struct tm_err *err);
+/* Adds a batch of completed sales (txn.created) and declined attempts
+ * (txn.declined, counted only in hourly_store.declined) to the facts and
+ * aggregates in one statement, each sale's hour its store's local hour:
+ * what the sales one by one would have added. TM_UNAVAIL when a sale's
+ * store is not in the copy yet (nothing written; the subscriber retries the
+ * batch later: never guessed). A sale that is there already adds nothing;
+ * skipped[size] gets their ids, comma-separated ("" when none; cut to fit). */
+TM_MUSTCHECK enum tm_code an_db_sale_batch_write(PGconn *db, const struct an_sale_batch *b,
+                                                 char *skipped, size_t size, struct tm_err *err);
 
 /* Takes a completed sale back out of every aggregate (txn.voided): its
  * counts subtracted, rows reaching zero deleted, first/last sale times

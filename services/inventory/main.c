@@ -65,7 +65,7 @@ main(int argc, char **argv)
     static const char *const peers[] = {"supplier"};
     /* purchase orders: their incoming and receipts */
     static const struct tm_service_sub subs[] = {
-        {"supplier", "purchase_order.", inv_apply_supplier}};
+        {"supplier", "purchase_order.", inv_apply_supplier, NULL}};
     const struct tm_service svc = {
         .name = "inventory",
         .summary = "Catalogue, stock, forecasting and reorder service.",

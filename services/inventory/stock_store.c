@@ -100,23 +100,6 @@ raw_level_fn(const PGresult *r, int i, void *out)
     "store_id, product_id, on_hand, reserved, incoming, min_qty, max_qty, reorder_point,"          \
     " safety_stock"
 
-/* Appends "{a,b,c}" of n words (no quoting needed: letters, digits, - : . only). */
-static enum tm_code
-word_array(struct tm_buf *b, const char *const *v, int n)
-{
-    enum tm_code rc = tm_buf_adds(b, "{");
-
-    for (int i = 0; i < n && rc == TM_OK; i++) {
-        if (strspn(v[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-:._+") !=
-            strlen(v[i]))
-            return TM_INVALID;
-        rc = tm_buf_printf(b, "%s%s", i ? "," : "", v[i]);
-    }
-    if (rc == TM_OK)
-        rc = tm_buf_adds(b, "}");
-    return rc;
-}
-
 /* ---------------------------------------------------------------- levels */
 
 enum tm_code
@@ -608,8 +591,8 @@ inv_db_moves_bulk(PGconn *db, const struct inv_bulk_moves *b, const char *princi
         (rc = tm_db_int_array(&a[1], b->product_id, sizeof(int64_t), b->n)) == TM_OK &&
         (rc = tm_db_int_array(&a[2], b->quantity, sizeof(int64_t), b->n)) == TM_OK &&
         (rc = tm_db_int_array(&a[3], b->on_hand_after, sizeof(int64_t), b->n)) == TM_OK &&
-        (rc = word_array(&a[4], b->type, b->n)) == TM_OK &&
-        (rc = word_array(&a[5], b->at, b->n)) == TM_OK) {
+        (rc = tm_db_word_array(&a[4], b->type, b->n)) == TM_OK &&
+        (rc = tm_db_word_array(&a[5], b->at, b->n)) == TM_OK) {
         for (int i = 0; i < 6; i++)
             params[i] = a[i].p;
         params[6] = principal;

@@ -34,7 +34,7 @@ main(int argc, char **argv)
         {"store-profiles", 600, tx_job_store_profiles, NULL},
         {"claim-recovery", 60, tx_job_claim_recovery, NULL},
     };
-    static const struct tm_service_sub subs[] = {{"inventory", "store.,product.", tx_apply}};
+    static const struct tm_service_sub subs[] = {{"inventory", "store.,product.", tx_apply, NULL}};
     static const char *const peers[] = {"inventory"};
     const struct tm_service svc = {
         .name = "txn",

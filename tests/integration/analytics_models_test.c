@@ -5,8 +5,12 @@
  * store's local hour with the numbers an analyst expects; then the rebuild
  * job empties the read models, the subscriber replays tm-txn's outbox, and
  * every read-model row is as it was before; a rebuild is refused, changing
- * nothing, once tm-txn no longer keeps its first event. Reads the database
- * directly to see the rows. */
+ * nothing, once tm-txn no longer keeps its first event. Sales that reach
+ * tm-analytics together (it was stopped while they were posted: a void, a
+ * declined attempt and customers seen twice in an hour among them) are
+ * applied as one batch, and every aggregate is then what the facts sum to.
+ * Reads the database directly to see the rows. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +375,112 @@ START_TEST(test_rebuild_refused_once_txn_no_longer_keeps_its_first_event)
 }
 END_TEST
 
+/* Each aggregate and what the facts (sales, sale_lines) say it must be:
+ * completed sales counted, a void only in its hour's voided, a declined
+ * attempt only in its hour's declined, flagged its sales decided review. */
+static const char *const oracles[][2] = {
+    {"SELECT * FROM analytics.hourly_product",
+     "SELECT s.store_id, s.local_hour, l.product_id, sum(l.amount_cents), sum(l.quantity),"
+     " count(DISTINCT s.id) FROM analytics.sales s JOIN analytics.sale_lines l ON l.sale_id = s.id"
+     " WHERE s.status = 'completed' GROUP BY 1, 2, 3"},
+    {"SELECT * FROM analytics.hourly_store",
+     "SELECT store_id, local_hour, coalesce(sum(total_cents) FILTER (WHERE status ="
+     " 'completed'), 0), coalesce(sum(units) FILTER (WHERE status = 'completed'), 0),"
+     " count(*) FILTER (WHERE status = 'completed'), count(DISTINCT customer_id) FILTER (WHERE"
+     " status = 'completed'), count(*) FILTER (WHERE status = 'declined'), count(*) FILTER"
+     " (WHERE status = 'voided'), count(*) FILTER (WHERE decision = 'review' AND status <>"
+     " 'declined') FROM analytics.sales GROUP BY 1, 2"},
+    {"SELECT * FROM analytics.hourly_customer",
+     "SELECT store_id, local_hour, customer_id, count(*) FROM analytics.sales WHERE status ="
+     " 'completed' AND customer_id IS NOT NULL GROUP BY 1, 2, 3"},
+    {"SELECT * FROM analytics.customer_stats",
+     "SELECT customer_id, count(*), sum(total_cents), sum(units), min(occurred_at),"
+     " max(occurred_at) FROM analytics.sales WHERE status = 'completed' AND customer_id IS NOT"
+     " NULL GROUP BY 1"},
+    {"SELECT * FROM analytics.product_stats",
+     "SELECT l.product_id, count(DISTINCT s.id), sum(l.amount_cents), sum(l.quantity),"
+     " min(s.occurred_at), max(s.occurred_at) FROM analytics.sales s JOIN analytics.sale_lines l"
+     " ON l.sale_id = s.id WHERE s.status = 'completed' GROUP BY 1"},
+};
+
+/* Digest of the rows of sql, as snapshot() takes it. */
+static void
+digest(const char *sql, char *out, size_t size)
+{
+    char q[1024];
+
+    snprintf(q, sizeof q,
+             "SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, '|' ORDER BY"
+             " t::text)), '-') FROM (%s) t",
+             sql);
+    sql_text(q, out, size);
+}
+
+/* Sends sig to every tm-analytics instance. */
+static void
+signal_analytics(int sig)
+{
+    for (int n = 1; n <= 9 && pid_of("analytics", n) > 0; n++)
+        ck_assert_int_eq(kill(pid_of("analytics", n), sig), 0);
+}
+
+START_TEST(test_sales_applied_together_add_what_the_facts_sum_to)
+{
+    long long store = store_in("America/Bogota"), p1 = new_product(), p2 = new_product();
+    long long c1 = create("/api/v1/customers", "{\"name\":\"Ba Tch\"}");
+    long long c2 = create("/api/v1/customers", "{\"name\":\"Bat Ched\"}");
+    long long a, seq;
+    char got[64], want[64];
+
+    receive(store, p1, 50);
+    receive(store, p2, 50);
+    wait_known(store, p1);
+    wait_known(store, p2);
+    rules("{\"note\":\"analytics batch test: approve\",\"rules\":[{\"code\":\"big\","
+          "\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
+    wait_txn_applied();
+    /* tm-analytics stopped: what follows reaches it together */
+    signal_analytics(SIGSTOP);
+    a = sale("b1", store, c1, p1, 2, "2026-11-19T15:10:00Z", 201);
+    sale("b2", store, c1, p2, 1, "2026-11-19T15:20:00Z", 201); /* c1 again in the hour */
+    sale("b3", store, c2, p1, 1, "2026-11-19T15:30:00Z", 201);
+    sale("b4", store, 0, p1, 1, "2026-11-19T15:40:00Z", 201);
+    void_sale(a); /* after the sales of its batch, before the next ones */
+    sale("b5", store, c1, p1, 3, "2026-11-19T15:50:00Z", 201);
+    rules("{\"note\":\"analytics batch test: decline\",\"rules\":[{\"code\":\"big\","
+          "\"kind\":\"amount_over\",\"threshold\":4000,\"weight\":90}]}");
+    sale("b6", store, c2, p2, 10, "2026-11-19T15:55:00Z", 422);
+    rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
+          "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
+          "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
+    events_numbered("txn");
+    seq = sql_int("SELECT last FROM txn.outbox_seq");
+    signal_analytics(SIGCONT);
+    wait_applied("txn", seq);
+    /* 10:00 local in Bogota: b2..b5 (b1 voided), c1 and c2, one declined */
+    ck_assert_int_eq(hour_of("transactions", store, "2026-11-19 10:00"), 4);
+    ck_assert_int_eq(hour_of("revenue_cents", store, "2026-11-19 10:00"), 3000);
+    ck_assert_int_eq(hour_of("customers", store, "2026-11-19 10:00"), 2);
+    ck_assert_int_eq(hour_of("declined", store, "2026-11-19 10:00"), 1);
+    ck_assert_int_eq(hour_of("voided", store, "2026-11-19 10:00"), 1);
+    ck_assert_int_eq(sql_intf("SELECT transactions * 1000 + units FROM analytics.hourly_product"
+                              " WHERE store_id = %lld AND product_id = %lld",
+                              store, p1),
+                     3 * 1000 + 5);
+    ck_assert_int_eq(sql_intf("SELECT transactions FROM analytics.hourly_customer WHERE store_id"
+                              " = %lld AND customer_id = %lld",
+                              store, c1),
+                     2);
+    /* and every row of every aggregate, this test's and all before it */
+    for (size_t i = 0; i < sizeof oracles / sizeof oracles[0]; i++) {
+        digest(oracles[i][0], got, sizeof got);
+        digest(oracles[i][1], want, sizeof want);
+        ck_assert_msg(strcmp(got, want) == 0, "%s: %s, the facts sum to %s", oracles[i][0], got,
+                      want);
+    }
+}
+END_TEST
+
 Suite *
 analytics_models_suite(void)
 {
@@ -379,6 +489,7 @@ analytics_models_suite(void)
 
     tcase_add_test(tc, test_sales_land_in_local_hours_and_rebuild_gives_the_same_rows);
     tcase_add_test(tc, test_rebuild_refused_once_txn_no_longer_keeps_its_first_event);
+    tcase_add_test(tc, test_sales_applied_together_add_what_the_facts_sum_to);
     tcase_set_timeout(tc, 180);
     suite_add_tcase(s, tc);
     return s;

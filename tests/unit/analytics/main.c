@@ -17,6 +17,7 @@ main(void)
     srunner_add_suite(sr, report_suite());
     srunner_add_suite(sr, query_suite());
     srunner_add_suite(sr, rfm_suite());
+    srunner_add_suite(sr, sale_batch_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -8,5 +8,6 @@ Suite *query_suite(void);
 Suite *rfm_suite(void);
 Suite *sale_event_suite(void);
 Suite *report_suite(void);
+Suite *sale_batch_suite(void);
 
 #endif

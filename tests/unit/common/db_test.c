@@ -1,6 +1,7 @@
 /* tests/unit/common/db_test.c — the LIKE pattern helper: exact patterns for
  * hand cases, and, against a plain LIKE matcher as oracle, a pattern of s
- * matches a value exactly when the value contains (or starts with) s. */
+ * matches a value exactly when the value contains (or starts with) s; the
+ * array literal of words refuses what it would have to quote. */
 #include <string.h>
 
 #include "common/db.h"
@@ -93,6 +94,31 @@ START_TEST(test_db_like_bounded)
 }
 END_TEST
 
+START_TEST(test_db_word_array_refuses_what_needs_quoting)
+{
+    static const char *const ok[] = {"2026-11-22T09:14:03.512+01:00", "completed", "a_b"};
+    static const char *const bad[][1] = {{"a,b"}, {"a b"}, {"{x}"}, {"\"q\""}, {""}, {"a\\b"}};
+    struct tm_buf b;
+
+    tm_buf_init(&b, 64);
+    ck_assert_int_eq(tm_db_word_array(&b, ok, 3), TM_OK);
+    ck_assert_str_eq(b.p, "{2026-11-22T09:14:03.512+01:00,completed,a_b}");
+    tm_buf_fini(&b);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        tm_buf_init(&b, 64);
+        ck_assert_int_eq(tm_db_word_array(&b, bad[i], 1), TM_INVALID);
+        tm_buf_fini(&b);
+    }
+    tm_buf_init(&b, 8);
+    ck_assert_int_eq(tm_db_word_array(&b, ok, 3), TM_TOOBIG);
+    tm_buf_fini(&b);
+    tm_buf_init(&b, 64);
+    ck_assert_int_eq(tm_db_word_array(&b, ok, 0), TM_OK);
+    ck_assert_str_eq(b.p, "{}");
+    tm_buf_fini(&b);
+}
+END_TEST
+
 Suite *
 db_suite(void)
 {
@@ -102,6 +128,7 @@ db_suite(void)
     tcase_add_test(tc, test_db_like_escapes_wildcards);
     tcase_add_test(tc, test_db_like_matches_only_the_text_itself);
     tcase_add_test(tc, test_db_like_bounded);
+    tcase_add_test(tc, test_db_word_array_refuses_what_needs_quoting);
     suite_add_tcase(s, tc);
     return s;
 }
