@@ -265,7 +265,13 @@ decide(struct tm_ctx *ctx, const struct void_try *vt, int *go, struct tm_reply *
         *go = rc == TM_OK;
         snprintf(rep->target, sizeof rep->target, "%" PRId64 " void_override", vt->id);
     } else if (!*go && strcmp(st.sale_decision, "decline") == 0) {
-        rc = decline_answer(ctx, cur.p, rep, err); /* stays declined, whoever tries */
+        /* stays declined, whoever tries; unless the stock is back already
+         * (a try that found it so and died before marking the sale) */
+        int returned = 0;
+        if ((rc = tx_stock_returned(ctx->app, vt->id, ctx->req->id, vt->deadline_ms, &returned,
+                                    err)) == TM_OK &&
+            !(*go = returned))
+            rc = decline_answer(ctx, cur.p, rep, err);
     } else if (!*go && (rc = score_and_record(ctx, vt, cur.p, go, err)) == TM_OK && !*go) {
         tm_buf_reset(&cur);
         if ((rc = tx_sale_for(ctx, vt->id, 0, NULL, 0, &cur, err)) == TM_OK)
