@@ -148,7 +148,7 @@ tx_decode_sale(const cJSON *body, struct tx_sale *s, struct tm_err *err)
 enum tm_code
 tx_decode_void(const cJSON *body, struct tx_void *v, struct tm_err *err)
 {
-    static const char *const names[] = {"reason", "operator"};
+    static const char *const names[] = {"reason", "operator", "override"};
     const cJSON *it;
     enum tm_code rc;
 
@@ -156,12 +156,19 @@ tx_decode_void(const cJSON *body, struct tx_void *v, struct tm_err *err)
     if (!body)
         return TM_OK;
     if ((rc = tm_json_object(body, "body", err)) != TM_OK ||
-        (rc = tm_json_only(body, names, 2, err)) != TM_OK)
+        (rc = tm_json_only(body, names, 3, err)) != TM_OK)
         return rc;
     if ((it = tm_json_member(body, "reason")) &&
         (rc = tm_json_as_str(it, "reason", 1, TX_REASON_MAX, v->reason, sizeof v->reason, err)) !=
             TM_OK)
         return rc;
+    if ((it = tm_json_member(body, "override"))) {
+        if (!cJSON_IsBool(it))
+            return tm_err_set(err, TM_INVALID, "override", "override must be true or false");
+        v->override = cJSON_IsTrue(it);
+    }
+    if (v->override && !v->reason[0]) /* an override says why */
+        return tm_err_set(err, TM_INVALID, "reason", "an override needs a reason");
     return operator_of(body, v->operator_id, sizeof v->operator_id, err);
 }
 

@@ -25,7 +25,8 @@ TM_MUSTCHECK enum tm_code tx_decode_sale(const cJSON *body, struct tx_sale *out,
                                          struct tm_err *err);
 
 /* A void's body (NULL: none was sent): {"reason"? 1..500 characters,
- * "operator"? as a sale's}. Borrows body. */
+ * "operator"? as a sale's, "override"? boolean (true needs "reason")}.
+ * Borrows body. */
 TM_MUSTCHECK enum tm_code tx_decode_void(const cJSON *body, struct tx_void *out,
                                          struct tm_err *err);
 

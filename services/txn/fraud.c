@@ -382,7 +382,7 @@ eval_rule(const struct fr_rule *r, const struct fr_facts *f, struct fr_hit *hit)
         if (!f->has_customer || f->customer.n < r->min_history || f->customer.n == 0 ||
             f->context.n == 0)
             return 0;
-        if ((r->novelty & FR_NEW_INSTRUMENT) && f->context.has_instrument &&
+        if ((r->novelty & FR_NEW_INSTRUMENT) && f->context.card_judged &&
             f->context.same_instrument == 0)
             nn += snprintf(nov + nn, sizeof nov - (size_t)nn, "%s card", nn ? "," : "");
         if ((r->novelty & FR_NEW_CHANNEL) && f->context.same_channel == 0)

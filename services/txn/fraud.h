@@ -136,11 +136,19 @@ struct fr_attempts {
 
 /* The customer's usual context: among the same last sales (at most
  * FR_HISTORY_MAX, not declined) that fr_facts.customer summarises, how many
- * were paid with this attempt's instrument, made in its channel, at its
- * store. Zero of n is "new to this customer". */
+ * were usual and paid with this attempt's instrument, made in its channel,
+ * at its store. A usual sale is completed (not voided) and either approved
+ * and recorded at least FR_USUAL_AGE_S before (server time), or labelled
+ * legitimate by an analyst. Zero of n is "new to this customer". */
+/* How old an approved sale must be to make its card, channel and store
+ * usual: a day, longer than a takeover's session, so the fraudster's own
+ * small first purchase cannot vouch for his big second one. */
+#define FR_USUAL_AGE_S 86400
+
 struct fr_context {
     int n;               /* sales looked at (0: no history) */
-    int has_instrument;  /* 0: this attempt names no instrument (never "new") */
+    int card_judged;     /* 1: names an instrument or pays by card (a card payment
+                          * without one is new); 0: neither, never "new" */
     int same_instrument; /* of n, paid with this attempt's instrument */
     int same_channel;    /* of n, in this attempt's channel */
     int same_store;      /* of n, at this attempt's store */

@@ -358,7 +358,7 @@ const struct tm_route tx_routes[] = {
     {"GET", "/api/v1/transactions/suspicious/summary", h_queue_summary, TM_TX_READ, NULL,
      TM_SCOPE_STORES},
     {"GET", "/api/v1/transactions/{id}", h_sale_get, TM_TX_READ, NULL, TM_SCOPE_STORES},
-    {"POST", "/api/v1/transactions/{id}/void", tx_h_sale_void, TM_TX_WRITE, NULL, TM_SCOPE_STORES},
+    {"POST", "/api/v1/transactions/{id}/void", tx_h_sale_void, TM_TX_READ, NULL, TM_SCOPE_STORES},
     {"POST", "/api/v1/transactions/{id}/review", h_sale_review, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/fraud/rules", h_rules_get, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"POST", "/api/v1/fraud/rules", h_rules_add, TM_TX_WRITE, NULL, TM_SCOPE_NONE},

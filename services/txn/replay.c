@@ -20,7 +20,8 @@ struct rp_ring {
     int64_t totals[RP_STORE_HISTORY], units[RP_STORE_HISTORY], store[RP_STORE_HISTORY];
     int instrument[RP_STORE_HISTORY]; /* the instrument's entry serial, 0: none */
     int channel[RP_STORE_HISTORY];
-    int usual[RP_STORE_HISTORY]; /* approved, or flagged and labelled legitimate */
+    int usual[RP_STORE_HISTORY];  /* 0 no, 1 approved (once aged), 2 labelled legitimate */
+    int64_t ts[RP_STORE_HISTORY]; /* when it was recorded (epoch s) */
     int n, next;
 };
 
@@ -164,21 +165,26 @@ history(const struct rp_ring *r, int keep, struct fr_history *h)
 
 /* How many of the customer's newest FR_HISTORY_MAX sales (those
  * fr_facts.customer summarises) share this attempt's instrument (serial
- * instr, 0: none), channel and store. Only a usual sale makes a context
- * usual: one approved, or flagged and labelled legitimate (the replay
- * reviews a flagged sale at once, as it feeds risk scores); a card first
- * used on a sale flagged and found fraudulent stays new. */
+ * instr, 0: none), channel and store, at ts. Only a usual sale makes a
+ * context usual, as in the service (fr_context): one labelled legitimate
+ * (the replay reviews a flagged sale at once, as it feeds risk scores), or
+ * approved FR_USUAL_AGE_S or more before ts; a card first used on a sale
+ * flagged and found fraudulent stays new. Not mirrored: a voided sale
+ * stays usual here (a void in the file does not name its sale). The
+ * generator names the card of every card sale, so "no instrument" is
+ * "not a card" here. */
 static void
-context(const struct rp_ring *r, int instr, int channel, int64_t store, struct fr_context *c)
+context(const struct rp_ring *r, int instr, int channel, int64_t store, int64_t ts,
+        struct fr_context *c)
 {
     int n = r->n < FR_HISTORY_MAX ? r->n : FR_HISTORY_MAX;
 
     memset(c, 0, sizeof *c);
     c->n = n;
-    c->has_instrument = instr != 0;
+    c->card_judged = instr != 0;
     for (int i = 0; i < n; i++) {
         int k = (r->next - 1 - i + RP_STORE_HISTORY) % RP_STORE_HISTORY;
-        if (!r->usual[k])
+        if (r->usual[k] == 0 || (r->usual[k] == 1 && r->ts[k] > ts - FR_USUAL_AGE_S))
             continue;
         c->same_instrument += instr && r->instrument[k] == instr;
         c->same_channel += r->channel[k] == channel;
@@ -239,14 +245,16 @@ rp_facts(struct rp_state *st, const struct rp_sale *s, struct fr_facts *f)
         attempts(c, s, &f->cust_attempts);
         velocity(c, s, FR_SCOPE_CUSTOMER, &f->velocity);
         history(&c->hist, FR_HISTORY_MAX, &f->customer);
-        context(&c->hist, instr, s->channel, f->store_id, &f->context);
+        context(&c->hist, instr, s->channel, f->store_id, s->ts_s, &f->context);
     }
 }
 
+/* usual: 0 not, 1 approved (usual once aged), 2 labelled legitimate. */
 static void
 ring_add(struct rp_ring *r, const struct rp_sale *s, int instr, int usual)
 {
     r->usual[r->next] = usual;
+    r->ts[r->next] = s->ts_s;
     r->totals[r->next] = s->total_cents;
     r->units[r->next] = s->units;
     r->store[r->next] = store_num(s->store);
@@ -282,7 +290,7 @@ void
 rp_add(struct rp_state *st, const struct rp_sale *s, enum fr_decision d)
 {
     int declined = d == FR_DECLINE || s->issuer_declined, instr = 0;
-    int usual = d == FR_APPROVE || !s->label;
+    int usual = d == FR_APPROVE ? 1 : !s->label ? 2 : 0;
 
     if (s->event == FR_EV_VOID) {
         add_to(entry(st, 'S', s->store), s, 0, 0, 0);

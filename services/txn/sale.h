@@ -59,6 +59,7 @@ void tx_sale_facts(const struct tx_sale *s, struct fr_facts *f);
 struct tx_void {
     char reason[TX_REASON_MAX + 1];
     char operator_id[TX_OPERATOR_MAX + 1];
+    int override; /* 1: overrides the sale's declined void (needs reason) */
 };
 
 #endif

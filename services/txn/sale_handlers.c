@@ -43,15 +43,15 @@ too_big(enum tm_code rc, struct tm_err *err)
 /* Calls tm-inventory with the caller's principal; *status and body (the
  * reply's body) on TM_OK. */
 static enum tm_code
-inventory_call(struct tx_app *app, const struct tm_request *from, const char *route,
-               const char *path, const char *sale_id, const char *body, int64_t deadline_ms,
-               int *status, struct tm_buf *out, struct tm_err *err)
+inventory_call(struct tx_app *app, const struct tm_request *from, const char *method,
+               const char *route, const char *path, const char *sale_id, const char *body,
+               int64_t deadline_ms, int *status, struct tm_buf *out, struct tm_err *err)
 {
     struct tm_request req;
 
     memset(&req, 0, sizeof req);
     snprintf(req.id, sizeof req.id, "%s", from->id);
-    snprintf(req.method, sizeof req.method, "POST");
+    snprintf(req.method, sizeof req.method, "%s", method);
     snprintf(req.route, sizeof req.route, "%s", route);
     snprintf(req.path, sizeof req.path, "%s", path);
     if (sale_id) {
@@ -76,15 +76,16 @@ inv_sale_id(int64_t id, char *out, size_t size)
     snprintf(out, size, TM_TXN_SALE_PREFIX "%" PRId64, id);
 }
 
-enum tm_code
-tx_stock_reverse(void *app, int64_t sale_id, const char *rid, int64_t deadline_ms,
-                 struct tm_err *err)
+/* tm-txn's own call about the stock commit of sale_id: method on
+ * /api/v1/stock-commits/<sale>[suffix] (route names the route); *status
+ * and out (the reply's body) on TM_OK. */
+static enum tm_code
+commit_call(void *app, int64_t sale_id, const char *rid, int64_t deadline_ms, const char *method,
+            const char *route, const char *suffix, int *status, struct tm_buf *out,
+            struct tm_err *err)
 {
     struct tm_request from;
-    struct tm_buf out;
     char sid[40], path[96];
-    int status = 0;
-    enum tm_code rc;
 
     memset(&from, 0, sizeof from);
     snprintf(from.id, sizeof from.id, "%s", rid);
@@ -92,13 +93,51 @@ tx_stock_reverse(void *app, int64_t sale_id, const char *rid, int64_t deadline_m
     snprintf(from.principal.id, sizeof from.principal.id, "tm-txn");
     snprintf(from.principal.role, sizeof from.principal.role, "admin");
     inv_sale_id(sale_id, sid, sizeof sid);
-    snprintf(path, sizeof path, "/api/v1/stock-commits/%s/reverse", sid);
+    snprintf(path, sizeof path, "/api/v1/stock-commits/%s%s", sid, suffix);
+    return inventory_call(app, &from, method, route, path, sid, "", deadline_ms, status, out, err);
+}
+
+enum tm_code
+tx_stock_reverse(void *app, int64_t sale_id, const char *rid, int64_t deadline_ms,
+                 struct tm_err *err)
+{
+    struct tm_buf out;
+    int status = 0;
+    enum tm_code rc;
+
     tm_buf_init(&out, 1 << 20);
-    rc = inventory_call(app, &from, "/api/v1/stock-commits/{sale_id}/reverse", path, sid, "",
-                        deadline_ms, &status, &out, err);
+    rc = commit_call(app, sale_id, rid, deadline_ms, "POST",
+                     "/api/v1/stock-commits/{sale_id}/reverse", "/reverse", &status, &out, err);
     tm_buf_fini(&out);
     if (rc == TM_OK && status >= 300 && status != 404) /* 404: no stock was ever taken */
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "stock reversal of %s answered %d", sid, status);
+        rc = tm_err_set(err, TM_INTERNAL, NULL, "stock reversal of sale %" PRId64 " answered %d",
+                        sale_id, status);
+    return rc;
+}
+
+enum tm_code
+tx_stock_returned(void *app, int64_t sale_id, const char *rid, int64_t deadline_ms, int *returned,
+                  struct tm_err *err)
+{
+    struct tm_buf out;
+    cJSON *doc = NULL;
+    const cJSON *st;
+    int status = 0;
+    enum tm_code rc;
+
+    *returned = 0;
+    tm_buf_init(&out, 1 << 20);
+    rc = commit_call(app, sale_id, rid, deadline_ms, "GET", "/api/v1/stock-commits/{sale_id}", "",
+                     &status, &out, err);
+    if (rc == TM_OK && status == 200 &&
+        tm_json_parse(out.p, out.len, TM_JSON_DEPTH_MAX, "commit", &doc, NULL) == TM_OK &&
+        (st = cJSON_GetObjectItem(doc, "status")) && cJSON_IsString(st))
+        *returned = strcmp(st->valuestring, "reversed") == 0;
+    else if (rc == TM_OK && status != 404) /* 404: no stock was ever taken */
+        rc = tm_err_set(err, TM_UNAVAIL, NULL, "stock commit of sale %" PRId64 ": answered %d",
+                        sale_id, status);
+    cJSON_Delete(doc);
+    tm_buf_fini(&out);
     return rc;
 }
 
@@ -106,9 +145,9 @@ tx_stock_reverse(void *app, int64_t sale_id, const char *rid, int64_t deadline_m
 
 /* The fired rules [{code, weight, observed, threshold, message}] and the
  * codes of rules not evaluated. */
-static enum tm_code
-encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct tm_buf *hits,
-              struct tm_buf *skipped)
+enum tm_code
+tx_encode_result(const struct fr_rule_set *s, const struct fr_result *res, struct tm_buf *hits,
+                 struct tm_buf *skipped)
 {
     enum tm_code rc = tm_buf_adds(hits, "[");
 
@@ -154,8 +193,8 @@ vel_keys(const struct tx_sale *s, struct vel_keys *k)
 }
 
 /* The index of channel in fr_channel_names (the decoder took one of them). */
-static int
-channel_of(const char *channel)
+int
+tx_channel_of(const char *channel)
 {
     for (int c = 0; c < FR_CHANNELS; c++)
         if (strcmp(channel, fr_channel_names[c]) == 0)
@@ -181,7 +220,7 @@ gather(struct tx_app *app, const struct tx_sale *s, const struct tx_sale_facts *
     f->event = FR_EV_SALE;
     f->ts_s = x->when.epoch_ms / 1000;
     f->store_id = s->store_id;
-    f->channel = channel_of(s->channel);
+    f->channel = tx_channel_of(s->channel);
     f->local_hour = x->when.local_hour;
     f->utc_hour = x->when.utc_hour;
     if (s->customer_id) {
@@ -241,9 +280,9 @@ mark_outcome(struct tx_app *app, const struct tx_sale *s, const struct tx_when *
  * published by another instance counts from its next sale on), decoded
  * from x's document when it came (the cache held another version), else
  * from the cache. */
-static enum tm_code
-current_rules(struct tx_app *app, PGconn *db, struct tx_sale_facts *x, struct fr_rule_set *rs,
-              struct tm_err *err)
+enum tm_code
+tx_current_rules(struct tx_app *app, PGconn *db, struct tx_sale_facts *x, struct fr_rule_set *rs,
+                 struct tm_err *err)
 {
     struct tm_err e;
     enum tm_code rc = TM_OK;
@@ -391,9 +430,10 @@ take_stock(struct flow *fl, struct tm_reply *rep, int *taken, struct tm_err *err
             rc = tm_json_quote(&body, at);
     }
     if (rc == TM_OK && (rc = tm_buf_adds(&body, "}")) == TM_OK)
-        rc = inventory_call(
-            fl->app, fl->req, "/api/v1/stock-commits", "/api/v1/stock-commits", NULL, body.p,
-            fl->req->deadline_ms ? fl->req->deadline_ms : tm_now_ms() + 10000, &status, &out, err);
+        rc = inventory_call(fl->app, fl->req, "POST", "/api/v1/stock-commits",
+                            "/api/v1/stock-commits", NULL, body.p,
+                            fl->req->deadline_ms ? fl->req->deadline_ms : tm_now_ms() + 10000,
+                            &status, &out, err);
     else if (rc != TM_OK)
         rc = tm_err_set(err, TM_TOOBIG, "lines", "too many lines");
     if (rc == TM_OK && status == 201) {
@@ -449,7 +489,7 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
     *keep = 0;
     rc = tx_db_sale_facts(fl->db, &fl->sale, tx_rules_cache_version(&fl->app->rules), &x, err);
     if (rc == TM_OK && (rc = check_facts(fl, &x, now, err)) == TM_OK &&
-        (rc = current_rules(fl->app, fl->db, &x, &rs, err)) == TM_OK && fl->sale.customer_id &&
+        (rc = tx_current_rules(fl->app, fl->db, &x, &rs, err)) == TM_OK && fl->sale.customer_id &&
         !x.customer_found)
         rc = tm_err_set(err, TM_UNPROCESSABLE, "customer_id", "customer %lld is unknown",
                         (long long)fl->sale.customer_id);
@@ -461,7 +501,7 @@ make_sale(struct flow *fl, struct tm_reply *rep, int *keep, struct tm_err *err)
     fr_score(&rs, &f, &res);
     tm_buf_init(&hits, 1 << 16);
     tm_buf_init(&skipped, 1 << 12);
-    if (encode_result(&rs, &res, &hits, &skipped) != TM_OK) {
+    if (tx_encode_result(&rs, &res, &hits, &skipped) != TM_OK) {
         rc = tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
     } else if (res.decision == FR_DECLINE) {
         /* an earlier try may have scored lower and taken the stock */
@@ -541,232 +581,5 @@ out:
     tx_claim_fini(&fl->claim);
     cJSON_Delete(body);
     free(fl);
-    return rc;
-}
-
-/* -------------------------------------------------------------- void */
-
-/* A void being scored: its rule set, result and their JSON. */
-struct void_eval {
-    struct fr_rule_set rs;
-    struct fr_result res;
-    int version; /* 0: no rule set, not scored */
-    struct tm_buf hits, skipped;
-};
-
-/* The facts of voiding the sale t (its customer, store, channel and total),
- * by operator: the voids counted per customer, store and operator in Redis,
- * this one included (once per sale id). */
-static void
-void_facts(struct tx_app *app, int64_t id, const cJSON *t, const char *operator_id,
-           const char *principal, struct fr_facts *f)
-{
-    struct fr_velocity pv;
-    const cJSON *it;
-    char sid[40], cust[24] = "", store[24] = "";
-    const char *keys[FR_SCOPES] = {NULL};
-    struct tm_redis *r;
-    struct tm_err e;
-
-    memset(f, 0, sizeof *f);
-    f->event = FR_EV_VOID;
-    f->ts_s = tm_now_ms() / 1000;
-    /* the sale kinds are silent on a void: their facts read as evaluated */
-    f->velocity.evaluated = f->inst_attempts.evaluated = f->cust_attempts.evaluated = 1;
-    if ((it = cJSON_GetObjectItem(t, "customer_id")) && cJSON_IsNumber(it)) {
-        f->has_customer = 1;
-        snprintf(cust, sizeof cust, "%.0f", it->valuedouble);
-        keys[FR_SCOPE_CUSTOMER] = cust;
-    }
-    if ((it = cJSON_GetObjectItem(t, "store_id")) && cJSON_IsNumber(it)) {
-        f->store_id = (int64_t)it->valuedouble;
-        snprintf(store, sizeof store, "%" PRId64, f->store_id);
-        keys[FR_SCOPE_STORE] = store;
-    }
-    if ((it = cJSON_GetObjectItem(t, "total_cents")) && cJSON_IsNumber(it))
-        f->total_cents = (int64_t)it->valuedouble;
-    if ((it = cJSON_GetObjectItem(t, "channel")) && cJSON_IsString(it))
-        f->channel = channel_of(it->valuestring);
-    keys[FR_SCOPE_OPERATOR] = operator_id;
-    snprintf(sid, sizeof sid, "%" PRId64, id);
-    r = tm_redis_pool_get(app->redis, 200);
-    if (!r ||
-        tx_reversals_add(r, sid, f->ts_s, f->total_cents, f->ts_s, keys, &f->reversals, &e) !=
-            TM_OK ||
-        tx_reversals_add_principal(r, sid, f->ts_s, f->total_cents, f->ts_s, principal, &pv, &e) !=
-            TM_OK) {
-        f->reversals.evaluated = 0; /* the void rules are listed as skipped */
-        tm_log_warn(NULL, "reversals.unavailable", "sale=%s error=\"%s\"", sid,
-                    r ? e.message : "no Redis connection");
-    } else { /* the operator rules read the larger of operator and principal */
-        for (int w = 0; w < FR_WINDOWS; w++) {
-            int64_t *n = &f->reversals.count[FR_SCOPE_OPERATOR][w];
-            int64_t *a = &f->reversals.amount[FR_SCOPE_OPERATOR][w];
-            *n = *n > pv.count[FR_SCOPE_OPERATOR][w] ? *n : pv.count[FR_SCOPE_OPERATOR][w];
-            *a = *a > pv.amount[FR_SCOPE_OPERATOR][w] ? *a : pv.amount[FR_SCOPE_OPERATOR][w];
-        }
-    }
-    tm_redis_pool_put(app->redis, r);
-}
-
-/* Scores the void of sale id (t, its document) by operator with the newest rule
- * set's void rules into ve (ve->version 0 when there is no rule set yet:
- * the void is not scored). */
-static enum tm_code
-score_void(struct tm_ctx *ctx, int64_t id, const cJSON *t, const char *operator_id,
-           const char *principal, struct void_eval *ve, struct tm_err *err)
-{
-    struct tx_app *app = ctx->app;
-    struct tx_sale_facts x;
-    struct fr_facts f;
-    enum tm_code rc;
-
-    memset(&x, 0, sizeof x);
-    ve->version = 0;
-    rc = tx_db_rules_current(ctx->db, tx_rules_cache_version(&app->rules), &x.version,
-                             &x.rules_json, err);
-    if (rc == TM_UNAVAIL && x.version == 0)
-        return TM_OK; /* no rule set yet: voids go through unscored, as sales cannot */
-    if (rc == TM_OK)
-        rc = current_rules(app, ctx->db, &x, &ve->rs, err);
-    ve->version = x.version;
-    tx_sale_facts_fini(&x);
-    if (rc != TM_OK)
-        return rc;
-    void_facts(app, id, t, operator_id, principal, &f);
-    fr_score(&ve->rs, &f, &ve->res);
-    if (encode_result(&ve->rs, &ve->res, &ve->hits, &ve->skipped) != TM_OK)
-        return tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
-    return TM_OK;
-}
-
-/* The 422 `declined` of a void whose decline is recorded on the sale (doc,
- * its JSON, void_fraud.decision "decline"): nothing else changed; details
- * carry the transaction as it stays and how the void was scored. */
-static enum tm_code
-decline_void(struct tm_ctx *ctx, const char *doc, struct tm_reply *rep, struct tm_err *err)
-{
-    cJSON *t = NULL;
-    const cJSON *vf, *sc;
-    char *vfs = NULL;
-    struct tm_buf d;
-    struct tm_err e;
-    enum tm_code rc;
-
-    if (tm_json_parse(doc, strlen(doc), TM_JSON_DEPTH_MAX, "transaction", &t, NULL) != TM_OK ||
-        !(vf = cJSON_GetObjectItem(t, "void_fraud")) || !(vfs = cJSON_PrintUnformatted(vf))) {
-        cJSON_Delete(t);
-        return tm_err_set(err, TM_INTERNAL, NULL, "declined void: no void_fraud recorded");
-    }
-    sc = cJSON_GetObjectItem(vf, "score");
-    tm_buf_init(&d, 1 << 20);
-    rc = too_big(tm_buf_printf(&d, "{\"transaction\":%s,\"void_fraud\":%s}", doc, vfs), err);
-    if (rc == TM_OK) {
-        free(rep->details);
-        rep->details = tm_buf_steal(&d);
-        tm_err_set(&e, TM_DECLINED, "id",
-                   "void declined: fraud score %.0f reaches the decline threshold",
-                   cJSON_IsNumber(sc) ? sc->valuedouble : 0.0);
-        tm_reply_error(rep, &e, ctx->req->id);
-    }
-    tm_buf_fini(&d);
-    cJSON_free(vfs);
-    cJSON_Delete(t);
-    return rc;
-}
-
-/* 1 when the sale t had a void declined (recorded on it). */
-static int
-void_was_declined(const cJSON *t)
-{
-    const cJSON *d = cJSON_GetObjectItem(cJSON_GetObjectItem(t, "void_fraud"), "decision");
-
-    return cJSON_IsString(d) && strcmp(d->valuestring, "decline") == 0;
-}
-
-/* 1 when the caller may override a declined void (fraud.review). */
-static int
-may_override(const struct tm_ctx *ctx)
-{
-    enum tm_role role;
-
-    return tm_role_parse(ctx->req->principal.role, &role) &&
-           tm_role_allows(role, TM_PERM_FRAUD_REVIEW);
-}
-
-enum tm_code
-tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
-{
-    struct void_eval *ve = tm_xcalloc(1, sizeof *ve);
-    struct tx_void v;
-    char status[16], who[96];
-    const char *op;
-    int declined;
-    int64_t id = 0;
-    struct tm_buf cur;
-    cJSON *body = NULL, *sale = NULL;
-    enum tm_code rc;
-
-    tm_buf_init(&cur, 1 << 20);
-    tm_buf_init(&ve->hits, 1 << 16);
-    tm_buf_init(&ve->skipped, 1 << 12);
-    if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK)
-        goto out;
-    if (ctx->req->body_len && (rc = tm_ctx_body(ctx, &body, err)) != TM_OK)
-        goto out;
-    if ((rc = tx_decode_void(body, &v, err)) != TM_OK)
-        goto out;
-    /* the operator the POS named, else whoever is signed in */
-    tm_ctx_principal(ctx, who, sizeof who);
-    op = v.operator_id[0] ? v.operator_id : who;
-    snprintf(rep->target, sizeof rep->target, "%" PRId64, id);
-    if ((rc = tx_sale_for(ctx, id, 1, status, sizeof status, &cur, err)) != TM_OK)
-        goto out;
-    if (strcmp(status, "voided") == 0) { /* already: the same answer again */
-        rc = too_big(tm_buf_adds(&rep->body, cur.p), err);
-        goto out;
-    }
-    if (strcmp(status, "completed") != 0) {
-        rc = tm_err_set(err, TM_CONFLICT, "id", "a %s sale cannot be voided", status);
-        goto out;
-    }
-    /* the sale's own document, read once for the checks and facts below */
-    if (tm_json_parse(cur.p, cur.len, TM_JSON_DEPTH_MAX, "transaction", &sale, NULL) != TM_OK) {
-        rc = tm_err_set(err, TM_INTERNAL, NULL, "transaction %" PRId64 ": unreadable document", id);
-        goto out;
-    }
-    /* a declined void stays declined, whoever the body names, unless a
-     * fraud analyst overrides it (docs/fraud.md "A void") */
-    if ((declined = void_was_declined(sale)) && !may_override(ctx)) {
-        rc = decline_void(ctx, cur.p, rep, err);
-        goto out;
-    }
-    if ((rc = score_void(ctx, id, sale, op, who, ve, err)) != TM_OK)
-        goto out;
-    struct tx_void_score vs = {ve->version, ve->res.score, fr_decision_name(ve->res.decision),
-                               ve->version ? ve->hits.p : NULL, ve->skipped.p};
-    if (ve->version && ve->res.decision == FR_DECLINE && !declined) {
-        /* recorded on the sale (it stays completed) and answered */
-        tm_buf_reset(&cur);
-        if ((rc = tx_db_void_declined(ctx->db, id, op, &vs, &cur, err)) == TM_OK)
-            rc = decline_void(ctx, cur.p, rep, err);
-        goto out;
-    }
-    /* the stock first: reversing is idempotent, so a crash after it and a
-     * retry of the void give the stock back once */
-    if ((rc = tx_stock_reverse(ctx->app, id, ctx->req->id,
-                               ctx->req->deadline_ms ? ctx->req->deadline_ms : tm_now_ms() + 10000,
-                               err)) != TM_OK ||
-        (rc = tx_db_sale_void(ctx->db, id, v.reason[0] ? v.reason : "voided", op, &vs, &rep->body,
-                              err)) != TM_OK)
-        goto out;
-    rc = tm_outbox_add(ctx->db, &tx_outbox, tm_topic_name(TM_TOPIC_TXN_VOIDED), rep->body.p, err);
-out:
-    cJSON_Delete(sale);
-    cJSON_Delete(body);
-    tm_buf_fini(&cur);
-    tm_buf_fini(&ve->hits);
-    tm_buf_fini(&ve->skipped);
-    free(ve);
     return rc;
 }

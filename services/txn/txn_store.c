@@ -14,10 +14,10 @@
 #define MONEY(c) "round((" c ")::numeric / 100, 2)"
 
 /* clang-format off */
-/* A transaction row t as its API document, its lines read from lines (a
+/* A transaction row t's API members, its lines read from lines (a
  * relation named l with the columns of txn.transaction_lines). */
-#define TX_JSON_FROM(lines) \
-    "json_build_object('id', t.id, 'store_id', t.store_id, 'customer_id', t.customer_id," \
+#define TX_MEMBERS_FROM(lines) \
+    "'id', t.id, 'store_id', t.store_id, 'customer_id', t.customer_id," \
     " 'channel', t.channel, 'payment_method', t.payment_method, 'instrument', t.instrument," \
     " 'occurred_at', " TM_DB_TS("t.occurred_at") ", 'status', t.status," \
     " 'total', " MONEY("t.total_cents") ", 'total_cents', t.total_cents, 'units', t.units," \
@@ -37,10 +37,24 @@
     "'rule_set_version', t.void_rule_set_version, 'score', t.void_score," \
     " 'decision', t.void_decision, 'rules', t.void_reasons," \
     " 'not_evaluated', t.void_not_evaluated) END," \
-    " 'created_at', " TM_DB_TS("t.created_at") ")::text"
+    " 'created_at', " TM_DB_TS("t.created_at")
+
+/* A transaction row t as its API document, its lines read from lines. */
+#define TX_JSON_FROM(lines) "json_build_object(" TX_MEMBERS_FROM(lines) ")::text"
 
 /* A transaction row t as its API document. */
 #define TX_JSON TX_JSON_FROM("txn.transaction_lines l")
+
+/* The same with its void attempts, oldest first (the sale's own reads:
+ * GET /api/v1/transactions/{id} and the void's answers). */
+#define TX_JSON_ATTEMPTS \
+    "json_build_object(" TX_MEMBERS_FROM("txn.transaction_lines l") "," \
+    " 'void_attempts', (SELECT COALESCE(json_agg(json_build_object('operator', a.operator," \
+    " 'principal', a.principal, 'rule_set_version', a.rule_set_version, 'score', a.score," \
+    " 'decision', a.decision, 'rules', a.reasons, 'not_evaluated', a.not_evaluated," \
+    " 'at', " TM_DB_TS("a.at") ", 'overridden_by', a.overridden_by," \
+    " 'overridden_at', " TM_DB_TS("a.overridden_at") ", 'override_reason', a.override_reason)" \
+    " ORDER BY a.id), '[]'::json) FROM txn.void_attempts a WHERE a.transaction_id = t.id))::text"
 
 /* A customer row c as its API document. */
 #define CUSTOMER_JSON \
@@ -168,7 +182,8 @@ facts_row(const PGresult *r, const struct tx_sale *s, struct tx_sale_facts *out)
         out->customer_risk = strtod(tm_db_str(r, 0, 9), NULL);
         facts_history(r, 10, out);
         out->context.n = (int)tm_db_i64(r, 0, 22);
-        out->context.has_instrument = s->instrument[0] != '\0';
+        out->context.card_judged =
+            s->instrument[0] != '\0' || strcmp(s->payment_method, "card") == 0;
         out->context.same_instrument = (int)tm_db_i64(r, 0, 23);
         out->context.same_channel = (int)tm_db_i64(r, 0, 24);
         out->context.same_store = (int)tm_db_i64(r, 0, 25);
@@ -181,15 +196,16 @@ enum tm_code
 tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_facts *out,
                  struct tm_err *err)
 {
-    struct tm_db_int sid, cid, h;
+    struct tm_db_int sid, cid, h, age;
     struct tm_buf ids;
-    const char *params[7] = {tm_db_int(&sid, s->store_id),
+    const char *params[8] = {tm_db_int(&sid, s->store_id),
                              s->occurred_at[0] ? s->occurred_at : NULL,
                              NULL,
                              tm_db_int(&h, held),
                              s->customer_id ? tm_db_int(&cid, s->customer_id) : NULL,
                              s->instrument[0] ? s->instrument : NULL,
-                             s->channel};
+                             s->channel,
+                             tm_db_int(&age, FR_USUAL_AGE_S)};
     PGresult *r = NULL;
     enum tm_code rc;
 
@@ -226,16 +242,20 @@ tx_db_sale_facts(PGconn *db, const struct tx_sale *s, int held, struct tx_sale_f
                     " LEFT JOIN txn.store_profiles pp ON pp.store_id = 0"
                     /* the customer's usual context: their newest FR_HISTORY_MAX (50)
                      * sales not declined, the ones recent_totals keeps; a sale is
-                     * usual when approved or reviewed legitimate */
+                     * usual when it stands (not voided) and was reviewed legitimate,
+                     * or approved and recorded FR_USUAL_AGE_S (a day) ago or more:
+                     * created_at is the server's clock, which a client cannot
+                     * back-date as it can occurred_at */
                     " CROSS JOIN LATERAL (SELECT count(*) AS n,"
                     " count(*) FILTER (WHERE u AND instrument = $6) AS same_i,"
                     " count(*) FILTER (WHERE u AND channel = $7) AS same_c,"
                     " count(*) FILTER (WHERE u AND store_id = $1::bigint) AS same_s"
                     " FROM (SELECT instrument, channel, store_id,"
-                    " (decision = 'approve' OR review_label = 'legit') AS u"
+                    " (status = 'completed' AND (review_label = 'legit' OR (decision = 'approve'"
+                    " AND created_at <= now() - make_interval(secs => $8::int)))) AS u"
                     " FROM txn.transactions WHERE customer_id = $5::bigint"
                     " AND status <> 'declined' ORDER BY id DESC LIMIT 50) h) cx",
-        7, params, &r, err);
+        8, params, &r, err);
     tm_buf_fini(&ids);
     if (rc == TM_INVALID) /* the only value that can be malformed here */
         return tm_err_set(err, TM_INVALID, "occurred_at",
@@ -498,9 +518,9 @@ tx_db_sale_get(PGconn *db, int64_t id, int lock, int64_t *store_id, char *status
     enum tm_code rc;
 
     rc = tm_db_exec(db,
-                    lock ? "SELECT t.store_id, t.status, " TX_JSON
-                           " FROM txn.transactions t WHERE t.id = $1::bigint FOR UPDATE"
-                         : "SELECT t.store_id, t.status, " TX_JSON
+                    lock ? "SELECT t.store_id, t.status, " TX_JSON_ATTEMPTS
+                           " FROM txn.transactions t WHERE t.id = $1::bigint FOR UPDATE OF t"
+                         : "SELECT t.store_id, t.status, " TX_JSON_ATTEMPTS
                            " FROM txn.transactions t WHERE t.id = $1::bigint",
                     1, params, &r, err);
     if (rc == TM_OK && PQntuples(r) == 0)
@@ -524,6 +544,20 @@ store_only(const char *const *f)
             return 0;
     return 1;
 }
+
+/* The list's filters $1..$10 on t (TX_F_*), each NULL for "any". */
+#define TX_LIST_FILTERS                                                                            \
+    "($1::bigint IS NULL OR t.store_id = $1::bigint)"                                              \
+    " AND ($2::bigint IS NULL OR t.customer_id = $2::bigint)"                                      \
+    " AND ($3::text IS NULL OR t.status = $3)"                                                     \
+    " AND ($4::text IS NULL OR t.decision = $4)"                                                   \
+    " AND ($5::timestamptz IS NULL OR t.occurred_at >= $5::timestamptz)"                           \
+    " AND ($6::timestamptz IS NULL OR t.occurred_at < $6::timestamptz)"                            \
+    " AND ($7::bigint IS NULL OR t.total_cents >= $7::bigint)"                                     \
+    " AND ($8::bigint IS NULL OR t.total_cents <= $8::bigint)"                                     \
+    " AND ($9::bigint[] IS NULL OR t.store_id = ANY($9::bigint[]))"                                \
+    " AND ($10::text IS NULL OR (t.decision <> 'approve'"                                          \
+    " AND ($10 = 'all' OR t.review_label IS NULL)))"
 
 enum tm_code
 tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, struct tm_buf *out,
@@ -554,20 +588,21 @@ tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, stru
                         " FROM page JOIN txn.transactions t ON t.id = page.id"
                         " ORDER BY t.id",
                         4, sp, &r, err);
+    } else if (f[TX_F_VOID_FLAGGED] && strcmp(f[TX_F_VOID_FLAGGED], "true") == 0) {
+        /* the flagged voids, rare: their own text, with the partial index's
+         * predicate written out so a generic plan can use
+         * transactions_void_flagged_idx (with "$11 IS NULL OR ..." it walked
+         * the primary key) */
+        rc = tm_db_exec(db,
+                        "SELECT t.id, " TX_JSON " FROM txn.transactions t"
+                        " WHERE t.void_decision IS NOT NULL AND t.void_decision <> 'approve'"
+                        " AND " TX_LIST_FILTERS " AND $11::boolean"
+                        " AND t.id > $12::bigint ORDER BY t.id LIMIT $13::bigint",
+                        TX_F_COUNT + 2, params, &r, err);
     } else
         rc = tm_db_exec(db,
                         "SELECT t.id, " TX_JSON " FROM txn.transactions t"
-                        " WHERE ($1::bigint IS NULL OR t.store_id = $1::bigint)"
-                        " AND ($2::bigint IS NULL OR t.customer_id = $2::bigint)"
-                        " AND ($3::text IS NULL OR t.status = $3)"
-                        " AND ($4::text IS NULL OR t.decision = $4)"
-                        " AND ($5::timestamptz IS NULL OR t.occurred_at >= $5::timestamptz)"
-                        " AND ($6::timestamptz IS NULL OR t.occurred_at < $6::timestamptz)"
-                        " AND ($7::bigint IS NULL OR t.total_cents >= $7::bigint)"
-                        " AND ($8::bigint IS NULL OR t.total_cents <= $8::bigint)"
-                        " AND ($9::bigint[] IS NULL OR t.store_id = ANY($9::bigint[]))"
-                        " AND ($10::text IS NULL OR (t.decision <> 'approve'"
-                        " AND ($10 = 'all' OR t.review_label IS NULL)))"
+                        " WHERE " TX_LIST_FILTERS
                         " AND ($11::boolean IS NULL OR (t.void_decision IS NOT NULL"
                         " AND t.void_decision <> 'approve') = $11::boolean)"
                         " AND t.id > $12::bigint ORDER BY t.id LIMIT $13::bigint",
@@ -595,55 +630,6 @@ tx_db_queue_summary(PGconn *db, const char *store_id, const char *scope, struct 
                           " AND ($1::bigint IS NULL OR t.store_id = $1::bigint)"
                           " AND ($2::bigint[] IS NULL OR t.store_id = ANY($2::bigint[]))",
                           2, params, "id", "summary", out, err);
-}
-
-enum tm_code
-tx_db_sale_void(PGconn *db, int64_t id, const char *reason, const char *operator_id,
-                const struct tx_void_score *vs, struct tm_buf *out, struct tm_err *err)
-{
-    struct tm_db_int tid, ver;
-    char score[32];
-    const char *params[8] = {tm_db_int(&tid, id),
-                             reason,
-                             operator_id,
-                             vs->reasons_json ? tm_db_int(&ver, vs->rule_set_version) : NULL,
-                             vs->reasons_json ? score : NULL,
-                             vs->reasons_json ? vs->decision : NULL,
-                             vs->reasons_json,
-                             vs->reasons_json ? vs->not_evaluated_json : NULL};
-
-    snprintf(score, sizeof score, "%.2f", vs->score);
-    return tm_db_json_one(
-        db,
-        "WITH v AS (UPDATE txn.transactions SET status = 'voided', voided_at = now(),"
-        " void_reason = $2, void_operator = $3, void_rule_set_version = $4::int,"
-        " void_score = $5::float8, void_decision = $6, void_reasons = $7::jsonb,"
-        " void_not_evaluated = $8::jsonb"
-        " WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
-        " SELECT " TX_JSON " FROM v t",
-        8, params, "id", "completed transaction", out, err);
-}
-
-enum tm_code
-tx_db_void_declined(PGconn *db, int64_t id, const char *operator_id, const struct tx_void_score *vs,
-                    struct tm_buf *out, struct tm_err *err)
-{
-    struct tm_db_int tid, ver;
-    char score[32];
-    const char *params[6] = {
-        tm_db_int(&tid, id), operator_id,           tm_db_int(&ver, vs->rule_set_version), score,
-        vs->reasons_json,    vs->not_evaluated_json};
-
-    snprintf(score, sizeof score, "%.2f", vs->score);
-    return tm_db_json_one(
-        db,
-        "WITH v AS (UPDATE txn.transactions SET void_operator = $2, void_rule_set_version = "
-        "$3::int,"
-        " void_score = $4::float8, void_decision = 'decline', void_reasons = $5::jsonb,"
-        " void_not_evaluated = $6::jsonb"
-        " WHERE id = $1::bigint AND status = 'completed' RETURNING *)"
-        " SELECT " TX_JSON " FROM v t",
-        6, params, "id", "completed transaction", out, err);
 }
 
 enum tm_code

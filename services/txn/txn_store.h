@@ -183,18 +183,38 @@ struct tx_void_score {
     const char *not_evaluated_json; /* void rules whose facts were unavailable */
 };
 
-/* Marks a completed sale voided (reason, by operator_id, scored as vs says)
- * and writes its JSON. */
-TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *reason,
-                                          const char *operator_id, const struct tx_void_score *vs,
-                                          struct tm_buf *out, struct tm_err *err);
+/* ------------------------------------------------- voids (void_store.c) */
 
-/* Records on a completed sale that its void, by operator_id, was scored
- * decline as vs says (it stays completed; a later void by a caller without
- * fraud.review is answered with the same decline). Writes the sale's JSON. */
-TM_MUSTCHECK enum tm_code tx_db_void_declined(PGconn *db, int64_t id, const char *operator_id,
-                                              const struct tx_void_score *vs, struct tm_buf *out,
-                                              struct tm_err *err);
+/* Where the void of a sale stands (read after the caller locked the sale
+ * with tx_db_sale_get(lock=1), so it cannot change under the caller). */
+struct tx_void_state {
+    char sale_decision[16]; /* the sale's void_decision: "" none, approve, review, decline */
+    char last_decision[16]; /* the newest void attempt's decision, "" when none */
+    int overridden;         /* the newest attempt (a decline) was overridden */
+};
+
+/* Reads st for sale id; a failed read is an error (never "no decision"). */
+TM_MUSTCHECK enum tm_code tx_db_void_state(PGconn *db, int64_t id, struct tx_void_state *st,
+                                           struct tm_err *err);
+
+/* Appends the void attempt of completed sale id by operator_id, signed in
+ * as principal, scored as vs says (NULL reasons: not scored, recorded as
+ * approve), and makes it the sale's void decision (void_* columns). The
+ * sale stays completed. TM_NOTFOUND when it is not completed. */
+TM_MUSTCHECK enum tm_code tx_db_void_attempt(PGconn *db, int64_t id, const char *operator_id,
+                                             const char *principal, const struct tx_void_score *vs,
+                                             struct tm_err *err);
+
+/* Stamps the newest attempt of sale id, a decline not yet overridden, as
+ * overridden by principal for reason (the attempt itself is not
+ * rewritten). TM_CONFLICT (field "override") when there is no such attempt. */
+TM_MUSTCHECK enum tm_code tx_db_void_override(PGconn *db, int64_t id, const char *principal,
+                                              const char *reason, struct tm_err *err);
+
+/* Marks completed sale id voided for reason; its void decision is already
+ * recorded. TM_NOTFOUND when it is not completed. */
+TM_MUSTCHECK enum tm_code tx_db_sale_void(PGconn *db, int64_t id, const char *reason,
+                                          struct tm_err *err);
 
 /* Records the review of a flagged sale; TM_CONFLICT (label) when it was
  * already reviewed, TM_UNPROCESSABLE when it was approved. Counts the label

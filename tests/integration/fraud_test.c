@@ -370,6 +370,27 @@ START_TEST(test_takeover_of_variable_spender)
 }
 END_TEST
 
+/* Makes the customer's newest n sales two days old by the server's clock
+ * (created_at), as if they were recorded then. */
+static void
+age_sales(long long cust, int n)
+{
+    ck_assert_int_eq(
+        sql_intf("WITH u AS (UPDATE txn.transactions SET created_at = created_at - interval"
+                 " '2 days' WHERE id IN (SELECT id FROM txn.transactions WHERE customer_id = %lld"
+                 " ORDER BY id DESC LIMIT %d) RETURNING 1) SELECT count(*) FROM u",
+                 cust, n),
+        n);
+}
+
+/* spend_with_new_context as a fraud analyst would set it for a test. */
+#define NEW_CONTEXT_RULES                                                                          \
+    "{\"note\":\"test new context\",\"rules\":[{\"code\":\"spend_vs_customer_q90\","               \
+    "\"kind\":\"customer_spend_ratio\",\"threshold\":3,\"min_history\":5,\"weight\":10},"          \
+    "{\"code\":\"spend_new_context\",\"kind\":\"spend_with_new_context\","                         \
+    "\"threshold\":2,\"min_history\":5,\"novelty\":[\"instrument\",\"channel\","                   \
+    "\"store\"],\"weight\":60}]}"
+
 /* The same big purchase of a customer whose spend varies, first with
  * their own card, then with a card new to them, under version 2's weights
  * for the two rules: with their card the amount is only supporting
@@ -385,11 +406,7 @@ START_TEST(test_big_purchase_with_new_card)
 
     receive(store, product, 200);
     wait_known(store, product);
-    set_rules("{\"note\":\"test new context\",\"rules\":[{\"code\":\"spend_vs_customer_q90\","
-              "\"kind\":\"customer_spend_ratio\",\"threshold\":3,\"min_history\":5,\"weight\":10},"
-              "{\"code\":\"spend_new_context\",\"kind\":\"spend_with_new_context\","
-              "\"threshold\":2,\"min_history\":5,\"novelty\":[\"instrument\",\"channel\","
-              "\"store\"],\"weight\":60}]}");
+    set_rules(NEW_CONTEXT_RULES);
     for (int i = 0; i < 8; i++) {
         snprintf(key, sizeof key, "nc-%d", i);
         sale(key, store, cust, product, usual[i], "5", "nc-own", "", &r);
@@ -397,6 +414,7 @@ START_TEST(test_big_purchase_with_new_card)
         ck_assert_ptr_null(fired(&r, "spend_new_context"));
         resp_free(&r);
     }
+    age_sales(cust, 8);                                                  /* usual once a day old */
     sale("nc-big-own", store, cust, product, 48, "5", "nc-own", "", &r); /* 12 x 4 units */
     ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
     ck_assert(observed(&r, "spend_vs_customer_q90") >= 3);
@@ -411,6 +429,73 @@ START_TEST(test_big_purchase_with_new_card)
     ck_assert_ptr_nonnull(strstr(cJSON_GetObjectItem(hit, "message")->valuestring, ": card"));
     fraud = cJSON_GetObjectItem(r.json, "fraud");
     ck_assert_str_eq(cJSON_GetObjectItem(fraud, "decision")->valuestring, "review");
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
+/* Review 23b M3: what makes a card, channel or store "usual" is a sale
+ * that stands (not voided) and was approved a day ago or more (or labelled
+ * legitimate): a fraudster's small purchase with the card he just added,
+ * even voided for his money back, does not vouch for his big one; a card
+ * payment that names no instrument is a card new to the customer. */
+START_TEST(test_new_context_needs_aged_standing_sales)
+{
+    long long store = new_store(), product = new_product(), cust[3];
+    char key[32], path[96];
+    const cJSON *hit;
+    struct resp r;
+
+    receive(store, product, 400);
+    wait_known(store, product);
+    set_rules(NEW_CONTEXT_RULES);
+    for (int c = 0; c < 3; c++) {
+        cust[c] = new_customer("Ursula Usual");
+        for (int i = 0; i < 8; i++) {
+            snprintf(key, sizeof key, "ua-%d-%d", c, i);
+            sale(key, store, cust[c], product, 2 + i % 4, "5", "ua-own", "", &r);
+            ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+            resp_free(&r);
+        }
+        age_sales(cust[c], 8);
+    }
+    /* 1: a small purchase with a new card, minutes before the big one */
+    sale("ua-small", store, cust[0], product, 1, "5", "ua-added", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "fraud"), "decision")->valuestring,
+        "approve");
+    resp_free(&r);
+    sale("ua-big-0", store, cust[0], product, 48, "5", "ua-added", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    hit = fired(&r, "spend_new_context");
+    ck_assert_msg(hit != NULL, "the day-old rule did not fire: %s", r.body);
+    ck_assert_ptr_nonnull(strstr(cJSON_GetObjectItem(hit, "message")->valuestring, ": card"));
+    resp_free(&r);
+    /* 2: the same, the small one voided and a day old */
+    sale("ua-void", store, cust[1], product, 1, "5", "ua-voided", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", jint(&r, "id"));
+    resp_free(&r);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    age_sales(cust[1], 9);
+    sale("ua-big-1", store, cust[1], product, 48, "5", "ua-voided", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert_msg(fired(&r, "spend_new_context") != NULL, "a voided sale vouched: %s", r.body);
+    resp_free(&r);
+    /* 3: a card payment naming no instrument */
+    sale("ua-big-2", store, cust[2], product, 48, "5", "", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    hit = fired(&r, "spend_new_context");
+    ck_assert_msg(hit != NULL, "a card without instrument was usual: %s", r.body);
+    ck_assert_ptr_nonnull(strstr(cJSON_GetObjectItem(hit, "message")->valuestring, ": card"));
+    resp_free(&r);
+    /* and the customer's own card, a day on, is usual */
+    sale("ua-big-own", store, cust[2], product, 48, "5", "ua-own", "", &r);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    ck_assert_ptr_null(fired(&r, "spend_new_context"));
     resp_free(&r);
     restore_rules();
 }
@@ -541,14 +626,181 @@ START_TEST(test_operator_void_burst)
     b = (long long)cJSON_GetObjectItem(cJSON_GetArrayItem(items, 1), "id")->valuedouble;
     ck_assert((a == ids[2] && b == ids[3]) || (a == ids[3] && b == ids[2]));
     resp_free(&r);
-    /* a fraud analyst (fraud.review; here the admin, who also holds
-     * txn.write) overrides the decline */
+    /* an override is explicit (review 23b M2): the admin's plain void is
+     * declined like anyone's; a till cannot override; one needs a reason */
     snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", ids[3]);
     ck_assert_int_eq(http("POST", path, body, &r), 0);
+    ck_assert_msg(r.status == 422, "%d %s", r.status, r.body);
+    ck_assert_str_eq(err_code(&r), "declined");
+    resp_free(&r);
+    ck_assert_int_eq(
+        http_as(tok, "POST", path, "{\"override\":true,\"reason\":\"my own call\"}", &r), 0);
+    ck_assert_msg(r.status == 403, "%d %s", r.status, r.body);
+    ck_assert_str_eq(err_field(&r), "override");
+    resp_free(&r);
+    ck_assert_int_eq(http("POST", path, "{\"override\":true}", &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "reason");
+    resp_free(&r);
+    /* a fraud analyst (fraud.review; here the admin, who also holds
+     * txn.write) overrides the decline, saying why */
+    ck_assert_int_eq(http("POST", path, "{\"override\":true,\"reason\":\"receipt checked\"}", &r),
+                     0);
     ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
     ck_assert_str_eq(jstr(&r, "status"), "voided");
     resp_free(&r);
     wait_stock_level("on_hand", store, product, 10);
+    /* the declined attempt is kept as scored, stamped with the override;
+     * the sale stays on the flagged list */
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld", ids[3]);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    items = cJSON_GetObjectItem(r.json, "void_attempts");
+    ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    vf = cJSON_GetArrayItem(items, 0);
+    ck_assert_str_eq(cJSON_GetObjectItem(vf, "decision")->valuestring, "decline");
+    ck_assert_str_eq(cJSON_GetObjectItem(vf, "operator")->valuestring, op);
+    ck_assert_str_eq(cJSON_GetObjectItem(vf, "overridden_by")->valuestring, "user:1");
+    ck_assert_str_eq(cJSON_GetObjectItem(vf, "override_reason")->valuestring, "receipt checked");
+    ck_assert(cJSON_IsString(cJSON_GetObjectItem(vf, "overridden_at")));
+    ck_assert_ptr_nonnull(strstr(cJSON_GetObjectItem(vf, "principal")->valuestring, "user:"));
+    ck_assert_str_eq(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "void_fraud"), "decision")->valuestring,
+        "decline");
+    ck_assert_str_eq(jstr(&r, "void_operator"), op);
+    resp_free(&r);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM txn.transactions WHERE id = %lld AND status = 'voided'"
+                 " AND void_decision = 'decline'",
+                 ids[3]),
+        1);
+    /* the audit log has the override, by whom */
+    snprintf(path, sizeof path,
+             "/api/v1/audit?principal=user:1&path_prefix=/api/v1/transactions/%lld/void", ids[3]);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_msg(strstr(r.body, "void_override") != NULL, "%s", r.body);
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
+/* Void rules that decline every void: one void by an operator in an hour
+ * reaches the decline threshold. */
+#define VOID_DECLINE_ALL                                                                           \
+    "{\"note\":\"test: every void declined\",\"rules\":["                                          \
+    "{\"code\":\"any_void\",\"kind\":\"void_count\",\"scope\":\"operator\","                       \
+    "\"window\":\"1h\",\"threshold\":1,\"weight\":90}]}"
+
+/* Review 23b M1: a void whose first try fails after the decision (here:
+ * tm-inventory cannot take the stock commit's row lock before the deadline,
+ * so the reversal may land after tm-txn gave up) is completed by its retry
+ * with the decision the first try took, even when the rules would now
+ * decline it; the stock comes back once. */
+START_TEST(test_void_retry_finishes_first_decision)
+{
+    char tok[GW_TOKEN_MAX], path[96], lock[160], body[96];
+    long long store = new_store(), product = new_product(), id;
+    const cJSON *vf;
+    PGconn *db;
+    struct resp r;
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    clerk_token(store, tok, sizeof tok);
+    id = cash_sale("vr-first", store, product);
+    wait_stock_level("on_hand", store, product, 9);
+    set_rules(VOID_RULES); /* one void: approved */
+    db = PQconnectdb(st.db_url);
+    ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
+    exec_ok(db, "BEGIN");
+    snprintf(lock, sizeof lock,
+             "SELECT 1 FROM inventory.stock_commits WHERE sale_id = 'txn-%lld' FOR UPDATE", id);
+    exec_ok(db, lock);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id);
+    snprintf(body, sizeof body, "{\"operator\":\"vr-%s\"}", run_tag());
+    ck_assert_int_eq(http_as(tok, "POST", path, body, &r), 0);
+    ck_assert_msg(r.status >= 500, "%d %s", r.status, r.body); /* the deadline passed */
+    resp_free(&r);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM txn.transactions WHERE id = %lld"
+                              " AND status = 'completed' AND void_decision = 'approve'",
+                              id),
+                     1);         /* decided, not yet done */
+    set_rules(VOID_DECLINE_ALL); /* scored again, it would be declined */
+    exec_ok(db, "COMMIT");
+    PQfinish(db);
+    ck_assert_int_eq(http_as(tok, "POST", path, body, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "status"), "voided");
+    vf = cJSON_GetObjectItem(r.json, "void_fraud");
+    ck_assert_str_eq(cJSON_GetObjectItem(vf, "decision")->valuestring, "approve");
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "void_attempts")), 1);
+    resp_free(&r);
+    wait_stock_level("on_hand", store, product, 10);
+    sleep(1);
+    ck_assert_int_eq(stock_level("on_hand", store, product), 10); /* once */
+    restore_rules();
+}
+END_TEST
+
+/* Review 23b M1, the state a void tried before decisions were recorded can
+ * have left (its reversal committed, the sale still completed), built
+ * through the API: the admin reverses the stock commit. A void scored
+ * decline then completes (the goods are back) and keeps the decline on
+ * record and on the flagged list; it is never declined for good. */
+START_TEST(test_void_after_stock_returned_is_never_declined)
+{
+    char tok[GW_TOKEN_MAX], path[96];
+    long long store = new_store(), product = new_product(), id;
+    const cJSON *vf;
+    struct resp r;
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    clerk_token(store, tok, sizeof tok);
+    id = cash_sale("vr-back", store, product);
+    wait_stock_level("on_hand", store, product, 9);
+    snprintf(path, sizeof path, "/api/v1/stock-commits/txn-%lld/reverse", id);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    wait_stock_level("on_hand", store, product, 10);
+    set_rules(VOID_DECLINE_ALL);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id);
+    for (int k = 0; k < 2; k++) { /* and its retry answers the same */
+        ck_assert_int_eq(http_as(tok, "POST", path, NULL, &r), 0);
+        ck_assert_msg(r.status == 200, "try %d: %d %s", k, r.status, r.body);
+        ck_assert_str_eq(jstr(&r, "status"), "voided");
+        vf = cJSON_GetObjectItem(r.json, "void_fraud");
+        ck_assert_str_eq(cJSON_GetObjectItem(vf, "decision")->valuestring, "decline");
+        resp_free(&r);
+    }
+    sleep(1);
+    ck_assert_int_eq(stock_level("on_hand", store, product), 10); /* not returned twice */
+    /* a decline recorded first, the stock returned after it (by an admin):
+     * the next try follows the shelf too */
+    id = cash_sale("vr-back-2", store, product);
+    wait_stock_level("on_hand", store, product, 9);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id);
+    ck_assert_int_eq(http_as(tok, "POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 422, "%d %s", r.status, r.body);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/stock-commits/txn-%lld/reverse", id);
+    ck_assert_int_eq(http("POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    resp_free(&r);
+    wait_stock_level("on_hand", store, product, 10);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id);
+    ck_assert_int_eq(http_as(tok, "POST", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "status"), "voided");
+    resp_free(&r);
+    sleep(1);
+    ck_assert_int_eq(stock_level("on_hand", store, product), 10);
+    snprintf(path, sizeof path, "/api/v1/transactions?void_flagged=true&store_id=%lld", store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 2);
+    resp_free(&r);
     restore_rules();
 }
 END_TEST
@@ -604,6 +856,9 @@ fraud_suite(void)
     tcase_add_test(tc, test_first_purchase_far_above_usual);
     tcase_add_test(tc, test_operator_void_burst);
     tcase_add_test(tc, test_renamed_operator_cannot_dodge);
+    tcase_add_test(tc, test_void_retry_finishes_first_decision);
+    tcase_add_test(tc, test_void_after_stock_returned_is_never_declined);
+    tcase_add_test(tc, test_new_context_needs_aged_standing_sales);
     tcase_add_test(tc, test_instrument_names_cannot_collide);
     suite_add_tcase(s, tc);
     return s;

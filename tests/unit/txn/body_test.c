@@ -90,6 +90,17 @@ START_TEST(test_void_body)
     ck_assert_str_eq(err.field, "reason");
     ck_assert_int_eq(void_body("{\"refund\":true}", &v, &err), TM_INVALID);
     ck_assert_int_eq(void_body("[1]", &v, &err), TM_INVALID);
+    ck_assert(v.override == 0);
+    /* an override is explicit and says why (review 23b M2) */
+    ck_assert_int_eq(void_body("{\"override\":true,\"reason\":\"customer returned it\"}", &v, &err),
+                     TM_OK);
+    ck_assert(v.override == 1);
+    ck_assert_int_eq(void_body("{\"override\":true}", &v, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "reason");
+    ck_assert_int_eq(void_body("{\"override\":1,\"reason\":\"x\"}", &v, &err), TM_INVALID);
+    ck_assert_str_eq(err.field, "override");
+    ck_assert_int_eq(void_body("{\"override\":false}", &v, &err), TM_OK);
+    ck_assert(v.override == 0);
 }
 END_TEST
 

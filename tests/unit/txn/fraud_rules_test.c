@@ -484,7 +484,7 @@ START_TEST(test_spend_with_new_context_boundaries)
         f.total_cents--;
     ck_assert_int_eq(fires(&rs, &f, NULL), 0);
     f.total_cents = 100000;
-    f.context.has_instrument = 0; /* no card given: never "new" */
+    f.context.card_judged = 0; /* no card given: never "new" */
     ck_assert_int_eq(fires(&rs, &f, NULL), 0);
     f.context.same_channel = 0;
     ck_assert_int_eq(fires(&rs, &f, NULL), 1);
@@ -522,7 +522,7 @@ START_TEST(test_replay_context_facts)
     s.channel = FR_CH_ONLINE;
     rp_facts(st, &s, &f);
     ck_assert_int_eq(f.context.n, 6);
-    ck_assert(f.context.has_instrument && f.context.same_instrument == 0);
+    ck_assert(f.context.card_judged && f.context.same_instrument == 0);
     ck_assert(f.context.same_channel == 0 && f.context.same_store == 0);
     s.issuer_declined = 1; /* declined: an attempt, never usual */
     rp_add(st, &s, FR_APPROVE);
@@ -535,12 +535,12 @@ START_TEST(test_replay_context_facts)
     ck_assert_int_eq(f.context.same_instrument, 0);
     s.label = 0; /* flagged and found legitimate: now usual */
     rp_add(st, &s, FR_REVIEW);
-    s = sale(T0 + 90000, "c1", "card-2", "1", 2000);
+    s = sale(T0 + 5 * 3600 + FR_USUAL_AGE_S, "c1", "card-2", "1", 2000);
     rp_facts(st, &s, &f);
     ck_assert_int_eq(f.context.same_instrument, 1);
-    ck_assert_int_eq(f.context.same_store, 6);
+    ck_assert_int_eq(f.context.same_store, 6); /* the six approved a day ago or more */
     for (int i = 0; i < FR_HISTORY_MAX; i++) { /* 50 newer sales with another card */
-        s = sale(T0 + 100000 + 60 * i, "c1", "card-3", "1", 2000);
+        s = sale(T0 + 110000 + 60 * i, "c1", "card-3", "1", 2000);
         rp_add(st, &s, FR_APPROVE);
     }
     s = sale(T0 + 200000, "c1", "card-1", "1", 2000);
@@ -550,7 +550,38 @@ START_TEST(test_replay_context_facts)
     ck_assert_int_eq(f.context.same_store, FR_HISTORY_MAX);
     s.instrument[0] = '\0';
     rp_facts(st, &s, &f);
-    ck_assert(!f.context.has_instrument && f.context.same_instrument == 0);
+    ck_assert(!f.context.card_judged && f.context.same_instrument == 0);
+    rp_free(st);
+}
+END_TEST
+
+/* Review 23b M3: an approved sale makes its card, channel and store usual
+ * only once it is a day old (the service's FR_USUAL_AGE_S by created_at),
+ * so a fraudster's small first purchase with a new card cannot vouch for
+ * his big one minutes later; a day on, it can. */
+START_TEST(test_replay_usual_needs_a_day)
+{
+    struct rp_state *st = rp_new();
+    struct fr_facts f;
+    struct rp_sale s;
+
+    for (int i = 0; i < 6; i++) {
+        s = sale(T0 - 10 * 86400 + 3600 * i, "c1", "card-1", "1", 2000);
+        rp_add(st, &s, FR_APPROVE);
+    }
+    s = sale(T0, "c1", "card-new", "1", 500); /* the small one, approved */
+    rp_add(st, &s, FR_APPROVE);
+    s = sale(T0 + 600, "c1", "card-new", "1", 90000); /* the big one, ten minutes on */
+    rp_facts(st, &s, &f);
+    ck_assert_int_eq(f.context.n, 7);
+    ck_assert_int_eq(f.context.same_instrument, 0); /* still new */
+    ck_assert_int_eq(f.context.same_store, 6);
+    s.ts_s = T0 + FR_USUAL_AGE_S - 1;
+    rp_facts(st, &s, &f);
+    ck_assert_int_eq(f.context.same_instrument, 0);
+    s.ts_s = T0 + FR_USUAL_AGE_S;
+    rp_facts(st, &s, &f);
+    ck_assert_int_eq(f.context.same_instrument, 1);
     rp_free(st);
 }
 END_TEST
@@ -647,6 +678,7 @@ fraud_rules_suite(void)
     tcase_add_test(tc, test_generator_labels);
     tcase_add_test(tc, test_spend_with_new_context_boundaries);
     tcase_add_test(tc, test_replay_context_facts);
+    tcase_add_test(tc, test_replay_usual_needs_a_day);
     tcase_add_test(tc, test_default_v2_new_card_story);
     suite_add_tcase(s, tc);
     return s;
