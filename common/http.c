@@ -110,6 +110,41 @@ tm_http_reply(struct mg_connection *conn, int status, const char *content_type, 
     tm_buf_fini(&b);
 }
 
+int
+tm_http_stream_start(struct mg_connection *conn, int status, const char *content_type,
+                     const char *headers)
+{
+    /* written raw, as tm_http_reply does: "Connection: close" makes civetweb
+     * close the connection when the handler returns, so a stream left
+     * unfinished ends there instead of waiting for a next request */
+    return mg_printf(conn,
+                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n"
+                     "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n"
+                     "%s\r\n",
+                     status, mg_get_response_code_text(conn, status), content_type, headers) > 0
+               ? 0
+               : -1;
+}
+
+int
+tm_http_chunk(struct mg_connection *conn, const char *p, size_t len)
+{
+    while (len > 0) {
+        unsigned n = len > (1u << 30) ? 1u << 30 : (unsigned)len;
+        if (mg_send_chunk(conn, p, n) <= 0)
+            return -1;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int
+tm_http_stream_end(struct mg_connection *conn)
+{
+    return mg_write(conn, "0\r\n\r\n", 5) == 5 ? 0 : -1;
+}
+
 enum tm_code
 tm_http_read_body(struct mg_connection *conn, size_t max, char **out, size_t *len,
                   struct tm_err *err)
