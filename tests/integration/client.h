@@ -43,6 +43,7 @@ struct resp {
     int rl_limit, rl_remaining; /* X-RateLimit-Limit / -Remaining, -1 when absent */
     char ctype[64];             /* Content-Type */
     char next_cursor[64];       /* X-Next-Cursor */
+    char transfer_encoding[32]; /* Transfer-Encoding ("chunked": the body is decoded) */
 };
 
 /* Sends method path [body] to nginx (or to port when not 0); extra is ""
@@ -140,6 +141,7 @@ Suite *subscriber_suite(void);
 Suite *stock_suite(void);
 Suite *query_suite(void);
 Suite *analytics_routes_suite(void);
+Suite *csv_stream_suite(void);
 Suite *overview_suite(void);
 Suite *rfm_suite(void);
 Suite *supplier_suite(void);
