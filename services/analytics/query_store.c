@@ -83,9 +83,8 @@ hourly_row(const PGresult *r, int i, void *out)
 }
 
 /* Keyset: the rows after ($6, $7) in (store_id, local_hour) order. */
-#define AFTER(t)                                                                                   \
-    " AND ($6::bigint IS NULL OR (" t ".store_id, " t ".local_hour) > ($6::bigint, "               \
-                                                      "$7::timestamp))"
+#define AFTER_ROW "($6::bigint, $7::timestamp)"
+#define AFTER(t) " AND ($6::bigint IS NULL OR (" t ".store_id, " t ".local_hour) > " AFTER_ROW ")"
 
 enum tm_code
 an_qdb_hourly(PGconn *db, const struct anq_filter *f, struct anq_hourly_row *rows, int max, int *n,

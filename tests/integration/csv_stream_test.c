@@ -142,7 +142,7 @@ START_TEST(test_csv_export_streams_every_row_once_as_json_has_them)
     ck_assert_str_eq(json.transfer_encoding, ""); /* JSON is answered whole, as before */
     items = cJSON_GetObjectItem(json.json, "items");
     ck_assert_int_eq(cJSON_GetArraySize(items), HOURS); /* the hour past `to` is not in */
-    strcat(path, "&format=csv");
+    snprintf(path + strlen(path), sizeof path - strlen(path), "&format=csv");
     ck_assert_int_eq(http("GET", path, NULL, &csv), 0);
     ck_assert_msg(csv.status == 200, "%d %s", csv.status, csv.body);
     ck_assert_str_eq(csv.ctype, "text/csv; charset=utf-8");
