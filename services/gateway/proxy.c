@@ -550,6 +550,10 @@ stream(struct mg_connection *conn, const struct gw_app *app, struct call *c, int
     if (sent && rc == TM_OK)
         sent = tm_http_stream_end(conn) == 0;
     if (rc != TM_OK || !sent) {
+        if (tm_http_shutdown(conn) != 0)
+            tm_log_warn(c->req.id, "stream.shutdown",
+                        "note=\"socket not found: the client waits "
+                        "for civetweb's keep-alive timeout\"");
         tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_streams_cut_total",
                                 "streamed answers ended without their last chunk", ""),
                       1);
