@@ -303,6 +303,16 @@ create(const char *path, const char *body)
 
 static int n_made; /* names made so far */
 
+void
+utc_day_text(int days_ago, char *out, size_t size)
+{
+    time_t t = time(NULL) - (time_t)days_ago * 86400;
+    struct tm g;
+
+    gmtime_r(&t, &g);
+    strftime(out, size, "%Y-%m-%d", &g);
+}
+
 long long
 new_store(void)
 {

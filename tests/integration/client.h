@@ -82,6 +82,8 @@ int pid_of(const char *svc, int n);
 /* A store manager's access token for store only, signed in as sub
  * ("user:1"), signed with the stack's key. */
 void manager_token_as(const char *sub, long long store, char *out, size_t size);
+/* The UTC date days_ago days before now, "2026-11-01", into out. */
+void utc_day_text(int days_ago, char *out, size_t size);
 /* A token unique to this test run, for names that must not collide. */
 const char *run_tag(void);
 

@@ -28,25 +28,15 @@ static struct {
 } fx;
 
 static void
-day_text(int days_ago, char *out, size_t size)
-{
-    time_t t = time(NULL) - (time_t)days_ago * 86400;
-    struct tm g;
-
-    gmtime_r(&t, &g);
-    strftime(out, size, "%Y-%m-%d", &g);
-}
-
-static void
 fixture(void)
 {
     PGconn *db;
     char sql[1024];
 
     fx.store = new_store();
-    day_text(120, fx.from, sizeof fx.from);
-    day_text(30, fx.to, sizeof fx.to);
-    day_text(29, fx.after_to, sizeof fx.after_to);
+    utc_day_text(120, fx.from, sizeof fx.from);
+    utc_day_text(30, fx.to, sizeof fx.to);
+    utc_day_text(29, fx.after_to, sizeof fx.after_to);
     for (int i = 0; i < 100 && sql_intf("SELECT count(*) FROM analytics.stores WHERE id = %lld",
                                         fx.store) == 0;
          i++)
