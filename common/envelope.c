@@ -207,7 +207,7 @@ tm_reply_init(struct tm_reply *rep)
     rep->target[0] = '\0';
     rep->retry_after_s = 0;
     rep->details = NULL;
-    rep->content_type[0] = rep->next_cursor[0] = '\0';
+    rep->content_type[0] = rep->next_cursor[0] = rep->more[0] = '\0';
     tm_buf_init(&rep->body, TM_MESSAGE_MAX - 512);
 }
 
@@ -240,6 +240,7 @@ tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid)
     rep->status = status;
     rep->content_type[0] = '\0'; /* an error is JSON, and the last page of nothing */
     rep->next_cursor[0] = '\0';
+    rep->more[0] = '\0';
     tm_buf_reset(&rep->body);
     if (tm_buf_adds(&rep->body, "{\"error\":{") != TM_OK ||
         tm_json_kv_str(&rep->body, "code", tm_code_name(code), 1) != TM_OK ||
@@ -264,6 +265,8 @@ tm_reply_encode(const struct tm_reply *rep, struct tm_buf *out)
         rc = tm_json_quote(out, rep->content_type);
     if (rc == TM_OK && rep->next_cursor[0] && (rc = tm_buf_adds(out, ",\"cursor\":")) == TM_OK)
         rc = tm_json_quote(out, rep->next_cursor);
+    if (rc == TM_OK && rep->more[0] && (rc = tm_buf_adds(out, ",\"more\":")) == TM_OK)
+        rc = tm_json_quote(out, rep->more);
     if (rc == TM_OK)
         rc = tm_buf_adds(out, "}\n");
     if (rc == TM_OK && rep->body.len)
@@ -313,6 +316,11 @@ tm_reply_decode(const char *msg, size_t len, struct tm_reply_view *out, struct t
                               sizeof out->next_cursor, err)) != TM_OK ||
          !token_valid(out->next_cursor, TM_CURSOR_MAX, 0)))
         rc = tm_err_set(err, TM_INVALID, "cursor", "reply: bad cursor");
+    if (rc == TM_OK && (it = tm_json_member(hdr, "more")) &&
+        ((rc = tm_json_as_str(it, "more", 1, TM_CURSOR_MAX, out->more, sizeof out->more, err)) !=
+             TM_OK ||
+         !token_valid(out->more, TM_CURSOR_MAX, 0)))
+        rc = tm_err_set(err, TM_INVALID, "more", "reply: bad stream continuation");
     cJSON_Delete(hdr);
     if (rc != TM_OK)
         return rc;

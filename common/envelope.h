@@ -16,6 +16,9 @@
 
 #include "proto/limits.h"
 
+/* The query parameter a streamed answer's next page is asked with. */
+#define TM_PAGE_AFTER_PARAM "page_after"
+
 struct tm_kv {
     const char *key; /* borrowed from the owner (the decoded header or caller) */
     const char *val;
@@ -75,15 +78,18 @@ struct tm_reply {
     char *details; /* owned JSON value added to an error body as "details", or NULL */
     char content_type[TM_CONTENT_TYPE_MAX + 1]; /* "" : application/json */
     char next_cursor[TM_CURSOR_MAX + 1];        /* "": none; else the X-Next-Cursor header */
+    char more[TM_CURSOR_MAX + 1]; /* "": the whole answer; else this body is one page of a
+                                   * streamed answer, continued by asking again with
+                                   * query TM_PAGE_AFTER_PARAM = more (proto/envelope.md) */
 };
 
 void tm_reply_init(struct tm_reply *rep);
 void tm_reply_fini(struct tm_reply *rep);
 
 /* Replaces the body with {"error":{"code","message","field"}} for err and sets
- * the status from its code; a content type or next page cursor the handler
- * set is dropped (an error body is JSON). rep->details, when a handler set it before
- * returning an error, is added as "details" (4xx only). For 5xx codes the
+ * the status from its code; a content type, next page cursor or stream
+ * continuation (more) the handler set is dropped (an error body is JSON). rep->details, when a
+ * handler set it before returning an error, is added as "details" (4xx only). For 5xx codes the
  * message is generic (the detail stays in logs), naming the request id. */
 void tm_reply_error(struct tm_reply *rep, const struct tm_err *err, const char *rid);
 
@@ -97,6 +103,7 @@ struct tm_reply_view {
     char target[TM_TARGET_MAX + 1];
     char content_type[TM_CONTENT_TYPE_MAX + 1]; /* "": application/json */
     char next_cursor[TM_CURSOR_MAX + 1];        /* "": none */
+    char more[TM_CURSOR_MAX + 1];               /* "": the whole answer; else see tm_reply */
     const char *body;
     size_t body_len;
 };

@@ -2,11 +2,15 @@
 #define _GNU_SOURCE /* pthread_getattr_np */
 #include "common/http.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include "common/buf.h"
 
@@ -108,6 +112,85 @@ tm_http_reply(struct mg_connection *conn, int status, const char *content_type, 
         mg_write(conn, b.p, b.len);
     }
     tm_buf_fini(&b);
+}
+
+int
+tm_http_stream_start(struct mg_connection *conn, int status, const char *content_type,
+                     const char *headers)
+{
+    /* written raw, as tm_http_reply does; "Connection: close" tells the
+     * peer not to reuse the connection (civetweb itself would keep it: an
+     * unfinished stream is ended by tm_http_shutdown) */
+    return mg_printf(conn,
+                     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nTransfer-Encoding: chunked\r\n"
+                     "Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n"
+                     "%s\r\n",
+                     status, mg_get_response_code_text(conn, status), content_type, headers) > 0
+               ? 0
+               : -1;
+}
+
+int
+tm_http_chunk(struct mg_connection *conn, const char *p, size_t len)
+{
+    while (len > 0) {
+        unsigned n = len > (1u << 30) ? 1u << 30 : (unsigned)len;
+        if (mg_send_chunk(conn, p, n) <= 0)
+            return -1;
+        p += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int
+tm_http_stream_end(struct mg_connection *conn)
+{
+    return mg_write(conn, "0\r\n\r\n", 5) == 5 ? 0 : -1;
+}
+
+int
+tm_http_socket(const struct mg_request_info *ri)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    int found = -1;
+
+    while (d && found < 0 && (e = readdir(d)) != NULL) {
+        struct sockaddr_storage peer, me;
+        socklen_t pl = sizeof peer, ml = sizeof me;
+        char addr[INET6_ADDRSTRLEN];
+        int fd = atoi(e->d_name), port = 0, my_port = 0;
+
+        if (fd <= 2 || getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 ||
+            getsockname(fd, (struct sockaddr *)&me, &ml) != 0)
+            continue;
+        if (peer.ss_family == AF_INET) {
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, addr, sizeof addr);
+            port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
+            my_port = ntohs(((struct sockaddr_in *)&me)->sin_port);
+        } else if (peer.ss_family == AF_INET6) {
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, addr, sizeof addr);
+            port = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
+            my_port = ntohs(((struct sockaddr_in6 *)&me)->sin6_port);
+        } else {
+            continue;
+        }
+        if (port == ri->remote_port && my_port == ri->server_port &&
+            strcmp(addr, ri->remote_addr) == 0)
+            found = fd;
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+int
+tm_http_shutdown(struct mg_connection *conn)
+{
+    int fd = tm_http_socket(mg_get_request_info(conn));
+
+    return fd >= 0 && shutdown(fd, SHUT_RDWR) == 0 ? 0 : -1;
 }
 
 enum tm_code

@@ -42,6 +42,33 @@ TM_MUSTCHECK enum tm_code tm_run_on_stack(size_t stack_size, void (*fn)(void *),
 void tm_http_reply(struct mg_connection *conn, int status, const char *content_type,
                    const char *headers, const char *body, size_t len);
 
+/* A streamed response (Transfer-Encoding: chunked), for an answer sent
+ * page by page. tm_http_stream_start writes the status line and headers
+ * (headers as for tm_http_reply) with "Connection: close" and
+ * "X-Accel-Buffering: no" (nginx passes each chunk on as it comes);
+ * tm_http_chunk writes one chunk (len 0: nothing); tm_http_stream_end the
+ * terminating chunk. A stream that cannot be finished (its source failed
+ * after the status was sent) is left without tm_http_stream_end and its
+ * connection ended with tm_http_shutdown: the client sees a truncated
+ * transfer, never a complete body. Each returns 0, or -1 when the client's connection failed. */
+int tm_http_stream_start(struct mg_connection *conn, int status, const char *content_type,
+                         const char *headers);
+int tm_http_chunk(struct mg_connection *conn, const char *p, size_t len);
+int tm_http_stream_end(struct mg_connection *conn);
+
+/* The descriptor of conn's socket, found among the process's by its two
+ * ends (ri's remote and server address and port; civetweb does not expose
+ * it): a few thousand getpeername calls at most, for the rare caller that
+ * must act on the socket itself. -1 when not found. The socket stays
+ * civetweb's: never close it. */
+int tm_http_socket(const struct mg_request_info *ri);
+
+/* Ends conn's connection now (shutdown of its socket, both ways), so the
+ * peer sees it closed even though civetweb would keep it alive for a next
+ * request: how a stream left unfinished reaches the client at once.
+ * 0, or -1 when the socket was not found. */
+int tm_http_shutdown(struct mg_connection *conn);
+
 /* Reads the request body into a malloc'd buffer (caller frees) of at most
  * max bytes. TM_TOOBIG (field "body") when larger, TM_INVALID on a short read. */
 TM_MUSTCHECK enum tm_code tm_http_read_body(struct mg_connection *conn, size_t max, char **out,

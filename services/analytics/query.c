@@ -130,6 +130,48 @@ anq_hour_text(int64_t h, char out[ANQ_HOUR_TEXT_SIZE])
 }
 
 enum tm_code
+anq_after_parse(const char *text, struct anq_after *out, struct tm_err *err)
+{
+    size_t n = strspn(text, "0123456789"), len = strlen(text);
+    char hour[ANQ_TEXT_MAX + 1];
+    int64_t id = 0, h;
+    int date_only;
+
+    if (n < 1 || n > 16 || text[0] == '0' || len != n + 11 || text[n] != '.' ||
+        strspn(text + n + 1, "0123456789") != 10)
+        return tm_err_set(err, TM_INVALID, "page_after",
+                          "page_after must be a streamed export's continuation, as "
+                          "<store_id>.<YYYYMMDDHH>");
+    for (size_t i = 0; i < n; i++)
+        id = id * 10 + (text[i] - '0');
+    if (id > (INT64_C(1) << 53))
+        return tm_err_set(err, TM_INVALID, "page_after", "page_after: store id out of range");
+    /* YYYYMMDDHH → 2026-11-01T08:00, checked as a range bound is */
+    snprintf(hour, sizeof hour, "%.4s-%.2s-%.2sT%.2s:00", text + n + 1, text + n + 5, text + n + 7,
+             text + n + 9);
+    if (parse_bound(hour, "page_after", &h, &date_only, NULL) != TM_OK)
+        return tm_err_set(err, TM_INVALID, "page_after",
+                          "page_after: %.10s is not an hour of the calendar", text + n + 1);
+    *out = (struct anq_after){id, h};
+    return TM_OK;
+}
+
+void
+anq_after_text(int64_t store_id, const char *hour, char out[ANQ_AFTER_SIZE])
+{
+    int y, mo, d, hh, mi;
+
+    out[0] = '\0';
+    if (strlen(hour) != 16 || !digits(hour, 4, &y) || hour[4] != '-' || !digits(hour + 5, 2, &mo) ||
+        hour[7] != '-' || !digits(hour + 8, 2, &d) || hour[10] != 'T' ||
+        !digits(hour + 11, 2, &hh) || hour[13] != ':' || !digits(hour + 14, 2, &mi) ||
+        store_id < 1 || store_id > (INT64_C(1) << 53))
+        return;
+    snprintf(out, ANQ_AFTER_SIZE, "%lld.%.4s%.2s%.2s%.2s", (long long)store_id, hour, hour + 5,
+             hour + 8, hour + 11);
+}
+
+enum tm_code
 anq_format_pick(const char *format, const char *accept, enum anq_format *out, struct tm_err *err)
 {
     if (!format) {

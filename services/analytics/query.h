@@ -43,6 +43,26 @@ enum anq_format { ANQ_JSON, ANQ_CSV };
 TM_MUSTCHECK enum tm_code anq_format_pick(const char *format, const char *accept,
                                           enum anq_format *out, struct tm_err *err);
 
+/* A streamed export's position (docs/analytics.md "CSV exports"): the page
+ * after the row of (store_id, local hour) in the export's key order. Its
+ * text, the reply's `more` and the request's page_after, is
+ * "<store_id>.<YYYYMMDDHH>": "3.2026110108". */
+#define ANQ_AFTER_SIZE 28 /* 16 digits, '.', 10 digits and the NUL; < TM_CURSOR_MAX */
+struct anq_after {
+    int64_t store_id; /* 1 .. 2^53 */
+    int64_t hour_h;   /* local hour, as anq_range's */
+};
+
+/* Decodes a page_after value. TM_INVALID (field "page_after") for anything
+ * but the text above with a store id in 1..2^53 and an hour of the
+ * calendar; *out is unchanged then. */
+TM_MUSTCHECK enum tm_code anq_after_parse(const char *text, struct anq_after *out,
+                                          struct tm_err *err);
+
+/* The position after store_id's local hour `hour` ("2026-11-01T08:00", as
+ * the hourly rows show it) into out; "" when hour is not that form. */
+void anq_after_text(int64_t store_id, const char *hour, char out[ANQ_AFTER_SIZE]);
+
 /* revenue / n rounded half up, in cents; ANQ_NONE when n is 0. */
 int64_t anq_avg_cents(int64_t revenue_cents, int64_t n);
 /* part / whole; NaN (null) when whole is 0. */

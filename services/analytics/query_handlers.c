@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "common/csv.h"
+#include "common/envelope.h"
 #include "common/json.h"
 #include "common/time.h"
 
@@ -73,17 +74,19 @@ cell(struct tm_buf *b, enum anq_format fmt, const struct col *c, const char *row
 }
 
 /* Shows n rows (each `size` bytes) through cols[0..ncols). For JSON the
- * body already holds the answer's opening members ("{...,"). */
+ * body already holds the answer's opening members ("{...,"); CSV starts
+ * with the header row unless this is a streamed export's later page
+ * (page_after given). */
 static enum tm_code
-emit(struct tm_reply *rep, enum anq_format fmt, const struct col *cols, int ncols, const void *rows,
-     size_t size, int n, struct tm_err *err)
+emit_page(struct tm_reply *rep, enum anq_format fmt, int header, const struct col *cols, int ncols,
+          const void *rows, size_t size, int n, struct tm_err *err)
 {
     struct tm_buf *b = &rep->body;
     enum tm_code rc = TM_OK;
 
     if (fmt == ANQ_CSV) {
         snprintf(rep->content_type, sizeof rep->content_type, "%s", "text/csv; charset=utf-8");
-        for (int c = 0; c < ncols && rc == TM_OK; c++)
+        for (int c = 0; c < ncols && header && rc == TM_OK; c++)
             rc = tm_buf_printf(b, "%s%s", cols[c].name, c + 1 < ncols ? "," : "\r\n");
     } else {
         rc = tm_buf_adds(b, "\"items\":[");
@@ -98,6 +101,14 @@ emit(struct tm_reply *rep, enum anq_format fmt, const struct col *cols, int ncol
     if (rc == TM_OK && fmt == ANQ_JSON)
         rc = tm_buf_adds(b, "]}");
     return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");
+}
+
+/* A whole answer: emit_page with its header row. */
+static enum tm_code
+emit(struct tm_reply *rep, enum anq_format fmt, const struct col *cols, int ncols, const void *rows,
+     size_t size, int n, struct tm_err *err)
+{
+    return emit_page(rep, fmt, 1, cols, ncols, rows, size, n, err);
 }
 
 /* ------------------------------------------------------------- requests */
@@ -185,6 +196,57 @@ static const struct col hourly_cols[] = {
     C(struct anq_hourly_row, "flagged", COL_OPT, s.flagged),
 };
 
+/* One page of the hourly-sales CSV export (docs/analytics.md "CSV
+ * exports"): the first (no page_after) checks the export's size before
+ * anything is sent and starts with the header row; each page holds at most
+ * ANQ_PAGE_ROWS rows and, when more follow, names the last one in
+ * rep->more, which the gateway sends back as page_after. */
+static enum tm_code
+hourly_csv_page(struct tm_ctx *ctx, struct req *q, struct tm_reply *rep, struct tm_err *err)
+{
+    struct anq_hourly_row *rows = NULL;
+    const char *after = NULL;
+    struct anq_after a;
+    int64_t total = 0;
+    int n = 0;
+    enum tm_code rc;
+
+    if ((rc = tm_ctx_query_str(ctx, TM_PAGE_AFTER_PARAM, ANQ_AFTER_SIZE - 1, &after, err)) != TM_OK)
+        return rc;
+    if (after) {
+        if ((rc = anq_after_parse(after, &a, err)) != TM_OK)
+            return rc;
+        q->f.after_store = a.store_id;
+        anq_hour_text(a.hour_h, q->f.after_hour);
+    } else if ((rc = an_qdb_hourly_count(ctx->db, &q->f, &total, err)) != TM_OK) {
+        return rc;
+    } else if (total > ANQ_EXPORT_ROWS_MAX) {
+        return tm_err_set(err, TM_TOOBIG, "to",
+                          "%lld store-hours, over the export's %d: narrow from and to, or name a "
+                          "store_id",
+                          (long long)total, ANQ_EXPORT_ROWS_MAX);
+    }
+    rows = tm_xcalloc(ANQ_PAGE_ROWS + 1, sizeof *rows);
+    if ((rc = an_qdb_hourly(ctx->db, &q->f, rows, ANQ_PAGE_ROWS, &n, err)) != TM_OK)
+        goto out;
+    if (n > ANQ_PAGE_ROWS) {
+        n = ANQ_PAGE_ROWS;
+        anq_after_text(rows[n - 1].store_id, rows[n - 1].hour, rep->more);
+        if (!rep->more[0]) {
+            rc = tm_err_set(err, TM_INTERNAL, NULL, "hourly row %lld %.24s: no continuation",
+                            (long long)rows[n - 1].store_id, rows[n - 1].hour);
+            goto out;
+        }
+    }
+    for (int i = 0; i < n; i++)
+        rows[i].avg_basket_cents = anq_avg_cents(rows[i].s.revenue_cents, rows[i].s.transactions);
+    rc = emit_page(rep, ANQ_CSV, !after, hourly_cols,
+                   (int)(sizeof hourly_cols / sizeof hourly_cols[0]), rows, sizeof *rows, n, err);
+out:
+    free(rows);
+    return rc;
+}
+
 enum tm_code
 an_h_hourly_sales(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -200,12 +262,15 @@ an_h_hourly_sales(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return rc;
     if (!found)
         return tm_err_set(err, TM_INVALID, "category_id", "no category with this id");
+    if (q.fmt == ANQ_CSV)
+        return hourly_csv_page(ctx, &q, rep, err);
     rows = tm_xcalloc(ANQ_HOURLY_ROWS_MAX + 1, sizeof *rows);
     if ((rc = an_qdb_hourly(ctx->db, &q.f, rows, ANQ_HOURLY_ROWS_MAX, &n, err)) != TM_OK)
         goto out;
     if (n > ANQ_HOURLY_ROWS_MAX) {
         rc = tm_err_set(err, TM_TOOBIG, "to",
-                        "more than %d store-hours: narrow from and to, or name a store_id",
+                        "more than %d store-hours in JSON: narrow from and to, name a store_id, "
+                        "or ask for CSV (streamed)",
                         ANQ_HOURLY_ROWS_MAX);
         goto out;
     }

@@ -82,41 +82,59 @@ hourly_row(const PGresult *r, int i, void *out)
                              i64_or_none(r, i, 8)};
 }
 
+/* Keyset: the rows after ($6, $7) in (store_id, local_hour) order. */
+#define AFTER_ROW "($6::bigint, $7::timestamp)"
+#define AFTER(t) " AND ($6::bigint IS NULL OR (" t ".store_id, " t ".local_hour) > " AFTER_ROW ")"
+
 enum tm_code
 an_qdb_hourly(PGconn *db, const struct anq_filter *f, struct anq_hourly_row *rows, int max, int *n,
               struct tm_err *err)
 {
     struct params p;
+    struct tm_db_int after, cat;
+    const char *v[8];
 
     params_init(&p, f);
-    p.v[4] = tm_db_int(&p.extra, (int64_t)max + 1);
+    memcpy(v, p.v, 4 * sizeof v[0]);
+    v[4] = tm_db_int(&p.extra, (int64_t)max + 1);
+    v[5] = f->after_store ? tm_db_int(&after, f->after_store) : NULL;
+    v[6] = f->after_store ? f->after_hour : NULL;
+    v[7] = f->category_id ? tm_db_int(&cat, f->category_id) : NULL;
     if (!f->category_id)
         return tm_db_many(
             db,
             BOUNDS " SELECT h.store_id, to_char(h.local_hour, 'YYYY-MM-DD\"T\"HH24:MI'),"
                    " h.revenue_cents, h.units, h.transactions, h.customers, h.voided,"
-                   " h.declined, h.flagged FROM b JOIN analytics.hourly_store h ON " IN_RANGE(
-                       "h") " ORDER BY h.store_id, h.local_hour LIMIT $5",
-            5, p.v, hourly_row, rows, sizeof *rows, n, err);
-    {
-        struct tm_db_int cat;
-        p.v[5] = tm_db_int(&cat, f->category_id);
-        return tm_db_many(
-            db,
-            BOUNDS ", cats(id) AS (SELECT $6::bigint UNION SELECT k.id FROM analytics.categories k"
-                   " JOIN cats ON k.parent_id = cats.id)"
-                   " SELECT s.store_id, to_char(s.local_hour, 'YYYY-MM-DD\"T\"HH24:MI'),"
-                   " sum(l.amount_cents), sum(l.quantity), count(DISTINCT s.id),"
-                   " count(DISTINCT s.customer_id), NULL, NULL, NULL"
-                   " FROM b JOIN analytics.sales s ON " IN_RANGE(
-                       "s") " AND s.status = 'completed'"
-                            " JOIN analytics.sale_lines l ON l.sale_id = s.id"
-                            " JOIN analytics.products p ON p.id = l.product_id"
-                            " WHERE p.category_id IN (SELECT id FROM cats)"
-                            " GROUP BY s.store_id, s.local_hour ORDER BY s.store_id, s.local_hour"
-                            " LIMIT $5",
-            6, p.v, hourly_row, rows, sizeof *rows, n, err);
-    }
+                   " h.declined, h.flagged FROM b JOIN analytics.hourly_store h ON " IN_RANGE("h")
+                       AFTER("h") " ORDER BY h.store_id, h.local_hour LIMIT $5",
+            7, v, hourly_row, rows, sizeof *rows, n, err);
+    return tm_db_many(
+        db,
+        BOUNDS
+        ", cats(id) AS (SELECT $8::bigint UNION SELECT k.id FROM analytics.categories k"
+        " JOIN cats ON k.parent_id = cats.id)"
+        " SELECT s.store_id, to_char(s.local_hour, 'YYYY-MM-DD\"T\"HH24:MI'),"
+        " sum(l.amount_cents), sum(l.quantity), count(DISTINCT s.id),"
+        " count(DISTINCT s.customer_id), NULL, NULL, NULL"
+        " FROM b JOIN analytics.sales s ON " IN_RANGE("s") " AND s.status = 'completed'" AFTER(
+            "s") " JOIN analytics.sale_lines l ON l.sale_id = s.id"
+                 " JOIN analytics.products p ON p.id = l.product_id"
+                 " WHERE p.category_id IN (SELECT id FROM cats)"
+                 " GROUP BY s.store_id, s.local_hour ORDER BY s.store_id, s.local_hour"
+                 " LIMIT $5",
+        8, v, hourly_row, rows, sizeof *rows, n, err);
+}
+
+enum tm_code
+an_qdb_hourly_count(PGconn *db, const struct anq_filter *f, int64_t *n, struct tm_err *err)
+{
+    struct params p;
+
+    params_init(&p, f);
+    *n = 0;
+    return tm_db_i64_one(
+        db, BOUNDS " SELECT count(*) FROM b JOIN analytics.hourly_store h ON " IN_RANGE("h"), 4,
+        p.v, n, err);
 }
 
 static void

@@ -21,8 +21,13 @@
 #define ANQ_CODE_SIZE 65  /* a SKU or store code */
 #define ANQ_TZ_SIZE 65    /* an IANA zone name */
 #define ANQ_STAMP_SIZE 24 /* "2026-11-01T08:00" or "2026-11-01T08:00Z" */
-/* hourly-sales rows an answer holds: ~170 B each in JSON, 2.6 MB of TM_MESSAGE_MAX */
+/* hourly-sales rows a JSON answer holds (it is sent whole): ~170 B each,
+ * 2.6 MB of TM_MESSAGE_MAX. CSV is streamed instead (docs/analytics.md
+ * "CSV exports"): pages of ANQ_PAGE_ROWS rows (~80 B each in CSV, ~160 kB
+ * a page), at most ANQ_EXPORT_ROWS_MAX rows in all (~80 MB). */
 #define ANQ_HOURLY_ROWS_MAX 15000
+#define ANQ_PAGE_ROWS 2000
+#define ANQ_EXPORT_ROWS_MAX 1000000
 #define ANQ_LIST_ROWS_MAX 5000 /* stores or categories in one answer */
 
 /* What every report is filtered by. */
@@ -33,6 +38,8 @@ struct anq_filter {
     const char *scope;   /* "{1,2}": only these stores; NULL: every store */
     int64_t store_id;    /* 0: every store in scope */
     int64_t category_id; /* 0: every category (hourly-sales only) */
+    int64_t after_store; /* hourly-sales: 0, from the first row; else only the rows after */
+    char after_hour[ANQ_HOUR_TEXT_SIZE]; /* (after_store, after_hour) in key order */
 };
 
 /* The figures a store and hour (or range) sums. ANQ_NONE where a report
@@ -79,13 +86,19 @@ struct anq_minute_row {
 TM_MUSTCHECK enum tm_code an_qdb_exists(PGconn *db, const char *what, int64_t id, int *found,
                                         struct tm_err *err);
 
-/* Hourly sales per store and local hour, ordered so; at most max rows
+/* Hourly sales per store and local hour, ordered so, from after
+ * (f->after_store, f->after_hour) when after_store is set; at most max rows
  * (*n = max + 1 says there were more). With a category: its products and
  * its subcategories' read from the facts; voided, declined, flagged are
  * ANQ_NONE then. */
 TM_MUSTCHECK enum tm_code an_qdb_hourly(PGconn *db, const struct anq_filter *f,
                                         struct anq_hourly_row *rows, int max, int *n,
                                         struct tm_err *err);
+
+/* The store-hours hourly-sales would list for f (its range, scope and
+ * store; not its category, so an upper bound with one), in *n. */
+TM_MUSTCHECK enum tm_code an_qdb_hourly_count(PGconn *db, const struct anq_filter *f, int64_t *n,
+                                              struct tm_err *err);
 
 /* Products ranked by `by` ("revenue", "units" or "margin"), then id; at most limit. */
 TM_MUSTCHECK enum tm_code an_qdb_top_products(PGconn *db, const struct anq_filter *f,

@@ -31,6 +31,8 @@
 #include "services/gateway/store.h"
 
 #define PROBE_MS 500
+/* pages of one streamed answer: 2,000 rows each, well over any export's limit */
+#define GW_STREAM_PAGES_MAX 4096
 
 struct call {
     struct tm_request req;
@@ -48,6 +50,7 @@ struct call {
     struct tm_buf reply; /* a local route's reply message */
     char *bus_reply;     /* a service's reply message (nn_freemsg) */
     struct tm_reply_view view;
+    char after[TM_CURSOR_MAX + 1]; /* a streamed answer's page_after value (stream) */
 };
 
 /* 128 random bits as 32 hex digits, within any request id (TM_RID_MAX). */
@@ -401,48 +404,56 @@ count_refusal(const struct gw_app *app, const struct call *c, int status)
     tm_db_release(app->db, db);
 }
 
-/* Writes the answer; a service's or local route's reply (c->view, when
- * from_view) may name its media type and the next page's cursor. */
+/* The answer's header lines into out (size bytes): request id, time,
+ * limits, Retry-After, CORS; a service's or local route's reply (c->view,
+ * when from_view) may name the next page's cursor. */
 static void
-respond(struct mg_connection *conn, const struct gw_app *app, const struct call *c, int status,
-        const char *body, size_t len, int retry_after_s, int from_view, int64_t t0_us)
+answer_headers(const struct call *c, int retry_after_s, int from_view, int64_t t0_us, char *out,
+               size_t size)
 {
-    char headers[1024], labels[TM_METRIC_LABELS_MAX];
     double ms = (double)(tm_mono_us() - t0_us) / 1000.0;
-    const char *route = c->route ? c->route->route : "unmatched";
-    const char *content_type =
-        from_view && c->view.content_type[0] ? c->view.content_type : "application/json";
     size_t o;
 
-    o = (size_t)snprintf(headers, sizeof headers, "X-Request-Id: %s\r\nX-Process-Time: %.3fms\r\n",
-                         c->req.id, ms);
-    if (c->limited && o < sizeof headers)
-        o += (size_t)snprintf(headers + o, sizeof headers - o,
+    o = (size_t)snprintf(out, size, "X-Request-Id: %s\r\nX-Process-Time: %.3fms\r\n", c->req.id,
+                         ms);
+    if (c->limited && o < size)
+        o += (size_t)snprintf(out + o, size - o,
                               "X-RateLimit-Limit: %d\r\nX-RateLimit-Remaining: %d\r\n"
                               "X-RateLimit-Reset: %d\r\n",
                               c->limit.limit, c->limit.remaining, c->limit.reset_s);
-    if (from_view && c->view.next_cursor[0] && o < sizeof headers)
-        o += (size_t)snprintf(headers + o, sizeof headers - o, "X-Next-Cursor: %s\r\n",
-                              c->view.next_cursor);
-    if (retry_after_s > 0 && o < sizeof headers)
-        o +=
-            (size_t)snprintf(headers + o, sizeof headers - o, "Retry-After: %d\r\n", retry_after_s);
-    if (c->origin && o < sizeof headers)
-        snprintf(headers + o, sizeof headers - o,
+    if (from_view && c->view.next_cursor[0] && o < size)
+        o += (size_t)snprintf(out + o, size - o, "X-Next-Cursor: %s\r\n", c->view.next_cursor);
+    if (retry_after_s > 0 && o < size)
+        o += (size_t)snprintf(out + o, size - o, "Retry-After: %d\r\n", retry_after_s);
+    if (c->origin && o < size)
+        snprintf(out + o, size - o,
                  "Access-Control-Allow-Origin: %s\r\nVary: Origin\r\n"
                  "Access-Control-Expose-Headers: X-Request-Id, X-Process-Time, Retry-After, "
                  "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset, X-Next-Cursor\r\n",
                  c->origin);
-    /* Recorded before the client hears the answer: once it has one, the
-     * audit log has the write. Refused credentials and rate limiting are
-     * recorded whatever the method: they are what an attack looks like;
-     * anonymous ones as counters. */
+}
+
+/* Recorded before the client hears the answer: once it has one, the audit
+ * log has the write. Refused credentials and rate limiting are recorded
+ * whatever the method: they are what an attack looks like; anonymous ones
+ * as counters. */
+static void
+before_answer(const struct gw_app *app, const struct call *c, int status)
+{
     if (c->route && anonymous_refusal(c, status))
         count_refusal(app, c, status);
     else if (c->route &&
              (is_write(c->req.method) || status == 401 || status == 403 || status == 429))
         audit(app, c, status);
-    tm_http_reply(conn, status, content_type, headers, body, len);
+}
+
+/* The answer's metrics and access log line, once it is sent. */
+static void
+after_answer(const struct call *c, int status, int64_t t0_us)
+{
+    char labels[TM_METRIC_LABELS_MAX];
+    const char *route = c->route ? c->route->route : "unmatched";
+
     snprintf(labels, sizeof labels, "method=\"%s\",route=\"%s\",status=\"%d\"", c->req.method,
              route, status);
     tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_requests_total",
@@ -454,7 +465,107 @@ respond(struct mg_connection *conn, const struct gw_app *app, const struct call 
                          tm_mono_us() - t0_us);
     tm_log_info(c->req.id, "access",
                 "method=%s route=%s status=%d dur_ms=%.3f principal=%s addr=%s", c->req.method,
-                route, status, ms, c->who.env.id[0] ? c->who.env.id : "-", c->addr);
+                route, status, (double)(tm_mono_us() - t0_us) / 1000.0,
+                c->who.env.id[0] ? c->who.env.id : "-", c->addr);
+}
+
+/* Writes the answer; a service's or local route's reply (c->view, when
+ * from_view) may name its media type and the next page's cursor. */
+static void
+respond(struct mg_connection *conn, const struct gw_app *app, const struct call *c, int status,
+        const char *body, size_t len, int retry_after_s, int from_view, int64_t t0_us)
+{
+    char headers[1024];
+    const char *content_type =
+        from_view && c->view.content_type[0] ? c->view.content_type : "application/json";
+
+    answer_headers(c, retry_after_s, from_view, t0_us, headers, sizeof headers);
+    before_answer(app, c, status);
+    tm_http_reply(conn, status, content_type, headers, body, len);
+    after_answer(c, status, t0_us);
+}
+
+/* Asks for the page after `after` of c's streamed answer: the request again
+ * with query TM_PAGE_AFTER_PARAM = after (replacing the client's own, if it
+ * sent one). On TM_OK c->view is that page. */
+static enum tm_code
+next_page(const struct gw_app *app, struct call *c, const char *after, struct tm_err *err)
+{
+    int i = 0;
+
+    snprintf(c->after, sizeof c->after, "%s", after);
+    while (i < c->req.n_query && strcmp(c->req.query[i].key, TM_PAGE_AFTER_PARAM) != 0)
+        i++;
+    if (i == TM_QUERY_MAX)
+        return tm_err_set(err, TM_INVALID, "query", "no room for %s", TM_PAGE_AFTER_PARAM);
+    c->req.query[i] = (struct tm_kv){TM_PAGE_AFTER_PARAM, c->after};
+    c->req.n_query += i == c->req.n_query;
+    tm_bus_free(c->bus_reply);
+    c->bus_reply = NULL;
+    tm_buf_reset(&c->reply);
+    return dispatch(app, c, tm_mono_ms(), err);
+}
+
+/* Sends a streamed answer (docs/api.md "Streamed exports"): the first page
+ * (c->view, status 200, naming its continuation in more) goes out at once
+ * as a chunked 200, then each next page as it arrives, one page in memory
+ * at a time. A page that fails after the 200 left (the service down or
+ * late, an error status, a continuation that does not move, more than
+ * GW_STREAM_PAGES_MAX pages) ends the body without its terminating chunk:
+ * the client sees a truncated transfer, never a complete file; logged and
+ * counted. */
+static void
+stream(struct mg_connection *conn, const struct gw_app *app, struct call *c, int64_t t0_us)
+{
+    char headers[1024], after[TM_CURSOR_MAX + 1] = "";
+    const char *ctype = c->view.content_type[0] ? c->view.content_type : "application/json";
+    size_t bytes = c->view.body_len;
+    double first_ms;
+    int pages = 1, sent;
+    struct tm_err err;
+    enum tm_code rc = TM_OK;
+
+    tm_err_clear(&err);
+    answer_headers(c, 0, 1, t0_us, headers, sizeof headers);
+    before_answer(app, c, 200);
+    sent = tm_http_stream_start(conn, 200, ctype, headers) == 0 &&
+           tm_http_chunk(conn, c->view.body, c->view.body_len) == 0;
+    first_ms = (double)(tm_mono_us() - t0_us) / 1000.0;
+    while (sent && rc == TM_OK && c->view.more[0]) {
+        if (pages == GW_STREAM_PAGES_MAX || strcmp(after, c->view.more) == 0) {
+            rc = tm_err_set(&err, TM_INTERNAL, NULL, "continuation %s: %s", c->view.more,
+                            pages == GW_STREAM_PAGES_MAX ? "too many pages" : "did not move");
+            break;
+        }
+        snprintf(after, sizeof after, "%s", c->view.more);
+        if ((rc = next_page(app, c, after, &err)) == TM_OK && c->view.status != 200)
+            rc = tm_err_set(&err, TM_UNAVAIL, NULL, "page answered %d: %.*s", c->view.status,
+                            (int)(c->view.body_len > 200 ? 200 : c->view.body_len), c->view.body);
+        if (rc == TM_OK) {
+            pages++;
+            bytes += c->view.body_len;
+            sent = tm_http_chunk(conn, c->view.body, c->view.body_len) == 0;
+        }
+    }
+    if (sent && rc == TM_OK)
+        sent = tm_http_stream_end(conn) == 0;
+    if (rc != TM_OK || !sent) {
+        if (tm_http_shutdown(conn) != 0)
+            tm_log_warn(c->req.id, "stream.shutdown",
+                        "note=\"socket not found: the client waits "
+                        "for civetweb's keep-alive timeout\"");
+        tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_streams_cut_total",
+                                "streamed answers ended without their last chunk", ""),
+                      1);
+        tm_log_error(c->req.id, "stream.cut",
+                     "route=%s pages=%d bytes=%zu after=%s cause=%s error=\"%s\"", c->route->route,
+                     pages, bytes, after[0] ? after : "-", sent ? "source" : "client",
+                     rc != TM_OK ? err.message : "write failed");
+    } else {
+        tm_log_info(c->req.id, "stream.done", "route=%s pages=%d bytes=%zu first_ms=%.3f",
+                    c->route->route, pages, bytes, first_ms);
+    }
+    after_answer(c, 200, t0_us);
 }
 
 /* CORS preflight: only the configured origin, only our methods and headers. */
@@ -569,7 +680,9 @@ gw_proxy_handle(struct mg_connection *conn, void *cbdata)
     rc = checks(conn, app, c, &err);
     if (rc == TM_OK)
         rc = answer(app, c, t0_us / 1000, &err);
-    if (rc == TM_OK)
+    if (rc == TM_OK && c->view.status == 200 && c->view.more[0])
+        stream(conn, app, c, t0_us);
+    else if (rc == TM_OK)
         respond(conn, app, c, c->view.status, c->view.body, c->view.body_len, c->view.retry_after_s,
                 1, t0_us);
     else

@@ -12,9 +12,6 @@
  * skipped). */
 #include "services/gateway/ws.h"
 
-#include <arpa/inet.h>
-#include <dirent.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,44 +245,15 @@ pending_take_locked(struct gw_ws *ws, const struct mg_connection *conn)
 static int
 bound_socket(const struct mg_request_info *ri, int sndbuf, const char *rid)
 {
-    DIR *d = opendir("/proc/self/fd");
-    struct dirent *e;
-    int found = -1;
+    int fd = tm_http_socket(ri);
 
-    while (d && found < 0 && (e = readdir(d)) != NULL) {
-        struct sockaddr_storage peer, me;
-        socklen_t pl = sizeof peer, ml = sizeof me;
-        char addr[INET6_ADDRSTRLEN];
-        int fd = atoi(e->d_name), port = 0, my_port = 0;
-
-        if (fd <= 2 || getpeername(fd, (struct sockaddr *)&peer, &pl) != 0 ||
-            getsockname(fd, (struct sockaddr *)&me, &ml) != 0)
-            continue;
-        if (peer.ss_family == AF_INET) {
-            inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, addr, sizeof addr);
-            port = ntohs(((struct sockaddr_in *)&peer)->sin_port);
-            my_port = ntohs(((struct sockaddr_in *)&me)->sin_port);
-        } else if (peer.ss_family == AF_INET6) {
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, addr, sizeof addr);
-            port = ntohs(((struct sockaddr_in6 *)&peer)->sin6_port);
-            my_port = ntohs(((struct sockaddr_in6 *)&me)->sin6_port);
-        } else {
-            continue;
-        }
-        if (port == ri->remote_port && my_port == ri->server_port &&
-            strcmp(addr, ri->remote_addr) == 0) {
-            found = fd;
-            if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0)
-                tm_log_warn(rid, "ws.sndbuf", "note=\"SO_SNDBUF refused\"");
-        }
-    }
-    if (d)
-        closedir(d);
-    if (found < 0)
+    if (fd >= 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf) != 0)
+        tm_log_warn(rid, "ws.sndbuf", "note=\"SO_SNDBUF refused\"");
+    if (fd < 0)
         tm_log_warn(rid, "ws.sndbuf",
                     "note=\"socket not found; the kernel may buffer more, and a client that "
                     "ignores a close frame is ended only by the heartbeat\"");
-    return found;
+    return fd;
 }
 
 /* Before the handshake: path, the gateway's checks (credentials are

@@ -3,8 +3,9 @@
  * cells (rfm.c). The first three lines of the input are `from`, `to` and
  * `format` (a line "-" is an absent value); an accepted range must be
  * ordered, within its maximum and give its first hour back when printed and
- * read again. The bytes after them are score cells (4 bytes each: r, f, m
- * and a count), summed per segment: every in-range cell's customers in a
+ * read again. The third line is also read as a streamed export's
+ * page_after: an accepted one prints back as the same text. The bytes after them are score cells (4
+ * bytes each: r, f, m and a count), summed per segment: every in-range cell's customers in a
  * segment, an out-of-range cell in none. (The scores themselves come from
  * SQL; tests/integration/rfm_test.c checks them.) */
 #include <stdint.h>
@@ -59,6 +60,24 @@ range(const char *from, const char *to, const char *format)
     check(rc != TM_OK || f == ANQ_JSON || f == ANQ_CSV);
 }
 
+/* A page_after value: accepted ones print back as themselves. */
+static void
+after(const char *text)
+{
+    struct anq_after a;
+    char t[ANQ_HOUR_TEXT_SIZE], hour[24], again[ANQ_AFTER_SIZE];
+    enum tm_code rc = anq_after_parse(text, &a, NULL);
+
+    check(rc == TM_OK || rc == TM_INVALID);
+    if (rc != TM_OK)
+        return;
+    check(a.store_id >= 1 && a.store_id <= (INT64_C(1) << 53));
+    anq_hour_text(a.hour_h, t);
+    snprintf(hour, sizeof hour, "%.10sT%.5s", t, t + 11);
+    anq_after_text(a.store_id, hour, again);
+    check(strcmp(again, text) == 0);
+}
+
 /* Score cells from the bytes, scores 0..6 (some out of range): the
  * segments' customers are the in-range cells' and every triple maps. */
 static void
@@ -98,6 +117,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     at = next_line(data, size, at, format);
     range(strcmp(from, "-") ? from : NULL, strcmp(to, "-") ? to : NULL,
           strcmp(format, "-") ? format : NULL);
+    after(format);
     if (at < size)
         rfm(data + at, size - at);
     return 0;

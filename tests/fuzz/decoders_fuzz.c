@@ -66,7 +66,10 @@ decode_all(void *arg)
         (void)tm_request_query(&req, "limit");
     }
     tm_request_fini(&req);
-    (void)tm_reply_decode(text, size, &v, NULL);
+    if (tm_reply_decode(text, size, &v, NULL) == TM_OK && v.more[0] &&
+        strspn(v.more, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+            strlen(v.more))
+        abort(); /* a stream's continuation goes back into a query: a token only */
     if (tm_event_parse(text, size, &ev, &root, NULL) == TM_OK) {
         /* tm-inventory's reading of a tm-supplier PurchaseOrderEvent */
         struct inv_po_event *pe = malloc(sizeof *pe);

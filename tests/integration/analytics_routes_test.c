@@ -25,16 +25,6 @@ static struct {
                              * parent would then hand every later test's fork */
 } fx;
 
-static void
-day_text(int days_ago, char *out, size_t size)
-{
-    time_t t = time(NULL) - (time_t)days_ago * 86400;
-    struct tm g;
-
-    gmtime_r(&t, &g);
-    strftime(out, size, "%Y-%m-%d", &g);
-}
-
 static long long
 sale(const char *key, const char *at, int customer, const char *lines)
 {
@@ -78,8 +68,8 @@ fixture(void)
     if (fx.store)
         return;
     snprintf(fx.tag, sizeof fx.tag, "A%ld%ld", (long)getpid() % 100000, (long)time(NULL) % 100000);
-    day_text(3, fx.day, sizeof fx.day);
-    day_text(4, fx.prev, sizeof fx.prev);
+    utc_day_text(3, fx.day, sizeof fx.day);
+    utc_day_text(4, fx.prev, sizeof fx.prev);
     snprintf(body, sizeof body,
              "{\"code\":\"AN%.8s\",\"name\":\"analytics test\",\"city\":\"Leeds\","
              "\"time_zone\":\"UTC\"}",

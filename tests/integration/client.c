@@ -69,6 +69,8 @@ http_raw(int port, const char *method, const char *path, const char *body, const
             snprintf(out->ctype, sizeof out->ctype, "%s", v);
         else if (strcasecmp(k, "X-Next-Cursor") == 0)
             snprintf(out->next_cursor, sizeof out->next_cursor, "%s", v);
+        else if (strcasecmp(k, "Transfer-Encoding") == 0)
+            snprintf(out->transfer_encoding, sizeof out->transfer_encoding, "%s", v);
     }
     tm_buf_init(&b, 64 << 20);
     while ((n = mg_read(c, chunk, sizeof chunk)) > 0)
@@ -300,6 +302,16 @@ create(const char *path, const char *body)
 }
 
 static int n_made; /* names made so far */
+
+void
+utc_day_text(int days_ago, char *out, size_t size)
+{
+    time_t t = time(NULL) - (time_t)days_ago * 86400;
+    struct tm g;
+
+    gmtime_r(&t, &g);
+    strftime(out, size, "%Y-%m-%d", &g);
+}
 
 long long
 new_store(void)

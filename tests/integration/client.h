@@ -43,6 +43,7 @@ struct resp {
     int rl_limit, rl_remaining; /* X-RateLimit-Limit / -Remaining, -1 when absent */
     char ctype[64];             /* Content-Type */
     char next_cursor[64];       /* X-Next-Cursor */
+    char transfer_encoding[32]; /* Transfer-Encoding ("chunked": the body is decoded) */
 };
 
 /* Sends method path [body] to nginx (or to port when not 0); extra is ""
@@ -81,6 +82,8 @@ int pid_of(const char *svc, int n);
 /* A store manager's access token for store only, signed in as sub
  * ("user:1"), signed with the stack's key. */
 void manager_token_as(const char *sub, long long store, char *out, size_t size);
+/* The UTC date days_ago days before now, "2026-11-01", into out. */
+void utc_day_text(int days_ago, char *out, size_t size);
 /* A token unique to this test run, for names that must not collide. */
 const char *run_tag(void);
 
@@ -140,6 +143,7 @@ Suite *subscriber_suite(void);
 Suite *stock_suite(void);
 Suite *query_suite(void);
 Suite *analytics_routes_suite(void);
+Suite *csv_stream_suite(void);
 Suite *overview_suite(void);
 Suite *rfm_suite(void);
 Suite *supplier_suite(void);

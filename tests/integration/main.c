@@ -75,6 +75,7 @@ main(void)
     srunner_add_suite(sr, reorder_suite());
     srunner_add_suite(sr, mock_suite());
     srunner_add_suite(sr, analytics_routes_suite());
+    srunner_add_suite(sr, csv_stream_suite()); /* after analytics_models: see its head */
     srunner_add_suite(sr, rfm_suite());
     srunner_add_suite(sr, alerts_config_suite());
     srunner_add_suite(sr, ws_suite());

@@ -115,6 +115,53 @@ START_TEST(test_query_format_pick)
 }
 END_TEST
 
+/* A streamed export's continuation: what the daemon writes it reads back;
+ * anything else is a 400 naming page_after. */
+START_TEST(test_query_page_after)
+{
+    static const char *const bad[] = {
+        "",
+        "3",
+        "3.",
+        "3.202611010",
+        "3.20261101088",
+        "03.2026110108",
+        "0.2026110108",
+        ".2026110108",
+        "3.2026130108",
+        "3.2026110124",
+        "3.2026023008",
+        "3-2026110108",
+        "9007199254740993.2026110108",
+        "12345678901234567.2026110108",
+        "3.2026110108x",
+    };
+    struct tm_err err = {0};
+    struct anq_after a = {0, 0};
+    char text[ANQ_AFTER_SIZE], hour[ANQ_HOUR_TEXT_SIZE];
+
+    anq_after_text(3, "2026-11-01T08:00", text);
+    ck_assert_str_eq(text, "3.2026110108");
+    ck_assert_int_eq(anq_after_parse(text, &a, &err), TM_OK);
+    ck_assert_int_eq(a.store_id, 3);
+    anq_hour_text(a.hour_h, hour);
+    ck_assert_str_eq(hour, "2026-11-01 08:00:00");
+    ck_assert_int_eq(anq_after_parse("9007199254740992.2024022923", &a, &err), TM_OK);
+    ck_assert_int_eq(a.store_id, INT64_C(9007199254740992));
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        a = (struct anq_after){7, 7};
+        memset(&err, 0, sizeof err);
+        ck_assert_msg(anq_after_parse(bad[i], &a, &err) == TM_INVALID, "%s", bad[i]);
+        ck_assert_str_eq(err.field, "page_after");
+        ck_assert_int_eq(a.store_id, 7);
+    }
+    anq_after_text(3, "2026-11-01 08:00:00", text); /* not a row's hour */
+    ck_assert_str_eq(text, "");
+    anq_after_text(0, "2026-11-01T08:00", text);
+    ck_assert_str_eq(text, "");
+}
+END_TEST
+
 START_TEST(test_query_figures)
 {
     ck_assert_int_eq(anq_avg_cents(1000, 3), 333);
@@ -145,6 +192,7 @@ query_suite(void)
     tcase_add_test(tc, test_query_format_pick);
     suite_add_tcase(s, tc);
     tc = tcase_create("figures");
+    tcase_add_test(tc, test_query_page_after);
     tcase_add_test(tc, test_query_figures);
     suite_add_tcase(s, tc);
     return s;

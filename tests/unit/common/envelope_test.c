@@ -125,6 +125,9 @@ START_TEST(test_reply_type_and_cursor)
         "{\"status\":200,\"type\":\"text/csv\\r\\nSet-Cookie: x=1\"}\n",
         "{\"status\":200,\"cursor\":\"i1\\r\\nX: y\"}\n",
         "{\"status\":200,\"type\":\"\"}\n",
+        "{\"status\":200,\"more\":\"1.20\\r\\nX: y\"}\n",
+        "{\"status\":200,\"more\":\"\"}\n",
+        "{\"status\":200,\"more\":\"0123456789012345678901234567890123\"}\n",
     };
     struct tm_reply rep;
     struct tm_buf b;
@@ -140,7 +143,19 @@ START_TEST(test_reply_type_and_cursor)
     ck_assert_int_eq(tm_reply_decode(b.p, b.len, &v, &e), TM_OK);
     ck_assert_str_eq(v.content_type, "text/csv; charset=utf-8");
     ck_assert_str_eq(v.next_cursor, "i42");
+    ck_assert_str_eq(v.more, "");
     tm_buf_reset(&b);
+    /* a streamed answer's page names its continuation; an error drops it */
+    snprintf(rep.more, sizeof rep.more, "3.2026110108");
+    ck_assert_int_eq(tm_reply_encode(&rep, &b), TM_OK);
+    ck_assert_int_eq(tm_reply_decode(b.p, b.len, &v, &e), TM_OK);
+    ck_assert_str_eq(v.more, "3.2026110108");
+    tm_buf_reset(&b);
+    e.code = TM_INVALID;
+    snprintf(e.field, sizeof e.field, "to");
+    snprintf(e.message, sizeof e.message, "no");
+    tm_reply_error(&rep, &e, "rid");
+    ck_assert_str_eq(rep.more, "");
     tm_reply_fini(&rep);
     tm_reply_init(&rep);
     ck_assert_int_eq(tm_reply_encode(&rep, &b), TM_OK);
