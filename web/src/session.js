@@ -5,7 +5,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import * as api from './api.js';
 
-// status: 'loading' (reading /me), 'signed_out', 'signed_in'
+// status: 'loading' (reading /me), 'signed_out', 'signed_in'. The principal
+// is kept beside the tokens in sessionStorage, so a reload draws the app at
+// once and reads /me again behind it (the server checks every call anyway).
+const ME = 'tm.me';
 let state = { status: api.hasSession() ? 'loading' : 'signed_out', me: null };
 const listeners = new Set();
 
@@ -16,24 +19,38 @@ function set(next) {
 
 async function loadMe() {
   try {
-    const me = await api.get('/api/v1/auth/me');
-    set({ status: 'signed_in', me: { ...me, permissions: me.permissions || [], stores: me.stores || [] } });
+    const got = await api.get('/api/v1/auth/me');
+    const me = { ...got, permissions: got.permissions || [], stores: got.stores || [] };
+    sessionStorage.setItem(ME, JSON.stringify(me));
+    if (JSON.stringify(me) !== JSON.stringify(state.me)) set({ status: 'signed_in', me });
   } catch (err) {
-    if (err instanceof api.ApiError && err.status === 401) api.forget();
-    set({ status: 'signed_out', me: null, error: err });
+    const refused = err instanceof api.ApiError && err.status === 401;
+    if (refused) api.forget();
+    // a network error keeps a kept principal (the next call retries)
+    if (refused || state.status !== 'signed_in') set({ status: 'signed_out', me: null, error: err });
   }
 }
 
 // A session that ends elsewhere (refresh refused, logout) signs the tab out.
 api.onTokens((t) => {
-  if (!t && state.status !== 'signed_out') set({ status: 'signed_out', me: null });
+  if (t) return;
+  sessionStorage.removeItem(ME);
+  if (state.status !== 'signed_out') set({ status: 'signed_out', me: null });
 });
 
-/** Reads /me for a session kept in this tab (on start). */
+/** Reads /me for a session kept in this tab (on start), drawing the kept principal meanwhile. */
 export function restore() {
-  if (api.hasSession()) return loadMe();
-  set({ status: 'signed_out', me: null });
-  return Promise.resolve();
+  if (!api.hasSession()) {
+    set({ status: 'signed_out', me: null });
+    return Promise.resolve();
+  }
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(ME) || 'null');
+    if (kept && kept.role) set({ status: 'signed_in', me: kept });
+  } catch {
+    /* none kept */
+  }
+  return loadMe();
 }
 
 /** Logs in and reads the principal; rejects with ApiError (message, field). */

@@ -22,7 +22,7 @@ export function Field({ label, name, type = 'text', value, onInput, options, err
   let input;
   if (options)
     input = (
-      <select {...common} onChange={common.onInput}>
+      <select {...common}>
         {options.map((o) => {
           const [v, text] = Array.isArray(o) ? o : [o, o];
           return (

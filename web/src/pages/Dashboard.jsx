@@ -20,11 +20,11 @@ import { TimeChart } from '../components/TimeChart.jsx';
 
 const FEED_MAX = 50;
 
-function Kpis({ title, w }) {
+function Kpis({ id, title, w }) {
   const v = w || {};
   return (
-    <section class="panel" aria-labelledby={`k-${title}`}>
-      <h2 id={`k-${title}`}>{title}</h2>
+    <section class="panel" aria-labelledby={id} data-window={id}>
+      <h2 id={id}>{title}</h2>
       <dl class="kpis">
         <div class="kpi">
           <dt>Revenue</dt>
@@ -199,8 +199,8 @@ export default function Dashboard({ search }) {
             </p>
           )}
           <div class="grid">
-            <Kpis title="Today" w={data.today} />
-            <Kpis title="Last 24 hours" w={data.last_24h} />
+            <Kpis id="k-today" title="Today" w={data.today} />
+            <Kpis id="k-24h" title="Last 24 hours" w={data.last_24h} />
           </div>
           <Attention d={data} />
           <div class="grid">
