@@ -3,7 +3,8 @@
 # deploy/bench.sh while its stack is up (RUN, HTTP_PORT, TM_ADMIN_EMAIL and
 # TM_ADMIN_PASSWORD from there; BENCH_STACK runs it on a stack of your own):
 #   - the app's JavaScript and CSS as nginx sends them gzipped, every chunk
-#     (all pages, as if each were visited), against the budget of 250 KB;
+#     (all pages, as if each were visited; the files of build/web) against
+#     the budget of 250 KB;
 #   - the dashboard's time to interactive on loopback and a sale's way from
 #     the API to an open dashboard's live feed, both measured in Chromium by
 #     tests/web/dashboard.test.mjs (its "# web:" lines), beside the sign-in
@@ -19,7 +20,7 @@ verdict() { [ "$1" = 1 ] && echo met || echo MISSED; }
 
 total=0
 n=0
-for f in "$RUN"/www/assets/*.js "$RUN"/www/assets/*.css; do
+for f in "$ROOT"/build/web/assets/*.js "$ROOT"/build/web/assets/*.css; do # this build's files
   [ -f "$f" ] || continue
   b=$(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$base/assets/$(basename "$f")")
   total=$((total + b))
