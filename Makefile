@@ -51,13 +51,26 @@ PROGRAMS := $(patsubst services/%/main.c,$(BIN)/tm-%,$(wildcard services/*/main.
 UNIT_TESTS := $(patsubst tests/unit/%/,$(BUILD)/tests/unit-%,$(sort $(dir $(wildcard tests/unit/*/*.c))))
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
 
-.PHONY: all deps build tests test check unit integration up down bench clean lint help fuzz
+.PHONY: all deps build tests test check unit integration up down bench clean lint help fuzz web
 all: build
-build: $(PROGRAMS)
+build: $(PROGRAMS) web
+
+# The web app (web/, docs/web.md): `npm ci` when node_modules is missing or
+# the lockfile changed, then vite builds it into build/web, which
+# deploy/stack.sh copies into the run folder for nginx.
+WEB_SRC := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.js
+web: build/web/index.html
+web/node_modules/.tm-ci: web/package-lock.json web/package.json
+	@echo "  NPM     ci (web/)"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+build/web/index.html: web/node_modules/.tm-ci $(WEB_SRC)
+	@echo "  VITE    build/web"
+	@cd web && node node_modules/vite/bin/vite.js build --logLevel warn
 tests: $(UNIT_TESTS) $(INTEGRATION_TEST)
 
 help:
-	@echo "make            build every daemon into bin/"
+	@echo "make            build every daemon into bin/ and the web app into build/web"
 	@echo "make deps       install missing Debian packages (apt-get)"
 	@echo "make up         start the whole stack on loopback with sample data (SCALE=\"inventory=3 gateway=2\")"
 	@echo "make down       stop what make up started"

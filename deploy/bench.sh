@@ -18,6 +18,8 @@
 #   memory  every daemon's VmRSS at idle, after the load test and after a
 #           second one (bench-mem.sh)
 #   fraud, ws, forecast, reorder  the offline parts and the WebSocket
+#   web     the web app's gzipped size, the dashboard's time to interactive
+#           and a sale's way to its live feed, in Chromium (bench-web.sh)
 # and ends with the table "issue 22 targets": each figure, its reference,
 # target and met/MISSED. The machine is shared and noisy: read the ratios.
 # BENCH_ONLY=reads,writes,... runs those parts only (events needs the
@@ -427,6 +429,9 @@ fi
 
 if want ws; then
   RUN=$RUN HTTP_PORT=$http TM_GATEWAY_THREADS=$THREADS BIN=$BIN "$ROOT/deploy/bench-ws.sh"
+fi
+if want web; then
+  RUN=$RUN HTTP_PORT=$http "$ROOT/deploy/bench-web.sh"
 fi
 if want forecast; then
   echo

@@ -12,7 +12,11 @@ PKGS=(
   postgresql redis-server nginx                         # servers the stack runs
   wrk curl                                              # bench, health probes
   clang libclang-rt-14-dev                              # libFuzzer (tests/fuzz)
+  nodejs chromium                                       # the web app's build and browser tests (docs/web.md)
 )
+# Debian's npm only when no npm command exists: nodesource's nodejs bundles
+# npm and conflicts with Debian's npm package.
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 
 missing=()
 for p in "${PKGS[@]}"; do

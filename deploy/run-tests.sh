@@ -117,6 +117,9 @@ stop_stack() {
     grep -hE -A12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$RUN"/log/*.log | head -60
     failed=$((failed + 1))
   fi
+  if [ -d "$RUN/web-shots" ]; then
+    rm -rf "$ROOT/build/web-shots" && mkdir -p "$ROOT/build" && cp -r "$RUN/web-shots" "$ROOT/build/web-shots"
+  fi
   if [ $failed -gt 0 ] && [ -d "$RUN/log" ]; then
     mkdir -p "$ROOT/build/test-logs" && cp -r "$RUN/log/." "$ROOT/build/test-logs/" 2>/dev/null
     echo "(stack logs of this run kept in build/test-logs/)"
@@ -181,6 +184,38 @@ else
   TM_TEST_REDIS_URL="redis://127.0.0.1:$((base + 2))" \
   TM_TEST_SMTP_DIR="$RUN/smtp" TM_TEST_HOOK_PORT=$((base + 98)) \
     run integration "$BUILD/tests/integration-tests"
+fi
+
+# The web app in Debian's Chromium (tests/web/*.test.mjs, docs/web.md),
+# against the same stack, one file at a time (each its own browser); node's
+# TAP summary ("# pass N", "# fail N") is counted. Screenshots go to the run
+# folder and are kept in build/web-shots/ when the stack is stopped.
+web_tests() {
+  local f out rc p n
+  mkdir -p "$RUN/web-shots"
+  echo "== web (browser tests; screenshots in $RUN/web-shots, kept in build/web-shots/)"
+  for f in "$ROOT"/tests/web/*.test.mjs; do
+    out=$(mktemp /tmp/tm-test-web.XXXXXX)
+    TM_WEB_URL="http://127.0.0.1:$((base + 99))" TM_WEB_SHOTS="$RUN/web-shots" TM_WEB_USER_TAG="web$base" \
+      node --test --test-reporter=tap "$f" >"$out" 2>&1
+    rc=$?
+    p=$(sed -nE 's/^# pass ([0-9]+)$/\1/p' "$out" | tail -n 1)
+    n=$(sed -nE 's/^# fail ([0-9]+)$/\1/p' "$out" | tail -n 1)
+    echo "web: $(basename "$f"): ${p:-?} passed, ${n:-?} failed"
+    grep -E '^# web: ' "$out"
+    if [ -z "$p" ] || [ -z "$n" ]; then
+      echo "$(basename "$f") did not finish (exit $rc); its output:"; tail -n 40 "$out"
+      failed=$((failed + 1))
+    else
+      passed=$((passed + p))
+      failed=$((failed + n))
+      [ "$n" -eq 0 ] || grep -vE '^# (screenshot|web:) ' "$out" | head -n 120
+    fi
+    rm -f "$out"
+  done
+}
+if [ -n "$base" ] && [ -f "$RUN/up.log" ] && grep -q '^  Stop:' "$RUN/up.log"; then
+  web_tests
 fi
 
 # The closing banner's stop command, run as printed (from another folder),

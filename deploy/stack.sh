@@ -370,7 +370,14 @@ write_nginx_conf() {
 start_nginx() {
   alive "$RUN/pid/nginx.pid" && return
   write_nginx_conf
-  [ -f "$RUN/www/index.html" ] || cp "$ROOT/deploy/index.html" "$RUN/www/index.html"
+  # the web app, as `make` built it (build/web); a copy, not a link: the
+  # bench writes its reference files into www/
+  if [ -f "$ROOT/build/web/index.html" ]; then
+    cp -r "$ROOT/build/web/." "$RUN/www/"
+  else
+    log "build/web is missing (make builds the web app): serving a placeholder"
+    [ -f "$RUN/www/index.html" ] || cp "$ROOT/deploy/index.html" "$RUN/www/index.html"
+  fi
   nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" -e "$RUN/log/nginx-error.log" \
     || die "nginx did not start: see $RUN/log/nginx-error.log"
   log "started nginx on 127.0.0.1:$HTTP_PORT"
@@ -430,7 +437,7 @@ cmd_up() {
   cat <<MSG
 
 TechMart is up ($(for svc in $(svc_names) gateway; do printf '%s x%s, ' "$svc" "$(scale_of "$svc")"; done | sed 's/, $//')).
-  Open:    http://localhost:$HTTP_PORT/
+  Open:    http://localhost:$HTTP_PORT/   the web app: sign in as the admin or a sample user (below)
   Log in:  curl -X POST -H 'Content-Type: application/json' http://localhost:$HTTP_PORT/api/v1/auth/login \\
              -d '{"email":"...","password":"..."}'
   Try:     curl -H "Authorization: Bearer \$ACCESS_TOKEN" 'http://localhost:$HTTP_PORT/api/v1/products?limit=5'

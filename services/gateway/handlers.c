@@ -13,6 +13,7 @@
 #include "common/hash.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/perm.h"
 #include "common/time.h"
 
 #include "services/gateway/audit.h"
@@ -74,8 +75,9 @@ stores_text_json(struct tm_buf *b, const char *text)
     return stores_json(b, stores, n);
 }
 
+/* A user's members, the object left open (encode_user closes it). */
 static enum tm_code
-encode_user(struct tm_buf *b, const struct gw_user *u)
+encode_user_open(struct tm_buf *b, const struct gw_user *u)
 {
     enum tm_code rc = tm_buf_printf(b, "{\"id\":%lld", (long long)u->id);
 
@@ -86,8 +88,16 @@ encode_user(struct tm_buf *b, const struct gw_user *u)
         (rc = tm_json_kv_bool(b, "active", u->active)) == TM_OK &&
         (rc = tm_json_kv_str(b, "created_at", u->created_at, 0)) == TM_OK &&
         (rc = tm_json_kv_str(b, "updated_at", u->updated_at, 0)) == TM_OK)
-        rc = tm_buf_adds(b, "}");
+        return TM_OK;
     return rc;
+}
+
+static enum tm_code
+encode_user(struct tm_buf *b, const struct gw_user *u)
+{
+    enum tm_code rc = encode_user_open(b, u);
+
+    return rc == TM_OK ? tm_buf_adds(b, "}") : rc;
 }
 
 static enum tm_code
@@ -323,6 +333,25 @@ h_logout(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     return tm_buf_adds(&rep->body, "{\"logged_out\":true}") == TM_OK ? TM_OK : too_large(err);
 }
 
+/* ,"permissions":[...]: what the role may do (common/perm.h), so a client
+ * (the web app) shows only what the server would allow. */
+static enum tm_code
+perms_json(struct tm_buf *b, const char *role_name)
+{
+    enum tm_role role;
+    enum tm_code rc = tm_buf_adds(b, ",\"permissions\":[");
+    int n = 0;
+
+    if (tm_role_parse(role_name, &role))
+        for (int p = TM_PERM_SELF; rc == TM_OK && p < TM_PERM_COUNT; p++)
+            if (tm_role_allows(role, (enum tm_perm)p)) {
+                if (n++ && (rc = tm_buf_adds(b, ",")) != TM_OK)
+                    break;
+                rc = tm_json_quote(b, tm_perm_name((enum tm_perm)p));
+            }
+    return rc == TM_OK ? tm_buf_adds(b, "]") : rc;
+}
+
 static enum tm_code
 h_me(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -334,13 +363,18 @@ h_me(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         if ((rc = gw_db_user_get(ctx->db, strtoll(pr->id + 5, NULL, 10), &u, err)) != TM_OK)
             return rc == TM_NOTFOUND ? tm_err_set(err, TM_UNAUTHENTICATED, NULL, "no such user")
                                      : rc;
-        return encode_user(&rep->body, &u) == TM_OK ? TM_OK : too_large(err);
+        return encode_user_open(&rep->body, &u) == TM_OK &&
+                       perms_json(&rep->body, u.role) == TM_OK &&
+                       tm_buf_adds(&rep->body, "}") == TM_OK
+                   ? TM_OK
+                   : too_large(err);
     }
     if (tm_buf_adds(&rep->body, "{") != TM_OK ||
         tm_json_kv_str(&rep->body, "kind", pr->kind, 1) != TM_OK ||
         tm_json_kv_str(&rep->body, "id", pr->id, 0) != TM_OK ||
         tm_json_kv_str(&rep->body, "role", pr->role, 0) != TM_OK ||
-        stores_text_json(&rep->body, pr->stores) != TM_OK || tm_buf_adds(&rep->body, "}") != TM_OK)
+        stores_text_json(&rep->body, pr->stores) != TM_OK ||
+        perms_json(&rep->body, pr->role) != TM_OK || tm_buf_adds(&rep->body, "}") != TM_OK)
         return too_large(err);
     return TM_OK;
 }

@@ -196,6 +196,9 @@ START_TEST(test_api_key_for_a_pos_is_scoped_and_disabled_for_good)
     resp_free(&r);
     ck_assert_int_eq(http_raw(0, "GET", "/api/v1/auth/me", NULL, hdr, &r), 0);
     ck_assert_str_eq(jstr(&r, "role"), "pos");
+    ck_assert_ptr_nonnull(strstr(r.body, "\"permissions\":[\"self\",\"catalog.read\","));
+    ck_assert_ptr_nonnull(strstr(r.body, "\"stock.commit\""));
+    ck_assert_ptr_null(strstr(r.body, "\"customer.read\""));
     resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/api-keys/%lld", id);
     ck_assert_int_eq(http("PATCH", path, "{\"active\":false}", &r), 0);
@@ -209,6 +212,30 @@ START_TEST(test_api_key_for_a_pos_is_scoped_and_disabled_for_good)
     ck_assert_int_eq(http_raw(0, "GET", "/api/v1/products/1", NULL, hdr, &r), 0);
     ck_assert_int_eq(r.status, 401);
     resp_free(&r);
+}
+END_TEST
+
+/* GET /api/v1/auth/me lists what the role may do (common/perm.h), for the
+ * web app's role-aware screens: every role's set, as the matrix grants it. */
+START_TEST(test_me_lists_the_role_permissions)
+{
+    static const struct {
+        const char *has, *lacks;
+    } want[6] = {
+        {"\"user.admin\"", "\"public\""},        {"\"stock.write\"", "\"catalog.write\""},
+        {"\"supplier.write\"", "\"txn.read\""},  {"\"customer.read\"", "\"alert.write\""},
+        {"\"fraud.review\"", "\"fraud.admin\""}, {"\"alert.read\"", "\"stock.write\""},
+    };
+    struct resp r;
+
+    for (int i = 0; i < 6; i++) {
+        ck_assert_int_eq(http_as(st.token[i], "GET", "/api/v1/auth/me", NULL, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        ck_assert_str_eq(jstr(&r, "role"), test_roles[i]);
+        ck_assert_msg(strstr(r.body, want[i].has) && !strstr(r.body, want[i].lacks), "%s: %s",
+                      test_roles[i], r.body);
+        resp_free(&r);
+    }
 }
 END_TEST
 
@@ -481,6 +508,7 @@ auth_suite(void)
     tcase_add_test(tc, test_refresh_rotates_and_reuse_revokes_the_session);
     tcase_add_test(tc, test_logout_and_disable_take_effect_at_once);
     tcase_add_test(tc, test_api_key_for_a_pos_is_scoped_and_disabled_for_good);
+    tcase_add_test(tc, test_me_lists_the_role_permissions);
     tcase_add_test(tc, test_brute_force_is_limited_across_gateways_and_audited);
     tcase_add_test(tc, test_login_refuses_bad_input_without_hint);
     tcase_add_test(tc, test_audit_records_writes_and_refusals_append_only);

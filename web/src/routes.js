@@ -1,0 +1,16 @@
+// src/routes.js — every page of the app, ONE line each:
+//   { path, title, perm, load, nav? }
+// path: "/x" or "/x/:id" (params reach the page as props.params); perm: the
+// permission (docs/security.md) a principal needs to see it — the nav shows
+// the page only then; load: the page module (its own chunk, loaded on first
+// visit), whose default export is the page component; nav: false keeps a
+// page (a detail view) out of the navigation. Order is the nav's order.
+// Add your page's line below and its file in src/pages/ (docs/web.md).
+import * as Dashboard from './pages/Dashboard.jsx'; // the landing page: in the first chunk, no second round trip
+
+export const routes = [
+  { path: '/', title: 'Dashboard', perm: 'analytics.read', load: async () => Dashboard },
+];
+
+/** The sign-in page is not a route: the shell shows it to anyone signed out. */
+export const signInPath = '/signin';
