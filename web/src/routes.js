@@ -8,6 +8,9 @@
 // Add your page's line below and its file in src/pages/ (docs/web.md).
 export const routes = [
   { path: '/', title: 'Dashboard', perm: 'analytics.read', load: () => import('./pages/Dashboard.jsx') },
+  { path: '/analytics', title: 'Analytics', perm: 'analytics.read', load: () => import('./pages/Analytics.jsx') },
+  { path: '/inventory', title: 'Inventory', perm: 'stock.read', load: () => import('./pages/Inventory.jsx') },
+  { path: '/forecasts', title: 'Forecasts', perm: 'stock.read', load: () => import('./pages/Forecasts.jsx') },
 ];
 
 /** The sign-in page is not a route: the shell shows it to anyone signed out. */
