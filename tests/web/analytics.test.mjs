@@ -69,7 +69,7 @@ test('a sale shows in the reports; rank by units; CSV download; a half range is 
   await row.waitFor();
   assert.match(await row.textContent(), /\$37\.50/);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), top.getByRole('button', { name: /Download Top products as CSV/ }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), top.getByRole('button', { name: /Download CSV: Top products/ }).click()]);
   assert.equal(download.suggestedFilename(), 'top-products-by-units.csv');
   const csv = await readFile(await download.path(), 'utf8');
   const [header, ...rows] = csv.trim().split(/\r?\n/);

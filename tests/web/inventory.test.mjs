@@ -33,12 +33,14 @@ test('each role walks the inventory views; write buttons only with stock.write',
     await page.locator('.paged-table .loading').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Movements', exact: true }).click();
     await page.locator('caption', { hasText: 'Stock movements, oldest first' }).waitFor();
-    await axe(page);
+    if (role === 'admin') await axe(page);
     await page.getByRole('button', { name: 'Transfers', exact: true }).click();
     await page.locator('caption', { hasText: 'Transfers' }).waitFor();
     assert.equal(await page.getByRole('button', { name: 'Request a transfer' }).count() > 0, WRITERS.includes(role), role);
-    await axe(page);
-    if (role === 'admin' || role === 'viewer') await shot(page, `inventory-transfers-${role}`);
+    if (role === 'admin' || role === 'viewer') {
+      await axe(page);
+      await shot(page, `inventory-transfers-${role}`);
+    }
     await context.close();
   }
 });

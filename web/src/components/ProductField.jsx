@@ -16,7 +16,7 @@ export function ProductField({ label = 'Product', name = 'product_id', value, on
     options.unshift([String(chosen.id), `${chosen.name} (${chosen.sku})`]);
   if (!value) options.unshift(['', items.length ? 'Choose a product…' : 'No product matches']);
   return (
-    <div class="product-field">
+    <div class="product-field" style={{ display: 'flex', gap: '0.75rem', alignItems: 'flex-start', flexWrap: 'wrap' }}>
       <Field label={`Find ${label.toLowerCase()}`} name={`${name}_q`} type="search" value={q} onInput={setQ} hint="name or sku" />
       <Field label={label} name={name} value={value} onInput={onInput} options={options} error={error} />
     </div>

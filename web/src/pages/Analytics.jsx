@@ -59,7 +59,7 @@ function Report({ id, title, path, query, file, children, controls }) {
       <h2 id={`${id}-h`}>{title}</h2>
       <div class="filters">
         {controls}
-        <button type="button" class="secondary" onClick={csv} disabled={busy} aria-label={`Download ${title} as CSV`}>
+        <button type="button" class="secondary" onClick={csv} disabled={busy} aria-label={`Download CSV: ${title}`}>
           Download CSV
         </button>
       </div>

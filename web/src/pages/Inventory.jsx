@@ -148,7 +148,7 @@ function Levels({ search, storeDefault }) {
       key: 'act',
       title: 'Actions',
       render: (l) => (
-        <button type="button" class="secondary" aria-label={`Record a movement of ${l.name || l.product_id}`} onClick={() => setForm({ productId: l.product_id })}>
+        <button type="button" class="secondary" aria-label={`Record movement: ${l.name || `product ${l.product_id}`}`} onClick={() => setForm({ productId: l.product_id })}>
           Record movement
         </button>
       ),
