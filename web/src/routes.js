@@ -10,6 +10,9 @@ import * as Dashboard from './pages/Dashboard.jsx'; // the landing page: in the 
 
 export const routes = [
   { path: '/', title: 'Dashboard', perm: 'analytics.read', load: async () => Dashboard },
+  { path: '/analytics', title: 'Analytics', perm: 'analytics.read', load: () => import('./pages/Analytics.jsx') },
+  { path: '/inventory', title: 'Inventory', perm: 'stock.read', load: () => import('./pages/Inventory.jsx') },
+  { path: '/forecasts', title: 'Forecasts', perm: 'stock.read', load: () => import('./pages/Forecasts.jsx') },
 ];
 
 /** The sign-in page is not a route: the shell shows it to anyone signed out. */

@@ -1,0 +1,56 @@
+// tests/web/fixtures.mjs — data a browser test makes for itself through the
+// API (node fetch, as the admin), so no test leans on the sample data: a
+// category, products, a store, stock received, sales. Names carry the run's
+// time so files and reruns on one stack never collide.
+import assert from 'node:assert/strict';
+import { adminToken, call } from './harness.mjs';
+
+export const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+
+/** An API call as the admin that must answer `want`; its body. */
+export async function must(method, path, body, want = [200, 201], headers = {}) {
+  const r = await call(method, path, { token: await adminToken(), body, headers });
+  assert.ok([].concat(want).includes(r.status), `${method} ${path}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** The first store the API lists (the harness's store manager runs it). */
+export async function firstStore() {
+  return (await must('GET', '/api/v1/stores?limit=1')).items[0];
+}
+
+/** A new store (time zone tz). */
+export async function newStore(tag, tz = 'America/New_York') {
+  const code = `W${RUN}${tag}`.toUpperCase().replace(/[^A-Z0-9-]/g, '').slice(0, 16);
+  return must('POST', '/api/v1/stores', { code, name: `Web ${tag} ${RUN}`, city: 'Testville', time_zone: tz });
+}
+
+/** A new product in a new category; price and cost in cents. */
+export async function newProduct(tag, price = 1250, cost = 700) {
+  const cat = await must('POST', '/api/v1/categories', { name: `Web ${tag} ${RUN}` });
+  return must('POST', '/api/v1/products', {
+    sku: `web-${tag}-${RUN}`,
+    name: `Web ${tag} ${RUN}`,
+    category_id: cat.id,
+    unit_price_cents: price,
+    unit_cost_cents: cost,
+  });
+}
+
+/** Receives qty of product at store (a receipt movement), dated occurredAt if given. */
+export async function receive(storeId, productId, qty, occurredAt) {
+  const body = { store_id: storeId, product_id: productId, type: 'receipt', quantity: qty, reference: `web-${RUN}` };
+  if (occurredAt) body.occurred_at = occurredAt;
+  return must('POST', '/api/v1/stock-movements', body, 201);
+}
+
+/** Polls fn() until it answers truthy (every 250 ms, at most ms); its answer. */
+export async function until(fn, ms = 15000, what = 'the condition') {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    assert.ok(Date.now() < end, `waited ${ms} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
