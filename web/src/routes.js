@@ -8,6 +8,9 @@
 // Add your page's line below and its file in src/pages/ (docs/web.md).
 export const routes = [
   { path: '/', title: 'Dashboard', perm: 'analytics.read', load: () => import('./pages/Dashboard.jsx') },
+  { path: '/products', title: 'Products', perm: 'catalog.read', load: () => import('./pages/Products.jsx') },
+  { path: '/alerts', title: 'Alerts', perm: 'alert.read', load: () => import('./pages/Alerts.jsx') },
+  { path: '/admin', title: 'Admin', perm: 'user.admin', load: () => import('./pages/Admin.jsx') },
 ];
 
 /** The sign-in page is not a route: the shell shows it to anyone signed out. */
