@@ -81,7 +81,7 @@ test('a store manager acknowledges an alert of its store and sees its state chan
 
   // another store's alert by its address: the API's 404 is shown
   await page.goto(page.url().replace(/alert=\d+/, `alert=${theirs.id}`));
-  const err = page.locator(`section:has(h2:text-is("Alert ${theirs.id}")) .error-box`);
+  const err = page.locator(`section:has(h2:text-is("Alert ${theirs.id}")) .error-box`).first();
   await err.waitFor();
   assert.match(await err.textContent(), /404/);
   await context.close();

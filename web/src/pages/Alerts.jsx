@@ -173,7 +173,7 @@ function AlertDetail({ id, onChanged, onClose }) {
         </>
       )}
       <h3>History</h3>
-      <ErrorBox error={h.error} />
+      {!a.error && <ErrorBox error={h.error} />}
       {h.data && h.data.items.length === 0 && <Empty>No history yet.</Empty>}
       {h.data && h.data.items.length > 0 && (
         <ol class="history">

@@ -285,7 +285,6 @@ export default function Products({ search }) {
         empty={q || categoryId || active ? 'No product matches these filters.' : 'No products yet.'}
         reloadKey={reload}
       />
-      <h2>Categories</h2>
       <PagedTable path="/api/v1/categories" columns={catCols} caption="Categories" empty="No categories yet." reloadKey={reload} />
     </div>
   );
