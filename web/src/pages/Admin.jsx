@@ -353,7 +353,7 @@ function KeysView() {
   const cols = [
     { key: 'id', title: 'Id', align: 'right' },
     { key: 'name', title: 'Name' },
-    { key: 'prefix', title: 'Key starts', render: (k) => <code>{k.prefix}…</code> },
+    { key: 'prefix', title: 'Key starts', render: (k) => <code>tmk_{k.prefix}_…</code> },
     { key: 'stores', title: 'Stores', render: (k) => storesText(k.stores) },
     { key: 'active', title: 'Status', render: (k) => <span class={`badge ${k.active ? 'ok' : 'warn'}`}>{k.active ? 'active' : 'disabled'}</span> },
     { key: 'created_at', title: 'Created', render: (k) => fmt.dateTime(k.created_at) },
