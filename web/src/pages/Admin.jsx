@@ -15,13 +15,15 @@
 import { useState } from 'preact/hooks';
 import { patch, post } from '../api.js';
 import { can } from '../session.js';
-import { Link, setQuery } from '../router.js';
+import { setQuery } from '../router.js';
 import { loadStores, store as storeOf } from '../stores.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
+import { Tabs } from '../components/Tabs.jsx';
 import './backoffice.css';
 
 // Roles a user may have (pos is an API key's role, not a user's).
@@ -132,12 +134,10 @@ function UserForm({ user, onDone, onCancel }) {
     password: '',
     active: user ? (user.active ? 'true' : 'false') : 'true',
   });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, run } = useAction();
   const set = (k) => (x) => setV({ ...v, [k]: x });
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
     const body = {};
     if (!user) {
       Object.assign(body, { email: v.email.trim(), name: v.name.trim(), role: v.role, password: v.password });
@@ -149,15 +149,10 @@ function UserForm({ user, onDone, onCancel }) {
       if ((v.active === 'true') !== user.active) body.active = v.active === 'true';
       if (v.password) body.password = v.password;
     }
-    setBusy(true);
-    try {
+    run(async () => {
       const saved = user ? await patch(`/api/v1/users/${user.id}`, body) : await post('/api/v1/users', body);
       onDone(saved, user ? 'saved' : 'created');
-    } catch (ex) {
-      setErr(ex);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="uf-h">
@@ -201,18 +196,17 @@ function UsersView() {
   const [form, setForm] = useState(null); // {user: null|row}
   const [reload, setReload] = useState(0);
   const [notice, setNotice] = useState('');
-  const [err, setErr] = useState(null);
-  const toggle = async (u) => {
-    setErr(null);
+  const { error: err, run } = useAction();
+  const toggle = (u) => {
     setNotice('');
-    try {
-      await patch(`/api/v1/users/${u.id}`, { active: !u.active });
+    run(async () => {
+      try {
+        await patch(`/api/v1/users/${u.id}`, { active: !u.active });
+      } finally {
+        setReload((n) => n + 1); // a 503 is stored, its revocation not confirmed everywhere: show the row as it is
+      }
       setNotice(`${u.email} ${u.active ? 'disabled: their sessions are revoked' : 'enabled'}.`);
-      setReload(reload + 1);
-    } catch (ex) {
-      setErr(ex);
-      if (ex.status === 503) setReload(reload + 1); // stored, revocation not confirmed everywhere
-    }
+    });
   };
   const cols = [
     { key: 'id', title: 'Id', align: 'right' },
@@ -317,21 +311,18 @@ function KeysView() {
   const [reload, setReload] = useState(0);
   const [name, setName] = useState('');
   const [stores, setStores] = useState([]);
-  const [err, setErr] = useState(null);
+  const { busy, error: err, run } = useAction();
   const [created, setCreated] = useState(null); // the 201: its `key` lives only here
   const [copied, setCopied] = useState('');
-  const create = async (e) => {
+  const create = (e) => {
     e.preventDefault();
-    setErr(null);
     setCopied('');
-    try {
+    run(async () => {
       const k = await post('/api/v1/api-keys', { name: name.trim(), stores });
       setCreated(k);
       setName('');
       setReload(reload + 1);
-    } catch (ex) {
-      setErr(ex);
-    }
+    });
   };
   const copy = async () => {
     try {
@@ -341,15 +332,11 @@ function KeysView() {
       setCopied('The browser did not allow copying: select the key and copy it by hand.');
     }
   };
-  const disable = async (k) => {
-    setErr(null);
-    try {
+  const disable = (k) =>
+    run(async () => {
       await patch(`/api/v1/api-keys/${k.id}`, { active: false });
       setReload(reload + 1);
-    } catch (ex) {
-      setErr(ex);
-    }
-  };
+    });
   const cols = [
     { key: 'id', title: 'Id', align: 'right' },
     { key: 'name', title: 'Name' },
@@ -395,7 +382,9 @@ function KeysView() {
           <Field label="Key name" name="name" value={name} onInput={setName} error={err} required />
           <StorePicker label="Stores" name="stores" value={stores} onChange={setStores} error={err} hint="the tills' stores (at least one)" />
         </div>
-        <button type="submit">Create key</button>
+        <button type="submit" disabled={busy}>
+          Create key
+        </button>
       </form>
       <PagedTable path="/api/v1/api-keys" columns={cols} limit={200} caption="API keys" empty="No API keys." reloadKey={reload} />
     </>
@@ -453,17 +442,7 @@ export default function Admin({ search }) {
   const view = views.some((x) => x[0] === want) ? want : views[0][0];
   return (
     <div class="admin">
-      <nav aria-label="Admin views" class="tabs">
-        <ul>
-          {views.map(([k, title]) => (
-            <li key={k}>
-              <Link href={`/admin?view=${k}`} aria-current={view === k ? 'page' : undefined}>
-                {title}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <Tabs label="Admin views" path="/admin" views={views} current={view} />
       {view === 'roles' ? <RolesView /> : view === 'keys' ? <KeysView /> : view === 'audit' ? <AuditView search={search} /> : <UsersView />}
     </div>
   );

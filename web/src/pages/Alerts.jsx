@@ -13,6 +13,7 @@ import { del, get, patch, post } from '../api.js';
 import { can, myStores, scoped } from '../session.js';
 import { Link, setQuery } from '../router.js';
 import { loadStores, store as storeOf, storeTz } from '../stores.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import * as parse from '../parse.js';
@@ -21,6 +22,7 @@ import { Empty } from '../components/Empty.jsx';
 import { Field } from '../components/Field.jsx';
 import { Loading } from '../components/Loading.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
+import { Tabs } from '../components/Tabs.jsx';
 import './backoffice.css';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
@@ -68,12 +70,9 @@ function AlertDetail({ id, onChanged, onClose }) {
   const a = useFetch(() => get(`/api/v1/alerts/${id}`), [id]);
   const h = useFetch(() => get(`/api/v1/alerts/${id}/history`), [id]);
   const [note, setNote] = useState('');
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const act = async (what) => {
-    setErr(null);
-    setBusy(true);
-    try {
+  const { busy, error: err, run } = useAction();
+  const act = (what) =>
+    run(async () => {
       const body = note.trim() ? { note: note.trim() } : {};
       if (what === 'acknowledge') await post(`/api/v1/alerts/${id}/acknowledge`, body);
       else await patch(`/api/v1/alerts/${id}/resolve`, body);
@@ -81,12 +80,7 @@ function AlertDetail({ id, onChanged, onClose }) {
       a.reload();
       h.reload();
       onChanged();
-    } catch (ex) {
-      setErr(ex);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const al = a.data;
   const tz = al ? storeTz(al.store_id) : undefined;
   return (
@@ -195,12 +189,11 @@ function AlertDetail({ id, onChanged, onClose }) {
 
 function RaiseForm({ storeOptions, onDone, onCancel }) {
   const [v, setV] = useState({ title: '', severity: 'medium', store_id: '', product_id: '', description: '' });
-  const [err, setErr] = useState(null);
+  const { busy, error: err, run } = useAction();
   const set = (k) => (x) => setV({ ...v, [k]: x });
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    try {
+    run(async () => {
       const body = { title: v.title.trim(), severity: v.severity };
       const s = parse.id(v.store_id, 'store_id');
       const p = parse.id(v.product_id, 'product_id');
@@ -208,9 +201,7 @@ function RaiseForm({ storeOptions, onDone, onCancel }) {
       if (p) body.product_id = p;
       if (v.description.trim()) body.description = v.description.trim();
       onDone(await post('/api/v1/alerts', body));
-    } catch (ex) {
-      setErr(ex);
-    }
+    });
   };
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="ra-h">
@@ -223,7 +214,9 @@ function RaiseForm({ storeOptions, onDone, onCancel }) {
         <Field label="Product id" name="product_id" value={v.product_id} onInput={set('product_id')} error={err} inputMode="numeric" />
       </div>
       <Field label="Description" name="description" type="textarea" value={v.description} onInput={set('description')} error={err} maxLength={2000} />
-      <button type="submit">Raise alert</button>{' '}
+      <button type="submit" disabled={busy}>
+        Raise alert
+      </button>{' '}
       <button type="button" class="secondary" onClick={onCancel}>
         Cancel
       </button>
@@ -303,17 +296,16 @@ function matchers(s) {
 function SilencesView({ search }) {
   const active = search.get('active') ?? 'true';
   const [reload, setReload] = useState(0);
-  const [err, setErr] = useState(null);
+  const { busy, error: err, run } = useAction();
   const [notice, setNotice] = useState('');
   const [v, setV] = useState({ rule_id: '', store_id: '', product_id: '', severity: '', ends_at: '', comment: '' });
   const set = (k) => (x) => setV({ ...v, [k]: x });
   const storeOptions = useStoreOptions(scoped() ? '— choose one of your stores —' : 'Any store');
   const write = can('alert.write');
-  const create = async (e) => {
+  const create = (e) => {
     e.preventDefault();
-    setErr(null);
     setNotice('');
-    try {
+    run(async () => {
       const body = { ends_at: parse.localTime(v.ends_at, 'ends_at') };
       if (!body.ends_at) throw parse.invalid('ends_at', 'say when the silence ends');
       for (const k of ['rule_id', 'store_id', 'product_id']) {
@@ -326,20 +318,14 @@ function SilencesView({ search }) {
       setNotice(`Silence ${s.id} created.`);
       setV({ ...v, comment: '' });
       setReload(reload + 1);
-    } catch (ex) {
-      setErr(ex);
-    }
+    });
   };
-  const end = async (s) => {
-    setErr(null);
-    try {
+  const end = (s) =>
+    run(async () => {
       await del(`/api/v1/silences/${s.id}`);
       setNotice(`Silence ${s.id} ended.`);
       setReload(reload + 1);
-    } catch (ex) {
-      setErr(ex);
-    }
-  };
+    });
   const cols = [
     { key: 'id', title: 'Silence' },
     { key: 'matchers', title: 'Silences', render: matchers },
@@ -383,7 +369,9 @@ function SilencesView({ search }) {
             <Field label="Ends at (your time)" name="ends_at" type="datetime-local" value={v.ends_at} onInput={set('ends_at')} error={err} />
             <Field label="Comment" name="comment" value={v.comment} onInput={set('comment')} error={err} />
           </div>
-          <button type="submit">Create silence</button>
+          <button type="submit" disabled={busy}>
+            Create silence
+          </button>
         </form>
       )}
       <PagedTable
@@ -400,13 +388,12 @@ function SilencesView({ search }) {
 
 function RuleForm({ onDone, onCancel }) {
   const [v, setV] = useState({ name: '', kind: 'low_stock', severity: 'high', store_id: '', category_id: '', product_id: '', params: '', pending_s: '0', cooldown_s: '3600', note: '' });
-  const [err, setErr] = useState(null);
+  const { busy, error: err, run } = useAction();
   const set = (k) => (x) => setV({ ...v, [k]: x });
   const example = JSON.stringify(KINDS[v.kind] || {});
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    try {
+    run(async () => {
       const body = { name: v.name.trim(), kind: v.kind, severity: v.severity, pending_s: Number(v.pending_s || 0), cooldown_s: Number(v.cooldown_s || 0) };
       for (const k of ['store_id', 'category_id', 'product_id']) {
         const x = parse.id(v[k], k);
@@ -415,9 +402,7 @@ function RuleForm({ onDone, onCancel }) {
       if (v.params.trim()) body.params = parse.json(v.params, 'params');
       if (v.note.trim()) body.note = v.note.trim();
       onDone(await post('/api/v1/alert-rules', body));
-    } catch (ex) {
-      setErr(ex);
-    }
+    });
   };
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="rf-h">
@@ -443,7 +428,9 @@ function RuleForm({ onDone, onCancel }) {
         hint={example === '{}' ? `${v.kind} takes no thresholds` : `for ${v.kind}, e.g. ${example} (docs/alerts.md, rule kinds)`}
       />
       <Field label="Note" name="note" value={v.note} onInput={set('note')} error={err} />
-      <button type="submit">Create rule</button>{' '}
+      <button type="submit" disabled={busy}>
+        Create rule
+      </button>{' '}
       <button type="button" class="secondary" onClick={onCancel}>
         Cancel
       </button>
@@ -456,19 +443,15 @@ function RulesView({ search }) {
   const active = search.get('active') || '';
   const [reload, setReload] = useState(0);
   const [creating, setCreating] = useState(false);
-  const [err, setErr] = useState(null);
+  const { error: err, run } = useAction();
   const [notice, setNotice] = useState('');
   const admin = can('alert.admin');
-  const remove = async (r) => {
-    setErr(null);
-    try {
+  const remove = (r) =>
+    run(async () => {
       await del(`/api/v1/alert-rules/${r.id}`);
       setNotice(`Rule ${r.name} deleted (its open alerts are resolved).`);
       setReload(reload + 1);
-    } catch (ex) {
-      setErr(ex);
-    }
-  };
+    });
   const cols = [
     { key: 'id', title: 'Rule' },
     { key: 'name', title: 'Name' },
@@ -537,17 +520,7 @@ export default function Alerts({ search }) {
   }, []);
   return (
     <div class="alerts">
-      <nav aria-label="Alert views" class="tabs">
-        <ul>
-          {VIEWS.map(([k, title]) => (
-            <li key={k}>
-              <Link href={`/alerts?view=${k}`} aria-current={view === k ? 'page' : undefined}>
-                {title}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <Tabs label="Alert views" path="/alerts" views={VIEWS} current={view} />
       {view === 'silences' ? <SilencesView search={search} /> : view === 'rules' ? <RulesView search={search} /> : <AlertsView search={search} />}
     </div>
   );

@@ -7,6 +7,7 @@ import { useRef, useState } from 'preact/hooks';
 import { get, patch, post } from '../api.js';
 import { can } from '../session.js';
 import { setQuery } from '../router.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import * as parse from '../parse.js';
@@ -54,14 +55,11 @@ function ProductForm({ product, categories, onDone, onCancel }) {
       }
     : { sku: '', name: '', category_id: '', price: '', cost: '', unit_of_measure: 'each', pack_size: '1', active: 'true' };
   const [v, setV] = useState(init);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, run } = useAction();
   const set = (k) => (x) => setV({ ...v, [k]: x });
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    let body;
-    try {
+    run(async () => {
       const full = {
         sku: v.sku.trim(),
         name: v.name.trim(),
@@ -72,26 +70,15 @@ function ProductForm({ product, categories, onDone, onCancel }) {
         pack_size: v.pack_size === '' ? null : Number(v.pack_size),
         active: v.active === 'true',
       };
+      const body = {};
       if (product) {
-        body = {};
         for (const [k, x] of Object.entries(full)) if (k !== 'sku' && x !== product[k]) body[k] = x;
       } else {
-        body = {};
         for (const [k, x] of Object.entries(full)) if (x !== null) body[k] = x;
       }
-    } catch (ex) {
-      setErr(ex);
-      return;
-    }
-    setBusy(true);
-    try {
       const saved = product ? await patch(`/api/v1/products/${product.id}`, body) : await post('/api/v1/products', body);
       onDone(saved, product ? 'saved' : 'created');
-    } catch (ex) {
-      setErr(ex);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const catOptions = [['', '— choose —'], ...categories.map((c) => [String(c.id), c.name])];
   return (
@@ -125,25 +112,17 @@ function CategoryForm({ category, categories, onDone, onCancel }) {
     parent_id: category && category.parent_id ? String(category.parent_id) : '',
     active: category && !category.active ? 'false' : 'true',
   });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, run } = useAction();
   const set = (k) => (x) => setV({ ...v, [k]: x });
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    const body = { name: v.name.trim(), description: v.description, active: v.active === 'true' };
-    const parent = v.parent_id ? Number(v.parent_id) : null;
-    if (category) body.parent_id = parent;
-    else if (parent) body.parent_id = parent;
-    setBusy(true);
-    try {
+    run(async () => {
+      const body = { name: v.name.trim(), description: v.description, active: v.active === 'true' };
+      const parent = v.parent_id ? Number(v.parent_id) : null;
+      if (category || parent) body.parent_id = parent;
       const saved = category ? await patch(`/api/v1/categories/${category.id}`, body) : await post('/api/v1/categories', body);
       onDone(saved, category ? 'saved' : 'created');
-    } catch (ex) {
-      setErr(ex);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const parents = [['', '— top level —'], ...categories.filter((c) => !category || c.id !== category.id).map((c) => [String(c.id), c.name])];
   return (
