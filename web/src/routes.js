@@ -13,6 +13,9 @@ export const routes = [
   { path: '/analytics', title: 'Analytics', perm: 'analytics.read', load: () => import('./pages/Analytics.jsx') },
   { path: '/inventory', title: 'Inventory', perm: 'stock.read', load: () => import('./pages/Inventory.jsx') },
   { path: '/forecasts', title: 'Forecasts', perm: 'stock.read', load: () => import('./pages/Forecasts.jsx') },
+  { path: '/products', title: 'Products', perm: 'catalog.read', load: () => import('./pages/Products.jsx') },
+  { path: '/alerts', title: 'Alerts', perm: 'alert.read', load: () => import('./pages/Alerts.jsx') },
+  { path: '/admin', title: 'Admin', perm: 'user.admin', load: () => import('./pages/Admin.jsx') },
 ];
 
 /** The sign-in page is not a route: the shell shows it to anyone signed out. */
