@@ -8,6 +8,15 @@
 // Add your page's line below and its file in src/pages/ (docs/web.md).
 export const routes = [
   { path: '/', title: 'Dashboard', perm: 'analytics.read', load: () => import('./pages/Dashboard.jsx') },
+  { path: '/reorder', title: 'Reorder', perm: 'stock.read', load: () => import('./pages/Reorder.jsx') },
+  { path: '/reorder/:id', title: 'Reorder suggestion', perm: 'stock.read', nav: false, load: () => import('./pages/ReorderSuggestion.jsx') },
+  { path: '/suppliers', title: 'Suppliers', perm: 'supplier.read', load: () => import('./pages/Suppliers.jsx') },
+  { path: '/suppliers/:id', title: 'Supplier', perm: 'supplier.read', nav: false, load: () => import('./pages/Supplier.jsx') },
+  { path: '/purchase-orders', title: 'Purchase orders', perm: 'supplier.read', load: () => import('./pages/PurchaseOrders.jsx') },
+  { path: '/purchase-orders/:id', title: 'Purchase order', perm: 'supplier.read', nav: false, load: () => import('./pages/PurchaseOrder.jsx') },
+  { path: '/transactions', title: 'Transactions', perm: 'txn.read', load: () => import('./pages/Transactions.jsx') },
+  { path: '/transactions/:id', title: 'Sale', perm: 'txn.read', nav: false, load: () => import('./pages/Transaction.jsx') },
+  { path: '/fraud', title: 'Fraud review', perm: 'fraud.review', load: () => import('./pages/FraudReview.jsx') },
 ];
 
 /** The sign-in page is not a route: the shell shows it to anyone signed out. */
