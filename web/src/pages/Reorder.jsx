@@ -75,7 +75,7 @@ function Generate({ defaultStore }) {
 }
 
 export default function Reorder({ search }) {
-  const status = search.get('status') ?? 'open';
+  const status = search.get('status') || 'open'; // 'any': every status
   const storeId = search.get('store_id') || '';
   const { data: stores } = useFetch(() => loadStores(), []);
   const columns = [
@@ -100,15 +100,15 @@ export default function Reorder({ search }) {
           label="Status"
           name="status"
           value={status}
-          onInput={(v) => setQuery({ status: v })}
-          options={[['', 'Any status'], ...STATUSES.map((s) => [s, s.replace('_', ' ')])]}
+          onInput={(v) => setQuery({ status: v === 'open' ? null : v })}
+          options={[['any', 'Any status'], ...STATUSES.map((s) => [s, s.replace('_', ' ')])]}
         />
         <StoreSelect value={storeId} onInput={(v) => setQuery({ store_id: v })} />
       </div>
       {can('reorder.write') && <Generate defaultStore={storeId} />}
       <PagedTable
         path="/api/v1/inventory/reorder-suggestions"
-        query={{ status, store_id: storeId }}
+        query={{ status: status === 'any' ? '' : status, store_id: storeId }}
         caption="Reorder suggestions"
         empty="No suggestion matches: levels above their reorder point need none."
         columns={columns}

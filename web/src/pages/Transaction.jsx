@@ -204,7 +204,7 @@ export default function Transaction({ params }) {
         <tbody>
           {lines.map((l, i) => {
             const unit = l.unit_price_cents ?? (l.unit_price !== undefined ? Math.round(l.unit_price * 100) : null);
-            const total = l.line_total_cents ?? (unit !== null ? unit * l.quantity : null);
+            const total = l.amount_cents ?? (unit !== null ? unit * l.quantity : null);
             return (
               <tr key={i}>
                 <td>
