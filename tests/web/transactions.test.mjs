@@ -20,7 +20,7 @@ async function flaggedSale(tok) {
   const product = await newProduct(tok, { price: 900, cost: 400 });
   await receive(tok, a, product, 10);
   await receive(tok, b, product, 10);
-  const card = `web-${RUN}-card`;
+  const card = `web-${RUN}-card-${a}`; // a card of its own: new to every store
   const body = (store) => ({
     store_id: store,
     lines: [{ product_id: product, quantity: 1, unit_price: 9.0 }],
