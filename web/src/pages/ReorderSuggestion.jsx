@@ -19,6 +19,9 @@ import { KeyValues } from '../components/KeyValues.jsx';
 import { storeName } from '../components/StoreSelect.jsx';
 import { statusBadge } from './Reorder.jsx';
 
+// money in cents as money; day numbers (days since 1970) as they are
+const kvFmt = (k, v) => (typeof v !== 'number' ? undefined : k.endsWith('_cents') ? fmt.money(v) : /(^|_)day$/.test(k) ? String(v) : undefined);
+
 export const POLICIES = ['weighted', 'cheapest', 'fastest', 'most_reliable', 'preferred'];
 
 function Decide({ s, onDone }) {
@@ -296,11 +299,11 @@ export default function ReorderSuggestion({ params }) {
       <div class="grid">
         <section class="panel" aria-labelledby="in-h">
           <h2 id="in-h">Inputs</h2>
-          <KeyValues caption="What the policy was given, with its sources" obj={s.inputs} />
+          <KeyValues caption="What the policy was given, with its sources" obj={s.inputs} fmtValue={kvFmt} />
         </section>
         <section class="panel" aria-labelledby="terms-h">
           <h2 id="terms-h">Terms</h2>
-          <KeyValues caption="Every term of the policy's result" obj={s.terms} />
+          <KeyValues caption="Every term of the policy's result" obj={s.terms} fmtValue={kvFmt} />
         </section>
       </div>
       {s.supplier_choice && (
