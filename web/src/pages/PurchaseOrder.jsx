@@ -7,6 +7,7 @@ import { get, post } from '../api.js';
 import { can, myStores } from '../session.js';
 import { Link } from '../router.js';
 import { loadStores, storeTz } from '../stores.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -29,31 +30,26 @@ function Receive({ po, onDone }) {
   const [rej, setRej] = useState({});
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const [key] = useState(() => `web-${po.id}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  const act = useAction(async () => {
+    const lines = open
+      .map((l) => {
+        const x = { product_id: l.product_id, quantity: Number(qty[l.product_id] || 0) };
+        if (Number(rej[l.product_id] || 0) > 0) x.rejected = Number(rej[l.product_id]);
+        if (reason.trim()) x.reason = reason.trim();
+        return x;
+      })
+      .filter((x) => x.quantity > 0 || x.rejected > 0);
+    const body = { lines, key }; // the key: a double submit books once
+    if (note.trim()) body.note = note.trim();
+    onDone(await post(`/api/v1/purchase-orders/${po.id}/receipts`, body));
+  });
+  const err = act.error;
+  const busy = act.busy;
   if (!open.length) return null;
-  const submit = async (e) => {
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    setBusy(true);
-    try {
-      const lines = open
-        .map((l) => {
-          const x = { product_id: l.product_id, quantity: Number(qty[l.product_id] || 0) };
-          if (Number(rej[l.product_id] || 0) > 0) x.rejected = Number(rej[l.product_id]);
-          if (reason.trim()) x.reason = reason.trim();
-          return x;
-        })
-        .filter((x) => x.quantity > 0 || x.rejected > 0);
-      const body = { lines, key }; // the key: a double submit books once
-      if (note.trim()) body.note = note.trim();
-      onDone(await post(`/api/v1/purchase-orders/${po.id}/receipts`, body));
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
+    act.run();
   };
   return (
     <section class="panel" aria-labelledby="recv-h">
@@ -126,25 +122,22 @@ function Stock({ store, product, tick }) {
 
 export default function PurchaseOrder({ params }) {
   const id = encodeURIComponent(params.id);
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState('');
+  const [doing, setDoing] = useState('');
   const [cancelReason, setCancelReason] = useState('');
   const [tick, setTick] = useState(0);
   const { data: po, error, loading, reload } = useFetch(() => get(`/api/v1/purchase-orders/${id}`), [id, tick]);
   const { data: stores } = useFetch(() => loadStores(), []);
-  const act = async (what, body) => {
-    setErr(null);
-    setBusy(what);
+  const action = useAction(async (what, body) => {
+    setDoing(what);
     try {
       await post(`/api/v1/purchase-orders/${id}/${what}`, body);
-      setTick(tick + 1);
-    } catch (x) {
-      setErr(x);
-      reload();
     } finally {
-      setBusy('');
+      setTick((t) => t + 1); // read it again either way: a refusal may follow a change elsewhere
     }
-  };
+  });
+  const act = (what, body) => action.run(what, body);
+  const err = action.error;
+  const busy = action.busy ? doing : '';
   if (error) return <ErrorBox error={error} title="The purchase order did not load" />;
   if (!po) return loading ? <Loading /> : null;
   const tz = storeTz(po.store_id);

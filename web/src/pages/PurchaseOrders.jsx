@@ -7,6 +7,7 @@ import { post } from '../api.js';
 import { can } from '../session.js';
 import { Link, navigate, setQuery } from '../router.js';
 import { loadStores, storeTz } from '../stores.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -27,32 +28,26 @@ export function poBadge(status) {
 
 function NewOrder({ supplier, store }) {
   const [f, setF] = useState({ supplier_id: supplier || '', store_id: store || '', lines: '', reference: '' });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setF({ ...f, [k]: v });
-  const submit = async (e) => {
+  const act = useAction(async () => {
+    // "12 x 36, 14 x 6": product 12, 36 units; product 14, 6 units
+    const lines = f.lines
+      .split(/[,\n]/)
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((x) => {
+        const [p, q] = x.split(/\s*[x×:]\s*/);
+        return { product_id: Number(p), quantity: Number(q) };
+      });
+    const body = { supplier_id: Number(f.supplier_id), store_id: Number(f.store_id), lines };
+    if (f.reference.trim()) body.reference = f.reference.trim();
+    const po = await post('/api/v1/purchase-orders', body);
+    navigate(`/purchase-orders/${po.id}`);
+  });
+  const err = act.error;
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    setBusy(true);
-    try {
-      // "12 x 36, 14 x 6": product 12, 36 units; product 14, 6 units
-      const lines = f.lines
-        .split(/[,\n]/)
-        .map((x) => x.trim())
-        .filter(Boolean)
-        .map((x) => {
-          const [p, q] = x.split(/\s*[x×:]\s*/);
-          return { product_id: Number(p), quantity: Number(q) };
-        });
-      const body = { supplier_id: Number(f.supplier_id), store_id: Number(f.store_id), lines };
-      if (f.reference.trim()) body.reference = f.reference.trim();
-      const po = await post('/api/v1/purchase-orders', body);
-      navigate(`/purchase-orders/${po.id}`);
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
+    act.run();
   };
   return (
     <details class="panel">
@@ -74,7 +69,7 @@ function NewOrder({ supplier, store }) {
           />
           <Field label="Reference" name="reference" value={f.reference} error={err} onInput={set('reference')} />
         </div>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={act.busy}>
           Create draft
         </button>
       </form>

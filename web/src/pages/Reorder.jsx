@@ -7,6 +7,7 @@ import { post } from '../api.js';
 import { can } from '../session.js';
 import { Link, navigate, setQuery } from '../router.js';
 import { loadStores, storeTz } from '../stores.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -27,26 +28,19 @@ export function statusBadge(status) {
 
 function Generate({ defaultStore }) {
   const [form, setForm] = useState({ product_id: '', store_id: defaultStore || '' });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const [note, setNote] = useState('');
-  const submit = async (e) => {
-    e.preventDefault();
-    setBusy(true);
-    setErr(null);
+  const act = useAction(async () => {
     setNote('');
-    try {
-      const r = await post(
-        `/api/v1/inventory/generate-reorder-suggestion/${encodeURIComponent(form.product_id.trim())}`,
-        { store_id: Number(form.store_id) || form.store_id },
-      );
-      if (r && r.suggestion) navigate(`/reorder/${r.suggestion.id}`);
-      else setNote('The level is above its reorder point: nothing to order now.');
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
+    const r = await post(`/api/v1/inventory/generate-reorder-suggestion/${encodeURIComponent(form.product_id.trim())}`, {
+      store_id: Number(form.store_id) || form.store_id,
+    });
+    if (r && r.suggestion) navigate(`/reorder/${r.suggestion.id}`);
+    else setNote('The level is above its reorder point: nothing to order now.');
+  });
+  const err = act.error;
+  const submit = (e) => {
+    e.preventDefault();
+    act.run();
   };
   return (
     <details class="panel">
@@ -63,7 +57,7 @@ function Generate({ defaultStore }) {
           onInput={(v) => setForm({ ...form, product_id: v })}
         />
         <div class="field">
-          <button type="submit" disabled={busy || !form.product_id || !form.store_id}>
+          <button type="submit" disabled={act.busy || !form.product_id || !form.store_id}>
             Compute
           </button>
         </div>

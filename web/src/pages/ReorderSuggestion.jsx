@@ -9,6 +9,7 @@ import { get, post } from '../api.js';
 import { can } from '../session.js';
 import { Link } from '../router.js';
 import { loadStores, storeTz } from '../stores.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -27,19 +28,14 @@ export const POLICIES = ['weighted', 'cheapest', 'fastest', 'most_reliable', 'pr
 function Decide({ s, onDone }) {
   const [policy, setPolicy] = useState('');
   const [reason, setReason] = useState('');
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState('');
-  const act = async (what, body) => {
-    setBusy(what);
-    setErr(null);
-    try {
-      onDone(await post(`/api/v1/inventory/reorder-suggestions/${s.id}/${what}`, body));
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy('');
-    }
-  };
+  const [doing, setDoing] = useState('');
+  const action = useAction(async (what, body) => {
+    setDoing(what);
+    onDone(await post(`/api/v1/inventory/reorder-suggestions/${s.id}/${what}`, body));
+  });
+  const act = (what, body) => action.run(what, body);
+  const err = action.error;
+  const busy = action.busy ? doing : '';
   const canApprove = s.status === 'open' || s.status === 'approving';
   const canReject = s.status === 'open' || s.status === 'no_supplier' || s.status === 'approving';
   if (!canApprove && !canReject) return null;

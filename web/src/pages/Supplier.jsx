@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { del, get, patch, post } from '../api.js';
 import { can } from '../session.js';
 import { Link } from '../router.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -61,37 +62,35 @@ function breaks(o) {
 function NewOffer({ id, onDone }) {
   const empty = { product_id: '', breaks: '1:', lead_time_days: '', moq: '1', pack_size: '1', shipping: '', free_over: '' };
   const [f, setF] = useState(empty);
-  const [err, setErr] = useState(null);
   const set = (k) => (v) => setF({ ...f, [k]: v });
   const cents = (v) => Math.round(Number(v) * 100);
-  const submit = async (e) => {
+  const act = useAction(async () => {
+    // "1:2.50, 10:2.20": from 1 unit 2.50 each, from 10 units 2.20 each
+    const price_breaks = f.breaks
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((x) => {
+        const [q, p] = x.split(':');
+        return { min_quantity: Number(q), unit_price_cents: cents(p) };
+      });
+    const body = {
+      product_id: Number(f.product_id),
+      price_breaks,
+      lead_time_days: Number(f.lead_time_days),
+      moq: Number(f.moq) || 1,
+      pack_size: Number(f.pack_size) || 1,
+    };
+    if (f.shipping) body.shipping_cost_cents = cents(f.shipping);
+    if (f.free_over) body.free_shipping_threshold_cents = cents(f.free_over);
+    await post(`/api/v1/suppliers/${id}/offers`, body);
+    setF(empty);
+    onDone();
+  });
+  const err = act.error;
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    try {
-      // "1:2.50, 10:2.20": from 1 unit 2.50 each, from 10 units 2.20 each
-      const price_breaks = f.breaks
-        .split(',')
-        .map((x) => x.trim())
-        .filter(Boolean)
-        .map((x) => {
-          const [q, p] = x.split(':');
-          return { min_quantity: Number(q), unit_price_cents: cents(p) };
-        });
-      const body = {
-        product_id: Number(f.product_id),
-        price_breaks,
-        lead_time_days: Number(f.lead_time_days),
-        moq: Number(f.moq) || 1,
-        pack_size: Number(f.pack_size) || 1,
-      };
-      if (f.shipping) body.shipping_cost_cents = cents(f.shipping);
-      if (f.free_over) body.free_shipping_threshold_cents = cents(f.free_over);
-      await post(`/api/v1/suppliers/${id}/offers`, body);
-      setF(empty);
-      onDone();
-    } catch (x) {
-      setErr(x);
-    }
+    act.run();
   };
   return (
     <details class="panel">
@@ -133,27 +132,20 @@ function NewOffer({ id, onDone }) {
 export default function Supplier({ params }) {
   const id = encodeURIComponent(params.id);
   const [rk, setRk] = useState(0);
-  const [err, setErr] = useState(null);
   const { data: s, error, loading, reload } = useFetch(() => get(`/api/v1/suppliers/${id}`), [id]);
   const write = can('supplier.write');
-  const change = async (body) => {
-    setErr(null);
-    try {
-      await patch(`/api/v1/suppliers/${id}`, body);
+  const act = useAction(async (what) => {
+    if (what.offer) {
+      await del(`/api/v1/suppliers/${id}/offers/${what.offer.id}`);
+      setRk((k) => k + 1);
+    } else {
+      await patch(`/api/v1/suppliers/${id}`, what.patch);
       reload();
-    } catch (x) {
-      setErr(x);
     }
-  };
-  const withdraw = async (o) => {
-    setErr(null);
-    try {
-      await del(`/api/v1/suppliers/${id}/offers/${o.id}`);
-      setRk(rk + 1);
-    } catch (x) {
-      setErr(x);
-    }
-  };
+  });
+  const err = act.error;
+  const change = (body) => act.run({ patch: body });
+  const withdraw = (o) => act.run({ offer: o });
   if (error) return <ErrorBox error={error} title="The supplier did not load" />;
   if (!s) return loading ? <Loading /> : null;
   return (

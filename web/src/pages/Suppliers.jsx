@@ -6,30 +6,25 @@ import { post } from '../api.js';
 import { can } from '../session.js';
 import { Link, navigate, setQuery } from '../router.js';
 import { CURRENCY } from '../format.js';
+import { useAction } from '../useAction.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
 
 function NewSupplier() {
   const [f, setF] = useState({ code: '', name: '', currency: CURRENCY, contact: '', api_url: '' });
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
   const set = (k) => (v) => setF({ ...f, [k]: v });
-  const submit = async (e) => {
+  const act = useAction(async () => {
+    const body = { code: f.code.trim(), name: f.name.trim(), currency: f.currency.trim() };
+    if (f.contact.trim()) body.contact = f.contact.trim();
+    if (f.api_url.trim()) body.api_url = f.api_url.trim();
+    const s = await post('/api/v1/suppliers', body);
+    navigate(`/suppliers/${s.id}`);
+  });
+  const err = act.error;
+  const submit = (e) => {
     e.preventDefault();
-    setBusy(true);
-    setErr(null);
-    try {
-      const body = { code: f.code.trim(), name: f.name.trim(), currency: f.currency.trim() };
-      if (f.contact.trim()) body.contact = f.contact.trim();
-      if (f.api_url.trim()) body.api_url = f.api_url.trim();
-      const s = await post('/api/v1/suppliers', body);
-      navigate(`/suppliers/${s.id}`);
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
+    act.run();
   };
   return (
     <details class="panel">
@@ -43,7 +38,7 @@ function NewSupplier() {
           <Field label="Contact" name="contact" value={f.contact} error={err} onInput={set('contact')} />
           <Field label="Ordering API URL" name="api_url" value={f.api_url} error={err} onInput={set('api_url')} hint="Empty: POs are sent by hand." />
         </div>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={act.busy}>
           Add supplier
         </button>
       </form>

@@ -8,6 +8,7 @@ import { get, post } from '../api.js';
 import { can } from '../session.js';
 import { Link } from '../router.js';
 import { loadStores, storeTz } from '../stores.js';
+import { useAction } from '../useAction.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -75,21 +76,15 @@ function Scoring({ title, f, id }) {
 function Label({ t, onDone }) {
   const [label, setLabel] = useState('');
   const [note, setNote] = useState('');
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e) => {
+  const act = useAction(async () => {
+    const body = { label };
+    if (note.trim()) body.note = note.trim();
+    onDone(await post(`/api/v1/transactions/${t.id}/review`, body));
+  });
+  const err = act.error;
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    setBusy(true);
-    try {
-      const body = { label };
-      if (note.trim()) body.note = note.trim();
-      onDone(await post(`/api/v1/transactions/${t.id}/review`, body));
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
+    act.run();
   };
   return (
     <section class="panel" aria-labelledby="label-h">
@@ -108,7 +103,7 @@ function Label({ t, onDone }) {
           ))}
         </fieldset>
         <Field label="Note" name="note" type="textarea" value={note} error={err} onInput={setNote} maxLength={1000} />
-        <button type="submit" disabled={busy || !label}>
+        <button type="submit" disabled={act.busy || !label}>
           Record label
         </button>
       </form>
@@ -118,19 +113,11 @@ function Label({ t, onDone }) {
 
 function Void({ t, onDone }) {
   const [reason, setReason] = useState('');
-  const [err, setErr] = useState(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e) => {
+  const act = useAction(async () => onDone(await post(`/api/v1/transactions/${t.id}/void`, reason.trim() ? { reason: reason.trim() } : {})));
+  const err = act.error;
+  const submit = (e) => {
     e.preventDefault();
-    setErr(null);
-    setBusy(true);
-    try {
-      onDone(await post(`/api/v1/transactions/${t.id}/void`, reason.trim() ? { reason: reason.trim() } : {}));
-    } catch (x) {
-      setErr(x);
-    } finally {
-      setBusy(false);
-    }
+    act.run();
   };
   return (
     <details class="panel">
@@ -138,7 +125,7 @@ function Void({ t, onDone }) {
       <form onSubmit={submit}>
         <ErrorBox error={err} title="The sale was not voided" />
         <Field label="Reason" name="reason" value={reason} error={err} onInput={setReason} />
-        <button type="submit" class="secondary" disabled={busy}>
+        <button type="submit" class="secondary" disabled={act.busy}>
           Void sale (stock goes back)
         </button>
       </form>
