@@ -3,6 +3,7 @@
 // keeps the ApiError it failed with for <ErrorBox> and <Field error>.
 //   const act = useAction(async (body) => post(path, body));
 //   act.run(body) → the action's answer, or undefined when it failed (act.error)
+//   <form onSubmit={act.onSubmit}> runs it with no arguments
 import { useState } from 'preact/hooks';
 
 export function useAction(fn) {
@@ -20,5 +21,9 @@ export function useAction(fn) {
       setBusy(false);
     }
   };
-  return { run, error, busy };
+  const onSubmit = (e) => {
+    e.preventDefault();
+    run();
+  };
+  return { run, onSubmit, error, busy };
 }

@@ -47,10 +47,7 @@ function Receive({ po, onDone }) {
   const err = act.error;
   const busy = act.busy;
   if (!open.length) return null;
-  const submit = (e) => {
-    e.preventDefault();
-    act.run();
-  };
+  const submit = act.onSubmit;
   return (
     <section class="panel" aria-labelledby="recv-h">
       <h2 id="recv-h">Receive</h2>

@@ -45,10 +45,7 @@ function NewOrder({ supplier, store }) {
     navigate(`/purchase-orders/${po.id}`);
   });
   const err = act.error;
-  const submit = (e) => {
-    e.preventDefault();
-    act.run();
-  };
+  const submit = act.onSubmit;
   return (
     <details class="panel">
       <summary>Create a purchase order</summary>

@@ -38,10 +38,7 @@ function Generate({ defaultStore }) {
     else setNote('The level is above its reorder point: nothing to order now.');
   });
   const err = act.error;
-  const submit = (e) => {
-    e.preventDefault();
-    act.run();
-  };
+  const submit = act.onSubmit;
   return (
     <details class="panel">
       <summary>Compute a suggestion for one product now</summary>

@@ -88,10 +88,7 @@ function NewOffer({ id, onDone }) {
     onDone();
   });
   const err = act.error;
-  const submit = (e) => {
-    e.preventDefault();
-    act.run();
-  };
+  const submit = act.onSubmit;
   return (
     <details class="panel">
       <summary>Add an offer</summary>

@@ -22,10 +22,7 @@ function NewSupplier() {
     navigate(`/suppliers/${s.id}`);
   });
   const err = act.error;
-  const submit = (e) => {
-    e.preventDefault();
-    act.run();
-  };
+  const submit = act.onSubmit;
   return (
     <details class="panel">
       <summary>Add a supplier</summary>

@@ -82,10 +82,7 @@ function Label({ t, onDone }) {
     onDone(await post(`/api/v1/transactions/${t.id}/review`, body));
   });
   const err = act.error;
-  const submit = (e) => {
-    e.preventDefault();
-    act.run();
-  };
+  const submit = act.onSubmit;
   return (
     <section class="panel" aria-labelledby="label-h">
       <h2 id="label-h">Review</h2>
@@ -115,10 +112,7 @@ function Void({ t, onDone }) {
   const [reason, setReason] = useState('');
   const act = useAction(async () => onDone(await post(`/api/v1/transactions/${t.id}/void`, reason.trim() ? { reason: reason.trim() } : {})));
   const err = act.error;
-  const submit = (e) => {
-    e.preventDefault();
-    act.run();
-  };
+  const submit = act.onSubmit;
   return (
     <details class="panel">
       <summary>Void this sale</summary>
