@@ -2,7 +2,7 @@
 // confirmed, received, rejected, outstanding; the store's stock of each now),
 // its receipts, and the actions its state and the role allow: send, cancel
 // (supplier.write), receive against it (stock.write at the PO's store).
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { can, myStores } from '../session.js';
 import { Link } from '../router.js';
@@ -122,6 +122,18 @@ export default function PurchaseOrder({ params }) {
   const [doing, setDoing] = useState('');
   const [cancelReason, setCancelReason] = useState('');
   const [tick, setTick] = useState(0);
+  // a receipt reaches the store's stock through an event (docs/purchase-orders.md):
+  // the stock column is read again each second for a while after one
+  const [stockTick, setStockTick] = useState(0);
+  const [rereads, setRereads] = useState(0);
+  useEffect(() => {
+    if (!rereads) return undefined;
+    const t = setTimeout(() => {
+      setStockTick((x) => x + 1);
+      setRereads((n) => n - 1);
+    }, 1000);
+    return () => clearTimeout(t);
+  }, [rereads]);
   const { data: po, error, loading, reload } = useFetch(() => get(`/api/v1/purchase-orders/${id}`), [id, tick]);
   const { data: stores } = useFetch(() => loadStores(), []);
   const action = useAction(async (what, body) => {
@@ -240,7 +252,7 @@ export default function PurchaseOrder({ params }) {
               <td class="num">{fmt.number(l.promised_lead_days, 0)}</td>
               {showStock && (
                 <td>
-                  <Stock store={po.store_id} product={l.product_id} tick={tick} />
+                  <Stock store={po.store_id} product={l.product_id} tick={`${tick}-${stockTick}`} />
                 </td>
               )}
             </tr>
@@ -248,7 +260,14 @@ export default function PurchaseOrder({ params }) {
         </tbody>
       </table>
       {can('stock.write') && atMyStore && RECEIVABLE.includes(po.status) && (
-        <Receive key={`${po.id}-${tick}`} po={po} onDone={() => setTick(tick + 1)} />
+        <Receive
+          key={`${po.id}-${tick}`}
+          po={po}
+          onDone={() => {
+            setTick(tick + 1);
+            setRereads(20);
+          }}
+        />
       )}
       <section class="panel" aria-labelledby="rc-h">
         <h2 id="rc-h">Receipts</h2>
