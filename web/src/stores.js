@@ -31,6 +31,12 @@ export function store(id) {
   return byId.get(Number(id));
 }
 
+/** The store's name for a cell or a heading ("store 3" until the list has loaded). */
+export function storeName(id) {
+  const s = byId.get(Number(id));
+  return s ? s.name : `store ${id}`;
+}
+
 /** The store's IANA time zone, or undefined (the browser's) when unknown. */
 export function storeTz(id) {
   const s = byId.get(Number(id));

@@ -1,18 +1,25 @@
 // src/useAction.js — the one hook a page's writes go through (a form's
 // submit, a row's button): busy while the call runs (buttons disabled), and
 // the error it ended with (an ApiError, or a parse.js refusal) for ErrorBox
-// and Field. run(fn) clears the last error, awaits fn and answers its value,
-// or undefined when it threw (the error is then in `error`).
+// and Field. Two ways to call it:
+//   const act = useAction(async (body) => post(path, body));
+//   act.run(body)      → the action's answer, or undefined when it failed (act.error)
+//   <form onSubmit={act.onSubmit}> runs the action with no arguments
+// or, for a page with several writes, one hook and the call given to run:
+//   const act = useAction();
+//   act.run(async () => …)
+// run clears the last error first; setError shows a refusal made before any call.
 import { useState } from 'preact/hooks';
 
-export function useAction() {
+export function useAction(action) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  const run = async (fn) => {
+  const run = async (...args) => {
+    const fn = action || args.shift();
     setError(null);
     setBusy(true);
     try {
-      return await fn();
+      return await fn(...args);
     } catch (e) {
       setError(e);
       return undefined;
@@ -20,5 +27,9 @@ export function useAction() {
       setBusy(false);
     }
   };
-  return { busy, error, setError, run };
+  const onSubmit = (e) => {
+    e.preventDefault();
+    run();
+  };
+  return { busy, error, setError, run, onSubmit };
 }

@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { setQuery } from '../router.js';
-import { loadStores, store as storeOf } from '../stores.js';
+import { loadStores, storeName } from '../stores.js';
 import { useFetch } from '../useFetch.js';
 import { downloadCsv } from '../download.js';
 import * as fmt from '../format.js';
@@ -33,10 +33,6 @@ const SEGMENTS = {
 };
 const ROWS_STEP = 100; // hourly rows drawn at a time (the report is one answer, not a paged list)
 const n0 = (v) => fmt.number(v, 0);
-const storeName = (id) => {
-  const s = storeOf(id);
-  return s ? s.name : `store ${id}`;
-};
 
 /** A report section: its heading, a CSV button, and the load's states. */
 function Report({ id, title, path, query, file, children, controls }) {

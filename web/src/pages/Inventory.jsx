@@ -11,7 +11,7 @@ import { useState } from 'preact/hooks';
 import { post } from '../api.js';
 import { can } from '../session.js';
 import { Link, setQuery } from '../router.js';
-import { loadStores, storeTz, store as storeOf } from '../stores.js';
+import { loadStores, storeTz, storeName } from '../stores.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -36,10 +36,6 @@ const MOVES = [
 const TYPES = ['receipt', 'sale', 'return', 'adjustment', 'transfer_out', 'transfer_in', 'count', 'reservation', 'release'];
 const TSTATUS = ['requested', 'shipped', 'received', 'cancelled'];
 
-const storeName = (id) => {
-  const s = storeOf(id);
-  return s ? s.name : `store ${id}`;
-};
 const n0 = (v) => fmt.number(v, 0);
 
 function Status({ l }) {
