@@ -172,17 +172,21 @@ take_lines(struct tm_ctx *ctx, struct tm_reply *rep, const struct inv_line *l, i
 }
 
 /* Sale ids "txn-…" belong to tm-txn's sales: only tm-txn (and an admin
- * repairing by hand) commits and reverses them. A till that took the next
- * one first would block that sale at every store; reversing one behind
- * tm-txn's back would return a sold item to the shelf. */
+ * repairing by hand) commits them, and only tm-txn's own service principal
+ * ("tm-txn", kind service: the gateway never forms that kind, so no token or
+ * key can) reverses them (review 24 V1: a reversal behind tm-txn's back
+ * would return a sold item to the shelf and split a declined void). A till
+ * that took the next one first would block that sale at every store. */
 static enum tm_code
-own_sale_id(const struct tm_ctx *ctx, const char *sale_id, struct tm_err *err)
+own_sale_id(const struct tm_ctx *ctx, const char *sale_id, int reverse, struct tm_err *err)
 {
     enum tm_role role;
 
     if (strncmp(sale_id, TM_TXN_SALE_PREFIX, strlen(TM_TXN_SALE_PREFIX)) != 0 ||
-        tm_ctx_from_service(ctx) ||
-        (tm_role_parse(ctx->req->principal.role, &role) && role == TM_ROLE_ADMIN))
+        (reverse ? strcmp(ctx->req->principal.kind, "service") == 0 &&
+                       strcmp(ctx->req->principal.id, "tm-txn") == 0
+                 : tm_ctx_from_service(ctx) ||
+                       (tm_role_parse(ctx->req->principal.role, &role) && role == TM_ROLE_ADMIN)))
         return TM_OK;
     return tm_err_set(err, TM_FORBIDDEN, "sale_id",
                       "sale ids starting '" TM_TXN_SALE_PREFIX "' are tm-txn's: record the sale "
@@ -216,7 +220,7 @@ inv_h_commit_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
                         "sale_id must be 1 to %d of A-Z a-z 0-9 . _ : -", INV_REF_MAX);
         goto out;
     }
-    if ((rc = own_sale_id(ctx, sale_id, err)) != TM_OK)
+    if ((rc = own_sale_id(ctx, sale_id, 0, err)) != TM_OK)
         goto out;
     for (int i = 0; i < n; i++) {
         snprintf(f, sizeof f, "lines[%d].store_id", l[i].index);
@@ -312,7 +316,7 @@ inv_h_commit_reverse(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
 
     tm_buf_init(&out, 1 << 20);
     if ((rc = sale_id_param(ctx, &sale_id, err)) != TM_OK ||
-        (rc = own_sale_id(ctx, sale_id, err)) != TM_OK)
+        (rc = own_sale_id(ctx, sale_id, 1, err)) != TM_OK)
         goto out;
     snprintf(rep->target, sizeof rep->target, "%s", sale_id);
     if ((rc = commit_for(ctx, 1, &c, l, &n, err)) != TM_OK)

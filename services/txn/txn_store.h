@@ -191,6 +191,7 @@ struct tx_void_state {
     char sale_decision[16]; /* the sale's void_decision: "" none, approve, review, decline */
     char last_decision[16]; /* the newest void attempt's decision, "" when none */
     int overridden;         /* the newest attempt (a decline) was overridden */
+    char principal[130];    /* who signed the newest attempt in, "" when none */
 };
 
 /* Reads st for sale id; a failed read is an error (never "no decision"). */

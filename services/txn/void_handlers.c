@@ -7,10 +7,13 @@
  *  2. tm-inventory gives the stock back (idempotent by the sale id), and
  *  3. under the lock again, the sale is marked voided with its event.
  * So a retry after a failure in 2 or 3 finishes the decision of the try
- * that failed and is never scored again; a decline is never recorded after
- * the stock went back. Several tm-txn instances take turns on the row lock;
- * a second try that meets the decision of the first carries it out too (the
- * reversal is idempotent, step 3 happens once). */
+ * that failed and is never scored again. A decline stays a decline (422)
+ * until a fraud analyst other than its principal overrides it, even when
+ * the stock is found back (the split state is logged, review 24 V1). Step
+ * 1 makes no call to tm-inventory: the lock and the transaction are held
+ * only across the DB and the Redis counters (review 24 V2). Several tm-txn instances take turns on
+ * the row lock; a second try that meets the decision of the first carries it out too (the reversal
+ * is idempotent, step 3 happens once). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +123,10 @@ score_void(struct tm_ctx *ctx, int64_t id, const cJSON *t, const char *operator_
         return rc;
     void_facts(app, id, t, operator_id, principal, &f);
     fr_score(&ve->rs, &f, &ve->res);
+    if (!f.reversals.evaluated && ve->res.n_skipped > 0) /* review 24 V4: fail closed */
+        return tm_err_set(
+            err, TM_UNAVAIL, NULL,
+            "the void counters are unavailable: the void cannot be scored, try again");
     if (tx_encode_result(&ve->rs, &ve->res, &ve->hits, &ve->skipped) != TM_OK)
         return tm_err_set(err, TM_INTERNAL, NULL, "fraud result too large");
     return TM_OK;
@@ -181,16 +188,13 @@ struct void_try {
 };
 
 /* Scores the void and appends its attempt. *go: 1 when it goes on (approve
- * or review; or a decline for a sale whose stock tm-inventory already gave
- * back, by a try that failed half-way before decisions were recorded: the
- * decline stays on record and flagged, and the void follows the shelf). */
+ * or review, or not scored: no rule set yet). */
 static enum tm_code
 score_and_record(struct tm_ctx *ctx, const struct void_try *vt, const char *doc, int *go,
                  struct tm_err *err)
 {
     struct void_eval *ve = tm_xcalloc(1, sizeof *ve);
     cJSON *sale = NULL;
-    int returned = 0;
     enum tm_code rc;
 
     tm_buf_init(&ve->hits, 1 << 16);
@@ -206,14 +210,6 @@ score_and_record(struct tm_ctx *ctx, const struct void_try *vt, const char *doc,
     struct tx_void_score vs = {ve->version, ve->res.score, fr_decision_name(ve->res.decision),
                                ve->version ? ve->hits.p : NULL, ve->skipped.p};
     *go = !ve->version || ve->res.decision != FR_DECLINE;
-    if (!*go && (rc = tx_stock_returned(ctx->app, vt->id, ctx->req->id, vt->deadline_ms, &returned,
-                                        err)) != TM_OK)
-        goto out;
-    if (returned) {
-        *go = 1;
-        tm_log_warn(ctx->req->id, "void.declined_after_return",
-                    "sale=%" PRId64 " the stock was already back: voided, decline kept", vt->id);
-    }
     rc = tx_db_void_attempt(ctx->db, vt->id, vt->op, vt->who, &vs, err);
 out:
     cJSON_Delete(sale);
@@ -225,9 +221,9 @@ out:
 
 /* Step 1, in its own transaction under the sale's row lock. *go: 1 when a
  * decision to void is committed, 0 when rep holds the answer (voided
- * already, or declined). */
+ * already, or declined: then *declined is 1). */
 static enum tm_code
-decide(struct tm_ctx *ctx, const struct void_try *vt, int *go, struct tm_reply *rep,
+decide(struct tm_ctx *ctx, const struct void_try *vt, int *go, int *declined, struct tm_reply *rep,
        struct tm_err *err)
 {
     struct tx_void_state st;
@@ -235,7 +231,7 @@ decide(struct tm_ctx *ctx, const struct void_try *vt, int *go, struct tm_reply *
     char status[16];
     enum tm_code rc;
 
-    *go = 0;
+    *go = *declined = 0;
     tm_buf_init(&cur, 1 << 20);
     if ((rc = tm_db_begin(ctx->db, err)) != TM_OK)
         goto out;
@@ -260,22 +256,24 @@ decide(struct tm_ctx *ctx, const struct void_try *vt, int *go, struct tm_reply *
                             "overriding a declined void needs fraud.review");
             goto done;
         }
+        if (!*go && strcmp(st.principal, vt->who) == 0) { /* review 24 V5 */
+            rc = tm_err_set(err, TM_FORBIDDEN, "override",
+                            "a declined void is overridden by another fraud analyst than the one "
+                            "who tried it");
+            goto done;
+        }
         if (!*go)
             rc = tx_db_void_override(ctx->db, vt->id, vt->who, vt->v->reason, err);
         *go = rc == TM_OK;
         snprintf(rep->target, sizeof rep->target, "%" PRId64 " void_override", vt->id);
     } else if (!*go && strcmp(st.sale_decision, "decline") == 0) {
-        /* stays declined, whoever tries; unless the stock is back already
-         * (a try that found it so and died before marking the sale) */
-        int returned = 0;
-        if ((rc = tx_stock_returned(ctx->app, vt->id, ctx->req->id, vt->deadline_ms, &returned,
-                                    err)) == TM_OK &&
-            !(*go = returned))
-            rc = decline_answer(ctx, cur.p, rep, err);
+        rc = decline_answer(ctx, cur.p, rep, err); /* stays declined, whoever tries */
+        *declined = rc == TM_OK;
     } else if (!*go && (rc = score_and_record(ctx, vt, cur.p, go, err)) == TM_OK && !*go) {
         tm_buf_reset(&cur);
         if ((rc = tx_sale_for(ctx, vt->id, 0, NULL, 0, &cur, err)) == TM_OK)
             rc = decline_answer(ctx, cur.p, rep, err);
+        *declined = rc == TM_OK;
     }
 done:
     if (rc == TM_OK)
@@ -283,10 +281,35 @@ done:
     else
         tm_db_rollback(ctx->db);
     if (rc != TM_OK)
-        *go = 0;
+        *go = *declined = 0;
 out:
     tm_buf_fini(&cur);
     return rc;
+}
+
+/* After a committed decline of sale id, outside any transaction: when
+ * tm-inventory says its stock is back (a reversal behind tm-txn's back, or a
+ * try from before decisions were recorded), the sale is split, completed
+ * here and returned on the shelf; it stays declined (only an override voids
+ * it) and the split is logged for the reconciliation alert. Asked with a
+ * deadline of at most 2 s; a failed ask only logs. */
+static void
+split_check(struct tm_ctx *ctx, const struct void_try *vt)
+{
+    int64_t soon = tm_now_ms() + 2000;
+    int returned = 0;
+    struct tm_err e;
+
+    if (tx_stock_returned(ctx->app, vt->id, ctx->req->id,
+                          vt->deadline_ms < soon ? vt->deadline_ms : soon, &returned, &e) != TM_OK)
+        tm_log_warn(ctx->req->id, "void.split_unknown", "sale=%" PRId64 " error=\"%s\"", vt->id,
+                    e.message);
+    else if (returned)
+        tm_log_warn(ctx->req->id, "void.declined_split",
+                    "sale=%" PRId64 " split state: the void is declined and the sale completed,"
+                    " but its stock commit txn-%" PRId64 " is reversed (back on the shelf);"
+                    " reconcile, or a fraud analyst overrides the decline",
+                    vt->id, vt->id);
 }
 
 /* Step 3: marks the sale voided with its event and answers it. */
@@ -327,7 +350,7 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct tx_void v;
     struct void_try vt;
     char who[96];
-    int go = 0;
+    int go = 0, declined = 0;
     cJSON *body = NULL;
     enum tm_code rc;
 
@@ -345,8 +368,11 @@ tx_h_sale_void(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     vt.op = v.operator_id[0] ? v.operator_id : who;
     vt.deadline_ms = ctx->req->deadline_ms ? ctx->req->deadline_ms : tm_now_ms() + 10000;
     snprintf(rep->target, sizeof rep->target, "%" PRId64, vt.id);
-    if ((rc = decide(ctx, &vt, &go, rep, err)) != TM_OK || !go)
+    if ((rc = decide(ctx, &vt, &go, &declined, rep, err)) != TM_OK || !go) {
+        if (rc == TM_OK && declined)
+            split_check(ctx, &vt);
         goto out;
+    }
     /* step 2: the decision is committed; a failure from here on leaves it
      * for the retry to carry out */
     if ((rc = tx_stock_reverse(ctx->app, vt.id, ctx->req->id, vt.deadline_ms, err)) == TM_OK)

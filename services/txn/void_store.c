@@ -18,6 +18,7 @@ state_row(const PGresult *r, int row, void *out)
     tm_db_copy(st->sale_decision, sizeof st->sale_decision, r, row, 0);
     tm_db_copy(st->last_decision, sizeof st->last_decision, r, row, 1);
     st->overridden = strcmp(tm_db_str(r, row, 2), "t") == 0;
+    tm_db_copy(st->principal, sizeof st->principal, r, row, 3);
 }
 
 enum tm_code
@@ -28,8 +29,9 @@ tx_db_void_state(PGconn *db, int64_t id, struct tx_void_state *st, struct tm_err
 
     memset(st, 0, sizeof *st);
     return tm_db_one(db,
-                     "SELECT t.void_decision, a.decision, a.overridden_at IS NOT NULL"
-                     " FROM txn.transactions t LEFT JOIN LATERAL (SELECT decision, overridden_at"
+                     "SELECT t.void_decision, a.decision, a.overridden_at IS NOT NULL, a.principal"
+                     " FROM txn.transactions t LEFT JOIN LATERAL (SELECT decision, overridden_at,"
+                     " principal"
                      " FROM txn.void_attempts WHERE transaction_id = t.id"
                      " ORDER BY id DESC LIMIT 1) a ON true WHERE t.id = $1::bigint",
                      1, params, state_row, st, "transaction", err);
