@@ -10,6 +10,7 @@
  * first purchase far above the usual, an operator's burst of voids).
  * Each test makes its own store, products and customers, and puts the
  * plain rule set back when it is done. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -833,6 +834,71 @@ START_TEST(test_declined_void_split_needs_override)
 }
 END_TEST
 
+/* Stops (SIGSTOP) or resumes (SIGCONT) the stack's Redis. */
+static void
+signal_redis(int sig)
+{
+    char path[512];
+    FILE *f;
+    int pid = 0;
+
+    snprintf(path, sizeof path, "%s/pid/redis.pid", st.run_dir);
+    ck_assert_ptr_nonnull(f = fopen(path, "r"));
+    ck_assert_int_eq(fscanf(f, "%d", &pid), 1);
+    fclose(f);
+    ck_assert_int_eq(kill(pid, sig), 0);
+}
+
+/* Review 24 V4: with Redis down the void rules cannot be evaluated: the
+ * void is refused (503 unavailable) and nothing is written, so no fail-open
+ * approve is stored for a retry to carry out; once Redis is back it is
+ * scored. */
+START_TEST(test_void_redis_down_refused)
+{
+    char tok[GW_TOKEN_MAX], path[96];
+    long long store = new_store(), product = new_product(), id;
+    struct resp r;
+    int status;
+    char code[32], msg[256];
+
+    receive(store, product, 10);
+    wait_known(store, product);
+    clerk_token(store, tok, sizeof tok);
+    id = cash_sale("vr-redis", store, product);
+    wait_stock_level("on_hand", store, product, 9);
+    set_rules(VOID_RULES);
+    snprintf(path, sizeof path, "/api/v1/transactions/%lld/void", id);
+    signal_redis(SIGSTOP);
+    status = http_as(tok, "POST", path, NULL, &r) == 0 ? r.status : -1;
+    signal_redis(SIGCONT);
+    snprintf(code, sizeof code, "%s", status > 0 ? err_code(&r) : "");
+    snprintf(msg, sizeof msg, "%s", status > 0 && r.body ? r.body : "");
+    if (status >= 0)
+        resp_free(&r);
+    ck_assert_msg(status == 503, "%d %s", status, msg);
+    ck_assert_str_eq(code, "unavailable"); /* (tm-txn's reason is in its log only) */
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM txn.void_attempts WHERE transaction_id = %lld", id), 0);
+    ck_assert_int_eq(
+        sql_intf("SELECT count(*) FROM txn.transactions WHERE id = %lld AND status = 'completed'"
+                 " AND void_decision IS NULL",
+                 id),
+        1);
+    /* Redis back (tm-txn reconnects after its backoff): the void is scored */
+    for (int k = 0; k < 40; k++) {
+        ck_assert_int_eq(http_as(tok, "POST", path, NULL, &r), 0);
+        if (r.status != 503)
+            break;
+        resp_free(&r);
+        tm_sleep_ms(250);
+    }
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_str_eq(jstr(&r, "status"), "voided");
+    resp_free(&r);
+    restore_rules();
+}
+END_TEST
+
 /* Naming another operator on every void does not dodge the operator
  * rules: the signed-in principal's voids are counted too. */
 START_TEST(test_renamed_operator_cannot_dodge)
@@ -886,6 +952,7 @@ fraud_suite(void)
     tcase_add_test(tc, test_renamed_operator_cannot_dodge);
     tcase_add_test(tc, test_void_retry_finishes_first_decision);
     tcase_add_test(tc, test_declined_void_split_needs_override);
+    tcase_add_test(tc, test_void_redis_down_refused);
     tcase_add_test(tc, test_new_context_needs_aged_standing_sales);
     tcase_add_test(tc, test_instrument_names_cannot_collide);
     suite_add_tcase(s, tc);
