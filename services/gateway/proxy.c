@@ -31,14 +31,11 @@
 #include "services/gateway/store.h"
 
 #define PROBE_MS 500
-/* pages of one streamed answer: the export limit's rows in pages of
- * TM_STREAM_PAGE_ROWS, one more for a remainder (proto/limits.h) */
+/* pages of one streamed answer (the export limit's, one more for a
+ * remainder); Retry-After when cfg->streams are being sent; how many are */
 #define GW_STREAM_PAGES_MAX (TM_STREAM_ROWS_MAX / TM_STREAM_PAGE_ROWS + 1)
-/* a client refused because cfg->streams are being sent retries after this */
 #define GW_STREAM_RETRY_S 5
-
-/* Streamed answers being sent by this process (the gateway's one app). */
-static atomic_int streams_open;
+static atomic_int streams_open; /* this process's: the gateway has one app */
 
 struct call {
     struct tm_request req;
@@ -540,15 +537,14 @@ stream(struct mg_connection *conn, const struct gw_app *app, struct call *c, int
            tm_http_chunk(conn, c->view.body, c->view.body_len) == 0;
     first_ms = (double)(tm_mono_us() - t0_us) / 1000.0;
     while (sent && rc == TM_OK && c->view.more[0]) {
-        if (tm_mono_ms() >= end_ms) {
-            rc = tm_err_set(&err, TM_TIMEOUT, NULL, "over the stream's %d s (stream-s)",
-                            app->cfg->stream_s);
-            break;
-        }
-        if (pages == GW_STREAM_PAGES_MAX || !tm_more_follows(after, c->view.more)) {
-            rc = tm_err_set(&err, TM_INTERNAL, NULL, "continuation %s after %s: %s", c->view.more,
-                            after[0] ? after : "-",
-                            pages == GW_STREAM_PAGES_MAX ? "too many pages" : "not increasing");
+        int late = tm_mono_ms() >= end_ms;
+
+        if (late || pages == GW_STREAM_PAGES_MAX || !tm_more_follows(after, c->view.more)) {
+            rc = tm_err_set(&err, late ? TM_TIMEOUT : TM_INTERNAL, NULL,
+                            "continuation %s after %s: %s", c->view.more, after[0] ? after : "-",
+                            late                           ? "over the stream's time (stream-s)"
+                            : pages == GW_STREAM_PAGES_MAX ? "too many pages"
+                                                           : "not increasing");
             break;
         }
         snprintf(after, sizeof after, "%s", c->view.more);
@@ -580,32 +576,6 @@ stream(struct mg_connection *conn, const struct gw_app *app, struct call *c, int
                     c->route->route, pages, bytes, first_ms);
     }
     after_answer(c, 200, t0_us);
-}
-
-/* A streamed answer when fewer than cfg->streams are being sent, else 429
- * with Retry-After before any byte of it (docs/api.md "Streamed exports"). */
-static void
-stream_or_busy(struct mg_connection *conn, const struct gw_app *app, struct call *c, int64_t t0_us)
-{
-    struct tm_reply rep;
-    struct tm_err err;
-
-    if (atomic_fetch_add(&streams_open, 1) < app->cfg->streams) {
-        stream(conn, app, c, t0_us);
-        atomic_fetch_sub(&streams_open, 1);
-        return;
-    }
-    atomic_fetch_sub(&streams_open, 1);
-    tm_err_clear(&err);
-    (void)tm_err_set(&err, TM_RATELIMITED, NULL,
-                     "%d streamed exports are being sent by this gateway, its most at once: retry "
-                     "after %d s",
-                     app->cfg->streams, GW_STREAM_RETRY_S);
-    tm_reply_init(&rep);
-    tm_reply_error(&rep, &err, c->req.id);
-    respond(conn, app, c, rep.status, rep.body.p ? rep.body.p : "", rep.body.len, GW_STREAM_RETRY_S,
-            0, t0_us);
-    tm_reply_fini(&rep);
 }
 
 /* CORS preflight: only the configured origin, only our methods and headers. */
@@ -697,6 +667,26 @@ refuse(struct mg_connection *conn, const struct gw_app *app, const struct call *
     respond(conn, app, c, rep.status, rep.body.p ? rep.body.p : "", rep.body.len,
             rc == TM_RATELIMITED ? c->limit.reset_s : 0, 0, t0_us);
     tm_reply_fini(&rep);
+}
+
+/* The stream, or 429 with Retry-After when cfg->streams are being sent. */
+static void
+stream_or_busy(struct mg_connection *conn, const struct gw_app *app, struct call *c, int64_t t0_us)
+{
+    struct tm_err err;
+    int open = atomic_fetch_add(&streams_open, 1) < app->cfg->streams;
+    if (open)
+        stream(conn, app, c, t0_us);
+    atomic_fetch_sub(&streams_open, 1);
+    if (open)
+        return;
+    tm_err_clear(&err);
+    c->limit.reset_s = GW_STREAM_RETRY_S; /* refuse's Retry-After */
+    refuse(conn, app, c,
+           tm_err_set(&err, TM_RATELIMITED, NULL,
+                      "%d streamed exports are being sent by this gateway, its most at once",
+                      app->cfg->streams),
+           &err, t0_us);
 }
 
 int
