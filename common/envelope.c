@@ -347,6 +347,46 @@ token_valid(const char *s, size_t max, int colon)
     return n > 0;
 }
 
+/* The next '.'-separated field of *s as a number (*s moves past it and its
+ * dot); -1 when it is not 1..18 digits without a leading zero. */
+static int64_t
+more_field(const char **s)
+{
+    const char *p = *s;
+    int64_t v = 0;
+    int n = 0;
+
+    while (p[n] >= '0' && p[n] <= '9' && n <= 18)
+        v = v * 10 + (p[n++] - '0');
+    if (n == 0 || n > 18 || (n > 1 && p[0] == '0') || (p[n] != '.' && p[n] != '\0') ||
+        (p[n] == '.' && p[n + 1] == '\0'))
+        return -1;
+    *s = p + n + (p[n] == '.');
+    return v;
+}
+
+int
+tm_more_follows(const char *prev, const char *next)
+{
+    int cmp = 0;
+
+    if (!next[0])
+        return 0;
+    while (*next) {
+        int64_t b = more_field(&next), a = *prev ? more_field(&prev) : -2;
+        if (b < 0 || a == -1)
+            return 0;
+        if (cmp == 0)
+            cmp = a < b ? 1 : a > b ? -1 : 0;
+    }
+    while (*prev)
+        if (more_field(&prev) < 0)
+            return 0;
+        else if (cmp == 0)
+            cmp = -1; /* prev is longer with next its prefix: before it */
+    return cmp > 0;
+}
+
 int
 tm_rid_valid(const char *id)
 {

@@ -83,6 +83,13 @@ struct tm_reply {
                                    * query TM_PAGE_AFTER_PARAM = more (proto/envelope.md) */
 };
 
+/* 1 when next, a streamed answer's continuation, is strictly after prev
+ * (prev "": the first): both are one or more '.'-separated decimal numbers
+ * without leading zeros (at most 18 digits each), compared field by field
+ * as numbers, a shorter prefix first (proto/envelope.md `more`). 0 for a
+ * repeat, a step back or a token not of that form. Pure. */
+int tm_more_follows(const char *prev, const char *next);
+
 void tm_reply_init(struct tm_reply *rep);
 void tm_reply_fini(struct tm_reply *rep);
 

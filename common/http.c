@@ -177,7 +177,7 @@ tm_http_socket(const struct mg_request_info *ri)
             continue;
         }
         if (port == ri->remote_port && my_port == ri->server_port &&
-            strcmp(addr, ri->remote_addr) == 0)
+            strcmp(tm_http_addr_plain(addr), tm_http_addr_plain(ri->remote_addr)) == 0)
             found = fd;
     }
     if (d)
@@ -185,10 +185,26 @@ tm_http_socket(const struct mg_request_info *ri)
     return found;
 }
 
+const char *
+tm_http_addr_plain(const char *addr)
+{
+    static const char mapped[] = "::ffff:";
+    struct in_addr v4;
+
+    if (strncasecmp(addr, mapped, sizeof mapped - 1) == 0 &&
+        inet_pton(AF_INET, addr + sizeof mapped - 1, &v4) == 1)
+        return addr + sizeof mapped - 1;
+    return addr;
+}
+
 int
 tm_http_shutdown(struct mg_connection *conn)
 {
-    int fd = tm_http_socket(mg_get_request_info(conn));
+    static const char bad_size[] = "zz\r\n";
+    int fd;
+
+    (void)mg_write(conn, bad_size, sizeof bad_size - 1);
+    fd = tm_http_socket(mg_get_request_info(conn));
 
     return fd >= 0 && shutdown(fd, SHUT_RDWR) == 0 ? 0 : -1;
 }

@@ -63,10 +63,18 @@ int tm_http_stream_end(struct mg_connection *conn);
  * civetweb's: never close it. */
 int tm_http_socket(const struct mg_request_info *ri);
 
-/* Ends conn's connection now (shutdown of its socket, both ways), so the
- * peer sees it closed even though civetweb would keep it alive for a next
- * request: how a stream left unfinished reaches the client at once.
- * 0, or -1 when the socket was not found. */
+/* addr without a "::ffff:" (any case) before an IPv4 dotted quad: a
+ * v4-mapped IPv6 address as its IPv4 text, so civetweb's and inet_ntop's
+ * spellings of one peer compare equal. Points into addr. Pure. */
+const char *tm_http_addr_plain(const char *addr);
+
+/* Ends conn's stream now: first writes a line that is not a chunk size
+ * ("zz\r\n"), so any HTTP/1.1 parser reading the chunked body aborts the
+ * message as malformed at once even if the socket cannot be found, then
+ * shuts the socket both ways, so the peer sees it closed even though
+ * civetweb would keep it alive for a next request: how a stream left
+ * unfinished reaches the client at once. 0, or -1 when the socket was not
+ * found (the bad line was still written, when the connection took it). */
 int tm_http_shutdown(struct mg_connection *conn);
 
 /* Reads the request body into a malloc'd buffer (caller frees) of at most

@@ -18,9 +18,13 @@
 #define TM_SESSION_ID_MAX 64    /* an access token's session (refresh family) */
 #define TM_CONTENT_TYPE_MAX 63  /* a reply's media type, when not JSON */
 #define TM_CURSOR_MAX 31        /* a reply's next page cursor, sent as a header */
-#define TM_TARGET_MAX 127       /* a reply's audit target */
-#define TM_IDEM_KEY_MAX 64      /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
-#define TM_SEARCH_MAX 100       /* bytes of a list's ?q= text search (matched literally) */
+/* A streamed export (proto/envelope.md `more`): rows a page holds at most,
+ * and rows the whole export may hold (a service refuses more with 413). */
+#define TM_STREAM_PAGE_ROWS 2000
+#define TM_STREAM_ROWS_MAX 1000000
+#define TM_TARGET_MAX 127  /* a reply's audit target */
+#define TM_IDEM_KEY_MAX 64 /* Idempotency-Key header bytes: [A-Za-z0-9._:-] */
+#define TM_SEARCH_MAX 100  /* bytes of a list's ?q= text search (matched literally) */
 /* The supplier choice's policies by name (GET /api/v1/supplier-choice
  * ?policy=): tm-supplier's sup_policy_names, and what tm-inventory's
  * reorder-supplier-policy setting is checked against at start. */

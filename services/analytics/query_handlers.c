@@ -197,8 +197,9 @@ static const struct col hourly_cols[] = {
 };
 
 /* One page of the hourly-sales CSV export (docs/analytics.md "CSV
- * exports"): the first (no page_after) checks the export's size before
- * anything is sent and starts with the header row; each page holds at most
+ * exports"): every page (a client's page_after too) checks the size of
+ * what is left of the export (the rows after page_after, or all) before
+ * anything is sent; the first (no page_after) starts with the header row; each page holds at most
  * ANQ_PAGE_ROWS rows and, when more follow, names the last one in
  * rep->more, which the gateway sends back as page_after. */
 static enum tm_code
@@ -218,14 +219,14 @@ hourly_csv_page(struct tm_ctx *ctx, struct req *q, struct tm_reply *rep, struct 
             return rc;
         q->f.after_store = a.store_id;
         anq_hour_text(a.hour_h, q->f.after_hour);
-    } else if ((rc = an_qdb_hourly_count(ctx->db, &q->f, &total, err)) != TM_OK) {
-        return rc;
-    } else if (total > ANQ_EXPORT_ROWS_MAX) {
-        return tm_err_set(err, TM_TOOBIG, "to",
-                          "%lld store-hours, over the export's %d: narrow from and to, or name a "
-                          "store_id",
-                          (long long)total, ANQ_EXPORT_ROWS_MAX);
     }
+    if ((rc = an_qdb_hourly_count(ctx->db, &q->f, ANQ_EXPORT_ROWS_MAX, &total, err)) != TM_OK)
+        return rc;
+    if (total > ANQ_EXPORT_ROWS_MAX)
+        return tm_err_set(err, TM_TOOBIG, "to",
+                          "over %d store-hours%s, the export's limit: narrow from and to, or name "
+                          "a store_id",
+                          ANQ_EXPORT_ROWS_MAX, after ? " after page_after" : "");
     rows = tm_xcalloc(ANQ_PAGE_ROWS + 1, sizeof *rows);
     if ((rc = an_qdb_hourly(ctx->db, &q->f, rows, ANQ_PAGE_ROWS, &n, err)) != TM_OK)
         goto out;

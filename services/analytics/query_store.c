@@ -126,15 +126,23 @@ an_qdb_hourly(PGconn *db, const struct anq_filter *f, struct anq_hourly_row *row
 }
 
 enum tm_code
-an_qdb_hourly_count(PGconn *db, const struct anq_filter *f, int64_t *n, struct tm_err *err)
+an_qdb_hourly_count(PGconn *db, const struct anq_filter *f, int64_t cap, int64_t *n,
+                    struct tm_err *err)
 {
     struct params p;
+    struct tm_db_int after;
+    const char *v[7];
 
     params_init(&p, f);
+    memcpy(v, p.v, 4 * sizeof v[0]);
+    v[4] = tm_db_int(&p.extra, cap + 1);
+    v[5] = f->after_store ? tm_db_int(&after, f->after_store) : NULL;
+    v[6] = f->after_store ? f->after_hour : NULL;
     *n = 0;
-    return tm_db_i64_one(
-        db, BOUNDS " SELECT count(*) FROM b JOIN analytics.hourly_store h ON " IN_RANGE("h"), 4,
-        p.v, n, err);
+    return tm_db_i64_one(db,
+                         BOUNDS " SELECT count(*) FROM (SELECT 1 FROM b JOIN analytics.hourly_store"
+                                " h ON " IN_RANGE("h") AFTER("h") " LIMIT $5) c",
+                         7, v, n, err);
 }
 
 static void

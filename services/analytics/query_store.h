@@ -14,6 +14,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 
+#include "proto/limits.h"
 #include "services/analytics/query.h"
 #include "services/analytics/rfm.h"
 
@@ -26,8 +27,8 @@
  * "CSV exports"): pages of ANQ_PAGE_ROWS rows (~80 B each in CSV, ~160 kB
  * a page), at most ANQ_EXPORT_ROWS_MAX rows in all (~80 MB). */
 #define ANQ_HOURLY_ROWS_MAX 15000
-#define ANQ_PAGE_ROWS 2000
-#define ANQ_EXPORT_ROWS_MAX 1000000
+#define ANQ_PAGE_ROWS TM_STREAM_PAGE_ROWS
+#define ANQ_EXPORT_ROWS_MAX TM_STREAM_ROWS_MAX
 #define ANQ_LIST_ROWS_MAX 5000 /* stores or categories in one answer */
 
 /* What every report is filtered by. */
@@ -96,9 +97,11 @@ TM_MUSTCHECK enum tm_code an_qdb_hourly(PGconn *db, const struct anq_filter *f,
                                         struct tm_err *err);
 
 /* The store-hours hourly-sales would list for f (its range, scope and
- * store; not its category, so an upper bound with one), in *n. */
-TM_MUSTCHECK enum tm_code an_qdb_hourly_count(PGconn *db, const struct anq_filter *f, int64_t *n,
-                                              struct tm_err *err);
+ * store, and only those after (f->after_store, f->after_hour) when
+ * after_store is set; not its category, so an upper bound with one), in *n,
+ * counting no further than cap + 1 (enough to tell "over cap"). */
+TM_MUSTCHECK enum tm_code an_qdb_hourly_count(PGconn *db, const struct anq_filter *f, int64_t cap,
+                                              int64_t *n, struct tm_err *err);
 
 /* Products ranked by `by` ("revenue", "units" or "margin"), then id; at most limit. */
 TM_MUSTCHECK enum tm_code an_qdb_top_products(PGconn *db, const struct anq_filter *f,

@@ -27,6 +27,8 @@ struct gw_cfg {
     int ws_sndbuf;        /* bytes a WebSocket's socket may hold for its client (SO_SNDBUF) */
     int ws_per_principal; /* WebSocket connections at most per principal (429 above) */
     int deadline_ms;      /* time a request may take inside TechMart */
+    int stream_s;         /* time one streamed answer may take in all (its pages'), then cut */
+    int streams;          /* streamed answers sent at once at most (429 above) */
     int body_max;         /* request body ceiling in bytes (413 above) */
     int bus_max_sockets;  /* REQ sockets per service (process limit 512) */
     char endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* by gw_daemons index; local rows "" */

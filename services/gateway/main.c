@@ -54,6 +54,12 @@ static const struct tm_cfg_opt gw_opts[] = {
      "may make civetweb hold one large frame (docs/security.md)"},
     {"deadline-ms", "TM_DEADLINE_MS", TM_CFG_INT, F(deadline_ms), 0, 50, 120000, "5000", 0,
      "time a request may take inside TechMart before it is answered 504"},
+    {"stream-s", "TM_GATEWAY_STREAM_S", TM_CFG_INT, F(stream_s), 0, 1, 3600, "120", 0,
+     "time one streamed answer (a CSV export) may take in all; no next page is asked for "
+     "after it, and the stream is cut (docs/api.md \"Streamed exports\")"},
+    {"streams", "TM_GATEWAY_STREAMS", TM_CFG_INT, F(streams), 0, 1, 1024, "4", 0,
+     "streamed answers this gateway sends at once at most; another is refused 429 with "
+     "Retry-After before any byte (each holds a worker thread)"},
     {"body-max", "TM_BODY_MAX", TM_CFG_INT, F(body_max), 0, 1024, TM_BODY_MAX, "1048576", 0,
      "largest request body in bytes; larger is 413"},
     {"bus-max-sockets", "TM_BUS_MAX_SOCKETS", TM_CFG_INT, F(bus_max_sockets), 0, 1, 400, "384", 0,

@@ -31,8 +31,11 @@
 #include "services/gateway/store.h"
 
 #define PROBE_MS 500
-/* pages of one streamed answer: 2,000 rows each, well over any export's limit */
-#define GW_STREAM_PAGES_MAX 4096
+/* pages of one streamed answer (the export limit's, one more for a
+ * remainder); Retry-After when cfg->streams are being sent; how many are */
+#define GW_STREAM_PAGES_MAX (TM_STREAM_ROWS_MAX / TM_STREAM_PAGE_ROWS + 1)
+#define GW_STREAM_RETRY_S 5
+static atomic_int streams_open; /* this process's: the gateway has one app */
 
 struct call {
     struct tm_request req;
@@ -510,8 +513,9 @@ next_page(const struct gw_app *app, struct call *c, const char *after, struct tm
  * (c->view, status 200, naming its continuation in more) goes out at once
  * as a chunked 200, then each next page as it arrives, one page in memory
  * at a time. A page that fails after the 200 left (the service down or
- * late, an error status, a continuation that does not move, more than
- * GW_STREAM_PAGES_MAX pages) ends the body without its terminating chunk:
+ * late, an error status, a continuation not strictly after the last, more than
+ * GW_STREAM_PAGES_MAX pages, cfg->stream_s in all) ends the body without its
+ * terminating chunk:
  * the client sees a truncated transfer, never a complete file; logged and
  * counted. */
 static void
@@ -522,6 +526,7 @@ stream(struct mg_connection *conn, const struct gw_app *app, struct call *c, int
     size_t bytes = c->view.body_len;
     double first_ms;
     int pages = 1, sent;
+    int64_t end_ms = tm_mono_ms() + (int64_t)app->cfg->stream_s * 1000;
     struct tm_err err;
     enum tm_code rc = TM_OK;
 
@@ -532,9 +537,14 @@ stream(struct mg_connection *conn, const struct gw_app *app, struct call *c, int
            tm_http_chunk(conn, c->view.body, c->view.body_len) == 0;
     first_ms = (double)(tm_mono_us() - t0_us) / 1000.0;
     while (sent && rc == TM_OK && c->view.more[0]) {
-        if (pages == GW_STREAM_PAGES_MAX || strcmp(after, c->view.more) == 0) {
-            rc = tm_err_set(&err, TM_INTERNAL, NULL, "continuation %s: %s", c->view.more,
-                            pages == GW_STREAM_PAGES_MAX ? "too many pages" : "did not move");
+        int late = tm_mono_ms() >= end_ms;
+
+        if (late || pages == GW_STREAM_PAGES_MAX || !tm_more_follows(after, c->view.more)) {
+            rc = tm_err_set(&err, late ? TM_TIMEOUT : TM_INTERNAL, NULL,
+                            "continuation %s after %s: %s", c->view.more, after[0] ? after : "-",
+                            late                           ? "over the stream's time (stream-s)"
+                            : pages == GW_STREAM_PAGES_MAX ? "too many pages"
+                                                           : "not increasing");
             break;
         }
         snprintf(after, sizeof after, "%s", c->view.more);
@@ -659,6 +669,26 @@ refuse(struct mg_connection *conn, const struct gw_app *app, const struct call *
     tm_reply_fini(&rep);
 }
 
+/* The stream, or 429 with Retry-After when cfg->streams are being sent. */
+static void
+stream_or_busy(struct mg_connection *conn, const struct gw_app *app, struct call *c, int64_t t0_us)
+{
+    struct tm_err err;
+    int open = atomic_fetch_add(&streams_open, 1) < app->cfg->streams;
+    if (open)
+        stream(conn, app, c, t0_us);
+    atomic_fetch_sub(&streams_open, 1);
+    if (open)
+        return;
+    tm_err_clear(&err);
+    c->limit.reset_s = GW_STREAM_RETRY_S; /* refuse's Retry-After */
+    refuse(conn, app, c,
+           tm_err_set(&err, TM_RATELIMITED, NULL,
+                      "%d streamed exports are being sent by this gateway, its most at once",
+                      app->cfg->streams),
+           &err, t0_us);
+}
+
 int
 gw_proxy_handle(struct mg_connection *conn, void *cbdata)
 {
@@ -681,7 +711,7 @@ gw_proxy_handle(struct mg_connection *conn, void *cbdata)
     if (rc == TM_OK)
         rc = answer(app, c, t0_us / 1000, &err);
     if (rc == TM_OK && c->view.status == 200 && c->view.more[0])
-        stream(conn, app, c, t0_us);
+        stream_or_busy(conn, app, c, t0_us);
     else if (rc == TM_OK)
         respond(conn, app, c, c->view.status, c->view.body, c->view.body_len, c->view.retry_after_s,
                 1, t0_us);

@@ -70,6 +70,8 @@ decode_all(void *arg)
         strspn(v.more, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
             strlen(v.more))
         abort(); /* a stream's continuation goes back into a query: a token only */
+    if (tm_reply_decode(text, size, &v, NULL) == TM_OK && tm_more_follows(v.more, v.more))
+        abort(); /* a continuation is never after itself (the gateway's order check) */
     if (tm_event_parse(text, size, &ev, &root, NULL) == TM_OK) {
         /* tm-inventory's reading of a tm-supplier PurchaseOrderEvent */
         struct inv_po_event *pe = malloc(sizeof *pe);

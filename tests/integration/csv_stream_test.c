@@ -4,7 +4,8 @@
  * one header row, each store-hour once in key order, and the same rows as
  * the JSON answer; ?format=csv and Accept: text/csv both stream; a client's
  * own page_after resumes after a row without the header; bad page_after
- * and ranges over the maximum are 400s naming the field.
+ * and ranges over the maximum are 400s naming the field; an export over
+ * the row limit is 413 naming `to`, with or without a page_after.
  *
  * The rows are written straight into the read model for a store of this
  * run (2,185 hourly rows: posting that many sales through the API would
@@ -187,6 +188,70 @@ START_TEST(test_csv_export_by_accept_and_resumed_after_a_row)
 }
 END_TEST
 
+/* The export's limit (TM_STREAM_ROWS_MAX store-hours) holds on every
+ * request, a client's own page_after too: over it is 413 naming `to`
+ * before any byte. The store-hours are written straight into the read
+ * model for BIG_STORES stores made up for this test (ids no store of the
+ * stack reaches), a full 92-day range each, and deleted again. */
+#define BIG_STORES 460
+#define BIG_ID0 2000000000LL
+
+static void
+big_cleanup(PGconn *db)
+{
+    char sql[256];
+
+    snprintf(sql, sizeof sql, "DELETE FROM analytics.hourly_store WHERE store_id >= %lld", BIG_ID0);
+    exec_ok(db, sql);
+    snprintf(sql, sizeof sql, "DELETE FROM analytics.stores WHERE id >= %lld", BIG_ID0);
+    exec_ok(db, sql);
+}
+
+START_TEST(test_csv_export_over_the_limit_is_413_even_with_page_after)
+{
+    char from[16], to[16], sql[1024], path[256];
+    PGconn *db = PQconnectdb(st.db_url);
+    struct resp r;
+
+    ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
+    utc_day_text(200, from, sizeof from);
+    utc_day_text(109, to, sizeof to); /* 92 days, both included: hourly's most */
+    big_cleanup(db);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO analytics.stores (id, code, name, time_zone, active, created_at,"
+             " updated_at) SELECT %lld + g, 'BIG' || g, 'Export limit ' || g, 'UTC', true,"
+             " now(), now() FROM generate_series(0, %d) g",
+             BIG_ID0, BIG_STORES - 1);
+    exec_ok(db, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO analytics.hourly_store (store_id, local_hour, revenue_cents, units,"
+             " transactions, customers, declined, voided, flagged)"
+             " SELECT %lld + s, '%s'::timestamp + make_interval(hours => g), 100, 1, 1, 1, 0, 0,"
+             " 0 FROM generate_series(0, %d) s, generate_series(0, 92 * 24 - 1) g",
+             BIG_ID0, from, BIG_STORES - 1);
+    exec_ok(db, sql);
+    for (int i = 0; i < 2; i++) {
+        char after[32] = "";
+
+        /* after the first store-hour: the rest is still over the limit */
+        if (i)
+            snprintf(after, sizeof after, "%.4s%.2s%.2s00", from, from + 5, from + 8);
+        snprintf(path, sizeof path, "/api/v1/analytics/hourly-sales?from=%s&to=%s&format=csv", from,
+                 to);
+        if (i)
+            snprintf(path + strlen(path), sizeof path - strlen(path), "&page_after=%lld.%s",
+                     BIG_ID0, after);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        ck_assert_msg(r.status == 413, "%s: %d %.300s", path, r.status, r.body);
+        ck_assert_str_eq(r.transfer_encoding, "");
+        ck_assert_str_eq(err_field(&r), "to");
+        resp_free(&r);
+    }
+    big_cleanup(db);
+    PQfinish(db);
+}
+END_TEST
+
 /* Refused before anything is streamed: a 4xx naming the field. */
 static const struct {
     const char *query;
@@ -224,6 +289,7 @@ csv_stream_suite(void)
     tcase_add_test(tc, test_csv_export_by_accept_and_resumed_after_a_row);
     tcase_add_loop_test(tc, test_csv_export_bad_input_is_a_4xx_before_streaming, 0,
                         (int)(sizeof bad / sizeof bad[0]));
+    tcase_add_test(tc, test_csv_export_over_the_limit_is_413_even_with_page_after);
     suite_add_tcase(s, tc);
     return s;
 }

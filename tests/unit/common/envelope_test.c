@@ -181,6 +181,38 @@ START_TEST(test_rid_valid)
 }
 END_TEST
 
+/* A streamed answer's continuation must strictly increase as a tuple of
+ * numbers: a repeat, a step back (A->B->A) or garbage is refused. */
+static const struct {
+    const char *prev, *next;
+    int want;
+} follows[] = {
+    {"", "1.2026110100", 1},
+    {"1.2026110100", "1.2026110101", 1},
+    {"1.2026110123", "2.2026110100", 1},
+    {"9.2026110100", "10.2026010100", 1}, /* numbers, not text: 10 > 9 */
+    {"1.5", "1.5.0", 1},                  /* a longer tuple after its prefix */
+    {"1.2026110100", "1.2026110100", 0},  /* repeated */
+    {"1.2026110101", "1.2026110100", 0},  /* back */
+    {"2.2026110100", "1.2026110199", 0},
+    {"10.1", "9.1", 0},
+    {"1.5.0", "1.5", 0},
+    {"", "", 0},
+    {"", "a.1", 0},
+    {"", "01.1", 0}, /* a leading zero */
+    {"", "1..2", 0},
+    {"", "1.", 0},
+    {"", "1234567890123456789.1", 0}, /* over 18 digits */
+    {"x", "1.1", 0},
+};
+
+START_TEST(test_more_follows)
+{
+    ck_assert_msg(tm_more_follows(follows[_i].prev, follows[_i].next) == follows[_i].want,
+                  "%s -> %s", follows[_i].prev, follows[_i].next);
+}
+END_TEST
+
 Suite *
 envelope_suite(void)
 {
@@ -193,6 +225,7 @@ envelope_suite(void)
     tcase_add_test(tc, test_reply_round_trip_and_error_body);
     tcase_add_test(tc, test_reply_type_and_cursor);
     tcase_add_test(tc, test_rid_valid);
+    tcase_add_loop_test(tc, test_more_follows, 0, (int)(sizeof follows / sizeof follows[0]));
     suite_add_tcase(s, tc);
     return s;
 }

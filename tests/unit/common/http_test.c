@@ -153,6 +153,19 @@ START_TEST(test_accepts_csv)
 }
 END_TEST
 
+/* civetweb's and inet_ntop's spellings of one peer compare equal. */
+START_TEST(test_addr_plain)
+{
+    ck_assert_str_eq(tm_http_addr_plain("::ffff:127.0.0.1"), "127.0.0.1");
+    ck_assert_str_eq(tm_http_addr_plain("::FFFF:10.1.2.3"), "10.1.2.3");
+    ck_assert_str_eq(tm_http_addr_plain("127.0.0.1"), "127.0.0.1");
+    ck_assert_str_eq(tm_http_addr_plain("::1"), "::1");
+    ck_assert_str_eq(tm_http_addr_plain("::ffff:abcd"), "::ffff:abcd");
+    ck_assert_str_eq(tm_http_addr_plain("::ffff:"), "::ffff:");
+    ck_assert_str_eq(tm_http_addr_plain(""), "");
+}
+END_TEST
+
 Suite *
 http_suite(void)
 {
@@ -165,6 +178,7 @@ http_suite(void)
                         (int)(sizeof deep_levels / sizeof deep_levels[0]));
     tcase_add_test(tc, test_json_at_the_depth_limit_parses_on_a_worker_stack);
     tcase_add_loop_test(tc, test_accepts_csv, 0, (int)(sizeof accepts / sizeof accepts[0]));
+    tcase_add_test(tc, test_addr_plain);
     suite_add_tcase(s, tc);
     return s;
 }
