@@ -83,6 +83,38 @@ sale_topic(const char *topic)
     return k;
 }
 
+/* The batch statement refused b (TM_INVALID: one sale's foreign key, check
+ * or cast): each sale is written alone, in its own savepoint, and the one
+ * refused is logged and passed over, as an event refused on its own is
+ * (common/subscriber.c), so one bad sale never holds the page back. Any
+ * other failure is returned: the page is retried. */
+static enum tm_code
+flush_each(PGconn *db, const struct an_sale_batch *b, struct tm_err *err)
+{
+    struct an_sale_batch *one = tm_xmalloc(sizeof *one);
+    char skipped[256];
+    enum tm_code rc = TM_OK;
+
+    tm_log_warn(NULL, "sale.batch_refused", "sales=%d field=%s error=\"%s\" note=\"one at a time\"",
+                b->n, err->field, err->message);
+    tm_err_clear(err);
+    for (int i = 0; i < b->n && rc == TM_OK; i++) {
+        an_sale_batch_pick(b, i, one);
+        rc = an_db_sale_batch_write(db, one, skipped, sizeof skipped, err);
+        if (rc == TM_OK && skipped[0])
+            tm_log_warn(NULL, "sale.applied_before", "ids=%s note=\"passed over: nothing changed\"",
+                        skipped);
+        if (rc == TM_INVALID) {
+            tm_log_error(NULL, "sale.refused", "id=%lld field=%s error=\"%s\"",
+                         (long long)b->sales[i].id, err->field, err->message);
+            tm_err_clear(err);
+            rc = TM_OK;
+        }
+    }
+    free(one);
+    return rc;
+}
+
 enum tm_code
 an_flush_txn(void *app, PGconn *db, const struct tm_event *next, struct tm_err *err)
 {
@@ -101,7 +133,9 @@ an_flush_txn(void *app, PGconn *db, const struct tm_event *next, struct tm_err *
         !an_sale_batch_full(b))
         return TM_OK; /* one more for the batch */
     rc = an_db_sale_batch_write(db, b, skipped, sizeof skipped, err);
-    if (rc == TM_OK && skipped[0])
+    if (rc == TM_INVALID)
+        rc = flush_each(db, b, err);
+    else if (rc == TM_OK && skipped[0])
         tm_log_warn(NULL, "sale.applied_before", "ids=%s note=\"passed over: nothing changed\"",
                     skipped);
     if (rc == TM_OK)

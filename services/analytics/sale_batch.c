@@ -54,3 +54,15 @@ an_sale_batch_add(struct an_sale_batch *b, const struct an_sale *s, struct tm_er
     }
     return TM_OK;
 }
+
+void
+an_sale_batch_pick(const struct an_sale_batch *b, int i, struct an_sale_batch *one)
+{
+    int64_t id = b->sales[i].id;
+
+    an_sale_batch_clear(one);
+    one->sales[one->n++] = b->sales[i];
+    for (int j = 0; j < b->n_lines; j++)
+        if (b->lines[j].sale_id == id)
+            one->lines[one->n_lines++] = b->lines[j];
+}

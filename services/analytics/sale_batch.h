@@ -55,4 +55,8 @@ int an_sale_batch_full(const struct an_sale_batch *b);
 TM_MUSTCHECK enum tm_code an_sale_batch_add(struct an_sale_batch *b, const struct an_sale *s,
                                             struct tm_err *err);
 
+/* Empties one and holds in it the i-th sale of b (0 ≤ i < b->n) with its
+ * lines: a sale written alone when the whole batch was refused. */
+void an_sale_batch_pick(const struct an_sale_batch *b, int i, struct an_sale_batch *one);
+
 #endif

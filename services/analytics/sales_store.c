@@ -220,14 +220,25 @@ an_db_sale_batch_write(PGconn *db, const struct an_sale_batch *b, char *skipped,
         rc = tm_err_set(err, TM_INTERNAL, "lines", "a batch of %d sales does not fit", b->n);
     for (int i = 0; i < 14 && rc == TM_OK; i++)
         params[i] = a[i].p;
+    /* in a savepoint: refused, it leaves the page's transaction usable
+     * (the caller may write the sales one at a time) */
     if (rc == TM_OK)
+        rc = tm_db_exec(db, "SAVEPOINT an_batch", 0, NULL, NULL, err);
+    if (rc == TM_OK) {
         rc = tm_db_exec(db, SALE_BATCH_ADD, 14, params, &r, err);
-    if (rc == TM_OK && tm_db_i64(r, 0, 0) > 0)
-        rc = tm_err_set(err, TM_UNAVAIL, "store_id",
-                        "store %lld of %lld sales is not in the copy yet: retried",
-                        (long long)tm_db_i64(r, 0, 1), (long long)tm_db_i64(r, 0, 0));
-    else if (rc == TM_OK)
-        tm_db_copy(skipped, size, r, 0, 2);
+        if (rc == TM_OK && tm_db_i64(r, 0, 0) > 0)
+            rc = tm_err_set(err, TM_UNAVAIL, "store_id",
+                            "store %lld of %lld sales is not in the copy yet: retried",
+                            (long long)tm_db_i64(r, 0, 1), (long long)tm_db_i64(r, 0, 0));
+        else if (rc == TM_OK)
+            tm_db_copy(skipped, size, r, 0, 2);
+        struct tm_err back = {0};
+        if (tm_db_exec(
+                db, rc == TM_OK ? "RELEASE SAVEPOINT an_batch" : "ROLLBACK TO SAVEPOINT an_batch",
+                0, NULL, NULL, &back) != TM_OK &&
+            rc == TM_OK)
+            rc = tm_err_set(err, back.code, back.field, "%s", back.message);
+    }
     PQclear(r);
     for (int i = 0; i < 14; i++)
         tm_buf_fini(&a[i]);

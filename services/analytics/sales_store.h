@@ -28,7 +28,10 @@ TM_MUSTCHECK enum tm_code an_db_upsert_store(PGconn *db, const char *const *f, s
  * what the sales one by one would have added. TM_UNAVAIL when a sale's
  * store is not in the copy yet (nothing written; the subscriber retries the
  * batch later: never guessed). A sale that is there already adds nothing;
- * skipped[size] gets their ids, comma-separated ("" when none; cut to fit). */
+ * skipped[size] gets their ids, comma-separated ("" when none; cut to fit).
+ * Written in a savepoint: on failure (TM_INVALID: a foreign key, check or
+ * cast refused one of the sales) nothing is written and the transaction
+ * stays usable. */
 TM_MUSTCHECK enum tm_code an_db_sale_batch_write(PGconn *db, const struct an_sale_batch *b,
                                                  char *skipped, size_t size, struct tm_err *err);
 

@@ -363,6 +363,37 @@ positions_of(const struct rp_dist *d, int R, int days, double q, struct position
         P->uniform = 1;
 }
 
+/* Merge the offsets onto at most `cap` equal cells of their range, each
+ * cell's count kept and its offsets replaced by their count-weighted
+ * mean, so the shortage's cost is at most `cap` positions whatever the
+ * lead time and review (docs/reorder.md, "Bounded work"). */
+static void
+positions_merge(struct positions *P, int cap)
+{
+    if (P->uniform || P->n <= cap)
+        return;
+    double lo = P->x[0], hi = P->x[0];
+    for (int i = 1; i < P->n; i++) {
+        lo = fmin(lo, P->x[i]);
+        hi = fmax(hi, P->x[i]);
+    }
+    double *sw = tm_xmalloc(2 * sizeof *sw * (size_t)cap), *swx = sw + cap;
+    memset(sw, 0, 2 * sizeof *sw * (size_t)cap);
+    for (int i = 0; i < P->n; i++) {
+        int b = hi > lo ? (int)((P->x[i] - lo) / (hi - lo) * cap) : 0;
+        b = b < 0 ? 0 : b >= cap ? cap - 1 : b;
+        sw[b] += P->w[i];
+        swx[b] += P->w[i] * P->x[i];
+    }
+    P->n = 0;
+    for (int b = 0; b < cap; b++)
+        if (sw[b] > 0) {
+            P->x[P->n] = swx[b] / sw[b];
+            P->w[P->n++] = sw[b];
+        }
+    free(sw);
+}
+
 static void
 positions_free(struct positions *P)
 {
@@ -513,6 +544,7 @@ rp_policy(const struct rp_input *in, struct rp_result *out, struct tm_err *err)
     double q = (double)out->order_size, s = 0;
     struct positions P;
     positions_of(d, R, rp_horizon_needed(&in->lead, R), q, &P);
+    positions_merge(&P, in->renewal_points > 0 ? in->renewal_points : RP_RENEWAL_POINTS);
     out->renewal = !P.uniform;
     if (out->review_mean <= DEMAND_MIN)
         out->order_share = 0;

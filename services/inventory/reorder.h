@@ -46,6 +46,7 @@
 #define RP_MAX_HORIZON 200       /* days of demand a distribution holds, at most */
 #define RP_REVIEW_MAX 90         /* review period, days */
 #define RP_QUANTITY_MAX 10000000 /* units: larger quantities are refused */
+#define RP_RENEWAL_POINTS 256    /* positions between orders costed, at most (reorder.c) */
 
 /* The demand of one (store, product) as the engine forecast it. */
 struct rp_dist {
@@ -98,6 +99,7 @@ struct rp_input {
     int64_t reserved;      /* ≥ 0 */
     int64_t incoming_due;  /* ordered units due within the lead time, ≥ 0 */
     int64_t today_day;     /* days since the epoch */
+    int renewal_points;    /* positions between orders costed, at most; 0: RP_RENEWAL_POINTS */
 };
 
 enum rp_urgency {

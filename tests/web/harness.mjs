@@ -168,7 +168,9 @@ export async function openSignedOut(path = '/') {
  * violation (rule, impact, what to fix, the first offending elements).
  */
 export async function axe(page, { exclude = [] } = {}) {
-  await page.addScriptTag({ content: AXE_SRC });
+  // evaluated, not added as an inline <script>: the app's CSP
+  // (deploy/nginx.conf.in) refuses inline scripts, as it should
+  await page.evaluate(AXE_SRC);
   const res = await page.evaluate(async (ex) => {
     const ctx = ex.length ? { exclude: ex.map((s) => [s]) } : document;
     return await window.axe.run(ctx, { resultTypes: ['violations'] });

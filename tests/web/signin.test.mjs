@@ -62,3 +62,26 @@ test('sign in, a refused token refreshed by rotation, sign out revokes', async (
   await shot(page, 'signed-out');
   await context.close();
 });
+
+// A `next` that a browser would read as another host (`//evil.example`, or
+// `/\evil.example`, which URL parsing turns into the same) is not followed:
+// after sign-in the app opens the dashboard on its own origin (safeNext in
+// src/router.js), with no error thrown.
+for (const next of ['/\\evil.example', '//evil.example']) {
+  test(`sign-in with next=${next} lands on the dashboard`, async () => {
+    const u = (await users()).store_manager;
+    const { page, context } = await openSignedOut(`/signin?next=${encodeURIComponent(next)}`);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const origin = new URL(page.url()).origin;
+    await page.getByLabel('Email').fill(u.email);
+    await page.getByLabel('Password').fill(u.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    const at = new URL(page.url());
+    assert.equal(at.origin, origin);
+    assert.equal(at.pathname, '/');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}

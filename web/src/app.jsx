@@ -3,7 +3,7 @@
 // names (loaded on first visit). Pages never touch the shell (docs/web.md).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes, signInPath } from './routes.js';
-import { Link, match, navigate, useLocation } from './router.js';
+import { Link, match, navigate, safeNext, useLocation } from './router.js';
 import { can, signOut, useSession } from './session.js';
 import { resetStores } from './stores.js';
 import { ErrorBox } from './components/ErrorBox.jsx';
@@ -116,7 +116,7 @@ export function App() {
   const signedIn = session.status === 'signed_in';
 
   useEffect(() => {
-    if (signedIn && path === signInPath) navigate(search.get('next') || '/', { replace: true });
+    if (signedIn && path === signInPath) navigate(safeNext(search.get('next')), { replace: true });
   }, [signedIn, path]);
 
   if (session.status === 'loading') return <Loading label="Signing in…" />;

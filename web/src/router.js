@@ -11,6 +11,19 @@ function here() {
   return { path: location.pathname, search: new URLSearchParams(location.search) };
 }
 
+/** A `next` to go to after sign-in: a path on this origin (its path, query
+ * and hash), else '/' — so `//evil.example` or `/\evil.example` (which a
+ * browser reads as another host) never reach history.pushState. */
+export function safeNext(next) {
+  if (typeof next !== 'string' || !next.startsWith('/')) return '/';
+  try {
+    const u = new URL(next, location.origin);
+    return u.origin === location.origin ? u.pathname + u.search + u.hash : '/';
+  } catch {
+    return '/';
+  }
+}
+
 /** Goes to path ("/inventory?store_id=2"); replace: no new history entry. */
 export function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', path);

@@ -12,6 +12,7 @@
 #include "tests/unit/analytics/suites.h"
 
 static struct an_sale_batch batch; /* ~250 KiB: not on the test's stack */
+static struct an_sale_batch one;
 
 static void
 make_sale(struct an_sale *s, int64_t id, enum an_sale_status status, int n_lines)
@@ -48,6 +49,40 @@ START_TEST(test_completed_keeps_lines_declined_none)
     ck_assert_str_eq(batch.sales[0].occurred_at, "2026-11-20T23:30:00.000Z");
     an_sale_batch_clear(&batch);
     ck_assert_int_eq(batch.n + batch.n_lines, 0);
+}
+END_TEST
+
+/* a refused batch is written one sale at a time: each picked with its own
+ * lines, none of another's */
+START_TEST(test_pick_one_sale_with_its_lines)
+{
+    struct an_sale s;
+    struct tm_err err;
+
+    an_sale_batch_clear(&batch);
+    make_sale(&s, 41, AN_SALE_COMPLETED, 2);
+    ck_assert_int_eq(an_sale_batch_add(&batch, &s, &err), TM_OK);
+    make_sale(&s, 42, AN_SALE_DECLINED, 3);
+    ck_assert_int_eq(an_sale_batch_add(&batch, &s, &err), TM_OK);
+    make_sale(&s, 43, AN_SALE_COMPLETED, 3);
+    ck_assert_int_eq(an_sale_batch_add(&batch, &s, &err), TM_OK);
+    one.n = 7; /* whatever it held is dropped */
+    an_sale_batch_pick(&batch, 2, &one);
+    ck_assert_int_eq(one.n, 1);
+    ck_assert_int_eq(one.sales[0].id, 43);
+    ck_assert_int_eq(one.n_lines, 3);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(one.lines[i].sale_id, 43);
+        ck_assert_int_eq(one.lines[i].product_id, 100 + i);
+    }
+    an_sale_batch_pick(&batch, 1, &one);
+    ck_assert_int_eq(one.sales[0].id, 42);
+    ck_assert_int_eq(one.sales[0].status, AN_SALE_DECLINED);
+    ck_assert_int_eq(one.n_lines, 0);
+    an_sale_batch_pick(&batch, 0, &one);
+    ck_assert_int_eq(one.n_lines, 2);
+    ck_assert_int_eq(batch.n, 3); /* the batch is unchanged */
+    ck_assert_int_eq(batch.n_lines, 5);
 }
 END_TEST
 
@@ -106,6 +141,7 @@ sale_batch_suite(void)
 
     tcase_add_test(tc, test_completed_keeps_lines_declined_none);
     tcase_add_test(tc, test_held_id_and_voided_refused_unchanged);
+    tcase_add_test(tc, test_pick_one_sale_with_its_lines);
     tcase_add_test(tc, test_full_before_a_largest_sale_cannot_fit);
     suite_add_tcase(s, tc);
     return s;

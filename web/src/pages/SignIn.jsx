@@ -2,7 +2,7 @@
 // refusal shows its message and field (a wrong password, a rate limit).
 import { useEffect, useState } from 'preact/hooks';
 import { signIn } from '../session.js';
-import { navigate } from '../router.js';
+import { navigate, safeNext } from '../router.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Field } from '../components/Field.jsx';
 
@@ -20,7 +20,7 @@ export default function SignIn({ next }) {
     setError(null);
     try {
       await signIn(email.trim(), password);
-      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true });
+      navigate(safeNext(next), { replace: true });
     } catch (err) {
       setError(err);
     } finally {
