@@ -1,7 +1,8 @@
 // tests/web/fixtures.mjs — data a browser test makes for itself through the
 // API (node fetch, as the admin), so no test leans on the sample data: a
-// category, products, a store, stock received, sales. Names carry the run's
-// time so files and reruns on one stack never collide.
+// category, products, a store, stock received, a supplier and its offer,
+// sales. Names carry the run's time so files and reruns on one stack never
+// collide.
 import assert from 'node:assert/strict';
 import { adminToken, call } from './harness.mjs';
 
@@ -53,4 +54,51 @@ export async function until(fn, ms = 15000, what = 'the condition') {
     assert.ok(Date.now() < end, `waited ${ms} ms for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The level of product at store: {on_hand, available, incoming, ...}. */
+export async function level(storeId, productId) {
+  return must('GET', `/api/v1/inventory/${storeId}/${productId}`, undefined, 200);
+}
+
+/** A new supplier without an ordering API (its POs are sent by hand). */
+export async function newSupplier(tag) {
+  const code = `w${RUN}-${tag}`.toLowerCase().replace(/[^a-z0-9-]/g, '');
+  return must('POST', '/api/v1/suppliers', { code, name: `Web ${tag} ${RUN}`, currency: 'USD' }, 201);
+}
+
+/** An offer of product from supplier: price breaks [[min_quantity, cents]], MOQ, pack, lead time. */
+export async function newOffer(supplierId, productId, { breaks = [[1, 250]], moq = 1, pack = 1, lead = 4 } = {}) {
+  return must('POST', `/api/v1/suppliers/${supplierId}/offers`, {
+    product_id: productId,
+    price_breaks: breaks.map(([q, p]) => ({ min_quantity: q, unit_price_cents: p })),
+    moq,
+    pack_size: pack,
+    lead_time_days: lead,
+  }, 201);
+}
+
+let sales = 0;
+
+/**
+ * Posts a sale as the admin (its own Idempotency-Key); waits while tm-txn
+ * has not yet heard of a new store or product (a 422 naming it).
+ */
+export async function sale(body) {
+  const key = `web-${RUN}-sale-${sales++}`;
+  const token = await adminToken();
+  for (let i = 0; ; i++) {
+    const r = await call('POST', '/api/v1/transactions', { token, body, headers: { 'Idempotency-Key': key } });
+    const unknown = r.status === 422 && r.body && r.body.error && /store_id|product_id|lines/.test(r.body.error.field || '');
+    if (r.status === 201 || !unknown || i >= 50) {
+      assert.equal(r.status, 201, `sale: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    }
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+/** The navigation's page links as the signed-in role sees them (their text). */
+export async function navItems(page) {
+  return page.locator('nav.main-nav a').allTextContents();
 }

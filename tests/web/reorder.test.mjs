@@ -6,33 +6,33 @@
 // choice's ranked breakdown shows that supplier; axe; screenshots.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ROLES, adminToken, axe, open, shot } from './harness.mjs';
-import { RUN, make, navItems, newOffer, newProduct, newStore, newSupplier, receive } from './data.mjs';
+import { ROLES, axe, open, shot } from './harness.mjs';
+import { RUN, must, navItems, newOffer, newProduct, newStore, newSupplier, receive } from './fixtures.mjs';
 
 const DAY = 86400000;
 const WRITERS = ['admin', 'store_manager', 'buyer']; // reorder.write (docs/security.md)
 
 /** A level at a new store that is due for reordering: {store, product, supplier, id}. */
-async function dueLevel(tok) {
-  const store = await newStore(tok, 'Reorder test');
-  const product = await newProduct(tok); // 200.00 a unit: its EOQ is weeks, not months
+async function dueLevel() {
+  const store = (await newStore('ro', 'Europe/London')).id;
+  const product = (await newProduct('ro', 30000, 20000)).id; // 300.00 a unit: its EOQ is weeks, not months
   const today = Math.floor(Date.now() / DAY);
-  await receive(tok, store, product, 2 * 28 + 4, new Date((today - 29) * DAY).toISOString());
+  await receive(store, product, 2 * 28 + 4, new Date((today - 29) * DAY).toISOString());
   for (let d = today - 28; d < today; d++)
-    await make(tok, '/api/v1/stock-commits', {
+    await must('POST', '/api/v1/stock-commits', {
       sale_id: `web-${RUN}-ro-${product}-${d}`,
       lines: [{ store_id: store, product_id: product, quantity: 2 }],
       occurred_at: new Date(d * DAY + DAY / 2).toISOString(),
     });
-  const supplier = await newSupplier(tok, 'Reorder supplier');
-  await newOffer(tok, supplier.id, product, { moq: 6, pack: 6, lead: 4 });
-  const g = await make(tok, `/api/v1/inventory/generate-reorder-suggestion/${product}?store_id=${store}`, undefined, 201);
+  const supplier = await newSupplier('ro');
+  await newOffer(supplier.id, product, { moq: 6, pack: 6, lead: 4 });
+  const g = await must('POST', `/api/v1/inventory/generate-reorder-suggestion/${product}?store_id=${store}`, undefined, 201);
   assert.equal(g.suggestion.status, 'open', JSON.stringify(g));
   return { store, product, supplier, id: g.suggestion.id };
 }
 
 test('reorder: each role walks the suggestions; a buyer approves one and sees its PO linked', async () => {
-  const lvl = await dueLevel(await adminToken());
+  const lvl = await dueLevel();
   for (const role of ROLES) {
     const scoped = role === 'store_manager';
     const { page, context } = await open(role, scoped ? '/reorder' : `/reorder?status=any&store_id=${lvl.store}`);
@@ -96,8 +96,7 @@ test('reorder: each role walks the suggestions; a buyer approves one and sees it
 });
 
 test('reorder: a rejection needs its reason, and the API error names the field', async () => {
-  const tok = await adminToken();
-  const lvl = await dueLevel(tok);
+  const lvl = await dueLevel();
   const { page, context } = await open('admin', `/reorder/${lvl.id}`);
   await page.getByRole('button', { name: 'Reject' }).click();
   const err = page.locator('.error-box[data-field="reason"]');

@@ -7,17 +7,16 @@
 // screenshots.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { adminToken, axe, open, shot, users } from './harness.mjs';
-import { level, navItems, newOffer, newProduct, newSupplier } from './data.mjs';
+import { axe, open, shot, users } from './harness.mjs';
+import { level, navItems, newOffer, newProduct, newSupplier } from './fixtures.mjs';
 
 const READERS = ['admin', 'store_manager', 'buyer', 'analyst']; // supplier.read
 const OTHERS = ['fraud_analyst', 'viewer'];
 
 test('suppliers: readers walk suppliers and purchase orders; others do not get them', async () => {
-  const tok = await adminToken();
-  const product = await newProduct(tok, { price: 900, cost: 400 });
-  const sup = await newSupplier(tok, 'Walk supplier');
-  await newOffer(tok, sup.id, product, { breaks: [[1, 450], [24, 400]], moq: 6, pack: 6, lead: 3 });
+  const product = (await newProduct('sw', 900, 400)).id;
+  const sup = await newSupplier('walk');
+  await newOffer(sup.id, product, { breaks: [[1, 450], [24, 400]], moq: 6, pack: 6, lead: 3 });
   for (const role of READERS) {
     const { page, context } = await open(role, '/suppliers');
     const nav = await navItems(page);
@@ -56,11 +55,10 @@ test('suppliers: readers walk suppliers and purchase orders; others do not get t
 });
 
 test('purchase orders: a buyer creates and sends one; the store manager receives it and the stock goes up', async () => {
-  const tok = await adminToken();
   const store = (await users()).store_manager.stores[0];
-  const product = await newProduct(tok, { price: 900, cost: 400 });
-  const sup = await newSupplier(tok, 'PO supplier');
-  await newOffer(tok, sup.id, product, { breaks: [[1, 450]], moq: 6, pack: 6, lead: 2 });
+  const product = (await newProduct('po', 900, 400)).id;
+  const sup = await newSupplier('po');
+  await newOffer(sup.id, product, { breaks: [[1, 450]], moq: 6, pack: 6, lead: 2 });
 
   const b = await open('buyer', `/purchase-orders?supplier_id=${sup.id}`);
   await b.page.getByText('Create a purchase order').click();
@@ -84,7 +82,7 @@ test('purchase orders: a buyer creates and sends one; the store manager receives
   await shot(b.page, 'purchase-order-sent-buyer');
   await b.context.close();
 
-  const before = await level(tok, store, product);
+  const before = await level(store, product);
   const m = await open('store_manager', `/purchase-orders/${id}`);
   await m.page.locator(`[data-po="${id}"][data-status="sent"]`).waitFor();
   await m.page.getByRole('heading', { name: 'Receive' }).waitFor();
@@ -97,7 +95,7 @@ test('purchase orders: a buyer creates and sends one; the store manager receives
   await m.page.locator(`[data-po="${id}"][data-status="received"]`).waitFor();
   await m.page.locator(`[data-on-hand="${before.on_hand + 12}"]`).waitFor();
   assert.match(await m.page.locator('tr[data-product] [data-received]').textContent(), /12/);
-  assert.equal((await level(tok, store, product)).on_hand, before.on_hand + 12);
+  assert.equal((await level(store, product)).on_hand, before.on_hand + 12);
   await shot(m.page, 'purchase-order-received-store_manager');
   await m.context.close();
 });

@@ -7,19 +7,19 @@
 // threshold, labels the sale and sees it leave the queue. Axe; screenshots.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { adminToken, axe, open, shot } from './harness.mjs';
-import { RUN, navItems, newProduct, newStore, receive, sale } from './data.mjs';
+import { axe, open, shot } from './harness.mjs';
+import { RUN, navItems, newProduct, newStore, receive, sale } from './fixtures.mjs';
 
 const READERS = ['admin', 'store_manager', 'analyst', 'fraud_analyst']; // txn.read
 const REVIEWERS = ['admin', 'fraud_analyst']; // fraud.review
 
 /** A sale flagged for review at a new store: {a, b, flagged (the sale)}. */
-async function flaggedSale(tok) {
-  const a = await newStore(tok, 'Fraud test A');
-  const b = await newStore(tok, 'Fraud test B');
-  const product = await newProduct(tok, { price: 900, cost: 400 });
-  await receive(tok, a, product, 10);
-  await receive(tok, b, product, 10);
+async function flaggedSale() {
+  const a = (await newStore('fa', 'Europe/London')).id;
+  const b = (await newStore('fb', 'Europe/London')).id;
+  const product = (await newProduct('fr', 900, 400)).id;
+  await receive(a, product, 10);
+  await receive(b, product, 10);
   const card = `web-${RUN}-card-${a}`; // a card of its own: new to every store
   const body = (store) => ({
     store_id: store,
@@ -28,16 +28,15 @@ async function flaggedSale(tok) {
     payment_method: 'card',
     instrument: card,
   });
-  await sale(tok, body(a));
-  const flagged = await sale(tok, body(b));
+  await sale(body(a));
+  const flagged = await sale(body(b));
   assert.equal(flagged.fraud.decision, 'review', `the second store's sale is flagged: ${JSON.stringify(flagged.fraud)}`);
   assert.ok(flagged.fraud.rules.some((r) => r.code === 'card_stores_10m'), JSON.stringify(flagged.fraud));
   return { a, b, flagged };
 }
 
 test('transactions: readers walk the sales and a sale; the queue and statistics only for reviewers', async () => {
-  const tok = await adminToken();
-  const { b, flagged } = await flaggedSale(tok);
+  const { b, flagged } = await flaggedSale();
   for (const role of READERS) {
     const scoped = role === 'store_manager';
     const { page, context } = await open(role, scoped ? '/transactions' : `/transactions?store_id=${b}&decision=review`);
@@ -97,8 +96,7 @@ test('transactions: readers walk the sales and a sale; the queue and statistics 
 });
 
 test('fraud review: an analyst labels a flagged sale and it leaves the queue', async () => {
-  const tok = await adminToken();
-  const { b, flagged } = await flaggedSale(tok);
+  const { b, flagged } = await flaggedSale();
   const { page, context } = await open('fraud_analyst', `/fraud?store_id=${b}`);
   await page.getByRole('heading', { level: 1, name: 'Fraud review' }).waitFor();
   const link = page.getByRole('link', { name: `#${flagged.id}`, exact: true });
