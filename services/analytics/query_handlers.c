@@ -252,6 +252,7 @@ enum tm_code
 an_h_hourly_sales(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct anq_hourly_row *rows = NULL;
+    const char *after = NULL;
     struct req q;
     int n = 0, found = 1;
     enum tm_code rc;
@@ -265,6 +266,13 @@ an_h_hourly_sales(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return tm_err_set(err, TM_INVALID, "category_id", "no category with this id");
     if (q.fmt == ANQ_CSV)
         return hourly_csv_page(ctx, &q, rep, err);
+    /* a documented parameter, but of the CSV export only */
+    if ((rc = tm_ctx_query_str(ctx, TM_PAGE_AFTER_PARAM, ANQ_AFTER_SIZE - 1, &after, err)) != TM_OK)
+        return rc;
+    if (after)
+        return tm_err_set(err, TM_INVALID, TM_PAGE_AFTER_PARAM,
+                          "page_after continues a streamed CSV export (format=csv); a JSON answer "
+                          "is whole");
     rows = tm_xcalloc(ANQ_HOURLY_ROWS_MAX + 1, sizeof *rows);
     if ((rc = an_qdb_hourly(ctx->db, &q.f, rows, ANQ_HOURLY_ROWS_MAX, &n, err)) != TM_OK)
         goto out;
