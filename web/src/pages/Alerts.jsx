@@ -341,7 +341,7 @@ function SilencesView({ search }) {
       title: 'Actions',
       render: (s) =>
         s.active || Date.parse(s.starts_at) > Date.now() ? (
-          <button type="button" class="secondary" onClick={() => end(s)} aria-label={`End silence ${s.id}`}>
+          <button type="button" class="secondary" onClick={() => end(s)} aria-label={`End now: silence ${s.id}`}>
             End now
           </button>
         ) : null,
