@@ -106,7 +106,7 @@ test('an admin creates a silence and ends it', async () => {
   const row = page.locator('table:has(caption:text-is("Silences")) tbody tr', { hasText: `web silence ${tag}` });
   await row.waitFor();
   await shot(page, 'alerts-silences-admin');
-  await row.getByRole('button', { name: `End silence ${id}` }).click();
+  await row.getByRole('button', { name: `End now: silence ${id}` }).click();
   await page.getByRole('status').filter({ hasText: `Silence ${id} ended.` }).waitFor();
   const r = await call('GET', '/api/v1/silences?active=true&limit=200', { token: await adminToken() });
   assert.ok(!r.body.items.some((s) => String(s.id) === id), 'the silence is no longer active');
