@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { before, test } from 'node:test';
 import { ROLES, adminToken, axe, call, open, shot } from './harness.mjs';
-import { RUN, must, newProduct, newStore, receive, until } from './fixtures.mjs';
+import { newProduct, newStore, receive, sale, until } from './fixtures.mjs';
 
 let store;
 let product;
@@ -16,14 +16,9 @@ before(async () => {
   store = await newStore('an');
   product = await newProduct('an', 1250, 700);
   await receive(store.id, product.id, 50);
-  const sale = await must(
-    'POST',
-    '/api/v1/transactions',
-    { store_id: store.id, lines: [{ product_id: product.id, quantity: 3, unit_price: 12.5 }], channel: 'pos', payment_method: 'cash' },
-    201,
-    { 'Idempotency-Key': `web-an-${RUN}` },
-  );
-  assert.ok(sale.id, JSON.stringify(sale));
+  // sale() waits while tm-txn has not yet heard of the new store or product
+  const posted = await sale({ store_id: store.id, lines: [{ product_id: product.id, quantity: 3, unit_price: 12.5 }], channel: 'pos', payment_method: 'cash' });
+  assert.ok(posted.id, JSON.stringify(posted));
   // the read models follow the sale's event: wait until the report has it
   await until(
     async () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { adminToken, call } from './harness.mjs';
 
 export const RUN = `${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
+let made = 0; // a file may make several of one kind with one tag
 
 /** An API call as the admin that must answer `want`; its body. */
 export async function must(method, path, body, want = [200, 201], headers = {}) {
@@ -22,16 +23,17 @@ export async function firstStore() {
 
 /** A new store (time zone tz). */
 export async function newStore(tag, tz = 'America/New_York') {
-  const code = `W${RUN}${tag}`.toUpperCase().replace(/[^A-Z0-9-]/g, '').slice(0, 16);
+  const code = `W${RUN}${made++}${tag}`.toUpperCase().replace(/[^A-Z0-9-]/g, '').slice(0, 16);
   return must('POST', '/api/v1/stores', { code, name: `Web ${tag} ${RUN}`, city: 'Testville', time_zone: tz });
 }
 
 /** A new product in a new category; price and cost in cents. */
 export async function newProduct(tag, price = 1250, cost = 700) {
-  const cat = await must('POST', '/api/v1/categories', { name: `Web ${tag} ${RUN}` });
+  const k = made++;
+  const cat = await must('POST', '/api/v1/categories', { name: `Web ${tag} ${RUN} ${k}` });
   return must('POST', '/api/v1/products', {
-    sku: `web-${tag}-${RUN}`,
-    name: `Web ${tag} ${RUN}`,
+    sku: `web-${tag}-${RUN}-${k}`,
+    name: `Web ${tag} ${RUN} ${k}`,
     category_id: cat.id,
     unit_price_cents: price,
     unit_cost_cents: cost,
@@ -63,7 +65,7 @@ export async function level(storeId, productId) {
 
 /** A new supplier without an ordering API (its POs are sent by hand). */
 export async function newSupplier(tag) {
-  const code = `w${RUN}-${tag}`.toLowerCase().replace(/[^a-z0-9-]/g, '');
+  const code = `w${RUN}-${made++}-${tag}`.toLowerCase().replace(/[^a-z0-9-]/g, '');
   return must('POST', '/api/v1/suppliers', { code, name: `Web ${tag} ${RUN}`, currency: 'USD' }, 201);
 }
 
