@@ -8,13 +8,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { axe, open, shot } from './harness.mjs';
-import { RUN, navItems, newProduct, newStore, receive, sale } from './fixtures.mjs';
+import { RUN, must, navItems, newProduct, newStore, receive, sale } from './fixtures.mjs';
 
 const READERS = ['admin', 'store_manager', 'analyst', 'fraud_analyst']; // txn.read
 const REVIEWERS = ['admin', 'fraud_analyst']; // fraud.review
 
-/** A sale flagged for review at a new store: {a, b, flagged (the sale)}. */
+/**
+ * A sale flagged for review at a new store: {a, b, flagged (the sale)}.
+ * The default rule set (version 1) is made current first: the C suites that
+ * run before these publish rule sets of their own.
+ */
 async function flaggedSale() {
+  const defaults = await must('GET', '/api/v1/fraud/rules/1', undefined, 200);
+  await must('POST', '/api/v1/fraud/rules', { ...defaults.rules, note: 'web tests: the default rule set' }, 201);
   const a = (await newStore('fa', 'Europe/London')).id;
   const b = (await newStore('fb', 'Europe/London')).id;
   const product = (await newProduct('fr', 900, 400)).id;
