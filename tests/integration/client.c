@@ -410,6 +410,14 @@ set_rules(const char *doc)
     return version;
 }
 
+void
+restore_rules(void)
+{
+    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
+              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
+              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
+}
+
 long long
 cash_sale(const char *key, long long store, long long p)
 {

@@ -113,6 +113,9 @@ long long cash_sale(const char *key, long long store, long long p);
 int post_sale(const char *key, const char *body, struct resp *r);
 /* Publishes a fraud rule set (admin, expects 201); returns its version. */
 long long set_rules(const char *doc);
+/* Publishes the plain rule set the fraud and txn tests leave behind them
+ * (one amount rule; the seed's defaults are version 1). */
+void restore_rules(void);
 /* Receives qty units of product at store. */
 void receive(long long store, long long product, int qty);
 /* Waits until tm-txn's copy of the catalogue (fed by inventory's events)
@@ -125,6 +128,7 @@ long long stock_level(const char *col, long long store, long long product);
 void wait_stock_level(const char *col, long long store, long long product, long long want);
 Suite *txn_suite(void);
 Suite *fraud_suite(void);
+Suite *fraud_void_suite(void);
 Suite *forecast_suite(void);
 Suite *calendar_suite(void);
 Suite *catalogue_suite(void);

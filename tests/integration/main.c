@@ -67,6 +67,7 @@ main(void)
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, txn_suite());
     srunner_add_suite(sr, fraud_suite());
+    srunner_add_suite(sr, fraud_void_suite());
     srunner_add_suite(sr, analytics_models_suite());
     srunner_add_suite(sr, overview_suite());
     srunner_add_suite(sr, report_suite());

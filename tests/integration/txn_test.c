@@ -234,15 +234,6 @@ START_TEST(test_short_and_bad_input_store_nothing)
 }
 END_TEST
 
-/* A plain rule set for the tests that follow (the seed's is version 1). */
-static void
-restore_rules(void)
-{
-    set_rules("{\"note\":\"back to the defaults for other tests\",\"review_threshold\":60,"
-              "\"decline_threshold\":85,\"rules\":[{\"code\":\"amount_over_5000\",\"kind\":"
-              "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
-}
-
 START_TEST(test_decline_review_and_risk)
 {
     long long store = new_store(), product = new_product(), cust, id;
