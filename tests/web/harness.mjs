@@ -89,6 +89,26 @@ export async function apiLogin(email, password) {
   }
 }
 
+/**
+ * Signs in through the page's form (fills Email and Password, presses Sign
+ * in) and returns the status of POST /api/v1/auth/login. Every test signs in
+ * from this one address, so the per-address login limit can answer 429: as
+ * apiLogin does, that is waited out (Retry-After) and the button pressed again.
+ */
+export async function signInForm(page, email, password) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  for (let i = 0; ; i++) {
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const r = await answer;
+    if (r.status() !== 429 || i >= 3) return r.status();
+    const wait = Number(r.headers()['retry-after'] || 10);
+    console.log(`# login limit reached: waiting ${wait} s`);
+    await sleep(Math.min(wait, 65) * 1000);
+  }
+}
+
 let adminTok = null;
 /** An admin access token (one login per test file). */
 export async function adminToken() {

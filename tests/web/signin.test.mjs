@@ -5,16 +5,14 @@
 // session's tokens at the server and shows the sign-in form again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axe, call, openSignedOut, shot, users } from './harness.mjs';
+import { axe, call, openSignedOut, shot, signInForm, users } from './harness.mjs';
 
 const session = (page) => page.evaluate(() => JSON.parse(sessionStorage.getItem('tm.session')));
 
 test('a wrong password is refused with its message and field', async () => {
   const u = (await users()).viewer;
   const { page, context } = await openSignedOut('/');
-  await page.getByLabel('Email').fill(u.email);
-  await page.getByLabel('Password').fill('not-the-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  assert.equal(await signInForm(page, u.email, 'not-the-password'), 401);
   const box = page.getByRole('alert');
   await box.waitFor();
   assert.match(await box.textContent(), /wrong email or password/);
@@ -29,9 +27,7 @@ test('a wrong password is refused with its message and field', async () => {
 test('sign in, a refused token refreshed by rotation, sign out revokes', async () => {
   const u = (await users()).store_manager;
   const { page, context } = await openSignedOut('/');
-  await page.getByLabel('Email').fill(u.email);
-  await page.getByLabel('Password').fill(u.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  assert.equal(await signInForm(page, u.email, u.password), 200);
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
   assert.equal(await page.locator('.who-name').getAttribute('data-role'), 'store_manager');
   const first = await session(page);
@@ -74,9 +70,7 @@ for (const next of ['/\\evil.example', '//evil.example']) {
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     const origin = new URL(page.url()).origin;
-    await page.getByLabel('Email').fill(u.email);
-    await page.getByLabel('Password').fill(u.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    assert.equal(await signInForm(page, u.email, u.password), 200);
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     const at = new URL(page.url());
     assert.equal(at.origin, origin);
