@@ -170,8 +170,8 @@ TM_MUSTCHECK enum tm_code inv_db_transfer_set_status(PGconn *db, int64_t id, con
 TM_MUSTCHECK enum tm_code inv_db_transfer_line_received(PGconn *db, int64_t id, int64_t product_id,
                                                         int64_t received, const char *reason,
                                                         struct tm_err *err);
-/* Transfers touching f->store_id (from or to) and f->type as status, paged;
- * out holds headers only (n_lines = 0). */
+/* Transfers touching f->store_id (from or to) and f->type as status, paged,
+ * each with its lines. */
 TM_MUSTCHECK enum tm_code inv_db_transfers_list(PGconn *db, const struct inv_stock_filter *f,
                                                 const struct tm_page *pg, struct inv_transfer *out,
                                                 int *n, struct tm_err *err);

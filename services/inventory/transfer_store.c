@@ -88,12 +88,59 @@ inv_db_transfer_create(PGconn *db, struct inv_transfer *t, struct tm_err *err)
     return rc;
 }
 
+/* Fills the lines of the n transfers in t (their ids set), in one
+ * statement; a transfer keeps at most INV_LINES_MAX lines, as created. */
+static enum tm_code
+transfer_lines(PGconn *db, struct inv_transfer *t, int n, struct tm_err *err)
+{
+    struct tm_buf ids;
+    const char *params[1];
+    PGresult *r = NULL;
+    enum tm_code rc;
+
+    for (int i = 0; i < n; i++)
+        t[i].n_lines = 0;
+    if (n == 0)
+        return TM_OK;
+    tm_buf_init(&ids, (size_t)n * 24 + 16);
+    if (tm_db_int_array(&ids, &t[0].id, sizeof t[0], n) != TM_OK) {
+        tm_buf_fini(&ids);
+        return tm_err_set(err, TM_INTERNAL, NULL, "transfer ids did not fit");
+    }
+    params[0] = ids.p;
+    rc = tm_db_exec(db,
+                    "SELECT transfer_id, product_id, quantity, COALESCE(received, -1), reason"
+                    " FROM inventory.transfer_lines WHERE transfer_id = ANY($1::bigint[])"
+                    " ORDER BY transfer_id, product_id",
+                    1, params, &r, err);
+    tm_buf_fini(&ids);
+    if (rc != TM_OK)
+        return rc;
+    for (int i = 0, at = 0; i < PQntuples(r); i++) {
+        int64_t id = tm_db_i64(r, i, 0);
+        struct inv_transfer_line *l;
+
+        while (at < n && t[at].id != id) /* both in id order */
+            at++;
+        if (at == n)
+            break;
+        if (t[at].n_lines == INV_LINES_MAX)
+            continue;
+        l = &t[at].lines[t[at].n_lines++];
+        l->product_id = tm_db_i64(r, i, 1);
+        l->quantity = tm_db_i64(r, i, 2);
+        l->received = tm_db_i64(r, i, 3);
+        tm_db_copy(l->reason, sizeof l->reason, r, i, 4);
+    }
+    PQclear(r);
+    return TM_OK;
+}
+
 enum tm_code
 inv_db_transfer_get(PGconn *db, int64_t id, int lock, struct inv_transfer *out, struct tm_err *err)
 {
     struct tm_db_int nid;
     const char *params[1] = {tm_db_int(&nid, id)};
-    PGresult *r = NULL;
     enum tm_code rc = tm_db_one(db,
                                 lock ? "SELECT " TRANSFER_COLS " FROM inventory.transfers"
                                        " WHERE id = $1 FOR UPDATE"
@@ -101,25 +148,7 @@ inv_db_transfer_get(PGconn *db, int64_t id, int lock, struct inv_transfer *out, 
                                        " WHERE id = $1",
                                 1, params, transfer_fn, out, "transfer", err);
 
-    if (rc != TM_OK)
-        return rc;
-    rc = tm_db_exec(db,
-                    "SELECT product_id, quantity, COALESCE(received, -1), reason"
-                    " FROM inventory.transfer_lines WHERE transfer_id = $1 ORDER BY product_id",
-                    1, params, &r, err);
-    if (rc == TM_OK) {
-        int rows = PQntuples(r);
-
-        out->n_lines = rows < INV_LINES_MAX ? rows : INV_LINES_MAX;
-        for (int i = 0; i < out->n_lines; i++) {
-            out->lines[i].product_id = tm_db_i64(r, i, 0);
-            out->lines[i].quantity = tm_db_i64(r, i, 1);
-            out->lines[i].received = tm_db_i64(r, i, 2);
-            tm_db_copy(out->lines[i].reason, sizeof out->lines[i].reason, r, i, 3);
-        }
-    }
-    PQclear(r);
-    return rc;
+    return rc == TM_OK ? transfer_lines(db, out, 1, err) : rc;
 }
 
 enum tm_code
@@ -160,14 +189,16 @@ inv_db_transfers_list(PGconn *db, const struct inv_stock_filter *f, const struct
                              f->store_id ? tm_db_int(&store, f->store_id) : NULL, f->type,
                              f->store_scope};
 
-    return tm_db_many(db,
-                      "SELECT " TRANSFER_COLS " FROM inventory.transfers WHERE id > $1"
-                      " AND ($3::bigint IS NULL OR from_store_id = $3 OR to_store_id = $3)"
-                      " AND ($4::text IS NULL OR status = $4)"
-                      " AND ($5::bigint[] IS NULL OR from_store_id = ANY($5::bigint[])"
-                      " OR to_store_id = ANY($5::bigint[]))"
-                      " ORDER BY id LIMIT $2",
-                      5, params, transfer_fn, out, sizeof *out, n, err);
+    enum tm_code rc = tm_db_many(db,
+                                 "SELECT " TRANSFER_COLS " FROM inventory.transfers WHERE id > $1"
+                                 " AND ($3::bigint IS NULL OR from_store_id = $3 OR to_store_id = $3)"
+                                 " AND ($4::text IS NULL OR status = $4)"
+                                 " AND ($5::bigint[] IS NULL OR from_store_id = ANY($5::bigint[])"
+                                 " OR to_store_id = ANY($5::bigint[]))"
+                                 " ORDER BY id LIMIT $2",
+                                 5, params, transfer_fn, out, sizeof *out, n, err);
+
+    return rc == TM_OK ? transfer_lines(db, out, *n, err) : rc;
 }
 
 /* ---------------------------------------------------------- reservations */

@@ -345,6 +345,34 @@ START_TEST(test_transfer_ship_receive_cancel)
     post_expect(path, NULL, 200, NULL);
     ck_assert_int_eq(level(from, p, "reserved"), 0);
     ck_assert_int_eq(level(from, p, "on_hand"), 4);
+    /* the list shows each transfer with its lines, as one transfer's read does */
+    snprintf(path, sizeof path, "/api/v1/transfers?store_id=%lld", to);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    {
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(r.json, "items"), *it;
+        int seen = 0;
+
+        ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+        cJSON_ArrayForEach(it, items)
+        {
+            const cJSON *lines = cJSON_GetObjectItemCaseSensitive(it, "lines");
+            const cJSON *l0 = cJSON_GetArrayItem(lines, 0);
+            long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(it, "id"));
+
+            ck_assert_int_eq(cJSON_GetArraySize(lines), 1);
+            ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "product_id")), p);
+            ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "quantity")),
+                             id == t ? 6 : 3);
+            if (id == t) {
+                ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "received")), 5);
+                ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(l0, "reason")), "one broken");
+            }
+            seen += id == t || id == t2;
+        }
+        ck_assert_int_eq(seen, 2);
+    }
+    resp_free(&r);
     assert_ledger_invariant();
 }
 END_TEST
