@@ -374,9 +374,11 @@ post_all(struct seed *sd, int64_t *posted, int64_t *failed)
     free(w);
 }
 
-/* Flagged sales get the generator's label, as a fraud analyst would. */
+/* Flagged sales before `before_s` get the generator's label, as a fraud
+ * analyst would; the later ones are left waiting in the review queue, as
+ * a day's flags are before the analysts reach them. */
 static int64_t
-review(struct seed *sd)
+review(struct seed *sd, int64_t before_s)
 {
     int64_t n = 0, next = tm_mono_ms() + PROGRESS_MS;
 
@@ -389,7 +391,7 @@ review(struct seed *sd)
         cJSON *json = NULL;
         int status = 0;
 
-        if (!j->sale_id || !j->flagged)
+        if (!j->sale_id || !j->flagged || j->ts_s >= before_s)
             continue;
         snprintf(path, sizeof path, "/api/v1/transactions/%" PRId64 "/review", j->sale_id);
         snprintf(body, sizeof body, "{\"label\":\"%s\",\"note\":\"sample label\"}",
@@ -519,7 +521,7 @@ run(PGconn *db, struct seed *sd, struct tm_err *err)
     tm_log_info(NULL, "seed.built", "sales=%" PRId64 " days=%d customers=%d new_accounts=%" PRId64,
                 sd->n_jobs, cfg->days, cfg->customers, sd->n_new);
     post_all(sd, &posted, &failed);
-    reviewed = review(sd);
+    reviewed = review(sd, g.end_s - 86400); /* the last day's flags wait */
     tm_log_info(NULL, "seed.done",
                 "sales=%" PRId64 " failed=%" PRId64 " reviewed=%" PRId64 " ms=%" PRId64, posted,
                 failed, reviewed, tm_mono_ms() - t0);
