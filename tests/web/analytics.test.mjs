@@ -75,6 +75,7 @@ test('a sale shows in the reports; rank by units; CSV download; a half range is 
 
   // from without to: the API's 400 names `to`, shown with its field
   await page.getByLabel('From (local day)').fill('2026-01-01');
+  await page.getByLabel('To (local day, included)').fill('');
   const err = top.locator('.error-box[role="alert"]');
   await err.waitFor();
   assert.equal(await err.getAttribute('data-field'), 'to', await err.textContent());

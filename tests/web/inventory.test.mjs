@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ROLES, axe, open, shot } from './harness.mjs';
-import { firstStore, newProduct } from './fixtures.mjs';
+import { firstStore, level, must, newProduct, newStore, receive } from './fixtures.mjs';
 
 const WRITERS = ['admin', 'store_manager']; // stock.write (docs/security.md#roles)
 let store;
@@ -94,5 +94,68 @@ test('a store manager records a receipt: the level and the ledger change', async
   assert.equal((await mv.first().locator('[data-col="quantity"]').textContent()).trim(), '7');
   await axe(page);
   await shot(page, 'inventory-ledger-after-receipt');
+  await context.close();
+});
+
+test("a store manager changes a level's settings: the API's refusal by field, then the saved values", async () => {
+  const p = await newProduct('inv-set');
+  await receive(store.id, p.id, 5);
+  const { page, context } = await open('store_manager', `/inventory?view=product&product_id=${p.id}`);
+  await page.getByRole('button', { name: `Settings at ${store.name}` }).click();
+  const form = page.locator('form', { has: page.getByRole('heading', { name: /Settings of/ }) });
+  await form.getByText(p.name).waitFor(); // the heading names the product, not its id
+  await form.getByLabel('Reorder point').fill('-4');
+  await form.getByRole('button', { name: 'Save settings' }).click();
+  const err = form.locator('.error-box[role="alert"]');
+  await err.waitFor();
+  assert.equal(await err.getAttribute('data-field'), 'reorder_point', await err.textContent());
+  assert.equal(await form.getByLabel('Reorder point').getAttribute('aria-invalid'), 'true');
+  assert.equal((await level(store.id, p.id)).reorder_point, 0, 'a refused change changed nothing');
+
+  await form.getByLabel('Reorder point').fill('9');
+  await form.getByLabel('Safety stock').fill('3');
+  await form.getByRole('button', { name: 'Save settings' }).click();
+  await form.locator('[data-saved-reorder-point="9"]').waitFor();
+  const l = await level(store.id, p.id);
+  assert.equal(l.reorder_point, 9);
+  assert.equal(l.safety_stock, 3);
+  // 5 on hand is now under the reorder point: the row says low
+  await page.locator('.paged-table tbody tr', { hasText: store.name }).locator('[data-status="low"]').waitFor();
+  await axe(page);
+  await shot(page, 'inventory-level-settings');
+  await context.close();
+});
+
+test('a transfer received with a shortfall: the difference and its reason stay on the line', async () => {
+  const from = await newStore('inv-tr');
+  const to = await newStore('inv-to'); // its own store: the transfers list shows this one alone
+  const p = await newProduct('inv-tr');
+  await receive(from.id, p.id, 10);
+  const t = await must('POST', '/api/v1/transfers', { from_store_id: from.id, to_store_id: to.id, lines: [{ product_id: p.id, quantity: 6 }] });
+  await must('POST', `/api/v1/transfers/${t.id}/ship`);
+
+  const { page, context } = await open('admin', `/inventory?view=transfers&store_id=${to.id}&status=shipped`);
+  const row = page.locator('.paged-table tbody tr', { hasText: p.name }); // the line names its product
+  await row.waitFor();
+  await row.getByRole('button', { name: 'Receive with differences' }).click();
+  const form = page.locator('form', { has: page.getByRole('heading', { name: `Receive transfer ${t.id}` }) });
+  assert.equal(await form.getByLabel(`Received of ${p.name}`).inputValue(), '6', 'prefilled with what was shipped');
+  // more than shipped without a reason: refused, by the line's field
+  await form.getByLabel(`Received of ${p.name}`).fill('7');
+  await form.getByRole('button', { name: 'Receive', exact: true }).click();
+  const err = form.locator('.error-box[role="alert"]');
+  await err.waitFor();
+  assert.equal(await err.getAttribute('data-field'), 'lines[0].received', await err.textContent());
+  await form.getByLabel(`Received of ${p.name}`).fill('4');
+  await form.getByLabel(`Why not as shipped: ${p.name}`).fill('two broken in transit');
+  await form.getByRole('button', { name: 'Receive', exact: true }).click();
+  await page.getByRole('status').filter({ hasText: `Transfer ${t.id}: received.` }).waitFor();
+  const got = await must('GET', `/api/v1/transfers/${t.id}`);
+  assert.equal(got.status, 'received');
+  assert.equal(got.lines[0].received, 4);
+  assert.equal(got.lines[0].reason, 'two broken in transit');
+  assert.equal((await level(to.id, p.id)).on_hand, 4);
+  await axe(page);
+  await shot(page, 'inventory-transfer-received-short');
   await context.close();
 });

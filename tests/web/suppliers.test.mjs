@@ -56,7 +56,8 @@ test('suppliers: readers walk suppliers and purchase orders; others do not get t
 
 test('purchase orders: a buyer creates and sends one; the store manager receives it and the stock goes up', async () => {
   const store = (await users()).store_manager.stores[0];
-  const product = (await newProduct('po', 900, 400)).id;
+  const made = await newProduct('po', 900, 400);
+  const product = made.id;
   const sup = await newSupplier('po');
   await newOffer(sup.id, product, { breaks: [[1, 450]], moq: 6, pack: 6, lead: 2 });
 
@@ -88,7 +89,7 @@ test('purchase orders: a buyer creates and sends one; the store manager receives
   await m.page.getByRole('heading', { name: 'Receive' }).waitFor();
   await m.page.locator('[data-on-hand]').waitFor();
   assert.equal(Number(await m.page.locator('[data-on-hand]').getAttribute('data-on-hand')), before.on_hand);
-  assert.equal(await m.page.getByLabel(`Accepted of product ${product}`).inputValue(), '12');
+  assert.equal(await m.page.getByLabel(`Accepted of ${made.name}`).inputValue(), '12');
   await axe(m.page);
   await shot(m.page, 'purchase-order-receive-store_manager');
   await m.page.getByRole('button', { name: 'Book receipt' }).click();

@@ -5,7 +5,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes, signInPath } from './routes.js';
 import { Link, match, navigate, safeNext, useLocation } from './router.js';
 import { can, signOut, useSession } from './session.js';
-import { resetStores } from './stores.js';
+import { loadStores, resetStores, storeName } from './stores.js';
+import { resetNames } from './names.jsx';
+import { useFetch } from './useFetch.js';
 import { ErrorBox } from './components/ErrorBox.jsx';
 import { Loading } from './components/Loading.jsx';
 import SignIn from './pages/SignIn.jsx';
@@ -63,6 +65,7 @@ function Nav({ path }) {
 }
 
 function Who({ me }) {
+  useFetch(() => (me.stores.length ? loadStores() : null), [me.id]); // re-drawn with the stores' names
   const [err, setErr] = useState(null);
   const [busy, setBusy] = useState(false);
   const out = async () => {
@@ -73,6 +76,7 @@ function Who({ me }) {
       setErr(e); // the tab is signed out anyway; say the server did not confirm
     } finally {
       resetStores();
+      resetNames();
       setBusy(false);
       navigate(signInPath, { replace: true });
     }
@@ -81,7 +85,7 @@ function Who({ me }) {
     <div class="who">
       <span class="who-name" data-role={me.role}>
         {me.email || me.id} · {me.role.replace('_', ' ')}
-        {me.stores.length ? ` · stores ${me.stores.join(', ')}` : ''}
+        {me.stores.length ? ` · ${me.stores.map(storeName).join(', ')}` : ''}
       </span>
       <button type="button" class="secondary" onClick={out} disabled={busy}>
         Sign out
@@ -131,7 +135,10 @@ export function App() {
   let body;
   if (!found) body = path === signInPath ? <Loading /> : <NotFound />;
   else if (!can(found.route.perm)) body = <Forbidden route={found.route} />;
-  else body = <Page route={found.route} params={found.params} search={search} />;
+  // keyed by route: another route's page is a new Page, so the last page's
+  // module never renders once with the new route's params (a detail page
+  // left for its list would ask for /suppliers/undefined)
+  else body = <Page key={found.route.path} route={found.route} params={found.params} search={search} />;
   return (
     <>
       <a class="skip" href="#main">

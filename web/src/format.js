@@ -55,10 +55,27 @@ function asDate(v) {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** An ISO time → date and time in time zone tz ("Nov 27, 2026, 09:14"). */
+/**
+ * An ISO time → date and time in time zone tz, with the zone named ("Nov 27,
+ * 2026, 9:14 AM EST"): pages show each store's times in its own zone and
+ * the rest in the browser's, so a time always says which clock it is on.
+ */
 export function dateTime(v, tz) {
   const d = asDate(v);
-  return d ? zoned('dt', tz, { dateStyle: 'medium', timeStyle: 'short' }).format(d) : dash;
+  return d
+    ? zoned('dt', tz, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(d)
+    : dash;
+}
+
+/**
+ * A store's wall-clock time as the analytics rows carry it ("2026-11-25T06:00",
+ * no zone: each store's own local hour), shown as written, with no zone
+ * named. A number is such a time read by Date.parse (the browser's clock).
+ */
+export function wallTime(v) {
+  const utc = typeof v === 'string';
+  const d = asDate(utc ? `${v}Z` : v);
+  return d ? zoned('wall', utc ? 'UTC' : undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d) : dash;
 }
 
 /** An ISO time → the date in tz ("Nov 27, 2026"). A bare "2026-11-27" is shown as that day. */
@@ -72,4 +89,12 @@ export function date(v, tz) {
 export function time(v, tz) {
   const d = asDate(v);
   return d ? zoned('t', tz, { timeStyle: 'medium' }).format(d) : dash;
+}
+
+/** The browser's calendar day `back` days ago as a date input writes it ("2026-11-20"). */
+export function dayInput(back = 0) {
+  const d = new Date();
+  d.setDate(d.getDate() - back);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }

@@ -24,6 +24,7 @@ import { Loading } from '../components/Loading.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
 import { Tabs } from '../components/Tabs.jsx';
 import './backoffice.css';
+import { ProductName } from '../names.jsx';
 
 const SEVERITIES = ['critical', 'high', 'medium', 'low'];
 const SEV_BADGE = { critical: 'bad', high: 'bad', medium: 'warn', low: 'ok' };
@@ -284,13 +285,30 @@ function AlertsView({ search }) {
   );
 }
 
+/** What a silence or a rule is scoped to, as a cell: names, not ids. */
+function Scope({ parts, none }) {
+  const shown = parts.filter(Boolean);
+  if (!shown.length) return none;
+  return shown.map((x, i) => (
+    <span key={i}>
+      {i > 0 && ', '}
+      {x}
+    </span>
+  ));
+}
+
 function matchers(s) {
-  const m = [];
-  if (s.rule_id) m.push(`rule ${s.rule_id}`);
-  if (s.store_id) m.push(storeName(s.store_id));
-  if (s.product_id) m.push(`product ${s.product_id}`);
-  if (s.severity) m.push(`severity ${s.severity}`);
-  return m.join(', ') || '—';
+  return (
+    <Scope
+      none="—"
+      parts={[
+        s.rule_id && `rule ${s.rule_id}`,
+        s.store_id && storeName(s.store_id),
+        s.product_id && <ProductName id={s.product_id} />,
+        s.severity && `severity ${s.severity}`,
+      ]}
+    />
+  );
 }
 
 function SilencesView({ search }) {
@@ -460,7 +478,7 @@ function RulesView({ search }) {
     {
       key: 'scope',
       title: 'Scope',
-      render: (r) => [r.store_id ? storeName(r.store_id) : 'any store', r.category_id ? `category ${r.category_id}` : '', r.product_id ? `product ${r.product_id}` : ''].filter(Boolean).join(', '),
+      render: (r) => <Scope parts={[r.store_id ? storeName(r.store_id) : 'any store', r.category_id && `category ${r.category_id}`, r.product_id && <ProductName id={r.product_id} />]} />,
     },
     { key: 'params', title: 'Thresholds', render: (r) => (r.params && Object.keys(r.params).length ? Object.entries(r.params).map(([k, x]) => `${k} ${x}`).join(', ') : '—') },
     { key: 'pending_s', title: 'Pending', align: 'right', render: (r) => `${fmt.number(r.pending_s, 0)} s` },

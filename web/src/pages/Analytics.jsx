@@ -2,8 +2,10 @@
 // hourly sales (chart and table), top products by revenue, units or margin,
 // customer segments (RFM), category performance, each with the same date
 // range, store and category filters kept in the URL, and each downloadable
-// as CSV (the routes answer ?format=csv). No range: each store's own today.
-// `from`/`to` are each store's local days, both included.
+// as CSV (the routes answer ?format=csv). The range: the last 7 days unless
+// the URL says otherwise (`range=today`: each store's own today, as the API
+// answers with no range; `range=30d`; or `from`/`to`, each store's local
+// days, both included).
 import { useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { setQuery } from '../router.js';
@@ -89,7 +91,7 @@ function Hourly({ q, categoryId }) {
             <TimeChart
               title="Revenue and sales per local hour"
               x={hours.map((h) => Date.parse(h))}
-              xfmt={(t) => fmt.dateTime(t)}
+              xfmt={(t) => fmt.wallTime(t)}
               series={[
                 { label: 'Revenue', values: hours.map((h) => by.get(h).revenue), fmt: (v) => fmt.money(v) },
                 { label: 'Sales', values: hours.map((h) => by.get(h).transactions), scale: 'y2', fmt: n0 },
@@ -115,7 +117,7 @@ function Hourly({ q, categoryId }) {
                 {rows.map((r) => (
                   <tr key={`${r.store_id}:${r.hour}`}>
                     <td>{storeName(r.store_id)}</td>
-                    <td>{fmt.dateTime(Date.parse(r.hour))}</td>
+                    <td>{fmt.wallTime(r.hour)}</td>
                     <td class="num">{fmt.money(r.revenue_cents)}</td>
                     <td class="num">{n0(r.units)}</td>
                     <td class="num">{n0(r.transactions)}</td>
@@ -271,10 +273,26 @@ function Categories({ q, names }) {
   );
 }
 
-export default function Analytics({ search }) {
-  const storeId = search.get('store_id') || '';
+const PRESETS = [
+  ['today', 'Today'],
+  ['7d', 'Last 7 days'],
+  ['30d', 'Last 30 days'],
+];
+
+/** The range the URL asks for: {preset, from, to} ('' from and to: each store's today). */
+function rangeOf(search) {
   const from = search.get('from') || '';
   const to = search.get('to') || '';
+  if (from || to) return { preset: '', from, to };
+  const preset = search.get('range') || '7d';
+  if (preset === '30d') return { preset, from: fmt.dayInput(29), to: fmt.dayInput(0) };
+  if (preset === 'today') return { preset, from: '', to: '' };
+  return { preset: '7d', from: fmt.dayInput(6), to: fmt.dayInput(0) };
+}
+
+export default function Analytics({ search }) {
+  const storeId = search.get('store_id') || '';
+  const { preset, from, to } = rangeOf(search);
   const categoryId = search.get('category_id') || '';
   const ready = useFetch(() => loadStores(), []);
   const cats = useFetch(() => get('/api/v1/categories', { limit: 200 }), []);
@@ -283,8 +301,8 @@ export default function Analytics({ search }) {
   return (
     <div class="analytics">
       <form class="filters" aria-label="Report filters" onSubmit={(e) => e.preventDefault()}>
-        <Field label="From (local day)" name="from" type="date" value={from} onInput={(v) => setQuery({ from: v })} />
-        <Field label="To (local day, included)" name="to" type="date" value={to} onInput={(v) => setQuery({ to: v })} />
+        <Field label="From (local day)" name="from" type="date" value={from} onInput={(v) => setQuery({ range: '', from: v, to })} />
+        <Field label="To (local day, included)" name="to" type="date" value={to} onInput={(v) => setQuery({ range: '', from, to: v })} />
         <StoreField value={storeId} onInput={(v) => setQuery({ store_id: v })} />
         <Field
           label="Category (hourly sales)"
@@ -293,11 +311,19 @@ export default function Analytics({ search }) {
           onInput={(v) => setQuery({ category_id: v })}
           options={[['', 'Every category'], ...((cats.data && cats.data.items) || []).map((c) => [String(c.id), c.name])]}
         />
-        {(from || to) && (
-          <button type="button" class="secondary" onClick={() => setQuery({ from: '', to: '' })}>
-            Back to today
-          </button>
-        )}
+        <div class="presets" role="group" aria-label="Range">
+          {PRESETS.map(([k, label]) => (
+            <button
+              key={k}
+              type="button"
+              class={k === preset ? undefined : 'secondary'}
+              aria-pressed={k === preset ? 'true' : 'false'}
+              onClick={() => setQuery({ range: k === '7d' ? '' : k, from: '', to: '' })}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
       </form>
       <p class="muted">{from || to ? `From ${from || '…'} to ${to || '…'}, each store's local days.` : "Each store's own today."}</p>
       <ErrorBox error={ready.error || cats.error} title="The filters did not load" />

@@ -11,8 +11,8 @@
 import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { can } from '../session.js';
-import { setQuery } from '../router.js';
-import { loadStores, store as storeOf } from '../stores.js';
+import { Link, setQuery } from '../router.js';
+import { loadStores, storeName } from '../stores.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -289,7 +289,7 @@ function Forecast({ productId, storeId, horizon, weeks }) {
         <>
           <section class="panel" aria-labelledby="fc-h">
             <h2 id="fc-h">
-              {f.scope === 'store' || f.store_id ? `At ${(storeOf(f.store_id) || {}).name || `store ${f.store_id}`}` : 'Every store together'}: the next {f.horizon_days} days
+              {f.scope === 'store' || f.store_id ? `At ${storeName(f.store_id)}` : 'Every store together'}: the next {f.horizon_days} days
             </h2>
             <dl class="kpis">
               <div class="kpi">
@@ -368,6 +368,49 @@ function Forecast({ productId, storeId, horizon, weeks }) {
   );
 }
 
+/**
+ * With no product chosen: the best sellers of the last 28 days (by units,
+ * at the chosen store or every store), each a link to its forecast.
+ */
+function BestSellers({ storeId }) {
+  const query = { from: fmt.dayInput(27), to: fmt.dayInput(0), store_id: storeId, by: 'units', limit: 10 };
+  const top = useFetch(() => get('/api/v1/analytics/top-products', query), [storeId]);
+  return (
+    <section class="panel" aria-labelledby="best-h">
+      <h2 id="best-h">Choose a product, or one of the best sellers of the last 28 days</h2>
+      <ErrorBox error={top.error} title="The best sellers did not load" />
+      {top.loading && <Loading />}
+      {top.data && top.data.items.length === 0 && <Empty>Nothing sold in the last 28 days: choose a product above.</Empty>}
+      {top.data && top.data.items.length > 0 && (
+        <table>
+          <caption>Best sellers by units{storeId ? ` at ${storeName(storeId)}` : ''}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Product</th>
+              <th scope="col" class="num">Units</th>
+              <th scope="col" class="num">Sales with it</th>
+            </tr>
+          </thead>
+          <tbody>
+            {top.data.items.map((p) => (
+              <tr key={p.product_id} data-best={p.product_id}>
+                <td>
+                  <Link href={`/forecasts?${new URLSearchParams({ product_id: String(p.product_id), ...(storeId ? { store_id: storeId } : {}) })}`}>
+                    {p.name}
+                  </Link>{' '}
+                  <small class="muted">{p.sku}</small>
+                </td>
+                <td class="num">{fmt.number(p.units, 0)}</td>
+                <td class="num">{fmt.number(p.transactions, 0)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 export default function Forecasts({ search }) {
   const productId = search.get('product_id') || '';
   const storeId = search.get('store_id') || '';
@@ -390,7 +433,7 @@ export default function Forecasts({ search }) {
       </div>
       <ErrorBox error={ready.error} title="The stores did not load" />
       {ready.loading && <Loading />}
-      {!ready.loading && !productId && <Empty>Choose a product to see its forecast.</Empty>}
+      {!ready.loading && !productId && <BestSellers storeId={storeId} />}
       {!ready.loading && productId && <Forecast productId={productId} storeId={storeId} horizon={horizon} weeks={weeks} />}
       {!ready.loading && productId && (
         <div class="grid">
@@ -406,7 +449,7 @@ export default function Forecasts({ search }) {
                 { key: 'name', title: 'Event' },
                 { key: 'kind', title: 'Kind' },
                 { key: 'days', title: 'Days', render: (e) => (e.from === e.to || !e.to ? fmt.date(e.from || e.date) : `${fmt.date(e.from)} – ${fmt.date(e.to)}`) },
-                { key: 'store', title: 'Store', render: (e) => (e.store_id ? (storeOf(e.store_id) || {}).name || `store ${e.store_id}` : 'every store') },
+                { key: 'store', title: 'Store', render: (e) => (e.store_id ? storeName(e.store_id) : 'every store') },
               ]}
             />
           </section>
@@ -424,7 +467,7 @@ export default function Forecasts({ search }) {
                 { key: 'discount', title: 'Discount', align: 'right', render: (p) => (p.discount ? fmt.percent(p.discount) : '—') },
                 { key: 'flags', title: 'Flags', render: (p) => (p.flags && p.flags.length ? p.flags.join(', ') : '—') },
                 { key: 'status', title: 'Status' },
-                { key: 'store', title: 'Store', render: (p) => (p.store_id ? (storeOf(p.store_id) || {}).name || `store ${p.store_id}` : 'every store') },
+                { key: 'store', title: 'Store', render: (p) => (p.store_id ? storeName(p.store_id) : 'every store') },
               ]}
             />
           </section>

@@ -8,7 +8,9 @@
 // Receipts, returns, adjustments and counts are POST /api/v1/stock-movements.
 // Write controls only with stock.write; a store manager sees its stores.
 import { useState } from 'preact/hooks';
-import { post } from '../api.js';
+import { api, post } from '../api.js';
+import { ProductName, useProductLabel } from '../names.jsx';
+import { useAction } from '../useAction.js';
 import { can } from '../session.js';
 import { Link, setQuery } from '../router.js';
 import { loadStores, storeTz, storeName } from '../stores.js';
@@ -121,10 +123,65 @@ function MovementForm({ storeId, productId, onDone, onClose }) {
   );
 }
 
+const SETTINGS = [
+  ['reorder_point', 'Reorder point', 'reorder when available is at or under it'],
+  ['safety_stock', 'Safety stock', 'units kept against demand and lead-time surprises'],
+  ['min_qty', 'Minimum', 'units; 0: none'],
+  ['max_qty', 'Maximum', 'units an order brings it up to at most; 0: none'],
+];
+
+/**
+ * A level's settings (PUT /api/v1/inventory/{store}/{product}, stock.write):
+ * what is typed is sent as typed (the API says what it refuses, by field);
+ * a field left empty is left unchanged.
+ */
+function LevelSettings({ level, onDone, onClose }) {
+  const [f, setF] = useState(() => Object.fromEntries(SETTINGS.map(([k]) => [k, level[k] === null || level[k] === undefined ? '' : String(level[k])])));
+  const [saved, setSaved] = useState(null);
+  const act = useAction(async () => {
+    const body = {};
+    for (const [k] of SETTINGS) if (f[k].trim() !== '') body[k] = Number(f[k].trim());
+    const l = await api('PUT', `/api/v1/inventory/${level.store_id}/${level.product_id}`, { body });
+    setSaved(l);
+    onDone(l);
+  });
+  const set = (k) => (v) => setF((o) => ({ ...o, [k]: v }));
+  return (
+    <form class="panel" onSubmit={act.onSubmit} aria-labelledby="ls-h">
+      <h2 id="ls-h">
+        Settings of <ProductName id={level.product_id} /> at {storeName(level.store_id)}
+      </h2>
+      <div class="filters">
+        {SETTINGS.map(([k, label, hint]) => (
+          <Field key={k} label={label} name={k} type="number" value={f[k]} onInput={set(k)} error={act.error} hint={hint} />
+        ))}
+      </div>
+      <ErrorBox error={act.error} title="The settings were not saved" />
+      {saved && (
+        <p role="status" class="muted" data-saved-reorder-point={saved.reorder_point}>
+          Saved: reorder point {n0(saved.reorder_point)}, safety stock {n0(saved.safety_stock)}.
+        </p>
+      )}
+      <button type="submit" disabled={act.busy}>
+        Save settings
+      </button>{' '}
+      <button type="button" class="secondary" onClick={onClose}>
+        Close
+      </button>
+    </form>
+  );
+}
+
+/** The settings form of the level being edited, or nothing. */
+function EditingLevel({ level, onSaved, onClose }) {
+  return level ? <LevelSettings key={`${level.store_id}:${level.product_id}`} level={level} onDone={onSaved} onClose={onClose} /> : null;
+}
+
 function Levels({ search, storeDefault }) {
   const storeId = search.get('store_id') || (storeDefault ? String(storeDefault) : '');
   const filter = search.get('filter') || 'all';
   const [form, setForm] = useState(null); // {productId} while the movement form is open
+  const [editing, setEditing] = useState(null); // the level whose settings are open
   const [reload, setReload] = useState(0);
   const write = can('stock.write');
   const cols = [
@@ -144,9 +201,14 @@ function Levels({ search, storeDefault }) {
       key: 'act',
       title: 'Actions',
       render: (l) => (
-        <button type="button" class="secondary" aria-label={`Record movement: ${l.name || `product ${l.product_id}`}`} onClick={() => setForm({ productId: l.product_id })}>
-          Record movement
-        </button>
+        <>
+          <button type="button" class="secondary" aria-label={`Record movement: ${l.name || `product ${l.product_id}`}`} onClick={() => setForm({ productId: l.product_id })}>
+            Record movement
+          </button>{' '}
+          <button type="button" class="secondary" aria-label={`Settings: ${l.name || `product ${l.product_id}`}`} onClick={() => setEditing(l)}>
+            Settings
+          </button>
+        </>
       ),
     });
   const urgent = filter === 'urgent';
@@ -180,6 +242,7 @@ function Levels({ search, storeDefault }) {
           onClose={() => setForm(null)}
         />
       )}
+      <EditingLevel level={editing} onSaved={() => setReload((r) => r + 1)} onClose={() => setEditing(null)} />
       {storeId ? (
         <PagedTable
           path={urgent ? '/api/v1/inventory/low-stock' : `/api/v1/inventory/${storeId}`}
@@ -199,18 +262,33 @@ function Levels({ search, storeDefault }) {
 
 function ProductStock({ search }) {
   const pid = search.get('product_id') || '';
+  const [editing, setEditing] = useState(null); // the level whose settings are open
+  const [reload, setReload] = useState(0);
+  const cols = [{ key: 'store', title: 'Store', render: (l) => storeName(l.store_id) }, ...levelCols];
+  if (can('stock.write'))
+    cols.push({
+      key: 'act',
+      title: 'Actions',
+      render: (l) => (
+        <button type="button" class="secondary" aria-label={`Settings at ${storeName(l.store_id)}`} onClick={() => setEditing(l)}>
+          Settings
+        </button>
+      ),
+    });
   return (
     <>
       <div class="filters">
         <ProductField value={pid} onInput={(v) => setQuery({ product_id: v })} />
       </div>
+      <EditingLevel level={editing} onSaved={() => setReload((r) => r + 1)} onClose={() => setEditing(null)} />
       {pid ? (
         <PagedTable
           path={`/api/v1/products/${encodeURIComponent(pid)}/inventory`}
           caption="This product in every store"
           empty="No store stocks this product."
           rowKey={(l) => `${l.store_id}:${l.product_id}`}
-          columns={[{ key: 'store', title: 'Store', render: (l) => storeName(l.store_id) }, ...levelCols]}
+          reloadKey={reload}
+          columns={cols}
         />
       ) : (
         <p class="muted">Choose a product to see its stock in every store.</p>
@@ -244,7 +322,7 @@ function Ledger({ search }) {
         columns={[
           { key: 'created_at', title: 'When', render: (m) => fmt.dateTime(m.created_at, storeTz(m.store_id)) },
           { key: 'store', title: 'Store', render: (m) => storeName(m.store_id) },
-          { key: 'product_id', title: 'Product' },
+          { key: 'product_id', title: 'Product', render: (m) => <ProductName id={m.product_id} /> },
           { key: 'type', title: 'Kind' },
           { key: 'quantity', title: 'Quantity', align: 'right', render: (m) => <span data-col="quantity">{n0(m.quantity)}</span> },
           { key: 'on_hand_after', title: 'On hand after', align: 'right', render: (m) => n0(m.on_hand_after) },
@@ -302,17 +380,88 @@ function TransferForm({ onDone, onClose }) {
   );
 }
 
+/** One line of a transfer being received: how many came, and why not as shipped. */
+function ReceiveLine({ line, i, value, onInput, error }) {
+  const what = useProductLabel(line.product_id);
+  return (
+    <div class="filters">
+      <Field
+        label={`Received of ${what}`}
+        name={`lines[${i}].received`}
+        type="number"
+        value={value.received}
+        onInput={(v) => onInput({ ...value, received: v })}
+        error={error}
+        hint={`${n0(line.quantity)} shipped`}
+      />
+      <Field
+        label={`Why not as shipped: ${what}`}
+        name={`lines[${i}].reason`}
+        value={value.reason}
+        onInput={(v) => onInput({ ...value, reason: v })}
+        error={error}
+        hint="required when more came than was shipped"
+      />
+    </div>
+  );
+}
+
+/**
+ * Receiving a shipped transfer (POST /api/v1/transfers/{id}/receive): each
+ * line's count as it arrived, prefilled with what was shipped; a shortfall
+ * stays on the line with its reason.
+ */
+function ReceiveForm({ transfer, onDone, onClose }) {
+  const [lines, setLines] = useState(() => (transfer.lines || []).map((l) => ({ received: String(l.quantity), reason: '' })));
+  const act = useAction(async () => {
+    const body = {
+      lines: (transfer.lines || []).map((l, i) => {
+        const t = lines[i].received.trim();
+        const out = { product_id: l.product_id, received: t === '' ? null : Number(t) };
+        if (lines[i].reason.trim()) out.reason = lines[i].reason.trim();
+        return out;
+      }),
+    };
+    onDone(await post(`/api/v1/transfers/${transfer.id}/receive`, body));
+  });
+  return (
+    <form class="panel" onSubmit={act.onSubmit} aria-labelledby="rc-h">
+      <h2 id="rc-h">
+        Receive transfer {transfer.id} at {storeName(transfer.to_store_id)}
+      </h2>
+      {(transfer.lines || []).map((l, i) => (
+        <ReceiveLine
+          key={l.product_id}
+          line={l}
+          i={i}
+          value={lines[i]}
+          onInput={(v) => setLines((o) => o.map((x, j) => (j === i ? v : x)))}
+          error={act.error}
+        />
+      ))}
+      <ErrorBox error={act.error} title="The transfer was not received" />
+      <button type="submit" disabled={act.busy}>
+        Receive
+      </button>{' '}
+      <button type="button" class="secondary" onClick={onClose}>
+        Close
+      </button>
+    </form>
+  );
+}
+
 function Transfers({ search }) {
   const q = { store_id: search.get('store_id') || '', status: search.get('status') || '' };
   const [reload, setReload] = useState(0);
   const [creating, setCreating] = useState(false);
+  const [receiving, setReceiving] = useState(null); // the shipped transfer being received
   const [err, setErr] = useState(null);
   const [note, setNote] = useState('');
   const write = can('stock.write');
   const act = async (t, what) => {
     setErr(null);
     try {
-      const r = await post(`/api/v1/transfers/${t.id}/${what}`, what === 'receive' ? {} : undefined);
+      const r = await post(`/api/v1/transfers/${t.id}/${what}`);
       setNote(`Transfer ${t.id}: ${r && r.status ? r.status : what}.`);
       setReload((x) => x + 1);
     } catch (x) {
@@ -327,10 +476,16 @@ function Transfers({ search }) {
     {
       key: 'lines',
       title: 'Lines',
-      render: (t) =>
-        (t.lines || [])
-          .map((l) => `product ${l.product_id} × ${n0(l.quantity)}${l.received !== null && l.received !== undefined ? ` (received ${n0(l.received)})` : ''}`)
-          .join('; '),
+      render: (t) => (
+        <ul class="plain">
+          {(t.lines || []).map((l) => (
+            <li key={l.product_id}>
+              <ProductName id={l.product_id} /> × {n0(l.quantity)}
+              {l.received !== null && l.received !== undefined && ` (received ${n0(l.received)}${l.reason ? `: ${l.reason}` : ''})`}
+            </li>
+          ))}
+        </ul>
+      ),
     },
     { key: 'note', title: 'Note', render: (t) => t.note || '—' },
     { key: 'created_at', title: 'Requested', render: (t) => fmt.dateTime(t.created_at, storeTz(t.from_store_id)) },
@@ -352,9 +507,14 @@ function Transfers({ search }) {
             </>
           )}
           {t.status === 'shipped' && (
-            <button type="button" class="secondary" onClick={() => act(t, 'receive')}>
-              Receive as shipped
-            </button>
+            <>
+              <button type="button" class="secondary" onClick={() => act(t, 'receive')}>
+                Receive as shipped
+              </button>{' '}
+              <button type="button" class="secondary" onClick={() => setReceiving(t)}>
+                Receive with differences
+              </button>
+            </>
           )}
         </>
       ),
@@ -376,6 +536,18 @@ function Transfers({ search }) {
           onDone={(t) => {
             setCreating(false);
             setNote(`Transfer ${t.id} requested: the lines are reserved at ${storeName(t.from_store_id)}.`);
+            setReload((x) => x + 1);
+          }}
+        />
+      )}
+      {receiving && (
+        <ReceiveForm
+          key={receiving.id}
+          transfer={receiving}
+          onClose={() => setReceiving(null)}
+          onDone={(t) => {
+            setReceiving(null);
+            setNote(`Transfer ${t.id}: ${t.status}.`);
             setReload((x) => x + 1);
           }}
         />

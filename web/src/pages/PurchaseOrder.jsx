@@ -14,6 +14,7 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Loading } from '../components/Loading.jsx';
 import { Empty } from '../components/Empty.jsx';
 import { Field } from '../components/Field.jsx';
+import { ProductName, SupplierName, useProductLabel } from '../names.jsx';
 import { poBadge } from './PurchaseOrders.jsx';
 
 const RECEIVABLE = ['sent', 'confirmed', 'partially_received'];
@@ -21,6 +22,25 @@ const RECEIVABLE = ['sent', 'confirmed', 'partially_received'];
 function outstanding(l) {
   const expected = l.confirmed_quantity ?? l.quantity;
   return Math.max(0, expected - (l.received_quantity || 0) - (l.rejected_quantity || 0));
+}
+
+/** One outstanding line of the receive form: accepted and rejected counts. */
+function ReceiveRow({ line, i, qty, rejected, err, onQty, onRejected }) {
+  const what = useProductLabel(line.product_id);
+  return (
+    <tr>
+      <th scope="row">
+        <ProductName id={line.product_id} />
+      </th>
+      <td class="num">{fmt.number(outstanding(line), 0)}</td>
+      <td>
+        <Field label={`Accepted of ${what}`} name={`lines[${i}].quantity`} type="number" min="0" value={qty} error={err} onInput={onQty} />
+      </td>
+      <td>
+        <Field label={`Rejected of ${what}`} name={`lines[${i}].rejected`} type="number" min="0" value={rejected} error={err} onInput={onRejected} />
+      </td>
+    </tr>
+  );
 }
 
 function Receive({ po, onDone }) {
@@ -64,32 +84,16 @@ function Receive({ po, onDone }) {
           </thead>
           <tbody>
             {open.map((l, i) => (
-              <tr key={l.product_id}>
-                <th scope="row">product {l.product_id}</th>
-                <td class="num">{fmt.number(outstanding(l), 0)}</td>
-                <td>
-                  <Field
-                    label={`Accepted of product ${l.product_id}`}
-                    name={`lines[${i}].quantity`}
-                    type="number"
-                    min="0"
-                    value={qty[l.product_id]}
-                    error={err}
-                    onInput={(v) => setQty({ ...qty, [l.product_id]: v })}
-                  />
-                </td>
-                <td>
-                  <Field
-                    label={`Rejected of product ${l.product_id}`}
-                    name={`lines[${i}].rejected`}
-                    type="number"
-                    min="0"
-                    value={rej[l.product_id] || ''}
-                    error={err}
-                    onInput={(v) => setRej({ ...rej, [l.product_id]: v })}
-                  />
-                </td>
-              </tr>
+              <ReceiveRow
+                key={l.product_id}
+                line={l}
+                i={i}
+                qty={qty[l.product_id]}
+                rejected={rej[l.product_id] || ''}
+                err={err}
+                onQty={(v) => setQty({ ...qty, [l.product_id]: v })}
+                onRejected={(v) => setRej({ ...rej, [l.product_id]: v })}
+              />
             ))}
           </tbody>
         </table>
@@ -164,7 +168,7 @@ export default function PurchaseOrder({ params }) {
           PO #{po.id} {poBadge(po.status)}
         </h2>
         <p>
-          From <Link href={`/suppliers/${po.supplier_id}`}>supplier {po.supplier_id}</Link> for {storeName(po.store_id)}
+          From <Link href={`/suppliers/${po.supplier_id}`}><SupplierName id={po.supplier_id} /></Link> for {storeName(po.store_id)}
           {po.reference ? ` · reference ${po.reference}` : ''}
           {po.reference && po.reference.startsWith('reorder-') ? (
             <>
@@ -239,7 +243,9 @@ export default function PurchaseOrder({ params }) {
         <tbody>
           {po.lines.map((l) => (
             <tr key={l.product_id} data-product={l.product_id}>
-              <td>product {l.product_id}</td>
+              <td>
+                <ProductName id={l.product_id} />
+              </td>
               <td class="num">{fmt.number(l.quantity, 0)}</td>
               <td class="num">{fmt.number(l.confirmed_quantity, 0)}</td>
               <td class="num" data-received>
@@ -277,7 +283,12 @@ export default function PurchaseOrder({ params }) {
             {po.receipts.map((r, i) => (
               <li key={r.id ?? i}>
                 {fmt.dateTime(r.received_at || r.created_at, tz)} by {r.received_by || r.created_by || '—'}:{' '}
-                {(r.lines || []).map((l) => `product ${l.product_id}: ${l.quantity} accepted${l.rejected ? `, ${l.rejected} rejected` : ''}`).join('; ')}
+                {(r.lines || []).map((l, j) => (
+                  <span key={l.product_id}>
+                    {j > 0 && '; '}
+                    <ProductName id={l.product_id} />: {l.quantity} accepted{l.rejected ? `, ${l.rejected} rejected` : ''}
+                  </span>
+                ))}
                 {r.note ? ` — ${r.note}` : ''}
               </li>
             ))}

@@ -14,6 +14,7 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
 import { StoreField } from '../components/StoreField.jsx';
+import { SupplierName } from '../names.jsx';
 
 export const PO_STATUSES = ['draft', 'sending', 'sent', 'confirmed', 'partially_received', 'received', 'cancelled'];
 
@@ -104,7 +105,7 @@ export default function PurchaseOrders({ search }) {
         columns={[
           { key: 'id', title: 'PO', render: (p) => <Link href={`/purchase-orders/${p.id}`}>PO #{p.id}</Link> },
           { key: 'status', title: 'Status', render: (p) => poBadge(p.status) },
-          { key: 'supplier_id', title: 'Supplier', render: (p) => <Link href={`/suppliers/${p.supplier_id}`}>supplier {p.supplier_id}</Link> },
+          { key: 'supplier_id', title: 'Supplier', render: (p) => <Link href={`/suppliers/${p.supplier_id}`}><SupplierName id={p.supplier_id} /></Link> },
           { key: 'store_id', title: 'Store', render: (p) => storeName(p.store_id) },
           { key: 'reference', title: 'Reference', render: (p) => p.reference || '—' },
           { key: 'total_cents', title: 'Total', align: 'right', render: (p) => fmt.money(p.total_cents, p.currency || fmt.CURRENCY) },

@@ -14,6 +14,7 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
 import { StoreField } from '../components/StoreField.jsx';
+import { ProductName } from '../names.jsx';
 
 export const STATUSES = ['open', 'approving', 'approved', 'rejected', 'no_supplier', 'expired'];
 
@@ -72,7 +73,7 @@ export default function Reorder({ search }) {
   const columns = [
     { key: 'id', title: 'Suggestion', render: (s) => <Link href={`/reorder/${s.id}`}>#{s.id}</Link> },
     { key: 'store_id', title: 'Store', render: (s) => storeName(s.store_id) },
-    { key: 'product_id', title: 'Product', align: 'right' },
+    { key: 'product_id', title: 'Product', render: (s) => <ProductName id={s.product_id} /> },
     { key: 'status', title: 'Status', render: (s) => statusBadge(s.status) },
     { key: 'urgency', title: 'Urgency' },
     { key: 'position', title: 'Position', align: 'right', render: (s) => fmt.number(s.position, 0) },

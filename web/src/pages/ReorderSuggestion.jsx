@@ -18,6 +18,7 @@ import { Empty } from '../components/Empty.jsx';
 import { Field } from '../components/Field.jsx';
 import { KeyValues } from '../components/KeyValues.jsx';
 import { statusBadge } from './Reorder.jsx';
+import { ProductName } from '../names.jsx';
 
 // money in cents as money; day numbers (days since 1970) as they are
 const kvFmt = (k, v) => (typeof v !== 'number' ? undefined : k.endsWith('_cents') ? fmt.money(v) : /(^|_)day$/.test(k) ? String(v) : undefined);
@@ -215,7 +216,7 @@ export default function ReorderSuggestion({ params }) {
       </p>
       <section class="panel" aria-labelledby="sum-h">
         <h2 id="sum-h">
-          Suggestion #{s.id}: product {s.product_id} at {storeName(s.store_id)} {statusBadge(s.status)}
+          Suggestion #{s.id}: <ProductName id={s.product_id} /> at {storeName(s.store_id)} {statusBadge(s.status)}
         </h2>
         <p class="reason" data-reason>
           {s.reason}

@@ -14,6 +14,7 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Loading } from '../components/Loading.jsx';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
+import { ProductName } from '../names.jsx';
 
 function Performance({ id }) {
   const { data: p, error, loading } = useFetch(() => get(`/api/v1/suppliers/${id}/performance`), [id]);
@@ -178,7 +179,7 @@ export default function Supplier({ params }) {
         reloadKey={rk}
         empty="This supplier offers nothing yet."
         columns={[
-          { key: 'product_id', title: 'Product', align: 'right' },
+          { key: 'product_id', title: 'Product', render: (o) => <ProductName id={o.product_id} /> },
           { key: 'price_breaks', title: 'Price breaks', render: breaks },
           { key: 'moq', title: 'MOQ', align: 'right' },
           { key: 'pack_size', title: 'Pack', align: 'right' },
@@ -195,7 +196,11 @@ export default function Supplier({ params }) {
             render: (o) =>
               `${fmt.money(o.shipping_cost_cents)}${o.free_shipping_threshold_cents ? ` (free from ${fmt.money(o.free_shipping_threshold_cents)})` : ''}`,
           },
-          { key: 'valid', title: 'Valid', render: (o) => `${o.valid_from ? fmt.date(o.valid_from) : 'always'} – ${o.valid_to ? fmt.date(o.valid_to) : ''}` },
+          { key: 'valid', title: 'Valid', render: (o) =>
+              o.valid_from || o.valid_to
+                ? `${o.valid_from ? `from ${fmt.date(o.valid_from)}` : ''}${o.valid_from && o.valid_to ? ' ' : ''}${o.valid_to ? `until ${fmt.date(o.valid_to)}` : ''}`
+                : 'always',
+          },
           { key: 'active', title: 'Active', render: (o) => (o.active ? 'yes' : 'withdrawn') },
           ...(write
             ? [

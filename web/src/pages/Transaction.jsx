@@ -15,7 +15,12 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Loading } from '../components/Loading.jsx';
 import { Empty } from '../components/Empty.jsx';
 import { Field } from '../components/Field.jsx';
+import { ProductName } from '../names.jsx';
 import { decisionBadge } from './Transactions.jsx';
+
+// the rule kinds whose observed value and threshold are money in cents (docs/fraud.md)
+const MONEY_KINDS = new Set(['amount_over', 'velocity_amount', 'new_customer_large', 'void_amount']);
+const ruleValue = (r, v) => (MONEY_KINDS.has(r.kind) ? fmt.money(v) : fmt.number(v, 3));
 
 function Scoring({ title, f, id }) {
   if (!f) return null;
@@ -51,10 +56,10 @@ function Scoring({ title, f, id }) {
                 </td>
                 <td>{r.kind}</td>
                 <td class="num" data-observed>
-                  {fmt.number(r.observed, 3)}
+                  {ruleValue(r, r.observed)}
                 </td>
                 <td class="num" data-threshold>
-                  {fmt.number(r.threshold, 3)}
+                  {ruleValue(r, r.threshold)}
                 </td>
                 <td class="num">{fmt.number(r.weight, 0)}</td>
                 <td>{r.message}</td>
@@ -188,7 +193,13 @@ export default function Transaction({ params }) {
             return (
               <tr key={i}>
                 <td>
-                  {l.name || `product ${l.product_id}`} {l.sku && <small class="muted">{l.sku}</small>}
+                  {l.name ? (
+                    <>
+                      {l.name} {l.sku && <small class="muted">{l.sku}</small>}
+                    </>
+                  ) : (
+                    <ProductName id={l.product_id} />
+                  )}
                 </td>
                 <td class="num">{fmt.number(l.quantity, 0)}</td>
                 <td class="num">{fmt.money(unit)}</td>
