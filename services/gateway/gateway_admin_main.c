@@ -132,6 +132,11 @@ bootstrap(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
 {
     static const char *const roles[] = {"store_manager", "buyer", "analyst", "fraud_analyst",
                                         "viewer"};
+    /* each sample user a person's name, as the user list and the audit show them */
+    static const char *const names[] = {"Sam Ortega", "Priya Nair", "Lena Fischer", "Omar Haddad",
+                                        "Jo Whitfield"};
+    _Static_assert(sizeof names / sizeof names[0] == sizeof roles / sizeof roles[0],
+                   "a name for each sample role");
     static const int64_t manager_stores[] = {1, 2};
     char pw[65], email[300];
     const char *admin_pw = cfg->password, *sample_pw = cfg->sample_password;
@@ -165,7 +170,7 @@ bootstrap(PGconn *db, const struct admin_cfg *cfg, struct tm_err *err)
             sample_pw = pw;
         }
         snprintf(email, sizeof email, "%s@techmart.local", roles[i]);
-        if (ensure_user(db, cfg, email, roles[i], roles[i], is_mgr ? manager_stores : NULL,
+        if (ensure_user(db, cfg, email, names[i], roles[i], is_mgr ? manager_stores : NULL,
                         is_mgr ? 2 : 0, sample_pw, &created, err) != TM_OK)
             return 1;
         if (created && !cfg->sample_password[0] && remember(cfg->credentials, email, sample_pw))
