@@ -111,6 +111,15 @@ tm_buf_reset(struct tm_buf *b)
         b->p[0] = '\0';
 }
 
+void
+tm_buf_truncate(struct tm_buf *b, size_t len)
+{
+    if (len >= b->len)
+        return;
+    b->len = len;
+    b->p[len] = '\0';
+}
+
 /* Makes room for `extra` more bytes plus the NUL. */
 static enum tm_code
 reserve(struct tm_buf *b, size_t extra)

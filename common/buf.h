@@ -35,6 +35,8 @@ void tm_buf_init(struct tm_buf *b, size_t max);
 void tm_buf_fini(struct tm_buf *b);
 /* Empties b without freeing. */
 void tm_buf_reset(struct tm_buf *b);
+/* Cuts b back to its first len bytes (nothing when it is not longer). */
+void tm_buf_truncate(struct tm_buf *b, size_t len);
 
 /* Appends n bytes / a string / formatted text. On TM_TOOBIG b is unchanged. */
 TM_MUSTCHECK enum tm_code tm_buf_add(struct tm_buf *b, const void *data, size_t n);

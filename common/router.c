@@ -439,18 +439,30 @@ tm_reply_page(struct tm_reply *rep, const void *items, size_t size, int n, int64
               enum tm_code (*encode)(struct tm_buf *b, const void *item),
               int64_t (*id)(const void *item), struct tm_err *err)
 {
-    int shown = n > limit ? (int)limit : n;
+    int shown = n > limit ? (int)limit : n, more = n > limit;
     const char *base = items;
     enum tm_code rc = tm_buf_adds(&rep->body, "{\"items\":[");
 
     for (int i = 0; i < shown && rc == TM_OK; i++) {
+        size_t mark = rep->body.len;
+
         if (i)
             rc = tm_buf_adds(&rep->body, ",");
         if (rc == TM_OK)
             rc = encode(&rep->body, base + (size_t)i * size);
+        if (rc == TM_OK && rep->body.max - rep->body.len < TM_PAGE_TAIL_MAX)
+            rc = TM_TOOBIG; /* no room left to close the page */
+        if (rc == TM_TOOBIG && i > 0) {
+            /* a short page: the items that fit, and a cursor after the last */
+            tm_buf_truncate(&rep->body, mark);
+            shown = i;
+            more = 1;
+            rc = TM_OK;
+            break;
+        }
     }
     if (rc == TM_OK && (rc = tm_buf_adds(&rep->body, "]")) == TM_OK)
-        rc = tm_page_next(&rep->body, n > limit, shown ? id(base + (size_t)(shown - 1) * size) : 0);
+        rc = tm_page_next(&rep->body, more, shown ? id(base + (size_t)(shown - 1) * size) : 0);
     if (rc == TM_OK)
         rc = tm_buf_adds(&rep->body, "}");
     return rc == TM_OK ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "reply too large");

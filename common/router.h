@@ -133,7 +133,11 @@ TM_MUSTCHECK enum tm_code tm_ctx_page(struct tm_ctx *ctx, struct tm_page *out, s
 /* Writes {"items":[...],"next_cursor":...} into rep's body: n rows were
  * fetched into items (elements of `size`) for a page of `limit`; at most
  * limit are shown, and a further row means there is a next page, whose
- * cursor is the id of the last shown. TM_TOOBIG when the body is full. */
+ * cursor is the id of the last shown. When the body cannot hold them all
+ * (its max less TM_PAGE_TAIL_MAX for the page's end), the page is short:
+ * the items that fit, and a next_cursor after the last of them. TM_TOOBIG
+ * only when not even the first item fits. */
+#define TM_PAGE_TAIL_MAX 64 /* "]", ",\"next_cursor\":\"i<int64>\"" and "}" */
 TM_MUSTCHECK enum tm_code tm_reply_page(struct tm_reply *rep, const void *items, size_t size, int n,
                                         int64_t limit,
                                         enum tm_code (*encode)(struct tm_buf *b, const void *item),

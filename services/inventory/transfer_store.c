@@ -198,7 +198,8 @@ inv_db_transfers_list(PGconn *db, const struct inv_stock_filter *f, const struct
                                  " ORDER BY id LIMIT $2",
                                  5, params, transfer_fn, out, sizeof *out, n, err);
 
-    return rc == TM_OK ? transfer_lines(db, out, *n, err) : rc;
+    /* the lines of the page's transfers, not of the row that only tells a next page */
+    return rc == TM_OK ? transfer_lines(db, out, *n > pg->limit ? (int)pg->limit : *n, err) : rc;
 }
 
 /* ---------------------------------------------------------- reservations */

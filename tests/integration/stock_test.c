@@ -345,7 +345,52 @@ START_TEST(test_transfer_ship_receive_cancel)
     post_expect(path, NULL, 200, NULL);
     ck_assert_int_eq(level(from, p, "reserved"), 0);
     ck_assert_int_eq(level(from, p, "on_hand"), 4);
-    /* the list shows each transfer with its lines, as one transfer's read does */
+    /* the list shows each transfer with its lines, as one transfer's read
+     * does: one of two lines among them, and a page of one */
+    {
+        long long q = new_product(), t3;
+
+        receive(from, q, 5);
+        snprintf(body, sizeof body,
+                 "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
+                 "\"quantity\":2},{\"product_id\":%lld,\"quantity\":1}]}",
+                 from, to, q, p);
+        t3 = create("/api/v1/transfers", body);
+        snprintf(path, sizeof path, "/api/v1/transfers?store_id=%lld&limit=1", to);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        ck_assert_msg(r.status == 200, "%s", r.body);
+        {
+            const cJSON *items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+            const cJSON *it = cJSON_GetArrayItem(items, 0);
+            char want[32];
+
+            ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+            ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(it, "id")), t);
+            ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(it, "lines")), 1);
+            snprintf(want, sizeof want, "i%lld", t);
+            ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "next_cursor")), want);
+        }
+        resp_free(&r);
+        snprintf(path, sizeof path, "/api/v1/transfers/%lld/cancel", t3);
+        post_expect(path, NULL, 200, NULL);
+        snprintf(path, sizeof path, "/api/v1/transfers?store_id=%lld&status=cancelled&limit=5", to);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        {
+            const cJSON *items = cJSON_GetObjectItemCaseSensitive(r.json, "items");
+            const cJSON *last = cJSON_GetArrayItem(items, cJSON_GetArraySize(items) - 1);
+            const cJSON *lines = cJSON_GetObjectItem(last, "lines");
+            long long a = (long long)cJSON_GetNumberValue(
+                          cJSON_GetObjectItem(cJSON_GetArrayItem(lines, 0), "product_id")),
+                      b = (long long)cJSON_GetNumberValue(
+                          cJSON_GetObjectItem(cJSON_GetArrayItem(lines, 1), "product_id"));
+
+            ck_assert_int_eq(cJSON_GetArraySize(items), 2); /* t2 and t3 */
+            ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(last, "id")), t3);
+            ck_assert_int_eq(cJSON_GetArraySize(lines), 2);
+            ck_assert(a == (p < q ? p : q) && b == (p < q ? q : p)); /* by product id */
+        }
+        resp_free(&r);
+    }
     snprintf(path, sizeof path, "/api/v1/transfers?store_id=%lld", to);
     ck_assert_int_eq(http("GET", path, NULL, &r), 0);
     ck_assert_msg(r.status == 200, "%s", r.body);
@@ -353,13 +398,15 @@ START_TEST(test_transfer_ship_receive_cancel)
         const cJSON *items = cJSON_GetObjectItemCaseSensitive(r.json, "items"), *it;
         int seen = 0;
 
-        ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+        ck_assert_int_eq(cJSON_GetArraySize(items), 3);
         cJSON_ArrayForEach(it, items)
         {
             const cJSON *lines = cJSON_GetObjectItemCaseSensitive(it, "lines");
             const cJSON *l0 = cJSON_GetArrayItem(lines, 0);
             long long id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(it, "id"));
 
+            if (id != t && id != t2)
+                continue; /* t3, read above */
             ck_assert_int_eq(cJSON_GetArraySize(lines), 1);
             ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "product_id")), p);
             ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "quantity")),

@@ -5,8 +5,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { routes, signInPath } from './routes.js';
 import { Link, match, navigate, safeNext, useLocation } from './router.js';
 import { can, signOut, useSession } from './session.js';
-import { loadStores, resetStores, storeName } from './stores.js';
-import { resetNames } from './names.jsx';
+import { loadStores, storeName } from './stores.js';
 import { useFetch } from './useFetch.js';
 import { ErrorBox } from './components/ErrorBox.jsx';
 import { Loading } from './components/Loading.jsx';
@@ -75,8 +74,6 @@ function Who({ me }) {
     } catch (e) {
       setErr(e); // the tab is signed out anyway; say the server did not confirm
     } finally {
-      resetStores();
-      resetNames();
       setBusy(false);
       navigate(signInPath, { replace: true });
     }

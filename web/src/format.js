@@ -70,12 +70,11 @@ export function dateTime(v, tz) {
 /**
  * A store's wall-clock time as the analytics rows carry it ("2026-11-25T06:00",
  * no zone: each store's own local hour), shown as written, with no zone
- * named. A number is such a time read by Date.parse (the browser's clock).
+ * named. A number is such a time read as UTC (Date.parse(`${v}Z`)).
  */
 export function wallTime(v) {
-  const utc = typeof v === 'string';
-  const d = asDate(utc ? `${v}Z` : v);
-  return d ? zoned('wall', utc ? 'UTC' : undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d) : dash;
+  const d = asDate(typeof v === 'string' ? `${v}Z` : v);
+  return d ? zoned('wall', 'UTC', { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d) : dash;
 }
 
 /** An ISO time → the date in tz ("Nov 27, 2026"). A bare "2026-11-27" is shown as that day. */
@@ -91,10 +90,24 @@ export function time(v, tz) {
   return d ? zoned('t', tz, { timeStyle: 'medium' }).format(d) : dash;
 }
 
-/** The browser's calendar day `back` days ago as a date input writes it ("2026-11-20"). */
-export function dayInput(back = 0) {
-  const d = new Date();
-  d.setDate(d.getDate() - back);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+/** Today's calendar day in zone tz (the browser's when none) as a date input writes it ("2026-11-27"). */
+export function today(tz) {
+  const f = nf(`ymd:${tz || ''}`, () => {
+    const opts = { year: 'numeric', month: '2-digit', day: '2-digit', numberingSystem: 'latn' }; // digits a date input takes
+    try {
+      return new Intl.DateTimeFormat('en-US', { ...opts, timeZone: tz || undefined });
+    } catch {
+      return new Intl.DateTimeFormat('en-US', opts); // an unknown zone: the browser's
+    }
+  });
+  const parts = {};
+  for (const p of f.formatToParts(new Date())) parts[p.type] = p.value;
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** The calendar day `back` days before `day` ("2026-11-27", 6 → "2026-11-21"). */
+export function daysBefore(day, back) {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - back);
+  return d.toISOString().slice(0, 10);
 }

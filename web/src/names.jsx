@@ -7,22 +7,32 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from './api.js';
 
-const MAX = 2000; // names kept per kind; past it the cache starts again
+const MAX = 2000; // names kept per kind; past it that kind's start again
 const KINDS = { product: '/api/v1/products', supplier: '/api/v1/suppliers' };
-let cache = new Map(); // "kind:id" → Promise<{name, code} | null>
+let cache = new Map(); // kind → Map(id → Promise<{name, code} | null>)
 
 function lookup(kind, id) {
-  const key = `${kind}:${id}`;
-  let p = cache.get(key);
+  let names = cache.get(kind);
+  if (!names || names.size >= MAX) cache.set(kind, (names = new Map()));
+  let p = names.get(id);
   if (!p) {
-    if (cache.size >= MAX * 2) cache = new Map();
     p = get(`${KINDS[kind]}/${id}`).then(
       (x) => ({ name: x.name, code: x.sku || x.code || '' }),
-      () => null,
+      (err) => {
+        // refused or gone: the id it stays; anything else is asked again next time
+        if (!(err && (err.status === 403 || err.status === 404))) names.delete(id);
+        return null;
+      },
     );
-    cache.set(key, p);
+    names.set(id, p);
   }
   return p;
+}
+
+/** Forgets one name (after it was changed here), so the next cell reads it again. */
+export function invalidateName(kind, id) {
+  const names = cache.get(kind);
+  if (names) names.delete(Number(id));
 }
 
 /** The {name, code} (code: a product's sku, a supplier's code) once known; null meanwhile or when unreadable. */

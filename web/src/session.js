@@ -4,6 +4,8 @@
 // The server checks every call anyway; this only hides what would be refused.
 import { useEffect, useState } from 'preact/hooks';
 import * as api from './api.js';
+import { resetNames } from './names.jsx';
+import { resetStores } from './stores.js';
 
 // status: 'loading' (reading /me), 'signed_out', 'signed_in'. The principal
 // is kept beside the tokens in sessionStorage, so a reload draws the app at
@@ -13,6 +15,12 @@ let state = { status: api.hasSession() ? 'loading' : 'signed_out', me: null };
 const listeners = new Set();
 
 function set(next) {
+  // however a session ends (sign-out, a refused refresh, /me refused), what
+  // was read as that principal goes with it: the next may see other stores
+  if (next.status === 'signed_out') {
+    resetStores();
+    resetNames();
+  }
   state = next;
   for (const fn of listeners) fn(state);
 }

@@ -398,6 +398,65 @@ START_TEST(test_page_and_query_helpers)
 }
 END_TEST
 
+struct page_item {
+    int64_t id;
+    int size; /* bytes of its text */
+};
+
+static enum tm_code
+enc_page_item(struct tm_buf *b, const void *item)
+{
+    const struct page_item *it = item;
+
+    return tm_buf_printf(b, "{\"id\":%lld,\"t\":\"%*s\"}", (long long)it->id, it->size, "");
+}
+
+static int64_t
+page_item_id(const void *item)
+{
+    return ((const struct page_item *)item)->id;
+}
+
+/* A page whose items do not all fit in one reply is short: the items that
+ * fit, closed, and a cursor after the last of them; one that fits is whole;
+ * an item that cannot fit alone is TM_TOOBIG. */
+START_TEST(test_reply_page_short_when_full)
+{
+    struct page_item items[4] = {{1, 100}, {2, 100}, {3, 100}, {4, 100}};
+    struct tm_reply rep;
+    struct tm_err e;
+    cJSON *doc;
+
+    tm_reply_init(&rep);
+    rep.body.max = 300 + TM_PAGE_TAIL_MAX; /* two items and the start, not three */
+    ck_assert_int_eq(tm_reply_page(&rep, items, sizeof items[0], 3, 3, enc_page_item,
+                                   page_item_id, &e),
+                     TM_OK);
+    doc = cJSON_Parse(rep.body.p);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "items")), 2);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "next_cursor")->valuestring, "i2");
+    cJSON_Delete(doc);
+
+    tm_buf_reset(&rep.body);
+    rep.body.max = TM_MESSAGE_MAX - 512;
+    ck_assert_int_eq(tm_reply_page(&rep, items, sizeof items[0], 4, 3, enc_page_item,
+                                   page_item_id, &e),
+                     TM_OK);
+    doc = cJSON_Parse(rep.body.p);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "items")), 3);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "next_cursor")->valuestring, "i3");
+    cJSON_Delete(doc);
+
+    tm_buf_reset(&rep.body);
+    rep.body.max = 100;
+    ck_assert_int_eq(tm_reply_page(&rep, items, sizeof items[0], 1, 3, enc_page_item,
+                                   page_item_id, &e),
+                     TM_TOOBIG);
+    tm_reply_fini(&rep);
+}
+END_TEST
+
 Suite *
 router_suite(void)
 {
@@ -413,6 +472,7 @@ router_suite(void)
     tcase_add_test(tc, test_router_refuses_unread_query_parameters_of_writes);
     tcase_add_test(tc, test_store_scope_helpers);
     tcase_add_test(tc, test_page_and_query_helpers);
+    tcase_add_test(tc, test_reply_page_short_when_full);
     suite_add_tcase(s, tc);
     return s;
 }

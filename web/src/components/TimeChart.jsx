@@ -1,12 +1,14 @@
 // TimeChart: a time series drawn with uPlot (canvas; ~20 KB gzipped), with
 // the same figures as a table for screen readers and keyboard users.
 //   x: times (ms or ISO strings); series: [{label, values, color, fmt?}];
-//   title: the chart's accessible name; xfmt(time) labels the table's rows.
+//   title: the chart's accessible name; xfmt(time) labels the table's rows;
+//   tz: the IANA zone the axis reads the times in (the browser's when absent;
+//   'UTC' for wall-clock times and days given as UTC).
 import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
-export function TimeChart({ x, series, title, height = 240, xfmt = (t) => new Date(t).toISOString() }) {
+export function TimeChart({ x, series, title, tz, height = 240, xfmt = (t) => new Date(t).toISOString() }) {
   const box = useRef(null);
   const xs = x.map((t) => (typeof t === 'number' ? t : Date.parse(t)) / 1000);
   useEffect(() => {
@@ -16,6 +18,7 @@ export function TimeChart({ x, series, title, height = 240, xfmt = (t) => new Da
       {
         width,
         height,
+        ...(tz ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), tz) } : {}),
         series: [
           {},
           ...series.map((s, i) => ({
@@ -36,7 +39,7 @@ export function TimeChart({ x, series, title, height = 240, xfmt = (t) => new Da
       box.current,
     );
     return () => plot.destroy();
-  }, [JSON.stringify(x), JSON.stringify(series.map((s) => s.values)), height]);
+  }, [JSON.stringify(x), JSON.stringify(series.map((s) => s.values)), height, tz]);
   return (
     <figure class="chart" aria-label={title}>
       <div ref={box} aria-hidden="true" />

@@ -9,7 +9,7 @@
 import { useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { setQuery } from '../router.js';
-import { loadStores, storeName } from '../stores.js';
+import { loadStores, storeName, storesToday } from '../stores.js';
 import { useFetch } from '../useFetch.js';
 import { downloadCsv } from '../download.js';
 import * as fmt from '../format.js';
@@ -90,7 +90,8 @@ function Hourly({ q, categoryId }) {
           <>
             <TimeChart
               title="Revenue and sales per local hour"
-              x={hours.map((h) => Date.parse(h))}
+              x={hours.map((h) => Date.parse(`${h}Z`))}
+              tz="UTC"
               xfmt={(t) => fmt.wallTime(t)}
               series={[
                 { label: 'Revenue', values: hours.map((h) => by.get(h).revenue), fmt: (v) => fmt.money(v) },
@@ -279,20 +280,24 @@ const PRESETS = [
   ['30d', 'Last 30 days'],
 ];
 
-/** The range the URL asks for: {preset, from, to} ('' from and to: each store's today). */
-function rangeOf(search) {
+/**
+ * The range the URL asks for: {preset, from, to} ('' from and to: each
+ * store's today). The presets end with the chosen store's today (with every
+ * store, the latest of their todays): the API counts each store's own days.
+ */
+function rangeOf(search, storeId) {
   const from = search.get('from') || '';
   const to = search.get('to') || '';
   if (from || to) return { preset: '', from, to };
   const preset = search.get('range') || '7d';
-  if (preset === '30d') return { preset, from: fmt.dayInput(29), to: fmt.dayInput(0) };
   if (preset === 'today') return { preset, from: '', to: '' };
-  return { preset: '7d', from: fmt.dayInput(6), to: fmt.dayInput(0) };
+  const end = storesToday(storeId);
+  return { preset: preset === '30d' ? preset : '7d', from: fmt.daysBefore(end, preset === '30d' ? 29 : 6), to: end };
 }
 
 export default function Analytics({ search }) {
   const storeId = search.get('store_id') || '';
-  const { preset, from, to } = rangeOf(search);
+  const { preset, from, to } = rangeOf(search, storeId);
   const categoryId = search.get('category_id') || '';
   const ready = useFetch(() => loadStores(), []);
   const cats = useFetch(() => get('/api/v1/categories', { limit: 200 }), []);

@@ -210,6 +210,7 @@ export default function Dashboard({ search }) {
                 <TimeChart
                   title="Revenue and sales per hour"
                   x={data.hourly.map((h) => h.hour)}
+                  tz={tz}
                   xfmt={(t) => fmt.dateTime(t, tz)}
                   series={[
                     { label: 'Revenue', values: data.hourly.map((h) => h.revenue_cents), fmt: (v) => fmt.money(v) },

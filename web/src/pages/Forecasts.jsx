@@ -12,7 +12,7 @@ import { useState } from 'preact/hooks';
 import { get, post } from '../api.js';
 import { can } from '../session.js';
 import { Link, setQuery } from '../router.js';
-import { loadStores, storeName } from '../stores.js';
+import { loadStores, storeName, storesToday } from '../stores.js';
 import { useFetch } from '../useFetch.js';
 import * as fmt from '../format.js';
 import { ErrorBox } from '../components/ErrorBox.jsx';
@@ -230,6 +230,7 @@ function Chart({ f, hist }) {
     <TimeChart
       title="Units sold per day and the forecast with its 80 % and 95 % bands"
       x={x}
+      tz="UTC"
       xfmt={(t) => fmt.date(utcDay(t))}
       series={[
         { label: 'Sold', values: [...actual, ...new Array(f.daily.length).fill(null)], color: '#15803d', fmt: n1 },
@@ -373,7 +374,8 @@ function Forecast({ productId, storeId, horizon, weeks }) {
  * at the chosen store or every store), each a link to its forecast.
  */
 function BestSellers({ storeId }) {
-  const query = { from: fmt.dayInput(27), to: fmt.dayInput(0), store_id: storeId, by: 'units', limit: 10 };
+  const to = storesToday(storeId); // the API counts each store's own days
+  const query = { from: fmt.daysBefore(to, 27), to, store_id: storeId, by: 'units', limit: 10 };
   const top = useFetch(() => get('/api/v1/analytics/top-products', query), [storeId]);
   return (
     <section class="panel" aria-labelledby="best-h">

@@ -15,6 +15,7 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
 import './backoffice.css';
+import { invalidateName } from '../names.jsx';
 
 const UNITS = ['each', 'kg', 'g', 'l', 'ml', 'm', 'pack', 'box', 'pair'];
 const CAT_MAX = 2000; // categories read for names and pickers (a chain has dozens)
@@ -77,6 +78,7 @@ function ProductForm({ product, categories, onDone, onCancel }) {
         for (const [k, x] of Object.entries(full)) if (x !== null) body[k] = x;
       }
       const saved = product ? await patch(`/api/v1/products/${product.id}`, body) : await post('/api/v1/products', body);
+      if (product) invalidateName('product', product.id);
       onDone(saved, product ? 'saved' : 'created');
     });
   };

@@ -14,7 +14,7 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Loading } from '../components/Loading.jsx';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
-import { ProductName } from '../names.jsx';
+import { ProductName, invalidateName } from '../names.jsx';
 
 function Performance({ id }) {
   const { data: p, error, loading } = useFetch(() => get(`/api/v1/suppliers/${id}/performance`), [id]);
@@ -138,6 +138,7 @@ export default function Supplier({ params }) {
       setRk((k) => k + 1);
     } else {
       await patch(`/api/v1/suppliers/${id}`, what.patch);
+      invalidateName('supplier', id);
       reload();
     }
   });
