@@ -189,14 +189,15 @@ inv_db_transfers_list(PGconn *db, const struct inv_stock_filter *f, const struct
                              f->store_id ? tm_db_int(&store, f->store_id) : NULL, f->type,
                              f->store_scope};
 
-    enum tm_code rc = tm_db_many(db,
-                                 "SELECT " TRANSFER_COLS " FROM inventory.transfers WHERE id > $1"
-                                 " AND ($3::bigint IS NULL OR from_store_id = $3 OR to_store_id = $3)"
-                                 " AND ($4::text IS NULL OR status = $4)"
-                                 " AND ($5::bigint[] IS NULL OR from_store_id = ANY($5::bigint[])"
-                                 " OR to_store_id = ANY($5::bigint[]))"
-                                 " ORDER BY id LIMIT $2",
-                                 5, params, transfer_fn, out, sizeof *out, n, err);
+    enum tm_code rc =
+        tm_db_many(db,
+                   "SELECT " TRANSFER_COLS " FROM inventory.transfers WHERE id > $1"
+                   " AND ($3::bigint IS NULL OR from_store_id = $3 OR to_store_id = $3)"
+                   " AND ($4::text IS NULL OR status = $4)"
+                   " AND ($5::bigint[] IS NULL OR from_store_id = ANY($5::bigint[])"
+                   " OR to_store_id = ANY($5::bigint[]))"
+                   " ORDER BY id LIMIT $2",
+                   5, params, transfer_fn, out, sizeof *out, n, err);
 
     /* the lines of the page's transfers, not of the row that only tells a next page */
     return rc == TM_OK ? transfer_lines(db, out, *n > pg->limit ? (int)pg->limit : *n, err) : rc;

@@ -368,7 +368,8 @@ START_TEST(test_transfer_ship_receive_cancel)
             ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(it, "id")), t);
             ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(it, "lines")), 1);
             snprintf(want, sizeof want, "i%lld", t);
-            ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "next_cursor")), want);
+            ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(r.json, "next_cursor")),
+                             want);
         }
         resp_free(&r);
         snprintf(path, sizeof path, "/api/v1/transfers/%lld/cancel", t3);
@@ -408,12 +409,15 @@ START_TEST(test_transfer_ship_receive_cancel)
             if (id != t && id != t2)
                 continue; /* t3, read above */
             ck_assert_int_eq(cJSON_GetArraySize(lines), 1);
-            ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "product_id")), p);
+            ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "product_id")),
+                             p);
             ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "quantity")),
                              id == t ? 6 : 3);
             if (id == t) {
-                ck_assert_int_eq((long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "received")), 5);
-                ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(l0, "reason")), "one broken");
+                ck_assert_int_eq(
+                    (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(l0, "received")), 5);
+                ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(l0, "reason")),
+                                 "one broken");
             }
             seen += id == t || id == t2;
         }

@@ -429,9 +429,8 @@ START_TEST(test_reply_page_short_when_full)
 
     tm_reply_init(&rep);
     rep.body.max = 300 + TM_PAGE_TAIL_MAX; /* two items and the start, not three */
-    ck_assert_int_eq(tm_reply_page(&rep, items, sizeof items[0], 3, 3, enc_page_item,
-                                   page_item_id, &e),
-                     TM_OK);
+    ck_assert_int_eq(
+        tm_reply_page(&rep, items, sizeof items[0], 3, 3, enc_page_item, page_item_id, &e), TM_OK);
     doc = cJSON_Parse(rep.body.p);
     ck_assert_ptr_nonnull(doc);
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "items")), 2);
@@ -440,9 +439,8 @@ START_TEST(test_reply_page_short_when_full)
 
     tm_buf_reset(&rep.body);
     rep.body.max = TM_MESSAGE_MAX - 512;
-    ck_assert_int_eq(tm_reply_page(&rep, items, sizeof items[0], 4, 3, enc_page_item,
-                                   page_item_id, &e),
-                     TM_OK);
+    ck_assert_int_eq(
+        tm_reply_page(&rep, items, sizeof items[0], 4, 3, enc_page_item, page_item_id, &e), TM_OK);
     doc = cJSON_Parse(rep.body.p);
     ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "items")), 3);
     ck_assert_str_eq(cJSON_GetObjectItem(doc, "next_cursor")->valuestring, "i3");
@@ -450,9 +448,9 @@ START_TEST(test_reply_page_short_when_full)
 
     tm_buf_reset(&rep.body);
     rep.body.max = 100;
-    ck_assert_int_eq(tm_reply_page(&rep, items, sizeof items[0], 1, 3, enc_page_item,
-                                   page_item_id, &e),
-                     TM_TOOBIG);
+    ck_assert_int_eq(
+        tm_reply_page(&rep, items, sizeof items[0], 1, 3, enc_page_item, page_item_id, &e),
+        TM_TOOBIG);
     tm_reply_fini(&rep);
 }
 END_TEST
