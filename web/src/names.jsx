@@ -1,14 +1,15 @@
 // src/names.jsx — names for cells that hold only an id (ledger rows,
-// transfer and PO lines, offers, suggestions, alert scopes, a PO's
-// supplier): GET /api/v1/products/{id} or /api/v1/suppliers/{id} once per id
-// per session (the gateway caches product reads too), shared by every cell
-// that asks. One the principal may not read, or that is gone, keeps its id
+// transfer and PO lines, offers, suggestions, alert scopes, a PO's supplier,
+// a sale's customer): GET /api/v1/products/{id}, /api/v1/suppliers/{id} or
+// /api/v1/customers/{id} once per id per session (the gateway caches product
+// reads too), shared by every cell that asks. One the principal may not
+// read (a role without customer.read), or that is gone, keeps its id
 // ("product 17").
 import { useEffect, useState } from 'preact/hooks';
 import { get } from './api.js';
 
 const MAX = 2000; // names kept per kind; past it that kind's start again
-const KINDS = { product: '/api/v1/products', supplier: '/api/v1/suppliers' };
+const KINDS = { product: '/api/v1/products', supplier: '/api/v1/suppliers', customer: '/api/v1/customers' };
 let cache = new Map(); // kind → Map(id → Promise<{name, code} | null>)
 
 function lookup(kind, id) {
@@ -71,6 +72,12 @@ export function ProductName({ id }) {
 export function SupplierName({ id }) {
   const s = useNamed('supplier', id);
   return <span data-supplier-id={id}>{s ? s.name : `supplier ${id}`}</span>;
+}
+
+/** A customer's name ("customer 12" until known, or for a role without customer.read). */
+export function CustomerName({ id }) {
+  const c = useNamed('customer', id);
+  return <span data-customer-id={id}>{c ? c.name : `customer ${id}`}</span>;
 }
 
 /** Forgets the names (after sign-out: another principal may read others). */

@@ -15,7 +15,7 @@ import { ErrorBox } from '../components/ErrorBox.jsx';
 import { Loading } from '../components/Loading.jsx';
 import { Empty } from '../components/Empty.jsx';
 import { Field } from '../components/Field.jsx';
-import { ProductName } from '../names.jsx';
+import { CustomerName, ProductName } from '../names.jsx';
 import { decisionBadge } from './Transactions.jsx';
 
 // the rule kinds whose observed value and threshold are money in cents (docs/fraud.md)
@@ -158,7 +158,7 @@ export default function Transaction({ params }) {
         </h2>
         <p>
           {fmt.dateTime(t.occurred_at, tz)} at {storeName(t.store_id)} · {t.channel} · {t.payment_method}
-          {t.instrument ? ` (${t.instrument})` : ''} · customer {t.customer_id ?? 'none'}
+          {t.instrument ? ` (${t.instrument})` : ''} · {t.customer_id ? <CustomerName id={t.customer_id} /> : 'no customer'}
           {t.operator ? ` · cashier ${t.operator}` : ''}
         </p>
         {t.voided_at && (

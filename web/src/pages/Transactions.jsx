@@ -10,6 +10,7 @@ import * as fmt from '../format.js';
 import { Field } from '../components/Field.jsx';
 import { PagedTable } from '../components/PagedTable.jsx';
 import { StoreField } from '../components/StoreField.jsx';
+import { CustomerName } from '../names.jsx';
 
 function offsetMs(tz, t) {
   try {
@@ -55,7 +56,7 @@ export const saleColumns = (stores) => [
   { key: 'id', title: 'Sale', render: (t) => <Link href={`/transactions/${t.id}`}>#{t.id}</Link> },
   { key: 'occurred_at', title: 'When (store time)', render: (t) => fmt.dateTime(t.occurred_at, storeTz(t.store_id)) },
   { key: 'store_id', title: 'Store', render: (t) => storeName(t.store_id) },
-  { key: 'customer_id', title: 'Customer', render: (t) => t.customer_id ?? '—' },
+  { key: 'customer_id', title: 'Customer', render: (t) => (t.customer_id ? <CustomerName id={t.customer_id} /> : '—') },
   { key: 'total_cents', title: 'Total', align: 'right', render: (t) => fmt.money(t.total_cents) },
   { key: 'status', title: 'Status' },
   { key: 'decision', title: 'Fraud decision', render: (t) => decisionBadge(t.fraud) },
