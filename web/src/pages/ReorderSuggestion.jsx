@@ -20,8 +20,10 @@ import { KeyValues } from '../components/KeyValues.jsx';
 import { statusBadge } from './Reorder.jsx';
 import { ProductName } from '../names.jsx';
 
-// money in cents as money; day numbers (days since 1970) as they are
-const kvFmt = (k, v) => (typeof v !== 'number' ? undefined : k.endsWith('_cents') ? fmt.money(v) : /(^|_)day$/.test(k) ? String(v) : undefined);
+// money in cents as money; a day number (days since 1970, as the policy
+// counts) with the date it is
+const kvFmt = (k, v) =>
+  typeof v !== 'number' ? undefined : k.endsWith('_cents') ? fmt.money(v) : /(^|_)day$/.test(k) ? `${v} (${fmt.date(new Date(v * 86400000).toISOString().slice(0, 10))})` : undefined;
 
 export const POLICIES = ['weighted', 'cheapest', 'fastest', 'most_reliable', 'preferred'];
 
