@@ -84,7 +84,7 @@ function storesText(ids) {
   return ids
     .map((id) => {
       const s = storeOf(id);
-      return s ? s.code : `#${id}`;
+      return s ? `${s.name} (${s.code})` : `store ${id}`;
     })
     .join(', ');
 }
@@ -193,6 +193,7 @@ function UserForm({ user, onDone, onCancel }) {
 }
 
 function UsersView() {
+  useFetch(loadStores, []); // the Stores column drawn again with the stores' names
   const [form, setForm] = useState(null); // {user: null|row}
   const [reload, setReload] = useState(0);
   const [notice, setNotice] = useState('');
@@ -308,6 +309,7 @@ function RolesView() {
 }
 
 function KeysView() {
+  useFetch(loadStores, []); // the Stores column drawn again with the stores' names
   const [reload, setReload] = useState(0);
   const [name, setName] = useState('');
   const [stores, setStores] = useState([]);

@@ -338,10 +338,8 @@ export default function Analytics({ search }) {
         <>
           <Hourly q={q} categoryId={categoryId} />
           <TopProducts q={q} search={search} />
-          <div class="grid">
-            <Segments storeId={storeId} />
-            <Categories q={q} names={names} />
-          </div>
+          <Segments storeId={storeId} />
+          <Categories q={q} names={names} />
         </>
       )}
     </div>
