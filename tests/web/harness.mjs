@@ -77,36 +77,47 @@ export async function call(method, path, { token = null, body, headers = {} } = 
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** POST /api/v1/auth/login, waiting out the per-address login limit (429). */
-export async function apiLogin(email, password) {
+/**
+ * Tries a login (try() → {status, retryAfter}) until it is not refused by
+ * the per-address login limit: every test signs in from this one address,
+ * so a 429 is waited out (its Retry-After, at most 65 s) up to three times.
+ * Returns the last try's answer.
+ */
+async function outwaitLoginLimit(attempt) {
   for (let i = 0; ; i++) {
-    const r = await call('POST', '/api/v1/auth/login', { body: { email, password } });
-    if (r.status === 200) return r.body;
-    if (r.status !== 429 || i >= 3) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
-    const wait = Number(r.headers.get('retry-after') || 10);
+    const r = await attempt();
+    if (r.status !== 429 || i >= 3) return r;
+    const wait = Number(r.retryAfter || 10);
     console.log(`# login limit reached: waiting ${wait} s`);
     await sleep(Math.min(wait, 65) * 1000);
   }
 }
 
+/** POST /api/v1/auth/login, waiting out the per-address login limit (429). */
+export async function apiLogin(email, password) {
+  const r = await outwaitLoginLimit(async () => {
+    const x = await call('POST', '/api/v1/auth/login', { body: { email, password } });
+    return { ...x, retryAfter: x.headers.get('retry-after') };
+  });
+  if (r.status !== 200) throw new Error(`login ${email}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
 /**
  * Signs in through the page's form (fills Email and Password, presses Sign
- * in) and returns the status of POST /api/v1/auth/login. Every test signs in
- * from this one address, so the per-address login limit can answer 429: as
- * apiLogin does, that is waited out (Retry-After) and the button pressed again.
+ * in) and returns the status of POST /api/v1/auth/login, the login limit's
+ * 429 waited out as apiLogin does (the button pressed again).
  */
 export async function signInForm(page, email, password) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  for (let i = 0; ; i++) {
-    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login') && r.request().method() === 'POST');
+  const r = await outwaitLoginLimit(async () => {
+    const answer = page.waitForResponse((x) => x.url().endsWith('/api/v1/auth/login') && x.request().method() === 'POST');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    const r = await answer;
-    if (r.status() !== 429 || i >= 3) return r.status();
-    const wait = Number(r.headers()['retry-after'] || 10);
-    console.log(`# login limit reached: waiting ${wait} s`);
-    await sleep(Math.min(wait, 65) * 1000);
-  }
+    const x = await answer;
+    return { status: x.status(), retryAfter: x.headers()['retry-after'] };
+  });
+  return r.status;
 }
 
 let adminTok = null;
