@@ -388,6 +388,14 @@ send_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, i
                         ? deadline_ms
                         : grace_end + CONNECT_GRACE_MS;
     while (!connected(s)) {
+        /* Refused: nothing listens at the endpoint (the instance is dead,
+         * or not yet bound), so not sent whatever the grace. A listening
+         * instance's full backlog drops the SYN instead, which is no error:
+         * that one still waits its turn. */
+        if (nn_get_statistic(s, NN_STAT_CONNECT_ERRORS) > 0) {
+            release(in, s, 0);
+            return OUT_NOTSENT;
+        }
         if (tm_mono_ms() >= grace_end || tm_mono_ms() >= deadline_ms) {
             release(in, s, 0);
             return tm_mono_ms() >= deadline_ms ? OUT_TIMEOUT : OUT_NOTSENT;

@@ -4,7 +4,8 @@
  * POST caught in a hung instance is answered 504 and is not replayed on
  * another one; with no instance up the API answers 503 and /health says not
  * ready; a killed gateway is restarted by the stack's supervisor. Each test
- * puts the instances back as it found them. */
+ * puts the instances back as it found them; restore() does it for one that
+ * failed half-way. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,37 @@ restart(int n)
         tm_sleep_ms(100);
     }
     tm_sleep_ms(1100);
+}
+
+/* Brings back what a test that failed half-way may have left down —
+ * PostgreSQL, an inventory instance, its supervisor — and waits until every
+ * instance is ready, so one failure does not fail the tests after it. Before
+ * each test (in its process) and after the suite (for the suites after it). */
+static void
+restore(void)
+{
+    ck_assert_int_eq(
+        sh("TM_RUN_DIR='%s' '%s/deploy/stack.sh' pg start >/dev/null 2>&1", st.run_dir, st.root),
+        0);
+    for (int n = 1; n <= st.n_inventory; n++) {
+        int pid = pid_of("inventory", n), ready = 0;
+
+        if (pid > 0)
+            kill(pid, SIGCONT); /* a hung-instance drill that failed left it stopped */
+        if (pid <= 0 || kill(pid, 0) != 0 ||
+            sh("kill -0 \"$(cat '%s/pid/inventory-%d.pid.sup' 2>/dev/null)\" 2>/dev/null",
+               st.run_dir, n) != 0)
+            restart(n);
+        for (int i = 0; i < 150 && !ready; i++) {
+            struct resp r;
+            ck_assert_int_eq(http_port(st.inv_ops_port + n - 1, "GET", "/health", NULL, "", &r), 0);
+            ready = r.status == 200;
+            resp_free(&r);
+            if (!ready)
+                tm_sleep_ms(100);
+        }
+        ck_assert_msg(ready, "inventory #%d is not ready", n);
+    }
 }
 
 START_TEST(test_sigkill_during_get_loop_loses_no_request)
@@ -246,6 +278,8 @@ scaling_suite(void)
     TCase *tc = tcase_create("scaling");
 
     tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, restore, NULL);
+    tcase_add_unchecked_fixture(tc, NULL, restore);
     tcase_add_test(tc, test_requests_spread_over_instances);
     tcase_add_test(tc, test_sigkill_during_get_loop_loses_no_request);
     tcase_add_test(tc, test_post_to_hung_instance_is_504_and_not_replayed);

@@ -297,6 +297,40 @@ START_TEST(test_bus_send_to_nobody_reports_at_wait)
 }
 END_TEST
 
+/* An instance that answered a moment ago and is then killed: a new socket
+ * to it is refused at once, so the request is "no instance", not a wait to
+ * its deadline (the grace a busy, answering instance gets). */
+START_TEST(test_bus_just_killed_instance_is_unavailable_at_once)
+{
+    pid_t p = spawn(ECHO, 14);
+    char ep[128], *reply = NULL;
+    struct tm_bus_client *c = NULL;
+    struct tm_bus_pending held, late;
+    size_t len = 0;
+    struct tm_err err;
+    int64_t t0;
+
+    endpoint(ep, sizeof ep, 14);
+    ck_assert_int_eq(tm_bus_client_new("t", ep, 4, &c, NULL), TM_OK);
+    ck_assert_int_eq(tm_bus_call(c, "a", 1, 1, tm_mono_ms() + 2000, &reply, &len, &err), TM_OK);
+    tm_bus_free(reply);
+    reply = NULL;
+    tm_bus_send(c, "b", 1, 1, tm_mono_ms() + 2000, &held); /* holds the pooled socket */
+    kill(p, SIGKILL);
+    waitpid(p, NULL, 0);
+    t0 = tm_mono_ms();
+    tm_bus_send(c, "c", 1, 1, t0 + 5000, &late); /* a new socket, the instance alive 0 s ago */
+    ck_assert_int_eq(tm_bus_wait(&late, &reply, &len, &err), TM_UNAVAIL);
+    ck_assert_ptr_nonnull(strstr(err.message, "no instance"));
+    ck_assert_int_lt(tm_mono_ms() - t0, 1000);
+    /* answered before the kill, or lost: either */
+    ck_assert(tm_bus_wait(&held, &reply, &len, &err) == TM_OK || err.code == TM_UNAVAIL);
+    tm_bus_free(reply);
+    tm_bus_client_free(c);
+    reap(p, 14);
+}
+END_TEST
+
 Suite *
 bus_suite(void)
 {
@@ -313,6 +347,7 @@ bus_suite(void)
     tcase_add_test(tc, test_bus_full_pool_serves_in_arrival_order);
     tcase_add_test(tc, test_bus_sent_together_take_the_slowest);
     tcase_add_test(tc, test_bus_send_to_nobody_reports_at_wait);
+    tcase_add_test(tc, test_bus_just_killed_instance_is_unavailable_at_once);
     suite_add_tcase(s, tc);
     return s;
 }
