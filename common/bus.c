@@ -6,12 +6,18 @@
  * ("Facts about nanomsg"). */
 #include "common/bus.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <nanomsg/nn.h>
 #include <nanomsg/reqrep.h>
@@ -357,6 +363,57 @@ connected(int s)
     return nn_get_statistic(s, NN_STAT_CURRENT_CONNECTIONS) > 0;
 }
 
+/* Whether nothing listens at endpoint: a connect of our own is refused (an
+ * ipc socket file without its process, or no file; a closed TCP port on an
+ * IPv4 address). A listener whose backlog is full (EAGAIN on a Unix
+ * socket), a TCP connect that neither succeeds nor is refused within 50 ms,
+ * and an endpoint of another form are not. */
+static int
+endpoint_refused(const char *endpoint)
+{
+    int fd = -1, refused = 0;
+
+    if (strncmp(endpoint, "ipc://", 6) == 0) {
+        struct sockaddr_un a = {.sun_family = AF_UNIX};
+        size_t n = strlen(endpoint + 6);
+
+        if (n >= sizeof a.sun_path)
+            return 0;
+        memcpy(a.sun_path, endpoint + 6, n + 1);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (const struct sockaddr *)&a, sizeof a) != 0)
+            refused = errno == ECONNREFUSED || errno == ENOENT;
+    } else if (strncmp(endpoint, "tcp://", 6) == 0) {
+        struct sockaddr_in a = {.sin_family = AF_INET};
+        char host[INET_ADDRSTRLEN];
+        const char *colon = strrchr(endpoint + 6, ':');
+        int port = colon ? atoi(colon + 1) : 0;
+        size_t n = colon ? (size_t)(colon - (endpoint + 6)) : 0;
+
+        if (n == 0 || n >= sizeof host || port <= 0 || port > 65535)
+            return 0;
+        memcpy(host, endpoint + 6, n);
+        host[n] = '\0';
+        if (inet_pton(AF_INET, host, &a.sin_addr) != 1)
+            return 0;
+        a.sin_port = htons((uint16_t)port);
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, (const struct sockaddr *)&a, sizeof a) != 0) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int e = errno;
+            socklen_t len = sizeof e;
+
+            if (e == EINPROGRESS && poll(&p, 1, 50) == 1 &&
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) != 0)
+                e = 0;
+            refused = e == ECONNREFUSED;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    return refused;
+}
+
 /* Takes a socket of instance in and sends msg on it, without waiting for
  * the reply: OUT_OK with *sock holding the request in flight (finished by
  * recv_on), OUT_NOTSENT when the instance did not take it, OUT_TIMEOUT when
@@ -366,6 +423,7 @@ send_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, i
 {
     int fresh = 0, suspect = 0, s = acquire(in, deadline_ms, &fresh);
     int64_t grace_end;
+    uint64_t seen_errors = 0;
 
     *sock = -1;
     if (s >= 0 && !fresh && !connected(s)) {
@@ -388,13 +446,18 @@ send_on(struct bus_inst *in, const char *msg, size_t len, int64_t deadline_ms, i
                         ? deadline_ms
                         : grace_end + CONNECT_GRACE_MS;
     while (!connected(s)) {
-        /* Refused: nothing listens at the endpoint (the instance is dead,
-         * or not yet bound), so not sent whatever the grace. A listening
-         * instance's full backlog drops the SYN instead, which is no error:
-         * that one still waits its turn. */
-        if (nn_get_statistic(s, NN_STAT_CONNECT_ERRORS) > 0) {
-            release(in, s, 0);
-            return OUT_NOTSENT;
+        /* A failed connect: nanomsg counts a listener's full backlog (a
+         * busy instance, on an ipc endpoint) as it counts nothing
+         * listening, so ask the endpoint ourselves, once per new failure;
+         * refused (the instance died, or is not bound yet): not sent,
+         * whatever the grace. */
+        uint64_t errors = nn_get_statistic(s, NN_STAT_CONNECT_ERRORS);
+        if (errors > seen_errors) {
+            seen_errors = errors;
+            if (endpoint_refused(in->endpoint)) {
+                release(in, s, 0);
+                return OUT_NOTSENT;
+            }
         }
         if (tm_mono_ms() >= grace_end || tm_mono_ms() >= deadline_ms) {
             release(in, s, 0);

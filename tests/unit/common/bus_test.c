@@ -2,11 +2,14 @@
  * processes: round trip, no instance, moving on from a down instance, an
  * instance that dies mid-request (retried only when idempotent), and the
  * deadline. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -331,6 +334,56 @@ START_TEST(test_bus_just_killed_instance_is_unavailable_at_once)
 }
 END_TEST
 
+/* An instance that cannot take a new connection now (its process stopped,
+ * its listen backlog full: a burst's busy instance) is not down: a new
+ * socket to it waits to its deadline (504), never "no instance" (503), as
+ * a refused one would. */
+START_TEST(test_bus_full_backlog_is_busy_not_down)
+{
+    pid_t p = spawn(ECHO, 15);
+    char ep[128], *reply = NULL;
+    struct tm_bus_client *c = NULL;
+    struct tm_bus_pending late;
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    int fds[64], n = 0;
+    size_t len = 0;
+    struct tm_err err;
+
+    endpoint(ep, sizeof ep, 15);
+    ck_assert_int_lt(strlen(ep + 6), sizeof a.sun_path);
+    memcpy(a.sun_path, ep + 6, strlen(ep + 6) + 1);
+    ck_assert_int_eq(tm_bus_client_new("t", ep, 4, &c, NULL), TM_OK);
+    ck_assert_int_eq(tm_bus_call(c, "a", 1, 1, tm_mono_ms() + 2000, &reply, &len, &err), TM_OK);
+    tm_bus_free(reply);
+    reply = NULL;
+    kill(p, SIGSTOP);
+    /* the pooled socket taken, then connections the stopped process never
+     * accepts until its backlog refuses more (EAGAIN) */
+    char *held = NULL;
+    struct tm_bus_pending hold;
+    tm_bus_send(c, "b", 1, 1, tm_mono_ms() + 1500, &hold);
+    while (n < 64) {
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        ck_assert_int_ge(fd, 0);
+        fds[n++] = fd;
+        if (connect(fd, (const struct sockaddr *)&a, sizeof a) != 0) {
+            ck_assert_int_eq(errno, EAGAIN);
+            break;
+        }
+    }
+    ck_assert_int_lt(n, 64);
+    tm_bus_send(c, "c", 1, 1, tm_mono_ms() + 800, &late);
+    ck_assert_int_eq(tm_bus_wait(&late, &reply, &len, &err), TM_TIMEOUT);
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+    kill(p, SIGCONT);
+    ck_assert(tm_bus_wait(&hold, &held, &len, &err) == TM_OK || err.code == TM_TIMEOUT);
+    tm_bus_free(held);
+    tm_bus_client_free(c);
+    reap(p, 15);
+}
+END_TEST
+
 Suite *
 bus_suite(void)
 {
@@ -348,6 +401,7 @@ bus_suite(void)
     tcase_add_test(tc, test_bus_sent_together_take_the_slowest);
     tcase_add_test(tc, test_bus_send_to_nobody_reports_at_wait);
     tcase_add_test(tc, test_bus_just_killed_instance_is_unavailable_at_once);
+    tcase_add_test(tc, test_bus_full_backlog_is_busy_not_down);
     suite_add_tcase(s, tc);
     return s;
 }
