@@ -189,9 +189,10 @@ h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     static const char *const statuses[] = {"completed", "declined", "voided", NULL};
     static const char *const decisions[] = {"approve", "review", "decline", NULL};
+    static const char *const orders[] = {"oldest", "newest", NULL};
     const char *f[TX_F_COUNT] = {NULL};
     char ids[4][24], scope[TM_STORES_TEXT_MAX + 3];
-    int suspicious = ctx->arg != NULL, reviewed = -1, void_flagged = -1;
+    int suspicious = ctx->arg != NULL, reviewed = -1, void_flagged = -1, order = 0;
     struct tm_time from, to;
     struct tm_page pg;
     enum tm_code rc;
@@ -204,7 +205,8 @@ h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = opt_time(ctx, "from", &from, &f[TX_F_FROM], err)) != TM_OK ||
         (rc = opt_time(ctx, "to", &to, &f[TX_F_TO], err)) != TM_OK ||
         (rc = opt_id(ctx, "min_total_cents", ids[2], sizeof ids[2], &f[TX_F_MIN], err)) != TM_OK ||
-        (rc = opt_id(ctx, "max_total_cents", ids[3], sizeof ids[3], &f[TX_F_MAX], err)) != TM_OK)
+        (rc = opt_id(ctx, "max_total_cents", ids[3], sizeof ids[3], &f[TX_F_MAX], err)) != TM_OK ||
+        (rc = tm_ctx_query_enum(ctx, "order", orders, &order, err)) != TM_OK)
         return rc;
     if (suspicious && (rc = tm_ctx_query_bool(ctx, "reviewed", &reviewed, err)) != TM_OK)
         return rc;
@@ -216,7 +218,7 @@ h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         f[TX_F_SUSPICIOUS] = reviewed == 1 ? "all" : "queue";
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))
         f[TX_F_SCOPE] = scope;
-    return tx_db_sale_list(ctx->db, f, &pg, &rep->body, err);
+    return tx_db_sale_list(ctx->db, f, &pg, order == 1, &rep->body, err);
 }
 
 /* The dashboard's fraud number (GET /api/v1/transactions/suspicious/summary). */

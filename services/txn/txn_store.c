@@ -559,9 +559,39 @@ store_only(const char *const *f)
     " AND ($10::text IS NULL OR (t.decision <> 'approve'"                                          \
     " AND ($10 = 'all' OR t.review_label IS NULL)))"
 
+/* The page's keyset: ids after $N ascending, or before it descending (N is
+ * the cursor's parameter, N + 1 the limit's). */
+#define TX_PAGE_ASC(n, lim) " AND t.id > $" n "::bigint ORDER BY t.id LIMIT $" lim "::bigint"
+#define TX_PAGE_DESC(n, lim) " AND t.id < $" n "::bigint ORDER BY t.id DESC LIMIT $" lim "::bigint"
+
+/* a store's page, the common read: its own text, whose page of ids comes
+ * from transactions_store_idx alone (with "$1 IS NULL OR ..." in the text,
+ * or the JSON in the same scan, the generic plan walked the primary key and
+ * dropped the other stores' rows) */
+#define TX_STORE_PAGE(page, dir)                                                                   \
+    "WITH page AS MATERIALIZED (SELECT t.id FROM txn.transactions t"                               \
+    " WHERE t.store_id = $1::bigint"                                                               \
+    " AND ($2::bigint[] IS NULL OR t.store_id = ANY($2::bigint[]))" page ")"                       \
+    " SELECT t.id, " TX_JSON " FROM page JOIN txn.transactions t ON t.id = page.id"                \
+    " ORDER BY t.id" dir
+
+/* the flagged voids, rare: their own text, with the partial index's
+ * predicate written out so a generic plan can use
+ * transactions_void_flagged_idx (with "$11 IS NULL OR ..." it walked the
+ * primary key) */
+#define TX_VOID_FLAGGED_PAGE(page)                                                                 \
+    "SELECT t.id, " TX_JSON " FROM txn.transactions t"                                             \
+    " WHERE t.void_decision IS NOT NULL AND t.void_decision <> 'approve'"                          \
+    " AND " TX_LIST_FILTERS " AND $11::boolean" page
+
+#define TX_ANY_PAGE(page)                                                                          \
+    "SELECT t.id, " TX_JSON " FROM txn.transactions t"                                             \
+    " WHERE " TX_LIST_FILTERS " AND ($11::boolean IS NULL OR (t.void_decision IS NOT NULL"         \
+    " AND t.void_decision <> 'approve') = $11::boolean)" page
+
 enum tm_code
-tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, struct tm_buf *out,
-                struct tm_err *err)
+tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, int newest,
+                struct tm_buf *out, struct tm_err *err)
 {
     struct tm_db_int after, lim;
     const char *params[TX_F_COUNT + 2];
@@ -569,44 +599,28 @@ tx_db_sale_list(PGconn *db, const char *const *f, const struct tm_page *pg, stru
     enum tm_code rc;
 
     memcpy(params, f, TX_F_COUNT * sizeof *f);
-    params[TX_F_COUNT] = tm_db_int(&after, pg->after_id);
+    /* newest first without a cursor: before any id */
+    params[TX_F_COUNT] = tm_db_int(&after, newest && !pg->after_id ? INT64_MAX : pg->after_id);
     params[TX_F_COUNT + 1] = tm_db_int(&lim, pg->limit + 1);
     if (f[TX_F_STORE] && store_only(f)) {
-        /* a store's page, the common read: its own text, whose page of ids
-         * comes from transactions_store_idx alone (with "$1 IS NULL OR ..."
-         * in the text, or the JSON in the same scan, the generic plan walked
-         * the primary key and dropped the other stores' rows) */
         const char *sp[4] = {f[TX_F_STORE], f[TX_F_SCOPE], params[TX_F_COUNT],
                              params[TX_F_COUNT + 1]};
 
         rc = tm_db_exec(db,
-                        "WITH page AS MATERIALIZED (SELECT id FROM txn.transactions"
-                        " WHERE store_id = $1::bigint"
-                        " AND ($2::bigint[] IS NULL OR store_id = ANY($2::bigint[]))"
-                        " AND id > $3::bigint ORDER BY id LIMIT $4::bigint)"
-                        " SELECT t.id, " TX_JSON
-                        " FROM page JOIN txn.transactions t ON t.id = page.id"
-                        " ORDER BY t.id",
+                        newest ? TX_STORE_PAGE(TX_PAGE_DESC("3", "4"), " DESC")
+                               : TX_STORE_PAGE(TX_PAGE_ASC("3", "4"), ""),
                         4, sp, &r, err);
     } else if (f[TX_F_VOID_FLAGGED] && strcmp(f[TX_F_VOID_FLAGGED], "true") == 0) {
-        /* the flagged voids, rare: their own text, with the partial index's
-         * predicate written out so a generic plan can use
-         * transactions_void_flagged_idx (with "$11 IS NULL OR ..." it walked
-         * the primary key) */
         rc = tm_db_exec(db,
-                        "SELECT t.id, " TX_JSON " FROM txn.transactions t"
-                        " WHERE t.void_decision IS NOT NULL AND t.void_decision <> 'approve'"
-                        " AND " TX_LIST_FILTERS " AND $11::boolean"
-                        " AND t.id > $12::bigint ORDER BY t.id LIMIT $13::bigint",
+                        newest ? TX_VOID_FLAGGED_PAGE(TX_PAGE_DESC("12", "13"))
+                               : TX_VOID_FLAGGED_PAGE(TX_PAGE_ASC("12", "13")),
                         TX_F_COUNT + 2, params, &r, err);
-    } else
+    } else {
         rc = tm_db_exec(db,
-                        "SELECT t.id, " TX_JSON " FROM txn.transactions t"
-                        " WHERE " TX_LIST_FILTERS
-                        " AND ($11::boolean IS NULL OR (t.void_decision IS NOT NULL"
-                        " AND t.void_decision <> 'approve') = $11::boolean)"
-                        " AND t.id > $12::bigint ORDER BY t.id LIMIT $13::bigint",
+                        newest ? TX_ANY_PAGE(TX_PAGE_DESC("12", "13"))
+                               : TX_ANY_PAGE(TX_PAGE_ASC("12", "13")),
                         TX_F_COUNT + 2, params, &r, err);
+    }
     if (rc == TM_INVALID && !err->field[0])
         tm_err_set(err, TM_INVALID, "from", "from and to must be ISO 8601 times");
     if (rc == TM_OK)

@@ -164,8 +164,11 @@ enum {
     TX_F_VOID_FLAGGED, /* "true": voids scored review (or worse); "false": the others */
     TX_F_COUNT
 };
+/* A page of the sales f selects, by id: ascending after pg->after_id, or
+ * when newest descending before it (the newest first; no cursor: from the
+ * newest). */
 TM_MUSTCHECK enum tm_code tx_db_sale_list(PGconn *db, const char *const *f,
-                                          const struct tm_page *pg, struct tm_buf *out,
+                                          const struct tm_page *pg, int newest, struct tm_buf *out,
                                           struct tm_err *err);
 
 /* The suspicious queue's size, {"waiting_review": n} appended to out: the

@@ -98,7 +98,8 @@ START_TEST(test_sale_takes_stock_once)
 END_TEST
 
 /* A store's page (its own statement in txn_store.c) lists that store's sales
- * in id order, pages by cursor, and says what the general filter says. */
+ * in id order, pages by cursor, and says what the general filter says; the
+ * same newest first (order=newest). */
 START_TEST(test_store_page_lists_its_sales)
 {
     long long store = new_store(), other = new_store(), product = new_product(), ids[3];
@@ -155,6 +156,44 @@ START_TEST(test_store_page_lists_its_sales)
     ck_assert_str_eq(a.body, b.body);
     resp_free(&a);
     resp_free(&b);
+    /* newest first, by each statement: the store's, the general one (a
+     * filter more) and the flagged voids' (none here); pages by cursor */
+    for (int v = 0; v < 2; v++) {
+        snprintf(path, sizeof path, "/api/v1/transactions?store_id=%lld&order=newest&limit=2%s",
+                 store, v ? "&status=completed" : "");
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+        items = cJSON_GetObjectItem(r.json, "items");
+        ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+        for (int i = 0; i < 2; i++)
+            ck_assert_int_eq((long long)cJSON_GetNumberValue(
+                                 cJSON_GetObjectItem(cJSON_GetArrayItem(items, i), "id")),
+                             ids[2 - i]);
+        snprintf(path, sizeof path,
+                 "/api/v1/transactions?store_id=%lld&order=newest&limit=2&cursor=%s%s", store,
+                 jstr(&r, "next_cursor"), v ? "&status=completed" : "");
+        resp_free(&r);
+        ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+        ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+        items = cJSON_GetObjectItem(r.json, "items");
+        ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+        ck_assert_int_eq((long long)cJSON_GetNumberValue(
+                             cJSON_GetObjectItem(cJSON_GetArrayItem(items, 0), "id")),
+                         ids[0]);
+        ck_assert(cJSON_IsNull(cJSON_GetObjectItem(r.json, "next_cursor")));
+        resp_free(&r);
+    }
+    snprintf(path, sizeof path, "/api/v1/transactions?store_id=%lld&order=newest&void_flagged=true",
+             store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItem(r.json, "items")), 0);
+    resp_free(&r);
+    snprintf(path, sizeof path, "/api/v1/transactions?store_id=%lld&order=latest", store);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "order");
+    resp_free(&r);
 }
 END_TEST
 

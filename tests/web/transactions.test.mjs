@@ -130,3 +130,26 @@ test('fraud review: an analyst labels a flagged sale and it leaves the queue', a
   await axe(page);
   await context.close();
 });
+
+test('transactions: newest first, and oldest first when asked', async () => {
+  const store = (await newStore('order', 'Europe/London')).id;
+  const product = (await newProduct('order', 500, 200)).id;
+  await receive(store, product, 10);
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const s = await sale({ store_id: store, lines: [{ product_id: product, quantity: 1, unit_price: 5.0 }], channel: 'pos', payment_method: 'cash' });
+    ids.push(s.id);
+  }
+  const { page, context } = await open('admin', `/transactions?store_id=${store}`);
+  const shown = async (first) => {
+    // the first row is that sale (not merely a row of the previous order)
+    await page.locator('.paged-table tbody tr').first().getByRole('link', { name: `#${first}`, exact: true }).waitFor();
+    await page.waitForSelector('.paged-table .loading', { state: 'detached' });
+    return (await page.locator('.paged-table tbody tr a').allTextContents()).map((t) => Number(t.replace('#', '')));
+  };
+  assert.deepEqual(await shown(ids[2]), [...ids].reverse(), 'newest first by default');
+  await page.getByLabel('Order').selectOption('oldest');
+  await page.waitForURL(/order=oldest/);
+  assert.deepEqual(await shown(ids[0]), ids, 'oldest first when asked');
+  await context.close();
+});

@@ -1,5 +1,6 @@
-// Transactions: the sales (GET /api/v1/transactions) filtered by store,
-// status, fraud decision, local dates, amounts and flagged voids, each
+// Transactions: the sales (GET /api/v1/transactions), newest first unless
+// asked otherwise, filtered by store, status, fraud decision, local dates,
+// amounts and flagged voids, each
 // opening on its lines and fired rules (/transactions/:id). Store managers
 // see their stores' only (the API scopes them). The fraud review queue and
 // statistics are the Fraud review page (/fraud).
@@ -78,6 +79,7 @@ export default function Transactions({ search }) {
     max_total_cents: toCents(q('max')),
     void_flagged: q('void_flagged'),
     customer_id: q('customer_id'),
+    order: q('order') === 'oldest' ? 'oldest' : 'newest',
   };
   return (
     <div class="transactions">
@@ -113,6 +115,16 @@ export default function Transactions({ search }) {
           ]}
         />
         <Field label="Customer id" name="customer_id" type="number" min="1" value={q('customer_id')} onInput={(v) => setQuery({ customer_id: v })} />
+        <Field
+          label="Order"
+          name="order"
+          value={q('order')}
+          onInput={(v) => setQuery({ order: v })}
+          options={[
+            ['', 'Newest first'],
+            ['oldest', 'Oldest first'],
+          ]}
+        />
       </form>
       <PagedTable path="/api/v1/transactions" query={query} caption="Sales" empty="No sale matches these filters." columns={saleColumns(stores)} />
     </div>
