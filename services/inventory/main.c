@@ -63,9 +63,10 @@ main(int argc, char **argv)
     static struct inv_app app = {.cfg = &cfg};
     /* tm-supplier: the supplier choice and purchase orders (reorder) */
     static const char *const peers[] = {"supplier"};
-    /* purchase orders: their incoming and receipts */
+    /* purchase orders: their incoming and receipts; offers: the levels the
+     * reorder-scan job takes again */
     static const struct tm_service_sub subs[] = {
-        {"supplier", "purchase_order.", inv_apply_supplier, NULL}};
+        {"supplier", "purchase_order.,offer.", inv_apply_supplier, NULL}};
     const struct tm_service svc = {
         .name = "inventory",
         .summary = "Catalogue, stock, forecasting and reorder service.",

@@ -2,7 +2,9 @@
  * applied to stock, exactly once (common/subscriber's inbox): each change
  * to `incoming` at the PO's store (the level's total and the PO's own
  * units, with the delivery day the supplier promised), and each receipt's
- * accepted quantities as a `receipt` movement referring to the PO. */
+ * accepted quantities as a `receipt` movement referring to the PO. Its
+ * offer events mark the offer's product's levels for the reorder-scan job
+ * (stock.supply_changed_at). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 
 #include "services/inventory/incoming_store.h"
 #include "services/inventory/po_event.h"
+#include "services/inventory/reorder_store.h"
 #include "services/inventory/stock.h"
 #include "services/inventory/stock_handlers.h"
 #include "services/inventory/stock_store.h"
@@ -25,6 +28,13 @@ inv_apply_supplier(void *app, PGconn *db, const struct tm_event *ev, struct tm_e
     enum tm_code rc;
 
     (void)app;
+    if (strncmp(ev->topic, "offer.", 6) == 0) {
+        /* the reorder-scan job takes the product's levels again soon */
+        int64_t product_id;
+        if ((rc = inv_offer_event_product(ev->data, &product_id, err)) != TM_OK)
+            return rc;
+        return inv_db_rs_supply_changed(db, product_id, err);
+    }
     if (strncmp(ev->topic, "purchase_order.", 15) != 0)
         return TM_OK;
     e = tm_xcalloc(1, sizeof *e);

@@ -1,4 +1,5 @@
-/* services/inventory/po_event.c — tm-supplier's PurchaseOrderEvent, read. */
+/* services/inventory/po_event.c — tm-supplier's PurchaseOrderEvent and
+ * offer events, read. */
 #include "services/inventory/po_event.h"
 
 #include <stdio.h>
@@ -75,4 +76,13 @@ inv_po_event_decode(const cJSON *data, struct inv_po_event *e, struct tm_err *er
         return rc;
     return pairs(tm_json_member(rc_obj, "lines"), "receipt.lines", "quantity", 0, e->received,
                  &e->n_received, err);
+}
+
+enum tm_code
+inv_offer_event_product(const cJSON *data, int64_t *product_id, struct tm_err *err)
+{
+    *product_id = 0;
+    if (!cJSON_IsObject(data))
+        return tm_err_set(err, TM_INVALID, "product_id", "not an Offer");
+    return tm_json_i64(data, "product_id", 1, ID_MAX, product_id, err);
 }

@@ -1,6 +1,7 @@
 /* services/inventory/po_event.h — what tm-inventory reads of tm-supplier's
  * PurchaseOrderEvent (proto/events.md): the PO's store, its changes to
- * `incoming`, and a receipt's accepted quantities. A strict decoder of an
+ * `incoming`, and a receipt's accepted quantities; and of its offer events,
+ * the offer's product. A strict decoder of an
  * event from another daemon: bounded, every field checked. No I/O, no
  * state; thread-safe. */
 #ifndef TM_INVENTORY_PO_EVENT_H
@@ -36,5 +37,11 @@ struct inv_po_event {
  * expected_delivery a date or null/absent. */
 TM_MUSTCHECK enum tm_code inv_po_event_decode(const cJSON *data, struct inv_po_event *out,
                                               struct tm_err *err);
+
+/* The product of tm-supplier's offer event (offer.created, .updated,
+ * .deleted: the Offer, proto/events.md) into *product_id. TM_INVALID naming
+ * product_id when data is not an object with an id >= 1 there. */
+TM_MUSTCHECK enum tm_code inv_offer_event_product(const cJSON *data, int64_t *product_id,
+                                                  struct tm_err *err);
 
 #endif

@@ -484,8 +484,12 @@ inv_db_rs_scan_levels(PGconn *db, int days, int max, struct inv_rs_level *out, i
         " WHERE s.reorder_point > 0 OR EXISTS (SELECT 1 FROM inventory.movements m"
         " WHERE m.store_id = s.store_id AND m.product_id = s.product_id AND m.type = 'sale'"
         " AND m.created_at >= now() - make_interval(days => $1::integer))"
-        " ORDER BY (s.reorder_scanned_at IS NULL OR"
-        " coalesce(s.demand_moved_at > s.reorder_scanned_at, false)) DESC,"
+        " ORDER BY (coalesce(s.supply_changed_at > s.reorder_scanned_at, false) AND EXISTS"
+        " (SELECT 1 FROM inventory.reorder_suggestions g WHERE g.store_id = s.store_id"
+        " AND g.product_id = s.product_id AND g.status IN ('open', 'approving', 'no_supplier')))"
+        " DESC,"
+        " (s.reorder_scanned_at IS NULL OR coalesce(s.demand_moved_at > s.reorder_scanned_at"
+        " OR s.supply_changed_at > s.reorder_scanned_at, false)) DESC,"
         " s.reorder_scanned_at NULLS FIRST, s.store_id, s.product_id LIMIT $2::integer",
         2, params, &r, err);
 
@@ -499,6 +503,18 @@ inv_db_rs_scan_levels(PGconn *db, int days, int max, struct inv_rs_level *out, i
     }
     PQclear(r);
     return rc;
+}
+
+enum tm_code
+inv_db_rs_supply_changed(PGconn *db, int64_t product_id, struct tm_err *err)
+{
+    struct tm_db_int a;
+    const char *params[1] = {tm_db_int(&a, product_id)};
+
+    return tm_db_exec(db,
+                      "UPDATE inventory.stock SET supply_changed_at = now()"
+                      " WHERE product_id = $1::bigint",
+                      1, params, NULL, err);
 }
 
 enum tm_code

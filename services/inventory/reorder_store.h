@@ -156,11 +156,18 @@ struct inv_rs_level {
 };
 
 /* Up to max levels with a reorder point or a sale in the last `days`
- * days: those never scanned or whose stock moved since they were last
- * scanned (stock.demand_moved_at) first, then the least recently scanned. */
+ * days: first those showing a live suggestion whose product's offers
+ * changed since they were last scanned (stock.supply_changed_at); then
+ * those never scanned, or whose stock (stock.demand_moved_at) or offers
+ * changed since; then the least recently scanned. */
 TM_MUSTCHECK enum tm_code inv_db_rs_scan_levels(PGconn *db, int days, int max,
                                                 struct inv_rs_level *out, int *n,
                                                 struct tm_err *err);
+
+/* Marks every level of product_id: tm-supplier changed an offer of it
+ * (stock.supply_changed_at = now()). */
+TM_MUSTCHECK enum tm_code inv_db_rs_supply_changed(PGconn *db, int64_t product_id,
+                                                   struct tm_err *err);
 
 /* Marks the level scanned now. */
 TM_MUSTCHECK enum tm_code inv_db_rs_scanned(PGconn *db, int64_t store_id, int64_t product_id,

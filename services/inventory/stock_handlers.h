@@ -87,8 +87,10 @@ TM_MUSTCHECK enum tm_code inv_decode_lines(const cJSON *o, int with_store, int64
                                            struct inv_line *l, int *n, struct tm_err *err);
 
 /* Applies a tm-supplier purchase_order.* event (proto/events.md): its
- * incoming deltas and receipt, in the subscriber's transaction. A store or
- * product tm-inventory does not know refuses the event (TM_INVALID). */
+ * incoming deltas and receipt, in the subscriber's transaction; an offer.*
+ * event marks the offer's product's levels for the reorder-scan job. A
+ * store or product tm-inventory does not know refuses the event
+ * (TM_INVALID). */
 TM_MUSTCHECK enum tm_code inv_apply_supplier(void *app, PGconn *db, const struct tm_event *ev,
                                              struct tm_err *err);
 

@@ -75,9 +75,11 @@ decode_all(void *arg)
     if (tm_event_parse(text, size, &ev, &root, NULL) == TM_OK) {
         /* tm-inventory's reading of a tm-supplier PurchaseOrderEvent */
         struct inv_po_event *pe = malloc(sizeof *pe);
+        int64_t product_id;
         if (!pe)
             abort();
         (void)inv_po_event_decode(ev.data, pe, NULL);
+        (void)inv_offer_event_product(ev.data, &product_id, NULL); /* and of an offer event */
         free(pe);
         cJSON_Delete(root);
     }

@@ -9,7 +9,8 @@
  * 404 for another store's suggestion) and bad input (a 4xx naming the
  * field, nothing written); the reorder-scan job writes one open suggestion
  * per level at or under its point and not a second on the next run, and
- * keeps a reorder point set by hand. */
+ * keeps a reorder point set by hand; a new offer makes the run take a level
+ * showing a no_supplier suggestion first. */
 #include <stdio.h>
 #include <string.h>
 
@@ -672,6 +673,49 @@ START_TEST(test_scan_job)
 }
 END_TEST
 
+/* A buyer adds an offer of a product whose level shows a no_supplier
+ * suggestion: tm-inventory marks the product's levels (offer.created), and
+ * the next run takes that level before the least recently scanned ones
+ * (every other level here: thousands, more than a run takes) and opens the
+ * suggestion, without any stock moving. */
+START_TEST(test_scan_takes_offer_changes_first)
+{
+    long long store = new_store(), lonely = history(store, 2 * DAYS, 0), id;
+    int marked = 0;
+    struct resp r;
+
+    generate(BUYER, store, lonely, 201, &r);
+    ck_assert_str_eq(cJSON_GetStringValue(member(member(r.json, "suggestion"), "status")),
+                     "no_supplier");
+    id = (long long)cJSON_GetNumberValue(member(member(r.json, "suggestion"), "id"));
+    resp_free(&r);
+    /* every level scanned now, this one last of all */
+    (void)sql_intf("WITH u AS (UPDATE inventory.stock SET reorder_scanned_at = now()"
+                   " RETURNING 1) SELECT count(*) FROM u");
+    (void)sql_intf("WITH u AS (UPDATE inventory.stock SET reorder_scanned_at = now()"
+                   " WHERE store_id = %lld RETURNING 1) SELECT count(*) FROM u",
+                   store);
+    offer(lonely);
+    for (int i = 0; i < 100 && !marked; i++) {
+        marked = sql_intf("SELECT count(*) FROM inventory.stock WHERE store_id = %lld AND"
+                          " product_id = %lld AND supply_changed_at > reorder_scanned_at",
+                          store, lonely);
+        if (!marked)
+            tm_sleep_ms(100);
+    }
+    ck_assert_msg(marked, "offer.created did not mark the level");
+    scan_now();
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.reorder_suggestions WHERE id = %lld"
+                              " AND status = 'open'",
+                              id),
+                     1);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM inventory.stock WHERE store_id = %lld AND"
+                              " product_id = %lld AND reorder_scanned_at > supply_changed_at",
+                              store, lonely),
+                     1);
+}
+END_TEST
+
 Suite *
 reorder_suite(void)
 {
@@ -683,6 +727,7 @@ reorder_suite(void)
     tcase_add_test(tc, test_reject_and_no_supplier);
     tcase_add_test(tc, test_scope_and_bad_input);
     tcase_add_test(tc, test_scan_job);
+    tcase_add_test(tc, test_scan_takes_offer_changes_first);
     tcase_add_test(tc, test_approve_failures);
     tcase_add_test(tc, test_expired);
     suite_add_tcase(s, tc);
