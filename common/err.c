@@ -21,15 +21,20 @@ static const char *const code_name[] = {
 enum tm_code
 tm_err_set(struct tm_err *err, enum tm_code code, const char *field, const char *fmt, ...)
 {
+    char f[sizeof err->field], m[sizeof err->message];
     va_list ap;
 
     if (!err)
         return code;
-    err->code = code;
-    snprintf(err->field, sizeof err->field, "%s", field ? field : "");
+    /* formatted aside first: field and the arguments may be err's own
+     * (a message wrapped in a longer one, "lines[0]: <what was wrong>") */
+    snprintf(f, sizeof f, "%s", field ? field : "");
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    vsnprintf(m, sizeof m, fmt, ap);
     va_end(ap);
+    err->code = code;
+    memcpy(err->field, f, sizeof f);
+    memcpy(err->message, m, sizeof m);
     return code;
 }
 

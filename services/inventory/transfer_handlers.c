@@ -260,6 +260,7 @@ inv_h_transfer_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *
     static const char *const line_names[] = {"product_id", "received", "reason"};
     struct inv_transfer *t = tm_xcalloc(1, sizeof *t);
     int64_t qty[INV_LINES_MAX];
+    int given[INV_LINES_MAX]; /* the body's line that names each transfer line, or -1 */
     char reasons[INV_LINES_MAX][INV_REASON_MAX + 1];
     char f[INV_FIELD_MAX];
     cJSON *body = NULL;
@@ -268,6 +269,8 @@ inv_h_transfer_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *
     enum tm_code rc;
 
     memset(reasons, 0, sizeof reasons);
+    for (int i = 0; i < INV_LINES_MAX; i++)
+        given[i] = -1;
     if ((rc = transfer_for(ctx, TRANSFER_AT_DESTINATION, t, err)) != TM_OK ||
         (rc = transfer_state(t, "shipped", "received", err)) != TM_OK)
         goto out;
@@ -305,6 +308,12 @@ inv_h_transfer_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *
             rc = tm_err_set(err, TM_INVALID, f, "product %" PRId64 " is not in this transfer", pid);
             goto out;
         }
+        if (given[at] >= 0) {
+            rc = tm_err_set(err, TM_INVALID, f, "product %" PRId64 " is given by lines[%d] already",
+                            pid, given[at]);
+            goto out;
+        }
+        given[at] = k;
         snprintf(f, sizeof f, "lines[%d].received", k);
         if ((rc = tm_json_i64(it, "received", INT64_MIN, INT64_MAX, &got, err)) != TM_OK) {
             rc = tm_err_set(err, rc, f, "%s: %s", f, err->message);

@@ -314,7 +314,11 @@ START_TEST(test_transfer_ship_receive_cancel)
              "{\"from_store_id\":%lld,\"to_store_id\":%lld,\"lines\":[{\"product_id\":%lld,"
              "\"quantity\":5}]}",
              from, to, p);
-    post_expect("/api/v1/transfers", body, 409, "lines[0].quantity");
+    ck_assert_int_eq(http("POST", "/api/v1/transfers", body, &r), 0);
+    ck_assert_int_eq(r.status, 409);
+    ck_assert_str_eq(err_field(&r), "lines[0].quantity");
+    ck_assert_msg(strstr(r.body, "available") != NULL, "the message says why: %s", r.body);
+    resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/transfers/%lld/receive", t);
     post_expect(path, NULL, 409, "status"); /* not shipped yet */
     snprintf(path, sizeof path, "/api/v1/transfers/%lld/ship", t);
@@ -324,6 +328,11 @@ START_TEST(test_transfer_ship_receive_cancel)
     snprintf(path, sizeof path, "/api/v1/transfers/%lld/receive", t);
     snprintf(body, sizeof body, "{\"lines\":[{\"product_id\":%lld,\"received\":7}]}", p);
     post_expect(path, body, 400, "lines[0].received"); /* more than shipped, no reason */
+    snprintf(body, sizeof body,
+             "{\"lines\":[{\"product_id\":%lld,\"received\":0},{\"product_id\":%lld,"
+             "\"received\":1}]}",
+             p, p);
+    post_expect(path, body, 400, "lines[1].product_id"); /* the same product twice */
     snprintf(body, sizeof body,
              "{\"lines\":[{\"product_id\":%lld,\"received\":5,\"reason\":\"one broken\"}]}", p);
     ck_assert_int_eq(http("POST", path, body, &r), 0);

@@ -34,6 +34,23 @@ START_TEST(test_err_message_is_cut_not_overflowed)
 }
 END_TEST
 
+/* A message wrapped in a longer one from err's own message and field (a
+ * line's name before what was wrong with it) keeps both. */
+START_TEST(test_err_set_may_wrap_its_own_message)
+{
+    struct tm_err e;
+
+    tm_err_set(&e, TM_INVALID, "store_id", "must be an integer");
+    tm_err_set(&e, TM_INVALID, "lines[0].store_id", "%s: %s", "lines[0].store_id", e.message);
+    ck_assert_str_eq(e.message, "lines[0].store_id: must be an integer");
+    ck_assert_str_eq(e.field, "lines[0].store_id");
+    tm_err_set(&e, TM_CONFLICT, e.field, "%s", e.message);
+    ck_assert_str_eq(e.message, "lines[0].store_id: must be an integer");
+    ck_assert_str_eq(e.field, "lines[0].store_id");
+    ck_assert_int_eq(e.code, TM_CONFLICT);
+}
+END_TEST
+
 /* A value outside a set is refused with the set listed, whatever it was
  * (too long, empty, absent), so a client learns the values from the answer. */
 START_TEST(test_err_one_of_lists_the_accepted_values)
@@ -118,6 +135,7 @@ err_suite(void)
 
     tcase_add_test(tc, test_err_set_fills_all_and_returns_code);
     tcase_add_test(tc, test_err_message_is_cut_not_overflowed);
+    tcase_add_test(tc, test_err_set_may_wrap_its_own_message);
     tcase_add_test(tc, test_err_one_of_lists_the_accepted_values);
     tcase_add_test(tc, test_err_codes_map_to_http_and_back);
     tcase_add_test(tc, test_err_table_matches_proto_errors_md);
