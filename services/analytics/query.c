@@ -111,6 +111,8 @@ anq_range_parse(const char *from, const char *to, int max_days, struct anq_range
     (void)f_date;
     if (f >= t)
         return tm_err_set(err, TM_INVALID, "from", "from must be before to");
+    if (t >= days_from_civil(10000, 1, 1) * 24) /* its end is written as a 4-digit year */
+        return tm_err_set(err, TM_INVALID, "to", "to must end before the year 10000");
     if (t - f > (int64_t)max_days * 24)
         return tm_err_set(err, TM_INVALID, "to", "the range may be at most %d days", max_days);
     *out = (struct anq_range){1, f, t};
