@@ -304,3 +304,21 @@ tm_http_accepts_csv(const char *accept)
     }
     return 0;
 }
+
+int
+tm_http_is_json(const char *content_type)
+{
+    static const char json[] = "application/json";
+    const char *p = content_type;
+
+    if (!p)
+        return 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (strncasecmp(p, json, sizeof json - 1) != 0)
+        return 0;
+    p += sizeof json - 1;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return *p == '\0' || *p == ';';
+}

@@ -88,4 +88,9 @@ TM_MUSTCHECK enum tm_code tm_http_read_body(struct mg_connection *conn, size_t m
  * "accept"). Pure. */
 int tm_http_accepts_csv(const char *accept);
 
+/* 1 when a Content-Type header's value is application/json (any case,
+ * parameters such as ; charset=utf-8 allowed, nothing else after the
+ * type), else 0 (NULL too). Pure. */
+int tm_http_is_json(const char *content_type);
+
 #endif

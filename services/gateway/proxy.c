@@ -166,7 +166,7 @@ build(struct mg_connection *conn, const struct gw_app *app, struct call *c, stru
     if (tm_http_accepts_csv(mg_get_header(conn, "Accept")))
         snprintf(c->req.accept, sizeof c->req.accept, "%s", "text/csv");
     if (has_body_method(c->req.method)) {
-        if (ri->content_length > 0 && (!ctype || strncasecmp(ctype, "application/json", 16) != 0))
+        if (ri->content_length > 0 && !tm_http_is_json(ctype))
             return tm_err_set(err, TM_UNSUPPORTED, "Content-Type",
                               "request bodies must be application/json");
         if ((rc = tm_http_read_body(conn, (size_t)app->cfg->body_max, &c->body, &c->body_len,

@@ -197,6 +197,12 @@ START_TEST(test_body_limits_and_media_type)
     ck_assert_str_eq(err_code(&r), "unsupported_media_type");
     ck_assert_str_eq(err_field(&r), "Content-Type");
     resp_free(&r);
+    /* a type that only begins like JSON is not JSON */
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/categories", "{\"name\":\"plain\"}",
+                               "Content-Type: application/jsonx\r\n", &r),
+                     0);
+    ck_assert_int_eq(r.status, 415);
+    resp_free(&r);
 }
 END_TEST
 

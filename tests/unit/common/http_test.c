@@ -153,6 +153,29 @@ START_TEST(test_accepts_csv)
 }
 END_TEST
 
+static const struct {
+    const char *ctype;
+    int want;
+} ctypes[] = {
+    {"application/json", 1},
+    {"Application/JSON", 1},
+    {"application/json; charset=utf-8", 1},
+    {" application/json ;charset=UTF-8", 1},
+    {"application/jsonx", 0},
+    {"application/json-patch+json", 0},
+    {"application/jso", 0},
+    {"text/plain", 0},
+    {"application/json, text/csv", 0},
+    {"", 0},
+    {NULL, 0},
+};
+
+START_TEST(test_is_json)
+{
+    ck_assert_msg(tm_http_is_json(ctypes[_i].ctype) == ctypes[_i].want, "case %d", _i);
+}
+END_TEST
+
 /* civetweb's and inet_ntop's spellings of one peer compare equal. */
 START_TEST(test_addr_plain)
 {
@@ -178,6 +201,7 @@ http_suite(void)
                         (int)(sizeof deep_levels / sizeof deep_levels[0]));
     tcase_add_test(tc, test_json_at_the_depth_limit_parses_on_a_worker_stack);
     tcase_add_loop_test(tc, test_accepts_csv, 0, (int)(sizeof accepts / sizeof accepts[0]));
+    tcase_add_loop_test(tc, test_is_json, 0, (int)(sizeof ctypes / sizeof ctypes[0]));
     tcase_add_test(tc, test_addr_plain);
     suite_add_tcase(s, tc);
     return s;
