@@ -128,6 +128,9 @@ read_query(const struct gw_admission *a, struct gw_ws_client *c, struct tm_err *
     for (int i = 0; i < a->n_query && rc == TM_OK; i++) {
         const char *k = a->query[i][0], *v = a->query[i][1];
 
+        for (int j = 0; j < i; j++)
+            if (!strcmp(a->query[j][0], k))
+                return tm_err_set(err, TM_INVALID, k, "%s is given more than once", k);
         if (!strcmp(k, "channels"))
             rc = gw_ws_channels_parse(v, &c->want, err);
         else if (!strcmp(k, "since"))

@@ -15,8 +15,9 @@
  * Close codes: 1001 the gateway stops; 1013 too many replays at once;
  * 4401 the token expired or was revoked while connected (re-checked every
  * GW_WS_RECHECK_MS); 4408 too slow (queue full); 4409
- * `since` is further behind than the bound (GW_WS_SINCE_EVENTS_MAX): reload
- * and reconnect without it; 4503 a source could not replay what was missed.
+ * `since` is further behind than the bound (GW_WS_SINCE_EVENTS_MAX), or
+ * further ahead of what the gateway heard of its source: reload and
+ * reconnect without it; 4503 a source could not replay what was missed.
  *
  * Thread-safety: built and attached by main before serving; the callbacks
  * run on civetweb's workers, the listener on live.h's thread, the writers

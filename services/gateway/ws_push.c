@@ -229,6 +229,12 @@ replay_since(struct gw_ws_client *c, const int64_t *upto, char *reason, size_t s
         if (to == 0 && from > 0) { /* the listener has not heard the source yet */
             snprintf(reason, size, "since: %s is not heard yet; retry", name);
             code = 4503;
+        } else if (from > to + GW_WS_SINCE_EVENTS_MAX) {
+            /* past what the source has published, by more than one gateway
+             * can lag another: a since from elsewhere (another database) */
+            snprintf(reason, size, "since: %s is at %lld, %lld is ahead of it; reload", name,
+                     (long long)to, (long long)from);
+            code = 4409;
         } else if (from >= to) {
             continue;
         } else if (to - from > GW_WS_SINCE_EVENTS_MAX) {

@@ -261,6 +261,21 @@ START_TEST(test_ws_bad_input_refused)
     upgrade_refused("?since=txn:x", admin, 400, "since");
     upgrade_refused("?since=nosuch:4", admin, 400, "since");
     upgrade_refused("?token=abc", admin, 400, "token");
+    upgrade_refused("?channels=fraud&channels=stock", admin, 400, "channels"); /* once each */
+    upgrade_refused("?since=txn:1&since=inventory:2", admin, 400, "since");
+    { /* another WebSocket version: the API's error, not civetweb's bare text */
+        char extra[2400];
+        struct resp r;
+
+        snprintf(extra, sizeof extra,
+                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n%s",
+                 admin);
+        ck_assert_int_eq(http_raw(0, "GET", "/api/v1/ws/dashboard", NULL, extra, &r), 0);
+        ck_assert_msg(r.status == 400, "%d %s", r.status, r.body);
+        ck_assert_str_eq(err_field(&r), "Sec-WebSocket-Version");
+        resp_free(&r);
+    }
     upgrade_refused("?channels=fraud", viewer, 403, "channels");
     upgrade_refused("?channels=sales", "Authorization: Bearer not.a.token\r\n", 401,
                     "Authorization");
@@ -591,6 +606,13 @@ START_TEST(test_ws_since_replays_what_was_missed)
         ck_assert_int_eq(ws_wait_close(c, 5000), 4409);
         ws_free(c);
     }
+    /* far ahead of what the source has published (a seq from another
+     * database): reload, not a silent wait for the source to get there */
+    snprintf(q, sizeof q, "channels=sales&since=txn:%lld", seq + 100000);
+    c = ws_open(q, st.token[0]);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_eq(ws_wait_close(c, 5000), 4409);
+    ws_free(c);
 }
 END_TEST
 
