@@ -22,6 +22,7 @@
 
 #include "common/bus.h"
 #include "common/http.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "common/redis.h"
@@ -275,10 +276,33 @@ outcome_of(enum tm_code rc, const struct tm_reply_view *v)
     return rc == TM_TIMEOUT ? GW_OV_TIMEOUT : GW_OV_DOWN;
 }
 
+/* tm-inventory's refusal of the overview's own query (its store_id: no
+ * such store) as the overview's answer: its code, field and message. */
+static enum tm_code
+part_refusal(const struct tm_reply_view *v, struct tm_err *err)
+{
+    cJSON *root = NULL;
+    const cJSON *e;
+    const char *msg = NULL, *field = NULL;
+    enum tm_code code = tm_code_from_http(v->status), rc;
+
+    if (tm_json_parse_object(v->body, v->body_len, "reply", &root, NULL) == TM_OK) {
+        e = tm_json_member(root, "error");
+        msg = cJSON_GetStringValue(tm_json_member(e, "message"));
+        field = cJSON_GetStringValue(tm_json_member(e, "field"));
+    }
+    rc = tm_err_set(err, code == TM_INTERNAL ? TM_INVALID : code, field ? field : "store_id", "%s",
+                    msg ? msg : "store_id refused");
+    cJSON_Delete(root);
+    return rc;
+}
+
 /* Asks every part the caller may see (bit p of permitted) at once and
  * merges their answers into out: services do not check permissions, so a
  * part whose route the caller could not call through the gateway is not
- * asked. */
+ * asked. tm-inventory, which owns the stores, refusing the query itself
+ * (400, 404 or 422: an unknown store) makes the overview that refusal, not
+ * a partial answer (another daemon's copy of the stores may lag a new one). */
 static enum tm_code
 fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, unsigned permitted,
         struct tm_buf *out, struct gw_ov_facts *applied, struct tm_err *err)
@@ -319,6 +343,9 @@ fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, unsi
         if (prc == TM_OK)
             prc = tm_reply_decode(reply[p], len, &v, &e);
         r[p].outcome = outcome_of(prc, &v);
+        if (p == GW_OV_INVENTORY && prc == TM_OK && rc == TM_OK &&
+            (v.status == 400 || v.status == 404 || v.status == 422))
+            rc = part_refusal(&v, err);
         if (r[p].outcome == GW_OV_OK) {
             r[p].body = v.body;
             r[p].len = v.body_len;
@@ -329,7 +356,8 @@ fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, unsi
         }
     }
     tm_iso8601(wall, at, sizeof at);
-    rc = gw_ov_merge(r, store_id, at, out, applied, err);
+    if (rc == TM_OK)
+        rc = gw_ov_merge(r, store_id, at, out, applied, err);
     for (int p = 0; p < GW_OV_PARTS; p++) {
         tm_bus_free(reply[p]);
         tm_buf_fini(&env[p]);

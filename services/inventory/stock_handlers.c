@@ -459,6 +459,13 @@ inv_h_stock_summary(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
     if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
         (f.store_id && (rc = tm_ctx_may_store(ctx, f.store_id, "store_id", err)) != TM_OK))
         return rc;
+    if (f.store_id) { /* the stores' owner says so: the overview's refusal of one */
+        struct inv_store st;
+        if ((rc = inv_db_store_get(ctx->db, f.store_id, &st, err)) == TM_NOTFOUND)
+            return tm_err_set(err, TM_INVALID, "store_id", "no store with this id");
+        if (rc != TM_OK)
+            return rc;
+    }
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))
         f.store_scope = scope;
     return inv_db_stock_summary(ctx->db, &f, &rep->body, err);
