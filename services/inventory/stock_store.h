@@ -155,8 +155,11 @@ struct inv_transfer {
     char created_at[INV_TS_MAX], shipped_at[INV_TS_MAX], received_at[INV_TS_MAX],
         cancelled_at[INV_TS_MAX];
     int n_lines;
-    struct inv_transfer_line lines[INV_LINES_MAX];
+    struct inv_transfer_line *lines; /* n_lines of them, the transfer's own (inv_transfer_fini) */
 };
+
+/* Frees t's lines (t itself is the caller's); t keeps no lines after. */
+void inv_transfer_fini(struct inv_transfer *t);
 
 /* Inserts t (status requested) and its lines; sets t->id and times. */
 TM_MUSTCHECK enum tm_code inv_db_transfer_create(PGconn *db, struct inv_transfer *t,

@@ -114,6 +114,7 @@ transfer_reply(struct tm_ctx *ctx, struct tm_reply *rep, int status, int64_t id,
     rep->status = status;
     if (rc == TM_OK)
         rc = inv_too_big(enc_transfer(&rep->body, t), err);
+    inv_transfer_fini(t);
     free(t);
     return rc;
 }
@@ -169,6 +170,7 @@ inv_h_transfer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
     if ((rc = inv_decode_lines(body, 0, t->from_store_id, l, &n, err)) != TM_OK ||
         (rc = tm_ctx_may_store(ctx, t->from_store_id, "from_store_id", err)) != TM_OK)
         goto out;
+    t->lines = tm_xcalloc((size_t)(n > 0 ? n : 1), sizeof *t->lines);
     for (int i = 0; i < n; i++) { /* sorted by product: the lock order */
         t->lines[i].product_id = l[i].product_id;
         t->lines[i].quantity = qty[i] = l[i].quantity;
@@ -182,6 +184,7 @@ inv_h_transfer_create(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
     rc = transfer_reply(ctx, rep, 201, t->id, err);
 out:
     cJSON_Delete(body);
+    inv_transfer_fini(t);
     free(t);
     return rc;
 }
@@ -207,6 +210,8 @@ inv_h_transfers_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
     rows = tm_xcalloc((size_t)pg.limit + 1, sizeof *rows);
     if ((rc = inv_db_transfers_list(ctx->db, &f, &pg, rows, &n, err)) == TM_OK)
         rc = tm_reply_page(rep, rows, sizeof *rows, n, pg.limit, enc_transfer, transfer_id, err);
+    for (int i = 0; i < n; i++)
+        inv_transfer_fini(&rows[i]);
     free(rows);
     return rc;
 }
@@ -219,6 +224,7 @@ inv_h_transfer_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 
     if (rc == TM_OK)
         rc = inv_too_big(enc_transfer(&rep->body, t), err);
+    inv_transfer_fini(t);
     free(t);
     return rc;
 }
@@ -249,6 +255,7 @@ inv_h_transfer_ship(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
             (rc = inv_db_transfer_set_status(ctx->db, t->id, "shipped", err)) == TM_OK)
             rc = transfer_reply(ctx, rep, 200, t->id, err);
     }
+    inv_transfer_fini(t);
     free(t);
     return rc;
 }
@@ -339,6 +346,7 @@ inv_h_transfer_receive(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *
         rc = transfer_reply(ctx, rep, 200, t->id, err);
 out:
     cJSON_Delete(body);
+    inv_transfer_fini(t);
     free(t);
     return rc;
 }
@@ -358,6 +366,7 @@ inv_h_transfer_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
             (rc = inv_db_transfer_set_status(ctx->db, t->id, "cancelled", err)) == TM_OK)
             rc = transfer_reply(ctx, rep, 200, t->id, err);
     }
+    inv_transfer_fini(t);
     free(t);
     return rc;
 }

@@ -3,6 +3,7 @@
  * (stock_store.c) like every other change of a level. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/buf.h"
@@ -88,8 +89,18 @@ inv_db_transfer_create(PGconn *db, struct inv_transfer *t, struct tm_err *err)
     return rc;
 }
 
+void
+inv_transfer_fini(struct inv_transfer *t)
+{
+    free(t->lines);
+    t->lines = NULL;
+    t->n_lines = 0;
+}
+
 /* Fills the lines of the n transfers in t (their ids set), in one
- * statement; a transfer keeps at most INV_LINES_MAX lines, as created. */
+ * statement, each transfer's in an array of its own size (a page of
+ * transfers holds what they have, not INV_LINES_MAX lines each); a
+ * transfer keeps at most INV_LINES_MAX lines, as created. */
 static enum tm_code
 transfer_lines(PGconn *db, struct inv_transfer *t, int n, struct tm_err *err)
 {
@@ -99,7 +110,7 @@ transfer_lines(PGconn *db, struct inv_transfer *t, int n, struct tm_err *err)
     enum tm_code rc;
 
     for (int i = 0; i < n; i++)
-        t[i].n_lines = 0;
+        inv_transfer_fini(&t[i]);
     if (n == 0)
         return TM_OK;
     tm_buf_init(&ids, (size_t)n * 24 + 16);
@@ -124,6 +135,12 @@ transfer_lines(PGconn *db, struct inv_transfer *t, int n, struct tm_err *err)
             at++;
         if (at == n)
             break;
+        if (!t[at].lines) { /* its first row: as many as the rows of its id */
+            int k = 1;
+            while (i + k < PQntuples(r) && k < INV_LINES_MAX && tm_db_i64(r, i + k, 0) == id)
+                k++;
+            t[at].lines = tm_xcalloc((size_t)k, sizeof *t[at].lines);
+        }
         if (t[at].n_lines == INV_LINES_MAX)
             continue;
         l = &t[at].lines[t[at].n_lines++];
