@@ -481,3 +481,17 @@ tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err)
 {
     return tm_json_parse_object(ctx->req->body, ctx->req->body_len, "body", root, err);
 }
+
+enum tm_code
+tm_ctx_no_body(const struct tm_ctx *ctx, struct tm_err *err)
+{
+    cJSON *body = NULL;
+    enum tm_code rc;
+
+    if (ctx->req->body_len == 0)
+        return TM_OK;
+    if ((rc = tm_ctx_body(ctx, &body, err)) == TM_OK)
+        rc = tm_json_only(body, NULL, 0, err);
+    cJSON_Delete(body);
+    return rc;
+}

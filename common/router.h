@@ -183,4 +183,10 @@ int tm_ctx_from_service(const struct tm_ctx *ctx);
  * TM_INVALID (field "body") when absent, malformed or not an object. */
 TM_MUSTCHECK enum tm_code tm_ctx_body(const struct tm_ctx *ctx, cJSON **root, struct tm_err *err);
 
+/* For a route that takes no body: TM_OK when there is none or it is {}
+ * (what some clients send with every POST); TM_INVALID naming its first
+ * member (a field the route does not take), or "body" when it is not a
+ * JSON object. */
+TM_MUSTCHECK enum tm_code tm_ctx_no_body(const struct tm_ctx *ctx, struct tm_err *err);
+
 #endif

@@ -230,5 +230,7 @@ inv_h_promo_get(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 enum tm_code
 inv_h_promo_end(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
-    return by_id(ctx, rep, "promotion", inv_db_promo_get, inv_db_promo_end, err);
+    enum tm_code rc = tm_ctx_no_body(ctx, err);
+
+    return rc == TM_OK ? by_id(ctx, rep, "promotion", inv_db_promo_get, inv_db_promo_end, err) : rc;
 }

@@ -668,6 +668,7 @@ inv_h_prediction_refresh(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err
 
     if ((rc = tm_ctx_param_id(ctx, "product_id", &id, err)) != TM_OK ||
         (rc = horizon_arg(ctx, &horizon, err)) != TM_OK ||
+        (rc = tm_ctx_no_body(ctx, err)) != TM_OK ||
         (rc = inv_db_product_get(ctx->db, id, &p, err)) != TM_OK)
         return rc;
     tm_ctx_every_store(ctx); /* every store's series of the product, recomputed from the ledger */

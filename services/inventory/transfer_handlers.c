@@ -246,7 +246,8 @@ inv_h_transfer_ship(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
     int64_t qty[INV_LINES_MAX];
     enum tm_code rc;
 
-    if ((rc = transfer_for(ctx, TRANSFER_AT_SOURCE, t, err)) == TM_OK &&
+    if ((rc = tm_ctx_no_body(ctx, err)) == TM_OK &&
+        (rc = transfer_for(ctx, TRANSFER_AT_SOURCE, t, err)) == TM_OK &&
         (rc = transfer_state(t, "requested", "shipped", err)) == TM_OK) {
         for (int i = 0; i < t->n_lines; i++)
             qty[i] = t->lines[i].quantity;
@@ -358,7 +359,8 @@ inv_h_transfer_cancel(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *e
     int64_t qty[INV_LINES_MAX];
     enum tm_code rc;
 
-    if ((rc = transfer_for(ctx, TRANSFER_AT_EITHER, t, err)) == TM_OK &&
+    if ((rc = tm_ctx_no_body(ctx, err)) == TM_OK &&
+        (rc = transfer_for(ctx, TRANSFER_AT_EITHER, t, err)) == TM_OK &&
         (rc = transfer_state(t, "requested", "cancelled", err)) == TM_OK) {
         for (int i = 0; i < t->n_lines; i++)
             qty[i] = t->lines[i].quantity;
@@ -473,7 +475,8 @@ inv_h_reservation_release(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_er
     char who[INV_PRINCIPAL_MAX];
     enum tm_code rc;
 
-    if ((rc = reservation_for(ctx, 1, &r, err)) != TM_OK)
+    if ((rc = tm_ctx_no_body(ctx, err)) != TM_OK ||
+        (rc = reservation_for(ctx, 1, &r, err)) != TM_OK)
         return rc;
     tm_ctx_principal(ctx, who, sizeof who);
     snprintf(rep->target, sizeof rep->target, "%" PRId64, r.id);

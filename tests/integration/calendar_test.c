@@ -281,7 +281,11 @@ START_TEST(test_promotions)
 
     /* end: one not begun is cancelled; twice is a conflict */
     snprintf(path, sizeof path, "/api/v1/promotions/%lld/end", id);
-    post_as(NULL, path, NULL, &r);
+    post_as(NULL, path, "{\"x\":1}", &r); /* it takes no body: a field is refused, nothing ends */
+    ck_assert_int_eq(r.status, 400);
+    ck_assert_str_eq(err_field(&r), "x");
+    resp_free(&r);
+    post_as(NULL, path, "{}", &r);
     ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
     ck_assert_str_eq(jstr(&r, "status"), "cancelled");
     resp_free(&r);

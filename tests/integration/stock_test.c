@@ -322,6 +322,7 @@ START_TEST(test_transfer_ship_receive_cancel)
     snprintf(path, sizeof path, "/api/v1/transfers/%lld/receive", t);
     post_expect(path, NULL, 409, "status"); /* not shipped yet */
     snprintf(path, sizeof path, "/api/v1/transfers/%lld/ship", t);
+    post_expect(path, "{\"x\":1}", 400, "x"); /* it takes no body: a field is refused */
     post_expect(path, NULL, 200, NULL);
     ck_assert_int_eq(level(from, p, "on_hand"), 4);
     ck_assert_int_eq(level(from, p, "reserved"), 0);
