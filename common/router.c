@@ -402,6 +402,16 @@ tm_ctx_may_store(struct tm_ctx *ctx, int64_t store_id, const char *field, struct
 }
 
 enum tm_code
+tm_ctx_query_store(struct tm_ctx *ctx, int64_t *store_id, struct tm_err *err)
+{
+    enum tm_code rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, store_id, err);
+
+    if (rc == TM_OK && *store_id)
+        rc = tm_ctx_may_store(ctx, *store_id, "store_id", err);
+    return rc;
+}
+
+enum tm_code
 tm_ctx_may_see(struct tm_ctx *ctx, const int64_t *stores, int n, const char *field,
                const char *what, struct tm_err *err)
 {

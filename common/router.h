@@ -161,6 +161,12 @@ int tm_ctx_store_scope(struct tm_ctx *ctx, char *out, size_t size);
 TM_MUSTCHECK enum tm_code tm_ctx_may_store(struct tm_ctx *ctx, int64_t store_id, const char *field,
                                            struct tm_err *err);
 
+/* The query's store_id filter into *store_id (0 when absent), judged by
+ * tm_ctx_may_store: a list filtered by a store the role does not run is a
+ * 403, not an empty or quietly narrowed page. */
+TM_MUSTCHECK enum tm_code tm_ctx_query_store(struct tm_ctx *ctx, int64_t *store_id,
+                                             struct tm_err *err);
+
 /* A record reached by its id, owned by stores[0..n) (a transfer: from and
  * to): TM_OK when the role sees every store or holds any one of them; else
  * TM_NOTFOUND (field, "no <what> with this <field>"), the answer of a record

@@ -91,7 +91,7 @@ al_decode_list(struct tm_ctx *ctx, struct al_filter *f, struct tm_page *pg, stru
         (rc = tm_ctx_query_enum(ctx, "state", states, &state, err)) != TM_OK ||
         (rc = tm_ctx_query_enum(ctx, "severity", severities, &sev, err)) != TM_OK ||
         (rc = tm_ctx_query_enum(ctx, "kind", kinds, &kind, err)) != TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f->store_id, err)) != TM_OK ||
+        (rc = tm_ctx_query_store(ctx, &f->store_id, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "rule_id", 1, INT64_MAX, 0, &f->rule_id, err)) != TM_OK)
         return rc;
     f->state = state >= 0 ? states[state] : NULL;

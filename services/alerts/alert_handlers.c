@@ -66,7 +66,7 @@ al_h_alert_summary(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int64_t store_id;
     enum tm_code rc;
 
-    if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &store_id, err)) != TM_OK)
+    if ((rc = tm_ctx_query_store(ctx, &store_id, err)) != TM_OK)
         return rc;
     return al_db_summary(ctx->db, store_id,
                          tm_ctx_store_scope(ctx, scope, sizeof scope) ? scope : NULL, &rep->body,

@@ -423,8 +423,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     enum tm_code rc;
     int scoped;
 
-    if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &store_id, err)) != TM_OK ||
-        (store_id && (rc = tm_ctx_may_store(ctx, store_id, "store_id", err)) != TM_OK))
+    if ((rc = tm_ctx_query_store(ctx, &store_id, err)) != TM_OK)
         return rc;
     scoped = tm_ctx_store_scope(ctx, scope, sizeof scope);
     if ((rc = gw_ov_scope_key(scoped ? scope : NULL, store_id, permitted, key, sizeof key, err)) !=

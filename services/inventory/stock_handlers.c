@@ -426,7 +426,7 @@ inv_h_low_stock(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
+        (rc = tm_ctx_query_store(ctx, &f.store_id, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "category_id", 1, INT64_MAX, 0, &f.category_id, err)) != TM_OK)
         return rc;
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))
@@ -456,8 +456,7 @@ inv_h_stock_summary(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err
     char scope[INV_SCOPE_MAX];
     enum tm_code rc;
 
-    if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
-        (f.store_id && (rc = tm_ctx_may_store(ctx, f.store_id, "store_id", err)) != TM_OK))
+    if ((rc = tm_ctx_query_store(ctx, &f.store_id, err)) != TM_OK)
         return rc;
     if (f.store_id) { /* the stores' owner says so: the overview's refusal of one */
         struct inv_store st;
@@ -485,7 +484,7 @@ inv_h_movements_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
+        (rc = tm_ctx_query_store(ctx, &f.store_id, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "product_id", 1, INT64_MAX, 0, &f.product_id, err)) != TM_OK ||
         (rc = tm_ctx_query_enum(ctx, "type", inv_move_names, &type, err)) != TM_OK ||
         (rc = tm_ctx_query_time(ctx, "from", &from, err)) != TM_OK ||

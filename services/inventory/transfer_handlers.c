@@ -201,7 +201,7 @@ inv_h_transfers_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *er
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK ||
+        (rc = tm_ctx_query_store(ctx, &f.store_id, err)) != TM_OK ||
         (rc = tm_ctx_query_enum(ctx, "status", statuses, &status, err)) != TM_OK)
         return rc;
     f.type = status >= 0 ? statuses[status] : NULL;

@@ -121,7 +121,7 @@ sup_h_po_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         (rc = tm_ctx_query_enum(ctx, "status", sup_po_status_names, &status, err)) != TM_OK ||
         (rc = tm_ctx_query_int(ctx, "supplier_id", 1, INT64_MAX, 0, &f.supplier_id, err)) !=
             TM_OK ||
-        (rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &f.store_id, err)) != TM_OK)
+        (rc = tm_ctx_query_store(ctx, &f.store_id, err)) != TM_OK)
         return rc;
     f.status = status >= 0 ? sup_po_status_names[status] : NULL;
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))

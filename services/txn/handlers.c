@@ -193,11 +193,13 @@ h_sale_list(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     const char *f[TX_F_COUNT] = {NULL};
     char ids[4][24], scope[TM_STORES_TEXT_MAX + 3];
     int suspicious = ctx->arg != NULL, reviewed = -1, void_flagged = -1, order = 0;
+    int64_t store_id = 0;
     struct tm_time from, to;
     struct tm_page pg;
     enum tm_code rc;
 
     if ((rc = tm_ctx_page(ctx, &pg, err)) != TM_OK ||
+        (rc = tm_ctx_query_store(ctx, &store_id, err)) != TM_OK ||
         (rc = opt_id(ctx, "store_id", ids[0], sizeof ids[0], &f[TX_F_STORE], err)) != TM_OK ||
         (rc = opt_id(ctx, "customer_id", ids[1], sizeof ids[1], &f[TX_F_CUSTOMER], err)) != TM_OK ||
         (rc = opt_enum(ctx, "status", statuses, &f[TX_F_STATUS], err)) != TM_OK ||
@@ -230,8 +232,7 @@ h_queue_summary(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int64_t store_id;
     enum tm_code rc;
 
-    if ((rc = tm_ctx_query_int(ctx, "store_id", 1, INT64_MAX, 0, &store_id, err)) != TM_OK ||
-        (store_id && (rc = tm_ctx_may_store(ctx, store_id, "store_id", err)) != TM_OK))
+    if ((rc = tm_ctx_query_store(ctx, &store_id, err)) != TM_OK)
         return rc;
     if (store_id) {
         snprintf(id, sizeof id, "%" PRId64, store_id);

@@ -489,6 +489,38 @@ START_TEST(test_scoped_objects)
 }
 END_TEST
 
+/* A list filtered by a store the store manager does not run (theirs are 1
+ * and 2) is a 403 naming store_id on every store-owned list, never an empty
+ * or quietly narrowed page. */
+static const char *const foreign_lists[] = {
+    "/api/v1/transfers?store_id=3",
+    "/api/v1/transactions?store_id=3",
+    "/api/v1/stock-movements?store_id=3",
+    "/api/v1/inventory/low-stock?store_id=3",
+    "/api/v1/inventory/stock-summary?store_id=3",
+    "/api/v1/purchase-orders?store_id=3",
+    "/api/v1/alerts?store_id=3",
+    "/api/v1/alerts/summary?store_id=3",
+    "/api/v1/dashboard/overview?store_id=3",
+};
+
+START_TEST(test_list_of_a_foreign_store_is_403)
+{
+    struct resp r;
+
+    ck_assert_int_eq(http_as(st.token[1], "GET", foreign_lists[_i], NULL, &r), 0);
+    ck_assert_msg(r.status == 403, "%s: %d %s", foreign_lists[_i], r.status, r.body);
+    ck_assert_str_eq(err_field(&r), "store_id");
+    resp_free(&r);
+    /* one of its own: answered */
+    char own[128];
+    snprintf(own, sizeof own, "%.*s2", (int)strlen(foreign_lists[_i]) - 1, foreign_lists[_i]);
+    ck_assert_int_eq(http_as(st.token[1], "GET", own, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s: %d %s", own, r.status, r.body);
+    resp_free(&r);
+}
+END_TEST
+
 Suite *
 access_suite(void)
 {
@@ -500,6 +532,8 @@ access_suite(void)
     tcase_add_test(tc, test_scoped_manager_changes_own_store_only);
     tcase_add_test(tc, test_scoped_objects);
     tcase_add_test(tc, test_txn_sale_ids_are_reserved);
+    tcase_add_loop_test(tc, test_list_of_a_foreign_store_is_403, 0,
+                        sizeof foreign_lists / sizeof foreign_lists[0]);
     suite_add_tcase(s, tc);
     return s;
 }
