@@ -149,12 +149,19 @@ scheduler_main(void *arg)
                 continue;
         }
         for (int i = 0; i < j->n && !atomic_load(&j->stop); i++) {
+            struct tm_err err;
             int64_t id = 0;
+            enum tm_code rc;
+
             if (j->jobs[i].interval_s <= 0 || now < j->due_ms[i])
                 continue;
             j->due_ms[i] = now + (int64_t)j->jobs[i].interval_s * 1000;
-            if (run(j, db, i, NULL, &id, NULL) != TM_OK)
-                tm_log_warn(NULL, "job.failed", "job=%s", j->jobs[i].name);
+            tm_err_clear(&err);
+            rc = run(j, db, i, NULL, &id, &err);
+            /* TM_CONFLICT: another instance is running it, as it should */
+            if (rc != TM_OK && rc != TM_CONFLICT)
+                tm_log_warn(NULL, "job.failed", "job=%s run=%lld code=%s error=\"%s\"",
+                            j->jobs[i].name, (long long)id, tm_code_name(rc), err.message);
         }
     }
     PQfinish(db);
