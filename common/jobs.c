@@ -158,8 +158,9 @@ scheduler_main(void *arg)
             j->due_ms[i] = now + (int64_t)j->jobs[i].interval_s * 1000;
             tm_err_clear(&err);
             rc = run(j, db, i, NULL, &id, &err);
-            /* TM_CONFLICT: another instance is running it, as it should */
-            if (rc != TM_OK && rc != TM_CONFLICT)
+            /* TM_CONFLICT before a run began (id 0): another instance is
+             * running it, as it should (a run's own conflict is a failure) */
+            if (rc != TM_OK && !(rc == TM_CONFLICT && id == 0))
                 tm_log_warn(NULL, "job.failed", "job=%s run=%lld code=%s error=\"%s\"",
                             j->jobs[i].name, (long long)id, tm_code_name(rc), err.message);
         }

@@ -58,9 +58,14 @@ struct gw_overview {
     pthread_cond_t cv;        /* signalled when heard or stopping changes */
     int stopping;             /* guarded by mu */
     struct tm_redis *rds;     /* the drop thread's own connection */
-    pthread_mutex_t lmu;      /* guards local and next; never held across I/O */
+    pthread_mutex_t lmu;      /* guards local, next and flying; never held across I/O */
+    pthread_cond_t landed;    /* with lmu: a scope's answer being made is done */
     struct local_entry local[LOCAL_MAX];
     unsigned next; /* the slot a new scope takes when none is free */
+    /* scopes whose answer one request is making now ("" free): the others
+     * asking for one wait for it instead of each fanning out (at a minute's
+     * turn every request of a busy dashboard misses at once) */
+    char flying[LOCAL_MAX][GW_OV_SCOPE_MAX];
 };
 
 /* Each part's route; its path is the route (no parameters). */
@@ -183,6 +188,48 @@ local_put(struct gw_overview *ov, const char *key, int64_t minute, uint64_t hear
     free(old);
 }
 
+/* Takes the lead in making key's answer: 1 when no request is making it
+ * (this one does, and calls land() after; also when every slot is taken,
+ * without a mark), 0 when another one was and has finished, or
+ * deadline_mono passed (the caller looks in the cache again). */
+static int
+lead(struct gw_overview *ov, const char *key, int64_t deadline_mono)
+{
+    int at, free_at, waited = 0;
+
+    pthread_mutex_lock(&ov->lmu);
+    for (;;) {
+        at = free_at = -1;
+        for (int i = 0; i < LOCAL_MAX && at < 0; i++) {
+            if (strcmp(ov->flying[i], key) == 0)
+                at = i;
+            else if (!ov->flying[i][0] && free_at < 0)
+                free_at = i;
+        }
+        if (at < 0 || tm_mono_ms() >= deadline_mono)
+            break;
+        waited = 1;
+        tm_cond_wait_until(&ov->landed, &ov->lmu, deadline_mono);
+    }
+    if (at < 0 && !waited && free_at >= 0)
+        snprintf(ov->flying[free_at], sizeof ov->flying[free_at], "%s", key);
+    pthread_mutex_unlock(&ov->lmu);
+    return !waited;
+}
+
+/* The answer to key that lead() gave this request to make is done (kept
+ * or not): the requests waiting for it look again. */
+static void
+land(struct gw_overview *ov, const char *key)
+{
+    pthread_mutex_lock(&ov->lmu);
+    for (int i = 0; i < LOCAL_MAX; i++)
+        if (strcmp(ov->flying[i], key) == 0)
+            ov->flying[i][0] = '\0';
+    pthread_cond_broadcast(&ov->landed);
+    pthread_mutex_unlock(&ov->lmu);
+}
+
 /* ------------------------------------------------------------ the cache */
 
 /* Looks the scope up: on a hit appends the document to out, its applied
@@ -276,23 +323,24 @@ outcome_of(enum tm_code rc, const struct tm_reply_view *v)
     return rc == TM_TIMEOUT ? GW_OV_TIMEOUT : GW_OV_DOWN;
 }
 
-/* tm-inventory's refusal of the overview's own query (its store_id: no
- * such store) as the overview's answer: its code, field and message. */
+/* tm-inventory's 400 as the overview's answer when it names store_id (no
+ * such store: the overview's own query refused); TM_OK otherwise (the part
+ * is then an error, the answer partial). */
 static enum tm_code
 part_refusal(const struct tm_reply_view *v, struct tm_err *err)
 {
     cJSON *root = NULL;
     const cJSON *e;
     const char *msg = NULL, *field = NULL;
-    enum tm_code code = tm_code_from_http(v->status), rc;
+    enum tm_code rc = TM_OK;
 
     if (tm_json_parse_object(v->body, v->body_len, "reply", &root, NULL) == TM_OK) {
         e = tm_json_member(root, "error");
         msg = cJSON_GetStringValue(tm_json_member(e, "message"));
         field = cJSON_GetStringValue(tm_json_member(e, "field"));
     }
-    rc = tm_err_set(err, code == TM_INTERNAL ? TM_INVALID : code, field ? field : "store_id", "%s",
-                    msg ? msg : "store_id refused");
+    if (field && strcmp(field, "store_id") == 0)
+        rc = tm_err_set(err, TM_INVALID, "store_id", "%s", msg ? msg : "no store with this id");
     cJSON_Delete(root);
     return rc;
 }
@@ -300,9 +348,9 @@ part_refusal(const struct tm_reply_view *v, struct tm_err *err)
 /* Asks every part the caller may see (bit p of permitted) at once and
  * merges their answers into out: services do not check permissions, so a
  * part whose route the caller could not call through the gateway is not
- * asked. tm-inventory, which owns the stores, refusing the query itself
- * (400, 404 or 422: an unknown store) makes the overview that refusal, not
- * a partial answer (another daemon's copy of the stores may lag a new one). */
+ * asked. tm-inventory, which owns the stores, refusing the query's
+ * store_id (400: an unknown store) makes the overview that refusal, not a
+ * partial answer (another daemon's copy of the stores may lag a new one). */
 static enum tm_code
 fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, unsigned permitted,
         struct tm_buf *out, struct gw_ov_facts *applied, struct tm_err *err)
@@ -343,8 +391,7 @@ fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, unsi
         if (prc == TM_OK)
             prc = tm_reply_decode(reply[p], len, &v, &e);
         r[p].outcome = outcome_of(prc, &v);
-        if (p == GW_OV_INVENTORY && prc == TM_OK && rc == TM_OK &&
-            (v.status == 400 || v.status == 404 || v.status == 422))
+        if (p == GW_OV_INVENTORY && prc == TM_OK && rc == TM_OK && v.status == 400)
             rc = part_refusal(&v, err);
         if (r[p].outcome == GW_OV_OK) {
             r[p].body = v.body;
@@ -421,7 +468,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct gw_ov_facts facts;
     struct tm_redis *r = NULL;
     enum tm_code rc;
-    int scoped;
+    int scoped, leader;
 
     if ((rc = tm_ctx_query_store(ctx, &store_id, err)) != TM_OK)
         return rc;
@@ -435,21 +482,32 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     }
     if (cached(ov, key, minute, gen, &rep->body))
         return TM_OK;
-    if ((rc = fan_out(ov, ctx, store_id, permitted, &rep->body, &facts, err)) != TM_OK)
-        return rc;
+    /* one request a scope makes the answer; the others wait for it (at
+     * most the parts' deadline and a little), then look again */
+    leader = lead(ov, key, tm_mono_ms() + app->cfg->overview_deadline_ms + 200);
+    if (!leader) {
+        minute = tm_now_ms() / 60000;
+        generation = gw_live_generation(ov->live);
+        heard = atomic_load(&ov->heard);
+        if (cached(ov, key, minute, gen, &rep->body))
+            return TM_OK;
+    }
+    rc = fan_out(ov, ctx, store_id, permitted, &rep->body, &facts, err);
     /* Not cached when partial (the daemon may be back at the next ask) or
      * when it may be stale already: an event was delivered during the
      * fan-out (its drop may have run before this write could be refused),
      * or tm-analytics had not applied one the gateway heard. */
-    if (facts.partial || generation != gw_live_generation(ov->live) ||
-        summary_behind(ov->live, &facts))
-        return TM_OK;
-    if (heard == atomic_load(&ov->heard))
-        local_put(ov, key, minute, heard, rep->body.p, rep->body.len);
-    if (gen[0] && (r = tm_redis_pool_get(app->redis, REDIS_WAIT_MS)) != NULL)
-        cache_put(r, ctx->req->id, key, minute, gen, &facts, rep->body.p, rep->body.len);
-    tm_redis_pool_put(app->redis, r);
-    return TM_OK;
+    if (rc == TM_OK && !facts.partial && generation == gw_live_generation(ov->live) &&
+        !summary_behind(ov->live, &facts)) {
+        if (heard == atomic_load(&ov->heard))
+            local_put(ov, key, minute, heard, rep->body.p, rep->body.len);
+        if (gen[0] && (r = tm_redis_pool_get(app->redis, REDIS_WAIT_MS)) != NULL)
+            cache_put(r, ctx->req->id, key, minute, gen, &facts, rep->body.p, rep->body.len);
+        tm_redis_pool_put(app->redis, r);
+    }
+    if (leader)
+        land(ov, key);
+    return rc;
 }
 
 const struct tm_route gw_dash_routes[] = {
@@ -503,6 +561,7 @@ gw_overview_new(struct gw_app *app, struct gw_live *live, struct gw_overview **o
     pthread_mutex_init(&ov->mu, NULL);
     pthread_cond_init(&ov->cv, NULL);
     pthread_mutex_init(&ov->lmu, NULL);
+    tm_cond_init_mono(&ov->landed);
     for (int p = 0; p < GW_OV_PARTS; p++) {
         int d = gw_daemon_find(gw_daemons, gw_daemons_n, part_route[p]), n_params = 0;
         const struct gw_route *rt = NULL;
@@ -555,6 +614,7 @@ gw_overview_free(struct gw_overview *ov)
     tm_redis_free(ov->rds);
     for (int i = 0; i < LOCAL_MAX; i++)
         free(ov->local[i].doc);
+    pthread_cond_destroy(&ov->landed);
     pthread_mutex_destroy(&ov->lmu);
     pthread_cond_destroy(&ov->cv);
     pthread_mutex_destroy(&ov->mu);

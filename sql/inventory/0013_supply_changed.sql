@@ -7,3 +7,8 @@
 -- never scanned or whose stock moved (docs/reorder.md, "The reorder-scan
 -- job"). NULL: no change seen.
 ALTER TABLE inventory.stock ADD COLUMN supply_changed_at timestamptz;
+-- The suggestions that say no supplier offers their product, made before
+-- this column existed: taken first by the next run, as an offer event would.
+UPDATE inventory.stock s SET supply_changed_at = now()
+  FROM inventory.reorder_suggestions g
+ WHERE g.store_id = s.store_id AND g.product_id = s.product_id AND g.status = 'no_supplier';

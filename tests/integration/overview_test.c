@@ -11,6 +11,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "common/redis.h"
 #include "common/time.h"
@@ -309,6 +311,81 @@ START_TEST(test_overview_review_queue_only_to_fraud_review)
 }
 END_TEST
 
+/* tm-analytics' answers to the overview's part so far (its access log). */
+static int
+summary_asks(void)
+{
+    char out[1100];
+    FILE *f;
+    int n = -1;
+
+    snprintf(out, sizeof out, "%s/summary-asks-%d", st.run_dir, (int)getpid());
+    ck_assert_int_eq(sh("cat '%s'/log/analytics-*.log | grep -c 'route=/api/v1/analytics/summary'"
+                        " > '%s'; true",
+                        st.run_dir, out),
+                     0);
+    ck_assert_ptr_nonnull(f = fopen(out, "r"));
+    ck_assert_int_eq(fscanf(f, "%d", &n), 1);
+    fclose(f);
+    unlink(out);
+    return n;
+}
+
+/* A new store's scope, asked by 40 clients at once while nothing is
+ * cached: one request per gateway makes the answer, the others wait for it
+ * (at a minute's turn every request of a busy dashboard misses at once). */
+START_TEST(test_overview_missed_scope_is_made_once)
+{
+    long long store = new_store(), quiet = new_store();
+    char q[64];
+    pid_t kids[40];
+    int before, after, bad = 0, cacheable = 0;
+
+    /* first a quiet moment: an answer is kept only when tm-analytics has
+     * applied every event the gateway heard, and until then each waiter
+     * makes its own; a second ask of another scope that tm-analytics does
+     * not see says the first was kept */
+    snprintf(q, sizeof q, "?store_id=%lld", quiet);
+    for (int i = 0; i < 100 && !cacheable; i++) {
+        struct resp r;
+        int n;
+
+        overview(NULL, q, &r);
+        resp_free(&r);
+        n = summary_asks();
+        overview(NULL, q, &r);
+        resp_free(&r);
+        cacheable = summary_asks() == n;
+        if (!cacheable)
+            tm_sleep_ms(200);
+    }
+    ck_assert_msg(cacheable, "no quiet moment: every overview was made anew");
+    snprintf(q, sizeof q, "?store_id=%lld", store);
+    before = summary_asks();
+    for (int i = 0; i < 40; i++) {
+        kids[i] = fork();
+        ck_assert_int_ge(kids[i], 0);
+        if (kids[i] == 0) {
+            struct resp r;
+            char path[160];
+            snprintf(path, sizeof path, "/api/v1/dashboard/overview%s", q);
+            _exit(http("GET", path, NULL, &r) == 0 && r.status == 200 ? 0 : 1);
+        }
+    }
+    for (int i = 0; i < 40; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(kids[i], &status, 0), kids[i]);
+        bad += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    ck_assert_int_eq(bad, 0);
+    after = summary_asks();
+    /* two gateways, and an event that drops the cache meanwhile may cost a
+     * round more; without the single flight, 10 of the 40 asked here */
+    ck_assert_msg(after - before <= 4, "tm-analytics asked %d times for 40 clients",
+                  after - before);
+}
+END_TEST
+
 static const struct {
     const char *query, *field;
 } bad[] = {
@@ -366,6 +443,7 @@ overview_suite(void)
     tcase_add_test(tc, test_overview_daemons_stopped_are_null_and_partial);
     tcase_add_test(tc, test_overview_store_manager_sees_their_stores);
     tcase_add_test(tc, test_overview_review_queue_only_to_fraud_review);
+    tcase_add_test(tc, test_overview_missed_scope_is_made_once);
     tcase_add_loop_test(tc, test_overview_bad_input_names_the_field, 0, sizeof bad / sizeof bad[0]);
     tcase_add_test(tc, test_floor_answers_its_bytes_without_credentials);
     suite_add_tcase(s, tc);

@@ -475,8 +475,12 @@ kill_client(int c, long long store, const long long *products, const char *slow)
         }
         if (!done)
             return 2;
-        if (access(slow, F_OK) == 0) /* paced until the drill has made its kills */
+        /* paced until the drill has made its kills, and held near the end of
+         * its share until then, so the sales always outlast three kills */
+        if (access(slow, F_OK) == 0)
             tm_sleep_ms(10);
+        while (i + KILL_CLIENTS >= KILL_SALES * 4 / 5 && access(slow, F_OK) == 0)
+            tm_sleep_ms(50);
     }
     return 0;
 }
@@ -571,9 +575,10 @@ START_TEST(test_sigkill_during_sales_loses_and_doubles_nothing)
     char slow[1100];
     FILE *f;
 
-    /* while this file exists the clients pause 10 ms between sales (at
-     * most ~400 sales/s), so the 2,000 sales outlast three kills and
-     * restarts however fast a failover is; gone after the third kill */
+    /* while this file exists the clients pause 10 ms between sales and
+     * stop at four fifths of their share, so the 2,000 sales outlast three
+     * kills and restarts however fast a failover is; gone after the third
+     * kill */
     snprintf(slow, sizeof slow, "%s/kill-drill-slow-%d", st.run_dir, (int)getpid());
     ck_assert_ptr_nonnull(f = fopen(slow, "w"));
     fclose(f);
