@@ -80,7 +80,8 @@ list(const struct input *in)
     }
     tm_ctx_init(&ctx, req, NULL);
     rc = al_decode_list(&ctx, &f, &pg, NULL);
-    check(rc == TM_OK || rc == TM_INVALID);
+    /* forbidden: a store_id this principal (none) does not hold */
+    check(rc == TM_OK || rc == TM_INVALID || rc == TM_FORBIDDEN);
     if (rc == TM_OK) {
         check(pg.limit >= 1 && pg.limit <= TM_LIMIT_MAX && pg.after_id >= 0);
         check(f.store_id >= 0 && f.rule_id >= 0 && !f.store_scope);

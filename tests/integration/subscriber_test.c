@@ -237,6 +237,7 @@ START_TEST(test_outbox_cleanup_job_runs_and_is_recorded)
     PGconn *db = PQconnectdb(st.db_url);
     PGresult *r = NULL;
     struct resp resp;
+    char run[96];
 
     ck_assert_int_eq(PQstatus(db), CONNECTION_OK);
     ck_assert_int_eq(tm_db_exec(db,
@@ -248,6 +249,7 @@ START_TEST(test_outbox_cleanup_job_runs_and_is_recorded)
     ck_assert_msg(resp.status == 200, "%s", resp.body);
     ck_assert_str_eq(jstr(&resp, "outcome"), "ok");
     ck_assert_int_eq(jint(&resp, "rows"), 10);
+    snprintf(run, sizeof run, "/api/v1/jobs/outbox-cleanup/runs/%lld", jint(&resp, "id"));
     resp_free(&resp);
     ck_assert_int_eq(tm_db_exec(db, "SELECT min(seq) FROM inventory.outbox", 0, NULL, &r, NULL),
                      TM_OK);
@@ -257,6 +259,11 @@ START_TEST(test_outbox_cleanup_job_runs_and_is_recorded)
     ck_assert_int_eq(http("GET", "/api/v1/jobs", NULL, &resp), 0);
     ck_assert_int_eq(resp.status, 200);
     ck_assert_ptr_nonnull(strstr(resp.body, "\"name\":\"outbox-cleanup\""));
+    resp_free(&resp);
+    /* the run as recorded (the list shows each job's latest run: a
+     * scheduled one of another instance may have come after this one) */
+    ck_assert_int_eq(http("GET", run, NULL, &resp), 0);
+    ck_assert_int_eq(resp.status, 200);
     ck_assert_ptr_nonnull(strstr(resp.body, "\"outcome\":\"ok\",\"rows\":10"));
     resp_free(&resp);
     ck_assert_int_eq(http("POST", "/api/v1/jobs/no-such-job/run", NULL, &resp), 0);
