@@ -40,6 +40,24 @@ restart(int n)
     tm_sleep_ms(1100);
 }
 
+/* Waits up to 15 s for inventory #n's own /health to say ready: 1 when it
+ * does. */
+static int
+own_health_ready(int n)
+{
+    int ready = 0;
+
+    for (int i = 0; i < 150 && !ready; i++) {
+        struct resp r;
+        ck_assert_int_eq(http_port(st.inv_ops_port + n - 1, "GET", "/health", NULL, "", &r), 0);
+        ready = r.status == 200;
+        resp_free(&r);
+        if (!ready)
+            tm_sleep_ms(100);
+    }
+    return ready;
+}
+
 /* Brings back what a test that failed half-way may have left down —
  * PostgreSQL, an inventory instance, its supervisor — and waits until every
  * instance is ready, so one failure does not fail the tests after it. Before
@@ -51,7 +69,7 @@ restore(void)
         sh("TM_RUN_DIR='%s' '%s/deploy/stack.sh' pg start >/dev/null 2>&1", st.run_dir, st.root),
         0);
     for (int n = 1; n <= st.n_inventory; n++) {
-        int pid = pid_of("inventory", n), ready = 0;
+        int pid = pid_of("inventory", n);
 
         if (pid > 0)
             kill(pid, SIGCONT); /* a hung-instance drill that failed left it stopped */
@@ -59,15 +77,7 @@ restore(void)
             sh("kill -0 \"$(cat '%s/pid/inventory-%d.pid.sup' 2>/dev/null)\" 2>/dev/null",
                st.run_dir, n) != 0)
             restart(n);
-        for (int i = 0; i < 150 && !ready; i++) {
-            struct resp r;
-            ck_assert_int_eq(http_port(st.inv_ops_port + n - 1, "GET", "/health", NULL, "", &r), 0);
-            ready = r.status == 200;
-            resp_free(&r);
-            if (!ready)
-                tm_sleep_ms(100);
-        }
-        ck_assert_msg(ready, "inventory #%d is not ready", n);
+        ck_assert_msg(own_health_ready(n), "inventory #%d is not ready", n);
     }
 }
 
@@ -222,17 +232,8 @@ START_TEST(test_database_down_is_503_then_recovers)
     /* Each instance retries after its pool's backoff (at most 5 s); wait
      * until every instance says ready, then every request must succeed:
      * pooled connections the restart closed are never handed out. */
-    for (int n = 1; n <= st.n_inventory; n++) {
-        int ready = 0;
-        for (int i = 0; i < 150 && !ready; i++) {
-            ck_assert_int_eq(http_port(st.inv_ops_port + n - 1, "GET", "/health", NULL, "", &r), 0);
-            ready = r.status == 200;
-            resp_free(&r);
-            if (!ready)
-                tm_sleep_ms(100);
-        }
-        ck_assert_msg(ready, "inventory #%d did not recover", n);
-    }
+    for (int n = 1; n <= st.n_inventory; n++)
+        ck_assert_msg(own_health_ready(n), "inventory #%d did not recover", n);
     for (int i = 0; i < 40; i++) {
         ck_assert_int_eq(http("GET", "/api/v1/stores/1", NULL, &r), 0);
         ck_assert_int_eq(r.status, 200);
