@@ -159,17 +159,43 @@ account(const struct tm_router *r, const struct tm_request *req, const char *rou
     (void)r;
 }
 
+/* Answers a decoded request into rep (an error reply, from *err, when it
+ * fails); returns the route it ran, for the accounting. */
+static const char *
+serve(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep,
+      struct tm_err *err)
+{
+    const struct tm_route *rt = NULL;
+    struct tm_ctx ctx;
+    int method_seen = 0;
+    enum tm_code rc = TM_OK;
+
+    if (req->deadline_ms && tm_now_ms() > req->deadline_ms)
+        rc = tm_err_set(err, TM_TIMEOUT, NULL, "deadline passed before the request was taken");
+    if (rc == TM_OK && !(rt = find_route(r, req, &method_seen)))
+        rc = method_seen
+                 ? tm_err_set(err, TM_METHOD, NULL, "%s not allowed on %s", req->method, req->route)
+                 : tm_err_set(err, TM_NOTFOUND, NULL, "no route %s", req->route);
+    if (rc == TM_OK) {
+        tm_ctx_init(&ctx, req, r->app);
+        ctx.arg = rt->arg;
+        ctx.jobs = r->jobs;
+        rc = run(r, rt, &ctx, rep, err);
+    }
+    if (rc != TM_OK)
+        tm_reply_error(rep, err, req->id);
+    return rt ? rt->route : "unmatched";
+}
+
 void
 tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
 {
     const struct tm_router *r = router;
-    const struct tm_route *rt = NULL;
     struct tm_request req;
     struct tm_reply rep;
     struct tm_err err;
-    struct tm_ctx ctx;
     int64_t start_us = tm_mono_us();
-    int method_seen = 0;
+    const char *route;
     enum tm_code rc;
 
     tm_err_clear(&err);
@@ -186,21 +212,13 @@ tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out)
         account(r, &req, "/_events", rep.status, start_us, &err);
         goto reply;
     }
-    if (rc == TM_OK && req.deadline_ms && tm_now_ms() > req.deadline_ms)
-        rc = tm_err_set(&err, TM_TIMEOUT, NULL, "deadline passed before the request was taken");
-    if (rc == TM_OK && !(rt = find_route(r, &req, &method_seen)))
-        rc = method_seen
-                 ? tm_err_set(&err, TM_METHOD, NULL, "%s not allowed on %s", req.method, req.route)
-                 : tm_err_set(&err, TM_NOTFOUND, NULL, "no route %s", req.route);
     if (rc == TM_OK) {
-        tm_ctx_init(&ctx, &req, r->app);
-        ctx.arg = rt->arg;
-        ctx.jobs = r->jobs;
-        rc = run(r, rt, &ctx, &rep, &err);
-    }
-    if (rc != TM_OK)
+        route = serve(r, &req, &rep, &err);
+    } else {
         tm_reply_error(&rep, &err, req.id);
-    account(r, &req, rt ? rt->route : "unmatched", rep.status, start_us, &err);
+        route = "unmatched";
+    }
+    account(r, &req, route, rep.status, start_us, &err);
 reply:
     if (tm_reply_encode(&rep, out) != TM_OK) {
         tm_err_set(&err, TM_TOOBIG, NULL, "reply over the message limit");
@@ -211,6 +229,15 @@ reply:
     }
     tm_reply_fini(&rep);
     tm_request_fini(&req);
+}
+
+void
+tm_router_run(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep)
+{
+    struct tm_err err;
+
+    tm_err_clear(&err);
+    (void)serve(r, req, rep, &err);
 }
 
 static enum tm_code

@@ -96,6 +96,13 @@ struct tm_router {
 /* A tm_bus_handler_fn: `router` is a struct tm_router *. */
 void tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out);
 
+/* Runs req, made in this process, on r into rep (tm_reply_init'ed by the
+ * caller): what tm_router_handle does for a message, without the envelope
+ * either way and without counting or logging the request, which the caller
+ * does once itself (the gateway's own routes: its access line and
+ * tm_gateway_requests_total). */
+void tm_router_run(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep);
+
 /* Path parameter `name` as a positive id. TM_INVALID (field name) when it is
  * not a decimal integer in [1, 2^53]. */
 TM_MUSTCHECK enum tm_code tm_ctx_param_id(const struct tm_ctx *ctx, const char *name, int64_t *out,

@@ -1,8 +1,10 @@
 /* tests/unit/common/router_test.c — dispatch, error replies, deadlines and
  * the request helpers, with a route table of test handlers (no database). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "common/metrics.h"
 #include "common/router.h"
 #include "common/time.h"
 
@@ -118,6 +120,7 @@ static struct tm_router router = {
     "tm-test", routes, sizeof routes / sizeof routes[0], NULL, health_down, NULL, NULL, NULL, NULL};
 
 static const char *role = "admin", *stores = ""; /* the principal dispatch sends */
+static int direct; /* 1: dispatch runs the request with tm_router_run, no envelope */
 static const char *query[8]; /* the query dispatch sends: key, value, key, value..., NULL */
 
 /* Sends one envelope through the router; returns the status, body in out. */
@@ -143,6 +146,17 @@ dispatch(const char *method, const char *route, const char *id, int64_t deadline
         req.n_query = i + 1;
     }
     req.deadline_ms = deadline_ms;
+    if (direct) {
+        struct tm_reply r;
+        int status;
+
+        tm_reply_init(&r);
+        tm_router_run(&router, &req, &r);
+        snprintf(out, size, "%.*s", (int)r.body.len, r.body.p ? r.body.p : "");
+        status = r.status;
+        tm_reply_fini(&r);
+        return status;
+    }
     tm_buf_init(&env, 4096);
     tm_buf_init(&rep, 1 << 20);
     ck_assert_int_eq(tm_request_encode(&req, &env, NULL), TM_OK);
@@ -173,6 +187,62 @@ START_TEST(test_router_dispatches_and_reports_errors)
     ck_assert_int_eq(dispatch("GET", "/nope", "1", later, body, sizeof body), 404);
     ck_assert_ptr_nonnull(strstr(body, "\"code\":\"not_found\""));
     ck_assert_int_eq(calls, 4);
+}
+END_TEST
+
+/* The total of every tm_requests_total series, as /metrics shows it. */
+static long
+requests_counted(void)
+{
+    struct tm_buf m;
+    long n = 0;
+
+    tm_buf_init(&m, 1 << 20);
+    ck_assert_int_eq(tm_metrics_render(&m), TM_OK);
+    for (const char *p = m.p; p && (p = strstr(p, "\ntm_requests_total{")); p++)
+        n += strtol(strchr(p, '}') + 1, NULL, 10);
+    tm_buf_fini(&m);
+    return n;
+}
+
+/* tm_router_run (the gateway's own routes, in its process) answers as the
+ * envelope path does, errors included, and counts nothing: its caller
+ * counts and logs the request once. */
+START_TEST(test_router_run_answers_as_a_message_does)
+{
+    static const struct {
+        const char *method, *route, *id;
+        int status;
+    } cases[] = {
+        {"POST", "/t/{id}", "12", 201}, {"GET", "/t/{id}", "12", 409},
+        {"POST", "/t/{id}", "abc", 400}, {"DELETE", "/t/{id}", "1", 405},
+        {"GET", "/nope", "1", 404},      {"GET", "/s/{id}", "3", 500},
+    };
+    char via_message[512], via_run[512];
+    int64_t later = tm_now_ms() + 10000;
+    long counted;
+
+    role = "admin";
+    stores = "";
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        direct = 0;
+        ck_assert_int_eq(dispatch(cases[i].method, cases[i].route, cases[i].id, later, via_message,
+                                  sizeof via_message),
+                         cases[i].status);
+        counted = requests_counted();
+        direct = 1;
+        ck_assert_int_eq(dispatch(cases[i].method, cases[i].route, cases[i].id, later, via_run,
+                                  sizeof via_run),
+                         cases[i].status);
+        ck_assert_str_eq(via_run, via_message);
+        ck_assert_int_eq(requests_counted(), counted);
+    }
+    direct = 1;
+    calls = 0;
+    ck_assert_int_eq(dispatch("POST", "/t/{id}", "1", tm_now_ms() - 1, via_run, sizeof via_run),
+                     504);
+    ck_assert_int_eq(calls, 0);
+    direct = 0;
 }
 END_TEST
 
@@ -463,6 +533,7 @@ router_suite(void)
 
     tcase_add_test(tc, test_router_dispatches_and_reports_errors);
     tcase_add_test(tc, test_router_refuses_expired_deadline_without_calling);
+    tcase_add_test(tc, test_router_run_answers_as_a_message_does);
     tcase_add_test(tc, test_router_answers_health_probe);
     tcase_add_test(tc, test_router_garbage_message_is_400);
     tcase_add_test(tc, test_router_refuses_unjudged_store_answers);
