@@ -58,10 +58,14 @@ struct gw_overview {
     pthread_cond_t cv;        /* signalled when heard or stopping changes */
     int stopping;             /* guarded by mu */
     struct tm_redis *rds;     /* the drop thread's own connection */
-    pthread_mutex_t lmu;      /* guards local, next and flying; never held across I/O */
-    pthread_cond_t landed;    /* with lmu: a scope's answer being made is done */
+    /* guards local and next; never held across I/O. Every cached answer
+     * reads it, so readers share it (a mutex here made waits at 100
+     * connections) */
+    pthread_rwlock_t kmu;
     struct local_entry local[LOCAL_MAX];
-    unsigned next; /* the slot a new scope takes when none is free */
+    unsigned next;            /* the slot a new scope takes when none is free */
+    pthread_mutex_t lmu;      /* guards flying; never held across I/O */
+    pthread_cond_t landed;    /* with lmu: a scope's answer being made is done */
     /* scopes whose answer one request is making now ("" free): the others
      * asking for one wait for it instead of each fanning out (at a minute's
      * turn every request of a busy dashboard misses at once) */
@@ -154,14 +158,14 @@ local_get(struct gw_overview *ov, const char *key, int64_t minute, uint64_t hear
 {
     int hit = 0;
 
-    pthread_mutex_lock(&ov->lmu);
+    pthread_rwlock_rdlock(&ov->kmu);
     for (int i = 0; i < LOCAL_MAX; i++)
         if (strcmp(ov->local[i].key, key) == 0) {
             hit = ov->local[i].minute == minute && ov->local[i].heard == heard &&
                   tm_buf_add(out, ov->local[i].doc, ov->local[i].len) == TM_OK;
             break;
         }
-    pthread_mutex_unlock(&ov->lmu);
+    pthread_rwlock_unlock(&ov->kmu);
     return hit;
 }
 
@@ -175,7 +179,7 @@ local_put(struct gw_overview *ov, const char *key, int64_t minute, uint64_t hear
     struct local_entry *e = NULL;
 
     memcpy(copy, doc, len);
-    pthread_mutex_lock(&ov->lmu);
+    pthread_rwlock_wrlock(&ov->kmu);
     for (int i = 0; i < LOCAL_MAX && !e; i++)
         if (strcmp(ov->local[i].key, key) == 0 || !ov->local[i].key[0])
             e = &ov->local[i];
@@ -184,7 +188,7 @@ local_put(struct gw_overview *ov, const char *key, int64_t minute, uint64_t hear
     old = e->doc;
     *e = (struct local_entry){.minute = minute, .heard = heard, .doc = copy, .len = len};
     snprintf(e->key, sizeof e->key, "%s", key);
-    pthread_mutex_unlock(&ov->lmu);
+    pthread_rwlock_unlock(&ov->kmu);
     free(old);
 }
 
@@ -560,6 +564,7 @@ gw_overview_new(struct gw_app *app, struct gw_live *live, struct gw_overview **o
     ov->live = live;
     pthread_mutex_init(&ov->mu, NULL);
     pthread_cond_init(&ov->cv, NULL);
+    pthread_rwlock_init(&ov->kmu, NULL);
     pthread_mutex_init(&ov->lmu, NULL);
     tm_cond_init_mono(&ov->landed);
     for (int p = 0; p < GW_OV_PARTS; p++) {
@@ -616,6 +621,7 @@ gw_overview_free(struct gw_overview *ov)
         free(ov->local[i].doc);
     pthread_cond_destroy(&ov->landed);
     pthread_mutex_destroy(&ov->lmu);
+    pthread_rwlock_destroy(&ov->kmu);
     pthread_cond_destroy(&ov->cv);
     pthread_mutex_destroy(&ov->mu);
     free(ov);
