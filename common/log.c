@@ -1,9 +1,14 @@
 /* common/log.c — the log sink. Hot path: the access line of every request,
- * so formatting stays in one stack buffer and one write(2). */
+ * so formatting stays in one stack buffer and one write(2) — or, batched
+ * (tm_log_batch_start), one memcpy, the lines of a few milliseconds going
+ * out together. */
 #include "common/log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -18,6 +23,93 @@ static struct {
 } sink = {"tm", TM_LOG_INFO, 2, 0};
 
 static const char *const level_name[] = {"debug", "info", "warn", "error"};
+
+/* Batched info and debug lines: they wait in buf (guarded by mu) until the
+ * flusher's next round, or until the next would not fit; a warn or error
+ * line goes out at once, after them. Writes happen under mu, so lines keep
+ * their order. */
+#define BATCH_CAP (256 * 1024)
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *buf; /* BATCH_CAP bytes while on */
+    size_t len;
+    _Atomic int on; /* written under mu; read without it on the fast path */
+    int stop, flush_ms;
+    pthread_t flusher;
+} batch = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void
+put(const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(sink.fd, p, n);
+        if (w <= 0)
+            return; /* stderr is gone; there is nowhere left to report it */
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/* Writes what waits; mu held. */
+static void
+drain(void)
+{
+    put(batch.buf, batch.len);
+    batch.len = 0;
+}
+
+static void *
+flusher_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&batch.mu);
+    while (!batch.stop) {
+        tm_cond_wait_until(&batch.cv, &batch.mu, tm_mono_ms() + batch.flush_ms);
+        drain();
+    }
+    pthread_mutex_unlock(&batch.mu);
+    return NULL;
+}
+
+enum tm_code
+tm_log_batch_start(int flush_ms, struct tm_err *err)
+{
+    if (flush_ms <= 0 || batch.on)
+        return TM_OK;
+    if (!(batch.buf = malloc(BATCH_CAP)))
+        return tm_err_set(err, TM_INTERNAL, NULL, "log batch: out of memory");
+    batch.len = 0;
+    batch.stop = 0;
+    batch.flush_ms = flush_ms;
+    tm_cond_init_mono(&batch.cv);
+    if (pthread_create(&batch.flusher, NULL, flusher_main, NULL) != 0) {
+        free(batch.buf);
+        batch.buf = NULL;
+        return tm_err_set(err, TM_INTERNAL, NULL, "log flusher thread: cannot start");
+    }
+    batch.on = 1;
+    return TM_OK;
+}
+
+void
+tm_log_batch_stop(void)
+{
+    if (!batch.on)
+        return;
+    pthread_mutex_lock(&batch.mu);
+    batch.stop = 1;
+    pthread_cond_signal(&batch.cv);
+    pthread_mutex_unlock(&batch.mu);
+    pthread_join(batch.flusher, NULL);
+    pthread_mutex_lock(&batch.mu);
+    drain();
+    batch.on = 0;
+    free(batch.buf);
+    batch.buf = NULL;
+    pthread_mutex_unlock(&batch.mu);
+    pthread_cond_destroy(&batch.cv);
+}
 
 void
 tm_log_init(const char *svc, enum tm_log_level min, int fd)
@@ -71,9 +163,23 @@ tm_log(enum tm_log_level lvl, const char *rid, const char *event, const char *fm
         if (line[i] == '\n' || line[i] == '\r')
             line[i] = ' ';
     line[n++] = '\n';
-    if (write(sink.fd, line, (size_t)n) < 0) {
-        /* stderr is gone; there is nowhere left to report it */
+    if (!batch.on) {
+        put(line, (size_t)n);
+        return;
     }
+    pthread_mutex_lock(&batch.mu);
+    if (!batch.on) { /* stopped meanwhile */
+        put(line, (size_t)n);
+    } else if (lvl >= TM_LOG_WARN) {
+        drain();
+        put(line, (size_t)n);
+    } else {
+        if (batch.len + (size_t)n > BATCH_CAP)
+            drain();
+        memcpy(batch.buf + batch.len, line, (size_t)n);
+        batch.len += (size_t)n;
+    }
+    pthread_mutex_unlock(&batch.mu);
 }
 
 void

@@ -27,6 +27,18 @@ TM_MUSTCHECK enum tm_code tm_log_level_parse(const char *s, enum tm_log_level *o
 void tm_log(enum tm_log_level lvl, const char *rid, const char *event, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* From now on info and debug lines wait in memory and go out together,
+ * every flush_ms (or sooner when 256 KiB wait); a warn or error line is
+ * written at once, after the lines waiting. Lines keep their order. What
+ * waits is lost if the process dies without tm_log_batch_stop: at most
+ * flush_ms of info lines. flush_ms <= 0: nothing changes. Call from main,
+ * once. */
+TM_MUSTCHECK enum tm_code tm_log_batch_start(int flush_ms, struct tm_err *err);
+
+/* Writes what waits and ends the batching (lines go out one by one again).
+ * Call from main after the other threads stopped logging. */
+void tm_log_batch_stop(void);
+
 /* Copies v into out[size] as a log value: bare when it has no space, quote,
  * equals sign or control character, otherwise double-quoted with \" and \\. */
 void tm_log_quote(char *out, size_t size, const char *v);

@@ -60,6 +60,10 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"streams", "TM_GATEWAY_STREAMS", TM_CFG_INT, F(streams), 0, 1, 1024, "4", 0,
      "streamed answers this gateway sends at once at most; another is refused 429 with "
      "Retry-After before any byte (each holds a worker thread)"},
+    {"log-flush-ms", "TM_GATEWAY_LOG_FLUSH_MS", TM_CFG_INT, F(log_flush_ms), 0, 0, 1000, "10", 0,
+     "info lines (the access line of every request) wait in memory up to this long and are "
+     "written together; warn and error lines at once (0: every line at once). A crash loses "
+     "at most this much of the access log"},
     {"body-max", "TM_BODY_MAX", TM_CFG_INT, F(body_max), 0, 1024, TM_BODY_MAX, "1048576", 0,
      "largest request body in bytes; larger is 413"},
     {"bus-max-sockets", "TM_BUS_MAX_SOCKETS", TM_CFG_INT, F(bus_max_sockets), 0, 1, 400, "384", 0,
@@ -187,6 +191,10 @@ main(int argc, char **argv)
     if ((status = tm_cfg_main(tables, 4, argc, argv, "tm-gateway",
                               "The HTTP API entry: routes /api/v1/* to services.")) >= 0)
         return status;
+    if (tm_log_batch_start(cfg.log_flush_ms, &err) != TM_OK) {
+        tm_log_error(NULL, "start", "error=\"%s\"", err.message);
+        return 1;
+    }
     mg_init_library(0);
     app.revocations_stale = &revocations_stale;
     if ((status = prepare(&app, &cfg)) != 0)
@@ -256,5 +264,6 @@ out:
     tm_db_pool_free(app.db);
     mg_exit_library();
     tm_log_info(NULL, "stopped", "status=%d", status);
+    tm_log_batch_stop();
     return status;
 }

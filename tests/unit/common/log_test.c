@@ -1,5 +1,8 @@
 /* tests/unit/common/log_test.c — log lines read back through a pipe. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -77,6 +80,61 @@ START_TEST(test_log_quote_and_level_parse)
 }
 END_TEST
 
+static long
+size_of(int fd)
+{
+    struct stat st;
+
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    return (long)st.st_size;
+}
+
+/* Batched: info lines wait (the flusher's round is a minute away here), a
+ * warn line goes out at once after them, a full batch goes out by itself,
+ * and stopping writes the rest: every line once, in order. */
+START_TEST(test_log_batch_keeps_order_and_loses_nothing)
+{
+    char path[] = "/tmp/tm-log-batch-XXXXXX", *text, want[32];
+    int fd = mkstemp(path), seen = 0;
+    long size;
+    FILE *f;
+    struct tm_err e;
+
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    tm_log_init("tm-test", TM_LOG_INFO, fd);
+    ck_assert_int_eq(tm_log_batch_start(60000, &e), TM_OK);
+    tm_log_info(NULL, "held", "n=0");
+    ck_assert_int_eq(size_of(fd), 0);
+    tm_log_warn(NULL, "loud", "n=1");
+    ck_assert_int_gt(size_of(fd), 0);
+    for (int i = 2; i < 3002; i++) /* ~150 bytes each: more than one batch */
+        tm_log_info(NULL, "many", "n=%d pad=%0100d", i, 0);
+    size = size_of(fd);
+    ck_assert_int_gt(size, 0);
+    tm_log_batch_stop();
+    ck_assert_int_gt(size_of(fd), size);
+    tm_log_info(NULL, "after", "n=3002");
+    size = size_of(fd);
+    text = malloc((size_t)size + 1);
+    ck_assert_int_eq(pread(fd, text, (size_t)size, 0), size);
+    text[size] = '\0';
+    f = fmemopen(text, (size_t)size, "r");
+    for (char line[512]; fgets(line, sizeof line, f); seen++) {
+        const char *at;
+
+        snprintf(want, sizeof want, " n=%d", seen);
+        at = strstr(line, want);
+        ck_assert_msg(at && (at[strlen(want)] == ' ' || at[strlen(want)] == '\n'),
+                      "line %d is out of order: %s", seen, line);
+    }
+    ck_assert_int_eq(seen, 3003);
+    fclose(f);
+    free(text);
+    close(fd);
+}
+END_TEST
+
 Suite *
 log_suite(void)
 {
@@ -86,6 +144,7 @@ log_suite(void)
     tcase_add_test(tc, test_log_line_has_context_and_one_newline);
     tcase_add_test(tc, test_log_drops_below_level_and_bounds_long_lines);
     tcase_add_test(tc, test_log_quote_and_level_parse);
+    tcase_add_test(tc, test_log_batch_keeps_order_and_loses_nothing);
     suite_add_tcase(s, tc);
     return s;
 }
