@@ -45,6 +45,19 @@ struct local_entry {
     size_t len;
 };
 
+/* A scope's answer being made, or the last one made. A request that
+ * arrived before a making began takes its answer even when it may not be
+ * cached (an event came during the fan-out): it is what that request would
+ * have made itself, and while events keep coming, no answer is cached and
+ * every waiter would fan out at once. */
+struct flight {
+    char key[GW_OV_SCOPE_MAX]; /* "" when free */
+    int busy;                  /* a request is making the answer now */
+    int64_t began_us;          /* tm_mono_us when the latest making began */
+    char *doc;                 /* its answer (owned), NULL when it failed */
+    size_t len;
+};
+
 struct gw_overview {
     struct gw_app *app;
     struct gw_live *live;                   /* NULL: nothing is cached */
@@ -64,12 +77,12 @@ struct gw_overview {
     pthread_rwlock_t kmu;
     struct local_entry local[LOCAL_MAX];
     unsigned next;            /* the slot a new scope takes when none is free */
-    pthread_mutex_t lmu;      /* guards flying; never held across I/O */
+    pthread_mutex_t lmu;      /* guards flights; never held across I/O */
     pthread_cond_t landed;    /* with lmu: a scope's answer being made is done */
-    /* scopes whose answer one request is making now ("" free): the others
-     * asking for one wait for it instead of each fanning out (at a minute's
-     * turn every request of a busy dashboard misses at once) */
-    char flying[LOCAL_MAX][GW_OV_SCOPE_MAX];
+    /* One request per scope makes its answer; the others asking meanwhile
+     * wait for it instead of each fanning out (at a minute's turn every
+     * request of a busy dashboard misses at once) */
+    struct flight flights[LOCAL_MAX];
 };
 
 /* Each part's route; its path is the route (no parameters). */
@@ -192,46 +205,93 @@ local_put(struct gw_overview *ov, const char *key, int64_t minute, uint64_t hear
     free(old);
 }
 
-/* Takes the lead in making key's answer: 1 when no request is making it
- * (this one does, and calls land() after; also when every slot is taken,
- * without a mark), 0 when another one was and has finished, or
- * deadline_mono passed (the caller looks in the cache again). */
-static int
-lead(struct gw_overview *ov, const char *key, int64_t deadline_mono)
+enum flight_turn {
+    FL_MAKE,   /* this request makes the answer (and calls land() after) */
+    FL_ALONE,  /* every slot is taken, or waiting passed the deadline: make it unmarked */
+    FL_TAKEN,  /* an answer made since this request arrived is in out */
+    FL_LANDED, /* a making landed without one for it: look in the cache again */
+};
+
+/* This request's turn at key's answer: it arrived at arrived_us and waits
+ * until deadline_mono at most. */
+static enum flight_turn
+lead(struct gw_overview *ov, const char *key, int64_t arrived_us, int64_t deadline_mono,
+     struct tm_buf *out)
 {
-    int at, free_at, waited = 0;
+    struct flight *f = NULL, *free_slot = NULL;
+    enum flight_turn turn = FL_ALONE;
+    int waited = 0;
 
     pthread_mutex_lock(&ov->lmu);
     for (;;) {
-        at = free_at = -1;
-        for (int i = 0; i < LOCAL_MAX && at < 0; i++) {
-            if (strcmp(ov->flying[i], key) == 0)
-                at = i;
-            else if (!ov->flying[i][0] && free_at < 0)
-                free_at = i;
+        f = free_slot = NULL;
+        for (int i = 0; i < LOCAL_MAX && !f; i++) {
+            if (strcmp(ov->flights[i].key, key) == 0)
+                f = &ov->flights[i];
+            else if (!ov->flights[i].key[0] && !free_slot)
+                free_slot = &ov->flights[i];
         }
-        if (at < 0 || tm_mono_ms() >= deadline_mono)
+        if (f && f->doc && f->began_us >= arrived_us) {
+            turn = tm_buf_add(out, f->doc, f->len) == TM_OK ? FL_TAKEN : FL_ALONE;
             break;
+        }
+        if (f && !f->busy && waited) {
+            turn = FL_LANDED;
+            break;
+        }
+        if (!f || !f->busy) {
+            if (!f && !free_slot) /* every slot in use: the least recent idle one gives way */
+                for (int i = 0; i < LOCAL_MAX; i++)
+                    if (!ov->flights[i].busy &&
+                        (!free_slot || ov->flights[i].began_us < free_slot->began_us))
+                        free_slot = &ov->flights[i];
+            if (!f && free_slot) {
+                f = free_slot;
+                free(f->doc);
+                *f = (struct flight){0};
+                snprintf(f->key, sizeof f->key, "%s", key);
+            }
+            if (f) {
+                f->busy = 1;
+                f->began_us = tm_mono_us();
+            }
+            turn = f ? FL_MAKE : FL_ALONE;
+            break;
+        }
+        if (tm_mono_ms() >= deadline_mono) {
+            turn = FL_ALONE;
+            break;
+        }
         waited = 1;
         tm_cond_wait_until(&ov->landed, &ov->lmu, deadline_mono);
     }
-    if (at < 0 && !waited && free_at >= 0)
-        snprintf(ov->flying[free_at], sizeof ov->flying[free_at], "%s", key);
     pthread_mutex_unlock(&ov->lmu);
-    return !waited;
+    return turn;
 }
 
-/* The answer to key that lead() gave this request to make is done (kept
- * or not): the requests waiting for it look again. */
+/* The making of key that lead() gave this request is done: doc[len] its
+ * answer (NULL when it failed). The requests waiting for it look again. */
 static void
-land(struct gw_overview *ov, const char *key)
+land(struct gw_overview *ov, const char *key, const char *doc, size_t len)
 {
+    char *copy = doc ? tm_xmalloc(len ? len : 1) : NULL, *old = NULL;
+
+    if (copy)
+        memcpy(copy, doc, len);
     pthread_mutex_lock(&ov->lmu);
     for (int i = 0; i < LOCAL_MAX; i++)
-        if (strcmp(ov->flying[i], key) == 0)
-            ov->flying[i][0] = '\0';
+        if (strcmp(ov->flights[i].key, key) == 0) {
+            old = ov->flights[i].doc;
+            ov->flights[i].doc = copy;
+            ov->flights[i].len = len;
+            ov->flights[i].busy = 0;
+            copy = NULL;
+            break;
+        }
     pthread_cond_broadcast(&ov->landed);
     pthread_mutex_unlock(&ov->lmu);
+    free(old);
+    free(copy);
 }
 
 /* ------------------------------------------------------------ the cache */
@@ -472,7 +532,8 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     struct gw_ov_facts facts;
     struct tm_redis *r = NULL;
     enum tm_code rc;
-    int scoped, leader;
+    enum flight_turn turn;
+    int scoped;
 
     if ((rc = tm_ctx_query_store(ctx, &store_id, err)) != TM_OK)
         return rc;
@@ -487,9 +548,18 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if (cached(ov, key, minute, gen, &rep->body))
         return TM_OK;
     /* one request a scope makes the answer; the others wait for it (at
-     * most the parts' deadline and a little), then look again */
-    leader = lead(ov, key, tm_mono_ms() + app->cfg->overview_deadline_ms + 200);
-    if (!leader) {
+     * most the parts' deadline and a little) and take it, or look in the
+     * cache again when it landed before they came */
+    int64_t arrived_us = tm_mono_us(),
+            until = tm_mono_ms() + app->cfg->overview_deadline_ms + 200;
+    for (;;) {
+        turn = lead(ov, key, arrived_us, until, &rep->body);
+        if (turn == FL_TAKEN) {
+            count("flight");
+            return TM_OK;
+        }
+        if (turn != FL_LANDED)
+            break;
         minute = tm_now_ms() / 60000;
         generation = gw_live_generation(ov->live);
         heard = atomic_load(&ov->heard);
@@ -509,8 +579,8 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
             cache_put(r, ctx->req->id, key, minute, gen, &facts, rep->body.p, rep->body.len);
         tm_redis_pool_put(app->redis, r);
     }
-    if (leader)
-        land(ov, key);
+    if (turn == FL_MAKE)
+        land(ov, key, rc == TM_OK ? rep->body.p : NULL, rep->body.len);
     return rc;
 }
 
@@ -617,8 +687,10 @@ gw_overview_free(struct gw_overview *ov)
         pthread_join(ov->dropper, NULL);
     }
     tm_redis_free(ov->rds);
-    for (int i = 0; i < LOCAL_MAX; i++)
+    for (int i = 0; i < LOCAL_MAX; i++) {
         free(ov->local[i].doc);
+        free(ov->flights[i].doc);
+    }
     pthread_cond_destroy(&ov->landed);
     pthread_mutex_destroy(&ov->lmu);
     pthread_rwlock_destroy(&ov->kmu);

@@ -386,6 +386,45 @@ START_TEST(test_overview_missed_scope_is_made_once)
 }
 END_TEST
 
+/* While no answer can be kept (tm-alerts stopped: every answer is partial),
+ * the requests waiting for one still share it: a waiter takes an answer
+ * whose making began after it arrived. Without that, each of the 40 made
+ * its own once the first answer could not be cached. */
+START_TEST(test_overview_waiters_share_an_answer_not_kept)
+{
+    long long store = new_store();
+    char path[160];
+    pid_t kids[40];
+    int before, after, bad = 0;
+
+    snprintf(path, sizeof path, "/api/v1/dashboard/overview?store_id=%lld", store);
+    signal_all("alerts", SIGSTOP);
+    before = summary_asks();
+    for (int i = 0; i < 40; i++) {
+        kids[i] = fork();
+        ck_assert_int_ge(kids[i], 0);
+        if (kids[i] == 0) {
+            struct resp r;
+            int ok = http("GET", path, NULL, &r) == 0 && r.status == 200 &&
+                     cJSON_IsTrue(cJSON_GetObjectItem(r.json, "partial"));
+            _exit(ok ? 0 : 1);
+        }
+    }
+    for (int i = 0; i < 40; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(kids[i], &status, 0), kids[i]);
+        bad += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    signal_all("alerts", SIGCONT);
+    ck_assert_int_eq(bad, 0);
+    after = summary_asks();
+    /* per gateway: the first making, and at most one more for those that
+     * arrived after it began */
+    ck_assert_msg(after - before <= 6, "tm-analytics asked %d times for 40 clients",
+                  after - before);
+}
+END_TEST
+
 static const struct {
     const char *query, *field;
 } bad[] = {
@@ -444,6 +483,7 @@ overview_suite(void)
     tcase_add_test(tc, test_overview_store_manager_sees_their_stores);
     tcase_add_test(tc, test_overview_review_queue_only_to_fraud_review);
     tcase_add_test(tc, test_overview_missed_scope_is_made_once);
+    tcase_add_test(tc, test_overview_waiters_share_an_answer_not_kept);
     tcase_add_loop_test(tc, test_overview_bad_input_names_the_field, 0, sizeof bad / sizeof bad[0]);
     tcase_add_test(tc, test_floor_answers_its_bytes_without_credentials);
     suite_add_tcase(s, tc);
