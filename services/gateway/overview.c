@@ -76,9 +76,9 @@ struct gw_overview {
      * connections) */
     pthread_rwlock_t kmu;
     struct local_entry local[LOCAL_MAX];
-    unsigned next;            /* the slot a new scope takes when none is free */
-    pthread_mutex_t lmu;      /* guards flights; never held across I/O */
-    pthread_cond_t landed;    /* with lmu: a scope's answer being made is done */
+    unsigned next;         /* the slot a new scope takes when none is free */
+    pthread_mutex_t lmu;   /* guards flights; never held across I/O */
+    pthread_cond_t landed; /* with lmu: a scope's answer being made is done */
     /* One request per scope makes its answer; the others asking meanwhile
      * wait for it instead of each fanning out (at a minute's turn every
      * request of a busy dashboard misses at once) */
@@ -550,8 +550,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     /* one request a scope makes the answer; the others wait for it (at
      * most the parts' deadline and a little) and take it, or look in the
      * cache again when it landed before they came */
-    int64_t arrived_us = tm_mono_us(),
-            until = tm_mono_ms() + app->cfg->overview_deadline_ms + 200;
+    int64_t arrived_us = tm_mono_us(), until = tm_mono_ms() + app->cfg->overview_deadline_ms + 200;
     for (;;) {
         turn = lead(ov, key, arrived_us, until, &rep->body);
         if (turn == FL_TAKEN) {

@@ -120,7 +120,7 @@ static struct tm_router router = {
     "tm-test", routes, sizeof routes / sizeof routes[0], NULL, health_down, NULL, NULL, NULL, NULL};
 
 static const char *role = "admin", *stores = ""; /* the principal dispatch sends */
-static int direct; /* 1: dispatch runs the request with tm_router_run, no envelope */
+static int direct;           /* 1: dispatch runs the request with tm_router_run, no envelope */
 static const char *query[8]; /* the query dispatch sends: key, value, key, value..., NULL */
 
 /* Sends one envelope through the router; returns the status, body in out. */
@@ -214,7 +214,7 @@ START_TEST(test_router_run_answers_as_a_message_does)
         const char *method, *route, *id;
         int status;
     } cases[] = {
-        {"POST", "/t/{id}", "12", 201}, {"GET", "/t/{id}", "12", 409},
+        {"POST", "/t/{id}", "12", 201},  {"GET", "/t/{id}", "12", 409},
         {"POST", "/t/{id}", "abc", 400}, {"DELETE", "/t/{id}", "1", 405},
         {"GET", "/nope", "1", 404},      {"GET", "/s/{id}", "3", 500},
     };
@@ -231,9 +231,9 @@ START_TEST(test_router_run_answers_as_a_message_does)
                          cases[i].status);
         counted = requests_counted();
         direct = 1;
-        ck_assert_int_eq(dispatch(cases[i].method, cases[i].route, cases[i].id, later, via_run,
-                                  sizeof via_run),
-                         cases[i].status);
+        ck_assert_int_eq(
+            dispatch(cases[i].method, cases[i].route, cases[i].id, later, via_run, sizeof via_run),
+            cases[i].status);
         ck_assert_str_eq(via_run, via_message);
         ck_assert_int_eq(requests_counted(), counted);
     }
