@@ -2,7 +2,7 @@
  * Dashboards poll it, many screens with the same few store scopes, so the
  * expected load is mostly hits. Each gateway keeps the answers it knows
  * to count every event it has heard in memory (a hit there costs a lookup
- * under a mutex), and all gateways share them in Redis (one script: the
+ * under a read lock), and all gateways share them in Redis (one script: the
  * drop count and the scope's entry in one round trip). A miss asks four
  * daemons at once from this thread (tm_bus_send, then tm_bus_wait on each:
  * as long as the slowest, each bounded by its own deadline) and caches the
@@ -45,17 +45,29 @@ struct local_entry {
     size_t len;
 };
 
-/* A scope's answer being made, or the last one made. A request that
- * arrived before a making began takes its answer even when it may not be
- * cached (an event came during the fan-out): it is what that request would
- * have made itself, and while events keep coming, no answer is cached and
- * every waiter would fan out at once. */
+/* When a making of a scope's answer began: the monotonic clock, the drop
+ * events this gateway had heard, and the minute. A request waiting for an
+ * answer takes one whose making began after the request arrived, or in the
+ * same minute with no drop event heard in between: the answer it would
+ * have made itself, even when that answer may not be cached (an event came
+ * during the fan-out). While events keep coming no answer is cached, and
+ * without this every waiter would fan out at once. */
+struct stamp {
+    int64_t mono_us;
+    uint64_t heard;
+    int64_t minute;
+};
+
+/* A scope's makings: how many are under way, the newest one's stamp, and
+ * the newest answer landed. */
 struct flight {
     char key[GW_OV_SCOPE_MAX]; /* "" when free */
-    int busy;                  /* a request is making the answer now */
-    int64_t began_us;          /* tm_mono_us when the latest making began */
-    char *doc;                 /* its answer (owned), NULL when it failed */
+    int making;                /* makings under way */
+    struct stamp newest;       /* of the newest making begun */
+    char *doc;                 /* the newest landed answer (owned), NULL when none */
     size_t len;
+    struct stamp doc_made; /* its making's stamp */
+    int failed;            /* the last making to land failed */
 };
 
 struct gw_overview {
@@ -207,16 +219,26 @@ local_put(struct gw_overview *ov, const char *key, int64_t minute, uint64_t hear
 
 enum flight_turn {
     FL_MAKE,   /* this request makes the answer (and calls land() after) */
-    FL_ALONE,  /* every slot is taken, or waiting passed the deadline: make it unmarked */
-    FL_TAKEN,  /* an answer made since this request arrived is in out */
+    FL_ALONE,  /* no slot, a failed making, or the deadline passed: make it unmarked */
+    FL_TAKEN,  /* an answer made for this request is in out */
     FL_LANDED, /* a making landed without one for it: look in the cache again */
 };
 
-/* This request's turn at key's answer: it arrived at arrived_us and waits
- * until deadline_mono at most. */
+/* 1 when an answer whose making began at `made` serves a request that
+ * arrived at `asked` (struct stamp). */
+static int
+serves(const struct stamp *made, const struct stamp *asked)
+{
+    return made->mono_us >= asked->mono_us ||
+           (made->heard == asked->heard && made->minute == asked->minute);
+}
+
+/* Request `asked`'s turn at key's answer: it takes an answer that serves
+ * it, waits for a making under way that will (until deadline_mono at
+ * most), or begins one (FL_MAKE, its stamp in *mine). */
 static enum flight_turn
-lead(struct gw_overview *ov, const char *key, int64_t arrived_us, int64_t deadline_mono,
-     struct tm_buf *out)
+lead(struct gw_overview *ov, const char *key, const struct stamp *asked, int64_t deadline_mono,
+     struct tm_buf *out, struct stamp *mine)
 {
     struct flight *f = NULL, *free_slot = NULL;
     enum flight_turn turn = FL_ALONE;
@@ -231,63 +253,78 @@ lead(struct gw_overview *ov, const char *key, int64_t arrived_us, int64_t deadli
             else if (!ov->flights[i].key[0] && !free_slot)
                 free_slot = &ov->flights[i];
         }
-        if (f && f->doc && f->began_us >= arrived_us) {
+        if (f && f->doc && serves(&f->doc_made, asked)) {
             turn = tm_buf_add(out, f->doc, f->len) == TM_OK ? FL_TAKEN : FL_ALONE;
             break;
         }
-        if (f && !f->busy && waited) {
-            turn = FL_LANDED;
-            break;
-        }
-        if (!f || !f->busy) {
-            if (!f && !free_slot) /* every slot in use: the least recent idle one gives way */
-                for (int i = 0; i < LOCAL_MAX; i++)
-                    if (!ov->flights[i].busy &&
-                        (!free_slot || ov->flights[i].began_us < free_slot->began_us))
-                        free_slot = &ov->flights[i];
-            if (!f && free_slot) {
-                f = free_slot;
-                free(f->doc);
-                *f = (struct flight){0};
-                snprintf(f->key, sizeof f->key, "%s", key);
+        if (f && f->making > 0 && serves(&f->newest, asked)) { /* one is coming */
+            if (tm_mono_ms() >= deadline_mono) {
+                turn = FL_ALONE;
+                break;
             }
-            if (f) {
-                f->busy = 1;
-                f->began_us = tm_mono_us();
-            }
-            turn = f ? FL_MAKE : FL_ALONE;
+            waited = 1;
+            tm_cond_wait_until(&ov->landed, &ov->lmu, deadline_mono);
+            continue;
+        }
+        if (waited) {
+            /* what it waited for landed, not for it: failed (each makes
+             * its own at once, as a lone request would) or kept in the
+             * cache, where it looks (also when the slot went to another
+             * scope meanwhile) */
+            turn = f && f->failed ? FL_ALONE : FL_LANDED;
             break;
         }
-        if (tm_mono_ms() >= deadline_mono) {
-            turn = FL_ALONE;
-            break;
+        /* no making that serves this request: it begins one */
+        if (!f && !free_slot) /* every slot in use: the least recent idle one gives way */
+            for (int i = 0; i < LOCAL_MAX; i++)
+                if (!ov->flights[i].making &&
+                    (!free_slot || ov->flights[i].newest.mono_us < free_slot->newest.mono_us))
+                    free_slot = &ov->flights[i];
+        if (!f && free_slot) {
+            f = free_slot;
+            free(f->doc);
+            *f = (struct flight){0};
+            snprintf(f->key, sizeof f->key, "%s", key);
         }
-        waited = 1;
-        tm_cond_wait_until(&ov->landed, &ov->lmu, deadline_mono);
+        if (f) {
+            *mine = (struct stamp){tm_mono_us(), atomic_load(&ov->heard), tm_now_ms() / 60000};
+            f->making++;
+            f->newest = *mine;
+        }
+        turn = f ? FL_MAKE : FL_ALONE;
+        break;
     }
     pthread_mutex_unlock(&ov->lmu);
     return turn;
 }
 
-/* The making of key that lead() gave this request is done: doc[len] its
- * answer (NULL when it failed). The requests waiting for it look again. */
+/* The making of key stamped `made` that lead() gave this request is done:
+ * doc[len] its answer (NULL when it failed), kept for the waiters unless a
+ * newer one landed first. The requests waiting look again. */
 static void
-land(struct gw_overview *ov, const char *key, const char *doc, size_t len)
+land(struct gw_overview *ov, const char *key, const struct stamp *made, const char *doc, size_t len)
 {
     char *copy = doc ? tm_xmalloc(len ? len : 1) : NULL, *old = NULL;
 
     if (copy)
         memcpy(copy, doc, len);
     pthread_mutex_lock(&ov->lmu);
-    for (int i = 0; i < LOCAL_MAX; i++)
-        if (strcmp(ov->flights[i].key, key) == 0) {
-            old = ov->flights[i].doc;
-            ov->flights[i].doc = copy;
-            ov->flights[i].len = len;
-            ov->flights[i].busy = 0;
+    for (int i = 0; i < LOCAL_MAX; i++) {
+        struct flight *f = &ov->flights[i];
+
+        if (strcmp(f->key, key) != 0)
+            continue;
+        f->making--;
+        f->failed = copy == NULL;
+        if (copy && (!f->doc || made->mono_us > f->doc_made.mono_us)) {
+            old = f->doc;
+            f->doc = copy;
+            f->len = len;
+            f->doc_made = *made;
             copy = NULL;
-            break;
         }
+        break;
+    }
     pthread_cond_broadcast(&ov->landed);
     pthread_mutex_unlock(&ov->lmu);
     free(old);
@@ -550,9 +587,12 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     /* one request a scope makes the answer; the others wait for it (at
      * most the parts' deadline and a little) and take it, or look in the
      * cache again when it landed before they came */
-    int64_t arrived_us = tm_mono_us(), until = tm_mono_ms() + app->cfg->overview_deadline_ms + 200;
+    const struct stamp asked = {tm_mono_us(), heard, minute};
+    int64_t until = tm_mono_ms() + app->cfg->overview_deadline_ms + 200;
+    struct stamp mine;
+
     for (;;) {
-        turn = lead(ov, key, arrived_us, until, &rep->body);
+        turn = lead(ov, key, &asked, until, &rep->body, &mine);
         if (turn == FL_TAKEN) {
             count("flight");
             return TM_OK;
@@ -579,7 +619,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         tm_redis_pool_put(app->redis, r);
     }
     if (turn == FL_MAKE)
-        land(ov, key, rc == TM_OK ? rep->body.p : NULL, rep->body.len);
+        land(ov, key, &mine, rc == TM_OK ? rep->body.p : NULL, rep->body.len);
     return rc;
 }
 
@@ -633,7 +673,13 @@ gw_overview_new(struct gw_app *app, struct gw_live *live, struct gw_overview **o
     ov->live = live;
     pthread_mutex_init(&ov->mu, NULL);
     pthread_cond_init(&ov->cv, NULL);
-    pthread_rwlock_init(&ov->kmu, NULL);
+    pthread_rwlockattr_t ka;
+    pthread_rwlockattr_init(&ka);
+    /* a hit a microsecond for every request: a writer (a new answer to
+     * keep) would otherwise wait for a moment without readers */
+    pthread_rwlockattr_setkind_np(&ka, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&ov->kmu, &ka);
+    pthread_rwlockattr_destroy(&ka);
     pthread_mutex_init(&ov->lmu, NULL);
     tm_cond_init_mono(&ov->landed);
     for (int p = 0; p < GW_OV_PARTS; p++) {

@@ -425,6 +425,97 @@ START_TEST(test_overview_waiters_share_an_answer_not_kept)
 }
 END_TEST
 
+/* The drop events gateway #g (0, 1) has heard, from its /metrics. */
+static long long
+drops_heard(int g)
+{
+    static const char line[] = "\ntm_gateway_overview_drops_total "; /* not its # HELP */
+    struct resp r;
+    const char *m;
+    long long n = 0;
+
+    ck_assert_int_eq(http_port(st.gw_ops_port + g, "GET", "/metrics", NULL, "", &r), 0);
+    m = strstr(r.body, line);
+    if (m)
+        n = atoll(m + sizeof line - 1);
+    resp_free(&r);
+    return n;
+}
+
+/* Forks n clients asking path at once; returns how many were not answered
+ * 200 with out_of_stock == want (want < 0: any count). */
+static int
+crowd(const char *path, int n, int want)
+{
+    pid_t kids[40];
+    int bad = 0;
+
+    ck_assert_int_le(n, 40);
+    for (int i = 0; i < n; i++) {
+        kids[i] = fork();
+        ck_assert_int_ge(kids[i], 0);
+        if (kids[i] == 0) {
+            struct resp k;
+            int ok = http("GET", path, NULL, &k) == 0 && k.status == 200 &&
+                     (want < 0 || num(&k, "out_of_stock", NULL) == want);
+            _exit(ok ? 0 : 1);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        int status;
+        ck_assert_int_eq(waitpid(kids[i], &status, 0), kids[i]);
+        bad += !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    }
+    return bad;
+}
+
+/* A request is never handed an answer whose making began before an event
+ * it came after: here a sale, made while an answer is being made (slowly:
+ * tm-alerts is stopped), then a crowd that came after both gateways heard
+ * it. Each must show the sale's stock going out (inventory's part,
+ * committed before the 201), not the making before it. */
+START_TEST(test_overview_crowd_after_a_sale_sees_it)
+{
+    long long store = new_store(), product = new_product(), drops[2];
+    char path[160], body[512], extra[160];
+    pid_t first;
+    struct resp r;
+    int status, bad;
+
+    receive(store, product, 1);
+    wait_known(store, product);
+    wait_stock_level("on_hand", store, product, 1);
+    tm_sleep_ms(300); /* the receipt's events heard */
+    snprintf(path, sizeof path, "/api/v1/dashboard/overview?store_id=%lld", store);
+    signal_all("alerts", SIGSTOP);
+    first = fork(); /* a first crowd: its answer takes the alerts' deadline */
+    ck_assert_int_ge(first, 0);
+    if (first == 0)
+        _exit(crowd(path, 6, -1) == 0 ? 0 : 1);
+    tm_sleep_ms(100);
+    for (int g = 0; g < 2; g++)
+        drops[g] = drops_heard(g);
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+             store, product);
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-ov-crowd\r\n", run_tag());
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+    for (int g = 0; g < 2; g++)
+        for (int i = 0; drops_heard(g) <= drops[g]; i++) {
+            ck_assert_msg(i < 500, "gateway #%d never heard the sale", g + 1);
+            tm_sleep_ms(10);
+        }
+    bad = crowd(path, 20, 1);
+    ck_assert_int_eq(waitpid(first, &status, 0), first);
+    signal_all("alerts", SIGCONT);
+    ck_assert_msg(bad == 0, "%d of 20 were answered without the sale", bad);
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
 static const struct {
     const char *query, *field;
 } bad[] = {
@@ -484,6 +575,7 @@ overview_suite(void)
     tcase_add_test(tc, test_overview_review_queue_only_to_fraud_review);
     tcase_add_test(tc, test_overview_missed_scope_is_made_once);
     tcase_add_test(tc, test_overview_waiters_share_an_answer_not_kept);
+    tcase_add_test(tc, test_overview_crowd_after_a_sale_sees_it);
     tcase_add_loop_test(tc, test_overview_bad_input_names_the_field, 0, sizeof bad / sizeof bad[0]);
     tcase_add_test(tc, test_floor_answers_its_bytes_without_credentials);
     suite_add_tcase(s, tc);
