@@ -235,9 +235,16 @@ void
 tm_router_run(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep)
 {
     struct tm_err err;
+    const char *route;
+    char q[sizeof err.message + 8];
 
     tm_err_clear(&err);
-    (void)serve(r, req, rep, &err);
+    route = serve(r, req, rep, &err);
+    if (rep->status >= 500) { /* the reply hides why; the log keeps it */
+        tm_log_quote(q, sizeof q, err.message);
+        tm_log_error(req->id, "request", "svc_route=%s method=%s status=%d error=%s", route,
+                     req->method, rep->status, q);
+    }
 }
 
 static enum tm_code

@@ -97,10 +97,14 @@ struct tm_router {
 void tm_router_handle(void *router, const char *msg, size_t len, struct tm_buf *out);
 
 /* Runs req, made in this process, on r into rep (tm_reply_init'ed by the
- * caller): what tm_router_handle does for a message, without the envelope
- * either way and without counting or logging the request, which the caller
- * does once itself (the gateway's own routes: its access line and
- * tm_gateway_requests_total). */
+ * caller): what tm_router_handle does for a message's route, without the
+ * envelope either way and without counting the request or logging its
+ * success, which the caller does once itself (the gateway's own routes: its
+ * access line and tm_gateway_requests_total). A 5xx is logged here at error
+ * level with its cause (the reply hides it). Not for the HEALTH and REPLAY
+ * methods. The reply's content type, cursor and continuation are taken as
+ * the handler set them (the envelope path checks them when decoding): a
+ * handler behind this must set only values it made itself. */
 void tm_router_run(const struct tm_router *r, const struct tm_request *req, struct tm_reply *rep);
 
 /* Path parameter `name` as a positive id. TM_INVALID (field name) when it is

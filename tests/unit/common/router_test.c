@@ -1,9 +1,12 @@
 /* tests/unit/common/router_test.c — dispatch, error replies, deadlines and
  * the request helpers, with a route table of test handlers (no database). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "common/log.h"
 #include "common/metrics.h"
 #include "common/router.h"
 #include "common/time.h"
@@ -243,6 +246,39 @@ START_TEST(test_router_run_answers_as_a_message_does)
                      504);
     ck_assert_int_eq(calls, 0);
     direct = 0;
+}
+END_TEST
+
+/* tm_router_run logs a 5xx with its cause (the reply body hides it) and
+ * nothing else: the caller logs the request. */
+START_TEST(test_router_run_logs_only_a_server_error)
+{
+    char body[512], line[TM_LOG_LINE_MAX + 1];
+    int64_t later = tm_now_ms() + 10000;
+    int p[2];
+    ssize_t n;
+
+    ck_assert_int_eq(pipe(p), 0);
+    ck_assert_int_eq(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+    tm_log_init("tm-test", TM_LOG_INFO, p[1]);
+    role = "admin";
+    stores = "";
+    direct = 1;
+    ck_assert_int_eq(dispatch("GET", "/t/{id}", "12", later, body, sizeof body), 409);
+    ck_assert_int_eq(dispatch("POST", "/t/{id}", "12", later, body, sizeof body), 201);
+    ck_assert_int_eq(read(p[0], line, sizeof line - 1), -1); /* nothing for a 2xx or 4xx */
+    ck_assert_int_eq(dispatch("GET", "/s/{id}", "3", later, body, sizeof body), 500);
+    direct = 0;
+    n = read(p[0], line, sizeof line - 1);
+    ck_assert_int_gt(n, 0);
+    line[n] = '\0';
+    ck_assert_ptr_nonnull(strstr(line, "level=error"));
+    ck_assert_ptr_nonnull(strstr(line, "svc_route=/s/{id} method=GET status=500"));
+    ck_assert_ptr_nonnull(strstr(line, "without judging store scope"));
+    ck_assert_ptr_null(strstr(body, "judging"));
+    tm_log_init("tm-unit", TM_LOG_ERROR, open("/dev/null", O_WRONLY));
+    close(p[0]);
+    close(p[1]);
 }
 END_TEST
 
@@ -534,6 +570,7 @@ router_suite(void)
     tcase_add_test(tc, test_router_dispatches_and_reports_errors);
     tcase_add_test(tc, test_router_refuses_expired_deadline_without_calling);
     tcase_add_test(tc, test_router_run_answers_as_a_message_does);
+    tcase_add_test(tc, test_router_run_logs_only_a_server_error);
     tcase_add_test(tc, test_router_answers_health_probe);
     tcase_add_test(tc, test_router_garbage_message_is_400);
     tcase_add_test(tc, test_router_refuses_unjudged_store_answers);
