@@ -4,6 +4,7 @@
  * out together. */
 #include "common/log.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -44,6 +45,8 @@ put(const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(sink.fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
         if (w <= 0)
             return; /* stderr is gone; there is nowhere left to report it */
         p += w;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/time.h"
 
 #include "tests/unit/common/suites.h"
 
@@ -107,11 +108,12 @@ START_TEST(test_log_batch_keeps_order_and_loses_nothing)
     tm_log_info(NULL, "held", "n=0");
     ck_assert_int_eq(size_of(fd), 0);
     tm_log_warn(NULL, "loud", "n=1");
-    ck_assert_int_gt(size_of(fd), 0);
-    for (int i = 2; i < 3002; i++) /* ~150 bytes each: more than one batch */
-        tm_log_info(NULL, "many", "n=%d pad=%0100d", i, 0);
     size = size_of(fd);
     ck_assert_int_gt(size, 0);
+    for (int i = 2; i < 3002; i++) /* ~150 bytes each: more than one batch */
+        tm_log_info(NULL, "many", "n=%d pad=%0100d", i, 0);
+    ck_assert_int_gt(size_of(fd), size); /* a full batch went out by itself */
+    size = size_of(fd);
     tm_log_batch_stop();
     ck_assert_int_gt(size_of(fd), size);
     tm_log_info(NULL, "after", "n=3002");
@@ -135,6 +137,26 @@ START_TEST(test_log_batch_keeps_order_and_loses_nothing)
 }
 END_TEST
 
+/* The flusher's round writes what waits without any other line. */
+START_TEST(test_log_batch_flushes_on_its_own)
+{
+    char path[] = "/tmp/tm-log-flush-XXXXXX";
+    int fd = mkstemp(path);
+    struct tm_err e;
+
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    tm_log_init("tm-test", TM_LOG_INFO, fd);
+    ck_assert_int_eq(tm_log_batch_start(20, &e), TM_OK);
+    tm_log_info(NULL, "quiet", "n=0");
+    for (int i = 0; i < 500 && size_of(fd) == 0; i++)
+        tm_sleep_ms(10);
+    ck_assert_int_gt(size_of(fd), 0);
+    tm_log_batch_stop();
+    close(fd);
+}
+END_TEST
+
 Suite *
 log_suite(void)
 {
@@ -145,6 +167,7 @@ log_suite(void)
     tcase_add_test(tc, test_log_drops_below_level_and_bounds_long_lines);
     tcase_add_test(tc, test_log_quote_and_level_parse);
     tcase_add_test(tc, test_log_batch_keeps_order_and_loses_nothing);
+    tcase_add_test(tc, test_log_batch_flushes_on_its_own);
     suite_add_tcase(s, tc);
     return s;
 }
