@@ -67,6 +67,8 @@ struct flight {
     char *doc;                 /* the newest landed answer (owned), NULL when none */
     size_t len;
     struct stamp doc_made; /* its making's stamp */
+    int64_t doc_landed_us; /* tm_mono_us when it landed */
+    int newest_landed;     /* the newest making begun has landed (or failed) */
     int failed;            /* the last making to land failed */
 };
 
@@ -224,13 +226,18 @@ enum flight_turn {
     FL_LANDED, /* a making landed without one for it: look in the cache again */
 };
 
-/* 1 when an answer whose making began at `made` serves a request that
- * arrived at `asked` (struct stamp). */
+/* 1 when an answer whose making began at `made`, and landed at landed_us
+ * (INT64_MAX: not yet), serves a request that arrived at `asked` (struct
+ * stamp): begun after it, or under way when it came in the same minute with
+ * no drop heard in between. An answer that had landed before the request
+ * came serves it only through the cache, whose rules (not partial, not
+ * behind an event) it was kept or refused by. */
 static int
-serves(const struct stamp *made, const struct stamp *asked)
+serves(const struct stamp *made, int64_t landed_us, const struct stamp *asked)
 {
     return made->mono_us >= asked->mono_us ||
-           (made->heard == asked->heard && made->minute == asked->minute);
+           (landed_us >= asked->mono_us && made->heard == asked->heard &&
+            made->minute == asked->minute);
 }
 
 /* Request `asked`'s turn at key's answer: it takes an answer that serves
@@ -253,11 +260,12 @@ lead(struct gw_overview *ov, const char *key, const struct stamp *asked, int64_t
             else if (!ov->flights[i].key[0] && !free_slot)
                 free_slot = &ov->flights[i];
         }
-        if (f && f->doc && serves(&f->doc_made, asked)) {
+        if (f && f->doc && serves(&f->doc_made, f->doc_landed_us, asked)) {
             turn = tm_buf_add(out, f->doc, f->len) == TM_OK ? FL_TAKEN : FL_ALONE;
             break;
         }
-        if (f && f->making > 0 && serves(&f->newest, asked)) { /* one is coming */
+        if (f && f->making > 0 && !f->newest_landed &&
+            serves(&f->newest, INT64_MAX, asked)) { /* one is coming */
             if (tm_mono_ms() >= deadline_mono) {
                 turn = FL_ALONE;
                 break;
@@ -290,6 +298,7 @@ lead(struct gw_overview *ov, const char *key, const struct stamp *asked, int64_t
             *mine = (struct stamp){tm_mono_us(), atomic_load(&ov->heard), tm_now_ms() / 60000};
             f->making++;
             f->newest = *mine;
+            f->newest_landed = 0;
         }
         turn = f ? FL_MAKE : FL_ALONE;
         break;
@@ -316,11 +325,14 @@ land(struct gw_overview *ov, const char *key, const struct stamp *made, const ch
             continue;
         f->making--;
         f->failed = copy == NULL;
+        if (made->mono_us == f->newest.mono_us)
+            f->newest_landed = 1;
         if (copy && (!f->doc || made->mono_us > f->doc_made.mono_us)) {
             old = f->doc;
             f->doc = copy;
             f->len = len;
             f->doc_made = *made;
+            f->doc_landed_us = tm_mono_us();
             copy = NULL;
         }
         break;
@@ -565,6 +577,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     int64_t store_id, minute = tm_now_ms() / 60000;
     uint64_t generation = ov->live ? gw_live_generation(ov->live) : 0;
     uint64_t heard = atomic_load(&ov->heard);
+    int64_t asked_us = tm_mono_us(); /* after heard: a making begun since saw as much */
     unsigned permitted = gw_ov_permitted(ctx->req->principal.role, ov->need);
     struct gw_ov_facts facts;
     struct tm_redis *r = NULL;
@@ -587,7 +600,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     /* one request a scope makes the answer; the others wait for it (at
      * most the parts' deadline and a little) and take it, or look in the
      * cache again when it landed before they came */
-    const struct stamp asked = {tm_mono_us(), heard, minute};
+    const struct stamp asked = {asked_us, heard, minute};
     int64_t until = tm_mono_ms() + app->cfg->overview_deadline_ms + 200;
     struct stamp mine;
 
