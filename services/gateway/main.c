@@ -18,6 +18,7 @@
 
 #include "services/gateway/audit.h"
 #include "services/gateway/handlers.h"
+#include "services/gateway/health.h"
 #include "services/gateway/keys.h"
 #include "services/gateway/lease.h"
 #include "services/gateway/live.h"

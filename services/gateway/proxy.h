@@ -8,8 +8,6 @@
 
 #include <civetweb.h>
 
-#include "common/ops.h"
-
 #include "services/gateway/app.h"
 #include "services/gateway/auth.h"
 
@@ -35,10 +33,5 @@ struct gw_admission {
  * answered, logged and audited as any refusal, and the caller writes no
  * more. */
 int gw_proxy_admit(struct mg_connection *conn, const struct gw_app *app, struct gw_admission *out);
-
-/* Health: each routed service is up when at least one instance answers
- * ready; PostgreSQL must answer; Redis is reported (the gateway serves
- * without it, failing open) but does not make it unready. */
-void gw_health(void *app, struct tm_health *h);
 
 #endif
