@@ -137,12 +137,30 @@ cached(long long store)
     return cached_as(store, 15);
 }
 
+/* One cash sale of a unit of product at store, through nginx (its
+ * Idempotency-Key ends in tag); asserts the 201. */
+static void
+sell_one(long long store, long long product, const char *tag)
+{
+    char body[512], extra[160];
+    struct resp r;
+
+    snprintf(body, sizeof body,
+             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
+             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
+             store, product);
+    snprintf(extra, sizeof extra, "Idempotency-Key: %s-ov-%s\r\n", run_tag(), tag);
+    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
+    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
+    resp_free(&r);
+}
+
 /* A sale made after the overview was cached: within a second the overview
  * shows its stock going out and its revenue (the event dropped the cache). */
 START_TEST(test_overview_shows_a_sale_within_a_second)
 {
     long long store = new_store(), product = new_product();
-    char q[64], body[512], extra[160];
+    char q[64];
     int64_t t0, seen_ms = -1;
     struct resp r;
 
@@ -162,14 +180,7 @@ START_TEST(test_overview_shows_a_sale_within_a_second)
         resp_free(&r);
         tm_sleep_ms(20);
     }
-    snprintf(body, sizeof body,
-             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
-             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
-             store, product);
-    snprintf(extra, sizeof extra, "Idempotency-Key: %s-ov-sale\r\n", run_tag());
-    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
-    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-    resp_free(&r);
+    sell_one(store, product, "sale");
     t0 = tm_mono_ms();
     while (seen_ms < 0 && tm_mono_ms() - t0 < 3000) {
         overview(NULL, q, &r);
@@ -477,9 +488,8 @@ crowd(const char *path, int n, int want)
 START_TEST(test_overview_crowd_after_a_sale_sees_it)
 {
     long long store = new_store(), product = new_product(), drops[2];
-    char path[160], body[512], extra[160];
+    char path[160];
     pid_t first;
-    struct resp r;
     int status, bad;
 
     receive(store, product, 1);
@@ -495,14 +505,7 @@ START_TEST(test_overview_crowd_after_a_sale_sees_it)
     tm_sleep_ms(100);
     for (int g = 0; g < 2; g++)
         drops[g] = drops_heard(g);
-    snprintf(body, sizeof body,
-             "{\"store_id\":%lld,\"lines\":[{\"product_id\":%lld,\"quantity\":1,"
-             "\"unit_price\":5.00}],\"channel\":\"pos\",\"payment_method\":\"cash\"}",
-             store, product);
-    snprintf(extra, sizeof extra, "Idempotency-Key: %s-ov-crowd\r\n", run_tag());
-    ck_assert_int_eq(http_port(0, "POST", "/api/v1/transactions", body, extra, &r), 0);
-    ck_assert_msg(r.status == 201, "%d %s", r.status, r.body);
-    resp_free(&r);
+    sell_one(store, product, "crowd");
     for (int g = 0; g < 2; g++)
         for (int i = 0; drops_heard(g) <= drops[g]; i++) {
             ck_assert_msg(i < 500, "gateway #%d never heard the sale", g + 1);

@@ -90,21 +90,31 @@ size_of(int fd)
     return (long)st.st_size;
 }
 
-/* Batched: info lines wait (the flusher's round is a minute away here), a
- * warn line goes out at once after them, a full batch goes out by itself,
- * and stopping writes the rest: every line once, in order. */
-START_TEST(test_log_batch_keeps_order_and_loses_nothing)
+/* Logs into a fresh unlinked file, batched every flush_ms; returns its fd. */
+static int
+batched(int flush_ms)
 {
-    char path[] = "/tmp/tm-log-batch-XXXXXX", *text, want[32];
-    int fd = mkstemp(path), seen = 0;
-    long size;
-    FILE *f;
+    char path[] = "/tmp/tm-log-batch-XXXXXX";
+    int fd = mkstemp(path);
     struct tm_err e;
 
     ck_assert_int_ge(fd, 0);
     unlink(path);
     tm_log_init("tm-test", TM_LOG_INFO, fd);
-    ck_assert_int_eq(tm_log_batch_start(60000, &e), TM_OK);
+    ck_assert_int_eq(tm_log_batch_start(flush_ms, &e), TM_OK);
+    return fd;
+}
+
+/* Batched: info lines wait (the flusher's round is a minute away here), a
+ * warn line goes out at once after them, a full batch goes out by itself,
+ * and stopping writes the rest: every line once, in order. */
+START_TEST(test_log_batch_keeps_order_and_loses_nothing)
+{
+    char *text, want[32];
+    int fd = batched(60000), seen = 0;
+    long size;
+    FILE *f;
+
     tm_log_info(NULL, "held", "n=0");
     ck_assert_int_eq(size_of(fd), 0);
     tm_log_warn(NULL, "loud", "n=1");
@@ -140,14 +150,8 @@ END_TEST
 /* The flusher's round writes what waits without any other line. */
 START_TEST(test_log_batch_flushes_on_its_own)
 {
-    char path[] = "/tmp/tm-log-flush-XXXXXX";
-    int fd = mkstemp(path);
-    struct tm_err e;
+    int fd = batched(20);
 
-    ck_assert_int_ge(fd, 0);
-    unlink(path);
-    tm_log_init("tm-test", TM_LOG_INFO, fd);
-    ck_assert_int_eq(tm_log_batch_start(20, &e), TM_OK);
     tm_log_info(NULL, "quiet", "n=0");
     for (int i = 0; i < 500 && size_of(fd) == 0; i++)
         tm_sleep_ms(10);
