@@ -1,13 +1,15 @@
 /* services/gateway/live.c — the gateway's ear on the event bus (live.h).
- * One thread with a SUB socket per routed daemon (its PUB endpoints) and the
- * gateway's bus clients for REPLAY (common/replay.h). Load: the platform's
- * event rate, a few hundred a second at most, each handed to at most
- * GW_LIVE_LISTENERS_MAX listeners that only queue it; so one thread that
- * never blocks on a listener is plenty. The thread does block on a REPLAY
- * (gap, start, quiet second): each ask has ASK_DEADLINE_MS, and a source
- * that does not answer is asked again with a doubling pause (up to
- * ASK_BACKOFF_MAX_MS), so a daemon that is down delays the others' events by
- * at most ASK_DEADLINE_MS now and then, never stops them. */
+ * A thread per routed daemon (source), each with its SUB socket on the
+ * daemon's PUB endpoints and the gateway's bus client for REPLAY
+ * (common/replay.h). Load: the platform's event rate, a few hundred a second
+ * at most, each handed to at most GW_LIVE_LISTENERS_MAX listeners that only
+ * queue it. A source's thread blocks on a REPLAY (gap, start, quiet second)
+ * for up to ASK_DEADLINE_MS, and a source that does not answer is asked
+ * again with a doubling pause (up to ASK_BACKOFF_MAX_MS). It is a thread per
+ * source, not one for all, so that a daemon that is stopped or hung (its
+ * socket accepts, nothing answers) delays only its own events: with one
+ * thread, every other source's events waited out each of its asks. The
+ * listeners are called from several threads at once (live.h). */
 #include "services/gateway/live.h"
 
 #include <pthread.h>
@@ -32,7 +34,10 @@
 #define POLL_MS 100              /* longest sleep of the thread (stop is seen within it) */
 #define DRAIN_MAX 256            /* live messages taken from one socket per turn */
 
+struct gw_live;
+
 struct live_src {
+    struct gw_live *live;      /* the listener it belongs to */
     const char *name;          /* gw_daemons[d].name: the events' "source" */
     struct tm_bus_client *bus; /* app->bus[d], borrowed; thread only */
     int sock;                  /* SUB on the daemon's PUB endpoints; thread only */
@@ -40,6 +45,8 @@ struct live_src {
     int64_t next_ask_ms;   /* thread only: mono time of the next REPLAY */
     int fails;             /* thread only: asks failed in a row */
     _Atomic int64_t heard; /* = last once known, for any thread */
+    pthread_t thread;
+    int started;
 };
 
 struct gw_live {
@@ -50,7 +57,6 @@ struct gw_live {
         void *arg;
     } listeners[GW_LIVE_LISTENERS_MAX]; /* written before start, read-only after */
     int n_listeners;
-    pthread_t thread;
     int started;
     atomic_int stop;
     _Atomic uint64_t generation;
@@ -157,30 +163,28 @@ on_live(struct gw_live *l, struct live_src *s, const char *msg, size_t len)
     cJSON_Delete(root);
 }
 
+/* A source's thread: its live messages, and its asks when due. */
 static void *
 live_main(void *arg)
 {
-    struct gw_live *l = arg;
-    struct nn_pollfd fds[GW_DAEMONS_MAX];
+    struct live_src *s = arg;
+    struct gw_live *l = s->live;
+    struct nn_pollfd fd = {.fd = s->sock, .events = NN_POLLIN};
 
-    for (int i = 0; i < l->n_src; i++)
-        fds[i] = (struct nn_pollfd){.fd = l->src[i].sock, .events = NN_POLLIN};
     while (!atomic_load(&l->stop)) {
-        for (int i = 0; i < l->n_src; i++)
-            if (tm_mono_ms() >= l->src[i].next_ask_ms)
-                ask(l, &l->src[i]);
-        if (nn_poll(fds, l->n_src, POLL_MS) <= 0)
+        if (tm_mono_ms() >= s->next_ask_ms)
+            ask(l, s);
+        fd.revents = 0;
+        if (nn_poll(&fd, 1, POLL_MS) <= 0)
             continue;
-        for (int i = 0; i < l->n_src; i++) {
-            for (int k = 0; (fds[i].revents & NN_POLLIN) && k < DRAIN_MAX; k++) {
-                char *msg = NULL;
-                int n = nn_recv(l->src[i].sock, &msg, NN_MSG, NN_DONTWAIT);
+        for (int k = 0; (fd.revents & NN_POLLIN) && k < DRAIN_MAX; k++) {
+            char *msg = NULL;
+            int n = nn_recv(s->sock, &msg, NN_MSG, NN_DONTWAIT);
 
-                if (n < 0)
-                    break;
-                on_live(l, &l->src[i], msg, (size_t)n);
-                nn_freemsg(msg);
-            }
+            if (n < 0)
+                break;
+            on_live(l, s, msg, (size_t)n);
+            nn_freemsg(msg);
         }
     }
     return NULL;
@@ -197,6 +201,7 @@ gw_live_new(struct gw_app *app, struct gw_live **out, struct tm_err *err)
 
         if (gw_daemons[d].local || !app->bus[d] || !app->cfg->events_endpoints[d][0])
             continue;
+        s->live = l;
         s->name = gw_daemons[d].name;
         s->bus = app->bus[d];
         s->last = -1;
@@ -229,9 +234,13 @@ gw_live_start(struct gw_live *l, struct tm_err *err)
 {
     if (l->started)
         return tm_err_set(err, TM_INTERNAL, NULL, "the listener is started already");
-    if (pthread_create(&l->thread, NULL, live_main, l) != 0)
-        return tm_err_set(err, TM_INTERNAL, NULL, "cannot start the listener thread");
     l->started = 1;
+    for (int i = 0; i < l->n_src; i++) {
+        if (pthread_create(&l->src[i].thread, NULL, live_main, &l->src[i]) != 0)
+            return tm_err_set(err, TM_INTERNAL, NULL, "cannot start the listener of %s",
+                              l->src[i].name);
+        l->src[i].started = 1;
+    }
     return TM_OK;
 }
 
@@ -256,8 +265,9 @@ gw_live_stop(struct gw_live *l)
     if (!l)
         return;
     atomic_store(&l->stop, 1);
-    if (l->started)
-        pthread_join(l->thread, NULL);
+    for (int i = 0; i < l->n_src; i++)
+        if (l->src[i].started)
+            pthread_join(l->src[i].thread, NULL);
     for (int i = 0; i < l->n_src; i++)
         nn_close(l->src[i].sock);
     free(l);

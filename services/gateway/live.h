@@ -1,5 +1,5 @@
 /* services/gateway/live.h — the gateway's ear on the event bus (contract;
- * implemented in live.c). One thread subscribes to every routed daemon's
+ * implemented in live.c). A thread per routed daemon subscribes to its
  * PUB endpoints (setting `--<name>-events-endpoints`, derived from
  * gw_daemons like the bus endpoints), keeps per source the last seq it
  * heard, and on a gap, at start and after a quiet second asks the source
@@ -10,8 +10,9 @@
  *
  * Users: the WebSocket push (ws.c) and the dashboard cache (overview.c,
  * which drops its Redis entries from a listener). Thread-safety: listeners
- * are added before gw_live_start; the accessors may be called from any
- * thread. */
+ * are added before gw_live_start and are called from each source's thread,
+ * so from several threads at once (one source's events never at once); the
+ * accessors may be called from any thread. */
 #ifndef TM_GATEWAY_LIVE_H
 #define TM_GATEWAY_LIVE_H
 
@@ -24,8 +25,9 @@
 struct gw_app;
 struct gw_live;
 
-/* Called on the listener thread for each event, in seq order per source;
- * must not block (hand work to another thread or a bounded queue). */
+/* Called on the source's listener thread for each event, in seq order per
+ * source, concurrently for different sources; must be thread-safe and must
+ * not block (hand work to another thread or a bounded queue). */
 typedef void (*gw_live_fn)(void *arg, const struct tm_event *ev);
 
 #define GW_LIVE_LISTENERS_MAX 4
@@ -49,7 +51,7 @@ int64_t gw_live_heard(struct gw_live *l, const char *source);
  * delivered in between. */
 uint64_t gw_live_generation(struct gw_live *l);
 
-/* Stops the thread and frees. NULL-safe. */
+/* Stops the threads and frees. NULL-safe. */
 void gw_live_stop(struct gw_live *l);
 
 #endif

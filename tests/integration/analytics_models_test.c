@@ -417,14 +417,6 @@ digest(const char *sql, char *out, size_t size)
     sql_text(q, out, size);
 }
 
-/* Sends sig to every tm-analytics instance. */
-static void
-signal_analytics(int sig)
-{
-    for (int n = 1; n <= 9 && pid_of("analytics", n) > 0; n++)
-        ck_assert_int_eq(kill(pid_of("analytics", n), sig), 0);
-}
-
 START_TEST(test_sales_applied_together_add_what_the_facts_sum_to)
 {
     long long store = store_in("America/Bogota"), p1 = new_product(), p2 = new_product();
@@ -441,7 +433,7 @@ START_TEST(test_sales_applied_together_add_what_the_facts_sum_to)
           "\"kind\":\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
     wait_txn_applied();
     /* tm-analytics stopped: what follows reaches it together */
-    signal_analytics(SIGSTOP);
+    signal_all("analytics", SIGSTOP);
     a = sale("b1", store, c1, p1, 2, "2026-11-19T15:10:00Z", 201);
     sale("b2", store, c1, p2, 1, "2026-11-19T15:20:00Z", 201); /* c1 again in the hour */
     sale("b3", store, c2, p1, 1, "2026-11-19T15:30:00Z", 201);
@@ -456,7 +448,7 @@ START_TEST(test_sales_applied_together_add_what_the_facts_sum_to)
           "\"amount_over\",\"threshold\":500000,\"weight\":25}]}");
     events_numbered("txn");
     seq = sql_int("SELECT last FROM txn.outbox_seq");
-    signal_analytics(SIGCONT);
+    signal_all("analytics", SIGCONT);
     wait_applied("txn", seq);
     /* 10:00 local in Bogota: b2..b5 (b1 voided), c1 and c2, one declined */
     ck_assert_int_eq(hour_of("transactions", store, "2026-11-19 10:00"), 4);

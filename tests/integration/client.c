@@ -3,6 +3,7 @@
  * which is what a test wants: no state carried between requests. */
 #include "tests/integration/client.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,6 +219,18 @@ pid_of(const char *svc, int n)
         pid = -1;
     fclose(f);
     return pid;
+}
+
+void
+signal_all(const char *svc, int sig)
+{
+    for (int n = 1; n <= 9; n++) {
+        int pid = pid_of(svc, n);
+
+        if (pid <= 0)
+            break;
+        ck_assert_int_eq(kill(pid, sig), 0);
+    }
 }
 
 const char *

@@ -79,6 +79,8 @@ const char *jstr(const struct resp *r, const char *name);
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* pid of instance N of svc from the run folder, or -1. */
 int pid_of(const char *svc, int n);
+/* Sends sig to every instance of svc (a test assertion each). */
+void signal_all(const char *svc, int sig);
 /* A store manager's access token for store only, signed in as sub
  * ("user:1"), signed with the stack's key. */
 void manager_token_as(const char *sub, long long store, char *out, size_t size);

@@ -199,19 +199,6 @@ START_TEST(test_overview_shows_a_sale_within_a_second)
 }
 END_TEST
 
-/* Sends sig to every instance of svc. */
-static void
-signal_all(const char *svc, int sig)
-{
-    for (int n = 1; n <= 9; n++) {
-        int pid = pid_of(svc, n);
-
-        if (pid <= 0)
-            break;
-        ck_assert_int_eq(kill(pid, sig), 0);
-    }
-}
-
 /* Every daemon the stopped-daemons test stops, running again: before each
  * test (in its process) and after the suite, so a failure half-way through
  * it does not leave them stopped for every test after it. */

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -685,6 +686,61 @@ START_TEST(test_ws_slow_client_closed_fast_one_unharmed)
 }
 END_TEST
 
+/* Every daemon a test here stops, running again: before each test (in its
+ * process) and after the suite, so a failure half-way through one does not
+ * leave it stopped for every test after it. */
+static void
+resume_all(void)
+{
+    signal_all("supplier", SIGCONT);
+}
+
+/* A daemon that is stopped (its sockets accept, nothing answers) must not
+ * hold up another daemon's events: the gateway's listener asks each quiet
+ * source what it missed, and a stopped one lets each ask wait out its 1 s
+ * deadline. With one listener thread for every source, the sales posted
+ * during such an ask reached the client up to a second late. Sales are
+ * posted for 7 s after tm-supplier stops (its asks come at about 1, 3 and
+ * 7 s), and each must arrive well inside that second. */
+START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
+{
+    enum { N_MAX = 200 };
+    long long store, product, ids[N_MAX];
+    int64_t posted[N_MAX], worst = 0, t0;
+    struct wsc *c;
+    int n = 0;
+
+    shop(&store, &product, N_MAX + 5);
+    c = ws_open("channels=sales", st.token[0]);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_int_ge(ws_wait(c, 0, 5000, "\"type\":\"ready\"", NULL), 0);
+    signal_all("supplier", SIGSTOP);
+    for (t0 = tm_mono_ms(); n < N_MAX && tm_mono_ms() - t0 < 7000; n++) {
+        char key[32];
+
+        snprintf(key, sizeof key, "ws-stopped-%d", n);
+        ids[n] = cash_sale(key, store, product);
+        posted[n] = tm_mono_ms();
+        tm_sleep_ms(40);
+    }
+    for (int k = 0; k < n; k++) {
+        char idn[64];
+        int i;
+
+        id_needle(ids[k], idn, sizeof idn);
+        i = ws_wait(c, 0, 5000, idn, NULL);
+        ck_assert_msg(i >= 0, "sale %d never came", k);
+        if (c->at_ms[i] - posted[k] > worst)
+            worst = c->at_ms[i] - posted[k];
+    }
+    resume_all();
+    ck_assert_int_ge(n, 20);
+    ck_assert_msg(worst < 600, "with tm-supplier stopped, a sale came after %lld ms",
+                  (long long)worst);
+    ws_free(c);
+}
+END_TEST
+
 /* A manual alert at store (0: none) titled "<what> <run tag>", as the admin. */
 static long long
 ws_alert(long long store, const char *what, char *title, size_t size)
@@ -751,6 +807,8 @@ ws_suite(void)
     TCase *tc = tcase_create("ws");
 
     tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, resume_all, NULL);
+    tcase_add_unchecked_fixture(tc, NULL, resume_all);
     tcase_add_test(tc, test_ws_sale_arrives_within_a_second);
     tcase_add_test(tc, test_ws_store_manager_sees_own_store_only);
     tcase_add_test(tc, test_ws_bad_input_refused);
@@ -760,6 +818,7 @@ ws_suite(void)
     tcase_add_test(tc, test_ws_revoked_closed_and_ended);
     tcase_add_test(tc, test_ws_since_replays_what_was_missed);
     tcase_add_test(tc, test_ws_slow_client_closed_fast_one_unharmed);
+    tcase_add_test(tc, test_ws_stopped_daemon_does_not_hold_up_others);
     tcase_add_test(tc, test_ws_alerts_channel_scoped_by_store);
     suite_add_tcase(s, tc);
     return s;
