@@ -555,6 +555,10 @@ cached(struct gw_overview *ov, const char *key, int64_t minute, char gen[GEN_MAX
         count("memory");
         return 1;
     }
+    if (!redis_current) { /* what Redis holds may predate a drop this gateway heard */
+        count("pending");
+        return 0;
+    }
     if ((r = tm_redis_pool_get(ov->app->redis, REDIS_WAIT_MS)) != NULL)
         hit = cache_get(r, key, minute, gen, &facts, out);
     tm_redis_pool_put(ov->app->redis, r);
@@ -562,8 +566,7 @@ cached(struct gw_overview *ov, const char *key, int64_t minute, char gen[GEN_MAX
     /* kept in memory when it counts every event heard, as an answer this
      * gateway made would (another gateway may have made it before hearing
      * one, and tm-analytics' seqs tell) */
-    if (hit && redis_current && !summary_behind(ov->live, &facts) &&
-        heard == atomic_load(&ov->heard))
+    if (hit && !summary_behind(ov->live, &facts) && heard == atomic_load(&ov->heard))
         local_put(ov, key, minute, heard, out->p, out->len);
     return hit;
 }

@@ -199,6 +199,76 @@ START_TEST(test_overview_shows_a_sale_within_a_second)
 }
 END_TEST
 
+/* Runs one Redis command; asserts that Redis answered. */
+static void
+redis_do(int argc, const char **argv)
+{
+    struct tm_redis *r = NULL;
+    redisReply *rep = NULL;
+
+    ck_assert_int_eq(tm_redis_new(st.redis_url, 500, &r, NULL), TM_OK);
+    ck_assert_int_eq(tm_redis_cmd(r, argc, argv, &rep, NULL), TM_OK);
+    freeReplyObject(rep);
+    tm_redis_free(r);
+}
+
+/* The drop count a test broke (not a number: the drop script's INCR fails
+ * while reads still work) gone, so the drops go through again. */
+#define GEN_BROKEN "broken-by-overview-test"
+static const char gen_repair[] =
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 1";
+
+static void
+repair_gen(void)
+{
+    const char *argv[5] = {"EVAL", gen_repair, "1", GW_OV_GEN_KEY, GEN_BROKEN};
+
+    redis_do(5, argv);
+}
+
+/* A drop that cannot reach Redis (its script fails; reads still work) must
+ * not leave the answer it should have dropped served from Redis: until the
+ * drop goes through, the gateways make the answer. Before, a Redis hit was
+ * served whatever the gateway had heard, so the sale below stayed unseen
+ * until the minute turned. */
+START_TEST(test_overview_drop_not_in_redis_is_not_served_stale)
+{
+    long long store = new_store(), product = new_product();
+    const char *brk[3] = {"SET", GW_OV_GEN_KEY, GEN_BROKEN};
+    char q[64];
+    int64_t t0, seen_ms = -1;
+    struct resp r;
+
+    receive(store, product, 1);
+    wait_known(store, product);
+    wait_stock_level("on_hand", store, product, 1);
+    snprintf(q, sizeof q, "?store_id=%lld", store);
+    while (tm_now_ms() % 60000 > 45000) /* a turn of the minute would make it afresh */
+        tm_sleep_ms(200);
+    for (int i = 0; !cached(store); i++) {
+        ck_assert_msg(i < 50, "the overview of store %lld was never cached", store);
+        overview(NULL, q, &r);
+        resp_free(&r);
+        tm_sleep_ms(20);
+    }
+    redis_do(3, brk);
+    sell_one(store, product, "no-drop");
+    t0 = tm_mono_ms();
+    while (seen_ms < 0 && tm_mono_ms() - t0 < 3000) {
+        overview(NULL, q, &r);
+        if (num(&r, "today", "transactions") == 1)
+            seen_ms = tm_mono_ms() - t0;
+        resp_free(&r);
+        if (seen_ms < 0)
+            tm_sleep_ms(20);
+    }
+    ck_assert_msg(cached(store), "the stale answer left Redis: the drop went through");
+    repair_gen();
+    ck_assert_msg(seen_ms >= 0 && seen_ms < 1000, "the sale showed after %lld ms",
+                  (long long)seen_ms);
+}
+END_TEST
+
 /* Every daemon the stopped-daemons test stops, running again: before each
  * test (in its process) and after the suite, so a failure half-way through
  * it does not leave them stopped for every test after it. */
@@ -208,6 +278,7 @@ resume_all(void)
     signal_all("alerts", SIGCONT);
     signal_all("inventory", SIGCONT);
     signal_all("txn", SIGCONT);
+    repair_gen();
 }
 
 START_TEST(test_overview_daemons_stopped_are_null_and_partial)
@@ -560,6 +631,7 @@ overview_suite(void)
     tcase_add_unchecked_fixture(tc, NULL, resume_all);
     tcase_add_test(tc, test_overview_counts_are_the_daemons);
     tcase_add_test(tc, test_overview_shows_a_sale_within_a_second);
+    tcase_add_test(tc, test_overview_drop_not_in_redis_is_not_served_stale);
     tcase_add_test(tc, test_overview_daemons_stopped_are_null_and_partial);
     tcase_add_test(tc, test_overview_store_manager_sees_their_stores);
     tcase_add_test(tc, test_overview_review_queue_only_to_fraud_review);
