@@ -161,8 +161,10 @@ struct fc_result {
     struct fc_accuracy without;
     /* the choice of the adjusted history: the backtest MASE it had to beat
      * by FC_REGRESSOR_GAIN (the better of none and the overlay) and its
-     * own (NaN when not computed); x_ordinary 1 when both are over the
-     * backtest's ordinary periods only, the horizon having none other */
+     * own (NaN when not computed: also on an ordinary horizon when the
+     * engine chose another model on the adjusted history than on the raw
+     * one); x_ordinary 1 when both are over the backtest's ordinary
+     * periods only, the horizon having none other */
     int x_ordinary;
     double x_bar_mase, x_adjusted_mase;
     int n_effects;
