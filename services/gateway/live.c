@@ -30,7 +30,7 @@
 #define ASK_DEADLINE_MS 1000     /* one REPLAY page */
 #define ASK_BACKOFF_MAX_MS 30000 /* a source that does not answer, at most this often */
 #define ASK_PAGE 500             /* events per REPLAY page */
-#define ASK_PAGES_MAX 8          /* pages per ask before the other sources get a turn */
+#define ASK_PAGES_MAX 8          /* pages per ask before the source's live messages get a turn */
 #define POLL_MS 100              /* longest sleep of the thread (stop is seen within it) */
 #define DRAIN_MAX 256            /* live messages taken from one socket per turn */
 

@@ -79,7 +79,7 @@ struct gw_overview {
     enum tm_perm need[GW_OV_PARTS];         /* each part's route's permission (gw_routes) */
     pthread_t dropper;
     int started;              /* the drop thread runs */
-    _Atomic uint64_t heard;   /* events heard that drop the cache (listener thread) */
+    _Atomic uint64_t heard;   /* events heard that drop the cache (listener threads) */
     _Atomic uint64_t dropped; /* of those, how many a drop Redis took covers */
     pthread_mutex_t mu;       /* with cv: wakes the drop thread; guards stopping */
     pthread_cond_t cv;        /* signalled when heard or stopping changes */
@@ -551,6 +551,7 @@ cached(struct gw_overview *ov, const char *key, int64_t minute, char gen[GEN_MAX
     struct tm_redis *r;
     int hit = 0;
 
+    gen[0] = '\0'; /* a pending request writes nothing, even after an earlier read */
     if (local_get(ov, key, minute, heard, out)) {
         count("memory");
         return 1;

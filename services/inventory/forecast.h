@@ -244,7 +244,9 @@ struct fc_regressors {
  * out->regressors_mode say which; the final effects are then re-estimated
  * on the whole history). When no period of the horizon has an effect, the
  * overlay is not offered and none and the adjusted history are compared on
- * the backtest's ordinary periods only (out->x_ordinary). Errors as
+ * the backtest's ordinary periods only (out->x_ordinary), and only when the
+ * engine chose the same model on the adjusted history (with fewer than H
+ * ordinary backtest points: on every point, either model). Errors as
  * fc_run's, and TM_INVALID with field
  * "regressors" for k outside 0..FC_MAX_REGRESSORS or a NULL array. */
 #define FC_REGRESSOR_GAIN 0.02

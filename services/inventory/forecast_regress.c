@@ -489,15 +489,20 @@ adopt(struct fc_result *r0, struct fc_result *r1, const double *f, const struct 
     *r0 = *r1;
 }
 
-/* Whether a and b chose the same model or the same combination. */
+/* Whether a and b chose the same model or the same combination (the same
+ * members in any order: a combination is their plain mean). */
 static int
 same_pick(const struct fc_result *a, const struct fc_result *b)
 {
     if (a->model != b->model || a->n_members != b->n_members)
         return 0;
-    for (int i = 0; i < a->n_members; i++)
-        if (a->members[i] != b->members[i])
+    for (int i = 0; i < a->n_members; i++) {
+        int found = 0;
+        for (int j = 0; j < b->n_members && !found; j++)
+            found = a->members[i] == b->members[j];
+        if (!found)
             return 0;
+    }
     return 1;
 }
 
