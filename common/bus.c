@@ -167,7 +167,7 @@ struct bus_inst {
     int idle[POOL_MAX];             /* connected sockets ready for a request; guarded by mu */
     int n_idle;                     /* guarded by mu */
     int n_open;                     /* sockets in existence or promised; guarded by mu */
-    int max_open;                   /* read-only after new */
+    int max_open;                   /* read-only after new; pool_cap bounds it further */
     struct bus_waiter *head, *tail; /* FIFO of waiters; guarded by mu */
     _Atomic int64_t down_until_ms;  /* monotonic; skipped until then */
     _Atomic int64_t last_ok_ms;     /* monotonic; the last reply from this instance */
@@ -177,8 +177,29 @@ struct tm_bus_client {
     char name[32];
     int n;
     struct bus_inst inst[TM_BUS_MAX_INSTANCES];
-    atomic_uint rr; /* round-robin cursor */
+    atomic_uint rr;                 /* round-robin cursor */
+    struct tm_bus_client *next_reg; /* in the registry; guarded by reg_mu */
 };
+
+/* The process's room for client sockets. nanomsg allows NN_MAX_SOCKETS
+ * (512) sockets per process, every kind together, and the clients' pools
+ * may promise more between them (the gateway: 384 for each daemon). A pool
+ * that could not open a socket took its instance for down and answered
+ * 503 "no instance is up" — after 1,000 connections of product reads had
+ * left tm-inventory's pool holding most of the 512, every burst at another
+ * daemon did. Now each instance's pool holds at most its share of the
+ * budget (the budget ÷ every client's instances, and at most its own
+ * max_open), so together they stay within it; and should a socket still
+ * find no room (a budget smaller than the instances, or nanomsg's limit
+ * reached by other sockets), the pool closes an idle socket of another
+ * (the one with the most idle) or waits for room until its deadline: a 504
+ * at worst, never "down". */
+#define BUDGET_DEFAULT 448 /* of the 512: room for SUB sockets and servers */
+static atomic_int budget = BUDGET_DEFAULT;
+static atomic_int n_client_socks; /* client sockets open, every pool */
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct tm_bus_client *reg_head; /* every client; guarded by reg_mu */
+static atomic_int reg_instances;       /* their instances */
 
 enum outcome { OUT_OK, OUT_NOTSENT, OUT_LOST, OUT_TIMEOUT };
 
@@ -216,8 +237,20 @@ tm_bus_client_new(const char *name, const char *endpoints, int max_sockets,
         if (in->max_open > POOL_MAX)
             in->max_open = POOL_MAX;
     }
+    pthread_mutex_lock(&reg_mu);
+    c->next_reg = reg_head;
+    reg_head = c;
+    atomic_fetch_add(&reg_instances, c->n);
+    pthread_mutex_unlock(&reg_mu);
     *out = c;
     return TM_OK;
+}
+
+static void
+close_socket(int s)
+{
+    nn_close(s);
+    atomic_fetch_sub(&n_client_socks, 1);
 }
 
 void
@@ -225,48 +258,139 @@ tm_bus_client_free(struct tm_bus_client *c)
 {
     if (!c)
         return;
+    pthread_mutex_lock(&reg_mu);
+    for (struct tm_bus_client **pp = &reg_head; *pp; pp = &(*pp)->next_reg)
+        if (*pp == c) {
+            *pp = c->next_reg;
+            atomic_fetch_sub(&reg_instances, c->n);
+            break;
+        }
+    pthread_mutex_unlock(&reg_mu);
     for (int i = 0; i < c->n; i++) {
         struct bus_inst *in = &c->inst[i];
         for (int k = 0; k < in->n_idle; k++)
-            nn_close(in->idle[k]);
+            close_socket(in->idle[k]);
         pthread_mutex_destroy(&in->mu);
     }
     free(c);
 }
 
-static int
-open_socket(const char *endpoint)
+void
+tm_bus_budget_set(int sockets)
 {
-    int s = nn_socket(AF_SP, NN_REQ), slice = SLICE_MS, resend = RESEND_NEVER_MS;
+    atomic_store(&budget, sockets > 0 ? sockets : BUDGET_DEFAULT);
+}
+
+/* A new REQ socket connected to endpoint, or -1; *full says the process had
+ * no room for it (the budget, or nanomsg's own limit). */
+static int
+open_socket(const char *endpoint, int *full)
+{
+    int s, slice = SLICE_MS, resend = RESEND_NEVER_MS;
     int max = TM_MESSAGE_MAX, ivl = 50, ivl_max = 1000;
 
-    if (s < 0)
+    *full = 0;
+    if (atomic_fetch_add(&n_client_socks, 1) >= atomic_load(&budget)) {
+        atomic_fetch_sub(&n_client_socks, 1);
+        *full = 1;
         return -1;
+    }
+    if ((s = nn_socket(AF_SP, NN_REQ)) < 0) {
+        *full = nn_errno() == EMFILE;
+        atomic_fetch_sub(&n_client_socks, 1);
+        return -1;
+    }
     if (nn_setsockopt(s, NN_SOL_SOCKET, NN_RCVTIMEO, &slice, sizeof slice) < 0 ||
         nn_setsockopt(s, NN_REQ, NN_REQ_RESEND_IVL, &resend, sizeof resend) < 0 ||
         nn_setsockopt(s, NN_SOL_SOCKET, NN_RCVMAXSIZE, &max, sizeof max) < 0 ||
         nn_setsockopt(s, NN_SOL_SOCKET, NN_RECONNECT_IVL, &ivl, sizeof ivl) < 0 ||
         nn_setsockopt(s, NN_SOL_SOCKET, NN_RECONNECT_IVL_MAX, &ivl_max, sizeof ivl_max) < 0 ||
         nn_connect(s, endpoint) < 0) {
-        nn_close(s);
+        close_socket(s);
         return -1;
     }
     return s;
 }
 
-/* Opens a socket for a slot already counted in n_open; gives the slot back
- * when that fails. */
+/* Closes an idle socket of the instance other than self that has the most,
+ * making room for one; 0 when no instance has one. */
 static int
-open_counted(struct bus_inst *in)
+reclaim(const struct bus_inst *self)
 {
-    int s = open_socket(in->endpoint);
+    struct bus_inst *best = NULL;
+    int most = 0, s = -1;
 
-    if (s < 0) {
-        pthread_mutex_lock(&in->mu);
-        in->n_open--;
-        pthread_mutex_unlock(&in->mu);
+    pthread_mutex_lock(&reg_mu);
+    for (struct tm_bus_client *c = reg_head; c; c = c->next_reg)
+        for (int i = 0; i < c->n; i++) {
+            struct bus_inst *in = &c->inst[i];
+            int k;
+
+            if (in == self)
+                continue;
+            pthread_mutex_lock(&in->mu);
+            k = in->n_idle;
+            pthread_mutex_unlock(&in->mu);
+            if (k > most) {
+                most = k;
+                best = in;
+            }
+        }
+    if (best) {
+        pthread_mutex_lock(&best->mu);
+        if (best->n_idle > 0) {
+            s = best->idle[--best->n_idle];
+            best->n_open--;
+        }
+        pthread_mutex_unlock(&best->mu);
     }
-    return s;
+    pthread_mutex_unlock(&reg_mu);
+    if (s < 0)
+        return 0;
+    close_socket(s);
+    return 1;
+}
+
+/* Gives up a slot of in counted in n_open (its socket closed, or never
+ * opened): to the first waiter as the right to open one, else uncounted.
+ * Called with mu held. */
+static void
+pass_slot(struct bus_inst *in)
+{
+    struct bus_waiter *w = in->head;
+
+    if (w) {
+        in->head = w->next;
+        if (!in->head)
+            in->tail = NULL;
+        w->sock = OPEN_RIGHT;
+        w->served = 1;
+        pthread_cond_signal(&w->cv);
+    } else {
+        in->n_open--;
+    }
+}
+
+/* Opens a socket for a slot already counted in n_open. With no room in the
+ * process it closes another pool's idle socket, or waits for room (1 ms
+ * polls) until deadline; it passes the slot on when it fails. */
+static int
+open_counted(struct bus_inst *in, int64_t deadline_ms)
+{
+    for (;;) {
+        int full, s = open_socket(in->endpoint, &full);
+
+        if (s >= 0)
+            return s;
+        if (!full || tm_mono_ms() >= deadline_ms)
+            break;
+        if (!reclaim(in))
+            tm_sleep_ms(1);
+    }
+    pthread_mutex_lock(&in->mu);
+    pass_slot(in);
+    pthread_mutex_unlock(&in->mu);
+    return -1;
 }
 
 /* Removes w from the queue if it is still there. Called with mu held. */
@@ -285,6 +409,18 @@ unqueue(struct bus_inst *in, struct bus_waiter *w)
     }
 }
 
+/* The most sockets in's pool may hold: its max_open, and at most its share
+ * of the process's budget (at least one). */
+static int
+pool_cap(const struct bus_inst *in)
+{
+    int inst = atomic_load(&reg_instances);
+    int share = atomic_load(&budget) / (inst > 0 ? inst : 1);
+
+    share = share > 1 ? share : 1;
+    return in->max_open < share ? in->max_open : share;
+}
+
 /* Takes a socket for instance in: an idle one, a new one while the pool has
  * room, or else the next one released, waiting in arrival order until
  * deadline. *fresh tells whether it was just opened. -1 when none came. */
@@ -301,11 +437,11 @@ acquire(struct bus_inst *in, int64_t deadline_ms, int *fresh)
         pthread_mutex_unlock(&in->mu);
         return s;
     }
-    if (in->n_open < in->max_open && !in->head) {
+    if (in->n_open < pool_cap(in) && !in->head) {
         in->n_open++;
         pthread_mutex_unlock(&in->mu);
         *fresh = 1;
-        return open_counted(in);
+        return open_counted(in, deadline_ms);
     }
     tm_cond_init_mono(&w.cv);
     w.served = 0;
@@ -326,7 +462,7 @@ acquire(struct bus_inst *in, int64_t deadline_ms, int *fresh)
         return -1;
     if (w.sock == OPEN_RIGHT) {
         *fresh = 1;
-        return open_counted(in);
+        return open_counted(in, deadline_ms);
     }
     return w.sock;
 }
@@ -339,20 +475,20 @@ release(struct bus_inst *in, int s, int keep)
     struct bus_waiter *w;
 
     if (!keep)
-        nn_close(s);
+        close_socket(s);
     pthread_mutex_lock(&in->mu);
     w = in->head;
-    if (w) {
+    if (w && keep) {
         in->head = w->next;
         if (!in->head)
             in->tail = NULL;
-        w->sock = keep ? s : OPEN_RIGHT; /* a closed socket's slot passes on */
+        w->sock = s;
         w->served = 1;
         pthread_cond_signal(&w->cv);
     } else if (keep) {
         in->idle[in->n_idle++] = s;
     } else {
-        in->n_open--;
+        pass_slot(in); /* a closed socket's slot passes on */
     }
     pthread_mutex_unlock(&in->mu);
 }

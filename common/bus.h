@@ -15,7 +15,13 @@
  * so a stale request can never be resent or answered late.
  *
  * nanomsg allows 512 sockets per process (NN_MAX_SOCKETS), so pools are
- * bounded; callers wait for a free socket until their deadline.
+ * bounded; callers wait for a free socket until their deadline. The pools
+ * of every client together stay within the process's budget
+ * (tm_bus_budget_set): each instance's pool holds at most its share (the
+ * budget ÷ every client's instances); a socket that still finds no room
+ * closes another pool's idle one or waits for room until its deadline
+ * (TM_TIMEOUT), and no instance is ever taken for down for want of a
+ * socket.
  * Thread-safety: a client is shared by all gateway threads (fields name their
  * lock); a server is driven by its own threads. */
 #ifndef TM_COMMON_BUS_H
@@ -56,6 +62,11 @@ TM_MUSTCHECK enum tm_code tm_bus_client_new(const char *name, const char *endpoi
                                             struct tm_err *err);
 /* Closes every socket. NULL-safe. No call may be in flight. */
 void tm_bus_client_free(struct tm_bus_client *c);
+
+/* Client sockets the process may hold open at once, every client's pools
+ * together (default, and for sockets ≤ 0: 448, which leaves room under
+ * nanomsg's 512 for SUB sockets and servers). */
+void tm_bus_budget_set(int sockets);
 
 /* Sends msg[len] and waits for the reply until deadline_mono_ms (monotonic).
  * On TM_OK *reply is the reply message (free with tm_bus_free), *reply_len

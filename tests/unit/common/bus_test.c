@@ -13,6 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <nanomsg/nn.h>
+#include <nanomsg/pair.h>
+
 #include "common/bus.h"
 #include "common/time.h"
 
@@ -384,6 +387,142 @@ START_TEST(test_bus_full_backlog_is_busy_not_down)
 }
 END_TEST
 
+/* A client's reply to "ping" from endpoint n (TM_OK) or why not. */
+static enum tm_code
+ping(struct tm_bus_client *c, int64_t wait_ms, struct tm_err *err)
+{
+    char *reply = NULL;
+    size_t len = 0;
+    enum tm_code rc = tm_bus_call(c, "ping", 4, 1, tm_mono_ms() + wait_ms, &reply, &len, err);
+
+    if (rc == TM_OK)
+        ck_assert_int_eq(len, 9);
+    tm_bus_free(reply);
+    return rc;
+}
+
+/* nanomsg's 512 sockets per process spent but one: a client takes it and
+ * keeps it idle, then another client's instance has no room for a socket.
+ * It closes the idle one and answers; before, it took its instance for
+ * down ("no instance is up", 503), as the gateway did under load. */
+START_TEST(test_bus_no_room_takes_an_idle_socket_not_down)
+{
+    pid_t p1 = spawn(ECHO, 16), p2 = spawn(ECHO, 17);
+    char ep1[128], ep2[128];
+    struct tm_bus_client *a = NULL, *b = NULL;
+    struct tm_err err;
+    int raw[600], n = 0;
+
+    endpoint(ep1, sizeof ep1, 16);
+    endpoint(ep2, sizeof ep2, 17);
+    ck_assert_int_eq(tm_bus_client_new("a", ep1, 8, &a, NULL), TM_OK);
+    ck_assert_int_eq(tm_bus_client_new("b", ep2, 8, &b, NULL), TM_OK);
+    while (n < 600 && (raw[n] = nn_socket(AF_SP, NN_PAIR)) >= 0)
+        n++;
+    ck_assert_int_lt(n, 600);
+    ck_assert_int_eq(nn_errno(), EMFILE);
+    nn_close(raw[--n]); /* room for one */
+    ck_assert_int_eq(ping(a, 2000, &err), TM_OK);
+    ck_assert_int_eq(ping(b, 2000, &err), TM_OK);
+    ck_assert_int_eq(ping(a, 2000, &err), TM_OK); /* and back */
+    while (n > 0)
+        nn_close(raw[--n]);
+    tm_bus_client_free(a);
+    tm_bus_client_free(b);
+    reap(p1, 16);
+    reap(p2, 17);
+}
+END_TEST
+
+struct holder {
+    struct tm_bus_client *c;
+    enum tm_code rc;
+};
+
+static void *
+hold_main(void *arg)
+{
+    struct holder *h = arg;
+    struct tm_err err;
+
+    h->rc = ping(h->c, 3000, &err);
+    return NULL;
+}
+
+/* A budget of one socket, held by a 1 s request of one client: another
+ * client's request waits for room and is answered once the first is done
+ * (its idle socket closed for it); one whose deadline comes first is a
+ * timeout, never "no instance". */
+START_TEST(test_bus_no_room_waits_for_a_socket)
+{
+    pid_t p1 = spawn(SLOW, 18), p2 = spawn(ECHO, 19);
+    char ep1[128], ep2[128];
+    struct tm_bus_client *a = NULL, *b = NULL;
+    struct holder h;
+    pthread_t t;
+    struct tm_err err;
+    int64_t t0;
+
+    endpoint(ep1, sizeof ep1, 18);
+    endpoint(ep2, sizeof ep2, 19);
+    tm_bus_budget_set(1);
+    ck_assert_int_eq(tm_bus_client_new("a", ep1, 8, &a, NULL), TM_OK);
+    ck_assert_int_eq(tm_bus_client_new("b", ep2, 8, &b, NULL), TM_OK);
+    h = (struct holder){a, TM_INTERNAL};
+    ck_assert_int_eq(pthread_create(&t, NULL, hold_main, &h), 0);
+    tm_sleep_ms(200);
+    ck_assert_int_eq(ping(b, 200, &err), TM_TIMEOUT);
+    t0 = tm_mono_ms();
+    ck_assert_int_eq(ping(b, 3000, &err), TM_OK);
+    ck_assert_int_ge(tm_mono_ms() - t0, 300); /* after a's request, not beside it */
+    pthread_join(t, NULL);
+    ck_assert_int_eq(h.rc, TM_OK);
+    tm_bus_budget_set(0);
+    tm_bus_client_free(a);
+    tm_bus_client_free(b);
+    reap(p1, 18);
+    reap(p2, 19);
+}
+END_TEST
+
+/* Each instance's pool holds at most its share of the budget: with room
+ * for two sockets and two clients, a's second request at once waits for
+ * a's one socket (the server could take both: it has two workers), and b
+ * still finds room at once. */
+START_TEST(test_bus_pools_share_the_budget)
+{
+    pid_t p1 = spawn(SLOW, 20), p2 = spawn(ECHO, 21);
+    char ep1[128], ep2[128];
+    struct tm_bus_client *a = NULL, *b = NULL;
+    struct holder h1, h2;
+    pthread_t t1, t2;
+    struct tm_err err;
+    int64_t t0;
+
+    endpoint(ep1, sizeof ep1, 20);
+    endpoint(ep2, sizeof ep2, 21);
+    tm_bus_budget_set(2);
+    ck_assert_int_eq(tm_bus_client_new("a", ep1, 8, &a, NULL), TM_OK);
+    ck_assert_int_eq(tm_bus_client_new("b", ep2, 8, &b, NULL), TM_OK);
+    h1 = h2 = (struct holder){a, TM_INTERNAL};
+    t0 = tm_mono_ms();
+    ck_assert_int_eq(pthread_create(&t1, NULL, hold_main, &h1), 0);
+    ck_assert_int_eq(pthread_create(&t2, NULL, hold_main, &h2), 0);
+    tm_sleep_ms(200);
+    ck_assert_int_eq(ping(b, 500, &err), TM_OK);
+    pthread_join(t1, NULL);
+    pthread_join(t2, NULL);
+    ck_assert_int_eq(h1.rc, TM_OK);
+    ck_assert_int_eq(h2.rc, TM_OK);
+    ck_assert_int_ge(tm_mono_ms() - t0, 1900); /* one after the other */
+    tm_bus_budget_set(0);
+    tm_bus_client_free(a);
+    tm_bus_client_free(b);
+    reap(p1, 20);
+    reap(p2, 21);
+}
+END_TEST
+
 Suite *
 bus_suite(void)
 {
@@ -402,6 +541,9 @@ bus_suite(void)
     tcase_add_test(tc, test_bus_send_to_nobody_reports_at_wait);
     tcase_add_test(tc, test_bus_just_killed_instance_is_unavailable_at_once);
     tcase_add_test(tc, test_bus_full_backlog_is_busy_not_down);
+    tcase_add_test(tc, test_bus_no_room_takes_an_idle_socket_not_down);
+    tcase_add_test(tc, test_bus_no_room_waits_for_a_socket);
+    tcase_add_test(tc, test_bus_pools_share_the_budget);
     suite_add_tcase(s, tc);
     return s;
 }
