@@ -391,6 +391,28 @@ tm_db_many(PGconn *c, const char *sql, int n, const char *const *params, tm_db_r
     return TM_OK;
 }
 
+enum tm_code
+tm_db_many_new(PGconn *c, const char *sql, int n, const char *const *params, tm_db_row_fn fn,
+               void **out, size_t size, int *count, struct tm_err *err)
+{
+    PGresult *r = NULL;
+    enum tm_code rc = tm_db_exec(c, sql, n, params, &r, err);
+    int rows;
+
+    *out = NULL;
+    *count = 0;
+    if (rc != TM_OK)
+        return rc;
+    if ((rows = PQntuples(r)) > 0) {
+        *out = tm_xmalloc(size * (size_t)rows);
+        for (int i = 0; i < rows; i++)
+            fn(r, i, (char *)*out + (size_t)i * size);
+        *count = rows;
+    }
+    PQclear(r);
+    return TM_OK;
+}
+
 const char *
 tm_db_int(struct tm_db_int *n, int64_t v)
 {

@@ -77,6 +77,12 @@ TM_MUSTCHECK enum tm_code tm_db_i64_one(PGconn *c, const char *sql, int n,
 TM_MUSTCHECK enum tm_code tm_db_many(PGconn *c, const char *sql, int n, const char *const *params,
                                      tm_db_row_fn fn, void *out, size_t size, int *count,
                                      struct tm_err *err);
+/* As tm_db_many, into a new array of exactly the rows returned (*out: the
+ * caller frees it; NULL with *count 0 when there are none, or on failure):
+ * for a statement whose LIMIT is far above what it usually returns. */
+TM_MUSTCHECK enum tm_code tm_db_many_new(PGconn *c, const char *sql, int n,
+                                         const char *const *params, tm_db_row_fn fn, void **out,
+                                         size_t size, int *count, struct tm_err *err);
 
 /* A timestamptz column as the API shows times: UTC ISO 8601 with milliseconds. */
 #define TM_DB_TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"

@@ -420,7 +420,7 @@ inv_h_low_stock(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
     struct inv_stock_filter f = {0};
     char scope[INV_SCOPE_MAX];
-    struct inv_level_view *rows;
+    struct inv_level_view *rows = NULL;
     struct tm_page pg;
     int n = 0;
     enum tm_code rc;
@@ -431,18 +431,20 @@ inv_h_low_stock(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         return rc;
     if (tm_ctx_store_scope(ctx, scope, sizeof scope))
         f.store_scope = scope;
-    rows = tm_xcalloc(LOW_MAX, sizeof *rows);
-    rc = inv_db_low_levels(ctx->db, &f, LOW_MAX, rows, &n, err);
+    /* an array of the rows there are: one of LOW_MAX was 7.8 MB zeroed per
+     * request, which glibc's arenas then kept */
+    rc = inv_db_low_levels(ctx->db, &f, LOW_MAX, &rows, &n, err);
     if (rc == TM_OK) {
         int start;
 
-        qsort(rows, (size_t)n, sizeof *rows, urgency_qsort);
+        if (n > 0)
+            qsort(rows, (size_t)n, sizeof *rows, urgency_qsort);
         for (int i = 0; i < n; i++)
             rows[i].rank = i + 1;
         /* the cursor is the rank of the last row shown */
         start = pg.after_id < n ? (int)pg.after_id : n;
-        rc = tm_reply_page(rep, rows + start, sizeof *rows, n - start, pg.limit, enc_level,
-                           level_rank, err);
+        rc = tm_reply_page(rep, rows ? rows + start : NULL, sizeof *rows, n - start, pg.limit,
+                           enc_level, level_rank, err);
     }
     free(rows);
     return rc;

@@ -368,23 +368,29 @@ inv_db_levels_list(PGconn *db, const struct inv_stock_filter *f, const struct tm
     " AND ($3::bigint[] IS NULL OR s.store_id = ANY($3::bigint[]))"
 
 enum tm_code
-inv_db_low_levels(PGconn *db, const struct inv_stock_filter *f, int max, struct inv_level_view *out,
-                  int *n, struct tm_err *err)
+inv_db_low_levels(PGconn *db, const struct inv_stock_filter *f, int max,
+                  struct inv_level_view **out, int *n, struct tm_err *err)
 {
     struct tm_db_int store, cat, lim;
     const char *params[4] = {f->store_id ? tm_db_int(&store, f->store_id) : NULL,
                              f->category_id ? tm_db_int(&cat, f->category_id) : NULL,
                              f->store_scope, tm_db_int(&lim, max)};
+    void *rows = NULL;
+    enum tm_code rc;
 
     /* one text per shape, not "$1 IS NULL OR s.store_id = $1": the prepared
      * statement's generic plan could use no index for that */
-    if (f->store_id)
-        return tm_db_many(db,
-                          "SELECT " LEVEL_COLS LEVEL_FROM LOW_WHERE " AND s.store_id = $1 LIMIT $4",
-                          4, params, level_fn, out, sizeof *out, n, err);
-    params[0] = params[3];
-    return tm_db_many(db, "SELECT " LEVEL_COLS LEVEL_FROM LOW_WHERE " LIMIT $1", 3, params,
-                      level_fn, out, sizeof *out, n, err);
+    if (f->store_id) {
+        rc = tm_db_many_new(
+            db, "SELECT " LEVEL_COLS LEVEL_FROM LOW_WHERE " AND s.store_id = $1 LIMIT $4", 4,
+            params, level_fn, &rows, sizeof **out, n, err);
+    } else {
+        params[0] = params[3];
+        rc = tm_db_many_new(db, "SELECT " LEVEL_COLS LEVEL_FROM LOW_WHERE " LIMIT $1", 3, params,
+                            level_fn, &rows, sizeof **out, n, err);
+    }
+    *out = rows;
+    return rc;
 }
 
 enum tm_code

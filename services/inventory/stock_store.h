@@ -99,9 +99,11 @@ TM_MUSTCHECK enum tm_code inv_db_levels_list(PGconn *db, const struct inv_stock_
                                              int *n, struct tm_err *err);
 
 /* Every level at or under its reorder point (or with nothing available),
- * up to max rows, unordered (the caller ranks them). */
+ * up to max rows, unordered (the caller ranks them), in a new array *out
+ * of *n rows (the caller frees it; NULL when none). */
 TM_MUSTCHECK enum tm_code inv_db_low_levels(PGconn *db, const struct inv_stock_filter *f, int max,
-                                            struct inv_level_view *out, int *n, struct tm_err *err);
+                                            struct inv_level_view **out, int *n,
+                                            struct tm_err *err);
 
 /* The counts of the levels inv_db_low_levels lists, split as the
  * dashboard shows them: {"low_stock": n, "out_of_stock": n} appended to
