@@ -290,11 +290,13 @@ open_socket(const char *endpoint, int *full)
     int max = TM_MESSAGE_MAX, ivl = 50, ivl_max = 1000;
 
     *full = 0;
-    if (atomic_fetch_add(&n_client_socks, 1) >= atomic_load(&budget)) {
-        atomic_fetch_sub(&n_client_socks, 1);
-        *full = 1;
-        return -1;
-    }
+    s = atomic_load(&n_client_socks);
+    do { /* counted only when under the budget: no passing excess for others to see */
+        if (s >= atomic_load(&budget)) {
+            *full = 1;
+            return -1;
+        }
+    } while (!atomic_compare_exchange_weak(&n_client_socks, &s, s + 1));
     if ((s = nn_socket(AF_SP, NN_REQ)) < 0) {
         *full = nn_errno() == EMFILE;
         atomic_fetch_sub(&n_client_socks, 1);
@@ -372,8 +374,9 @@ pass_slot(struct bus_inst *in)
 }
 
 /* Opens a socket for a slot already counted in n_open. With no room in the
- * process it closes another pool's idle socket, or waits for room (1 ms
- * polls) until deadline; it passes the slot on when it fails. */
+ * process it takes a socket of its own pool that came back idle meanwhile
+ * (giving the slot back), closes another pool's idle socket, or waits for
+ * room (1 ms polls) until deadline; it passes the slot on when it fails. */
 static int
 open_counted(struct bus_inst *in, int64_t deadline_ms)
 {
@@ -384,6 +387,14 @@ open_counted(struct bus_inst *in, int64_t deadline_ms)
             return s;
         if (!full || tm_mono_ms() >= deadline_ms)
             break;
+        pthread_mutex_lock(&in->mu);
+        if (in->n_idle > 0) {
+            s = in->idle[--in->n_idle];
+            in->n_open--; /* the slot promised; the idle socket's stays counted */
+        }
+        pthread_mutex_unlock(&in->mu);
+        if (s >= 0)
+            return s;
         if (!reclaim(in))
             tm_sleep_ms(1);
     }
@@ -474,8 +485,22 @@ release(struct bus_inst *in, int s, int keep)
 {
     struct bus_waiter *w;
 
-    if (!keep)
+    if (keep) {
+        /* a pool above its cap (it shrank: a client registered since)
+         * gives this up; its waiters are served by the others it holds */
+        int over;
+
+        pthread_mutex_lock(&in->mu);
+        if ((over = in->n_open > pool_cap(in)) != 0)
+            in->n_open--;
+        pthread_mutex_unlock(&in->mu);
+        if (over) {
+            close_socket(s);
+            return;
+        }
+    } else {
         close_socket(s);
+    }
     pthread_mutex_lock(&in->mu);
     w = in->head;
     if (w && keep) {
