@@ -150,6 +150,8 @@ tm_redis_cmd(struct tm_redis *r, int argc, const char **argv, redisReply **reply
     size_t lens[TM_REDIS_EVAL_ARGS + 3]; /* EVALSHA sha numkeys args...: the longest command */
     redisReply *rep;
 
+    int reused = r->ctx != NULL;
+
     if (reply)
         *reply = NULL;
     if (argc < 1 || argc > TM_REDIS_EVAL_ARGS + 3)
@@ -161,6 +163,21 @@ tm_redis_cmd(struct tm_redis *r, int argc, const char **argv, redisReply **reply
     for (int i = 0; i < argc; i++)
         lens[i] = strlen(argv[i]);
     rep = redisCommandArgv(r->ctx, argc, argv, lens);
+    if (!rep && reused && r->ctx->err == REDIS_ERR_EOF) {
+        /* a kept connection Redis had closed (it restarted, or dropped the
+         * client) fails on its first use, before the command reached a
+         * running Redis: once more, on a new connection. Before, every
+         * pooled connection's first command after a restart failed (a
+         * void's 503, a sale scored without its velocity counters). */
+        redisFree(r->ctx);
+        r->ctx = NULL;
+        r->retry_at_ms = 0;
+        if (ensure(r, err) != TM_OK) {
+            r->up = 0;
+            return TM_UNAVAIL;
+        }
+        rep = redisCommandArgv(r->ctx, argc, argv, lens);
+    }
     if (!rep) {
         tm_err_set(err, TM_UNAVAIL, NULL, "redis: %s", r->ctx->errstr);
         disconnect(r);

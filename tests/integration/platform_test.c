@@ -347,6 +347,26 @@ START_TEST(test_redis_client_against_real_redis)
         const char *bad[2] = {"NOSUCHCOMMAND", "x"};
         ck_assert_int_eq(tm_redis_cmd(r, 2, bad, NULL, &e), TM_INTERNAL);
     }
+    {
+        /* Redis closes this client's kept connection (as a restart does):
+         * the next command goes through on a new one, not TM_UNAVAIL */
+        const char *id[2] = {"CLIENT", "ID"};
+        const char *kill[4] = {"CLIENT", "KILL", "ID", NULL};
+        struct tm_redis *other = NULL;
+        char idtext[32];
+
+        ck_assert_int_eq(tm_redis_cmd(r, 2, id, &rep, &e), TM_OK);
+        ck_assert_int_eq(rep->type, REDIS_REPLY_INTEGER);
+        snprintf(idtext, sizeof idtext, "%lld", rep->integer);
+        freeReplyObject(rep);
+        kill[3] = idtext;
+        ck_assert_int_eq(tm_redis_new(st.redis_url, 500, &other, &e), TM_OK);
+        ck_assert_int_eq(tm_redis_cmd(other, 4, kill, NULL, &e), TM_OK);
+        tm_redis_free(other);
+        ck_assert_int_eq(tm_redis_cmd(r, 2, get, &rep, &e), TM_OK);
+        ck_assert_str_eq(rep->str, set[2]);
+        freeReplyObject(rep);
+    }
     tm_redis_free(r);
     ck_assert_int_eq(tm_redis_new("redis://127.0.0.1:1", 200, &down, &e), TM_OK);
     ck_assert_int_eq(tm_redis_ping(down, &e), TM_UNAVAIL);
