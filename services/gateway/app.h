@@ -31,7 +31,7 @@ struct gw_cfg {
     int streams;          /* streamed answers sent at once at most (429 above) */
     int body_max;         /* request body ceiling in bytes (413 above) */
     int log_flush_ms;     /* info lines batched this long (0: each at once) */
-    int bus_max_sockets;  /* REQ sockets per service (process limit 512) */
+    int bus_max_sockets;  /* REQ sockets per service (and the bus's budget, common/bus.h) */
     char endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* by gw_daemons index; local rows "" */
     char events_endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* PUB, same index (live.h) */
     char db_url[512];

@@ -68,7 +68,8 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"body-max", "TM_BODY_MAX", TM_CFG_INT, F(body_max), 0, 1024, TM_BODY_MAX, "1048576", 0,
      "largest request body in bytes; larger is 413"},
     {"bus-max-sockets", "TM_BUS_MAX_SOCKETS", TM_CFG_INT, F(bus_max_sockets), 0, 1, 400, "384", 0,
-     "REQ sockets per service (nanomsg allows 512 sockets per process)"},
+     "REQ sockets per service at most; each instance's pool also holds at most its share of "
+     "the process's 448 (nanomsg allows 512 sockets per process)"},
     {"db-url", "TM_GATEWAY_DB_URL", TM_CFG_STR, F(db_url), S(db_url), 0, 0,
      "postgresql:///techmart", 1, "PostgreSQL of the gateway schema (users, keys, audit)"},
     {"db-pool", "TM_GATEWAY_DB_POOL", TM_CFG_INT, F(db_pool), 0, 1, 256, "32", 0,
