@@ -1,4 +1,5 @@
-/* common/bus.c — nanomsg REQ/REP for the gateway → service path.
+/* common/bus.c — nanomsg REQ/REP for the gateway → service path: the
+ * client half of bus.h (the server half is bus_server.c).
  * Every API request crosses it twice, at up to tens of thousands per second,
  * so sockets are pooled and reused and the only locks are a pool's mutex,
  * held just to pop or push a socket, never across I/O. See bus.h for the
@@ -33,120 +34,6 @@
 #define DOWN_MS 1000            /* an instance that failed is skipped for this long */
 #define RESEND_NEVER_MS 3600000 /* above any deadline: nanomsg never resends by itself */
 #define POOL_MAX 512
-
-/* ---------------------------------------------------------------- server */
-
-/* One raw REP socket is shared by every worker thread (nanomsg sockets are
- * thread-safe): each worker receives a request with its routing header in
- * the control data and sends the reply back with that same header. This
- * avoids a device thread and an inproc hop per message, which halved the
- * service's CPU per request against the nn_device design. */
-struct tm_bus_server {
-    int sock; /* raw REP bound to the endpoint */
-    int n_workers;
-    pthread_t *workers;
-    tm_bus_handler_fn fn;
-    void *app;
-    atomic_int stopping; /* set by stop; workers leave after their request */
-};
-
-static void *
-worker_main(void *arg)
-{
-    struct tm_bus_server *srv = arg;
-    struct tm_buf out;
-
-    tm_buf_init(&out, TM_MESSAGE_MAX);
-    while (!atomic_load(&srv->stopping)) {
-        char *msg = NULL;
-        void *control = NULL;
-        struct nn_iovec iov = {&msg, NN_MSG};
-        struct nn_msghdr hdr;
-        int n;
-
-        memset(&hdr, 0, sizeof hdr);
-        hdr.msg_iov = &iov;
-        hdr.msg_iovlen = 1;
-        hdr.msg_control = &control;
-        hdr.msg_controllen = NN_MSG;
-        n = nn_recvmsg(srv->sock, &hdr, 0);
-        if (n < 0) {
-            int e = nn_errno();
-            if (e == ETIMEDOUT || e == EAGAIN || e == EINTR)
-                continue;
-            if (e != ETERM && e != EBADF)
-                tm_log_error(NULL, "bus.recv", "error=\"%s\"", nn_strerror(e));
-            break;
-        }
-        tm_buf_reset(&out);
-        srv->fn(srv->app, msg, (size_t)n, &out);
-        nn_freemsg(msg);
-        iov.iov_base = out.p ? out.p : "";
-        iov.iov_len = out.len;
-        hdr.msg_control = &control; /* the same routing header goes back */
-        hdr.msg_controllen = NN_MSG;
-        if (nn_sendmsg(srv->sock, &hdr, 0) < 0) {
-            tm_log_warn(NULL, "bus.send", "error=\"%s\"", nn_strerror(nn_errno()));
-            nn_freemsg(control);
-        }
-    }
-    tm_buf_fini(&out);
-    return NULL;
-}
-
-enum tm_code
-tm_bus_server_start(const char *endpoint, int n_workers, tm_bus_handler_fn fn, void *app,
-                    struct tm_bus_server **out, struct tm_err *err)
-{
-    struct tm_bus_server *srv = tm_xcalloc(1, sizeof *srv);
-    int max = TM_MESSAGE_MAX, tmo = 100, started = 0;
-
-    srv->fn = fn;
-    srv->app = app;
-    srv->n_workers = n_workers;
-    srv->sock = nn_socket(AF_SP_RAW, NN_REP);
-    if (srv->sock < 0 ||
-        nn_setsockopt(srv->sock, NN_SOL_SOCKET, NN_RCVMAXSIZE, &max, sizeof max) < 0 ||
-        nn_setsockopt(srv->sock, NN_SOL_SOCKET, NN_RCVTIMEO, &tmo, sizeof tmo) < 0 ||
-        nn_setsockopt(srv->sock, NN_SOL_SOCKET, NN_SNDTIMEO, &tmo, sizeof tmo) < 0 ||
-        nn_bind(srv->sock, endpoint) < 0) {
-        tm_err_set(err, TM_UNAVAIL, "bus-endpoint", "bind %s: %s", endpoint,
-                   nn_strerror(nn_errno()));
-        goto fail;
-    }
-    srv->workers = tm_xcalloc((size_t)n_workers, sizeof *srv->workers);
-    for (; started < n_workers; started++)
-        if (pthread_create(&srv->workers[started], NULL, worker_main, srv) != 0)
-            break;
-    if (started < n_workers) {
-        tm_err_set(err, TM_INTERNAL, NULL, "cannot start bus threads");
-        atomic_store(&srv->stopping, 1);
-        for (int i = 0; i < started; i++)
-            pthread_join(srv->workers[i], NULL);
-        goto fail;
-    }
-    *out = srv;
-    return TM_OK;
-fail:
-    if (srv->sock >= 0)
-        nn_close(srv->sock);
-    free(srv->workers);
-    free(srv);
-    return err ? err->code : TM_UNAVAIL;
-}
-
-void
-tm_bus_server_stop(struct tm_bus_server *srv)
-{
-    if (!srv)
-        return;
-    atomic_store(&srv->stopping, 1);
-    for (int i = 0; i < srv->n_workers; i++)
-        pthread_join(srv->workers[i], NULL);
-    nn_close(srv->sock);
-    free(srv->workers);
-    free(srv);
-}
 
 /* ---------------------------------------------------------------- client */
 
@@ -353,24 +240,32 @@ reclaim(const struct bus_inst *self)
     return 1;
 }
 
+/* Hands sock (a socket, or OPEN_RIGHT) to in's first waiter; 0 when none
+ * waits. Called with mu held. */
+static int
+serve_first(struct bus_inst *in, int sock)
+{
+    struct bus_waiter *w = in->head;
+
+    if (!w)
+        return 0;
+    in->head = w->next;
+    if (!in->head)
+        in->tail = NULL;
+    w->sock = sock;
+    w->served = 1;
+    pthread_cond_signal(&w->cv);
+    return 1;
+}
+
 /* Gives up a slot of in counted in n_open (its socket closed, or never
  * opened): to the first waiter as the right to open one, else uncounted.
  * Called with mu held. */
 static void
 pass_slot(struct bus_inst *in)
 {
-    struct bus_waiter *w = in->head;
-
-    if (w) {
-        in->head = w->next;
-        if (!in->head)
-            in->tail = NULL;
-        w->sock = OPEN_RIGHT;
-        w->served = 1;
-        pthread_cond_signal(&w->cv);
-    } else {
+    if (!serve_first(in, OPEN_RIGHT))
         in->n_open--;
-    }
 }
 
 /* Opens a socket for a slot already counted in n_open. With no room in the
@@ -483,8 +378,6 @@ acquire(struct bus_inst *in, int64_t deadline_ms, int *fresh)
 static void
 release(struct bus_inst *in, int s, int keep)
 {
-    struct bus_waiter *w;
-
     if (keep) {
         /* a pool above its cap (it shrank: a client registered since)
          * gives this up; its waiters are served by the others it holds */
@@ -502,19 +395,10 @@ release(struct bus_inst *in, int s, int keep)
         close_socket(s);
     }
     pthread_mutex_lock(&in->mu);
-    w = in->head;
-    if (w && keep) {
-        in->head = w->next;
-        if (!in->head)
-            in->tail = NULL;
-        w->sock = s;
-        w->served = 1;
-        pthread_cond_signal(&w->cv);
-    } else if (keep) {
-        in->idle[in->n_idle++] = s;
-    } else {
+    if (!keep)
         pass_slot(in); /* a closed socket's slot passes on */
-    }
+    else if (!serve_first(in, s))
+        in->idle[in->n_idle++] = s;
     pthread_mutex_unlock(&in->mu);
 }
 

@@ -155,6 +155,17 @@ sell_one(long long store, long long product, const char *tag)
     resp_free(&r);
 }
 
+/* One unit of product received at store, known to tm-txn and counted on
+ * hand; q gets the overview's query for the store. */
+static void
+stock_one(long long store, long long product, char *q, size_t size)
+{
+    receive(store, product, 1);
+    wait_known(store, product);
+    wait_stock_level("on_hand", store, product, 1);
+    snprintf(q, size, "?store_id=%lld", store);
+}
+
 /* A sale made after the overview was cached: within a second the overview
  * shows its stock going out and its revenue (the event dropped the cache). */
 START_TEST(test_overview_shows_a_sale_within_a_second)
@@ -164,10 +175,7 @@ START_TEST(test_overview_shows_a_sale_within_a_second)
     int64_t t0, seen_ms = -1;
     struct resp r;
 
-    receive(store, product, 1);
-    wait_known(store, product);
-    wait_stock_level("on_hand", store, product, 1);
-    snprintf(q, sizeof q, "?store_id=%lld", store);
+    stock_one(store, product, q, sizeof q);
     /* asked until the answer is in the cache (one made while an event of
      * the receipt was still being applied is not cached) */
     for (int i = 0; !cached(store); i++) {
@@ -239,10 +247,7 @@ START_TEST(test_overview_drop_not_in_redis_is_not_served_stale)
     int64_t t0, seen_ms = -1;
     struct resp r;
 
-    receive(store, product, 1);
-    wait_known(store, product);
-    wait_stock_level("on_hand", store, product, 1);
-    snprintf(q, sizeof q, "?store_id=%lld", store);
+    stock_one(store, product, q, sizeof q);
     /* cached, then the drops broken; again when another event's drop took
      * the answer out in between (once broken, no drop goes through) */
     for (int round = 0;; round++) {

@@ -26,138 +26,7 @@
 
 #include "services/gateway/token.h"
 #include "tests/integration/client.h"
-
-#define MSGS_MAX 512
-
-struct wsc {
-    struct mg_connection *conn;
-    pthread_mutex_t mu;
-    pthread_cond_t cond;
-    char *msgs[MSGS_MAX]; /* text frames received, in order */
-    int64_t at_ms[MSGS_MAX];
-    int n;
-    int close_code; /* from the server's close frame; -1 before */
-    int closed;
-};
-
-static int
-on_data(struct mg_connection *conn, int bits, char *data, size_t len, void *arg)
-{
-    struct wsc *c = arg;
-    int op = bits & 0xf;
-
-    if (op == MG_WEBSOCKET_OPCODE_PING) /* the gateway's heartbeat */
-        mg_websocket_client_write(conn, MG_WEBSOCKET_OPCODE_PONG, data, len);
-    pthread_mutex_lock(&c->mu);
-    if (op == MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE)
-        c->close_code = len >= 2 ? ((unsigned char)data[0] << 8 | (unsigned char)data[1]) : 0;
-    else if (op == MG_WEBSOCKET_OPCODE_TEXT && c->n < MSGS_MAX) {
-        c->msgs[c->n] = strndup(data, len);
-        c->at_ms[c->n++] = tm_mono_ms();
-    }
-    pthread_cond_broadcast(&c->cond);
-    pthread_mutex_unlock(&c->mu);
-    return op != MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE;
-}
-
-static void
-on_close(const struct mg_connection *conn, void *arg)
-{
-    struct wsc *c = arg;
-
-    (void)conn;
-    pthread_mutex_lock(&c->mu);
-    c->closed = 1;
-    pthread_cond_broadcast(&c->cond);
-    pthread_mutex_unlock(&c->mu);
-}
-
-/* Connects to path?query through nginx offering token as a browser does
- * (Sec-WebSocket-Protocol: bearer, <token>). civetweb's client sets no
- * header of ours: the line rides after its extensions header. NULL when
- * the upgrade is refused. */
-static struct wsc *
-ws_open_at(int port, const char *query, const char *token)
-{
-    struct wsc *c = calloc(1, sizeof *c);
-    char path[512], err[256], ext[2300];
-
-    pthread_mutex_init(&c->mu, NULL);
-    tm_cond_init_mono(&c->cond);
-    c->close_code = -1;
-    snprintf(path, sizeof path, "/api/v1/ws/dashboard%s%s", query[0] ? "?" : "", query);
-    snprintf(ext, sizeof ext, "x-none\r\nSec-WebSocket-Protocol: bearer, %s", token);
-    c->conn = mg_connect_websocket_client_extensions("127.0.0.1", port, 0, err, sizeof err, path,
-                                                     NULL, ext, on_data, on_close, c);
-    if (!c->conn) {
-        pthread_cond_destroy(&c->cond);
-        pthread_mutex_destroy(&c->mu);
-        free(c);
-        return NULL;
-    }
-    return c;
-}
-
-static struct wsc *
-ws_open(const char *query, const char *token)
-{
-    return ws_open_at(st.http_port, query, token);
-}
-
-/* Index of the first message from `from` on holding every needle (NULL
- * ends the list), waiting up to timeout_ms; -1 when none came. */
-static int
-ws_wait(struct wsc *c, int from, int timeout_ms, const char *n1, const char *n2)
-{
-    int64_t deadline = tm_mono_ms() + timeout_ms;
-    int found = -1;
-
-    pthread_mutex_lock(&c->mu);
-    for (;;) {
-        for (int i = from; i < c->n && found < 0; i++)
-            if (strstr(c->msgs[i], n1) && (!n2 || strstr(c->msgs[i], n2)))
-                found = i;
-        if (found >= 0 || c->closed || tm_mono_ms() >= deadline)
-            break;
-        tm_cond_wait_until(&c->cond, &c->mu, deadline);
-    }
-    pthread_mutex_unlock(&c->mu);
-    return found;
-}
-
-static int
-ws_wait_close(struct wsc *c, int timeout_ms)
-{
-    int64_t deadline = tm_mono_ms() + timeout_ms;
-    int code;
-
-    pthread_mutex_lock(&c->mu);
-    while (c->close_code < 0 && !c->closed && tm_mono_ms() < deadline)
-        tm_cond_wait_until(&c->cond, &c->mu, deadline);
-    code = c->close_code;
-    pthread_mutex_unlock(&c->mu);
-    return code;
-}
-
-static void
-ws_free(struct wsc *c)
-{
-    if (!c)
-        return;
-    /* a close frame first: the server's answer ends the client's reading
-     * thread, which mg_close_connection would otherwise wait out */
-    mg_websocket_client_write(c->conn, MG_WEBSOCKET_OPCODE_CONNECTION_CLOSE, "\x03\xe8", 2);
-    pthread_mutex_lock(&c->mu);
-    for (int64_t deadline = tm_mono_ms() + 2000; !c->closed && tm_mono_ms() < deadline;)
-        tm_cond_wait_until(&c->cond, &c->mu, deadline);
-    pthread_mutex_unlock(&c->mu);
-    mg_close_connection(c->conn);
-    for (int i = 0; i < c->n; i++)
-        free(c->msgs[i]);
-    pthread_cond_destroy(&c->cond);
-    pthread_mutex_destroy(&c->mu);
-    free(c);
-}
+#include "tests/integration/ws_client.h"
 
 /* A store with a stocked product that tm-txn knows. */
 static void
@@ -173,6 +42,26 @@ static void
 id_needle(long long id, char *out, size_t size)
 {
     snprintf(out, size, "\"data\":{\"id\":%lld,", id);
+}
+
+/* The longest a sale of ids[0..n) (posted at posted[k]) took to reach c;
+ * asserts each came. */
+static int64_t
+worst_arrival(struct wsc *c, const long long *ids, const int64_t *posted, int n)
+{
+    int64_t worst = 0;
+
+    for (int k = 0; k < n; k++) {
+        char idn[64];
+        int i;
+
+        id_needle(ids[k], idn, sizeof idn);
+        i = ws_wait(c, 0, 5000, idn, NULL);
+        ck_assert_msg(i >= 0, "sale %d never came", k);
+        if (c->at_ms[i] - posted[k] > worst)
+            worst = c->at_ms[i] - posted[k];
+    }
+    return worst;
 }
 
 START_TEST(test_ws_sale_arrives_within_a_second)
@@ -649,7 +538,7 @@ metric(int port, const char *name)
 START_TEST(test_ws_slow_client_closed_fast_one_unharmed)
 {
     long long store, product, ids[150], slow_before;
-    int64_t posted[150], worst = 0;
+    int64_t posted[150], worst;
     struct wsc *fast;
     int stalled, n = 150;
 
@@ -666,16 +555,7 @@ START_TEST(test_ws_slow_client_closed_fast_one_unharmed)
         ids[k] = cash_sale(key, store, product);
         posted[k] = tm_mono_ms();
     }
-    for (int k = 0; k < n; k++) {
-        char idn[64];
-        int i;
-
-        id_needle(ids[k], idn, sizeof idn);
-        i = ws_wait(fast, 0, 5000, idn, NULL);
-        ck_assert_msg(i >= 0, "the fast client lost sale %d", k);
-        if (fast->at_ms[i] - posted[k] > worst)
-            worst = fast->at_ms[i] - posted[k];
-    }
+    worst = worst_arrival(fast, ids, posted, n);
     ck_assert_msg(worst < 1000, "the fast client waited %lld ms", (long long)worst);
     for (int64_t t0 = tm_mono_ms(); tm_mono_ms() - t0 < 5000; tm_sleep_ms(100))
         if (metric(st.gw_ops_port, "\ntm_gateway_ws_slow_closed_total ") > slow_before)
@@ -707,7 +587,7 @@ START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
 {
     enum { N_MAX = 200 };
     long long store, product, ids[N_MAX];
-    int64_t posted[N_MAX], worst = 0, t0;
+    int64_t posted[N_MAX], worst, t0;
     struct wsc *c;
     int n = 0;
 
@@ -724,16 +604,7 @@ START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
         posted[n] = tm_mono_ms();
         tm_sleep_ms(40);
     }
-    for (int k = 0; k < n; k++) {
-        char idn[64];
-        int i;
-
-        id_needle(ids[k], idn, sizeof idn);
-        i = ws_wait(c, 0, 5000, idn, NULL);
-        ck_assert_msg(i >= 0, "sale %d never came", k);
-        if (c->at_ms[i] - posted[k] > worst)
-            worst = c->at_ms[i] - posted[k];
-    }
+    worst = worst_arrival(c, ids, posted, n);
     resume_all();
     ck_assert_int_ge(n, 20);
     ck_assert_msg(worst < 800, "with tm-supplier stopped, a sale came after %lld ms",
