@@ -6,13 +6,20 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "common/buf.h"
+
+/* Pages kept below the caller's frame when a stack is given back: the
+ * madvise call's own frame lives there. */
+#define STACK_KEEP_PAGES 2
 
 /* 1 when every entry of a civetweb listening_ports list names an address
  * and none is the wildcard: a TechMart listener is never reachable on every
@@ -31,6 +38,38 @@ listen_explicit(const char *listen)
         p += n + (p[n] == ',');
     }
     return listen[0] != '\0';
+}
+
+void
+tm_stack_release(void)
+{
+    pthread_attr_t a;
+    void *low = NULL;
+    size_t size = 0;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
+
+    if (pthread_getattr_np(pthread_self(), &a) != 0)
+        return;
+    if (pthread_attr_getstack(&a, &low, &size) != 0)
+        low = NULL;
+    pthread_attr_destroy(&a);
+    if (!low)
+        return;
+    lo = ((uintptr_t)low + page - 1) & ~(page - 1);
+    hi = ((uintptr_t)__builtin_frame_address(0) & ~(page - 1)) - STACK_KEEP_PAGES * page;
+    if (hi > lo && hi - lo < size)
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* civetweb calls this in the worker thread that served conn, after closing
+ * it. The worker then waits for a connection of its own, in any order: the
+ * stack its deepest request touched would stay resident meanwhile, in
+ * every one of the gateway's two thousand workers. */
+static void
+closed(const struct mg_connection *conn)
+{
+    (void)conn;
+    tm_stack_release();
 }
 
 enum tm_code
@@ -76,6 +115,7 @@ tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *
     memset(&cb, 0, sizeof cb);
     memset(&init, 0, sizeof init);
     memset(&ed, 0, sizeof ed);
+    cb.connection_closed = closed;
     init.callbacks = &cb;
     init.user_data = user_data;
     init.configuration_options = opts;

@@ -33,6 +33,11 @@ TM_MUSTCHECK enum tm_code tm_http_start(const char *listen, int n_threads, const
 /* The stack size of the calling thread in bytes; 0 when unknown. */
 size_t tm_thread_stack_size(void);
 
+/* Gives the pages of the calling thread's stack below its current frame
+ * back to the kernel (MADV_DONTNEED: they read as zeros when touched
+ * again). tm_http_start's servers call it as each connection closes. */
+void tm_stack_release(void);
+
 /* Runs fn(arg) on a new thread of stack_size bytes and waits for it:
  * how tests and fuzz targets run code on a worker's stack. TM_INTERNAL when
  * the thread cannot start. */

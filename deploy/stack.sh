@@ -323,6 +323,10 @@ start_gateway() {
       TM_GATEWAY_THREADS="${TM_GATEWAY_THREADS:-256}" TM_GATEWAY_DB_URL="$DB_URL" \
       TM_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" TM_SQL_DIR="$ROOT/sql" \
       TM_JWT_SECRET_FILE="$RUN/secrets/jwt.key"
+    # glibc keeps a cache of freed blocks per thread (tcache); over the
+    # gateway's two thousand civetweb workers it held some 60 MiB that grew
+    # with each load test as more workers took turns (docs/benchmarks.md).
+    export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.tcache_count=0"
     start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
       "$BIN/tm-gateway"
   )

@@ -2,10 +2,14 @@
  * real civetweb worker thread has TM_HTTP_STACK_SIZE bytes, and JSON nested
  * far deeper than TM_JSON_DEPTH_MAX is refused on the part of it a decoder
  * may use (TM_DECODER_STACK_SIZE), before cJSON recurses. */
+#define _GNU_SOURCE /* pthread_getattr_np */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -50,6 +54,66 @@ START_TEST(test_civetweb_worker_has_tm_http_stack_size)
     mg_stop(ctx);
     mg_exit_library();
     ck_assert_uint_eq(worker_stack, TM_HTTP_STACK_SIZE);
+}
+END_TEST
+
+/* Touches about depth bytes of stack below the caller. */
+static __attribute__((noinline)) int
+touch_deep(size_t depth)
+{
+    volatile char pad[4096];
+
+    pad[0] = 1;
+    pad[sizeof pad - 1] = 1;
+    return depth > sizeof pad ? touch_deep(depth - sizeof pad) + pad[0] : pad[0];
+}
+
+/* Resident pages of the calling thread's stack from its low end up to 4
+ * pages under the caller's frame. */
+static __attribute__((noinline)) size_t
+resident_below(void)
+{
+    pthread_attr_t a;
+    void *low;
+    size_t size, n, resident = 0;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
+    unsigned char *vec;
+
+    ck_assert_int_eq(pthread_getattr_np(pthread_self(), &a), 0);
+    ck_assert_int_eq(pthread_attr_getstack(&a, &low, &size), 0);
+    pthread_attr_destroy(&a);
+    lo = ((uintptr_t)low + page - 1) & ~(page - 1);
+    hi = ((uintptr_t)__builtin_frame_address(0) & ~(page - 1)) - 4 * page;
+    n = (hi - lo) / page;
+    vec = calloc(n, 1);
+    ck_assert_int_eq(mincore((void *)lo, hi - lo, vec), 0);
+    for (size_t i = 0; i < n; i++)
+        resident += vec[i] & 1;
+    free(vec);
+    return resident;
+}
+
+static void
+release_deep(void *arg)
+{
+    size_t *pages = arg;
+
+    ck_assert_int_gt(touch_deep(128 * 1024), 0);
+    pages[0] = resident_below();
+    tm_stack_release();
+    pages[1] = resident_below();
+    ck_assert_int_gt(touch_deep(128 * 1024), 0); /* the stack still works */
+    pages[2] = resident_below();
+}
+
+START_TEST(test_stack_release_gives_back_the_pages_below)
+{
+    size_t pages[3] = {0, 0, 0};
+
+    ck_assert_int_eq(tm_run_on_stack(512 * 1024, release_deep, pages), TM_OK);
+    ck_assert_uint_ge(pages[0], 28); /* 128 KiB touched: 32 pages */
+    ck_assert_uint_le(pages[1], 1);  /* the calls' own frames at most */
+    ck_assert_uint_ge(pages[2], 28);
 }
 END_TEST
 
@@ -196,6 +260,7 @@ http_suite(void)
     TCase *tc = tcase_create("http");
 
     tcase_add_test(tc, test_civetweb_worker_has_tm_http_stack_size);
+    tcase_add_test(tc, test_stack_release_gives_back_the_pages_below);
     tcase_add_test(tc, test_listen_must_name_an_address);
     tcase_add_loop_test(tc, test_deep_json_refused_on_a_worker_stack, 0,
                         (int)(sizeof deep_levels / sizeof deep_levels[0]));
