@@ -3,6 +3,7 @@
  * idle connections; connecting happens outside the lock. */
 #include "common/db.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -166,6 +167,20 @@ connect_one(struct tm_db_pool *p, struct tm_err *err)
     return c;
 }
 
+/* Whether an idle connection is still open. One has nothing to read: what
+ * there is was sent by a server closing it (a restart's FATAL message, then
+ * the end of the stream). libpq's PQconsumeInput takes the message and
+ * keeps the connection's status OK until a read meets the end, so a
+ * connection is judged by its socket (no round trip); one that got a
+ * notice as well is closed too, a new connection's cost. */
+static int
+idle_intact(PGconn *c)
+{
+    struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+
+    return PQstatus(c) == CONNECTION_OK && p.fd >= 0 && poll(&p, 1, 0) == 0;
+}
+
 enum tm_code
 tm_db_acquire(struct tm_db_pool *p, int wait_ms, PGconn **out, struct tm_err *err)
 {
@@ -180,8 +195,8 @@ tm_db_acquire(struct tm_db_pool *p, int wait_ms, PGconn **out, struct tm_err *er
             PGconn *c = p->idle[--p->n_idle];
             pthread_mutex_unlock(&p->mu);
             /* A server that restarted closed this connection while it sat
-             * idle; reading what is pending (no round trip) tells. */
-            if (PQconsumeInput(c) && PQstatus(c) == CONNECTION_OK) {
+             * idle: it sent its FATAL, then closed. */
+            if (idle_intact(c)) {
                 *out = c;
                 return TM_OK;
             }

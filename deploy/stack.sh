@@ -8,7 +8,7 @@
 #   deploy/stack.sh down          stop everything this run folder started
 #   deploy/stack.sh status        one line per process
 #   deploy/stack.sh start SVC N   (re)start instance N of a daemon (SERVICES below) or the gateway
-#   deploy/stack.sh pg stop|start stop or start the stack's PostgreSQL alone
+#   deploy/stack.sh pg stop|start|restart  the stack's PostgreSQL alone (restart: fast, closing every session)
 #   deploy/stack.sh redis stop|start   the same for Redis
 #   deploy/stack.sh nginx reload  nginx with the settings now in the environment
 #   deploy/stack.sh events tail|replay [tm-events options]   inventory's event stream
@@ -523,7 +523,8 @@ cmd_pg() {
   case ${1:-} in
     stop) as_pg "$(pg_bin)/pg_ctl" -D "$RUN/pg" -m fast -w stop >/dev/null ;;
     start) start_postgres ;;
-    *) die "usage: stack.sh pg stop|start" ;;
+    restart) as_pg "$(pg_bin)/pg_ctl" -D "$RUN/pg" -m fast -w restart -l "$RUN/log/postgres.log" >/dev/null ;;
+    *) die "usage: stack.sh pg stop|start|restart" ;;
   esac
 }
 
@@ -567,5 +568,5 @@ case ${1:-} in
   down) cmd_down ;;
   status) cmd_status ;;
   start) shift; cmd_start "$@" ;;
-  *) echo "usage: $0 up|down|status|start SVC N|pg stop|start|redis stop|start|nginx reload|events tail|replay" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|start SVC N|pg stop|start|restart|redis stop|start|nginx reload|events tail|replay" >&2; exit 2 ;;
 esac

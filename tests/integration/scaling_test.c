@@ -244,6 +244,32 @@ START_TEST(test_database_down_is_503_then_recovers)
 }
 END_TEST
 
+/* PostgreSQL restarted under a running stack (a fast restart closes every
+ * session): the pooled connections it closed are never handed out, so no
+ * request after it fails and every instance is ready at the first ask. */
+START_TEST(test_database_restart_costs_no_request)
+{
+    struct resp r;
+
+    for (int i = 0; i < 20; i++) { /* every instance's pool holds idle connections */
+        ck_assert_int_eq(http("GET", "/api/v1/stores/1", NULL, &r), 0);
+        ck_assert_int_eq(r.status, 200);
+        resp_free(&r);
+    }
+    ck_assert_int_eq(sh("TM_RUN_DIR='%s' '%s/deploy/stack.sh' pg restart", st.run_dir, st.root), 0);
+    for (int i = 0; i < 40; i++) {
+        ck_assert_int_eq(http("GET", "/api/v1/stores/1", NULL, &r), 0);
+        ck_assert_msg(r.status == 200, "request %d after the restart: %d %s", i, r.status, r.body);
+        resp_free(&r);
+    }
+    for (int n = 1; n <= st.n_inventory; n++) {
+        ck_assert_int_eq(http_port(st.inv_ops_port + n - 1, "GET", "/health", NULL, "", &r), 0);
+        ck_assert_msg(r.status == 200, "inventory #%d after the restart: %s", n, r.body);
+        resp_free(&r);
+    }
+}
+END_TEST
+
 /* A daemon that dies does not take the API down: the other gateway serves
  * meanwhile, and the stack's supervisor (deploy/supervise.sh) starts the
  * dead one again, a new process that answers /health. */
@@ -286,6 +312,7 @@ scaling_suite(void)
     tcase_add_test(tc, test_post_to_hung_instance_is_504_and_not_replayed);
     tcase_add_test(tc, test_no_instance_up_is_503_and_not_ready);
     tcase_add_test(tc, test_database_down_is_503_then_recovers);
+    tcase_add_test(tc, test_database_restart_costs_no_request);
     tcase_add_test(tc, test_killed_gateway_is_restarted_by_the_supervisor);
     suite_add_tcase(s, tc);
     return s;
