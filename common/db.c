@@ -3,6 +3,7 @@
  * idle connections; connecting happens outside the lock. */
 #include "common/db.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -177,8 +178,17 @@ static int
 idle_intact(PGconn *c)
 {
     struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+    int n;
 
-    return PQstatus(c) == CONNECTION_OK && p.fd >= 0 && poll(&p, 1, 0) == 0;
+    if (PQstatus(c) != CONNECTION_OK || p.fd < 0)
+        return 0;
+    while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR)
+        ;
+    if (n != 0)
+        tm_log_info(NULL, "db.idle_closed",
+                    "note=\"the server closed it, or sent what an idle "
+                    "connection never gets\"");
+    return n == 0;
 }
 
 enum tm_code

@@ -326,7 +326,7 @@ start_gateway() {
     # glibc keeps a cache of freed blocks per thread (tcache); over the
     # gateway's two thousand civetweb workers it held some 60 MiB that grew
     # with each load test as more workers took turns (docs/benchmarks.md).
-    export GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.tcache_count=0"
+    export GLIBC_TUNABLES="glibc.malloc.tcache_count=0${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}" # yours win
     start_daemon "tm-gateway #$i" "$RUN/pid/gateway-$i.pid" "$RUN/log/gateway-$i.log" \
       "$BIN/tm-gateway"
   )

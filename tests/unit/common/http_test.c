@@ -15,6 +15,7 @@
 
 #include "common/http.h"
 #include "common/json.h"
+#include "common/time.h"
 
 #include "tests/unit/common/suites.h"
 
@@ -68,40 +69,62 @@ touch_deep(size_t depth)
     return depth > sizeof pad ? touch_deep(depth - sizeof pad) + pad[0] : pad[0];
 }
 
+static uintptr_t
+page_size(void)
+{
+    return (uintptr_t)sysconf(_SC_PAGESIZE);
+}
+
+/* The lowest address of the calling thread's stack. */
+static uintptr_t
+stack_low(void)
+{
+    pthread_attr_t a;
+    void *low;
+    size_t size;
+
+    ck_assert_int_eq(pthread_getattr_np(pthread_self(), &a), 0);
+    ck_assert_int_eq(pthread_attr_getstack(&a, &low, &size), 0);
+    pthread_attr_destroy(&a);
+    return ((uintptr_t)low + page_size() - 1) & ~(page_size() - 1);
+}
+
+/* Resident pages in [lo, hi), both page-aligned. */
+static size_t
+resident(uintptr_t lo, uintptr_t hi)
+{
+    size_t n = (hi - lo) / page_size(), count = 0;
+    unsigned char *vec = calloc(n, 1);
+
+    ck_assert_int_eq(mincore((void *)lo, hi - lo, vec), 0);
+    for (size_t i = 0; i < n; i++)
+        count += vec[i] & 1;
+    free(vec);
+    return count;
+}
+
 /* Resident pages of the calling thread's stack from its low end up to 4
  * pages under the caller's frame. */
 static __attribute__((noinline)) size_t
 resident_below(void)
 {
-    pthread_attr_t a;
-    void *low;
-    size_t size, n, resident = 0;
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), lo, hi;
-    unsigned char *vec;
-
-    ck_assert_int_eq(pthread_getattr_np(pthread_self(), &a), 0);
-    ck_assert_int_eq(pthread_attr_getstack(&a, &low, &size), 0);
-    pthread_attr_destroy(&a);
-    lo = ((uintptr_t)low + page - 1) & ~(page - 1);
-    hi = ((uintptr_t)__builtin_frame_address(0) & ~(page - 1)) - 4 * page;
-    n = (hi - lo) / page;
-    vec = calloc(n, 1);
-    ck_assert_int_eq(mincore((void *)lo, hi - lo, vec), 0);
-    for (size_t i = 0; i < n; i++)
-        resident += vec[i] & 1;
-    free(vec);
-    return resident;
+    return resident(stack_low(),
+                    ((uintptr_t)__builtin_frame_address(0) & ~(page_size() - 1)) - 4 * page_size());
 }
 
 static void
 release_deep(void *arg)
 {
     size_t *pages = arg;
+    volatile char canary[256];
 
+    memset((char *)canary, 0x5a, sizeof canary);
     ck_assert_int_gt(touch_deep(128 * 1024), 0);
     pages[0] = resident_below();
     tm_stack_release();
     pages[1] = resident_below();
+    for (size_t i = 0; i < sizeof canary; i++) /* the caller's frame is intact */
+        ck_assert_int_eq(canary[i], 0x5a);
     ck_assert_int_gt(touch_deep(128 * 1024), 0); /* the stack still works */
     pages[2] = resident_below();
 }
@@ -111,9 +134,65 @@ START_TEST(test_stack_release_gives_back_the_pages_below)
     size_t pages[3] = {0, 0, 0};
 
     ck_assert_int_eq(tm_run_on_stack(512 * 1024, release_deep, pages), TM_OK);
-    ck_assert_uint_ge(pages[0], 28); /* 128 KiB touched: 32 pages */
+    ck_assert_uint_ge(pages[0], 24); /* 128 KiB touched: 32 pages */
     ck_assert_uint_le(pages[1], 1);  /* the calls' own frames at most */
-    ck_assert_uint_ge(pages[2], 28);
+    ck_assert_uint_ge(pages[2], 24);
+}
+END_TEST
+
+/* The worker's stack under its handler's frame (less 2 pages), and the
+ * pages of it resident when the handler answered. */
+static _Atomic uintptr_t deep_lo, deep_hi;
+static _Atomic size_t deep_before;
+
+static int
+h_deep(struct mg_connection *conn, void *arg)
+{
+    uintptr_t hi = ((uintptr_t)__builtin_frame_address(0) & ~(page_size() - 1)) - 2 * page_size();
+
+    (void)arg;
+    ck_assert_int_gt(touch_deep(48 * 1024), 0);
+    deep_lo = stack_low();
+    deep_before = resident(deep_lo, hi);
+    deep_hi = hi;
+    tm_http_reply(conn, 200, "text/plain", "", "ok", 2);
+    return 200;
+}
+
+START_TEST(test_worker_stack_given_back_when_its_connection_closes)
+{
+    struct mg_context *ctx = NULL;
+    struct mg_server_port port;
+    struct sockaddr_in sa;
+    struct tm_err e;
+    char buf[512];
+    size_t after = SIZE_MAX;
+    int fd;
+
+    mg_init_library(0);
+    ck_assert_int_eq(tm_http_start("127.0.0.1:0", 2, NULL, NULL, &ctx, &e), TM_OK);
+    mg_set_request_handler(ctx, "/", h_deep, NULL);
+    ck_assert_int_eq(mg_get_server_ports(ctx, 1, &port), 1);
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port.port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_gt(write(fd, "GET / HTTP/1.0\r\n\r\n", 18), 0);
+    while (read(fd, buf, sizeof buf) > 0) /* HTTP/1.0: the server closes */
+        ;
+    close(fd);
+    /* the worker gives its stack back just after it closes the connection */
+    for (int i = 0; i < 100 && after > 1; i++) {
+        after = resident(deep_lo, deep_hi);
+        if (after > 1)
+            tm_sleep_ms(10);
+    }
+    mg_stop(ctx);
+    mg_exit_library();
+    ck_assert_uint_ge(deep_before, 8); /* 48 KiB touched under the frame */
+    ck_assert_uint_le(after, 1);
 }
 END_TEST
 
@@ -261,6 +340,7 @@ http_suite(void)
 
     tcase_add_test(tc, test_civetweb_worker_has_tm_http_stack_size);
     tcase_add_test(tc, test_stack_release_gives_back_the_pages_below);
+    tcase_add_test(tc, test_worker_stack_given_back_when_its_connection_closes);
     tcase_add_test(tc, test_listen_must_name_an_address);
     tcase_add_loop_test(tc, test_deep_json_refused_on_a_worker_stack, 0,
                         (int)(sizeof deep_levels / sizeof deep_levels[0]));
