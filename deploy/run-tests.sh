@@ -13,6 +13,12 @@ MODE=${MODE:-release}
 LOG=$(mktemp /tmp/tm-test-output.XXXXXX)
 passed=0
 failed=0
+failures=() # one line per failure, repeated above the closing count: CI shows only the end
+
+fail() { # fail WHAT: counts one failure and remembers what it was
+  failed=$((failed + 1))
+  failures+=("$1")
+}
 
 if [ "$MODE" = asan ]; then
   # Leaks are reported at exit; Check runs each test in a child process.
@@ -41,12 +47,13 @@ run() { # run NAME CMD...: runs a test binary, keeps its output, counts it
   grep -E '^[0-9]+%: Checks: |:[FE]:|^note: ' "$out"
   if ! grep -qE '^[0-9]+%: Checks: ' "$out"; then
     echo "$name did not finish (exit $rc); its output:"; tail -n 40 "$out"
-    failed=$((failed + 1))
+    fail "$name did not finish (exit $rc)"
   elif [ $rc -ne 0 ] && ! grep -qE ':[FE]:' "$out"; then
     echo "$name exited $rc after its tests (sanitizer report?):"; grep -E 'ERROR|SUMMARY|runtime error' "$out" | head -20
-    failed=$((failed + 1))
+    fail "$name exited $rc after its tests"
   fi
   count "$out"
+  while read -r line; do failures+=("$name: $line"); done < <(grep -E ':[FE]:' "$out" | cut -c1-400)
   cat "$out" >>"$LOG"
   rm -f "$out"
 }
@@ -69,7 +76,7 @@ fuzz() { # fuzz NAME TARGET [CORPUS]
     passed=$((passed + 1))
   else
     echo "fuzz: FAILED"; tail -n 30 "$log"
-    failed=$((failed + 1))
+    fail "fuzz ($1)"
   fi
   rm -rf "$dir" "$log"
 }
@@ -91,7 +98,7 @@ if make --no-print-directory fuzz >/tmp/tm-fuzz-build.log 2>&1; then
   fuzz "events as tm-alerts reads them" build/fuzz/alerts-events-fuzz tests/fuzz/alerts-events-corpus
 else
   echo "fuzz: the targets did not build"; tail -n 20 /tmp/tm-fuzz-build.log
-  failed=$((failed + 1))
+  fail "fuzz: the targets did not build"
 fi
 rm -f /tmp/tm-fuzz-build.log
 
@@ -115,7 +122,7 @@ stop_stack() {
   if [ "$MODE" = asan ] && grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$RUN"/log/*.log >/dev/null 2>&1; then
     echo "sanitizer reports in the daemons' logs:"
     grep -hE -A12 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$RUN"/log/*.log | head -60
-    failed=$((failed + 1))
+    fail "sanitizer reports in the daemons' logs"
   fi
   if [ -d "$RUN/web-shots" ]; then
     rm -rf "$ROOT/build/web-shots" && mkdir -p "$ROOT/build" && cp -r "$RUN/web-shots" "$ROOT/build/web-shots"
@@ -168,13 +175,13 @@ export TM_GATEWAY_WS_QUEUE=16 TM_GATEWAY_WS_CLIENTS=64
 
 echo "== integration (stack in $RUN, ports $base+)"
 if [ -z "$base" ]; then
-  echo "no free port block found"; failed=$((failed + 1))
+  echo "no free port block found"; fail "no free port block found"
 elif ! TM_RUN_DIR=$RUN TM_PORT_BASE=$base TM_HTTP_PORT=$((base + 99)) \
      SCALE="inventory=2 gateway=2 analytics=2 txn=2 supplier=2 alerts=2" TM_DEADLINE_MS=1500 TM_GATEWAY_THREADS=64 BIN=$BIN \
      "$ROOT/deploy/stack.sh" up >"$RUN/up.log" 2>&1; then
   echo "the test stack did not start:"; tail -n 20 "$RUN/up.log"
   for f in "$RUN"/log/*.log; do echo "--- $f"; tail -n 5 "$f"; done
-  failed=$((failed + 1))
+  fail "the test stack did not start"
 else
   TM_DEADLINE_MS=1500 \
   TM_TEST_HTTP_PORT=$((base + 99)) TM_TEST_GW_OPS_PORT=$((base + 41)) \
@@ -205,11 +212,12 @@ web_tests() {
     grep -E '^# web: ' "$out"
     if [ -z "$p" ] || [ -z "$n" ]; then
       echo "$(basename "$f") did not finish (exit $rc); its output:"; tail -n 40 "$out"
-      failed=$((failed + 1))
+      fail "web: $(basename "$f") did not finish (exit $rc)"
     else
       passed=$((passed + p))
       failed=$((failed + n))
       [ "$n" -eq 0 ] || grep -vE '^# (screenshot|web:) ' "$out" | head -n 120
+      while read -r line; do failures+=("web: $(basename "$f"): $line"); done < <(grep -E '^[[:space:]]*not ok ' "$out" | sed -E 's/^[[:space:]]+//')
     fi
     rm -f "$out"
   done
@@ -235,12 +243,16 @@ stop_as_printed() {
   if [ -n "$cmd" ] && [ "$out" = "stack: stopped (data kept in $RUN)" ] && [ -z "$left" ]; then
     echo "stopped by the printed command"; passed=$((passed + 1))
   else
-    echo "FAILED: printed '$out'; still running:${left:- none}"; failed=$((failed + 1))
+    echo "FAILED: printed '$out'; still running:${left:- none}"; fail "the stop command as printed"
   fi
 }
 [ -f "$RUN/up.log" ] && grep -q '^  Stop:' "$RUN/up.log" && stop_as_printed
 
 stop_stack
 rm -f "$LOG"
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "== what failed"
+  printf '%s\n' "${failures[@]}"
+fi
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
