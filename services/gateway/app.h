@@ -55,6 +55,7 @@ struct gw_cfg {
     int overview_deadline_ms;       /* each daemon's time to answer for the dashboard overview */
     int read_cache_entries;         /* product answers kept (readcache.h); 0: no cache */
     int read_cache_bytes;           /* bytes of product answers kept at most */
+    int token_cache_entries;        /* verified tokens kept (tokcache.h); 0: none */
 };
 
 struct gw_app {
@@ -80,6 +81,7 @@ struct gw_app {
     struct gw_push *push;          /* news from the other gateways (push.h); set before serving */
     struct gw_revset *revset;      /* the revocations, while push is healthy (revset.h) */
     struct gw_leases *leases;      /* leased shares of the request limits (lease.h) */
+    struct gw_tokcache *tokcache;  /* tokens verified before (tokcache.h); NULL: none */
 };
 
 #endif

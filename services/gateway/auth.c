@@ -14,6 +14,7 @@
 #include "common/time.h"
 
 #include "services/gateway/store.h"
+#include "services/gateway/tokcache.h"
 #include "services/gateway/token.h"
 #include "services/gateway/wsmsg.h"
 
@@ -98,15 +99,20 @@ gw_authenticate_token(const struct gw_app *app, const char *token, struct gw_pri
                       struct tm_err *err)
 {
     struct gw_claims c;
+    size_t len = strnlen(token, GW_TOKEN_MAX + 1);
+    int64_t now_s = tm_now_ms() / 1000;
     enum tm_code rc;
 
+    if (gw_tokcache_get(app->tokcache, token, len, now_s, p))
+        return TM_OK;
     anonymous(p);
-    rc = gw_token_verify(token, app->key, app->key_len, tm_now_ms() / 1000, &c, err);
+    rc = gw_token_verify(token, app->key, app->key_len, now_s, &c, err);
     if (rc != TM_OK)
         return rc;
     gw_principal_from_claims(&c, p);
     if (!p->known_role)
         return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token has an unknown role");
+    gw_tokcache_put(app->tokcache, token, len, p);
     return TM_OK;
 }
 

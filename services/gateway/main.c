@@ -28,6 +28,7 @@
 #include "services/gateway/readcache_fresh.h"
 #include "services/gateway/revoke.h"
 #include "services/gateway/revset.h"
+#include "services/gateway/tokcache.h"
 #include "services/gateway/token.h"
 #include "services/gateway/ws.h"
 
@@ -120,6 +121,11 @@ static const struct tm_cfg_opt gw_opts[] = {
      "read goes to tm-inventory"},
     {"read-cache-bytes", "TM_READ_CACHE_BYTES", TM_CFG_INT, F(read_cache_bytes), 0, 4096,
      1073741824, "67108864", 0, "bytes of product answers the gateway keeps at most"},
+    {"token-cache-entries", "TM_TOKEN_CACHE_ENTRIES", TM_CFG_INT, F(token_cache_entries), 0, 0,
+     1048576, "4096", 0,
+     "access tokens the gateway keeps once verified, with what they say (a token seen again "
+     "needs no HMAC; expiry and revocation are checked on every request); 0: every request's "
+     "token is verified"},
 };
 #undef F
 #undef S
@@ -214,6 +220,10 @@ main(int argc, char **argv)
     status = 1;
     app.revset = gw_revset_new();
     app.leases = gw_leases_new();
+    if (cfg.token_cache_entries > 0 && !(app.tokcache = gw_tokcache_new(cfg.token_cache_entries))) {
+        tm_log_error(NULL, "start", "error=\"cannot allocate the token cache\"");
+        goto out;
+    }
     if (gw_push_new(cfg.redis_url, &app.push, &err) != TM_OK ||
         gw_revoke_push_init(&app, &err) != TM_OK ||
         gw_rcf_new(&app, &app.readcache, &err) != TM_OK || gw_push_start(app.push, &err) != TM_OK) {
@@ -260,6 +270,7 @@ out:
     gw_rcf_free(app.readcache);
     gw_revset_free(app.revset);
     gw_leases_free(app.leases);
+    gw_tokcache_free(app.tokcache);
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)
         tm_bus_client_free(app.bus[d]);
     tm_redis_pool_free(app.redis);
