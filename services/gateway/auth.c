@@ -1,6 +1,8 @@
 /* services/gateway/auth.c — credentials to principal, principal to verdict.
- * Runs on every API request: a token costs one HMAC, an API key one indexed
- * lookup (keys can be disabled at any moment, so they are not cached). */
+ * Runs on every API request: a token costs one HMAC the first time this
+ * gateway sees it (tokcache.h) and a lookup in memory after, an API key one
+ * indexed lookup (keys can be disabled at any moment, so they are not
+ * cached). */
 #include "services/gateway/auth.h"
 
 #include <stdio.h>
@@ -112,7 +114,7 @@ gw_authenticate_token(const struct gw_app *app, const char *token, struct gw_pri
     gw_principal_from_claims(&c, p);
     if (!p->known_role)
         return tm_err_set(err, TM_UNAUTHENTICATED, "Authorization", "token has an unknown role");
-    gw_tokcache_put(app->tokcache, token, len, p);
+    gw_tokcache_put(app->tokcache, token, len, c.iat, p);
     return TM_OK;
 }
 

@@ -37,10 +37,11 @@ struct gw_principal {
 TM_MUSTCHECK enum tm_code gw_authenticate(const struct gw_app *app, struct mg_connection *conn,
                                           struct gw_principal *p, struct tm_err *err);
 
-/* Fills *p from an access token given otherwise than in a header (a
- * WebSocket upgrade's subprotocols): its form, signature, expiry and role, as for
- * the header. TM_UNAUTHENTICATED (field "Authorization") when it fails.
- * Revocation is the caller's check (gw_revoke_check_db). */
+/* Fills *p from an access token (the header's, or a WebSocket upgrade's
+ * subprotocols'): its form, signature, expiry and role; a token this
+ * gateway verified before is taken from its cache (tokcache.h), its expiry
+ * and issue time checked again. TM_UNAUTHENTICATED (field "Authorization")
+ * when it fails. Revocation is the caller's check (gw_revoke_check_db). */
 TM_MUSTCHECK enum tm_code gw_authenticate_token(const struct gw_app *app, const char *token,
                                                 struct gw_principal *p, struct tm_err *err);
 

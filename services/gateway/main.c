@@ -122,10 +122,10 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"read-cache-bytes", "TM_READ_CACHE_BYTES", TM_CFG_INT, F(read_cache_bytes), 0, 4096,
      1073741824, "67108864", 0, "bytes of product answers the gateway keeps at most"},
     {"token-cache-entries", "TM_TOKEN_CACHE_ENTRIES", TM_CFG_INT, F(token_cache_entries), 0, 0,
-     1048576, "4096", 0,
-     "access tokens the gateway keeps once verified, with what they say (a token seen again "
-     "needs no HMAC; expiry and revocation are checked on every request); 0: every request's "
-     "token is verified"},
+     65536, "4096", 0,
+     "access tokens the gateway keeps once verified, with what they say, ~2.8 KB each (a token "
+     "seen again needs no HMAC; expiry and revocation are checked on every request); 0: every "
+     "request's token is verified"},
 };
 #undef F
 #undef S

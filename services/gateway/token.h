@@ -15,6 +15,7 @@
 
 #include "proto/limits.h"
 
+#define GW_TOKEN_SKEW_S 30           /* seconds a token's iat may be ahead of our clock */
 #define GW_TOKEN_MAX 2048            /* bytes of an encoded access token */
 #define GW_STORES_MAX 64             /* stores a scoped principal may hold */
 #define GW_JTI_MAX 32                /* token id: 128 random bits, hex */

@@ -4,6 +4,7 @@
  * and refused; many threads reading and replacing slots never see a
  * principal that is not the one its token gave. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,14 +54,19 @@ START_TEST(test_kept_until_expiry)
     token_for(7, 1000, 1900, tok, sizeof tok);
     principal_for(7, 1900, &in);
     ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1500, &out), 0);
-    gw_tokcache_put(c, tok, strlen(tok), &in);
+    gw_tokcache_put(c, tok, strlen(tok), 1000, &in);
     ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1500, &out), 1);
     ck_assert_str_eq(out.env.id, "user:7");
     ck_assert_int_eq(out.user_id, 7);
     ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1899, &out), 1);
     ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1900, &out), 0); /* expired */
+    ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1500, &out), 0); /* and wiped */
+    /* issued more than GW_TOKEN_SKEW_S ahead of the clock (it went back) */
+    gw_tokcache_put(c, tok, strlen(tok), 1500 + GW_TOKEN_SKEW_S + 1, &in);
+    ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1500, &out), 0);
+    ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1501, &out), 1);
     ck_assert_int_eq(gw_tokcache_get(NULL, tok, strlen(tok), 1500, &out), 0);
-    gw_tokcache_put(NULL, tok, strlen(tok), &in); /* no-op */
+    gw_tokcache_put(NULL, tok, strlen(tok), 1000, &in); /* no-op */
     gw_tokcache_free(c);
     gw_tokcache_free(NULL);
     ck_assert_ptr_null(gw_tokcache_new(0));
@@ -76,19 +82,22 @@ START_TEST(test_other_bytes_are_not_a_hit)
 
     token_for(7, 1000, 1900, tok, sizeof tok);
     principal_for(7, 1900, &in);
-    gw_tokcache_put(c, tok, strlen(tok), &in);
+    gw_tokcache_put(c, tok, strlen(tok), 1000, &in);
     /* one byte of the payload changed: the same slot, not the same token */
     snprintf(other, sizeof other, "%s", tok);
     other[40] = other[40] == 'A' ? 'B' : 'A';
     ck_assert_int_eq(gw_tokcache_get(c, other, strlen(other), 1500, &out), 0);
-    /* a prefix of it */
+    /* one byte of the payload taken out: the same slot (the same last
+     * characters), a shorter token */
     n = strlen(tok) - 1;
-    snprintf(other, sizeof other, "%.*s", (int)n, tok);
+    snprintf(other, sizeof other, "%.40s%s", tok, tok + 41);
+    ck_assert_uint_eq(strlen(other), n);
     ck_assert_int_eq(gw_tokcache_get(c, other, n, 1500, &out), 0);
+    ck_assert_int_eq(gw_tokcache_get(c, tok, strlen(tok), 1500, &out), 1); /* still kept */
     /* a token longer than a slot holds is never kept */
     memset(longer, 'a', sizeof longer - 1);
     longer[sizeof longer - 1] = '\0';
-    gw_tokcache_put(c, longer, strlen(longer), &in);
+    gw_tokcache_put(c, longer, strlen(longer), 1000, &in);
     ck_assert_int_eq(gw_tokcache_get(c, longer, strlen(longer), 1500, &out), 0);
     gw_tokcache_free(c);
 }
@@ -118,6 +127,14 @@ START_TEST(test_authenticate_keeps_and_refuses)
         ck_assert_int_eq(p.stores[0], 11);
     }
     ck_assert_int_eq(gw_tokcache_get(app.tokcache, tok, strlen(tok), now, &p), 1);
+    /* the second use was the cache's: with the key changed, the kept token
+     * still passes and a new one signed with the old key does not */
+    app.key[0] ^= 1;
+    ck_assert_int_eq(gw_authenticate_token(&app, tok, &p, &e), TM_OK);
+    ck_assert_str_eq(p.env.id, "user:11");
+    token_for(13, now, now + 600, forged, sizeof forged);
+    ck_assert_int_eq(gw_authenticate_token(&app, forged, &p, &e), TM_UNAUTHENTICATED);
+    app.key[0] ^= 1;
     /* another user's payload with the kept token's signature */
     token_for(12, now, now + 600, forged, sizeof forged);
     dot = strrchr(forged, '.');
@@ -134,12 +151,12 @@ START_TEST(test_authenticate_keeps_and_refuses)
 END_TEST
 
 #define THREADS 4
-#define TOKENS 8
+#define TOKENS 200 /* in 64 slots: many share one */
 
 struct race {
     char tok[TOKENS][GW_TOKEN_MAX];
     struct gw_tokcache *c;
-    int wrong;
+    _Atomic int wrong;
 };
 
 static void *
@@ -149,16 +166,16 @@ race_thread(void *arg)
     struct gw_principal in, out;
     char want[32];
 
-    for (int i = 0; i < 20000; i++) {
+    for (int i = 0; i < 40000; i++) {
         int t = i % TOKENS;
 
         if (gw_tokcache_get(r->c, r->tok[t], strlen(r->tok[t]), 1500, &out)) {
             snprintf(want, sizeof want, "user:%d", t);
             if (strcmp(out.env.id, want) != 0 || out.user_id != t)
-                __atomic_add_fetch(&r->wrong, 1, __ATOMIC_RELAXED);
+                atomic_fetch_add(&r->wrong, 1);
         } else {
             principal_for(t, 1900, &in);
-            gw_tokcache_put(r->c, r->tok[t], strlen(r->tok[t]), &in);
+            gw_tokcache_put(r->c, r->tok[t], strlen(r->tok[t]), 1000, &in);
         }
     }
     return NULL;
@@ -168,16 +185,19 @@ START_TEST(test_threads_see_whole_entries)
 {
     static struct race r;
     pthread_t th[THREADS];
+    int wrong;
 
-    memset(&r, 0, sizeof r);
-    r.c = gw_tokcache_new(64); /* 8 tokens in 64 slots: some share one */
+    memset(r.tok, 0, sizeof r.tok);
+    atomic_store(&r.wrong, 0);
+    r.c = gw_tokcache_new(64);
     for (int t = 0; t < TOKENS; t++)
         token_for(t, 1000, 1900, r.tok[t], sizeof r.tok[t]);
     for (int i = 0; i < THREADS; i++)
         ck_assert_int_eq(pthread_create(&th[i], NULL, race_thread, &r), 0);
     for (int i = 0; i < THREADS; i++)
         pthread_join(th[i], NULL);
-    ck_assert_int_eq(r.wrong, 0);
+    wrong = atomic_load(&r.wrong);
+    ck_assert_int_eq(wrong, 0);
     gw_tokcache_free(r.c);
 }
 END_TEST
