@@ -274,17 +274,17 @@ limit(const struct gw_app *app, struct call *c, struct tm_err *err)
         snprintf(l[n].key, sizeof l[n].key, "rl:anon:%s", c->addr);
         l[n++].per_window = app->anon_limit;
     }
-    if (p->user_id) {
+    if ((rc = check_memory(app, c, l, n, err)) == TM_OK)
+        return TM_OK;
+    if (rc != TM_NOTFOUND)
+        return rc;
+    if (p->user_id) { /* Redis' copy of the revocations: the keys this token could be under */
         snprintf(uid, sizeof uid, "%lld", (long long)p->user_id);
         gw_revoke_key("user", uid, revoked[n_rev++], GW_REVOKE_KEY_MAX);
         gw_revoke_key("jti", p->env.token_id, revoked[n_rev++], GW_REVOKE_KEY_MAX);
         if (p->env.session_id[0])
             gw_revoke_key("sid", p->env.session_id, revoked[n_rev++], GW_REVOKE_KEY_MAX);
     }
-    if ((rc = check_memory(app, c, l, n, err)) == TM_OK)
-        return TM_OK;
-    if (rc != TM_NOTFOUND)
-        return rc;
     r = tm_redis_pool_get(app->redis, 1000);
     rc = r ? check_redis(app, r, c, l, n, rev, n_rev, err) : TM_UNAVAIL;
     tm_redis_pool_put(app->redis, r);
