@@ -82,6 +82,11 @@ gw_keys_load(struct gw_app *app, struct tm_err *err)
         app->key_len = n;
         return TM_OK;
     }
+    if (!cfg->jwt_secret_file[0])
+        return tm_err_set(err, TM_INVALID, "jwt-secret-file",
+                          "no signing key: set TM_JWT_SECRET (32-%zu bytes) or TM_JWT_SECRET_FILE "
+                          "(a file created at first start when absent)",
+                          sizeof app->key);
     if (access(cfg->jwt_secret_file, F_OK) != 0 && create_key(cfg->jwt_secret_file, err) != TM_OK)
         return err ? err->code : TM_UNAVAIL;
     return read_key(cfg->jwt_secret_file, app, err);

@@ -84,7 +84,9 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"jwt-secret", "TM_JWT_SECRET", TM_CFG_STR, F(jwt_secret), S(jwt_secret), 0, 0, "", 1,
      "token signing key (32+ bytes); empty: use jwt-secret-file"},
     {"jwt-secret-file", "TM_JWT_SECRET_FILE", TM_CFG_STR, F(jwt_secret_file), S(jwt_secret_file), 0,
-     0, "jwt.key", 0, "signing key file, created (mode 0600) at first start when absent"},
+     0, "", 0,
+     "signing key file, created (mode 0600) at first start when absent; one of jwt-secret and "
+     "this is needed (no default: a key is never made where nobody looks for it)"},
     {"access-ttl", "TM_ACCESS_TTL_S", TM_CFG_INT, F(access_ttl_s), 0, 30, 86400, "900", 0,
      "access token lifetime, seconds"},
     {"refresh-ttl", "TM_REFRESH_TTL_S", TM_CFG_INT, F(refresh_ttl_s), 0, 60, 31536000, "2592000", 0,

@@ -56,6 +56,23 @@ case_down_with_stale_or_missing_pid_files() {
   rm -rf "$run"
 }
 
+# A gateway given no signing key (neither TM_JWT_SECRET nor
+# TM_JWT_SECRET_FILE) refuses to start, says why, and makes no key file in
+# its working directory (a repository, a shared folder).
+case_gateway_without_a_key_refuses_to_start() {
+  local dir out rc bin=${BIN:-bin}
+  case $bin in /*) ;; *) bin=$ROOT/$bin ;; esac
+  dir=$(mktemp -d /tmp/tm-stack-test.XXXXXX)
+  out=$(cd "$dir" && env -u TM_JWT_SECRET -u TM_JWT_SECRET_FILE \
+    timeout 20 "$bin/tm-gateway" 2>&1 </dev/null)
+  rc=$?
+  [ $rc -ne 0 ] || fail gw_key_exit "tm-gateway without a key exited 0"
+  grep -q 'no signing key' <<<"$out" || fail gw_key_says "tm-gateway printed: ${out:0:300}"
+  [ -z "$(ls -A "$dir")" ] || fail gw_key_file "tm-gateway left in its folder: $(ls -A "$dir")"
+  rm -rf "$dir"
+}
+
 run_case case_down_waits_for_a_daemon_that_removes_its_pid_file
 run_case case_down_with_stale_or_missing_pid_files
+run_case case_gateway_without_a_key_refuses_to_start
 summary
