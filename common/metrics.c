@@ -1,13 +1,15 @@
-/* common/metrics.c — the registry. Series are few (routes × statuses) and
- * created early, so lookup is a linear scan under a mutex only on creation
- * paths; callers on hot paths keep the pointer or accept one scan per
- * request over at most TM_METRICS_MAX short strings. */
+/* common/metrics.c — the registry. Series are only ever added (routes ×
+ * methods × statuses, up to TM_METRICS_MAX), so a lookup reads a hash index
+ * of (name, labels) without a lock: a request costs the same with 20 series
+ * as with a thousand. Adding takes the mutex. */
 #include "common/metrics.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "common/hash.h"
 
 /* Request durations in seconds, Prometheus' convention; upper bounds in µs. */
 static const int64_t bucket_us[] = {500,    1000,   2500,   5000,    10000,   25000,  50000,
@@ -28,31 +30,60 @@ static struct {
     pthread_mutex_t mu;
     struct tm_metric series[TM_METRICS_MAX];
     _Atomic int n; /* published after the series is filled in */
-} reg = {PTHREAD_MUTEX_INITIALIZER, {{0}}, 0};
+    /* open addressing, twice as many slots as series (a probe always meets
+     * an empty one): series index + 1, 0 for empty; set once, after the
+     * series is filled in */
+    _Atomic int index[2 * TM_METRICS_MAX];
+} reg = {PTHREAD_MUTEX_INITIALIZER, {{0}}, 0, {0}};
+#define INDEX_MASK (2 * TM_METRICS_MAX - 1)
+
+static uint32_t
+key_hash(const char *name, const char *labels)
+{
+    /* the name's hash, a separator byte, then the labels' */
+    return tm_fnv32((tm_fnv32(TM_FNV32_INIT, name) ^ 0xffu) * 16777619u, labels);
+}
+
+/* The series (name, labels), or NULL with *slot the empty index slot where
+ * it would go. */
+static struct tm_metric *
+find(uint32_t h, const char *name, const char *labels, uint32_t *slot)
+{
+    for (uint32_t i = h & INDEX_MASK;; i = (i + 1) & INDEX_MASK) {
+        int v = atomic_load_explicit(&reg.index[i], memory_order_acquire);
+        struct tm_metric *m;
+
+        if (v == 0) {
+            *slot = i;
+            return NULL;
+        }
+        m = &reg.series[v - 1];
+        if (strcmp(m->name, name) == 0 && strcmp(m->labels, labels) == 0)
+            return m;
+    }
+}
 
 struct tm_metric *
 tm_metric(enum tm_metric_kind kind, const char *name, const char *help, const char *labels)
 {
-    struct tm_metric *m = NULL;
-    int n = atomic_load(&reg.n);
+    uint32_t h = key_hash(name, labels), slot;
+    struct tm_metric *m = find(h, name, labels, &slot);
+    int n;
 
-    for (int i = 0; i < n; i++)
-        if (strcmp(reg.series[i].name, name) == 0 && strcmp(reg.series[i].labels, labels) == 0)
-            return &reg.series[i];
+    if (m)
+        return m;
     if (strlen(name) >= TM_METRIC_NAME_MAX || strlen(labels) >= TM_METRIC_LABELS_MAX)
         return NULL;
     pthread_mutex_lock(&reg.mu);
     n = atomic_load(&reg.n);
-    for (int i = 0; i < n; i++)
-        if (strcmp(reg.series[i].name, name) == 0 && strcmp(reg.series[i].labels, labels) == 0)
-            m = &reg.series[i];
-    if (!m && n < TM_METRICS_MAX) {
+    if (!(m = find(h, name, labels, &slot)) && n < TM_METRICS_MAX) {
         m = &reg.series[n];
         m->kind = kind;
         snprintf(m->name, sizeof m->name, "%s", name);
         snprintf(m->labels, sizeof m->labels, "%s", labels);
         m->help = help;
         atomic_store(&reg.n, n + 1);
+        atomic_store_explicit(&reg.index[slot], n + 1, memory_order_release);
     }
     pthread_mutex_unlock(&reg.mu);
     return m;

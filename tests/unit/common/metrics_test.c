@@ -1,5 +1,8 @@
 /* tests/unit/common/metrics_test.c — counters, gauges and histograms render
- * in the Prometheus text format with the values put in. */
+ * in the Prometheus text format with the values put in; every series made is
+ * found again, from any thread, up to a full registry. */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/metrics.h"
@@ -53,6 +56,72 @@ START_TEST(test_metrics_refuse_oversized_names)
 }
 END_TEST
 
+/* Many threads finding and creating the same series at once: each (name,
+ * labels) is one series, whichever thread made it. */
+#define RACE_THREADS 4
+#define RACE_SERIES 300
+static struct tm_metric *race_got[RACE_THREADS][RACE_SERIES];
+
+static void *
+race(void *arg)
+{
+    struct tm_metric **got = arg;
+    char labels[64];
+
+    for (int i = 0; i < RACE_SERIES; i++) {
+        snprintf(labels, sizeof labels, "route=\"/r/%d\"", i);
+        got[i] = tm_metric(TM_METRIC_COUNTER, "race_total", "x", labels);
+    }
+    return NULL;
+}
+
+START_TEST(test_metrics_threads_make_each_series_once)
+{
+    pthread_t th[RACE_THREADS];
+
+    for (int t = 0; t < RACE_THREADS; t++)
+        ck_assert_int_eq(pthread_create(&th[t], NULL, race, race_got[t]), 0);
+    for (int t = 0; t < RACE_THREADS; t++)
+        pthread_join(th[t], NULL);
+    for (int i = 0; i < RACE_SERIES; i++) {
+        ck_assert_ptr_nonnull(race_got[0][i]);
+        for (int t = 1; t < RACE_THREADS; t++)
+            ck_assert_ptr_eq(race_got[t][i], race_got[0][i]);
+        for (int j = 0; j < i; j++)
+            ck_assert_ptr_ne(race_got[0][j], race_got[0][i]);
+    }
+}
+END_TEST
+
+/* The registry full: every series made is found again (the same one), and
+ * a new one is NULL. */
+START_TEST(test_metrics_full_registry_finds_every_series)
+{
+    static struct tm_metric *made[TM_METRICS_MAX];
+    char labels[64];
+    int n = 0;
+
+    for (int i = 0; i < TM_METRICS_MAX + 10; i++) {
+        struct tm_metric *m;
+
+        snprintf(labels, sizeof labels, "method=\"GET\",status=\"%d\"", i);
+        m = tm_metric(i % 2 ? TM_METRIC_COUNTER : TM_METRIC_HISTOGRAM,
+                      i % 3 ? "a_total" : "b_total", "x", labels);
+        if (m)
+            made[n++] = m;
+    }
+    ck_assert_int_le(n, TM_METRICS_MAX);
+    ck_assert_int_ge(n, TM_METRICS_MAX - 16); /* the suite's other series, if any */
+    for (int i = 0; i < n; i++) {
+        snprintf(labels, sizeof labels, "method=\"GET\",status=\"%d\"", i);
+        ck_assert_ptr_eq(tm_metric(TM_METRIC_COUNTER, i % 3 ? "a_total" : "b_total", "x", labels),
+                         made[i]);
+    }
+    snprintf(labels, sizeof labels, "method=\"GET\",status=\"%d\"", TM_METRICS_MAX + 20);
+    ck_assert_ptr_null(tm_metric(TM_METRIC_COUNTER, "a_total", "x", labels));
+}
+END_TEST
+
 Suite *
 metrics_suite(void)
 {
@@ -61,6 +130,8 @@ metrics_suite(void)
 
     tcase_add_test(tc, test_metrics_render_values);
     tcase_add_test(tc, test_metrics_refuse_oversized_names);
+    tcase_add_test(tc, test_metrics_threads_make_each_series_once);
+    tcase_add_test(tc, test_metrics_full_registry_finds_every_series);
     suite_add_tcase(s, tc);
     return s;
 }
