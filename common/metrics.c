@@ -36,6 +36,8 @@ static struct {
     _Atomic int index[2 * TM_METRICS_MAX];
 } reg = {PTHREAD_MUTEX_INITIALIZER, {{0}}, 0, {0}};
 #define INDEX_MASK (2 * TM_METRICS_MAX - 1)
+_Static_assert((TM_METRICS_MAX & (TM_METRICS_MAX - 1)) == 0,
+               "TM_METRICS_MAX must be a power of two: the index wraps with a mask");
 
 static uint32_t
 key_hash(const char *name, const char *labels)

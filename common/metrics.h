@@ -2,8 +2,8 @@
  * One process-wide registry (one of the three mutable globals the style
  * allows). A series is (name, labels); tm_metric finds or creates it and the
  * pointer stays valid for the life of the process, so hot paths may keep it.
- * Updates and finding are lock-free (a hash index); creating takes the
- * registry mutex.
+ * Updates, and finding a series that exists, are lock-free (a hash index);
+ * creating one takes the registry mutex.
  * Label text is written by the caller as `key="value",...` from trusted
  * values (route templates, status numbers), never from client input. */
 #ifndef TM_COMMON_METRICS_H

@@ -39,7 +39,7 @@ count() { # adds Check's summary lines in $1 to the totals
 }
 
 run() { # run NAME CMD...: runs a test binary, keeps its output, counts it
-  local name=$1 out rc; shift
+  local name=$1 out rc line; shift
   out=$(mktemp /tmp/tm-test-$name.XXXXXX)
   echo "== $name"
   "$@" >"$out" 2>&1
@@ -198,7 +198,7 @@ fi
 # TAP summary ("# pass N", "# fail N") is counted. Screenshots go to the run
 # folder and are kept in build/web-shots/ when the stack is stopped.
 web_tests() {
-  local f out rc p n
+  local f out rc p n line
   mkdir -p "$RUN/web-shots"
   echo "== web (browser tests; screenshots in $RUN/web-shots, kept in build/web-shots/)"
   for f in "$ROOT"/tests/web/*.test.mjs; do
@@ -217,7 +217,7 @@ web_tests() {
       passed=$((passed + p))
       failed=$((failed + n))
       [ "$n" -eq 0 ] || grep -vE '^# (screenshot|web:) ' "$out" | head -n 120
-      while read -r line; do failures+=("web: $(basename "$f"): $line"); done < <(grep -E '^[[:space:]]*not ok ' "$out" | sed -E 's/^[[:space:]]+//')
+      while read -r line; do failures+=("web: $(basename "$f"): $line"); done < <(grep -E '^[[:space:]]*not ok ' "$out" | grep -vE '# (TODO|SKIP)' | sed -E 's/^[[:space:]]+//')
     fi
     rm -f "$out"
   done

@@ -66,7 +66,7 @@ case_gateway_without_a_key_refuses_to_start() {
   out=$(cd "$dir" && env -u TM_JWT_SECRET -u TM_JWT_SECRET_FILE \
     timeout 20 "$bin/tm-gateway" 2>&1 </dev/null)
   rc=$?
-  [ $rc -ne 0 ] || fail gw_key_exit "tm-gateway without a key exited 0"
+  [ $rc -ne 0 ] && [ $rc -ne 124 ] || fail gw_key_exit "tm-gateway without a key exited $rc"
   grep -q 'no signing key' <<<"$out" || fail gw_key_says "tm-gateway printed: ${out:0:300}"
   [ -z "$(ls -A "$dir")" ] || fail gw_key_file "tm-gateway left in its folder: $(ls -A "$dir")"
   rm -rf "$dir"

@@ -334,6 +334,8 @@ http_suite(void)
     Suite *s = suite_create("http");
     TCase *tc = tcase_create("http");
 
+    tcase_set_timeout(tc, 15); /* a worker's stack is waited for up to 5 s */
+
     tcase_add_test(tc, test_civetweb_worker_has_tm_http_stack_size);
     tcase_add_test(tc, test_stack_release_gives_back_the_pages_below);
     tcase_add_test(tc, test_worker_stack_given_back_when_its_connection_closes);
