@@ -139,16 +139,10 @@ run_job(const char *name)
     long long id = 0;
 
     snprintf(path, sizeof path, "/api/v1/alerts/jobs/%s/run", name);
-    for (int i = 0; i < 50 && !id; i++) {
-        ck_assert_int_eq(http("POST", path, NULL, &r), 0);
-        ck_assert_msg(r.status == 200 || r.status == 202 || r.status == 409, "%d %s", r.status,
-                      r.body);
-        if (r.status != 409)
-            id = jint(&r, "id");
-        resp_free(&r);
-        if (!id)
-            tm_sleep_ms(200);
-    }
+    ck_assert_int_eq(job_run(path, &r), 0);
+    ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
+    id = jint(&r, "id");
+    resp_free(&r);
     ck_assert_int_gt(id, 0);
     for (int i = 0; i < 50; i++) {
         if (sql_intf(

@@ -106,7 +106,7 @@ rebuild(char *out, size_t size, long long *rows, char *why, size_t wsize)
     struct resp r;
     long long id;
 
-    ck_assert_int_eq(http("POST", "/api/v1/analytics/jobs/rebuild/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/analytics/jobs/rebuild/run", &r), 0);
     ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
     id = jint(&r, "id");
     for (int i = 0; i < 300 && strcmp(jstr(&r, "outcome"), "running") == 0; i++) {

@@ -111,7 +111,7 @@ START_TEST(test_audit_retention_deletes_old_rows)
              " (date_trunc('minute', now() - interval '30 days'), '%s', 401, 7)",
              addr, addr);
     exec_sql(db, sql);
-    ck_assert_int_eq(http("POST", "/api/v1/gateway/jobs/audit-retention/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/gateway/jobs/audit-retention/run", &r), 0);
     ck_assert_msg(r.status == 200, "%s", r.body);
     ck_assert_ptr_nonnull(strstr(r.body, "\"outcome\":\"ok\""));
     resp_free(&r);

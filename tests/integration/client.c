@@ -105,6 +105,22 @@ http(const char *method, const char *path, const char *body, struct resp *out)
 }
 
 int
+job_run(const char *path, struct resp *out)
+{
+    int rc = -1;
+
+    for (int i = 0; i < 50; i++) {
+        if (i > 0) {
+            resp_free(out);
+            tm_sleep_ms(200);
+        }
+        if ((rc = http("POST", path, NULL, out)) != 0 || out->status != 409)
+            break;
+    }
+    return rc;
+}
+
+int
 http_as(const char *token, const char *method, const char *path, const char *body, struct resp *out)
 {
     char headers[2200];

@@ -55,6 +55,11 @@ int http_raw(int port, const char *method, const char *path, const char *body, c
 int http_port(int port, const char *method, const char *path, const char *body, const char *extra,
               struct resp *out);
 int http(const char *method, const char *path, const char *body, struct resp *out);
+/* POST path (a job's /run, as the admin) now, asked again every 200 ms for
+ * up to 10 s while another run holds the job (409: a scheduled run, on any
+ * instance, may have begun before what the test just wrote). Returns as
+ * http; *out is the last answer. */
+int job_run(const char *path, struct resp *out);
 /* As http, with token (NULL: no credentials). */
 int http_as(const char *token, const char *method, const char *path, const char *body,
             struct resp *out);

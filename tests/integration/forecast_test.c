@@ -309,7 +309,7 @@ run_refresh(long long *rows)
     long long id;
     int running = 1;
 
-    ck_assert_int_eq(http("POST", "/api/v1/jobs/forecast-refresh/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/jobs/forecast-refresh/run", &r), 0);
     ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
     id = jint(&r, "id");
     ck_assert_int_gt(id, 0);

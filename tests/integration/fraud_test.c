@@ -507,7 +507,7 @@ START_TEST(test_first_purchase_far_above_usual)
         ck_assert_int_eq(r.status, 201);
         resp_free(&r);
     }
-    ck_assert_int_eq(http("POST", "/api/v1/txn/jobs/store-profiles/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/txn/jobs/store-profiles/run", &r), 0);
     ck_assert_msg(r.status < 300, "%d %s", r.status, r.body);
     resp_free(&r);
     set_rules("{\"note\":\"test first purchase\",\"rules\":[{\"code\":\"first_big\","

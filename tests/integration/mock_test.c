@@ -334,7 +334,7 @@ START_TEST(test_catalogue_stale_while_down)
     struct resp r;
 
     faults("{\"error_rate\":0}");
-    ck_assert_int_eq(http("POST", "/api/v1/supplier/jobs/catalogue-refresh/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/supplier/jobs/catalogue-refresh/run", &r), 0);
     ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
     resp_free(&r);
     snprintf(path, sizeof path, "/api/v1/suppliers/%lld/catalogue", supplier);
@@ -350,7 +350,7 @@ START_TEST(test_catalogue_stale_while_down)
     resp_free(&r);
     /* down: the refresh fails, the last good list is served, marked stale */
     faults("{\"error_rate\":1,\"after_share\":0}");
-    ck_assert_int_eq(http("POST", "/api/v1/supplier/jobs/catalogue-refresh/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/supplier/jobs/catalogue-refresh/run", &r), 0);
     resp_free(&r);
     for (int i = 0; i < 50; i++) {
         ck_assert_int_eq(http_as(BUYER, "GET", path, NULL, &r), 0);

@@ -583,7 +583,7 @@ scan_now(void)
     struct resp r;
     long long run;
 
-    ck_assert_int_eq(http("POST", "/api/v1/jobs/reorder-scan/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/jobs/reorder-scan/run", &r), 0);
     ck_assert_msg(r.status == 200 || r.status == 202, "%d %s", r.status, r.body);
     run = jint(&r, "id");
     resp_free(&r);

@@ -493,7 +493,7 @@ START_TEST(test_reservation_expires_by_job)
     post_expect(path, NULL, 200, NULL);
     post_expect(path, NULL, 200, NULL); /* again: the same */
     sleep(2);
-    ck_assert_int_eq(http("POST", "/api/v1/jobs/reservation-expiry/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/jobs/reservation-expiry/run", &r), 0);
     ck_assert_msg(r.status == 200, "%s", r.body); /* the scheduler may have been first */
     ck_assert_str_eq(jstr(&r, "outcome"), "ok");
     resp_free(&r);
@@ -504,7 +504,7 @@ START_TEST(test_reservation_expires_by_job)
     ck_assert_int_eq(level(store, p, "reserved"), 0);
     ck_assert_int_eq(level(store, p, "available"), 4);
     assert_ledger_invariant();
-    ck_assert_int_eq(http("POST", "/api/v1/jobs/ledger-check/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/jobs/ledger-check/run", &r), 0);
     ck_assert_str_eq(jstr(&r, "outcome"), "ok");
     ck_assert_int_eq(jint(&r, "rows"), 0);
     resp_free(&r);

@@ -245,7 +245,7 @@ START_TEST(test_outbox_cleanup_job_runs_and_is_recorded)
                                 " WHERE seq <= 10",
                                 0, NULL, NULL, NULL),
                      TM_OK);
-    ck_assert_int_eq(http("POST", "/api/v1/jobs/outbox-cleanup/run", NULL, &resp), 0);
+    ck_assert_int_eq(job_run("/api/v1/jobs/outbox-cleanup/run", &resp), 0);
     ck_assert_msg(resp.status == 200, "%s", resp.body);
     ck_assert_str_eq(jstr(&resp, "outcome"), "ok");
     ck_assert_int_eq(jint(&resp, "rows"), 10);
@@ -326,7 +326,7 @@ START_TEST(test_subscriber_behind_retention_says_so)
                                 " FROM analytics.inbox WHERE source = 'inventory') + 5",
                                 0, NULL, NULL, NULL),
                      TM_OK);
-    ck_assert_int_eq(http("POST", "/api/v1/jobs/outbox-cleanup/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/jobs/outbox-cleanup/run", &r), 0);
     ck_assert_int_eq(jint(&r, "rows"), 5);
     resp_free(&r);
     /* Not restart_analytics(): the stack waits for a ready /health, and this

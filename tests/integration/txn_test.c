@@ -510,7 +510,7 @@ START_TEST(test_claim_recovery_job_returns_abandoned_stock)
                               " SELECT count(*) FROM i",
                               run_tag(), sale),
                      1);
-    ck_assert_int_eq(http("POST", "/api/v1/txn/jobs/claim-recovery/run", NULL, &r), 0);
+    ck_assert_int_eq(job_run("/api/v1/txn/jobs/claim-recovery/run", &r), 0);
     ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
     ck_assert_str_eq(jstr(&r, "outcome"), "ok");
     ck_assert_int_ge(jint(&r, "rows"), 1);
