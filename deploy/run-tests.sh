@@ -20,6 +20,11 @@ fail() { # fail WHAT: counts one failure and remembers what it was
   failures+=("$1")
 }
 
+remember() { # remember PREFIX: each line of stdin names a failure already counted
+  local line
+  while read -r line; do failures+=("$1$line"); done
+}
+
 if [ "$MODE" = asan ]; then
   # Leaks are reported at exit; Check runs each test in a child process.
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1
@@ -39,7 +44,7 @@ count() { # adds Check's summary lines in $1 to the totals
 }
 
 run() { # run NAME CMD...: runs a test binary, keeps its output, counts it
-  local name=$1 out rc line; shift
+  local name=$1 out rc; shift
   out=$(mktemp /tmp/tm-test-$name.XXXXXX)
   echo "== $name"
   "$@" >"$out" 2>&1
@@ -53,7 +58,7 @@ run() { # run NAME CMD...: runs a test binary, keeps its output, counts it
     fail "$name exited $rc after its tests"
   fi
   count "$out"
-  while read -r line; do failures+=("$name: $line"); done < <(grep -E ':[FE]:' "$out" | cut -c1-400)
+  remember "$name: " < <(grep -E ':[FE]:' "$out" | cut -c1-400)
   cat "$out" >>"$LOG"
   rm -f "$out"
 }
@@ -198,7 +203,7 @@ fi
 # TAP summary ("# pass N", "# fail N") is counted. Screenshots go to the run
 # folder and are kept in build/web-shots/ when the stack is stopped.
 web_tests() {
-  local f out rc p n line
+  local f out rc p n
   mkdir -p "$RUN/web-shots"
   echo "== web (browser tests; screenshots in $RUN/web-shots, kept in build/web-shots/)"
   for f in "$ROOT"/tests/web/*.test.mjs; do
@@ -217,7 +222,9 @@ web_tests() {
       passed=$((passed + p))
       failed=$((failed + n))
       [ "$n" -eq 0 ] || grep -vE '^# (screenshot|web:) ' "$out" | head -n 120
-      while read -r line; do failures+=("web: $(basename "$f"): $line"); done < <(grep -E '^[[:space:]]*not ok ' "$out" | grep -vE '# (TODO|SKIP)' | sed -E 's/^[[:space:]]+//')
+      # TAP's failed tests, less those it marks as skipped or as not yet written
+      remember "web: $(basename "$f"): " < <(grep -E '^[[:space:]]*not ok ' "$out" |
+        grep -vE '# (TODO|SKIP)' | sed -E 's/^[[:space:]]+//')
     fi
     rm -f "$out"
   done
