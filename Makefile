@@ -50,6 +50,8 @@ PROGRAMS := $(patsubst services/%/main.c,$(BIN)/tm-%,$(wildcard services/*/main.
 	$(foreach t,$(TOOL_MAINS),$(call tool_bin,$(t)))
 UNIT_TESTS := $(patsubst tests/unit/%/,$(BUILD)/tests/unit-%,$(sort $(dir $(wildcard tests/unit/*/*.c))))
 INTEGRATION_TEST := $(BUILD)/tests/integration-tests
+# helpers of the unit and integration tests alike
+TEST_SUPPORT := $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/support/*.c))
 
 .PHONY: all deps build tests test check unit integration up down bench clean lint help fuzz web
 all: build
@@ -119,7 +121,8 @@ $(foreach t,$(TOOL_MAINS),$(eval $(call tool_rules,$(t))))
 # tests/unit/<area>/*.c → unit-<area>, with every service library (the
 # gateway's tests check its route table against each service's)
 define unit_rules
-$(BUILD)/tests/unit-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/$(1)/*.c)) $(SVC_LIBS) $(COMMON_LIB)
+$(BUILD)/tests/unit-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/$(1)/*.c)) $(TEST_SUPPORT) \
+	$(SVC_LIBS) $(COMMON_LIB)
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
 	@$(CC) $(LDFLAGS) -o $$@ $$(filter %.o,$$^) -Wl,--start-group $(SVC_LIBS) $(COMMON_LIB) \
@@ -127,7 +130,8 @@ $(BUILD)/tests/unit-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/unit/$(1)
 endef
 $(foreach u,$(UNIT_TESTS),$(eval $(call unit_rules,$(patsubst $(BUILD)/tests/unit-%,%,$(u)))))
 
-$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(call svc_lib,gateway) \
+$(INTEGRATION_TEST): $(patsubst %.c,$(BUILD)/%.o,$(wildcard tests/integration/*.c)) $(TEST_SUPPORT) \
+	$(call svc_lib,gateway) \
 	$(call svc_lib,analytics) $(COMMON_LIB)
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"

@@ -3,6 +3,7 @@
  * which is what a test wants: no state carried between requests. */
 #include "tests/integration/client.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "common/time.h"
 
 #include "services/gateway/token.h"
+#include "tests/support/proc.h"
 
 struct stack st;
 const char *const test_roles[6] = {"admin",   "store_manager", "buyer",
@@ -238,6 +240,13 @@ pid_of(const char *svc, int n)
 }
 
 void
+signal_pid(int pid, int sig)
+{
+    ck_assert_msg(test_signal(pid, sig) == 0, "signal %d to process %d: %s", sig, pid,
+                  strerror(errno));
+}
+
+void
 signal_all(const char *svc, int sig)
 {
     for (int n = 1; n <= 9; n++) {
@@ -245,7 +254,7 @@ signal_all(const char *svc, int sig)
 
         if (pid <= 0)
             break;
-        ck_assert_int_eq(kill(pid, sig), 0);
+        signal_pid(pid, sig);
     }
 }
 

@@ -84,7 +84,9 @@ const char *jstr(const struct resp *r, const char *name);
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* pid of instance N of svc from the run folder, or -1. */
 int pid_of(const char *svc, int n);
-/* Sends sig to every instance of svc (a test assertion each). */
+/* test_signal (tests/support/proc.h) as a test assertion. */
+void signal_pid(int pid, int sig);
+/* signal_pid for every instance of svc. */
 void signal_all(const char *svc, int sig);
 /* A store manager's access token for store only, signed in as sub
  * ("user:1"), signed with the stack's key. */

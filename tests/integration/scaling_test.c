@@ -119,7 +119,7 @@ START_TEST(test_post_to_hung_instance_is_504_and_not_replayed)
 
     ck_assert_int_gt(victim, 0);
     tm_sleep_ms(1200); /* an instance restarted by an earlier test is no longer marked down */
-    ck_assert_int_eq(kill(victim, SIGSTOP), 0);
+    signal_pid(victim, SIGSTOP);
     /* round robin sends every other request to the stopped instance */
     for (int i = 0; i < 10 && !(got504 && got201); i++) {
         struct resp r;

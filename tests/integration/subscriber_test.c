@@ -222,10 +222,10 @@ START_TEST(test_stopped_subscriber_catches_up_by_replay)
     pid_t an = pid_of("analytics", 1);
 
     converged();
-    ck_assert_int_eq(kill(an, SIGSTOP), 0);
+    signal_pid(an, SIGSTOP);
     burst(2, 200, "S");
     tm_sleep_ms(500);
-    ck_assert_int_eq(kill(an, SIGCONT), 0);
+    signal_pid(an, SIGCONT);
     converged();
 }
 END_TEST

@@ -20,6 +20,7 @@
 #include "common/bus.h"
 #include "common/time.h"
 
+#include "tests/support/proc.h"
 #include "tests/unit/common/suites.h"
 
 enum mode { ECHO, DIE, SLOW, PACED };
@@ -360,7 +361,7 @@ START_TEST(test_bus_full_backlog_is_busy_not_down)
     ck_assert_int_eq(tm_bus_call(c, "a", 1, 1, tm_mono_ms() + 2000, &reply, &len, &err), TM_OK);
     tm_bus_free(reply);
     reply = NULL;
-    kill(p, SIGSTOP);
+    ck_assert_int_eq(test_signal(p, SIGSTOP), 0);
     /* the pooled socket taken, then connections the stopped process never
      * accepts until its backlog refuses more (EAGAIN) */
     char *held = NULL;
