@@ -26,6 +26,7 @@
 #include "services/gateway/proxy.h"
 #include "services/gateway/push.h"
 #include "services/gateway/readcache_fresh.h"
+#include "services/gateway/refusals.h"
 #include "services/gateway/revoke.h"
 #include "services/gateway/revset.h"
 #include "services/gateway/tokcache.h"
@@ -220,6 +221,10 @@ main(int argc, char **argv)
         goto out;
     }
     status = 1;
+    if (!(app.refusals = gw_refusals_new(app.db, GW_REFUSALS_SLOTS, GW_REFUSALS_FLUSH_MS))) {
+        tm_log_error(NULL, "start", "error=\"cannot start the refusal counters\"");
+        goto out;
+    }
     app.revset = gw_revset_new();
     app.leases = gw_leases_new();
     if (cfg.token_cache_entries > 0 && !(app.tokcache = gw_tokcache_new(cfg.token_cache_entries))) {
@@ -273,6 +278,7 @@ out:
     gw_revset_free(app.revset);
     gw_leases_free(app.leases);
     gw_tokcache_free(app.tokcache);
+    gw_refusals_free(app.refusals); /* after mg_stop: the last refusals counted are written */
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)
         tm_bus_client_free(app.bus[d]);
     tm_redis_pool_free(app.redis);

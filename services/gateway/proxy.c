@@ -27,6 +27,7 @@
 #include "services/gateway/push.h"
 #include "services/gateway/ratelimit.h"
 #include "services/gateway/readcache_fresh.h"
+#include "services/gateway/refusals.h"
 #include "services/gateway/revoke.h"
 #include "services/gateway/revset.h"
 #include "services/gateway/store.h"
@@ -415,25 +416,12 @@ audit(const struct gw_app *app, const struct call *c, int status)
 
 /* Refused by the gateway itself (credentials, limits) without credentials
  * that hold: a flood of these must not grow the audit log, so they are
- * counted per source address, minute and status instead. */
+ * counted per source address, minute and status instead (refusals.h). */
 static int
 anonymous_refusal(const struct call *c, int status)
 {
     return !c->who.known_role && !c->dispatched &&
            (status == 401 || status == 403 || status == 429);
-}
-
-static void
-count_refusal(const struct gw_app *app, const struct call *c, int status)
-{
-    struct tm_err err;
-    PGconn *db = NULL;
-
-    if (tm_db_acquire(app->db, 1000, &db, &err) != TM_OK ||
-        gw_db_refusal_add(db, c->addr, status, &err) != TM_OK)
-        tm_log_error(c->req.id, "audit.refusal_lost", "addr=%s status=%d error=\"%s\"", c->addr,
-                     status, err.message);
-    tm_db_release(app->db, db);
 }
 
 /* The answer's header lines into out (size bytes): request id, time,
@@ -473,7 +461,7 @@ static void
 before_answer(const struct gw_app *app, const struct call *c, int status)
 {
     if (c->route && anonymous_refusal(c, status))
-        count_refusal(app, c, status);
+        gw_refusals_count(app->refusals, c->addr, status, c->req.id);
     else if (c->route &&
              (is_write(c->req.method) || status == 401 || status == 403 || status == 429))
         audit(app, c, status);

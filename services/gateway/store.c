@@ -459,17 +459,42 @@ gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f, const struct tm_pa
 }
 
 enum tm_code
-gw_db_refusal_add(PGconn *db, const char *source_addr, int status, struct tm_err *err)
+gw_db_refusals_add(PGconn *db, const struct gw_refusal_count *v, int n, struct tm_err *err)
 {
-    struct tm_db_int st;
-    const char *params[2] = {source_addr, tm_db_int(&st, status)};
+    /* 20 digits and a comma an integer, an address of at most 63 bytes */
+    struct tm_buf col[5];
+    const char **addrs = tm_xmalloc((size_t)(n > 0 ? n : 1) * sizeof *addrs);
+    const char *params[5];
+    enum tm_code rc = TM_OK;
 
-    return tm_db_exec(db,
-                      "INSERT INTO gateway.audit_refusals AS a (minute, source_addr, status)"
-                      " VALUES (date_trunc('minute', now()), $1, $2::int)"
-                      " ON CONFLICT (minute, source_addr, status)"
-                      " DO UPDATE SET n = a.n + 1, last_at = now()",
-                      2, params, NULL, err);
+    for (int c = 0; c < 5; c++)
+        tm_buf_init(&col[c], (size_t)n * 64 + 16);
+    for (int i = 0; i < n; i++)
+        addrs[i] = v[i].source_addr;
+    if (tm_db_int_array(&col[0], &v[0].minute_s, sizeof *v, n) != TM_OK ||
+        tm_db_int_array(&col[2], &v[0].status, sizeof *v, n) != TM_OK ||
+        tm_db_int_array(&col[3], &v[0].n, sizeof *v, n) != TM_OK ||
+        tm_db_int_array(&col[4], &v[0].last_ms, sizeof *v, n) != TM_OK ||
+        (rc = tm_db_word_array(&col[1], addrs, n)) != TM_OK)
+        rc = tm_err_set(err, rc == TM_INVALID ? TM_INVALID : TM_TOOBIG, "source_addr",
+                        "refusal counters not writable as arrays");
+    for (int c = 0; rc == TM_OK && c < 5; c++)
+        params[c] = col[c].p;
+    if (rc == TM_OK)
+        rc = tm_db_exec(db,
+                        "INSERT INTO gateway.audit_refusals AS a (minute, source_addr, status, n,"
+                        " last_at) SELECT to_timestamp(u.m), u.addr, u.st, u.k,"
+                        " to_timestamp(u.l / 1000.0) FROM unnest($1::bigint[], $2::text[],"
+                        " $3::int[], $4::bigint[], $5::bigint[]) WITH ORDINALITY"
+                        " AS u(m, addr, st, k, l, ord) ORDER BY u.ord"
+                        " ON CONFLICT (minute, source_addr, status)"
+                        " DO UPDATE SET n = a.n + EXCLUDED.n,"
+                        " last_at = greatest(a.last_at, EXCLUDED.last_at)",
+                        5, params, NULL, err);
+    for (int c = 0; c < 5; c++)
+        tm_buf_fini(&col[c]);
+    free(addrs);
+    return rc;
 }
 
 enum tm_code

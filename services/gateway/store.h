@@ -75,6 +75,18 @@ struct gw_refusal_row {
     char last_at[GW_TS_MAX];
 };
 
+/* Anonymous refusals counted in a gateway's memory (refusals.h): n of
+ * source_addr with status in the minute starting at minute_s (Unix
+ * seconds), the last at last_ms. Integers of one width, so that each column
+ * goes to tm_db_int_array. */
+struct gw_refusal_count {
+    int64_t minute_s;
+    int64_t status;
+    int64_t n;
+    int64_t last_ms;
+    char source_addr[64];
+};
+
 /* A live revocation: tokens of `kind` ("user", "jti", "sid") `subject`
  * issued at or before before_ms are refused for ttl_ms more. */
 struct gw_revocation {
@@ -158,9 +170,11 @@ TM_MUSTCHECK enum tm_code gw_db_audit_add(PGconn *db, const struct gw_audit_row 
 TM_MUSTCHECK enum tm_code gw_db_audit_list(PGconn *db, const struct gw_audit_filter *f,
                                            const struct tm_page *pg, struct gw_audit_row *out,
                                            int *n, struct tm_err *err);
-/* Counts one anonymous refusal of source_addr with status this minute. */
-TM_MUSTCHECK enum tm_code gw_db_refusal_add(PGconn *db, const char *source_addr, int status,
-                                            struct tm_err *err);
+/* Adds n counters (distinct minute, address and status; in that order, so
+ * that two gateways writing at once take the rows' locks in one order) to
+ * the stored ones, in one statement. */
+TM_MUSTCHECK enum tm_code gw_db_refusals_add(PGconn *db, const struct gw_refusal_count *v, int n,
+                                             struct tm_err *err);
 /* Refusal counters by f (principal and path_prefix do not apply), by id. */
 TM_MUSTCHECK enum tm_code gw_db_refusal_list(PGconn *db, const struct gw_audit_filter *f,
                                              const struct tm_page *pg, struct gw_refusal_row *out,

@@ -249,17 +249,7 @@ END_TEST
 static long long
 cache_hits(void)
 {
-    static const char line[] = "tm_gateway_read_cache_total{outcome=\"hit\"} ";
-    struct resp r;
-    const char *m;
-    long long n = 0;
-
-    ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/metrics", NULL, "", &r), 0);
-    m = strstr(r.body, line);
-    if (m)
-        n = atoll(m + sizeof line - 1);
-    resp_free(&r);
-    return n;
+    return gw_metric(0, "tm_gateway_read_cache_total{outcome=\"hit\"}");
 }
 
 /* The gateways' product cache (services/gateway/readcache_fresh.h): a

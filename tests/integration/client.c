@@ -222,6 +222,27 @@ sh(const char *fmt, ...)
     return rc == -1 ? -1 : (rc >> 8) & 0xff;
 }
 
+long long
+gw_metric(int g, const char *series)
+{
+    struct resp r;
+    const char *m;
+    size_t n = strlen(series);
+    long long v = 0;
+
+    ck_assert_int_eq(http_port(st.gw_ops_port + g, "GET", "/metrics", NULL, "", &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    /* at a line's start and followed by the value (not its # HELP line, nor
+     * a longer name) */
+    for (m = r.body; m && (m = strstr(m, series)) != NULL; m += n)
+        if ((m == r.body || m[-1] == '\n') && m[n] == ' ') {
+            v = atoll(m + n + 1);
+            break;
+        }
+    resp_free(&r);
+    return v;
+}
+
 int
 pid_of(const char *svc, int n)
 {

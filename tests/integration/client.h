@@ -82,6 +82,10 @@ const char *jstr(const struct resp *r, const char *name);
 
 /* Runs a shell command with the stack's environment; returns its exit status. */
 int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The value of a line of gateway #g's (0, 1) /metrics that begins with
+ * `series` (a name and its labels, "tm_x_total{outcome=\"hit\"}"); 0 when
+ * it has none. */
+long long gw_metric(int g, const char *series);
 /* pid of instance N of svc from the run folder, or -1. */
 int pid_of(const char *svc, int n);
 /* test_signal (tests/support/proc.h) as a test assertion. */

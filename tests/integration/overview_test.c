@@ -511,17 +511,7 @@ END_TEST
 static long long
 drops_heard(int g)
 {
-    static const char line[] = "\ntm_gateway_overview_drops_total "; /* not its # HELP */
-    struct resp r;
-    const char *m;
-    long long n = 0;
-
-    ck_assert_int_eq(http_port(st.gw_ops_port + g, "GET", "/metrics", NULL, "", &r), 0);
-    m = strstr(r.body, line);
-    if (m)
-        n = atoll(m + sizeof line - 1);
-    resp_free(&r);
-    return n;
+    return gw_metric(g, "tm_gateway_overview_drops_total");
 }
 
 /* Forks n clients asking path at once; returns how many were not answered

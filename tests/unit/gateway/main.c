@@ -24,6 +24,7 @@ main(void)
     srunner_add_suite(sr, readcache_suite());
     srunner_add_suite(sr, push_suite());
     srunner_add_suite(sr, loadgen_suite());
+    srunner_add_suite(sr, refusals_suite());
     srunner_add_suite(sr, tokcache_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -13,6 +13,7 @@ Suite *wsmsg_suite(void);
 Suite *readcache_suite(void);
 Suite *push_suite(void);
 Suite *loadgen_suite(void);
+Suite *refusals_suite(void);
 Suite *tokcache_suite(void);
 
 #endif

@@ -1,0 +1,47 @@
+/* services/gateway/refusals.h — anonymous refusals counted in memory.
+ * A request without credentials that hold, refused by the gateway itself
+ * (401, or 429 over a limit), is counted per source address, minute and
+ * status (security.md, Audit). Writing each one to PostgreSQL made every
+ * refused request of a flood a database round trip on one hot row, holding
+ * one of the gateway's pooled connections while it waited for the row's
+ * lock: about 2,700 refusals a second at most, and the audit rows of real
+ * writes queued behind them. Now each gateway adds them up here and a
+ * thread of its own writes what it holds once a second, every counter in
+ * one statement. A table too full (a flood from thousands of addresses
+ * within one flush) takes the refusal to the database at once, as before.
+ * A gateway killed loses at most the last flush's counts. Thread-safe. */
+#ifndef TM_GATEWAY_REFUSALS_H
+#define TM_GATEWAY_REFUSALS_H
+
+#include <stdint.h>
+
+#include "common/db.h"
+
+#include "services/gateway/store.h"
+
+#define GW_REFUSALS_SLOTS 4096 /* counters held between flushes; 3/4 of them used at most */
+#define GW_REFUSALS_FLUSH_MS 1000
+
+struct gw_refusals;
+
+/* A table of slots counters (rounded up to a power of two, at least 16).
+ * With a pool, a thread writes the counts to it every flush_ms and at
+ * gw_refusals_free; without one (tests), nothing is written. NULL when
+ * memory or the thread could not be had. */
+struct gw_refusals *gw_refusals_new(struct tm_db_pool *db, int slots, int flush_ms);
+/* NULL-safe. Stops the thread after a last flush. */
+void gw_refusals_free(struct gw_refusals *r);
+
+/* Counts one refusal of source_addr with status at now_ms: 1, or 0 when
+ * the table had no room (or source_addr is empty or too long) and nothing
+ * was counted. */
+int gw_refusals_add(struct gw_refusals *r, const char *source_addr, int status, int64_t now_ms);
+/* Counts one refusal: in the table, or when it has no room written to the
+ * database at once (logged when that fails too; rid names the request). */
+void gw_refusals_count(struct gw_refusals *r, const char *source_addr, int status, const char *rid);
+/* Moves every counter into out, ordered by minute, address and status,
+ * and empties the table: the number moved, or -1 (nothing moved) when
+ * they are more than max. The table holds at most 3/4 of its slots. */
+int gw_refusals_take(struct gw_refusals *r, struct gw_refusal_count *out, int max);
+
+#endif
