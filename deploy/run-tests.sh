@@ -167,6 +167,9 @@ export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
 export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to start
 export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests
 export TM_JOB_REORDER_SCAN_S=0 # likewise (reorder_test.c runs it; tm-supplier-seed once at start)
+# on demand only too: a scheduled run between a test's writes and its own
+# run would leave it nothing to count (report_test.c, txn_test.c run them)
+export TM_JOB_DAILY_REPORT_S=0 TM_JOB_CLAIM_RECOVERY_S=0
 export TM_SUPPLIER_API_BREAKER_OPEN_MS=2000 # the breaker test waits for a half-open probe
 export TM_ALERTS_WEBHOOK_HOSTS=127.0.0.1 # webhook channels the alert tests create; others refused
 # escalation and delivery on a test's time scale (alerts_notify_test.c): steps

@@ -24,7 +24,7 @@ while :; do
   started=$SECONDS
   "$@" &
   child=$!
-  echo "$child" >"$pidf"
+  echo "$child" >"$pidf.new" && mv -f "$pidf.new" "$pidf" # a reader never sees it empty
   # `wait` returns early when a trapped signal arrives: wait until the child is gone
   rc=0
   while :; do

@@ -36,6 +36,7 @@ status_from(const char *from, const char *path)
 START_TEST(test_anonymous_flood_is_shed_at_the_edge)
 {
     int shed = 0, upstream = 0;
+    int64_t t0 = tm_mono_ms(), passable;
 
     for (int i = 0; i < 600; i++) {
         struct resp r;
@@ -51,9 +52,13 @@ START_TEST(test_anonymous_flood_is_shed_at_the_edge)
         }
         resp_free(&r);
     }
-    /* a burst of 300 and 50/s pass; the rest never reached a gateway */
-    ck_assert_int_ge(shed, 150);
-    ck_assert_int_le(upstream, 450);
+    /* a burst of 300 and 50/s pass, for as long as the flood took (a slow
+     * machine's is longer); the rest never reached a gateway */
+    passable = 300 + 50 * ((tm_mono_ms() - t0) / 1000 + 1) + 10;
+    ck_assert_msg(upstream <= passable, "%d of 600 passed nginx in %lld ms", upstream,
+                  (long long)(tm_mono_ms() - t0));
+    if (passable < 600)
+        ck_assert_int_ge(shed, 600 - passable);
     /* the flooding address, with credentials, and another address are served */
     {
         struct resp r;

@@ -92,7 +92,7 @@ START_TEST(test_sigkill_during_get_loop_loses_no_request)
         char path[64];
 
         if (i == 100)
-            ck_assert_int_eq(kill(victim, SIGKILL), 0);
+            signal_pid(victim, SIGKILL);
         snprintf(path, sizeof path, "/api/v1/products/%d", 1 + i % 50);
         ck_assert_int_eq(http("GET", path, NULL, &r), 0);
         total++;
@@ -144,7 +144,7 @@ START_TEST(test_post_to_hung_instance_is_504_and_not_replayed)
     ck_assert_int_ge(got504, 1);
     ck_assert_int_ge(got201, 1);
     /* the stopped instance dies holding the request: it was never done */
-    ck_assert_int_eq(kill(victim, SIGKILL), 0);
+    signal_pid(victim, SIGKILL);
     tm_sleep_ms(200);
     {
         struct resp r;
@@ -170,7 +170,7 @@ START_TEST(test_no_instance_up_is_503_and_not_ready)
         sh("kill -KILL \"$(cat '%s/pid/inventory-%d.pid.sup' 2>/dev/null)\" 2>/dev/null",
            st.run_dir, n);
     for (int n = 1; n <= st.n_inventory; n++)
-        ck_assert_int_eq(kill(pid_of("inventory", n), SIGKILL), 0);
+        signal_pid(pid_of("inventory", n), SIGKILL);
     tm_sleep_ms(200);
     t0 = tm_mono_ms();
     /* a read the gateways never cache (a product GET may be answered from a
@@ -278,7 +278,7 @@ START_TEST(test_killed_gateway_is_restarted_by_the_supervisor)
     int victim = pid_of("gateway", 2), back = 0, failed = 0;
 
     ck_assert_int_gt(victim, 0);
-    ck_assert_int_eq(kill(victim, SIGKILL), 0);
+    signal_pid(victim, SIGKILL);
     for (int i = 0; i < 300 && !back; i++) {
         struct resp r;
         int now = pid_of("gateway", 2);

@@ -153,7 +153,7 @@ START_TEST(test_burst_with_subscriber_killed_twice_is_applied_once)
     }
     for (int round = 0; round < 2; round++) {
         tm_sleep_ms(2500);
-        ck_assert_int_eq(kill(pid_of("analytics", 1), SIGKILL), 0);
+        signal_pid(pid_of("analytics", 1), SIGKILL);
         tm_sleep_ms(300);
         restart_analytics();
     }
@@ -188,7 +188,7 @@ START_TEST(test_burst_with_publisher_killed_loses_nothing)
         _exit(0);
     }
     tm_sleep_ms(2500);
-    ck_assert_int_eq(kill(pid_of("inventory", victim), SIGKILL), 0);
+    signal_pid(pid_of("inventory", victim), SIGKILL);
     {
         int status = 0;
         waitpid(writer, &status, 0);

@@ -603,10 +603,12 @@ START_TEST(test_sigkill_during_sales_loses_and_doubles_nothing)
                 kids[c] = 0;
                 running--;
             }
-        if (running > 0 && pid_of("txn", n) > 0 && kill(pid_of("txn", n), SIGKILL) == 0) {
+        int victim = pid_of("txn", n); /* read once: its supervisor rewrites the file */
+
+        if (running > 0 && victim > 0 && kill(victim, SIGKILL) == 0) {
             kills++;
             int started = 0;
-            wait_gone(pid_of("txn", n)); /* its ports are free once it is gone */
+            wait_gone(victim); /* its ports are free once it is gone */
             for (int t = 0; t < 3 && !started; t++) {
                 started = sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start txn %d "
                              ">/dev/null 2>&1",

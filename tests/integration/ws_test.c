@@ -44,13 +44,17 @@ id_needle(long long id, char *out, size_t size)
     snprintf(out, size, "\"data\":{\"id\":%lld,", id);
 }
 
-/* The longest a sale of ids[0..n) (posted at posted[k]) took to reach c;
- * asserts each came. */
-static int64_t
-worst_arrival(struct wsc *c, const long long *ids, const int64_t *posted, int n)
+/* How many sales of ids[0..n) (posted at posted[k]) took longer than
+ * late_ms to reach c (*worst: the longest); asserts each came. A count,
+ * not the longest alone: one sale held up by a loaded machine's scheduler
+ * is no fault, a share of them is. */
+static int
+arrivals_late(struct wsc *c, const long long *ids, const int64_t *posted, int n, int64_t late_ms,
+              int64_t *worst)
 {
-    int64_t worst = 0;
+    int late = 0;
 
+    *worst = 0;
     for (int k = 0; k < n; k++) {
         char idn[64];
         int i;
@@ -58,10 +62,11 @@ worst_arrival(struct wsc *c, const long long *ids, const int64_t *posted, int n)
         id_needle(ids[k], idn, sizeof idn);
         i = ws_wait(c, 0, 5000, idn, NULL);
         ck_assert_msg(i >= 0, "sale %d never came", k);
-        if (c->at_ms[i] - posted[k] > worst)
-            worst = c->at_ms[i] - posted[k];
+        late += c->at_ms[i] - posted[k] > late_ms;
+        if (c->at_ms[i] - posted[k] > *worst)
+            *worst = c->at_ms[i] - posted[k];
     }
-    return worst;
+    return late;
 }
 
 START_TEST(test_ws_sale_arrives_within_a_second)
@@ -478,7 +483,7 @@ START_TEST(test_ws_since_replays_what_was_missed)
     ck_assert_int_gt(seq, 0);
     ws_free(c);
     id = cash_sale("ws-missed", store, product); /* while nobody listens */
-    tm_sleep_ms(300);
+    events_numbered("txn");                      /* in the outbox a replay reads */
     snprintf(q, sizeof q, "channels=sales&since=txn:%lld", seq);
     c = ws_open(q, st.token[0]);
     ck_assert_ptr_nonnull(c);
@@ -521,29 +526,15 @@ stalled_client(void)
     return s;
 }
 
-static long long
-metric(int port, const char *name)
-{
-    struct resp r;
-    const char *p;
-    long long v = -1;
-
-    ck_assert_int_eq(http_raw(port, "GET", "/metrics", NULL, "", &r), 0);
-    if ((p = strstr(r.body, name)) != NULL && (p = strchr(p, ' ')) != NULL)
-        v = atoll(p + 1);
-    resp_free(&r);
-    return v;
-}
-
 START_TEST(test_ws_slow_client_closed_fast_one_unharmed)
 {
     long long store, product, ids[150], slow_before;
     int64_t posted[150], worst;
     struct wsc *fast;
-    int stalled, n = 150;
+    int stalled, n = 150, late;
 
     shop(&store, &product, n + 5);
-    slow_before = metric(st.gw_ops_port, "\ntm_gateway_ws_slow_closed_total ");
+    slow_before = gw_metric(0, "tm_gateway_ws_slow_closed_total");
     fast = ws_open("channels=sales", st.token[0]);
     ck_assert_ptr_nonnull(fast);
     ck_assert_int_ge(ws_wait(fast, 0, 5000, "\"type\":\"ready\"", NULL), 0);
@@ -555,12 +546,13 @@ START_TEST(test_ws_slow_client_closed_fast_one_unharmed)
         ids[k] = cash_sale(key, store, product);
         posted[k] = tm_mono_ms();
     }
-    worst = worst_arrival(fast, ids, posted, n);
-    ck_assert_msg(worst < 1000, "the fast client waited %lld ms", (long long)worst);
+    late = arrivals_late(fast, ids, posted, n, 1000, &worst);
+    ck_assert_msg(late <= n / 20, "the fast client waited over 1 s for %d of %d sales (%lld ms)",
+                  late, n, (long long)worst);
     for (int64_t t0 = tm_mono_ms(); tm_mono_ms() - t0 < 5000; tm_sleep_ms(100))
-        if (metric(st.gw_ops_port, "\ntm_gateway_ws_slow_closed_total ") > slow_before)
+        if (gw_metric(0, "tm_gateway_ws_slow_closed_total") > slow_before)
             break;
-    ck_assert_int_gt(metric(st.gw_ops_port, "\ntm_gateway_ws_slow_closed_total "), slow_before);
+    ck_assert_int_gt(gw_metric(0, "tm_gateway_ws_slow_closed_total"), slow_before);
     close(stalled);
     ws_free(fast);
 }
@@ -581,7 +573,7 @@ resume_all(void)
  * deadline. With one listener thread for every source, the sales posted
  * during such an ask reached the client up to a second late. Sales are
  * posted for 7 s after tm-supplier stops (its asks come at about 1, 3 and
- * 7 s), and each must arrive well inside that second (21 ms at worst on an
+ * 7 s), and all but a few must arrive well inside that second (21 ms at worst on an
  * idle machine; 1,016 ms with one thread). */
 START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
 {
@@ -589,7 +581,7 @@ START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
     long long store, product, ids[N_MAX];
     int64_t posted[N_MAX], worst, t0;
     struct wsc *c;
-    int n = 0;
+    int n = 0, late;
 
     shop(&store, &product, N_MAX + 5);
     c = ws_open("channels=sales", st.token[0]);
@@ -604,11 +596,14 @@ START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
         posted[n] = tm_mono_ms();
         tm_sleep_ms(40);
     }
-    worst = worst_arrival(c, ids, posted, n);
+    late = arrivals_late(c, ids, posted, n, 400, &worst);
     resume_all();
     ck_assert_int_ge(n, 20);
-    ck_assert_msg(worst < 800, "with tm-supplier stopped, a sale came after %lld ms",
-                  (long long)worst);
+    /* held up by each ask, a quarter of them would be */
+    ck_assert_msg(late <= n / 20,
+                  "with tm-supplier stopped, %d of %d sales came after 400 ms"
+                  " (%lld ms)",
+                  late, n, (long long)worst);
     ws_free(c);
 }
 END_TEST
