@@ -14,6 +14,8 @@
 #include "common/metrics.h"
 #include "common/time.h"
 
+#define KEEP_FAILED_S 600 /* counters kept for another try at most this old */
+
 struct gw_refusals {
     pthread_mutex_t mu;
     pthread_cond_t cv;              /* the flusher's: stop, or a table filling up */
@@ -124,51 +126,61 @@ count(struct tm_metric *m, int64_t n)
     tm_metric_add(m, n);
 }
 
-/* Writes counts (n) with its own connection; on failure they go back into
- * the table, for the next flush, or are logged as lost where it is full. */
-static void
-write_counts(struct gw_refusals *r, const struct gw_refusal_count *v, int n)
+/* Writes counts (n) with its own connection: 1 when written. On failure
+ * they go back into the table for the next flush, unless the failure would
+ * only repeat (a counter the statement cannot take), the counters are
+ * older than KEEP_FAILED_S, this is the last flush (final), or the table
+ * has no room: those are lost, counted and logged as such. */
+static int
+write_counts(struct gw_refusals *r, const struct gw_refusal_count *v, int n, int final)
 {
     struct tm_err err;
     PGconn *db = NULL;
-    int64_t total = 0, lost = 0;
+    int64_t total = 0, lost = 0, oldest_kept = tm_now_ms() / 1000 - KEEP_FAILED_S;
+    enum tm_code rc;
 
     for (int i = 0; i < n; i++)
         total += v[i].n;
-    if (tm_db_acquire(r->db, 1000, &db, &err) == TM_OK &&
-        gw_db_refusals_add(db, v, n, &err) == TM_OK) {
-        tm_db_release(r->db, db);
-        count(r->written, total);
-        return;
-    }
+    if ((rc = tm_db_acquire(r->db, 1000, &db, &err)) == TM_OK)
+        rc = gw_db_refusals_add(db, v, n, &err);
     tm_db_release(r->db, db);
+    if (rc == TM_OK) {
+        count(r->written, total);
+        return 1;
+    }
     pthread_mutex_lock(&r->mu);
     for (int i = 0; i < n; i++)
-        if (!add_locked(r, v[i].minute_s, v[i].source_addr, v[i].status, v[i].n, v[i].last_ms))
+        if (final || rc == TM_INVALID || v[i].minute_s < oldest_kept ||
+            !add_locked(r, v[i].minute_s, v[i].source_addr, v[i].status, v[i].n, v[i].last_ms))
             lost += v[i].n;
     pthread_mutex_unlock(&r->mu);
     tm_log_error(NULL, "audit.refusals_unwritten", "counters=%d kept=%lld lost=%lld error=\"%s\"",
                  n, (long long)(total - lost), (long long)lost, err.message);
     count(r->lost, lost);
+    return 0;
 }
 
 static void *
 flusher(void *arg)
 {
     struct gw_refusals *r = arg;
-    int stop = 0;
+    int stop = 0, failed = 0;
 
     while (!stop) {
         int64_t until = tm_mono_ms() + r->flush_ms;
         int n;
 
+        /* early when the table fills, but never straight after a failure:
+         * the counters it put back would be tried again at once */
         pthread_mutex_lock(&r->mu);
-        while (!r->stop && r->used < room(r) / 2 && tm_mono_ms() < until)
+        while (!r->stop && (failed || r->used < room(r) / 2) && tm_mono_ms() < until)
             tm_cond_wait_until(&r->cv, &r->mu, until);
         stop = r->stop;
         pthread_mutex_unlock(&r->mu);
         if ((n = gw_refusals_take(r, r->batch, room(r))) > 0)
-            write_counts(r, r->batch, n);
+            failed = !write_counts(r, r->batch, n, stop);
+        else
+            failed = 0;
     }
     return NULL;
 }

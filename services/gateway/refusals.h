@@ -7,9 +7,11 @@
  * lock: about 2,700 refusals a second at most, and the audit rows of real
  * writes queued behind them. Now each gateway adds them up here and a
  * thread of its own writes what it holds once a second, every counter in
- * one statement. A table too full (a flood from thousands of addresses
- * within one flush) takes the refusal to the database at once, as before.
- * A gateway killed loses at most the last flush's counts. Thread-safe. */
+ * one statement (early when the table is half full). A table too full
+ * takes a new address's refusal to the database at once, as before. A
+ * failed write keeps its counts for the next try (ten minutes at most),
+ * without trying again at once; the last write, at gw_refusals_free, keeps
+ * nothing. A gateway killed loses what it had not written. Thread-safe. */
 #ifndef TM_GATEWAY_REFUSALS_H
 #define TM_GATEWAY_REFUSALS_H
 

@@ -2,10 +2,18 @@
  * memory: one counter per address, minute and status, taken out in the
  * order two gateways lock the rows in; a full table refuses a new key (the
  * caller writes it itself) and still counts the keys it holds; counts
- * from many threads add up exactly. */
+ * from many threads add up exactly; counts the database does not take are
+ * kept for the next flush, without trying again at once, and counted lost
+ * if the last flush fails too. */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "common/buf.h"
+#include "common/metrics.h"
+#include "common/time.h"
 
 #include "services/gateway/refusals.h"
 #include "tests/unit/gateway/suites.h"
@@ -108,6 +116,65 @@ START_TEST(test_threads_add_up)
 }
 END_TEST
 
+/* The value of tm_gateway_refusals_total{outcome="<outcome>"}. */
+static long long
+refusals_metric(const char *outcome)
+{
+    struct tm_buf b;
+    char line[128];
+    const char *m;
+    long long v = 0;
+
+    tm_buf_init(&b, 1 << 20);
+    ck_assert_int_eq(tm_metrics_render(&b), TM_OK);
+    snprintf(line, sizeof line, "tm_gateway_refusals_total{outcome=\"%s\"} ", outcome);
+    if (b.p && (m = strstr(b.p, line)) != NULL)
+        v = atoll(m + strlen(line));
+    tm_buf_fini(&b);
+    return v;
+}
+
+static int64_t
+cpu_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* A database that refuses every connection: the counters stay in the
+ * table between flushes (none lost), the flusher waits its period though
+ * the table is over half full (it spun, retrying at once, before), and the
+ * last flush at free counts them lost. */
+START_TEST(test_unwritten_kept_then_lost_at_the_end)
+{
+    struct tm_db_pool *db = NULL;
+    struct gw_refusals *r;
+    long long lost = refusals_metric("lost"), batched = refusals_metric("batched");
+    char addr[32];
+    int64_t cpu;
+
+    ck_assert_int_eq(
+        tm_db_pool_new("postgresql://127.0.0.1:1/none?connect_timeout=1", 2, &db, NULL), TM_OK);
+    r = gw_refusals_new(db, 64, 50); /* room for 48; an early flush from 24 */
+    ck_assert_ptr_nonnull(r);
+    for (int i = 0; i < 30; i++) {
+        snprintf(addr, sizeof addr, "10.0.3.%d", i);
+        ck_assert(gw_refusals_add(r, addr, 401, tm_now_ms()));
+    }
+    cpu = cpu_ms();
+    tm_sleep_ms(600); /* about a dozen flushes, each failing */
+    cpu = cpu_ms() - cpu;
+    ck_assert_int_eq(refusals_metric("lost"), lost);
+    ck_assert_msg(cpu < 200, "%lld ms of CPU in 600 ms: the flusher spins", (long long)cpu);
+    gw_refusals_free(r);
+    ck_assert_int_eq(refusals_metric("lost"), lost + 30);
+    ck_assert_int_eq(refusals_metric("batched"), batched);
+    tm_db_pool_free(db);
+}
+END_TEST
+
 Suite *
 refusals_suite(void)
 {
@@ -117,6 +184,7 @@ refusals_suite(void)
     tcase_add_test(tc, test_counted_per_address_minute_and_status);
     tcase_add_test(tc, test_full_table_refuses_new_keys_only);
     tcase_add_test(tc, test_threads_add_up);
+    tcase_add_test(tc, test_unwritten_kept_then_lost_at_the_end);
     suite_add_tcase(s, tc);
     return s;
 }
