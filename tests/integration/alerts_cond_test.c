@@ -229,27 +229,33 @@ START_TEST(test_pending_period_and_cooldown)
 {
     long long store = new_store(), p = new_product(), out;
 
-    out = rule("stock_out", p, "{}", 2, 8);
+    /* pending 3 s, cooldown 20 s: what the test does between its checks
+     * fits in them on a loaded machine too */
+    out = rule("stock_out", p, "{}", 3, 20);
     receive(store, p, 3);
     wait_alerts_level(store, p, 3);
-    sell(store, p, 3, 1); /* out: pending for 2 s */
+    sell(store, p, 3, 1); /* out: pending for 3 s */
     wait_alerts_level(store, p, 0);
     ck_assert_int_eq(alerts(out, store, "", NULL, NULL), 0);
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id = %lld"
                               " AND holds AND alert_id IS NULL",
                               out),
                      1);
-    tm_sleep_ms(2100);
+    tm_sleep_ms(3100);
     evaluate();
     wait_alerts(out, store, "firing", 1, 20000); /* this run, or the schedule's */
     receive(store, p, 2);                        /* back: resolved by itself */
     wait_alerts(out, store, "resolved", 1, 5000);
-    sell(store, p, 2, 2); /* out again within the 8 s cooldown: held back */
+    sell(store, p, 2, 2); /* out again within the 20 s cooldown: held back */
     wait_alerts_level(store, p, 0);
-    tm_sleep_ms(2100); /* the pending period is over, the cooldown is not */
+    tm_sleep_ms(3100); /* the pending period is over, the cooldown is not */
     evaluate();
     ck_assert_int_eq(alerts(out, store, "", NULL, NULL), 1);
-    tm_sleep_ms(6000); /* now both are */
+    /* now both are: the cooldown counts from the firing */
+    tm_sleep_ms(sql_intf("SELECT (extract(epoch FROM min(fired_at) + interval '20.2 seconds'"
+                         " - now()) * 1000)::bigint FROM alerts.alerts WHERE rule_id = %lld"
+                         " AND store_id = %lld",
+                         out, store));
     evaluate();
     wait_alerts(out, store, "firing", 1, 20000);
     ck_assert_int_eq(alerts(out, store, "", NULL, NULL), 2);
@@ -408,7 +414,9 @@ START_TEST(test_ledger_pending_period)
     char path[96];
     struct resp r;
 
-    gap = rule("ledger_mismatch", p, "{}", 2, 0);
+    long long since_ms;
+
+    gap = rule("ledger_mismatch", p, "{}", 4, 0); /* 4 s: room for a loaded machine's steps */
     ledger_event(store, p);
     for (int i = 0; i < 100 && sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id ="
                                         " %lld AND holds",
@@ -417,7 +425,7 @@ START_TEST(test_ledger_pending_period)
         tm_sleep_ms(100);
     evaluate(); /* within the pending period: nothing, and it runs on */
     ck_assert_int_eq(alerts(gap, store, "", NULL, NULL), 0);
-    tm_sleep_ms(2100);
+    tm_sleep_ms(4100);
     evaluate();
     wait_alerts(gap, store, "firing", 1, 2000);
     ck_assert_int_eq(alerts(gap, store, "", &id, NULL), 1);
@@ -428,14 +436,18 @@ START_TEST(test_ledger_pending_period)
     tm_sleep_ms(2100);
     evaluate(); /* still the gap reported before: no new alert */
     ck_assert_int_eq(alerts(gap, store, "", NULL, NULL), 1);
-    ledger_event(store, p); /* reported again: a new crossing, pending 2 s */
+    since_ms = sql_intf("SELECT coalesce(max((extract(epoch FROM since) * 1000)::bigint), 0)"
+                        " FROM alerts.conditions WHERE rule_id = %lld",
+                        gap);
+    ledger_event(store, p); /* reported again: a new crossing, pending 4 s */
     for (int i = 0; i < 100 && sql_intf("SELECT count(*) FROM alerts.conditions WHERE rule_id ="
-                                        " %lld AND since > now() - interval '1 second'",
-                                        gap) == 0;
+                                        " %lld AND holds AND (extract(epoch FROM since) * 1000)"
+                                        "::bigint > %lld",
+                                        gap, since_ms) == 0;
          i++)
         tm_sleep_ms(100);
     ck_assert_int_eq(alerts(gap, store, "firing", NULL, NULL), 0);
-    tm_sleep_ms(2100);
+    tm_sleep_ms(4100);
     evaluate();
     wait_alerts(gap, store, "firing", 1, 2000);
     ck_assert_int_eq(alerts(gap, store, "", NULL, NULL), 2);
@@ -451,7 +463,7 @@ START_TEST(test_review_waiting)
 
     receive(store, p, 50);
     wait_known(store, p);
-    wait = rule_any("review_waiting", "{\"minutes\":0.05}", 0); /* 3 s */
+    wait = rule_any("review_waiting", "{\"minutes\":0.1}", 0); /* 6 s */
     /* a rule set that flags a basket over 40.00 for review */
     ck_assert_int_eq(http("POST", "/api/v1/fraud/rules",
                           "{\"note\":\"alerts cond test\",\"rules\":[{\"code\":\"big\",\"kind\":"
@@ -480,7 +492,7 @@ START_TEST(test_review_waiting)
     ck_assert_int_eq(r.status, 201);
     resp_free(&r);
     ck_assert_int_eq(alerts(wait, store, "", NULL, NULL), 0); /* not waited long yet */
-    tm_sleep_ms(3500);
+    tm_sleep_ms(6500);
     evaluate();
     wait_alerts(wait, store, "firing", 1, 20000);
     ck_assert_int_eq(sql_intf("SELECT count(*) FROM alerts.alerts WHERE rule_id = %lld"
