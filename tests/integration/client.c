@@ -243,6 +243,27 @@ gw_metric(int g, const char *series)
     return v;
 }
 
+void
+wait_instances_ready(const char *svc, int n)
+{
+    char want[96];
+    int ready = 0;
+
+    snprintf(want, sizeof want, "\"%s\":{\"state\":\"up\",\"detail\":\"%d/%d instances ready\"",
+             svc, n, n);
+    for (int i = 0; i < 150 && !ready; i++) {
+        struct resp r;
+
+        ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/health", NULL, "", &r), 0);
+        ready = r.body && strstr(r.body, want) != NULL;
+        resp_free(&r);
+        if (!ready)
+            tm_sleep_ms(100);
+    }
+    ck_assert_msg(ready, "%s: not %d/%d instances ready after 15 s", svc, n, n);
+    tm_sleep_ms(1100);
+}
+
 int
 pid_of(const char *svc, int n)
 {

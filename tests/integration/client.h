@@ -86,6 +86,10 @@ int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * `series` (a name and its labels, "tm_x_total{outcome=\"hit\"}"); 0 when
  * it has none. */
 long long gw_metric(int g, const char *series);
+/* Waits (15 s at most, asserted) until gateway #1's /health has every
+ * instance of svc ready, then 1.1 s more: the gateways skip an instance
+ * that failed for a second. */
+void wait_instances_ready(const char *svc, int n);
 /* pid of instance N of svc from the run folder, or -1. */
 int pid_of(const char *svc, int n);
 /* test_signal (tests/support/proc.h) as a test assertion. */

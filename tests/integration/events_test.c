@@ -316,17 +316,7 @@ START_TEST(test_tail_sees_live_events_and_publisher_fails_over)
                      0);
     /* leave the stack as found: both instances ready and no longer marked
      * down in the gateways (they skip a failed instance for a second) */
-    for (int i = 0; i < 50; i++) {
-        struct resp r;
-        int both;
-        ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/health", NULL, "", &r), 0);
-        both = strstr(r.body, "2/2 instances ready") != NULL;
-        resp_free(&r);
-        if (both)
-            break;
-        tm_sleep_ms(100);
-    }
-    tm_sleep_ms(1200);
+    wait_instances_ready("inventory", st.n_inventory);
 }
 END_TEST
 

@@ -18,26 +18,19 @@
 /* Restarts inventory #n and waits until the gateway counts it ready again
  * and no longer skips it (a failed instance is skipped for a second). */
 static void
-restart(int n)
+start_inventory(int n)
 {
-    char want[32];
-
     ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' '%s/deploy/stack.sh' start inventory %d "
                         ">/dev/null 2>&1",
                         st.run_dir, st.bin, st.root, n),
                      0);
-    snprintf(want, sizeof want, "%d/%d instances ready", st.n_inventory, st.n_inventory);
-    for (int i = 0; i < 50; i++) {
-        struct resp r;
-        int ready;
-        ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/health", NULL, "", &r), 0);
-        ready = strstr(r.body, want) != NULL;
-        resp_free(&r);
-        if (ready)
-            break;
-        tm_sleep_ms(100);
-    }
-    tm_sleep_ms(1100);
+}
+
+static void
+restart(int n)
+{
+    start_inventory(n);
+    wait_instances_ready("inventory", st.n_inventory);
 }
 
 /* Waits up to 15 s for inventory #n's own /health to say ready: 1 when it
@@ -68,6 +61,8 @@ restore(void)
     ck_assert_int_eq(
         sh("TM_RUN_DIR='%s' '%s/deploy/stack.sh' pg start >/dev/null 2>&1", st.run_dir, st.root),
         0);
+    int started = 0;
+
     for (int n = 1; n <= st.n_inventory; n++) {
         int pid = pid_of("inventory", n);
 
@@ -75,10 +70,14 @@ restore(void)
             kill(pid, SIGCONT); /* a hung-instance drill that failed left it stopped */
         if (pid <= 0 || kill(pid, 0) != 0 ||
             sh("kill -0 \"$(cat '%s/pid/inventory-%d.pid.sup' 2>/dev/null)\" 2>/dev/null",
-               st.run_dir, n) != 0)
-            restart(n);
+               st.run_dir, n) != 0) {
+            start_inventory(n);
+            started = 1;
+        }
         ck_assert_msg(own_health_ready(n), "inventory #%d is not ready", n);
     }
+    if (started)
+        wait_instances_ready("inventory", st.n_inventory);
 }
 
 START_TEST(test_sigkill_during_get_loop_loses_no_request)
@@ -186,7 +185,8 @@ START_TEST(test_no_instance_up_is_503_and_not_ready)
     ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(r.json, "ready")));
     resp_free(&r);
     for (int n = 1; n <= st.n_inventory; n++)
-        restart(n);
+        start_inventory(n);
+    wait_instances_ready("inventory", st.n_inventory);
     ck_assert_int_eq(http("GET", "/api/v1/products/1", NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);

@@ -335,7 +335,7 @@ START_TEST(test_subscriber_behind_retention_says_so)
         sh("TM_RUN_DIR='%s' BIN='%s' timeout 5 '%s/deploy/stack.sh' start analytics %d "
            ">/dev/null 2>&1",
            st.run_dir, st.bin, st.root, n);
-    for (int i = 0; i < 50 && !down; i++) {
+    for (int i = 0; i < 150 && !down; i++) { /* 15 s: a loaded machine's start */
         ck_assert_int_eq(http_port(st.inv_ops_port - 10, "GET", "/health", NULL, "", &r), 0);
         down = r.status == 503 && strstr(r.body, "behind retention") != NULL;
         resp_free(&r);
