@@ -251,7 +251,7 @@ wait_instances_ready(const char *svc, int n)
 
     snprintf(want, sizeof want, "\"%s\":{\"state\":\"up\",\"detail\":\"%d/%d instances ready\"",
              svc, n, n);
-    for (int i = 0; i < 150 && !ready; i++) {
+    for (int64_t t0 = tm_mono_ms(); !ready && tm_mono_ms() - t0 < 15000;) {
         struct resp r;
 
         ck_assert_int_eq(http_port(st.gw_ops_port, "GET", "/health", NULL, "", &r), 0);

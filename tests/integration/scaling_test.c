@@ -15,8 +15,7 @@
 
 #include "tests/integration/client.h"
 
-/* Restarts inventory #n and waits until the gateway counts it ready again
- * and no longer skips it (a failed instance is skipped for a second). */
+/* Starts inventory #n (deploy/stack.sh start: it waits for its own /health). */
 static void
 start_inventory(int n)
 {
@@ -26,6 +25,9 @@ start_inventory(int n)
                      0);
 }
 
+/* Restarts inventory #n and waits until the gateway counts every instance
+ * ready again and no longer skips it (a failed instance is skipped for a
+ * second). */
 static void
 restart(int n)
 {

@@ -599,7 +599,7 @@ START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
     late = arrivals_late(c, ids, posted, n, 400, &worst);
     resume_all();
     ck_assert_int_ge(n, 20);
-    /* held up by each ask, a quarter of them would be */
+    /* held up by each ask, about a sixth of them would be */
     ck_assert_msg(late <= n / 20,
                   "with tm-supplier stopped, %d of %d sales came after 400 ms"
                   " (%lld ms)",

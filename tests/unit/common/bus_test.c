@@ -198,6 +198,7 @@ struct fifo_arg {
     int *order; /* completion order, guarded by mu */
     int *next;
     pthread_mutex_t *mu;
+    int64_t t0; /* monotonic: the callers' common start */
 };
 
 static void *
@@ -209,7 +210,7 @@ fifo_caller(void *arg)
 
     /* arrive in index order, 60 ms apart (a loaded machine's scheduler may
      * be late by tens of ms), all while the first holds the socket */
-    tm_sleep_ms(60 * a->idx);
+    tm_sleep_ms(a->t0 + 60 * a->idx - tm_mono_ms());
     if (tm_bus_call(a->c, "x", 1, 1, tm_mono_ms() + 5000, &reply, &len, NULL) == TM_OK) {
         pthread_mutex_lock(a->mu);
         a->order[(*a->next)++] = a->idx;
@@ -228,11 +229,12 @@ START_TEST(test_bus_full_pool_serves_in_arrival_order)
     struct fifo_arg args[6];
     int order[6], next = 0;
     pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    int64_t t0 = tm_mono_ms();
 
     endpoint(ep, sizeof ep, 6);
     ck_assert_int_eq(tm_bus_client_new("t", ep, 1, &c, NULL), TM_OK); /* one socket */
     for (int i = 0; i < 6; i++) {
-        args[i] = (struct fifo_arg){c, i, order, &next, &mu};
+        args[i] = (struct fifo_arg){c, i, order, &next, &mu, t0};
         ck_assert_int_eq(pthread_create(&t[i], NULL, fifo_caller, &args[i]), 0);
     }
     for (int i = 0; i < 6; i++)
