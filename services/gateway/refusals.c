@@ -120,12 +120,6 @@ gw_refusals_take(struct gw_refusals *r, struct gw_refusal_count *out, int max)
     return n;
 }
 
-static void
-count(struct tm_metric *m, int64_t n)
-{
-    tm_metric_add(m, n);
-}
-
 /* Writes counts (n) with its own connection: 1 when written. On failure
  * they go back into the table for the next flush, unless the failure would
  * only repeat (a counter the statement cannot take), the counters are
@@ -145,7 +139,7 @@ write_counts(struct gw_refusals *r, const struct gw_refusal_count *v, int n, int
         rc = gw_db_refusals_add(db, v, n, &err);
     tm_db_release(r->db, db);
     if (rc == TM_OK) {
-        count(r->written, total);
+        tm_metric_add(r->written, (uint64_t)total);
         return 1;
     }
     pthread_mutex_lock(&r->mu);
@@ -156,7 +150,7 @@ write_counts(struct gw_refusals *r, const struct gw_refusal_count *v, int n, int
     pthread_mutex_unlock(&r->mu);
     tm_log_error(NULL, "audit.refusals_unwritten", "counters=%d kept=%lld lost=%lld error=\"%s\"",
                  n, (long long)(total - lost), (long long)lost, err.message);
-    count(r->lost, lost);
+    tm_metric_add(r->lost, (uint64_t)lost);
     return 0;
 }
 
@@ -262,11 +256,11 @@ gw_refusals_count(struct gw_refusals *r, const char *source_addr, int status, co
     }
     if (tm_db_acquire(r->db, 1000, &db, &err) == TM_OK &&
         gw_db_refusals_add(db, &one, 1, &err) == TM_OK) {
-        count(r->direct, 1);
+        tm_metric_add(r->direct, 1);
     } else {
         tm_log_error(rid, "audit.refusal_lost", "addr=%s status=%d error=\"%s\"", source_addr,
                      status, err.message);
-        count(r->lost, 1);
+        tm_metric_add(r->lost, 1);
     }
     tm_db_release(r->db, db);
 }

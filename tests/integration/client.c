@@ -450,6 +450,32 @@ wait_known(long long store, long long product)
     ck_abort_msg("store %lld or product %lld never reached tm-txn", store, product);
 }
 
+void
+assert_stock_ledger(void)
+{
+    ck_assert_int_eq(
+        sql_int("SELECT count(*) FROM inventory.stock s LEFT JOIN"
+                " (SELECT store_id, product_id, sum(quantity) q, sum(reserved_delta) r"
+                " FROM inventory.movements GROUP BY 1, 2) m USING (store_id, product_id)"
+                " WHERE s.on_hand <> COALESCE(m.q, 0) OR s.reserved <> COALESCE(m.r, 0)"),
+        0);
+}
+
+long long
+stock_level_api(long long store, long long product, const char *what)
+{
+    char path[128];
+    struct resp r;
+    long long v;
+
+    snprintf(path, sizeof path, "/api/v1/inventory/%lld/%lld", store, product);
+    ck_assert_int_eq(http("GET", path, NULL, &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    v = jint(&r, what);
+    resp_free(&r);
+    return v;
+}
+
 long long
 stock_level(const char *col, long long store, long long product)
 {

@@ -139,6 +139,12 @@ void receive(long long store, long long product, int qty);
  * holds this store and product. */
 void wait_known(long long store, long long product);
 
+/* Asserts the ledger invariant of every level: on hand and reserved equal
+ * the sums of its movements (our own SQL: the oracle). */
+void assert_stock_ledger(void);
+/* Member what ("on_hand", "reserved", ...) of the level (store, product)
+ * as GET /api/v1/inventory/{store}/{product} answers it (asserted 200). */
+long long stock_level_api(long long store, long long product, const char *what);
 /* Column col of the level (store, product), -1 when there is none. */
 long long stock_level(const char *col, long long store, long long product);
 /* Waits until tm-inventory shows want in col (events are applied within ms). */
@@ -162,6 +168,7 @@ Suite *events_suite(void);
 Suite *outbox_suite(void);
 Suite *subscriber_suite(void);
 Suite *stock_suite(void);
+Suite *stock_commit_suite(void);
 Suite *query_suite(void);
 Suite *analytics_routes_suite(void);
 Suite *csv_stream_suite(void);

@@ -64,6 +64,7 @@ main(void)
     srunner_add_suite(sr, events_suite());
     srunner_add_suite(sr, outbox_suite());
     srunner_add_suite(sr, subscriber_suite());
+    srunner_add_suite(sr, stock_commit_suite());
     srunner_add_suite(sr, stock_suite());
     srunner_add_suite(sr, txn_suite());
     srunner_add_suite(sr, fraud_suite());
