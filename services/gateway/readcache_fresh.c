@@ -261,7 +261,10 @@ gw_rcf_after(struct gw_rcf *f, const struct gw_route *rt, const struct tm_reques
     if (look->on && view && view->status == 200 && !view->content_type[0])
         (void)gw_rc_put(f->table, look->id, look->ticket, look->version, view->body,
                         view->body_len);
-    if (rt == f->patch && product_id(req, &id)) {
+    /* a refused write (4xx) changed nothing: no version to move (else any
+     * id, even one that does not exist, would grow Redis' hash) */
+    if (rt == f->patch && !(view && view->status >= 400 && view->status < 500) &&
+        product_id(req, &id)) {
         gw_rc_drop(f->table, id);
         bump(f, req->id, id);
         publish(f, req, id);

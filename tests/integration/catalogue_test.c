@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <hiredis/hiredis.h>
+
+#include "common/redis.h"
+
+#include "services/gateway/readcache_fresh.h"
 #include "tests/integration/client.h"
 
 /* Creates a category named after the test; returns its id. */
@@ -252,6 +257,57 @@ cache_hits(void)
     return gw_metric(0, "tm_gateway_read_cache_total{outcome=\"hit\"}");
 }
 
+/* The version Redis holds for product id (readcache_fresh.h's hash), -1
+ * when it holds none. */
+static long long
+product_version(long long id)
+{
+    struct tm_redis *rds = NULL;
+    redisReply *rep = NULL;
+    struct tm_err err;
+    char field[24];
+    const char *argv[3] = {"HGET", GW_RCF_KEY, field};
+    long long v = -1;
+
+    snprintf(field, sizeof field, "%lld", id);
+    ck_assert_int_eq(tm_redis_new(st.redis_url, 1000, &rds, &err), TM_OK);
+    ck_assert_msg(tm_redis_cmd(rds, 3, argv, &rep, &err) == TM_OK, "%s", err.message);
+    if (rep && rep->type == REDIS_REPLY_STRING)
+        v = atoll(rep->str);
+    freeReplyObject(rep);
+    tm_redis_free(rds);
+    return v;
+}
+
+/* A write refused (4xx) moves no version: a product that does not exist
+ * gets none (else any id would grow Redis' hash), one that does keeps its
+ * own. */
+START_TEST(test_refused_product_write_moves_no_version)
+{
+    long long cat = make_category("refused"), id, before;
+    char sku[64], path[128];
+    struct resp r;
+
+    snprintf(sku, sizeof sku, "%s-R1", run_tag());
+    id = make_product(cat, sku, 1000);
+    snprintf(path, sizeof path, "/api/v1/products/%lld", id);
+    ck_assert_int_eq(http("PATCH", path, "{\"unit_price_cents\":1001}", &r), 0);
+    ck_assert_msg(r.status == 200, "%s", r.body);
+    resp_free(&r);
+    before = product_version(id);
+    ck_assert_int_gt(before, 0);
+    ck_assert_int_eq(http("PATCH", path, "{\"unit_price_cents\":-5}", &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    resp_free(&r);
+    ck_assert_int_eq(product_version(id), before);
+    snprintf(path, sizeof path, "/api/v1/products/%lld", id + 100000000);
+    ck_assert_int_eq(http("PATCH", path, "{\"unit_price_cents\":1001}", &r), 0);
+    ck_assert_int_eq(r.status, 404);
+    resp_free(&r);
+    ck_assert_int_eq(product_version(id + 100000000), -1);
+}
+END_TEST
+
 /* The gateways' product cache (services/gateway/readcache_fresh.h): a
  * repeated read is answered from it, and a write through one gateway is
  * seen by the very next read through the other, every time: the write's
@@ -309,6 +365,7 @@ catalogue_suite(void)
     tcase_add_test(tc, test_duplicates_are_conflicts);
     tcase_add_test(tc, test_store_and_category_read_update);
     tcase_add_test(tc, test_product_reads_cached_and_current);
+    tcase_add_test(tc, test_refused_product_write_moves_no_version);
     suite_add_tcase(s, tc);
     return s;
 }
