@@ -414,14 +414,15 @@ audit(const struct gw_app *app, const struct call *c, int status)
     tm_db_release(app->db, db);
 }
 
-/* Refused by the gateway itself (credentials, limits) without credentials
- * that hold: a flood of these must not grow the audit log, so they are
- * counted per source address, minute and status instead (refusals.h). */
+/* Refused by the gateway itself without credentials that hold — bad
+ * credentials, a limit, or a request it could not read (400, 413,
+ * 415: refused before credentials are looked at): a flood of these must not
+ * grow the audit log, so they are counted per source address, minute and
+ * status instead (refusals.h). */
 static int
 anonymous_refusal(const struct call *c, int status)
 {
-    return !c->who.known_role && !c->dispatched &&
-           (status == 401 || status == 403 || status == 429);
+    return !c->who.known_role && !c->dispatched && status >= 400;
 }
 
 /* The answer's header lines into out (size bytes): request id, time,

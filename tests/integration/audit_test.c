@@ -96,6 +96,49 @@ START_TEST(test_anonymous_refusals_are_counted_not_logged)
 }
 END_TEST
 
+/* Writes the gateway cannot read (a bad Idempotency-Key: 400, a body that
+ * is not JSON: 415) are refused before credentials are looked at: counted
+ * like any anonymous refusal, no audit row each, whatever the token says (a
+ * forged one passes nginx's anonymous limit). */
+START_TEST(test_unreadable_writes_are_counted_not_logged)
+{
+    enum { N = 12, KINDS = 2 };
+    static const struct {
+        const char *method, *path, *hdr;
+        int status;
+    } kind[] = {
+        {"POST", "/api/v1/categories", "Idempotency-Key: !\r\n", 400},
+        {"POST", "/api/v1/categories", "Content-Type: text/plain\r\n", 415},
+    };
+    char addr[32], hdr[512];
+    struct resp r;
+
+    snprintf(addr, sizeof addr, "%s", test_addr(103));
+    for (int i = 0; i < N; i++) {
+        int k = i % KINDS;
+
+        snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\n%s%s", addr, kind[k].hdr,
+                 i % 2 ? "Authorization: Bearer not.a.token\r\n" : "");
+        ck_assert_int_eq(
+            http_raw(st.gw_ports[i % 2], kind[k].method, kind[k].path, "{\"name\":\"x\"}", hdr, &r),
+            0);
+        ck_assert_msg(r.status == kind[k].status, "%s %s: %d %s", kind[k].method, kind[k].hdr,
+                      r.status, r.body);
+        resp_free(&r);
+    }
+    for (int i = 0;
+         refusals_stored(addr, 400) + refusals_stored(addr, 415) + refusals_stored(addr, 405) < N;
+         i++) {
+        ck_assert_msg(i < 100, "refusals not written after 10 s");
+        tm_sleep_ms(100);
+    }
+    for (int k = 0; k < KINDS; k++)
+        ck_assert_int_eq(refusals_stored(addr, kind[k].status), N / KINDS);
+    ck_assert_int_eq(sql_intf("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'", addr),
+                     0);
+}
+END_TEST
+
 static void
 exec_sql(PGconn *db, const char *sql)
 {
@@ -232,6 +275,7 @@ audit_suite(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_anonymous_refusals_are_counted_not_logged);
+    tcase_add_test(tc, test_unreadable_writes_are_counted_not_logged);
     tcase_add_test(tc, test_audit_retention_deletes_old_rows);
     tcase_add_test(tc, test_audit_exports_ndjson_and_csv_pages);
     suite_add_tcase(s, tc);
