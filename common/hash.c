@@ -1,7 +1,9 @@
 /* common/hash.c — digests, hex and random bytes over libsodium and OpenSSL. */
 #include "common/hash.h"
 
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +44,32 @@ tm_random_hex(size_t n, char *out, size_t size)
         return TM_TOOBIG;
     randombytes_buf(raw, n);
     return tm_hex(raw, n, out, size);
+}
+
+static unsigned char unique_key[crypto_stream_chacha20_KEYBYTES];
+static pthread_once_t unique_once = PTHREAD_ONCE_INIT;
+static _Atomic uint64_t unique_next;
+
+static void
+unique_init(void)
+{
+    randombytes_buf(unique_key, sizeof unique_key);
+}
+
+enum tm_code
+tm_unique_hex(char *out, size_t size)
+{
+    unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = {0}, raw[16];
+    uint64_t n = atomic_fetch_add(&unique_next, 1);
+
+    if (size < 2 * sizeof raw + 1)
+        return TM_TOOBIG;
+    pthread_once(&unique_once, unique_init);
+    /* the counter as the nonce: each call its own keystream */
+    for (size_t i = 0; i < sizeof nonce && i < sizeof n; i++)
+        nonce[i] = (unsigned char)(n >> (8 * i));
+    crypto_stream_chacha20(raw, sizeof raw, nonce, unique_key);
+    return tm_hex(raw, sizeof raw, out, size);
 }
 
 void

@@ -72,6 +72,15 @@ closed(const struct mg_connection *conn)
     tm_stack_release();
 }
 
+/* Every request passes civetweb's own authorization (tm_http_start). */
+static int
+no_http_password(struct mg_connection *conn, void *cbdata)
+{
+    (void)conn;
+    (void)cbdata;
+    return 1;
+}
+
 enum tm_code
 tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *user_data,
               struct mg_context **out, struct tm_err *err)
@@ -126,6 +135,11 @@ tm_http_start(const char *listen, int n_threads, const char **extra_opts, void *
     if (!*out)
         return tm_err_set(err, TM_UNAVAIL, "listen", "http on %s: %s", listen,
                           ebuf[0] ? ebuf : "cannot start");
+    /* Without an authorization handler civetweb looks for a ".htpasswd"
+     * beside the requested path on every request (a failed stat each) and,
+     * were one there, would ask every client for an HTTP password. Our
+     * handlers do the authentication. */
+    mg_set_auth_handler(*out, "/", no_http_password, NULL);
     return TM_OK;
 }
 

@@ -59,11 +59,13 @@ struct call {
     char qstore[TM_QUERY_MAX][2][TM_QUERY_VALUE_MAX + 1];
 };
 
-/* 128 random bits as 32 hex digits, within any request id (TM_RID_MAX). */
+/* 128 unguessable bits as 32 hex digits, within any request id
+ * (TM_RID_MAX); no system call (a getrandom per request was one in six of
+ * a cached answer's). */
 static void
 new_rid(char *out, size_t size)
 {
-    enum tm_code rc = tm_random_hex(16, out, size);
+    enum tm_code rc = tm_unique_hex(out, size);
 
     assert(rc == TM_OK); /* only a buffer shorter than 33 bytes fails */
     (void)rc;

@@ -1,6 +1,8 @@
 /* tests/unit/common/hash_test.c — common/hash: digests against published
- * vectors, hex against its bounds, random hex by shape, and derived keys
+ * vectors, hex against its bounds, random hex by shape, unique ids by
+ * shape and repetition, and derived keys
  * against an oracle built from the digest itself. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +162,65 @@ START_TEST(test_random_u32_varies)
 }
 END_TEST
 
+enum { UNIQUE_N = 20000, UNIQUE_THREADS = 2 };
+static char unique_ids[UNIQUE_THREADS * UNIQUE_N][33];
+
+static void *
+unique_worker(void *arg)
+{
+    char(*out)[33] = arg;
+
+    for (int i = 0; i < UNIQUE_N; i++)
+        if (tm_unique_hex(out[i], 33) != TM_OK)
+            out[i][0] = '\0';
+    return NULL;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Ids made at once by two threads: 32 lower hex digits each, none twice,
+ * and no id guessable from the one before (a counter would differ in its
+ * last digits only: here consecutive ids differ in most of theirs). */
+START_TEST(test_unique_hex_never_repeats_and_looks_random)
+{
+    pthread_t t[UNIQUE_THREADS];
+    int low = 0;
+
+    for (int i = 0; i < UNIQUE_THREADS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, unique_worker, unique_ids[i * UNIQUE_N]), 0);
+    for (int i = 0; i < UNIQUE_THREADS; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < UNIQUE_THREADS * UNIQUE_N; i++) {
+        ck_assert_uint_eq(strlen(unique_ids[i]), 32);
+        ck_assert(all_lower_hex(unique_ids[i]));
+        if (i % UNIQUE_N > 0) {
+            int same = 0;
+
+            for (int k = 0; k < 32; k++)
+                same += unique_ids[i][k] == unique_ids[i - 1][k];
+            low += same > 12; /* 2 expected of 32; a counter keeps ~30 */
+        }
+    }
+    ck_assert_int_lt(low, 10);
+    qsort(unique_ids, UNIQUE_THREADS * UNIQUE_N, sizeof unique_ids[0], cmp_id);
+    for (int i = 1; i < UNIQUE_THREADS * UNIQUE_N; i++)
+        ck_assert_str_ne(unique_ids[i], unique_ids[i - 1]);
+}
+END_TEST
+
+START_TEST(test_unique_hex_refuses_a_short_buffer)
+{
+    char out[33];
+
+    ck_assert_int_eq(tm_unique_hex(out, 32), TM_TOOBIG);
+    ck_assert_int_eq(tm_unique_hex(out, 33), TM_OK);
+}
+END_TEST
+
 Suite *
 hash_suite(void)
 {
@@ -178,6 +239,8 @@ hash_suite(void)
     tcase_add_test(key, test_key64_is_the_digest_prefix_and_stable);
     tcase_add_test(sha, test_hmac_sha256_matches_rfc4231);
     tcase_add_test(hex, test_random_u32_varies);
+    tcase_add_test(hex, test_unique_hex_never_repeats_and_looks_random);
+    tcase_add_test(hex, test_unique_hex_refuses_a_short_buffer);
     tcase_add_test(key, test_key64_differs_by_scope_and_purpose_never_negative);
     suite_add_tcase(s, init);
     suite_add_tcase(s, sha);
