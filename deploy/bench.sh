@@ -58,6 +58,7 @@ export TM_ADMIN_EMAIL=admin@techmart.bench TM_ADMIN_PASSWORD=bench-admin-passwor
 export TM_RATE_LIMITS="admin=100000000,anonymous=100000000" TM_RATE_IP=100000000
 export TM_RATE_LOGIN=100000
 export TM_GATEWAY_WS_PER_PRINCIPAL=16384 # bench-ws.sh's clients share one token
+export TM_GATEWAY_FLOOR=1 # GET /api/_floor, every figure's reference (off outside the bench)
 # nginx's per-address edge limits likewise (the load comes from one address);
 # the flood run below puts the anonymous one back to its default.
 export TM_EDGE_CONN=60000 TM_EDGE_RATE=1000000 TM_EDGE_BURST=1000000

@@ -30,6 +30,7 @@ struct gw_cfg {
     int stream_s;         /* time one streamed answer may take in all (its pages'), then cut */
     int streams;          /* streamed answers sent at once at most (429 above) */
     int body_max;         /* request body ceiling in bytes (413 above) */
+    int floor;            /* answer GW_FLOOR_PATH (benchmarks only; else 404) */
     int log_flush_ms;     /* info lines batched this long (0: each at once) */
     int bus_max_sockets;  /* REQ sockets per service (and the bus's budget, common/bus.h) */
     char endpoints[GW_DAEMONS_MAX][GW_ENDPOINTS_MAX]; /* by gw_daemons index; local rows "" */

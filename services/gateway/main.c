@@ -63,6 +63,9 @@ static const struct tm_cfg_opt gw_opts[] = {
     {"streams", "TM_GATEWAY_STREAMS", TM_CFG_INT, F(streams), 0, 1, 1024, "4", 0,
      "streamed answers this gateway sends at once at most; another is refused 429 with "
      "Retry-After before any byte (each holds a worker thread)"},
+    {"floor", "TM_GATEWAY_FLOOR", TM_CFG_BOOL, F(floor), 0, 0, 0, "false", 0,
+     "answer GET /api/_floor, the benchmark's floor (fixed bytes, no credentials, limits or "
+     "access log); off, it is a 404 like any unknown path. For make bench only"},
     {"log-flush-ms", "TM_GATEWAY_LOG_FLUSH_MS", TM_CFG_INT, F(log_flush_ms), 0, 0, 1000, "10", 0,
      "info lines (the access line of every request) wait in memory up to this long and are "
      "written together; warn and error lines at once (0: every line at once). A crash loses "

@@ -721,7 +721,7 @@ gw_proxy_handle(struct mg_connection *conn, void *cbdata)
     struct tm_err err;
     enum tm_code rc;
 
-    if (ri->local_uri && strcmp(ri->local_uri, GW_FLOOR_PATH) == 0)
+    if (app->cfg->floor && ri->local_uri && strcmp(ri->local_uri, GW_FLOOR_PATH) == 0)
         return gw_floor_reply(conn); /* the benchmark's floor: nothing of the below */
     c = call_new(conn, app);
     tm_err_clear(&err);

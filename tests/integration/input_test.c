@@ -134,6 +134,8 @@ static const struct {
      "invalid_argument", "description"},
     {"DELETE", "/api/v1/products/1", NULL, 405, "method_not_allowed", ""},
     {"GET", "/api/v1/no-such-thing", NULL, 404, "not_found", ""},
+    /* the benchmark's floor answers only on a gateway started for it */
+    {"GET", "/api/_floor?bytes=65536", NULL, 404, "not_found", ""},
 };
 
 START_TEST(test_bad_input_is_refused_with_field)
