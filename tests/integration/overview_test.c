@@ -604,22 +604,42 @@ START_TEST(test_overview_bad_input_names_the_field)
 }
 END_TEST
 
+/* The floor answers on a gateway started for a benchmark
+ * (TM_GATEWAY_FLOOR=1: a third one here, beside the stack's, not behind
+ * nginx); the stack's own gateways, started as anywhere else, answer 404. */
 START_TEST(test_floor_answers_its_bytes_without_credentials)
 {
+    int port = st.gw_ports[0] + 2, pid; /* deploy/stack.sh: gateway #3's port */
     struct resp r;
 
     ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor?bytes=3000", NULL, &r), 0);
+    ck_assert_int_eq(r.status, 404);
+    resp_free(&r);
+    ck_assert_int_eq(sh("TM_RUN_DIR='%s' BIN='%s' TM_GATEWAY_FLOOR=1 '%s/deploy/stack.sh' start "
+                        "gateway 3 >/dev/null 2>&1",
+                        st.run_dir, st.bin, st.root),
+                     0);
+    ck_assert_int_eq(http_port(port, "GET", "/api/_floor?bytes=3000", NULL, "", &r), 0);
     ck_assert_int_eq(r.status, 200);
     ck_assert_uint_eq(r.len, 3000);
     ck_assert_ptr_nonnull(r.json); /* valid JSON of that size */
     resp_free(&r);
-    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor", NULL, &r), 0);
+    ck_assert_int_eq(http_port(port, "GET", "/api/_floor", NULL, "", &r), 0);
     ck_assert_uint_eq(r.len, 2048);
     resp_free(&r);
-    ck_assert_int_eq(http_as(NULL, "GET", "/api/_floor?bytes=70000", NULL, &r), 0);
+    ck_assert_int_eq(http_port(port, "GET", "/api/_floor?bytes=70000", NULL, "", &r), 0);
     ck_assert_int_eq(r.status, 400);
     ck_assert_str_eq(err_field(&r), "bytes");
     resp_free(&r);
+    /* SIGTERM: a clean exit, which ends its supervision */
+    ck_assert_int_gt(pid = pid_of("gateway", 3), 0);
+    signal_pid(pid, SIGTERM);
+    for (int i = 0; kill(pid, 0) == 0; i++) {
+        ck_assert_msg(i < 100, "gateway #3 still running 10 s after SIGTERM");
+        tm_sleep_ms(100);
+    }
+    ck_assert_int_eq(
+        sh("rm -f '%s/pid/gateway-3.pid' '%s/pid/gateway-3.pid.sup'", st.run_dir, st.run_dir), 0);
 }
 END_TEST
 
