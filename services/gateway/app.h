@@ -83,6 +83,7 @@ struct gw_app {
     struct gw_revset *revset;      /* the revocations, while push is healthy (revset.h) */
     struct gw_leases *leases;      /* leased shares of the request limits (lease.h) */
     struct gw_tokcache *tokcache;  /* tokens verified before (tokcache.h); NULL: none */
+    struct gw_keycache *keycache;  /* API keys read before (keycache.h) */
     struct gw_refusals *refusals;  /* anonymous refusals' counters (refusals.h) */
 };
 

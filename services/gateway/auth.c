@@ -1,8 +1,9 @@
 /* services/gateway/auth.c — credentials to principal, principal to verdict.
  * Runs on every API request: a token costs one HMAC the first time this
- * gateway sees it (tokcache.h) and a lookup in memory after, an API key one
- * indexed lookup (keys can be disabled at any moment, so they are not
- * cached). */
+ * gateway sees it (tokcache.h) and a lookup in memory after; an API key
+ * one indexed lookup the first time, then (while the push channel that
+ * carries a key's disabling is healthy) a lookup in memory and a SHA-256
+ * of its secret (keycache.h). */
 #include "services/gateway/auth.h"
 
 #include <stdio.h>
@@ -13,8 +14,12 @@
 #include <openssl/crypto.h>
 
 #include "common/hash.h"
+#include "common/log.h"
+#include "common/metrics.h"
 #include "common/time.h"
 
+#include "services/gateway/keycache.h"
+#include "services/gateway/push.h"
 #include "services/gateway/store.h"
 #include "services/gateway/tokcache.h"
 #include "services/gateway/token.h"
@@ -57,29 +62,75 @@ anonymous(struct gw_principal *p)
     snprintf(p->env.kind, sizeof p->env.kind, "anonymous");
 }
 
-/* "tmk_<prefix>_<secret>": looks the prefix up, compares the secret's hash. */
+/* The prefix of "tmk_<prefix>_<secret>" into prefix[24] and its secret;
+ * NULL when key has not that form. */
+static const char *
+key_parts(const char *key, char prefix[24])
+{
+    const char *sep;
+
+    if (strncmp(key, API_KEY_PREFIX, 4) != 0 || !(sep = strchr(key + 4, '_')) ||
+        sep - key - 4 < 1 || sep - key - 4 >= 24 || strlen(sep + 1) < 32 || strlen(sep + 1) > 128)
+        return NULL;
+    snprintf(prefix, 24, "%.*s", (int)(sep - key - 4), key + 4);
+    return sep + 1;
+}
+
+int
+gw_auth_reads_db(const struct gw_app *app, struct mg_connection *conn)
+{
+    const char *key = mg_get_header(conn, "X-API-Key");
+    struct gw_api_key k;
+    char prefix[24];
+
+    if (!key || !key_parts(key, prefix))
+        return 0;
+    return !gw_push_healthy(app->push) || !gw_keycache_get(app->keycache, prefix, &k);
+}
+
+static void
+count_key(const char *outcome)
+{
+    char labels[32];
+
+    snprintf(labels, sizeof labels, "from=\"%s\"", outcome);
+    tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_api_key_reads_total",
+                            "API keys looked up, by where they were found", labels),
+                  1);
+}
+
+/* "tmk_<prefix>_<secret>": looks the prefix up (in memory, else in
+ * PostgreSQL), compares the secret's hash. */
 static enum tm_code
 api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struct tm_err *err)
 {
     char prefix[24], hash[65];
-    const char *sep;
+    const char *secret = key_parts(key, prefix);
     struct gw_api_key k;
     PGconn *db = NULL;
+    int trust = gw_push_healthy(app->push); /* before the ticket: a reset after it clears */
+    uint64_t ticket;
     enum tm_code rc;
 
-    if (strncmp(key, API_KEY_PREFIX, 4) != 0 || !(sep = strchr(key + 4, '_')) ||
-        (size_t)(sep - key - 4) >= sizeof prefix || strlen(sep + 1) < 32 || strlen(sep + 1) > 128)
+    if (!secret)
         return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
-    snprintf(prefix, sizeof prefix, "%.*s", (int)(sep - key - 4), key + 4);
-    if ((rc = tm_db_acquire(app->db, 1000, &db, err)) != TM_OK)
-        return rc;
-    rc = gw_db_key_by_prefix(db, prefix, &k, err);
-    tm_db_release(app->db, db);
-    if (rc == TM_NOTFOUND)
-        return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
-    if (rc != TM_OK)
-        return rc;
-    tm_sha256_hex(sep + 1, strlen(sep + 1), hash);
+    if (trust && gw_keycache_get(app->keycache, prefix, &k)) {
+        count_key("memory");
+    } else {
+        count_key("database");
+        ticket = gw_keycache_ticket(app->keycache);
+        if ((rc = tm_db_acquire(app->db, 1000, &db, err)) != TM_OK)
+            return rc;
+        rc = gw_db_key_by_prefix(db, prefix, &k, err);
+        tm_db_release(app->db, db);
+        if (rc == TM_NOTFOUND)
+            return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
+        if (rc != TM_OK)
+            return rc;
+        if (trust && gw_push_healthy(app->push))
+            gw_keycache_put(app->keycache, &k, ticket);
+    }
+    tm_sha256_hex(secret, strlen(secret), hash);
     if (CRYPTO_memcmp(hash, k.secret_hash, 64) != 0)
         return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
     if (!k.active)
@@ -94,6 +145,42 @@ api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struc
     p->n_stores = k.n_stores;
     gw_stores_text(p->stores, p->n_stores, p->env.stores, sizeof p->env.stores);
     return TM_OK;
+}
+
+static void
+on_key_push(void *arg, const char *prefix)
+{
+    gw_keycache_drop(arg, prefix);
+}
+
+static enum tm_code
+on_key_reset(void *arg, struct tm_err *err)
+{
+    (void)err;
+    gw_keycache_clear(arg);
+    return TM_OK;
+}
+
+enum tm_code
+gw_auth_push_init(struct gw_app *app, struct tm_err *err)
+{
+    return gw_push_on(app->push, GW_KEYCACHE_PUSH_KIND, on_key_push, on_key_reset, app->keycache,
+                      err);
+}
+
+enum tm_code
+gw_auth_key_changed(const struct gw_app *app, const char *prefix, struct tm_err *err)
+{
+    if (!app->push)
+        return TM_OK;
+    if (gw_push_publish(app->push, GW_KEYCACHE_PUSH_KIND, prefix, err) == TM_OK)
+        return TM_OK;
+    tm_log_error(NULL, "api_key.push_failed",
+                 "prefix=%s error=\"%s\" note=\"stored in PostgreSQL; a gateway trusting memory "
+                 "may accept the key until it resubscribes: answered 503\"",
+                 prefix, err->message);
+    return tm_err_set(err, TM_UNAVAIL, NULL,
+                      "API key changed but not yet confirmed on every gateway; retry");
 }
 
 enum tm_code

@@ -37,6 +37,22 @@ struct gw_principal {
 TM_MUSTCHECK enum tm_code gw_authenticate(const struct gw_app *app, struct mg_connection *conn,
                                           struct gw_principal *p, struct tm_err *err);
 
+/* 1 when gw_authenticate would read PostgreSQL for this request: it
+ * carries an API key this gateway does not keep (or may not trust what it
+ * keeps: keycache.h). The caller counts such a request as anonymous first,
+ * so made-up keys stop at an address's limit, not at the database. */
+int gw_auth_reads_db(const struct gw_app *app, struct mg_connection *conn);
+
+/* Registers the API keys' push kind (keycache.h); before gw_push_start. */
+TM_MUSTCHECK enum tm_code gw_auth_push_init(struct gw_app *app, struct tm_err *err);
+
+/* Tells every gateway that the key of prefix changed (disabled), after
+ * its write committed: TM_OK once no healthy gateway keeps it;
+ * TM_UNAVAIL (logged) when that could not be confirmed (the write
+ * stands). */
+TM_MUSTCHECK enum tm_code gw_auth_key_changed(const struct gw_app *app, const char *prefix,
+                                              struct tm_err *err);
+
 /* Fills *p from an access token (the header's, or a WebSocket upgrade's
  * subprotocols'): its form, signature, expiry and role; a token this
  * gateway verified before is taken from its cache (tokcache.h), its expiry

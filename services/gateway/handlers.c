@@ -529,7 +529,9 @@ gw_api_key_generate(struct gw_api_key *k, char *full, size_t size, struct tm_err
     return n > 0 && (size_t)n < size ? TM_OK : tm_err_set(err, TM_TOOBIG, NULL, "key buffer");
 }
 
-/* PATCH {"active": false} disables a key for good; nothing else changes. */
+/* PATCH {"active": false} disables a key for good; nothing else changes.
+ * In autocommit: the disabling is committed before every gateway is told
+ * to forget the key (auth.h), so none can read it back active. */
 static enum tm_code
 h_key_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
 {
@@ -540,7 +542,8 @@ h_key_update(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     if ((rc = tm_ctx_param_id(ctx, "id", &id, err)) != TM_OK ||
         (rc = gw_decode_key_update(ctx->req->body, ctx->req->body_len, err)) != TM_OK)
         return rc;
-    if ((rc = gw_db_key_disable(ctx->db, id, &k, err)) != TM_OK)
+    if ((rc = gw_db_key_disable(ctx->db, id, &k, err)) != TM_OK ||
+        (rc = gw_auth_key_changed(app_of(ctx), k.prefix, err)) != TM_OK)
         return rc;
     snprintf(rep->target, sizeof rep->target, "key:%lld", (long long)id);
     return encode_key(&rep->body, &k, NULL) == TM_OK ? TM_OK : too_large(err);
@@ -559,7 +562,7 @@ const struct tm_route gw_local_routes[] = {
     {"PATCH", "/api/v1/users/{id}", h_user_update, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/api-keys", h_key_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"POST", "/api/v1/api-keys", h_key_create, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
-    {"PATCH", "/api/v1/api-keys/{id}", h_key_update, TM_TX_WRITE, NULL, TM_SCOPE_NONE},
+    {"PATCH", "/api/v1/api-keys/{id}", h_key_update, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/audit", gw_h_audit_list, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/audit/refusals", gw_h_audit_refusals, TM_TX_READ, NULL, TM_SCOPE_NONE},
     {"GET", "/api/v1/gateway/jobs", tm_jobs_h_list, TM_TX_READ, NULL, TM_SCOPE_NONE},

@@ -19,6 +19,7 @@
 #include "services/gateway/audit.h"
 #include "services/gateway/handlers.h"
 #include "services/gateway/health.h"
+#include "services/gateway/keycache.h"
 #include "services/gateway/keys.h"
 #include "services/gateway/lease.h"
 #include "services/gateway/live.h"
@@ -234,8 +235,12 @@ main(int argc, char **argv)
         tm_log_error(NULL, "start", "error=\"cannot allocate the token cache\"");
         goto out;
     }
+    if (!(app.keycache = gw_keycache_new())) {
+        tm_log_error(NULL, "start", "error=\"cannot allocate the API key cache\"");
+        goto out;
+    }
     if (gw_push_new(cfg.redis_url, &app.push, &err) != TM_OK ||
-        gw_revoke_push_init(&app, &err) != TM_OK ||
+        gw_revoke_push_init(&app, &err) != TM_OK || gw_auth_push_init(&app, &err) != TM_OK ||
         gw_rcf_new(&app, &app.readcache, &err) != TM_OK || gw_push_start(app.push, &err) != TM_OK) {
         tm_log_error(NULL, "start", "error=\"%s\"", err.message);
         goto out;
@@ -281,6 +286,7 @@ out:
     gw_revset_free(app.revset);
     gw_leases_free(app.leases);
     gw_tokcache_free(app.tokcache);
+    gw_keycache_free(app.keycache);
     gw_refusals_free(app.refusals); /* after mg_stop: the last refusals counted are written */
     for (size_t d = 0; d < GW_DAEMONS_MAX; d++)
         tm_bus_client_free(app.bus[d]);

@@ -658,11 +658,20 @@ checks(struct mg_connection *conn, const struct gw_app *app, struct call *c, str
 {
     struct tm_err auth_err;
     enum tm_code rc, auth_rc;
+    int counted = 0;
 
     rc = build(conn, app, c, err);
+    /* an API key this gateway does not keep costs a database read: the
+     * request counts as anonymous first, so made-up keys stop at their
+     * address's limit (a key that holds then counts as itself too) */
+    if (rc == TM_OK && gw_auth_reads_db(app, conn)) {
+        rc = limit(app, c, err);
+        counted = 1;
+    }
     if (rc == TM_OK) {
         auth_rc = gw_authenticate(app, conn, &c->who, &auth_err);
-        rc = limit(app, c, err);
+        if (!counted || c->who.known_role)
+            rc = limit(app, c, err);
         if (rc == TM_OK && auth_rc != TM_OK) {
             rc = auth_rc;
             *err = auth_err;

@@ -164,10 +164,12 @@ START_TEST(test_logout_and_disable_take_effect_at_once)
 }
 END_TEST
 
+#define KEY_READS "tm_gateway_api_key_reads_total{from=\""
+
 START_TEST(test_api_key_for_a_pos_is_scoped_and_disabled_for_good)
 {
     struct resp r;
-    char key[128], hdr[256], path[64];
+    char key[128], hdr[256], wrong[256], path[64];
     long long id;
 
     ck_assert_int_eq(http("POST", "/api/v1/api-keys", "{\"name\":\"till 1\",\"stores\":[1]}", &r),
@@ -200,13 +202,37 @@ START_TEST(test_api_key_for_a_pos_is_scoped_and_disabled_for_good)
     ck_assert_ptr_nonnull(strstr(r.body, "\"stock.commit\""));
     ck_assert_ptr_null(strstr(r.body, "\"customer.read\""));
     resp_free(&r);
+    /* each gateway reads the key once, then keeps it; a wrong secret is
+     * refused from what it keeps */
+    for (int g = 0; g < 2; g++) {
+        long long db = gw_metric(g, KEY_READS "database\"}");
+        long long mem = gw_metric(g, KEY_READS "memory\"}");
+
+        for (int i = 0; i < 5; i++) {
+            ck_assert_int_eq(http_raw(st.gw_ports[g], "GET", "/api/v1/stores/1", NULL, hdr, &r), 0);
+            ck_assert_int_eq(r.status, 200);
+            resp_free(&r);
+        }
+        ck_assert_int_le(gw_metric(g, KEY_READS "database\"}") - db, 1);
+        ck_assert_int_ge(gw_metric(g, KEY_READS "memory\"}") - mem, 4);
+        db = gw_metric(g, KEY_READS "database\"}");
+        snprintf(wrong, sizeof wrong, "X-API-Key: %s\r\n", key);
+        wrong[strlen(wrong) - 3] ^= 1; /* the secret's last digit */
+        ck_assert_int_eq(http_raw(st.gw_ports[g], "GET", "/api/v1/stores/1", NULL, wrong, &r), 0);
+        ck_assert_int_eq(r.status, 401);
+        resp_free(&r);
+        ck_assert_int_eq(gw_metric(g, KEY_READS "database\"}"), db);
+    }
+    /* disabled through one gateway: refused at once by both, which kept it */
     snprintf(path, sizeof path, "/api/v1/api-keys/%lld", id);
-    ck_assert_int_eq(http("PATCH", path, "{\"active\":false}", &r), 0);
+    ck_assert_int_eq(http_port(st.gw_ports[0], "PATCH", path, "{\"active\":false}", NULL, &r), 0);
     ck_assert_int_eq(r.status, 200);
     resp_free(&r);
-    ck_assert_int_eq(http_raw(0, "GET", "/api/v1/products/1", NULL, hdr, &r), 0);
-    ck_assert_int_eq(r.status, 401);
-    resp_free(&r);
+    for (int g = 0; g < 2; g++) {
+        ck_assert_int_eq(http_raw(st.gw_ports[g], "GET", "/api/v1/products/1", NULL, hdr, &r), 0);
+        ck_assert_int_eq(r.status, 401);
+        resp_free(&r);
+    }
     key[strlen(key) - 1] ^= 1;
     snprintf(hdr, sizeof hdr, "X-API-Key: %s\r\n", key);
     ck_assert_int_eq(http_raw(0, "GET", "/api/v1/products/1", NULL, hdr, &r), 0);

@@ -26,6 +26,7 @@ main(void)
     srunner_add_suite(sr, loadgen_suite());
     srunner_add_suite(sr, refusals_suite());
     srunner_add_suite(sr, tokcache_suite());
+    srunner_add_suite(sr, keycache_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

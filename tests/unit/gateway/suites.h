@@ -15,5 +15,6 @@ Suite *push_suite(void);
 Suite *loadgen_suite(void);
 Suite *refusals_suite(void);
 Suite *tokcache_suite(void);
+Suite *keycache_suite(void);
 
 #endif

@@ -1,0 +1,41 @@
+/* services/gateway/keycache.h — API keys this gateway has read from
+ * PostgreSQL, by prefix, so that a till's every request does not read its
+ * key again. What a key says changes once at most (disabled, for good:
+ * handlers.c), and that change is pushed to every gateway (push.h, kind
+ * GW_KEYCACHE_PUSH_KIND, key the prefix) before its answer leaves, which
+ * drops the kept copy. A read that began before a drop is not kept (the
+ * ticket), and nothing is trusted or kept while the push channel is not
+ * healthy (the caller asks gw_push_healthy). Only keys that exist are kept:
+ * made-up prefixes cannot push real ones out. Direct-mapped slots under one
+ * mutex (held for a copy). Thread-safe. */
+#ifndef TM_GATEWAY_KEYCACHE_H
+#define TM_GATEWAY_KEYCACHE_H
+
+#include <stdint.h>
+
+#include "services/gateway/store.h"
+
+#define GW_KEYCACHE_SLOTS 1024
+#define GW_KEYCACHE_PUSH_KIND "api_key"
+
+struct gw_keycache;
+
+/* NULL on a failed allocation. */
+struct gw_keycache *gw_keycache_new(void);
+/* NULL-safe. Wipes what it kept. */
+void gw_keycache_free(struct gw_keycache *c);
+
+/* A ticket for a read of PostgreSQL about to begin: gw_keycache_put keeps
+ * its result only if nothing was dropped since. */
+uint64_t gw_keycache_ticket(struct gw_keycache *c);
+/* 1 and *out the key kept under prefix; 0 when none (c NULL: 0). */
+int gw_keycache_get(struct gw_keycache *c, const char *prefix, struct gw_api_key *out);
+/* Keeps k (read from PostgreSQL under ticket), replacing what its slot
+ * held, unless a drop came after the ticket. No-op for c NULL. */
+void gw_keycache_put(struct gw_keycache *c, const struct gw_api_key *k, uint64_t ticket);
+/* Forgets the key of prefix (a push: it changed). */
+void gw_keycache_drop(struct gw_keycache *c, const char *prefix);
+/* Forgets every key (the push channel was re-subscribed). */
+void gw_keycache_clear(struct gw_keycache *c);
+
+#endif
