@@ -162,9 +162,12 @@ gw_push_healthy(const struct gw_push *p)
     if (!p || !atomic_load(&p->healthy) || now - atomic_load(&p->ok_ms) >= GW_PUSH_STALE_MS ||
         now - atomic_load(&p->gen_ms) >= GW_PUSH_STALE_MS)
         return 0;
-    if ((pfd.fd = atomic_load(&p->fd)) < 0)
+    if ((pfd.fd = atomic_load(&p->fd)) < 0 || poll(&pfd, 1, 0) != 0)
         return 0;
-    return poll(&pfd, 1, 0) == 0;
+    /* the subscriber clears healthy and fd before it closes the socket: if
+     * both still hold, the fd polled was the subscription's, not a number
+     * reused by another socket since */
+    return atomic_load(&p->healthy) && atomic_load(&p->fd) == pfd.fd;
 }
 
 /* A command on the subscriber's own connection, tried a second time at
