@@ -459,14 +459,21 @@ answer_headers(const struct call *c, int retry_after_s, int from_view, int64_t t
 /* Recorded before the client hears the answer: once it has one, the audit
  * log has the write. Refused credentials and rate limiting are recorded
  * whatever the method: they are what an attack looks like; anonymous ones
- * as counters. */
+ * as counters, and a known principal's refusal by the gateway itself once
+ * a minute per route and status (its repeats as counters too: a principal
+ * over its limit would otherwise write a row per request). */
 static void
 before_answer(const struct gw_app *app, const struct call *c, int status)
 {
-    if (c->route && anonymous_refusal(c, status))
+    int refused = status == 401 || status == 403 || status == 429;
+
+    if (!c->route)
+        return;
+    if (anonymous_refusal(c, status) ||
+        (refused && !c->dispatched &&
+         !gw_refusals_first(app->refusals, c->who.env.id, c->route->route, status, tm_now_ms())))
         gw_refusals_count(app->refusals, c->addr, status, c->req.id);
-    else if (c->route &&
-             (is_write(c->req.method) || status == 401 || status == 403 || status == 429))
+    else if (is_write(c->req.method) || refused)
         audit(app, c, status);
 }
 

@@ -29,6 +29,7 @@ struct gw_refusals {
     struct gw_refusal_count *batch; /* the flusher's: what it writes */
     pthread_t thread;
     struct tm_metric *written, *direct, *lost; /* tm_gateway_refusals_total{outcome} */
+    uint64_t firsts[GW_REFUSALS_FIRSTS];       /* gw_refusals_first's; guarded by mu */
 };
 
 static int
@@ -82,6 +83,28 @@ gw_refusals_add(struct gw_refusals *r, const char *source_addr, int status, int6
     ok = add_locked(r, now_ms / 60000 * 60, source_addr, status, 1, now_ms);
     pthread_mutex_unlock(&r->mu);
     return ok;
+}
+
+int
+gw_refusals_first(struct gw_refusals *r, const char *principal, const char *route, int status,
+                  int64_t now_ms)
+{
+    char key[512];
+    uint64_t h;
+    int first;
+
+    if (!r)
+        return 1;
+    snprintf(key, sizeof key, "%s\t%s\t%d\t%lld", principal, route, status,
+             (long long)(now_ms / 60000));
+    h = (uint64_t)tm_fnv32(TM_FNV32_INIT ^ r->seed, key) << 32 |
+        tm_fnv32(TM_FNV32_INIT ^ ~r->seed, key);
+    h |= 1; /* 0 is an empty slot */
+    pthread_mutex_lock(&r->mu);
+    first = r->firsts[h % GW_REFUSALS_FIRSTS] != h;
+    r->firsts[h % GW_REFUSALS_FIRSTS] = h;
+    pthread_mutex_unlock(&r->mu);
+    return first;
 }
 
 static int

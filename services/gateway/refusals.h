@@ -23,6 +23,7 @@
 
 #define GW_REFUSALS_SLOTS 4096 /* counters held between flushes; 3/4 of them used at most */
 #define GW_REFUSALS_FLUSH_MS 1000
+#define GW_REFUSALS_FIRSTS 4096 /* (principal, route, status, minute) remembered */
 
 struct gw_refusals;
 
@@ -41,6 +42,14 @@ int gw_refusals_add(struct gw_refusals *r, const char *source_addr, int status, 
 /* Counts one refusal: in the table, or when it has no room written to the
  * database at once (logged when that fails too; rid names the request). */
 void gw_refusals_count(struct gw_refusals *r, const char *source_addr, int status, const char *rid);
+/* 1 the first time in now_ms's minute that the principal (its id) is
+ * refused with status on route by the gateway itself, as far as a table
+ * of GW_REFUSALS_FIRSTS recent firsts knows (a slot keeps the last one
+ * that hashed there, so a repeat may be taken for a first, never a first
+ * for a repeat); 0 for a repeat. Such a refusal is audited on its first,
+ * and its repeats are counted as its address's (security.md, Audit). */
+int gw_refusals_first(struct gw_refusals *r, const char *principal, const char *route, int status,
+                      int64_t now_ms);
 /* Moves every counter into out, ordered by minute, address and status,
  * and empties the table: the number moved, or -1 (nothing moved) when
  * they are more than max. The table holds at most 3/4 of its slots. */

@@ -29,13 +29,14 @@ refusals_stored(const char *addr, int status)
 /* N anonymous 401s from one address: no audit rows, one counter (two if a
  * minute turned meanwhile) whose n adds up to N, written by each gateway
  * once a second for every refusal it counted, not once per refusal.
- * Authenticated refusals from the same address still get a row each. */
+ * A known principal's refusals from the same address get a row for the
+ * first of a minute, and are counted after. */
 START_TEST(test_anonymous_refusals_are_counted_not_logged)
 {
     enum { N = 60 };
-    char addr[32], hdr[2300], path[256];
+    char addr[32], hdr[2300], path[256], tok[2048];
     struct resp r;
-    long long n_sum = 0, batched = gw_metric(0, BATCHED) + gw_metric(1, BATCHED);
+    long long n_sum = 0, rows, batched = gw_metric(0, BATCHED) + gw_metric(1, BATCHED);
     long long direct = gw_metric(0, DIRECT) + gw_metric(1, DIRECT);
     cJSON *it;
 
@@ -80,19 +81,29 @@ START_TEST(test_anonymous_refusals_are_counted_not_logged)
     ck_assert_int_eq(http_as(st.token[5], "GET", path, NULL, &r), 0);
     ck_assert_int_eq(r.status, 403); /* a viewer */
     resp_free(&r);
-    /* a viewer refused three times from that address: three rows */
+    /* a store manager (no catalog.write; one no other test uses) refused
+     * three times from that address: a row for the first of the minute
+     * (two if the minute turned), the others counted */
+    snprintf(path, sizeof path, "user:7%d", (int)(getpid() % 100000));
+    manager_token_as(path, 1, tok, sizeof tok);
     for (int i = 0; i < 3; i++) {
-        snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\nAuthorization: Bearer %s\r\n", addr,
-                 st.token[5]);
+        snprintf(hdr, sizeof hdr, "X-Forwarded-For: %s\r\nAuthorization: Bearer %s\r\n", addr, tok);
         ck_assert_int_eq(
             http_raw(st.gw_ports[0], "POST", "/api/v1/categories", "{\"name\":\"v\"}", hdr, &r), 0);
         ck_assert_int_eq(r.status, 403);
         resp_free(&r);
     }
-    ck_assert_int_eq(sql_intf("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'"
-                              " AND status = 403 AND principal_kind = 'user'",
-                              addr),
-                     3);
+    rows = sql_intf("SELECT count(*) FROM gateway.audit WHERE source_addr = '%s'"
+                    " AND status = 403 AND principal_kind = 'user'",
+                    addr);
+    ck_assert_int_ge(rows, 1);
+    ck_assert_int_le(rows, 2);
+    for (int i = 0; rows + refusals_stored(addr, 403) < 3; i++) {
+        ck_assert_msg(i < 100, "403s: %lld rows, %lld counted after 10 s", rows,
+                      refusals_stored(addr, 403));
+        tm_sleep_ms(100);
+    }
+    ck_assert_int_eq(rows + refusals_stored(addr, 403), 3);
 }
 END_TEST
 

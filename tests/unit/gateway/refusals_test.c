@@ -96,6 +96,34 @@ adder(void *arg)
     return NULL;
 }
 
+/* A known principal's refusal is a first once a minute per route and
+ * status; another minute, route, status or principal is a first again. */
+START_TEST(test_first_refusal_once_a_minute)
+{
+    struct gw_refusals *r = gw_refusals_new(NULL, 64, 0);
+    int64_t t = 1700000000000LL - 1700000000000LL % 60000;
+
+    ck_assert_int_eq(gw_refusals_first(r, "user:1", "/api/v1/x", 429, t), 1);
+    ck_assert_int_eq(gw_refusals_first(r, "user:1", "/api/v1/x", 429, t + 1000), 0);
+    ck_assert_int_eq(gw_refusals_first(r, "user:1", "/api/v1/x", 429, t + 59999), 0);
+    ck_assert_int_eq(gw_refusals_first(r, "user:1", "/api/v1/x", 429, t + 60000), 1);
+    ck_assert_int_eq(gw_refusals_first(r, "user:1", "/api/v1/x", 403, t + 60000), 1);
+    ck_assert_int_eq(gw_refusals_first(r, "user:1", "/api/v1/y", 429, t + 60000), 1);
+    ck_assert_int_eq(gw_refusals_first(r, "user:2", "/api/v1/x", 429, t + 60000), 1);
+    ck_assert_int_eq(gw_refusals_first(r, "user:2", "/api/v1/x", 429, t + 60001), 0);
+    /* a thousand other principals since: a repeat may be taken for a first
+     * (its slot reused), never the other way round */
+    for (int i = 0; i < 1000; i++) {
+        char p[32];
+
+        snprintf(p, sizeof p, "key:%d", i);
+        ck_assert_int_eq(gw_refusals_first(r, p, "/api/v1/x", 429, t + 60002), 1);
+    }
+    ck_assert_int_eq(gw_refusals_first(NULL, "user:1", "/api/v1/x", 429, t), 1);
+    gw_refusals_free(r);
+}
+END_TEST
+
 START_TEST(test_threads_add_up)
 {
     struct gw_refusals *r = gw_refusals_new(NULL, 64, 0);
@@ -184,6 +212,7 @@ refusals_suite(void)
     tcase_add_test(tc, test_counted_per_address_minute_and_status);
     tcase_add_test(tc, test_full_table_refuses_new_keys_only);
     tcase_add_test(tc, test_threads_add_up);
+    tcase_add_test(tc, test_first_refusal_once_a_minute);
     tcase_add_test(tc, test_unwritten_kept_then_lost_at_the_end);
     suite_add_tcase(s, tc);
     return s;
