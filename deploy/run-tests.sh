@@ -164,6 +164,9 @@ export TM_RATE_IP=1000000 TM_RATE_LOGIN=20 TM_CORS_ORIGIN=http://app.techmart.te
 export TM_EDGE_CONN=2000 TM_EDGE_RATE=1000000 TM_EDGE_BURST=1000000
 export TM_EDGE_ANON_RATE=50 TM_EDGE_ANON_BURST=300
 export TM_PWHASH_MEM_KIB=8192 TM_PWHASH_OPS=1 # fast hashes: tests log in often
+# the integration run logs in once per role at its start: its tokens must
+# outlive a slow run (the default is 15 minutes)
+export TM_ACCESS_TTL_S=3600
 export TM_SEED_HISTORY_DAYS=14 # a short sample history keeps the stack quick to start
 export TM_JOB_FORECAST_REFRESH_S=0 # on demand only: its events would land amid other tests
 export TM_JOB_REORDER_SCAN_S=0 # likewise (reorder_test.c runs it; tm-supplier-seed once at start)

@@ -67,6 +67,8 @@ fixture(void)
 
     if (fx.store)
         return;
+    /* the tests read "today" of the fixture's sales (UTC) */
+    wait_clear_of_boundary(86400000, 0, DAY_CLEAR_MS);
     snprintf(fx.tag, sizeof fx.tag, "A%ld%ld", (long)getpid() % 100000, (long)time(NULL) % 100000);
     utc_day_text(3, fx.day, sizeof fx.day);
     utc_day_text(4, fx.prev, sizeof fx.prev);

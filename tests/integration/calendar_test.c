@@ -409,9 +409,14 @@ START_TEST(test_promotion_lifts_the_forecast)
 {
     enum { N = 364, EVERY = 21, LENGTH = 4, H = 14 };
     static int q[N];
-    long long s = new_store(), p = new_product(), today = today_day();
+    long long s, p, today;
     char body[512], from[16], to[16];
     struct resp r;
+
+    wait_clear_of_boundary(86400000, 0, DAY_CLEAR_MS); /* the server's today is ours */
+    s = new_store();
+    p = new_product();
+    today = today_day();
 
     receive(s, p, 1000);
     /* a promotion every three weeks, four days long, the last ending 16
@@ -467,9 +472,14 @@ START_TEST(test_us_holidays_lower_the_forecast)
 {
     enum { N = 730, H = 90 };
     static int q[N];
-    long long s = new_store(), p = new_product(), today = today_day(), next = 0;
+    long long s, p, today, next = 0;
     char path[256];
     struct resp r;
+
+    wait_clear_of_boundary(86400000, 0, DAY_CLEAR_MS); /* the server's today is ours */
+    s = new_store();
+    p = new_product();
+    today = today_day();
 
     snprintf(path, sizeof path, "/api/v1/stores/%lld", s);
     ck_assert_int_eq(http("PATCH", path, "{\"holiday_country\":\"US\"}", &r), 0);

@@ -368,6 +368,18 @@ test_addr(int n)
     return a[n & 7];
 }
 
+void
+wait_clear_of_boundary(int64_t period_ms, int64_t offset_ms, int64_t need_ms)
+{
+    for (;;) {
+        int64_t into = ((tm_now_ms() - offset_ms) % period_ms + period_ms) % period_ms;
+
+        if (period_ms - into >= need_ms)
+            return;
+        tm_sleep_ms(200);
+    }
+}
+
 long long
 create(const char *path, const char *body)
 {

@@ -99,6 +99,12 @@ void signal_all(const char *svc, int sig);
 /* A store manager's access token for store only, signed in as sub
  * ("user:1"), signed with the stack's key. */
 void manager_token_as(const char *sub, long long store, char *out, size_t size);
+/* Sleeps while the next boundary offset_ms + k * period_ms (since the
+ * epoch, UTC) is less than need_ms away: a test that reads "today" (or
+ * this minute) once and compares later starts clear of its turn. UTC
+ * midnight: (86400000, 0, N); a minute: (60000, 0, N). */
+void wait_clear_of_boundary(int64_t period_ms, int64_t offset_ms, int64_t need_ms);
+#define DAY_CLEAR_MS 240000 /* what a day-bound test asks to be clear of midnight */
 /* The UTC date days_ago days before now, "2026-11-01", into out. */
 void utc_day_text(int days_ago, char *out, size_t size);
 /* A token unique to this test run, for names that must not collide. */

@@ -73,7 +73,10 @@ sell(long long store, long long product, int quantity, long long at_ms, const ch
 static void
 make_history(void)
 {
-    long long today = tm_now_ms() / DAY_MS;
+    long long today;
+
+    wait_clear_of_boundary(86400000, 0, DAY_CLEAR_MS); /* the server's today is ours */
+    today = tm_now_ms() / DAY_MS;
 
     f_store = new_store();
     f_product = new_product();
@@ -385,9 +388,13 @@ answered_stored(long long store, long long product)
  * what the API then answers; a run with nothing due refreshes nothing. */
 START_TEST(test_forecast_due_after_a_sale)
 {
-    long long today_ms = tm_now_ms() / DAY_MS * DAY_MS, rows = -1;
-    long long s = new_store(), p = new_product();
+    long long today_ms, rows = -1, s, p;
     char level[128];
+
+    wait_clear_of_boundary(86400000, 0, DAY_CLEAR_MS); /* "due today" is the server's today */
+    today_ms = tm_now_ms() / DAY_MS * DAY_MS;
+    s = new_store();
+    p = new_product();
 
     snprintf(level, sizeof level,
              "FROM inventory.stock WHERE store_id = %lld AND product_id = %lld", s, p);
@@ -467,6 +474,8 @@ START_TEST(test_forecast_batch_leaves_the_rest)
 {
     const long long batch = 300;
     long long rows = -1, due;
+
+    wait_clear_of_boundary(86400000, 0, DAY_CLEAR_MS); /* "due today" is the server's today */
 
     drain();
     ck_assert_int_ge(sql_int("WITH u AS (UPDATE inventory.stock SET forecast_due_on ="

@@ -166,9 +166,11 @@ stock_one(long long store, long long product, char *q, size_t size)
     snprintf(q, size, "?store_id=%lld", store);
 }
 
-/* A sale made after the overview was cached: within a second the overview
- * shows its stock going out and its revenue (the event dropped the cache). */
-START_TEST(test_overview_shows_a_sale_within_a_second)
+/* How long after a sale, made once the overview of a new store was
+ * cached, the overview showed its stock going out and its revenue (-1: not
+ * within 3 s). */
+static int64_t
+sale_shown_ms(void)
 {
     long long store = new_store(), product = new_product();
     char q[64];
@@ -198,12 +200,29 @@ START_TEST(test_overview_shows_a_sale_within_a_second)
         if (seen_ms < 0)
             tm_sleep_ms(20);
     }
-    ck_assert_msg(seen_ms >= 0 && seen_ms < 1000, "the sale showed after %lld ms",
-                  (long long)seen_ms);
-    overview(NULL, q, &r); /* the store's sales: this one */
-    ck_assert_int_eq(num(&r, "today", "revenue_cents"), 500);
-    ck_assert_int_eq(num(&r, "last_24h", "transactions"), 1);
-    resp_free(&r);
+    if (seen_ms >= 0) {
+        overview(NULL, q, &r); /* the store's sales: this one */
+        ck_assert_int_eq(num(&r, "today", "revenue_cents"), 500);
+        ck_assert_int_eq(num(&r, "last_24h", "transactions"), 1);
+        resp_free(&r);
+    }
+    return seen_ms;
+}
+
+/* A sale made after the overview was cached: within a second the overview
+ * shows its stock going out and its revenue (the event dropped the cache).
+ * Up to three sales, each at a store of its own: one stall of a loaded
+ * machine may hold one up; a stale cache or a slow path holds up every
+ * one. */
+START_TEST(test_overview_shows_a_sale_within_a_second)
+{
+    int64_t took[3];
+    int k = 0;
+
+    while ((took[k] = sale_shown_ms()) < 0 || took[k] >= 1000)
+        if (++k == 3)
+            ck_abort_msg("three sales showed after %lld, %lld and %lld ms (-1: not in 3 s)",
+                         (long long)took[0], (long long)took[1], (long long)took[2]);
 }
 END_TEST
 
@@ -267,7 +286,7 @@ START_TEST(test_overview_drop_not_in_redis_is_not_served_stale)
     }
     sell_one(store, product, "no-drop");
     t0 = tm_mono_ms();
-    while (seen_ms < 0 && tm_mono_ms() - t0 < 3000) {
+    while (seen_ms < 0 && tm_mono_ms() - t0 < 5000) {
         overview(NULL, q, &r);
         if (num(&r, "today", "transactions") == 1)
             seen_ms = tm_mono_ms() - t0;
@@ -277,7 +296,9 @@ START_TEST(test_overview_drop_not_in_redis_is_not_served_stale)
     }
     ck_assert_msg(cached(store), "the stale answer left Redis: the drop went through");
     repair_gen();
-    ck_assert_msg(seen_ms >= 0 && seen_ms < 1000, "the sale showed after %lld ms",
+    /* stale, it would show only once the minute turned (15 s or more
+     * away): 3 s tells that apart on a loaded machine too */
+    ck_assert_msg(seen_ms >= 0 && seen_ms < 3000, "the sale showed after %lld ms",
                   (long long)seen_ms);
 }
 END_TEST
@@ -307,7 +328,10 @@ START_TEST(test_overview_daemons_stopped_are_null_and_partial)
     signal_all("alerts", SIGSTOP);
     t0 = tm_mono_ms();
     overview(NULL, q, &r);
-    ck_assert_int_lt(tm_mono_ms() - t0, 2500); /* the overview's deadline (1 s), not the API's */
+    /* answered at the overview's deadline (1 s), not after the daemons: a
+     * loose bound (a loaded machine), the partial answer below is the proof
+     * (waiting for them, the API's deadline would have answered 504) */
+    ck_assert_int_lt(tm_mono_ms() - t0, 5000);
     signal_all("alerts", SIGCONT);
     signal_all("inventory", SIGCONT);
     signal_all("txn", SIGCONT);

@@ -110,6 +110,10 @@ make_sales(void)
     struct resp r;
     char path[96];
 
+    /* a Tokyo day becomes reportable at 15:10 UTC (its midnight and the
+     * job's grace): not while a test counts its reports */
+    wait_clear_of_boundary(86400000, 54600000, 60000);
+
     if (r_store)
         return;
     snprintf(r_tag, sizeof r_tag, "%s", run_tag());

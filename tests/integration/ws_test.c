@@ -78,17 +78,28 @@ START_TEST(test_ws_sale_arrives_within_a_second)
     int64_t posted;
     int i;
 
+    int64_t took[3];
+    int k = 0;
+
     shop(&store, &product, 5);
     c = ws_open("channels=sales", st.token[0]);
     ck_assert_ptr_nonnull(c);
     ck_assert_int_ge(ws_wait(c, 0, 5000, "\"type\":\"ready\"", "\"channels\":[\"sales\"]"), 0);
-    id = cash_sale("ws-arrives", store, product);
-    posted = tm_mono_ms();
-    id_needle(id, idn, sizeof idn);
-    i = ws_wait(c, 0, 5000, topic, idn);
-    ck_assert_msg(i >= 0, "the sale's event never came");
-    ck_assert_msg(c->at_ms[i] - posted < 1000, "the sale came after %lld ms",
-                  (long long)(c->at_ms[i] - posted));
+    /* up to three sales: one stall of a loaded machine may hold one up,
+     * a path that is slow holds up every one */
+    do {
+        char key[32];
+
+        snprintf(key, sizeof key, "ws-arrives-%d", k);
+        id = cash_sale(key, store, product);
+        posted = tm_mono_ms();
+        id_needle(id, idn, sizeof idn);
+        i = ws_wait(c, 0, 5000, topic, idn);
+        ck_assert_msg(i >= 0, "the sale's event never came");
+        took[k] = c->at_ms[i] - posted;
+    } while (took[k] >= 1000 && ++k < 3);
+    ck_assert_msg(k < 3, "three sales came after %lld, %lld and %lld ms", (long long)took[0],
+                  (long long)took[1], (long long)took[2]);
     ck_assert_ptr_nonnull(strstr(c->msgs[i], "\"type\":\"event\",\"channel\":\"sales\""));
     ck_assert_ptr_nonnull(strstr(c->msgs[i], "\"ts\":\"20"));
     ws_free(c);
@@ -575,36 +586,51 @@ resume_all(void)
  * posted for 7 s after tm-supplier stops (its asks come at about 1, 3 and
  * 7 s), and all but a few must arrive well inside that second (21 ms at worst on an
  * idle machine; 1,016 ms with one thread). */
-START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
+enum { STOPPED_N_MAX = 200 };
+
+/* One round of the test below (round: its sales' keys): sales posted for
+ * 7 s with tm-supplier stopped; 1 when all but a twentieth arrived within
+ * 400 ms. */
+static int
+stopped_round(int round, char *why, size_t size)
 {
-    enum { N_MAX = 200 };
-    long long store, product, ids[N_MAX];
-    int64_t posted[N_MAX], worst, t0;
+    long long store, product, ids[STOPPED_N_MAX];
+    int64_t posted[STOPPED_N_MAX], worst, t0;
     struct wsc *c;
     int n = 0, late;
 
-    shop(&store, &product, N_MAX + 5);
+    shop(&store, &product, STOPPED_N_MAX + 5);
     c = ws_open("channels=sales", st.token[0]);
     ck_assert_ptr_nonnull(c);
     ck_assert_int_ge(ws_wait(c, 0, 5000, "\"type\":\"ready\"", NULL), 0);
     signal_all("supplier", SIGSTOP);
-    for (t0 = tm_mono_ms(); n < N_MAX && tm_mono_ms() - t0 < 7000; n++) {
+    for (t0 = tm_mono_ms(); n < STOPPED_N_MAX && tm_mono_ms() - t0 < 7000; n++) {
         char key[32];
 
-        snprintf(key, sizeof key, "ws-stopped-%d", n);
+        snprintf(key, sizeof key, "ws-stopped-%d-%d", round, n);
         ids[n] = cash_sale(key, store, product);
         posted[n] = tm_mono_ms();
         tm_sleep_ms(40);
     }
     late = arrivals_late(c, ids, posted, n, 400, &worst);
     resume_all();
-    ck_assert_int_ge(n, 20);
-    /* held up by each ask, about a sixth of them would be */
-    ck_assert_msg(late <= n / 20,
-                  "with tm-supplier stopped, %d of %d sales came after 400 ms"
-                  " (%lld ms)",
-                  late, n, (long long)worst);
     ws_free(c);
+    ck_assert_int_ge(n, 20);
+    snprintf(why, size, "%d of %d sales came after 400 ms (%lld ms)", late, n, (long long)worst);
+    /* held up by each ask, about a sixth of them would be */
+    return late <= n / 20;
+}
+
+/* A second round when the first fails: one stall of a loaded machine makes
+ * a run of sales late, while the fault this test guards against (about a
+ * sixth of the sales a second late) fails every round. */
+START_TEST(test_ws_stopped_daemon_does_not_hold_up_others)
+{
+    char first[128], second[128] = "";
+
+    if (!stopped_round(0, first, sizeof first))
+        ck_assert_msg(stopped_round(1, second, sizeof second),
+                      "with tm-supplier stopped, twice: %s; then %s", first, second);
 }
 END_TEST
 
