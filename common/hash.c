@@ -51,9 +51,18 @@ static pthread_once_t unique_once = PTHREAD_ONCE_INIT;
 static _Atomic uint64_t unique_next;
 
 static void
-unique_init(void)
+unique_rekey(void)
 {
     randombytes_buf(unique_key, sizeof unique_key);
+}
+
+/* A child of fork() gets a key of its own: it would repeat its parent's
+ * ids from the same counter. */
+static void
+unique_init(void)
+{
+    unique_rekey();
+    (void)pthread_atfork(NULL, NULL, unique_rekey);
 }
 
 enum tm_code

@@ -25,10 +25,11 @@ void tm_sha256_hex(const void *data, size_t len, char out[65]);
 TM_MUSTCHECK enum tm_code tm_random_hex(size_t n, char *out, size_t size);
 
 /* 16 bytes unique to this call, as 32 hex digits, into out[size] (size >=
- * 33): ChaCha20's keystream under a key drawn once per process, at the
- * position of a per-process counter. Unguessable without the key and never
- * repeated by one process, without a system call: for identifiers made per
- * request (request ids), not for keys or secrets (tm_random_hex). */
+ * 33): ChaCha20's keystream under a key drawn once per process (and again
+ * in a child of fork()), at the position of a per-process counter.
+ * Unguessable without the key and never repeated by one process, without a
+ * system call: for identifiers made per request (request ids), not for
+ * keys or secrets (tm_random_hex). */
 TM_MUSTCHECK enum tm_code tm_unique_hex(char *out, size_t size);
 
 /* HMAC-SHA256 of data[len] under key[key_len] into mac[32] (a webhook's

@@ -77,15 +77,18 @@ key_parts(const char *key, char prefix[24])
 }
 
 int
-gw_auth_reads_db(const struct gw_app *app, struct mg_connection *conn)
+gw_auth_unknown_key(const struct gw_app *app, struct mg_connection *conn)
 {
     const char *key = mg_get_header(conn, "X-API-Key");
     struct gw_api_key k;
     char prefix[24];
+    int fresh;
 
     if (!key || !key_parts(key, prefix))
         return 0;
-    return !gw_push_healthy(app->push) || !gw_keycache_get(app->keycache, prefix, &k);
+    /* a prefix once kept names a key that exists (keys are never deleted),
+     * however old the copy or the push channel's health */
+    return !gw_keycache_get(app->keycache, prefix, tm_mono_ms(), &k, &fresh);
 }
 
 static void
@@ -108,16 +111,23 @@ api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struc
     const char *secret = key_parts(key, prefix);
     struct gw_api_key k;
     PGconn *db = NULL;
-    int trust = gw_push_healthy(app->push); /* before the ticket: a reset after it clears */
+    int kept, fresh = 0, trust;
     uint64_t ticket;
     enum tm_code rc;
 
     if (!secret)
         return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
-    if (trust && gw_keycache_get(app->keycache, prefix, &k)) {
+    tm_sha256_hex(secret, strlen(secret), hash);
+    kept = gw_keycache_get(app->keycache, prefix, tm_mono_ms(), &k, &fresh);
+    /* a key's secret never changes: a wrong one needs no fresh copy */
+    if (kept && CRYPTO_memcmp(hash, k.secret_hash, 64) != 0)
+        return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
+    /* health after the copy was taken: a drop this gateway missed shows */
+    if (kept && fresh && gw_push_healthy(app->push)) {
         count_key("memory");
     } else {
         count_key("database");
+        trust = gw_push_healthy(app->push); /* before the ticket: a reset after it clears */
         ticket = gw_keycache_ticket(app->keycache);
         if ((rc = tm_db_acquire(app->db, 1000, &db, err)) != TM_OK)
             return rc;
@@ -128,9 +138,8 @@ api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struc
         if (rc != TM_OK)
             return rc;
         if (trust && gw_push_healthy(app->push))
-            gw_keycache_put(app->keycache, &k, ticket);
+            gw_keycache_put(app->keycache, &k, ticket, tm_mono_ms());
     }
-    tm_sha256_hex(secret, strlen(secret), hash);
     if (CRYPTO_memcmp(hash, k.secret_hash, 64) != 0)
         return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
     if (!k.active)

@@ -37,11 +37,12 @@ struct gw_principal {
 TM_MUSTCHECK enum tm_code gw_authenticate(const struct gw_app *app, struct mg_connection *conn,
                                           struct gw_principal *p, struct tm_err *err);
 
-/* 1 when gw_authenticate would read PostgreSQL for this request: it
- * carries an API key this gateway does not keep (or may not trust what it
- * keeps: keycache.h). The caller counts such a request as anonymous first,
- * so made-up keys stop at an address's limit, not at the database. */
-int gw_auth_reads_db(const struct gw_app *app, struct mg_connection *conn);
+/* 1 when the request carries an API key whose prefix this gateway does
+ * not keep (keycache.h): a made-up one, or a real one not seen lately.
+ * gw_authenticate reads PostgreSQL for it, so the caller counts it as
+ * anonymous first: made-up keys stop at an address's limit, not at the
+ * database. */
+int gw_auth_unknown_key(const struct gw_app *app, struct mg_connection *conn);
 
 /* Registers the API keys' push kind (keycache.h); before gw_push_start. */
 TM_MUSTCHECK enum tm_code gw_auth_push_init(struct gw_app *app, struct tm_err *err);

@@ -8,17 +8,37 @@
 
 #include "common/hash.h"
 
+struct kept {
+    struct gw_api_key key; /* id 0: empty */
+    int64_t at_ms;         /* when it was read (monotonic) */
+};
+
 struct gw_keycache {
     pthread_mutex_t mu;
     uint64_t drops; /* guarded by mu: drops and clears so far */
-    uint32_t seed;  /* random: which prefixes share a slot is not known outside */
-    struct gw_api_key slots[GW_KEYCACHE_SLOTS]; /* id 0: empty; guarded by mu */
+    uint32_t seed;  /* random: which prefixes share a set is not known outside */
+    struct kept slots[GW_KEYCACHE_SLOTS]; /* guarded by mu */
 };
 
-static struct gw_api_key *
-slot_of(struct gw_keycache *c, const char *prefix)
+/* The first slot of prefix's set. */
+static struct kept *
+set_of(struct gw_keycache *c, const char *prefix)
 {
-    return &c->slots[tm_fnv32(TM_FNV32_INIT ^ c->seed, prefix) % GW_KEYCACHE_SLOTS];
+    uint32_t sets = GW_KEYCACHE_SLOTS / GW_KEYCACHE_WAYS;
+
+    return &c->slots[tm_fnv32(TM_FNV32_INIT ^ c->seed, prefix) % sets * GW_KEYCACHE_WAYS];
+}
+
+/* prefix's slot in its set, or NULL; mu held. */
+static struct kept *
+find(struct gw_keycache *c, const char *prefix)
+{
+    struct kept *set = set_of(c, prefix);
+
+    for (int w = 0; w < GW_KEYCACHE_WAYS; w++)
+        if (set[w].key.id != 0 && strcmp(set[w].key.prefix, prefix) == 0)
+            return &set[w];
+    return NULL;
 }
 
 struct gw_keycache *
@@ -57,43 +77,54 @@ gw_keycache_ticket(struct gw_keycache *c)
 }
 
 int
-gw_keycache_get(struct gw_keycache *c, const char *prefix, struct gw_api_key *out)
+gw_keycache_get(struct gw_keycache *c, const char *prefix, int64_t now_ms, struct gw_api_key *out,
+                int *fresh)
 {
-    const struct gw_api_key *s;
-    int hit;
+    const struct kept *k;
 
     if (!c || !prefix[0])
         return 0;
     pthread_mutex_lock(&c->mu);
-    s = slot_of(c, prefix);
-    if ((hit = s->id != 0 && strcmp(s->prefix, prefix) == 0))
-        *out = *s;
+    if ((k = find(c, prefix)) != NULL) {
+        *out = k->key;
+        *fresh = now_ms - k->at_ms < GW_KEYCACHE_TTL_MS;
+    }
     pthread_mutex_unlock(&c->mu);
-    return hit;
+    return k != NULL;
 }
 
 void
-gw_keycache_put(struct gw_keycache *c, const struct gw_api_key *k, uint64_t ticket)
+gw_keycache_put(struct gw_keycache *c, const struct gw_api_key *k, uint64_t ticket, int64_t now_ms)
 {
+    struct kept *slot, *set;
+
     if (!c || k->id == 0 || !k->prefix[0])
         return;
     pthread_mutex_lock(&c->mu);
-    if (c->drops == ticket)
-        *slot_of(c, k->prefix) = *k;
+    if (c->drops == ticket) {
+        if (!(slot = find(c, k->prefix))) {
+            set = set_of(c, k->prefix);
+            slot = &set[0];
+            for (int w = 1; w < GW_KEYCACHE_WAYS && slot->key.id != 0; w++)
+                if (set[w].key.id == 0 || set[w].at_ms < slot->at_ms)
+                    slot = &set[w];
+        }
+        slot->key = *k;
+        slot->at_ms = now_ms;
+    }
     pthread_mutex_unlock(&c->mu);
 }
 
 void
 gw_keycache_drop(struct gw_keycache *c, const char *prefix)
 {
-    struct gw_api_key *s;
+    struct kept *k;
 
     if (!c)
         return;
     pthread_mutex_lock(&c->mu);
-    s = slot_of(c, prefix);
-    if (strcmp(s->prefix, prefix) == 0)
-        memset(s, 0, sizeof *s);
+    if ((k = find(c, prefix)) != NULL)
+        memset(k, 0, sizeof *k);
     c->drops++;
     pthread_mutex_unlock(&c->mu);
 }

@@ -671,7 +671,7 @@ checks(struct mg_connection *conn, const struct gw_app *app, struct call *c, str
     /* an API key this gateway does not keep costs a database read: the
      * request counts as anonymous first, so made-up keys stop at their
      * address's limit (a key that holds then counts as itself too) */
-    if (rc == TM_OK && gw_auth_reads_db(app, conn)) {
+    if (rc == TM_OK && gw_auth_unknown_key(app, conn)) {
         rc = limit(app, c, err);
         counted = 1;
     }
@@ -720,6 +720,7 @@ stream_or_busy(struct mg_connection *conn, const struct gw_app *app, struct call
         return;
     tm_err_clear(&err);
     c->limit.reset_s = GW_STREAM_RETRY_S; /* refuse's Retry-After */
+    c->dispatched = 0; /* refused by the gateway itself: audited as its other refusals */
     refuse(conn, app, c,
            tm_err_set(&err, TM_RATELIMITED, NULL,
                       "%d streamed exports are being sent by this gateway, its most at once",
