@@ -35,7 +35,7 @@ handler(void *app, const char *msg, size_t len, struct tm_buf *out)
     if (m == SLOW)
         tm_sleep_ms(1000);
     if (m == PACED)
-        tm_sleep_ms(400);
+        tm_sleep_ms(1200);
     if (tm_buf_adds(out, "echo:") != TM_OK || tm_buf_add(out, msg, len) != TM_OK)
         tm_buf_reset(out);
 }
@@ -208,10 +208,11 @@ fifo_caller(void *arg)
     char *reply = NULL;
     size_t len = 0;
 
-    /* arrive in index order, 60 ms apart (a loaded machine's scheduler may
-     * be late by tens of ms), all while the first holds the socket */
-    tm_sleep_ms(a->t0 + 60 * a->idx - tm_mono_ms());
-    if (tm_bus_call(a->c, "x", 1, 1, tm_mono_ms() + 5000, &reply, &len, NULL) == TM_OK) {
+    /* arrive in index order, 200 ms apart (a loaded machine's scheduler may
+     * be late by tens of ms, now and then a hundred), all while the first
+     * holds the socket (PACED: 1.2 s) */
+    tm_sleep_ms(a->t0 + 200 * a->idx - tm_mono_ms());
+    if (tm_bus_call(a->c, "x", 1, 1, tm_mono_ms() + 15000, &reply, &len, NULL) == TM_OK) {
         pthread_mutex_lock(a->mu);
         a->order[(*a->next)++] = a->idx;
         pthread_mutex_unlock(a->mu);
