@@ -15,7 +15,6 @@
 
 #include "common/hash.h"
 #include "common/log.h"
-#include "common/metrics.h"
 #include "common/time.h"
 
 #include "services/gateway/keycache.h"
@@ -91,17 +90,6 @@ gw_auth_unknown_key(const struct gw_app *app, struct mg_connection *conn)
     return !gw_keycache_get(app->keycache, prefix, tm_mono_ms(), &k, &fresh);
 }
 
-static void
-count_key(const char *outcome)
-{
-    char labels[32];
-
-    snprintf(labels, sizeof labels, "from=\"%s\"", outcome);
-    tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_api_key_reads_total",
-                            "API keys looked up, by where they were found", labels),
-                  1);
-}
-
 /* "tmk_<prefix>_<secret>": looks the prefix up (in memory, else in
  * PostgreSQL), compares the secret's hash. */
 static enum tm_code
@@ -124,9 +112,9 @@ api_key(const struct gw_app *app, const char *key, struct gw_principal *p, struc
         return tm_err_set(err, TM_UNAUTHENTICATED, "X-API-Key", "invalid API key");
     /* health after the copy was taken: a drop this gateway missed shows */
     if (kept && fresh && gw_push_healthy(app->push)) {
-        count_key("memory");
+        gw_keycache_counted(app->keycache, 1);
     } else {
-        count_key("database");
+        gw_keycache_counted(app->keycache, 0);
         trust = gw_push_healthy(app->push); /* before the ticket: a reset after it clears */
         ticket = gw_keycache_ticket(app->keycache);
         if ((rc = tm_db_acquire(app->db, 1000, &db, err)) != TM_OK)

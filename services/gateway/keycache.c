@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "common/metrics.h"
 
 struct kept {
     struct gw_api_key key; /* id 0: empty */
@@ -17,7 +18,8 @@ struct gw_keycache {
     pthread_mutex_t mu;
     uint64_t drops; /* guarded by mu: drops and clears so far */
     uint32_t seed;  /* random: which prefixes share a set is not known outside */
-    struct kept slots[GW_KEYCACHE_SLOTS]; /* guarded by mu */
+    struct kept slots[GW_KEYCACHE_SLOTS];          /* guarded by mu */
+    struct tm_metric *from_memory, *from_database; /* tm_gateway_api_key_reads_total{from} */
 };
 
 /* The first slot of prefix's set. */
@@ -50,7 +52,20 @@ gw_keycache_new(void)
         return NULL;
     pthread_mutex_init(&c->mu, NULL);
     c->seed = tm_random_u32();
+#define HELP "API keys looked up, by where they were found"
+    c->from_memory =
+        tm_metric(TM_METRIC_COUNTER, "tm_gateway_api_key_reads_total", HELP, "from=\"memory\"");
+    c->from_database =
+        tm_metric(TM_METRIC_COUNTER, "tm_gateway_api_key_reads_total", HELP, "from=\"database\"");
+#undef HELP
     return c;
+}
+
+void
+gw_keycache_counted(struct gw_keycache *c, int from_memory)
+{
+    if (c)
+        tm_metric_add(from_memory ? c->from_memory : c->from_database, 1);
 }
 
 void

@@ -43,6 +43,9 @@ int gw_keycache_get(struct gw_keycache *c, const char *prefix, int64_t now_ms,
  * came after the ticket. No-op for c NULL. */
 void gw_keycache_put(struct gw_keycache *c, const struct gw_api_key *k, uint64_t ticket,
                      int64_t now_ms);
+/* Counts one key looked up, from memory or from PostgreSQL
+ * (tm_gateway_api_key_reads_total{from}). No-op for c NULL. */
+void gw_keycache_counted(struct gw_keycache *c, int from_memory);
 /* Forgets the key of prefix (a push: it changed). */
 void gw_keycache_drop(struct gw_keycache *c, const char *prefix);
 /* Forgets every key (the push channel was re-subscribed). */
