@@ -15,6 +15,7 @@
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/ops.h"
+#include "common/outbox.h"
 #include "common/page.h"
 #include "common/time.h"
 
@@ -334,13 +335,20 @@ tm_db_begin(PGconn *c, struct tm_err *err)
 enum tm_code
 tm_db_commit(PGconn *c, struct tm_err *err)
 {
-    return tm_db_exec(c, "COMMIT", 0, NULL, NULL, err);
+    enum tm_code rc = tm_db_exec(c, "COMMIT", 0, NULL, NULL, err);
+
+    if (rc == TM_OK)
+        tm_outbox_committed();
+    else
+        tm_outbox_rolled_back();
+    return rc;
 }
 
 void
 tm_db_rollback(PGconn *c)
 {
     PQclear(PQexec(c, "ROLLBACK"));
+    tm_outbox_rolled_back();
 }
 
 const char *

@@ -1,5 +1,7 @@
 /* common/outbox.c — outbox writes, replay, and the publisher thread. The
- * publisher polls every 20 ms when idle; each round numbers up to 500
+ * publisher polls every 20 ms when idle, and sooner when a transaction of
+ * its own process that added an event commits (tm_outbox_committed: a
+ * hint, never what correctness rests on); each round numbers up to 500
  * written events in one statement (its commit) and sends the numbered ones
  * in batches of 500 (one indexed range read), so it keeps up with thousands
  * of events a second without a database round trip per event. */
@@ -23,8 +25,59 @@
 
 #define BATCH 500
 #define IDLE_MS 20
+#define GAP_MS 5 /* rounds a nudge starts: at most one per GAP_MS */
 #define RETRY_MS 500
 #define SQL_MAX 1024
+
+/* The publishers' wake-up: a committed event of this process ends their
+ * idle wait at once instead of up to IDLE_MS later (the event's way to
+ * its subscribers was ~10 ms longer on average). `added` is the calling
+ * thread's transaction having added an event; a wake-up it gets wrong
+ * costs one empty round or IDLE_MS, never an event. */
+static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake_cv;
+static pthread_once_t wake_once = PTHREAD_ONCE_INIT;
+static uint64_t wake_gen; /* under wake_mu: committed events announced */
+static _Thread_local int added;
+
+static void
+wake_init(void)
+{
+    tm_cond_init_mono(&wake_cv);
+}
+
+static void
+nudge(void)
+{
+    pthread_once(&wake_once, wake_init);
+    pthread_mutex_lock(&wake_mu);
+    wake_gen++;
+    pthread_cond_broadcast(&wake_cv);
+    pthread_mutex_unlock(&wake_mu);
+}
+
+/* Waits until round_ms + IDLE_MS for a nudge after *seen (the generation
+ * the last round started from; one that came during that round ends the
+ * wait at once), but not past round_ms + GAP_MS when one comes: a round
+ * per commit would be a numbering commit per event, each its own WAL
+ * flush beside the writers' (stock commits at one client were ~12 %
+ * slower so); this way a steady flow is taken GAP_MS at a time and a lone
+ * event still leaves at its commit. round_ms: when the last round began
+ * (tm_mono_ms). */
+static void
+idle_wait(uint64_t *seen, int64_t round_ms)
+{
+    int64_t deadline = round_ms + IDLE_MS, now;
+
+    pthread_once(&wake_once, wake_init);
+    pthread_mutex_lock(&wake_mu);
+    while (wake_gen == *seen && tm_mono_ms() < deadline)
+        tm_cond_wait_until(&wake_cv, &wake_mu, deadline);
+    *seen = wake_gen;
+    pthread_mutex_unlock(&wake_mu);
+    if ((now = tm_mono_ms()) < round_ms + GAP_MS)
+        tm_sleep_ms(round_ms + GAP_MS - now);
+}
 
 /* The statements, derived from the schema name. A writer inserts into
  * <source>.outbox_pending and takes no shared row; the elected publisher
@@ -97,7 +150,28 @@ tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic, const c
 {
     const char *params[2] = {topic, data_json};
 
-    return exec(db, ob, ADD, 2, params, NULL, err);
+    enum tm_code rc = exec(db, ob, ADD, 2, params, NULL, err);
+
+    if (rc == TM_OK && PQtransactionStatus(db) == PQTRANS_IDLE)
+        nudge(); /* no transaction around it: committed already */
+    else if (rc == TM_OK)
+        added = 1;
+    return rc;
+}
+
+void
+tm_outbox_committed(void)
+{
+    if (added) {
+        added = 0;
+        nudge();
+    }
+}
+
+void
+tm_outbox_rolled_back(void)
+{
+    added = 0;
 }
 
 /* {"topic","source","seq","ts","data"} for row i of an AFTER result. */
@@ -238,8 +312,10 @@ publisher_main(void *arg)
     struct tm_publisher *p = arg;
     PGconn *db = NULL;
     int64_t sent = 0;
+    uint64_t seen = 0; /* the nudges before this round: idle_wait's */
 
     while (!atomic_load(&p->stop)) {
+        int64_t round_ms = tm_mono_ms();
         int m, n = 0;
 
         if (!db || PQstatus(db) != CONNECTION_OK) {
@@ -265,8 +341,8 @@ publisher_main(void *arg)
             PQfinish(db); /* the lock goes with the session */
             db = NULL;
             atomic_store(&p->active, 0);
-        } else if (m == 0 && n == 0) {
-            tm_sleep_ms(IDLE_MS);
+        } else if (m < BATCH && n < BATCH) {
+            idle_wait(&seen, round_ms); /* a full batch: more may wait, go on */
         }
     }
     PQfinish(db);
