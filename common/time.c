@@ -10,6 +10,9 @@
 #include <string.h>
 #include <time.h>
 
+/* 10000-01-01T00:00:00Z: from there a year has five digits */
+#define TM_YEAR_10000_MS 253402300800000LL
+
 int64_t
 tm_now_ms(void)
 {
@@ -34,15 +37,47 @@ tm_mono_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* "2026-11-22T09:14:03" for secs since the epoch into out[size]. */
+static void
+iso_seconds(int64_t secs, char *out, size_t size)
+{
+    time_t t = (time_t)secs;
+    struct tm tmv;
+
+    gmtime_r(&t, &tmv);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d", tmv.tm_year + 1900, tmv.tm_mon + 1,
+             tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec);
+}
+
 void
 tm_iso8601(int64_t epoch_ms, char *out, size_t size)
 {
-    time_t secs = (time_t)(epoch_ms / 1000);
-    struct tm tmv;
+    /* every log line has one: the second's text is kept per thread, so a
+     * line costs a copy, not gmtime_r and a snprintf */
+    static _Thread_local struct {
+        int64_t secs;
+        char text[20]; /* "2026-11-22T09:14:03" */
+    } last = {-1, ""};
+    int64_t secs = epoch_ms / 1000, ms = epoch_ms % 1000;
 
-    gmtime_r(&secs, &tmv);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tmv.tm_year + 1900, tmv.tm_mon + 1,
-             tmv.tm_mday, tmv.tm_hour, tmv.tm_min, tmv.tm_sec, (int)(epoch_ms % 1000));
+    if (epoch_ms < 0 || epoch_ms >= TM_YEAR_10000_MS || size < sizeof last.text + 5) {
+        char text[64];
+
+        iso_seconds(secs, text, sizeof text);
+        snprintf(out, size, "%s.%03dZ", text, (int)(ms < 0 ? -ms : ms));
+        return;
+    }
+    if (secs != last.secs) {
+        iso_seconds(secs, last.text, sizeof last.text);
+        last.secs = secs;
+    }
+    memcpy(out, last.text, sizeof last.text - 1);
+    out[19] = '.';
+    out[20] = (char)('0' + ms / 100);
+    out[21] = (char)('0' + ms / 10 % 10);
+    out[22] = (char)('0' + ms % 10);
+    out[23] = 'Z';
+    out[24] = '\0';
 }
 
 void

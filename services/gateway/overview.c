@@ -72,6 +72,11 @@ struct flight {
     int failed;            /* the last making to land failed */
 };
 
+/* How an overview was answered: the label of tm_gateway_overview_total. */
+enum outcome { OUT_MEMORY, OUT_PENDING, OUT_REDIS, OUT_MISS, OUT_UNCACHED, OUT_FLIGHT, OUTCOMES };
+static const char *const outcome_name[OUTCOMES] = {"memory", "pending",  "redis",
+                                                   "miss",   "uncached", "flight"};
+
 struct gw_overview {
     struct gw_app *app;
     struct gw_live *live;                   /* NULL: nothing is cached */
@@ -97,6 +102,7 @@ struct gw_overview {
      * wait for it instead of each fanning out (at a minute's turn every
      * request of a busy dashboard misses at once) */
     struct flight flights[LOCAL_MAX];
+    struct tm_metric *answered[OUTCOMES]; /* tm_gateway_overview_total by outcome */
 };
 
 /* Each part's route; its path is the route (no parameters). */
@@ -528,14 +534,9 @@ fan_out(struct gw_overview *ov, const struct tm_ctx *ctx, int64_t store_id, unsi
 /* ------------------------------------------------------------ the route */
 
 static void
-count(const char *outcome)
+count(struct gw_overview *ov, enum outcome o)
 {
-    char labels[32];
-
-    snprintf(labels, sizeof labels, "cache=\"%s\"", outcome);
-    tm_metric_add(tm_metric(TM_METRIC_COUNTER, "tm_gateway_overview_total",
-                            "dashboard overviews answered, by cache outcome", labels),
-                  1);
+    tm_metric_add(ov->answered[o], 1);
 }
 
 /* The answer from memory or Redis; 1 on a hit. gen receives Redis' drop
@@ -553,17 +554,17 @@ cached(struct gw_overview *ov, const char *key, int64_t minute, char gen[GEN_MAX
 
     gen[0] = '\0'; /* a pending request writes nothing, even after an earlier read */
     if (local_get(ov, key, minute, heard, out)) {
-        count("memory");
+        count(ov, OUT_MEMORY);
         return 1;
     }
     if (!redis_current) { /* what Redis holds may predate a drop this gateway heard */
-        count("pending");
+        count(ov, OUT_PENDING);
         return 0;
     }
     if ((r = tm_redis_pool_get(ov->app->redis, REDIS_WAIT_MS)) != NULL)
         hit = cache_get(r, key, minute, gen, &facts, out);
     tm_redis_pool_put(ov->app->redis, r);
-    count(hit ? "redis" : "miss");
+    count(ov, hit ? OUT_REDIS : OUT_MISS);
     /* kept in memory when it counts every event heard, as an answer this
      * gateway made would (another gateway may have made it before hearing
      * one, and tm-analytics' seqs tell) */
@@ -596,7 +597,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
         TM_OK)
         return rc;
     if (!ov->live) { /* nothing would drop a cached answer */
-        count("uncached");
+        count(ov, OUT_UNCACHED);
         return fan_out(ov, ctx, store_id, permitted, &rep->body, &facts, err);
     }
     if (cached(ov, key, minute, gen, &rep->body))
@@ -611,7 +612,7 @@ h_overview(struct tm_ctx *ctx, struct tm_reply *rep, struct tm_err *err)
     for (;;) {
         turn = lead(ov, key, &asked, until, &rep->body, &mine);
         if (turn == FL_TAKEN) {
-            count("flight");
+            count(ov, OUT_FLIGHT);
             return TM_OK;
         }
         if (turn != FL_LANDED)
@@ -699,6 +700,13 @@ gw_overview_new(struct gw_app *app, struct gw_live *live, struct gw_overview **o
     pthread_rwlockattr_destroy(&ka);
     pthread_mutex_init(&ov->lmu, NULL);
     tm_cond_init_mono(&ov->landed);
+    for (int o = 0; o < OUTCOMES; o++) { /* once: each answer counts without a lookup */
+        char labels[32];
+
+        snprintf(labels, sizeof labels, "cache=\"%s\"", outcome_name[o]);
+        ov->answered[o] = tm_metric(TM_METRIC_COUNTER, "tm_gateway_overview_total",
+                                    "dashboard overviews answered, by cache outcome", labels);
+    }
     for (int p = 0; p < GW_OV_PARTS; p++) {
         int d = gw_daemon_find(gw_daemons, gw_daemons_n, part_route[p]), n_params = 0;
         const struct gw_route *rt = NULL;

@@ -158,7 +158,8 @@ build(struct mg_connection *conn, const struct gw_app *app, struct call *c, stru
         return tm_err_set(err, TM_NOTFOUND, NULL, "no such endpoint: %s", c->req.path);
     if (m == GW_MATCH_METHOD)
         return tm_err_set(err, TM_METHOD, NULL, "%s is not allowed here", c->req.method);
-    snprintf(c->req.route, sizeof c->req.route, "%s", c->route->route);
+    if (tm_strlcpy(c->req.route, c->route->route, sizeof c->req.route) != TM_OK)
+        return tm_err_set(err, TM_INTERNAL, NULL, "route name too long");
     if ((rc = parse_query(ri->query_string, c, err)) != TM_OK)
         return rc;
     if ((idem = mg_get_header(conn, "Idempotency-Key")) != NULL) {
@@ -434,11 +435,11 @@ static void
 answer_headers(const struct call *c, int retry_after_s, int from_view, int64_t t0_us, char *out,
                size_t size)
 {
-    double ms = (double)(tm_mono_us() - t0_us) / 1000.0;
+    long long us = (long long)(tm_mono_us() - t0_us); /* shown as ms: integers, not %.3f */
     size_t o;
 
-    o = (size_t)snprintf(out, size, "X-Request-Id: %s\r\nX-Process-Time: %.3fms\r\n", c->req.id,
-                         ms);
+    o = (size_t)snprintf(out, size, "X-Request-Id: %s\r\nX-Process-Time: %lld.%03lldms\r\n",
+                         c->req.id, us / 1000, us % 1000);
     if (c->limited && o < size)
         o += (size_t)snprintf(out + o, size - o,
                               "X-RateLimit-Limit: %d\r\nX-RateLimit-Remaining: %d\r\n"
@@ -483,6 +484,7 @@ after_answer(const struct call *c, int status, int64_t t0_us)
 {
     char labels[TM_METRIC_LABELS_MAX];
     const char *route = c->route ? c->route->route : "unmatched";
+    long long us = (long long)(tm_mono_us() - t0_us);
 
     snprintf(labels, sizeof labels, "method=\"%s\",route=\"%s\",status=\"%d\"", c->req.method,
              route, status);
@@ -492,10 +494,10 @@ after_answer(const struct call *c, int status, int64_t t0_us)
     snprintf(labels, sizeof labels, "route=\"%s\"", route);
     tm_metric_observe_us(tm_metric(TM_METRIC_HISTOGRAM, "tm_gateway_request_duration_seconds",
                                    "API request time inside the gateway", labels),
-                         tm_mono_us() - t0_us);
+                         us);
     tm_log_info(c->req.id, "access",
-                "method=%s route=%s status=%d dur_ms=%.3f principal=%s addr=%s", c->req.method,
-                route, status, (double)(tm_mono_us() - t0_us) / 1000.0,
+                "method=%s route=%s status=%d dur_ms=%lld.%03lld principal=%s addr=%s",
+                c->req.method, route, status, us / 1000, us % 1000,
                 c->who.env.id[0] ? c->who.env.id : "-", c->addr);
 }
 

@@ -91,6 +91,22 @@ START_TEST(test_iso8601_formats_utc_millis)
     ck_assert_str_eq(out, "1970-01-01T00:00:00.000Z");
     tm_iso8601(1795000000123LL, out, sizeof out);
     ck_assert_str_eq(out, "2026-11-18T11:06:40.123Z");
+    /* the same second again (the thread's kept text), the next, and back */
+    tm_iso8601(1795000000999LL, out, sizeof out);
+    ck_assert_str_eq(out, "2026-11-18T11:06:40.999Z");
+    tm_iso8601(1795000001007LL, out, sizeof out);
+    ck_assert_str_eq(out, "2026-11-18T11:06:41.007Z");
+    tm_iso8601(1795000000050LL, out, sizeof out);
+    ck_assert_str_eq(out, "2026-11-18T11:06:40.050Z");
+    /* a five-digit year is not cut to the kept text's size */
+    tm_iso8601(253402300800001LL, out, sizeof out);
+    ck_assert_str_eq(out, "10000-01-01T00:00:00.001Z");
+    /* a buffer too small is cut, never overrun */
+    {
+        char small[8];
+        tm_iso8601(1795000000123LL, small, sizeof small);
+        ck_assert_str_eq(small, "2026-11");
+    }
     ck_assert_int_gt(tm_now_ms(), 1700000000000LL);
     ck_assert_int_le(tm_mono_ms(), tm_mono_ms());
 }
