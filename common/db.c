@@ -338,9 +338,9 @@ tm_db_commit(PGconn *c, struct tm_err *err)
     enum tm_code rc = tm_db_exec(c, "COMMIT", 0, NULL, NULL, err);
 
     if (rc == TM_OK)
-        tm_outbox_committed();
+        tm_outbox_committed(c);
     else
-        tm_outbox_rolled_back();
+        tm_outbox_rolled_back(c);
     return rc;
 }
 
@@ -348,7 +348,7 @@ void
 tm_db_rollback(PGconn *c)
 {
     PQclear(PQexec(c, "ROLLBACK"));
-    tm_outbox_rolled_back();
+    tm_outbox_rolled_back(c);
 }
 
 const char *

@@ -31,14 +31,16 @@
 
 /* The publishers' wake-up: a committed event of this process ends their
  * idle wait at once instead of up to IDLE_MS later (the event's way to
- * its subscribers was ~10 ms longer on average). `added` is the calling
- * thread's transaction having added an event; a wake-up it gets wrong
- * costs one empty round or IDLE_MS, never an event. */
+ * its subscribers was ~10 ms longer on average). `added_on` is the
+ * connection whose open transaction, on the calling thread, added an
+ * event (a rollback of another connection, on the same thread, leaves it);
+ * a wake-up it gets wrong costs one empty round or IDLE_MS, never an
+ * event. */
 static pthread_mutex_t wake_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake_cv;
 static pthread_once_t wake_once = PTHREAD_ONCE_INIT;
 static uint64_t wake_gen; /* under wake_mu: committed events announced */
-static _Thread_local int added;
+static _Thread_local const PGconn *added_on;
 
 static void
 wake_init(void)
@@ -56,18 +58,20 @@ nudge(void)
     pthread_mutex_unlock(&wake_mu);
 }
 
-/* Waits until round_ms + IDLE_MS for a nudge after *seen (the generation
- * the last round started from; one that came during that round ends the
- * wait at once), but not past round_ms + GAP_MS when one comes: a round
- * per commit would be a numbering commit per event, each its own WAL
- * flush beside the writers' (stock commits at one client were ~12 %
- * slower so); this way a steady flow is taken GAP_MS at a time and a lone
- * event still leaves at its commit. round_ms: when the last round began
- * (tm_mono_ms). */
+/* Waits for a nudge after *seen (the generation the last round started
+ * from; one that came during that round ends the wait at once) or for the
+ * next poll: IDLE_MS from now when the last round found nothing, GAP_MS
+ * after it began when it found events (more may be coming from instances
+ * that cannot nudge). Either way not before GAP_MS after the last round
+ * began: a round per commit would be a numbering commit per event, each
+ * its own WAL flush beside the writers' (stock commits at one client were
+ * ~12 % slower so); this way a steady flow is taken GAP_MS at a time and
+ * a lone event still leaves at its commit. round_ms: when the last round
+ * began (tm_mono_ms). */
 static void
-idle_wait(uint64_t *seen, int64_t round_ms)
+idle_wait(uint64_t *seen, int64_t round_ms, int busy)
 {
-    int64_t deadline = round_ms + IDLE_MS, now;
+    int64_t now = tm_mono_ms(), deadline = busy ? round_ms + GAP_MS : now + IDLE_MS;
 
     pthread_once(&wake_once, wake_init);
     pthread_mutex_lock(&wake_mu);
@@ -155,23 +159,24 @@ tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic, const c
     if (rc == TM_OK && PQtransactionStatus(db) == PQTRANS_IDLE)
         nudge(); /* no transaction around it: committed already */
     else if (rc == TM_OK)
-        added = 1;
+        added_on = db;
     return rc;
 }
 
 void
-tm_outbox_committed(void)
+tm_outbox_committed(const PGconn *db)
 {
-    if (added) {
-        added = 0;
+    if (added_on && added_on == db) {
+        added_on = NULL;
         nudge();
     }
 }
 
 void
-tm_outbox_rolled_back(void)
+tm_outbox_rolled_back(const PGconn *db)
 {
-    added = 0;
+    if (added_on == db)
+        added_on = NULL;
 }
 
 /* {"topic","source","seq","ts","data"} for row i of an AFTER result. */
@@ -342,7 +347,7 @@ publisher_main(void *arg)
             db = NULL;
             atomic_store(&p->active, 0);
         } else if (m < BATCH && n < BATCH) {
-            idle_wait(&seen, round_ms); /* a full batch: more may wait, go on */
+            idle_wait(&seen, round_ms, m > 0 || n > 0); /* a full batch: more may wait, go on */
         }
     }
     PQfinish(db);

@@ -44,11 +44,11 @@ struct tm_outbox {
 TM_MUSTCHECK enum tm_code tm_outbox_add(PGconn *db, const struct tm_outbox *ob, const char *topic,
                                         const char *data_json, struct tm_err *err);
 
-/* The calling thread's transaction committed (tm_db_commit) or rolled back
- * (tm_db_rollback): when it added an event, this process's publisher is
- * woken to send it now rather than at its next poll. */
-void tm_outbox_committed(void);
-void tm_outbox_rolled_back(void);
+/* The calling thread's transaction on db committed (tm_db_commit) or
+ * rolled back (tm_db_rollback): when it added an event, this process's
+ * publisher is woken to send it now rather than at its next poll. */
+void tm_outbox_committed(const PGconn *db);
+void tm_outbox_rolled_back(const PGconn *db);
 
 /* Appends {"source","after","last_seq","events":[...]} for up to limit events
  * after `after` to b; last_seq is the last seq handed out (numbered). */
